@@ -13,6 +13,7 @@ pub mod normalize;
 pub mod render;
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 pub use error::{Error, Pointer, Result};
 
@@ -146,12 +147,55 @@ pub fn build_ir(spec: &[u8], options: &Options) -> Result<ir::Api> {
     ir::build(&loaded, options)
 }
 
+/// How long each stage of [`generate_timed`] took.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Bytes -> JSON value (`serde_json` or `serde_yaml`).
+    pub parse: Duration,
+    /// Version check, 3.1 -> 3.0 rewrite, typing as `openapiv3::OpenAPI`.
+    pub normalise: Duration,
+    /// Lowering to the IR (types, operations, merging).
+    pub ir: Duration,
+    /// IR -> token streams, one per file (summed over threads).
+    pub render: Duration,
+    /// Token streams -> formatted text with syn and prettyplease (summed over threads).
+    pub format: Duration,
+    /// Wall time of rendering and formatting, which run on every core.
+    pub output: Duration,
+}
+
 /// Turns a spec (JSON or YAML bytes) into the files of a Rust module.
 pub fn generate(spec: &[u8], options: &Options) -> Result<Generated> {
-    let api = build_ir(spec, options)?;
-    let files = render::render(&api, options)?;
+    generate_timed(spec, options).map(|(generated, _)| generated)
+}
+
+/// [`generate`], timing each stage.
+pub fn generate_timed(spec: &[u8], options: &Options) -> Result<(Generated, Timings)> {
+    let mut clock = Instant::now();
+    let mut lap = || {
+        let now = Instant::now();
+        let took = now - clock;
+        clock = now;
+        took
+    };
+    let raw = load::parse_document(spec)?;
+    let parse = lap();
+    let loaded = load::from_document(raw)?;
+    let normalise = lap();
+    let api = ir::build(&loaded, options)?;
+    let ir = lap();
+    let (files, stages) = render::render_timed(&api, options)?;
+    let output = lap();
+    let timings = Timings {
+        parse,
+        normalise,
+        ir,
+        render: stages.render,
+        format: stages.format,
+        output,
+    };
     let features = render::features::Features::new(&api, options).list();
-    Ok(Generated {
+    let generated = Generated {
         files,
         features,
         summary: Summary {
@@ -164,5 +208,6 @@ pub fn generate(spec: &[u8], options: &Options) -> Result<Generated> {
                 .map(|(from, to)| (api.ty(*from).name.clone(), api.ty(*to).name.clone()))
                 .collect(),
         },
-    })
+    };
+    Ok((generated, timings))
 }

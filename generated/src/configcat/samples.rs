@@ -3,17 +3,15 @@
 //! (examples, defaults, enums, formats, bounds): for contract tests
 //! against a mock server.
 /// Every operation of the API (of the enabled groups), in spec order.
-pub fn operations() -> ::std::vec::Vec<
-    ::openapi_runtime::samples::SampleOperation<super::Client>,
-> {
-    ::std::vec::Vec::from([
+pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Client>> {
+    Vec::from([
         #[cfg(feature = "configcat-change-requests")]
         ::openapi_runtime::samples::SampleOperation {
             id: "get-change-request",
             method: "GET",
             path: "/v2/change-requests/{changeRequestId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let change_request_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("changeRequestId", "1")?;
@@ -21,9 +19,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .get_change_request(change_request_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -37,7 +35,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v2/change-requests/{changeRequestId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let change_request_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("changeRequestId", "1")?;
@@ -48,9 +46,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .update_change_request(change_request_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -64,7 +62,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/proxy-profiles/{proxyProfileId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let proxy_profile_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -72,9 +70,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .proxy_profiles()
                         .get_proxy_profile(proxy_profile_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -88,7 +86,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/proxy-profiles/{proxyProfileId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let proxy_profile_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -99,9 +97,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .proxy_profiles()
                         .replace_proxy_profile(proxy_profile_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -115,7 +113,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/proxy-profiles/{proxyProfileId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let proxy_profile_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -123,9 +121,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .proxy_profiles()
                         .delete_proxy_profile(proxy_profile_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -139,20 +137,20 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/proxy-profiles/{proxyProfileId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let proxy_profile_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     let body = ::openapi_runtime::samples::arg::<
-                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                        Vec<super::types::JsonPatchOperation>,
                     >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
                     #[allow(deprecated)]
                     let request = client
                         .proxy_profiles()
                         .update_proxy_profile(proxy_profile_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -166,7 +164,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v2/products/{productId}/change-requests",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -174,9 +172,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .get_change_requests(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -190,12 +188,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/organizations",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.organizations().get_organizations();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -209,12 +207,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.products().get_products();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -228,7 +226,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/organizations/{organizationId}/proxy-profiles",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let organization_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -236,9 +234,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .proxy_profiles()
                         .get_proxy_profiles(organization_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -252,7 +250,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/organizations/{organizationId}/proxy-profiles",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let organization_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -263,9 +261,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .proxy_profiles()
                         .create_proxy_profile(organization_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -279,15 +277,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}/tags",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.tags().get_tags(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -301,7 +299,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/products/{productId}/tags",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -310,9 +308,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{\"name\":\"sample\"}")?;
                     #[allow(deprecated)]
                     let request = client.tags().create_tag(product_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -326,15 +324,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}/webhooks",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.webhooks().get_webhooks(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -348,15 +346,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}/configs",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.configs().get_configs(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -370,7 +368,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/products/{productId}/configs",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -379,9 +377,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{\"name\":\"sample\"}")?;
                     #[allow(deprecated)]
                     let request = client.configs().create_config(product_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -395,15 +393,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}/environments",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.environments().get_environments(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -417,7 +415,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/products/{productId}/environments",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -428,9 +426,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .environments()
                         .create_environment(product_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -444,7 +442,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}/permissions",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -452,9 +450,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .permission_groups()
                         .get_permission_groups(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -468,7 +466,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/products/{productId}/permissions",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -479,9 +477,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .permission_groups()
                         .create_permission_group(product_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -495,15 +493,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}/integrations",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.integrations().get_integrations(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -517,7 +515,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/products/{productId}/integrations",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -531,9 +529,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .integrations()
                         .create_integration(product_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -547,15 +545,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}/segments",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.segments().get_segments(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -569,7 +567,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/products/{productId}/segments",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -581,9 +579,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.segments().create_segment(product_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -597,15 +595,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/configs/{configId}/settings",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.feature_flags().get_settings(config_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -619,7 +617,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/configs/{configId}/settings",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -631,9 +629,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.feature_flags().create_setting(config_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -647,15 +645,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}/auditlogs",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.audit_logs().get_auditlogs(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -669,15 +667,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}/staleflags",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.zombie_flags().get_staleflags(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -691,15 +689,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v2/products/{productId}/auditlogs",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.audit_logs().get_auditlogs_v2(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -713,7 +711,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/settings/{settingId}/code-references",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_id = ::openapi_runtime::samples::arg::<
                         i32,
                     >("settingId", "1")?;
@@ -721,9 +719,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .code_references()
                         .get_v1_settings_by_setting_id_code_references(setting_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -737,15 +735,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/configs/{configId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.configs().get_config(config_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -759,7 +757,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/configs/{configId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -768,9 +766,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.configs().update_config(config_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -784,15 +782,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/configs/{configId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.configs().delete_config(config_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -806,15 +804,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/configs/{configId}/deleted-settings",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.audit_logs().get_deleted_settings(config_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -828,15 +826,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/environments/{environmentId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let environment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.environments().get_environment(environment_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -850,7 +848,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/environments/{environmentId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let environment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -861,9 +859,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .environments()
                         .update_environment(environment_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -877,7 +875,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/environments/{environmentId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let environment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -885,9 +883,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .environments()
                         .delete_environment(environment_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -901,7 +899,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/permissions/{permissionGroupId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let permission_group_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("permissionGroupId", "1")?;
@@ -909,9 +907,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .permission_groups()
                         .get_permission_group(permission_group_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -925,7 +923,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/permissions/{permissionGroupId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let permission_group_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("permissionGroupId", "1")?;
@@ -936,9 +934,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .permission_groups()
                         .update_permission_group(permission_group_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -952,7 +950,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/permissions/{permissionGroupId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let permission_group_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("permissionGroupId", "1")?;
@@ -960,9 +958,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .permission_groups()
                         .delete_permission_group(permission_group_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -976,15 +974,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/integrations/{integrationId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let integration_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("integrationId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.integrations().get_integration(integration_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -998,7 +996,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/integrations/{integrationId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let integration_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("integrationId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1012,9 +1010,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .integrations()
                         .update_integration(integration_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1028,7 +1026,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/integrations/{integrationId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let integration_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("integrationId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1036,9 +1034,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .integrations()
                         .delete_integration(integration_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1052,20 +1050,20 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/integrationLink/{integrationLinkType}/{key}/details",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let integration_link_type = ::openapi_runtime::samples::arg::<
                         super::types::IntegrationLinkType,
                     >("integrationLinkType", "\"trello\"")?;
                     let key = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("key", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
                         .integration_links()
                         .get_integration_link_details(integration_link_type, key);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1079,7 +1077,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/configs/{configId}/environments/{environmentId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1090,9 +1088,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .sdk_keys()
                         .get_sdk_keys(config_id, environment_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1106,12 +1104,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/me",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.me().get_me();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1125,7 +1123,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/organizations/{organizationId}/auditlogs",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let organization_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1133,9 +1131,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .audit_logs()
                         .get_organization_auditlogs(organization_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1149,7 +1147,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v2/organizations/{organizationId}/auditlogs",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let organization_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1157,9 +1155,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .audit_logs()
                         .get_organization_auditlogs_v2(organization_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1173,7 +1171,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/organizations/{organizationId}/organization-limitations",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let organization_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1181,9 +1179,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .organizations()
                         .get_organization_limitations(organization_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1197,7 +1195,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/organizations/{organizationId}/members",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let organization_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1205,9 +1203,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .members()
                         .get_organization_members(organization_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1221,7 +1219,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v2/organizations/{organizationId}/members",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let organization_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1229,9 +1227,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .members()
                         .get_organization_members_v2(organization_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1245,7 +1243,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/organizations/{organizationId}/invitations",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let organization_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1253,9 +1251,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .members()
                         .get_pending_invitations_org(organization_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1269,15 +1267,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}/invitations",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.members().get_pending_invitations(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1291,7 +1289,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/settings/{settingId}/predefined-variations",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_id = ::openapi_runtime::samples::arg::<
                         i32,
                     >("settingId", "1")?;
@@ -1299,9 +1297,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .feature_flags()
                         .get_predefined_variations(setting_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1315,7 +1313,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/settings/{settingId}/predefined-variations",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_id = ::openapi_runtime::samples::arg::<
                         i32,
                     >("settingId", "1")?;
@@ -1326,9 +1324,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .feature_flags()
                         .update_predefined_variations(setting_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1342,15 +1340,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.products().get_product(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1364,7 +1362,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/products/{productId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1373,9 +1371,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.products().update_product(product_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1389,15 +1387,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/products/{productId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.products().delete_product(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1411,15 +1409,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}/members",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.members().get_product_members(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1433,15 +1431,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{productId}/preferences",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.products().get_product_preferences(product_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1455,7 +1453,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/products/{productId}/preferences",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1466,9 +1464,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .products()
                         .update_product_preferences(product_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1482,7 +1480,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v2/change-requests/{changeRequestId}/proposed-changes",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let change_request_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("changeRequestId", "1")?;
@@ -1490,9 +1488,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .get_change_request_proposed_changes(change_request_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1506,7 +1504,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v2/change-requests/{changeRequestId}/proposed-changes",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let change_request_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("changeRequestId", "1")?;
@@ -1517,9 +1515,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .update_change_request_proposed_changes(change_request_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1533,15 +1531,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/segments/{segmentId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let segment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("segmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.segments().get_segment(segment_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1555,7 +1553,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/segments/{segmentId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let segment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("segmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1564,9 +1562,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.segments().update_segment(segment_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1580,15 +1578,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/segments/{segmentId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let segment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("segmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.segments().delete_segment(segment_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1602,15 +1600,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/settings/{settingId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_id = ::openapi_runtime::samples::arg::<
                         i32,
                     >("settingId", "1")?;
                     #[allow(deprecated)]
                     let request = client.feature_flags().get_setting(setting_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1624,7 +1622,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/settings/{settingId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_id = ::openapi_runtime::samples::arg::<
                         i32,
                     >("settingId", "1")?;
@@ -1635,9 +1633,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .feature_flags()
                         .replace_setting(setting_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1651,15 +1649,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/settings/{settingId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_id = ::openapi_runtime::samples::arg::<
                         i32,
                     >("settingId", "1")?;
                     #[allow(deprecated)]
                     let request = client.feature_flags().delete_setting(setting_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1673,20 +1671,20 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/settings/{settingId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_id = ::openapi_runtime::samples::arg::<
                         i32,
                     >("settingId", "1")?;
                     let body = ::openapi_runtime::samples::arg::<
-                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                        Vec<super::types::JsonPatchOperation>,
                     >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
                     #[allow(deprecated)]
                     let request = client
                         .feature_flags()
                         .update_setting(setting_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1700,13 +1698,13 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/tags/{tagId}/settings",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let tag_id = ::openapi_runtime::samples::arg::<i64>("tagId", "1")?;
                     #[allow(deprecated)]
                     let request = client.tags().get_settings_by_tag(tag_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1720,17 +1718,17 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/settings/{settingKeyOrId}/value",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_key_or_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("settingKeyOrId", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
                         .sdk_key_flag_values()
                         .get_setting_value_by_sdkkey(setting_key_or_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1744,9 +1742,9 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/settings/{settingKeyOrId}/value",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_key_or_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("settingKeyOrId", "\"sample\"")?;
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::UpdateSettingValueModel,
@@ -1755,9 +1753,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .sdk_key_flag_values()
                         .replace_setting_value_by_sdkkey(setting_key_or_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1771,20 +1769,20 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/settings/{settingKeyOrId}/value",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_key_or_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("settingKeyOrId", "\"sample\"")?;
                     let body = ::openapi_runtime::samples::arg::<
-                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                        Vec<super::types::JsonPatchOperation>,
                     >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
                     #[allow(deprecated)]
                     let request = client
                         .sdk_key_flag_values()
                         .update_setting_value_by_sdkkey(setting_key_or_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1798,7 +1796,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/environments/{environmentId}/settings/{settingId}/value",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let environment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1809,9 +1807,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .flag_values()
                         .get_setting_value(environment_id, setting_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1825,7 +1823,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/environments/{environmentId}/settings/{settingId}/value",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let environment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1839,9 +1837,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .flag_values()
                         .replace_setting_value(environment_id, setting_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1855,7 +1853,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/environments/{environmentId}/settings/{settingId}/value",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let environment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1863,15 +1861,15 @@ pub fn operations() -> ::std::vec::Vec<
                         i32,
                     >("settingId", "1")?;
                     let body = ::openapi_runtime::samples::arg::<
-                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                        Vec<super::types::JsonPatchOperation>,
                     >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
                     #[allow(deprecated)]
                     let request = client
                         .flag_values()
                         .update_setting_value(environment_id, setting_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1885,17 +1883,17 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v2/settings/{settingKeyOrId}/value",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_key_or_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("settingKeyOrId", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
                         .sdk_key_flag_values_v2()
                         .get_setting_value_by_sdkkey_v2(setting_key_or_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1909,9 +1907,9 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v2/settings/{settingKeyOrId}/value",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_key_or_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("settingKeyOrId", "\"sample\"")?;
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::UpdateEvaluationFormulaModel,
@@ -1920,9 +1918,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .sdk_key_flag_values_v2()
                         .replace_setting_value_by_sdkkey_v2(setting_key_or_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1936,20 +1934,20 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v2/settings/{settingKeyOrId}/value",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let setting_key_or_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("settingKeyOrId", "\"sample\"")?;
                     let body = ::openapi_runtime::samples::arg::<
-                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                        Vec<super::types::JsonPatchOperation>,
                     >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
                     #[allow(deprecated)]
                     let request = client
                         .sdk_key_flag_values_v2()
                         .update_setting_value_by_sdkkey_v2(setting_key_or_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1963,7 +1961,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v2/environments/{environmentId}/settings/{settingId}/value",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let environment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1974,9 +1972,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .flag_values_v2()
                         .get_setting_value_v2(environment_id, setting_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1990,7 +1988,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v2/environments/{environmentId}/settings/{settingId}/value",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let environment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2004,9 +2002,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .flag_values_v2()
                         .replace_setting_value_v2(environment_id, setting_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2020,7 +2018,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v2/environments/{environmentId}/settings/{settingId}/value",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let environment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2028,15 +2026,15 @@ pub fn operations() -> ::std::vec::Vec<
                         i32,
                     >("settingId", "1")?;
                     let body = ::openapi_runtime::samples::arg::<
-                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                        Vec<super::types::JsonPatchOperation>,
                     >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
                     #[allow(deprecated)]
                     let request = client
                         .flag_values_v2()
                         .update_setting_value_v2(environment_id, setting_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2050,7 +2048,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/configs/{configId}/environments/{environmentId}/values",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2061,9 +2059,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .flag_values()
                         .get_setting_values(config_id, environment_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2077,7 +2075,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/configs/{configId}/environments/{environmentId}/values",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2091,9 +2089,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .flag_values()
                         .post_setting_values(config_id, environment_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2107,7 +2105,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v2/configs/{configId}/environments/{environmentId}/values",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2118,9 +2116,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .flag_values_v2()
                         .get_setting_values_v2(config_id, environment_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2134,7 +2132,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v2/configs/{configId}/environments/{environmentId}/values",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2148,9 +2146,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .flag_values_v2()
                         .post_setting_values_v2(config_id, environment_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2164,13 +2162,13 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/tags/{tagId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let tag_id = ::openapi_runtime::samples::arg::<i64>("tagId", "1")?;
                     #[allow(deprecated)]
                     let request = client.tags().get_tag(tag_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2184,16 +2182,16 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/tags/{tagId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let tag_id = ::openapi_runtime::samples::arg::<i64>("tagId", "1")?;
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::UpdateTagModel,
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.tags().update_tag(tag_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2207,13 +2205,13 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/tags/{tagId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let tag_id = ::openapi_runtime::samples::arg::<i64>("tagId", "1")?;
                     #[allow(deprecated)]
                     let request = client.tags().delete_tag(tag_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2227,15 +2225,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/webhooks/{webhookId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let webhook_id = ::openapi_runtime::samples::arg::<
                         i32,
                     >("webhookId", "1")?;
                     #[allow(deprecated)]
                     let request = client.webhooks().get_webhook(webhook_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2249,7 +2247,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/webhooks/{webhookId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let webhook_id = ::openapi_runtime::samples::arg::<
                         i32,
                     >("webhookId", "1")?;
@@ -2258,9 +2256,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{\"url\":\"samplea\"}")?;
                     #[allow(deprecated)]
                     let request = client.webhooks().replace_webhook(webhook_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2274,15 +2272,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/webhooks/{webhookId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let webhook_id = ::openapi_runtime::samples::arg::<
                         i32,
                     >("webhookId", "1")?;
                     #[allow(deprecated)]
                     let request = client.webhooks().delete_webhook(webhook_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2296,18 +2294,18 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/webhooks/{webhookId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let webhook_id = ::openapi_runtime::samples::arg::<
                         i32,
                     >("webhookId", "1")?;
                     let body = ::openapi_runtime::samples::arg::<
-                        ::std::vec::Vec<super::types::JsonPatchOperation>,
+                        Vec<super::types::JsonPatchOperation>,
                     >("body", "[{\"op\":\"unknown\",\"path\":\"sample\"}]")?;
                     #[allow(deprecated)]
                     let request = client.webhooks().update_webhook(webhook_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2321,15 +2319,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/webhooks/{webhookId}/keys",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let webhook_id = ::openapi_runtime::samples::arg::<
                         i32,
                     >("webhookId", "1")?;
                     #[allow(deprecated)]
                     let request = client.webhooks().get_webhook_signing_keys(webhook_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2343,7 +2341,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/proxy-profiles/{proxyProfileId}/sdk-keys",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let proxy_profile_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2351,9 +2349,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .proxy_profiles()
                         .get_proxy_profile_sdk_keys(proxy_profile_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2367,7 +2365,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v2/change-requests/{changeRequestId}/comments",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let change_request_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("changeRequestId", "1")?;
@@ -2378,9 +2376,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .add_change_request_comment(change_request_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2394,7 +2392,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let environment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2405,7 +2403,7 @@ pub fn operations() -> ::std::vec::Vec<
                         super::types::IntegrationLinkType,
                     >("integrationLinkType", "\"trello\"")?;
                     let key = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("key", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
@@ -2416,9 +2414,9 @@ pub fn operations() -> ::std::vec::Vec<
                             integration_link_type,
                             key,
                         );
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2432,7 +2430,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let environment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2443,7 +2441,7 @@ pub fn operations() -> ::std::vec::Vec<
                         super::types::IntegrationLinkType,
                     >("integrationLinkType", "\"trello\"")?;
                     let key = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("key", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
@@ -2454,9 +2452,9 @@ pub fn operations() -> ::std::vec::Vec<
                             integration_link_type,
                             key,
                         );
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2470,7 +2468,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let environment_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("environmentId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2478,7 +2476,7 @@ pub fn operations() -> ::std::vec::Vec<
                         i32,
                     >("settingId", "1")?;
                     let key = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("key", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
@@ -2488,9 +2486,9 @@ pub fn operations() -> ::std::vec::Vec<
                             setting_id,
                             key,
                         );
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2504,7 +2502,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v2/change-requests/{changeRequestId}/apply",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let change_request_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("changeRequestId", "1")?;
@@ -2512,9 +2510,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .apply_change_request(change_request_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2528,7 +2526,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v2/change-requests/{changeRequestId}/approve",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let change_request_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("changeRequestId", "1")?;
@@ -2536,9 +2534,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .approve_change_request(change_request_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2552,7 +2550,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v2/change-requests/{changeRequestId}/claim-ownership",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let change_request_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("changeRequestId", "1")?;
@@ -2560,9 +2558,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .claim_change_request_ownership(change_request_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2576,7 +2574,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v2/change-requests/{changeRequestId}/close",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let change_request_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("changeRequestId", "1")?;
@@ -2584,9 +2582,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .close_change_request(change_request_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2600,12 +2598,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/jira/connect",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.integration_links().jira_connect();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2619,7 +2617,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v2/configs/{configId}/environments/{environmentId}/change-requests",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2633,9 +2631,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .create_change_request(config_id, environment_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2649,7 +2647,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/organizations/{organizationId}/products",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let organization_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2660,9 +2658,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .products()
                         .create_product(organization_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2676,7 +2674,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/configs/{configId}/environments/{environmentId}/webhooks",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let config_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("configId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2690,9 +2688,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .webhooks()
                         .create_webhook(config_id, environment_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2706,7 +2704,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/code-references/delete-reports",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::DeleteRepositoryReportsRequest,
                     >(
@@ -2717,9 +2715,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .code_references()
                         .post_v1_code_references_delete_reports(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2733,7 +2731,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/proxy-profiles/{proxyProfileId}/sdk-keys/deselect",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let proxy_profile_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2744,9 +2742,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .proxy_profiles()
                         .deselect_proxy_profile_sdk_keys(proxy_profile_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2760,7 +2758,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/proxy-profiles/{proxyProfileId}/secret",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let proxy_profile_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2768,9 +2766,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .proxy_profiles()
                         .generate_proxy_profile_secret(proxy_profile_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2784,7 +2782,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/products/{productId}/members/invite",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2793,9 +2791,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{\"emails\":[\"sample\"],\"permissionGroupId\":1}")?;
                     #[allow(deprecated)]
                     let request = client.members().invite_member(product_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2809,7 +2807,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v2/change-requests/{changeRequestId}/remove-approval",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let change_request_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("changeRequestId", "1")?;
@@ -2817,9 +2815,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .remove_change_request_approval(change_request_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2833,7 +2831,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v2/change-requests/{changeRequestId}/proposed-changes/{settingId}/resolve-conflicts",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let change_request_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("changeRequestId", "1")?;
@@ -2851,9 +2849,9 @@ pub fn operations() -> ::std::vec::Vec<
                             setting_id,
                             body,
                         );
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2867,7 +2865,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/code-references",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CodeReferenceRequest,
                     >(
@@ -2876,9 +2874,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.code_references().post_v1_code_references(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2892,7 +2890,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/proxy-profiles/{proxyProfileId}/sdk-keys/select",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let proxy_profile_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("proxyProfileId", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2903,9 +2901,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .proxy_profiles()
                         .select_proxy_profile_sdk_keys(proxy_profile_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2919,12 +2917,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/organizations/{organizationId}/members/{userId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let organization_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     let user_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("userId", "\"sample\"")?;
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::UpdateMemberPermissionsRequest,
@@ -2933,9 +2931,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .members()
                         .add_member_to_group(organization_id, user_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2949,20 +2947,20 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/organizations/{organizationId}/members/{userId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let organization_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("organizationId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     let user_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("userId", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
                         .members()
                         .delete_organization_member(organization_id, user_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2976,7 +2974,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v2/change-request-comments/{commentId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let comment_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("commentId", "1")?;
@@ -2987,9 +2985,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .update_change_request_comment(comment_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3003,7 +3001,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v2/change-request-comments/{commentId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let comment_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("commentId", "1")?;
@@ -3011,9 +3009,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .change_requests()
                         .delete_change_request_comment(comment_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3027,15 +3025,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/invitations/{invitationId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let invitation_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("invitationId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.members().delete_invitation(invitation_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3049,20 +3047,20 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/products/{productId}/members/{userId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let product_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("productId", "\"00000000-0000-4000-8000-000000000000\"")?;
                     let user_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("userId", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
                         .members()
                         .delete_product_member(product_id, user_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3076,7 +3074,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v2/change-requests/{changeRequestId}/proposed-changes/{settingId}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let change_request_id = ::openapi_runtime::samples::arg::<
                         i64,
                     >("changeRequestId", "1")?;
@@ -3090,9 +3088,9 @@ pub fn operations() -> ::std::vec::Vec<
                             change_request_id,
                             setting_id,
                         );
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),

@@ -17,7 +17,7 @@ impl Server {
         }
     }
 }
-impl ::std::convert::From<Server> for ::std::string::String {
+impl From<Server> for String {
     fn from(server: Server) -> Self {
         server.url().to_owned()
     }
@@ -37,7 +37,7 @@ pub struct Client {
 impl Client {
     /// A builder with this API's default headers and `User-Agent`; pass a [`Server`] or any base URL (a mock server in tests, for example).
     pub fn builder(
-        base_url: impl ::std::convert::Into<::std::string::String>,
+        base_url: impl Into<String>,
     ) -> ::openapi_runtime::ClientBuilder<Self> {
         ::openapi_runtime::ClientBuilder::new(base_url)
             .user_agent(
@@ -205,7 +205,7 @@ impl Client {
         super::operations::webhooks::Webhooks::new(self.inner.clone())
     }
 }
-impl ::std::convert::From<::openapi_runtime::Client> for Client {
+impl From<::openapi_runtime::Client> for Client {
     fn from(inner: ::openapi_runtime::Client) -> Self {
         Self { inner }
     }

@@ -3,22 +3,20 @@
 //! (examples, defaults, enums, formats, bounds): for contract tests
 //! against a mock server.
 /// Every operation of the API (of the enabled groups), in spec order.
-pub fn operations() -> ::std::vec::Vec<
-    ::openapi_runtime::samples::SampleOperation<super::Client>,
-> {
-    ::std::vec::Vec::from([
+pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Client>> {
+    Vec::from([
         #[cfg(feature = "polar-organizations")]
         ::openapi_runtime::samples::SampleOperation {
             id: "organizations:list",
             method: "GET",
             path: "/v1/organizations/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.organizations().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -32,15 +30,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/organizations/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::OrganizationCreate,
                     >("body", "{\"name\":\"sample\",\"slug\":\"sample\"}")?;
                     #[allow(deprecated)]
                     let request = client.organizations().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -54,15 +52,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/organizations/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")?;
                     #[allow(deprecated)]
                     let request = client.organizations().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -76,7 +74,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/organizations/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")?;
@@ -85,9 +83,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.organizations().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -101,12 +99,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/subscriptions/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.subscriptions().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -120,7 +118,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/subscriptions/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::SubscriptionsCreateRequest,
                     >(
@@ -129,9 +127,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.subscriptions().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -145,12 +143,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/subscriptions/export",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.subscriptions().export();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -164,15 +162,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/subscriptions/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.subscriptions().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -186,15 +184,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/subscriptions/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.subscriptions().revoke(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -208,7 +206,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/subscriptions/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -217,9 +215,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.subscriptions().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -233,7 +231,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/oauth2/register",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::OAuth2ClientConfiguration,
                     >(
@@ -242,9 +240,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.oauth2().clients().create_client(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -258,15 +256,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/oauth2/register/{client_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let client_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("client_id", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client.oauth2().clients().get_client(client_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -280,9 +278,9 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PUT",
             path: "/v1/oauth2/register/{client_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let client_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("client_id", "\"sample\"")?;
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::OAuth2ClientConfigurationUpdate,
@@ -295,9 +293,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .oauth2()
                         .clients()
                         .update_client(client_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -311,15 +309,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/oauth2/register/{client_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let client_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("client_id", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client.oauth2().clients().delete_client(client_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -333,12 +331,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/oauth2/authorize",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.oauth2().authorize();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -352,7 +350,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/oauth2/token",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::Oauth2RequestTokenRequest,
                     >(
@@ -361,9 +359,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.oauth2().request_token(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -377,7 +375,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/oauth2/revoke",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::RevokeTokenRequest,
                     >(
@@ -386,9 +384,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.oauth2().revoke_token(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -402,7 +400,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/oauth2/introspect",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::IntrospectTokenRequest,
                     >(
@@ -411,9 +409,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.oauth2().introspect_token(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -427,12 +425,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/oauth2/userinfo",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.oauth2().userinfo();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -446,12 +444,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/benefits/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.benefits().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -465,7 +463,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/benefits/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::BenefitCreate,
                     >(
@@ -474,9 +472,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.benefits().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -490,15 +488,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/benefits/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.benefits().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -512,15 +510,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/benefits/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.benefits().delete(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -534,7 +532,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/benefits/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -543,9 +541,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{\"type\":\"custom\"}")?;
                     #[allow(deprecated)]
                     let request = client.benefits().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -559,15 +557,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/benefits/{id}/files",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.benefits().files(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -581,15 +579,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/benefits/{id}/grants",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.benefits().grants(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -603,12 +601,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/benefit-grants/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.benefit_grants().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -622,12 +620,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/webhooks/endpoints",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.webhooks().list_webhook_endpoints();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -641,7 +639,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/webhooks/endpoints",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::WebhookEndpointCreate,
                     >(
@@ -650,9 +648,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.webhooks().create_webhook_endpoint(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -666,15 +664,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/webhooks/endpoints/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.webhooks().get_webhook_endpoint(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -688,15 +686,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/webhooks/endpoints/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.webhooks().delete_webhook_endpoint(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -710,7 +708,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/webhooks/endpoints/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -719,9 +717,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.webhooks().update_webhook_endpoint(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -735,15 +733,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/webhooks/endpoints/{id}/secret",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.webhooks().reset_webhook_endpoint_secret(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -757,12 +755,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/webhooks/deliveries",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.webhooks().list_webhook_deliveries();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -776,15 +774,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/webhooks/events/{id}/redeliver",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.webhooks().redeliver_webhook_event(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -798,12 +796,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.products().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -817,7 +815,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/products/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::ProductCreate,
                     >(
@@ -826,9 +824,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.products().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -842,15 +840,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/products/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.products().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -864,7 +862,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/products/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -873,9 +871,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.products().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -889,7 +887,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/products/{id}/benefits",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -901,9 +899,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.products().update_benefits(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -917,12 +915,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/orders/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.orders().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -936,7 +934,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/orders/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::OrderCreate,
                     >(
@@ -945,9 +943,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.orders().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -961,12 +959,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/orders/export",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.orders().export();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -980,15 +978,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/orders/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.orders().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1002,7 +1000,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/orders/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1011,9 +1009,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.orders().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1027,15 +1025,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/orders/{id}/finalize",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.orders().finalize(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1049,15 +1047,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/orders/{id}/invoice",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.orders().invoice(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1071,15 +1069,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/orders/{id}/invoice",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.orders().generate_invoice(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1093,15 +1091,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/orders/{id}/receipt",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.orders().receipt(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1115,12 +1113,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/refunds/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.refunds().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1134,7 +1132,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/refunds/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::RefundCreate,
                     >(
@@ -1143,9 +1141,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.refunds().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1159,12 +1157,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/disputes/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.disputes().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1178,15 +1176,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/disputes/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.disputes().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1200,15 +1198,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/disputes/{id}/accept",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.disputes().accept(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1222,12 +1220,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/checkouts/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.checkouts().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1241,7 +1239,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/checkouts/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CheckoutCreate,
                     >(
@@ -1250,9 +1248,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.checkouts().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1266,15 +1264,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/checkouts/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.checkouts().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1288,7 +1286,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/checkouts/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1297,9 +1295,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.checkouts().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1313,15 +1311,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/checkouts/client/{client_secret}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let client_secret = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("client_secret", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client.checkouts().client_get(client_secret);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1335,18 +1333,18 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/checkouts/client/{client_secret}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let client_secret = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("client_secret", "\"sample\"")?;
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CheckoutUpdatePublic,
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.checkouts().client_update(client_secret, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1360,18 +1358,18 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/checkouts/client/{client_secret}/confirm",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let client_secret = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("client_secret", "\"sample\"")?;
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CheckoutConfirmStripe,
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.checkouts().client_confirm(client_secret, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1385,12 +1383,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/files/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.files().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1404,7 +1402,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/files/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::FileCreate,
                     >(
@@ -1413,9 +1411,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.files().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1429,7 +1427,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/files/{id}/uploaded",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1441,9 +1439,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.files().uploaded(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1457,15 +1455,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/files/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.files().delete(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1479,7 +1477,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/files/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1488,9 +1486,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.files().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1504,7 +1502,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/metrics/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let start_date = ::openapi_runtime::samples::arg::<
                         ::chrono::NaiveDate,
                     >("start_date", "\"2024-01-02\"")?;
@@ -1516,9 +1514,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("interval", "\"year\"")?;
                     #[allow(deprecated)]
                     let request = client.metrics().get(start_date, end_date, interval);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1532,7 +1530,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/metrics/export",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let start_date = ::openapi_runtime::samples::arg::<
                         ::chrono::NaiveDate,
                     >("start_date", "\"2024-01-02\"")?;
@@ -1546,9 +1544,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .metrics()
                         .export(start_date, end_date, interval);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1562,12 +1560,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/metrics/limits",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.metrics().limits();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1581,12 +1579,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/metrics/dashboards",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.metrics().list_dashboards();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1600,15 +1598,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/metrics/dashboards",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::MetricDashboardCreate,
                     >("body", "{\"name\":\"sample\"}")?;
                     #[allow(deprecated)]
                     let request = client.metrics().create_dashboard(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1622,15 +1620,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/metrics/dashboards/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.metrics().get_dashboard(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1644,15 +1642,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/metrics/dashboards/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.metrics().delete_dashboard(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1666,7 +1664,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/metrics/dashboards/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1675,9 +1673,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.metrics().update_dashboard(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1691,12 +1689,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/license-keys/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.license_keys().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1710,15 +1708,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/license-keys/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.license_keys().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1732,7 +1730,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/license-keys/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1741,9 +1739,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.license_keys().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1757,7 +1755,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/license-keys/{id}/activations/{activation_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1768,9 +1766,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .license_keys()
                         .get_activation(id, activation_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1784,7 +1782,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/license-keys/validate",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::LicenseKeyValidate,
                     >(
@@ -1793,9 +1791,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.license_keys().validate(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1809,7 +1807,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/license-keys/activate",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::LicenseKeyActivate,
                     >(
@@ -1818,9 +1816,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.license_keys().activate(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1834,7 +1832,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/license-keys/deactivate",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::LicenseKeyDeactivate,
                     >(
@@ -1843,9 +1841,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.license_keys().deactivate(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1859,12 +1857,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/checkout-links/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.checkout_links().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1878,7 +1876,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/checkout-links/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CheckoutLinkCreate,
                     >(
@@ -1887,9 +1885,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.checkout_links().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1903,15 +1901,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/checkout-links/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.checkout_links().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1925,15 +1923,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/checkout-links/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.checkout_links().delete(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1947,7 +1945,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/checkout-links/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -1956,9 +1954,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.checkout_links().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1972,12 +1970,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/custom-fields/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.custom_fields().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -1991,7 +1989,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/custom-fields/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CustomFieldCreate,
                     >(
@@ -2000,9 +1998,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.custom_fields().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2016,15 +2014,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/custom-fields/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.custom_fields().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2038,15 +2036,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/custom-fields/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.custom_fields().delete(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2060,7 +2058,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/custom-fields/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2069,9 +2067,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{\"type\":\"text\"}")?;
                     #[allow(deprecated)]
                     let request = client.custom_fields().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2085,12 +2083,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/discounts/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.discounts().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2104,15 +2102,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/discounts/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::DiscountCreate,
                     >("body", "{\"name\":\"sample\",\"duration\":\"once\"}")?;
                     #[allow(deprecated)]
                     let request = client.discounts().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2126,15 +2124,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/discounts/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.discounts().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2148,15 +2146,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/discounts/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.discounts().delete(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2170,7 +2168,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/discounts/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2179,9 +2177,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.discounts().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2195,12 +2193,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customers/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customers().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2214,15 +2212,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customers/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CustomerCreate,
                     >("body", "{\"email\":\"customer@example.com\"}")?;
                     #[allow(deprecated)]
                     let request = client.customers().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2236,12 +2234,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customers/export",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customers().export();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2255,15 +2253,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customers/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customers().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2277,15 +2275,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/customers/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customers().delete(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2299,7 +2297,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/customers/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2308,9 +2306,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.customers().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2324,15 +2322,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customers/external/{external_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let external_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("external_id", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client.customers().get_external(external_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2346,15 +2344,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/customers/external/{external_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let external_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("external_id", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client.customers().delete_external(external_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2368,18 +2366,18 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/customers/external/{external_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let external_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("external_id", "\"sample\"")?;
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CustomerUpdateExternalId,
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.customers().update_external(external_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2393,15 +2391,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customers/{id}/state",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customers().get_state(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2415,15 +2413,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customers/external/{external_id}/state",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let external_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("external_id", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client.customers().get_state_external(external_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2437,15 +2435,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customers/{id}/payment-methods",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customers().list_payment_methods(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2459,17 +2457,17 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customers/external/{external_id}/payment-methods",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let external_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("external_id", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
                         .customers()
                         .list_payment_methods_external(external_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2483,12 +2481,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/members/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.members().list_members();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2502,7 +2500,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customers/{id}/members",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2511,9 +2509,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{\"email\":\"member@example.com\"}")?;
                     #[allow(deprecated)]
                     let request = client.customers().members().create(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2527,9 +2525,9 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customers/external/{external_id}/members",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let external_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("external_id", "\"sample\"")?;
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::MemberCreateFromCustomer,
@@ -2539,9 +2537,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customers()
                         .members()
                         .create_external(external_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2555,7 +2553,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customers/{id}/members/{member_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2564,9 +2562,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("member_id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customers().members().get(id, member_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2580,7 +2578,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/customers/{id}/members/{member_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2589,9 +2587,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("member_id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customers().members().delete(id, member_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2605,7 +2603,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/customers/{id}/members/{member_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2620,9 +2618,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customers()
                         .members()
                         .update(id, member_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2636,21 +2634,21 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customers/external/{external_id}/members/{member_external_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let external_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("external_id", "\"sample\"")?;
                     let member_external_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("member_external_id", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
                         .customers()
                         .members()
                         .get_external(external_id, member_external_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2664,21 +2662,21 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/customers/external/{external_id}/members/{member_external_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let external_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("external_id", "\"sample\"")?;
                     let member_external_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("member_external_id", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
                         .customers()
                         .members()
                         .delete_external(external_id, member_external_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2692,12 +2690,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/customers/external/{external_id}/members/{member_external_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let external_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("external_id", "\"sample\"")?;
                     let member_external_id = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("member_external_id", "\"sample\"")?;
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::MemberUpdate,
@@ -2707,9 +2705,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customers()
                         .members()
                         .update_external(external_id, member_external_id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2723,12 +2721,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/benefit-grants/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customer_portal().benefit_grants().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2742,15 +2740,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/benefit-grants/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().benefit_grants().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2764,7 +2762,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/customer-portal/benefit-grants/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2779,9 +2777,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customer_portal()
                         .benefit_grants()
                         .update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2795,12 +2793,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/customers/me",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customer_portal().customers().get();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2814,15 +2812,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/customer-portal/customers/me",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CustomerPortalCustomerUpdate,
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().customers().update(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2836,15 +2834,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/customers/me/payment-methods",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client
                         .customer_portal()
                         .customers()
                         .list_payment_methods();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2858,7 +2856,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-portal/customers/me/payment-methods",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CustomerPaymentMethodCreate,
                     >(
@@ -2870,9 +2868,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customer_portal()
                         .customers()
                         .add_payment_method(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2886,7 +2884,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-portal/customers/me/payment-methods/confirm",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CustomerPaymentMethodConfirm,
                     >("body", "{\"setup_intent_id\":\"sample\",\"set_default\":true}")?;
@@ -2895,9 +2893,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customer_portal()
                         .customers()
                         .confirm_payment_method(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2911,7 +2909,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/customer-portal/customers/me/payment-methods/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -2920,9 +2918,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customer_portal()
                         .customers()
                         .delete_payment_method(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2936,7 +2934,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-portal/customers/me/email-update/request",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CustomerEmailUpdateRequest,
                     >("body", "{\"email\":\"user@example.com\"}")?;
@@ -2945,9 +2943,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customer_portal()
                         .customers()
                         .request_email_update(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2961,18 +2959,18 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/customers/me/email-update/check",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let token = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("token", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
                         .customer_portal()
                         .customers()
                         .check_email_update(token);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -2986,7 +2984,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-portal/customers/me/email-update/verify",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CustomerEmailUpdateVerifyRequest,
                     >("body", "{\"token\":\"sample\"}")?;
@@ -2995,9 +2993,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customer_portal()
                         .customers()
                         .verify_email_update(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3011,12 +3009,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/meters/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customer_portal().customer_meters().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3030,15 +3028,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/meters/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().customer_meters().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3052,12 +3050,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/seats",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customer_portal().seats().list_seats();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3071,15 +3069,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-portal/seats",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CustomerSeatAssign,
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().seats().assign_seat(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3093,15 +3091,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/customer-portal/seats/{seat_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let seat_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("seat_id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().seats().revoke_seat(seat_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3115,7 +3113,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-portal/seats/{seat_id}/resend",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let seat_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("seat_id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -3124,9 +3122,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customer_portal()
                         .seats()
                         .resend_invitation(seat_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3140,15 +3138,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/seats/subscriptions",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client
                         .customer_portal()
                         .seats()
                         .list_claimed_subscriptions();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3162,15 +3160,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/customer-session/introspect",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client
                         .customer_portal()
                         .customer_session()
                         .introspect();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3184,15 +3182,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/customer-session/user",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client
                         .customer_portal()
                         .customer_session()
                         .get_authenticated_user();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3206,12 +3204,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/downloadables/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customer_portal().downloadables().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3225,12 +3223,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/license-keys/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customer_portal().license_keys().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3244,15 +3242,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/license-keys/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().license_keys().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3266,7 +3264,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-portal/license-keys/validate",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::LicenseKeyValidate,
                     >(
@@ -3275,9 +3273,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().license_keys().validate(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3291,7 +3289,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-portal/license-keys/activate",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::LicenseKeyActivate,
                     >(
@@ -3300,9 +3298,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().license_keys().activate(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3316,7 +3314,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-portal/license-keys/deactivate",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::LicenseKeyDeactivate,
                     >(
@@ -3328,9 +3326,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customer_portal()
                         .license_keys()
                         .deactivate(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3344,12 +3342,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/members",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customer_portal().members().list_members();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3363,15 +3361,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-portal/members",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CustomerPortalMemberCreate,
                     >("body", "{\"email\":\"user@example.com\"}")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().members().add_member(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3385,15 +3383,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/customer-portal/members/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().members().remove_member(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3407,7 +3405,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/customer-portal/members/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -3419,9 +3417,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customer_portal()
                         .members()
                         .update_member(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3435,12 +3433,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/orders/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customer_portal().orders().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3454,15 +3452,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/orders/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().orders().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3476,7 +3474,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/customer-portal/orders/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -3485,9 +3483,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().orders().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3501,15 +3499,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/orders/{id}/invoice",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().orders().invoice(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3523,15 +3521,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-portal/orders/{id}/invoice",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().orders().generate_invoice(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3545,15 +3543,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/orders/{id}/receipt",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().orders().receipt(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3567,7 +3565,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/orders/{id}/payment-status",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -3576,9 +3574,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customer_portal()
                         .orders()
                         .get_payment_status(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3592,7 +3590,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-portal/orders/{id}/confirm-payment",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -3604,9 +3602,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customer_portal()
                         .orders()
                         .confirm_retry_payment(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3620,15 +3618,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/organizations/{slug}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let slug = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("slug", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().organizations().get(slug);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3642,12 +3640,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/subscriptions/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customer_portal().subscriptions().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3661,15 +3659,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/subscriptions/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().subscriptions().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3683,15 +3681,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/customer-portal/subscriptions/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().subscriptions().cancel(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3705,7 +3703,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/customer-portal/subscriptions/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -3720,9 +3718,9 @@ pub fn operations() -> ::std::vec::Vec<
                         .customer_portal()
                         .subscriptions()
                         .update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3736,12 +3734,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/wallets/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customer_portal().wallets().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3755,15 +3753,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-portal/wallets/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_portal().wallets().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3777,12 +3775,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-seats",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customer_seats().list_seats();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3796,15 +3794,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-seats",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::SeatAssign,
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.customer_seats().assign_seat(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3818,15 +3816,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "DELETE",
             path: "/v1/customer-seats/{seat_id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let seat_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("seat_id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_seats().revoke_seat(seat_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3840,15 +3838,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-seats/{seat_id}/resend",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let seat_id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("seat_id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_seats().resend_invitation(seat_id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3862,17 +3860,17 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-seats/claim/{invitation_token}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let invitation_token = ::openapi_runtime::samples::arg::<
-                        ::std::string::String,
+                        String,
                     >("invitation_token", "\"sample\"")?;
                     #[allow(deprecated)]
                     let request = client
                         .customer_seats()
                         .get_claim_info(invitation_token);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3886,15 +3884,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-seats/claim",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::SeatClaim,
                     >("body", "{\"invitation_token\":\"sample\"}")?;
                     #[allow(deprecated)]
                     let request = client.customer_seats().claim_seat(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3908,7 +3906,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/customer-sessions/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::CustomerSessionsCreateRequest,
                     >(
@@ -3917,9 +3915,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.customer_sessions().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3933,12 +3931,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/events/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.events().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3952,12 +3950,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/events/names",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.events().list_names();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3971,15 +3969,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/events/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.events().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -3993,7 +3991,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/events/ingest",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::EventsIngest,
                     >(
@@ -4002,9 +4000,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.events().ingest(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -4018,12 +4016,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/event-types/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.event_types().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -4037,7 +4035,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/event-types/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -4046,9 +4044,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{\"label\":\"sample\"}")?;
                     #[allow(deprecated)]
                     let request = client.event_types().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -4062,12 +4060,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/meters/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.meters().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -4081,7 +4079,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "POST",
             path: "/v1/meters/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let body = ::openapi_runtime::samples::arg::<
                         super::types::MeterCreate,
                     >(
@@ -4090,9 +4088,9 @@ pub fn operations() -> ::std::vec::Vec<
                     )?;
                     #[allow(deprecated)]
                     let request = client.meters().create(body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -4106,15 +4104,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/meters/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.meters().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -4128,7 +4126,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "PATCH",
             path: "/v1/meters/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -4137,9 +4135,9 @@ pub fn operations() -> ::std::vec::Vec<
                     >("body", "{}")?;
                     #[allow(deprecated)]
                     let request = client.meters().update(id, body);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -4153,7 +4151,7 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/meters/{id}/quantities",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
@@ -4170,9 +4168,9 @@ pub fn operations() -> ::std::vec::Vec<
                     let request = client
                         .meters()
                         .quantities(id, start_timestamp, end_timestamp, interval);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -4186,12 +4184,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-meters/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.customer_meters().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -4205,15 +4203,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/customer-meters/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.customer_meters().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -4227,12 +4225,12 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/payments/",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     #[allow(deprecated)]
                     let request = client.payments().list();
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),
@@ -4246,15 +4244,15 @@ pub fn operations() -> ::std::vec::Vec<
             method: "GET",
             path: "/v1/payments/{id}",
             call: |client: super::Client| -> ::openapi_runtime::samples::SampleFuture {
-                let request = || -> ::std::result::Result<_, ::std::string::String> {
+                let request = || -> Result<_, String> {
                     let id = ::openapi_runtime::samples::arg::<
                         ::uuid::Uuid,
                     >("id", "\"00000000-0000-4000-8000-000000000000\"")?;
                     #[allow(deprecated)]
                     let request = client.payments().get(id);
-                    ::std::result::Result::Ok(request)
+                    Ok(request)
                 };
-                ::std::boxed::Box::pin(
+                Box::pin(
                     ::openapi_runtime::samples::run(
                         request(),
                         |r| r.send_with_response(),

@@ -14,10 +14,13 @@ pub mod examples;
 pub mod features;
 pub mod guide;
 pub mod ops;
+mod prelude;
 mod serde_impls;
 pub mod types;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -32,7 +35,7 @@ use features::Features;
 
 /// Formats a token stream as a file, with the generated-file header.
 pub fn format_file(path: &str, header: &str, tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Render {
+    let file: syn::File = syn::parse2(prelude::shorten(tokens)).map_err(|e| Error::Render {
         file: path.to_owned(),
         message: e.to_string(),
     })?;
@@ -59,61 +62,159 @@ pub fn header(options: &Options) -> String {
 
 /// All files of one API module, keyed by path relative to the module folder.
 pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> {
-    let header = header(options);
-    let runtime: TokenStream =
-        options
-            .runtime_path
-            .parse()
-            .map_err(|e: proc_macro2::LexError| Error::Render {
-                file: "options".into(),
-                message: format!("runtime path {:?}: {e}", options.runtime_path),
-            })?;
-    let mut files = BTreeMap::new();
-    let features = Features::new(api, options);
+    render_timed(api, options).map(|(files, _)| files)
+}
 
+/// Time spent rendering (IR -> tokens) and formatting (tokens -> text),
+/// summed over the threads that did it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StageTimes {
+    /// Building token streams.
+    pub render: Duration,
+    /// Parsing them with syn and printing with prettyplease.
+    pub format: Duration,
+}
+
+/// What one thread rendered: formatted files by path, and its time per stage.
+type Done = (Vec<(String, String)>, StageTimes);
+
+/// One unit of rendering work: a type module, or everything else.
+enum Job<'a> {
+    /// `mod.rs`, `types/mod.rs`, `client.rs`, `operations/*`, `samples.rs`.
+    Api,
+    /// `types/<module>.rs` with the types (arena indices) it holds.
+    Types(&'a str, &'a [usize]),
+}
+
+/// [`render`], timing the two stages. Files are rendered and formatted on as
+/// many threads as the machine has cores (at most 8); each thread takes the
+/// next job until none is left, and the result does not depend on who did what.
+pub fn render_timed(
+    api: &Api,
+    options: &Options,
+) -> Result<(BTreeMap<String, String>, StageTimes)> {
+    let header = header(options);
+    let features = Features::new(api, options);
     // Group types by module, keeping arena order inside each.
     let mut modules: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, t) in api.types.iter().enumerate() {
         modules.entry(t.module.as_str()).or_default().push(i);
     }
+    let mut jobs = vec![Job::Api];
+    jobs.extend(modules.iter().map(|(m, ids)| Job::Types(m, ids)));
+    let next = AtomicUsize::new(0);
+    let worker = || -> Result<Done> {
+        let runtime = runtime_path(options)?;
+        let mut out = Vec::new();
+        let mut times = StageTimes::default();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { break };
+            let started = Instant::now();
+            let files = match job {
+                Job::Api => api_files(api, options, &runtime, &features, &modules)?,
+                Job::Types(module, ids) => {
+                    vec![type_module(api, options, &runtime, &features, module, ids)?]
+                }
+            };
+            let rendered = Instant::now();
+            times.render += rendered - started;
+            for (path, tokens) in files {
+                let text = format_file(&path, &header, tokens)?;
+                out.push((path, text));
+            }
+            times.format += rendered.elapsed();
+        }
+        Ok((out, times))
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let results: Vec<Result<Done>> = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(worker)).collect();
+        let mut results = vec![worker()];
+        for helper in helpers {
+            results.push(helper.join().unwrap_or_else(|_| {
+                Err(Error::Render {
+                    file: "(rendering thread)".into(),
+                    message: "a rendering thread panicked".into(),
+                })
+            }));
+        }
+        results
+    });
+    let mut files = BTreeMap::new();
+    let mut times = StageTimes::default();
+    for result in results {
+        let (out, t) = result?;
+        files.extend(out);
+        times.render += t.render;
+        times.format += t.format;
+    }
+    Ok((files, times))
+}
+
+fn runtime_path(options: &Options) -> Result<TokenStream> {
+    options
+        .runtime_path
+        .parse()
+        .map_err(|e: proc_macro2::LexError| Error::Render {
+            file: "options".into(),
+            message: format!("runtime path {:?}: {e}", options.runtime_path),
+        })
+}
+
+/// `types/<module>.rs`: the module's types, each gated on its own when a
+/// narrower set of features needs it than the module.
+fn type_module(
+    api: &Api,
+    options: &Options,
+    runtime: &TokenStream,
+    features: &Features,
+    module: &str,
+    ids: &[usize],
+) -> Result<(String, TokenStream)> {
+    let ctx = Ctx {
+        api,
+        module,
+        runtime: runtime.clone(),
+        types_path: quote! { super },
+        links: docs::Links {
+            base: options.docs_url.as_deref(),
+        },
+    };
+    let mut items = Vec::new();
+    for &i in ids {
+        let tokens = ctx.type_def(&api.types[i]);
+        match features.cfg_type_within(TypeId(i), module) {
+            Some(cfg) => items.push(with_attr(&cfg, tokens, module)?),
+            None => items.push(tokens),
+        }
+    }
+    let path = format!("types/{}.rs", naming::file_stem(module));
+    let doc = format!(" Types of `{}`.", api.types[ids[0]].origin);
+    Ok((path, quote! { #![doc = #doc] #( #items )* }))
+}
+
+/// Every file but the type modules.
+fn api_files(
+    api: &Api,
+    options: &Options,
+    runtime: &TokenStream,
+    features: &Features,
+    modules: &BTreeMap<&str, Vec<usize>>,
+) -> Result<Vec<(String, TokenStream)>> {
+    let mut files = Vec::new();
     let mut mod_decls = Vec::new();
-    for (module, ids) in &modules {
+    for (module, ids) in modules {
         let m = ident(module);
-        let ctx = Ctx {
-            api,
-            module,
-            runtime: runtime.clone(),
-            types_path: quote! { super },
-            links: docs::Links {
-                base: options.docs_url.as_deref(),
-            },
-        };
-        let mut items = Vec::new();
         let mut shared = Vec::new();
         let mut exports = Vec::new();
         for &i in ids {
-            let def = &api.types[i];
-            let tokens = ctx.type_def(def);
+            let name = ident(&api.types[i].name);
             match features.cfg_type_within(TypeId(i), module) {
-                Some(cfg) => {
-                    items.push(with_attr(&cfg, tokens, module)?);
-                    let name = ident(&def.name);
-                    exports.push(quote! { #cfg pub use self::#m::#name; });
-                }
-                None => {
-                    items.push(tokens);
-                    shared.push(ident(&def.name));
-                }
+                Some(cfg) => exports.push(quote! { #cfg pub use self::#m::#name; }),
+                None => shared.push(name),
             }
         }
-        let path = format!("types/{}.rs", naming::file_stem(module));
-        let first = &api.types[ids[0]];
-        let doc = format!(" Types of `{}`.", first.origin);
-        let tokens = quote! {
-            #![doc = #doc]
-            #( #items )*
-        };
-        files.insert(path.clone(), format_file(&path, &header, tokens)?);
         let cfg = features.cfg_module(module);
         let shared =
             (!shared.is_empty()).then(|| quote! { #cfg pub use self::#m::{ #( #shared ),* }; });
@@ -128,17 +229,14 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
         //! Every schema of the API as a Rust type, re-exported flat.
         #( #mod_decls )*
     };
-    files.insert(
-        "types/mod.rs".into(),
-        format_file("types/mod.rs", &header, types_mod)?,
-    );
+    files.push(("types/mod.rs".into(), types_mod));
 
     let top_doc = guide::module_docs(api, options);
-    let ops = ops::OpsRender::new(api, options, runtime.clone(), &features);
-    files.extend(ops.files(&header)?);
+    let ops = ops::OpsRender::new(api, options, runtime.clone(), features);
+    files.extend(ops.files()?);
     let samples = match &options.samples_feature {
         Some(feature) => {
-            files.insert("samples.rs".into(), ops.samples_file(&header)?);
+            files.push(("samples.rs".into(), ops.samples_file()));
             quote! {
                 #[cfg(feature = #feature)]
                 pub mod samples;
@@ -155,7 +253,7 @@ pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> 
 
         pub use self::client::*;
     };
-    files.insert("mod.rs".into(), format_file("mod.rs", &header, module_mod)?);
+    files.push(("mod.rs".into(), module_mod));
     Ok(files)
 }
 

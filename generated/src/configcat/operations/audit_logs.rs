@@ -72,16 +72,16 @@ impl AuditLogs {
     #[deprecated(note = "**Important:** This endpoint is deprecated.")]
     pub fn get_auditlogs(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::AuditLogsGetAuditlogs {
         self::AuditLogsGetAuditlogs {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
-            config_id: ::std::option::Option::None,
-            environment_id: ::std::option::Option::None,
-            audit_log_type: ::std::option::Option::None,
-            from_utc_date_time: ::std::option::Option::None,
-            to_utc_date_time: ::std::option::Option::None,
+            config_id: None,
+            environment_id: None,
+            audit_log_type: None,
+            from_utc_date_time: None,
+            to_utc_date_time: None,
         }
     }
     #[cfg(feature = "configcat-audit-logs")]
@@ -141,18 +141,18 @@ impl AuditLogs {
     /// ```
     pub fn get_auditlogs_v2(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::AuditLogsGetAuditlogsV2 {
         self::AuditLogsGetAuditlogsV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
-            config_id: ::std::option::Option::None,
-            environment_id: ::std::option::Option::None,
-            audit_log_type: ::std::option::Option::None,
-            from_utc_date_time: ::std::option::Option::None,
-            to_utc_date_time: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            config_id: None,
+            environment_id: None,
+            audit_log_type: None,
+            from_utc_date_time: None,
+            to_utc_date_time: None,
+            page_number: None,
+            page_size: None,
         }
     }
     #[cfg(feature = "configcat-audit-logs")]
@@ -201,7 +201,7 @@ impl AuditLogs {
     /// ```
     pub fn get_deleted_settings(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
+        config_id: impl Into<::uuid::Uuid>,
     ) -> self::AuditLogsGetDeletedSettings {
         self::AuditLogsGetDeletedSettings {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -272,17 +272,17 @@ impl AuditLogs {
     #[deprecated(note = "**Important:** This endpoint is deprecated.")]
     pub fn get_organization_auditlogs(
         &self,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
     ) -> self::AuditLogsGetOrganizationAuditlogs {
         self::AuditLogsGetOrganizationAuditlogs {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
-            product_id: ::std::option::Option::None,
-            config_id: ::std::option::Option::None,
-            environment_id: ::std::option::Option::None,
-            audit_log_type: ::std::option::Option::None,
-            from_utc_date_time: ::std::option::Option::None,
-            to_utc_date_time: ::std::option::Option::None,
+            product_id: None,
+            config_id: None,
+            environment_id: None,
+            audit_log_type: None,
+            from_utc_date_time: None,
+            to_utc_date_time: None,
         }
     }
     #[cfg(feature = "configcat-audit-logs")]
@@ -343,19 +343,19 @@ impl AuditLogs {
     /// ```
     pub fn get_organization_auditlogs_v2(
         &self,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
     ) -> self::AuditLogsGetOrganizationAuditlogsV2 {
         self::AuditLogsGetOrganizationAuditlogsV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             organization_id: organization_id.into(),
-            product_id: ::std::option::Option::None,
-            config_id: ::std::option::Option::None,
-            environment_id: ::std::option::Option::None,
-            audit_log_type: ::std::option::Option::None,
-            from_utc_date_time: ::std::option::Option::None,
-            to_utc_date_time: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            product_id: None,
+            config_id: None,
+            environment_id: None,
+            audit_log_type: None,
+            from_utc_date_time: None,
+            to_utc_date_time: None,
+            page_number: None,
+            page_size: None,
         }
     }
 }
@@ -369,15 +369,11 @@ impl AuditLogs {
 pub struct AuditLogsGetAuditlogs {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
-    pub(crate) config_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) environment_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) audit_log_type: ::std::option::Option<super::super::types::AuditLogType>,
-    pub(crate) from_utc_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
-    pub(crate) to_utc_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
+    pub(crate) config_id: Option<::uuid::Uuid>,
+    pub(crate) environment_id: Option<::uuid::Uuid>,
+    pub(crate) audit_log_type: Option<super::super::types::AuditLogType>,
+    pub(crate) from_utc_date_time: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) to_utc_date_time: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 /// Documented error responses of `GET /v1/products/{productId}/auditlogs`.
 #[derive(Debug, Clone, PartialEq)]
@@ -391,40 +387,37 @@ pub enum AuditLogsGetAuditlogsError {
 }
 impl AuditLogsGetAuditlogs {
     /// The identifier of the Config.
-    pub fn config_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.config_id = ::std::option::Option::Some(value.into());
+    pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.config_id = Some(value.into());
         self
     }
     /// The identifier of the Environment.
-    pub fn environment_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.environment_id = ::std::option::Option::Some(value.into());
+    pub fn environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.environment_id = Some(value.into());
         self
     }
     /// Filter Audit logs by Audit log type.
     pub fn audit_log_type(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::AuditLogType>,
+        value: impl Into<super::super::types::AuditLogType>,
     ) -> Self {
-        self.audit_log_type = ::std::option::Option::Some(value.into());
+        self.audit_log_type = Some(value.into());
         self
     }
     /// Filter Audit logs by starting UTC date.
     pub fn from_utc_date_time(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.from_utc_date_time = ::std::option::Option::Some(value.into());
+        self.from_utc_date_time = Some(value.into());
         self
     }
     /// Filter Audit logs by ending UTC date.
     pub fn to_utc_date_time(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.to_utc_date_time = ::std::option::Option::Some(value.into());
+        self.to_utc_date_time = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -449,7 +442,7 @@ impl AuditLogsGetAuditlogs {
     }
 }
 impl ::openapi_runtime::Operation for AuditLogsGetAuditlogs {
-    type Output = ::std::vec::Vec<super::super::types::AuditLogItemModel>;
+    type Output = Vec<super::super::types::AuditLogItemModel>;
     type Error = AuditLogsGetAuditlogsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -494,10 +487,8 @@ impl ::openapi_runtime::Operation for AuditLogsGetAuditlogs {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::vec::Vec<super::super::types::AuditLogItemModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::AuditLogItemModel>>,
         ::openapi_runtime::Error<AuditLogsGetAuditlogsError>,
     > {
         match raw.status_code() {
@@ -510,8 +501,8 @@ impl ::openapi_runtime::Operation for AuditLogsGetAuditlogs {
     }
 }
 impl ::std::future::IntoFuture for AuditLogsGetAuditlogs {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::AuditLogItemModel>,
+    type Output = Result<
+        Vec<super::super::types::AuditLogItemModel>,
         ::openapi_runtime::Error<AuditLogsGetAuditlogsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -530,17 +521,13 @@ impl ::std::future::IntoFuture for AuditLogsGetAuditlogs {
 pub struct AuditLogsGetAuditlogsV2 {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
-    pub(crate) config_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) environment_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) audit_log_type: ::std::option::Option<super::super::types::AuditLogType>,
-    pub(crate) from_utc_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
-    pub(crate) to_utc_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
-    pub(crate) page_number: ::std::option::Option<i32>,
-    pub(crate) page_size: ::std::option::Option<i32>,
+    pub(crate) config_id: Option<::uuid::Uuid>,
+    pub(crate) environment_id: Option<::uuid::Uuid>,
+    pub(crate) audit_log_type: Option<super::super::types::AuditLogType>,
+    pub(crate) from_utc_date_time: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) to_utc_date_time: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) page_number: Option<i32>,
+    pub(crate) page_size: Option<i32>,
 }
 /// Documented error responses of `GET /v2/products/{productId}/auditlogs`.
 #[derive(Debug, Clone, PartialEq)]
@@ -554,54 +541,51 @@ pub enum AuditLogsGetAuditlogsV2Error {
 }
 impl AuditLogsGetAuditlogsV2 {
     /// The identifier of the Config.
-    pub fn config_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.config_id = ::std::option::Option::Some(value.into());
+    pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.config_id = Some(value.into());
         self
     }
     /// The identifier of the Environment.
-    pub fn environment_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.environment_id = ::std::option::Option::Some(value.into());
+    pub fn environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.environment_id = Some(value.into());
         self
     }
     /// Filter Audit logs by Audit log type.
     pub fn audit_log_type(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::AuditLogType>,
+        value: impl Into<super::super::types::AuditLogType>,
     ) -> Self {
-        self.audit_log_type = ::std::option::Option::Some(value.into());
+        self.audit_log_type = Some(value.into());
         self
     }
     /// Filter Audit logs by starting UTC date.
     pub fn from_utc_date_time(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.from_utc_date_time = ::std::option::Option::Some(value.into());
+        self.from_utc_date_time = Some(value.into());
         self
     }
     /// Filter Audit logs by ending UTC date.
     pub fn to_utc_date_time(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.to_utc_date_time = ::std::option::Option::Some(value.into());
+        self.to_utc_date_time = Some(value.into());
         self
     }
     /// Page number (min: 1).
     ///
     /// Value at least 1 and at most 2147483647; default `1`.
-    pub fn page_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_number = ::std::option::Option::Some(value.into());
+    pub fn page_number(mut self, value: impl Into<i32>) -> Self {
+        self.page_number = Some(value.into());
         self
     }
     /// Page size (min: 1, max: 100).
     ///
     /// Value at least 1 and at most 100; default `100`.
-    pub fn page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+    pub fn page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -683,7 +667,7 @@ impl ::openapi_runtime::Operation for AuditLogsGetAuditlogsV2 {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::AuditLogItemModelPagedList>,
         ::openapi_runtime::Error<AuditLogsGetAuditlogsV2Error>,
     > {
@@ -697,7 +681,7 @@ impl ::openapi_runtime::Operation for AuditLogsGetAuditlogsV2 {
     }
 }
 impl ::std::future::IntoFuture for AuditLogsGetAuditlogsV2 {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::AuditLogItemModelPagedList,
         ::openapi_runtime::Error<AuditLogsGetAuditlogsV2Error>,
     >;
@@ -751,7 +735,7 @@ impl AuditLogsGetDeletedSettings {
     }
 }
 impl ::openapi_runtime::Operation for AuditLogsGetDeletedSettings {
-    type Output = ::std::vec::Vec<super::super::types::DeletedSettingModel>;
+    type Output = Vec<super::super::types::DeletedSettingModel>;
     type Error = AuditLogsGetDeletedSettingsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -766,10 +750,8 @@ impl ::openapi_runtime::Operation for AuditLogsGetDeletedSettings {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::vec::Vec<super::super::types::DeletedSettingModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::DeletedSettingModel>>,
         ::openapi_runtime::Error<AuditLogsGetDeletedSettingsError>,
     > {
         match raw.status_code() {
@@ -782,8 +764,8 @@ impl ::openapi_runtime::Operation for AuditLogsGetDeletedSettings {
     }
 }
 impl ::std::future::IntoFuture for AuditLogsGetDeletedSettings {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::DeletedSettingModel>,
+    type Output = Result<
+        Vec<super::super::types::DeletedSettingModel>,
         ::openapi_runtime::Error<AuditLogsGetDeletedSettingsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -802,16 +784,12 @@ impl ::std::future::IntoFuture for AuditLogsGetDeletedSettings {
 pub struct AuditLogsGetOrganizationAuditlogs {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
-    pub(crate) product_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) config_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) environment_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) audit_log_type: ::std::option::Option<super::super::types::AuditLogType>,
-    pub(crate) from_utc_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
-    pub(crate) to_utc_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
+    pub(crate) product_id: Option<::uuid::Uuid>,
+    pub(crate) config_id: Option<::uuid::Uuid>,
+    pub(crate) environment_id: Option<::uuid::Uuid>,
+    pub(crate) audit_log_type: Option<super::super::types::AuditLogType>,
+    pub(crate) from_utc_date_time: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) to_utc_date_time: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 /// Documented error responses of `GET /v1/organizations/{organizationId}/auditlogs`.
 #[derive(Debug, Clone, PartialEq)]
@@ -825,45 +803,42 @@ pub enum AuditLogsGetOrganizationAuditlogsError {
 }
 impl AuditLogsGetOrganizationAuditlogs {
     /// The identifier of the Product.
-    pub fn product_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.product_id = ::std::option::Option::Some(value.into());
+    pub fn product_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.product_id = Some(value.into());
         self
     }
     /// The identifier of the Config.
-    pub fn config_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.config_id = ::std::option::Option::Some(value.into());
+    pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.config_id = Some(value.into());
         self
     }
     /// The identifier of the Environment.
-    pub fn environment_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.environment_id = ::std::option::Option::Some(value.into());
+    pub fn environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.environment_id = Some(value.into());
         self
     }
     /// Filter Audit logs by Audit log type.
     pub fn audit_log_type(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::AuditLogType>,
+        value: impl Into<super::super::types::AuditLogType>,
     ) -> Self {
-        self.audit_log_type = ::std::option::Option::Some(value.into());
+        self.audit_log_type = Some(value.into());
         self
     }
     /// Filter Audit logs by starting UTC date.
     pub fn from_utc_date_time(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.from_utc_date_time = ::std::option::Option::Some(value.into());
+        self.from_utc_date_time = Some(value.into());
         self
     }
     /// Filter Audit logs by ending UTC date.
     pub fn to_utc_date_time(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.to_utc_date_time = ::std::option::Option::Some(value.into());
+        self.to_utc_date_time = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -888,7 +863,7 @@ impl AuditLogsGetOrganizationAuditlogs {
     }
 }
 impl ::openapi_runtime::Operation for AuditLogsGetOrganizationAuditlogs {
-    type Output = ::std::vec::Vec<super::super::types::AuditLogItemModel>;
+    type Output = Vec<super::super::types::AuditLogItemModel>;
     type Error = AuditLogsGetOrganizationAuditlogsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -939,10 +914,8 @@ impl ::openapi_runtime::Operation for AuditLogsGetOrganizationAuditlogs {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::vec::Vec<super::super::types::AuditLogItemModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::AuditLogItemModel>>,
         ::openapi_runtime::Error<AuditLogsGetOrganizationAuditlogsError>,
     > {
         match raw.status_code() {
@@ -957,8 +930,8 @@ impl ::openapi_runtime::Operation for AuditLogsGetOrganizationAuditlogs {
     }
 }
 impl ::std::future::IntoFuture for AuditLogsGetOrganizationAuditlogs {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::AuditLogItemModel>,
+    type Output = Result<
+        Vec<super::super::types::AuditLogItemModel>,
         ::openapi_runtime::Error<AuditLogsGetOrganizationAuditlogsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -977,18 +950,14 @@ impl ::std::future::IntoFuture for AuditLogsGetOrganizationAuditlogs {
 pub struct AuditLogsGetOrganizationAuditlogsV2 {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
-    pub(crate) product_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) config_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) environment_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) audit_log_type: ::std::option::Option<super::super::types::AuditLogType>,
-    pub(crate) from_utc_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
-    pub(crate) to_utc_date_time: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
-    pub(crate) page_number: ::std::option::Option<i32>,
-    pub(crate) page_size: ::std::option::Option<i32>,
+    pub(crate) product_id: Option<::uuid::Uuid>,
+    pub(crate) config_id: Option<::uuid::Uuid>,
+    pub(crate) environment_id: Option<::uuid::Uuid>,
+    pub(crate) audit_log_type: Option<super::super::types::AuditLogType>,
+    pub(crate) from_utc_date_time: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) to_utc_date_time: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) page_number: Option<i32>,
+    pub(crate) page_size: Option<i32>,
 }
 /// Documented error responses of `GET /v2/organizations/{organizationId}/auditlogs`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1002,59 +971,56 @@ pub enum AuditLogsGetOrganizationAuditlogsV2Error {
 }
 impl AuditLogsGetOrganizationAuditlogsV2 {
     /// The identifier of the Product.
-    pub fn product_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.product_id = ::std::option::Option::Some(value.into());
+    pub fn product_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.product_id = Some(value.into());
         self
     }
     /// The identifier of the Config.
-    pub fn config_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.config_id = ::std::option::Option::Some(value.into());
+    pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.config_id = Some(value.into());
         self
     }
     /// The identifier of the Environment.
-    pub fn environment_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.environment_id = ::std::option::Option::Some(value.into());
+    pub fn environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.environment_id = Some(value.into());
         self
     }
     /// Filter Audit logs by Audit log type.
     pub fn audit_log_type(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::AuditLogType>,
+        value: impl Into<super::super::types::AuditLogType>,
     ) -> Self {
-        self.audit_log_type = ::std::option::Option::Some(value.into());
+        self.audit_log_type = Some(value.into());
         self
     }
     /// Filter Audit logs by starting UTC date.
     pub fn from_utc_date_time(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.from_utc_date_time = ::std::option::Option::Some(value.into());
+        self.from_utc_date_time = Some(value.into());
         self
     }
     /// Filter Audit logs by ending UTC date.
     pub fn to_utc_date_time(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.to_utc_date_time = ::std::option::Option::Some(value.into());
+        self.to_utc_date_time = Some(value.into());
         self
     }
     /// Page number (min: 1).
     ///
     /// Value at least 1 and at most 2147483647; default `1`.
-    pub fn page_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_number = ::std::option::Option::Some(value.into());
+    pub fn page_number(mut self, value: impl Into<i32>) -> Self {
+        self.page_number = Some(value.into());
         self
     }
     /// Page size (min: 1, max: 100).
     ///
     /// Value at least 1 and at most 100; default `100`.
-    pub fn page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+    pub fn page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1142,7 +1108,7 @@ impl ::openapi_runtime::Operation for AuditLogsGetOrganizationAuditlogsV2 {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::AuditLogItemModelPagedList>,
         ::openapi_runtime::Error<AuditLogsGetOrganizationAuditlogsV2Error>,
     > {
@@ -1160,7 +1126,7 @@ impl ::openapi_runtime::Operation for AuditLogsGetOrganizationAuditlogsV2 {
     }
 }
 impl ::std::future::IntoFuture for AuditLogsGetOrganizationAuditlogsV2 {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::AuditLogItemModelPagedList,
         ::openapi_runtime::Error<AuditLogsGetOrganizationAuditlogsV2Error>,
     >;

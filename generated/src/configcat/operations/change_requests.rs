@@ -55,7 +55,7 @@ impl ChangeRequests {
     /// ```
     pub fn get_change_request(
         &self,
-        change_request_id: impl ::std::convert::Into<i64>,
+        change_request_id: impl Into<i64>,
     ) -> self::ChangeRequestsGetChangeRequest {
         self::ChangeRequestsGetChangeRequest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -111,8 +111,8 @@ impl ChangeRequests {
     /// ```
     pub fn update_change_request(
         &self,
-        change_request_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<super::super::types::UpdateChangeRequestModel>,
+        change_request_id: impl Into<i64>,
+        body: impl Into<super::super::types::UpdateChangeRequestModel>,
     ) -> self::ChangeRequestsUpdateChangeRequest {
         self::ChangeRequestsUpdateChangeRequest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -178,20 +178,20 @@ impl ChangeRequests {
     /// ```
     pub fn get_change_requests(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::ChangeRequestsGetChangeRequests {
         self::ChangeRequestsGetChangeRequests {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
-            config_id: ::std::option::Option::None,
-            environment_id: ::std::option::Option::None,
-            setting_id: ::std::option::Option::None,
-            change_request_status_filter: ::std::option::Option::None,
-            schedule_filter: ::std::option::Option::None,
-            approve_required_filter: ::std::option::Option::None,
-            needs_attention_filter: ::std::option::Option::None,
-            page_number: ::std::option::Option::None,
-            page_size: ::std::option::Option::None,
+            config_id: None,
+            environment_id: None,
+            setting_id: None,
+            change_request_status_filter: None,
+            schedule_filter: None,
+            approve_required_filter: None,
+            needs_attention_filter: None,
+            page_number: None,
+            page_size: None,
         }
     }
     #[cfg(feature = "configcat-change-requests")]
@@ -244,12 +244,12 @@ impl ChangeRequests {
     /// ```
     pub fn get_change_request_proposed_changes(
         &self,
-        change_request_id: impl ::std::convert::Into<i64>,
+        change_request_id: impl Into<i64>,
     ) -> self::ChangeRequestsGetChangeRequestProposedChanges {
         self::ChangeRequestsGetChangeRequestProposedChanges {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
-            setting_id: ::std::option::Option::None,
+            setting_id: None,
         }
     }
     #[cfg(feature = "configcat-change-requests")]
@@ -304,15 +304,13 @@ impl ChangeRequests {
     /// ```
     pub fn update_change_request_proposed_changes(
         &self,
-        change_request_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            super::super::types::UpdateChangeRequestProposedChangesModel,
-        >,
+        change_request_id: impl Into<i64>,
+        body: impl Into<super::super::types::UpdateChangeRequestProposedChangesModel>,
     ) -> self::ChangeRequestsUpdateChangeRequestProposedChanges {
         self::ChangeRequestsUpdateChangeRequestProposedChanges {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             change_request_id: change_request_id.into(),
-            setting_id: ::std::option::Option::None,
+            setting_id: None,
             body: body.into(),
         }
     }
@@ -364,10 +362,8 @@ impl ChangeRequests {
     /// ```
     pub fn add_change_request_comment(
         &self,
-        change_request_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            super::super::types::AddChangeRequestCommentModel,
-        >,
+        change_request_id: impl Into<i64>,
+        body: impl Into<super::super::types::AddChangeRequestCommentModel>,
     ) -> self::ChangeRequestsAddChangeRequestComment {
         self::ChangeRequestsAddChangeRequestComment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -421,7 +417,7 @@ impl ChangeRequests {
     /// ```
     pub fn apply_change_request(
         &self,
-        change_request_id: impl ::std::convert::Into<i64>,
+        change_request_id: impl Into<i64>,
     ) -> self::ChangeRequestsApplyChangeRequest {
         self::ChangeRequestsApplyChangeRequest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -474,7 +470,7 @@ impl ChangeRequests {
     /// ```
     pub fn approve_change_request(
         &self,
-        change_request_id: impl ::std::convert::Into<i64>,
+        change_request_id: impl Into<i64>,
     ) -> self::ChangeRequestsApproveChangeRequest {
         self::ChangeRequestsApproveChangeRequest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -527,7 +523,7 @@ impl ChangeRequests {
     /// ```
     pub fn claim_change_request_ownership(
         &self,
-        change_request_id: impl ::std::convert::Into<i64>,
+        change_request_id: impl Into<i64>,
     ) -> self::ChangeRequestsClaimChangeRequestOwnership {
         self::ChangeRequestsClaimChangeRequestOwnership {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -580,7 +576,7 @@ impl ChangeRequests {
     /// ```
     pub fn close_change_request(
         &self,
-        change_request_id: impl ::std::convert::Into<i64>,
+        change_request_id: impl Into<i64>,
     ) -> self::ChangeRequestsCloseChangeRequest {
         self::ChangeRequestsCloseChangeRequest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -638,9 +634,9 @@ impl ChangeRequests {
     /// ```
     pub fn create_change_request(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CreateChangeRequestModel>,
+        config_id: impl Into<::uuid::Uuid>,
+        environment_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CreateChangeRequestModel>,
     ) -> self::ChangeRequestsCreateChangeRequest {
         self::ChangeRequestsCreateChangeRequest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -695,7 +691,7 @@ impl ChangeRequests {
     /// ```
     pub fn remove_change_request_approval(
         &self,
-        change_request_id: impl ::std::convert::Into<i64>,
+        change_request_id: impl Into<i64>,
     ) -> self::ChangeRequestsRemoveChangeRequestApproval {
         self::ChangeRequestsRemoveChangeRequestApproval {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -753,11 +749,9 @@ impl ChangeRequests {
     /// ```
     pub fn resolve_change_request_setting_conflicts(
         &self,
-        change_request_id: impl ::std::convert::Into<i64>,
-        setting_id: impl ::std::convert::Into<i32>,
-        body: impl ::std::convert::Into<
-            super::super::types::ResolveChangeRequestSettingConflictsModel,
-        >,
+        change_request_id: impl Into<i64>,
+        setting_id: impl Into<i32>,
+        body: impl Into<super::super::types::ResolveChangeRequestSettingConflictsModel>,
     ) -> self::ChangeRequestsResolveChangeRequestSettingConflicts {
         self::ChangeRequestsResolveChangeRequestSettingConflicts {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -814,10 +808,8 @@ impl ChangeRequests {
     /// ```
     pub fn update_change_request_comment(
         &self,
-        comment_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            super::super::types::UpdateChangeRequestCommentModel,
-        >,
+        comment_id: impl Into<i64>,
+        body: impl Into<super::super::types::UpdateChangeRequestCommentModel>,
     ) -> self::ChangeRequestsUpdateChangeRequestComment {
         self::ChangeRequestsUpdateChangeRequestComment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -870,7 +862,7 @@ impl ChangeRequests {
     /// ```
     pub fn delete_change_request_comment(
         &self,
-        comment_id: impl ::std::convert::Into<i64>,
+        comment_id: impl Into<i64>,
     ) -> self::ChangeRequestsDeleteChangeRequestComment {
         self::ChangeRequestsDeleteChangeRequestComment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -925,8 +917,8 @@ impl ChangeRequests {
     /// ```
     pub fn delete_change_request_proposed_change(
         &self,
-        change_request_id: impl ::std::convert::Into<i64>,
-        setting_id: impl ::std::convert::Into<i32>,
+        change_request_id: impl Into<i64>,
+        setting_id: impl Into<i32>,
     ) -> self::ChangeRequestsDeleteChangeRequestProposedChange {
         self::ChangeRequestsDeleteChangeRequestProposedChange {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -993,7 +985,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequest {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsGetChangeRequestError>,
     > {
@@ -1007,7 +999,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequest {
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequest {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsGetChangeRequestError>,
     >;
@@ -1077,7 +1069,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequest {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestError>,
     > {
@@ -1093,7 +1085,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequest {
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequest {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestError>,
     >;
@@ -1113,23 +1105,19 @@ impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequest {
 pub struct ChangeRequestsGetChangeRequests {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
-    pub(crate) config_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) environment_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) setting_id: ::std::option::Option<i32>,
-    pub(crate) change_request_status_filter: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::ChangeRequestStatus>,
+    pub(crate) config_id: Option<::uuid::Uuid>,
+    pub(crate) environment_id: Option<::uuid::Uuid>,
+    pub(crate) setting_id: Option<i32>,
+    pub(crate) change_request_status_filter: Option<
+        Vec<super::super::types::ChangeRequestStatus>,
     >,
-    pub(crate) schedule_filter: ::std::option::Option<
-        super::super::types::ChangeRequestScheduleFilter,
-    >,
-    pub(crate) approve_required_filter: ::std::option::Option<
+    pub(crate) schedule_filter: Option<super::super::types::ChangeRequestScheduleFilter>,
+    pub(crate) approve_required_filter: Option<
         super::super::types::ChangeRequestApproveRequiredFilter,
     >,
-    pub(crate) needs_attention_filter: ::std::option::Option<
-        super::super::types::NeedsAttentionFilter,
-    >,
-    pub(crate) page_number: ::std::option::Option<i32>,
-    pub(crate) page_size: ::std::option::Option<i32>,
+    pub(crate) needs_attention_filter: Option<super::super::types::NeedsAttentionFilter>,
+    pub(crate) page_number: Option<i32>,
+    pub(crate) page_size: Option<i32>,
 }
 /// Documented error responses of `GET /v2/products/{productId}/change-requests`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1143,73 +1131,64 @@ pub enum ChangeRequestsGetChangeRequestsError {
 }
 impl ChangeRequestsGetChangeRequests {
     /// Filter Change Requests by Config identifier.
-    pub fn config_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.config_id = ::std::option::Option::Some(value.into());
+    pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.config_id = Some(value.into());
         self
     }
     /// Filter Change Requests by Environment identifier.
-    pub fn environment_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.environment_id = ::std::option::Option::Some(value.into());
+    pub fn environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.environment_id = Some(value.into());
         self
     }
     /// Filter Change Requests by Setting identifier.
-    pub fn setting_id(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.setting_id = ::std::option::Option::Some(value.into());
+    pub fn setting_id(mut self, value: impl Into<i32>) -> Self {
+        self.setting_id = Some(value.into());
         self
     }
     /// Filter Change Requests by status values.
     pub fn change_request_status_filter(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::ChangeRequestStatus>,
-        >,
+        value: impl Into<Vec<super::super::types::ChangeRequestStatus>>,
     ) -> Self {
-        self.change_request_status_filter = ::std::option::Option::Some(value.into());
+        self.change_request_status_filter = Some(value.into());
         self
     }
     /// Filter Change Requests by schedule state.
     pub fn schedule_filter(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::ChangeRequestScheduleFilter,
-        >,
+        value: impl Into<super::super::types::ChangeRequestScheduleFilter>,
     ) -> Self {
-        self.schedule_filter = ::std::option::Option::Some(value.into());
+        self.schedule_filter = Some(value.into());
         self
     }
     /// Filter Change Requests by approval requirement.
     pub fn approve_required_filter(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::ChangeRequestApproveRequiredFilter,
-        >,
+        value: impl Into<super::super::types::ChangeRequestApproveRequiredFilter>,
     ) -> Self {
-        self.approve_required_filter = ::std::option::Option::Some(value.into());
+        self.approve_required_filter = Some(value.into());
         self
     }
     /// Filter Change Requests by whether they need attention.
     pub fn needs_attention_filter(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::NeedsAttentionFilter>,
+        value: impl Into<super::super::types::NeedsAttentionFilter>,
     ) -> Self {
-        self.needs_attention_filter = ::std::option::Option::Some(value.into());
+        self.needs_attention_filter = Some(value.into());
         self
     }
     /// Page number (min: 1).
     ///
     /// Value at least 1 and at most 2147483647; default `1`.
-    pub fn page_number(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_number = ::std::option::Option::Some(value.into());
+    pub fn page_number(mut self, value: impl Into<i32>) -> Self {
+        self.page_number = Some(value.into());
         self
     }
     /// Page size (min: 1, max: 100).
     ///
     /// Value at least 1 and at most 100; default `25`.
-    pub fn page_size(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+    pub fn page_size(mut self, value: impl Into<i32>) -> Self {
+        self.page_size = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1303,7 +1282,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequests {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestsModel>,
         ::openapi_runtime::Error<ChangeRequestsGetChangeRequestsError>,
     > {
@@ -1317,7 +1296,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequests {
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequests {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestsModel,
         ::openapi_runtime::Error<ChangeRequestsGetChangeRequestsError>,
     >;
@@ -1337,7 +1316,7 @@ impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequests {
 pub struct ChangeRequestsGetChangeRequestProposedChanges {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
-    pub(crate) setting_id: ::std::option::Option<i32>,
+    pub(crate) setting_id: Option<i32>,
 }
 /// Documented error responses of `GET /v2/change-requests/{changeRequestId}/proposed-changes`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1351,8 +1330,8 @@ pub enum ChangeRequestsGetChangeRequestProposedChangesError {
 }
 impl ChangeRequestsGetChangeRequestProposedChanges {
     /// The optional identifier of the Setting.
-    pub fn setting_id(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.setting_id = ::std::option::Option::Some(value.into());
+    pub fn setting_id(mut self, value: impl Into<i32>) -> Self {
+        self.setting_id = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1398,7 +1377,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequestProposedChan
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::ChangeRequestProposedChangesModel,
         >,
@@ -1426,7 +1405,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsGetChangeRequestProposedChan
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequestProposedChanges {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestProposedChangesModel,
         ::openapi_runtime::Error<ChangeRequestsGetChangeRequestProposedChangesError>,
     >;
@@ -1446,7 +1425,7 @@ impl ::std::future::IntoFuture for ChangeRequestsGetChangeRequestProposedChanges
 pub struct ChangeRequestsUpdateChangeRequestProposedChanges {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) change_request_id: i64,
-    pub(crate) setting_id: ::std::option::Option<i32>,
+    pub(crate) setting_id: Option<i32>,
     pub(crate) body: super::super::types::UpdateChangeRequestProposedChangesModel,
 }
 /// Documented error responses of `PUT /v2/change-requests/{changeRequestId}/proposed-changes`.
@@ -1461,8 +1440,8 @@ pub enum ChangeRequestsUpdateChangeRequestProposedChangesError {
 }
 impl ChangeRequestsUpdateChangeRequestProposedChanges {
     /// The optional identifier of the Setting.
-    pub fn setting_id(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.setting_id = ::std::option::Option::Some(value.into());
+    pub fn setting_id(mut self, value: impl Into<i32>) -> Self {
+        self.setting_id = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1509,7 +1488,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequestProposedC
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestProposedChangesError>,
     > {
@@ -1535,7 +1514,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequestProposedC
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequestProposedChanges {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestProposedChangesError>,
     >;
@@ -1606,7 +1585,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsAddChangeRequestComment {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestCommentModel>,
         ::openapi_runtime::Error<ChangeRequestsAddChangeRequestCommentError>,
     > {
@@ -1626,7 +1605,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsAddChangeRequestComment {
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsAddChangeRequestComment {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestCommentModel,
         ::openapi_runtime::Error<ChangeRequestsAddChangeRequestCommentError>,
     >;
@@ -1695,7 +1674,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsApplyChangeRequest {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsApplyChangeRequestError>,
     > {
@@ -1711,7 +1690,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsApplyChangeRequest {
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsApplyChangeRequest {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsApplyChangeRequestError>,
     >;
@@ -1780,7 +1759,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsApproveChangeRequest {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsApproveChangeRequestError>,
     > {
@@ -1796,7 +1775,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsApproveChangeRequest {
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsApproveChangeRequest {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsApproveChangeRequestError>,
     >;
@@ -1865,7 +1844,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsClaimChangeRequestOwnership 
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsClaimChangeRequestOwnershipError>,
     > {
@@ -1889,7 +1868,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsClaimChangeRequestOwnership 
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsClaimChangeRequestOwnership {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsClaimChangeRequestOwnershipError>,
     >;
@@ -1958,7 +1937,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsCloseChangeRequest {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsCloseChangeRequestError>,
     > {
@@ -1974,7 +1953,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsCloseChangeRequest {
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsCloseChangeRequest {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsCloseChangeRequestError>,
     >;
@@ -2048,7 +2027,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsCreateChangeRequest {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsCreateChangeRequestError>,
     > {
@@ -2064,7 +2043,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsCreateChangeRequest {
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsCreateChangeRequest {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsCreateChangeRequestError>,
     >;
@@ -2133,7 +2112,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsRemoveChangeRequestApproval 
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsRemoveChangeRequestApprovalError>,
     > {
@@ -2157,7 +2136,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsRemoveChangeRequestApproval 
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsRemoveChangeRequestApproval {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsRemoveChangeRequestApprovalError>,
     >;
@@ -2232,7 +2211,7 @@ for ChangeRequestsResolveChangeRequestSettingConflicts {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsResolveChangeRequestSettingConflictsError>,
     > {
@@ -2258,7 +2237,7 @@ for ChangeRequestsResolveChangeRequestSettingConflicts {
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsResolveChangeRequestSettingConflicts {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsResolveChangeRequestSettingConflictsError>,
     >;
@@ -2328,7 +2307,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequestComment {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestCommentModel>,
         ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestCommentError>,
     > {
@@ -2352,7 +2331,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsUpdateChangeRequestComment {
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsUpdateChangeRequestComment {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestCommentModel,
         ::openapi_runtime::Error<ChangeRequestsUpdateChangeRequestCommentError>,
     >;
@@ -2420,7 +2399,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsDeleteChangeRequestComment {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<ChangeRequestsDeleteChangeRequestCommentError>,
     > {
@@ -2444,7 +2423,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsDeleteChangeRequestComment {
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsDeleteChangeRequestComment {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<ChangeRequestsDeleteChangeRequestCommentError>,
     >;
@@ -2515,7 +2494,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsDeleteChangeRequestProposedC
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ChangeRequestModel>,
         ::openapi_runtime::Error<ChangeRequestsDeleteChangeRequestProposedChangeError>,
     > {
@@ -2541,7 +2520,7 @@ impl ::openapi_runtime::Operation for ChangeRequestsDeleteChangeRequestProposedC
     }
 }
 impl ::std::future::IntoFuture for ChangeRequestsDeleteChangeRequestProposedChange {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ChangeRequestModel,
         ::openapi_runtime::Error<ChangeRequestsDeleteChangeRequestProposedChangeError>,
     >;

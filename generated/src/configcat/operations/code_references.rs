@@ -54,7 +54,7 @@ impl CodeReferences {
     /// ```
     pub fn get_v1_settings_by_setting_id_code_references(
         &self,
-        setting_id: impl ::std::convert::Into<i32>,
+        setting_id: impl Into<i32>,
     ) -> self::CodeReferencesGetV1SettingsBySettingIdCodeReferences {
         self::CodeReferencesGetV1SettingsBySettingIdCodeReferences {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -106,9 +106,7 @@ impl CodeReferences {
     /// ```
     pub fn post_v1_code_references_delete_reports(
         &self,
-        body: impl ::std::convert::Into<
-            super::super::types::DeleteRepositoryReportsRequest,
-        >,
+        body: impl Into<super::super::types::DeleteRepositoryReportsRequest>,
     ) -> self::CodeReferencesPostV1CodeReferencesDeleteReports {
         self::CodeReferencesPostV1CodeReferencesDeleteReports {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -160,7 +158,7 @@ impl CodeReferences {
     /// ```
     pub fn post_v1_code_references(
         &self,
-        body: impl ::std::convert::Into<super::super::types::CodeReferenceRequest>,
+        body: impl Into<super::super::types::CodeReferenceRequest>,
     ) -> self::CodeReferencesPostV1CodeReferences {
         self::CodeReferencesPostV1CodeReferences {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -213,7 +211,7 @@ impl CodeReferencesGetV1SettingsBySettingIdCodeReferences {
 }
 impl ::openapi_runtime::Operation
 for CodeReferencesGetV1SettingsBySettingIdCodeReferences {
-    type Output = ::std::vec::Vec<super::super::types::CodeReferenceModel>;
+    type Output = Vec<super::super::types::CodeReferenceModel>;
     type Error = CodeReferencesGetV1SettingsBySettingIdCodeReferencesError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -228,10 +226,8 @@ for CodeReferencesGetV1SettingsBySettingIdCodeReferences {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::vec::Vec<super::super::types::CodeReferenceModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::CodeReferenceModel>>,
         ::openapi_runtime::Error<
             CodeReferencesGetV1SettingsBySettingIdCodeReferencesError,
         >,
@@ -258,8 +254,8 @@ for CodeReferencesGetV1SettingsBySettingIdCodeReferences {
     }
 }
 impl ::std::future::IntoFuture for CodeReferencesGetV1SettingsBySettingIdCodeReferences {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::CodeReferenceModel>,
+    type Output = Result<
+        Vec<super::super::types::CodeReferenceModel>,
         ::openapi_runtime::Error<
             CodeReferencesGetV1SettingsBySettingIdCodeReferencesError,
         >,
@@ -328,7 +324,7 @@ impl ::openapi_runtime::Operation for CodeReferencesPostV1CodeReferencesDeleteRe
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CodeReferencesPostV1CodeReferencesDeleteReportsError>,
     > {
@@ -354,7 +350,7 @@ impl ::openapi_runtime::Operation for CodeReferencesPostV1CodeReferencesDeleteRe
     }
 }
 impl ::std::future::IntoFuture for CodeReferencesPostV1CodeReferencesDeleteReports {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<CodeReferencesPostV1CodeReferencesDeleteReportsError>,
     >;
@@ -422,7 +418,7 @@ impl ::openapi_runtime::Operation for CodeReferencesPostV1CodeReferences {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CodeReferencesPostV1CodeReferencesError>,
     > {
@@ -438,7 +434,7 @@ impl ::openapi_runtime::Operation for CodeReferencesPostV1CodeReferences {
     }
 }
 impl ::std::future::IntoFuture for CodeReferencesPostV1CodeReferences {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<CodeReferencesPostV1CodeReferencesError>,
     >;

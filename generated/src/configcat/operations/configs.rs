@@ -56,7 +56,7 @@ impl Configs {
     /// ```
     pub fn get_configs(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::ConfigsGetConfigs {
         self::ConfigsGetConfigs {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -113,8 +113,8 @@ impl Configs {
     /// ```
     pub fn create_config(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CreateConfigRequest>,
+        product_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CreateConfigRequest>,
     ) -> self::ConfigsCreateConfig {
         self::ConfigsCreateConfig {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -169,7 +169,7 @@ impl Configs {
     /// ```
     pub fn get_config(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
+        config_id: impl Into<::uuid::Uuid>,
     ) -> self::ConfigsGetConfig {
         self::ConfigsGetConfig {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -224,8 +224,8 @@ impl Configs {
     /// ```
     pub fn update_config(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::UpdateConfigRequest>,
+        config_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::UpdateConfigRequest>,
     ) -> self::ConfigsUpdateConfig {
         self::ConfigsUpdateConfig {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -278,7 +278,7 @@ impl Configs {
     /// ```
     pub fn delete_config(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
+        config_id: impl Into<::uuid::Uuid>,
     ) -> self::ConfigsDeleteConfig {
         self::ConfigsDeleteConfig {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -330,7 +330,7 @@ impl ConfigsGetConfigs {
     }
 }
 impl ::openapi_runtime::Operation for ConfigsGetConfigs {
-    type Output = ::std::vec::Vec<super::super::types::ConfigModel>;
+    type Output = Vec<super::super::types::ConfigModel>;
     type Error = ConfigsGetConfigsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -345,8 +345,8 @@ impl ::openapi_runtime::Operation for ConfigsGetConfigs {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<::std::vec::Vec<super::super::types::ConfigModel>>,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::ConfigModel>>,
         ::openapi_runtime::Error<ConfigsGetConfigsError>,
     > {
         match raw.status_code() {
@@ -359,8 +359,8 @@ impl ::openapi_runtime::Operation for ConfigsGetConfigs {
     }
 }
 impl ::std::future::IntoFuture for ConfigsGetConfigs {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::ConfigModel>,
+    type Output = Result<
+        Vec<super::super::types::ConfigModel>,
         ::openapi_runtime::Error<ConfigsGetConfigsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -430,7 +430,7 @@ impl ::openapi_runtime::Operation for ConfigsCreateConfig {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ConfigModel>,
         ::openapi_runtime::Error<ConfigsCreateConfigError>,
     > {
@@ -444,7 +444,7 @@ impl ::openapi_runtime::Operation for ConfigsCreateConfig {
     }
 }
 impl ::std::future::IntoFuture for ConfigsCreateConfig {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ConfigModel,
         ::openapi_runtime::Error<ConfigsCreateConfigError>,
     >;
@@ -512,7 +512,7 @@ impl ::openapi_runtime::Operation for ConfigsGetConfig {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ConfigModel>,
         ::openapi_runtime::Error<ConfigsGetConfigError>,
     > {
@@ -526,7 +526,7 @@ impl ::openapi_runtime::Operation for ConfigsGetConfig {
     }
 }
 impl ::std::future::IntoFuture for ConfigsGetConfig {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ConfigModel,
         ::openapi_runtime::Error<ConfigsGetConfigError>,
     >;
@@ -596,7 +596,7 @@ impl ::openapi_runtime::Operation for ConfigsUpdateConfig {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ConfigModel>,
         ::openapi_runtime::Error<ConfigsUpdateConfigError>,
     > {
@@ -610,7 +610,7 @@ impl ::openapi_runtime::Operation for ConfigsUpdateConfig {
     }
 }
 impl ::std::future::IntoFuture for ConfigsUpdateConfig {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ConfigModel,
         ::openapi_runtime::Error<ConfigsUpdateConfigError>,
     >;
@@ -678,7 +678,7 @@ impl ::openapi_runtime::Operation for ConfigsDeleteConfig {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<ConfigsDeleteConfigError>,
     > {
@@ -692,10 +692,7 @@ impl ::openapi_runtime::Operation for ConfigsDeleteConfig {
     }
 }
 impl ::std::future::IntoFuture for ConfigsDeleteConfig {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<ConfigsDeleteConfigError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<ConfigsDeleteConfigError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {

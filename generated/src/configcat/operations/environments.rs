@@ -56,7 +56,7 @@ impl Environments {
     /// ```
     pub fn get_environments(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::EnvironmentsGetEnvironments {
         self::EnvironmentsGetEnvironments {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -113,8 +113,8 @@ impl Environments {
     /// ```
     pub fn create_environment(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CreateEnvironmentModel>,
+        product_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CreateEnvironmentModel>,
     ) -> self::EnvironmentsCreateEnvironment {
         self::EnvironmentsCreateEnvironment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -169,7 +169,7 @@ impl Environments {
     /// ```
     pub fn get_environment(
         &self,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
+        environment_id: impl Into<::uuid::Uuid>,
     ) -> self::EnvironmentsGetEnvironment {
         self::EnvironmentsGetEnvironment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -224,8 +224,8 @@ impl Environments {
     /// ```
     pub fn update_environment(
         &self,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::UpdateEnvironmentModel>,
+        environment_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::UpdateEnvironmentModel>,
     ) -> self::EnvironmentsUpdateEnvironment {
         self::EnvironmentsUpdateEnvironment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -284,12 +284,12 @@ impl Environments {
     /// ```
     pub fn delete_environment(
         &self,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
+        environment_id: impl Into<::uuid::Uuid>,
     ) -> self::EnvironmentsDeleteEnvironment {
         self::EnvironmentsDeleteEnvironment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
-            cleanup_audit_logs: ::std::option::Option::None,
+            cleanup_audit_logs: None,
         }
     }
 }
@@ -337,7 +337,7 @@ impl EnvironmentsGetEnvironments {
     }
 }
 impl ::openapi_runtime::Operation for EnvironmentsGetEnvironments {
-    type Output = ::std::vec::Vec<super::super::types::EnvironmentModel>;
+    type Output = Vec<super::super::types::EnvironmentModel>;
     type Error = EnvironmentsGetEnvironmentsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -352,10 +352,8 @@ impl ::openapi_runtime::Operation for EnvironmentsGetEnvironments {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::vec::Vec<super::super::types::EnvironmentModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::EnvironmentModel>>,
         ::openapi_runtime::Error<EnvironmentsGetEnvironmentsError>,
     > {
         match raw.status_code() {
@@ -368,8 +366,8 @@ impl ::openapi_runtime::Operation for EnvironmentsGetEnvironments {
     }
 }
 impl ::std::future::IntoFuture for EnvironmentsGetEnvironments {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::EnvironmentModel>,
+    type Output = Result<
+        Vec<super::super::types::EnvironmentModel>,
         ::openapi_runtime::Error<EnvironmentsGetEnvironmentsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -439,7 +437,7 @@ impl ::openapi_runtime::Operation for EnvironmentsCreateEnvironment {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::EnvironmentModel>,
         ::openapi_runtime::Error<EnvironmentsCreateEnvironmentError>,
     > {
@@ -453,7 +451,7 @@ impl ::openapi_runtime::Operation for EnvironmentsCreateEnvironment {
     }
 }
 impl ::std::future::IntoFuture for EnvironmentsCreateEnvironment {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::EnvironmentModel,
         ::openapi_runtime::Error<EnvironmentsCreateEnvironmentError>,
     >;
@@ -521,7 +519,7 @@ impl ::openapi_runtime::Operation for EnvironmentsGetEnvironment {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::EnvironmentModel>,
         ::openapi_runtime::Error<EnvironmentsGetEnvironmentError>,
     > {
@@ -535,7 +533,7 @@ impl ::openapi_runtime::Operation for EnvironmentsGetEnvironment {
     }
 }
 impl ::std::future::IntoFuture for EnvironmentsGetEnvironment {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::EnvironmentModel,
         ::openapi_runtime::Error<EnvironmentsGetEnvironmentError>,
     >;
@@ -605,7 +603,7 @@ impl ::openapi_runtime::Operation for EnvironmentsUpdateEnvironment {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::EnvironmentModel>,
         ::openapi_runtime::Error<EnvironmentsUpdateEnvironmentError>,
     > {
@@ -619,7 +617,7 @@ impl ::openapi_runtime::Operation for EnvironmentsUpdateEnvironment {
     }
 }
 impl ::std::future::IntoFuture for EnvironmentsUpdateEnvironment {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::EnvironmentModel,
         ::openapi_runtime::Error<EnvironmentsUpdateEnvironmentError>,
     >;
@@ -639,7 +637,7 @@ impl ::std::future::IntoFuture for EnvironmentsUpdateEnvironment {
 pub struct EnvironmentsDeleteEnvironment {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
-    pub(crate) cleanup_audit_logs: ::std::option::Option<bool>,
+    pub(crate) cleanup_audit_logs: Option<bool>,
 }
 /// Documented error responses of `DELETE /v1/environments/{environmentId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -653,8 +651,8 @@ pub enum EnvironmentsDeleteEnvironmentError {
 }
 impl EnvironmentsDeleteEnvironment {
     /// An optional flag which indicates whether the audit log records related to the environment should be deleted or not.
-    pub fn cleanup_audit_logs(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.cleanup_audit_logs = ::std::option::Option::Some(value.into());
+    pub fn cleanup_audit_logs(mut self, value: impl Into<bool>) -> Self {
+        self.cleanup_audit_logs = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -699,7 +697,7 @@ impl ::openapi_runtime::Operation for EnvironmentsDeleteEnvironment {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<EnvironmentsDeleteEnvironmentError>,
     > {
@@ -713,7 +711,7 @@ impl ::openapi_runtime::Operation for EnvironmentsDeleteEnvironment {
     }
 }
 impl ::std::future::IntoFuture for EnvironmentsDeleteEnvironment {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<EnvironmentsDeleteEnvironmentError>,
     >;

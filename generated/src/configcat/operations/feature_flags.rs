@@ -56,7 +56,7 @@ impl FeatureFlags {
     /// ```
     pub fn get_settings(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
+        config_id: impl Into<::uuid::Uuid>,
     ) -> self::FeatureFlagsGetSettings {
         self::FeatureFlagsGetSettings {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -115,8 +115,8 @@ impl FeatureFlags {
     /// ```
     pub fn create_setting(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CreateSettingInitialValues>,
+        config_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CreateSettingInitialValues>,
     ) -> self::FeatureFlagsCreateSetting {
         self::FeatureFlagsCreateSetting {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -170,7 +170,7 @@ impl FeatureFlags {
     /// ```
     pub fn get_predefined_variations(
         &self,
-        setting_id: impl ::std::convert::Into<i32>,
+        setting_id: impl Into<i32>,
     ) -> self::FeatureFlagsGetPredefinedVariations {
         self::FeatureFlagsGetPredefinedVariations {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -228,10 +228,8 @@ impl FeatureFlags {
     /// ```
     pub fn update_predefined_variations(
         &self,
-        setting_id: impl ::std::convert::Into<i32>,
-        body: impl ::std::convert::Into<
-            super::super::types::UpdatePredefinedVariationsRequest,
-        >,
+        setting_id: impl Into<i32>,
+        body: impl Into<super::super::types::UpdatePredefinedVariationsRequest>,
     ) -> self::FeatureFlagsUpdatePredefinedVariations {
         self::FeatureFlagsUpdatePredefinedVariations {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -286,7 +284,7 @@ impl FeatureFlags {
     /// ```
     pub fn get_setting(
         &self,
-        setting_id: impl ::std::convert::Into<i32>,
+        setting_id: impl Into<i32>,
     ) -> self::FeatureFlagsGetSetting {
         self::FeatureFlagsGetSetting {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -346,8 +344,8 @@ impl FeatureFlags {
     /// ```
     pub fn replace_setting(
         &self,
-        setting_id: impl ::std::convert::Into<i32>,
-        body: impl ::std::convert::Into<super::super::types::ReplaceSettingModel>,
+        setting_id: impl Into<i32>,
+        body: impl Into<super::super::types::ReplaceSettingModel>,
     ) -> self::FeatureFlagsReplaceSetting {
         self::FeatureFlagsReplaceSetting {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -401,7 +399,7 @@ impl FeatureFlags {
     /// ```
     pub fn delete_setting(
         &self,
-        setting_id: impl ::std::convert::Into<i32>,
+        setting_id: impl Into<i32>,
     ) -> self::FeatureFlagsDeleteSetting {
         self::FeatureFlagsDeleteSetting {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -520,10 +518,8 @@ impl FeatureFlags {
     /// ```
     pub fn update_setting(
         &self,
-        setting_id: impl ::std::convert::Into<i32>,
-        body: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::JsonPatchOperation>,
-        >,
+        setting_id: impl Into<i32>,
+        body: impl Into<Vec<super::super::types::JsonPatchOperation>>,
     ) -> self::FeatureFlagsUpdateSetting {
         self::FeatureFlagsUpdateSetting {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -576,7 +572,7 @@ impl FeatureFlagsGetSettings {
     }
 }
 impl ::openapi_runtime::Operation for FeatureFlagsGetSettings {
-    type Output = ::std::vec::Vec<super::super::types::SettingModel>;
+    type Output = Vec<super::super::types::SettingModel>;
     type Error = FeatureFlagsGetSettingsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -591,8 +587,8 @@ impl ::openapi_runtime::Operation for FeatureFlagsGetSettings {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<::std::vec::Vec<super::super::types::SettingModel>>,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::SettingModel>>,
         ::openapi_runtime::Error<FeatureFlagsGetSettingsError>,
     > {
         match raw.status_code() {
@@ -605,8 +601,8 @@ impl ::openapi_runtime::Operation for FeatureFlagsGetSettings {
     }
 }
 impl ::std::future::IntoFuture for FeatureFlagsGetSettings {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::SettingModel>,
+    type Output = Result<
+        Vec<super::super::types::SettingModel>,
         ::openapi_runtime::Error<FeatureFlagsGetSettingsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -676,7 +672,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsCreateSetting {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SettingModel>,
         ::openapi_runtime::Error<FeatureFlagsCreateSettingError>,
     > {
@@ -690,7 +686,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsCreateSetting {
     }
 }
 impl ::std::future::IntoFuture for FeatureFlagsCreateSetting {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SettingModel,
         ::openapi_runtime::Error<FeatureFlagsCreateSettingError>,
     >;
@@ -759,7 +755,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsGetPredefinedVariations {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::PredefinedVariationsWithUsagesModel,
         >,
@@ -779,7 +775,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsGetPredefinedVariations {
     }
 }
 impl ::std::future::IntoFuture for FeatureFlagsGetPredefinedVariations {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::PredefinedVariationsWithUsagesModel,
         ::openapi_runtime::Error<FeatureFlagsGetPredefinedVariationsError>,
     >;
@@ -850,7 +846,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsUpdatePredefinedVariations {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::PredefinedVariationsModel>,
         ::openapi_runtime::Error<FeatureFlagsUpdatePredefinedVariationsError>,
     > {
@@ -870,7 +866,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsUpdatePredefinedVariations {
     }
 }
 impl ::std::future::IntoFuture for FeatureFlagsUpdatePredefinedVariations {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::PredefinedVariationsModel,
         ::openapi_runtime::Error<FeatureFlagsUpdatePredefinedVariationsError>,
     >;
@@ -938,7 +934,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsGetSetting {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SettingModel>,
         ::openapi_runtime::Error<FeatureFlagsGetSettingError>,
     > {
@@ -952,7 +948,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsGetSetting {
     }
 }
 impl ::std::future::IntoFuture for FeatureFlagsGetSetting {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SettingModel,
         ::openapi_runtime::Error<FeatureFlagsGetSettingError>,
     >;
@@ -1022,7 +1018,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsReplaceSetting {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SettingModel>,
         ::openapi_runtime::Error<FeatureFlagsReplaceSettingError>,
     > {
@@ -1036,7 +1032,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsReplaceSetting {
     }
 }
 impl ::std::future::IntoFuture for FeatureFlagsReplaceSetting {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SettingModel,
         ::openapi_runtime::Error<FeatureFlagsReplaceSettingError>,
     >;
@@ -1104,7 +1100,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsDeleteSetting {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<FeatureFlagsDeleteSettingError>,
     > {
@@ -1118,10 +1114,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsDeleteSetting {
     }
 }
 impl ::std::future::IntoFuture for FeatureFlagsDeleteSetting {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<FeatureFlagsDeleteSettingError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<FeatureFlagsDeleteSettingError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1138,7 +1131,7 @@ impl ::std::future::IntoFuture for FeatureFlagsDeleteSetting {
 pub struct FeatureFlagsUpdateSetting {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) setting_id: i32,
-    pub(crate) body: ::std::vec::Vec<super::super::types::JsonPatchOperation>,
+    pub(crate) body: Vec<super::super::types::JsonPatchOperation>,
 }
 /// Documented error responses of `PATCH /v1/settings/{settingId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1188,7 +1181,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsUpdateSetting {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SettingModel>,
         ::openapi_runtime::Error<FeatureFlagsUpdateSettingError>,
     > {
@@ -1202,7 +1195,7 @@ impl ::openapi_runtime::Operation for FeatureFlagsUpdateSetting {
     }
 }
 impl ::std::future::IntoFuture for FeatureFlagsUpdateSetting {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SettingModel,
         ::openapi_runtime::Error<FeatureFlagsUpdateSettingError>,
     >;

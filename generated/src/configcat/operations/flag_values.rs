@@ -67,8 +67,8 @@ impl FlagValues {
     /// ```
     pub fn get_setting_value(
         &self,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        setting_id: impl ::std::convert::Into<i32>,
+        environment_id: impl Into<::uuid::Uuid>,
+        setting_id: impl Into<i32>,
     ) -> self::FlagValuesGetSettingValue {
         self::FlagValuesGetSettingValue {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -173,15 +173,15 @@ impl FlagValues {
     /// ```
     pub fn replace_setting_value(
         &self,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        setting_id: impl ::std::convert::Into<i32>,
-        body: impl ::std::convert::Into<super::super::types::UpdateSettingValueModel>,
+        environment_id: impl Into<::uuid::Uuid>,
+        setting_id: impl Into<i32>,
+        body: impl Into<super::super::types::UpdateSettingValueModel>,
     ) -> self::FlagValuesReplaceSettingValue {
         self::FlagValuesReplaceSettingValue {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
-            reason: ::std::option::Option::None,
+            reason: None,
             body: body.into(),
         }
     }
@@ -299,17 +299,15 @@ impl FlagValues {
     /// ```
     pub fn update_setting_value(
         &self,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        setting_id: impl ::std::convert::Into<i32>,
-        body: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::JsonPatchOperation>,
-        >,
+        environment_id: impl Into<::uuid::Uuid>,
+        setting_id: impl Into<i32>,
+        body: impl Into<Vec<super::super::types::JsonPatchOperation>>,
     ) -> self::FlagValuesUpdateSettingValue {
         self::FlagValuesUpdateSettingValue {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
-            reason: ::std::option::Option::None,
+            reason: None,
             body: body.into(),
         }
     }
@@ -371,8 +369,8 @@ impl FlagValues {
     /// ```
     pub fn get_setting_values(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
+        config_id: impl Into<::uuid::Uuid>,
+        environment_id: impl Into<::uuid::Uuid>,
     ) -> self::FlagValuesGetSettingValues {
         self::FlagValuesGetSettingValues {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -496,17 +494,15 @@ impl FlagValues {
     /// ```
     pub fn post_setting_values(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<
-            super::super::types::UpdateSettingValuesWithIdModel,
-        >,
+        config_id: impl Into<::uuid::Uuid>,
+        environment_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::UpdateSettingValuesWithIdModel>,
     ) -> self::FlagValuesPostSettingValues {
         self::FlagValuesPostSettingValues {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
             environment_id: environment_id.into(),
-            reason: ::std::option::Option::None,
+            reason: None,
             body: body.into(),
         }
     }
@@ -573,7 +569,7 @@ impl ::openapi_runtime::Operation for FlagValuesGetSettingValue {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<FlagValuesGetSettingValueError>,
     > {
@@ -587,7 +583,7 @@ impl ::openapi_runtime::Operation for FlagValuesGetSettingValue {
     }
 }
 impl ::std::future::IntoFuture for FlagValuesGetSettingValue {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SettingValueModel,
         ::openapi_runtime::Error<FlagValuesGetSettingValueError>,
     >;
@@ -608,7 +604,7 @@ pub struct FlagValuesReplaceSettingValue {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
-    pub(crate) reason: ::std::option::Option<::std::string::String>,
+    pub(crate) reason: Option<String>,
     pub(crate) body: super::super::types::UpdateSettingValueModel,
 }
 /// Documented error responses of `PUT /v1/environments/{environmentId}/settings/{settingId}/value`.
@@ -623,11 +619,8 @@ pub enum FlagValuesReplaceSettingValueError {
 }
 impl FlagValuesReplaceSettingValue {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
-    pub fn reason(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reason = ::std::option::Option::Some(value.into());
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -671,7 +664,7 @@ impl ::openapi_runtime::Operation for FlagValuesReplaceSettingValue {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<FlagValuesReplaceSettingValueError>,
     > {
@@ -685,7 +678,7 @@ impl ::openapi_runtime::Operation for FlagValuesReplaceSettingValue {
     }
 }
 impl ::std::future::IntoFuture for FlagValuesReplaceSettingValue {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SettingValueModel,
         ::openapi_runtime::Error<FlagValuesReplaceSettingValueError>,
     >;
@@ -706,8 +699,8 @@ pub struct FlagValuesUpdateSettingValue {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
-    pub(crate) reason: ::std::option::Option<::std::string::String>,
-    pub(crate) body: ::std::vec::Vec<super::super::types::JsonPatchOperation>,
+    pub(crate) reason: Option<String>,
+    pub(crate) body: Vec<super::super::types::JsonPatchOperation>,
 }
 /// Documented error responses of `PATCH /v1/environments/{environmentId}/settings/{settingId}/value`.
 #[derive(Debug, Clone, PartialEq)]
@@ -721,11 +714,8 @@ pub enum FlagValuesUpdateSettingValueError {
 }
 impl FlagValuesUpdateSettingValue {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
-    pub fn reason(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reason = ::std::option::Option::Some(value.into());
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -750,7 +740,7 @@ impl FlagValuesUpdateSettingValue {
     }
 }
 impl ::openapi_runtime::Operation for FlagValuesUpdateSettingValue {
-    type Output = ::std::option::Option<super::super::types::SettingValueModel>;
+    type Output = Option<super::super::types::SettingValueModel>;
     type Error = FlagValuesUpdateSettingValueError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -769,15 +759,13 @@ impl ::openapi_runtime::Operation for FlagValuesUpdateSettingValue {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::option::Option<super::super::types::SettingValueModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Option<super::super::types::SettingValueModel>>,
         ::openapi_runtime::Error<FlagValuesUpdateSettingValueError>,
     > {
         match raw.status_code() {
-            200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
-            204 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
+            200 => raw.json().map(|r| r.map(Some)),
+            204 => raw.empty().map(|r| r.map(|()| None)),
             400 => raw.error_empty(FlagValuesUpdateSettingValueError::BadRequest),
             404 => raw.error_empty(FlagValuesUpdateSettingValueError::NotFound),
             429 => raw.error_empty(FlagValuesUpdateSettingValueError::TooManyRequests),
@@ -786,8 +774,8 @@ impl ::openapi_runtime::Operation for FlagValuesUpdateSettingValue {
     }
 }
 impl ::std::future::IntoFuture for FlagValuesUpdateSettingValue {
-    type Output = ::std::result::Result<
-        ::std::option::Option<super::super::types::SettingValueModel>,
+    type Output = Result<
+        Option<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<FlagValuesUpdateSettingValueError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -858,7 +846,7 @@ impl ::openapi_runtime::Operation for FlagValuesGetSettingValues {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ConfigSettingValuesModel>,
         ::openapi_runtime::Error<FlagValuesGetSettingValuesError>,
     > {
@@ -872,7 +860,7 @@ impl ::openapi_runtime::Operation for FlagValuesGetSettingValues {
     }
 }
 impl ::std::future::IntoFuture for FlagValuesGetSettingValues {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ConfigSettingValuesModel,
         ::openapi_runtime::Error<FlagValuesGetSettingValuesError>,
     >;
@@ -893,7 +881,7 @@ pub struct FlagValuesPostSettingValues {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
-    pub(crate) reason: ::std::option::Option<::std::string::String>,
+    pub(crate) reason: Option<String>,
     pub(crate) body: super::super::types::UpdateSettingValuesWithIdModel,
 }
 /// Documented error responses of `POST /v1/configs/{configId}/environments/{environmentId}/values`.
@@ -908,11 +896,8 @@ pub enum FlagValuesPostSettingValuesError {
 }
 impl FlagValuesPostSettingValues {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
-    pub fn reason(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reason = ::std::option::Option::Some(value.into());
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -956,7 +941,7 @@ impl ::openapi_runtime::Operation for FlagValuesPostSettingValues {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ConfigSettingValuesModel>,
         ::openapi_runtime::Error<FlagValuesPostSettingValuesError>,
     > {
@@ -970,7 +955,7 @@ impl ::openapi_runtime::Operation for FlagValuesPostSettingValues {
     }
 }
 impl ::std::future::IntoFuture for FlagValuesPostSettingValues {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ConfigSettingValuesModel,
         ::openapi_runtime::Error<FlagValuesPostSettingValuesError>,
     >;

@@ -69,8 +69,8 @@ impl FlagValuesV2 {
     /// ```
     pub fn get_setting_value_v2(
         &self,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        setting_id: impl ::std::convert::Into<i32>,
+        environment_id: impl Into<::uuid::Uuid>,
+        setting_id: impl Into<i32>,
     ) -> self::FlagValuesV2GetSettingValueV2 {
         self::FlagValuesV2GetSettingValueV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -187,19 +187,17 @@ impl FlagValuesV2 {
     /// ```
     pub fn replace_setting_value_v2(
         &self,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        setting_id: impl ::std::convert::Into<i32>,
-        body: impl ::std::convert::Into<
-            super::super::types::UpdateEvaluationFormulaModel,
-        >,
+        environment_id: impl Into<::uuid::Uuid>,
+        setting_id: impl Into<i32>,
+        body: impl Into<super::super::types::UpdateEvaluationFormulaModel>,
     ) -> self::FlagValuesV2ReplaceSettingValueV2 {
         self::FlagValuesV2ReplaceSettingValueV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
-            reason: ::std::option::Option::None,
-            bypass_approval: ::std::option::Option::None,
-            latest_version_id: ::std::option::Option::None,
+            reason: None,
+            bypass_approval: None,
+            latest_version_id: None,
             body: body.into(),
         }
     }
@@ -335,19 +333,17 @@ impl FlagValuesV2 {
     /// ```
     pub fn update_setting_value_v2(
         &self,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        setting_id: impl ::std::convert::Into<i32>,
-        body: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::JsonPatchOperation>,
-        >,
+        environment_id: impl Into<::uuid::Uuid>,
+        setting_id: impl Into<i32>,
+        body: impl Into<Vec<super::super::types::JsonPatchOperation>>,
     ) -> self::FlagValuesV2UpdateSettingValueV2 {
         self::FlagValuesV2UpdateSettingValueV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
-            reason: ::std::option::Option::None,
-            bypass_approval: ::std::option::Option::None,
-            latest_version_id: ::std::option::Option::None,
+            reason: None,
+            bypass_approval: None,
+            latest_version_id: None,
             body: body.into(),
         }
     }
@@ -411,8 +407,8 @@ impl FlagValuesV2 {
     /// ```
     pub fn get_setting_values_v2(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
+        config_id: impl Into<::uuid::Uuid>,
+        environment_id: impl Into<::uuid::Uuid>,
     ) -> self::FlagValuesV2GetSettingValuesV2 {
         self::FlagValuesV2GetSettingValuesV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -546,19 +542,17 @@ impl FlagValuesV2 {
     /// ```
     pub fn post_setting_values_v2(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<
-            super::super::types::UpdateEvaluationFormulasModel,
-        >,
+        config_id: impl Into<::uuid::Uuid>,
+        environment_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::UpdateEvaluationFormulasModel>,
     ) -> self::FlagValuesV2PostSettingValuesV2 {
         self::FlagValuesV2PostSettingValuesV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             config_id: config_id.into(),
             environment_id: environment_id.into(),
-            reason: ::std::option::Option::None,
-            bypass_approval: ::std::option::Option::None,
-            latest_version_id: ::std::option::Option::None,
+            reason: None,
+            bypass_approval: None,
+            latest_version_id: None,
             body: body.into(),
         }
     }
@@ -625,7 +619,7 @@ impl ::openapi_runtime::Operation for FlagValuesV2GetSettingValueV2 {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<FlagValuesV2GetSettingValueV2Error>,
     > {
@@ -639,7 +633,7 @@ impl ::openapi_runtime::Operation for FlagValuesV2GetSettingValueV2 {
     }
 }
 impl ::std::future::IntoFuture for FlagValuesV2GetSettingValueV2 {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SettingFormulaModel,
         ::openapi_runtime::Error<FlagValuesV2GetSettingValueV2Error>,
     >;
@@ -660,9 +654,9 @@ pub struct FlagValuesV2ReplaceSettingValueV2 {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
-    pub(crate) reason: ::std::option::Option<::std::string::String>,
-    pub(crate) bypass_approval: ::std::option::Option<bool>,
-    pub(crate) latest_version_id: ::std::option::Option<::uuid::Uuid>,
+    pub(crate) reason: Option<String>,
+    pub(crate) bypass_approval: Option<bool>,
+    pub(crate) latest_version_id: Option<::uuid::Uuid>,
     pub(crate) body: super::super::types::UpdateEvaluationFormulaModel,
 }
 /// Documented error responses of `PUT /v2/environments/{environmentId}/settings/{settingId}/value`.
@@ -677,24 +671,18 @@ pub enum FlagValuesV2ReplaceSettingValueV2Error {
 }
 impl FlagValuesV2ReplaceSettingValueV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
-    pub fn reason(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reason = ::std::option::Option::Some(value.into());
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
         self
     }
     /// Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
-    pub fn bypass_approval(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.bypass_approval = ::std::option::Option::Some(value.into());
+    pub fn bypass_approval(mut self, value: impl Into<bool>) -> Self {
+        self.bypass_approval = Some(value.into());
         self
     }
     /// Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
-    pub fn latest_version_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.latest_version_id = ::std::option::Option::Some(value.into());
+    pub fn latest_version_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.latest_version_id = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -750,7 +738,7 @@ impl ::openapi_runtime::Operation for FlagValuesV2ReplaceSettingValueV2 {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<FlagValuesV2ReplaceSettingValueV2Error>,
     > {
@@ -766,7 +754,7 @@ impl ::openapi_runtime::Operation for FlagValuesV2ReplaceSettingValueV2 {
     }
 }
 impl ::std::future::IntoFuture for FlagValuesV2ReplaceSettingValueV2 {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SettingFormulaModel,
         ::openapi_runtime::Error<FlagValuesV2ReplaceSettingValueV2Error>,
     >;
@@ -787,10 +775,10 @@ pub struct FlagValuesV2UpdateSettingValueV2 {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
-    pub(crate) reason: ::std::option::Option<::std::string::String>,
-    pub(crate) bypass_approval: ::std::option::Option<bool>,
-    pub(crate) latest_version_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) body: ::std::vec::Vec<super::super::types::JsonPatchOperation>,
+    pub(crate) reason: Option<String>,
+    pub(crate) bypass_approval: Option<bool>,
+    pub(crate) latest_version_id: Option<::uuid::Uuid>,
+    pub(crate) body: Vec<super::super::types::JsonPatchOperation>,
 }
 /// Documented error responses of `PATCH /v2/environments/{environmentId}/settings/{settingId}/value`.
 #[derive(Debug, Clone, PartialEq)]
@@ -804,24 +792,18 @@ pub enum FlagValuesV2UpdateSettingValueV2Error {
 }
 impl FlagValuesV2UpdateSettingValueV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
-    pub fn reason(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reason = ::std::option::Option::Some(value.into());
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
         self
     }
     /// Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
-    pub fn bypass_approval(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.bypass_approval = ::std::option::Option::Some(value.into());
+    pub fn bypass_approval(mut self, value: impl Into<bool>) -> Self {
+        self.bypass_approval = Some(value.into());
         self
     }
     /// Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
-    pub fn latest_version_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.latest_version_id = ::std::option::Option::Some(value.into());
+    pub fn latest_version_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.latest_version_id = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -846,7 +828,7 @@ impl FlagValuesV2UpdateSettingValueV2 {
     }
 }
 impl ::openapi_runtime::Operation for FlagValuesV2UpdateSettingValueV2 {
-    type Output = ::std::option::Option<super::super::types::SettingFormulaModel>;
+    type Output = Option<super::super::types::SettingFormulaModel>;
     type Error = FlagValuesV2UpdateSettingValueV2Error;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -877,15 +859,13 @@ impl ::openapi_runtime::Operation for FlagValuesV2UpdateSettingValueV2 {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::option::Option<super::super::types::SettingFormulaModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Option<super::super::types::SettingFormulaModel>>,
         ::openapi_runtime::Error<FlagValuesV2UpdateSettingValueV2Error>,
     > {
         match raw.status_code() {
-            200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
-            204 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
+            200 => raw.json().map(|r| r.map(Some)),
+            204 => raw.empty().map(|r| r.map(|()| None)),
             400 => raw.error_empty(FlagValuesV2UpdateSettingValueV2Error::BadRequest),
             404 => raw.error_empty(FlagValuesV2UpdateSettingValueV2Error::NotFound),
             429 => {
@@ -896,8 +876,8 @@ impl ::openapi_runtime::Operation for FlagValuesV2UpdateSettingValueV2 {
     }
 }
 impl ::std::future::IntoFuture for FlagValuesV2UpdateSettingValueV2 {
-    type Output = ::std::result::Result<
-        ::std::option::Option<super::super::types::SettingFormulaModel>,
+    type Output = Result<
+        Option<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<FlagValuesV2UpdateSettingValueV2Error>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -968,7 +948,7 @@ impl ::openapi_runtime::Operation for FlagValuesV2GetSettingValuesV2 {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ConfigSettingFormulasModel>,
         ::openapi_runtime::Error<FlagValuesV2GetSettingValuesV2Error>,
     > {
@@ -982,7 +962,7 @@ impl ::openapi_runtime::Operation for FlagValuesV2GetSettingValuesV2 {
     }
 }
 impl ::std::future::IntoFuture for FlagValuesV2GetSettingValuesV2 {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ConfigSettingFormulasModel,
         ::openapi_runtime::Error<FlagValuesV2GetSettingValuesV2Error>,
     >;
@@ -1003,9 +983,9 @@ pub struct FlagValuesV2PostSettingValuesV2 {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) config_id: ::uuid::Uuid,
     pub(crate) environment_id: ::uuid::Uuid,
-    pub(crate) reason: ::std::option::Option<::std::string::String>,
-    pub(crate) bypass_approval: ::std::option::Option<bool>,
-    pub(crate) latest_version_id: ::std::option::Option<::uuid::Uuid>,
+    pub(crate) reason: Option<String>,
+    pub(crate) bypass_approval: Option<bool>,
+    pub(crate) latest_version_id: Option<::uuid::Uuid>,
     pub(crate) body: super::super::types::UpdateEvaluationFormulasModel,
 }
 /// Documented error responses of `POST /v2/configs/{configId}/environments/{environmentId}/values`.
@@ -1020,24 +1000,18 @@ pub enum FlagValuesV2PostSettingValuesV2Error {
 }
 impl FlagValuesV2PostSettingValuesV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
-    pub fn reason(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reason = ::std::option::Option::Some(value.into());
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
         self
     }
     /// Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
-    pub fn bypass_approval(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.bypass_approval = ::std::option::Option::Some(value.into());
+    pub fn bypass_approval(mut self, value: impl Into<bool>) -> Self {
+        self.bypass_approval = Some(value.into());
         self
     }
     /// Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
-    pub fn latest_version_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.latest_version_id = ::std::option::Option::Some(value.into());
+    pub fn latest_version_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.latest_version_id = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1093,7 +1067,7 @@ impl ::openapi_runtime::Operation for FlagValuesV2PostSettingValuesV2 {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ConfigSettingFormulasModel>,
         ::openapi_runtime::Error<FlagValuesV2PostSettingValuesV2Error>,
     > {
@@ -1107,7 +1081,7 @@ impl ::openapi_runtime::Operation for FlagValuesV2PostSettingValuesV2 {
     }
 }
 impl ::std::future::IntoFuture for FlagValuesV2PostSettingValuesV2 {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ConfigSettingFormulasModel,
         ::openapi_runtime::Error<FlagValuesV2PostSettingValuesV2Error>,
     >;

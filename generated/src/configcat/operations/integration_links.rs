@@ -56,10 +56,8 @@ impl IntegrationLinks {
     /// ```
     pub fn get_integration_link_details(
         &self,
-        integration_link_type: impl ::std::convert::Into<
-            super::super::types::IntegrationLinkType,
-        >,
-        key: impl ::std::convert::Into<::std::string::String>,
+        integration_link_type: impl Into<super::super::types::IntegrationLinkType>,
+        key: impl Into<String>,
     ) -> self::IntegrationLinksGetIntegrationLinkDetails {
         self::IntegrationLinksGetIntegrationLinkDetails {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -122,12 +120,10 @@ impl IntegrationLinks {
     /// ```
     pub fn add_or_update_integration_link(
         &self,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        setting_id: impl ::std::convert::Into<i32>,
-        integration_link_type: impl ::std::convert::Into<
-            super::super::types::IntegrationLinkType,
-        >,
-        key: impl ::std::convert::Into<::std::string::String>,
+        environment_id: impl Into<::uuid::Uuid>,
+        setting_id: impl Into<i32>,
+        integration_link_type: impl Into<super::super::types::IntegrationLinkType>,
+        key: impl Into<String>,
     ) -> self::IntegrationLinksAddOrUpdateIntegrationLink {
         self::IntegrationLinksAddOrUpdateIntegrationLink {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -135,7 +131,7 @@ impl IntegrationLinks {
             setting_id: setting_id.into(),
             integration_link_type: integration_link_type.into(),
             key: key.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
     #[cfg(feature = "configcat-integration-links")]
@@ -189,12 +185,10 @@ impl IntegrationLinks {
     /// ```
     pub fn delete_integration_link(
         &self,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        setting_id: impl ::std::convert::Into<i32>,
-        integration_link_type: impl ::std::convert::Into<
-            super::super::types::IntegrationLinkType,
-        >,
-        key: impl ::std::convert::Into<::std::string::String>,
+        environment_id: impl Into<::uuid::Uuid>,
+        setting_id: impl Into<i32>,
+        integration_link_type: impl Into<super::super::types::IntegrationLinkType>,
+        key: impl Into<String>,
     ) -> self::IntegrationLinksDeleteIntegrationLink {
         self::IntegrationLinksDeleteIntegrationLink {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -256,16 +250,16 @@ impl IntegrationLinks {
     /// ```
     pub fn jira_add_or_update_integration_link(
         &self,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        setting_id: impl ::std::convert::Into<i32>,
-        key: impl ::std::convert::Into<::std::string::String>,
+        environment_id: impl Into<::uuid::Uuid>,
+        setting_id: impl Into<i32>,
+        key: impl Into<String>,
     ) -> self::IntegrationLinksJiraAddOrUpdateIntegrationLink {
         self::IntegrationLinksJiraAddOrUpdateIntegrationLink {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             environment_id: environment_id.into(),
             setting_id: setting_id.into(),
             key: key.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
     #[cfg(feature = "configcat-integration-links")]
@@ -312,7 +306,7 @@ impl IntegrationLinks {
     pub fn jira_connect(&self) -> self::IntegrationLinksJiraConnect {
         self::IntegrationLinksJiraConnect {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
 }
@@ -326,7 +320,7 @@ impl IntegrationLinks {
 pub struct IntegrationLinksGetIntegrationLinkDetails {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) integration_link_type: super::super::types::IntegrationLinkType,
-    pub(crate) key: ::std::string::String,
+    pub(crate) key: String,
 }
 /// Documented error responses of `GET /v1/integrationLink/{integrationLinkType}/{key}/details`.
 #[derive(Debug, Clone, PartialEq)]
@@ -378,7 +372,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksGetIntegrationLinkDetails 
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::IntegrationLinkDetailsModel>,
         ::openapi_runtime::Error<IntegrationLinksGetIntegrationLinkDetailsError>,
     > {
@@ -402,7 +396,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksGetIntegrationLinkDetails 
     }
 }
 impl ::std::future::IntoFuture for IntegrationLinksGetIntegrationLinkDetails {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::IntegrationLinkDetailsModel,
         ::openapi_runtime::Error<IntegrationLinksGetIntegrationLinkDetailsError>,
     >;
@@ -424,10 +418,8 @@ pub struct IntegrationLinksAddOrUpdateIntegrationLink {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) integration_link_type: super::super::types::IntegrationLinkType,
-    pub(crate) key: ::std::string::String,
-    pub(crate) body: ::std::option::Option<
-        super::super::types::AddOrUpdateIntegrationLinkModel,
-    >,
+    pub(crate) key: String,
+    pub(crate) body: Option<super::super::types::AddOrUpdateIntegrationLinkModel>,
 }
 /// Documented error responses of `POST /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -443,11 +435,9 @@ impl IntegrationLinksAddOrUpdateIntegrationLink {
     /// The request body.
     pub fn body(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::AddOrUpdateIntegrationLinkModel,
-        >,
+        value: impl Into<super::super::types::AddOrUpdateIntegrationLinkModel>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+        self.body = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -493,7 +483,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksAddOrUpdateIntegrationLink
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::IntegrationLinkModel>,
         ::openapi_runtime::Error<IntegrationLinksAddOrUpdateIntegrationLinkError>,
     > {
@@ -519,7 +509,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksAddOrUpdateIntegrationLink
     }
 }
 impl ::std::future::IntoFuture for IntegrationLinksAddOrUpdateIntegrationLink {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::IntegrationLinkModel,
         ::openapi_runtime::Error<IntegrationLinksAddOrUpdateIntegrationLinkError>,
     >;
@@ -541,7 +531,7 @@ pub struct IntegrationLinksDeleteIntegrationLink {
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
     pub(crate) integration_link_type: super::super::types::IntegrationLinkType,
-    pub(crate) key: ::std::string::String,
+    pub(crate) key: String,
 }
 /// Documented error responses of `DELETE /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -596,7 +586,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksDeleteIntegrationLink {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::DeleteIntegrationLinkModel>,
         ::openapi_runtime::Error<IntegrationLinksDeleteIntegrationLinkError>,
     > {
@@ -616,7 +606,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksDeleteIntegrationLink {
     }
 }
 impl ::std::future::IntoFuture for IntegrationLinksDeleteIntegrationLink {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::DeleteIntegrationLinkModel,
         ::openapi_runtime::Error<IntegrationLinksDeleteIntegrationLinkError>,
     >;
@@ -637,10 +627,8 @@ pub struct IntegrationLinksJiraAddOrUpdateIntegrationLink {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) environment_id: ::uuid::Uuid,
     pub(crate) setting_id: i32,
-    pub(crate) key: ::std::string::String,
-    pub(crate) body: ::std::option::Option<
-        super::super::types::AddOrUpdateJiraIntegrationLinkModel,
-    >,
+    pub(crate) key: String,
+    pub(crate) body: Option<super::super::types::AddOrUpdateJiraIntegrationLinkModel>,
 }
 /// Documented error responses of `POST /v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -656,11 +644,9 @@ impl IntegrationLinksJiraAddOrUpdateIntegrationLink {
     /// The request body.
     pub fn body(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::AddOrUpdateJiraIntegrationLinkModel,
-        >,
+        value: impl Into<super::super::types::AddOrUpdateJiraIntegrationLinkModel>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+        self.body = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -704,7 +690,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksJiraAddOrUpdateIntegration
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::IntegrationLinkModel>,
         ::openapi_runtime::Error<IntegrationLinksJiraAddOrUpdateIntegrationLinkError>,
     > {
@@ -730,7 +716,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksJiraAddOrUpdateIntegration
     }
 }
 impl ::std::future::IntoFuture for IntegrationLinksJiraAddOrUpdateIntegrationLink {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::IntegrationLinkModel,
         ::openapi_runtime::Error<IntegrationLinksJiraAddOrUpdateIntegrationLinkError>,
     >;
@@ -749,7 +735,7 @@ impl ::std::future::IntoFuture for IntegrationLinksJiraAddOrUpdateIntegrationLin
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct IntegrationLinksJiraConnect {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) body: ::std::option::Option<super::super::types::ConnectRequest>,
+    pub(crate) body: Option<super::super::types::ConnectRequest>,
 }
 /// Documented error responses of `POST /v1/jira/connect`.
 #[derive(Debug, Clone, PartialEq)]
@@ -761,9 +747,9 @@ impl IntegrationLinksJiraConnect {
     /// The request body.
     pub fn body(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::ConnectRequest>,
+        value: impl Into<super::super::types::ConnectRequest>,
     ) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+        self.body = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -802,7 +788,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksJiraConnect {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<IntegrationLinksJiraConnectError>,
     > {
@@ -814,10 +800,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksJiraConnect {
     }
 }
 impl ::std::future::IntoFuture for IntegrationLinksJiraConnect {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<IntegrationLinksJiraConnectError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<IntegrationLinksJiraConnectError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {

@@ -56,7 +56,7 @@ impl Integrations {
     /// ```
     pub fn get_integrations(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::IntegrationsGetIntegrations {
         self::IntegrationsGetIntegrations {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -133,8 +133,8 @@ impl Integrations {
     /// ```
     pub fn create_integration(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CreateIntegrationModel>,
+        product_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CreateIntegrationModel>,
     ) -> self::IntegrationsCreateIntegration {
         self::IntegrationsCreateIntegration {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -189,7 +189,7 @@ impl Integrations {
     /// ```
     pub fn get_integration(
         &self,
-        integration_id: impl ::std::convert::Into<::uuid::Uuid>,
+        integration_id: impl Into<::uuid::Uuid>,
     ) -> self::IntegrationsGetIntegration {
         self::IntegrationsGetIntegration {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -265,8 +265,8 @@ impl Integrations {
     /// ```
     pub fn update_integration(
         &self,
-        integration_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::ModifyIntegrationRequest>,
+        integration_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::ModifyIntegrationRequest>,
     ) -> self::IntegrationsUpdateIntegration {
         self::IntegrationsUpdateIntegration {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -319,7 +319,7 @@ impl Integrations {
     /// ```
     pub fn delete_integration(
         &self,
-        integration_id: impl ::std::convert::Into<::uuid::Uuid>,
+        integration_id: impl Into<::uuid::Uuid>,
     ) -> self::IntegrationsDeleteIntegration {
         self::IntegrationsDeleteIntegration {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -386,7 +386,7 @@ impl ::openapi_runtime::Operation for IntegrationsGetIntegrations {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::IntegrationsModel>,
         ::openapi_runtime::Error<IntegrationsGetIntegrationsError>,
     > {
@@ -400,7 +400,7 @@ impl ::openapi_runtime::Operation for IntegrationsGetIntegrations {
     }
 }
 impl ::std::future::IntoFuture for IntegrationsGetIntegrations {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::IntegrationsModel,
         ::openapi_runtime::Error<IntegrationsGetIntegrationsError>,
     >;
@@ -471,7 +471,7 @@ impl ::openapi_runtime::Operation for IntegrationsCreateIntegration {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::IntegrationModel>,
         ::openapi_runtime::Error<IntegrationsCreateIntegrationError>,
     > {
@@ -485,7 +485,7 @@ impl ::openapi_runtime::Operation for IntegrationsCreateIntegration {
     }
 }
 impl ::std::future::IntoFuture for IntegrationsCreateIntegration {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::IntegrationModel,
         ::openapi_runtime::Error<IntegrationsCreateIntegrationError>,
     >;
@@ -553,7 +553,7 @@ impl ::openapi_runtime::Operation for IntegrationsGetIntegration {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::IntegrationModel>,
         ::openapi_runtime::Error<IntegrationsGetIntegrationError>,
     > {
@@ -567,7 +567,7 @@ impl ::openapi_runtime::Operation for IntegrationsGetIntegration {
     }
 }
 impl ::std::future::IntoFuture for IntegrationsGetIntegration {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::IntegrationModel,
         ::openapi_runtime::Error<IntegrationsGetIntegrationError>,
     >;
@@ -637,7 +637,7 @@ impl ::openapi_runtime::Operation for IntegrationsUpdateIntegration {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::IntegrationModel>,
         ::openapi_runtime::Error<IntegrationsUpdateIntegrationError>,
     > {
@@ -651,7 +651,7 @@ impl ::openapi_runtime::Operation for IntegrationsUpdateIntegration {
     }
 }
 impl ::std::future::IntoFuture for IntegrationsUpdateIntegration {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::IntegrationModel,
         ::openapi_runtime::Error<IntegrationsUpdateIntegrationError>,
     >;
@@ -719,7 +719,7 @@ impl ::openapi_runtime::Operation for IntegrationsDeleteIntegration {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<IntegrationsDeleteIntegrationError>,
     > {
@@ -733,7 +733,7 @@ impl ::openapi_runtime::Operation for IntegrationsDeleteIntegration {
     }
 }
 impl ::std::future::IntoFuture for IntegrationsDeleteIntegration {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<IntegrationsDeleteIntegrationError>,
     >;

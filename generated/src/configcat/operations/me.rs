@@ -102,7 +102,7 @@ impl ::openapi_runtime::Operation for MeGetMe {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::MeModel>,
         ::openapi_runtime::Error<MeGetMeError>,
     > {
@@ -114,7 +114,7 @@ impl ::openapi_runtime::Operation for MeGetMe {
     }
 }
 impl ::std::future::IntoFuture for MeGetMe {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::MeModel,
         ::openapi_runtime::Error<MeGetMeError>,
     >;

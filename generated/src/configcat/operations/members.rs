@@ -63,7 +63,7 @@ impl Members {
     #[deprecated(note = "deprecated in the API's spec")]
     pub fn get_organization_members(
         &self,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
     ) -> self::MembersGetOrganizationMembers {
         self::MembersGetOrganizationMembers {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -122,7 +122,7 @@ impl Members {
     /// ```
     pub fn get_organization_members_v2(
         &self,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
     ) -> self::MembersGetOrganizationMembersV2 {
         self::MembersGetOrganizationMembersV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -176,7 +176,7 @@ impl Members {
     /// ```
     pub fn get_pending_invitations_org(
         &self,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
     ) -> self::MembersGetPendingInvitationsOrg {
         self::MembersGetPendingInvitationsOrg {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -230,7 +230,7 @@ impl Members {
     /// ```
     pub fn get_pending_invitations(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::MembersGetPendingInvitations {
         self::MembersGetPendingInvitations {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -284,7 +284,7 @@ impl Members {
     /// ```
     pub fn get_product_members(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::MembersGetProductMembers {
         self::MembersGetProductMembers {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -338,8 +338,8 @@ impl Members {
     /// ```
     pub fn invite_member(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::InviteMembersRequest>,
+        product_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::InviteMembersRequest>,
     ) -> self::MembersInviteMember {
         self::MembersInviteMember {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -398,11 +398,9 @@ impl Members {
     /// ```
     pub fn add_member_to_group(
         &self,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
-        user_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            super::super::types::UpdateMemberPermissionsRequest,
-        >,
+        organization_id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<String>,
+        body: impl Into<super::super::types::UpdateMemberPermissionsRequest>,
     ) -> self::MembersAddMemberToGroup {
         self::MembersAddMemberToGroup {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -459,8 +457,8 @@ impl Members {
     /// ```
     pub fn delete_organization_member(
         &self,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        organization_id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<String>,
     ) -> self::MembersDeleteOrganizationMember {
         self::MembersDeleteOrganizationMember {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -513,7 +511,7 @@ impl Members {
     /// ```
     pub fn delete_invitation(
         &self,
-        invitation_id: impl ::std::convert::Into<::uuid::Uuid>,
+        invitation_id: impl Into<::uuid::Uuid>,
     ) -> self::MembersDeleteInvitation {
         self::MembersDeleteInvitation {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -568,8 +566,8 @@ impl Members {
     /// ```
     pub fn delete_product_member(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        product_id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<String>,
     ) -> self::MembersDeleteProductMember {
         self::MembersDeleteProductMember {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -622,7 +620,7 @@ impl MembersGetOrganizationMembers {
     }
 }
 impl ::openapi_runtime::Operation for MembersGetOrganizationMembers {
-    type Output = ::std::vec::Vec<super::super::types::UserModel>;
+    type Output = Vec<super::super::types::UserModel>;
     type Error = MembersGetOrganizationMembersError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -637,8 +635,8 @@ impl ::openapi_runtime::Operation for MembersGetOrganizationMembers {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<::std::vec::Vec<super::super::types::UserModel>>,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::UserModel>>,
         ::openapi_runtime::Error<MembersGetOrganizationMembersError>,
     > {
         match raw.status_code() {
@@ -651,8 +649,8 @@ impl ::openapi_runtime::Operation for MembersGetOrganizationMembers {
     }
 }
 impl ::std::future::IntoFuture for MembersGetOrganizationMembers {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::UserModel>,
+    type Output = Result<
+        Vec<super::super::types::UserModel>,
         ::openapi_runtime::Error<MembersGetOrganizationMembersError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -720,7 +718,7 @@ impl ::openapi_runtime::Operation for MembersGetOrganizationMembersV2 {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::OrganizationMembersModel>,
         ::openapi_runtime::Error<MembersGetOrganizationMembersV2Error>,
     > {
@@ -734,7 +732,7 @@ impl ::openapi_runtime::Operation for MembersGetOrganizationMembersV2 {
     }
 }
 impl ::std::future::IntoFuture for MembersGetOrganizationMembersV2 {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::OrganizationMembersModel,
         ::openapi_runtime::Error<MembersGetOrganizationMembersV2Error>,
     >;
@@ -788,7 +786,7 @@ impl MembersGetPendingInvitationsOrg {
     }
 }
 impl ::openapi_runtime::Operation for MembersGetPendingInvitationsOrg {
-    type Output = ::std::vec::Vec<super::super::types::OrganizationInvitationModel>;
+    type Output = Vec<super::super::types::OrganizationInvitationModel>;
     type Error = MembersGetPendingInvitationsOrgError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -803,9 +801,9 @@ impl ::openapi_runtime::Operation for MembersGetPendingInvitationsOrg {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
-            ::std::vec::Vec<super::super::types::OrganizationInvitationModel>,
+            Vec<super::super::types::OrganizationInvitationModel>,
         >,
         ::openapi_runtime::Error<MembersGetPendingInvitationsOrgError>,
     > {
@@ -819,8 +817,8 @@ impl ::openapi_runtime::Operation for MembersGetPendingInvitationsOrg {
     }
 }
 impl ::std::future::IntoFuture for MembersGetPendingInvitationsOrg {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::OrganizationInvitationModel>,
+    type Output = Result<
+        Vec<super::super::types::OrganizationInvitationModel>,
         ::openapi_runtime::Error<MembersGetPendingInvitationsOrgError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -873,7 +871,7 @@ impl MembersGetPendingInvitations {
     }
 }
 impl ::openapi_runtime::Operation for MembersGetPendingInvitations {
-    type Output = ::std::vec::Vec<super::super::types::InvitationModel>;
+    type Output = Vec<super::super::types::InvitationModel>;
     type Error = MembersGetPendingInvitationsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -888,10 +886,8 @@ impl ::openapi_runtime::Operation for MembersGetPendingInvitations {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::vec::Vec<super::super::types::InvitationModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::InvitationModel>>,
         ::openapi_runtime::Error<MembersGetPendingInvitationsError>,
     > {
         match raw.status_code() {
@@ -904,8 +900,8 @@ impl ::openapi_runtime::Operation for MembersGetPendingInvitations {
     }
 }
 impl ::std::future::IntoFuture for MembersGetPendingInvitations {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::InvitationModel>,
+    type Output = Result<
+        Vec<super::super::types::InvitationModel>,
         ::openapi_runtime::Error<MembersGetPendingInvitationsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -958,7 +954,7 @@ impl MembersGetProductMembers {
     }
 }
 impl ::openapi_runtime::Operation for MembersGetProductMembers {
-    type Output = ::std::vec::Vec<super::super::types::MemberModel>;
+    type Output = Vec<super::super::types::MemberModel>;
     type Error = MembersGetProductMembersError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -973,8 +969,8 @@ impl ::openapi_runtime::Operation for MembersGetProductMembers {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<::std::vec::Vec<super::super::types::MemberModel>>,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::MemberModel>>,
         ::openapi_runtime::Error<MembersGetProductMembersError>,
     > {
         match raw.status_code() {
@@ -987,8 +983,8 @@ impl ::openapi_runtime::Operation for MembersGetProductMembers {
     }
 }
 impl ::std::future::IntoFuture for MembersGetProductMembers {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::MemberModel>,
+    type Output = Result<
+        Vec<super::super::types::MemberModel>,
         ::openapi_runtime::Error<MembersGetProductMembersError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -1058,7 +1054,7 @@ impl ::openapi_runtime::Operation for MembersInviteMember {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<MembersInviteMemberError>,
     > {
@@ -1072,10 +1068,7 @@ impl ::openapi_runtime::Operation for MembersInviteMember {
     }
 }
 impl ::std::future::IntoFuture for MembersInviteMember {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<MembersInviteMemberError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<MembersInviteMemberError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1092,7 +1085,7 @@ impl ::std::future::IntoFuture for MembersInviteMember {
 pub struct MembersAddMemberToGroup {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
-    pub(crate) user_id: ::std::string::String,
+    pub(crate) user_id: String,
     pub(crate) body: super::super::types::UpdateMemberPermissionsRequest,
 }
 /// Documented error responses of `POST /v1/organizations/{organizationId}/members/{userId}`.
@@ -1145,7 +1138,7 @@ impl ::openapi_runtime::Operation for MembersAddMemberToGroup {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<MembersAddMemberToGroupError>,
     > {
@@ -1159,10 +1152,7 @@ impl ::openapi_runtime::Operation for MembersAddMemberToGroup {
     }
 }
 impl ::std::future::IntoFuture for MembersAddMemberToGroup {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<MembersAddMemberToGroupError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<MembersAddMemberToGroupError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1179,7 +1169,7 @@ impl ::std::future::IntoFuture for MembersAddMemberToGroup {
 pub struct MembersDeleteOrganizationMember {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) organization_id: ::uuid::Uuid,
-    pub(crate) user_id: ::std::string::String,
+    pub(crate) user_id: String,
 }
 /// Documented error responses of `DELETE /v1/organizations/{organizationId}/members/{userId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1230,7 +1220,7 @@ impl ::openapi_runtime::Operation for MembersDeleteOrganizationMember {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<MembersDeleteOrganizationMemberError>,
     > {
@@ -1244,7 +1234,7 @@ impl ::openapi_runtime::Operation for MembersDeleteOrganizationMember {
     }
 }
 impl ::std::future::IntoFuture for MembersDeleteOrganizationMember {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<MembersDeleteOrganizationMemberError>,
     >;
@@ -1312,7 +1302,7 @@ impl ::openapi_runtime::Operation for MembersDeleteInvitation {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<MembersDeleteInvitationError>,
     > {
@@ -1326,10 +1316,7 @@ impl ::openapi_runtime::Operation for MembersDeleteInvitation {
     }
 }
 impl ::std::future::IntoFuture for MembersDeleteInvitation {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<MembersDeleteInvitationError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<MembersDeleteInvitationError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1346,7 +1333,7 @@ impl ::std::future::IntoFuture for MembersDeleteInvitation {
 pub struct MembersDeleteProductMember {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
-    pub(crate) user_id: ::std::string::String,
+    pub(crate) user_id: String,
 }
 /// Documented error responses of `DELETE /v1/products/{productId}/members/{userId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1397,7 +1384,7 @@ impl ::openapi_runtime::Operation for MembersDeleteProductMember {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<MembersDeleteProductMemberError>,
     > {
@@ -1411,10 +1398,7 @@ impl ::openapi_runtime::Operation for MembersDeleteProductMember {
     }
 }
 impl ::std::future::IntoFuture for MembersDeleteProductMember {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<MembersDeleteProductMemberError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<MembersDeleteProductMemberError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {

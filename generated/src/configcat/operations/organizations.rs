@@ -95,7 +95,7 @@ impl Organizations {
     /// ```
     pub fn get_organization_limitations(
         &self,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
     ) -> self::OrganizationsGetOrganizationLimitations {
         self::OrganizationsGetOrganizationLimitations {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -142,7 +142,7 @@ impl OrganizationsGetOrganizations {
     }
 }
 impl ::openapi_runtime::Operation for OrganizationsGetOrganizations {
-    type Output = ::std::vec::Vec<super::super::types::OrganizationModel>;
+    type Output = Vec<super::super::types::OrganizationModel>;
     type Error = OrganizationsGetOrganizationsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -155,10 +155,8 @@ impl ::openapi_runtime::Operation for OrganizationsGetOrganizations {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::vec::Vec<super::super::types::OrganizationModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::OrganizationModel>>,
         ::openapi_runtime::Error<OrganizationsGetOrganizationsError>,
     > {
         match raw.status_code() {
@@ -169,8 +167,8 @@ impl ::openapi_runtime::Operation for OrganizationsGetOrganizations {
     }
 }
 impl ::std::future::IntoFuture for OrganizationsGetOrganizations {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::OrganizationModel>,
+    type Output = Result<
+        Vec<super::super::types::OrganizationModel>,
         ::openapi_runtime::Error<OrganizationsGetOrganizationsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -234,7 +232,7 @@ impl ::openapi_runtime::Operation for OrganizationsGetOrganizationLimitations {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::OrganizationLimitations>,
         ::openapi_runtime::Error<OrganizationsGetOrganizationLimitationsError>,
     > {
@@ -250,7 +248,7 @@ impl ::openapi_runtime::Operation for OrganizationsGetOrganizationLimitations {
     }
 }
 impl ::std::future::IntoFuture for OrganizationsGetOrganizationLimitations {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::OrganizationLimitations,
         ::openapi_runtime::Error<OrganizationsGetOrganizationLimitationsError>,
     >;

@@ -56,7 +56,7 @@ impl PermissionGroups {
     /// ```
     pub fn get_permission_groups(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::PermissionGroupsGetPermissionGroups {
         self::PermissionGroupsGetPermissionGroups {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -113,10 +113,8 @@ impl PermissionGroups {
     /// ```
     pub fn create_permission_group(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<
-            super::super::types::CreatePermissionGroupRequest,
-        >,
+        product_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CreatePermissionGroupRequest>,
     ) -> self::PermissionGroupsCreatePermissionGroup {
         self::PermissionGroupsCreatePermissionGroup {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -171,7 +169,7 @@ impl PermissionGroups {
     /// ```
     pub fn get_permission_group(
         &self,
-        permission_group_id: impl ::std::convert::Into<i64>,
+        permission_group_id: impl Into<i64>,
     ) -> self::PermissionGroupsGetPermissionGroup {
         self::PermissionGroupsGetPermissionGroup {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -226,10 +224,8 @@ impl PermissionGroups {
     /// ```
     pub fn update_permission_group(
         &self,
-        permission_group_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<
-            super::super::types::UpdatePermissionGroupRequest,
-        >,
+        permission_group_id: impl Into<i64>,
+        body: impl Into<super::super::types::UpdatePermissionGroupRequest>,
     ) -> self::PermissionGroupsUpdatePermissionGroup {
         self::PermissionGroupsUpdatePermissionGroup {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -282,7 +278,7 @@ impl PermissionGroups {
     /// ```
     pub fn delete_permission_group(
         &self,
-        permission_group_id: impl ::std::convert::Into<i64>,
+        permission_group_id: impl Into<i64>,
     ) -> self::PermissionGroupsDeletePermissionGroup {
         self::PermissionGroupsDeletePermissionGroup {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -334,7 +330,7 @@ impl PermissionGroupsGetPermissionGroups {
     }
 }
 impl ::openapi_runtime::Operation for PermissionGroupsGetPermissionGroups {
-    type Output = ::std::vec::Vec<super::super::types::PermissionGroupModel>;
+    type Output = Vec<super::super::types::PermissionGroupModel>;
     type Error = PermissionGroupsGetPermissionGroupsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -349,10 +345,8 @@ impl ::openapi_runtime::Operation for PermissionGroupsGetPermissionGroups {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::vec::Vec<super::super::types::PermissionGroupModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::PermissionGroupModel>>,
         ::openapi_runtime::Error<PermissionGroupsGetPermissionGroupsError>,
     > {
         match raw.status_code() {
@@ -369,8 +363,8 @@ impl ::openapi_runtime::Operation for PermissionGroupsGetPermissionGroups {
     }
 }
 impl ::std::future::IntoFuture for PermissionGroupsGetPermissionGroups {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::PermissionGroupModel>,
+    type Output = Result<
+        Vec<super::super::types::PermissionGroupModel>,
         ::openapi_runtime::Error<PermissionGroupsGetPermissionGroupsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -440,7 +434,7 @@ impl ::openapi_runtime::Operation for PermissionGroupsCreatePermissionGroup {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::PermissionGroupModel>,
         ::openapi_runtime::Error<PermissionGroupsCreatePermissionGroupError>,
     > {
@@ -460,7 +454,7 @@ impl ::openapi_runtime::Operation for PermissionGroupsCreatePermissionGroup {
     }
 }
 impl ::std::future::IntoFuture for PermissionGroupsCreatePermissionGroup {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::PermissionGroupModel,
         ::openapi_runtime::Error<PermissionGroupsCreatePermissionGroupError>,
     >;
@@ -528,7 +522,7 @@ impl ::openapi_runtime::Operation for PermissionGroupsGetPermissionGroup {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::PermissionGroupModel>,
         ::openapi_runtime::Error<PermissionGroupsGetPermissionGroupError>,
     > {
@@ -544,7 +538,7 @@ impl ::openapi_runtime::Operation for PermissionGroupsGetPermissionGroup {
     }
 }
 impl ::std::future::IntoFuture for PermissionGroupsGetPermissionGroup {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::PermissionGroupModel,
         ::openapi_runtime::Error<PermissionGroupsGetPermissionGroupError>,
     >;
@@ -614,7 +608,7 @@ impl ::openapi_runtime::Operation for PermissionGroupsUpdatePermissionGroup {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::PermissionGroupModel>,
         ::openapi_runtime::Error<PermissionGroupsUpdatePermissionGroupError>,
     > {
@@ -634,7 +628,7 @@ impl ::openapi_runtime::Operation for PermissionGroupsUpdatePermissionGroup {
     }
 }
 impl ::std::future::IntoFuture for PermissionGroupsUpdatePermissionGroup {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::PermissionGroupModel,
         ::openapi_runtime::Error<PermissionGroupsUpdatePermissionGroupError>,
     >;
@@ -702,7 +696,7 @@ impl ::openapi_runtime::Operation for PermissionGroupsDeletePermissionGroup {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<PermissionGroupsDeletePermissionGroupError>,
     > {
@@ -722,7 +716,7 @@ impl ::openapi_runtime::Operation for PermissionGroupsDeletePermissionGroup {
     }
 }
 impl ::std::future::IntoFuture for PermissionGroupsDeletePermissionGroup {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<PermissionGroupsDeletePermissionGroupError>,
     >;

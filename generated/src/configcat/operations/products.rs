@@ -98,7 +98,7 @@ impl Products {
     /// ```
     pub fn get_product(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::ProductsGetProduct {
         self::ProductsGetProduct {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -153,8 +153,8 @@ impl Products {
     /// ```
     pub fn update_product(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::UpdateProductRequest>,
+        product_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::UpdateProductRequest>,
     ) -> self::ProductsUpdateProduct {
         self::ProductsUpdateProduct {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -207,7 +207,7 @@ impl Products {
     /// ```
     pub fn delete_product(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::ProductsDeleteProduct {
         self::ProductsDeleteProduct {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -261,7 +261,7 @@ impl Products {
     /// ```
     pub fn get_product_preferences(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::ProductsGetProductPreferences {
         self::ProductsGetProductPreferences {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -316,8 +316,8 @@ impl Products {
     /// ```
     pub fn update_product_preferences(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::UpdatePreferencesRequest>,
+        product_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::UpdatePreferencesRequest>,
     ) -> self::ProductsUpdateProductPreferences {
         self::ProductsUpdateProductPreferences {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -375,8 +375,8 @@ impl Products {
     /// ```
     pub fn create_product(
         &self,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CreateProductRequest>,
+        organization_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CreateProductRequest>,
     ) -> self::ProductsCreateProduct {
         self::ProductsCreateProduct {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -424,7 +424,7 @@ impl ProductsGetProducts {
     }
 }
 impl ::openapi_runtime::Operation for ProductsGetProducts {
-    type Output = ::std::vec::Vec<super::super::types::ProductModel>;
+    type Output = Vec<super::super::types::ProductModel>;
     type Error = ProductsGetProductsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -437,8 +437,8 @@ impl ::openapi_runtime::Operation for ProductsGetProducts {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<::std::vec::Vec<super::super::types::ProductModel>>,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::ProductModel>>,
         ::openapi_runtime::Error<ProductsGetProductsError>,
     > {
         match raw.status_code() {
@@ -449,8 +449,8 @@ impl ::openapi_runtime::Operation for ProductsGetProducts {
     }
 }
 impl ::std::future::IntoFuture for ProductsGetProducts {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::ProductModel>,
+    type Output = Result<
+        Vec<super::super::types::ProductModel>,
         ::openapi_runtime::Error<ProductsGetProductsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -517,7 +517,7 @@ impl ::openapi_runtime::Operation for ProductsGetProduct {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ProductModel>,
         ::openapi_runtime::Error<ProductsGetProductError>,
     > {
@@ -531,7 +531,7 @@ impl ::openapi_runtime::Operation for ProductsGetProduct {
     }
 }
 impl ::std::future::IntoFuture for ProductsGetProduct {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ProductModel,
         ::openapi_runtime::Error<ProductsGetProductError>,
     >;
@@ -601,7 +601,7 @@ impl ::openapi_runtime::Operation for ProductsUpdateProduct {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ProductModel>,
         ::openapi_runtime::Error<ProductsUpdateProductError>,
     > {
@@ -615,7 +615,7 @@ impl ::openapi_runtime::Operation for ProductsUpdateProduct {
     }
 }
 impl ::std::future::IntoFuture for ProductsUpdateProduct {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ProductModel,
         ::openapi_runtime::Error<ProductsUpdateProductError>,
     >;
@@ -683,7 +683,7 @@ impl ::openapi_runtime::Operation for ProductsDeleteProduct {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<ProductsDeleteProductError>,
     > {
@@ -697,10 +697,7 @@ impl ::openapi_runtime::Operation for ProductsDeleteProduct {
     }
 }
 impl ::std::future::IntoFuture for ProductsDeleteProduct {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<ProductsDeleteProductError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<ProductsDeleteProductError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -766,7 +763,7 @@ impl ::openapi_runtime::Operation for ProductsGetProductPreferences {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::PreferencesModel>,
         ::openapi_runtime::Error<ProductsGetProductPreferencesError>,
     > {
@@ -780,7 +777,7 @@ impl ::openapi_runtime::Operation for ProductsGetProductPreferences {
     }
 }
 impl ::std::future::IntoFuture for ProductsGetProductPreferences {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::PreferencesModel,
         ::openapi_runtime::Error<ProductsGetProductPreferencesError>,
     >;
@@ -851,7 +848,7 @@ impl ::openapi_runtime::Operation for ProductsUpdateProductPreferences {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::PreferencesModel>,
         ::openapi_runtime::Error<ProductsUpdateProductPreferencesError>,
     > {
@@ -867,7 +864,7 @@ impl ::openapi_runtime::Operation for ProductsUpdateProductPreferences {
     }
 }
 impl ::std::future::IntoFuture for ProductsUpdateProductPreferences {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::PreferencesModel,
         ::openapi_runtime::Error<ProductsUpdateProductPreferencesError>,
     >;
@@ -938,7 +935,7 @@ impl ::openapi_runtime::Operation for ProductsCreateProduct {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ProductModel>,
         ::openapi_runtime::Error<ProductsCreateProductError>,
     > {
@@ -952,7 +949,7 @@ impl ::openapi_runtime::Operation for ProductsCreateProduct {
     }
 }
 impl ::std::future::IntoFuture for ProductsCreateProduct {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ProductModel,
         ::openapi_runtime::Error<ProductsCreateProductError>,
     >;

@@ -56,7 +56,7 @@ impl ProxyProfiles {
     /// ```
     pub fn get_proxy_profile(
         &self,
-        proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
+        proxy_profile_id: impl Into<::uuid::Uuid>,
     ) -> self::ProxyProfilesGetProxyProfile {
         self::ProxyProfilesGetProxyProfile {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -115,10 +115,8 @@ impl ProxyProfiles {
     /// ```
     pub fn replace_proxy_profile(
         &self,
-        proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<
-            super::super::types::CreateOrUpdateProxyProfileRequest,
-        >,
+        proxy_profile_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CreateOrUpdateProxyProfileRequest>,
     ) -> self::ProxyProfilesReplaceProxyProfile {
         self::ProxyProfilesReplaceProxyProfile {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -171,7 +169,7 @@ impl ProxyProfiles {
     /// ```
     pub fn delete_proxy_profile(
         &self,
-        proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
+        proxy_profile_id: impl Into<::uuid::Uuid>,
     ) -> self::ProxyProfilesDeleteProxyProfile {
         self::ProxyProfilesDeleteProxyProfile {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -280,10 +278,8 @@ impl ProxyProfiles {
     /// ```
     pub fn update_proxy_profile(
         &self,
-        proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::JsonPatchOperation>,
-        >,
+        proxy_profile_id: impl Into<::uuid::Uuid>,
+        body: impl Into<Vec<super::super::types::JsonPatchOperation>>,
     ) -> self::ProxyProfilesUpdateProxyProfile {
         self::ProxyProfilesUpdateProxyProfile {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -337,7 +333,7 @@ impl ProxyProfiles {
     /// ```
     pub fn get_proxy_profiles(
         &self,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
     ) -> self::ProxyProfilesGetProxyProfiles {
         self::ProxyProfilesGetProxyProfiles {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -394,10 +390,8 @@ impl ProxyProfiles {
     /// ```
     pub fn create_proxy_profile(
         &self,
-        organization_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<
-            super::super::types::CreateOrUpdateProxyProfileRequest,
-        >,
+        organization_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CreateOrUpdateProxyProfileRequest>,
     ) -> self::ProxyProfilesCreateProxyProfile {
         self::ProxyProfilesCreateProxyProfile {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -452,7 +446,7 @@ impl ProxyProfiles {
     /// ```
     pub fn get_proxy_profile_sdk_keys(
         &self,
-        proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
+        proxy_profile_id: impl Into<::uuid::Uuid>,
     ) -> self::ProxyProfilesGetProxyProfileSdkKeys {
         self::ProxyProfilesGetProxyProfileSdkKeys {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -509,8 +503,8 @@ impl ProxyProfiles {
     /// ```
     pub fn deselect_proxy_profile_sdk_keys(
         &self,
-        proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::ProxyProfileSdkKeysRequest>,
+        proxy_profile_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::ProxyProfileSdkKeysRequest>,
     ) -> self::ProxyProfilesDeselectProxyProfileSdkKeys {
         self::ProxyProfilesDeselectProxyProfileSdkKeys {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -564,7 +558,7 @@ impl ProxyProfiles {
     /// ```
     pub fn generate_proxy_profile_secret(
         &self,
-        proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
+        proxy_profile_id: impl Into<::uuid::Uuid>,
     ) -> self::ProxyProfilesGenerateProxyProfileSecret {
         self::ProxyProfilesGenerateProxyProfileSecret {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -621,8 +615,8 @@ impl ProxyProfiles {
     /// ```
     pub fn select_proxy_profile_sdk_keys(
         &self,
-        proxy_profile_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::ProxyProfileSdkKeysRequest>,
+        proxy_profile_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::ProxyProfileSdkKeysRequest>,
     ) -> self::ProxyProfilesSelectProxyProfileSdkKeys {
         self::ProxyProfilesSelectProxyProfileSdkKeys {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -689,7 +683,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfile {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileModel>,
         ::openapi_runtime::Error<ProxyProfilesGetProxyProfileError>,
     > {
@@ -703,7 +697,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfile {
     }
 }
 impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfile {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ProxyProfileModel,
         ::openapi_runtime::Error<ProxyProfilesGetProxyProfileError>,
     >;
@@ -773,7 +767,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesReplaceProxyProfile {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileModel>,
         ::openapi_runtime::Error<ProxyProfilesReplaceProxyProfileError>,
     > {
@@ -789,7 +783,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesReplaceProxyProfile {
     }
 }
 impl ::std::future::IntoFuture for ProxyProfilesReplaceProxyProfile {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ProxyProfileModel,
         ::openapi_runtime::Error<ProxyProfilesReplaceProxyProfileError>,
     >;
@@ -857,7 +851,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesDeleteProxyProfile {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<ProxyProfilesDeleteProxyProfileError>,
     > {
@@ -871,7 +865,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesDeleteProxyProfile {
     }
 }
 impl ::std::future::IntoFuture for ProxyProfilesDeleteProxyProfile {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<ProxyProfilesDeleteProxyProfileError>,
     >;
@@ -891,7 +885,7 @@ impl ::std::future::IntoFuture for ProxyProfilesDeleteProxyProfile {
 pub struct ProxyProfilesUpdateProxyProfile {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) proxy_profile_id: ::uuid::Uuid,
-    pub(crate) body: ::std::vec::Vec<super::super::types::JsonPatchOperation>,
+    pub(crate) body: Vec<super::super::types::JsonPatchOperation>,
 }
 /// Documented error responses of `PATCH /v1/proxy-profiles/{proxyProfileId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -941,7 +935,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesUpdateProxyProfile {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileModel>,
         ::openapi_runtime::Error<ProxyProfilesUpdateProxyProfileError>,
     > {
@@ -955,7 +949,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesUpdateProxyProfile {
     }
 }
 impl ::std::future::IntoFuture for ProxyProfilesUpdateProxyProfile {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ProxyProfileModel,
         ::openapi_runtime::Error<ProxyProfilesUpdateProxyProfileError>,
     >;
@@ -1024,7 +1018,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfiles {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileListModel>,
         ::openapi_runtime::Error<ProxyProfilesGetProxyProfilesError>,
     > {
@@ -1038,7 +1032,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfiles {
     }
 }
 impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfiles {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ProxyProfileListModel,
         ::openapi_runtime::Error<ProxyProfilesGetProxyProfilesError>,
     >;
@@ -1109,7 +1103,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesCreateProxyProfile {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileModel>,
         ::openapi_runtime::Error<ProxyProfilesCreateProxyProfileError>,
     > {
@@ -1123,7 +1117,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesCreateProxyProfile {
     }
 }
 impl ::std::future::IntoFuture for ProxyProfilesCreateProxyProfile {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ProxyProfileModel,
         ::openapi_runtime::Error<ProxyProfilesCreateProxyProfileError>,
     >;
@@ -1192,7 +1186,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfileSdkKeys {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileSdkKeysListModel>,
         ::openapi_runtime::Error<ProxyProfilesGetProxyProfileSdkKeysError>,
     > {
@@ -1210,7 +1204,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesGetProxyProfileSdkKeys {
     }
 }
 impl ::std::future::IntoFuture for ProxyProfilesGetProxyProfileSdkKeys {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ProxyProfileSdkKeysListModel,
         ::openapi_runtime::Error<ProxyProfilesGetProxyProfileSdkKeysError>,
     >;
@@ -1283,7 +1277,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesDeselectProxyProfileSdkKeys {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileSdkKeysListModel>,
         ::openapi_runtime::Error<ProxyProfilesDeselectProxyProfileSdkKeysError>,
     > {
@@ -1310,7 +1304,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesDeselectProxyProfileSdkKeys {
     }
 }
 impl ::std::future::IntoFuture for ProxyProfilesDeselectProxyProfileSdkKeys {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ProxyProfileSdkKeysListModel,
         ::openapi_runtime::Error<ProxyProfilesDeselectProxyProfileSdkKeysError>,
     >;
@@ -1379,7 +1373,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesGenerateProxyProfileSecret {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileSecretModel>,
         ::openapi_runtime::Error<ProxyProfilesGenerateProxyProfileSecretError>,
     > {
@@ -1401,7 +1395,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesGenerateProxyProfileSecret {
     }
 }
 impl ::std::future::IntoFuture for ProxyProfilesGenerateProxyProfileSecret {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ProxyProfileSecretModel,
         ::openapi_runtime::Error<ProxyProfilesGenerateProxyProfileSecretError>,
     >;
@@ -1474,7 +1468,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesSelectProxyProfileSdkKeys {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ProxyProfileSdkKeysListModel>,
         ::openapi_runtime::Error<ProxyProfilesSelectProxyProfileSdkKeysError>,
     > {
@@ -1497,7 +1491,7 @@ impl ::openapi_runtime::Operation for ProxyProfilesSelectProxyProfileSdkKeys {
     }
 }
 impl ::std::future::IntoFuture for ProxyProfilesSelectProxyProfileSdkKeys {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ProxyProfileSdkKeysListModel,
         ::openapi_runtime::Error<ProxyProfilesSelectProxyProfileSdkKeysError>,
     >;

@@ -69,12 +69,12 @@ impl SdkKeyFlagValues {
     /// ```
     pub fn get_setting_value_by_sdkkey(
         &self,
-        setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
+        setting_key_or_id: impl Into<String>,
     ) -> self::SdkKeyFlagValuesGetSettingValueBySdkkey {
         self::SdkKeyFlagValuesGetSettingValueBySdkkey {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_key_or_id: setting_key_or_id.into(),
-            x_configcat_sdkkey: ::std::option::Option::None,
+            x_configcat_sdkkey: None,
         }
     }
     #[cfg(feature = "configcat-sdk-key-flag-values")]
@@ -169,14 +169,14 @@ impl SdkKeyFlagValues {
     /// ```
     pub fn replace_setting_value_by_sdkkey(
         &self,
-        setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::super::types::UpdateSettingValueModel>,
+        setting_key_or_id: impl Into<String>,
+        body: impl Into<super::super::types::UpdateSettingValueModel>,
     ) -> self::SdkKeyFlagValuesReplaceSettingValueBySdkkey {
         self::SdkKeyFlagValuesReplaceSettingValueBySdkkey {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_key_or_id: setting_key_or_id.into(),
-            reason: ::std::option::Option::None,
-            x_configcat_sdkkey: ::std::option::Option::None,
+            reason: None,
+            x_configcat_sdkkey: None,
             body: body.into(),
         }
     }
@@ -289,16 +289,14 @@ impl SdkKeyFlagValues {
     /// ```
     pub fn update_setting_value_by_sdkkey(
         &self,
-        setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::JsonPatchOperation>,
-        >,
+        setting_key_or_id: impl Into<String>,
+        body: impl Into<Vec<super::super::types::JsonPatchOperation>>,
     ) -> self::SdkKeyFlagValuesUpdateSettingValueBySdkkey {
         self::SdkKeyFlagValuesUpdateSettingValueBySdkkey {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_key_or_id: setting_key_or_id.into(),
-            reason: ::std::option::Option::None,
-            x_configcat_sdkkey: ::std::option::Option::None,
+            reason: None,
+            x_configcat_sdkkey: None,
             body: body.into(),
         }
     }
@@ -312,8 +310,8 @@ impl SdkKeyFlagValues {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesGetSettingValueBySdkkey {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) setting_key_or_id: ::std::string::String,
-    pub(crate) x_configcat_sdkkey: ::std::option::Option<::std::string::String>,
+    pub(crate) setting_key_or_id: String,
+    pub(crate) x_configcat_sdkkey: Option<String>,
 }
 /// Documented error responses of `GET /v1/settings/{settingKeyOrId}/value`.
 #[derive(Debug, Clone, PartialEq)]
@@ -327,11 +325,8 @@ pub enum SdkKeyFlagValuesGetSettingValueBySdkkeyError {
 }
 impl SdkKeyFlagValuesGetSettingValueBySdkkey {
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
-    pub fn x_configcat_sdkkey(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_configcat_sdkkey = ::std::option::Option::Some(value.into());
+    pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
+        self.x_configcat_sdkkey = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -372,7 +367,7 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesGetSettingValueBySdkkey {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesGetSettingValueBySdkkeyError>,
     > {
@@ -394,7 +389,7 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesGetSettingValueBySdkkey {
     }
 }
 impl ::std::future::IntoFuture for SdkKeyFlagValuesGetSettingValueBySdkkey {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SettingValueModel,
         ::openapi_runtime::Error<SdkKeyFlagValuesGetSettingValueBySdkkeyError>,
     >;
@@ -413,9 +408,9 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesGetSettingValueBySdkkey {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesReplaceSettingValueBySdkkey {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) setting_key_or_id: ::std::string::String,
-    pub(crate) reason: ::std::option::Option<::std::string::String>,
-    pub(crate) x_configcat_sdkkey: ::std::option::Option<::std::string::String>,
+    pub(crate) setting_key_or_id: String,
+    pub(crate) reason: Option<String>,
+    pub(crate) x_configcat_sdkkey: Option<String>,
     pub(crate) body: super::super::types::UpdateSettingValueModel,
 }
 /// Documented error responses of `PUT /v1/settings/{settingKeyOrId}/value`.
@@ -430,19 +425,13 @@ pub enum SdkKeyFlagValuesReplaceSettingValueBySdkkeyError {
 }
 impl SdkKeyFlagValuesReplaceSettingValueBySdkkey {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
-    pub fn reason(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reason = ::std::option::Option::Some(value.into());
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
         self
     }
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
-    pub fn x_configcat_sdkkey(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_configcat_sdkkey = ::std::option::Option::Some(value.into());
+    pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
+        self.x_configcat_sdkkey = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -485,7 +474,7 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesReplaceSettingValueBySdkke
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesReplaceSettingValueBySdkkeyError>,
     > {
@@ -511,7 +500,7 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesReplaceSettingValueBySdkke
     }
 }
 impl ::std::future::IntoFuture for SdkKeyFlagValuesReplaceSettingValueBySdkkey {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SettingValueModel,
         ::openapi_runtime::Error<SdkKeyFlagValuesReplaceSettingValueBySdkkeyError>,
     >;
@@ -530,10 +519,10 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesReplaceSettingValueBySdkkey {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesUpdateSettingValueBySdkkey {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) setting_key_or_id: ::std::string::String,
-    pub(crate) reason: ::std::option::Option<::std::string::String>,
-    pub(crate) x_configcat_sdkkey: ::std::option::Option<::std::string::String>,
-    pub(crate) body: ::std::vec::Vec<super::super::types::JsonPatchOperation>,
+    pub(crate) setting_key_or_id: String,
+    pub(crate) reason: Option<String>,
+    pub(crate) x_configcat_sdkkey: Option<String>,
+    pub(crate) body: Vec<super::super::types::JsonPatchOperation>,
 }
 /// Documented error responses of `PATCH /v1/settings/{settingKeyOrId}/value`.
 #[derive(Debug, Clone, PartialEq)]
@@ -547,19 +536,13 @@ pub enum SdkKeyFlagValuesUpdateSettingValueBySdkkeyError {
 }
 impl SdkKeyFlagValuesUpdateSettingValueBySdkkey {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
-    pub fn reason(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reason = ::std::option::Option::Some(value.into());
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
         self
     }
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
-    pub fn x_configcat_sdkkey(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_configcat_sdkkey = ::std::option::Option::Some(value.into());
+    pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
+        self.x_configcat_sdkkey = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -584,7 +567,7 @@ impl SdkKeyFlagValuesUpdateSettingValueBySdkkey {
     }
 }
 impl ::openapi_runtime::Operation for SdkKeyFlagValuesUpdateSettingValueBySdkkey {
-    type Output = ::std::option::Option<super::super::types::SettingValueModel>;
+    type Output = Option<super::super::types::SettingValueModel>;
     type Error = SdkKeyFlagValuesUpdateSettingValueBySdkkeyError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -602,15 +585,13 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesUpdateSettingValueBySdkkey
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::option::Option<super::super::types::SettingValueModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Option<super::super::types::SettingValueModel>>,
         ::openapi_runtime::Error<SdkKeyFlagValuesUpdateSettingValueBySdkkeyError>,
     > {
         match raw.status_code() {
-            200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
-            204 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
+            200 => raw.json().map(|r| r.map(Some)),
+            204 => raw.empty().map(|r| r.map(|()| None)),
             400 => {
                 raw.error_empty(
                     SdkKeyFlagValuesUpdateSettingValueBySdkkeyError::BadRequest,
@@ -631,8 +612,8 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesUpdateSettingValueBySdkkey
     }
 }
 impl ::std::future::IntoFuture for SdkKeyFlagValuesUpdateSettingValueBySdkkey {
-    type Output = ::std::result::Result<
-        ::std::option::Option<super::super::types::SettingValueModel>,
+    type Output = Result<
+        Option<super::super::types::SettingValueModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesUpdateSettingValueBySdkkeyError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;

@@ -71,12 +71,12 @@ impl SdkKeyFlagValuesV2 {
     /// ```
     pub fn get_setting_value_by_sdkkey_v2(
         &self,
-        setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
+        setting_key_or_id: impl Into<String>,
     ) -> self::SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
         self::SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_key_or_id: setting_key_or_id.into(),
-            x_configcat_sdkkey: ::std::option::Option::None,
+            x_configcat_sdkkey: None,
         }
     }
     #[cfg(feature = "configcat-sdk-key-flag-values-v2")]
@@ -187,18 +187,16 @@ impl SdkKeyFlagValuesV2 {
     /// ```
     pub fn replace_setting_value_by_sdkkey_v2(
         &self,
-        setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            super::super::types::UpdateEvaluationFormulaModel,
-        >,
+        setting_key_or_id: impl Into<String>,
+        body: impl Into<super::super::types::UpdateEvaluationFormulaModel>,
     ) -> self::SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
         self::SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_key_or_id: setting_key_or_id.into(),
-            reason: ::std::option::Option::None,
-            bypass_approval: ::std::option::Option::None,
-            latest_version_id: ::std::option::Option::None,
-            x_configcat_sdkkey: ::std::option::Option::None,
+            reason: None,
+            bypass_approval: None,
+            latest_version_id: None,
+            x_configcat_sdkkey: None,
             body: body.into(),
         }
     }
@@ -333,18 +331,16 @@ impl SdkKeyFlagValuesV2 {
     /// ```
     pub fn update_setting_value_by_sdkkey_v2(
         &self,
-        setting_key_or_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::JsonPatchOperation>,
-        >,
+        setting_key_or_id: impl Into<String>,
+        body: impl Into<Vec<super::super::types::JsonPatchOperation>>,
     ) -> self::SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
         self::SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             setting_key_or_id: setting_key_or_id.into(),
-            reason: ::std::option::Option::None,
-            bypass_approval: ::std::option::Option::None,
-            latest_version_id: ::std::option::Option::None,
-            x_configcat_sdkkey: ::std::option::Option::None,
+            reason: None,
+            bypass_approval: None,
+            latest_version_id: None,
+            x_configcat_sdkkey: None,
             body: body.into(),
         }
     }
@@ -358,8 +354,8 @@ impl SdkKeyFlagValuesV2 {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) setting_key_or_id: ::std::string::String,
-    pub(crate) x_configcat_sdkkey: ::std::option::Option<::std::string::String>,
+    pub(crate) setting_key_or_id: String,
+    pub(crate) x_configcat_sdkkey: Option<String>,
 }
 /// Documented error responses of `GET /v2/settings/{settingKeyOrId}/value`.
 #[derive(Debug, Clone, PartialEq)]
@@ -373,11 +369,8 @@ pub enum SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error {
 }
 impl SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
-    pub fn x_configcat_sdkkey(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_configcat_sdkkey = ::std::option::Option::Some(value.into());
+    pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
+        self.x_configcat_sdkkey = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -418,7 +411,7 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error>,
     > {
@@ -444,7 +437,7 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV
     }
 }
 impl ::std::future::IntoFuture for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SettingFormulaModel,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error>,
     >;
@@ -463,11 +456,11 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) setting_key_or_id: ::std::string::String,
-    pub(crate) reason: ::std::option::Option<::std::string::String>,
-    pub(crate) bypass_approval: ::std::option::Option<bool>,
-    pub(crate) latest_version_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) x_configcat_sdkkey: ::std::option::Option<::std::string::String>,
+    pub(crate) setting_key_or_id: String,
+    pub(crate) reason: Option<String>,
+    pub(crate) bypass_approval: Option<bool>,
+    pub(crate) latest_version_id: Option<::uuid::Uuid>,
+    pub(crate) x_configcat_sdkkey: Option<String>,
     pub(crate) body: super::super::types::UpdateEvaluationFormulaModel,
 }
 /// Documented error responses of `PUT /v2/settings/{settingKeyOrId}/value`.
@@ -482,32 +475,23 @@ pub enum SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error {
 }
 impl SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
-    pub fn reason(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reason = ::std::option::Option::Some(value.into());
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
         self
     }
     /// Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
-    pub fn bypass_approval(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.bypass_approval = ::std::option::Option::Some(value.into());
+    pub fn bypass_approval(mut self, value: impl Into<bool>) -> Self {
+        self.bypass_approval = Some(value.into());
         self
     }
     /// Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
-    pub fn latest_version_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.latest_version_id = ::std::option::Option::Some(value.into());
+    pub fn latest_version_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.latest_version_id = Some(value.into());
         self
     }
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
-    pub fn x_configcat_sdkkey(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_configcat_sdkkey = ::std::option::Option::Some(value.into());
+    pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
+        self.x_configcat_sdkkey = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -562,7 +546,7 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2ReplaceSettingValueBySdk
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error>,
     > {
@@ -588,7 +572,7 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2ReplaceSettingValueBySdk
     }
 }
 impl ::std::future::IntoFuture for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SettingFormulaModel,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error>,
     >;
@@ -607,12 +591,12 @@ impl ::std::future::IntoFuture for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkey
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) setting_key_or_id: ::std::string::String,
-    pub(crate) reason: ::std::option::Option<::std::string::String>,
-    pub(crate) bypass_approval: ::std::option::Option<bool>,
-    pub(crate) latest_version_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) x_configcat_sdkkey: ::std::option::Option<::std::string::String>,
-    pub(crate) body: ::std::vec::Vec<super::super::types::JsonPatchOperation>,
+    pub(crate) setting_key_or_id: String,
+    pub(crate) reason: Option<String>,
+    pub(crate) bypass_approval: Option<bool>,
+    pub(crate) latest_version_id: Option<::uuid::Uuid>,
+    pub(crate) x_configcat_sdkkey: Option<String>,
+    pub(crate) body: Vec<super::super::types::JsonPatchOperation>,
 }
 /// Documented error responses of `PATCH /v2/settings/{settingKeyOrId}/value`.
 #[derive(Debug, Clone, PartialEq)]
@@ -626,32 +610,23 @@ pub enum SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error {
 }
 impl SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
-    pub fn reason(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.reason = ::std::option::Option::Some(value.into());
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
         self
     }
     /// Whether to bypass the approval process and directly apply the change. This is only applicable for users with bypass approval permission.
-    pub fn bypass_approval(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.bypass_approval = ::std::option::Option::Some(value.into());
+    pub fn bypass_approval(mut self, value: impl Into<bool>) -> Self {
+        self.bypass_approval = Some(value.into());
         self
     }
     /// Optional. The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
-    pub fn latest_version_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.latest_version_id = ::std::option::Option::Some(value.into());
+    pub fn latest_version_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.latest_version_id = Some(value.into());
         self
     }
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
-    pub fn x_configcat_sdkkey(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.x_configcat_sdkkey = ::std::option::Option::Some(value.into());
+    pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
+        self.x_configcat_sdkkey = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -676,7 +651,7 @@ impl SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
     }
 }
 impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
-    type Output = ::std::option::Option<super::super::types::SettingFormulaModel>;
+    type Output = Option<super::super::types::SettingFormulaModel>;
     type Error = SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -706,15 +681,13 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2UpdateSettingValueBySdkk
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::option::Option<super::super::types::SettingFormulaModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Option<super::super::types::SettingFormulaModel>>,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error>,
     > {
         match raw.status_code() {
-            200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
-            204 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
+            200 => raw.json().map(|r| r.map(Some)),
+            204 => raw.empty().map(|r| r.map(|()| None)),
             400 => {
                 raw.error_empty(
                     SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error::BadRequest,
@@ -735,8 +708,8 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2UpdateSettingValueBySdkk
     }
 }
 impl ::std::future::IntoFuture for SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
-    type Output = ::std::result::Result<
-        ::std::option::Option<super::super::types::SettingFormulaModel>,
+    type Output = Result<
+        Option<super::super::types::SettingFormulaModel>,
         ::openapi_runtime::Error<SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;

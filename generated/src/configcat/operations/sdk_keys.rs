@@ -57,8 +57,8 @@ impl SdkKeys {
     /// ```
     pub fn get_sdk_keys(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
+        config_id: impl Into<::uuid::Uuid>,
+        environment_id: impl Into<::uuid::Uuid>,
     ) -> self::SdkKeysGetSdkKeys {
         self::SdkKeysGetSdkKeys {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -128,7 +128,7 @@ impl ::openapi_runtime::Operation for SdkKeysGetSdkKeys {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SdkKeysModel>,
         ::openapi_runtime::Error<SdkKeysGetSdkKeysError>,
     > {
@@ -142,7 +142,7 @@ impl ::openapi_runtime::Operation for SdkKeysGetSdkKeys {
     }
 }
 impl ::std::future::IntoFuture for SdkKeysGetSdkKeys {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SdkKeysModel,
         ::openapi_runtime::Error<SdkKeysGetSdkKeysError>,
     >;

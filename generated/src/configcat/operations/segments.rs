@@ -56,7 +56,7 @@ impl Segments {
     /// ```
     pub fn get_segments(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::SegmentsGetSegments {
         self::SegmentsGetSegments {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -113,8 +113,8 @@ impl Segments {
     /// ```
     pub fn create_segment(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CreateSegmentModel>,
+        product_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CreateSegmentModel>,
     ) -> self::SegmentsCreateSegment {
         self::SegmentsCreateSegment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -169,7 +169,7 @@ impl Segments {
     /// ```
     pub fn get_segment(
         &self,
-        segment_id: impl ::std::convert::Into<::uuid::Uuid>,
+        segment_id: impl Into<::uuid::Uuid>,
     ) -> self::SegmentsGetSegment {
         self::SegmentsGetSegment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -224,8 +224,8 @@ impl Segments {
     /// ```
     pub fn update_segment(
         &self,
-        segment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::UpdateSegmentModel>,
+        segment_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::UpdateSegmentModel>,
     ) -> self::SegmentsUpdateSegment {
         self::SegmentsUpdateSegment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -278,7 +278,7 @@ impl Segments {
     /// ```
     pub fn delete_segment(
         &self,
-        segment_id: impl ::std::convert::Into<::uuid::Uuid>,
+        segment_id: impl Into<::uuid::Uuid>,
     ) -> self::SegmentsDeleteSegment {
         self::SegmentsDeleteSegment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -330,7 +330,7 @@ impl SegmentsGetSegments {
     }
 }
 impl ::openapi_runtime::Operation for SegmentsGetSegments {
-    type Output = ::std::vec::Vec<super::super::types::SegmentListModel>;
+    type Output = Vec<super::super::types::SegmentListModel>;
     type Error = SegmentsGetSegmentsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -345,10 +345,8 @@ impl ::openapi_runtime::Operation for SegmentsGetSegments {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::vec::Vec<super::super::types::SegmentListModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::SegmentListModel>>,
         ::openapi_runtime::Error<SegmentsGetSegmentsError>,
     > {
         match raw.status_code() {
@@ -361,8 +359,8 @@ impl ::openapi_runtime::Operation for SegmentsGetSegments {
     }
 }
 impl ::std::future::IntoFuture for SegmentsGetSegments {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::SegmentListModel>,
+    type Output = Result<
+        Vec<super::super::types::SegmentListModel>,
         ::openapi_runtime::Error<SegmentsGetSegmentsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -432,7 +430,7 @@ impl ::openapi_runtime::Operation for SegmentsCreateSegment {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SegmentModel>,
         ::openapi_runtime::Error<SegmentsCreateSegmentError>,
     > {
@@ -446,7 +444,7 @@ impl ::openapi_runtime::Operation for SegmentsCreateSegment {
     }
 }
 impl ::std::future::IntoFuture for SegmentsCreateSegment {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SegmentModel,
         ::openapi_runtime::Error<SegmentsCreateSegmentError>,
     >;
@@ -514,7 +512,7 @@ impl ::openapi_runtime::Operation for SegmentsGetSegment {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SegmentModel>,
         ::openapi_runtime::Error<SegmentsGetSegmentError>,
     > {
@@ -528,7 +526,7 @@ impl ::openapi_runtime::Operation for SegmentsGetSegment {
     }
 }
 impl ::std::future::IntoFuture for SegmentsGetSegment {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SegmentModel,
         ::openapi_runtime::Error<SegmentsGetSegmentError>,
     >;
@@ -598,7 +596,7 @@ impl ::openapi_runtime::Operation for SegmentsUpdateSegment {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SegmentModel>,
         ::openapi_runtime::Error<SegmentsUpdateSegmentError>,
     > {
@@ -612,7 +610,7 @@ impl ::openapi_runtime::Operation for SegmentsUpdateSegment {
     }
 }
 impl ::std::future::IntoFuture for SegmentsUpdateSegment {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SegmentModel,
         ::openapi_runtime::Error<SegmentsUpdateSegmentError>,
     >;
@@ -680,7 +678,7 @@ impl ::openapi_runtime::Operation for SegmentsDeleteSegment {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<SegmentsDeleteSegmentError>,
     > {
@@ -694,10 +692,7 @@ impl ::openapi_runtime::Operation for SegmentsDeleteSegment {
     }
 }
 impl ::std::future::IntoFuture for SegmentsDeleteSegment {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<SegmentsDeleteSegmentError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<SegmentsDeleteSegmentError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {

@@ -52,10 +52,7 @@ impl Tags {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_tags(
-        &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::TagsGetTags {
+    pub fn get_tags(&self, product_id: impl Into<::uuid::Uuid>) -> self::TagsGetTags {
         self::TagsGetTags {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
@@ -111,8 +108,8 @@ impl Tags {
     /// ```
     pub fn create_tag(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CreateTagModel>,
+        product_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CreateTagModel>,
     ) -> self::TagsCreateTag {
         self::TagsCreateTag {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -167,7 +164,7 @@ impl Tags {
     /// ```
     pub fn get_settings_by_tag(
         &self,
-        tag_id: impl ::std::convert::Into<i64>,
+        tag_id: impl Into<i64>,
     ) -> self::TagsGetSettingsByTag {
         self::TagsGetSettingsByTag {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -219,7 +216,7 @@ impl Tags {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_tag(&self, tag_id: impl ::std::convert::Into<i64>) -> self::TagsGetTag {
+    pub fn get_tag(&self, tag_id: impl Into<i64>) -> self::TagsGetTag {
         self::TagsGetTag {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             tag_id: tag_id.into(),
@@ -273,8 +270,8 @@ impl Tags {
     /// ```
     pub fn update_tag(
         &self,
-        tag_id: impl ::std::convert::Into<i64>,
-        body: impl ::std::convert::Into<super::super::types::UpdateTagModel>,
+        tag_id: impl Into<i64>,
+        body: impl Into<super::super::types::UpdateTagModel>,
     ) -> self::TagsUpdateTag {
         self::TagsUpdateTag {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -325,10 +322,7 @@ impl Tags {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete_tag(
-        &self,
-        tag_id: impl ::std::convert::Into<i64>,
-    ) -> self::TagsDeleteTag {
+    pub fn delete_tag(&self, tag_id: impl Into<i64>) -> self::TagsDeleteTag {
         self::TagsDeleteTag {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             tag_id: tag_id.into(),
@@ -375,7 +369,7 @@ impl TagsGetTags {
     }
 }
 impl ::openapi_runtime::Operation for TagsGetTags {
-    type Output = ::std::vec::Vec<super::super::types::TagModel>;
+    type Output = Vec<super::super::types::TagModel>;
     type Error = TagsGetTagsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -390,8 +384,8 @@ impl ::openapi_runtime::Operation for TagsGetTags {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<::std::vec::Vec<super::super::types::TagModel>>,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::TagModel>>,
         ::openapi_runtime::Error<TagsGetTagsError>,
     > {
         match raw.status_code() {
@@ -402,8 +396,8 @@ impl ::openapi_runtime::Operation for TagsGetTags {
     }
 }
 impl ::std::future::IntoFuture for TagsGetTags {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::TagModel>,
+    type Output = Result<
+        Vec<super::super::types::TagModel>,
         ::openapi_runtime::Error<TagsGetTagsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -473,7 +467,7 @@ impl ::openapi_runtime::Operation for TagsCreateTag {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::TagModel>,
         ::openapi_runtime::Error<TagsCreateTagError>,
     > {
@@ -487,7 +481,7 @@ impl ::openapi_runtime::Operation for TagsCreateTag {
     }
 }
 impl ::std::future::IntoFuture for TagsCreateTag {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::TagModel,
         ::openapi_runtime::Error<TagsCreateTagError>,
     >;
@@ -541,7 +535,7 @@ impl TagsGetSettingsByTag {
     }
 }
 impl ::openapi_runtime::Operation for TagsGetSettingsByTag {
-    type Output = ::std::vec::Vec<super::super::types::SettingModel>;
+    type Output = Vec<super::super::types::SettingModel>;
     type Error = TagsGetSettingsByTagError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -556,8 +550,8 @@ impl ::openapi_runtime::Operation for TagsGetSettingsByTag {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<::std::vec::Vec<super::super::types::SettingModel>>,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::SettingModel>>,
         ::openapi_runtime::Error<TagsGetSettingsByTagError>,
     > {
         match raw.status_code() {
@@ -570,8 +564,8 @@ impl ::openapi_runtime::Operation for TagsGetSettingsByTag {
     }
 }
 impl ::std::future::IntoFuture for TagsGetSettingsByTag {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::SettingModel>,
+    type Output = Result<
+        Vec<super::super::types::SettingModel>,
         ::openapi_runtime::Error<TagsGetSettingsByTagError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -638,7 +632,7 @@ impl ::openapi_runtime::Operation for TagsGetTag {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::TagModel>,
         ::openapi_runtime::Error<TagsGetTagError>,
     > {
@@ -652,7 +646,7 @@ impl ::openapi_runtime::Operation for TagsGetTag {
     }
 }
 impl ::std::future::IntoFuture for TagsGetTag {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::TagModel,
         ::openapi_runtime::Error<TagsGetTagError>,
     >;
@@ -722,7 +716,7 @@ impl ::openapi_runtime::Operation for TagsUpdateTag {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::TagModel>,
         ::openapi_runtime::Error<TagsUpdateTagError>,
     > {
@@ -736,7 +730,7 @@ impl ::openapi_runtime::Operation for TagsUpdateTag {
     }
 }
 impl ::std::future::IntoFuture for TagsUpdateTag {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::TagModel,
         ::openapi_runtime::Error<TagsUpdateTagError>,
     >;
@@ -804,7 +798,7 @@ impl ::openapi_runtime::Operation for TagsDeleteTag {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<TagsDeleteTagError>,
     > {
@@ -818,10 +812,7 @@ impl ::openapi_runtime::Operation for TagsDeleteTag {
     }
 }
 impl ::std::future::IntoFuture for TagsDeleteTag {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<TagsDeleteTagError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<TagsDeleteTagError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {

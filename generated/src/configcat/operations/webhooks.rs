@@ -54,7 +54,7 @@ impl Webhooks {
     /// ```
     pub fn get_webhooks(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::WebhooksGetWebhooks {
         self::WebhooksGetWebhooks {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -106,10 +106,7 @@ impl Webhooks {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_webhook(
-        &self,
-        webhook_id: impl ::std::convert::Into<i32>,
-    ) -> self::WebhooksGetWebhook {
+    pub fn get_webhook(&self, webhook_id: impl Into<i32>) -> self::WebhooksGetWebhook {
         self::WebhooksGetWebhook {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             webhook_id: webhook_id.into(),
@@ -167,8 +164,8 @@ impl Webhooks {
     /// ```
     pub fn replace_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<i32>,
-        body: impl ::std::convert::Into<super::super::types::WebHookRequestModel>,
+        webhook_id: impl Into<i32>,
+        body: impl Into<super::super::types::WebHookRequestModel>,
     ) -> self::WebhooksReplaceWebhook {
         self::WebhooksReplaceWebhook {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -221,7 +218,7 @@ impl Webhooks {
     /// ```
     pub fn delete_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<i32>,
+        webhook_id: impl Into<i32>,
     ) -> self::WebhooksDeleteWebhook {
         self::WebhooksDeleteWebhook {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -325,10 +322,8 @@ impl Webhooks {
     /// ```
     pub fn update_webhook(
         &self,
-        webhook_id: impl ::std::convert::Into<i32>,
-        body: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::JsonPatchOperation>,
-        >,
+        webhook_id: impl Into<i32>,
+        body: impl Into<Vec<super::super::types::JsonPatchOperation>>,
     ) -> self::WebhooksUpdateWebhook {
         self::WebhooksUpdateWebhook {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -387,7 +382,7 @@ impl Webhooks {
     /// ```
     pub fn get_webhook_signing_keys(
         &self,
-        webhook_id: impl ::std::convert::Into<i32>,
+        webhook_id: impl Into<i32>,
     ) -> self::WebhooksGetWebhookSigningKeys {
         self::WebhooksGetWebhookSigningKeys {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -446,9 +441,9 @@ impl Webhooks {
     /// ```
     pub fn create_webhook(
         &self,
-        config_id: impl ::std::convert::Into<::uuid::Uuid>,
-        environment_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::WebHookRequestModel>,
+        config_id: impl Into<::uuid::Uuid>,
+        environment_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::WebHookRequestModel>,
     ) -> self::WebhooksCreateWebhook {
         self::WebhooksCreateWebhook {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -498,7 +493,7 @@ impl WebhooksGetWebhooks {
     }
 }
 impl ::openapi_runtime::Operation for WebhooksGetWebhooks {
-    type Output = ::std::vec::Vec<super::super::types::WebhookResponseModel>;
+    type Output = Vec<super::super::types::WebhookResponseModel>;
     type Error = WebhooksGetWebhooksError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -513,10 +508,8 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhooks {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::vec::Vec<super::super::types::WebhookResponseModel>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::WebhookResponseModel>>,
         ::openapi_runtime::Error<WebhooksGetWebhooksError>,
     > {
         match raw.status_code() {
@@ -527,8 +520,8 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhooks {
     }
 }
 impl ::std::future::IntoFuture for WebhooksGetWebhooks {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::WebhookResponseModel>,
+    type Output = Result<
+        Vec<super::super::types::WebhookResponseModel>,
         ::openapi_runtime::Error<WebhooksGetWebhooksError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -595,7 +588,7 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhook {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::WebhookResponseModel>,
         ::openapi_runtime::Error<WebhooksGetWebhookError>,
     > {
@@ -609,7 +602,7 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhook {
     }
 }
 impl ::std::future::IntoFuture for WebhooksGetWebhook {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::WebhookResponseModel,
         ::openapi_runtime::Error<WebhooksGetWebhookError>,
     >;
@@ -679,7 +672,7 @@ impl ::openapi_runtime::Operation for WebhooksReplaceWebhook {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::WebhookResponseModel>,
         ::openapi_runtime::Error<WebhooksReplaceWebhookError>,
     > {
@@ -693,7 +686,7 @@ impl ::openapi_runtime::Operation for WebhooksReplaceWebhook {
     }
 }
 impl ::std::future::IntoFuture for WebhooksReplaceWebhook {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::WebhookResponseModel,
         ::openapi_runtime::Error<WebhooksReplaceWebhookError>,
     >;
@@ -761,7 +754,7 @@ impl ::openapi_runtime::Operation for WebhooksDeleteWebhook {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<WebhooksDeleteWebhookError>,
     > {
@@ -775,10 +768,7 @@ impl ::openapi_runtime::Operation for WebhooksDeleteWebhook {
     }
 }
 impl ::std::future::IntoFuture for WebhooksDeleteWebhook {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<WebhooksDeleteWebhookError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<WebhooksDeleteWebhookError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -795,7 +785,7 @@ impl ::std::future::IntoFuture for WebhooksDeleteWebhook {
 pub struct WebhooksUpdateWebhook {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) webhook_id: i32,
-    pub(crate) body: ::std::vec::Vec<super::super::types::JsonPatchOperation>,
+    pub(crate) body: Vec<super::super::types::JsonPatchOperation>,
 }
 /// Documented error responses of `PATCH /v1/webhooks/{webhookId}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -845,7 +835,7 @@ impl ::openapi_runtime::Operation for WebhooksUpdateWebhook {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::WebhookResponseModel>,
         ::openapi_runtime::Error<WebhooksUpdateWebhookError>,
     > {
@@ -859,7 +849,7 @@ impl ::openapi_runtime::Operation for WebhooksUpdateWebhook {
     }
 }
 impl ::std::future::IntoFuture for WebhooksUpdateWebhook {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::WebhookResponseModel,
         ::openapi_runtime::Error<WebhooksUpdateWebhookError>,
     >;
@@ -928,7 +918,7 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhookSigningKeys {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::WebhookSigningKeysModel>,
         ::openapi_runtime::Error<WebhooksGetWebhookSigningKeysError>,
     > {
@@ -942,7 +932,7 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhookSigningKeys {
     }
 }
 impl ::std::future::IntoFuture for WebhooksGetWebhookSigningKeys {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::WebhookSigningKeysModel,
         ::openapi_runtime::Error<WebhooksGetWebhookSigningKeysError>,
     >;
@@ -1016,7 +1006,7 @@ impl ::openapi_runtime::Operation for WebhooksCreateWebhook {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::WebhookResponseModel>,
         ::openapi_runtime::Error<WebhooksCreateWebhookError>,
     > {
@@ -1030,7 +1020,7 @@ impl ::openapi_runtime::Operation for WebhooksCreateWebhook {
     }
 }
 impl ::std::future::IntoFuture for WebhooksCreateWebhook {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::WebhookResponseModel,
         ::openapi_runtime::Error<WebhooksCreateWebhookError>,
     >;

@@ -64,16 +64,16 @@ impl ZombieFlags {
     /// ```
     pub fn get_staleflags(
         &self,
-        product_id: impl ::std::convert::Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
     ) -> self::ZombieFlagsGetStaleflags {
         self::ZombieFlagsGetStaleflags {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             product_id: product_id.into(),
-            scope: ::std::option::Option::None,
-            stale_flag_age_days: ::std::option::Option::None,
-            stale_flag_stale_in_environments_type: ::std::option::Option::None,
-            ignored_environment_ids: ::std::option::Option::None,
-            ignored_tag_ids: ::std::option::Option::None,
+            scope: None,
+            stale_flag_age_days: None,
+            stale_flag_stale_in_environments_type: None,
+            ignored_environment_ids: None,
+            ignored_tag_ids: None,
         }
     }
 }
@@ -87,15 +87,13 @@ impl ZombieFlags {
 pub struct ZombieFlagsGetStaleflags {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) product_id: ::uuid::Uuid,
-    pub(crate) scope: ::std::option::Option<super::super::types::StaleFlagReminderScope>,
-    pub(crate) stale_flag_age_days: ::std::option::Option<i32>,
-    pub(crate) stale_flag_stale_in_environments_type: ::std::option::Option<
+    pub(crate) scope: Option<super::super::types::StaleFlagReminderScope>,
+    pub(crate) stale_flag_age_days: Option<i32>,
+    pub(crate) stale_flag_stale_in_environments_type: Option<
         super::super::types::StaleFlagStaleInEnvironmentsType,
     >,
-    pub(crate) ignored_environment_ids: ::std::option::Option<
-        ::std::vec::Vec<::uuid::Uuid>,
-    >,
-    pub(crate) ignored_tag_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub(crate) ignored_environment_ids: Option<Vec<::uuid::Uuid>>,
+    pub(crate) ignored_tag_ids: Option<Vec<i64>>,
 }
 /// Documented error responses of `GET /v1/products/{productId}/staleflags`.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,44 +109,37 @@ impl ZombieFlagsGetStaleflags {
     /// The scope of the report.
     pub fn scope(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::StaleFlagReminderScope>,
+        value: impl Into<super::super::types::StaleFlagReminderScope>,
     ) -> Self {
-        self.scope = ::std::option::Option::Some(value.into());
+        self.scope = Some(value.into());
         self
     }
     /// The inactivity in days after a feature flag should be considered stale.
     ///
     /// Value at least 7 and at most 90.
-    pub fn stale_flag_age_days(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-        self.stale_flag_age_days = ::std::option::Option::Some(value.into());
+    pub fn stale_flag_age_days(mut self, value: impl Into<i32>) -> Self {
+        self.stale_flag_age_days = Some(value.into());
         self
     }
     /// Consider a feature flag as stale if the feature flag is stale in all/any of the environments.
     pub fn stale_flag_stale_in_environments_type(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::StaleFlagStaleInEnvironmentsType,
-        >,
+        value: impl Into<super::super::types::StaleFlagStaleInEnvironmentsType>,
     ) -> Self {
-        self.stale_flag_stale_in_environments_type = ::std::option::Option::Some(
-            value.into(),
-        );
+        self.stale_flag_stale_in_environments_type = Some(value.into());
         self
     }
     /// Ignore environment identifiers from the report.
     pub fn ignored_environment_ids(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::uuid::Uuid>>,
+        value: impl Into<Vec<::uuid::Uuid>>,
     ) -> Self {
-        self.ignored_environment_ids = ::std::option::Option::Some(value.into());
+        self.ignored_environment_ids = Some(value.into());
         self
     }
     /// Ignore feature flags from the report based on their tag identifiers.
-    pub fn ignored_tag_ids(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
-    ) -> Self {
-        self.ignored_tag_ids = ::std::option::Option::Some(value.into());
+    pub fn ignored_tag_ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+        self.ignored_tag_ids = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -213,7 +204,7 @@ impl ::openapi_runtime::Operation for ZombieFlagsGetStaleflags {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::StaleFlagProductModel>,
         ::openapi_runtime::Error<ZombieFlagsGetStaleflagsError>,
     > {
@@ -227,7 +218,7 @@ impl ::openapi_runtime::Operation for ZombieFlagsGetStaleflags {
     }
 }
 impl ::std::future::IntoFuture for ZombieFlagsGetStaleflags {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::StaleFlagProductModel,
         ::openapi_runtime::Error<ZombieFlagsGetStaleflagsError>,
     >;

@@ -8,13 +8,13 @@ pub struct AddChangeRequestCommentModel {
     /// The comment body.
     ///
     /// Length at most 5000.
-    pub body: ::std::string::String,
+    pub body: String,
 }
 impl ::serde::Serialize for AddChangeRequestCommentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("body", &self.body)?;
         object.end()
@@ -23,23 +23,21 @@ impl ::serde::Serialize for AddChangeRequestCommentModel {
 impl<'de> ::serde::Deserialize<'de> for AddChangeRequestCommentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AddChangeRequestCommentModel")
     }
 }
 impl ::openapi_runtime::de::Object for AddChangeRequestCommentModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut body = ::openapi_runtime::de::Slot::new("body");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "body" => body.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { body: body.required()? })
+        Ok(Self { body: body.required()? })
     }
 }

@@ -8,17 +8,17 @@ pub struct AddOrUpdateIntegrationLinkModel {
     /// The `description` property.
     ///
     /// Length at most 1000.
-    pub description: ::openapi_runtime::Patch<::std::string::String>,
+    pub description: ::openapi_runtime::Patch<String>,
     /// The `url` property.
     ///
     /// Length at most 1000.
-    pub url: ::openapi_runtime::Patch<::std::string::String>,
+    pub url: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for AddOrUpdateIntegrationLinkModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("description", &self.description)?;
         object.patch("url", &self.url)?;
@@ -28,26 +28,24 @@ impl ::serde::Serialize for AddOrUpdateIntegrationLinkModel {
 impl<'de> ::serde::Deserialize<'de> for AddOrUpdateIntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AddOrUpdateIntegrationLinkModel")
     }
 }
 impl ::openapi_runtime::de::Object for AddOrUpdateIntegrationLinkModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut url = ::openapi_runtime::de::Slot::new("url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "description" => description.read(&mut __map)?,
                 "url" => url.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             description: description.or_default(),
             url: url.or_default(),
         })

@@ -6,25 +6,25 @@ pub struct AddOrUpdateJiraIntegrationLinkModel {
     /// The `jiraJwtToken` property.
     ///
     /// Length at least 0 and at most 15000.
-    pub jira_jwt_token: ::std::string::String,
+    pub jira_jwt_token: String,
     /// The `clientKey` property.
     ///
     /// Length at least 0 and at most 255.
-    pub client_key: ::std::string::String,
+    pub client_key: String,
     /// The `description` property.
     ///
     /// Length at least 0 and at most 1000.
-    pub description: ::openapi_runtime::Patch<::std::string::String>,
+    pub description: ::openapi_runtime::Patch<String>,
     /// The `url` property.
     ///
     /// Length at least 0 and at most 1000.
-    pub url: ::openapi_runtime::Patch<::std::string::String>,
+    pub url: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for AddOrUpdateJiraIntegrationLinkModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("jiraJwtToken", &self.jira_jwt_token)?;
         object.field("clientKey", &self.client_key)?;
@@ -36,7 +36,7 @@ impl ::serde::Serialize for AddOrUpdateJiraIntegrationLinkModel {
 impl<'de> ::serde::Deserialize<'de> for AddOrUpdateJiraIntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "AddOrUpdateJiraIntegrationLinkModel",
@@ -46,14 +46,12 @@ impl<'de> ::serde::Deserialize<'de> for AddOrUpdateJiraIntegrationLinkModel {
 impl ::openapi_runtime::de::Object for AddOrUpdateJiraIntegrationLinkModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut jira_jwt_token = ::openapi_runtime::de::Slot::new("jiraJwtToken");
         let mut client_key = ::openapi_runtime::de::Slot::new("clientKey");
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut url = ::openapi_runtime::de::Slot::new("url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "jiraJwtToken" => jira_jwt_token.read(&mut __map)?,
                 "clientKey" => client_key.read(&mut __map)?,
@@ -62,7 +60,7 @@ impl ::openapi_runtime::de::Object for AddOrUpdateJiraIntegrationLinkModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             jira_jwt_token: jira_jwt_token.required()?,
             client_key: client_key.required()?,
             description: description.or_default(),

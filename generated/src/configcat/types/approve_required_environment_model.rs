@@ -8,13 +8,13 @@ pub struct ApproveRequiredEnvironmentModel {
     /// Indicates that a mandatory approval is required in this Environment before changes are applied.
     pub approve_required: bool,
     /// Name of the Environment.
-    pub environment_name: ::std::option::Option<::std::string::String>,
+    pub environment_name: Option<String>,
 }
 impl ::serde::Serialize for ApproveRequiredEnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("environmentId", &self.environment_id)?;
         object.field("approveRequired", &self.approve_required)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for ApproveRequiredEnvironmentModel {
 impl<'de> ::serde::Deserialize<'de> for ApproveRequiredEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ApproveRequiredEnvironmentModel")
     }
 }
 impl ::openapi_runtime::de::Object for ApproveRequiredEnvironmentModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
         let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
         let mut environment_name = ::openapi_runtime::de::Slot::new("environmentName");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "environmentId" => environment_id.read(&mut __map)?,
                 "approveRequired" => approve_required.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for ApproveRequiredEnvironmentModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             environment_id: environment_id.required()?,
             approve_required: approve_required.required()?,
             environment_name: environment_name.or_default(),

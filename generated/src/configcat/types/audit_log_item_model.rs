@@ -14,25 +14,25 @@ pub struct AuditLogItemModel {
     /// The `modelVersion` property.
     pub model_version: i32,
     /// The `auditLogType` property.
-    pub audit_log_type: ::std::string::String,
+    pub audit_log_type: String,
     /// The `userEmail` property.
-    pub user_email: ::std::option::Option<::std::string::String>,
+    pub user_email: Option<String>,
     /// The `userName` property.
-    pub user_name: ::std::string::String,
+    pub user_name: String,
     /// The `where` property.
-    pub r#where: ::std::string::String,
+    pub r#where: String,
     /// The `why` property.
-    pub why: ::std::option::Option<::std::string::String>,
+    pub why: Option<String>,
     /// The `actionTarget` property.
-    pub action_target: ::std::string::String,
+    pub action_target: String,
     /// The `details` property.
-    pub details: ::std::string::String,
+    pub details: String,
 }
 impl ::serde::Serialize for AuditLogItemModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("auditLogId", &self.audit_log_id)?;
         object.field("auditLogDateTime", &self.audit_log_date_time)?;
@@ -52,14 +52,14 @@ impl ::serde::Serialize for AuditLogItemModel {
 impl<'de> ::serde::Deserialize<'de> for AuditLogItemModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AuditLogItemModel")
     }
 }
 impl ::openapi_runtime::de::Object for AuditLogItemModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut audit_log_id = ::openapi_runtime::de::Slot::new("auditLogId");
         let mut audit_log_date_time = ::openapi_runtime::de::Slot::new(
             "auditLogDateTime",
@@ -76,9 +76,7 @@ impl ::openapi_runtime::de::Object for AuditLogItemModel {
         let mut why = ::openapi_runtime::de::Slot::new("why");
         let mut action_target = ::openapi_runtime::de::Slot::new("actionTarget");
         let mut details = ::openapi_runtime::de::Slot::new("details");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "auditLogId" => audit_log_id.read(&mut __map)?,
                 "auditLogDateTime" => audit_log_date_time.read(&mut __map)?,
@@ -95,7 +93,7 @@ impl ::openapi_runtime::de::Object for AuditLogItemModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             audit_log_id: audit_log_id.required()?,
             audit_log_date_time: audit_log_date_time.required()?,
             audit_log_type_enum: audit_log_type_enum.required()?,

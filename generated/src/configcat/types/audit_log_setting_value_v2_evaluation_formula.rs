@@ -6,21 +6,19 @@ pub struct AuditLogSettingValueV2EvaluationFormula {
     /// The `defaultValue` property.
     pub default_value: super::ValueModel,
     /// Optional name of the predefined variation for the default value.
-    pub default_value_predefined_variation_name: ::std::option::Option<
-        ::std::string::String,
-    >,
+    pub default_value_predefined_variation_name: Option<String>,
     /// List of targeting rules that determine when different values should be returned.
-    pub targeting_rules: ::std::vec::Vec<
+    pub targeting_rules: Vec<
         super::AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel,
     >,
     /// Optional name of the user attribute for percentage-based user bucketing (for A/B testing).
-    pub percentage_evaluation_attribute: ::std::option::Option<::std::string::String>,
+    pub percentage_evaluation_attribute: Option<String>,
 }
 impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormula {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("defaultValue", &self.default_value)?;
         object
@@ -40,7 +38,7 @@ impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormula {
 impl<'de> ::serde::Deserialize<'de> for AuditLogSettingValueV2EvaluationFormula {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "AuditLogSettingValueV2EvaluationFormula",
@@ -50,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogSettingValueV2EvaluationFormula 
 impl ::openapi_runtime::de::Object for AuditLogSettingValueV2EvaluationFormula {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut default_value = ::openapi_runtime::de::Slot::new("defaultValue");
         let mut default_value_predefined_variation_name = ::openapi_runtime::de::Slot::new(
             "defaultValuePredefinedVariationName",
@@ -59,9 +57,7 @@ impl ::openapi_runtime::de::Object for AuditLogSettingValueV2EvaluationFormula {
         let mut percentage_evaluation_attribute = ::openapi_runtime::de::Slot::new(
             "percentageEvaluationAttribute",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "defaultValue" => default_value.read(&mut __map)?,
                 "defaultValuePredefinedVariationName" => {
@@ -74,7 +70,7 @@ impl ::openapi_runtime::de::Object for AuditLogSettingValueV2EvaluationFormula {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             default_value: default_value.required()?,
             default_value_predefined_variation_name: default_value_predefined_variation_name
                 .or_default(),

@@ -7,35 +7,33 @@ pub struct AuditLogSettingValueV2EvaluationFormulaConditionModel {
     /// The `conditionType` property.
     pub condition_type: super::ConditionType,
     /// The name of the user attribute to compare. (For User Conditions.)
-    pub comparison_attribute: ::std::option::Option<::std::string::String>,
+    pub comparison_attribute: Option<String>,
     /// The `userComparator` property.
-    pub user_comparator: ::std::option::Option<super::UserComparator>,
+    pub user_comparator: Option<super::UserComparator>,
     /// The `comparisonValue` property.
-    pub comparison_value: ::std::option::Option<super::ComparisonValueModel>,
+    pub comparison_value: Option<super::ComparisonValueModel>,
     /// The `segmentComparator` property.
-    pub segment_comparator: ::std::option::Option<super::SegmentComparator>,
+    pub segment_comparator: Option<super::SegmentComparator>,
     /// The ID of the segment referenced in this condition. (For Segment Conditions.)
-    pub segment_id: ::std::option::Option<::uuid::Uuid>,
+    pub segment_id: Option<::uuid::Uuid>,
     /// The name of the segment referenced in this condition. (For Segment Conditions.)
-    pub segment_name: ::std::option::Option<::std::string::String>,
+    pub segment_name: Option<String>,
     /// The `prerequisiteComparator` property.
-    pub prerequisite_comparator: ::std::option::Option<super::PrerequisiteComparator>,
+    pub prerequisite_comparator: Option<super::PrerequisiteComparator>,
     /// The ID of the prerequisite setting referenced. (For Flag Conditions.)
-    pub prerequisite_setting_id: ::std::option::Option<i32>,
+    pub prerequisite_setting_id: Option<i32>,
     /// The key identifier of the prerequisite setting. (For Flag Conditions.)
-    pub prerequisite_setting_key: ::std::option::Option<::std::string::String>,
+    pub prerequisite_setting_key: Option<String>,
     /// The `prerequisiteComparisonValue` property.
-    pub prerequisite_comparison_value: ::std::option::Option<super::ValueModel>,
+    pub prerequisite_comparison_value: Option<super::ValueModel>,
     /// Optional name of the predefined variation for the prerequisite comparison value. (For Flag Conditions.)
-    pub prerequisite_comparison_value_predefined_variation_name: ::std::option::Option<
-        ::std::string::String,
-    >,
+    pub prerequisite_comparison_value_predefined_variation_name: Option<String>,
 }
 impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormulaConditionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("conditionType", &self.condition_type)?;
         object.field("comparisonAttribute", &self.comparison_attribute)?;
@@ -61,7 +59,7 @@ impl<'de> ::serde::Deserialize<'de>
 for AuditLogSettingValueV2EvaluationFormulaConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "AuditLogSettingValueV2EvaluationFormulaConditionModel",
@@ -72,7 +70,7 @@ impl ::openapi_runtime::de::Object
 for AuditLogSettingValueV2EvaluationFormulaConditionModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut condition_type = ::openapi_runtime::de::Slot::new("conditionType");
         let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
             "comparisonAttribute",
@@ -99,9 +97,7 @@ for AuditLogSettingValueV2EvaluationFormulaConditionModel {
         let mut prerequisite_comparison_value_predefined_variation_name = ::openapi_runtime::de::Slot::new(
             "prerequisiteComparisonValuePredefinedVariationName",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "conditionType" => condition_type.read(&mut __map)?,
                 "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
@@ -123,7 +119,7 @@ for AuditLogSettingValueV2EvaluationFormulaConditionModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             condition_type: condition_type.required()?,
             comparison_attribute: comparison_attribute.or_default(),
             user_comparator: user_comparator.or_default(),

@@ -8,14 +8,14 @@ pub struct AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     /// The `value` property.
     pub value: super::ValueModel,
     /// Optional name of the predefined variation for this percentage option.
-    pub value_predefined_variation_name: ::std::option::Option<::std::string::String>,
+    pub value_predefined_variation_name: Option<String>,
 }
 impl ::serde::Serialize
 for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("percentage", &self.percentage)?;
         object.field("value", &self.value)?;
@@ -31,7 +31,7 @@ impl<'de> ::serde::Deserialize<'de>
 for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel",
@@ -42,15 +42,13 @@ impl ::openapi_runtime::de::Object
 for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut percentage = ::openapi_runtime::de::Slot::new("percentage");
         let mut value = ::openapi_runtime::de::Slot::new("value");
         let mut value_predefined_variation_name = ::openapi_runtime::de::Slot::new(
             "valuePredefinedVariationName",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "percentage" => percentage.read(&mut __map)?,
                 "value" => value.read(&mut __map)?,
@@ -60,7 +58,7 @@ for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             percentage: percentage.required()?,
             value: value.required()?,
             value_predefined_variation_name: value_predefined_variation_name.or_default(),

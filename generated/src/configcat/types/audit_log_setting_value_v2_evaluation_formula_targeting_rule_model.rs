@@ -4,15 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
     /// The `value` property.
-    pub value: ::std::option::Option<super::ValueModel>,
+    pub value: Option<super::ValueModel>,
     /// Optional name of the predefined variation for the value.
-    pub value_predefined_variation_name: ::std::option::Option<::std::string::String>,
+    pub value_predefined_variation_name: Option<String>,
     /// List of conditions that must be satisfied for this targeting rule to apply.
-    pub conditions: ::std::vec::Vec<
-        super::AuditLogSettingValueV2EvaluationFormulaConditionModel,
-    >,
+    pub conditions: Vec<super::AuditLogSettingValueV2EvaluationFormulaConditionModel>,
     /// List of percentage options when percentage-based user bucketing (for A/B testing) is used in the targeting rule.
-    pub percentage_options: ::std::vec::Vec<
+    pub percentage_options: Vec<
         super::AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel,
     >,
 }
@@ -20,7 +18,7 @@ impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormulaTargetingRule
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("value", &self.value)?;
         object
@@ -37,7 +35,7 @@ impl<'de> ::serde::Deserialize<'de>
 for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel",
@@ -48,7 +46,7 @@ impl ::openapi_runtime::de::Object
 for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut value = ::openapi_runtime::de::Slot::new("value");
         let mut value_predefined_variation_name = ::openapi_runtime::de::Slot::new(
             "valuePredefinedVariationName",
@@ -57,9 +55,7 @@ for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
         let mut percentage_options = ::openapi_runtime::de::Slot::new(
             "percentageOptions",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "value" => value.read(&mut __map)?,
                 "valuePredefinedVariationName" => {
@@ -70,7 +66,7 @@ for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             value: value.or_default(),
             value_predefined_variation_name: value_predefined_variation_name
                 .or_default(),

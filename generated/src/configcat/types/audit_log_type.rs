@@ -238,7 +238,7 @@ pub enum AuditLogType {
     /// `changeRequestOwnershipClaimed`
     ChangeRequestOwnershipClaimed,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl AuditLogType {
     /// The value as sent on the wire.
@@ -385,7 +385,7 @@ impl AuditLogType {
         }
     }
 }
-impl ::std::convert::From<&str> for AuditLogType {
+impl From<&str> for AuditLogType {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -539,14 +539,14 @@ impl ::serde::Serialize for AuditLogType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuditLogType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

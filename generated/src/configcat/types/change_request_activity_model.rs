@@ -10,21 +10,21 @@ pub struct ChangeRequestActivityModel {
     /// The UTC date and time when the activity occurred.
     pub date: ::chrono::DateTime<::chrono::Utc>,
     /// Identifier of the user who triggered the activity.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// Full name of the user who triggered the activity.
-    pub user_full_name: ::std::string::String,
+    pub user_full_name: String,
     /// Email of the user who triggered the activity.
-    pub user_email: ::std::option::Option<::std::string::String>,
+    pub user_email: Option<String>,
     /// Detailed description of the activity.
-    pub details: ::std::string::String,
+    pub details: String,
     /// Optional error message if the activity failed.
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: Option<String>,
 }
 impl ::serde::Serialize for ChangeRequestActivityModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("changeRequestActivityId", &self.change_request_activity_id)?;
         object.field("changeRequestActivityType", &self.change_request_activity_type)?;
@@ -40,14 +40,14 @@ impl ::serde::Serialize for ChangeRequestActivityModel {
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestActivityModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ChangeRequestActivityModel")
     }
 }
 impl ::openapi_runtime::de::Object for ChangeRequestActivityModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut change_request_activity_id = ::openapi_runtime::de::Slot::new(
             "changeRequestActivityId",
         );
@@ -60,9 +60,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestActivityModel {
         let mut user_email = ::openapi_runtime::de::Slot::new("userEmail");
         let mut details = ::openapi_runtime::de::Slot::new("details");
         let mut error = ::openapi_runtime::de::Slot::new("error");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "changeRequestActivityId" => change_request_activity_id.read(&mut __map)?,
                 "changeRequestActivityType" => {
@@ -77,7 +75,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestActivityModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             change_request_activity_id: change_request_activity_id.required()?,
             change_request_activity_type: change_request_activity_type.required()?,
             date: date.required()?,

@@ -26,7 +26,7 @@ pub enum ChangeRequestActivityType {
     /// `settingDeletedFromChangeRequest`
     SettingDeletedFromChangeRequest,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl ChangeRequestActivityType {
     /// The value as sent on the wire.
@@ -47,7 +47,7 @@ impl ChangeRequestActivityType {
         }
     }
 }
-impl ::std::convert::From<&str> for ChangeRequestActivityType {
+impl From<&str> for ChangeRequestActivityType {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -75,14 +75,14 @@ impl ::serde::Serialize for ChangeRequestActivityType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestActivityType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -6,19 +6,19 @@ pub struct ChangeRequestApprovalModel {
     /// Identifier of the Change Request approval.
     pub change_request_approval_id: i64,
     /// Email of the user who approved the Change Request.
-    pub user_email: ::std::string::String,
+    pub user_email: String,
     /// Full name of the user who approved the Change Request.
-    pub user_full_name: ::std::string::String,
+    pub user_full_name: String,
     /// The UTC date and time when the Change Request was approved.
     pub approved_at: ::chrono::DateTime<::chrono::Utc>,
     /// Optional UTC date and time when the approval was dismissed.
-    pub dismissed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub dismissed_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for ChangeRequestApprovalModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("changeRequestApprovalId", &self.change_request_approval_id)?;
         object.field("userEmail", &self.user_email)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for ChangeRequestApprovalModel {
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestApprovalModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ChangeRequestApprovalModel")
     }
 }
 impl ::openapi_runtime::de::Object for ChangeRequestApprovalModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut change_request_approval_id = ::openapi_runtime::de::Slot::new(
             "changeRequestApprovalId",
         );
@@ -46,9 +46,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestApprovalModel {
         let mut user_full_name = ::openapi_runtime::de::Slot::new("userFullName");
         let mut approved_at = ::openapi_runtime::de::Slot::new("approvedAt");
         let mut dismissed_at = ::openapi_runtime::de::Slot::new("dismissedAt");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "changeRequestApprovalId" => change_request_approval_id.read(&mut __map)?,
                 "userEmail" => user_email.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestApprovalModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             change_request_approval_id: change_request_approval_id.required()?,
             user_email: user_email.required()?,
             user_full_name: user_full_name.required()?,

@@ -6,21 +6,21 @@ pub struct ChangeRequestCommentModel {
     /// Identifier of the Change Request comment.
     pub change_request_comment_id: i64,
     /// Body content of the comment.
-    pub body: ::std::string::String,
+    pub body: String,
     /// The UTC date and time when the comment was created.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Email of the user who created the comment.
-    pub user_email: ::std::string::String,
+    pub user_email: String,
     /// Full name of the user who created the comment.
-    pub user_full_name: ::std::string::String,
+    pub user_full_name: String,
     /// Optional UTC date and time when the comment was last edited.
-    pub edited_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub edited_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for ChangeRequestCommentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("changeRequestCommentId", &self.change_request_comment_id)?;
         object.field("body", &self.body)?;
@@ -34,14 +34,14 @@ impl ::serde::Serialize for ChangeRequestCommentModel {
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestCommentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ChangeRequestCommentModel")
     }
 }
 impl ::openapi_runtime::de::Object for ChangeRequestCommentModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut change_request_comment_id = ::openapi_runtime::de::Slot::new(
             "changeRequestCommentId",
         );
@@ -50,9 +50,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestCommentModel {
         let mut user_email = ::openapi_runtime::de::Slot::new("userEmail");
         let mut user_full_name = ::openapi_runtime::de::Slot::new("userFullName");
         let mut edited_at = ::openapi_runtime::de::Slot::new("editedAt");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "changeRequestCommentId" => change_request_comment_id.read(&mut __map)?,
                 "body" => body.read(&mut __map)?,
@@ -63,7 +61,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestCommentModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             change_request_comment_id: change_request_comment_id.required()?,
             body: body.required()?,
             created_at: created_at.required()?,

@@ -8,17 +8,17 @@ pub struct ChangeRequestIssueModel {
     /// The `issueType` property.
     pub issue_type: super::ChangeRequestIssueType,
     /// Description of the issue.
-    pub issue_details: ::std::string::String,
+    pub issue_details: String,
     /// The UTC date and time when the issue was detected.
     pub issue_detected_at: ::chrono::DateTime<::chrono::Utc>,
     /// Optional UTC date and time when the issue was fixed.
-    pub issue_fixed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub issue_fixed_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for ChangeRequestIssueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("changeRequestIssueId", &self.change_request_issue_id)?;
         object.field("issueType", &self.issue_type)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for ChangeRequestIssueModel {
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestIssueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ChangeRequestIssueModel")
     }
 }
 impl ::openapi_runtime::de::Object for ChangeRequestIssueModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut change_request_issue_id = ::openapi_runtime::de::Slot::new(
             "changeRequestIssueId",
         );
@@ -46,9 +46,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestIssueModel {
         let mut issue_details = ::openapi_runtime::de::Slot::new("issueDetails");
         let mut issue_detected_at = ::openapi_runtime::de::Slot::new("issueDetectedAt");
         let mut issue_fixed_at = ::openapi_runtime::de::Slot::new("issueFixedAt");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "changeRequestIssueId" => change_request_issue_id.read(&mut __map)?,
                 "issueType" => issue_type.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestIssueModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             change_request_issue_id: change_request_issue_id.required()?,
             issue_type: issue_type.required()?,
             issue_details: issue_details.required()?,

@@ -14,7 +14,7 @@ pub enum ChangeRequestIssueType {
     /// `circularDependency`
     CircularDependency,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl ChangeRequestIssueType {
     /// The value as sent on the wire.
@@ -29,7 +29,7 @@ impl ChangeRequestIssueType {
         }
     }
 }
-impl ::std::convert::From<&str> for ChangeRequestIssueType {
+impl From<&str> for ChangeRequestIssueType {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -51,14 +51,14 @@ impl ::serde::Serialize for ChangeRequestIssueType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestIssueType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

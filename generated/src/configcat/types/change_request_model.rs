@@ -14,47 +14,47 @@ pub struct ChangeRequestModel {
     /// Indicates whether the Change Request needs attention.
     pub needs_attention: bool,
     /// Title of the Change Request.
-    pub title: ::std::string::String,
+    pub title: String,
     /// Optional notes describing the purpose of the Change Request.
-    pub reason: ::std::option::Option<::std::string::String>,
+    pub reason: Option<String>,
     /// Optional UTC date and time when the Change Request should be applied automatically.
-    pub apply_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub apply_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The UTC date and time when the Change Request was created.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Email of the user who created the Change Request.
-    pub creator_user_email: ::std::string::String,
+    pub creator_user_email: String,
     /// Full name of the user who created the Change Request.
-    pub creator_user_full_name: ::std::string::String,
+    pub creator_user_full_name: String,
     /// Identifier of the creator user.
-    pub creator_user_id: ::std::option::Option<::std::string::String>,
+    pub creator_user_id: Option<String>,
     /// List of proposed setting values in the Change Request.
-    pub setting_values: ::std::vec::Vec<super::ChangeRequestProposedChangeModel>,
+    pub setting_values: Vec<super::ChangeRequestProposedChangeModel>,
     /// List of comments on the Change Request.
-    pub comments: ::std::vec::Vec<super::ChangeRequestCommentModel>,
+    pub comments: Vec<super::ChangeRequestCommentModel>,
     /// Indicates whether the Change Request has been approved.
     pub approved: bool,
     /// List of approvals for the Change Request.
-    pub approvals: ::std::vec::Vec<super::ChangeRequestApprovalModel>,
+    pub approvals: Vec<super::ChangeRequestApprovalModel>,
     /// List of activities (history) on the Change Request.
-    pub activities: ::std::vec::Vec<super::ChangeRequestActivityModel>,
+    pub activities: Vec<super::ChangeRequestActivityModel>,
     /// List of issues encountered with the Change Request.
-    pub change_request_issues: ::std::vec::Vec<super::ChangeRequestIssueModel>,
+    pub change_request_issues: Vec<super::ChangeRequestIssueModel>,
     /// Optional UTC date and time when the Change Request was applied.
-    pub applied_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub applied_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the user who applied the Change Request.
-    pub applied_by_user_id: ::std::option::Option<::std::string::String>,
+    pub applied_by_user_id: Option<String>,
     /// Email of the user who applied the Change Request.
-    pub applied_by_user_email: ::std::option::Option<::std::string::String>,
+    pub applied_by_user_email: Option<String>,
     /// Full name of the user who applied the Change Request.
-    pub applied_by_user_full_name: ::std::option::Option<::std::string::String>,
+    pub applied_by_user_full_name: Option<String>,
     /// Optional UTC date and time when the Change Request was closed.
-    pub closed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the user who closed the Change Request.
-    pub closed_by_user_id: ::std::option::Option<::std::string::String>,
+    pub closed_by_user_id: Option<String>,
     /// Email of the user who closed the Change Request.
-    pub closed_by_user_email: ::std::option::Option<::std::string::String>,
+    pub closed_by_user_email: Option<String>,
     /// Full name of the user who closed the Change Request.
-    pub closed_by_user_full_name: ::std::option::Option<::std::string::String>,
+    pub closed_by_user_full_name: Option<String>,
     /// Indicates whether approval flow is bypassed.
     pub bypass_approval: bool,
 }
@@ -62,7 +62,7 @@ impl ::serde::Serialize for ChangeRequestModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("changeRequestId", &self.change_request_id)?;
         object.field("configId", &self.config_id)?;
@@ -97,14 +97,14 @@ impl ::serde::Serialize for ChangeRequestModel {
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ChangeRequestModel")
     }
 }
 impl ::openapi_runtime::de::Object for ChangeRequestModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut change_request_id = ::openapi_runtime::de::Slot::new("changeRequestId");
         let mut config_id = ::openapi_runtime::de::Slot::new("configId");
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
@@ -148,9 +148,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestModel {
             "closedByUserFullName",
         );
         let mut bypass_approval = ::openapi_runtime::de::Slot::new("bypassApproval");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "changeRequestId" => change_request_id.read(&mut __map)?,
                 "configId" => config_id.read(&mut __map)?,
@@ -182,7 +180,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             change_request_id: change_request_id.required()?,
             config_id: config_id.required()?,
             environment_id: environment_id.required()?,

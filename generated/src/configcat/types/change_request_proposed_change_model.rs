@@ -6,11 +6,11 @@ pub struct ChangeRequestProposedChangeModel {
     /// Identifier of the Setting to change.
     pub setting_id: i32,
     /// Key identifier of the Setting.
-    pub setting_key: ::std::string::String,
+    pub setting_key: String,
     /// Display name of the Setting.
-    pub setting_name: ::std::string::String,
+    pub setting_name: String,
     /// Optional hint or description for the Setting.
-    pub setting_hint: ::std::option::Option<::std::string::String>,
+    pub setting_hint: Option<String>,
     /// The `settingType` property.
     pub setting_type: super::SettingType,
     /// Indicates whether the proposed changes to the Setting are in conflict with concurrently published changes.
@@ -24,7 +24,7 @@ impl ::serde::Serialize for ChangeRequestProposedChangeModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("settingId", &self.setting_id)?;
         object.field("settingKey", &self.setting_key)?;
@@ -40,14 +40,14 @@ impl ::serde::Serialize for ChangeRequestProposedChangeModel {
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestProposedChangeModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ChangeRequestProposedChangeModel")
     }
 }
 impl ::openapi_runtime::de::Object for ChangeRequestProposedChangeModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
         let mut setting_key = ::openapi_runtime::de::Slot::new("settingKey");
         let mut setting_name = ::openapi_runtime::de::Slot::new("settingName");
@@ -60,9 +60,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestProposedChangeModel {
         let mut proposed_evaluation_formula = ::openapi_runtime::de::Slot::new(
             "proposedEvaluationFormula",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "settingId" => setting_id.read(&mut __map)?,
                 "settingKey" => setting_key.read(&mut __map)?,
@@ -79,7 +77,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestProposedChangeModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             setting_id: setting_id.required()?,
             setting_key: setting_key.required()?,
             setting_name: setting_name.required()?,

@@ -6,13 +6,13 @@ pub struct ChangeRequestProposedChangesModel {
     /// The `featureFlagLimitations` property.
     pub feature_flag_limitations: super::FeatureFlagLimitations,
     /// Collection of evaluation formulas for each Setting included in the Change Request.
-    pub proposed_changes: ::std::vec::Vec<super::ConfigSettingFormulaModel>,
+    pub proposed_changes: Vec<super::ConfigSettingFormulaModel>,
 }
 impl ::serde::Serialize for ChangeRequestProposedChangesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("featureFlagLimitations", &self.feature_flag_limitations)?;
         object.field("proposedChanges", &self.proposed_changes)?;
@@ -22,28 +22,26 @@ impl ::serde::Serialize for ChangeRequestProposedChangesModel {
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestProposedChangesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ChangeRequestProposedChangesModel")
     }
 }
 impl ::openapi_runtime::de::Object for ChangeRequestProposedChangesModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut feature_flag_limitations = ::openapi_runtime::de::Slot::new(
             "featureFlagLimitations",
         );
         let mut proposed_changes = ::openapi_runtime::de::Slot::new("proposedChanges");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "featureFlagLimitations" => feature_flag_limitations.read(&mut __map)?,
                 "proposedChanges" => proposed_changes.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             feature_flag_limitations: feature_flag_limitations.required()?,
             proposed_changes: proposed_changes.required()?,
         })

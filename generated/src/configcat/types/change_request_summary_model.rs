@@ -10,21 +10,21 @@ pub struct ChangeRequestSummaryModel {
     /// Indicates whether the Change Request needs attention.
     pub needs_attention: bool,
     /// Title of the Change Request.
-    pub title: ::std::string::String,
+    pub title: String,
     /// Optional notes describing the purpose of the Change Request.
-    pub reason: ::std::option::Option<::std::string::String>,
+    pub reason: Option<String>,
     /// Optional UTC date and time when the Change Request should be applied automatically.
-    pub apply_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub apply_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The UTC date and time when the Change Request was created.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Email of the user who created the Change Request.
-    pub creator_user_email: ::std::string::String,
+    pub creator_user_email: String,
     /// Full name of the user who created the Change Request.
-    pub creator_user_full_name: ::std::string::String,
+    pub creator_user_full_name: String,
     /// Identifier of the creator user.
-    pub creator_user_id: ::std::option::Option<::std::string::String>,
+    pub creator_user_id: Option<String>,
     /// List of the keys of Settings affected by this Change Request.
-    pub affected_setting_keys: ::std::vec::Vec<::std::string::String>,
+    pub affected_setting_keys: Vec<String>,
     /// Number of comments on the Change Request.
     pub comment_count: i32,
     /// Indicates whether the Change Request has been approved.
@@ -34,27 +34,27 @@ pub struct ChangeRequestSummaryModel {
     /// Indicates whether approval flow is bypassed.
     pub bypass_approval: bool,
     /// Optional UTC date and time when the Change Request was applied.
-    pub applied_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub applied_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the user who applied the Change Request.
-    pub applied_by_user_id: ::std::option::Option<::std::string::String>,
+    pub applied_by_user_id: Option<String>,
     /// Email of the user who applied the Change Request.
-    pub applied_by_user_email: ::std::option::Option<::std::string::String>,
+    pub applied_by_user_email: Option<String>,
     /// Full name of the user who applied the Change Request.
-    pub applied_by_user_full_name: ::std::option::Option<::std::string::String>,
+    pub applied_by_user_full_name: Option<String>,
     /// Optional UTC date and time when the Change Request was closed.
-    pub closed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub closed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Identifier of the user who closed the Change Request.
-    pub closed_by_user_id: ::std::option::Option<::std::string::String>,
+    pub closed_by_user_id: Option<String>,
     /// Email of the user who closed the Change Request.
-    pub closed_by_user_email: ::std::option::Option<::std::string::String>,
+    pub closed_by_user_email: Option<String>,
     /// Full name of the user who closed the Change Request.
-    pub closed_by_user_full_name: ::std::option::Option<::std::string::String>,
+    pub closed_by_user_full_name: Option<String>,
 }
 impl ::serde::Serialize for ChangeRequestSummaryModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("changeRequestId", &self.change_request_id)?;
         object.field("changeRequestStatus", &self.change_request_status)?;
@@ -85,14 +85,14 @@ impl ::serde::Serialize for ChangeRequestSummaryModel {
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestSummaryModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ChangeRequestSummaryModel")
     }
 }
 impl ::openapi_runtime::de::Object for ChangeRequestSummaryModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut change_request_id = ::openapi_runtime::de::Slot::new("changeRequestId");
         let mut change_request_status = ::openapi_runtime::de::Slot::new(
             "changeRequestStatus",
@@ -132,9 +132,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestSummaryModel {
         let mut closed_by_user_full_name = ::openapi_runtime::de::Slot::new(
             "closedByUserFullName",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "changeRequestId" => change_request_id.read(&mut __map)?,
                 "changeRequestStatus" => change_request_status.read(&mut __map)?,
@@ -162,7 +160,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestSummaryModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             change_request_id: change_request_id.required()?,
             change_request_status: change_request_status.required()?,
             needs_attention: needs_attention.required()?,

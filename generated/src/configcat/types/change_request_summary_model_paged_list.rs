@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChangeRequestSummaryModelPagedList {
     /// The `paging` property.
-    pub paging: ::std::option::Option<super::PagingResponseInfo>,
+    pub paging: Option<super::PagingResponseInfo>,
     /// The `data` property.
-    pub data: ::std::option::Option<::std::vec::Vec<super::ChangeRequestSummaryModel>>,
+    pub data: Option<Vec<super::ChangeRequestSummaryModel>>,
 }
 impl ::serde::Serialize for ChangeRequestSummaryModelPagedList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("paging", &self.paging)?;
         object.field("data", &self.data)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for ChangeRequestSummaryModelPagedList {
 impl<'de> ::serde::Deserialize<'de> for ChangeRequestSummaryModelPagedList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ChangeRequestSummaryModelPagedList")
     }
 }
 impl ::openapi_runtime::de::Object for ChangeRequestSummaryModelPagedList {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut paging = ::openapi_runtime::de::Slot::new("paging");
         let mut data = ::openapi_runtime::de::Slot::new("data");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "paging" => paging.read(&mut __map)?,
                 "data" => data.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             paging: paging.or_default(),
             data: data.or_default(),
         })

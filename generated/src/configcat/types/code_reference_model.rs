@@ -4,27 +4,27 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CodeReferenceModel {
     /// The source control branch on where the scan was performed. (Source of the branch selector on the ConfigCat Dashboard)
-    pub branch: ::std::option::Option<::std::string::String>,
+    pub branch: Option<String>,
     /// The actual references to the given Feature Flag or Setting.
-    pub references: ::std::option::Option<::std::vec::Vec<super::ReferenceLinesModel>>,
+    pub references: Option<Vec<super::ReferenceLinesModel>>,
     /// The related commit's URL.
-    pub commit_url: ::std::option::Option<::std::string::String>,
+    pub commit_url: Option<String>,
     /// The related commit's hash.
-    pub commit_hash: ::std::option::Option<::std::string::String>,
+    pub commit_hash: Option<String>,
     /// The date and time when the reference report was uploaded.
     pub synced_at: ::chrono::DateTime<::chrono::Utc>,
     /// The source control repository that contains the scanned code.
-    pub repository: ::std::option::Option<::std::string::String>,
+    pub repository: Option<String>,
     /// The identifier of the reference report.
     pub code_reference_id: ::uuid::Uuid,
     /// The code reference scanning tool's name.
-    pub uploader: ::std::option::Option<::std::string::String>,
+    pub uploader: Option<String>,
 }
 impl ::serde::Serialize for CodeReferenceModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("branch", &self.branch)?;
         object.field("references", &self.references)?;
@@ -40,14 +40,14 @@ impl ::serde::Serialize for CodeReferenceModel {
 impl<'de> ::serde::Deserialize<'de> for CodeReferenceModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CodeReferenceModel")
     }
 }
 impl ::openapi_runtime::de::Object for CodeReferenceModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut branch = ::openapi_runtime::de::Slot::new("branch");
         let mut references = ::openapi_runtime::de::Slot::new("references");
         let mut commit_url = ::openapi_runtime::de::Slot::new("commitUrl");
@@ -56,9 +56,7 @@ impl ::openapi_runtime::de::Object for CodeReferenceModel {
         let mut repository = ::openapi_runtime::de::Slot::new("repository");
         let mut code_reference_id = ::openapi_runtime::de::Slot::new("codeReferenceId");
         let mut uploader = ::openapi_runtime::de::Slot::new("uploader");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "branch" => branch.read(&mut __map)?,
                 "references" => references.read(&mut __map)?,
@@ -71,7 +69,7 @@ impl ::openapi_runtime::de::Object for CodeReferenceModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             branch: branch.or_default(),
             references: references.or_default(),
             commit_url: commit_url.or_default(),

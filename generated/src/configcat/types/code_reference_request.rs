@@ -8,33 +8,33 @@ pub struct CodeReferenceRequest {
     /// The source control repository that contains the scanned code. (Source of the repository selector on the ConfigCat Dashboard)
     ///
     /// Length at least 1 and at most 255.
-    pub repository: ::std::string::String,
+    pub repository: String,
     /// The source control branch on where the scan was performed. (Source of the branch selector on the ConfigCat Dashboard)
     ///
     /// Length at least 1 and at most 255.
-    pub branch: ::std::string::String,
+    pub branch: String,
     /// The related commit's URL. (Appears on the ConfigCat Dashboard)
     ///
     /// Length at least 0 and at most 1000.
-    pub commit_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub commit_url: ::openapi_runtime::Patch<String>,
     /// The related commit's hash. (Appears on the ConfigCat Dashboard)
     ///
     /// Length at least 0 and at most 255.
-    pub commit_hash: ::openapi_runtime::Patch<::std::string::String>,
+    pub commit_hash: ::openapi_runtime::Patch<String>,
     /// The scanning tool's name. (Appears on the ConfigCat Dashboard)
     ///
     /// Length at least 0 and at most 255.
-    pub uploader: ::openapi_runtime::Patch<::std::string::String>,
+    pub uploader: ::openapi_runtime::Patch<String>,
     /// The currently active branches of the repository. Each previously uploaded report that belongs to a non-reported active branch is being deleted.
-    pub active_branches: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub active_branches: Option<Vec<String>>,
     /// The actual code reference collection.
-    pub flag_references: ::std::option::Option<::std::vec::Vec<super::FlagReference>>,
+    pub flag_references: Option<Vec<super::FlagReference>>,
 }
 impl ::serde::Serialize for CodeReferenceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("configId", &self.config_id)?;
         object.field("repository", &self.repository)?;
@@ -50,14 +50,14 @@ impl ::serde::Serialize for CodeReferenceRequest {
 impl<'de> ::serde::Deserialize<'de> for CodeReferenceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CodeReferenceRequest")
     }
 }
 impl ::openapi_runtime::de::Object for CodeReferenceRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut config_id = ::openapi_runtime::de::Slot::new("configId");
         let mut repository = ::openapi_runtime::de::Slot::new("repository");
         let mut branch = ::openapi_runtime::de::Slot::new("branch");
@@ -66,9 +66,7 @@ impl ::openapi_runtime::de::Object for CodeReferenceRequest {
         let mut uploader = ::openapi_runtime::de::Slot::new("uploader");
         let mut active_branches = ::openapi_runtime::de::Slot::new("activeBranches");
         let mut flag_references = ::openapi_runtime::de::Slot::new("flagReferences");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "configId" => config_id.read(&mut __map)?,
                 "repository" => repository.read(&mut __map)?,
@@ -81,7 +79,7 @@ impl ::openapi_runtime::de::Object for CodeReferenceRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             config_id: config_id.required()?,
             repository: repository.required()?,
             branch: branch.required()?,

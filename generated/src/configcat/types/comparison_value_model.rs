@@ -4,19 +4,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ComparisonValueModel {
     /// The string representation of the comparison value.
-    pub string_value: ::std::option::Option<::std::string::String>,
+    pub string_value: Option<String>,
     /// The number representation of the comparison value.
-    pub double_value: ::std::option::Option<f64>,
+    pub double_value: Option<f64>,
     /// The list representation of the comparison value.
-    pub list_value: ::std::option::Option<
-        ::std::vec::Vec<super::ComparisonValueListModel>,
-    >,
+    pub list_value: Option<Vec<super::ComparisonValueListModel>>,
 }
 impl ::serde::Serialize for ComparisonValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("stringValue", &self.string_value)?;
         object.field("doubleValue", &self.double_value)?;
@@ -27,20 +25,18 @@ impl ::serde::Serialize for ComparisonValueModel {
 impl<'de> ::serde::Deserialize<'de> for ComparisonValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ComparisonValueModel")
     }
 }
 impl ::openapi_runtime::de::Object for ComparisonValueModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut string_value = ::openapi_runtime::de::Slot::new("stringValue");
         let mut double_value = ::openapi_runtime::de::Slot::new("doubleValue");
         let mut list_value = ::openapi_runtime::de::Slot::new("listValue");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "stringValue" => string_value.read(&mut __map)?,
                 "doubleValue" => double_value.read(&mut __map)?,
@@ -48,7 +44,7 @@ impl ::openapi_runtime::de::Object for ComparisonValueModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             string_value: string_value.or_default(),
             double_value: double_value.or_default(),
             list_value: list_value.or_default(),

@@ -6,19 +6,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConditionModel {
     /// The `userCondition` property.
-    pub user_condition: ::std::option::Option<super::UserConditionModel>,
+    pub user_condition: Option<super::UserConditionModel>,
     /// The `segmentCondition` property.
-    pub segment_condition: ::std::option::Option<super::SegmentConditionModel>,
+    pub segment_condition: Option<super::SegmentConditionModel>,
     /// The `prerequisiteFlagCondition` property.
-    pub prerequisite_flag_condition: ::std::option::Option<
-        super::PrerequisiteFlagConditionModel,
-    >,
+    pub prerequisite_flag_condition: Option<super::PrerequisiteFlagConditionModel>,
 }
 impl ::serde::Serialize for ConditionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("userCondition", &self.user_condition)?;
         object.field("segmentCondition", &self.segment_condition)?;
@@ -29,22 +27,20 @@ impl ::serde::Serialize for ConditionModel {
 impl<'de> ::serde::Deserialize<'de> for ConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ConditionModel")
     }
 }
 impl ::openapi_runtime::de::Object for ConditionModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut user_condition = ::openapi_runtime::de::Slot::new("userCondition");
         let mut segment_condition = ::openapi_runtime::de::Slot::new("segmentCondition");
         let mut prerequisite_flag_condition = ::openapi_runtime::de::Slot::new(
             "prerequisiteFlagCondition",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "userCondition" => user_condition.read(&mut __map)?,
                 "segmentCondition" => segment_condition.read(&mut __map)?,
@@ -54,7 +50,7 @@ impl ::openapi_runtime::de::Object for ConditionModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             user_condition: user_condition.or_default(),
             segment_condition: segment_condition.or_default(),
             prerequisite_flag_condition: prerequisite_flag_condition.or_default(),

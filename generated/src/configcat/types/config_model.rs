@@ -8,13 +8,13 @@ pub struct ConfigModel {
     /// Identifier of the Config.
     pub config_id: ::uuid::Uuid,
     /// Name of the Config.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Description of the Config.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The order of the Config represented on the ConfigCat Dashboard.
     pub order: i32,
     /// The `migratedConfigId` property.
-    pub migrated_config_id: ::std::option::Option<::uuid::Uuid>,
+    pub migrated_config_id: Option<::uuid::Uuid>,
     /// The `evaluationVersion` property.
     pub evaluation_version: super::EvaluationVersion,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for ConfigModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product", &self.product)?;
         object.field("configId", &self.config_id)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for ConfigModel {
 impl<'de> ::serde::Deserialize<'de> for ConfigModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ConfigModel")
     }
 }
 impl ::openapi_runtime::de::Object for ConfigModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product = ::openapi_runtime::de::Slot::new("product");
         let mut config_id = ::openapi_runtime::de::Slot::new("configId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -56,9 +56,7 @@ impl ::openapi_runtime::de::Object for ConfigModel {
         let mut evaluation_version = ::openapi_runtime::de::Slot::new(
             "evaluationVersion",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product" => product.read(&mut __map)?,
                 "configId" => config_id.read(&mut __map)?,
@@ -70,7 +68,7 @@ impl ::openapi_runtime::de::Object for ConfigModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product: product.required()?,
             config_id: config_id.required()?,
             name: name.required()?,

@@ -10,7 +10,7 @@ pub struct ConfigSettingFormulasModel {
     /// Indicates whether you have Read-only access to the Environment.
     pub read_only: bool,
     /// Evaluation descriptors of each updated Feature Flag and Setting.
-    pub setting_formulas: ::std::vec::Vec<super::ConfigSettingFormulaModel>,
+    pub setting_formulas: Vec<super::ConfigSettingFormulaModel>,
     /// The `featureFlagLimitations` property.
     pub feature_flag_limitations: super::FeatureFlagLimitations,
     /// Indicates that a mandatory approval is required for saving and publishing.
@@ -24,7 +24,7 @@ impl ::serde::Serialize for ConfigSettingFormulasModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("config", &self.config)?;
         object.field("environment", &self.environment)?;
@@ -40,14 +40,14 @@ impl ::serde::Serialize for ConfigSettingFormulasModel {
 impl<'de> ::serde::Deserialize<'de> for ConfigSettingFormulasModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ConfigSettingFormulasModel")
     }
 }
 impl ::openapi_runtime::de::Object for ConfigSettingFormulasModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut config = ::openapi_runtime::de::Slot::new("config");
         let mut environment = ::openapi_runtime::de::Slot::new("environment");
         let mut read_only = ::openapi_runtime::de::Slot::new("readOnly");
@@ -60,9 +60,7 @@ impl ::openapi_runtime::de::Object for ConfigSettingFormulasModel {
             "canBypassApproval",
         );
         let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "config" => config.read(&mut __map)?,
                 "environment" => environment.read(&mut __map)?,
@@ -75,7 +73,7 @@ impl ::openapi_runtime::de::Object for ConfigSettingFormulasModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             config: config.required()?,
             environment: environment.required()?,
             read_only: read_only.required()?,

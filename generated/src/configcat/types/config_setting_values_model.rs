@@ -10,7 +10,7 @@ pub struct ConfigSettingValuesModel {
     /// The `readOnly` property.
     pub read_only: bool,
     /// The `settingValues` property.
-    pub setting_values: ::std::vec::Vec<super::ConfigSettingValueModel>,
+    pub setting_values: Vec<super::ConfigSettingValueModel>,
     /// The `featureFlagLimitations` property.
     pub feature_flag_limitations: super::FeatureFlagLimitations,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for ConfigSettingValuesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("config", &self.config)?;
         object.field("environment", &self.environment)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for ConfigSettingValuesModel {
 impl<'de> ::serde::Deserialize<'de> for ConfigSettingValuesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ConfigSettingValuesModel")
     }
 }
 impl ::openapi_runtime::de::Object for ConfigSettingValuesModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut config = ::openapi_runtime::de::Slot::new("config");
         let mut environment = ::openapi_runtime::de::Slot::new("environment");
         let mut read_only = ::openapi_runtime::de::Slot::new("readOnly");
@@ -46,9 +46,7 @@ impl ::openapi_runtime::de::Object for ConfigSettingValuesModel {
         let mut feature_flag_limitations = ::openapi_runtime::de::Slot::new(
             "featureFlagLimitations",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "config" => config.read(&mut __map)?,
                 "environment" => environment.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for ConfigSettingValuesModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             config: config.required()?,
             environment: environment.required()?,
             read_only: read_only.required()?,

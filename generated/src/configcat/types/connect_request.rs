@@ -8,17 +8,17 @@ pub struct ConnectRequest {
     /// The `clientKey` property.
     ///
     /// Length at least 0 and at most 255.
-    pub client_key: ::std::string::String,
+    pub client_key: String,
     /// The `jiraJwtToken` property.
     ///
     /// Length at least 0 and at most 15000.
-    pub jira_jwt_token: ::std::string::String,
+    pub jira_jwt_token: String,
 }
 impl ::serde::Serialize for ConnectRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("clientKey", &self.client_key)?;
         object.field("jiraJwtToken", &self.jira_jwt_token)?;
@@ -28,26 +28,24 @@ impl ::serde::Serialize for ConnectRequest {
 impl<'de> ::serde::Deserialize<'de> for ConnectRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ConnectRequest")
     }
 }
 impl ::openapi_runtime::de::Object for ConnectRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut client_key = ::openapi_runtime::de::Slot::new("clientKey");
         let mut jira_jwt_token = ::openapi_runtime::de::Slot::new("jiraJwtToken");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "clientKey" => client_key.read(&mut __map)?,
                 "jiraJwtToken" => jira_jwt_token.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             client_key: client_key.required()?,
             jira_jwt_token: jira_jwt_token.required()?,
         })

@@ -8,13 +8,13 @@ pub struct ConnectionPreferences {
     /// The SDK poll interval in seconds that determines how often SDKs should fetch config JSON updates.
     pub sdk_poll_interval: i32,
     /// The `webhookNotification` property.
-    pub webhook_notification: ::std::option::Option<super::WebhookNotification>,
+    pub webhook_notification: Option<super::WebhookNotification>,
 }
 impl ::serde::Serialize for ConnectionPreferences {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("sdkPollInterval", &self.sdk_poll_interval)?;
         object.field("webhookNotification", &self.webhook_notification)?;
@@ -24,28 +24,26 @@ impl ::serde::Serialize for ConnectionPreferences {
 impl<'de> ::serde::Deserialize<'de> for ConnectionPreferences {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ConnectionPreferences")
     }
 }
 impl ::openapi_runtime::de::Object for ConnectionPreferences {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut sdk_poll_interval = ::openapi_runtime::de::Slot::new("sdkPollInterval");
         let mut webhook_notification = ::openapi_runtime::de::Slot::new(
             "webhookNotification",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "sdkPollInterval" => sdk_poll_interval.read(&mut __map)?,
                 "webhookNotification" => webhook_notification.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             sdk_poll_interval: sdk_poll_interval.required()?,
             webhook_notification: webhook_notification.or_default(),
         })

@@ -6,25 +6,23 @@ pub struct CreateChangeRequestModel {
     /// The title of the Change Request.
     ///
     /// Length at most 255.
-    pub title: ::std::string::String,
+    pub title: String,
     /// The optional notes describing the purpose of the Change Request. This will appear in the Audit Log (in the Notes section when you expand the corresponding entry) upon applying the change request.
     ///
     /// Length at most 1000.
-    pub reason: ::openapi_runtime::Patch<::std::string::String>,
+    pub reason: ::openapi_runtime::Patch<String>,
     /// The optional UTC date and time when the scheduled Change Request should be applied automatically.
     pub apply_at: ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
     /// When true, bypasses required approval checks for scheduled changes.
-    pub bypass_approval: ::std::option::Option<bool>,
+    pub bypass_approval: Option<bool>,
     /// The list of models describing the proposed changes to the Settings included in the new Change Request.
-    pub proposed_changes: ::std::option::Option<
-        ::std::vec::Vec<super::CreateChangeRequestProposedChangeModel>,
-    >,
+    pub proposed_changes: Option<Vec<super::CreateChangeRequestProposedChangeModel>>,
 }
 impl ::serde::Serialize for CreateChangeRequestModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("title", &self.title)?;
         object.patch("reason", &self.reason)?;
@@ -37,22 +35,20 @@ impl ::serde::Serialize for CreateChangeRequestModel {
 impl<'de> ::serde::Deserialize<'de> for CreateChangeRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CreateChangeRequestModel")
     }
 }
 impl ::openapi_runtime::de::Object for CreateChangeRequestModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut title = ::openapi_runtime::de::Slot::new("title");
         let mut reason = ::openapi_runtime::de::Slot::new("reason");
         let mut apply_at = ::openapi_runtime::de::Slot::new("applyAt");
         let mut bypass_approval = ::openapi_runtime::de::Slot::new("bypassApproval");
         let mut proposed_changes = ::openapi_runtime::de::Slot::new("proposedChanges");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "title" => title.read(&mut __map)?,
                 "reason" => reason.read(&mut __map)?,
@@ -62,7 +58,7 @@ impl ::openapi_runtime::de::Object for CreateChangeRequestModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             title: title.required()?,
             reason: reason.or_default(),
             apply_at: apply_at.or_default(),

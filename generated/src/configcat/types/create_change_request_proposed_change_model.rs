@@ -10,7 +10,7 @@ impl ::serde::Serialize for CreateChangeRequestProposedChangeModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("proposedChange", &self.proposed_change)?;
         object.end()
@@ -19,7 +19,7 @@ impl ::serde::Serialize for CreateChangeRequestProposedChangeModel {
 impl<'de> ::serde::Deserialize<'de> for CreateChangeRequestProposedChangeModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CreateChangeRequestProposedChangeModel",
@@ -29,17 +29,15 @@ impl<'de> ::serde::Deserialize<'de> for CreateChangeRequestProposedChangeModel {
 impl ::openapi_runtime::de::Object for CreateChangeRequestProposedChangeModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut proposed_change = ::openapi_runtime::de::Slot::new("proposedChange");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "proposedChange" => proposed_change.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             proposed_change: proposed_change.required()?,
         })
     }

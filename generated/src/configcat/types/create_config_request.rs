@@ -8,22 +8,22 @@ pub struct CreateConfigRequest {
     /// The name of the Config.
     ///
     /// Length at least 1 and at most 255.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description of the Config.
     ///
     /// Length at least 0 and at most 1000.
-    pub description: ::openapi_runtime::Patch<::std::string::String>,
+    pub description: ::openapi_runtime::Patch<String>,
     /// The order of the Config represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
     pub order: ::openapi_runtime::Patch<i32>,
     /// The `evaluationVersion` property.
-    pub evaluation_version: ::std::option::Option<super::EvaluationVersion>,
+    pub evaluation_version: Option<super::EvaluationVersion>,
 }
 impl ::serde::Serialize for CreateConfigRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.patch("description", &self.description)?;
@@ -35,23 +35,21 @@ impl ::serde::Serialize for CreateConfigRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateConfigRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CreateConfigRequest")
     }
 }
 impl ::openapi_runtime::de::Object for CreateConfigRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut order = ::openapi_runtime::de::Slot::new("order");
         let mut evaluation_version = ::openapi_runtime::de::Slot::new(
             "evaluationVersion",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "description" => description.read(&mut __map)?,
@@ -60,7 +58,7 @@ impl ::openapi_runtime::de::Object for CreateConfigRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             description: description.or_default(),
             order: order.or_default(),

@@ -8,22 +8,19 @@ pub struct CreateIntegrationModel {
     /// Name of the Integration.
     ///
     /// Length at least 1 and at most 255.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Parameters of the Integration.
-    pub parameters: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
+    pub parameters: ::std::collections::BTreeMap<String, String>,
     /// List of Environment IDs that are connected with this Integration. If the list is empty, all the Environments are connected.
-    pub environment_ids: ::std::vec::Vec<::uuid::Uuid>,
+    pub environment_ids: Vec<::uuid::Uuid>,
     /// List of Config IDs that are connected with this Integration. If the list is empty, all the Configs are connected.
-    pub config_ids: ::std::vec::Vec<::uuid::Uuid>,
+    pub config_ids: Vec<::uuid::Uuid>,
 }
 impl ::serde::Serialize for CreateIntegrationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("integrationType", &self.integration_type)?;
         object.field("name", &self.name)?;
@@ -36,22 +33,20 @@ impl ::serde::Serialize for CreateIntegrationModel {
 impl<'de> ::serde::Deserialize<'de> for CreateIntegrationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CreateIntegrationModel")
     }
 }
 impl ::openapi_runtime::de::Object for CreateIntegrationModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut integration_type = ::openapi_runtime::de::Slot::new("integrationType");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut parameters = ::openapi_runtime::de::Slot::new("parameters");
         let mut environment_ids = ::openapi_runtime::de::Slot::new("environmentIds");
         let mut config_ids = ::openapi_runtime::de::Slot::new("configIds");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "integrationType" => integration_type.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -61,7 +56,7 @@ impl ::openapi_runtime::de::Object for CreateIntegrationModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             integration_type: integration_type.required()?,
             name: name.required()?,
             parameters: parameters.required()?,

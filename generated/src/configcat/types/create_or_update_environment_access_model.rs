@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateEnvironmentAccessModel {
     /// Identifier of the Environment.
-    pub environment_id: ::std::option::Option<::uuid::Uuid>,
+    pub environment_id: Option<::uuid::Uuid>,
     /// The `environmentAccessType` property.
-    pub environment_access_type: ::std::option::Option<super::EnvironmentAccessType>,
+    pub environment_access_type: Option<super::EnvironmentAccessType>,
 }
 impl ::serde::Serialize for CreateOrUpdateEnvironmentAccessModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("environmentId", &self.environment_id)?;
         object.optional("environmentAccessType", &self.environment_access_type)?;
@@ -22,7 +22,7 @@ impl ::serde::Serialize for CreateOrUpdateEnvironmentAccessModel {
 impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateEnvironmentAccessModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CreateOrUpdateEnvironmentAccessModel",
@@ -32,21 +32,19 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateEnvironmentAccessModel {
 impl ::openapi_runtime::de::Object for CreateOrUpdateEnvironmentAccessModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
         let mut environment_access_type = ::openapi_runtime::de::Slot::new(
             "environmentAccessType",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "environmentId" => environment_id.read(&mut __map)?,
                 "environmentAccessType" => environment_access_type.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             environment_id: environment_id.or_default(),
             environment_access_type: environment_access_type.or_default(),
         })

@@ -4,9 +4,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateEnvironmentApprovalPermissionModel {
     /// Identifier of the Environment.
-    pub environment_id: ::std::option::Option<::uuid::Uuid>,
+    pub environment_id: Option<::uuid::Uuid>,
     /// The `environmentApprovalPermissionType` property.
-    pub environment_approval_permission_type: ::std::option::Option<
+    pub environment_approval_permission_type: Option<
         super::EnvironmentApprovalPermissionType,
     >,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for CreateOrUpdateEnvironmentApprovalPermissionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("environmentId", &self.environment_id)?;
         object
@@ -29,7 +29,7 @@ impl<'de> ::serde::Deserialize<'de>
 for CreateOrUpdateEnvironmentApprovalPermissionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CreateOrUpdateEnvironmentApprovalPermissionModel",
@@ -39,14 +39,12 @@ for CreateOrUpdateEnvironmentApprovalPermissionModel {
 impl ::openapi_runtime::de::Object for CreateOrUpdateEnvironmentApprovalPermissionModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
         let mut environment_approval_permission_type = ::openapi_runtime::de::Slot::new(
             "environmentApprovalPermissionType",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "environmentId" => environment_id.read(&mut __map)?,
                 "environmentApprovalPermissionType" => {
@@ -55,7 +53,7 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateEnvironmentApprovalPermissi
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             environment_id: environment_id.or_default(),
             environment_approval_permission_type: environment_approval_permission_type
                 .or_default(),

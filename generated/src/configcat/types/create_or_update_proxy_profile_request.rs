@@ -6,25 +6,25 @@ pub struct CreateOrUpdateProxyProfileRequest {
     /// The name of the proxy profile.
     ///
     /// Length at least 0 and at most 255.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description of the proxy profile.
     ///
     /// Length at least 0 and at most 1000.
-    pub description: ::openapi_runtime::Patch<::std::string::String>,
+    pub description: ::openapi_runtime::Patch<String>,
     /// The `connectionPreferences` property.
     pub connection_preferences: ::openapi_runtime::Patch<
         super::CreateOrUpdateConnectionPreferences,
     >,
     /// A collection of selection rules that determine the SDK keys applicable for a proxy profile.
     pub sdk_key_selection_rules: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::UpdateProxyProfileSelectionRule>,
+        Vec<super::UpdateProxyProfileSelectionRule>,
     >,
 }
 impl ::serde::Serialize for CreateOrUpdateProxyProfileRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.patch("description", &self.description)?;
@@ -36,14 +36,14 @@ impl ::serde::Serialize for CreateOrUpdateProxyProfileRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateProxyProfileRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CreateOrUpdateProxyProfileRequest")
     }
 }
 impl ::openapi_runtime::de::Object for CreateOrUpdateProxyProfileRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut connection_preferences = ::openapi_runtime::de::Slot::new(
@@ -52,9 +52,7 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateProxyProfileRequest {
         let mut sdk_key_selection_rules = ::openapi_runtime::de::Slot::new(
             "sdkKeySelectionRules",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "description" => description.read(&mut __map)?,
@@ -63,7 +61,7 @@ impl ::openapi_runtime::de::Object for CreateOrUpdateProxyProfileRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             description: description.or_default(),
             connection_preferences: connection_preferences.or_default(),

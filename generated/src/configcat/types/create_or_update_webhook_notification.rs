@@ -6,13 +6,13 @@ pub struct CreateOrUpdateWebhookNotification {
     /// The webhook proxy URL for receiving config JSON change notifications.
     ///
     /// Length at least 7 and at most 1000.
-    pub webhook_proxy_url: ::std::string::String,
+    pub webhook_proxy_url: String,
 }
 impl ::serde::Serialize for CreateOrUpdateWebhookNotification {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("webhookProxyUrl", &self.webhook_proxy_url)?;
         object.end()
@@ -21,24 +21,22 @@ impl ::serde::Serialize for CreateOrUpdateWebhookNotification {
 impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateWebhookNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CreateOrUpdateWebhookNotification")
     }
 }
 impl ::openapi_runtime::de::Object for CreateOrUpdateWebhookNotification {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut webhook_proxy_url = ::openapi_runtime::de::Slot::new("webhookProxyUrl");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "webhookProxyUrl" => webhook_proxy_url.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             webhook_proxy_url: webhook_proxy_url.required()?,
         })
     }

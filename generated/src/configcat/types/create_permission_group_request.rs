@@ -6,73 +6,73 @@ pub struct CreatePermissionGroupRequest {
     /// Name of the Permission Group.
     ///
     /// Length at least 1 and at most 255.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Group members can manage team members.
-    pub can_manage_members: ::std::option::Option<bool>,
+    pub can_manage_members: Option<bool>,
     /// Group members can create/update Configs.
-    pub can_create_or_update_config: ::std::option::Option<bool>,
+    pub can_create_or_update_config: Option<bool>,
     /// Group members can delete Configs.
-    pub can_delete_config: ::std::option::Option<bool>,
+    pub can_delete_config: Option<bool>,
     /// Group members can create/update Environments.
-    pub can_create_or_update_environment: ::std::option::Option<bool>,
+    pub can_create_or_update_environment: Option<bool>,
     /// Group members can delete Environments.
-    pub can_delete_environment: ::std::option::Option<bool>,
+    pub can_delete_environment: Option<bool>,
     /// Group members can create/update Feature Flags and Settings.
-    pub can_create_or_update_setting: ::std::option::Option<bool>,
+    pub can_create_or_update_setting: Option<bool>,
     /// Group members can attach/detach Tags to Feature Flags and Settings.
-    pub can_tag_setting: ::std::option::Option<bool>,
+    pub can_tag_setting: Option<bool>,
     /// Group members can delete Feature Flags and Settings.
-    pub can_delete_setting: ::std::option::Option<bool>,
+    pub can_delete_setting: Option<bool>,
     /// Group members can create/update Tags.
-    pub can_create_or_update_tag: ::std::option::Option<bool>,
+    pub can_create_or_update_tag: Option<bool>,
     /// Group members can delete Tags.
-    pub can_delete_tag: ::std::option::Option<bool>,
+    pub can_delete_tag: Option<bool>,
     /// Group members can create/update/delete Webhooks.
-    pub can_manage_webhook: ::std::option::Option<bool>,
+    pub can_manage_webhook: Option<bool>,
     /// Group members can use the export/import feature.
-    pub can_use_export_import: ::std::option::Option<bool>,
+    pub can_use_export_import: Option<bool>,
     /// Group members can update Product preferences.
-    pub can_manage_product_preferences: ::std::option::Option<bool>,
+    pub can_manage_product_preferences: Option<bool>,
     /// Group members can add and configure integrations.
-    pub can_manage_integrations: ::std::option::Option<bool>,
+    pub can_manage_integrations: Option<bool>,
     /// Group members has access to SDK keys.
-    pub can_view_sdk_key: ::std::option::Option<bool>,
+    pub can_view_sdk_key: Option<bool>,
     /// Group members can rotate SDK keys.
-    pub can_rotate_sdk_key: ::std::option::Option<bool>,
+    pub can_rotate_sdk_key: Option<bool>,
     /// Group members can create/update Segments.
-    pub can_create_or_update_segments: ::std::option::Option<bool>,
+    pub can_create_or_update_segments: Option<bool>,
     /// Group members can delete Segments.
-    pub can_delete_segments: ::std::option::Option<bool>,
+    pub can_delete_segments: Option<bool>,
     /// Group members has access to audit logs.
-    pub can_view_product_audit_log: ::std::option::Option<bool>,
+    pub can_view_product_audit_log: Option<bool>,
     /// Group members has access to product statistics.
-    pub can_view_product_statistics: ::std::option::Option<bool>,
+    pub can_view_product_statistics: Option<bool>,
     /// The `accessType` property.
-    pub access_type: ::std::option::Option<super::AccessType>,
+    pub access_type: Option<super::AccessType>,
     /// The `newEnvironmentAccessType` property.
-    pub new_environment_access_type: ::std::option::Option<super::EnvironmentAccessType>,
+    pub new_environment_access_type: Option<super::EnvironmentAccessType>,
     /// List of environment specific permissions.
     pub environment_accesses: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::CreateOrUpdateEnvironmentAccessModel>,
+        Vec<super::CreateOrUpdateEnvironmentAccessModel>,
     >,
     /// The `approvalPermissionType` property.
-    pub approval_permission_type: ::std::option::Option<super::ApprovalPermissionType>,
+    pub approval_permission_type: Option<super::ApprovalPermissionType>,
     /// The `newEnvironmentApprovalPermissionType` property.
-    pub new_environment_approval_permission_type: ::std::option::Option<
+    pub new_environment_approval_permission_type: Option<
         super::EnvironmentApprovalPermissionType,
     >,
     /// List of environment specific change request approval permissions.
     pub environment_approval_permissions: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::CreateOrUpdateEnvironmentApprovalPermissionModel>,
+        Vec<super::CreateOrUpdateEnvironmentApprovalPermissionModel>,
     >,
     /// Group members can disable two-factor authentication for other members.
-    pub can_disable2_fa: ::std::option::Option<bool>,
+    pub can_disable2_fa: Option<bool>,
 }
 impl ::serde::Serialize for CreatePermissionGroupRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.optional("canManageMembers", &self.can_manage_members)?;
@@ -125,14 +125,14 @@ impl ::serde::Serialize for CreatePermissionGroupRequest {
 impl<'de> ::serde::Deserialize<'de> for CreatePermissionGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CreatePermissionGroupRequest")
     }
 }
 impl ::openapi_runtime::de::Object for CreatePermissionGroupRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut can_manage_members = ::openapi_runtime::de::Slot::new(
             "canManageMembers",
@@ -201,9 +201,7 @@ impl ::openapi_runtime::de::Object for CreatePermissionGroupRequest {
             "environmentApprovalPermissions",
         );
         let mut can_disable2_fa = ::openapi_runtime::de::Slot::new("canDisable2FA");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "canManageMembers" => can_manage_members.read(&mut __map)?,
@@ -254,7 +252,7 @@ impl ::openapi_runtime::de::Object for CreatePermissionGroupRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             can_manage_members: can_manage_members.or_default(),
             can_create_or_update_config: can_create_or_update_config.or_default(),

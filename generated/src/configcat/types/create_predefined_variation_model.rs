@@ -8,17 +8,17 @@ pub struct CreatePredefinedVariationModel {
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
     /// Length at least 0 and at most 255.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
     /// Length at least 0 and at most 1000.
-    pub hint: ::openapi_runtime::Patch<::std::string::String>,
+    pub hint: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for CreatePredefinedVariationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("value", &self.value)?;
         object.patch("name", &self.name)?;
@@ -29,20 +29,18 @@ impl ::serde::Serialize for CreatePredefinedVariationModel {
 impl<'de> ::serde::Deserialize<'de> for CreatePredefinedVariationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CreatePredefinedVariationModel")
     }
 }
 impl ::openapi_runtime::de::Object for CreatePredefinedVariationModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut value = ::openapi_runtime::de::Slot::new("value");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut hint = ::openapi_runtime::de::Slot::new("hint");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "value" => value.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -50,7 +48,7 @@ impl ::openapi_runtime::de::Object for CreatePredefinedVariationModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             value: value.required()?,
             name: name.or_default(),
             hint: hint.or_default(),

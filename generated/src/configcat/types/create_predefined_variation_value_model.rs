@@ -6,7 +6,7 @@ pub struct CreatePredefinedVariationValueModel {
     /// The served value in case of a boolean Feature Flag.
     pub bool_value: ::openapi_runtime::Patch<bool>,
     /// The served value in case of a text Setting.
-    pub string_value: ::openapi_runtime::Patch<::std::string::String>,
+    pub string_value: ::openapi_runtime::Patch<String>,
     /// The served value in case of a whole number Setting.
     pub int_value: ::openapi_runtime::Patch<i32>,
     /// The served value in case of a decimal number Setting.
@@ -16,7 +16,7 @@ impl ::serde::Serialize for CreatePredefinedVariationValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("boolValue", &self.bool_value)?;
         object.patch("stringValue", &self.string_value)?;
@@ -28,7 +28,7 @@ impl ::serde::Serialize for CreatePredefinedVariationValueModel {
 impl<'de> ::serde::Deserialize<'de> for CreatePredefinedVariationValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CreatePredefinedVariationValueModel",
@@ -38,14 +38,12 @@ impl<'de> ::serde::Deserialize<'de> for CreatePredefinedVariationValueModel {
 impl ::openapi_runtime::de::Object for CreatePredefinedVariationValueModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut bool_value = ::openapi_runtime::de::Slot::new("boolValue");
         let mut string_value = ::openapi_runtime::de::Slot::new("stringValue");
         let mut int_value = ::openapi_runtime::de::Slot::new("intValue");
         let mut double_value = ::openapi_runtime::de::Slot::new("doubleValue");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "boolValue" => bool_value.read(&mut __map)?,
                 "stringValue" => string_value.read(&mut __map)?,
@@ -54,7 +52,7 @@ impl ::openapi_runtime::de::Object for CreatePredefinedVariationValueModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             bool_value: bool_value.or_default(),
             string_value: string_value.or_default(),
             int_value: int_value.or_default(),

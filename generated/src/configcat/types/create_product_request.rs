@@ -8,11 +8,11 @@ pub struct CreateProductRequest {
     /// The name of the Product.
     ///
     /// Length at least 1 and at most 1000.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description of the Product.
     ///
     /// Length at least 0 and at most 1000.
-    pub description: ::openapi_runtime::Patch<::std::string::String>,
+    pub description: ::openapi_runtime::Patch<String>,
     /// The order of the Product represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
     pub order: ::openapi_runtime::Patch<i32>,
@@ -21,7 +21,7 @@ impl ::serde::Serialize for CreateProductRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.patch("description", &self.description)?;
@@ -32,20 +32,18 @@ impl ::serde::Serialize for CreateProductRequest {
 impl<'de> ::serde::Deserialize<'de> for CreateProductRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CreateProductRequest")
     }
 }
 impl ::openapi_runtime::de::Object for CreateProductRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut order = ::openapi_runtime::de::Slot::new("order");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "description" => description.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for CreateProductRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             description: description.or_default(),
             order: order.or_default(),

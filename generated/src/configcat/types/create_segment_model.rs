@@ -6,27 +6,27 @@ pub struct CreateSegmentModel {
     /// Name of the Segment.
     ///
     /// Length at least 1 and at most 255.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Description of the Segment.
     ///
     /// Length at least 0 and at most 1000.
-    pub description: ::openapi_runtime::Patch<::std::string::String>,
+    pub description: ::openapi_runtime::Patch<String>,
     /// The user's attribute the evaluation process must take into account.
     ///
     /// Length at least 1 and at most 1000.
-    pub comparison_attribute: ::std::string::String,
+    pub comparison_attribute: String,
     /// The `comparator` property.
     pub comparator: super::RolloutRuleComparator,
     /// The value to compare with the given user attribute's value.
     ///
     /// Length at least 1.
-    pub comparison_value: ::std::string::String,
+    pub comparison_value: String,
 }
 impl ::serde::Serialize for CreateSegmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.patch("description", &self.description)?;
@@ -39,14 +39,14 @@ impl ::serde::Serialize for CreateSegmentModel {
 impl<'de> ::serde::Deserialize<'de> for CreateSegmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CreateSegmentModel")
     }
 }
 impl ::openapi_runtime::de::Object for CreateSegmentModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
@@ -54,9 +54,7 @@ impl ::openapi_runtime::de::Object for CreateSegmentModel {
         );
         let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
         let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "description" => description.read(&mut __map)?,
@@ -66,7 +64,7 @@ impl ::openapi_runtime::de::Object for CreateSegmentModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             description: description.or_default(),
             comparison_attribute: comparison_attribute.required()?,

@@ -6,13 +6,13 @@ pub struct CreateSettingInitialValues {
     /// The name of the Feature Flag or Setting.
     ///
     /// Length at least 1 and at most 255.
-    pub name: ::std::string::String,
+    pub name: String,
     /// A short description for the setting, shown on the Dashboard UI.
     ///
     /// Length at least 0 and at most 1000.
-    pub hint: ::openapi_runtime::Patch<::std::string::String>,
+    pub hint: ::openapi_runtime::Patch<String>,
     /// The IDs of the tags which are attached to the setting.
-    pub tags: ::openapi_runtime::Patch<::std::vec::Vec<i64>>,
+    pub tags: ::openapi_runtime::Patch<Vec<i64>>,
     /// The order of the Setting represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
     pub order: ::openapi_runtime::Patch<i32>,
@@ -21,15 +21,15 @@ pub struct CreateSettingInitialValues {
     /// The key of the Feature Flag or Setting.
     ///
     /// Length at least 1 and at most 255.
-    pub key: ::std::string::String,
+    pub key: String,
     /// The `settingType` property.
     pub setting_type: super::SettingType,
     /// The Feature Flag or Setting's Variations.
     pub predefined_variations: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::CreatePredefinedVariationModel>,
+        Vec<super::CreatePredefinedVariationModel>,
     >,
     /// Optional, initial value of the Feature Flag or Setting in the given Environments. Only one of the SettingIdToInitFrom or the InitialValues properties can be set.
-    pub initial_values: ::openapi_runtime::Patch<::std::vec::Vec<super::InitialValue>>,
+    pub initial_values: ::openapi_runtime::Patch<Vec<super::InitialValue>>,
     /// Optional, the SettingId to initialize the values and tags of the Feature Flag or Setting from. Only can be set if you have at least ReadOnly access in all the Environments. Only one of the SettingIdToInitFrom or the InitialValues properties can be set.
     pub setting_id_to_init_from: ::openapi_runtime::Patch<i32>,
 }
@@ -37,7 +37,7 @@ impl ::serde::Serialize for CreateSettingInitialValues {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.patch("hint", &self.hint)?;
@@ -55,14 +55,14 @@ impl ::serde::Serialize for CreateSettingInitialValues {
 impl<'de> ::serde::Deserialize<'de> for CreateSettingInitialValues {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CreateSettingInitialValues")
     }
 }
 impl ::openapi_runtime::de::Object for CreateSettingInitialValues {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut hint = ::openapi_runtime::de::Slot::new("hint");
         let mut tags = ::openapi_runtime::de::Slot::new("tags");
@@ -77,9 +77,7 @@ impl ::openapi_runtime::de::Object for CreateSettingInitialValues {
         let mut setting_id_to_init_from = ::openapi_runtime::de::Slot::new(
             "settingIdToInitFrom",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "hint" => hint.read(&mut __map)?,
@@ -94,7 +92,7 @@ impl ::openapi_runtime::de::Object for CreateSettingInitialValues {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             hint: hint.or_default(),
             tags: tags.or_default(),

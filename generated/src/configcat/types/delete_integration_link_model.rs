@@ -12,7 +12,7 @@ impl ::serde::Serialize for DeleteIntegrationLinkModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object
             .field("hasRemainingIntegrationLink", &self.has_remaining_integration_link)?;
@@ -22,20 +22,18 @@ impl ::serde::Serialize for DeleteIntegrationLinkModel {
 impl<'de> ::serde::Deserialize<'de> for DeleteIntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DeleteIntegrationLinkModel")
     }
 }
 impl ::openapi_runtime::de::Object for DeleteIntegrationLinkModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut has_remaining_integration_link = ::openapi_runtime::de::Slot::new(
             "hasRemainingIntegrationLink",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "hasRemainingIntegrationLink" => {
                     has_remaining_integration_link.read(&mut __map)?
@@ -43,7 +41,7 @@ impl ::openapi_runtime::de::Object for DeleteIntegrationLinkModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             has_remaining_integration_link: has_remaining_integration_link.required()?,
         })
     }

@@ -8,11 +8,11 @@ pub struct DeleteRepositoryReportsRequest {
     /// The source control repository which's reports should be deleted.
     ///
     /// Length at least 1 and at most 255.
-    pub repository: ::std::string::String,
+    pub repository: String,
     /// If it's set, only this branch's reports belonging to the given repository will be deleted.
     ///
     /// Length at least 0 and at most 255.
-    pub branch: ::openapi_runtime::Patch<::std::string::String>,
+    pub branch: ::openapi_runtime::Patch<String>,
     /// If it's set, only this setting's reports belonging to the given repository will be deleted.
     pub setting_id: ::openapi_runtime::Patch<i32>,
 }
@@ -20,7 +20,7 @@ impl ::serde::Serialize for DeleteRepositoryReportsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("configId", &self.config_id)?;
         object.field("repository", &self.repository)?;
@@ -32,21 +32,19 @@ impl ::serde::Serialize for DeleteRepositoryReportsRequest {
 impl<'de> ::serde::Deserialize<'de> for DeleteRepositoryReportsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DeleteRepositoryReportsRequest")
     }
 }
 impl ::openapi_runtime::de::Object for DeleteRepositoryReportsRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut config_id = ::openapi_runtime::de::Slot::new("configId");
         let mut repository = ::openapi_runtime::de::Slot::new("repository");
         let mut branch = ::openapi_runtime::de::Slot::new("branch");
         let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "configId" => config_id.read(&mut __map)?,
                 "repository" => repository.read(&mut __map)?,
@@ -55,7 +53,7 @@ impl ::openapi_runtime::de::Object for DeleteRepositoryReportsRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             config_id: config_id.required()?,
             repository: repository.required()?,
             branch: branch.or_default(),

@@ -8,15 +8,15 @@ pub struct DeletedSettingModel {
     /// Key of the Feature Flag or Setting.
     ///
     /// Read-only.
-    pub key: ::std::string::String,
+    pub key: String,
     /// Name of the Feature Flag or Setting.
     ///
     /// Read-only.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Description of the Feature Flag or Setting.
     ///
     /// Read-only.
-    pub hint: ::std::option::Option<::std::string::String>,
+    pub hint: Option<String>,
     /// The `settingType` property.
     pub setting_type: super::SettingType,
 }
@@ -24,7 +24,7 @@ impl ::serde::Serialize for DeletedSettingModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("key", &self.key)?;
         object.field("name", &self.name)?;
@@ -36,21 +36,19 @@ impl ::serde::Serialize for DeletedSettingModel {
 impl<'de> ::serde::Deserialize<'de> for DeletedSettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DeletedSettingModel")
     }
 }
 impl ::openapi_runtime::de::Object for DeletedSettingModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut key = ::openapi_runtime::de::Slot::new("key");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut hint = ::openapi_runtime::de::Slot::new("hint");
         let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "key" => key.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -59,7 +57,7 @@ impl ::openapi_runtime::de::Object for DeletedSettingModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             key: key.required()?,
             name: name.required()?,
             hint: hint.or_default(),

@@ -10,7 +10,7 @@ pub enum EnvironmentAccessType {
     /// `none`
     None,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl EnvironmentAccessType {
     /// The value as sent on the wire.
@@ -23,7 +23,7 @@ impl EnvironmentAccessType {
         }
     }
 }
-impl ::std::convert::From<&str> for EnvironmentAccessType {
+impl From<&str> for EnvironmentAccessType {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -43,14 +43,14 @@ impl ::serde::Serialize for EnvironmentAccessType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EnvironmentAccessType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -8,11 +8,11 @@ pub struct EnvironmentModel {
     /// Identifier of the Environment.
     pub environment_id: ::uuid::Uuid,
     /// Name of the Environment.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The configured color of the Environment.
-    pub color: ::std::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// Description of the Environment.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The order of the Environment represented on the ConfigCat Dashboard.
     pub order: i32,
     /// Determines whether a mandatory reason must be given every time when the Feature Flags or Settings in the given Environment are saved.
@@ -24,7 +24,7 @@ impl ::serde::Serialize for EnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product", &self.product)?;
         object.field("environmentId", &self.environment_id)?;
@@ -40,14 +40,14 @@ impl ::serde::Serialize for EnvironmentModel {
 impl<'de> ::serde::Deserialize<'de> for EnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "EnvironmentModel")
     }
 }
 impl ::openapi_runtime::de::Object for EnvironmentModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product = ::openapi_runtime::de::Slot::new("product");
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -56,9 +56,7 @@ impl ::openapi_runtime::de::Object for EnvironmentModel {
         let mut order = ::openapi_runtime::de::Slot::new("order");
         let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
         let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product" => product.read(&mut __map)?,
                 "environmentId" => environment_id.read(&mut __map)?,
@@ -71,7 +69,7 @@ impl ::openapi_runtime::de::Object for EnvironmentModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product: product.required()?,
             environment_id: environment_id.required()?,
             name: name.required()?,

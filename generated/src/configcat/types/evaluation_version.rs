@@ -9,7 +9,7 @@ pub enum EvaluationVersion {
     /// `v2`
     V2,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl EvaluationVersion {
     /// The value as sent on the wire.
@@ -21,7 +21,7 @@ impl EvaluationVersion {
         }
     }
 }
-impl ::std::convert::From<&str> for EvaluationVersion {
+impl From<&str> for EvaluationVersion {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -40,14 +40,14 @@ impl ::serde::Serialize for EvaluationVersion {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EvaluationVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -22,7 +22,7 @@ impl ::serde::Serialize for FeatureFlagLimitations {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("maxPercentageOptionCount", &self.max_percentage_option_count)?;
         object.field("maxTargetingRuleCount", &self.max_targeting_rule_count)?;
@@ -49,14 +49,14 @@ impl ::serde::Serialize for FeatureFlagLimitations {
 impl<'de> ::serde::Deserialize<'de> for FeatureFlagLimitations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "FeatureFlagLimitations")
     }
 }
 impl ::openapi_runtime::de::Object for FeatureFlagLimitations {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut max_percentage_option_count = ::openapi_runtime::de::Slot::new(
             "maxPercentageOptionCount",
         );
@@ -78,9 +78,7 @@ impl ::openapi_runtime::de::Object for FeatureFlagLimitations {
         let mut max_condition_per_targeting_rule_count = ::openapi_runtime::de::Slot::new(
             "maxConditionPerTargetingRuleCount",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "maxPercentageOptionCount" => {
                     max_percentage_option_count.read(&mut __map)?
@@ -104,7 +102,7 @@ impl ::openapi_runtime::de::Object for FeatureFlagLimitations {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             max_percentage_option_count: max_percentage_option_count.required()?,
             max_targeting_rule_count: max_targeting_rule_count.required()?,
             max_comparison_value_length: max_comparison_value_length.required()?,

@@ -6,13 +6,13 @@ pub struct FlagReference {
     /// The identifier of the Feature Flag or Setting the code reference belongs to.
     pub setting_id: i32,
     /// The actual references to the given Feature Flag or Setting.
-    pub references: ::std::vec::Vec<super::ReferenceLinesRequest>,
+    pub references: Vec<super::ReferenceLinesRequest>,
 }
 impl ::serde::Serialize for FlagReference {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("settingId", &self.setting_id)?;
         object.field("references", &self.references)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for FlagReference {
 impl<'de> ::serde::Deserialize<'de> for FlagReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "FlagReference")
     }
 }
 impl ::openapi_runtime::de::Object for FlagReference {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
         let mut references = ::openapi_runtime::de::Slot::new("references");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "settingId" => setting_id.read(&mut __map)?,
                 "references" => references.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             setting_id: setting_id.required()?,
             references: references.required()?,
         })

@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct InitialValue {
     /// The ID of the Environment where the initial value must be set.
-    pub environment_id: ::std::option::Option<::uuid::Uuid>,
+    pub environment_id: Option<::uuid::Uuid>,
     /// The initial value in the given Environment. It must respect the setting type. In some generated clients for strictly typed languages, you may use double/float properties to handle integer values. In case of a Feature Flag with predefined variations, the value must match one of the predefined variations' value.
     pub value: super::SettingValueType,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for InitialValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("environmentId", &self.environment_id)?;
         object.field("value", &self.value)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for InitialValue {
 impl<'de> ::serde::Deserialize<'de> for InitialValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "InitialValue")
     }
 }
 impl ::openapi_runtime::de::Object for InitialValue {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
         let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "environmentId" => environment_id.read(&mut __map)?,
                 "value" => value.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             environment_id: environment_id.or_default(),
             value: value.required()?,
         })

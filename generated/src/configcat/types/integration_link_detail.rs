@@ -14,13 +14,13 @@ pub struct IntegrationLinkDetail {
     /// The `readOnly` property.
     pub read_only: bool,
     /// The `status` property.
-    pub status: ::std::string::String,
+    pub status: String,
 }
 impl ::serde::Serialize for IntegrationLinkDetail {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product", &self.product)?;
         object.field("config", &self.config)?;
@@ -34,23 +34,21 @@ impl ::serde::Serialize for IntegrationLinkDetail {
 impl<'de> ::serde::Deserialize<'de> for IntegrationLinkDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "IntegrationLinkDetail")
     }
 }
 impl ::openapi_runtime::de::Object for IntegrationLinkDetail {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product = ::openapi_runtime::de::Slot::new("product");
         let mut config = ::openapi_runtime::de::Slot::new("config");
         let mut environment = ::openapi_runtime::de::Slot::new("environment");
         let mut setting = ::openapi_runtime::de::Slot::new("setting");
         let mut read_only = ::openapi_runtime::de::Slot::new("readOnly");
         let mut status = ::openapi_runtime::de::Slot::new("status");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product" => product.read(&mut __map)?,
                 "config" => config.read(&mut __map)?,
@@ -61,7 +59,7 @@ impl ::openapi_runtime::de::Object for IntegrationLinkDetail {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product: product.required()?,
             config: config.required()?,
             environment: environment.required()?,

@@ -6,7 +6,7 @@ pub struct IntegrationLinkDetailsModel {
     /// The `details` property.
     ///
     /// Read-only.
-    pub details: ::std::option::Option<::std::vec::Vec<super::IntegrationLinkDetail>>,
+    pub details: Option<Vec<super::IntegrationLinkDetail>>,
     /// The `allIntegrationLinkCount` property.
     pub all_integration_link_count: i32,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for IntegrationLinkDetailsModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("details", &self.details)?;
         object.field("allIntegrationLinkCount", &self.all_integration_link_count)?;
@@ -24,28 +24,26 @@ impl ::serde::Serialize for IntegrationLinkDetailsModel {
 impl<'de> ::serde::Deserialize<'de> for IntegrationLinkDetailsModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "IntegrationLinkDetailsModel")
     }
 }
 impl ::openapi_runtime::de::Object for IntegrationLinkDetailsModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut details = ::openapi_runtime::de::Slot::new("details");
         let mut all_integration_link_count = ::openapi_runtime::de::Slot::new(
             "allIntegrationLinkCount",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "details" => details.read(&mut __map)?,
                 "allIntegrationLinkCount" => all_integration_link_count.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             details: details.or_default(),
             all_integration_link_count: all_integration_link_count.required()?,
         })

@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntegrationLinkModel {
     /// The `key` property.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// The `description` property.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The `integrationLinkType` property.
     pub integration_link_type: super::IntegrationLinkType,
     /// The `url` property.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
 }
 impl ::serde::Serialize for IntegrationLinkModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("key", &self.key)?;
         object.field("description", &self.description)?;
@@ -28,23 +28,21 @@ impl ::serde::Serialize for IntegrationLinkModel {
 impl<'de> ::serde::Deserialize<'de> for IntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "IntegrationLinkModel")
     }
 }
 impl ::openapi_runtime::de::Object for IntegrationLinkModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut key = ::openapi_runtime::de::Slot::new("key");
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut integration_link_type = ::openapi_runtime::de::Slot::new(
             "integrationLinkType",
         );
         let mut url = ::openapi_runtime::de::Slot::new("url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "key" => key.read(&mut __map)?,
                 "description" => description.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for IntegrationLinkModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             key: key.or_default(),
             description: description.or_default(),
             integration_link_type: integration_link_type.required()?,

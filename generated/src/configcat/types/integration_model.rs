@@ -8,23 +8,21 @@ pub struct IntegrationModel {
     /// Identifier of the Integration.
     pub integration_id: ::uuid::Uuid,
     /// Name of the Integration.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `integrationType` property.
     pub integration_type: super::IntegrationType,
     /// Parameters of the Integration.
-    pub parameters: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub parameters: Option<::std::collections::BTreeMap<String, String>>,
     /// List of Environment IDs that are connected with this Integration. If the list is empty, all of the Environments are connected.
-    pub environment_ids: ::std::vec::Vec<::uuid::Uuid>,
+    pub environment_ids: Vec<::uuid::Uuid>,
     /// List of Config IDs that are connected with this Integration. If the list is empty, all of the Configs are connected.
-    pub config_ids: ::std::vec::Vec<::uuid::Uuid>,
+    pub config_ids: Vec<::uuid::Uuid>,
 }
 impl ::serde::Serialize for IntegrationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product", &self.product)?;
         object.field("integrationId", &self.integration_id)?;
@@ -39,14 +37,14 @@ impl ::serde::Serialize for IntegrationModel {
 impl<'de> ::serde::Deserialize<'de> for IntegrationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "IntegrationModel")
     }
 }
 impl ::openapi_runtime::de::Object for IntegrationModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product = ::openapi_runtime::de::Slot::new("product");
         let mut integration_id = ::openapi_runtime::de::Slot::new("integrationId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -54,9 +52,7 @@ impl ::openapi_runtime::de::Object for IntegrationModel {
         let mut parameters = ::openapi_runtime::de::Slot::new("parameters");
         let mut environment_ids = ::openapi_runtime::de::Slot::new("environmentIds");
         let mut config_ids = ::openapi_runtime::de::Slot::new("configIds");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product" => product.read(&mut __map)?,
                 "integrationId" => integration_id.read(&mut __map)?,
@@ -68,7 +64,7 @@ impl ::openapi_runtime::de::Object for IntegrationModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product: product.required()?,
             integration_id: integration_id.required()?,
             name: name.required()?,

@@ -6,7 +6,7 @@ pub struct InvitationModel {
     /// The identifier of the Invitation.
     pub invitation_id: ::uuid::Uuid,
     /// The invited user's email address.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The identifier of the Permission Group the user was invited to.
     pub permission_group_id: i64,
     /// Creation time of the Invitation.
@@ -18,7 +18,7 @@ impl ::serde::Serialize for InvitationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("invitationId", &self.invitation_id)?;
         object.field("email", &self.email)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for InvitationModel {
 impl<'de> ::serde::Deserialize<'de> for InvitationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "InvitationModel")
     }
 }
 impl ::openapi_runtime::de::Object for InvitationModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut invitation_id = ::openapi_runtime::de::Slot::new("invitationId");
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut permission_group_id = ::openapi_runtime::de::Slot::new(
@@ -46,9 +46,7 @@ impl ::openapi_runtime::de::Object for InvitationModel {
         );
         let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
         let mut expired = ::openapi_runtime::de::Slot::new("expired");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "invitationId" => invitation_id.read(&mut __map)?,
                 "email" => email.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for InvitationModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             invitation_id: invitation_id.required()?,
             email: email.or_default(),
             permission_group_id: permission_group_id.required()?,

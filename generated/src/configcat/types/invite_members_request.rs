@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct InviteMembersRequest {
     /// List of email addresses to invite.
-    pub emails: ::std::vec::Vec<::std::string::String>,
+    pub emails: Vec<String>,
     /// Identifier of the Permission Group to where the invited users should be added.
     pub permission_group_id: i64,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for InviteMembersRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("emails", &self.emails)?;
         object.field("permissionGroupId", &self.permission_group_id)?;
@@ -24,28 +24,26 @@ impl ::serde::Serialize for InviteMembersRequest {
 impl<'de> ::serde::Deserialize<'de> for InviteMembersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "InviteMembersRequest")
     }
 }
 impl ::openapi_runtime::de::Object for InviteMembersRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut emails = ::openapi_runtime::de::Slot::new("emails");
         let mut permission_group_id = ::openapi_runtime::de::Slot::new(
             "permissionGroupId",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "emails" => emails.read(&mut __map)?,
                 "permissionGroupId" => permission_group_id.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             emails: emails.required()?,
             permission_group_id: permission_group_id.required()?,
         })

@@ -10,9 +10,9 @@ pub struct JsonPatchOperation {
     /// The source path.
     ///
     /// Length at least 1.
-    pub path: ::std::string::String,
+    pub path: String,
     /// The target path.
-    pub from: ::openapi_runtime::Patch<::std::string::String>,
+    pub from: ::openapi_runtime::Patch<String>,
     /// The discrete value.
     pub value: ::openapi_runtime::Patch<::serde_json::Value>,
 }
@@ -20,7 +20,7 @@ impl ::serde::Serialize for JsonPatchOperation {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("op", &self.op)?;
         object.field("path", &self.path)?;
@@ -32,21 +32,19 @@ impl ::serde::Serialize for JsonPatchOperation {
 impl<'de> ::serde::Deserialize<'de> for JsonPatchOperation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "JsonPatchOperation")
     }
 }
 impl ::openapi_runtime::de::Object for JsonPatchOperation {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut op = ::openapi_runtime::de::Slot::new("op");
         let mut path = ::openapi_runtime::de::Slot::new("path");
         let mut from = ::openapi_runtime::de::Slot::new("from");
         let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "op" => op.read(&mut __map)?,
                 "path" => path.read(&mut __map)?,
@@ -55,7 +53,7 @@ impl ::openapi_runtime::de::Object for JsonPatchOperation {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             op: op.required()?,
             path: path.required()?,
             from: from.or_default(),

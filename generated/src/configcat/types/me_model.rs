@@ -8,17 +8,17 @@ pub struct MeModel {
     /// The `email` property.
     ///
     /// Read-only.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The `fullName` property.
     ///
     /// Read-only.
-    pub full_name: ::std::string::String,
+    pub full_name: String,
 }
 impl ::serde::Serialize for MeModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
         object.field("fullName", &self.full_name)?;
@@ -28,26 +28,24 @@ impl ::serde::Serialize for MeModel {
 impl<'de> ::serde::Deserialize<'de> for MeModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MeModel")
     }
 }
 impl ::openapi_runtime::de::Object for MeModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut full_name = ::openapi_runtime::de::Slot::new("fullName");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "email" => email.read(&mut __map)?,
                 "fullName" => full_name.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: email.required()?,
             full_name: full_name.required()?,
         })

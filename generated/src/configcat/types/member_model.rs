@@ -4,21 +4,21 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberModel {
     /// Identifier of the Member.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// Identifier of the Product where the Member has access.
     pub product_id: ::uuid::Uuid,
     /// Identifier of the Member's Permission Group.
     pub permission_group_id: i64,
     /// Name of the Member.
-    pub full_name: ::std::option::Option<::std::string::String>,
+    pub full_name: Option<String>,
     /// Email of the Member.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
 }
 impl ::serde::Serialize for MemberModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("userId", &self.user_id)?;
         object.field("productId", &self.product_id)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for MemberModel {
 impl<'de> ::serde::Deserialize<'de> for MemberModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MemberModel")
     }
 }
 impl ::openapi_runtime::de::Object for MemberModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut user_id = ::openapi_runtime::de::Slot::new("userId");
         let mut product_id = ::openapi_runtime::de::Slot::new("productId");
         let mut permission_group_id = ::openapi_runtime::de::Slot::new(
@@ -46,9 +46,7 @@ impl ::openapi_runtime::de::Object for MemberModel {
         );
         let mut full_name = ::openapi_runtime::de::Slot::new("fullName");
         let mut email = ::openapi_runtime::de::Slot::new("email");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "userId" => user_id.read(&mut __map)?,
                 "productId" => product_id.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for MemberModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             user_id: user_id.or_default(),
             product_id: product_id.required()?,
             permission_group_id: permission_group_id.required()?,

@@ -4,21 +4,21 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationMemberModel {
     /// Identifier of the Organization Admin.
-    pub user_id: ::std::string::String,
+    pub user_id: String,
     /// Name of the Organization Admin.
-    pub full_name: ::std::string::String,
+    pub full_name: String,
     /// Email of the OrganizationAdmin.
-    pub email: ::std::string::String,
+    pub email: String,
     /// Determines whether 2FA is enabled for the Organization Admin.
     pub two_factor_enabled: bool,
     /// The permissions of the Member.
-    pub permissions: ::std::vec::Vec<super::OrganizationPermissionModel>,
+    pub permissions: Vec<super::OrganizationPermissionModel>,
 }
 impl ::serde::Serialize for OrganizationMemberModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("userId", &self.user_id)?;
         object.field("fullName", &self.full_name)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for OrganizationMemberModel {
 impl<'de> ::serde::Deserialize<'de> for OrganizationMemberModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationMemberModel")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationMemberModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut user_id = ::openapi_runtime::de::Slot::new("userId");
         let mut full_name = ::openapi_runtime::de::Slot::new("fullName");
         let mut email = ::openapi_runtime::de::Slot::new("email");
@@ -46,9 +46,7 @@ impl ::openapi_runtime::de::Object for OrganizationMemberModel {
             "twoFactorEnabled",
         );
         let mut permissions = ::openapi_runtime::de::Slot::new("permissions");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "userId" => user_id.read(&mut __map)?,
                 "fullName" => full_name.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for OrganizationMemberModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             user_id: user_id.required()?,
             full_name: full_name.required()?,
             email: email.required()?,

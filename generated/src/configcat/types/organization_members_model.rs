@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationMembersModel {
     /// List of Organization Admins.
-    pub admins: ::std::vec::Vec<super::OrganizationAdminModel>,
+    pub admins: Vec<super::OrganizationAdminModel>,
     /// List of Billing Managers.
-    pub billing_managers: ::std::vec::Vec<super::OrganizationAdminModel>,
+    pub billing_managers: Vec<super::OrganizationAdminModel>,
     /// List of Organization Members.
-    pub members: ::std::vec::Vec<super::OrganizationMemberModel>,
+    pub members: Vec<super::OrganizationMemberModel>,
 }
 impl ::serde::Serialize for OrganizationMembersModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("admins", &self.admins)?;
         object.field("billingManagers", &self.billing_managers)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for OrganizationMembersModel {
 impl<'de> ::serde::Deserialize<'de> for OrganizationMembersModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationMembersModel")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationMembersModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut admins = ::openapi_runtime::de::Slot::new("admins");
         let mut billing_managers = ::openapi_runtime::de::Slot::new("billingManagers");
         let mut members = ::openapi_runtime::de::Slot::new("members");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "admins" => admins.read(&mut __map)?,
                 "billingManagers" => billing_managers.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for OrganizationMembersModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             admins: admins.required()?,
             billing_managers: billing_managers.required()?,
             members: members.required()?,

@@ -8,13 +8,13 @@ pub struct OrganizationModel {
     /// Identifier of the Organization.
     pub organization_id: ::uuid::Uuid,
     /// Name of the Organization.
-    pub name: ::std::string::String,
+    pub name: String,
 }
 impl ::serde::Serialize for OrganizationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("organizationId", &self.organization_id)?;
         object.field("name", &self.name)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for OrganizationModel {
 impl<'de> ::serde::Deserialize<'de> for OrganizationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationModel")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut organization_id = ::openapi_runtime::de::Slot::new("organizationId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "organizationId" => organization_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             organization_id: organization_id.required()?,
             name: name.required()?,
         })

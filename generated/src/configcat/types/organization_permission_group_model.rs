@@ -8,13 +8,13 @@ pub struct OrganizationPermissionGroupModel {
     /// Identifier of the Member's Permission Group.
     pub permission_group_id: i64,
     /// Name of the Member's Permission Group.
-    pub name: ::std::string::String,
+    pub name: String,
 }
 impl ::serde::Serialize for OrganizationPermissionGroupModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("permissionGroupId", &self.permission_group_id)?;
         object.field("name", &self.name)?;
@@ -24,28 +24,26 @@ impl ::serde::Serialize for OrganizationPermissionGroupModel {
 impl<'de> ::serde::Deserialize<'de> for OrganizationPermissionGroupModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationPermissionGroupModel")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationPermissionGroupModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut permission_group_id = ::openapi_runtime::de::Slot::new(
             "permissionGroupId",
         );
         let mut name = ::openapi_runtime::de::Slot::new("name");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "permissionGroupId" => permission_group_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             permission_group_id: permission_group_id.required()?,
             name: name.required()?,
         })

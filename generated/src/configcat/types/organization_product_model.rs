@@ -8,13 +8,13 @@ pub struct OrganizationProductModel {
     /// Identifier of the Member's Product.
     pub product_id: ::uuid::Uuid,
     /// Name of the Member's Product.
-    pub name: ::std::string::String,
+    pub name: String,
 }
 impl ::serde::Serialize for OrganizationProductModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("productId", &self.product_id)?;
         object.field("name", &self.name)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for OrganizationProductModel {
 impl<'de> ::serde::Deserialize<'de> for OrganizationProductModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationProductModel")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationProductModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product_id = ::openapi_runtime::de::Slot::new("productId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "productId" => product_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product_id: product_id.required()?,
             name: name.required()?,
         })

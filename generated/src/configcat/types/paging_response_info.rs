@@ -24,7 +24,7 @@ impl ::serde::Serialize for PagingResponseInfo {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("currentPage", &self.current_page)?;
         object.field("totalPages", &self.total_pages)?;
@@ -38,23 +38,21 @@ impl ::serde::Serialize for PagingResponseInfo {
 impl<'de> ::serde::Deserialize<'de> for PagingResponseInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PagingResponseInfo")
     }
 }
 impl ::openapi_runtime::de::Object for PagingResponseInfo {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut current_page = ::openapi_runtime::de::Slot::new("currentPage");
         let mut total_pages = ::openapi_runtime::de::Slot::new("totalPages");
         let mut page_size = ::openapi_runtime::de::Slot::new("pageSize");
         let mut total_count = ::openapi_runtime::de::Slot::new("totalCount");
         let mut has_previous = ::openapi_runtime::de::Slot::new("hasPrevious");
         let mut has_next = ::openapi_runtime::de::Slot::new("hasNext");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "currentPage" => current_page.read(&mut __map)?,
                 "totalPages" => total_pages.read(&mut __map)?,
@@ -65,7 +63,7 @@ impl ::openapi_runtime::de::Object for PagingResponseInfo {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             current_page: current_page.required()?,
             total_pages: total_pages.required()?,
             page_size: page_size.required()?,

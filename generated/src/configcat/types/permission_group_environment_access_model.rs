@@ -6,11 +6,11 @@ pub struct PermissionGroupEnvironmentAccessModel {
     /// Identifier of the Environment.
     pub environment_id: ::uuid::Uuid,
     /// Name of the Environment.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Color of the Environment.
-    pub color: ::std::option::Option<::std::string::String>,
+    pub color: Option<String>,
     /// Description of the Environment.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The order of the Environment represented on the ConfigCat Dashboard.
     pub order: i32,
     /// Determines whether a mandatory reason must be given every time when the Feature Flags or Settings in the given Environment are saved.
@@ -24,7 +24,7 @@ impl ::serde::Serialize for PermissionGroupEnvironmentAccessModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("environmentId", &self.environment_id)?;
         object.field("name", &self.name)?;
@@ -40,7 +40,7 @@ impl ::serde::Serialize for PermissionGroupEnvironmentAccessModel {
 impl<'de> ::serde::Deserialize<'de> for PermissionGroupEnvironmentAccessModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "PermissionGroupEnvironmentAccessModel",
@@ -50,7 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroupEnvironmentAccessModel {
 impl ::openapi_runtime::de::Object for PermissionGroupEnvironmentAccessModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut color = ::openapi_runtime::de::Slot::new("color");
@@ -61,9 +61,7 @@ impl ::openapi_runtime::de::Object for PermissionGroupEnvironmentAccessModel {
         let mut environment_access_type = ::openapi_runtime::de::Slot::new(
             "environmentAccessType",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "environmentId" => environment_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -76,7 +74,7 @@ impl ::openapi_runtime::de::Object for PermissionGroupEnvironmentAccessModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             environment_id: environment_id.required()?,
             name: name.required()?,
             color: color.or_default(),

@@ -12,7 +12,7 @@ impl ::serde::Serialize for PermissionGroupEnvironmentApprovalPermissionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("environmentId", &self.environment_id)?;
         object
@@ -27,7 +27,7 @@ impl<'de> ::serde::Deserialize<'de>
 for PermissionGroupEnvironmentApprovalPermissionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "PermissionGroupEnvironmentApprovalPermissionModel",
@@ -38,14 +38,12 @@ impl ::openapi_runtime::de::Object
 for PermissionGroupEnvironmentApprovalPermissionModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
         let mut environment_approval_permission_type = ::openapi_runtime::de::Slot::new(
             "environmentApprovalPermissionType",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "environmentId" => environment_id.read(&mut __map)?,
                 "environmentApprovalPermissionType" => {
@@ -54,7 +52,7 @@ for PermissionGroupEnvironmentApprovalPermissionModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             environment_id: environment_id.required()?,
             environment_approval_permission_type: environment_approval_permission_type
                 .required()?,

@@ -6,7 +6,7 @@ pub struct PermissionGroupModel {
     /// Identifier of the Permission Group.
     pub permission_group_id: i64,
     /// Name of the Permission Group.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Group members can manage team members.
     pub can_manage_members: bool,
     /// Group members can create/update Configs.
@@ -54,9 +54,7 @@ pub struct PermissionGroupModel {
     /// The `newEnvironmentAccessType` property.
     pub new_environment_access_type: super::EnvironmentAccessType,
     /// List of environment specific permissions.
-    pub environment_accesses: ::std::vec::Vec<
-        super::PermissionGroupEnvironmentAccessModel,
-    >,
+    pub environment_accesses: Vec<super::PermissionGroupEnvironmentAccessModel>,
     /// The `product` property.
     pub product: super::ProductModel,
     /// The `approvalPermissionType` property.
@@ -64,7 +62,7 @@ pub struct PermissionGroupModel {
     /// The `newEnvironmentApprovalPermissionType` property.
     pub new_environment_approval_permission_type: super::EnvironmentApprovalPermissionType,
     /// List of environment specific approval permissions.
-    pub environment_approval_permissions: ::std::vec::Vec<
+    pub environment_approval_permissions: Vec<
         super::PermissionGroupEnvironmentApprovalPermissionModel,
     >,
 }
@@ -72,7 +70,7 @@ impl ::serde::Serialize for PermissionGroupModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("permissionGroupId", &self.permission_group_id)?;
         object.field("name", &self.name)?;
@@ -123,14 +121,14 @@ impl ::serde::Serialize for PermissionGroupModel {
 impl<'de> ::serde::Deserialize<'de> for PermissionGroupModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PermissionGroupModel")
     }
 }
 impl ::openapi_runtime::de::Object for PermissionGroupModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut permission_group_id = ::openapi_runtime::de::Slot::new(
             "permissionGroupId",
         );
@@ -203,9 +201,7 @@ impl ::openapi_runtime::de::Object for PermissionGroupModel {
         let mut environment_approval_permissions = ::openapi_runtime::de::Slot::new(
             "environmentApprovalPermissions",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "permissionGroupId" => permission_group_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -258,7 +254,7 @@ impl ::openapi_runtime::de::Object for PermissionGroupModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             permission_group_id: permission_group_id.required()?,
             name: name.required()?,
             can_manage_members: can_manage_members.required()?,

@@ -6,7 +6,7 @@ pub struct PredefinedVariationChangeRequestUsageModel {
     /// The `changeRequestId` property.
     pub change_request_id: i64,
     /// The `changeRequestTitle` property.
-    pub change_request_title: ::std::string::String,
+    pub change_request_title: String,
     /// The `settingId` property.
     pub setting_id: i32,
     /// The `environmentId` property.
@@ -16,7 +16,7 @@ impl ::serde::Serialize for PredefinedVariationChangeRequestUsageModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("changeRequestId", &self.change_request_id)?;
         object.field("changeRequestTitle", &self.change_request_title)?;
@@ -28,7 +28,7 @@ impl ::serde::Serialize for PredefinedVariationChangeRequestUsageModel {
 impl<'de> ::serde::Deserialize<'de> for PredefinedVariationChangeRequestUsageModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "PredefinedVariationChangeRequestUsageModel",
@@ -38,16 +38,14 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationChangeRequestUsageMod
 impl ::openapi_runtime::de::Object for PredefinedVariationChangeRequestUsageModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut change_request_id = ::openapi_runtime::de::Slot::new("changeRequestId");
         let mut change_request_title = ::openapi_runtime::de::Slot::new(
             "changeRequestTitle",
         );
         let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "changeRequestId" => change_request_id.read(&mut __map)?,
                 "changeRequestTitle" => change_request_title.read(&mut __map)?,
@@ -56,7 +54,7 @@ impl ::openapi_runtime::de::Object for PredefinedVariationChangeRequestUsageMode
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             change_request_id: change_request_id.required()?,
             change_request_title: change_request_title.required()?,
             setting_id: setting_id.required()?,

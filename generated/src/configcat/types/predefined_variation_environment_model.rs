@@ -6,7 +6,7 @@ pub struct PredefinedVariationEnvironmentModel {
     /// The identifier of the Environment.
     pub environment_id: ::uuid::Uuid,
     /// The name of the Environment.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `accessType` property.
     pub access_type: super::EnvironmentAccessType,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for PredefinedVariationEnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("environmentId", &self.environment_id)?;
         object.field("name", &self.name)?;
@@ -25,7 +25,7 @@ impl ::serde::Serialize for PredefinedVariationEnvironmentModel {
 impl<'de> ::serde::Deserialize<'de> for PredefinedVariationEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "PredefinedVariationEnvironmentModel",
@@ -35,13 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationEnvironmentModel {
 impl ::openapi_runtime::de::Object for PredefinedVariationEnvironmentModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut access_type = ::openapi_runtime::de::Slot::new("accessType");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "environmentId" => environment_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -49,7 +47,7 @@ impl ::openapi_runtime::de::Object for PredefinedVariationEnvironmentModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             environment_id: environment_id.required()?,
             name: name.required()?,
             access_type: access_type.required()?,

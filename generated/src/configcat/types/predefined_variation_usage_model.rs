@@ -14,7 +14,7 @@ impl ::serde::Serialize for PredefinedVariationUsageModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("settingId", &self.setting_id)?;
         object.field("environmentId", &self.environment_id)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for PredefinedVariationUsageModel {
 impl<'de> ::serde::Deserialize<'de> for PredefinedVariationUsageModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PredefinedVariationUsageModel")
     }
 }
 impl ::openapi_runtime::de::Object for PredefinedVariationUsageModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "settingId" => setting_id.read(&mut __map)?,
                 "environmentId" => environment_id.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             setting_id: setting_id.required()?,
             environment_id: environment_id.required()?,
         })

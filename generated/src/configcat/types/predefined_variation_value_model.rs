@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PredefinedVariationValueModel {
     /// The served value in case of a boolean Feature Flag.
-    pub bool_value: ::std::option::Option<bool>,
+    pub bool_value: Option<bool>,
     /// The served value in case of a text Setting.
-    pub string_value: ::std::option::Option<::std::string::String>,
+    pub string_value: Option<String>,
     /// The served value in case of a whole number Setting.
-    pub int_value: ::std::option::Option<i32>,
+    pub int_value: Option<i32>,
     /// The served value in case of a decimal number Setting.
-    pub double_value: ::std::option::Option<f64>,
+    pub double_value: Option<f64>,
 }
 impl ::serde::Serialize for PredefinedVariationValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("boolValue", &self.bool_value)?;
         object.field("stringValue", &self.string_value)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for PredefinedVariationValueModel {
 impl<'de> ::serde::Deserialize<'de> for PredefinedVariationValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PredefinedVariationValueModel")
     }
 }
 impl ::openapi_runtime::de::Object for PredefinedVariationValueModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut bool_value = ::openapi_runtime::de::Slot::new("boolValue");
         let mut string_value = ::openapi_runtime::de::Slot::new("stringValue");
         let mut int_value = ::openapi_runtime::de::Slot::new("intValue");
         let mut double_value = ::openapi_runtime::de::Slot::new("doubleValue");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "boolValue" => bool_value.read(&mut __map)?,
                 "stringValue" => string_value.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for PredefinedVariationValueModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             bool_value: bool_value.or_default(),
             string_value: string_value.or_default(),
             int_value: int_value.or_default(),

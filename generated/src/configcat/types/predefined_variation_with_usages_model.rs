@@ -8,21 +8,19 @@ pub struct PredefinedVariationWithUsagesModel {
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
     /// Length at least 0 and at most 255.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
     /// Length at least 0 and at most 1000.
-    pub hint: ::std::option::Option<::std::string::String>,
+    pub hint: Option<String>,
     /// The Predefined Variation's identifier.
     pub predefined_variation_id: ::uuid::Uuid,
     /// The Feature Flag or Setting Variation's usages in the given Environments.
-    pub usages: ::std::vec::Vec<super::PredefinedVariationUsageModel>,
+    pub usages: Vec<super::PredefinedVariationUsageModel>,
     /// The Feature Flag or Setting Variation's usages in the Environments you don't have access to.
     pub usages_in_other_environments: i32,
     /// The Feature Flag or Setting Variation's usages in the given Change Requests.
-    pub change_request_usages: ::std::vec::Vec<
-        super::PredefinedVariationChangeRequestUsageModel,
-    >,
+    pub change_request_usages: Vec<super::PredefinedVariationChangeRequestUsageModel>,
     /// The Feature Flag or Setting Variation's usages in the Change Requests you don't have access to.
     pub change_request_usages_in_other_environments: i32,
 }
@@ -30,7 +28,7 @@ impl ::serde::Serialize for PredefinedVariationWithUsagesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("value", &self.value)?;
         object.field("name", &self.name)?;
@@ -50,14 +48,14 @@ impl ::serde::Serialize for PredefinedVariationWithUsagesModel {
 impl<'de> ::serde::Deserialize<'de> for PredefinedVariationWithUsagesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PredefinedVariationWithUsagesModel")
     }
 }
 impl ::openapi_runtime::de::Object for PredefinedVariationWithUsagesModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut value = ::openapi_runtime::de::Slot::new("value");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut hint = ::openapi_runtime::de::Slot::new("hint");
@@ -74,9 +72,7 @@ impl ::openapi_runtime::de::Object for PredefinedVariationWithUsagesModel {
         let mut change_request_usages_in_other_environments = ::openapi_runtime::de::Slot::new(
             "changeRequestUsagesInOtherEnvironments",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "value" => value.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -93,7 +89,7 @@ impl ::openapi_runtime::de::Object for PredefinedVariationWithUsagesModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             value: value.required()?,
             name: name.or_default(),
             hint: hint.or_default(),

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct PredefinedVariationsModel {
     /// The Feature Flag or Setting's Variations.
-    pub predefined_variations: ::std::vec::Vec<super::PredefinedVariationModel>,
+    pub predefined_variations: Vec<super::PredefinedVariationModel>,
     /// The maximum number of predefined variations allowed for the Feature Flag or Setting.
     pub max_predefined_variations: i32,
 }
@@ -12,7 +12,7 @@ impl ::serde::Serialize for PredefinedVariationsModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("predefinedVariations", &self.predefined_variations)?;
         object.field("maxPredefinedVariations", &self.max_predefined_variations)?;
@@ -22,30 +22,28 @@ impl ::serde::Serialize for PredefinedVariationsModel {
 impl<'de> ::serde::Deserialize<'de> for PredefinedVariationsModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PredefinedVariationsModel")
     }
 }
 impl ::openapi_runtime::de::Object for PredefinedVariationsModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut predefined_variations = ::openapi_runtime::de::Slot::new(
             "predefinedVariations",
         );
         let mut max_predefined_variations = ::openapi_runtime::de::Slot::new(
             "maxPredefinedVariations",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "predefinedVariations" => predefined_variations.read(&mut __map)?,
                 "maxPredefinedVariations" => max_predefined_variations.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             predefined_variations: predefined_variations.required()?,
             max_predefined_variations: max_predefined_variations.required()?,
         })

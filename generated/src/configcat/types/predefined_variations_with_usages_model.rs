@@ -4,15 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct PredefinedVariationsWithUsagesModel {
     /// Key of the Feature Flag or Setting.
-    pub setting_key: ::std::string::String,
+    pub setting_key: String,
     /// The `settingType` property.
     pub setting_type: super::SettingType,
     /// The Feature Flag or Setting's Variations.
-    pub predefined_variations: ::std::vec::Vec<
-        super::PredefinedVariationWithUsagesModel,
-    >,
+    pub predefined_variations: Vec<super::PredefinedVariationWithUsagesModel>,
     /// The Environment descriptors for the Variations' usages.
-    pub environments: ::std::vec::Vec<super::PredefinedVariationEnvironmentModel>,
+    pub environments: Vec<super::PredefinedVariationEnvironmentModel>,
     /// The maximum number of predefined variations allowed for the Feature Flag or Setting.
     pub max_predefined_variations: i32,
 }
@@ -20,7 +18,7 @@ impl ::serde::Serialize for PredefinedVariationsWithUsagesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("settingKey", &self.setting_key)?;
         object.field("settingType", &self.setting_type)?;
@@ -33,7 +31,7 @@ impl ::serde::Serialize for PredefinedVariationsWithUsagesModel {
 impl<'de> ::serde::Deserialize<'de> for PredefinedVariationsWithUsagesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "PredefinedVariationsWithUsagesModel",
@@ -43,7 +41,7 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationsWithUsagesModel {
 impl ::openapi_runtime::de::Object for PredefinedVariationsWithUsagesModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut setting_key = ::openapi_runtime::de::Slot::new("settingKey");
         let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
         let mut predefined_variations = ::openapi_runtime::de::Slot::new(
@@ -53,9 +51,7 @@ impl ::openapi_runtime::de::Object for PredefinedVariationsWithUsagesModel {
         let mut max_predefined_variations = ::openapi_runtime::de::Slot::new(
             "maxPredefinedVariations",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "settingKey" => setting_key.read(&mut __map)?,
                 "settingType" => setting_type.read(&mut __map)?,
@@ -65,7 +61,7 @@ impl ::openapi_runtime::de::Object for PredefinedVariationsWithUsagesModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             setting_key: setting_key.required()?,
             setting_type: setting_type.required()?,
             predefined_variations: predefined_variations.required()?,

@@ -10,23 +10,21 @@ pub struct PreferencesModel {
     /// Indicates whether a variation ID's must be shown on the ConfigCat Dashboard.
     pub show_variation_id: bool,
     /// List of Environments where mandatory note must be set before saving and publishing.
-    pub reason_required_environments: ::std::option::Option<
-        ::std::vec::Vec<super::ReasonRequiredEnvironmentModel>,
-    >,
+    pub reason_required_environments: Option<Vec<super::ReasonRequiredEnvironmentModel>>,
     /// Indicates whether Feature flags and Settings must have a hint.
     pub mandatory_setting_hint: bool,
     /// Indicates that a mandatory approval is required for saving and publishing.
     pub approve_required: bool,
     /// List of Environments where mandatory approval must be given before changes are applied.
-    pub approve_required_environments: ::std::option::Option<
-        ::std::vec::Vec<super::ApproveRequiredEnvironmentModel>,
+    pub approve_required_environments: Option<
+        Vec<super::ApproveRequiredEnvironmentModel>,
     >,
 }
 impl ::serde::Serialize for PreferencesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("reasonRequired", &self.reason_required)?;
         object.field("keyGenerationMode", &self.key_generation_mode)?;
@@ -42,14 +40,14 @@ impl ::serde::Serialize for PreferencesModel {
 impl<'de> ::serde::Deserialize<'de> for PreferencesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PreferencesModel")
     }
 }
 impl ::openapi_runtime::de::Object for PreferencesModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
         let mut key_generation_mode = ::openapi_runtime::de::Slot::new(
             "keyGenerationMode",
@@ -65,9 +63,7 @@ impl ::openapi_runtime::de::Object for PreferencesModel {
         let mut approve_required_environments = ::openapi_runtime::de::Slot::new(
             "approveRequiredEnvironments",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "reasonRequired" => reason_required.read(&mut __map)?,
                 "keyGenerationMode" => key_generation_mode.read(&mut __map)?,
@@ -83,7 +79,7 @@ impl ::openapi_runtime::de::Object for PreferencesModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             reason_required: reason_required.required()?,
             key_generation_mode: key_generation_mode.required()?,
             show_variation_id: show_variation_id.required()?,

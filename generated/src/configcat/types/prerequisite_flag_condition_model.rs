@@ -14,7 +14,7 @@ impl ::serde::Serialize for PrerequisiteFlagConditionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("prerequisiteSettingId", &self.prerequisite_setting_id)?;
         object.field("comparator", &self.comparator)?;
@@ -26,14 +26,14 @@ impl ::serde::Serialize for PrerequisiteFlagConditionModel {
 impl<'de> ::serde::Deserialize<'de> for PrerequisiteFlagConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PrerequisiteFlagConditionModel")
     }
 }
 impl ::openapi_runtime::de::Object for PrerequisiteFlagConditionModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut prerequisite_setting_id = ::openapi_runtime::de::Slot::new(
             "prerequisiteSettingId",
         );
@@ -41,9 +41,7 @@ impl ::openapi_runtime::de::Object for PrerequisiteFlagConditionModel {
         let mut prerequisite_comparison_value = ::openapi_runtime::de::Slot::new(
             "prerequisiteComparisonValue",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "prerequisiteSettingId" => prerequisite_setting_id.read(&mut __map)?,
                 "comparator" => comparator.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for PrerequisiteFlagConditionModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             prerequisite_setting_id: prerequisite_setting_id.required()?,
             comparator: comparator.required()?,
             prerequisite_comparison_value: prerequisite_comparison_value.required()?,

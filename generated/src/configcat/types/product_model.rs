@@ -8,9 +8,9 @@ pub struct ProductModel {
     /// Identifier of the Product.
     pub product_id: ::uuid::Uuid,
     /// Name of the Product.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Description of the Product.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The order of the Product represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
     pub order: i32,
@@ -23,7 +23,7 @@ impl ::serde::Serialize for ProductModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("organization", &self.organization)?;
         object.field("productId", &self.product_id)?;
@@ -38,14 +38,14 @@ impl ::serde::Serialize for ProductModel {
 impl<'de> ::serde::Deserialize<'de> for ProductModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductModel")
     }
 }
 impl ::openapi_runtime::de::Object for ProductModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut organization = ::openapi_runtime::de::Slot::new("organization");
         let mut product_id = ::openapi_runtime::de::Slot::new("productId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -53,9 +53,7 @@ impl ::openapi_runtime::de::Object for ProductModel {
         let mut order = ::openapi_runtime::de::Slot::new("order");
         let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
         let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "organization" => organization.read(&mut __map)?,
                 "productId" => product_id.read(&mut __map)?,
@@ -67,7 +65,7 @@ impl ::openapi_runtime::de::Object for ProductModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             organization: organization.required()?,
             product_id: product_id.required()?,
             name: name.required()?,

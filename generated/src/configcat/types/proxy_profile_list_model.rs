@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProxyProfileListModel {
     /// The list of proxy profiles.
-    pub profiles: ::std::vec::Vec<super::ProxyProfileModel>,
+    pub profiles: Vec<super::ProxyProfileModel>,
 }
 impl ::serde::Serialize for ProxyProfileListModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("profiles", &self.profiles)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for ProxyProfileListModel {
 impl<'de> ::serde::Deserialize<'de> for ProxyProfileListModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProxyProfileListModel")
     }
 }
 impl ::openapi_runtime::de::Object for ProxyProfileListModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut profiles = ::openapi_runtime::de::Slot::new("profiles");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "profiles" => profiles.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             profiles: profiles.required()?,
         })
     }

@@ -6,21 +6,21 @@ pub struct ProxyProfileModel {
     /// The unique identifier of the proxy profile.
     pub proxy_profile_id: ::uuid::Uuid,
     /// The name of the proxy profile.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description of the proxy profile.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The date and time when the proxy profile was last accessed.
-    pub last_accessed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_accessed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `connectionPreferences` property.
     pub connection_preferences: super::ConnectionPreferences,
     /// The `sdkKeySelectionRules` property.
-    pub sdk_key_selection_rules: ::std::vec::Vec<super::ProxyProfileSelectionRule>,
+    pub sdk_key_selection_rules: Vec<super::ProxyProfileSelectionRule>,
 }
 impl ::serde::Serialize for ProxyProfileModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("proxyProfileId", &self.proxy_profile_id)?;
         object.field("name", &self.name)?;
@@ -34,14 +34,14 @@ impl ::serde::Serialize for ProxyProfileModel {
 impl<'de> ::serde::Deserialize<'de> for ProxyProfileModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProxyProfileModel")
     }
 }
 impl ::openapi_runtime::de::Object for ProxyProfileModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut proxy_profile_id = ::openapi_runtime::de::Slot::new("proxyProfileId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut description = ::openapi_runtime::de::Slot::new("description");
@@ -52,9 +52,7 @@ impl ::openapi_runtime::de::Object for ProxyProfileModel {
         let mut sdk_key_selection_rules = ::openapi_runtime::de::Slot::new(
             "sdkKeySelectionRules",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "proxyProfileId" => proxy_profile_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -65,7 +63,7 @@ impl ::openapi_runtime::de::Object for ProxyProfileModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             proxy_profile_id: proxy_profile_id.required()?,
             name: name.required()?,
             description: description.or_default(),

@@ -4,11 +4,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProxyProfileSdkKeyItem {
     /// The primary SDK Key of the Config / Environment pair selected for the Proxy Profile.
-    pub primary_sdk_key: ::std::string::String,
+    pub primary_sdk_key: String,
     /// The secondary SDK Key of the Config / Environment pair selected for the Proxy Profile.
-    pub secondary_sdk_key: ::std::option::Option<::std::string::String>,
+    pub secondary_sdk_key: Option<String>,
     /// The SDK ID identifying the Config / Environment pair selected for the Proxy Profile.
-    pub sdk_id: ::std::string::String,
+    pub sdk_id: String,
     /// The identifier of the Config associated with the SDK key.
     pub config_id: ::uuid::Uuid,
     /// The identifier of the Environment associated with the SDK key.
@@ -18,7 +18,7 @@ impl ::serde::Serialize for ProxyProfileSdkKeyItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("primarySdkKey", &self.primary_sdk_key)?;
         object.field("secondarySdkKey", &self.secondary_sdk_key)?;
@@ -31,22 +31,20 @@ impl ::serde::Serialize for ProxyProfileSdkKeyItem {
 impl<'de> ::serde::Deserialize<'de> for ProxyProfileSdkKeyItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProxyProfileSdkKeyItem")
     }
 }
 impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyItem {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut primary_sdk_key = ::openapi_runtime::de::Slot::new("primarySdkKey");
         let mut secondary_sdk_key = ::openapi_runtime::de::Slot::new("secondarySdkKey");
         let mut sdk_id = ::openapi_runtime::de::Slot::new("sdkId");
         let mut config_id = ::openapi_runtime::de::Slot::new("configId");
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "primarySdkKey" => primary_sdk_key.read(&mut __map)?,
                 "secondarySdkKey" => secondary_sdk_key.read(&mut __map)?,
@@ -56,7 +54,7 @@ impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyItem {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             primary_sdk_key: primary_sdk_key.required()?,
             secondary_sdk_key: secondary_sdk_key.or_default(),
             sdk_id: sdk_id.required()?,

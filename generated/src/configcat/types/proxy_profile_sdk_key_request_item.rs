@@ -12,7 +12,7 @@ impl ::serde::Serialize for ProxyProfileSdkKeyRequestItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("configId", &self.config_id)?;
         object.patch("environmentId", &self.environment_id)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for ProxyProfileSdkKeyRequestItem {
 impl<'de> ::serde::Deserialize<'de> for ProxyProfileSdkKeyRequestItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProxyProfileSdkKeyRequestItem")
     }
 }
 impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyRequestItem {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut config_id = ::openapi_runtime::de::Slot::new("configId");
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "configId" => config_id.read(&mut __map)?,
                 "environmentId" => environment_id.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             config_id: config_id.or_default(),
             environment_id: environment_id.or_default(),
         })

@@ -6,13 +6,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProxyProfileSecretModel {
     /// The secret token associated with the proxy profile.
-    pub secret_token: ::std::string::String,
+    pub secret_token: String,
 }
 impl ::serde::Serialize for ProxyProfileSecretModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("secretToken", &self.secret_token)?;
         object.end()
@@ -21,24 +21,22 @@ impl ::serde::Serialize for ProxyProfileSecretModel {
 impl<'de> ::serde::Deserialize<'de> for ProxyProfileSecretModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProxyProfileSecretModel")
     }
 }
 impl ::openapi_runtime::de::Object for ProxyProfileSecretModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut secret_token = ::openapi_runtime::de::Slot::new("secretToken");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "secretToken" => secret_token.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             secret_token: secret_token.required()?,
         })
     }

@@ -6,23 +6,23 @@ pub struct ProxyProfileSelectionRule {
     /// The `kind` property.
     pub kind: super::SelectionRuleKind,
     /// Defines the filter for matching Products by their unique identifier.
-    pub product_id_filter: ::std::option::Option<::uuid::Uuid>,
+    pub product_id_filter: Option<::uuid::Uuid>,
     /// Defines the filter for matching Configs by their unique identifier.
-    pub config_id_filter: ::std::option::Option<::uuid::Uuid>,
+    pub config_id_filter: Option<::uuid::Uuid>,
     /// Defines the filter for matching Environments by their unique identifier.
-    pub environment_id_filter: ::std::option::Option<::uuid::Uuid>,
+    pub environment_id_filter: Option<::uuid::Uuid>,
     /// Specifies a filter to match Product names in the proxy profile selection rule. It accepts wildcards (*).
-    pub product_name_match_filter: ::std::option::Option<::std::string::String>,
+    pub product_name_match_filter: Option<String>,
     /// Specifies a filter to match Config names in the proxy profile selection rule. It accepts wildcards (*).
-    pub config_name_match_filter: ::std::option::Option<::std::string::String>,
+    pub config_name_match_filter: Option<String>,
     /// Specifies a filter to match Environment names in the proxy profile selection rule. It accepts wildcards (*).
-    pub environment_name_match_filter: ::std::option::Option<::std::string::String>,
+    pub environment_name_match_filter: Option<String>,
 }
 impl ::serde::Serialize for ProxyProfileSelectionRule {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("kind", &self.kind)?;
         object.field("productIdFilter", &self.product_id_filter)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for ProxyProfileSelectionRule {
 impl<'de> ::serde::Deserialize<'de> for ProxyProfileSelectionRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProxyProfileSelectionRule")
     }
 }
 impl ::openapi_runtime::de::Object for ProxyProfileSelectionRule {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut kind = ::openapi_runtime::de::Slot::new("kind");
         let mut product_id_filter = ::openapi_runtime::de::Slot::new("productIdFilter");
         let mut config_id_filter = ::openapi_runtime::de::Slot::new("configIdFilter");
@@ -60,9 +60,7 @@ impl ::openapi_runtime::de::Object for ProxyProfileSelectionRule {
         let mut environment_name_match_filter = ::openapi_runtime::de::Slot::new(
             "environmentNameMatchFilter",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "kind" => kind.read(&mut __map)?,
                 "productIdFilter" => product_id_filter.read(&mut __map)?,
@@ -76,7 +74,7 @@ impl ::openapi_runtime::de::Object for ProxyProfileSelectionRule {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             kind: kind.required()?,
             product_id_filter: product_id_filter.or_default(),
             config_id_filter: config_id_filter.or_default(),

@@ -8,13 +8,13 @@ pub struct ReasonRequiredEnvironmentModel {
     /// Indicates that a mandatory note is required in this Environment for saving and publishing.
     pub reason_required: bool,
     /// Name of the Environment.
-    pub environment_name: ::std::option::Option<::std::string::String>,
+    pub environment_name: Option<String>,
 }
 impl ::serde::Serialize for ReasonRequiredEnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("environmentId", &self.environment_id)?;
         object.field("reasonRequired", &self.reason_required)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for ReasonRequiredEnvironmentModel {
 impl<'de> ::serde::Deserialize<'de> for ReasonRequiredEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ReasonRequiredEnvironmentModel")
     }
 }
 impl ::openapi_runtime::de::Object for ReasonRequiredEnvironmentModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
         let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
         let mut environment_name = ::openapi_runtime::de::Slot::new("environmentName");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "environmentId" => environment_id.read(&mut __map)?,
                 "reasonRequired" => reason_required.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for ReasonRequiredEnvironmentModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             environment_id: environment_id.required()?,
             reason_required: reason_required.required()?,
             environment_name: environment_name.or_default(),

@@ -8,7 +8,7 @@ pub struct ReferenceLineModel {
     /// The content of the reference line.
     ///
     /// Length at least 0 and at most 1000.
-    pub line_text: ::std::option::Option<::std::string::String>,
+    pub line_text: Option<String>,
     /// The line number.
     pub line_number: i32,
 }
@@ -16,7 +16,7 @@ impl ::serde::Serialize for ReferenceLineModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("lineText", &self.line_text)?;
         object.field("lineNumber", &self.line_number)?;
@@ -26,26 +26,24 @@ impl ::serde::Serialize for ReferenceLineModel {
 impl<'de> ::serde::Deserialize<'de> for ReferenceLineModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ReferenceLineModel")
     }
 }
 impl ::openapi_runtime::de::Object for ReferenceLineModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut line_text = ::openapi_runtime::de::Slot::new("lineText");
         let mut line_number = ::openapi_runtime::de::Slot::new("lineNumber");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "lineText" => line_text.read(&mut __map)?,
                 "lineNumber" => line_number.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             line_text: line_text.or_default(),
             line_number: line_number.required()?,
         })

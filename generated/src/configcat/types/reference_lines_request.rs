@@ -6,15 +6,15 @@ pub struct ReferenceLinesRequest {
     /// The file's name in where the code reference has been found. (Appears on the ConfigCat Dashboard)
     ///
     /// Length at least 1 and at most 255.
-    pub file: ::std::string::String,
+    pub file: String,
     /// The file's url. (Used to point to the file on the repository's website)
     ///
     /// Length at least 0 and at most 1000.
-    pub file_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub file_url: ::openapi_runtime::Patch<String>,
     /// The lines before the actual reference line.
-    pub pre_lines: ::std::option::Option<::std::vec::Vec<super::ReferenceLineRequest>>,
+    pub pre_lines: Option<Vec<super::ReferenceLineRequest>>,
     /// The lines after the actual reference line.
-    pub post_lines: ::std::option::Option<::std::vec::Vec<super::ReferenceLineRequest>>,
+    pub post_lines: Option<Vec<super::ReferenceLineRequest>>,
     /// The `referenceLine` property.
     pub reference_line: super::ReferenceLineRequest,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for ReferenceLinesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("file", &self.file)?;
         object.patch("fileUrl", &self.file_url)?;
@@ -35,22 +35,20 @@ impl ::serde::Serialize for ReferenceLinesRequest {
 impl<'de> ::serde::Deserialize<'de> for ReferenceLinesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ReferenceLinesRequest")
     }
 }
 impl ::openapi_runtime::de::Object for ReferenceLinesRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut file = ::openapi_runtime::de::Slot::new("file");
         let mut file_url = ::openapi_runtime::de::Slot::new("fileUrl");
         let mut pre_lines = ::openapi_runtime::de::Slot::new("preLines");
         let mut post_lines = ::openapi_runtime::de::Slot::new("postLines");
         let mut reference_line = ::openapi_runtime::de::Slot::new("referenceLine");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "file" => file.read(&mut __map)?,
                 "fileUrl" => file_url.read(&mut __map)?,
@@ -60,7 +58,7 @@ impl ::openapi_runtime::de::Object for ReferenceLinesRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             file: file.required()?,
             file_url: file_url.or_default(),
             pre_lines: pre_lines.or_default(),

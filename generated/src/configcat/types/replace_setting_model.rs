@@ -8,13 +8,13 @@ pub struct ReplaceSettingModel {
     /// The name of the Feature Flag or Setting.
     ///
     /// Length at least 1 and at most 255.
-    pub name: ::std::string::String,
+    pub name: String,
     /// A short description for the setting, shown on the Dashboard UI.
     ///
     /// Length at least 0 and at most 1000.
-    pub hint: ::openapi_runtime::Patch<::std::string::String>,
+    pub hint: ::openapi_runtime::Patch<String>,
     /// The IDs of the tags which are attached to the setting.
-    pub tags: ::openapi_runtime::Patch<::std::vec::Vec<i64>>,
+    pub tags: ::openapi_runtime::Patch<Vec<i64>>,
     /// The order of the Setting represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
     pub order: ::openapi_runtime::Patch<i32>,
@@ -25,7 +25,7 @@ impl ::serde::Serialize for ReplaceSettingModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.patch("hint", &self.hint)?;
@@ -38,22 +38,20 @@ impl ::serde::Serialize for ReplaceSettingModel {
 impl<'de> ::serde::Deserialize<'de> for ReplaceSettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ReplaceSettingModel")
     }
 }
 impl ::openapi_runtime::de::Object for ReplaceSettingModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut hint = ::openapi_runtime::de::Slot::new("hint");
         let mut tags = ::openapi_runtime::de::Slot::new("tags");
         let mut order = ::openapi_runtime::de::Slot::new("order");
         let mut is_json = ::openapi_runtime::de::Slot::new("isJson");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "hint" => hint.read(&mut __map)?,
@@ -63,7 +61,7 @@ impl ::openapi_runtime::de::Object for ReplaceSettingModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             hint: hint.or_default(),
             tags: tags.or_default(),

@@ -14,7 +14,7 @@ impl ::serde::Serialize for RolloutPercentageItemModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("percentage", &self.percentage)?;
         object.field("value", &self.value)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for RolloutPercentageItemModel {
 impl<'de> ::serde::Deserialize<'de> for RolloutPercentageItemModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "RolloutPercentageItemModel")
     }
 }
 impl ::openapi_runtime::de::Object for RolloutPercentageItemModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut percentage = ::openapi_runtime::de::Slot::new("percentage");
         let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "percentage" => percentage.read(&mut __map)?,
                 "value" => value.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             percentage: percentage.required()?,
             value: value.required()?,
         })

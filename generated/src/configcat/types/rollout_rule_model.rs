@@ -6,23 +6,23 @@ pub struct RolloutRuleModel {
     /// The user attribute to compare.
     ///
     /// Length at least 0 and at most 1000.
-    pub comparison_attribute: ::std::option::Option<::std::string::String>,
+    pub comparison_attribute: Option<String>,
     /// The `comparator` property.
-    pub comparator: ::std::option::Option<super::RolloutRuleComparator>,
+    pub comparator: Option<super::RolloutRuleComparator>,
     /// The value to compare against.
-    pub comparison_value: ::std::option::Option<::std::string::String>,
+    pub comparison_value: Option<String>,
     /// The value to serve when the comparison matches. It must respect the setting type. In some generated clients for strictly typed languages you may use double/float properties to handle integer values.
     pub value: super::SettingValueType,
     /// The `segmentComparator` property.
-    pub segment_comparator: ::std::option::Option<super::SegmentComparator>,
+    pub segment_comparator: Option<super::SegmentComparator>,
     /// The segment to compare against.
-    pub segment_id: ::std::option::Option<::uuid::Uuid>,
+    pub segment_id: Option<::uuid::Uuid>,
 }
 impl ::serde::Serialize for RolloutRuleModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("comparisonAttribute", &self.comparison_attribute)?;
         object.field("comparator", &self.comparator)?;
@@ -36,14 +36,14 @@ impl ::serde::Serialize for RolloutRuleModel {
 impl<'de> ::serde::Deserialize<'de> for RolloutRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "RolloutRuleModel")
     }
 }
 impl ::openapi_runtime::de::Object for RolloutRuleModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
             "comparisonAttribute",
         );
@@ -54,9 +54,7 @@ impl ::openapi_runtime::de::Object for RolloutRuleModel {
             "segmentComparator",
         );
         let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
                 "comparator" => comparator.read(&mut __map)?,
@@ -67,7 +65,7 @@ impl ::openapi_runtime::de::Object for RolloutRuleModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             comparison_attribute: comparison_attribute.or_default(),
             comparator: comparator.or_default(),
             comparison_value: comparison_value.or_default(),

@@ -6,15 +6,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SdkKeysModel {
     /// The primary SDK key.
-    pub primary: ::std::string::String,
+    pub primary: String,
     /// The secondary SDK key.
-    pub secondary: ::std::option::Option<::std::string::String>,
+    pub secondary: Option<String>,
 }
 impl ::serde::Serialize for SdkKeysModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("primary", &self.primary)?;
         object.field("secondary", &self.secondary)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for SdkKeysModel {
 impl<'de> ::serde::Deserialize<'de> for SdkKeysModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SdkKeysModel")
     }
 }
 impl ::openapi_runtime::de::Object for SdkKeysModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut primary = ::openapi_runtime::de::Slot::new("primary");
         let mut secondary = ::openapi_runtime::de::Slot::new("secondary");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "primary" => primary.read(&mut __map)?,
                 "secondary" => secondary.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             primary: primary.required()?,
             secondary: secondary.or_default(),
         })

@@ -12,7 +12,7 @@ impl ::serde::Serialize for SegmentConditionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("segmentId", &self.segment_id)?;
         object.field("comparator", &self.comparator)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for SegmentConditionModel {
 impl<'de> ::serde::Deserialize<'de> for SegmentConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SegmentConditionModel")
     }
 }
 impl ::openapi_runtime::de::Object for SegmentConditionModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
         let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "segmentId" => segment_id.read(&mut __map)?,
                 "comparator" => comparator.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             segment_id: segment_id.required()?,
             comparator: comparator.required()?,
         })

@@ -8,19 +8,19 @@ pub struct SegmentListModel {
     /// Identifier of the Segment.
     pub segment_id: ::uuid::Uuid,
     /// Name of the Segment.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Description of the Segment.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The email of the user who created the Segment.
-    pub creator_email: ::std::option::Option<::std::string::String>,
+    pub creator_email: Option<String>,
     /// The name of the user who created the Segment.
-    pub creator_full_name: ::std::option::Option<::std::string::String>,
+    pub creator_full_name: Option<String>,
     /// The date and time when the Segment was created.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The email of the user who last updated the Segment.
-    pub last_updater_email: ::std::option::Option<::std::string::String>,
+    pub last_updater_email: Option<String>,
     /// The name of the user who last updated the Segment.
-    pub last_updater_full_name: ::std::option::Option<::std::string::String>,
+    pub last_updater_full_name: Option<String>,
     /// The date and time when the Segment was last updated.
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     /// Determines how many Feature Flags and Settings are using the Segment.
@@ -30,7 +30,7 @@ impl ::serde::Serialize for SegmentListModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product", &self.product)?;
         object.field("segmentId", &self.segment_id)?;
@@ -49,14 +49,14 @@ impl ::serde::Serialize for SegmentListModel {
 impl<'de> ::serde::Deserialize<'de> for SegmentListModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SegmentListModel")
     }
 }
 impl ::openapi_runtime::de::Object for SegmentListModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product = ::openapi_runtime::de::Slot::new("product");
         let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -72,9 +72,7 @@ impl ::openapi_runtime::de::Object for SegmentListModel {
         );
         let mut updated_at = ::openapi_runtime::de::Slot::new("updatedAt");
         let mut usage = ::openapi_runtime::de::Slot::new("usage");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product" => product.read(&mut __map)?,
                 "segmentId" => segment_id.read(&mut __map)?,
@@ -90,7 +88,7 @@ impl ::openapi_runtime::de::Object for SegmentListModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product: product.required()?,
             segment_id: segment_id.required()?,
             name: name.required()?,

@@ -8,33 +8,33 @@ pub struct SegmentModel {
     /// Identifier of the Segment.
     pub segment_id: ::uuid::Uuid,
     /// Name of the Segment.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Description of the Segment.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The email of the user who created the Segment.
-    pub creator_email: ::std::option::Option<::std::string::String>,
+    pub creator_email: Option<String>,
     /// The name of the user who created the Segment.
-    pub creator_full_name: ::std::option::Option<::std::string::String>,
+    pub creator_full_name: Option<String>,
     /// The date and time when the Segment was created.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The email of the user who last updated the Segment.
-    pub last_updater_email: ::std::option::Option<::std::string::String>,
+    pub last_updater_email: Option<String>,
     /// The name of the user who last updated the Segment.
-    pub last_updater_full_name: ::std::option::Option<::std::string::String>,
+    pub last_updater_full_name: Option<String>,
     /// The date and time when the Segment was last updated.
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     /// The user's attribute the evaluation process must take into account.
-    pub comparison_attribute: ::std::string::String,
+    pub comparison_attribute: String,
     /// The `comparator` property.
     pub comparator: super::RolloutRuleComparator,
     /// The value to compare with the given user attribute's value.
-    pub comparison_value: ::std::string::String,
+    pub comparison_value: String,
 }
 impl ::serde::Serialize for SegmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product", &self.product)?;
         object.field("segmentId", &self.segment_id)?;
@@ -55,14 +55,14 @@ impl ::serde::Serialize for SegmentModel {
 impl<'de> ::serde::Deserialize<'de> for SegmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SegmentModel")
     }
 }
 impl ::openapi_runtime::de::Object for SegmentModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product = ::openapi_runtime::de::Slot::new("product");
         let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -82,9 +82,7 @@ impl ::openapi_runtime::de::Object for SegmentModel {
         );
         let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
         let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product" => product.read(&mut __map)?,
                 "segmentId" => segment_id.read(&mut __map)?,
@@ -102,7 +100,7 @@ impl ::openapi_runtime::de::Object for SegmentModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product: product.required()?,
             segment_id: segment_id.required()?,
             name: name.required()?,

@@ -6,11 +6,11 @@ pub struct SettingDataModel {
     /// Identifier of the Feature Flag or Setting.
     pub setting_id: i32,
     /// Key of the Feature Flag or Setting.
-    pub key: ::std::string::String,
+    pub key: String,
     /// Name of the Feature Flag or Setting.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Description of the Feature Flag or Setting.
-    pub hint: ::std::option::Option<::std::string::String>,
+    pub hint: Option<String>,
     /// The `settingType` property.
     pub setting_type: super::SettingType,
     /// Indicates whether this setting should validate string values as JSON values.
@@ -18,11 +18,11 @@ pub struct SettingDataModel {
     /// The order of the Feature Flag or Setting represented on the ConfigCat Dashboard.
     pub order: i32,
     /// The creation time of the Feature Flag or Setting.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The user's email address who created the Feature Flag or Setting.
-    pub creator_email: ::std::option::Option<::std::string::String>,
+    pub creator_email: Option<String>,
     /// The user's name who created the Feature Flag or Setting.
-    pub creator_full_name: ::std::option::Option<::std::string::String>,
+    pub creator_full_name: Option<String>,
     /// The `isWatching` property.
     pub is_watching: bool,
 }
@@ -30,7 +30,7 @@ impl ::serde::Serialize for SettingDataModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("settingId", &self.setting_id)?;
         object.field("key", &self.key)?;
@@ -49,14 +49,14 @@ impl ::serde::Serialize for SettingDataModel {
 impl<'de> ::serde::Deserialize<'de> for SettingDataModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SettingDataModel")
     }
 }
 impl ::openapi_runtime::de::Object for SettingDataModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
         let mut key = ::openapi_runtime::de::Slot::new("key");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -68,9 +68,7 @@ impl ::openapi_runtime::de::Object for SettingDataModel {
         let mut creator_email = ::openapi_runtime::de::Slot::new("creatorEmail");
         let mut creator_full_name = ::openapi_runtime::de::Slot::new("creatorFullName");
         let mut is_watching = ::openapi_runtime::de::Slot::new("isWatching");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "settingId" => setting_id.read(&mut __map)?,
                 "key" => key.read(&mut __map)?,
@@ -86,7 +84,7 @@ impl ::openapi_runtime::de::Object for SettingDataModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             setting_id: setting_id.required()?,
             key: key.required()?,
             name: name.required()?,

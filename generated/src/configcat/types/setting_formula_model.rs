@@ -8,23 +8,23 @@ pub struct SettingFormulaModel {
     /// The `defaultValue` property.
     pub default_value: super::ValueModel,
     /// The targeting rules of the Feature Flag or Setting.
-    pub targeting_rules: ::std::vec::Vec<super::TargetingRuleModel>,
+    pub targeting_rules: Vec<super::TargetingRuleModel>,
     /// The `setting` property.
     pub setting: super::SettingDataV2Model,
     /// The last updated date and time when the Feature Flag or Setting.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The user attribute used for percentage evaluation. If not set, it defaults to the `Identifier` user object attribute.
-    pub percentage_evaluation_attribute: ::std::option::Option<::std::string::String>,
+    pub percentage_evaluation_attribute: Option<String>,
     /// The email of the user who last updated the Feature Flag or Setting.
-    pub last_updater_user_email: ::std::option::Option<::std::string::String>,
+    pub last_updater_user_email: Option<String>,
     /// The name of the user who last updated the Feature Flag or Setting.
-    pub last_updater_user_full_name: ::std::option::Option<::std::string::String>,
+    pub last_updater_user_full_name: Option<String>,
     /// The integration links attached to the Feature Flag or Setting.
-    pub integration_links: ::std::vec::Vec<super::IntegrationLinkModel>,
+    pub integration_links: Vec<super::IntegrationLinkModel>,
     /// The tags attached to the Feature Flag or Setting.
-    pub setting_tags: ::std::vec::Vec<super::SettingTagModel>,
+    pub setting_tags: Vec<super::SettingTagModel>,
     /// List of Feature Flag and Setting IDs where the actual Feature Flag or Setting is prerequisite.
-    pub setting_ids_where_prerequisite: ::std::vec::Vec<i32>,
+    pub setting_ids_where_prerequisite: Vec<i32>,
     /// The number of change requests for the Feature Flag or Setting.
     pub change_request_count: i32,
     /// The `config` property.
@@ -46,7 +46,7 @@ impl ::serde::Serialize for SettingFormulaModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("lastVersionId", &self.last_version_id)?;
         object.field("defaultValue", &self.default_value)?;
@@ -78,14 +78,14 @@ impl ::serde::Serialize for SettingFormulaModel {
 impl<'de> ::serde::Deserialize<'de> for SettingFormulaModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SettingFormulaModel")
     }
 }
 impl ::openapi_runtime::de::Object for SettingFormulaModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut last_version_id = ::openapi_runtime::de::Slot::new("lastVersionId");
         let mut default_value = ::openapi_runtime::de::Slot::new("defaultValue");
         let mut targeting_rules = ::openapi_runtime::de::Slot::new("targetingRules");
@@ -119,9 +119,7 @@ impl ::openapi_runtime::de::Object for SettingFormulaModel {
             "canBypassApproval",
         );
         let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "lastVersionId" => last_version_id.read(&mut __map)?,
                 "defaultValue" => default_value.read(&mut __map)?,
@@ -151,7 +149,7 @@ impl ::openapi_runtime::de::Object for SettingFormulaModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             last_version_id: last_version_id.required()?,
             default_value: default_value.required()?,
             targeting_rules: targeting_rules.required()?,

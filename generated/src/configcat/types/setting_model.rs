@@ -6,11 +6,11 @@ pub struct SettingModel {
     /// Identifier of the Feature Flag or Setting.
     pub setting_id: i32,
     /// Key of the Feature Flag or Setting.
-    pub key: ::std::string::String,
+    pub key: String,
     /// Name of the Feature Flag or Setting.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Description of the Feature Flag or Setting.
-    pub hint: ::std::option::Option<::std::string::String>,
+    pub hint: Option<String>,
     /// The order of the Feature Flag or Setting represented on the ConfigCat Dashboard.
     pub order: i32,
     /// The `settingType` property.
@@ -20,19 +20,19 @@ pub struct SettingModel {
     /// Identifier of the Feature Flag's Config.
     pub config_id: ::uuid::Uuid,
     /// Name of the Feature Flag's Config.
-    pub config_name: ::std::string::String,
+    pub config_name: String,
     /// The creation time of the Feature Flag or Setting.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The tags attached to the Feature Flag or Setting.
-    pub tags: ::std::vec::Vec<super::TagModel>,
+    pub tags: Vec<super::TagModel>,
     /// The Feature Flag or Setting's Variations.
-    pub predefined_variations: ::std::vec::Vec<super::PredefinedVariationModel>,
+    pub predefined_variations: Vec<super::PredefinedVariationModel>,
 }
 impl ::serde::Serialize for SettingModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("settingId", &self.setting_id)?;
         object.field("key", &self.key)?;
@@ -52,14 +52,14 @@ impl ::serde::Serialize for SettingModel {
 impl<'de> ::serde::Deserialize<'de> for SettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SettingModel")
     }
 }
 impl ::openapi_runtime::de::Object for SettingModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
         let mut key = ::openapi_runtime::de::Slot::new("key");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -74,9 +74,7 @@ impl ::openapi_runtime::de::Object for SettingModel {
         let mut predefined_variations = ::openapi_runtime::de::Slot::new(
             "predefinedVariations",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "settingId" => setting_id.read(&mut __map)?,
                 "key" => key.read(&mut __map)?,
@@ -93,7 +91,7 @@ impl ::openapi_runtime::de::Object for SettingModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             setting_id: setting_id.required()?,
             key: key.required()?,
             name: name.required()?,

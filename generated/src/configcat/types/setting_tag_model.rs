@@ -10,15 +10,15 @@ pub struct SettingTagModel {
     /// The `tagId` property.
     pub tag_id: i64,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `color` property.
-    pub color: ::std::option::Option<::std::string::String>,
+    pub color: Option<String>,
 }
 impl ::serde::Serialize for SettingTagModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("settingTagId", &self.setting_tag_id)?;
         object.field("tagId", &self.tag_id)?;
@@ -30,21 +30,19 @@ impl ::serde::Serialize for SettingTagModel {
 impl<'de> ::serde::Deserialize<'de> for SettingTagModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SettingTagModel")
     }
 }
 impl ::openapi_runtime::de::Object for SettingTagModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut setting_tag_id = ::openapi_runtime::de::Slot::new("settingTagId");
         let mut tag_id = ::openapi_runtime::de::Slot::new("tagId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut color = ::openapi_runtime::de::Slot::new("color");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "settingTagId" => setting_tag_id.read(&mut __map)?,
                 "tagId" => tag_id.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for SettingTagModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             setting_tag_id: setting_tag_id.required()?,
             tag_id: tag_id.required()?,
             name: name.required()?,

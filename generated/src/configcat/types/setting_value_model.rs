@@ -6,19 +6,19 @@ pub struct SettingValueModel {
     /// The `setting` property.
     pub setting: super::SettingDataModel,
     /// The last updated date and time when the Feature Flag or Setting.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The email of the user who last updated the Feature Flag or Setting.
-    pub last_updater_user_email: ::std::option::Option<::std::string::String>,
+    pub last_updater_user_email: Option<String>,
     /// The name of the user who last updated the Feature Flag or Setting.
-    pub last_updater_user_full_name: ::std::option::Option<::std::string::String>,
+    pub last_updater_user_full_name: Option<String>,
     /// The integration links attached to the Feature Flag or Setting.
-    pub integration_links: ::std::vec::Vec<super::IntegrationLinkModel>,
+    pub integration_links: Vec<super::IntegrationLinkModel>,
     /// The tags attached to the Feature Flag or Setting.
-    pub setting_tags: ::std::vec::Vec<super::SettingTagModel>,
+    pub setting_tags: Vec<super::SettingTagModel>,
     /// The targeting rule collection.
-    pub rollout_rules: ::std::vec::Vec<super::RolloutRuleModel>,
+    pub rollout_rules: Vec<super::RolloutRuleModel>,
     /// The percentage rule collection.
-    pub rollout_percentage_items: ::std::vec::Vec<super::RolloutPercentageItemModel>,
+    pub rollout_percentage_items: Vec<super::RolloutPercentageItemModel>,
     /// The value to serve. It must respect the setting type. In some generated clients for strictly typed languages you may use double/float properties to handle integer values.
     pub value: super::SettingValueType,
     /// The `config` property.
@@ -34,7 +34,7 @@ impl ::serde::Serialize for SettingValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("setting", &self.setting)?;
         object.field("updatedAt", &self.updated_at)?;
@@ -55,14 +55,14 @@ impl ::serde::Serialize for SettingValueModel {
 impl<'de> ::serde::Deserialize<'de> for SettingValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SettingValueModel")
     }
 }
 impl ::openapi_runtime::de::Object for SettingValueModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut setting = ::openapi_runtime::de::Slot::new("setting");
         let mut updated_at = ::openapi_runtime::de::Slot::new("updatedAt");
         let mut last_updater_user_email = ::openapi_runtime::de::Slot::new(
@@ -84,9 +84,7 @@ impl ::openapi_runtime::de::Object for SettingValueModel {
             "featureFlagLimitations",
         );
         let mut read_only = ::openapi_runtime::de::Slot::new("readOnly");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "setting" => setting.read(&mut __map)?,
                 "updatedAt" => updated_at.read(&mut __map)?,
@@ -106,7 +104,7 @@ impl ::openapi_runtime::de::Object for SettingValueModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             setting: setting.required()?,
             updated_at: updated_at.or_default(),
             last_updater_user_email: last_updater_user_email.or_default(),

@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub enum SettingValueType {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Boolean` form.
     Boolean(bool),
     /// The `Number` form.
@@ -17,7 +17,7 @@ impl ::serde::Serialize for SettingValueType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::String(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
@@ -29,33 +29,33 @@ impl ::serde::Serialize for SettingValueType {
 impl<'de> ::serde::Deserialize<'de> for SettingValueType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::String(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Boolean(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Number(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::string::String> for SettingValueType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for SettingValueType {
+    fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-impl ::std::convert::From<bool> for SettingValueType {
+impl From<bool> for SettingValueType {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-impl ::std::convert::From<f64> for SettingValueType {
+impl From<f64> for SettingValueType {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }

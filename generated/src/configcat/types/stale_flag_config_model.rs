@@ -6,19 +6,19 @@ pub struct StaleFlagConfigModel {
     /// Identifier of the Config.
     pub config_id: ::uuid::Uuid,
     /// Name of the Config.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `evaluationVersion` property.
     pub evaluation_version: super::EvaluationVersion,
     /// Config has code references uploaded.
     pub has_code_references: bool,
     /// Stale feature flags.
-    pub settings: ::std::vec::Vec<super::StaleFlagSettingModel>,
+    pub settings: Vec<super::StaleFlagSettingModel>,
 }
 impl ::serde::Serialize for StaleFlagConfigModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("configId", &self.config_id)?;
         object.field("name", &self.name)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for StaleFlagConfigModel {
 impl<'de> ::serde::Deserialize<'de> for StaleFlagConfigModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "StaleFlagConfigModel")
     }
 }
 impl ::openapi_runtime::de::Object for StaleFlagConfigModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut config_id = ::openapi_runtime::de::Slot::new("configId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut evaluation_version = ::openapi_runtime::de::Slot::new(
@@ -48,9 +48,7 @@ impl ::openapi_runtime::de::Object for StaleFlagConfigModel {
             "hasCodeReferences",
         );
         let mut settings = ::openapi_runtime::de::Slot::new("settings");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "configId" => config_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -60,7 +58,7 @@ impl ::openapi_runtime::de::Object for StaleFlagConfigModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             config_id: config_id.required()?,
             name: name.required()?,
             evaluation_version: evaluation_version.required()?,

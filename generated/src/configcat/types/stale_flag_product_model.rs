@@ -6,17 +6,17 @@ pub struct StaleFlagProductModel {
     /// Identifier of the Product.
     pub product_id: ::uuid::Uuid,
     /// Name of the Product.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Configs that contain stale feature flags.
-    pub configs: ::std::vec::Vec<super::StaleFlagConfigModel>,
+    pub configs: Vec<super::StaleFlagConfigModel>,
     /// Environment list.
-    pub environments: ::std::vec::Vec<super::StaleFlagEnvironmentModel>,
+    pub environments: Vec<super::StaleFlagEnvironmentModel>,
 }
 impl ::serde::Serialize for StaleFlagProductModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("productId", &self.product_id)?;
         object.field("name", &self.name)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for StaleFlagProductModel {
 impl<'de> ::serde::Deserialize<'de> for StaleFlagProductModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "StaleFlagProductModel")
     }
 }
 impl ::openapi_runtime::de::Object for StaleFlagProductModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product_id = ::openapi_runtime::de::Slot::new("productId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut configs = ::openapi_runtime::de::Slot::new("configs");
         let mut environments = ::openapi_runtime::de::Slot::new("environments");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "productId" => product_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for StaleFlagProductModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product_id: product_id.required()?,
             name: name.required()?,
             configs: configs.required()?,

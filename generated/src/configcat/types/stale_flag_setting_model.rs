@@ -6,23 +6,23 @@ pub struct StaleFlagSettingModel {
     /// Identifier of the Feature Flag or Setting.
     pub setting_id: i32,
     /// Name of the Feature Flag or Setting.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Key of the Feature Flag or Setting.
-    pub key: ::std::string::String,
+    pub key: String,
     /// Description of the Feature Flag or Setting.
-    pub hint: ::std::option::Option<::std::string::String>,
+    pub hint: Option<String>,
     /// Feature Flag or Setting has code references uploaded.
     pub has_code_references: bool,
     /// The tags' identifiers attached to the Feature Flag or Setting.
-    pub tags: ::std::vec::Vec<super::StaleFlagSettingTagModel>,
+    pub tags: Vec<super::StaleFlagSettingTagModel>,
     /// Environment level feature flag stale data.
-    pub setting_values: ::std::vec::Vec<super::StaleFlagSettingValueModel>,
+    pub setting_values: Vec<super::StaleFlagSettingValueModel>,
 }
 impl ::serde::Serialize for StaleFlagSettingModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("settingId", &self.setting_id)?;
         object.field("name", &self.name)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for StaleFlagSettingModel {
 impl<'de> ::serde::Deserialize<'de> for StaleFlagSettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "StaleFlagSettingModel")
     }
 }
 impl ::openapi_runtime::de::Object for StaleFlagSettingModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut key = ::openapi_runtime::de::Slot::new("key");
@@ -54,9 +54,7 @@ impl ::openapi_runtime::de::Object for StaleFlagSettingModel {
         );
         let mut tags = ::openapi_runtime::de::Slot::new("tags");
         let mut setting_values = ::openapi_runtime::de::Slot::new("settingValues");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "settingId" => setting_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -68,7 +66,7 @@ impl ::openapi_runtime::de::Object for StaleFlagSettingModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             setting_id: setting_id.required()?,
             name: name.required()?,
             key: key.required()?,

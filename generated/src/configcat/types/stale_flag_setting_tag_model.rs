@@ -14,7 +14,7 @@ impl ::serde::Serialize for StaleFlagSettingTagModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("tagId", &self.tag_id)?;
         object.field("settingTagId", &self.setting_tag_id)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for StaleFlagSettingTagModel {
 impl<'de> ::serde::Deserialize<'de> for StaleFlagSettingTagModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "StaleFlagSettingTagModel")
     }
 }
 impl ::openapi_runtime::de::Object for StaleFlagSettingTagModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut tag_id = ::openapi_runtime::de::Slot::new("tagId");
         let mut setting_tag_id = ::openapi_runtime::de::Slot::new("settingTagId");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "tagId" => tag_id.read(&mut __map)?,
                 "settingTagId" => setting_tag_id.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             tag_id: tag_id.required()?,
             setting_tag_id: setting_tag_id.required()?,
         })

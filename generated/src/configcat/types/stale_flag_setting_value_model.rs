@@ -6,7 +6,7 @@ pub struct StaleFlagSettingValueModel {
     /// Identifier of the Environment.
     pub environment_id: ::uuid::Uuid,
     /// The last updated date and time when the Feature Flag or Setting.
-    pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub updated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Is the feature flag considered stale in the environment.
     pub is_stale: bool,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for StaleFlagSettingValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("environmentId", &self.environment_id)?;
         object.field("updatedAt", &self.updated_at)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for StaleFlagSettingValueModel {
 impl<'de> ::serde::Deserialize<'de> for StaleFlagSettingValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "StaleFlagSettingValueModel")
     }
 }
 impl ::openapi_runtime::de::Object for StaleFlagSettingValueModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
         let mut updated_at = ::openapi_runtime::de::Slot::new("updatedAt");
         let mut is_stale = ::openapi_runtime::de::Slot::new("isStale");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "environmentId" => environment_id.read(&mut __map)?,
                 "updatedAt" => updated_at.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for StaleFlagSettingValueModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             environment_id: environment_id.required()?,
             updated_at: updated_at.or_default(),
             is_stale: is_stale.required()?,

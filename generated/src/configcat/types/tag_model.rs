@@ -8,15 +8,15 @@ pub struct TagModel {
     /// Identifier of the Tag.
     pub tag_id: i64,
     /// Name of the Tag.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The configured color of the Tag.
-    pub color: ::std::option::Option<::std::string::String>,
+    pub color: Option<String>,
 }
 impl ::serde::Serialize for TagModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product", &self.product)?;
         object.field("tagId", &self.tag_id)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for TagModel {
 impl<'de> ::serde::Deserialize<'de> for TagModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "TagModel")
     }
 }
 impl ::openapi_runtime::de::Object for TagModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product = ::openapi_runtime::de::Slot::new("product");
         let mut tag_id = ::openapi_runtime::de::Slot::new("tagId");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut color = ::openapi_runtime::de::Slot::new("color");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product" => product.read(&mut __map)?,
                 "tagId" => tag_id.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for TagModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product: product.required()?,
             tag_id: tag_id.required()?,
             name: name.required()?,

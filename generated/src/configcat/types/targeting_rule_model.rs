@@ -8,17 +8,17 @@ pub struct TargetingRuleModel {
     /// - User condition
     /// - Segment condition
     /// - Prerequisite flag condition
-    pub conditions: ::std::vec::Vec<super::ConditionModel>,
+    pub conditions: Vec<super::ConditionModel>,
     /// The percentage options from where the evaluation process will choose a value based on the flag's percentage evaluation attribute.
-    pub percentage_options: ::std::vec::Vec<super::PercentageOptionModel>,
+    pub percentage_options: Vec<super::PercentageOptionModel>,
     /// The `value` property.
-    pub value: ::std::option::Option<super::ValueModel>,
+    pub value: Option<super::ValueModel>,
 }
 impl ::serde::Serialize for TargetingRuleModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("conditions", &self.conditions)?;
         object.field("percentageOptions", &self.percentage_options)?;
@@ -29,22 +29,20 @@ impl ::serde::Serialize for TargetingRuleModel {
 impl<'de> ::serde::Deserialize<'de> for TargetingRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "TargetingRuleModel")
     }
 }
 impl ::openapi_runtime::de::Object for TargetingRuleModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut conditions = ::openapi_runtime::de::Slot::new("conditions");
         let mut percentage_options = ::openapi_runtime::de::Slot::new(
             "percentageOptions",
         );
         let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "conditions" => conditions.read(&mut __map)?,
                 "percentageOptions" => percentage_options.read(&mut __map)?,
@@ -52,7 +50,7 @@ impl ::openapi_runtime::de::Object for TargetingRuleModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             conditions: conditions.required()?,
             percentage_options: percentage_options.required()?,
             value: value.or_default(),

@@ -6,11 +6,11 @@ pub struct UpdateChangeRequestModel {
     /// The updated title of the Change Request.
     ///
     /// Length at most 255.
-    pub title: ::std::string::String,
+    pub title: String,
     /// The updated optional notes describing the purpose of the Change Request.
     ///
     /// Length at most 1000.
-    pub reason: ::openapi_runtime::Patch<::std::string::String>,
+    pub reason: ::openapi_runtime::Patch<String>,
     /// The updated optional UTC date and time when the Change Request should be applied automatically.
     pub apply_at: ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
     /// The updated bypass-approval flag for scheduled changes.
@@ -20,7 +20,7 @@ impl ::serde::Serialize for UpdateChangeRequestModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("title", &self.title)?;
         object.patch("reason", &self.reason)?;
@@ -32,21 +32,19 @@ impl ::serde::Serialize for UpdateChangeRequestModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateChangeRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateChangeRequestModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateChangeRequestModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut title = ::openapi_runtime::de::Slot::new("title");
         let mut reason = ::openapi_runtime::de::Slot::new("reason");
         let mut apply_at = ::openapi_runtime::de::Slot::new("applyAt");
         let mut bypass_approval = ::openapi_runtime::de::Slot::new("bypassApproval");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "title" => title.read(&mut __map)?,
                 "reason" => reason.read(&mut __map)?,
@@ -55,7 +53,7 @@ impl ::openapi_runtime::de::Object for UpdateChangeRequestModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             title: title.required()?,
             reason: reason.or_default(),
             apply_at: apply_at.or_default(),

@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateChangeRequestProposedChangesModel {
     /// The setting values to update on the Change Request.
-    pub proposed_changes: ::std::option::Option<
-        ::std::vec::Vec<super::UpdateEvaluationFormulaWithLatestVersionModel>,
+    pub proposed_changes: Option<
+        Vec<super::UpdateEvaluationFormulaWithLatestVersionModel>,
     >,
     /// When true, skips conflict (LatestVersionId) checking.
-    pub forced: ::std::option::Option<bool>,
+    pub forced: Option<bool>,
 }
 impl ::serde::Serialize for UpdateChangeRequestProposedChangesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("proposedChanges", &self.proposed_changes)?;
         object.optional("forced", &self.forced)?;
@@ -24,7 +24,7 @@ impl ::serde::Serialize for UpdateChangeRequestProposedChangesModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateChangeRequestProposedChangesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "UpdateChangeRequestProposedChangesModel",
@@ -34,19 +34,17 @@ impl<'de> ::serde::Deserialize<'de> for UpdateChangeRequestProposedChangesModel 
 impl ::openapi_runtime::de::Object for UpdateChangeRequestProposedChangesModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut proposed_changes = ::openapi_runtime::de::Slot::new("proposedChanges");
         let mut forced = ::openapi_runtime::de::Slot::new("forced");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "proposedChanges" => proposed_changes.read(&mut __map)?,
                 "forced" => forced.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             proposed_changes: proposed_changes.or_default(),
             forced: forced.or_default(),
         })

@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateComparisonValueListModel {
     /// The actual comparison value.
-    pub value: ::std::string::String,
+    pub value: String,
     /// An optional hint for the comparison value.
     ///
     /// Length at least 0 and at most 1500.
-    pub hint: ::openapi_runtime::Patch<::std::string::String>,
+    pub hint: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for UpdateComparisonValueListModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("value", &self.value)?;
         object.patch("hint", &self.hint)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for UpdateComparisonValueListModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateComparisonValueListModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateComparisonValueListModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateComparisonValueListModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut value = ::openapi_runtime::de::Slot::new("value");
         let mut hint = ::openapi_runtime::de::Slot::new("hint");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "value" => value.read(&mut __map)?,
                 "hint" => hint.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             value: value.required()?,
             hint: hint.or_default(),
         })

@@ -8,15 +8,15 @@ pub struct UpdateEnvironmentModel {
     /// The name of the Environment.
     ///
     /// Length at least 0 and at most 255.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The color of the Environment. RGB or HTML color codes are allowed.
     ///
     /// Length at least 0 and at most 255.
-    pub color: ::openapi_runtime::Patch<::std::string::String>,
+    pub color: ::openapi_runtime::Patch<String>,
     /// The description of the Environment.
     ///
     /// Length at least 0 and at most 1000.
-    pub description: ::openapi_runtime::Patch<::std::string::String>,
+    pub description: ::openapi_runtime::Patch<String>,
     /// The order of the Environment represented on the ConfigCat Dashboard.
     /// Determined from an ascending sequence of integers.
     pub order: ::openapi_runtime::Patch<i32>,
@@ -25,7 +25,7 @@ impl ::serde::Serialize for UpdateEnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("name", &self.name)?;
         object.patch("color", &self.color)?;
@@ -37,21 +37,19 @@ impl ::serde::Serialize for UpdateEnvironmentModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateEnvironmentModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateEnvironmentModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut color = ::openapi_runtime::de::Slot::new("color");
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut order = ::openapi_runtime::de::Slot::new("order");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "color" => color.read(&mut __map)?,
@@ -60,7 +58,7 @@ impl ::openapi_runtime::de::Object for UpdateEnvironmentModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.or_default(),
             color: color.or_default(),
             description: description.or_default(),

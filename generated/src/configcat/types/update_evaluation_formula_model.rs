@@ -6,19 +6,17 @@ pub struct UpdateEvaluationFormulaModel {
     /// The `defaultValue` property.
     pub default_value: super::UpdateValueModel,
     /// The targeting rules of the Feature Flag or Setting.
-    pub targeting_rules: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::UpdateTargetingRuleModel>,
-    >,
+    pub targeting_rules: ::openapi_runtime::Patch<Vec<super::UpdateTargetingRuleModel>>,
     /// The user attribute used for percentage evaluation. If not set, it defaults to the `Identifier` user object attribute.
     ///
     /// Length at most 1000.
-    pub percentage_evaluation_attribute: ::openapi_runtime::Patch<::std::string::String>,
+    pub percentage_evaluation_attribute: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for UpdateEvaluationFormulaModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("defaultValue", &self.default_value)?;
         object.patch("targetingRules", &self.targeting_rules)?;
@@ -33,22 +31,20 @@ impl ::serde::Serialize for UpdateEvaluationFormulaModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulaModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateEvaluationFormulaModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut default_value = ::openapi_runtime::de::Slot::new("defaultValue");
         let mut targeting_rules = ::openapi_runtime::de::Slot::new("targetingRules");
         let mut percentage_evaluation_attribute = ::openapi_runtime::de::Slot::new(
             "percentageEvaluationAttribute",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "defaultValue" => default_value.read(&mut __map)?,
                 "targetingRules" => targeting_rules.read(&mut __map)?,
@@ -58,7 +54,7 @@ impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             default_value: default_value.required()?,
             targeting_rules: targeting_rules.or_default(),
             percentage_evaluation_attribute: percentage_evaluation_attribute.or_default(),

@@ -6,21 +6,19 @@ pub struct UpdateEvaluationFormulaWithIdModel {
     /// The `defaultValue` property.
     pub default_value: super::UpdateValueModel,
     /// The targeting rules of the Feature Flag or Setting.
-    pub targeting_rules: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::UpdateTargetingRuleModel>,
-    >,
+    pub targeting_rules: ::openapi_runtime::Patch<Vec<super::UpdateTargetingRuleModel>>,
     /// The user attribute used for percentage evaluation. If not set, it defaults to the `Identifier` user object attribute.
     ///
     /// Length at most 1000.
-    pub percentage_evaluation_attribute: ::openapi_runtime::Patch<::std::string::String>,
+    pub percentage_evaluation_attribute: ::openapi_runtime::Patch<String>,
     /// The identifier of the feature flag or setting.
-    pub setting_id: ::std::option::Option<i32>,
+    pub setting_id: Option<i32>,
 }
 impl ::serde::Serialize for UpdateEvaluationFormulaWithIdModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("defaultValue", &self.default_value)?;
         object.patch("targetingRules", &self.targeting_rules)?;
@@ -36,23 +34,21 @@ impl ::serde::Serialize for UpdateEvaluationFormulaWithIdModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulaWithIdModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateEvaluationFormulaWithIdModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaWithIdModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut default_value = ::openapi_runtime::de::Slot::new("defaultValue");
         let mut targeting_rules = ::openapi_runtime::de::Slot::new("targetingRules");
         let mut percentage_evaluation_attribute = ::openapi_runtime::de::Slot::new(
             "percentageEvaluationAttribute",
         );
         let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "defaultValue" => default_value.read(&mut __map)?,
                 "targetingRules" => targeting_rules.read(&mut __map)?,
@@ -63,7 +59,7 @@ impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaWithIdModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             default_value: default_value.required()?,
             targeting_rules: targeting_rules.or_default(),
             percentage_evaluation_attribute: percentage_evaluation_attribute

@@ -6,15 +6,13 @@ pub struct UpdateEvaluationFormulaWithLatestVersionModel {
     /// The `defaultValue` property.
     pub default_value: super::UpdateValueModel,
     /// The targeting rules of the Feature Flag or Setting.
-    pub targeting_rules: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::UpdateTargetingRuleModel>,
-    >,
+    pub targeting_rules: ::openapi_runtime::Patch<Vec<super::UpdateTargetingRuleModel>>,
     /// The user attribute used for percentage evaluation. If not set, it defaults to the `Identifier` user object attribute.
     ///
     /// Length at most 1000.
-    pub percentage_evaluation_attribute: ::openapi_runtime::Patch<::std::string::String>,
+    pub percentage_evaluation_attribute: ::openapi_runtime::Patch<String>,
     /// The identifier of the feature flag or setting.
-    pub setting_id: ::std::option::Option<i32>,
+    pub setting_id: Option<i32>,
     /// The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
     pub latest_version_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
@@ -22,7 +20,7 @@ impl ::serde::Serialize for UpdateEvaluationFormulaWithLatestVersionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("defaultValue", &self.default_value)?;
         object.patch("targetingRules", &self.targeting_rules)?;
@@ -39,7 +37,7 @@ impl ::serde::Serialize for UpdateEvaluationFormulaWithLatestVersionModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulaWithLatestVersionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "UpdateEvaluationFormulaWithLatestVersionModel",
@@ -49,7 +47,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulaWithLatestVersion
 impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaWithLatestVersionModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut default_value = ::openapi_runtime::de::Slot::new("defaultValue");
         let mut targeting_rules = ::openapi_runtime::de::Slot::new("targetingRules");
         let mut percentage_evaluation_attribute = ::openapi_runtime::de::Slot::new(
@@ -57,9 +55,7 @@ impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaWithLatestVersionM
         );
         let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
         let mut latest_version_id = ::openapi_runtime::de::Slot::new("latestVersionId");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "defaultValue" => default_value.read(&mut __map)?,
                 "targetingRules" => targeting_rules.read(&mut __map)?,
@@ -71,7 +67,7 @@ impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaWithLatestVersionM
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             default_value: default_value.required()?,
             targeting_rules: targeting_rules.or_default(),
             percentage_evaluation_attribute: percentage_evaluation_attribute

@@ -4,15 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateEvaluationFormulasModel {
     /// Evaluation descriptors of each updated Feature Flag and Setting.
-    pub update_formulas: ::std::option::Option<
-        ::std::vec::Vec<super::UpdateEvaluationFormulaWithIdModel>,
-    >,
+    pub update_formulas: Option<Vec<super::UpdateEvaluationFormulaWithIdModel>>,
 }
 impl ::serde::Serialize for UpdateEvaluationFormulasModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("updateFormulas", &self.update_formulas)?;
         object.end()
@@ -21,24 +19,22 @@ impl ::serde::Serialize for UpdateEvaluationFormulasModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulasModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateEvaluationFormulasModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateEvaluationFormulasModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut update_formulas = ::openapi_runtime::de::Slot::new("updateFormulas");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "updateFormulas" => update_formulas.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             update_formulas: update_formulas.or_default(),
         })
     }

@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMemberPermissionsRequest {
     /// List of Permission Group identifiers to where the Member should be added.
-    pub permission_group_ids: ::openapi_runtime::Patch<::std::vec::Vec<i64>>,
+    pub permission_group_ids: ::openapi_runtime::Patch<Vec<i64>>,
     /// Indicates that the member must be Organization Admin.
     pub is_admin: ::openapi_runtime::Patch<bool>,
     /// Indicates that the member must be Billing Manager.
     pub is_billing_manager: ::openapi_runtime::Patch<bool>,
     /// When `true`, the member will be removed from those Permission Groups that are not listed in the `permissionGroupIds` field.
-    pub remove_from_permission_groups_where_id_not_set: ::std::option::Option<bool>,
+    pub remove_from_permission_groups_where_id_not_set: Option<bool>,
 }
 impl ::serde::Serialize for UpdateMemberPermissionsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("permissionGroupIds", &self.permission_group_ids)?;
         object.patch("isAdmin", &self.is_admin)?;
@@ -32,14 +32,14 @@ impl ::serde::Serialize for UpdateMemberPermissionsRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdateMemberPermissionsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateMemberPermissionsRequest")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateMemberPermissionsRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut permission_group_ids = ::openapi_runtime::de::Slot::new(
             "permissionGroupIds",
         );
@@ -50,9 +50,7 @@ impl ::openapi_runtime::de::Object for UpdateMemberPermissionsRequest {
         let mut remove_from_permission_groups_where_id_not_set = ::openapi_runtime::de::Slot::new(
             "removeFromPermissionGroupsWhereIdNotSet",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "permissionGroupIds" => permission_group_ids.read(&mut __map)?,
                 "isAdmin" => is_admin.read(&mut __map)?,
@@ -63,7 +61,7 @@ impl ::openapi_runtime::de::Object for UpdateMemberPermissionsRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             permission_group_ids: permission_group_ids.or_default(),
             is_admin: is_admin.or_default(),
             is_billing_manager: is_billing_manager.or_default(),

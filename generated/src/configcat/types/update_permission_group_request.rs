@@ -6,7 +6,7 @@ pub struct UpdatePermissionGroupRequest {
     /// Name of the Permission Group.
     ///
     /// Length at least 0 and at most 255.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// Group members can manage team members.
     pub can_manage_members: ::openapi_runtime::Patch<bool>,
     /// Group members can create/update Configs.
@@ -57,7 +57,7 @@ pub struct UpdatePermissionGroupRequest {
     >,
     /// List of environment specific permissions.
     pub environment_accesses: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::CreateOrUpdateEnvironmentAccessModel>,
+        Vec<super::CreateOrUpdateEnvironmentAccessModel>,
     >,
     /// The `approvalPermissionType` property.
     pub approval_permission_type: ::openapi_runtime::Patch<
@@ -69,14 +69,14 @@ pub struct UpdatePermissionGroupRequest {
     >,
     /// List of environment specific change request approval permissions.
     pub environment_approval_permissions: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::CreateOrUpdateEnvironmentApprovalPermissionModel>,
+        Vec<super::CreateOrUpdateEnvironmentApprovalPermissionModel>,
     >,
 }
 impl ::serde::Serialize for UpdatePermissionGroupRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("name", &self.name)?;
         object.patch("canManageMembers", &self.can_manage_members)?;
@@ -125,14 +125,14 @@ impl ::serde::Serialize for UpdatePermissionGroupRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdatePermissionGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdatePermissionGroupRequest")
     }
 }
 impl ::openapi_runtime::de::Object for UpdatePermissionGroupRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut can_manage_members = ::openapi_runtime::de::Slot::new(
             "canManageMembers",
@@ -201,9 +201,7 @@ impl ::openapi_runtime::de::Object for UpdatePermissionGroupRequest {
         let mut environment_approval_permissions = ::openapi_runtime::de::Slot::new(
             "environmentApprovalPermissions",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "canManageMembers" => can_manage_members.read(&mut __map)?,
@@ -254,7 +252,7 @@ impl ::openapi_runtime::de::Object for UpdatePermissionGroupRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.or_default(),
             can_manage_members: can_manage_members.or_default(),
             can_create_or_update_config: can_create_or_update_config.or_default(),

@@ -8,11 +8,11 @@ pub struct UpdatePredefinedVariationModel {
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
     /// Length at least 0 and at most 255.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The name of the Predefined Variation, shown on the Dashboard UI. If not set, the Value will be shown.
     ///
     /// Length at least 0 and at most 1000.
-    pub hint: ::openapi_runtime::Patch<::std::string::String>,
+    pub hint: ::openapi_runtime::Patch<String>,
     /// The Predefined Variation's identifier to update. Omit the value if you want to add a new predefined variation.
     pub predefined_variation_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
@@ -20,7 +20,7 @@ impl ::serde::Serialize for UpdatePredefinedVariationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("value", &self.value)?;
         object.patch("name", &self.name)?;
@@ -32,23 +32,21 @@ impl ::serde::Serialize for UpdatePredefinedVariationModel {
 impl<'de> ::serde::Deserialize<'de> for UpdatePredefinedVariationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdatePredefinedVariationModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdatePredefinedVariationModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut value = ::openapi_runtime::de::Slot::new("value");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut hint = ::openapi_runtime::de::Slot::new("hint");
         let mut predefined_variation_id = ::openapi_runtime::de::Slot::new(
             "predefinedVariationId",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "value" => value.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -57,7 +55,7 @@ impl ::openapi_runtime::de::Object for UpdatePredefinedVariationModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             value: value.required()?,
             name: name.or_default(),
             hint: hint.or_default(),

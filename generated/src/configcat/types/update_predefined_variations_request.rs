@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdatePredefinedVariationsRequest {
     /// A collection of Predefined Variations.
-    pub predefined_variations: ::std::vec::Vec<super::UpdatePredefinedVariationModel>,
+    pub predefined_variations: Vec<super::UpdatePredefinedVariationModel>,
 }
 impl ::serde::Serialize for UpdatePredefinedVariationsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("predefinedVariations", &self.predefined_variations)?;
         object.end()
@@ -19,26 +19,24 @@ impl ::serde::Serialize for UpdatePredefinedVariationsRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdatePredefinedVariationsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdatePredefinedVariationsRequest")
     }
 }
 impl ::openapi_runtime::de::Object for UpdatePredefinedVariationsRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut predefined_variations = ::openapi_runtime::de::Slot::new(
             "predefinedVariations",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "predefinedVariations" => predefined_variations.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             predefined_variations: predefined_variations.required()?,
         })
     }

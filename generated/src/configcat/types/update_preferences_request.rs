@@ -13,20 +13,20 @@ pub struct UpdatePreferencesRequest {
     pub mandatory_setting_hint: ::openapi_runtime::Patch<bool>,
     /// List of Environments where mandatory note must be set before saving and publishing.
     pub reason_required_environments: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::UpdateReasonRequiredEnvironmentModel>,
+        Vec<super::UpdateReasonRequiredEnvironmentModel>,
     >,
     /// Indicates that a mandatory approval is required before changes are applied.
     pub approve_required: ::openapi_runtime::Patch<bool>,
     /// List of Environments where mandatory approval must be given before changes are applied.
     pub approve_required_environments: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::UpdateApproveRequiredEnvironmentModel>,
+        Vec<super::UpdateApproveRequiredEnvironmentModel>,
     >,
 }
 impl ::serde::Serialize for UpdatePreferencesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("reasonRequired", &self.reason_required)?;
         object.patch("keyGenerationMode", &self.key_generation_mode)?;
@@ -42,14 +42,14 @@ impl ::serde::Serialize for UpdatePreferencesRequest {
 impl<'de> ::serde::Deserialize<'de> for UpdatePreferencesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdatePreferencesRequest")
     }
 }
 impl ::openapi_runtime::de::Object for UpdatePreferencesRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
         let mut key_generation_mode = ::openapi_runtime::de::Slot::new(
             "keyGenerationMode",
@@ -65,9 +65,7 @@ impl ::openapi_runtime::de::Object for UpdatePreferencesRequest {
         let mut approve_required_environments = ::openapi_runtime::de::Slot::new(
             "approveRequiredEnvironments",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "reasonRequired" => reason_required.read(&mut __map)?,
                 "keyGenerationMode" => key_generation_mode.read(&mut __map)?,
@@ -83,7 +81,7 @@ impl ::openapi_runtime::de::Object for UpdatePreferencesRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             reason_required: reason_required.or_default(),
             key_generation_mode: key_generation_mode.or_default(),
             show_variation_id: show_variation_id.or_default(),

@@ -14,7 +14,7 @@ impl ::serde::Serialize for UpdatePrerequisiteFlagConditionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("prerequisiteSettingId", &self.prerequisite_setting_id)?;
         object.field("comparator", &self.comparator)?;
@@ -26,7 +26,7 @@ impl ::serde::Serialize for UpdatePrerequisiteFlagConditionModel {
 impl<'de> ::serde::Deserialize<'de> for UpdatePrerequisiteFlagConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "UpdatePrerequisiteFlagConditionModel",
@@ -36,7 +36,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePrerequisiteFlagConditionModel {
 impl ::openapi_runtime::de::Object for UpdatePrerequisiteFlagConditionModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut prerequisite_setting_id = ::openapi_runtime::de::Slot::new(
             "prerequisiteSettingId",
         );
@@ -44,9 +44,7 @@ impl ::openapi_runtime::de::Object for UpdatePrerequisiteFlagConditionModel {
         let mut prerequisite_comparison_value = ::openapi_runtime::de::Slot::new(
             "prerequisiteComparisonValue",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "prerequisiteSettingId" => prerequisite_setting_id.read(&mut __map)?,
                 "comparator" => comparator.read(&mut __map)?,
@@ -56,7 +54,7 @@ impl ::openapi_runtime::de::Object for UpdatePrerequisiteFlagConditionModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             prerequisite_setting_id: prerequisite_setting_id.required()?,
             comparator: comparator.required()?,
             prerequisite_comparison_value: prerequisite_comparison_value.required()?,

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateProxyProfileSelectionRule {
     /// The `kind` property.
-    pub kind: ::std::option::Option<super::SelectionRuleKind>,
+    pub kind: Option<super::SelectionRuleKind>,
     /// Defines the filter for matching Products by their unique identifier.
     pub product_id_filter: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Defines the filter for matching Configs by their unique identifier.
@@ -14,21 +14,21 @@ pub struct UpdateProxyProfileSelectionRule {
     /// Specifies a filter to match Product names in the proxy profile selection rule. It accepts wildcards (*).
     ///
     /// Length at least 0 and at most 255.
-    pub product_name_match_filter: ::openapi_runtime::Patch<::std::string::String>,
+    pub product_name_match_filter: ::openapi_runtime::Patch<String>,
     /// Specifies a filter to match Config names in the proxy profile selection rule. It accepts wildcards (*).
     ///
     /// Length at least 0 and at most 255.
-    pub config_name_match_filter: ::openapi_runtime::Patch<::std::string::String>,
+    pub config_name_match_filter: ::openapi_runtime::Patch<String>,
     /// Specifies a filter to match Environment names in the proxy profile selection rule. It accepts wildcards (*).
     ///
     /// Length at least 0 and at most 255.
-    pub environment_name_match_filter: ::openapi_runtime::Patch<::std::string::String>,
+    pub environment_name_match_filter: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for UpdateProxyProfileSelectionRule {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("kind", &self.kind)?;
         object.patch("productIdFilter", &self.product_id_filter)?;
@@ -43,14 +43,14 @@ impl ::serde::Serialize for UpdateProxyProfileSelectionRule {
 impl<'de> ::serde::Deserialize<'de> for UpdateProxyProfileSelectionRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateProxyProfileSelectionRule")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateProxyProfileSelectionRule {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut kind = ::openapi_runtime::de::Slot::new("kind");
         let mut product_id_filter = ::openapi_runtime::de::Slot::new("productIdFilter");
         let mut config_id_filter = ::openapi_runtime::de::Slot::new("configIdFilter");
@@ -66,9 +66,7 @@ impl ::openapi_runtime::de::Object for UpdateProxyProfileSelectionRule {
         let mut environment_name_match_filter = ::openapi_runtime::de::Slot::new(
             "environmentNameMatchFilter",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "kind" => kind.read(&mut __map)?,
                 "productIdFilter" => product_id_filter.read(&mut __map)?,
@@ -82,7 +80,7 @@ impl ::openapi_runtime::de::Object for UpdateProxyProfileSelectionRule {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             kind: kind.or_default(),
             product_id_filter: product_id_filter.or_default(),
             config_id_filter: config_id_filter.or_default(),

@@ -6,15 +6,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateReasonRequiredEnvironmentModel {
     /// Identifier of the Environment.
-    pub environment_id: ::std::option::Option<::uuid::Uuid>,
+    pub environment_id: Option<::uuid::Uuid>,
     /// Indicates that a mandatory note is required in this Environment for saving and publishing.
-    pub reason_required: ::std::option::Option<bool>,
+    pub reason_required: Option<bool>,
 }
 impl ::serde::Serialize for UpdateReasonRequiredEnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("environmentId", &self.environment_id)?;
         object.optional("reasonRequired", &self.reason_required)?;
@@ -24,7 +24,7 @@ impl ::serde::Serialize for UpdateReasonRequiredEnvironmentModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateReasonRequiredEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "UpdateReasonRequiredEnvironmentModel",
@@ -34,19 +34,17 @@ impl<'de> ::serde::Deserialize<'de> for UpdateReasonRequiredEnvironmentModel {
 impl ::openapi_runtime::de::Object for UpdateReasonRequiredEnvironmentModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
         let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "environmentId" => environment_id.read(&mut __map)?,
                 "reasonRequired" => reason_required.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             environment_id: environment_id.or_default(),
             reason_required: reason_required.or_default(),
         })

@@ -6,11 +6,11 @@ pub struct UpdateRolloutRuleModel {
     /// The user attribute to compare.
     ///
     /// Length at least 0 and at most 1000.
-    pub comparison_attribute: ::openapi_runtime::Patch<::std::string::String>,
+    pub comparison_attribute: ::openapi_runtime::Patch<String>,
     /// The `comparator` property.
     pub comparator: ::openapi_runtime::Patch<super::RolloutRuleComparator>,
     /// The value to compare against.
-    pub comparison_value: ::openapi_runtime::Patch<::std::string::String>,
+    pub comparison_value: ::openapi_runtime::Patch<String>,
     /// The value to serve when the comparison matches. It must respect the setting type. In some generated clients for strictly typed languages you may use double/float properties to handle integer values.
     pub value: super::SettingValueType,
     /// The `segmentComparator` property.
@@ -22,7 +22,7 @@ impl ::serde::Serialize for UpdateRolloutRuleModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("comparisonAttribute", &self.comparison_attribute)?;
         object.patch("comparator", &self.comparator)?;
@@ -36,14 +36,14 @@ impl ::serde::Serialize for UpdateRolloutRuleModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateRolloutRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateRolloutRuleModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateRolloutRuleModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
             "comparisonAttribute",
         );
@@ -54,9 +54,7 @@ impl ::openapi_runtime::de::Object for UpdateRolloutRuleModel {
             "segmentComparator",
         );
         let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
                 "comparator" => comparator.read(&mut __map)?,
@@ -67,7 +65,7 @@ impl ::openapi_runtime::de::Object for UpdateRolloutRuleModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             comparison_attribute: comparison_attribute.or_default(),
             comparator: comparator.or_default(),
             comparison_value: comparison_value.or_default(),

@@ -6,25 +6,25 @@ pub struct UpdateSegmentModel {
     /// The `name` property.
     ///
     /// Length at least 0 and at most 255.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The `description` property.
     ///
     /// Length at least 0 and at most 1000.
-    pub description: ::openapi_runtime::Patch<::std::string::String>,
+    pub description: ::openapi_runtime::Patch<String>,
     /// The `comparisonAttribute` property.
     ///
     /// Length at least 0 and at most 1000.
-    pub comparison_attribute: ::openapi_runtime::Patch<::std::string::String>,
+    pub comparison_attribute: ::openapi_runtime::Patch<String>,
     /// The `comparator` property.
     pub comparator: ::openapi_runtime::Patch<super::RolloutRuleComparator>,
     /// The `comparisonValue` property.
-    pub comparison_value: ::openapi_runtime::Patch<::std::string::String>,
+    pub comparison_value: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for UpdateSegmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("name", &self.name)?;
         object.patch("description", &self.description)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for UpdateSegmentModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateSegmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateSegmentModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateSegmentModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
@@ -52,9 +52,7 @@ impl ::openapi_runtime::de::Object for UpdateSegmentModel {
         );
         let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
         let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "description" => description.read(&mut __map)?,
@@ -64,7 +62,7 @@ impl ::openapi_runtime::de::Object for UpdateSegmentModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.or_default(),
             description: description.or_default(),
             comparison_attribute: comparison_attribute.or_default(),

@@ -4,13 +4,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSettingValueModel {
     /// The targeting rule collection.
-    pub rollout_rules: ::std::option::Option<
-        ::std::vec::Vec<super::UpdateRolloutRuleModel>,
-    >,
+    pub rollout_rules: Option<Vec<super::UpdateRolloutRuleModel>>,
     /// The percentage rule collection.
-    pub rollout_percentage_items: ::std::option::Option<
-        ::std::vec::Vec<super::UpdateRolloutPercentageItemModel>,
-    >,
+    pub rollout_percentage_items: Option<Vec<super::UpdateRolloutPercentageItemModel>>,
     /// The value to serve. It must respect the setting type. In some generated clients for strictly typed languages you may use double/float properties to handle integer values.
     pub value: super::SettingValueType,
 }
@@ -18,7 +14,7 @@ impl ::serde::Serialize for UpdateSettingValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("rolloutRules", &self.rollout_rules)?;
         object.optional("rolloutPercentageItems", &self.rollout_percentage_items)?;
@@ -29,22 +25,20 @@ impl ::serde::Serialize for UpdateSettingValueModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateSettingValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateSettingValueModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateSettingValueModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut rollout_rules = ::openapi_runtime::de::Slot::new("rolloutRules");
         let mut rollout_percentage_items = ::openapi_runtime::de::Slot::new(
             "rolloutPercentageItems",
         );
         let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "rolloutRules" => rollout_rules.read(&mut __map)?,
                 "rolloutPercentageItems" => rollout_percentage_items.read(&mut __map)?,
@@ -52,7 +46,7 @@ impl ::openapi_runtime::de::Object for UpdateSettingValueModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             rollout_rules: rollout_rules.or_default(),
             rollout_percentage_items: rollout_percentage_items.or_default(),
             value: value.required()?,

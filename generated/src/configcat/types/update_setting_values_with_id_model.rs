@@ -4,15 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSettingValuesWithIdModel {
     /// The values to update.
-    pub setting_values: ::std::option::Option<
-        ::std::vec::Vec<super::UpdateSettingValueWithSettingIdModel>,
-    >,
+    pub setting_values: Option<Vec<super::UpdateSettingValueWithSettingIdModel>>,
 }
 impl ::serde::Serialize for UpdateSettingValuesWithIdModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("settingValues", &self.setting_values)?;
         object.end()
@@ -21,24 +19,22 @@ impl ::serde::Serialize for UpdateSettingValuesWithIdModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateSettingValuesWithIdModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateSettingValuesWithIdModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateSettingValuesWithIdModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut setting_values = ::openapi_runtime::de::Slot::new("settingValues");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "settingValues" => setting_values.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             setting_values: setting_values.or_default(),
         })
     }

@@ -8,12 +8,10 @@ pub struct UpdateTargetingRuleModel {
     /// - User condition
     /// - Segment condition
     /// - Prerequisite flag condition
-    pub conditions: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::UpdateConditionModel>,
-    >,
+    pub conditions: ::openapi_runtime::Patch<Vec<super::UpdateConditionModel>>,
     /// The percentage options from where the evaluation process will choose a value based on the flag's percentage evaluation attribute.
     pub percentage_options: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::UpdatePercentageOptionModel>,
+        Vec<super::UpdatePercentageOptionModel>,
     >,
     /// The `value` property.
     pub value: ::openapi_runtime::Patch<super::UpdateValueModel>,
@@ -22,7 +20,7 @@ impl ::serde::Serialize for UpdateTargetingRuleModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("conditions", &self.conditions)?;
         object.patch("percentageOptions", &self.percentage_options)?;
@@ -33,22 +31,20 @@ impl ::serde::Serialize for UpdateTargetingRuleModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateTargetingRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateTargetingRuleModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateTargetingRuleModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut conditions = ::openapi_runtime::de::Slot::new("conditions");
         let mut percentage_options = ::openapi_runtime::de::Slot::new(
             "percentageOptions",
         );
         let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "conditions" => conditions.read(&mut __map)?,
                 "percentageOptions" => percentage_options.read(&mut __map)?,
@@ -56,7 +52,7 @@ impl ::openapi_runtime::de::Object for UpdateTargetingRuleModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             conditions: conditions.or_default(),
             percentage_options: percentage_options.or_default(),
             value: value.or_default(),

@@ -6,7 +6,7 @@ pub struct UpdateUserConditionModel {
     /// The User Object attribute that the condition is based on. Can be "User ID", "Email", "Country" or any custom attribute.
     ///
     /// Length at least 1 and at most 1000.
-    pub comparison_attribute: ::std::string::String,
+    pub comparison_attribute: String,
     /// The `comparator` property.
     pub comparator: super::UserComparator,
     /// The `comparisonValue` property.
@@ -16,7 +16,7 @@ impl ::serde::Serialize for UpdateUserConditionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("comparisonAttribute", &self.comparison_attribute)?;
         object.field("comparator", &self.comparator)?;
@@ -27,22 +27,20 @@ impl ::serde::Serialize for UpdateUserConditionModel {
 impl<'de> ::serde::Deserialize<'de> for UpdateUserConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UpdateUserConditionModel")
     }
 }
 impl ::openapi_runtime::de::Object for UpdateUserConditionModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
             "comparisonAttribute",
         );
         let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
         let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
                 "comparator" => comparator.read(&mut __map)?,
@@ -50,7 +48,7 @@ impl ::openapi_runtime::de::Object for UpdateUserConditionModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             comparison_attribute: comparison_attribute.required()?,
             comparator: comparator.required()?,
             comparison_value: comparison_value.required()?,

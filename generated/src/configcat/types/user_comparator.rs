@@ -76,7 +76,7 @@ pub enum UserComparator {
     /// `arrayDoesNotContainAnyOf`
     ArrayDoesNotContainAnyOf,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl UserComparator {
     /// The value as sent on the wire.
@@ -124,7 +124,7 @@ impl UserComparator {
         }
     }
 }
-impl ::std::convert::From<&str> for UserComparator {
+impl From<&str> for UserComparator {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -179,14 +179,14 @@ impl ::serde::Serialize for UserComparator {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserComparator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -4,11 +4,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserModel {
     /// Identifier of the Member.
-    pub user_id: ::std::option::Option<::std::string::String>,
+    pub user_id: Option<String>,
     /// Name of the Member.
-    pub full_name: ::std::option::Option<::std::string::String>,
+    pub full_name: Option<String>,
     /// Email of the Member.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Determines whether 2FA is enabled for the Member.
     pub two_factor_enabled: bool,
 }
@@ -16,7 +16,7 @@ impl ::serde::Serialize for UserModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("userId", &self.user_id)?;
         object.field("fullName", &self.full_name)?;
@@ -28,23 +28,21 @@ impl ::serde::Serialize for UserModel {
 impl<'de> ::serde::Deserialize<'de> for UserModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UserModel")
     }
 }
 impl ::openapi_runtime::de::Object for UserModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut user_id = ::openapi_runtime::de::Slot::new("userId");
         let mut full_name = ::openapi_runtime::de::Slot::new("fullName");
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut two_factor_enabled = ::openapi_runtime::de::Slot::new(
             "twoFactorEnabled",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "userId" => user_id.read(&mut __map)?,
                 "fullName" => full_name.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for UserModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             user_id: user_id.or_default(),
             full_name: full_name.or_default(),
             email: email.or_default(),

@@ -6,23 +6,21 @@ pub struct WebHookRequestModel {
     /// The URL of the Webhook.
     ///
     /// Length at least 7 and at most 1000.
-    pub url: ::std::string::String,
+    pub url: String,
     /// The HTTP body content.
     ///
     /// Length at least 0 and at most 15000.
-    pub content: ::openapi_runtime::Patch<::std::string::String>,
+    pub content: ::openapi_runtime::Patch<String>,
     /// The `httpMethod` property.
     pub http_method: ::openapi_runtime::Patch<super::WebHookHttpMethod>,
     /// List of HTTP headers.
-    pub web_hook_headers: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::WebhookHeaderModel>,
-    >,
+    pub web_hook_headers: ::openapi_runtime::Patch<Vec<super::WebhookHeaderModel>>,
 }
 impl ::serde::Serialize for WebHookRequestModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("url", &self.url)?;
         object.patch("content", &self.content)?;
@@ -34,21 +32,19 @@ impl ::serde::Serialize for WebHookRequestModel {
 impl<'de> ::serde::Deserialize<'de> for WebHookRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebHookRequestModel")
     }
 }
 impl ::openapi_runtime::de::Object for WebHookRequestModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut url = ::openapi_runtime::de::Slot::new("url");
         let mut content = ::openapi_runtime::de::Slot::new("content");
         let mut http_method = ::openapi_runtime::de::Slot::new("httpMethod");
         let mut web_hook_headers = ::openapi_runtime::de::Slot::new("webHookHeaders");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "url" => url.read(&mut __map)?,
                 "content" => content.read(&mut __map)?,
@@ -57,7 +53,7 @@ impl ::openapi_runtime::de::Object for WebHookRequestModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             url: url.required()?,
             content: content.or_default(),
             http_method: http_method.or_default(),

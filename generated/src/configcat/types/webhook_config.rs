@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookConfig {
     /// The Config's name.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The Config's identifier.
     pub config_id: ::uuid::Uuid,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for WebhookConfig {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.field("configId", &self.config_id)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for WebhookConfig {
 impl<'de> ::serde::Deserialize<'de> for WebhookConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebhookConfig")
     }
 }
 impl ::openapi_runtime::de::Object for WebhookConfig {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut config_id = ::openapi_runtime::de::Slot::new("configId");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "configId" => config_id.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             config_id: config_id.required()?,
         })

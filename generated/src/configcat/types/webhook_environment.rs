@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEnvironment {
     /// The Environment's name.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The Environment's identifier.
     pub environment_id: ::uuid::Uuid,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for WebhookEnvironment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.field("environmentId", &self.environment_id)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for WebhookEnvironment {
 impl<'de> ::serde::Deserialize<'de> for WebhookEnvironment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebhookEnvironment")
     }
 }
 impl ::openapi_runtime::de::Object for WebhookEnvironment {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "environmentId" => environment_id.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             environment_id: environment_id.required()?,
         })

@@ -8,19 +8,19 @@ pub struct WebhookHeaderModel {
     /// The HTTP header key.
     ///
     /// Length at least 1 and at most 255.
-    pub key: ::std::string::String,
+    pub key: String,
     /// The HTTP header value.
     ///
     /// Length at least 1 and at most 1000.
-    pub value: ::std::string::String,
+    pub value: String,
     /// Indicates whether the header value is sensitive.
-    pub is_secure: ::std::option::Option<bool>,
+    pub is_secure: Option<bool>,
 }
 impl ::serde::Serialize for WebhookHeaderModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("key", &self.key)?;
         object.field("value", &self.value)?;
@@ -31,20 +31,18 @@ impl ::serde::Serialize for WebhookHeaderModel {
 impl<'de> ::serde::Deserialize<'de> for WebhookHeaderModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebhookHeaderModel")
     }
 }
 impl ::openapi_runtime::de::Object for WebhookHeaderModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut key = ::openapi_runtime::de::Slot::new("key");
         let mut value = ::openapi_runtime::de::Slot::new("value");
         let mut is_secure = ::openapi_runtime::de::Slot::new("isSecure");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "key" => key.read(&mut __map)?,
                 "value" => value.read(&mut __map)?,
@@ -52,7 +50,7 @@ impl ::openapi_runtime::de::Object for WebhookHeaderModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             key: key.required()?,
             value: value.required()?,
             is_secure: is_secure.or_default(),

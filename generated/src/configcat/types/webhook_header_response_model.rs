@@ -6,9 +6,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookHeaderResponseModel {
     /// The HTTP header key.
-    pub key: ::std::string::String,
+    pub key: String,
     /// The HTTP header value.
-    pub value: ::std::string::String,
+    pub value: String,
     /// Indicates whether the header value is sensitive.
     pub is_secure: bool,
 }
@@ -16,7 +16,7 @@ impl ::serde::Serialize for WebhookHeaderResponseModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("key", &self.key)?;
         object.field("value", &self.value)?;
@@ -27,20 +27,18 @@ impl ::serde::Serialize for WebhookHeaderResponseModel {
 impl<'de> ::serde::Deserialize<'de> for WebhookHeaderResponseModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebhookHeaderResponseModel")
     }
 }
 impl ::openapi_runtime::de::Object for WebhookHeaderResponseModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut key = ::openapi_runtime::de::Slot::new("key");
         let mut value = ::openapi_runtime::de::Slot::new("value");
         let mut is_secure = ::openapi_runtime::de::Slot::new("isSecure");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "key" => key.read(&mut __map)?,
                 "value" => value.read(&mut __map)?,
@@ -48,7 +46,7 @@ impl ::openapi_runtime::de::Object for WebhookHeaderResponseModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             key: key.required()?,
             value: value.required()?,
             is_secure: is_secure.required()?,

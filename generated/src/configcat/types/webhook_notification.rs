@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookNotification {
     /// The webhook proxy URL for receiving config JSON change notifications.
-    pub webhook_proxy_url: ::std::string::String,
+    pub webhook_proxy_url: String,
     /// The primary signing key used for verifying the authenticity of webhook requests.
-    pub signing_key1: ::std::string::String,
+    pub signing_key1: String,
     /// The secondary signing key used for verifying the authenticity of webhook requests.
-    pub signing_key2: ::std::option::Option<::std::string::String>,
+    pub signing_key2: Option<String>,
 }
 impl ::serde::Serialize for WebhookNotification {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("webhookProxyUrl", &self.webhook_proxy_url)?;
         object.field("signingKey1", &self.signing_key1)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for WebhookNotification {
 impl<'de> ::serde::Deserialize<'de> for WebhookNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebhookNotification")
     }
 }
 impl ::openapi_runtime::de::Object for WebhookNotification {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut webhook_proxy_url = ::openapi_runtime::de::Slot::new("webhookProxyUrl");
         let mut signing_key1 = ::openapi_runtime::de::Slot::new("signingKey1");
         let mut signing_key2 = ::openapi_runtime::de::Slot::new("signingKey2");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "webhookProxyUrl" => webhook_proxy_url.read(&mut __map)?,
                 "signingKey1" => signing_key1.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for WebhookNotification {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             webhook_proxy_url: webhook_proxy_url.required()?,
             signing_key1: signing_key1.required()?,
             signing_key2: signing_key2.or_default(),

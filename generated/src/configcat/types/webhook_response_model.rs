@@ -6,13 +6,13 @@ pub struct WebhookResponseModel {
     /// The identifier of the Webhook.
     pub webhook_id: i32,
     /// The URL of the Webhook.
-    pub url: ::std::string::String,
+    pub url: String,
     /// The `httpMethod` property.
     pub http_method: super::WebHookHttpMethod,
     /// The HTTP body content.
-    pub content: ::std::option::Option<::std::string::String>,
+    pub content: Option<String>,
     /// List of HTTP headers that the Webhook must send.
-    pub web_hook_headers: ::std::vec::Vec<super::WebhookHeaderResponseModel>,
+    pub web_hook_headers: Vec<super::WebhookHeaderResponseModel>,
     /// The `config` property.
     pub config: super::WebhookConfig,
     /// The `environment` property.
@@ -22,7 +22,7 @@ impl ::serde::Serialize for WebhookResponseModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("webhookId", &self.webhook_id)?;
         object.field("url", &self.url)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for WebhookResponseModel {
 impl<'de> ::serde::Deserialize<'de> for WebhookResponseModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebhookResponseModel")
     }
 }
 impl ::openapi_runtime::de::Object for WebhookResponseModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut webhook_id = ::openapi_runtime::de::Slot::new("webhookId");
         let mut url = ::openapi_runtime::de::Slot::new("url");
         let mut http_method = ::openapi_runtime::de::Slot::new("httpMethod");
@@ -52,9 +52,7 @@ impl ::openapi_runtime::de::Object for WebhookResponseModel {
         let mut web_hook_headers = ::openapi_runtime::de::Slot::new("webHookHeaders");
         let mut config = ::openapi_runtime::de::Slot::new("config");
         let mut environment = ::openapi_runtime::de::Slot::new("environment");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "webhookId" => webhook_id.read(&mut __map)?,
                 "url" => url.read(&mut __map)?,
@@ -66,7 +64,7 @@ impl ::openapi_runtime::de::Object for WebhookResponseModel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             webhook_id: webhook_id.required()?,
             url: url.required()?,
             http_method: http_method.required()?,

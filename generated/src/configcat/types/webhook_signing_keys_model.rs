@@ -6,15 +6,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookSigningKeysModel {
     /// The first signing key.
-    pub key1: ::std::option::Option<::std::string::String>,
+    pub key1: Option<String>,
     /// The second signing key.
-    pub key2: ::std::option::Option<::std::string::String>,
+    pub key2: Option<String>,
 }
 impl ::serde::Serialize for WebhookSigningKeysModel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("key1", &self.key1)?;
         object.field("key2", &self.key2)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for WebhookSigningKeysModel {
 impl<'de> ::serde::Deserialize<'de> for WebhookSigningKeysModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebhookSigningKeysModel")
     }
 }
 impl ::openapi_runtime::de::Object for WebhookSigningKeysModel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut key1 = ::openapi_runtime::de::Slot::new("key1");
         let mut key2 = ::openapi_runtime::de::Slot::new("key2");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "key1" => key1.read(&mut __map)?,
                 "key2" => key2.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             key1: key1.or_default(),
             key2: key2.or_default(),
         })

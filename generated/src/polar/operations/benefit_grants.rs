@@ -74,13 +74,13 @@ impl BenefitGrants {
     pub fn list(&self) -> self::BenefitGrantsList {
         self::BenefitGrantsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            external_customer_id: ::std::option::Option::None,
-            is_granted: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            organization_id: None,
+            customer_id: None,
+            external_customer_id: None,
+            is_granted: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
 }
@@ -93,21 +93,17 @@ impl BenefitGrants {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct BenefitGrantsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
+    pub(crate) organization_id: Option<
         super::super::types::BenefitGrantsListOrganizationId,
     >,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::BenefitGrantsListCustomerId,
-    >,
-    pub(crate) external_customer_id: ::std::option::Option<
+    pub(crate) customer_id: Option<super::super::types::BenefitGrantsListCustomerId>,
+    pub(crate) external_customer_id: Option<
         super::super::types::BenefitGrantsListExternalCustomerId,
     >,
-    pub(crate) is_granted: ::std::option::Option<bool>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::BenefitGrantSortProperty>,
-    >,
+    pub(crate) is_granted: Option<bool>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::BenefitGrantSortProperty>>,
 }
 /// Documented error responses of `GET /v1/benefit-grants/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,11 +117,9 @@ impl BenefitGrantsList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::BenefitGrantsListOrganizationId,
-        >,
+        value: impl Into<super::super::types::BenefitGrantsListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -133,11 +127,9 @@ impl BenefitGrantsList {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::BenefitGrantsListCustomerId,
-        >,
+        value: impl Into<super::super::types::BenefitGrantsListCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// ExternalCustomerID Filter
@@ -145,30 +137,28 @@ impl BenefitGrantsList {
     /// Filter by customer external ID.
     pub fn external_customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::BenefitGrantsListExternalCustomerId,
-        >,
+        value: impl Into<super::super::types::BenefitGrantsListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = ::std::option::Option::Some(value.into());
+        self.external_customer_id = Some(value.into());
         self
     }
     /// Filter by granted status. If `true`, only granted benefits will be returned. If `false`, only revoked benefits will be returned.
-    pub fn is_granted(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_granted = ::std::option::Option::Some(value.into());
+    pub fn is_granted(mut self, value: impl Into<bool>) -> Self {
+        self.is_granted = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -176,11 +166,9 @@ impl BenefitGrantsList {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::BenefitGrantSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::BenefitGrantSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -215,11 +203,11 @@ impl BenefitGrantsList {
     }
 }
 impl ::openapi_runtime::Paginated for BenefitGrantsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for BenefitGrantsList {
@@ -263,7 +251,7 @@ impl ::openapi_runtime::Operation for BenefitGrantsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceBenefitGrant>,
         ::openapi_runtime::Error<BenefitGrantsListError>,
     > {
@@ -275,7 +263,7 @@ impl ::openapi_runtime::Operation for BenefitGrantsList {
     }
 }
 impl ::std::future::IntoFuture for BenefitGrantsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceBenefitGrant,
         ::openapi_runtime::Error<BenefitGrantsListError>,
     >;

@@ -76,15 +76,15 @@ impl Benefits {
     pub fn list(&self) -> self::BenefitsList {
         self::BenefitsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
-            id: ::std::option::Option::None,
-            exclude_id: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
+            organization_id: None,
+            r#type: None,
+            id: None,
+            exclude_id: None,
+            query: None,
+            page: None,
+            limit: None,
+            sorting: None,
+            metadata: None,
         }
     }
     #[cfg(feature = "polar-benefits")]
@@ -136,7 +136,7 @@ impl Benefits {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::BenefitCreate>,
+        body: impl Into<super::super::types::BenefitCreate>,
     ) -> self::BenefitsCreate {
         self::BenefitsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -190,7 +190,7 @@ impl Benefits {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::BenefitsGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::BenefitsGet {
         self::BenefitsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -247,10 +247,7 @@ impl Benefits {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::BenefitsDelete {
+    pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::BenefitsDelete {
         self::BenefitsDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -308,8 +305,8 @@ impl Benefits {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::BenefitsUpdateRequest>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::BenefitsUpdateRequest>,
     ) -> self::BenefitsUpdate {
         self::BenefitsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -377,15 +374,12 @@ impl Benefits {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn files(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::BenefitsFiles {
+    pub fn files(&self, id: impl Into<::uuid::Uuid>) -> self::BenefitsFiles {
         self::BenefitsFiles {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            page: None,
+            limit: None,
         }
     }
     #[cfg(feature = "polar-benefits")]
@@ -453,18 +447,15 @@ impl Benefits {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn grants(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::BenefitsGrants {
+    pub fn grants(&self, id: impl Into<::uuid::Uuid>) -> self::BenefitsGrants {
         self::BenefitsGrants {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
-            is_granted: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            member_id: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            is_granted: None,
+            customer_id: None,
+            member_id: None,
+            page: None,
+            limit: None,
         }
     }
 }
@@ -477,21 +468,15 @@ impl Benefits {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct BenefitsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::BenefitsListOrganizationId,
-    >,
-    pub(crate) r#type: ::std::option::Option<super::super::types::BenefitsListType>,
-    pub(crate) id: ::std::option::Option<super::super::types::BenefitsListId>,
-    pub(crate) exclude_id: ::std::option::Option<
-        super::super::types::BenefitsListExcludeId,
-    >,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::BenefitSortProperty>,
-    >,
-    pub(crate) metadata: ::std::option::Option<super::super::types::MetadataQuery>,
+    pub(crate) organization_id: Option<super::super::types::BenefitsListOrganizationId>,
+    pub(crate) r#type: Option<super::super::types::BenefitsListType>,
+    pub(crate) id: Option<super::super::types::BenefitsListId>,
+    pub(crate) exclude_id: Option<super::super::types::BenefitsListExcludeId>,
+    pub(crate) query: Option<String>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::BenefitSortProperty>>,
+    pub(crate) metadata: Option<super::super::types::MetadataQuery>,
 }
 /// Documented error responses of `GET /v1/benefits/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -505,9 +490,9 @@ impl BenefitsList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::BenefitsListOrganizationId>,
+        value: impl Into<super::super::types::BenefitsListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// BenefitType Filter
@@ -515,19 +500,16 @@ impl BenefitsList {
     /// Filter by benefit type.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::BenefitsListType>,
+        value: impl Into<super::super::types::BenefitsListType>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.r#type = Some(value.into());
         self
     }
     /// Filter IDs
     ///
     /// Filter by benefit IDs.
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<super::super::types::BenefitsListId>,
-    ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
+    pub fn id(mut self, value: impl Into<super::super::types::BenefitsListId>) -> Self {
+        self.id = Some(value.into());
         self
     }
     /// Exclude IDs
@@ -535,31 +517,28 @@ impl BenefitsList {
     /// Exclude benefits with these IDs.
     pub fn exclude_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::BenefitsListExcludeId>,
+        value: impl Into<super::super::types::BenefitsListExcludeId>,
     ) -> Self {
-        self.exclude_id = ::std::option::Option::Some(value.into());
+        self.exclude_id = Some(value.into());
         self
     }
     /// Filter by description.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -567,19 +546,17 @@ impl BenefitsList {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::BenefitSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::BenefitSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetadataQuery>,
+        value: impl Into<super::super::types::MetadataQuery>,
     ) -> Self {
-        self.metadata = ::std::option::Option::Some(value.into());
+        self.metadata = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -614,11 +591,11 @@ impl BenefitsList {
     }
 }
 impl ::openapi_runtime::Paginated for BenefitsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for BenefitsList {
@@ -659,7 +636,7 @@ impl ::openapi_runtime::Operation for BenefitsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceBenefit>,
         ::openapi_runtime::Error<BenefitsListError>,
     > {
@@ -671,7 +648,7 @@ impl ::openapi_runtime::Operation for BenefitsList {
     }
 }
 impl ::std::future::IntoFuture for BenefitsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceBenefit,
         ::openapi_runtime::Error<BenefitsListError>,
     >;
@@ -735,7 +712,7 @@ impl ::openapi_runtime::Operation for BenefitsCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Benefit>,
         ::openapi_runtime::Error<BenefitsCreateError>,
     > {
@@ -747,7 +724,7 @@ impl ::openapi_runtime::Operation for BenefitsCreate {
     }
 }
 impl ::std::future::IntoFuture for BenefitsCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Benefit,
         ::openapi_runtime::Error<BenefitsCreateError>,
     >;
@@ -813,7 +790,7 @@ impl ::openapi_runtime::Operation for BenefitsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Benefit>,
         ::openapi_runtime::Error<BenefitsGetError>,
     > {
@@ -826,7 +803,7 @@ impl ::openapi_runtime::Operation for BenefitsGet {
     }
 }
 impl ::std::future::IntoFuture for BenefitsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Benefit,
         ::openapi_runtime::Error<BenefitsGetError>,
     >;
@@ -894,7 +871,7 @@ impl ::openapi_runtime::Operation for BenefitsDelete {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<BenefitsDeleteError>,
     > {
@@ -908,10 +885,7 @@ impl ::openapi_runtime::Operation for BenefitsDelete {
     }
 }
 impl ::std::future::IntoFuture for BenefitsDelete {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<BenefitsDeleteError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<BenefitsDeleteError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -976,7 +950,7 @@ impl ::openapi_runtime::Operation for BenefitsUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Benefit>,
         ::openapi_runtime::Error<BenefitsUpdateError>,
     > {
@@ -989,7 +963,7 @@ impl ::openapi_runtime::Operation for BenefitsUpdate {
     }
 }
 impl ::std::future::IntoFuture for BenefitsUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Benefit,
         ::openapi_runtime::Error<BenefitsUpdateError>,
     >;
@@ -1009,8 +983,8 @@ impl ::std::future::IntoFuture for BenefitsUpdate {
 pub struct BenefitsFiles {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/benefits/{id}/files`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1024,15 +998,15 @@ impl BenefitsFiles {
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1067,11 +1041,11 @@ impl BenefitsFiles {
     }
 }
 impl ::openapi_runtime::Paginated for BenefitsFiles {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for BenefitsFiles {
@@ -1092,7 +1066,7 @@ impl ::openapi_runtime::Operation for BenefitsFiles {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceBenefitDownloadableFile,
         >,
@@ -1107,7 +1081,7 @@ impl ::openapi_runtime::Operation for BenefitsFiles {
     }
 }
 impl ::std::future::IntoFuture for BenefitsFiles {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceBenefitDownloadableFile,
         ::openapi_runtime::Error<BenefitsFilesError>,
     >;
@@ -1127,15 +1101,11 @@ impl ::std::future::IntoFuture for BenefitsFiles {
 pub struct BenefitsGrants {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
-    pub(crate) is_granted: ::std::option::Option<bool>,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::BenefitsGrantsCustomerId,
-    >,
-    pub(crate) member_id: ::std::option::Option<
-        super::super::types::BenefitsGrantsMemberId,
-    >,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) is_granted: Option<bool>,
+    pub(crate) customer_id: Option<super::super::types::BenefitsGrantsCustomerId>,
+    pub(crate) member_id: Option<super::super::types::BenefitsGrantsMemberId>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/benefits/{id}/grants`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1147,8 +1117,8 @@ pub enum BenefitsGrantsError {
 }
 impl BenefitsGrants {
     /// Filter by granted status. If `true`, only granted benefits will be returned. If `false`, only revoked benefits will be returned.
-    pub fn is_granted(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_granted = ::std::option::Option::Some(value.into());
+    pub fn is_granted(mut self, value: impl Into<bool>) -> Self {
+        self.is_granted = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -1156,9 +1126,9 @@ impl BenefitsGrants {
     /// Filter by customer.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::BenefitsGrantsCustomerId>,
+        value: impl Into<super::super::types::BenefitsGrantsCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// MemberID Filter
@@ -1166,23 +1136,23 @@ impl BenefitsGrants {
     /// Filter by member.
     pub fn member_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::BenefitsGrantsMemberId>,
+        value: impl Into<super::super::types::BenefitsGrantsMemberId>,
     ) -> Self {
-        self.member_id = ::std::option::Option::Some(value.into());
+        self.member_id = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1217,11 +1187,11 @@ impl BenefitsGrants {
     }
 }
 impl ::openapi_runtime::Paginated for BenefitsGrants {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for BenefitsGrants {
@@ -1260,7 +1230,7 @@ impl ::openapi_runtime::Operation for BenefitsGrants {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceBenefitGrant>,
         ::openapi_runtime::Error<BenefitsGrantsError>,
     > {
@@ -1273,7 +1243,7 @@ impl ::openapi_runtime::Operation for BenefitsGrants {
     }
 }
 impl ::std::future::IntoFuture for BenefitsGrants {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceBenefitGrant,
         ::openapi_runtime::Error<BenefitsGrantsError>,
     >;

@@ -72,11 +72,11 @@ impl CheckoutLinks {
     pub fn list(&self) -> self::CheckoutLinksList {
         self::CheckoutLinksList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            product_id: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            organization_id: None,
+            product_id: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-checkout-links")]
@@ -128,7 +128,7 @@ impl CheckoutLinks {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::CheckoutLinkCreate>,
+        body: impl Into<super::super::types::CheckoutLinkCreate>,
     ) -> self::CheckoutLinksCreate {
         self::CheckoutLinksCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -182,10 +182,7 @@ impl CheckoutLinks {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::CheckoutLinksGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CheckoutLinksGet {
         self::CheckoutLinksGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -237,10 +234,7 @@ impl CheckoutLinks {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::CheckoutLinksDelete {
+    pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::CheckoutLinksDelete {
         self::CheckoutLinksDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -297,8 +291,8 @@ impl CheckoutLinks {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CheckoutLinkUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CheckoutLinkUpdate>,
     ) -> self::CheckoutLinksUpdate {
         self::CheckoutLinksUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -316,17 +310,13 @@ impl CheckoutLinks {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutLinksList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
+    pub(crate) organization_id: Option<
         super::super::types::CheckoutLinksListOrganizationId,
     >,
-    pub(crate) product_id: ::std::option::Option<
-        super::super::types::CheckoutLinksListProductId,
-    >,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::CheckoutLinkSortProperty>,
-    >,
+    pub(crate) product_id: Option<super::super::types::CheckoutLinksListProductId>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::CheckoutLinkSortProperty>>,
 }
 /// Documented error responses of `GET /v1/checkout-links/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -340,11 +330,9 @@ impl CheckoutLinksList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CheckoutLinksListOrganizationId,
-        >,
+        value: impl Into<super::super::types::CheckoutLinksListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// ProductID Filter
@@ -352,23 +340,23 @@ impl CheckoutLinksList {
     /// Filter by product ID.
     pub fn product_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::CheckoutLinksListProductId>,
+        value: impl Into<super::super::types::CheckoutLinksListProductId>,
     ) -> Self {
-        self.product_id = ::std::option::Option::Some(value.into());
+        self.product_id = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -376,11 +364,9 @@ impl CheckoutLinksList {
     /// Default `["created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::CheckoutLinkSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::CheckoutLinkSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -415,11 +401,11 @@ impl CheckoutLinksList {
     }
 }
 impl ::openapi_runtime::Paginated for CheckoutLinksList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for CheckoutLinksList {
@@ -451,7 +437,7 @@ impl ::openapi_runtime::Operation for CheckoutLinksList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceCheckoutLink>,
         ::openapi_runtime::Error<CheckoutLinksListError>,
     > {
@@ -463,7 +449,7 @@ impl ::openapi_runtime::Operation for CheckoutLinksList {
     }
 }
 impl ::std::future::IntoFuture for CheckoutLinksList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCheckoutLink,
         ::openapi_runtime::Error<CheckoutLinksListError>,
     >;
@@ -527,7 +513,7 @@ impl ::openapi_runtime::Operation for CheckoutLinksCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CheckoutLink>,
         ::openapi_runtime::Error<CheckoutLinksCreateError>,
     > {
@@ -539,7 +525,7 @@ impl ::openapi_runtime::Operation for CheckoutLinksCreate {
     }
 }
 impl ::std::future::IntoFuture for CheckoutLinksCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CheckoutLink,
         ::openapi_runtime::Error<CheckoutLinksCreateError>,
     >;
@@ -605,7 +591,7 @@ impl ::openapi_runtime::Operation for CheckoutLinksGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CheckoutLink>,
         ::openapi_runtime::Error<CheckoutLinksGetError>,
     > {
@@ -618,7 +604,7 @@ impl ::openapi_runtime::Operation for CheckoutLinksGet {
     }
 }
 impl ::std::future::IntoFuture for CheckoutLinksGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CheckoutLink,
         ::openapi_runtime::Error<CheckoutLinksGetError>,
     >;
@@ -684,7 +670,7 @@ impl ::openapi_runtime::Operation for CheckoutLinksDelete {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CheckoutLinksDeleteError>,
     > {
@@ -697,10 +683,7 @@ impl ::openapi_runtime::Operation for CheckoutLinksDelete {
     }
 }
 impl ::std::future::IntoFuture for CheckoutLinksDelete {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CheckoutLinksDeleteError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<CheckoutLinksDeleteError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -765,7 +748,7 @@ impl ::openapi_runtime::Operation for CheckoutLinksUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CheckoutLink>,
         ::openapi_runtime::Error<CheckoutLinksUpdateError>,
     > {
@@ -778,7 +761,7 @@ impl ::openapi_runtime::Operation for CheckoutLinksUpdate {
     }
 }
 impl ::std::future::IntoFuture for CheckoutLinksUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CheckoutLink,
         ::openapi_runtime::Error<CheckoutLinksUpdateError>,
     >;

@@ -76,15 +76,15 @@ impl Checkouts {
     pub fn list(&self) -> self::CheckoutsList {
         self::CheckoutsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            product_id: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            external_customer_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            organization_id: None,
+            product_id: None,
+            customer_id: None,
+            external_customer_id: None,
+            status: None,
+            query: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-checkouts")]
@@ -136,7 +136,7 @@ impl Checkouts {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::CheckoutCreate>,
+        body: impl Into<super::super::types::CheckoutCreate>,
     ) -> self::CheckoutsCreate {
         self::CheckoutsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -190,10 +190,7 @@ impl Checkouts {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::CheckoutsGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CheckoutsGet {
         self::CheckoutsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -251,8 +248,8 @@ impl Checkouts {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CheckoutUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CheckoutUpdate>,
     ) -> self::CheckoutsUpdate {
         self::CheckoutsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -304,7 +301,7 @@ impl Checkouts {
     /// ```
     pub fn client_get(
         &self,
-        client_secret: impl ::std::convert::Into<::std::string::String>,
+        client_secret: impl Into<String>,
     ) -> self::CheckoutsClientGet {
         self::CheckoutsClientGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -358,8 +355,8 @@ impl Checkouts {
     /// ```
     pub fn client_update(
         &self,
-        client_secret: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::super::types::CheckoutUpdatePublic>,
+        client_secret: impl Into<String>,
+        body: impl Into<super::super::types::CheckoutUpdatePublic>,
     ) -> self::CheckoutsClientUpdate {
         self::CheckoutsClientUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -420,8 +417,8 @@ impl Checkouts {
     /// ```
     pub fn client_confirm(
         &self,
-        client_secret: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::super::types::CheckoutConfirmStripe>,
+        client_secret: impl Into<String>,
+        body: impl Into<super::super::types::CheckoutConfirmStripe>,
     ) -> self::CheckoutsClientConfirm {
         self::CheckoutsClientConfirm {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -439,25 +436,17 @@ impl Checkouts {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::CheckoutsListOrganizationId,
-    >,
-    pub(crate) product_id: ::std::option::Option<
-        super::super::types::CheckoutsListProductId,
-    >,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::CheckoutsListCustomerId,
-    >,
-    pub(crate) external_customer_id: ::std::option::Option<
+    pub(crate) organization_id: Option<super::super::types::CheckoutsListOrganizationId>,
+    pub(crate) product_id: Option<super::super::types::CheckoutsListProductId>,
+    pub(crate) customer_id: Option<super::super::types::CheckoutsListCustomerId>,
+    pub(crate) external_customer_id: Option<
         super::super::types::CheckoutsListExternalCustomerId,
     >,
-    pub(crate) status: ::std::option::Option<super::super::types::CheckoutsListStatus>,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::CheckoutSortProperty>,
-    >,
+    pub(crate) status: Option<super::super::types::CheckoutsListStatus>,
+    pub(crate) query: Option<String>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::CheckoutSortProperty>>,
 }
 /// Documented error responses of `GET /v1/checkouts/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -471,11 +460,9 @@ impl CheckoutsList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CheckoutsListOrganizationId,
-        >,
+        value: impl Into<super::super::types::CheckoutsListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// ProductID Filter
@@ -483,9 +470,9 @@ impl CheckoutsList {
     /// Filter by product ID.
     pub fn product_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::CheckoutsListProductId>,
+        value: impl Into<super::super::types::CheckoutsListProductId>,
     ) -> Self {
-        self.product_id = ::std::option::Option::Some(value.into());
+        self.product_id = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -493,9 +480,9 @@ impl CheckoutsList {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::CheckoutsListCustomerId>,
+        value: impl Into<super::super::types::CheckoutsListCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// ExternalCustomerID Filter
@@ -503,11 +490,9 @@ impl CheckoutsList {
     /// Filter by customer external ID.
     pub fn external_customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CheckoutsListExternalCustomerId,
-        >,
+        value: impl Into<super::super::types::CheckoutsListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = ::std::option::Option::Some(value.into());
+        self.external_customer_id = Some(value.into());
         self
     }
     /// Status Filter
@@ -515,31 +500,28 @@ impl CheckoutsList {
     /// Filter by checkout session status.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::CheckoutsListStatus>,
+        value: impl Into<super::super::types::CheckoutsListStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.status = Some(value.into());
         self
     }
     /// Filter by customer email.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -547,11 +529,9 @@ impl CheckoutsList {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::CheckoutSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::CheckoutSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -586,11 +566,11 @@ impl CheckoutsList {
     }
 }
 impl ::openapi_runtime::Paginated for CheckoutsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for CheckoutsList {
@@ -636,7 +616,7 @@ impl ::openapi_runtime::Operation for CheckoutsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceCheckout>,
         ::openapi_runtime::Error<CheckoutsListError>,
     > {
@@ -648,7 +628,7 @@ impl ::openapi_runtime::Operation for CheckoutsList {
     }
 }
 impl ::std::future::IntoFuture for CheckoutsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCheckout,
         ::openapi_runtime::Error<CheckoutsListError>,
     >;
@@ -712,7 +692,7 @@ impl ::openapi_runtime::Operation for CheckoutsCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Checkout>,
         ::openapi_runtime::Error<CheckoutsCreateError>,
     > {
@@ -724,7 +704,7 @@ impl ::openapi_runtime::Operation for CheckoutsCreate {
     }
 }
 impl ::std::future::IntoFuture for CheckoutsCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Checkout,
         ::openapi_runtime::Error<CheckoutsCreateError>,
     >;
@@ -790,7 +770,7 @@ impl ::openapi_runtime::Operation for CheckoutsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Checkout>,
         ::openapi_runtime::Error<CheckoutsGetError>,
     > {
@@ -803,7 +783,7 @@ impl ::openapi_runtime::Operation for CheckoutsGet {
     }
 }
 impl ::std::future::IntoFuture for CheckoutsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Checkout,
         ::openapi_runtime::Error<CheckoutsGetError>,
     >;
@@ -873,7 +853,7 @@ impl ::openapi_runtime::Operation for CheckoutsUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Checkout>,
         ::openapi_runtime::Error<CheckoutsUpdateError>,
     > {
@@ -887,7 +867,7 @@ impl ::openapi_runtime::Operation for CheckoutsUpdate {
     }
 }
 impl ::std::future::IntoFuture for CheckoutsUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Checkout,
         ::openapi_runtime::Error<CheckoutsUpdateError>,
     >;
@@ -906,7 +886,7 @@ impl ::std::future::IntoFuture for CheckoutsUpdate {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutsClientGet {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) client_secret: ::std::string::String,
+    pub(crate) client_secret: String,
 }
 /// Documented error responses of `GET /v1/checkouts/client/{client_secret}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -955,7 +935,7 @@ impl ::openapi_runtime::Operation for CheckoutsClientGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CheckoutPublic>,
         ::openapi_runtime::Error<CheckoutsClientGetError>,
     > {
@@ -969,7 +949,7 @@ impl ::openapi_runtime::Operation for CheckoutsClientGet {
     }
 }
 impl ::std::future::IntoFuture for CheckoutsClientGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CheckoutPublic,
         ::openapi_runtime::Error<CheckoutsClientGetError>,
     >;
@@ -988,7 +968,7 @@ impl ::std::future::IntoFuture for CheckoutsClientGet {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutsClientUpdate {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) client_secret: ::std::string::String,
+    pub(crate) client_secret: String,
     pub(crate) body: super::super::types::CheckoutUpdatePublic,
 }
 /// Documented error responses of `PATCH /v1/checkouts/client/{client_secret}`.
@@ -1041,7 +1021,7 @@ impl ::openapi_runtime::Operation for CheckoutsClientUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CheckoutPublic>,
         ::openapi_runtime::Error<CheckoutsClientUpdateError>,
     > {
@@ -1056,7 +1036,7 @@ impl ::openapi_runtime::Operation for CheckoutsClientUpdate {
     }
 }
 impl ::std::future::IntoFuture for CheckoutsClientUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CheckoutPublic,
         ::openapi_runtime::Error<CheckoutsClientUpdateError>,
     >;
@@ -1075,7 +1055,7 @@ impl ::std::future::IntoFuture for CheckoutsClientUpdate {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CheckoutsClientConfirm {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) client_secret: ::std::string::String,
+    pub(crate) client_secret: String,
     pub(crate) body: super::super::types::CheckoutConfirmStripe,
 }
 /// Documented error responses of `POST /v1/checkouts/client/{client_secret}/confirm`.
@@ -1131,7 +1111,7 @@ impl ::openapi_runtime::Operation for CheckoutsClientConfirm {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CheckoutPublicConfirmed>,
         ::openapi_runtime::Error<CheckoutsClientConfirmError>,
     > {
@@ -1147,7 +1127,7 @@ impl ::openapi_runtime::Operation for CheckoutsClientConfirm {
     }
 }
 impl ::std::future::IntoFuture for CheckoutsClientConfirm {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CheckoutPublicConfirmed,
         ::openapi_runtime::Error<CheckoutsClientConfirmError>,
     >;

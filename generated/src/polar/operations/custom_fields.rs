@@ -73,12 +73,12 @@ impl CustomFields {
     pub fn list(&self) -> self::CustomFieldsList {
         self::CustomFieldsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            organization_id: None,
+            query: None,
+            r#type: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-custom-fields")]
@@ -130,7 +130,7 @@ impl CustomFields {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::CustomFieldCreate>,
+        body: impl Into<super::super::types::CustomFieldCreate>,
     ) -> self::CustomFieldsCreate {
         self::CustomFieldsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -184,10 +184,7 @@ impl CustomFields {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::CustomFieldsGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomFieldsGet {
         self::CustomFieldsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -239,10 +236,7 @@ impl CustomFields {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::CustomFieldsDelete {
+    pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::CustomFieldsDelete {
         self::CustomFieldsDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -300,8 +294,8 @@ impl CustomFields {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CustomFieldUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CustomFieldUpdate>,
     ) -> self::CustomFieldsUpdate {
         self::CustomFieldsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -319,16 +313,14 @@ impl CustomFields {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomFieldsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
+    pub(crate) organization_id: Option<
         super::super::types::CustomFieldsListOrganizationId,
     >,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) r#type: ::std::option::Option<super::super::types::CustomFieldsListType>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::CustomFieldSortProperty>,
-    >,
+    pub(crate) query: Option<String>,
+    pub(crate) r#type: Option<super::super::types::CustomFieldsListType>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::CustomFieldSortProperty>>,
 }
 /// Documented error responses of `GET /v1/custom-fields/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -342,19 +334,14 @@ impl CustomFieldsList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomFieldsListOrganizationId,
-        >,
+        value: impl Into<super::super::types::CustomFieldsListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// Filter by custom field name or slug.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// CustomFieldType Filter
@@ -362,23 +349,23 @@ impl CustomFieldsList {
     /// Filter by custom field type.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::CustomFieldsListType>,
+        value: impl Into<super::super::types::CustomFieldsListType>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.r#type = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -386,11 +373,9 @@ impl CustomFieldsList {
     /// Default `["slug"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::CustomFieldSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::CustomFieldSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -425,11 +410,11 @@ impl CustomFieldsList {
     }
 }
 impl ::openapi_runtime::Paginated for CustomFieldsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for CustomFieldsList {
@@ -457,7 +442,7 @@ impl ::openapi_runtime::Operation for CustomFieldsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceCustomField>,
         ::openapi_runtime::Error<CustomFieldsListError>,
     > {
@@ -469,7 +454,7 @@ impl ::openapi_runtime::Operation for CustomFieldsList {
     }
 }
 impl ::std::future::IntoFuture for CustomFieldsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCustomField,
         ::openapi_runtime::Error<CustomFieldsListError>,
     >;
@@ -533,7 +518,7 @@ impl ::openapi_runtime::Operation for CustomFieldsCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomField>,
         ::openapi_runtime::Error<CustomFieldsCreateError>,
     > {
@@ -545,7 +530,7 @@ impl ::openapi_runtime::Operation for CustomFieldsCreate {
     }
 }
 impl ::std::future::IntoFuture for CustomFieldsCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomField,
         ::openapi_runtime::Error<CustomFieldsCreateError>,
     >;
@@ -611,7 +596,7 @@ impl ::openapi_runtime::Operation for CustomFieldsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomField>,
         ::openapi_runtime::Error<CustomFieldsGetError>,
     > {
@@ -624,7 +609,7 @@ impl ::openapi_runtime::Operation for CustomFieldsGet {
     }
 }
 impl ::std::future::IntoFuture for CustomFieldsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomField,
         ::openapi_runtime::Error<CustomFieldsGetError>,
     >;
@@ -690,7 +675,7 @@ impl ::openapi_runtime::Operation for CustomFieldsDelete {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomFieldsDeleteError>,
     > {
@@ -703,10 +688,7 @@ impl ::openapi_runtime::Operation for CustomFieldsDelete {
     }
 }
 impl ::std::future::IntoFuture for CustomFieldsDelete {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CustomFieldsDeleteError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<CustomFieldsDeleteError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -771,7 +753,7 @@ impl ::openapi_runtime::Operation for CustomFieldsUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomField>,
         ::openapi_runtime::Error<CustomFieldsUpdateError>,
     > {
@@ -784,7 +766,7 @@ impl ::openapi_runtime::Operation for CustomFieldsUpdate {
     }
 }
 impl ::std::future::IntoFuture for CustomFieldsUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomField,
         ::openapi_runtime::Error<CustomFieldsUpdateError>,
     >;

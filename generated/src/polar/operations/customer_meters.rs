@@ -74,13 +74,13 @@ impl CustomerMeters {
     pub fn list(&self) -> self::CustomerMetersList {
         self::CustomerMetersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            external_customer_id: ::std::option::Option::None,
-            meter_id: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            organization_id: None,
+            customer_id: None,
+            external_customer_id: None,
+            meter_id: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-customer-meters")]
@@ -130,10 +130,7 @@ impl CustomerMeters {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::CustomerMetersGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomerMetersGet {
         self::CustomerMetersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -149,23 +146,17 @@ impl CustomerMeters {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerMetersList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
+    pub(crate) organization_id: Option<
         super::super::types::CustomerMetersListOrganizationId,
     >,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::CustomerMetersListCustomerId,
-    >,
-    pub(crate) external_customer_id: ::std::option::Option<
+    pub(crate) customer_id: Option<super::super::types::CustomerMetersListCustomerId>,
+    pub(crate) external_customer_id: Option<
         super::super::types::CustomerMetersListExternalCustomerId,
     >,
-    pub(crate) meter_id: ::std::option::Option<
-        super::super::types::CustomerMetersListMeterId,
-    >,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::CustomerMeterSortProperty>,
-    >,
+    pub(crate) meter_id: Option<super::super::types::CustomerMetersListMeterId>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::CustomerMeterSortProperty>>,
 }
 /// Documented error responses of `GET /v1/customer-meters/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -179,11 +170,9 @@ impl CustomerMetersList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerMetersListOrganizationId,
-        >,
+        value: impl Into<super::super::types::CustomerMetersListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -191,11 +180,9 @@ impl CustomerMetersList {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerMetersListCustomerId,
-        >,
+        value: impl Into<super::super::types::CustomerMetersListCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// ExternalCustomerID Filter
@@ -203,11 +190,9 @@ impl CustomerMetersList {
     /// Filter by external customer ID.
     pub fn external_customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerMetersListExternalCustomerId,
-        >,
+        value: impl Into<super::super::types::CustomerMetersListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = ::std::option::Option::Some(value.into());
+        self.external_customer_id = Some(value.into());
         self
     }
     /// MeterID Filter
@@ -215,23 +200,23 @@ impl CustomerMetersList {
     /// Filter by meter ID.
     pub fn meter_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::CustomerMetersListMeterId>,
+        value: impl Into<super::super::types::CustomerMetersListMeterId>,
     ) -> Self {
-        self.meter_id = ::std::option::Option::Some(value.into());
+        self.meter_id = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -239,11 +224,9 @@ impl CustomerMetersList {
     /// Default `["-modified_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::CustomerMeterSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::CustomerMeterSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -278,11 +261,11 @@ impl CustomerMetersList {
     }
 }
 impl ::openapi_runtime::Paginated for CustomerMetersList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for CustomerMetersList {
@@ -321,7 +304,7 @@ impl ::openapi_runtime::Operation for CustomerMetersList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceCustomerMeter>,
         ::openapi_runtime::Error<CustomerMetersListError>,
     > {
@@ -333,7 +316,7 @@ impl ::openapi_runtime::Operation for CustomerMetersList {
     }
 }
 impl ::std::future::IntoFuture for CustomerMetersList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCustomerMeter,
         ::openapi_runtime::Error<CustomerMetersListError>,
     >;
@@ -399,7 +382,7 @@ impl ::openapi_runtime::Operation for CustomerMetersGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerMeter>,
         ::openapi_runtime::Error<CustomerMetersGetError>,
     > {
@@ -412,7 +395,7 @@ impl ::openapi_runtime::Operation for CustomerMetersGet {
     }
 }
 impl ::std::future::IntoFuture for CustomerMetersGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerMeter,
         ::openapi_runtime::Error<CustomerMetersGetError>,
     >;

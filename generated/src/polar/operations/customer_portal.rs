@@ -152,16 +152,16 @@ impl CustomerPortalBenefitGrants {
     pub fn list(&self) -> self::CustomerPortalBenefitGrantsList {
         self::CustomerPortalBenefitGrantsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            query: ::std::option::Option::None,
-            r#type: ::std::option::Option::None,
-            benefit_id: ::std::option::Option::None,
-            checkout_id: ::std::option::Option::None,
-            order_id: ::std::option::Option::None,
-            subscription_id: ::std::option::Option::None,
-            member_id: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            query: None,
+            r#type: None,
+            benefit_id: None,
+            checkout_id: None,
+            order_id: None,
+            subscription_id: None,
+            member_id: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-customer-portal-benefit-grants")]
@@ -212,7 +212,7 @@ impl CustomerPortalBenefitGrants {
     /// ```
     pub fn get(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalBenefitGrantsGet {
         self::CustomerPortalBenefitGrantsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -270,8 +270,8 @@ impl CustomerPortalBenefitGrants {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CustomerBenefitGrantUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CustomerBenefitGrantUpdate>,
     ) -> self::CustomerPortalBenefitGrantsUpdate {
         self::CustomerPortalBenefitGrantsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -290,29 +290,27 @@ impl CustomerPortalBenefitGrants {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalBenefitGrantsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) r#type: ::std::option::Option<
-        super::super::types::CustomerPortalBenefitGrantsListType,
-    >,
-    pub(crate) benefit_id: ::std::option::Option<
+    pub(crate) query: Option<String>,
+    pub(crate) r#type: Option<super::super::types::CustomerPortalBenefitGrantsListType>,
+    pub(crate) benefit_id: Option<
         super::super::types::CustomerPortalBenefitGrantsListBenefitId,
     >,
-    pub(crate) checkout_id: ::std::option::Option<
+    pub(crate) checkout_id: Option<
         super::super::types::CustomerPortalBenefitGrantsListCheckoutId,
     >,
-    pub(crate) order_id: ::std::option::Option<
+    pub(crate) order_id: Option<
         super::super::types::CustomerPortalBenefitGrantsListOrderId,
     >,
-    pub(crate) subscription_id: ::std::option::Option<
+    pub(crate) subscription_id: Option<
         super::super::types::CustomerPortalBenefitGrantsListSubscriptionId,
     >,
-    pub(crate) member_id: ::std::option::Option<
+    pub(crate) member_id: Option<
         super::super::types::CustomerPortalBenefitGrantsListMemberId,
     >,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::CustomerBenefitGrantSortProperty>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<
+        Vec<super::super::types::CustomerBenefitGrantSortProperty>,
     >,
 }
 /// Documented error responses of `GET /v1/customer-portal/benefit-grants/`.
@@ -325,11 +323,8 @@ pub enum CustomerPortalBenefitGrantsListError {
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl CustomerPortalBenefitGrantsList {
     /// Filter by benefit description.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// BenefitType Filter
@@ -337,11 +332,9 @@ impl CustomerPortalBenefitGrantsList {
     /// Filter by benefit type.
     pub fn r#type(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerPortalBenefitGrantsListType,
-        >,
+        value: impl Into<super::super::types::CustomerPortalBenefitGrantsListType>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.r#type = Some(value.into());
         self
     }
     /// BenefitID Filter
@@ -349,11 +342,9 @@ impl CustomerPortalBenefitGrantsList {
     /// Filter by benefit ID.
     pub fn benefit_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerPortalBenefitGrantsListBenefitId,
-        >,
+        value: impl Into<super::super::types::CustomerPortalBenefitGrantsListBenefitId>,
     ) -> Self {
-        self.benefit_id = ::std::option::Option::Some(value.into());
+        self.benefit_id = Some(value.into());
         self
     }
     /// CheckoutID Filter
@@ -361,11 +352,9 @@ impl CustomerPortalBenefitGrantsList {
     /// Filter by checkout ID.
     pub fn checkout_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerPortalBenefitGrantsListCheckoutId,
-        >,
+        value: impl Into<super::super::types::CustomerPortalBenefitGrantsListCheckoutId>,
     ) -> Self {
-        self.checkout_id = ::std::option::Option::Some(value.into());
+        self.checkout_id = Some(value.into());
         self
     }
     /// OrderID Filter
@@ -373,11 +362,9 @@ impl CustomerPortalBenefitGrantsList {
     /// Filter by order ID.
     pub fn order_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerPortalBenefitGrantsListOrderId,
-        >,
+        value: impl Into<super::super::types::CustomerPortalBenefitGrantsListOrderId>,
     ) -> Self {
-        self.order_id = ::std::option::Option::Some(value.into());
+        self.order_id = Some(value.into());
         self
     }
     /// SubscriptionID Filter
@@ -385,11 +372,11 @@ impl CustomerPortalBenefitGrantsList {
     /// Filter by subscription ID.
     pub fn subscription_id(
         mut self,
-        value: impl ::std::convert::Into<
+        value: impl Into<
             super::super::types::CustomerPortalBenefitGrantsListSubscriptionId,
         >,
     ) -> Self {
-        self.subscription_id = ::std::option::Option::Some(value.into());
+        self.subscription_id = Some(value.into());
         self
     }
     /// MemberID Filter
@@ -397,25 +384,23 @@ impl CustomerPortalBenefitGrantsList {
     /// Filter by member ID.
     pub fn member_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerPortalBenefitGrantsListMemberId,
-        >,
+        value: impl Into<super::super::types::CustomerPortalBenefitGrantsListMemberId>,
     ) -> Self {
-        self.member_id = ::std::option::Option::Some(value.into());
+        self.member_id = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -423,11 +408,9 @@ impl CustomerPortalBenefitGrantsList {
     /// Default `["product_benefit","-granted_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::CustomerBenefitGrantSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::CustomerBenefitGrantSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -463,11 +446,11 @@ impl CustomerPortalBenefitGrantsList {
 }
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl ::openapi_runtime::Paginated for CustomerPortalBenefitGrantsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
@@ -515,7 +498,7 @@ impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceCustomerBenefitGrant,
         >,
@@ -532,7 +515,7 @@ impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsList {
 }
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCustomerBenefitGrant,
         ::openapi_runtime::Error<CustomerPortalBenefitGrantsListError>,
     >;
@@ -602,7 +585,7 @@ impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerBenefitGrant>,
         ::openapi_runtime::Error<CustomerPortalBenefitGrantsGetError>,
     > {
@@ -618,7 +601,7 @@ impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsGet {
 }
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerBenefitGrant,
         ::openapi_runtime::Error<CustomerPortalBenefitGrantsGetError>,
     >;
@@ -692,7 +675,7 @@ impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerBenefitGrant>,
         ::openapi_runtime::Error<CustomerPortalBenefitGrantsUpdateError>,
     > {
@@ -711,7 +694,7 @@ impl ::openapi_runtime::Operation for CustomerPortalBenefitGrantsUpdate {
 }
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl ::std::future::IntoFuture for CustomerPortalBenefitGrantsUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerBenefitGrant,
         ::openapi_runtime::Error<CustomerPortalBenefitGrantsUpdateError>,
     >;
@@ -794,11 +777,11 @@ impl CustomerPortalCustomerMeters {
     pub fn list(&self) -> self::CustomerPortalCustomerMetersList {
         self::CustomerPortalCustomerMetersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            meter_id: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            meter_id: None,
+            query: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-customer-portal-customer-meters")]
@@ -849,7 +832,7 @@ impl CustomerPortalCustomerMeters {
     /// ```
     pub fn get(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalCustomerMetersGet {
         self::CustomerPortalCustomerMetersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -867,14 +850,14 @@ impl CustomerPortalCustomerMeters {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomerMetersList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) meter_id: ::std::option::Option<
+    pub(crate) meter_id: Option<
         super::super::types::CustomerPortalCustomerMetersListMeterId,
     >,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::CustomerCustomerMeterSortProperty>,
+    pub(crate) query: Option<String>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<
+        Vec<super::super::types::CustomerCustomerMeterSortProperty>,
     >,
 }
 /// Documented error responses of `GET /v1/customer-portal/meters/`.
@@ -891,33 +874,28 @@ impl CustomerPortalCustomerMetersList {
     /// Filter by meter ID.
     pub fn meter_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerPortalCustomerMetersListMeterId,
-        >,
+        value: impl Into<super::super::types::CustomerPortalCustomerMetersListMeterId>,
     ) -> Self {
-        self.meter_id = ::std::option::Option::Some(value.into());
+        self.meter_id = Some(value.into());
         self
     }
     /// Filter by meter name.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -925,11 +903,9 @@ impl CustomerPortalCustomerMetersList {
     /// Default `["-modified_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::CustomerCustomerMeterSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::CustomerCustomerMeterSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -965,11 +941,11 @@ impl CustomerPortalCustomerMetersList {
 }
 #[cfg(feature = "polar-customer-portal-customer-meters")]
 impl ::openapi_runtime::Paginated for CustomerPortalCustomerMetersList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customer-portal-customer-meters")]
@@ -992,7 +968,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerMetersList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceCustomerCustomerMeter,
         >,
@@ -1011,7 +987,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerMetersList {
 }
 #[cfg(feature = "polar-customer-portal-customer-meters")]
 impl ::std::future::IntoFuture for CustomerPortalCustomerMetersList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCustomerCustomerMeter,
         ::openapi_runtime::Error<CustomerPortalCustomerMetersListError>,
     >;
@@ -1081,7 +1057,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerMetersGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerCustomerMeter>,
         ::openapi_runtime::Error<CustomerPortalCustomerMetersGetError>,
     > {
@@ -1097,7 +1073,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerMetersGet {
 }
 #[cfg(feature = "polar-customer-portal-customer-meters")]
 impl ::std::future::IntoFuture for CustomerPortalCustomerMetersGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerCustomerMeter,
         ::openapi_runtime::Error<CustomerPortalCustomerMetersGetError>,
     >;
@@ -1260,7 +1236,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerSessionIntrospect {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerCustomerSession>,
         ::openapi_runtime::Error<CustomerPortalCustomerSessionIntrospectError>,
     > {
@@ -1272,7 +1248,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerSessionIntrospect {
 }
 #[cfg(feature = "polar-customer-portal-customer-session")]
 impl ::std::future::IntoFuture for CustomerPortalCustomerSessionIntrospect {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerCustomerSession,
         ::openapi_runtime::Error<CustomerPortalCustomerSessionIntrospectError>,
     >;
@@ -1335,7 +1311,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerSessionGetAuthentica
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::PortalAuthenticatedUser>,
         ::openapi_runtime::Error<CustomerPortalCustomerSessionGetAuthenticatedUserError>,
     > {
@@ -1347,7 +1323,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomerSessionGetAuthentica
 }
 #[cfg(feature = "polar-customer-portal-customer-session")]
 impl ::std::future::IntoFuture for CustomerPortalCustomerSessionGetAuthenticatedUser {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::PortalAuthenticatedUser,
         ::openapi_runtime::Error<CustomerPortalCustomerSessionGetAuthenticatedUserError>,
     >;
@@ -1456,9 +1432,7 @@ impl CustomerPortalCustomers {
     /// ```
     pub fn update(
         &self,
-        body: impl ::std::convert::Into<
-            super::super::types::CustomerPortalCustomerUpdate,
-        >,
+        body: impl Into<super::super::types::CustomerPortalCustomerUpdate>,
     ) -> self::CustomerPortalCustomersUpdate {
         self::CustomerPortalCustomersUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -1524,8 +1498,8 @@ impl CustomerPortalCustomers {
     ) -> self::CustomerPortalCustomersListPaymentMethods {
         self::CustomerPortalCustomersListPaymentMethods {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            page: None,
+            limit: None,
         }
     }
     #[cfg(feature = "polar-customer-portal-customers")]
@@ -1574,7 +1548,7 @@ impl CustomerPortalCustomers {
     /// ```
     pub fn add_payment_method(
         &self,
-        body: impl ::std::convert::Into<super::super::types::CustomerPaymentMethodCreate>,
+        body: impl Into<super::super::types::CustomerPaymentMethodCreate>,
     ) -> self::CustomerPortalCustomersAddPaymentMethod {
         self::CustomerPortalCustomersAddPaymentMethod {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -1627,9 +1601,7 @@ impl CustomerPortalCustomers {
     /// ```
     pub fn confirm_payment_method(
         &self,
-        body: impl ::std::convert::Into<
-            super::super::types::CustomerPaymentMethodConfirm,
-        >,
+        body: impl Into<super::super::types::CustomerPaymentMethodConfirm>,
     ) -> self::CustomerPortalCustomersConfirmPaymentMethod {
         self::CustomerPortalCustomersConfirmPaymentMethod {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -1682,7 +1654,7 @@ impl CustomerPortalCustomers {
     /// ```
     pub fn delete_payment_method(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalCustomersDeletePaymentMethod {
         self::CustomerPortalCustomersDeletePaymentMethod {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -1734,7 +1706,7 @@ impl CustomerPortalCustomers {
     /// ```
     pub fn request_email_update(
         &self,
-        body: impl ::std::convert::Into<super::super::types::CustomerEmailUpdateRequest>,
+        body: impl Into<super::super::types::CustomerEmailUpdateRequest>,
     ) -> self::CustomerPortalCustomersRequestEmailUpdate {
         self::CustomerPortalCustomersRequestEmailUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -1783,7 +1755,7 @@ impl CustomerPortalCustomers {
     /// ```
     pub fn check_email_update(
         &self,
-        token: impl ::std::convert::Into<::std::string::String>,
+        token: impl Into<String>,
     ) -> self::CustomerPortalCustomersCheckEmailUpdate {
         self::CustomerPortalCustomersCheckEmailUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -1833,9 +1805,7 @@ impl CustomerPortalCustomers {
     /// ```
     pub fn verify_email_update(
         &self,
-        body: impl ::std::convert::Into<
-            super::super::types::CustomerEmailUpdateVerifyRequest,
-        >,
+        body: impl Into<super::super::types::CustomerEmailUpdateVerifyRequest>,
     ) -> self::CustomerPortalCustomersVerifyEmailUpdate {
         self::CustomerPortalCustomersVerifyEmailUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -1896,7 +1866,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerPortalCustomer>,
         ::openapi_runtime::Error<CustomerPortalCustomersGetError>,
     > {
@@ -1908,7 +1878,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersGet {
 }
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerPortalCustomer,
         ::openapi_runtime::Error<CustomerPortalCustomersGetError>,
     >;
@@ -1976,7 +1946,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerPortalCustomer>,
         ::openapi_runtime::Error<CustomerPortalCustomersUpdateError>,
     > {
@@ -1991,7 +1961,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersUpdate {
 }
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerPortalCustomer,
         ::openapi_runtime::Error<CustomerPortalCustomersUpdateError>,
     >;
@@ -2011,8 +1981,8 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersUpdate {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersListPaymentMethods {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/customer-portal/customers/me/payment-methods`.
 #[cfg(feature = "polar-customer-portal-customers")]
@@ -2026,15 +1996,15 @@ impl CustomerPortalCustomersListPaymentMethods {
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -2070,11 +2040,11 @@ impl CustomerPortalCustomersListPaymentMethods {
 }
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::openapi_runtime::Paginated for CustomerPortalCustomersListPaymentMethods {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customer-portal-customers")]
@@ -2094,7 +2064,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersListPaymentMethods 
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceCustomerPaymentMethod,
         >,
@@ -2113,7 +2083,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersListPaymentMethods 
 }
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersListPaymentMethods {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCustomerPaymentMethod,
         ::openapi_runtime::Error<CustomerPortalCustomersListPaymentMethodsError>,
     >;
@@ -2183,7 +2153,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersAddPaymentMethod {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::CustomerPaymentMethodCreateResponse,
         >,
@@ -2205,7 +2175,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersAddPaymentMethod {
 }
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersAddPaymentMethod {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerPaymentMethodCreateResponse,
         ::openapi_runtime::Error<CustomerPortalCustomersAddPaymentMethodError>,
     >;
@@ -2275,7 +2245,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersConfirmPaymentMetho
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::CustomerPaymentMethodCreateResponse,
         >,
@@ -2299,7 +2269,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersConfirmPaymentMetho
 }
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersConfirmPaymentMethod {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerPaymentMethodCreateResponse,
         ::openapi_runtime::Error<CustomerPortalCustomersConfirmPaymentMethodError>,
     >;
@@ -2371,7 +2341,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersDeletePaymentMethod
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomerPortalCustomersDeletePaymentMethodError>,
     > {
@@ -2396,7 +2366,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersDeletePaymentMethod
 }
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersDeletePaymentMethod {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<CustomerPortalCustomersDeletePaymentMethodError>,
     >;
@@ -2464,7 +2434,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersRequestEmailUpdate 
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<CustomerPortalCustomersRequestEmailUpdateError>,
     > {
@@ -2481,7 +2451,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersRequestEmailUpdate 
 }
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersRequestEmailUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         ::serde_json::Value,
         ::openapi_runtime::Error<CustomerPortalCustomersRequestEmailUpdateError>,
     >;
@@ -2501,7 +2471,7 @@ impl ::std::future::IntoFuture for CustomerPortalCustomersRequestEmailUpdate {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalCustomersCheckEmailUpdate {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) token: ::std::string::String,
+    pub(crate) token: String,
 }
 /// Documented error responses of `GET /v1/customer-portal/customers/me/email-update/check`.
 #[cfg(feature = "polar-customer-portal-customers")]
@@ -2551,7 +2521,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersCheckEmailUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomerPortalCustomersCheckEmailUpdateError>,
     > {
@@ -2573,7 +2543,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersCheckEmailUpdate {
 }
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersCheckEmailUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<CustomerPortalCustomersCheckEmailUpdateError>,
     >;
@@ -2643,7 +2613,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersVerifyEmailUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::CustomerEmailUpdateVerifyResponse,
         >,
@@ -2667,7 +2637,7 @@ impl ::openapi_runtime::Operation for CustomerPortalCustomersVerifyEmailUpdate {
 }
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::std::future::IntoFuture for CustomerPortalCustomersVerifyEmailUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerEmailUpdateVerifyResponse,
         ::openapi_runtime::Error<CustomerPortalCustomersVerifyEmailUpdateError>,
     >;
@@ -2746,9 +2716,9 @@ impl CustomerPortalDownloadables {
     pub fn list(&self) -> self::CustomerPortalDownloadablesList {
         self::CustomerPortalDownloadablesList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            benefit_id: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            benefit_id: None,
+            page: None,
+            limit: None,
         }
     }
 }
@@ -2762,11 +2732,11 @@ impl CustomerPortalDownloadables {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalDownloadablesList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) benefit_id: ::std::option::Option<
+    pub(crate) benefit_id: Option<
         super::super::types::CustomerPortalDownloadablesListBenefitId,
     >,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/customer-portal/downloadables/`.
 #[cfg(feature = "polar-customer-portal-downloadables")]
@@ -2782,25 +2752,23 @@ impl CustomerPortalDownloadablesList {
     /// Filter by benefit ID.
     pub fn benefit_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerPortalDownloadablesListBenefitId,
-        >,
+        value: impl Into<super::super::types::CustomerPortalDownloadablesListBenefitId>,
     ) -> Self {
-        self.benefit_id = ::std::option::Option::Some(value.into());
+        self.benefit_id = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -2836,11 +2804,11 @@ impl CustomerPortalDownloadablesList {
 }
 #[cfg(feature = "polar-customer-portal-downloadables")]
 impl ::openapi_runtime::Paginated for CustomerPortalDownloadablesList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customer-portal-downloadables")]
@@ -2866,7 +2834,7 @@ impl ::openapi_runtime::Operation for CustomerPortalDownloadablesList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceDownloadableRead>,
         ::openapi_runtime::Error<CustomerPortalDownloadablesListError>,
     > {
@@ -2881,7 +2849,7 @@ impl ::openapi_runtime::Operation for CustomerPortalDownloadablesList {
 }
 #[cfg(feature = "polar-customer-portal-downloadables")]
 impl ::std::future::IntoFuture for CustomerPortalDownloadablesList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceDownloadableRead,
         ::openapi_runtime::Error<CustomerPortalDownloadablesListError>,
     >;
@@ -2962,9 +2930,9 @@ impl CustomerPortalLicenseKeys {
     pub fn list(&self) -> self::CustomerPortalLicenseKeysList {
         self::CustomerPortalLicenseKeysList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            benefit_id: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            benefit_id: None,
+            page: None,
+            limit: None,
         }
     }
     #[cfg(feature = "polar-customer-portal-license-keys")]
@@ -3015,7 +2983,7 @@ impl CustomerPortalLicenseKeys {
     /// ```
     pub fn get(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalLicenseKeysGet {
         self::CustomerPortalLicenseKeysGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -3071,7 +3039,7 @@ impl CustomerPortalLicenseKeys {
     /// ```
     pub fn validate(
         &self,
-        body: impl ::std::convert::Into<super::super::types::LicenseKeyValidate>,
+        body: impl Into<super::super::types::LicenseKeyValidate>,
     ) -> self::CustomerPortalLicenseKeysValidate {
         self::CustomerPortalLicenseKeysValidate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -3127,7 +3095,7 @@ impl CustomerPortalLicenseKeys {
     /// ```
     pub fn activate(
         &self,
-        body: impl ::std::convert::Into<super::super::types::LicenseKeyActivate>,
+        body: impl Into<super::super::types::LicenseKeyActivate>,
     ) -> self::CustomerPortalLicenseKeysActivate {
         self::CustomerPortalLicenseKeysActivate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -3181,7 +3149,7 @@ impl CustomerPortalLicenseKeys {
     /// ```
     pub fn deactivate(
         &self,
-        body: impl ::std::convert::Into<super::super::types::LicenseKeyDeactivate>,
+        body: impl Into<super::super::types::LicenseKeyDeactivate>,
     ) -> self::CustomerPortalLicenseKeysDeactivate {
         self::CustomerPortalLicenseKeysDeactivate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -3199,9 +3167,9 @@ impl CustomerPortalLicenseKeys {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalLicenseKeysList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) benefit_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) benefit_id: Option<::uuid::Uuid>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/customer-portal/license-keys/`.
 #[cfg(feature = "polar-customer-portal-license-keys")]
@@ -3217,22 +3185,22 @@ pub enum CustomerPortalLicenseKeysListError {
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl CustomerPortalLicenseKeysList {
     /// Filter by a specific benefit
-    pub fn benefit_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.benefit_id = ::std::option::Option::Some(value.into());
+    pub fn benefit_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.benefit_id = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -3268,11 +3236,11 @@ impl CustomerPortalLicenseKeysList {
 }
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::openapi_runtime::Paginated for CustomerPortalLicenseKeysList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customer-portal-license-keys")]
@@ -3298,7 +3266,7 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceLicenseKeyRead>,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysListError>,
     > {
@@ -3315,7 +3283,7 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysList {
 }
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::future::IntoFuture for CustomerPortalLicenseKeysList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceLicenseKeyRead,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysListError>,
     >;
@@ -3385,7 +3353,7 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::LicenseKeyWithActivations>,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysGetError>,
     > {
@@ -3399,7 +3367,7 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysGet {
 }
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::future::IntoFuture for CustomerPortalLicenseKeysGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::LicenseKeyWithActivations,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysGetError>,
     >;
@@ -3469,7 +3437,7 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysValidate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ValidatedLicenseKey>,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysValidateError>,
     > {
@@ -3487,7 +3455,7 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysValidate {
 }
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::future::IntoFuture for CustomerPortalLicenseKeysValidate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ValidatedLicenseKey,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysValidateError>,
     >;
@@ -3559,7 +3527,7 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysActivate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::LicenseKeyActivationRead>,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysActivateError>,
     > {
@@ -3578,7 +3546,7 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysActivate {
 }
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::future::IntoFuture for CustomerPortalLicenseKeysActivate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::LicenseKeyActivationRead,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysActivateError>,
     >;
@@ -3648,7 +3616,7 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysDeactivate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomerPortalLicenseKeysDeactivateError>,
     > {
@@ -3666,7 +3634,7 @@ impl ::openapi_runtime::Operation for CustomerPortalLicenseKeysDeactivate {
 }
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl ::std::future::IntoFuture for CustomerPortalLicenseKeysDeactivate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<CustomerPortalLicenseKeysDeactivateError>,
     >;
@@ -3747,8 +3715,8 @@ impl CustomerPortalMembers {
     pub fn list_members(&self) -> self::CustomerPortalMembersListMembers {
         self::CustomerPortalMembersListMembers {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            page: None,
+            limit: None,
         }
     }
     #[cfg(feature = "polar-customer-portal-members")]
@@ -3805,7 +3773,7 @@ impl CustomerPortalMembers {
     /// ```
     pub fn add_member(
         &self,
-        body: impl ::std::convert::Into<super::super::types::CustomerPortalMemberCreate>,
+        body: impl Into<super::super::types::CustomerPortalMemberCreate>,
     ) -> self::CustomerPortalMembersAddMember {
         self::CustomerPortalMembersAddMember {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -3865,7 +3833,7 @@ impl CustomerPortalMembers {
     /// ```
     pub fn remove_member(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalMembersRemoveMember {
         self::CustomerPortalMembersRemoveMember {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -3928,8 +3896,8 @@ impl CustomerPortalMembers {
     /// ```
     pub fn update_member(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CustomerPortalMemberUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CustomerPortalMemberUpdate>,
     ) -> self::CustomerPortalMembersUpdateMember {
         self::CustomerPortalMembersUpdateMember {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -3948,8 +3916,8 @@ impl CustomerPortalMembers {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalMembersListMembers {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/customer-portal/members`.
 #[cfg(feature = "polar-customer-portal-members")]
@@ -3967,15 +3935,15 @@ impl CustomerPortalMembersListMembers {
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -4011,11 +3979,11 @@ impl CustomerPortalMembersListMembers {
 }
 #[cfg(feature = "polar-customer-portal-members")]
 impl ::openapi_runtime::Paginated for CustomerPortalMembersListMembers {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customer-portal-members")]
@@ -4035,7 +4003,7 @@ impl ::openapi_runtime::Operation for CustomerPortalMembersListMembers {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceCustomerPortalMember,
         >,
@@ -4056,7 +4024,7 @@ impl ::openapi_runtime::Operation for CustomerPortalMembersListMembers {
 }
 #[cfg(feature = "polar-customer-portal-members")]
 impl ::std::future::IntoFuture for CustomerPortalMembersListMembers {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCustomerPortalMember,
         ::openapi_runtime::Error<CustomerPortalMembersListMembersError>,
     >;
@@ -4130,7 +4098,7 @@ impl ::openapi_runtime::Operation for CustomerPortalMembersAddMember {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerPortalMember>,
         ::openapi_runtime::Error<CustomerPortalMembersAddMemberError>,
     > {
@@ -4148,7 +4116,7 @@ impl ::openapi_runtime::Operation for CustomerPortalMembersAddMember {
 }
 #[cfg(feature = "polar-customer-portal-members")]
 impl ::std::future::IntoFuture for CustomerPortalMembersAddMember {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerPortalMember,
         ::openapi_runtime::Error<CustomerPortalMembersAddMemberError>,
     >;
@@ -4224,7 +4192,7 @@ impl ::openapi_runtime::Operation for CustomerPortalMembersRemoveMember {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomerPortalMembersRemoveMemberError>,
     > {
@@ -4245,7 +4213,7 @@ impl ::openapi_runtime::Operation for CustomerPortalMembersRemoveMember {
 }
 #[cfg(feature = "polar-customer-portal-members")]
 impl ::std::future::IntoFuture for CustomerPortalMembersRemoveMember {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<CustomerPortalMembersRemoveMemberError>,
     >;
@@ -4323,7 +4291,7 @@ impl ::openapi_runtime::Operation for CustomerPortalMembersUpdateMember {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerPortalMember>,
         ::openapi_runtime::Error<CustomerPortalMembersUpdateMemberError>,
     > {
@@ -4344,7 +4312,7 @@ impl ::openapi_runtime::Operation for CustomerPortalMembersUpdateMember {
 }
 #[cfg(feature = "polar-customer-portal-members")]
 impl ::std::future::IntoFuture for CustomerPortalMembersUpdateMember {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerPortalMember,
         ::openapi_runtime::Error<CustomerPortalMembersUpdateMemberError>,
     >;
@@ -4427,13 +4395,13 @@ impl CustomerPortalOrders {
     pub fn list(&self) -> self::CustomerPortalOrdersList {
         self::CustomerPortalOrdersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: ::std::option::Option::None,
-            product_billing_type: ::std::option::Option::None,
-            subscription_id: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            product_id: None,
+            product_billing_type: None,
+            subscription_id: None,
+            query: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-customer-portal-orders")]
@@ -4480,10 +4448,7 @@ impl CustomerPortalOrders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::CustomerPortalOrdersGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomerPortalOrdersGet {
         self::CustomerPortalOrdersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -4537,8 +4502,8 @@ impl CustomerPortalOrders {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CustomerOrderUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CustomerOrderUpdate>,
     ) -> self::CustomerPortalOrdersUpdate {
         self::CustomerPortalOrdersUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -4592,7 +4557,7 @@ impl CustomerPortalOrders {
     /// ```
     pub fn invoice(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalOrdersInvoice {
         self::CustomerPortalOrdersInvoice {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -4646,7 +4611,7 @@ impl CustomerPortalOrders {
     /// ```
     pub fn generate_invoice(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalOrdersGenerateInvoice {
         self::CustomerPortalOrdersGenerateInvoice {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -4700,7 +4665,7 @@ impl CustomerPortalOrders {
     /// ```
     pub fn receipt(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalOrdersReceipt {
         self::CustomerPortalOrdersReceipt {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -4753,7 +4718,7 @@ impl CustomerPortalOrders {
     /// ```
     pub fn get_payment_status(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalOrdersGetPaymentStatus {
         self::CustomerPortalOrdersGetPaymentStatus {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -4810,8 +4775,8 @@ impl CustomerPortalOrders {
     /// ```
     pub fn confirm_retry_payment(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CustomerOrderConfirmPayment>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CustomerOrderConfirmPayment>,
     ) -> self::CustomerPortalOrdersConfirmRetryPayment {
         self::CustomerPortalOrdersConfirmRetryPayment {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -4830,21 +4795,19 @@ impl CustomerPortalOrders {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrdersList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) product_id: ::std::option::Option<
+    pub(crate) product_id: Option<
         super::super::types::CustomerPortalOrdersListProductId,
     >,
-    pub(crate) product_billing_type: ::std::option::Option<
+    pub(crate) product_billing_type: Option<
         super::super::types::CustomerPortalOrdersListProductBillingType,
     >,
-    pub(crate) subscription_id: ::std::option::Option<
+    pub(crate) subscription_id: Option<
         super::super::types::CustomerPortalOrdersListSubscriptionId,
     >,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::CustomerOrderSortProperty>,
-    >,
+    pub(crate) query: Option<String>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::CustomerOrderSortProperty>>,
 }
 /// Documented error responses of `GET /v1/customer-portal/orders/`.
 #[cfg(feature = "polar-customer-portal-orders")]
@@ -4860,11 +4823,9 @@ impl CustomerPortalOrdersList {
     /// Filter by product ID.
     pub fn product_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerPortalOrdersListProductId,
-        >,
+        value: impl Into<super::super::types::CustomerPortalOrdersListProductId>,
     ) -> Self {
-        self.product_id = ::std::option::Option::Some(value.into());
+        self.product_id = Some(value.into());
         self
     }
     /// ProductBillingType Filter
@@ -4872,11 +4833,9 @@ impl CustomerPortalOrdersList {
     /// Filter by product billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
     pub fn product_billing_type(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerPortalOrdersListProductBillingType,
-        >,
+        value: impl Into<super::super::types::CustomerPortalOrdersListProductBillingType>,
     ) -> Self {
-        self.product_billing_type = ::std::option::Option::Some(value.into());
+        self.product_billing_type = Some(value.into());
         self
     }
     /// SubscriptionID Filter
@@ -4884,33 +4843,28 @@ impl CustomerPortalOrdersList {
     /// Filter by subscription ID.
     pub fn subscription_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerPortalOrdersListSubscriptionId,
-        >,
+        value: impl Into<super::super::types::CustomerPortalOrdersListSubscriptionId>,
     ) -> Self {
-        self.subscription_id = ::std::option::Option::Some(value.into());
+        self.subscription_id = Some(value.into());
         self
     }
     /// Search by product or organization name.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -4918,11 +4872,9 @@ impl CustomerPortalOrdersList {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::CustomerOrderSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::CustomerOrderSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -4958,11 +4910,11 @@ impl CustomerPortalOrdersList {
 }
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::openapi_runtime::Paginated for CustomerPortalOrdersList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customer-portal-orders")]
@@ -5002,7 +4954,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceCustomerOrder>,
         ::openapi_runtime::Error<CustomerPortalOrdersListError>,
     > {
@@ -5015,7 +4967,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersList {
 }
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCustomerOrder,
         ::openapi_runtime::Error<CustomerPortalOrdersListError>,
     >;
@@ -5085,7 +5037,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerOrder>,
         ::openapi_runtime::Error<CustomerPortalOrdersGetError>,
     > {
@@ -5099,7 +5051,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersGet {
 }
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerOrder,
         ::openapi_runtime::Error<CustomerPortalOrdersGetError>,
     >;
@@ -5171,7 +5123,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerOrder>,
         ::openapi_runtime::Error<CustomerPortalOrdersUpdateError>,
     > {
@@ -5185,7 +5137,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersUpdate {
 }
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerOrder,
         ::openapi_runtime::Error<CustomerPortalOrdersUpdateError>,
     >;
@@ -5256,7 +5208,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersInvoice {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerOrderInvoice>,
         ::openapi_runtime::Error<CustomerPortalOrdersInvoiceError>,
     > {
@@ -5270,7 +5222,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersInvoice {
 }
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersInvoice {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerOrderInvoice,
         ::openapi_runtime::Error<CustomerPortalOrdersInvoiceError>,
     >;
@@ -5343,7 +5295,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersGenerateInvoice {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<CustomerPortalOrdersGenerateInvoiceError>,
     > {
@@ -5362,7 +5314,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersGenerateInvoice {
 }
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersGenerateInvoice {
-    type Output = ::std::result::Result<
+    type Output = Result<
         ::serde_json::Value,
         ::openapi_runtime::Error<CustomerPortalOrdersGenerateInvoiceError>,
     >;
@@ -5418,7 +5370,7 @@ impl CustomerPortalOrdersReceipt {
 }
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::openapi_runtime::Operation for CustomerPortalOrdersReceipt {
-    type Output = ::std::option::Option<super::super::types::CustomerOrderReceipt>;
+    type Output = Option<super::super::types::CustomerOrderReceipt>;
     type Error = CustomerPortalOrdersReceiptError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -5433,15 +5385,13 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersReceipt {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::option::Option<super::super::types::CustomerOrderReceipt>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Option<super::super::types::CustomerOrderReceipt>>,
         ::openapi_runtime::Error<CustomerPortalOrdersReceiptError>,
     > {
         match raw.status_code() {
-            200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
-            202 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
+            200 => raw.json().map(|r| r.map(Some)),
+            202 => raw.empty().map(|r| r.map(|()| None)),
             404 => raw.error_json(CustomerPortalOrdersReceiptError::NotFound),
             422 => raw.error_json(CustomerPortalOrdersReceiptError::UnprocessableEntity),
             _ => raw.unexpected(),
@@ -5450,8 +5400,8 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersReceipt {
 }
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersReceipt {
-    type Output = ::std::result::Result<
-        ::std::option::Option<super::super::types::CustomerOrderReceipt>,
+    type Output = Result<
+        Option<super::super::types::CustomerOrderReceipt>,
         ::openapi_runtime::Error<CustomerPortalOrdersReceiptError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -5521,7 +5471,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersGetPaymentStatus {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerOrderPaymentStatus>,
         ::openapi_runtime::Error<CustomerPortalOrdersGetPaymentStatusError>,
     > {
@@ -5539,7 +5489,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersGetPaymentStatus {
 }
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersGetPaymentStatus {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerOrderPaymentStatus,
         ::openapi_runtime::Error<CustomerPortalOrdersGetPaymentStatusError>,
     >;
@@ -5616,7 +5566,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersConfirmRetryPayment {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::CustomerOrderPaymentConfirmation,
         >,
@@ -5642,7 +5592,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrdersConfirmRetryPayment {
 }
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::std::future::IntoFuture for CustomerPortalOrdersConfirmRetryPayment {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerOrderPaymentConfirmation,
         ::openapi_runtime::Error<CustomerPortalOrdersConfirmRetryPaymentError>,
     >;
@@ -5704,10 +5654,7 @@ impl CustomerPortalOrganizations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        slug: impl ::std::convert::Into<::std::string::String>,
-    ) -> self::CustomerPortalOrganizationsGet {
+    pub fn get(&self, slug: impl Into<String>) -> self::CustomerPortalOrganizationsGet {
         self::CustomerPortalOrganizationsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             slug: slug.into(),
@@ -5724,7 +5671,7 @@ impl CustomerPortalOrganizations {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalOrganizationsGet {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) slug: ::std::string::String,
+    pub(crate) slug: String,
 }
 /// Documented error responses of `GET /v1/customer-portal/organizations/{slug}`.
 #[cfg(feature = "polar-customer-portal-organizations")]
@@ -5774,7 +5721,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrganizationsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerOrganizationData>,
         ::openapi_runtime::Error<CustomerPortalOrganizationsGetError>,
     > {
@@ -5790,7 +5737,7 @@ impl ::openapi_runtime::Operation for CustomerPortalOrganizationsGet {
 }
 #[cfg(feature = "polar-customer-portal-organizations")]
 impl ::std::future::IntoFuture for CustomerPortalOrganizationsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerOrganizationData,
         ::openapi_runtime::Error<CustomerPortalOrganizationsGetError>,
     >;
@@ -5863,8 +5810,8 @@ impl CustomerPortalSeats {
     pub fn list_seats(&self) -> self::CustomerPortalSeatsListSeats {
         self::CustomerPortalSeatsListSeats {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            subscription_id: ::std::option::Option::None,
-            order_id: ::std::option::Option::None,
+            subscription_id: None,
+            order_id: None,
         }
     }
     #[cfg(feature = "polar-customer-portal-seats")]
@@ -5914,7 +5861,7 @@ impl CustomerPortalSeats {
     /// ```
     pub fn assign_seat(
         &self,
-        body: impl ::std::convert::Into<super::super::types::CustomerSeatAssign>,
+        body: impl Into<super::super::types::CustomerSeatAssign>,
     ) -> self::CustomerPortalSeatsAssignSeat {
         self::CustomerPortalSeatsAssignSeat {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -5967,7 +5914,7 @@ impl CustomerPortalSeats {
     /// ```
     pub fn revoke_seat(
         &self,
-        seat_id: impl ::std::convert::Into<::uuid::Uuid>,
+        seat_id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalSeatsRevokeSeat {
         self::CustomerPortalSeatsRevokeSeat {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -6021,7 +5968,7 @@ impl CustomerPortalSeats {
     /// ```
     pub fn resend_invitation(
         &self,
-        seat_id: impl ::std::convert::Into<::uuid::Uuid>,
+        seat_id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalSeatsResendInvitation {
         self::CustomerPortalSeatsResendInvitation {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -6090,8 +6037,8 @@ impl CustomerPortalSeats {
     ) -> self::CustomerPortalSeatsListClaimedSubscriptions {
         self::CustomerPortalSeatsListClaimedSubscriptions {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            page: None,
+            limit: None,
         }
     }
 }
@@ -6105,8 +6052,8 @@ impl CustomerPortalSeats {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSeatsListSeats {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) subscription_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) order_id: ::std::option::Option<::uuid::Uuid>,
+    pub(crate) subscription_id: Option<::uuid::Uuid>,
+    pub(crate) order_id: Option<::uuid::Uuid>,
 }
 /// Documented error responses of `GET /v1/customer-portal/seats`.
 #[cfg(feature = "polar-customer-portal-seats")]
@@ -6124,16 +6071,13 @@ pub enum CustomerPortalSeatsListSeatsError {
 #[cfg(feature = "polar-customer-portal-seats")]
 impl CustomerPortalSeatsListSeats {
     /// Subscription ID
-    pub fn subscription_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.subscription_id = ::std::option::Option::Some(value.into());
+    pub fn subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.subscription_id = Some(value.into());
         self
     }
     /// Order ID
-    pub fn order_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.order_id = ::std::option::Option::Some(value.into());
+    pub fn order_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.order_id = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -6179,7 +6123,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsListSeats {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SeatsList>,
         ::openapi_runtime::Error<CustomerPortalSeatsListSeatsError>,
     > {
@@ -6195,7 +6139,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsListSeats {
 }
 #[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::future::IntoFuture for CustomerPortalSeatsListSeats {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SeatsList,
         ::openapi_runtime::Error<CustomerPortalSeatsListSeatsError>,
     >;
@@ -6271,7 +6215,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsAssignSeat {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeat>,
         ::openapi_runtime::Error<CustomerPortalSeatsAssignSeatError>,
     > {
@@ -6290,7 +6234,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsAssignSeat {
 }
 #[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::future::IntoFuture for CustomerPortalSeatsAssignSeat {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerSeat,
         ::openapi_runtime::Error<CustomerPortalSeatsAssignSeatError>,
     >;
@@ -6364,7 +6308,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsRevokeSeat {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeat>,
         ::openapi_runtime::Error<CustomerPortalSeatsRevokeSeatError>,
     > {
@@ -6382,7 +6326,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsRevokeSeat {
 }
 #[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::future::IntoFuture for CustomerPortalSeatsRevokeSeat {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerSeat,
         ::openapi_runtime::Error<CustomerPortalSeatsRevokeSeatError>,
     >;
@@ -6459,7 +6403,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsResendInvitation {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeat>,
         ::openapi_runtime::Error<CustomerPortalSeatsResendInvitationError>,
     > {
@@ -6482,7 +6426,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsResendInvitation {
 }
 #[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::future::IntoFuture for CustomerPortalSeatsResendInvitation {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerSeat,
         ::openapi_runtime::Error<CustomerPortalSeatsResendInvitationError>,
     >;
@@ -6502,8 +6446,8 @@ impl ::std::future::IntoFuture for CustomerPortalSeatsResendInvitation {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSeatsListClaimedSubscriptions {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/customer-portal/seats/subscriptions`.
 #[cfg(feature = "polar-customer-portal-seats")]
@@ -6519,15 +6463,15 @@ impl CustomerPortalSeatsListClaimedSubscriptions {
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -6563,11 +6507,11 @@ impl CustomerPortalSeatsListClaimedSubscriptions {
 }
 #[cfg(feature = "polar-customer-portal-seats")]
 impl ::openapi_runtime::Paginated for CustomerPortalSeatsListClaimedSubscriptions {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customer-portal-seats")]
@@ -6587,7 +6531,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsListClaimedSubscription
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceCustomerSubscription,
         >,
@@ -6611,7 +6555,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSeatsListClaimedSubscription
 }
 #[cfg(feature = "polar-customer-portal-seats")]
 impl ::std::future::IntoFuture for CustomerPortalSeatsListClaimedSubscriptions {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCustomerSubscription,
         ::openapi_runtime::Error<CustomerPortalSeatsListClaimedSubscriptionsError>,
     >;
@@ -6695,12 +6639,12 @@ impl CustomerPortalSubscriptions {
     pub fn list(&self) -> self::CustomerPortalSubscriptionsList {
         self::CustomerPortalSubscriptionsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            product_id: ::std::option::Option::None,
-            active: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            product_id: None,
+            active: None,
+            query: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-customer-portal-subscriptions")]
@@ -6751,7 +6695,7 @@ impl CustomerPortalSubscriptions {
     /// ```
     pub fn get(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalSubscriptionsGet {
         self::CustomerPortalSubscriptionsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -6805,7 +6749,7 @@ impl CustomerPortalSubscriptions {
     /// ```
     pub fn cancel(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerPortalSubscriptionsCancel {
         self::CustomerPortalSubscriptionsCancel {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -6864,8 +6808,8 @@ impl CustomerPortalSubscriptions {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CustomerSubscriptionUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CustomerSubscriptionUpdate>,
     ) -> self::CustomerPortalSubscriptionsUpdate {
         self::CustomerPortalSubscriptionsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -6884,15 +6828,15 @@ impl CustomerPortalSubscriptions {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalSubscriptionsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) product_id: ::std::option::Option<
+    pub(crate) product_id: Option<
         super::super::types::CustomerPortalSubscriptionsListProductId,
     >,
-    pub(crate) active: ::std::option::Option<bool>,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::CustomerSubscriptionSortProperty>,
+    pub(crate) active: Option<bool>,
+    pub(crate) query: Option<String>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<
+        Vec<super::super::types::CustomerSubscriptionSortProperty>,
     >,
 }
 /// Documented error responses of `GET /v1/customer-portal/subscriptions/`.
@@ -6909,38 +6853,33 @@ impl CustomerPortalSubscriptionsList {
     /// Filter by product ID.
     pub fn product_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomerPortalSubscriptionsListProductId,
-        >,
+        value: impl Into<super::super::types::CustomerPortalSubscriptionsListProductId>,
     ) -> Self {
-        self.product_id = ::std::option::Option::Some(value.into());
+        self.product_id = Some(value.into());
         self
     }
     /// Filter by active or cancelled subscription.
-    pub fn active(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.active = ::std::option::Option::Some(value.into());
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.active = Some(value.into());
         self
     }
     /// Search by product or organization name.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -6948,11 +6887,9 @@ impl CustomerPortalSubscriptionsList {
     /// Default `["-started_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::CustomerSubscriptionSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::CustomerSubscriptionSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -6988,11 +6925,11 @@ impl CustomerPortalSubscriptionsList {
 }
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::openapi_runtime::Paginated for CustomerPortalSubscriptionsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customer-portal-subscriptions")]
@@ -7021,7 +6958,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<
             super::super::types::ListResourceCustomerSubscription,
         >,
@@ -7038,7 +6975,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsList {
 }
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::std::future::IntoFuture for CustomerPortalSubscriptionsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCustomerSubscription,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsListError>,
     >;
@@ -7108,7 +7045,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerSubscription>,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsGetError>,
     > {
@@ -7124,7 +7061,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsGet {
 }
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::std::future::IntoFuture for CustomerPortalSubscriptionsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerSubscription,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsGetError>,
     >;
@@ -7196,7 +7133,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsCancel {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerSubscription>,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsCancelError>,
     > {
@@ -7215,7 +7152,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsCancel {
 }
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::std::future::IntoFuture for CustomerPortalSubscriptionsCancel {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerSubscription,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsCancelError>,
     >;
@@ -7293,7 +7230,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerSubscription>,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsUpdateError>,
     > {
@@ -7316,7 +7253,7 @@ impl ::openapi_runtime::Operation for CustomerPortalSubscriptionsUpdate {
 }
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 impl ::std::future::IntoFuture for CustomerPortalSubscriptionsUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerSubscription,
         ::openapi_runtime::Error<CustomerPortalSubscriptionsUpdateError>,
     >;
@@ -7395,9 +7332,9 @@ impl CustomerPortalWallets {
     pub fn list(&self) -> self::CustomerPortalWalletsList {
         self::CustomerPortalWalletsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-customer-portal-wallets")]
@@ -7444,10 +7381,7 @@ impl CustomerPortalWallets {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::CustomerPortalWalletsGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomerPortalWalletsGet {
         self::CustomerPortalWalletsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -7464,11 +7398,9 @@ impl CustomerPortalWallets {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerPortalWalletsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::CustomerWalletSortProperty>,
-    >,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::CustomerWalletSortProperty>>,
 }
 /// Documented error responses of `GET /v1/customer-portal/wallets/`.
 #[cfg(feature = "polar-customer-portal-wallets")]
@@ -7482,15 +7414,15 @@ impl CustomerPortalWalletsList {
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -7498,11 +7430,9 @@ impl CustomerPortalWalletsList {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::CustomerWalletSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::CustomerWalletSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -7538,11 +7468,11 @@ impl CustomerPortalWalletsList {
 }
 #[cfg(feature = "polar-customer-portal-wallets")]
 impl ::openapi_runtime::Paginated for CustomerPortalWalletsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customer-portal-wallets")]
@@ -7563,7 +7493,7 @@ impl ::openapi_runtime::Operation for CustomerPortalWalletsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceCustomerWallet>,
         ::openapi_runtime::Error<CustomerPortalWalletsListError>,
     > {
@@ -7576,7 +7506,7 @@ impl ::openapi_runtime::Operation for CustomerPortalWalletsList {
 }
 #[cfg(feature = "polar-customer-portal-wallets")]
 impl ::std::future::IntoFuture for CustomerPortalWalletsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCustomerWallet,
         ::openapi_runtime::Error<CustomerPortalWalletsListError>,
     >;
@@ -7646,7 +7576,7 @@ impl ::openapi_runtime::Operation for CustomerPortalWalletsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerWallet>,
         ::openapi_runtime::Error<CustomerPortalWalletsGetError>,
     > {
@@ -7660,7 +7590,7 @@ impl ::openapi_runtime::Operation for CustomerPortalWalletsGet {
 }
 #[cfg(feature = "polar-customer-portal-wallets")]
 impl ::std::future::IntoFuture for CustomerPortalWalletsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerWallet,
         ::openapi_runtime::Error<CustomerPortalWalletsGetError>,
     >;

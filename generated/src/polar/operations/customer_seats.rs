@@ -62,8 +62,8 @@ impl CustomerSeats {
     pub fn list_seats(&self) -> self::CustomerSeatsListSeats {
         self::CustomerSeatsListSeats {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            subscription_id: ::std::option::Option::None,
-            order_id: ::std::option::Option::None,
+            subscription_id: None,
+            order_id: None,
         }
     }
     #[cfg(feature = "polar-customer-seats")]
@@ -116,7 +116,7 @@ impl CustomerSeats {
     /// ```
     pub fn assign_seat(
         &self,
-        body: impl ::std::convert::Into<super::super::types::SeatAssign>,
+        body: impl Into<super::super::types::SeatAssign>,
     ) -> self::CustomerSeatsAssignSeat {
         self::CustomerSeatsAssignSeat {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -172,7 +172,7 @@ impl CustomerSeats {
     /// ```
     pub fn revoke_seat(
         &self,
-        seat_id: impl ::std::convert::Into<::uuid::Uuid>,
+        seat_id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerSeatsRevokeSeat {
         self::CustomerSeatsRevokeSeat {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -229,7 +229,7 @@ impl CustomerSeats {
     /// ```
     pub fn resend_invitation(
         &self,
-        seat_id: impl ::std::convert::Into<::uuid::Uuid>,
+        seat_id: impl Into<::uuid::Uuid>,
     ) -> self::CustomerSeatsResendInvitation {
         self::CustomerSeatsResendInvitation {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -279,7 +279,7 @@ impl CustomerSeats {
     /// ```
     pub fn get_claim_info(
         &self,
-        invitation_token: impl ::std::convert::Into<::std::string::String>,
+        invitation_token: impl Into<String>,
     ) -> self::CustomerSeatsGetClaimInfo {
         self::CustomerSeatsGetClaimInfo {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -328,7 +328,7 @@ impl CustomerSeats {
     /// ```
     pub fn claim_seat(
         &self,
-        body: impl ::std::convert::Into<super::super::types::SeatClaim>,
+        body: impl Into<super::super::types::SeatClaim>,
     ) -> self::CustomerSeatsClaimSeat {
         self::CustomerSeatsClaimSeat {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -345,8 +345,8 @@ impl CustomerSeats {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsListSeats {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) subscription_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) order_id: ::std::option::Option<::uuid::Uuid>,
+    pub(crate) subscription_id: Option<::uuid::Uuid>,
+    pub(crate) order_id: Option<::uuid::Uuid>,
 }
 /// Documented error responses of `GET /v1/customer-seats`.
 #[derive(Debug, Clone, PartialEq)]
@@ -362,16 +362,13 @@ pub enum CustomerSeatsListSeatsError {
 }
 impl CustomerSeatsListSeats {
     /// The `subscription_id` query parameter.
-    pub fn subscription_id(
-        mut self,
-        value: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        self.subscription_id = ::std::option::Option::Some(value.into());
+    pub fn subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.subscription_id = Some(value.into());
         self
     }
     /// The `order_id` query parameter.
-    pub fn order_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.order_id = ::std::option::Option::Some(value.into());
+    pub fn order_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.order_id = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -416,7 +413,7 @@ impl ::openapi_runtime::Operation for CustomerSeatsListSeats {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SeatsList>,
         ::openapi_runtime::Error<CustomerSeatsListSeatsError>,
     > {
@@ -431,7 +428,7 @@ impl ::openapi_runtime::Operation for CustomerSeatsListSeats {
     }
 }
 impl ::std::future::IntoFuture for CustomerSeatsListSeats {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SeatsList,
         ::openapi_runtime::Error<CustomerSeatsListSeatsError>,
     >;
@@ -503,7 +500,7 @@ impl ::openapi_runtime::Operation for CustomerSeatsAssignSeat {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeat>,
         ::openapi_runtime::Error<CustomerSeatsAssignSeatError>,
     > {
@@ -519,7 +516,7 @@ impl ::openapi_runtime::Operation for CustomerSeatsAssignSeat {
     }
 }
 impl ::std::future::IntoFuture for CustomerSeatsAssignSeat {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerSeat,
         ::openapi_runtime::Error<CustomerSeatsAssignSeatError>,
     >;
@@ -589,7 +586,7 @@ impl ::openapi_runtime::Operation for CustomerSeatsRevokeSeat {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeat>,
         ::openapi_runtime::Error<CustomerSeatsRevokeSeatError>,
     > {
@@ -604,7 +601,7 @@ impl ::openapi_runtime::Operation for CustomerSeatsRevokeSeat {
     }
 }
 impl ::std::future::IntoFuture for CustomerSeatsRevokeSeat {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerSeat,
         ::openapi_runtime::Error<CustomerSeatsRevokeSeatError>,
     >;
@@ -677,7 +674,7 @@ impl ::openapi_runtime::Operation for CustomerSeatsResendInvitation {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeat>,
         ::openapi_runtime::Error<CustomerSeatsResendInvitationError>,
     > {
@@ -695,7 +692,7 @@ impl ::openapi_runtime::Operation for CustomerSeatsResendInvitation {
     }
 }
 impl ::std::future::IntoFuture for CustomerSeatsResendInvitation {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerSeat,
         ::openapi_runtime::Error<CustomerSeatsResendInvitationError>,
     >;
@@ -714,7 +711,7 @@ impl ::std::future::IntoFuture for CustomerSeatsResendInvitation {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomerSeatsGetClaimInfo {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) invitation_token: ::std::string::String,
+    pub(crate) invitation_token: String,
 }
 /// Documented error responses of `GET /v1/customer-seats/claim/{invitation_token}`.
 #[derive(Debug, Clone, PartialEq)]
@@ -765,7 +762,7 @@ impl ::openapi_runtime::Operation for CustomerSeatsGetClaimInfo {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::SeatClaimInfo>,
         ::openapi_runtime::Error<CustomerSeatsGetClaimInfoError>,
     > {
@@ -780,7 +777,7 @@ impl ::openapi_runtime::Operation for CustomerSeatsGetClaimInfo {
     }
 }
 impl ::std::future::IntoFuture for CustomerSeatsGetClaimInfo {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::SeatClaimInfo,
         ::openapi_runtime::Error<CustomerSeatsGetClaimInfoError>,
     >;
@@ -848,7 +845,7 @@ impl ::openapi_runtime::Operation for CustomerSeatsClaimSeat {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerSeatClaimResponse>,
         ::openapi_runtime::Error<CustomerSeatsClaimSeatError>,
     > {
@@ -862,7 +859,7 @@ impl ::openapi_runtime::Operation for CustomerSeatsClaimSeat {
     }
 }
 impl ::std::future::IntoFuture for CustomerSeatsClaimSeat {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerSeatClaimResponse,
         ::openapi_runtime::Error<CustomerSeatsClaimSeatError>,
     >;

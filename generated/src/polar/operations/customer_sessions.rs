@@ -61,9 +61,7 @@ impl CustomerSessions {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<
-            super::super::types::CustomerSessionsCreateRequest,
-        >,
+        body: impl Into<super::super::types::CustomerSessionsCreateRequest>,
     ) -> self::CustomerSessionsCreate {
         self::CustomerSessionsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -125,7 +123,7 @@ impl ::openapi_runtime::Operation for CustomerSessionsCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerSession>,
         ::openapi_runtime::Error<CustomerSessionsCreateError>,
     > {
@@ -137,7 +135,7 @@ impl ::openapi_runtime::Operation for CustomerSessionsCreate {
     }
 }
 impl ::std::future::IntoFuture for CustomerSessionsCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerSession,
         ::openapi_runtime::Error<CustomerSessionsCreateError>,
     >;

@@ -80,14 +80,14 @@ impl Customers {
     pub fn list(&self) -> self::CustomersList {
         self::CustomersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            email: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            active: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
+            organization_id: None,
+            email: None,
+            query: None,
+            active: None,
+            page: None,
+            limit: None,
+            sorting: None,
+            metadata: None,
         }
     }
     #[cfg(feature = "polar-customers")]
@@ -139,7 +139,7 @@ impl Customers {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::CustomerCreate>,
+        body: impl Into<super::super::types::CustomerCreate>,
     ) -> self::CustomersCreate {
         self::CustomersCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -197,7 +197,7 @@ impl Customers {
     pub fn export(&self) -> self::CustomersExport {
         self::CustomersExport {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
+            organization_id: None,
         }
     }
     #[cfg(feature = "polar-customers")]
@@ -247,10 +247,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::CustomersGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomersGet {
         self::CustomersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -320,14 +317,11 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::CustomersDelete {
+    pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::CustomersDelete {
         self::CustomersDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
-            anonymize: ::std::option::Option::None,
+            anonymize: None,
         }
     }
     #[cfg(feature = "polar-customers")]
@@ -381,8 +375,8 @@ impl Customers {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::CustomerUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::CustomerUpdate>,
     ) -> self::CustomersUpdate {
         self::CustomersUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -439,7 +433,7 @@ impl Customers {
     /// ```
     pub fn get_external(
         &self,
-        external_id: impl ::std::convert::Into<::std::string::String>,
+        external_id: impl Into<String>,
     ) -> self::CustomersGetExternal {
         self::CustomersGetExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -502,12 +496,12 @@ impl Customers {
     /// ```
     pub fn delete_external(
         &self,
-        external_id: impl ::std::convert::Into<::std::string::String>,
+        external_id: impl Into<String>,
     ) -> self::CustomersDeleteExternal {
         self::CustomersDeleteExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             external_id: external_id.into(),
-            anonymize: ::std::option::Option::None,
+            anonymize: None,
         }
     }
     #[cfg(feature = "polar-customers")]
@@ -561,8 +555,8 @@ impl Customers {
     /// ```
     pub fn update_external(
         &self,
-        external_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::super::types::CustomerUpdateExternalId>,
+        external_id: impl Into<String>,
+        body: impl Into<super::super::types::CustomerUpdateExternalId>,
     ) -> self::CustomersUpdateExternal {
         self::CustomersUpdateExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -623,10 +617,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get_state(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::CustomersGetState {
+    pub fn get_state(&self, id: impl Into<::uuid::Uuid>) -> self::CustomersGetState {
         self::CustomersGetState {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -687,7 +678,7 @@ impl Customers {
     /// ```
     pub fn get_state_external(
         &self,
-        external_id: impl ::std::convert::Into<::std::string::String>,
+        external_id: impl Into<String>,
     ) -> self::CustomersGetStateExternal {
         self::CustomersGetStateExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -756,13 +747,13 @@ impl Customers {
     /// ```
     pub fn list_payment_methods(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::CustomersListPaymentMethods {
         self::CustomersListPaymentMethods {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            page: None,
+            limit: None,
         }
     }
     #[cfg(feature = "polar-customers")]
@@ -827,13 +818,13 @@ impl Customers {
     /// ```
     pub fn list_payment_methods_external(
         &self,
-        external_id: impl ::std::convert::Into<::std::string::String>,
+        external_id: impl Into<String>,
     ) -> self::CustomersListPaymentMethodsExternal {
         self::CustomersListPaymentMethodsExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             external_id: external_id.into(),
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            page: None,
+            limit: None,
         }
     }
 }
@@ -847,18 +838,14 @@ impl Customers {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::CustomersListOrganizationId,
-    >,
-    pub(crate) email: ::std::option::Option<::std::string::String>,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) active: ::std::option::Option<bool>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::CustomerSortProperty>,
-    >,
-    pub(crate) metadata: ::std::option::Option<super::super::types::MetadataQuery>,
+    pub(crate) organization_id: Option<super::super::types::CustomersListOrganizationId>,
+    pub(crate) email: Option<String>,
+    pub(crate) query: Option<String>,
+    pub(crate) active: Option<bool>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::CustomerSortProperty>>,
+    pub(crate) metadata: Option<super::super::types::MetadataQuery>,
 }
 /// Documented error responses of `GET /v1/customers/`.
 #[cfg(feature = "polar-customers")]
@@ -874,46 +861,38 @@ impl CustomersList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomersListOrganizationId,
-        >,
+        value: impl Into<super::super::types::CustomersListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// Filter by exact email.
-    pub fn email(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
         self
     }
     /// Filter by name, email, or external ID.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// Filter by active customers, i.e. customers with at least one trialing, active or past_due subscription.
-    pub fn active(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.active = ::std::option::Option::Some(value.into());
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.active = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -921,19 +900,17 @@ impl CustomersList {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::CustomerSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::CustomerSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetadataQuery>,
+        value: impl Into<super::super::types::MetadataQuery>,
     ) -> Self {
-        self.metadata = ::std::option::Option::Some(value.into());
+        self.metadata = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -969,11 +946,11 @@ impl CustomersList {
 }
 #[cfg(feature = "polar-customers")]
 impl ::openapi_runtime::Paginated for CustomersList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customers")]
@@ -1009,7 +986,7 @@ impl ::openapi_runtime::Operation for CustomersList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceCustomer>,
         ::openapi_runtime::Error<CustomersListError>,
     > {
@@ -1022,7 +999,7 @@ impl ::openapi_runtime::Operation for CustomersList {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceCustomer,
         ::openapi_runtime::Error<CustomersListError>,
     >;
@@ -1090,7 +1067,7 @@ impl ::openapi_runtime::Operation for CustomersCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Customer>,
         ::openapi_runtime::Error<CustomersCreateError>,
     > {
@@ -1103,7 +1080,7 @@ impl ::openapi_runtime::Operation for CustomersCreate {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Customer,
         ::openapi_runtime::Error<CustomersCreateError>,
     >;
@@ -1123,7 +1100,7 @@ impl ::std::future::IntoFuture for CustomersCreate {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersExport {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
+    pub(crate) organization_id: Option<
         super::super::types::CustomersExportOrganizationId,
     >,
 }
@@ -1139,11 +1116,9 @@ impl CustomersExport {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::CustomersExportOrganizationId,
-        >,
+        value: impl Into<super::super::types::CustomersExportOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1169,7 +1144,7 @@ impl CustomersExport {
 }
 #[cfg(feature = "polar-customers")]
 impl ::openapi_runtime::Operation for CustomersExport {
-    type Output = ::std::string::String;
+    type Output = String;
     type Error = CustomersExportError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -1188,8 +1163,8 @@ impl ::openapi_runtime::Operation for CustomersExport {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<::std::string::String>,
+    ) -> Result<
+        ::openapi_runtime::Response<String>,
         ::openapi_runtime::Error<CustomersExportError>,
     > {
         match raw.status_code() {
@@ -1201,10 +1176,7 @@ impl ::openapi_runtime::Operation for CustomersExport {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersExport {
-    type Output = ::std::result::Result<
-        ::std::string::String,
-        ::openapi_runtime::Error<CustomersExportError>,
-    >;
+    type Output = Result<String, ::openapi_runtime::Error<CustomersExportError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1271,7 +1243,7 @@ impl ::openapi_runtime::Operation for CustomersGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Customer>,
         ::openapi_runtime::Error<CustomersGetError>,
     > {
@@ -1285,7 +1257,7 @@ impl ::openapi_runtime::Operation for CustomersGet {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Customer,
         ::openapi_runtime::Error<CustomersGetError>,
     >;
@@ -1306,7 +1278,7 @@ impl ::std::future::IntoFuture for CustomersGet {
 pub struct CustomersDelete {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
-    pub(crate) anonymize: ::std::option::Option<bool>,
+    pub(crate) anonymize: Option<bool>,
 }
 /// Documented error responses of `DELETE /v1/customers/{id}`.
 #[cfg(feature = "polar-customers")]
@@ -1322,8 +1294,8 @@ impl CustomersDelete {
     /// If true, also anonymize the customer's personal data for GDPR compliance. This replaces email with a hashed version, hashes name and billing name (name preserved for businesses with tax_id), clears billing address, and removes OAuth account data.
     ///
     /// Default `false`.
-    pub fn anonymize(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.anonymize = ::std::option::Option::Some(value.into());
+    pub fn anonymize(mut self, value: impl Into<bool>) -> Self {
+        self.anonymize = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1369,7 +1341,7 @@ impl ::openapi_runtime::Operation for CustomersDelete {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomersDeleteError>,
     > {
@@ -1383,10 +1355,7 @@ impl ::openapi_runtime::Operation for CustomersDelete {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersDelete {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CustomersDeleteError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<CustomersDeleteError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1455,7 +1424,7 @@ impl ::openapi_runtime::Operation for CustomersUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Customer>,
         ::openapi_runtime::Error<CustomersUpdateError>,
     > {
@@ -1469,7 +1438,7 @@ impl ::openapi_runtime::Operation for CustomersUpdate {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Customer,
         ::openapi_runtime::Error<CustomersUpdateError>,
     >;
@@ -1489,7 +1458,7 @@ impl ::std::future::IntoFuture for CustomersUpdate {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersGetExternal {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) external_id: ::std::string::String,
+    pub(crate) external_id: String,
 }
 /// Documented error responses of `GET /v1/customers/external/{external_id}`.
 #[cfg(feature = "polar-customers")]
@@ -1539,7 +1508,7 @@ impl ::openapi_runtime::Operation for CustomersGetExternal {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Customer>,
         ::openapi_runtime::Error<CustomersGetExternalError>,
     > {
@@ -1553,7 +1522,7 @@ impl ::openapi_runtime::Operation for CustomersGetExternal {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersGetExternal {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Customer,
         ::openapi_runtime::Error<CustomersGetExternalError>,
     >;
@@ -1573,8 +1542,8 @@ impl ::std::future::IntoFuture for CustomersGetExternal {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersDeleteExternal {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) external_id: ::std::string::String,
-    pub(crate) anonymize: ::std::option::Option<bool>,
+    pub(crate) external_id: String,
+    pub(crate) anonymize: Option<bool>,
 }
 /// Documented error responses of `DELETE /v1/customers/external/{external_id}`.
 #[cfg(feature = "polar-customers")]
@@ -1590,8 +1559,8 @@ impl CustomersDeleteExternal {
     /// If true, also anonymize the customer's personal data for GDPR compliance.
     ///
     /// Default `false`.
-    pub fn anonymize(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.anonymize = ::std::option::Option::Some(value.into());
+    pub fn anonymize(mut self, value: impl Into<bool>) -> Self {
+        self.anonymize = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1637,7 +1606,7 @@ impl ::openapi_runtime::Operation for CustomersDeleteExternal {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomersDeleteExternalError>,
     > {
@@ -1651,10 +1620,7 @@ impl ::openapi_runtime::Operation for CustomersDeleteExternal {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersDeleteExternal {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CustomersDeleteExternalError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<CustomersDeleteExternalError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1671,7 +1637,7 @@ impl ::std::future::IntoFuture for CustomersDeleteExternal {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersUpdateExternal {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) external_id: ::std::string::String,
+    pub(crate) external_id: String,
     pub(crate) body: super::super::types::CustomerUpdateExternalId,
 }
 /// Documented error responses of `PATCH /v1/customers/external/{external_id}`.
@@ -1723,7 +1689,7 @@ impl ::openapi_runtime::Operation for CustomersUpdateExternal {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Customer>,
         ::openapi_runtime::Error<CustomersUpdateExternalError>,
     > {
@@ -1737,7 +1703,7 @@ impl ::openapi_runtime::Operation for CustomersUpdateExternal {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersUpdateExternal {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Customer,
         ::openapi_runtime::Error<CustomersUpdateExternalError>,
     >;
@@ -1808,7 +1774,7 @@ impl ::openapi_runtime::Operation for CustomersGetState {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerState>,
         ::openapi_runtime::Error<CustomersGetStateError>,
     > {
@@ -1822,7 +1788,7 @@ impl ::openapi_runtime::Operation for CustomersGetState {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersGetState {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerState,
         ::openapi_runtime::Error<CustomersGetStateError>,
     >;
@@ -1842,7 +1808,7 @@ impl ::std::future::IntoFuture for CustomersGetState {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersGetStateExternal {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) external_id: ::std::string::String,
+    pub(crate) external_id: String,
 }
 /// Documented error responses of `GET /v1/customers/external/{external_id}/state`.
 #[cfg(feature = "polar-customers")]
@@ -1893,7 +1859,7 @@ impl ::openapi_runtime::Operation for CustomersGetStateExternal {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::CustomerState>,
         ::openapi_runtime::Error<CustomersGetStateExternalError>,
     > {
@@ -1907,7 +1873,7 @@ impl ::openapi_runtime::Operation for CustomersGetStateExternal {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersGetStateExternal {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::CustomerState,
         ::openapi_runtime::Error<CustomersGetStateExternalError>,
     >;
@@ -1928,8 +1894,8 @@ impl ::std::future::IntoFuture for CustomersGetStateExternal {
 pub struct CustomersListPaymentMethods {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/customers/{id}/payment-methods`.
 #[cfg(feature = "polar-customers")]
@@ -1945,15 +1911,15 @@ impl CustomersListPaymentMethods {
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1989,11 +1955,11 @@ impl CustomersListPaymentMethods {
 }
 #[cfg(feature = "polar-customers")]
 impl ::openapi_runtime::Paginated for CustomersListPaymentMethods {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customers")]
@@ -2015,7 +1981,7 @@ impl ::openapi_runtime::Operation for CustomersListPaymentMethods {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourcePaymentMethod>,
         ::openapi_runtime::Error<CustomersListPaymentMethodsError>,
     > {
@@ -2029,7 +1995,7 @@ impl ::openapi_runtime::Operation for CustomersListPaymentMethods {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersListPaymentMethods {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourcePaymentMethod,
         ::openapi_runtime::Error<CustomersListPaymentMethodsError>,
     >;
@@ -2049,9 +2015,9 @@ impl ::std::future::IntoFuture for CustomersListPaymentMethods {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersListPaymentMethodsExternal {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) external_id: ::std::string::String,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) external_id: String,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/customers/external/{external_id}/payment-methods`.
 #[cfg(feature = "polar-customers")]
@@ -2067,15 +2033,15 @@ impl CustomersListPaymentMethodsExternal {
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -2111,11 +2077,11 @@ impl CustomersListPaymentMethodsExternal {
 }
 #[cfg(feature = "polar-customers")]
 impl ::openapi_runtime::Paginated for CustomersListPaymentMethodsExternal {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 #[cfg(feature = "polar-customers")]
@@ -2137,7 +2103,7 @@ impl ::openapi_runtime::Operation for CustomersListPaymentMethodsExternal {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourcePaymentMethod>,
         ::openapi_runtime::Error<CustomersListPaymentMethodsExternalError>,
     > {
@@ -2155,7 +2121,7 @@ impl ::openapi_runtime::Operation for CustomersListPaymentMethodsExternal {
 }
 #[cfg(feature = "polar-customers")]
 impl ::std::future::IntoFuture for CustomersListPaymentMethodsExternal {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourcePaymentMethod,
         ::openapi_runtime::Error<CustomersListPaymentMethodsExternalError>,
     >;
@@ -2232,8 +2198,8 @@ impl CustomersMembers {
     /// ```
     pub fn create(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::MemberCreateFromCustomer>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::MemberCreateFromCustomer>,
     ) -> self::CustomersMembersCreate {
         self::CustomersMembersCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -2295,8 +2261,8 @@ impl CustomersMembers {
     /// ```
     pub fn create_external(
         &self,
-        external_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::super::types::MemberCreateFromCustomer>,
+        external_id: impl Into<String>,
+        body: impl Into<super::super::types::MemberCreateFromCustomer>,
     ) -> self::CustomersMembersCreateExternal {
         self::CustomersMembersCreateExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -2355,8 +2321,8 @@ impl CustomersMembers {
     /// ```
     pub fn get(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        member_id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
+        member_id: impl Into<::uuid::Uuid>,
     ) -> self::CustomersMembersGet {
         self::CustomersMembersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -2414,8 +2380,8 @@ impl CustomersMembers {
     /// ```
     pub fn delete(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        member_id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
+        member_id: impl Into<::uuid::Uuid>,
     ) -> self::CustomersMembersDelete {
         self::CustomersMembersDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -2478,9 +2444,9 @@ impl CustomersMembers {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        member_id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::MemberUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        member_id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::MemberUpdate>,
     ) -> self::CustomersMembersUpdate {
         self::CustomersMembersUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -2541,8 +2507,8 @@ impl CustomersMembers {
     /// ```
     pub fn get_external(
         &self,
-        external_id: impl ::std::convert::Into<::std::string::String>,
-        member_external_id: impl ::std::convert::Into<::std::string::String>,
+        external_id: impl Into<String>,
+        member_external_id: impl Into<String>,
     ) -> self::CustomersMembersGetExternal {
         self::CustomersMembersGetExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -2601,8 +2567,8 @@ impl CustomersMembers {
     /// ```
     pub fn delete_external(
         &self,
-        external_id: impl ::std::convert::Into<::std::string::String>,
-        member_external_id: impl ::std::convert::Into<::std::string::String>,
+        external_id: impl Into<String>,
+        member_external_id: impl Into<String>,
     ) -> self::CustomersMembersDeleteExternal {
         self::CustomersMembersDeleteExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -2664,9 +2630,9 @@ impl CustomersMembers {
     /// ```
     pub fn update_external(
         &self,
-        external_id: impl ::std::convert::Into<::std::string::String>,
-        member_external_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<super::super::types::MemberUpdate>,
+        external_id: impl Into<String>,
+        member_external_id: impl Into<String>,
+        body: impl Into<super::super::types::MemberUpdate>,
     ) -> self::CustomersMembersUpdateExternal {
         self::CustomersMembersUpdateExternal {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -2741,7 +2707,7 @@ impl ::openapi_runtime::Operation for CustomersMembersCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Member>,
         ::openapi_runtime::Error<CustomersMembersCreateError>,
     > {
@@ -2756,7 +2722,7 @@ impl ::openapi_runtime::Operation for CustomersMembersCreate {
 }
 #[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Member,
         ::openapi_runtime::Error<CustomersMembersCreateError>,
     >;
@@ -2776,7 +2742,7 @@ impl ::std::future::IntoFuture for CustomersMembersCreate {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersCreateExternal {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) external_id: ::std::string::String,
+    pub(crate) external_id: String,
     pub(crate) body: super::super::types::MemberCreateFromCustomer,
 }
 /// Documented error responses of `POST /v1/customers/external/{external_id}/members`.
@@ -2833,7 +2799,7 @@ impl ::openapi_runtime::Operation for CustomersMembersCreateExternal {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Member>,
         ::openapi_runtime::Error<CustomersMembersCreateExternalError>,
     > {
@@ -2851,7 +2817,7 @@ impl ::openapi_runtime::Operation for CustomersMembersCreateExternal {
 }
 #[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersCreateExternal {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Member,
         ::openapi_runtime::Error<CustomersMembersCreateExternalError>,
     >;
@@ -2924,7 +2890,7 @@ impl ::openapi_runtime::Operation for CustomersMembersGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Member>,
         ::openapi_runtime::Error<CustomersMembersGetError>,
     > {
@@ -2938,7 +2904,7 @@ impl ::openapi_runtime::Operation for CustomersMembersGet {
 }
 #[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Member,
         ::openapi_runtime::Error<CustomersMembersGetError>,
     >;
@@ -3011,7 +2977,7 @@ impl ::openapi_runtime::Operation for CustomersMembersDelete {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomersMembersDeleteError>,
     > {
@@ -3025,10 +2991,7 @@ impl ::openapi_runtime::Operation for CustomersMembersDelete {
 }
 #[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersDelete {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<CustomersMembersDeleteError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<CustomersMembersDeleteError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -3100,7 +3063,7 @@ impl ::openapi_runtime::Operation for CustomersMembersUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Member>,
         ::openapi_runtime::Error<CustomersMembersUpdateError>,
     > {
@@ -3114,7 +3077,7 @@ impl ::openapi_runtime::Operation for CustomersMembersUpdate {
 }
 #[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Member,
         ::openapi_runtime::Error<CustomersMembersUpdateError>,
     >;
@@ -3134,8 +3097,8 @@ impl ::std::future::IntoFuture for CustomersMembersUpdate {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersGetExternal {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) external_id: ::std::string::String,
-    pub(crate) member_external_id: ::std::string::String,
+    pub(crate) external_id: String,
+    pub(crate) member_external_id: String,
 }
 /// Documented error responses of `GET /v1/customers/external/{external_id}/members/{member_external_id}`.
 #[cfg(feature = "polar-customers-members")]
@@ -3189,7 +3152,7 @@ impl ::openapi_runtime::Operation for CustomersMembersGetExternal {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Member>,
         ::openapi_runtime::Error<CustomersMembersGetExternalError>,
     > {
@@ -3204,7 +3167,7 @@ impl ::openapi_runtime::Operation for CustomersMembersGetExternal {
 }
 #[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersGetExternal {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Member,
         ::openapi_runtime::Error<CustomersMembersGetExternalError>,
     >;
@@ -3224,8 +3187,8 @@ impl ::std::future::IntoFuture for CustomersMembersGetExternal {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersDeleteExternal {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) external_id: ::std::string::String,
-    pub(crate) member_external_id: ::std::string::String,
+    pub(crate) external_id: String,
+    pub(crate) member_external_id: String,
 }
 /// Documented error responses of `DELETE /v1/customers/external/{external_id}/members/{member_external_id}`.
 #[cfg(feature = "polar-customers-members")]
@@ -3279,7 +3242,7 @@ impl ::openapi_runtime::Operation for CustomersMembersDeleteExternal {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<CustomersMembersDeleteExternalError>,
     > {
@@ -3296,7 +3259,7 @@ impl ::openapi_runtime::Operation for CustomersMembersDeleteExternal {
 }
 #[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersDeleteExternal {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<CustomersMembersDeleteExternalError>,
     >;
@@ -3316,8 +3279,8 @@ impl ::std::future::IntoFuture for CustomersMembersDeleteExternal {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct CustomersMembersUpdateExternal {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) external_id: ::std::string::String,
-    pub(crate) member_external_id: ::std::string::String,
+    pub(crate) external_id: String,
+    pub(crate) member_external_id: String,
     pub(crate) body: super::super::types::MemberUpdate,
 }
 /// Documented error responses of `PATCH /v1/customers/external/{external_id}/members/{member_external_id}`.
@@ -3373,7 +3336,7 @@ impl ::openapi_runtime::Operation for CustomersMembersUpdateExternal {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Member>,
         ::openapi_runtime::Error<CustomersMembersUpdateExternalError>,
     > {
@@ -3390,7 +3353,7 @@ impl ::openapi_runtime::Operation for CustomersMembersUpdateExternal {
 }
 #[cfg(feature = "polar-customers-members")]
 impl ::std::future::IntoFuture for CustomersMembersUpdateExternal {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Member,
         ::openapi_runtime::Error<CustomersMembersUpdateExternalError>,
     >;

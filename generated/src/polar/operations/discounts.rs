@@ -72,11 +72,11 @@ impl Discounts {
     pub fn list(&self) -> self::DiscountsList {
         self::DiscountsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            organization_id: None,
+            query: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-discounts")]
@@ -128,7 +128,7 @@ impl Discounts {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::DiscountCreate>,
+        body: impl Into<super::super::types::DiscountCreate>,
     ) -> self::DiscountsCreate {
         self::DiscountsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -182,10 +182,7 @@ impl Discounts {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::DiscountsGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::DiscountsGet {
         self::DiscountsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -237,10 +234,7 @@ impl Discounts {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::DiscountsDelete {
+    pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::DiscountsDelete {
         self::DiscountsDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -297,8 +291,8 @@ impl Discounts {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::DiscountUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::DiscountUpdate>,
     ) -> self::DiscountsUpdate {
         self::DiscountsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -316,15 +310,11 @@ impl Discounts {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct DiscountsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::DiscountsListOrganizationId,
-    >,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::DiscountSortProperty>,
-    >,
+    pub(crate) organization_id: Option<super::super::types::DiscountsListOrganizationId>,
+    pub(crate) query: Option<String>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::DiscountSortProperty>>,
 }
 /// Documented error responses of `GET /v1/discounts/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -338,33 +328,28 @@ impl DiscountsList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::DiscountsListOrganizationId,
-        >,
+        value: impl Into<super::super::types::DiscountsListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// Filter by name.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -372,11 +357,9 @@ impl DiscountsList {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::DiscountSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::DiscountSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -411,11 +394,11 @@ impl DiscountsList {
     }
 }
 impl ::openapi_runtime::Paginated for DiscountsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for DiscountsList {
@@ -442,7 +425,7 @@ impl ::openapi_runtime::Operation for DiscountsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceDiscount>,
         ::openapi_runtime::Error<DiscountsListError>,
     > {
@@ -454,7 +437,7 @@ impl ::openapi_runtime::Operation for DiscountsList {
     }
 }
 impl ::std::future::IntoFuture for DiscountsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceDiscount,
         ::openapi_runtime::Error<DiscountsListError>,
     >;
@@ -518,7 +501,7 @@ impl ::openapi_runtime::Operation for DiscountsCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Discount>,
         ::openapi_runtime::Error<DiscountsCreateError>,
     > {
@@ -530,7 +513,7 @@ impl ::openapi_runtime::Operation for DiscountsCreate {
     }
 }
 impl ::std::future::IntoFuture for DiscountsCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Discount,
         ::openapi_runtime::Error<DiscountsCreateError>,
     >;
@@ -596,7 +579,7 @@ impl ::openapi_runtime::Operation for DiscountsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Discount>,
         ::openapi_runtime::Error<DiscountsGetError>,
     > {
@@ -609,7 +592,7 @@ impl ::openapi_runtime::Operation for DiscountsGet {
     }
 }
 impl ::std::future::IntoFuture for DiscountsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Discount,
         ::openapi_runtime::Error<DiscountsGetError>,
     >;
@@ -675,7 +658,7 @@ impl ::openapi_runtime::Operation for DiscountsDelete {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<DiscountsDeleteError>,
     > {
@@ -688,10 +671,7 @@ impl ::openapi_runtime::Operation for DiscountsDelete {
     }
 }
 impl ::std::future::IntoFuture for DiscountsDelete {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<DiscountsDeleteError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<DiscountsDeleteError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -756,7 +736,7 @@ impl ::openapi_runtime::Operation for DiscountsUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Discount>,
         ::openapi_runtime::Error<DiscountsUpdateError>,
     > {
@@ -769,7 +749,7 @@ impl ::openapi_runtime::Operation for DiscountsUpdate {
     }
 }
 impl ::std::future::IntoFuture for DiscountsUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Discount,
         ::openapi_runtime::Error<DiscountsUpdateError>,
     >;

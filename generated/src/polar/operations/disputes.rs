@@ -73,12 +73,12 @@ impl Disputes {
     pub fn list(&self) -> self::DisputesList {
         self::DisputesList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            order_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            organization_id: None,
+            order_id: None,
+            status: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-disputes")]
@@ -128,7 +128,7 @@ impl Disputes {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::DisputesGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::DisputesGet {
         self::DisputesGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -185,10 +185,7 @@ impl Disputes {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn accept(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::DisputesAccept {
+    pub fn accept(&self, id: impl Into<::uuid::Uuid>) -> self::DisputesAccept {
         self::DisputesAccept {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -204,16 +201,12 @@ impl Disputes {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct DisputesList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::DisputesListOrganizationId,
-    >,
-    pub(crate) order_id: ::std::option::Option<super::super::types::DisputesListOrderId>,
-    pub(crate) status: ::std::option::Option<super::super::types::DisputesListStatus>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::DisputeSortProperty>,
-    >,
+    pub(crate) organization_id: Option<super::super::types::DisputesListOrganizationId>,
+    pub(crate) order_id: Option<super::super::types::DisputesListOrderId>,
+    pub(crate) status: Option<super::super::types::DisputesListStatus>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::DisputeSortProperty>>,
 }
 /// Documented error responses of `GET /v1/disputes/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -227,9 +220,9 @@ impl DisputesList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::DisputesListOrganizationId>,
+        value: impl Into<super::super::types::DisputesListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// OrderID Filter
@@ -237,9 +230,9 @@ impl DisputesList {
     /// Filter by order ID.
     pub fn order_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::DisputesListOrderId>,
+        value: impl Into<super::super::types::DisputesListOrderId>,
     ) -> Self {
-        self.order_id = ::std::option::Option::Some(value.into());
+        self.order_id = Some(value.into());
         self
     }
     /// Status Filter
@@ -247,23 +240,23 @@ impl DisputesList {
     /// Filter by dispute status.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::DisputesListStatus>,
+        value: impl Into<super::super::types::DisputesListStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.status = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -271,11 +264,9 @@ impl DisputesList {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::DisputeSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::DisputeSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -310,11 +301,11 @@ impl DisputesList {
     }
 }
 impl ::openapi_runtime::Paginated for DisputesList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for DisputesList {
@@ -342,7 +333,7 @@ impl ::openapi_runtime::Operation for DisputesList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceDispute>,
         ::openapi_runtime::Error<DisputesListError>,
     > {
@@ -354,7 +345,7 @@ impl ::openapi_runtime::Operation for DisputesList {
     }
 }
 impl ::std::future::IntoFuture for DisputesList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceDispute,
         ::openapi_runtime::Error<DisputesListError>,
     >;
@@ -420,7 +411,7 @@ impl ::openapi_runtime::Operation for DisputesGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Dispute>,
         ::openapi_runtime::Error<DisputesGetError>,
     > {
@@ -433,7 +424,7 @@ impl ::openapi_runtime::Operation for DisputesGet {
     }
 }
 impl ::std::future::IntoFuture for DisputesGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Dispute,
         ::openapi_runtime::Error<DisputesGetError>,
     >;
@@ -502,7 +493,7 @@ impl ::openapi_runtime::Operation for DisputesAccept {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Dispute>,
         ::openapi_runtime::Error<DisputesAcceptError>,
     > {
@@ -516,7 +507,7 @@ impl ::openapi_runtime::Operation for DisputesAccept {
     }
 }
 impl ::std::future::IntoFuture for DisputesAccept {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Dispute,
         ::openapi_runtime::Error<DisputesAcceptError>,
     >;

@@ -77,16 +77,16 @@ impl EventTypes {
     pub fn list(&self) -> self::EventTypesList {
         self::EventTypesList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            external_customer_id: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            root_events: ::std::option::Option::None,
-            parent_id: ::std::option::Option::None,
-            source: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            organization_id: None,
+            customer_id: None,
+            external_customer_id: None,
+            query: None,
+            root_events: None,
+            parent_id: None,
+            source: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-event-types")]
@@ -141,8 +141,8 @@ impl EventTypes {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::EventTypeUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::EventTypeUpdate>,
     ) -> self::EventTypesUpdate {
         self::EventTypesUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -160,24 +160,20 @@ impl EventTypes {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EventTypesList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
+    pub(crate) organization_id: Option<
         super::super::types::EventTypesListOrganizationId,
     >,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::EventTypesListCustomerId,
-    >,
-    pub(crate) external_customer_id: ::std::option::Option<
+    pub(crate) customer_id: Option<super::super::types::EventTypesListCustomerId>,
+    pub(crate) external_customer_id: Option<
         super::super::types::EventTypesListExternalCustomerId,
     >,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) root_events: ::std::option::Option<bool>,
-    pub(crate) parent_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) source: ::std::option::Option<super::super::types::EventSource>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::EventTypesSortProperty>,
-    >,
+    pub(crate) query: Option<String>,
+    pub(crate) root_events: Option<bool>,
+    pub(crate) parent_id: Option<::uuid::Uuid>,
+    pub(crate) source: Option<super::super::types::EventSource>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::EventTypesSortProperty>>,
 }
 /// Documented error responses of `GET /v1/event-types/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -191,11 +187,9 @@ impl EventTypesList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::EventTypesListOrganizationId,
-        >,
+        value: impl Into<super::super::types::EventTypesListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -203,9 +197,9 @@ impl EventTypesList {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::EventTypesListCustomerId>,
+        value: impl Into<super::super::types::EventTypesListCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// ExternalCustomerID Filter
@@ -213,19 +207,14 @@ impl EventTypesList {
     /// Filter by external customer ID.
     pub fn external_customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::EventTypesListExternalCustomerId,
-        >,
+        value: impl Into<super::super::types::EventTypesListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = ::std::option::Option::Some(value.into());
+        self.external_customer_id = Some(value.into());
         self
     }
     /// Query to filter event types by name or label.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// Root Events Filter
@@ -233,39 +222,36 @@ impl EventTypesList {
     /// When true, only return event types with root events (parent_id IS NULL).
     ///
     /// Default `false`.
-    pub fn root_events(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.root_events = ::std::option::Option::Some(value.into());
+    pub fn root_events(mut self, value: impl Into<bool>) -> Self {
+        self.root_events = Some(value.into());
         self
     }
     /// ParentID Filter
     ///
     /// Filter by specific parent event ID.
-    pub fn parent_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.parent_id = ::std::option::Option::Some(value.into());
+    pub fn parent_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.parent_id = Some(value.into());
         self
     }
     /// EventSource Filter
     ///
     /// Filter by event source (system or user).
-    pub fn source(
-        mut self,
-        value: impl ::std::convert::Into<super::super::types::EventSource>,
-    ) -> Self {
-        self.source = ::std::option::Option::Some(value.into());
+    pub fn source(mut self, value: impl Into<super::super::types::EventSource>) -> Self {
+        self.source = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -273,11 +259,9 @@ impl EventTypesList {
     /// Default `["-last_seen"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::EventTypesSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::EventTypesSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -312,11 +296,11 @@ impl EventTypesList {
     }
 }
 impl ::openapi_runtime::Paginated for EventTypesList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for EventTypesList {
@@ -368,7 +352,7 @@ impl ::openapi_runtime::Operation for EventTypesList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceEventTypeWithStats>,
         ::openapi_runtime::Error<EventTypesListError>,
     > {
@@ -380,7 +364,7 @@ impl ::openapi_runtime::Operation for EventTypesList {
     }
 }
 impl ::std::future::IntoFuture for EventTypesList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceEventTypeWithStats,
         ::openapi_runtime::Error<EventTypesListError>,
     >;
@@ -448,7 +432,7 @@ impl ::openapi_runtime::Operation for EventTypesUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::EventType>,
         ::openapi_runtime::Error<EventTypesUpdateError>,
     > {
@@ -461,7 +445,7 @@ impl ::openapi_runtime::Operation for EventTypesUpdate {
     }
 }
 impl ::std::future::IntoFuture for EventTypesUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::EventType,
         ::openapi_runtime::Error<EventTypesUpdateError>,
     >;

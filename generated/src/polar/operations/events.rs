@@ -75,22 +75,22 @@ impl Events {
     pub fn list(&self) -> self::EventsList {
         self::EventsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            filter: ::std::option::Option::None,
-            start_timestamp: ::std::option::Option::None,
-            end_timestamp: ::std::option::Option::None,
-            organization_id: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            external_customer_id: ::std::option::Option::None,
-            meter_id: ::std::option::Option::None,
-            name: ::std::option::Option::None,
-            source: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            parent_id: ::std::option::Option::None,
-            depth: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
+            filter: None,
+            start_timestamp: None,
+            end_timestamp: None,
+            organization_id: None,
+            customer_id: None,
+            external_customer_id: None,
+            meter_id: None,
+            name: None,
+            source: None,
+            query: None,
+            parent_id: None,
+            depth: None,
+            page: None,
+            limit: None,
+            sorting: None,
+            metadata: None,
         }
     }
     #[cfg(feature = "polar-events")]
@@ -159,14 +159,14 @@ impl Events {
     pub fn list_names(&self) -> self::EventsListNames {
         self::EventsListNames {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            external_customer_id: ::std::option::Option::None,
-            source: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            organization_id: None,
+            customer_id: None,
+            external_customer_id: None,
+            source: None,
+            query: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-events")]
@@ -216,7 +216,7 @@ impl Events {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::EventsGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::EventsGet {
         self::EventsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -271,7 +271,7 @@ impl Events {
     /// ```
     pub fn ingest(
         &self,
-        body: impl ::std::convert::Into<super::super::types::EventsIngest>,
+        body: impl Into<super::super::types::EventsIngest>,
     ) -> self::EventsIngest {
         self::EventsIngest {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -288,30 +288,24 @@ impl Events {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EventsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) filter: ::std::option::Option<::std::string::String>,
-    pub(crate) start_timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub(crate) end_timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::EventsListOrganizationId,
-    >,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::EventsListCustomerId,
-    >,
-    pub(crate) external_customer_id: ::std::option::Option<
+    pub(crate) filter: Option<String>,
+    pub(crate) start_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) end_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) organization_id: Option<super::super::types::EventsListOrganizationId>,
+    pub(crate) customer_id: Option<super::super::types::EventsListCustomerId>,
+    pub(crate) external_customer_id: Option<
         super::super::types::EventsListExternalCustomerId,
     >,
-    pub(crate) meter_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) name: ::std::option::Option<super::super::types::EventsListName>,
-    pub(crate) source: ::std::option::Option<super::super::types::EventsListSource>,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) parent_id: ::std::option::Option<::uuid::Uuid>,
-    pub(crate) depth: ::std::option::Option<i64>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::EventSortProperty>,
-    >,
-    pub(crate) metadata: ::std::option::Option<super::super::types::MetadataQuery>,
+    pub(crate) meter_id: Option<::uuid::Uuid>,
+    pub(crate) name: Option<super::super::types::EventsListName>,
+    pub(crate) source: Option<super::super::types::EventsListSource>,
+    pub(crate) query: Option<String>,
+    pub(crate) parent_id: Option<::uuid::Uuid>,
+    pub(crate) depth: Option<i64>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::EventSortProperty>>,
+    pub(crate) metadata: Option<super::super::types::MetadataQuery>,
 }
 /// Documented error responses of `GET /v1/events/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -321,27 +315,24 @@ pub enum EventsListError {
 }
 impl EventsList {
     /// Filter events following filter clauses. JSON string following the same schema a meter filter clause.
-    pub fn filter(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.filter = ::std::option::Option::Some(value.into());
+    pub fn filter(mut self, value: impl Into<String>) -> Self {
+        self.filter = Some(value.into());
         self
     }
     /// Filter events after this timestamp.
     pub fn start_timestamp(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.start_timestamp = ::std::option::Option::Some(value.into());
+        self.start_timestamp = Some(value.into());
         self
     }
     /// Filter events before this timestamp.
     pub fn end_timestamp(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.end_timestamp = ::std::option::Option::Some(value.into());
+        self.end_timestamp = Some(value.into());
         self
     }
     /// OrganizationID Filter
@@ -349,9 +340,9 @@ impl EventsList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::EventsListOrganizationId>,
+        value: impl Into<super::super::types::EventsListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -359,9 +350,9 @@ impl EventsList {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::EventsListCustomerId>,
+        value: impl Into<super::super::types::EventsListCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// ExternalCustomerID Filter
@@ -369,18 +360,16 @@ impl EventsList {
     /// Filter by external customer ID.
     pub fn external_customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::EventsListExternalCustomerId,
-        >,
+        value: impl Into<super::super::types::EventsListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = ::std::option::Option::Some(value.into());
+        self.external_customer_id = Some(value.into());
         self
     }
     /// MeterID Filter
     ///
     /// Filter by a meter filter clause.
-    pub fn meter_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.meter_id = ::std::option::Option::Some(value.into());
+    pub fn meter_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.meter_id = Some(value.into());
         self
     }
     /// Name Filter
@@ -388,9 +377,9 @@ impl EventsList {
     /// Filter by event name.
     pub fn name(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::EventsListName>,
+        value: impl Into<super::super::types::EventsListName>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.name = Some(value.into());
         self
     }
     /// Source Filter
@@ -398,43 +387,40 @@ impl EventsList {
     /// Filter by event source.
     pub fn source(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::EventsListSource>,
+        value: impl Into<super::super::types::EventsListSource>,
     ) -> Self {
-        self.source = ::std::option::Option::Some(value.into());
+        self.source = Some(value.into());
         self
     }
     /// Query to filter events.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// When combined with depth, use this event as the anchor instead of root events.
-    pub fn parent_id(mut self, value: impl ::std::convert::Into<::uuid::Uuid>) -> Self {
-        self.parent_id = ::std::option::Option::Some(value.into());
+    pub fn parent_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.parent_id = Some(value.into());
         self
     }
     /// Fetch descendants up to this depth. When set: 0=root events only, 1=roots+children, etc. Max 5. When not set, returns all events.
     ///
     /// Value at least 0 and at most 5.
-    pub fn depth(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.depth = ::std::option::Option::Some(value.into());
+    pub fn depth(mut self, value: impl Into<i64>) -> Self {
+        self.depth = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -442,19 +428,17 @@ impl EventsList {
     /// Default `["-timestamp"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::EventSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::EventSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetadataQuery>,
+        value: impl Into<super::super::types::MetadataQuery>,
     ) -> Self {
-        self.metadata = ::std::option::Option::Some(value.into());
+        self.metadata = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -543,7 +527,7 @@ impl ::openapi_runtime::Operation for EventsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::EventsListResponse>,
         ::openapi_runtime::Error<EventsListError>,
     > {
@@ -555,7 +539,7 @@ impl ::openapi_runtime::Operation for EventsList {
     }
 }
 impl ::std::future::IntoFuture for EventsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::EventsListResponse,
         ::openapi_runtime::Error<EventsListError>,
     >;
@@ -574,22 +558,18 @@ impl ::std::future::IntoFuture for EventsList {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct EventsListNames {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
+    pub(crate) organization_id: Option<
         super::super::types::EventsListNamesOrganizationId,
     >,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::EventsListNamesCustomerId,
-    >,
-    pub(crate) external_customer_id: ::std::option::Option<
+    pub(crate) customer_id: Option<super::super::types::EventsListNamesCustomerId>,
+    pub(crate) external_customer_id: Option<
         super::super::types::EventsListNamesExternalCustomerId,
     >,
-    pub(crate) source: ::std::option::Option<super::super::types::EventsListNamesSource>,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::EventNamesSortProperty>,
-    >,
+    pub(crate) source: Option<super::super::types::EventsListNamesSource>,
+    pub(crate) query: Option<String>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::EventNamesSortProperty>>,
 }
 /// Documented error responses of `GET /v1/events/names`.
 #[derive(Debug, Clone, PartialEq)]
@@ -603,11 +583,9 @@ impl EventsListNames {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::EventsListNamesOrganizationId,
-        >,
+        value: impl Into<super::super::types::EventsListNamesOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -615,9 +593,9 @@ impl EventsListNames {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::EventsListNamesCustomerId>,
+        value: impl Into<super::super::types::EventsListNamesCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// ExternalCustomerID Filter
@@ -625,11 +603,9 @@ impl EventsListNames {
     /// Filter by external customer ID.
     pub fn external_customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::EventsListNamesExternalCustomerId,
-        >,
+        value: impl Into<super::super::types::EventsListNamesExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = ::std::option::Option::Some(value.into());
+        self.external_customer_id = Some(value.into());
         self
     }
     /// Source Filter
@@ -637,31 +613,28 @@ impl EventsListNames {
     /// Filter by event source.
     pub fn source(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::EventsListNamesSource>,
+        value: impl Into<super::super::types::EventsListNamesSource>,
     ) -> Self {
-        self.source = ::std::option::Option::Some(value.into());
+        self.source = Some(value.into());
         self
     }
     /// Query to filter event names.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -669,11 +642,9 @@ impl EventsListNames {
     /// Default `["-last_seen"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::EventNamesSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::EventNamesSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -708,11 +679,11 @@ impl EventsListNames {
     }
 }
 impl ::openapi_runtime::Paginated for EventsListNames {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for EventsListNames {
@@ -752,7 +723,7 @@ impl ::openapi_runtime::Operation for EventsListNames {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceEventName>,
         ::openapi_runtime::Error<EventsListNamesError>,
     > {
@@ -764,7 +735,7 @@ impl ::openapi_runtime::Operation for EventsListNames {
     }
 }
 impl ::std::future::IntoFuture for EventsListNames {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceEventName,
         ::openapi_runtime::Error<EventsListNamesError>,
     >;
@@ -830,7 +801,7 @@ impl ::openapi_runtime::Operation for EventsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Event>,
         ::openapi_runtime::Error<EventsGetError>,
     > {
@@ -843,7 +814,7 @@ impl ::openapi_runtime::Operation for EventsGet {
     }
 }
 impl ::std::future::IntoFuture for EventsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Event,
         ::openapi_runtime::Error<EventsGetError>,
     >;
@@ -907,7 +878,7 @@ impl ::openapi_runtime::Operation for EventsIngest {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::EventsIngestResponse>,
         ::openapi_runtime::Error<EventsIngestError>,
     > {
@@ -919,7 +890,7 @@ impl ::openapi_runtime::Operation for EventsIngest {
     }
 }
 impl ::std::future::IntoFuture for EventsIngest {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::EventsIngestResponse,
         ::openapi_runtime::Error<EventsIngestError>,
     >;

@@ -71,10 +71,10 @@ impl Files {
     pub fn list(&self) -> self::FilesList {
         self::FilesList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            ids: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            organization_id: None,
+            ids: None,
+            page: None,
+            limit: None,
         }
     }
     #[cfg(feature = "polar-files")]
@@ -126,7 +126,7 @@ impl Files {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::FileCreate>,
+        body: impl Into<super::super::types::FileCreate>,
     ) -> self::FilesCreate {
         self::FilesCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -185,8 +185,8 @@ impl Files {
     /// ```
     pub fn uploaded(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::FileUploadCompleted>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::FileUploadCompleted>,
     ) -> self::FilesUploaded {
         self::FilesUploaded {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -241,10 +241,7 @@ impl Files {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn delete(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::FilesDelete {
+    pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::FilesDelete {
         self::FilesDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -302,8 +299,8 @@ impl Files {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::FilePatch>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::FilePatch>,
     ) -> self::FilesUpdate {
         self::FilesUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -321,12 +318,10 @@ impl Files {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct FilesList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::FilesListOrganizationId,
-    >,
-    pub(crate) ids: ::std::option::Option<super::super::types::FilesListIds>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) organization_id: Option<super::super::types::FilesListOrganizationId>,
+    pub(crate) ids: Option<super::super::types::FilesListIds>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/files/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -340,33 +335,30 @@ impl FilesList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::FilesListOrganizationId>,
+        value: impl Into<super::super::types::FilesListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// FileID Filter
     ///
     /// Filter by file ID.
-    pub fn ids(
-        mut self,
-        value: impl ::std::convert::Into<super::super::types::FilesListIds>,
-    ) -> Self {
-        self.ids = ::std::option::Option::Some(value.into());
+    pub fn ids(mut self, value: impl Into<super::super::types::FilesListIds>) -> Self {
+        self.ids = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -401,11 +393,11 @@ impl FilesList {
     }
 }
 impl ::openapi_runtime::Paginated for FilesList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for FilesList {
@@ -431,7 +423,7 @@ impl ::openapi_runtime::Operation for FilesList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceFileRead>,
         ::openapi_runtime::Error<FilesListError>,
     > {
@@ -443,7 +435,7 @@ impl ::openapi_runtime::Operation for FilesList {
     }
 }
 impl ::std::future::IntoFuture for FilesList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceFileRead,
         ::openapi_runtime::Error<FilesListError>,
     >;
@@ -507,7 +499,7 @@ impl ::openapi_runtime::Operation for FilesCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::FileUpload>,
         ::openapi_runtime::Error<FilesCreateError>,
     > {
@@ -519,7 +511,7 @@ impl ::openapi_runtime::Operation for FilesCreate {
     }
 }
 impl ::std::future::IntoFuture for FilesCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::FileUpload,
         ::openapi_runtime::Error<FilesCreateError>,
     >;
@@ -590,7 +582,7 @@ impl ::openapi_runtime::Operation for FilesUploaded {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::FileRead>,
         ::openapi_runtime::Error<FilesUploadedError>,
     > {
@@ -604,7 +596,7 @@ impl ::openapi_runtime::Operation for FilesUploaded {
     }
 }
 impl ::std::future::IntoFuture for FilesUploaded {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::FileRead,
         ::openapi_runtime::Error<FilesUploadedError>,
     >;
@@ -672,7 +664,7 @@ impl ::openapi_runtime::Operation for FilesDelete {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<FilesDeleteError>,
     > {
@@ -686,7 +678,7 @@ impl ::openapi_runtime::Operation for FilesDelete {
     }
 }
 impl ::std::future::IntoFuture for FilesDelete {
-    type Output = ::std::result::Result<(), ::openapi_runtime::Error<FilesDeleteError>>;
+    type Output = Result<(), ::openapi_runtime::Error<FilesDeleteError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -753,7 +745,7 @@ impl ::openapi_runtime::Operation for FilesUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::FileRead>,
         ::openapi_runtime::Error<FilesUpdateError>,
     > {
@@ -767,7 +759,7 @@ impl ::openapi_runtime::Operation for FilesUpdate {
     }
 }
 impl ::std::future::IntoFuture for FilesUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::FileRead,
         ::openapi_runtime::Error<FilesUpdateError>,
     >;

@@ -74,11 +74,11 @@ impl LicenseKeys {
     pub fn list(&self) -> self::LicenseKeysList {
         self::LicenseKeysList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            benefit_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            organization_id: None,
+            benefit_id: None,
+            status: None,
+            page: None,
+            limit: None,
         }
     }
     #[cfg(feature = "polar-license-keys")]
@@ -129,10 +129,7 @@ impl LicenseKeys {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::LicenseKeysGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::LicenseKeysGet {
         self::LicenseKeysGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -190,8 +187,8 @@ impl LicenseKeys {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::LicenseKeyUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::LicenseKeyUpdate>,
     ) -> self::LicenseKeysUpdate {
         self::LicenseKeysUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -251,8 +248,8 @@ impl LicenseKeys {
     /// ```
     pub fn get_activation(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        activation_id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
+        activation_id: impl Into<::uuid::Uuid>,
     ) -> self::LicenseKeysGetActivation {
         self::LicenseKeysGetActivation {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -310,7 +307,7 @@ impl LicenseKeys {
     /// ```
     pub fn validate(
         &self,
-        body: impl ::std::convert::Into<super::super::types::LicenseKeyValidate>,
+        body: impl Into<super::super::types::LicenseKeyValidate>,
     ) -> self::LicenseKeysValidate {
         self::LicenseKeysValidate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -367,7 +364,7 @@ impl LicenseKeys {
     /// ```
     pub fn activate(
         &self,
-        body: impl ::std::convert::Into<super::super::types::LicenseKeyActivate>,
+        body: impl Into<super::super::types::LicenseKeyActivate>,
     ) -> self::LicenseKeysActivate {
         self::LicenseKeysActivate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -422,7 +419,7 @@ impl LicenseKeys {
     /// ```
     pub fn deactivate(
         &self,
-        body: impl ::std::convert::Into<super::super::types::LicenseKeyDeactivate>,
+        body: impl Into<super::super::types::LicenseKeyDeactivate>,
     ) -> self::LicenseKeysDeactivate {
         self::LicenseKeysDeactivate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -439,15 +436,13 @@ impl LicenseKeys {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct LicenseKeysList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
+    pub(crate) organization_id: Option<
         super::super::types::LicenseKeysListOrganizationId,
     >,
-    pub(crate) benefit_id: ::std::option::Option<
-        super::super::types::LicenseKeysListBenefitId,
-    >,
-    pub(crate) status: ::std::option::Option<super::super::types::LicenseKeysListStatus>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) benefit_id: Option<super::super::types::LicenseKeysListBenefitId>,
+    pub(crate) status: Option<super::super::types::LicenseKeysListStatus>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/license-keys/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -465,11 +460,9 @@ impl LicenseKeysList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::LicenseKeysListOrganizationId,
-        >,
+        value: impl Into<super::super::types::LicenseKeysListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// BenefitID Filter
@@ -477,9 +470,9 @@ impl LicenseKeysList {
     /// Filter by benefit ID.
     pub fn benefit_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::LicenseKeysListBenefitId>,
+        value: impl Into<super::super::types::LicenseKeysListBenefitId>,
     ) -> Self {
-        self.benefit_id = ::std::option::Option::Some(value.into());
+        self.benefit_id = Some(value.into());
         self
     }
     /// LicenseKeyStatus Filter
@@ -487,23 +480,23 @@ impl LicenseKeysList {
     /// Filter by license key status.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::LicenseKeysListStatus>,
+        value: impl Into<super::super::types::LicenseKeysListStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.status = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -538,11 +531,11 @@ impl LicenseKeysList {
     }
 }
 impl ::openapi_runtime::Paginated for LicenseKeysList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for LicenseKeysList {
@@ -574,7 +567,7 @@ impl ::openapi_runtime::Operation for LicenseKeysList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceLicenseKeyRead>,
         ::openapi_runtime::Error<LicenseKeysListError>,
     > {
@@ -588,7 +581,7 @@ impl ::openapi_runtime::Operation for LicenseKeysList {
     }
 }
 impl ::std::future::IntoFuture for LicenseKeysList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceLicenseKeyRead,
         ::openapi_runtime::Error<LicenseKeysListError>,
     >;
@@ -656,7 +649,7 @@ impl ::openapi_runtime::Operation for LicenseKeysGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::LicenseKeyWithActivations>,
         ::openapi_runtime::Error<LicenseKeysGetError>,
     > {
@@ -670,7 +663,7 @@ impl ::openapi_runtime::Operation for LicenseKeysGet {
     }
 }
 impl ::std::future::IntoFuture for LicenseKeysGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::LicenseKeyWithActivations,
         ::openapi_runtime::Error<LicenseKeysGetError>,
     >;
@@ -740,7 +733,7 @@ impl ::openapi_runtime::Operation for LicenseKeysUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::LicenseKeyRead>,
         ::openapi_runtime::Error<LicenseKeysUpdateError>,
     > {
@@ -754,7 +747,7 @@ impl ::openapi_runtime::Operation for LicenseKeysUpdate {
     }
 }
 impl ::std::future::IntoFuture for LicenseKeysUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::LicenseKeyRead,
         ::openapi_runtime::Error<LicenseKeysUpdateError>,
     >;
@@ -825,7 +818,7 @@ impl ::openapi_runtime::Operation for LicenseKeysGetActivation {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::LicenseKeyActivationRead>,
         ::openapi_runtime::Error<LicenseKeysGetActivationError>,
     > {
@@ -839,7 +832,7 @@ impl ::openapi_runtime::Operation for LicenseKeysGetActivation {
     }
 }
 impl ::std::future::IntoFuture for LicenseKeysGetActivation {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::LicenseKeyActivationRead,
         ::openapi_runtime::Error<LicenseKeysGetActivationError>,
     >;
@@ -905,7 +898,7 @@ impl ::openapi_runtime::Operation for LicenseKeysValidate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ValidatedLicenseKey>,
         ::openapi_runtime::Error<LicenseKeysValidateError>,
     > {
@@ -918,7 +911,7 @@ impl ::openapi_runtime::Operation for LicenseKeysValidate {
     }
 }
 impl ::std::future::IntoFuture for LicenseKeysValidate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ValidatedLicenseKey,
         ::openapi_runtime::Error<LicenseKeysValidateError>,
     >;
@@ -986,7 +979,7 @@ impl ::openapi_runtime::Operation for LicenseKeysActivate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::LicenseKeyActivationRead>,
         ::openapi_runtime::Error<LicenseKeysActivateError>,
     > {
@@ -1000,7 +993,7 @@ impl ::openapi_runtime::Operation for LicenseKeysActivate {
     }
 }
 impl ::std::future::IntoFuture for LicenseKeysActivate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::LicenseKeyActivationRead,
         ::openapi_runtime::Error<LicenseKeysActivateError>,
     >;
@@ -1066,7 +1059,7 @@ impl ::openapi_runtime::Operation for LicenseKeysDeactivate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<LicenseKeysDeactivateError>,
     > {
@@ -1079,10 +1072,7 @@ impl ::openapi_runtime::Operation for LicenseKeysDeactivate {
     }
 }
 impl ::std::future::IntoFuture for LicenseKeysDeactivate {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<LicenseKeysDeactivateError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<LicenseKeysDeactivateError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {

@@ -73,12 +73,12 @@ impl Members {
     pub fn list_members(&self) -> self::MembersListMembers {
         self::MembersListMembers {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            customer_id: ::std::option::Option::None,
-            external_customer_id: ::std::option::Option::None,
-            role: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            customer_id: None,
+            external_customer_id: None,
+            role: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
 }
@@ -91,14 +91,12 @@ impl Members {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MembersListMembers {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) customer_id: ::std::option::Option<::std::string::String>,
-    pub(crate) external_customer_id: ::std::option::Option<::std::string::String>,
-    pub(crate) role: ::std::option::Option<super::super::types::MemberRole>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::MemberSortProperty>,
-    >,
+    pub(crate) customer_id: Option<String>,
+    pub(crate) external_customer_id: Option<String>,
+    pub(crate) role: Option<super::super::types::MemberRole>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::MemberSortProperty>>,
 }
 /// Documented error responses of `GET /v1/members/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,41 +106,32 @@ pub enum MembersListMembersError {
 }
 impl MembersListMembers {
     /// Filter by customer ID.
-    pub fn customer_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+    pub fn customer_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_id = Some(value.into());
         self
     }
     /// Filter by customer external ID.
-    pub fn external_customer_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.external_customer_id = ::std::option::Option::Some(value.into());
+    pub fn external_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.external_customer_id = Some(value.into());
         self
     }
     /// Filter by member role.
-    pub fn role(
-        mut self,
-        value: impl ::std::convert::Into<super::super::types::MemberRole>,
-    ) -> Self {
-        self.role = ::std::option::Option::Some(value.into());
+    pub fn role(mut self, value: impl Into<super::super::types::MemberRole>) -> Self {
+        self.role = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -150,11 +139,9 @@ impl MembersListMembers {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::MemberSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::MemberSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -189,11 +176,11 @@ impl MembersListMembers {
     }
 }
 impl ::openapi_runtime::Paginated for MembersListMembers {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for MembersListMembers {
@@ -226,7 +213,7 @@ impl ::openapi_runtime::Operation for MembersListMembers {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceMember>,
         ::openapi_runtime::Error<MembersListMembersError>,
     > {
@@ -238,7 +225,7 @@ impl ::openapi_runtime::Operation for MembersListMembers {
     }
 }
 impl ::std::future::IntoFuture for MembersListMembers {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceMember,
         ::openapi_runtime::Error<MembersListMembersError>,
     >;

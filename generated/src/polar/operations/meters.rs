@@ -74,13 +74,13 @@ impl Meters {
     pub fn list(&self) -> self::MetersList {
         self::MetersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            is_archived: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
+            organization_id: None,
+            query: None,
+            is_archived: None,
+            page: None,
+            limit: None,
+            sorting: None,
+            metadata: None,
         }
     }
     #[cfg(feature = "polar-meters")]
@@ -132,7 +132,7 @@ impl Meters {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::MeterCreate>,
+        body: impl Into<super::super::types::MeterCreate>,
     ) -> self::MetersCreate {
         self::MetersCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -186,7 +186,7 @@ impl Meters {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::MetersGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::MetersGet {
         self::MetersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -243,8 +243,8 @@ impl Meters {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::MeterUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::MeterUpdate>,
     ) -> self::MetersUpdate {
         self::MetersUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -315,10 +315,10 @@ impl Meters {
     /// ```
     pub fn quantities(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        start_timestamp: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-        end_timestamp: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
-        interval: impl ::std::convert::Into<super::super::types::TimeInterval>,
+        id: impl Into<::uuid::Uuid>,
+        start_timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        end_timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        interval: impl Into<super::super::types::TimeInterval>,
     ) -> self::MetersQuantities {
         self::MetersQuantities {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -326,11 +326,11 @@ impl Meters {
             start_timestamp: start_timestamp.into(),
             end_timestamp: end_timestamp.into(),
             interval: interval.into(),
-            timezone: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            external_customer_id: ::std::option::Option::None,
-            customer_aggregation_function: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
+            timezone: None,
+            customer_id: None,
+            external_customer_id: None,
+            customer_aggregation_function: None,
+            metadata: None,
         }
     }
 }
@@ -343,17 +343,13 @@ impl Meters {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetersList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::MetersListOrganizationId,
-    >,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) is_archived: ::std::option::Option<bool>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::MeterSortProperty>,
-    >,
-    pub(crate) metadata: ::std::option::Option<super::super::types::MetadataQuery>,
+    pub(crate) organization_id: Option<super::super::types::MetersListOrganizationId>,
+    pub(crate) query: Option<String>,
+    pub(crate) is_archived: Option<bool>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::MeterSortProperty>>,
+    pub(crate) metadata: Option<super::super::types::MetadataQuery>,
 }
 /// Documented error responses of `GET /v1/meters/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -367,36 +363,33 @@ impl MetersList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetersListOrganizationId>,
+        value: impl Into<super::super::types::MetersListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// Filter by name.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// Filter on archived meters.
-    pub fn is_archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_archived = ::std::option::Option::Some(value.into());
+    pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
+        self.is_archived = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -404,19 +397,17 @@ impl MetersList {
     /// Default `["name"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::MeterSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::MeterSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetadataQuery>,
+        value: impl Into<super::super::types::MetadataQuery>,
     ) -> Self {
-        self.metadata = ::std::option::Option::Some(value.into());
+        self.metadata = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -451,11 +442,11 @@ impl MetersList {
     }
 }
 impl ::openapi_runtime::Paginated for MetersList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for MetersList {
@@ -494,7 +485,7 @@ impl ::openapi_runtime::Operation for MetersList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceMeter>,
         ::openapi_runtime::Error<MetersListError>,
     > {
@@ -506,7 +497,7 @@ impl ::openapi_runtime::Operation for MetersList {
     }
 }
 impl ::std::future::IntoFuture for MetersList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceMeter,
         ::openapi_runtime::Error<MetersListError>,
     >;
@@ -570,7 +561,7 @@ impl ::openapi_runtime::Operation for MetersCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Meter>,
         ::openapi_runtime::Error<MetersCreateError>,
     > {
@@ -582,7 +573,7 @@ impl ::openapi_runtime::Operation for MetersCreate {
     }
 }
 impl ::std::future::IntoFuture for MetersCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Meter,
         ::openapi_runtime::Error<MetersCreateError>,
     >;
@@ -648,7 +639,7 @@ impl ::openapi_runtime::Operation for MetersGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Meter>,
         ::openapi_runtime::Error<MetersGetError>,
     > {
@@ -661,7 +652,7 @@ impl ::openapi_runtime::Operation for MetersGet {
     }
 }
 impl ::std::future::IntoFuture for MetersGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Meter,
         ::openapi_runtime::Error<MetersGetError>,
     >;
@@ -729,7 +720,7 @@ impl ::openapi_runtime::Operation for MetersUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Meter>,
         ::openapi_runtime::Error<MetersUpdateError>,
     > {
@@ -742,7 +733,7 @@ impl ::openapi_runtime::Operation for MetersUpdate {
     }
 }
 impl ::std::future::IntoFuture for MetersUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Meter,
         ::openapi_runtime::Error<MetersUpdateError>,
     >;
@@ -765,19 +756,15 @@ pub struct MetersQuantities {
     pub(crate) start_timestamp: ::chrono::DateTime<::chrono::Utc>,
     pub(crate) end_timestamp: ::chrono::DateTime<::chrono::Utc>,
     pub(crate) interval: super::super::types::TimeInterval,
-    pub(crate) timezone: ::std::option::Option<
-        super::super::types::MetersQuantitiesTimezone,
-    >,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::MetersQuantitiesCustomerId,
-    >,
-    pub(crate) external_customer_id: ::std::option::Option<
+    pub(crate) timezone: Option<super::super::types::MetersQuantitiesTimezone>,
+    pub(crate) customer_id: Option<super::super::types::MetersQuantitiesCustomerId>,
+    pub(crate) external_customer_id: Option<
         super::super::types::MetersQuantitiesExternalCustomerId,
     >,
-    pub(crate) customer_aggregation_function: ::std::option::Option<
+    pub(crate) customer_aggregation_function: Option<
         super::super::types::AggregationFunction,
     >,
-    pub(crate) metadata: ::std::option::Option<super::super::types::MetadataQuery>,
+    pub(crate) metadata: Option<super::super::types::MetadataQuery>,
 }
 /// Documented error responses of `GET /v1/meters/{id}/quantities`.
 #[derive(Debug, Clone, PartialEq)]
@@ -793,9 +780,9 @@ impl MetersQuantities {
     /// Length at least 1; default `"UTC"`.
     pub fn timezone(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetersQuantitiesTimezone>,
+        value: impl Into<super::super::types::MetersQuantitiesTimezone>,
     ) -> Self {
-        self.timezone = ::std::option::Option::Some(value.into());
+        self.timezone = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -803,9 +790,9 @@ impl MetersQuantities {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetersQuantitiesCustomerId>,
+        value: impl Into<super::super::types::MetersQuantitiesCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// ExternalCustomerID Filter
@@ -813,27 +800,25 @@ impl MetersQuantities {
     /// Filter by external customer ID.
     pub fn external_customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::MetersQuantitiesExternalCustomerId,
-        >,
+        value: impl Into<super::super::types::MetersQuantitiesExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = ::std::option::Option::Some(value.into());
+        self.external_customer_id = Some(value.into());
         self
     }
     /// If set, will first compute the quantities per customer before aggregating them using the given function. If not set, the quantities will be aggregated across all events.
     pub fn customer_aggregation_function(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::AggregationFunction>,
+        value: impl Into<super::super::types::AggregationFunction>,
     ) -> Self {
-        self.customer_aggregation_function = ::std::option::Option::Some(value.into());
+        self.customer_aggregation_function = Some(value.into());
         self
     }
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetadataQuery>,
+        value: impl Into<super::super::types::MetadataQuery>,
     ) -> Self {
-        self.metadata = ::std::option::Option::Some(value.into());
+        self.metadata = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -911,7 +896,7 @@ impl ::openapi_runtime::Operation for MetersQuantities {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::MeterQuantities>,
         ::openapi_runtime::Error<MetersQuantitiesError>,
     > {
@@ -924,7 +909,7 @@ impl ::openapi_runtime::Operation for MetersQuantities {
     }
 }
 impl ::std::future::IntoFuture for MetersQuantities {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::MeterQuantities,
         ::openapi_runtime::Error<MetersQuantitiesError>,
     >;

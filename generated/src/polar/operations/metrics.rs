@@ -72,21 +72,21 @@ impl Metrics {
     /// ```
     pub fn get(
         &self,
-        start_date: impl ::std::convert::Into<::chrono::NaiveDate>,
-        end_date: impl ::std::convert::Into<::chrono::NaiveDate>,
-        interval: impl ::std::convert::Into<super::super::types::TimeInterval>,
+        start_date: impl Into<::chrono::NaiveDate>,
+        end_date: impl Into<::chrono::NaiveDate>,
+        interval: impl Into<super::super::types::TimeInterval>,
     ) -> self::MetricsGet {
         self::MetricsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             start_date: start_date.into(),
             end_date: end_date.into(),
-            timezone: ::std::option::Option::None,
+            timezone: None,
             interval: interval.into(),
-            organization_id: ::std::option::Option::None,
-            product_id: ::std::option::Option::None,
-            billing_type: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            metrics: ::std::option::Option::None,
+            organization_id: None,
+            product_id: None,
+            billing_type: None,
+            customer_id: None,
+            metrics: None,
         }
     }
     #[cfg(feature = "polar-metrics")]
@@ -150,21 +150,21 @@ impl Metrics {
     /// ```
     pub fn export(
         &self,
-        start_date: impl ::std::convert::Into<::chrono::NaiveDate>,
-        end_date: impl ::std::convert::Into<::chrono::NaiveDate>,
-        interval: impl ::std::convert::Into<super::super::types::TimeInterval>,
+        start_date: impl Into<::chrono::NaiveDate>,
+        end_date: impl Into<::chrono::NaiveDate>,
+        interval: impl Into<super::super::types::TimeInterval>,
     ) -> self::MetricsExport {
         self::MetricsExport {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             start_date: start_date.into(),
             end_date: end_date.into(),
-            timezone: ::std::option::Option::None,
+            timezone: None,
             interval: interval.into(),
-            organization_id: ::std::option::Option::None,
-            product_id: ::std::option::Option::None,
-            billing_type: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            metrics: ::std::option::Option::None,
+            organization_id: None,
+            product_id: None,
+            billing_type: None,
+            customer_id: None,
+            metrics: None,
         }
     }
     #[cfg(feature = "polar-metrics")]
@@ -262,7 +262,7 @@ impl Metrics {
     pub fn list_dashboards(&self) -> self::MetricsListDashboards {
         self::MetricsListDashboards {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
+            organization_id: None,
         }
     }
     #[cfg(feature = "polar-metrics")]
@@ -314,7 +314,7 @@ impl Metrics {
     /// ```
     pub fn create_dashboard(
         &self,
-        body: impl ::std::convert::Into<super::super::types::MetricDashboardCreate>,
+        body: impl Into<super::super::types::MetricDashboardCreate>,
     ) -> self::MetricsCreateDashboard {
         self::MetricsCreateDashboard {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -369,7 +369,7 @@ impl Metrics {
     /// ```
     pub fn get_dashboard(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::MetricsGetDashboard {
         self::MetricsGetDashboard {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -423,7 +423,7 @@ impl Metrics {
     /// ```
     pub fn delete_dashboard(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::MetricsDeleteDashboard {
         self::MetricsDeleteDashboard {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -480,8 +480,8 @@ impl Metrics {
     /// ```
     pub fn update_dashboard(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::MetricDashboardUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::MetricDashboardUpdate>,
     ) -> self::MetricsUpdateDashboard {
         self::MetricsUpdateDashboard {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -501,21 +501,13 @@ pub struct MetricsGet {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) start_date: ::chrono::NaiveDate,
     pub(crate) end_date: ::chrono::NaiveDate,
-    pub(crate) timezone: ::std::option::Option<super::super::types::MetricsGetTimezone>,
+    pub(crate) timezone: Option<super::super::types::MetricsGetTimezone>,
     pub(crate) interval: super::super::types::TimeInterval,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::MetricsGetOrganizationId,
-    >,
-    pub(crate) product_id: ::std::option::Option<
-        super::super::types::MetricsGetProductId,
-    >,
-    pub(crate) billing_type: ::std::option::Option<
-        super::super::types::MetricsGetBillingType,
-    >,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::MetricsGetCustomerId,
-    >,
-    pub(crate) metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) organization_id: Option<super::super::types::MetricsGetOrganizationId>,
+    pub(crate) product_id: Option<super::super::types::MetricsGetProductId>,
+    pub(crate) billing_type: Option<super::super::types::MetricsGetBillingType>,
+    pub(crate) customer_id: Option<super::super::types::MetricsGetCustomerId>,
+    pub(crate) metrics: Option<Vec<String>>,
 }
 /// Documented error responses of `GET /v1/metrics/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -529,9 +521,9 @@ impl MetricsGet {
     /// Length at least 1; default `"UTC"`.
     pub fn timezone(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetricsGetTimezone>,
+        value: impl Into<super::super::types::MetricsGetTimezone>,
     ) -> Self {
-        self.timezone = ::std::option::Option::Some(value.into());
+        self.timezone = Some(value.into());
         self
     }
     /// OrganizationID Filter
@@ -539,9 +531,9 @@ impl MetricsGet {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetricsGetOrganizationId>,
+        value: impl Into<super::super::types::MetricsGetOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// ProductID Filter
@@ -549,9 +541,9 @@ impl MetricsGet {
     /// Filter by product ID.
     pub fn product_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetricsGetProductId>,
+        value: impl Into<super::super::types::MetricsGetProductId>,
     ) -> Self {
-        self.product_id = ::std::option::Option::Some(value.into());
+        self.product_id = Some(value.into());
         self
     }
     /// ProductBillingType Filter
@@ -559,9 +551,9 @@ impl MetricsGet {
     /// Filter by billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
     pub fn billing_type(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetricsGetBillingType>,
+        value: impl Into<super::super::types::MetricsGetBillingType>,
     ) -> Self {
-        self.billing_type = ::std::option::Option::Some(value.into());
+        self.billing_type = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -569,17 +561,14 @@ impl MetricsGet {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetricsGetCustomerId>,
+        value: impl Into<super::super::types::MetricsGetCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// List of metric slugs to focus on. When provided, only the queries needed for these metrics will be executed, improving performance. If not provided, all metrics are returned.
-    pub fn metrics(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.metrics = ::std::option::Option::Some(value.into());
+    pub fn metrics(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.metrics = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -651,7 +640,7 @@ impl ::openapi_runtime::Operation for MetricsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::MetricsResponse>,
         ::openapi_runtime::Error<MetricsGetError>,
     > {
@@ -663,7 +652,7 @@ impl ::openapi_runtime::Operation for MetricsGet {
     }
 }
 impl ::std::future::IntoFuture for MetricsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::MetricsResponse,
         ::openapi_runtime::Error<MetricsGetError>,
     >;
@@ -684,23 +673,13 @@ pub struct MetricsExport {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) start_date: ::chrono::NaiveDate,
     pub(crate) end_date: ::chrono::NaiveDate,
-    pub(crate) timezone: ::std::option::Option<
-        super::super::types::MetricsExportTimezone,
-    >,
+    pub(crate) timezone: Option<super::super::types::MetricsExportTimezone>,
     pub(crate) interval: super::super::types::TimeInterval,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::MetricsExportOrganizationId,
-    >,
-    pub(crate) product_id: ::std::option::Option<
-        super::super::types::MetricsExportProductId,
-    >,
-    pub(crate) billing_type: ::std::option::Option<
-        super::super::types::MetricsExportBillingType,
-    >,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::MetricsExportCustomerId,
-    >,
-    pub(crate) metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) organization_id: Option<super::super::types::MetricsExportOrganizationId>,
+    pub(crate) product_id: Option<super::super::types::MetricsExportProductId>,
+    pub(crate) billing_type: Option<super::super::types::MetricsExportBillingType>,
+    pub(crate) customer_id: Option<super::super::types::MetricsExportCustomerId>,
+    pub(crate) metrics: Option<Vec<String>>,
 }
 /// Documented error responses of `GET /v1/metrics/export`.
 #[derive(Debug, Clone, PartialEq)]
@@ -714,9 +693,9 @@ impl MetricsExport {
     /// Length at least 1; default `"UTC"`.
     pub fn timezone(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetricsExportTimezone>,
+        value: impl Into<super::super::types::MetricsExportTimezone>,
     ) -> Self {
-        self.timezone = ::std::option::Option::Some(value.into());
+        self.timezone = Some(value.into());
         self
     }
     /// OrganizationID Filter
@@ -724,11 +703,9 @@ impl MetricsExport {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::MetricsExportOrganizationId,
-        >,
+        value: impl Into<super::super::types::MetricsExportOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// ProductID Filter
@@ -736,9 +713,9 @@ impl MetricsExport {
     /// Filter by product ID.
     pub fn product_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetricsExportProductId>,
+        value: impl Into<super::super::types::MetricsExportProductId>,
     ) -> Self {
-        self.product_id = ::std::option::Option::Some(value.into());
+        self.product_id = Some(value.into());
         self
     }
     /// ProductBillingType Filter
@@ -746,9 +723,9 @@ impl MetricsExport {
     /// Filter by billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
     pub fn billing_type(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetricsExportBillingType>,
+        value: impl Into<super::super::types::MetricsExportBillingType>,
     ) -> Self {
-        self.billing_type = ::std::option::Option::Some(value.into());
+        self.billing_type = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -756,17 +733,14 @@ impl MetricsExport {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetricsExportCustomerId>,
+        value: impl Into<super::super::types::MetricsExportCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// List of metric slugs to include in the export. If not provided, all metrics are exported.
-    pub fn metrics(
-        mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
-        self.metrics = ::std::option::Option::Some(value.into());
+    pub fn metrics(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.metrics = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -791,7 +765,7 @@ impl MetricsExport {
     }
 }
 impl ::openapi_runtime::Operation for MetricsExport {
-    type Output = ::std::string::String;
+    type Output = String;
     type Error = MetricsExportError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -838,8 +812,8 @@ impl ::openapi_runtime::Operation for MetricsExport {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<::std::string::String>,
+    ) -> Result<
+        ::openapi_runtime::Response<String>,
         ::openapi_runtime::Error<MetricsExportError>,
     > {
         match raw.status_code() {
@@ -850,10 +824,7 @@ impl ::openapi_runtime::Operation for MetricsExport {
     }
 }
 impl ::std::future::IntoFuture for MetricsExport {
-    type Output = ::std::result::Result<
-        ::std::string::String,
-        ::openapi_runtime::Error<MetricsExportError>,
-    >;
+    type Output = Result<String, ::openapi_runtime::Error<MetricsExportError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -909,7 +880,7 @@ impl ::openapi_runtime::Operation for MetricsLimits {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::MetricsLimits>,
         ::openapi_runtime::Error<MetricsLimitsError>,
     > {
@@ -920,7 +891,7 @@ impl ::openapi_runtime::Operation for MetricsLimits {
     }
 }
 impl ::std::future::IntoFuture for MetricsLimits {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::MetricsLimits,
         ::openapi_runtime::Error<MetricsLimitsError>,
     >;
@@ -939,7 +910,7 @@ impl ::std::future::IntoFuture for MetricsLimits {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct MetricsListDashboards {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
+    pub(crate) organization_id: Option<
         super::super::types::MetricsListDashboardsOrganizationId,
     >,
 }
@@ -955,11 +926,9 @@ impl MetricsListDashboards {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::MetricsListDashboardsOrganizationId,
-        >,
+        value: impl Into<super::super::types::MetricsListDashboardsOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -984,7 +953,7 @@ impl MetricsListDashboards {
     }
 }
 impl ::openapi_runtime::Operation for MetricsListDashboards {
-    type Output = ::std::vec::Vec<super::super::types::MetricDashboardSchema>;
+    type Output = Vec<super::super::types::MetricDashboardSchema>;
     type Error = MetricsListDashboardsError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -1003,10 +972,8 @@ impl ::openapi_runtime::Operation for MetricsListDashboards {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::vec::Vec<super::super::types::MetricDashboardSchema>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Vec<super::super::types::MetricDashboardSchema>>,
         ::openapi_runtime::Error<MetricsListDashboardsError>,
     > {
         match raw.status_code() {
@@ -1017,8 +984,8 @@ impl ::openapi_runtime::Operation for MetricsListDashboards {
     }
 }
 impl ::std::future::IntoFuture for MetricsListDashboards {
-    type Output = ::std::result::Result<
-        ::std::vec::Vec<super::super::types::MetricDashboardSchema>,
+    type Output = Result<
+        Vec<super::super::types::MetricDashboardSchema>,
         ::openapi_runtime::Error<MetricsListDashboardsError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
@@ -1081,7 +1048,7 @@ impl ::openapi_runtime::Operation for MetricsCreateDashboard {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::MetricDashboardSchema>,
         ::openapi_runtime::Error<MetricsCreateDashboardError>,
     > {
@@ -1093,7 +1060,7 @@ impl ::openapi_runtime::Operation for MetricsCreateDashboard {
     }
 }
 impl ::std::future::IntoFuture for MetricsCreateDashboard {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::MetricDashboardSchema,
         ::openapi_runtime::Error<MetricsCreateDashboardError>,
     >;
@@ -1157,7 +1124,7 @@ impl ::openapi_runtime::Operation for MetricsGetDashboard {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::MetricDashboardSchema>,
         ::openapi_runtime::Error<MetricsGetDashboardError>,
     > {
@@ -1169,7 +1136,7 @@ impl ::openapi_runtime::Operation for MetricsGetDashboard {
     }
 }
 impl ::std::future::IntoFuture for MetricsGetDashboard {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::MetricDashboardSchema,
         ::openapi_runtime::Error<MetricsGetDashboardError>,
     >;
@@ -1233,7 +1200,7 @@ impl ::openapi_runtime::Operation for MetricsDeleteDashboard {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<MetricsDeleteDashboardError>,
     > {
@@ -1245,10 +1212,7 @@ impl ::openapi_runtime::Operation for MetricsDeleteDashboard {
     }
 }
 impl ::std::future::IntoFuture for MetricsDeleteDashboard {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<MetricsDeleteDashboardError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<MetricsDeleteDashboardError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1311,7 +1275,7 @@ impl ::openapi_runtime::Operation for MetricsUpdateDashboard {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::MetricDashboardSchema>,
         ::openapi_runtime::Error<MetricsUpdateDashboardError>,
     > {
@@ -1323,7 +1287,7 @@ impl ::openapi_runtime::Operation for MetricsUpdateDashboard {
     }
 }
 impl ::std::future::IntoFuture for MetricsUpdateDashboard {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::MetricDashboardSchema,
         ::openapi_runtime::Error<MetricsUpdateDashboardError>,
     >;

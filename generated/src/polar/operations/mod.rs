@@ -73,157 +73,157 @@ pub mod webhooks;
 #[cfg(feature = "polar-benefits")]
 impl ::openapi_runtime::Page for super::types::ListResourceBenefitDownloadableFile {
     type Item = super::types::BenefitDownloadableFile;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(any(feature = "polar-benefit-grants", feature = "polar-benefits"))]
 impl ::openapi_runtime::Page for super::types::ListResourceBenefitGrant {
     type Item = super::types::BenefitGrant;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-benefits")]
 impl ::openapi_runtime::Page for super::types::ListResourceBenefit {
     type Item = super::types::Benefit;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-checkout-links")]
 impl ::openapi_runtime::Page for super::types::ListResourceCheckoutLink {
     type Item = super::types::CheckoutLink;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-checkouts")]
 impl ::openapi_runtime::Page for super::types::ListResourceCheckout {
     type Item = super::types::Checkout;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-custom-fields")]
 impl ::openapi_runtime::Page for super::types::ListResourceCustomField {
     type Item = super::types::CustomField;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl ::openapi_runtime::Page for super::types::ListResourceCustomerBenefitGrant {
     type Item = super::types::CustomerBenefitGrant;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-customer-portal-customer-meters")]
 impl ::openapi_runtime::Page for super::types::ListResourceCustomerCustomerMeter {
     type Item = super::types::CustomerCustomerMeter;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-customer-meters")]
 impl ::openapi_runtime::Page for super::types::ListResourceCustomerMeter {
     type Item = super::types::CustomerMeter;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-customer-portal-orders")]
 impl ::openapi_runtime::Page for super::types::ListResourceCustomerOrder {
     type Item = super::types::CustomerOrder;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-customer-portal-customers")]
 impl ::openapi_runtime::Page for super::types::ListResourceCustomerPaymentMethod {
     type Item = super::types::CustomerPaymentMethod;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-customer-portal-members")]
 impl ::openapi_runtime::Page for super::types::ListResourceCustomerPortalMember {
     type Item = super::types::CustomerPortalMember;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(
@@ -234,118 +234,118 @@ impl ::openapi_runtime::Page for super::types::ListResourceCustomerPortalMember 
 )]
 impl ::openapi_runtime::Page for super::types::ListResourceCustomerSubscription {
     type Item = super::types::CustomerSubscription;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-customer-portal-wallets")]
 impl ::openapi_runtime::Page for super::types::ListResourceCustomerWallet {
     type Item = super::types::CustomerWallet;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-customers")]
 impl ::openapi_runtime::Page for super::types::ListResourceCustomer {
     type Item = super::types::Customer;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-discounts")]
 impl ::openapi_runtime::Page for super::types::ListResourceDiscount {
     type Item = super::types::Discount;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-disputes")]
 impl ::openapi_runtime::Page for super::types::ListResourceDispute {
     type Item = super::types::Dispute;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-customer-portal-downloadables")]
 impl ::openapi_runtime::Page for super::types::ListResourceDownloadableRead {
     type Item = super::types::DownloadableRead;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-events")]
 impl ::openapi_runtime::Page for super::types::ListResourceEventName {
     type Item = super::types::EventName;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-event-types")]
 impl ::openapi_runtime::Page for super::types::ListResourceEventTypeWithStats {
     type Item = super::types::EventTypeWithStats;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-files")]
 impl ::openapi_runtime::Page for super::types::ListResourceFileRead {
     type Item = super::types::FileRead;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(
@@ -353,156 +353,156 @@ impl ::openapi_runtime::Page for super::types::ListResourceFileRead {
 )]
 impl ::openapi_runtime::Page for super::types::ListResourceLicenseKeyRead {
     type Item = super::types::LicenseKeyRead;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-members")]
 impl ::openapi_runtime::Page for super::types::ListResourceMember {
     type Item = super::types::Member;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-meters")]
 impl ::openapi_runtime::Page for super::types::ListResourceMeter {
     type Item = super::types::Meter;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-orders")]
 impl ::openapi_runtime::Page for super::types::ListResourceOrder {
     type Item = super::types::Order;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-organizations")]
 impl ::openapi_runtime::Page for super::types::ListResourceOrganization {
     type Item = super::types::Organization;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-customers")]
 impl ::openapi_runtime::Page for super::types::ListResourcePaymentMethod {
     type Item = super::types::PaymentMethod;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-payments")]
 impl ::openapi_runtime::Page for super::types::ListResourcePayment {
     type Item = super::types::Payment;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-products")]
 impl ::openapi_runtime::Page for super::types::ListResourceProduct {
     type Item = super::types::Product;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-refunds")]
 impl ::openapi_runtime::Page for super::types::ListResourceRefund {
     type Item = super::types::Refund;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-subscriptions")]
 impl ::openapi_runtime::Page for super::types::ListResourceSubscription {
     type Item = super::types::Subscription;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-webhooks")]
 impl ::openapi_runtime::Page for super::types::ListResourceWebhookDelivery {
     type Item = super::types::WebhookDelivery;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }
 #[cfg(feature = "polar-webhooks")]
 impl ::openapi_runtime::Page for super::types::ListResourceWebhookEndpoint {
     type Item = super::types::WebhookEndpoint;
-    fn into_items(self) -> ::std::vec::Vec<Self::Item> {
+    fn into_items(self) -> Vec<Self::Item> {
         self.items
     }
     fn item_count(&self) -> usize {
         self.items.len()
     }
-    fn max_page(&self) -> ::std::option::Option<i64> {
-        ::std::option::Option::Some(self.pagination.max_page)
+    fn max_page(&self) -> Option<i64> {
+        Some(self.pagination.max_page)
     }
 }

@@ -93,7 +93,7 @@ impl Oauth2 {
     /// ```
     pub fn request_token(
         &self,
-        body: impl ::std::convert::Into<super::super::types::Oauth2RequestTokenRequest>,
+        body: impl Into<super::super::types::Oauth2RequestTokenRequest>,
     ) -> self::Oauth2RequestToken {
         self::Oauth2RequestToken {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -141,7 +141,7 @@ impl Oauth2 {
     /// ```
     pub fn revoke_token(
         &self,
-        body: impl ::std::convert::Into<super::super::types::RevokeTokenRequest>,
+        body: impl Into<super::super::types::RevokeTokenRequest>,
     ) -> self::Oauth2RevokeToken {
         self::Oauth2RevokeToken {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -189,7 +189,7 @@ impl Oauth2 {
     /// ```
     pub fn introspect_token(
         &self,
-        body: impl ::std::convert::Into<super::super::types::IntrospectTokenRequest>,
+        body: impl Into<super::super::types::IntrospectTokenRequest>,
     ) -> self::Oauth2IntrospectToken {
         self::Oauth2IntrospectToken {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -290,7 +290,7 @@ impl ::openapi_runtime::Operation for Oauth2Authorize {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Oauth2AuthorizeResponse>,
         ::openapi_runtime::Error<Oauth2AuthorizeError>,
     > {
@@ -302,7 +302,7 @@ impl ::openapi_runtime::Operation for Oauth2Authorize {
 }
 #[cfg(feature = "polar-oauth2")]
 impl ::std::future::IntoFuture for Oauth2Authorize {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Oauth2AuthorizeResponse,
         ::openapi_runtime::Error<Oauth2AuthorizeError>,
     >;
@@ -367,7 +367,7 @@ impl ::openapi_runtime::Operation for Oauth2RequestToken {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::TokenResponse>,
         ::openapi_runtime::Error<Oauth2RequestTokenError>,
     > {
@@ -379,7 +379,7 @@ impl ::openapi_runtime::Operation for Oauth2RequestToken {
 }
 #[cfg(feature = "polar-oauth2")]
 impl ::std::future::IntoFuture for Oauth2RequestToken {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::TokenResponse,
         ::openapi_runtime::Error<Oauth2RequestTokenError>,
     >;
@@ -444,7 +444,7 @@ impl ::openapi_runtime::Operation for Oauth2RevokeToken {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::RevokeTokenResponse>,
         ::openapi_runtime::Error<Oauth2RevokeTokenError>,
     > {
@@ -456,7 +456,7 @@ impl ::openapi_runtime::Operation for Oauth2RevokeToken {
 }
 #[cfg(feature = "polar-oauth2")]
 impl ::std::future::IntoFuture for Oauth2RevokeToken {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::RevokeTokenResponse,
         ::openapi_runtime::Error<Oauth2RevokeTokenError>,
     >;
@@ -521,7 +521,7 @@ impl ::openapi_runtime::Operation for Oauth2IntrospectToken {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::IntrospectTokenResponse>,
         ::openapi_runtime::Error<Oauth2IntrospectTokenError>,
     > {
@@ -533,7 +533,7 @@ impl ::openapi_runtime::Operation for Oauth2IntrospectToken {
 }
 #[cfg(feature = "polar-oauth2")]
 impl ::std::future::IntoFuture for Oauth2IntrospectToken {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::IntrospectTokenResponse,
         ::openapi_runtime::Error<Oauth2IntrospectTokenError>,
     >;
@@ -596,7 +596,7 @@ impl ::openapi_runtime::Operation for Oauth2Userinfo {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Oauth2UserinfoResponse>,
         ::openapi_runtime::Error<Oauth2UserinfoError>,
     > {
@@ -608,7 +608,7 @@ impl ::openapi_runtime::Operation for Oauth2Userinfo {
 }
 #[cfg(feature = "polar-oauth2")]
 impl ::std::future::IntoFuture for Oauth2Userinfo {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Oauth2UserinfoResponse,
         ::openapi_runtime::Error<Oauth2UserinfoError>,
     >;
@@ -675,7 +675,7 @@ impl Oauth2Clients {
     /// ```
     pub fn create_client(
         &self,
-        body: impl ::std::convert::Into<super::super::types::OAuth2ClientConfiguration>,
+        body: impl Into<super::super::types::OAuth2ClientConfiguration>,
     ) -> self::Oauth2ClientsCreateClient {
         self::Oauth2ClientsCreateClient {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -727,7 +727,7 @@ impl Oauth2Clients {
     /// ```
     pub fn get_client(
         &self,
-        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_id: impl Into<String>,
     ) -> self::Oauth2ClientsGetClient {
         self::Oauth2ClientsGetClient {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -782,10 +782,8 @@ impl Oauth2Clients {
     /// ```
     pub fn update_client(
         &self,
-        client_id: impl ::std::convert::Into<::std::string::String>,
-        body: impl ::std::convert::Into<
-            super::super::types::OAuth2ClientConfigurationUpdate,
-        >,
+        client_id: impl Into<String>,
+        body: impl Into<super::super::types::OAuth2ClientConfigurationUpdate>,
     ) -> self::Oauth2ClientsUpdateClient {
         self::Oauth2ClientsUpdateClient {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -837,7 +835,7 @@ impl Oauth2Clients {
     /// ```
     pub fn delete_client(
         &self,
-        client_id: impl ::std::convert::Into<::std::string::String>,
+        client_id: impl Into<String>,
     ) -> self::Oauth2ClientsDeleteClient {
         self::Oauth2ClientsDeleteClient {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -903,7 +901,7 @@ impl ::openapi_runtime::Operation for Oauth2ClientsCreateClient {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<Oauth2ClientsCreateClientError>,
     > {
@@ -916,7 +914,7 @@ impl ::openapi_runtime::Operation for Oauth2ClientsCreateClient {
 }
 #[cfg(feature = "polar-oauth2-clients")]
 impl ::std::future::IntoFuture for Oauth2ClientsCreateClient {
-    type Output = ::std::result::Result<
+    type Output = Result<
         ::serde_json::Value,
         ::openapi_runtime::Error<Oauth2ClientsCreateClientError>,
     >;
@@ -936,7 +934,7 @@ impl ::std::future::IntoFuture for Oauth2ClientsCreateClient {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2ClientsGetClient {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) client_id: ::std::string::String,
+    pub(crate) client_id: String,
 }
 /// Documented error responses of `GET /v1/oauth2/register/{client_id}`.
 #[cfg(feature = "polar-oauth2-clients")]
@@ -984,7 +982,7 @@ impl ::openapi_runtime::Operation for Oauth2ClientsGetClient {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<Oauth2ClientsGetClientError>,
     > {
@@ -997,7 +995,7 @@ impl ::openapi_runtime::Operation for Oauth2ClientsGetClient {
 }
 #[cfg(feature = "polar-oauth2-clients")]
 impl ::std::future::IntoFuture for Oauth2ClientsGetClient {
-    type Output = ::std::result::Result<
+    type Output = Result<
         ::serde_json::Value,
         ::openapi_runtime::Error<Oauth2ClientsGetClientError>,
     >;
@@ -1017,7 +1015,7 @@ impl ::std::future::IntoFuture for Oauth2ClientsGetClient {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2ClientsUpdateClient {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) client_id: ::std::string::String,
+    pub(crate) client_id: String,
     pub(crate) body: super::super::types::OAuth2ClientConfigurationUpdate,
 }
 /// Documented error responses of `PUT /v1/oauth2/register/{client_id}`.
@@ -1067,7 +1065,7 @@ impl ::openapi_runtime::Operation for Oauth2ClientsUpdateClient {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<Oauth2ClientsUpdateClientError>,
     > {
@@ -1080,7 +1078,7 @@ impl ::openapi_runtime::Operation for Oauth2ClientsUpdateClient {
 }
 #[cfg(feature = "polar-oauth2-clients")]
 impl ::std::future::IntoFuture for Oauth2ClientsUpdateClient {
-    type Output = ::std::result::Result<
+    type Output = Result<
         ::serde_json::Value,
         ::openapi_runtime::Error<Oauth2ClientsUpdateClientError>,
     >;
@@ -1100,7 +1098,7 @@ impl ::std::future::IntoFuture for Oauth2ClientsUpdateClient {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct Oauth2ClientsDeleteClient {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) client_id: ::std::string::String,
+    pub(crate) client_id: String,
 }
 /// Documented error responses of `DELETE /v1/oauth2/register/{client_id}`.
 #[cfg(feature = "polar-oauth2-clients")]
@@ -1148,7 +1146,7 @@ impl ::openapi_runtime::Operation for Oauth2ClientsDeleteClient {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<Oauth2ClientsDeleteClientError>,
     > {
@@ -1161,10 +1159,7 @@ impl ::openapi_runtime::Operation for Oauth2ClientsDeleteClient {
 }
 #[cfg(feature = "polar-oauth2-clients")]
 impl ::std::future::IntoFuture for Oauth2ClientsDeleteClient {
-    type Output = ::std::result::Result<
-        (),
-        ::openapi_runtime::Error<Oauth2ClientsDeleteClientError>,
-    >;
+    type Output = Result<(), ::openapi_runtime::Error<Oauth2ClientsDeleteClientError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {

@@ -82,21 +82,21 @@ impl Orders {
     pub fn list(&self) -> self::OrdersList {
         self::OrdersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            product_id: ::std::option::Option::None,
-            product_billing_type: ::std::option::Option::None,
-            discount_id: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            external_customer_id: ::std::option::Option::None,
-            checkout_id: ::std::option::Option::None,
-            subscription_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            created_after: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
+            organization_id: None,
+            product_id: None,
+            product_billing_type: None,
+            discount_id: None,
+            customer_id: None,
+            external_customer_id: None,
+            checkout_id: None,
+            subscription_id: None,
+            status: None,
+            created_after: None,
+            created_before: None,
+            page: None,
+            limit: None,
+            sorting: None,
+            metadata: None,
         }
     }
     #[cfg(feature = "polar-orders")]
@@ -152,7 +152,7 @@ impl Orders {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::OrderCreate>,
+        body: impl Into<super::super::types::OrderCreate>,
     ) -> self::OrdersCreate {
         self::OrdersCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -216,13 +216,13 @@ impl Orders {
     pub fn export(&self) -> self::OrdersExport {
         self::OrdersExport {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            product_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            created_after: ::std::option::Option::None,
-            created_before: ::std::option::Option::None,
-            timezone: ::std::option::Option::None,
-            columns: ::std::option::Option::None,
+            organization_id: None,
+            product_id: None,
+            status: None,
+            created_after: None,
+            created_before: None,
+            timezone: None,
+            columns: None,
         }
     }
     #[cfg(feature = "polar-orders")]
@@ -272,7 +272,7 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::OrdersGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::OrdersGet {
         self::OrdersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -329,8 +329,8 @@ impl Orders {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::OrderUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::OrderUpdate>,
     ) -> self::OrdersUpdate {
         self::OrdersUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -398,14 +398,11 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn finalize(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::OrdersFinalize {
+    pub fn finalize(&self, id: impl Into<::uuid::Uuid>) -> self::OrdersFinalize {
         self::OrdersFinalize {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
-            body: ::std::option::Option::None,
+            body: None,
         }
     }
     #[cfg(feature = "polar-orders")]
@@ -455,10 +452,7 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn invoice(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::OrdersInvoice {
+    pub fn invoice(&self, id: impl Into<::uuid::Uuid>) -> self::OrdersInvoice {
         self::OrdersInvoice {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -514,7 +508,7 @@ impl Orders {
     /// ```
     pub fn generate_invoice(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::OrdersGenerateInvoice {
         self::OrdersGenerateInvoice {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -569,10 +563,7 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn receipt(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::OrdersReceipt {
+    pub fn receipt(&self, id: impl Into<::uuid::Uuid>) -> self::OrdersReceipt {
         self::OrdersReceipt {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -588,39 +579,25 @@ impl Orders {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::OrdersListOrganizationId,
-    >,
-    pub(crate) product_id: ::std::option::Option<
-        super::super::types::OrdersListProductId,
-    >,
-    pub(crate) product_billing_type: ::std::option::Option<
+    pub(crate) organization_id: Option<super::super::types::OrdersListOrganizationId>,
+    pub(crate) product_id: Option<super::super::types::OrdersListProductId>,
+    pub(crate) product_billing_type: Option<
         super::super::types::OrdersListProductBillingType,
     >,
-    pub(crate) discount_id: ::std::option::Option<
-        super::super::types::OrdersListDiscountId,
-    >,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::OrdersListCustomerId,
-    >,
-    pub(crate) external_customer_id: ::std::option::Option<
+    pub(crate) discount_id: Option<super::super::types::OrdersListDiscountId>,
+    pub(crate) customer_id: Option<super::super::types::OrdersListCustomerId>,
+    pub(crate) external_customer_id: Option<
         super::super::types::OrdersListExternalCustomerId,
     >,
-    pub(crate) checkout_id: ::std::option::Option<
-        super::super::types::OrdersListCheckoutId,
-    >,
-    pub(crate) subscription_id: ::std::option::Option<
-        super::super::types::OrdersListSubscriptionId,
-    >,
-    pub(crate) status: ::std::option::Option<super::super::types::OrdersListStatus>,
-    pub(crate) created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub(crate) created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::OrderSortProperty>,
-    >,
-    pub(crate) metadata: ::std::option::Option<super::super::types::MetadataQuery>,
+    pub(crate) checkout_id: Option<super::super::types::OrdersListCheckoutId>,
+    pub(crate) subscription_id: Option<super::super::types::OrdersListSubscriptionId>,
+    pub(crate) status: Option<super::super::types::OrdersListStatus>,
+    pub(crate) created_after: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) created_before: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::OrderSortProperty>>,
+    pub(crate) metadata: Option<super::super::types::MetadataQuery>,
 }
 /// Documented error responses of `GET /v1/orders/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -634,9 +611,9 @@ impl OrdersList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::OrdersListOrganizationId>,
+        value: impl Into<super::super::types::OrdersListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// ProductID Filter
@@ -644,9 +621,9 @@ impl OrdersList {
     /// Filter by product ID.
     pub fn product_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::OrdersListProductId>,
+        value: impl Into<super::super::types::OrdersListProductId>,
     ) -> Self {
-        self.product_id = ::std::option::Option::Some(value.into());
+        self.product_id = Some(value.into());
         self
     }
     /// ProductBillingType Filter
@@ -654,11 +631,9 @@ impl OrdersList {
     /// Filter by product billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
     pub fn product_billing_type(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::OrdersListProductBillingType,
-        >,
+        value: impl Into<super::super::types::OrdersListProductBillingType>,
     ) -> Self {
-        self.product_billing_type = ::std::option::Option::Some(value.into());
+        self.product_billing_type = Some(value.into());
         self
     }
     /// DiscountID Filter
@@ -666,9 +641,9 @@ impl OrdersList {
     /// Filter by discount ID.
     pub fn discount_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::OrdersListDiscountId>,
+        value: impl Into<super::super::types::OrdersListDiscountId>,
     ) -> Self {
-        self.discount_id = ::std::option::Option::Some(value.into());
+        self.discount_id = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -676,9 +651,9 @@ impl OrdersList {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::OrdersListCustomerId>,
+        value: impl Into<super::super::types::OrdersListCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// ExternalCustomerID Filter
@@ -686,11 +661,9 @@ impl OrdersList {
     /// Filter by customer external ID.
     pub fn external_customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::OrdersListExternalCustomerId,
-        >,
+        value: impl Into<super::super::types::OrdersListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = ::std::option::Option::Some(value.into());
+        self.external_customer_id = Some(value.into());
         self
     }
     /// CheckoutID Filter
@@ -698,9 +671,9 @@ impl OrdersList {
     /// Filter by checkout ID.
     pub fn checkout_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::OrdersListCheckoutId>,
+        value: impl Into<super::super::types::OrdersListCheckoutId>,
     ) -> Self {
-        self.checkout_id = ::std::option::Option::Some(value.into());
+        self.checkout_id = Some(value.into());
         self
     }
     /// SubscriptionID Filter
@@ -708,9 +681,9 @@ impl OrdersList {
     /// Filter by subscription ID.
     pub fn subscription_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::OrdersListSubscriptionId>,
+        value: impl Into<super::super::types::OrdersListSubscriptionId>,
     ) -> Self {
-        self.subscription_id = ::std::option::Option::Some(value.into());
+        self.subscription_id = Some(value.into());
         self
     }
     /// Status Filter
@@ -718,39 +691,39 @@ impl OrdersList {
     /// Filter by order status.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::OrdersListStatus>,
+        value: impl Into<super::super::types::OrdersListStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.status = Some(value.into());
         self
     }
     /// Only include orders created after this date
     pub fn created_after(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
+        self.created_after = Some(value.into());
         self
     }
     /// Only include orders created before this date
     pub fn created_before(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
+        self.created_before = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -758,19 +731,17 @@ impl OrdersList {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::OrderSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::OrderSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetadataQuery>,
+        value: impl Into<super::super::types::MetadataQuery>,
     ) -> Self {
-        self.metadata = ::std::option::Option::Some(value.into());
+        self.metadata = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -805,11 +776,11 @@ impl OrdersList {
     }
 }
 impl ::openapi_runtime::Paginated for OrdersList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for OrdersList {
@@ -896,7 +867,7 @@ impl ::openapi_runtime::Operation for OrdersList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceOrder>,
         ::openapi_runtime::Error<OrdersListError>,
     > {
@@ -908,7 +879,7 @@ impl ::openapi_runtime::Operation for OrdersList {
     }
 }
 impl ::std::future::IntoFuture for OrdersList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceOrder,
         ::openapi_runtime::Error<OrdersListError>,
     >;
@@ -972,7 +943,7 @@ impl ::openapi_runtime::Operation for OrdersCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Order>,
         ::openapi_runtime::Error<OrdersCreateError>,
     > {
@@ -984,7 +955,7 @@ impl ::openapi_runtime::Operation for OrdersCreate {
     }
 }
 impl ::std::future::IntoFuture for OrdersCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Order,
         ::openapi_runtime::Error<OrdersCreateError>,
     >;
@@ -1003,17 +974,13 @@ impl ::std::future::IntoFuture for OrdersCreate {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrdersExport {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::OrdersExportOrganizationId,
-    >,
-    pub(crate) product_id: ::std::option::Option<
-        super::super::types::OrdersExportProductId,
-    >,
-    pub(crate) status: ::std::option::Option<super::super::types::OrdersExportStatus>,
-    pub(crate) created_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub(crate) created_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub(crate) timezone: ::std::option::Option<::std::string::String>,
-    pub(crate) columns: ::std::option::Option<super::super::types::OrdersExportColumns>,
+    pub(crate) organization_id: Option<super::super::types::OrdersExportOrganizationId>,
+    pub(crate) product_id: Option<super::super::types::OrdersExportProductId>,
+    pub(crate) status: Option<super::super::types::OrdersExportStatus>,
+    pub(crate) created_after: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) created_before: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) timezone: Option<String>,
+    pub(crate) columns: Option<super::super::types::OrdersExportColumns>,
 }
 /// Documented error responses of `GET /v1/orders/export`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1027,9 +994,9 @@ impl OrdersExport {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::OrdersExportOrganizationId>,
+        value: impl Into<super::super::types::OrdersExportOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// ProductID Filter
@@ -1037,9 +1004,9 @@ impl OrdersExport {
     /// Filter by product ID.
     pub fn product_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::OrdersExportProductId>,
+        value: impl Into<super::super::types::OrdersExportProductId>,
     ) -> Self {
-        self.product_id = ::std::option::Option::Some(value.into());
+        self.product_id = Some(value.into());
         self
     }
     /// Status Filter
@@ -1047,43 +1014,40 @@ impl OrdersExport {
     /// Filter by order status.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::OrdersExportStatus>,
+        value: impl Into<super::super::types::OrdersExportStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.status = Some(value.into());
         self
     }
     /// Only include orders created after this date. Must include a UTC offset.
     pub fn created_after(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_after = ::std::option::Option::Some(value.into());
+        self.created_after = Some(value.into());
         self
     }
     /// Only include orders created before this date. Must include a UTC offset.
     pub fn created_before(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.created_before = ::std::option::Option::Some(value.into());
+        self.created_before = Some(value.into());
         self
     }
     /// Time zone used to render dates in the CSV.
     ///
     /// Default `"UTC"`.
-    pub fn timezone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.timezone = ::std::option::Option::Some(value.into());
+    pub fn timezone(mut self, value: impl Into<String>) -> Self {
+        self.timezone = Some(value.into());
         self
     }
     /// Columns to include in the CSV, in order. Defaults to email, created_at, product, net_amount, currency, status and invoice_number.
     pub fn columns(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::OrdersExportColumns>,
+        value: impl Into<super::super::types::OrdersExportColumns>,
     ) -> Self {
-        self.columns = ::std::option::Option::Some(value.into());
+        self.columns = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1108,7 +1072,7 @@ impl OrdersExport {
     }
 }
 impl ::openapi_runtime::Operation for OrdersExport {
-    type Output = ::std::string::String;
+    type Output = String;
     type Error = OrdersExportError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -1148,8 +1112,8 @@ impl ::openapi_runtime::Operation for OrdersExport {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<::std::string::String>,
+    ) -> Result<
+        ::openapi_runtime::Response<String>,
         ::openapi_runtime::Error<OrdersExportError>,
     > {
         match raw.status_code() {
@@ -1160,10 +1124,7 @@ impl ::openapi_runtime::Operation for OrdersExport {
     }
 }
 impl ::std::future::IntoFuture for OrdersExport {
-    type Output = ::std::result::Result<
-        ::std::string::String,
-        ::openapi_runtime::Error<OrdersExportError>,
-    >;
+    type Output = Result<String, ::openapi_runtime::Error<OrdersExportError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1226,7 +1187,7 @@ impl ::openapi_runtime::Operation for OrdersGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Order>,
         ::openapi_runtime::Error<OrdersGetError>,
     > {
@@ -1239,7 +1200,7 @@ impl ::openapi_runtime::Operation for OrdersGet {
     }
 }
 impl ::std::future::IntoFuture for OrdersGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Order,
         ::openapi_runtime::Error<OrdersGetError>,
     >;
@@ -1307,7 +1268,7 @@ impl ::openapi_runtime::Operation for OrdersUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Order>,
         ::openapi_runtime::Error<OrdersUpdateError>,
     > {
@@ -1320,7 +1281,7 @@ impl ::openapi_runtime::Operation for OrdersUpdate {
     }
 }
 impl ::std::future::IntoFuture for OrdersUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Order,
         ::openapi_runtime::Error<OrdersUpdateError>,
     >;
@@ -1340,7 +1301,7 @@ impl ::std::future::IntoFuture for OrdersUpdate {
 pub struct OrdersFinalize {
     pub(crate) call: ::openapi_runtime::Call,
     pub(crate) id: ::uuid::Uuid,
-    pub(crate) body: ::std::option::Option<super::super::types::OrderFinalize>,
+    pub(crate) body: Option<super::super::types::OrderFinalize>,
 }
 /// Documented error responses of `POST /v1/orders/{id}/finalize`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1358,11 +1319,8 @@ pub enum OrdersFinalizeError {
 }
 impl OrdersFinalize {
     /// The request body.
-    pub fn body(
-        mut self,
-        value: impl ::std::convert::Into<super::super::types::OrderFinalize>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(value.into());
+    pub fn body(mut self, value: impl Into<super::super::types::OrderFinalize>) -> Self {
+        self.body = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1403,7 +1361,7 @@ impl ::openapi_runtime::Operation for OrdersFinalize {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Order>,
         ::openapi_runtime::Error<OrdersFinalizeError>,
     > {
@@ -1419,7 +1377,7 @@ impl ::openapi_runtime::Operation for OrdersFinalize {
     }
 }
 impl ::std::future::IntoFuture for OrdersFinalize {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Order,
         ::openapi_runtime::Error<OrdersFinalizeError>,
     >;
@@ -1486,7 +1444,7 @@ impl ::openapi_runtime::Operation for OrdersInvoice {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::OrderInvoice>,
         ::openapi_runtime::Error<OrdersInvoiceError>,
     > {
@@ -1499,7 +1457,7 @@ impl ::openapi_runtime::Operation for OrdersInvoice {
     }
 }
 impl ::std::future::IntoFuture for OrdersInvoice {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::OrderInvoice,
         ::openapi_runtime::Error<OrdersInvoiceError>,
     >;
@@ -1568,7 +1526,7 @@ impl ::openapi_runtime::Operation for OrdersGenerateInvoice {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<OrdersGenerateInvoiceError>,
     > {
@@ -1582,7 +1540,7 @@ impl ::openapi_runtime::Operation for OrdersGenerateInvoice {
     }
 }
 impl ::std::future::IntoFuture for OrdersGenerateInvoice {
-    type Output = ::std::result::Result<
+    type Output = Result<
         ::serde_json::Value,
         ::openapi_runtime::Error<OrdersGenerateInvoiceError>,
     >;
@@ -1634,7 +1592,7 @@ impl OrdersReceipt {
     }
 }
 impl ::openapi_runtime::Operation for OrdersReceipt {
-    type Output = ::std::option::Option<super::super::types::OrderReceipt>;
+    type Output = Option<super::super::types::OrderReceipt>;
     type Error = OrdersReceiptError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -1649,15 +1607,13 @@ impl ::openapi_runtime::Operation for OrdersReceipt {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<
-            ::std::option::Option<super::super::types::OrderReceipt>,
-        >,
+    ) -> Result<
+        ::openapi_runtime::Response<Option<super::super::types::OrderReceipt>>,
         ::openapi_runtime::Error<OrdersReceiptError>,
     > {
         match raw.status_code() {
-            200 => raw.json().map(|r| r.map(::std::option::Option::Some)),
-            202 => raw.empty().map(|r| r.map(|()| ::std::option::Option::None)),
+            200 => raw.json().map(|r| r.map(Some)),
+            202 => raw.empty().map(|r| r.map(|()| None)),
             404 => raw.error_json(OrdersReceiptError::NotFound),
             422 => raw.error_json(OrdersReceiptError::UnprocessableEntity),
             _ => raw.unexpected(),
@@ -1665,8 +1621,8 @@ impl ::openapi_runtime::Operation for OrdersReceipt {
     }
 }
 impl ::std::future::IntoFuture for OrdersReceipt {
-    type Output = ::std::result::Result<
-        ::std::option::Option<super::super::types::OrderReceipt>,
+    type Output = Result<
+        Option<super::super::types::OrderReceipt>,
         ::openapi_runtime::Error<OrdersReceiptError>,
     >;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;

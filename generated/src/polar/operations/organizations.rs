@@ -71,10 +71,10 @@ impl Organizations {
     pub fn list(&self) -> self::OrganizationsList {
         self::OrganizationsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            slug: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            slug: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-organizations")]
@@ -126,7 +126,7 @@ impl Organizations {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::OrganizationCreate>,
+        body: impl Into<super::super::types::OrganizationCreate>,
     ) -> self::OrganizationsCreate {
         self::OrganizationsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -180,10 +180,7 @@ impl Organizations {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::OrganizationsGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::OrganizationsGet {
         self::OrganizationsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -242,8 +239,8 @@ impl Organizations {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::OrganizationUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::OrganizationUpdate>,
     ) -> self::OrganizationsUpdate {
         self::OrganizationsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -261,12 +258,10 @@ impl Organizations {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct OrganizationsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) slug: ::std::option::Option<::std::string::String>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::OrganizationSortProperty>,
-    >,
+    pub(crate) slug: Option<String>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::OrganizationSortProperty>>,
 }
 /// Documented error responses of `GET /v1/organizations/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -276,25 +271,22 @@ pub enum OrganizationsListError {
 }
 impl OrganizationsList {
     /// Filter by slug.
-    pub fn slug(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.slug = ::std::option::Option::Some(value.into());
+    pub fn slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -302,11 +294,9 @@ impl OrganizationsList {
     /// Default `["created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::OrganizationSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::OrganizationSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -341,11 +331,11 @@ impl OrganizationsList {
     }
 }
 impl ::openapi_runtime::Paginated for OrganizationsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for OrganizationsList {
@@ -366,7 +356,7 @@ impl ::openapi_runtime::Operation for OrganizationsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceOrganization>,
         ::openapi_runtime::Error<OrganizationsListError>,
     > {
@@ -378,7 +368,7 @@ impl ::openapi_runtime::Operation for OrganizationsList {
     }
 }
 impl ::std::future::IntoFuture for OrganizationsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceOrganization,
         ::openapi_runtime::Error<OrganizationsListError>,
     >;
@@ -444,7 +434,7 @@ impl ::openapi_runtime::Operation for OrganizationsCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Organization>,
         ::openapi_runtime::Error<OrganizationsCreateError>,
     > {
@@ -457,7 +447,7 @@ impl ::openapi_runtime::Operation for OrganizationsCreate {
     }
 }
 impl ::std::future::IntoFuture for OrganizationsCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Organization,
         ::openapi_runtime::Error<OrganizationsCreateError>,
     >;
@@ -523,7 +513,7 @@ impl ::openapi_runtime::Operation for OrganizationsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Organization>,
         ::openapi_runtime::Error<OrganizationsGetError>,
     > {
@@ -536,7 +526,7 @@ impl ::openapi_runtime::Operation for OrganizationsGet {
     }
 }
 impl ::std::future::IntoFuture for OrganizationsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Organization,
         ::openapi_runtime::Error<OrganizationsGetError>,
     >;
@@ -608,7 +598,7 @@ impl ::openapi_runtime::Operation for OrganizationsUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Organization>,
         ::openapi_runtime::Error<OrganizationsUpdateError>,
     > {
@@ -623,7 +613,7 @@ impl ::openapi_runtime::Operation for OrganizationsUpdate {
     }
 }
 impl ::std::future::IntoFuture for OrganizationsUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Organization,
         ::openapi_runtime::Error<OrganizationsUpdateError>,
     >;

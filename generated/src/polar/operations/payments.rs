@@ -77,16 +77,16 @@ impl Payments {
     pub fn list(&self) -> self::PaymentsList {
         self::PaymentsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            checkout_id: ::std::option::Option::None,
-            order_id: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            method: ::std::option::Option::None,
-            customer_email: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            organization_id: None,
+            checkout_id: None,
+            order_id: None,
+            customer_id: None,
+            status: None,
+            method: None,
+            customer_email: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-payments")]
@@ -136,7 +136,7 @@ impl Payments {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::PaymentsGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::PaymentsGet {
         self::PaymentsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -152,26 +152,16 @@ impl Payments {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct PaymentsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::PaymentsListOrganizationId,
-    >,
-    pub(crate) checkout_id: ::std::option::Option<
-        super::super::types::PaymentsListCheckoutId,
-    >,
-    pub(crate) order_id: ::std::option::Option<super::super::types::PaymentsListOrderId>,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::PaymentsListCustomerId,
-    >,
-    pub(crate) status: ::std::option::Option<super::super::types::PaymentsListStatus>,
-    pub(crate) method: ::std::option::Option<super::super::types::PaymentsListMethod>,
-    pub(crate) customer_email: ::std::option::Option<
-        super::super::types::PaymentsListCustomerEmail,
-    >,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::PaymentSortProperty>,
-    >,
+    pub(crate) organization_id: Option<super::super::types::PaymentsListOrganizationId>,
+    pub(crate) checkout_id: Option<super::super::types::PaymentsListCheckoutId>,
+    pub(crate) order_id: Option<super::super::types::PaymentsListOrderId>,
+    pub(crate) customer_id: Option<super::super::types::PaymentsListCustomerId>,
+    pub(crate) status: Option<super::super::types::PaymentsListStatus>,
+    pub(crate) method: Option<super::super::types::PaymentsListMethod>,
+    pub(crate) customer_email: Option<super::super::types::PaymentsListCustomerEmail>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::PaymentSortProperty>>,
 }
 /// Documented error responses of `GET /v1/payments/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -185,9 +175,9 @@ impl PaymentsList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::PaymentsListOrganizationId>,
+        value: impl Into<super::super::types::PaymentsListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// CheckoutID Filter
@@ -195,9 +185,9 @@ impl PaymentsList {
     /// Filter by checkout ID.
     pub fn checkout_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::PaymentsListCheckoutId>,
+        value: impl Into<super::super::types::PaymentsListCheckoutId>,
     ) -> Self {
-        self.checkout_id = ::std::option::Option::Some(value.into());
+        self.checkout_id = Some(value.into());
         self
     }
     /// OrderID Filter
@@ -205,9 +195,9 @@ impl PaymentsList {
     /// Filter by order ID.
     pub fn order_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::PaymentsListOrderId>,
+        value: impl Into<super::super::types::PaymentsListOrderId>,
     ) -> Self {
-        self.order_id = ::std::option::Option::Some(value.into());
+        self.order_id = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -215,9 +205,9 @@ impl PaymentsList {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::PaymentsListCustomerId>,
+        value: impl Into<super::super::types::PaymentsListCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// Status Filter
@@ -225,9 +215,9 @@ impl PaymentsList {
     /// Filter by payment status.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::PaymentsListStatus>,
+        value: impl Into<super::super::types::PaymentsListStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.status = Some(value.into());
         self
     }
     /// Method Filter
@@ -235,9 +225,9 @@ impl PaymentsList {
     /// Filter by payment method.
     pub fn method(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::PaymentsListMethod>,
+        value: impl Into<super::super::types::PaymentsListMethod>,
     ) -> Self {
-        self.method = ::std::option::Option::Some(value.into());
+        self.method = Some(value.into());
         self
     }
     /// CustomerEmail Filter
@@ -245,23 +235,23 @@ impl PaymentsList {
     /// Filter by customer email.
     pub fn customer_email(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::PaymentsListCustomerEmail>,
+        value: impl Into<super::super::types::PaymentsListCustomerEmail>,
     ) -> Self {
-        self.customer_email = ::std::option::Option::Some(value.into());
+        self.customer_email = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -269,11 +259,9 @@ impl PaymentsList {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::PaymentSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::PaymentSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -308,11 +296,11 @@ impl PaymentsList {
     }
 }
 impl ::openapi_runtime::Paginated for PaymentsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for PaymentsList {
@@ -359,7 +347,7 @@ impl ::openapi_runtime::Operation for PaymentsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourcePayment>,
         ::openapi_runtime::Error<PaymentsListError>,
     > {
@@ -371,7 +359,7 @@ impl ::openapi_runtime::Operation for PaymentsList {
     }
 }
 impl ::std::future::IntoFuture for PaymentsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourcePayment,
         ::openapi_runtime::Error<PaymentsListError>,
     >;
@@ -437,7 +425,7 @@ impl ::openapi_runtime::Operation for PaymentsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Payment>,
         ::openapi_runtime::Error<PaymentsGetError>,
     > {
@@ -450,7 +438,7 @@ impl ::openapi_runtime::Operation for PaymentsGet {
     }
 }
 impl ::std::future::IntoFuture for PaymentsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Payment,
         ::openapi_runtime::Error<PaymentsGetError>,
     >;

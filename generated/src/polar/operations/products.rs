@@ -78,17 +78,17 @@ impl Products {
     pub fn list(&self) -> self::ProductsList {
         self::ProductsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: ::std::option::Option::None,
-            organization_id: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            is_archived: ::std::option::Option::None,
-            is_recurring: ::std::option::Option::None,
-            benefit_id: ::std::option::Option::None,
-            visibility: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
+            id: None,
+            organization_id: None,
+            query: None,
+            is_archived: None,
+            is_recurring: None,
+            benefit_id: None,
+            visibility: None,
+            page: None,
+            limit: None,
+            sorting: None,
+            metadata: None,
         }
     }
     #[cfg(feature = "polar-products")]
@@ -140,7 +140,7 @@ impl Products {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::ProductCreate>,
+        body: impl Into<super::super::types::ProductCreate>,
     ) -> self::ProductsCreate {
         self::ProductsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -194,7 +194,7 @@ impl Products {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(&self, id: impl ::std::convert::Into<::uuid::Uuid>) -> self::ProductsGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::ProductsGet {
         self::ProductsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -252,8 +252,8 @@ impl Products {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::ProductUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::ProductUpdate>,
     ) -> self::ProductsUpdate {
         self::ProductsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -313,8 +313,8 @@ impl Products {
     /// ```
     pub fn update_benefits(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::ProductBenefitsUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::ProductBenefitsUpdate>,
     ) -> self::ProductsUpdateBenefits {
         self::ProductsUpdateBenefits {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -332,25 +332,17 @@ impl Products {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct ProductsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) id: ::std::option::Option<super::super::types::ProductsListId>,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::ProductsListOrganizationId,
-    >,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) is_archived: ::std::option::Option<bool>,
-    pub(crate) is_recurring: ::std::option::Option<bool>,
-    pub(crate) benefit_id: ::std::option::Option<
-        super::super::types::ProductsListBenefitId,
-    >,
-    pub(crate) visibility: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::ProductVisibility>,
-    >,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::ProductSortProperty>,
-    >,
-    pub(crate) metadata: ::std::option::Option<super::super::types::MetadataQuery>,
+    pub(crate) id: Option<super::super::types::ProductsListId>,
+    pub(crate) organization_id: Option<super::super::types::ProductsListOrganizationId>,
+    pub(crate) query: Option<String>,
+    pub(crate) is_archived: Option<bool>,
+    pub(crate) is_recurring: Option<bool>,
+    pub(crate) benefit_id: Option<super::super::types::ProductsListBenefitId>,
+    pub(crate) visibility: Option<Vec<super::super::types::ProductVisibility>>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::ProductSortProperty>>,
+    pub(crate) metadata: Option<super::super::types::MetadataQuery>,
 }
 /// Documented error responses of `GET /v1/products/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -362,11 +354,8 @@ impl ProductsList {
     /// ProductID Filter
     ///
     /// Filter by product ID.
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<super::super::types::ProductsListId>,
-    ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
+    pub fn id(mut self, value: impl Into<super::super::types::ProductsListId>) -> Self {
+        self.id = Some(value.into());
         self
     }
     /// OrganizationID Filter
@@ -374,27 +363,24 @@ impl ProductsList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::ProductsListOrganizationId>,
+        value: impl Into<super::super::types::ProductsListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// Filter by product name.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// Filter on archived products.
-    pub fn is_archived(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_archived = ::std::option::Option::Some(value.into());
+    pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
+        self.is_archived = Some(value.into());
         self
     }
     /// Filter on recurring products. If `true`, only subscriptions tiers are returned. If `false`, only one-time purchase products are returned.
-    pub fn is_recurring(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.is_recurring = ::std::option::Option::Some(value.into());
+    pub fn is_recurring(mut self, value: impl Into<bool>) -> Self {
+        self.is_recurring = Some(value.into());
         self
     }
     /// BenefitID Filter
@@ -402,33 +388,31 @@ impl ProductsList {
     /// Filter products granting specific benefit.
     pub fn benefit_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::ProductsListBenefitId>,
+        value: impl Into<super::super::types::ProductsListBenefitId>,
     ) -> Self {
-        self.benefit_id = ::std::option::Option::Some(value.into());
+        self.benefit_id = Some(value.into());
         self
     }
     /// Filter by visibility.
     pub fn visibility(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::ProductVisibility>,
-        >,
+        value: impl Into<Vec<super::super::types::ProductVisibility>>,
     ) -> Self {
-        self.visibility = ::std::option::Option::Some(value.into());
+        self.visibility = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -436,19 +420,17 @@ impl ProductsList {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::ProductSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::ProductSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetadataQuery>,
+        value: impl Into<super::super::types::MetadataQuery>,
     ) -> Self {
-        self.metadata = ::std::option::Option::Some(value.into());
+        self.metadata = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -483,11 +465,11 @@ impl ProductsList {
     }
 }
 impl ::openapi_runtime::Paginated for ProductsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for ProductsList {
@@ -545,7 +527,7 @@ impl ::openapi_runtime::Operation for ProductsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceProduct>,
         ::openapi_runtime::Error<ProductsListError>,
     > {
@@ -557,7 +539,7 @@ impl ::openapi_runtime::Operation for ProductsList {
     }
 }
 impl ::std::future::IntoFuture for ProductsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceProduct,
         ::openapi_runtime::Error<ProductsListError>,
     >;
@@ -621,7 +603,7 @@ impl ::openapi_runtime::Operation for ProductsCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Product>,
         ::openapi_runtime::Error<ProductsCreateError>,
     > {
@@ -633,7 +615,7 @@ impl ::openapi_runtime::Operation for ProductsCreate {
     }
 }
 impl ::std::future::IntoFuture for ProductsCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Product,
         ::openapi_runtime::Error<ProductsCreateError>,
     >;
@@ -699,7 +681,7 @@ impl ::openapi_runtime::Operation for ProductsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Product>,
         ::openapi_runtime::Error<ProductsGetError>,
     > {
@@ -712,7 +694,7 @@ impl ::openapi_runtime::Operation for ProductsGet {
     }
 }
 impl ::std::future::IntoFuture for ProductsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Product,
         ::openapi_runtime::Error<ProductsGetError>,
     >;
@@ -782,7 +764,7 @@ impl ::openapi_runtime::Operation for ProductsUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Product>,
         ::openapi_runtime::Error<ProductsUpdateError>,
     > {
@@ -796,7 +778,7 @@ impl ::openapi_runtime::Operation for ProductsUpdate {
     }
 }
 impl ::std::future::IntoFuture for ProductsUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Product,
         ::openapi_runtime::Error<ProductsUpdateError>,
     >;
@@ -867,7 +849,7 @@ impl ::openapi_runtime::Operation for ProductsUpdateBenefits {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Product>,
         ::openapi_runtime::Error<ProductsUpdateBenefitsError>,
     > {
@@ -881,7 +863,7 @@ impl ::openapi_runtime::Operation for ProductsUpdateBenefits {
     }
 }
 impl ::std::future::IntoFuture for ProductsUpdateBenefits {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Product,
         ::openapi_runtime::Error<ProductsUpdateBenefitsError>,
     >;

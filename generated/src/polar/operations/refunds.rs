@@ -77,16 +77,16 @@ impl Refunds {
     pub fn list(&self) -> self::RefundsList {
         self::RefundsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            id: ::std::option::Option::None,
-            organization_id: ::std::option::Option::None,
-            order_id: ::std::option::Option::None,
-            subscription_id: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            external_customer_id: ::std::option::Option::None,
-            succeeded: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
+            id: None,
+            organization_id: None,
+            order_id: None,
+            subscription_id: None,
+            customer_id: None,
+            external_customer_id: None,
+            succeeded: None,
+            page: None,
+            limit: None,
+            sorting: None,
         }
     }
     #[cfg(feature = "polar-refunds")]
@@ -139,7 +139,7 @@ impl Refunds {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::RefundCreate>,
+        body: impl Into<super::super::types::RefundCreate>,
     ) -> self::RefundsCreate {
         self::RefundsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -156,26 +156,18 @@ impl Refunds {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct RefundsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) id: ::std::option::Option<super::super::types::RefundsListId>,
-    pub(crate) organization_id: ::std::option::Option<
-        super::super::types::RefundsListOrganizationId,
-    >,
-    pub(crate) order_id: ::std::option::Option<super::super::types::RefundsListOrderId>,
-    pub(crate) subscription_id: ::std::option::Option<
-        super::super::types::RefundsListSubscriptionId,
-    >,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::RefundsListCustomerId,
-    >,
-    pub(crate) external_customer_id: ::std::option::Option<
+    pub(crate) id: Option<super::super::types::RefundsListId>,
+    pub(crate) organization_id: Option<super::super::types::RefundsListOrganizationId>,
+    pub(crate) order_id: Option<super::super::types::RefundsListOrderId>,
+    pub(crate) subscription_id: Option<super::super::types::RefundsListSubscriptionId>,
+    pub(crate) customer_id: Option<super::super::types::RefundsListCustomerId>,
+    pub(crate) external_customer_id: Option<
         super::super::types::RefundsListExternalCustomerId,
     >,
-    pub(crate) succeeded: ::std::option::Option<bool>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::RefundSortProperty>,
-    >,
+    pub(crate) succeeded: Option<bool>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::RefundSortProperty>>,
 }
 /// Documented error responses of `GET /v1/refunds/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -187,11 +179,8 @@ impl RefundsList {
     /// RefundID Filter
     ///
     /// Filter by refund ID.
-    pub fn id(
-        mut self,
-        value: impl ::std::convert::Into<super::super::types::RefundsListId>,
-    ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
+    pub fn id(mut self, value: impl Into<super::super::types::RefundsListId>) -> Self {
+        self.id = Some(value.into());
         self
     }
     /// OrganizationID Filter
@@ -199,9 +188,9 @@ impl RefundsList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::RefundsListOrganizationId>,
+        value: impl Into<super::super::types::RefundsListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// OrderID Filter
@@ -209,9 +198,9 @@ impl RefundsList {
     /// Filter by order ID.
     pub fn order_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::RefundsListOrderId>,
+        value: impl Into<super::super::types::RefundsListOrderId>,
     ) -> Self {
-        self.order_id = ::std::option::Option::Some(value.into());
+        self.order_id = Some(value.into());
         self
     }
     /// SubscriptionID Filter
@@ -219,9 +208,9 @@ impl RefundsList {
     /// Filter by subscription ID.
     pub fn subscription_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::RefundsListSubscriptionId>,
+        value: impl Into<super::super::types::RefundsListSubscriptionId>,
     ) -> Self {
-        self.subscription_id = ::std::option::Option::Some(value.into());
+        self.subscription_id = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -229,9 +218,9 @@ impl RefundsList {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::RefundsListCustomerId>,
+        value: impl Into<super::super::types::RefundsListCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// ExternalCustomerID Filter
@@ -239,32 +228,30 @@ impl RefundsList {
     /// Filter by customer external ID.
     pub fn external_customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::RefundsListExternalCustomerId,
-        >,
+        value: impl Into<super::super::types::RefundsListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = ::std::option::Option::Some(value.into());
+        self.external_customer_id = Some(value.into());
         self
     }
     /// RefundStatus Filter
     ///
     /// Filter by `succeeded`.
-    pub fn succeeded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.succeeded = ::std::option::Option::Some(value.into());
+    pub fn succeeded(mut self, value: impl Into<bool>) -> Self {
+        self.succeeded = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -272,11 +259,9 @@ impl RefundsList {
     /// Default `["-created_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::RefundSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::RefundSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -311,11 +296,11 @@ impl RefundsList {
     }
 }
 impl ::openapi_runtime::Paginated for RefundsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for RefundsList {
@@ -367,7 +352,7 @@ impl ::openapi_runtime::Operation for RefundsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceRefund>,
         ::openapi_runtime::Error<RefundsListError>,
     > {
@@ -379,7 +364,7 @@ impl ::openapi_runtime::Operation for RefundsList {
     }
 }
 impl ::std::future::IntoFuture for RefundsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceRefund,
         ::openapi_runtime::Error<RefundsListError>,
     >;
@@ -445,7 +430,7 @@ impl ::openapi_runtime::Operation for RefundsCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Refund>,
         ::openapi_runtime::Error<RefundsCreateError>,
     > {
@@ -458,7 +443,7 @@ impl ::openapi_runtime::Operation for RefundsCreate {
     }
 }
 impl ::std::future::IntoFuture for RefundsCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Refund,
         ::openapi_runtime::Error<RefundsCreateError>,
     >;

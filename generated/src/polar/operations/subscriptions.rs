@@ -84,23 +84,23 @@ impl Subscriptions {
     pub fn list(&self) -> self::SubscriptionsList {
         self::SubscriptionsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            product_id: ::std::option::Option::None,
-            customer_id: ::std::option::Option::None,
-            external_customer_id: ::std::option::Option::None,
-            discount_id: ::std::option::Option::None,
-            active: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            cancel_at_period_end: ::std::option::Option::None,
-            customer_cancellation_reason: ::std::option::Option::None,
-            canceled_at_after: ::std::option::Option::None,
-            canceled_at_before: ::std::option::Option::None,
-            started_after: ::std::option::Option::None,
-            started_before: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sorting: ::std::option::Option::None,
-            metadata: ::std::option::Option::None,
+            organization_id: None,
+            product_id: None,
+            customer_id: None,
+            external_customer_id: None,
+            discount_id: None,
+            active: None,
+            status: None,
+            cancel_at_period_end: None,
+            customer_cancellation_reason: None,
+            canceled_at_after: None,
+            canceled_at_before: None,
+            started_after: None,
+            started_before: None,
+            page: None,
+            limit: None,
+            sorting: None,
+            metadata: None,
         }
     }
     #[cfg(feature = "polar-subscriptions")]
@@ -156,7 +156,7 @@ impl Subscriptions {
     /// ```
     pub fn create(
         &self,
-        body: impl ::std::convert::Into<super::super::types::SubscriptionsCreateRequest>,
+        body: impl Into<super::super::types::SubscriptionsCreateRequest>,
     ) -> self::SubscriptionsCreate {
         self::SubscriptionsCreate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -221,14 +221,14 @@ impl Subscriptions {
     pub fn export(&self) -> self::SubscriptionsExport {
         self::SubscriptionsExport {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            product_id: ::std::option::Option::None,
-            status: ::std::option::Option::None,
-            cancel_at_period_end: ::std::option::Option::None,
-            started_after: ::std::option::Option::None,
-            started_before: ::std::option::Option::None,
-            timezone: ::std::option::Option::None,
-            columns: ::std::option::Option::None,
+            organization_id: None,
+            product_id: None,
+            status: None,
+            cancel_at_period_end: None,
+            started_after: None,
+            started_before: None,
+            timezone: None,
+            columns: None,
         }
     }
     #[cfg(feature = "polar-subscriptions")]
@@ -278,10 +278,7 @@ impl Subscriptions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn get(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::SubscriptionsGet {
+    pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::SubscriptionsGet {
         self::SubscriptionsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -336,10 +333,7 @@ impl Subscriptions {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn revoke(
-        &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> self::SubscriptionsRevoke {
+    pub fn revoke(&self, id: impl Into<::uuid::Uuid>) -> self::SubscriptionsRevoke {
         self::SubscriptionsRevoke {
             call: ::openapi_runtime::Call::new(self.client.clone()),
             id: id.into(),
@@ -400,8 +394,8 @@ impl Subscriptions {
     /// ```
     pub fn update(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::SubscriptionUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::SubscriptionUpdate>,
     ) -> self::SubscriptionsUpdate {
         self::SubscriptionsUpdate {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -419,43 +413,29 @@ impl Subscriptions {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsList {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
+    pub(crate) organization_id: Option<
         super::super::types::SubscriptionsListOrganizationId,
     >,
-    pub(crate) product_id: ::std::option::Option<
-        super::super::types::SubscriptionsListProductId,
-    >,
-    pub(crate) customer_id: ::std::option::Option<
-        super::super::types::SubscriptionsListCustomerId,
-    >,
-    pub(crate) external_customer_id: ::std::option::Option<
+    pub(crate) product_id: Option<super::super::types::SubscriptionsListProductId>,
+    pub(crate) customer_id: Option<super::super::types::SubscriptionsListCustomerId>,
+    pub(crate) external_customer_id: Option<
         super::super::types::SubscriptionsListExternalCustomerId,
     >,
-    pub(crate) discount_id: ::std::option::Option<
-        super::super::types::SubscriptionsListDiscountId,
-    >,
-    pub(crate) active: ::std::option::Option<bool>,
-    pub(crate) status: ::std::option::Option<
-        super::super::types::SubscriptionsListStatus,
-    >,
-    pub(crate) cancel_at_period_end: ::std::option::Option<bool>,
-    pub(crate) customer_cancellation_reason: ::std::option::Option<
+    pub(crate) discount_id: Option<super::super::types::SubscriptionsListDiscountId>,
+    pub(crate) active: Option<bool>,
+    pub(crate) status: Option<super::super::types::SubscriptionsListStatus>,
+    pub(crate) cancel_at_period_end: Option<bool>,
+    pub(crate) customer_cancellation_reason: Option<
         super::super::types::SubscriptionsListCustomerCancellationReason,
     >,
-    pub(crate) canceled_at_after: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
-    pub(crate) canceled_at_before: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
-    pub(crate) started_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub(crate) started_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
-    pub(crate) sorting: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::SubscriptionSortProperty>,
-    >,
-    pub(crate) metadata: ::std::option::Option<super::super::types::MetadataQuery>,
+    pub(crate) canceled_at_after: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) canceled_at_before: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) started_after: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) started_before: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) sorting: Option<Vec<super::super::types::SubscriptionSortProperty>>,
+    pub(crate) metadata: Option<super::super::types::MetadataQuery>,
 }
 /// Documented error responses of `GET /v1/subscriptions/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -469,11 +449,9 @@ impl SubscriptionsList {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::SubscriptionsListOrganizationId,
-        >,
+        value: impl Into<super::super::types::SubscriptionsListOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// ProductID Filter
@@ -481,9 +459,9 @@ impl SubscriptionsList {
     /// Filter by product ID.
     pub fn product_id(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::SubscriptionsListProductId>,
+        value: impl Into<super::super::types::SubscriptionsListProductId>,
     ) -> Self {
-        self.product_id = ::std::option::Option::Some(value.into());
+        self.product_id = Some(value.into());
         self
     }
     /// CustomerID Filter
@@ -491,11 +469,9 @@ impl SubscriptionsList {
     /// Filter by customer ID.
     pub fn customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::SubscriptionsListCustomerId,
-        >,
+        value: impl Into<super::super::types::SubscriptionsListCustomerId>,
     ) -> Self {
-        self.customer_id = ::std::option::Option::Some(value.into());
+        self.customer_id = Some(value.into());
         self
     }
     /// ExternalCustomerID Filter
@@ -503,11 +479,9 @@ impl SubscriptionsList {
     /// Filter by customer external ID.
     pub fn external_customer_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::SubscriptionsListExternalCustomerId,
-        >,
+        value: impl Into<super::super::types::SubscriptionsListExternalCustomerId>,
     ) -> Self {
-        self.external_customer_id = ::std::option::Option::Some(value.into());
+        self.external_customer_id = Some(value.into());
         self
     }
     /// DiscountID Filter
@@ -515,16 +489,14 @@ impl SubscriptionsList {
     /// Filter by discount ID.
     pub fn discount_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::SubscriptionsListDiscountId,
-        >,
+        value: impl Into<super::super::types::SubscriptionsListDiscountId>,
     ) -> Self {
-        self.discount_id = ::std::option::Option::Some(value.into());
+        self.discount_id = Some(value.into());
         self
     }
     /// Filter by active or inactive subscription.
-    pub fn active(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.active = ::std::option::Option::Some(value.into());
+    pub fn active(mut self, value: impl Into<bool>) -> Self {
+        self.active = Some(value.into());
         self
     }
     /// Status Filter
@@ -532,17 +504,14 @@ impl SubscriptionsList {
     /// Filter by subscription status.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::SubscriptionsListStatus>,
+        value: impl Into<super::super::types::SubscriptionsListStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.status = Some(value.into());
         self
     }
     /// Filter by subscriptions that are set to cancel at period end.
-    pub fn cancel_at_period_end(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.cancel_at_period_end = ::std::option::Option::Some(value.into());
+    pub fn cancel_at_period_end(mut self, value: impl Into<bool>) -> Self {
+        self.cancel_at_period_end = Some(value.into());
         self
     }
     /// CustomerCancellationReason Filter
@@ -550,57 +519,57 @@ impl SubscriptionsList {
     /// Filter by customer cancellation reason.
     pub fn customer_cancellation_reason(
         mut self,
-        value: impl ::std::convert::Into<
+        value: impl Into<
             super::super::types::SubscriptionsListCustomerCancellationReason,
         >,
     ) -> Self {
-        self.customer_cancellation_reason = ::std::option::Option::Some(value.into());
+        self.customer_cancellation_reason = Some(value.into());
         self
     }
     /// Filter by cancellation date (after or equal to).
     pub fn canceled_at_after(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.canceled_at_after = ::std::option::Option::Some(value.into());
+        self.canceled_at_after = Some(value.into());
         self
     }
     /// Filter by cancellation date (before or equal to).
     pub fn canceled_at_before(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.canceled_at_before = ::std::option::Option::Some(value.into());
+        self.canceled_at_before = Some(value.into());
         self
     }
     /// Only include subscriptions started after this date.
     pub fn started_after(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.started_after = ::std::option::Option::Some(value.into());
+        self.started_after = Some(value.into());
         self
     }
     /// Only include subscriptions started before this date.
     pub fn started_before(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.started_before = ::std::option::Option::Some(value.into());
+        self.started_before = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Sorting criterion. Several criteria can be used simultaneously and will be applied in order. Add a minus sign `-` before the criteria name to sort by descending order.
@@ -608,19 +577,17 @@ impl SubscriptionsList {
     /// Default `["-started_at"]`.
     pub fn sorting(
         mut self,
-        value: impl ::std::convert::Into<
-            ::std::vec::Vec<super::super::types::SubscriptionSortProperty>,
-        >,
+        value: impl Into<Vec<super::super::types::SubscriptionSortProperty>>,
     ) -> Self {
-        self.sorting = ::std::option::Option::Some(value.into());
+        self.sorting = Some(value.into());
         self
     }
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::MetadataQuery>,
+        value: impl Into<super::super::types::MetadataQuery>,
     ) -> Self {
-        self.metadata = ::std::option::Option::Some(value.into());
+        self.metadata = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -655,11 +622,11 @@ impl SubscriptionsList {
     }
 }
 impl ::openapi_runtime::Paginated for SubscriptionsList {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for SubscriptionsList {
@@ -753,7 +720,7 @@ impl ::openapi_runtime::Operation for SubscriptionsList {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceSubscription>,
         ::openapi_runtime::Error<SubscriptionsListError>,
     > {
@@ -765,7 +732,7 @@ impl ::openapi_runtime::Operation for SubscriptionsList {
     }
 }
 impl ::std::future::IntoFuture for SubscriptionsList {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceSubscription,
         ::openapi_runtime::Error<SubscriptionsListError>,
     >;
@@ -829,7 +796,7 @@ impl ::openapi_runtime::Operation for SubscriptionsCreate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Subscription>,
         ::openapi_runtime::Error<SubscriptionsCreateError>,
     > {
@@ -841,7 +808,7 @@ impl ::openapi_runtime::Operation for SubscriptionsCreate {
     }
 }
 impl ::std::future::IntoFuture for SubscriptionsCreate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Subscription,
         ::openapi_runtime::Error<SubscriptionsCreateError>,
     >;
@@ -860,22 +827,16 @@ impl ::std::future::IntoFuture for SubscriptionsCreate {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct SubscriptionsExport {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
+    pub(crate) organization_id: Option<
         super::super::types::SubscriptionsExportOrganizationId,
     >,
-    pub(crate) product_id: ::std::option::Option<
-        super::super::types::SubscriptionsExportProductId,
-    >,
-    pub(crate) status: ::std::option::Option<
-        super::super::types::SubscriptionsExportStatus,
-    >,
-    pub(crate) cancel_at_period_end: ::std::option::Option<bool>,
-    pub(crate) started_after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub(crate) started_before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub(crate) timezone: ::std::option::Option<::std::string::String>,
-    pub(crate) columns: ::std::option::Option<
-        super::super::types::SubscriptionsExportColumns,
-    >,
+    pub(crate) product_id: Option<super::super::types::SubscriptionsExportProductId>,
+    pub(crate) status: Option<super::super::types::SubscriptionsExportStatus>,
+    pub(crate) cancel_at_period_end: Option<bool>,
+    pub(crate) started_after: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) started_before: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) timezone: Option<String>,
+    pub(crate) columns: Option<super::super::types::SubscriptionsExportColumns>,
 }
 /// Documented error responses of `GET /v1/subscriptions/export`.
 #[derive(Debug, Clone, PartialEq)]
@@ -889,11 +850,9 @@ impl SubscriptionsExport {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::SubscriptionsExportOrganizationId,
-        >,
+        value: impl Into<super::super::types::SubscriptionsExportOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// ProductID Filter
@@ -901,11 +860,9 @@ impl SubscriptionsExport {
     /// Filter by product ID.
     pub fn product_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::SubscriptionsExportProductId,
-        >,
+        value: impl Into<super::super::types::SubscriptionsExportProductId>,
     ) -> Self {
-        self.product_id = ::std::option::Option::Some(value.into());
+        self.product_id = Some(value.into());
         self
     }
     /// Status Filter
@@ -913,51 +870,45 @@ impl SubscriptionsExport {
     /// Filter by subscription status.
     pub fn status(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::SubscriptionsExportStatus>,
+        value: impl Into<super::super::types::SubscriptionsExportStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.status = Some(value.into());
         self
     }
     /// Filter by subscriptions that are set to cancel at period end.
-    pub fn cancel_at_period_end(
-        mut self,
-        value: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.cancel_at_period_end = ::std::option::Option::Some(value.into());
+    pub fn cancel_at_period_end(mut self, value: impl Into<bool>) -> Self {
+        self.cancel_at_period_end = Some(value.into());
         self
     }
     /// Only include subscriptions started after this date. Must include a UTC offset.
     pub fn started_after(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.started_after = ::std::option::Option::Some(value.into());
+        self.started_after = Some(value.into());
         self
     }
     /// Only include subscriptions started before this date. Must include a UTC offset.
     pub fn started_before(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.started_before = ::std::option::Option::Some(value.into());
+        self.started_before = Some(value.into());
         self
     }
     /// Time zone used to render dates in the CSV.
     ///
     /// Default `"UTC"`.
-    pub fn timezone(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.timezone = ::std::option::Option::Some(value.into());
+    pub fn timezone(mut self, value: impl Into<String>) -> Self {
+        self.timezone = Some(value.into());
         self
     }
     /// Columns to include in the CSV, in order. Defaults to email, started_at, product, amount, currency, status and recurring_interval.
     pub fn columns(
         mut self,
-        value: impl ::std::convert::Into<super::super::types::SubscriptionsExportColumns>,
+        value: impl Into<super::super::types::SubscriptionsExportColumns>,
     ) -> Self {
-        self.columns = ::std::option::Option::Some(value.into());
+        self.columns = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -982,7 +933,7 @@ impl SubscriptionsExport {
     }
 }
 impl ::openapi_runtime::Operation for SubscriptionsExport {
-    type Output = ::std::string::String;
+    type Output = String;
     type Error = SubscriptionsExportError;
     fn call(&self) -> &::openapi_runtime::Call {
         &self.call
@@ -1028,8 +979,8 @@ impl ::openapi_runtime::Operation for SubscriptionsExport {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
-        ::openapi_runtime::Response<::std::string::String>,
+    ) -> Result<
+        ::openapi_runtime::Response<String>,
         ::openapi_runtime::Error<SubscriptionsExportError>,
     > {
         match raw.status_code() {
@@ -1040,10 +991,7 @@ impl ::openapi_runtime::Operation for SubscriptionsExport {
     }
 }
 impl ::std::future::IntoFuture for SubscriptionsExport {
-    type Output = ::std::result::Result<
-        ::std::string::String,
-        ::openapi_runtime::Error<SubscriptionsExportError>,
-    >;
+    type Output = Result<String, ::openapi_runtime::Error<SubscriptionsExportError>>;
     type IntoFuture = ::openapi_runtime::BodyFuture<Self>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -1106,7 +1054,7 @@ impl ::openapi_runtime::Operation for SubscriptionsGet {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Subscription>,
         ::openapi_runtime::Error<SubscriptionsGetError>,
     > {
@@ -1119,7 +1067,7 @@ impl ::openapi_runtime::Operation for SubscriptionsGet {
     }
 }
 impl ::std::future::IntoFuture for SubscriptionsGet {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Subscription,
         ::openapi_runtime::Error<SubscriptionsGetError>,
     >;
@@ -1189,7 +1137,7 @@ impl ::openapi_runtime::Operation for SubscriptionsRevoke {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Subscription>,
         ::openapi_runtime::Error<SubscriptionsRevokeError>,
     > {
@@ -1204,7 +1152,7 @@ impl ::openapi_runtime::Operation for SubscriptionsRevoke {
     }
 }
 impl ::std::future::IntoFuture for SubscriptionsRevoke {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Subscription,
         ::openapi_runtime::Error<SubscriptionsRevokeError>,
     >;
@@ -1278,7 +1226,7 @@ impl ::openapi_runtime::Operation for SubscriptionsUpdate {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::Subscription>,
         ::openapi_runtime::Error<SubscriptionsUpdateError>,
     > {
@@ -1294,7 +1242,7 @@ impl ::openapi_runtime::Operation for SubscriptionsUpdate {
     }
 }
 impl ::std::future::IntoFuture for SubscriptionsUpdate {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::Subscription,
         ::openapi_runtime::Error<SubscriptionsUpdateError>,
     >;

@@ -70,9 +70,9 @@ impl Webhooks {
     pub fn list_webhook_endpoints(&self) -> self::WebhooksListWebhookEndpoints {
         self::WebhooksListWebhookEndpoints {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            organization_id: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            organization_id: None,
+            page: None,
+            limit: None,
         }
     }
     #[cfg(feature = "polar-webhooks")]
@@ -124,7 +124,7 @@ impl Webhooks {
     /// ```
     pub fn create_webhook_endpoint(
         &self,
-        body: impl ::std::convert::Into<super::super::types::WebhookEndpointCreate>,
+        body: impl Into<super::super::types::WebhookEndpointCreate>,
     ) -> self::WebhooksCreateWebhookEndpoint {
         self::WebhooksCreateWebhookEndpoint {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -180,7 +180,7 @@ impl Webhooks {
     /// ```
     pub fn get_webhook_endpoint(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::WebhooksGetWebhookEndpoint {
         self::WebhooksGetWebhookEndpoint {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -235,7 +235,7 @@ impl Webhooks {
     /// ```
     pub fn delete_webhook_endpoint(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::WebhooksDeleteWebhookEndpoint {
         self::WebhooksDeleteWebhookEndpoint {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -293,8 +293,8 @@ impl Webhooks {
     /// ```
     pub fn update_webhook_endpoint(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        body: impl ::std::convert::Into<super::super::types::WebhookEndpointUpdate>,
+        id: impl Into<::uuid::Uuid>,
+        body: impl Into<super::super::types::WebhookEndpointUpdate>,
     ) -> self::WebhooksUpdateWebhookEndpoint {
         self::WebhooksUpdateWebhookEndpoint {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -351,7 +351,7 @@ impl Webhooks {
     /// ```
     pub fn reset_webhook_endpoint_secret(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::WebhooksResetWebhookEndpointSecret {
         self::WebhooksResetWebhookEndpointSecret {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -427,15 +427,15 @@ impl Webhooks {
     pub fn list_webhook_deliveries(&self) -> self::WebhooksListWebhookDeliveries {
         self::WebhooksListWebhookDeliveries {
             call: ::openapi_runtime::Call::new(self.client.clone()),
-            endpoint_id: ::std::option::Option::None,
-            start_timestamp: ::std::option::Option::None,
-            end_timestamp: ::std::option::Option::None,
-            succeeded: ::std::option::Option::None,
-            query: ::std::option::Option::None,
-            http_code_class: ::std::option::Option::None,
-            event_type: ::std::option::Option::None,
-            page: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
+            endpoint_id: None,
+            start_timestamp: None,
+            end_timestamp: None,
+            succeeded: None,
+            query: None,
+            http_code_class: None,
+            event_type: None,
+            page: None,
+            limit: None,
         }
     }
     #[cfg(feature = "polar-webhooks")]
@@ -487,7 +487,7 @@ impl Webhooks {
     /// ```
     pub fn redeliver_webhook_event(
         &self,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
+        id: impl Into<::uuid::Uuid>,
     ) -> self::WebhooksRedeliverWebhookEvent {
         self::WebhooksRedeliverWebhookEvent {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -504,11 +504,11 @@ impl Webhooks {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksListWebhookEndpoints {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) organization_id: ::std::option::Option<
+    pub(crate) organization_id: Option<
         super::super::types::WebhooksListWebhookEndpointsOrganizationId,
     >,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/webhooks/endpoints`.
 #[derive(Debug, Clone, PartialEq)]
@@ -520,25 +520,23 @@ impl WebhooksListWebhookEndpoints {
     /// Filter by organization ID.
     pub fn organization_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::WebhooksListWebhookEndpointsOrganizationId,
-        >,
+        value: impl Into<super::super::types::WebhooksListWebhookEndpointsOrganizationId>,
     ) -> Self {
-        self.organization_id = ::std::option::Option::Some(value.into());
+        self.organization_id = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -573,11 +571,11 @@ impl WebhooksListWebhookEndpoints {
     }
 }
 impl ::openapi_runtime::Paginated for WebhooksListWebhookEndpoints {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for WebhooksListWebhookEndpoints {
@@ -602,7 +600,7 @@ impl ::openapi_runtime::Operation for WebhooksListWebhookEndpoints {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceWebhookEndpoint>,
         ::openapi_runtime::Error<WebhooksListWebhookEndpointsError>,
     > {
@@ -614,7 +612,7 @@ impl ::openapi_runtime::Operation for WebhooksListWebhookEndpoints {
     }
 }
 impl ::std::future::IntoFuture for WebhooksListWebhookEndpoints {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceWebhookEndpoint,
         ::openapi_runtime::Error<WebhooksListWebhookEndpointsError>,
     >;
@@ -678,7 +676,7 @@ impl ::openapi_runtime::Operation for WebhooksCreateWebhookEndpoint {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::WebhookEndpoint>,
         ::openapi_runtime::Error<WebhooksCreateWebhookEndpointError>,
     > {
@@ -692,7 +690,7 @@ impl ::openapi_runtime::Operation for WebhooksCreateWebhookEndpoint {
     }
 }
 impl ::std::future::IntoFuture for WebhooksCreateWebhookEndpoint {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::WebhookEndpoint,
         ::openapi_runtime::Error<WebhooksCreateWebhookEndpointError>,
     >;
@@ -758,7 +756,7 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhookEndpoint {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::WebhookEndpoint>,
         ::openapi_runtime::Error<WebhooksGetWebhookEndpointError>,
     > {
@@ -771,7 +769,7 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhookEndpoint {
     }
 }
 impl ::std::future::IntoFuture for WebhooksGetWebhookEndpoint {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::WebhookEndpoint,
         ::openapi_runtime::Error<WebhooksGetWebhookEndpointError>,
     >;
@@ -837,7 +835,7 @@ impl ::openapi_runtime::Operation for WebhooksDeleteWebhookEndpoint {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<()>,
         ::openapi_runtime::Error<WebhooksDeleteWebhookEndpointError>,
     > {
@@ -852,7 +850,7 @@ impl ::openapi_runtime::Operation for WebhooksDeleteWebhookEndpoint {
     }
 }
 impl ::std::future::IntoFuture for WebhooksDeleteWebhookEndpoint {
-    type Output = ::std::result::Result<
+    type Output = Result<
         (),
         ::openapi_runtime::Error<WebhooksDeleteWebhookEndpointError>,
     >;
@@ -920,7 +918,7 @@ impl ::openapi_runtime::Operation for WebhooksUpdateWebhookEndpoint {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::WebhookEndpoint>,
         ::openapi_runtime::Error<WebhooksUpdateWebhookEndpointError>,
     > {
@@ -935,7 +933,7 @@ impl ::openapi_runtime::Operation for WebhooksUpdateWebhookEndpoint {
     }
 }
 impl ::std::future::IntoFuture for WebhooksUpdateWebhookEndpoint {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::WebhookEndpoint,
         ::openapi_runtime::Error<WebhooksUpdateWebhookEndpointError>,
     >;
@@ -1002,7 +1000,7 @@ impl ::openapi_runtime::Operation for WebhooksResetWebhookEndpointSecret {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::WebhookEndpoint>,
         ::openapi_runtime::Error<WebhooksResetWebhookEndpointSecretError>,
     > {
@@ -1019,7 +1017,7 @@ impl ::openapi_runtime::Operation for WebhooksResetWebhookEndpointSecret {
     }
 }
 impl ::std::future::IntoFuture for WebhooksResetWebhookEndpointSecret {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::WebhookEndpoint,
         ::openapi_runtime::Error<WebhooksResetWebhookEndpointSecretError>,
     >;
@@ -1038,21 +1036,21 @@ impl ::std::future::IntoFuture for WebhooksResetWebhookEndpointSecret {
 #[must_use = "a request does nothing until it is sent with `.send().await` or `.await`"]
 pub struct WebhooksListWebhookDeliveries {
     pub(crate) call: ::openapi_runtime::Call,
-    pub(crate) endpoint_id: ::std::option::Option<
+    pub(crate) endpoint_id: Option<
         super::super::types::WebhooksListWebhookDeliveriesEndpointId,
     >,
-    pub(crate) start_timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub(crate) end_timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    pub(crate) succeeded: ::std::option::Option<bool>,
-    pub(crate) query: ::std::option::Option<::std::string::String>,
-    pub(crate) http_code_class: ::std::option::Option<
+    pub(crate) start_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) end_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub(crate) succeeded: Option<bool>,
+    pub(crate) query: Option<String>,
+    pub(crate) http_code_class: Option<
         super::super::types::WebhooksListWebhookDeliveriesHttpCodeClass,
     >,
-    pub(crate) event_type: ::std::option::Option<
+    pub(crate) event_type: Option<
         super::super::types::WebhooksListWebhookDeliveriesEventType,
     >,
-    pub(crate) page: ::std::option::Option<i64>,
-    pub(crate) limit: ::std::option::Option<i64>,
+    pub(crate) page: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 /// Documented error responses of `GET /v1/webhooks/deliveries`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1064,74 +1062,65 @@ impl WebhooksListWebhookDeliveries {
     /// Filter by webhook endpoint ID.
     pub fn endpoint_id(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::WebhooksListWebhookDeliveriesEndpointId,
-        >,
+        value: impl Into<super::super::types::WebhooksListWebhookDeliveriesEndpointId>,
     ) -> Self {
-        self.endpoint_id = ::std::option::Option::Some(value.into());
+        self.endpoint_id = Some(value.into());
         self
     }
     /// Filter deliveries after this timestamp.
     pub fn start_timestamp(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.start_timestamp = ::std::option::Option::Some(value.into());
+        self.start_timestamp = Some(value.into());
         self
     }
     /// Filter deliveries before this timestamp.
     pub fn end_timestamp(
         mut self,
-        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
     ) -> Self {
-        self.end_timestamp = ::std::option::Option::Some(value.into());
+        self.end_timestamp = Some(value.into());
         self
     }
     /// Filter by delivery success status.
-    pub fn succeeded(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.succeeded = ::std::option::Option::Some(value.into());
+    pub fn succeeded(mut self, value: impl Into<bool>) -> Self {
+        self.succeeded = Some(value.into());
         self
     }
     /// Query to filter webhook deliveries.
-    pub fn query(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.query = ::std::option::Option::Some(value.into());
+    pub fn query(mut self, value: impl Into<String>) -> Self {
+        self.query = Some(value.into());
         self
     }
     /// Filter by HTTP response code class (2xx, 3xx, 4xx, 5xx).
     pub fn http_code_class(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::WebhooksListWebhookDeliveriesHttpCodeClass,
-        >,
+        value: impl Into<super::super::types::WebhooksListWebhookDeliveriesHttpCodeClass>,
     ) -> Self {
-        self.http_code_class = ::std::option::Option::Some(value.into());
+        self.http_code_class = Some(value.into());
         self
     }
     /// Filter by webhook event type.
     pub fn event_type(
         mut self,
-        value: impl ::std::convert::Into<
-            super::super::types::WebhooksListWebhookDeliveriesEventType,
-        >,
+        value: impl Into<super::super::types::WebhooksListWebhookDeliveriesEventType>,
     ) -> Self {
-        self.event_type = ::std::option::Option::Some(value.into());
+        self.event_type = Some(value.into());
         self
     }
     /// Page number, defaults to 1.
     ///
     /// Value greater than 0; default `1`.
-    pub fn page(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page = ::std::option::Option::Some(value.into());
+    pub fn page(mut self, value: impl Into<i64>) -> Self {
+        self.page = Some(value.into());
         self
     }
     /// Size of a page, defaults to 10. Maximum is 100.
     ///
     /// Value greater than 0; default `10`.
-    pub fn limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.limit = ::std::option::Option::Some(value.into());
+    pub fn limit(mut self, value: impl Into<i64>) -> Self {
+        self.limit = Some(value.into());
         self
     }
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1166,11 +1155,11 @@ impl WebhooksListWebhookDeliveries {
     }
 }
 impl ::openapi_runtime::Paginated for WebhooksListWebhookDeliveries {
-    fn page(&self) -> ::std::option::Option<i64> {
+    fn page(&self) -> Option<i64> {
         self.page
     }
     fn set_page(&mut self, page: i64) {
-        self.page = ::std::option::Option::Some(page);
+        self.page = Some(page);
     }
 }
 impl ::openapi_runtime::Operation for WebhooksListWebhookDeliveries {
@@ -1226,7 +1215,7 @@ impl ::openapi_runtime::Operation for WebhooksListWebhookDeliveries {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<super::super::types::ListResourceWebhookDelivery>,
         ::openapi_runtime::Error<WebhooksListWebhookDeliveriesError>,
     > {
@@ -1240,7 +1229,7 @@ impl ::openapi_runtime::Operation for WebhooksListWebhookDeliveries {
     }
 }
 impl ::std::future::IntoFuture for WebhooksListWebhookDeliveries {
-    type Output = ::std::result::Result<
+    type Output = Result<
         super::super::types::ListResourceWebhookDelivery,
         ::openapi_runtime::Error<WebhooksListWebhookDeliveriesError>,
     >;
@@ -1307,7 +1296,7 @@ impl ::openapi_runtime::Operation for WebhooksRedeliverWebhookEvent {
     #[inline]
     fn decode(
         raw: ::openapi_runtime::RawResponse,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ::openapi_runtime::Response<::serde_json::Value>,
         ::openapi_runtime::Error<WebhooksRedeliverWebhookEventError>,
     > {
@@ -1322,7 +1311,7 @@ impl ::openapi_runtime::Operation for WebhooksRedeliverWebhookEvent {
     }
 }
 impl ::std::future::IntoFuture for WebhooksRedeliverWebhookEvent {
-    type Output = ::std::result::Result<
+    type Output = Result<
         ::serde_json::Value,
         ::openapi_runtime::Error<WebhooksRedeliverWebhookEventError>,
     >;

@@ -8,17 +8,17 @@ pub struct Account {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `billing_name` property.
-    pub billing_name: ::std::option::Option<::std::string::String>,
+    pub billing_name: Option<String>,
     /// The `billing_address` property.
-    pub billing_address: ::std::option::Option<super::Address>,
+    pub billing_address: Option<super::Address>,
     /// The `billing_additional_info` property.
-    pub billing_additional_info: ::std::option::Option<::std::string::String>,
+    pub billing_additional_info: Option<String>,
     /// The `billing_notes` property.
-    pub billing_notes: ::std::option::Option<::std::string::String>,
+    pub billing_notes: Option<String>,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `credit_balance` property.
     pub credit_balance: i64,
     /// Minimum delay, in seconds, between two payout requests.
@@ -26,13 +26,13 @@ pub struct Account {
     /// Delay after which a transaction becomes available for payout.
     ///
     /// Format `duration`.
-    pub payout_transaction_delay: ::std::string::String,
+    pub payout_transaction_delay: String,
 }
 impl ::serde::Serialize for Account {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -51,14 +51,14 @@ impl ::serde::Serialize for Account {
 impl<'de> ::serde::Deserialize<'de> for Account {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Account")
     }
 }
 impl ::openapi_runtime::de::Object for Account {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -74,9 +74,7 @@ impl ::openapi_runtime::de::Object for Account {
         let mut payout_transaction_delay = ::openapi_runtime::de::Slot::new(
             "payout_transaction_delay",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -92,7 +90,7 @@ impl ::openapi_runtime::de::Object for Account {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

@@ -6,7 +6,7 @@ pub struct AccountCredit {
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `title` property.
-    pub title: ::std::string::String,
+    pub title: String,
     /// The `amount` property.
     pub amount: i64,
     /// The `used` property.
@@ -14,15 +14,15 @@ pub struct AccountCredit {
     /// The `granted_at` property.
     pub granted_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `expires_at` property.
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `revoked_at` property.
-    pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub revoked_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for AccountCredit {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("title", &self.title)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for AccountCredit {
 impl<'de> ::serde::Deserialize<'de> for AccountCredit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AccountCredit")
     }
 }
 impl ::openapi_runtime::de::Object for AccountCredit {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut title = ::openapi_runtime::de::Slot::new("title");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
@@ -52,9 +52,7 @@ impl ::openapi_runtime::de::Object for AccountCredit {
         let mut granted_at = ::openapi_runtime::de::Slot::new("granted_at");
         let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
         let mut revoked_at = ::openapi_runtime::de::Slot::new("revoked_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "title" => title.read(&mut __map)?,
@@ -66,7 +64,7 @@ impl ::openapi_runtime::de::Object for AccountCredit {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             title: title.required()?,
             amount: amount.required()?,

@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountUpdate {
     /// Billing name that should appear on the reverse invoice.
-    pub billing_name: ::std::option::Option<::std::string::String>,
+    pub billing_name: Option<String>,
     /// Billing address that should appear on the reverse invoice.
-    pub billing_address: ::std::option::Option<super::AddressInput>,
+    pub billing_address: Option<super::AddressInput>,
     /// Additional information that should appear on the reverse invoice.
-    pub billing_additional_info: ::std::option::Option<::std::string::String>,
+    pub billing_additional_info: Option<String>,
     /// Notes that should appear on the reverse invoice.
-    pub billing_notes: ::std::option::Option<::std::string::String>,
+    pub billing_notes: Option<String>,
 }
 impl ::serde::Serialize for AccountUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("billing_name", &self.billing_name)?;
         object.optional("billing_address", &self.billing_address)?;
@@ -28,23 +28,21 @@ impl ::serde::Serialize for AccountUpdate {
 impl<'de> ::serde::Deserialize<'de> for AccountUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AccountUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for AccountUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
         let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
         let mut billing_additional_info = ::openapi_runtime::de::Slot::new(
             "billing_additional_info",
         );
         let mut billing_notes = ::openapi_runtime::de::Slot::new("billing_notes");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "billing_name" => billing_name.read(&mut __map)?,
                 "billing_address" => billing_address.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for AccountUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             billing_name: billing_name.or_default(),
             billing_address: billing_address.or_default(),
             billing_additional_info: billing_additional_info.or_default(),

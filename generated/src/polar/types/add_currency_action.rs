@@ -9,17 +9,17 @@ pub struct AddCurrencyAction {
     /// The `type` property.
     ///
     /// Default `"add_currency"`.
-    pub r#type: ::std::option::Option<AddCurrencyActionType>,
+    pub r#type: Option<AddCurrencyActionType>,
     /// Button label.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Lowercase ISO code of the suggested currency, e.g. `eur`.
-    pub currency: ::std::string::String,
+    pub currency: String,
 }
 impl ::serde::Serialize for AddCurrencyAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("label", &self.label)?;
@@ -30,20 +30,18 @@ impl ::serde::Serialize for AddCurrencyAction {
 impl<'de> ::serde::Deserialize<'de> for AddCurrencyAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AddCurrencyAction")
     }
 }
 impl ::openapi_runtime::de::Object for AddCurrencyAction {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "label" => label.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for AddCurrencyAction {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             label: label.required()?,
             currency: currency.required()?,
@@ -71,14 +69,14 @@ impl ::serde::Serialize for AddCurrencyActionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("add_currency")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AddCurrencyActionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "add_currency")
             .map(|()| Self::AddCurrency)
     }

@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddressInput {
     /// The `line1` property.
-    pub line1: ::openapi_runtime::Patch<::std::string::String>,
+    pub line1: ::openapi_runtime::Patch<String>,
     /// The `line2` property.
-    pub line2: ::openapi_runtime::Patch<::std::string::String>,
+    pub line2: ::openapi_runtime::Patch<String>,
     /// The `postal_code` property.
-    pub postal_code: ::openapi_runtime::Patch<::std::string::String>,
+    pub postal_code: ::openapi_runtime::Patch<String>,
     /// The `city` property.
-    pub city: ::openapi_runtime::Patch<::std::string::String>,
+    pub city: ::openapi_runtime::Patch<String>,
     /// The `state` property.
-    pub state: ::openapi_runtime::Patch<::std::string::String>,
+    pub state: ::openapi_runtime::Patch<String>,
     /// CountryAlpha2Input
     ///
     /// Example `"US"`.
@@ -22,7 +22,7 @@ impl ::serde::Serialize for AddressInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("line1", &self.line1)?;
         object.patch("line2", &self.line2)?;
@@ -36,23 +36,21 @@ impl ::serde::Serialize for AddressInput {
 impl<'de> ::serde::Deserialize<'de> for AddressInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AddressInput")
     }
 }
 impl ::openapi_runtime::de::Object for AddressInput {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut line1 = ::openapi_runtime::de::Slot::new("line1");
         let mut line2 = ::openapi_runtime::de::Slot::new("line2");
         let mut postal_code = ::openapi_runtime::de::Slot::new("postal_code");
         let mut city = ::openapi_runtime::de::Slot::new("city");
         let mut state = ::openapi_runtime::de::Slot::new("state");
         let mut country = ::openapi_runtime::de::Slot::new("country");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "line1" => line1.read(&mut __map)?,
                 "line2" => line2.read(&mut __map)?,
@@ -63,7 +61,7 @@ impl ::openapi_runtime::de::Object for AddressInput {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             line1: line1.or_default(),
             line2: line2.or_default(),
             postal_code: postal_code.or_default(),

@@ -12,25 +12,25 @@ pub struct AdjustPriceAction {
     /// The `type` property.
     ///
     /// Default `"adjust_price"`.
-    pub r#type: ::std::option::Option<AdjustPriceActionType>,
+    pub r#type: Option<AdjustPriceActionType>,
     /// Button label.
-    pub label: ::std::string::String,
+    pub label: String,
     /// The product whose pricing to review.
     pub product_id: ::uuid::Uuid,
     /// Display name of the product.
-    pub product_name: ::std::string::String,
+    pub product_name: String,
     /// The product's current list price, in cents.
     pub current_price_amount: i64,
     /// Reference list price (cents) that would restore the target gross margin at the current cost to serve. Null when no meaningful suggestion can be computed.
-    pub suggested_price_amount: ::std::option::Option<i64>,
+    pub suggested_price_amount: Option<i64>,
     /// ISO currency code of the amounts.
-    pub currency: ::std::string::String,
+    pub currency: String,
 }
 impl ::serde::Serialize for AdjustPriceAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("label", &self.label)?;
@@ -45,14 +45,14 @@ impl ::serde::Serialize for AdjustPriceAction {
 impl<'de> ::serde::Deserialize<'de> for AdjustPriceAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AdjustPriceAction")
     }
 }
 impl ::openapi_runtime::de::Object for AdjustPriceAction {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
@@ -64,9 +64,7 @@ impl ::openapi_runtime::de::Object for AdjustPriceAction {
             "suggested_price_amount",
         );
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "label" => label.read(&mut __map)?,
@@ -78,7 +76,7 @@ impl ::openapi_runtime::de::Object for AdjustPriceAction {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             label: label.required()?,
             product_id: product_id.required()?,
@@ -102,14 +100,14 @@ impl ::serde::Serialize for AdjustPriceActionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("adjust_price")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AdjustPriceActionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "adjust_price")
             .map(|()| Self::AdjustPrice)
     }

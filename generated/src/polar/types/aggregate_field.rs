@@ -3,4 +3,4 @@
 /// The `AggregateField` schema.
 ///
 /// Length at least 1 and at most 255.
-pub type AggregateField = ::std::string::String;
+pub type AggregateField = String;

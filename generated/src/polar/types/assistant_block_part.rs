@@ -6,7 +6,7 @@ pub struct AssistantBlockPart {
     /// The `kind` property.
     ///
     /// Default `"block"`.
-    pub kind: ::std::option::Option<AssistantBlockPartKind>,
+    pub kind: Option<AssistantBlockPartKind>,
     /// The `block` property.
     pub block: AssistantBlockPartBlock,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for AssistantBlockPart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("kind", &self.kind)?;
         object.field("block", &self.block)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for AssistantBlockPart {
 impl<'de> ::serde::Deserialize<'de> for AssistantBlockPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AssistantBlockPart")
     }
 }
 impl ::openapi_runtime::de::Object for AssistantBlockPart {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut kind = ::openapi_runtime::de::Slot::new("kind");
         let mut block = ::openapi_runtime::de::Slot::new("block");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "kind" => kind.read(&mut __map)?,
                 "block" => block.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             kind: kind.or_default(),
             block: block.required()?,
         })
@@ -62,14 +60,14 @@ impl ::serde::Serialize for AssistantBlockPartKind {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("block")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AssistantBlockPartKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "block").map(|()| Self::Block)
     }
 }
@@ -96,7 +94,7 @@ impl ::serde::Serialize for AssistantBlockPartBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
             Self::MetricChart(value) => ::serde::Serialize::serialize(value, serializer),
@@ -111,59 +109,57 @@ impl ::serde::Serialize for AssistantBlockPartBlock {
 impl<'de> ::serde::Deserialize<'de> for AssistantBlockPartBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("text") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Text)
-            }
-            ::std::option::Option::Some("metric_chart") => {
+            Some("text") => ::openapi_runtime::de::tagged(value).map(Self::Text),
+            Some("metric_chart") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MetricChart)
             }
-            ::std::option::Option::Some("insight_cards") => {
+            Some("insight_cards") => {
                 ::openapi_runtime::de::tagged(value).map(Self::InsightCards)
             }
-            ::std::option::Option::Some("entity_list") => {
+            Some("entity_list") => {
                 ::openapi_runtime::de::tagged(value).map(Self::EntityList)
             }
-            ::std::option::Option::Some("data_table") => {
+            Some("data_table") => {
                 ::openapi_runtime::de::tagged(value).map(Self::DataTable)
             }
-            ::std::option::Option::Some("customer_card") => {
+            Some("customer_card") => {
                 ::openapi_runtime::de::tagged(value).map(Self::CustomerCard)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::TextBlock> for AssistantBlockPartBlock {
+impl From<super::TextBlock> for AssistantBlockPartBlock {
     fn from(value: super::TextBlock) -> Self {
         Self::Text(value)
     }
 }
-impl ::std::convert::From<super::MetricChartBlock> for AssistantBlockPartBlock {
+impl From<super::MetricChartBlock> for AssistantBlockPartBlock {
     fn from(value: super::MetricChartBlock) -> Self {
         Self::MetricChart(value)
     }
 }
-impl ::std::convert::From<super::InsightCardsBlock> for AssistantBlockPartBlock {
+impl From<super::InsightCardsBlock> for AssistantBlockPartBlock {
     fn from(value: super::InsightCardsBlock) -> Self {
         Self::InsightCards(value)
     }
 }
-impl ::std::convert::From<super::EntityListBlock> for AssistantBlockPartBlock {
+impl From<super::EntityListBlock> for AssistantBlockPartBlock {
     fn from(value: super::EntityListBlock) -> Self {
         Self::EntityList(value)
     }
 }
-impl ::std::convert::From<super::DataTableBlock> for AssistantBlockPartBlock {
+impl From<super::DataTableBlock> for AssistantBlockPartBlock {
     fn from(value: super::DataTableBlock) -> Self {
         Self::DataTable(value)
     }
 }
-impl ::std::convert::From<super::CustomerCardBlock> for AssistantBlockPartBlock {
+impl From<super::CustomerCardBlock> for AssistantBlockPartBlock {
     fn from(value: super::CustomerCardBlock) -> Self {
         Self::CustomerCard(value)
     }

@@ -7,16 +7,16 @@ pub struct AssistantTextPart {
     /// The `kind` property.
     ///
     /// Default `"text"`.
-    pub kind: ::std::option::Option<AssistantTextPartKind>,
+    pub kind: Option<AssistantTextPartKind>,
     /// The `text` property.
-    pub text: ::std::string::String,
+    pub text: String,
 }
 #[cfg(feature = "polar")]
 impl ::serde::Serialize for AssistantTextPart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("kind", &self.kind)?;
         object.field("text", &self.text)?;
@@ -27,7 +27,7 @@ impl ::serde::Serialize for AssistantTextPart {
 impl<'de> ::serde::Deserialize<'de> for AssistantTextPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AssistantTextPart")
     }
 }
@@ -35,19 +35,17 @@ impl<'de> ::serde::Deserialize<'de> for AssistantTextPart {
 impl ::openapi_runtime::de::Object for AssistantTextPart {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut kind = ::openapi_runtime::de::Slot::new("kind");
         let mut text = ::openapi_runtime::de::Slot::new("text");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "kind" => kind.read(&mut __map)?,
                 "text" => text.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             kind: kind.or_default(),
             text: text.required()?,
         })
@@ -82,7 +80,7 @@ impl ::serde::Serialize for AssistantTextPartKind {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("text")
     }
 }
@@ -97,7 +95,7 @@ impl ::serde::Serialize for AssistantTextPartKind {
 impl<'de> ::serde::Deserialize<'de> for AssistantTextPartKind {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "text").map(|()| Self::Text)
     }
 }

@@ -16,7 +16,7 @@ impl ::serde::Serialize for AttachedCustomField {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("custom_field_id", &self.custom_field_id)?;
         object.field("custom_field", &self.custom_field)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for AttachedCustomField {
 impl<'de> ::serde::Deserialize<'de> for AttachedCustomField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AttachedCustomField")
     }
 }
 impl ::openapi_runtime::de::Object for AttachedCustomField {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut custom_field_id = ::openapi_runtime::de::Slot::new("custom_field_id");
         let mut custom_field = ::openapi_runtime::de::Slot::new("custom_field");
         let mut order = ::openapi_runtime::de::Slot::new("order");
         let mut required = ::openapi_runtime::de::Slot::new("required");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "custom_field_id" => custom_field_id.read(&mut __map)?,
                 "custom_field" => custom_field.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for AttachedCustomField {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             custom_field_id: custom_field_id.required()?,
             custom_field: custom_field.required()?,
             order: order.required()?,

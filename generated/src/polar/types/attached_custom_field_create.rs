@@ -12,7 +12,7 @@ impl ::serde::Serialize for AttachedCustomFieldCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("custom_field_id", &self.custom_field_id)?;
         object.field("required", &self.required)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for AttachedCustomFieldCreate {
 impl<'de> ::serde::Deserialize<'de> for AttachedCustomFieldCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AttachedCustomFieldCreate")
     }
 }
 impl ::openapi_runtime::de::Object for AttachedCustomFieldCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut custom_field_id = ::openapi_runtime::de::Slot::new("custom_field_id");
         let mut required = ::openapi_runtime::de::Slot::new("required");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "custom_field_id" => custom_field_id.read(&mut __map)?,
                 "required" => required.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             custom_field_id: custom_field_id.required()?,
             required: required.required()?,
         })

@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthenticationSession {
     /// The `identity_id` property.
-    pub identity_id: ::std::option::Option<::uuid::Uuid>,
+    pub identity_id: Option<::uuid::Uuid>,
     /// The `available_factors` property.
-    pub available_factors: ::std::vec::Vec<AuthenticationSessionAvailableFactorsItem>,
+    pub available_factors: Vec<AuthenticationSessionAvailableFactorsItem>,
 }
 impl ::serde::Serialize for AuthenticationSession {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("identity_id", &self.identity_id)?;
         object.field("available_factors", &self.available_factors)?;
@@ -22,28 +22,26 @@ impl ::serde::Serialize for AuthenticationSession {
 impl<'de> ::serde::Deserialize<'de> for AuthenticationSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AuthenticationSession")
     }
 }
 impl ::openapi_runtime::de::Object for AuthenticationSession {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut identity_id = ::openapi_runtime::de::Slot::new("identity_id");
         let mut available_factors = ::openapi_runtime::de::Slot::new(
             "available_factors",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "identity_id" => identity_id.read(&mut __map)?,
                 "available_factors" => available_factors.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             identity_id: identity_id.or_default(),
             available_factors: available_factors.required()?,
         })
@@ -64,7 +62,7 @@ impl ::serde::Serialize for AuthenticationSessionAvailableFactorsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Apple(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Sso(value) => ::serde::Serialize::serialize(value, serializer),
@@ -75,34 +73,28 @@ impl ::serde::Serialize for AuthenticationSessionAvailableFactorsItem {
 impl<'de> ::serde::Deserialize<'de> for AuthenticationSessionAvailableFactorsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("apple")
-            | ::std::option::Option::Some("backup_codes")
-            | ::std::option::Option::Some("email_otp")
-            | ::std::option::Option::Some("github")
-            | ::std::option::Option::Some("google")
-            | ::std::option::Option::Some("totp") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Apple)
-            }
-            ::std::option::Option::Some("sso") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Sso)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            Some("apple")
+            | Some("backup_codes")
+            | Some("email_otp")
+            | Some("github")
+            | Some("google")
+            | Some("totp") => ::openapi_runtime::de::tagged(value).map(Self::Apple),
+            Some("sso") => ::openapi_runtime::de::tagged(value).map(Self::Sso),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::BaseFactor>
-for AuthenticationSessionAvailableFactorsItem {
+impl From<super::BaseFactor> for AuthenticationSessionAvailableFactorsItem {
     fn from(value: super::BaseFactor) -> Self {
         Self::Apple(value)
     }
 }
-impl ::std::convert::From<super::SsoFactor>
-for AuthenticationSessionAvailableFactorsItem {
+impl From<super::SsoFactor> for AuthenticationSessionAvailableFactorsItem {
     fn from(value: super::SsoFactor) -> Self {
         Self::Sso(value)
     }

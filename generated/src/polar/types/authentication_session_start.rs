@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthenticationSessionStart {
     /// The `return_to` property.
-    pub return_to: ::std::option::Option<::std::string::String>,
+    pub return_to: Option<String>,
 }
 impl ::serde::Serialize for AuthenticationSessionStart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("return_to", &self.return_to)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for AuthenticationSessionStart {
 impl<'de> ::serde::Deserialize<'de> for AuthenticationSessionStart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AuthenticationSessionStart")
     }
 }
 impl ::openapi_runtime::de::Object for AuthenticationSessionStart {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut return_to = ::openapi_runtime::de::Slot::new("return_to");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "return_to" => return_to.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             return_to: return_to.or_default(),
         })
     }

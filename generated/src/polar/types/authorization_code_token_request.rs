@@ -6,21 +6,21 @@ pub struct AuthorizationCodeTokenRequest {
     /// The `grant_type` property.
     pub grant_type: AuthorizationCodeTokenRequestGrantType,
     /// The `client_id` property.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
     /// The `client_secret` property.
-    pub client_secret: ::std::string::String,
+    pub client_secret: String,
     /// The `code` property.
-    pub code: ::std::string::String,
+    pub code: String,
     /// The `redirect_uri` property.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub redirect_uri: ::std::string::String,
+    pub redirect_uri: String,
 }
 impl ::serde::Serialize for AuthorizationCodeTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("grant_type", &self.grant_type)?;
         object.field("client_id", &self.client_id)?;
@@ -33,22 +33,20 @@ impl ::serde::Serialize for AuthorizationCodeTokenRequest {
 impl<'de> ::serde::Deserialize<'de> for AuthorizationCodeTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AuthorizationCodeTokenRequest")
     }
 }
 impl ::openapi_runtime::de::Object for AuthorizationCodeTokenRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut grant_type = ::openapi_runtime::de::Slot::new("grant_type");
         let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
         let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
         let mut code = ::openapi_runtime::de::Slot::new("code");
         let mut redirect_uri = ::openapi_runtime::de::Slot::new("redirect_uri");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "grant_type" => grant_type.read(&mut __map)?,
                 "client_id" => client_id.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for AuthorizationCodeTokenRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             grant_type: grant_type.required()?,
             client_id: client_id.required()?,
             client_secret: client_secret.required()?,
@@ -78,14 +76,14 @@ impl ::serde::Serialize for AuthorizationCodeTokenRequestGrantType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("authorization_code")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthorizationCodeTokenRequestGrantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "authorization_code")
             .map(|()| Self::AuthorizationCode)
     }

@@ -6,15 +6,15 @@ pub struct AuthorizeOrganization {
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `slug` property.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// The `avatar_url` property.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<String>,
 }
 impl ::serde::Serialize for AuthorizeOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("slug", &self.slug)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for AuthorizeOrganization {
 impl<'de> ::serde::Deserialize<'de> for AuthorizeOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AuthorizeOrganization")
     }
 }
 impl ::openapi_runtime::de::Object for AuthorizeOrganization {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut slug = ::openapi_runtime::de::Slot::new("slug");
         let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "slug" => slug.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for AuthorizeOrganization {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             slug: slug.required()?,
             avatar_url: avatar_url.or_default(),

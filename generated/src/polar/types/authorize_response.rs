@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthorizeResponse {
     /// The `url` property.
-    pub url: ::std::string::String,
+    pub url: String,
 }
 impl ::serde::Serialize for AuthorizeResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("url", &self.url)?;
         object.end()
@@ -19,23 +19,21 @@ impl ::serde::Serialize for AuthorizeResponse {
 impl<'de> ::serde::Deserialize<'de> for AuthorizeResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AuthorizeResponse")
     }
 }
 impl ::openapi_runtime::de::Object for AuthorizeResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut url = ::openapi_runtime::de::Slot::new("url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "url" => url.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { url: url.required()? })
+        Ok(Self { url: url.required()? })
     }
 }

@@ -9,28 +9,26 @@ pub struct AuthorizeResponseUser {
     /// The `sub_type` property.
     pub sub_type: AuthorizeResponseUserSubType,
     /// The `sub` property.
-    pub sub: ::std::option::Option<super::AuthorizeUser>,
+    pub sub: Option<super::AuthorizeUser>,
     /// The `scopes` property.
-    pub scopes: ::std::vec::Vec<super::Scope>,
+    pub scopes: Vec<super::Scope>,
     /// The `organizations` property.
-    pub organizations: ::std::vec::Vec<super::AuthorizeOrganization>,
+    pub organizations: Vec<super::AuthorizeOrganization>,
     /// The `requires_single_organization` property.
     ///
     /// Default `false`.
-    pub requires_single_organization: ::std::option::Option<bool>,
+    pub requires_single_organization: Option<bool>,
     /// The `scope_display_names` property.
     ///
     /// Default `{"openid":"OpenID","profile":"Read your profile","email":"Read your email address","user:read":"Read your user account","user:write":"Manage your user account","organizations:read":"Read your organizations","organizations:write":"Create or modify organizations","custom_fields:read":"Read custom fields","custom_fields:write":"Create or modify custom fields","discounts:read":"Read discounts","discounts:write":"Create or modify discounts","checkout_links:read":"Read checkout links","checkout_links:write":"Create or modify checkout links","checkouts:read":"Read checkout sessions","checkouts:write":"Create or modify checkout sessions","transactions:read":"Read transactions","transactions:write":"Create or modify transactions","payouts:read":"Read payouts","payouts:write":"Create or modify payouts","products:read":"Read products","products:write":"Create or modify products","benefits:read":"Read benefits","benefits:write":"Create or modify benefits","events:read":"Read events","events:write":"Create events","meters:read":"Read meters","meters:write":"Create or modify meters","files:read":"Read file uploads","files:write":"Create or modify file uploads","subscriptions:read":"Read subscriptions made on your organizations","subscriptions:write":"Create or modify subscriptions made on your organizations","customers:read":"Read customers","customers:write":"Create or modify customers","members:read":"Read members","members:write":"Create or modify members","wallets:read":"Read wallets","wallets:write":"Create or modify wallets","disputes:read":"Read disputes","disputes:write":"Create or modify disputes","customer_meters:read":"Read customer meters","customer_sessions:write":"Create or modify customer sessions","member_sessions:write":"Create or modify member sessions","customer_seats:read":"Read customer seats","customer_seats:write":"Create or modify customer seats","orders:read":"Read orders made on your organizations","orders:write":"Modify orders made on your organizations","refunds:read":"Read refunds made on your organizations","refunds:write":"Create or modify refunds","payments:read":"Read payments made on your organizations","metrics:read":"Read metrics","metrics:write":"Create or modify metric definitions","webhooks:read":"Read webhooks","webhooks:write":"Create or modify webhooks","license_keys:read":"Read license keys","license_keys:write":"Modify license keys","customer_portal:read":"Read your orders, subscriptions and benefits","customer_portal:write":"Create or modify your orders, subscriptions and benefits","notifications:read":"Read notifications","notifications:write":"Mark notifications as read","notification_recipients:read":"Read notification recipients","notification_recipients:write":"Create or modify notification recipients","organization_access_tokens:read":"Read organization access tokens","organization_access_tokens:write":"Create or modify organization access tokens"}`.
-    pub scope_display_names: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub scope_display_names: Option<::std::collections::BTreeMap<String, String>>,
 }
 #[cfg(feature = "polar-oauth2")]
 impl ::serde::Serialize for AuthorizeResponseUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("client", &self.client)?;
         object.field("sub_type", &self.sub_type)?;
@@ -50,7 +48,7 @@ impl ::serde::Serialize for AuthorizeResponseUser {
 impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "AuthorizeResponseUser")
     }
 }
@@ -58,7 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseUser {
 impl ::openapi_runtime::de::Object for AuthorizeResponseUser {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut client = ::openapi_runtime::de::Slot::new("client");
         let mut sub_type = ::openapi_runtime::de::Slot::new("sub_type");
         let mut sub = ::openapi_runtime::de::Slot::new("sub");
@@ -70,9 +68,7 @@ impl ::openapi_runtime::de::Object for AuthorizeResponseUser {
         let mut scope_display_names = ::openapi_runtime::de::Slot::new(
             "scope_display_names",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "client" => client.read(&mut __map)?,
                 "sub_type" => sub_type.read(&mut __map)?,
@@ -86,7 +82,7 @@ impl ::openapi_runtime::de::Object for AuthorizeResponseUser {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             client: client.required()?,
             sub_type: sub_type.required()?,
             sub: sub.or_default(),
@@ -108,14 +104,14 @@ impl ::serde::Serialize for AuthorizeResponseUserSubType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("user")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseUserSubType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "user").map(|()| Self::User)
     }
 }

@@ -126,7 +126,7 @@ pub enum AvailableScope {
     /// `notification_recipients:write`
     NotificationRecipientsWrite,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl AvailableScope {
     /// The value as sent on the wire.
@@ -197,7 +197,7 @@ impl AvailableScope {
         }
     }
 }
-impl ::std::convert::From<&str> for AvailableScope {
+impl From<&str> for AvailableScope {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -275,14 +275,14 @@ impl ::serde::Serialize for AvailableScope {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AvailableScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BackupCodesEnrollment {
     /// The `codes` property.
-    pub codes: ::std::vec::Vec<::std::string::String>,
+    pub codes: Vec<String>,
 }
 impl ::serde::Serialize for BackupCodesEnrollment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("codes", &self.codes)?;
         object.end()
@@ -19,23 +19,21 @@ impl ::serde::Serialize for BackupCodesEnrollment {
 impl<'de> ::serde::Deserialize<'de> for BackupCodesEnrollment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BackupCodesEnrollment")
     }
 }
 impl ::openapi_runtime::de::Object for BackupCodesEnrollment {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut codes = ::openapi_runtime::de::Slot::new("codes");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "codes" => codes.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { codes: codes.required()? })
+        Ok(Self { codes: codes.required()? })
     }
 }

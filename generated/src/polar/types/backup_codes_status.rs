@@ -12,7 +12,7 @@ impl ::serde::Serialize for BackupCodesStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("codes", &self.codes)?;
         object.field("used_codes", &self.used_codes)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for BackupCodesStatus {
 impl<'de> ::serde::Deserialize<'de> for BackupCodesStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BackupCodesStatus")
     }
 }
 impl ::openapi_runtime::de::Object for BackupCodesStatus {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut codes = ::openapi_runtime::de::Slot::new("codes");
         let mut used_codes = ::openapi_runtime::de::Slot::new("used_codes");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "codes" => codes.read(&mut __map)?,
                 "used_codes" => used_codes.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             codes: codes.required()?,
             used_codes: used_codes.required()?,
         })

@@ -4,31 +4,31 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BalanceCreditOrderMetadata {
     /// The `order_id` property.
-    pub order_id: ::std::string::String,
+    pub order_id: String,
     /// The `product_id` property.
-    pub product_id: ::std::option::Option<::std::string::String>,
+    pub product_id: Option<String>,
     /// The `subscription_id` property.
-    pub subscription_id: ::std::option::Option<::std::string::String>,
+    pub subscription_id: Option<String>,
     /// The `amount` property.
     pub amount: i64,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `tax_amount` property.
     pub tax_amount: i64,
     /// The `tax_state` property.
-    pub tax_state: ::std::option::Option<::std::string::String>,
+    pub tax_state: Option<String>,
     /// The `tax_country` property.
-    pub tax_country: ::std::option::Option<::std::string::String>,
+    pub tax_country: Option<String>,
     /// The `fee` property.
     pub fee: i64,
     /// The `exchange_rate` property.
-    pub exchange_rate: ::std::option::Option<f64>,
+    pub exchange_rate: Option<f64>,
 }
 impl ::serde::Serialize for BalanceCreditOrderMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("order_id", &self.order_id)?;
         object.optional("product_id", &self.product_id)?;
@@ -46,14 +46,14 @@ impl ::serde::Serialize for BalanceCreditOrderMetadata {
 impl<'de> ::serde::Deserialize<'de> for BalanceCreditOrderMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BalanceCreditOrderMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for BalanceCreditOrderMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
@@ -64,9 +64,7 @@ impl ::openapi_runtime::de::Object for BalanceCreditOrderMetadata {
         let mut tax_country = ::openapi_runtime::de::Slot::new("tax_country");
         let mut fee = ::openapi_runtime::de::Slot::new("fee");
         let mut exchange_rate = ::openapi_runtime::de::Slot::new("exchange_rate");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "order_id" => order_id.read(&mut __map)?,
                 "product_id" => product_id.read(&mut __map)?,
@@ -81,7 +79,7 @@ impl ::openapi_runtime::de::Object for BalanceCreditOrderMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             order_id: order_id.required()?,
             product_id: product_id.or_default(),
             subscription_id: subscription_id.or_default(),

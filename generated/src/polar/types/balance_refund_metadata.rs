@@ -4,43 +4,43 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BalanceRefundMetadata {
     /// The `transaction_id` property.
-    pub transaction_id: ::std::string::String,
+    pub transaction_id: String,
     /// The `refund_id` property.
-    pub refund_id: ::std::string::String,
+    pub refund_id: String,
     /// The `order_id` property.
-    pub order_id: ::std::option::Option<::std::string::String>,
+    pub order_id: Option<String>,
     /// The `order_created_at` property.
-    pub order_created_at: ::std::option::Option<::std::string::String>,
+    pub order_created_at: Option<String>,
     /// The `product_id` property.
-    pub product_id: ::std::option::Option<::std::string::String>,
+    pub product_id: Option<String>,
     /// The `subscription_id` property.
-    pub subscription_id: ::std::option::Option<::std::string::String>,
+    pub subscription_id: Option<String>,
     /// The `amount` property.
     pub amount: i64,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `presentment_amount` property.
     pub presentment_amount: i64,
     /// The `presentment_currency` property.
-    pub presentment_currency: ::std::string::String,
+    pub presentment_currency: String,
     /// The `refundable_amount` property.
-    pub refundable_amount: ::std::option::Option<i64>,
+    pub refundable_amount: Option<i64>,
     /// The `tax_amount` property.
     pub tax_amount: i64,
     /// The `tax_state` property.
-    pub tax_state: ::std::option::Option<::std::string::String>,
+    pub tax_state: Option<String>,
     /// The `tax_country` property.
-    pub tax_country: ::std::option::Option<::std::string::String>,
+    pub tax_country: Option<String>,
     /// The `fee` property.
     pub fee: i64,
     /// The `exchange_rate` property.
-    pub exchange_rate: ::std::option::Option<f64>,
+    pub exchange_rate: Option<f64>,
 }
 impl ::serde::Serialize for BalanceRefundMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("transaction_id", &self.transaction_id)?;
         object.field("refund_id", &self.refund_id)?;
@@ -64,14 +64,14 @@ impl ::serde::Serialize for BalanceRefundMetadata {
 impl<'de> ::serde::Deserialize<'de> for BalanceRefundMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BalanceRefundMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for BalanceRefundMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut transaction_id = ::openapi_runtime::de::Slot::new("transaction_id");
         let mut refund_id = ::openapi_runtime::de::Slot::new("refund_id");
         let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
@@ -94,9 +94,7 @@ impl ::openapi_runtime::de::Object for BalanceRefundMetadata {
         let mut tax_country = ::openapi_runtime::de::Slot::new("tax_country");
         let mut fee = ::openapi_runtime::de::Slot::new("fee");
         let mut exchange_rate = ::openapi_runtime::de::Slot::new("exchange_rate");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "transaction_id" => transaction_id.read(&mut __map)?,
                 "refund_id" => refund_id.read(&mut __map)?,
@@ -117,7 +115,7 @@ impl ::openapi_runtime::de::Object for BalanceRefundMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             transaction_id: transaction_id.required()?,
             refund_id: refund_id.required()?,
             order_id: order_id.or_default(),

@@ -27,7 +27,7 @@ impl ::serde::Serialize for Benefit {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Custom(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Discord(value) => ::serde::Serialize::serialize(value, serializer),
@@ -50,75 +50,71 @@ impl ::serde::Serialize for Benefit {
 impl<'de> ::serde::Deserialize<'de> for Benefit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("custom") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Custom)
-            }
-            ::std::option::Option::Some("discord") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Discord)
-            }
-            ::std::option::Option::Some("github_repository") => {
+            Some("custom") => ::openapi_runtime::de::tagged(value).map(Self::Custom),
+            Some("discord") => ::openapi_runtime::de::tagged(value).map(Self::Discord),
+            Some("github_repository") => {
                 ::openapi_runtime::de::tagged(value).map(Self::GithubRepository)
             }
-            ::std::option::Option::Some("downloadables") => {
+            Some("downloadables") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Downloadables)
             }
-            ::std::option::Option::Some("license_keys") => {
+            Some("license_keys") => {
                 ::openapi_runtime::de::tagged(value).map(Self::LicenseKeys)
             }
-            ::std::option::Option::Some("meter_credit") => {
+            Some("meter_credit") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MeterCredit)
             }
-            ::std::option::Option::Some("feature_flag") => {
+            Some("feature_flag") => {
                 ::openapi_runtime::de::tagged(value).map(Self::FeatureFlag)
             }
-            ::std::option::Option::Some("slack_shared_channel") => {
+            Some("slack_shared_channel") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SlackSharedChannel)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::BenefitCustom> for Benefit {
+impl From<super::BenefitCustom> for Benefit {
     fn from(value: super::BenefitCustom) -> Self {
         Self::Custom(value)
     }
 }
-impl ::std::convert::From<super::BenefitDiscord> for Benefit {
+impl From<super::BenefitDiscord> for Benefit {
     fn from(value: super::BenefitDiscord) -> Self {
         Self::Discord(value)
     }
 }
-impl ::std::convert::From<super::BenefitGitHubRepository> for Benefit {
+impl From<super::BenefitGitHubRepository> for Benefit {
     fn from(value: super::BenefitGitHubRepository) -> Self {
         Self::GithubRepository(value)
     }
 }
-impl ::std::convert::From<super::BenefitDownloadables> for Benefit {
+impl From<super::BenefitDownloadables> for Benefit {
     fn from(value: super::BenefitDownloadables) -> Self {
         Self::Downloadables(value)
     }
 }
-impl ::std::convert::From<super::BenefitLicenseKeys> for Benefit {
+impl From<super::BenefitLicenseKeys> for Benefit {
     fn from(value: super::BenefitLicenseKeys) -> Self {
         Self::LicenseKeys(value)
     }
 }
-impl ::std::convert::From<super::BenefitMeterCredit> for Benefit {
+impl From<super::BenefitMeterCredit> for Benefit {
     fn from(value: super::BenefitMeterCredit) -> Self {
         Self::MeterCredit(value)
     }
 }
-impl ::std::convert::From<super::BenefitFeatureFlag> for Benefit {
+impl From<super::BenefitFeatureFlag> for Benefit {
     fn from(value: super::BenefitFeatureFlag) -> Self {
         Self::FeatureFlag(value)
     }
 }
-impl ::std::convert::From<super::BenefitSlackSharedChannel> for Benefit {
+impl From<super::BenefitSlackSharedChannel> for Benefit {
     fn from(value: super::BenefitSlackSharedChannel) -> Self {
         Self::SlackSharedChannel(value)
     }

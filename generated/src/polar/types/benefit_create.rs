@@ -27,7 +27,7 @@ impl ::serde::Serialize for BenefitCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Custom(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Discord(value) => ::serde::Serialize::serialize(value, serializer),
@@ -50,75 +50,71 @@ impl ::serde::Serialize for BenefitCreate {
 impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("custom") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Custom)
-            }
-            ::std::option::Option::Some("discord") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Discord)
-            }
-            ::std::option::Option::Some("github_repository") => {
+            Some("custom") => ::openapi_runtime::de::tagged(value).map(Self::Custom),
+            Some("discord") => ::openapi_runtime::de::tagged(value).map(Self::Discord),
+            Some("github_repository") => {
                 ::openapi_runtime::de::tagged(value).map(Self::GithubRepository)
             }
-            ::std::option::Option::Some("downloadables") => {
+            Some("downloadables") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Downloadables)
             }
-            ::std::option::Option::Some("license_keys") => {
+            Some("license_keys") => {
                 ::openapi_runtime::de::tagged(value).map(Self::LicenseKeys)
             }
-            ::std::option::Option::Some("meter_credit") => {
+            Some("meter_credit") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MeterCredit)
             }
-            ::std::option::Option::Some("feature_flag") => {
+            Some("feature_flag") => {
                 ::openapi_runtime::de::tagged(value).map(Self::FeatureFlag)
             }
-            ::std::option::Option::Some("slack_shared_channel") => {
+            Some("slack_shared_channel") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SlackSharedChannel)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::BenefitCustomCreate> for BenefitCreate {
+impl From<super::BenefitCustomCreate> for BenefitCreate {
     fn from(value: super::BenefitCustomCreate) -> Self {
         Self::Custom(value)
     }
 }
-impl ::std::convert::From<super::BenefitDiscordCreate> for BenefitCreate {
+impl From<super::BenefitDiscordCreate> for BenefitCreate {
     fn from(value: super::BenefitDiscordCreate) -> Self {
         Self::Discord(value)
     }
 }
-impl ::std::convert::From<super::BenefitGitHubRepositoryCreate> for BenefitCreate {
+impl From<super::BenefitGitHubRepositoryCreate> for BenefitCreate {
     fn from(value: super::BenefitGitHubRepositoryCreate) -> Self {
         Self::GithubRepository(value)
     }
 }
-impl ::std::convert::From<super::BenefitDownloadablesCreate> for BenefitCreate {
+impl From<super::BenefitDownloadablesCreate> for BenefitCreate {
     fn from(value: super::BenefitDownloadablesCreate) -> Self {
         Self::Downloadables(value)
     }
 }
-impl ::std::convert::From<super::BenefitLicenseKeysCreate> for BenefitCreate {
+impl From<super::BenefitLicenseKeysCreate> for BenefitCreate {
     fn from(value: super::BenefitLicenseKeysCreate) -> Self {
         Self::LicenseKeys(value)
     }
 }
-impl ::std::convert::From<super::BenefitMeterCreditCreate> for BenefitCreate {
+impl From<super::BenefitMeterCreditCreate> for BenefitCreate {
     fn from(value: super::BenefitMeterCreditCreate) -> Self {
         Self::MeterCredit(value)
     }
 }
-impl ::std::convert::From<super::BenefitFeatureFlagCreate> for BenefitCreate {
+impl From<super::BenefitFeatureFlagCreate> for BenefitCreate {
     fn from(value: super::BenefitFeatureFlagCreate) -> Self {
         Self::FeatureFlag(value)
     }
 }
-impl ::std::convert::From<super::BenefitSlackSharedChannelCreate> for BenefitCreate {
+impl From<super::BenefitSlackSharedChannelCreate> for BenefitCreate {
     fn from(value: super::BenefitSlackSharedChannelCreate) -> Self {
         Self::SlackSharedChannel(value)
     }

@@ -17,18 +17,15 @@ pub struct BenefitCustomCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            BenefitCustomCreateMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, BenefitCustomCreateMetadataValue>,
     >,
     /// The `type` property.
     pub r#type: BenefitCustomCreateType,
     /// The description of the benefit. Will be displayed on products having this benefit.
     ///
     /// Length at least 3 and at most 42.
-    pub description: ::std::string::String,
+    pub description: String,
     /// The ID of the organization owning the benefit. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The visibility of the benefit in the customer portal.
@@ -41,7 +38,7 @@ impl ::serde::Serialize for BenefitCustomCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.field("type", &self.r#type)?;
@@ -56,7 +53,7 @@ impl ::serde::Serialize for BenefitCustomCreate {
 impl<'de> ::serde::Deserialize<'de> for BenefitCustomCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitCustomCreate")
     }
 }
@@ -64,16 +61,14 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustomCreate {
 impl ::openapi_runtime::de::Object for BenefitCustomCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
         let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "type" => r#type.read(&mut __map)?,
@@ -84,7 +79,7 @@ impl ::openapi_runtime::de::Object for BenefitCustomCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             r#type: r#type.required()?,
             description: description.required()?,
@@ -99,7 +94,7 @@ impl ::openapi_runtime::de::Object for BenefitCustomCreate {
 #[derive(Debug, Clone, PartialEq)]
 pub enum BenefitCustomCreateMetadataValue {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Boolean` form.
     Boolean(bool),
     /// The `Integer` form.
@@ -113,7 +108,7 @@ impl ::serde::Serialize for BenefitCustomCreateMetadataValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::String(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
@@ -126,41 +121,41 @@ impl ::serde::Serialize for BenefitCustomCreateMetadataValue {
 impl<'de> ::serde::Deserialize<'de> for BenefitCustomCreateMetadataValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::String(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Boolean(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Integer(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Number(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::string::String> for BenefitCustomCreateMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for BenefitCustomCreateMetadataValue {
+    fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-impl ::std::convert::From<bool> for BenefitCustomCreateMetadataValue {
+impl From<bool> for BenefitCustomCreateMetadataValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-impl ::std::convert::From<i64> for BenefitCustomCreateMetadataValue {
+impl From<i64> for BenefitCustomCreateMetadataValue {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
-impl ::std::convert::From<f64> for BenefitCustomCreateMetadataValue {
+impl From<f64> for BenefitCustomCreateMetadataValue {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }

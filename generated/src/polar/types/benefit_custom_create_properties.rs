@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BenefitCustomCreateProperties {
     /// Private note to be shared with customers who have this benefit granted.
-    pub note: ::openapi_runtime::Patch<::std::string::String>,
+    pub note: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for BenefitCustomCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("note", &self.note)?;
         object.end()
@@ -19,23 +19,21 @@ impl ::serde::Serialize for BenefitCustomCreateProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitCustomCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitCustomCreateProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitCustomCreateProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut note = ::openapi_runtime::de::Slot::new("note");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "note" => note.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { note: note.or_default() })
+        Ok(Self { note: note.or_default() })
     }
 }

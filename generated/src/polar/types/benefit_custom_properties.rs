@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BenefitCustomProperties {
     /// Private note to be shared with customers who have this benefit granted.
-    pub note: ::std::option::Option<::std::string::String>,
+    pub note: Option<String>,
 }
 impl ::serde::Serialize for BenefitCustomProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("note", &self.note)?;
         object.end()
@@ -19,23 +19,21 @@ impl ::serde::Serialize for BenefitCustomProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitCustomProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitCustomProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitCustomProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut note = ::openapi_runtime::de::Slot::new("note");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "note" => note.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { note: note.or_default() })
+        Ok(Self { note: note.or_default() })
     }
 }

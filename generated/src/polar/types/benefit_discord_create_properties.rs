@@ -4,9 +4,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenefitDiscordCreateProperties {
     /// The `guild_token` property.
-    pub guild_token: ::std::string::String,
+    pub guild_token: String,
     /// The ID of the Discord role to grant.
-    pub role_id: ::std::string::String,
+    pub role_id: String,
     /// Whether to kick the member from the Discord server on revocation.
     pub kick_member: bool,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for BenefitDiscordCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("guild_token", &self.guild_token)?;
         object.field("role_id", &self.role_id)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for BenefitDiscordCreateProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitDiscordCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitDiscordCreateProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitDiscordCreateProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut guild_token = ::openapi_runtime::de::Slot::new("guild_token");
         let mut role_id = ::openapi_runtime::de::Slot::new("role_id");
         let mut kick_member = ::openapi_runtime::de::Slot::new("kick_member");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "guild_token" => guild_token.read(&mut __map)?,
                 "role_id" => role_id.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for BenefitDiscordCreateProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             guild_token: guild_token.required()?,
             role_id: role_id.required()?,
             kick_member: kick_member.required()?,

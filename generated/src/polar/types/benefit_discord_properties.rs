@@ -4,21 +4,21 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenefitDiscordProperties {
     /// The ID of the Discord server.
-    pub guild_id: ::std::string::String,
+    pub guild_id: String,
     /// The ID of the Discord role to grant.
-    pub role_id: ::std::string::String,
+    pub role_id: String,
     /// Whether to kick the member from the Discord server on revocation.
     pub kick_member: bool,
     /// The `guild_token` property.
     ///
     /// Read-only.
-    pub guild_token: ::std::string::String,
+    pub guild_token: String,
 }
 impl ::serde::Serialize for BenefitDiscordProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("guild_id", &self.guild_id)?;
         object.field("role_id", &self.role_id)?;
@@ -30,21 +30,19 @@ impl ::serde::Serialize for BenefitDiscordProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitDiscordProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitDiscordProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitDiscordProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut guild_id = ::openapi_runtime::de::Slot::new("guild_id");
         let mut role_id = ::openapi_runtime::de::Slot::new("role_id");
         let mut kick_member = ::openapi_runtime::de::Slot::new("kick_member");
         let mut guild_token = ::openapi_runtime::de::Slot::new("guild_token");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "guild_id" => guild_id.read(&mut __map)?,
                 "role_id" => role_id.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for BenefitDiscordProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             guild_id: guild_id.required()?,
             role_id: role_id.required()?,
             kick_member: kick_member.required()?,

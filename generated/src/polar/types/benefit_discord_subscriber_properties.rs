@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenefitDiscordSubscriberProperties {
     /// The ID of the Discord server.
-    pub guild_id: ::std::string::String,
+    pub guild_id: String,
 }
 impl ::serde::Serialize for BenefitDiscordSubscriberProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("guild_id", &self.guild_id)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for BenefitDiscordSubscriberProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitDiscordSubscriberProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitDiscordSubscriberProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitDiscordSubscriberProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut guild_id = ::openapi_runtime::de::Slot::new("guild_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "guild_id" => guild_id.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             guild_id: guild_id.required()?,
         })
     }

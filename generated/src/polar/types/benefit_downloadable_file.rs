@@ -9,25 +9,25 @@ pub struct BenefitDownloadableFile {
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `path` property.
-    pub path: ::std::string::String,
+    pub path: String,
     /// The `mime_type` property.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// The `size` property.
     pub size: i64,
     /// The `storage_version` property.
-    pub storage_version: ::std::option::Option<::std::string::String>,
+    pub storage_version: Option<String>,
     /// The `checksum_etag` property.
-    pub checksum_etag: ::std::option::Option<::std::string::String>,
+    pub checksum_etag: Option<String>,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_base64: Option<String>,
     /// The `checksum_sha256_hex` property.
-    pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_hex: Option<String>,
     /// The `last_modified_at` property.
-    pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `version` property.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// The `service` property.
     pub service: BenefitDownloadableFileService,
     /// The `is_uploaded` property.
@@ -35,7 +35,7 @@ pub struct BenefitDownloadableFile {
     /// The `created_at` property.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `flagged_malicious_at` property.
-    pub flagged_malicious_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub flagged_malicious_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Number of distinct customers or members who downloaded the file.
     pub downloaders: i64,
     /// Total number of downloads for the file.
@@ -43,14 +43,14 @@ pub struct BenefitDownloadableFile {
     /// The `size_readable` property.
     ///
     /// Read-only.
-    pub size_readable: ::std::string::String,
+    pub size_readable: String,
 }
 #[cfg(feature = "polar-benefits")]
 impl ::serde::Serialize for BenefitDownloadableFile {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("organization_id", &self.organization_id)?;
@@ -78,7 +78,7 @@ impl ::serde::Serialize for BenefitDownloadableFile {
 impl<'de> ::serde::Deserialize<'de> for BenefitDownloadableFile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitDownloadableFile")
     }
 }
@@ -86,7 +86,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadableFile {
 impl ::openapi_runtime::de::Object for BenefitDownloadableFile {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -112,9 +112,7 @@ impl ::openapi_runtime::de::Object for BenefitDownloadableFile {
         let mut downloaders = ::openapi_runtime::de::Slot::new("downloaders");
         let mut downloads = ::openapi_runtime::de::Slot::new("downloads");
         let mut size_readable = ::openapi_runtime::de::Slot::new("size_readable");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "organization_id" => organization_id.read(&mut __map)?,
@@ -138,7 +136,7 @@ impl ::openapi_runtime::de::Object for BenefitDownloadableFile {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             organization_id: organization_id.required()?,
             name: name.required()?,
@@ -172,14 +170,14 @@ impl ::serde::Serialize for BenefitDownloadableFileService {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("downloadable")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BenefitDownloadableFileService {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "downloadable")
             .map(|()| Self::Downloadable)
     }

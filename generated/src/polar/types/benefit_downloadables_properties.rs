@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenefitDownloadablesProperties {
     /// The `archived` property.
-    pub archived: ::std::collections::BTreeMap<::std::string::String, bool>,
+    pub archived: ::std::collections::BTreeMap<String, bool>,
     /// The `files` property.
-    pub files: ::std::vec::Vec<::uuid::Uuid>,
+    pub files: Vec<::uuid::Uuid>,
 }
 impl ::serde::Serialize for BenefitDownloadablesProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("archived", &self.archived)?;
         object.field("files", &self.files)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for BenefitDownloadablesProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitDownloadablesProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitDownloadablesProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut archived = ::openapi_runtime::de::Slot::new("archived");
         let mut files = ::openapi_runtime::de::Slot::new("files");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "archived" => archived.read(&mut __map)?,
                 "files" => files.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             archived: archived.required()?,
             files: files.required()?,
         })

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenefitDownloadablesSubscriberProperties {
     /// The `active_files` property.
-    pub active_files: ::std::vec::Vec<::uuid::Uuid>,
+    pub active_files: Vec<::uuid::Uuid>,
 }
 impl ::serde::Serialize for BenefitDownloadablesSubscriberProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("active_files", &self.active_files)?;
         object.end()
@@ -19,7 +19,7 @@ impl ::serde::Serialize for BenefitDownloadablesSubscriberProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesSubscriberProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "BenefitDownloadablesSubscriberProperties",
@@ -29,17 +29,15 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesSubscriberProperties
 impl ::openapi_runtime::de::Object for BenefitDownloadablesSubscriberProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut active_files = ::openapi_runtime::de::Slot::new("active_files");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "active_files" => active_files.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             active_files: active_files.required()?,
         })
     }

@@ -16,16 +16,13 @@ pub struct BenefitDownloadablesUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            BenefitDownloadablesUpdateMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, BenefitDownloadablesUpdateMetadataValue>,
     >,
     /// The description of the benefit. Will be displayed on products having this benefit.
     ///
     /// Length at least 3 and at most 42.
-    pub description: ::openapi_runtime::Patch<::std::string::String>,
+    pub description: ::openapi_runtime::Patch<String>,
     /// The `type` property.
     pub r#type: BenefitDownloadablesUpdateType,
     /// The `properties` property.
@@ -37,7 +34,7 @@ impl ::serde::Serialize for BenefitDownloadablesUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.patch("description", &self.description)?;
@@ -49,21 +46,19 @@ impl ::serde::Serialize for BenefitDownloadablesUpdate {
 impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitDownloadablesUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitDownloadablesUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "description" => description.read(&mut __map)?,
@@ -72,7 +67,7 @@ impl ::openapi_runtime::de::Object for BenefitDownloadablesUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             description: description.or_default(),
             r#type: r#type.required()?,

@@ -19,11 +19,11 @@ pub struct BenefitFeatureFlag {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `type` property.
     pub r#type: BenefitFeatureFlagType,
     /// The description of the benefit.
-    pub description: ::std::string::String,
+    pub description: String,
     /// Whether the benefit is selectable when creating a product.
     pub selectable: bool,
     /// Whether the benefit is deletable.
@@ -55,7 +55,7 @@ impl ::serde::Serialize for BenefitFeatureFlag {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -84,7 +84,7 @@ impl ::serde::Serialize for BenefitFeatureFlag {
 impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitFeatureFlag")
     }
 }
@@ -99,7 +99,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlag {
 impl ::openapi_runtime::de::Object for BenefitFeatureFlag {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -115,9 +115,7 @@ impl ::openapi_runtime::de::Object for BenefitFeatureFlag {
         let mut visibility_configurable = ::openapi_runtime::de::Slot::new(
             "visibility_configurable",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -135,7 +133,7 @@ impl ::openapi_runtime::de::Object for BenefitFeatureFlag {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
@@ -163,14 +161,14 @@ impl ::serde::Serialize for BenefitFeatureFlagType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("feature_flag")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "feature_flag")
             .map(|()| Self::FeatureFlag)
     }

@@ -7,7 +7,7 @@ impl ::serde::Serialize for BenefitFeatureFlagCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.end()
     }
@@ -15,17 +15,17 @@ impl ::serde::Serialize for BenefitFeatureFlagCreateProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitFeatureFlagCreateProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitFeatureFlagCreateProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         while __map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
             ::openapi_runtime::de::skip(&mut __map)?;
         }
-        ::std::result::Result::Ok(Self {})
+        Ok(Self {})
     }
 }

@@ -8,11 +8,11 @@ pub struct BenefitFeatureFlagSubscriber {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `type` property.
     pub r#type: BenefitFeatureFlagSubscriberType,
     /// The description of the benefit.
-    pub description: ::std::string::String,
+    pub description: String,
     /// Whether the benefit is selectable when creating a product.
     pub selectable: bool,
     /// Whether the benefit is deletable.
@@ -30,7 +30,7 @@ impl ::serde::Serialize for BenefitFeatureFlagSubscriber {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -49,14 +49,14 @@ impl ::serde::Serialize for BenefitFeatureFlagSubscriber {
 impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagSubscriber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitFeatureFlagSubscriber")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitFeatureFlagSubscriber {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -68,9 +68,7 @@ impl ::openapi_runtime::de::Object for BenefitFeatureFlagSubscriber {
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut organization = ::openapi_runtime::de::Slot::new("organization");
         let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -86,7 +84,7 @@ impl ::openapi_runtime::de::Object for BenefitFeatureFlagSubscriber {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

@@ -18,11 +18,11 @@ pub struct BenefitGitHubRepository {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `type` property.
     pub r#type: BenefitGitHubRepositoryType,
     /// The description of the benefit.
-    pub description: ::std::string::String,
+    pub description: String,
     /// Whether the benefit is selectable when creating a product.
     pub selectable: bool,
     /// Whether the benefit is deletable.
@@ -54,7 +54,7 @@ impl ::serde::Serialize for BenefitGitHubRepository {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -83,7 +83,7 @@ impl ::serde::Serialize for BenefitGitHubRepository {
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepository {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitGitHubRepository")
     }
 }
@@ -98,7 +98,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepository {
 impl ::openapi_runtime::de::Object for BenefitGitHubRepository {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -114,9 +114,7 @@ impl ::openapi_runtime::de::Object for BenefitGitHubRepository {
         let mut visibility_configurable = ::openapi_runtime::de::Slot::new(
             "visibility_configurable",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -134,7 +132,7 @@ impl ::openapi_runtime::de::Object for BenefitGitHubRepository {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
@@ -162,14 +160,14 @@ impl ::serde::Serialize for BenefitGitHubRepositoryType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("github_repository")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "github_repository")
             .map(|()| Self::GithubRepository)
     }

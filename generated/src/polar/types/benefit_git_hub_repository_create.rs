@@ -16,18 +16,15 @@ pub struct BenefitGitHubRepositoryCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            BenefitGitHubRepositoryCreateMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, BenefitGitHubRepositoryCreateMetadataValue>,
     >,
     /// The `type` property.
     pub r#type: BenefitGitHubRepositoryCreateType,
     /// The description of the benefit. Will be displayed on products having this benefit.
     ///
     /// Length at least 3 and at most 42.
-    pub description: ::std::string::String,
+    pub description: String,
     /// The ID of the organization owning the benefit. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The visibility of the benefit in the customer portal.
@@ -39,7 +36,7 @@ impl ::serde::Serialize for BenefitGitHubRepositoryCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.field("type", &self.r#type)?;
@@ -53,23 +50,21 @@ impl ::serde::Serialize for BenefitGitHubRepositoryCreate {
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitGitHubRepositoryCreate")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitGitHubRepositoryCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
         let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "type" => r#type.read(&mut __map)?,
@@ -80,7 +75,7 @@ impl ::openapi_runtime::de::Object for BenefitGitHubRepositoryCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             r#type: r#type.required()?,
             description: description.required()?,

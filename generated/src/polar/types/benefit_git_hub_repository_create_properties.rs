@@ -14,11 +14,11 @@ pub struct BenefitGitHubRepositoryCreateProperties {
     /// The owner of the repository.
     ///
     /// Example `"polarsource"`.
-    pub repository_owner: ::std::string::String,
+    pub repository_owner: String,
     /// The name of the repository.
     ///
     /// Example `"private_repo"`.
-    pub repository_name: ::std::string::String,
+    pub repository_name: String,
     /// The permission level to grant. Read more about roles and their permissions on [GitHub documentation](https://docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization#permissions-for-each-role).
     pub permission: BenefitGitHubRepositoryCreatePropertiesPermission,
 }
@@ -34,7 +34,7 @@ impl ::serde::Serialize for BenefitGitHubRepositoryCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("repository_owner", &self.repository_owner)?;
         object.field("repository_name", &self.repository_name)?;
@@ -53,7 +53,7 @@ impl ::serde::Serialize for BenefitGitHubRepositoryCreateProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "BenefitGitHubRepositoryCreateProperties",
@@ -71,13 +71,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryCreateProperties 
 impl ::openapi_runtime::de::Object for BenefitGitHubRepositoryCreateProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut repository_owner = ::openapi_runtime::de::Slot::new("repository_owner");
         let mut repository_name = ::openapi_runtime::de::Slot::new("repository_name");
         let mut permission = ::openapi_runtime::de::Slot::new("permission");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "repository_owner" => repository_owner.read(&mut __map)?,
                 "repository_name" => repository_name.read(&mut __map)?,
@@ -85,7 +83,7 @@ impl ::openapi_runtime::de::Object for BenefitGitHubRepositoryCreateProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             repository_owner: repository_owner.required()?,
             repository_name: repository_name.required()?,
             permission: permission.required()?,
@@ -108,7 +106,7 @@ pub enum BenefitGitHubRepositoryCreatePropertiesPermission {
     /// `admin`
     Admin,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl BenefitGitHubRepositoryCreatePropertiesPermission {
     /// The value as sent on the wire.
@@ -123,7 +121,7 @@ impl BenefitGitHubRepositoryCreatePropertiesPermission {
         }
     }
 }
-impl ::std::convert::From<&str> for BenefitGitHubRepositoryCreatePropertiesPermission {
+impl From<&str> for BenefitGitHubRepositoryCreatePropertiesPermission {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -145,7 +143,7 @@ impl ::serde::Serialize for BenefitGitHubRepositoryCreatePropertiesPermission {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -153,7 +151,7 @@ impl<'de> ::serde::Deserialize<'de>
 for BenefitGitHubRepositoryCreatePropertiesPermission {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

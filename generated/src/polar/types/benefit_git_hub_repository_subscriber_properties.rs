@@ -6,17 +6,17 @@ pub struct BenefitGitHubRepositorySubscriberProperties {
     /// The owner of the repository.
     ///
     /// Example `"polarsource"`.
-    pub repository_owner: ::std::string::String,
+    pub repository_owner: String,
     /// The name of the repository.
     ///
     /// Example `"private_repo"`.
-    pub repository_name: ::std::string::String,
+    pub repository_name: String,
 }
 impl ::serde::Serialize for BenefitGitHubRepositorySubscriberProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("repository_owner", &self.repository_owner)?;
         object.field("repository_name", &self.repository_name)?;
@@ -26,7 +26,7 @@ impl ::serde::Serialize for BenefitGitHubRepositorySubscriberProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositorySubscriberProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "BenefitGitHubRepositorySubscriberProperties",
@@ -36,19 +36,17 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositorySubscriberPropert
 impl ::openapi_runtime::de::Object for BenefitGitHubRepositorySubscriberProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut repository_owner = ::openapi_runtime::de::Slot::new("repository_owner");
         let mut repository_name = ::openapi_runtime::de::Slot::new("repository_name");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "repository_owner" => repository_owner.read(&mut __map)?,
                 "repository_name" => repository_name.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             repository_owner: repository_owner.required()?,
             repository_name: repository_name.required()?,
         })

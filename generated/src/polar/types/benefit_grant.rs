@@ -7,33 +7,33 @@ pub struct BenefitGrant {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the grant.
     pub id: ::uuid::Uuid,
     /// The timestamp when the benefit was granted. If `None`, the benefit is not granted.
-    pub granted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub granted_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the benefit is granted.
     pub is_granted: bool,
     /// The timestamp when the benefit was revoked. If `None`, the benefit is not revoked.
-    pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub revoked_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the benefit is revoked.
     pub is_revoked: bool,
     /// The ID of the subscription that granted this benefit.
-    pub subscription_id: ::std::option::Option<::uuid::Uuid>,
+    pub subscription_id: Option<::uuid::Uuid>,
     /// The ID of the order that granted this benefit.
-    pub order_id: ::std::option::Option<::uuid::Uuid>,
+    pub order_id: Option<::uuid::Uuid>,
     /// The ID of the customer concerned by this grant.
     pub customer_id: ::uuid::Uuid,
     /// The ID of the member concerned by this grant.
-    pub member_id: ::std::option::Option<::uuid::Uuid>,
+    pub member_id: Option<::uuid::Uuid>,
     /// The ID of the benefit concerned by this grant.
     pub benefit_id: ::uuid::Uuid,
     /// The error information if the benefit grant failed with an unrecoverable error.
-    pub error: ::std::option::Option<super::BenefitGrantError>,
+    pub error: Option<super::BenefitGrantError>,
     /// The `customer` property.
     pub customer: super::Customer,
     /// The `member` property.
-    pub member: ::std::option::Option<super::Member>,
+    pub member: Option<super::Member>,
     /// The `benefit` property.
     pub benefit: super::Benefit,
     /// The `properties` property.
@@ -44,7 +44,7 @@ impl ::serde::Serialize for BenefitGrant {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -70,7 +70,7 @@ impl ::serde::Serialize for BenefitGrant {
 impl<'de> ::serde::Deserialize<'de> for BenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitGrant")
     }
 }
@@ -78,7 +78,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrant {
 impl ::openapi_runtime::de::Object for BenefitGrant {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -96,9 +96,7 @@ impl ::openapi_runtime::de::Object for BenefitGrant {
         let mut member = ::openapi_runtime::de::Slot::new("member");
         let mut benefit = ::openapi_runtime::de::Slot::new("benefit");
         let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -120,7 +118,7 @@ impl ::openapi_runtime::de::Object for BenefitGrant {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,
@@ -170,7 +168,7 @@ impl ::serde::Serialize for BenefitGrantProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::BenefitGrantSlackSharedChannelProperties(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -200,66 +198,55 @@ impl ::serde::Serialize for BenefitGrantProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::BenefitGrantSlackSharedChannelProperties(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantSlackSharedChannelProperties(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::BenefitGrantGitHubRepositoryProperties(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantGitHubRepositoryProperties(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantDiscordProperties(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantDiscordProperties(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantLicenseKeysProperties(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantLicenseKeysProperties(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::BenefitGrantDownloadablesProperties(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantDownloadablesProperties(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantCustomProperties(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantCustomProperties(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantFeatureFlagProperties(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantFeatureFlagProperties(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::BenefitGrantSlackSharedChannelProperties>
-for BenefitGrantProperties {
+impl From<super::BenefitGrantSlackSharedChannelProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantSlackSharedChannelProperties) -> Self {
         Self::BenefitGrantSlackSharedChannelProperties(value)
     }
 }
-impl ::std::convert::From<super::BenefitGrantGitHubRepositoryProperties>
-for BenefitGrantProperties {
+impl From<super::BenefitGrantGitHubRepositoryProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantGitHubRepositoryProperties) -> Self {
         Self::BenefitGrantGitHubRepositoryProperties(value)
     }
 }
-impl ::std::convert::From<super::BenefitGrantDiscordProperties>
-for BenefitGrantProperties {
+impl From<super::BenefitGrantDiscordProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantDiscordProperties) -> Self {
         Self::BenefitGrantDiscordProperties(value)
     }
 }
-impl ::std::convert::From<super::BenefitGrantLicenseKeysProperties>
-for BenefitGrantProperties {
+impl From<super::BenefitGrantLicenseKeysProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantLicenseKeysProperties) -> Self {
         Self::BenefitGrantLicenseKeysProperties(value)
     }
 }
-impl ::std::convert::From<super::BenefitGrantDownloadablesProperties>
-for BenefitGrantProperties {
+impl From<super::BenefitGrantDownloadablesProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantDownloadablesProperties) -> Self {
         Self::BenefitGrantDownloadablesProperties(value)
     }

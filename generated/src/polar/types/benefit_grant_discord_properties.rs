@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BenefitGrantDiscordProperties {
     /// The `account_id` property.
-    pub account_id: ::std::option::Option<::std::string::String>,
+    pub account_id: Option<String>,
     /// The `guild_id` property.
-    pub guild_id: ::std::option::Option<::std::string::String>,
+    pub guild_id: Option<String>,
     /// The `role_id` property.
-    pub role_id: ::std::option::Option<::std::string::String>,
+    pub role_id: Option<String>,
     /// The `granted_account_id` property.
-    pub granted_account_id: ::std::option::Option<::std::string::String>,
+    pub granted_account_id: Option<String>,
 }
 impl ::serde::Serialize for BenefitGrantDiscordProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("account_id", &self.account_id)?;
         object.optional("guild_id", &self.guild_id)?;
@@ -28,23 +28,21 @@ impl ::serde::Serialize for BenefitGrantDiscordProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantDiscordProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitGrantDiscordProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitGrantDiscordProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
         let mut guild_id = ::openapi_runtime::de::Slot::new("guild_id");
         let mut role_id = ::openapi_runtime::de::Slot::new("role_id");
         let mut granted_account_id = ::openapi_runtime::de::Slot::new(
             "granted_account_id",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "account_id" => account_id.read(&mut __map)?,
                 "guild_id" => guild_id.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for BenefitGrantDiscordProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             account_id: account_id.or_default(),
             guild_id: guild_id.or_default(),
             role_id: role_id.or_default(),

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BenefitGrantDownloadablesProperties {
     /// The `files` property.
-    pub files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub files: Option<Vec<String>>,
 }
 impl ::serde::Serialize for BenefitGrantDownloadablesProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("files", &self.files)?;
         object.end()
@@ -19,7 +19,7 @@ impl ::serde::Serialize for BenefitGrantDownloadablesProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantDownloadablesProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "BenefitGrantDownloadablesProperties",
@@ -29,16 +29,14 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantDownloadablesProperties {
 impl ::openapi_runtime::de::Object for BenefitGrantDownloadablesProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut files = ::openapi_runtime::de::Slot::new("files");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "files" => files.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { files: files.or_default() })
+        Ok(Self { files: files.or_default() })
     }
 }

@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenefitGrantError {
     /// The `message` property.
-    pub message: ::std::string::String,
+    pub message: String,
     /// The `type` property.
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// The `timestamp` property.
-    pub timestamp: ::std::string::String,
+    pub timestamp: String,
 }
 impl ::serde::Serialize for BenefitGrantError {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("message", &self.message)?;
         object.field("type", &self.r#type)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for BenefitGrantError {
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitGrantError")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitGrantError {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut message = ::openapi_runtime::de::Slot::new("message");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "message" => message.read(&mut __map)?,
                 "type" => r#type.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for BenefitGrantError {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             message: message.required()?,
             r#type: r#type.required()?,
             timestamp: timestamp.required()?,

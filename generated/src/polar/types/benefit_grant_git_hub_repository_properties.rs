@@ -4,23 +4,21 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BenefitGrantGitHubRepositoryProperties {
     /// The `account_id` property.
-    pub account_id: ::std::option::Option<::std::string::String>,
+    pub account_id: Option<String>,
     /// The `repository_owner` property.
-    pub repository_owner: ::std::option::Option<::std::string::String>,
+    pub repository_owner: Option<String>,
     /// The `repository_name` property.
-    pub repository_name: ::std::option::Option<::std::string::String>,
+    pub repository_name: Option<String>,
     /// The `permission` property.
-    pub permission: ::std::option::Option<
-        BenefitGrantGitHubRepositoryPropertiesPermission,
-    >,
+    pub permission: Option<BenefitGrantGitHubRepositoryPropertiesPermission>,
     /// The `granted_account_id` property.
-    pub granted_account_id: ::std::option::Option<::std::string::String>,
+    pub granted_account_id: Option<String>,
 }
 impl ::serde::Serialize for BenefitGrantGitHubRepositoryProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("account_id", &self.account_id)?;
         object.optional("repository_owner", &self.repository_owner)?;
@@ -33,7 +31,7 @@ impl ::serde::Serialize for BenefitGrantGitHubRepositoryProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantGitHubRepositoryProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "BenefitGrantGitHubRepositoryProperties",
@@ -43,7 +41,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantGitHubRepositoryProperties {
 impl ::openapi_runtime::de::Object for BenefitGrantGitHubRepositoryProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
         let mut repository_owner = ::openapi_runtime::de::Slot::new("repository_owner");
         let mut repository_name = ::openapi_runtime::de::Slot::new("repository_name");
@@ -51,9 +49,7 @@ impl ::openapi_runtime::de::Object for BenefitGrantGitHubRepositoryProperties {
         let mut granted_account_id = ::openapi_runtime::de::Slot::new(
             "granted_account_id",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "account_id" => account_id.read(&mut __map)?,
                 "repository_owner" => repository_owner.read(&mut __map)?,
@@ -63,7 +59,7 @@ impl ::openapi_runtime::de::Object for BenefitGrantGitHubRepositoryProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             account_id: account_id.or_default(),
             repository_owner: repository_owner.or_default(),
             repository_name: repository_name.or_default(),

@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BenefitGrantLicenseKeysProperties {
     /// The `user_provided_key` property.
-    pub user_provided_key: ::std::option::Option<::std::string::String>,
+    pub user_provided_key: Option<String>,
     /// The `license_key_id` property.
-    pub license_key_id: ::std::option::Option<::std::string::String>,
+    pub license_key_id: Option<String>,
     /// The `display_key` property.
-    pub display_key: ::std::option::Option<::std::string::String>,
+    pub display_key: Option<String>,
 }
 impl ::serde::Serialize for BenefitGrantLicenseKeysProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("user_provided_key", &self.user_provided_key)?;
         object.optional("license_key_id", &self.license_key_id)?;
@@ -25,22 +25,20 @@ impl ::serde::Serialize for BenefitGrantLicenseKeysProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantLicenseKeysProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitGrantLicenseKeysProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitGrantLicenseKeysProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut user_provided_key = ::openapi_runtime::de::Slot::new(
             "user_provided_key",
         );
         let mut license_key_id = ::openapi_runtime::de::Slot::new("license_key_id");
         let mut display_key = ::openapi_runtime::de::Slot::new("display_key");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "user_provided_key" => user_provided_key.read(&mut __map)?,
                 "license_key_id" => license_key_id.read(&mut __map)?,
@@ -48,7 +46,7 @@ impl ::openapi_runtime::de::Object for BenefitGrantLicenseKeysProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             user_provided_key: user_provided_key.or_default(),
             license_key_id: license_key_id.or_default(),
             display_key: display_key.or_default(),

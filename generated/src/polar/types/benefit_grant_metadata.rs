@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenefitGrantMetadata {
     /// The `benefit_id` property.
-    pub benefit_id: ::std::string::String,
+    pub benefit_id: String,
     /// The `benefit_grant_id` property.
-    pub benefit_grant_id: ::std::string::String,
+    pub benefit_grant_id: String,
     /// The `benefit_type` property.
     pub benefit_type: super::BenefitType,
     /// The `member_id` property.
-    pub member_id: ::std::option::Option<::std::string::String>,
+    pub member_id: Option<String>,
 }
 impl ::serde::Serialize for BenefitGrantMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("benefit_id", &self.benefit_id)?;
         object.field("benefit_grant_id", &self.benefit_grant_id)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for BenefitGrantMetadata {
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitGrantMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitGrantMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
         let mut benefit_grant_id = ::openapi_runtime::de::Slot::new("benefit_grant_id");
         let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
         let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "benefit_id" => benefit_id.read(&mut __map)?,
                 "benefit_grant_id" => benefit_grant_id.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for BenefitGrantMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             benefit_id: benefit_id.required()?,
             benefit_grant_id: benefit_grant_id.required()?,
             benefit_type: benefit_type.required()?,

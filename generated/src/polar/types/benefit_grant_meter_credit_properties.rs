@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BenefitGrantMeterCreditProperties {
     /// The `last_credited_meter_id` property.
-    pub last_credited_meter_id: ::std::option::Option<::std::string::String>,
+    pub last_credited_meter_id: Option<String>,
     /// The `last_credited_units` property.
-    pub last_credited_units: ::std::option::Option<i64>,
+    pub last_credited_units: Option<i64>,
     /// The `last_credited_at` property.
-    pub last_credited_at: ::std::option::Option<::std::string::String>,
+    pub last_credited_at: Option<String>,
 }
 impl ::serde::Serialize for BenefitGrantMeterCreditProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("last_credited_meter_id", &self.last_credited_meter_id)?;
         object.optional("last_credited_units", &self.last_credited_units)?;
@@ -25,14 +25,14 @@ impl ::serde::Serialize for BenefitGrantMeterCreditProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantMeterCreditProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitGrantMeterCreditProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitGrantMeterCreditProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut last_credited_meter_id = ::openapi_runtime::de::Slot::new(
             "last_credited_meter_id",
         );
@@ -40,9 +40,7 @@ impl ::openapi_runtime::de::Object for BenefitGrantMeterCreditProperties {
             "last_credited_units",
         );
         let mut last_credited_at = ::openapi_runtime::de::Slot::new("last_credited_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "last_credited_meter_id" => last_credited_meter_id.read(&mut __map)?,
                 "last_credited_units" => last_credited_units.read(&mut __map)?,
@@ -50,7 +48,7 @@ impl ::openapi_runtime::de::Object for BenefitGrantMeterCreditProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             last_credited_meter_id: last_credited_meter_id.or_default(),
             last_credited_units: last_credited_units.or_default(),
             last_credited_at: last_credited_at.or_default(),

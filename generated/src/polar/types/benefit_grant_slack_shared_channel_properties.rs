@@ -4,23 +4,23 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BenefitGrantSlackSharedChannelProperties {
     /// The `invited_email` property.
-    pub invited_email: ::std::option::Option<::std::string::String>,
+    pub invited_email: Option<String>,
     /// The `channel_id` property.
-    pub channel_id: ::std::option::Option<::std::string::String>,
+    pub channel_id: Option<String>,
     /// The `channel_name` property.
-    pub channel_name: ::std::option::Option<::std::string::String>,
+    pub channel_name: Option<String>,
     /// The `invite_id` property.
-    pub invite_id: ::std::option::Option<::std::string::String>,
+    pub invite_id: Option<String>,
     /// The `invite_url` property.
-    pub invite_url: ::std::option::Option<::std::string::String>,
+    pub invite_url: Option<String>,
     /// The `connected_team_id` property.
-    pub connected_team_id: ::std::option::Option<::std::string::String>,
+    pub connected_team_id: Option<String>,
 }
 impl ::serde::Serialize for BenefitGrantSlackSharedChannelProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("invited_email", &self.invited_email)?;
         object.optional("channel_id", &self.channel_id)?;
@@ -34,7 +34,7 @@ impl ::serde::Serialize for BenefitGrantSlackSharedChannelProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantSlackSharedChannelProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "BenefitGrantSlackSharedChannelProperties",
@@ -44,7 +44,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantSlackSharedChannelProperties
 impl ::openapi_runtime::de::Object for BenefitGrantSlackSharedChannelProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut invited_email = ::openapi_runtime::de::Slot::new("invited_email");
         let mut channel_id = ::openapi_runtime::de::Slot::new("channel_id");
         let mut channel_name = ::openapi_runtime::de::Slot::new("channel_name");
@@ -53,9 +53,7 @@ impl ::openapi_runtime::de::Object for BenefitGrantSlackSharedChannelProperties 
         let mut connected_team_id = ::openapi_runtime::de::Slot::new(
             "connected_team_id",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "invited_email" => invited_email.read(&mut __map)?,
                 "channel_id" => channel_id.read(&mut __map)?,
@@ -66,7 +64,7 @@ impl ::openapi_runtime::de::Object for BenefitGrantSlackSharedChannelProperties 
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             invited_email: invited_email.or_default(),
             channel_id: channel_id.or_default(),
             channel_name: channel_name.or_default(),

@@ -6,47 +6,45 @@ pub struct BenefitGrantSlackSharedChannelWebhook {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the grant.
     pub id: ::uuid::Uuid,
     /// The timestamp when the benefit was granted. If `None`, the benefit is not granted.
-    pub granted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub granted_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the benefit is granted.
     pub is_granted: bool,
     /// The timestamp when the benefit was revoked. If `None`, the benefit is not revoked.
-    pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub revoked_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the benefit is revoked.
     pub is_revoked: bool,
     /// The ID of the subscription that granted this benefit.
-    pub subscription_id: ::std::option::Option<::uuid::Uuid>,
+    pub subscription_id: Option<::uuid::Uuid>,
     /// The ID of the order that granted this benefit.
-    pub order_id: ::std::option::Option<::uuid::Uuid>,
+    pub order_id: Option<::uuid::Uuid>,
     /// The ID of the customer concerned by this grant.
     pub customer_id: ::uuid::Uuid,
     /// The ID of the member concerned by this grant.
-    pub member_id: ::std::option::Option<::uuid::Uuid>,
+    pub member_id: Option<::uuid::Uuid>,
     /// The ID of the benefit concerned by this grant.
     pub benefit_id: ::uuid::Uuid,
     /// The error information if the benefit grant failed with an unrecoverable error.
-    pub error: ::std::option::Option<super::BenefitGrantError>,
+    pub error: Option<super::BenefitGrantError>,
     /// The `customer` property.
     pub customer: super::Customer,
     /// The `member` property.
-    pub member: ::std::option::Option<super::Member>,
+    pub member: Option<super::Member>,
     /// The `benefit` property.
     pub benefit: super::BenefitSlackSharedChannel,
     /// The `properties` property.
     pub properties: super::BenefitGrantSlackSharedChannelProperties,
     /// The `previous_properties` property.
-    pub previous_properties: ::std::option::Option<
-        super::BenefitGrantSlackSharedChannelProperties,
-    >,
+    pub previous_properties: Option<super::BenefitGrantSlackSharedChannelProperties>,
 }
 impl ::serde::Serialize for BenefitGrantSlackSharedChannelWebhook {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -72,7 +70,7 @@ impl ::serde::Serialize for BenefitGrantSlackSharedChannelWebhook {
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantSlackSharedChannelWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "BenefitGrantSlackSharedChannelWebhook",
@@ -82,7 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantSlackSharedChannelWebhook {
 impl ::openapi_runtime::de::Object for BenefitGrantSlackSharedChannelWebhook {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -103,9 +101,7 @@ impl ::openapi_runtime::de::Object for BenefitGrantSlackSharedChannelWebhook {
         let mut previous_properties = ::openapi_runtime::de::Slot::new(
             "previous_properties",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -128,7 +124,7 @@ impl ::openapi_runtime::de::Object for BenefitGrantSlackSharedChannelWebhook {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -27,7 +27,7 @@ impl ::serde::Serialize for BenefitGrantWebhook {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::BenefitGrantDiscordWebhook(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -60,83 +60,73 @@ impl ::serde::Serialize for BenefitGrantWebhook {
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantDiscordWebhook(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantDiscordWebhook(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantCustomWebhook(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantCustomWebhook(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::BenefitGrantGitHubRepositoryWebhook(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantGitHubRepositoryWebhook(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantDownloadablesWebhook(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantDownloadablesWebhook(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantLicenseKeysWebhook(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantLicenseKeysWebhook(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantMeterCreditWebhook(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantMeterCreditWebhook(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitGrantFeatureFlagWebhook(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantFeatureFlagWebhook(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::BenefitGrantSlackSharedChannelWebhook(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitGrantSlackSharedChannelWebhook(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::BenefitGrantDiscordWebhook> for BenefitGrantWebhook {
+impl From<super::BenefitGrantDiscordWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantDiscordWebhook) -> Self {
         Self::BenefitGrantDiscordWebhook(value)
     }
 }
-impl ::std::convert::From<super::BenefitGrantCustomWebhook> for BenefitGrantWebhook {
+impl From<super::BenefitGrantCustomWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantCustomWebhook) -> Self {
         Self::BenefitGrantCustomWebhook(value)
     }
 }
-impl ::std::convert::From<super::BenefitGrantGitHubRepositoryWebhook>
-for BenefitGrantWebhook {
+impl From<super::BenefitGrantGitHubRepositoryWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantGitHubRepositoryWebhook) -> Self {
         Self::BenefitGrantGitHubRepositoryWebhook(value)
     }
 }
-impl ::std::convert::From<super::BenefitGrantDownloadablesWebhook>
-for BenefitGrantWebhook {
+impl From<super::BenefitGrantDownloadablesWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantDownloadablesWebhook) -> Self {
         Self::BenefitGrantDownloadablesWebhook(value)
     }
 }
-impl ::std::convert::From<super::BenefitGrantLicenseKeysWebhook>
-for BenefitGrantWebhook {
+impl From<super::BenefitGrantLicenseKeysWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantLicenseKeysWebhook) -> Self {
         Self::BenefitGrantLicenseKeysWebhook(value)
     }
 }
-impl ::std::convert::From<super::BenefitGrantMeterCreditWebhook>
-for BenefitGrantWebhook {
+impl From<super::BenefitGrantMeterCreditWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantMeterCreditWebhook) -> Self {
         Self::BenefitGrantMeterCreditWebhook(value)
     }
 }
-impl ::std::convert::From<super::BenefitGrantFeatureFlagWebhook>
-for BenefitGrantWebhook {
+impl From<super::BenefitGrantFeatureFlagWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantFeatureFlagWebhook) -> Self {
         Self::BenefitGrantFeatureFlagWebhook(value)
     }
 }
-impl ::std::convert::From<super::BenefitGrantSlackSharedChannelWebhook>
-for BenefitGrantWebhook {
+impl From<super::BenefitGrantSlackSharedChannelWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantSlackSharedChannelWebhook) -> Self {
         Self::BenefitGrantSlackSharedChannelWebhook(value)
     }

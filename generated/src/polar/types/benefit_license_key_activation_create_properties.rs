@@ -14,7 +14,7 @@ impl ::serde::Serialize for BenefitLicenseKeyActivationCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("limit", &self.limit)?;
         object.field("enable_customer_admin", &self.enable_customer_admin)?;
@@ -24,7 +24,7 @@ impl ::serde::Serialize for BenefitLicenseKeyActivationCreateProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyActivationCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "BenefitLicenseKeyActivationCreateProperties",
@@ -34,21 +34,19 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyActivationCreatePropert
 impl ::openapi_runtime::de::Object for BenefitLicenseKeyActivationCreateProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut limit = ::openapi_runtime::de::Slot::new("limit");
         let mut enable_customer_admin = ::openapi_runtime::de::Slot::new(
             "enable_customer_admin",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "limit" => limit.read(&mut __map)?,
                 "enable_customer_admin" => enable_customer_admin.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             limit: limit.required()?,
             enable_customer_admin: enable_customer_admin.required()?,
         })

@@ -14,7 +14,7 @@ impl ::serde::Serialize for BenefitLicenseKeyExpirationProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("ttl", &self.ttl)?;
         object.field("timeframe", &self.timeframe)?;
@@ -24,7 +24,7 @@ impl ::serde::Serialize for BenefitLicenseKeyExpirationProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "BenefitLicenseKeyExpirationProperties",
@@ -34,19 +34,17 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationProperties {
 impl ::openapi_runtime::de::Object for BenefitLicenseKeyExpirationProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut ttl = ::openapi_runtime::de::Slot::new("ttl");
         let mut timeframe = ::openapi_runtime::de::Slot::new("timeframe");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "ttl" => ttl.read(&mut __map)?,
                 "timeframe" => timeframe.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             ttl: ttl.required()?,
             timeframe: timeframe.required()?,
         })
@@ -62,7 +60,7 @@ pub enum BenefitLicenseKeyExpirationPropertiesTimeframe {
     /// `day`
     Day,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl BenefitLicenseKeyExpirationPropertiesTimeframe {
     /// The value as sent on the wire.
@@ -75,7 +73,7 @@ impl BenefitLicenseKeyExpirationPropertiesTimeframe {
         }
     }
 }
-impl ::std::convert::From<&str> for BenefitLicenseKeyExpirationPropertiesTimeframe {
+impl From<&str> for BenefitLicenseKeyExpirationPropertiesTimeframe {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -95,14 +93,14 @@ impl ::serde::Serialize for BenefitLicenseKeyExpirationPropertiesTimeframe {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationPropertiesTimeframe {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

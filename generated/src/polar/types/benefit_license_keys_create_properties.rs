@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BenefitLicenseKeysCreateProperties {
     /// The `prefix` property.
-    pub prefix: ::openapi_runtime::Patch<::std::string::String>,
+    pub prefix: ::openapi_runtime::Patch<String>,
     /// The `expires` property.
     pub expires: ::openapi_runtime::Patch<super::BenefitLicenseKeyExpirationProperties>,
     /// The `activations` property.
@@ -20,7 +20,7 @@ impl ::serde::Serialize for BenefitLicenseKeysCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("prefix", &self.prefix)?;
         object.patch("expires", &self.expires)?;
@@ -32,21 +32,19 @@ impl ::serde::Serialize for BenefitLicenseKeysCreateProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitLicenseKeysCreateProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitLicenseKeysCreateProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut prefix = ::openapi_runtime::de::Slot::new("prefix");
         let mut expires = ::openapi_runtime::de::Slot::new("expires");
         let mut activations = ::openapi_runtime::de::Slot::new("activations");
         let mut limit_usage = ::openapi_runtime::de::Slot::new("limit_usage");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "prefix" => prefix.read(&mut __map)?,
                 "expires" => expires.read(&mut __map)?,
@@ -55,7 +53,7 @@ impl ::openapi_runtime::de::Object for BenefitLicenseKeysCreateProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             prefix: prefix.or_default(),
             expires: expires.or_default(),
             activations: activations.or_default(),

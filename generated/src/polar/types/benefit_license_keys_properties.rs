@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BenefitLicenseKeysProperties {
     /// The `prefix` property.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// The `expires` property.
-    pub expires: ::std::option::Option<super::BenefitLicenseKeyExpirationProperties>,
+    pub expires: Option<super::BenefitLicenseKeyExpirationProperties>,
     /// The `activations` property.
-    pub activations: ::std::option::Option<super::BenefitLicenseKeyActivationProperties>,
+    pub activations: Option<super::BenefitLicenseKeyActivationProperties>,
     /// The `limit_usage` property.
-    pub limit_usage: ::std::option::Option<i64>,
+    pub limit_usage: Option<i64>,
 }
 impl ::serde::Serialize for BenefitLicenseKeysProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("prefix", &self.prefix)?;
         object.field("expires", &self.expires)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for BenefitLicenseKeysProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitLicenseKeysProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitLicenseKeysProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut prefix = ::openapi_runtime::de::Slot::new("prefix");
         let mut expires = ::openapi_runtime::de::Slot::new("expires");
         let mut activations = ::openapi_runtime::de::Slot::new("activations");
         let mut limit_usage = ::openapi_runtime::de::Slot::new("limit_usage");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "prefix" => prefix.read(&mut __map)?,
                 "expires" => expires.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for BenefitLicenseKeysProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             prefix: prefix.or_default(),
             expires: expires.or_default(),
             activations: activations.or_default(),

@@ -16,7 +16,7 @@ impl ::serde::Serialize for BenefitMeterCreditCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("units", &self.units)?;
         object.field("rollover", &self.rollover)?;
@@ -27,20 +27,18 @@ impl ::serde::Serialize for BenefitMeterCreditCreateProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitMeterCreditCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitMeterCreditCreateProperties")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitMeterCreditCreateProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut units = ::openapi_runtime::de::Slot::new("units");
         let mut rollover = ::openapi_runtime::de::Slot::new("rollover");
         let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "units" => units.read(&mut __map)?,
                 "rollover" => rollover.read(&mut __map)?,
@@ -48,7 +46,7 @@ impl ::openapi_runtime::de::Object for BenefitMeterCreditCreateProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             units: units.required()?,
             rollover: rollover.required()?,
             meter_id: meter_id.required()?,

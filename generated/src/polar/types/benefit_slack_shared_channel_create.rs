@@ -16,9 +16,9 @@ pub struct BenefitSlackSharedChannelCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
+    pub metadata: Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
+            String,
             BenefitSlackSharedChannelCreateMetadataValue,
         >,
     >,
@@ -27,7 +27,7 @@ pub struct BenefitSlackSharedChannelCreate {
     /// The description of the benefit. Will be displayed on products having this benefit.
     ///
     /// Length at least 3 and at most 42.
-    pub description: ::std::string::String,
+    pub description: String,
     /// The ID of the organization owning the benefit. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The visibility of the benefit in the customer portal.
@@ -39,7 +39,7 @@ impl ::serde::Serialize for BenefitSlackSharedChannelCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.field("type", &self.r#type)?;
@@ -53,23 +53,21 @@ impl ::serde::Serialize for BenefitSlackSharedChannelCreate {
 impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitSlackSharedChannelCreate")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitSlackSharedChannelCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut description = ::openapi_runtime::de::Slot::new("description");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
         let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "type" => r#type.read(&mut __map)?,
@@ -80,7 +78,7 @@ impl ::openapi_runtime::de::Object for BenefitSlackSharedChannelCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             r#type: r#type.required()?,
             description: description.required()?,

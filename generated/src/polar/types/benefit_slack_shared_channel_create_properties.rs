@@ -8,27 +8,27 @@ pub struct BenefitSlackSharedChannelCreateProperties {
     /// The `channel_name_template` property.
     ///
     /// Length at least 1 and at most 80.
-    pub channel_name_template: ::std::string::String,
+    pub channel_name_template: String,
     /// The `private` property.
     ///
     /// Default `true`.
-    pub private: ::std::option::Option<bool>,
+    pub private: Option<bool>,
     /// The `welcome_message` property.
     ///
     /// Length at most 4000.
-    pub welcome_message: ::openapi_runtime::Patch<::std::string::String>,
+    pub welcome_message: ::openapi_runtime::Patch<String>,
     /// The `archive_on_revoke` property.
     ///
     /// Default `true`.
-    pub archive_on_revoke: ::std::option::Option<bool>,
+    pub archive_on_revoke: Option<bool>,
     /// The `team_invitees` property.
-    pub team_invitees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub team_invitees: Option<Vec<String>>,
 }
 impl ::serde::Serialize for BenefitSlackSharedChannelCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("slack_integration_id", &self.slack_integration_id)?;
         object.field("channel_name_template", &self.channel_name_template)?;
@@ -42,7 +42,7 @@ impl ::serde::Serialize for BenefitSlackSharedChannelCreateProperties {
 impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "BenefitSlackSharedChannelCreateProperties",
@@ -52,7 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelCreatePropertie
 impl ::openapi_runtime::de::Object for BenefitSlackSharedChannelCreateProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut slack_integration_id = ::openapi_runtime::de::Slot::new(
             "slack_integration_id",
         );
@@ -65,9 +65,7 @@ impl ::openapi_runtime::de::Object for BenefitSlackSharedChannelCreateProperties
             "archive_on_revoke",
         );
         let mut team_invitees = ::openapi_runtime::de::Slot::new("team_invitees");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "slack_integration_id" => slack_integration_id.read(&mut __map)?,
                 "channel_name_template" => channel_name_template.read(&mut __map)?,
@@ -78,7 +76,7 @@ impl ::openapi_runtime::de::Object for BenefitSlackSharedChannelCreateProperties
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             slack_integration_id: slack_integration_id.required()?,
             channel_name_template: channel_name_template.required()?,
             private: private.or_default(),

@@ -6,15 +6,15 @@ pub struct BenefitSubscriberOrganization {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// Organization name shown in checkout, customer portal, emails etc.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Unique organization slug in checkout, customer portal and credit card statements.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// Avatar URL shown in checkout, customer portal, emails etc.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<String>,
     /// Proration behavior applied when customer updates their subscription from the portal.
     pub proration_behavior: super::SubscriptionProrationBehavior,
     /// Whether customers can update their subscriptions from the customer portal.
@@ -24,7 +24,7 @@ impl ::serde::Serialize for BenefitSubscriberOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -40,14 +40,14 @@ impl ::serde::Serialize for BenefitSubscriberOrganization {
 impl<'de> ::serde::Deserialize<'de> for BenefitSubscriberOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitSubscriberOrganization")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitSubscriberOrganization {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -60,9 +60,7 @@ impl ::openapi_runtime::de::Object for BenefitSubscriberOrganization {
         let mut allow_customer_updates = ::openapi_runtime::de::Slot::new(
             "allow_customer_updates",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -75,7 +73,7 @@ impl ::openapi_runtime::de::Object for BenefitSubscriberOrganization {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

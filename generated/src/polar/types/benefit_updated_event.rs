@@ -12,23 +12,23 @@ pub struct BenefitUpdatedEvent {
     /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
     /// ID of the customer in your Polar organization associated with the event.
-    pub customer_id: ::std::option::Option<::uuid::Uuid>,
+    pub customer_id: Option<::uuid::Uuid>,
     /// The customer associated with the event.
-    pub customer: ::std::option::Option<super::Customer>,
+    pub customer: Option<super::Customer>,
     /// ID of the customer in your system associated with the event.
-    pub external_customer_id: ::std::option::Option<::std::string::String>,
+    pub external_customer_id: Option<String>,
     /// ID of the member within the customer's organization who performed the action inside B2B.
-    pub member_id: ::std::option::Option<::uuid::Uuid>,
+    pub member_id: Option<::uuid::Uuid>,
     /// ID of the member in your system within the customer's organization who performed the action inside B2B.
-    pub external_member_id: ::std::option::Option<::std::string::String>,
+    pub external_member_id: Option<String>,
     /// Number of direct child events linked to this event.
     ///
     /// Default `0`.
-    pub child_count: ::std::option::Option<i64>,
+    pub child_count: Option<i64>,
     /// The ID of the parent event.
-    pub parent_id: ::std::option::Option<::uuid::Uuid>,
+    pub parent_id: Option<::uuid::Uuid>,
     /// Human readable label of the event type.
-    pub label: ::std::string::String,
+    pub label: String,
     /// The source of the event. `system` events are created by Polar. `user` events are the one you create through our ingestion API.
     pub source: BenefitUpdatedEventSource,
     /// The name of the event.
@@ -40,7 +40,7 @@ impl ::serde::Serialize for BenefitUpdatedEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("timestamp", &self.timestamp)?;
@@ -62,14 +62,14 @@ impl ::serde::Serialize for BenefitUpdatedEvent {
 impl<'de> ::serde::Deserialize<'de> for BenefitUpdatedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BenefitUpdatedEvent")
     }
 }
 impl ::openapi_runtime::de::Object for BenefitUpdatedEvent {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
@@ -88,9 +88,7 @@ impl ::openapi_runtime::de::Object for BenefitUpdatedEvent {
         let mut source = ::openapi_runtime::de::Slot::new("source");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "timestamp" => timestamp.read(&mut __map)?,
@@ -109,7 +107,7 @@ impl ::openapi_runtime::de::Object for BenefitUpdatedEvent {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             timestamp: timestamp.required()?,
             organization_id: organization_id.required()?,
@@ -146,14 +144,14 @@ impl ::serde::Serialize for BenefitUpdatedEventName {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("benefit.updated")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BenefitUpdatedEventName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "benefit.updated")
             .map(|()| Self::BenefitUpdated)
     }

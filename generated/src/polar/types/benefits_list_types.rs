@@ -14,7 +14,7 @@ pub type BenefitsListOrganizationId = super::SubscriptionsListOrganizationId;
 #[derive(Debug, Clone, PartialEq)]
 pub enum BenefitsListType {
     /// The `BenefitTypeList` form.
-    BenefitTypeList(::std::vec::Vec<super::BenefitType>),
+    BenefitTypeList(Vec<super::BenefitType>),
     /// A [`BenefitType`](super::BenefitType).
     BenefitType(super::BenefitType),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -24,7 +24,7 @@ impl ::serde::Serialize for BenefitsListType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::BenefitTypeList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -37,25 +37,25 @@ impl ::serde::Serialize for BenefitsListType {
 impl<'de> ::serde::Deserialize<'de> for BenefitsListType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitTypeList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitTypeList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BenefitType(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BenefitType(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::vec::Vec<super::BenefitType>> for BenefitsListType {
-    fn from(value: ::std::vec::Vec<super::BenefitType>) -> Self {
+impl From<Vec<super::BenefitType>> for BenefitsListType {
+    fn from(value: Vec<super::BenefitType>) -> Self {
         Self::BenefitTypeList(value)
     }
 }
-impl ::std::convert::From<super::BenefitType> for BenefitsListType {
+impl From<super::BenefitType> for BenefitsListType {
     fn from(value: super::BenefitType) -> Self {
         Self::BenefitType(value)
     }

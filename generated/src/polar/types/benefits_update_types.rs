@@ -27,7 +27,7 @@ impl ::serde::Serialize for BenefitsUpdateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Custom(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Discord(value) => ::serde::Serialize::serialize(value, serializer),
@@ -50,77 +50,71 @@ impl ::serde::Serialize for BenefitsUpdateRequest {
 impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("custom") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Custom)
-            }
-            ::std::option::Option::Some("discord") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Discord)
-            }
-            ::std::option::Option::Some("github_repository") => {
+            Some("custom") => ::openapi_runtime::de::tagged(value).map(Self::Custom),
+            Some("discord") => ::openapi_runtime::de::tagged(value).map(Self::Discord),
+            Some("github_repository") => {
                 ::openapi_runtime::de::tagged(value).map(Self::GithubRepository)
             }
-            ::std::option::Option::Some("downloadables") => {
+            Some("downloadables") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Downloadables)
             }
-            ::std::option::Option::Some("license_keys") => {
+            Some("license_keys") => {
                 ::openapi_runtime::de::tagged(value).map(Self::LicenseKeys)
             }
-            ::std::option::Option::Some("meter_credit") => {
+            Some("meter_credit") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MeterCredit)
             }
-            ::std::option::Option::Some("feature_flag") => {
+            Some("feature_flag") => {
                 ::openapi_runtime::de::tagged(value).map(Self::FeatureFlag)
             }
-            ::std::option::Option::Some("slack_shared_channel") => {
+            Some("slack_shared_channel") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SlackSharedChannel)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::BenefitCustomUpdate> for BenefitsUpdateRequest {
+impl From<super::BenefitCustomUpdate> for BenefitsUpdateRequest {
     fn from(value: super::BenefitCustomUpdate) -> Self {
         Self::Custom(value)
     }
 }
-impl ::std::convert::From<super::BenefitDiscordUpdate> for BenefitsUpdateRequest {
+impl From<super::BenefitDiscordUpdate> for BenefitsUpdateRequest {
     fn from(value: super::BenefitDiscordUpdate) -> Self {
         Self::Discord(value)
     }
 }
-impl ::std::convert::From<super::BenefitGitHubRepositoryUpdate>
-for BenefitsUpdateRequest {
+impl From<super::BenefitGitHubRepositoryUpdate> for BenefitsUpdateRequest {
     fn from(value: super::BenefitGitHubRepositoryUpdate) -> Self {
         Self::GithubRepository(value)
     }
 }
-impl ::std::convert::From<super::BenefitDownloadablesUpdate> for BenefitsUpdateRequest {
+impl From<super::BenefitDownloadablesUpdate> for BenefitsUpdateRequest {
     fn from(value: super::BenefitDownloadablesUpdate) -> Self {
         Self::Downloadables(value)
     }
 }
-impl ::std::convert::From<super::BenefitLicenseKeysUpdate> for BenefitsUpdateRequest {
+impl From<super::BenefitLicenseKeysUpdate> for BenefitsUpdateRequest {
     fn from(value: super::BenefitLicenseKeysUpdate) -> Self {
         Self::LicenseKeys(value)
     }
 }
-impl ::std::convert::From<super::BenefitMeterCreditUpdate> for BenefitsUpdateRequest {
+impl From<super::BenefitMeterCreditUpdate> for BenefitsUpdateRequest {
     fn from(value: super::BenefitMeterCreditUpdate) -> Self {
         Self::MeterCredit(value)
     }
 }
-impl ::std::convert::From<super::BenefitFeatureFlagUpdate> for BenefitsUpdateRequest {
+impl From<super::BenefitFeatureFlagUpdate> for BenefitsUpdateRequest {
     fn from(value: super::BenefitFeatureFlagUpdate) -> Self {
         Self::FeatureFlag(value)
     }
 }
-impl ::std::convert::From<super::BenefitSlackSharedChannelUpdate>
-for BenefitsUpdateRequest {
+impl From<super::BenefitSlackSharedChannelUpdate> for BenefitsUpdateRequest {
     fn from(value: super::BenefitSlackSharedChannelUpdate) -> Self {
         Self::SlackSharedChannel(value)
     }

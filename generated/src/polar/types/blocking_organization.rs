@@ -6,15 +6,15 @@ pub struct BlockingOrganization {
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `slug` property.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
 }
 impl ::serde::Serialize for BlockingOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("slug", &self.slug)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for BlockingOrganization {
 impl<'de> ::serde::Deserialize<'de> for BlockingOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BlockingOrganization")
     }
 }
 impl ::openapi_runtime::de::Object for BlockingOrganization {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut slug = ::openapi_runtime::de::Slot::new("slug");
         let mut name = ::openapi_runtime::de::Slot::new("name");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "slug" => slug.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for BlockingOrganization {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             slug: slug.required()?,
             name: name.required()?,

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BodyEmailUpdateVerifyEmailUpdate {
     /// The `token` property.
-    pub token: ::std::string::String,
+    pub token: String,
 }
 impl ::serde::Serialize for BodyEmailUpdateVerifyEmailUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("token", &self.token)?;
         object.end()
@@ -19,23 +19,21 @@ impl ::serde::Serialize for BodyEmailUpdateVerifyEmailUpdate {
 impl<'de> ::serde::Deserialize<'de> for BodyEmailUpdateVerifyEmailUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BodyEmailUpdateVerifyEmailUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for BodyEmailUpdateVerifyEmailUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut token = ::openapi_runtime::de::Slot::new("token");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "token" => token.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { token: token.required()? })
+        Ok(Self { token: token.required()? })
     }
 }

@@ -10,7 +10,7 @@ impl ::serde::Serialize for BodyOauth2Consent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("action", &self.action)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for BodyOauth2Consent {
 impl<'de> ::serde::Deserialize<'de> for BodyOauth2Consent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "BodyOauth2Consent")
     }
 }
 impl ::openapi_runtime::de::Object for BodyOauth2Consent {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut action = ::openapi_runtime::de::Slot::new("action");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "action" => action.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { action: action.required()? })
+        Ok(Self { action: action.required()? })
     }
 }
 /// Action
@@ -47,7 +45,7 @@ pub enum BodyOauth2ConsentAction {
     /// `deny`
     Deny,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl BodyOauth2ConsentAction {
     /// The value as sent on the wire.
@@ -59,7 +57,7 @@ impl BodyOauth2ConsentAction {
         }
     }
 }
-impl ::std::convert::From<&str> for BodyOauth2ConsentAction {
+impl From<&str> for BodyOauth2ConsentAction {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -78,14 +76,14 @@ impl ::serde::Serialize for BodyOauth2ConsentAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BodyOauth2ConsentAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -7,7 +7,7 @@ pub struct CardPayment {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The payment processor.
@@ -25,7 +25,7 @@ pub struct CardPayment {
     /// The payment currency. Currently, only `usd` is supported.
     ///
     /// Example `"usd"`.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The payment method used.
     ///
     /// Example `"card"`.
@@ -33,15 +33,15 @@ pub struct CardPayment {
     /// What initiated this payment attempt, e.g. initial purchase, subscription renewal, or an automated dunning retry.
     ///
     /// Example `"subscription_cycle"`.
-    pub trigger: ::std::option::Option<super::PaymentTrigger>,
+    pub trigger: Option<super::PaymentTrigger>,
     /// Error code, if the payment was declined.
     ///
     /// Example `"insufficient_funds"`.
-    pub decline_reason: ::std::option::Option<::std::string::String>,
+    pub decline_reason: Option<String>,
     /// Human-readable error message, if the payment was declined.
     ///
     /// Example `"Your card has insufficient funds."`.
-    pub decline_message: ::std::option::Option<::std::string::String>,
+    pub decline_message: Option<String>,
     /// The ID of the organization that owns the payment.
     ///
     /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
@@ -49,14 +49,14 @@ pub struct CardPayment {
     /// The ID of the checkout session associated with this payment.
     ///
     /// Example `"e4b478fa-cd25-4253-9f1f-8a41e6370ede"`.
-    pub checkout_id: ::std::option::Option<::uuid::Uuid>,
+    pub checkout_id: Option<::uuid::Uuid>,
     /// The ID of the order associated with this payment.
     ///
     /// Example `"e4b478fa-cd25-4253-9f1f-8a41e6370ede"`.
-    pub order_id: ::std::option::Option<::uuid::Uuid>,
+    pub order_id: Option<::uuid::Uuid>,
     /// Additional metadata from the payment processor for internal use.
-    pub processor_metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub processor_metadata: Option<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// Additional metadata for the card payment method.
     pub method_metadata: super::CardPaymentMetadata,
@@ -66,7 +66,7 @@ impl ::serde::Serialize for CardPayment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -91,7 +91,7 @@ impl ::serde::Serialize for CardPayment {
 impl<'de> ::serde::Deserialize<'de> for CardPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CardPayment")
     }
 }
@@ -99,7 +99,7 @@ impl<'de> ::serde::Deserialize<'de> for CardPayment {
 impl ::openapi_runtime::de::Object for CardPayment {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -118,9 +118,7 @@ impl ::openapi_runtime::de::Object for CardPayment {
             "processor_metadata",
         );
         let mut method_metadata = ::openapi_runtime::de::Slot::new("method_metadata");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -141,7 +139,7 @@ impl ::openapi_runtime::de::Object for CardPayment {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,
@@ -176,14 +174,14 @@ impl ::serde::Serialize for CardPaymentMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("card")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CardPaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "card").map(|()| Self::Card)
     }
 }

@@ -6,17 +6,17 @@ pub struct CardPaymentMetadata {
     /// The brand of the card used for the payment.
     ///
     /// Example `"visa"`.
-    pub brand: ::std::string::String,
+    pub brand: String,
     /// The last 4 digits of the card number.
     ///
     /// Example `"4242"`.
-    pub last4: ::std::string::String,
+    pub last4: String,
 }
 impl ::serde::Serialize for CardPaymentMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("brand", &self.brand)?;
         object.field("last4", &self.last4)?;
@@ -26,26 +26,24 @@ impl ::serde::Serialize for CardPaymentMetadata {
 impl<'de> ::serde::Deserialize<'de> for CardPaymentMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CardPaymentMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for CardPaymentMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut brand = ::openapi_runtime::de::Slot::new("brand");
         let mut last4 = ::openapi_runtime::de::Slot::new("last4");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "brand" => brand.read(&mut __map)?,
                 "last4" => last4.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             brand: brand.required()?,
             last4: last4.required()?,
         })

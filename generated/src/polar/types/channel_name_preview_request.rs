@@ -4,23 +4,23 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelNamePreviewRequest {
     /// The organization ID.
-    pub organization_id: ::std::option::Option<::uuid::Uuid>,
+    pub organization_id: Option<::uuid::Uuid>,
     /// The `template` property.
     ///
     /// Length at least 1 and at most 80.
-    pub template: ::std::string::String,
+    pub template: String,
     /// The `customer_name` property.
     ///
     /// Default `"Sample Customer"`.
-    pub customer_name: ::std::option::Option<::std::string::String>,
+    pub customer_name: Option<String>,
     /// The `customer_email` property.
     ///
     /// Default `"customer@example.com"`.
-    pub customer_email: ::std::option::Option<::std::string::String>,
+    pub customer_email: Option<String>,
     /// The `customer_metadata` property.
-    pub customer_metadata: ::std::option::Option<
+    pub customer_metadata: Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
+            String,
             ChannelNamePreviewRequestCustomerMetadataValue,
         >,
     >,
@@ -29,7 +29,7 @@ impl ::serde::Serialize for ChannelNamePreviewRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("organization_id", &self.organization_id)?;
         object.field("template", &self.template)?;
@@ -42,14 +42,14 @@ impl ::serde::Serialize for ChannelNamePreviewRequest {
 impl<'de> ::serde::Deserialize<'de> for ChannelNamePreviewRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ChannelNamePreviewRequest")
     }
 }
 impl ::openapi_runtime::de::Object for ChannelNamePreviewRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut template = ::openapi_runtime::de::Slot::new("template");
         let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
@@ -57,9 +57,7 @@ impl ::openapi_runtime::de::Object for ChannelNamePreviewRequest {
         let mut customer_metadata = ::openapi_runtime::de::Slot::new(
             "customer_metadata",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "organization_id" => organization_id.read(&mut __map)?,
                 "template" => template.read(&mut __map)?,
@@ -69,7 +67,7 @@ impl ::openapi_runtime::de::Object for ChannelNamePreviewRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             organization_id: organization_id.or_default(),
             template: template.required()?,
             customer_name: customer_name.or_default(),

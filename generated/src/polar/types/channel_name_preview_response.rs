@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelNamePreviewResponse {
     /// The `channel_name` property.
-    pub channel_name: ::std::string::String,
+    pub channel_name: String,
 }
 impl ::serde::Serialize for ChannelNamePreviewResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("channel_name", &self.channel_name)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for ChannelNamePreviewResponse {
 impl<'de> ::serde::Deserialize<'de> for ChannelNamePreviewResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ChannelNamePreviewResponse")
     }
 }
 impl ::openapi_runtime::de::Object for ChannelNamePreviewResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut channel_name = ::openapi_runtime::de::Slot::new("channel_name");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "channel_name" => channel_name.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             channel_name: channel_name.required()?,
         })
     }

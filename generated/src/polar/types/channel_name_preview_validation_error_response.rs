@@ -4,17 +4,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelNamePreviewValidationErrorResponse {
     /// The `error` property.
-    pub error: ::std::string::String,
+    pub error: String,
     /// The `detail` property.
-    pub detail: ::std::vec::Vec<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub detail: Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 impl ::serde::Serialize for ChannelNamePreviewValidationErrorResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("error", &self.error)?;
         object.field("detail", &self.detail)?;
@@ -24,7 +22,7 @@ impl ::serde::Serialize for ChannelNamePreviewValidationErrorResponse {
 impl<'de> ::serde::Deserialize<'de> for ChannelNamePreviewValidationErrorResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "ChannelNamePreviewValidationErrorResponse",
@@ -34,19 +32,17 @@ impl<'de> ::serde::Deserialize<'de> for ChannelNamePreviewValidationErrorRespons
 impl ::openapi_runtime::de::Object for ChannelNamePreviewValidationErrorResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut error = ::openapi_runtime::de::Slot::new("error");
         let mut detail = ::openapi_runtime::de::Slot::new("detail");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "error" => error.read(&mut __map)?,
                 "detail" => detail.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             error: error.required()?,
             detail: detail.required()?,
         })

@@ -9,13 +9,10 @@ pub struct Checkout {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Key-value object storing custom field values.
-    pub custom_field_data: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<CheckoutCustomFieldDataValue>,
-        >,
+    pub custom_field_data: Option<
+        ::std::collections::BTreeMap<String, Option<CheckoutCustomFieldDataValue>>,
     >,
     /// Payment processor used.
     pub payment_processor: super::PaymentProcessor,
@@ -28,54 +25,54 @@ pub struct Checkout {
     ///         - Succeeded: the payment on the checkout was performed successfully.
     pub status: super::CheckoutStatus,
     /// Client secret used to update and complete the checkout session from the client.
-    pub client_secret: ::std::string::String,
+    pub client_secret: String,
     /// URL where the customer can access the checkout session.
-    pub url: ::std::string::String,
+    pub url: String,
     /// Expiration date and time of the checkout session.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
     /// URL where the customer will be redirected after a successful payment.
-    pub success_url: ::std::string::String,
+    pub success_url: String,
     /// When set, a back button will be shown in the checkout to return to this URL.
-    pub return_url: ::std::option::Option<::std::string::String>,
+    pub return_url: Option<String>,
     /// When checkout is embedded, represents the Origin of the page embedding the checkout. Used as a security measure to send messages only to the embedding page.
-    pub embed_origin: ::std::option::Option<::std::string::String>,
+    pub embed_origin: Option<String>,
     /// Amount in cents, before discounts and taxes.
     pub amount: i64,
     /// Predefined number of seats (works with seat-based pricing only)
-    pub seats: ::std::option::Option<i64>,
+    pub seats: Option<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
-    pub min_seats: ::std::option::Option<i64>,
+    pub min_seats: Option<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
-    pub max_seats: ::std::option::Option<i64>,
+    pub max_seats: Option<i64>,
     /// Discount amount in cents.
     pub discount_amount: i64,
     /// Amount in cents, after discounts but before taxes.
     pub net_amount: i64,
     /// Sales tax amount in cents. If `null`, it means there is no enough information yet to calculate it.
-    pub tax_amount: ::std::option::Option<i64>,
+    pub tax_amount: Option<i64>,
     /// Tax behavior of the checkout. `inclusive` means the price includes tax, `exclusive` means tax is added on top. If `null`, tax is not yet calculated.
-    pub tax_behavior: ::std::option::Option<super::TaxBehavior>,
+    pub tax_behavior: Option<super::TaxBehavior>,
     /// Amount in cents, after discounts and taxes.
     pub total_amount: i64,
     /// Currency code of the checkout session.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
-    pub allow_trial: ::std::option::Option<bool>,
+    pub allow_trial: Option<bool>,
     /// Interval unit of the trial period, if any. This value is either set from the checkout, if `trial_interval` is set, or from the selected product.
-    pub active_trial_interval: ::std::option::Option<super::TrialInterval>,
+    pub active_trial_interval: Option<super::TrialInterval>,
     /// Number of interval units of the trial period, if any. This value is either set from the checkout, if `trial_interval_count` is set, or from the selected product.
-    pub active_trial_interval_count: ::std::option::Option<i64>,
+    pub active_trial_interval_count: Option<i64>,
     /// End date and time of the trial period, if any.
-    pub trial_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub trial_end: Option<::chrono::DateTime<::chrono::Utc>>,
     /// ID of the organization owning the checkout session.
     pub organization_id: ::uuid::Uuid,
     /// ID of the product to checkout.
-    pub product_id: ::std::option::Option<::uuid::Uuid>,
+    pub product_id: Option<::uuid::Uuid>,
     /// ID of the product price to checkout.
     #[deprecated(note = "deprecated in the API's spec")]
-    pub product_price_id: ::std::option::Option<::uuid::Uuid>,
+    pub product_price_id: Option<::uuid::Uuid>,
     /// ID of the discount applied to the checkout.
-    pub discount_id: ::std::option::Option<::uuid::Uuid>,
+    pub discount_id: Option<::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     pub allow_discount_codes: bool,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting. If you preset the billing address, this setting will be automatically set to `true`.
@@ -91,67 +88,59 @@ pub struct Checkout {
     /// Whether the checkout requires a payment form, whether because of a payment or payment method setup.
     pub is_payment_form_required: bool,
     /// The `customer_id` property.
-    pub customer_id: ::std::option::Option<::uuid::Uuid>,
+    pub customer_id: Option<::uuid::Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
     pub is_business_customer: bool,
     /// Name of the customer.
-    pub customer_name: ::std::option::Option<::std::string::String>,
+    pub customer_name: Option<String>,
     /// Email address of the customer.
-    pub customer_email: ::std::option::Option<::std::string::String>,
+    pub customer_email: Option<String>,
     /// The `customer_ip_address` property.
     ///
     /// Format `ipvanyaddress`.
-    pub customer_ip_address: ::std::option::Option<::std::string::String>,
+    pub customer_ip_address: Option<String>,
     /// The `customer_billing_name` property.
-    pub customer_billing_name: ::std::option::Option<::std::string::String>,
+    pub customer_billing_name: Option<String>,
     /// Billing address of the customer.
-    pub customer_billing_address: ::std::option::Option<super::Address>,
+    pub customer_billing_address: Option<super::Address>,
     /// The `customer_tax_id` property.
-    pub customer_tax_id: ::std::option::Option<::std::string::String>,
+    pub customer_tax_id: Option<String>,
     /// The `locale` property.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
-    pub payment_method_type: ::std::option::Option<::std::string::String>,
+    pub payment_method_type: Option<String>,
     /// The `payment_processor_metadata` property.
-    pub payment_processor_metadata: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
+    pub payment_processor_metadata: ::std::collections::BTreeMap<String, String>,
     /// Determine which billing address fields should be disabled, optional or required in the checkout form.
     pub billing_address_fields: super::CheckoutBillingAddressFields,
     /// The interval unit for the trial period.
-    pub trial_interval: ::std::option::Option<super::TrialInterval>,
+    pub trial_interval: Option<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    pub trial_interval_count: ::std::option::Option<i64>,
+    pub trial_interval_count: Option<i64>,
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
     /// ID of the customer in your system. If a matching customer exists on Polar, the resulting order will be linked to this customer. Otherwise, a new customer will be created with this external ID set.
-    pub external_customer_id: ::std::option::Option<::std::string::String>,
+    pub external_customer_id: Option<String>,
     /// List of products available to select.
-    pub products: ::std::vec::Vec<super::CheckoutProduct>,
+    pub products: Vec<super::CheckoutProduct>,
     /// Product selected to checkout.
-    pub product: ::std::option::Option<super::CheckoutProduct>,
+    pub product: Option<super::CheckoutProduct>,
     /// Price of the selected product.
     #[deprecated(note = "deprecated in the API's spec")]
-    pub product_price: ::std::option::Option<CheckoutProductPrice>,
+    pub product_price: Option<CheckoutProductPrice>,
     /// Mapping of product IDs to their list of prices.
-    pub prices: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::vec::Vec<CheckoutPricesValueItem>,
-        >,
+    pub prices: Option<
+        ::std::collections::BTreeMap<String, Vec<CheckoutPricesValueItem>>,
     >,
     /// The `discount` property.
-    pub discount: ::std::option::Option<CheckoutDiscount>,
+    pub discount: Option<CheckoutDiscount>,
     /// The `subscription_id` property.
-    pub subscription_id: ::std::option::Option<::uuid::Uuid>,
+    pub subscription_id: Option<::uuid::Uuid>,
     /// The `attached_custom_fields` property.
-    pub attached_custom_fields: ::std::option::Option<
-        ::std::vec::Vec<super::AttachedCustomField>,
-    >,
+    pub attached_custom_fields: Option<Vec<super::AttachedCustomField>>,
     /// The `customer_metadata` property.
     pub customer_metadata: ::std::collections::BTreeMap<
-        ::std::string::String,
+        String,
         CheckoutCustomerMetadataValue,
     >,
 }
@@ -161,7 +150,7 @@ impl ::serde::Serialize for Checkout {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -231,7 +220,7 @@ impl ::serde::Serialize for Checkout {
 impl<'de> ::serde::Deserialize<'de> for Checkout {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Checkout")
     }
 }
@@ -240,7 +229,7 @@ impl<'de> ::serde::Deserialize<'de> for Checkout {
 impl ::openapi_runtime::de::Object for Checkout {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -346,9 +335,7 @@ impl ::openapi_runtime::de::Object for Checkout {
         let mut customer_metadata = ::openapi_runtime::de::Slot::new(
             "customer_metadata",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -420,7 +407,7 @@ impl ::openapi_runtime::de::Object for Checkout {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
@@ -500,7 +487,7 @@ pub enum CheckoutCustomFieldDataValue {
     /// The `DateTime` form.
     DateTime(::chrono::DateTime<::chrono::Utc>),
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Boolean` form.
     Boolean(bool),
     /// The `Integer` form.
@@ -520,7 +507,7 @@ impl ::serde::Serialize for CheckoutCustomFieldDataValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::DateTime(value) => ::serde::Serialize::serialize(value, serializer),
             Self::String(value) => ::serde::Serialize::serialize(value, serializer),
@@ -541,23 +528,23 @@ impl ::serde::Serialize for CheckoutCustomFieldDataValue {
 impl<'de> ::serde::Deserialize<'de> for CheckoutCustomFieldDataValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::DateTime(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::DateTime(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::String(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Boolean(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Integer(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
 #[cfg(
@@ -568,8 +555,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutCustomFieldDataValue {
         feature = "polar-subscriptions"
     )
 )]
-impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
-for CheckoutCustomFieldDataValue {
+impl From<::chrono::DateTime<::chrono::Utc>> for CheckoutCustomFieldDataValue {
     fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         Self::DateTime(value)
     }
@@ -582,8 +568,8 @@ for CheckoutCustomFieldDataValue {
         feature = "polar-subscriptions"
     )
 )]
-impl ::std::convert::From<::std::string::String> for CheckoutCustomFieldDataValue {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for CheckoutCustomFieldDataValue {
+    fn from(value: String) -> Self {
         Self::String(value)
     }
 }
@@ -595,7 +581,7 @@ impl ::std::convert::From<::std::string::String> for CheckoutCustomFieldDataValu
         feature = "polar-subscriptions"
     )
 )]
-impl ::std::convert::From<bool> for CheckoutCustomFieldDataValue {
+impl From<bool> for CheckoutCustomFieldDataValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
@@ -608,7 +594,7 @@ impl ::std::convert::From<bool> for CheckoutCustomFieldDataValue {
         feature = "polar-subscriptions"
     )
 )]
-impl ::std::convert::From<i64> for CheckoutCustomFieldDataValue {
+impl From<i64> for CheckoutCustomFieldDataValue {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
@@ -652,7 +638,7 @@ impl ::serde::Serialize for CheckoutProductPrice {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LegacyRecurringProductPrice(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -677,17 +663,17 @@ impl ::serde::Serialize for CheckoutProductPrice {
 impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::LegacyRecurringProductPrice(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::LegacyRecurringProductPrice(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::ProductPrice(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::ProductPrice(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
 #[cfg(
@@ -702,7 +688,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
         feature = "polar-subscriptions"
     )
 )]
-impl ::std::convert::From<super::LegacyRecurringProductPrice> for CheckoutProductPrice {
+impl From<super::LegacyRecurringProductPrice> for CheckoutProductPrice {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurringProductPrice(value)
     }
@@ -719,7 +705,7 @@ impl ::std::convert::From<super::LegacyRecurringProductPrice> for CheckoutProduc
         feature = "polar-subscriptions"
     )
 )]
-impl ::std::convert::From<super::ProductPrice> for CheckoutProductPrice {
+impl From<super::ProductPrice> for CheckoutProductPrice {
     fn from(value: super::ProductPrice) -> Self {
         Self::ProductPrice(value)
     }
@@ -750,7 +736,7 @@ impl ::serde::Serialize for CheckoutDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::FixedRepeatDuration(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -772,49 +758,45 @@ impl ::serde::Serialize for CheckoutDiscount {
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::FixedRepeatDuration(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::FixedRepeatDuration(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::FixedOnceForeverDuration(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::FixedOnceForeverDuration(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::PercentageRepeatDuration(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::PercentageRepeatDuration(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::PercentageOnceForeverDuration(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::PercentageOnceForeverDuration(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
 #[cfg(feature = "polar-checkouts")]
-impl ::std::convert::From<super::CheckoutDiscountFixedRepeatDuration>
-for CheckoutDiscount {
+impl From<super::CheckoutDiscountFixedRepeatDuration> for CheckoutDiscount {
     fn from(value: super::CheckoutDiscountFixedRepeatDuration) -> Self {
         Self::FixedRepeatDuration(value)
     }
 }
 #[cfg(feature = "polar-checkouts")]
-impl ::std::convert::From<super::CheckoutDiscountFixedOnceForeverDuration>
-for CheckoutDiscount {
+impl From<super::CheckoutDiscountFixedOnceForeverDuration> for CheckoutDiscount {
     fn from(value: super::CheckoutDiscountFixedOnceForeverDuration) -> Self {
         Self::FixedOnceForeverDuration(value)
     }
 }
 #[cfg(feature = "polar-checkouts")]
-impl ::std::convert::From<super::CheckoutDiscountPercentageRepeatDuration>
-for CheckoutDiscount {
+impl From<super::CheckoutDiscountPercentageRepeatDuration> for CheckoutDiscount {
     fn from(value: super::CheckoutDiscountPercentageRepeatDuration) -> Self {
         Self::PercentageRepeatDuration(value)
     }
 }
 #[cfg(feature = "polar-checkouts")]
-impl ::std::convert::From<super::CheckoutDiscountPercentageOnceForeverDuration>
-for CheckoutDiscount {
+impl From<super::CheckoutDiscountPercentageOnceForeverDuration> for CheckoutDiscount {
     fn from(value: super::CheckoutDiscountPercentageOnceForeverDuration) -> Self {
         Self::PercentageOnceForeverDuration(value)
     }
@@ -833,7 +815,7 @@ for CheckoutDiscount {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutCustomerMetadataValue {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Boolean` form.
     Boolean(bool),
     /// The `Integer` form.
@@ -854,7 +836,7 @@ impl ::serde::Serialize for CheckoutCustomerMetadataValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::String(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Boolean(value) => ::serde::Serialize::serialize(value, serializer),
@@ -875,20 +857,20 @@ impl ::serde::Serialize for CheckoutCustomerMetadataValue {
 impl<'de> ::serde::Deserialize<'de> for CheckoutCustomerMetadataValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::String(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Boolean(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Boolean(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Integer(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
 #[cfg(
@@ -900,8 +882,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutCustomerMetadataValue {
         feature = "polar-subscriptions"
     )
 )]
-impl ::std::convert::From<::std::string::String> for CheckoutCustomerMetadataValue {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for CheckoutCustomerMetadataValue {
+    fn from(value: String) -> Self {
         Self::String(value)
     }
 }
@@ -914,7 +896,7 @@ impl ::std::convert::From<::std::string::String> for CheckoutCustomerMetadataVal
         feature = "polar-subscriptions"
     )
 )]
-impl ::std::convert::From<bool> for CheckoutCustomerMetadataValue {
+impl From<bool> for CheckoutCustomerMetadataValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
@@ -928,7 +910,7 @@ impl ::std::convert::From<bool> for CheckoutCustomerMetadataValue {
         feature = "polar-subscriptions"
     )
 )]
-impl ::std::convert::From<i64> for CheckoutCustomerMetadataValue {
+impl From<i64> for CheckoutCustomerMetadataValue {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }

@@ -20,7 +20,7 @@ impl ::serde::Serialize for CheckoutBillingAddressFields {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("country", &self.country)?;
         object.field("state", &self.state)?;
@@ -34,23 +34,21 @@ impl ::serde::Serialize for CheckoutBillingAddressFields {
 impl<'de> ::serde::Deserialize<'de> for CheckoutBillingAddressFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CheckoutBillingAddressFields")
     }
 }
 impl ::openapi_runtime::de::Object for CheckoutBillingAddressFields {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut country = ::openapi_runtime::de::Slot::new("country");
         let mut state = ::openapi_runtime::de::Slot::new("state");
         let mut city = ::openapi_runtime::de::Slot::new("city");
         let mut postal_code = ::openapi_runtime::de::Slot::new("postal_code");
         let mut line1 = ::openapi_runtime::de::Slot::new("line1");
         let mut line2 = ::openapi_runtime::de::Slot::new("line2");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "country" => country.read(&mut __map)?,
                 "state" => state.read(&mut __map)?,
@@ -61,7 +59,7 @@ impl ::openapi_runtime::de::Object for CheckoutBillingAddressFields {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             country: country.required()?,
             state: state.required()?,
             city: city.required()?,

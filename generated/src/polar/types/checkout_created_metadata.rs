@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutCreatedMetadata {
     /// The `checkout_id` property.
-    pub checkout_id: ::std::string::String,
+    pub checkout_id: String,
     /// The `checkout_status` property.
-    pub checkout_status: ::std::string::String,
+    pub checkout_status: String,
     /// The `product_id` property.
-    pub product_id: ::std::option::Option<::std::string::String>,
+    pub product_id: Option<String>,
 }
 impl ::serde::Serialize for CheckoutCreatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("checkout_id", &self.checkout_id)?;
         object.field("checkout_status", &self.checkout_status)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for CheckoutCreatedMetadata {
 impl<'de> ::serde::Deserialize<'de> for CheckoutCreatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CheckoutCreatedMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for CheckoutCreatedMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
         let mut checkout_status = ::openapi_runtime::de::Slot::new("checkout_status");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "checkout_id" => checkout_id.read(&mut __map)?,
                 "checkout_status" => checkout_status.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for CheckoutCreatedMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             checkout_id: checkout_id.required()?,
             checkout_status: checkout_status.required()?,
             product_id: product_id.or_default(),

@@ -16,24 +16,24 @@ pub struct CheckoutDiscountFixedOnceForeverDuration {
     ///
     /// Example `"usd"`.
     #[deprecated(note = "deprecated in the API's spec")]
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// Map of currency to fixed amount to discount from the total.
     ///
     /// Example `{"eur":900,"usd":1000}`.
-    pub amounts: ::std::collections::BTreeMap<::std::string::String, i64>,
+    pub amounts: ::std::collections::BTreeMap<String, i64>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `code` property.
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: Option<String>,
 }
 #[allow(deprecated)]
 impl ::serde::Serialize for CheckoutDiscountFixedOnceForeverDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("duration", &self.duration)?;
         object.field("type", &self.r#type)?;
@@ -49,7 +49,7 @@ impl ::serde::Serialize for CheckoutDiscountFixedOnceForeverDuration {
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedOnceForeverDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CheckoutDiscountFixedOnceForeverDuration",
@@ -60,7 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedOnceForeverDuration
 impl ::openapi_runtime::de::Object for CheckoutDiscountFixedOnceForeverDuration {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut duration = ::openapi_runtime::de::Slot::new("duration");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
@@ -69,9 +69,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedOnceForeverDuration 
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut code = ::openapi_runtime::de::Slot::new("code");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "duration" => duration.read(&mut __map)?,
                 "type" => r#type.read(&mut __map)?,
@@ -84,7 +82,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedOnceForeverDuration 
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             duration: duration.required()?,
             r#type: r#type.required()?,
             amount: amount.required()?,

@@ -19,24 +19,24 @@ pub struct CheckoutDiscountFixedRepeatDuration {
     ///
     /// Example `"usd"`.
     #[deprecated(note = "deprecated in the API's spec")]
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// Map of currency to fixed amount to discount from the total.
     ///
     /// Example `{"eur":900,"usd":1000}`.
-    pub amounts: ::std::collections::BTreeMap<::std::string::String, i64>,
+    pub amounts: ::std::collections::BTreeMap<String, i64>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `code` property.
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: Option<String>,
 }
 #[allow(deprecated)]
 impl ::serde::Serialize for CheckoutDiscountFixedRepeatDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("duration", &self.duration)?;
         object.field("duration_in_months", &self.duration_in_months)?;
@@ -53,7 +53,7 @@ impl ::serde::Serialize for CheckoutDiscountFixedRepeatDuration {
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedRepeatDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CheckoutDiscountFixedRepeatDuration",
@@ -64,7 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedRepeatDuration {
 impl ::openapi_runtime::de::Object for CheckoutDiscountFixedRepeatDuration {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut duration = ::openapi_runtime::de::Slot::new("duration");
         let mut duration_in_months = ::openapi_runtime::de::Slot::new(
             "duration_in_months",
@@ -76,9 +76,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedRepeatDuration {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut code = ::openapi_runtime::de::Slot::new("code");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "duration" => duration.read(&mut __map)?,
                 "duration_in_months" => duration_in_months.read(&mut __map)?,
@@ -92,7 +90,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedRepeatDuration {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             duration: duration.required()?,
             duration_in_months: duration_in_months.required()?,
             r#type: r#type.required()?,

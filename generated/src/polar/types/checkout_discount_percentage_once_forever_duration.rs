@@ -14,15 +14,15 @@ pub struct CheckoutDiscountPercentageOnceForeverDuration {
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `code` property.
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: Option<String>,
 }
 impl ::serde::Serialize for CheckoutDiscountPercentageOnceForeverDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("duration", &self.duration)?;
         object.field("type", &self.r#type)?;
@@ -36,7 +36,7 @@ impl ::serde::Serialize for CheckoutDiscountPercentageOnceForeverDuration {
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageOnceForeverDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CheckoutDiscountPercentageOnceForeverDuration",
@@ -46,16 +46,14 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageOnceForeverDur
 impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageOnceForeverDuration {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut duration = ::openapi_runtime::de::Slot::new("duration");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut basis_points = ::openapi_runtime::de::Slot::new("basis_points");
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut code = ::openapi_runtime::de::Slot::new("code");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "duration" => duration.read(&mut __map)?,
                 "type" => r#type.read(&mut __map)?,
@@ -66,7 +64,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageOnceForeverDura
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             duration: duration.required()?,
             r#type: r#type.required()?,
             basis_points: basis_points.required()?,

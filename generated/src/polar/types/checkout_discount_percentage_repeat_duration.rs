@@ -17,15 +17,15 @@ pub struct CheckoutDiscountPercentageRepeatDuration {
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `code` property.
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: Option<String>,
 }
 impl ::serde::Serialize for CheckoutDiscountPercentageRepeatDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("duration", &self.duration)?;
         object.field("duration_in_months", &self.duration_in_months)?;
@@ -40,7 +40,7 @@ impl ::serde::Serialize for CheckoutDiscountPercentageRepeatDuration {
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageRepeatDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CheckoutDiscountPercentageRepeatDuration",
@@ -50,7 +50,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageRepeatDuration
 impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageRepeatDuration {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut duration = ::openapi_runtime::de::Slot::new("duration");
         let mut duration_in_months = ::openapi_runtime::de::Slot::new(
             "duration_in_months",
@@ -60,9 +60,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageRepeatDuration 
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut code = ::openapi_runtime::de::Slot::new("code");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "duration" => duration.read(&mut __map)?,
                 "duration_in_months" => duration_in_months.read(&mut __map)?,
@@ -74,7 +72,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageRepeatDuration 
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             duration: duration.required()?,
             duration_in_months: duration_in_months.required()?,
             r#type: r#type.required()?,

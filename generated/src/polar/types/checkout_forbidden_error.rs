@@ -21,7 +21,7 @@ impl ::serde::Serialize for CheckoutForbiddenError {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AlreadyActiveSubscriptionError(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -45,55 +45,53 @@ impl ::serde::Serialize for CheckoutForbiddenError {
 impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "error") {
-            ::std::option::Option::Some("AlreadyActiveSubscriptionError") => {
+            Some("AlreadyActiveSubscriptionError") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::AlreadyActiveSubscriptionError)
             }
-            ::std::option::Option::Some("NotOpenCheckout") => {
+            Some("NotOpenCheckout") => {
                 ::openapi_runtime::de::tagged(value).map(Self::NotOpenCheckout)
             }
-            ::std::option::Option::Some("PaymentNotReady") => {
+            Some("PaymentNotReady") => {
                 ::openapi_runtime::de::tagged(value).map(Self::PaymentNotReady)
             }
-            ::std::option::Option::Some("TrialAlreadyRedeemed") => {
+            Some("TrialAlreadyRedeemed") => {
                 ::openapi_runtime::de::tagged(value).map(Self::TrialAlreadyRedeemed)
             }
-            ::std::option::Option::Some("DiscountRedemptionLimitReached") => {
+            Some("DiscountRedemptionLimitReached") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::DiscountRedemptionLimitReached)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::AlreadyActiveSubscriptionError>
-for CheckoutForbiddenError {
+impl From<super::AlreadyActiveSubscriptionError> for CheckoutForbiddenError {
     fn from(value: super::AlreadyActiveSubscriptionError) -> Self {
         Self::AlreadyActiveSubscriptionError(value)
     }
 }
-impl ::std::convert::From<super::NotOpenCheckout> for CheckoutForbiddenError {
+impl From<super::NotOpenCheckout> for CheckoutForbiddenError {
     fn from(value: super::NotOpenCheckout) -> Self {
         Self::NotOpenCheckout(value)
     }
 }
-impl ::std::convert::From<super::PaymentNotReady> for CheckoutForbiddenError {
+impl From<super::PaymentNotReady> for CheckoutForbiddenError {
     fn from(value: super::PaymentNotReady) -> Self {
         Self::PaymentNotReady(value)
     }
 }
-impl ::std::convert::From<super::TrialAlreadyRedeemed> for CheckoutForbiddenError {
+impl From<super::TrialAlreadyRedeemed> for CheckoutForbiddenError {
     fn from(value: super::TrialAlreadyRedeemed) -> Self {
         Self::TrialAlreadyRedeemed(value)
     }
 }
-impl ::std::convert::From<super::DiscountRedemptionLimitReached>
-for CheckoutForbiddenError {
+impl From<super::DiscountRedemptionLimitReached> for CheckoutForbiddenError {
     fn from(value: super::DiscountRedemptionLimitReached) -> Self {
         Self::DiscountRedemptionLimitReached(value)
     }

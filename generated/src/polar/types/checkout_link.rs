@@ -9,50 +9,50 @@ pub struct CheckoutLink {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The interval unit for the trial period.
-    pub trial_interval: ::std::option::Option<super::TrialInterval>,
+    pub trial_interval: Option<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    pub trial_interval_count: ::std::option::Option<i64>,
+    pub trial_interval_count: Option<i64>,
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
     /// Payment processor used.
     pub payment_processor: super::PaymentProcessor,
     /// Client secret used to access the checkout link.
-    pub client_secret: ::std::string::String,
+    pub client_secret: String,
     /// URL where the customer will be redirected after a successful payment.
-    pub success_url: ::std::option::Option<::std::string::String>,
+    pub success_url: Option<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
-    pub return_url: ::std::option::Option<::std::string::String>,
+    pub return_url: Option<String>,
     /// Optional label to distinguish links internally
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     pub allow_discount_codes: bool,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting.
     pub require_billing_address: bool,
     /// ID of the discount to apply to the checkout. If the discount is not applicable anymore when opening the checkout link, it'll be ignored.
-    pub discount_id: ::std::option::Option<::uuid::Uuid>,
+    pub discount_id: Option<::uuid::Uuid>,
     /// Preconfigured number of seats for seat-based pricing. When set, checkout sessions created from this link are locked to this number of seats and the customer won't be able to change it. All products on the link must use seat-based pricing and allow this number of seats. If the products no longer accommodate this value when the link is opened, it'll be ignored.
-    pub seats: ::std::option::Option<i64>,
+    pub seats: Option<i64>,
     /// The organization ID.
     ///
     /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
     /// The `products` property.
-    pub products: ::std::vec::Vec<super::CheckoutLinkProduct>,
+    pub products: Vec<super::CheckoutLinkProduct>,
     /// The `discount` property.
-    pub discount: ::std::option::Option<CheckoutLinkDiscount>,
+    pub discount: Option<CheckoutLinkDiscount>,
     /// The `url` property.
     ///
     /// Read-only.
-    pub url: ::std::string::String,
+    pub url: String,
 }
 #[cfg(feature = "polar-checkout-links")]
 impl ::serde::Serialize for CheckoutLink {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -80,7 +80,7 @@ impl ::serde::Serialize for CheckoutLink {
 impl<'de> ::serde::Deserialize<'de> for CheckoutLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CheckoutLink")
     }
 }
@@ -88,7 +88,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLink {
 impl ::openapi_runtime::de::Object for CheckoutLink {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -116,9 +116,7 @@ impl ::openapi_runtime::de::Object for CheckoutLink {
         let mut products = ::openapi_runtime::de::Slot::new("products");
         let mut discount = ::openapi_runtime::de::Slot::new("discount");
         let mut url = ::openapi_runtime::de::Slot::new("url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -142,7 +140,7 @@ impl ::openapi_runtime::de::Object for CheckoutLink {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
@@ -186,7 +184,7 @@ impl ::serde::Serialize for CheckoutLinkDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::DiscountFixedRepeatDurationBase(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -207,51 +205,41 @@ impl ::serde::Serialize for CheckoutLinkDiscount {
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::DiscountFixedRepeatDurationBase(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::DiscountFixedRepeatDurationBase(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::DiscountFixedOnceForeverDurationBase(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::DiscountFixedOnceForeverDurationBase(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::DiscountPercentageRepeatDurationBase(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::DiscountPercentageRepeatDurationBase(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::DiscountPercentageOnceForeverDurationBase(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::DiscountPercentageOnceForeverDurationBase(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::DiscountFixedRepeatDurationBase>
-for CheckoutLinkDiscount {
+impl From<super::DiscountFixedRepeatDurationBase> for CheckoutLinkDiscount {
     fn from(value: super::DiscountFixedRepeatDurationBase) -> Self {
         Self::DiscountFixedRepeatDurationBase(value)
     }
 }
-impl ::std::convert::From<super::DiscountFixedOnceForeverDurationBase>
-for CheckoutLinkDiscount {
+impl From<super::DiscountFixedOnceForeverDurationBase> for CheckoutLinkDiscount {
     fn from(value: super::DiscountFixedOnceForeverDurationBase) -> Self {
         Self::DiscountFixedOnceForeverDurationBase(value)
     }
 }
-impl ::std::convert::From<super::DiscountPercentageRepeatDurationBase>
-for CheckoutLinkDiscount {
+impl From<super::DiscountPercentageRepeatDurationBase> for CheckoutLinkDiscount {
     fn from(value: super::DiscountPercentageRepeatDurationBase) -> Self {
         Self::DiscountPercentageRepeatDurationBase(value)
     }
 }
-impl ::std::convert::From<super::DiscountPercentageOnceForeverDurationBase>
-for CheckoutLinkDiscount {
+impl From<super::DiscountPercentageOnceForeverDurationBase> for CheckoutLinkDiscount {
     fn from(value: super::DiscountPercentageOnceForeverDurationBase) -> Self {
         Self::DiscountPercentageOnceForeverDurationBase(value)
     }

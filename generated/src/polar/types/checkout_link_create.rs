@@ -17,7 +17,7 @@ impl ::serde::Serialize for CheckoutLinkCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::ProductPrice(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Product(value) => ::serde::Serialize::serialize(value, serializer),
@@ -29,33 +29,33 @@ impl ::serde::Serialize for CheckoutLinkCreate {
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::ProductPrice(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::ProductPrice(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Product(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Product(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Products(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Products(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::CheckoutLinkCreateProductPrice> for CheckoutLinkCreate {
+impl From<super::CheckoutLinkCreateProductPrice> for CheckoutLinkCreate {
     fn from(value: super::CheckoutLinkCreateProductPrice) -> Self {
         Self::ProductPrice(value)
     }
 }
-impl ::std::convert::From<super::CheckoutLinkCreateProduct> for CheckoutLinkCreate {
+impl From<super::CheckoutLinkCreateProduct> for CheckoutLinkCreate {
     fn from(value: super::CheckoutLinkCreateProduct) -> Self {
         Self::Product(value)
     }
 }
-impl ::std::convert::From<super::CheckoutLinkCreateProducts> for CheckoutLinkCreate {
+impl From<super::CheckoutLinkCreateProducts> for CheckoutLinkCreate {
     fn from(value: super::CheckoutLinkCreateProducts) -> Self {
         Self::Products(value)
     }

@@ -18,11 +18,8 @@ pub struct CheckoutLinkCreateProduct {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CheckoutLinkCreateProductMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, CheckoutLinkCreateProductMetadataValue>,
     >,
     /// The interval unit for the trial period.
     pub trial_interval: ::openapi_runtime::Patch<super::TrialInterval>,
@@ -33,15 +30,15 @@ pub struct CheckoutLinkCreateProduct {
     /// Payment processor to use. Currently only Stripe is supported.
     pub payment_processor: CheckoutLinkCreateProductPaymentProcessor,
     /// Optional label to distinguish links internally
-    pub label: ::openapi_runtime::Patch<::std::string::String>,
+    pub label: ::openapi_runtime::Patch<String>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     ///
     /// Default `true`.
-    pub allow_discount_codes: ::std::option::Option<bool>,
+    pub allow_discount_codes: Option<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting.
     ///
     /// Default `false`.
-    pub require_billing_address: ::std::option::Option<bool>,
+    pub require_billing_address: Option<bool>,
     /// ID of the discount to apply to the checkout. If the discount is not applicable anymore when opening the checkout link, it'll be ignored.
     pub discount_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Preconfigured number of seats for seat-based pricing. When set, checkout sessions created from this link are locked to this number of seats and the customer won't be able to change it. All products on the link must use seat-based pricing and allow this number of seats. If the products no longer accommodate this value when the link is opened, it'll be ignored.
@@ -51,11 +48,11 @@ pub struct CheckoutLinkCreateProduct {
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub success_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub success_url: ::openapi_runtime::Patch<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub return_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub return_url: ::openapi_runtime::Patch<String>,
     /// The `product_id` property.
     pub product_id: ::uuid::Uuid,
 }
@@ -63,7 +60,7 @@ impl ::serde::Serialize for CheckoutLinkCreateProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.patch("trial_interval", &self.trial_interval)?;
@@ -83,14 +80,14 @@ impl ::serde::Serialize for CheckoutLinkCreateProduct {
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CheckoutLinkCreateProduct")
     }
 }
 impl ::openapi_runtime::de::Object for CheckoutLinkCreateProduct {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
         let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
@@ -111,9 +108,7 @@ impl ::openapi_runtime::de::Object for CheckoutLinkCreateProduct {
         let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
         let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "trial_interval" => trial_interval.read(&mut __map)?,
@@ -130,7 +125,7 @@ impl ::openapi_runtime::de::Object for CheckoutLinkCreateProduct {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             trial_interval: trial_interval.or_default(),
             trial_interval_count: trial_interval_count.or_default(),
@@ -163,14 +158,14 @@ impl ::serde::Serialize for CheckoutLinkCreateProductPaymentProcessor {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("stripe")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProductPaymentProcessor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "stripe").map(|()| Self::Stripe)
     }
 }

@@ -22,18 +22,15 @@ pub struct CheckoutLinkUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CheckoutLinkUpdateMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, CheckoutLinkUpdateMetadataValue>,
     >,
     /// List of products that will be available to select at checkout.
     ///
     /// Items at least 1.
-    pub products: ::openapi_runtime::Patch<::std::vec::Vec<::uuid::Uuid>>,
+    pub products: ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
     /// The `label` property.
-    pub label: ::openapi_runtime::Patch<::std::string::String>,
+    pub label: ::openapi_runtime::Patch<String>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     pub allow_discount_codes: ::openapi_runtime::Patch<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting.
@@ -47,17 +44,17 @@ pub struct CheckoutLinkUpdate {
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub success_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub success_url: ::openapi_runtime::Patch<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub return_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub return_url: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for CheckoutLinkUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("trial_interval", &self.trial_interval)?;
         object.patch("trial_interval_count", &self.trial_interval_count)?;
@@ -76,14 +73,14 @@ impl ::serde::Serialize for CheckoutLinkUpdate {
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CheckoutLinkUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for CheckoutLinkUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
         let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
             "trial_interval_count",
@@ -101,9 +98,7 @@ impl ::openapi_runtime::de::Object for CheckoutLinkUpdate {
         let mut seats = ::openapi_runtime::de::Slot::new("seats");
         let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
         let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "trial_interval" => trial_interval.read(&mut __map)?,
                 "trial_interval_count" => trial_interval_count.read(&mut __map)?,
@@ -119,7 +114,7 @@ impl ::openapi_runtime::de::Object for CheckoutLinkUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             trial_interval: trial_interval.or_default(),
             trial_interval_count: trial_interval_count.or_default(),
             metadata: metadata.or_default(),

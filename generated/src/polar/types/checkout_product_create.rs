@@ -9,11 +9,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutProductCreate {
     /// The interval unit for the trial period.
-    pub trial_interval: ::std::option::Option<super::TrialInterval>,
+    pub trial_interval: Option<super::TrialInterval>,
     /// The number of interval units for the trial period.
     ///
     /// Value at least 1 and at most 1000.
-    pub trial_interval_count: ::std::option::Option<i64>,
+    pub trial_interval_count: Option<i64>,
     /// Key-value object allowing you to store additional information.
     ///
     /// The key must be a string with a maximum length of **40 characters**.
@@ -27,75 +27,72 @@ pub struct CheckoutProductCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CheckoutProductCreateMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, CheckoutProductCreateMetadataValue>,
     >,
     /// Key-value object storing custom field values.
-    pub custom_field_data: ::std::option::Option<
+    pub custom_field_data: Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<CheckoutProductCreateCustomFieldDataValue>,
+            String,
+            Option<CheckoutProductCreateCustomFieldDataValue>,
         >,
     >,
     /// ID of the discount to apply to the checkout.
-    pub discount_id: ::std::option::Option<::uuid::Uuid>,
+    pub discount_id: Option<::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     ///
     /// Default `true`.
-    pub allow_discount_codes: ::std::option::Option<bool>,
+    pub allow_discount_codes: Option<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting. If you preset the billing address, this setting will be automatically set to `true`.
     ///
     /// Default `false`.
-    pub require_billing_address: ::std::option::Option<bool>,
+    pub require_billing_address: Option<bool>,
     /// Amount in cents, before discounts and taxes. Only useful for custom prices, it'll be ignored for fixed and free prices.
     ///
     /// Value at least 0.
-    pub amount: ::std::option::Option<i64>,
+    pub amount: Option<i64>,
     /// Predefined number of seats (works with seat-based pricing only)
     ///
     /// Value at least 1 and at most 10000.
-    pub seats: ::std::option::Option<i64>,
+    pub seats: Option<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
     ///
     /// Value at least 1 and at most 10000.
-    pub min_seats: ::std::option::Option<i64>,
+    pub min_seats: Option<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
     ///
     /// Value at least 1 and at most 10000.
-    pub max_seats: ::std::option::Option<i64>,
+    pub max_seats: Option<i64>,
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
     ///
     /// Default `true`.
-    pub allow_trial: ::std::option::Option<bool>,
+    pub allow_trial: Option<bool>,
     /// ID of an existing customer in the organization. The customer data will be pre-filled in the checkout form. The resulting order will be linked to this customer.
-    pub customer_id: ::std::option::Option<::uuid::Uuid>,
+    pub customer_id: Option<::uuid::Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
     ///
     /// Default `false`.
-    pub is_business_customer: ::std::option::Option<bool>,
+    pub is_business_customer: Option<bool>,
     /// ID of the customer in your system. If a matching customer exists on Polar, the resulting order will be linked to this customer. Otherwise, a new customer will be created with this external ID set.
-    pub external_customer_id: ::std::option::Option<::std::string::String>,
+    pub external_customer_id: Option<String>,
     /// The name of the customer.
     ///
     /// Length at most 256.
-    pub customer_name: ::std::option::Option<::std::string::String>,
+    pub customer_name: Option<String>,
     /// Email address of the customer.
     ///
     /// Format `email`.
-    pub customer_email: ::std::option::Option<::std::string::String>,
+    pub customer_email: Option<String>,
     /// The `customer_ip_address` property.
     ///
     /// Format `ipvanyaddress`.
-    pub customer_ip_address: ::std::option::Option<::std::string::String>,
+    pub customer_ip_address: Option<String>,
     /// The `customer_billing_name` property.
-    pub customer_billing_name: ::std::option::Option<::std::string::String>,
+    pub customer_billing_name: Option<String>,
     /// Billing address of the customer.
-    pub customer_billing_address: ::std::option::Option<super::AddressInput>,
+    pub customer_billing_address: Option<super::AddressInput>,
     /// The `customer_tax_id` property.
-    pub customer_tax_id: ::std::option::Option<::std::string::String>,
+    pub customer_tax_id: Option<String>,
     /// Key-value object allowing you to store additional information that'll be copied to the created customer.
     ///
     /// The key must be a string with a maximum length of **40 characters**.
@@ -109,30 +106,27 @@ pub struct CheckoutProductCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub customer_metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CheckoutProductCreateCustomerMetadataValue,
-        >,
+    pub customer_metadata: Option<
+        ::std::collections::BTreeMap<String, CheckoutProductCreateCustomerMetadataValue>,
     >,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
-    pub subscription_id: ::std::option::Option<::uuid::Uuid>,
+    pub subscription_id: Option<::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub success_url: ::std::option::Option<::std::string::String>,
+    pub success_url: Option<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub return_url: ::std::option::Option<::std::string::String>,
+    pub return_url: Option<String>,
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
-    pub embed_origin: ::std::option::Option<::std::string::String>,
+    pub embed_origin: Option<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// The `currency` property.
     ///
     /// Length at least 3 and at most 3.
-    pub currency: ::std::option::Option<super::PresentmentCurrency>,
+    pub currency: Option<super::PresentmentCurrency>,
     /// ID of the product to checkout. First available price will be selected.
     pub product_id: ::uuid::Uuid,
 }
@@ -140,7 +134,7 @@ impl ::serde::Serialize for CheckoutProductCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("trial_interval", &self.trial_interval)?;
         object.optional("trial_interval_count", &self.trial_interval_count)?;
@@ -177,14 +171,14 @@ impl ::serde::Serialize for CheckoutProductCreate {
 impl<'de> ::serde::Deserialize<'de> for CheckoutProductCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CheckoutProductCreate")
     }
 }
 impl ::openapi_runtime::de::Object for CheckoutProductCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
         let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
             "trial_interval_count",
@@ -234,9 +228,7 @@ impl ::openapi_runtime::de::Object for CheckoutProductCreate {
         let mut locale = ::openapi_runtime::de::Slot::new("locale");
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "trial_interval" => trial_interval.read(&mut __map)?,
                 "trial_interval_count" => trial_interval_count.read(&mut __map)?,
@@ -270,7 +262,7 @@ impl ::openapi_runtime::de::Object for CheckoutProductCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             trial_interval: trial_interval.or_default(),
             trial_interval_count: trial_interval_count.or_default(),
             metadata: metadata.or_default(),

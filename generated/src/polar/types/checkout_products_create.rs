@@ -27,17 +27,14 @@ pub struct CheckoutProductsCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CheckoutProductsCreateMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, CheckoutProductsCreateMetadataValue>,
     >,
     /// Key-value object storing custom field values.
-    pub custom_field_data: ::std::option::Option<
+    pub custom_field_data: Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<CheckoutProductsCreateCustomFieldDataValue>,
+            String,
+            Option<CheckoutProductsCreateCustomFieldDataValue>,
         >,
     >,
     /// ID of the discount to apply to the checkout.
@@ -45,11 +42,11 @@ pub struct CheckoutProductsCreate {
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     ///
     /// Default `true`.
-    pub allow_discount_codes: ::std::option::Option<bool>,
+    pub allow_discount_codes: Option<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting. If you preset the billing address, this setting will be automatically set to `true`.
     ///
     /// Default `false`.
-    pub require_billing_address: ::std::option::Option<bool>,
+    pub require_billing_address: Option<bool>,
     /// Amount in cents, before discounts and taxes. Only useful for custom prices, it'll be ignored for fixed and free prices.
     ///
     /// Value at least 0.
@@ -69,33 +66,33 @@ pub struct CheckoutProductsCreate {
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
     ///
     /// Default `true`.
-    pub allow_trial: ::std::option::Option<bool>,
+    pub allow_trial: Option<bool>,
     /// ID of an existing customer in the organization. The customer data will be pre-filled in the checkout form. The resulting order will be linked to this customer.
     pub customer_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
     ///
     /// Default `false`.
-    pub is_business_customer: ::std::option::Option<bool>,
+    pub is_business_customer: Option<bool>,
     /// ID of the customer in your system. If a matching customer exists on Polar, the resulting order will be linked to this customer. Otherwise, a new customer will be created with this external ID set.
-    pub external_customer_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub external_customer_id: ::openapi_runtime::Patch<String>,
     /// The name of the customer.
     ///
     /// Length at most 256.
-    pub customer_name: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_name: ::openapi_runtime::Patch<String>,
     /// Email address of the customer.
     ///
     /// Format `email`.
-    pub customer_email: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_email: ::openapi_runtime::Patch<String>,
     /// The `customer_ip_address` property.
     ///
     /// Format `ipvanyaddress`.
-    pub customer_ip_address: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_ip_address: ::openapi_runtime::Patch<String>,
     /// The `customer_billing_name` property.
-    pub customer_billing_name: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_billing_name: ::openapi_runtime::Patch<String>,
     /// Billing address of the customer.
     pub customer_billing_address: ::openapi_runtime::Patch<super::AddressInput>,
     /// The `customer_tax_id` property.
-    pub customer_tax_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_tax_id: ::openapi_runtime::Patch<String>,
     /// Key-value object allowing you to store additional information that'll be copied to the created customer.
     ///
     /// The key must be a string with a maximum length of **40 characters**.
@@ -109,26 +106,23 @@ pub struct CheckoutProductsCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub customer_metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CheckoutProductsCreateCustomerMetadataValue,
-        >,
+    pub customer_metadata: Option<
+        ::std::collections::BTreeMap<String, CheckoutProductsCreateCustomerMetadataValue>,
     >,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
     pub subscription_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub success_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub success_url: ::openapi_runtime::Patch<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub return_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub return_url: ::openapi_runtime::Patch<String>,
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
-    pub embed_origin: ::openapi_runtime::Patch<::std::string::String>,
+    pub embed_origin: ::openapi_runtime::Patch<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
-    pub locale: ::openapi_runtime::Patch<::std::string::String>,
+    pub locale: ::openapi_runtime::Patch<String>,
     /// The `currency` property.
     ///
     /// Length at least 3 and at most 3.
@@ -136,13 +130,10 @@ pub struct CheckoutProductsCreate {
     /// List of product IDs available to select at that checkout. The first one will be selected by default.
     ///
     /// Items at least 1.
-    pub products: ::std::vec::Vec<::uuid::Uuid>,
+    pub products: Vec<::uuid::Uuid>,
     /// Optional mapping of product IDs to a list of ad-hoc prices to create for that product. If not set, catalog prices of the product will be used.
     pub prices: ::openapi_runtime::Patch<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::vec::Vec<CheckoutProductsCreatePricesValueItem>,
-        >,
+        ::std::collections::BTreeMap<String, Vec<CheckoutProductsCreatePricesValueItem>>,
     >,
 }
 #[cfg(feature = "polar-checkouts")]
@@ -150,7 +141,7 @@ impl ::serde::Serialize for CheckoutProductsCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("trial_interval", &self.trial_interval)?;
         object.patch("trial_interval_count", &self.trial_interval_count)?;
@@ -189,7 +180,7 @@ impl ::serde::Serialize for CheckoutProductsCreate {
 impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CheckoutProductsCreate")
     }
 }
@@ -197,7 +188,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreate {
 impl ::openapi_runtime::de::Object for CheckoutProductsCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
         let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
             "trial_interval_count",
@@ -248,9 +239,7 @@ impl ::openapi_runtime::de::Object for CheckoutProductsCreate {
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
         let mut products = ::openapi_runtime::de::Slot::new("products");
         let mut prices = ::openapi_runtime::de::Slot::new("prices");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "trial_interval" => trial_interval.read(&mut __map)?,
                 "trial_interval_count" => trial_interval_count.read(&mut __map)?,
@@ -285,7 +274,7 @@ impl ::openapi_runtime::de::Object for CheckoutProductsCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             trial_interval: trial_interval.or_default(),
             trial_interval_count: trial_interval_count.or_default(),
             metadata: metadata.or_default(),
@@ -353,7 +342,7 @@ impl ::serde::Serialize for CheckoutProductsCreatePricesValueItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Fixed(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Custom(value) => ::serde::Serialize::serialize(value, serializer),
@@ -366,46 +355,39 @@ impl ::serde::Serialize for CheckoutProductsCreatePricesValueItem {
 impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "amount_type") {
-            ::std::option::Option::Some("fixed") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
-            }
-            ::std::option::Option::Some("custom") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Custom)
-            }
-            ::std::option::Option::Some("seat_based") => {
+            Some("fixed") => ::openapi_runtime::de::tagged(value).map(Self::Fixed),
+            Some("custom") => ::openapi_runtime::de::tagged(value).map(Self::Custom),
+            Some("seat_based") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SeatBased)
             }
-            ::std::option::Option::Some("metered_unit") => {
+            Some("metered_unit") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MeteredUnit)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::ProductPriceFixedCreate>
-for CheckoutProductsCreatePricesValueItem {
+impl From<super::ProductPriceFixedCreate> for CheckoutProductsCreatePricesValueItem {
     fn from(value: super::ProductPriceFixedCreate) -> Self {
         Self::Fixed(value)
     }
 }
-impl ::std::convert::From<super::ProductPriceCustomCreate>
-for CheckoutProductsCreatePricesValueItem {
+impl From<super::ProductPriceCustomCreate> for CheckoutProductsCreatePricesValueItem {
     fn from(value: super::ProductPriceCustomCreate) -> Self {
         Self::Custom(value)
     }
 }
-impl ::std::convert::From<super::ProductPriceSeatBasedCreate>
-for CheckoutProductsCreatePricesValueItem {
+impl From<super::ProductPriceSeatBasedCreate> for CheckoutProductsCreatePricesValueItem {
     fn from(value: super::ProductPriceSeatBasedCreate) -> Self {
         Self::SeatBased(value)
     }
 }
-impl ::std::convert::From<super::ProductPriceMeteredUnitCreate>
+impl From<super::ProductPriceMeteredUnitCreate>
 for CheckoutProductsCreatePricesValueItem {
     fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
         Self::MeteredUnit(value)

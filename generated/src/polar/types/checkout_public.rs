@@ -8,13 +8,10 @@ pub struct CheckoutPublic {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Key-value object storing custom field values.
-    pub custom_field_data: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<CheckoutPublicCustomFieldDataValue>,
-        >,
+    pub custom_field_data: Option<
+        ::std::collections::BTreeMap<String, Option<CheckoutPublicCustomFieldDataValue>>,
     >,
     /// Payment processor used.
     pub payment_processor: super::PaymentProcessor,
@@ -27,54 +24,54 @@ pub struct CheckoutPublic {
     ///         - Succeeded: the payment on the checkout was performed successfully.
     pub status: super::CheckoutStatus,
     /// Client secret used to update and complete the checkout session from the client.
-    pub client_secret: ::std::string::String,
+    pub client_secret: String,
     /// URL where the customer can access the checkout session.
-    pub url: ::std::string::String,
+    pub url: String,
     /// Expiration date and time of the checkout session.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
     /// URL where the customer will be redirected after a successful payment.
-    pub success_url: ::std::string::String,
+    pub success_url: String,
     /// When set, a back button will be shown in the checkout to return to this URL.
-    pub return_url: ::std::option::Option<::std::string::String>,
+    pub return_url: Option<String>,
     /// When checkout is embedded, represents the Origin of the page embedding the checkout. Used as a security measure to send messages only to the embedding page.
-    pub embed_origin: ::std::option::Option<::std::string::String>,
+    pub embed_origin: Option<String>,
     /// Amount in cents, before discounts and taxes.
     pub amount: i64,
     /// Predefined number of seats (works with seat-based pricing only)
-    pub seats: ::std::option::Option<i64>,
+    pub seats: Option<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
-    pub min_seats: ::std::option::Option<i64>,
+    pub min_seats: Option<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
-    pub max_seats: ::std::option::Option<i64>,
+    pub max_seats: Option<i64>,
     /// Discount amount in cents.
     pub discount_amount: i64,
     /// Amount in cents, after discounts but before taxes.
     pub net_amount: i64,
     /// Sales tax amount in cents. If `null`, it means there is no enough information yet to calculate it.
-    pub tax_amount: ::std::option::Option<i64>,
+    pub tax_amount: Option<i64>,
     /// Tax behavior of the checkout. `inclusive` means the price includes tax, `exclusive` means tax is added on top. If `null`, tax is not yet calculated.
-    pub tax_behavior: ::std::option::Option<super::TaxBehavior>,
+    pub tax_behavior: Option<super::TaxBehavior>,
     /// Amount in cents, after discounts and taxes.
     pub total_amount: i64,
     /// Currency code of the checkout session.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
-    pub allow_trial: ::std::option::Option<bool>,
+    pub allow_trial: Option<bool>,
     /// Interval unit of the trial period, if any. This value is either set from the checkout, if `trial_interval` is set, or from the selected product.
-    pub active_trial_interval: ::std::option::Option<super::TrialInterval>,
+    pub active_trial_interval: Option<super::TrialInterval>,
     /// Number of interval units of the trial period, if any. This value is either set from the checkout, if `trial_interval_count` is set, or from the selected product.
-    pub active_trial_interval_count: ::std::option::Option<i64>,
+    pub active_trial_interval_count: Option<i64>,
     /// End date and time of the trial period, if any.
-    pub trial_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub trial_end: Option<::chrono::DateTime<::chrono::Utc>>,
     /// ID of the organization owning the checkout session.
     pub organization_id: ::uuid::Uuid,
     /// ID of the product to checkout.
-    pub product_id: ::std::option::Option<::uuid::Uuid>,
+    pub product_id: Option<::uuid::Uuid>,
     /// ID of the product price to checkout.
     #[deprecated(note = "deprecated in the API's spec")]
-    pub product_price_id: ::std::option::Option<::uuid::Uuid>,
+    pub product_price_id: Option<::uuid::Uuid>,
     /// ID of the discount applied to the checkout.
-    pub discount_id: ::std::option::Option<::uuid::Uuid>,
+    pub discount_id: Option<::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     pub allow_discount_codes: bool,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting. If you preset the billing address, this setting will be automatically set to `true`.
@@ -90,63 +87,55 @@ pub struct CheckoutPublic {
     /// Whether the checkout requires a payment form, whether because of a payment or payment method setup.
     pub is_payment_form_required: bool,
     /// The `customer_id` property.
-    pub customer_id: ::std::option::Option<::uuid::Uuid>,
+    pub customer_id: Option<::uuid::Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
     pub is_business_customer: bool,
     /// Name of the customer.
-    pub customer_name: ::std::option::Option<::std::string::String>,
+    pub customer_name: Option<String>,
     /// Email address of the customer.
-    pub customer_email: ::std::option::Option<::std::string::String>,
+    pub customer_email: Option<String>,
     /// The `customer_ip_address` property.
     ///
     /// Format `ipvanyaddress`.
-    pub customer_ip_address: ::std::option::Option<::std::string::String>,
+    pub customer_ip_address: Option<String>,
     /// The `customer_billing_name` property.
-    pub customer_billing_name: ::std::option::Option<::std::string::String>,
+    pub customer_billing_name: Option<String>,
     /// Billing address of the customer.
-    pub customer_billing_address: ::std::option::Option<super::Address>,
+    pub customer_billing_address: Option<super::Address>,
     /// The `customer_tax_id` property.
-    pub customer_tax_id: ::std::option::Option<::std::string::String>,
+    pub customer_tax_id: Option<String>,
     /// The `locale` property.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
-    pub payment_method_type: ::std::option::Option<::std::string::String>,
+    pub payment_method_type: Option<String>,
     /// The `payment_processor_metadata` property.
-    pub payment_processor_metadata: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
+    pub payment_processor_metadata: ::std::collections::BTreeMap<String, String>,
     /// Determine which billing address fields should be disabled, optional or required in the checkout form.
     pub billing_address_fields: super::CheckoutBillingAddressFields,
     /// List of products available to select.
-    pub products: ::std::vec::Vec<super::CheckoutProduct>,
+    pub products: Vec<super::CheckoutProduct>,
     /// Product selected to checkout.
-    pub product: ::std::option::Option<super::CheckoutProduct>,
+    pub product: Option<super::CheckoutProduct>,
     /// Price of the selected product.
     #[deprecated(note = "deprecated in the API's spec")]
-    pub product_price: ::std::option::Option<CheckoutPublicProductPrice>,
+    pub product_price: Option<CheckoutPublicProductPrice>,
     /// Mapping of product IDs to their list of prices.
-    pub prices: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::vec::Vec<CheckoutPublicPricesValueItem>,
-        >,
+    pub prices: Option<
+        ::std::collections::BTreeMap<String, Vec<CheckoutPublicPricesValueItem>>,
     >,
     /// The `discount` property.
-    pub discount: ::std::option::Option<CheckoutPublicDiscount>,
+    pub discount: Option<CheckoutPublicDiscount>,
     /// The `organization` property.
     pub organization: super::CheckoutOrganization,
     /// The `attached_custom_fields` property.
-    pub attached_custom_fields: ::std::option::Option<
-        ::std::vec::Vec<super::AttachedCustomField>,
-    >,
+    pub attached_custom_fields: Option<Vec<super::AttachedCustomField>>,
 }
 #[allow(deprecated)]
 impl ::serde::Serialize for CheckoutPublic {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -210,7 +199,7 @@ impl ::serde::Serialize for CheckoutPublic {
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CheckoutPublic")
     }
 }
@@ -218,7 +207,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublic {
 impl ::openapi_runtime::de::Object for CheckoutPublic {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -313,9 +302,7 @@ impl ::openapi_runtime::de::Object for CheckoutPublic {
         let mut attached_custom_fields = ::openapi_runtime::de::Slot::new(
             "attached_custom_fields",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -382,7 +369,7 @@ impl ::openapi_runtime::de::Object for CheckoutPublic {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
@@ -479,7 +466,7 @@ impl ::serde::Serialize for CheckoutPublicDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::CheckoutDiscountFixedRepeatDuration(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -500,52 +487,41 @@ impl ::serde::Serialize for CheckoutPublicDiscount {
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::CheckoutDiscountFixedRepeatDuration(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CheckoutDiscountFixedRepeatDuration(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::CheckoutDiscountFixedOnceForeverDuration(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CheckoutDiscountFixedOnceForeverDuration(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::CheckoutDiscountPercentageRepeatDuration(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CheckoutDiscountPercentageRepeatDuration(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::CheckoutDiscountPercentageOnceForeverDuration(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CheckoutDiscountPercentageOnceForeverDuration(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::CheckoutDiscountFixedRepeatDuration>
-for CheckoutPublicDiscount {
+impl From<super::CheckoutDiscountFixedRepeatDuration> for CheckoutPublicDiscount {
     fn from(value: super::CheckoutDiscountFixedRepeatDuration) -> Self {
         Self::CheckoutDiscountFixedRepeatDuration(value)
     }
 }
-impl ::std::convert::From<super::CheckoutDiscountFixedOnceForeverDuration>
-for CheckoutPublicDiscount {
+impl From<super::CheckoutDiscountFixedOnceForeverDuration> for CheckoutPublicDiscount {
     fn from(value: super::CheckoutDiscountFixedOnceForeverDuration) -> Self {
         Self::CheckoutDiscountFixedOnceForeverDuration(value)
     }
 }
-impl ::std::convert::From<super::CheckoutDiscountPercentageRepeatDuration>
-for CheckoutPublicDiscount {
+impl From<super::CheckoutDiscountPercentageRepeatDuration> for CheckoutPublicDiscount {
     fn from(value: super::CheckoutDiscountPercentageRepeatDuration) -> Self {
         Self::CheckoutDiscountPercentageRepeatDuration(value)
     }
 }
-impl ::std::convert::From<super::CheckoutDiscountPercentageOnceForeverDuration>
+impl From<super::CheckoutDiscountPercentageOnceForeverDuration>
 for CheckoutPublicDiscount {
     fn from(value: super::CheckoutDiscountPercentageOnceForeverDuration) -> Self {
         Self::CheckoutDiscountPercentageOnceForeverDuration(value)

@@ -4,11 +4,8 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckoutUpdate {
     /// Key-value object storing custom field values.
-    pub custom_field_data: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<CheckoutUpdateCustomFieldDataValue>,
-        >,
+    pub custom_field_data: Option<
+        ::std::collections::BTreeMap<String, Option<CheckoutUpdateCustomFieldDataValue>>,
     >,
     /// ID of the product to checkout. Must be present in the checkout's product list.
     pub product_id: ::openapi_runtime::Patch<::uuid::Uuid>,
@@ -28,19 +25,19 @@ pub struct CheckoutUpdate {
     /// The name of the customer.
     ///
     /// Length at most 256.
-    pub customer_name: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_name: ::openapi_runtime::Patch<String>,
     /// Email address of the customer.
     ///
     /// Format `email`.
-    pub customer_email: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_email: ::openapi_runtime::Patch<String>,
     /// The `customer_billing_name` property.
-    pub customer_billing_name: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_billing_name: ::openapi_runtime::Patch<String>,
     /// Billing address of the customer.
     pub customer_billing_address: ::openapi_runtime::Patch<super::AddressInput>,
     /// The `customer_tax_id` property.
-    pub customer_tax_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_tax_id: ::openapi_runtime::Patch<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
-    pub locale: ::openapi_runtime::Patch<::std::string::String>,
+    pub locale: ::openapi_runtime::Patch<String>,
     /// The interval unit for the trial period.
     pub trial_interval: ::openapi_runtime::Patch<super::TrialInterval>,
     /// The number of interval units for the trial period.
@@ -60,8 +57,8 @@ pub struct CheckoutUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, CheckoutUpdateMetadataValue>,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, CheckoutUpdateMetadataValue>,
     >,
     /// The `currency` property.
     ///
@@ -78,7 +75,7 @@ pub struct CheckoutUpdate {
     /// The `customer_ip_address` property.
     ///
     /// Format `ipvanyaddress`.
-    pub customer_ip_address: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_ip_address: ::openapi_runtime::Patch<String>,
     /// Key-value object allowing you to store additional information that'll be copied to the created customer.
     ///
     /// The key must be a string with a maximum length of **40 characters**.
@@ -93,28 +90,25 @@ pub struct CheckoutUpdate {
     ///
     /// Properties at most 50.
     pub customer_metadata: ::openapi_runtime::Patch<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CheckoutUpdateCustomerMetadataValue,
-        >,
+        ::std::collections::BTreeMap<String, CheckoutUpdateCustomerMetadataValue>,
     >,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub success_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub success_url: ::openapi_runtime::Patch<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub return_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub return_url: ::openapi_runtime::Patch<String>,
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
-    pub embed_origin: ::openapi_runtime::Patch<::std::string::String>,
+    pub embed_origin: ::openapi_runtime::Patch<String>,
 }
 #[allow(deprecated)]
 impl ::serde::Serialize for CheckoutUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("custom_field_data", &self.custom_field_data)?;
         object.patch("product_id", &self.product_id)?;
@@ -147,7 +141,7 @@ impl ::serde::Serialize for CheckoutUpdate {
 impl<'de> ::serde::Deserialize<'de> for CheckoutUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CheckoutUpdate")
     }
 }
@@ -155,7 +149,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutUpdate {
 impl ::openapi_runtime::de::Object for CheckoutUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut custom_field_data = ::openapi_runtime::de::Slot::new(
             "custom_field_data",
         );
@@ -199,9 +193,7 @@ impl ::openapi_runtime::de::Object for CheckoutUpdate {
         let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
         let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
         let mut embed_origin = ::openapi_runtime::de::Slot::new("embed_origin");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "custom_field_data" => custom_field_data.read(&mut __map)?,
                 "product_id" => product_id.read(&mut __map)?,
@@ -231,7 +223,7 @@ impl ::openapi_runtime::de::Object for CheckoutUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             custom_field_data: custom_field_data.or_default(),
             product_id: product_id.or_default(),
             product_price_id: product_price_id.or_default(),

@@ -4,10 +4,10 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CheckoutUpdatePublic {
     /// Key-value object storing custom field values.
-    pub custom_field_data: ::std::option::Option<
+    pub custom_field_data: Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<CheckoutUpdatePublicCustomFieldDataValue>,
+            String,
+            Option<CheckoutUpdatePublicCustomFieldDataValue>,
         >,
     >,
     /// ID of the product to checkout. Must be present in the checkout's product list.
@@ -28,23 +28,23 @@ pub struct CheckoutUpdatePublic {
     /// The name of the customer.
     ///
     /// Length at most 256.
-    pub customer_name: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_name: ::openapi_runtime::Patch<String>,
     /// Email address of the customer.
     ///
     /// Format `email`.
-    pub customer_email: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_email: ::openapi_runtime::Patch<String>,
     /// The `customer_billing_name` property.
-    pub customer_billing_name: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_billing_name: ::openapi_runtime::Patch<String>,
     /// Billing address of the customer.
     pub customer_billing_address: ::openapi_runtime::Patch<super::AddressInput>,
     /// The `customer_tax_id` property.
-    pub customer_tax_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_tax_id: ::openapi_runtime::Patch<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
-    pub locale: ::openapi_runtime::Patch<::std::string::String>,
+    pub locale: ::openapi_runtime::Patch<String>,
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
-    pub payment_method_type: ::openapi_runtime::Patch<::std::string::String>,
+    pub payment_method_type: ::openapi_runtime::Patch<String>,
     /// Discount code to apply to the checkout.
-    pub discount_code: ::openapi_runtime::Patch<::std::string::String>,
+    pub discount_code: ::openapi_runtime::Patch<String>,
     /// Disable the trial period for the checkout session. It's mainly useful when the trial is blocked because the customer already redeemed one.
     ///
     /// One of `false`.
@@ -55,7 +55,7 @@ impl ::serde::Serialize for CheckoutUpdatePublic {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("custom_field_data", &self.custom_field_data)?;
         object.patch("product_id", &self.product_id)?;
@@ -78,7 +78,7 @@ impl ::serde::Serialize for CheckoutUpdatePublic {
 impl<'de> ::serde::Deserialize<'de> for CheckoutUpdatePublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CheckoutUpdatePublic")
     }
 }
@@ -86,7 +86,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutUpdatePublic {
 impl ::openapi_runtime::de::Object for CheckoutUpdatePublic {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut custom_field_data = ::openapi_runtime::de::Slot::new(
             "custom_field_data",
         );
@@ -112,9 +112,7 @@ impl ::openapi_runtime::de::Object for CheckoutUpdatePublic {
         );
         let mut discount_code = ::openapi_runtime::de::Slot::new("discount_code");
         let mut allow_trial = ::openapi_runtime::de::Slot::new("allow_trial");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "custom_field_data" => custom_field_data.read(&mut __map)?,
                 "product_id" => product_id.read(&mut __map)?,
@@ -134,7 +132,7 @@ impl ::openapi_runtime::de::Object for CheckoutUpdatePublic {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             custom_field_data: custom_field_data.or_default(),
             product_id: product_id.or_default(),
             product_price_id: product_price_id.or_default(),

@@ -31,7 +31,7 @@ pub type CheckoutsListExternalCustomerId = super::SubscriptionsListExternalCusto
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckoutsListStatus {
     /// The `CheckoutStatusList` form.
-    CheckoutStatusList(::std::vec::Vec<super::CheckoutStatus>),
+    CheckoutStatusList(Vec<super::CheckoutStatus>),
     /// A [`CheckoutStatus`](super::CheckoutStatus).
     CheckoutStatus(super::CheckoutStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -41,7 +41,7 @@ impl ::serde::Serialize for CheckoutsListStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::CheckoutStatusList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -56,26 +56,25 @@ impl ::serde::Serialize for CheckoutsListStatus {
 impl<'de> ::serde::Deserialize<'de> for CheckoutsListStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CheckoutStatusList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CheckoutStatusList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CheckoutStatus(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CheckoutStatus(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::vec::Vec<super::CheckoutStatus>>
-for CheckoutsListStatus {
-    fn from(value: ::std::vec::Vec<super::CheckoutStatus>) -> Self {
+impl From<Vec<super::CheckoutStatus>> for CheckoutsListStatus {
+    fn from(value: Vec<super::CheckoutStatus>) -> Self {
         Self::CheckoutStatusList(value)
     }
 }
-impl ::std::convert::From<super::CheckoutStatus> for CheckoutsListStatus {
+impl From<super::CheckoutStatus> for CheckoutsListStatus {
     fn from(value: super::CheckoutStatus) -> Self {
         Self::CheckoutStatus(value)
     }

@@ -6,19 +6,19 @@ pub struct CompassThreadMessageSchema {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `prompt` property.
-    pub prompt: ::std::string::String,
+    pub prompt: String,
     /// The `parts` property.
-    pub parts: ::std::vec::Vec<CompassThreadMessageSchemaPartsItem>,
+    pub parts: Vec<CompassThreadMessageSchemaPartsItem>,
 }
 impl ::serde::Serialize for CompassThreadMessageSchema {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -31,22 +31,20 @@ impl ::serde::Serialize for CompassThreadMessageSchema {
 impl<'de> ::serde::Deserialize<'de> for CompassThreadMessageSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CompassThreadMessageSchema")
     }
 }
 impl ::openapi_runtime::de::Object for CompassThreadMessageSchema {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut prompt = ::openapi_runtime::de::Slot::new("prompt");
         let mut parts = ::openapi_runtime::de::Slot::new("parts");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -56,7 +54,7 @@ impl ::openapi_runtime::de::Object for CompassThreadMessageSchema {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,
@@ -80,7 +78,7 @@ impl ::serde::Serialize for CompassThreadMessageSchemaPartsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Block(value) => ::serde::Serialize::serialize(value, serializer),
@@ -91,29 +89,23 @@ impl ::serde::Serialize for CompassThreadMessageSchemaPartsItem {
 impl<'de> ::serde::Deserialize<'de> for CompassThreadMessageSchemaPartsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "kind") {
-            ::std::option::Option::Some("text") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Text)
-            }
-            ::std::option::Option::Some("block") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Block)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            Some("text") => ::openapi_runtime::de::tagged(value).map(Self::Text),
+            Some("block") => ::openapi_runtime::de::tagged(value).map(Self::Block),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::AssistantTextPart>
-for CompassThreadMessageSchemaPartsItem {
+impl From<super::AssistantTextPart> for CompassThreadMessageSchemaPartsItem {
     fn from(value: super::AssistantTextPart) -> Self {
         Self::Text(value)
     }
 }
-impl ::std::convert::From<super::AssistantBlockPart>
-for CompassThreadMessageSchemaPartsItem {
+impl From<super::AssistantBlockPart> for CompassThreadMessageSchemaPartsItem {
     fn from(value: super::AssistantBlockPart) -> Self {
         Self::Block(value)
     }

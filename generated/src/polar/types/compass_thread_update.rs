@@ -6,13 +6,13 @@ pub struct CompassThreadUpdate {
     /// The `title` property.
     ///
     /// Length at least 1 and at most 80.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
 }
 impl ::serde::Serialize for CompassThreadUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("title", &self.title)?;
         object.end()
@@ -21,23 +21,21 @@ impl ::serde::Serialize for CompassThreadUpdate {
 impl<'de> ::serde::Deserialize<'de> for CompassThreadUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CompassThreadUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for CompassThreadUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut title = ::openapi_runtime::de::Slot::new("title");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "title" => title.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { title: title.or_default() })
+        Ok(Self { title: title.or_default() })
     }
 }

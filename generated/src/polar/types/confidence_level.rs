@@ -13,7 +13,7 @@ pub enum ConfidenceLevel {
     /// `high`
     High,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl ConfidenceLevel {
     /// The value as sent on the wire.
@@ -26,7 +26,7 @@ impl ConfidenceLevel {
         }
     }
 }
-impl ::std::convert::From<&str> for ConfidenceLevel {
+impl From<&str> for ConfidenceLevel {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -46,14 +46,14 @@ impl ::serde::Serialize for ConfidenceLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConfidenceLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -9,14 +9,14 @@ pub struct CostMetadataInput {
     /// The currency. Currently, only `usd` is supported.
     ///
     /// Pattern `usd`.
-    pub currency: ::std::string::String,
+    pub currency: String,
 }
 #[cfg(feature = "polar-events")]
 impl ::serde::Serialize for CostMetadataInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("amount", &self.amount)?;
         object.field("currency", &self.currency)?;
@@ -27,7 +27,7 @@ impl ::serde::Serialize for CostMetadataInput {
 impl<'de> ::serde::Deserialize<'de> for CostMetadataInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CostMetadataInput")
     }
 }
@@ -35,19 +35,17 @@ impl<'de> ::serde::Deserialize<'de> for CostMetadataInput {
 impl ::openapi_runtime::de::Object for CostMetadataInput {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "amount" => amount.read(&mut __map)?,
                 "currency" => currency.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             amount: amount.required()?,
             currency: currency.required()?,
         })
@@ -60,7 +58,7 @@ impl ::openapi_runtime::de::Object for CostMetadataInput {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CostMetadataInputAmount {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Number` form.
     Number(f64),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -70,7 +68,7 @@ impl ::serde::Serialize for CostMetadataInputAmount {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::String(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
@@ -81,25 +79,25 @@ impl ::serde::Serialize for CostMetadataInputAmount {
 impl<'de> ::serde::Deserialize<'de> for CostMetadataInputAmount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::String(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Number(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::string::String> for CostMetadataInputAmount {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for CostMetadataInputAmount {
+    fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-impl ::std::convert::From<f64> for CostMetadataInputAmount {
+impl From<f64> for CostMetadataInputAmount {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }

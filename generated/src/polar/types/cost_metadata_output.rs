@@ -6,17 +6,17 @@ pub struct CostMetadataOutput {
     /// The amount in cents.
     ///
     /// Pattern `^(?!^[-+.]*$)[+-]?0*(?:\d{0,5}|(?=[\d.]{1,18}0*$)\d{0,5}\.\d{0,12}0*$)`.
-    pub amount: ::std::string::String,
+    pub amount: String,
     /// The currency. Currently, only `usd` is supported.
     ///
     /// Pattern `usd`.
-    pub currency: ::std::string::String,
+    pub currency: String,
 }
 impl ::serde::Serialize for CostMetadataOutput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("amount", &self.amount)?;
         object.field("currency", &self.currency)?;
@@ -26,26 +26,24 @@ impl ::serde::Serialize for CostMetadataOutput {
 impl<'de> ::serde::Deserialize<'de> for CostMetadataOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CostMetadataOutput")
     }
 }
 impl ::openapi_runtime::de::Object for CostMetadataOutput {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "amount" => amount.read(&mut __map)?,
                 "currency" => currency.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             amount: amount.required()?,
             currency: currency.required()?,
         })

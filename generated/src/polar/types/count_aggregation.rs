@@ -6,13 +6,13 @@ pub struct CountAggregation {
     /// The `func` property.
     ///
     /// Default `"count"`.
-    pub func: ::std::option::Option<CountAggregationFunc>,
+    pub func: Option<CountAggregationFunc>,
 }
 impl ::serde::Serialize for CountAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("func", &self.func)?;
         object.end()
@@ -21,24 +21,22 @@ impl ::serde::Serialize for CountAggregation {
 impl<'de> ::serde::Deserialize<'de> for CountAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CountAggregation")
     }
 }
 impl ::openapi_runtime::de::Object for CountAggregation {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut func = ::openapi_runtime::de::Slot::new("func");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "func" => func.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { func: func.or_default() })
+        Ok(Self { func: func.or_default() })
     }
 }
 /// Func
@@ -54,14 +52,14 @@ impl ::serde::Serialize for CountAggregationFunc {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("count")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CountAggregationFunc {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "count").map(|()| Self::Count)
     }
 }

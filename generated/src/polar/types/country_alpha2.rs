@@ -502,7 +502,7 @@ pub enum CountryAlpha2 {
     /// `ZW`
     Zw,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl CountryAlpha2 {
     /// The value as sent on the wire.
@@ -761,7 +761,7 @@ impl CountryAlpha2 {
         }
     }
 }
-impl ::std::convert::From<&str> for CountryAlpha2 {
+impl From<&str> for CountryAlpha2 {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -1027,14 +1027,14 @@ impl ::serde::Serialize for CountryAlpha2 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CountryAlpha2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

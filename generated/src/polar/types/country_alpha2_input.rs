@@ -492,7 +492,7 @@ pub enum CountryAlpha2Input {
     /// `ZW`
     Zw,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl CountryAlpha2Input {
     /// The value as sent on the wire.
@@ -746,7 +746,7 @@ impl CountryAlpha2Input {
         }
     }
 }
-impl ::std::convert::From<&str> for CountryAlpha2Input {
+impl From<&str> for CountryAlpha2Input {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -1007,14 +1007,14 @@ impl ::serde::Serialize for CountryAlpha2Input {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CountryAlpha2Input {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -10,7 +10,7 @@ impl ::serde::Serialize for CursorPagination {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("has_next_page", &self.has_next_page)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for CursorPagination {
 impl<'de> ::serde::Deserialize<'de> for CursorPagination {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CursorPagination")
     }
 }
 impl ::openapi_runtime::de::Object for CursorPagination {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut has_next_page = ::openapi_runtime::de::Slot::new("has_next_page");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "has_next_page" => has_next_page.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             has_next_page: has_next_page.required()?,
         })
     }

@@ -21,7 +21,7 @@ impl ::serde::Serialize for CustomField {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
@@ -35,51 +35,41 @@ impl ::serde::Serialize for CustomField {
 impl<'de> ::serde::Deserialize<'de> for CustomField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("text") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Text)
-            }
-            ::std::option::Option::Some("number") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Number)
-            }
-            ::std::option::Option::Some("date") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Date)
-            }
-            ::std::option::Option::Some("checkbox") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Checkbox)
-            }
-            ::std::option::Option::Some("select") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Select)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            Some("text") => ::openapi_runtime::de::tagged(value).map(Self::Text),
+            Some("number") => ::openapi_runtime::de::tagged(value).map(Self::Number),
+            Some("date") => ::openapi_runtime::de::tagged(value).map(Self::Date),
+            Some("checkbox") => ::openapi_runtime::de::tagged(value).map(Self::Checkbox),
+            Some("select") => ::openapi_runtime::de::tagged(value).map(Self::Select),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::CustomFieldText> for CustomField {
+impl From<super::CustomFieldText> for CustomField {
     fn from(value: super::CustomFieldText) -> Self {
         Self::Text(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldNumber> for CustomField {
+impl From<super::CustomFieldNumber> for CustomField {
     fn from(value: super::CustomFieldNumber) -> Self {
         Self::Number(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldDate> for CustomField {
+impl From<super::CustomFieldDate> for CustomField {
     fn from(value: super::CustomFieldDate) -> Self {
         Self::Date(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldCheckbox> for CustomField {
+impl From<super::CustomFieldCheckbox> for CustomField {
     fn from(value: super::CustomFieldCheckbox) -> Self {
         Self::Checkbox(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldSelect> for CustomField {
+impl From<super::CustomFieldSelect> for CustomField {
     fn from(value: super::CustomFieldSelect) -> Self {
         Self::Select(value)
     }

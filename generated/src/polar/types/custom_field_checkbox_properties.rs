@@ -6,21 +6,21 @@ pub struct CustomFieldCheckboxProperties {
     /// The `form_label` property.
     ///
     /// Length at least 1.
-    pub form_label: ::std::option::Option<::std::string::String>,
+    pub form_label: Option<String>,
     /// The `form_help_text` property.
     ///
     /// Length at least 1.
-    pub form_help_text: ::std::option::Option<::std::string::String>,
+    pub form_help_text: Option<String>,
     /// The `form_placeholder` property.
     ///
     /// Length at least 1.
-    pub form_placeholder: ::std::option::Option<::std::string::String>,
+    pub form_placeholder: Option<String>,
 }
 impl ::serde::Serialize for CustomFieldCheckboxProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("form_label", &self.form_label)?;
         object.optional("form_help_text", &self.form_help_text)?;
@@ -31,20 +31,18 @@ impl ::serde::Serialize for CustomFieldCheckboxProperties {
 impl<'de> ::serde::Deserialize<'de> for CustomFieldCheckboxProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomFieldCheckboxProperties")
     }
 }
 impl ::openapi_runtime::de::Object for CustomFieldCheckboxProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut form_label = ::openapi_runtime::de::Slot::new("form_label");
         let mut form_help_text = ::openapi_runtime::de::Slot::new("form_help_text");
         let mut form_placeholder = ::openapi_runtime::de::Slot::new("form_placeholder");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "form_label" => form_label.read(&mut __map)?,
                 "form_help_text" => form_help_text.read(&mut __map)?,
@@ -52,7 +50,7 @@ impl ::openapi_runtime::de::Object for CustomFieldCheckboxProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             form_label: form_label.or_default(),
             form_help_text: form_help_text.or_default(),
             form_placeholder: form_placeholder.or_default(),

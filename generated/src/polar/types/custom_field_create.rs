@@ -21,7 +21,7 @@ impl ::serde::Serialize for CustomFieldCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
@@ -35,51 +35,41 @@ impl ::serde::Serialize for CustomFieldCreate {
 impl<'de> ::serde::Deserialize<'de> for CustomFieldCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("text") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Text)
-            }
-            ::std::option::Option::Some("number") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Number)
-            }
-            ::std::option::Option::Some("date") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Date)
-            }
-            ::std::option::Option::Some("checkbox") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Checkbox)
-            }
-            ::std::option::Option::Some("select") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Select)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            Some("text") => ::openapi_runtime::de::tagged(value).map(Self::Text),
+            Some("number") => ::openapi_runtime::de::tagged(value).map(Self::Number),
+            Some("date") => ::openapi_runtime::de::tagged(value).map(Self::Date),
+            Some("checkbox") => ::openapi_runtime::de::tagged(value).map(Self::Checkbox),
+            Some("select") => ::openapi_runtime::de::tagged(value).map(Self::Select),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::CustomFieldCreateText> for CustomFieldCreate {
+impl From<super::CustomFieldCreateText> for CustomFieldCreate {
     fn from(value: super::CustomFieldCreateText) -> Self {
         Self::Text(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldCreateNumber> for CustomFieldCreate {
+impl From<super::CustomFieldCreateNumber> for CustomFieldCreate {
     fn from(value: super::CustomFieldCreateNumber) -> Self {
         Self::Number(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldCreateDate> for CustomFieldCreate {
+impl From<super::CustomFieldCreateDate> for CustomFieldCreate {
     fn from(value: super::CustomFieldCreateDate) -> Self {
         Self::Date(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldCreateCheckbox> for CustomFieldCreate {
+impl From<super::CustomFieldCreateCheckbox> for CustomFieldCreate {
     fn from(value: super::CustomFieldCreateCheckbox) -> Self {
         Self::Checkbox(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldCreateSelect> for CustomFieldCreate {
+impl From<super::CustomFieldCreateSelect> for CustomFieldCreate {
     fn from(value: super::CustomFieldCreateSelect) -> Self {
         Self::Select(value)
     }

@@ -17,22 +17,19 @@ pub struct CustomFieldCreateDate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CustomFieldCreateDateMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, CustomFieldCreateDateMetadataValue>,
     >,
     /// The `type` property.
     pub r#type: CustomFieldCreateDateType,
     /// Identifier of the custom field. It'll be used as key when storing the value. Must be unique across the organization.It can only contain ASCII letters, numbers and hyphens.
     ///
     /// Length at least 1; pattern `^[a-z0-9-_]+$`.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// Name of the custom field.
     ///
     /// Length at least 1.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The ID of the organization owning the custom field. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The `properties` property.
@@ -43,7 +40,7 @@ impl ::serde::Serialize for CustomFieldCreateDate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.field("type", &self.r#type)?;
@@ -58,7 +55,7 @@ impl ::serde::Serialize for CustomFieldCreateDate {
 impl<'de> ::serde::Deserialize<'de> for CustomFieldCreateDate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomFieldCreateDate")
     }
 }
@@ -66,16 +63,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreateDate {
 impl ::openapi_runtime::de::Object for CustomFieldCreateDate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut slug = ::openapi_runtime::de::Slot::new("slug");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "type" => r#type.read(&mut __map)?,
@@ -86,7 +81,7 @@ impl ::openapi_runtime::de::Object for CustomFieldCreateDate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             r#type: r#type.required()?,
             slug: slug.required()?,
@@ -112,14 +107,14 @@ impl ::serde::Serialize for CustomFieldCreateDateType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("date")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CustomFieldCreateDateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "date").map(|()| Self::Date)
     }
 }

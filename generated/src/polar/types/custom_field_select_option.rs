@@ -6,17 +6,17 @@ pub struct CustomFieldSelectOption {
     /// The `value` property.
     ///
     /// Length at least 1.
-    pub value: ::std::string::String,
+    pub value: String,
     /// The `label` property.
     ///
     /// Length at least 1.
-    pub label: ::std::string::String,
+    pub label: String,
 }
 impl ::serde::Serialize for CustomFieldSelectOption {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("value", &self.value)?;
         object.field("label", &self.label)?;
@@ -26,26 +26,24 @@ impl ::serde::Serialize for CustomFieldSelectOption {
 impl<'de> ::serde::Deserialize<'de> for CustomFieldSelectOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomFieldSelectOption")
     }
 }
 impl ::openapi_runtime::de::Object for CustomFieldSelectOption {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut value = ::openapi_runtime::de::Slot::new("value");
         let mut label = ::openapi_runtime::de::Slot::new("label");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "value" => value.read(&mut __map)?,
                 "label" => label.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             value: value.required()?,
             label: label.required()?,
         })

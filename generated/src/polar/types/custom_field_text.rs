@@ -6,7 +6,7 @@ pub struct CustomFieldText {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `metadata` property.
@@ -14,9 +14,9 @@ pub struct CustomFieldText {
     /// The `type` property.
     pub r#type: CustomFieldTextType,
     /// Identifier of the custom field. It'll be used as key when storing the value.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// Name of the custom field.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The ID of the organization owning the custom field.
     ///
     /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
@@ -28,7 +28,7 @@ impl ::serde::Serialize for CustomFieldText {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -45,14 +45,14 @@ impl ::serde::Serialize for CustomFieldText {
 impl<'de> ::serde::Deserialize<'de> for CustomFieldText {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomFieldText")
     }
 }
 impl ::openapi_runtime::de::Object for CustomFieldText {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -62,9 +62,7 @@ impl ::openapi_runtime::de::Object for CustomFieldText {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -78,7 +76,7 @@ impl ::openapi_runtime::de::Object for CustomFieldText {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -6,31 +6,31 @@ pub struct CustomFieldTextProperties {
     /// The `form_label` property.
     ///
     /// Length at least 1.
-    pub form_label: ::std::option::Option<::std::string::String>,
+    pub form_label: Option<String>,
     /// The `form_help_text` property.
     ///
     /// Length at least 1.
-    pub form_help_text: ::std::option::Option<::std::string::String>,
+    pub form_help_text: Option<String>,
     /// The `form_placeholder` property.
     ///
     /// Length at least 1.
-    pub form_placeholder: ::std::option::Option<::std::string::String>,
+    pub form_placeholder: Option<String>,
     /// The `textarea` property.
-    pub textarea: ::std::option::Option<bool>,
+    pub textarea: Option<bool>,
     /// The `min_length` property.
     ///
     /// Value at least 0 and at most 2147483647.
-    pub min_length: ::std::option::Option<i64>,
+    pub min_length: Option<i64>,
     /// The `max_length` property.
     ///
     /// Value at least 0 and at most 2147483647.
-    pub max_length: ::std::option::Option<i64>,
+    pub max_length: Option<i64>,
 }
 impl ::serde::Serialize for CustomFieldTextProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("form_label", &self.form_label)?;
         object.optional("form_help_text", &self.form_help_text)?;
@@ -44,23 +44,21 @@ impl ::serde::Serialize for CustomFieldTextProperties {
 impl<'de> ::serde::Deserialize<'de> for CustomFieldTextProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomFieldTextProperties")
     }
 }
 impl ::openapi_runtime::de::Object for CustomFieldTextProperties {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut form_label = ::openapi_runtime::de::Slot::new("form_label");
         let mut form_help_text = ::openapi_runtime::de::Slot::new("form_help_text");
         let mut form_placeholder = ::openapi_runtime::de::Slot::new("form_placeholder");
         let mut textarea = ::openapi_runtime::de::Slot::new("textarea");
         let mut min_length = ::openapi_runtime::de::Slot::new("min_length");
         let mut max_length = ::openapi_runtime::de::Slot::new("max_length");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "form_label" => form_label.read(&mut __map)?,
                 "form_help_text" => form_help_text.read(&mut __map)?,
@@ -71,7 +69,7 @@ impl ::openapi_runtime::de::Object for CustomFieldTextProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             form_label: form_label.or_default(),
             form_help_text: form_help_text.or_default(),
             form_placeholder: form_placeholder.or_default(),

@@ -21,7 +21,7 @@ impl ::serde::Serialize for CustomFieldUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
@@ -35,51 +35,41 @@ impl ::serde::Serialize for CustomFieldUpdate {
 impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("text") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Text)
-            }
-            ::std::option::Option::Some("number") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Number)
-            }
-            ::std::option::Option::Some("date") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Date)
-            }
-            ::std::option::Option::Some("checkbox") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Checkbox)
-            }
-            ::std::option::Option::Some("select") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Select)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            Some("text") => ::openapi_runtime::de::tagged(value).map(Self::Text),
+            Some("number") => ::openapi_runtime::de::tagged(value).map(Self::Number),
+            Some("date") => ::openapi_runtime::de::tagged(value).map(Self::Date),
+            Some("checkbox") => ::openapi_runtime::de::tagged(value).map(Self::Checkbox),
+            Some("select") => ::openapi_runtime::de::tagged(value).map(Self::Select),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::CustomFieldUpdateText> for CustomFieldUpdate {
+impl From<super::CustomFieldUpdateText> for CustomFieldUpdate {
     fn from(value: super::CustomFieldUpdateText) -> Self {
         Self::Text(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldUpdateNumber> for CustomFieldUpdate {
+impl From<super::CustomFieldUpdateNumber> for CustomFieldUpdate {
     fn from(value: super::CustomFieldUpdateNumber) -> Self {
         Self::Number(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldUpdateDate> for CustomFieldUpdate {
+impl From<super::CustomFieldUpdateDate> for CustomFieldUpdate {
     fn from(value: super::CustomFieldUpdateDate) -> Self {
         Self::Date(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldUpdateCheckbox> for CustomFieldUpdate {
+impl From<super::CustomFieldUpdateCheckbox> for CustomFieldUpdate {
     fn from(value: super::CustomFieldUpdateCheckbox) -> Self {
         Self::Checkbox(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldUpdateSelect> for CustomFieldUpdate {
+impl From<super::CustomFieldUpdateSelect> for CustomFieldUpdate {
     fn from(value: super::CustomFieldUpdateSelect) -> Self {
         Self::Select(value)
     }

@@ -16,20 +16,17 @@ pub struct CustomFieldUpdateDate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CustomFieldUpdateDateMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, CustomFieldUpdateDateMetadataValue>,
     >,
     /// Name of the custom field.
     ///
     /// Length at least 1.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// Identifier of the custom field. It'll be used as key when storing the value. Must be unique across the organization.It can only contain ASCII letters, numbers and hyphens.
     ///
     /// Length at least 1; pattern `^[a-z0-9-_]+$`.
-    pub slug: ::openapi_runtime::Patch<::std::string::String>,
+    pub slug: ::openapi_runtime::Patch<String>,
     /// The `type` property.
     pub r#type: CustomFieldUpdateDateType,
     /// The `properties` property.
@@ -39,7 +36,7 @@ impl ::serde::Serialize for CustomFieldUpdateDate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.patch("name", &self.name)?;
@@ -52,22 +49,20 @@ impl ::serde::Serialize for CustomFieldUpdateDate {
 impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdateDate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomFieldUpdateDate")
     }
 }
 impl ::openapi_runtime::de::Object for CustomFieldUpdateDate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut slug = ::openapi_runtime::de::Slot::new("slug");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -77,7 +72,7 @@ impl ::openapi_runtime::de::Object for CustomFieldUpdateDate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             name: name.or_default(),
             slug: slug.or_default(),

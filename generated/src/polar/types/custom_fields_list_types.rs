@@ -13,7 +13,7 @@ pub type CustomFieldsListOrganizationId = super::SubscriptionsListOrganizationId
 #[derive(Debug, Clone, PartialEq)]
 pub enum CustomFieldsListType {
     /// The `CustomFieldTypeList` form.
-    CustomFieldTypeList(::std::vec::Vec<super::CustomFieldType>),
+    CustomFieldTypeList(Vec<super::CustomFieldType>),
     /// A [`CustomFieldType`](super::CustomFieldType).
     CustomFieldType(super::CustomFieldType),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -23,7 +23,7 @@ impl ::serde::Serialize for CustomFieldsListType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::CustomFieldTypeList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -38,26 +38,25 @@ impl ::serde::Serialize for CustomFieldsListType {
 impl<'de> ::serde::Deserialize<'de> for CustomFieldsListType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CustomFieldTypeList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomFieldTypeList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CustomFieldType(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomFieldType(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::vec::Vec<super::CustomFieldType>>
-for CustomFieldsListType {
-    fn from(value: ::std::vec::Vec<super::CustomFieldType>) -> Self {
+impl From<Vec<super::CustomFieldType>> for CustomFieldsListType {
+    fn from(value: Vec<super::CustomFieldType>) -> Self {
         Self::CustomFieldTypeList(value)
     }
 }
-impl ::std::convert::From<super::CustomFieldType> for CustomFieldsListType {
+impl From<super::CustomFieldType> for CustomFieldsListType {
     fn from(value: super::CustomFieldType) -> Self {
         Self::CustomFieldType(value)
     }

@@ -15,7 +15,7 @@ impl ::serde::Serialize for Customer {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Individual(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Team(value) => ::serde::Serialize::serialize(value, serializer),
@@ -26,27 +26,25 @@ impl ::serde::Serialize for Customer {
 impl<'de> ::serde::Deserialize<'de> for Customer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("individual") => {
+            Some("individual") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Individual)
             }
-            ::std::option::Option::Some("team") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Team)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            Some("team") => ::openapi_runtime::de::tagged(value).map(Self::Team),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::CustomerIndividual> for Customer {
+impl From<super::CustomerIndividual> for Customer {
     fn from(value: super::CustomerIndividual) -> Self {
         Self::Individual(value)
     }
 }
-impl ::std::convert::From<super::CustomerTeam> for Customer {
+impl From<super::CustomerTeam> for Customer {
     fn from(value: super::CustomerTeam) -> Self {
         Self::Team(value)
     }

@@ -27,7 +27,7 @@ impl ::serde::Serialize for CustomerBenefitGrant {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Discord(value) => ::serde::Serialize::serialize(value, serializer),
             Self::GitHubRepository(value) => {
@@ -50,79 +50,73 @@ impl ::serde::Serialize for CustomerBenefitGrant {
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Discord(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Discord(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::GitHubRepository(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::GitHubRepository(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Downloadables(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Downloadables(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::LicenseKeys(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::LicenseKeys(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Custom(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Custom(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::MeterCredit(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::MeterCredit(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::FeatureFlag(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::FeatureFlag(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::SlackSharedChannel(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::SlackSharedChannel(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantDiscord> for CustomerBenefitGrant {
+impl From<super::CustomerBenefitGrantDiscord> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantDiscord) -> Self {
         Self::Discord(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantGitHubRepository>
-for CustomerBenefitGrant {
+impl From<super::CustomerBenefitGrantGitHubRepository> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantGitHubRepository) -> Self {
         Self::GitHubRepository(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantDownloadables>
-for CustomerBenefitGrant {
+impl From<super::CustomerBenefitGrantDownloadables> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantDownloadables) -> Self {
         Self::Downloadables(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantLicenseKeys>
-for CustomerBenefitGrant {
+impl From<super::CustomerBenefitGrantLicenseKeys> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantLicenseKeys) -> Self {
         Self::LicenseKeys(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantCustom> for CustomerBenefitGrant {
+impl From<super::CustomerBenefitGrantCustom> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantCustom) -> Self {
         Self::Custom(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantMeterCredit>
-for CustomerBenefitGrant {
+impl From<super::CustomerBenefitGrantMeterCredit> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantMeterCredit) -> Self {
         Self::MeterCredit(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantFeatureFlag>
-for CustomerBenefitGrant {
+impl From<super::CustomerBenefitGrantFeatureFlag> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantFeatureFlag) -> Self {
         Self::FeatureFlag(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantSlackSharedChannel>
-for CustomerBenefitGrant {
+impl From<super::CustomerBenefitGrantSlackSharedChannel> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantSlackSharedChannel) -> Self {
         Self::SlackSharedChannel(value)
     }

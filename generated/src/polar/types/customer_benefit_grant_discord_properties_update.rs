@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerBenefitGrantDiscordPropertiesUpdate {
     /// The `account_id` property.
-    pub account_id: ::std::option::Option<::std::string::String>,
+    pub account_id: Option<String>,
 }
 impl ::serde::Serialize for CustomerBenefitGrantDiscordPropertiesUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("account_id", &self.account_id)?;
         object.end()
@@ -19,7 +19,7 @@ impl ::serde::Serialize for CustomerBenefitGrantDiscordPropertiesUpdate {
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDiscordPropertiesUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CustomerBenefitGrantDiscordPropertiesUpdate",
@@ -29,17 +29,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDiscordPropertiesUpd
 impl ::openapi_runtime::de::Object for CustomerBenefitGrantDiscordPropertiesUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "account_id" => account_id.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             account_id: account_id.or_default(),
         })
     }

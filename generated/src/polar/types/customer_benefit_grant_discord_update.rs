@@ -12,7 +12,7 @@ impl ::serde::Serialize for CustomerBenefitGrantDiscordUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("benefit_type", &self.benefit_type)?;
         object.field("properties", &self.properties)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for CustomerBenefitGrantDiscordUpdate {
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDiscordUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerBenefitGrantDiscordUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerBenefitGrantDiscordUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
         let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "benefit_type" => benefit_type.read(&mut __map)?,
                 "properties" => properties.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             benefit_type: benefit_type.required()?,
             properties: properties.required()?,
         })

@@ -6,29 +6,29 @@ pub struct CustomerBenefitGrantDownloadables {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `granted_at` property.
-    pub granted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub granted_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `revoked_at` property.
-    pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub revoked_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `customer_id` property.
     pub customer_id: ::uuid::Uuid,
     /// The `member_id` property.
-    pub member_id: ::std::option::Option<::uuid::Uuid>,
+    pub member_id: Option<::uuid::Uuid>,
     /// The `benefit_id` property.
     pub benefit_id: ::uuid::Uuid,
     /// The `subscription_id` property.
-    pub subscription_id: ::std::option::Option<::uuid::Uuid>,
+    pub subscription_id: Option<::uuid::Uuid>,
     /// The `order_id` property.
-    pub order_id: ::std::option::Option<::uuid::Uuid>,
+    pub order_id: Option<::uuid::Uuid>,
     /// The `is_granted` property.
     pub is_granted: bool,
     /// The `is_revoked` property.
     pub is_revoked: bool,
     /// The `error` property.
-    pub error: ::std::option::Option<super::BenefitGrantError>,
+    pub error: Option<super::BenefitGrantError>,
     /// The `customer` property.
     pub customer: super::CustomerPortalCustomer,
     /// The `benefit` property.
@@ -40,7 +40,7 @@ impl ::serde::Serialize for CustomerBenefitGrantDownloadables {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -64,14 +64,14 @@ impl ::serde::Serialize for CustomerBenefitGrantDownloadables {
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDownloadables {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerBenefitGrantDownloadables")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerBenefitGrantDownloadables {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -88,9 +88,7 @@ impl ::openapi_runtime::de::Object for CustomerBenefitGrantDownloadables {
         let mut customer = ::openapi_runtime::de::Slot::new("customer");
         let mut benefit = ::openapi_runtime::de::Slot::new("benefit");
         let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -111,7 +109,7 @@ impl ::openapi_runtime::de::Object for CustomerBenefitGrantDownloadables {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -10,7 +10,7 @@ impl ::serde::Serialize for CustomerBenefitGrantLicenseKeysUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("benefit_type", &self.benefit_type)?;
         object.end()
@@ -19,7 +19,7 @@ impl ::serde::Serialize for CustomerBenefitGrantLicenseKeysUpdate {
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantLicenseKeysUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CustomerBenefitGrantLicenseKeysUpdate",
@@ -29,17 +29,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantLicenseKeysUpdate {
 impl ::openapi_runtime::de::Object for CustomerBenefitGrantLicenseKeysUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "benefit_type" => benefit_type.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             benefit_type: benefit_type.required()?,
         })
     }

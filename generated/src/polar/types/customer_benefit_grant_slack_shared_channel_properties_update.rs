@@ -6,13 +6,13 @@ pub struct CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     /// The `invited_email` property.
     ///
     /// Format `email`.
-    pub invited_email: ::std::string::String,
+    pub invited_email: String,
 }
 impl ::serde::Serialize for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("invited_email", &self.invited_email)?;
         object.end()
@@ -22,7 +22,7 @@ impl<'de> ::serde::Deserialize<'de>
 for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CustomerBenefitGrantSlackSharedChannelPropertiesUpdate",
@@ -33,17 +33,15 @@ impl ::openapi_runtime::de::Object
 for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut invited_email = ::openapi_runtime::de::Slot::new("invited_email");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "invited_email" => invited_email.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             invited_email: invited_email.required()?,
         })
     }

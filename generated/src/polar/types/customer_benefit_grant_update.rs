@@ -27,7 +27,7 @@ impl ::serde::Serialize for CustomerBenefitGrantUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Discord(value) => ::serde::Serialize::serialize(value, serializer),
             Self::GithubRepository(value) => {
@@ -50,82 +50,73 @@ impl ::serde::Serialize for CustomerBenefitGrantUpdate {
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "benefit_type") {
-            ::std::option::Option::Some("discord") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Discord)
-            }
-            ::std::option::Option::Some("github_repository") => {
+            Some("discord") => ::openapi_runtime::de::tagged(value).map(Self::Discord),
+            Some("github_repository") => {
                 ::openapi_runtime::de::tagged(value).map(Self::GithubRepository)
             }
-            ::std::option::Option::Some("downloadables") => {
+            Some("downloadables") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Downloadables)
             }
-            ::std::option::Option::Some("license_keys") => {
+            Some("license_keys") => {
                 ::openapi_runtime::de::tagged(value).map(Self::LicenseKeys)
             }
-            ::std::option::Option::Some("custom") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Custom)
-            }
-            ::std::option::Option::Some("meter_credit") => {
+            Some("custom") => ::openapi_runtime::de::tagged(value).map(Self::Custom),
+            Some("meter_credit") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MeterCredit)
             }
-            ::std::option::Option::Some("feature_flag") => {
+            Some("feature_flag") => {
                 ::openapi_runtime::de::tagged(value).map(Self::FeatureFlag)
             }
-            ::std::option::Option::Some("slack_shared_channel") => {
+            Some("slack_shared_channel") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SlackSharedChannel)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantDiscordUpdate>
-for CustomerBenefitGrantUpdate {
+impl From<super::CustomerBenefitGrantDiscordUpdate> for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantDiscordUpdate) -> Self {
         Self::Discord(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantGitHubRepositoryUpdate>
+impl From<super::CustomerBenefitGrantGitHubRepositoryUpdate>
 for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantGitHubRepositoryUpdate) -> Self {
         Self::GithubRepository(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantDownloadablesUpdate>
+impl From<super::CustomerBenefitGrantDownloadablesUpdate>
 for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantDownloadablesUpdate) -> Self {
         Self::Downloadables(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantLicenseKeysUpdate>
-for CustomerBenefitGrantUpdate {
+impl From<super::CustomerBenefitGrantLicenseKeysUpdate> for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantLicenseKeysUpdate) -> Self {
         Self::LicenseKeys(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantCustomUpdate>
-for CustomerBenefitGrantUpdate {
+impl From<super::CustomerBenefitGrantCustomUpdate> for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantCustomUpdate) -> Self {
         Self::Custom(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantMeterCreditUpdate>
-for CustomerBenefitGrantUpdate {
+impl From<super::CustomerBenefitGrantMeterCreditUpdate> for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantMeterCreditUpdate) -> Self {
         Self::MeterCredit(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantFeatureFlagUpdate>
-for CustomerBenefitGrantUpdate {
+impl From<super::CustomerBenefitGrantFeatureFlagUpdate> for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantFeatureFlagUpdate) -> Self {
         Self::FeatureFlag(value)
     }
 }
-impl ::std::convert::From<super::CustomerBenefitGrantSlackSharedChannelUpdate>
+impl From<super::CustomerBenefitGrantSlackSharedChannelUpdate>
 for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantSlackSharedChannelUpdate) -> Self {
         Self::SlackSharedChannel(value)

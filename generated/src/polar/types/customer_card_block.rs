@@ -6,13 +6,13 @@ pub struct CustomerCardBlock {
     /// The `type` property.
     ///
     /// Default `"customer_card"`.
-    pub r#type: ::std::option::Option<CustomerCardBlockType>,
+    pub r#type: Option<CustomerCardBlockType>,
     /// The `email` property.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The `name` property.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `avatar_url` property.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<String>,
     /// The `created_at` property.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
 }
@@ -20,7 +20,7 @@ impl ::serde::Serialize for CustomerCardBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("email", &self.email)?;
@@ -33,22 +33,20 @@ impl ::serde::Serialize for CustomerCardBlock {
 impl<'de> ::serde::Deserialize<'de> for CustomerCardBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerCardBlock")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerCardBlock {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "email" => email.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for CustomerCardBlock {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             email: email.required()?,
             name: name.or_default(),
@@ -80,14 +78,14 @@ impl ::serde::Serialize for CustomerCardBlockType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("customer_card")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CustomerCardBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "customer_card")
             .map(|()| Self::CustomerCard)
     }

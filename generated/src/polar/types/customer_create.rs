@@ -15,7 +15,7 @@ impl ::serde::Serialize for CustomerCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::CustomerIndividualCreate(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -30,25 +30,25 @@ impl ::serde::Serialize for CustomerCreate {
 impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CustomerIndividualCreate(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomerIndividualCreate(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CustomerTeamCreate(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomerTeamCreate(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::CustomerIndividualCreate> for CustomerCreate {
+impl From<super::CustomerIndividualCreate> for CustomerCreate {
     fn from(value: super::CustomerIndividualCreate) -> Self {
         Self::CustomerIndividualCreate(value)
     }
 }
-impl ::std::convert::From<super::CustomerTeamCreate> for CustomerCreate {
+impl From<super::CustomerTeamCreate> for CustomerCreate {
     fn from(value: super::CustomerTeamCreate) -> Self {
         Self::CustomerTeamCreate(value)
     }

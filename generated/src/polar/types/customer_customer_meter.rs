@@ -8,7 +8,7 @@ pub struct CustomerCustomerMeter {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the customer.
     ///
     /// Example `"992fae2a-2a17-4b7a-8d9e-e287cf90131b"`.
@@ -36,7 +36,7 @@ impl ::serde::Serialize for CustomerCustomerMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -53,14 +53,14 @@ impl ::serde::Serialize for CustomerCustomerMeter {
 impl<'de> ::serde::Deserialize<'de> for CustomerCustomerMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerCustomerMeter")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerCustomerMeter {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -70,9 +70,7 @@ impl ::openapi_runtime::de::Object for CustomerCustomerMeter {
         let mut credited_units = ::openapi_runtime::de::Slot::new("credited_units");
         let mut balance = ::openapi_runtime::de::Slot::new("balance");
         let mut meter = ::openapi_runtime::de::Slot::new("meter");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -86,7 +84,7 @@ impl ::openapi_runtime::de::Object for CustomerCustomerMeter {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

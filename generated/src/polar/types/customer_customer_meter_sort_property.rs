@@ -32,7 +32,7 @@ pub enum CustomerCustomerMeterSortProperty {
     /// `-balance`
     Balance2,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl CustomerCustomerMeterSortProperty {
     /// The value as sent on the wire.
@@ -56,7 +56,7 @@ impl CustomerCustomerMeterSortProperty {
         }
     }
 }
-impl ::std::convert::From<&str> for CustomerCustomerMeterSortProperty {
+impl From<&str> for CustomerCustomerMeterSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -87,14 +87,14 @@ impl ::serde::Serialize for CustomerCustomerMeterSortProperty {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CustomerCustomerMeterSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

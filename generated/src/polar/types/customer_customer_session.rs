@@ -6,13 +6,13 @@ pub struct CustomerCustomerSession {
     /// The `expires_at` property.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `return_url` property.
-    pub return_url: ::std::option::Option<::std::string::String>,
+    pub return_url: Option<String>,
 }
 impl ::serde::Serialize for CustomerCustomerSession {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("expires_at", &self.expires_at)?;
         object.field("return_url", &self.return_url)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for CustomerCustomerSession {
 impl<'de> ::serde::Deserialize<'de> for CustomerCustomerSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerCustomerSession")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerCustomerSession {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
         let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "expires_at" => expires_at.read(&mut __map)?,
                 "return_url" => return_url.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             expires_at: expires_at.required()?,
             return_url: return_url.or_default(),
         })

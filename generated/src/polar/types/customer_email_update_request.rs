@@ -6,13 +6,13 @@ pub struct CustomerEmailUpdateRequest {
     /// The `email` property.
     ///
     /// Format `email`.
-    pub email: ::std::string::String,
+    pub email: String,
 }
 impl ::serde::Serialize for CustomerEmailUpdateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
         object.end()
@@ -21,23 +21,21 @@ impl ::serde::Serialize for CustomerEmailUpdateRequest {
 impl<'de> ::serde::Deserialize<'de> for CustomerEmailUpdateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerEmailUpdateRequest")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerEmailUpdateRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut email = ::openapi_runtime::de::Slot::new("email");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "email" => email.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { email: email.required()? })
+        Ok(Self { email: email.required()? })
     }
 }

@@ -14,7 +14,7 @@ impl ::serde::Serialize for CustomerGrowthPeriod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("timestamp", &self.timestamp)?;
         object.field("new_customers", &self.new_customers)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for CustomerGrowthPeriod {
 impl<'de> ::serde::Deserialize<'de> for CustomerGrowthPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerGrowthPeriod")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerGrowthPeriod {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
         let mut new_customers = ::openapi_runtime::de::Slot::new("new_customers");
         let mut total_customers = ::openapi_runtime::de::Slot::new("total_customers");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "timestamp" => timestamp.read(&mut __map)?,
                 "new_customers" => new_customers.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for CustomerGrowthPeriod {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             timestamp: timestamp.required()?,
             new_customers: new_customers.required()?,
             total_customers: total_customers.required()?,

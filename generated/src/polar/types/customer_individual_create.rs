@@ -16,26 +16,23 @@ pub struct CustomerIndividualCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CustomerIndividualCreateMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, CustomerIndividualCreateMetadataValue>,
     >,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     ///
     /// Example `"usr_1337"`.
-    pub external_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub external_id: ::openapi_runtime::Patch<String>,
     /// The name of the customer.
     ///
     /// Length at most 256.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The `billing_address` property.
     pub billing_address: ::openapi_runtime::Patch<super::AddressInput>,
     /// The `tax_id` property.
-    pub tax_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub tax_id: ::openapi_runtime::Patch<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
-    pub locale: ::openapi_runtime::Patch<::std::string::String>,
+    pub locale: ::openapi_runtime::Patch<String>,
     /// The ID of the organization owning the customer. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Optional owner member to create with the customer. If not provided, an owner member will be automatically created using the customer's email and name.
@@ -43,17 +40,17 @@ pub struct CustomerIndividualCreate {
     /// The `type` property.
     ///
     /// Default `"individual"`.
-    pub r#type: ::std::option::Option<CustomerIndividualCreateType>,
+    pub r#type: Option<CustomerIndividualCreateType>,
     /// The email address of the customer. This must be unique within the organization.
     ///
     /// Format `email`; example `"customer@example.com"`.
-    pub email: ::std::string::String,
+    pub email: String,
 }
 impl ::serde::Serialize for CustomerIndividualCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.patch("external_id", &self.external_id)?;
@@ -71,14 +68,14 @@ impl ::serde::Serialize for CustomerIndividualCreate {
 impl<'de> ::serde::Deserialize<'de> for CustomerIndividualCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerIndividualCreate")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerIndividualCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -89,9 +86,7 @@ impl ::openapi_runtime::de::Object for CustomerIndividualCreate {
         let mut owner = ::openapi_runtime::de::Slot::new("owner");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut email = ::openapi_runtime::de::Slot::new("email");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "external_id" => external_id.read(&mut __map)?,
@@ -106,7 +101,7 @@ impl ::openapi_runtime::de::Object for CustomerIndividualCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             external_id: external_id.or_default(),
             name: name.or_default(),

@@ -8,7 +8,7 @@ pub struct CustomerOrder {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `status` property.
     ///
     /// Example `"paid"`.
@@ -56,45 +56,43 @@ pub struct CustomerOrder {
     /// The `currency` property.
     ///
     /// Example `"usd"`.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `billing_reason` property.
     pub billing_reason: super::OrderBillingReason,
     /// The name of the customer that should appear on the invoice.
-    pub billing_name: ::std::option::Option<::std::string::String>,
+    pub billing_name: Option<String>,
     /// The `billing_address` property.
-    pub billing_address: ::std::option::Option<super::Address>,
+    pub billing_address: Option<super::Address>,
     /// The invoice number associated with this order. `null` while the order is in `draft` status; assigned at finalize.
-    pub invoice_number: ::std::option::Option<::std::string::String>,
+    pub invoice_number: Option<String>,
     /// Whether an invoice has been generated for this order.
     pub is_invoice_generated: bool,
     /// The receipt number for this order. Set once the order is paid for organizations with receipts enabled. When set, a downloadable receipt PDF can be obtained via the receipt endpoint.
-    pub receipt_number: ::std::option::Option<::std::string::String>,
+    pub receipt_number: Option<String>,
     /// Number of seats purchased (for seat-based one-time orders).
-    pub seats: ::std::option::Option<i64>,
+    pub seats: Option<i64>,
     /// The `customer_id` property.
     pub customer_id: ::uuid::Uuid,
     /// The `product_id` property.
-    pub product_id: ::std::option::Option<::uuid::Uuid>,
+    pub product_id: Option<::uuid::Uuid>,
     /// The `discount_id` property.
-    pub discount_id: ::std::option::Option<::uuid::Uuid>,
+    pub discount_id: Option<::uuid::Uuid>,
     /// The `subscription_id` property.
-    pub subscription_id: ::std::option::Option<::uuid::Uuid>,
+    pub subscription_id: Option<::uuid::Uuid>,
     /// The `checkout_id` property.
-    pub checkout_id: ::std::option::Option<::uuid::Uuid>,
+    pub checkout_id: Option<::uuid::Uuid>,
     /// When the next automatic payment retry is scheduled. `null` if the order is not in dunning or all retries have been exhausted.
-    pub next_payment_attempt_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
+    pub next_payment_attempt_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `product` property.
-    pub product: ::std::option::Option<super::CustomerOrderProduct>,
+    pub product: Option<super::CustomerOrderProduct>,
     /// The `subscription` property.
-    pub subscription: ::std::option::Option<super::CustomerOrderSubscription>,
+    pub subscription: Option<super::CustomerOrderSubscription>,
     /// Line items composing the order.
-    pub items: ::std::vec::Vec<super::OrderItemSchema>,
+    pub items: Vec<super::OrderItemSchema>,
     /// A summary description of the order.
     ///
     /// Example `"Pro Plan"`.
-    pub description: ::std::string::String,
+    pub description: String,
     /// Amount in cents that can still be refunded (net, before taxes). Accounts for any applied customer balance and previous refunds.
     ///
     /// Read-only; example `9000`.
@@ -108,7 +106,7 @@ impl ::serde::Serialize for CustomerOrder {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -150,14 +148,14 @@ impl ::serde::Serialize for CustomerOrder {
 impl<'de> ::serde::Deserialize<'de> for CustomerOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerOrder")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerOrder {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -204,9 +202,7 @@ impl ::openapi_runtime::de::Object for CustomerOrder {
         let mut refundable_tax_amount = ::openapi_runtime::de::Slot::new(
             "refundable_tax_amount",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -245,7 +241,7 @@ impl ::openapi_runtime::de::Object for CustomerOrder {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

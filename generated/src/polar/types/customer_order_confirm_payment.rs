@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerOrderConfirmPayment {
     /// ID of the Stripe confirmation token for new payment methods.
-    pub confirmation_token_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub confirmation_token_id: ::openapi_runtime::Patch<String>,
     /// ID of an existing saved payment method.
     pub payment_method_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Payment processor used.
     ///
     /// Default `"stripe"`.
-    pub payment_processor: ::std::option::Option<super::PaymentProcessor>,
+    pub payment_processor: Option<super::PaymentProcessor>,
 }
 impl ::serde::Serialize for CustomerOrderConfirmPayment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("confirmation_token_id", &self.confirmation_token_id)?;
         object.patch("payment_method_id", &self.payment_method_id)?;
@@ -27,14 +27,14 @@ impl ::serde::Serialize for CustomerOrderConfirmPayment {
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderConfirmPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerOrderConfirmPayment")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerOrderConfirmPayment {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut confirmation_token_id = ::openapi_runtime::de::Slot::new(
             "confirmation_token_id",
         );
@@ -44,9 +44,7 @@ impl ::openapi_runtime::de::Object for CustomerOrderConfirmPayment {
         let mut payment_processor = ::openapi_runtime::de::Slot::new(
             "payment_processor",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "confirmation_token_id" => confirmation_token_id.read(&mut __map)?,
                 "payment_method_id" => payment_method_id.read(&mut __map)?,
@@ -54,7 +52,7 @@ impl ::openapi_runtime::de::Object for CustomerOrderConfirmPayment {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             confirmation_token_id: confirmation_token_id.or_default(),
             payment_method_id: payment_method_id.or_default(),
             payment_processor: payment_processor.or_default(),

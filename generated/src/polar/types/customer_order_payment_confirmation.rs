@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerOrderPaymentConfirmation {
     /// Payment status after confirmation.
-    pub status: ::std::string::String,
+    pub status: String,
     /// Client secret for handling additional actions.
-    pub client_secret: ::std::option::Option<::std::string::String>,
+    pub client_secret: Option<String>,
     /// Error message if confirmation failed.
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: Option<String>,
 }
 impl ::serde::Serialize for CustomerOrderPaymentConfirmation {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("status", &self.status)?;
         object.optional("client_secret", &self.client_secret)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for CustomerOrderPaymentConfirmation {
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentConfirmation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerOrderPaymentConfirmation")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerOrderPaymentConfirmation {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut status = ::openapi_runtime::de::Slot::new("status");
         let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
         let mut error = ::openapi_runtime::de::Slot::new("error");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "status" => status.read(&mut __map)?,
                 "client_secret" => client_secret.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for CustomerOrderPaymentConfirmation {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             status: status.required()?,
             client_secret: client_secret.or_default(),
             error: error.or_default(),

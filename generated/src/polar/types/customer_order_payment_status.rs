@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerOrderPaymentStatus {
     /// Current payment status.
-    pub status: ::std::string::String,
+    pub status: String,
     /// Error message if payment failed.
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: Option<String>,
 }
 impl ::serde::Serialize for CustomerOrderPaymentStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("status", &self.status)?;
         object.optional("error", &self.error)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for CustomerOrderPaymentStatus {
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerOrderPaymentStatus")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerOrderPaymentStatus {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut status = ::openapi_runtime::de::Slot::new("status");
         let mut error = ::openapi_runtime::de::Slot::new("error");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "status" => status.read(&mut __map)?,
                 "error" => error.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             status: status.required()?,
             error: error.or_default(),
         })

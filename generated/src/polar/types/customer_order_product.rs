@@ -8,25 +8,25 @@ pub struct CustomerOrderProduct {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The interval unit for the trial period.
-    pub trial_interval: ::std::option::Option<super::TrialInterval>,
+    pub trial_interval: Option<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    pub trial_interval_count: ::std::option::Option<i64>,
+    pub trial_interval_count: Option<i64>,
     /// The name of the product.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description of the product.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The visibility of the product.
     pub visibility: super::ProductVisibility,
     /// The recurring interval of the product. If `None`, the product is a one-time purchase.
-    pub recurring_interval: ::std::option::Option<super::RecurringInterval>,
+    pub recurring_interval: Option<super::RecurringInterval>,
     /// Number of interval units of the subscription. If this is set to 1 the charge will happen every interval (e.g. every month), if set to 2 it will be every other month, and so on. None for one-time products.
-    pub recurring_interval_count: ::std::option::Option<i64>,
+    pub recurring_interval_count: Option<i64>,
     /// The meter cycle of the product, independent of the billing interval. If `None`, metered concerns follow the billing interval.
-    pub meter_interval: ::std::option::Option<super::RecurringInterval>,
+    pub meter_interval: Option<super::RecurringInterval>,
     /// Number of meter interval units. None when no meter cycle is set.
-    pub meter_interval_count: ::std::option::Option<i64>,
+    pub meter_interval_count: Option<i64>,
     /// Whether the product is a subscription.
     pub is_recurring: bool,
     /// Whether the product is archived and no longer available.
@@ -34,13 +34,13 @@ pub struct CustomerOrderProduct {
     /// The ID of the organization owning the product.
     pub organization_id: ::uuid::Uuid,
     /// List of prices for this product.
-    pub prices: ::std::vec::Vec<CustomerOrderProductPricesItem>,
+    pub prices: Vec<CustomerOrderProductPricesItem>,
     /// BenefitPublic
     ///
     /// List of benefits granted by the product.
-    pub benefits: ::std::vec::Vec<super::BenefitPublic>,
+    pub benefits: Vec<super::BenefitPublic>,
     /// List of medias associated to the product.
-    pub medias: ::std::vec::Vec<super::ProductMediaFileRead>,
+    pub medias: Vec<super::ProductMediaFileRead>,
     /// The `organization` property.
     pub organization: super::CustomerOrganization,
 }
@@ -48,7 +48,7 @@ impl ::serde::Serialize for CustomerOrderProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -75,14 +75,14 @@ impl ::serde::Serialize for CustomerOrderProduct {
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerOrderProduct")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerOrderProduct {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -110,9 +110,7 @@ impl ::openapi_runtime::de::Object for CustomerOrderProduct {
         let mut benefits = ::openapi_runtime::de::Slot::new("benefits");
         let mut medias = ::openapi_runtime::de::Slot::new("medias");
         let mut organization = ::openapi_runtime::de::Slot::new("organization");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -136,7 +134,7 @@ impl ::openapi_runtime::de::Object for CustomerOrderProduct {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerOrderUpdate {
     /// The name of the customer that should appear on the invoice.
-    pub billing_name: ::openapi_runtime::Patch<::std::string::String>,
+    pub billing_name: ::openapi_runtime::Patch<String>,
     /// The address of the customer that should appear on the invoice. Country and state fields cannot be updated.
     pub billing_address: ::openapi_runtime::Patch<super::AddressInput>,
 }
@@ -12,7 +12,7 @@ impl ::serde::Serialize for CustomerOrderUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("billing_name", &self.billing_name)?;
         object.patch("billing_address", &self.billing_address)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for CustomerOrderUpdate {
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerOrderUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerOrderUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
         let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "billing_name" => billing_name.read(&mut __map)?,
                 "billing_address" => billing_address.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             billing_name: billing_name.or_default(),
             billing_address: billing_address.or_default(),
         })

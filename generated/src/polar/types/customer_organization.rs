@@ -6,15 +6,15 @@ pub struct CustomerOrganization {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// Organization name shown in checkout, customer portal, emails etc.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Unique organization slug in checkout, customer portal and credit card statements.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// Avatar URL shown in checkout, customer portal, emails etc.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<String>,
     /// Proration behavior applied when customer updates their subscription from the portal.
     pub proration_behavior: super::SubscriptionProrationBehavior,
     /// Whether customers can update their subscriptions from the customer portal.
@@ -22,15 +22,13 @@ pub struct CustomerOrganization {
     /// Settings related to the customer portal
     pub customer_portal_settings: super::OrganizationCustomerPortalSettings,
     /// Feature flags for the customer portal.
-    pub organization_features: ::std::option::Option<
-        super::CustomerOrganizationFeatureSettings,
-    >,
+    pub organization_features: Option<super::CustomerOrganizationFeatureSettings>,
 }
 impl ::serde::Serialize for CustomerOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -48,14 +46,14 @@ impl ::serde::Serialize for CustomerOrganization {
 impl<'de> ::serde::Deserialize<'de> for CustomerOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerOrganization")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerOrganization {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -74,9 +72,7 @@ impl ::openapi_runtime::de::Object for CustomerOrganization {
         let mut organization_features = ::openapi_runtime::de::Slot::new(
             "organization_features",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -91,7 +87,7 @@ impl ::openapi_runtime::de::Object for CustomerOrganization {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

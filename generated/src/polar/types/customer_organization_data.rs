@@ -6,13 +6,13 @@ pub struct CustomerOrganizationData {
     /// The `organization` property.
     pub organization: super::CustomerOrganization,
     /// The `products` property.
-    pub products: ::std::vec::Vec<super::CustomerProduct>,
+    pub products: Vec<super::CustomerProduct>,
 }
 impl ::serde::Serialize for CustomerOrganizationData {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("organization", &self.organization)?;
         object.field("products", &self.products)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for CustomerOrganizationData {
 impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerOrganizationData")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerOrganizationData {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut organization = ::openapi_runtime::de::Slot::new("organization");
         let mut products = ::openapi_runtime::de::Slot::new("products");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "organization" => organization.read(&mut __map)?,
                 "products" => products.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             organization: organization.required()?,
             products: products.required()?,
         })

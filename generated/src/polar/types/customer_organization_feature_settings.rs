@@ -6,17 +6,17 @@ pub struct CustomerOrganizationFeatureSettings {
     /// Whether the member model is enabled for this organization.
     ///
     /// Default `false`.
-    pub member_model_enabled: ::std::option::Option<bool>,
+    pub member_model_enabled: Option<bool>,
     /// Whether localization is enabled for this organization.
     ///
     /// Default `false`.
-    pub checkout_localization_enabled: ::std::option::Option<bool>,
+    pub checkout_localization_enabled: Option<bool>,
 }
 impl ::serde::Serialize for CustomerOrganizationFeatureSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("member_model_enabled", &self.member_model_enabled)?;
         object
@@ -30,7 +30,7 @@ impl ::serde::Serialize for CustomerOrganizationFeatureSettings {
 impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationFeatureSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CustomerOrganizationFeatureSettings",
@@ -40,16 +40,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationFeatureSettings {
 impl ::openapi_runtime::de::Object for CustomerOrganizationFeatureSettings {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut member_model_enabled = ::openapi_runtime::de::Slot::new(
             "member_model_enabled",
         );
         let mut checkout_localization_enabled = ::openapi_runtime::de::Slot::new(
             "checkout_localization_enabled",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "member_model_enabled" => member_model_enabled.read(&mut __map)?,
                 "checkout_localization_enabled" => {
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for CustomerOrganizationFeatureSettings {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             member_model_enabled: member_model_enabled.or_default(),
             checkout_localization_enabled: checkout_localization_enabled.or_default(),
         })

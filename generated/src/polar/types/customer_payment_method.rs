@@ -15,7 +15,7 @@ impl ::serde::Serialize for CustomerPaymentMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PaymentMethodCard(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -30,25 +30,25 @@ impl ::serde::Serialize for CustomerPaymentMethod {
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::PaymentMethodCard(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::PaymentMethodCard(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::PaymentMethodGeneric(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::PaymentMethodGeneric(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::PaymentMethodCard> for CustomerPaymentMethod {
+impl From<super::PaymentMethodCard> for CustomerPaymentMethod {
     fn from(value: super::PaymentMethodCard) -> Self {
         Self::PaymentMethodCard(value)
     }
 }
-impl ::std::convert::From<super::PaymentMethodGeneric> for CustomerPaymentMethod {
+impl From<super::PaymentMethodGeneric> for CustomerPaymentMethod {
     fn from(value: super::PaymentMethodGeneric) -> Self {
         Self::PaymentMethodGeneric(value)
     }

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerPaymentMethodConfirm {
     /// The `setup_intent_id` property.
-    pub setup_intent_id: ::std::string::String,
+    pub setup_intent_id: String,
     /// The `set_default` property.
     pub set_default: bool,
 }
@@ -12,7 +12,7 @@ impl ::serde::Serialize for CustomerPaymentMethodConfirm {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("setup_intent_id", &self.setup_intent_id)?;
         object.field("set_default", &self.set_default)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for CustomerPaymentMethodConfirm {
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodConfirm {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerPaymentMethodConfirm")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerPaymentMethodConfirm {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut setup_intent_id = ::openapi_runtime::de::Slot::new("setup_intent_id");
         let mut set_default = ::openapi_runtime::de::Slot::new("set_default");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "setup_intent_id" => setup_intent_id.read(&mut __map)?,
                 "set_default" => set_default.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             setup_intent_id: setup_intent_id.required()?,
             set_default: set_default.required()?,
         })

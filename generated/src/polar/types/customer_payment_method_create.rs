@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerPaymentMethodCreate {
     /// The `confirmation_token_id` property.
-    pub confirmation_token_id: ::std::string::String,
+    pub confirmation_token_id: String,
     /// The `set_default` property.
     pub set_default: bool,
     /// The `return_url` property.
-    pub return_url: ::std::string::String,
+    pub return_url: String,
 }
 impl ::serde::Serialize for CustomerPaymentMethodCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("confirmation_token_id", &self.confirmation_token_id)?;
         object.field("set_default", &self.set_default)?;
@@ -25,22 +25,20 @@ impl ::serde::Serialize for CustomerPaymentMethodCreate {
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerPaymentMethodCreate")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerPaymentMethodCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut confirmation_token_id = ::openapi_runtime::de::Slot::new(
             "confirmation_token_id",
         );
         let mut set_default = ::openapi_runtime::de::Slot::new("set_default");
         let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "confirmation_token_id" => confirmation_token_id.read(&mut __map)?,
                 "set_default" => set_default.read(&mut __map)?,
@@ -48,7 +46,7 @@ impl ::openapi_runtime::de::Object for CustomerPaymentMethodCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             confirmation_token_id: confirmation_token_id.required()?,
             set_default: set_default.required()?,
             return_url: return_url.required()?,

@@ -6,13 +6,13 @@ pub struct CustomerPaymentMethodCreateRequiresActionResponse {
     /// The `status` property.
     pub status: CustomerPaymentMethodCreateRequiresActionResponseStatus,
     /// The `client_secret` property.
-    pub client_secret: ::std::string::String,
+    pub client_secret: String,
 }
 impl ::serde::Serialize for CustomerPaymentMethodCreateRequiresActionResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("status", &self.status)?;
         object.field("client_secret", &self.client_secret)?;
@@ -23,7 +23,7 @@ impl<'de> ::serde::Deserialize<'de>
 for CustomerPaymentMethodCreateRequiresActionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CustomerPaymentMethodCreateRequiresActionResponse",
@@ -34,19 +34,17 @@ impl ::openapi_runtime::de::Object
 for CustomerPaymentMethodCreateRequiresActionResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut status = ::openapi_runtime::de::Slot::new("status");
         let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "status" => status.read(&mut __map)?,
                 "client_secret" => client_secret.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             status: status.required()?,
             client_secret: client_secret.required()?,
         })
@@ -63,7 +61,7 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateRequiresActionResponseSta
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("requires_action")
     }
 }
@@ -71,7 +69,7 @@ impl<'de> ::serde::Deserialize<'de>
 for CustomerPaymentMethodCreateRequiresActionResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "requires_action")
             .map(|()| Self::RequiresAction)
     }

@@ -15,7 +15,7 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Succeeded(value) => ::serde::Serialize::serialize(value, serializer),
             Self::RequiresAction(value) => {
@@ -28,28 +28,28 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateResponse {
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "status") {
-            ::std::option::Option::Some("succeeded") => {
+            Some("succeeded") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Succeeded)
             }
-            ::std::option::Option::Some("requires_action") => {
+            Some("requires_action") => {
                 ::openapi_runtime::de::tagged(value).map(Self::RequiresAction)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::CustomerPaymentMethodCreateSucceededResponse>
+impl From<super::CustomerPaymentMethodCreateSucceededResponse>
 for CustomerPaymentMethodCreateResponse {
     fn from(value: super::CustomerPaymentMethodCreateSucceededResponse) -> Self {
         Self::Succeeded(value)
     }
 }
-impl ::std::convert::From<super::CustomerPaymentMethodCreateRequiresActionResponse>
+impl From<super::CustomerPaymentMethodCreateRequiresActionResponse>
 for CustomerPaymentMethodCreateResponse {
     fn from(value: super::CustomerPaymentMethodCreateRequiresActionResponse) -> Self {
         Self::RequiresAction(value)

@@ -12,7 +12,7 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateSucceededResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("status", &self.status)?;
         object.field("payment_method", &self.payment_method)?;
@@ -22,7 +22,7 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateSucceededResponse {
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateSucceededResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CustomerPaymentMethodCreateSucceededResponse",
@@ -32,19 +32,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateSucceededResp
 impl ::openapi_runtime::de::Object for CustomerPaymentMethodCreateSucceededResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut status = ::openapi_runtime::de::Slot::new("status");
         let mut payment_method = ::openapi_runtime::de::Slot::new("payment_method");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "status" => status.read(&mut __map)?,
                 "payment_method" => payment_method.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             status: status.required()?,
             payment_method: payment_method.required()?,
         })
@@ -61,7 +59,7 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateSucceededResponseStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("succeeded")
     }
 }
@@ -69,7 +67,7 @@ impl<'de> ::serde::Deserialize<'de>
 for CustomerPaymentMethodCreateSucceededResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "succeeded")
             .map(|()| Self::Succeeded)
     }

@@ -8,13 +8,13 @@ pub struct CustomerPaymentMethodGeneric {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `processor` property.
     pub processor: super::PaymentProcessor,
     /// The `customer_id` property.
     pub customer_id: ::uuid::Uuid,
     /// The `type` property.
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// Whether this payment method is the customer's default payment method.
     ///
     /// Example `false`.
@@ -24,7 +24,7 @@ impl ::serde::Serialize for CustomerPaymentMethodGeneric {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -39,14 +39,14 @@ impl ::serde::Serialize for CustomerPaymentMethodGeneric {
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodGeneric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerPaymentMethodGeneric")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerPaymentMethodGeneric {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -54,9 +54,7 @@ impl ::openapi_runtime::de::Object for CustomerPaymentMethodGeneric {
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut is_default = ::openapi_runtime::de::Slot::new("is_default");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -68,7 +66,7 @@ impl ::openapi_runtime::de::Object for CustomerPaymentMethodGeneric {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

@@ -6,40 +6,40 @@ pub struct CustomerPortalCustomer {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `email` property.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The `email_verified` property.
     pub email_verified: bool,
     /// The `name` property.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `billing_name` property.
-    pub billing_name: ::std::option::Option<::std::string::String>,
+    pub billing_name: Option<String>,
     /// The `billing_address` property.
-    pub billing_address: ::std::option::Option<super::Address>,
+    pub billing_address: Option<super::Address>,
     /// The `tax_id` property.
     ///
     /// Items at least 2 and at most 2.
-    pub tax_id: ::std::option::Option<(::std::string::String, super::TaxIdFormat)>,
+    pub tax_id: Option<(String, super::TaxIdFormat)>,
     /// The `oauth_accounts` property.
     pub oauth_accounts: ::std::collections::BTreeMap<
-        ::std::string::String,
+        String,
         super::CustomerPortalOAuthAccount,
     >,
     /// The `default_payment_method_id` property.
-    pub default_payment_method_id: ::std::option::Option<::uuid::Uuid>,
+    pub default_payment_method_id: Option<::uuid::Uuid>,
     /// The `type` property.
-    pub r#type: ::std::option::Option<super::CustomerType>,
+    pub r#type: Option<super::CustomerType>,
     /// The `locale` property.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
 }
 impl ::serde::Serialize for CustomerPortalCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -60,14 +60,14 @@ impl ::serde::Serialize for CustomerPortalCustomer {
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerPortalCustomer")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerPortalCustomer {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -83,9 +83,7 @@ impl ::openapi_runtime::de::Object for CustomerPortalCustomer {
         );
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut locale = ::openapi_runtime::de::Slot::new("locale");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -105,7 +103,7 @@ impl ::openapi_runtime::de::Object for CustomerPortalCustomer {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

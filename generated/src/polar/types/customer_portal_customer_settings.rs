@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerPortalCustomerSettings {
     /// The `allow_email_change` property.
-    pub allow_email_change: ::std::option::Option<bool>,
+    pub allow_email_change: Option<bool>,
 }
 impl ::serde::Serialize for CustomerPortalCustomerSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("allow_email_change", &self.allow_email_change)?;
         object.end()
@@ -19,26 +19,24 @@ impl ::serde::Serialize for CustomerPortalCustomerSettings {
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerPortalCustomerSettings")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerPortalCustomerSettings {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut allow_email_change = ::openapi_runtime::de::Slot::new(
             "allow_email_change",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "allow_email_change" => allow_email_change.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             allow_email_change: allow_email_change.or_default(),
         })
     }

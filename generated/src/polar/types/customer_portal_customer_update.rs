@@ -4,11 +4,11 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerPortalCustomerUpdate {
     /// The `billing_name` property.
-    pub billing_name: ::openapi_runtime::Patch<::std::string::String>,
+    pub billing_name: ::openapi_runtime::Patch<String>,
     /// The `billing_address` property.
     pub billing_address: ::openapi_runtime::Patch<super::AddressInput>,
     /// The `tax_id` property.
-    pub tax_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub tax_id: ::openapi_runtime::Patch<String>,
     /// The `default_payment_method_id` property.
     pub default_payment_method_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
@@ -16,7 +16,7 @@ impl ::serde::Serialize for CustomerPortalCustomerUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("billing_name", &self.billing_name)?;
         object.patch("billing_address", &self.billing_address)?;
@@ -28,23 +28,21 @@ impl ::serde::Serialize for CustomerPortalCustomerUpdate {
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerPortalCustomerUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerPortalCustomerUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
         let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
         let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
         let mut default_payment_method_id = ::openapi_runtime::de::Slot::new(
             "default_payment_method_id",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "billing_name" => billing_name.read(&mut __map)?,
                 "billing_address" => billing_address.read(&mut __map)?,
@@ -55,7 +53,7 @@ impl ::openapi_runtime::de::Object for CustomerPortalCustomerUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             billing_name: billing_name.or_default(),
             billing_address: billing_address.or_default(),
             tax_id: tax_id.or_default(),

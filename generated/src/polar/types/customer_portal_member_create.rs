@@ -6,19 +6,19 @@ pub struct CustomerPortalMemberCreate {
     /// The email address of the new member.
     ///
     /// Format `email`.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The name of the new member (optional).
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The role for the new member. Defaults to 'member'.
     ///
     /// Default `"member"`; example `"billing_manager"`.
-    pub role: ::std::option::Option<super::MemberRole>,
+    pub role: Option<super::MemberRole>,
 }
 impl ::serde::Serialize for CustomerPortalMemberCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
         object.patch("name", &self.name)?;
@@ -29,20 +29,18 @@ impl ::serde::Serialize for CustomerPortalMemberCreate {
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalMemberCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerPortalMemberCreate")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerPortalMemberCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut role = ::openapi_runtime::de::Slot::new("role");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "email" => email.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -50,7 +48,7 @@ impl ::openapi_runtime::de::Object for CustomerPortalMemberCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: email.required()?,
             name: name.or_default(),
             role: role.or_default(),

@@ -6,7 +6,7 @@ pub struct CustomerPortalMemberUpdate {
     /// The new name for the member.
     ///
     /// Length at most 256.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The new role for the member.
     ///
     /// Example `"billing_manager"`.
@@ -16,7 +16,7 @@ impl ::serde::Serialize for CustomerPortalMemberUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("name", &self.name)?;
         object.patch("role", &self.role)?;
@@ -26,26 +26,24 @@ impl ::serde::Serialize for CustomerPortalMemberUpdate {
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalMemberUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerPortalMemberUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerPortalMemberUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut role = ::openapi_runtime::de::Slot::new("role");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "role" => role.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.or_default(),
             role: role.or_default(),
         })

@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerPortalOAuthAccount {
     /// The `account_id` property.
-    pub account_id: ::std::string::String,
+    pub account_id: String,
     /// The `account_username` property.
-    pub account_username: ::std::option::Option<::std::string::String>,
+    pub account_username: Option<String>,
 }
 impl ::serde::Serialize for CustomerPortalOAuthAccount {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("account_id", &self.account_id)?;
         object.field("account_username", &self.account_username)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for CustomerPortalOAuthAccount {
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalOAuthAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerPortalOAuthAccount")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerPortalOAuthAccount {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
         let mut account_username = ::openapi_runtime::de::Slot::new("account_username");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "account_id" => account_id.read(&mut __map)?,
                 "account_username" => account_username.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             account_id: account_id.required()?,
             account_username: account_username.or_default(),
         })

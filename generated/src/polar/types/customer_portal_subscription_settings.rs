@@ -8,13 +8,13 @@ pub struct CustomerPortalSubscriptionSettings {
     /// The `update_plan` property.
     pub update_plan: bool,
     /// The `pause` property.
-    pub pause: ::std::option::Option<bool>,
+    pub pause: Option<bool>,
 }
 impl ::serde::Serialize for CustomerPortalSubscriptionSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("update_seats", &self.update_seats)?;
         object.field("update_plan", &self.update_plan)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for CustomerPortalSubscriptionSettings {
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerPortalSubscriptionSettings")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerPortalSubscriptionSettings {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut update_seats = ::openapi_runtime::de::Slot::new("update_seats");
         let mut update_plan = ::openapi_runtime::de::Slot::new("update_plan");
         let mut pause = ::openapi_runtime::de::Slot::new("pause");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "update_seats" => update_seats.read(&mut __map)?,
                 "update_plan" => update_plan.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for CustomerPortalSubscriptionSettings {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             update_seats: update_seats.required()?,
             update_plan: update_plan.required()?,
             pause: pause.or_default(),

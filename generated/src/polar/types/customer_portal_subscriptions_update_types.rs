@@ -15,7 +15,7 @@ impl ::serde::Serialize for CustomerPortalSubscriptionsUpdateError403 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AlreadyCanceledSubscription(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -30,30 +30,29 @@ impl ::serde::Serialize for CustomerPortalSubscriptionsUpdateError403 {
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError403 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "error") {
-            ::std::option::Option::Some("AlreadyCanceledSubscription") => {
+            Some("AlreadyCanceledSubscription") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::AlreadyCanceledSubscription)
             }
-            ::std::option::Option::Some("PauseResumeNotAllowed") => {
+            Some("PauseResumeNotAllowed") => {
                 ::openapi_runtime::de::tagged(value).map(Self::PauseResumeNotAllowed)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::AlreadyCanceledSubscription>
+impl From<super::AlreadyCanceledSubscription>
 for CustomerPortalSubscriptionsUpdateError403 {
     fn from(value: super::AlreadyCanceledSubscription) -> Self {
         Self::AlreadyCanceledSubscription(value)
     }
 }
-impl ::std::convert::From<super::PauseResumeNotAllowed>
-for CustomerPortalSubscriptionsUpdateError403 {
+impl From<super::PauseResumeNotAllowed> for CustomerPortalSubscriptionsUpdateError403 {
     fn from(value: super::PauseResumeNotAllowed) -> Self {
         Self::PauseResumeNotAllowed(value)
     }

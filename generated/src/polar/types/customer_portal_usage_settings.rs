@@ -10,7 +10,7 @@ impl ::serde::Serialize for CustomerPortalUsageSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("show", &self.show)?;
         object.end()
@@ -19,23 +19,21 @@ impl ::serde::Serialize for CustomerPortalUsageSettings {
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalUsageSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerPortalUsageSettings")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerPortalUsageSettings {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut show = ::openapi_runtime::de::Slot::new("show");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "show" => show.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { show: show.required()? })
+        Ok(Self { show: show.required()? })
     }
 }

@@ -6,43 +6,39 @@ pub struct CustomerSeat {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The seat ID
     pub id: ::uuid::Uuid,
     /// The subscription ID (for recurring seats)
-    pub subscription_id: ::std::option::Option<::uuid::Uuid>,
+    pub subscription_id: Option<::uuid::Uuid>,
     /// The order ID (for one-time purchase seats)
-    pub order_id: ::std::option::Option<::uuid::Uuid>,
+    pub order_id: Option<::uuid::Uuid>,
     /// Status of the seat
     pub status: super::SeatStatus,
     /// The customer ID. When member_model_enabled is true, this is the billing customer (purchaser). When false, this is the seat member customer.
-    pub customer_id: ::std::option::Option<::uuid::Uuid>,
+    pub customer_id: Option<::uuid::Uuid>,
     /// The member ID of the seat occupant
-    pub member_id: ::std::option::Option<::uuid::Uuid>,
+    pub member_id: Option<::uuid::Uuid>,
     /// The member associated with this seat
-    pub member: ::std::option::Option<super::Member>,
+    pub member: Option<super::Member>,
     /// Email of the seat member (set when member_model_enabled is true)
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The assigned customer email
-    pub customer_email: ::std::option::Option<::std::string::String>,
+    pub customer_email: Option<String>,
     /// When the invitation token expires
-    pub invitation_token_expires_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
+    pub invitation_token_expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the seat was claimed
-    pub claimed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub claimed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the seat was revoked
-    pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub revoked_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Additional metadata for the seat
-    pub seat_metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub seat_metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 impl ::serde::Serialize for CustomerSeat {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -65,14 +61,14 @@ impl ::serde::Serialize for CustomerSeat {
 impl<'de> ::serde::Deserialize<'de> for CustomerSeat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSeat")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSeat {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -90,9 +86,7 @@ impl ::openapi_runtime::de::Object for CustomerSeat {
         let mut claimed_at = ::openapi_runtime::de::Slot::new("claimed_at");
         let mut revoked_at = ::openapi_runtime::de::Slot::new("revoked_at");
         let mut seat_metadata = ::openapi_runtime::de::Slot::new("seat_metadata");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -114,7 +108,7 @@ impl ::openapi_runtime::de::Object for CustomerSeat {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -10,23 +10,23 @@ pub struct CustomerSeatAssign {
     /// Email of the customer to assign the seat to
     ///
     /// Format `email`.
-    pub email: ::openapi_runtime::Patch<::std::string::String>,
+    pub email: ::openapi_runtime::Patch<String>,
     /// External customer ID for the seat assignment
-    pub external_customer_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub external_customer_id: ::openapi_runtime::Patch<String>,
     /// Customer ID for the seat assignment
     pub customer_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// External member ID for the seat assignment. Can be used alone (lookup existing member) or with email (create/validate member).
-    pub external_member_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub external_member_id: ::openapi_runtime::Patch<String>,
     /// Member ID for the seat assignment.
     pub member_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Additional metadata for the seat (max 10 keys, 1KB total)
     pub metadata: ::openapi_runtime::Patch<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// If true, the seat will be immediately claimed without sending an invitation email. API-only feature.
     ///
     /// Default `false`.
-    pub immediate_claim: ::std::option::Option<bool>,
+    pub immediate_claim: Option<bool>,
     /// Checkout ID. Resolves to the subscription or order produced by the checkout.
     pub checkout_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
@@ -34,7 +34,7 @@ impl ::serde::Serialize for CustomerSeatAssign {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("subscription_id", &self.subscription_id)?;
         object.patch("order_id", &self.order_id)?;
@@ -52,14 +52,14 @@ impl ::serde::Serialize for CustomerSeatAssign {
 impl<'de> ::serde::Deserialize<'de> for CustomerSeatAssign {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSeatAssign")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSeatAssign {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
         let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
         let mut email = ::openapi_runtime::de::Slot::new("email");
@@ -74,9 +74,7 @@ impl ::openapi_runtime::de::Object for CustomerSeatAssign {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut immediate_claim = ::openapi_runtime::de::Slot::new("immediate_claim");
         let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "subscription_id" => subscription_id.read(&mut __map)?,
                 "order_id" => order_id.read(&mut __map)?,
@@ -91,7 +89,7 @@ impl ::openapi_runtime::de::Object for CustomerSeatAssign {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscription_id: subscription_id.or_default(),
             order_id: order_id.or_default(),
             email: email.or_default(),

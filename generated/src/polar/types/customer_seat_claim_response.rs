@@ -6,13 +6,13 @@ pub struct CustomerSeatClaimResponse {
     /// The claimed seat
     pub seat: super::CustomerSeat,
     /// Session token for immediate customer portal access
-    pub customer_session_token: ::std::string::String,
+    pub customer_session_token: String,
 }
 impl ::serde::Serialize for CustomerSeatClaimResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("seat", &self.seat)?;
         object.field("customer_session_token", &self.customer_session_token)?;
@@ -22,28 +22,26 @@ impl ::serde::Serialize for CustomerSeatClaimResponse {
 impl<'de> ::serde::Deserialize<'de> for CustomerSeatClaimResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSeatClaimResponse")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSeatClaimResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut seat = ::openapi_runtime::de::Slot::new("seat");
         let mut customer_session_token = ::openapi_runtime::de::Slot::new(
             "customer_session_token",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "seat" => seat.read(&mut __map)?,
                 "customer_session_token" => customer_session_token.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             seat: seat.required()?,
             customer_session_token: customer_session_token.required()?,
         })

@@ -6,19 +6,19 @@ pub struct CustomerSelectionRequiredResponse {
     /// The `error` property.
     ///
     /// Default `"customer_selection_required"`.
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: Option<String>,
     /// The `detail` property.
     ///
     /// Default `"Multiple customers found for this email. Please select one."`.
-    pub detail: ::std::option::Option<::std::string::String>,
+    pub detail: Option<String>,
     /// List of customers to choose from.
-    pub customers: ::std::vec::Vec<super::CustomerSelectionOption>,
+    pub customers: Vec<super::CustomerSelectionOption>,
 }
 impl ::serde::Serialize for CustomerSelectionRequiredResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("error", &self.error)?;
         object.optional("detail", &self.detail)?;
@@ -29,20 +29,18 @@ impl ::serde::Serialize for CustomerSelectionRequiredResponse {
 impl<'de> ::serde::Deserialize<'de> for CustomerSelectionRequiredResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSelectionRequiredResponse")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSelectionRequiredResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut error = ::openapi_runtime::de::Slot::new("error");
         let mut detail = ::openapi_runtime::de::Slot::new("detail");
         let mut customers = ::openapi_runtime::de::Slot::new("customers");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "error" => error.read(&mut __map)?,
                 "detail" => detail.read(&mut __map)?,
@@ -50,7 +48,7 @@ impl ::openapi_runtime::de::Object for CustomerSelectionRequiredResponse {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             error: error.or_default(),
             detail: detail.or_default(),
             customers: customers.required()?,

@@ -6,17 +6,17 @@ pub struct CustomerSession {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `token` property.
-    pub token: ::std::string::String,
+    pub token: String,
     /// The `expires_at` property.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `return_url` property.
-    pub return_url: ::std::option::Option<::std::string::String>,
+    pub return_url: Option<String>,
     /// The `customer_portal_url` property.
-    pub customer_portal_url: ::std::string::String,
+    pub customer_portal_url: String,
     /// The `customer_id` property.
     pub customer_id: ::uuid::Uuid,
     /// The `customer` property.
@@ -26,7 +26,7 @@ impl ::serde::Serialize for CustomerSession {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -43,14 +43,14 @@ impl ::serde::Serialize for CustomerSession {
 impl<'de> ::serde::Deserialize<'de> for CustomerSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSession")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSession {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -62,9 +62,7 @@ impl ::openapi_runtime::de::Object for CustomerSession {
         );
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
         let mut customer = ::openapi_runtime::de::Slot::new("customer");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -78,7 +76,7 @@ impl ::openapi_runtime::de::Object for CustomerSession {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

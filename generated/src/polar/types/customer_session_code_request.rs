@@ -6,17 +6,17 @@ pub struct CustomerSessionCodeRequest {
     /// The `email` property.
     ///
     /// Format `email`.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,
     /// Optional customer ID for disambiguation when multiple customers share the same email.
-    pub customer_id: ::std::option::Option<::uuid::Uuid>,
+    pub customer_id: Option<::uuid::Uuid>,
 }
 impl ::serde::Serialize for CustomerSessionCodeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
         object.field("organization_id", &self.organization_id)?;
@@ -27,20 +27,18 @@ impl ::serde::Serialize for CustomerSessionCodeRequest {
 impl<'de> ::serde::Deserialize<'de> for CustomerSessionCodeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSessionCodeRequest")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSessionCodeRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "email" => email.read(&mut __map)?,
                 "organization_id" => organization_id.read(&mut __map)?,
@@ -48,7 +46,7 @@ impl ::openapi_runtime::de::Object for CustomerSessionCodeRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: email.required()?,
             organization_id: organization_id.required()?,
             customer_id: customer_id.or_default(),

@@ -6,11 +6,11 @@ pub struct CustomerSessionCustomerIdCreate {
     /// ID of the member to create a session for. When not provided and the organization has `member_model_enabled`, the owner member of the customer will be used for individual customers.
     pub member_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// External ID of the member to create a session for. Alternative to `member_id`.
-    pub external_member_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub external_member_id: ::openapi_runtime::Patch<String>,
     /// When set, a back button will be shown in the customer portal to return to this URL.
     ///
     /// Format `uri`; length at least 1 and at most 2083; example `"https://example.com/account"`.
-    pub return_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub return_url: ::openapi_runtime::Patch<String>,
     /// ID of the customer to create a session for.
     pub customer_id: ::uuid::Uuid,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for CustomerSessionCustomerIdCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("member_id", &self.member_id)?;
         object.patch("external_member_id", &self.external_member_id)?;
@@ -30,23 +30,21 @@ impl ::serde::Serialize for CustomerSessionCustomerIdCreate {
 impl<'de> ::serde::Deserialize<'de> for CustomerSessionCustomerIdCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSessionCustomerIdCreate")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSessionCustomerIdCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
         let mut external_member_id = ::openapi_runtime::de::Slot::new(
             "external_member_id",
         );
         let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "member_id" => member_id.read(&mut __map)?,
                 "external_member_id" => external_member_id.read(&mut __map)?,
@@ -55,7 +53,7 @@ impl ::openapi_runtime::de::Object for CustomerSessionCustomerIdCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             member_id: member_id.or_default(),
             external_member_id: external_member_id.or_default(),
             return_url: return_url.or_default(),

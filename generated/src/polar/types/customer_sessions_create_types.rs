@@ -17,7 +17,7 @@ impl ::serde::Serialize for CustomerSessionsCreateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::CustomerSessionCustomerIdCreate(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -32,28 +32,25 @@ impl ::serde::Serialize for CustomerSessionsCreateRequest {
 impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CustomerSessionCustomerIdCreate(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomerSessionCustomerIdCreate(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::CustomerSessionCustomerExternalIdCreate(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomerSessionCustomerExternalIdCreate(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::CustomerSessionCustomerIdCreate>
-for CustomerSessionsCreateRequest {
+impl From<super::CustomerSessionCustomerIdCreate> for CustomerSessionsCreateRequest {
     fn from(value: super::CustomerSessionCustomerIdCreate) -> Self {
         Self::CustomerSessionCustomerIdCreate(value)
     }
 }
-impl ::std::convert::From<super::CustomerSessionCustomerExternalIdCreate>
+impl From<super::CustomerSessionCustomerExternalIdCreate>
 for CustomerSessionsCreateRequest {
     fn from(value: super::CustomerSessionCustomerExternalIdCreate) -> Self {
         Self::CustomerSessionCustomerExternalIdCreate(value)

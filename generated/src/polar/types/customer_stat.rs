@@ -4,29 +4,27 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerStat {
     /// Polar customer ID.
-    pub customer_id: ::std::option::Option<::uuid::Uuid>,
+    pub customer_id: Option<::uuid::Uuid>,
     /// External customer ID.
-    pub external_customer_id: ::std::option::Option<::std::string::String>,
+    pub external_customer_id: Option<String>,
     /// Customer name.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Customer email.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Number of root events for this customer.
     pub occurrences: i64,
     /// Aggregated totals per requested field.
-    pub totals: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub totals: Option<::std::collections::BTreeMap<String, String>>,
     /// This customer's share of the total cost across all customers (0–1).
     ///
     /// Pattern `^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$`; default `"0"`.
-    pub share: ::std::option::Option<::std::string::String>,
+    pub share: Option<String>,
 }
 impl ::serde::Serialize for CustomerStat {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("customer_id", &self.customer_id)?;
         object.field("external_customer_id", &self.external_customer_id)?;
@@ -41,14 +39,14 @@ impl ::serde::Serialize for CustomerStat {
 impl<'de> ::serde::Deserialize<'de> for CustomerStat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerStat")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerStat {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
         let mut external_customer_id = ::openapi_runtime::de::Slot::new(
             "external_customer_id",
@@ -58,9 +56,7 @@ impl ::openapi_runtime::de::Object for CustomerStat {
         let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
         let mut totals = ::openapi_runtime::de::Slot::new("totals");
         let mut share = ::openapi_runtime::de::Slot::new("share");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "customer_id" => customer_id.read(&mut __map)?,
                 "external_customer_id" => external_customer_id.read(&mut __map)?,
@@ -72,7 +68,7 @@ impl ::openapi_runtime::de::Object for CustomerStat {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             customer_id: customer_id.or_default(),
             external_customer_id: external_customer_id.or_default(),
             name: name.or_default(),

@@ -10,7 +10,7 @@ pub struct CustomerStateBenefitGrant {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The timestamp when the benefit was granted.
     ///
     /// Example `"2025-01-03T13:37:00Z"`.
@@ -34,7 +34,7 @@ impl ::serde::Serialize for CustomerStateBenefitGrant {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -50,14 +50,14 @@ impl ::serde::Serialize for CustomerStateBenefitGrant {
 impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerStateBenefitGrant")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerStateBenefitGrant {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -66,9 +66,7 @@ impl ::openapi_runtime::de::Object for CustomerStateBenefitGrant {
         let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
         let mut benefit_metadata = ::openapi_runtime::de::Slot::new("benefit_metadata");
         let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -81,7 +79,7 @@ impl ::openapi_runtime::de::Object for CustomerStateBenefitGrant {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

@@ -8,7 +8,7 @@ pub struct CustomerStateMeter {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the meter.
     ///
     /// Example `"d498a884-e2cd-4d3e-8002-f536468a8b22"`.
@@ -30,7 +30,7 @@ impl ::serde::Serialize for CustomerStateMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -45,14 +45,14 @@ impl ::serde::Serialize for CustomerStateMeter {
 impl<'de> ::serde::Deserialize<'de> for CustomerStateMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerStateMeter")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerStateMeter {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -60,9 +60,7 @@ impl ::openapi_runtime::de::Object for CustomerStateMeter {
         let mut consumed_units = ::openapi_runtime::de::Slot::new("consumed_units");
         let mut credited_units = ::openapi_runtime::de::Slot::new("credited_units");
         let mut balance = ::openapi_runtime::de::Slot::new("balance");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -74,7 +72,7 @@ impl ::openapi_runtime::de::Object for CustomerStateMeter {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

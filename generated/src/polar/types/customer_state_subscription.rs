@@ -10,12 +10,12 @@ pub struct CustomerStateSubscription {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Key-value object storing custom field values.
-    pub custom_field_data: ::std::option::Option<
+    pub custom_field_data: Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<CustomerStateSubscriptionCustomFieldDataValue>,
+            String,
+            Option<CustomerStateSubscriptionCustomFieldDataValue>,
         >,
     >,
     /// The `metadata` property.
@@ -31,7 +31,7 @@ pub struct CustomerStateSubscription {
     /// The currency of the subscription.
     ///
     /// Example `"usd"`.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The interval at which the subscription recurs.
     pub recurring_interval: super::RecurringInterval,
     /// The start timestamp of the current billing period.
@@ -45,37 +45,37 @@ pub struct CustomerStateSubscription {
     /// The start timestamp of the trial period, if any.
     ///
     /// Example `"2025-02-03T13:37:00Z"`.
-    pub trial_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub trial_start: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The end timestamp of the trial period, if any.
     ///
     /// Example `"2025-03-03T13:37:00Z"`.
-    pub trial_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub trial_end: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the subscription will be canceled at the end of the current period.
     ///
     /// Example `false`.
     pub cancel_at_period_end: bool,
     /// The timestamp when the subscription was canceled. The subscription might still be active if `cancel_at_period_end` is `true`.
-    pub canceled_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub canceled_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The timestamp when the subscription started.
     ///
     /// Example `"2025-01-03T13:37:00Z"`.
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The timestamp when the subscription will end.
-    pub ends_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the subscribed product.
     ///
     /// Example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
     pub product_id: ::uuid::Uuid,
     /// The ID of the applied discount, if any.
-    pub discount_id: ::std::option::Option<::uuid::Uuid>,
+    pub discount_id: Option<::uuid::Uuid>,
     /// List of meters associated with the subscription.
-    pub meters: ::std::vec::Vec<super::CustomerStateSubscriptionMeter>,
+    pub meters: Vec<super::CustomerStateSubscriptionMeter>,
 }
 impl ::serde::Serialize for CustomerStateSubscription {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -103,14 +103,14 @@ impl ::serde::Serialize for CustomerStateSubscription {
 impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerStateSubscription")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerStateSubscription {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -141,9 +141,7 @@ impl ::openapi_runtime::de::Object for CustomerStateSubscription {
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
         let mut meters = ::openapi_runtime::de::Slot::new("meters");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -168,7 +166,7 @@ impl ::openapi_runtime::de::Object for CustomerStateSubscription {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
@@ -206,7 +204,7 @@ pub enum CustomerStateSubscriptionStatus {
     /// `trialing`
     Trialing,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl CustomerStateSubscriptionStatus {
     /// The value as sent on the wire.
@@ -218,7 +216,7 @@ impl CustomerStateSubscriptionStatus {
         }
     }
 }
-impl ::std::convert::From<&str> for CustomerStateSubscriptionStatus {
+impl From<&str> for CustomerStateSubscriptionStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -237,14 +235,14 @@ impl ::serde::Serialize for CustomerStateSubscriptionStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscriptionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -6,7 +6,7 @@ pub struct CustomerStateSubscriptionMeter {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The number of consumed units so far in this billing period.
@@ -30,7 +30,7 @@ impl ::serde::Serialize for CustomerStateSubscriptionMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -45,14 +45,14 @@ impl ::serde::Serialize for CustomerStateSubscriptionMeter {
 impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscriptionMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerStateSubscriptionMeter")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerStateSubscriptionMeter {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -60,9 +60,7 @@ impl ::openapi_runtime::de::Object for CustomerStateSubscriptionMeter {
         let mut credited_units = ::openapi_runtime::de::Slot::new("credited_units");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
         let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -74,7 +72,7 @@ impl ::openapi_runtime::de::Object for CustomerStateSubscriptionMeter {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -15,17 +15,17 @@ pub struct CustomerStateTeam {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     ///
     /// Example `"usr_1337"`.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The email address of the customer. This must be unique within the organization.
     ///
     /// Example `"customer@example.com"`.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Whether the customer email address is verified. The address is automatically verified when the customer accesses the customer portal using their email address.
     ///
     /// Example `true`.
@@ -37,46 +37,46 @@ pub struct CustomerStateTeam {
     /// The name of the customer.
     ///
     /// Example `"John Doe"`.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The name that should appear on the customer's invoices. Falls back to the customer name when not explicitly set.
     ///
     /// Example `"John Doe"`.
-    pub billing_name: ::std::option::Option<::std::string::String>,
+    pub billing_name: Option<String>,
     /// The `billing_address` property.
-    pub billing_address: ::std::option::Option<super::Address>,
+    pub billing_address: Option<super::Address>,
     /// The `tax_id` property.
     ///
     /// Items at least 2 and at most 2.
-    pub tax_id: ::std::option::Option<(::std::string::String, super::TaxIdFormat)>,
+    pub tax_id: Option<(String, super::TaxIdFormat)>,
     /// The `locale` property.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// The ID of the organization owning the customer.
     ///
     /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
     /// The ID of the customer's default payment method, if any. Use the payment methods endpoint to retrieve its details.
-    pub default_payment_method_id: ::std::option::Option<::uuid::Uuid>,
+    pub default_payment_method_id: Option<::uuid::Uuid>,
     /// Timestamp for when the customer was soft deleted.
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub deleted_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Timestamp of the first event ingested for this customer. Can predate `created_at`, and is null if no event was ever ingested.
-    pub first_user_event_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub first_user_event_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `avatar_url` property.
     ///
     /// Example `"https://www.gravatar.com/avatar/xxx?d=404"`.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<String>,
     /// The customer's active subscriptions.
-    pub active_subscriptions: ::std::vec::Vec<super::CustomerStateSubscription>,
+    pub active_subscriptions: Vec<super::CustomerStateSubscription>,
     /// The customer's active benefit grants.
-    pub granted_benefits: ::std::vec::Vec<super::CustomerStateBenefitGrant>,
+    pub granted_benefits: Vec<super::CustomerStateBenefitGrant>,
     /// The customer's active meters.
-    pub active_meters: ::std::vec::Vec<super::CustomerStateMeter>,
+    pub active_meters: Vec<super::CustomerStateMeter>,
 }
 #[cfg(feature = "polar-customers")]
 impl ::serde::Serialize for CustomerStateTeam {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -106,7 +106,7 @@ impl ::serde::Serialize for CustomerStateTeam {
 impl<'de> ::serde::Deserialize<'de> for CustomerStateTeam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerStateTeam")
     }
 }
@@ -114,7 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateTeam {
 impl ::openapi_runtime::de::Object for CustomerStateTeam {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -142,9 +142,7 @@ impl ::openapi_runtime::de::Object for CustomerStateTeam {
         );
         let mut granted_benefits = ::openapi_runtime::de::Slot::new("granted_benefits");
         let mut active_meters = ::openapi_runtime::de::Slot::new("active_meters");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -172,7 +170,7 @@ impl ::openapi_runtime::de::Object for CustomerStateTeam {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
@@ -212,14 +210,14 @@ impl ::serde::Serialize for CustomerStateTeamType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("team")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CustomerStateTeamType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "team").map(|()| Self::Team)
     }
 }

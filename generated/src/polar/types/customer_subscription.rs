@@ -6,7 +6,7 @@ pub struct CustomerSubscription {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The amount of the subscription.
@@ -16,7 +16,7 @@ pub struct CustomerSubscription {
     /// The currency of the subscription.
     ///
     /// Example `"usd"`.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The interval at which the subscription recurs.
     ///
     /// Example `"month"`.
@@ -32,65 +32,59 @@ pub struct CustomerSubscription {
     /// The end timestamp of the current billing period.
     pub current_period_end: ::chrono::DateTime<::chrono::Utc>,
     /// The start timestamp of the current meter period, if the product has a meter cycle set. Metered credits are granted and overage is settled on this cadence.
-    pub current_meter_period_start: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
+    pub current_meter_period_start: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The end timestamp of the current meter period, if the product has a meter cycle set. This is when credits next renew.
-    pub current_meter_period_end: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
+    pub current_meter_period_end: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The start timestamp of the trial period, if any.
-    pub trial_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub trial_start: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The end timestamp of the trial period, if any.
-    pub trial_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub trial_end: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the subscription will be canceled at the end of the current period.
     pub cancel_at_period_end: bool,
     /// The timestamp when the subscription was canceled. The subscription might still be active if `cancel_at_period_end` is `true`.
-    pub canceled_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub canceled_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The timestamp when the subscription started.
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The timestamp when the subscription will end.
-    pub ends_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The timestamp when the subscription ended.
-    pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub ended_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The timestamp when the subscription entered `past_due` status.
-    pub past_due_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub past_due_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the subscription will be paused at the end of the current period.
     pub pause_at_period_end: bool,
     /// The timestamp when the subscription was paused.
-    pub paused_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub paused_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The timestamp when a paused subscription is scheduled to automatically resume, if set.
-    pub resumes_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub resumes_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the subscribed customer.
     pub customer_id: ::uuid::Uuid,
     /// The ID of the subscribed product.
     pub product_id: ::uuid::Uuid,
     /// The ID of the applied discount, if any.
-    pub discount_id: ::std::option::Option<::uuid::Uuid>,
+    pub discount_id: Option<::uuid::Uuid>,
     /// The `checkout_id` property.
-    pub checkout_id: ::std::option::Option<::uuid::Uuid>,
+    pub checkout_id: Option<::uuid::Uuid>,
     /// The number of seats for seat-based subscriptions. None for non-seat subscriptions.
-    pub seats: ::std::option::Option<i64>,
+    pub seats: Option<i64>,
     /// The `customer_cancellation_reason` property.
-    pub customer_cancellation_reason: ::std::option::Option<
-        super::CustomerCancellationReason,
-    >,
+    pub customer_cancellation_reason: Option<super::CustomerCancellationReason>,
     /// The `customer_cancellation_comment` property.
-    pub customer_cancellation_comment: ::std::option::Option<::std::string::String>,
+    pub customer_cancellation_comment: Option<String>,
     /// The `product` property.
     pub product: super::CustomerSubscriptionProduct,
     /// List of enabled prices for the subscription.
-    pub prices: ::std::vec::Vec<CustomerSubscriptionPricesItem>,
+    pub prices: Vec<CustomerSubscriptionPricesItem>,
     /// List of meters associated with the subscription.
-    pub meters: ::std::vec::Vec<super::CustomerSubscriptionMeter>,
+    pub meters: Vec<super::CustomerSubscriptionMeter>,
     /// Pending subscription update that will be applied at the beginning of the next period. If `null`, there is no pending update.
-    pub pending_update: ::std::option::Option<super::PendingSubscriptionUpdate>,
+    pub pending_update: Option<super::PendingSubscriptionUpdate>,
 }
 impl ::serde::Serialize for CustomerSubscription {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -137,14 +131,14 @@ impl ::serde::Serialize for CustomerSubscription {
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSubscription")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSubscription {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -199,9 +193,7 @@ impl ::openapi_runtime::de::Object for CustomerSubscription {
         let mut prices = ::openapi_runtime::de::Slot::new("prices");
         let mut meters = ::openapi_runtime::de::Slot::new("meters");
         let mut pending_update = ::openapi_runtime::de::Slot::new("pending_update");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -246,7 +238,7 @@ impl ::openapi_runtime::de::Object for CustomerSubscription {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -19,13 +19,13 @@ pub struct CustomerSubscriptionCancel {
     /// * `other`: Other reason(s).
     pub cancellation_reason: ::openapi_runtime::Patch<super::CustomerCancellationReason>,
     /// Customer feedback and why they decided to cancel.
-    pub cancellation_comment: ::openapi_runtime::Patch<::std::string::String>,
+    pub cancellation_comment: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for CustomerSubscriptionCancel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("cancel_at_period_end", &self.cancel_at_period_end)?;
         object.patch("cancellation_reason", &self.cancellation_reason)?;
@@ -36,14 +36,14 @@ impl ::serde::Serialize for CustomerSubscriptionCancel {
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionCancel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionCancel")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSubscriptionCancel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
             "cancel_at_period_end",
         );
@@ -53,9 +53,7 @@ impl ::openapi_runtime::de::Object for CustomerSubscriptionCancel {
         let mut cancellation_comment = ::openapi_runtime::de::Slot::new(
             "cancellation_comment",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "cancel_at_period_end" => cancel_at_period_end.read(&mut __map)?,
                 "cancellation_reason" => cancellation_reason.read(&mut __map)?,
@@ -63,7 +61,7 @@ impl ::openapi_runtime::de::Object for CustomerSubscriptionCancel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cancel_at_period_end: cancel_at_period_end.or_default(),
             cancellation_reason: cancellation_reason.or_default(),
             cancellation_comment: cancellation_comment.or_default(),

@@ -15,7 +15,7 @@ impl ::serde::Serialize for CustomerSubscriptionChangePreview {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Product(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Seats(value) => ::serde::Serialize::serialize(value, serializer),
@@ -26,26 +26,26 @@ impl ::serde::Serialize for CustomerSubscriptionChangePreview {
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionChangePreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Product(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Product(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Seats(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Seats(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::CustomerSubscriptionChangePreviewProduct>
+impl From<super::CustomerSubscriptionChangePreviewProduct>
 for CustomerSubscriptionChangePreview {
     fn from(value: super::CustomerSubscriptionChangePreviewProduct) -> Self {
         Self::Product(value)
     }
 }
-impl ::std::convert::From<super::CustomerSubscriptionChangePreviewSeats>
+impl From<super::CustomerSubscriptionChangePreviewSeats>
 for CustomerSubscriptionChangePreview {
     fn from(value: super::CustomerSubscriptionChangePreviewSeats) -> Self {
         Self::Seats(value)

@@ -12,7 +12,7 @@ impl ::serde::Serialize for CustomerSubscriptionChangePreviewSeats {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("seats", &self.seats)?;
         object.end()
@@ -21,7 +21,7 @@ impl ::serde::Serialize for CustomerSubscriptionChangePreviewSeats {
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionChangePreviewSeats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "CustomerSubscriptionChangePreviewSeats",
@@ -31,16 +31,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionChangePreviewSeats {
 impl ::openapi_runtime::de::Object for CustomerSubscriptionChangePreviewSeats {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "seats" => seats.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { seats: seats.required()? })
+        Ok(Self { seats: seats.required()? })
     }
 }

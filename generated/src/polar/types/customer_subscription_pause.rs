@@ -15,7 +15,7 @@ impl ::serde::Serialize for CustomerSubscriptionPause {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("pause_at_period_end", &self.pause_at_period_end)?;
         object.patch("resumes_at", &self.resumes_at)?;
@@ -25,28 +25,26 @@ impl ::serde::Serialize for CustomerSubscriptionPause {
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionPause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionPause")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSubscriptionPause {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut pause_at_period_end = ::openapi_runtime::de::Slot::new(
             "pause_at_period_end",
         );
         let mut resumes_at = ::openapi_runtime::de::Slot::new("resumes_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "pause_at_period_end" => pause_at_period_end.read(&mut __map)?,
                 "resumes_at" => resumes_at.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             pause_at_period_end: pause_at_period_end.required()?,
             resumes_at: resumes_at.or_default(),
         })

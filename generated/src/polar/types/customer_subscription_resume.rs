@@ -12,7 +12,7 @@ impl ::serde::Serialize for CustomerSubscriptionResume {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("resume", &self.resume)?;
         object.end()
@@ -21,23 +21,21 @@ impl ::serde::Serialize for CustomerSubscriptionResume {
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionResume {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionResume")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSubscriptionResume {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut resume = ::openapi_runtime::de::Slot::new("resume");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "resume" => resume.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { resume: resume.required()? })
+        Ok(Self { resume: resume.required()? })
     }
 }

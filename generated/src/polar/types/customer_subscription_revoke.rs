@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerSubscriptionRevoke {
     /// Customer's reason for cancellation.
-    pub cancellation_reason: ::std::option::Option<super::CustomerCancellationReason>,
+    pub cancellation_reason: Option<super::CustomerCancellationReason>,
     /// Customer feedback and why they decided to cancel.
-    pub cancellation_comment: ::std::option::Option<::std::string::String>,
+    pub cancellation_comment: Option<String>,
 }
 impl ::serde::Serialize for CustomerSubscriptionRevoke {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("cancellation_reason", &self.cancellation_reason)?;
         object.optional("cancellation_comment", &self.cancellation_comment)?;
@@ -22,30 +22,28 @@ impl ::serde::Serialize for CustomerSubscriptionRevoke {
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionRevoke {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionRevoke")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSubscriptionRevoke {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut cancellation_reason = ::openapi_runtime::de::Slot::new(
             "cancellation_reason",
         );
         let mut cancellation_comment = ::openapi_runtime::de::Slot::new(
             "cancellation_comment",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "cancellation_reason" => cancellation_reason.read(&mut __map)?,
                 "cancellation_comment" => cancellation_comment.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cancellation_reason: cancellation_reason.or_default(),
             cancellation_comment: cancellation_comment.or_default(),
         })

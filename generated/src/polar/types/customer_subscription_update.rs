@@ -23,7 +23,7 @@ impl ::serde::Serialize for CustomerSubscriptionUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::CustomerSubscriptionPause(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -44,63 +44,57 @@ impl ::serde::Serialize for CustomerSubscriptionUpdate {
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CustomerSubscriptionPause(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomerSubscriptionPause(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Product(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Product(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Seats(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Seats(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CustomerSubscriptionResume(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomerSubscriptionResume(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Clear(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Clear(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CustomerSubscriptionCancel(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomerSubscriptionCancel(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::CustomerSubscriptionPause>
-for CustomerSubscriptionUpdate {
+impl From<super::CustomerSubscriptionPause> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionPause) -> Self {
         Self::CustomerSubscriptionPause(value)
     }
 }
-impl ::std::convert::From<super::CustomerSubscriptionUpdateProduct>
-for CustomerSubscriptionUpdate {
+impl From<super::CustomerSubscriptionUpdateProduct> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionUpdateProduct) -> Self {
         Self::Product(value)
     }
 }
-impl ::std::convert::From<super::CustomerSubscriptionUpdateSeats>
-for CustomerSubscriptionUpdate {
+impl From<super::CustomerSubscriptionUpdateSeats> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionUpdateSeats) -> Self {
         Self::Seats(value)
     }
 }
-impl ::std::convert::From<super::CustomerSubscriptionResume>
-for CustomerSubscriptionUpdate {
+impl From<super::CustomerSubscriptionResume> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionResume) -> Self {
         Self::CustomerSubscriptionResume(value)
     }
 }
-impl ::std::convert::From<super::CustomerSubscriptionUpdateClear>
-for CustomerSubscriptionUpdate {
+impl From<super::CustomerSubscriptionUpdateClear> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionUpdateClear) -> Self {
         Self::Clear(value)
     }
 }
-impl ::std::convert::From<super::CustomerSubscriptionCancel>
-for CustomerSubscriptionUpdate {
+impl From<super::CustomerSubscriptionCancel> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionCancel) -> Self {
         Self::CustomerSubscriptionCancel(value)
     }

@@ -10,7 +10,7 @@ impl ::serde::Serialize for CustomerSubscriptionUpdateClear {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("pending_update", &self.pending_update)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for CustomerSubscriptionUpdateClear {
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdateClear {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionUpdateClear")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerSubscriptionUpdateClear {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut pending_update = ::openapi_runtime::de::Slot::new("pending_update");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "pending_update" => pending_update.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             pending_update: pending_update.required()?,
         })
     }

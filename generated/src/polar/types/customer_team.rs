@@ -10,17 +10,17 @@ pub struct CustomerTeam {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     ///
     /// Example `"usr_1337"`.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The email address of the customer. This must be unique within the organization.
     ///
     /// Example `"customer@example.com"`.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Whether the customer email address is verified. The address is automatically verified when the customer accesses the customer portal using their email address.
     ///
     /// Example `true`.
@@ -32,39 +32,39 @@ pub struct CustomerTeam {
     /// The name of the customer.
     ///
     /// Example `"John Doe"`.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The name that should appear on the customer's invoices. Falls back to the customer name when not explicitly set.
     ///
     /// Example `"John Doe"`.
-    pub billing_name: ::std::option::Option<::std::string::String>,
+    pub billing_name: Option<String>,
     /// The `billing_address` property.
-    pub billing_address: ::std::option::Option<super::Address>,
+    pub billing_address: Option<super::Address>,
     /// The `tax_id` property.
     ///
     /// Items at least 2 and at most 2.
-    pub tax_id: ::std::option::Option<(::std::string::String, super::TaxIdFormat)>,
+    pub tax_id: Option<(String, super::TaxIdFormat)>,
     /// The `locale` property.
-    pub locale: ::std::option::Option<::std::string::String>,
+    pub locale: Option<String>,
     /// The ID of the organization owning the customer.
     ///
     /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
     /// The ID of the customer's default payment method, if any. Use the payment methods endpoint to retrieve its details.
-    pub default_payment_method_id: ::std::option::Option<::uuid::Uuid>,
+    pub default_payment_method_id: Option<::uuid::Uuid>,
     /// Timestamp for when the customer was soft deleted.
-    pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub deleted_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Timestamp of the first event ingested for this customer. Can predate `created_at`, and is null if no event was ever ingested.
-    pub first_user_event_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub first_user_event_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `avatar_url` property.
     ///
     /// Example `"https://www.gravatar.com/avatar/xxx?d=404"`.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<String>,
 }
 impl ::serde::Serialize for CustomerTeam {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -90,14 +90,14 @@ impl ::serde::Serialize for CustomerTeam {
 impl<'de> ::serde::Deserialize<'de> for CustomerTeam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerTeam")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerTeam {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -120,9 +120,7 @@ impl ::openapi_runtime::de::Object for CustomerTeam {
             "first_user_event_at",
         );
         let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -147,7 +145,7 @@ impl ::openapi_runtime::de::Object for CustomerTeam {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

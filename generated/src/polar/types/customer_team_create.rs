@@ -16,26 +16,23 @@ pub struct CustomerTeamCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CustomerTeamCreateMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, CustomerTeamCreateMetadataValue>,
     >,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     ///
     /// Example `"usr_1337"`.
-    pub external_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub external_id: ::openapi_runtime::Patch<String>,
     /// The name of the customer.
     ///
     /// Length at most 256.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The `billing_address` property.
     pub billing_address: ::openapi_runtime::Patch<super::AddressInput>,
     /// The `tax_id` property.
-    pub tax_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub tax_id: ::openapi_runtime::Patch<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
-    pub locale: ::openapi_runtime::Patch<::std::string::String>,
+    pub locale: ::openapi_runtime::Patch<String>,
     /// The ID of the organization owning the customer. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Optional owner member to create with the customer. If not provided, an owner member will be automatically created using the customer's email and name.
@@ -45,13 +42,13 @@ pub struct CustomerTeamCreate {
     /// The email address of the team customer. Optional for team customers — if omitted, an owner with an email must be provided.
     ///
     /// Format `email`; example `"customer@example.com"`.
-    pub email: ::openapi_runtime::Patch<::std::string::String>,
+    pub email: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for CustomerTeamCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.patch("external_id", &self.external_id)?;
@@ -69,14 +66,14 @@ impl ::serde::Serialize for CustomerTeamCreate {
 impl<'de> ::serde::Deserialize<'de> for CustomerTeamCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerTeamCreate")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerTeamCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -87,9 +84,7 @@ impl ::openapi_runtime::de::Object for CustomerTeamCreate {
         let mut owner = ::openapi_runtime::de::Slot::new("owner");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut email = ::openapi_runtime::de::Slot::new("email");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "external_id" => external_id.read(&mut __map)?,
@@ -104,7 +99,7 @@ impl ::openapi_runtime::de::Object for CustomerTeamCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             external_id: external_id.or_default(),
             name: name.or_default(),

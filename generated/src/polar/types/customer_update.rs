@@ -16,27 +16,27 @@ pub struct CustomerUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, CustomerUpdateMetadataValue>,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, CustomerUpdateMetadataValue>,
     >,
     /// The email address of the customer. This must be unique within the organization.
     ///
     /// Format `email`; example `"customer@example.com"`.
-    pub email: ::openapi_runtime::Patch<::std::string::String>,
+    pub email: ::openapi_runtime::Patch<String>,
     /// The name of the customer.
     ///
     /// Length at most 256.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The `billing_address` property.
     pub billing_address: ::openapi_runtime::Patch<super::AddressInput>,
     /// The `tax_id` property.
-    pub tax_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub tax_id: ::openapi_runtime::Patch<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
-    pub locale: ::openapi_runtime::Patch<::std::string::String>,
+    pub locale: ::openapi_runtime::Patch<String>,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     ///
     /// Example `"usr_1337"`.
-    pub external_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub external_id: ::openapi_runtime::Patch<String>,
     /// The customer type. Can only be upgraded from 'individual' to 'team', never downgraded.
     ///
     /// Example `"team"`.
@@ -46,7 +46,7 @@ impl ::serde::Serialize for CustomerUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.patch("email", &self.email)?;
@@ -62,14 +62,14 @@ impl ::serde::Serialize for CustomerUpdate {
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -78,9 +78,7 @@ impl ::openapi_runtime::de::Object for CustomerUpdate {
         let mut locale = ::openapi_runtime::de::Slot::new("locale");
         let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "email" => email.read(&mut __map)?,
@@ -93,7 +91,7 @@ impl ::openapi_runtime::de::Object for CustomerUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             email: email.or_default(),
             name: name.or_default(),

@@ -16,32 +16,29 @@ pub struct CustomerUpdateExternalId {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CustomerUpdateExternalIdMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, CustomerUpdateExternalIdMetadataValue>,
     >,
     /// The email address of the customer. This must be unique within the organization.
     ///
     /// Format `email`; example `"customer@example.com"`.
-    pub email: ::openapi_runtime::Patch<::std::string::String>,
+    pub email: ::openapi_runtime::Patch<String>,
     /// The name of the customer.
     ///
     /// Length at most 256.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The `billing_address` property.
     pub billing_address: ::openapi_runtime::Patch<super::AddressInput>,
     /// The `tax_id` property.
-    pub tax_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub tax_id: ::openapi_runtime::Patch<String>,
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
-    pub locale: ::openapi_runtime::Patch<::std::string::String>,
+    pub locale: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for CustomerUpdateExternalId {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.patch("email", &self.email)?;
@@ -55,23 +52,21 @@ impl ::serde::Serialize for CustomerUpdateExternalId {
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdateExternalId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerUpdateExternalId")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerUpdateExternalId {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
         let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
         let mut locale = ::openapi_runtime::de::Slot::new("locale");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "email" => email.read(&mut __map)?,
@@ -82,7 +77,7 @@ impl ::openapi_runtime::de::Object for CustomerUpdateExternalId {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             email: email.or_default(),
             name: name.or_default(),

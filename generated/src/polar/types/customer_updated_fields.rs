@@ -4,28 +4,25 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomerUpdatedFields {
     /// The `name` property.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `billing_name` property.
-    pub billing_name: ::std::option::Option<::std::string::String>,
+    pub billing_name: Option<String>,
     /// The `email` property.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The `billing_address` property.
-    pub billing_address: ::std::option::Option<super::AddressDict>,
+    pub billing_address: Option<super::AddressDict>,
     /// The `tax_id` property.
-    pub tax_id: ::std::option::Option<::std::string::String>,
+    pub tax_id: Option<String>,
     /// The `metadata` property.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            CustomerUpdatedFieldsMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, CustomerUpdatedFieldsMetadataValue>,
     >,
 }
 impl ::serde::Serialize for CustomerUpdatedFields {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
         object.optional("billing_name", &self.billing_name)?;
@@ -39,23 +36,21 @@ impl ::serde::Serialize for CustomerUpdatedFields {
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerUpdatedFields")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerUpdatedFields {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
         let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "billing_name" => billing_name.read(&mut __map)?,
@@ -66,7 +61,7 @@ impl ::openapi_runtime::de::Object for CustomerUpdatedFields {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.or_default(),
             billing_name: billing_name.or_default(),
             email: email.or_default(),

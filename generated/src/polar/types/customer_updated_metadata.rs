@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerUpdatedMetadata {
     /// The `customer_id` property.
-    pub customer_id: ::std::string::String,
+    pub customer_id: String,
     /// The `customer_email` property.
-    pub customer_email: ::std::option::Option<::std::string::String>,
+    pub customer_email: Option<String>,
     /// The `customer_name` property.
-    pub customer_name: ::std::option::Option<::std::string::String>,
+    pub customer_name: Option<String>,
     /// The `customer_external_id` property.
-    pub customer_external_id: ::std::option::Option<::std::string::String>,
+    pub customer_external_id: Option<String>,
     /// The `updated_fields` property.
     pub updated_fields: super::CustomerUpdatedFields,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for CustomerUpdatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("customer_id", &self.customer_id)?;
         object.field("customer_email", &self.customer_email)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for CustomerUpdatedMetadata {
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerUpdatedMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerUpdatedMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
         let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
         let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
@@ -46,9 +46,7 @@ impl ::openapi_runtime::de::Object for CustomerUpdatedMetadata {
             "customer_external_id",
         );
         let mut updated_fields = ::openapi_runtime::de::Slot::new("updated_fields");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "customer_id" => customer_id.read(&mut __map)?,
                 "customer_email" => customer_email.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for CustomerUpdatedMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             customer_id: customer_id.required()?,
             customer_email: customer_email.or_default(),
             customer_name: customer_name.or_default(),

@@ -10,7 +10,7 @@ pub struct CustomerWallet {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the customer that owns the wallet.
     ///
     /// Example `"992fae2a-2a17-4b7a-8d9e-e287cf90131b"`.
@@ -22,13 +22,13 @@ pub struct CustomerWallet {
     /// The currency of the wallet.
     ///
     /// Example `"usd"`.
-    pub currency: ::std::string::String,
+    pub currency: String,
 }
 impl ::serde::Serialize for CustomerWallet {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -42,23 +42,21 @@ impl ::serde::Serialize for CustomerWallet {
 impl<'de> ::serde::Deserialize<'de> for CustomerWallet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "CustomerWallet")
     }
 }
 impl ::openapi_runtime::de::Object for CustomerWallet {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
         let mut balance = ::openapi_runtime::de::Slot::new("balance");
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -69,7 +67,7 @@ impl ::openapi_runtime::de::Object for CustomerWallet {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

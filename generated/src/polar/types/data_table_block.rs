@@ -6,19 +6,16 @@ pub struct DataTableBlock {
     /// The `type` property.
     ///
     /// Default `"data_table"`.
-    pub r#type: ::std::option::Option<DataTableBlockType>,
+    pub r#type: Option<DataTableBlockType>,
     /// What the rows are, e.g. `subscriptions`.
-    pub entity: ::std::string::String,
+    pub entity: String,
     /// Heading rendered above the table.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The `columns` property.
-    pub columns: ::std::vec::Vec<super::DataTableColumn>,
+    pub columns: Vec<super::DataTableColumn>,
     /// The `rows` property.
-    pub rows: ::std::vec::Vec<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<DataTableBlockRowsItemValue>,
-        >,
+    pub rows: Vec<
+        ::std::collections::BTreeMap<String, Option<DataTableBlockRowsItemValue>>,
     >,
     /// The `total_count` property.
     pub total_count: i64,
@@ -27,7 +24,7 @@ impl ::serde::Serialize for DataTableBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("entity", &self.entity)?;
@@ -41,23 +38,21 @@ impl ::serde::Serialize for DataTableBlock {
 impl<'de> ::serde::Deserialize<'de> for DataTableBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DataTableBlock")
     }
 }
 impl ::openapi_runtime::de::Object for DataTableBlock {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut entity = ::openapi_runtime::de::Slot::new("entity");
         let mut title = ::openapi_runtime::de::Slot::new("title");
         let mut columns = ::openapi_runtime::de::Slot::new("columns");
         let mut rows = ::openapi_runtime::de::Slot::new("rows");
         let mut total_count = ::openapi_runtime::de::Slot::new("total_count");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "entity" => entity.read(&mut __map)?,
@@ -68,7 +63,7 @@ impl ::openapi_runtime::de::Object for DataTableBlock {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             entity: entity.required()?,
             title: title.or_default(),
@@ -91,14 +86,14 @@ impl ::serde::Serialize for DataTableBlockType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("data_table")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DataTableBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "data_table")
             .map(|()| Self::DataTable)
     }
@@ -108,7 +103,7 @@ impl<'de> ::serde::Deserialize<'de> for DataTableBlockType {
 #[derive(Debug, Clone, PartialEq)]
 pub enum DataTableBlockRowsItemValue {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Integer` form.
     Integer(i64),
     /// The `Number` form.
@@ -120,7 +115,7 @@ impl ::serde::Serialize for DataTableBlockRowsItemValue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::String(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
@@ -132,33 +127,33 @@ impl ::serde::Serialize for DataTableBlockRowsItemValue {
 impl<'de> ::serde::Deserialize<'de> for DataTableBlockRowsItemValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::String(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Integer(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Number(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::string::String> for DataTableBlockRowsItemValue {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for DataTableBlockRowsItemValue {
+    fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-impl ::std::convert::From<i64> for DataTableBlockRowsItemValue {
+impl From<i64> for DataTableBlockRowsItemValue {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
-impl ::std::convert::From<f64> for DataTableBlockRowsItemValue {
+impl From<f64> for DataTableBlockRowsItemValue {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }

@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataTableColumn {
     /// The `key` property.
-    pub key: ::std::string::String,
+    pub key: String,
     /// The `label` property.
-    pub label: ::std::string::String,
+    pub label: String,
     /// The `format` property.
     ///
     /// Default `"text"`.
-    pub format: ::std::option::Option<super::ColumnFormat>,
+    pub format: Option<super::ColumnFormat>,
 }
 impl ::serde::Serialize for DataTableColumn {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("key", &self.key)?;
         object.field("label", &self.label)?;
@@ -27,20 +27,18 @@ impl ::serde::Serialize for DataTableColumn {
 impl<'de> ::serde::Deserialize<'de> for DataTableColumn {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DataTableColumn")
     }
 }
 impl ::openapi_runtime::de::Object for DataTableColumn {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut key = ::openapi_runtime::de::Slot::new("key");
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut format = ::openapi_runtime::de::Slot::new("format");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "key" => key.read(&mut __map)?,
                 "label" => label.read(&mut __map)?,
@@ -48,7 +46,7 @@ impl ::openapi_runtime::de::Object for DataTableColumn {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             key: key.required()?,
             label: label.required()?,
             format: format.or_default(),

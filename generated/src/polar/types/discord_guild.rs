@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiscordGuild {
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `roles` property.
-    pub roles: ::std::vec::Vec<super::DiscordGuildRole>,
+    pub roles: Vec<super::DiscordGuildRole>,
 }
 impl ::serde::Serialize for DiscordGuild {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.field("roles", &self.roles)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for DiscordGuild {
 impl<'de> ::serde::Deserialize<'de> for DiscordGuild {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DiscordGuild")
     }
 }
 impl ::openapi_runtime::de::Object for DiscordGuild {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut roles = ::openapi_runtime::de::Slot::new("roles");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "roles" => roles.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             roles: roles.required()?,
         })

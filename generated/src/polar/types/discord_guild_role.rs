@@ -4,9 +4,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiscordGuildRole {
     /// The `id` property.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `position` property.
     pub position: i64,
     /// The `is_polar_bot` property.
@@ -14,13 +14,13 @@ pub struct DiscordGuildRole {
     /// The `color` property.
     ///
     /// Format `color`.
-    pub color: ::std::string::String,
+    pub color: String,
 }
 impl ::serde::Serialize for DiscordGuildRole {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("name", &self.name)?;
@@ -33,22 +33,20 @@ impl ::serde::Serialize for DiscordGuildRole {
 impl<'de> ::serde::Deserialize<'de> for DiscordGuildRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DiscordGuildRole")
     }
 }
 impl ::openapi_runtime::de::Object for DiscordGuildRole {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut position = ::openapi_runtime::de::Slot::new("position");
         let mut is_polar_bot = ::openapi_runtime::de::Slot::new("is_polar_bot");
         let mut color = ::openapi_runtime::de::Slot::new("color");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for DiscordGuildRole {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             name: name.required()?,
             position: position.required()?,

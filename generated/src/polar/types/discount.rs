@@ -19,7 +19,7 @@ impl ::serde::Serialize for Discount {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::FixedRepeatDuration(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -40,41 +40,41 @@ impl ::serde::Serialize for Discount {
 impl<'de> ::serde::Deserialize<'de> for Discount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::FixedRepeatDuration(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::FixedRepeatDuration(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::FixedOnceForeverDuration(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::FixedOnceForeverDuration(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::PercentageRepeatDuration(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::PercentageRepeatDuration(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::PercentageOnceForeverDuration(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::PercentageOnceForeverDuration(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::DiscountFixedRepeatDuration> for Discount {
+impl From<super::DiscountFixedRepeatDuration> for Discount {
     fn from(value: super::DiscountFixedRepeatDuration) -> Self {
         Self::FixedRepeatDuration(value)
     }
 }
-impl ::std::convert::From<super::DiscountFixedOnceForeverDuration> for Discount {
+impl From<super::DiscountFixedOnceForeverDuration> for Discount {
     fn from(value: super::DiscountFixedOnceForeverDuration) -> Self {
         Self::FixedOnceForeverDuration(value)
     }
 }
-impl ::std::convert::From<super::DiscountPercentageRepeatDuration> for Discount {
+impl From<super::DiscountPercentageRepeatDuration> for Discount {
     fn from(value: super::DiscountPercentageRepeatDuration) -> Self {
         Self::PercentageRepeatDuration(value)
     }
 }
-impl ::std::convert::From<super::DiscountPercentageOnceForeverDuration> for Discount {
+impl From<super::DiscountPercentageOnceForeverDuration> for Discount {
     fn from(value: super::DiscountPercentageOnceForeverDuration) -> Self {
         Self::PercentageOnceForeverDuration(value)
     }

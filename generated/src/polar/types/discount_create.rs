@@ -15,7 +15,7 @@ impl ::serde::Serialize for DiscountCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Fixed(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Percentage(value) => ::serde::Serialize::serialize(value, serializer),
@@ -26,27 +26,25 @@ impl ::serde::Serialize for DiscountCreate {
 impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("fixed") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
-            }
-            ::std::option::Option::Some("percentage") => {
+            Some("fixed") => ::openapi_runtime::de::tagged(value).map(Self::Fixed),
+            Some("percentage") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Percentage)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::DiscountFixedCreate> for DiscountCreate {
+impl From<super::DiscountFixedCreate> for DiscountCreate {
     fn from(value: super::DiscountFixedCreate) -> Self {
         Self::Fixed(value)
     }
 }
-impl ::std::convert::From<super::DiscountPercentageCreate> for DiscountCreate {
+impl From<super::DiscountPercentageCreate> for DiscountCreate {
     fn from(value: super::DiscountPercentageCreate) -> Self {
         Self::Percentage(value)
     }

@@ -17,18 +17,15 @@ pub struct DiscountFixedCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            DiscountFixedCreateMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, DiscountFixedCreateMetadataValue>,
     >,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     ///
     /// Length at least 1.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Code customers can use to apply the discount during checkout. Must be between 3 and 256 characters long and contain only alphanumeric characters.If not provided, the discount can only be applied via the API.
-    pub code: ::openapi_runtime::Patch<::std::string::String>,
+    pub code: ::openapi_runtime::Patch<String>,
     /// Optional timestamp after which the discount is redeemable.
     pub starts_at: ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
     /// Optional timestamp after which the discount is no longer redeemable.
@@ -42,13 +39,13 @@ pub struct DiscountFixedCreate {
     /// Value at least 1 and at most 2147483647.
     pub max_redemptions_per_customer: ::openapi_runtime::Patch<i64>,
     /// List of product IDs the discount can be applied to.
-    pub products: ::openapi_runtime::Patch<::std::vec::Vec<::uuid::Uuid>>,
+    pub products: ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
     /// The ID of the organization owning the discount. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The `type` property.
     ///
     /// Default `"fixed"`.
-    pub r#type: ::std::option::Option<DiscountFixedCreateType>,
+    pub r#type: Option<DiscountFixedCreateType>,
     /// For subscriptions, determines if the discount should be applied once on the first invoice, forever, or for a certain number of months determined by `duration_in_months`.
     pub duration: super::DiscountDuration,
     /// Number of months the discount should be applied.
@@ -73,9 +70,7 @@ pub struct DiscountFixedCreate {
     /// Map of currency to fixed amount to discount from the total. This allows specifying different discount amounts for different currencies.
     ///
     /// Properties at least 1.
-    pub amounts: ::openapi_runtime::Patch<
-        ::std::collections::BTreeMap<::std::string::String, i64>,
-    >,
+    pub amounts: ::openapi_runtime::Patch<::std::collections::BTreeMap<String, i64>>,
 }
 #[cfg(feature = "polar-discounts")]
 #[allow(deprecated)]
@@ -83,7 +78,7 @@ impl ::serde::Serialize for DiscountFixedCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.field("name", &self.name)?;
@@ -108,7 +103,7 @@ impl ::serde::Serialize for DiscountFixedCreate {
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DiscountFixedCreate")
     }
 }
@@ -117,7 +112,7 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedCreate {
 impl ::openapi_runtime::de::Object for DiscountFixedCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut code = ::openapi_runtime::de::Slot::new("code");
@@ -137,9 +132,7 @@ impl ::openapi_runtime::de::Object for DiscountFixedCreate {
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
         let mut amounts = ::openapi_runtime::de::Slot::new("amounts");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -161,7 +154,7 @@ impl ::openapi_runtime::de::Object for DiscountFixedCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             name: name.required()?,
             code: code.or_default(),
@@ -198,14 +191,14 @@ impl ::serde::Serialize for DiscountFixedCreateType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("fixed")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedCreateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "fixed").map(|()| Self::Fixed)
     }
 }

@@ -16,31 +16,31 @@ pub struct DiscountFixedOnceForeverDuration {
     ///
     /// Example `"usd"`.
     #[deprecated(note = "deprecated in the API's spec")]
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// Map of currency to fixed amount to discount from the total.
     ///
     /// Example `{"eur":900,"usd":1000}`.
-    pub amounts: ::std::collections::BTreeMap<::std::string::String, i64>,
+    pub amounts: ::std::collections::BTreeMap<String, i64>,
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Code customers can use to apply the discount during checkout.
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// Timestamp after which the discount is redeemable.
-    pub starts_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub starts_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Timestamp after which the discount is no longer redeemable.
-    pub ends_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Maximum number of times the discount can be redeemed.
-    pub max_redemptions: ::std::option::Option<i64>,
+    pub max_redemptions: Option<i64>,
     /// Maximum number of times the discount can be redeemed by a single customer.
-    pub max_redemptions_per_customer: ::std::option::Option<i64>,
+    pub max_redemptions_per_customer: Option<i64>,
     /// Number of times the discount has been redeemed.
     pub redemptions_count: i64,
     /// The organization ID.
@@ -48,14 +48,14 @@ pub struct DiscountFixedOnceForeverDuration {
     /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
     /// The `products` property.
-    pub products: ::std::vec::Vec<super::DiscountProduct>,
+    pub products: Vec<super::DiscountProduct>,
 }
 #[allow(deprecated)]
 impl ::serde::Serialize for DiscountFixedOnceForeverDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("duration", &self.duration)?;
         object.field("type", &self.r#type)?;
@@ -82,7 +82,7 @@ impl ::serde::Serialize for DiscountFixedOnceForeverDuration {
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedOnceForeverDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DiscountFixedOnceForeverDuration")
     }
 }
@@ -90,7 +90,7 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedOnceForeverDuration {
 impl ::openapi_runtime::de::Object for DiscountFixedOnceForeverDuration {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut duration = ::openapi_runtime::de::Slot::new("duration");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
@@ -113,9 +113,7 @@ impl ::openapi_runtime::de::Object for DiscountFixedOnceForeverDuration {
         );
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut products = ::openapi_runtime::de::Slot::new("products");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "duration" => duration.read(&mut __map)?,
                 "type" => r#type.read(&mut __map)?,
@@ -140,7 +138,7 @@ impl ::openapi_runtime::de::Object for DiscountFixedOnceForeverDuration {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             duration: duration.required()?,
             r#type: r#type.required()?,
             amount: amount.required()?,

@@ -18,31 +18,31 @@ pub struct DiscountFixedRepeatDurationBase {
     ///
     /// Example `"usd"`.
     #[deprecated(note = "deprecated in the API's spec")]
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// Map of currency to fixed amount to discount from the total.
     ///
     /// Example `{"eur":900,"usd":1000}`.
-    pub amounts: ::std::collections::BTreeMap<::std::string::String, i64>,
+    pub amounts: ::std::collections::BTreeMap<String, i64>,
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Code customers can use to apply the discount during checkout.
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// Timestamp after which the discount is redeemable.
-    pub starts_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub starts_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Timestamp after which the discount is no longer redeemable.
-    pub ends_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Maximum number of times the discount can be redeemed.
-    pub max_redemptions: ::std::option::Option<i64>,
+    pub max_redemptions: Option<i64>,
     /// Maximum number of times the discount can be redeemed by a single customer.
-    pub max_redemptions_per_customer: ::std::option::Option<i64>,
+    pub max_redemptions_per_customer: Option<i64>,
     /// Number of times the discount has been redeemed.
     pub redemptions_count: i64,
     /// The organization ID.
@@ -55,7 +55,7 @@ impl ::serde::Serialize for DiscountFixedRepeatDurationBase {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("duration", &self.duration)?;
         object.field("duration_in_months", &self.duration_in_months)?;
@@ -82,7 +82,7 @@ impl ::serde::Serialize for DiscountFixedRepeatDurationBase {
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedRepeatDurationBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DiscountFixedRepeatDurationBase")
     }
 }
@@ -90,7 +90,7 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedRepeatDurationBase {
 impl ::openapi_runtime::de::Object for DiscountFixedRepeatDurationBase {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut duration = ::openapi_runtime::de::Slot::new("duration");
         let mut duration_in_months = ::openapi_runtime::de::Slot::new(
             "duration_in_months",
@@ -115,9 +115,7 @@ impl ::openapi_runtime::de::Object for DiscountFixedRepeatDurationBase {
             "redemptions_count",
         );
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "duration" => duration.read(&mut __map)?,
                 "duration_in_months" => duration_in_months.read(&mut __map)?,
@@ -142,7 +140,7 @@ impl ::openapi_runtime::de::Object for DiscountFixedRepeatDurationBase {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             duration: duration.required()?,
             duration_in_months: duration_in_months.required()?,
             r#type: r#type.required()?,

@@ -16,15 +16,15 @@ pub struct DiscountUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, DiscountUpdateMetadataValue>,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, DiscountUpdateMetadataValue>,
     >,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     ///
     /// Length at least 1.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// Code customers can use to apply the discount during checkout. Must be between 3 and 256 characters long and contain only alphanumeric characters.If not provided, the discount can only be applied via the API.
-    pub code: ::openapi_runtime::Patch<::std::string::String>,
+    pub code: ::openapi_runtime::Patch<String>,
     /// Optional timestamp after which the discount is redeemable.
     pub starts_at: ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
     /// Optional timestamp after which the discount is no longer redeemable.
@@ -59,9 +59,7 @@ pub struct DiscountUpdate {
     /// Map of currency to fixed amount to discount from the total. This allows specifying different discount amounts for different currencies.
     ///
     /// Properties at least 1.
-    pub amounts: ::openapi_runtime::Patch<
-        ::std::collections::BTreeMap<::std::string::String, i64>,
-    >,
+    pub amounts: ::openapi_runtime::Patch<::std::collections::BTreeMap<String, i64>>,
     /// Discount percentage in basis points.
     ///
     /// A basis point is 1/100th of a percent.
@@ -70,14 +68,14 @@ pub struct DiscountUpdate {
     /// Value at least 1 and at most 10000.
     pub basis_points: ::openapi_runtime::Patch<i64>,
     /// List of product IDs the discount can be applied to.
-    pub products: ::openapi_runtime::Patch<::std::vec::Vec<::uuid::Uuid>>,
+    pub products: ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
 }
 #[allow(deprecated)]
 impl ::serde::Serialize for DiscountUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.patch("name", &self.name)?;
@@ -101,7 +99,7 @@ impl ::serde::Serialize for DiscountUpdate {
 impl<'de> ::serde::Deserialize<'de> for DiscountUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DiscountUpdate")
     }
 }
@@ -109,7 +107,7 @@ impl<'de> ::serde::Deserialize<'de> for DiscountUpdate {
 impl ::openapi_runtime::de::Object for DiscountUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut code = ::openapi_runtime::de::Slot::new("code");
@@ -129,9 +127,7 @@ impl ::openapi_runtime::de::Object for DiscountUpdate {
         let mut amounts = ::openapi_runtime::de::Slot::new("amounts");
         let mut basis_points = ::openapi_runtime::de::Slot::new("basis_points");
         let mut products = ::openapi_runtime::de::Slot::new("products");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -153,7 +149,7 @@ impl ::openapi_runtime::de::Object for DiscountUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             name: name.or_default(),
             code: code.or_default(),

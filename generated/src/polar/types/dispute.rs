@@ -8,7 +8,7 @@ pub struct Dispute {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// Status of the dispute. `prevented` means we issued a refund before the dispute was escalated, avoiding any fees.
@@ -34,13 +34,13 @@ pub struct Dispute {
     /// Currency code of the dispute.
     ///
     /// Example `"usd"`.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The reason for the dispute as reported by the card network (e.g. `fraudulent`, `product_not_received`). `None` until the processor reports it.
     ///
     /// Example `"fraudulent"`.
-    pub reason: ::std::option::Option<::std::string::String>,
+    pub reason: Option<String>,
     /// Deadline to submit evidence in response to the dispute. `None` when no response is required.
-    pub evidence_due_by: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub evidence_due_by: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether the evidence submission deadline has passed.
     ///
     /// Example `false`.
@@ -56,13 +56,13 @@ pub struct Dispute {
     /// The customer who was charged for the disputed payment.
     pub customer: super::DisputeCustomer,
     /// The ID of the support case for this dispute, if one was opened.
-    pub case_id: ::std::option::Option<::uuid::Uuid>,
+    pub case_id: Option<::uuid::Uuid>,
 }
 impl ::serde::Serialize for Dispute {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -86,14 +86,14 @@ impl ::serde::Serialize for Dispute {
 impl<'de> ::serde::Deserialize<'de> for Dispute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Dispute")
     }
 }
 impl ::openapi_runtime::de::Object for Dispute {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -110,9 +110,7 @@ impl ::openapi_runtime::de::Object for Dispute {
         let mut payment_id = ::openapi_runtime::de::Slot::new("payment_id");
         let mut customer = ::openapi_runtime::de::Slot::new("customer");
         let mut case_id = ::openapi_runtime::de::Slot::new("case_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -133,7 +131,7 @@ impl ::openapi_runtime::de::Object for Dispute {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

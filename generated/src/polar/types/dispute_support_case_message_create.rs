@@ -6,25 +6,25 @@ pub struct DisputeSupportCaseMessageCreate {
     /// The `body` property.
     ///
     /// Length at least 1 and at most 5000.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The `file_ids` property.
     ///
     /// Items at most 10.
-    pub file_ids: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
+    pub file_ids: Option<Vec<::uuid::Uuid>>,
     /// The `type` property.
     pub r#type: DisputeSupportCaseMessageCreateType,
     /// The merchant's stated grounds for contesting, set on the counter submission.
-    pub win_reason: ::std::option::Option<super::DisputeWinReason>,
+    pub win_reason: Option<super::DisputeWinReason>,
     /// Free-text detail when `win_reason` is `other`.
     ///
     /// Length at least 1 and at most 500.
-    pub win_reason_other: ::std::option::Option<::std::string::String>,
+    pub win_reason_other: Option<String>,
 }
 impl ::serde::Serialize for DisputeSupportCaseMessageCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("body", &self.body)?;
         object.optional("file_ids", &self.file_ids)?;
@@ -37,22 +37,20 @@ impl ::serde::Serialize for DisputeSupportCaseMessageCreate {
 impl<'de> ::serde::Deserialize<'de> for DisputeSupportCaseMessageCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DisputeSupportCaseMessageCreate")
     }
 }
 impl ::openapi_runtime::de::Object for DisputeSupportCaseMessageCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut body = ::openapi_runtime::de::Slot::new("body");
         let mut file_ids = ::openapi_runtime::de::Slot::new("file_ids");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut win_reason = ::openapi_runtime::de::Slot::new("win_reason");
         let mut win_reason_other = ::openapi_runtime::de::Slot::new("win_reason_other");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "body" => body.read(&mut __map)?,
                 "file_ids" => file_ids.read(&mut __map)?,
@@ -62,7 +60,7 @@ impl ::openapi_runtime::de::Object for DisputeSupportCaseMessageCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             body: body.or_default(),
             file_ids: file_ids.or_default(),
             r#type: r#type.required()?,

@@ -15,7 +15,7 @@ pub enum DisputeWinReason {
     /// `other`
     Other2,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl DisputeWinReason {
     /// The value as sent on the wire.
@@ -29,7 +29,7 @@ impl DisputeWinReason {
         }
     }
 }
-impl ::std::convert::From<&str> for DisputeWinReason {
+impl From<&str> for DisputeWinReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -50,14 +50,14 @@ impl ::serde::Serialize for DisputeWinReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DisputeWinReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

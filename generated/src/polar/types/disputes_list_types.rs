@@ -19,7 +19,7 @@ pub type DisputesListOrderId = super::SubscriptionsListOrganizationId;
 #[derive(Debug, Clone, PartialEq)]
 pub enum DisputesListStatus {
     /// The `DisputeStatusList` form.
-    DisputeStatusList(::std::vec::Vec<super::DisputeStatus>),
+    DisputeStatusList(Vec<super::DisputeStatus>),
     /// A [`DisputeStatus`](super::DisputeStatus).
     DisputeStatus(super::DisputeStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -29,7 +29,7 @@ impl ::serde::Serialize for DisputesListStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::DisputeStatusList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -44,25 +44,25 @@ impl ::serde::Serialize for DisputesListStatus {
 impl<'de> ::serde::Deserialize<'de> for DisputesListStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::DisputeStatusList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::DisputeStatusList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::DisputeStatus(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::DisputeStatus(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::vec::Vec<super::DisputeStatus>> for DisputesListStatus {
-    fn from(value: ::std::vec::Vec<super::DisputeStatus>) -> Self {
+impl From<Vec<super::DisputeStatus>> for DisputesListStatus {
+    fn from(value: Vec<super::DisputeStatus>) -> Self {
         Self::DisputeStatusList(value)
     }
 }
-impl ::std::convert::From<super::DisputeStatus> for DisputesListStatus {
+impl From<super::DisputeStatus> for DisputesListStatus {
     fn from(value: super::DisputeStatus) -> Self {
         Self::DisputeStatus(value)
     }

@@ -6,25 +6,25 @@ pub struct DownloadableFileCreate {
     /// The organization ID.
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `mime_type` property.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// The `size` property.
     pub size: i64,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::openapi_runtime::Patch<::std::string::String>,
+    pub checksum_sha256_base64: ::openapi_runtime::Patch<String>,
     /// The `upload` property.
     pub upload: super::S3FileCreateMultipart,
     /// The `service` property.
     pub service: DownloadableFileCreateService,
     /// The `version` property.
-    pub version: ::openapi_runtime::Patch<::std::string::String>,
+    pub version: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for DownloadableFileCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("organization_id", &self.organization_id)?;
         object.field("name", &self.name)?;
@@ -40,14 +40,14 @@ impl ::serde::Serialize for DownloadableFileCreate {
 impl<'de> ::serde::Deserialize<'de> for DownloadableFileCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DownloadableFileCreate")
     }
 }
 impl ::openapi_runtime::de::Object for DownloadableFileCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut mime_type = ::openapi_runtime::de::Slot::new("mime_type");
@@ -58,9 +58,7 @@ impl ::openapi_runtime::de::Object for DownloadableFileCreate {
         let mut upload = ::openapi_runtime::de::Slot::new("upload");
         let mut service = ::openapi_runtime::de::Slot::new("service");
         let mut version = ::openapi_runtime::de::Slot::new("version");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "organization_id" => organization_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -73,7 +71,7 @@ impl ::openapi_runtime::de::Object for DownloadableFileCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             organization_id: organization_id.or_default(),
             name: name.required()?,
             mime_type: mime_type.required()?,

@@ -14,7 +14,7 @@ impl ::serde::Serialize for DownloadableRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("benefit_id", &self.benefit_id)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for DownloadableRead {
 impl<'de> ::serde::Deserialize<'de> for DownloadableRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "DownloadableRead")
     }
 }
 impl ::openapi_runtime::de::Object for DownloadableRead {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
         let mut file = ::openapi_runtime::de::Slot::new("file");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "benefit_id" => benefit_id.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for DownloadableRead {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             benefit_id: benefit_id.required()?,
             file: file.required()?,

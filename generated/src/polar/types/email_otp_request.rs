@@ -6,15 +6,15 @@ pub struct EmailOtpRequest {
     /// The `email` property.
     ///
     /// Format `email`.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The `cf-turnstile-response` property.
-    pub cf_turnstile_response: ::std::string::String,
+    pub cf_turnstile_response: String,
 }
 impl ::serde::Serialize for EmailOtpRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
         object.field("cf-turnstile-response", &self.cf_turnstile_response)?;
@@ -24,28 +24,26 @@ impl ::serde::Serialize for EmailOtpRequest {
 impl<'de> ::serde::Deserialize<'de> for EmailOtpRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "EmailOtpRequest")
     }
 }
 impl ::openapi_runtime::de::Object for EmailOtpRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut cf_turnstile_response = ::openapi_runtime::de::Slot::new(
             "cf-turnstile-response",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "email" => email.read(&mut __map)?,
                 "cf-turnstile-response" => cf_turnstile_response.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: email.required()?,
             cf_turnstile_response: cf_turnstile_response.required()?,
         })

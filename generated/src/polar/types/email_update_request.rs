@@ -6,15 +6,15 @@ pub struct EmailUpdateRequest {
     /// The `email` property.
     ///
     /// Format `email`.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The `return_to` property.
-    pub return_to: ::std::option::Option<::std::string::String>,
+    pub return_to: Option<String>,
 }
 impl ::serde::Serialize for EmailUpdateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
         object.optional("return_to", &self.return_to)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for EmailUpdateRequest {
 impl<'de> ::serde::Deserialize<'de> for EmailUpdateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "EmailUpdateRequest")
     }
 }
 impl ::openapi_runtime::de::Object for EmailUpdateRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut return_to = ::openapi_runtime::de::Slot::new("return_to");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "email" => email.read(&mut __map)?,
                 "return_to" => return_to.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: email.required()?,
             return_to: return_to.or_default(),
         })

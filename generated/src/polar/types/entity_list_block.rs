@@ -7,19 +7,16 @@ pub struct EntityListBlock {
     /// The `type` property.
     ///
     /// Default `"entity_list"`.
-    pub r#type: ::std::option::Option<EntityListBlockType>,
+    pub r#type: Option<EntityListBlockType>,
     /// What the items are, e.g. `orders`.
-    pub entity: ::std::string::String,
+    pub entity: String,
     /// Heading rendered above the list.
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// The `columns` property.
-    pub columns: ::std::vec::Vec<super::DataTableColumn>,
+    pub columns: Vec<super::DataTableColumn>,
     /// The `rows` property.
-    pub rows: ::std::vec::Vec<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<EntityListBlockRowsItemValue>,
-        >,
+    pub rows: Vec<
+        ::std::collections::BTreeMap<String, Option<EntityListBlockRowsItemValue>>,
     >,
     /// The `total_count` property.
     pub total_count: i64,
@@ -28,7 +25,7 @@ impl ::serde::Serialize for EntityListBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("entity", &self.entity)?;
@@ -42,23 +39,21 @@ impl ::serde::Serialize for EntityListBlock {
 impl<'de> ::serde::Deserialize<'de> for EntityListBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "EntityListBlock")
     }
 }
 impl ::openapi_runtime::de::Object for EntityListBlock {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut entity = ::openapi_runtime::de::Slot::new("entity");
         let mut title = ::openapi_runtime::de::Slot::new("title");
         let mut columns = ::openapi_runtime::de::Slot::new("columns");
         let mut rows = ::openapi_runtime::de::Slot::new("rows");
         let mut total_count = ::openapi_runtime::de::Slot::new("total_count");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "entity" => entity.read(&mut __map)?,
@@ -69,7 +64,7 @@ impl ::openapi_runtime::de::Object for EntityListBlock {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             entity: entity.required()?,
             title: title.or_default(),
@@ -92,14 +87,14 @@ impl ::serde::Serialize for EntityListBlockType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("entity_list")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EntityListBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "entity_list")
             .map(|()| Self::EntityList)
     }

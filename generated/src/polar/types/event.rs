@@ -17,7 +17,7 @@ impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::UserEvent(value) => ::serde::Serialize::serialize(value, serializer),
             Self::SystemEvent(value) => ::serde::Serialize::serialize(value, serializer),
@@ -28,25 +28,25 @@ impl ::serde::Serialize for Event {
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UserEvent(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::UserEvent(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::SystemEvent(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::SystemEvent(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::UserEvent> for Event {
+impl From<super::UserEvent> for Event {
     fn from(value: super::UserEvent) -> Self {
         Self::UserEvent(value)
     }
 }
-impl ::std::convert::From<super::SystemEvent> for Event {
+impl From<super::SystemEvent> for Event {
     fn from(value: super::SystemEvent) -> Self {
         Self::SystemEvent(value)
     }

@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventCreateExternalCustomer {
     /// The timestamp of the event.
-    pub timestamp: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The name of the event.
     ///
     /// Length at most 128.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The ID of the organization owning the event. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// Your unique identifier for this event. Useful for deduplication and parent-child relationships.
-    pub external_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub external_id: ::openapi_runtime::Patch<String>,
     /// The ID of the parent event. Can be either a Polar event ID (UUID) or an external event ID.
-    pub parent_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub parent_id: ::openapi_runtime::Patch<String>,
     /// Key-value object allowing you to store additional information about the event. Some keys like `_llm` are structured data that are handled specially by Polar.
     ///
     /// The key must be a string with a maximum length of **40 characters**.
@@ -26,17 +26,17 @@ pub struct EventCreateExternalCustomer {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: ::std::option::Option<super::EventMetadataInput>,
+    pub metadata: Option<super::EventMetadataInput>,
     /// ID of the customer in your system associated with the event.
-    pub external_customer_id: ::std::string::String,
+    pub external_customer_id: String,
     /// ID of the member in your system within the customer's organization who performed the action. Used for member-level attribution in B2B.
-    pub external_member_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub external_member_id: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for EventCreateExternalCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("timestamp", &self.timestamp)?;
         object.field("name", &self.name)?;
@@ -52,14 +52,14 @@ impl ::serde::Serialize for EventCreateExternalCustomer {
 impl<'de> ::serde::Deserialize<'de> for EventCreateExternalCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "EventCreateExternalCustomer")
     }
 }
 impl ::openapi_runtime::de::Object for EventCreateExternalCustomer {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
@@ -72,9 +72,7 @@ impl ::openapi_runtime::de::Object for EventCreateExternalCustomer {
         let mut external_member_id = ::openapi_runtime::de::Slot::new(
             "external_member_id",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "timestamp" => timestamp.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -87,7 +85,7 @@ impl ::openapi_runtime::de::Object for EventCreateExternalCustomer {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             timestamp: timestamp.or_default(),
             name: name.required()?,
             organization_id: organization_id.or_default(),

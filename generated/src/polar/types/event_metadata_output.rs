@@ -4,12 +4,12 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EventMetadataOutput {
     /// The `_cost` property.
-    pub cost: ::std::option::Option<super::CostMetadataOutput>,
+    pub cost: Option<super::CostMetadataOutput>,
     /// The `_llm` property.
-    pub llm: ::std::option::Option<super::LlmMetadata>,
+    pub llm: Option<super::LlmMetadata>,
     /// Properties not declared by the schema.
     pub additional_properties: ::std::collections::BTreeMap<
-        ::std::string::String,
+        String,
         EventMetadataOutputValue,
     >,
 }
@@ -17,7 +17,7 @@ impl ::serde::Serialize for EventMetadataOutput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("_cost", &self.cost)?;
         object.optional("_llm", &self.llm)?;
@@ -28,20 +28,18 @@ impl ::serde::Serialize for EventMetadataOutput {
 impl<'de> ::serde::Deserialize<'de> for EventMetadataOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "EventMetadataOutput")
     }
 }
 impl ::openapi_runtime::de::Object for EventMetadataOutput {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut cost = ::openapi_runtime::de::Slot::new("_cost");
         let mut llm = ::openapi_runtime::de::Slot::new("_llm");
         let mut additional_properties = ::std::collections::BTreeMap::new();
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "_cost" => cost.read(&mut __map)?,
                 "_llm" => llm.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for EventMetadataOutput {
                 }
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             cost: cost.or_default(),
             llm: llm.or_default(),
             additional_properties,

@@ -4,9 +4,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventName {
     /// The name of the event.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Human readable label of the event.
-    pub label: ::std::string::String,
+    pub label: String,
     /// The source of the event. `system` events are created by Polar. `user` events are the one you create through our ingestion API.
     pub source: super::EventSource,
     /// Number of times the event has occurred.
@@ -20,7 +20,7 @@ impl ::serde::Serialize for EventName {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.field("label", &self.label)?;
@@ -34,23 +34,21 @@ impl ::serde::Serialize for EventName {
 impl<'de> ::serde::Deserialize<'de> for EventName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "EventName")
     }
 }
 impl ::openapi_runtime::de::Object for EventName {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut source = ::openapi_runtime::de::Slot::new("source");
         let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
         let mut first_seen = ::openapi_runtime::de::Slot::new("first_seen");
         let mut last_seen = ::openapi_runtime::de::Slot::new("last_seen");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "label" => label.read(&mut __map)?,
@@ -61,7 +59,7 @@ impl ::openapi_runtime::de::Object for EventName {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             label: label.required()?,
             source: source.required()?,

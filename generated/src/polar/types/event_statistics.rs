@@ -4,9 +4,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventStatistics {
     /// The name of the root event.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The label of the event type.
-    pub label: ::std::string::String,
+    pub label: String,
     /// The ID of the event type
     pub event_type_id: ::uuid::Uuid,
     /// Number of root events with this name (i.e., number of traces).
@@ -14,31 +14,21 @@ pub struct EventStatistics {
     /// Number of distinct customers associated with events.
     pub customers: i64,
     /// Sum of each field across all events in all hierarchies.
-    pub totals: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub totals: Option<::std::collections::BTreeMap<String, String>>,
     /// Average of per-hierarchy totals (i.e., average cost per trace).
-    pub averages: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub averages: Option<::std::collections::BTreeMap<String, String>>,
     /// 10th percentile of per-hierarchy totals.
-    pub p10: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub p10: Option<::std::collections::BTreeMap<String, String>>,
     /// 90th percentile of per-hierarchy totals.
-    pub p90: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub p90: Option<::std::collections::BTreeMap<String, String>>,
     /// 99th percentile of per-hierarchy totals.
-    pub p99: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub p99: Option<::std::collections::BTreeMap<String, String>>,
 }
 impl ::serde::Serialize for EventStatistics {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.field("label", &self.label)?;
@@ -56,14 +46,14 @@ impl ::serde::Serialize for EventStatistics {
 impl<'de> ::serde::Deserialize<'de> for EventStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "EventStatistics")
     }
 }
 impl ::openapi_runtime::de::Object for EventStatistics {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut event_type_id = ::openapi_runtime::de::Slot::new("event_type_id");
@@ -74,9 +64,7 @@ impl ::openapi_runtime::de::Object for EventStatistics {
         let mut p10 = ::openapi_runtime::de::Slot::new("p10");
         let mut p90 = ::openapi_runtime::de::Slot::new("p90");
         let mut p99 = ::openapi_runtime::de::Slot::new("p99");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "label" => label.read(&mut __map)?,
@@ -91,7 +79,7 @@ impl ::openapi_runtime::de::Object for EventStatistics {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             label: label.required()?,
             event_type_id: event_type_id.required()?,

@@ -28,7 +28,7 @@ pub enum EventStatisticsSortProperty {
     /// `-p99`
     P992,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl EventStatisticsSortProperty {
     /// The value as sent on the wire.
@@ -50,7 +50,7 @@ impl EventStatisticsSortProperty {
         }
     }
 }
-impl ::std::convert::From<&str> for EventStatisticsSortProperty {
+impl From<&str> for EventStatisticsSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -79,14 +79,14 @@ impl ::serde::Serialize for EventStatisticsSortProperty {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EventStatisticsSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

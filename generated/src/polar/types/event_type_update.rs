@@ -6,17 +6,17 @@ pub struct EventTypeUpdate {
     /// The label for the event type.
     ///
     /// Length at least 1 and at most 128.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Property path to extract dynamic label from event metadata (e.g., 'subject' or 'metadata.subject').
     ///
     /// Length at least 1 and at most 256.
-    pub label_property_selector: ::openapi_runtime::Patch<::std::string::String>,
+    pub label_property_selector: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for EventTypeUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("label", &self.label)?;
         object.patch("label_property_selector", &self.label_property_selector)?;
@@ -26,28 +26,26 @@ impl ::serde::Serialize for EventTypeUpdate {
 impl<'de> ::serde::Deserialize<'de> for EventTypeUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "EventTypeUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for EventTypeUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut label_property_selector = ::openapi_runtime::de::Slot::new(
             "label_property_selector",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "label" => label.read(&mut __map)?,
                 "label_property_selector" => label_property_selector.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             label: label.required()?,
             label_property_selector: label_property_selector.or_default(),
         })

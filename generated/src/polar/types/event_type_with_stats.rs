@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventTypeWithStats {
     /// The ID of the event type. Null for system event types.
-    pub id: ::std::option::Option<::uuid::Uuid>,
+    pub id: Option<::uuid::Uuid>,
     /// Creation timestamp of the event type. Null for system event types.
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub created_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Last modification timestamp of the event type. Null for system event types.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The name of the event type.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The label for the event type.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Property path to extract dynamic label from event metadata.
-    pub label_property_selector: ::std::option::Option<::std::string::String>,
+    pub label_property_selector: Option<String>,
     /// The ID of the organization owning the event type.
     pub organization_id: ::uuid::Uuid,
     /// The source of the events (system or user).
@@ -30,7 +30,7 @@ impl ::serde::Serialize for EventTypeWithStats {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id)?;
         object.optional("created_at", &self.created_at)?;
@@ -49,14 +49,14 @@ impl ::serde::Serialize for EventTypeWithStats {
 impl<'de> ::serde::Deserialize<'de> for EventTypeWithStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "EventTypeWithStats")
     }
 }
 impl ::openapi_runtime::de::Object for EventTypeWithStats {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -70,9 +70,7 @@ impl ::openapi_runtime::de::Object for EventTypeWithStats {
         let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
         let mut first_seen = ::openapi_runtime::de::Slot::new("first_seen");
         let mut last_seen = ::openapi_runtime::de::Slot::new("last_seen");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -88,7 +86,7 @@ impl ::openapi_runtime::de::Object for EventTypeWithStats {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.or_default(),
             created_at: created_at.or_default(),
             modified_at: modified_at.or_default(),

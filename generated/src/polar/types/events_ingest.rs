@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventsIngest {
     /// List of events to ingest.
-    pub events: ::std::vec::Vec<EventsIngestEventsItem>,
+    pub events: Vec<EventsIngestEventsItem>,
 }
 impl ::serde::Serialize for EventsIngest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("events", &self.events)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for EventsIngest {
 impl<'de> ::serde::Deserialize<'de> for EventsIngest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "EventsIngest")
     }
 }
 impl ::openapi_runtime::de::Object for EventsIngest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut events = ::openapi_runtime::de::Slot::new("events");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "events" => events.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { events: events.required()? })
+        Ok(Self { events: events.required()? })
     }
 }
 /// The `EventsIngestEventsItem` schema.
@@ -54,7 +52,7 @@ impl ::serde::Serialize for EventsIngestEventsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::EventCreateCustomer(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -69,26 +67,25 @@ impl ::serde::Serialize for EventsIngestEventsItem {
 impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::EventCreateCustomer(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::EventCreateCustomer(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::EventCreateExternalCustomer(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::EventCreateExternalCustomer(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::EventCreateCustomer> for EventsIngestEventsItem {
+impl From<super::EventCreateCustomer> for EventsIngestEventsItem {
     fn from(value: super::EventCreateCustomer) -> Self {
         Self::EventCreateCustomer(value)
     }
 }
-impl ::std::convert::From<super::EventCreateExternalCustomer>
-for EventsIngestEventsItem {
+impl From<super::EventCreateExternalCustomer> for EventsIngestEventsItem {
     fn from(value: super::EventCreateExternalCustomer) -> Self {
         Self::EventCreateExternalCustomer(value)
     }

@@ -8,13 +8,13 @@ pub struct EventsIngestResponse {
     /// Number of duplicate events skipped.
     ///
     /// Default `0`.
-    pub duplicates: ::std::option::Option<i64>,
+    pub duplicates: Option<i64>,
 }
 impl ::serde::Serialize for EventsIngestResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("inserted", &self.inserted)?;
         object.optional("duplicates", &self.duplicates)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for EventsIngestResponse {
 impl<'de> ::serde::Deserialize<'de> for EventsIngestResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "EventsIngestResponse")
     }
 }
 impl ::openapi_runtime::de::Object for EventsIngestResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut inserted = ::openapi_runtime::de::Slot::new("inserted");
         let mut duplicates = ::openapi_runtime::de::Slot::new("duplicates");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "inserted" => inserted.read(&mut __map)?,
                 "duplicates" => duplicates.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             inserted: inserted.required()?,
             duplicates: duplicates.or_default(),
         })

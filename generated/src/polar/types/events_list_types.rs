@@ -31,7 +31,7 @@ pub type EventsListName = super::SubscriptionsListExternalCustomerId;
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventsListSource {
     /// The `EventSourceList` form.
-    EventSourceList(::std::vec::Vec<super::EventSource>),
+    EventSourceList(Vec<super::EventSource>),
     /// A [`EventSource`](super::EventSource).
     EventSource(super::EventSource),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -41,7 +41,7 @@ impl ::serde::Serialize for EventsListSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::EventSourceList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -54,25 +54,25 @@ impl ::serde::Serialize for EventsListSource {
 impl<'de> ::serde::Deserialize<'de> for EventsListSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::EventSourceList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::EventSourceList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::EventSource(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::EventSource(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::vec::Vec<super::EventSource>> for EventsListSource {
-    fn from(value: ::std::vec::Vec<super::EventSource>) -> Self {
+impl From<Vec<super::EventSource>> for EventsListSource {
+    fn from(value: Vec<super::EventSource>) -> Self {
         Self::EventSourceList(value)
     }
 }
-impl ::std::convert::From<super::EventSource> for EventsListSource {
+impl From<super::EventSource> for EventsListSource {
     fn from(value: super::EventSource) -> Self {
         Self::EventSource(value)
     }
@@ -92,7 +92,7 @@ impl ::serde::Serialize for EventsListResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::ListResourceEvent(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -107,28 +107,25 @@ impl ::serde::Serialize for EventsListResponse {
 impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::ListResourceEvent(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::ListResourceEvent(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::ListResourceWithCursorPaginationEvent(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::ListResourceWithCursorPaginationEvent(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::ListResourceEvent> for EventsListResponse {
+impl From<super::ListResourceEvent> for EventsListResponse {
     fn from(value: super::ListResourceEvent) -> Self {
         Self::ListResourceEvent(value)
     }
 }
-impl ::std::convert::From<super::ListResourceWithCursorPaginationEvent>
-for EventsListResponse {
+impl From<super::ListResourceWithCursorPaginationEvent> for EventsListResponse {
     fn from(value: super::ListResourceWithCursorPaginationEvent) -> Self {
         Self::ListResourceWithCursorPaginationEvent(value)
     }

@@ -6,7 +6,7 @@ pub struct Feedback {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `type` property.
@@ -14,12 +14,9 @@ pub struct Feedback {
     /// The `status` property.
     pub status: super::FeedbackStatus,
     /// The `message` property.
-    pub message: ::std::string::String,
+    pub message: String,
     /// The `client_context` property.
-    pub client_context: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub client_context: ::std::collections::BTreeMap<String, ::serde_json::Value>,
     /// The `user_id` property.
     pub user_id: ::uuid::Uuid,
     /// The `organization_id` property.
@@ -29,7 +26,7 @@ impl ::serde::Serialize for Feedback {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -46,14 +43,14 @@ impl ::serde::Serialize for Feedback {
 impl<'de> ::serde::Deserialize<'de> for Feedback {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Feedback")
     }
 }
 impl ::openapi_runtime::de::Object for Feedback {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -63,9 +60,7 @@ impl ::openapi_runtime::de::Object for Feedback {
         let mut client_context = ::openapi_runtime::de::Slot::new("client_context");
         let mut user_id = ::openapi_runtime::de::Slot::new("user_id");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -79,7 +74,7 @@ impl ::openapi_runtime::de::Object for Feedback {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -8,19 +8,19 @@ pub struct FeedbackCreate {
     /// The `message` property.
     ///
     /// Length at least 10 and at most 5000.
-    pub message: ::std::string::String,
+    pub message: String,
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,
     /// The `client_context` property.
-    pub client_context: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    pub client_context: Option<
+        ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
 }
 impl ::serde::Serialize for FeedbackCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.field("message", &self.message)?;
@@ -32,21 +32,19 @@ impl ::serde::Serialize for FeedbackCreate {
 impl<'de> ::serde::Deserialize<'de> for FeedbackCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "FeedbackCreate")
     }
 }
 impl ::openapi_runtime::de::Object for FeedbackCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut message = ::openapi_runtime::de::Slot::new("message");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut client_context = ::openapi_runtime::de::Slot::new("client_context");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "message" => message.read(&mut __map)?,
@@ -55,7 +53,7 @@ impl ::openapi_runtime::de::Object for FeedbackCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.required()?,
             message: message.required()?,
             organization_id: organization_id.required()?,

@@ -19,7 +19,7 @@ impl ::serde::Serialize for FileCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Downloadable(value) => ::serde::Serialize::serialize(value, serializer),
             Self::ProductMedia(value) => ::serde::Serialize::serialize(value, serializer),
@@ -36,43 +36,43 @@ impl ::serde::Serialize for FileCreate {
 impl<'de> ::serde::Deserialize<'de> for FileCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "service") {
-            ::std::option::Option::Some("downloadable") => {
+            Some("downloadable") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Downloadable)
             }
-            ::std::option::Option::Some("product_media") => {
+            Some("product_media") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ProductMedia)
             }
-            ::std::option::Option::Some("organization_avatar") => {
+            Some("organization_avatar") => {
                 ::openapi_runtime::de::tagged(value).map(Self::OrganizationAvatar)
             }
-            ::std::option::Option::Some("support_case_attachment") => {
+            Some("support_case_attachment") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SupportCaseAttachment)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::DownloadableFileCreate> for FileCreate {
+impl From<super::DownloadableFileCreate> for FileCreate {
     fn from(value: super::DownloadableFileCreate) -> Self {
         Self::Downloadable(value)
     }
 }
-impl ::std::convert::From<super::ProductMediaFileCreate> for FileCreate {
+impl From<super::ProductMediaFileCreate> for FileCreate {
     fn from(value: super::ProductMediaFileCreate) -> Self {
         Self::ProductMedia(value)
     }
 }
-impl ::std::convert::From<super::OrganizationAvatarFileCreate> for FileCreate {
+impl From<super::OrganizationAvatarFileCreate> for FileCreate {
     fn from(value: super::OrganizationAvatarFileCreate) -> Self {
         Self::OrganizationAvatar(value)
     }
 }
-impl ::std::convert::From<super::SupportCaseAttachmentFileCreate> for FileCreate {
+impl From<super::SupportCaseAttachmentFileCreate> for FileCreate {
     fn from(value: super::SupportCaseAttachmentFileCreate) -> Self {
         Self::SupportCaseAttachment(value)
     }

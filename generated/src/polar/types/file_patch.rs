@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilePatch {
     /// The `name` property.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The `version` property.
-    pub version: ::openapi_runtime::Patch<::std::string::String>,
+    pub version: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for FilePatch {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("name", &self.name)?;
         object.patch("version", &self.version)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for FilePatch {
 impl<'de> ::serde::Deserialize<'de> for FilePatch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "FilePatch")
     }
 }
 impl ::openapi_runtime::de::Object for FilePatch {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut version = ::openapi_runtime::de::Slot::new("version");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "version" => version.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.or_default(),
             version: version.or_default(),
         })

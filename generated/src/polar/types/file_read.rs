@@ -19,7 +19,7 @@ impl ::serde::Serialize for FileRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Downloadable(value) => ::serde::Serialize::serialize(value, serializer),
             Self::ProductMedia(value) => ::serde::Serialize::serialize(value, serializer),
@@ -36,43 +36,43 @@ impl ::serde::Serialize for FileRead {
 impl<'de> ::serde::Deserialize<'de> for FileRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "service") {
-            ::std::option::Option::Some("downloadable") => {
+            Some("downloadable") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Downloadable)
             }
-            ::std::option::Option::Some("product_media") => {
+            Some("product_media") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ProductMedia)
             }
-            ::std::option::Option::Some("organization_avatar") => {
+            Some("organization_avatar") => {
                 ::openapi_runtime::de::tagged(value).map(Self::OrganizationAvatar)
             }
-            ::std::option::Option::Some("support_case_attachment") => {
+            Some("support_case_attachment") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SupportCaseAttachment)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::DownloadableFileRead> for FileRead {
+impl From<super::DownloadableFileRead> for FileRead {
     fn from(value: super::DownloadableFileRead) -> Self {
         Self::Downloadable(value)
     }
 }
-impl ::std::convert::From<super::ProductMediaFileRead> for FileRead {
+impl From<super::ProductMediaFileRead> for FileRead {
     fn from(value: super::ProductMediaFileRead) -> Self {
         Self::ProductMedia(value)
     }
 }
-impl ::std::convert::From<super::OrganizationAvatarFileRead> for FileRead {
+impl From<super::OrganizationAvatarFileRead> for FileRead {
     fn from(value: super::OrganizationAvatarFileRead) -> Self {
         Self::OrganizationAvatar(value)
     }
 }
-impl ::std::convert::From<super::SupportCaseAttachmentFileRead> for FileRead {
+impl From<super::SupportCaseAttachmentFileRead> for FileRead {
     fn from(value: super::SupportCaseAttachmentFileRead) -> Self {
         Self::SupportCaseAttachment(value)
     }

@@ -8,43 +8,43 @@ pub struct FileUpload {
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `path` property.
-    pub path: ::std::string::String,
+    pub path: String,
     /// The `mime_type` property.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// The `size` property.
     pub size: i64,
     /// The `storage_version` property.
-    pub storage_version: ::std::option::Option<::std::string::String>,
+    pub storage_version: Option<String>,
     /// The `checksum_etag` property.
-    pub checksum_etag: ::std::option::Option<::std::string::String>,
+    pub checksum_etag: Option<String>,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_base64: Option<String>,
     /// The `checksum_sha256_hex` property.
-    pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_hex: Option<String>,
     /// The `last_modified_at` property.
-    pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `upload` property.
     pub upload: super::S3FileUploadMultipart,
     /// The `version` property.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// The `is_uploaded` property.
     ///
     /// Default `false`.
-    pub is_uploaded: ::std::option::Option<bool>,
+    pub is_uploaded: Option<bool>,
     /// The `service` property.
     pub service: super::FileServiceTypes,
     /// The `size_readable` property.
     ///
     /// Read-only.
-    pub size_readable: ::std::string::String,
+    pub size_readable: String,
 }
 impl ::serde::Serialize for FileUpload {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("organization_id", &self.organization_id)?;
@@ -68,14 +68,14 @@ impl ::serde::Serialize for FileUpload {
 impl<'de> ::serde::Deserialize<'de> for FileUpload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "FileUpload")
     }
 }
 impl ::openapi_runtime::de::Object for FileUpload {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -96,9 +96,7 @@ impl ::openapi_runtime::de::Object for FileUpload {
         let mut is_uploaded = ::openapi_runtime::de::Slot::new("is_uploaded");
         let mut service = ::openapi_runtime::de::Slot::new("service");
         let mut size_readable = ::openapi_runtime::de::Slot::new("size_readable");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "organization_id" => organization_id.read(&mut __map)?,
@@ -119,7 +117,7 @@ impl ::openapi_runtime::de::Object for FileUpload {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             organization_id: organization_id.required()?,
             name: name.required()?,

@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileUploadCompleted {
     /// The `id` property.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `path` property.
-    pub path: ::std::string::String,
+    pub path: String,
     /// The `parts` property.
-    pub parts: ::std::vec::Vec<super::S3FileUploadCompletedPart>,
+    pub parts: Vec<super::S3FileUploadCompletedPart>,
 }
 impl ::serde::Serialize for FileUploadCompleted {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("path", &self.path)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for FileUploadCompleted {
 impl<'de> ::serde::Deserialize<'de> for FileUploadCompleted {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "FileUploadCompleted")
     }
 }
 impl ::openapi_runtime::de::Object for FileUploadCompleted {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut path = ::openapi_runtime::de::Slot::new("path");
         let mut parts = ::openapi_runtime::de::Slot::new("parts");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "path" => path.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for FileUploadCompleted {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             path: path.required()?,
             parts: parts.required()?,

@@ -6,13 +6,13 @@ pub struct Filter {
     /// The `conjunction` property.
     pub conjunction: super::FilterConjunction,
     /// The `clauses` property.
-    pub clauses: ::std::vec::Vec<FilterClausesItem>,
+    pub clauses: Vec<FilterClausesItem>,
 }
 impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("conjunction", &self.conjunction)?;
         object.field("clauses", &self.clauses)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for Filter {
 impl<'de> ::serde::Deserialize<'de> for Filter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Filter")
     }
 }
 impl ::openapi_runtime::de::Object for Filter {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut conjunction = ::openapi_runtime::de::Slot::new("conjunction");
         let mut clauses = ::openapi_runtime::de::Slot::new("clauses");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "conjunction" => conjunction.read(&mut __map)?,
                 "clauses" => clauses.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             conjunction: conjunction.required()?,
             clauses: clauses.required()?,
         })
@@ -62,7 +60,7 @@ impl ::serde::Serialize for FilterClausesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::FilterClause(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Filter(value) => ::serde::Serialize::serialize(value, serializer),
@@ -73,25 +71,25 @@ impl ::serde::Serialize for FilterClausesItem {
 impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::FilterClause(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::FilterClause(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Filter(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Filter(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::FilterClause> for FilterClausesItem {
+impl From<super::FilterClause> for FilterClausesItem {
     fn from(value: super::FilterClause) -> Self {
         Self::FilterClause(value)
     }
 }
-impl ::std::convert::From<Filter> for FilterClausesItem {
+impl From<Filter> for FilterClausesItem {
     fn from(value: Filter) -> Self {
         Self::Filter(value)
     }

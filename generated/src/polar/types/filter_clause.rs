@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct FilterClause {
     /// The `property` property.
-    pub property: ::std::string::String,
+    pub property: String,
     /// The `operator` property.
     pub operator: super::FilterOperator,
     /// The `value` property.
@@ -14,7 +14,7 @@ impl ::serde::Serialize for FilterClause {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("property", &self.property)?;
         object.field("operator", &self.operator)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for FilterClause {
 impl<'de> ::serde::Deserialize<'de> for FilterClause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "FilterClause")
     }
 }
 impl ::openapi_runtime::de::Object for FilterClause {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut property = ::openapi_runtime::de::Slot::new("property");
         let mut operator = ::openapi_runtime::de::Slot::new("operator");
         let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "property" => property.read(&mut __map)?,
                 "operator" => operator.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for FilterClause {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             property: property.required()?,
             operator: operator.required()?,
             value: value.required()?,

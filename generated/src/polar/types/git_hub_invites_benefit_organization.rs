@@ -4,11 +4,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct GitHubInvitesBenefitOrganization {
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `is_personal` property.
     pub is_personal: bool,
     /// The `plan_name` property.
-    pub plan_name: ::std::string::String,
+    pub plan_name: String,
     /// The `is_free` property.
     pub is_free: bool,
 }
@@ -16,7 +16,7 @@ impl ::serde::Serialize for GitHubInvitesBenefitOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.field("is_personal", &self.is_personal)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for GitHubInvitesBenefitOrganization {
 impl<'de> ::serde::Deserialize<'de> for GitHubInvitesBenefitOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "GitHubInvitesBenefitOrganization")
     }
 }
 impl ::openapi_runtime::de::Object for GitHubInvitesBenefitOrganization {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut is_personal = ::openapi_runtime::de::Slot::new("is_personal");
         let mut plan_name = ::openapi_runtime::de::Slot::new("plan_name");
         let mut is_free = ::openapi_runtime::de::Slot::new("is_free");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "is_personal" => is_personal.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for GitHubInvitesBenefitOrganization {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             is_personal: is_personal.required()?,
             plan_name: plan_name.required()?,

@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct GitHubInvitesBenefitRepositories {
     /// The `repositories` property.
-    pub repositories: ::std::vec::Vec<super::GitHubInvitesBenefitRepository>,
+    pub repositories: Vec<super::GitHubInvitesBenefitRepository>,
     /// The `organizations` property.
-    pub organizations: ::std::vec::Vec<super::GitHubInvitesBenefitOrganization>,
+    pub organizations: Vec<super::GitHubInvitesBenefitOrganization>,
 }
 impl ::serde::Serialize for GitHubInvitesBenefitRepositories {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("repositories", &self.repositories)?;
         object.field("organizations", &self.organizations)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for GitHubInvitesBenefitRepositories {
 impl<'de> ::serde::Deserialize<'de> for GitHubInvitesBenefitRepositories {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "GitHubInvitesBenefitRepositories")
     }
 }
 impl ::openapi_runtime::de::Object for GitHubInvitesBenefitRepositories {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut repositories = ::openapi_runtime::de::Slot::new("repositories");
         let mut organizations = ::openapi_runtime::de::Slot::new("organizations");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "repositories" => repositories.read(&mut __map)?,
                 "organizations" => organizations.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             repositories: repositories.required()?,
             organizations: organizations.required()?,
         })

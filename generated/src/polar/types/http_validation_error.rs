@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpValidationError {
     /// The `detail` property.
-    pub detail: ::std::option::Option<::std::vec::Vec<super::ValidationError>>,
+    pub detail: Option<Vec<super::ValidationError>>,
 }
 impl ::serde::Serialize for HttpValidationError {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("detail", &self.detail)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for HttpValidationError {
 impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "HttpValidationError")
     }
 }
 impl ::openapi_runtime::de::Object for HttpValidationError {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut detail = ::openapi_runtime::de::Slot::new("detail");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "detail" => detail.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             detail: detail.or_default(),
         })
     }

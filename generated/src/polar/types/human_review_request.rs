@@ -6,13 +6,13 @@ pub struct HumanReviewRequest {
     /// The `reason` property.
     ///
     /// Length at least 50 and at most 5000.
-    pub reason: ::std::string::String,
+    pub reason: String,
 }
 impl ::serde::Serialize for HumanReviewRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("reason", &self.reason)?;
         object.end()
@@ -21,23 +21,21 @@ impl ::serde::Serialize for HumanReviewRequest {
 impl<'de> ::serde::Deserialize<'de> for HumanReviewRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "HumanReviewRequest")
     }
 }
 impl ::openapi_runtime::de::Object for HumanReviewRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut reason = ::openapi_runtime::de::Slot::new("reason");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "reason" => reason.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { reason: reason.required()? })
+        Ok(Self { reason: reason.required()? })
     }
 }

@@ -4,35 +4,35 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct Insight {
     /// Deterministic insight key (`detector_id:organization_id:period_bucket`). Stable across recomputes so dismissals and feedback re-attach.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The detector that produced this insight.
-    pub detector_id: ::std::string::String,
+    pub detector_id: String,
     /// The `category` property.
     pub category: super::InsightCategory,
     /// Visible label next to the category dot.
-    pub category_label: ::std::string::String,
+    pub category_label: String,
     /// How much the merchant should care; the feed sorts on this first.
     pub severity: super::InsightSeverity,
     /// The `title` property.
-    pub title: ::std::string::String,
+    pub title: String,
     /// The `body` property.
-    pub body: ::std::string::String,
+    pub body: String,
     /// Explanation surfaced via the 'Why you're seeing this' link.
-    pub why: ::std::option::Option<::std::string::String>,
+    pub why: Option<String>,
     /// The `confidence` property.
     pub confidence: super::ConfidenceLevel,
     /// The `primary_action` property.
-    pub primary_action: ::std::option::Option<InsightPrimaryAction>,
+    pub primary_action: Option<InsightPrimaryAction>,
     /// A natural follow-up question this finding invites, offered to the merchant as a one-tap prompt for the assistant. None when the finding has no obvious next question.
-    pub suggested_prompt: ::std::option::Option<::std::string::String>,
+    pub suggested_prompt: Option<String>,
     /// Top contributors to the headline change.
-    pub drivers: ::std::option::Option<::std::vec::Vec<super::InsightDriver>>,
+    pub drivers: Option<Vec<super::InsightDriver>>,
 }
 impl ::serde::Serialize for Insight {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("detector_id", &self.detector_id)?;
@@ -52,14 +52,14 @@ impl ::serde::Serialize for Insight {
 impl<'de> ::serde::Deserialize<'de> for Insight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Insight")
     }
 }
 impl ::openapi_runtime::de::Object for Insight {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut detector_id = ::openapi_runtime::de::Slot::new("detector_id");
         let mut category = ::openapi_runtime::de::Slot::new("category");
@@ -72,9 +72,7 @@ impl ::openapi_runtime::de::Object for Insight {
         let mut primary_action = ::openapi_runtime::de::Slot::new("primary_action");
         let mut suggested_prompt = ::openapi_runtime::de::Slot::new("suggested_prompt");
         let mut drivers = ::openapi_runtime::de::Slot::new("drivers");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "detector_id" => detector_id.read(&mut __map)?,
@@ -91,7 +89,7 @@ impl ::openapi_runtime::de::Object for Insight {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             detector_id: detector_id.required()?,
             category: category.required()?,
@@ -126,7 +124,7 @@ impl ::serde::Serialize for InsightPrimaryAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::ViewMetric(value) => ::serde::Serialize::serialize(value, serializer),
             Self::ViewCosts(value) => ::serde::Serialize::serialize(value, serializer),
@@ -139,43 +137,43 @@ impl ::serde::Serialize for InsightPrimaryAction {
 impl<'de> ::serde::Deserialize<'de> for InsightPrimaryAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("view_metric") => {
+            Some("view_metric") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ViewMetric)
             }
-            ::std::option::Option::Some("view_costs") => {
+            Some("view_costs") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ViewCosts)
             }
-            ::std::option::Option::Some("adjust_price") => {
+            Some("adjust_price") => {
                 ::openapi_runtime::de::tagged(value).map(Self::AdjustPrice)
             }
-            ::std::option::Option::Some("add_currency") => {
+            Some("add_currency") => {
                 ::openapi_runtime::de::tagged(value).map(Self::AddCurrency)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::ViewMetricAction> for InsightPrimaryAction {
+impl From<super::ViewMetricAction> for InsightPrimaryAction {
     fn from(value: super::ViewMetricAction) -> Self {
         Self::ViewMetric(value)
     }
 }
-impl ::std::convert::From<super::ViewCostsAction> for InsightPrimaryAction {
+impl From<super::ViewCostsAction> for InsightPrimaryAction {
     fn from(value: super::ViewCostsAction) -> Self {
         Self::ViewCosts(value)
     }
 }
-impl ::std::convert::From<super::AdjustPriceAction> for InsightPrimaryAction {
+impl From<super::AdjustPriceAction> for InsightPrimaryAction {
     fn from(value: super::AdjustPriceAction) -> Self {
         Self::AdjustPrice(value)
     }
 }
-impl ::std::convert::From<super::AddCurrencyAction> for InsightPrimaryAction {
+impl From<super::AddCurrencyAction> for InsightPrimaryAction {
     fn from(value: super::AddCurrencyAction) -> Self {
         Self::AddCurrency(value)
     }

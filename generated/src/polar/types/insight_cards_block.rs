@@ -6,15 +6,15 @@ pub struct InsightCardsBlock {
     /// The `type` property.
     ///
     /// Default `"insight_cards"`.
-    pub r#type: ::std::option::Option<InsightCardsBlockType>,
+    pub r#type: Option<InsightCardsBlockType>,
     /// The `insights` property.
-    pub insights: ::std::vec::Vec<super::Insight>,
+    pub insights: Vec<super::Insight>,
 }
 impl ::serde::Serialize for InsightCardsBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("insights", &self.insights)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for InsightCardsBlock {
 impl<'de> ::serde::Deserialize<'de> for InsightCardsBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "InsightCardsBlock")
     }
 }
 impl ::openapi_runtime::de::Object for InsightCardsBlock {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut insights = ::openapi_runtime::de::Slot::new("insights");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "insights" => insights.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             insights: insights.required()?,
         })
@@ -62,14 +60,14 @@ impl ::serde::Serialize for InsightCardsBlockType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("insight_cards")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InsightCardsBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "insight_cards")
             .map(|()| Self::InsightCards)
     }

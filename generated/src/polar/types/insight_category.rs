@@ -16,7 +16,7 @@ pub enum InsightCategory {
     /// `product`
     Product,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl InsightCategory {
     /// The value as sent on the wire.
@@ -32,7 +32,7 @@ impl InsightCategory {
         }
     }
 }
-impl ::std::convert::From<&str> for InsightCategory {
+impl From<&str> for InsightCategory {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -55,14 +55,14 @@ impl ::serde::Serialize for InsightCategory {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InsightCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -8,9 +8,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct InsightDriver {
     /// What the drivers are grouped by, e.g. `product`.
-    pub dimension: ::std::string::String,
+    pub dimension: String,
     /// Human-readable name of this driver.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Share of the headline change attributable to this driver (0-1).
     pub contribution_pct: f64,
     /// This driver's contribution in the metric's unit.
@@ -20,7 +20,7 @@ impl ::serde::Serialize for InsightDriver {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("dimension", &self.dimension)?;
         object.field("label", &self.label)?;
@@ -32,21 +32,19 @@ impl ::serde::Serialize for InsightDriver {
 impl<'de> ::serde::Deserialize<'de> for InsightDriver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "InsightDriver")
     }
 }
 impl ::openapi_runtime::de::Object for InsightDriver {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut dimension = ::openapi_runtime::de::Slot::new("dimension");
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut contribution_pct = ::openapi_runtime::de::Slot::new("contribution_pct");
         let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "dimension" => dimension.read(&mut __map)?,
                 "label" => label.read(&mut __map)?,
@@ -55,7 +53,7 @@ impl ::openapi_runtime::de::Object for InsightDriver {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             dimension: dimension.required()?,
             label: label.required()?,
             contribution_pct: contribution_pct.required()?,

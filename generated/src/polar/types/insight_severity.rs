@@ -17,7 +17,7 @@ pub enum InsightSeverity {
     /// `info`
     Info,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl InsightSeverity {
     /// The value as sent on the wire.
@@ -31,7 +31,7 @@ impl InsightSeverity {
         }
     }
 }
-impl ::std::convert::From<&str> for InsightSeverity {
+impl From<&str> for InsightSeverity {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -52,14 +52,14 @@ impl ::serde::Serialize for InsightSeverity {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for InsightSeverity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -6,21 +6,21 @@ pub struct IntrospectTokenResponse {
     /// The `active` property.
     pub active: bool,
     /// The `client_id` property.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
     /// The `token_type` property.
     pub token_type: IntrospectTokenResponseTokenType,
     /// The `scope` property.
-    pub scope: ::std::string::String,
+    pub scope: String,
     /// The `sub_type` property.
     pub sub_type: super::SubType,
     /// The `sub` property.
-    pub sub: ::std::string::String,
+    pub sub: String,
     /// The `organizations` property.
-    pub organizations: ::std::vec::Vec<::std::string::String>,
+    pub organizations: Vec<String>,
     /// The `aud` property.
-    pub aud: ::std::string::String,
+    pub aud: String,
     /// The `iss` property.
-    pub iss: ::std::string::String,
+    pub iss: String,
     /// The `exp` property.
     pub exp: i64,
     /// The `iat` property.
@@ -30,7 +30,7 @@ impl ::serde::Serialize for IntrospectTokenResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("active", &self.active)?;
         object.field("client_id", &self.client_id)?;
@@ -49,14 +49,14 @@ impl ::serde::Serialize for IntrospectTokenResponse {
 impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "IntrospectTokenResponse")
     }
 }
 impl ::openapi_runtime::de::Object for IntrospectTokenResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut active = ::openapi_runtime::de::Slot::new("active");
         let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
         let mut token_type = ::openapi_runtime::de::Slot::new("token_type");
@@ -68,9 +68,7 @@ impl ::openapi_runtime::de::Object for IntrospectTokenResponse {
         let mut iss = ::openapi_runtime::de::Slot::new("iss");
         let mut exp = ::openapi_runtime::de::Slot::new("exp");
         let mut iat = ::openapi_runtime::de::Slot::new("iat");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "active" => active.read(&mut __map)?,
                 "client_id" => client_id.read(&mut __map)?,
@@ -86,7 +84,7 @@ impl ::openapi_runtime::de::Object for IntrospectTokenResponse {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             active: active.required()?,
             client_id: client_id.required()?,
             token_type: token_type.required()?,
@@ -109,7 +107,7 @@ pub enum IntrospectTokenResponseTokenType {
     /// `refresh_token`
     RefreshToken,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl IntrospectTokenResponseTokenType {
     /// The value as sent on the wire.
@@ -121,7 +119,7 @@ impl IntrospectTokenResponseTokenType {
         }
     }
 }
-impl ::std::convert::From<&str> for IntrospectTokenResponseTokenType {
+impl From<&str> for IntrospectTokenResponseTokenType {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -140,14 +138,14 @@ impl ::serde::Serialize for IntrospectTokenResponseTokenType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponseTokenType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

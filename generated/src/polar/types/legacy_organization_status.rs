@@ -13,7 +13,7 @@ pub enum LegacyOrganizationStatus {
     /// `active`
     Active,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl LegacyOrganizationStatus {
     /// The value as sent on the wire.
@@ -27,7 +27,7 @@ impl LegacyOrganizationStatus {
         }
     }
 }
-impl ::std::convert::From<&str> for LegacyOrganizationStatus {
+impl From<&str> for LegacyOrganizationStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -48,14 +48,14 @@ impl ::serde::Serialize for LegacyOrganizationStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LegacyOrganizationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -15,7 +15,7 @@ impl ::serde::Serialize for LegacyRecurringProductPrice {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Fixed(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Custom(value) => ::serde::Serialize::serialize(value, serializer),
@@ -26,29 +26,23 @@ impl ::serde::Serialize for LegacyRecurringProductPrice {
 impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "amount_type") {
-            ::std::option::Option::Some("fixed") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
-            }
-            ::std::option::Option::Some("custom") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Custom)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            Some("fixed") => ::openapi_runtime::de::tagged(value).map(Self::Fixed),
+            Some("custom") => ::openapi_runtime::de::tagged(value).map(Self::Custom),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::LegacyRecurringProductPriceFixed>
-for LegacyRecurringProductPrice {
+impl From<super::LegacyRecurringProductPriceFixed> for LegacyRecurringProductPrice {
     fn from(value: super::LegacyRecurringProductPriceFixed) -> Self {
         Self::Fixed(value)
     }
 }
-impl ::std::convert::From<super::LegacyRecurringProductPriceCustom>
-for LegacyRecurringProductPrice {
+impl From<super::LegacyRecurringProductPriceCustom> for LegacyRecurringProductPrice {
     fn from(value: super::LegacyRecurringProductPriceCustom) -> Self {
         Self::Custom(value)
     }

@@ -4,11 +4,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct LicenseKeyActivate {
     /// The `key` property.
-    pub key: ::std::string::String,
+    pub key: String,
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,
     /// The `label` property.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Key-value object allowing you to set conditions that must match when validating the license key.
     ///
     /// The key must be a string with a maximum length of **40 characters**.
@@ -22,11 +22,8 @@ pub struct LicenseKeyActivate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub conditions: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            LicenseKeyActivateConditionsValue,
-        >,
+    pub conditions: Option<
+        ::std::collections::BTreeMap<String, LicenseKeyActivateConditionsValue>,
     >,
     /// Key-value object allowing you to store additional information about the activation
     ///
@@ -41,15 +38,13 @@ pub struct LicenseKeyActivate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub meta: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, LicenseKeyActivateMetaValue>,
-    >,
+    pub meta: Option<::std::collections::BTreeMap<String, LicenseKeyActivateMetaValue>>,
 }
 impl ::serde::Serialize for LicenseKeyActivate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("key", &self.key)?;
         object.field("organization_id", &self.organization_id)?;
@@ -62,22 +57,20 @@ impl ::serde::Serialize for LicenseKeyActivate {
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "LicenseKeyActivate")
     }
 }
 impl ::openapi_runtime::de::Object for LicenseKeyActivate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut key = ::openapi_runtime::de::Slot::new("key");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut conditions = ::openapi_runtime::de::Slot::new("conditions");
         let mut meta = ::openapi_runtime::de::Slot::new("meta");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "key" => key.read(&mut __map)?,
                 "organization_id" => organization_id.read(&mut __map)?,
@@ -87,7 +80,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyActivate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             key: key.required()?,
             organization_id: organization_id.required()?,
             label: label.required()?,

@@ -8,22 +8,19 @@ pub struct LicenseKeyActivationBase {
     /// The `license_key_id` property.
     pub license_key_id: ::uuid::Uuid,
     /// The `label` property.
-    pub label: ::std::string::String,
+    pub label: String,
     /// The `meta` property.
-    pub meta: ::std::collections::BTreeMap<
-        ::std::string::String,
-        LicenseKeyActivationBaseMetaValue,
-    >,
+    pub meta: ::std::collections::BTreeMap<String, LicenseKeyActivationBaseMetaValue>,
     /// The `created_at` property.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `modified_at` property.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for LicenseKeyActivationBase {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("license_key_id", &self.license_key_id)?;
@@ -37,23 +34,21 @@ impl ::serde::Serialize for LicenseKeyActivationBase {
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivationBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "LicenseKeyActivationBase")
     }
 }
 impl ::openapi_runtime::de::Object for LicenseKeyActivationBase {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut license_key_id = ::openapi_runtime::de::Slot::new("license_key_id");
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut meta = ::openapi_runtime::de::Slot::new("meta");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "license_key_id" => license_key_id.read(&mut __map)?,
@@ -64,7 +59,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyActivationBase {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             license_key_id: license_key_id.required()?,
             label: label.required()?,

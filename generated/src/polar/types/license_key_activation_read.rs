@@ -8,16 +8,13 @@ pub struct LicenseKeyActivationRead {
     /// The `license_key_id` property.
     pub license_key_id: ::uuid::Uuid,
     /// The `label` property.
-    pub label: ::std::string::String,
+    pub label: String,
     /// The `meta` property.
-    pub meta: ::std::collections::BTreeMap<
-        ::std::string::String,
-        LicenseKeyActivationReadMetaValue,
-    >,
+    pub meta: ::std::collections::BTreeMap<String, LicenseKeyActivationReadMetaValue>,
     /// The `created_at` property.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `modified_at` property.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `license_key` property.
     pub license_key: super::LicenseKeyRead,
 }
@@ -25,7 +22,7 @@ impl ::serde::Serialize for LicenseKeyActivationRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("license_key_id", &self.license_key_id)?;
@@ -40,14 +37,14 @@ impl ::serde::Serialize for LicenseKeyActivationRead {
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivationRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "LicenseKeyActivationRead")
     }
 }
 impl ::openapi_runtime::de::Object for LicenseKeyActivationRead {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut license_key_id = ::openapi_runtime::de::Slot::new("license_key_id");
         let mut label = ::openapi_runtime::de::Slot::new("label");
@@ -55,9 +52,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyActivationRead {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut license_key = ::openapi_runtime::de::Slot::new("license_key");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "license_key_id" => license_key_id.read(&mut __map)?,
@@ -69,7 +64,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyActivationRead {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             license_key_id: license_key_id.required()?,
             label: label.required()?,

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct LicenseKeyDeactivate {
     /// The `key` property.
-    pub key: ::std::string::String,
+    pub key: String,
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,
     /// The `activation_id` property.
@@ -14,7 +14,7 @@ impl ::serde::Serialize for LicenseKeyDeactivate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("key", &self.key)?;
         object.field("organization_id", &self.organization_id)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for LicenseKeyDeactivate {
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyDeactivate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "LicenseKeyDeactivate")
     }
 }
 impl ::openapi_runtime::de::Object for LicenseKeyDeactivate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut key = ::openapi_runtime::de::Slot::new("key");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut activation_id = ::openapi_runtime::de::Slot::new("activation_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "key" => key.read(&mut __map)?,
                 "organization_id" => organization_id.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyDeactivate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             key: key.required()?,
             organization_id: organization_id.required()?,
             activation_id: activation_id.required()?,

@@ -8,7 +8,7 @@ pub struct LicenseKeyRead {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,
     /// The `customer_id` property.
@@ -18,29 +18,29 @@ pub struct LicenseKeyRead {
     /// The benefit ID.
     pub benefit_id: ::uuid::Uuid,
     /// The `key` property.
-    pub key: ::std::string::String,
+    pub key: String,
     /// The `display_key` property.
-    pub display_key: ::std::string::String,
+    pub display_key: String,
     /// The `status` property.
     pub status: super::LicenseKeyStatus,
     /// The `limit_activations` property.
-    pub limit_activations: ::std::option::Option<i64>,
+    pub limit_activations: Option<i64>,
     /// The `usage` property.
     pub usage: i64,
     /// The `limit_usage` property.
-    pub limit_usage: ::std::option::Option<i64>,
+    pub limit_usage: Option<i64>,
     /// The `validations` property.
     pub validations: i64,
     /// The `last_validated_at` property.
-    pub last_validated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_validated_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `expires_at` property.
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for LicenseKeyRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -64,14 +64,14 @@ impl ::serde::Serialize for LicenseKeyRead {
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "LicenseKeyRead")
     }
 }
 impl ::openapi_runtime::de::Object for LicenseKeyRead {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -92,9 +92,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyRead {
             "last_validated_at",
         );
         let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -115,7 +113,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyRead {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

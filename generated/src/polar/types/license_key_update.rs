@@ -8,7 +8,7 @@ pub struct LicenseKeyUpdate {
     /// The `usage` property.
     ///
     /// Value at least -2147483648 and at most 2147483647; default `0`.
-    pub usage: ::std::option::Option<i64>,
+    pub usage: Option<i64>,
     /// The `limit_activations` property.
     ///
     /// Value greater than 0 and at most 2147483647.
@@ -24,7 +24,7 @@ impl ::serde::Serialize for LicenseKeyUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("status", &self.status)?;
         object.optional("usage", &self.usage)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for LicenseKeyUpdate {
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "LicenseKeyUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for LicenseKeyUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut status = ::openapi_runtime::de::Slot::new("status");
         let mut usage = ::openapi_runtime::de::Slot::new("usage");
         let mut limit_activations = ::openapi_runtime::de::Slot::new(
@@ -52,9 +52,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyUpdate {
         );
         let mut limit_usage = ::openapi_runtime::de::Slot::new("limit_usage");
         let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "status" => status.read(&mut __map)?,
                 "usage" => usage.read(&mut __map)?,
@@ -64,7 +62,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             status: status.or_default(),
             usage: usage.or_default(),
             limit_activations: limit_activations.or_default(),

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct LicenseKeyValidate {
     /// The `key` property.
-    pub key: ::std::string::String,
+    pub key: String,
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,
     /// The `activation_id` property.
@@ -30,18 +30,15 @@ pub struct LicenseKeyValidate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub conditions: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            LicenseKeyValidateConditionsValue,
-        >,
+    pub conditions: Option<
+        ::std::collections::BTreeMap<String, LicenseKeyValidateConditionsValue>,
     >,
 }
 impl ::serde::Serialize for LicenseKeyValidate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("key", &self.key)?;
         object.field("organization_id", &self.organization_id)?;
@@ -56,14 +53,14 @@ impl ::serde::Serialize for LicenseKeyValidate {
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyValidate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "LicenseKeyValidate")
     }
 }
 impl ::openapi_runtime::de::Object for LicenseKeyValidate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut key = ::openapi_runtime::de::Slot::new("key");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut activation_id = ::openapi_runtime::de::Slot::new("activation_id");
@@ -71,9 +68,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyValidate {
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
         let mut increment_usage = ::openapi_runtime::de::Slot::new("increment_usage");
         let mut conditions = ::openapi_runtime::de::Slot::new("conditions");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "key" => key.read(&mut __map)?,
                 "organization_id" => organization_id.read(&mut __map)?,
@@ -85,7 +80,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyValidate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             key: key.required()?,
             organization_id: organization_id.required()?,
             activation_id: activation_id.or_default(),

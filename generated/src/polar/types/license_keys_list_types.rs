@@ -19,7 +19,7 @@ pub type LicenseKeysListBenefitId = super::SubscriptionsListOrganizationId;
 #[derive(Debug, Clone, PartialEq)]
 pub enum LicenseKeysListStatus {
     /// The `LicenseKeyStatusList` form.
-    LicenseKeyStatusList(::std::vec::Vec<super::LicenseKeyStatus>),
+    LicenseKeyStatusList(Vec<super::LicenseKeyStatus>),
     /// A [`LicenseKeyStatus`](super::LicenseKeyStatus).
     LicenseKeyStatus(super::LicenseKeyStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -29,7 +29,7 @@ impl ::serde::Serialize for LicenseKeysListStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LicenseKeyStatusList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -44,26 +44,25 @@ impl ::serde::Serialize for LicenseKeysListStatus {
 impl<'de> ::serde::Deserialize<'de> for LicenseKeysListStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::LicenseKeyStatusList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::LicenseKeyStatusList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::LicenseKeyStatus(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::LicenseKeyStatus(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::vec::Vec<super::LicenseKeyStatus>>
-for LicenseKeysListStatus {
-    fn from(value: ::std::vec::Vec<super::LicenseKeyStatus>) -> Self {
+impl From<Vec<super::LicenseKeyStatus>> for LicenseKeysListStatus {
+    fn from(value: Vec<super::LicenseKeyStatus>) -> Self {
         Self::LicenseKeyStatusList(value)
     }
 }
-impl ::std::convert::From<super::LicenseKeyStatus> for LicenseKeysListStatus {
+impl From<super::LicenseKeyStatus> for LicenseKeysListStatus {
     fn from(value: super::LicenseKeyStatus) -> Self {
         Self::LicenseKeyStatus(value)
     }

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListCustomerStats {
     /// Customers ordered by the primary aggregate field descending.
-    pub items: ::std::vec::Vec<super::CustomerStat>,
+    pub items: Vec<super::CustomerStat>,
 }
 impl ::serde::Serialize for ListCustomerStats {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("items", &self.items)?;
         object.end()
@@ -19,23 +19,21 @@ impl ::serde::Serialize for ListCustomerStats {
 impl<'de> ::serde::Deserialize<'de> for ListCustomerStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ListCustomerStats")
     }
 }
 impl ::openapi_runtime::de::Object for ListCustomerStats {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut items = ::openapi_runtime::de::Slot::new("items");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "items" => items.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { items: items.required()? })
+        Ok(Self { items: items.required()? })
     }
 }

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListResource {
     /// The `items` property.
-    pub items: ::std::vec::Vec<ListResourceItemsItem>,
+    pub items: Vec<ListResourceItemsItem>,
     /// The `pagination` property.
     pub pagination: super::Pagination,
 }
@@ -12,7 +12,7 @@ impl ::serde::Serialize for ListResource {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("items", &self.items)?;
         object.field("pagination", &self.pagination)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for ListResource {
 impl<'de> ::serde::Deserialize<'de> for ListResource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ListResource")
     }
 }
 impl ::openapi_runtime::de::Object for ListResource {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut items = ::openapi_runtime::de::Slot::new("items");
         let mut pagination = ::openapi_runtime::de::Slot::new("pagination");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "items" => items.read(&mut __map)?,
                 "pagination" => pagination.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             items: items.required()?,
             pagination: pagination.required()?,
         })
@@ -62,7 +60,7 @@ impl ::serde::Serialize for ListResourceItemsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::OrganizationPaymentMethodCard(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -77,27 +75,25 @@ impl ::serde::Serialize for ListResourceItemsItem {
 impl<'de> ::serde::Deserialize<'de> for ListResourceItemsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::OrganizationPaymentMethodCard(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::OrganizationPaymentMethodCard(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::OrganizationPaymentMethodGeneric(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::OrganizationPaymentMethodGeneric(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::OrganizationPaymentMethodCard>
-for ListResourceItemsItem {
+impl From<super::OrganizationPaymentMethodCard> for ListResourceItemsItem {
     fn from(value: super::OrganizationPaymentMethodCard) -> Self {
         Self::OrganizationPaymentMethodCard(value)
     }
 }
-impl ::std::convert::From<super::OrganizationPaymentMethodGeneric>
-for ListResourceItemsItem {
+impl From<super::OrganizationPaymentMethodGeneric> for ListResourceItemsItem {
     fn from(value: super::OrganizationPaymentMethodGeneric) -> Self {
         Self::OrganizationPaymentMethodGeneric(value)
     }

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListResourceOrganizationOrder {
     /// The `items` property.
-    pub items: ::std::vec::Vec<super::OrganizationOrder>,
+    pub items: Vec<super::OrganizationOrder>,
     /// The `pagination` property.
     pub pagination: super::Pagination,
 }
@@ -12,7 +12,7 @@ impl ::serde::Serialize for ListResourceOrganizationOrder {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("items", &self.items)?;
         object.field("pagination", &self.pagination)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for ListResourceOrganizationOrder {
 impl<'de> ::serde::Deserialize<'de> for ListResourceOrganizationOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ListResourceOrganizationOrder")
     }
 }
 impl ::openapi_runtime::de::Object for ListResourceOrganizationOrder {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut items = ::openapi_runtime::de::Slot::new("items");
         let mut pagination = ::openapi_runtime::de::Slot::new("pagination");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "items" => items.read(&mut __map)?,
                 "pagination" => pagination.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             items: items.required()?,
             pagination: pagination.required()?,
         })

@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListStatisticsTimeseries {
     /// Stats for each time period.
-    pub periods: ::std::vec::Vec<super::StatisticsPeriod>,
+    pub periods: Vec<super::StatisticsPeriod>,
     /// Overall stats across all periods.
-    pub totals: ::std::vec::Vec<super::EventStatistics>,
+    pub totals: Vec<super::EventStatistics>,
 }
 impl ::serde::Serialize for ListStatisticsTimeseries {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("periods", &self.periods)?;
         object.field("totals", &self.totals)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for ListStatisticsTimeseries {
 impl<'de> ::serde::Deserialize<'de> for ListStatisticsTimeseries {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ListStatisticsTimeseries")
     }
 }
 impl ::openapi_runtime::de::Object for ListStatisticsTimeseries {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut periods = ::openapi_runtime::de::Slot::new("periods");
         let mut totals = ::openapi_runtime::de::Slot::new("totals");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "periods" => periods.read(&mut __map)?,
                 "totals" => totals.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             periods: periods.required()?,
             totals: totals.required()?,
         })

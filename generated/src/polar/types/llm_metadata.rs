@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct LlmMetadata {
     /// The vendor of the event.
-    pub vendor: ::std::string::String,
+    pub vendor: String,
     /// The model used for the event.
-    pub model: ::std::string::String,
+    pub model: String,
     /// The LLM prompt used for the event.
-    pub prompt: ::openapi_runtime::Patch<::std::string::String>,
+    pub prompt: ::openapi_runtime::Patch<String>,
     /// The LLM response used for the event.
-    pub response: ::openapi_runtime::Patch<::std::string::String>,
+    pub response: ::openapi_runtime::Patch<String>,
     /// The number of LLM input tokens used for the event.
     pub input_tokens: i64,
     /// The number of LLM cached tokens that were used for the event.
-    pub cached_input_tokens: ::std::option::Option<i64>,
+    pub cached_input_tokens: Option<i64>,
     /// The number of LLM output tokens used for the event.
     pub output_tokens: i64,
     /// The total number of LLM tokens used for the event.
@@ -24,7 +24,7 @@ impl ::serde::Serialize for LlmMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("vendor", &self.vendor)?;
         object.field("model", &self.model)?;
@@ -40,14 +40,14 @@ impl ::serde::Serialize for LlmMetadata {
 impl<'de> ::serde::Deserialize<'de> for LlmMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "LlmMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for LlmMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut vendor = ::openapi_runtime::de::Slot::new("vendor");
         let mut model = ::openapi_runtime::de::Slot::new("model");
         let mut prompt = ::openapi_runtime::de::Slot::new("prompt");
@@ -58,9 +58,7 @@ impl ::openapi_runtime::de::Object for LlmMetadata {
         );
         let mut output_tokens = ::openapi_runtime::de::Slot::new("output_tokens");
         let mut total_tokens = ::openapi_runtime::de::Slot::new("total_tokens");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "vendor" => vendor.read(&mut __map)?,
                 "model" => model.read(&mut __map)?,
@@ -73,7 +71,7 @@ impl ::openapi_runtime::de::Object for LlmMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             vendor: vendor.required()?,
             model: model.required()?,
             prompt: prompt.or_default(),

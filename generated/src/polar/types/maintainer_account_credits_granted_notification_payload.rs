@@ -4,23 +4,23 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MaintainerAccountCreditsGrantedNotificationPayload {
     /// The `organization_name` property.
-    pub organization_name: ::std::string::String,
+    pub organization_name: String,
     /// The `amount` property.
     pub amount: i64,
     /// The `currency` property.
     ///
     /// Default `"usd"`.
-    pub currency: ::std::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// The `formatted_amount` property.
     ///
     /// Read-only.
-    pub formatted_amount: ::std::string::String,
+    pub formatted_amount: String,
 }
 impl ::serde::Serialize for MaintainerAccountCreditsGrantedNotificationPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("organization_name", &self.organization_name)?;
         object.field("amount", &self.amount)?;
@@ -33,7 +33,7 @@ impl<'de> ::serde::Deserialize<'de>
 for MaintainerAccountCreditsGrantedNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "MaintainerAccountCreditsGrantedNotificationPayload",
@@ -44,16 +44,14 @@ impl ::openapi_runtime::de::Object
 for MaintainerAccountCreditsGrantedNotificationPayload {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut organization_name = ::openapi_runtime::de::Slot::new(
             "organization_name",
         );
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
         let mut formatted_amount = ::openapi_runtime::de::Slot::new("formatted_amount");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "organization_name" => organization_name.read(&mut __map)?,
                 "amount" => amount.read(&mut __map)?,
@@ -62,7 +60,7 @@ for MaintainerAccountCreditsGrantedNotificationPayload {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             organization_name: organization_name.required()?,
             amount: amount.required()?,
             currency: currency.or_default(),

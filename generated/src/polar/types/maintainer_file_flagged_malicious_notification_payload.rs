@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MaintainerFileFlaggedMaliciousNotificationPayload {
     /// The `file_name` property.
-    pub file_name: ::std::string::String,
+    pub file_name: String,
     /// The `organization_name` property.
-    pub organization_name: ::std::string::String,
+    pub organization_name: String,
     /// The `organization_slug` property.
-    pub organization_slug: ::std::option::Option<::std::string::String>,
+    pub organization_slug: Option<String>,
 }
 impl ::serde::Serialize for MaintainerFileFlaggedMaliciousNotificationPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("file_name", &self.file_name)?;
         object.field("organization_name", &self.organization_name)?;
@@ -26,7 +26,7 @@ impl<'de> ::serde::Deserialize<'de>
 for MaintainerFileFlaggedMaliciousNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "MaintainerFileFlaggedMaliciousNotificationPayload",
@@ -37,7 +37,7 @@ impl ::openapi_runtime::de::Object
 for MaintainerFileFlaggedMaliciousNotificationPayload {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut file_name = ::openapi_runtime::de::Slot::new("file_name");
         let mut organization_name = ::openapi_runtime::de::Slot::new(
             "organization_name",
@@ -45,9 +45,7 @@ for MaintainerFileFlaggedMaliciousNotificationPayload {
         let mut organization_slug = ::openapi_runtime::de::Slot::new(
             "organization_slug",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "file_name" => file_name.read(&mut __map)?,
                 "organization_name" => organization_name.read(&mut __map)?,
@@ -55,7 +53,7 @@ for MaintainerFileFlaggedMaliciousNotificationPayload {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             file_name: file_name.required()?,
             organization_name: organization_name.required()?,
             organization_slug: organization_slug.or_default(),

@@ -4,43 +4,43 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MaintainerNewPaidSubscriptionNotificationPayload {
     /// The `subscriber_name` property.
-    pub subscriber_name: ::std::string::String,
+    pub subscriber_name: String,
     /// The `subscriber_email` property.
-    pub subscriber_email: ::std::option::Option<::std::string::String>,
+    pub subscriber_email: Option<String>,
     /// The `tier_name` property.
-    pub tier_name: ::std::string::String,
+    pub tier_name: String,
     /// The `tier_price_amount` property.
-    pub tier_price_amount: ::std::option::Option<i64>,
+    pub tier_price_amount: Option<i64>,
     /// The `tier_price_recurring_interval` property.
-    pub tier_price_recurring_interval: ::std::string::String,
+    pub tier_price_recurring_interval: String,
     /// The `tier_price_recurring_interval_count` property.
     ///
     /// Default `1`.
-    pub tier_price_recurring_interval_count: ::std::option::Option<i64>,
+    pub tier_price_recurring_interval_count: Option<i64>,
     /// The `tier_organization_name` property.
-    pub tier_organization_name: ::std::string::String,
+    pub tier_organization_name: String,
     /// The `tier_organization_slug` property.
-    pub tier_organization_slug: ::std::option::Option<::std::string::String>,
+    pub tier_organization_slug: Option<String>,
     /// The `subscription_id` property.
-    pub subscription_id: ::std::option::Option<::std::string::String>,
+    pub subscription_id: Option<String>,
     /// The `currency` property.
     ///
     /// Default `"usd"`.
-    pub currency: ::std::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// The `formatted_price_amount` property.
     ///
     /// Read-only.
-    pub formatted_price_amount: ::std::string::String,
+    pub formatted_price_amount: String,
     /// The `formatted_price_with_interval` property.
     ///
     /// Read-only.
-    pub formatted_price_with_interval: ::std::string::String,
+    pub formatted_price_with_interval: String,
 }
 impl ::serde::Serialize for MaintainerNewPaidSubscriptionNotificationPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("subscriber_name", &self.subscriber_name)?;
         object.optional("subscriber_email", &self.subscriber_email)?;
@@ -73,7 +73,7 @@ impl<'de> ::serde::Deserialize<'de>
 for MaintainerNewPaidSubscriptionNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "MaintainerNewPaidSubscriptionNotificationPayload",
@@ -83,7 +83,7 @@ for MaintainerNewPaidSubscriptionNotificationPayload {
 impl ::openapi_runtime::de::Object for MaintainerNewPaidSubscriptionNotificationPayload {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut subscriber_name = ::openapi_runtime::de::Slot::new("subscriber_name");
         let mut subscriber_email = ::openapi_runtime::de::Slot::new("subscriber_email");
         let mut tier_name = ::openapi_runtime::de::Slot::new("tier_name");
@@ -110,9 +110,7 @@ impl ::openapi_runtime::de::Object for MaintainerNewPaidSubscriptionNotification
         let mut formatted_price_with_interval = ::openapi_runtime::de::Slot::new(
             "formatted_price_with_interval",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "subscriber_name" => subscriber_name.read(&mut __map)?,
                 "subscriber_email" => subscriber_email.read(&mut __map)?,
@@ -135,7 +133,7 @@ impl ::openapi_runtime::de::Object for MaintainerNewPaidSubscriptionNotification
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscriber_name: subscriber_name.required()?,
             subscriber_email: subscriber_email.or_default(),
             tier_name: tier_name.required()?,

@@ -16,7 +16,7 @@ impl ::serde::Serialize for MaintainerNewProductSaleNotification {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -28,7 +28,7 @@ impl ::serde::Serialize for MaintainerNewProductSaleNotification {
 impl<'de> ::serde::Deserialize<'de> for MaintainerNewProductSaleNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "MaintainerNewProductSaleNotification",
@@ -38,14 +38,12 @@ impl<'de> ::serde::Deserialize<'de> for MaintainerNewProductSaleNotification {
 impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotification {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut payload = ::openapi_runtime::de::Slot::new("payload");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -54,7 +52,7 @@ impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotification {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             r#type: r#type.required()?,
@@ -73,14 +71,14 @@ impl ::serde::Serialize for MaintainerNewProductSaleNotificationType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("MaintainerNewProductSaleNotification")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MaintainerNewProductSaleNotificationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(
                 deserializer,
                 "MaintainerNewProductSaleNotification",

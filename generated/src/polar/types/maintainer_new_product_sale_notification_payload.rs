@@ -4,61 +4,61 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MaintainerNewProductSaleNotificationPayload {
     /// The `product_name` property.
-    pub product_name: ::std::string::String,
+    pub product_name: String,
     /// The `product_price_amount` property.
     pub product_price_amount: i64,
     /// The `customer_name` property.
     ///
     /// Default `""`.
-    pub customer_name: ::std::option::Option<::std::string::String>,
+    pub customer_name: Option<String>,
     /// The `organization_name` property.
     ///
     /// Default `""`.
-    pub organization_name: ::std::option::Option<::std::string::String>,
+    pub organization_name: Option<String>,
     /// The `customer_email` property.
-    pub customer_email: ::std::option::Option<::std::string::String>,
+    pub customer_email: Option<String>,
     /// The `billing_address_country` property.
-    pub billing_address_country: ::std::option::Option<::std::string::String>,
+    pub billing_address_country: Option<String>,
     /// The `billing_address_city` property.
-    pub billing_address_city: ::std::option::Option<::std::string::String>,
+    pub billing_address_city: Option<String>,
     /// The `billing_address_line1` property.
-    pub billing_address_line1: ::std::option::Option<::std::string::String>,
+    pub billing_address_line1: Option<String>,
     /// The `product_image_url` property.
-    pub product_image_url: ::std::option::Option<::std::string::String>,
+    pub product_image_url: Option<String>,
     /// The `order_id` property.
-    pub order_id: ::std::option::Option<::std::string::String>,
+    pub order_id: Option<String>,
     /// The `order_date` property.
-    pub order_date: ::std::option::Option<::std::string::String>,
+    pub order_date: Option<String>,
     /// The `organization_slug` property.
-    pub organization_slug: ::std::option::Option<::std::string::String>,
+    pub organization_slug: Option<String>,
     /// The `billing_reason` property.
-    pub billing_reason: ::std::option::Option<super::OrderBillingReasonInternal>,
+    pub billing_reason: Option<super::OrderBillingReasonInternal>,
     /// The `currency` property.
     ///
     /// Default `"usd"`.
-    pub currency: ::std::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// The `formatted_price_amount` property.
     ///
     /// Read-only.
-    pub formatted_price_amount: ::std::string::String,
+    pub formatted_price_amount: String,
     /// The `formatted_billing_reason` property.
     ///
     /// Read-only.
-    pub formatted_billing_reason: ::std::option::Option<::std::string::String>,
+    pub formatted_billing_reason: Option<String>,
     /// The `formatted_address_country` property.
     ///
     /// Read-only.
-    pub formatted_address_country: ::std::option::Option<::std::string::String>,
+    pub formatted_address_country: Option<String>,
     /// The `order_url` property.
     ///
     /// Read-only.
-    pub order_url: ::std::option::Option<::std::string::String>,
+    pub order_url: Option<String>,
 }
 impl ::serde::Serialize for MaintainerNewProductSaleNotificationPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product_name", &self.product_name)?;
         object.field("product_price_amount", &self.product_price_amount)?;
@@ -84,7 +84,7 @@ impl ::serde::Serialize for MaintainerNewProductSaleNotificationPayload {
 impl<'de> ::serde::Deserialize<'de> for MaintainerNewProductSaleNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "MaintainerNewProductSaleNotificationPayload",
@@ -94,7 +94,7 @@ impl<'de> ::serde::Deserialize<'de> for MaintainerNewProductSaleNotificationPayl
 impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotificationPayload {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
         let mut product_price_amount = ::openapi_runtime::de::Slot::new(
             "product_price_amount",
@@ -133,9 +133,7 @@ impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotificationPaylo
             "formatted_address_country",
         );
         let mut order_url = ::openapi_runtime::de::Slot::new("order_url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product_name" => product_name.read(&mut __map)?,
                 "product_price_amount" => product_price_amount.read(&mut __map)?,
@@ -160,7 +158,7 @@ impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotificationPaylo
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product_name: product_name.required()?,
             product_price_amount: product_price_amount.required()?,
             customer_name: customer_name.or_default(),

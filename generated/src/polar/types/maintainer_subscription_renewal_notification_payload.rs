@@ -4,43 +4,43 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MaintainerSubscriptionRenewalNotificationPayload {
     /// The `product_name` property.
-    pub product_name: ::std::string::String,
+    pub product_name: String,
     /// The `product_price_amount` property.
     pub product_price_amount: i64,
     /// The `customer_name` property.
     ///
     /// Default `""`.
-    pub customer_name: ::std::option::Option<::std::string::String>,
+    pub customer_name: Option<String>,
     /// The `customer_email` property.
-    pub customer_email: ::std::option::Option<::std::string::String>,
+    pub customer_email: Option<String>,
     /// The `organization_slug` property.
-    pub organization_slug: ::std::option::Option<::std::string::String>,
+    pub organization_slug: Option<String>,
     /// The `subscription_id` property.
-    pub subscription_id: ::std::option::Option<::std::string::String>,
+    pub subscription_id: Option<String>,
     /// The `recurring_interval` property.
-    pub recurring_interval: ::std::string::String,
+    pub recurring_interval: String,
     /// The `recurring_interval_count` property.
     ///
     /// Default `1`.
-    pub recurring_interval_count: ::std::option::Option<i64>,
+    pub recurring_interval_count: Option<i64>,
     /// The `currency` property.
     ///
     /// Default `"usd"`.
-    pub currency: ::std::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// The `formatted_price_amount` property.
     ///
     /// Read-only.
-    pub formatted_price_amount: ::std::string::String,
+    pub formatted_price_amount: String,
     /// The `formatted_recurring_interval` property.
     ///
     /// Read-only.
-    pub formatted_recurring_interval: ::std::string::String,
+    pub formatted_recurring_interval: String,
 }
 impl ::serde::Serialize for MaintainerSubscriptionRenewalNotificationPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product_name", &self.product_name)?;
         object.field("product_price_amount", &self.product_price_amount)?;
@@ -61,7 +61,7 @@ impl<'de> ::serde::Deserialize<'de>
 for MaintainerSubscriptionRenewalNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "MaintainerSubscriptionRenewalNotificationPayload",
@@ -71,7 +71,7 @@ for MaintainerSubscriptionRenewalNotificationPayload {
 impl ::openapi_runtime::de::Object for MaintainerSubscriptionRenewalNotificationPayload {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
         let mut product_price_amount = ::openapi_runtime::de::Slot::new(
             "product_price_amount",
@@ -95,9 +95,7 @@ impl ::openapi_runtime::de::Object for MaintainerSubscriptionRenewalNotification
         let mut formatted_recurring_interval = ::openapi_runtime::de::Slot::new(
             "formatted_recurring_interval",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product_name" => product_name.read(&mut __map)?,
                 "product_price_amount" => product_price_amount.read(&mut __map)?,
@@ -115,7 +113,7 @@ impl ::openapi_runtime::de::Object for MaintainerSubscriptionRenewalNotification
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product_name: product_name.required()?,
             product_price_amount: product_price_amount.required()?,
             customer_name: customer_name.or_default(),

@@ -8,21 +8,21 @@ pub struct Member {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the customer this member belongs to.
     pub customer_id: ::uuid::Uuid,
     /// The email address of the member.
     ///
     /// Example `"member@example.com"`.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The name of the member.
     ///
     /// Example `"Jane Doe"`.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The ID of the member in your system. This must be unique within the customer.
     ///
     /// Example `"usr_1337"`.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The role of the member within the customer.
     ///
     /// Example `"owner"`.
@@ -32,7 +32,7 @@ impl ::serde::Serialize for Member {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -48,14 +48,14 @@ impl ::serde::Serialize for Member {
 impl<'de> ::serde::Deserialize<'de> for Member {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Member")
     }
 }
 impl ::openapi_runtime::de::Object for Member {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -64,9 +64,7 @@ impl ::openapi_runtime::de::Object for Member {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
         let mut role = ::openapi_runtime::de::Slot::new("role");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -79,7 +77,7 @@ impl ::openapi_runtime::de::Object for Member {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

@@ -7,19 +7,19 @@ pub struct MemberCreate {
     /// The email address of the member.
     ///
     /// Format `email`; example `"member@example.com"`.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The name of the member.
     ///
     /// Length at most 256.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The ID of the member in your system. This must be unique within the customer.
     ///
     /// Example `"usr_1337"`.
-    pub external_id: ::std::option::Option<::std::string::String>,
+    pub external_id: Option<String>,
     /// The role of the member within the customer. To assign or transfer ownership, use the member update endpoint.
     ///
     /// Default `"member"`; example `"member"`.
-    pub role: ::std::option::Option<MemberCreateRole>,
+    pub role: Option<MemberCreateRole>,
     /// The ID of the customer this member belongs to.
     pub customer_id: ::uuid::Uuid,
 }
@@ -28,7 +28,7 @@ impl ::serde::Serialize for MemberCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
         object.optional("name", &self.name)?;
@@ -42,7 +42,7 @@ impl ::serde::Serialize for MemberCreate {
 impl<'de> ::serde::Deserialize<'de> for MemberCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MemberCreate")
     }
 }
@@ -50,15 +50,13 @@ impl<'de> ::serde::Deserialize<'de> for MemberCreate {
 impl ::openapi_runtime::de::Object for MemberCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
         let mut role = ::openapi_runtime::de::Slot::new("role");
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "email" => email.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -68,7 +66,7 @@ impl ::openapi_runtime::de::Object for MemberCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: email.required()?,
             name: name.or_default(),
             external_id: external_id.or_default(),
@@ -90,7 +88,7 @@ pub enum MemberCreateRole {
     /// `billing_manager`
     BillingManager,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 #[cfg(feature = "polar-customers-members")]
 impl MemberCreateRole {
@@ -104,7 +102,7 @@ impl MemberCreateRole {
     }
 }
 #[cfg(feature = "polar-customers-members")]
-impl ::std::convert::From<&str> for MemberCreateRole {
+impl From<&str> for MemberCreateRole {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -125,7 +123,7 @@ impl ::serde::Serialize for MemberCreateRole {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -133,7 +131,7 @@ impl ::serde::Serialize for MemberCreateRole {
 impl<'de> ::serde::Deserialize<'de> for MemberCreateRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

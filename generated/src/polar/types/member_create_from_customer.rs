@@ -8,25 +8,25 @@ pub struct MemberCreateFromCustomer {
     /// The email address of the member.
     ///
     /// Format `email`; example `"member@example.com"`.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The name of the member.
     ///
     /// Length at most 256.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The ID of the member in your system. This must be unique within the customer.
     ///
     /// Example `"usr_1337"`.
-    pub external_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub external_id: ::openapi_runtime::Patch<String>,
     /// The role of the member within the customer. To assign or transfer ownership, use the member update endpoint.
     ///
     /// Default `"member"`; example `"member"`.
-    pub role: ::std::option::Option<MemberCreateFromCustomerRole>,
+    pub role: Option<MemberCreateFromCustomerRole>,
 }
 impl ::serde::Serialize for MemberCreateFromCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
         object.patch("name", &self.name)?;
@@ -38,21 +38,19 @@ impl ::serde::Serialize for MemberCreateFromCustomer {
 impl<'de> ::serde::Deserialize<'de> for MemberCreateFromCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MemberCreateFromCustomer")
     }
 }
 impl ::openapi_runtime::de::Object for MemberCreateFromCustomer {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
         let mut role = ::openapi_runtime::de::Slot::new("role");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "email" => email.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -61,7 +59,7 @@ impl ::openapi_runtime::de::Object for MemberCreateFromCustomer {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: email.required()?,
             name: name.or_default(),
             external_id: external_id.or_default(),

@@ -6,11 +6,11 @@ pub struct MemberOrganization {
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `slug` property.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `avatar_url` property.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<String>,
     /// Whether this organization enforces SSO.
     pub requires_sso: bool,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for MemberOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("slug", &self.slug)?;
@@ -31,22 +31,20 @@ impl ::serde::Serialize for MemberOrganization {
 impl<'de> ::serde::Deserialize<'de> for MemberOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MemberOrganization")
     }
 }
 impl ::openapi_runtime::de::Object for MemberOrganization {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut slug = ::openapi_runtime::de::Slot::new("slug");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
         let mut requires_sso = ::openapi_runtime::de::Slot::new("requires_sso");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "slug" => slug.read(&mut __map)?,
@@ -56,7 +54,7 @@ impl ::openapi_runtime::de::Object for MemberOrganization {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             slug: slug.required()?,
             name: name.required()?,

@@ -6,21 +6,21 @@ pub struct MemberOwnerCreate {
     /// The email address of the member.
     ///
     /// Format `email`; example `"member@example.com"`.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The name of the member.
     ///
     /// Length at most 256.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The ID of the member in your system. This must be unique within the customer.
     ///
     /// Example `"usr_1337"`.
-    pub external_id: ::openapi_runtime::Patch<::std::string::String>,
+    pub external_id: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for MemberOwnerCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
         object.patch("name", &self.name)?;
@@ -31,20 +31,18 @@ impl ::serde::Serialize for MemberOwnerCreate {
 impl<'de> ::serde::Deserialize<'de> for MemberOwnerCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MemberOwnerCreate")
     }
 }
 impl ::openapi_runtime::de::Object for MemberOwnerCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "email" => email.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -52,7 +50,7 @@ impl ::openapi_runtime::de::Object for MemberOwnerCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             email: email.required()?,
             name: name.or_default(),
             external_id: external_id.or_default(),

@@ -6,11 +6,11 @@ pub struct MemberUpdate {
     /// The name of the member.
     ///
     /// Length at most 256.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The `email` property.
     ///
     /// Format `email`.
-    pub email: ::openapi_runtime::Patch<::std::string::String>,
+    pub email: ::openapi_runtime::Patch<String>,
     /// The role of the member within the customer.
     ///
     /// Example `"member"`.
@@ -20,7 +20,7 @@ impl ::serde::Serialize for MemberUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("name", &self.name)?;
         object.patch("email", &self.email)?;
@@ -31,20 +31,18 @@ impl ::serde::Serialize for MemberUpdate {
 impl<'de> ::serde::Deserialize<'de> for MemberUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MemberUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for MemberUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut role = ::openapi_runtime::de::Slot::new("role");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "email" => email.read(&mut __map)?,
@@ -52,7 +50,7 @@ impl ::openapi_runtime::de::Object for MemberUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.or_default(),
             email: email.or_default(),
             role: role.or_default(),

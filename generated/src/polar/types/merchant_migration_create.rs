@@ -10,13 +10,13 @@ pub struct MerchantMigrationCreate {
     /// A Stripe API key for the source account (a restricted `rk_...` key is recommended). It is validated for all required permissions before the migration is saved.
     ///
     /// Length at least 1; pattern `^(rk|sk)_`.
-    pub api_key: ::std::string::String,
+    pub api_key: String,
 }
 impl ::serde::Serialize for MerchantMigrationCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("organization_id", &self.organization_id)?;
         object.field("source_platform", &self.source_platform)?;
@@ -27,20 +27,18 @@ impl ::serde::Serialize for MerchantMigrationCreate {
 impl<'de> ::serde::Deserialize<'de> for MerchantMigrationCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MerchantMigrationCreate")
     }
 }
 impl ::openapi_runtime::de::Object for MerchantMigrationCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut source_platform = ::openapi_runtime::de::Slot::new("source_platform");
         let mut api_key = ::openapi_runtime::de::Slot::new("api_key");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "organization_id" => organization_id.read(&mut __map)?,
                 "source_platform" => source_platform.read(&mut __map)?,
@@ -48,7 +46,7 @@ impl ::openapi_runtime::de::Object for MerchantMigrationCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             organization_id: organization_id.required()?,
             source_platform: source_platform.required()?,
             api_key: api_key.required()?,

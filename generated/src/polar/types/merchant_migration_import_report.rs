@@ -6,13 +6,13 @@ pub struct MerchantMigrationImportReport {
     /// The migration step after the import.
     pub step: super::MerchantMigrationStep,
     /// Per-entity counts of what was imported vs skipped.
-    pub results: ::std::vec::Vec<super::MerchantMigrationImportResult>,
+    pub results: Vec<super::MerchantMigrationImportResult>,
 }
 impl ::serde::Serialize for MerchantMigrationImportReport {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("step", &self.step)?;
         object.field("results", &self.results)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for MerchantMigrationImportReport {
 impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MerchantMigrationImportReport")
     }
 }
 impl ::openapi_runtime::de::Object for MerchantMigrationImportReport {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut step = ::openapi_runtime::de::Slot::new("step");
         let mut results = ::openapi_runtime::de::Slot::new("results");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "step" => step.read(&mut __map)?,
                 "results" => results.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             step: step.required()?,
             results: results.required()?,
         })

@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MerchantMigrationImportRequest {
     /// The ledger record ids to import (from the records listing). When omitted, every importable record is imported (subject to `exclude_record_ids`). Records not selected stay pending.
-    pub record_ids: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
+    pub record_ids: Option<Vec<::uuid::Uuid>>,
     /// Import every importable record except these — the opt-out selection for large catalogs. Ignored when `record_ids` is set.
-    pub exclude_record_ids: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
+    pub exclude_record_ids: Option<Vec<::uuid::Uuid>>,
 }
 impl ::serde::Serialize for MerchantMigrationImportRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("record_ids", &self.record_ids)?;
         object.optional("exclude_record_ids", &self.exclude_record_ids)?;
@@ -22,28 +22,26 @@ impl ::serde::Serialize for MerchantMigrationImportRequest {
 impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MerchantMigrationImportRequest")
     }
 }
 impl ::openapi_runtime::de::Object for MerchantMigrationImportRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut record_ids = ::openapi_runtime::de::Slot::new("record_ids");
         let mut exclude_record_ids = ::openapi_runtime::de::Slot::new(
             "exclude_record_ids",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "record_ids" => record_ids.read(&mut __map)?,
                 "exclude_record_ids" => exclude_record_ids.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             record_ids: record_ids.or_default(),
             exclude_record_ids: exclude_record_ids.or_default(),
         })

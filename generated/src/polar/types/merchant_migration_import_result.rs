@@ -14,7 +14,7 @@ impl ::serde::Serialize for MerchantMigrationImportResult {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("entity", &self.entity)?;
         object.field("imported", &self.imported)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for MerchantMigrationImportResult {
 impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MerchantMigrationImportResult")
     }
 }
 impl ::openapi_runtime::de::Object for MerchantMigrationImportResult {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut entity = ::openapi_runtime::de::Slot::new("entity");
         let mut imported = ::openapi_runtime::de::Slot::new("imported");
         let mut skipped = ::openapi_runtime::de::Slot::new("skipped");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "entity" => entity.read(&mut __map)?,
                 "imported" => imported.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for MerchantMigrationImportResult {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             entity: entity.required()?,
             imported: imported.required()?,
             skipped: skipped.required()?,

@@ -4,37 +4,37 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MerchantMigrationRecordItem {
     /// The ledger record id, used to select this row for import. Null for price rows, which are imported together with their product.
-    pub record_id: ::std::option::Option<::uuid::Uuid>,
+    pub record_id: Option<::uuid::Uuid>,
     /// The source entity type.
     pub entity: super::PrecheckEntity,
     /// The source identifier (e.g. Stripe `sub_…`).
-    pub source_id: ::std::string::String,
+    pub source_id: String,
     /// Primary label (name, email or product).
-    pub title: ::std::string::String,
+    pub title: String,
     /// Secondary detail (lifecycle status, country).
-    pub subtitle: ::std::option::Option<::std::string::String>,
+    pub subtitle: Option<String>,
     /// Recurring price in the currency's smallest unit (cents for USD), for priced rows.
-    pub amount: ::std::option::Option<i64>,
+    pub amount: Option<i64>,
     /// ISO currency for `amount`.
-    pub currency: ::std::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// Billing interval for `amount` (e.g. `month`, `year`).
-    pub recurring_interval: ::std::option::Option<::std::string::String>,
+    pub recurring_interval: Option<String>,
     /// Whether this record will be imported or stays on the source.
     pub status: super::PrecheckRecordStatus,
     /// The ledger status of this record: `pending` (not imported yet), `imported`, `skipped` or `failed`. Null for price rows, which import with their product.
-    pub import_status: ::std::option::Option<super::MerchantMigrationRecordStatus>,
+    pub import_status: Option<super::MerchantMigrationRecordStatus>,
     /// Why the record is skipped, or what to know about it if it isn't.
-    pub reason: ::std::option::Option<::std::string::String>,
+    pub reason: Option<String>,
     /// Stable code for `reason`, if any.
-    pub reason_code: ::std::option::Option<::std::string::String>,
+    pub reason_code: Option<String>,
     /// How urgent `reason` is: `action_required` when the merchant has to fix something, `info` when there is nothing to fix. Null without a reason.
-    pub reason_level: ::std::option::Option<super::PrecheckReasonLevel>,
+    pub reason_level: Option<super::PrecheckReasonLevel>,
 }
 impl ::serde::Serialize for MerchantMigrationRecordItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("record_id", &self.record_id)?;
         object.field("entity", &self.entity)?;
@@ -55,14 +55,14 @@ impl ::serde::Serialize for MerchantMigrationRecordItem {
 impl<'de> ::serde::Deserialize<'de> for MerchantMigrationRecordItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MerchantMigrationRecordItem")
     }
 }
 impl ::openapi_runtime::de::Object for MerchantMigrationRecordItem {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut record_id = ::openapi_runtime::de::Slot::new("record_id");
         let mut entity = ::openapi_runtime::de::Slot::new("entity");
         let mut source_id = ::openapi_runtime::de::Slot::new("source_id");
@@ -78,9 +78,7 @@ impl ::openapi_runtime::de::Object for MerchantMigrationRecordItem {
         let mut reason = ::openapi_runtime::de::Slot::new("reason");
         let mut reason_code = ::openapi_runtime::de::Slot::new("reason_code");
         let mut reason_level = ::openapi_runtime::de::Slot::new("reason_level");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "record_id" => record_id.read(&mut __map)?,
                 "entity" => entity.read(&mut __map)?,
@@ -98,7 +96,7 @@ impl ::openapi_runtime::de::Object for MerchantMigrationRecordItem {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             record_id: record_id.or_default(),
             entity: entity.required()?,
             source_id: source_id.required()?,

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MerchantMigrationRecordSummary {
     /// Per-entity counts, for the listable entities only.
-    pub entities: ::std::vec::Vec<super::MerchantMigrationRecordSummaryEntity>,
+    pub entities: Vec<super::MerchantMigrationRecordSummaryEntity>,
     /// How many records the pre-check flagged for the merchant to fix, across entities. Classification only, so a flagged record that has since been imported still counts.
     pub action_required: i64,
 }
@@ -12,7 +12,7 @@ impl ::serde::Serialize for MerchantMigrationRecordSummary {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("entities", &self.entities)?;
         object.field("action_required", &self.action_required)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for MerchantMigrationRecordSummary {
 impl<'de> ::serde::Deserialize<'de> for MerchantMigrationRecordSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MerchantMigrationRecordSummary")
     }
 }
 impl ::openapi_runtime::de::Object for MerchantMigrationRecordSummary {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut entities = ::openapi_runtime::de::Slot::new("entities");
         let mut action_required = ::openapi_runtime::de::Slot::new("action_required");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "entities" => entities.read(&mut __map)?,
                 "action_required" => action_required.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             entities: entities.required()?,
             action_required: action_required.required()?,
         })

@@ -18,7 +18,7 @@ pub enum MerchantMigrationStep {
     /// `completed`
     Completed,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl MerchantMigrationStep {
     /// The value as sent on the wire.
@@ -35,7 +35,7 @@ impl MerchantMigrationStep {
         }
     }
 }
-impl ::std::convert::From<&str> for MerchantMigrationStep {
+impl From<&str> for MerchantMigrationStep {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -59,14 +59,14 @@ impl ::serde::Serialize for MerchantMigrationStep {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MerchantMigrationStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/MetadataOutputType`.
 /// The `MetadataOutputType` schema.
 pub type MetadataOutputType = ::std::collections::BTreeMap<
-    ::std::string::String,
+    String,
     MetadataOutputTypeValue,
 >;
 /// The `MetadataOutputTypeValue` schema.

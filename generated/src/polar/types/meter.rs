@@ -8,17 +8,17 @@ pub struct Meter {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The name of the meter. Will be shown on customer's invoices and usage.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The unit of the meter.
     pub unit: super::MeterUnit,
     /// The label for the custom unit.
-    pub custom_label: ::std::option::Option<::std::string::String>,
+    pub custom_label: Option<String>,
     /// The multiplier to convert from base unit to display scale.
-    pub custom_multiplier: ::std::option::Option<i64>,
+    pub custom_multiplier: Option<i64>,
     /// The filter to apply on events that'll be used to calculate the meter.
     pub filter: super::Filter,
     /// The aggregation to apply on the filtered events to calculate the meter.
@@ -26,13 +26,13 @@ pub struct Meter {
     /// The ID of the organization owning the meter.
     pub organization_id: ::uuid::Uuid,
     /// Whether the meter is archived and the time it was archived.
-    pub archived_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub archived_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for Meter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("metadata", &self.metadata)?;
         object.field("created_at", &self.created_at)?;
@@ -52,14 +52,14 @@ impl ::serde::Serialize for Meter {
 impl<'de> ::serde::Deserialize<'de> for Meter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Meter")
     }
 }
 impl ::openapi_runtime::de::Object for Meter {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -74,9 +74,7 @@ impl ::openapi_runtime::de::Object for Meter {
         let mut aggregation = ::openapi_runtime::de::Slot::new("aggregation");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut archived_at = ::openapi_runtime::de::Slot::new("archived_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -93,7 +91,7 @@ impl ::openapi_runtime::de::Object for Meter {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
@@ -128,7 +126,7 @@ impl ::serde::Serialize for MeterAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Count(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Avg(value) => ::serde::Serialize::serialize(value, serializer),
@@ -140,38 +138,31 @@ impl ::serde::Serialize for MeterAggregation {
 impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "func") {
-            ::std::option::Option::Some("count") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Count)
-            }
-            ::std::option::Option::Some("avg")
-            | ::std::option::Option::Some("max")
-            | ::std::option::Option::Some("min")
-            | ::std::option::Option::Some("sum") => {
+            Some("count") => ::openapi_runtime::de::tagged(value).map(Self::Count),
+            Some("avg") | Some("max") | Some("min") | Some("sum") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Avg)
             }
-            ::std::option::Option::Some("unique") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Unique)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            Some("unique") => ::openapi_runtime::de::tagged(value).map(Self::Unique),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::CountAggregation> for MeterAggregation {
+impl From<super::CountAggregation> for MeterAggregation {
     fn from(value: super::CountAggregation) -> Self {
         Self::Count(value)
     }
 }
-impl ::std::convert::From<super::PropertyAggregation> for MeterAggregation {
+impl From<super::PropertyAggregation> for MeterAggregation {
     fn from(value: super::PropertyAggregation) -> Self {
         Self::Avg(value)
     }
 }
-impl ::std::convert::From<super::UniqueAggregation> for MeterAggregation {
+impl From<super::UniqueAggregation> for MeterAggregation {
     fn from(value: super::UniqueAggregation) -> Self {
         Self::Unique(value)
     }

@@ -16,19 +16,17 @@ pub struct MeterCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, MeterCreateMetadataValue>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, MeterCreateMetadataValue>>,
     /// The name of the meter. Will be shown on customer's invoices and usage.
     ///
     /// Length at least 3.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The unit of the meter.
     ///
     /// Default `"scalar"`.
-    pub unit: ::std::option::Option<super::MeterUnit>,
+    pub unit: Option<super::MeterUnit>,
     /// The label for the custom unit, e.g. 'request'. Required when unit is 'custom'.
-    pub custom_label: ::openapi_runtime::Patch<::std::string::String>,
+    pub custom_label: ::openapi_runtime::Patch<String>,
     /// The multiplier to convert from the base unit to display scale, e.g. 1000 to display per 1000 units. Defaults to 1 when not provided.
     ///
     /// Value greater than 0.
@@ -44,7 +42,7 @@ impl ::serde::Serialize for MeterCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.field("name", &self.name)?;
@@ -60,14 +58,14 @@ impl ::serde::Serialize for MeterCreate {
 impl<'de> ::serde::Deserialize<'de> for MeterCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MeterCreate")
     }
 }
 impl ::openapi_runtime::de::Object for MeterCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut unit = ::openapi_runtime::de::Slot::new("unit");
@@ -78,9 +76,7 @@ impl ::openapi_runtime::de::Object for MeterCreate {
         let mut filter = ::openapi_runtime::de::Slot::new("filter");
         let mut aggregation = ::openapi_runtime::de::Slot::new("aggregation");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -93,7 +89,7 @@ impl ::openapi_runtime::de::Object for MeterCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             name: name.required()?,
             unit: unit.or_default(),

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeterCreditedMetadata {
     /// The `meter_id` property.
-    pub meter_id: ::std::string::String,
+    pub meter_id: String,
     /// The `units` property.
     pub units: i64,
     /// The `rollover` property.
@@ -14,7 +14,7 @@ impl ::serde::Serialize for MeterCreditedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("meter_id", &self.meter_id)?;
         object.field("units", &self.units)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for MeterCreditedMetadata {
 impl<'de> ::serde::Deserialize<'de> for MeterCreditedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MeterCreditedMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for MeterCreditedMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
         let mut units = ::openapi_runtime::de::Slot::new("units");
         let mut rollover = ::openapi_runtime::de::Slot::new("rollover");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "meter_id" => meter_id.read(&mut __map)?,
                 "units" => units.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for MeterCreditedMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             meter_id: meter_id.required()?,
             units: units.required()?,
             rollover: rollover.required()?,

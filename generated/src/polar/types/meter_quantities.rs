@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeterQuantities {
     /// The `quantities` property.
-    pub quantities: ::std::vec::Vec<super::MeterQuantity>,
+    pub quantities: Vec<super::MeterQuantity>,
     /// The total quantity for the period.
     ///
     /// Example `100.0`.
@@ -14,7 +14,7 @@ impl ::serde::Serialize for MeterQuantities {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("quantities", &self.quantities)?;
         object.field("total", &self.total)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for MeterQuantities {
 impl<'de> ::serde::Deserialize<'de> for MeterQuantities {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MeterQuantities")
     }
 }
 impl ::openapi_runtime::de::Object for MeterQuantities {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut quantities = ::openapi_runtime::de::Slot::new("quantities");
         let mut total = ::openapi_runtime::de::Slot::new("total");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "quantities" => quantities.read(&mut __map)?,
                 "total" => total.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             quantities: quantities.required()?,
             total: total.required()?,
         })

@@ -14,7 +14,7 @@ impl ::serde::Serialize for MeterQuantity {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("timestamp", &self.timestamp)?;
         object.field("quantity", &self.quantity)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for MeterQuantity {
 impl<'de> ::serde::Deserialize<'de> for MeterQuantity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MeterQuantity")
     }
 }
 impl ::openapi_runtime::de::Object for MeterQuantity {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
         let mut quantity = ::openapi_runtime::de::Slot::new("quantity");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "timestamp" => timestamp.read(&mut __map)?,
                 "quantity" => quantity.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             timestamp: timestamp.required()?,
             quantity: quantity.required()?,
         })

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeterResetMetadata {
     /// The `meter_id` property.
-    pub meter_id: ::std::string::String,
+    pub meter_id: String,
 }
 impl ::serde::Serialize for MeterResetMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("meter_id", &self.meter_id)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for MeterResetMetadata {
 impl<'de> ::serde::Deserialize<'de> for MeterResetMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MeterResetMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for MeterResetMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "meter_id" => meter_id.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             meter_id: meter_id.required()?,
         })
     }

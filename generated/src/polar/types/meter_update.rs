@@ -16,17 +16,15 @@ pub struct MeterUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, MeterUpdateMetadataValue>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, MeterUpdateMetadataValue>>,
     /// The name of the meter. Will be shown on customer's invoices and usage.
     ///
     /// Length at least 3.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The unit of the meter.
     pub unit: ::openapi_runtime::Patch<super::MeterUnit>,
     /// The label for the custom unit. Required when unit is 'custom'.
-    pub custom_label: ::openapi_runtime::Patch<::std::string::String>,
+    pub custom_label: ::openapi_runtime::Patch<String>,
     /// The multiplier to convert from base unit to display scale. Required when unit is 'custom'.
     ///
     /// Value greater than 0.
@@ -42,7 +40,7 @@ impl ::serde::Serialize for MeterUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.patch("name", &self.name)?;
@@ -58,14 +56,14 @@ impl ::serde::Serialize for MeterUpdate {
 impl<'de> ::serde::Deserialize<'de> for MeterUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MeterUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for MeterUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut unit = ::openapi_runtime::de::Slot::new("unit");
@@ -76,9 +74,7 @@ impl ::openapi_runtime::de::Object for MeterUpdate {
         let mut filter = ::openapi_runtime::de::Slot::new("filter");
         let mut aggregation = ::openapi_runtime::de::Slot::new("aggregation");
         let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -91,7 +87,7 @@ impl ::openapi_runtime::de::Object for MeterUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             name: name.or_default(),
             unit: unit.or_default(),

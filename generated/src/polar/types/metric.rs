@@ -4,9 +4,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct Metric {
     /// Unique identifier for the metric.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// Human-readable name for the metric.
-    pub display_name: ::std::string::String,
+    pub display_name: String,
     /// Type of the metric, useful to know the unit or format of the value.
     pub r#type: super::MetricType,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for Metric {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("slug", &self.slug)?;
         object.field("display_name", &self.display_name)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for Metric {
 impl<'de> ::serde::Deserialize<'de> for Metric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Metric")
     }
 }
 impl ::openapi_runtime::de::Object for Metric {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut slug = ::openapi_runtime::de::Slot::new("slug");
         let mut display_name = ::openapi_runtime::de::Slot::new("display_name");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "slug" => slug.read(&mut __map)?,
                 "display_name" => display_name.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for Metric {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             slug: slug.required()?,
             display_name: display_name.required()?,
             r#type: r#type.required()?,

@@ -6,21 +6,21 @@ pub struct MetricChartBlock {
     /// The `type` property.
     ///
     /// Default `"metric_chart"`.
-    pub r#type: ::std::option::Option<MetricChartBlockType>,
+    pub r#type: Option<MetricChartBlockType>,
     /// Metric slug, e.g. `monthly_recurring_revenue`.
-    pub metric: ::std::string::String,
+    pub metric: String,
     /// Human-readable metric name.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Metric unit type, e.g. `currency` or `scalar`.
-    pub unit: ::std::string::String,
+    pub unit: String,
     /// The `points` property.
-    pub points: ::std::vec::Vec<super::MetricChartPoint>,
+    pub points: Vec<super::MetricChartPoint>,
 }
 impl ::serde::Serialize for MetricChartBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("metric", &self.metric)?;
@@ -33,22 +33,20 @@ impl ::serde::Serialize for MetricChartBlock {
 impl<'de> ::serde::Deserialize<'de> for MetricChartBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MetricChartBlock")
     }
 }
 impl ::openapi_runtime::de::Object for MetricChartBlock {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut metric = ::openapi_runtime::de::Slot::new("metric");
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut unit = ::openapi_runtime::de::Slot::new("unit");
         let mut points = ::openapi_runtime::de::Slot::new("points");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "metric" => metric.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for MetricChartBlock {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             metric: metric.required()?,
             label: label.required()?,
@@ -80,14 +78,14 @@ impl ::serde::Serialize for MetricChartBlockType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("metric_chart")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MetricChartBlockType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "metric_chart")
             .map(|()| Self::MetricChart)
     }

@@ -12,7 +12,7 @@ impl ::serde::Serialize for MetricChartPoint {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("timestamp", &self.timestamp)?;
         object.field("value", &self.value)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for MetricChartPoint {
 impl<'de> ::serde::Deserialize<'de> for MetricChartPoint {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MetricChartPoint")
     }
 }
 impl ::openapi_runtime::de::Object for MetricChartPoint {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
         let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "timestamp" => timestamp.read(&mut __map)?,
                 "value" => value.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             timestamp: timestamp.required()?,
             value: value.required()?,
         })

@@ -6,11 +6,11 @@ pub struct MetricDashboardCreate {
     /// Display name for the dashboard.
     ///
     /// Length at least 1.
-    pub name: ::std::string::String,
+    pub name: String,
     /// List of metric slugs to display in this dashboard.
     ///
     /// Items at most 10.
-    pub metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub metrics: Option<Vec<String>>,
     /// The ID of the organization owning this dashboard. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for MetricDashboardCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.optional("metrics", &self.metrics)?;
@@ -29,20 +29,18 @@ impl ::serde::Serialize for MetricDashboardCreate {
 impl<'de> ::serde::Deserialize<'de> for MetricDashboardCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MetricDashboardCreate")
     }
 }
 impl ::openapi_runtime::de::Object for MetricDashboardCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut metrics = ::openapi_runtime::de::Slot::new("metrics");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "metrics" => metrics.read(&mut __map)?,
@@ -50,7 +48,7 @@ impl ::openapi_runtime::de::Object for MetricDashboardCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             metrics: metrics.or_default(),
             organization_id: organization_id.or_default(),

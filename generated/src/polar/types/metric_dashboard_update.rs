@@ -6,17 +6,17 @@ pub struct MetricDashboardUpdate {
     /// Display name for the dashboard.
     ///
     /// Length at least 1.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// List of metric slugs to display in this dashboard.
     ///
     /// Items at most 10.
-    pub metrics: ::openapi_runtime::Patch<::std::vec::Vec<::std::string::String>>,
+    pub metrics: ::openapi_runtime::Patch<Vec<String>>,
 }
 impl ::serde::Serialize for MetricDashboardUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("name", &self.name)?;
         object.patch("metrics", &self.metrics)?;
@@ -26,26 +26,24 @@ impl ::serde::Serialize for MetricDashboardUpdate {
 impl<'de> ::serde::Deserialize<'de> for MetricDashboardUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MetricDashboardUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for MetricDashboardUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut metrics = ::openapi_runtime::de::Slot::new("metrics");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "metrics" => metrics.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.or_default(),
             metrics: metrics.or_default(),
         })

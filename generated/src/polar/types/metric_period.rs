@@ -6,169 +6,143 @@ pub struct MetricPeriod {
     /// Timestamp of this period data.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `active_subscriptions` property.
-    pub active_subscriptions: ::std::option::Option<MetricPeriodActiveSubscriptions>,
+    pub active_subscriptions: Option<MetricPeriodActiveSubscriptions>,
     /// The `committed_subscriptions` property.
-    pub committed_subscriptions: ::std::option::Option<
-        MetricPeriodCommittedSubscriptions,
-    >,
+    pub committed_subscriptions: Option<MetricPeriodCommittedSubscriptions>,
     /// The `monthly_recurring_revenue` property.
-    pub monthly_recurring_revenue: ::std::option::Option<
-        MetricPeriodMonthlyRecurringRevenue,
-    >,
+    pub monthly_recurring_revenue: Option<MetricPeriodMonthlyRecurringRevenue>,
     /// The `trial_monthly_recurring_revenue` property.
-    pub trial_monthly_recurring_revenue: ::std::option::Option<
+    pub trial_monthly_recurring_revenue: Option<
         MetricPeriodTrialMonthlyRecurringRevenue,
     >,
     /// The `committed_monthly_recurring_revenue` property.
-    pub committed_monthly_recurring_revenue: ::std::option::Option<
+    pub committed_monthly_recurring_revenue: Option<
         MetricPeriodCommittedMonthlyRecurringRevenue,
     >,
     /// The `trial_committed_monthly_recurring_revenue` property.
-    pub trial_committed_monthly_recurring_revenue: ::std::option::Option<
+    pub trial_committed_monthly_recurring_revenue: Option<
         MetricPeriodTrialCommittedMonthlyRecurringRevenue,
     >,
     /// The `average_revenue_per_user` property.
-    pub average_revenue_per_user: ::std::option::Option<
-        MetricPeriodAverageRevenuePerUser,
-    >,
+    pub average_revenue_per_user: Option<MetricPeriodAverageRevenuePerUser>,
     /// The `checkouts` property.
-    pub checkouts: ::std::option::Option<MetricPeriodCheckouts>,
+    pub checkouts: Option<MetricPeriodCheckouts>,
     /// The `succeeded_checkouts` property.
-    pub succeeded_checkouts: ::std::option::Option<MetricPeriodSucceededCheckouts>,
+    pub succeeded_checkouts: Option<MetricPeriodSucceededCheckouts>,
     /// The `churned_subscriptions` property.
-    pub churned_subscriptions: ::std::option::Option<MetricPeriodChurnedSubscriptions>,
+    pub churned_subscriptions: Option<MetricPeriodChurnedSubscriptions>,
     /// The `churn_rate` property.
-    pub churn_rate: ::std::option::Option<MetricPeriodChurnRate>,
+    pub churn_rate: Option<MetricPeriodChurnRate>,
     /// The `seats_total` property.
-    pub seats_total: ::std::option::Option<MetricPeriodSeatsTotal>,
+    pub seats_total: Option<MetricPeriodSeatsTotal>,
     /// The `seats_claimed` property.
-    pub seats_claimed: ::std::option::Option<MetricPeriodSeatsClaimed>,
+    pub seats_claimed: Option<MetricPeriodSeatsClaimed>,
     /// The `seats_pending` property.
-    pub seats_pending: ::std::option::Option<MetricPeriodSeatsPending>,
+    pub seats_pending: Option<MetricPeriodSeatsPending>,
     /// The `seat_customers` property.
-    pub seat_customers: ::std::option::Option<MetricPeriodSeatCustomers>,
+    pub seat_customers: Option<MetricPeriodSeatCustomers>,
     /// The `new_seat_customers` property.
-    pub new_seat_customers: ::std::option::Option<MetricPeriodNewSeatCustomers>,
+    pub new_seat_customers: Option<MetricPeriodNewSeatCustomers>,
     /// The `churned_seat_customers` property.
-    pub churned_seat_customers: ::std::option::Option<MetricPeriodChurnedSeatCustomers>,
+    pub churned_seat_customers: Option<MetricPeriodChurnedSeatCustomers>,
     /// The `orders` property.
-    pub orders: ::std::option::Option<MetricPeriodOrders>,
+    pub orders: Option<MetricPeriodOrders>,
     /// The `revenue` property.
-    pub revenue: ::std::option::Option<MetricPeriodRevenue>,
+    pub revenue: Option<MetricPeriodRevenue>,
     /// The `net_revenue` property.
-    pub net_revenue: ::std::option::Option<MetricPeriodNetRevenue>,
+    pub net_revenue: Option<MetricPeriodNetRevenue>,
     /// The `cumulative_revenue` property.
-    pub cumulative_revenue: ::std::option::Option<MetricPeriodCumulativeRevenue>,
+    pub cumulative_revenue: Option<MetricPeriodCumulativeRevenue>,
     /// The `net_cumulative_revenue` property.
-    pub net_cumulative_revenue: ::std::option::Option<MetricPeriodNetCumulativeRevenue>,
+    pub net_cumulative_revenue: Option<MetricPeriodNetCumulativeRevenue>,
     /// The `costs` property.
-    pub costs: ::std::option::Option<MetricPeriodCosts>,
+    pub costs: Option<MetricPeriodCosts>,
     /// The `cumulative_costs` property.
-    pub cumulative_costs: ::std::option::Option<MetricPeriodCumulativeCosts>,
+    pub cumulative_costs: Option<MetricPeriodCumulativeCosts>,
     /// The `average_order_value` property.
-    pub average_order_value: ::std::option::Option<MetricPeriodAverageOrderValue>,
+    pub average_order_value: Option<MetricPeriodAverageOrderValue>,
     /// The `net_average_order_value` property.
-    pub net_average_order_value: ::std::option::Option<MetricPeriodNetAverageOrderValue>,
+    pub net_average_order_value: Option<MetricPeriodNetAverageOrderValue>,
     /// The `cost_per_user` property.
-    pub cost_per_user: ::std::option::Option<MetricPeriodCostPerUser>,
+    pub cost_per_user: Option<MetricPeriodCostPerUser>,
     /// The `active_user_by_event` property.
-    pub active_user_by_event: ::std::option::Option<MetricPeriodActiveUserByEvent>,
+    pub active_user_by_event: Option<MetricPeriodActiveUserByEvent>,
     /// The `one_time_products` property.
-    pub one_time_products: ::std::option::Option<MetricPeriodOneTimeProducts>,
+    pub one_time_products: Option<MetricPeriodOneTimeProducts>,
     /// The `one_time_products_revenue` property.
-    pub one_time_products_revenue: ::std::option::Option<
-        MetricPeriodOneTimeProductsRevenue,
-    >,
+    pub one_time_products_revenue: Option<MetricPeriodOneTimeProductsRevenue>,
     /// The `one_time_products_net_revenue` property.
-    pub one_time_products_net_revenue: ::std::option::Option<
-        MetricPeriodOneTimeProductsNetRevenue,
-    >,
+    pub one_time_products_net_revenue: Option<MetricPeriodOneTimeProductsNetRevenue>,
     /// The `new_subscriptions` property.
-    pub new_subscriptions: ::std::option::Option<MetricPeriodNewSubscriptions>,
+    pub new_subscriptions: Option<MetricPeriodNewSubscriptions>,
     /// The `new_subscriptions_revenue` property.
-    pub new_subscriptions_revenue: ::std::option::Option<
-        MetricPeriodNewSubscriptionsRevenue,
-    >,
+    pub new_subscriptions_revenue: Option<MetricPeriodNewSubscriptionsRevenue>,
     /// The `new_subscriptions_net_revenue` property.
-    pub new_subscriptions_net_revenue: ::std::option::Option<
-        MetricPeriodNewSubscriptionsNetRevenue,
-    >,
+    pub new_subscriptions_net_revenue: Option<MetricPeriodNewSubscriptionsNetRevenue>,
     /// The `renewed_subscriptions` property.
-    pub renewed_subscriptions: ::std::option::Option<MetricPeriodRenewedSubscriptions>,
+    pub renewed_subscriptions: Option<MetricPeriodRenewedSubscriptions>,
     /// The `renewed_subscriptions_revenue` property.
-    pub renewed_subscriptions_revenue: ::std::option::Option<
-        MetricPeriodRenewedSubscriptionsRevenue,
-    >,
+    pub renewed_subscriptions_revenue: Option<MetricPeriodRenewedSubscriptionsRevenue>,
     /// The `renewed_subscriptions_net_revenue` property.
-    pub renewed_subscriptions_net_revenue: ::std::option::Option<
+    pub renewed_subscriptions_net_revenue: Option<
         MetricPeriodRenewedSubscriptionsNetRevenue,
     >,
     /// The `canceled_subscriptions` property.
-    pub canceled_subscriptions: ::std::option::Option<MetricPeriodCanceledSubscriptions>,
+    pub canceled_subscriptions: Option<MetricPeriodCanceledSubscriptions>,
     /// The `canceled_subscriptions_customer_service` property.
-    pub canceled_subscriptions_customer_service: ::std::option::Option<
+    pub canceled_subscriptions_customer_service: Option<
         MetricPeriodCanceledSubscriptionsCustomerService,
     >,
     /// The `canceled_subscriptions_low_quality` property.
-    pub canceled_subscriptions_low_quality: ::std::option::Option<
+    pub canceled_subscriptions_low_quality: Option<
         MetricPeriodCanceledSubscriptionsLowQuality,
     >,
     /// The `canceled_subscriptions_missing_features` property.
-    pub canceled_subscriptions_missing_features: ::std::option::Option<
+    pub canceled_subscriptions_missing_features: Option<
         MetricPeriodCanceledSubscriptionsMissingFeatures,
     >,
     /// The `canceled_subscriptions_switched_service` property.
-    pub canceled_subscriptions_switched_service: ::std::option::Option<
+    pub canceled_subscriptions_switched_service: Option<
         MetricPeriodCanceledSubscriptionsSwitchedService,
     >,
     /// The `canceled_subscriptions_too_complex` property.
-    pub canceled_subscriptions_too_complex: ::std::option::Option<
+    pub canceled_subscriptions_too_complex: Option<
         MetricPeriodCanceledSubscriptionsTooComplex,
     >,
     /// The `canceled_subscriptions_too_expensive` property.
-    pub canceled_subscriptions_too_expensive: ::std::option::Option<
+    pub canceled_subscriptions_too_expensive: Option<
         MetricPeriodCanceledSubscriptionsTooExpensive,
     >,
     /// The `canceled_subscriptions_unused` property.
-    pub canceled_subscriptions_unused: ::std::option::Option<
-        MetricPeriodCanceledSubscriptionsUnused,
-    >,
+    pub canceled_subscriptions_unused: Option<MetricPeriodCanceledSubscriptionsUnused>,
     /// The `canceled_subscriptions_other` property.
-    pub canceled_subscriptions_other: ::std::option::Option<
-        MetricPeriodCanceledSubscriptionsOther,
-    >,
+    pub canceled_subscriptions_other: Option<MetricPeriodCanceledSubscriptionsOther>,
     /// The `annual_recurring_revenue` property.
-    pub annual_recurring_revenue: ::std::option::Option<
-        MetricPeriodAnnualRecurringRevenue,
-    >,
+    pub annual_recurring_revenue: Option<MetricPeriodAnnualRecurringRevenue>,
     /// The `committed_annual_recurring_revenue` property.
-    pub committed_annual_recurring_revenue: ::std::option::Option<
+    pub committed_annual_recurring_revenue: Option<
         MetricPeriodCommittedAnnualRecurringRevenue,
     >,
     /// The `checkouts_conversion` property.
-    pub checkouts_conversion: ::std::option::Option<MetricPeriodCheckoutsConversion>,
+    pub checkouts_conversion: Option<MetricPeriodCheckoutsConversion>,
     /// The `ltv` property.
-    pub ltv: ::std::option::Option<MetricPeriodLtv>,
+    pub ltv: Option<MetricPeriodLtv>,
     /// The `gross_margin` property.
-    pub gross_margin: ::std::option::Option<MetricPeriodGrossMargin>,
+    pub gross_margin: Option<MetricPeriodGrossMargin>,
     /// The `gross_margin_percentage` property.
-    pub gross_margin_percentage: ::std::option::Option<
-        MetricPeriodGrossMarginPercentage,
-    >,
+    pub gross_margin_percentage: Option<MetricPeriodGrossMarginPercentage>,
     /// The `cashflow` property.
-    pub cashflow: ::std::option::Option<MetricPeriodCashflow>,
+    pub cashflow: Option<MetricPeriodCashflow>,
     /// The `average_seats_per_customer` property.
-    pub average_seats_per_customer: ::std::option::Option<
-        MetricPeriodAverageSeatsPerCustomer,
-    >,
+    pub average_seats_per_customer: Option<MetricPeriodAverageSeatsPerCustomer>,
     /// The `seat_utilization_rate` property.
-    pub seat_utilization_rate: ::std::option::Option<MetricPeriodSeatUtilizationRate>,
+    pub seat_utilization_rate: Option<MetricPeriodSeatUtilizationRate>,
 }
 impl ::serde::Serialize for MetricPeriod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("timestamp", &self.timestamp)?;
         object.optional("active_subscriptions", &self.active_subscriptions)?;
@@ -296,14 +270,14 @@ impl ::serde::Serialize for MetricPeriod {
 impl<'de> ::serde::Deserialize<'de> for MetricPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MetricPeriod")
     }
 }
 impl ::openapi_runtime::de::Object for MetricPeriod {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
         let mut active_subscriptions = ::openapi_runtime::de::Slot::new(
             "active_subscriptions",
@@ -440,9 +414,7 @@ impl ::openapi_runtime::de::Object for MetricPeriod {
         let mut seat_utilization_rate = ::openapi_runtime::de::Slot::new(
             "seat_utilization_rate",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "timestamp" => timestamp.read(&mut __map)?,
                 "active_subscriptions" => active_subscriptions.read(&mut __map)?,
@@ -543,7 +515,7 @@ impl ::openapi_runtime::de::Object for MetricPeriod {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             timestamp: timestamp.required()?,
             active_subscriptions: active_subscriptions.or_default(),
             committed_subscriptions: committed_subscriptions.or_default(),
@@ -629,7 +601,7 @@ impl ::serde::Serialize for MetricPeriodActiveSubscriptions {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
@@ -640,25 +612,25 @@ impl ::serde::Serialize for MetricPeriodActiveSubscriptions {
 impl<'de> ::serde::Deserialize<'de> for MetricPeriodActiveSubscriptions {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Integer(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Number(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Number(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<i64> for MetricPeriodActiveSubscriptions {
+impl From<i64> for MetricPeriodActiveSubscriptions {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
-impl ::std::convert::From<f64> for MetricPeriodActiveSubscriptions {
+impl From<f64> for MetricPeriodActiveSubscriptions {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }

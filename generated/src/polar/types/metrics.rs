@@ -4,121 +4,121 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Metrics {
     /// The `active_subscriptions` property.
-    pub active_subscriptions: ::std::option::Option<super::Metric>,
+    pub active_subscriptions: Option<super::Metric>,
     /// The `committed_subscriptions` property.
-    pub committed_subscriptions: ::std::option::Option<super::Metric>,
+    pub committed_subscriptions: Option<super::Metric>,
     /// The `monthly_recurring_revenue` property.
-    pub monthly_recurring_revenue: ::std::option::Option<super::Metric>,
+    pub monthly_recurring_revenue: Option<super::Metric>,
     /// The `trial_monthly_recurring_revenue` property.
-    pub trial_monthly_recurring_revenue: ::std::option::Option<super::Metric>,
+    pub trial_monthly_recurring_revenue: Option<super::Metric>,
     /// The `committed_monthly_recurring_revenue` property.
-    pub committed_monthly_recurring_revenue: ::std::option::Option<super::Metric>,
+    pub committed_monthly_recurring_revenue: Option<super::Metric>,
     /// The `trial_committed_monthly_recurring_revenue` property.
-    pub trial_committed_monthly_recurring_revenue: ::std::option::Option<super::Metric>,
+    pub trial_committed_monthly_recurring_revenue: Option<super::Metric>,
     /// The `average_revenue_per_user` property.
-    pub average_revenue_per_user: ::std::option::Option<super::Metric>,
+    pub average_revenue_per_user: Option<super::Metric>,
     /// The `checkouts` property.
-    pub checkouts: ::std::option::Option<super::Metric>,
+    pub checkouts: Option<super::Metric>,
     /// The `succeeded_checkouts` property.
-    pub succeeded_checkouts: ::std::option::Option<super::Metric>,
+    pub succeeded_checkouts: Option<super::Metric>,
     /// The `churned_subscriptions` property.
-    pub churned_subscriptions: ::std::option::Option<super::Metric>,
+    pub churned_subscriptions: Option<super::Metric>,
     /// The `churn_rate` property.
-    pub churn_rate: ::std::option::Option<super::Metric>,
+    pub churn_rate: Option<super::Metric>,
     /// The `seats_total` property.
-    pub seats_total: ::std::option::Option<super::Metric>,
+    pub seats_total: Option<super::Metric>,
     /// The `seats_claimed` property.
-    pub seats_claimed: ::std::option::Option<super::Metric>,
+    pub seats_claimed: Option<super::Metric>,
     /// The `seats_pending` property.
-    pub seats_pending: ::std::option::Option<super::Metric>,
+    pub seats_pending: Option<super::Metric>,
     /// The `seat_customers` property.
-    pub seat_customers: ::std::option::Option<super::Metric>,
+    pub seat_customers: Option<super::Metric>,
     /// The `new_seat_customers` property.
-    pub new_seat_customers: ::std::option::Option<super::Metric>,
+    pub new_seat_customers: Option<super::Metric>,
     /// The `churned_seat_customers` property.
-    pub churned_seat_customers: ::std::option::Option<super::Metric>,
+    pub churned_seat_customers: Option<super::Metric>,
     /// The `orders` property.
-    pub orders: ::std::option::Option<super::Metric>,
+    pub orders: Option<super::Metric>,
     /// The `revenue` property.
-    pub revenue: ::std::option::Option<super::Metric>,
+    pub revenue: Option<super::Metric>,
     /// The `net_revenue` property.
-    pub net_revenue: ::std::option::Option<super::Metric>,
+    pub net_revenue: Option<super::Metric>,
     /// The `cumulative_revenue` property.
-    pub cumulative_revenue: ::std::option::Option<super::Metric>,
+    pub cumulative_revenue: Option<super::Metric>,
     /// The `net_cumulative_revenue` property.
-    pub net_cumulative_revenue: ::std::option::Option<super::Metric>,
+    pub net_cumulative_revenue: Option<super::Metric>,
     /// The `costs` property.
-    pub costs: ::std::option::Option<super::Metric>,
+    pub costs: Option<super::Metric>,
     /// The `cumulative_costs` property.
-    pub cumulative_costs: ::std::option::Option<super::Metric>,
+    pub cumulative_costs: Option<super::Metric>,
     /// The `average_order_value` property.
-    pub average_order_value: ::std::option::Option<super::Metric>,
+    pub average_order_value: Option<super::Metric>,
     /// The `net_average_order_value` property.
-    pub net_average_order_value: ::std::option::Option<super::Metric>,
+    pub net_average_order_value: Option<super::Metric>,
     /// The `cost_per_user` property.
-    pub cost_per_user: ::std::option::Option<super::Metric>,
+    pub cost_per_user: Option<super::Metric>,
     /// The `active_user_by_event` property.
-    pub active_user_by_event: ::std::option::Option<super::Metric>,
+    pub active_user_by_event: Option<super::Metric>,
     /// The `one_time_products` property.
-    pub one_time_products: ::std::option::Option<super::Metric>,
+    pub one_time_products: Option<super::Metric>,
     /// The `one_time_products_revenue` property.
-    pub one_time_products_revenue: ::std::option::Option<super::Metric>,
+    pub one_time_products_revenue: Option<super::Metric>,
     /// The `one_time_products_net_revenue` property.
-    pub one_time_products_net_revenue: ::std::option::Option<super::Metric>,
+    pub one_time_products_net_revenue: Option<super::Metric>,
     /// The `new_subscriptions` property.
-    pub new_subscriptions: ::std::option::Option<super::Metric>,
+    pub new_subscriptions: Option<super::Metric>,
     /// The `new_subscriptions_revenue` property.
-    pub new_subscriptions_revenue: ::std::option::Option<super::Metric>,
+    pub new_subscriptions_revenue: Option<super::Metric>,
     /// The `new_subscriptions_net_revenue` property.
-    pub new_subscriptions_net_revenue: ::std::option::Option<super::Metric>,
+    pub new_subscriptions_net_revenue: Option<super::Metric>,
     /// The `renewed_subscriptions` property.
-    pub renewed_subscriptions: ::std::option::Option<super::Metric>,
+    pub renewed_subscriptions: Option<super::Metric>,
     /// The `renewed_subscriptions_revenue` property.
-    pub renewed_subscriptions_revenue: ::std::option::Option<super::Metric>,
+    pub renewed_subscriptions_revenue: Option<super::Metric>,
     /// The `renewed_subscriptions_net_revenue` property.
-    pub renewed_subscriptions_net_revenue: ::std::option::Option<super::Metric>,
+    pub renewed_subscriptions_net_revenue: Option<super::Metric>,
     /// The `canceled_subscriptions` property.
-    pub canceled_subscriptions: ::std::option::Option<super::Metric>,
+    pub canceled_subscriptions: Option<super::Metric>,
     /// The `canceled_subscriptions_customer_service` property.
-    pub canceled_subscriptions_customer_service: ::std::option::Option<super::Metric>,
+    pub canceled_subscriptions_customer_service: Option<super::Metric>,
     /// The `canceled_subscriptions_low_quality` property.
-    pub canceled_subscriptions_low_quality: ::std::option::Option<super::Metric>,
+    pub canceled_subscriptions_low_quality: Option<super::Metric>,
     /// The `canceled_subscriptions_missing_features` property.
-    pub canceled_subscriptions_missing_features: ::std::option::Option<super::Metric>,
+    pub canceled_subscriptions_missing_features: Option<super::Metric>,
     /// The `canceled_subscriptions_switched_service` property.
-    pub canceled_subscriptions_switched_service: ::std::option::Option<super::Metric>,
+    pub canceled_subscriptions_switched_service: Option<super::Metric>,
     /// The `canceled_subscriptions_too_complex` property.
-    pub canceled_subscriptions_too_complex: ::std::option::Option<super::Metric>,
+    pub canceled_subscriptions_too_complex: Option<super::Metric>,
     /// The `canceled_subscriptions_too_expensive` property.
-    pub canceled_subscriptions_too_expensive: ::std::option::Option<super::Metric>,
+    pub canceled_subscriptions_too_expensive: Option<super::Metric>,
     /// The `canceled_subscriptions_unused` property.
-    pub canceled_subscriptions_unused: ::std::option::Option<super::Metric>,
+    pub canceled_subscriptions_unused: Option<super::Metric>,
     /// The `canceled_subscriptions_other` property.
-    pub canceled_subscriptions_other: ::std::option::Option<super::Metric>,
+    pub canceled_subscriptions_other: Option<super::Metric>,
     /// The `annual_recurring_revenue` property.
-    pub annual_recurring_revenue: ::std::option::Option<super::Metric>,
+    pub annual_recurring_revenue: Option<super::Metric>,
     /// The `committed_annual_recurring_revenue` property.
-    pub committed_annual_recurring_revenue: ::std::option::Option<super::Metric>,
+    pub committed_annual_recurring_revenue: Option<super::Metric>,
     /// The `checkouts_conversion` property.
-    pub checkouts_conversion: ::std::option::Option<super::Metric>,
+    pub checkouts_conversion: Option<super::Metric>,
     /// The `ltv` property.
-    pub ltv: ::std::option::Option<super::Metric>,
+    pub ltv: Option<super::Metric>,
     /// The `gross_margin` property.
-    pub gross_margin: ::std::option::Option<super::Metric>,
+    pub gross_margin: Option<super::Metric>,
     /// The `gross_margin_percentage` property.
-    pub gross_margin_percentage: ::std::option::Option<super::Metric>,
+    pub gross_margin_percentage: Option<super::Metric>,
     /// The `cashflow` property.
-    pub cashflow: ::std::option::Option<super::Metric>,
+    pub cashflow: Option<super::Metric>,
     /// The `average_seats_per_customer` property.
-    pub average_seats_per_customer: ::std::option::Option<super::Metric>,
+    pub average_seats_per_customer: Option<super::Metric>,
     /// The `seat_utilization_rate` property.
-    pub seat_utilization_rate: ::std::option::Option<super::Metric>,
+    pub seat_utilization_rate: Option<super::Metric>,
 }
 impl ::serde::Serialize for Metrics {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("active_subscriptions", &self.active_subscriptions)?;
         object.optional("committed_subscriptions", &self.committed_subscriptions)?;
@@ -245,14 +245,14 @@ impl ::serde::Serialize for Metrics {
 impl<'de> ::serde::Deserialize<'de> for Metrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Metrics")
     }
 }
 impl ::openapi_runtime::de::Object for Metrics {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut active_subscriptions = ::openapi_runtime::de::Slot::new(
             "active_subscriptions",
         );
@@ -388,9 +388,7 @@ impl ::openapi_runtime::de::Object for Metrics {
         let mut seat_utilization_rate = ::openapi_runtime::de::Slot::new(
             "seat_utilization_rate",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "active_subscriptions" => active_subscriptions.read(&mut __map)?,
                 "committed_subscriptions" => committed_subscriptions.read(&mut __map)?,
@@ -490,7 +488,7 @@ impl ::openapi_runtime::de::Object for Metrics {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             active_subscriptions: active_subscriptions.or_default(),
             committed_subscriptions: committed_subscriptions.or_default(),
             monthly_recurring_revenue: monthly_recurring_revenue.or_default(),

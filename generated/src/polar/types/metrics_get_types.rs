@@ -1204,7 +1204,7 @@ pub enum MetricsGetTimezone {
     /// `Zulu`
     Zulu,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl MetricsGetTimezone {
     /// The value as sent on the wire.
@@ -1812,7 +1812,7 @@ impl MetricsGetTimezone {
         }
     }
 }
-impl ::std::convert::From<&str> for MetricsGetTimezone {
+impl From<&str> for MetricsGetTimezone {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -2427,14 +2427,14 @@ impl ::serde::Serialize for MetricsGetTimezone {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MetricsGetTimezone {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

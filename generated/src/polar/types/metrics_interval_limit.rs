@@ -12,7 +12,7 @@ impl ::serde::Serialize for MetricsIntervalLimit {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("min_days", &self.min_days)?;
         object.field("max_days", &self.max_days)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for MetricsIntervalLimit {
 impl<'de> ::serde::Deserialize<'de> for MetricsIntervalLimit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MetricsIntervalLimit")
     }
 }
 impl ::openapi_runtime::de::Object for MetricsIntervalLimit {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut min_days = ::openapi_runtime::de::Slot::new("min_days");
         let mut max_days = ::openapi_runtime::de::Slot::new("max_days");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "min_days" => min_days.read(&mut __map)?,
                 "max_days" => max_days.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             min_days: min_days.required()?,
             max_days: max_days.required()?,
         })

@@ -18,7 +18,7 @@ impl ::serde::Serialize for MetricsIntervalsLimits {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("hour", &self.hour)?;
         object.field("day", &self.day)?;
@@ -31,22 +31,20 @@ impl ::serde::Serialize for MetricsIntervalsLimits {
 impl<'de> ::serde::Deserialize<'de> for MetricsIntervalsLimits {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MetricsIntervalsLimits")
     }
 }
 impl ::openapi_runtime::de::Object for MetricsIntervalsLimits {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut hour = ::openapi_runtime::de::Slot::new("hour");
         let mut day = ::openapi_runtime::de::Slot::new("day");
         let mut week = ::openapi_runtime::de::Slot::new("week");
         let mut month = ::openapi_runtime::de::Slot::new("month");
         let mut year = ::openapi_runtime::de::Slot::new("year");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "hour" => hour.read(&mut __map)?,
                 "day" => day.read(&mut __map)?,
@@ -56,7 +54,7 @@ impl ::openapi_runtime::de::Object for MetricsIntervalsLimits {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             hour: hour.required()?,
             day: day.required()?,
             week: week.required()?,

@@ -12,7 +12,7 @@ impl ::serde::Serialize for MetricsLimits {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("min_date", &self.min_date)?;
         object.field("intervals", &self.intervals)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for MetricsLimits {
 impl<'de> ::serde::Deserialize<'de> for MetricsLimits {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MetricsLimits")
     }
 }
 impl ::openapi_runtime::de::Object for MetricsLimits {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut min_date = ::openapi_runtime::de::Slot::new("min_date");
         let mut intervals = ::openapi_runtime::de::Slot::new("intervals");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "min_date" => min_date.read(&mut __map)?,
                 "intervals" => intervals.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             min_date: min_date.required()?,
             intervals: intervals.required()?,
         })

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricsResponse {
     /// List of data for each timestamp.
-    pub periods: ::std::vec::Vec<super::MetricPeriod>,
+    pub periods: Vec<super::MetricPeriod>,
     /// Totals for the whole selected period.
     pub totals: super::MetricsTotals,
     /// Information about the returned metrics.
@@ -14,7 +14,7 @@ impl ::serde::Serialize for MetricsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("periods", &self.periods)?;
         object.field("totals", &self.totals)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for MetricsResponse {
 impl<'de> ::serde::Deserialize<'de> for MetricsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MetricsResponse")
     }
 }
 impl ::openapi_runtime::de::Object for MetricsResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut periods = ::openapi_runtime::de::Slot::new("periods");
         let mut totals = ::openapi_runtime::de::Slot::new("totals");
         let mut metrics = ::openapi_runtime::de::Slot::new("metrics");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "periods" => periods.read(&mut __map)?,
                 "totals" => totals.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for MetricsResponse {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             periods: periods.required()?,
             totals: totals.required()?,
             metrics: metrics.required()?,

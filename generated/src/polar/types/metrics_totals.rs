@@ -4,173 +4,143 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricsTotals {
     /// The `active_subscriptions` property.
-    pub active_subscriptions: ::std::option::Option<MetricsTotalsActiveSubscriptions>,
+    pub active_subscriptions: Option<MetricsTotalsActiveSubscriptions>,
     /// The `committed_subscriptions` property.
-    pub committed_subscriptions: ::std::option::Option<
-        MetricsTotalsCommittedSubscriptions,
-    >,
+    pub committed_subscriptions: Option<MetricsTotalsCommittedSubscriptions>,
     /// The `monthly_recurring_revenue` property.
-    pub monthly_recurring_revenue: ::std::option::Option<
-        MetricsTotalsMonthlyRecurringRevenue,
-    >,
+    pub monthly_recurring_revenue: Option<MetricsTotalsMonthlyRecurringRevenue>,
     /// The `trial_monthly_recurring_revenue` property.
-    pub trial_monthly_recurring_revenue: ::std::option::Option<
+    pub trial_monthly_recurring_revenue: Option<
         MetricsTotalsTrialMonthlyRecurringRevenue,
     >,
     /// The `committed_monthly_recurring_revenue` property.
-    pub committed_monthly_recurring_revenue: ::std::option::Option<
+    pub committed_monthly_recurring_revenue: Option<
         MetricsTotalsCommittedMonthlyRecurringRevenue,
     >,
     /// The `trial_committed_monthly_recurring_revenue` property.
-    pub trial_committed_monthly_recurring_revenue: ::std::option::Option<
+    pub trial_committed_monthly_recurring_revenue: Option<
         MetricsTotalsTrialCommittedMonthlyRecurringRevenue,
     >,
     /// The `average_revenue_per_user` property.
-    pub average_revenue_per_user: ::std::option::Option<
-        MetricsTotalsAverageRevenuePerUser,
-    >,
+    pub average_revenue_per_user: Option<MetricsTotalsAverageRevenuePerUser>,
     /// The `checkouts` property.
-    pub checkouts: ::std::option::Option<MetricsTotalsCheckouts>,
+    pub checkouts: Option<MetricsTotalsCheckouts>,
     /// The `succeeded_checkouts` property.
-    pub succeeded_checkouts: ::std::option::Option<MetricsTotalsSucceededCheckouts>,
+    pub succeeded_checkouts: Option<MetricsTotalsSucceededCheckouts>,
     /// The `churned_subscriptions` property.
-    pub churned_subscriptions: ::std::option::Option<MetricsTotalsChurnedSubscriptions>,
+    pub churned_subscriptions: Option<MetricsTotalsChurnedSubscriptions>,
     /// The `churn_rate` property.
-    pub churn_rate: ::std::option::Option<MetricsTotalsChurnRate>,
+    pub churn_rate: Option<MetricsTotalsChurnRate>,
     /// The `seats_total` property.
-    pub seats_total: ::std::option::Option<MetricsTotalsSeatsTotal>,
+    pub seats_total: Option<MetricsTotalsSeatsTotal>,
     /// The `seats_claimed` property.
-    pub seats_claimed: ::std::option::Option<MetricsTotalsSeatsClaimed>,
+    pub seats_claimed: Option<MetricsTotalsSeatsClaimed>,
     /// The `seats_pending` property.
-    pub seats_pending: ::std::option::Option<MetricsTotalsSeatsPending>,
+    pub seats_pending: Option<MetricsTotalsSeatsPending>,
     /// The `seat_customers` property.
-    pub seat_customers: ::std::option::Option<MetricsTotalsSeatCustomers>,
+    pub seat_customers: Option<MetricsTotalsSeatCustomers>,
     /// The `new_seat_customers` property.
-    pub new_seat_customers: ::std::option::Option<MetricsTotalsNewSeatCustomers>,
+    pub new_seat_customers: Option<MetricsTotalsNewSeatCustomers>,
     /// The `churned_seat_customers` property.
-    pub churned_seat_customers: ::std::option::Option<MetricsTotalsChurnedSeatCustomers>,
+    pub churned_seat_customers: Option<MetricsTotalsChurnedSeatCustomers>,
     /// The `orders` property.
-    pub orders: ::std::option::Option<MetricsTotalsOrders>,
+    pub orders: Option<MetricsTotalsOrders>,
     /// The `revenue` property.
-    pub revenue: ::std::option::Option<MetricsTotalsRevenue>,
+    pub revenue: Option<MetricsTotalsRevenue>,
     /// The `net_revenue` property.
-    pub net_revenue: ::std::option::Option<MetricsTotalsNetRevenue>,
+    pub net_revenue: Option<MetricsTotalsNetRevenue>,
     /// The `cumulative_revenue` property.
-    pub cumulative_revenue: ::std::option::Option<MetricsTotalsCumulativeRevenue>,
+    pub cumulative_revenue: Option<MetricsTotalsCumulativeRevenue>,
     /// The `net_cumulative_revenue` property.
-    pub net_cumulative_revenue: ::std::option::Option<MetricsTotalsNetCumulativeRevenue>,
+    pub net_cumulative_revenue: Option<MetricsTotalsNetCumulativeRevenue>,
     /// The `costs` property.
-    pub costs: ::std::option::Option<MetricsTotalsCosts>,
+    pub costs: Option<MetricsTotalsCosts>,
     /// The `cumulative_costs` property.
-    pub cumulative_costs: ::std::option::Option<MetricsTotalsCumulativeCosts>,
+    pub cumulative_costs: Option<MetricsTotalsCumulativeCosts>,
     /// The `average_order_value` property.
-    pub average_order_value: ::std::option::Option<MetricsTotalsAverageOrderValue>,
+    pub average_order_value: Option<MetricsTotalsAverageOrderValue>,
     /// The `net_average_order_value` property.
-    pub net_average_order_value: ::std::option::Option<
-        MetricsTotalsNetAverageOrderValue,
-    >,
+    pub net_average_order_value: Option<MetricsTotalsNetAverageOrderValue>,
     /// The `cost_per_user` property.
-    pub cost_per_user: ::std::option::Option<MetricsTotalsCostPerUser>,
+    pub cost_per_user: Option<MetricsTotalsCostPerUser>,
     /// The `active_user_by_event` property.
-    pub active_user_by_event: ::std::option::Option<MetricsTotalsActiveUserByEvent>,
+    pub active_user_by_event: Option<MetricsTotalsActiveUserByEvent>,
     /// The `one_time_products` property.
-    pub one_time_products: ::std::option::Option<MetricsTotalsOneTimeProducts>,
+    pub one_time_products: Option<MetricsTotalsOneTimeProducts>,
     /// The `one_time_products_revenue` property.
-    pub one_time_products_revenue: ::std::option::Option<
-        MetricsTotalsOneTimeProductsRevenue,
-    >,
+    pub one_time_products_revenue: Option<MetricsTotalsOneTimeProductsRevenue>,
     /// The `one_time_products_net_revenue` property.
-    pub one_time_products_net_revenue: ::std::option::Option<
-        MetricsTotalsOneTimeProductsNetRevenue,
-    >,
+    pub one_time_products_net_revenue: Option<MetricsTotalsOneTimeProductsNetRevenue>,
     /// The `new_subscriptions` property.
-    pub new_subscriptions: ::std::option::Option<MetricsTotalsNewSubscriptions>,
+    pub new_subscriptions: Option<MetricsTotalsNewSubscriptions>,
     /// The `new_subscriptions_revenue` property.
-    pub new_subscriptions_revenue: ::std::option::Option<
-        MetricsTotalsNewSubscriptionsRevenue,
-    >,
+    pub new_subscriptions_revenue: Option<MetricsTotalsNewSubscriptionsRevenue>,
     /// The `new_subscriptions_net_revenue` property.
-    pub new_subscriptions_net_revenue: ::std::option::Option<
-        MetricsTotalsNewSubscriptionsNetRevenue,
-    >,
+    pub new_subscriptions_net_revenue: Option<MetricsTotalsNewSubscriptionsNetRevenue>,
     /// The `renewed_subscriptions` property.
-    pub renewed_subscriptions: ::std::option::Option<MetricsTotalsRenewedSubscriptions>,
+    pub renewed_subscriptions: Option<MetricsTotalsRenewedSubscriptions>,
     /// The `renewed_subscriptions_revenue` property.
-    pub renewed_subscriptions_revenue: ::std::option::Option<
-        MetricsTotalsRenewedSubscriptionsRevenue,
-    >,
+    pub renewed_subscriptions_revenue: Option<MetricsTotalsRenewedSubscriptionsRevenue>,
     /// The `renewed_subscriptions_net_revenue` property.
-    pub renewed_subscriptions_net_revenue: ::std::option::Option<
+    pub renewed_subscriptions_net_revenue: Option<
         MetricsTotalsRenewedSubscriptionsNetRevenue,
     >,
     /// The `canceled_subscriptions` property.
-    pub canceled_subscriptions: ::std::option::Option<
-        MetricsTotalsCanceledSubscriptions,
-    >,
+    pub canceled_subscriptions: Option<MetricsTotalsCanceledSubscriptions>,
     /// The `canceled_subscriptions_customer_service` property.
-    pub canceled_subscriptions_customer_service: ::std::option::Option<
+    pub canceled_subscriptions_customer_service: Option<
         MetricsTotalsCanceledSubscriptionsCustomerService,
     >,
     /// The `canceled_subscriptions_low_quality` property.
-    pub canceled_subscriptions_low_quality: ::std::option::Option<
+    pub canceled_subscriptions_low_quality: Option<
         MetricsTotalsCanceledSubscriptionsLowQuality,
     >,
     /// The `canceled_subscriptions_missing_features` property.
-    pub canceled_subscriptions_missing_features: ::std::option::Option<
+    pub canceled_subscriptions_missing_features: Option<
         MetricsTotalsCanceledSubscriptionsMissingFeatures,
     >,
     /// The `canceled_subscriptions_switched_service` property.
-    pub canceled_subscriptions_switched_service: ::std::option::Option<
+    pub canceled_subscriptions_switched_service: Option<
         MetricsTotalsCanceledSubscriptionsSwitchedService,
     >,
     /// The `canceled_subscriptions_too_complex` property.
-    pub canceled_subscriptions_too_complex: ::std::option::Option<
+    pub canceled_subscriptions_too_complex: Option<
         MetricsTotalsCanceledSubscriptionsTooComplex,
     >,
     /// The `canceled_subscriptions_too_expensive` property.
-    pub canceled_subscriptions_too_expensive: ::std::option::Option<
+    pub canceled_subscriptions_too_expensive: Option<
         MetricsTotalsCanceledSubscriptionsTooExpensive,
     >,
     /// The `canceled_subscriptions_unused` property.
-    pub canceled_subscriptions_unused: ::std::option::Option<
-        MetricsTotalsCanceledSubscriptionsUnused,
-    >,
+    pub canceled_subscriptions_unused: Option<MetricsTotalsCanceledSubscriptionsUnused>,
     /// The `canceled_subscriptions_other` property.
-    pub canceled_subscriptions_other: ::std::option::Option<
-        MetricsTotalsCanceledSubscriptionsOther,
-    >,
+    pub canceled_subscriptions_other: Option<MetricsTotalsCanceledSubscriptionsOther>,
     /// The `annual_recurring_revenue` property.
-    pub annual_recurring_revenue: ::std::option::Option<
-        MetricsTotalsAnnualRecurringRevenue,
-    >,
+    pub annual_recurring_revenue: Option<MetricsTotalsAnnualRecurringRevenue>,
     /// The `committed_annual_recurring_revenue` property.
-    pub committed_annual_recurring_revenue: ::std::option::Option<
+    pub committed_annual_recurring_revenue: Option<
         MetricsTotalsCommittedAnnualRecurringRevenue,
     >,
     /// The `checkouts_conversion` property.
-    pub checkouts_conversion: ::std::option::Option<MetricsTotalsCheckoutsConversion>,
+    pub checkouts_conversion: Option<MetricsTotalsCheckoutsConversion>,
     /// The `ltv` property.
-    pub ltv: ::std::option::Option<MetricsTotalsLtv>,
+    pub ltv: Option<MetricsTotalsLtv>,
     /// The `gross_margin` property.
-    pub gross_margin: ::std::option::Option<MetricsTotalsGrossMargin>,
+    pub gross_margin: Option<MetricsTotalsGrossMargin>,
     /// The `gross_margin_percentage` property.
-    pub gross_margin_percentage: ::std::option::Option<
-        MetricsTotalsGrossMarginPercentage,
-    >,
+    pub gross_margin_percentage: Option<MetricsTotalsGrossMarginPercentage>,
     /// The `cashflow` property.
-    pub cashflow: ::std::option::Option<MetricsTotalsCashflow>,
+    pub cashflow: Option<MetricsTotalsCashflow>,
     /// The `average_seats_per_customer` property.
-    pub average_seats_per_customer: ::std::option::Option<
-        MetricsTotalsAverageSeatsPerCustomer,
-    >,
+    pub average_seats_per_customer: Option<MetricsTotalsAverageSeatsPerCustomer>,
     /// The `seat_utilization_rate` property.
-    pub seat_utilization_rate: ::std::option::Option<MetricsTotalsSeatUtilizationRate>,
+    pub seat_utilization_rate: Option<MetricsTotalsSeatUtilizationRate>,
 }
 impl ::serde::Serialize for MetricsTotals {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("active_subscriptions", &self.active_subscriptions)?;
         object.optional("committed_subscriptions", &self.committed_subscriptions)?;
@@ -297,14 +267,14 @@ impl ::serde::Serialize for MetricsTotals {
 impl<'de> ::serde::Deserialize<'de> for MetricsTotals {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "MetricsTotals")
     }
 }
 impl ::openapi_runtime::de::Object for MetricsTotals {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut active_subscriptions = ::openapi_runtime::de::Slot::new(
             "active_subscriptions",
         );
@@ -440,9 +410,7 @@ impl ::openapi_runtime::de::Object for MetricsTotals {
         let mut seat_utilization_rate = ::openapi_runtime::de::Slot::new(
             "seat_utilization_rate",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "active_subscriptions" => active_subscriptions.read(&mut __map)?,
                 "committed_subscriptions" => committed_subscriptions.read(&mut __map)?,
@@ -542,7 +510,7 @@ impl ::openapi_runtime::de::Object for MetricsTotals {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             active_subscriptions: active_subscriptions.or_default(),
             committed_subscriptions: committed_subscriptions.or_default(),
             monthly_recurring_revenue: monthly_recurring_revenue.or_default(),

@@ -6,13 +6,13 @@ pub struct NotificationRecipientCreate {
     /// Platform of the notification recipient.
     pub platform: super::NotificationRecipientPlatform,
     /// Expo push token for the notification recipient.
-    pub expo_push_token: ::std::string::String,
+    pub expo_push_token: String,
 }
 impl ::serde::Serialize for NotificationRecipientCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("platform", &self.platform)?;
         object.field("expo_push_token", &self.expo_push_token)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for NotificationRecipientCreate {
 impl<'de> ::serde::Deserialize<'de> for NotificationRecipientCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "NotificationRecipientCreate")
     }
 }
 impl ::openapi_runtime::de::Object for NotificationRecipientCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut platform = ::openapi_runtime::de::Slot::new("platform");
         let mut expo_push_token = ::openapi_runtime::de::Slot::new("expo_push_token");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "platform" => platform.read(&mut __map)?,
                 "expo_push_token" => expo_push_token.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             platform: platform.required()?,
             expo_push_token: expo_push_token.required()?,
         })

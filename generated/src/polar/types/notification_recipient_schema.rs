@@ -6,7 +6,7 @@ pub struct NotificationRecipientSchema {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// ID of the user the notification recipient belongs to.
@@ -14,13 +14,13 @@ pub struct NotificationRecipientSchema {
     /// Platform of the notification recipient.
     pub platform: super::NotificationRecipientPlatform,
     /// Expo push token for the notification recipient.
-    pub expo_push_token: ::std::string::String,
+    pub expo_push_token: String,
 }
 impl ::serde::Serialize for NotificationRecipientSchema {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -34,23 +34,21 @@ impl ::serde::Serialize for NotificationRecipientSchema {
 impl<'de> ::serde::Deserialize<'de> for NotificationRecipientSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "NotificationRecipientSchema")
     }
 }
 impl ::openapi_runtime::de::Object for NotificationRecipientSchema {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut user_id = ::openapi_runtime::de::Slot::new("user_id");
         let mut platform = ::openapi_runtime::de::Slot::new("platform");
         let mut expo_push_token = ::openapi_runtime::de::Slot::new("expo_push_token");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -61,7 +59,7 @@ impl ::openapi_runtime::de::Object for NotificationRecipientSchema {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct NotificationsList {
     /// The `notifications` property.
-    pub notifications: ::std::vec::Vec<NotificationsListNotificationsItem>,
+    pub notifications: Vec<NotificationsListNotificationsItem>,
     /// The `last_read_notification_id` property.
-    pub last_read_notification_id: ::std::option::Option<::uuid::Uuid>,
+    pub last_read_notification_id: Option<::uuid::Uuid>,
 }
 impl ::serde::Serialize for NotificationsList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("notifications", &self.notifications)?;
         object.field("last_read_notification_id", &self.last_read_notification_id)?;
@@ -22,21 +22,19 @@ impl ::serde::Serialize for NotificationsList {
 impl<'de> ::serde::Deserialize<'de> for NotificationsList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "NotificationsList")
     }
 }
 impl ::openapi_runtime::de::Object for NotificationsList {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut notifications = ::openapi_runtime::de::Slot::new("notifications");
         let mut last_read_notification_id = ::openapi_runtime::de::Slot::new(
             "last_read_notification_id",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "notifications" => notifications.read(&mut __map)?,
                 "last_read_notification_id" => {
@@ -45,7 +43,7 @@ impl ::openapi_runtime::de::Object for NotificationsList {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             notifications: notifications.required()?,
             last_read_notification_id: last_read_notification_id.or_default(),
         })
@@ -80,7 +78,7 @@ impl ::serde::Serialize for NotificationsListNotificationsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::MaintainerNewPaidSubscriptionNotification(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -104,62 +102,60 @@ impl ::serde::Serialize for NotificationsListNotificationsItem {
 impl<'de> ::serde::Deserialize<'de> for NotificationsListNotificationsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("MaintainerNewPaidSubscriptionNotification") => {
+            Some("MaintainerNewPaidSubscriptionNotification") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::MaintainerNewPaidSubscriptionNotification)
             }
-            ::std::option::Option::Some("MaintainerNewProductSaleNotification") => {
+            Some("MaintainerNewProductSaleNotification") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::MaintainerNewProductSaleNotification)
             }
-            ::std::option::Option::Some("MaintainerSubscriptionRenewalNotification") => {
+            Some("MaintainerSubscriptionRenewalNotification") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::MaintainerSubscriptionRenewalNotification)
             }
-            ::std::option::Option::Some(
-                "MaintainerAccountCreditsGrantedNotification",
-            ) => {
+            Some("MaintainerAccountCreditsGrantedNotification") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::MaintainerAccountCreditsGrantedNotification)
             }
-            ::std::option::Option::Some("MaintainerFileFlaggedMaliciousNotification") => {
+            Some("MaintainerFileFlaggedMaliciousNotification") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::MaintainerFileFlaggedMaliciousNotification)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::MaintainerNewPaidSubscriptionNotification>
+impl From<super::MaintainerNewPaidSubscriptionNotification>
 for NotificationsListNotificationsItem {
     fn from(value: super::MaintainerNewPaidSubscriptionNotification) -> Self {
         Self::MaintainerNewPaidSubscriptionNotification(value)
     }
 }
-impl ::std::convert::From<super::MaintainerNewProductSaleNotification>
+impl From<super::MaintainerNewProductSaleNotification>
 for NotificationsListNotificationsItem {
     fn from(value: super::MaintainerNewProductSaleNotification) -> Self {
         Self::MaintainerNewProductSaleNotification(value)
     }
 }
-impl ::std::convert::From<super::MaintainerSubscriptionRenewalNotification>
+impl From<super::MaintainerSubscriptionRenewalNotification>
 for NotificationsListNotificationsItem {
     fn from(value: super::MaintainerSubscriptionRenewalNotification) -> Self {
         Self::MaintainerSubscriptionRenewalNotification(value)
     }
 }
-impl ::std::convert::From<super::MaintainerAccountCreditsGrantedNotification>
+impl From<super::MaintainerAccountCreditsGrantedNotification>
 for NotificationsListNotificationsItem {
     fn from(value: super::MaintainerAccountCreditsGrantedNotification) -> Self {
         Self::MaintainerAccountCreditsGrantedNotification(value)
     }
 }
-impl ::std::convert::From<super::MaintainerFileFlaggedMaliciousNotification>
+impl From<super::MaintainerFileFlaggedMaliciousNotification>
 for NotificationsListNotificationsItem {
     fn from(value: super::MaintainerFileFlaggedMaliciousNotification) -> Self {
         Self::MaintainerFileFlaggedMaliciousNotification(value)

@@ -10,7 +10,7 @@ impl ::serde::Serialize for NotificationsMarkRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("notification_id", &self.notification_id)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for NotificationsMarkRead {
 impl<'de> ::serde::Deserialize<'de> for NotificationsMarkRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "NotificationsMarkRead")
     }
 }
 impl ::openapi_runtime::de::Object for NotificationsMarkRead {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut notification_id = ::openapi_runtime::de::Slot::new("notification_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "notification_id" => notification_id.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             notification_id: notification_id.required()?,
         })
     }

@@ -5,55 +5,51 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OAuth2Client {
     /// The `redirect_uris` property.
-    pub redirect_uris: ::std::vec::Vec<::std::string::String>,
+    pub redirect_uris: Vec<String>,
     /// The `token_endpoint_auth_method` property.
     ///
     /// Default `"client_secret_post"`.
-    pub token_endpoint_auth_method: ::std::option::Option<
-        OAuth2ClientTokenEndpointAuthMethod,
-    >,
+    pub token_endpoint_auth_method: Option<OAuth2ClientTokenEndpointAuthMethod>,
     /// The `grant_types` property.
     ///
     /// Default `["authorization_code","refresh_token"]`.
-    pub grant_types: ::std::option::Option<::std::vec::Vec<OAuth2ClientGrantTypesItem>>,
+    pub grant_types: Option<Vec<OAuth2ClientGrantTypesItem>>,
     /// The `response_types` property.
     ///
     /// Default `["code"]`.
-    pub response_types: ::std::option::Option<
-        ::std::vec::Vec<OAuth2ClientResponseTypesItem>,
-    >,
+    pub response_types: Option<Vec<OAuth2ClientResponseTypesItem>>,
     /// The `scope` property.
     ///
     /// Default `"openid profile email user:read user:write organizations:read organizations:write custom_fields:read custom_fields:write discounts:read discounts:write checkout_links:read checkout_links:write checkouts:read checkouts:write transactions:read transactions:write payouts:read payouts:write products:read products:write benefits:read benefits:write events:read events:write meters:read meters:write files:read files:write subscriptions:read subscriptions:write customers:read customers:write members:read members:write wallets:read wallets:write disputes:read disputes:write customer_meters:read customer_sessions:write member_sessions:write customer_seats:read customer_seats:write orders:read orders:write refunds:read refunds:write payments:read metrics:read metrics:write webhooks:read webhooks:write license_keys:read license_keys:write customer_portal:read customer_portal:write notifications:read notifications:write notification_recipients:read notification_recipients:write"`.
-    pub scope: ::std::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// The `client_name` property.
-    pub client_name: ::std::string::String,
+    pub client_name: String,
     /// The `client_uri` property.
-    pub client_uri: ::std::option::Option<::std::string::String>,
+    pub client_uri: Option<String>,
     /// The `logo_uri` property.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub logo_uri: ::std::option::Option<::std::string::String>,
+    pub logo_uri: Option<String>,
     /// The `tos_uri` property.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub tos_uri: ::std::option::Option<::std::string::String>,
+    pub tos_uri: Option<String>,
     /// The `policy_uri` property.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub policy_uri: ::std::option::Option<::std::string::String>,
+    pub policy_uri: Option<String>,
     /// The `default_sub_type` property.
     ///
     /// Default `"user"`.
-    pub default_sub_type: ::std::option::Option<super::SubType>,
+    pub default_sub_type: Option<super::SubType>,
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `client_id` property.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
     /// The `client_secret` property.
-    pub client_secret: ::std::string::String,
+    pub client_secret: String,
     /// The `client_id_issued_at` property.
     pub client_id_issued_at: i64,
     /// The `client_secret_expires_at` property.
@@ -64,7 +60,7 @@ impl ::serde::Serialize for OAuth2Client {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("redirect_uris", &self.redirect_uris)?;
         object.optional("token_endpoint_auth_method", &self.token_endpoint_auth_method)?;
@@ -90,7 +86,7 @@ impl ::serde::Serialize for OAuth2Client {
 impl<'de> ::serde::Deserialize<'de> for OAuth2Client {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OAuth2Client")
     }
 }
@@ -98,7 +94,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2Client {
 impl ::openapi_runtime::de::Object for OAuth2Client {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut redirect_uris = ::openapi_runtime::de::Slot::new("redirect_uris");
         let mut token_endpoint_auth_method = ::openapi_runtime::de::Slot::new(
             "token_endpoint_auth_method",
@@ -122,9 +118,7 @@ impl ::openapi_runtime::de::Object for OAuth2Client {
         let mut client_secret_expires_at = ::openapi_runtime::de::Slot::new(
             "client_secret_expires_at",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "redirect_uris" => redirect_uris.read(&mut __map)?,
                 "token_endpoint_auth_method" => {
@@ -148,7 +142,7 @@ impl ::openapi_runtime::de::Object for OAuth2Client {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             redirect_uris: redirect_uris.required()?,
             token_endpoint_auth_method: token_endpoint_auth_method.or_default(),
             grant_types: grant_types.or_default(),
@@ -182,7 +176,7 @@ pub enum OAuth2ClientTokenEndpointAuthMethod {
     /// `none`
     None,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 #[cfg(feature = "polar-oauth2-clients")]
 impl OAuth2ClientTokenEndpointAuthMethod {
@@ -197,7 +191,7 @@ impl OAuth2ClientTokenEndpointAuthMethod {
     }
 }
 #[cfg(feature = "polar-oauth2-clients")]
-impl ::std::convert::From<&str> for OAuth2ClientTokenEndpointAuthMethod {
+impl From<&str> for OAuth2ClientTokenEndpointAuthMethod {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -219,7 +213,7 @@ impl ::serde::Serialize for OAuth2ClientTokenEndpointAuthMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -227,7 +221,7 @@ impl ::serde::Serialize for OAuth2ClientTokenEndpointAuthMethod {
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientTokenEndpointAuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }
@@ -240,7 +234,7 @@ pub enum OAuth2ClientGrantTypesItem {
     /// `refresh_token`
     RefreshToken,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 #[cfg(feature = "polar-oauth2-clients")]
 impl OAuth2ClientGrantTypesItem {
@@ -254,7 +248,7 @@ impl OAuth2ClientGrantTypesItem {
     }
 }
 #[cfg(feature = "polar-oauth2-clients")]
-impl ::std::convert::From<&str> for OAuth2ClientGrantTypesItem {
+impl From<&str> for OAuth2ClientGrantTypesItem {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -275,7 +269,7 @@ impl ::serde::Serialize for OAuth2ClientGrantTypesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -283,7 +277,7 @@ impl ::serde::Serialize for OAuth2ClientGrantTypesItem {
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientGrantTypesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }
@@ -300,7 +294,7 @@ impl ::serde::Serialize for OAuth2ClientResponseTypesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("code")
     }
 }
@@ -308,7 +302,7 @@ impl ::serde::Serialize for OAuth2ClientResponseTypesItem {
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientResponseTypesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "code").map(|()| Self::Code)
     }
 }

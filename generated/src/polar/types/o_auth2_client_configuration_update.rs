@@ -4,57 +4,53 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OAuth2ClientConfigurationUpdate {
     /// The `redirect_uris` property.
-    pub redirect_uris: ::std::vec::Vec<::std::string::String>,
+    pub redirect_uris: Vec<String>,
     /// The `token_endpoint_auth_method` property.
     ///
     /// Default `"client_secret_post"`.
-    pub token_endpoint_auth_method: ::std::option::Option<
+    pub token_endpoint_auth_method: Option<
         OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod,
     >,
     /// The `grant_types` property.
     ///
     /// Default `["authorization_code","refresh_token"]`.
-    pub grant_types: ::std::option::Option<
-        ::std::vec::Vec<OAuth2ClientConfigurationUpdateGrantTypesItem>,
-    >,
+    pub grant_types: Option<Vec<OAuth2ClientConfigurationUpdateGrantTypesItem>>,
     /// The `response_types` property.
     ///
     /// Default `["code"]`.
-    pub response_types: ::std::option::Option<
-        ::std::vec::Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>,
-    >,
+    pub response_types: Option<Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>>,
     /// The `scope` property.
     ///
     /// Default `"openid profile email user:read user:write organizations:read organizations:write custom_fields:read custom_fields:write discounts:read discounts:write checkout_links:read checkout_links:write checkouts:read checkouts:write transactions:read transactions:write payouts:read payouts:write products:read products:write benefits:read benefits:write events:read events:write meters:read meters:write files:read files:write subscriptions:read subscriptions:write customers:read customers:write members:read members:write wallets:read wallets:write disputes:read disputes:write customer_meters:read customer_sessions:write member_sessions:write customer_seats:read customer_seats:write orders:read orders:write refunds:read refunds:write payments:read metrics:read metrics:write webhooks:read webhooks:write license_keys:read license_keys:write customer_portal:read customer_portal:write notifications:read notifications:write notification_recipients:read notification_recipients:write"`.
-    pub scope: ::std::option::Option<::std::string::String>,
+    pub scope: Option<String>,
     /// The `client_name` property.
-    pub client_name: ::std::string::String,
+    pub client_name: String,
     /// The `client_uri` property.
-    pub client_uri: ::openapi_runtime::Patch<::std::string::String>,
+    pub client_uri: ::openapi_runtime::Patch<String>,
     /// The `logo_uri` property.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub logo_uri: ::openapi_runtime::Patch<::std::string::String>,
+    pub logo_uri: ::openapi_runtime::Patch<String>,
     /// The `tos_uri` property.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub tos_uri: ::openapi_runtime::Patch<::std::string::String>,
+    pub tos_uri: ::openapi_runtime::Patch<String>,
     /// The `policy_uri` property.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub policy_uri: ::openapi_runtime::Patch<::std::string::String>,
+    pub policy_uri: ::openapi_runtime::Patch<String>,
     /// The `default_sub_type` property.
     ///
     /// Default `"user"`.
-    pub default_sub_type: ::std::option::Option<super::SubType>,
+    pub default_sub_type: Option<super::SubType>,
     /// The `client_id` property.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
 }
 impl ::serde::Serialize for OAuth2ClientConfigurationUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("redirect_uris", &self.redirect_uris)?;
         object.optional("token_endpoint_auth_method", &self.token_endpoint_auth_method)?;
@@ -74,14 +70,14 @@ impl ::serde::Serialize for OAuth2ClientConfigurationUpdate {
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientConfigurationUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OAuth2ClientConfigurationUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for OAuth2ClientConfigurationUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut redirect_uris = ::openapi_runtime::de::Slot::new("redirect_uris");
         let mut token_endpoint_auth_method = ::openapi_runtime::de::Slot::new(
             "token_endpoint_auth_method",
@@ -96,9 +92,7 @@ impl ::openapi_runtime::de::Object for OAuth2ClientConfigurationUpdate {
         let mut policy_uri = ::openapi_runtime::de::Slot::new("policy_uri");
         let mut default_sub_type = ::openapi_runtime::de::Slot::new("default_sub_type");
         let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "redirect_uris" => redirect_uris.read(&mut __map)?,
                 "token_endpoint_auth_method" => {
@@ -117,7 +111,7 @@ impl ::openapi_runtime::de::Object for OAuth2ClientConfigurationUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             redirect_uris: redirect_uris.required()?,
             token_endpoint_auth_method: token_endpoint_auth_method.or_default(),
             grant_types: grant_types.or_default(),

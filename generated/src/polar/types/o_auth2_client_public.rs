@@ -6,25 +6,25 @@ pub struct OAuth2ClientPublic {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `client_id` property.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
     /// The `client_name` property.
-    pub client_name: ::std::option::Option<::std::string::String>,
+    pub client_name: Option<String>,
     /// The `client_uri` property.
-    pub client_uri: ::std::option::Option<::std::string::String>,
+    pub client_uri: Option<String>,
     /// The `logo_uri` property.
-    pub logo_uri: ::std::option::Option<::std::string::String>,
+    pub logo_uri: Option<String>,
     /// The `tos_uri` property.
-    pub tos_uri: ::std::option::Option<::std::string::String>,
+    pub tos_uri: Option<String>,
     /// The `policy_uri` property.
-    pub policy_uri: ::std::option::Option<::std::string::String>,
+    pub policy_uri: Option<String>,
 }
 impl ::serde::Serialize for OAuth2ClientPublic {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -40,14 +40,14 @@ impl ::serde::Serialize for OAuth2ClientPublic {
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientPublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OAuth2ClientPublic")
     }
 }
 impl ::openapi_runtime::de::Object for OAuth2ClientPublic {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
@@ -56,9 +56,7 @@ impl ::openapi_runtime::de::Object for OAuth2ClientPublic {
         let mut logo_uri = ::openapi_runtime::de::Slot::new("logo_uri");
         let mut tos_uri = ::openapi_runtime::de::Slot::new("tos_uri");
         let mut policy_uri = ::openapi_runtime::de::Slot::new("policy_uri");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -71,7 +69,7 @@ impl ::openapi_runtime::de::Object for OAuth2ClientPublic {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             client_id: client_id.required()?,

@@ -6,21 +6,21 @@ pub struct OAuthAccountRead {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `platform` property.
     pub platform: super::OAuthPlatform,
     /// The `account_id` property.
-    pub account_id: ::std::string::String,
+    pub account_id: String,
     /// The `account_email` property.
-    pub account_email: ::std::string::String,
+    pub account_email: String,
     /// The `account_username` property.
-    pub account_username: ::std::option::Option<::std::string::String>,
+    pub account_username: Option<String>,
 }
 impl ::serde::Serialize for OAuthAccountRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -34,23 +34,21 @@ impl ::serde::Serialize for OAuthAccountRead {
 impl<'de> ::serde::Deserialize<'de> for OAuthAccountRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OAuthAccountRead")
     }
 }
 impl ::openapi_runtime::de::Object for OAuthAccountRead {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut platform = ::openapi_runtime::de::Slot::new("platform");
         let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
         let mut account_email = ::openapi_runtime::de::Slot::new("account_email");
         let mut account_username = ::openapi_runtime::de::Slot::new("account_username");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -61,7 +59,7 @@ impl ::openapi_runtime::de::Object for OAuthAccountRead {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             platform: platform.required()?,

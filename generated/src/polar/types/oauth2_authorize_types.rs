@@ -15,7 +15,7 @@ impl ::serde::Serialize for Oauth2AuthorizeResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::User(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Organization(value) => ::serde::Serialize::serialize(value, serializer),
@@ -26,28 +26,25 @@ impl ::serde::Serialize for Oauth2AuthorizeResponse {
 impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "sub_type") {
-            ::std::option::Option::Some("user") => {
-                ::openapi_runtime::de::tagged(value).map(Self::User)
-            }
-            ::std::option::Option::Some("organization") => {
+            Some("user") => ::openapi_runtime::de::tagged(value).map(Self::User),
+            Some("organization") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Organization)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::AuthorizeResponseUser> for Oauth2AuthorizeResponse {
+impl From<super::AuthorizeResponseUser> for Oauth2AuthorizeResponse {
     fn from(value: super::AuthorizeResponseUser) -> Self {
         Self::User(value)
     }
 }
-impl ::std::convert::From<super::AuthorizeResponseOrganization>
-for Oauth2AuthorizeResponse {
+impl From<super::AuthorizeResponseOrganization> for Oauth2AuthorizeResponse {
     fn from(value: super::AuthorizeResponseOrganization) -> Self {
         Self::Organization(value)
     }

@@ -17,7 +17,7 @@ impl ::serde::Serialize for Oauth2RequestTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::AuthorizationCode(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -31,36 +31,33 @@ impl ::serde::Serialize for Oauth2RequestTokenRequest {
 impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "grant_type") {
-            ::std::option::Option::Some("authorization_code") => {
+            Some("authorization_code") => {
                 ::openapi_runtime::de::tagged(value).map(Self::AuthorizationCode)
             }
-            ::std::option::Option::Some("refresh_token") => {
+            Some("refresh_token") => {
                 ::openapi_runtime::de::tagged(value).map(Self::RefreshToken)
             }
-            ::std::option::Option::Some("web") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Web)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            Some("web") => ::openapi_runtime::de::tagged(value).map(Self::Web),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::AuthorizationCodeTokenRequest>
-for Oauth2RequestTokenRequest {
+impl From<super::AuthorizationCodeTokenRequest> for Oauth2RequestTokenRequest {
     fn from(value: super::AuthorizationCodeTokenRequest) -> Self {
         Self::AuthorizationCode(value)
     }
 }
-impl ::std::convert::From<super::RefreshTokenRequest> for Oauth2RequestTokenRequest {
+impl From<super::RefreshTokenRequest> for Oauth2RequestTokenRequest {
     fn from(value: super::RefreshTokenRequest) -> Self {
         Self::RefreshToken(value)
     }
 }
-impl ::std::convert::From<super::WebTokenRequest> for Oauth2RequestTokenRequest {
+impl From<super::WebTokenRequest> for Oauth2RequestTokenRequest {
     fn from(value: super::WebTokenRequest) -> Self {
         Self::Web(value)
     }

@@ -15,7 +15,7 @@ impl ::serde::Serialize for Oauth2UserinfoResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::UserInfoUser(value) => ::serde::Serialize::serialize(value, serializer),
             Self::UserInfoOrganization(value) => {
@@ -28,25 +28,25 @@ impl ::serde::Serialize for Oauth2UserinfoResponse {
 impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UserInfoUser(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::UserInfoUser(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UserInfoOrganization(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::UserInfoOrganization(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::UserInfoUser> for Oauth2UserinfoResponse {
+impl From<super::UserInfoUser> for Oauth2UserinfoResponse {
     fn from(value: super::UserInfoUser) -> Self {
         Self::UserInfoUser(value)
     }
 }
-impl ::std::convert::From<super::UserInfoOrganization> for Oauth2UserinfoResponse {
+impl From<super::UserInfoOrganization> for Oauth2UserinfoResponse {
     fn from(value: super::UserInfoOrganization) -> Self {
         Self::UserInfoOrganization(value)
     }

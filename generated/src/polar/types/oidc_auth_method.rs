@@ -8,7 +8,7 @@ pub enum OidcAuthMethod {
     /// `private_key_jwt`
     PrivateKeyJwt,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OidcAuthMethod {
     /// The value as sent on the wire.
@@ -20,7 +20,7 @@ impl OidcAuthMethod {
         }
     }
 }
-impl ::std::convert::From<&str> for OidcAuthMethod {
+impl From<&str> for OidcAuthMethod {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -39,14 +39,14 @@ impl ::serde::Serialize for OidcAuthMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OidcAuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

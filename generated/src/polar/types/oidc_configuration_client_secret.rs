@@ -6,29 +6,27 @@ pub struct OidcConfigurationClientSecret {
     /// OIDC issuer URL of the identity provider.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub issuer: ::std::string::String,
+    pub issuer: String,
     /// OAuth client ID registered with the identity provider.
     ///
     /// Length at least 1.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
     /// Additional parameters appended to the authorization request, e.g. `hd` to pin a Google Workspace domain.
     ///
     /// Properties at most 10.
-    pub authorization_parameters: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub authorization_parameters: Option<::std::collections::BTreeMap<String, String>>,
     /// Authentication method used against the identity provider.
     pub auth_method: OidcConfigurationClientSecretAuthMethod,
     /// Client secret used to authenticate against the identity provider.
     ///
     /// Length at least 1.
-    pub client_secret: ::std::string::String,
+    pub client_secret: String,
 }
 impl ::serde::Serialize for OidcConfigurationClientSecret {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("issuer", &self.issuer)?;
         object.field("client_id", &self.client_id)?;
@@ -41,14 +39,14 @@ impl ::serde::Serialize for OidcConfigurationClientSecret {
 impl<'de> ::serde::Deserialize<'de> for OidcConfigurationClientSecret {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OidcConfigurationClientSecret")
     }
 }
 impl ::openapi_runtime::de::Object for OidcConfigurationClientSecret {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut issuer = ::openapi_runtime::de::Slot::new("issuer");
         let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
         let mut authorization_parameters = ::openapi_runtime::de::Slot::new(
@@ -56,9 +54,7 @@ impl ::openapi_runtime::de::Object for OidcConfigurationClientSecret {
         );
         let mut auth_method = ::openapi_runtime::de::Slot::new("auth_method");
         let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "issuer" => issuer.read(&mut __map)?,
                 "client_id" => client_id.read(&mut __map)?,
@@ -68,7 +64,7 @@ impl ::openapi_runtime::de::Object for OidcConfigurationClientSecret {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             issuer: issuer.required()?,
             client_id: client_id.required()?,
             authorization_parameters: authorization_parameters.or_default(),
@@ -90,14 +86,14 @@ impl ::serde::Serialize for OidcConfigurationClientSecretAuthMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("client_secret")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OidcConfigurationClientSecretAuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "client_secret")
             .map(|()| Self::ClientSecret)
     }

@@ -6,17 +6,15 @@ pub struct OidcConfigurationPrivateKeyJwt {
     /// OIDC issuer URL of the identity provider.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub issuer: ::std::string::String,
+    pub issuer: String,
     /// OAuth client ID registered with the identity provider.
     ///
     /// Length at least 1.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
     /// Additional parameters appended to the authorization request, e.g. `hd` to pin a Google Workspace domain.
     ///
     /// Properties at most 10.
-    pub authorization_parameters: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub authorization_parameters: Option<::std::collections::BTreeMap<String, String>>,
     /// Authentication method used against the identity provider.
     pub auth_method: OidcConfigurationPrivateKeyJwtAuthMethod,
 }
@@ -24,7 +22,7 @@ impl ::serde::Serialize for OidcConfigurationPrivateKeyJwt {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("issuer", &self.issuer)?;
         object.field("client_id", &self.client_id)?;
@@ -36,23 +34,21 @@ impl ::serde::Serialize for OidcConfigurationPrivateKeyJwt {
 impl<'de> ::serde::Deserialize<'de> for OidcConfigurationPrivateKeyJwt {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OidcConfigurationPrivateKeyJwt")
     }
 }
 impl ::openapi_runtime::de::Object for OidcConfigurationPrivateKeyJwt {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut issuer = ::openapi_runtime::de::Slot::new("issuer");
         let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
         let mut authorization_parameters = ::openapi_runtime::de::Slot::new(
             "authorization_parameters",
         );
         let mut auth_method = ::openapi_runtime::de::Slot::new("auth_method");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "issuer" => issuer.read(&mut __map)?,
                 "client_id" => client_id.read(&mut __map)?,
@@ -61,7 +57,7 @@ impl ::openapi_runtime::de::Object for OidcConfigurationPrivateKeyJwt {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             issuer: issuer.required()?,
             client_id: client_id.required()?,
             authorization_parameters: authorization_parameters.or_default(),
@@ -82,14 +78,14 @@ impl ::serde::Serialize for OidcConfigurationPrivateKeyJwtAuthMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("private_key_jwt")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OidcConfigurationPrivateKeyJwtAuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "private_key_jwt")
             .map(|()| Self::PrivateKeyJwt)
     }

@@ -4,22 +4,19 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OidcConfigurationRead {
     /// OIDC issuer URL of the identity provider.
-    pub issuer: ::std::string::String,
+    pub issuer: String,
     /// OAuth client ID registered with the identity provider.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
     /// Authentication method used against the identity provider.
     pub auth_method: super::OidcAuthMethod,
     /// Additional parameters appended to the authorization request, e.g. `hd` to pin a Google Workspace domain.
-    pub authorization_parameters: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
+    pub authorization_parameters: ::std::collections::BTreeMap<String, String>,
 }
 impl ::serde::Serialize for OidcConfigurationRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("issuer", &self.issuer)?;
         object.field("client_id", &self.client_id)?;
@@ -31,23 +28,21 @@ impl ::serde::Serialize for OidcConfigurationRead {
 impl<'de> ::serde::Deserialize<'de> for OidcConfigurationRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OidcConfigurationRead")
     }
 }
 impl ::openapi_runtime::de::Object for OidcConfigurationRead {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut issuer = ::openapi_runtime::de::Slot::new("issuer");
         let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
         let mut auth_method = ::openapi_runtime::de::Slot::new("auth_method");
         let mut authorization_parameters = ::openapi_runtime::de::Slot::new(
             "authorization_parameters",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "issuer" => issuer.read(&mut __map)?,
                 "client_id" => client_id.read(&mut __map)?,
@@ -56,7 +51,7 @@ impl ::openapi_runtime::de::Object for OidcConfigurationRead {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             issuer: issuer.required()?,
             client_id: client_id.required()?,
             auth_method: auth_method.required()?,

@@ -14,7 +14,7 @@ pub enum OrderBillingReason {
     /// `subscription_meter_cycle`
     SubscriptionMeterCycle,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OrderBillingReason {
     /// The value as sent on the wire.
@@ -29,7 +29,7 @@ impl OrderBillingReason {
         }
     }
 }
-impl ::std::convert::From<&str> for OrderBillingReason {
+impl From<&str> for OrderBillingReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -51,14 +51,14 @@ impl ::serde::Serialize for OrderBillingReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrderBillingReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -4,11 +4,8 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderCreate {
     /// Key-value object storing custom field values.
-    pub custom_field_data: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::option::Option<OrderCreateCustomFieldDataValue>,
-        >,
+    pub custom_field_data: Option<
+        ::std::collections::BTreeMap<String, Option<OrderCreateCustomFieldDataValue>>,
     >,
     /// Key-value object allowing you to store additional information.
     ///
@@ -23,9 +20,7 @@ pub struct OrderCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, OrderCreateMetadataValue>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
     /// The ID of the organization the order belongs to. **Required unless you use an organization token.** The customer and product must belong to this organization.
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The ID of the customer the order is for. Must belong to the order's organization.
@@ -33,7 +28,7 @@ pub struct OrderCreate {
     /// The ID of the one-time product to charge for. Must belong to the order's organization. Only fixed-price and free products are supported.
     pub product_id: ::uuid::Uuid,
     /// The currency to charge in (ISO 4217, lowercase, e.g. `usd`). Defaults to the organization's default currency; specify it to force a different one, or when the product isn't priced in the organization's default currency.
-    pub currency: ::openapi_runtime::Patch<::std::string::String>,
+    pub currency: ::openapi_runtime::Patch<String>,
     /// A custom amount to charge, in the smallest currency unit. Overrides the product's price; defaults to the product's configured price (0 for free products). A positive amount must be at least the currency's minimum.
     ///
     /// Value at least 0.
@@ -41,13 +36,13 @@ pub struct OrderCreate {
     /// A custom description for the order's line item, shown on the invoice and receipt (e.g. `5,000 tokens`). Defaults to the product name.
     ///
     /// Length at most 500.
-    pub description: ::openapi_runtime::Patch<::std::string::String>,
+    pub description: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for OrderCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("custom_field_data", &self.custom_field_data)?;
         object.optional("metadata", &self.metadata)?;
@@ -63,14 +58,14 @@ impl ::serde::Serialize for OrderCreate {
 impl<'de> ::serde::Deserialize<'de> for OrderCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrderCreate")
     }
 }
 impl ::openapi_runtime::de::Object for OrderCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut custom_field_data = ::openapi_runtime::de::Slot::new(
             "custom_field_data",
         );
@@ -81,9 +76,7 @@ impl ::openapi_runtime::de::Object for OrderCreate {
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
         let mut description = ::openapi_runtime::de::Slot::new("description");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "custom_field_data" => custom_field_data.read(&mut __map)?,
                 "metadata" => metadata.read(&mut __map)?,
@@ -96,7 +89,7 @@ impl ::openapi_runtime::de::Object for OrderCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             custom_field_data: custom_field_data.or_default(),
             metadata: metadata.or_default(),
             organization_id: organization_id.or_default(),

@@ -36,7 +36,7 @@ pub enum OrderExportColumn {
     /// `billing_reason`
     BillingReason,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OrderExportColumn {
     /// The value as sent on the wire.
@@ -62,7 +62,7 @@ impl OrderExportColumn {
         }
     }
 }
-impl ::std::convert::From<&str> for OrderExportColumn {
+impl From<&str> for OrderExportColumn {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -95,14 +95,14 @@ impl ::serde::Serialize for OrderExportColumn {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrderExportColumn {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -10,7 +10,7 @@ impl ::serde::Serialize for OrderFinalize {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("payment_method_id", &self.payment_method_id)?;
         object.end()
@@ -19,26 +19,24 @@ impl ::serde::Serialize for OrderFinalize {
 impl<'de> ::serde::Deserialize<'de> for OrderFinalize {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrderFinalize")
     }
 }
 impl ::openapi_runtime::de::Object for OrderFinalize {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut payment_method_id = ::openapi_runtime::de::Slot::new(
             "payment_method_id",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "payment_method_id" => payment_method_id.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             payment_method_id: payment_method_id.or_default(),
         })
     }

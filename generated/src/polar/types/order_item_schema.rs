@@ -6,13 +6,13 @@ pub struct OrderItemSchema {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// Description of the line item charge.
     ///
     /// Example `"Pro Plan"`.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Amount in cents, before discounts and taxes.
     ///
     /// Example `10000`.
@@ -26,13 +26,13 @@ pub struct OrderItemSchema {
     /// Example `false`.
     pub proration: bool,
     /// Associated price ID, if any.
-    pub product_price_id: ::std::option::Option<::uuid::Uuid>,
+    pub product_price_id: Option<::uuid::Uuid>,
 }
 impl ::serde::Serialize for OrderItemSchema {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -48,14 +48,14 @@ impl ::serde::Serialize for OrderItemSchema {
 impl<'de> ::serde::Deserialize<'de> for OrderItemSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrderItemSchema")
     }
 }
 impl ::openapi_runtime::de::Object for OrderItemSchema {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -64,9 +64,7 @@ impl ::openapi_runtime::de::Object for OrderItemSchema {
         let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
         let mut proration = ::openapi_runtime::de::Slot::new("proration");
         let mut product_price_id = ::openapi_runtime::de::Slot::new("product_price_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -79,7 +77,7 @@ impl ::openapi_runtime::de::Object for OrderItemSchema {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

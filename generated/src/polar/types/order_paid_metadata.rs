@@ -4,39 +4,39 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderPaidMetadata {
     /// The `order_id` property.
-    pub order_id: ::std::string::String,
+    pub order_id: String,
     /// The `product_id` property.
-    pub product_id: ::std::option::Option<::std::string::String>,
+    pub product_id: Option<String>,
     /// The `billing_type` property.
-    pub billing_type: ::std::option::Option<::std::string::String>,
+    pub billing_type: Option<String>,
     /// The `amount` property.
     pub amount: i64,
     /// The `currency` property.
-    pub currency: ::std::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// The `net_amount` property.
-    pub net_amount: ::std::option::Option<i64>,
+    pub net_amount: Option<i64>,
     /// The `tax_amount` property.
-    pub tax_amount: ::std::option::Option<i64>,
+    pub tax_amount: Option<i64>,
     /// The `applied_balance_amount` property.
-    pub applied_balance_amount: ::std::option::Option<i64>,
+    pub applied_balance_amount: Option<i64>,
     /// The `discount_amount` property.
-    pub discount_amount: ::std::option::Option<i64>,
+    pub discount_amount: Option<i64>,
     /// The `discount_id` property.
-    pub discount_id: ::std::option::Option<::std::string::String>,
+    pub discount_id: Option<String>,
     /// The `platform_fee` property.
-    pub platform_fee: ::std::option::Option<i64>,
+    pub platform_fee: Option<i64>,
     /// The `subscription_id` property.
-    pub subscription_id: ::std::option::Option<::std::string::String>,
+    pub subscription_id: Option<String>,
     /// The `recurring_interval` property.
-    pub recurring_interval: ::std::option::Option<::std::string::String>,
+    pub recurring_interval: Option<String>,
     /// The `recurring_interval_count` property.
-    pub recurring_interval_count: ::std::option::Option<i64>,
+    pub recurring_interval_count: Option<i64>,
 }
 impl ::serde::Serialize for OrderPaidMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("order_id", &self.order_id)?;
         object.optional("product_id", &self.product_id)?;
@@ -58,14 +58,14 @@ impl ::serde::Serialize for OrderPaidMetadata {
 impl<'de> ::serde::Deserialize<'de> for OrderPaidMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrderPaidMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for OrderPaidMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut billing_type = ::openapi_runtime::de::Slot::new("billing_type");
@@ -86,9 +86,7 @@ impl ::openapi_runtime::de::Object for OrderPaidMetadata {
         let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
             "recurring_interval_count",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "order_id" => order_id.read(&mut __map)?,
                 "product_id" => product_id.read(&mut __map)?,
@@ -107,7 +105,7 @@ impl ::openapi_runtime::de::Object for OrderPaidMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             order_id: order_id.required()?,
             product_id: product_id.or_default(),
             billing_type: billing_type.or_default(),

@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderRefundedMetadata {
     /// The `order_id` property.
-    pub order_id: ::std::string::String,
+    pub order_id: String,
     /// The `refunded_amount` property.
     pub refunded_amount: i64,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
 }
 impl ::serde::Serialize for OrderRefundedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("order_id", &self.order_id)?;
         object.field("refunded_amount", &self.refunded_amount)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for OrderRefundedMetadata {
 impl<'de> ::serde::Deserialize<'de> for OrderRefundedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrderRefundedMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for OrderRefundedMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
         let mut refunded_amount = ::openapi_runtime::de::Slot::new("refunded_amount");
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "order_id" => order_id.read(&mut __map)?,
                 "refunded_amount" => refunded_amount.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for OrderRefundedMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             order_id: order_id.required()?,
             refunded_amount: refunded_amount.required()?,
             currency: currency.required()?,

@@ -40,7 +40,7 @@ pub enum OrderSortProperty {
     /// `-subscription`
     Subscription2,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OrderSortProperty {
     /// The value as sent on the wire.
@@ -68,7 +68,7 @@ impl OrderSortProperty {
         }
     }
 }
-impl ::std::convert::From<&str> for OrderSortProperty {
+impl From<&str> for OrderSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -103,14 +103,14 @@ impl ::serde::Serialize for OrderSortProperty {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrderSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -6,19 +6,19 @@ pub struct OrderUser {
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `email` property.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The `public_name` property.
-    pub public_name: ::std::string::String,
+    pub public_name: String,
     /// The `avatar_url` property.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<String>,
     /// The `github_username` property.
-    pub github_username: ::std::option::Option<::std::string::String>,
+    pub github_username: Option<String>,
 }
 impl ::serde::Serialize for OrderUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.optional("email", &self.email)?;
@@ -31,22 +31,20 @@ impl ::serde::Serialize for OrderUser {
 impl<'de> ::serde::Deserialize<'de> for OrderUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrderUser")
     }
 }
 impl ::openapi_runtime::de::Object for OrderUser {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut public_name = ::openapi_runtime::de::Slot::new("public_name");
         let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
         let mut github_username = ::openapi_runtime::de::Slot::new("github_username");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "email" => email.read(&mut __map)?,
@@ -56,7 +54,7 @@ impl ::openapi_runtime::de::Object for OrderUser {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             email: email.or_default(),
             public_name: public_name.required()?,

@@ -25,7 +25,7 @@ pub type OrdersExportStatus = super::OrdersListStatus;
 #[derive(Debug, Clone, PartialEq)]
 pub enum OrdersExportColumns {
     /// The `OrderExportColumnList` form.
-    OrderExportColumnList(::std::vec::Vec<super::OrderExportColumn>),
+    OrderExportColumnList(Vec<super::OrderExportColumn>),
     /// A [`OrderExportColumn`](super::OrderExportColumn).
     OrderExportColumn(super::OrderExportColumn),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -35,7 +35,7 @@ impl ::serde::Serialize for OrdersExportColumns {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::OrderExportColumnList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -50,26 +50,25 @@ impl ::serde::Serialize for OrdersExportColumns {
 impl<'de> ::serde::Deserialize<'de> for OrdersExportColumns {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::OrderExportColumnList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::OrderExportColumnList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::OrderExportColumn(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::OrderExportColumn(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::vec::Vec<super::OrderExportColumn>>
-for OrdersExportColumns {
-    fn from(value: ::std::vec::Vec<super::OrderExportColumn>) -> Self {
+impl From<Vec<super::OrderExportColumn>> for OrdersExportColumns {
+    fn from(value: Vec<super::OrderExportColumn>) -> Self {
         Self::OrderExportColumnList(value)
     }
 }
-impl ::std::convert::From<super::OrderExportColumn> for OrdersExportColumns {
+impl From<super::OrderExportColumn> for OrdersExportColumns {
     fn from(value: super::OrderExportColumn) -> Self {
         Self::OrderExportColumn(value)
     }

@@ -15,7 +15,7 @@ impl ::serde::Serialize for OrdersFinalizeError402 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PaymentFailed(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -30,27 +30,27 @@ impl ::serde::Serialize for OrdersFinalizeError402 {
 impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "error") {
-            ::std::option::Option::Some("PaymentFailed") => {
+            Some("PaymentFailed") => {
                 ::openapi_runtime::de::tagged(value).map(Self::PaymentFailed)
             }
-            ::std::option::Option::Some("PaymentActionRequired") => {
+            Some("PaymentActionRequired") => {
                 ::openapi_runtime::de::tagged(value).map(Self::PaymentActionRequired)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::PaymentFailed> for OrdersFinalizeError402 {
+impl From<super::PaymentFailed> for OrdersFinalizeError402 {
     fn from(value: super::PaymentFailed) -> Self {
         Self::PaymentFailed(value)
     }
 }
-impl ::std::convert::From<super::PaymentActionRequired> for OrdersFinalizeError402 {
+impl From<super::PaymentActionRequired> for OrdersFinalizeError402 {
     fn from(value: super::PaymentActionRequired) -> Self {
         Self::PaymentActionRequired(value)
     }
@@ -70,7 +70,7 @@ impl ::serde::Serialize for OrdersFinalizeError403 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::OffSessionChargesNotEnabled(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -85,31 +85,29 @@ impl ::serde::Serialize for OrdersFinalizeError403 {
 impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "error") {
-            ::std::option::Option::Some("OffSessionChargesNotEnabled") => {
+            Some("OffSessionChargesNotEnabled") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::OffSessionChargesNotEnabled)
             }
-            ::std::option::Option::Some("OrganizationNotReadyForPayments") => {
+            Some("OrganizationNotReadyForPayments") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::OrganizationNotReadyForPayments)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::OffSessionChargesNotEnabled>
-for OrdersFinalizeError403 {
+impl From<super::OffSessionChargesNotEnabled> for OrdersFinalizeError403 {
     fn from(value: super::OffSessionChargesNotEnabled) -> Self {
         Self::OffSessionChargesNotEnabled(value)
     }
 }
-impl ::std::convert::From<super::OrganizationNotReadyForPayments>
-for OrdersFinalizeError403 {
+impl From<super::OrganizationNotReadyForPayments> for OrdersFinalizeError403 {
     fn from(value: super::OrganizationNotReadyForPayments) -> Self {
         Self::OrganizationNotReadyForPayments(value)
     }

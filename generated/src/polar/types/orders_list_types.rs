@@ -21,7 +21,7 @@ pub type OrdersListProductId = super::SubscriptionsListOrganizationId;
 #[derive(Debug, Clone, PartialEq)]
 pub enum OrdersListProductBillingType {
     /// The `ProductBillingTypeList` form.
-    ProductBillingTypeList(::std::vec::Vec<super::ProductBillingType>),
+    ProductBillingTypeList(Vec<super::ProductBillingType>),
     /// A [`ProductBillingType`](super::ProductBillingType).
     ProductBillingType(super::ProductBillingType),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -31,7 +31,7 @@ impl ::serde::Serialize for OrdersListProductBillingType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::ProductBillingTypeList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -46,26 +46,25 @@ impl ::serde::Serialize for OrdersListProductBillingType {
 impl<'de> ::serde::Deserialize<'de> for OrdersListProductBillingType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::ProductBillingTypeList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::ProductBillingTypeList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::ProductBillingType(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::ProductBillingType(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::vec::Vec<super::ProductBillingType>>
-for OrdersListProductBillingType {
-    fn from(value: ::std::vec::Vec<super::ProductBillingType>) -> Self {
+impl From<Vec<super::ProductBillingType>> for OrdersListProductBillingType {
+    fn from(value: Vec<super::ProductBillingType>) -> Self {
         Self::ProductBillingTypeList(value)
     }
 }
-impl ::std::convert::From<super::ProductBillingType> for OrdersListProductBillingType {
+impl From<super::ProductBillingType> for OrdersListProductBillingType {
     fn from(value: super::ProductBillingType) -> Self {
         Self::ProductBillingType(value)
     }
@@ -113,7 +112,7 @@ pub type OrdersListSubscriptionId = super::SubscriptionsListOrganizationId;
 #[derive(Debug, Clone, PartialEq)]
 pub enum OrdersListStatus {
     /// The `OrderStatusList` form.
-    OrderStatusList(::std::vec::Vec<super::OrderStatus>),
+    OrderStatusList(Vec<super::OrderStatus>),
     /// A [`OrderStatus`](super::OrderStatus).
     OrderStatus(super::OrderStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -124,7 +123,7 @@ impl ::serde::Serialize for OrdersListStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::OrderStatusList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -138,27 +137,27 @@ impl ::serde::Serialize for OrdersListStatus {
 impl<'de> ::serde::Deserialize<'de> for OrdersListStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::OrderStatusList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::OrderStatusList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::OrderStatus(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::OrderStatus(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
 #[cfg(feature = "polar-orders")]
-impl ::std::convert::From<::std::vec::Vec<super::OrderStatus>> for OrdersListStatus {
-    fn from(value: ::std::vec::Vec<super::OrderStatus>) -> Self {
+impl From<Vec<super::OrderStatus>> for OrdersListStatus {
+    fn from(value: Vec<super::OrderStatus>) -> Self {
         Self::OrderStatusList(value)
     }
 }
 #[cfg(feature = "polar-orders")]
-impl ::std::convert::From<super::OrderStatus> for OrdersListStatus {
+impl From<super::OrderStatus> for OrdersListStatus {
     fn from(value: super::OrderStatus) -> Self {
         Self::OrderStatus(value)
     }

@@ -6,17 +6,17 @@ pub struct OrganizationAccessToken {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `scopes` property.
-    pub scopes: ::std::vec::Vec<super::Scope>,
+    pub scopes: Vec<super::Scope>,
     /// The `expires_at` property.
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `comment` property.
-    pub comment: ::std::string::String,
+    pub comment: String,
     /// The `last_used_at` property.
-    pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_used_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The organization ID.
     ///
     /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
@@ -26,7 +26,7 @@ impl ::serde::Serialize for OrganizationAccessToken {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -42,14 +42,14 @@ impl ::serde::Serialize for OrganizationAccessToken {
 impl<'de> ::serde::Deserialize<'de> for OrganizationAccessToken {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationAccessToken")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationAccessToken {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -58,9 +58,7 @@ impl ::openapi_runtime::de::Object for OrganizationAccessToken {
         let mut comment = ::openapi_runtime::de::Slot::new("comment");
         let mut last_used_at = ::openapi_runtime::de::Slot::new("last_used_at");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -73,7 +71,7 @@ impl ::openapi_runtime::de::Object for OrganizationAccessToken {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -4,21 +4,21 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationAccessTokenCreate {
     /// The `organization_id` property.
-    pub organization_id: ::std::option::Option<::uuid::Uuid>,
+    pub organization_id: Option<::uuid::Uuid>,
     /// The `comment` property.
-    pub comment: ::std::string::String,
+    pub comment: String,
     /// The `expires_in` property.
     ///
     /// Format `duration`.
-    pub expires_in: ::std::option::Option<::std::string::String>,
+    pub expires_in: Option<String>,
     /// The `scopes` property.
-    pub scopes: ::std::vec::Vec<super::AvailableScope>,
+    pub scopes: Vec<super::AvailableScope>,
 }
 impl ::serde::Serialize for OrganizationAccessTokenCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("organization_id", &self.organization_id)?;
         object.field("comment", &self.comment)?;
@@ -30,21 +30,19 @@ impl ::serde::Serialize for OrganizationAccessTokenCreate {
 impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationAccessTokenCreate")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationAccessTokenCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut comment = ::openapi_runtime::de::Slot::new("comment");
         let mut expires_in = ::openapi_runtime::de::Slot::new("expires_in");
         let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "organization_id" => organization_id.read(&mut __map)?,
                 "comment" => comment.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for OrganizationAccessTokenCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             organization_id: organization_id.or_default(),
             comment: comment.required()?,
             expires_in: expires_in.or_default(),

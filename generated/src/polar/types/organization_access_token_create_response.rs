@@ -6,13 +6,13 @@ pub struct OrganizationAccessTokenCreateResponse {
     /// The `organization_access_token` property.
     pub organization_access_token: super::OrganizationAccessToken,
     /// The `token` property.
-    pub token: ::std::string::String,
+    pub token: String,
 }
 impl ::serde::Serialize for OrganizationAccessTokenCreateResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("organization_access_token", &self.organization_access_token)?;
         object.field("token", &self.token)?;
@@ -22,7 +22,7 @@ impl ::serde::Serialize for OrganizationAccessTokenCreateResponse {
 impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenCreateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "OrganizationAccessTokenCreateResponse",
@@ -32,14 +32,12 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenCreateResponse {
 impl ::openapi_runtime::de::Object for OrganizationAccessTokenCreateResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut organization_access_token = ::openapi_runtime::de::Slot::new(
             "organization_access_token",
         );
         let mut token = ::openapi_runtime::de::Slot::new("token");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "organization_access_token" => {
                     organization_access_token.read(&mut __map)?
@@ -48,7 +46,7 @@ impl ::openapi_runtime::de::Object for OrganizationAccessTokenCreateResponse {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             organization_access_token: organization_access_token.required()?,
             token: token.required()?,
         })

@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationAccessTokenUpdate {
     /// The `comment` property.
-    pub comment: ::std::option::Option<::std::string::String>,
+    pub comment: Option<String>,
     /// The `scopes` property.
-    pub scopes: ::std::option::Option<::std::vec::Vec<super::AvailableScope>>,
+    pub scopes: Option<Vec<super::AvailableScope>>,
 }
 impl ::serde::Serialize for OrganizationAccessTokenUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("comment", &self.comment)?;
         object.optional("scopes", &self.scopes)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for OrganizationAccessTokenUpdate {
 impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationAccessTokenUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationAccessTokenUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut comment = ::openapi_runtime::de::Slot::new("comment");
         let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "comment" => comment.read(&mut __map)?,
                 "scopes" => scopes.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             comment: comment.or_default(),
             scopes: scopes.or_default(),
         })

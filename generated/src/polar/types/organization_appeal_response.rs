@@ -6,7 +6,7 @@ pub struct OrganizationAppealResponse {
     /// Whether the appeal was successfully submitted
     pub success: bool,
     /// Success or error message
-    pub message: ::std::string::String,
+    pub message: String,
     /// When the appeal was submitted
     pub appeal_submitted_at: ::chrono::DateTime<::chrono::Utc>,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for OrganizationAppealResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("success", &self.success)?;
         object.field("message", &self.message)?;
@@ -25,22 +25,20 @@ impl ::serde::Serialize for OrganizationAppealResponse {
 impl<'de> ::serde::Deserialize<'de> for OrganizationAppealResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationAppealResponse")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationAppealResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut success = ::openapi_runtime::de::Slot::new("success");
         let mut message = ::openapi_runtime::de::Slot::new("message");
         let mut appeal_submitted_at = ::openapi_runtime::de::Slot::new(
             "appeal_submitted_at",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "success" => success.read(&mut __map)?,
                 "message" => message.read(&mut __map)?,
@@ -48,7 +46,7 @@ impl ::openapi_runtime::de::Object for OrganizationAppealResponse {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             success: success.required()?,
             message: message.required()?,
             appeal_submitted_at: appeal_submitted_at.required()?,

@@ -4,27 +4,27 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationBenefitGrant {
     /// The `id` property.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `benefit_description` property.
-    pub benefit_description: ::std::string::String,
+    pub benefit_description: String,
     /// Whether the channel is provisioned and the invite sent.
     pub is_granted: bool,
     /// Whether the invite was accepted by the customer's workspace.
     pub is_connected: bool,
     /// Email of the Slack workspace admin the invite was sent to.
-    pub invited_email: ::std::option::Option<::std::string::String>,
+    pub invited_email: Option<String>,
     /// Slack Connect invite URL. Not always available: Slack omits it for some email invites.
-    pub invite_url: ::std::option::Option<::std::string::String>,
+    pub invite_url: Option<String>,
     /// The `channel_name` property.
-    pub channel_name: ::std::option::Option<::std::string::String>,
+    pub channel_name: Option<String>,
     /// Message of the last provisioning error, if any.
-    pub error_message: ::std::option::Option<::std::string::String>,
+    pub error_message: Option<String>,
 }
 impl ::serde::Serialize for OrganizationBenefitGrant {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("benefit_description", &self.benefit_description)?;
@@ -40,14 +40,14 @@ impl ::serde::Serialize for OrganizationBenefitGrant {
 impl<'de> ::serde::Deserialize<'de> for OrganizationBenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationBenefitGrant")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationBenefitGrant {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut benefit_description = ::openapi_runtime::de::Slot::new(
             "benefit_description",
@@ -58,9 +58,7 @@ impl ::openapi_runtime::de::Object for OrganizationBenefitGrant {
         let mut invite_url = ::openapi_runtime::de::Slot::new("invite_url");
         let mut channel_name = ::openapi_runtime::de::Slot::new("channel_name");
         let mut error_message = ::openapi_runtime::de::Slot::new("error_message");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "benefit_description" => benefit_description.read(&mut __map)?,
@@ -73,7 +71,7 @@ impl ::openapi_runtime::de::Object for OrganizationBenefitGrant {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             benefit_description: benefit_description.required()?,
             is_granted: is_granted.required()?,

@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationBillingDetails {
     /// The name shown on invoices. Falls back to the customer name.
-    pub billing_name: ::std::option::Option<::std::string::String>,
+    pub billing_name: Option<String>,
     /// Postal address used on invoices.
-    pub billing_address: ::std::option::Option<super::AddressInput>,
+    pub billing_address: Option<super::AddressInput>,
     /// Tax identifier value (without the format suffix).
-    pub tax_id: ::std::option::Option<::std::string::String>,
+    pub tax_id: Option<String>,
 }
 impl ::serde::Serialize for OrganizationBillingDetails {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("billing_name", &self.billing_name)?;
         object.optional("billing_address", &self.billing_address)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for OrganizationBillingDetails {
 impl<'de> ::serde::Deserialize<'de> for OrganizationBillingDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationBillingDetails")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationBillingDetails {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
         let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
         let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "billing_name" => billing_name.read(&mut __map)?,
                 "billing_address" => billing_address.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for OrganizationBillingDetails {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             billing_name: billing_name.or_default(),
             billing_address: billing_address.or_default(),
             tax_id: tax_id.or_default(),

@@ -20,7 +20,7 @@ impl ::serde::Serialize for OrganizationCapabilities {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("checkout_payments", &self.checkout_payments)?;
         object.field("subscription_renewals", &self.subscription_renewals)?;
@@ -34,14 +34,14 @@ impl ::serde::Serialize for OrganizationCapabilities {
 impl<'de> ::serde::Deserialize<'de> for OrganizationCapabilities {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationCapabilities")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationCapabilities {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut checkout_payments = ::openapi_runtime::de::Slot::new(
             "checkout_payments",
         );
@@ -52,9 +52,7 @@ impl ::openapi_runtime::de::Object for OrganizationCapabilities {
         let mut refunds = ::openapi_runtime::de::Slot::new("refunds");
         let mut api_access = ::openapi_runtime::de::Slot::new("api_access");
         let mut dashboard_access = ::openapi_runtime::de::Slot::new("dashboard_access");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "checkout_payments" => checkout_payments.read(&mut __map)?,
                 "subscription_renewals" => subscription_renewals.read(&mut __map)?,
@@ -65,7 +63,7 @@ impl ::openapi_runtime::de::Object for OrganizationCapabilities {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             checkout_payments: checkout_payments.required()?,
             subscription_renewals: subscription_renewals.required()?,
             payouts: payouts.required()?,

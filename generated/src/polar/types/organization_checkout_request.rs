@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationCheckoutRequest {
     /// Polar product ID to subscribe to.
-    pub product_id: ::std::string::String,
+    pub product_id: String,
     /// The `success_url` property.
-    pub success_url: ::std::option::Option<::std::string::String>,
+    pub success_url: Option<String>,
     /// The `return_url` property.
-    pub return_url: ::std::option::Option<::std::string::String>,
+    pub return_url: Option<String>,
     /// The `embed_origin` property.
-    pub embed_origin: ::std::option::Option<::std::string::String>,
+    pub embed_origin: Option<String>,
 }
 impl ::serde::Serialize for OrganizationCheckoutRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product_id", &self.product_id)?;
         object.optional("success_url", &self.success_url)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for OrganizationCheckoutRequest {
 impl<'de> ::serde::Deserialize<'de> for OrganizationCheckoutRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationCheckoutRequest")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationCheckoutRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
         let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
         let mut embed_origin = ::openapi_runtime::de::Slot::new("embed_origin");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product_id" => product_id.read(&mut __map)?,
                 "success_url" => success_url.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for OrganizationCheckoutRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product_id: product_id.required()?,
             success_url: success_url.or_default(),
             return_url: return_url.or_default(),

@@ -4,9 +4,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationCheckoutResponse {
     /// The `checkout_id` property.
-    pub checkout_id: ::std::string::String,
+    pub checkout_id: String,
     /// The `url` property.
-    pub url: ::std::string::String,
+    pub url: String,
     /// The `expires_at` property.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for OrganizationCheckoutResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("checkout_id", &self.checkout_id)?;
         object.field("url", &self.url)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for OrganizationCheckoutResponse {
 impl<'de> ::serde::Deserialize<'de> for OrganizationCheckoutResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationCheckoutResponse")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationCheckoutResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
         let mut url = ::openapi_runtime::de::Slot::new("url");
         let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "checkout_id" => checkout_id.read(&mut __map)?,
                 "url" => url.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for OrganizationCheckoutResponse {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             checkout_id: checkout_id.required()?,
             url: url.required()?,
             expires_at: expires_at.required()?,

@@ -6,13 +6,13 @@ pub struct OrganizationCompanyLegalEntitySchema {
     /// The `type` property.
     pub r#type: OrganizationCompanyLegalEntitySchemaType,
     /// The `registered_name` property.
-    pub registered_name: ::std::string::String,
+    pub registered_name: String,
 }
 impl ::serde::Serialize for OrganizationCompanyLegalEntitySchema {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.field("registered_name", &self.registered_name)?;
@@ -22,7 +22,7 @@ impl ::serde::Serialize for OrganizationCompanyLegalEntitySchema {
 impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "OrganizationCompanyLegalEntitySchema",
@@ -32,19 +32,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchema {
 impl ::openapi_runtime::de::Object for OrganizationCompanyLegalEntitySchema {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut registered_name = ::openapi_runtime::de::Slot::new("registered_name");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "registered_name" => registered_name.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.required()?,
             registered_name: registered_name.required()?,
         })
@@ -61,14 +59,14 @@ impl ::serde::Serialize for OrganizationCompanyLegalEntitySchemaType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("company")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchemaType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "company").map(|()| Self::Company)
     }
 }

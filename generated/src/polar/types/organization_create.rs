@@ -6,29 +6,27 @@ pub struct OrganizationCreate {
     /// The `name` property.
     ///
     /// Length at least 3.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `slug` property.
     ///
     /// Length at least 3 and at most 64.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// The `avatar_url` property.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub avatar_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub avatar_url: ::openapi_runtime::Patch<String>,
     /// The `legal_entity` property.
     pub legal_entity: ::openapi_runtime::Patch<OrganizationCreateLegalEntity>,
     /// Public support email.
     ///
     /// Format `email`.
-    pub email: ::openapi_runtime::Patch<::std::string::String>,
+    pub email: ::openapi_runtime::Patch<String>,
     /// Official website of the organization.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub website: ::openapi_runtime::Patch<::std::string::String>,
+    pub website: ::openapi_runtime::Patch<String>,
     /// Link to social profiles.
-    pub socials: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::OrganizationSocialLink>,
-    >,
+    pub socials: ::openapi_runtime::Patch<Vec<super::OrganizationSocialLink>>,
     /// Additional, private, business details Polar needs about active organizations for compliance (KYC).
     pub details: ::openapi_runtime::Patch<super::OrganizationDetails>,
     /// Two-letter country code (ISO 3166-1 alpha-2).
@@ -52,17 +50,17 @@ pub struct OrganizationCreate {
     /// Default presentment currency for the organization
     ///
     /// Default `"usd"`.
-    pub default_presentment_currency: ::std::option::Option<super::PresentmentCurrency>,
+    pub default_presentment_currency: Option<super::PresentmentCurrency>,
     /// Default tax behavior applied on products.
     ///
     /// Default `"location"`.
-    pub default_tax_behavior: ::std::option::Option<super::TaxBehaviorOption>,
+    pub default_tax_behavior: Option<super::TaxBehaviorOption>,
 }
 impl ::serde::Serialize for OrganizationCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.field("slug", &self.slug)?;
@@ -89,14 +87,14 @@ impl ::serde::Serialize for OrganizationCreate {
 impl<'de> ::serde::Deserialize<'de> for OrganizationCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationCreate")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut slug = ::openapi_runtime::de::Slot::new("slug");
         let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
@@ -122,9 +120,7 @@ impl ::openapi_runtime::de::Object for OrganizationCreate {
         let mut default_tax_behavior = ::openapi_runtime::de::Slot::new(
             "default_tax_behavior",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "slug" => slug.read(&mut __map)?,
@@ -146,7 +142,7 @@ impl ::openapi_runtime::de::Object for OrganizationCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             slug: slug.required()?,
             avatar_url: avatar_url.or_default(),
@@ -180,7 +176,7 @@ impl ::serde::Serialize for OrganizationCreateLegalEntity {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Individual(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Company(value) => ::serde::Serialize::serialize(value, serializer),
@@ -191,28 +187,26 @@ impl ::serde::Serialize for OrganizationCreateLegalEntity {
 impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("individual") => {
+            Some("individual") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Individual)
             }
-            ::std::option::Option::Some("company") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Company)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            Some("company") => ::openapi_runtime::de::tagged(value).map(Self::Company),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::OrganizationIndividualLegalEntitySchema>
+impl From<super::OrganizationIndividualLegalEntitySchema>
 for OrganizationCreateLegalEntity {
     fn from(value: super::OrganizationIndividualLegalEntitySchema) -> Self {
         Self::Individual(value)
     }
 }
-impl ::std::convert::From<super::OrganizationCompanyLegalEntitySchema>
+impl From<super::OrganizationCompanyLegalEntitySchema>
 for OrganizationCreateLegalEntity {
     fn from(value: super::OrganizationCompanyLegalEntitySchema) -> Self {
         Self::Company(value)

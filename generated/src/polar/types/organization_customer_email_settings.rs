@@ -36,7 +36,7 @@ impl ::serde::Serialize for OrganizationCustomerEmailSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("order_confirmation", &self.order_confirmation)?;
         object
@@ -74,14 +74,14 @@ impl ::serde::Serialize for OrganizationCustomerEmailSettings {
 impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerEmailSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationCustomerEmailSettings")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationCustomerEmailSettings {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut order_confirmation = ::openapi_runtime::de::Slot::new(
             "order_confirmation",
         );
@@ -124,9 +124,7 @@ impl ::openapi_runtime::de::Object for OrganizationCustomerEmailSettings {
         let mut subscription_updated = ::openapi_runtime::de::Slot::new(
             "subscription_updated",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "order_confirmation" => order_confirmation.read(&mut __map)?,
                 "payment_method_expiration_reminder" => {
@@ -157,7 +155,7 @@ impl ::openapi_runtime::de::Object for OrganizationCustomerEmailSettings {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             order_confirmation: order_confirmation.required()?,
             payment_method_expiration_reminder: payment_method_expiration_reminder
                 .required()?,

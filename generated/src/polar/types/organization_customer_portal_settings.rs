@@ -8,13 +8,13 @@ pub struct OrganizationCustomerPortalSettings {
     /// The `subscription` property.
     pub subscription: super::CustomerPortalSubscriptionSettings,
     /// The `customer` property.
-    pub customer: ::std::option::Option<super::CustomerPortalCustomerSettings>,
+    pub customer: Option<super::CustomerPortalCustomerSettings>,
 }
 impl ::serde::Serialize for OrganizationCustomerPortalSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("usage", &self.usage)?;
         object.field("subscription", &self.subscription)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for OrganizationCustomerPortalSettings {
 impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerPortalSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationCustomerPortalSettings")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationCustomerPortalSettings {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut usage = ::openapi_runtime::de::Slot::new("usage");
         let mut subscription = ::openapi_runtime::de::Slot::new("subscription");
         let mut customer = ::openapi_runtime::de::Slot::new("customer");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "usage" => usage.read(&mut __map)?,
                 "subscription" => subscription.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for OrganizationCustomerPortalSettings {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             usage: usage.required()?,
             subscription: subscription.required()?,
             customer: customer.or_default(),

@@ -8,15 +8,13 @@ pub struct OrganizationDeletionResponse {
     /// Whether a support ticket was created for manual handling
     pub requires_support: bool,
     /// Reasons why immediate deletion is blocked
-    pub blocked_reasons: ::std::option::Option<
-        ::std::vec::Vec<super::OrganizationDeletionBlockedReason>,
-    >,
+    pub blocked_reasons: Option<Vec<super::OrganizationDeletionBlockedReason>>,
 }
 impl ::serde::Serialize for OrganizationDeletionResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("deleted", &self.deleted)?;
         object.field("requires_support", &self.requires_support)?;
@@ -27,20 +25,18 @@ impl ::serde::Serialize for OrganizationDeletionResponse {
 impl<'de> ::serde::Deserialize<'de> for OrganizationDeletionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationDeletionResponse")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationDeletionResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut deleted = ::openapi_runtime::de::Slot::new("deleted");
         let mut requires_support = ::openapi_runtime::de::Slot::new("requires_support");
         let mut blocked_reasons = ::openapi_runtime::de::Slot::new("blocked_reasons");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "deleted" => deleted.read(&mut __map)?,
                 "requires_support" => requires_support.read(&mut __map)?,
@@ -48,7 +44,7 @@ impl ::openapi_runtime::de::Object for OrganizationDeletionResponse {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             deleted: deleted.required()?,
             requires_support: requires_support.required()?,
             blocked_reasons: blocked_reasons.or_default(),

@@ -5,23 +5,19 @@
 pub struct OrganizationDetails {
     /// Brief information about you and your business.
     #[deprecated(note = "deprecated in the API's spec")]
-    pub about: ::openapi_runtime::Patch<::std::string::String>,
+    pub about: ::openapi_runtime::Patch<String>,
     /// Description of digital products being sold.
-    pub product_description: ::openapi_runtime::Patch<::std::string::String>,
+    pub product_description: ::openapi_runtime::Patch<String>,
     /// Categories of products being sold.
-    pub selling_categories: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub selling_categories: Option<Vec<String>>,
     /// Pricing models used by the organization.
-    pub pricing_models: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub pricing_models: Option<Vec<String>>,
     /// How the organization will integrate and use Polar.
     #[deprecated(note = "deprecated in the API's spec")]
-    pub intended_use: ::openapi_runtime::Patch<::std::string::String>,
+    pub intended_use: ::openapi_runtime::Patch<String>,
     /// Main customer acquisition channels.
     #[deprecated(note = "deprecated in the API's spec")]
-    pub customer_acquisition: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub customer_acquisition: Option<Vec<String>>,
     /// Estimated revenue in the next 12 months
     ///
     /// Value at least 0.
@@ -30,7 +26,7 @@ pub struct OrganizationDetails {
     /// Switching from another platform?
     ///
     /// Default `false`.
-    pub switching: ::std::option::Option<bool>,
+    pub switching: Option<bool>,
     /// Which platform the organization is migrating from.
     pub switching_from: ::openapi_runtime::Patch<OrganizationDetailsSwitchingFrom>,
     /// Revenue from last year if applicable.
@@ -44,7 +40,7 @@ impl ::serde::Serialize for OrganizationDetails {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("about", &self.about)?;
         object.patch("product_description", &self.product_description)?;
@@ -62,7 +58,7 @@ impl ::serde::Serialize for OrganizationDetails {
 impl<'de> ::serde::Deserialize<'de> for OrganizationDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationDetails")
     }
 }
@@ -70,7 +66,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDetails {
 impl ::openapi_runtime::de::Object for OrganizationDetails {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut about = ::openapi_runtime::de::Slot::new("about");
         let mut product_description = ::openapi_runtime::de::Slot::new(
             "product_description",
@@ -91,9 +87,7 @@ impl ::openapi_runtime::de::Object for OrganizationDetails {
         let mut previous_annual_revenue = ::openapi_runtime::de::Slot::new(
             "previous_annual_revenue",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "about" => about.read(&mut __map)?,
                 "product_description" => product_description.read(&mut __map)?,
@@ -108,7 +102,7 @@ impl ::openapi_runtime::de::Object for OrganizationDetails {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             about: about.or_default(),
             product_description: product_description.or_default(),
             selling_categories: selling_categories.or_default(),
@@ -136,7 +130,7 @@ pub enum OrganizationDetailsSwitchingFrom {
     /// `other`
     Other2,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OrganizationDetailsSwitchingFrom {
     /// The value as sent on the wire.
@@ -151,7 +145,7 @@ impl OrganizationDetailsSwitchingFrom {
         }
     }
 }
-impl ::std::convert::From<&str> for OrganizationDetailsSwitchingFrom {
+impl From<&str> for OrganizationDetailsSwitchingFrom {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -173,14 +167,14 @@ impl ::serde::Serialize for OrganizationDetailsSwitchingFrom {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationDetailsSwitchingFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

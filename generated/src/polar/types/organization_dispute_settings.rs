@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationDisputeSettings {
     /// The `auto_accept_below_amount` property.
-    pub auto_accept_below_amount: ::std::option::Option<i64>,
+    pub auto_accept_below_amount: Option<i64>,
 }
 impl ::serde::Serialize for OrganizationDisputeSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("auto_accept_below_amount", &self.auto_accept_below_amount)?;
         object.end()
@@ -19,26 +19,24 @@ impl ::serde::Serialize for OrganizationDisputeSettings {
 impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationDisputeSettings")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationDisputeSettings {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut auto_accept_below_amount = ::openapi_runtime::de::Slot::new(
             "auto_accept_below_amount",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "auto_accept_below_amount" => auto_accept_below_amount.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             auto_accept_below_amount: auto_accept_below_amount.or_default(),
         })
     }

@@ -12,7 +12,7 @@ impl ::serde::Serialize for OrganizationDisputeSettingsUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("auto_accept_below_amount", &self.auto_accept_below_amount)?;
         object.end()
@@ -21,26 +21,24 @@ impl ::serde::Serialize for OrganizationDisputeSettingsUpdate {
 impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettingsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationDisputeSettingsUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationDisputeSettingsUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut auto_accept_below_amount = ::openapi_runtime::de::Slot::new(
             "auto_accept_below_amount",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "auto_accept_below_amount" => auto_accept_below_amount.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             auto_accept_below_amount: auto_accept_below_amount.or_default(),
         })
     }

@@ -6,19 +6,19 @@ pub struct OrganizationEmbedStatus {
     /// Whether this organization has ever opened an embedded checkout.
     pub has_embedded: bool,
     /// Hosts allowed to embed this organization's checkout. An entry is a host and an optional port, without a scheme: HTTPS is always allowed, and HTTP too for local hosts — `localhost`, any `.localhost` or `.local` name, and loopback or private addresses. `*.example.com` matches any subdomain, but not `example.com` itself. An app origin such as `chrome-extension://abcdef` carries its scheme, having no host to match on.
-    pub embed_hosts: ::std::vec::Vec<::std::string::String>,
+    pub embed_hosts: Vec<String>,
     /// Whether an embedding page's origin must match `embed_hosts`.
     pub embed_hosts_enforced: bool,
     /// Entries of `embed_hosts` admitting every tenant of a platform, such as `*.vercel.app`.
-    pub shared_hosts: ::std::vec::Vec<::std::string::String>,
+    pub shared_hosts: Vec<String>,
     /// Hosts seen embedding this organization's checkout that `embed_hosts` would refuse. Anyone can name an origin when they create a checkout, so these are observations, not hosts we vouch for.
-    pub uncovered_hosts: ::std::vec::Vec<super::OrganizationUncoveredHost>,
+    pub uncovered_hosts: Vec<super::OrganizationUncoveredHost>,
 }
 impl ::serde::Serialize for OrganizationEmbedStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("has_embedded", &self.has_embedded)?;
         object.field("embed_hosts", &self.embed_hosts)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for OrganizationEmbedStatus {
 impl<'de> ::serde::Deserialize<'de> for OrganizationEmbedStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationEmbedStatus")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationEmbedStatus {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut has_embedded = ::openapi_runtime::de::Slot::new("has_embedded");
         let mut embed_hosts = ::openapi_runtime::de::Slot::new("embed_hosts");
         let mut embed_hosts_enforced = ::openapi_runtime::de::Slot::new(
@@ -46,9 +46,7 @@ impl ::openapi_runtime::de::Object for OrganizationEmbedStatus {
         );
         let mut shared_hosts = ::openapi_runtime::de::Slot::new("shared_hosts");
         let mut uncovered_hosts = ::openapi_runtime::de::Slot::new("uncovered_hosts");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "has_embedded" => has_embedded.read(&mut __map)?,
                 "embed_hosts" => embed_hosts.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for OrganizationEmbedStatus {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             has_embedded: has_embedded.required()?,
             embed_hosts: embed_hosts.required()?,
             embed_hosts_enforced: embed_hosts_enforced.required()?,

@@ -6,71 +6,71 @@ pub struct OrganizationFeatureSettings {
     /// If this organization has issue funding enabled
     ///
     /// Default `false`.
-    pub issue_funding_enabled: ::std::option::Option<bool>,
+    pub issue_funding_enabled: Option<bool>,
     /// If this organization has seat-based pricing enabled
     ///
     /// Default `false`.
-    pub seat_based_pricing_enabled: ::std::option::Option<bool>,
+    pub seat_based_pricing_enabled: Option<bool>,
     /// If this organization has Wallets enabled
     ///
     /// Default `false`.
-    pub wallets_enabled: ::std::option::Option<bool>,
+    pub wallets_enabled: Option<bool>,
     /// If this organization has the Member model enabled
     ///
     /// Default `false`.
-    pub member_model_enabled: ::std::option::Option<bool>,
+    pub member_model_enabled: Option<bool>,
     /// If this organization has checkout localization enabled
     ///
     /// Default `false`.
-    pub checkout_localization_enabled: ::std::option::Option<bool>,
+    pub checkout_localization_enabled: Option<bool>,
     /// Ordered list of metric slugs shown on the dashboard overview.
-    pub overview_metrics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub overview_metrics: Option<Vec<String>>,
     /// If this organization has access to reset proration behavior.
     ///
     /// Default `false`.
-    pub reset_proration_behavior_enabled: ::std::option::Option<bool>,
+    pub reset_proration_behavior_enabled: Option<bool>,
     /// If this organization can create and finalize draft orders via the API (off-session charges against a saved payment method).
     ///
     /// Default `false`.
-    pub off_session_charges_enabled: ::std::option::Option<bool>,
+    pub off_session_charges_enabled: Option<bool>,
     /// If this organization can set a separate meter cycle on recurring products (a meter interval independent of the billing interval).
     ///
     /// Default `false`.
-    pub meter_cycling_enabled: ::std::option::Option<bool>,
+    pub meter_cycling_enabled: Option<bool>,
     /// Enables the slack shared channel benefit
     ///
     /// Default `false`.
-    pub slack_benefit_enabled: ::std::option::Option<bool>,
+    pub slack_benefit_enabled: Option<bool>,
     /// If this organization has preview access to new features enabled
     ///
     /// Default `false`.
-    pub preview_access_enabled: ::std::option::Option<bool>,
+    pub preview_access_enabled: Option<bool>,
     /// If this organization has the disputes dashboard enabled
     ///
     /// Default `false`.
-    pub disputes_enabled: ::std::option::Option<bool>,
+    pub disputes_enabled: Option<bool>,
     /// If this organization has single sign-on configuration enabled
     ///
     /// Default `false`.
-    pub sso_enabled: ::std::option::Option<bool>,
+    pub sso_enabled: Option<bool>,
     /// If this organization can set a threshold below which Polar concedes disputes on its behalf. Requires `disputes_enabled`.
     ///
     /// Default `false`.
-    pub dispute_auto_accept_enabled: ::std::option::Option<bool>,
+    pub dispute_auto_accept_enabled: Option<bool>,
     /// If this organization has the split product navigation (Billing / Compass / Customers) enabled in the dashboard
     ///
     /// Default `false`.
-    pub compass_enabled: ::std::option::Option<bool>,
+    pub compass_enabled: Option<bool>,
     /// If this organization can migrate its billing from another provider (e.g. Stripe) to Polar.
     ///
     /// Default `false`.
-    pub merchant_migration_enabled: ::std::option::Option<bool>,
+    pub merchant_migration_enabled: Option<bool>,
 }
 impl ::serde::Serialize for OrganizationFeatureSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("issue_funding_enabled", &self.issue_funding_enabled)?;
         object.optional("seat_based_pricing_enabled", &self.seat_based_pricing_enabled)?;
@@ -104,14 +104,14 @@ impl ::serde::Serialize for OrganizationFeatureSettings {
 impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationFeatureSettings")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationFeatureSettings {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut issue_funding_enabled = ::openapi_runtime::de::Slot::new(
             "issue_funding_enabled",
         );
@@ -150,9 +150,7 @@ impl ::openapi_runtime::de::Object for OrganizationFeatureSettings {
         let mut merchant_migration_enabled = ::openapi_runtime::de::Slot::new(
             "merchant_migration_enabled",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "issue_funding_enabled" => issue_funding_enabled.read(&mut __map)?,
                 "seat_based_pricing_enabled" => {
@@ -185,7 +183,7 @@ impl ::openapi_runtime::de::Object for OrganizationFeatureSettings {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             issue_funding_enabled: issue_funding_enabled.or_default(),
             seat_based_pricing_enabled: seat_based_pricing_enabled.or_default(),
             wallets_enabled: wallets_enabled.or_default(),

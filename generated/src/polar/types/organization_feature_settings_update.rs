@@ -9,25 +9,23 @@ pub struct OrganizationFeatureSettingsUpdate {
     /// If this organization has seat-based pricing enabled
     ///
     /// Default `false`.
-    pub seat_based_pricing_enabled: ::std::option::Option<bool>,
+    pub seat_based_pricing_enabled: Option<bool>,
     /// If this organization has the Member model enabled
     ///
     /// Default `false`.
-    pub member_model_enabled: ::std::option::Option<bool>,
+    pub member_model_enabled: Option<bool>,
     /// If this organization has checkout localization enabled
     ///
     /// Default `false`.
-    pub checkout_localization_enabled: ::std::option::Option<bool>,
+    pub checkout_localization_enabled: Option<bool>,
     /// Ordered list of metric slugs shown on the dashboard overview.
-    pub overview_metrics: ::openapi_runtime::Patch<
-        ::std::vec::Vec<::std::string::String>,
-    >,
+    pub overview_metrics: ::openapi_runtime::Patch<Vec<String>>,
 }
 impl ::serde::Serialize for OrganizationFeatureSettingsUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("seat_based_pricing_enabled", &self.seat_based_pricing_enabled)?;
         object.optional("member_model_enabled", &self.member_model_enabled)?;
@@ -43,14 +41,14 @@ impl ::serde::Serialize for OrganizationFeatureSettingsUpdate {
 impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettingsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationFeatureSettingsUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationFeatureSettingsUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut seat_based_pricing_enabled = ::openapi_runtime::de::Slot::new(
             "seat_based_pricing_enabled",
         );
@@ -61,9 +59,7 @@ impl ::openapi_runtime::de::Object for OrganizationFeatureSettingsUpdate {
             "checkout_localization_enabled",
         );
         let mut overview_metrics = ::openapi_runtime::de::Slot::new("overview_metrics");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "seat_based_pricing_enabled" => {
                     seat_based_pricing_enabled.read(&mut __map)?
@@ -76,7 +72,7 @@ impl ::openapi_runtime::de::Object for OrganizationFeatureSettingsUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             seat_based_pricing_enabled: seat_based_pricing_enabled.or_default(),
             member_model_enabled: member_model_enabled.or_default(),
             checkout_localization_enabled: checkout_localization_enabled.or_default(),

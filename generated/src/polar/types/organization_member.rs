@@ -8,9 +8,9 @@ pub struct OrganizationMember {
     /// The time the OrganizationMember was created.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `email` property.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The `avatar_url` property.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<String>,
     /// The user's role on the organization.
     pub role: super::OrganizationRole,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for OrganizationMember {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("user_id", &self.user_id)?;
         object.field("created_at", &self.created_at)?;
@@ -31,22 +31,20 @@ impl ::serde::Serialize for OrganizationMember {
 impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationMember")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationMember {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut user_id = ::openapi_runtime::de::Slot::new("user_id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
         let mut role = ::openapi_runtime::de::Slot::new("role");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "user_id" => user_id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -56,7 +54,7 @@ impl ::openapi_runtime::de::Object for OrganizationMember {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             user_id: user_id.required()?,
             created_at: created_at.required()?,
             email: email.required()?,

@@ -10,7 +10,7 @@ impl ::serde::Serialize for OrganizationMemberRoleUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("role", &self.role)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for OrganizationMemberRoleUpdate {
 impl<'de> ::serde::Deserialize<'de> for OrganizationMemberRoleUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationMemberRoleUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationMemberRoleUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut role = ::openapi_runtime::de::Slot::new("role");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "role" => role.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { role: role.required()? })
+        Ok(Self { role: role.required()? })
     }
 }
 /// Role
@@ -51,7 +49,7 @@ pub enum OrganizationMemberRoleUpdateRole {
     /// `member`
     Member,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OrganizationMemberRoleUpdateRole {
     /// The value as sent on the wire.
@@ -64,7 +62,7 @@ impl OrganizationMemberRoleUpdateRole {
         }
     }
 }
-impl ::std::convert::From<&str> for OrganizationMemberRoleUpdateRole {
+impl From<&str> for OrganizationMemberRoleUpdateRole {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -84,14 +82,14 @@ impl ::serde::Serialize for OrganizationMemberRoleUpdateRole {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationMemberRoleUpdateRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

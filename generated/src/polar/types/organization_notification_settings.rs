@@ -16,7 +16,7 @@ impl ::serde::Serialize for OrganizationNotificationSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("new_order", &self.new_order)?;
         object.field("new_subscription", &self.new_subscription)?;
@@ -28,14 +28,14 @@ impl ::serde::Serialize for OrganizationNotificationSettings {
 impl<'de> ::serde::Deserialize<'de> for OrganizationNotificationSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationNotificationSettings")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationNotificationSettings {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut new_order = ::openapi_runtime::de::Slot::new("new_order");
         let mut new_subscription = ::openapi_runtime::de::Slot::new("new_subscription");
         let mut chargeback_prevention = ::openapi_runtime::de::Slot::new(
@@ -44,9 +44,7 @@ impl ::openapi_runtime::de::Object for OrganizationNotificationSettings {
         let mut subscription_renewal = ::openapi_runtime::de::Slot::new(
             "subscription_renewal",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "new_order" => new_order.read(&mut __map)?,
                 "new_subscription" => new_subscription.read(&mut __map)?,
@@ -55,7 +53,7 @@ impl ::openapi_runtime::de::Object for OrganizationNotificationSettings {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             new_order: new_order.required()?,
             new_subscription: new_subscription.required()?,
             chargeback_prevention: chargeback_prevention.required()?,

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationOrder {
     /// The `id` property.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `created_at` property.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `invoice_number` property.
-    pub invoice_number: ::std::option::Option<::std::string::String>,
+    pub invoice_number: Option<String>,
     /// The `status` property.
-    pub status: ::std::string::String,
+    pub status: String,
     /// The `paid` property.
     pub paid: bool,
     /// Total amount in cents, after discount and tax.
@@ -18,11 +18,11 @@ pub struct OrganizationOrder {
     /// Refunded amount in cents.
     pub refunded_amount: i64,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `billing_reason` property.
-    pub billing_reason: ::std::string::String,
+    pub billing_reason: String,
     /// The `product_name` property.
-    pub product_name: ::std::string::String,
+    pub product_name: String,
     /// The `is_invoice_generated` property.
     pub is_invoice_generated: bool,
 }
@@ -30,7 +30,7 @@ impl ::serde::Serialize for OrganizationOrder {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -49,14 +49,14 @@ impl ::serde::Serialize for OrganizationOrder {
 impl<'de> ::serde::Deserialize<'de> for OrganizationOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationOrder")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationOrder {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut invoice_number = ::openapi_runtime::de::Slot::new("invoice_number");
@@ -70,9 +70,7 @@ impl ::openapi_runtime::de::Object for OrganizationOrder {
         let mut is_invoice_generated = ::openapi_runtime::de::Slot::new(
             "is_invoice_generated",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -88,7 +86,7 @@ impl ::openapi_runtime::de::Object for OrganizationOrder {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             invoice_number: invoice_number.or_default(),

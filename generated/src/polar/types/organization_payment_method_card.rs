@@ -4,11 +4,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationPaymentMethodCard {
     /// The `id` property.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `type` property.
     ///
     /// Default `"card"`.
-    pub r#type: ::std::option::Option<OrganizationPaymentMethodCardType>,
+    pub r#type: Option<OrganizationPaymentMethodCardType>,
     /// The `default` property.
     pub default: bool,
     /// The `method_metadata` property.
@@ -18,7 +18,7 @@ impl ::serde::Serialize for OrganizationPaymentMethodCard {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.optional("type", &self.r#type)?;
@@ -30,21 +30,19 @@ impl ::serde::Serialize for OrganizationPaymentMethodCard {
 impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentMethodCard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationPaymentMethodCard")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationPaymentMethodCard {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut default = ::openapi_runtime::de::Slot::new("default");
         let mut method_metadata = ::openapi_runtime::de::Slot::new("method_metadata");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "type" => r#type.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for OrganizationPaymentMethodCard {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             r#type: r#type.or_default(),
             default: default.required()?,

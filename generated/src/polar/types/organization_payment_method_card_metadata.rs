@@ -4,9 +4,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationPaymentMethodCardMetadata {
     /// The `brand` property.
-    pub brand: ::std::string::String,
+    pub brand: String,
     /// The `last4` property.
-    pub last4: ::std::string::String,
+    pub last4: String,
     /// The `exp_month` property.
     pub exp_month: i64,
     /// The `exp_year` property.
@@ -16,7 +16,7 @@ impl ::serde::Serialize for OrganizationPaymentMethodCardMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("brand", &self.brand)?;
         object.field("last4", &self.last4)?;
@@ -28,7 +28,7 @@ impl ::serde::Serialize for OrganizationPaymentMethodCardMetadata {
 impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentMethodCardMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "OrganizationPaymentMethodCardMetadata",
@@ -38,14 +38,12 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentMethodCardMetadata {
 impl ::openapi_runtime::de::Object for OrganizationPaymentMethodCardMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut brand = ::openapi_runtime::de::Slot::new("brand");
         let mut last4 = ::openapi_runtime::de::Slot::new("last4");
         let mut exp_month = ::openapi_runtime::de::Slot::new("exp_month");
         let mut exp_year = ::openapi_runtime::de::Slot::new("exp_year");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "brand" => brand.read(&mut __map)?,
                 "last4" => last4.read(&mut __map)?,
@@ -54,7 +52,7 @@ impl ::openapi_runtime::de::Object for OrganizationPaymentMethodCardMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             brand: brand.required()?,
             last4: last4.required()?,
             exp_month: exp_month.required()?,

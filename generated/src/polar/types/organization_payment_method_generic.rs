@@ -4,9 +4,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationPaymentMethodGeneric {
     /// The `id` property.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `type` property.
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// The `default` property.
     pub default: bool,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for OrganizationPaymentMethodGeneric {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("type", &self.r#type)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for OrganizationPaymentMethodGeneric {
 impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentMethodGeneric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationPaymentMethodGeneric")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationPaymentMethodGeneric {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut default = ::openapi_runtime::de::Slot::new("default");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "type" => r#type.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for OrganizationPaymentMethodGeneric {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             r#type: r#type.required()?,
             default: default.required()?,

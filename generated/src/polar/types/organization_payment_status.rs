@@ -8,15 +8,13 @@ pub struct OrganizationPaymentStatus {
     /// Current organization status
     pub organization_status: super::OrganizationStatus,
     /// When Polar requested that the organization review and resubmit its onboarding information, if applicable. Null for organizations that have never been reset for review.
-    pub onboarding_resubmission_requested_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
+    pub onboarding_resubmission_requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for OrganizationPaymentStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("payment_ready", &self.payment_ready)?;
         object.field("organization_status", &self.organization_status)?;
@@ -31,14 +29,14 @@ impl ::serde::Serialize for OrganizationPaymentStatus {
 impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationPaymentStatus")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationPaymentStatus {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut payment_ready = ::openapi_runtime::de::Slot::new("payment_ready");
         let mut organization_status = ::openapi_runtime::de::Slot::new(
             "organization_status",
@@ -46,9 +44,7 @@ impl ::openapi_runtime::de::Object for OrganizationPaymentStatus {
         let mut onboarding_resubmission_requested_at = ::openapi_runtime::de::Slot::new(
             "onboarding_resubmission_requested_at",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "payment_ready" => payment_ready.read(&mut __map)?,
                 "organization_status" => organization_status.read(&mut __map)?,
@@ -58,7 +54,7 @@ impl ::openapi_runtime::de::Object for OrganizationPaymentStatus {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             payment_ready: payment_ready.required()?,
             organization_status: organization_status.required()?,
             onboarding_resubmission_requested_at: onboarding_resubmission_requested_at

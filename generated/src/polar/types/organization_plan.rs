@@ -4,33 +4,33 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationPlan {
     /// Polar product ID. Null for the synthesized free plan, which has no underlying Polar product.
-    pub product_id: ::std::option::Option<::std::string::String>,
+    pub product_id: Option<String>,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `description` property.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The `recurring_interval` property.
-    pub recurring_interval: ::std::option::Option<::std::string::String>,
+    pub recurring_interval: Option<String>,
     /// The `price` property.
-    pub price: ::std::option::Option<super::OrganizationPlanPrice>,
+    pub price: Option<super::OrganizationPlanPrice>,
     /// The `transaction_fee` property.
-    pub transaction_fee: ::std::option::Option<super::OrganizationPlanFee>,
+    pub transaction_fee: Option<super::OrganizationPlanFee>,
     /// The `highlight` property.
     ///
     /// Default `false`.
-    pub highlight: ::std::option::Option<bool>,
+    pub highlight: Option<bool>,
     /// The `custom` property.
     ///
     /// Default `false`.
-    pub custom: ::std::option::Option<bool>,
+    pub custom: Option<bool>,
     /// The `features` property.
-    pub features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub features: Option<Vec<String>>,
 }
 impl ::serde::Serialize for OrganizationPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("product_id", &self.product_id)?;
         object.field("name", &self.name)?;
@@ -47,14 +47,14 @@ impl ::serde::Serialize for OrganizationPlan {
 impl<'de> ::serde::Deserialize<'de> for OrganizationPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationPlan")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationPlan {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut description = ::openapi_runtime::de::Slot::new("description");
@@ -66,9 +66,7 @@ impl ::openapi_runtime::de::Object for OrganizationPlan {
         let mut highlight = ::openapi_runtime::de::Slot::new("highlight");
         let mut custom = ::openapi_runtime::de::Slot::new("custom");
         let mut features = ::openapi_runtime::de::Slot::new("features");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product_id" => product_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -82,7 +80,7 @@ impl ::openapi_runtime::de::Object for OrganizationPlan {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product_id: product_id.or_default(),
             name: name.required()?,
             description: description.or_default(),

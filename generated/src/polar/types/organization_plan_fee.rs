@@ -12,7 +12,7 @@ impl ::serde::Serialize for OrganizationPlanFee {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("percent", &self.percent)?;
         object.field("fixed", &self.fixed)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for OrganizationPlanFee {
 impl<'de> ::serde::Deserialize<'de> for OrganizationPlanFee {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationPlanFee")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationPlanFee {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut percent = ::openapi_runtime::de::Slot::new("percent");
         let mut fixed = ::openapi_runtime::de::Slot::new("fixed");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "percent" => percent.read(&mut __map)?,
                 "fixed" => fixed.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             percent: percent.required()?,
             fixed: fixed.required()?,
         })

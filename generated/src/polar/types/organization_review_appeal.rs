@@ -6,15 +6,15 @@ pub struct OrganizationReviewAppeal {
     /// The `submitted_at` property.
     pub submitted_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `reviewed_at` property.
-    pub reviewed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub reviewed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `decision` property.
-    pub decision: ::std::option::Option<super::AppealDecision>,
+    pub decision: Option<super::AppealDecision>,
 }
 impl ::serde::Serialize for OrganizationReviewAppeal {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("submitted_at", &self.submitted_at)?;
         object.optional("reviewed_at", &self.reviewed_at)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for OrganizationReviewAppeal {
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewAppeal {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationReviewAppeal")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationReviewAppeal {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut submitted_at = ::openapi_runtime::de::Slot::new("submitted_at");
         let mut reviewed_at = ::openapi_runtime::de::Slot::new("reviewed_at");
         let mut decision = ::openapi_runtime::de::Slot::new("decision");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "submitted_at" => submitted_at.read(&mut __map)?,
                 "reviewed_at" => reviewed_at.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for OrganizationReviewAppeal {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             submitted_at: submitted_at.required()?,
             reviewed_at: reviewed_at.or_default(),
             decision: decision.or_default(),

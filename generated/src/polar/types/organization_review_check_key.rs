@@ -20,7 +20,7 @@ pub enum OrganizationReviewCheckKey {
     /// `setup_readiness`
     SetupReadiness,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OrganizationReviewCheckKey {
     /// The value as sent on the wire.
@@ -40,7 +40,7 @@ impl OrganizationReviewCheckKey {
         }
     }
 }
-impl ::std::convert::From<&str> for OrganizationReviewCheckKey {
+impl From<&str> for OrganizationReviewCheckKey {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -67,14 +67,14 @@ impl ::serde::Serialize for OrganizationReviewCheckKey {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheckKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

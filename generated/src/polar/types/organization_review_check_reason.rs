@@ -29,7 +29,7 @@ pub enum OrganizationReviewCheckReason {
     /// `setup_readiness.checkout_link_not_fulfillable`
     SetupReadinessCheckoutLinkNotFulfillable,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OrganizationReviewCheckReason {
     /// The value as sent on the wire.
@@ -53,7 +53,7 @@ impl OrganizationReviewCheckReason {
         }
     }
 }
-impl ::std::convert::From<&str> for OrganizationReviewCheckReason {
+impl From<&str> for OrganizationReviewCheckReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -84,14 +84,14 @@ impl ::serde::Serialize for OrganizationReviewCheckReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheckReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

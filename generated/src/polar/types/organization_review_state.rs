@@ -6,21 +6,19 @@ pub struct OrganizationReviewState {
     /// True when `submitted_at` is null AND no preliminary check is `failed` or `pending`. Warnings do not block submission.
     pub can_submit: bool,
     /// The `submitted_at` property.
-    pub submitted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub submitted_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `verdict` property.
-    pub verdict: ::std::option::Option<OrganizationReviewStateVerdict>,
+    pub verdict: Option<OrganizationReviewStateVerdict>,
     /// The `appeal` property.
-    pub appeal: ::std::option::Option<super::OrganizationReviewAppeal>,
+    pub appeal: Option<super::OrganizationReviewAppeal>,
     /// The `preliminary_steps` property.
-    pub preliminary_steps: ::std::option::Option<
-        ::std::vec::Vec<super::OrganizationReviewCheck>,
-    >,
+    pub preliminary_steps: Option<Vec<super::OrganizationReviewCheck>>,
 }
 impl ::serde::Serialize for OrganizationReviewState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("can_submit", &self.can_submit)?;
         object.optional("submitted_at", &self.submitted_at)?;
@@ -33,14 +31,14 @@ impl ::serde::Serialize for OrganizationReviewState {
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationReviewState")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationReviewState {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut can_submit = ::openapi_runtime::de::Slot::new("can_submit");
         let mut submitted_at = ::openapi_runtime::de::Slot::new("submitted_at");
         let mut verdict = ::openapi_runtime::de::Slot::new("verdict");
@@ -48,9 +46,7 @@ impl ::openapi_runtime::de::Object for OrganizationReviewState {
         let mut preliminary_steps = ::openapi_runtime::de::Slot::new(
             "preliminary_steps",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "can_submit" => can_submit.read(&mut __map)?,
                 "submitted_at" => submitted_at.read(&mut __map)?,
@@ -60,7 +56,7 @@ impl ::openapi_runtime::de::Object for OrganizationReviewState {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             can_submit: can_submit.required()?,
             submitted_at: submitted_at.or_default(),
             verdict: verdict.or_default(),
@@ -77,7 +73,7 @@ pub enum OrganizationReviewStateVerdict {
     /// `fail`
     Fail,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OrganizationReviewStateVerdict {
     /// The value as sent on the wire.
@@ -89,7 +85,7 @@ impl OrganizationReviewStateVerdict {
         }
     }
 }
-impl ::std::convert::From<&str> for OrganizationReviewStateVerdict {
+impl From<&str> for OrganizationReviewStateVerdict {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -108,14 +104,14 @@ impl ::serde::Serialize for OrganizationReviewStateVerdict {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewStateVerdict {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -4,25 +4,25 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationReviewStatus {
     /// AI validation verdict
-    pub verdict: ::std::option::Option<OrganizationReviewStatusVerdict>,
+    pub verdict: Option<OrganizationReviewStatusVerdict>,
     /// Reason for the verdict
-    pub reason: ::std::option::Option<::std::string::String>,
+    pub reason: Option<String>,
     /// When appeal was submitted
-    pub appeal_submitted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub appeal_submitted_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Reason for the appeal
-    pub appeal_reason: ::std::option::Option<::std::string::String>,
+    pub appeal_reason: Option<String>,
     /// Decision on the appeal (approved/rejected)
-    pub appeal_decision: ::std::option::Option<super::AppealDecision>,
+    pub appeal_decision: Option<super::AppealDecision>,
     /// When appeal was reviewed
-    pub appeal_reviewed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub appeal_reviewed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// ID of the human-review support case, if one was opened
-    pub appeal_case_id: ::std::option::Option<::uuid::Uuid>,
+    pub appeal_case_id: Option<::uuid::Uuid>,
 }
 impl ::serde::Serialize for OrganizationReviewStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("verdict", &self.verdict)?;
         object.optional("reason", &self.reason)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for OrganizationReviewStatus {
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationReviewStatus")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationReviewStatus {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut verdict = ::openapi_runtime::de::Slot::new("verdict");
         let mut reason = ::openapi_runtime::de::Slot::new("reason");
         let mut appeal_submitted_at = ::openapi_runtime::de::Slot::new(
@@ -56,9 +56,7 @@ impl ::openapi_runtime::de::Object for OrganizationReviewStatus {
             "appeal_reviewed_at",
         );
         let mut appeal_case_id = ::openapi_runtime::de::Slot::new("appeal_case_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "verdict" => verdict.read(&mut __map)?,
                 "reason" => reason.read(&mut __map)?,
@@ -70,7 +68,7 @@ impl ::openapi_runtime::de::Object for OrganizationReviewStatus {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             verdict: verdict.or_default(),
             reason: reason.or_default(),
             appeal_submitted_at: appeal_submitted_at.or_default(),
@@ -91,7 +89,7 @@ pub enum OrganizationReviewStatusVerdict {
     /// `UNCERTAIN`
     Uncertain,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OrganizationReviewStatusVerdict {
     /// The value as sent on the wire.
@@ -104,7 +102,7 @@ impl OrganizationReviewStatusVerdict {
         }
     }
 }
-impl ::std::convert::From<&str> for OrganizationReviewStatusVerdict {
+impl From<&str> for OrganizationReviewStatusVerdict {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -124,14 +122,14 @@ impl ::serde::Serialize for OrganizationReviewStatusVerdict {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewStatusVerdict {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -13,17 +13,15 @@ pub struct OrganizationReviewSubCheck {
     /// The `status` property.
     pub status: super::OrganizationReviewCheckStatus,
     /// Reasons for the sub-check's current status. Empty when `passed`.
-    pub reasons: ::std::option::Option<
-        ::std::vec::Vec<super::OrganizationReviewCheckReason>,
-    >,
+    pub reasons: Option<Vec<super::OrganizationReviewCheckReason>>,
     /// Optional contextual value associated with the sub-check.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
 }
 impl ::serde::Serialize for OrganizationReviewSubCheck {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("key", &self.key)?;
         object.field("status", &self.status)?;
@@ -35,21 +33,19 @@ impl ::serde::Serialize for OrganizationReviewSubCheck {
 impl<'de> ::serde::Deserialize<'de> for OrganizationReviewSubCheck {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationReviewSubCheck")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationReviewSubCheck {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut key = ::openapi_runtime::de::Slot::new("key");
         let mut status = ::openapi_runtime::de::Slot::new("status");
         let mut reasons = ::openapi_runtime::de::Slot::new("reasons");
         let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "key" => key.read(&mut __map)?,
                 "status" => status.read(&mut __map)?,
@@ -58,7 +54,7 @@ impl ::openapi_runtime::de::Object for OrganizationReviewSubCheck {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             key: key.required()?,
             status: status.required()?,
             reasons: reasons.or_default(),

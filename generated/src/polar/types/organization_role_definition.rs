@@ -6,13 +6,13 @@ pub struct OrganizationRoleDefinition {
     /// The role identifier.
     pub id: super::OrganizationRole,
     /// The permissions this role grants in the organization.
-    pub permissions: ::std::vec::Vec<super::OrganizationPermission>,
+    pub permissions: Vec<super::OrganizationPermission>,
 }
 impl ::serde::Serialize for OrganizationRoleDefinition {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("permissions", &self.permissions)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for OrganizationRoleDefinition {
 impl<'de> ::serde::Deserialize<'de> for OrganizationRoleDefinition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationRoleDefinition")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationRoleDefinition {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut permissions = ::openapi_runtime::de::Slot::new("permissions");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "permissions" => permissions.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             permissions: permissions.required()?,
         })

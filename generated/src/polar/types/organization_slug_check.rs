@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationSlugCheck {
     /// The slug to check availability for.
-    pub slug: ::std::string::String,
+    pub slug: String,
 }
 impl ::serde::Serialize for OrganizationSlugCheck {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("slug", &self.slug)?;
         object.end()
@@ -19,23 +19,21 @@ impl ::serde::Serialize for OrganizationSlugCheck {
 impl<'de> ::serde::Deserialize<'de> for OrganizationSlugCheck {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationSlugCheck")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationSlugCheck {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut slug = ::openapi_runtime::de::Slot::new("slug");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "slug" => slug.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { slug: slug.required()? })
+        Ok(Self { slug: slug.required()? })
     }
 }

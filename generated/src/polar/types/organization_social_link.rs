@@ -8,13 +8,13 @@ pub struct OrganizationSocialLink {
     /// The URL to the organization profile
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub url: ::std::string::String,
+    pub url: String,
 }
 impl ::serde::Serialize for OrganizationSocialLink {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("platform", &self.platform)?;
         object.field("url", &self.url)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for OrganizationSocialLink {
 impl<'de> ::serde::Deserialize<'de> for OrganizationSocialLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationSocialLink")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationSocialLink {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut platform = ::openapi_runtime::de::Slot::new("platform");
         let mut url = ::openapi_runtime::de::Slot::new("url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "platform" => platform.read(&mut __map)?,
                 "url" => url.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             platform: platform.required()?,
             url: url.required()?,
         })

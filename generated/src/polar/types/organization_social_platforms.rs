@@ -24,7 +24,7 @@ pub enum OrganizationSocialPlatforms {
     /// `other`
     Other2,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OrganizationSocialPlatforms {
     /// The value as sent on the wire.
@@ -44,7 +44,7 @@ impl OrganizationSocialPlatforms {
         }
     }
 }
-impl ::std::convert::From<&str> for OrganizationSocialPlatforms {
+impl From<&str> for OrganizationSocialPlatforms {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -71,14 +71,14 @@ impl ::serde::Serialize for OrganizationSocialPlatforms {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationSocialPlatforms {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

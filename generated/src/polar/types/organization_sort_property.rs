@@ -24,7 +24,7 @@ pub enum OrganizationSortProperty {
     /// `-days_in_status`
     DaysInStatus2,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OrganizationSortProperty {
     /// The value as sent on the wire.
@@ -44,7 +44,7 @@ impl OrganizationSortProperty {
         }
     }
 }
-impl ::std::convert::From<&str> for OrganizationSortProperty {
+impl From<&str> for OrganizationSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -71,14 +71,14 @@ impl ::serde::Serialize for OrganizationSortProperty {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -6,13 +6,13 @@ pub struct OrganizationSsoConnection {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// ID of the organization the connection belongs to.
     pub organization_id: ::uuid::Uuid,
     /// Human-friendly label for the connection, shown on the login page.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Type of the SSO connection.
     pub r#type: super::OrganizationSsoConnectionType,
     /// Provider-specific configuration of the connection.
@@ -24,7 +24,7 @@ impl ::serde::Serialize for OrganizationSsoConnection {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -40,14 +40,14 @@ impl ::serde::Serialize for OrganizationSsoConnection {
 impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationSsoConnection")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationSsoConnection {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -56,9 +56,7 @@ impl ::openapi_runtime::de::Object for OrganizationSsoConnection {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut configuration = ::openapi_runtime::de::Slot::new("configuration");
         let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -71,7 +69,7 @@ impl ::openapi_runtime::de::Object for OrganizationSsoConnection {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

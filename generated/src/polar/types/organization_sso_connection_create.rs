@@ -4,23 +4,23 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationSsoConnectionCreate {
     /// Human-friendly label for the connection, shown on the login page.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Type of the SSO connection.
     ///
     /// Default `"oidc"`.
-    pub r#type: ::std::option::Option<OrganizationSsoConnectionCreateType>,
+    pub r#type: Option<OrganizationSsoConnectionCreateType>,
     /// Provider-specific configuration of the connection.
     pub configuration: OrganizationSsoConnectionCreateConfiguration,
     /// Whether the connection can be used to sign in.
     ///
     /// Default `false`.
-    pub enabled: ::std::option::Option<bool>,
+    pub enabled: Option<bool>,
 }
 impl ::serde::Serialize for OrganizationSsoConnectionCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
         object.optional("type", &self.r#type)?;
@@ -32,21 +32,19 @@ impl ::serde::Serialize for OrganizationSsoConnectionCreate {
 impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationSsoConnectionCreate")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationSsoConnectionCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut configuration = ::openapi_runtime::de::Slot::new("configuration");
         let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "type" => r#type.read(&mut __map)?,
@@ -55,7 +53,7 @@ impl ::openapi_runtime::de::Object for OrganizationSsoConnectionCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.or_default(),
             r#type: r#type.or_default(),
             configuration: configuration.required()?,
@@ -78,14 +76,14 @@ impl ::serde::Serialize for OrganizationSsoConnectionCreateType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("oidc")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "oidc").map(|()| Self::Oidc)
     }
 }
@@ -106,7 +104,7 @@ impl ::serde::Serialize for OrganizationSsoConnectionCreateConfiguration {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::ClientSecret(value) => ::serde::Serialize::serialize(value, serializer),
             Self::PrivateKeyJwt(value) => {
@@ -119,28 +117,28 @@ impl ::serde::Serialize for OrganizationSsoConnectionCreateConfiguration {
 impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreateConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "auth_method") {
-            ::std::option::Option::Some("client_secret") => {
+            Some("client_secret") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ClientSecret)
             }
-            ::std::option::Option::Some("private_key_jwt") => {
+            Some("private_key_jwt") => {
                 ::openapi_runtime::de::tagged(value).map(Self::PrivateKeyJwt)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::OidcConfigurationClientSecret>
+impl From<super::OidcConfigurationClientSecret>
 for OrganizationSsoConnectionCreateConfiguration {
     fn from(value: super::OidcConfigurationClientSecret) -> Self {
         Self::ClientSecret(value)
     }
 }
-impl ::std::convert::From<super::OidcConfigurationPrivateKeyJwt>
+impl From<super::OidcConfigurationPrivateKeyJwt>
 for OrganizationSsoConnectionCreateConfiguration {
     fn from(value: super::OidcConfigurationPrivateKeyJwt) -> Self {
         Self::PrivateKeyJwt(value)

@@ -4,19 +4,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationSsoConnectionUpdate {
     /// Human-friendly label for the connection, shown on the login page.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Provider-specific configuration of the connection.
-    pub configuration: ::std::option::Option<
-        OrganizationSsoConnectionUpdateConfiguration,
-    >,
+    pub configuration: Option<OrganizationSsoConnectionUpdateConfiguration>,
     /// Whether the connection can be used to sign in.
-    pub enabled: ::std::option::Option<bool>,
+    pub enabled: Option<bool>,
 }
 impl ::serde::Serialize for OrganizationSsoConnectionUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
         object.optional("configuration", &self.configuration)?;
@@ -27,20 +25,18 @@ impl ::serde::Serialize for OrganizationSsoConnectionUpdate {
 impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationSsoConnectionUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationSsoConnectionUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut configuration = ::openapi_runtime::de::Slot::new("configuration");
         let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "configuration" => configuration.read(&mut __map)?,
@@ -48,7 +44,7 @@ impl ::openapi_runtime::de::Object for OrganizationSsoConnectionUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.or_default(),
             configuration: configuration.or_default(),
             enabled: enabled.or_default(),

@@ -8,17 +8,17 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationStartupProgramClaimRequest {
     /// The `success_url` property.
-    pub success_url: ::std::option::Option<::std::string::String>,
+    pub success_url: Option<String>,
     /// The `return_url` property.
-    pub return_url: ::std::option::Option<::std::string::String>,
+    pub return_url: Option<String>,
     /// The `embed_origin` property.
-    pub embed_origin: ::std::option::Option<::std::string::String>,
+    pub embed_origin: Option<String>,
 }
 impl ::serde::Serialize for OrganizationStartupProgramClaimRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("success_url", &self.success_url)?;
         object.optional("return_url", &self.return_url)?;
@@ -29,7 +29,7 @@ impl ::serde::Serialize for OrganizationStartupProgramClaimRequest {
 impl<'de> ::serde::Deserialize<'de> for OrganizationStartupProgramClaimRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "OrganizationStartupProgramClaimRequest",
@@ -39,13 +39,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationStartupProgramClaimRequest {
 impl ::openapi_runtime::de::Object for OrganizationStartupProgramClaimRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
         let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
         let mut embed_origin = ::openapi_runtime::de::Slot::new("embed_origin");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "success_url" => success_url.read(&mut __map)?,
                 "return_url" => return_url.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for OrganizationStartupProgramClaimRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             success_url: success_url.or_default(),
             return_url: return_url.or_default(),
             embed_origin: embed_origin.or_default(),

@@ -10,15 +10,15 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationStartupProgramClaimResponse {
     /// The `checkout` property.
-    pub checkout: ::std::option::Option<super::OrganizationCheckoutResponse>,
+    pub checkout: Option<super::OrganizationCheckoutResponse>,
     /// The `subscription` property.
-    pub subscription: ::std::option::Option<super::OrganizationSubscription>,
+    pub subscription: Option<super::OrganizationSubscription>,
 }
 impl ::serde::Serialize for OrganizationStartupProgramClaimResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("checkout", &self.checkout)?;
         object.optional("subscription", &self.subscription)?;
@@ -28,7 +28,7 @@ impl ::serde::Serialize for OrganizationStartupProgramClaimResponse {
 impl<'de> ::serde::Deserialize<'de> for OrganizationStartupProgramClaimResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "OrganizationStartupProgramClaimResponse",
@@ -38,19 +38,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationStartupProgramClaimResponse 
 impl ::openapi_runtime::de::Object for OrganizationStartupProgramClaimResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut checkout = ::openapi_runtime::de::Slot::new("checkout");
         let mut subscription = ::openapi_runtime::de::Slot::new("subscription");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "checkout" => checkout.read(&mut __map)?,
                 "subscription" => subscription.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             checkout: checkout.or_default(),
             subscription: subscription.or_default(),
         })

@@ -4,51 +4,49 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationSubscription {
     /// Polar subscription ID. Null when the organization has no active subscription and is on the free plan.
-    pub subscription_id: ::std::option::Option<::std::string::String>,
+    pub subscription_id: Option<String>,
     /// The `status` property.
-    pub status: ::std::string::String,
+    pub status: String,
     /// The `product_id` property.
-    pub product_id: ::std::option::Option<::std::string::String>,
+    pub product_id: Option<String>,
     /// The `plan` property.
     pub plan: super::OrganizationPlan,
     /// The `amount` property.
     pub amount: i64,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `recurring_interval` property.
-    pub recurring_interval: ::std::option::Option<::std::string::String>,
+    pub recurring_interval: Option<String>,
     /// The `recurring_interval_count` property.
-    pub recurring_interval_count: ::std::option::Option<i64>,
+    pub recurring_interval_count: Option<i64>,
     /// The `current_period_start` property.
-    pub current_period_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub current_period_start: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `current_period_end` property.
-    pub current_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub current_period_end: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `cancel_at_period_end` property.
     ///
     /// Default `false`.
-    pub cancel_at_period_end: ::std::option::Option<bool>,
+    pub cancel_at_period_end: Option<bool>,
     /// The `canceled_at` property.
-    pub canceled_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub canceled_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `started_at` property.
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `ends_at` property.
-    pub ends_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `pending_change` property.
-    pub pending_change: ::std::option::Option<
-        super::OrganizationSubscriptionPendingChange,
-    >,
+    pub pending_change: Option<super::OrganizationSubscriptionPendingChange>,
     /// The `discount` property.
-    pub discount: ::std::option::Option<super::OrganizationSubscriptionDiscount>,
+    pub discount: Option<super::OrganizationSubscriptionDiscount>,
     /// Polar Startup Program status for this organization. Derived from the organization's Startup Program discount: 'invited' when the discount exists and hasn't been redeemed, 'consumed' once it has. Null when the feature is disabled or the organization hasn't been invited.
-    pub startup_program_status: ::std::option::Option<::std::string::String>,
+    pub startup_program_status: Option<String>,
     /// Polar product id of the Scale plan, against which the Startup Program discount applies. Null when the feature is disabled.
-    pub startup_program_scale_product_id: ::std::option::Option<::std::string::String>,
+    pub startup_program_scale_product_id: Option<String>,
 }
 impl ::serde::Serialize for OrganizationSubscription {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("subscription_id", &self.subscription_id)?;
         object.field("status", &self.status)?;
@@ -78,14 +76,14 @@ impl ::serde::Serialize for OrganizationSubscription {
 impl<'de> ::serde::Deserialize<'de> for OrganizationSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationSubscription")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationSubscription {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
         let mut status = ::openapi_runtime::de::Slot::new("status");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
@@ -118,9 +116,7 @@ impl ::openapi_runtime::de::Object for OrganizationSubscription {
         let mut startup_program_scale_product_id = ::openapi_runtime::de::Slot::new(
             "startup_program_scale_product_id",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "subscription_id" => subscription_id.read(&mut __map)?,
                 "status" => status.read(&mut __map)?,
@@ -145,7 +141,7 @@ impl ::openapi_runtime::de::Object for OrganizationSubscription {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscription_id: subscription_id.or_default(),
             status: status.required()?,
             product_id: product_id.or_default(),

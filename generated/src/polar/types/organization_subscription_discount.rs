@@ -4,29 +4,27 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationSubscriptionDiscount {
     /// The `discount_id` property.
-    pub discount_id: ::std::string::String,
+    pub discount_id: String,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Discount type: 'percentage' or 'fixed'.
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// Discount duration: 'once', 'forever', or 'repeating'.
-    pub duration: ::std::string::String,
+    pub duration: String,
     /// Number of months the discount repeats; only set for 'repeating'.
-    pub duration_in_months: ::std::option::Option<i64>,
+    pub duration_in_months: Option<i64>,
     /// Percentage in basis points (10000 = 100%); only set for 'percentage'.
-    pub basis_points: ::std::option::Option<i64>,
+    pub basis_points: Option<i64>,
     /// Per-currency fixed amount in cents; only set for 'fixed'.
-    pub amounts: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, i64>,
-    >,
+    pub amounts: Option<::std::collections::BTreeMap<String, i64>>,
     /// Estimated date the discount stops applying. Computed for 'repeating' discounts from the subscription's started_at + duration_in_months; null for 'once' and 'forever' durations.
-    pub ends_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for OrganizationSubscriptionDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("discount_id", &self.discount_id)?;
         object.field("name", &self.name)?;
@@ -42,14 +40,14 @@ impl ::serde::Serialize for OrganizationSubscriptionDiscount {
 impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationSubscriptionDiscount")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationSubscriptionDiscount {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
@@ -60,9 +58,7 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionDiscount {
         let mut basis_points = ::openapi_runtime::de::Slot::new("basis_points");
         let mut amounts = ::openapi_runtime::de::Slot::new("amounts");
         let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "discount_id" => discount_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -75,7 +71,7 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionDiscount {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             discount_id: discount_id.required()?,
             name: name.required()?,
             r#type: r#type.required()?,

@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationSubscriptionPendingChange {
     /// The `product_id` property.
-    pub product_id: ::std::string::String,
+    pub product_id: String,
     /// The `applies_at` property.
     pub applies_at: ::chrono::DateTime<::chrono::Utc>,
 }
@@ -12,7 +12,7 @@ impl ::serde::Serialize for OrganizationSubscriptionPendingChange {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product_id", &self.product_id)?;
         object.field("applies_at", &self.applies_at)?;
@@ -22,7 +22,7 @@ impl ::serde::Serialize for OrganizationSubscriptionPendingChange {
 impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionPendingChange {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "OrganizationSubscriptionPendingChange",
@@ -32,19 +32,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionPendingChange {
 impl ::openapi_runtime::de::Object for OrganizationSubscriptionPendingChange {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut applies_at = ::openapi_runtime::de::Slot::new("applies_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product_id" => product_id.read(&mut __map)?,
                 "applies_at" => applies_at.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product_id: product_id.required()?,
             applies_at: applies_at.required()?,
         })

@@ -18,7 +18,7 @@ impl ::serde::Serialize for OrganizationSubscriptionSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object
             .field("allow_multiple_subscriptions", &self.allow_multiple_subscriptions)?;
@@ -36,14 +36,14 @@ impl ::serde::Serialize for OrganizationSubscriptionSettings {
 impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationSubscriptionSettings")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationSubscriptionSettings {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut allow_multiple_subscriptions = ::openapi_runtime::de::Slot::new(
             "allow_multiple_subscriptions",
         );
@@ -59,9 +59,7 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionSettings {
         let mut allow_customer_updates = ::openapi_runtime::de::Slot::new(
             "allow_customer_updates",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "allow_multiple_subscriptions" => {
                     allow_multiple_subscriptions.read(&mut __map)?
@@ -75,7 +73,7 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionSettings {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             allow_multiple_subscriptions: allow_multiple_subscriptions.required()?,
             proration_behavior: proration_behavior.required()?,
             benefit_revocation_grace_period: benefit_revocation_grace_period.required()?,
@@ -94,7 +92,7 @@ pub enum OrganizationSubscriptionSettingsProrationBehavior {
     /// `next_period`
     NextPeriod,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl OrganizationSubscriptionSettingsProrationBehavior {
     /// The value as sent on the wire.
@@ -107,7 +105,7 @@ impl OrganizationSubscriptionSettingsProrationBehavior {
         }
     }
 }
-impl ::std::convert::From<&str> for OrganizationSubscriptionSettingsProrationBehavior {
+impl From<&str> for OrganizationSubscriptionSettingsProrationBehavior {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -127,7 +125,7 @@ impl ::serde::Serialize for OrganizationSubscriptionSettingsProrationBehavior {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
@@ -135,7 +133,7 @@ impl<'de> ::serde::Deserialize<'de>
 for OrganizationSubscriptionSettingsProrationBehavior {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -4,9 +4,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationUncoveredHost {
     /// The entry that would admit this origin.
-    pub host: ::std::string::String,
+    pub host: String,
     /// The origin seen embedding the checkout.
-    pub origin: ::std::string::String,
+    pub origin: String,
     /// Embedded checkouts opened from this origin.
     pub checkouts: i64,
     /// When it last opened one.
@@ -16,7 +16,7 @@ impl ::serde::Serialize for OrganizationUncoveredHost {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("host", &self.host)?;
         object.field("origin", &self.origin)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for OrganizationUncoveredHost {
 impl<'de> ::serde::Deserialize<'de> for OrganizationUncoveredHost {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationUncoveredHost")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationUncoveredHost {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut host = ::openapi_runtime::de::Slot::new("host");
         let mut origin = ::openapi_runtime::de::Slot::new("origin");
         let mut checkouts = ::openapi_runtime::de::Slot::new("checkouts");
         let mut last_seen_at = ::openapi_runtime::de::Slot::new("last_seen_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "host" => host.read(&mut __map)?,
                 "origin" => origin.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for OrganizationUncoveredHost {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             host: host.required()?,
             origin: origin.required()?,
             checkouts: checkouts.required()?,

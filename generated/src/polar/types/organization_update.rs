@@ -6,23 +6,21 @@ pub struct OrganizationUpdate {
     /// The `name` property.
     ///
     /// Length at least 3.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The `avatar_url` property.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub avatar_url: ::openapi_runtime::Patch<::std::string::String>,
+    pub avatar_url: ::openapi_runtime::Patch<String>,
     /// Public support email.
     ///
     /// Format `email`.
-    pub email: ::openapi_runtime::Patch<::std::string::String>,
+    pub email: ::openapi_runtime::Patch<String>,
     /// Official website of the organization.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub website: ::openapi_runtime::Patch<::std::string::String>,
+    pub website: ::openapi_runtime::Patch<String>,
     /// Links to social profiles.
-    pub socials: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::OrganizationSocialLink>,
-    >,
+    pub socials: ::openapi_runtime::Patch<Vec<super::OrganizationSocialLink>>,
     /// Additional, private, business details Polar needs about active organizations for compliance (KYC).
     pub details: ::openapi_runtime::Patch<super::OrganizationDetails>,
     /// Two-letter country code (ISO 3166-1 alpha-2).
@@ -48,7 +46,7 @@ pub struct OrganizationUpdate {
         super::OrganizationDisputeSettingsUpdate,
     >,
     /// Hosts allowed to embed this organization's checkout. An entry is a host and an optional port, without a scheme: HTTPS is always allowed, and HTTP too for local hosts — `localhost`, any `.localhost` or `.local` name, and loopback or private addresses. `*.example.com` matches any subdomain, but not `example.com` itself. An app origin such as `chrome-extension://abcdef` carries its scheme, having no host to match on.
-    pub embed_hosts: ::openapi_runtime::Patch<::std::vec::Vec<::std::string::String>>,
+    pub embed_hosts: ::openapi_runtime::Patch<Vec<String>>,
     /// Default presentment currency for the organization
     pub default_presentment_currency: ::openapi_runtime::Patch<
         super::PresentmentCurrency,
@@ -62,7 +60,7 @@ impl ::serde::Serialize for OrganizationUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("name", &self.name)?;
         object.patch("avatar_url", &self.avatar_url)?;
@@ -87,14 +85,14 @@ impl ::serde::Serialize for OrganizationUpdate {
 impl<'de> ::serde::Deserialize<'de> for OrganizationUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
         let mut email = ::openapi_runtime::de::Slot::new("email");
@@ -121,9 +119,7 @@ impl ::openapi_runtime::de::Object for OrganizationUpdate {
             "default_tax_behavior",
         );
         let mut sso_enforced = ::openapi_runtime::de::Slot::new("sso_enforced");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "avatar_url" => avatar_url.read(&mut __map)?,
@@ -146,7 +142,7 @@ impl ::openapi_runtime::de::Object for OrganizationUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.or_default(),
             avatar_url: avatar_url.or_default(),
             email: email.or_default(),

@@ -6,15 +6,15 @@ pub struct OrganizationValidateWebsiteResponse {
     /// Whether the URL is reachable.
     pub reachable: bool,
     /// HTTP status code returned by the URL.
-    pub status: ::std::option::Option<i64>,
+    pub status: Option<i64>,
     /// Error message if the URL is not reachable.
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: Option<String>,
 }
 impl ::serde::Serialize for OrganizationValidateWebsiteResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("reachable", &self.reachable)?;
         object.optional("status", &self.status)?;
@@ -25,7 +25,7 @@ impl ::serde::Serialize for OrganizationValidateWebsiteResponse {
 impl<'de> ::serde::Deserialize<'de> for OrganizationValidateWebsiteResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "OrganizationValidateWebsiteResponse",
@@ -35,13 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationValidateWebsiteResponse {
 impl ::openapi_runtime::de::Object for OrganizationValidateWebsiteResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut reachable = ::openapi_runtime::de::Slot::new("reachable");
         let mut status = ::openapi_runtime::de::Slot::new("status");
         let mut error = ::openapi_runtime::de::Slot::new("error");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "reachable" => reachable.read(&mut __map)?,
                 "status" => status.read(&mut __map)?,
@@ -49,7 +47,7 @@ impl ::openapi_runtime::de::Object for OrganizationValidateWebsiteResponse {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             reachable: reachable.required()?,
             status: status.or_default(),
             error: error.or_default(),

@@ -7,41 +7,39 @@ pub struct OrganizationWithRole {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// Organization name shown in checkout, customer portal, emails etc.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Unique organization slug in checkout, customer portal and credit card statements.
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// Avatar URL shown in checkout, customer portal, emails etc.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<String>,
     /// Proration behavior applied when customer updates their subscription from the portal.
     pub proration_behavior: super::SubscriptionProrationBehavior,
     /// Whether customers can update their subscriptions from the customer portal.
     pub allow_customer_updates: bool,
     /// Public support email.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// Official website of the organization.
-    pub website: ::std::option::Option<::std::string::String>,
+    pub website: Option<String>,
     /// Links to social profiles.
-    pub socials: ::std::vec::Vec<super::OrganizationSocialLink>,
+    pub socials: Vec<super::OrganizationSocialLink>,
     /// Current organization status
     pub status: super::OrganizationStatus,
     /// When the business details were submitted for review.
-    pub details_submitted_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub details_submitted_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When Polar requested that the organization review and resubmit its onboarding information, if applicable.
-    pub onboarding_resubmission_requested_at: ::std::option::Option<
-        ::chrono::DateTime<::chrono::Utc>,
-    >,
+    pub onboarding_resubmission_requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Whether members must access this organization through its SSO connection.
     pub sso_enforced: bool,
     /// Default presentment currency. Used as fallback in checkout and customer portal, if the customer's local currency is not available.
-    pub default_presentment_currency: ::std::string::String,
+    pub default_presentment_currency: String,
     /// Default tax behavior applied on products.
     pub default_tax_behavior: super::TaxBehaviorOption,
     /// Organization feature settings
-    pub feature_settings: ::std::option::Option<super::OrganizationFeatureSettings>,
+    pub feature_settings: Option<super::OrganizationFeatureSettings>,
     /// Settings related to subscriptions management
     pub subscription_settings: super::OrganizationSubscriptionSettings,
     /// Settings related to customer emails
@@ -51,27 +49,27 @@ pub struct OrganizationWithRole {
     /// Settings related to disputes
     pub dispute_settings: super::OrganizationDisputeSettings,
     /// Hosts allowed to embed this organization's checkout. An entry is a host and an optional port, without a scheme: HTTPS is always allowed, and HTTP too for local hosts — `localhost`, any `.localhost` or `.local` name, and loopback or private addresses. `*.example.com` matches any subdomain, but not `example.com` itself. An app origin such as `chrome-extension://abcdef` carries its scheme, having no host to match on.
-    pub embed_hosts: ::std::vec::Vec<::std::string::String>,
+    pub embed_hosts: Vec<String>,
     /// Whether an embedding page's origin must match `embed_hosts`. Organizations that have not configured a list yet embed unchecked until the allowlist is enforced for everyone.
     pub embed_hosts_enforced: bool,
     /// Two-letter country code (ISO 3166-1 alpha-2).
-    pub country: ::std::option::Option<OrganizationWithRoleCountry>,
+    pub country: Option<OrganizationWithRoleCountry>,
     /// ID of the transactions account.
-    pub account_id: ::std::option::Option<::uuid::Uuid>,
+    pub account_id: Option<::uuid::Uuid>,
     /// ID of the payout account.
-    pub payout_account_id: ::std::option::Option<::uuid::Uuid>,
+    pub payout_account_id: Option<::uuid::Uuid>,
     /// Capabilities currently granted to the organization.
     pub capabilities: super::OrganizationCapabilities,
     /// The user's role on this organization.
     pub role: super::OrganizationRole,
     /// The permissions the user's role grants on this organization.
-    pub permissions: ::std::vec::Vec<super::OrganizationPermission>,
+    pub permissions: Vec<super::OrganizationPermission>,
 }
 impl ::serde::Serialize for OrganizationWithRole {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -114,14 +112,14 @@ impl ::serde::Serialize for OrganizationWithRole {
 impl<'de> ::serde::Deserialize<'de> for OrganizationWithRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "OrganizationWithRole")
     }
 }
 impl ::openapi_runtime::de::Object for OrganizationWithRole {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -174,9 +172,7 @@ impl ::openapi_runtime::de::Object for OrganizationWithRole {
         let mut capabilities = ::openapi_runtime::de::Slot::new("capabilities");
         let mut role = ::openapi_runtime::de::Slot::new("role");
         let mut permissions = ::openapi_runtime::de::Slot::new("permissions");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -215,7 +211,7 @@ impl ::openapi_runtime::de::Object for OrganizationWithRole {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -15,7 +15,7 @@ impl ::serde::Serialize for OrganizationsUpdateError403 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::NotPermitted(value) => ::serde::Serialize::serialize(value, serializer),
             Self::DisputeAutoAcceptNotEnabled(value) => {
@@ -28,29 +28,28 @@ impl ::serde::Serialize for OrganizationsUpdateError403 {
 impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "error") {
-            ::std::option::Option::Some("NotPermitted") => {
+            Some("NotPermitted") => {
                 ::openapi_runtime::de::tagged(value).map(Self::NotPermitted)
             }
-            ::std::option::Option::Some("DisputeAutoAcceptNotEnabled") => {
+            Some("DisputeAutoAcceptNotEnabled") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::DisputeAutoAcceptNotEnabled)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::NotPermitted> for OrganizationsUpdateError403 {
+impl From<super::NotPermitted> for OrganizationsUpdateError403 {
     fn from(value: super::NotPermitted) -> Self {
         Self::NotPermitted(value)
     }
 }
-impl ::std::convert::From<super::DisputeAutoAcceptNotEnabled>
-for OrganizationsUpdateError403 {
+impl From<super::DisputeAutoAcceptNotEnabled> for OrganizationsUpdateError403 {
     fn from(value: super::DisputeAutoAcceptNotEnabled) -> Self {
         Self::DisputeAutoAcceptNotEnabled(value)
     }

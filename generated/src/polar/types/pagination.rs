@@ -12,7 +12,7 @@ impl ::serde::Serialize for Pagination {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("total_count", &self.total_count)?;
         object.field("max_page", &self.max_page)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for Pagination {
 impl<'de> ::serde::Deserialize<'de> for Pagination {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Pagination")
     }
 }
 impl ::openapi_runtime::de::Object for Pagination {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut total_count = ::openapi_runtime::de::Slot::new("total_count");
         let mut max_page = ::openapi_runtime::de::Slot::new("max_page");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "total_count" => total_count.read(&mut __map)?,
                 "max_page" => max_page.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             total_count: total_count.required()?,
             max_page: max_page.required()?,
         })

@@ -10,7 +10,7 @@ pub enum PanStepActor {
     /// `system`
     System,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl PanStepActor {
     /// The value as sent on the wire.
@@ -23,7 +23,7 @@ impl PanStepActor {
         }
     }
 }
-impl ::std::convert::From<&str> for PanStepActor {
+impl From<&str> for PanStepActor {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -43,14 +43,14 @@ impl ::serde::Serialize for PanStepActor {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PanStepActor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

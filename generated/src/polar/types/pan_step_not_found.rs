@@ -8,13 +8,13 @@ pub struct PanStepNotFound {
     /// Example `"PanStepNotFound"`.
     pub error: PanStepNotFoundError,
     /// The `detail` property.
-    pub detail: ::std::string::String,
+    pub detail: String,
 }
 impl ::serde::Serialize for PanStepNotFound {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("error", &self.error)?;
         object.field("detail", &self.detail)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for PanStepNotFound {
 impl<'de> ::serde::Deserialize<'de> for PanStepNotFound {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PanStepNotFound")
     }
 }
 impl ::openapi_runtime::de::Object for PanStepNotFound {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut error = ::openapi_runtime::de::Slot::new("error");
         let mut detail = ::openapi_runtime::de::Slot::new("detail");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "error" => error.read(&mut __map)?,
                 "detail" => detail.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             error: error.required()?,
             detail: detail.required()?,
         })
@@ -62,14 +60,14 @@ impl ::serde::Serialize for PanStepNotFoundError {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("PanStepNotFound")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PanStepNotFoundError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "PanStepNotFound")
             .map(|()| Self::PanStepNotFound)
     }

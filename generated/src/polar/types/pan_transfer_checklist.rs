@@ -8,17 +8,17 @@ pub struct PanTransferChecklist {
     /// Whether the card transfer has been started. Steps are empty until it is.
     pub started: bool,
     /// The one step that can be acted on now. Null once every step is done.
-    pub current_step_key: ::std::option::Option<::std::string::String>,
+    pub current_step_key: Option<String>,
     /// The Stripe account the cards move into. The merchant needs it to address the copy or import to Polar.
-    pub destination_account_id: ::std::option::Option<::std::string::String>,
+    pub destination_account_id: Option<String>,
     /// The ordered checklist. Titles and guidance live in the client, keyed by `key`.
-    pub steps: ::std::vec::Vec<super::PanTransferStep>,
+    pub steps: Vec<super::PanTransferStep>,
 }
 impl ::serde::Serialize for PanTransferChecklist {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("method", &self.method)?;
         object.field("started", &self.started)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for PanTransferChecklist {
 impl<'de> ::serde::Deserialize<'de> for PanTransferChecklist {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PanTransferChecklist")
     }
 }
 impl ::openapi_runtime::de::Object for PanTransferChecklist {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut method = ::openapi_runtime::de::Slot::new("method");
         let mut started = ::openapi_runtime::de::Slot::new("started");
         let mut current_step_key = ::openapi_runtime::de::Slot::new("current_step_key");
@@ -46,9 +46,7 @@ impl ::openapi_runtime::de::Object for PanTransferChecklist {
             "destination_account_id",
         );
         let mut steps = ::openapi_runtime::de::Slot::new("steps");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "method" => method.read(&mut __map)?,
                 "started" => started.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for PanTransferChecklist {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             method: method.required()?,
             started: started.required()?,
             current_step_key: current_step_key.or_default(),

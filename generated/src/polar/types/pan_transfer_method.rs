@@ -8,7 +8,7 @@ pub enum PanTransferMethod {
     /// `pan_import`
     PanImport,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl PanTransferMethod {
     /// The value as sent on the wire.
@@ -20,7 +20,7 @@ impl PanTransferMethod {
         }
     }
 }
-impl ::std::convert::From<&str> for PanTransferMethod {
+impl From<&str> for PanTransferMethod {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -39,14 +39,14 @@ impl ::serde::Serialize for PanTransferMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PanTransferMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

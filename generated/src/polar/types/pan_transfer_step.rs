@@ -10,7 +10,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct PanTransferStep {
     /// Stable identifier. The client keys its copy off it.
-    pub key: ::std::string::String,
+    pub key: String,
     /// Who moves this step forward.
     pub owner: super::PanStepOwner,
     /// What the owner does, so the client knows what to render.
@@ -18,26 +18,23 @@ pub struct PanTransferStep {
     /// Where the step is. Only one step is actionable at a time.
     pub status: super::PanStepStatus,
     /// Values collected on this step.
-    pub inputs: ::std::collections::BTreeMap<
-        ::std::string::String,
-        ::std::string::String,
-    >,
+    pub inputs: ::std::collections::BTreeMap<String, String>,
     /// Free text from Polar Ops, shown to the merchant. How a weeks-long wait on Stripe or the provider gets explained without a support thread.
-    pub note: ::std::option::Option<::std::string::String>,
+    pub note: Option<String>,
     /// When Ops expects this step to land.
-    pub expected_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expected_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the step became actionable.
-    pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the step was completed.
-    pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub completed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Who completed the step.
-    pub completed_by: ::std::option::Option<super::PanStepActor>,
+    pub completed_by: Option<super::PanStepActor>,
 }
 impl ::serde::Serialize for PanTransferStep {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("key", &self.key)?;
         object.field("owner", &self.owner)?;
@@ -55,14 +52,14 @@ impl ::serde::Serialize for PanTransferStep {
 impl<'de> ::serde::Deserialize<'de> for PanTransferStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PanTransferStep")
     }
 }
 impl ::openapi_runtime::de::Object for PanTransferStep {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut key = ::openapi_runtime::de::Slot::new("key");
         let mut owner = ::openapi_runtime::de::Slot::new("owner");
         let mut kind = ::openapi_runtime::de::Slot::new("kind");
@@ -73,9 +70,7 @@ impl ::openapi_runtime::de::Object for PanTransferStep {
         let mut started_at = ::openapi_runtime::de::Slot::new("started_at");
         let mut completed_at = ::openapi_runtime::de::Slot::new("completed_at");
         let mut completed_by = ::openapi_runtime::de::Slot::new("completed_by");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "key" => key.read(&mut __map)?,
                 "owner" => owner.read(&mut __map)?,
@@ -90,7 +85,7 @@ impl ::openapi_runtime::de::Object for PanTransferStep {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             key: key.required()?,
             owner: owner.required()?,
             kind: kind.required()?,

@@ -4,15 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PanTransferStepComplete {
     /// Values the step collects. Which keys it accepts depends on the step; unknown keys are rejected.
-    pub inputs: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub inputs: Option<::std::collections::BTreeMap<String, String>>,
 }
 impl ::serde::Serialize for PanTransferStepComplete {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("inputs", &self.inputs)?;
         object.end()
@@ -21,24 +19,22 @@ impl ::serde::Serialize for PanTransferStepComplete {
 impl<'de> ::serde::Deserialize<'de> for PanTransferStepComplete {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PanTransferStepComplete")
     }
 }
 impl ::openapi_runtime::de::Object for PanTransferStepComplete {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut inputs = ::openapi_runtime::de::Slot::new("inputs");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "inputs" => inputs.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             inputs: inputs.or_default(),
         })
     }

@@ -15,7 +15,7 @@ impl ::serde::Serialize for Payment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::CardPayment(value) => ::serde::Serialize::serialize(value, serializer),
             Self::GenericPayment(value) => {
@@ -28,25 +28,25 @@ impl ::serde::Serialize for Payment {
 impl<'de> ::serde::Deserialize<'de> for Payment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CardPayment(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CardPayment(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::GenericPayment(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::GenericPayment(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::CardPayment> for Payment {
+impl From<super::CardPayment> for Payment {
     fn from(value: super::CardPayment) -> Self {
         Self::CardPayment(value)
     }
 }
-impl ::std::convert::From<super::GenericPayment> for Payment {
+impl From<super::GenericPayment> for Payment {
     fn from(value: super::GenericPayment) -> Self {
         Self::GenericPayment(value)
     }

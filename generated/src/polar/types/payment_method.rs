@@ -15,7 +15,7 @@ impl ::serde::Serialize for PaymentMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::CustomerPaymentMethodCard(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -30,25 +30,25 @@ impl ::serde::Serialize for PaymentMethod {
 impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CustomerPaymentMethodCard(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomerPaymentMethodCard(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CustomerPaymentMethodGeneric(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomerPaymentMethodGeneric(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::CustomerPaymentMethodCard> for PaymentMethod {
+impl From<super::CustomerPaymentMethodCard> for PaymentMethod {
     fn from(value: super::CustomerPaymentMethodCard) -> Self {
         Self::CustomerPaymentMethodCard(value)
     }
 }
-impl ::std::convert::From<super::CustomerPaymentMethodGeneric> for PaymentMethod {
+impl From<super::CustomerPaymentMethodGeneric> for PaymentMethod {
     fn from(value: super::CustomerPaymentMethodGeneric) -> Self {
         Self::CustomerPaymentMethodGeneric(value)
     }

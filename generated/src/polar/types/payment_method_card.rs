@@ -8,7 +8,7 @@ pub struct PaymentMethodCard {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `processor` property.
     pub processor: super::PaymentProcessor,
     /// The `customer_id` property.
@@ -22,7 +22,7 @@ impl ::serde::Serialize for PaymentMethodCard {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for PaymentMethodCard {
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodCard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PaymentMethodCard")
     }
 }
 impl ::openapi_runtime::de::Object for PaymentMethodCard {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -52,9 +52,7 @@ impl ::openapi_runtime::de::Object for PaymentMethodCard {
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut method_metadata = ::openapi_runtime::de::Slot::new("method_metadata");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -66,7 +64,7 @@ impl ::openapi_runtime::de::Object for PaymentMethodCard {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

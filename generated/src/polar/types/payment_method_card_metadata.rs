@@ -4,21 +4,21 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct PaymentMethodCardMetadata {
     /// The `brand` property.
-    pub brand: ::std::string::String,
+    pub brand: String,
     /// The `last4` property.
-    pub last4: ::std::string::String,
+    pub last4: String,
     /// The `exp_month` property.
     pub exp_month: i64,
     /// The `exp_year` property.
     pub exp_year: i64,
     /// The `wallet` property.
-    pub wallet: ::std::option::Option<::std::string::String>,
+    pub wallet: Option<String>,
 }
 impl ::serde::Serialize for PaymentMethodCardMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("brand", &self.brand)?;
         object.field("last4", &self.last4)?;
@@ -31,22 +31,20 @@ impl ::serde::Serialize for PaymentMethodCardMetadata {
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodCardMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PaymentMethodCardMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for PaymentMethodCardMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut brand = ::openapi_runtime::de::Slot::new("brand");
         let mut last4 = ::openapi_runtime::de::Slot::new("last4");
         let mut exp_month = ::openapi_runtime::de::Slot::new("exp_month");
         let mut exp_year = ::openapi_runtime::de::Slot::new("exp_year");
         let mut wallet = ::openapi_runtime::de::Slot::new("wallet");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "brand" => brand.read(&mut __map)?,
                 "last4" => last4.read(&mut __map)?,
@@ -56,7 +54,7 @@ impl ::openapi_runtime::de::Object for PaymentMethodCardMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             brand: brand.required()?,
             last4: last4.required()?,
             exp_month: exp_month.required()?,

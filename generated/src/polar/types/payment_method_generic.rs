@@ -8,19 +8,19 @@ pub struct PaymentMethodGeneric {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `processor` property.
     pub processor: super::PaymentProcessor,
     /// The `customer_id` property.
     pub customer_id: ::uuid::Uuid,
     /// The `type` property.
-    pub r#type: ::std::string::String,
+    pub r#type: String,
 }
 impl ::serde::Serialize for PaymentMethodGeneric {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -34,23 +34,21 @@ impl ::serde::Serialize for PaymentMethodGeneric {
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodGeneric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PaymentMethodGeneric")
     }
 }
 impl ::openapi_runtime::de::Object for PaymentMethodGeneric {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut processor = ::openapi_runtime::de::Slot::new("processor");
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -61,7 +59,7 @@ impl ::openapi_runtime::de::Object for PaymentMethodGeneric {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

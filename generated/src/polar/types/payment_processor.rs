@@ -6,7 +6,7 @@ pub enum PaymentProcessor {
     /// `stripe`
     Stripe,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl PaymentProcessor {
     /// The value as sent on the wire.
@@ -17,7 +17,7 @@ impl PaymentProcessor {
         }
     }
 }
-impl ::std::convert::From<&str> for PaymentProcessor {
+impl From<&str> for PaymentProcessor {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -35,14 +35,14 @@ impl ::serde::Serialize for PaymentProcessor {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PaymentProcessor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -31,7 +31,7 @@ pub type PaymentsListCustomerId = super::SubscriptionsListOrganizationId;
 #[derive(Debug, Clone, PartialEq)]
 pub enum PaymentsListStatus {
     /// The `PaymentStatusList` form.
-    PaymentStatusList(::std::vec::Vec<super::PaymentStatus>),
+    PaymentStatusList(Vec<super::PaymentStatus>),
     /// A [`PaymentStatus`](super::PaymentStatus).
     PaymentStatus(super::PaymentStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -41,7 +41,7 @@ impl ::serde::Serialize for PaymentsListStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::PaymentStatusList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -56,25 +56,25 @@ impl ::serde::Serialize for PaymentsListStatus {
 impl<'de> ::serde::Deserialize<'de> for PaymentsListStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::PaymentStatusList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::PaymentStatusList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::PaymentStatus(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::PaymentStatus(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::vec::Vec<super::PaymentStatus>> for PaymentsListStatus {
-    fn from(value: ::std::vec::Vec<super::PaymentStatus>) -> Self {
+impl From<Vec<super::PaymentStatus>> for PaymentsListStatus {
+    fn from(value: Vec<super::PaymentStatus>) -> Self {
         Self::PaymentStatusList(value)
     }
 }
-impl ::std::convert::From<super::PaymentStatus> for PaymentsListStatus {
+impl From<super::PaymentStatus> for PaymentsListStatus {
     fn from(value: super::PaymentStatus) -> Self {
         Self::PaymentStatus(value)
     }

@@ -6,7 +6,7 @@ pub struct Payout {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `processor` property.
@@ -14,9 +14,9 @@ pub struct Payout {
     /// The `status` property.
     pub status: super::PayoutStatus,
     /// The `paid_at` property.
-    pub paid_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub paid_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `amount` property.
     pub amount: i64,
     /// The `fees_amount` property.
@@ -24,27 +24,27 @@ pub struct Payout {
     /// The `gross_amount` property.
     pub gross_amount: i64,
     /// The `account_currency` property.
-    pub account_currency: ::std::string::String,
+    pub account_currency: String,
     /// The `account_amount` property.
     pub account_amount: i64,
     /// The `account_id` property.
     pub account_id: ::uuid::Uuid,
     /// The `invoice_number` property.
-    pub invoice_number: ::std::option::Option<::std::string::String>,
+    pub invoice_number: Option<String>,
     /// The `is_invoice_generated` property.
     pub is_invoice_generated: bool,
     /// The `transaction_id` property.
     pub transaction_id: ::uuid::Uuid,
     /// The `fees_transactions` property.
-    pub fees_transactions: ::std::vec::Vec<super::TransactionEmbedded>,
+    pub fees_transactions: Vec<super::TransactionEmbedded>,
     /// The `attempts` property.
-    pub attempts: ::std::vec::Vec<super::PayoutAttempt>,
+    pub attempts: Vec<super::PayoutAttempt>,
 }
 impl ::serde::Serialize for Payout {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -70,14 +70,14 @@ impl ::serde::Serialize for Payout {
 impl<'de> ::serde::Deserialize<'de> for Payout {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Payout")
     }
 }
 impl ::openapi_runtime::de::Object for Payout {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -100,9 +100,7 @@ impl ::openapi_runtime::de::Object for Payout {
             "fees_transactions",
         );
         let mut attempts = ::openapi_runtime::de::Slot::new("attempts");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -125,7 +123,7 @@ impl ::openapi_runtime::de::Object for Payout {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -8,15 +8,15 @@ pub struct PayoutAccount {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `type` property.
     pub r#type: super::PayoutAccountType,
     /// The `processor_id` property.
-    pub processor_id: ::std::option::Option<::std::string::String>,
+    pub processor_id: Option<String>,
     /// The `country` property.
-    pub country: ::std::string::String,
+    pub country: String,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `is_payout_ready` property.
     pub is_payout_ready: bool,
     /// The `status` property.
@@ -26,7 +26,7 @@ impl ::serde::Serialize for PayoutAccount {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("created_at", &self.created_at)?;
@@ -43,14 +43,14 @@ impl ::serde::Serialize for PayoutAccount {
 impl<'de> ::serde::Deserialize<'de> for PayoutAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PayoutAccount")
     }
 }
 impl ::openapi_runtime::de::Object for PayoutAccount {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
@@ -60,9 +60,7 @@ impl ::openapi_runtime::de::Object for PayoutAccount {
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
         let mut is_payout_ready = ::openapi_runtime::de::Slot::new("is_payout_ready");
         let mut status = ::openapi_runtime::de::Slot::new("status");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "created_at" => created_at.read(&mut __map)?,
@@ -76,7 +74,7 @@ impl ::openapi_runtime::de::Object for PayoutAccount {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),

@@ -6,7 +6,7 @@ pub struct PayoutAttempt {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `payout_id` property.
@@ -14,23 +14,23 @@ pub struct PayoutAttempt {
     /// The `processor` property.
     pub processor: super::PayoutAccountType,
     /// The `processor_id` property.
-    pub processor_id: ::std::option::Option<::std::string::String>,
+    pub processor_id: Option<String>,
     /// The `status` property.
     pub status: super::PayoutAttemptStatus,
     /// The `amount` property.
     pub amount: i64,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `failed_reason` property.
-    pub failed_reason: ::std::option::Option<::std::string::String>,
+    pub failed_reason: Option<String>,
     /// The `paid_at` property.
-    pub paid_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub paid_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for PayoutAttempt {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -49,14 +49,14 @@ impl ::serde::Serialize for PayoutAttempt {
 impl<'de> ::serde::Deserialize<'de> for PayoutAttempt {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PayoutAttempt")
     }
 }
 impl ::openapi_runtime::de::Object for PayoutAttempt {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -68,9 +68,7 @@ impl ::openapi_runtime::de::Object for PayoutAttempt {
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
         let mut failed_reason = ::openapi_runtime::de::Slot::new("failed_reason");
         let mut paid_at = ::openapi_runtime::de::Slot::new("paid_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -86,7 +84,7 @@ impl ::openapi_runtime::de::Object for PayoutAttempt {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

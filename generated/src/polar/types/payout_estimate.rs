@@ -18,7 +18,7 @@ impl ::serde::Serialize for PayoutEstimate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("account_id", &self.account_id)?;
         object.field("payout_account_id", &self.payout_account_id)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for PayoutEstimate {
 impl<'de> ::serde::Deserialize<'de> for PayoutEstimate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PayoutEstimate")
     }
 }
 impl ::openapi_runtime::de::Object for PayoutEstimate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
         let mut payout_account_id = ::openapi_runtime::de::Slot::new(
             "payout_account_id",
@@ -46,9 +46,7 @@ impl ::openapi_runtime::de::Object for PayoutEstimate {
         let mut gross_amount = ::openapi_runtime::de::Slot::new("gross_amount");
         let mut fees_amount = ::openapi_runtime::de::Slot::new("fees_amount");
         let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "account_id" => account_id.read(&mut __map)?,
                 "payout_account_id" => payout_account_id.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for PayoutEstimate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             account_id: account_id.required()?,
             payout_account_id: payout_account_id.required()?,
             gross_amount: gross_amount.required()?,

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PayoutGenerateInvoice {
     /// The `invoice_number` property.
-    pub invoice_number: ::std::option::Option<::std::string::String>,
+    pub invoice_number: Option<String>,
 }
 impl ::serde::Serialize for PayoutGenerateInvoice {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("invoice_number", &self.invoice_number)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for PayoutGenerateInvoice {
 impl<'de> ::serde::Deserialize<'de> for PayoutGenerateInvoice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PayoutGenerateInvoice")
     }
 }
 impl ::openapi_runtime::de::Object for PayoutGenerateInvoice {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut invoice_number = ::openapi_runtime::de::Slot::new("invoice_number");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "invoice_number" => invoice_number.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             invoice_number: invoice_number.or_default(),
         })
     }

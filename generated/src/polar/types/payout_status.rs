@@ -16,7 +16,7 @@ pub enum PayoutStatus {
     /// `held`
     Held,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl PayoutStatus {
     /// The value as sent on the wire.
@@ -32,7 +32,7 @@ impl PayoutStatus {
         }
     }
 }
-impl ::std::convert::From<&str> for PayoutStatus {
+impl From<&str> for PayoutStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -55,14 +55,14 @@ impl ::serde::Serialize for PayoutStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PayoutStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

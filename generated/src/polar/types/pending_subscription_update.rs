@@ -6,21 +6,21 @@ pub struct PendingSubscriptionUpdate {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The date and time when the subscription update will be applied.
     pub applies_at: ::chrono::DateTime<::chrono::Utc>,
     /// ID of the new product to apply to the subscription. If `null`, the product won't be changed.
-    pub product_id: ::std::option::Option<::uuid::Uuid>,
+    pub product_id: Option<::uuid::Uuid>,
     /// Number of seats to apply to the subscription. If `null`, the number of seats won't be changed.
-    pub seats: ::std::option::Option<i64>,
+    pub seats: Option<i64>,
 }
 impl ::serde::Serialize for PendingSubscriptionUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -34,23 +34,21 @@ impl ::serde::Serialize for PendingSubscriptionUpdate {
 impl<'de> ::serde::Deserialize<'de> for PendingSubscriptionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PendingSubscriptionUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for PendingSubscriptionUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut applies_at = ::openapi_runtime::de::Slot::new("applies_at");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -61,7 +59,7 @@ impl ::openapi_runtime::de::Object for PendingSubscriptionUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

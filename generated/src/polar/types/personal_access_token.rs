@@ -6,23 +6,23 @@ pub struct PersonalAccessToken {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `scopes` property.
-    pub scopes: ::std::vec::Vec<super::Scope>,
+    pub scopes: Vec<super::Scope>,
     /// The `expires_at` property.
-    pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `comment` property.
-    pub comment: ::std::string::String,
+    pub comment: String,
     /// The `last_used_at` property.
-    pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_used_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for PersonalAccessToken {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for PersonalAccessToken {
 impl<'de> ::serde::Deserialize<'de> for PersonalAccessToken {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PersonalAccessToken")
     }
 }
 impl ::openapi_runtime::de::Object for PersonalAccessToken {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -52,9 +52,7 @@ impl ::openapi_runtime::de::Object for PersonalAccessToken {
         let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
         let mut comment = ::openapi_runtime::de::Slot::new("comment");
         let mut last_used_at = ::openapi_runtime::de::Slot::new("last_used_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -66,7 +64,7 @@ impl ::openapi_runtime::de::Object for PersonalAccessToken {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

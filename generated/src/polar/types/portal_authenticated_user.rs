@@ -4,23 +4,23 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct PortalAuthenticatedUser {
     /// Type of authenticated user: 'customer' or 'member'
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// User's name, if available.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// User's email address.
-    pub email: ::std::string::String,
+    pub email: String,
     /// Associated customer ID.
     pub customer_id: ::uuid::Uuid,
     /// Member ID. Only set for members.
-    pub member_id: ::std::option::Option<::uuid::Uuid>,
+    pub member_id: Option<::uuid::Uuid>,
     /// Member role (owner, billing_manager, member). Only set for members.
-    pub role: ::std::option::Option<::std::string::String>,
+    pub role: Option<String>,
 }
 impl ::serde::Serialize for PortalAuthenticatedUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.field("name", &self.name)?;
@@ -34,23 +34,21 @@ impl ::serde::Serialize for PortalAuthenticatedUser {
 impl<'de> ::serde::Deserialize<'de> for PortalAuthenticatedUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PortalAuthenticatedUser")
     }
 }
 impl ::openapi_runtime::de::Object for PortalAuthenticatedUser {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
         let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
         let mut role = ::openapi_runtime::de::Slot::new("role");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -61,7 +59,7 @@ impl ::openapi_runtime::de::Object for PortalAuthenticatedUser {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.required()?,
             name: name.or_default(),
             email: email.required()?,

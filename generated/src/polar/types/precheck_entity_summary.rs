@@ -16,7 +16,7 @@ impl ::serde::Serialize for PrecheckEntitySummary {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("entity", &self.entity)?;
         object.field("total", &self.total)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for PrecheckEntitySummary {
 impl<'de> ::serde::Deserialize<'de> for PrecheckEntitySummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PrecheckEntitySummary")
     }
 }
 impl ::openapi_runtime::de::Object for PrecheckEntitySummary {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut entity = ::openapi_runtime::de::Slot::new("entity");
         let mut total = ::openapi_runtime::de::Slot::new("total");
         let mut importable = ::openapi_runtime::de::Slot::new("importable");
         let mut skipped = ::openapi_runtime::de::Slot::new("skipped");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "entity" => entity.read(&mut __map)?,
                 "total" => total.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for PrecheckEntitySummary {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             entity: entity.required()?,
             total: total.required()?,
             importable: importable.required()?,

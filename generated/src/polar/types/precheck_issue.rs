@@ -6,17 +6,17 @@ pub struct PrecheckIssue {
     /// The `level` property.
     pub level: super::PrecheckIssueLevel,
     /// The `code` property.
-    pub code: ::std::string::String,
+    pub code: String,
     /// The `message` property.
-    pub message: ::std::string::String,
+    pub message: String,
     /// The `source_id` property.
-    pub source_id: ::std::option::Option<::std::string::String>,
+    pub source_id: Option<String>,
 }
 impl ::serde::Serialize for PrecheckIssue {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("level", &self.level)?;
         object.field("code", &self.code)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for PrecheckIssue {
 impl<'de> ::serde::Deserialize<'de> for PrecheckIssue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PrecheckIssue")
     }
 }
 impl ::openapi_runtime::de::Object for PrecheckIssue {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut level = ::openapi_runtime::de::Slot::new("level");
         let mut code = ::openapi_runtime::de::Slot::new("code");
         let mut message = ::openapi_runtime::de::Slot::new("message");
         let mut source_id = ::openapi_runtime::de::Slot::new("source_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "level" => level.read(&mut __map)?,
                 "code" => code.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for PrecheckIssue {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             level: level.required()?,
             code: code.required()?,
             message: message.required()?,

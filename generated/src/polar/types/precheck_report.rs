@@ -6,15 +6,15 @@ pub struct PrecheckReport {
     /// The `can_start` property.
     pub can_start: bool,
     /// The `issues` property.
-    pub issues: ::std::vec::Vec<super::PrecheckIssue>,
+    pub issues: Vec<super::PrecheckIssue>,
     /// Per-entity counts of what will be imported vs stay on the source.
-    pub entities: ::std::vec::Vec<super::PrecheckEntitySummary>,
+    pub entities: Vec<super::PrecheckEntitySummary>,
 }
 impl ::serde::Serialize for PrecheckReport {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("can_start", &self.can_start)?;
         object.field("issues", &self.issues)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for PrecheckReport {
 impl<'de> ::serde::Deserialize<'de> for PrecheckReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PrecheckReport")
     }
 }
 impl ::openapi_runtime::de::Object for PrecheckReport {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut can_start = ::openapi_runtime::de::Slot::new("can_start");
         let mut issues = ::openapi_runtime::de::Slot::new("issues");
         let mut entities = ::openapi_runtime::de::Slot::new("entities");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "can_start" => can_start.read(&mut __map)?,
                 "issues" => issues.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for PrecheckReport {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             can_start: can_start.required()?,
             issues: issues.required()?,
             entities: entities.required()?,

@@ -256,7 +256,7 @@ pub enum PresentmentCurrency {
     /// `zmw`
     Zmw,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl PresentmentCurrency {
     /// The value as sent on the wire.
@@ -392,7 +392,7 @@ impl PresentmentCurrency {
         }
     }
 }
-impl ::std::convert::From<&str> for PresentmentCurrency {
+impl From<&str> for PresentmentCurrency {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -535,14 +535,14 @@ impl ::serde::Serialize for PresentmentCurrency {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PresentmentCurrency {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProductBenefitsUpdate {
     /// List of benefit IDs. Each one must be on the same organization as the product.
-    pub benefits: ::std::vec::Vec<::uuid::Uuid>,
+    pub benefits: Vec<::uuid::Uuid>,
 }
 impl ::serde::Serialize for ProductBenefitsUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("benefits", &self.benefits)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for ProductBenefitsUpdate {
 impl<'de> ::serde::Deserialize<'de> for ProductBenefitsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductBenefitsUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for ProductBenefitsUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut benefits = ::openapi_runtime::de::Slot::new("benefits");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "benefits" => benefits.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             benefits: benefits.required()?,
         })
     }

@@ -15,7 +15,7 @@ impl ::serde::Serialize for ProductCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Recurring(value) => ::serde::Serialize::serialize(value, serializer),
             Self::OneTime(value) => ::serde::Serialize::serialize(value, serializer),
@@ -26,25 +26,25 @@ impl ::serde::Serialize for ProductCreate {
 impl<'de> ::serde::Deserialize<'de> for ProductCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Recurring(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Recurring(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::OneTime(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::OneTime(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::ProductCreateRecurring> for ProductCreate {
+impl From<super::ProductCreateRecurring> for ProductCreate {
     fn from(value: super::ProductCreateRecurring) -> Self {
         Self::Recurring(value)
     }
 }
-impl ::std::convert::From<super::ProductCreateOneTime> for ProductCreate {
+impl From<super::ProductCreateOneTime> for ProductCreate {
     fn from(value: super::ProductCreateOneTime) -> Self {
         Self::OneTime(value)
     }

@@ -16,46 +16,41 @@ pub struct ProductCreateOneTime {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            ProductCreateOneTimeMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, ProductCreateOneTimeMetadataValue>,
     >,
     /// The name of the product.
     ///
     /// Length at least 3 and at most 64.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The description of the product.
-    pub description: ::openapi_runtime::Patch<::std::string::String>,
+    pub description: ::openapi_runtime::Patch<String>,
     /// The visibility of the product.
     ///
     /// Default `"public"`.
-    pub visibility: ::std::option::Option<super::ProductVisibility>,
+    pub visibility: Option<super::ProductVisibility>,
     /// ProductPriceCreateList
     ///
     /// List of available prices for this product. It may combine at most one fixed price with one seat-based price (billed as `fixed + seat_charge`), or contain a single custom or free price, plus any number of metered prices. A free price cannot be combined with other prices, and a custom price cannot be combined with a fixed or seat-based price. Metered prices are not supported on one-time purchase products.
     ///
     /// Items at least 1.
-    pub prices: ::std::vec::Vec<ProductCreateOneTimePricesItem>,
+    pub prices: Vec<ProductCreateOneTimePricesItem>,
     /// List of file IDs. Each one must be on the same organization as the product, of type `product_media` and correctly uploaded.
-    pub medias: ::openapi_runtime::Patch<::std::vec::Vec<::uuid::Uuid>>,
+    pub medias: ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
     /// List of custom fields to attach.
-    pub attached_custom_fields: ::std::option::Option<
-        ::std::vec::Vec<super::AttachedCustomFieldCreate>,
-    >,
+    pub attached_custom_fields: Option<Vec<super::AttachedCustomFieldCreate>>,
     /// The ID of the organization owning the product. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// States that the product is a one-time purchase.
-    pub recurring_interval: ::std::option::Option<()>,
+    pub recurring_interval: Option<()>,
     /// One-time products don't have a recurring interval count.
-    pub recurring_interval_count: ::std::option::Option<()>,
+    pub recurring_interval_count: Option<()>,
 }
 impl ::serde::Serialize for ProductCreateOneTime {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.field("name", &self.name)?;
@@ -73,14 +68,14 @@ impl ::serde::Serialize for ProductCreateOneTime {
 impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductCreateOneTime")
     }
 }
 impl ::openapi_runtime::de::Object for ProductCreateOneTime {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut description = ::openapi_runtime::de::Slot::new("description");
@@ -97,9 +92,7 @@ impl ::openapi_runtime::de::Object for ProductCreateOneTime {
         let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
             "recurring_interval_count",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -114,7 +107,7 @@ impl ::openapi_runtime::de::Object for ProductCreateOneTime {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             name: name.required()?,
             description: description.or_default(),

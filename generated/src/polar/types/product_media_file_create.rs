@@ -7,30 +7,30 @@ pub struct ProductMediaFileCreate {
     /// The organization ID.
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// MIME type of the file. Only images are supported for this type of file.
     ///
     /// Pattern `^image\/(jpeg|png|gif|webp|svg\+xml)$`.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// Size of the file. A maximum of 10 MB is allowed for this type of file.
     ///
     /// Value at most 10485760.
     pub size: i64,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::openapi_runtime::Patch<::std::string::String>,
+    pub checksum_sha256_base64: ::openapi_runtime::Patch<String>,
     /// The `upload` property.
     pub upload: super::S3FileCreateMultipart,
     /// The `service` property.
     pub service: ProductMediaFileCreateService,
     /// The `version` property.
-    pub version: ::openapi_runtime::Patch<::std::string::String>,
+    pub version: ::openapi_runtime::Patch<String>,
 }
 #[cfg(feature = "polar-files")]
 impl ::serde::Serialize for ProductMediaFileCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("organization_id", &self.organization_id)?;
         object.field("name", &self.name)?;
@@ -47,7 +47,7 @@ impl ::serde::Serialize for ProductMediaFileCreate {
 impl<'de> ::serde::Deserialize<'de> for ProductMediaFileCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductMediaFileCreate")
     }
 }
@@ -55,7 +55,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductMediaFileCreate {
 impl ::openapi_runtime::de::Object for ProductMediaFileCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut mime_type = ::openapi_runtime::de::Slot::new("mime_type");
@@ -66,9 +66,7 @@ impl ::openapi_runtime::de::Object for ProductMediaFileCreate {
         let mut upload = ::openapi_runtime::de::Slot::new("upload");
         let mut service = ::openapi_runtime::de::Slot::new("service");
         let mut version = ::openapi_runtime::de::Slot::new("version");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "organization_id" => organization_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -81,7 +79,7 @@ impl ::openapi_runtime::de::Object for ProductMediaFileCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             organization_id: organization_id.or_default(),
             name: name.required()?,
             mime_type: mime_type.required()?,
@@ -104,14 +102,14 @@ impl ::serde::Serialize for ProductMediaFileCreateService {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("product_media")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProductMediaFileCreateService {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "product_media")
             .map(|()| Self::ProductMedia)
     }

@@ -8,25 +8,25 @@ pub struct ProductMediaFileRead {
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `path` property.
-    pub path: ::std::string::String,
+    pub path: String,
     /// The `mime_type` property.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// The `size` property.
     pub size: i64,
     /// The `storage_version` property.
-    pub storage_version: ::std::option::Option<::std::string::String>,
+    pub storage_version: Option<String>,
     /// The `checksum_etag` property.
-    pub checksum_etag: ::std::option::Option<::std::string::String>,
+    pub checksum_etag: Option<String>,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_base64: Option<String>,
     /// The `checksum_sha256_hex` property.
-    pub checksum_sha256_hex: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_hex: Option<String>,
     /// The `last_modified_at` property.
-    pub last_modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `version` property.
-    pub version: ::std::option::Option<::std::string::String>,
+    pub version: Option<String>,
     /// The `service` property.
     pub service: ProductMediaFileReadService,
     /// The `is_uploaded` property.
@@ -36,17 +36,17 @@ pub struct ProductMediaFileRead {
     /// The `size_readable` property.
     ///
     /// Read-only.
-    pub size_readable: ::std::string::String,
+    pub size_readable: String,
     /// The `public_url` property.
     ///
     /// Read-only.
-    pub public_url: ::std::string::String,
+    pub public_url: String,
 }
 impl ::serde::Serialize for ProductMediaFileRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("organization_id", &self.organization_id)?;
@@ -71,14 +71,14 @@ impl ::serde::Serialize for ProductMediaFileRead {
 impl<'de> ::serde::Deserialize<'de> for ProductMediaFileRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductMediaFileRead")
     }
 }
 impl ::openapi_runtime::de::Object for ProductMediaFileRead {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
@@ -100,9 +100,7 @@ impl ::openapi_runtime::de::Object for ProductMediaFileRead {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut size_readable = ::openapi_runtime::de::Slot::new("size_readable");
         let mut public_url = ::openapi_runtime::de::Slot::new("public_url");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "organization_id" => organization_id.read(&mut __map)?,
@@ -124,7 +122,7 @@ impl ::openapi_runtime::de::Object for ProductMediaFileRead {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             organization_id: organization_id.required()?,
             name: name.required()?,

@@ -19,7 +19,7 @@ impl ::serde::Serialize for ProductPrice {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Fixed(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Custom(value) => ::serde::Serialize::serialize(value, serializer),
@@ -32,43 +32,39 @@ impl ::serde::Serialize for ProductPrice {
 impl<'de> ::serde::Deserialize<'de> for ProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "amount_type") {
-            ::std::option::Option::Some("fixed") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
-            }
-            ::std::option::Option::Some("custom") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Custom)
-            }
-            ::std::option::Option::Some("seat_based") => {
+            Some("fixed") => ::openapi_runtime::de::tagged(value).map(Self::Fixed),
+            Some("custom") => ::openapi_runtime::de::tagged(value).map(Self::Custom),
+            Some("seat_based") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SeatBased)
             }
-            ::std::option::Option::Some("metered_unit") => {
+            Some("metered_unit") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MeteredUnit)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::ProductPriceFixed> for ProductPrice {
+impl From<super::ProductPriceFixed> for ProductPrice {
     fn from(value: super::ProductPriceFixed) -> Self {
         Self::Fixed(value)
     }
 }
-impl ::std::convert::From<super::ProductPriceCustom> for ProductPrice {
+impl From<super::ProductPriceCustom> for ProductPrice {
     fn from(value: super::ProductPriceCustom) -> Self {
         Self::Custom(value)
     }
 }
-impl ::std::convert::From<super::ProductPriceSeatBased> for ProductPrice {
+impl From<super::ProductPriceSeatBased> for ProductPrice {
     fn from(value: super::ProductPriceSeatBased) -> Self {
         Self::SeatBased(value)
     }
 }
-impl ::std::convert::From<super::ProductPriceMeteredUnit> for ProductPrice {
+impl From<super::ProductPriceMeteredUnit> for ProductPrice {
     fn from(value: super::ProductPriceMeteredUnit) -> Self {
         Self::MeteredUnit(value)
     }

@@ -8,7 +8,7 @@ pub struct ProductPriceCustomCreate {
     /// The currency in which the customer will be charged.
     ///
     /// Default `"usd"`.
-    pub price_currency: ::std::option::Option<super::PresentmentCurrency>,
+    pub price_currency: Option<super::PresentmentCurrency>,
     /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
     pub tax_behavior: ::openapi_runtime::Patch<super::TaxBehaviorOption>,
     /// The minimum amount the customer can pay. If set to 0, the price is 'free or pay what you want' and $0 is accepted. If set to a value below the minimum price amount for the currency, it will be rejected. Defaults to the minimum price amount for the currency. Minimum per currency:
@@ -141,7 +141,7 @@ pub struct ProductPriceCustomCreate {
     /// - Other currencies: 50 minor units
     ///
     /// Value at least 0; default `50`.
-    pub minimum_amount: ::std::option::Option<i64>,
+    pub minimum_amount: Option<i64>,
     /// The maximum amount the customer can pay. Maximum per currency:
     /// - USD: 999,999.99
     /// - EUR: 999,999.99
@@ -298,7 +298,7 @@ impl ::serde::Serialize for ProductPriceCustomCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("amount_type", &self.amount_type)?;
         object.optional("price_currency", &self.price_currency)?;
@@ -312,23 +312,21 @@ impl ::serde::Serialize for ProductPriceCustomCreate {
 impl<'de> ::serde::Deserialize<'de> for ProductPriceCustomCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductPriceCustomCreate")
     }
 }
 impl ::openapi_runtime::de::Object for ProductPriceCustomCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
         let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
         let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
         let mut minimum_amount = ::openapi_runtime::de::Slot::new("minimum_amount");
         let mut maximum_amount = ::openapi_runtime::de::Slot::new("maximum_amount");
         let mut preset_amount = ::openapi_runtime::de::Slot::new("preset_amount");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "amount_type" => amount_type.read(&mut __map)?,
                 "price_currency" => price_currency.read(&mut __map)?,
@@ -339,7 +337,7 @@ impl ::openapi_runtime::de::Object for ProductPriceCustomCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             amount_type: amount_type.required()?,
             price_currency: price_currency.or_default(),
             tax_behavior: tax_behavior.or_default(),

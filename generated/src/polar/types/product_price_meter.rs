@@ -6,19 +6,19 @@ pub struct ProductPriceMeter {
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The name of the meter.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The unit of the meter.
     pub unit: super::MeterUnit,
     /// The label for the custom unit.
-    pub custom_label: ::std::option::Option<::std::string::String>,
+    pub custom_label: Option<String>,
     /// The multiplier to convert from base unit to display scale.
-    pub custom_multiplier: ::std::option::Option<i64>,
+    pub custom_multiplier: Option<i64>,
 }
 impl ::serde::Serialize for ProductPriceMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("name", &self.name)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for ProductPriceMeter {
 impl<'de> ::serde::Deserialize<'de> for ProductPriceMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductPriceMeter")
     }
 }
 impl ::openapi_runtime::de::Object for ProductPriceMeter {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut unit = ::openapi_runtime::de::Slot::new("unit");
@@ -46,9 +46,7 @@ impl ::openapi_runtime::de::Object for ProductPriceMeter {
         let mut custom_multiplier = ::openapi_runtime::de::Slot::new(
             "custom_multiplier",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for ProductPriceMeter {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             name: name.required()?,
             unit: unit.required()?,

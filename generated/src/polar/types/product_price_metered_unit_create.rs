@@ -8,7 +8,7 @@ pub struct ProductPriceMeteredUnitCreate {
     /// The currency in which the customer will be charged.
     ///
     /// Default `"usd"`.
-    pub price_currency: ::std::option::Option<super::PresentmentCurrency>,
+    pub price_currency: Option<super::PresentmentCurrency>,
     /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
     pub tax_behavior: ::openapi_runtime::Patch<super::TaxBehaviorOption>,
     /// The ID of the meter associated to the price.
@@ -24,7 +24,7 @@ impl ::serde::Serialize for ProductPriceMeteredUnitCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("amount_type", &self.amount_type)?;
         object.optional("price_currency", &self.price_currency)?;
@@ -38,23 +38,21 @@ impl ::serde::Serialize for ProductPriceMeteredUnitCreate {
 impl<'de> ::serde::Deserialize<'de> for ProductPriceMeteredUnitCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductPriceMeteredUnitCreate")
     }
 }
 impl ::openapi_runtime::de::Object for ProductPriceMeteredUnitCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
         let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
         let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
         let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
         let mut unit_amount = ::openapi_runtime::de::Slot::new("unit_amount");
         let mut cap_amount = ::openapi_runtime::de::Slot::new("cap_amount");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "amount_type" => amount_type.read(&mut __map)?,
                 "price_currency" => price_currency.read(&mut __map)?,
@@ -65,7 +63,7 @@ impl ::openapi_runtime::de::Object for ProductPriceMeteredUnitCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             amount_type: amount_type.required()?,
             price_currency: price_currency.or_default(),
             tax_behavior: tax_behavior.or_default(),

@@ -6,7 +6,7 @@ pub struct ProductPriceSeatBased {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the price.
     pub id: ::uuid::Uuid,
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
@@ -14,9 +14,9 @@ pub struct ProductPriceSeatBased {
     /// The `amount_type` property.
     pub amount_type: ProductPriceSeatBasedAmountType,
     /// The currency in which the customer will be charged.
-    pub price_currency: ::std::string::String,
+    pub price_currency: String,
     /// The tax behavior of the price. If null, it defaults to the organization's default tax behavior.
-    pub tax_behavior: ::std::option::Option<super::TaxBehaviorOption>,
+    pub tax_behavior: Option<super::TaxBehaviorOption>,
     /// Whether the price is archived and no longer available.
     pub is_archived: bool,
     /// The ID of the product owning the price.
@@ -28,7 +28,7 @@ impl ::serde::Serialize for ProductPriceSeatBased {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -46,14 +46,14 @@ impl ::serde::Serialize for ProductPriceSeatBased {
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatBased {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductPriceSeatBased")
     }
 }
 impl ::openapi_runtime::de::Object for ProductPriceSeatBased {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -64,9 +64,7 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatBased {
         let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut seat_tiers = ::openapi_runtime::de::Slot::new("seat_tiers");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -81,7 +79,7 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatBased {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,
@@ -106,14 +104,14 @@ impl ::serde::Serialize for ProductPriceSeatBasedAmountType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("seat_based")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatBasedAmountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "seat_based")
             .map(|()| Self::SeatBased)
     }

@@ -8,7 +8,7 @@ pub struct ProductPriceSeatBasedCreate {
     /// The currency in which the customer will be charged.
     ///
     /// Default `"usd"`.
-    pub price_currency: ::std::option::Option<super::PresentmentCurrency>,
+    pub price_currency: Option<super::PresentmentCurrency>,
     /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
     pub tax_behavior: ::openapi_runtime::Patch<super::TaxBehaviorOption>,
     /// Tiered pricing based on seat quantity
@@ -18,7 +18,7 @@ impl ::serde::Serialize for ProductPriceSeatBasedCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("amount_type", &self.amount_type)?;
         object.optional("price_currency", &self.price_currency)?;
@@ -30,21 +30,19 @@ impl ::serde::Serialize for ProductPriceSeatBasedCreate {
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatBasedCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductPriceSeatBasedCreate")
     }
 }
 impl ::openapi_runtime::de::Object for ProductPriceSeatBasedCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
         let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
         let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
         let mut seat_tiers = ::openapi_runtime::de::Slot::new("seat_tiers");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "amount_type" => amount_type.read(&mut __map)?,
                 "price_currency" => price_currency.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatBasedCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             amount_type: amount_type.required()?,
             price_currency: price_currency.or_default(),
             tax_behavior: tax_behavior.or_default(),

@@ -20,7 +20,7 @@ impl ::serde::Serialize for ProductPriceSeatTier {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("min_seats", &self.min_seats)?;
         object.patch("max_seats", &self.max_seats)?;
@@ -31,20 +31,18 @@ impl ::serde::Serialize for ProductPriceSeatTier {
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductPriceSeatTier")
     }
 }
 impl ::openapi_runtime::de::Object for ProductPriceSeatTier {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut min_seats = ::openapi_runtime::de::Slot::new("min_seats");
         let mut max_seats = ::openapi_runtime::de::Slot::new("max_seats");
         let mut price_per_seat = ::openapi_runtime::de::Slot::new("price_per_seat");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "min_seats" => min_seats.read(&mut __map)?,
                 "max_seats" => max_seats.read(&mut __map)?,
@@ -52,7 +50,7 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatTier {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             min_seats: min_seats.required()?,
             max_seats: max_seats.or_default(),
             price_per_seat: price_per_seat.required()?,

@@ -12,17 +12,17 @@ pub struct ProductPriceSeatTiersInput {
     /// How tiers are applied. 'volume' prices all seats at the matching tier's rate. 'graduated' prices each tier's range independently.
     ///
     /// Default `"volume"`.
-    pub seat_tier_type: ::std::option::Option<super::SeatTierType>,
+    pub seat_tier_type: Option<super::SeatTierType>,
     /// List of pricing tiers
     ///
     /// Items at least 1.
-    pub tiers: ::std::vec::Vec<super::ProductPriceSeatTier>,
+    pub tiers: Vec<super::ProductPriceSeatTier>,
 }
 impl ::serde::Serialize for ProductPriceSeatTiersInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("seat_tier_type", &self.seat_tier_type)?;
         object.field("tiers", &self.tiers)?;
@@ -32,26 +32,24 @@ impl ::serde::Serialize for ProductPriceSeatTiersInput {
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductPriceSeatTiersInput")
     }
 }
 impl ::openapi_runtime::de::Object for ProductPriceSeatTiersInput {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut seat_tier_type = ::openapi_runtime::de::Slot::new("seat_tier_type");
         let mut tiers = ::openapi_runtime::de::Slot::new("tiers");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "seat_tier_type" => seat_tier_type.read(&mut __map)?,
                 "tiers" => tiers.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             seat_tier_type: seat_tier_type.or_default(),
             tiers: tiers.required()?,
         })

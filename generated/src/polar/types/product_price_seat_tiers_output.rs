@@ -12,11 +12,11 @@ pub struct ProductPriceSeatTiersOutput {
     /// How tiers are applied. 'volume' prices all seats at the matching tier's rate. 'graduated' prices each tier's range independently.
     ///
     /// Default `"volume"`.
-    pub seat_tier_type: ::std::option::Option<super::SeatTierType>,
+    pub seat_tier_type: Option<super::SeatTierType>,
     /// List of pricing tiers
     ///
     /// Items at least 1.
-    pub tiers: ::std::vec::Vec<super::ProductPriceSeatTier>,
+    pub tiers: Vec<super::ProductPriceSeatTier>,
     /// Minimum number of seats required for purchase, derived from first tier.
     ///
     /// Read-only.
@@ -24,13 +24,13 @@ pub struct ProductPriceSeatTiersOutput {
     /// Maximum number of seats allowed for purchase, derived from last tier. None for unlimited.
     ///
     /// Read-only.
-    pub maximum_seats: ::std::option::Option<i64>,
+    pub maximum_seats: Option<i64>,
 }
 impl ::serde::Serialize for ProductPriceSeatTiersOutput {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("seat_tier_type", &self.seat_tier_type)?;
         object.field("tiers", &self.tiers)?;
@@ -42,21 +42,19 @@ impl ::serde::Serialize for ProductPriceSeatTiersOutput {
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductPriceSeatTiersOutput")
     }
 }
 impl ::openapi_runtime::de::Object for ProductPriceSeatTiersOutput {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut seat_tier_type = ::openapi_runtime::de::Slot::new("seat_tier_type");
         let mut tiers = ::openapi_runtime::de::Slot::new("tiers");
         let mut minimum_seats = ::openapi_runtime::de::Slot::new("minimum_seats");
         let mut maximum_seats = ::openapi_runtime::de::Slot::new("maximum_seats");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "seat_tier_type" => seat_tier_type.read(&mut __map)?,
                 "tiers" => tiers.read(&mut __map)?,
@@ -65,7 +63,7 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatTiersOutput {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             seat_tier_type: seat_tier_type.or_default(),
             tiers: tiers.required()?,
             minimum_seats: minimum_seats.required()?,

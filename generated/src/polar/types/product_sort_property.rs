@@ -20,7 +20,7 @@ pub enum ProductSortProperty {
     /// `-price_amount`
     PriceAmount2,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl ProductSortProperty {
     /// The value as sent on the wire.
@@ -38,7 +38,7 @@ impl ProductSortProperty {
         }
     }
 }
-impl ::std::convert::From<&str> for ProductSortProperty {
+impl From<&str> for ProductSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -63,14 +63,14 @@ impl ::serde::Serialize for ProductSortProperty {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ProductSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -16,8 +16,8 @@ pub struct ProductUpdate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ProductUpdateMetadataValue>,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, ProductUpdateMetadataValue>,
     >,
     /// The interval unit for the trial period.
     pub trial_interval: ::openapi_runtime::Patch<super::TrialInterval>,
@@ -28,9 +28,9 @@ pub struct ProductUpdate {
     /// The name of the product.
     ///
     /// Length at least 3 and at most 64.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The description of the product.
-    pub description: ::openapi_runtime::Patch<::std::string::String>,
+    pub description: ::openapi_runtime::Patch<String>,
     /// The recurring interval of the product. If `None`, the product is a one-time purchase. **Can only be set on legacy recurring products. Once set, it can't be changed.**
     pub recurring_interval: ::openapi_runtime::Patch<super::RecurringInterval>,
     /// Number of interval units of the subscription. If this is set to 1 the charge will happen every interval (e.g. every month), if set to 2 it will be every other month, and so on. Once set, it can't be changed.**
@@ -42,19 +42,19 @@ pub struct ProductUpdate {
     /// The visibility of the product.
     pub visibility: ::openapi_runtime::Patch<super::ProductVisibility>,
     /// List of available prices for this product. If you want to keep existing prices, include them in the list as an `ExistingProductPrice` object.
-    pub prices: ::openapi_runtime::Patch<::std::vec::Vec<ProductUpdatePricesItem>>,
+    pub prices: ::openapi_runtime::Patch<Vec<ProductUpdatePricesItem>>,
     /// List of file IDs. Each one must be on the same organization as the product, of type `product_media` and correctly uploaded.
-    pub medias: ::openapi_runtime::Patch<::std::vec::Vec<::uuid::Uuid>>,
+    pub medias: ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
     /// List of custom fields to attach.
     pub attached_custom_fields: ::openapi_runtime::Patch<
-        ::std::vec::Vec<super::AttachedCustomFieldCreate>,
+        Vec<super::AttachedCustomFieldCreate>,
     >,
 }
 impl ::serde::Serialize for ProductUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.patch("trial_interval", &self.trial_interval)?;
@@ -74,14 +74,14 @@ impl ::serde::Serialize for ProductUpdate {
 impl<'de> ::serde::Deserialize<'de> for ProductUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ProductUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for ProductUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
         let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
@@ -102,9 +102,7 @@ impl ::openapi_runtime::de::Object for ProductUpdate {
         let mut attached_custom_fields = ::openapi_runtime::de::Slot::new(
             "attached_custom_fields",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "trial_interval" => trial_interval.read(&mut __map)?,
@@ -121,7 +119,7 @@ impl ::openapi_runtime::de::Object for ProductUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             trial_interval: trial_interval.or_default(),
             trial_interval_count: trial_interval_count.or_default(),
@@ -156,7 +154,7 @@ impl ::serde::Serialize for ProductUpdatePricesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::ExistingProductPrice(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -169,25 +167,25 @@ impl ::serde::Serialize for ProductUpdatePricesItem {
 impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::ExistingProductPrice(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::ExistingProductPrice(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Variant2(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Variant2(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::ExistingProductPrice> for ProductUpdatePricesItem {
+impl From<super::ExistingProductPrice> for ProductUpdatePricesItem {
     fn from(value: super::ExistingProductPrice) -> Self {
         Self::ExistingProductPrice(value)
     }
 }
-impl ::std::convert::From<ProductUpdatePricesItemVariant2> for ProductUpdatePricesItem {
+impl From<ProductUpdatePricesItemVariant2> for ProductUpdatePricesItem {
     fn from(value: ProductUpdatePricesItemVariant2) -> Self {
         Self::Variant2(value)
     }

@@ -6,13 +6,13 @@ pub struct PropertyAggregation {
     /// The `func` property.
     pub func: PropertyAggregationFunc,
     /// The `property` property.
-    pub property: ::std::string::String,
+    pub property: String,
 }
 impl ::serde::Serialize for PropertyAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("func", &self.func)?;
         object.field("property", &self.property)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for PropertyAggregation {
 impl<'de> ::serde::Deserialize<'de> for PropertyAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PropertyAggregation")
     }
 }
 impl ::openapi_runtime::de::Object for PropertyAggregation {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut func = ::openapi_runtime::de::Slot::new("func");
         let mut property = ::openapi_runtime::de::Slot::new("property");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "func" => func.read(&mut __map)?,
                 "property" => property.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             func: func.required()?,
             property: property.required()?,
         })
@@ -59,7 +57,7 @@ pub enum PropertyAggregationFunc {
     /// `avg`
     Avg,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl PropertyAggregationFunc {
     /// The value as sent on the wire.
@@ -73,7 +71,7 @@ impl PropertyAggregationFunc {
         }
     }
 }
-impl ::std::convert::From<&str> for PropertyAggregationFunc {
+impl From<&str> for PropertyAggregationFunc {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -94,14 +92,14 @@ impl ::serde::Serialize for PropertyAggregationFunc {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PropertyAggregationFunc {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -4,21 +4,19 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct PropertyGroupStat {
     /// The property value.
-    pub value: ::std::string::String,
+    pub value: String,
     /// Number of events with this property value.
     pub occurrences: i64,
     /// Number of distinct customers associated with these events.
     pub customers: i64,
     /// Sum of each aggregate field across all matching events.
-    pub totals: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub totals: Option<::std::collections::BTreeMap<String, String>>,
 }
 impl ::serde::Serialize for PropertyGroupStat {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("value", &self.value)?;
         object.field("occurrences", &self.occurrences)?;
@@ -30,21 +28,19 @@ impl ::serde::Serialize for PropertyGroupStat {
 impl<'de> ::serde::Deserialize<'de> for PropertyGroupStat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "PropertyGroupStat")
     }
 }
 impl ::openapi_runtime::de::Object for PropertyGroupStat {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut value = ::openapi_runtime::de::Slot::new("value");
         let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
         let mut customers = ::openapi_runtime::de::Slot::new("customers");
         let mut totals = ::openapi_runtime::de::Slot::new("totals");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "value" => value.read(&mut __map)?,
                 "occurrences" => occurrences.read(&mut __map)?,
@@ -53,7 +49,7 @@ impl ::openapi_runtime::de::Object for PropertyGroupStat {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             value: value.required()?,
             occurrences: occurrences.required()?,
             customers: customers.required()?,

@@ -6,17 +6,17 @@ pub struct RefreshTokenRequest {
     /// The `grant_type` property.
     pub grant_type: RefreshTokenRequestGrantType,
     /// The `client_id` property.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
     /// The `client_secret` property.
-    pub client_secret: ::std::string::String,
+    pub client_secret: String,
     /// The `refresh_token` property.
-    pub refresh_token: ::std::string::String,
+    pub refresh_token: String,
 }
 impl ::serde::Serialize for RefreshTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("grant_type", &self.grant_type)?;
         object.field("client_id", &self.client_id)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for RefreshTokenRequest {
 impl<'de> ::serde::Deserialize<'de> for RefreshTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "RefreshTokenRequest")
     }
 }
 impl ::openapi_runtime::de::Object for RefreshTokenRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut grant_type = ::openapi_runtime::de::Slot::new("grant_type");
         let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
         let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
         let mut refresh_token = ::openapi_runtime::de::Slot::new("refresh_token");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "grant_type" => grant_type.read(&mut __map)?,
                 "client_id" => client_id.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for RefreshTokenRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             grant_type: grant_type.required()?,
             client_id: client_id.required()?,
             client_secret: client_secret.required()?,
@@ -70,14 +68,14 @@ impl ::serde::Serialize for RefreshTokenRequestGrantType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("refresh_token")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RefreshTokenRequestGrantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "refresh_token")
             .map(|()| Self::RefreshToken)
     }

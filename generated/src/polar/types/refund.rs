@@ -6,7 +6,7 @@ pub struct Refund {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `metadata` property.
@@ -20,25 +20,25 @@ pub struct Refund {
     /// The `tax_amount` property.
     pub tax_amount: i64,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,
     /// The `order_id` property.
     pub order_id: ::uuid::Uuid,
     /// The `subscription_id` property.
-    pub subscription_id: ::std::option::Option<::uuid::Uuid>,
+    pub subscription_id: Option<::uuid::Uuid>,
     /// The `customer_id` property.
     pub customer_id: ::uuid::Uuid,
     /// The `revoke_benefits` property.
     pub revoke_benefits: bool,
     /// The `dispute` property.
-    pub dispute: ::std::option::Option<super::RefundDispute>,
+    pub dispute: Option<super::RefundDispute>,
 }
 impl ::serde::Serialize for Refund {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -61,14 +61,14 @@ impl ::serde::Serialize for Refund {
 impl<'de> ::serde::Deserialize<'de> for Refund {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "Refund")
     }
 }
 impl ::openapi_runtime::de::Object for Refund {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -84,9 +84,7 @@ impl ::openapi_runtime::de::Object for Refund {
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
         let mut revoke_benefits = ::openapi_runtime::de::Slot::new("revoke_benefits");
         let mut dispute = ::openapi_runtime::de::Slot::new("dispute");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -106,7 +104,7 @@ impl ::openapi_runtime::de::Object for Refund {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -16,8 +16,8 @@ pub struct RefundCreate {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, RefundCreateMetadataValue>,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, RefundCreateMetadataValue>,
     >,
     /// The `order_id` property.
     pub order_id: ::uuid::Uuid,
@@ -28,7 +28,7 @@ pub struct RefundCreate {
     /// Value greater than 0.
     pub amount: i64,
     /// An internal comment about the refund.
-    pub comment: ::openapi_runtime::Patch<::std::string::String>,
+    pub comment: ::openapi_runtime::Patch<String>,
     /// Should this refund trigger the associated customer benefits to be revoked?
     ///
     /// **Note:**
@@ -37,13 +37,13 @@ pub struct RefundCreate {
     /// subscription itself is revoked, i.e fully canceled.
     ///
     /// Default `false`.
-    pub revoke_benefits: ::std::option::Option<bool>,
+    pub revoke_benefits: Option<bool>,
 }
 impl ::serde::Serialize for RefundCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.field("order_id", &self.order_id)?;
@@ -57,23 +57,21 @@ impl ::serde::Serialize for RefundCreate {
 impl<'de> ::serde::Deserialize<'de> for RefundCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "RefundCreate")
     }
 }
 impl ::openapi_runtime::de::Object for RefundCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
         let mut reason = ::openapi_runtime::de::Slot::new("reason");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
         let mut comment = ::openapi_runtime::de::Slot::new("comment");
         let mut revoke_benefits = ::openapi_runtime::de::Slot::new("revoke_benefits");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "order_id" => order_id.read(&mut __map)?,
@@ -84,7 +82,7 @@ impl ::openapi_runtime::de::Object for RefundCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             order_id: order_id.required()?,
             reason: reason.required()?,
@@ -116,7 +114,7 @@ pub enum RefundCreateReason {
     /// `other`
     Other2,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl RefundCreateReason {
     /// The value as sent on the wire.
@@ -132,7 +130,7 @@ impl RefundCreateReason {
         }
     }
 }
-impl ::std::convert::From<&str> for RefundCreateReason {
+impl From<&str> for RefundCreateReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -155,14 +153,14 @@ impl ::serde::Serialize for RefundCreateReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RefundCreateReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -6,11 +6,11 @@ pub struct ReviewAppealSupportCaseMessageCreate {
     /// The `body` property.
     ///
     /// Length at least 1 and at most 5000.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
     /// The `file_ids` property.
     ///
     /// Items at most 10.
-    pub file_ids: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
+    pub file_ids: Option<Vec<::uuid::Uuid>>,
     /// The `type` property.
     pub r#type: ReviewAppealSupportCaseMessageCreateType,
 }
@@ -18,7 +18,7 @@ impl ::serde::Serialize for ReviewAppealSupportCaseMessageCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("body", &self.body)?;
         object.optional("file_ids", &self.file_ids)?;
@@ -29,7 +29,7 @@ impl ::serde::Serialize for ReviewAppealSupportCaseMessageCreate {
 impl<'de> ::serde::Deserialize<'de> for ReviewAppealSupportCaseMessageCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "ReviewAppealSupportCaseMessageCreate",
@@ -39,13 +39,11 @@ impl<'de> ::serde::Deserialize<'de> for ReviewAppealSupportCaseMessageCreate {
 impl ::openapi_runtime::de::Object for ReviewAppealSupportCaseMessageCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut body = ::openapi_runtime::de::Slot::new("body");
         let mut file_ids = ::openapi_runtime::de::Slot::new("file_ids");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "body" => body.read(&mut __map)?,
                 "file_ids" => file_ids.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for ReviewAppealSupportCaseMessageCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             body: body.or_default(),
             file_ids: file_ids.or_default(),
             r#type: r#type.required()?,

@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct RevokeTokenRequest {
     /// The `token` property.
-    pub token: ::std::string::String,
+    pub token: String,
     /// The `token_type_hint` property.
     pub token_type_hint: ::openapi_runtime::Patch<RevokeTokenRequestTokenTypeHint>,
     /// The `client_id` property.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
     /// The `client_secret` property.
-    pub client_secret: ::std::string::String,
+    pub client_secret: String,
 }
 impl ::serde::Serialize for RevokeTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("token", &self.token)?;
         object.patch("token_type_hint", &self.token_type_hint)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for RevokeTokenRequest {
 impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "RevokeTokenRequest")
     }
 }
 impl ::openapi_runtime::de::Object for RevokeTokenRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut token = ::openapi_runtime::de::Slot::new("token");
         let mut token_type_hint = ::openapi_runtime::de::Slot::new("token_type_hint");
         let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
         let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "token" => token.read(&mut __map)?,
                 "token_type_hint" => token_type_hint.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for RevokeTokenRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             token: token.required()?,
             token_type_hint: token_type_hint.or_default(),
             client_id: client_id.required()?,

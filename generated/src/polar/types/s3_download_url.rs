@@ -4,13 +4,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct S3DownloadUrl {
     /// The `url` property.
-    pub url: ::std::string::String,
+    pub url: String,
     /// The `headers` property.
     ///
     /// Default `{}`.
-    pub headers: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub headers: Option<::std::collections::BTreeMap<String, String>>,
     /// The `expires_at` property.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
 }
@@ -18,7 +16,7 @@ impl ::serde::Serialize for S3DownloadUrl {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("url", &self.url)?;
         object.optional("headers", &self.headers)?;
@@ -29,20 +27,18 @@ impl ::serde::Serialize for S3DownloadUrl {
 impl<'de> ::serde::Deserialize<'de> for S3DownloadUrl {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "S3DownloadUrl")
     }
 }
 impl ::openapi_runtime::de::Object for S3DownloadUrl {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut url = ::openapi_runtime::de::Slot::new("url");
         let mut headers = ::openapi_runtime::de::Slot::new("headers");
         let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "url" => url.read(&mut __map)?,
                 "headers" => headers.read(&mut __map)?,
@@ -50,7 +46,7 @@ impl ::openapi_runtime::de::Object for S3DownloadUrl {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             url: url.required()?,
             headers: headers.or_default(),
             expires_at: expires_at.required()?,

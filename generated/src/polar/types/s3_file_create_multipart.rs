@@ -6,13 +6,13 @@ pub struct S3FileCreateMultipart {
     /// The `parts` property.
     ///
     /// Items at most 10000.
-    pub parts: ::std::vec::Vec<super::S3FileCreatePart>,
+    pub parts: Vec<super::S3FileCreatePart>,
 }
 impl ::serde::Serialize for S3FileCreateMultipart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("parts", &self.parts)?;
         object.end()
@@ -21,23 +21,21 @@ impl ::serde::Serialize for S3FileCreateMultipart {
 impl<'de> ::serde::Deserialize<'de> for S3FileCreateMultipart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "S3FileCreateMultipart")
     }
 }
 impl ::openapi_runtime::de::Object for S3FileCreateMultipart {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut parts = ::openapi_runtime::de::Slot::new("parts");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "parts" => parts.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { parts: parts.required()? })
+        Ok(Self { parts: parts.required()? })
     }
 }

@@ -10,13 +10,13 @@ pub struct S3FileCreatePart {
     /// The `chunk_end` property.
     pub chunk_end: i64,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::openapi_runtime::Patch<::std::string::String>,
+    pub checksum_sha256_base64: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for S3FileCreatePart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("number", &self.number)?;
         object.field("chunk_start", &self.chunk_start)?;
@@ -28,23 +28,21 @@ impl ::serde::Serialize for S3FileCreatePart {
 impl<'de> ::serde::Deserialize<'de> for S3FileCreatePart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "S3FileCreatePart")
     }
 }
 impl ::openapi_runtime::de::Object for S3FileCreatePart {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut number = ::openapi_runtime::de::Slot::new("number");
         let mut chunk_start = ::openapi_runtime::de::Slot::new("chunk_start");
         let mut chunk_end = ::openapi_runtime::de::Slot::new("chunk_end");
         let mut checksum_sha256_base64 = ::openapi_runtime::de::Slot::new(
             "checksum_sha256_base64",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "number" => number.read(&mut __map)?,
                 "chunk_start" => chunk_start.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for S3FileCreatePart {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             number: number.required()?,
             chunk_start: chunk_start.required()?,
             chunk_end: chunk_end.required()?,

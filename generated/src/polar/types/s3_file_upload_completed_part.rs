@@ -6,15 +6,15 @@ pub struct S3FileUploadCompletedPart {
     /// The `number` property.
     pub number: i64,
     /// The `checksum_etag` property.
-    pub checksum_etag: ::std::string::String,
+    pub checksum_etag: String,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_base64: Option<String>,
 }
 impl ::serde::Serialize for S3FileUploadCompletedPart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("number", &self.number)?;
         object.field("checksum_etag", &self.checksum_etag)?;
@@ -25,22 +25,20 @@ impl ::serde::Serialize for S3FileUploadCompletedPart {
 impl<'de> ::serde::Deserialize<'de> for S3FileUploadCompletedPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "S3FileUploadCompletedPart")
     }
 }
 impl ::openapi_runtime::de::Object for S3FileUploadCompletedPart {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut number = ::openapi_runtime::de::Slot::new("number");
         let mut checksum_etag = ::openapi_runtime::de::Slot::new("checksum_etag");
         let mut checksum_sha256_base64 = ::openapi_runtime::de::Slot::new(
             "checksum_sha256_base64",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "number" => number.read(&mut __map)?,
                 "checksum_etag" => checksum_etag.read(&mut __map)?,
@@ -48,7 +46,7 @@ impl ::openapi_runtime::de::Object for S3FileUploadCompletedPart {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             number: number.required()?,
             checksum_etag: checksum_etag.required()?,
             checksum_sha256_base64: checksum_sha256_base64.or_default(),

@@ -10,23 +10,21 @@ pub struct S3FileUploadPart {
     /// The `chunk_end` property.
     pub chunk_end: i64,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256_base64: Option<String>,
     /// The `url` property.
-    pub url: ::std::string::String,
+    pub url: String,
     /// The `expires_at` property.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `headers` property.
     ///
     /// Default `{}`.
-    pub headers: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub headers: Option<::std::collections::BTreeMap<String, String>>,
 }
 impl ::serde::Serialize for S3FileUploadPart {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("number", &self.number)?;
         object.field("chunk_start", &self.chunk_start)?;
@@ -41,14 +39,14 @@ impl ::serde::Serialize for S3FileUploadPart {
 impl<'de> ::serde::Deserialize<'de> for S3FileUploadPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "S3FileUploadPart")
     }
 }
 impl ::openapi_runtime::de::Object for S3FileUploadPart {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut number = ::openapi_runtime::de::Slot::new("number");
         let mut chunk_start = ::openapi_runtime::de::Slot::new("chunk_start");
         let mut chunk_end = ::openapi_runtime::de::Slot::new("chunk_end");
@@ -58,9 +56,7 @@ impl ::openapi_runtime::de::Object for S3FileUploadPart {
         let mut url = ::openapi_runtime::de::Slot::new("url");
         let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
         let mut headers = ::openapi_runtime::de::Slot::new("headers");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "number" => number.read(&mut __map)?,
                 "chunk_start" => chunk_start.read(&mut __map)?,
@@ -72,7 +68,7 @@ impl ::openapi_runtime::de::Object for S3FileUploadPart {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             number: number.required()?,
             chunk_start: chunk_start.required()?,
             chunk_end: chunk_end.required()?,

@@ -130,7 +130,7 @@ pub enum Scope {
     /// `organization_access_tokens:write`
     OrganizationAccessTokensWrite,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl Scope {
     /// The value as sent on the wire.
@@ -203,7 +203,7 @@ impl Scope {
         }
     }
 }
-impl ::std::convert::From<&str> for Scope {
+impl From<&str> for Scope {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -283,14 +283,14 @@ impl ::serde::Serialize for Scope {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Scope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

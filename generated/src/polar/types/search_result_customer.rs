@@ -6,19 +6,19 @@ pub struct SearchResultCustomer {
     /// The `type` property.
     ///
     /// Default `"customer"`.
-    pub r#type: ::std::option::Option<SearchResultCustomerType>,
+    pub r#type: Option<SearchResultCustomerType>,
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `email` property.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
 }
 impl ::serde::Serialize for SearchResultCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("id", &self.id)?;
@@ -30,21 +30,19 @@ impl ::serde::Serialize for SearchResultCustomer {
 impl<'de> ::serde::Deserialize<'de> for SearchResultCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SearchResultCustomer")
     }
 }
 impl ::openapi_runtime::de::Object for SearchResultCustomer {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut email = ::openapi_runtime::de::Slot::new("email");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "id" => id.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for SearchResultCustomer {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             id: id.required()?,
             name: name.or_default(),
@@ -74,14 +72,14 @@ impl ::serde::Serialize for SearchResultCustomerType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("customer")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SearchResultCustomerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "customer")
             .map(|()| Self::Customer)
     }

@@ -6,25 +6,25 @@ pub struct SearchResultOrder {
     /// The `type` property.
     ///
     /// Default `"order"`.
-    pub r#type: ::std::option::Option<SearchResultOrderType>,
+    pub r#type: Option<SearchResultOrderType>,
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `customer_name` property.
-    pub customer_name: ::std::option::Option<::std::string::String>,
+    pub customer_name: Option<String>,
     /// The `customer_email` property.
-    pub customer_email: ::std::option::Option<::std::string::String>,
+    pub customer_email: Option<String>,
     /// The `product_name` property.
-    pub product_name: ::std::string::String,
+    pub product_name: String,
     /// The `amount` property.
     pub amount: i64,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
 }
 impl ::serde::Serialize for SearchResultOrder {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("id", &self.id)?;
@@ -39,14 +39,14 @@ impl ::serde::Serialize for SearchResultOrder {
 impl<'de> ::serde::Deserialize<'de> for SearchResultOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SearchResultOrder")
     }
 }
 impl ::openapi_runtime::de::Object for SearchResultOrder {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
@@ -54,9 +54,7 @@ impl ::openapi_runtime::de::Object for SearchResultOrder {
         let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "id" => id.read(&mut __map)?,
@@ -68,7 +66,7 @@ impl ::openapi_runtime::de::Object for SearchResultOrder {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             id: id.required()?,
             customer_name: customer_name.or_default(),
@@ -92,14 +90,14 @@ impl ::serde::Serialize for SearchResultOrderType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("order")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SearchResultOrderType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "order").map(|()| Self::Order)
     }
 }

@@ -6,19 +6,19 @@ pub struct SearchResultProduct {
     /// The `type` property.
     ///
     /// Default `"product"`.
-    pub r#type: ::std::option::Option<SearchResultProductType>,
+    pub r#type: Option<SearchResultProductType>,
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `description` property.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
 }
 impl ::serde::Serialize for SearchResultProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("id", &self.id)?;
@@ -30,21 +30,19 @@ impl ::serde::Serialize for SearchResultProduct {
 impl<'de> ::serde::Deserialize<'de> for SearchResultProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SearchResultProduct")
     }
 }
 impl ::openapi_runtime::de::Object for SearchResultProduct {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut description = ::openapi_runtime::de::Slot::new("description");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "id" => id.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for SearchResultProduct {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             id: id.required()?,
             name: name.required()?,
@@ -74,14 +72,14 @@ impl ::serde::Serialize for SearchResultProductType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("product")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SearchResultProductType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "product").map(|()| Self::Product)
     }
 }

@@ -6,27 +6,27 @@ pub struct SearchResultSubscription {
     /// The `type` property.
     ///
     /// Default `"subscription"`.
-    pub r#type: ::std::option::Option<SearchResultSubscriptionType>,
+    pub r#type: Option<SearchResultSubscriptionType>,
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `customer_name` property.
-    pub customer_name: ::std::option::Option<::std::string::String>,
+    pub customer_name: Option<String>,
     /// The `customer_email` property.
-    pub customer_email: ::std::option::Option<::std::string::String>,
+    pub customer_email: Option<String>,
     /// The `product_name` property.
-    pub product_name: ::std::string::String,
+    pub product_name: String,
     /// The `status` property.
-    pub status: ::std::string::String,
+    pub status: String,
     /// The `amount` property.
     pub amount: i64,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
 }
 impl ::serde::Serialize for SearchResultSubscription {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("id", &self.id)?;
@@ -42,14 +42,14 @@ impl ::serde::Serialize for SearchResultSubscription {
 impl<'de> ::serde::Deserialize<'de> for SearchResultSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SearchResultSubscription")
     }
 }
 impl ::openapi_runtime::de::Object for SearchResultSubscription {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
@@ -58,9 +58,7 @@ impl ::openapi_runtime::de::Object for SearchResultSubscription {
         let mut status = ::openapi_runtime::de::Slot::new("status");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "id" => id.read(&mut __map)?,
@@ -73,7 +71,7 @@ impl ::openapi_runtime::de::Object for SearchResultSubscription {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             id: id.required()?,
             customer_name: customer_name.or_default(),
@@ -98,14 +96,14 @@ impl ::serde::Serialize for SearchResultSubscriptionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("subscription")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SearchResultSubscriptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "subscription")
             .map(|()| Self::Subscription)
     }

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchResults {
     /// The `results` property.
-    pub results: ::std::vec::Vec<SearchResultsResultsItem>,
+    pub results: Vec<SearchResultsResultsItem>,
 }
 impl ::serde::Serialize for SearchResults {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("results", &self.results)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for SearchResults {
 impl<'de> ::serde::Deserialize<'de> for SearchResults {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SearchResults")
     }
 }
 impl ::openapi_runtime::de::Object for SearchResults {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut results = ::openapi_runtime::de::Slot::new("results");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "results" => results.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             results: results.required()?,
         })
     }
@@ -60,7 +58,7 @@ impl ::serde::Serialize for SearchResultsResultsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Product(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Customer(value) => ::serde::Serialize::serialize(value, serializer),
@@ -73,43 +71,37 @@ impl ::serde::Serialize for SearchResultsResultsItem {
 impl<'de> ::serde::Deserialize<'de> for SearchResultsResultsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("product") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Product)
-            }
-            ::std::option::Option::Some("customer") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Customer)
-            }
-            ::std::option::Option::Some("order") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Order)
-            }
-            ::std::option::Option::Some("subscription") => {
+            Some("product") => ::openapi_runtime::de::tagged(value).map(Self::Product),
+            Some("customer") => ::openapi_runtime::de::tagged(value).map(Self::Customer),
+            Some("order") => ::openapi_runtime::de::tagged(value).map(Self::Order),
+            Some("subscription") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Subscription)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::SearchResultProduct> for SearchResultsResultsItem {
+impl From<super::SearchResultProduct> for SearchResultsResultsItem {
     fn from(value: super::SearchResultProduct) -> Self {
         Self::Product(value)
     }
 }
-impl ::std::convert::From<super::SearchResultCustomer> for SearchResultsResultsItem {
+impl From<super::SearchResultCustomer> for SearchResultsResultsItem {
     fn from(value: super::SearchResultCustomer) -> Self {
         Self::Customer(value)
     }
 }
-impl ::std::convert::From<super::SearchResultOrder> for SearchResultsResultsItem {
+impl From<super::SearchResultOrder> for SearchResultsResultsItem {
     fn from(value: super::SearchResultOrder) -> Self {
         Self::Order(value)
     }
 }
-impl ::std::convert::From<super::SearchResultSubscription> for SearchResultsResultsItem {
+impl From<super::SearchResultSubscription> for SearchResultsResultsItem {
     fn from(value: super::SearchResultSubscription) -> Self {
         Self::Subscription(value)
     }

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeatClaim {
     /// Invitation token to claim the seat
-    pub invitation_token: ::std::string::String,
+    pub invitation_token: String,
 }
 impl ::serde::Serialize for SeatClaim {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("invitation_token", &self.invitation_token)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for SeatClaim {
 impl<'de> ::serde::Deserialize<'de> for SeatClaim {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SeatClaim")
     }
 }
 impl ::openapi_runtime::de::Object for SeatClaim {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut invitation_token = ::openapi_runtime::de::Slot::new("invitation_token");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "invitation_token" => invitation_token.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             invitation_token: invitation_token.required()?,
         })
     }

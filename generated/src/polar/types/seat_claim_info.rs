@@ -5,15 +5,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeatClaimInfo {
     /// Name of the product
-    pub product_name: ::std::string::String,
+    pub product_name: String,
     /// ID of the product
     pub product_id: ::uuid::Uuid,
     /// Name of the organization
-    pub organization_name: ::std::string::String,
+    pub organization_name: String,
     /// Slug of the organization
-    pub organization_slug: ::std::string::String,
+    pub organization_slug: String,
     /// Email of the customer assigned to this seat
-    pub customer_email: ::std::string::String,
+    pub customer_email: String,
     /// Whether the seat can be claimed
     pub can_claim: bool,
 }
@@ -21,7 +21,7 @@ impl ::serde::Serialize for SeatClaimInfo {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product_name", &self.product_name)?;
         object.field("product_id", &self.product_id)?;
@@ -35,14 +35,14 @@ impl ::serde::Serialize for SeatClaimInfo {
 impl<'de> ::serde::Deserialize<'de> for SeatClaimInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SeatClaimInfo")
     }
 }
 impl ::openapi_runtime::de::Object for SeatClaimInfo {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut organization_name = ::openapi_runtime::de::Slot::new(
@@ -53,9 +53,7 @@ impl ::openapi_runtime::de::Object for SeatClaimInfo {
         );
         let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
         let mut can_claim = ::openapi_runtime::de::Slot::new("can_claim");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product_name" => product_name.read(&mut __map)?,
                 "product_id" => product_id.read(&mut __map)?,
@@ -66,7 +64,7 @@ impl ::openapi_runtime::de::Object for SeatClaimInfo {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product_name: product_name.required()?,
             product_id: product_id.required()?,
             organization_name: organization_name.required()?,

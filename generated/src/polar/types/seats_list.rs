@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeatsList {
     /// List of seats
-    pub seats: ::std::vec::Vec<super::CustomerSeat>,
+    pub seats: Vec<super::CustomerSeat>,
     /// Number of available seats
     pub available_seats: i64,
     /// Total number of seats for the subscription
@@ -14,7 +14,7 @@ impl ::serde::Serialize for SeatsList {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("seats", &self.seats)?;
         object.field("available_seats", &self.available_seats)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for SeatsList {
 impl<'de> ::serde::Deserialize<'de> for SeatsList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SeatsList")
     }
 }
 impl ::openapi_runtime::de::Object for SeatsList {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut seats = ::openapi_runtime::de::Slot::new("seats");
         let mut available_seats = ::openapi_runtime::de::Slot::new("available_seats");
         let mut total_seats = ::openapi_runtime::de::Slot::new("total_seats");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "seats" => seats.read(&mut __map)?,
                 "available_seats" => available_seats.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for SeatsList {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             seats: seats.required()?,
             available_seats: available_seats.required()?,
             total_seats: total_seats.required()?,

@@ -6,43 +6,43 @@ pub struct SlackIntegration {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// ID of the Slack integration.
     pub id: ::uuid::Uuid,
     /// Organization that owns the Slack integration.
     pub organization_id: ::uuid::Uuid,
     /// Display name used by the Slack app.
-    pub display_name: ::std::string::String,
+    pub display_name: String,
     /// Slack app ID.
-    pub slack_app_id: ::std::string::String,
+    pub slack_app_id: String,
     /// Slack client ID.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
     /// Last four characters of the Client ID (display only).
-    pub client_id_last_4: ::std::string::String,
+    pub client_id_last_4: String,
     /// Last four characters of the client secret (display only).
-    pub client_secret_last_4: ::std::string::String,
+    pub client_secret_last_4: String,
     /// Last four characters of the signing secret (display only).
-    pub signing_secret_last_4: ::std::string::String,
+    pub signing_secret_last_4: String,
     /// Slack workspace ID, if installed.
-    pub team_id: ::std::option::Option<::std::string::String>,
+    pub team_id: Option<String>,
     /// Slack workspace name, if installed.
-    pub team_name: ::std::option::Option<::std::string::String>,
+    pub team_name: Option<String>,
     /// Installed bot user ID, if any.
-    pub bot_user_id: ::std::option::Option<::std::string::String>,
+    pub bot_user_id: Option<String>,
     /// Slack user ID that authorized the app, if installed.
-    pub authed_user_id: ::std::option::Option<::std::string::String>,
+    pub authed_user_id: Option<String>,
     /// Granted Slack bot scopes, if any.
-    pub scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub scopes: Option<Vec<String>>,
     /// Timestamp when the Slack app was installed.
-    pub installed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub installed_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Timestamp when the Slack app was revoked or uninstalled.
-    pub revoked_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub revoked_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for SlackIntegration {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -67,14 +67,14 @@ impl ::serde::Serialize for SlackIntegration {
 impl<'de> ::serde::Deserialize<'de> for SlackIntegration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SlackIntegration")
     }
 }
 impl ::openapi_runtime::de::Object for SlackIntegration {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -96,9 +96,7 @@ impl ::openapi_runtime::de::Object for SlackIntegration {
         let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
         let mut installed_at = ::openapi_runtime::de::Slot::new("installed_at");
         let mut revoked_at = ::openapi_runtime::de::Slot::new("revoked_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -120,7 +118,7 @@ impl ::openapi_runtime::de::Object for SlackIntegration {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

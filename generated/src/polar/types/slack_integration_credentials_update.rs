@@ -8,29 +8,29 @@ pub struct SlackIntegrationCredentialsUpdate {
     /// Display name used by the bot user in your Slack workspace. Reflected in the manifest.
     ///
     /// Length at least 1 and at most 35.
-    pub display_name: ::std::string::String,
+    pub display_name: String,
     /// App ID from your Slack app's Basic Information page.
     ///
     /// Length at least 11 and at most 32; pattern `^A[A-Z0-9]+$`.
-    pub slack_app_id: ::std::string::String,
+    pub slack_app_id: String,
     /// Client ID from your Slack app's Basic Information page.
     ///
     /// Length at least 3 and at most 128; pattern `^[0-9]+\.[0-9]+$`.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
     /// Client Secret from your Slack app's Basic Information page. Omit to keep the existing value when updating other fields.
     ///
     /// Length at least 8 and at most 128.
-    pub client_secret: ::std::option::Option<::std::string::String>,
+    pub client_secret: Option<String>,
     /// Signing Secret from your Slack app's Basic Information page. Omit to keep the existing value when updating other fields.
     ///
     /// Length at least 8 and at most 128.
-    pub signing_secret: ::std::option::Option<::std::string::String>,
+    pub signing_secret: Option<String>,
 }
 impl ::serde::Serialize for SlackIntegrationCredentialsUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("organization_id", &self.organization_id)?;
         object.field("display_name", &self.display_name)?;
@@ -44,23 +44,21 @@ impl ::serde::Serialize for SlackIntegrationCredentialsUpdate {
 impl<'de> ::serde::Deserialize<'de> for SlackIntegrationCredentialsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SlackIntegrationCredentialsUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for SlackIntegrationCredentialsUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut display_name = ::openapi_runtime::de::Slot::new("display_name");
         let mut slack_app_id = ::openapi_runtime::de::Slot::new("slack_app_id");
         let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
         let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
         let mut signing_secret = ::openapi_runtime::de::Slot::new("signing_secret");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "organization_id" => organization_id.read(&mut __map)?,
                 "display_name" => display_name.read(&mut __map)?,
@@ -71,7 +69,7 @@ impl ::openapi_runtime::de::Object for SlackIntegrationCredentialsUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             organization_id: organization_id.required()?,
             display_name: display_name.required()?,
             slack_app_id: slack_app_id.required()?,

@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlackIntegrationManifest {
     /// YAML manifest to paste into Slack.
-    pub manifest: ::std::string::String,
+    pub manifest: String,
 }
 impl ::serde::Serialize for SlackIntegrationManifest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("manifest", &self.manifest)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for SlackIntegrationManifest {
 impl<'de> ::serde::Deserialize<'de> for SlackIntegrationManifest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SlackIntegrationManifest")
     }
 }
 impl ::openapi_runtime::de::Object for SlackIntegrationManifest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut manifest = ::openapi_runtime::de::Slot::new("manifest");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "manifest" => manifest.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             manifest: manifest.required()?,
         })
     }

@@ -6,13 +6,13 @@ pub struct SlackIntegrationManifestRequest {
     /// Name shown in your Slack workspace for the app and bot user. Defaults to your organization name; customize before pasting into Slack.
     ///
     /// Length at least 1 and at most 35.
-    pub display_name: ::std::string::String,
+    pub display_name: String,
 }
 impl ::serde::Serialize for SlackIntegrationManifestRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("display_name", &self.display_name)?;
         object.end()
@@ -21,24 +21,22 @@ impl ::serde::Serialize for SlackIntegrationManifestRequest {
 impl<'de> ::serde::Deserialize<'de> for SlackIntegrationManifestRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SlackIntegrationManifestRequest")
     }
 }
 impl ::openapi_runtime::de::Object for SlackIntegrationManifestRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut display_name = ::openapi_runtime::de::Slot::new("display_name");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "display_name" => display_name.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             display_name: display_name.required()?,
         })
     }

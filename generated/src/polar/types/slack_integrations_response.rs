@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlackIntegrationsResponse {
     /// Slack apps configured for the organization.
-    pub integrations: ::std::vec::Vec<super::SlackIntegration>,
+    pub integrations: Vec<super::SlackIntegration>,
 }
 impl ::serde::Serialize for SlackIntegrationsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("integrations", &self.integrations)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for SlackIntegrationsResponse {
 impl<'de> ::serde::Deserialize<'de> for SlackIntegrationsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SlackIntegrationsResponse")
     }
 }
 impl ::openapi_runtime::de::Object for SlackIntegrationsResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut integrations = ::openapi_runtime::de::Slot::new("integrations");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "integrations" => integrations.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             integrations: integrations.required()?,
         })
     }

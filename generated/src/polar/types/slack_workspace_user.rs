@@ -4,23 +4,23 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlackWorkspaceUser {
     /// Slack user ID (e.g. U01234567).
-    pub id: ::std::string::String,
+    pub id: String,
     /// Username (handle without @).
-    pub name: ::std::string::String,
+    pub name: String,
     /// Display name, if set.
-    pub real_name: ::std::option::Option<::std::string::String>,
+    pub real_name: Option<String>,
     /// Avatar URL (image_72), if available.
-    pub image_url: ::std::option::Option<::std::string::String>,
+    pub image_url: Option<String>,
     /// Whether the user is a workspace admin.
     ///
     /// Default `false`.
-    pub is_admin: ::std::option::Option<bool>,
+    pub is_admin: Option<bool>,
 }
 impl ::serde::Serialize for SlackWorkspaceUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("name", &self.name)?;
@@ -33,22 +33,20 @@ impl ::serde::Serialize for SlackWorkspaceUser {
 impl<'de> ::serde::Deserialize<'de> for SlackWorkspaceUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SlackWorkspaceUser")
     }
 }
 impl ::openapi_runtime::de::Object for SlackWorkspaceUser {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut real_name = ::openapi_runtime::de::Slot::new("real_name");
         let mut image_url = ::openapi_runtime::de::Slot::new("image_url");
         let mut is_admin = ::openapi_runtime::de::Slot::new("is_admin");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for SlackWorkspaceUser {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             name: name.required()?,
             real_name: real_name.or_default(),

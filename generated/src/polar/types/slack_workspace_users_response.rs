@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlackWorkspaceUsersResponse {
     /// Active, non-bot users in the connected Slack workspace.
-    pub users: ::std::vec::Vec<super::SlackWorkspaceUser>,
+    pub users: Vec<super::SlackWorkspaceUser>,
 }
 impl ::serde::Serialize for SlackWorkspaceUsersResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("users", &self.users)?;
         object.end()
@@ -19,23 +19,21 @@ impl ::serde::Serialize for SlackWorkspaceUsersResponse {
 impl<'de> ::serde::Deserialize<'de> for SlackWorkspaceUsersResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SlackWorkspaceUsersResponse")
     }
 }
 impl ::openapi_runtime::de::Object for SlackWorkspaceUsersResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut users = ::openapi_runtime::de::Slot::new("users");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "users" => users.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { users: users.required()? })
+        Ok(Self { users: users.required()? })
     }
 }

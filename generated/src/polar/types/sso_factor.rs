@@ -6,19 +6,19 @@ pub struct SsoFactor {
     /// The `type` property.
     ///
     /// Default `"sso"`.
-    pub r#type: ::std::option::Option<SsoFactorType>,
+    pub r#type: Option<SsoFactorType>,
     /// The `connection_id` property.
     pub connection_id: ::uuid::Uuid,
     /// The `organization_slug` property.
-    pub organization_slug: ::std::string::String,
+    pub organization_slug: String,
     /// Human-friendly label for the connection, shown on the login page.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 impl ::serde::Serialize for SsoFactor {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("connection_id", &self.connection_id)?;
@@ -30,23 +30,21 @@ impl ::serde::Serialize for SsoFactor {
 impl<'de> ::serde::Deserialize<'de> for SsoFactor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SsoFactor")
     }
 }
 impl ::openapi_runtime::de::Object for SsoFactor {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut connection_id = ::openapi_runtime::de::Slot::new("connection_id");
         let mut organization_slug = ::openapi_runtime::de::Slot::new(
             "organization_slug",
         );
         let mut name = ::openapi_runtime::de::Slot::new("name");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "connection_id" => connection_id.read(&mut __map)?,
@@ -55,7 +53,7 @@ impl ::openapi_runtime::de::Object for SsoFactor {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             connection_id: connection_id.required()?,
             organization_slug: organization_slug.required()?,
@@ -76,14 +74,14 @@ impl ::serde::Serialize for SsoFactorType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("sso")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SsoFactorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "sso").map(|()| Self::Sso)
     }
 }

@@ -10,13 +10,13 @@ pub struct StatisticsPeriod {
     /// Period end (exclusive)
     pub period_end: ::chrono::DateTime<::chrono::Utc>,
     /// Stats grouped by event name for this period
-    pub stats: ::std::vec::Vec<super::EventStatistics>,
+    pub stats: Vec<super::EventStatistics>,
 }
 impl ::serde::Serialize for StatisticsPeriod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("timestamp", &self.timestamp)?;
         object.field("period_start", &self.period_start)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for StatisticsPeriod {
 impl<'de> ::serde::Deserialize<'de> for StatisticsPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "StatisticsPeriod")
     }
 }
 impl ::openapi_runtime::de::Object for StatisticsPeriod {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
         let mut period_start = ::openapi_runtime::de::Slot::new("period_start");
         let mut period_end = ::openapi_runtime::de::Slot::new("period_end");
         let mut stats = ::openapi_runtime::de::Slot::new("stats");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "timestamp" => timestamp.read(&mut __map)?,
                 "period_start" => period_start.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for StatisticsPeriod {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             timestamp: timestamp.required()?,
             period_start: period_start.required()?,
             period_end: period_end.required()?,

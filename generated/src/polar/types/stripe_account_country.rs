@@ -242,7 +242,7 @@ pub enum StripeAccountCountry {
     /// `TW`
     Tw,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl StripeAccountCountry {
     /// The value as sent on the wire.
@@ -371,7 +371,7 @@ impl StripeAccountCountry {
         }
     }
 }
-impl ::std::convert::From<&str> for StripeAccountCountry {
+impl From<&str> for StripeAccountCountry {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -507,14 +507,14 @@ impl ::serde::Serialize for StripeAccountCountry {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StripeAccountCountry {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

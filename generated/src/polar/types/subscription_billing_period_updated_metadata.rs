@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionBillingPeriodUpdatedMetadata {
     /// The `subscription_id` property.
-    pub subscription_id: ::std::string::String,
+    pub subscription_id: String,
     /// The `old_period_end` property.
-    pub old_period_end: ::std::string::String,
+    pub old_period_end: String,
     /// The `new_period_end` property.
-    pub new_period_end: ::std::string::String,
+    pub new_period_end: String,
 }
 impl ::serde::Serialize for SubscriptionBillingPeriodUpdatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("subscription_id", &self.subscription_id)?;
         object.field("old_period_end", &self.old_period_end)?;
@@ -25,7 +25,7 @@ impl ::serde::Serialize for SubscriptionBillingPeriodUpdatedMetadata {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionBillingPeriodUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "SubscriptionBillingPeriodUpdatedMetadata",
@@ -35,13 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionBillingPeriodUpdatedMetadata
 impl ::openapi_runtime::de::Object for SubscriptionBillingPeriodUpdatedMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
         let mut old_period_end = ::openapi_runtime::de::Slot::new("old_period_end");
         let mut new_period_end = ::openapi_runtime::de::Slot::new("new_period_end");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "subscription_id" => subscription_id.read(&mut __map)?,
                 "old_period_end" => old_period_end.read(&mut __map)?,
@@ -49,7 +47,7 @@ impl ::openapi_runtime::de::Object for SubscriptionBillingPeriodUpdatedMetadata 
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscription_id: subscription_id.required()?,
             old_period_end: old_period_end.required()?,
             new_period_end: new_period_end.required()?,

@@ -32,7 +32,7 @@ pub struct SubscriptionCancel {
     /// Only set this in case your own service is requesting the reason from the
     /// customer. Or you copy a message directly from a customer
     /// conversation, i.e support.
-    pub customer_cancellation_comment: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_cancellation_comment: ::openapi_runtime::Patch<String>,
     /// Cancel an active subscription once the current period ends.
     ///
     /// Or uncancel a subscription currently set to be revoked at period end.
@@ -42,7 +42,7 @@ impl ::serde::Serialize for SubscriptionCancel {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object
             .patch("customer_cancellation_reason", &self.customer_cancellation_reason)?;
@@ -58,14 +58,14 @@ impl ::serde::Serialize for SubscriptionCancel {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCancel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionCancel")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionCancel {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut customer_cancellation_reason = ::openapi_runtime::de::Slot::new(
             "customer_cancellation_reason",
         );
@@ -75,9 +75,7 @@ impl ::openapi_runtime::de::Object for SubscriptionCancel {
         let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
             "cancel_at_period_end",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "customer_cancellation_reason" => {
                     customer_cancellation_reason.read(&mut __map)?
@@ -89,7 +87,7 @@ impl ::openapi_runtime::de::Object for SubscriptionCancel {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             customer_cancellation_reason: customer_cancellation_reason.or_default(),
             customer_cancellation_comment: customer_cancellation_comment.or_default(),
             cancel_at_period_end: cancel_at_period_end.required()?,

@@ -6,13 +6,13 @@ pub struct SubscriptionCancelPreview {
     /// Whether cancelling now also stops collecting the outstanding payment. True for a past-due subscription whose organization has no benefit revocation grace period: cancelling voids the pending order and stops dunning retries.
     pub stops_collection: bool,
     /// Amount in cents still due on the pending order that would be voided, or null when nothing would be dropped.
-    pub outstanding_amount: ::std::option::Option<i64>,
+    pub outstanding_amount: Option<i64>,
 }
 impl ::serde::Serialize for SubscriptionCancelPreview {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("stops_collection", &self.stops_collection)?;
         object.field("outstanding_amount", &self.outstanding_amount)?;
@@ -22,28 +22,26 @@ impl ::serde::Serialize for SubscriptionCancelPreview {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCancelPreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionCancelPreview")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionCancelPreview {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut stops_collection = ::openapi_runtime::de::Slot::new("stops_collection");
         let mut outstanding_amount = ::openapi_runtime::de::Slot::new(
             "outstanding_amount",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "stops_collection" => stops_collection.read(&mut __map)?,
                 "outstanding_amount" => outstanding_amount.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             stops_collection: stops_collection.required()?,
             outstanding_amount: outstanding_amount.or_default(),
         })

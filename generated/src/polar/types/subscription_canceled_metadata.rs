@@ -4,33 +4,33 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionCanceledMetadata {
     /// The `subscription_id` property.
-    pub subscription_id: ::std::string::String,
+    pub subscription_id: String,
     /// The `product_id` property.
-    pub product_id: ::std::option::Option<::std::string::String>,
+    pub product_id: Option<String>,
     /// The `amount` property.
     pub amount: i64,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `recurring_interval` property.
-    pub recurring_interval: ::std::string::String,
+    pub recurring_interval: String,
     /// The `recurring_interval_count` property.
     pub recurring_interval_count: i64,
     /// The `customer_cancellation_reason` property.
-    pub customer_cancellation_reason: ::std::option::Option<::std::string::String>,
+    pub customer_cancellation_reason: Option<String>,
     /// The `customer_cancellation_comment` property.
-    pub customer_cancellation_comment: ::std::option::Option<::std::string::String>,
+    pub customer_cancellation_comment: Option<String>,
     /// The `canceled_at` property.
-    pub canceled_at: ::std::string::String,
+    pub canceled_at: String,
     /// The `ends_at` property.
-    pub ends_at: ::std::option::Option<::std::string::String>,
+    pub ends_at: Option<String>,
     /// The `cancel_at_period_end` property.
-    pub cancel_at_period_end: ::std::option::Option<bool>,
+    pub cancel_at_period_end: Option<bool>,
 }
 impl ::serde::Serialize for SubscriptionCanceledMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("subscription_id", &self.subscription_id)?;
         object.optional("product_id", &self.product_id)?;
@@ -57,14 +57,14 @@ impl ::serde::Serialize for SubscriptionCanceledMetadata {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCanceledMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionCanceledMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionCanceledMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
@@ -86,9 +86,7 @@ impl ::openapi_runtime::de::Object for SubscriptionCanceledMetadata {
         let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
             "cancel_at_period_end",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "subscription_id" => subscription_id.read(&mut __map)?,
                 "product_id" => product_id.read(&mut __map)?,
@@ -108,7 +106,7 @@ impl ::openapi_runtime::de::Object for SubscriptionCanceledMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscription_id: subscription_id.required()?,
             product_id: product_id.or_default(),
             amount: amount.required()?,

@@ -15,7 +15,7 @@ impl ::serde::Serialize for SubscriptionChangePreview {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Product(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Seats(value) => ::serde::Serialize::serialize(value, serializer),
@@ -26,27 +26,25 @@ impl ::serde::Serialize for SubscriptionChangePreview {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionChangePreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Product(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Product(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Seats(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Seats(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::SubscriptionChangePreviewProduct>
-for SubscriptionChangePreview {
+impl From<super::SubscriptionChangePreviewProduct> for SubscriptionChangePreview {
     fn from(value: super::SubscriptionChangePreviewProduct) -> Self {
         Self::Product(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionChangePreviewSeats>
-for SubscriptionChangePreview {
+impl From<super::SubscriptionChangePreviewSeats> for SubscriptionChangePreview {
     fn from(value: super::SubscriptionChangePreviewSeats) -> Self {
         Self::Seats(value)
     }

@@ -8,13 +8,13 @@ pub struct SubscriptionChangePreviewProduct {
     /// Example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
     pub product_id: ::uuid::Uuid,
     /// Determine how to handle the proration billing. If not provided, will use the default organization setting.
-    pub proration_behavior: ::std::option::Option<super::SubscriptionProrationBehavior>,
+    pub proration_behavior: Option<super::SubscriptionProrationBehavior>,
 }
 impl ::serde::Serialize for SubscriptionChangePreviewProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("product_id", &self.product_id)?;
         object.optional("proration_behavior", &self.proration_behavior)?;
@@ -24,28 +24,26 @@ impl ::serde::Serialize for SubscriptionChangePreviewProduct {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionChangePreviewProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionChangePreviewProduct")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionChangePreviewProduct {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut proration_behavior = ::openapi_runtime::de::Slot::new(
             "proration_behavior",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product_id" => product_id.read(&mut __map)?,
                 "proration_behavior" => proration_behavior.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product_id: product_id.required()?,
             proration_behavior: proration_behavior.or_default(),
         })

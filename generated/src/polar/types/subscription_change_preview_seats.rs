@@ -8,13 +8,13 @@ pub struct SubscriptionChangePreviewSeats {
     /// Value at least -2147483648 and at most 2147483647.
     pub seats: i64,
     /// Determine how to handle the proration billing. If not provided, will use the default organization setting.
-    pub proration_behavior: ::std::option::Option<super::SubscriptionProrationBehavior>,
+    pub proration_behavior: Option<super::SubscriptionProrationBehavior>,
 }
 impl ::serde::Serialize for SubscriptionChangePreviewSeats {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("seats", &self.seats)?;
         object.optional("proration_behavior", &self.proration_behavior)?;
@@ -24,28 +24,26 @@ impl ::serde::Serialize for SubscriptionChangePreviewSeats {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionChangePreviewSeats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionChangePreviewSeats")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionChangePreviewSeats {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut seats = ::openapi_runtime::de::Slot::new("seats");
         let mut proration_behavior = ::openapi_runtime::de::Slot::new(
             "proration_behavior",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "seats" => seats.read(&mut __map)?,
                 "proration_behavior" => proration_behavior.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             seats: seats.required()?,
             proration_behavior: proration_behavior.or_default(),
         })

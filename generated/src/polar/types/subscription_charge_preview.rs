@@ -10,7 +10,7 @@ pub struct SubscriptionChargePreview {
     /// Net pending proration adjustments in cents from mid-period changes (seat or product changes), to be billed on the next invoice.
     pub proration_amount: i64,
     /// Itemized pending proration adjustments to be billed on the next invoice.
-    pub prorations: ::std::vec::Vec<super::SubscriptionChargePreviewProration>,
+    pub prorations: Vec<super::SubscriptionChargePreviewProration>,
     /// Subtotal amount in cents (base + metered + prorations, before discount and tax)
     pub subtotal_amount: i64,
     /// Discount amount in cents
@@ -30,7 +30,7 @@ impl ::serde::Serialize for SubscriptionChargePreview {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("base_amount", &self.base_amount)?;
         object.field("metered_amount", &self.metered_amount)?;
@@ -49,14 +49,14 @@ impl ::serde::Serialize for SubscriptionChargePreview {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionChargePreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionChargePreview")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionChargePreview {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut base_amount = ::openapi_runtime::de::Slot::new("base_amount");
         let mut metered_amount = ::openapi_runtime::de::Slot::new("metered_amount");
         let mut proration_amount = ::openapi_runtime::de::Slot::new("proration_amount");
@@ -70,9 +70,7 @@ impl ::openapi_runtime::de::Object for SubscriptionChargePreview {
             "applied_balance_amount",
         );
         let mut due_amount = ::openapi_runtime::de::Slot::new("due_amount");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "base_amount" => base_amount.read(&mut __map)?,
                 "metered_amount" => metered_amount.read(&mut __map)?,
@@ -88,7 +86,7 @@ impl ::openapi_runtime::de::Object for SubscriptionChargePreview {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             base_amount: base_amount.required()?,
             metered_amount: metered_amount.required()?,
             proration_amount: proration_amount.required()?,

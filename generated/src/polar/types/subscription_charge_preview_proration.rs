@@ -4,7 +4,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionChargePreviewProration {
     /// Human-readable description of the proration.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Signed amount in cents: positive to charge, negative to credit.
     pub amount: i64,
 }
@@ -12,7 +12,7 @@ impl ::serde::Serialize for SubscriptionChargePreviewProration {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("label", &self.label)?;
         object.field("amount", &self.amount)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for SubscriptionChargePreviewProration {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionChargePreviewProration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionChargePreviewProration")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionChargePreviewProration {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "label" => label.read(&mut __map)?,
                 "amount" => amount.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             label: label.required()?,
             amount: amount.required()?,
         })

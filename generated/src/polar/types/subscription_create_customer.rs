@@ -16,11 +16,8 @@ pub struct SubscriptionCreateCustomer {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            SubscriptionCreateCustomerMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, SubscriptionCreateCustomerMetadataValue>,
     >,
     /// The ID of the recurring product to subscribe to. Must be a free product, otherwise the customer should go through a checkout flow.
     ///
@@ -35,7 +32,7 @@ impl ::serde::Serialize for SubscriptionCreateCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.field("product_id", &self.product_id)?;
@@ -46,20 +43,18 @@ impl ::serde::Serialize for SubscriptionCreateCustomer {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionCreateCustomer")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionCreateCustomer {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "product_id" => product_id.read(&mut __map)?,
@@ -67,7 +62,7 @@ impl ::openapi_runtime::de::Object for SubscriptionCreateCustomer {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             product_id: product_id.required()?,
             customer_id: customer_id.required()?,

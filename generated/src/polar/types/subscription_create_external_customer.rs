@@ -16,9 +16,9 @@ pub struct SubscriptionCreateExternalCustomer {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
+    pub metadata: Option<
         ::std::collections::BTreeMap<
-            ::std::string::String,
+            String,
             SubscriptionCreateExternalCustomerMetadataValue,
         >,
     >,
@@ -27,13 +27,13 @@ pub struct SubscriptionCreateExternalCustomer {
     /// Example `"d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23"`.
     pub product_id: ::uuid::Uuid,
     /// The ID of the customer in your system to create the subscription for. It must already exist in Polar.
-    pub external_customer_id: ::std::string::String,
+    pub external_customer_id: String,
 }
 impl ::serde::Serialize for SubscriptionCreateExternalCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.field("product_id", &self.product_id)?;
@@ -44,22 +44,20 @@ impl ::serde::Serialize for SubscriptionCreateExternalCustomer {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateExternalCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionCreateExternalCustomer")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionCreateExternalCustomer {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut external_customer_id = ::openapi_runtime::de::Slot::new(
             "external_customer_id",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "product_id" => product_id.read(&mut __map)?,
@@ -67,7 +65,7 @@ impl ::openapi_runtime::de::Object for SubscriptionCreateExternalCustomer {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             product_id: product_id.required()?,
             external_customer_id: external_customer_id.required()?,

@@ -4,25 +4,25 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionCreatedMetadata {
     /// The `subscription_id` property.
-    pub subscription_id: ::std::string::String,
+    pub subscription_id: String,
     /// The `product_id` property.
-    pub product_id: ::std::string::String,
+    pub product_id: String,
     /// The `amount` property.
     pub amount: i64,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `recurring_interval` property.
-    pub recurring_interval: ::std::string::String,
+    pub recurring_interval: String,
     /// The `recurring_interval_count` property.
     pub recurring_interval_count: i64,
     /// The `started_at` property.
-    pub started_at: ::std::string::String,
+    pub started_at: String,
 }
 impl ::serde::Serialize for SubscriptionCreatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("subscription_id", &self.subscription_id)?;
         object.field("product_id", &self.product_id)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for SubscriptionCreatedMetadata {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCreatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionCreatedMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionCreatedMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
@@ -56,9 +56,7 @@ impl ::openapi_runtime::de::Object for SubscriptionCreatedMetadata {
             "recurring_interval_count",
         );
         let mut started_at = ::openapi_runtime::de::Slot::new("started_at");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "subscription_id" => subscription_id.read(&mut __map)?,
                 "product_id" => product_id.read(&mut __map)?,
@@ -70,7 +68,7 @@ impl ::openapi_runtime::de::Object for SubscriptionCreatedMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscription_id: subscription_id.required()?,
             product_id: product_id.required()?,
             amount: amount.required()?,

@@ -4,23 +4,23 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionCycledMetadata {
     /// The `subscription_id` property.
-    pub subscription_id: ::std::string::String,
+    pub subscription_id: String,
     /// The `product_id` property.
-    pub product_id: ::std::option::Option<::std::string::String>,
+    pub product_id: Option<String>,
     /// The `amount` property.
-    pub amount: ::std::option::Option<i64>,
+    pub amount: Option<i64>,
     /// The `currency` property.
-    pub currency: ::std::option::Option<::std::string::String>,
+    pub currency: Option<String>,
     /// The `recurring_interval` property.
-    pub recurring_interval: ::std::option::Option<::std::string::String>,
+    pub recurring_interval: Option<String>,
     /// The `recurring_interval_count` property.
-    pub recurring_interval_count: ::std::option::Option<i64>,
+    pub recurring_interval_count: Option<i64>,
 }
 impl ::serde::Serialize for SubscriptionCycledMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("subscription_id", &self.subscription_id)?;
         object.optional("product_id", &self.product_id)?;
@@ -34,14 +34,14 @@ impl ::serde::Serialize for SubscriptionCycledMetadata {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCycledMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionCycledMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionCycledMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
@@ -52,9 +52,7 @@ impl ::openapi_runtime::de::Object for SubscriptionCycledMetadata {
         let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
             "recurring_interval_count",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "subscription_id" => subscription_id.read(&mut __map)?,
                 "product_id" => product_id.read(&mut __map)?,
@@ -65,7 +63,7 @@ impl ::openapi_runtime::de::Object for SubscriptionCycledMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscription_id: subscription_id.required()?,
             product_id: product_id.or_default(),
             amount: amount.or_default(),

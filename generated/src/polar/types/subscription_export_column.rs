@@ -48,7 +48,7 @@ pub enum SubscriptionExportColumn {
     /// `trial_end`
     TrialEnd,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl SubscriptionExportColumn {
     /// The value as sent on the wire.
@@ -80,7 +80,7 @@ impl SubscriptionExportColumn {
         }
     }
 }
-impl ::std::convert::From<&str> for SubscriptionExportColumn {
+impl From<&str> for SubscriptionExportColumn {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -119,14 +119,14 @@ impl ::serde::Serialize for SubscriptionExportColumn {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SubscriptionExportColumn {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -4,17 +4,17 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionProductUpdatedMetadata {
     /// The `subscription_id` property.
-    pub subscription_id: ::std::string::String,
+    pub subscription_id: String,
     /// The `old_product_id` property.
-    pub old_product_id: ::std::string::String,
+    pub old_product_id: String,
     /// The `new_product_id` property.
-    pub new_product_id: ::std::string::String,
+    pub new_product_id: String,
 }
 impl ::serde::Serialize for SubscriptionProductUpdatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("subscription_id", &self.subscription_id)?;
         object.field("old_product_id", &self.old_product_id)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for SubscriptionProductUpdatedMetadata {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionProductUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionProductUpdatedMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionProductUpdatedMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
         let mut old_product_id = ::openapi_runtime::de::Slot::new("old_product_id");
         let mut new_product_id = ::openapi_runtime::de::Slot::new("new_product_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "subscription_id" => subscription_id.read(&mut __map)?,
                 "old_product_id" => old_product_id.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for SubscriptionProductUpdatedMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscription_id: subscription_id.required()?,
             old_product_id: old_product_id.required()?,
             new_product_id: new_product_id.required()?,

@@ -32,7 +32,7 @@ pub struct SubscriptionRevoke {
     /// Only set this in case your own service is requesting the reason from the
     /// customer. Or you copy a message directly from a customer
     /// conversation, i.e support.
-    pub customer_cancellation_comment: ::openapi_runtime::Patch<::std::string::String>,
+    pub customer_cancellation_comment: ::openapi_runtime::Patch<String>,
     /// Cancel and revoke an active subscription immediately
     ///
     /// One of `true`.
@@ -42,7 +42,7 @@ impl ::serde::Serialize for SubscriptionRevoke {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object
             .patch("customer_cancellation_reason", &self.customer_cancellation_reason)?;
@@ -58,14 +58,14 @@ impl ::serde::Serialize for SubscriptionRevoke {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionRevoke {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionRevoke")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionRevoke {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut customer_cancellation_reason = ::openapi_runtime::de::Slot::new(
             "customer_cancellation_reason",
         );
@@ -73,9 +73,7 @@ impl ::openapi_runtime::de::Object for SubscriptionRevoke {
             "customer_cancellation_comment",
         );
         let mut revoke = ::openapi_runtime::de::Slot::new("revoke");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "customer_cancellation_reason" => {
                     customer_cancellation_reason.read(&mut __map)?
@@ -87,7 +85,7 @@ impl ::openapi_runtime::de::Object for SubscriptionRevoke {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             customer_cancellation_reason: customer_cancellation_reason.or_default(),
             customer_cancellation_comment: customer_cancellation_comment.or_default(),
             revoke: revoke.required()?,

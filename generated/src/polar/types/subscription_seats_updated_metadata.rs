@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionSeatsUpdatedMetadata {
     /// The `subscription_id` property.
-    pub subscription_id: ::std::string::String,
+    pub subscription_id: String,
     /// The `old_seats` property.
     pub old_seats: i64,
     /// The `new_seats` property.
     pub new_seats: i64,
     /// The `proration_behavior` property.
-    pub proration_behavior: ::std::string::String,
+    pub proration_behavior: String,
 }
 impl ::serde::Serialize for SubscriptionSeatsUpdatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("subscription_id", &self.subscription_id)?;
         object.field("old_seats", &self.old_seats)?;
@@ -28,23 +28,21 @@ impl ::serde::Serialize for SubscriptionSeatsUpdatedMetadata {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionSeatsUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionSeatsUpdatedMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionSeatsUpdatedMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
         let mut old_seats = ::openapi_runtime::de::Slot::new("old_seats");
         let mut new_seats = ::openapi_runtime::de::Slot::new("new_seats");
         let mut proration_behavior = ::openapi_runtime::de::Slot::new(
             "proration_behavior",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "subscription_id" => subscription_id.read(&mut __map)?,
                 "old_seats" => old_seats.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for SubscriptionSeatsUpdatedMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscription_id: subscription_id.required()?,
             old_seats: old_seats.required()?,
             new_seats: new_seats.required()?,

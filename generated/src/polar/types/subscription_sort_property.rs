@@ -40,7 +40,7 @@ pub enum SubscriptionSortProperty {
     /// `-discount`
     Discount2,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl SubscriptionSortProperty {
     /// The value as sent on the wire.
@@ -68,7 +68,7 @@ impl SubscriptionSortProperty {
         }
     }
 }
-impl ::std::convert::From<&str> for SubscriptionSortProperty {
+impl From<&str> for SubscriptionSortProperty {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -103,14 +103,14 @@ impl ::serde::Serialize for SubscriptionSortProperty {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SubscriptionSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -20,7 +20,7 @@ pub enum SubscriptionStatus {
     /// `paused`
     Paused,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl SubscriptionStatus {
     /// The value as sent on the wire.
@@ -38,7 +38,7 @@ impl SubscriptionStatus {
         }
     }
 }
-impl ::std::convert::From<&str> for SubscriptionStatus {
+impl From<&str> for SubscriptionStatus {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -63,14 +63,14 @@ impl ::serde::Serialize for SubscriptionStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SubscriptionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

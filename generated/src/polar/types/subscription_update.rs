@@ -27,7 +27,7 @@ impl ::serde::Serialize for SubscriptionUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::SubscriptionCancel(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -54,74 +54,73 @@ impl ::serde::Serialize for SubscriptionUpdate {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::SubscriptionCancel(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::SubscriptionCancel(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::SubscriptionRevoke(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::SubscriptionRevoke(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Seats(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Seats(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::SubscriptionPause(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::SubscriptionPause(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::BillingPeriod(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::BillingPeriod(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::SubscriptionResume(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::SubscriptionResume(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Clear(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Clear(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Base(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Base(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::SubscriptionCancel> for SubscriptionUpdate {
+impl From<super::SubscriptionCancel> for SubscriptionUpdate {
     fn from(value: super::SubscriptionCancel) -> Self {
         Self::SubscriptionCancel(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionRevoke> for SubscriptionUpdate {
+impl From<super::SubscriptionRevoke> for SubscriptionUpdate {
     fn from(value: super::SubscriptionRevoke) -> Self {
         Self::SubscriptionRevoke(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionUpdateSeats> for SubscriptionUpdate {
+impl From<super::SubscriptionUpdateSeats> for SubscriptionUpdate {
     fn from(value: super::SubscriptionUpdateSeats) -> Self {
         Self::Seats(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionPause> for SubscriptionUpdate {
+impl From<super::SubscriptionPause> for SubscriptionUpdate {
     fn from(value: super::SubscriptionPause) -> Self {
         Self::SubscriptionPause(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionUpdateBillingPeriod>
-for SubscriptionUpdate {
+impl From<super::SubscriptionUpdateBillingPeriod> for SubscriptionUpdate {
     fn from(value: super::SubscriptionUpdateBillingPeriod) -> Self {
         Self::BillingPeriod(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionResume> for SubscriptionUpdate {
+impl From<super::SubscriptionResume> for SubscriptionUpdate {
     fn from(value: super::SubscriptionResume) -> Self {
         Self::SubscriptionResume(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionUpdateClear> for SubscriptionUpdate {
+impl From<super::SubscriptionUpdateClear> for SubscriptionUpdate {
     fn from(value: super::SubscriptionUpdateClear) -> Self {
         Self::Clear(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionUpdateBase> for SubscriptionUpdate {
+impl From<super::SubscriptionUpdateBase> for SubscriptionUpdate {
     fn from(value: super::SubscriptionUpdateBase) -> Self {
         Self::Base(value)
     }

@@ -16,11 +16,8 @@ pub struct SubscriptionUpdateBase {
     /// You can store up to **50 key-value pairs**.
     ///
     /// Properties at most 50.
-    pub metadata: ::std::option::Option<
-        ::std::collections::BTreeMap<
-            ::std::string::String,
-            SubscriptionUpdateBaseMetadataValue,
-        >,
+    pub metadata: Option<
+        ::std::collections::BTreeMap<String, SubscriptionUpdateBaseMetadataValue>,
     >,
     /// Update subscription to another product.
     ///
@@ -39,7 +36,7 @@ impl ::serde::Serialize for SubscriptionUpdateBase {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("metadata", &self.metadata)?;
         object.patch("product_id", &self.product_id)?;
@@ -52,14 +49,14 @@ impl ::serde::Serialize for SubscriptionUpdateBase {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionUpdateBase")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionUpdateBase {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut proration_behavior = ::openapi_runtime::de::Slot::new(
@@ -67,9 +64,7 @@ impl ::openapi_runtime::de::Object for SubscriptionUpdateBase {
         );
         let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
         let mut trial_end = ::openapi_runtime::de::Slot::new("trial_end");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "metadata" => metadata.read(&mut __map)?,
                 "product_id" => product_id.read(&mut __map)?,
@@ -79,7 +74,7 @@ impl ::openapi_runtime::de::Object for SubscriptionUpdateBase {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             metadata: metadata.or_default(),
             product_id: product_id.or_default(),
             proration_behavior: proration_behavior.or_default(),
@@ -109,7 +104,7 @@ impl ::serde::Serialize for SubscriptionUpdateBaseTrialEnd {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Variant2(value) => ::serde::Serialize::serialize(value, serializer),
             Self::DateTime(value) => ::serde::Serialize::serialize(value, serializer),
@@ -120,27 +115,25 @@ impl ::serde::Serialize for SubscriptionUpdateBaseTrialEnd {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBaseTrialEnd {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Variant2(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Variant2(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::DateTime(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::DateTime(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<SubscriptionUpdateBaseTrialEndVariant2>
-for SubscriptionUpdateBaseTrialEnd {
+impl From<SubscriptionUpdateBaseTrialEndVariant2> for SubscriptionUpdateBaseTrialEnd {
     fn from(value: SubscriptionUpdateBaseTrialEndVariant2) -> Self {
         Self::Variant2(value)
     }
 }
-impl ::std::convert::From<::chrono::DateTime<::chrono::Utc>>
-for SubscriptionUpdateBaseTrialEnd {
+impl From<::chrono::DateTime<::chrono::Utc>> for SubscriptionUpdateBaseTrialEnd {
     fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
         Self::DateTime(value)
     }
@@ -156,14 +149,14 @@ impl ::serde::Serialize for SubscriptionUpdateBaseTrialEndVariant2 {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("now")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBaseTrialEndVariant2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "now").map(|()| Self::Now)
     }
 }

@@ -12,7 +12,7 @@ impl ::serde::Serialize for SubscriptionUpdateBillingPeriod {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("current_billing_period_end", &self.current_billing_period_end)?;
         object.end()
@@ -21,20 +21,18 @@ impl ::serde::Serialize for SubscriptionUpdateBillingPeriod {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBillingPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionUpdateBillingPeriod")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionUpdateBillingPeriod {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut current_billing_period_end = ::openapi_runtime::de::Slot::new(
             "current_billing_period_end",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "current_billing_period_end" => {
                     current_billing_period_end.read(&mut __map)?
@@ -42,7 +40,7 @@ impl ::openapi_runtime::de::Object for SubscriptionUpdateBillingPeriod {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             current_billing_period_end: current_billing_period_end.required()?,
         })
     }

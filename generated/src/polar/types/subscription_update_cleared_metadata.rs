@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionUpdateClearedMetadata {
     /// The `subscription_id` property.
-    pub subscription_id: ::std::string::String,
+    pub subscription_id: String,
 }
 impl ::serde::Serialize for SubscriptionUpdateClearedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("subscription_id", &self.subscription_id)?;
         object.end()
@@ -19,24 +19,22 @@ impl ::serde::Serialize for SubscriptionUpdateClearedMetadata {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateClearedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionUpdateClearedMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionUpdateClearedMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "subscription_id" => subscription_id.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             subscription_id: subscription_id.required()?,
         })
     }

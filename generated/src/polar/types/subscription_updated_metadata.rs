@@ -4,25 +4,25 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionUpdatedMetadata {
     /// The `product_id` property.
-    pub product_id: ::std::option::Option<::std::string::String>,
+    pub product_id: Option<String>,
     /// The `proration_behavior` property.
-    pub proration_behavior: ::std::option::Option<super::SubscriptionProrationBehavior>,
+    pub proration_behavior: Option<super::SubscriptionProrationBehavior>,
     /// The `discount_id` property.
-    pub discount_id: ::std::option::Option<::std::string::String>,
+    pub discount_id: Option<String>,
     /// The `trial_end` property.
-    pub trial_end: ::std::option::Option<::std::string::String>,
+    pub trial_end: Option<String>,
     /// The `seats` property.
-    pub seats: ::std::option::Option<i64>,
+    pub seats: Option<i64>,
     /// The `billing_period_end` property.
-    pub billing_period_end: ::std::option::Option<::std::string::String>,
+    pub billing_period_end: Option<String>,
     /// The `subscription_id` property.
-    pub subscription_id: ::std::string::String,
+    pub subscription_id: String,
 }
 impl ::serde::Serialize for SubscriptionUpdatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("product_id", &self.product_id)?;
         object.optional("proration_behavior", &self.proration_behavior)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for SubscriptionUpdatedMetadata {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SubscriptionUpdatedMetadata")
     }
 }
 impl ::openapi_runtime::de::Object for SubscriptionUpdatedMetadata {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
         let mut proration_behavior = ::openapi_runtime::de::Slot::new(
             "proration_behavior",
@@ -56,9 +56,7 @@ impl ::openapi_runtime::de::Object for SubscriptionUpdatedMetadata {
             "billing_period_end",
         );
         let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "product_id" => product_id.read(&mut __map)?,
                 "proration_behavior" => proration_behavior.read(&mut __map)?,
@@ -70,7 +68,7 @@ impl ::openapi_runtime::de::Object for SubscriptionUpdatedMetadata {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             product_id: product_id.or_default(),
             proration_behavior: proration_behavior.or_default(),
             discount_id: discount_id.or_default(),

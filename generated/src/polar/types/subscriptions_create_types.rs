@@ -15,7 +15,7 @@ impl ::serde::Serialize for SubscriptionsCreateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::SubscriptionCreateCustomer(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -30,29 +30,25 @@ impl ::serde::Serialize for SubscriptionsCreateRequest {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionsCreateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::SubscriptionCreateCustomer(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::SubscriptionCreateCustomer(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(
-                Self::SubscriptionCreateExternalCustomer(v),
-            );
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::SubscriptionCreateExternalCustomer(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<super::SubscriptionCreateCustomer>
-for SubscriptionsCreateRequest {
+impl From<super::SubscriptionCreateCustomer> for SubscriptionsCreateRequest {
     fn from(value: super::SubscriptionCreateCustomer) -> Self {
         Self::SubscriptionCreateCustomer(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionCreateExternalCustomer>
-for SubscriptionsCreateRequest {
+impl From<super::SubscriptionCreateExternalCustomer> for SubscriptionsCreateRequest {
     fn from(value: super::SubscriptionCreateExternalCustomer) -> Self {
         Self::SubscriptionCreateExternalCustomer(value)
     }

@@ -25,7 +25,7 @@ pub type SubscriptionsExportStatus = super::SubscriptionsListStatus;
 #[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsExportColumns {
     /// The `SubscriptionExportColumnList` form.
-    SubscriptionExportColumnList(::std::vec::Vec<super::SubscriptionExportColumn>),
+    SubscriptionExportColumnList(Vec<super::SubscriptionExportColumn>),
     /// A [`SubscriptionExportColumn`](super::SubscriptionExportColumn).
     SubscriptionExportColumn(super::SubscriptionExportColumn),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -35,7 +35,7 @@ impl ::serde::Serialize for SubscriptionsExportColumns {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::SubscriptionExportColumnList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -50,27 +50,25 @@ impl ::serde::Serialize for SubscriptionsExportColumns {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionsExportColumns {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::SubscriptionExportColumnList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::SubscriptionExportColumnList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::SubscriptionExportColumn(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::SubscriptionExportColumn(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::vec::Vec<super::SubscriptionExportColumn>>
-for SubscriptionsExportColumns {
-    fn from(value: ::std::vec::Vec<super::SubscriptionExportColumn>) -> Self {
+impl From<Vec<super::SubscriptionExportColumn>> for SubscriptionsExportColumns {
+    fn from(value: Vec<super::SubscriptionExportColumn>) -> Self {
         Self::SubscriptionExportColumnList(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionExportColumn>
-for SubscriptionsExportColumns {
+impl From<super::SubscriptionExportColumn> for SubscriptionsExportColumns {
     fn from(value: super::SubscriptionExportColumn) -> Self {
         Self::SubscriptionExportColumn(value)
     }

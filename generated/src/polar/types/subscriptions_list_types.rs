@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsListOrganizationId {
     /// The `UuidList` form.
-    UuidList(::std::vec::Vec<::uuid::Uuid>),
+    UuidList(Vec<::uuid::Uuid>),
     /// The `Uuid` form.
     Uuid(::uuid::Uuid),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -17,7 +17,7 @@ impl ::serde::Serialize for SubscriptionsListOrganizationId {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::UuidList(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Uuid(value) => ::serde::Serialize::serialize(value, serializer),
@@ -28,26 +28,25 @@ impl ::serde::Serialize for SubscriptionsListOrganizationId {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionsListOrganizationId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::UuidList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::UuidList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Uuid(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Uuid(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::vec::Vec<::uuid::Uuid>>
-for SubscriptionsListOrganizationId {
-    fn from(value: ::std::vec::Vec<::uuid::Uuid>) -> Self {
+impl From<Vec<::uuid::Uuid>> for SubscriptionsListOrganizationId {
+    fn from(value: Vec<::uuid::Uuid>) -> Self {
         Self::UuidList(value)
     }
 }
-impl ::std::convert::From<::uuid::Uuid> for SubscriptionsListOrganizationId {
+impl From<::uuid::Uuid> for SubscriptionsListOrganizationId {
     fn from(value: ::uuid::Uuid) -> Self {
         Self::Uuid(value)
     }
@@ -87,9 +86,9 @@ pub type SubscriptionsListCustomerId = SubscriptionsListOrganizationId;
 #[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsListExternalCustomerId {
     /// The `StringList` form.
-    StringList(::std::vec::Vec<::std::string::String>),
+    StringList(Vec<String>),
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -111,7 +110,7 @@ impl ::serde::Serialize for SubscriptionsListExternalCustomerId {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::StringList(value) => ::serde::Serialize::serialize(value, serializer),
             Self::String(value) => ::serde::Serialize::serialize(value, serializer),
@@ -136,17 +135,17 @@ impl ::serde::Serialize for SubscriptionsListExternalCustomerId {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionsListExternalCustomerId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::StringList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::StringList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::String(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
 #[cfg(
@@ -163,9 +162,8 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListExternalCustomerId {
         feature = "polar-subscriptions"
     )
 )]
-impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
-for SubscriptionsListExternalCustomerId {
-    fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+impl From<Vec<String>> for SubscriptionsListExternalCustomerId {
+    fn from(value: Vec<String>) -> Self {
         Self::StringList(value)
     }
 }
@@ -183,9 +181,8 @@ for SubscriptionsListExternalCustomerId {
         feature = "polar-subscriptions"
     )
 )]
-impl ::std::convert::From<::std::string::String>
-for SubscriptionsListExternalCustomerId {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for SubscriptionsListExternalCustomerId {
+    fn from(value: String) -> Self {
         Self::String(value)
     }
 }
@@ -204,7 +201,7 @@ pub type SubscriptionsListDiscountId = SubscriptionsListOrganizationId;
 #[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsListStatus {
     /// The `SubscriptionStatusList` form.
-    SubscriptionStatusList(::std::vec::Vec<super::SubscriptionStatus>),
+    SubscriptionStatusList(Vec<super::SubscriptionStatus>),
     /// A [`SubscriptionStatus`](super::SubscriptionStatus).
     SubscriptionStatus(super::SubscriptionStatus),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -215,7 +212,7 @@ impl ::serde::Serialize for SubscriptionsListStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::SubscriptionStatusList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -231,28 +228,27 @@ impl ::serde::Serialize for SubscriptionsListStatus {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionsListStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::SubscriptionStatusList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::SubscriptionStatusList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::SubscriptionStatus(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::SubscriptionStatus(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
 #[cfg(feature = "polar-subscriptions")]
-impl ::std::convert::From<::std::vec::Vec<super::SubscriptionStatus>>
-for SubscriptionsListStatus {
-    fn from(value: ::std::vec::Vec<super::SubscriptionStatus>) -> Self {
+impl From<Vec<super::SubscriptionStatus>> for SubscriptionsListStatus {
+    fn from(value: Vec<super::SubscriptionStatus>) -> Self {
         Self::SubscriptionStatusList(value)
     }
 }
 #[cfg(feature = "polar-subscriptions")]
-impl ::std::convert::From<super::SubscriptionStatus> for SubscriptionsListStatus {
+impl From<super::SubscriptionStatus> for SubscriptionsListStatus {
     fn from(value: super::SubscriptionStatus) -> Self {
         Self::SubscriptionStatus(value)
     }
@@ -265,7 +261,7 @@ impl ::std::convert::From<super::SubscriptionStatus> for SubscriptionsListStatus
 #[derive(Debug, Clone, PartialEq)]
 pub enum SubscriptionsListCustomerCancellationReason {
     /// The `CustomerCancellationReasonList` form.
-    CustomerCancellationReasonList(::std::vec::Vec<super::CustomerCancellationReason>),
+    CustomerCancellationReasonList(Vec<super::CustomerCancellationReason>),
     /// A [`CustomerCancellationReason`](super::CustomerCancellationReason).
     CustomerCancellationReason(super::CustomerCancellationReason),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -276,7 +272,7 @@ impl ::serde::Serialize for SubscriptionsListCustomerCancellationReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::CustomerCancellationReasonList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -292,28 +288,28 @@ impl ::serde::Serialize for SubscriptionsListCustomerCancellationReason {
 impl<'de> ::serde::Deserialize<'de> for SubscriptionsListCustomerCancellationReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CustomerCancellationReasonList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomerCancellationReasonList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::CustomerCancellationReason(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::CustomerCancellationReason(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
 #[cfg(feature = "polar-subscriptions")]
-impl ::std::convert::From<::std::vec::Vec<super::CustomerCancellationReason>>
+impl From<Vec<super::CustomerCancellationReason>>
 for SubscriptionsListCustomerCancellationReason {
-    fn from(value: ::std::vec::Vec<super::CustomerCancellationReason>) -> Self {
+    fn from(value: Vec<super::CustomerCancellationReason>) -> Self {
         Self::CustomerCancellationReasonList(value)
     }
 }
 #[cfg(feature = "polar-subscriptions")]
-impl ::std::convert::From<super::CustomerCancellationReason>
+impl From<super::CustomerCancellationReason>
 for SubscriptionsListCustomerCancellationReason {
     fn from(value: super::CustomerCancellationReason) -> Self {
         Self::CustomerCancellationReason(value)

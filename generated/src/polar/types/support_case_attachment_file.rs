@@ -4,9 +4,9 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct SupportCaseAttachmentFile {
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The `mime_type` property.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// The `size` property.
     pub size: i64,
 }
@@ -14,7 +14,7 @@ impl ::serde::Serialize for SupportCaseAttachmentFile {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.field("mime_type", &self.mime_type)?;
@@ -25,20 +25,18 @@ impl ::serde::Serialize for SupportCaseAttachmentFile {
 impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachmentFile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SupportCaseAttachmentFile")
     }
 }
 impl ::openapi_runtime::de::Object for SupportCaseAttachmentFile {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut mime_type = ::openapi_runtime::de::Slot::new("mime_type");
         let mut size = ::openapi_runtime::de::Slot::new("size");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "name" => name.read(&mut __map)?,
                 "mime_type" => mime_type.read(&mut __map)?,
@@ -46,7 +44,7 @@ impl ::openapi_runtime::de::Object for SupportCaseAttachmentFile {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             name: name.required()?,
             mime_type: mime_type.required()?,
             size: size.required()?,

@@ -6,29 +6,29 @@ pub struct SupportCaseAttachmentFileCreate {
     /// The organization ID.
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The `name` property.
-    pub name: ::std::string::String,
+    pub name: String,
     /// MIME type of the file. Images, videos, PDF, CSV, plain text, Word and Excel documents are supported.
     ///
     /// Pattern `^(image\/(jpeg|png|gif|webp)|video\/(mp4|quicktime|webm)|application\/pdf|text\/(csv|plain)|application\/msword|application\/vnd\.openxmlformats-officedocument\.wordprocessingml\.document|application\/vnd\.ms-excel|application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet)$`.
-    pub mime_type: ::std::string::String,
+    pub mime_type: String,
     /// Size of the file. A maximum of 250 MB is allowed for this type of file.
     ///
     /// Value at most 262144000.
     pub size: i64,
     /// The `checksum_sha256_base64` property.
-    pub checksum_sha256_base64: ::openapi_runtime::Patch<::std::string::String>,
+    pub checksum_sha256_base64: ::openapi_runtime::Patch<String>,
     /// The `upload` property.
     pub upload: super::S3FileCreateMultipart,
     /// The `service` property.
     pub service: SupportCaseAttachmentFileCreateService,
     /// The `version` property.
-    pub version: ::openapi_runtime::Patch<::std::string::String>,
+    pub version: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for SupportCaseAttachmentFileCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("organization_id", &self.organization_id)?;
         object.field("name", &self.name)?;
@@ -44,14 +44,14 @@ impl ::serde::Serialize for SupportCaseAttachmentFileCreate {
 impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachmentFileCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SupportCaseAttachmentFileCreate")
     }
 }
 impl ::openapi_runtime::de::Object for SupportCaseAttachmentFileCreate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut mime_type = ::openapi_runtime::de::Slot::new("mime_type");
@@ -62,9 +62,7 @@ impl ::openapi_runtime::de::Object for SupportCaseAttachmentFileCreate {
         let mut upload = ::openapi_runtime::de::Slot::new("upload");
         let mut service = ::openapi_runtime::de::Slot::new("service");
         let mut version = ::openapi_runtime::de::Slot::new("version");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "organization_id" => organization_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -77,7 +75,7 @@ impl ::openapi_runtime::de::Object for SupportCaseAttachmentFileCreate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             organization_id: organization_id.or_default(),
             name: name.required()?,
             mime_type: mime_type.required()?,
@@ -100,14 +98,14 @@ impl ::serde::Serialize for SupportCaseAttachmentFileCreateService {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("support_case_attachment")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachmentFileCreateService {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "support_case_attachment")
             .map(|()| Self::SupportCaseAttachment)
     }

@@ -15,7 +15,7 @@ impl ::serde::Serialize for SupportCaseListItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Dispute(value) => ::serde::Serialize::serialize(value, serializer),
             Self::ReviewAppeal(value) => ::serde::Serialize::serialize(value, serializer),
@@ -26,28 +26,25 @@ impl ::serde::Serialize for SupportCaseListItem {
 impl<'de> ::serde::Deserialize<'de> for SupportCaseListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("dispute") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Dispute)
-            }
-            ::std::option::Option::Some("review_appeal") => {
+            Some("dispute") => ::openapi_runtime::de::tagged(value).map(Self::Dispute),
+            Some("review_appeal") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ReviewAppeal)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::DisputeSupportCaseListItem> for SupportCaseListItem {
+impl From<super::DisputeSupportCaseListItem> for SupportCaseListItem {
     fn from(value: super::DisputeSupportCaseListItem) -> Self {
         Self::Dispute(value)
     }
 }
-impl ::std::convert::From<super::ReviewAppealSupportCaseListItem>
-for SupportCaseListItem {
+impl From<super::ReviewAppealSupportCaseListItem> for SupportCaseListItem {
     fn from(value: super::ReviewAppealSupportCaseListItem) -> Self {
         Self::ReviewAppeal(value)
     }

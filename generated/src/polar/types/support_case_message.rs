@@ -6,7 +6,7 @@ pub struct SupportCaseMessage {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `type` property.
@@ -14,13 +14,13 @@ pub struct SupportCaseMessage {
     /// The `author_kind` property.
     pub author_kind: super::SupportCaseMessageAuthorKind,
     /// The `body` property.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
 }
 impl ::serde::Serialize for SupportCaseMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -34,23 +34,21 @@ impl ::serde::Serialize for SupportCaseMessage {
 impl<'de> ::serde::Deserialize<'de> for SupportCaseMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SupportCaseMessage")
     }
 }
 impl ::openapi_runtime::de::Object for SupportCaseMessage {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut author_kind = ::openapi_runtime::de::Slot::new("author_kind");
         let mut body = ::openapi_runtime::de::Slot::new("body");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -61,7 +59,7 @@ impl ::openapi_runtime::de::Object for SupportCaseMessage {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -15,7 +15,7 @@ impl ::serde::Serialize for SupportCaseMessageCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::ReviewAppeal(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Dispute(value) => ::serde::Serialize::serialize(value, serializer),
@@ -26,29 +26,25 @@ impl ::serde::Serialize for SupportCaseMessageCreate {
 impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            ::std::option::Option::Some("review_appeal") => {
+            Some("review_appeal") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ReviewAppeal)
             }
-            ::std::option::Option::Some("dispute") => {
-                ::openapi_runtime::de::tagged(value).map(Self::Dispute)
-            }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            Some("dispute") => ::openapi_runtime::de::tagged(value).map(Self::Dispute),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::ReviewAppealSupportCaseMessageCreate>
-for SupportCaseMessageCreate {
+impl From<super::ReviewAppealSupportCaseMessageCreate> for SupportCaseMessageCreate {
     fn from(value: super::ReviewAppealSupportCaseMessageCreate) -> Self {
         Self::ReviewAppeal(value)
     }
 }
-impl ::std::convert::From<super::DisputeSupportCaseMessageCreate>
-for SupportCaseMessageCreate {
+impl From<super::DisputeSupportCaseMessageCreate> for SupportCaseMessageCreate {
     fn from(value: super::DisputeSupportCaseMessageCreate) -> Self {
         Self::Dispute(value)
     }

@@ -38,7 +38,7 @@ pub enum SupportCaseMessageType {
     /// `dispute_auto_accepted`
     DisputeAutoAccepted,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl SupportCaseMessageType {
     /// The value as sent on the wire.
@@ -64,7 +64,7 @@ impl SupportCaseMessageType {
         }
     }
 }
-impl ::std::convert::From<&str> for SupportCaseMessageType {
+impl From<&str> for SupportCaseMessageType {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -97,14 +97,14 @@ impl ::serde::Serialize for SupportCaseMessageType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -6,9 +6,9 @@ pub struct SupportCaseThread {
     /// The `case` property.
     pub case: super::SupportCase,
     /// The `messages` property.
-    pub messages: ::std::vec::Vec<super::SupportCaseMessage>,
+    pub messages: Vec<super::SupportCaseMessage>,
     /// The `attachments` property.
-    pub attachments: ::std::vec::Vec<super::SupportCaseAttachment>,
+    pub attachments: Vec<super::SupportCaseAttachment>,
     /// The `is_open` property.
     pub is_open: bool,
 }
@@ -16,7 +16,7 @@ impl ::serde::Serialize for SupportCaseThread {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("case", &self.case)?;
         object.field("messages", &self.messages)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for SupportCaseThread {
 impl<'de> ::serde::Deserialize<'de> for SupportCaseThread {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "SupportCaseThread")
     }
 }
 impl ::openapi_runtime::de::Object for SupportCaseThread {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut case = ::openapi_runtime::de::Slot::new("case");
         let mut messages = ::openapi_runtime::de::Slot::new("messages");
         let mut attachments = ::openapi_runtime::de::Slot::new("attachments");
         let mut is_open = ::openapi_runtime::de::Slot::new("is_open");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "case" => case.read(&mut __map)?,
                 "messages" => messages.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for SupportCaseThread {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             case: case.required()?,
             messages: messages.required()?,
             attachments: attachments.required()?,

@@ -81,7 +81,7 @@ impl ::serde::Serialize for SystemEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::MeterCredited(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -187,293 +187,293 @@ impl ::serde::Serialize for SystemEvent {
 impl<'de> ::serde::Deserialize<'de> for SystemEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "name") {
-            ::std::option::Option::Some("meter.credited") => {
+            Some("meter.credited") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MeterCredited)
             }
-            ::std::option::Option::Some("meter.reset") => {
+            Some("meter.reset") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MeterReset)
             }
-            ::std::option::Option::Some("benefit.granted") => {
+            Some("benefit.granted") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BenefitGranted)
             }
-            ::std::option::Option::Some("benefit.cycled") => {
+            Some("benefit.cycled") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BenefitCycled)
             }
-            ::std::option::Option::Some("benefit.updated") => {
+            Some("benefit.updated") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BenefitUpdated)
             }
-            ::std::option::Option::Some("benefit.revoked") => {
+            Some("benefit.revoked") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BenefitRevoked)
             }
-            ::std::option::Option::Some("subscription.created") => {
+            Some("subscription.created") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionCreated)
             }
-            ::std::option::Option::Some("subscription.updated") => {
+            Some("subscription.updated") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionUpdated)
             }
-            ::std::option::Option::Some("subscription.cycled") => {
+            Some("subscription.cycled") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionCycled)
             }
-            ::std::option::Option::Some("subscription.canceled") => {
+            Some("subscription.canceled") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionCanceled)
             }
-            ::std::option::Option::Some("subscription.revoked") => {
+            Some("subscription.revoked") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionRevoked)
             }
-            ::std::option::Option::Some("subscription.past_due") => {
+            Some("subscription.past_due") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionPastDue)
             }
-            ::std::option::Option::Some("subscription.reactivated") => {
+            Some("subscription.reactivated") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionReactivated)
             }
-            ::std::option::Option::Some("subscription.reinstated") => {
+            Some("subscription.reinstated") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionReinstated)
             }
-            ::std::option::Option::Some("subscription.paused") => {
+            Some("subscription.paused") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionPaused)
             }
-            ::std::option::Option::Some("subscription.resumed") => {
+            Some("subscription.resumed") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionResumed)
             }
-            ::std::option::Option::Some("subscription.uncanceled") => {
+            Some("subscription.uncanceled") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionUncanceled)
             }
-            ::std::option::Option::Some("subscription.product_updated") => {
+            Some("subscription.product_updated") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::SubscriptionProductUpdated)
             }
-            ::std::option::Option::Some("subscription.seats_updated") => {
+            Some("subscription.seats_updated") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionSeatsUpdated)
             }
-            ::std::option::Option::Some("subscription.billing_period_updated") => {
+            Some("subscription.billing_period_updated") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::SubscriptionBillingPeriodUpdated)
             }
-            ::std::option::Option::Some("subscription.update_cleared") => {
+            Some("subscription.update_cleared") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionUpdateCleared)
             }
-            ::std::option::Option::Some("order.paid") => {
+            Some("order.paid") => {
                 ::openapi_runtime::de::tagged(value).map(Self::OrderPaid)
             }
-            ::std::option::Option::Some("order.refunded") => {
+            Some("order.refunded") => {
                 ::openapi_runtime::de::tagged(value).map(Self::OrderRefunded)
             }
-            ::std::option::Option::Some("order.voided") => {
+            Some("order.voided") => {
                 ::openapi_runtime::de::tagged(value).map(Self::OrderVoided)
             }
-            ::std::option::Option::Some("order.unvoided") => {
+            Some("order.unvoided") => {
                 ::openapi_runtime::de::tagged(value).map(Self::OrderUnvoided)
             }
-            ::std::option::Option::Some("checkout.created") => {
+            Some("checkout.created") => {
                 ::openapi_runtime::de::tagged(value).map(Self::CheckoutCreated)
             }
-            ::std::option::Option::Some("customer.created") => {
+            Some("customer.created") => {
                 ::openapi_runtime::de::tagged(value).map(Self::CustomerCreated)
             }
-            ::std::option::Option::Some("customer.updated") => {
+            Some("customer.updated") => {
                 ::openapi_runtime::de::tagged(value).map(Self::CustomerUpdated)
             }
-            ::std::option::Option::Some("customer.deleted") => {
+            Some("customer.deleted") => {
                 ::openapi_runtime::de::tagged(value).map(Self::CustomerDeleted)
             }
-            ::std::option::Option::Some("balance.order") => {
+            Some("balance.order") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BalanceOrder)
             }
-            ::std::option::Option::Some("balance.credit_order") => {
+            Some("balance.credit_order") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BalanceCreditOrder)
             }
-            ::std::option::Option::Some("balance.refund") => {
+            Some("balance.refund") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BalanceRefund)
             }
-            ::std::option::Option::Some("balance.refund_reversal") => {
+            Some("balance.refund_reversal") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BalanceRefundReversal)
             }
-            ::std::option::Option::Some("balance.dispute") => {
+            Some("balance.dispute") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BalanceDispute)
             }
-            ::std::option::Option::Some("balance.dispute_reversal") => {
+            Some("balance.dispute_reversal") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BalanceDisputeReversal)
             }
-            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            _ => Ok(Self::Unknown(value)),
         }
     }
 }
-impl ::std::convert::From<super::MeterCreditEvent> for SystemEvent {
+impl From<super::MeterCreditEvent> for SystemEvent {
     fn from(value: super::MeterCreditEvent) -> Self {
         Self::MeterCredited(value)
     }
 }
-impl ::std::convert::From<super::MeterResetEvent> for SystemEvent {
+impl From<super::MeterResetEvent> for SystemEvent {
     fn from(value: super::MeterResetEvent) -> Self {
         Self::MeterReset(value)
     }
 }
-impl ::std::convert::From<super::BenefitGrantedEvent> for SystemEvent {
+impl From<super::BenefitGrantedEvent> for SystemEvent {
     fn from(value: super::BenefitGrantedEvent) -> Self {
         Self::BenefitGranted(value)
     }
 }
-impl ::std::convert::From<super::BenefitCycledEvent> for SystemEvent {
+impl From<super::BenefitCycledEvent> for SystemEvent {
     fn from(value: super::BenefitCycledEvent) -> Self {
         Self::BenefitCycled(value)
     }
 }
-impl ::std::convert::From<super::BenefitUpdatedEvent> for SystemEvent {
+impl From<super::BenefitUpdatedEvent> for SystemEvent {
     fn from(value: super::BenefitUpdatedEvent) -> Self {
         Self::BenefitUpdated(value)
     }
 }
-impl ::std::convert::From<super::BenefitRevokedEvent> for SystemEvent {
+impl From<super::BenefitRevokedEvent> for SystemEvent {
     fn from(value: super::BenefitRevokedEvent) -> Self {
         Self::BenefitRevoked(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionCreatedEvent> for SystemEvent {
+impl From<super::SubscriptionCreatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionCreatedEvent) -> Self {
         Self::SubscriptionCreated(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionUpdatedEvent> for SystemEvent {
+impl From<super::SubscriptionUpdatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionUpdatedEvent) -> Self {
         Self::SubscriptionUpdated(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionCycledEvent> for SystemEvent {
+impl From<super::SubscriptionCycledEvent> for SystemEvent {
     fn from(value: super::SubscriptionCycledEvent) -> Self {
         Self::SubscriptionCycled(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionCanceledEvent> for SystemEvent {
+impl From<super::SubscriptionCanceledEvent> for SystemEvent {
     fn from(value: super::SubscriptionCanceledEvent) -> Self {
         Self::SubscriptionCanceled(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionRevokedEvent> for SystemEvent {
+impl From<super::SubscriptionRevokedEvent> for SystemEvent {
     fn from(value: super::SubscriptionRevokedEvent) -> Self {
         Self::SubscriptionRevoked(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionPastDueEvent> for SystemEvent {
+impl From<super::SubscriptionPastDueEvent> for SystemEvent {
     fn from(value: super::SubscriptionPastDueEvent) -> Self {
         Self::SubscriptionPastDue(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionReactivatedEvent> for SystemEvent {
+impl From<super::SubscriptionReactivatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionReactivatedEvent) -> Self {
         Self::SubscriptionReactivated(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionReinstatedEvent> for SystemEvent {
+impl From<super::SubscriptionReinstatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionReinstatedEvent) -> Self {
         Self::SubscriptionReinstated(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionPausedEvent> for SystemEvent {
+impl From<super::SubscriptionPausedEvent> for SystemEvent {
     fn from(value: super::SubscriptionPausedEvent) -> Self {
         Self::SubscriptionPaused(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionResumedEvent> for SystemEvent {
+impl From<super::SubscriptionResumedEvent> for SystemEvent {
     fn from(value: super::SubscriptionResumedEvent) -> Self {
         Self::SubscriptionResumed(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionUncanceledEvent> for SystemEvent {
+impl From<super::SubscriptionUncanceledEvent> for SystemEvent {
     fn from(value: super::SubscriptionUncanceledEvent) -> Self {
         Self::SubscriptionUncanceled(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionProductUpdatedEvent> for SystemEvent {
+impl From<super::SubscriptionProductUpdatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionProductUpdatedEvent) -> Self {
         Self::SubscriptionProductUpdated(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionSeatsUpdatedEvent> for SystemEvent {
+impl From<super::SubscriptionSeatsUpdatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionSeatsUpdatedEvent) -> Self {
         Self::SubscriptionSeatsUpdated(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionBillingPeriodUpdatedEvent> for SystemEvent {
+impl From<super::SubscriptionBillingPeriodUpdatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionBillingPeriodUpdatedEvent) -> Self {
         Self::SubscriptionBillingPeriodUpdated(value)
     }
 }
-impl ::std::convert::From<super::SubscriptionUpdateClearedEvent> for SystemEvent {
+impl From<super::SubscriptionUpdateClearedEvent> for SystemEvent {
     fn from(value: super::SubscriptionUpdateClearedEvent) -> Self {
         Self::SubscriptionUpdateCleared(value)
     }
 }
-impl ::std::convert::From<super::OrderPaidEvent> for SystemEvent {
+impl From<super::OrderPaidEvent> for SystemEvent {
     fn from(value: super::OrderPaidEvent) -> Self {
         Self::OrderPaid(value)
     }
 }
-impl ::std::convert::From<super::OrderRefundedEvent> for SystemEvent {
+impl From<super::OrderRefundedEvent> for SystemEvent {
     fn from(value: super::OrderRefundedEvent) -> Self {
         Self::OrderRefunded(value)
     }
 }
-impl ::std::convert::From<super::OrderVoidedEvent> for SystemEvent {
+impl From<super::OrderVoidedEvent> for SystemEvent {
     fn from(value: super::OrderVoidedEvent) -> Self {
         Self::OrderVoided(value)
     }
 }
-impl ::std::convert::From<super::OrderUnvoidedEvent> for SystemEvent {
+impl From<super::OrderUnvoidedEvent> for SystemEvent {
     fn from(value: super::OrderUnvoidedEvent) -> Self {
         Self::OrderUnvoided(value)
     }
 }
-impl ::std::convert::From<super::CheckoutCreatedEvent> for SystemEvent {
+impl From<super::CheckoutCreatedEvent> for SystemEvent {
     fn from(value: super::CheckoutCreatedEvent) -> Self {
         Self::CheckoutCreated(value)
     }
 }
-impl ::std::convert::From<super::CustomerCreatedEvent> for SystemEvent {
+impl From<super::CustomerCreatedEvent> for SystemEvent {
     fn from(value: super::CustomerCreatedEvent) -> Self {
         Self::CustomerCreated(value)
     }
 }
-impl ::std::convert::From<super::CustomerUpdatedEvent> for SystemEvent {
+impl From<super::CustomerUpdatedEvent> for SystemEvent {
     fn from(value: super::CustomerUpdatedEvent) -> Self {
         Self::CustomerUpdated(value)
     }
 }
-impl ::std::convert::From<super::CustomerDeletedEvent> for SystemEvent {
+impl From<super::CustomerDeletedEvent> for SystemEvent {
     fn from(value: super::CustomerDeletedEvent) -> Self {
         Self::CustomerDeleted(value)
     }
 }
-impl ::std::convert::From<super::BalanceOrderEvent> for SystemEvent {
+impl From<super::BalanceOrderEvent> for SystemEvent {
     fn from(value: super::BalanceOrderEvent) -> Self {
         Self::BalanceOrder(value)
     }
 }
-impl ::std::convert::From<super::BalanceCreditOrderEvent> for SystemEvent {
+impl From<super::BalanceCreditOrderEvent> for SystemEvent {
     fn from(value: super::BalanceCreditOrderEvent) -> Self {
         Self::BalanceCreditOrder(value)
     }
 }
-impl ::std::convert::From<super::BalanceRefundEvent> for SystemEvent {
+impl From<super::BalanceRefundEvent> for SystemEvent {
     fn from(value: super::BalanceRefundEvent) -> Self {
         Self::BalanceRefund(value)
     }
 }
-impl ::std::convert::From<super::BalanceRefundReversalEvent> for SystemEvent {
+impl From<super::BalanceRefundReversalEvent> for SystemEvent {
     fn from(value: super::BalanceRefundReversalEvent) -> Self {
         Self::BalanceRefundReversal(value)
     }
 }
-impl ::std::convert::From<super::BalanceDisputeEvent> for SystemEvent {
+impl From<super::BalanceDisputeEvent> for SystemEvent {
     fn from(value: super::BalanceDisputeEvent) -> Self {
         Self::BalanceDispute(value)
     }
 }
-impl ::std::convert::From<super::BalanceDisputeReversalEvent> for SystemEvent {
+impl From<super::BalanceDisputeReversalEvent> for SystemEvent {
     fn from(value: super::BalanceDisputeReversalEvent) -> Self {
         Self::BalanceDisputeReversal(value)
     }

@@ -158,7 +158,7 @@ pub enum TaxIdFormat {
     /// `mu_tan`
     MuTan,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl TaxIdFormat {
     /// The value as sent on the wire.
@@ -244,7 +244,7 @@ impl TaxIdFormat {
         }
     }
 }
-impl ::std::convert::From<&str> for TaxIdFormat {
+impl From<&str> for TaxIdFormat {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -337,14 +337,14 @@ impl ::serde::Serialize for TaxIdFormat {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TaxIdFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -7,15 +7,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxJurisdiction {
     /// Stable identifier for the jurisdiction. For US/Canada it is `{country}-{state}` (e.g. `US-CA`), otherwise the country code (e.g. `GB`).
-    pub id: ::std::string::String,
+    pub id: String,
     /// ISO 3166-1 alpha-2 country code.
     ///
     /// Example `"US"`.
-    pub country: ::std::string::String,
+    pub country: String,
     /// ISO 3166-2 subdivision code, without the country prefix (e.g. `CA`). Only set for US and Canadian jurisdictions.
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: Option<String>,
     /// Currency of the remitted tax amount.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// Net tax remitted by Polar in this jurisdiction, in the currency's minor unit. Refunds and disputes are netted out.
     pub tax_amount: i64,
     /// Number of orders that contributed tax to this jurisdiction.
@@ -23,17 +23,17 @@ pub struct TaxJurisdiction {
     /// Human-readable country name.
     ///
     /// Read-only.
-    pub country_name: ::std::string::String,
+    pub country_name: String,
     /// Human-readable state/province name. Only set for US and Canadian jurisdictions.
     ///
     /// Read-only.
-    pub state_name: ::std::option::Option<::std::string::String>,
+    pub state_name: Option<String>,
 }
 impl ::serde::Serialize for TaxJurisdiction {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("country", &self.country)?;
@@ -49,14 +49,14 @@ impl ::serde::Serialize for TaxJurisdiction {
 impl<'de> ::serde::Deserialize<'de> for TaxJurisdiction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "TaxJurisdiction")
     }
 }
 impl ::openapi_runtime::de::Object for TaxJurisdiction {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut country = ::openapi_runtime::de::Slot::new("country");
         let mut state = ::openapi_runtime::de::Slot::new("state");
@@ -65,9 +65,7 @@ impl ::openapi_runtime::de::Object for TaxJurisdiction {
         let mut order_count = ::openapi_runtime::de::Slot::new("order_count");
         let mut country_name = ::openapi_runtime::de::Slot::new("country_name");
         let mut state_name = ::openapi_runtime::de::Slot::new("state_name");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "country" => country.read(&mut __map)?,
@@ -80,7 +78,7 @@ impl ::openapi_runtime::de::Object for TaxJurisdiction {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             country: country.required()?,
             state: state.or_default(),

@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaxSummary {
     /// Currency of the remitted tax amount.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// Net tax remitted by Polar across all jurisdictions, in the currency's minor unit. Refunds and disputes are netted out.
     pub tax_amount: i64,
     /// Number of orders that contributed tax across all jurisdictions.
@@ -19,7 +19,7 @@ impl ::serde::Serialize for TaxSummary {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("currency", &self.currency)?;
         object.field("tax_amount", &self.tax_amount)?;
@@ -31,23 +31,21 @@ impl ::serde::Serialize for TaxSummary {
 impl<'de> ::serde::Deserialize<'de> for TaxSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "TaxSummary")
     }
 }
 impl ::openapi_runtime::de::Object for TaxSummary {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
         let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
         let mut order_count = ::openapi_runtime::de::Slot::new("order_count");
         let mut jurisdiction_count = ::openapi_runtime::de::Slot::new(
             "jurisdiction_count",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "currency" => currency.read(&mut __map)?,
                 "tax_amount" => tax_amount.read(&mut __map)?,
@@ -56,7 +54,7 @@ impl ::openapi_runtime::de::Object for TaxSummary {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             currency: currency.required()?,
             tax_amount: tax_amount.required()?,
             order_count: order_count.required()?,

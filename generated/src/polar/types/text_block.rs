@@ -6,15 +6,15 @@ pub struct TextBlock {
     /// The `type` property.
     ///
     /// Default `"text"`.
-    pub r#type: ::std::option::Option<TextBlockType>,
+    pub r#type: Option<TextBlockType>,
     /// The `text` property.
-    pub text: ::std::string::String,
+    pub text: String,
 }
 impl ::serde::Serialize for TextBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("text", &self.text)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for TextBlock {
 impl<'de> ::serde::Deserialize<'de> for TextBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "TextBlock")
     }
 }
 impl ::openapi_runtime::de::Object for TextBlock {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut text = ::openapi_runtime::de::Slot::new("text");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "text" => text.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             text: text.required()?,
         })

@@ -4,23 +4,23 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenResponse {
     /// The `access_token` property.
-    pub access_token: ::std::string::String,
+    pub access_token: String,
     /// The `token_type` property.
     pub token_type: TokenResponseTokenType,
     /// The `expires_in` property.
     pub expires_in: i64,
     /// The `refresh_token` property.
-    pub refresh_token: ::std::option::Option<::std::string::String>,
+    pub refresh_token: Option<String>,
     /// The `scope` property.
-    pub scope: ::std::string::String,
+    pub scope: String,
     /// The `id_token` property.
-    pub id_token: ::std::option::Option<::std::string::String>,
+    pub id_token: Option<String>,
 }
 impl ::serde::Serialize for TokenResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("access_token", &self.access_token)?;
         object.field("token_type", &self.token_type)?;
@@ -34,23 +34,21 @@ impl ::serde::Serialize for TokenResponse {
 impl<'de> ::serde::Deserialize<'de> for TokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "TokenResponse")
     }
 }
 impl ::openapi_runtime::de::Object for TokenResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut access_token = ::openapi_runtime::de::Slot::new("access_token");
         let mut token_type = ::openapi_runtime::de::Slot::new("token_type");
         let mut expires_in = ::openapi_runtime::de::Slot::new("expires_in");
         let mut refresh_token = ::openapi_runtime::de::Slot::new("refresh_token");
         let mut scope = ::openapi_runtime::de::Slot::new("scope");
         let mut id_token = ::openapi_runtime::de::Slot::new("id_token");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "access_token" => access_token.read(&mut __map)?,
                 "token_type" => token_type.read(&mut __map)?,
@@ -61,7 +59,7 @@ impl ::openapi_runtime::de::Object for TokenResponse {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             access_token: access_token.required()?,
             token_type: token_type.required()?,
             expires_in: expires_in.required()?,
@@ -82,14 +80,14 @@ impl ::serde::Serialize for TokenResponseTokenType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("Bearer")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TokenResponseTokenType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "Bearer").map(|()| Self::Bearer)
     }
 }

@@ -10,15 +10,15 @@ pub struct TopCustomer {
     /// The email address of the customer. This must be unique within the organization.
     ///
     /// Example `"customer@example.com"`.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The name of the customer.
     ///
     /// Example `"John Doe"`.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `avatar_url` property.
     ///
     /// Example `"https://www.gravatar.com/avatar/xxx?d=404"`.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<String>,
     /// The number of paid orders in the period.
     pub order_count: i64,
     /// The net revenue from this customer in the period, in cents, with refunded amounts subtracted.
@@ -28,7 +28,7 @@ impl ::serde::Serialize for TopCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("email", &self.email)?;
@@ -42,23 +42,21 @@ impl ::serde::Serialize for TopCustomer {
 impl<'de> ::serde::Deserialize<'de> for TopCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "TopCustomer")
     }
 }
 impl ::openapi_runtime::de::Object for TopCustomer {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
         let mut order_count = ::openapi_runtime::de::Slot::new("order_count");
         let mut net_revenue = ::openapi_runtime::de::Slot::new("net_revenue");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "email" => email.read(&mut __map)?,
@@ -69,7 +67,7 @@ impl ::openapi_runtime::de::Object for TopCustomer {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             email: email.or_default(),
             name: name.or_default(),

@@ -4,21 +4,21 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct TotpEnrollment {
     /// The `secret` property.
-    pub secret: ::std::string::String,
+    pub secret: String,
     /// The `algorithm` property.
-    pub algorithm: ::std::string::String,
+    pub algorithm: String,
     /// The `digits` property.
     pub digits: i64,
     /// The `period` property.
     pub period: i64,
     /// The `provisioning_uri` property.
-    pub provisioning_uri: ::std::string::String,
+    pub provisioning_uri: String,
 }
 impl ::serde::Serialize for TotpEnrollment {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("secret", &self.secret)?;
         object.field("algorithm", &self.algorithm)?;
@@ -31,22 +31,20 @@ impl ::serde::Serialize for TotpEnrollment {
 impl<'de> ::serde::Deserialize<'de> for TotpEnrollment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "TotpEnrollment")
     }
 }
 impl ::openapi_runtime::de::Object for TotpEnrollment {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut secret = ::openapi_runtime::de::Slot::new("secret");
         let mut algorithm = ::openapi_runtime::de::Slot::new("algorithm");
         let mut digits = ::openapi_runtime::de::Slot::new("digits");
         let mut period = ::openapi_runtime::de::Slot::new("period");
         let mut provisioning_uri = ::openapi_runtime::de::Slot::new("provisioning_uri");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "secret" => secret.read(&mut __map)?,
                 "algorithm" => algorithm.read(&mut __map)?,
@@ -56,7 +54,7 @@ impl ::openapi_runtime::de::Object for TotpEnrollment {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             secret: secret.required()?,
             algorithm: algorithm.required()?,
             digits: digits.required()?,

@@ -6,49 +6,49 @@ pub struct TransactionEmbedded {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The `type` property.
     pub r#type: super::TransactionType,
     /// The `processor` property.
-    pub processor: ::std::option::Option<super::Processor>,
+    pub processor: Option<super::Processor>,
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `amount` property.
     pub amount: i64,
     /// The `tax_amount` property.
     pub tax_amount: i64,
     /// The `account_currency` property.
-    pub account_currency: ::std::string::String,
+    pub account_currency: String,
     /// The `account_amount` property.
     pub account_amount: i64,
     /// The `presentment_amount` property.
-    pub presentment_amount: ::std::option::Option<i64>,
+    pub presentment_amount: Option<i64>,
     /// The `presentment_tax_amount` property.
-    pub presentment_tax_amount: ::std::option::Option<i64>,
+    pub presentment_tax_amount: Option<i64>,
     /// The `presentment_currency` property.
-    pub presentment_currency: ::std::option::Option<::std::string::String>,
+    pub presentment_currency: Option<String>,
     /// The `exchange_rate` property.
-    pub exchange_rate: ::std::option::Option<f64>,
+    pub exchange_rate: Option<f64>,
     /// The `platform_fee_type` property.
-    pub platform_fee_type: ::std::option::Option<super::PlatformFeeType>,
+    pub platform_fee_type: Option<super::PlatformFeeType>,
     /// The `pledge_id` property.
-    pub pledge_id: ::std::option::Option<::uuid::Uuid>,
+    pub pledge_id: Option<::uuid::Uuid>,
     /// The `issue_reward_id` property.
-    pub issue_reward_id: ::std::option::Option<::uuid::Uuid>,
+    pub issue_reward_id: Option<::uuid::Uuid>,
     /// The `order_id` property.
-    pub order_id: ::std::option::Option<::uuid::Uuid>,
+    pub order_id: Option<::uuid::Uuid>,
     /// The `payout_transaction_id` property.
-    pub payout_transaction_id: ::std::option::Option<::uuid::Uuid>,
+    pub payout_transaction_id: Option<::uuid::Uuid>,
     /// The `incurred_by_transaction_id` property.
-    pub incurred_by_transaction_id: ::std::option::Option<::uuid::Uuid>,
+    pub incurred_by_transaction_id: Option<::uuid::Uuid>,
 }
 impl ::serde::Serialize for TransactionEmbedded {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -76,14 +76,14 @@ impl ::serde::Serialize for TransactionEmbedded {
 impl<'de> ::serde::Deserialize<'de> for TransactionEmbedded {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "TransactionEmbedded")
     }
 }
 impl ::openapi_runtime::de::Object for TransactionEmbedded {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -116,9 +116,7 @@ impl ::openapi_runtime::de::Object for TransactionEmbedded {
         let mut incurred_by_transaction_id = ::openapi_runtime::de::Slot::new(
             "incurred_by_transaction_id",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -145,7 +143,7 @@ impl ::openapi_runtime::de::Object for TransactionEmbedded {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -4,11 +4,11 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransactionsBalance {
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `amount` property.
     pub amount: i64,
     /// The `account_currency` property.
-    pub account_currency: ::std::string::String,
+    pub account_currency: String,
     /// The `account_amount` property.
     pub account_amount: i64,
 }
@@ -16,7 +16,7 @@ impl ::serde::Serialize for TransactionsBalance {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("currency", &self.currency)?;
         object.field("amount", &self.amount)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for TransactionsBalance {
 impl<'de> ::serde::Deserialize<'de> for TransactionsBalance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "TransactionsBalance")
     }
 }
 impl ::openapi_runtime::de::Object for TransactionsBalance {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
         let mut account_currency = ::openapi_runtime::de::Slot::new("account_currency");
         let mut account_amount = ::openapi_runtime::de::Slot::new("account_amount");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "currency" => currency.read(&mut __map)?,
                 "amount" => amount.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for TransactionsBalance {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             currency: currency.required()?,
             amount: amount.required()?,
             account_currency: account_currency.required()?,

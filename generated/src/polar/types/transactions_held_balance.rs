@@ -4,27 +4,27 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransactionsHeldBalance {
     /// The `currency` property.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// The `amount` property.
     pub amount: i64,
     /// The `account_currency` property.
-    pub account_currency: ::std::string::String,
+    pub account_currency: String,
     /// The `account_amount` property.
     pub account_amount: i64,
     /// When the next chunk of the held balance becomes available for payout.
-    pub next_release_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub next_release_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Amount becoming available for payout at `next_release_at`.
     pub next_release_amount: i64,
     /// Amount becoming available for payout at `next_release_at`, in the account's currency.
     pub next_release_account_amount: i64,
     /// When the whole held balance has become available for payout.
-    pub fully_available_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub fully_available_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::serde::Serialize for TransactionsHeldBalance {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("currency", &self.currency)?;
         object.field("amount", &self.amount)?;
@@ -40,14 +40,14 @@ impl ::serde::Serialize for TransactionsHeldBalance {
 impl<'de> ::serde::Deserialize<'de> for TransactionsHeldBalance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "TransactionsHeldBalance")
     }
 }
 impl ::openapi_runtime::de::Object for TransactionsHeldBalance {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut currency = ::openapi_runtime::de::Slot::new("currency");
         let mut amount = ::openapi_runtime::de::Slot::new("amount");
         let mut account_currency = ::openapi_runtime::de::Slot::new("account_currency");
@@ -62,9 +62,7 @@ impl ::openapi_runtime::de::Object for TransactionsHeldBalance {
         let mut fully_available_at = ::openapi_runtime::de::Slot::new(
             "fully_available_at",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "currency" => currency.read(&mut __map)?,
                 "amount" => amount.read(&mut __map)?,
@@ -79,7 +77,7 @@ impl ::openapi_runtime::de::Object for TransactionsHeldBalance {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             currency: currency.required()?,
             amount: amount.required()?,
             account_currency: account_currency.required()?,

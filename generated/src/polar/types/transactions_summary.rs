@@ -16,7 +16,7 @@ impl ::serde::Serialize for TransactionsSummary {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("balance", &self.balance)?;
         object.field("available_balance", &self.available_balance)?;
@@ -28,23 +28,21 @@ impl ::serde::Serialize for TransactionsSummary {
 impl<'de> ::serde::Deserialize<'de> for TransactionsSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "TransactionsSummary")
     }
 }
 impl ::openapi_runtime::de::Object for TransactionsSummary {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut balance = ::openapi_runtime::de::Slot::new("balance");
         let mut available_balance = ::openapi_runtime::de::Slot::new(
             "available_balance",
         );
         let mut held_balance = ::openapi_runtime::de::Slot::new("held_balance");
         let mut payout = ::openapi_runtime::de::Slot::new("payout");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "balance" => balance.read(&mut __map)?,
                 "available_balance" => available_balance.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for TransactionsSummary {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             balance: balance.required()?,
             available_balance: available_balance.required()?,
             held_balance: held_balance.required()?,

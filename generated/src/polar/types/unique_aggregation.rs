@@ -6,15 +6,15 @@ pub struct UniqueAggregation {
     /// The `func` property.
     ///
     /// Default `"unique"`.
-    pub func: ::std::option::Option<UniqueAggregationFunc>,
+    pub func: Option<UniqueAggregationFunc>,
     /// The `property` property.
-    pub property: ::std::string::String,
+    pub property: String,
 }
 impl ::serde::Serialize for UniqueAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("func", &self.func)?;
         object.field("property", &self.property)?;
@@ -24,26 +24,24 @@ impl ::serde::Serialize for UniqueAggregation {
 impl<'de> ::serde::Deserialize<'de> for UniqueAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UniqueAggregation")
     }
 }
 impl ::openapi_runtime::de::Object for UniqueAggregation {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut func = ::openapi_runtime::de::Slot::new("func");
         let mut property = ::openapi_runtime::de::Slot::new("property");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "func" => func.read(&mut __map)?,
                 "property" => property.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             func: func.or_default(),
             property: property.required()?,
         })
@@ -62,14 +60,14 @@ impl ::serde::Serialize for UniqueAggregationFunc {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("unique")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UniqueAggregationFunc {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "unique").map(|()| Self::Unique)
     }
 }

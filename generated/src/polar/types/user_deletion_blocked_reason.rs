@@ -6,7 +6,7 @@ pub enum UserDeletionBlockedReason {
     /// `has_active_organizations`
     HasActiveOrganizations,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl UserDeletionBlockedReason {
     /// The value as sent on the wire.
@@ -17,7 +17,7 @@ impl UserDeletionBlockedReason {
         }
     }
 }
-impl ::std::convert::From<&str> for UserDeletionBlockedReason {
+impl From<&str> for UserDeletionBlockedReason {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -35,14 +35,14 @@ impl ::serde::Serialize for UserDeletionBlockedReason {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserDeletionBlockedReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -6,19 +6,15 @@ pub struct UserDeletionResponse {
     /// Whether the user account was immediately deleted
     pub deleted: bool,
     /// Reasons why immediate deletion is blocked
-    pub blocked_reasons: ::std::option::Option<
-        ::std::vec::Vec<super::UserDeletionBlockedReason>,
-    >,
+    pub blocked_reasons: Option<Vec<super::UserDeletionBlockedReason>>,
     /// Organizations that must be deleted first
-    pub blocking_organizations: ::std::option::Option<
-        ::std::vec::Vec<super::BlockingOrganization>,
-    >,
+    pub blocking_organizations: Option<Vec<super::BlockingOrganization>>,
 }
 impl ::serde::Serialize for UserDeletionResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("deleted", &self.deleted)?;
         object.optional("blocked_reasons", &self.blocked_reasons)?;
@@ -29,22 +25,20 @@ impl ::serde::Serialize for UserDeletionResponse {
 impl<'de> ::serde::Deserialize<'de> for UserDeletionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UserDeletionResponse")
     }
 }
 impl ::openapi_runtime::de::Object for UserDeletionResponse {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut deleted = ::openapi_runtime::de::Slot::new("deleted");
         let mut blocked_reasons = ::openapi_runtime::de::Slot::new("blocked_reasons");
         let mut blocking_organizations = ::openapi_runtime::de::Slot::new(
             "blocking_organizations",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "deleted" => deleted.read(&mut __map)?,
                 "blocked_reasons" => blocked_reasons.read(&mut __map)?,
@@ -52,7 +46,7 @@ impl ::openapi_runtime::de::Object for UserDeletionResponse {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             deleted: deleted.required()?,
             blocked_reasons: blocked_reasons.or_default(),
             blocking_organizations: blocking_organizations.or_default(),

@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserIdentityVerification {
     /// The `id` property.
-    pub id: ::std::string::String,
+    pub id: String,
     /// The `client_secret` property.
-    pub client_secret: ::std::string::String,
+    pub client_secret: String,
 }
 impl ::serde::Serialize for UserIdentityVerification {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("client_secret", &self.client_secret)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for UserIdentityVerification {
 impl<'de> ::serde::Deserialize<'de> for UserIdentityVerification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UserIdentityVerification")
     }
 }
 impl ::openapi_runtime::de::Object for UserIdentityVerification {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut id = ::openapi_runtime::de::Slot::new("id");
         let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "id" => id.read(&mut __map)?,
                 "client_secret" => client_secret.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             id: id.required()?,
             client_secret: client_secret.required()?,
         })

@@ -4,15 +4,15 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserInfoOrganization {
     /// The `sub` property.
-    pub sub: ::std::string::String,
+    pub sub: String,
     /// The `name` property.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 impl ::serde::Serialize for UserInfoOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("sub", &self.sub)?;
         object.optional("name", &self.name)?;
@@ -22,26 +22,24 @@ impl ::serde::Serialize for UserInfoOrganization {
 impl<'de> ::serde::Deserialize<'de> for UserInfoOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UserInfoOrganization")
     }
 }
 impl ::openapi_runtime::de::Object for UserInfoOrganization {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut sub = ::openapi_runtime::de::Slot::new("sub");
         let mut name = ::openapi_runtime::de::Slot::new("name");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "sub" => sub.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             sub: sub.required()?,
             name: name.or_default(),
         })

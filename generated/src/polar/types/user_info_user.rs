@@ -4,19 +4,19 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserInfoUser {
     /// The `sub` property.
-    pub sub: ::std::string::String,
+    pub sub: String,
     /// The `name` property.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The `email` property.
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// The `email_verified` property.
-    pub email_verified: ::std::option::Option<bool>,
+    pub email_verified: Option<bool>,
 }
 impl ::serde::Serialize for UserInfoUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("sub", &self.sub)?;
         object.optional("name", &self.name)?;
@@ -28,21 +28,19 @@ impl ::serde::Serialize for UserInfoUser {
 impl<'de> ::serde::Deserialize<'de> for UserInfoUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UserInfoUser")
     }
 }
 impl ::openapi_runtime::de::Object for UserInfoUser {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut sub = ::openapi_runtime::de::Slot::new("sub");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut email = ::openapi_runtime::de::Slot::new("email");
         let mut email_verified = ::openapi_runtime::de::Slot::new("email_verified");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "sub" => sub.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -51,7 +49,7 @@ impl ::openapi_runtime::de::Object for UserInfoUser {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             sub: sub.required()?,
             name: name.or_default(),
             email: email.or_default(),

@@ -10,7 +10,7 @@ impl ::serde::Serialize for UserOrganizationNotificationSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("notification_settings", &self.notification_settings)?;
         object.end()
@@ -19,7 +19,7 @@ impl ::serde::Serialize for UserOrganizationNotificationSettings {
 impl<'de> ::serde::Deserialize<'de> for UserOrganizationNotificationSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(
             deserializer,
             "UserOrganizationNotificationSettings",
@@ -29,19 +29,17 @@ impl<'de> ::serde::Deserialize<'de> for UserOrganizationNotificationSettings {
 impl ::openapi_runtime::de::Object for UserOrganizationNotificationSettings {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut notification_settings = ::openapi_runtime::de::Slot::new(
             "notification_settings",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "notification_settings" => notification_settings.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             notification_settings: notification_settings.required()?,
         })
     }

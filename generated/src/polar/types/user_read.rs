@@ -6,15 +6,15 @@ pub struct UserRead {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `email` property.
     ///
     /// Format `email`.
-    pub email: ::std::string::String,
+    pub email: String,
     /// The `avatar_url` property.
-    pub avatar_url: ::std::option::Option<::std::string::String>,
+    pub avatar_url: Option<String>,
     /// The `account_id` property.
-    pub account_id: ::std::option::Option<::uuid::Uuid>,
+    pub account_id: Option<::uuid::Uuid>,
     /// The `id` property.
     pub id: ::uuid::Uuid,
     /// The `accepted_terms_of_service` property.
@@ -26,37 +26,33 @@ pub struct UserRead {
     /// The `identity_verification_status` property.
     pub identity_verification_status: super::IdentityVerificationStatus,
     /// The `first_name` property.
-    pub first_name: ::std::option::Option<::std::string::String>,
+    pub first_name: Option<String>,
     /// The `last_name` property.
-    pub last_name: ::std::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// The `country` property.
-    pub country: ::std::option::Option<::std::string::String>,
+    pub country: Option<String>,
     /// The `date_of_birth` property.
-    pub date_of_birth: ::std::option::Option<::chrono::NaiveDate>,
+    pub date_of_birth: Option<::chrono::NaiveDate>,
     /// The `oauth_accounts` property.
-    pub oauth_accounts: ::std::vec::Vec<super::OAuthAccountRead>,
+    pub oauth_accounts: Vec<super::OAuthAccountRead>,
     /// Organizations the user is a member of and can access in the current session, with their role on each. Populated by `GET /v1/users/me`; empty otherwise.
-    pub organizations: ::std::option::Option<
-        ::std::vec::Vec<super::OrganizationWithRole>,
-    >,
+    pub organizations: Option<Vec<super::OrganizationWithRole>>,
     /// All organizations the user is a member of, regardless of whether they're accessible in the current session. Compare with `organizations` (the accessible subset) to determine access. Populated by `GET /v1/users/me`.
-    pub member_organizations: ::std::option::Option<
-        ::std::vec::Vec<super::MemberOrganization>,
-    >,
+    pub member_organizations: Option<Vec<super::MemberOrganization>>,
     /// Whether the current session is restricted to a specific organization. Such sessions cannot access other organizations or create new ones. Populated by `GET /v1/users/me`.
     ///
     /// Default `false`.
-    pub organization_scoped: ::std::option::Option<bool>,
+    pub organization_scoped: Option<bool>,
     /// The `email_hash` property.
     ///
     /// Read-only.
-    pub email_hash: ::std::option::Option<::std::string::String>,
+    pub email_hash: Option<String>,
 }
 impl ::serde::Serialize for UserRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -84,14 +80,14 @@ impl ::serde::Serialize for UserRead {
 impl<'de> ::serde::Deserialize<'de> for UserRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UserRead")
     }
 }
 impl ::openapi_runtime::de::Object for UserRead {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut email = ::openapi_runtime::de::Slot::new("email");
@@ -121,9 +117,7 @@ impl ::openapi_runtime::de::Object for UserRead {
             "organization_scoped",
         );
         let mut email_hash = ::openapi_runtime::de::Slot::new("email_hash");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -151,7 +145,7 @@ impl ::openapi_runtime::de::Object for UserRead {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             email: email.required()?,

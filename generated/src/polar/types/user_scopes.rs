@@ -4,13 +4,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserScopes {
     /// The `scopes` property.
-    pub scopes: ::std::vec::Vec<super::Scope>,
+    pub scopes: Vec<super::Scope>,
 }
 impl ::serde::Serialize for UserScopes {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("scopes", &self.scopes)?;
         object.end()
@@ -19,23 +19,21 @@ impl ::serde::Serialize for UserScopes {
 impl<'de> ::serde::Deserialize<'de> for UserScopes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UserScopes")
     }
 }
 impl ::openapi_runtime::de::Object for UserScopes {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "scopes" => scopes.read(&mut __map)?,
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self { scopes: scopes.required()? })
+        Ok(Self { scopes: scopes.required()? })
     }
 }

@@ -4,21 +4,21 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserUpdate {
     /// The `first_name` property.
-    pub first_name: ::std::option::Option<::std::string::String>,
+    pub first_name: Option<String>,
     /// The `last_name` property.
-    pub last_name: ::std::option::Option<::std::string::String>,
+    pub last_name: Option<String>,
     /// The `country` property.
-    pub country: ::std::option::Option<UserUpdateCountry>,
+    pub country: Option<UserUpdateCountry>,
     /// The `date_of_birth` property.
-    pub date_of_birth: ::std::option::Option<::chrono::NaiveDate>,
+    pub date_of_birth: Option<::chrono::NaiveDate>,
     /// The `accepted_terms_of_service` property.
-    pub accepted_terms_of_service: ::std::option::Option<bool>,
+    pub accepted_terms_of_service: Option<bool>,
 }
 impl ::serde::Serialize for UserUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("first_name", &self.first_name)?;
         object.optional("last_name", &self.last_name)?;
@@ -31,14 +31,14 @@ impl ::serde::Serialize for UserUpdate {
 impl<'de> ::serde::Deserialize<'de> for UserUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "UserUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for UserUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut first_name = ::openapi_runtime::de::Slot::new("first_name");
         let mut last_name = ::openapi_runtime::de::Slot::new("last_name");
         let mut country = ::openapi_runtime::de::Slot::new("country");
@@ -46,9 +46,7 @@ impl ::openapi_runtime::de::Object for UserUpdate {
         let mut accepted_terms_of_service = ::openapi_runtime::de::Slot::new(
             "accepted_terms_of_service",
         );
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "first_name" => first_name.read(&mut __map)?,
                 "last_name" => last_name.read(&mut __map)?,
@@ -60,7 +58,7 @@ impl ::openapi_runtime::de::Object for UserUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             first_name: first_name.or_default(),
             last_name: last_name.or_default(),
             country: country.or_default(),

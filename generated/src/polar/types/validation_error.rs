@@ -4,23 +4,21 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidationError {
     /// Location
-    pub loc: ::std::vec::Vec<ValidationErrorLocItem>,
+    pub loc: Vec<ValidationErrorLocItem>,
     /// Message
-    pub msg: ::std::string::String,
+    pub msg: String,
     /// Error Type
-    pub r#type: ::std::string::String,
+    pub r#type: String,
     /// The `input` property.
-    pub input: ::std::option::Option<::serde_json::Value>,
+    pub input: Option<::serde_json::Value>,
     /// Context
-    pub ctx: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
-    >,
+    pub ctx: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
 impl ::serde::Serialize for ValidationError {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("loc", &self.loc)?;
         object.field("msg", &self.msg)?;
@@ -33,22 +31,20 @@ impl ::serde::Serialize for ValidationError {
 impl<'de> ::serde::Deserialize<'de> for ValidationError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ValidationError")
     }
 }
 impl ::openapi_runtime::de::Object for ValidationError {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut loc = ::openapi_runtime::de::Slot::new("loc");
         let mut msg = ::openapi_runtime::de::Slot::new("msg");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut input = ::openapi_runtime::de::Slot::new("input");
         let mut ctx = ::openapi_runtime::de::Slot::new("ctx");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "loc" => loc.read(&mut __map)?,
                 "msg" => msg.read(&mut __map)?,
@@ -58,7 +54,7 @@ impl ::openapi_runtime::de::Object for ValidationError {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             loc: loc.required()?,
             msg: msg.required()?,
             r#type: r#type.required()?,
@@ -72,7 +68,7 @@ impl ::openapi_runtime::de::Object for ValidationError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValidationErrorLocItem {
     /// The `String` form.
-    String(::std::string::String),
+    String(String),
     /// The `Integer` form.
     Integer(i64),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -82,7 +78,7 @@ impl ::serde::Serialize for ValidationErrorLocItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::String(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
@@ -93,25 +89,25 @@ impl ::serde::Serialize for ValidationErrorLocItem {
 impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::String(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::String(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::Integer(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::Integer(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::string::String> for ValidationErrorLocItem {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ValidationErrorLocItem {
+    fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-impl ::std::convert::From<i64> for ValidationErrorLocItem {
+impl From<i64> for ValidationErrorLocItem {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }

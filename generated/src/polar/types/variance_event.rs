@@ -6,31 +6,25 @@ pub struct VarianceEvent {
     /// The root event ID.
     pub event_id: ::uuid::Uuid,
     /// The event name.
-    pub name: ::std::string::String,
+    pub name: String,
     /// Polar customer ID.
-    pub customer_id: ::std::option::Option<::uuid::Uuid>,
+    pub customer_id: Option<::uuid::Uuid>,
     /// External customer ID.
-    pub external_customer_id: ::std::option::Option<::std::string::String>,
+    pub external_customer_id: Option<String>,
     /// Timestamp of the root event.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// Aggregate totals for this trace.
-    pub values: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub values: Option<::std::collections::BTreeMap<String, String>>,
     /// Average per-trace value for this event name.
-    pub averages: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub averages: Option<::std::collections::BTreeMap<String, String>>,
     /// p99 per-trace value for this event name.
-    pub p99: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-    >,
+    pub p99: Option<::std::collections::BTreeMap<String, String>>,
 }
 impl ::serde::Serialize for VarianceEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("event_id", &self.event_id)?;
         object.field("name", &self.name)?;
@@ -46,14 +40,14 @@ impl ::serde::Serialize for VarianceEvent {
 impl<'de> ::serde::Deserialize<'de> for VarianceEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "VarianceEvent")
     }
 }
 impl ::openapi_runtime::de::Object for VarianceEvent {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut event_id = ::openapi_runtime::de::Slot::new("event_id");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
@@ -64,9 +58,7 @@ impl ::openapi_runtime::de::Object for VarianceEvent {
         let mut values = ::openapi_runtime::de::Slot::new("values");
         let mut averages = ::openapi_runtime::de::Slot::new("averages");
         let mut p99 = ::openapi_runtime::de::Slot::new("p99");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "event_id" => event_id.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -79,7 +71,7 @@ impl ::openapi_runtime::de::Object for VarianceEvent {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             event_id: event_id.required()?,
             name: name.required()?,
             customer_id: customer_id.or_default(),

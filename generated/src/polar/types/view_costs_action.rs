@@ -11,17 +11,17 @@ pub struct ViewCostsAction {
     /// The `type` property.
     ///
     /// Default `"view_costs"`.
-    pub r#type: ::std::option::Option<ViewCostsActionType>,
+    pub r#type: Option<ViewCostsActionType>,
     /// Button label.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Root event id of the single largest outlier trace, deep-linked to its span. Null routes to the costs overview instead.
-    pub event_id: ::std::option::Option<::uuid::Uuid>,
+    pub event_id: Option<::uuid::Uuid>,
 }
 impl ::serde::Serialize for ViewCostsAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("label", &self.label)?;
@@ -32,20 +32,18 @@ impl ::serde::Serialize for ViewCostsAction {
 impl<'de> ::serde::Deserialize<'de> for ViewCostsAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ViewCostsAction")
     }
 }
 impl ::openapi_runtime::de::Object for ViewCostsAction {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut event_id = ::openapi_runtime::de::Slot::new("event_id");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "label" => label.read(&mut __map)?,
@@ -53,7 +51,7 @@ impl ::openapi_runtime::de::Object for ViewCostsAction {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             label: label.required()?,
             event_id: event_id.or_default(),
@@ -73,14 +71,14 @@ impl ::serde::Serialize for ViewCostsActionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("view_costs")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ViewCostsActionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "view_costs")
             .map(|()| Self::ViewCosts)
     }

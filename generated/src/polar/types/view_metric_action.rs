@@ -6,17 +6,17 @@ pub struct ViewMetricAction {
     /// The `type` property.
     ///
     /// Default `"view_metric"`.
-    pub r#type: ::std::option::Option<ViewMetricActionType>,
+    pub r#type: Option<ViewMetricActionType>,
     /// Button label.
-    pub label: ::std::string::String,
+    pub label: String,
     /// Slug of the metric this insight is about (e.g. `monthly_recurring_revenue`). The client owns the routing and resolves it to the matching analytics page.
-    pub metric: ::std::string::String,
+    pub metric: String,
 }
 impl ::serde::Serialize for ViewMetricAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.field("label", &self.label)?;
@@ -27,20 +27,18 @@ impl ::serde::Serialize for ViewMetricAction {
 impl<'de> ::serde::Deserialize<'de> for ViewMetricAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "ViewMetricAction")
     }
 }
 impl ::openapi_runtime::de::Object for ViewMetricAction {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut label = ::openapi_runtime::de::Slot::new("label");
         let mut metric = ::openapi_runtime::de::Slot::new("metric");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "label" => label.read(&mut __map)?,
@@ -48,7 +46,7 @@ impl ::openapi_runtime::de::Object for ViewMetricAction {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.or_default(),
             label: label.required()?,
             metric: metric.required()?,
@@ -68,14 +66,14 @@ impl ::serde::Serialize for ViewMetricActionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("view_metric")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ViewMetricActionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "view_metric")
             .map(|()| Self::ViewMetric)
     }

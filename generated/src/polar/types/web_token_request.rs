@@ -6,25 +6,25 @@ pub struct WebTokenRequest {
     /// The `grant_type` property.
     pub grant_type: WebTokenRequestGrantType,
     /// The `client_id` property.
-    pub client_id: ::std::string::String,
+    pub client_id: String,
     /// The `client_secret` property.
-    pub client_secret: ::std::string::String,
+    pub client_secret: String,
     /// The `session_token` property.
-    pub session_token: ::std::string::String,
+    pub session_token: String,
     /// The `sub_type` property.
     ///
     /// Default `"user"`.
-    pub sub_type: ::std::option::Option<WebTokenRequestSubType>,
+    pub sub_type: Option<WebTokenRequestSubType>,
     /// The `sub` property.
     pub sub: ::openapi_runtime::Patch<::uuid::Uuid>,
     /// The `scope` property.
-    pub scope: ::openapi_runtime::Patch<::std::string::String>,
+    pub scope: ::openapi_runtime::Patch<String>,
 }
 impl ::serde::Serialize for WebTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("grant_type", &self.grant_type)?;
         object.field("client_id", &self.client_id)?;
@@ -39,14 +39,14 @@ impl ::serde::Serialize for WebTokenRequest {
 impl<'de> ::serde::Deserialize<'de> for WebTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebTokenRequest")
     }
 }
 impl ::openapi_runtime::de::Object for WebTokenRequest {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut grant_type = ::openapi_runtime::de::Slot::new("grant_type");
         let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
         let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
@@ -54,9 +54,7 @@ impl ::openapi_runtime::de::Object for WebTokenRequest {
         let mut sub_type = ::openapi_runtime::de::Slot::new("sub_type");
         let mut sub = ::openapi_runtime::de::Slot::new("sub");
         let mut scope = ::openapi_runtime::de::Slot::new("scope");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "grant_type" => grant_type.read(&mut __map)?,
                 "client_id" => client_id.read(&mut __map)?,
@@ -68,7 +66,7 @@ impl ::openapi_runtime::de::Object for WebTokenRequest {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             grant_type: grant_type.required()?,
             client_id: client_id.required()?,
             client_secret: client_secret.required()?,
@@ -90,14 +88,14 @@ impl ::serde::Serialize for WebTokenRequestGrantType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str("web")
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebTokenRequestGrantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::constant(deserializer, "web").map(|()| Self::Web)
     }
 }

@@ -6,15 +6,15 @@ pub struct WebhookDelivery {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// Whether the delivery was successful.
     pub succeeded: bool,
     /// The HTTP code returned by the URL. `null` if the endpoint was unreachable.
-    pub http_code: ::std::option::Option<i64>,
+    pub http_code: Option<i64>,
     /// The response body returned by the URL, or the error message if the endpoint was unreachable.
-    pub response: ::std::option::Option<::std::string::String>,
+    pub response: Option<String>,
     /// The webhook event sent by this delivery.
     pub webhook_event: super::WebhookEvent,
 }
@@ -22,7 +22,7 @@ impl ::serde::Serialize for WebhookDelivery {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -37,14 +37,14 @@ impl ::serde::Serialize for WebhookDelivery {
 impl<'de> ::serde::Deserialize<'de> for WebhookDelivery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebhookDelivery")
     }
 }
 impl ::openapi_runtime::de::Object for WebhookDelivery {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -52,9 +52,7 @@ impl ::openapi_runtime::de::Object for WebhookDelivery {
         let mut http_code = ::openapi_runtime::de::Slot::new("http_code");
         let mut response = ::openapi_runtime::de::Slot::new("response");
         let mut webhook_event = ::openapi_runtime::de::Slot::new("webhook_event");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -66,7 +64,7 @@ impl ::openapi_runtime::de::Object for WebhookDelivery {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -6,25 +6,25 @@ pub struct WebhookEndpoint {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The URL where the webhook events will be sent.
     ///
     /// Example `"https://webhook.site/cb791d80-f26e-4f8c-be88-6e56054192b0"`.
-    pub url: ::std::string::String,
+    pub url: String,
     /// An optional name for the webhook endpoint to help organize and identify it.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The format of the webhook payload.
     pub format: super::WebhookFormat,
     /// The secret used to sign the webhook events.
     ///
     /// Example `"whsec_ovyN6cPrTv56AApvzCaJno08SSmGJmgbWilb33N2JuK"`.
-    pub secret: ::std::string::String,
+    pub secret: String,
     /// The organization ID associated with the webhook endpoint.
     pub organization_id: ::uuid::Uuid,
     /// The events that will trigger the webhook.
-    pub events: ::std::vec::Vec<super::WebhookEventType>,
+    pub events: Vec<super::WebhookEventType>,
     /// Whether the webhook endpoint is enabled and will receive events.
     pub enabled: bool,
 }
@@ -32,7 +32,7 @@ impl ::serde::Serialize for WebhookEndpoint {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -50,14 +50,14 @@ impl ::serde::Serialize for WebhookEndpoint {
 impl<'de> ::serde::Deserialize<'de> for WebhookEndpoint {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebhookEndpoint")
     }
 }
 impl ::openapi_runtime::de::Object for WebhookEndpoint {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -68,9 +68,7 @@ impl ::openapi_runtime::de::Object for WebhookEndpoint {
         let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
         let mut events = ::openapi_runtime::de::Slot::new("events");
         let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -85,7 +83,7 @@ impl ::openapi_runtime::de::Object for WebhookEndpoint {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

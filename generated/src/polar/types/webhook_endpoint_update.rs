@@ -6,13 +6,13 @@ pub struct WebhookEndpointUpdate {
     /// The URL where the webhook events will be sent.
     ///
     /// Format `uri`; length at least 1 and at most 2083.
-    pub url: ::openapi_runtime::Patch<::std::string::String>,
+    pub url: ::openapi_runtime::Patch<String>,
     /// An optional name for the webhook endpoint to help organize and identify it.
-    pub name: ::openapi_runtime::Patch<::std::string::String>,
+    pub name: ::openapi_runtime::Patch<String>,
     /// The format of the webhook payload.
     pub format: ::openapi_runtime::Patch<super::WebhookFormat>,
     /// The events that will trigger the webhook.
-    pub events: ::openapi_runtime::Patch<::std::vec::Vec<super::WebhookEventType>>,
+    pub events: ::openapi_runtime::Patch<Vec<super::WebhookEventType>>,
     /// Whether the webhook endpoint is enabled.
     pub enabled: ::openapi_runtime::Patch<bool>,
 }
@@ -20,7 +20,7 @@ impl ::serde::Serialize for WebhookEndpointUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.patch("url", &self.url)?;
         object.patch("name", &self.name)?;
@@ -33,22 +33,20 @@ impl ::serde::Serialize for WebhookEndpointUpdate {
 impl<'de> ::serde::Deserialize<'de> for WebhookEndpointUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebhookEndpointUpdate")
     }
 }
 impl ::openapi_runtime::de::Object for WebhookEndpointUpdate {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut url = ::openapi_runtime::de::Slot::new("url");
         let mut name = ::openapi_runtime::de::Slot::new("name");
         let mut format = ::openapi_runtime::de::Slot::new("format");
         let mut events = ::openapi_runtime::de::Slot::new("events");
         let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "url" => url.read(&mut __map)?,
                 "name" => name.read(&mut __map)?,
@@ -58,7 +56,7 @@ impl ::openapi_runtime::de::Object for WebhookEndpointUpdate {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             url: url.or_default(),
             name: name.or_default(),
             format: format.or_default(),

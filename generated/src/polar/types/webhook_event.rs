@@ -12,17 +12,17 @@ pub struct WebhookEvent {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Last modification timestamp of the object.
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// Last HTTP code returned by the URL. `null` if no delviery has been attempted or if the endpoint was unreachable.
-    pub last_http_code: ::std::option::Option<i64>,
+    pub last_http_code: Option<i64>,
     /// Whether this event was successfully delivered. `null` if no delivery has been attempted.
-    pub succeeded: ::std::option::Option<bool>,
+    pub succeeded: Option<bool>,
     /// Whether this event was skipped because the webhook endpoint was disabled.
     pub skipped: bool,
     /// The payload of the webhook event.
-    pub payload: ::std::option::Option<::std::string::String>,
+    pub payload: Option<String>,
     /// The type of the webhook event.
     pub r#type: super::WebhookEventType,
     /// Whether this event is archived. Archived events can't be redelivered, and the payload is not accessible anymore.
@@ -32,7 +32,7 @@ impl ::serde::Serialize for WebhookEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("created_at", &self.created_at)?;
         object.field("modified_at", &self.modified_at)?;
@@ -49,14 +49,14 @@ impl ::serde::Serialize for WebhookEvent {
 impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebhookEvent")
     }
 }
 impl ::openapi_runtime::de::Object for WebhookEvent {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
         let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
         let mut id = ::openapi_runtime::de::Slot::new("id");
@@ -66,9 +66,7 @@ impl ::openapi_runtime::de::Object for WebhookEvent {
         let mut payload = ::openapi_runtime::de::Slot::new("payload");
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "created_at" => created_at.read(&mut __map)?,
                 "modified_at" => modified_at.read(&mut __map)?,
@@ -82,7 +80,7 @@ impl ::openapi_runtime::de::Object for WebhookEvent {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             created_at: created_at.required()?,
             modified_at: modified_at.or_default(),
             id: id.required()?,

@@ -86,7 +86,7 @@ pub enum WebhookEventType {
     /// `organization.updated`
     OrganizationUpdated,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl WebhookEventType {
     /// The value as sent on the wire.
@@ -137,7 +137,7 @@ impl WebhookEventType {
         }
     }
 }
-impl ::std::convert::From<&str> for WebhookEventType {
+impl From<&str> for WebhookEventType {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -195,14 +195,14 @@ impl ::serde::Serialize for WebhookEventType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }

@@ -22,7 +22,7 @@ impl ::serde::Serialize for WebhookSubscriptionUpdatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.field("timestamp", &self.timestamp)?;
@@ -33,20 +33,18 @@ impl ::serde::Serialize for WebhookSubscriptionUpdatedPayload {
 impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionUpdatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::object(deserializer, "WebhookSubscriptionUpdatedPayload")
     }
 }
 impl ::openapi_runtime::de::Object for WebhookSubscriptionUpdatedPayload {
     fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
         mut __map: A,
-    ) -> ::std::result::Result<Self, A::Error> {
+    ) -> Result<Self, A::Error> {
         let mut r#type = ::openapi_runtime::de::Slot::new("type");
         let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
         let mut data = ::openapi_runtime::de::Slot::new("data");
-        while let ::std::option::Option::Some(__key) = __map
-            .next_key::<::openapi_runtime::de::Key<'de>>()?
-        {
+        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
             match __key.as_str() {
                 "type" => r#type.read(&mut __map)?,
                 "timestamp" => timestamp.read(&mut __map)?,
@@ -54,7 +52,7 @@ impl ::openapi_runtime::de::Object for WebhookSubscriptionUpdatedPayload {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        ::std::result::Result::Ok(Self {
+        Ok(Self {
             r#type: r#type.required()?,
             timestamp: timestamp.required()?,
             data: data.required()?,

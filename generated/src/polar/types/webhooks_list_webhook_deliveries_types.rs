@@ -18,7 +18,7 @@ pub enum WebhooksListWebhookDeliveriesHttpCodeClass {
     /// `5xx`
     V5xx,
     /// A value this version of the spec does not list, kept as sent.
-    Other(::std::string::String),
+    Other(String),
 }
 impl WebhooksListWebhookDeliveriesHttpCodeClass {
     /// The value as sent on the wire.
@@ -32,7 +32,7 @@ impl WebhooksListWebhookDeliveriesHttpCodeClass {
         }
     }
 }
-impl ::std::convert::From<&str> for WebhooksListWebhookDeliveriesHttpCodeClass {
+impl From<&str> for WebhooksListWebhookDeliveriesHttpCodeClass {
     /// The variant for a wire value; values the spec does not list become `Other`.
     fn from(value: &str) -> Self {
         match value {
@@ -53,14 +53,14 @@ impl ::serde::Serialize for WebhooksListWebhookDeliveriesHttpCodeClass {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesHttpCodeClass {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         ::openapi_runtime::de::string_enum(deserializer)
     }
 }
@@ -71,7 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesHttpCodeCla
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebhooksListWebhookDeliveriesEventType {
     /// The `WebhookEventTypeList` form.
-    WebhookEventTypeList(::std::vec::Vec<super::WebhookEventType>),
+    WebhookEventTypeList(Vec<super::WebhookEventType>),
     /// A [`WebhookEventType`](super::WebhookEventType).
     WebhookEventType(super::WebhookEventType),
     /// A value matching no variant this version of the spec knows, kept as sent.
@@ -81,7 +81,7 @@ impl ::serde::Serialize for WebhooksListWebhookDeliveriesEventType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+    ) -> Result<S::Ok, S::Error> {
         match self {
             Self::WebhookEventTypeList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -96,27 +96,25 @@ impl ::serde::Serialize for WebhooksListWebhookDeliveriesEventType {
 impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::WebhookEventTypeList(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::WebhookEventTypeList(v));
         }
-        if let ::std::option::Option::Some(v) = ::openapi_runtime::de::variant(&value) {
-            return ::std::result::Result::Ok(Self::WebhookEventType(v));
+        if let Some(v) = ::openapi_runtime::de::variant(&value) {
+            return Ok(Self::WebhookEventType(v));
         }
-        ::std::result::Result::Ok(Self::Unknown(value))
+        Ok(Self::Unknown(value))
     }
 }
-impl ::std::convert::From<::std::vec::Vec<super::WebhookEventType>>
-for WebhooksListWebhookDeliveriesEventType {
-    fn from(value: ::std::vec::Vec<super::WebhookEventType>) -> Self {
+impl From<Vec<super::WebhookEventType>> for WebhooksListWebhookDeliveriesEventType {
+    fn from(value: Vec<super::WebhookEventType>) -> Self {
         Self::WebhookEventTypeList(value)
     }
 }
-impl ::std::convert::From<super::WebhookEventType>
-for WebhooksListWebhookDeliveriesEventType {
+impl From<super::WebhookEventType> for WebhooksListWebhookDeliveriesEventType {
     fn from(value: super::WebhookEventType) -> Self {
         Self::WebhookEventType(value)
     }

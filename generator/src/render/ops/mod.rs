@@ -236,9 +236,9 @@ impl<'a> OpsRender<'a> {
     }
 
     /// Files: `client.rs`, `operations/mod.rs`, `operations/<group>.rs`.
-    pub fn files(&self, header: &str) -> Result<BTreeMap<String, String>> {
+    pub fn files(&self) -> Result<Vec<(String, TokenStream)>> {
         let groups = self.groups();
-        let mut files = BTreeMap::new();
+        let mut files = Vec::new();
         let mut tops: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
         let mut file_cfgs = BTreeMap::new();
         for (path, group) in &groups {
@@ -282,7 +282,7 @@ impl<'a> OpsRender<'a> {
                 #![doc = #doc]
                 #( #items )*
             };
-            files.insert(path.clone(), super::format_file(&path, header, tokens)?);
+            files.push((path, tokens));
             let m = ident(file);
             let cfg = &file_cfgs[file];
             mods.push(quote! { #cfg pub mod #m; });
@@ -293,15 +293,9 @@ impl<'a> OpsRender<'a> {
             #( #mods )*
             #( #pages )*
         };
-        files.insert(
-            "operations/mod.rs".into(),
-            super::format_file("operations/mod.rs", header, ops_mod)?,
-        );
+        files.push(("operations/mod.rs".into(), ops_mod));
         let root = groups.get(&Vec::new());
-        files.insert(
-            "client.rs".into(),
-            super::format_file("client.rs", header, self.client(root)?)?,
-        );
+        files.push(("client.rs".into(), self.client(root)?));
         Ok(files)
     }
 

@@ -1,15 +1,15 @@
 //! `samples.rs` (behind `Options::samples_feature`): every operation paired
 //! with a call whose required arguments are sample values from the spec.
 
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::super::common::{ident, Ctx};
 use super::{body_type, OpsRender};
-use crate::error::Result;
 
 impl<'a> OpsRender<'a> {
     /// `samples.rs`: every operation with a call using sample arguments.
-    pub fn samples_file(&self, header: &str) -> Result<String> {
+    pub fn samples_file(&self) -> TokenStream {
         let rt = &self.runtime;
         let ctx = Ctx {
             types_path: quote! { super::types },
@@ -63,6 +63,6 @@ impl<'a> OpsRender<'a> {
                 ::std::vec::Vec::from([ #( #entries )* ])
             }
         };
-        super::super::format_file("samples.rs", header, tokens)
+        tokens
     }
 }
