@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
 
@@ -13,7 +14,7 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use openapi_generator::render::{crate_root, RootEntry};
-use openapi_generator::{generate, Grouping, Options};
+use openapi_generator::{generate_timed, Grouping, Options};
 
 #[derive(Parser)]
 #[command(
@@ -41,11 +42,20 @@ struct Cli {
     /// Folder of the `openapi-runtime` crate, for the written Cargo.toml (with --crate-name).
     #[arg(long)]
     runtime_dir: Option<PathBuf>,
+    /// Print how long each stage took, and a bare `serde_json` parse of the
+    /// document for comparison, as one `timings:` line (for `cargo xtask bench`).
+    #[arg(long)]
+    timings: bool,
 }
 
+/// Writes each file, leaving those that already hold the same text untouched
+/// (rewriting a file costs far more than reading it).
 fn write_all(dir: &Path, files: &std::collections::BTreeMap<String, String>) -> Result<(), String> {
     for (rel, content) in files {
         let path = dir.join(rel);
+        if std::fs::read(&path).is_ok_and(|old| old == content.as_bytes()) {
+            continue;
+        }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
         }
@@ -55,6 +65,7 @@ fn write_all(dir: &Path, files: &std::collections::BTreeMap<String, String>) -> 
 }
 
 fn run(cli: Cli) -> Result<(), String> {
+    let started = Instant::now();
     let bytes = std::fs::read(&cli.spec).map_err(|e| format!("{}: {e}", cli.spec.display()))?;
     let options = Options {
         runtime_path: cli.runtime_path,
@@ -69,7 +80,9 @@ fn run(cli: Cli) -> Result<(), String> {
         },
         ..Options::default()
     };
-    let out = generate(&bytes, &options).map_err(|e| format!("{}: {e}", cli.spec.display()))?;
+    let (out, stages) =
+        generate_timed(&bytes, &options).map_err(|e| format!("{}: {e}", cli.spec.display()))?;
+    let writing = Instant::now();
     match &cli.crate_name {
         None => write_all(&cli.out, &out.files)?,
         Some(name) => {
@@ -105,6 +118,23 @@ fn run(cli: Cli) -> Result<(), String> {
             )?;
         }
     }
+    if cli.timings {
+        let write = writing.elapsed();
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        let floor = json_parse_floor(&bytes)?;
+        println!(
+            "timings: parse={:.2} normalise={:.2} ir={:.2} render={:.2} format={:.2} output={:.2} write={:.2} total={:.2} floor={:.2}",
+            ms(stages.parse),
+            ms(stages.normalise),
+            ms(stages.ir),
+            ms(stages.render),
+            ms(stages.format),
+            ms(stages.output),
+            ms(write),
+            ms(started.elapsed()),
+            ms(floor)
+        );
+    }
     let s = &out.summary;
     println!(
         "{} operations, {} types, {} untyped",
@@ -116,6 +146,23 @@ fn run(cli: Cli) -> Result<(), String> {
         println!("  untyped: {p}");
     }
     Ok(())
+}
+
+/// How long `serde_json` takes to parse the document into a `Value` (a YAML
+/// document is converted to JSON text first, untimed): the floor any
+/// generator reading the document pays.
+fn json_parse_floor(bytes: &[u8]) -> Result<Duration, String> {
+    let json = match openapi_generator::load::parse_document(bytes) {
+        Ok(value) if bytes.trim_ascii_start().first() != Some(&b'{') => {
+            serde_json::to_vec(&value).map_err(|e| e.to_string())?
+        }
+        _ => bytes.to_vec(),
+    };
+    let started = Instant::now();
+    let value: serde_json::Value = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
+    let took = started.elapsed();
+    drop(value);
+    Ok(took)
 }
 
 fn main() -> ExitCode {
