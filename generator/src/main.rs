@@ -42,6 +42,10 @@ struct Cli {
     /// Folder of the `openapi-runtime` crate, for the written Cargo.toml (with --crate-name).
     #[arg(long)]
     runtime_dir: Option<PathBuf>,
+    /// Generator options as a JSON object (the fields of an `[api.options]`
+    /// table in `specs/apis.toml`); the flags above override what they set.
+    #[arg(long, value_name = "FILE")]
+    options: Option<PathBuf>,
     /// Print how long each stage took, and a bare `serde_json` parse of the
     /// document for comparison, as one `timings:` line (for `cargo xtask bench`).
     #[arg(long)]
@@ -67,6 +71,13 @@ fn write_all(dir: &Path, files: &std::collections::BTreeMap<String, String>) -> 
 fn run(cli: Cli) -> Result<(), String> {
     let started = Instant::now();
     let bytes = std::fs::read(&cli.spec).map_err(|e| format!("{}: {e}", cli.spec.display()))?;
+    let base: Options = match &cli.options {
+        Some(path) => {
+            let text = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => Options::default(),
+    };
     let options = Options {
         runtime_path: cli.runtime_path,
         source_label: cli
@@ -76,9 +87,9 @@ fn run(cli: Cli) -> Result<(), String> {
             .unwrap_or_default(),
         grouping: match cli.group_by_operation_id {
             Some(separator) => Grouping::OperationId { separator },
-            None => Grouping::Tag,
+            None => base.grouping.clone(),
         },
-        ..Options::default()
+        ..base
     };
     let (out, stages) =
         generate_timed(&bytes, &options).map_err(|e| format!("{}: {e}", cli.spec.display()))?;

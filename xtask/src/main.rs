@@ -1,7 +1,9 @@
 //! Project tasks. `cargo xtask regen` regenerates every generated file from the
 //! pinned specs (and the test fixtures); `--check` rewrites nothing and fails on drift.
-//! `cargo xtask check-features` checks the generated crate with each feature alone.
+//! `cargo xtask check-features` checks the generated crate with each feature alone;
+//! `cargo xtask bench` measures regen, builds and decoding into benches/RESULTS.md.
 
+mod bench;
 mod features;
 mod manifest;
 mod regen;
@@ -32,6 +34,15 @@ enum Task {
         #[arg(long)]
         timings: bool,
     },
+    /// Measure regen, builds of the generated crate and decoding; write benches/RESULTS.md.
+    Bench {
+        /// Folder holding the spec documents (default: ../shared/specs beside the workspace).
+        #[arg(long, env = "OPENAPI_SPECS_DIR")]
+        specs_dir: Option<PathBuf>,
+        /// Skip the builds of the generated crate (the slow part).
+        #[arg(long)]
+        skip_builds: bool,
+    },
     /// `cargo check` the generated crate with each of its features alone.
     CheckFeatures {
         /// Also check each feature together with `samples`.
@@ -51,6 +62,14 @@ fn main() -> ExitCode {
             specs_dir,
             timings,
         } => regen::run(check, specs_dir, timings),
+        Task::Bench {
+            specs_dir,
+            skip_builds,
+        } => {
+            let root = regen::workspace_root();
+            let specs_dir = specs_dir.unwrap_or_else(|| root.join("../shared/specs"));
+            bench::run(&root, specs_dir, skip_builds)
+        }
         Task::CheckFeatures { samples, only } => {
             features::run(&regen::workspace_root(), samples, only.as_deref())
         }

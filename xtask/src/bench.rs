@@ -1,0 +1,527 @@
+//! `cargo xtask bench`: measures what issue 8 set targets for and writes
+//! `benches/RESULTS.md` with the machine it ran on.
+//!
+//! - regen: the release generator on each pinned API (its `specs/apis.toml`
+//!   options), whole process and by stage, against a bare `serde_json` parse;
+//! - build: the generated crate (dev profile, `CARGO_INCREMENTAL=0`, deps
+//!   built, `touch` + rebuild of that crate alone) per feature set, with peak
+//!   memory from `/usr/bin/time`;
+//! - decode: the `benches` crate, generated types against hand-written derives.
+//!
+//! Every figure is a median of a few runs taken in this one run; compare
+//! ratios, not absolute numbers, across machines.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::manifest;
+
+const RUNS: usize = 5;
+const BUILD_RUNS: usize = 3;
+
+fn cargo(root: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO"));
+    c.current_dir(root);
+    c
+}
+
+fn ok(mut c: Command, what: &str) -> Result<String, String> {
+    let out = c.output().map_err(|e| format!("{what}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{what} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs.get(xs.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// `key=value` pairs of a `prefix:` line.
+fn fields(line: &str, prefix: &str) -> Option<Vec<(String, f64)>> {
+    let rest = line.strip_prefix(prefix)?;
+    Some(
+        rest.split_whitespace()
+            .filter_map(|kv| {
+                let (k, v) = kv.split_once('=')?;
+                Some((k.to_owned(), v.parse().ok()?))
+            })
+            .collect(),
+    )
+}
+
+fn get(fields: &[(String, f64)], key: &str) -> f64 {
+    fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .map_or(f64::NAN, |(_, v)| *v)
+}
+
+fn machine(root: &Path) -> String {
+    let read = |p: &str| std::fs::read_to_string(p).unwrap_or_default();
+    let cpu = read("/proc/cpuinfo")
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mem_gib = read("/proc/meminfo")
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or("?".into(), |kb| format!("{:.0}", kb / 1024.0 / 1024.0));
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let date = Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(root)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {mem_gib} GiB; {rustc}; {date}; commit {commit}")
+}
+
+struct Regen {
+    api: String,
+    files: usize,
+    wall_ms: f64,
+    stages: Vec<(String, f64)>,
+}
+
+/// The release generator on each API, `RUNS` times after a warm-up.
+fn regen(root: &Path, specs_dir: &Path) -> Result<Vec<Regen>, String> {
+    let mut build = cargo(root);
+    build.args([
+        "build",
+        "--quiet",
+        "--release",
+        "--package",
+        "openapi-generator",
+    ]);
+    ok(build, "cargo build --release -p openapi-generator")?;
+    let exe = root.join("target/release/openapi-generator");
+    let (_, manifest) = manifest::read(&root.join("specs/apis.toml"))?;
+    let raw: toml::Table = toml::from_str(
+        &std::fs::read_to_string(root.join("specs/apis.toml")).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let tables = raw
+        .get("api")
+        .and_then(toml::Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let scratch = std::env::temp_dir().join("xtask-bench");
+    let mut out = Vec::new();
+    for (api, table) in manifest.api.iter().zip(tables) {
+        // The options regen uses: the API's table plus its group features and samples.
+        let mut options = table
+            .get("options")
+            .and_then(toml::Value::as_table)
+            .cloned()
+            .unwrap_or_default();
+        options.insert("group_features".into(), api.name.clone().into());
+        options.insert("samples_feature".into(), "samples".into());
+        let options_path = scratch.join(format!("{}.options.json", api.name));
+        let dir = scratch.join(&api.name);
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        std::fs::write(&options_path, options_json(&toml::Value::Table(options)))
+            .map_err(|e| e.to_string())?;
+        let spec = specs_dir.join(&api.file);
+        let mut walls = Vec::new();
+        let mut samples: Vec<Vec<(String, f64)>> = Vec::new();
+        for run in 0..=RUNS {
+            let started = Instant::now();
+            let mut c = Command::new(&exe);
+            c.arg(&spec)
+                .arg("--out")
+                .arg(&dir)
+                .arg("--options")
+                .arg(&options_path)
+                .arg("--timings");
+            let stdout = ok(c, "openapi-generator")?;
+            let wall = started.elapsed();
+            if run == 0 {
+                continue; // warm-up: page cache, first write of the files
+            }
+            walls.push(ms(wall));
+            let line = stdout
+                .lines()
+                .find_map(|l| fields(l, "timings:"))
+                .ok_or("openapi-generator printed no timings line")?;
+            samples.push(line);
+        }
+        let keys = [
+            "parse",
+            "normalise",
+            "ir",
+            "render",
+            "format",
+            "output",
+            "write",
+            "total",
+            "floor",
+        ];
+        let stages = keys
+            .iter()
+            .map(|k| {
+                (
+                    k.to_string(),
+                    median(samples.iter().map(|s| get(s, k)).collect()),
+                )
+            })
+            .collect();
+        out.push(Regen {
+            api: api.name.clone(),
+            files: count_files(&dir),
+            wall_ms: median(walls),
+            stages,
+        });
+    }
+    Ok(out)
+}
+
+/// A TOML value as JSON text (tables, arrays, strings, numbers, booleans).
+fn options_json(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => format!("{s:?}"),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => f.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Datetime(d) => format!("{:?}", d.to_string()),
+        toml::Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(options_json).collect::<Vec<_>>().join(",")
+        ),
+        toml::Value::Table(t) => format!(
+            "{{{}}}",
+            t.iter()
+                .map(|(k, v)| format!("{k:?}:{}", options_json(v)))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    }
+}
+
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                count_files(&p)
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+struct Build {
+    label: &'static str,
+    features: &'static str,
+    check: bool,
+    secs: f64,
+    peak_gb: f64,
+    lines: Option<usize>,
+}
+
+/// Builds of the generated crate alone, after its dependencies are built.
+fn builds(root: &Path) -> Result<Vec<Build>, String> {
+    if !Path::new("/usr/bin/time").exists() {
+        return Err("/usr/bin/time (GNU time) is needed to measure peak memory".into());
+    }
+    let plan: &[(&str, &str, bool)] = &[
+        ("Polar", "polar", false),
+        ("Polar, `cargo check`", "polar", true),
+        ("ConfigCat", "configcat", false),
+        ("all features", "polar,configcat,samples", false),
+        ("`polar-members`", "polar-members", false),
+        (
+            "`polar-customers-members`",
+            "polar-customers-members",
+            false,
+        ),
+        (
+            "`polar-customer-portal-members`",
+            "polar-customer-portal-members",
+            false,
+        ),
+        ("`configcat-members`", "configcat-members", false),
+    ];
+    let lib = root.join("generated/src/lib.rs");
+    let mut out = Vec::new();
+    for &(label, features, check) in plan {
+        let verb = if check { "check" } else { "build" };
+        let args = [
+            verb,
+            "--quiet",
+            "--package",
+            "api-clients",
+            "--no-default-features",
+            "--features",
+            features,
+        ];
+        // Dependencies first, unmeasured.
+        let mut warm = cargo(root);
+        warm.args(args).env("CARGO_INCREMENTAL", "0");
+        ok(warm, &format!("cargo {verb} --features {features}"))?;
+        let (mut secs, mut peaks) = (Vec::new(), Vec::new());
+        for _ in 0..BUILD_RUNS {
+            let now = std::fs::File::options()
+                .append(true)
+                .open(&lib)
+                .map_err(|e| e.to_string())?;
+            now.set_modified(std::time::SystemTime::now())
+                .map_err(|e| e.to_string())?;
+            let mut c = Command::new("/usr/bin/time");
+            c.current_dir(root)
+                .args(["-f", "bench-time %e %M", env!("CARGO")])
+                .args(args)
+                .env("CARGO_INCREMENTAL", "0");
+            let o = c.output().map_err(|e| e.to_string())?;
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            if !o.status.success() {
+                return Err(format!(
+                    "cargo {verb} --features {features} failed:\n{stderr}"
+                ));
+            }
+            let line = stderr
+                .lines()
+                .rev()
+                .find_map(|l| l.strip_prefix("bench-time "))
+                .ok_or("no timing line from /usr/bin/time")?;
+            let mut parts = line.split_whitespace();
+            secs.push(
+                parts
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(f64::NAN),
+            );
+            peaks.push(
+                parts
+                    .next()
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .unwrap_or(f64::NAN)
+                    / 1024.0
+                    / 1024.0,
+            );
+        }
+        out.push(Build {
+            label,
+            features,
+            check,
+            secs: median(secs),
+            peak_gb: median(peaks),
+            lines: None,
+        });
+    }
+    // Lines of source per API, for the table.
+    for b in &mut out {
+        if !b.features.contains(',') && !b.features.contains('-') {
+            b.lines = Some(lines_under(&root.join("generated/src").join(b.features)));
+        }
+    }
+    Ok(out)
+}
+
+fn lines_under(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                lines_under(&p)
+            } else {
+                std::fs::read_to_string(&p).map_or(0, |t| t.lines().count())
+            }
+        })
+        .sum()
+}
+
+fn decode(root: &Path) -> Result<Vec<(String, f64)>, String> {
+    let mut c = cargo(root);
+    c.args(["run", "--quiet", "--release", "--package", "benches"]);
+    let stdout = ok(c, "cargo run --release -p benches")?;
+    stdout
+        .lines()
+        .find_map(|l| fields(l, "decode:"))
+        .ok_or_else(|| "the decode benchmark printed no `decode:` line".to_owned())
+}
+
+pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), String> {
+    let started = Instant::now();
+    println!("bench: regen (release generator, {RUNS} runs per API)");
+    let regen = regen(root, &specs_dir)?;
+    let builds = if skip_builds {
+        Vec::new()
+    } else {
+        println!("bench: builds of the generated crate ({BUILD_RUNS} runs each)");
+        builds(root)?
+    };
+    println!("bench: decode");
+    let decode = decode(root)?;
+
+    let mut md = String::new();
+    let w = &mut md;
+    let _ = writeln!(w, "# Benchmarks\n");
+    let _ = writeln!(
+        w,
+        "Written by `cargo xtask bench`; do not edit. Medians of a few runs taken in one run"
+    );
+    let _ = writeln!(
+        w,
+        "on one machine: compare ratios, not absolute figures, across machines.\n"
+    );
+    let _ = writeln!(w, "Machine: {}\n", machine(root));
+
+    let _ = writeln!(w, "## Regen (release `openapi-generator`, whole process)\n");
+    let _ = writeln!(
+        w,
+        "Each API with its `specs/apis.toml` options, group features and samples, into a"
+    );
+    let _ = writeln!(
+        w,
+        "folder holding the previous output (unchanged files are not rewritten). Render and"
+    );
+    let _ = writeln!(
+        w,
+        "format run on every core: their times are summed over threads, `render+format`"
+    );
+    let _ = writeln!(
+        w,
+        "is their wall time. `floor` is `serde_json` parsing the document into a `Value`.\n"
+    );
+    let _ = writeln!(w, "| API | files | whole process | parse | normalise | IR | render | format | render+format (wall) | write | floor | whole / floor |");
+    let _ = writeln!(w, "|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in &regen {
+        let s = |k: &str| get(&r.stages, k);
+        let _ = writeln!(
+            w,
+            "| {} | {} | {:.0} ms | {:.1} ms | {:.1} ms | {:.1} ms | {:.0} ms | {:.0} ms | {:.0} ms | {:.1} ms | {:.1} ms | {:.0}x |",
+            r.api, r.files, r.wall_ms, s("parse"), s("normalise"), s("ir"), s("render"), s("format"),
+            s("output"), s("write"), s("floor"), r.wall_ms / s("floor")
+        );
+    }
+
+    if !builds.is_empty() {
+        let _ = writeln!(w, "\n## Build of the generated crate\n");
+        let _ = writeln!(
+            w,
+            "`cargo build -p api-clients --no-default-features --features F` (dev profile,"
+        );
+        let _ = writeln!(
+            w,
+            "`CARGO_INCREMENTAL=0`, dependencies built, `lib.rs` touched): the crate alone."
+        );
+        let _ = writeln!(
+            w,
+            "Peak memory is the largest process's resident set (`/usr/bin/time`).\n"
+        );
+        let _ = writeln!(
+            w,
+            "| features | lines | time | peak memory | time / full build of the API |"
+        );
+        let _ = writeln!(w, "|---|---|---|---|---|");
+        let full = |api: &str| {
+            builds
+                .iter()
+                .find(|b| b.features == api && !b.check)
+                .map_or(f64::NAN, |b| b.secs)
+        };
+        for b in &builds {
+            let api = if b.features.starts_with("configcat") {
+                "configcat"
+            } else {
+                "polar"
+            };
+            let ratio = if b.features.contains(',') {
+                format!(
+                    "{:.2} of Polar + ConfigCat",
+                    b.secs / (full("polar") + full("configcat"))
+                )
+            } else {
+                format!("{:.0}%", 100.0 * b.secs / full(api))
+            };
+            let _ = writeln!(
+                w,
+                "| {} (`{}`) | {} | {:.1} s | {:.2} GB | {} |",
+                b.label,
+                b.features,
+                b.lines
+                    .map_or("-".to_owned(), |l| format!("{:.0}k", l as f64 / 1000.0)),
+                b.secs,
+                b.peak_gb,
+                ratio
+            );
+        }
+    }
+
+    let d = |k: &str| get(&decode, k);
+    let _ = writeln!(w, "\n## Decode\n");
+    let _ = writeln!(
+        w,
+        "A page of {:.0} Polar members ({:.0} KB of JSON, the `list_members` response) decoded",
+        d("members"),
+        d("bytes") / 1000.0
+    );
+    let _ = writeln!(
+        w,
+        "by `serde_json` into the generated types and into hand-written `#[derive(Deserialize)]`"
+    );
+    let _ = writeln!(
+        w,
+        "structs of the same shape (`benches/src/main.rs`); best of 25 rounds each, alternating.\n"
+    );
+    let _ = writeln!(w, "| types | time per page | throughput |");
+    let _ = writeln!(w, "|---|---|---|");
+    let _ = writeln!(
+        w,
+        "| generated | {:.0} µs | {:.0} MB/s |",
+        d("generated_us"),
+        d("generated_mb_s")
+    );
+    let _ = writeln!(
+        w,
+        "| hand-written derive | {:.0} µs | {:.0} MB/s |",
+        d("handwritten_us"),
+        d("handwritten_mb_s")
+    );
+    let _ = writeln!(
+        w,
+        "\nGenerated throughput / hand-written: **{:.2}**",
+        d("ratio")
+    );
+
+    let path = root.join("benches/RESULTS.md");
+    std::fs::write(&path, &md).map_err(|e| format!("{}: {e}", path.display()))?;
+    print!("{md}");
+    println!(
+        "\nwrote benches/RESULTS.md in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
