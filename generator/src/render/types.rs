@@ -1,5 +1,5 @@
 //! Rendering named types: IR -> `TokenStream`, one item (plus impls) per
-//! type. The `Serialize`/`Deserialize` impls come from [`super::serde_impls`].
+//! type. The `Serialize`/`Deserialize` impls come from `serde_impls`.
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -5,9 +5,9 @@
 //! Files: `client.rs` (servers, `Client`, top-level accessors) and
 //! `operations/<top group>.rs`; `operations/mod.rs` also holds the `Page`
 //! impls of paginated list responses. This module holds what the parts share
-//! (names, groups, parameters, the success type); [`client`] the client and
-//! group accessors, [`builder`] the request builders and error enums,
-//! [`page`] each operation's documentation page and example, [`samples`]
+//! (names, groups, parameters, the success type); `client` the client and
+//! group accessors, `builder` the request builders and error enums,
+//! `page` each operation's documentation page and example, `samples`
 //! the sample-call table.
 
 mod builder;
