@@ -131,6 +131,7 @@ fn run(cli: Cli) -> Result<(), String> {
     }
     if cli.timings {
         let write = writing.elapsed();
+        let total = started.elapsed();
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let floor = json_parse_floor(&bytes)?;
         println!(
@@ -142,7 +143,7 @@ fn run(cli: Cli) -> Result<(), String> {
             ms(stages.format),
             ms(stages.output),
             ms(write),
-            ms(started.elapsed()),
+            ms(total),
             ms(floor)
         );
     }

@@ -117,3 +117,17 @@ impl Ctx<'_> {
         }
     }
 }
+
+/// Appending token streams by moving them: `quote!` copies every token of an
+/// interpolated stream, which adds up over a file's worth of items.
+pub trait Chain {
+    /// `self` followed by `more`.
+    fn chain(self, more: TokenStream) -> TokenStream;
+}
+
+impl Chain for TokenStream {
+    fn chain(mut self, more: TokenStream) -> TokenStream {
+        self.extend(more);
+        self
+    }
+}

@@ -30,15 +30,16 @@ use crate::ir::{Api, TypeId};
 use crate::naming;
 use crate::Options;
 
-use common::{ident, Ctx};
+use common::{ident, Chain, Ctx};
 use features::Features;
 
 /// Formats a token stream as a file, with the generated-file header.
 pub fn format_file(path: &str, header: &str, tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(prelude::shorten(tokens)).map_err(|e| Error::Render {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| Error::Render {
         file: path.to_owned(),
         message: e.to_string(),
     })?;
+    prelude::shorten(&mut file);
     Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
 }
 
@@ -191,7 +192,10 @@ fn type_module(
     }
     let path = format!("types/{}.rs", naming::file_stem(module));
     let doc = format!(" Types of `{}`.", api.types[ids[0]].origin);
-    Ok((path, quote! { #![doc = #doc] #( #items )* }))
+    Ok((
+        path,
+        quote! { #![doc = #doc] }.chain(items.into_iter().collect()),
+    ))
 }
 
 /// Every file but the type modules.

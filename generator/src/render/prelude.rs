@@ -1,15 +1,17 @@
 //! Short names for the standard prelude in generated files.
 //!
 //! Renderers spell std items by absolute path (`::std::option::Option`) so a
-//! spec schema called `Option` cannot capture them. Before a file is printed,
+//! spec schema called `Option` cannot capture them. Once a file is parsed,
 //! [`shorten`] writes each such path as its prelude name (`Option`, `Some`,
 //! `String`, ...) unless the file itself declares an item of that name, which
 //! would shadow the prelude there: `pub struct String` in a file keeps
-//! `::std::string::String` everywhere in that file.
+//! `::std::string::String` everywhere in that file. A file with a glob import
+//! (`use x::*`) is left alone, since the glob may shadow anything.
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Group, Ident, Spacing, TokenStream, TokenTree};
+use syn::visit::Visit;
+use syn::visit_mut::VisitMut;
 
 /// `::std::<module>::<Name>` paths whose `Name` is in every edition's prelude.
 const PRELUDE: &[(&str, &str)] = &[
@@ -31,190 +33,124 @@ const VARIANTS: &[(&str, &str)] = &[
     ("Result", "Err"),
 ];
 
-/// Item keywords whose next identifier is a name the file declares.
-const DECLARING: &[&str] = &[
-    "struct", "enum", "union", "type", "trait", "fn", "mod", "const", "static", "as",
-];
-
-/// `tokens` with prelude paths shortened where the file does not shadow them.
-/// A file with a glob import (`use x::*`) is left alone: the glob may shadow.
-pub fn shorten(tokens: TokenStream) -> TokenStream {
-    // Tokens are moved into an owned tree and back, never cloned: cloning
-    // every identifier would cost more than the shorter file saves syn.
-    let tree = own(tokens);
-    let mut declared = BTreeSet::new();
-    let shadow_free = declarations(&tree, &mut declared);
-    emit(tree, if shadow_free { Some(&declared) } else { None })
-}
-
-/// A token tree whose groups own their contents.
-enum Tree {
-    Leaf(TokenTree),
-    Group(Group, Vec<Tree>),
-}
-
-fn own(tokens: TokenStream) -> Vec<Tree> {
-    tokens
-        .into_iter()
-        .map(|t| match t {
-            TokenTree::Group(g) => {
-                let inner = g.stream();
-                // An empty stand-in keeps delimiter and span; dropping the
-                // original leaves `inner` the only owner, so it moves.
-                let mut shell = Group::new(g.delimiter(), TokenStream::new());
-                shell.set_span(g.span());
-                drop(g);
-                Tree::Group(shell, own(inner))
-            }
-            leaf => Tree::Leaf(leaf),
-        })
-        .collect()
-}
-
-fn is(tree: Option<&Tree>, word: &str) -> bool {
-    matches!(tree, Some(Tree::Leaf(TokenTree::Ident(i))) if i == word)
-}
-
-fn punct(tree: Option<&Tree>, c: char) -> Option<Spacing> {
-    match tree {
-        Some(Tree::Leaf(TokenTree::Punct(p))) if p.as_char() == c => Some(p.spacing()),
-        _ => None,
+/// Shortens the prelude paths of `file` that nothing in it shadows.
+pub fn shorten(file: &mut syn::File) {
+    let mut declared = Declared::default();
+    declared.visit_file(file);
+    if !declared.glob {
+        Shorten(&declared.names).visit_file_mut(file);
     }
 }
 
-/// Collects every declared name, at any depth (over-approximating is safe);
-/// false when the file has a glob import.
-fn declarations(trees: &[Tree], out: &mut BTreeSet<String>) -> bool {
-    for (i, tree) in trees.iter().enumerate() {
+/// Every name the file declares, at any depth (over-approximating is safe).
+#[derive(Default)]
+struct Declared {
+    names: BTreeSet<String>,
+    glob: bool,
+}
+
+impl Declared {
+    fn add(&mut self, ident: &syn::Ident) {
+        let name = ident.to_string();
+        self.names.insert(name.trim_start_matches("r#").to_owned());
+    }
+}
+
+impl<'ast> Visit<'ast> for Declared {
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        match item {
+            syn::Item::Const(i) => self.add(&i.ident),
+            syn::Item::Enum(i) => self.add(&i.ident),
+            syn::Item::Fn(i) => self.add(&i.sig.ident),
+            syn::Item::Macro(i) => {
+                if let Some(ident) = &i.ident {
+                    self.add(ident);
+                }
+            }
+            syn::Item::Mod(i) => self.add(&i.ident),
+            syn::Item::Static(i) => self.add(&i.ident),
+            syn::Item::Struct(i) => self.add(&i.ident),
+            syn::Item::Trait(i) => self.add(&i.ident),
+            syn::Item::TraitAlias(i) => self.add(&i.ident),
+            syn::Item::Type(i) => self.add(&i.ident),
+            syn::Item::Union(i) => self.add(&i.ident),
+            _ => {}
+        }
+        syn::visit::visit_item(self, item);
+    }
+
+    fn visit_use_tree(&mut self, tree: &'ast syn::UseTree) {
         match tree {
-            Tree::Group(_, inner) => {
-                if !declarations(inner, out) {
-                    return false;
-                }
-            }
-            Tree::Leaf(TokenTree::Ident(ident)) => {
-                if i > 0 && DECLARING.iter().any(|k| is(trees.get(i - 1), k)) {
-                    let name = ident.to_string();
-                    out.insert(name.trim_start_matches("r#").to_owned());
-                }
-            }
-            Tree::Leaf(TokenTree::Punct(p)) if p.as_char() == '*' => {
-                if i >= 2 && punct(trees.get(i - 1), ':').is_some() {
-                    return false;
-                }
-            }
-            Tree::Leaf(_) => {}
+            syn::UseTree::Name(n) => self.add(&n.ident),
+            syn::UseTree::Rename(r) => self.add(&r.rename),
+            syn::UseTree::Glob(_) => self.glob = true,
+            _ => {}
         }
-    }
-    true
-}
-
-/// The tokens back as a stream, prelude paths shortened when `declared` is
-/// given (the names that shadow the prelude).
-fn emit(trees: Vec<Tree>, declared: Option<&BTreeSet<String>>) -> TokenStream {
-    let mut out: Vec<TokenTree> = Vec::with_capacity(trees.len());
-    let mut skip = 0;
-    let mut trees = trees.into_iter().peekable();
-    let mut window: Vec<Tree> = Vec::new();
-    loop {
-        // Keep up to 12 trees in view to match `::std::m::Name::Variant`.
-        while window.len() < 12 {
-            match trees.next() {
-                Some(t) => window.push(t),
-                None => break,
-            }
-        }
-        if window.is_empty() {
-            break;
-        }
-        if skip == 0 {
-            if let Some(declared) = declared {
-                if let Some((name, used)) = prelude_path(&window, declared) {
-                    if starts_path(&out) {
-                        out.push(TokenTree::Ident(name));
-                        skip = used;
-                    }
-                }
-            }
-        }
-        let first = window.remove(0);
-        if skip > 0 {
-            skip -= 1;
-            continue;
-        }
-        out.push(match first {
-            Tree::Leaf(t) => t,
-            Tree::Group(shell, inner) => {
-                let mut group = Group::new(shell.delimiter(), emit(inner, declared));
-                group.set_span(shell.span());
-                TokenTree::Group(group)
-            }
-        });
-    }
-    out.into_iter().collect()
-}
-
-/// Keywords a path may follow (`impl ::std::convert::From<X> for Y`).
-const KEYWORDS: &[&str] = &[
-    "as", "impl", "dyn", "for", "in", "return", "mut", "ref", "move", "where", "let", "else",
-    "match", "if", "while", "break", "unsafe", "pub", "const", "static", "type", "use",
-];
-
-/// Whether a `::` after `out` begins a path rather than continuing one
-/// (`Foo::std::...`, `<T>::std::...`).
-fn starts_path(out: &[TokenTree]) -> bool {
-    match out {
-        [.., TokenTree::Ident(i)] => KEYWORDS.contains(&i.to_string().as_str()),
-        [.., before, TokenTree::Punct(p)] if p.as_char() == '>' => {
-            // `->` and `=>` end with `>` too.
-            matches!(before, TokenTree::Punct(b) if (b.as_char() == '-' || b.as_char() == '=') && b.spacing() == Spacing::Joint)
-        }
-        [TokenTree::Punct(p)] if p.as_char() == '>' => false,
-        _ => true,
+        syn::visit::visit_use_tree(self, tree);
     }
 }
 
-/// When `trees` starts with `::std::<module>::<Name>` (optionally followed by
-/// `::<Variant>`) of an unshadowed prelude item: the short name and how many
-/// tokens it replaces.
-fn prelude_path(trees: &[Tree], declared: &BTreeSet<String>) -> Option<(Ident, usize)> {
-    let colons = |at: usize| {
-        punct(trees.get(at), ':') == Some(Spacing::Joint) && punct(trees.get(at + 1), ':').is_some()
-    };
-    if !colons(0) || !is(trees.get(2), "std") || !colons(3) || !colons(6) {
-        return None;
-    }
-    let (Some(Tree::Leaf(TokenTree::Ident(module))), Some(Tree::Leaf(TokenTree::Ident(name)))) =
-        (trees.get(5), trees.get(8))
-    else {
-        return None;
-    };
-    let &(_, name) = PRELUDE.iter().find(|(m, n)| module == m && name == n)?;
-    let span = name_span(&trees[8]);
-    if colons(9) {
-        if let Some(Tree::Leaf(TokenTree::Ident(variant))) = trees.get(11) {
-            if let Some(&(_, variant)) = VARIANTS.iter().find(|(n, v)| *n == name && variant == v) {
-                return (!declared.contains(variant)).then(|| (Ident::new(variant, span), 12));
-            }
+struct Shorten<'a>(&'a BTreeSet<String>);
+
+impl VisitMut for Shorten<'_> {
+    fn visit_path_mut(&mut self, path: &mut syn::Path) {
+        syn::visit_mut::visit_path_mut(self, path);
+        if let Some(keep) = self.shortened(path) {
+            path.leading_colon = None;
+            path.segments = std::mem::take(&mut path.segments)
+                .into_pairs()
+                .skip(keep)
+                .collect();
         }
     }
-    (!declared.contains(name)).then(|| (Ident::new(name, span), 9))
 }
 
-fn name_span(tree: &Tree) -> proc_macro2::Span {
-    match tree {
-        Tree::Leaf(t) => t.span(),
-        Tree::Group(g, _) => g.span(),
+impl Shorten<'_> {
+    /// How many leading segments to drop from `path`, when it is an
+    /// unshadowed prelude path.
+    fn shortened(&self, path: &syn::Path) -> Option<usize> {
+        path.leading_colon?;
+        let segs: Vec<&syn::PathSegment> = path.segments.iter().collect();
+        let [std, module, name, rest @ ..] = segs.as_slice() else {
+            return None;
+        };
+        let plain = |s: &syn::PathSegment| s.arguments.is_none();
+        if std.ident != "std" || !plain(std) || !plain(module) {
+            return None;
+        }
+        let &(_, short) = PRELUDE
+            .iter()
+            .find(|(m, n)| module.ident == m && name.ident == n)?;
+        if let [variant] = rest {
+            if let Some(&(_, v)) = VARIANTS
+                .iter()
+                .find(|(n, v)| *n == short && variant.ident == v)
+            {
+                // `Option::Some` as `Some`, when the type has no arguments.
+                if plain(name) && !self.0.contains(v) {
+                    return Some(3);
+                }
+            }
+        }
+        (!self.0.contains(short)).then_some(2)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quote::quote;
+    use proc_macro2::TokenStream;
+    use quote::{quote, ToTokens};
 
     fn short(tokens: TokenStream) -> String {
-        shorten(tokens).to_string()
+        let mut file: syn::File = syn::parse2(tokens).expect("test input parses");
+        shorten(&mut file);
+        file.to_token_stream().to_string()
+    }
+
+    fn same(tokens: TokenStream) -> String {
+        let file: syn::File = syn::parse2(tokens).expect("test input parses");
+        file.to_token_stream().to_string()
     }
 
     #[test]
@@ -222,16 +158,17 @@ mod tests {
         let t = quote! {
             pub struct A { x: ::std::option::Option<::std::string::String> }
             fn f() -> ::std::result::Result<(), ()> { ::std::result::Result::Ok(()) }
-            fn g() -> ::std::fmt::Result { ::std::option::Option::None }
+            fn g() -> ::std::fmt::Result { ::std::vec::Vec::from([1]); ::std::option::Option::None }
+            impl ::std::convert::From<u8> for A {}
         };
         assert_eq!(
             short(t),
-            quote! {
+            same(quote! {
                 pub struct A { x: Option<String> }
                 fn f() -> Result<(), ()> { Ok(()) }
-                fn g() -> ::std::fmt::Result { None }
-            }
-            .to_string()
+                fn g() -> ::std::fmt::Result { Vec::from([1]); None }
+                impl From<u8> for A {}
+            })
         );
     }
 
@@ -244,25 +181,19 @@ mod tests {
         };
         assert_eq!(
             short(t),
-            quote! {
+            same(quote! {
                 pub enum Option { A }
                 pub struct S { a: ::std::option::Option<Option>, b: String }
                 fn f() { Some(1); }
-            }
-            .to_string()
+            })
         );
     }
 
     #[test]
     fn glob_imports_and_other_paths_are_left_alone() {
         let glob = quote! { pub use self::client::*; fn f() -> ::std::string::String {} };
-        assert_eq!(short(glob.clone()), glob.to_string());
+        assert_eq!(short(glob.clone()), same(glob));
         let nested = quote! { fn f() -> x::std::string::String {} };
-        assert_eq!(short(nested.clone()), nested.to_string());
-        let after_keyword = quote! { impl ::std::convert::From<u8> for X {} };
-        assert_eq!(
-            short(after_keyword),
-            quote! { impl From<u8> for X {} }.to_string()
-        );
+        assert_eq!(short(nested.clone()), same(nested));
     }
 }

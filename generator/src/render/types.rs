@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{deprecation, doc_attrs, ident, Ctx};
+use super::common::{deprecation, doc_attrs, ident, Chain, Ctx};
 use super::{docs, serde_impls};
 use crate::ir::*;
 
@@ -50,9 +50,8 @@ impl Ctx<'_> {
                         #( #fields )*
                         #additional
                     }
-
-                    #serde
                 }
+                .chain(serde)
             }
             TypeKind::Enum(e) => {
                 let variants = e.variants.iter().map(|v| {
@@ -109,9 +108,8 @@ impl Ctx<'_> {
                             f.write_str(self.as_str())
                         }
                     }
-
-                    #serde
                 }
+                .chain(serde)
             }
             TypeKind::Const(c) => {
                 let vname = ident(&c.rust_name);
@@ -126,9 +124,8 @@ impl Ctx<'_> {
                         #[default]
                         #vname,
                     }
-
-                    #serde
                 }
+                .chain(serde)
             }
             TypeKind::Union(u) => self.union(def, u, docs, dep),
             TypeKind::Alias(t) => {
@@ -158,9 +155,8 @@ impl Ctx<'_> {
                     #dep
                     #[derive(Debug, Clone, PartialEq)]
                     pub struct #name(pub #t);
-
-                    #serde
                 }
+                .chain(serde)
             }
         }
     }
@@ -255,10 +251,9 @@ impl Ctx<'_> {
                 #( #variants )*
                 #unknown
             }
-
-            #serde
-            #( #froms )*
         }
+        .chain(serde)
+        .chain(froms.into_iter().collect())
     }
 
     /// What `r` is once aliases are followed, for telling variant types apart.

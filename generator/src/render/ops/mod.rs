@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{ident, Ctx};
+use super::common::{ident, Chain, Ctx};
 use super::docs;
 use super::features::Features;
 use crate::error::{Error, Pointer, Result};
@@ -271,20 +271,17 @@ impl<'a> OpsRender<'a> {
             tops.entry(file).or_default().extend(items);
         }
         let mut mods = Vec::new();
-        for (file, items) in &tops {
-            let path = format!("operations/{}.rs", naming::file_stem(file));
+        for (file, items) in tops {
+            let path = format!("operations/{}.rs", naming::file_stem(&file));
             let doc = if file == "root" {
                 " Operations outside any group.".to_owned()
             } else {
-                format!(" Operations under `client.{}()`.", naming::file_stem(file))
+                format!(" Operations under `client.{}()`.", naming::file_stem(&file))
             };
-            let tokens = quote! {
-                #![doc = #doc]
-                #( #items )*
-            };
+            let tokens = quote! { #![doc = #doc] }.chain(items.into_iter().collect());
             files.push((path, tokens));
-            let m = ident(file);
-            let cfg = &file_cfgs[file];
+            let m = ident(&file);
+            let cfg = &file_cfgs[&file];
             mods.push(quote! { #cfg pub mod #m; });
         }
         let pages = self.page_impls();
