@@ -153,3 +153,27 @@ fn configcat_organization_members_round_trip() {
         7
     );
 }
+
+#[test]
+fn polar_metrics_are_numbers_whether_sent_as_integers_or_not() {
+    // `anyOf: [integer, number, null]` is `Option<f64>`.
+    let period: polar::types::MetricPeriod = serde_json::from_value(json!({
+        "timestamp": "2025-01-01T00:00:00Z",
+        "monthly_recurring_revenue": 12345,
+        "average_revenue_per_user": 12.5,
+        "checkouts": null
+    }))
+    .expect("decodes");
+    assert_eq!(period.monthly_recurring_revenue, Some(12345.0));
+    assert_eq!(period.average_revenue_per_user, Some(12.5));
+    assert_eq!(period.checkouts, None);
+}
+
+#[test]
+fn a_nullable_component_is_its_object_and_references_to_it_are_optional() {
+    use integration_tests::fixtures::nullable_30::types::{Owner, Pet};
+    let owner: Owner = round_trip(json!({"name": "Ada"}));
+    assert_eq!(owner.name.as_deref(), Some("Ada"));
+    let pet: Pet = serde_json::from_value(json!({"name": "Rex", "owner": null})).expect("decodes");
+    assert_eq!(pet.owner, None);
+}

@@ -120,14 +120,14 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         let id = lw.components[name];
         let at = schemas_at.join(name);
         let sub = SubSchema::Plain(schema);
-        let r = lw.lower_into(sub, Target::Slot(id), &at, false)?;
+        // A `nullable` component lowers to `Option<itself>`; references add the `Option`.
+        let r = strip_option(lw.lower_into(sub, Target::Slot(id), &at, false)?);
         if r != TypeRef::Named(id) {
             // Not an object/enum/union: an alias of what it lowered to.
             let docs = match sub.get() {
                 Ok(s) => lw.docs(&View::of(s), &lw.types[id.0].name.clone()),
                 Err(_) => Docs::default(),
             };
-            let r = strip_option(r);
             let def = &mut lw.types[id.0];
             def.kind = TypeKind::Alias(r);
             def.docs = docs;
@@ -135,7 +135,7 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
     }
     let operations = super::ops::lower_operations(&mut lw)?;
     super::unions::settle(&mut lw)?;
-    super::recursion::break_cycles(&mut lw.types);
+    super::recursion::break_cycles(&mut lw.types)?;
     mark_request_types(&mut lw.types, &operations);
     let mut operations = operations;
     super::ops::attach_pagination(&lw, &mut operations, &loaded.raw);
@@ -366,6 +366,11 @@ impl<'a> Lowerer<'a> {
             if branches.len() == 1 {
                 let at = at.join(key).join("0");
                 return self.lower_into(SubSchema::Plain(&branches[0]), target.clone(), &at, field);
+            }
+            if let Some(i) = numeric_union(branches) {
+                // `anyOf: [integer, number]`: every integer is a number.
+                let at = at.join(key).join(i.to_string());
+                return self.lower_into(SubSchema::Plain(&branches[i]), target.clone(), &at, field);
             }
             return self.lower_union(v, branches, key, target, at);
         }
@@ -844,4 +849,27 @@ fn mark_request_types(types: &mut [TypeDef], operations: &[Operation]) {
             }
         }
     }
+}
+
+/// When every branch of a union is a plain inline `integer` or `number` (no
+/// `enum`, no `const`) and one is a `number`: that branch, which holds them all.
+fn numeric_union(branches: &[ReferenceOr<Schema>]) -> Option<usize> {
+    let mut number = None;
+    for (i, b) in branches.iter().enumerate() {
+        let ReferenceOr::Item(schema) = b else {
+            return None;
+        };
+        let v = View::of(schema);
+        if !v.enumeration.is_empty() || v.const_value().is_some() {
+            return None;
+        }
+        match v.typ {
+            Some("number") => {
+                number.get_or_insert(i);
+            }
+            Some("integer") => {}
+            _ => return None,
+        }
+    }
+    number
 }

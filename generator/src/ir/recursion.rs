@@ -1,5 +1,7 @@
 //! Recursive types: references on a cycle of direct containment are boxed, and
 //! aliases on a cycle become newtypes (Rust's `type` cannot refer to itself).
+//! A cycle of bare aliases (`A: {$ref: B}`, `B: {$ref: A}`) describes no value
+//! at all and is an error naming the cycle.
 //!
 //! Direct containment: a struct field or union variant holding the type itself
 //! or in an `Option`; `Vec` and maps already give the type a size and do not count.
@@ -7,6 +9,7 @@
 use std::collections::BTreeSet;
 
 use super::*;
+use crate::error::{Error, Pointer, Result};
 
 fn direct_edges(r: &TypeRef, out: &mut BTreeSet<TypeId>) {
     match r {
@@ -87,8 +90,47 @@ fn box_within(r: &mut TypeRef, me: usize, comp: &[usize]) {
     }
 }
 
+/// The first cycle of bare aliases (each exactly another alias), as an error
+/// listing its schemas in order, starting from the first in the document.
+fn bare_alias_cycle(types: &[TypeDef]) -> Result<()> {
+    let next = |i: usize| match &types[i].kind {
+        TypeKind::Alias(TypeRef::Named(id)) if matches!(types[id.0].kind, TypeKind::Alias(_)) => {
+            Some(id.0)
+        }
+        _ => None,
+    };
+    for start in 0..types.len() {
+        let mut path = vec![start];
+        let mut at = start;
+        while let Some(n) = next(at) {
+            if n == start {
+                let chain: Vec<&str> = path
+                    .iter()
+                    .chain([&start])
+                    .map(|&i| types[i].origin.as_str())
+                    .collect();
+                let pointer = Pointer::from_ref(&types[start].origin).unwrap_or_else(Pointer::root);
+                return Err(Error::invalid(
+                    &pointer,
+                    format!(
+                        "these schemas only refer to each other, so no value can have them: {}",
+                        chain.join(" -> ")
+                    ),
+                ));
+            }
+            if path.len() > types.len() || path.contains(&n) {
+                break; // a cycle not through `start`: reported from its first member
+            }
+            path.push(n);
+            at = n;
+        }
+    }
+    Ok(())
+}
+
 /// Boxes references on containment cycles and turns cyclic aliases into newtypes.
-pub(super) fn break_cycles(types: &mut [TypeDef]) {
+pub(super) fn break_cycles(types: &mut [TypeDef]) -> Result<()> {
+    bare_alias_cycle(types)?;
     // Aliases first: an alias cycle through any wrapper is an error in Rust.
     let alias_edges: Vec<Vec<usize>> = types
         .iter()
@@ -128,6 +170,7 @@ pub(super) fn break_cycles(types: &mut [TypeDef]) {
             box_within(r, i, &comp);
         }
     }
+    Ok(())
 }
 
 fn cyclic_nodes(edges: &[Vec<usize>], comp: &[usize]) -> Vec<usize> {

@@ -6,137 +6,115 @@ pub struct MetricPeriod {
     /// Timestamp of this period data.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,
     /// The `active_subscriptions` property.
-    pub active_subscriptions: Option<MetricPeriodActiveSubscriptions>,
+    pub active_subscriptions: Option<f64>,
     /// The `committed_subscriptions` property.
-    pub committed_subscriptions: Option<MetricPeriodCommittedSubscriptions>,
+    pub committed_subscriptions: Option<f64>,
     /// The `monthly_recurring_revenue` property.
-    pub monthly_recurring_revenue: Option<MetricPeriodMonthlyRecurringRevenue>,
+    pub monthly_recurring_revenue: Option<f64>,
     /// The `trial_monthly_recurring_revenue` property.
-    pub trial_monthly_recurring_revenue: Option<
-        MetricPeriodTrialMonthlyRecurringRevenue,
-    >,
+    pub trial_monthly_recurring_revenue: Option<f64>,
     /// The `committed_monthly_recurring_revenue` property.
-    pub committed_monthly_recurring_revenue: Option<
-        MetricPeriodCommittedMonthlyRecurringRevenue,
-    >,
+    pub committed_monthly_recurring_revenue: Option<f64>,
     /// The `trial_committed_monthly_recurring_revenue` property.
-    pub trial_committed_monthly_recurring_revenue: Option<
-        MetricPeriodTrialCommittedMonthlyRecurringRevenue,
-    >,
+    pub trial_committed_monthly_recurring_revenue: Option<f64>,
     /// The `average_revenue_per_user` property.
-    pub average_revenue_per_user: Option<MetricPeriodAverageRevenuePerUser>,
+    pub average_revenue_per_user: Option<f64>,
     /// The `checkouts` property.
-    pub checkouts: Option<MetricPeriodCheckouts>,
+    pub checkouts: Option<f64>,
     /// The `succeeded_checkouts` property.
-    pub succeeded_checkouts: Option<MetricPeriodSucceededCheckouts>,
+    pub succeeded_checkouts: Option<f64>,
     /// The `churned_subscriptions` property.
-    pub churned_subscriptions: Option<MetricPeriodChurnedSubscriptions>,
+    pub churned_subscriptions: Option<f64>,
     /// The `churn_rate` property.
-    pub churn_rate: Option<MetricPeriodChurnRate>,
+    pub churn_rate: Option<f64>,
     /// The `seats_total` property.
-    pub seats_total: Option<MetricPeriodSeatsTotal>,
+    pub seats_total: Option<f64>,
     /// The `seats_claimed` property.
-    pub seats_claimed: Option<MetricPeriodSeatsClaimed>,
+    pub seats_claimed: Option<f64>,
     /// The `seats_pending` property.
-    pub seats_pending: Option<MetricPeriodSeatsPending>,
+    pub seats_pending: Option<f64>,
     /// The `seat_customers` property.
-    pub seat_customers: Option<MetricPeriodSeatCustomers>,
+    pub seat_customers: Option<f64>,
     /// The `new_seat_customers` property.
-    pub new_seat_customers: Option<MetricPeriodNewSeatCustomers>,
+    pub new_seat_customers: Option<f64>,
     /// The `churned_seat_customers` property.
-    pub churned_seat_customers: Option<MetricPeriodChurnedSeatCustomers>,
+    pub churned_seat_customers: Option<f64>,
     /// The `orders` property.
-    pub orders: Option<MetricPeriodOrders>,
+    pub orders: Option<f64>,
     /// The `revenue` property.
-    pub revenue: Option<MetricPeriodRevenue>,
+    pub revenue: Option<f64>,
     /// The `net_revenue` property.
-    pub net_revenue: Option<MetricPeriodNetRevenue>,
+    pub net_revenue: Option<f64>,
     /// The `cumulative_revenue` property.
-    pub cumulative_revenue: Option<MetricPeriodCumulativeRevenue>,
+    pub cumulative_revenue: Option<f64>,
     /// The `net_cumulative_revenue` property.
-    pub net_cumulative_revenue: Option<MetricPeriodNetCumulativeRevenue>,
+    pub net_cumulative_revenue: Option<f64>,
     /// The `costs` property.
-    pub costs: Option<MetricPeriodCosts>,
+    pub costs: Option<f64>,
     /// The `cumulative_costs` property.
-    pub cumulative_costs: Option<MetricPeriodCumulativeCosts>,
+    pub cumulative_costs: Option<f64>,
     /// The `average_order_value` property.
-    pub average_order_value: Option<MetricPeriodAverageOrderValue>,
+    pub average_order_value: Option<f64>,
     /// The `net_average_order_value` property.
-    pub net_average_order_value: Option<MetricPeriodNetAverageOrderValue>,
+    pub net_average_order_value: Option<f64>,
     /// The `cost_per_user` property.
-    pub cost_per_user: Option<MetricPeriodCostPerUser>,
+    pub cost_per_user: Option<f64>,
     /// The `active_user_by_event` property.
-    pub active_user_by_event: Option<MetricPeriodActiveUserByEvent>,
+    pub active_user_by_event: Option<f64>,
     /// The `one_time_products` property.
-    pub one_time_products: Option<MetricPeriodOneTimeProducts>,
+    pub one_time_products: Option<f64>,
     /// The `one_time_products_revenue` property.
-    pub one_time_products_revenue: Option<MetricPeriodOneTimeProductsRevenue>,
+    pub one_time_products_revenue: Option<f64>,
     /// The `one_time_products_net_revenue` property.
-    pub one_time_products_net_revenue: Option<MetricPeriodOneTimeProductsNetRevenue>,
+    pub one_time_products_net_revenue: Option<f64>,
     /// The `new_subscriptions` property.
-    pub new_subscriptions: Option<MetricPeriodNewSubscriptions>,
+    pub new_subscriptions: Option<f64>,
     /// The `new_subscriptions_revenue` property.
-    pub new_subscriptions_revenue: Option<MetricPeriodNewSubscriptionsRevenue>,
+    pub new_subscriptions_revenue: Option<f64>,
     /// The `new_subscriptions_net_revenue` property.
-    pub new_subscriptions_net_revenue: Option<MetricPeriodNewSubscriptionsNetRevenue>,
+    pub new_subscriptions_net_revenue: Option<f64>,
     /// The `renewed_subscriptions` property.
-    pub renewed_subscriptions: Option<MetricPeriodRenewedSubscriptions>,
+    pub renewed_subscriptions: Option<f64>,
     /// The `renewed_subscriptions_revenue` property.
-    pub renewed_subscriptions_revenue: Option<MetricPeriodRenewedSubscriptionsRevenue>,
+    pub renewed_subscriptions_revenue: Option<f64>,
     /// The `renewed_subscriptions_net_revenue` property.
-    pub renewed_subscriptions_net_revenue: Option<
-        MetricPeriodRenewedSubscriptionsNetRevenue,
-    >,
+    pub renewed_subscriptions_net_revenue: Option<f64>,
     /// The `canceled_subscriptions` property.
-    pub canceled_subscriptions: Option<MetricPeriodCanceledSubscriptions>,
+    pub canceled_subscriptions: Option<f64>,
     /// The `canceled_subscriptions_customer_service` property.
-    pub canceled_subscriptions_customer_service: Option<
-        MetricPeriodCanceledSubscriptionsCustomerService,
-    >,
+    pub canceled_subscriptions_customer_service: Option<f64>,
     /// The `canceled_subscriptions_low_quality` property.
-    pub canceled_subscriptions_low_quality: Option<
-        MetricPeriodCanceledSubscriptionsLowQuality,
-    >,
+    pub canceled_subscriptions_low_quality: Option<f64>,
     /// The `canceled_subscriptions_missing_features` property.
-    pub canceled_subscriptions_missing_features: Option<
-        MetricPeriodCanceledSubscriptionsMissingFeatures,
-    >,
+    pub canceled_subscriptions_missing_features: Option<f64>,
     /// The `canceled_subscriptions_switched_service` property.
-    pub canceled_subscriptions_switched_service: Option<
-        MetricPeriodCanceledSubscriptionsSwitchedService,
-    >,
+    pub canceled_subscriptions_switched_service: Option<f64>,
     /// The `canceled_subscriptions_too_complex` property.
-    pub canceled_subscriptions_too_complex: Option<
-        MetricPeriodCanceledSubscriptionsTooComplex,
-    >,
+    pub canceled_subscriptions_too_complex: Option<f64>,
     /// The `canceled_subscriptions_too_expensive` property.
-    pub canceled_subscriptions_too_expensive: Option<
-        MetricPeriodCanceledSubscriptionsTooExpensive,
-    >,
+    pub canceled_subscriptions_too_expensive: Option<f64>,
     /// The `canceled_subscriptions_unused` property.
-    pub canceled_subscriptions_unused: Option<MetricPeriodCanceledSubscriptionsUnused>,
+    pub canceled_subscriptions_unused: Option<f64>,
     /// The `canceled_subscriptions_other` property.
-    pub canceled_subscriptions_other: Option<MetricPeriodCanceledSubscriptionsOther>,
+    pub canceled_subscriptions_other: Option<f64>,
     /// The `annual_recurring_revenue` property.
-    pub annual_recurring_revenue: Option<MetricPeriodAnnualRecurringRevenue>,
+    pub annual_recurring_revenue: Option<f64>,
     /// The `committed_annual_recurring_revenue` property.
-    pub committed_annual_recurring_revenue: Option<
-        MetricPeriodCommittedAnnualRecurringRevenue,
-    >,
+    pub committed_annual_recurring_revenue: Option<f64>,
     /// The `checkouts_conversion` property.
-    pub checkouts_conversion: Option<MetricPeriodCheckoutsConversion>,
+    pub checkouts_conversion: Option<f64>,
     /// The `ltv` property.
-    pub ltv: Option<MetricPeriodLtv>,
+    pub ltv: Option<f64>,
     /// The `gross_margin` property.
-    pub gross_margin: Option<MetricPeriodGrossMargin>,
+    pub gross_margin: Option<f64>,
     /// The `gross_margin_percentage` property.
-    pub gross_margin_percentage: Option<MetricPeriodGrossMarginPercentage>,
+    pub gross_margin_percentage: Option<f64>,
     /// The `cashflow` property.
-    pub cashflow: Option<MetricPeriodCashflow>,
+    pub cashflow: Option<f64>,
     /// The `average_seats_per_customer` property.
-    pub average_seats_per_customer: Option<MetricPeriodAverageSeatsPerCustomer>,
+    pub average_seats_per_customer: Option<f64>,
     /// The `seat_utilization_rate` property.
-    pub seat_utilization_rate: Option<MetricPeriodSeatUtilizationRate>,
+    pub seat_utilization_rate: Option<f64>,
 }
 impl ::serde::Serialize for MetricPeriod {
     fn serialize<S: ::serde::Serializer>(
@@ -586,268 +564,3 @@ impl ::openapi_runtime::de::Object for MetricPeriod {
         })
     }
 }
-/// Active Subscriptions
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum MetricPeriodActiveSubscriptions {
-    /// The `Integer` form.
-    Integer(i64),
-    /// The `Number` form.
-    Number(f64),
-    /// A value matching no variant this version of the spec knows, kept as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::serde::Serialize for MetricPeriodActiveSubscriptions {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Number(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MetricPeriodActiveSubscriptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Integer(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Number(v));
-        }
-        Ok(Self::Unknown(value))
-    }
-}
-impl From<i64> for MetricPeriodActiveSubscriptions {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl From<f64> for MetricPeriodActiveSubscriptions {
-    fn from(value: f64) -> Self {
-        Self::Number(value)
-    }
-}
-/// Committed Subscriptions
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCommittedSubscriptions = MetricPeriodActiveSubscriptions;
-/// Monthly Recurring Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodMonthlyRecurringRevenue = MetricPeriodActiveSubscriptions;
-/// Trial Monthly Recurring Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodTrialMonthlyRecurringRevenue = MetricPeriodActiveSubscriptions;
-/// Committed Monthly Recurring Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCommittedMonthlyRecurringRevenue = MetricPeriodActiveSubscriptions;
-/// Trial Committed Monthly Recurring Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodTrialCommittedMonthlyRecurringRevenue = MetricPeriodActiveSubscriptions;
-/// Average Revenue Per User
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodAverageRevenuePerUser = MetricPeriodActiveSubscriptions;
-/// Checkouts
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCheckouts = MetricPeriodActiveSubscriptions;
-/// Succeeded Checkouts
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodSucceededCheckouts = MetricPeriodActiveSubscriptions;
-/// Churned Subscriptions
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodChurnedSubscriptions = MetricPeriodActiveSubscriptions;
-/// Churn Rate
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodChurnRate = MetricPeriodActiveSubscriptions;
-/// Seats Total
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodSeatsTotal = MetricPeriodActiveSubscriptions;
-/// Seats Claimed
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodSeatsClaimed = MetricPeriodActiveSubscriptions;
-/// Seats Pending
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodSeatsPending = MetricPeriodActiveSubscriptions;
-/// Seat Customers
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodSeatCustomers = MetricPeriodActiveSubscriptions;
-/// New Seat Customers
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodNewSeatCustomers = MetricPeriodActiveSubscriptions;
-/// Churned Seat Customers
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodChurnedSeatCustomers = MetricPeriodActiveSubscriptions;
-/// Orders
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodOrders = MetricPeriodActiveSubscriptions;
-/// Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodRevenue = MetricPeriodActiveSubscriptions;
-/// Net Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodNetRevenue = MetricPeriodActiveSubscriptions;
-/// Cumulative Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCumulativeRevenue = MetricPeriodActiveSubscriptions;
-/// Net Cumulative Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodNetCumulativeRevenue = MetricPeriodActiveSubscriptions;
-/// Costs
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCosts = MetricPeriodActiveSubscriptions;
-/// Cumulative Costs
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCumulativeCosts = MetricPeriodActiveSubscriptions;
-/// Average Order Value
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodAverageOrderValue = MetricPeriodActiveSubscriptions;
-/// Net Average Order Value
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodNetAverageOrderValue = MetricPeriodActiveSubscriptions;
-/// Cost Per User
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCostPerUser = MetricPeriodActiveSubscriptions;
-/// Active User By Event
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodActiveUserByEvent = MetricPeriodActiveSubscriptions;
-/// One Time Products
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodOneTimeProducts = MetricPeriodActiveSubscriptions;
-/// One Time Products Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodOneTimeProductsRevenue = MetricPeriodActiveSubscriptions;
-/// One Time Products Net Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodOneTimeProductsNetRevenue = MetricPeriodActiveSubscriptions;
-/// New Subscriptions
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodNewSubscriptions = MetricPeriodActiveSubscriptions;
-/// New Subscriptions Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodNewSubscriptionsRevenue = MetricPeriodActiveSubscriptions;
-/// New Subscriptions Net Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodNewSubscriptionsNetRevenue = MetricPeriodActiveSubscriptions;
-/// Renewed Subscriptions
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodRenewedSubscriptions = MetricPeriodActiveSubscriptions;
-/// Renewed Subscriptions Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodRenewedSubscriptionsRevenue = MetricPeriodActiveSubscriptions;
-/// Renewed Subscriptions Net Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodRenewedSubscriptionsNetRevenue = MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCanceledSubscriptions = MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Customer Service
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCanceledSubscriptionsCustomerService = MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Low Quality
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCanceledSubscriptionsLowQuality = MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Missing Features
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCanceledSubscriptionsMissingFeatures = MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Switched Service
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCanceledSubscriptionsSwitchedService = MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Too Complex
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCanceledSubscriptionsTooComplex = MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Too Expensive
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCanceledSubscriptionsTooExpensive = MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Unused
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCanceledSubscriptionsUnused = MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Other
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCanceledSubscriptionsOther = MetricPeriodActiveSubscriptions;
-/// Annual Recurring Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodAnnualRecurringRevenue = MetricPeriodActiveSubscriptions;
-/// Committed Annual Recurring Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCommittedAnnualRecurringRevenue = MetricPeriodActiveSubscriptions;
-/// Checkouts Conversion
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCheckoutsConversion = MetricPeriodActiveSubscriptions;
-/// Ltv
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodLtv = MetricPeriodActiveSubscriptions;
-/// Gross Margin
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodGrossMargin = MetricPeriodActiveSubscriptions;
-/// Gross Margin Percentage
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodGrossMarginPercentage = MetricPeriodActiveSubscriptions;
-/// Cashflow
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodCashflow = MetricPeriodActiveSubscriptions;
-/// Average Seats Per Customer
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodAverageSeatsPerCustomer = MetricPeriodActiveSubscriptions;
-/// Seat Utilization Rate
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`]: one type serves both, and this name is an alias of it.
-pub type MetricPeriodSeatUtilizationRate = MetricPeriodActiveSubscriptions;

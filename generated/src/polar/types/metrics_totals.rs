@@ -4,137 +4,115 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetricsTotals {
     /// The `active_subscriptions` property.
-    pub active_subscriptions: Option<MetricsTotalsActiveSubscriptions>,
+    pub active_subscriptions: Option<f64>,
     /// The `committed_subscriptions` property.
-    pub committed_subscriptions: Option<MetricsTotalsCommittedSubscriptions>,
+    pub committed_subscriptions: Option<f64>,
     /// The `monthly_recurring_revenue` property.
-    pub monthly_recurring_revenue: Option<MetricsTotalsMonthlyRecurringRevenue>,
+    pub monthly_recurring_revenue: Option<f64>,
     /// The `trial_monthly_recurring_revenue` property.
-    pub trial_monthly_recurring_revenue: Option<
-        MetricsTotalsTrialMonthlyRecurringRevenue,
-    >,
+    pub trial_monthly_recurring_revenue: Option<f64>,
     /// The `committed_monthly_recurring_revenue` property.
-    pub committed_monthly_recurring_revenue: Option<
-        MetricsTotalsCommittedMonthlyRecurringRevenue,
-    >,
+    pub committed_monthly_recurring_revenue: Option<f64>,
     /// The `trial_committed_monthly_recurring_revenue` property.
-    pub trial_committed_monthly_recurring_revenue: Option<
-        MetricsTotalsTrialCommittedMonthlyRecurringRevenue,
-    >,
+    pub trial_committed_monthly_recurring_revenue: Option<f64>,
     /// The `average_revenue_per_user` property.
-    pub average_revenue_per_user: Option<MetricsTotalsAverageRevenuePerUser>,
+    pub average_revenue_per_user: Option<f64>,
     /// The `checkouts` property.
-    pub checkouts: Option<MetricsTotalsCheckouts>,
+    pub checkouts: Option<f64>,
     /// The `succeeded_checkouts` property.
-    pub succeeded_checkouts: Option<MetricsTotalsSucceededCheckouts>,
+    pub succeeded_checkouts: Option<f64>,
     /// The `churned_subscriptions` property.
-    pub churned_subscriptions: Option<MetricsTotalsChurnedSubscriptions>,
+    pub churned_subscriptions: Option<f64>,
     /// The `churn_rate` property.
-    pub churn_rate: Option<MetricsTotalsChurnRate>,
+    pub churn_rate: Option<f64>,
     /// The `seats_total` property.
-    pub seats_total: Option<MetricsTotalsSeatsTotal>,
+    pub seats_total: Option<f64>,
     /// The `seats_claimed` property.
-    pub seats_claimed: Option<MetricsTotalsSeatsClaimed>,
+    pub seats_claimed: Option<f64>,
     /// The `seats_pending` property.
-    pub seats_pending: Option<MetricsTotalsSeatsPending>,
+    pub seats_pending: Option<f64>,
     /// The `seat_customers` property.
-    pub seat_customers: Option<MetricsTotalsSeatCustomers>,
+    pub seat_customers: Option<f64>,
     /// The `new_seat_customers` property.
-    pub new_seat_customers: Option<MetricsTotalsNewSeatCustomers>,
+    pub new_seat_customers: Option<f64>,
     /// The `churned_seat_customers` property.
-    pub churned_seat_customers: Option<MetricsTotalsChurnedSeatCustomers>,
+    pub churned_seat_customers: Option<f64>,
     /// The `orders` property.
-    pub orders: Option<MetricsTotalsOrders>,
+    pub orders: Option<f64>,
     /// The `revenue` property.
-    pub revenue: Option<MetricsTotalsRevenue>,
+    pub revenue: Option<f64>,
     /// The `net_revenue` property.
-    pub net_revenue: Option<MetricsTotalsNetRevenue>,
+    pub net_revenue: Option<f64>,
     /// The `cumulative_revenue` property.
-    pub cumulative_revenue: Option<MetricsTotalsCumulativeRevenue>,
+    pub cumulative_revenue: Option<f64>,
     /// The `net_cumulative_revenue` property.
-    pub net_cumulative_revenue: Option<MetricsTotalsNetCumulativeRevenue>,
+    pub net_cumulative_revenue: Option<f64>,
     /// The `costs` property.
-    pub costs: Option<MetricsTotalsCosts>,
+    pub costs: Option<f64>,
     /// The `cumulative_costs` property.
-    pub cumulative_costs: Option<MetricsTotalsCumulativeCosts>,
+    pub cumulative_costs: Option<f64>,
     /// The `average_order_value` property.
-    pub average_order_value: Option<MetricsTotalsAverageOrderValue>,
+    pub average_order_value: Option<f64>,
     /// The `net_average_order_value` property.
-    pub net_average_order_value: Option<MetricsTotalsNetAverageOrderValue>,
+    pub net_average_order_value: Option<f64>,
     /// The `cost_per_user` property.
-    pub cost_per_user: Option<MetricsTotalsCostPerUser>,
+    pub cost_per_user: Option<f64>,
     /// The `active_user_by_event` property.
-    pub active_user_by_event: Option<MetricsTotalsActiveUserByEvent>,
+    pub active_user_by_event: Option<f64>,
     /// The `one_time_products` property.
-    pub one_time_products: Option<MetricsTotalsOneTimeProducts>,
+    pub one_time_products: Option<f64>,
     /// The `one_time_products_revenue` property.
-    pub one_time_products_revenue: Option<MetricsTotalsOneTimeProductsRevenue>,
+    pub one_time_products_revenue: Option<f64>,
     /// The `one_time_products_net_revenue` property.
-    pub one_time_products_net_revenue: Option<MetricsTotalsOneTimeProductsNetRevenue>,
+    pub one_time_products_net_revenue: Option<f64>,
     /// The `new_subscriptions` property.
-    pub new_subscriptions: Option<MetricsTotalsNewSubscriptions>,
+    pub new_subscriptions: Option<f64>,
     /// The `new_subscriptions_revenue` property.
-    pub new_subscriptions_revenue: Option<MetricsTotalsNewSubscriptionsRevenue>,
+    pub new_subscriptions_revenue: Option<f64>,
     /// The `new_subscriptions_net_revenue` property.
-    pub new_subscriptions_net_revenue: Option<MetricsTotalsNewSubscriptionsNetRevenue>,
+    pub new_subscriptions_net_revenue: Option<f64>,
     /// The `renewed_subscriptions` property.
-    pub renewed_subscriptions: Option<MetricsTotalsRenewedSubscriptions>,
+    pub renewed_subscriptions: Option<f64>,
     /// The `renewed_subscriptions_revenue` property.
-    pub renewed_subscriptions_revenue: Option<MetricsTotalsRenewedSubscriptionsRevenue>,
+    pub renewed_subscriptions_revenue: Option<f64>,
     /// The `renewed_subscriptions_net_revenue` property.
-    pub renewed_subscriptions_net_revenue: Option<
-        MetricsTotalsRenewedSubscriptionsNetRevenue,
-    >,
+    pub renewed_subscriptions_net_revenue: Option<f64>,
     /// The `canceled_subscriptions` property.
-    pub canceled_subscriptions: Option<MetricsTotalsCanceledSubscriptions>,
+    pub canceled_subscriptions: Option<f64>,
     /// The `canceled_subscriptions_customer_service` property.
-    pub canceled_subscriptions_customer_service: Option<
-        MetricsTotalsCanceledSubscriptionsCustomerService,
-    >,
+    pub canceled_subscriptions_customer_service: Option<f64>,
     /// The `canceled_subscriptions_low_quality` property.
-    pub canceled_subscriptions_low_quality: Option<
-        MetricsTotalsCanceledSubscriptionsLowQuality,
-    >,
+    pub canceled_subscriptions_low_quality: Option<f64>,
     /// The `canceled_subscriptions_missing_features` property.
-    pub canceled_subscriptions_missing_features: Option<
-        MetricsTotalsCanceledSubscriptionsMissingFeatures,
-    >,
+    pub canceled_subscriptions_missing_features: Option<f64>,
     /// The `canceled_subscriptions_switched_service` property.
-    pub canceled_subscriptions_switched_service: Option<
-        MetricsTotalsCanceledSubscriptionsSwitchedService,
-    >,
+    pub canceled_subscriptions_switched_service: Option<f64>,
     /// The `canceled_subscriptions_too_complex` property.
-    pub canceled_subscriptions_too_complex: Option<
-        MetricsTotalsCanceledSubscriptionsTooComplex,
-    >,
+    pub canceled_subscriptions_too_complex: Option<f64>,
     /// The `canceled_subscriptions_too_expensive` property.
-    pub canceled_subscriptions_too_expensive: Option<
-        MetricsTotalsCanceledSubscriptionsTooExpensive,
-    >,
+    pub canceled_subscriptions_too_expensive: Option<f64>,
     /// The `canceled_subscriptions_unused` property.
-    pub canceled_subscriptions_unused: Option<MetricsTotalsCanceledSubscriptionsUnused>,
+    pub canceled_subscriptions_unused: Option<f64>,
     /// The `canceled_subscriptions_other` property.
-    pub canceled_subscriptions_other: Option<MetricsTotalsCanceledSubscriptionsOther>,
+    pub canceled_subscriptions_other: Option<f64>,
     /// The `annual_recurring_revenue` property.
-    pub annual_recurring_revenue: Option<MetricsTotalsAnnualRecurringRevenue>,
+    pub annual_recurring_revenue: Option<f64>,
     /// The `committed_annual_recurring_revenue` property.
-    pub committed_annual_recurring_revenue: Option<
-        MetricsTotalsCommittedAnnualRecurringRevenue,
-    >,
+    pub committed_annual_recurring_revenue: Option<f64>,
     /// The `checkouts_conversion` property.
-    pub checkouts_conversion: Option<MetricsTotalsCheckoutsConversion>,
+    pub checkouts_conversion: Option<f64>,
     /// The `ltv` property.
-    pub ltv: Option<MetricsTotalsLtv>,
+    pub ltv: Option<f64>,
     /// The `gross_margin` property.
-    pub gross_margin: Option<MetricsTotalsGrossMargin>,
+    pub gross_margin: Option<f64>,
     /// The `gross_margin_percentage` property.
-    pub gross_margin_percentage: Option<MetricsTotalsGrossMarginPercentage>,
+    pub gross_margin_percentage: Option<f64>,
     /// The `cashflow` property.
-    pub cashflow: Option<MetricsTotalsCashflow>,
+    pub cashflow: Option<f64>,
     /// The `average_seats_per_customer` property.
-    pub average_seats_per_customer: Option<MetricsTotalsAverageSeatsPerCustomer>,
+    pub average_seats_per_customer: Option<f64>,
     /// The `seat_utilization_rate` property.
-    pub seat_utilization_rate: Option<MetricsTotalsSeatUtilizationRate>,
+    pub seat_utilization_rate: Option<f64>,
 }
 impl ::serde::Serialize for MetricsTotals {
     fn serialize<S: ::serde::Serializer>(
@@ -580,223 +558,3 @@ impl ::openapi_runtime::de::Object for MetricsTotals {
         })
     }
 }
-/// Active Subscriptions
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsActiveSubscriptions = super::MetricPeriodActiveSubscriptions;
-/// Committed Subscriptions
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCommittedSubscriptions = super::MetricPeriodActiveSubscriptions;
-/// Monthly Recurring Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsMonthlyRecurringRevenue = super::MetricPeriodActiveSubscriptions;
-/// Trial Monthly Recurring Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsTrialMonthlyRecurringRevenue = super::MetricPeriodActiveSubscriptions;
-/// Committed Monthly Recurring Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCommittedMonthlyRecurringRevenue = super::MetricPeriodActiveSubscriptions;
-/// Trial Committed Monthly Recurring Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsTrialCommittedMonthlyRecurringRevenue = super::MetricPeriodActiveSubscriptions;
-/// Average Revenue Per User
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsAverageRevenuePerUser = super::MetricPeriodActiveSubscriptions;
-/// Checkouts
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCheckouts = super::MetricPeriodActiveSubscriptions;
-/// Succeeded Checkouts
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsSucceededCheckouts = super::MetricPeriodActiveSubscriptions;
-/// Churned Subscriptions
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsChurnedSubscriptions = super::MetricPeriodActiveSubscriptions;
-/// Churn Rate
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsChurnRate = super::MetricPeriodActiveSubscriptions;
-/// Seats Total
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsSeatsTotal = super::MetricPeriodActiveSubscriptions;
-/// Seats Claimed
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsSeatsClaimed = super::MetricPeriodActiveSubscriptions;
-/// Seats Pending
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsSeatsPending = super::MetricPeriodActiveSubscriptions;
-/// Seat Customers
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsSeatCustomers = super::MetricPeriodActiveSubscriptions;
-/// New Seat Customers
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsNewSeatCustomers = super::MetricPeriodActiveSubscriptions;
-/// Churned Seat Customers
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsChurnedSeatCustomers = super::MetricPeriodActiveSubscriptions;
-/// Orders
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsOrders = super::MetricPeriodActiveSubscriptions;
-/// Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsRevenue = super::MetricPeriodActiveSubscriptions;
-/// Net Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsNetRevenue = super::MetricPeriodActiveSubscriptions;
-/// Cumulative Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCumulativeRevenue = super::MetricPeriodActiveSubscriptions;
-/// Net Cumulative Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsNetCumulativeRevenue = super::MetricPeriodActiveSubscriptions;
-/// Costs
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCosts = super::MetricPeriodActiveSubscriptions;
-/// Cumulative Costs
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCumulativeCosts = super::MetricPeriodActiveSubscriptions;
-/// Average Order Value
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsAverageOrderValue = super::MetricPeriodActiveSubscriptions;
-/// Net Average Order Value
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsNetAverageOrderValue = super::MetricPeriodActiveSubscriptions;
-/// Cost Per User
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCostPerUser = super::MetricPeriodActiveSubscriptions;
-/// Active User By Event
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsActiveUserByEvent = super::MetricPeriodActiveSubscriptions;
-/// One Time Products
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsOneTimeProducts = super::MetricPeriodActiveSubscriptions;
-/// One Time Products Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsOneTimeProductsRevenue = super::MetricPeriodActiveSubscriptions;
-/// One Time Products Net Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsOneTimeProductsNetRevenue = super::MetricPeriodActiveSubscriptions;
-/// New Subscriptions
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsNewSubscriptions = super::MetricPeriodActiveSubscriptions;
-/// New Subscriptions Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsNewSubscriptionsRevenue = super::MetricPeriodActiveSubscriptions;
-/// New Subscriptions Net Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsNewSubscriptionsNetRevenue = super::MetricPeriodActiveSubscriptions;
-/// Renewed Subscriptions
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsRenewedSubscriptions = super::MetricPeriodActiveSubscriptions;
-/// Renewed Subscriptions Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsRenewedSubscriptionsRevenue = super::MetricPeriodActiveSubscriptions;
-/// Renewed Subscriptions Net Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsRenewedSubscriptionsNetRevenue = super::MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCanceledSubscriptions = super::MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Customer Service
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCanceledSubscriptionsCustomerService = super::MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Low Quality
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCanceledSubscriptionsLowQuality = super::MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Missing Features
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCanceledSubscriptionsMissingFeatures = super::MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Switched Service
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCanceledSubscriptionsSwitchedService = super::MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Too Complex
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCanceledSubscriptionsTooComplex = super::MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Too Expensive
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCanceledSubscriptionsTooExpensive = super::MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Unused
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCanceledSubscriptionsUnused = super::MetricPeriodActiveSubscriptions;
-/// Canceled Subscriptions Other
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCanceledSubscriptionsOther = super::MetricPeriodActiveSubscriptions;
-/// Annual Recurring Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsAnnualRecurringRevenue = super::MetricPeriodActiveSubscriptions;
-/// Committed Annual Recurring Revenue
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCommittedAnnualRecurringRevenue = super::MetricPeriodActiveSubscriptions;
-/// Checkouts Conversion
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCheckoutsConversion = super::MetricPeriodActiveSubscriptions;
-/// Ltv
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsLtv = super::MetricPeriodActiveSubscriptions;
-/// Gross Margin
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsGrossMargin = super::MetricPeriodActiveSubscriptions;
-/// Gross Margin Percentage
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsGrossMarginPercentage = super::MetricPeriodActiveSubscriptions;
-/// Cashflow
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsCashflow = super::MetricPeriodActiveSubscriptions;
-/// Average Seats Per Customer
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsAverageSeatsPerCustomer = super::MetricPeriodActiveSubscriptions;
-/// Seat Utilization Rate
-///
-/// The same shape as [`MetricPeriodActiveSubscriptions`](super::MetricPeriodActiveSubscriptions): one type serves both, and this name is an alias of it.
-pub type MetricsTotalsSeatUtilizationRate = super::MetricPeriodActiveSubscriptions;

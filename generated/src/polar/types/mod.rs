@@ -4660,35 +4660,7 @@ pub use self::metric_dashboard_update::MetricDashboardUpdate;
 #[cfg(feature = "polar-metrics")]
 mod metric_period;
 #[cfg(feature = "polar-metrics")]
-pub use self::metric_period::{
-    MetricPeriod, MetricPeriodActiveSubscriptions, MetricPeriodCommittedSubscriptions,
-    MetricPeriodMonthlyRecurringRevenue, MetricPeriodTrialMonthlyRecurringRevenue,
-    MetricPeriodCommittedMonthlyRecurringRevenue,
-    MetricPeriodTrialCommittedMonthlyRecurringRevenue, MetricPeriodAverageRevenuePerUser,
-    MetricPeriodCheckouts, MetricPeriodSucceededCheckouts,
-    MetricPeriodChurnedSubscriptions, MetricPeriodChurnRate, MetricPeriodSeatsTotal,
-    MetricPeriodSeatsClaimed, MetricPeriodSeatsPending, MetricPeriodSeatCustomers,
-    MetricPeriodNewSeatCustomers, MetricPeriodChurnedSeatCustomers, MetricPeriodOrders,
-    MetricPeriodRevenue, MetricPeriodNetRevenue, MetricPeriodCumulativeRevenue,
-    MetricPeriodNetCumulativeRevenue, MetricPeriodCosts, MetricPeriodCumulativeCosts,
-    MetricPeriodAverageOrderValue, MetricPeriodNetAverageOrderValue,
-    MetricPeriodCostPerUser, MetricPeriodActiveUserByEvent, MetricPeriodOneTimeProducts,
-    MetricPeriodOneTimeProductsRevenue, MetricPeriodOneTimeProductsNetRevenue,
-    MetricPeriodNewSubscriptions, MetricPeriodNewSubscriptionsRevenue,
-    MetricPeriodNewSubscriptionsNetRevenue, MetricPeriodRenewedSubscriptions,
-    MetricPeriodRenewedSubscriptionsRevenue, MetricPeriodRenewedSubscriptionsNetRevenue,
-    MetricPeriodCanceledSubscriptions, MetricPeriodCanceledSubscriptionsCustomerService,
-    MetricPeriodCanceledSubscriptionsLowQuality,
-    MetricPeriodCanceledSubscriptionsMissingFeatures,
-    MetricPeriodCanceledSubscriptionsSwitchedService,
-    MetricPeriodCanceledSubscriptionsTooComplex,
-    MetricPeriodCanceledSubscriptionsTooExpensive,
-    MetricPeriodCanceledSubscriptionsUnused, MetricPeriodCanceledSubscriptionsOther,
-    MetricPeriodAnnualRecurringRevenue, MetricPeriodCommittedAnnualRecurringRevenue,
-    MetricPeriodCheckoutsConversion, MetricPeriodLtv, MetricPeriodGrossMargin,
-    MetricPeriodGrossMarginPercentage, MetricPeriodCashflow,
-    MetricPeriodAverageSeatsPerCustomer, MetricPeriodSeatUtilizationRate,
-};
+pub use self::metric_period::MetricPeriod;
 #[cfg(feature = "polar-metrics")]
 mod metric_type;
 #[cfg(feature = "polar-metrics")]
@@ -4739,37 +4711,7 @@ pub use self::metrics_response::MetricsResponse;
 #[cfg(feature = "polar-metrics")]
 mod metrics_totals;
 #[cfg(feature = "polar-metrics")]
-pub use self::metrics_totals::{
-    MetricsTotals, MetricsTotalsActiveSubscriptions, MetricsTotalsCommittedSubscriptions,
-    MetricsTotalsMonthlyRecurringRevenue, MetricsTotalsTrialMonthlyRecurringRevenue,
-    MetricsTotalsCommittedMonthlyRecurringRevenue,
-    MetricsTotalsTrialCommittedMonthlyRecurringRevenue,
-    MetricsTotalsAverageRevenuePerUser, MetricsTotalsCheckouts,
-    MetricsTotalsSucceededCheckouts, MetricsTotalsChurnedSubscriptions,
-    MetricsTotalsChurnRate, MetricsTotalsSeatsTotal, MetricsTotalsSeatsClaimed,
-    MetricsTotalsSeatsPending, MetricsTotalsSeatCustomers, MetricsTotalsNewSeatCustomers,
-    MetricsTotalsChurnedSeatCustomers, MetricsTotalsOrders, MetricsTotalsRevenue,
-    MetricsTotalsNetRevenue, MetricsTotalsCumulativeRevenue,
-    MetricsTotalsNetCumulativeRevenue, MetricsTotalsCosts, MetricsTotalsCumulativeCosts,
-    MetricsTotalsAverageOrderValue, MetricsTotalsNetAverageOrderValue,
-    MetricsTotalsCostPerUser, MetricsTotalsActiveUserByEvent,
-    MetricsTotalsOneTimeProducts, MetricsTotalsOneTimeProductsRevenue,
-    MetricsTotalsOneTimeProductsNetRevenue, MetricsTotalsNewSubscriptions,
-    MetricsTotalsNewSubscriptionsRevenue, MetricsTotalsNewSubscriptionsNetRevenue,
-    MetricsTotalsRenewedSubscriptions, MetricsTotalsRenewedSubscriptionsRevenue,
-    MetricsTotalsRenewedSubscriptionsNetRevenue, MetricsTotalsCanceledSubscriptions,
-    MetricsTotalsCanceledSubscriptionsCustomerService,
-    MetricsTotalsCanceledSubscriptionsLowQuality,
-    MetricsTotalsCanceledSubscriptionsMissingFeatures,
-    MetricsTotalsCanceledSubscriptionsSwitchedService,
-    MetricsTotalsCanceledSubscriptionsTooComplex,
-    MetricsTotalsCanceledSubscriptionsTooExpensive,
-    MetricsTotalsCanceledSubscriptionsUnused, MetricsTotalsCanceledSubscriptionsOther,
-    MetricsTotalsAnnualRecurringRevenue, MetricsTotalsCommittedAnnualRecurringRevenue,
-    MetricsTotalsCheckoutsConversion, MetricsTotalsLtv, MetricsTotalsGrossMargin,
-    MetricsTotalsGrossMarginPercentage, MetricsTotalsCashflow,
-    MetricsTotalsAverageSeatsPerCustomer, MetricsTotalsSeatUtilizationRate,
-};
+pub use self::metrics_totals::MetricsTotals;
 #[cfg(any(feature = "polar-customer-portal-orders", feature = "polar-orders"))]
 mod missing_invoice_billing_details;
 #[cfg(any(feature = "polar-customer-portal-orders", feature = "polar-orders"))]
