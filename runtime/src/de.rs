@@ -181,6 +181,35 @@ pub fn variant<'v, T: Deserialize<'v>>(value: &'v Value) -> Option<T> {
     T::deserialize(value).ok()
 }
 
+/// What an untagged union knows of one variant's object shape, for [`order`]:
+/// its declared keys, and whether it keeps other keys too.
+pub type Shape = Option<(&'static [&'static str], bool)>;
+
+/// The order in which to try an untagged union's variants on `value`.
+///
+/// For an object, the variants whose keys account for every key present
+/// (no unknown key) come first, those matching the most keys before the
+/// others; then the rest in declared order. Otherwise the declared order.
+/// An object of a license-key grant thus decodes as the variant declaring
+/// `license_key_id`, not as the first variant whose fields are all optional.
+pub fn order(value: &Value, shapes: &[Shape]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..shapes.len()).collect();
+    let Some(object) = value.as_object() else {
+        return order;
+    };
+    // (fits, matched) per variant; `None` for variants without an object shape.
+    let score = |i: usize| -> Option<(bool, usize)> {
+        let (keys, open) = shapes.get(i).copied().flatten()?;
+        let matched = object.keys().filter(|k| keys.contains(&k.as_str())).count();
+        Some((open || matched == object.len(), matched))
+    };
+    order.sort_by_key(|&i| match score(i) {
+        Some((true, matched)) => (0, usize::MAX - matched),
+        _ => (1, 0),
+    });
+    order
+}
+
 /// The string value of property `tag` of a buffered object, if it has one.
 pub fn tag_of<'v>(value: &'v Value, tag: &str) -> Option<&'v str> {
     value.get(tag).and_then(Value::as_str)
@@ -193,4 +222,40 @@ where
     E: de::Error,
 {
     serde_json::from_value(value).map_err(E::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SLACK: Shape = Some((&["channel_id", "invite_url"], false));
+    const LICENSE: Shape = Some((&["license_key_id", "display_key"], false));
+    const OPEN: Shape = Some((&["id"], true));
+
+    #[test]
+    fn objects_try_the_variants_their_keys_fit_first() {
+        let license = json!({"display_key": "x"});
+        assert_eq!(order(&license, &[SLACK, LICENSE]), vec![1, 0]);
+        // Fitting more keys wins; ties keep the declared order.
+        let both = json!({"license_key_id": "1", "display_key": "x"});
+        let narrow: Shape = Some((&["display_key"], false));
+        assert_eq!(order(&both, &[narrow, LICENSE]), vec![1, 0]);
+        assert_eq!(order(&json!({}), &[SLACK, LICENSE]), vec![0, 1]);
+        // A variant keeping other keys fits any object.
+        assert_eq!(
+            order(&json!({"other": 1}), &[SLACK, None, OPEN]),
+            vec![2, 0, 1]
+        );
+    }
+
+    #[test]
+    fn other_values_keep_the_declared_order() {
+        assert_eq!(
+            order(&json!("text"), &[SLACK, None, LICENSE]),
+            vec![0, 1, 2]
+        );
+        let unknown = json!({"nobody": "declares this"});
+        assert_eq!(order(&unknown, &[SLACK, LICENSE]), vec![0, 1]);
+    }
 }

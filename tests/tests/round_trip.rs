@@ -177,3 +177,61 @@ fn a_nullable_component_is_its_object_and_references_to_it_are_optional() {
     let pet: Pet = serde_json::from_value(json!({"name": "Rex", "owner": null})).expect("decodes");
     assert_eq!(pet.owner, None);
 }
+
+#[test]
+fn polar_grant_properties_decode_as_the_variant_their_keys_name() {
+    // Every variant's fields are optional: the first variant decodes any
+    // object, so the keys decide (`runtime::de::order`).
+    use polar::types::BenefitGrantProperties as P;
+    let slack = json!({"invited_email": "a@example.com", "channel_id": "C1", "channel_name": "general",
+        "invite_id": "I1", "invite_url": "https://slack.example/i", "connected_team_id": "T1"});
+    assert!(matches!(
+        round_trip::<P>(slack),
+        P::BenefitGrantSlackSharedChannelProperties(_)
+    ));
+    let github = json!({"account_id": "1", "repository_owner": "polarsource", "repository_name": "polar",
+        "permission": "pull", "granted_account_id": "2"});
+    assert!(matches!(
+        round_trip::<P>(github),
+        P::BenefitGrantGitHubRepositoryProperties(_)
+    ));
+    let discord =
+        json!({"account_id": "1", "guild_id": "g", "role_id": "r", "granted_account_id": "2"});
+    assert!(matches!(
+        round_trip::<P>(discord),
+        P::BenefitGrantDiscordProperties(_)
+    ));
+    let license =
+        json!({"user_provided_key": "key", "license_key_id": "7d5e", "display_key": "****-ABCD"});
+    match round_trip::<P>(license) {
+        P::BenefitGrantLicenseKeysProperties(p) => {
+            assert_eq!(p.license_key_id.as_deref(), Some("7d5e"));
+            assert_eq!(p.display_key.as_deref(), Some("****-ABCD"));
+        }
+        other => panic!("a license-key grant decoded as {other:?}"),
+    }
+    // Some keys only: still the variant that declares them.
+    let partial = json!({"license_key_id": "7d5e", "display_key": "****-ABCD"});
+    assert!(matches!(
+        round_trip::<P>(partial),
+        P::BenefitGrantLicenseKeysProperties(_)
+    ));
+    let files = json!({"files": ["f1", "f2"]});
+    assert!(matches!(
+        round_trip::<P>(files),
+        P::BenefitGrantDownloadablesProperties(_)
+    ));
+    // The same union in customer state (a merged alias of it).
+    let state: polar::types::CustomerStateBenefitGrantProperties =
+        serde_json::from_value(json!({"display_key": "****-1"})).expect("decodes");
+    assert!(matches!(state, P::BenefitGrantLicenseKeysProperties(_)));
+}
+
+#[test]
+fn untagged_object_variants_are_chosen_by_their_keys() {
+    use integration_tests::fixtures::untagged::types::Either;
+    let strict: Either = round_trip(json!({"id": "1", "name": "n"}));
+    assert!(matches!(strict, Either::Strict(_)), "{strict:?}");
+    let loose: Either = round_trip(json!({"note": "x"}));
+    assert!(matches!(loose, Either::Loose(_)), "{loose:?}");
+}

@@ -204,7 +204,9 @@ pub fn newtype(name: &Ident) -> TokenStream {
 
 /// A union is its variant's value on the wire. Decoding buffers the value
 /// once; a tagged union picks the variant by its tag, an untagged one takes
-/// the first variant that decodes (variants are ordered most specific first).
+/// the first variant that decodes (variants are ordered most specific first;
+/// with two or more object variants, those whose keys fit the object's keys
+/// are tried first, see `runtime::de::order`).
 pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> TokenStream {
     let rt = &ctx.runtime;
     let write_arms = u
@@ -244,21 +246,51 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
         }
         None => {
             // Variants up to the first that takes any value; that one is the fallback.
-            let tries = u
+            let tried: Vec<&Variant> = u
                 .variants
                 .iter()
                 .take_while(|v| v.ty != TypeRef::Any)
-                .map(|v| {
-                    let vname = ident(&v.rust_name);
-                    quote! {
-                        if let ::std::option::Option::Some(v) = #rt::de::variant(&value) {
-                            return ::std::result::Result::Ok(Self::#vname(v));
+                .collect();
+            let shapes: Vec<Option<&Struct>> =
+                tried.iter().map(|v| object_shape(ctx, &v.ty, 8)).collect();
+            let try_variant = |v: &Variant| {
+                let vname = ident(&v.rust_name);
+                quote! {
+                    if let ::std::option::Option::Some(v) = #rt::de::variant(&value) {
+                        return ::std::result::Result::Ok(Self::#vname(v));
+                    }
+                }
+            };
+            if shapes.iter().flatten().count() >= 2 {
+                // Several object variants: which one fits is read from the keys.
+                let shapes = shapes.iter().map(|s| match s {
+                    Some(s) => {
+                        let keys = s.fields.iter().map(|f| &f.wire_name);
+                        let open = s.additional.is_some();
+                        quote! { ::std::option::Option::Some((&[ #( #keys ),* ], #open)) }
+                    }
+                    None => quote! { ::std::option::Option::None },
+                });
+                let arms = tried.iter().enumerate().map(|(i, v)| {
+                    let i = proc_macro2::Literal::usize_unsuffixed(i);
+                    let attempt = try_variant(v);
+                    quote! { #i => { #attempt } }
+                });
+                quote! {
+                    for i in #rt::de::order(&value, &[ #( #shapes ),* ]) {
+                        match i {
+                            #( #arms )*
+                            _ => {}
                         }
                     }
-                });
-            quote! {
-                #( #tries )*
-                #fallback
+                    #fallback
+                }
+            } else {
+                let tries = tried.iter().map(|v| try_variant(v));
+                quote! {
+                    #( #tries )*
+                    #fallback
+                }
             }
         }
     };
@@ -277,5 +309,20 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
                 #read
             }
         }
+    }
+}
+
+/// The struct a variant's values are, through options, boxes and aliases
+/// (at most `depth` of them), if it is one.
+fn object_shape<'a>(ctx: &Ctx<'a>, r: &TypeRef, depth: u8) -> Option<&'a Struct> {
+    let depth = depth.checked_sub(1)?;
+    match r {
+        TypeRef::Option(t) | TypeRef::Boxed(t) => object_shape(ctx, t, depth),
+        TypeRef::Named(id) => match &ctx.api.ty(*id).kind {
+            TypeKind::Struct(s) => Some(s),
+            TypeKind::Alias(t) | TypeKind::Newtype(t) => object_shape(ctx, t, depth),
+            _ => None,
+        },
+        _ => None,
     }
 }

@@ -64,29 +64,238 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::BenefitGrantDiscordWebhook(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::BenefitGrantCustomWebhook(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::BenefitGrantGitHubRepositoryWebhook(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::BenefitGrantDownloadablesWebhook(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::BenefitGrantLicenseKeysWebhook(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::BenefitGrantMeterCreditWebhook(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::BenefitGrantFeatureFlagWebhook(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::BenefitGrantSlackSharedChannelWebhook(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((
+                    &[
+                        "created_at",
+                        "modified_at",
+                        "id",
+                        "granted_at",
+                        "is_granted",
+                        "revoked_at",
+                        "is_revoked",
+                        "subscription_id",
+                        "order_id",
+                        "customer_id",
+                        "member_id",
+                        "benefit_id",
+                        "error",
+                        "customer",
+                        "member",
+                        "benefit",
+                        "properties",
+                        "previous_properties",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "created_at",
+                        "modified_at",
+                        "id",
+                        "granted_at",
+                        "is_granted",
+                        "revoked_at",
+                        "is_revoked",
+                        "subscription_id",
+                        "order_id",
+                        "customer_id",
+                        "member_id",
+                        "benefit_id",
+                        "error",
+                        "customer",
+                        "member",
+                        "benefit",
+                        "properties",
+                        "previous_properties",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "created_at",
+                        "modified_at",
+                        "id",
+                        "granted_at",
+                        "is_granted",
+                        "revoked_at",
+                        "is_revoked",
+                        "subscription_id",
+                        "order_id",
+                        "customer_id",
+                        "member_id",
+                        "benefit_id",
+                        "error",
+                        "customer",
+                        "member",
+                        "benefit",
+                        "properties",
+                        "previous_properties",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "created_at",
+                        "modified_at",
+                        "id",
+                        "granted_at",
+                        "is_granted",
+                        "revoked_at",
+                        "is_revoked",
+                        "subscription_id",
+                        "order_id",
+                        "customer_id",
+                        "member_id",
+                        "benefit_id",
+                        "error",
+                        "customer",
+                        "member",
+                        "benefit",
+                        "properties",
+                        "previous_properties",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "created_at",
+                        "modified_at",
+                        "id",
+                        "granted_at",
+                        "is_granted",
+                        "revoked_at",
+                        "is_revoked",
+                        "subscription_id",
+                        "order_id",
+                        "customer_id",
+                        "member_id",
+                        "benefit_id",
+                        "error",
+                        "customer",
+                        "member",
+                        "benefit",
+                        "properties",
+                        "previous_properties",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "created_at",
+                        "modified_at",
+                        "id",
+                        "granted_at",
+                        "is_granted",
+                        "revoked_at",
+                        "is_revoked",
+                        "subscription_id",
+                        "order_id",
+                        "customer_id",
+                        "member_id",
+                        "benefit_id",
+                        "error",
+                        "customer",
+                        "member",
+                        "benefit",
+                        "properties",
+                        "previous_properties",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "created_at",
+                        "modified_at",
+                        "id",
+                        "granted_at",
+                        "is_granted",
+                        "revoked_at",
+                        "is_revoked",
+                        "subscription_id",
+                        "order_id",
+                        "customer_id",
+                        "member_id",
+                        "benefit_id",
+                        "error",
+                        "customer",
+                        "member",
+                        "benefit",
+                        "properties",
+                        "previous_properties",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "created_at",
+                        "modified_at",
+                        "id",
+                        "granted_at",
+                        "is_granted",
+                        "revoked_at",
+                        "is_revoked",
+                        "subscription_id",
+                        "order_id",
+                        "customer_id",
+                        "member_id",
+                        "benefit_id",
+                        "error",
+                        "customer",
+                        "member",
+                        "benefit",
+                        "properties",
+                        "previous_properties",
+                    ],
+                    false,
+                )),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::BenefitGrantDiscordWebhook(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::BenefitGrantCustomWebhook(v));
+                    }
+                }
+                2 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::BenefitGrantGitHubRepositoryWebhook(v));
+                    }
+                }
+                3 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::BenefitGrantDownloadablesWebhook(v));
+                    }
+                }
+                4 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::BenefitGrantLicenseKeysWebhook(v));
+                    }
+                }
+                5 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::BenefitGrantMeterCreditWebhook(v));
+                    }
+                }
+                6 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::BenefitGrantFeatureFlagWebhook(v));
+                    }
+                }
+                7 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::BenefitGrantSlackSharedChannelWebhook(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -762,17 +762,77 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::FixedRepeatDuration(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::FixedOnceForeverDuration(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::PercentageRepeatDuration(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::PercentageOnceForeverDuration(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((
+                    &[
+                        "duration",
+                        "duration_in_months",
+                        "type",
+                        "amount",
+                        "currency",
+                        "amounts",
+                        "id",
+                        "name",
+                        "code",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "duration",
+                        "type",
+                        "amount",
+                        "currency",
+                        "amounts",
+                        "id",
+                        "name",
+                        "code",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "duration",
+                        "duration_in_months",
+                        "type",
+                        "basis_points",
+                        "id",
+                        "name",
+                        "code",
+                    ],
+                    false,
+                )),
+                Some((
+                    &["duration", "type", "basis_points", "id", "name", "code"],
+                    false,
+                )),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::FixedRepeatDuration(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::FixedOnceForeverDuration(v));
+                    }
+                }
+                2 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::PercentageRepeatDuration(v));
+                    }
+                }
+                3 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::PercentageOnceForeverDuration(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

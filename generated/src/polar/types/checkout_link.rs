@@ -209,17 +209,120 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::DiscountFixedRepeatDurationBase(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::DiscountFixedOnceForeverDurationBase(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::DiscountPercentageRepeatDurationBase(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::DiscountPercentageOnceForeverDurationBase(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((
+                    &[
+                        "duration",
+                        "duration_in_months",
+                        "type",
+                        "amount",
+                        "currency",
+                        "amounts",
+                        "created_at",
+                        "modified_at",
+                        "id",
+                        "metadata",
+                        "name",
+                        "code",
+                        "starts_at",
+                        "ends_at",
+                        "max_redemptions",
+                        "max_redemptions_per_customer",
+                        "redemptions_count",
+                        "organization_id",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "duration",
+                        "type",
+                        "amount",
+                        "currency",
+                        "amounts",
+                        "created_at",
+                        "modified_at",
+                        "id",
+                        "metadata",
+                        "name",
+                        "code",
+                        "starts_at",
+                        "ends_at",
+                        "max_redemptions",
+                        "max_redemptions_per_customer",
+                        "redemptions_count",
+                        "organization_id",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "duration",
+                        "duration_in_months",
+                        "type",
+                        "basis_points",
+                        "created_at",
+                        "modified_at",
+                        "id",
+                        "metadata",
+                        "name",
+                        "code",
+                        "starts_at",
+                        "ends_at",
+                        "max_redemptions",
+                        "max_redemptions_per_customer",
+                        "redemptions_count",
+                        "organization_id",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "duration",
+                        "type",
+                        "basis_points",
+                        "created_at",
+                        "modified_at",
+                        "id",
+                        "metadata",
+                        "name",
+                        "code",
+                        "starts_at",
+                        "ends_at",
+                        "max_redemptions",
+                        "max_redemptions_per_customer",
+                        "redemptions_count",
+                        "organization_id",
+                    ],
+                    false,
+                )),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::DiscountFixedRepeatDurationBase(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::DiscountFixedOnceForeverDurationBase(v));
+                    }
+                }
+                2 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::DiscountPercentageRepeatDurationBase(v));
+                    }
+                }
+                3 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::DiscountPercentageOnceForeverDurationBase(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

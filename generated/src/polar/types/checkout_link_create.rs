@@ -33,14 +33,80 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::ProductPrice(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Product(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Products(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((
+                    &[
+                        "metadata",
+                        "trial_interval",
+                        "trial_interval_count",
+                        "payment_processor",
+                        "label",
+                        "allow_discount_codes",
+                        "require_billing_address",
+                        "discount_id",
+                        "seats",
+                        "success_url",
+                        "return_url",
+                        "product_price_id",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "metadata",
+                        "trial_interval",
+                        "trial_interval_count",
+                        "payment_processor",
+                        "label",
+                        "allow_discount_codes",
+                        "require_billing_address",
+                        "discount_id",
+                        "seats",
+                        "success_url",
+                        "return_url",
+                        "product_id",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "metadata",
+                        "trial_interval",
+                        "trial_interval_count",
+                        "payment_processor",
+                        "label",
+                        "allow_discount_codes",
+                        "require_billing_address",
+                        "discount_id",
+                        "seats",
+                        "success_url",
+                        "return_url",
+                        "products",
+                    ],
+                    false,
+                )),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::ProductPrice(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::Product(v));
+                    }
+                }
+                2 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::Products(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -491,17 +491,79 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CheckoutDiscountFixedRepeatDuration(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CheckoutDiscountFixedOnceForeverDuration(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CheckoutDiscountPercentageRepeatDuration(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CheckoutDiscountPercentageOnceForeverDuration(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((
+                    &[
+                        "duration",
+                        "duration_in_months",
+                        "type",
+                        "amount",
+                        "currency",
+                        "amounts",
+                        "id",
+                        "name",
+                        "code",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "duration",
+                        "type",
+                        "amount",
+                        "currency",
+                        "amounts",
+                        "id",
+                        "name",
+                        "code",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "duration",
+                        "duration_in_months",
+                        "type",
+                        "basis_points",
+                        "id",
+                        "name",
+                        "code",
+                    ],
+                    false,
+                )),
+                Some((
+                    &["duration", "type", "basis_points", "id", "name", "code"],
+                    false,
+                )),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::CheckoutDiscountFixedRepeatDuration(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::CheckoutDiscountFixedOnceForeverDuration(v));
+                    }
+                }
+                2 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::CheckoutDiscountPercentageRepeatDuration(v));
+                    }
+                }
+                3 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(
+                            Self::CheckoutDiscountPercentageOnceForeverDuration(v),
+                        );
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -34,11 +34,54 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CustomerIndividualCreate(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CustomerTeamCreate(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((
+                    &[
+                        "metadata",
+                        "external_id",
+                        "name",
+                        "billing_address",
+                        "tax_id",
+                        "locale",
+                        "organization_id",
+                        "owner",
+                        "type",
+                        "email",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "metadata",
+                        "external_id",
+                        "name",
+                        "billing_address",
+                        "tax_id",
+                        "locale",
+                        "organization_id",
+                        "owner",
+                        "type",
+                        "email",
+                    ],
+                    false,
+                )),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::CustomerIndividualCreate(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::CustomerTeamCreate(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

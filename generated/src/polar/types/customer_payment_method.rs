@@ -34,11 +34,47 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::PaymentMethodCard(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::PaymentMethodGeneric(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((
+                    &[
+                        "id",
+                        "created_at",
+                        "modified_at",
+                        "processor",
+                        "customer_id",
+                        "type",
+                        "method_metadata",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "id",
+                        "created_at",
+                        "modified_at",
+                        "processor",
+                        "customer_id",
+                        "type",
+                    ],
+                    false,
+                )),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::PaymentMethodCard(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::PaymentMethodGeneric(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -36,11 +36,37 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateRequest {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CustomerSessionCustomerIdCreate(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CustomerSessionCustomerExternalIdCreate(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((
+                    &["member_id", "external_member_id", "return_url", "customer_id"],
+                    false,
+                )),
+                Some((
+                    &[
+                        "member_id",
+                        "external_member_id",
+                        "return_url",
+                        "external_customer_id",
+                    ],
+                    false,
+                )),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::CustomerSessionCustomerIdCreate(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::CustomerSessionCustomerExternalIdCreate(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -48,23 +48,57 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CustomerSubscriptionPause(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Product(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Seats(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CustomerSubscriptionResume(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Clear(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CustomerSubscriptionCancel(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((&["pause_at_period_end", "resumes_at"], false)),
+                Some((&["product_id"], false)),
+                Some((&["seats"], false)),
+                Some((&["resume"], false)),
+                Some((&["pending_update"], false)),
+                Some((
+                    &[
+                        "cancel_at_period_end",
+                        "cancellation_reason",
+                        "cancellation_comment",
+                    ],
+                    false,
+                )),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::CustomerSubscriptionPause(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::Product(v));
+                    }
+                }
+                2 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::Seats(v));
+                    }
+                }
+                3 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::CustomerSubscriptionResume(v));
+                    }
+                }
+                4 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::Clear(v));
+                    }
+                }
+                5 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::CustomerSubscriptionCancel(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

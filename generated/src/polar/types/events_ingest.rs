@@ -71,11 +71,50 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::EventCreateCustomer(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::EventCreateExternalCustomer(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((
+                    &[
+                        "timestamp",
+                        "name",
+                        "organization_id",
+                        "external_id",
+                        "parent_id",
+                        "metadata",
+                        "customer_id",
+                        "member_id",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "timestamp",
+                        "name",
+                        "organization_id",
+                        "external_id",
+                        "parent_id",
+                        "metadata",
+                        "external_customer_id",
+                        "external_member_id",
+                    ],
+                    false,
+                )),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::EventCreateCustomer(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::EventCreateExternalCustomer(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -111,11 +111,26 @@ impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::ListResourceEvent(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::ListResourceWithCursorPaginationEvent(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((&["items", "pagination"], false)),
+                Some((&["items", "pagination"], false)),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::ListResourceEvent(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::ListResourceWithCursorPaginationEvent(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -75,11 +75,26 @@ impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::FilterClause(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Filter(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((&["property", "operator", "value"], false)),
+                Some((&["conjunction", "clauses"], false)),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::FilterClause(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::Filter(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -79,11 +79,26 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceItemsItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::OrganizationPaymentMethodCard(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::OrganizationPaymentMethodGeneric(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((&["id", "type", "default", "method_metadata"], false)),
+                Some((&["id", "type", "default"], false)),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::OrganizationPaymentMethodCard(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::OrganizationPaymentMethodGeneric(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

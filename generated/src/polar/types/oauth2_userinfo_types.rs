@@ -32,11 +32,26 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::UserInfoUser(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::UserInfoOrganization(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((&["sub", "name", "email", "email_verified"], false)),
+                Some((&["sub", "name"], false)),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::UserInfoUser(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::UserInfoOrganization(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -34,11 +34,49 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CustomerPaymentMethodCard(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CustomerPaymentMethodGeneric(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((
+                    &[
+                        "id",
+                        "created_at",
+                        "modified_at",
+                        "processor",
+                        "customer_id",
+                        "type",
+                        "method_metadata",
+                        "is_default",
+                    ],
+                    false,
+                )),
+                Some((
+                    &[
+                        "id",
+                        "created_at",
+                        "modified_at",
+                        "processor",
+                        "customer_id",
+                        "type",
+                        "is_default",
+                    ],
+                    false,
+                )),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::CustomerPaymentMethodCard(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::CustomerPaymentMethodGeneric(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }

@@ -34,11 +34,26 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsCreateRequest {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::SubscriptionCreateCustomer(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::SubscriptionCreateExternalCustomer(v));
+        for i in ::openapi_runtime::de::order(
+            &value,
+            &[
+                Some((&["metadata", "product_id", "customer_id"], false)),
+                Some((&["metadata", "product_id", "external_customer_id"], false)),
+            ],
+        ) {
+            match i {
+                0 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::SubscriptionCreateCustomer(v));
+                    }
+                }
+                1 => {
+                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
+                        return Ok(Self::SubscriptionCreateExternalCustomer(v));
+                    }
+                }
+                _ => {}
+            }
         }
         Ok(Self::Unknown(value))
     }
