@@ -482,7 +482,10 @@ impl<'a> Lowerer<'a> {
                         }),
                     )
                 }
-                (None, _) => TypeRef::Map(Box::new(self.untyped_here(at))),
+                // A free-form object (`additionalProperties: true`, or no
+                // properties at all) says its values may be anything: a map of
+                // JSON values, which is what the spec declares, not a guess.
+                (None, _) => TypeRef::Map(Box::new(TypeRef::Any)),
             });
         };
         let mut fields = Vec::new();
