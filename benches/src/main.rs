@@ -5,6 +5,8 @@
 //!
 //! Run it optimised: `cargo run --release -p benches`.
 
+#![forbid(unsafe_code)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -8,6 +8,7 @@
 //! - [`polar`]: The Polar API (`https://api.polar.sh/openapi.json`).
 //! - [`configcat`]: The ConfigCat API (`https://api.configcat.com/docs/v1/swagger.json`).
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 #[cfg(
     any(
         feature = "polar-benefit-grants",

@@ -5,6 +5,8 @@
 //! [`generate`] takes the spec's bytes and returns files in memory; the CLI
 //! and `cargo xtask regen` write them.
 
+#![forbid(unsafe_code)]
+
 pub mod error;
 pub mod ir;
 pub mod load;

@@ -3,6 +3,8 @@
 //! Writes either a module folder (to `mod` into an existing crate) or a whole
 //! crate. All IO happens here; the library only maps bytes to files.
 
+#![forbid(unsafe_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};

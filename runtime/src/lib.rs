@@ -38,6 +38,8 @@
 //!
 //! Design rules: nothing here knows any particular API; credentials never show in
 //! `Debug` output; no call panics on what a server sends.
+
+#![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod client;

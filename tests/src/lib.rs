@@ -1,5 +1,7 @@
 //! Integration tests of the generator and the generated clients.
 
+#![forbid(unsafe_code)]
+
 pub mod fixtures;
 
 /// The README's examples, compiled (not run) as doctests.

@@ -3,6 +3,8 @@
 //! `cargo xtask check-features` checks the generated crate with each feature alone;
 //! `cargo xtask bench` measures regen, builds and decoding into benches/RESULTS.md.
 
+#![forbid(unsafe_code)]
+
 mod bench;
 mod features;
 mod manifest;

@@ -300,6 +300,7 @@ pub fn crate_root(header: &str, doc: &[String], entries: &[RootEntry]) -> Result
     let tokens = quote! {
         #( #![doc = #doc] )*
         #![deny(missing_docs)]
+        #![forbid(unsafe_code)]
         #( #items )*
     };
     format_file("lib.rs", header, tokens)
