@@ -31,7 +31,7 @@ fn writes_a_module_folder() {
     );
     let stdout = String::from_utf8_lossy(&status.stdout);
     assert!(
-        stdout.starts_with("0 operations, 7 types, 1 untyped"),
+        stdout.starts_with("0 operations, 7 types, 0 untyped"),
         "{stdout}"
     );
     let mixed = std::fs::read_to_string(out.join("types/mixed.rs")).unwrap();
