@@ -7,8 +7,11 @@
 //!
 //! Prints `contract <api>: <passed>/<total> operations passed, <skipped>
 //! skipped (prism could not generate), <failed> failed` and fails unless
-//! `<failed>` is 0. Only Prism's own failures to generate data (a 500 with a
-//! Prism error body) are skipped, each listed with Prism's reason.
+//! `<failed>` is 0. Prism's own failures to generate data (a 500 with a Prism
+//! error body) are skipped, each listed with Prism's reason, and fail the test
+//! too unless the reason is in [`UNAVOIDABLE`]: what Prism cannot generate is
+//! rewritten in the spec copy it serves (`common::prism`), so a skip means a
+//! rewrite is missing.
 
 mod common;
 
@@ -18,6 +21,10 @@ use openapi_runtime::samples::{Outcome, SampleOperation};
 use openapi_runtime::{HeaderMap, RetryPolicy};
 
 const GET_ROUNDS: usize = 5;
+
+/// Prism limitations no rewrite of the served spec can avoid, as the start of
+/// Prism's reason. None so far.
+const UNAVOIDABLE: &[&str] = &[];
 const PRISM_ERRORS: &str = "stoplight.io/prism/errors#";
 
 enum Verdict {
@@ -137,6 +144,16 @@ async fn run<C: Clone>(api: &str, client: C, operations: Vec<SampleOperation<C>>
         failed.is_empty(),
         "contract {api}: {} operation(s) failed",
         failed.len()
+    );
+    let avoidable: Vec<&(String, String)> = skipped
+        .iter()
+        .filter(|(_, why)| !UNAVOIDABLE.iter().any(|known| why.starts_with(known)))
+        .collect();
+    assert!(
+        avoidable.is_empty(),
+        "contract {api}: Prism could not generate answers for {} operation(s); rewrite what it \
+         cannot generate in the spec copy it serves (tests/tests/common/prism.rs): {avoidable:?}",
+        avoidable.len()
     );
 }
 

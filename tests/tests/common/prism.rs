@@ -63,8 +63,38 @@ fn rewrite_formats(v: &mut Value) {
     }
 }
 
-/// The spec as Prism should serve it (formats standardised), written under
-/// the test target directory; the original is never modified or copied into the repo.
+/// `prefixItems` (a tuple, JSON Schema 2020-12) as Prism's data generator can
+/// produce it: it reads only `items` and answers 500 "missing items" without
+/// one. Adds `items: {anyOf: <the prefix schemas>}` and pins the length with
+/// `minItems`/`maxItems`, keeping `prefixItems` for Prism's validation. The
+/// generator then picks any prefix schema at any position, so this serves
+/// specs whose tuple members accept each other's values (Polar's `[string,
+/// TaxIdFormat]`: both strings, and our open enum keeps unknown values); a
+/// tuple where they do not would fail to decode, loudly, not be skipped.
+fn rewrite_prefix_items(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if !map.contains_key("items") {
+                if let Some(Value::Array(prefix)) = map.get("prefixItems") {
+                    let n = prefix.len();
+                    let items = serde_json::json!({ "anyOf": prefix.clone() });
+                    map.insert("items".into(), items);
+                    map.entry("minItems").or_insert(n.into());
+                    map.entry("maxItems").or_insert(n.into());
+                }
+            }
+            map.values_mut().for_each(rewrite_prefix_items);
+        }
+        Value::Array(items) => items.iter_mut().for_each(rewrite_prefix_items),
+        _ => {}
+    }
+}
+
+/// The spec as Prism should serve it, written under the test target
+/// directory; the original is never modified or copied into the repo. Every
+/// rewrite works around a limitation of Prism, not of the spec:
+/// - [`rewrite_formats`]: `uuid4`-style formats as `uuid`;
+/// - [`rewrite_prefix_items`]: tuples given an `items` Prism can generate from.
 fn served_spec(spec: &Path) -> PathBuf {
     let text = std::fs::read_to_string(spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
     let mut doc: Value = if text.trim_start().starts_with('{') {
@@ -73,6 +103,7 @@ fn served_spec(spec: &Path) -> PathBuf {
         serde_yaml::from_str(&text).unwrap()
     };
     rewrite_formats(&mut doc);
+    rewrite_prefix_items(&mut doc);
     let name = spec.file_stem().and_then(|s| s.to_str()).unwrap_or("spec");
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("prism-{name}.json"));
     std::fs::write(&out, serde_json::to_vec(&doc).unwrap()).unwrap();
