@@ -4,7 +4,8 @@ use std::fmt;
 
 /// A JSON pointer (RFC 6901) into the spec document, such as
 /// `#/components/schemas/Member/properties/name`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize)]
+#[serde(transparent)]
 pub struct Pointer(String);
 
 impl Pointer {
@@ -99,6 +100,32 @@ impl Error {
             pointer: pointer.clone(),
             message: message.into(),
         }
+    }
+}
+
+/// Something the generator had to guess or leave out: the place in the spec,
+/// and what it did and what to do about it. `--deny-warnings` makes them fatal.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Warning {
+    /// Where in the document.
+    pub pointer: Pointer,
+    /// What the generator did, and what would avoid it.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning at `pointer`.
+    pub fn new(pointer: &Pointer, message: impl Into<String>) -> Self {
+        Warning {
+            pointer: pointer.clone(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
     }
 }
 

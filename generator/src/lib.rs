@@ -17,7 +17,7 @@ pub mod render;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-pub use error::{Error, Pointer, Result};
+pub use error::{Error, Pointer, Result, Warning};
 
 /// What the generator is told besides the spec. The per-API part comes from the
 /// API's `[api.options]` table in `specs/apis.toml`.
@@ -129,6 +129,8 @@ pub struct Summary {
     pub untyped: Vec<String>,
     /// Types merged into a structurally identical one: (alias, canonical).
     pub merged: Vec<(String, String)>,
+    /// What the generator guessed or left out, each at a place in the spec.
+    pub warnings: Vec<Warning>,
 }
 
 /// The generated module: files keyed by path relative to the module folder.
@@ -209,6 +211,7 @@ pub fn generate_timed(spec: &[u8], options: &Options) -> Result<(Generated, Timi
                 .iter()
                 .map(|(from, to)| (api.ty(*from).name.clone(), api.ty(*to).name.clone()))
                 .collect(),
+            warnings: api.warnings.clone(),
         },
     };
     Ok((generated, timings))

@@ -52,6 +52,9 @@ struct Cli {
     /// document for comparison, as one `timings:` line (for `cargo xtask bench`).
     #[arg(long)]
     timings: bool,
+    /// Fail (writing nothing) when the generator has warnings.
+    #[arg(long)]
+    deny_warnings: bool,
 }
 
 /// Writes each file, leaving those that already hold the same text untouched
@@ -95,6 +98,15 @@ fn run(cli: Cli) -> Result<(), String> {
     };
     let (out, stages) =
         generate_timed(&bytes, &options).map_err(|e| format!("{}: {e}", cli.spec.display()))?;
+    for w in &out.summary.warnings {
+        eprintln!("warning: {w}");
+    }
+    if cli.deny_warnings && !out.summary.warnings.is_empty() {
+        return Err(format!(
+            "{} warning(s) and --deny-warnings; nothing written",
+            out.summary.warnings.len()
+        ));
+    }
     let writing = Instant::now();
     match &cli.crate_name {
         None => write_all(&cli.out, &out.files)?,
@@ -151,14 +163,12 @@ fn run(cli: Cli) -> Result<(), String> {
     }
     let s = &out.summary;
     println!(
-        "{} operations, {} types, {} untyped",
+        "{} operations, {} types, {} untyped, {} warnings",
         s.operations,
         s.types,
-        s.untyped.len()
+        s.untyped.len(),
+        s.warnings.len()
     );
-    for p in &s.untyped {
-        println!("  untyped: {p}");
-    }
     Ok(())
 }
 

@@ -85,3 +85,32 @@ fn a_broken_spec_fails_with_its_location() {
     );
     assert!(!out.exists(), "nothing is written for a broken spec");
 }
+
+#[test]
+fn prints_warnings_and_denies_them_on_request() {
+    let out = temp_dir("warnings");
+    let run = |deny: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_openapi-generator"));
+        c.arg(fixture("warnings.yaml")).arg("--out").arg(&out);
+        if deny {
+            c.arg("--deny-warnings");
+        }
+        c.output().unwrap()
+    };
+    let denied = run(true);
+    assert!(!denied.status.success());
+    let stderr = String::from_utf8_lossy(&denied.stderr);
+    assert!(
+        stderr.contains("warning: #/paths/~1reports~1upload/post/operationId: operationId `same`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("7 warning(s) and --deny-warnings"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing is written when warnings are denied");
+    let allowed = run(false);
+    assert!(allowed.status.success());
+    assert!(String::from_utf8_lossy(&allowed.stdout).contains("7 warnings"));
+    std::fs::remove_dir_all(&out).unwrap();
+}

@@ -35,6 +35,9 @@ enum Task {
         /// Print how long each API took to generate.
         #[arg(long)]
         timings: bool,
+        /// Fail when an API's spec gives the generator warnings.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Measure regen, builds of the generated crate and decoding; write benches/RESULTS.md.
     Bench {
@@ -63,7 +66,8 @@ fn main() -> ExitCode {
             check,
             specs_dir,
             timings,
-        } => regen::run(check, specs_dir, timings),
+            deny_warnings,
+        } => regen::run(check, specs_dir, timings, deny_warnings),
         Task::Bench {
             specs_dir,
             skip_builds,

@@ -30,7 +30,12 @@ struct Plan {
     files: BTreeMap<PathBuf, String>,
 }
 
-pub fn run(check: bool, specs_dir: Option<PathBuf>, timings: bool) -> Result<(), String> {
+pub fn run(
+    check: bool,
+    specs_dir: Option<PathBuf>,
+    timings: bool,
+    deny_warnings: bool,
+) -> Result<(), String> {
     let root = workspace_root();
     let specs_dir = specs_dir.unwrap_or_else(|| root.join("..").join("shared").join("specs"));
     let manifest_path = root.join("specs").join("apis.toml");
@@ -40,6 +45,7 @@ pub fn run(check: bool, specs_dir: Option<PathBuf>, timings: bool) -> Result<(),
         files: BTreeMap::new(),
     };
     let mut problems = Vec::new();
+    let mut denied = Vec::new();
 
     // The real APIs.
     let mut entries = Vec::new();
@@ -86,20 +92,28 @@ pub fn run(check: bool, specs_dir: Option<PathBuf>, timings: bool) -> Result<(),
             generate_timed(&bytes, &options).map_err(|e| format!("{}: {e}", api.file))?;
         let s = &out.summary;
         println!(
-            "{}: {} operations, {} types ({} merged into an identical one), {} untyped",
+            "{}: {} operations, {} types ({} merged into an identical one), {} untyped, {} warnings",
             api.name,
             s.operations,
             s.types - s.merged.len(),
             s.merged.len(),
-            s.untyped.len()
+            s.untyped.len(),
+            s.warnings.len()
         );
         if std::env::var_os("REGEN_SHOW_MERGED").is_some() {
             for (from, to) in &s.merged {
                 println!("  merged: {from} = {to}");
             }
         }
-        for pointer in &s.untyped {
-            println!("  untyped: {pointer}");
+        for w in &s.warnings {
+            println!("  warning: {w}");
+        }
+        if deny_warnings && !s.warnings.is_empty() {
+            denied.push(format!(
+                "{}: {} warning(s) and --deny-warnings",
+                api.name,
+                s.warnings.len()
+            ));
         }
         if timings {
             let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
@@ -153,6 +167,9 @@ pub fn run(check: bool, specs_dir: Option<PathBuf>, timings: bool) -> Result<(),
 
     fixtures(&root, &mut plan)?;
 
+    if !denied.is_empty() {
+        return Err(format!("{}; nothing written", denied.join("; ")));
+    }
     let stale = compare(&plan)?;
     if check {
         problems.extend(

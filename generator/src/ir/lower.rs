@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::schema_view::{SubSchema, View};
 use super::*;
-use crate::error::{Error, Pointer, Result};
+use crate::error::{Error, Pointer, Result, Warning};
 use crate::load::Loaded;
 use crate::naming::{self, Scope};
 use crate::Options;
@@ -69,6 +69,7 @@ pub(super) struct Lowerer<'a> {
     pub type_names: Scope,
     pub modules: Scope,
     pub untyped: Vec<String>,
+    pub warnings: Vec<Warning>,
     pub unions: Vec<PendingUnion>,
     pub options: &'a Options,
 }
@@ -85,6 +86,7 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         type_names: Scope::with_reserved(&["Unknown"]),
         modules: Scope::with_reserved(&["types", "operations", "super", "self_"]),
         untyped: Vec::new(),
+        warnings: Vec::new(),
         unions: Vec::new(),
         options,
     };
@@ -149,6 +151,12 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         types: lw.types,
         operations,
         untyped: lw.untyped,
+        warnings: {
+            let mut w = lw.warnings;
+            w.sort();
+            w.dedup();
+            w
+        },
         servers: super::ops::servers(doc),
         security_schemes: super::ops::security_schemes(doc),
         default_headers: options.default_headers.clone().into_iter().collect(),
@@ -303,7 +311,16 @@ impl<'a> Lowerer<'a> {
 
     fn untyped_here(&mut self, at: &Pointer) -> TypeRef {
         self.untyped.push(at.to_string());
+        self.warn(
+            at,
+            "the schema gives no type, so its values are `serde_json::Value`; a `type` or `$ref` would type them",
+        );
         TypeRef::Any
+    }
+
+    /// Records something the generator guessed or left out.
+    pub(super) fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
+        self.warnings.push(Warning::new(at, message));
     }
 
     /// Lowers a schema; nested named types go to `target`. `field` is set when the
@@ -431,15 +448,24 @@ impl<'a> Lowerer<'a> {
                 };
                 Ok(TypeRef::Array(Box::new(item)))
             }
-            Some("string") => Ok(TypeRef::Prim(string_format(v.format.as_deref()))),
-            Some("integer") => Ok(TypeRef::Prim(match v.format.as_deref() {
-                Some("int32") | Some("int16") | Some("int8") => Prim::I32,
-                _ => Prim::I64,
-            })),
-            Some("number") => Ok(TypeRef::Prim(match v.format.as_deref() {
-                Some("float") => Prim::F32,
-                _ => Prim::F64,
-            })),
+            Some("string") => {
+                self.check_format(v, STRING_FORMATS, "a plain `String`", at);
+                Ok(TypeRef::Prim(string_format(v.format.as_deref())))
+            }
+            Some("integer") => {
+                self.check_format(v, INTEGER_FORMATS, "an `i64`", at);
+                Ok(TypeRef::Prim(match v.format.as_deref() {
+                    Some("int32") | Some("int16") | Some("int8") => Prim::I32,
+                    _ => Prim::I64,
+                }))
+            }
+            Some("number") => {
+                self.check_format(v, NUMBER_FORMATS, "an `f64`", at);
+                Ok(TypeRef::Prim(match v.format.as_deref() {
+                    Some("float") => Prim::F32,
+                    _ => Prim::F64,
+                }))
+            }
             Some("boolean") => Ok(TypeRef::Prim(Prim::Bool)),
             Some(other) => Err(Error::invalid(
                 &at.join("type"),
@@ -792,6 +818,62 @@ fn make_field(
 fn typed_format(f: &str) -> bool {
     !matches!(string_format(Some(f)), Prim::String)
         || matches!(f, "int32" | "int64" | "float" | "double")
+}
+
+/// String formats the generator knows: typed (`date-time`, `date`, `uuid`,
+/// `uuidN`) or deliberately kept as text.
+const STRING_FORMATS: &[&str] = &[
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "uuid",
+    "email",
+    "idn-email",
+    "uri",
+    "url",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uri-template",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "ip",
+    "password",
+    "byte",
+    "binary",
+    "base64",
+    "regex",
+    "json-pointer",
+    "relative-json-pointer",
+    "phone",
+    "color",
+    "html",
+    "markdown",
+    "textarea",
+    "decimal",
+];
+const INTEGER_FORMATS: &[&str] = &[
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+];
+const NUMBER_FORMATS: &[&str] = &["float", "double", "decimal"];
+
+impl Lowerer<'_> {
+    /// Warns about a `format` the generator does not know (`uuidN` counts as `uuid`).
+    fn check_format(&mut self, v: &View<'_>, known: &[&str], as_what: &str, at: &Pointer) {
+        let Some(format) = v.format.as_deref() else {
+            return;
+        };
+        let uuid_n = format.starts_with("uuid") && format[4..].chars().all(|c| c.is_ascii_digit());
+        if !known.contains(&format) && !uuid_n {
+            self.warn(
+                &at.join("format"),
+                format!("unknown format `{format}`: the value is {as_what}"),
+            );
+        }
+    }
 }
 
 fn string_format(format: Option<&str>) -> Prim {

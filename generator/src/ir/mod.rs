@@ -45,6 +45,9 @@ pub struct Api {
     pub merged: Vec<(TypeId, TypeId)>,
     /// Pointers of schemas the spec leaves untyped (rendered as `serde_json::Value`).
     pub untyped: Vec<String>,
+    /// What the generator guessed or left out, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::error::Warning>,
     /// `servers`, each with a Rust variant name.
     pub servers: Vec<Server>,
     /// `components.securitySchemes`, in spec order.

@@ -116,6 +116,15 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 }
             }
             for (p, p_at) in resolved {
+                if location(p) == ParamLocation::Cookie {
+                    lw.warn(
+                        &p_at,
+                        format!(
+                            "cookie parameter `{}` is not sent: the client has no cookie support",
+                            p.parameter_data_ref().name
+                        ),
+                    );
+                }
                 let data = p.parameter_data_ref();
                 let (style, explode) = style_of(p);
                 let target = Target::Inline {
@@ -217,6 +226,20 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         }
                         content.push((media.clone(), ty));
                     }
+                    let handled = b
+                        .content
+                        .keys()
+                        .any(|m| m.contains("json") || m == "application/x-www-form-urlencoded");
+                    if !handled && !b.content.is_empty() {
+                        let media: Vec<&str> = b.content.keys().map(String::as_str).collect();
+                        lw.warn(
+                            &b_at.join("content"),
+                            format!(
+                                "no media type the client can send ({}): it sends the body as JSON",
+                                media.join(", ")
+                            ),
+                        );
+                    }
                     let chosen = b
                         .content
                         .iter()
@@ -254,6 +277,22 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     &r_at,
                 )?;
                 let mut content = Vec::new();
+                let readable = |m: &str| {
+                    m.contains("json")
+                        || m.starts_with("text/")
+                        || m.ends_with("+xml")
+                        || m.contains("xml")
+                };
+                if !r.content.is_empty() && !r.content.keys().any(|m| readable(m)) {
+                    let media: Vec<&str> = r.content.keys().map(String::as_str).collect();
+                    lw.warn(
+                        &r_at.join("content"),
+                        format!(
+                            "no JSON or text media type ({}): the body is read as text, which fails on bytes that are not UTF-8",
+                            media.join(", ")
+                        ),
+                    );
+                }
                 for (media, m) in &r.content {
                     let m_at = r_at.join("content").join(media).join("schema");
                     let ty = match &m.schema {
@@ -319,6 +358,23 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
         }
     }
     name_methods(&mut out, &raw_methods);
+    // Duplicate operation ids: both operations are kept under distinct names.
+    for (i, op) in out.iter().enumerate() {
+        if let Some(first) = out[..i].iter().find(|o| o.id == op.id) {
+            let at = Pointer::from_ref(&op.origin).unwrap_or_else(Pointer::root);
+            lw.warn(
+                &at.join("operationId"),
+                format!(
+                    "operationId `{}` is also the id of {} {}: this one is `{}` and that one `{}`; give them distinct ids",
+                    op.id,
+                    first.method,
+                    first.path,
+                    op.rust_name.trim_start_matches("r#"),
+                    first.rust_name.trim_start_matches("r#")
+                ),
+            );
+        }
+    }
     Ok(out)
 }
 
