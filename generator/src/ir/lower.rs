@@ -660,6 +660,7 @@ impl<'a> Lowerer<'a> {
         let own_props = v.properties.map_or(0, |p| p.len());
         if v.all_of.len() == 1 && own_props == 0 {
             // `allOf: [$ref]` with siblings: the referenced type (docs stay on the field).
+            self.warn_ignored_siblings(at);
             return self.lower_into(
                 SubSchema::Plain(&v.all_of[0]),
                 target.clone(),
@@ -860,7 +861,48 @@ const INTEGER_FORMATS: &[&str] = &[
 ];
 const NUMBER_FORMATS: &[&str] = &["float", "double", "decimal"];
 
+/// Keywords beside a lone `allOf` member (or `$ref`) that the field keeps:
+/// docs, nullability, examples and defaults.
+const KEPT_BESIDE_REF: &[&str] = &[
+    "allOf",
+    "description",
+    "title",
+    "nullable",
+    "deprecated",
+    "example",
+    "examples",
+    "default",
+    "readOnly",
+    "writeOnly",
+    "externalDocs",
+    "$comment",
+];
+
 impl Lowerer<'_> {
+    /// Warns about keywords beside a lone `allOf` member (a `$ref` with
+    /// siblings, after normalising) that the referenced type does not carry.
+    fn warn_ignored_siblings(&mut self, at: &Pointer) {
+        let raw = self.raw.pointer(at.as_str().trim_start_matches('#'));
+        let Some(Value::Object(raw)) = raw else {
+            return;
+        };
+        let ignored: Vec<&str> = raw
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !KEPT_BESIDE_REF.contains(k) && !k.starts_with("x-"))
+            .collect();
+        if !ignored.is_empty() {
+            self.warn(
+                at,
+                format!(
+                    "`{}` beside the `$ref` {} ignored: the value has the referenced type as it is",
+                    ignored.join("`, `"),
+                    if ignored.len() == 1 { "is" } else { "are" }
+                ),
+            );
+        }
+    }
+
     /// Warns about a `format` the generator does not know (`uuidN` counts as `uuid`).
     fn check_format(&mut self, v: &View<'_>, known: &[&str], as_what: &str, at: &Pointer) {
         let Some(format) = v.format.as_deref() else {
