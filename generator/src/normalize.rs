@@ -153,6 +153,108 @@ fn is_null_only(v: &Value) -> bool {
         || o.get("enum") == Some(&Value::Array(vec![Value::Null]))
 }
 
+/// The JSON kind each schema keyword must have.
+#[derive(Clone, Copy)]
+enum Kind {
+    Str,
+    Bool,
+    Num,
+    Obj,
+    Arr,
+    /// A schema: an object or a boolean.
+    Schema,
+    /// `type`: a string or a list of strings.
+    Type,
+}
+
+const KEYWORDS: &[(&str, Kind)] = &[
+    ("$ref", Kind::Str),
+    ("type", Kind::Type),
+    ("format", Kind::Str),
+    ("title", Kind::Str),
+    ("description", Kind::Str),
+    ("pattern", Kind::Str),
+    ("nullable", Kind::Bool),
+    ("readOnly", Kind::Bool),
+    ("writeOnly", Kind::Bool),
+    ("deprecated", Kind::Bool),
+    ("uniqueItems", Kind::Bool),
+    ("minimum", Kind::Num),
+    ("maximum", Kind::Num),
+    ("multipleOf", Kind::Num),
+    ("minLength", Kind::Num),
+    ("maxLength", Kind::Num),
+    ("minItems", Kind::Num),
+    ("maxItems", Kind::Num),
+    ("minProperties", Kind::Num),
+    ("maxProperties", Kind::Num),
+    ("properties", Kind::Obj),
+    ("patternProperties", Kind::Obj),
+    ("discriminator", Kind::Obj),
+    ("externalDocs", Kind::Obj),
+    ("required", Kind::Arr),
+    ("enum", Kind::Arr),
+    ("allOf", Kind::Arr),
+    ("anyOf", Kind::Arr),
+    ("oneOf", Kind::Arr),
+    ("prefixItems", Kind::Arr),
+    ("items", Kind::Schema),
+    ("additionalProperties", Kind::Schema),
+    ("not", Kind::Schema),
+];
+
+/// Rejects a schema keyword holding the wrong kind of JSON, naming it. Caught
+/// here, a mistake deep in a schema is one clear error; left to openapiv3's
+/// untagged enums, it makes them retry every alternative at every level
+/// above it, which takes exponential time.
+fn check_keywords(o: &Map<String, Value>, at: &Pointer) -> Result<()> {
+    for &(key, kind) in KEYWORDS {
+        let Some(v) = o.get(key) else { continue };
+        let (ok, what) = match kind {
+            Kind::Str => (v.is_string(), "a string"),
+            Kind::Bool => (v.is_boolean(), "true or false"),
+            Kind::Num => (v.is_number(), "a number"),
+            Kind::Obj => (v.is_object(), "an object"),
+            Kind::Arr => (v.is_array(), "a list"),
+            Kind::Schema => (
+                v.is_object() || v.is_boolean(),
+                "a schema (an object or a boolean)",
+            ),
+            Kind::Type => (
+                v.is_string() || v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+                "a type name or a list of them",
+            ),
+        };
+        if !ok {
+            return Err(Error::invalid(
+                &at.join(key),
+                format!("`{key}` must be {what}"),
+            ));
+        }
+    }
+    if let Some(Value::Object(props)) = o.get("properties") {
+        for (name, p) in props {
+            if !p.is_object() && !p.is_boolean() {
+                return Err(Error::invalid(
+                    &at.join("properties").join(name),
+                    "a property must be a schema (an object or a boolean)",
+                ));
+            }
+        }
+    }
+    for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
+        if let Some(Value::Array(list)) = o.get(key) {
+            if let Some(i) = list.iter().position(|s| !s.is_object() && !s.is_boolean()) {
+                return Err(Error::invalid(
+                    &at.join(key).join(i.to_string()),
+                    "must be a schema (an object or a boolean)",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Normalises one schema (and everything nested in it) in place.
 pub fn schema(v: &mut Value, at: &Pointer) -> Result<()> {
     match v {
@@ -177,6 +279,7 @@ pub fn schema(v: &mut Value, at: &Pointer) -> Result<()> {
     let Value::Object(o) = v else {
         return Ok(());
     };
+    check_keywords(o, at)?;
 
     // `$ref` with siblings: 3.0 readers drop the siblings, so wrap the ref in allOf.
     if o.contains_key("$ref") && o.len() > 1 {
@@ -203,6 +306,8 @@ pub fn schema(v: &mut Value, at: &Pointer) -> Result<()> {
                 o.remove(key);
             }
             Some(s @ Value::Object(_)) => schema(s, &at.join(key))?,
+            // `items: true` and friends: any value, which openapiv3 reads only as `{}`.
+            Some(s @ Value::Bool(_)) if key != "additionalProperties" => schema(s, &at.join(key))?,
             _ => {}
         }
     }
@@ -329,5 +434,35 @@ pub fn schema(v: &mut Value, at: &Pointer) -> Result<()> {
             o.insert(to.into(), v);
         }
     }
-    Ok(())
+    check_shallow(o, at)
+}
+
+/// Types this schema alone with openapiv3, its subschemas (already checked)
+/// replaced by `{}`. Each schema is thus read once, and a mistake is reported
+/// where it is: typing the whole document with a mistake deep inside makes
+/// openapiv3's untagged enums retry every alternative at every level above
+/// it, which takes time exponential in the depth.
+fn check_shallow(o: &Map<String, Value>, at: &Pointer) -> Result<()> {
+    let empty = || Value::Object(Map::new());
+    let mut shallow = Map::new();
+    for (k, v) in o {
+        let v = match (k.as_str(), v) {
+            ("properties", Value::Object(props)) => {
+                Value::Object(props.keys().map(|p| (p.clone(), empty())).collect())
+            }
+            ("items" | "not", _) | ("additionalProperties", Value::Object(_)) => empty(),
+            ("allOf" | "anyOf" | "oneOf", Value::Array(list)) => {
+                Value::Array(list.iter().map(|_| empty()).collect())
+            }
+            (k, _) if k.starts_with("x-") => continue,
+            _ => v.clone(),
+        };
+        shallow.insert(k.clone(), v);
+    }
+    match serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::Schema>>(Value::Object(
+        shallow,
+    )) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Error::invalid(at, format!("not a valid schema: {e}"))),
+    }
 }

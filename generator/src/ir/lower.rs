@@ -124,6 +124,12 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         let sub = SubSchema::Plain(schema);
         // A `nullable` component lowers to `Option<itself>`; references add the `Option`.
         let r = strip_option(lw.lower_into(sub, Target::Slot(id), &at, false)?);
+        if matches!(schema, ReferenceOr::Reference { .. }) && r == TypeRef::Named(id) {
+            return Err(Error::invalid(
+                &at,
+                format!("the schema is only a reference to itself, so no value can have it: {at} -> {at}"),
+            ));
+        }
         if r != TypeRef::Named(id) {
             // Not an object/enum/union: an alias of what it lowered to.
             let docs = match sub.get() {
@@ -301,12 +307,17 @@ impl<'a> Lowerer<'a> {
 
     /// The schema a component reference points to.
     pub(super) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
-        let name = reference.strip_prefix("#/components/schemas/")?;
-        let name = name.replace("~1", "/").replace("~0", "~");
-        match self.doc.components.as_ref()?.schemas.get(&name)? {
-            ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { reference } => self.component_schema(reference),
+        // A chain of components that are bare `$ref`s; a cycle of them has no schema.
+        let mut reference = reference;
+        for _ in 0..=self.components.len() {
+            let name = reference.strip_prefix("#/components/schemas/")?;
+            let name = name.replace("~1", "/").replace("~0", "~");
+            match self.doc.components.as_ref()?.schemas.get(&name)? {
+                ReferenceOr::Item(s) => return Some(s),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
         }
+        None
     }
 
     fn untyped_here(&mut self, at: &Pointer) -> TypeRef {
