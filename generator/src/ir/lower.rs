@@ -70,9 +70,14 @@ pub(super) struct Lowerer<'a> {
     pub modules: Scope,
     pub untyped: Vec<String>,
     pub warnings: Vec<Warning>,
+    /// How many `lower_into` calls are under way (see [`MAX_DEPTH`]).
+    pub depth: usize,
     pub unions: Vec<PendingUnion>,
     pub options: &'a Options,
 }
+
+/// The deepest nesting of inline schemas lowered (real specs stay under 20).
+const MAX_DEPTH: usize = 64;
 
 /// Builds the IR of a loaded document.
 pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
@@ -87,6 +92,7 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         modules: Scope::with_reserved(&["types", "operations", "super", "self_"]),
         untyped: Vec::new(),
         warnings: Vec::new(),
+        depth: 0,
         unions: Vec::new(),
         options,
     };
@@ -337,6 +343,28 @@ impl<'a> Lowerer<'a> {
     /// Lowers a schema; nested named types go to `target`. `field` is set when the
     /// schema is a property (its docs then belong to the field).
     pub(super) fn lower_into(
+        &mut self,
+        sub: SubSchema<'_>,
+        target: Target,
+        at: &Pointer,
+        field: bool,
+    ) -> Result<TypeRef> {
+        // Inline schemas nest as deep as the document does, except where
+        // `allOf` merging copies a schema into itself (`A.b: allOf [A, ...]`):
+        // bounded, so that ends in an error, not a stack overflow.
+        if self.depth >= MAX_DEPTH {
+            return Err(Error::unsupported(
+                at,
+                format!("schemas nested more than {MAX_DEPTH} deep; does an `allOf` include the schema it is in?"),
+            ));
+        }
+        self.depth += 1;
+        let lowered = self.lower_nested(sub, target, at, field);
+        self.depth -= 1;
+        lowered
+    }
+
+    fn lower_nested(
         &mut self,
         sub: SubSchema<'_>,
         target: Target,
