@@ -49,6 +49,9 @@ pub fn normalize_document(doc: &mut Value) -> Result<()> {
     let Some(obj) = doc.as_object_mut() else {
         return Err(Error::invalid(&root, "the document is not an object"));
     };
+    // 3.1 makes `paths` optional (a document may hold only webhooks or components).
+    obj.entry("paths")
+        .or_insert_with(|| Value::Object(Map::new()));
     for section in ["paths", "webhooks"] {
         if let Some(items) = obj.get_mut(section).and_then(Value::as_object_mut) {
             let at = root.join(section);
@@ -101,6 +104,9 @@ fn operation(op: &mut Value, at: &Pointer) -> Result<()> {
     let Some(op) = op.as_object_mut() else {
         return Ok(());
     };
+    // 3.1 makes `responses` optional: none documented.
+    op.entry("responses")
+        .or_insert_with(|| Value::Object(Map::new()));
     if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
         for (i, p) in params.iter_mut().enumerate() {
             parameter(p, &at.join("parameters").join(i.to_string()))?;

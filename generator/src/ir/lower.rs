@@ -434,7 +434,13 @@ impl<'a> Lowerer<'a> {
             return self.lower_all_of(v, target, at, field);
         }
         // String enums. Other enums keep their scalar type; `docs` lists the values.
-        let values: Vec<&Value> = v.enumeration.iter().filter(|e| !e.is_null()).collect();
+        // Repeated values are one variant (`enum: [a, a]` is `enum: [a]`).
+        let mut values: Vec<&Value> = Vec::new();
+        for e in v.enumeration.iter().filter(|e| !e.is_null()) {
+            if !values.contains(&e) {
+                values.push(e);
+            }
+        }
         if !values.is_empty() && values.iter().all(|e| e.is_string()) {
             let mut scope = Scope::with_reserved(&["Other"]);
             let variants = values
@@ -689,6 +695,45 @@ impl<'a> Lowerer<'a> {
         Ok(me)
     }
 
+    /// `allOf` of schemas that are not all objects (`[{type: string}, {minLength: 1}]`,
+    /// `[{$ref: Status}, {description}]`): the value has the type of the first
+    /// member that gives one; the others only constrain it, which is not checked.
+    fn lower_all_of_values(
+        &mut self,
+        v: &View<'_>,
+        target: &Target,
+        at: &Pointer,
+        field: bool,
+    ) -> Result<TypeRef> {
+        let typed = v.all_of.iter().position(|m| match m {
+            ReferenceOr::Reference { .. } => true,
+            ReferenceOr::Item(s) => {
+                let m = View::of(s);
+                m.typ.is_some()
+                    || !m.enumeration.is_empty()
+                    || !m.one_of.is_empty()
+                    || !m.any_of.is_empty()
+                    || !m.all_of.is_empty()
+            }
+        });
+        let Some(i) = typed else {
+            return Ok(self.untyped_here(at));
+        };
+        if v.all_of.len() > 1 {
+            self.warn(
+                &at.join("allOf"),
+                format!("`allOf` of schemas that are not all objects: the value has the type of member {i}; the others' constraints are not checked"),
+            );
+        }
+        let member_at = at.join("allOf").join(i.to_string());
+        self.lower_into(
+            SubSchema::Plain(&v.all_of[i]),
+            target.clone(),
+            &member_at,
+            field,
+        )
+    }
+
     fn lower_all_of(
         &mut self,
         v: &View<'_>,
@@ -736,6 +781,9 @@ impl<'a> Lowerer<'a> {
                 &mut additional,
                 0,
             ) {
+                if own_props == 0 {
+                    return self.lower_all_of_values(v, target, at, field);
+                }
                 return Err(Error::unsupported(
                     &member_at,
                     "allOf member that is not an object cannot be merged into a struct",

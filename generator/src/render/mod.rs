@@ -103,6 +103,9 @@ pub fn render_timed(
     }
     let mut jobs = vec![Job::Api];
     jobs.extend(modules.iter().map(|(m, ids)| Job::Types(m, ids)));
+    // Generated code names the deprecated types it defines (impls, re-exports,
+    // builders); only users' uses of them should warn.
+    let uses_deprecated = api.types.iter().any(|t| t.docs.deprecated);
     let next = AtomicUsize::new(0);
     let worker = || -> Result<Done> {
         let runtime = runtime_path(options)?;
@@ -120,7 +123,10 @@ pub fn render_timed(
             };
             let rendered = Instant::now();
             times.render += rendered - started;
-            for (path, tokens) in files {
+            for (path, mut tokens) in files {
+                if uses_deprecated {
+                    tokens = quote! { #![allow(deprecated)] }.chain(tokens);
+                }
                 let text = format_file(&path, &header, tokens)?;
                 out.push((path, text));
             }
