@@ -52,6 +52,20 @@ pub fn normalize_document(doc: &mut Value) -> Result<()> {
     // 3.1 makes `paths` optional (a document may hold only webhooks or components).
     obj.entry("paths")
         .or_insert_with(|| Value::Object(Map::new()));
+    // `mutualTLS` (3.1) is a TLS client certificate, nothing a request carries;
+    // openapiv3 does not know the type. The scheme is dropped: operations
+    // requiring it are generated as if the connection met it.
+    if let Some(schemes) = obj
+        .get_mut("components")
+        .and_then(|c| c.get_mut("securitySchemes"))
+        .and_then(Value::as_object_mut)
+    {
+        schemes.retain(|_, s| s.get("type").and_then(Value::as_str) != Some("mutualTLS"));
+    }
+    resolve_path_item_refs(doc)?;
+    let Some(obj) = doc.as_object_mut() else {
+        return Err(Error::invalid(&root, "the document is not an object"));
+    };
     for section in ["paths", "webhooks"] {
         if let Some(items) = obj.get_mut(section).and_then(Value::as_object_mut) {
             let at = root.join(section);
@@ -78,6 +92,55 @@ pub fn normalize_document(doc: &mut Value) -> Result<()> {
                     _ => {}
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// Path items given by a local `$ref` (to another path item, or 3.1's
+/// `components/pathItems`) are replaced by what they point to.
+fn resolve_path_item_refs(doc: &mut Value) -> Result<()> {
+    let refs: Vec<(String, String)> = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(p, item)| Some((p.clone(), item.get("$ref")?.as_str()?.to_owned())))
+        .collect();
+    for (path, reference) in refs {
+        let at = Pointer::root().join("paths").join(&path);
+        let mut target = reference.clone();
+        let mut resolved = None;
+        // A chain of references, at most a few long; a cycle never resolves.
+        for _ in 0..8 {
+            let Some(found) = target.strip_prefix('#').and_then(|p| doc.pointer(p)) else {
+                break;
+            };
+            match found.get("$ref").and_then(Value::as_str) {
+                Some(next) => target = next.to_owned(),
+                None => {
+                    resolved = Some(found.clone());
+                    break;
+                }
+            }
+        }
+        let Some(mut item) = resolved.filter(Value::is_object) else {
+            return Err(Error::unsupported(
+                &at.join("$ref"),
+                format!(
+                    "path item $ref {reference:?} does not lead to a path item in this document"
+                ),
+            ));
+        };
+        let own = doc.get("paths").and_then(|p| p.get(&path)).cloned();
+        if let (Some(item), Some(Value::Object(own))) = (item.as_object_mut(), own) {
+            // 3.1 lets `summary` and `description` sit beside the `$ref`.
+            for (k, v) in own.into_iter().filter(|(k, _)| k != "$ref") {
+                item.insert(k, v);
+            }
+        }
+        if let Some(slot) = doc.get_mut("paths").and_then(|p| p.get_mut(&path)) {
+            *slot = item;
         }
     }
     Ok(())
