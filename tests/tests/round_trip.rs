@@ -235,3 +235,36 @@ fn untagged_object_variants_are_chosen_by_their_keys() {
     let loose: Either = round_trip(json!({"note": "x"}));
     assert!(matches!(loose, Either::Loose(_)), "{loose:?}");
 }
+
+#[test]
+fn polar_payment_methods_decode_as_the_variant_their_keys_name() {
+    use polar::types::CustomerPaymentMethod as M;
+    let card = json!({
+        "id": "0b9f3f40-8f6e-4c0e-9d51-2b1f7c9d8e11",
+        "created_at": "2025-01-02T03:04:05Z",
+        "modified_at": null,
+        "processor": "stripe",
+        "customer_id": "9c8b7a69-5d4e-4f3a-8b2c-1d0e9f8a7b6c",
+        "type": "card",
+        "method_metadata": {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2030, "wallet": "apple_pay"}
+    });
+    match round_trip::<M>(card) {
+        M::PaymentMethodCard(c) => {
+            assert_eq!(c.method_metadata.last4, "4242");
+            assert_eq!(c.method_metadata.wallet.as_deref(), Some("apple_pay"));
+        }
+        other => panic!("a card decoded as {other:?}"),
+    }
+    let generic = json!({
+        "id": "0b9f3f40-8f6e-4c0e-9d51-2b1f7c9d8e12",
+        "created_at": "2025-01-02T03:04:05Z",
+        "modified_at": "2025-02-02T03:04:05Z",
+        "processor": "stripe",
+        "customer_id": "9c8b7a69-5d4e-4f3a-8b2c-1d0e9f8a7b6c",
+        "type": "us_bank_account"
+    });
+    match round_trip::<M>(generic) {
+        M::PaymentMethodGeneric(g) => assert_eq!(g.r#type, "us_bank_account"),
+        other => panic!("a generic payment method decoded as {other:?}"),
+    }
+}
