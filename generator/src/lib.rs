@@ -188,7 +188,8 @@ pub fn generate_timed(spec: &[u8], options: &Options) -> Result<(Generated, Timi
     let normalise = lap();
     let api = ir::build(&loaded, options)?;
     let ir = lap();
-    let (files, stages) = render::render_timed(&api, options)?;
+    let features = render::features::Features::new(&api, options);
+    let (files, stages) = render::render_timed(&api, options, &features)?;
     let output = lap();
     let timings = Timings {
         parse,
@@ -198,10 +199,9 @@ pub fn generate_timed(spec: &[u8], options: &Options) -> Result<(Generated, Timi
         format: stages.format,
         output,
     };
-    let features = render::features::Features::new(&api, options).list();
     let generated = Generated {
         files,
-        features,
+        features: features.list(),
         summary: Summary {
             operations: api.operations.len(),
             types: api.types.len(),

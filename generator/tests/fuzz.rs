@@ -127,7 +127,7 @@ fn mutate(doc: &mut Value, rng: &mut fastrand::Rng) {
     };
     let donor = all
         .get(rng.usize(0..all.len()))
-        .and_then(|p| node(&mut doc.clone(), p).cloned())
+        .and_then(|p| doc.pointer(pointer_of(p).trim_start_matches('#')).cloned())
         .unwrap_or(Value::Null);
     let some_pointer = pointer_of(&all[rng.usize(0..all.len())]);
     let Some(at) = node(doc, &target) else {

@@ -116,11 +116,8 @@ fn regen(root: &Path, specs_dir: &Path) -> Result<Vec<Regen>, String> {
     ]);
     ok(build, "cargo build --release -p openapi-generator")?;
     let exe = root.join("target/release/openapi-generator");
-    let (_, manifest) = manifest::read(&root.join("specs/apis.toml"))?;
-    let raw: toml::Table = toml::from_str(
-        &std::fs::read_to_string(root.join("specs/apis.toml")).map_err(|e| e.to_string())?,
-    )
-    .map_err(|e| e.to_string())?;
+    let (text, manifest) = manifest::read(&root.join("specs/apis.toml"))?;
+    let raw: toml::Table = toml::from_str(&text).map_err(|e| e.to_string())?;
     let tables = raw
         .get("api")
         .and_then(toml::Value::as_array)
@@ -140,8 +137,8 @@ fn regen(root: &Path, specs_dir: &Path) -> Result<Vec<Regen>, String> {
         let options_path = scratch.join(format!("{}.options.json", api.name));
         let dir = scratch.join(&api.name);
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        std::fs::write(&options_path, options_json(&toml::Value::Table(options)))
-            .map_err(|e| e.to_string())?;
+        let json = serde_json::to_string(&options).map_err(|e| e.to_string())?;
+        std::fs::write(&options_path, json).map_err(|e| e.to_string())?;
         let spec = specs_dir.join(&api.file);
         let mut walls = Vec::new();
         let mut samples: Vec<Vec<(String, f64)>> = Vec::new();
@@ -188,7 +185,7 @@ fn regen(root: &Path, specs_dir: &Path) -> Result<Vec<Regen>, String> {
             .collect();
         out.push(Regen {
             api: api.name.clone(),
-            files: count_files(&dir),
+            files: files_under(&dir).len(),
             wall_ms: median(walls),
             stages,
         });
@@ -196,42 +193,18 @@ fn regen(root: &Path, specs_dir: &Path) -> Result<Vec<Regen>, String> {
     Ok(out)
 }
 
-/// A TOML value as JSON text (tables, arrays, strings, numbers, booleans).
-fn options_json(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => format!("{s:?}"),
-        toml::Value::Integer(i) => i.to_string(),
-        toml::Value::Float(f) => f.to_string(),
-        toml::Value::Boolean(b) => b.to_string(),
-        toml::Value::Datetime(d) => format!("{:?}", d.to_string()),
-        toml::Value::Array(a) => format!(
-            "[{}]",
-            a.iter().map(options_json).collect::<Vec<_>>().join(",")
-        ),
-        toml::Value::Table(t) => format!(
-            "{{{}}}",
-            t.iter()
-                .map(|(k, v)| format!("{k:?}:{}", options_json(v)))
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
+/// Every file below `dir`.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
     }
-}
-
-fn count_files(dir: &Path) -> usize {
-    std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| {
-            let p = e.path();
-            if p.is_dir() {
-                count_files(&p)
-            } else {
-                1
-            }
-        })
-        .sum()
+    out
 }
 
 fn ms(d: Duration) -> f64 {
@@ -341,26 +314,14 @@ fn builds(root: &Path) -> Result<Vec<Build>, String> {
     // Lines of source per API, for the table.
     for b in &mut out {
         if !b.features.contains(',') && !b.features.contains('-') {
-            b.lines = Some(lines_under(&root.join("generated/src").join(b.features)));
+            let files = files_under(&root.join("generated/src").join(b.features));
+            let lines = files
+                .iter()
+                .map(|f| std::fs::read_to_string(f).map_or(0, |t| t.lines().count()));
+            b.lines = Some(lines.sum());
         }
     }
     Ok(out)
-}
-
-fn lines_under(dir: &Path) -> usize {
-    std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| {
-            let p = e.path();
-            if p.is_dir() {
-                lines_under(&p)
-            } else {
-                std::fs::read_to_string(&p).map_or(0, |t| t.lines().count())
-            }
-        })
-        .sum()
 }
 
 fn decode(root: &Path) -> Result<Vec<(String, f64)>, String> {

@@ -995,8 +995,7 @@ impl Lowerer<'_> {
         let Some(format) = v.format.as_deref() else {
             return;
         };
-        let uuid_n = format.starts_with("uuid") && format[4..].chars().all(|c| c.is_ascii_digit());
-        if !known.contains(&format) && !uuid_n {
+        if !known.contains(&format) && !is_uuid(format) {
             self.warn(
                 &at.join("format"),
                 format!("unknown format `{format}`: the value is {as_what}"),
@@ -1005,16 +1004,18 @@ impl Lowerer<'_> {
     }
 }
 
+/// `uuid`, or Pydantic's `uuid4` and other `uuidN`.
+fn is_uuid(format: &str) -> bool {
+    format
+        .strip_prefix("uuid")
+        .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+}
+
 fn string_format(format: Option<&str>) -> Prim {
     match format {
         Some("date-time") => Prim::DateTime,
         Some("date") => Prim::Date,
-        Some(f)
-            if f == "uuid"
-                || (f.starts_with("uuid") && f[4..].chars().all(|c| c.is_ascii_digit())) =>
-        {
-            Prim::Uuid
-        }
+        Some(f) if is_uuid(f) => Prim::Uuid,
         _ => Prim::String,
     }
 }

@@ -63,7 +63,7 @@ pub fn header(options: &Options) -> String {
 
 /// All files of one API module, keyed by path relative to the module folder.
 pub fn render(api: &Api, options: &Options) -> Result<BTreeMap<String, String>> {
-    render_timed(api, options).map(|(files, _)| files)
+    render_timed(api, options, &Features::new(api, options)).map(|(files, _)| files)
 }
 
 /// Time spent rendering (IR -> tokens) and formatting (tokens -> text),
@@ -93,9 +93,9 @@ enum Job<'a> {
 pub fn render_timed(
     api: &Api,
     options: &Options,
+    features: &Features,
 ) -> Result<(BTreeMap<String, String>, StageTimes)> {
     let header = header(options);
-    let features = Features::new(api, options);
     // Group types by module, keeping arena order inside each.
     let mut modules: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, t) in api.types.iter().enumerate() {
@@ -116,9 +116,9 @@ pub fn render_timed(
             let Some(job) = jobs.get(i) else { break };
             let started = Instant::now();
             let files = match job {
-                Job::Api => api_files(api, options, &runtime, &features, &modules)?,
+                Job::Api => api_files(api, options, &runtime, features, &modules)?,
                 Job::Types(module, ids) => {
-                    vec![type_module(api, options, &runtime, &features, module, ids)?]
+                    vec![type_module(api, options, &runtime, features, module, ids)?]
                 }
             };
             let rendered = Instant::now();
