@@ -75,6 +75,14 @@ pub enum Error {
         /// What is not supported.
         message: String,
     },
+    /// The generator broke one of its own invariants (a bug, reported, never a panic).
+    #[error("{pointer}: internal error (a generator bug): {message}")]
+    Internal {
+        /// The schema being handled.
+        pointer: Pointer,
+        /// Which invariant broke.
+        message: String,
+    },
     /// Formatting the generated tokens failed (a generator bug, reported, never a panic).
     #[error("internal error rendering {file}: {message}")]
     Render {

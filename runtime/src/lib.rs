@@ -40,6 +40,15 @@
 //! `Debug` output; no call panics on what a server sends.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 #![deny(missing_docs)]
 
 mod client;

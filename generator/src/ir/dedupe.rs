@@ -34,8 +34,11 @@ pub fn merge_identical(
     operations: &mut [Operation],
 ) -> Vec<(TypeId, TypeId)> {
     let resolved = resolve_aliases(types);
-    let members: Vec<usize> = (0..types.len())
-        .filter(|&i| !matches!(types[i].kind, TypeKind::Alias(_)))
+    let members: Vec<usize> = types
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.kind, TypeKind::Alias(_)))
+        .map(|(i, _)| i)
         .collect();
 
     // Refine until stable: class of a type = (its class, classes it refers to).
@@ -44,10 +47,13 @@ pub fn merge_identical(
     loop {
         let mut ids: BTreeMap<String, usize> = BTreeMap::new();
         let mut next = class.clone();
-        for &i in &members {
-            let sig = signature(&types[i], &class, &resolved);
+        for (t, slot) in types.iter().zip(next.iter_mut()) {
+            if matches!(t.kind, TypeKind::Alias(_)) {
+                continue;
+            }
+            let sig = signature(t, &class, &resolved);
             let n = ids.len();
-            next[i] = *ids.entry(sig).or_insert(n);
+            *slot = *ids.entry(sig).or_insert(n);
         }
         let stable = ids.len() == count;
         count = ids.len();
@@ -60,29 +66,37 @@ pub fn merge_identical(
     // The canonical member of each class.
     let mut by_class: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for &i in &members {
-        by_class.entry(class[i]).or_default().push(i);
+        by_class.entry(class_of(&class, i)).or_default().push(i);
     }
     let mut canonical: BTreeMap<TypeId, TypeId> = BTreeMap::new();
     for group in by_class.values().filter(|g| g.len() > 1) {
-        let chosen = group
+        let def = |i: usize| super::lookup(types, TypeId(i));
+        let Some(chosen) = group
             .iter()
             .copied()
-            .find(|&i| is_component_root(&types[i]))
-            .unwrap_or(group[0]);
+            .find(|&i| is_component_root(def(i)))
+            .or_else(|| group.first().copied())
+        else {
+            continue;
+        };
         for &i in group {
             if i != chosen {
                 canonical.insert(TypeId(i), TypeId(chosen));
             }
         }
-        let in_request = group.iter().any(|&i| types[i].in_request);
-        types[chosen].in_request = in_request;
+        let in_request = group.iter().any(|&i| def(i).in_request);
+        if let Some(t) = types.get_mut(chosen) {
+            t.in_request = in_request;
+        }
     }
     if canonical.is_empty() {
         return Vec::new();
     }
 
     for (&dup, &to) in &canonical {
-        types[dup.0].kind = TypeKind::Alias(TypeRef::Named(to));
+        if let Some(t) = types.get_mut(dup.0) {
+            t.kind = TypeKind::Alias(TypeRef::Named(to));
+        }
     }
     // References keep the names the spec gave them (the aliases are the same
     // type); a page type is one impl of `Page`, so it is named canonically.
@@ -94,6 +108,11 @@ pub fn merge_identical(
         }
     }
     canonical.into_iter().collect()
+}
+
+/// The class of type `i` (every type has one: `class` is as long as the arena).
+fn class_of(class: &[usize], i: usize) -> usize {
+    class.get(i).copied().unwrap_or(usize::MAX)
 }
 
 /// Whether `t` is the type of a component schema itself (`#/components/schemas/X`).
@@ -109,7 +128,7 @@ fn resolve_aliases(types: &[TypeDef]) -> Vec<Option<TypeRef>> {
     fn follow(types: &[TypeDef], r: &TypeRef, depth: usize) -> TypeRef {
         let deeper = |t: &TypeRef| Box::new(follow(types, t, depth + 1));
         match r {
-            TypeRef::Named(id) if depth < 64 => match &types[id.0].kind {
+            TypeRef::Named(id) if depth < 64 => match &super::lookup(types, *id).kind {
                 TypeKind::Alias(t) => follow(types, t, depth + 1),
                 _ => r.clone(),
             },
@@ -135,11 +154,11 @@ fn resolve_aliases(types: &[TypeDef]) -> Vec<Option<TypeRef>> {
 /// A reference as text, named types by class, aliases seen through.
 fn ref_sig(r: &TypeRef, class: &[usize], resolved: &[Option<TypeRef>], out: &mut String) {
     match r {
-        TypeRef::Named(id) => match &resolved[id.0] {
-            Some(target) if !matches!(target, TypeRef::Named(t) if t == id) => {
+        TypeRef::Named(id) => match resolved.get(id.0) {
+            Some(Some(target)) if !matches!(target, TypeRef::Named(t) if t == id) => {
                 ref_sig(target, class, resolved, out)
             }
-            _ => out.push_str(&format!("#{}", class[id.0])),
+            _ => out.push_str(&format!("#{}", class_of(class, id.0))),
         },
         TypeRef::Prim(p) => out.push_str(&format!("{p:?}")),
         TypeRef::Array(t) => wrap("Vec", t, class, resolved, out),
@@ -168,7 +187,7 @@ fn wrap(what: &str, t: &TypeRef, class: &[usize], resolved: &[Option<TypeRef>], 
 /// A type's shape as text: its class so far, its kind and everything that
 /// decides its Rust definition and wire format, docs and name aside.
 fn signature(t: &TypeDef, class: &[usize], resolved: &[Option<TypeRef>]) -> String {
-    let mut out = format!("{}|", class[t.id.0]);
+    let mut out = format!("{}|", class_of(class, t.id.0));
     let r = |r: &TypeRef, out: &mut String| ref_sig(r, class, resolved, out);
     match &t.kind {
         TypeKind::Struct(s) => {

@@ -38,13 +38,13 @@ pub(super) enum Target {
 impl Target {
     fn module<'a>(&'a self, lw: &'a Lowerer<'_>) -> &'a str {
         match self {
-            Target::Slot(id) => &lw.types[id.0].module,
+            Target::Slot(id) => &lookup(&lw.types, *id).module,
             Target::Inline { module, .. } => module,
         }
     }
     fn hint<'a>(&'a self, lw: &'a Lowerer<'_>) -> &'a str {
         match self {
-            Target::Slot(id) => &lw.types[id.0].name,
+            Target::Slot(id) => &lookup(&lw.types, *id).name,
             Target::Inline { hint, .. } => hint,
         }
     }
@@ -125,7 +125,9 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
     }
     // Pass 2: lower each component into its slot.
     for (name, schema) in schemas.into_iter().flatten() {
-        let id = lw.components[name];
+        let Some(&id) = lw.components.get(name) else {
+            continue; // every component got a slot in pass 1
+        };
         let at = schemas_at.join(name);
         let sub = SubSchema::Plain(schema);
         // A `nullable` component lowers to `Option<itself>`; references add the `Option`.
@@ -139,12 +141,13 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         if r != TypeRef::Named(id) {
             // Not an object/enum/union: an alias of what it lowered to.
             let docs = match sub.get() {
-                Ok(s) => lw.docs(&View::of(s), &lw.types[id.0].name.clone()),
+                Ok(s) => lw.docs(&View::of(s), &lookup(&lw.types, id).name.clone()),
                 Err(_) => Docs::default(),
             };
-            let def = &mut lw.types[id.0];
-            def.kind = TypeKind::Alias(r);
-            def.docs = docs;
+            if let Some(def) = lw.types.get_mut(id.0) {
+                def.kind = TypeKind::Alias(r);
+                def.docs = docs;
+            }
         }
     }
     let operations = super::ops::lower_operations(&mut lw)?;
@@ -154,6 +157,7 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
     let mut operations = operations;
     super::ops::attach_pagination(&lw, &mut operations, &loaded.raw);
     let merged = super::dedupe::merge_identical(&mut lw.types, &mut operations);
+    check_arena(&lw.types, &operations)?;
     let info = &doc.info;
     Ok(Api {
         title: info.title.clone(),
@@ -264,9 +268,10 @@ impl<'a> Lowerer<'a> {
     ) -> TypeRef {
         match target {
             Target::Slot(id) => {
-                let def = &mut self.types[id.0];
-                def.kind = kind;
-                def.docs = docs;
+                if let Some(def) = self.types.get_mut(id.0) {
+                    def.kind = kind;
+                    def.docs = docs;
+                }
                 TypeRef::Named(*id)
             }
             Target::Inline { hint, module } => {
@@ -419,14 +424,14 @@ impl<'a> Lowerer<'a> {
             (v.any_of, "anyOf")
         };
         if !branches.is_empty() && v.properties.is_none() {
-            if branches.len() == 1 {
+            if let [only] = branches {
                 let at = at.join(key).join("0");
-                return self.lower_into(SubSchema::Plain(&branches[0]), target.clone(), &at, field);
+                return self.lower_into(SubSchema::Plain(only), target.clone(), &at, field);
             }
-            if let Some(i) = numeric_union(branches) {
+            if let Some((i, number)) = numeric_union(branches) {
                 // `anyOf: [integer, number]`: every integer is a number.
                 let at = at.join(key).join(i.to_string());
-                return self.lower_into(SubSchema::Plain(&branches[i]), target.clone(), &at, field);
+                return self.lower_into(SubSchema::Plain(number), target.clone(), &at, field);
             }
             return self.lower_union(v, branches, key, target, at);
         }
@@ -667,9 +672,10 @@ impl<'a> Lowerer<'a> {
         };
         let mut variants = Vec::new();
         for (i, b) in branches.iter().enumerate() {
+            let def = lookup(&self.types, id);
             let t = Target::Inline {
-                hint: format!("{}Variant{}", self.types[id.0].name, i + 1),
-                module: self.types[id.0].module.clone(),
+                hint: format!("{}Variant{}", def.name, i + 1),
+                module: def.module.clone(),
             };
             let r = self.lower_into(
                 SubSchema::Plain(b),
@@ -683,10 +689,12 @@ impl<'a> Lowerer<'a> {
                 ty: strip_option(r),
             });
         }
-        self.types[id.0].kind = TypeKind::Union(Union {
-            tag: None,
-            variants,
-        });
+        if let Some(def) = self.types.get_mut(id.0) {
+            def.kind = TypeKind::Union(Union {
+                tag: None,
+                variants,
+            });
+        }
         self.unions.push(PendingUnion {
             id,
             discriminator: v.data.discriminator.clone(),
@@ -705,7 +713,7 @@ impl<'a> Lowerer<'a> {
         at: &Pointer,
         field: bool,
     ) -> Result<TypeRef> {
-        let typed = v.all_of.iter().position(|m| match m {
+        let typed = v.all_of.iter().enumerate().find(|(_, m)| match m {
             ReferenceOr::Reference { .. } => true,
             ReferenceOr::Item(s) => {
                 let m = View::of(s);
@@ -716,7 +724,7 @@ impl<'a> Lowerer<'a> {
                     || !m.all_of.is_empty()
             }
         });
-        let Some(i) = typed else {
+        let Some((i, member)) = typed else {
             return Ok(self.untyped_here(at));
         };
         if v.all_of.len() > 1 {
@@ -726,12 +734,7 @@ impl<'a> Lowerer<'a> {
             );
         }
         let member_at = at.join("allOf").join(i.to_string());
-        self.lower_into(
-            SubSchema::Plain(&v.all_of[i]),
-            target.clone(),
-            &member_at,
-            field,
-        )
+        self.lower_into(SubSchema::Plain(member), target.clone(), &member_at, field)
     }
 
     fn lower_all_of(
@@ -742,11 +745,11 @@ impl<'a> Lowerer<'a> {
         field: bool,
     ) -> Result<TypeRef> {
         let own_props = v.properties.map_or(0, |p| p.len());
-        if v.all_of.len() == 1 && own_props == 0 {
+        if let ([only], 0) = (v.all_of, own_props) {
             // `allOf: [$ref]` with siblings: the referenced type (docs stay on the field).
             self.warn_ignored_siblings(at);
             return self.lower_into(
-                SubSchema::Plain(&v.all_of[0]),
+                SubSchema::Plain(only),
                 target.clone(),
                 &at.join("allOf").join("0"),
                 field,
@@ -1042,12 +1045,15 @@ fn mark_request_types(types: &mut [TypeDef], operations: &[Operation]) {
     }
     stack.extend(roots);
     while let Some(id) = stack.pop() {
-        if types[id.0].in_request {
+        let Some(def) = types.get_mut(id.0) else {
+            continue;
+        };
+        if def.in_request {
             continue;
         }
-        types[id.0].in_request = true;
+        def.in_request = true;
         let mut next = BTreeSet::new();
-        for r in types[id.0].kind.refs() {
+        for r in def.kind.refs() {
             direct_named(r, &mut next);
         }
         stack.extend(next);
@@ -1068,7 +1074,7 @@ fn mark_request_types(types: &mut [TypeDef], operations: &[Operation]) {
 
 /// When every branch of a union is a plain inline `integer` or `number` (no
 /// `enum`, no `const`) and one is a `number`: that branch, which holds them all.
-fn numeric_union(branches: &[ReferenceOr<Schema>]) -> Option<usize> {
+fn numeric_union(branches: &[ReferenceOr<Schema>]) -> Option<(usize, &ReferenceOr<Schema>)> {
     let mut number = None;
     for (i, b) in branches.iter().enumerate() {
         let ReferenceOr::Item(schema) = b else {
@@ -1080,7 +1086,7 @@ fn numeric_union(branches: &[ReferenceOr<Schema>]) -> Option<usize> {
         }
         match v.typ {
             Some("number") => {
-                number.get_or_insert(i);
+                number.get_or_insert((i, b));
             }
             Some("integer") => {}
             _ => return None,

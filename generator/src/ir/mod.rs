@@ -116,7 +116,7 @@ pub struct PageInfo {
 impl Api {
     /// The type with id `id`.
     pub fn ty(&self, id: TypeId) -> &TypeDef {
-        &self.types[id.0]
+        lookup(&self.types, id)
     }
 
     /// The type `id` was merged into, when it is an alias left by merging.
@@ -124,7 +124,71 @@ impl Api {
         self.merged
             .binary_search_by_key(&id, |(from, _)| *from)
             .ok()
-            .map(|i| self.merged[i].1)
+            .and_then(|i| self.merged.get(i))
+            .map(|(_, to)| *to)
+    }
+}
+
+/// What [`lookup`] answers for an id outside the arena. It is never seen:
+/// ids are minted only by pushing onto the arena, types are never removed,
+/// and [`check_arena`] proves every reference in range before an [`Api`]
+/// leaves `build`. It exists so that a lookup cannot panic.
+static MISSING: TypeDef = TypeDef {
+    id: TypeId(usize::MAX),
+    name: String::new(),
+    origin: String::new(),
+    module: String::new(),
+    docs: Docs {
+        title: None,
+        description: None,
+        deprecated: false,
+        notes: Vec::new(),
+    },
+    kind: TypeKind::Alias(TypeRef::Any),
+    in_request: false,
+};
+
+/// The type `id` in the arena `types` (see [`MISSING`]).
+pub fn lookup(types: &[TypeDef], id: TypeId) -> &TypeDef {
+    types.get(id.0).unwrap_or(&MISSING)
+}
+
+/// Every type reference in the arena and in the operations points into the
+/// arena, and every type sits at its own id: the invariant [`lookup`] relies on.
+pub(crate) fn check_arena(types: &[TypeDef], operations: &[Operation]) -> crate::Result<()> {
+    let mut named = BTreeSet::new();
+    for (i, t) in types.iter().enumerate() {
+        if t.id.0 != i {
+            return Err(internal(
+                &t.origin,
+                format!("type {} sits at {i}, not at its id", t.name),
+            ));
+        }
+        t.kind
+            .refs()
+            .into_iter()
+            .for_each(|r| direct_named(r, &mut named));
+    }
+    for op in operations {
+        reach::op_refs(op).for_each(|r| direct_named(r, &mut named));
+        if let Some(p) = &op.pagination {
+            named.insert(p.page_type);
+            direct_named(&p.item, &mut named);
+        }
+    }
+    match named.into_iter().find(|id| id.0 >= types.len()) {
+        Some(id) => Err(internal(
+            "#",
+            format!("a reference to type {} of {}", id.0, types.len()),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn internal(origin: &str, message: String) -> crate::Error {
+    crate::Error::Internal {
+        pointer: crate::Pointer::from_ref(origin).unwrap_or_else(crate::Pointer::root),
+        message,
     }
 }
 

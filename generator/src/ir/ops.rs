@@ -360,7 +360,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
     name_methods(&mut out, &raw_methods);
     // Duplicate operation ids: both operations are kept under distinct names.
     for (i, op) in out.iter().enumerate() {
-        if let Some(first) = out[..i].iter().find(|o| o.id == op.id) {
+        if let Some(first) = out.iter().take(i).find(|o| o.id == op.id) {
             let at = Pointer::from_ref(&op.origin).unwrap_or_else(Pointer::root);
             lw.warn(
                 &at.join("operationId"),
@@ -420,12 +420,9 @@ fn name_methods(ops: &mut [Operation], raw: &[String]) {
     use std::collections::BTreeMap;
     let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
     for op in ops.iter() {
-        for depth in 0..op.groups.len() {
-            let parent = op.groups[..depth].to_vec();
-            scopes
-                .entry(parent)
-                .or_default()
-                .claim_exact(&op.groups[depth]);
+        for (depth, group) in op.groups.iter().enumerate() {
+            let parent = op.groups.iter().take(depth).cloned().collect();
+            scopes.entry(parent).or_default().claim_exact(group);
         }
     }
     for (op, raw) in ops.iter_mut().zip(raw) {
@@ -546,7 +543,7 @@ fn page_info(types: &[TypeDef], op: &Operation, p: &crate::Pagination) -> Option
         return None;
     };
     let field = |id: TypeId, wire: &str| -> Option<Field> {
-        match &types[id.0].kind {
+        match &lookup(types, id).kind {
             TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire_name == wire).cloned(),
             _ => None,
         }

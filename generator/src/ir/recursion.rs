@@ -27,46 +27,53 @@ fn direct_edges(r: &TypeRef, out: &mut BTreeSet<TypeId>) {
 }
 
 /// Tarjan's strongly connected components, iteratively; returns the component
-/// index of every node.
+/// index of every node. Edges to nodes outside `0..edges.len()` are ignored.
 fn components(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
     let n = edges.len();
-    let mut index = vec![usize::MAX; n];
+    let mut index = vec![UNSEEN; n];
     let mut low = vec![0; n];
     let mut on_stack = vec![false; n];
     let mut stack = Vec::new();
-    let mut comp = vec![usize::MAX; n];
+    let mut comp = vec![UNSEEN; n];
     let mut next_index = 0;
     let mut next_comp = 0;
+    let at = |v: &[usize], i: usize| v.get(i).copied().unwrap_or(UNSEEN);
     for start in 0..n {
-        if index[start] != usize::MAX {
+        if at(&index, start) != UNSEEN {
             continue;
         }
         let mut work: Vec<(usize, usize)> = vec![(start, 0)];
         while let Some(&mut (v, ref mut child)) = work.last_mut() {
-            if *child == 0 && index[v] == usize::MAX {
-                index[v] = next_index;
-                low[v] = next_index;
+            if *child == 0 && at(&index, v) == UNSEEN {
+                set(&mut index, v, next_index);
+                set(&mut low, v, next_index);
                 next_index += 1;
                 stack.push(v);
-                on_stack[v] = true;
+                set(&mut on_stack, v, true);
             }
-            if let Some(&w) = edges[v].get(*child) {
+            if let Some(&w) = edges.get(v).and_then(|e| e.get(*child)) {
                 *child += 1;
-                if index[w] == usize::MAX {
+                if w >= n {
+                    continue;
+                }
+                if at(&index, w) == UNSEEN {
                     work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
+                } else if on_stack.get(w) == Some(&true) {
+                    let l = at(&low, v).min(at(&index, w));
+                    set(&mut low, v, l);
                 }
                 continue;
             }
             work.pop();
             if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
+                let l = at(&low, parent).min(at(&low, v));
+                set(&mut low, parent, l);
             }
-            if low[v] == index[v] {
+            if at(&low, v) == at(&index, v) {
                 while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    comp[w] = next_comp;
+                    set(&mut on_stack, w, false);
+                    set(&mut comp, w, next_comp);
                     if w == v {
                         break;
                     }
@@ -78,9 +85,16 @@ fn components(edges: &[Vec<usize>]) -> Vec<usize> {
     comp
 }
 
+/// `v[i] = x` when `i` is in range.
+fn set<T>(v: &mut [T], i: usize, x: T) {
+    if let Some(slot) = v.get_mut(i) {
+        *slot = x;
+    }
+}
+
 fn box_within(r: &mut TypeRef, me: usize, comp: &[usize]) {
     match r {
-        TypeRef::Named(id) if comp[id.0] == comp[me] => {
+        TypeRef::Named(id) if comp.get(id.0).is_some() && comp.get(id.0) == comp.get(me) => {
             let inner = std::mem::replace(r, TypeRef::Any);
             *r = TypeRef::Boxed(Box::new(inner));
         }
@@ -93,8 +107,9 @@ fn box_within(r: &mut TypeRef, me: usize, comp: &[usize]) {
 /// The first cycle of bare aliases (each exactly another alias), as an error
 /// listing its schemas in order, starting from the first in the document.
 fn bare_alias_cycle(types: &[TypeDef]) -> Result<()> {
-    let next = |i: usize| match &types[i].kind {
-        TypeKind::Alias(TypeRef::Named(id)) if matches!(types[id.0].kind, TypeKind::Alias(_)) => {
+    let def = |i: usize| lookup(types, TypeId(i));
+    let next = |i: usize| match &def(i).kind {
+        TypeKind::Alias(TypeRef::Named(id)) if matches!(def(id.0).kind, TypeKind::Alias(_)) => {
             Some(id.0)
         }
         _ => None,
@@ -107,9 +122,9 @@ fn bare_alias_cycle(types: &[TypeDef]) -> Result<()> {
                 let chain: Vec<&str> = path
                     .iter()
                     .chain([&start])
-                    .map(|&i| types[i].origin.as_str())
+                    .map(|&i| def(i).origin.as_str())
                     .collect();
-                let pointer = Pointer::from_ref(&types[start].origin).unwrap_or_else(Pointer::root);
+                let pointer = Pointer::from_ref(&def(start).origin).unwrap_or_else(Pointer::root);
                 return Err(Error::invalid(
                     &pointer,
                     format!(
@@ -139,7 +154,7 @@ pub(super) fn break_cycles(types: &mut [TypeDef]) -> Result<()> {
                 let mut out = BTreeSet::new();
                 direct_named(r, &mut out);
                 out.into_iter()
-                    .filter(|id| matches!(types[id.0].kind, TypeKind::Alias(_)))
+                    .filter(|id| matches!(lookup(types, *id).kind, TypeKind::Alias(_)))
                     .map(|id| id.0)
                     .collect()
             }
@@ -149,8 +164,10 @@ pub(super) fn break_cycles(types: &mut [TypeDef]) -> Result<()> {
     let comp = components(&alias_edges);
     let cyclic = cyclic_nodes(&alias_edges, &comp);
     for i in cyclic {
-        if let TypeKind::Alias(r) = &types[i].kind {
-            types[i].kind = TypeKind::Newtype(r.clone());
+        if let Some(t) = types.get_mut(i) {
+            if let TypeKind::Alias(r) = &t.kind {
+                t.kind = TypeKind::Newtype(r.clone());
+            }
         }
     }
     // Then containment cycles.
@@ -166,7 +183,11 @@ pub(super) fn break_cycles(types: &mut [TypeDef]) -> Result<()> {
         .collect();
     let comp = components(&edges);
     for i in cyclic_nodes(&edges, &comp) {
-        for r in types[i].kind.refs_mut() {
+        for r in types
+            .get_mut(i)
+            .map(|t| t.kind.refs_mut())
+            .unwrap_or_default()
+        {
             box_within(r, i, &comp);
         }
     }
@@ -176,12 +197,16 @@ pub(super) fn break_cycles(types: &mut [TypeDef]) -> Result<()> {
 fn cyclic_nodes(edges: &[Vec<usize>], comp: &[usize]) -> Vec<usize> {
     let mut size = vec![0usize; edges.len()];
     for &c in comp {
-        if c < size.len() {
-            size[c] += 1;
+        if let Some(s) = size.get_mut(c) {
+            *s += 1;
         }
     }
-    (0..edges.len())
-        .filter(|&i| size[comp[i]] > 1 || edges[i].contains(&i))
+    let size_of = |i: usize| comp.get(i).and_then(|&c| size.get(c)).copied().unwrap_or(0);
+    edges
+        .iter()
+        .enumerate()
+        .filter(|&(i, e)| size_of(i) > 1 || e.contains(&i))
+        .map(|(i, _)| i)
         .collect()
 }
 

@@ -316,9 +316,8 @@ fn build(p: &[char], i: &mut usize, out: &mut String, depth: usize) {
     if depth > 16 {
         return;
     }
-    while *i < p.len() {
+    while let Some(&c) = p.get(*i) {
         let start_len = out.len();
-        let c = p[*i];
         match c {
             '^' | '$' => {
                 *i += 1;
@@ -327,8 +326,8 @@ fn build(p: &[char], i: &mut usize, out: &mut String, depth: usize) {
             '|' => {
                 // Keep the first alternative: skip to the end of this group.
                 let mut level = 0i32;
-                while *i < p.len() {
-                    match p[*i] {
+                while let Some(&c) = p.get(*i) {
+                    match c {
                         '\\' => *i += 1,
                         '(' => level += 1,
                         ')' if level == 0 => return,
@@ -346,10 +345,9 @@ fn build(p: &[char], i: &mut usize, out: &mut String, depth: usize) {
                     p.get(*i) == Some(&'?') && matches!(p.get(*i + 1), Some('=' | '!' | '<'));
                 if p.get(*i) == Some(&'?') {
                     *i += 1;
-                    while *i < p.len()
-                        && p[*i] != ':'
-                        && p[*i] != ')'
-                        && !matches!(p[*i], '=' | '!')
+                    while p
+                        .get(*i)
+                        .is_some_and(|c| !matches!(c, ':' | ')' | '=' | '!'))
                     {
                         *i += 1;
                     }
@@ -369,12 +367,12 @@ fn build(p: &[char], i: &mut usize, out: &mut String, depth: usize) {
                 if negated {
                     *i += 1;
                 }
-                while *i < p.len() && p[*i] != ']' {
-                    let ch = if p[*i] == '\\' {
+                while let Some(&c) = p.get(*i).filter(|&&c| c != ']') {
+                    let ch = if c == '\\' {
                         *i += 1;
                         escape_char(p.get(*i).copied().unwrap_or('a'))
                     } else {
-                        p[*i]
+                        c
                     };
                     first.get_or_insert(ch);
                     *i += 1;
@@ -397,7 +395,7 @@ fn build(p: &[char], i: &mut usize, out: &mut String, depth: usize) {
             }
         }
         // A quantifier applies to what was just added.
-        let added: String = out[start_len..].to_owned();
+        let added: String = out.get(start_len..).unwrap_or_default().to_owned();
         match p.get(*i) {
             Some('*') | Some('?') => {
                 out.truncate(start_len);
@@ -405,9 +403,10 @@ fn build(p: &[char], i: &mut usize, out: &mut String, depth: usize) {
             }
             Some('+') => *i += 1,
             Some('{') => {
-                let close = p[*i..].iter().position(|&c| c == '}').map(|n| *i + n);
+                let rest = p.get(*i..).unwrap_or_default();
+                let close = rest.iter().position(|&c| c == '}').map(|n| *i + n);
                 if let Some(close) = close {
-                    let spec: String = p[*i + 1..close].iter().collect();
+                    let spec: String = p.get(*i + 1..close).unwrap_or_default().iter().collect();
                     let min: usize = spec
                         .split(',')
                         .next()

@@ -22,7 +22,7 @@ pub(super) fn resolve(types: &[TypeDef], r: &TypeRef) -> Option<TypeId> {
         TypeRef::Boxed(inner) => return resolve(types, inner),
         _ => return None,
     };
-    while let TypeKind::Alias(TypeRef::Named(next)) = &types[cur.0].kind {
+    while let TypeKind::Alias(TypeRef::Named(next)) = &lookup(types, cur).kind {
         if !seen.insert(cur) {
             break;
         }
@@ -32,15 +32,18 @@ pub(super) fn resolve(types: &[TypeDef], r: &TypeRef) -> Option<TypeId> {
 }
 
 fn single_value(types: &[TypeDef], r: &TypeRef) -> Option<String> {
-    match &types[resolve(types, r)?.0].kind {
+    match &lookup(types, resolve(types, r)?).kind {
         TypeKind::Const(c) => Some(c.wire_name.clone()),
-        TypeKind::Enum(e) if e.variants.len() == 1 => Some(e.variants[0].wire_name.clone()),
+        TypeKind::Enum(e) => match e.variants.as_slice() {
+            [only] => Some(only.wire_name.clone()),
+            _ => None,
+        },
         _ => None,
     }
 }
 
 fn struct_of<'t>(types: &'t [TypeDef], r: &TypeRef) -> Option<&'t Struct> {
-    match &types[resolve(types, r)?.0].kind {
+    match &lookup(types, resolve(types, r)?).kind {
         TypeKind::Struct(s) => Some(s),
         _ => None,
     }
@@ -123,7 +126,7 @@ fn discriminator_tag(
 fn specificity(types: &[TypeDef], r: &TypeRef) -> (u8, i64) {
     match r {
         TypeRef::Option(t) | TypeRef::Boxed(t) => specificity(types, t),
-        TypeRef::Named(_) => match resolve(types, r).map(|id| &types[id.0].kind) {
+        TypeRef::Named(_) => match resolve(types, r).map(|id| &lookup(types, id).kind) {
             Some(TypeKind::Struct(s)) => {
                 let required = s
                     .fields
@@ -167,7 +170,7 @@ fn specificity(types: &[TypeDef], r: &TypeRef) -> (u8, i64) {
 fn variant_name(types: &[TypeDef], union_name: &str, r: &TypeRef) -> String {
     match r {
         TypeRef::Named(id) => {
-            let name = &types[id.0].name;
+            let name = &lookup(types, *id).name;
             match name.strip_prefix(union_name) {
                 Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
                 _ => name.clone(),
@@ -185,7 +188,7 @@ fn variant_name(types: &[TypeDef], union_name: &str, r: &TypeRef) -> String {
         }
         .to_owned(),
         TypeRef::Array(inner) => match &**inner {
-            TypeRef::Named(id) => format!("{}List", types[id.0].name),
+            TypeRef::Named(id) => format!("{}List", lookup(types, *id).name),
             TypeRef::Prim(_) => format!("{}List", variant_name(types, "", inner)),
             _ => "List".to_owned(),
         },
@@ -200,7 +203,8 @@ fn variant_name(types: &[TypeDef], union_name: &str, r: &TypeRef) -> String {
 pub(super) fn settle(lw: &mut Lowerer<'_>) -> Result<()> {
     let pending = std::mem::take(&mut lw.unions);
     for p in pending {
-        let TypeKind::Union(u) = &lw.types[p.id.0].kind else {
+        let def = lookup(&lw.types, p.id);
+        let TypeKind::Union(u) = &def.kind else {
             continue;
         };
         let mut variants = u.variants.clone();
@@ -209,7 +213,7 @@ pub(super) fn settle(lw: &mut Lowerer<'_>) -> Result<()> {
             .as_ref()
             .and_then(|d| discriminator_tag(lw, d, &variants))
             .or_else(|| const_tag(&lw.types, &variants));
-        let union_name = lw.types[p.id.0].name.clone();
+        let union_name = def.name.clone();
         let mut scope = Scope::with_reserved(&["Unknown"]);
         match &tag {
             Some((_, values)) => {
@@ -230,13 +234,16 @@ pub(super) fn settle(lw: &mut Lowerer<'_>) -> Result<()> {
                 }
             }
         }
+        let Some(def) = lw.types.get_mut(p.id.0) else {
+            continue;
+        };
         if p.discriminator.is_some() && tag.is_none() {
-            lw.types[p.id.0].docs.notes.push(format!(
+            def.docs.notes.push(format!(
                 "discriminator at {} could not be used; variants are tried in order",
                 p.origin
             ));
         }
-        lw.types[p.id.0].kind = TypeKind::Union(Union {
+        def.kind = TypeKind::Union(Union {
             tag: tag.map(|(prop, _)| prop),
             variants,
         });

@@ -59,11 +59,10 @@ pub fn deprecation(d: &Docs) -> TokenStream {
 pub fn cfg_any(features: Option<&BTreeSet<String>>) -> TokenStream {
     match features.map(|f| f.iter().collect::<Vec<_>>()) {
         None => quote! {},
-        Some(f) if f.len() == 1 => {
-            let f = f[0];
-            quote! { #[cfg(feature = #f)] }
-        }
-        Some(f) => quote! { #[cfg(any( #( feature = #f ),* ))] },
+        Some(f) => match f.as_slice() {
+            [only] => quote! { #[cfg(feature = #only)] },
+            many => quote! { #[cfg(any( #( feature = #many ),* ))] },
+        },
     }
 }
 

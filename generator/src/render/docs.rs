@@ -145,28 +145,37 @@ fn inline(line: &str, links: Links<'_>) -> String {
     out
 }
 
+/// `chars[start..]`, empty when out of range.
+fn from(chars: &[char], start: usize) -> &[char] {
+    chars.get(start..).unwrap_or_default()
+}
+
+/// `chars[start..end]` as a string, empty when out of range.
+fn collect(chars: &[char], start: usize, end: usize) -> String {
+    chars.get(start..end).unwrap_or_default().iter().collect()
+}
+
 fn text_part(s: &str, links: Links<'_>) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\\' && i + 1 < chars.len() {
+    while let Some(&c) = chars.get(i) {
+        if let Some(&escaped) = chars.get(i + 1).filter(|_| c == '\\') {
             out.push(c);
-            out.push(chars[i + 1]);
+            out.push(escaped);
             i += 2;
             continue;
         }
         if c == '[' {
             if let Some(close) = find_close(&chars, i) {
-                let label: String = chars[i + 1..close].iter().collect();
+                let label = collect(&chars, i + 1, close);
                 if chars.get(close + 1) == Some(&'(') {
-                    if let Some(end) = chars[close + 1..]
+                    if let Some(end) = from(&chars, close + 1)
                         .iter()
                         .position(|&c| c == ')')
                         .map(|p| close + 1 + p)
                     {
-                        let target: String = chars[close + 2..end].iter().collect();
+                        let target = collect(&chars, close + 2, end);
                         let target = if target.starts_with('/') {
                             links.absolute(&target).unwrap_or(target)
                         } else {
@@ -194,8 +203,12 @@ fn text_part(s: &str, links: Links<'_>) -> String {
         if c == '<' {
             // `<https://...>` autolinks and known HTML stay; a placeholder like
             // `<key>` would be read as an unclosed HTML tag, so it becomes code.
-            if let Some(end) = chars[i..].iter().position(|&c| c == '>').map(|p| i + p) {
-                let inner: String = chars[i + 1..end].iter().collect();
+            if let Some(end) = from(&chars, i)
+                .iter()
+                .position(|&c| c == '>')
+                .map(|p| i + p)
+            {
+                let inner = collect(&chars, i + 1, end);
                 let tag = inner
                     .trim_start_matches('/')
                     .split([' ', '/'])
@@ -217,13 +230,13 @@ fn text_part(s: &str, links: Links<'_>) -> String {
             i += 1;
             continue;
         }
-        let rest: String = chars[i..].iter().take(8).collect();
+        let rest: String = from(&chars, i).iter().take(8).collect();
         if rest.starts_with("http://") || rest.starts_with("https://") {
-            let end = chars[i..]
+            let end = from(&chars, i)
                 .iter()
                 .position(|c| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | ']'))
                 .map_or(chars.len(), |p| i + p);
-            let mut url: String = chars[i..end].iter().collect();
+            let mut url = collect(&chars, i, end);
             let mut tail = String::new();
             while url.ends_with(['.', ',', ';', ':', '!', '?']) {
                 if let Some(last) = url.pop() {

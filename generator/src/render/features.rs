@@ -50,7 +50,9 @@ impl Features {
         let mut direct: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
         for op in &api.operations {
             for depth in 1..op.groups.len() {
-                direct.entry(op.groups[..depth].to_vec()).or_default();
+                direct
+                    .entry(op.groups.iter().take(depth).cloned().collect())
+                    .or_default();
             }
             direct.entry(op.groups.clone()).or_default().push(op);
         }
@@ -69,9 +71,13 @@ impl Features {
         }
         let mut types = vec![BTreeSet::new(); api.types.len()];
         for (path, ops) in &direct {
-            let feature = &groups[path].0;
+            let Some((feature, _)) = groups.get(path) else {
+                continue;
+            };
             for id in closure(api, op_roots(ops.iter().copied())) {
-                types[id.0].insert(feature.clone());
+                if let Some(set) = types.get_mut(id.0) {
+                    set.insert(feature.clone());
+                }
             }
         }
         let mut modules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();

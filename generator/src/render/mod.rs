@@ -190,14 +190,17 @@ fn type_module(
     };
     let mut items = Vec::new();
     for &i in ids {
-        let tokens = ctx.type_def(&api.types[i]);
+        let tokens = ctx.type_def(api.ty(TypeId(i)));
         match features.cfg_type_within(TypeId(i), module) {
             Some(cfg) => items.push(with_attr(&cfg, tokens, module)?),
             None => items.push(tokens),
         }
     }
     let path = format!("types/{}.rs", naming::file_stem(module));
-    let doc = format!(" Types of `{}`.", api.types[ids[0]].origin);
+    let origin = ids
+        .first()
+        .map_or("", |&i| api.ty(TypeId(i)).origin.as_str());
+    let doc = format!(" Types of `{origin}`.");
     Ok((
         path,
         quote! { #![doc = #doc] }.chain(items.into_iter().collect()),
@@ -219,7 +222,7 @@ fn api_files(
         let mut shared = Vec::new();
         let mut exports = Vec::new();
         for &i in ids {
-            let name = ident(&api.types[i].name);
+            let name = ident(&api.ty(TypeId(i)).name);
             match features.cfg_type_within(TypeId(i), module) {
                 Some(cfg) => exports.push(quote! { #cfg pub use self::#m::#name; }),
                 None => shared.push(name),

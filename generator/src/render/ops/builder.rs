@@ -21,13 +21,17 @@ use crate::ir::*;
 use crate::naming::Scope;
 
 impl<'a> OpsRender<'a> {
-    /// The builder, error enum and impls of operation `i`; `cfg` gates each item.
-    pub(super) fn operation(&self, i: usize, cfg: &TokenStream) -> Result<TokenStream> {
-        let op: &'a Operation = &self.api.operations[i];
+    /// The builder (named `builder`), error enum and impls of `op`; `cfg` gates each item.
+    pub(super) fn operation(
+        &self,
+        op: &'a Operation,
+        builder: &str,
+        cfg: &TokenStream,
+    ) -> Result<TokenStream> {
         let ctx = self.ctx();
         let rt = &self.runtime;
-        let name = ident(&self.op_names[i]);
-        let error_name = ident(&format!("{}Error", self.op_names[i]));
+        let name = ident(builder);
+        let error_name = ident(&format!("{builder}Error"));
         let fields = self.builder_fields(op);
 
         // Struct fields and setters.

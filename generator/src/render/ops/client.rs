@@ -19,7 +19,7 @@ impl<'a> OpsRender<'a> {
         group: &Group,
         cfg: &TokenStream,
     ) -> TokenStream {
-        let name = ident(&self.item_names[path]);
+        let name = ident(&self.item_name(path));
         let rt = &self.runtime;
         let accessors = self.accessors(path, group, quote! { self.client });
         let doc = format!(
@@ -58,7 +58,7 @@ impl<'a> OpsRender<'a> {
             child_path.push(child.clone());
             let method = ident(child);
             let file = ident(&file_of(&child_path));
-            let ty = ident(&self.item_names[&child_path]);
+            let ty = ident(&self.item_name(&child_path));
             let doc = format!(" Operations under `{}`.", naming::file_stem(child));
             let module = if path.is_empty() {
                 quote! { super::operations }
@@ -74,8 +74,7 @@ impl<'a> OpsRender<'a> {
                 }
             });
         }
-        for &i in &group.ops {
-            let op: &'a Operation = &self.api.operations[i];
+        for &(op, builder) in &group.ops {
             let module = if path.is_empty() {
                 let file = ident(&file_of(path));
                 quote! { super::operations::#file }
@@ -83,7 +82,7 @@ impl<'a> OpsRender<'a> {
                 quote! { self }
             };
             let cfg = self.features.cfg_ops_of(path);
-            let method = self.op_method(i, op, &module, &client, path.is_empty());
+            let method = self.op_method(builder, op, &module, &client, path.is_empty());
             out.push(quote! { #cfg #method });
         }
         out
@@ -91,7 +90,7 @@ impl<'a> OpsRender<'a> {
 
     fn op_method(
         &self,
-        i: usize,
+        builder: &str,
         op: &'a Operation,
         module: &TokenStream,
         client: &TokenStream,
@@ -106,7 +105,8 @@ impl<'a> OpsRender<'a> {
             self.ctx()
         };
         let method = ident(&op.rust_name);
-        let builder = ident(&self.op_names[i]);
+        let builder_name = builder;
+        let builder = ident(builder);
         let fields = self.builder_fields(op);
         let mut args = Vec::new();
         let mut inits = Vec::new();
@@ -129,7 +129,7 @@ impl<'a> OpsRender<'a> {
                 inits.push(quote! { body: ::std::option::Option::None });
             }
         }
-        let doc = self.op_page(i, op, at_root);
+        let doc = self.op_page(builder_name, op, at_root);
         let dep = deprecation(&op.docs);
         let rt = &self.runtime;
         quote! {

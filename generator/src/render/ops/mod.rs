@@ -151,9 +151,10 @@ fn pointer(origin: &str) -> Pointer {
 
 /// The rendered parts of one group (its accessors) and its operations.
 #[derive(Default)]
-struct Group {
+struct Group<'a> {
     children: BTreeSet<String>,
-    ops: Vec<usize>,
+    /// Each operation with its builder's name.
+    ops: Vec<(&'a Operation, &'a str)>,
 }
 
 pub struct OpsRender<'a> {
@@ -184,7 +185,7 @@ impl<'a> OpsRender<'a> {
             let top = op.groups.first().cloned().unwrap_or_default();
             let scope = scopes.entry(top).or_default();
             for depth in 1..=op.groups.len() {
-                let path = op.groups[..depth].to_vec();
+                let path: Vec<String> = op.groups.iter().take(depth).cloned().collect();
                 item_names
                     .entry(path.clone())
                     .or_insert_with(|| scope.claim(camel(&path)));
@@ -219,18 +220,27 @@ impl<'a> OpsRender<'a> {
         }
     }
 
-    fn groups(&self) -> BTreeMap<Vec<String>, Group> {
-        let mut groups: BTreeMap<Vec<String>, Group> = BTreeMap::new();
+    /// The struct name of the group at `path` (every group path has one).
+    fn item_name(&self, path: &[String]) -> String {
+        self.item_names
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| camel(path))
+    }
+
+    fn groups(&self) -> BTreeMap<Vec<String>, Group<'_>> {
+        let mut groups: BTreeMap<Vec<String>, Group<'_>> = BTreeMap::new();
         groups.entry(vec![]).or_default();
-        for (i, op) in self.api.operations.iter().enumerate() {
-            for depth in 0..op.groups.len() {
+        for (op, name) in self.api.operations.iter().zip(&self.op_names) {
+            for (depth, group) in op.groups.iter().enumerate() {
                 groups
-                    .entry(op.groups[..depth].to_vec())
+                    .entry(op.groups.iter().take(depth).cloned().collect())
                     .or_default()
                     .children
-                    .insert(op.groups[depth].clone());
+                    .insert(group.clone());
             }
-            groups.entry(op.groups.clone()).or_default().ops.push(i);
+            let entry = groups.entry(op.groups.clone()).or_default();
+            entry.ops.push((op, name.as_str()));
         }
         groups
     }
@@ -244,7 +254,7 @@ impl<'a> OpsRender<'a> {
         for (path, group) in &groups {
             let file = path.first().cloned().unwrap_or_else(|| "root".to_owned());
             // The file's own gate, and the gate of items needing a narrower one.
-            let file_cfg = self.features.cfg_group(&path[..path.len().min(1)]);
+            let file_cfg = self.features.cfg_group(path.get(..1).unwrap_or_default());
             let narrower = |cfg: TokenStream| {
                 if cfg.to_string() == file_cfg.to_string() {
                     TokenStream::new()
@@ -261,8 +271,8 @@ impl<'a> OpsRender<'a> {
                 ));
             }
             let ops_cfg = narrower(self.features.cfg_ops_of(path));
-            for &i in &group.ops {
-                items.push(self.operation(i, &ops_cfg)?);
+            for &(op, name) in &group.ops {
+                items.push(self.operation(op, name, &ops_cfg)?);
             }
             if path.is_empty() && group.ops.is_empty() {
                 continue;
@@ -281,7 +291,7 @@ impl<'a> OpsRender<'a> {
             let tokens = quote! { #![doc = #doc] }.chain(items.into_iter().collect());
             files.push((path, tokens));
             let m = ident(&file);
-            let cfg = &file_cfgs[&file];
+            let cfg = file_cfgs.get(&file);
             mods.push(quote! { #cfg pub mod #m; });
         }
         let pages = self.page_impls();

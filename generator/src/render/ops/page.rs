@@ -19,7 +19,7 @@ impl<'a> OpsRender<'a> {
         let accessor = match op.groups.last() {
             Some(_) => format!(
                 "{}::{}",
-                self.item_names[&op.groups],
+                self.item_name(&op.groups),
                 naming::file_stem(&op.rust_name)
             ),
             None => format!("Client::{}", naming::file_stem(&op.rust_name)),
@@ -39,7 +39,7 @@ impl<'a> OpsRender<'a> {
 
     /// The full docs of an operation, on the method users call: what it does,
     /// the request, parameters, result, errors, auth, pagination and an example.
-    pub(super) fn op_page(&self, i: usize, op: &Operation, at_root: bool) -> Vec<String> {
+    pub(super) fn op_page(&self, builder: &str, op: &Operation, at_root: bool) -> Vec<String> {
         let links = self.links();
         let types = if at_root {
             "super::types"
@@ -51,7 +51,6 @@ impl<'a> OpsRender<'a> {
         } else {
             "self".to_owned()
         };
-        let builder = &self.op_names[i];
         let error = format!("{builder}Error");
         let type_link = |t: &TypeRef| -> String {
             match t {
@@ -257,7 +256,7 @@ impl<'a> OpsRender<'a> {
                 "Pagination",
                 vec![format!(
                     "Paginated by `{}`: on the returned builder, `.stream()` yields every {item} across pages and `.pages()` every page with its metadata, fetching one page per request, lazily.",
-                    self.api.operations[i].params.iter().find(|q| q.rust_name == p.page_param).map_or("page", |q| q.wire_name.as_str())
+                    op.params.iter().find(|q| q.rust_name == p.page_param).map_or("page", |q| q.wire_name.as_str())
                 )],
                 &mut out,
             );
