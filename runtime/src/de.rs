@@ -188,24 +188,27 @@ pub type Shape = Option<(&'static [&'static str], bool)>;
 /// The order in which to try an untagged union's variants on `value`.
 ///
 /// For an object, the variants whose keys account for every key present
-/// (no unknown key) come first, those matching the most keys before the
-/// others; then the rest in declared order. Otherwise the declared order.
+/// (no unknown key) come first: those matching the most keys before the
+/// others and, among those, those declaring the fewest keys (the tightest
+/// fit); then the rest in declared order. Otherwise the declared order.
 /// An object of a license-key grant thus decodes as the variant declaring
-/// `license_key_id`, not as the first variant whose fields are all optional.
+/// `license_key_id`, not as the first variant whose fields are all optional,
+/// and `{"sub", "name"}` as the variant declaring just those two rather than
+/// one that declares them and five more.
 pub fn order(value: &Value, shapes: &[Shape]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..shapes.len()).collect();
     let Some(object) = value.as_object() else {
         return order;
     };
-    // (fits, matched) per variant; `None` for variants without an object shape.
-    let score = |i: usize| -> Option<(bool, usize)> {
+    // (fits, matched, declared) per variant; `None` for variants without an object shape.
+    let score = |i: usize| -> Option<(bool, usize, usize)> {
         let (keys, open) = shapes.get(i).copied().flatten()?;
         let matched = object.keys().filter(|k| keys.contains(&k.as_str())).count();
-        Some((open || matched == object.len(), matched))
+        Some((open || matched == object.len(), matched, keys.len()))
     };
     order.sort_by_key(|&i| match score(i) {
-        Some((true, matched)) => (0, usize::MAX - matched),
-        _ => (1, 0),
+        Some((true, matched, declared)) => (0, usize::MAX - matched, declared),
+        _ => (1, 0, 0),
     });
     order
 }
@@ -237,11 +240,18 @@ mod tests {
     fn objects_try_the_variants_their_keys_fit_first() {
         let license = json!({"display_key": "x"});
         assert_eq!(order(&license, &[SLACK, LICENSE]), vec![1, 0]);
-        // Fitting more keys wins; ties keep the declared order.
+        // Fitting more keys wins.
         let both = json!({"license_key_id": "1", "display_key": "x"});
         let narrow: Shape = Some((&["display_key"], false));
         assert_eq!(order(&both, &[narrow, LICENSE]), vec![1, 0]);
         assert_eq!(order(&json!({}), &[SLACK, LICENSE]), vec![0, 1]);
+        // Equal matches: the variant declaring fewer keys fits tighter.
+        let user: Shape = Some((&["sub", "name", "email", "email_verified"], false));
+        let org: Shape = Some((&["sub", "name"], false));
+        let sub_name = json!({"sub": "1", "name": "x"});
+        assert_eq!(order(&sub_name, &[user, org]), vec![1, 0]);
+        let empty: Shape = Some((&[], false));
+        assert_eq!(order(&json!({}), &[SLACK, empty]), vec![1, 0]);
         // A variant keeping other keys fits any object.
         assert_eq!(
             order(&json!({"other": 1}), &[SLACK, None, OPEN]),

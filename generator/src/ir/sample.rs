@@ -19,6 +19,55 @@ pub fn sample(doc: &Value, schema: &Value) -> Value {
     sample_at(doc, schema, 0)
 }
 
+/// A value `schema` accepts with every property of its object present,
+/// optional ones included (the values inside stay minimal), except optional
+/// properties whose only value is `null`: what a test needs to see every
+/// field of a type survive a round trip.
+pub fn sample_all_fields(doc: &Value, schema: &Value) -> Value {
+    let mut value = sample_at(doc, schema, 0);
+    if let Value::Object(m) = &mut value {
+        let mut props = Vec::new();
+        properties(doc, schema, 0, &mut props);
+        for (name, p) in props {
+            if m.contains_key(name) {
+                continue;
+            }
+            // A property whose only value is `null` carries nothing to keep.
+            match sample_at(doc, p, 1) {
+                Value::Null => {}
+                v => {
+                    m.insert(name.clone(), v);
+                }
+            }
+        }
+    }
+    value
+}
+
+/// The properties of an object schema, those of its `allOf` members included.
+fn properties<'a>(
+    doc: &'a Value,
+    schema: &'a Value,
+    depth: usize,
+    out: &mut Vec<(&'a String, &'a Value)>,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let s = resolve(doc, schema);
+    if let Some(props) = s.get("properties").and_then(Value::as_object) {
+        out.extend(props);
+    }
+    for member in s
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        properties(doc, member, depth + 1, out);
+    }
+}
+
 fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     let mut cur = schema;
     for _ in 0..16 {
