@@ -268,3 +268,16 @@ fn polar_payment_methods_decode_as_the_variant_their_keys_name() {
         other => panic!("a generic payment method decoded as {other:?}"),
     }
 }
+
+#[test]
+fn a_schema_referenced_inside_a_path_is_one_recursive_type() {
+    use integration_tests::fixtures::nested_refs::types::{FoldersGet200, ListFoldersResponse};
+    let tree = json!({"name": "root", "children": [{"name": "a", "children": []}, {"name": "b"}]});
+    let folder: FoldersGet200 = round_trip(tree.clone());
+    let children = folder.children.as_deref().unwrap_or_default();
+    assert_eq!(children.len(), 2);
+    assert_eq!(children[1].name, "b");
+    // The operation's own inline schema is the same type, not a copy.
+    let listed: ListFoldersResponse = round_trip(tree);
+    assert_eq!(listed, folder);
+}
