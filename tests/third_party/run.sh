@@ -67,7 +67,7 @@ while read -r spec; do
   stem=$(basename "$spec" | sed 's/\.[a-z]*$//' | tr -c 'A-Za-z0-9\n' '-' | tr 'A-Z' 'a-z')
   name="tp-$n-$stem"
   if msg=$("$gen" "$spec" --out "out/$name" --crate-name "$name" --runtime-dir "$root/runtime" 2>&1); then
-    warnings=$(grep -c '^  warning:' <<<"$msg" || true)
+    warnings=$(grep -o '[0-9]* warnings' <<<"$msg" | tail -n 1 | cut -d' ' -f1)
     echo "| $rel | generated, $warnings warnings |" | tee -a results.md
     members+=("\"out/$name\"")
   else
