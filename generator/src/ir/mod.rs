@@ -148,7 +148,9 @@ static MISSING: TypeDef = TypeDef {
     in_request: false,
 };
 
-/// The type `id` in the arena `types` (see [`MISSING`]).
+/// The type `id` in the arena `types`. Ids are minted only by pushing onto
+/// the arena and types are never removed, and `build` checks every reference
+/// (`check_arena`); an id out of range gets a placeholder, never a panic.
 pub fn lookup(types: &[TypeDef], id: TypeId) -> &TypeDef {
     types.get(id.0).unwrap_or(&MISSING)
 }
