@@ -14,11 +14,13 @@
 //! | `prefixItems`, `patternProperties`, `propertyNames` | `x-oa-prefix-items`, `x-oa-pattern-properties`, `x-oa-property-names` (each normalised) |
 //! | `true` / `false` as a schema | `{}` / `{not: {}}` |
 //! | `properties: {}` without `additionalProperties` | `x-oa-empty-object: true` (a fieldless model, not a map) |
+//! | `allOf` member of modifiers only (`{nullable: true}`, `{description}`) | its keywords on the schema, the member gone |
 //! | `$ref` to a schema nested elsewhere (`#/paths/.../schema`) | a copy in `components/schemas`, referenced there |
 //!
 //! The same pass runs over 3.0 documents, where it changes nothing that is valid 3.0.
 //! Pointers stay valid for everything the IR reports, because schemas keep their
-//! keys except for the rewritten keyword itself.
+//! keys except for the rewritten keyword itself (an `allOf` member after a
+//! lifted modifier member moves up one index).
 
 use serde_json::{Map, Value};
 
@@ -590,6 +592,7 @@ pub fn schema(v: &mut Value, at: &Pointer) -> Result<()> {
             schema(p, &at.join(name))?;
         }
     }
+    lift_modifiers(o);
 
     // `type` as a list, or `type: null`.
     match o.get("type").cloned() {
@@ -700,6 +703,63 @@ pub fn schema(v: &mut Value, at: &Pointer) -> Result<()> {
         }
     }
     check_shallow(o, at)
+}
+
+/// Keywords that describe or modify a value without saying what it is.
+const MODIFIERS: &[&str] = &[
+    "nullable",
+    "description",
+    "title",
+    "default",
+    "example",
+    "examples",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "externalDocs",
+    "xml",
+    "$comment",
+];
+
+/// `allOf` members made only of modifiers (`allOf: [{$ref: X}, {nullable:
+/// true}]`, the usual 3.0 way to write "a nullable X", or `{description}`)
+/// modify the schema; they are not a second type to merge. Their keywords
+/// move to the schema itself (`nullable` if any says so; others unless the
+/// schema has its own) and the members leave the `allOf`.
+fn lift_modifiers(o: &mut Map<String, Value>) {
+    let Some(Value::Array(members)) = o.get_mut("allOf") else {
+        return;
+    };
+    let is_modifier = |m: &Value| {
+        m.as_object().is_some_and(|m| {
+            m.keys()
+                .all(|k| MODIFIERS.contains(&k.as_str()) || k.starts_with("x-"))
+        })
+    };
+    if !members.iter().any(is_modifier) {
+        return;
+    }
+    let (modifiers, kept): (Vec<Value>, Vec<Value>) = members.drain(..).partition(is_modifier);
+    *members = kept;
+    if members.is_empty() {
+        o.remove("allOf");
+    }
+    for (k, v) in modifiers
+        .into_iter()
+        .filter_map(|m| match m {
+            Value::Object(m) => Some(m),
+            _ => None,
+        })
+        .flatten()
+    {
+        if k == "nullable" {
+            if v == Value::Bool(true) {
+                o.insert(k, v);
+            }
+        } else if !o.contains_key(&k) {
+            o.insert(k, v);
+        }
+    }
 }
 
 /// Types this schema alone with openapiv3, its subschemas (already checked)

@@ -281,3 +281,12 @@ fn a_schema_referenced_inside_a_path_is_one_recursive_type() {
     let listed: ListFoldersResponse = round_trip(tree);
     assert_eq!(listed, folder);
 }
+
+#[test]
+fn an_all_of_with_a_nullable_member_is_an_optional_reference() {
+    use integration_tests::fixtures::all_of_modifiers::types::{Owner, Pet, Status};
+    let pet: Pet = round_trip(json!({"owner": null, "previous": {"name": "Ann"}, "status": "a"}));
+    assert_eq!(pet.owner, None);
+    assert_eq!(pet.previous, Some(Owner { name: "Ann".into() }));
+    assert_eq!(pet.status, Status::A);
+}
