@@ -15,6 +15,7 @@
 //! | `true` / `false` as a schema | `{}` / `{not: {}}` |
 //! | `properties: {}` without `additionalProperties` | `x-oa-empty-object: true` (a fieldless model, not a map) |
 //! | `allOf` member of modifiers only (`{nullable: true}`, `{description}`) | its keywords on the schema, the member gone |
+//! | `contentMediaType` (no `contentEncoding`), `contentEncoding: base64` | `format: binary`, `format: byte` |
 //! | `$ref` to a schema nested elsewhere (`#/paths/.../schema`) | a copy in `components/schemas`, referenced there |
 //!
 //! The same pass runs over 3.0 documents, where it changes nothing that is valid 3.0.
@@ -593,6 +594,19 @@ pub fn schema(v: &mut Value, at: &Pointer) -> Result<()> {
         }
     }
     lift_modifiers(o);
+    // 3.1 says "bytes" with `contentMediaType` (3.0: `format: binary`), and
+    // base64 text with `contentEncoding: base64` (3.0: `format: byte`).
+    if !o.contains_key("format") {
+        match o.get("contentEncoding").and_then(Value::as_str) {
+            Some("base64") => {
+                o.insert("format".into(), Value::String("byte".into()));
+            }
+            None if o.contains_key("contentMediaType") => {
+                o.insert("format".into(), Value::String("binary".into()));
+            }
+            _ => {}
+        }
+    }
 
     // `type` as a list, or `type: null`.
     match o.get("type").cloned() {

@@ -13,7 +13,7 @@ use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
 };
 
-use crate::request::{Request, RequestOptions};
+use crate::request::{Body, Request, RequestOptions};
 use crate::{Error, RawResponse, RetryPolicy};
 
 /// The future of [`Client::execute`]: the response, whatever its status.
@@ -299,10 +299,20 @@ impl Client {
             None => b,
         };
         b = b.headers(request.headers.clone());
-        if let Some(body) = &request.body {
-            b = b
-                .header(CONTENT_TYPE, body.content_type)
-                .body(body.bytes.clone());
+        match &request.body {
+            Some(Body::Bytes {
+                bytes,
+                content_type,
+            }) => {
+                b = b.header(CONTENT_TYPE, content_type).body(bytes.clone());
+            }
+            Some(Body::Multipart(parts)) => {
+                // Checked when the body was set (`Request::multipart`), so this holds.
+                if let Ok(form) = parts.form() {
+                    b = b.multipart(form);
+                }
+            }
+            None => {}
         }
         if let Some(t) = options.timeout.or(inner.timeout) {
             b = b.timeout(t);

@@ -54,6 +54,7 @@
 mod client;
 pub mod de;
 mod error;
+pub mod multipart;
 pub mod operation;
 pub mod paginate;
 mod patch;
@@ -65,6 +66,7 @@ pub mod ser;
 
 pub use client::{Auth, BuildError, Client, ClientBuilder, Secret, Sending};
 pub use error::{ApiError, DecodeError, Error, UnexpectedResponse};
+pub use multipart::FilePart;
 pub use operation::{
     BodyFuture, Call, ItemStream, Operation, PageStream, Paginated, ResponseFuture,
 };

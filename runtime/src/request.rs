@@ -13,6 +13,7 @@ use reqwest::Method;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::multipart::{Parts, ToParts};
 use crate::RetryPolicy;
 
 /// Characters kept as they are in a path segment: RFC 3986 unreserved.
@@ -37,9 +38,14 @@ pub enum QueryStyle {
 
 /// The body of a request.
 #[derive(Debug, Clone)]
-pub(crate) struct Body {
-    pub bytes: Vec<u8>,
-    pub content_type: &'static str,
+pub(crate) enum Body {
+    /// Bytes with their media type (JSON, form, text, binary).
+    Bytes {
+        bytes: Vec<u8>,
+        content_type: String,
+    },
+    /// `multipart/form-data`: made into a form for each attempt.
+    Multipart(Parts),
 }
 
 /// A request being described: method, path, query, headers and body.
@@ -220,13 +226,22 @@ impl Request {
         self
     }
 
+    /// Applies `set` with the value when there is one (an optional body that
+    /// was not given is not sent at all).
+    pub fn with<T>(self, value: Option<T>, set: impl FnOnce(Self, T) -> Self) -> Self {
+        match value {
+            Some(v) => set(self, v),
+            None => self,
+        }
+    }
+
     /// Sends `body` as JSON.
     pub fn json(mut self, body: &impl Serialize) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => {
-                self.body = Some(Body {
+                self.body = Some(Body::Bytes {
                     bytes,
-                    content_type: "application/json",
+                    content_type: "application/json".to_owned(),
                 })
             }
             Err(e) => self.fail(format!("request body: {e}")),
@@ -258,10 +273,45 @@ impl Request {
                 }
             }
         }
-        self.body = Some(Body {
+        self.body = Some(Body::Bytes {
             bytes: form.finish().into_bytes(),
-            content_type: "application/x-www-form-urlencoded",
+            content_type: "application/x-www-form-urlencoded".to_owned(),
         });
+        self
+    }
+
+    /// Sends `bytes` as they are, as `content_type` (a binary upload:
+    /// `application/octet-stream`, `image/png`, ...; a media type range such
+    /// as `image/*` is sent as `application/octet-stream`).
+    pub fn bytes(mut self, bytes: impl Into<Vec<u8>>, content_type: &str) -> Self {
+        let content_type = if content_type.contains('*') {
+            "application/octet-stream"
+        } else {
+            content_type
+        };
+        self.body = Some(Body::Bytes {
+            bytes: bytes.into(),
+            content_type: content_type.to_owned(),
+        });
+        self
+    }
+
+    /// Sends `text` as `content_type` (`text/plain`, `text/csv`, ...).
+    pub fn text(self, text: impl Into<String>, content_type: &str) -> Self {
+        self.bytes(text.into().into_bytes(), content_type)
+    }
+
+    /// Sends `body` as `multipart/form-data`, a part per field; `encoding`
+    /// gives the media type of named parts (the spec's `encoding.contentType`),
+    /// which a [`crate::FilePart`]'s own media type overrides.
+    pub fn multipart(mut self, body: &impl ToParts, encoding: &[(&str, &str)]) -> Self {
+        let mut parts = Parts::default();
+        body.to_parts(&mut parts);
+        parts.apply_encoding(encoding);
+        if let Some(e) = parts.error.take().or_else(|| parts.check().err()) {
+            self.fail(format!("request body: {e}"));
+        }
+        self.body = Some(Body::Multipart(parts));
         self
     }
 
@@ -335,11 +385,31 @@ mod tests {
     fn form_bodies() {
         let r = Request::new(Method::POST)
             .form(&json!({"grant_type": "x", "scope": ["a", "b"], "none": null}));
-        let body = r.body.unwrap();
+        let Some(Body::Bytes {
+            bytes,
+            content_type,
+        }) = r.body
+        else {
+            panic!("not a bytes body");
+        };
         assert_eq!(
-            String::from_utf8(body.bytes).unwrap(),
+            String::from_utf8(bytes).unwrap(),
             "grant_type=x&scope=a&scope=b"
         );
-        assert_eq!(body.content_type, "application/x-www-form-urlencoded");
+        assert_eq!(content_type, "application/x-www-form-urlencoded");
+    }
+
+    #[test]
+    fn binary_bodies_keep_their_bytes_and_a_concrete_media_type() {
+        let r = Request::new(Method::PUT).bytes(vec![0u8, 159, 255], "image/*");
+        let Some(Body::Bytes {
+            bytes,
+            content_type,
+        }) = r.body
+        else {
+            panic!("not a bytes body");
+        };
+        assert_eq!(bytes, [0, 159, 255]);
+        assert_eq!(content_type, "application/octet-stream");
     }
 }

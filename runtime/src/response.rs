@@ -93,6 +93,15 @@ impl RawResponse {
         })
     }
 
+    /// A binary success body (files, images, PDFs), byte for byte.
+    pub fn bytes<E>(self) -> Result<Response<Vec<u8>>, Error<E>> {
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+        })
+    }
+
     /// A success without a body (any body sent anyway is ignored).
     pub fn empty<E>(self) -> Result<Response<()>, Error<E>> {
         Ok(Response {
@@ -128,6 +137,15 @@ impl RawResponse {
     pub fn error_text<T, E>(self, wrap: impl FnOnce(String) -> E) -> Result<T, Error<E>> {
         let body = self.body_text();
         self.error_empty(wrap(body))
+    }
+
+    /// A documented error whose body is binary.
+    pub fn error_bytes<T, E>(self, wrap: impl FnOnce(Vec<u8>) -> E) -> Result<T, Error<E>> {
+        Err(Error::Api(Box::new(ApiError {
+            status: self.status,
+            headers: self.headers,
+            body: wrap(self.body),
+        })))
     }
 
     /// A status the operation does not document.

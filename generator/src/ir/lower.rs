@@ -158,6 +158,7 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
     super::ops::attach_pagination(&lw, &mut operations, &loaded.raw);
     let merged = super::dedupe::merge_identical(&mut lw.types, &mut operations);
     check_arena(&lw.types, &operations)?;
+    let multipart = multipart_bodies(&lw.types, &operations, &mut lw.warnings);
     let info = &doc.info;
     Ok(Api {
         title: info.title.clone(),
@@ -176,7 +177,39 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         servers: super::ops::servers(doc),
         security_schemes: super::ops::security_schemes(doc),
         default_headers: options.default_headers.clone().into_iter().collect(),
+        multipart,
     })
+}
+
+/// The object types of `multipart/form-data` bodies; a multipart body of
+/// anything else is sent as JSON, with a warning.
+fn multipart_bodies(
+    types: &[TypeDef],
+    operations: &[Operation],
+    warnings: &mut Vec<Warning>,
+) -> Vec<TypeId> {
+    let mut out = BTreeSet::new();
+    for op in operations {
+        let Some((media, ty)) = op.body.as_ref().and_then(Body::chosen) else {
+            continue;
+        };
+        if Media::of(media, ty) != Media::Multipart {
+            continue;
+        }
+        match super::unions::resolve(types, ty) {
+            Some(id) if matches!(lookup(types, id).kind, TypeKind::Struct(_)) => {
+                out.insert(id);
+            }
+            _ => {
+                let at = Pointer::from_ref(&op.origin).unwrap_or_else(Pointer::root);
+                warnings.push(Warning {
+                    pointer: at.join("requestBody").join("content").join(media).join("schema"),
+                    message: "a multipart body whose schema is not an object has no parts to send: it is sent as JSON".into(),
+                });
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 fn strip_option(r: TypeRef) -> TypeRef {
@@ -1019,6 +1052,7 @@ fn string_format(format: Option<&str>) -> Prim {
         Some("date-time") => Prim::DateTime,
         Some("date") => Prim::Date,
         Some(f) if is_uuid(f) => Prim::Uuid,
+        Some("binary") => Prim::Binary,
         _ => Prim::String,
     }
 }

@@ -54,6 +54,10 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Headers every request sends (from the API's options).
     pub default_headers: Vec<(String, String)>,
+    /// The object types sent as `multipart/form-data` bodies (each gets a
+    /// `ToParts` impl), sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub multipart: Vec<TypeId>,
 }
 
 /// A server the API is served from.
@@ -389,6 +393,11 @@ pub enum Prim {
     Uuid,
     /// `type: null` alone: only `null` (`()`).
     Unit,
+    /// `format: binary` (3.1: `contentMediaType` without an encoding), and
+    /// any body of a binary media type: bytes. A field is a
+    /// `openapi_runtime::FilePart` (a file with its name and media type), a
+    /// whole body `Vec<u8>`.
+    Binary,
 }
 
 /// An operation.
@@ -472,6 +481,10 @@ pub struct Body {
     pub required: bool,
     /// A value the body's schema accepts (see [`sample`]).
     pub sample: Value,
+    /// Multipart bodies: the media type of each property's part where the
+    /// spec's `encoding` gives one (the first, when it lists several).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub encoding: Vec<(String, String)>,
 }
 
 impl Body {
@@ -479,8 +492,61 @@ impl Body {
     pub fn chosen(&self) -> Option<&(String, TypeRef)> {
         self.content
             .iter()
-            .find(|(m, _)| m.contains("json"))
+            .find(|(m, _)| Media::of(m, &TypeRef::Any) == Media::Json)
             .or_else(|| self.content.first())
+    }
+
+    /// How the chosen media type travels.
+    pub fn media(&self) -> Option<Media> {
+        self.chosen().map(|(m, t)| Media::of(m, t))
+    }
+}
+
+/// How a body travels, judged from its media type (and, for `*/*`, its schema).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Media {
+    /// `application/json`, `application/problem+json`, ...: the schema's type, as JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`: the schema's type, as a form.
+    Form,
+    /// `multipart/*`: the schema's object, a part per property.
+    Multipart,
+    /// `text/*`, XML, or `*/*` with a string schema: a `String`.
+    Text,
+    /// Any other media type (`application/octet-stream`, `application/pdf`,
+    /// `image/png`, ...) or a `format: binary` schema: bytes.
+    Binary,
+}
+
+impl Media {
+    /// The way `media` travels, `ty` being the type of its schema.
+    pub fn of(media: &str, ty: &TypeRef) -> Media {
+        let m = media
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let binary_schema = matches!(ty, TypeRef::Prim(Prim::Binary));
+        if m.contains("json") {
+            Media::Json
+        } else if m == "application/x-www-form-urlencoded" {
+            Media::Form
+        } else if m.starts_with("multipart/") {
+            Media::Multipart
+        } else if binary_schema {
+            Media::Binary
+        } else if m.starts_with("text/") || m.ends_with("xml") {
+            Media::Text
+        } else if m == "*/*" || m == "application/*" {
+            // Whatever the server likes: the schema says what it is.
+            match ty {
+                TypeRef::Prim(Prim::String) => Media::Text,
+                _ => Media::Json,
+            }
+        } else {
+            Media::Binary
+        }
     }
 }
 

@@ -208,6 +208,10 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     for (media, m) in &b.content {
                         let m_at = b_at.join("content").join(media).join("schema");
                         let ty = match (&m.schema, &first) {
+                            // Bytes, whatever the schema says of them.
+                            _ if Media::of(media, &TypeRef::Any) == Media::Binary => {
+                                TypeRef::Prim(Prim::Binary)
+                            }
                             // The same schema under several media types lowers once.
                             (Some(s), Some((t, ptr))) if same_schema(&b.content, ptr, s) => {
                                 t.clone()
@@ -226,32 +230,36 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         }
                         content.push((media.clone(), ty));
                     }
-                    let handled = b
-                        .content
-                        .keys()
-                        .any(|m| m.contains("json") || m == "application/x-www-form-urlencoded");
-                    if !handled && !b.content.is_empty() {
-                        let media: Vec<&str> = b.content.keys().map(String::as_str).collect();
-                        lw.warn(
-                            &b_at.join("content"),
-                            format!(
-                                "no media type the client can send ({}): it sends the body as JSON",
-                                media.join(", ")
-                            ),
-                        );
-                    }
                     let chosen = b
                         .content
                         .iter()
-                        .find(|(m, _)| m.contains("json"))
-                        .or_else(|| b.content.first())
-                        .and_then(|(_, m)| m.schema.as_ref())
-                        .and_then(|s| serde_json::to_value(s).ok());
-                    let sample = chosen.map_or(Value::Null, |s| super::sample::sample(lw.raw, &s));
+                        .find(|(m, _)| Media::of(m, &TypeRef::Any) == Media::Json)
+                        .or_else(|| b.content.first());
+                    let binary =
+                        chosen.is_some_and(|(m, _)| Media::of(m, &TypeRef::Any) == Media::Binary);
+                    let chosen = chosen.map(|(_, m)| m);
+                    let sample = match chosen
+                        .and_then(|m| m.schema.as_ref())
+                        .and_then(|s| serde_json::to_value(s).ok())
+                    {
+                        // Bytes: no bytes at all is a valid file.
+                        _ if binary => Value::Array(Vec::new()),
+                        Some(s) => super::sample::sample(lw.raw, &s),
+                        None => Value::Null,
+                    };
+                    let encoding = chosen
+                        .into_iter()
+                        .flat_map(|m| &m.encoding)
+                        .filter_map(|(prop, e)| {
+                            let first = e.content_type.as_deref()?.split(',').next()?.trim();
+                            Some((prop.clone(), first.to_owned()))
+                        })
+                        .collect();
                     Some(Body {
                         content,
                         required: b.required,
                         sample,
+                        encoding,
                     })
                 }
             };
@@ -277,25 +285,13 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     &r_at,
                 )?;
                 let mut content = Vec::new();
-                let readable = |m: &str| {
-                    m.contains("json")
-                        || m.starts_with("text/")
-                        || m.ends_with("+xml")
-                        || m.contains("xml")
-                };
-                if !r.content.is_empty() && !r.content.keys().any(|m| readable(m)) {
-                    let media: Vec<&str> = r.content.keys().map(String::as_str).collect();
-                    lw.warn(
-                        &r_at.join("content"),
-                        format!(
-                            "no JSON or text media type ({}): the body is read as text, which fails on bytes that are not UTF-8",
-                            media.join(", ")
-                        ),
-                    );
-                }
                 for (media, m) in &r.content {
                     let m_at = r_at.join("content").join(media).join("schema");
                     let ty = match &m.schema {
+                        // Bytes, whatever the schema says of them.
+                        _ if Media::of(media, &TypeRef::Any) == Media::Binary => {
+                            TypeRef::Prim(Prim::Binary)
+                        }
                         Some(s) => {
                             let suffix = if status.starts_with('2') {
                                 "Response".to_owned()

@@ -161,6 +161,7 @@ fn specificity(types: &[TypeDef], r: &TypeRef) -> (u8, i64) {
             Prim::I32 | Prim::I64 => (12, 0),
             Prim::F32 | Prim::F64 => (13, 0),
             Prim::Unit => (14, 0),
+            Prim::Binary => (10, 1),
         },
         TypeRef::Any => (15, 0),
     }
@@ -185,6 +186,7 @@ fn variant_name(types: &[TypeDef], union_name: &str, r: &TypeRef) -> String {
             Prim::Date => "Date",
             Prim::Uuid => "Uuid",
             Prim::Unit => "Null",
+            Prim::Binary => "File",
         }
         .to_owned(),
         TypeRef::Array(inner) => match &**inner {

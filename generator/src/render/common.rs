@@ -91,6 +91,10 @@ impl Ctx<'_> {
                 Prim::Date => quote! { ::chrono::NaiveDate },
                 Prim::Uuid => quote! { ::uuid::Uuid },
                 Prim::Unit => quote! { () },
+                Prim::Binary => {
+                    let rt = &self.runtime;
+                    quote! { #rt::FilePart }
+                }
             },
             TypeRef::Array(t) => {
                 let t = self.ty(t);

@@ -40,6 +40,7 @@ impl Writer<'_> {
                 Prim::Date => "chrono::NaiveDate",
                 Prim::Uuid => "uuid::Uuid",
                 Prim::Unit => "()",
+                Prim::Binary => "openapi_runtime::FilePart",
             }
             .to_owned(),
             TypeRef::Array(t) => format!("Vec<{}>", self.type_text(t)),
@@ -80,6 +81,9 @@ impl Writer<'_> {
                     }
                 }
                 (Prim::Unit, _) => "()".into(),
+                (Prim::Binary, _) => {
+                    "openapi_runtime::FilePart::new(std::fs::read(\"photo.png\")?).file_name(\"photo.png\")".into()
+                }
                 _ => "Default::default()".into(),
             },
             TypeRef::Array(t) => {

@@ -13,6 +13,7 @@ pub mod docs;
 pub mod examples;
 pub mod features;
 pub mod guide;
+mod multipart;
 pub mod ops;
 mod prelude;
 mod serde_impls;

@@ -42,6 +42,13 @@ impl Ctx<'_> {
                     quote! {}
                 };
                 let serde = serde_impls::object(self, &name, s, def.in_request);
+                let parts = self
+                    .api
+                    .multipart
+                    .binary_search(&def.id)
+                    .is_ok()
+                    .then(|| super::multipart::to_parts(self, &name, s, def.in_request));
+                let serde = serde.chain(parts.unwrap_or_default());
                 quote! {
                     #docs
                     #dep

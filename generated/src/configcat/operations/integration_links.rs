@@ -478,7 +478,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksAddOrUpdateIntegrationLink
             .path_param("integrationLinkType", &self.integration_link_type)
             .path("/")
             .path_param("key", &self.key)
-            .json(&self.body)
+            .with(self.body.as_ref(), |r, body| r.json(body))
     }
     #[inline]
     fn decode(
@@ -685,7 +685,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksJiraAddOrUpdateIntegration
             .path_param("settingId", &self.setting_id)
             .path("/integrationLinks/")
             .path_param("key", &self.key)
-            .json(&self.body)
+            .with(self.body.as_ref(), |r, body| r.json(body))
     }
     #[inline]
     fn decode(
@@ -783,7 +783,7 @@ impl ::openapi_runtime::Operation for IntegrationLinksJiraConnect {
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
             .path("/v1/jira/connect")
-            .json(&self.body)
+            .with(self.body.as_ref(), |r, body| r.json(body))
     }
     #[inline]
     fn decode(

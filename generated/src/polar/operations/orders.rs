@@ -1356,7 +1356,7 @@ impl ::openapi_runtime::Operation for OrdersFinalize {
             .path("/v1/orders/")
             .path_param("id", &self.id)
             .path("/finalize")
-            .json(&self.body)
+            .with(self.body.as_ref(), |r, body| r.json(body))
     }
     #[inline]
     fn decode(

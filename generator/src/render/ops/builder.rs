@@ -119,15 +119,38 @@ impl<'a> OpsRender<'a> {
             }
         }
         if let Some(b) = &op.body {
-            let form = !b.content.iter().any(|(m, _)| m.contains("json"))
-                && b.content
-                    .iter()
-                    .any(|(m, _)| m == "application/x-www-form-urlencoded");
-            steps.push(if form {
-                quote! { .form(&self.body) }
-            } else {
-                quote! { .json(&self.body) }
-            });
+            if let Some((media, ty)) = b.chosen() {
+                let multipart = super::super::multipart::multipart_struct(self.api, ty).is_some();
+                // The call that sets the body, given it (a reference, or an
+                // owned value for bytes and text).
+                let (owned, set): (bool, &dyn Fn(TokenStream) -> TokenStream) =
+                    match Media::of(media, ty) {
+                        Media::Form => (false, &|v| quote! { .form(#v) }),
+                        Media::Multipart if multipart => (false, &|v| {
+                            let encoding = b.encoding.iter().map(|(p, t)| quote! { (#p, #t) });
+                            quote! { .multipart(#v, &[ #( #encoding ),* ]) }
+                        }),
+                        Media::Binary => (true, &|v| quote! { .bytes(#v, #media) }),
+                        Media::Text if matches!(ty, TypeRef::Prim(Prim::String)) => {
+                            (true, &|v| quote! { .text(#v, #media) })
+                        }
+                        _ => (false, &|v| quote! { .json(#v) }),
+                    };
+                steps.push(match (b.required, owned) {
+                    (true, false) => set(quote! { &self.body }),
+                    (true, true) => set(quote! { self.body.clone() }),
+                    // An optional body not given is not sent.
+                    (false, owned) => {
+                        let value = if owned {
+                            quote! { self.body.clone() }
+                        } else {
+                            quote! { self.body.as_ref() }
+                        };
+                        let call = set(quote! { body });
+                        quote! { .with(#value, |r, body| r #call) }
+                    }
+                });
+            }
         }
 
         // Responses.
@@ -297,6 +320,10 @@ impl<'a> OpsRender<'a> {
             Decode::Text => (
                 quote! { #[doc = #doc] #v(::std::string::String), },
                 quote! { raw.error_text(#error_name::#v) },
+            ),
+            Decode::Binary => (
+                quote! { #[doc = #doc] #v(::std::vec::Vec<u8>), },
+                quote! { raw.error_bytes(#error_name::#v) },
             ),
             Decode::Empty => (
                 quote! { #[doc = #doc] #v, },

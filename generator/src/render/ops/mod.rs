@@ -51,15 +51,19 @@ const RESERVED: &[&str] = &[
 enum Decode {
     Json(TypeRef),
     Text,
+    /// Bytes, as they came.
+    Binary,
     Empty,
 }
 
 fn decode_of(content: &[(String, TypeRef)]) -> Decode {
-    if let Some((_, t)) = content.iter().find(|(m, _)| m.contains("json")) {
+    let media = |(m, t): &(String, TypeRef)| Media::of(m, t);
+    if let Some((_, t)) = content.iter().find(|c| media(c) == Media::Json) {
         return Decode::Json(t.clone());
     }
-    match content.first() {
+    match content.first().map(media) {
         None => Decode::Empty,
+        Some(Media::Binary | Media::Multipart) => Decode::Binary,
         Some(_) => Decode::Text,
     }
 }
@@ -339,8 +343,27 @@ impl<'a> OpsRender<'a> {
             .collect();
         let any_empty = oks.iter().any(|(_, d)| matches!(d, Decode::Empty));
         let any_text = oks.iter().any(|(_, d)| matches!(d, Decode::Text));
+        let any_binary = oks.iter().any(|(_, d)| matches!(d, Decode::Binary));
         let mut arms = BTreeMap::new();
         let ty = match (json_types.len(), any_text, any_empty) {
+            (0, false, false) if any_binary => {
+                for (r, _) in &oks {
+                    arms.insert(r.status.clone(), quote! { raw.bytes() });
+                }
+                quote! { ::std::vec::Vec<u8> }
+            }
+            (0, false, true) if any_binary => {
+                for (r, d) in &oks {
+                    let arm = match d {
+                        Decode::Empty => {
+                            quote! { raw.empty().map(|r| r.map(|()| ::std::option::Option::None)) }
+                        }
+                        _ => quote! { raw.bytes().map(|r| r.map(::std::option::Option::Some)) },
+                    };
+                    arms.insert(r.status.clone(), arm);
+                }
+                quote! { ::std::option::Option<::std::vec::Vec<u8>> }
+            }
             (0, false, _) => {
                 for (r, _) in &oks {
                     arms.insert(r.status.clone(), quote! { raw.empty() });
@@ -417,6 +440,7 @@ fn prim_word(p: Prim) -> &'static str {
         Prim::Date => "NaiveDate",
         Prim::Uuid => "Uuid",
         Prim::Unit => "()",
+        Prim::Binary => "FilePart",
     }
 }
 
@@ -429,6 +453,11 @@ fn location_word(l: ParamLocation) -> &'static str {
     }
 }
 
+/// The Rust type of a request body: bytes for a binary media type, else its schema's type.
 fn body_type(ctx: &Ctx<'_>, b: &Body) -> TokenStream {
-    ctx.ty(b.chosen().map_or(&TypeRef::Any, |(_, t)| t))
+    match b.chosen() {
+        Some((m, t)) if Media::of(m, t) == Media::Binary => quote! { ::std::vec::Vec<u8> },
+        Some((_, t)) => ctx.ty(t),
+        None => ctx.ty(&TypeRef::Any),
+    }
 }

@@ -144,9 +144,12 @@ impl<'a> OpsRender<'a> {
         if let Some(b) = &op.body {
             let media: Vec<String> = b.content.iter().map(|(m, _)| format!("`{m}`")).collect();
             let ty = b.chosen().map(|(_, t)| t);
+            let what = match b.media() {
+                Some(Media::Binary) => "bytes (`Vec<u8>`)".to_owned(),
+                _ => ty.map(&type_link).unwrap_or_default(),
+            };
             let line = format!(
-                "- `body`: {}, sent as {}{}",
-                ty.map(&type_link).unwrap_or_default(),
+                "- `body`: {what}, sent as {}{}",
                 if b.content.iter().any(|(m, _)| m.contains("json")) || b.content.is_empty() {
                     "`application/json`".to_owned()
                 } else {
@@ -177,6 +180,7 @@ impl<'a> OpsRender<'a> {
             let ty = match decode_of(&r.content) {
                 Decode::Json(t) => type_link(&t),
                 Decode::Text => "text (`String`)".to_owned(),
+                Decode::Binary => "bytes (`Vec<u8>`), as sent".to_owned(),
                 Decode::Empty => "no body".to_owned(),
             };
             let d = docs::clean_markdown(&r.description, links).join(" ");
@@ -298,9 +302,12 @@ impl<'a> OpsRender<'a> {
             args.push(stem);
         }
         if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-            if let Some((_, ty)) = b.chosen() {
+            if let Some((media, ty)) = b.chosen() {
                 let expr = writer.expr(ty, &b.sample, 0);
                 match ty {
+                    _ if Media::of(media, ty) == Media::Binary => {
+                        lets.push("let body = std::fs::read(\"upload.bin\")?;".to_owned())
+                    }
                     TypeRef::Named(_) => lets.push(format!("let body = {expr};")),
                     _ => lets.push(format!("let body: {} = {expr};", writer.type_text(ty))),
                 }

@@ -1,0 +1,289 @@
+//! `multipart/form-data` request bodies: [`FilePart`] is a file to upload,
+//! [`Parts`] the parts of one body, and [`ToParts`] what a generated body
+//! type implements to list them. The client turns them into a
+//! `reqwest::multipart::Form` for each attempt (a form is consumed by sending).
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+/// A file in a request: its bytes, and optionally its file name and media
+/// type (which override the spec's `encoding.contentType`).
+///
+/// In a `multipart/form-data` body it is a file part. In JSON (where a
+/// `format: binary` string has no proper meaning) it is written as its bytes
+/// read as UTF-8 text, and read back from a string the same way.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilePart {
+    bytes: Vec<u8>,
+    file_name: Option<String>,
+    content_type: Option<String>,
+}
+
+impl FilePart {
+    /// A file of these bytes, with no name or media type yet.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        FilePart {
+            bytes: bytes.into(),
+            file_name: None,
+            content_type: None,
+        }
+    }
+
+    /// Sets the file name the server sees (`filename=` of the part).
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// Sets the part's media type (e.g. `image/png`).
+    pub fn content_type(mut self, media_type: impl Into<String>) -> Self {
+        self.content_type = Some(media_type.into());
+        self
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The file name, if set.
+    pub fn name(&self) -> Option<&str> {
+        self.file_name.as_deref()
+    }
+
+    /// The media type, if set.
+    pub fn media_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+}
+
+impl From<Vec<u8>> for FilePart {
+    fn from(bytes: Vec<u8>) -> Self {
+        FilePart::new(bytes)
+    }
+}
+
+impl From<&[u8]> for FilePart {
+    fn from(bytes: &[u8]) -> Self {
+        FilePart::new(bytes)
+    }
+}
+
+impl Serialize for FilePart {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(&self.bytes))
+    }
+}
+
+impl<'de> Deserialize<'de> for FilePart {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|s| FilePart::new(s.into_bytes()))
+    }
+}
+
+/// One part of a multipart body.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Part {
+    /// A text part (scalars as their text, objects and arrays as JSON).
+    Text {
+        name: String,
+        value: String,
+        content_type: Option<&'static str>,
+    },
+    /// A file part.
+    File {
+        name: String,
+        file: FilePart,
+        default_type: Option<String>,
+    },
+}
+
+/// The parts of one `multipart/form-data` body, in order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Parts {
+    pub(crate) parts: Vec<Part>,
+    pub(crate) error: Option<String>,
+}
+
+impl Parts {
+    /// A file part named `name`.
+    pub fn file(&mut self, name: &str, file: &FilePart) {
+        self.parts.push(Part::File {
+            name: name.to_owned(),
+            file: file.clone(),
+            default_type: None,
+        });
+    }
+
+    /// One file part per file, all named `name`.
+    pub fn files(&mut self, name: &str, files: &[FilePart]) {
+        for f in files {
+            self.file(name, f);
+        }
+    }
+
+    /// Gives the parts named in `encoding` its media type (files keep their own if set).
+    pub(crate) fn apply_encoding(&mut self, encoding: &[(&str, &str)]) {
+        for part in &mut self.parts {
+            match part {
+                Part::File {
+                    name, default_type, ..
+                } => {
+                    if let Some((_, t)) = encoding.iter().find(|(n, _)| n == name) {
+                        *default_type = Some((*t).to_owned());
+                    }
+                }
+                Part::Text { .. } => {}
+            }
+        }
+    }
+
+    /// A non-file value: strings, numbers and booleans as their text, each
+    /// item of an array of scalars as a part of its own, objects as JSON;
+    /// `null` sends nothing.
+    pub fn value(&mut self, name: &str, value: &impl Serialize) {
+        let value = match serde_json::to_value(value) {
+            Ok(v) => v,
+            Err(e) => {
+                self.error
+                    .get_or_insert(format!("multipart part {name}: {e}"));
+                return;
+            }
+        };
+        match value {
+            Value::Null => {}
+            Value::Array(items) if items.iter().all(is_scalar) => {
+                for item in &items {
+                    self.text(name, item);
+                }
+            }
+            other => self.text(name, &other),
+        }
+    }
+
+    fn text(&mut self, name: &str, value: &Value) {
+        let (value, content_type) = match value {
+            Value::String(s) => (s.clone(), None),
+            Value::Object(_) | Value::Array(_) => (value.to_string(), Some("application/json")),
+            other => (other.to_string(), None),
+        };
+        self.parts.push(Part::Text {
+            name: name.to_owned(),
+            value,
+            content_type,
+        });
+    }
+
+    /// Checks every part's media type, so that [`Parts::form`] cannot fail.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        for part in &self.parts {
+            let (name, media) = match part {
+                Part::Text {
+                    name,
+                    content_type: Some(t),
+                    ..
+                } => (name, *t),
+                Part::File {
+                    name,
+                    file,
+                    default_type,
+                } => match file.content_type.as_deref().or(default_type.as_deref()) {
+                    Some(t) => (name, t),
+                    None => continue,
+                },
+                Part::Text { .. } => continue,
+            };
+            reqwest::multipart::Part::bytes(Vec::new())
+                .mime_str(media)
+                .map_err(|e| format!("part {name}: media type {media:?}: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// The parts as a form for one attempt.
+    pub(crate) fn form(&self) -> Result<reqwest::multipart::Form, String> {
+        let mut form = reqwest::multipart::Form::new();
+        for part in &self.parts {
+            form = match part {
+                Part::Text {
+                    name,
+                    value,
+                    content_type,
+                } => {
+                    let mut p = reqwest::multipart::Part::text(value.clone());
+                    if let Some(t) = content_type {
+                        p = p.mime_str(t).map_err(|e| format!("part {name}: {e}"))?;
+                    }
+                    form.part(name.clone(), p)
+                }
+                Part::File {
+                    name,
+                    file,
+                    default_type,
+                } => {
+                    let mut p = reqwest::multipart::Part::bytes(file.bytes.clone())
+                        .file_name(file.file_name.clone().unwrap_or_else(|| name.clone()));
+                    let media = file
+                        .content_type
+                        .as_deref()
+                        .or(default_type.as_deref())
+                        .unwrap_or("application/octet-stream");
+                    p = p
+                        .mime_str(media)
+                        .map_err(|e| format!("part {name}: media type {media:?}: {e}"))?;
+                    form.part(name.clone(), p)
+                }
+            };
+        }
+        Ok(form)
+    }
+}
+
+fn is_scalar(v: &Value) -> bool {
+    !matches!(v, Value::Array(_) | Value::Object(_))
+}
+
+/// A body type that is sent as `multipart/form-data` (generated for the
+/// spec's multipart request bodies).
+pub trait ToParts {
+    /// Adds this value's parts, in the order of its fields.
+    fn to_parts(&self, parts: &mut Parts);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_become_text_parts_and_files_file_parts() {
+        let mut parts = Parts::default();
+        parts.value("name", &"Rex");
+        parts.value("age", &3);
+        parts.value("tags", &["a", "b"]);
+        parts.value("meta", &serde_json::json!({"k": 1}));
+        parts.value("absent", &Option::<String>::None);
+        parts.file("photo", &FilePart::new(*b"\x89PNG").file_name("rex.png"));
+        parts.apply_encoding(&[("photo", "image/png")]);
+        let names: Vec<&str> = parts
+            .parts
+            .iter()
+            .map(|p| match p {
+                Part::Text { name, .. } | Part::File { name, .. } => name.as_str(),
+            })
+            .collect();
+        assert_eq!(names, ["name", "age", "tags", "tags", "meta", "photo"]);
+        assert!(matches!(
+            &parts.parts[4],
+            Part::Text { value, content_type: Some("application/json"), .. } if value == r#"{"k":1}"#
+        ));
+        assert!(parts.form().is_ok());
+    }
+
+    #[test]
+    fn a_bad_media_type_is_an_error_not_a_panic() {
+        let mut parts = Parts::default();
+        parts.file("f", &FilePart::new(vec![1]).content_type("not a type"));
+        assert!(parts.check().is_err());
+        assert!(parts.form().is_err());
+    }
+}
