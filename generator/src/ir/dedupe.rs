@@ -25,6 +25,8 @@ use std::collections::BTreeMap;
 #[cfg(test)]
 use std::collections::BTreeSet;
 
+#[cfg(test)]
+use super::Access;
 use super::{Operation, Presence, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// Merges identical types; returns each type that became an alias with the
@@ -272,6 +274,7 @@ mod tests {
 
     fn field(name: &str, ty: TypeRef) -> Field {
         Field {
+            access: Access::ReadWrite,
             wire_name: name.into(),
             rust_name: name.into(),
             ty,

@@ -153,8 +153,9 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
     let operations = super::ops::lower_operations(&mut lw)?;
     super::unions::settle(&mut lw)?;
     super::recursion::break_cycles(&mut lw.types)?;
-    mark_request_types(&mut lw.types, &operations);
     let mut operations = operations;
+    super::directions::split(&mut lw.types, &mut operations, &mut lw.type_names);
+    mark_request_types(&mut lw.types, &operations);
     super::ops::attach_pagination(&lw, &mut operations, &loaded.raw);
     let merged = super::dedupe::merge_identical(&mut lw.types, &mut operations);
     check_arena(&lw.types, &operations)?;
@@ -637,7 +638,20 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Item(s) => (self.docs(&View::of(s), wire), s.schema_data.default.clone()),
             ReferenceOr::Reference { .. } => (Docs::default(), None),
         };
-        Ok(make_field(wire, ty, required, default, docs, scope))
+        let data = match prop {
+            ReferenceOr::Item(s) => Some(&s.schema_data),
+            ReferenceOr::Reference { reference } => {
+                self.component_schema(reference).map(|s| &s.schema_data)
+            }
+        };
+        let access = match data {
+            Some(d) if d.read_only => Access::ReadOnly,
+            Some(d) if d.write_only => Access::WriteOnly,
+            _ => Access::ReadWrite,
+        };
+        let mut field = make_field(wire, ty, required, default, docs, scope);
+        field.access = access;
+        Ok(field)
     }
 
     /// The value type of `additionalProperties: <schema>` or `patternProperties`.
@@ -934,6 +948,7 @@ fn make_field(
         ty,
         presence,
         default,
+        access: Access::ReadWrite,
         docs,
     }
 }

@@ -6,6 +6,7 @@
 //! Each node documents the OpenAPI pattern that produces it.
 
 mod dedupe;
+mod directions;
 mod lower;
 mod ops;
 pub mod reach;
@@ -295,8 +296,30 @@ pub struct Field {
     /// `default`, documented.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
+    /// `readOnly` / `writeOnly` (see `directions`).
+    #[serde(skip_serializing_if = "Access::is_read_write")]
+    pub access: Access,
     /// Docs of the property schema.
     pub docs: Docs,
+}
+
+/// Which way a property travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Both ways.
+    #[default]
+    ReadWrite,
+    /// `readOnly: true`: in responses only; requests never send it.
+    ReadOnly,
+    /// `writeOnly: true`: in requests only; responses need not have it.
+    WriteOnly,
+}
+
+impl Access {
+    fn is_read_write(&self) -> bool {
+        *self == Access::ReadWrite
+    }
 }
 
 /// A string enum.
