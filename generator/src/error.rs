@@ -28,6 +28,16 @@ impl Pointer {
             .or_else(|| (reference == "#").then(Pointer::root))
     }
 
+    /// `pointer` in another document: `file#/...` (just `pointer` for the
+    /// root document, `file` empty).
+    pub fn in_file(file: &str, pointer: &Pointer) -> Pointer {
+        if file.is_empty() {
+            pointer.clone()
+        } else {
+            Pointer(format!("{file}{}", pointer.0))
+        }
+    }
+
     /// The pointer as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -94,6 +104,27 @@ pub enum Error {
 }
 
 impl Error {
+    /// The same error, its pointer mapped by `locate` where it answers (to
+    /// name the document a part of a bundled spec came from).
+    pub fn relocate(self, locate: &dyn Fn(&str) -> Option<String>) -> Self {
+        let moved = |p: Pointer| locate(p.as_str()).map_or(p, Pointer);
+        match self {
+            Error::Invalid { pointer, message } => Error::Invalid {
+                pointer: moved(pointer),
+                message,
+            },
+            Error::Unsupported { pointer, message } => Error::Unsupported {
+                pointer: moved(pointer),
+                message,
+            },
+            Error::Internal { pointer, message } => Error::Internal {
+                pointer: moved(pointer),
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// An [`Error::Invalid`] at `pointer`.
     pub fn invalid(pointer: &Pointer, message: impl Into<String>) -> Self {
         Error::Invalid {
@@ -122,6 +153,13 @@ pub struct Warning {
 }
 
 impl Warning {
+    /// Maps the pointer by `locate` where it answers (see [`Error::relocate`]).
+    pub fn relocate(&mut self, locate: &dyn Fn(&str) -> Option<String>) {
+        if let Some(p) = locate(self.pointer.as_str()) {
+            self.pointer = Pointer(p);
+        }
+    }
+
     /// A warning at `pointer`.
     pub fn new(pointer: &Pointer, message: impl Into<String>) -> Self {
         Warning {

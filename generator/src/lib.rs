@@ -16,6 +16,7 @@
     )
 )]
 
+pub mod bundle;
 pub mod error;
 pub mod ir;
 pub mod load;
@@ -160,10 +161,25 @@ pub fn build_ir(spec: &[u8], options: &Options) -> Result<ir::Api> {
     ir::build(&loaded, options)
 }
 
+/// [`build_ir`] for a spec that may refer to other documents (see [`generate_with`]).
+pub fn build_ir_with(
+    spec: &[u8],
+    file: &str,
+    read: &mut bundle::Reader<'_>,
+    options: &Options,
+) -> Result<ir::Api> {
+    let bundled = bundle::bundle(load::parse_document(spec)?, file, read)?;
+    let locate = |p: &str| bundled.locate(p);
+    load::from_document(bundled.document.clone())
+        .and_then(|loaded| ir::build(&loaded, options))
+        .map_err(|e| e.relocate(&locate))
+}
+
 /// How long each stage of [`generate_timed`] took.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {
-    /// Bytes -> JSON value (`serde_json` or `serde_yaml`).
+    /// Bytes -> JSON value (`serde_json` or `serde_yaml`), and bringing in
+    /// the documents it refers to.
     pub parse: Duration,
     /// Version check, 3.1 -> 3.0 rewrite, typing as `openapiv3::OpenAPI`.
     pub normalise: Duration,
@@ -184,6 +200,46 @@ pub fn generate(spec: &[u8], options: &Options) -> Result<Generated> {
 
 /// [`generate`], timing each stage.
 pub fn generate_timed(spec: &[u8], options: &Options) -> Result<(Generated, Timings)> {
+    let mut no_files = |location: &str| -> std::result::Result<Vec<u8>, String> {
+        Err(format!(
+            "{location} is another document, and this spec was given as bytes alone; generate it from its file (the CLI and `cargo xtask regen` read the documents it refers to)"
+        ))
+    };
+    generate_with(spec, "", &mut no_files, options)
+}
+
+/// [`generate_timed`] for a spec that may refer to other documents: `read`
+/// reads them (see [`bundle::Reader`]); `file` is the spec's own file name,
+/// so that references back to it stay local. Errors and warnings about what
+/// came from another document name that document (`common.yaml#/...`).
+pub fn generate_with(
+    spec: &[u8],
+    file: &str,
+    read: &mut bundle::Reader<'_>,
+    options: &Options,
+) -> Result<(Generated, Timings)> {
+    let started = Instant::now();
+    let raw = load::parse_document(spec)?;
+    let bundled = bundle::bundle(raw, file, read)?;
+    let parse = started.elapsed();
+    let locate = |p: &str| bundled.locate(p);
+    let (mut generated, mut timings) =
+        generate_document(bundled.document.clone(), options).map_err(|e| e.relocate(&locate))?;
+    timings.parse = parse;
+    let summary = &mut generated.summary;
+    for w in &mut summary.warnings {
+        w.relocate(&locate);
+    }
+    for u in &mut summary.untyped {
+        if let Some(p) = locate(u) {
+            *u = p;
+        }
+    }
+    Ok((generated, timings))
+}
+
+/// Generates from a parsed document (everything it refers to already in it).
+fn generate_document(raw: serde_json::Value, options: &Options) -> Result<(Generated, Timings)> {
     let mut clock = Instant::now();
     let mut lap = || {
         let now = Instant::now();
@@ -191,8 +247,6 @@ pub fn generate_timed(spec: &[u8], options: &Options) -> Result<(Generated, Timi
         clock = now;
         took
     };
-    let raw = load::parse_document(spec)?;
-    let parse = lap();
     let loaded = load::from_document(raw)?;
     let normalise = lap();
     let api = ir::build(&loaded, options)?;
@@ -201,7 +255,7 @@ pub fn generate_timed(spec: &[u8], options: &Options) -> Result<(Generated, Timi
     let (files, stages) = render::render_timed(&api, options, &features)?;
     let output = lap();
     let timings = Timings {
-        parse,
+        parse: Duration::ZERO, // measured by the caller
         normalise,
         ir,
         render: stages.render,

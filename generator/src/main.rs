@@ -16,7 +16,7 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use openapi_generator::render::{crate_root, RootEntry};
-use openapi_generator::{generate_timed, Grouping, Options};
+use openapi_generator::{generate_with, Grouping, Options};
 
 #[derive(Parser)]
 #[command(
@@ -55,6 +55,43 @@ struct Cli {
     /// Fail (writing nothing) when the generator has warnings.
     #[arg(long)]
     deny_warnings: bool,
+    /// Fetch `$ref`s to `http(s)://` documents (by default they are refused).
+    #[arg(long)]
+    allow_remote_refs: bool,
+}
+
+/// Reads the documents a spec refers to: files relative to the spec's
+/// folder, and remote documents only when `remote` allows it.
+fn reader(spec: &Path, remote: bool) -> impl FnMut(&str) -> Result<Vec<u8>, String> {
+    let dir = spec.parent().map(Path::to_path_buf).unwrap_or_default();
+    move |location: &str| {
+        if location.contains("://") {
+            if remote {
+                return fetch(location);
+            }
+            return Err(format!(
+                "{location} is remote and is not fetched; pass --allow-remote-refs to fetch it"
+            ));
+        }
+        let path = dir.join(location);
+        std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// GETs a remote document (a 200 answer's body).
+fn fetch(url: &str) -> Result<Vec<u8>, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let response = reqwest::get(url).await.map_err(|e| format!("{url}: {e}"))?;
+        if !response.status().is_success() {
+            return Err(format!("{url}: the server answered {}", response.status()));
+        }
+        let body = response.bytes().await.map_err(|e| format!("{url}: {e}"))?;
+        Ok(body.to_vec())
+    })
 }
 
 /// Writes each file, leaving those that already hold the same text untouched
@@ -96,8 +133,14 @@ fn run(cli: Cli) -> Result<(), String> {
         },
         ..base
     };
-    let (out, stages) =
-        generate_timed(&bytes, &options).map_err(|e| format!("{}: {e}", cli.spec.display()))?;
+    let file = cli
+        .spec
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut read = reader(&cli.spec, cli.allow_remote_refs);
+    let (out, stages) = generate_with(&bytes, &file, &mut read, &options)
+        .map_err(|e| format!("{}: {e}", cli.spec.display()))?;
     for w in &out.summary.warnings {
         eprintln!("warning: {w}");
     }

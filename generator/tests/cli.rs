@@ -114,3 +114,85 @@ fn prints_warnings_and_denies_them_on_request() {
     assert!(String::from_utf8_lossy(&allowed.stdout).contains("7 warnings"));
     std::fs::remove_dir_all(&out).unwrap();
 }
+
+#[test]
+fn reads_a_spec_spread_over_folders() {
+    let out = temp_dir("multi-file");
+    let output = Command::new(env!("CARGO_BIN_EXE_openapi-generator"))
+        .arg(fixture("multi_file/openapi.yaml"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let owner = std::fs::read_to_string(out.join("types/owner.rs")).unwrap();
+    assert!(
+        owner.contains("pub pets: Option<Vec<super::Pet>>"),
+        "{owner}"
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// Serves `body` to every request on a loopback port until the test ends.
+fn serve(body: &'static str) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/yaml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    port
+}
+
+#[test]
+fn remote_references_are_fetched_only_when_allowed() {
+    let port = serve("Error:\n  type: object\n  properties:\n    message: {type: string}\n");
+    let dir = temp_dir("remote");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("openapi.yaml");
+    std::fs::write(
+        &spec,
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: Remote, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Error:\n      $ref: 'http://127.0.0.1:{port}/common.yaml#/Error'\n"
+        ),
+    )
+    .unwrap();
+    let run = |allow: bool| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_openapi-generator"));
+        c.arg(&spec).arg("--out").arg(dir.join("out"));
+        if allow {
+            c.arg("--allow-remote-refs");
+        }
+        c.output().unwrap()
+    };
+    let refused = run(false);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("#/components/schemas/Error/$ref: cannot read http://127.0.0.1")
+            && stderr.contains("pass --allow-remote-refs to fetch it"),
+        "{stderr}"
+    );
+    let fetched = run(true);
+    assert!(
+        fetched.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fetched.stderr)
+    );
+    let error = std::fs::read_to_string(dir.join("out/types/error.rs")).unwrap();
+    assert!(error.contains("pub message: Option<String>"), "{error}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -4,7 +4,7 @@
 
 mod common;
 
-use openapi_generator::{build_ir, generate, Options};
+use openapi_generator::{build_ir, build_ir_with, generate, generate_with, Options};
 
 fn options(path: &std::path::Path) -> Options {
     let name = path
@@ -30,6 +30,41 @@ fn fixture_specs() {
         let api = build_ir(&bytes, &options(path)).unwrap();
         insta::assert_yaml_snapshot!("ir", api);
         let out = generate(&bytes, &options(path)).unwrap();
+        insta::assert_snapshot!("rust", common::joined(&out.files, |_| true));
+    });
+}
+
+/// Reads the files a multi-file fixture's `openapi.yaml` refers to.
+fn beside(root: &std::path::Path) -> impl FnMut(&str) -> Result<Vec<u8>, String> {
+    let dir = root.parent().unwrap().to_path_buf();
+    move |location: &str| std::fs::read(dir.join(location)).map_err(|e| e.to_string())
+}
+
+/// Fixtures spread over files: a folder with an `openapi.yaml`.
+#[test]
+fn multi_file_fixture_specs() {
+    insta::glob!("../fixtures", "*/openapi.yaml", |path| {
+        let bytes = std::fs::read(path).unwrap();
+        let folder = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        let options = Options {
+            source_label: format!("tests/fixtures/{folder}"),
+            ..Options::default()
+        };
+        let generated = generate_with(&bytes, "openapi.yaml", &mut beside(path), &options);
+        if folder.starts_with("invalid_") {
+            let err = generated.expect_err("an invalid fixture must fail");
+            insta::assert_snapshot!("error", err.to_string());
+            return;
+        }
+        let api = build_ir_with(&bytes, "openapi.yaml", &mut beside(path), &options).unwrap();
+        insta::assert_yaml_snapshot!("ir", api);
+        let (out, _) = generated.unwrap();
         insta::assert_snapshot!("rust", common::joined(&out.files, |_| true));
     });
 }
@@ -96,8 +131,10 @@ fn no_orphan_snapshots() {
             .and_then(|n| n.split_once('@'))
             .and_then(|(_, f)| f.strip_suffix(".snap"))
             .unwrap_or_else(|| panic!("{name}: no test takes this snapshot; delete it"));
+        // insta writes `folder/openapi.yaml` as `folder__openapi.yaml`.
+        let fixture = fixture.replace("__", "/");
         assert!(
-            std::path::Path::new(fixtures).join(fixture).exists(),
+            std::path::Path::new(fixtures).join(&fixture).exists(),
             "{name}: its fixture {fixture} is gone; delete the snapshot"
         );
     }

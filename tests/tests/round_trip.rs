@@ -290,3 +290,14 @@ fn an_all_of_with_a_nullable_member_is_an_optional_reference() {
     assert_eq!(pet.previous, Some(Owner { name: "Ann".into() }));
     assert_eq!(pet.status, Status::A);
 }
+
+#[test]
+fn types_from_several_files_refer_to_each_other() {
+    use integration_tests::fixtures::multi_file::types::{Owner, Pet};
+    let pet: Pet = round_trip(json!({
+        "id": 1, "name": "Rex",
+        "owner": {"name": "Ann", "pets": [{"id": 2, "name": "Tom"}], "address": {"city": "Oslo"}}
+    }));
+    let owner: &Owner = pet.owner.as_ref().unwrap();
+    assert_eq!(owner.pets.as_ref().unwrap()[0].name, "Tom");
+}

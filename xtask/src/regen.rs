@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use openapi_generator::render::{crate_root, RootEntry};
-use openapi_generator::{generate, generate_timed, GroupFeature, Options};
+use openapi_generator::{generate_with, GroupFeature, Options};
 use sha2::{Digest, Sha256};
 
 use crate::manifest;
@@ -88,8 +88,9 @@ pub fn run(
             group_features: Some(api.name.clone()),
             ..api.options.clone()
         };
-        let (out, stages) =
-            generate_timed(&bytes, &options).map_err(|e| format!("{}: {e}", api.file))?;
+        let mut read = files_beside(&path);
+        let (out, stages) = generate_with(&bytes, &api.file, &mut read, &options)
+            .map_err(|e| format!("{}: {e}", api.file))?;
         let s = &out.summary;
         println!(
             "{}: {} operations, {} types ({} merged into an identical one), {} untyped, {} warnings",
@@ -274,35 +275,62 @@ fn compare(plan: &Plan) -> Result<Vec<(PathBuf, &'static str)>, String> {
     Ok(out)
 }
 
-/// Fixture specs in `tests/fixtures` become modules of the integration-tests crate,
-/// so they are compiled (with warnings denied in CI) and usable in round-trip tests.
+/// Reads the documents the spec at `spec` refers to, from its folder; remote
+/// ones are refused (regen reads what is pinned, never the network).
+fn files_beside(spec: &Path) -> impl FnMut(&str) -> Result<Vec<u8>, String> {
+    let dir = spec.parent().map(Path::to_path_buf).unwrap_or_default();
+    move |location: &str| {
+        if location.contains("://") {
+            return Err(format!(
+                "{location} is remote; regen reads local files only"
+            ));
+        }
+        let path = dir.join(location);
+        std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// Fixture specs in `tests/fixtures` (each file, and each folder holding an
+/// `openapi.yaml` that refers to the other files in it) become modules of the
+/// integration-tests crate, so they are compiled (with warnings denied in
+/// CI) and usable in round-trip tests.
 fn fixtures(root: &Path, plan: &mut Plan) -> Result<(), String> {
     let dir = root.join("tests/fixtures");
-    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+    let mut names: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .filter_map(|p| {
+            let name = p.file_name()?.to_str()?.to_owned();
+            if p.is_dir() {
+                let root_doc = p.join("openapi.yaml");
+                return root_doc.exists().then(|| (name.clone(), root_doc));
+            }
+            p.extension()
+                .is_some_and(|e| e == "yaml" || e == "json")
+                .then_some((name, p))
+        })
         .collect();
     names.sort();
     let mut entries = Vec::new();
-    for path in names {
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .ok_or_else(|| format!("{}: not a UTF-8 file name", path.display()))?
+    for (file_name, path) in names {
+        let stem = file_name
+            .split('.')
+            .next()
+            .unwrap_or_default()
             .replace('-', "_");
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let file_name = path
-            .file_name()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
         let options = Options {
             source_label: format!("tests/fixtures/{file_name}"),
             ..Options::default()
         };
-        let out = match generate(&bytes, &options) {
-            Ok(out) => out,
+        let own_name = path
+            .file_name()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let mut read = files_beside(&path);
+        let out = match generate_with(&bytes, own_name, &mut read, &options) {
+            Ok((out, _)) => out,
             // Fixtures that must fail are checked by the tests, not compiled.
             Err(_) if stem.starts_with("invalid_") => continue,
             Err(e) => return Err(format!("{}: {e}", rel(root, &path))),
