@@ -12,6 +12,10 @@
 //! - References inside a brought-in document are relative to that document:
 //!   files to its folder, `#/...` to itself.
 //!
+//! - `hoist_nested_refs` (run by `normalize`, for one document too) does the
+//!   same for schemas referenced inside the document where they sit inside
+//!   something else (`#/paths/~1pets/get/.../schema`).
+//!
 //! Which kind of object a reference stands for is read from where it sits,
 //! by the grammar of OpenAPI. No IO happens here: the caller's [`Reader`]
 //! reads documents (the CLI and `cargo xtask regen` read files, relative to
@@ -502,6 +506,176 @@ fn percent_decode(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Schemas referenced where they sit inside something else (`$ref:
+/// '#/paths/~1pets/get/responses/200/content/application~1json/schema'`,
+/// `'#/components/schemas/Pet/properties/owner'`) are copied into
+/// `components/schemas` under a name made of the pointer's words, and the
+/// references point there: the IR names and reuses component schemas only.
+/// The copy left where it was lowers to an identical type, which `dedupe`
+/// merges into the component.
+pub(crate) fn hoist_nested_refs(doc: &mut Value) {
+    let mut refs = std::collections::BTreeSet::new();
+    collect_refs(doc, 0, &mut refs);
+    let targets: Vec<(String, Value)> = refs
+        .into_iter()
+        .filter(|r| is_nested_schema_pointer(r))
+        .filter_map(|r| {
+            let target = local_target(doc, &r)?.clone();
+            Some((r, target))
+        })
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    let taken: Vec<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut names =
+        crate::naming::Scope::with_reserved(&taken.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut renamed = Map::new();
+    let mut added = Vec::new();
+    for (reference, target) in targets {
+        // Words of the pointer, without structure or media types (`/pets` stays).
+        let words: Vec<String> = Pointer::from_ref(&reference)
+            .map(|p| {
+                p.tokens()
+                    .filter(|t| !STRUCTURAL.contains(&t.as_str()))
+                    .filter(|t| t.starts_with('/') || !t.contains('/'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let name = names.claim(crate::naming::type_name(&words.join(" "), "Schema"));
+        renamed.insert(
+            reference,
+            Value::String(format!("#/components/schemas/{name}")),
+        );
+        added.push((name, target));
+    }
+    rewrite_refs(doc, &renamed, 0);
+    for (_, target) in added.iter_mut() {
+        rewrite_refs(target, &renamed, 0);
+    }
+    let Some(obj) = doc.as_object_mut() else {
+        return;
+    };
+    let components = obj
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Some(components) = components.as_object_mut() {
+        let schemas = components
+            .entry("schemas")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(schemas) = schemas.as_object_mut() {
+            schemas.extend(added);
+        }
+    }
+}
+
+/// Pointer words that say where a schema sits rather than what it is.
+const STRUCTURAL: &[&str] = &[
+    "paths",
+    "components",
+    "schemas",
+    "content",
+    "schema",
+    "properties",
+    "items",
+    "responses",
+    "requestBody",
+    "parameters",
+    "allOf",
+    "anyOf",
+    "oneOf",
+];
+
+/// How deep [`collect_refs`] and [`rewrite_refs`] go (real documents nest far less).
+const MAX_WALK: usize = 256;
+
+fn collect_refs(v: &Value, depth: usize, out: &mut std::collections::BTreeSet<String>) {
+    if depth > MAX_WALK {
+        return;
+    }
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.insert(r.clone());
+            }
+            m.values().for_each(|x| collect_refs(x, depth + 1, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_refs(x, depth + 1, out)),
+        _ => {}
+    }
+}
+
+fn rewrite_refs(v: &mut Value, renamed: &Map<String, Value>, depth: usize) {
+    if depth > MAX_WALK {
+        return;
+    }
+    match v {
+        Value::Object(m) => {
+            if let Some(new) = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| renamed.get(r))
+            {
+                m.insert("$ref".into(), new.clone());
+            }
+            m.values_mut()
+                .for_each(|x| rewrite_refs(x, renamed, depth + 1));
+        }
+        Value::Array(a) => a
+            .iter_mut()
+            .for_each(|x| rewrite_refs(x, renamed, depth + 1)),
+        _ => {}
+    }
+}
+
+/// Whether a local reference points at a schema nested inside something
+/// (by the grammar of OpenAPI: the word before it says it is a schema), as
+/// opposed to a component, a path item, or a schema component itself.
+fn is_nested_schema_pointer(reference: &str) -> bool {
+    let Some(p) = Pointer::from_ref(reference) else {
+        return false;
+    };
+    let tokens: Vec<String> = p.tokens().collect();
+    let top_level_component =
+        tokens.len() == 3 && tokens.first().is_some_and(|t| t == "components");
+    if top_level_component {
+        return false;
+    }
+    let last = tokens.last().map(String::as_str);
+    let before = tokens
+        .len()
+        .checked_sub(2)
+        .and_then(|i| tokens.get(i))
+        .map(String::as_str);
+    matches!(
+        last,
+        Some("schema" | "items" | "additionalProperties" | "not")
+    ) || matches!(
+        before,
+        Some(
+            "properties"
+                | "patternProperties"
+                | "$defs"
+                | "definitions"
+                | "allOf"
+                | "anyOf"
+                | "oneOf"
+                | "prefixItems"
+        )
+    )
+}
+
+/// The value a local `#/...` reference points at (percent-encoded or not).
+fn local_target<'d>(doc: &'d Value, reference: &str) -> Option<&'d Value> {
+    let pointer = reference.strip_prefix('#')?;
+    doc.pointer(pointer)
+        .or_else(|| doc.pointer(&percent_decode(pointer)))
 }
 
 #[cfg(test)]

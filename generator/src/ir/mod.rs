@@ -5,6 +5,8 @@
 //! names (what the code says) are kept apart on every field and variant.
 //! Each node documents the OpenAPI pattern that produces it.
 
+mod build;
+mod context;
 mod dedupe;
 mod directions;
 mod lower;
@@ -20,7 +22,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use lower::build;
+pub use build::build;
 
 /// Index of a named type in [`Api::types`]. Stable for a given spec: types are
 /// numbered in document order (components first, then operations).

@@ -5,7 +5,7 @@
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
 use serde_json::Value;
 
-use super::lower::{Lowerer, Target};
+use super::context::{Lowerer, Target};
 use super::schema_view::{SubSchema, View};
 use super::*;
 use crate::error::{Error, Pointer, Result};

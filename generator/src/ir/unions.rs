@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use super::lower::Lowerer;
+use super::context::Lowerer;
 use super::*;
 use crate::error::Result;
 use crate::naming::{self, Scope};
