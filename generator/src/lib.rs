@@ -66,6 +66,22 @@ pub struct Options {
     /// Hand-written Markdown appended to the API module's docs (a walkthrough
     /// of the operations users start with); read by the caller, not the generator.
     pub guide: Option<String>,
+    /// How the API's webhook secrets become signing keys.
+    pub webhook_key: WebhookKey,
+    /// The webhook the `webhooks` module's example matches on (by its name,
+    /// `order.paid`); the first one otherwise.
+    pub webhook_example: Option<String>,
+}
+
+/// How a webhook secret becomes the HMAC key (Standard Webhooks signatures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WebhookKey {
+    /// The Standard Webhooks reference: a `whsec_` prefix dropped, the rest base64-decoded.
+    #[default]
+    Standard,
+    /// The UTF-8 bytes of the secret as given.
+    Utf8,
 }
 
 /// How operations are grouped.
@@ -111,6 +127,8 @@ impl Default for Options {
             compiled_examples: Vec::new(),
             group_features: None,
             guide: None,
+            webhook_key: WebhookKey::Standard,
+            webhook_example: None,
         }
     }
 }

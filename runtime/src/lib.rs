@@ -63,6 +63,7 @@ mod response;
 mod retry;
 pub mod samples;
 pub mod ser;
+pub mod webhooks;
 
 pub use client::{Auth, BuildError, Client, ClientBuilder, Secret, Sending};
 pub use error::{ApiError, DecodeError, Error, UnexpectedResponse};

@@ -118,4 +118,6 @@ pub mod operations;
 #[cfg(feature = "samples")]
 pub mod samples;
 pub mod types;
+#[cfg(feature = "polar")]
+pub mod webhooks;
 pub use self::client::*;

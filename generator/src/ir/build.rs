@@ -89,6 +89,7 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         }
     }
     let operations = super::ops::lower_operations(&mut lw)?;
+    let mut webhooks = super::webhooks::lower(&mut lw)?;
     super::unions::settle(&mut lw)?;
     super::recursion::break_cycles(&mut lw.types)?;
     let mut operations = operations;
@@ -96,7 +97,8 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
     mark_request_types(&mut lw.types, &operations);
     super::ops::attach_pagination(&lw, &mut operations, &loaded.raw);
     let merged = super::dedupe::merge_identical(&mut lw.types, &mut operations);
-    check_arena(&lw.types, &operations)?;
+    check_arena(&lw.types, &operations, &webhooks)?;
+    let webhook_tag = super::webhooks::settle(&lw.types, &mut webhooks);
     let multipart = multipart_bodies(&lw.types, &operations, &mut lw.warnings);
     let info = &doc.info;
     Ok(Api {
@@ -117,6 +119,8 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         security_schemes: super::ops::security_schemes(doc),
         default_headers: options.default_headers.clone().into_iter().collect(),
         multipart,
+        webhooks,
+        webhook_tag,
     })
 }
 

@@ -374,3 +374,31 @@ pub(super) fn string_format(format: Option<&str>) -> Prim {
 pub(super) fn short_json(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
+
+/// Follows a local `$ref` to a component of another kind (`parameters`, ...).
+pub(super) fn deref<'a, T>(
+    item: &'a ReferenceOr<T>,
+    section: &str,
+    lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
+    at: &Pointer,
+) -> Result<&'a T> {
+    let mut cur = item;
+    for _ in 0..16 {
+        match cur {
+            ReferenceOr::Item(t) => return Ok(t),
+            ReferenceOr::Reference { reference } => {
+                let prefix = format!("#/components/{section}/");
+                let Some(name) = reference.strip_prefix(&prefix) else {
+                    return Err(Error::unsupported(
+                        at,
+                        format!("$ref {reference:?}: expected a reference into {prefix}"),
+                    ));
+                };
+                cur = lookup(name).ok_or_else(|| {
+                    Error::invalid(at, format!("$ref {reference:?} points to nothing"))
+                })?;
+            }
+        }
+    }
+    Err(Error::invalid(at, "$ref chain longer than 16 links"))
+}

@@ -16,6 +16,7 @@ mod recursion;
 pub mod sample;
 mod schema_view;
 mod unions;
+mod webhooks;
 
 use std::collections::BTreeSet;
 
@@ -61,6 +62,32 @@ pub struct Api {
     /// `ToParts` impl), sorted.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub multipart: Vec<TypeId>,
+    /// The webhooks the API sends (3.1 `webhooks`), in document order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub webhooks: Vec<Webhook>,
+    /// The payload property whose constant value names the webhook (`type`),
+    /// when every payload has one with a distinct value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_tag: Option<String>,
+}
+
+/// A webhook (`webhooks: {order.paid: {post: ...}}`): one variant of the
+/// API's webhook event enum.
+#[derive(Debug, Clone, Serialize)]
+pub struct Webhook {
+    /// Its key under `webhooks` (`order.paid`).
+    pub name: String,
+    /// The event variant's name (`OrderPaid`).
+    pub rust_name: String,
+    /// `summary` (unless it only repeats the name) and `description`.
+    pub docs: Docs,
+    /// The payload: the type of the JSON request body.
+    pub payload: TypeRef,
+    /// Its values of [`Api::webhook_tag`] (`order.paid`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tag_values: Vec<String>,
+    /// Where it is in the spec.
+    pub origin: String,
 }
 
 /// A server the API is served from.
@@ -164,7 +191,11 @@ pub fn lookup(types: &[TypeDef], id: TypeId) -> &TypeDef {
 
 /// Every type reference in the arena and in the operations points into the
 /// arena, and every type sits at its own id: the invariant [`lookup`] relies on.
-pub(crate) fn check_arena(types: &[TypeDef], operations: &[Operation]) -> crate::Result<()> {
+pub(crate) fn check_arena(
+    types: &[TypeDef],
+    operations: &[Operation],
+    webhooks: &[Webhook],
+) -> crate::Result<()> {
     let mut named = BTreeSet::new();
     for (i, t) in types.iter().enumerate() {
         if t.id.0 != i {
@@ -184,6 +215,9 @@ pub(crate) fn check_arena(types: &[TypeDef], operations: &[Operation]) -> crate:
             named.insert(p.page_type);
             direct_named(&p.item, &mut named);
         }
+    }
+    for w in webhooks {
+        direct_named(&w.payload, &mut named);
     }
     match named.into_iter().find(|id| id.0 >= types.len()) {
         Some(id) => Err(internal(

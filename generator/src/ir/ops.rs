@@ -5,7 +5,7 @@
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
 use serde_json::Value;
 
-use super::context::{Lowerer, Target};
+use super::context::{deref, Lowerer, Target};
 use super::schema_view::{SubSchema, View};
 use super::*;
 use crate::error::{Error, Pointer, Result};
@@ -14,34 +14,6 @@ use crate::naming::{self, Scope};
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
-
-/// Follows a local `$ref` to a component of another kind (`parameters`, ...).
-fn deref<'a, T>(
-    item: &'a ReferenceOr<T>,
-    section: &str,
-    lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
-    at: &Pointer,
-) -> Result<&'a T> {
-    let mut cur = item;
-    for _ in 0..16 {
-        match cur {
-            ReferenceOr::Item(t) => return Ok(t),
-            ReferenceOr::Reference { reference } => {
-                let prefix = format!("#/components/{section}/");
-                let Some(name) = reference.strip_prefix(&prefix) else {
-                    return Err(Error::unsupported(
-                        at,
-                        format!("$ref {reference:?}: expected a reference into {prefix}"),
-                    ));
-                };
-                cur = lookup(name).ok_or_else(|| {
-                    Error::invalid(at, format!("$ref {reference:?} points to nothing"))
-                })?;
-            }
-        }
-    }
-    Err(Error::invalid(at, "$ref chain longer than 16 links"))
-}
 
 /// A stable id for an operation without `operationId`: method and path words.
 fn derived_id(method: &str, path: &str) -> String {

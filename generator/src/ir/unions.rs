@@ -49,7 +49,10 @@ fn struct_of<'t>(types: &'t [TypeDef], r: &TypeRef) -> Option<&'t Struct> {
     }
 }
 
-fn const_tag(types: &[TypeDef], variants: &[Variant]) -> Option<(String, Vec<Vec<String>>)> {
+pub(super) fn const_tag(
+    types: &[TypeDef],
+    variants: &[Variant],
+) -> Option<(String, Vec<Vec<String>>)> {
     let first = struct_of(types, &variants.first()?.ty)?;
     'candidates: for f in &first.fields {
         let mut values = Vec::new();

@@ -162,6 +162,15 @@ impl Features {
         )
     }
 
+    /// The `#[cfg]` of what needs every type of the API (the webhooks
+    /// module): the API's own feature.
+    pub fn cfg_whole_api(&self) -> TokenStream {
+        match &self.prefix {
+            Some(prefix) => quote::quote! { #[cfg(feature = #prefix)] },
+            None => TokenStream::new(),
+        }
+    }
+
     /// The `#[cfg]` of a type module.
     pub fn cfg_module(&self, module: &str) -> TokenStream {
         self.gate(self.modules.get(module).into_iter().flatten().cloned())

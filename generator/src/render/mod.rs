@@ -18,6 +18,7 @@ pub mod ops;
 mod prelude;
 mod serde_impls;
 pub mod types;
+mod webhooks;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -258,12 +259,30 @@ fn api_files(
         }
         None => quote! {},
     };
+    let ctx = Ctx {
+        api,
+        module: "",
+        runtime: runtime.clone(),
+        types_path: quote! { super::types },
+        links: docs::Links {
+            base: options.docs_url.as_deref(),
+        },
+    };
+    let webhooks = webhooks::file(&ctx, options).map(|tokens| {
+        files.push(("webhooks.rs".into(), tokens));
+        let cfg = features.cfg_whole_api();
+        quote! {
+            #cfg
+            pub mod webhooks;
+        }
+    });
     let module_mod = quote! {
         #( #![doc = #top_doc] )*
         pub mod client;
         pub mod operations;
         #samples
         pub mod types;
+        #webhooks
 
         pub use self::client::*;
     };
