@@ -55,9 +55,14 @@ const MEMBERS: usize = 1000;
 /// A page of members with the variety a real one has: nulls, three roles,
 /// names of different lengths, most keys in the spec's order.
 fn page() -> String {
+    page_of(MEMBERS)
+}
+
+/// A `list_members` page of `members` members.
+fn page_of(members: usize) -> String {
     let roles = ["owner", "billing_manager", "member"];
     let names = ["Jane Doe", "Ada", "Grace Brewster Murray Hopper", "Linus"];
-    let items: Vec<String> = (0..MEMBERS)
+    let items: Vec<String> = (0..members)
         .map(|i| {
             let id = uuid::Uuid::from_u128(0x9f3a_0000_0000_4000_8000_0000_0000_0000 + i as u128);
             let customer = uuid::Uuid::from_u128(0x1c0f_0000_0000_4000_8000_0000_0000_0000 + (i / 7) as u128);
@@ -154,6 +159,39 @@ fn main() -> Result<(), serde_json::Error> {
         rate(gen_best),
         rate(hand_best),
         hand_best.as_secs_f64() / gen_best.as_secs_f64()
+    );
+
+    // Large bodies through the runtime's decode (what a call does with a
+    // response): time per byte should not grow with the size.
+    let time = |members: usize| {
+        let body = page_of(members).into_bytes();
+        let bytes = body.len();
+        let took = (0..3)
+            .map(|_| {
+                let raw = openapi_runtime::RawResponse {
+                    status: openapi_runtime::StatusCode::OK,
+                    headers: openapi_runtime::HeaderMap::new(),
+                    body: body.clone(),
+                };
+                let started = Instant::now();
+                let page = raw.json::<ListResourceMember, std::convert::Infallible>();
+                let took = started.elapsed();
+                assert_eq!(page.map(|p| p.body.items.len()).ok(), Some(members));
+                took
+            })
+            .min()
+            .unwrap_or_default();
+        (bytes, took)
+    };
+    let (small_bytes, small) = time(20_000);
+    let (large_bytes, large) = time(200_000);
+    let per_mb = |bytes: usize, d: Duration| d.as_secs_f64() * 1e3 / (bytes as f64 / 1e6);
+    println!(
+        "large: small_bytes={small_bytes} small_ms={:.1} large_bytes={large_bytes} large_ms={:.1} small_ms_per_mb={:.2} large_ms_per_mb={:.2}",
+        small.as_secs_f64() * 1e3,
+        large.as_secs_f64() * 1e3,
+        per_mb(small_bytes, small),
+        per_mb(large_bytes, large),
     );
     Ok(())
 }

@@ -9,12 +9,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
-};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
 
-use crate::request::{Body, Request, RequestOptions};
-use crate::{Error, RawResponse, RetryPolicy};
+use crate::request::{Request, RequestOptions};
+use crate::transport::{HttpRequest, Transport, TransportError, TransportErrorKind};
+use crate::{Error, RawResponse, RetryPolicy, TimeoutError};
 
 /// The future of [`Client::execute`]: the response, whatever its status.
 pub type Sending = Pin<Box<dyn Future<Output = Result<RawResponse, Error<Infallible>>> + Send>>;
@@ -84,9 +83,10 @@ pub enum BuildError {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    transport: Arc<dyn Transport>,
     base_url: url::Url,
     auth: Option<Auth>,
+    /// Default headers, `User-Agent` and the credentials (marked sensitive).
     headers: HeaderMap,
     retry: RetryPolicy,
     timeout: Option<Duration>,
@@ -109,6 +109,16 @@ impl fmt::Debug for Client {
     }
 }
 
+/// A transport shared by the clients a builder makes.
+#[derive(Clone)]
+struct SharedTransport(Arc<dyn Transport>);
+
+impl fmt::Debug for SharedTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Transport")
+    }
+}
+
 /// Builds a [`Client`], or a generated client wrapping one (`C`).
 #[derive(Debug, Clone)]
 pub struct ClientBuilder<C = Client> {
@@ -119,7 +129,7 @@ pub struct ClientBuilder<C = Client> {
     retry: RetryPolicy,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
-    http: Option<reqwest::Client>,
+    transport: Option<SharedTransport>,
     output: PhantomData<fn() -> C>,
 }
 
@@ -134,7 +144,7 @@ impl ClientBuilder<Client> {
             retry: RetryPolicy::default(),
             timeout: Some(Duration::from_secs(60)),
             connect_timeout: Some(Duration::from_secs(10)),
-            http: None,
+            transport: None,
             output: PhantomData,
         }
     }
@@ -149,7 +159,7 @@ impl ClientBuilder<Client> {
             retry: self.retry,
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
-            http: self.http,
+            transport: self.transport,
             output: PhantomData,
         }
     }
@@ -209,7 +219,14 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// Uses this reqwest client (its own timeouts and TLS settings then apply too).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.transport = Some(SharedTransport(Arc::new(client)));
+        self
+    }
+
+    /// Sends through this transport instead of reqwest (a middleware stack,
+    /// an in-memory server in tests; see [`crate::transport`]).
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(SharedTransport(Arc::new(transport)));
         self
     }
 
@@ -235,19 +252,22 @@ impl<C: From<Client>> ClientBuilder<C> {
         let ua = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| BuildError::Header("User-Agent".into()))?;
         headers.insert(USER_AGENT, ua);
-        let http = match self.http {
-            Some(h) => h,
+        if let Some(value) = auth_header(self.auth.as_ref())? {
+            headers.insert(AUTHORIZATION, value);
+        }
+        let transport: Arc<dyn Transport> = match self.transport {
+            Some(t) => t.0,
             None => {
                 let mut b = reqwest::Client::builder();
                 if let Some(t) = self.connect_timeout {
                     b = b.connect_timeout(t);
                 }
-                b.build().map_err(BuildError::Http)?
+                Arc::new(b.build().map_err(BuildError::Http)?)
             }
         };
         let client = Client {
             inner: Arc::new(Inner {
-                http,
+                transport,
                 base_url,
                 auth: self.auth,
                 headers,
@@ -280,46 +300,6 @@ impl Client {
         Ok(url)
     }
 
-    fn attempt(
-        &self,
-        request: &Request,
-        url: &url::Url,
-        options: &RequestOptions,
-    ) -> reqwest::RequestBuilder {
-        let inner = &self.inner;
-        let mut b = inner
-            .http
-            .request(request.method.clone(), url.clone())
-            .headers(inner.headers.clone());
-        b = match &inner.auth {
-            Some(Auth::Bearer(token)) => b.bearer_auth(token.expose()),
-            Some(Auth::Basic { username, password }) => {
-                b.basic_auth(username.expose(), Some(password.expose()))
-            }
-            None => b,
-        };
-        b = b.headers(request.headers.clone());
-        match &request.body {
-            Some(Body::Bytes {
-                bytes,
-                content_type,
-            }) => {
-                b = b.header(CONTENT_TYPE, content_type).body(bytes.clone());
-            }
-            Some(Body::Multipart(parts)) => {
-                // Checked when the body was set (`Request::multipart`), so this holds.
-                if let Ok(form) = parts.form() {
-                    b = b.multipart(form);
-                }
-            }
-            None => {}
-        }
-        if let Some(t) = options.timeout.or(inner.timeout) {
-            b = b.timeout(t);
-        }
-        b
-    }
-
     /// Sends `request`, retrying as the policy allows, and returns the response
     /// whatever its status. Fails only on transport problems, time-outs and
     /// requests that could not be built.
@@ -334,44 +314,116 @@ impl Client {
         request: Request,
         options: RequestOptions,
     ) -> Result<RawResponse, Error<Infallible>> {
-        if let Some(message) = request.error {
+        if let Some(message) = request.error.clone() {
             return Err(Error::Request(message));
         }
         let url = self.url(&request).map_err(Error::Request)?;
+        let mut headers = self.inner.headers.clone();
+        for (name, value) in request.headers.iter() {
+            headers.insert(name.clone(), value.clone());
+        }
+        for (name, value) in &options.headers {
+            let n = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Request(format!("{name:?} is not a valid header name")))?;
+            let v = HeaderValue::from_str(value)
+                .map_err(|_| Error::Request(format!("header {name}: not a valid header value")))?;
+            headers.insert(n, v);
+        }
+        let calls = async {
+            let trace = crate::trace::Call::start(&request, &url);
+            let result = self
+                .attempts(&request, url, headers, &options, &trace)
+                .await;
+            trace.finish(&result);
+            result
+        };
+        match options.deadline {
+            Some(deadline) => tokio::time::timeout(deadline, calls)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(Error::Timeout(Box::new(TimeoutError {
+                        limit: Some(deadline),
+                        deadline: true,
+                        source: None,
+                    })))
+                }),
+            None => calls.await,
+        }
+    }
+
+    /// Sends attempts until one gets an answer that is not retried, or the
+    /// policy allows no more: a 429 is retried whatever the method (the
+    /// server did nothing); 502, 503, 504 and connection failures only when
+    /// repeating is safe (an idempotent method, an `Idempotency-Key` header,
+    /// or a policy that says so).
+    async fn attempts(
+        &self,
+        request: &Request,
+        url: url::Url,
+        headers: HeaderMap,
+        options: &RequestOptions,
+        trace: &crate::trace::Call,
+    ) -> Result<RawResponse, Error<Infallible>> {
         let policy = options
             .retry
             .clone()
             .unwrap_or_else(|| self.inner.retry.clone());
-        let may_retry = policy.allows(&request.method);
+        let repeatable = policy.allows(&request.method) || headers.contains_key("idempotency-key");
+        let limit = options.timeout.or(self.inner.timeout);
         let mut attempt: u32 = 1;
         loop {
-            let last = !may_retry || attempt >= policy.max_attempts;
-            match self.attempt(&request, &url, &options).send().await {
-                Ok(response) => {
-                    let status = response.status();
-                    if !last && RetryPolicy::retryable_status(status) {
-                        let wait = policy
-                            .retry_after(response.headers())
-                            .unwrap_or_else(|| policy.backoff(attempt));
-                        drop(response);
-                        tokio::time::sleep(wait).await;
-                        attempt += 1;
-                        continue;
-                    }
-                    let headers = response.headers().clone();
-                    let body = response.bytes().await.map_err(classify)?;
-                    return Ok(RawResponse {
-                        status,
-                        headers,
-                        body: body.to_vec(),
-                    });
+            let last = attempt >= policy.max_attempts;
+            trace.attempt(attempt);
+            let http = HttpRequest {
+                method: request.method.clone(),
+                url: url.clone(),
+                headers: headers.clone(),
+                body: request.body.clone(),
+                timeout: limit,
+            };
+            let sent = self.inner.transport.send(http);
+            let sent = match limit {
+                Some(t) => tokio::time::timeout(t, sent).await.unwrap_or_else(|_| {
+                    Err(TransportError::new(
+                        TransportErrorKind::Timeout,
+                        "no complete response in time",
+                    ))
+                }),
+                None => sent.await,
+            };
+            let wait = match &sent {
+                Ok(r) if !last => match r.status.as_u16() {
+                    429 => Some(("429", policy.retry_after(&r.headers))),
+                    502..=504 if repeatable => Some(("5xx", policy.retry_after(&r.headers))),
+                    _ => None,
+                },
+                Err(e) if !last && repeatable && e.kind() == TransportErrorKind::Connect => {
+                    Some(("connect", None))
                 }
-                Err(e) if !last && e.is_connect() => {
-                    tokio::time::sleep(policy.backoff(attempt)).await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(classify(e)),
+                _ => None,
+            };
+            if let Some((reason, asked)) = wait {
+                let wait = asked.unwrap_or_else(|| policy.backoff(attempt));
+                trace.retry(attempt, reason, sent.as_ref().ok().map(|r| r.status), wait);
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+                continue;
             }
+            return match sent {
+                Ok(r) => Ok(RawResponse {
+                    status: r.status,
+                    headers: r.headers,
+                    body: r.body,
+                }),
+                Err(e) if e.kind() == TransportErrorKind::Timeout => {
+                    Err(Error::Timeout(Box::new(TimeoutError {
+                        limit,
+                        deadline: false,
+                        source: Some(e),
+                    })))
+                }
+                Err(e) => Err(Error::Transport(Box::new(e))),
+            };
         }
     }
 
@@ -381,12 +433,25 @@ impl Client {
     }
 }
 
-fn classify(e: reqwest::Error) -> Error<Infallible> {
-    if e.is_timeout() {
-        Error::Timeout
-    } else {
-        Error::Transport(e)
-    }
+/// The `Authorization` header of `auth`, marked sensitive (never logged by
+/// the HTTP stack, dropped on redirects to another host).
+fn auth_header(auth: Option<&Auth>) -> Result<Option<HeaderValue>, BuildError> {
+    use base64::Engine;
+    let text = match auth {
+        None => return Ok(None),
+        Some(Auth::Bearer(token)) => format!("Bearer {}", token.expose()),
+        Some(Auth::Basic { username, password }) => {
+            let pair = format!("{}:{}", username.expose(), password.expose());
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(pair)
+            )
+        }
+    };
+    let mut value =
+        HeaderValue::from_str(&text).map_err(|_| BuildError::Header("Authorization".into()))?;
+    value.set_sensitive(true);
+    Ok(Some(value))
 }
 
 #[cfg(test)]

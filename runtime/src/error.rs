@@ -5,6 +5,8 @@ use std::convert::Infallible;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
+use crate::transport::TransportError;
+
 /// The error of an API call; `E` is the operation's enum of documented error
 /// responses ([`Infallible`] where there are none, as for [`crate::Client::execute`]).
 ///
@@ -18,14 +20,14 @@ pub enum Error<E = Infallible> {
     #[error("unexpected status {}: {}", .0.status, excerpt(&.0.body))]
     UnexpectedStatus(Box<UnexpectedResponse>),
     /// The body did not decode into the documented type.
-    #[error("status {}: the body did not decode: {}", .0.status, .0.source)]
+    #[error("status {}: the body did not decode at `{}`: {}", .0.status, .0.path, .0.source)]
     Decode(Box<DecodeError>),
-    /// The request (or one attempt of it) ran out of time.
-    #[error("the request timed out")]
-    Timeout,
-    /// Connecting, sending or receiving failed.
+    /// An attempt, or the whole call, ran out of time.
+    #[error("timed out: {0}")]
+    Timeout(#[source] Box<TimeoutError>),
+    /// Connecting, sending or receiving failed (`Display` shows the root cause).
     #[error("transport error: {0}")]
-    Transport(#[source] reqwest::Error),
+    Transport(#[source] Box<TransportError>),
     /// The request could not be built (a parameter or body failed to serialise).
     #[error("could not build the request: {0}")]
     Request(String),
@@ -51,8 +53,49 @@ pub struct DecodeError {
     pub headers: HeaderMap,
     /// The raw body (lossily decoded as UTF-8).
     pub body: String,
+    /// The JSON path of the value that failed (`items[3].customer.country`;
+    /// `.` for the document itself).
+    pub path: String,
     /// What serde said.
     pub source: serde_json::Error,
+}
+
+/// What ran out of time.
+#[derive(Debug)]
+pub struct TimeoutError {
+    /// The limit that was reached.
+    pub limit: Option<std::time::Duration>,
+    /// Whether it was the deadline of the whole call (every attempt and the
+    /// waits between them) rather than the limit of one attempt.
+    pub deadline: bool,
+    /// What the transport said, when it noticed first.
+    pub source: Option<TransportError>,
+}
+
+impl std::fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = if self.deadline {
+            "the call's deadline"
+        } else {
+            "the time limit of an attempt"
+        };
+        match self.limit {
+            Some(limit) => write!(f, "{what} ({limit:?}) passed")?,
+            None => write!(f, "{what} passed")?,
+        }
+        if let Some(source) = &self.source {
+            write!(f, " ({source})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TimeoutError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 /// A documented error response.
@@ -73,7 +116,7 @@ impl Error<Infallible> {
             Error::Api(never) => match never.body {},
             Error::UnexpectedStatus(r) => Error::UnexpectedStatus(r),
             Error::Decode(d) => Error::Decode(d),
-            Error::Timeout => Error::Timeout,
+            Error::Timeout(t) => Error::Timeout(t),
             Error::Transport(e) => Error::Transport(e),
             Error::Request(m) => Error::Request(m),
         }
@@ -87,7 +130,7 @@ impl<E> Error<E> {
             Error::Api(e) => Some(e.status),
             Error::UnexpectedStatus(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
-            Error::Timeout | Error::Transport(_) | Error::Request(_) => None,
+            Error::Timeout(_) | Error::Transport(_) | Error::Request(_) => None,
         }
     }
 

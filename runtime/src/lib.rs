@@ -3,8 +3,13 @@
 //!
 //! - [`Client`] / [`ClientBuilder`]: base URL, auth ([`Auth`]: bearer or basic),
 //!   default headers, `User-Agent`, timeouts, retries ([`RetryPolicy`]).
-//! - [`Request`]: method, path, parameters by OpenAPI style, JSON or form body.
+//! - [`transport`]: the one seam to HTTP ([`transport::Transport`]: request
+//!   description in, status/headers/bytes out); reqwest by default, or your own
+//!   (a middleware stack, an in-memory server in tests).
+//! - [`Request`]: method, path, parameters by OpenAPI style; JSON, form, text,
+//!   byte and [`multipart`] bodies.
 //! - [`RawResponse`] -> [`Response`] or [`Error`]: typed success and error bodies.
+//! - [`webhooks`]: Standard Webhooks signature verification.
 //! - [`paginate`]: lazy streams of pages and items.
 //! - [`Operation`]: what a generated request builder is; [`ResponseFuture`],
 //!   [`BodyFuture`], [`operation::pages`] and [`operation::items`] send one.
@@ -36,6 +41,38 @@
 //! # }
 //! ```
 //!
+//! # What a call does when things go wrong
+//!
+//! - **Retries** ([`RetryPolicy`], default 3 attempts, exponential backoff with
+//!   jitter, `Retry-After` honoured): a 429 is retried whatever the method (the
+//!   server did not act on it); a 502, 503, 504 or a failed connection only
+//!   when repeating is safe: an idempotent method (GET, HEAD, OPTIONS, PUT,
+//!   DELETE), a request with an `Idempotency-Key` header, or
+//!   [`RetryPolicy::retry_non_idempotent`]. Time-outs and connections broken
+//!   mid-response are not retried.
+//! - **Time limits**: [`ClientBuilder::timeout`] (default 60 s) bounds each
+//!   attempt, body included, so a server that never answers or drips bytes ends
+//!   in [`Error::Timeout`]; [`RequestOptions::deadline`] (`.deadline(..)` on a
+//!   generated request) bounds the whole call, retries and waits included.
+//! - **Errors** say where: [`Error::Transport`] shows its root cause on one
+//!   line (`Connection refused (os error 111)`, DNS, TLS) and keeps the chain in
+//!   `source()`; [`Error::Timeout`] says which limit passed and keeps its
+//!   source; [`Error::Decode`] names the JSON path of the value that failed
+//!   (`items[3].customer.address.country`) and keeps the status, headers and raw
+//!   body; [`Error::UnexpectedStatus`] keeps the whole response.
+//! - **Redirects** are followed (by reqwest, up to 10); the `Authorization`
+//!   header is marked sensitive and dropped when a redirect leads to another host.
+//! - **Tracing**: with the `tracing` cargo feature, each call is an
+//!   `openapi.call` span (operation id, method, path template, attempt, status,
+//!   elapsed time) with an event per retry (reason and wait); header values,
+//!   credentials, query strings and bodies are never recorded. Print them with
+//!   `tracing-subscriber`:
+//!
+//! ```ignore
+//! tracing_subscriber::fmt().with_max_level(tracing::Level::INFO).init();
+//! // INFO openapi.call{operation="members:list_members" method=GET path="/v1/members/" attempt=1}: answered status=200 elapsed_ms=84
+//! ```
+//!
 //! Design rules: nothing here knows any particular API; credentials never show in
 //! `Debug` output; no call panics on what a server sends.
 
@@ -63,10 +100,12 @@ mod response;
 mod retry;
 pub mod samples;
 pub mod ser;
+mod trace;
+pub mod transport;
 pub mod webhooks;
 
 pub use client::{Auth, BuildError, Client, ClientBuilder, Secret, Sending};
-pub use error::{ApiError, DecodeError, Error, UnexpectedResponse};
+pub use error::{ApiError, DecodeError, Error, TimeoutError, UnexpectedResponse};
 pub use multipart::FilePart;
 pub use operation::{
     BodyFuture, Call, ItemStream, Operation, PageStream, Paginated, ResponseFuture,

@@ -51,6 +51,17 @@ impl Call {
     pub fn set_retry(&mut self, policy: RetryPolicy) {
         self.options.retry = Some(policy);
     }
+
+    /// Sets the time limit of the whole call, every attempt and wait included.
+    pub fn set_deadline(&mut self, deadline: Duration) {
+        self.options.deadline = Some(deadline);
+    }
+
+    /// Adds a header to this call (an invalid name or value fails the call
+    /// with [`Error::Request`] when sent, never a panic).
+    pub fn add_header(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.options.headers.push((name.into(), value.into()));
+    }
 }
 
 /// A request builder of one operation.

@@ -14,6 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::multipart::{Parts, ToParts};
+use crate::transport::RequestBody;
 use crate::RetryPolicy;
 
 /// Characters kept as they are in a path segment: RFC 3986 unreserved.
@@ -36,18 +37,6 @@ pub enum QueryStyle {
     DeepObject,
 }
 
-/// The body of a request.
-#[derive(Debug, Clone)]
-pub(crate) enum Body {
-    /// Bytes with their media type (JSON, form, text, binary).
-    Bytes {
-        bytes: Vec<u8>,
-        content_type: String,
-    },
-    /// `multipart/form-data`: made into a form for each attempt.
-    Multipart(Parts),
-}
-
 /// A request being described: method, path, query, headers and body.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -55,7 +44,9 @@ pub struct Request {
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<Body>,
+    pub(crate) body: Option<RequestBody>,
+    /// The operation id and path template, for traces.
+    pub(crate) operation: Option<(&'static str, &'static str)>,
     pub(crate) error: Option<String>,
 }
 
@@ -64,8 +55,13 @@ pub struct Request {
 pub struct RequestOptions {
     /// Time limit for each attempt of this call.
     pub timeout: Option<Duration>,
+    /// Time limit for the whole call: every attempt and the waits between them.
+    pub deadline: Option<Duration>,
     /// Retry policy for this call.
     pub retry: Option<RetryPolicy>,
+    /// Extra headers for this call (an `Idempotency-Key`, a trace id); an
+    /// invalid name or value fails the call with [`crate::Error::Request`].
+    pub headers: Vec<(String, String)>,
 }
 
 fn scalar(v: &Value) -> Option<String> {
@@ -106,8 +102,16 @@ impl Request {
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: None,
+            operation: None,
             error: None,
         }
+    }
+
+    /// Names the operation this request is for (its id and path template),
+    /// for traces.
+    pub fn describe(mut self, operation_id: &'static str, path_template: &'static str) -> Self {
+        self.operation = Some((operation_id, path_template));
+        self
     }
 
     fn fail(&mut self, message: String) {
@@ -239,7 +243,7 @@ impl Request {
     pub fn json(mut self, body: &impl Serialize) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => {
-                self.body = Some(Body::Bytes {
+                self.body = Some(RequestBody::Bytes {
                     bytes,
                     content_type: "application/json".to_owned(),
                 })
@@ -273,7 +277,7 @@ impl Request {
                 }
             }
         }
-        self.body = Some(Body::Bytes {
+        self.body = Some(RequestBody::Bytes {
             bytes: form.finish().into_bytes(),
             content_type: "application/x-www-form-urlencoded".to_owned(),
         });
@@ -289,7 +293,7 @@ impl Request {
         } else {
             content_type
         };
-        self.body = Some(Body::Bytes {
+        self.body = Some(RequestBody::Bytes {
             bytes: bytes.into(),
             content_type: content_type.to_owned(),
         });
@@ -311,7 +315,7 @@ impl Request {
         if let Some(e) = parts.error.take().or_else(|| parts.check().err()) {
             self.fail(format!("request body: {e}"));
         }
-        self.body = Some(Body::Multipart(parts));
+        self.body = Some(RequestBody::Multipart(parts));
         self
     }
 
@@ -385,7 +389,7 @@ mod tests {
     fn form_bodies() {
         let r = Request::new(Method::POST)
             .form(&json!({"grant_type": "x", "scope": ["a", "b"], "none": null}));
-        let Some(Body::Bytes {
+        let Some(RequestBody::Bytes {
             bytes,
             content_type,
         }) = r.body
@@ -402,7 +406,7 @@ mod tests {
     #[test]
     fn binary_bodies_keep_their_bytes_and_a_concrete_media_type() {
         let r = Request::new(Method::PUT).bytes(vec![0u8, 159, 255], "image/*");
-        let Some(Body::Bytes {
+        let Some(RequestBody::Bytes {
             bytes,
             content_type,
         }) = r.body

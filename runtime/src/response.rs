@@ -59,16 +59,29 @@ impl RawResponse {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// Decodes the body as JSON; generic over the body type only.
+    /// Decodes the body as JSON; generic over the body type only. A failure
+    /// is decoded again, tracking the path, to say where (the happy path
+    /// pays nothing for it).
     fn decode<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
-        serde_json::from_slice(&self.body).map_err(|source| self.decode_error(source))
+        serde_json::from_slice(&self.body).map_err(|_| self.decode_error::<T>())
     }
 
-    fn decode_error(&self, source: serde_json::Error) -> Box<DecodeError> {
+    fn decode_error<T: DeserializeOwned>(&self) -> Box<DecodeError> {
+        let mut de = serde_json::Deserializer::from_slice(&self.body);
+        let mut track = serde_path_to_error::Track::new();
+        let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
+        let result = T::deserialize(tracked).and_then(|_| de.end());
+        let path = track.path().to_string();
+        let source = match result {
+            Err(e) => e,
+            // Cannot happen (the same bytes failed a moment ago); say so plainly.
+            Ok(()) => serde::de::Error::custom("the body decoded on the second try"),
+        };
         Box::new(DecodeError {
             status: self.status,
             headers: self.headers.clone(),
             body: self.body_text(),
+            path,
             source,
         })
     }

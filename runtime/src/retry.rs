@@ -5,11 +5,17 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 
-/// Retries on 429, 502, 503, 504 and connection errors, with exponential
-/// backoff and full jitter, honouring `Retry-After`.
+/// When to try a call again, and how long to wait: exponential backoff with
+/// full jitter, or what `Retry-After` asks (capped by `max_backoff`).
 ///
-/// Only idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE) are retried unless
-/// [`RetryPolicy::retry_non_idempotent`] is set.
+/// - **429 Too Many Requests** is retried whatever the method: the server
+///   refused the request without acting on it.
+/// - **502, 503, 504 and connection failures** are retried only when
+///   repeating the request is safe: an idempotent method (GET, HEAD, OPTIONS,
+///   PUT, DELETE, TRACE), a request carrying an `Idempotency-Key` header, or
+///   [`RetryPolicy::retry_non_idempotent`].
+/// - Nothing else is retried: other statuses, time-outs (the server may be
+///   acting on the request), broken connections mid-response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 turns retries off.
@@ -18,7 +24,8 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// Upper bound of any single wait, `Retry-After` included.
     pub max_backoff: Duration,
-    /// Also retry POST and PATCH (which may not be safe to repeat).
+    /// Also retry POST and PATCH after 502/503/504 and connection failures
+    /// (which may not be safe to repeat). 429s are retried regardless.
     pub retry_non_idempotent: bool,
 }
 
@@ -42,7 +49,8 @@ impl RetryPolicy {
         }
     }
 
-    /// Whether requests with `method` may be retried under this policy.
+    /// Whether requests with `method` may be repeated after a 502/503/504 or
+    /// a connection failure under this policy (429s always may).
     pub fn allows(&self, method: &Method) -> bool {
         self.retry_non_idempotent
             || matches!(
@@ -56,7 +64,8 @@ impl RetryPolicy {
             )
     }
 
-    /// Whether a response with `status` is worth retrying.
+    /// Whether a response with `status` is worth retrying at all (429 for
+    /// any method, 502/503/504 when repeating is safe).
     pub fn retryable_status(status: StatusCode) -> bool {
         matches!(status.as_u16(), 429 | 502 | 503 | 504)
     }

@@ -175,7 +175,7 @@ async fn a_slow_response_returns_the_timeout_error() {
         .timeout(Duration::from_millis(200))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Timeout), "{err:?}");
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
 }
 
 #[tokio::test]

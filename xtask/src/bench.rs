@@ -328,10 +328,16 @@ fn decode(root: &Path) -> Result<Vec<(String, f64)>, String> {
     let mut c = cargo(root);
     c.args(["run", "--quiet", "--release", "--package", "benches"]);
     let stdout = ok(c, "cargo run --release -p benches")?;
-    stdout
+    let mut out = stdout
         .lines()
         .find_map(|l| fields(l, "decode:"))
-        .ok_or_else(|| "the decode benchmark printed no `decode:` line".to_owned())
+        .ok_or_else(|| "the decode benchmark printed no `decode:` line".to_owned())?;
+    let large = stdout
+        .lines()
+        .find_map(|l| fields(l, "large:"))
+        .ok_or_else(|| "the decode benchmark printed no `large:` line".to_owned())?;
+    out.extend(large);
+    Ok(out)
 }
 
 pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), String> {
@@ -476,6 +482,16 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
         w,
         "\nGenerated throughput / hand-written: **{:.2}**",
         d("ratio")
+    );
+    let _ = writeln!(
+        w,
+        "\nLarge bodies, through the runtime's decode (`RawResponse::json`), best of 3: {:.1} MB in {:.0} ms ({:.2} ms/MB), {:.1} MB in {:.0} ms ({:.2} ms/MB): time linear in the size.",
+        d("small_bytes") / 1e6,
+        d("small_ms"),
+        d("small_ms_per_mb"),
+        d("large_bytes") / 1e6,
+        d("large_ms"),
+        d("large_ms_per_mb"),
     );
 
     let path = root.join("benches/RESULTS.md");

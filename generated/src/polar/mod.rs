@@ -42,15 +42,19 @@
 //!
 //! - `Error::Api`: a documented error status, with status, headers and the typed body;
 //! - `Error::UnexpectedStatus`: a status the spec does not document, with status, headers and the raw body;
-//! - `Error::Decode`: a body that did not decode, with the raw body and serde's message;
-//! - `Error::Timeout`, `Error::Transport`, `Error::Request`: no usable response.
+//! - `Error::Decode`: a body that did not decode, with the JSON path of the failing value, the status, headers and raw body;
+//! - `Error::Timeout` (an attempt's time limit or the call's deadline), `Error::Transport` (its `Display` names the root
+//!   cause: connection refused, DNS, TLS), `Error::Request` (a parameter, body or header that could not be sent): no usable response.
 //!
 //! # Retries and time-outs
 //!
-//! By default each attempt may take 60 s and idempotent requests (GET, PUT, DELETE, ...) are tried up to
-//! three times on 429, 502, 503, 504 and connection errors, with exponential backoff and jitter, honouring
-//! `Retry-After`. Change it for the client with `.retry(RetryPolicy { .. })` / `.timeout(..)` on the builder
-//! (`RetryPolicy::none()` turns retries off), or per call with `.retry(..)` / `.timeout(..)` on the request.
+//! By default each attempt may take 60 s and a call is tried up to three times, with exponential backoff and
+//! jitter, honouring `Retry-After`: after a 429 whatever the method (the server did not act on it); after a 502,
+//! 503, 504 or a failed connection only when repeating is safe: an idempotent method (GET, HEAD, OPTIONS, PUT,
+//! DELETE), a call with an `Idempotency-Key` header (`.header("Idempotency-Key", key)`), or
+//! `RetryPolicy { retry_non_idempotent: true, .. }`. Time-outs are not retried. Change it for the client with
+//! `.retry(RetryPolicy { .. })` / `.timeout(..)` on the builder (`RetryPolicy::none()` turns retries off), or per
+//! call with `.retry(..)`, `.timeout(..)` (each attempt) and `.deadline(..)` (the whole call) on the request.
 //!
 //! # Pagination
 //!

@@ -113,17 +113,21 @@ pub fn module_docs(api: &Api, options: &Options) -> Vec<String> {
             String::new(),
             "- `Error::Api`: a documented error status, with status, headers and the typed body;".to_owned(),
             "- `Error::UnexpectedStatus`: a status the spec does not document, with status, headers and the raw body;".to_owned(),
-            "- `Error::Decode`: a body that did not decode, with the raw body and serde's message;".to_owned(),
-            "- `Error::Timeout`, `Error::Transport`, `Error::Request`: no usable response.".to_owned(),
+            "- `Error::Decode`: a body that did not decode, with the JSON path of the failing value, the status, headers and raw body;".to_owned(),
+            "- `Error::Timeout` (an attempt's time limit or the call's deadline), `Error::Transport` (its `Display` names the root".to_owned(),
+            "  cause: connection refused, DNS, TLS), `Error::Request` (a parameter, body or header that could not be sent): no usable response.".to_owned(),
         ],
     );
     section(
         "Retries and time-outs",
         vec![
-            "By default each attempt may take 60 s and idempotent requests (GET, PUT, DELETE, ...) are tried up to".to_owned(),
-            "three times on 429, 502, 503, 504 and connection errors, with exponential backoff and jitter, honouring".to_owned(),
-            "`Retry-After`. Change it for the client with `.retry(RetryPolicy { .. })` / `.timeout(..)` on the builder".to_owned(),
-            "(`RetryPolicy::none()` turns retries off), or per call with `.retry(..)` / `.timeout(..)` on the request.".to_owned(),
+            "By default each attempt may take 60 s and a call is tried up to three times, with exponential backoff and".to_owned(),
+            "jitter, honouring `Retry-After`: after a 429 whatever the method (the server did not act on it); after a 502,".to_owned(),
+            "503, 504 or a failed connection only when repeating is safe: an idempotent method (GET, HEAD, OPTIONS, PUT,".to_owned(),
+            "DELETE), a call with an `Idempotency-Key` header (`.header(\"Idempotency-Key\", key)`), or".to_owned(),
+            "`RetryPolicy { retry_non_idempotent: true, .. }`. Time-outs are not retried. Change it for the client with".to_owned(),
+            "`.retry(RetryPolicy { .. })` / `.timeout(..)` on the builder (`RetryPolicy::none()` turns retries off), or per".to_owned(),
+            "call with `.retry(..)`, `.timeout(..)` (each attempt) and `.deadline(..)` (the whole call) on the request.".to_owned(),
         ],
     );
     let paginated = api

@@ -48,7 +48,9 @@ impl SdkKeyFlagValues {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -147,7 +149,9 @@ impl SdkKeyFlagValues {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -266,7 +270,9 @@ impl SdkKeyFlagValues {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
     ///
     /// # Authorization
     ///
@@ -339,6 +345,18 @@ impl SdkKeyFlagValuesGetSettingValueBySdkkey {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -359,6 +377,10 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesGetSettingValueBySdkkey {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
+            .describe(
+                "get-setting-value-by-sdkkey",
+                "/v1/settings/{settingKeyOrId}/value",
+            )
             .path("/v1/settings/")
             .path_param("settingKeyOrId", &self.setting_key_or_id)
             .path("/value")
@@ -444,6 +466,18 @@ impl SdkKeyFlagValuesReplaceSettingValueBySdkkey {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -464,6 +498,10 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesReplaceSettingValueBySdkke
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
+            .describe(
+                "replace-setting-value-by-sdkkey",
+                "/v1/settings/{settingKeyOrId}/value",
+            )
             .path("/v1/settings/")
             .path_param("settingKeyOrId", &self.setting_key_or_id)
             .path("/value")
@@ -555,6 +593,18 @@ impl SdkKeyFlagValuesUpdateSettingValueBySdkkey {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -575,6 +625,10 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesUpdateSettingValueBySdkkey
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
+            .describe(
+                "update-setting-value-by-sdkkey",
+                "/v1/settings/{settingKeyOrId}/value",
+            )
             .path("/v1/settings/")
             .path_param("settingKeyOrId", &self.setting_key_or_id)
             .path("/value")

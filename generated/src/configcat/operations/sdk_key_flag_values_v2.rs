@@ -50,7 +50,9 @@ impl SdkKeyFlagValuesV2 {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -164,7 +166,9 @@ impl SdkKeyFlagValuesV2 {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -308,7 +312,9 @@ impl SdkKeyFlagValuesV2 {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
     ///
     /// # Authorization
     ///
@@ -383,6 +389,18 @@ impl SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -403,6 +421,10 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
+            .describe(
+                "get-setting-value-by-sdkkey-v2",
+                "/v2/settings/{settingKeyOrId}/value",
+            )
             .path("/v2/settings/")
             .path_param("settingKeyOrId", &self.setting_key_or_id)
             .path("/value")
@@ -504,6 +526,18 @@ impl SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -524,6 +558,10 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2ReplaceSettingValueBySdk
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
+            .describe(
+                "replace-setting-value-by-sdkkey-v2",
+                "/v2/settings/{settingKeyOrId}/value",
+            )
             .path("/v2/settings/")
             .path_param("settingKeyOrId", &self.setting_key_or_id)
             .path("/value")
@@ -639,6 +677,18 @@ impl SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -659,6 +709,10 @@ impl ::openapi_runtime::Operation for SdkKeyFlagValuesV2UpdateSettingValueBySdkk
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
+            .describe(
+                "update-setting-value-by-sdkkey-v2",
+                "/v2/settings/{settingKeyOrId}/value",
+            )
             .path("/v2/settings/")
             .path_param("settingKeyOrId", &self.setting_key_or_id)
             .path("/value")

@@ -33,7 +33,9 @@ impl Webhooks {
     ///
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -87,7 +89,9 @@ impl Webhooks {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -141,7 +145,9 @@ impl Webhooks {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -198,7 +204,9 @@ impl Webhooks {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -299,7 +307,9 @@ impl Webhooks {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
     ///
     /// # Authorization
     ///
@@ -361,7 +371,9 @@ impl Webhooks {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -417,7 +429,9 @@ impl Webhooks {
     /// - `404` `NotFound`: Not found.
     /// - `429` `TooManyRequests`: Too many requests. In case of the request rate exceeds the rate limits.
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
     ///
     /// # Authorization
     ///
@@ -481,6 +495,18 @@ impl WebhooksGetWebhooks {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -501,6 +527,7 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhooks {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
+            .describe("get-webhooks", "/v1/products/{productId}/webhooks")
             .path("/v1/products/")
             .path_param("productId", &self.product_id)
             .path("/webhooks")
@@ -562,6 +589,18 @@ impl WebhooksGetWebhook {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -582,6 +621,7 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhook {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
+            .describe("get-webhook", "/v1/webhooks/{webhookId}")
             .path("/v1/webhooks/")
             .path_param("webhookId", &self.webhook_id)
     }
@@ -645,6 +685,18 @@ impl WebhooksReplaceWebhook {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -665,6 +717,7 @@ impl ::openapi_runtime::Operation for WebhooksReplaceWebhook {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PUT)
+            .describe("replace-webhook", "/v1/webhooks/{webhookId}")
             .path("/v1/webhooks/")
             .path_param("webhookId", &self.webhook_id)
             .json(&self.body)
@@ -728,6 +781,18 @@ impl WebhooksDeleteWebhook {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -748,6 +813,7 @@ impl ::openapi_runtime::Operation for WebhooksDeleteWebhook {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
+            .describe("delete-webhook", "/v1/webhooks/{webhookId}")
             .path("/v1/webhooks/")
             .path_param("webhookId", &self.webhook_id)
     }
@@ -808,6 +874,18 @@ impl WebhooksUpdateWebhook {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -828,6 +906,7 @@ impl ::openapi_runtime::Operation for WebhooksUpdateWebhook {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
+            .describe("update-webhook", "/v1/webhooks/{webhookId}")
             .path("/v1/webhooks/")
             .path_param("webhookId", &self.webhook_id)
             .json(&self.body)
@@ -891,6 +970,18 @@ impl WebhooksGetWebhookSigningKeys {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -911,6 +1002,7 @@ impl ::openapi_runtime::Operation for WebhooksGetWebhookSigningKeys {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
+            .describe("get-webhook-signing-keys", "/v1/webhooks/{webhookId}/keys")
             .path("/v1/webhooks/")
             .path_param("webhookId", &self.webhook_id)
             .path("/keys")
@@ -976,6 +1068,18 @@ impl WebhooksCreateWebhook {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -996,6 +1100,10 @@ impl ::openapi_runtime::Operation for WebhooksCreateWebhook {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
+            .describe(
+                "create-webhook",
+                "/v1/configs/{configId}/environments/{environmentId}/webhooks",
+            )
             .path("/v1/configs/")
             .path_param("configId", &self.config_id)
             .path("/environments/")

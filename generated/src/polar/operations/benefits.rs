@@ -45,7 +45,9 @@ impl Benefits {
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -112,7 +114,9 @@ impl Benefits {
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
     ///
     /// # Authorization
     ///
@@ -169,7 +173,9 @@ impl Benefits {
     /// - `404` `NotFound`: Benefit not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -227,7 +233,9 @@ impl Benefits {
     /// - `404` `NotFound`: Benefit not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -280,7 +288,9 @@ impl Benefits {
     /// - `404` `NotFound`: Benefit not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
     ///
     /// # Authorization
     ///
@@ -345,7 +355,9 @@ impl Benefits {
     /// - `404` `NotFound`: Benefit not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -418,7 +430,9 @@ impl Benefits {
     /// - `404` `NotFound`: Benefit not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -569,6 +583,18 @@ impl BenefitsList {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -607,6 +633,7 @@ impl ::openapi_runtime::Operation for BenefitsList {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
+            .describe("benefits:list", "/v1/benefits/")
             .path("/v1/benefits/")
             .query(
                 "organization_id",
@@ -686,6 +713,18 @@ impl BenefitsCreate {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -706,6 +745,7 @@ impl ::openapi_runtime::Operation for BenefitsCreate {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
+            .describe("benefits:create", "/v1/benefits/")
             .path("/v1/benefits/")
             .json(&self.body)
     }
@@ -764,6 +804,18 @@ impl BenefitsGet {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -784,6 +836,7 @@ impl ::openapi_runtime::Operation for BenefitsGet {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
+            .describe("benefits:get", "/v1/benefits/{id}")
             .path("/v1/benefits/")
             .path_param("id", &self.id)
     }
@@ -845,6 +898,18 @@ impl BenefitsDelete {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -865,6 +930,7 @@ impl ::openapi_runtime::Operation for BenefitsDelete {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::DELETE)
+            .describe("benefits:delete", "/v1/benefits/{id}")
             .path("/v1/benefits/")
             .path_param("id", &self.id)
     }
@@ -923,6 +989,18 @@ impl BenefitsUpdate {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -943,6 +1021,7 @@ impl ::openapi_runtime::Operation for BenefitsUpdate {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
+            .describe("benefits:update", "/v1/benefits/{id}")
             .path("/v1/benefits/")
             .path_param("id", &self.id)
             .json(&self.body)
@@ -1019,6 +1098,18 @@ impl BenefitsFiles {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -1057,6 +1148,7 @@ impl ::openapi_runtime::Operation for BenefitsFiles {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
+            .describe("benefits:files", "/v1/benefits/{id}/files")
             .path("/v1/benefits/")
             .path_param("id", &self.id)
             .path("/files")
@@ -1165,6 +1257,18 @@ impl BenefitsGrants {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -1203,6 +1307,7 @@ impl ::openapi_runtime::Operation for BenefitsGrants {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
+            .describe("benefits:grants", "/v1/benefits/{id}/grants")
             .path("/v1/benefits/")
             .path_param("id", &self.id)
             .path("/grants")

@@ -47,7 +47,9 @@ impl Products {
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -116,7 +118,9 @@ impl Products {
     ///
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
     ///
     /// # Authorization
     ///
@@ -173,7 +177,9 @@ impl Products {
     /// - `404` `NotFound`: Product not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection.
     ///
     /// # Authorization
     ///
@@ -228,7 +234,9 @@ impl Products {
     /// - `404` `NotFound`: Product not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as PATCH is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
     ///
     /// # Authorization
     ///
@@ -289,7 +297,9 @@ impl Products {
     /// - `404` `NotFound`: Product not found.
     /// - `422` `UnprocessableEntity`: Validation Error
     ///
-    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) when the method is idempotent.
+    /// Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, and network problems `Error::Transport` or `Error::Timeout`.
+    ///
+    /// Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed connection, as POST is not idempotent, unless the call sends an `Idempotency-Key` header (`.header("Idempotency-Key", key)`) or its retry policy sets `retry_non_idempotent`.
     ///
     /// # Authorization
     ///
@@ -443,6 +453,18 @@ impl ProductsList {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -481,6 +503,7 @@ impl ::openapi_runtime::Operation for ProductsList {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
+            .describe("products:list", "/v1/products/")
             .path("/v1/products/")
             .query("id", &self.id, ::openapi_runtime::QueryStyle::Form, true)
             .query(
@@ -577,6 +600,18 @@ impl ProductsCreate {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -597,6 +632,7 @@ impl ::openapi_runtime::Operation for ProductsCreate {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
+            .describe("products:create", "/v1/products/")
             .path("/v1/products/")
             .json(&self.body)
     }
@@ -655,6 +691,18 @@ impl ProductsGet {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -675,6 +723,7 @@ impl ::openapi_runtime::Operation for ProductsGet {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::GET)
+            .describe("products:get", "/v1/products/{id}")
             .path("/v1/products/")
             .path_param("id", &self.id)
     }
@@ -737,6 +786,18 @@ impl ProductsUpdate {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -757,6 +818,7 @@ impl ::openapi_runtime::Operation for ProductsUpdate {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::PATCH)
+            .describe("products:update", "/v1/products/{id}")
             .path("/v1/products/")
             .path_param("id", &self.id)
             .json(&self.body)
@@ -821,6 +883,18 @@ impl ProductsUpdateBenefits {
         self.call.set_retry(policy);
         self
     }
+    /// Time limit for the whole call: every attempt and every wait between them.
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.call.set_deadline(deadline);
+        self
+    }
+    /// Sends this header too (an `Idempotency-Key`, which also lets
+    /// 502/503/504 and connection failures be retried); an invalid
+    /// name or value fails the call with `Error::Request`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.call.add_header(name, value);
+        self
+    }
     /// Sends the request and returns the decoded body.
     #[inline]
     pub fn send(self) -> ::openapi_runtime::BodyFuture<Self> {
@@ -841,6 +915,7 @@ impl ::openapi_runtime::Operation for ProductsUpdateBenefits {
     #[inline]
     fn request(&self) -> ::openapi_runtime::Request {
         ::openapi_runtime::Request::new(::openapi_runtime::Method::POST)
+            .describe("products:update_benefits", "/v1/products/{id}/benefits")
             .path("/v1/products/")
             .path_param("id", &self.id)
             .path("/benefits")

@@ -80,6 +80,8 @@ impl<'a> OpsRender<'a> {
 
         // The request.
         let method = ident(&op.method);
+        let op_id = &op.id;
+        let path_template = &op.path;
         let mut steps = Vec::new();
         for (is_param, text) in template(&op.path, &op.origin)? {
             if !is_param {
@@ -240,6 +242,20 @@ impl<'a> OpsRender<'a> {
                     self
                 }
 
+                /// Time limit for the whole call: every attempt and every wait between them.
+                pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+                    self.call.set_deadline(deadline);
+                    self
+                }
+
+                /// Sends this header too (an `Idempotency-Key`, which also lets
+                /// 502/503/504 and connection failures be retried); an invalid
+                /// name or value fails the call with `Error::Request`.
+                pub fn header(mut self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.call.add_header(name, value);
+                    self
+                }
+
                 /// Sends the request and returns the decoded body.
                 #[inline]
                 pub fn send(self) -> #rt::BodyFuture<Self> {
@@ -269,6 +285,7 @@ impl<'a> OpsRender<'a> {
                 #[inline]
                 fn request(&self) -> #rt::Request {
                     #rt::Request::new(#rt::Method::#method)
+                        .describe(#op_id, #path_template)
                         #( #steps )*
                 }
 

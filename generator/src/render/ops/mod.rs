@@ -38,6 +38,8 @@ const RESERVED: &[&str] = &[
     "send_with_response",
     "timeout",
     "retry",
+    "deadline",
+    "header",
     "pages",
     "stream",
     "request",

@@ -214,10 +214,25 @@ impl<'a> OpsRender<'a> {
         errors.push(String::new());
         errors.push(
             "Other statuses give `Error::UnexpectedStatus` (status, headers and raw body), bodies that do not decode `Error::Decode`, \
-             and network problems `Error::Transport` or `Error::Timeout`. 429, 502, 503 and 504 are retried first (honouring `Retry-After`) \
-             when the method is idempotent."
+             and network problems `Error::Transport` or `Error::Timeout`."
                 .to_owned(),
         );
+        let idempotent = matches!(
+            op.method.as_str(),
+            "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE" | "TRACE"
+        );
+        errors.push(String::new());
+        errors.push(if idempotent {
+            "Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429, a 502, 503 or 504, or a failed connection."
+                .to_owned()
+        } else {
+            format!(
+                "Retries (by default up to 3 attempts, honouring `Retry-After`): after a 429. Not after a 502, 503, 504 or a failed \
+                 connection, as {} is not idempotent, unless the call sends an `Idempotency-Key` header (`.header(\"Idempotency-Key\", key)`) \
+                 or its retry policy sets `retry_non_idempotent`.",
+                op.method
+            )
+        });
         section("Errors", errors, &mut out);
 
         // Authorization.

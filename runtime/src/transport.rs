@@ -1,0 +1,208 @@
+//! The seam between the runtime and HTTP: [`Transport`] sends one
+//! [`HttpRequest`] (method, URL, headers, body, time limit) and answers an
+//! [`HttpResponse`] (status, headers, bytes) or a [`TransportError`]. Retries,
+//! deadlines, auth and decoding stay in the runtime, above it.
+//!
+//! `reqwest::Client` is the default transport. Plug in another with
+//! [`crate::ClientBuilder::transport`]: a middleware stack
+//! (`reqwest_middleware::ClientWithMiddleware` behind a small impl of
+//! [`Transport`]), or an in-memory one in tests:
+//!
+//! ```
+//! use openapi_runtime::transport::{HttpRequest, HttpResponse, Transport, TransportFuture};
+//! use openapi_runtime::{HeaderMap, StatusCode};
+//!
+//! /// Answers every request with the same JSON.
+//! struct Canned(&'static str);
+//!
+//! impl Transport for Canned {
+//!     fn send(&self, _request: HttpRequest) -> TransportFuture<'_> {
+//!         let body = self.0.as_bytes().to_vec();
+//!         Box::pin(async move {
+//!             Ok(HttpResponse { status: StatusCode::OK, headers: HeaderMap::new(), body })
+//!         })
+//!     }
+//! }
+//!
+//! let client = openapi_runtime::Client::builder("https://api.example.test")
+//!     .transport(Canned(r#"{"id": 1}"#))
+//!     .build()
+//!     .unwrap();
+//! # let _ = client;
+//! ```
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
+
+use crate::multipart::Parts;
+
+/// One attempt of a request, as the runtime hands it to the transport.
+#[derive(Debug, Clone)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: Method,
+    /// The full URL, query included.
+    pub url: url::Url,
+    /// Every header to send: defaults, `User-Agent`, credentials, the call's own.
+    pub headers: HeaderMap,
+    /// The body, if any.
+    pub body: Option<RequestBody>,
+    /// The time limit of this attempt (the runtime enforces it too).
+    pub timeout: Option<Duration>,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RequestBody {
+    /// Bytes with their media type (JSON, form, text, binary).
+    Bytes {
+        /// The bytes sent.
+        bytes: Vec<u8>,
+        /// Their `Content-Type`.
+        content_type: String,
+    },
+    /// `multipart/form-data` parts (the transport encodes them).
+    Multipart(Parts),
+}
+
+/// What the server answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpResponse {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The whole body, as received.
+    pub body: Vec<u8>,
+}
+
+/// The future a [`Transport`] answers with.
+pub type TransportFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
+
+/// Sends one attempt of a request.
+pub trait Transport: Send + Sync + 'static {
+    /// Sends `request` and reads the whole response.
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_>;
+}
+
+/// What kind of failure a [`TransportError`] is (the runtime retries
+/// connection failures of idempotent requests, and reports time-outs as such).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportErrorKind {
+    /// The connection could not be made (refused, DNS, TLS handshake): the
+    /// server saw nothing.
+    Connect,
+    /// The attempt ran out of time.
+    Timeout,
+    /// Anything else: the connection broke while sending or receiving.
+    Other,
+}
+
+/// Why an attempt got no response. `Display` shows what failed and its root
+/// cause on one line; `source()` keeps the whole chain.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportErrorKind,
+    source: Box<dyn StdError + Send + Sync>,
+}
+
+impl TransportError {
+    /// A failure of `kind` caused by `source`.
+    pub fn new(
+        kind: TransportErrorKind,
+        source: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        TransportError {
+            kind,
+            source: source.into(),
+        }
+    }
+
+    /// What kind of failure it is.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&one_line(self.source.as_ref()))
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(self.source.as_ref())
+    }
+}
+
+/// `error`, then its root cause when that says something more:
+/// `error sending request for url (http://…/v1/members/): Connection refused (os error 111)`.
+pub fn one_line(error: &(dyn StdError + 'static)) -> String {
+    let top = error.to_string();
+    let mut root = error;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    let cause = root.to_string();
+    if std::ptr::addr_eq(root, error) || top.contains(&cause) {
+        top
+    } else {
+        format!("{top}: {cause}")
+    }
+}
+
+impl From<reqwest::Error> for TransportError {
+    fn from(e: reqwest::Error) -> Self {
+        let kind = if e.is_timeout() {
+            TransportErrorKind::Timeout
+        } else if e.is_connect() {
+            TransportErrorKind::Connect
+        } else {
+            TransportErrorKind::Other
+        };
+        TransportError::new(kind, e)
+    }
+}
+
+impl Transport for reqwest::Client {
+    fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        Box::pin(async move {
+            let mut b = self
+                .request(request.method, request.url)
+                .headers(request.headers);
+            match request.body {
+                Some(RequestBody::Bytes {
+                    bytes,
+                    content_type,
+                }) => b = b.header(CONTENT_TYPE, content_type).body(bytes),
+                Some(RequestBody::Multipart(parts)) => {
+                    let form = parts
+                        .form()
+                        .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
+                    b = b.multipart(form);
+                }
+                None => {}
+            }
+            if let Some(t) = request.timeout {
+                b = b.timeout(t);
+            }
+            let response = b.send().await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?;
+            Ok(HttpResponse {
+                status,
+                headers,
+                body: body.to_vec(),
+            })
+        })
+    }
+}
