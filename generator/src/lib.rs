@@ -17,12 +17,14 @@
 )]
 
 pub mod bundle;
+pub mod changes;
 pub mod error;
 pub mod ir;
 pub mod load;
 pub mod naming;
 pub mod normalize;
 pub mod render;
+pub mod surface;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -171,6 +173,8 @@ pub struct Generated {
     pub features: Vec<GroupFeature>,
     /// Counts for reporting.
     pub summary: Summary,
+    /// What users of the module can name (see [`surface`]), for change reports.
+    pub surface: surface::Surface,
 }
 
 /// Reads a spec and returns its IR.
@@ -294,6 +298,7 @@ fn generate_document(raw: serde_json::Value, options: &Options) -> Result<(Gener
                 .collect(),
             warnings: api.warnings.clone(),
         },
+        surface: surface::surface(&api),
     };
     Ok((generated, timings))
 }

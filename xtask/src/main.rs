@@ -2,12 +2,16 @@
 //! pinned specs (and the test fixtures); `--check` rewrites nothing and fails on drift.
 //! `cargo xtask check-features` checks the generated crate with each feature alone;
 //! `cargo xtask bench` measures regen, builds and decoding into benches/RESULTS.md.
+//! `cargo xtask fetch [API]` downloads, checks and pins the live documents;
+//! `cargo xtask check-older` proves the generator on each API's older document.
 
 #![forbid(unsafe_code)]
 
 mod bench;
 mod features;
+mod fetch;
 mod manifest;
+mod older;
 mod regen;
 
 use std::path::PathBuf;
@@ -38,6 +42,9 @@ enum Task {
         /// Fail when an API's spec gives the generator warnings.
         #[arg(long)]
         deny_warnings: bool,
+        /// Apply the version bump the API changes imply to `generated/Cargo.toml`.
+        #[arg(long)]
+        bump: bool,
     },
     /// Measure regen, builds of the generated crate and decoding; write benches/RESULTS.md.
     Bench {
@@ -47,6 +54,24 @@ enum Task {
         /// Skip the builds of the generated crate (the slow part).
         #[arg(long)]
         skip_builds: bool,
+    },
+    /// Download each API's live document, check it, pin it and report what changed.
+    Fetch {
+        /// Only this API (its `name` in specs/apis.toml).
+        api: Option<String>,
+        /// Folder holding the spec documents (default: ../shared/specs beside the workspace).
+        #[arg(long, env = "OPENAPI_SPECS_DIR")]
+        specs_dir: Option<PathBuf>,
+        /// The manifest to read and update (default: specs/apis.toml).
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+    },
+    /// Generate each API's older document (`older` in specs/apis.toml) into a
+    /// scratch crate and check it compiles with warnings denied.
+    CheckOlder {
+        /// Folder holding the spec documents (default: ../shared/specs beside the workspace).
+        #[arg(long, env = "OPENAPI_SPECS_DIR")]
+        specs_dir: Option<PathBuf>,
     },
     /// `cargo check` the generated crate with each of its features alone.
     CheckFeatures {
@@ -67,7 +92,8 @@ fn main() -> ExitCode {
             specs_dir,
             timings,
             deny_warnings,
-        } => regen::run(check, specs_dir, timings, deny_warnings),
+            bump,
+        } => regen::run(check, specs_dir, timings, deny_warnings, bump),
         Task::Bench {
             specs_dir,
             skip_builds,
@@ -75,6 +101,21 @@ fn main() -> ExitCode {
             let root = regen::workspace_root();
             let specs_dir = specs_dir.unwrap_or_else(|| root.join("../shared/specs"));
             bench::run(&root, specs_dir, skip_builds)
+        }
+        Task::Fetch {
+            api,
+            specs_dir,
+            manifest,
+        } => {
+            let root = regen::workspace_root();
+            let specs_dir = specs_dir.unwrap_or_else(|| root.join("../shared/specs"));
+            let manifest = manifest.unwrap_or_else(|| root.join("specs/apis.toml"));
+            fetch::run(&manifest, &specs_dir, api.as_deref())
+        }
+        Task::CheckOlder { specs_dir } => {
+            let root = regen::workspace_root();
+            let specs_dir = specs_dir.unwrap_or_else(|| root.join("../shared/specs"));
+            older::run(&root, &specs_dir)
         }
         Task::CheckFeatures { samples, only } => {
             features::run(&regen::workspace_root(), samples, only.as_deref())

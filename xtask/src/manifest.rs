@@ -28,6 +28,10 @@ pub struct ApiEntry {
     /// A hand-written guide (Markdown, relative to `specs/`) for the module's docs.
     #[serde(default)]
     pub guide: Option<String>,
+    /// An older document of the same API in the specs folder, which CI
+    /// generates and compiles too (`cargo xtask check-older`).
+    #[serde(default)]
+    pub older: Option<String>,
     /// Generator options for this API (grouping, pagination, default headers...).
     #[serde(default)]
     pub options: openapi_generator::Options,
@@ -45,4 +49,9 @@ pub fn with_pin(text: &str, old: &str, new: &str) -> String {
         &format!("sha256 = \"{old}\""),
         &format!("sha256 = \"{new}\""),
     )
+}
+
+/// The manifest text with one API's document file name replaced.
+pub fn with_file(text: &str, old: &str, new: &str) -> String {
+    text.replace(&format!("file = \"{old}\""), &format!("file = \"{new}\""))
 }

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use openapi_generator::render::{crate_root, RootEntry};
-use openapi_generator::{generate_with, GroupFeature, Options};
+use openapi_generator::surface::Surface;
+use openapi_generator::{changes, generate_with, GroupFeature, Options};
 use sha2::{Digest, Sha256};
 
 use crate::manifest;
@@ -16,7 +17,7 @@ pub fn workspace_root() -> PathBuf {
     here.parent().map(Path::to_path_buf).unwrap_or(here)
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -35,6 +36,7 @@ pub fn run(
     specs_dir: Option<PathBuf>,
     timings: bool,
     deny_warnings: bool,
+    bump: bool,
 ) -> Result<(), String> {
     let root = workspace_root();
     let specs_dir = specs_dir.unwrap_or_else(|| root.join("..").join("shared").join("specs"));
@@ -48,6 +50,7 @@ pub fn run(
     let mut denied = Vec::new();
 
     // The real APIs.
+    let mut reports = Vec::new();
     let mut entries = Vec::new();
     let mut features = Vec::new();
     for api in &manifest.api {
@@ -135,6 +138,29 @@ pub fn run(
                 content,
             );
         }
+        // The API surface, and what changed since the last one written.
+        let surface_path = root
+            .join("generated/api")
+            .join(format!("{}.json", api.name));
+        let old = read_surface(&surface_path)?;
+        if old == Surface::default() {
+            // The first surface: nothing to compare with.
+            println!(
+                "  {}: no previous API surface; {} written",
+                api.name,
+                rel(&root, &surface_path)
+            );
+        }
+        let report = match old == Surface::default() {
+            true => changes::compare(&out.surface, &out.surface),
+            false => changes::compare(&old, &out.surface),
+        };
+        println!("  {}: {}", api.name, report.summary());
+        reports.push((api.name.clone(), old, out.surface.clone(), report));
+        plan.files.insert(
+            surface_path,
+            serde_json::to_string_pretty(&out.surface).map_err(|e| e.to_string())? + "\n",
+        );
         entries.push(RootEntry {
             module: api.name.clone(),
             features: out.features.iter().map(|f| f.name.clone()).collect(),
@@ -159,8 +185,41 @@ pub fn run(
     );
 
     let cargo_toml = root.join("generated/Cargo.toml");
-    let text = std::fs::read_to_string(&cargo_toml)
+    let mut text = std::fs::read_to_string(&cargo_toml)
         .map_err(|e| format!("{}: {e}", cargo_toml.display()))?;
+    // The change reports, and the version bump they imply for the crate.
+    let version = crate_version(&text).unwrap_or_default();
+    let worst = reports
+        .iter()
+        .map(|(.., r)| r.bump)
+        .max()
+        .unwrap_or(changes::Bump::None);
+    let next = changes::bumped(&version, worst).unwrap_or_else(|| version.clone());
+    if worst != changes::Bump::None {
+        println!(
+            "the API changes imply a {} bump of api-clients: {version} -> {next}{}",
+            changes::bump_word(worst),
+            if bump { "" } else { " (`--bump` applies it)" }
+        );
+    }
+    if !check {
+        for (name, old, new, report) in &reports {
+            if report.changes.is_empty() {
+                continue;
+            }
+            let path = root.join("generated").join(format!("CHANGES-{name}.md"));
+            let md = report.markdown(name, old, new, Some((&version, next.clone())));
+            std::fs::write(&path, md).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!("  {}: written", rel(&root, &path));
+        }
+        if bump && next != version {
+            text = text.replacen(
+                &format!("version = \"{version}\""),
+                &format!("version = \"{next}\""),
+                1,
+            );
+        }
+    }
     plan.files.insert(
         cargo_toml.clone(),
         with_features(&text, &features).map_err(|e| format!("{}: {e}", cargo_toml.display()))?,
@@ -354,4 +413,22 @@ fn fixtures(root: &Path, plan: &mut Plan) -> Result<(), String> {
         crate_root(&header, &doc, &entries).map_err(|e| e.to_string())?,
     );
     Ok(())
+}
+
+/// The surface last written for an API (empty when there is none yet).
+fn read_surface(path: &Path) -> Result<Surface, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Surface::default()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// The `version` of a `Cargo.toml`'s `[package]`.
+fn crate_version(cargo_toml: &str) -> Option<String> {
+    cargo_toml
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .map(str::to_owned)
 }

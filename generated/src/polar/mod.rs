@@ -107,6 +107,8 @@
 //!     Err(Error::Api(e)) => match e.body {
 //!         CustomersMembersUpdateError::NotFound(not_found) => println!("gone: {}", not_found.detail),
 //!         CustomersMembersUpdateError::UnprocessableEntity(invalid) => println!("rejected: {invalid:?}"),
+//!         // Error enums are non-exhaustive: a spec update may document more statuses.
+//!         other => println!("failed: {other:?}"),
 //!     },
 //!     Err(other) => return Err(other.into()),
 //! }

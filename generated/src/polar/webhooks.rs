@@ -40,6 +40,7 @@
 //! ```
 /// An event Polar API sends to a webhook endpoint: one variant per webhook, each with its typed payload.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Event {
     /// `checkout.created`
     ///

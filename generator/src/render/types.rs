@@ -84,6 +84,7 @@ impl Ctx<'_> {
                     #docs
                     #dep
                     #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                    #[non_exhaustive]
                     pub enum #name {
                         #( #variants )*
                         /// A value this version of the spec does not list, kept as sent.
@@ -254,6 +255,7 @@ impl Ctx<'_> {
             #dep
             #[allow(clippy::large_enum_variant)]
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub enum #name {
                 #( #variants )*
                 #unknown

@@ -103,6 +103,7 @@ pub fn file(ctx: &Ctx<'_>, options: &Options) -> Option<TokenStream> {
 
         #[doc = #event_doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum Event {
             #( #variants )*
             /// An event this version of the API description does not know (or a

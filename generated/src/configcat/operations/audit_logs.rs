@@ -387,6 +387,7 @@ pub struct AuditLogsGetAuditlogs {
 }
 /// Documented error responses of `GET /v1/products/{productId}/auditlogs`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AuditLogsGetAuditlogsError {
     /// `400`: Bad request.
     BadRequest,
@@ -554,6 +555,7 @@ pub struct AuditLogsGetAuditlogsV2 {
 }
 /// Documented error responses of `GET /v2/products/{productId}/auditlogs`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AuditLogsGetAuditlogsV2Error {
     /// `400`: Bad request.
     BadRequest,
@@ -740,6 +742,7 @@ pub struct AuditLogsGetDeletedSettings {
 }
 /// Documented error responses of `GET /v1/configs/{configId}/deleted-settings`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AuditLogsGetDeletedSettingsError {
     /// `400`: Bad request.
     BadRequest,
@@ -842,6 +845,7 @@ pub struct AuditLogsGetOrganizationAuditlogs {
 }
 /// Documented error responses of `GET /v1/organizations/{organizationId}/auditlogs`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AuditLogsGetOrganizationAuditlogsError {
     /// `400`: Bad request.
     BadRequest,
@@ -1026,6 +1030,7 @@ pub struct AuditLogsGetOrganizationAuditlogsV2 {
 }
 /// Documented error responses of `GET /v2/organizations/{organizationId}/auditlogs`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AuditLogsGetOrganizationAuditlogsV2Error {
     /// `400`: Bad request.
     BadRequest,

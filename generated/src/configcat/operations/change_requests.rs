@@ -972,6 +972,7 @@ pub struct ChangeRequestsGetChangeRequest {
 }
 /// Documented error responses of `GET /v2/change-requests/{changeRequestId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsGetChangeRequestError {
     /// `400`: Bad request.
     BadRequest,
@@ -1068,6 +1069,7 @@ pub struct ChangeRequestsUpdateChangeRequest {
 }
 /// Documented error responses of `PUT /v2/change-requests/{changeRequestId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsUpdateChangeRequestError {
     /// `400`: Bad request.
     BadRequest,
@@ -1179,6 +1181,7 @@ pub struct ChangeRequestsGetChangeRequests {
 }
 /// Documented error responses of `GET /v2/products/{productId}/change-requests`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsGetChangeRequestsError {
     /// `400`: Bad request.
     BadRequest,
@@ -1391,6 +1394,7 @@ pub struct ChangeRequestsGetChangeRequestProposedChanges {
 }
 /// Documented error responses of `GET /v2/change-requests/{changeRequestId}/proposed-changes`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsGetChangeRequestProposedChangesError {
     /// `400`: Bad request.
     BadRequest,
@@ -1517,6 +1521,7 @@ pub struct ChangeRequestsUpdateChangeRequestProposedChanges {
 }
 /// Documented error responses of `PUT /v2/change-requests/{changeRequestId}/proposed-changes`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsUpdateChangeRequestProposedChangesError {
     /// `400`: Bad request.
     BadRequest,
@@ -1641,6 +1646,7 @@ pub struct ChangeRequestsAddChangeRequestComment {
 }
 /// Documented error responses of `POST /v2/change-requests/{changeRequestId}/comments`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsAddChangeRequestCommentError {
     /// `400`: Bad request.
     BadRequest,
@@ -1747,6 +1753,7 @@ pub struct ChangeRequestsApplyChangeRequest {
 }
 /// Documented error responses of `POST /v2/change-requests/{changeRequestId}/apply`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsApplyChangeRequestError {
     /// `400`: Bad request.
     BadRequest,
@@ -1848,6 +1855,7 @@ pub struct ChangeRequestsApproveChangeRequest {
 }
 /// Documented error responses of `POST /v2/change-requests/{changeRequestId}/approve`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsApproveChangeRequestError {
     /// `400`: Bad request.
     BadRequest,
@@ -1949,6 +1957,7 @@ pub struct ChangeRequestsClaimChangeRequestOwnership {
 }
 /// Documented error responses of `POST /v2/change-requests/{changeRequestId}/claim-ownership`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsClaimChangeRequestOwnershipError {
     /// `400`: Bad request.
     BadRequest,
@@ -2058,6 +2067,7 @@ pub struct ChangeRequestsCloseChangeRequest {
 }
 /// Documented error responses of `POST /v2/change-requests/{changeRequestId}/close`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsCloseChangeRequestError {
     /// `400`: Bad request.
     BadRequest,
@@ -2161,6 +2171,7 @@ pub struct ChangeRequestsCreateChangeRequest {
 }
 /// Documented error responses of `POST /v2/configs/{configId}/environments/{environmentId}/change-requests`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsCreateChangeRequestError {
     /// `400`: Bad request.
     BadRequest,
@@ -2265,6 +2276,7 @@ pub struct ChangeRequestsRemoveChangeRequestApproval {
 }
 /// Documented error responses of `POST /v2/change-requests/{changeRequestId}/remove-approval`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsRemoveChangeRequestApprovalError {
     /// `400`: Bad request.
     BadRequest,
@@ -2376,6 +2388,7 @@ pub struct ChangeRequestsResolveChangeRequestSettingConflicts {
 }
 /// Documented error responses of `POST /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}/resolve-conflicts`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsResolveChangeRequestSettingConflictsError {
     /// `400`: Bad request.
     BadRequest,
@@ -2492,6 +2505,7 @@ pub struct ChangeRequestsUpdateChangeRequestComment {
 }
 /// Documented error responses of `PUT /v2/change-request-comments/{commentId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsUpdateChangeRequestCommentError {
     /// `400`: Bad request.
     BadRequest,
@@ -2601,6 +2615,7 @@ pub struct ChangeRequestsDeleteChangeRequestComment {
 }
 /// Documented error responses of `DELETE /v2/change-request-comments/{commentId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsDeleteChangeRequestCommentError {
     /// `400`: Bad request.
     BadRequest,
@@ -2710,6 +2725,7 @@ pub struct ChangeRequestsDeleteChangeRequestProposedChange {
 }
 /// Documented error responses of `DELETE /v2/change-requests/{changeRequestId}/proposed-changes/{settingId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangeRequestsDeleteChangeRequestProposedChangeError {
     /// `400`: Bad request.
     BadRequest,

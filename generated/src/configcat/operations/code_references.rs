@@ -185,6 +185,7 @@ pub struct CodeReferencesGetV1SettingsBySettingIdCodeReferences {
 }
 /// Documented error responses of `GET /v1/settings/{settingId}/code-references`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CodeReferencesGetV1SettingsBySettingIdCodeReferencesError {
     /// `400`: Bad request.
     BadRequest,
@@ -301,6 +302,7 @@ pub struct CodeReferencesPostV1CodeReferencesDeleteReports {
 }
 /// Documented error responses of `POST /v1/code-references/delete-reports`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CodeReferencesPostV1CodeReferencesDeleteReportsError {
     /// `400`: Bad request.
     BadRequest,
@@ -411,6 +413,7 @@ pub struct CodeReferencesPostV1CodeReferences {
 }
 /// Documented error responses of `POST /v1/code-references`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CodeReferencesPostV1CodeReferencesError {
     /// `400`: Bad request.
     BadRequest,

@@ -309,6 +309,7 @@ pub struct ConfigsGetConfigs {
 }
 /// Documented error responses of `GET /v1/products/{productId}/configs`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConfigsGetConfigsError {
     /// `400`: Bad request.
     BadRequest,
@@ -406,6 +407,7 @@ pub struct ConfigsCreateConfig {
 }
 /// Documented error responses of `POST /v1/products/{productId}/configs`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConfigsCreateConfigError {
     /// `400`: Bad request.
     BadRequest,
@@ -503,6 +505,7 @@ pub struct ConfigsGetConfig {
 }
 /// Documented error responses of `GET /v1/configs/{configId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConfigsGetConfigError {
     /// `400`: Bad request.
     BadRequest,
@@ -599,6 +602,7 @@ pub struct ConfigsUpdateConfig {
 }
 /// Documented error responses of `PUT /v1/configs/{configId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConfigsUpdateConfigError {
     /// `400`: Bad request.
     BadRequest,
@@ -695,6 +699,7 @@ pub struct ConfigsDeleteConfig {
 }
 /// Documented error responses of `DELETE /v1/configs/{configId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ConfigsDeleteConfigError {
     /// `400`: Bad request.
     BadRequest,

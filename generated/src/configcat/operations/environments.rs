@@ -316,6 +316,7 @@ pub struct EnvironmentsGetEnvironments {
 }
 /// Documented error responses of `GET /v1/products/{productId}/environments`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EnvironmentsGetEnvironmentsError {
     /// `400`: Bad request.
     BadRequest,
@@ -413,6 +414,7 @@ pub struct EnvironmentsCreateEnvironment {
 }
 /// Documented error responses of `POST /v1/products/{productId}/environments`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EnvironmentsCreateEnvironmentError {
     /// `400`: Bad request.
     BadRequest,
@@ -510,6 +512,7 @@ pub struct EnvironmentsGetEnvironment {
 }
 /// Documented error responses of `GET /v1/environments/{environmentId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EnvironmentsGetEnvironmentError {
     /// `400`: Bad request.
     BadRequest,
@@ -606,6 +609,7 @@ pub struct EnvironmentsUpdateEnvironment {
 }
 /// Documented error responses of `PUT /v1/environments/{environmentId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EnvironmentsUpdateEnvironmentError {
     /// `400`: Bad request.
     BadRequest,
@@ -703,6 +707,7 @@ pub struct EnvironmentsDeleteEnvironment {
 }
 /// Documented error responses of `DELETE /v1/environments/{environmentId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EnvironmentsDeleteEnvironmentError {
     /// `400`: Bad request.
     BadRequest,

@@ -557,6 +557,7 @@ pub struct FeatureFlagsGetSettings {
 }
 /// Documented error responses of `GET /v1/configs/{configId}/settings`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FeatureFlagsGetSettingsError {
     /// `400`: Bad request.
     BadRequest,
@@ -654,6 +655,7 @@ pub struct FeatureFlagsCreateSetting {
 }
 /// Documented error responses of `POST /v1/configs/{configId}/settings`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FeatureFlagsCreateSettingError {
     /// `400`: Bad request.
     BadRequest,
@@ -751,6 +753,7 @@ pub struct FeatureFlagsGetPredefinedVariations {
 }
 /// Documented error responses of `GET /v1/settings/{settingId}/predefined-variations`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FeatureFlagsGetPredefinedVariationsError {
     /// `400`: Bad request.
     BadRequest,
@@ -857,6 +860,7 @@ pub struct FeatureFlagsUpdatePredefinedVariations {
 }
 /// Documented error responses of `PUT /v1/settings/{settingId}/predefined-variations`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FeatureFlagsUpdatePredefinedVariationsError {
     /// `400`: Bad request.
     BadRequest,
@@ -963,6 +967,7 @@ pub struct FeatureFlagsGetSetting {
 }
 /// Documented error responses of `GET /v1/settings/{settingId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FeatureFlagsGetSettingError {
     /// `400`: Bad request.
     BadRequest,
@@ -1059,6 +1064,7 @@ pub struct FeatureFlagsReplaceSetting {
 }
 /// Documented error responses of `PUT /v1/settings/{settingId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FeatureFlagsReplaceSettingError {
     /// `400`: Bad request.
     BadRequest,
@@ -1155,6 +1161,7 @@ pub struct FeatureFlagsDeleteSetting {
 }
 /// Documented error responses of `DELETE /v1/settings/{settingId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FeatureFlagsDeleteSettingError {
     /// `400`: Bad request.
     BadRequest,
@@ -1248,6 +1255,7 @@ pub struct FeatureFlagsUpdateSetting {
 }
 /// Documented error responses of `PATCH /v1/settings/{settingId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FeatureFlagsUpdateSettingError {
     /// `400`: Bad request.
     BadRequest,

@@ -531,6 +531,7 @@ pub struct FlagValuesGetSettingValue {
 }
 /// Documented error responses of `GET /v1/environments/{environmentId}/settings/{settingId}/value`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FlagValuesGetSettingValueError {
     /// `400`: Bad request.
     BadRequest,
@@ -635,6 +636,7 @@ pub struct FlagValuesReplaceSettingValue {
 }
 /// Documented error responses of `PUT /v1/environments/{environmentId}/settings/{settingId}/value`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FlagValuesReplaceSettingValueError {
     /// `400`: Bad request.
     BadRequest,
@@ -746,6 +748,7 @@ pub struct FlagValuesUpdateSettingValue {
 }
 /// Documented error responses of `PATCH /v1/environments/{environmentId}/settings/{settingId}/value`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FlagValuesUpdateSettingValueError {
     /// `400`: Bad request.
     BadRequest,
@@ -856,6 +859,7 @@ pub struct FlagValuesGetSettingValues {
 }
 /// Documented error responses of `GET /v1/configs/{configId}/environments/{environmentId}/values`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FlagValuesGetSettingValuesError {
     /// `400`: Bad request.
     BadRequest,
@@ -960,6 +964,7 @@ pub struct FlagValuesPostSettingValues {
 }
 /// Documented error responses of `POST /v1/configs/{configId}/environments/{environmentId}/values`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FlagValuesPostSettingValuesError {
     /// `400`: Bad request.
     BadRequest,

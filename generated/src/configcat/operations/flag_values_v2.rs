@@ -581,6 +581,7 @@ pub struct FlagValuesV2GetSettingValueV2 {
 }
 /// Documented error responses of `GET /v2/environments/{environmentId}/settings/{settingId}/value`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FlagValuesV2GetSettingValueV2Error {
     /// `400`: Bad request.
     BadRequest,
@@ -687,6 +688,7 @@ pub struct FlagValuesV2ReplaceSettingValueV2 {
 }
 /// Documented error responses of `PUT /v2/environments/{environmentId}/settings/{settingId}/value`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FlagValuesV2ReplaceSettingValueV2Error {
     /// `400`: Bad request.
     BadRequest,
@@ -824,6 +826,7 @@ pub struct FlagValuesV2UpdateSettingValueV2 {
 }
 /// Documented error responses of `PATCH /v2/environments/{environmentId}/settings/{settingId}/value`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FlagValuesV2UpdateSettingValueV2Error {
     /// `400`: Bad request.
     BadRequest,
@@ -958,6 +961,7 @@ pub struct FlagValuesV2GetSettingValuesV2 {
 }
 /// Documented error responses of `GET /v2/configs/{configId}/environments/{environmentId}/values`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FlagValuesV2GetSettingValuesV2Error {
     /// `400`: Bad request.
     BadRequest,
@@ -1064,6 +1068,7 @@ pub struct FlagValuesV2PostSettingValuesV2 {
 }
 /// Documented error responses of `POST /v2/configs/{configId}/environments/{environmentId}/values`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FlagValuesV2PostSettingValuesV2Error {
     /// `400`: Bad request.
     BadRequest,

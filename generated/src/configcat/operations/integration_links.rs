@@ -334,6 +334,7 @@ pub struct IntegrationLinksGetIntegrationLinkDetails {
 }
 /// Documented error responses of `GET /v1/integrationLink/{integrationLinkType}/{key}/details`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IntegrationLinksGetIntegrationLinkDetailsError {
     /// `400`: Bad request.
     BadRequest,
@@ -449,6 +450,7 @@ pub struct IntegrationLinksAddOrUpdateIntegrationLink {
 }
 /// Documented error responses of `POST /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IntegrationLinksAddOrUpdateIntegrationLinkError {
     /// `400`: Bad request.
     BadRequest,
@@ -577,6 +579,7 @@ pub struct IntegrationLinksDeleteIntegrationLink {
 }
 /// Documented error responses of `DELETE /v1/environments/{environmentId}/settings/{settingId}/integrationLinks/{integrationLinkType}/{key}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IntegrationLinksDeleteIntegrationLinkError {
     /// `400`: Bad request.
     BadRequest,
@@ -690,6 +693,7 @@ pub struct IntegrationLinksJiraAddOrUpdateIntegrationLink {
 }
 /// Documented error responses of `POST /v1/jira/environments/{environmentId}/settings/{settingId}/integrationLinks/{key}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IntegrationLinksJiraAddOrUpdateIntegrationLinkError {
     /// `400`: Bad request.
     BadRequest,
@@ -813,6 +817,7 @@ pub struct IntegrationLinksJiraConnect {
 }
 /// Documented error responses of `POST /v1/jira/connect`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IntegrationLinksJiraConnectError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,

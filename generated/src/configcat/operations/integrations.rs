@@ -350,6 +350,7 @@ pub struct IntegrationsGetIntegrations {
 }
 /// Documented error responses of `GET /v1/products/{productId}/integrations`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IntegrationsGetIntegrationsError {
     /// `400`: Bad request.
     BadRequest,
@@ -447,6 +448,7 @@ pub struct IntegrationsCreateIntegration {
 }
 /// Documented error responses of `POST /v1/products/{productId}/integrations`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IntegrationsCreateIntegrationError {
     /// `400`: Bad request.
     BadRequest,
@@ -544,6 +546,7 @@ pub struct IntegrationsGetIntegration {
 }
 /// Documented error responses of `GET /v1/integrations/{integrationId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IntegrationsGetIntegrationError {
     /// `400`: Bad request.
     BadRequest,
@@ -640,6 +643,7 @@ pub struct IntegrationsUpdateIntegration {
 }
 /// Documented error responses of `PUT /v1/integrations/{integrationId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IntegrationsUpdateIntegrationError {
     /// `400`: Bad request.
     BadRequest,
@@ -736,6 +740,7 @@ pub struct IntegrationsDeleteIntegration {
 }
 /// Documented error responses of `DELETE /v1/integrations/{integrationId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum IntegrationsDeleteIntegrationError {
     /// `400`: Bad request.
     BadRequest,

@@ -65,6 +65,7 @@ pub struct MeGetMe {
 }
 /// Documented error responses of `GET /v1/me`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MeGetMeError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,

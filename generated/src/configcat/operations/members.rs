@@ -609,6 +609,7 @@ pub struct MembersGetOrganizationMembers {
 }
 /// Documented error responses of `GET /v1/organizations/{organizationId}/members`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MembersGetOrganizationMembersError {
     /// `400`: Bad request.
     BadRequest,
@@ -708,6 +709,7 @@ pub struct MembersGetOrganizationMembersV2 {
 }
 /// Documented error responses of `GET /v2/organizations/{organizationId}/members`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MembersGetOrganizationMembersV2Error {
     /// `400`: Bad request.
     BadRequest,
@@ -807,6 +809,7 @@ pub struct MembersGetPendingInvitationsOrg {
 }
 /// Documented error responses of `GET /v1/organizations/{organizationId}/invitations`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MembersGetPendingInvitationsOrgError {
     /// `400`: Bad request.
     BadRequest,
@@ -908,6 +911,7 @@ pub struct MembersGetPendingInvitations {
 }
 /// Documented error responses of `GET /v1/products/{productId}/invitations`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MembersGetPendingInvitationsError {
     /// `400`: Bad request.
     BadRequest,
@@ -1004,6 +1008,7 @@ pub struct MembersGetProductMembers {
 }
 /// Documented error responses of `GET /v1/products/{productId}/members`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MembersGetProductMembersError {
     /// `400`: Bad request.
     BadRequest,
@@ -1101,6 +1106,7 @@ pub struct MembersInviteMember {
 }
 /// Documented error responses of `POST /v1/products/{productId}/members/invite`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MembersInviteMemberError {
     /// `400`: Bad request.
     BadRequest,
@@ -1197,6 +1203,7 @@ pub struct MembersAddMemberToGroup {
 }
 /// Documented error responses of `POST /v1/organizations/{organizationId}/members/{userId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MembersAddMemberToGroupError {
     /// `400`: Bad request.
     BadRequest,
@@ -1296,6 +1303,7 @@ pub struct MembersDeleteOrganizationMember {
 }
 /// Documented error responses of `DELETE /v1/organizations/{organizationId}/members/{userId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MembersDeleteOrganizationMemberError {
     /// `400`: Bad request.
     BadRequest,
@@ -1396,6 +1404,7 @@ pub struct MembersDeleteInvitation {
 }
 /// Documented error responses of `DELETE /v1/invitations/{invitationId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MembersDeleteInvitationError {
     /// `400`: Bad request.
     BadRequest,
@@ -1489,6 +1498,7 @@ pub struct MembersDeleteProductMember {
 }
 /// Documented error responses of `DELETE /v1/products/{productId}/members/{userId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MembersDeleteProductMemberError {
     /// `400`: Bad request.
     BadRequest,

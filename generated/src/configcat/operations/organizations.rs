@@ -119,6 +119,7 @@ pub struct OrganizationsGetOrganizations {
 }
 /// Documented error responses of `GET /v1/organizations`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrganizationsGetOrganizationsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
@@ -207,6 +208,7 @@ pub struct OrganizationsGetOrganizationLimitations {
 }
 /// Documented error responses of `GET /v1/organizations/{organizationId}/organization-limitations`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrganizationsGetOrganizationLimitationsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,

@@ -309,6 +309,7 @@ pub struct PermissionGroupsGetPermissionGroups {
 }
 /// Documented error responses of `GET /v1/products/{productId}/permissions`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PermissionGroupsGetPermissionGroupsError {
     /// `400`: Bad request.
     BadRequest,
@@ -410,6 +411,7 @@ pub struct PermissionGroupsCreatePermissionGroup {
 }
 /// Documented error responses of `POST /v1/products/{productId}/permissions`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PermissionGroupsCreatePermissionGroupError {
     /// `400`: Bad request.
     BadRequest,
@@ -513,6 +515,7 @@ pub struct PermissionGroupsGetPermissionGroup {
 }
 /// Documented error responses of `GET /v1/permissions/{permissionGroupId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PermissionGroupsGetPermissionGroupError {
     /// `400`: Bad request.
     BadRequest,
@@ -611,6 +614,7 @@ pub struct PermissionGroupsUpdatePermissionGroup {
 }
 /// Documented error responses of `PUT /v1/permissions/{permissionGroupId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PermissionGroupsUpdatePermissionGroupError {
     /// `400`: Bad request.
     BadRequest,
@@ -713,6 +717,7 @@ pub struct PermissionGroupsDeletePermissionGroup {
 }
 /// Documented error responses of `DELETE /v1/permissions/{permissionGroupId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PermissionGroupsDeletePermissionGroupError {
     /// `400`: Bad request.
     BadRequest,

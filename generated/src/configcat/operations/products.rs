@@ -411,6 +411,7 @@ pub struct ProductsGetProducts {
 }
 /// Documented error responses of `GET /v1/products`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductsGetProductsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
@@ -499,6 +500,7 @@ pub struct ProductsGetProduct {
 }
 /// Documented error responses of `GET /v1/products/{productId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductsGetProductError {
     /// `400`: Bad request.
     BadRequest,
@@ -595,6 +597,7 @@ pub struct ProductsUpdateProduct {
 }
 /// Documented error responses of `PUT /v1/products/{productId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductsUpdateProductError {
     /// `400`: Bad request.
     BadRequest,
@@ -691,6 +694,7 @@ pub struct ProductsDeleteProduct {
 }
 /// Documented error responses of `DELETE /v1/products/{productId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductsDeleteProductError {
     /// `400`: Bad request.
     BadRequest,
@@ -783,6 +787,7 @@ pub struct ProductsGetProductPreferences {
 }
 /// Documented error responses of `GET /v1/products/{productId}/preferences`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductsGetProductPreferencesError {
     /// `400`: Bad request.
     BadRequest,
@@ -880,6 +885,7 @@ pub struct ProductsUpdateProductPreferences {
 }
 /// Documented error responses of `POST /v1/products/{productId}/preferences`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductsUpdateProductPreferencesError {
     /// `400`: Bad request.
     BadRequest,
@@ -983,6 +989,7 @@ pub struct ProductsCreateProduct {
 }
 /// Documented error responses of `POST /v1/organizations/{organizationId}/products`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductsCreateProductError {
     /// `400`: Bad request.
     BadRequest,

@@ -658,6 +658,7 @@ pub struct ProxyProfilesGetProxyProfile {
 }
 /// Documented error responses of `GET /v1/proxy-profiles/{proxyProfileId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProxyProfilesGetProxyProfileError {
     /// `400`: Bad request.
     BadRequest,
@@ -754,6 +755,7 @@ pub struct ProxyProfilesReplaceProxyProfile {
 }
 /// Documented error responses of `PUT /v1/proxy-profiles/{proxyProfileId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProxyProfilesReplaceProxyProfileError {
     /// `400`: Bad request.
     BadRequest,
@@ -852,6 +854,7 @@ pub struct ProxyProfilesDeleteProxyProfile {
 }
 /// Documented error responses of `DELETE /v1/proxy-profiles/{proxyProfileId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProxyProfilesDeleteProxyProfileError {
     /// `400`: Bad request.
     BadRequest,
@@ -948,6 +951,7 @@ pub struct ProxyProfilesUpdateProxyProfile {
 }
 /// Documented error responses of `PATCH /v1/proxy-profiles/{proxyProfileId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProxyProfilesUpdateProxyProfileError {
     /// `400`: Bad request.
     BadRequest,
@@ -1044,6 +1048,7 @@ pub struct ProxyProfilesGetProxyProfiles {
 }
 /// Documented error responses of `GET /v1/organizations/{organizationId}/proxy-profiles`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProxyProfilesGetProxyProfilesError {
     /// `400`: Bad request.
     BadRequest,
@@ -1144,6 +1149,7 @@ pub struct ProxyProfilesCreateProxyProfile {
 }
 /// Documented error responses of `POST /v1/organizations/{organizationId}/proxy-profiles`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProxyProfilesCreateProxyProfileError {
     /// `400`: Bad request.
     BadRequest,
@@ -1244,6 +1250,7 @@ pub struct ProxyProfilesGetProxyProfileSdkKeys {
 }
 /// Documented error responses of `GET /v1/proxy-profiles/{proxyProfileId}/sdk-keys`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProxyProfilesGetProxyProfileSdkKeysError {
     /// `400`: Bad request.
     BadRequest,
@@ -1348,6 +1355,7 @@ pub struct ProxyProfilesDeselectProxyProfileSdkKeys {
 }
 /// Documented error responses of `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/deselect`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProxyProfilesDeselectProxyProfileSdkKeysError {
     /// `400`: Bad request.
     BadRequest,
@@ -1463,6 +1471,7 @@ pub struct ProxyProfilesGenerateProxyProfileSecret {
 }
 /// Documented error responses of `POST /v1/proxy-profiles/{proxyProfileId}/secret`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProxyProfilesGenerateProxyProfileSecretError {
     /// `400`: Bad request.
     BadRequest,
@@ -1571,6 +1580,7 @@ pub struct ProxyProfilesSelectProxyProfileSdkKeys {
 }
 /// Documented error responses of `POST /v1/proxy-profiles/{proxyProfileId}/sdk-keys/select`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProxyProfilesSelectProxyProfileSdkKeysError {
     /// `400`: Bad request.
     BadRequest,

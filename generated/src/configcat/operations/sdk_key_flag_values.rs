@@ -321,6 +321,7 @@ pub struct SdkKeyFlagValuesGetSettingValueBySdkkey {
 }
 /// Documented error responses of `GET /v1/settings/{settingKeyOrId}/value`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SdkKeyFlagValuesGetSettingValueBySdkkeyError {
     /// `400`: Bad request.
     BadRequest,
@@ -437,6 +438,7 @@ pub struct SdkKeyFlagValuesReplaceSettingValueBySdkkey {
 }
 /// Documented error responses of `PUT /v1/settings/{settingKeyOrId}/value`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SdkKeyFlagValuesReplaceSettingValueBySdkkeyError {
     /// `400`: Bad request.
     BadRequest,
@@ -564,6 +566,7 @@ pub struct SdkKeyFlagValuesUpdateSettingValueBySdkkey {
 }
 /// Documented error responses of `PATCH /v1/settings/{settingKeyOrId}/value`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SdkKeyFlagValuesUpdateSettingValueBySdkkeyError {
     /// `400`: Bad request.
     BadRequest,

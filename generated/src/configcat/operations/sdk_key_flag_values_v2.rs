@@ -365,6 +365,7 @@ pub struct SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
 }
 /// Documented error responses of `GET /v2/settings/{settingKeyOrId}/value`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error {
     /// `400`: Bad request.
     BadRequest,
@@ -487,6 +488,7 @@ pub struct SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
 }
 /// Documented error responses of `PUT /v2/settings/{settingKeyOrId}/value`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error {
     /// `400`: Bad request.
     BadRequest,
@@ -638,6 +640,7 @@ pub struct SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
 }
 /// Documented error responses of `PATCH /v2/settings/{settingKeyOrId}/value`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error {
     /// `400`: Bad request.
     BadRequest,

@@ -83,6 +83,7 @@ pub struct SdkKeysGetSdkKeys {
 }
 /// Documented error responses of `GET /v1/configs/{configId}/environments/{environmentId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SdkKeysGetSdkKeysError {
     /// `400`: Bad request.
     BadRequest,

@@ -309,6 +309,7 @@ pub struct SegmentsGetSegments {
 }
 /// Documented error responses of `GET /v1/products/{productId}/segments`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SegmentsGetSegmentsError {
     /// `400`: Bad request.
     BadRequest,
@@ -406,6 +407,7 @@ pub struct SegmentsCreateSegment {
 }
 /// Documented error responses of `POST /v1/products/{productId}/segments`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SegmentsCreateSegmentError {
     /// `400`: Bad request.
     BadRequest,
@@ -503,6 +505,7 @@ pub struct SegmentsGetSegment {
 }
 /// Documented error responses of `GET /v1/segments/{segmentId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SegmentsGetSegmentError {
     /// `400`: Bad request.
     BadRequest,
@@ -599,6 +602,7 @@ pub struct SegmentsUpdateSegment {
 }
 /// Documented error responses of `PUT /v1/segments/{segmentId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SegmentsUpdateSegmentError {
     /// `400`: Bad request.
     BadRequest,
@@ -695,6 +699,7 @@ pub struct SegmentsDeleteSegment {
 }
 /// Documented error responses of `DELETE /v1/segments/{segmentId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SegmentsDeleteSegmentError {
     /// `400`: Bad request.
     BadRequest,

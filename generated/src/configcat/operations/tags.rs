@@ -354,6 +354,7 @@ pub struct TagsGetTags {
 }
 /// Documented error responses of `GET /v1/products/{productId}/tags`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TagsGetTagsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
@@ -445,6 +446,7 @@ pub struct TagsCreateTag {
 }
 /// Documented error responses of `POST /v1/products/{productId}/tags`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TagsCreateTagError {
     /// `400`: Bad request.
     BadRequest,
@@ -542,6 +544,7 @@ pub struct TagsGetSettingsByTag {
 }
 /// Documented error responses of `GET /v1/tags/{tagId}/settings`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TagsGetSettingsByTagError {
     /// `400`: Bad request.
     BadRequest,
@@ -638,6 +641,7 @@ pub struct TagsGetTag {
 }
 /// Documented error responses of `GET /v1/tags/{tagId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TagsGetTagError {
     /// `400`: Bad request.
     BadRequest,
@@ -734,6 +738,7 @@ pub struct TagsUpdateTag {
 }
 /// Documented error responses of `PUT /v1/tags/{tagId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TagsUpdateTagError {
     /// `400`: Bad request.
     BadRequest,
@@ -830,6 +835,7 @@ pub struct TagsDeleteTag {
 }
 /// Documented error responses of `DELETE /v1/tags/{tagId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TagsDeleteTagError {
     /// `400`: Bad request.
     BadRequest,

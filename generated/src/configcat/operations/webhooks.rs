@@ -480,6 +480,7 @@ pub struct WebhooksGetWebhooks {
 }
 /// Documented error responses of `GET /v1/products/{productId}/webhooks`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksGetWebhooksError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
@@ -570,6 +571,7 @@ pub struct WebhooksGetWebhook {
 }
 /// Documented error responses of `GET /v1/webhooks/{webhookId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksGetWebhookError {
     /// `400`: Bad request.
     BadRequest,
@@ -666,6 +668,7 @@ pub struct WebhooksReplaceWebhook {
 }
 /// Documented error responses of `PUT /v1/webhooks/{webhookId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksReplaceWebhookError {
     /// `400`: Bad request.
     BadRequest,
@@ -762,6 +765,7 @@ pub struct WebhooksDeleteWebhook {
 }
 /// Documented error responses of `DELETE /v1/webhooks/{webhookId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksDeleteWebhookError {
     /// `400`: Bad request.
     BadRequest,
@@ -855,6 +859,7 @@ pub struct WebhooksUpdateWebhook {
 }
 /// Documented error responses of `PATCH /v1/webhooks/{webhookId}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksUpdateWebhookError {
     /// `400`: Bad request.
     BadRequest,
@@ -951,6 +956,7 @@ pub struct WebhooksGetWebhookSigningKeys {
 }
 /// Documented error responses of `GET /v1/webhooks/{webhookId}/keys`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksGetWebhookSigningKeysError {
     /// `400`: Bad request.
     BadRequest,
@@ -1049,6 +1055,7 @@ pub struct WebhooksCreateWebhook {
 }
 /// Documented error responses of `POST /v1/configs/{configId}/environments/{environmentId}/webhooks`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksCreateWebhookError {
     /// `400`: Bad request.
     BadRequest,

@@ -99,6 +99,7 @@ pub struct ZombieFlagsGetStaleflags {
 }
 /// Documented error responses of `GET /v1/products/{productId}/staleflags`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ZombieFlagsGetStaleflagsError {
     /// `400`: Bad request.
     BadRequest,

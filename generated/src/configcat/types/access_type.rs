@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AccessType`.
 /// Represent the Feature Management permission.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccessType {
     /// `readOnly`
     ReadOnly,

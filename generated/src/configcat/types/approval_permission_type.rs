@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ApprovalPermissionType`.
 /// Represents the permission group level change request approval permission.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApprovalPermissionType {
     /// `cannotApprove`
     CannotApprove,

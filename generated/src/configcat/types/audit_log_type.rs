@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuditLogType`.
 /// The `AuditLogType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuditLogType {
     /// `productCreated`
     ProductCreated,

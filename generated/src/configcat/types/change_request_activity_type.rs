@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestActivityType`.
 /// The type of activity recorded on a Change Request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChangeRequestActivityType {
     /// `applyFailed`
     ApplyFailed,

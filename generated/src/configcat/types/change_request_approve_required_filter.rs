@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestApproveRequiredFilter`.
 /// Filters Change Requests by whether approval is required.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChangeRequestApproveRequiredFilter {
     /// `approveNotRequired`
     ApproveNotRequired,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestIssueType`.
 /// The type of issue encountered with a Change Request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChangeRequestIssueType {
     /// `noOwner`
     NoOwner,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestScheduleFilter`.
 /// Filters Change Requests by whether they are scheduled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChangeRequestScheduleFilter {
     /// `nonScheduled`
     NonScheduled,

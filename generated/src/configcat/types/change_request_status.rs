@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestStatus`.
 /// The lifecycle status of a Change Request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ChangeRequestStatus {
     /// `open`
     Open,

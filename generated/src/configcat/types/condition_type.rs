@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ConditionType`.
 /// The `ConditionType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConditionType {
     /// `userCondition`
     UserCondition,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EnvironmentAccessType`.
 /// Represent the environment specific Feature Management permission.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnvironmentAccessType {
     /// `full`
     Full,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EnvironmentApprovalPermissionType`.
 /// Represents the environment specific change request approval permission.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EnvironmentApprovalPermissionType {
     /// `cannotApprove`
     CannotApprove,

@@ -3,6 +3,7 @@
 /// Determines the evaluation version of a Config.
 /// Using `v2` enables the new features of Config V2 (<https://configcat.com/docs/advanced/config-v2>).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EvaluationVersion {
     /// `v1`
     V1,

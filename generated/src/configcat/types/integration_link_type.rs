@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/IntegrationLinkType`.
 /// The `IntegrationLinkType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntegrationLinkType {
     /// `trello`
     Trello,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/IntegrationType`.
 /// The `IntegrationType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntegrationType {
     /// `dataDog`
     DataDog,

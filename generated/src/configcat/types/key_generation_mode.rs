@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/KeyGenerationMode`.
 /// Determines the Feature Flag key generation mode.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum KeyGenerationMode {
     /// `camelCase`
     CamelCase,

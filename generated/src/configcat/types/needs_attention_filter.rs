@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/NeedsAttentionFilter`.
 /// Filters Change Requests by whether they need attention.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NeedsAttentionFilter {
     /// `notNeedsAttention`
     NotNeedsAttention,

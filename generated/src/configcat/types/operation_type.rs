@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OperationType`.
 /// The `OperationType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OperationType {
     /// `unknown`
     Unknown,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/RolloutRuleComparator`.
 /// The comparison operator the evaluation process must use when it compares the given user attribute's value with the comparison value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RolloutRuleComparator {
     /// `isOneOf`
     IsOneOf,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SegmentComparator`.
 /// The segment comparison operator used during the evaluation process.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SegmentComparator {
     /// `isIn`
     IsIn,

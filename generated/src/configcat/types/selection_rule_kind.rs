@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SelectionRuleKind`.
 /// Defines the types of SDK selection rules that can be applied to proxy profiles.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SelectionRuleKind {
     /// `include`
     Include,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SettingType`.
 /// The type of the Feature Flag or Setting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SettingType {
     /// `boolean`
     Boolean,

@@ -3,6 +3,7 @@
 /// The `SettingValueType` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SettingValueType {
     /// The `String` form.
     String(String),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/StaleFlagReminderScope`.
 /// The `StaleFlagReminderScope` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StaleFlagReminderScope {
     /// `all`
     All,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/StaleFlagStaleInEnvironmentsType`.
 /// The `StaleFlagStaleInEnvironmentsType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StaleFlagStaleInEnvironmentsType {
     /// `staleInAnyEnvironments`
     StaleInAnyEnvironments,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UserComparator`.
 /// The comparison operator which defines the relation between the comparison attribute and the comparison value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserComparator {
     /// `isOneOf`
     IsOneOf,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/WebHookHttpMethod`.
 /// The `WebHookHttpMethod` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebHookHttpMethod {
     /// `get`
     Get,

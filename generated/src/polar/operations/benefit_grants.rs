@@ -109,6 +109,7 @@ pub struct BenefitGrantsList {
 }
 /// Documented error responses of `GET /v1/benefit-grants/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitGrantsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),

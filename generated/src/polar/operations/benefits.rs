@@ -494,6 +494,7 @@ pub struct BenefitsList {
 }
 /// Documented error responses of `GET /v1/benefits/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -698,6 +699,7 @@ pub struct BenefitsCreate {
 }
 /// Documented error responses of `POST /v1/benefits/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -787,6 +789,7 @@ pub struct BenefitsGet {
 }
 /// Documented error responses of `GET /v1/benefits/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitsGetError {
     /// `404`: Benefit not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -879,6 +882,7 @@ pub struct BenefitsDelete {
 }
 /// Documented error responses of `DELETE /v1/benefits/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitsDeleteError {
     /// `403`: This benefit is not deletable.
     Forbidden(super::super::types::NotPermitted),
@@ -972,6 +976,7 @@ pub struct BenefitsUpdate {
 }
 /// Documented error responses of `PATCH /v1/benefits/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitsUpdateError {
     /// `404`: Benefit not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1067,6 +1072,7 @@ pub struct BenefitsFiles {
 }
 /// Documented error responses of `GET /v1/benefits/{id}/files`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitsFilesError {
     /// `404`: Benefit not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1201,6 +1207,7 @@ pub struct BenefitsGrants {
 }
 /// Documented error responses of `GET /v1/benefits/{id}/grants`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitsGrantsError {
     /// `404`: Benefit not found.
     NotFound(super::super::types::ResourceNotFound),

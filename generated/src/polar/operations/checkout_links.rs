@@ -330,6 +330,7 @@ pub struct CheckoutLinksList {
 }
 /// Documented error responses of `GET /v1/checkout-links/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutLinksListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -495,6 +496,7 @@ pub struct CheckoutLinksCreate {
 }
 /// Documented error responses of `POST /v1/checkout-links/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutLinksCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -584,6 +586,7 @@ pub struct CheckoutLinksGet {
 }
 /// Documented error responses of `GET /v1/checkout-links/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutLinksGetError {
     /// `404`: Checkout link not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -676,6 +679,7 @@ pub struct CheckoutLinksDelete {
 }
 /// Documented error responses of `DELETE /v1/checkout-links/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutLinksDeleteError {
     /// `404`: Checkout link not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -766,6 +770,7 @@ pub struct CheckoutLinksUpdate {
 }
 /// Documented error responses of `PATCH /v1/checkout-links/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutLinksUpdateError {
     /// `404`: Checkout link not found.
     NotFound(super::super::types::ResourceNotFound),

@@ -464,6 +464,7 @@ pub struct CheckoutsList {
 }
 /// Documented error responses of `GET /v1/checkouts/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -678,6 +679,7 @@ pub struct CheckoutsCreate {
 }
 /// Documented error responses of `POST /v1/checkouts/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -767,6 +769,7 @@ pub struct CheckoutsGet {
 }
 /// Documented error responses of `GET /v1/checkouts/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutsGetError {
     /// `404`: Checkout session not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -860,6 +863,7 @@ pub struct CheckoutsUpdate {
 }
 /// Documented error responses of `PATCH /v1/checkouts/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutsUpdateError {
     /// `404`: Checkout session not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -956,6 +960,7 @@ pub struct CheckoutsClientGet {
 }
 /// Documented error responses of `GET /v1/checkouts/client/{client_secret}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutsClientGetError {
     /// `404`: Checkout session not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1052,6 +1057,7 @@ pub struct CheckoutsClientUpdate {
 }
 /// Documented error responses of `PATCH /v1/checkouts/client/{client_secret}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutsClientUpdateError {
     /// `404`: Checkout session not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1152,6 +1158,7 @@ pub struct CheckoutsClientConfirm {
 }
 /// Documented error responses of `POST /v1/checkouts/client/{client_secret}/confirm`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutsClientConfirmError {
     /// `400`: The payment failed.
     BadRequest(super::super::types::PaymentError),

@@ -334,6 +334,7 @@ pub struct CustomFieldsList {
 }
 /// Documented error responses of `GET /v1/custom-fields/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomFieldsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -500,6 +501,7 @@ pub struct CustomFieldsCreate {
 }
 /// Documented error responses of `POST /v1/custom-fields/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomFieldsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -589,6 +591,7 @@ pub struct CustomFieldsGet {
 }
 /// Documented error responses of `GET /v1/custom-fields/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomFieldsGetError {
     /// `404`: Custom field not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -681,6 +684,7 @@ pub struct CustomFieldsDelete {
 }
 /// Documented error responses of `DELETE /v1/custom-fields/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomFieldsDeleteError {
     /// `404`: Custom field not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -771,6 +775,7 @@ pub struct CustomFieldsUpdate {
 }
 /// Documented error responses of `PATCH /v1/custom-fields/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomFieldsUpdateError {
     /// `404`: Custom field not found.
     NotFound(super::super::types::ResourceNotFound),

@@ -164,6 +164,7 @@ pub struct CustomerMetersList {
 }
 /// Documented error responses of `GET /v1/customer-meters/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerMetersListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -356,6 +357,7 @@ pub struct CustomerMetersGet {
 }
 /// Documented error responses of `GET /v1/customer-meters/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerMetersGetError {
     /// `404`: Customer meter not found.
     NotFound(super::super::types::ResourceNotFound),

@@ -322,6 +322,7 @@ pub struct CustomerPortalBenefitGrantsList {
 /// Documented error responses of `GET /v1/customer-portal/benefit-grants/`.
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalBenefitGrantsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -562,6 +563,7 @@ pub struct CustomerPortalBenefitGrantsGet {
 /// Documented error responses of `GET /v1/customer-portal/benefit-grants/{id}`.
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalBenefitGrantsGetError {
     /// `404`: Benefit grant not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -665,6 +667,7 @@ pub struct CustomerPortalBenefitGrantsUpdate {
 /// Documented error responses of `PATCH /v1/customer-portal/benefit-grants/{id}`.
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalBenefitGrantsUpdateError {
     /// `403`: The benefit grant is revoked and cannot be updated.
     Forbidden(super::super::types::NotPermitted),
@@ -921,6 +924,7 @@ pub struct CustomerPortalCustomerMetersList {
 /// Documented error responses of `GET /v1/customer-portal/meters/`.
 #[cfg(feature = "polar-customer-portal-customer-meters")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomerMetersListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1086,6 +1090,7 @@ pub struct CustomerPortalCustomerMetersGet {
 /// Documented error responses of `GET /v1/customer-portal/meters/{id}`.
 #[cfg(feature = "polar-customer-portal-customer-meters")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomerMetersGetError {
     /// `404`: Customer meter not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1291,6 +1296,7 @@ pub struct CustomerPortalCustomerSessionIntrospect {
 /// Documented error responses of `GET /v1/customer-portal/customer-session/introspect`.
 #[cfg(feature = "polar-customer-portal-customer-session")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomerSessionIntrospectError {}
 #[cfg(feature = "polar-customer-portal-customer-session")]
 impl CustomerPortalCustomerSessionIntrospect {
@@ -1382,6 +1388,7 @@ pub struct CustomerPortalCustomerSessionGetAuthenticatedUser {
 /// Documented error responses of `GET /v1/customer-portal/customer-session/user`.
 #[cfg(feature = "polar-customer-portal-customer-session")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomerSessionGetAuthenticatedUserError {}
 #[cfg(feature = "polar-customer-portal-customer-session")]
 impl CustomerPortalCustomerSessionGetAuthenticatedUser {
@@ -1971,6 +1978,7 @@ pub struct CustomerPortalCustomersGet {
 /// Documented error responses of `GET /v1/customer-portal/customers/me`.
 #[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomersGetError {}
 #[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersGet {
@@ -2063,6 +2071,7 @@ pub struct CustomerPortalCustomersUpdate {
 /// Documented error responses of `PATCH /v1/customer-portal/customers/me`.
 #[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomersUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -2163,6 +2172,7 @@ pub struct CustomerPortalCustomersListPaymentMethods {
 /// Documented error responses of `GET /v1/customer-portal/customers/me/payment-methods`.
 #[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomersListPaymentMethodsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -2300,6 +2310,7 @@ pub struct CustomerPortalCustomersAddPaymentMethod {
 /// Documented error responses of `POST /v1/customer-portal/customers/me/payment-methods`.
 #[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomersAddPaymentMethodError {
     /// `400`: The card was declined while setting up the payment method.
     BadRequest(super::super::types::PaymentMethodSetupFailed),
@@ -2408,6 +2419,7 @@ pub struct CustomerPortalCustomersConfirmPaymentMethod {
 /// Documented error responses of `POST /v1/customer-portal/customers/me/payment-methods/confirm`.
 #[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomersConfirmPaymentMethodError {
     /// `403`: Customer is not ready to confirm a payment method.
     Forbidden(super::super::types::CustomerNotReady),
@@ -2518,6 +2530,7 @@ pub struct CustomerPortalCustomersDeletePaymentMethod {
 /// Documented error responses of `DELETE /v1/customer-portal/customers/me/payment-methods/{id}`.
 #[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomersDeletePaymentMethodError {
     /// `400`: Payment method is still needed to bill a subscription.
     BadRequest(super::super::types::PaymentMethodInUseByActiveSubscription),
@@ -2631,6 +2644,7 @@ pub struct CustomerPortalCustomersRequestEmailUpdate {
 /// Documented error responses of `POST /v1/customer-portal/customers/me/email-update/request`.
 #[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomersRequestEmailUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -2732,6 +2746,7 @@ pub struct CustomerPortalCustomersCheckEmailUpdate {
 /// Documented error responses of `GET /v1/customer-portal/customers/me/email-update/check`.
 #[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomersCheckEmailUpdateError {
     /// `401`: Invalid or expired verification token.
     Unauthorized,
@@ -2840,6 +2855,7 @@ pub struct CustomerPortalCustomersVerifyEmailUpdate {
 /// Documented error responses of `POST /v1/customer-portal/customers/me/email-update/verify`.
 #[cfg(feature = "polar-customer-portal-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalCustomersVerifyEmailUpdateError {
     /// `401`: Invalid or expired verification token.
     Unauthorized,
@@ -3031,6 +3047,7 @@ pub struct CustomerPortalDownloadablesList {
 /// Documented error responses of `GET /v1/customer-portal/downloadables/`.
 #[cfg(feature = "polar-customer-portal-downloadables")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalDownloadablesListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -3490,6 +3507,7 @@ pub struct CustomerPortalLicenseKeysList {
 /// Documented error responses of `GET /v1/customer-portal/license-keys/`.
 #[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalLicenseKeysListError {
     /// `401`: Not authorized to manage license key.
     Unauthorized(super::super::types::Unauthorized),
@@ -3640,6 +3658,7 @@ pub struct CustomerPortalLicenseKeysGet {
 /// Documented error responses of `GET /v1/customer-portal/license-keys/{id}`.
 #[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalLicenseKeysGetError {
     /// `404`: License key not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -3740,6 +3759,7 @@ pub struct CustomerPortalLicenseKeysValidate {
 /// Documented error responses of `POST /v1/customer-portal/license-keys/validate`.
 #[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalLicenseKeysValidateError {
     /// `404`: License key not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -3844,6 +3864,7 @@ pub struct CustomerPortalLicenseKeysActivate {
 /// Documented error responses of `POST /v1/customer-portal/license-keys/activate`.
 #[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalLicenseKeysActivateError {
     /// `403`: License key activation not supported or limit reached. Use /validate endpoint for licenses without activations.
     Forbidden(super::super::types::NotPermitted),
@@ -3951,6 +3972,7 @@ pub struct CustomerPortalLicenseKeysDeactivate {
 /// Documented error responses of `POST /v1/customer-portal/license-keys/deactivate`.
 #[cfg(feature = "polar-customer-portal-license-keys")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalLicenseKeysDeactivateError {
     /// `404`: License key not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -4326,6 +4348,7 @@ pub struct CustomerPortalMembersListMembers {
 /// Documented error responses of `GET /v1/customer-portal/members`.
 #[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalMembersListMembersError {
     /// `401`: Authentication required
     Unauthorized,
@@ -4469,6 +4492,7 @@ pub struct CustomerPortalMembersAddMember {
 /// Documented error responses of `POST /v1/customer-portal/members`.
 #[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalMembersAddMemberError {
     /// `400`: Invalid request or member already exists.
     BadRequest,
@@ -4577,6 +4601,7 @@ pub struct CustomerPortalMembersRemoveMember {
 /// Documented error responses of `DELETE /v1/customer-portal/members/{id}`.
 #[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalMembersRemoveMemberError {
     /// `400`: Cannot remove the only owner.
     BadRequest,
@@ -4691,6 +4716,7 @@ pub struct CustomerPortalMembersUpdateMember {
 /// Documented error responses of `PATCH /v1/customer-portal/members/{id}`.
 #[cfg(feature = "polar-customer-portal-members")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalMembersUpdateMemberError {
     /// `400`: Invalid role change.
     BadRequest,
@@ -5296,6 +5322,7 @@ pub struct CustomerPortalOrdersList {
 /// Documented error responses of `GET /v1/customer-portal/orders/`.
 #[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalOrdersListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -5489,6 +5516,7 @@ pub struct CustomerPortalOrdersGet {
 /// Documented error responses of `GET /v1/customer-portal/orders/{id}`.
 #[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalOrdersGetError {
     /// `404`: Order not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -5587,6 +5615,7 @@ pub struct CustomerPortalOrdersUpdate {
 /// Documented error responses of `PATCH /v1/customer-portal/orders/{id}`.
 #[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalOrdersUpdateError {
     /// `404`: Order not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -5685,6 +5714,7 @@ pub struct CustomerPortalOrdersInvoice {
 /// Documented error responses of `GET /v1/customer-portal/orders/{id}/invoice`.
 #[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalOrdersInvoiceError {
     /// `404`: Order not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -5786,6 +5816,7 @@ pub struct CustomerPortalOrdersGenerateInvoice {
 /// Documented error responses of `POST /v1/customer-portal/orders/{id}/invoice`.
 #[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalOrdersGenerateInvoiceError {
     /// `404`: Order not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -5894,6 +5925,7 @@ pub struct CustomerPortalOrdersReceipt {
 /// Documented error responses of `GET /v1/customer-portal/orders/{id}/receipt`.
 #[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalOrdersReceiptError {
     /// `404`: Order not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -5996,6 +6028,7 @@ pub struct CustomerPortalOrdersGetPaymentStatus {
 /// Documented error responses of `GET /v1/customer-portal/orders/{id}/payment-status`.
 #[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalOrdersGetPaymentStatusError {
     /// `404`: Order not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -6102,6 +6135,7 @@ pub struct CustomerPortalOrdersConfirmRetryPayment {
 /// Documented error responses of `POST /v1/customer-portal/orders/{id}/confirm-payment`.
 #[cfg(feature = "polar-customer-portal-orders")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalOrdersConfirmRetryPaymentError {
     /// `404`: Order not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -6281,6 +6315,7 @@ pub struct CustomerPortalOrganizationsGet {
 /// Documented error responses of `GET /v1/customer-portal/organizations/{slug}`.
 #[cfg(feature = "polar-customer-portal-organizations")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalOrganizationsGetError {
     /// `404`: Organization not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -6689,6 +6724,7 @@ pub struct CustomerPortalSeatsListSeats {
 /// Documented error responses of `GET /v1/customer-portal/seats`.
 #[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalSeatsListSeatsError {
     /// `401`: Authentication required
     Unauthorized,
@@ -6808,6 +6844,7 @@ pub struct CustomerPortalSeatsAssignSeat {
 /// Documented error responses of `POST /v1/customer-portal/seats`.
 #[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalSeatsAssignSeatError {
     /// `400`: No available seats or customer already has a seat
     BadRequest,
@@ -6916,6 +6953,7 @@ pub struct CustomerPortalSeatsRevokeSeat {
 /// Documented error responses of `DELETE /v1/customer-portal/seats/{seat_id}`.
 #[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalSeatsRevokeSeatError {
     /// `401`: Authentication required
     Unauthorized,
@@ -7024,6 +7062,7 @@ pub struct CustomerPortalSeatsResendInvitation {
 /// Documented error responses of `POST /v1/customer-portal/seats/{seat_id}/resend`.
 #[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalSeatsResendInvitationError {
     /// `400`: Seat is not pending or already claimed
     BadRequest,
@@ -7141,6 +7180,7 @@ pub struct CustomerPortalSeatsListClaimedSubscriptions {
 /// Documented error responses of `GET /v1/customer-portal/seats/subscriptions`.
 #[cfg(feature = "polar-customer-portal-seats")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalSeatsListClaimedSubscriptionsError {
     /// `401`: Authentication required
     Unauthorized,
@@ -7555,6 +7595,7 @@ pub struct CustomerPortalSubscriptionsList {
 /// Documented error responses of `GET /v1/customer-portal/subscriptions/`.
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalSubscriptionsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -7729,6 +7770,7 @@ pub struct CustomerPortalSubscriptionsGet {
 /// Documented error responses of `GET /v1/customer-portal/subscriptions/{id}`.
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalSubscriptionsGetError {
     /// `404`: Customer subscription was not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -7831,6 +7873,7 @@ pub struct CustomerPortalSubscriptionsCancel {
 /// Documented error responses of `DELETE /v1/customer-portal/subscriptions/{id}`.
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalSubscriptionsCancelError {
     /// `403`: Customer subscription is already canceled or will be at the end of the period, or the user lacks billing permissions.
     Forbidden(super::super::types::AlreadyCanceledSubscription),
@@ -7939,6 +7982,7 @@ pub struct CustomerPortalSubscriptionsUpdate {
 /// Documented error responses of `PATCH /v1/customer-portal/subscriptions/{id}`.
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalSubscriptionsUpdateError {
     /// `402`: Payment required to apply the subscription update.
     PaymentRequired(super::super::types::PaymentFailed),
@@ -8186,6 +8230,7 @@ pub struct CustomerPortalWalletsList {
 /// Documented error responses of `GET /v1/customer-portal/wallets/`.
 #[cfg(feature = "polar-customer-portal-wallets")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalWalletsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -8325,6 +8370,7 @@ pub struct CustomerPortalWalletsGet {
 /// Documented error responses of `GET /v1/customer-portal/wallets/{id}`.
 #[cfg(feature = "polar-customer-portal-wallets")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalWalletsGetError {
     /// `404`: Wallet not found.
     NotFound(super::super::types::ResourceNotFound),

@@ -362,6 +362,7 @@ pub struct CustomerSeatsListSeats {
 }
 /// Documented error responses of `GET /v1/customer-seats`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerSeatsListSeatsError {
     /// `401`: Authentication required
     Unauthorized,
@@ -476,6 +477,7 @@ pub struct CustomerSeatsAssignSeat {
 }
 /// Documented error responses of `POST /v1/customer-seats`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerSeatsAssignSeatError {
     /// `400`: No available seats or customer already has a seat
     BadRequest,
@@ -577,6 +579,7 @@ pub struct CustomerSeatsRevokeSeat {
 }
 /// Documented error responses of `DELETE /v1/customer-seats/{seat_id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerSeatsRevokeSeatError {
     /// `401`: Authentication required
     Unauthorized,
@@ -675,6 +678,7 @@ pub struct CustomerSeatsResendInvitation {
 }
 /// Documented error responses of `POST /v1/customer-seats/{seat_id}/resend`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerSeatsResendInvitationError {
     /// `400`: Seat is not pending or already claimed
     BadRequest,
@@ -782,6 +786,7 @@ pub struct CustomerSeatsGetClaimInfo {
 }
 /// Documented error responses of `GET /v1/customer-seats/claim/{invitation_token}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerSeatsGetClaimInfoError {
     /// `400`: Invalid or expired invitation token
     BadRequest,
@@ -883,6 +888,7 @@ pub struct CustomerSeatsClaimSeat {
 }
 /// Documented error responses of `POST /v1/customer-seats/claim`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerSeatsClaimSeatError {
     /// `400`: Invalid, expired, or already claimed token
     BadRequest,

@@ -84,6 +84,7 @@ pub struct CustomerSessionsCreate {
 }
 /// Documented error responses of `POST /v1/customer-sessions/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerSessionsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),

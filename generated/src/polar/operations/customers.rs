@@ -876,6 +876,7 @@ pub struct CustomersList {
 /// Documented error responses of `GET /v1/customers/`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1063,6 +1064,7 @@ pub struct CustomersCreate {
 /// Documented error responses of `POST /v1/customers/`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1159,6 +1161,7 @@ pub struct CustomersExport {
 /// Documented error responses of `GET /v1/customers/export`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersExportError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1263,6 +1266,7 @@ pub struct CustomersGet {
 /// Documented error responses of `GET /v1/customers/{id}`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersGetError {
     /// `404`: Customer not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1361,6 +1365,7 @@ pub struct CustomersDelete {
 /// Documented error responses of `DELETE /v1/customers/{id}`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersDeleteError {
     /// `404`: Customer not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1469,6 +1474,7 @@ pub struct CustomersUpdate {
 /// Documented error responses of `PATCH /v1/customers/{id}`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersUpdateError {
     /// `404`: Customer not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1567,6 +1573,7 @@ pub struct CustomersGetExternal {
 /// Documented error responses of `GET /v1/customers/external/{external_id}`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersGetExternalError {
     /// `404`: Customer not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1665,6 +1672,7 @@ pub struct CustomersDeleteExternal {
 /// Documented error responses of `DELETE /v1/customers/external/{external_id}`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersDeleteExternalError {
     /// `404`: Customer not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1776,6 +1784,7 @@ pub struct CustomersUpdateExternal {
 /// Documented error responses of `PATCH /v1/customers/external/{external_id}`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersUpdateExternalError {
     /// `404`: Customer not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1877,6 +1886,7 @@ pub struct CustomersGetState {
 /// Documented error responses of `GET /v1/customers/{id}/state`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersGetStateError {
     /// `404`: Customer not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1975,6 +1985,7 @@ pub struct CustomersGetStateExternal {
 /// Documented error responses of `GET /v1/customers/external/{external_id}/state`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersGetStateExternalError {
     /// `404`: Customer not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -2078,6 +2089,7 @@ pub struct CustomersListPaymentMethods {
 /// Documented error responses of `GET /v1/customers/{id}/payment-methods`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersListPaymentMethodsError {
     /// `404`: Customer not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -2216,6 +2228,7 @@ pub struct CustomersListPaymentMethodsExternal {
 /// Documented error responses of `GET /v1/customers/external/{external_id}/payment-methods`.
 #[cfg(feature = "polar-customers")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersListPaymentMethodsExternalError {
     /// `404`: Customer not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -2884,6 +2897,7 @@ pub struct CustomersMembersCreate {
 /// Documented error responses of `POST /v1/customers/{id}/members`.
 #[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersMembersCreateError {
     /// `403`: Not permitted to add members.
     Forbidden(super::super::types::NotPermitted),
@@ -2987,6 +3001,7 @@ pub struct CustomersMembersCreateExternal {
 /// Documented error responses of `POST /v1/customers/external/{external_id}/members`.
 #[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersMembersCreateExternalError {
     /// `403`: Not permitted to add members.
     Forbidden(super::super::types::NotPermitted),
@@ -3098,6 +3113,7 @@ pub struct CustomersMembersGet {
 /// Documented error responses of `GET /v1/customers/{id}/members/{member_id}`.
 #[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersMembersGetError {
     /// `404`: Member not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -3198,6 +3214,7 @@ pub struct CustomersMembersDelete {
 /// Documented error responses of `DELETE /v1/customers/{id}/members/{member_id}`.
 #[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersMembersDeleteError {
     /// `404`: Member not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -3299,6 +3316,7 @@ pub struct CustomersMembersUpdate {
 /// Documented error responses of `PATCH /v1/customers/{id}/members/{member_id}`.
 #[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersMembersUpdateError {
     /// `404`: Member not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -3403,6 +3421,7 @@ pub struct CustomersMembersGetExternal {
 /// Documented error responses of `GET /v1/customers/external/{external_id}/members/{member_external_id}`.
 #[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersMembersGetExternalError {
     /// `404`: Member not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -3509,6 +3528,7 @@ pub struct CustomersMembersDeleteExternal {
 /// Documented error responses of `DELETE /v1/customers/external/{external_id}/members/{member_external_id}`.
 #[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersMembersDeleteExternalError {
     /// `404`: Member not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -3618,6 +3638,7 @@ pub struct CustomersMembersUpdateExternal {
 /// Documented error responses of `PATCH /v1/customers/external/{external_id}/members/{member_external_id}`.
 #[cfg(feature = "polar-customers-members")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomersMembersUpdateExternalError {
     /// `404`: Member not found.
     NotFound(super::super::types::ResourceNotFound),

@@ -328,6 +328,7 @@ pub struct DiscountsList {
 }
 /// Documented error responses of `GET /v1/discounts/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DiscountsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -483,6 +484,7 @@ pub struct DiscountsCreate {
 }
 /// Documented error responses of `POST /v1/discounts/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DiscountsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -572,6 +574,7 @@ pub struct DiscountsGet {
 }
 /// Documented error responses of `GET /v1/discounts/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DiscountsGetError {
     /// `404`: Discount not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -664,6 +667,7 @@ pub struct DiscountsDelete {
 }
 /// Documented error responses of `DELETE /v1/discounts/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DiscountsDeleteError {
     /// `404`: Discount not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -754,6 +758,7 @@ pub struct DiscountsUpdate {
 }
 /// Documented error responses of `PATCH /v1/discounts/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DiscountsUpdateError {
     /// `404`: Discount not found.
     NotFound(super::super::types::ResourceNotFound),

@@ -216,6 +216,7 @@ pub struct DisputesList {
 }
 /// Documented error responses of `GET /v1/disputes/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DisputesListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -387,6 +388,7 @@ pub struct DisputesGet {
 }
 /// Documented error responses of `GET /v1/disputes/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DisputesGetError {
     /// `404`: Dispute not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -479,6 +481,7 @@ pub struct DisputesAccept {
 }
 /// Documented error responses of `POST /v1/disputes/{id}/accept`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DisputesAcceptError {
     /// `404`: Dispute not found.
     NotFound(super::super::types::ResourceNotFound),

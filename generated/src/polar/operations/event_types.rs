@@ -181,6 +181,7 @@ pub struct EventTypesList {
 }
 /// Documented error responses of `GET /v1/event-types/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventTypesListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -405,6 +406,7 @@ pub struct EventTypesUpdate {
 }
 /// Documented error responses of `PATCH /v1/event-types/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventTypesUpdateError {
     /// `404`: Not Found
     NotFound,

@@ -317,6 +317,7 @@ pub struct EventsList {
 }
 /// Documented error responses of `GET /v1/events/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -594,6 +595,7 @@ pub struct EventsListNames {
 }
 /// Documented error responses of `GET /v1/events/names`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventsListNamesError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -792,6 +794,7 @@ pub struct EventsGet {
 }
 /// Documented error responses of `GET /v1/events/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventsGetError {
     /// `404`: Event not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -884,6 +887,7 @@ pub struct EventsIngest {
 }
 /// Documented error responses of `POST /v1/events/ingest`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventsIngestError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),

@@ -335,6 +335,7 @@ pub struct FilesList {
 }
 /// Documented error responses of `GET /v1/files/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FilesListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -481,6 +482,7 @@ pub struct FilesCreate {
 }
 /// Documented error responses of `POST /v1/files/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FilesCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -571,6 +573,7 @@ pub struct FilesUploaded {
 }
 /// Documented error responses of `POST /v1/files/{id}/uploaded`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FilesUploadedError {
     /// `403`: You don't have the permission to update this file.
     Forbidden(super::super::types::NotPermitted),
@@ -668,6 +671,7 @@ pub struct FilesDelete {
 }
 /// Documented error responses of `DELETE /v1/files/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FilesDeleteError {
     /// `403`: You don't have the permission to delete this file.
     Forbidden(super::super::types::NotPermitted),
@@ -761,6 +765,7 @@ pub struct FilesUpdate {
 }
 /// Documented error responses of `PATCH /v1/files/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FilesUpdateError {
     /// `403`: You don't have the permission to update this file.
     Forbidden(super::super::types::NotPermitted),

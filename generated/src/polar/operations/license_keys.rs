@@ -460,6 +460,7 @@ pub struct LicenseKeysList {
 }
 /// Documented error responses of `GET /v1/license-keys/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LicenseKeysListError {
     /// `401`: Not authorized to manage license key.
     Unauthorized(super::super::types::Unauthorized),
@@ -631,6 +632,7 @@ pub struct LicenseKeysGet {
 }
 /// Documented error responses of `GET /v1/license-keys/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LicenseKeysGetError {
     /// `401`: Not authorized to manage license key.
     Unauthorized(super::super::types::Unauthorized),
@@ -727,6 +729,7 @@ pub struct LicenseKeysUpdate {
 }
 /// Documented error responses of `PATCH /v1/license-keys/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LicenseKeysUpdateError {
     /// `401`: Not authorized to manage license key.
     Unauthorized(super::super::types::Unauthorized),
@@ -824,6 +827,7 @@ pub struct LicenseKeysGetActivation {
 }
 /// Documented error responses of `GET /v1/license-keys/{id}/activations/{activation_id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LicenseKeysGetActivationError {
     /// `401`: Not authorized to manage license key.
     Unauthorized(super::super::types::Unauthorized),
@@ -924,6 +928,7 @@ pub struct LicenseKeysValidate {
 }
 /// Documented error responses of `POST /v1/license-keys/validate`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LicenseKeysValidateError {
     /// `404`: License key not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1016,6 +1021,7 @@ pub struct LicenseKeysActivate {
 }
 /// Documented error responses of `POST /v1/license-keys/activate`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LicenseKeysActivateError {
     /// `403`: License key activation not supported or limit reached. Use /validate endpoint for licenses without activations.
     Forbidden(super::super::types::NotPermitted),
@@ -1111,6 +1117,7 @@ pub struct LicenseKeysDeactivate {
 }
 /// Documented error responses of `POST /v1/license-keys/deactivate`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LicenseKeysDeactivateError {
     /// `404`: License key not found.
     NotFound(super::super::types::ResourceNotFound),

@@ -102,6 +102,7 @@ pub struct MembersListMembers {
 }
 /// Documented error responses of `GET /v1/members/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MembersListMembersError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),

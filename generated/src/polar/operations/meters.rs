@@ -363,6 +363,7 @@ pub struct MetersList {
 }
 /// Documented error responses of `GET /v1/meters/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetersListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -543,6 +544,7 @@ pub struct MetersCreate {
 }
 /// Documented error responses of `POST /v1/meters/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetersCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -632,6 +634,7 @@ pub struct MetersGet {
 }
 /// Documented error responses of `GET /v1/meters/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetersGetError {
     /// `404`: Meter not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -725,6 +728,7 @@ pub struct MetersUpdate {
 }
 /// Documented error responses of `PATCH /v1/meters/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetersUpdateError {
     /// `404`: Meter not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -830,6 +834,7 @@ pub struct MetersQuantities {
 }
 /// Documented error responses of `GET /v1/meters/{id}/quantities`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetersQuantitiesError {
     /// `404`: Meter not found.
     NotFound(super::super::types::ResourceNotFound),

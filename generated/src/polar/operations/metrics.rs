@@ -527,6 +527,7 @@ pub struct MetricsGet {
 }
 /// Documented error responses of `GET /v1/metrics/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetricsGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -712,6 +713,7 @@ pub struct MetricsExport {
 }
 /// Documented error responses of `GET /v1/metrics/export`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetricsExportError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -885,6 +887,7 @@ pub struct MetricsLimits {
 }
 /// Documented error responses of `GET /v1/metrics/limits`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetricsLimitsError {}
 impl MetricsLimits {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -971,6 +974,7 @@ pub struct MetricsListDashboards {
 }
 /// Documented error responses of `GET /v1/metrics/dashboards`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetricsListDashboardsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1075,6 +1079,7 @@ pub struct MetricsCreateDashboard {
 }
 /// Documented error responses of `POST /v1/metrics/dashboards`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetricsCreateDashboardError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1164,6 +1169,7 @@ pub struct MetricsGetDashboard {
 }
 /// Documented error responses of `GET /v1/metrics/dashboards/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetricsGetDashboardError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1253,6 +1259,7 @@ pub struct MetricsDeleteDashboard {
 }
 /// Documented error responses of `DELETE /v1/metrics/dashboards/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetricsDeleteDashboardError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1340,6 +1347,7 @@ pub struct MetricsUpdateDashboard {
 }
 /// Documented error responses of `PATCH /v1/metrics/dashboards/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetricsUpdateDashboardError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),

@@ -261,6 +261,7 @@ pub struct Oauth2Authorize {
 /// Documented error responses of `GET /v1/oauth2/authorize`.
 #[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Oauth2AuthorizeError {}
 #[cfg(feature = "polar-oauth2")]
 impl Oauth2Authorize {
@@ -350,6 +351,7 @@ pub struct Oauth2RequestToken {
 /// Documented error responses of `POST /v1/oauth2/token`.
 #[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Oauth2RequestTokenError {}
 #[cfg(feature = "polar-oauth2")]
 impl Oauth2RequestToken {
@@ -440,6 +442,7 @@ pub struct Oauth2RevokeToken {
 /// Documented error responses of `POST /v1/oauth2/revoke`.
 #[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Oauth2RevokeTokenError {}
 #[cfg(feature = "polar-oauth2")]
 impl Oauth2RevokeToken {
@@ -530,6 +533,7 @@ pub struct Oauth2IntrospectToken {
 /// Documented error responses of `POST /v1/oauth2/introspect`.
 #[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Oauth2IntrospectTokenError {}
 #[cfg(feature = "polar-oauth2")]
 impl Oauth2IntrospectToken {
@@ -619,6 +623,7 @@ pub struct Oauth2Userinfo {
 /// Documented error responses of `GET /v1/oauth2/userinfo`.
 #[cfg(feature = "polar-oauth2")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Oauth2UserinfoError {}
 #[cfg(feature = "polar-oauth2")]
 impl Oauth2Userinfo {
@@ -941,6 +946,7 @@ pub struct Oauth2ClientsCreateClient {
 /// Documented error responses of `POST /v1/oauth2/register`.
 #[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Oauth2ClientsCreateClientError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1035,6 +1041,7 @@ pub struct Oauth2ClientsGetClient {
 /// Documented error responses of `GET /v1/oauth2/register/{client_id}`.
 #[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Oauth2ClientsGetClientError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1133,6 +1140,7 @@ pub struct Oauth2ClientsUpdateClient {
 /// Documented error responses of `PUT /v1/oauth2/register/{client_id}`.
 #[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Oauth2ClientsUpdateClientError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1231,6 +1239,7 @@ pub struct Oauth2ClientsDeleteClient {
 /// Documented error responses of `DELETE /v1/oauth2/register/{client_id}`.
 #[cfg(feature = "polar-oauth2-clients")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Oauth2ClientsDeleteClientError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),

@@ -619,6 +619,7 @@ pub struct OrdersList {
 }
 /// Documented error responses of `GET /v1/orders/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrdersListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -933,6 +934,7 @@ pub struct OrdersCreate {
 }
 /// Documented error responses of `POST /v1/orders/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrdersCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1028,6 +1030,7 @@ pub struct OrdersExport {
 }
 /// Documented error responses of `GET /v1/orders/export`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrdersExportError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1201,6 +1204,7 @@ pub struct OrdersGet {
 }
 /// Documented error responses of `GET /v1/orders/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrdersGetError {
     /// `404`: Order not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1294,6 +1298,7 @@ pub struct OrdersUpdate {
 }
 /// Documented error responses of `PATCH /v1/orders/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrdersUpdateError {
     /// `404`: Order not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1388,6 +1393,7 @@ pub struct OrdersFinalize {
 }
 /// Documented error responses of `POST /v1/orders/{id}/finalize`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrdersFinalizeError {
     /// `402`: The charge failed, or requires customer authentication (e.g. a 3DS challenge) that can't be completed off-session.
     PaymentRequired(super::super::types::OrdersFinalizeError402),
@@ -1496,6 +1502,7 @@ pub struct OrdersInvoice {
 }
 /// Documented error responses of `GET /v1/orders/{id}/invoice`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrdersInvoiceError {
     /// `404`: Order not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1589,6 +1596,7 @@ pub struct OrdersGenerateInvoice {
 }
 /// Documented error responses of `POST /v1/orders/{id}/invoice`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrdersGenerateInvoiceError {
     /// `404`: Order not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1685,6 +1693,7 @@ pub struct OrdersReceipt {
 }
 /// Documented error responses of `GET /v1/orders/{id}/receipt`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrdersReceiptError {
     /// `404`: Order not found.
     NotFound(super::super::types::ResourceNotFound),

@@ -273,6 +273,7 @@ pub struct OrganizationsList {
 }
 /// Documented error responses of `GET /v1/organizations/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrganizationsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -412,6 +413,7 @@ pub struct OrganizationsCreate {
 }
 /// Documented error responses of `POST /v1/organizations/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrganizationsCreateError {
     /// `403`: Forbidden
     Forbidden(super::super::types::CannotCreateOrganizationError),
@@ -504,6 +506,7 @@ pub struct OrganizationsGet {
 }
 /// Documented error responses of `GET /v1/organizations/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrganizationsGetError {
     /// `404`: Organization not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -597,6 +600,7 @@ pub struct OrganizationsUpdate {
 }
 /// Documented error responses of `PATCH /v1/organizations/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrganizationsUpdateError {
     /// `403`: You don't have the permission to update this organization, or dispute auto-accept isn't enabled for it.
     Forbidden(super::super::types::OrganizationsUpdateError403),

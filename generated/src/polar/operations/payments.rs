@@ -169,6 +169,7 @@ pub struct PaymentsList {
 }
 /// Documented error responses of `GET /v1/payments/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PaymentsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -399,6 +400,7 @@ pub struct PaymentsGet {
 }
 /// Documented error responses of `GET /v1/payments/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PaymentsGetError {
     /// `404`: Payment not found.
     NotFound(super::super::types::ResourceNotFound),

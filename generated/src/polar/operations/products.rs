@@ -356,6 +356,7 @@ pub struct ProductsList {
 }
 /// Documented error responses of `GET /v1/products/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -585,6 +586,7 @@ pub struct ProductsCreate {
 }
 /// Documented error responses of `POST /v1/products/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -674,6 +676,7 @@ pub struct ProductsGet {
 }
 /// Documented error responses of `GET /v1/products/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductsGetError {
     /// `404`: Product not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -767,6 +770,7 @@ pub struct ProductsUpdate {
 }
 /// Documented error responses of `PATCH /v1/products/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductsUpdateError {
     /// `403`: You don't have the permission to update this product.
     Forbidden(super::super::types::NotPermitted),
@@ -864,6 +868,7 @@ pub struct ProductsUpdateBenefits {
 }
 /// Documented error responses of `POST /v1/products/{id}/benefits`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductsUpdateBenefitsError {
     /// `403`: You don't have the permission to update this product.
     Forbidden(super::super::types::NotPermitted),

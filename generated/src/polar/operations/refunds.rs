@@ -175,6 +175,7 @@ pub struct RefundsList {
 }
 /// Documented error responses of `GET /v1/refunds/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RefundsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -404,6 +405,7 @@ pub struct RefundsCreate {
 }
 /// Documented error responses of `POST /v1/refunds/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RefundsCreateError {
     /// `403`: Order is already fully refunded.
     Forbidden(super::super::types::RefundedAlready),

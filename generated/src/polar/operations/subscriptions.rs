@@ -451,6 +451,7 @@ pub struct SubscriptionsList {
 }
 /// Documented error responses of `GET /v1/subscriptions/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -780,6 +781,7 @@ pub struct SubscriptionsCreate {
 }
 /// Documented error responses of `POST /v1/subscriptions/`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -878,6 +880,7 @@ pub struct SubscriptionsExport {
 }
 /// Documented error responses of `GET /v1/subscriptions/export`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsExportError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1062,6 +1065,7 @@ pub struct SubscriptionsGet {
 }
 /// Documented error responses of `GET /v1/subscriptions/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsGetError {
     /// `404`: Subscription not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1154,6 +1158,7 @@ pub struct SubscriptionsRevoke {
 }
 /// Documented error responses of `DELETE /v1/subscriptions/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsRevokeError {
     /// `403`: This subscription is already revoked.
     Forbidden(super::super::types::AlreadyCanceledSubscription),
@@ -1253,6 +1258,7 @@ pub struct SubscriptionsUpdate {
 }
 /// Documented error responses of `PATCH /v1/subscriptions/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsUpdateError {
     /// `402`: Payment required to apply the subscription update.
     PaymentRequired(super::super::types::PaymentFailed),

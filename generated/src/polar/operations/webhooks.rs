@@ -528,6 +528,7 @@ pub struct WebhooksListWebhookEndpoints {
 }
 /// Documented error responses of `GET /v1/webhooks/endpoints`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksListWebhookEndpointsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -664,6 +665,7 @@ pub struct WebhooksCreateWebhookEndpoint {
 }
 /// Documented error responses of `POST /v1/webhooks/endpoints`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksCreateWebhookEndpointError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -755,6 +757,7 @@ pub struct WebhooksGetWebhookEndpoint {
 }
 /// Documented error responses of `GET /v1/webhooks/endpoints/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksGetWebhookEndpointError {
     /// `404`: Webhook endpoint not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -847,6 +850,7 @@ pub struct WebhooksDeleteWebhookEndpoint {
 }
 /// Documented error responses of `DELETE /v1/webhooks/endpoints/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksDeleteWebhookEndpointError {
     /// `404`: Webhook endpoint not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -942,6 +946,7 @@ pub struct WebhooksUpdateWebhookEndpoint {
 }
 /// Documented error responses of `PATCH /v1/webhooks/endpoints/{id}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksUpdateWebhookEndpointError {
     /// `404`: Webhook endpoint not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1037,6 +1042,7 @@ pub struct WebhooksResetWebhookEndpointSecret {
 }
 /// Documented error responses of `PATCH /v1/webhooks/endpoints/{id}/secret`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksResetWebhookEndpointSecretError {
     /// `404`: Webhook endpoint not found.
     NotFound(super::super::types::ResourceNotFound),
@@ -1151,6 +1157,7 @@ pub struct WebhooksListWebhookDeliveries {
 }
 /// Documented error responses of `GET /v1/webhooks/deliveries`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksListWebhookDeliveriesError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
@@ -1362,6 +1369,7 @@ pub struct WebhooksRedeliverWebhookEvent {
 }
 /// Documented error responses of `POST /v1/webhooks/events/{id}/redeliver`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksRedeliverWebhookEventError {
     /// `404`: Webhook event not found.
     NotFound(super::super::types::ResourceNotFound),

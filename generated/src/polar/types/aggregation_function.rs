@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AggregationFunction`.
 /// The `AggregationFunction` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AggregationFunction {
     /// `count`
     Count,

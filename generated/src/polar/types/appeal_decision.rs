@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AppealDecision`.
 /// The `AppealDecision` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AppealDecision {
     /// `approved`
     Approved,

@@ -74,6 +74,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantBlockPartKind {
 /// Block
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AssistantBlockPartBlock {
     /// `type` is `text`.
     Text(super::TextBlock),

@@ -50,6 +50,7 @@ impl ::openapi_runtime::de::Object for AuthenticationSession {
 /// The `AuthenticationSessionAvailableFactorsItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AuthenticationSessionAvailableFactorsItem {
     /// `type` is `apple` or `backup_codes` or `email_otp` or `github` or `google` or `totp`.
     Apple(super::BaseFactor),

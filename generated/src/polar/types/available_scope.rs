@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AvailableScope`.
 /// The `AvailableScope` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AvailableScope {
     /// `openid`
     Openid,

@@ -39,6 +39,7 @@ impl ::openapi_runtime::de::Object for BaseFactor {
 }
 /// Type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BaseFactorType {
     /// `email_otp`
     EmailOtp,

@@ -3,6 +3,7 @@
 /// The `Benefit` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Benefit {
     /// `type` is `custom`.
     Custom(super::BenefitCustom),

@@ -3,6 +3,7 @@
 /// The `BenefitCreate` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitCreate {
     /// `type` is `custom`.
     Custom(super::BenefitCustomCreate),

@@ -92,6 +92,7 @@ impl ::openapi_runtime::de::Object for BenefitCustomCreate {
 /// The `BenefitCustomCreateMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitCustomCreateMetadataValue {
     /// The `String` form.
     String(String),

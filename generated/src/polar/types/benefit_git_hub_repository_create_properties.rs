@@ -94,6 +94,7 @@ impl ::openapi_runtime::de::Object for BenefitGitHubRepositoryCreateProperties {
 ///
 /// The permission level to grant. Read more about roles and their permissions on [GitHub documentation](https://docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization#permissions-for-each-role).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BenefitGitHubRepositoryCreatePropertiesPermission {
     /// `pull`
     Pull,

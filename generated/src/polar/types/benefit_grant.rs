@@ -142,6 +142,7 @@ impl ::openapi_runtime::de::Object for BenefitGrant {
 /// Properties
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitGrantProperties {
     /// A [`BenefitGrantSlackSharedChannelProperties`](super::BenefitGrantSlackSharedChannelProperties).
     BenefitGrantSlackSharedChannelProperties(

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantSortProperty`.
 /// The `BenefitGrantSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BenefitGrantSortProperty {
     /// `created_at`
     CreatedAt,

@@ -3,6 +3,7 @@
 /// The `BenefitGrantWebhook` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitGrantWebhook {
     /// A [`BenefitGrantDiscordWebhook`](super::BenefitGrantDiscordWebhook).
     BenefitGrantDiscordWebhook(super::BenefitGrantDiscordWebhook),

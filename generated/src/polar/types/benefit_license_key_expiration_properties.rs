@@ -52,6 +52,7 @@ impl ::openapi_runtime::de::Object for BenefitLicenseKeyExpirationProperties {
 }
 /// Timeframe
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BenefitLicenseKeyExpirationPropertiesTimeframe {
     /// `year`
     Year,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitSortProperty`.
 /// The `BenefitSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BenefitSortProperty {
     /// `created_at`
     CreatedAt,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitType`.
 /// The `BenefitType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BenefitType {
     /// `custom`
     Custom,

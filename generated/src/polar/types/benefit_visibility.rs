@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitVisibility`.
 /// Visibility
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BenefitVisibility {
     /// `draft`
     Draft,

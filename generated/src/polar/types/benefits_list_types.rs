@@ -12,6 +12,7 @@ pub type BenefitsListOrganizationId = super::SubscriptionsListOrganizationId;
 /// Filter by benefit type.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitsListType {
     /// The `BenefitTypeList` form.
     BenefitTypeList(Vec<super::BenefitType>),

@@ -3,6 +3,7 @@
 /// Benefit Update
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BenefitsUpdateRequest {
     /// `type` is `custom`.
     Custom(super::BenefitCustomUpdate),

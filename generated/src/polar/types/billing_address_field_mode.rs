@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BillingAddressFieldMode`.
 /// The `BillingAddressFieldMode` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BillingAddressFieldMode {
     /// `required`
     Required,

@@ -39,6 +39,7 @@ impl ::openapi_runtime::de::Object for BodyOauth2Consent {
 }
 /// Action
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum BodyOauth2ConsentAction {
     /// `allow`
     Allow,

@@ -483,6 +483,7 @@ impl ::openapi_runtime::de::Object for Checkout {
 /// The `CheckoutCustomFieldDataValue` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutCustomFieldDataValue {
     /// The `DateTime` form.
     DateTime(::chrono::DateTime<::chrono::Utc>),
@@ -614,6 +615,7 @@ impl From<i64> for CheckoutCustomFieldDataValue {
 /// The `CheckoutProductPrice` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutProductPrice {
     /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
@@ -719,6 +721,7 @@ pub type CheckoutPricesValueItem = CheckoutProductPrice;
 /// The `CheckoutDiscount` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutDiscount {
     /// A [`CheckoutDiscountFixedRepeatDuration`](super::CheckoutDiscountFixedRepeatDuration).
     FixedRepeatDuration(super::CheckoutDiscountFixedRepeatDuration),
@@ -873,6 +876,7 @@ impl From<super::CheckoutDiscountPercentageOnceForeverDuration> for CheckoutDisc
 /// The `CheckoutCustomerMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutCustomerMetadataValue {
     /// The `String` form.
     String(String),

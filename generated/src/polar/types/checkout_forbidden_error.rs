@@ -3,6 +3,7 @@
 /// The `CheckoutForbiddenError` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutForbiddenError {
     /// `error` is `AlreadyActiveSubscriptionError`.
     AlreadyActiveSubscriptionError(super::AlreadyActiveSubscriptionError),

@@ -166,6 +166,7 @@ impl ::openapi_runtime::de::Object for CheckoutLink {
 /// The `CheckoutLinkDiscount` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutLinkDiscount {
     /// A [`DiscountFixedRepeatDurationBase`](super::DiscountFixedRepeatDurationBase).
     DiscountFixedRepeatDurationBase(super::DiscountFixedRepeatDurationBase),

@@ -3,6 +3,7 @@
 /// The `CheckoutLinkCreate` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutLinkCreate {
     /// A [`CheckoutLinkCreateProductPrice`](super::CheckoutLinkCreateProductPrice).
     ProductPrice(super::CheckoutLinkCreateProductPrice),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutLinkSortProperty`.
 /// The `CheckoutLinkSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CheckoutLinkSortProperty {
     /// `created_at`
     CreatedAt,

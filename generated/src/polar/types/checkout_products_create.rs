@@ -326,6 +326,7 @@ pub type CheckoutProductsCreateCustomerMetadataValue = super::BenefitCustomCreat
 /// The `CheckoutProductsCreatePricesValueItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutProductsCreatePricesValueItem {
     /// `amount_type` is `fixed`.
     Fixed(super::ProductPriceFixedCreate),

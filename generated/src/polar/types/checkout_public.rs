@@ -444,6 +444,7 @@ pub type CheckoutPublicPricesValueItem = super::CheckoutProductPrice;
 /// The `CheckoutPublicDiscount` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutPublicDiscount {
     /// A [`CheckoutDiscountFixedRepeatDuration`](super::CheckoutDiscountFixedRepeatDuration).
     CheckoutDiscountFixedRepeatDuration(super::CheckoutDiscountFixedRepeatDuration),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutSortProperty`.
 /// The `CheckoutSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CheckoutSortProperty {
     /// `created_at`
     CreatedAt,

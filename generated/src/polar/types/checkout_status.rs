@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutStatus`.
 /// The `CheckoutStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CheckoutStatus {
     /// `open`
     Open,

@@ -29,6 +29,7 @@ pub type CheckoutsListExternalCustomerId = super::SubscriptionsListExternalCusto
 /// Filter by checkout session status.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckoutsListStatus {
     /// The `CheckoutStatusList` form.
     CheckoutStatusList(Vec<super::CheckoutStatus>),

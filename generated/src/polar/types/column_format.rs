@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ColumnFormat`.
 /// The `ColumnFormat` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ColumnFormat {
     /// `text`
     Text,

@@ -66,6 +66,7 @@ impl ::openapi_runtime::de::Object for CompassThreadMessageSchema {
 /// The `CompassThreadMessageSchemaPartsItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CompassThreadMessageSchemaPartsItem {
     /// `kind` is `text`.
     Text(super::AssistantTextPart),

@@ -5,6 +5,7 @@
 /// Low-confidence insights are softened or suppressed so small merchants don't
 /// get noise (e.g. "churn doubled" off a 1 -> 2 customer change).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConfidenceLevel {
     /// `low`
     Low,

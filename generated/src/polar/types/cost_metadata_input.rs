@@ -56,6 +56,7 @@ impl ::openapi_runtime::de::Object for CostMetadataInput {
 /// The amount in cents.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CostMetadataInputAmount {
     /// The `String` form.
     String(String),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CountryAlpha2`.
 /// The `CountryAlpha2` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CountryAlpha2 {
     /// `AD`
     Ad,

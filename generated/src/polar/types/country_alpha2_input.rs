@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CountryAlpha2Input`.
 /// The `CountryAlpha2Input` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CountryAlpha2Input {
     /// `AD`
     Ad,

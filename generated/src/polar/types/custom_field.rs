@@ -3,6 +3,7 @@
 /// The `CustomField` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomField {
     /// `type` is `text`.
     Text(super::CustomFieldText),

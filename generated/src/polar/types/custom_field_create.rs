@@ -3,6 +3,7 @@
 /// The `CustomFieldCreate` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomFieldCreate {
     /// `type` is `text`.
     Text(super::CustomFieldCreateText),

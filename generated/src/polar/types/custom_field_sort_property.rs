@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldSortProperty`.
 /// The `CustomFieldSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomFieldSortProperty {
     /// `created_at`
     CreatedAt,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldType`.
 /// The `CustomFieldType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomFieldType {
     /// `text`
     Text,

@@ -3,6 +3,7 @@
 /// The `CustomFieldUpdate` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomFieldUpdate {
     /// `type` is `text`.
     Text(super::CustomFieldUpdateText),

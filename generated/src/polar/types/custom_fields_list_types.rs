@@ -11,6 +11,7 @@ pub type CustomFieldsListOrganizationId = super::SubscriptionsListOrganizationId
 /// Filter by custom field type.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomFieldsListType {
     /// The `CustomFieldTypeList` form.
     CustomFieldTypeList(Vec<super::CustomFieldType>),

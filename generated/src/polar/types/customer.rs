@@ -3,6 +3,7 @@
 /// The `Customer` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Customer {
     /// `type` is `individual`.
     Individual(super::CustomerIndividual),

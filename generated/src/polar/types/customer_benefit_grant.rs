@@ -3,6 +3,7 @@
 /// The `CustomerBenefitGrant` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerBenefitGrant {
     /// A [`CustomerBenefitGrantDiscord`](super::CustomerBenefitGrantDiscord).
     Discord(super::CustomerBenefitGrantDiscord),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantSortProperty`.
 /// The `CustomerBenefitGrantSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomerBenefitGrantSortProperty {
     /// `granted_at`
     GrantedAt,

@@ -3,6 +3,7 @@
 /// The `CustomerBenefitGrantUpdate` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerBenefitGrantUpdate {
     /// `benefit_type` is `discord`.
     Discord(super::CustomerBenefitGrantDiscordUpdate),

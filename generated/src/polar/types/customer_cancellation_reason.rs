@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerCancellationReason`.
 /// The `CustomerCancellationReason` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomerCancellationReason {
     /// `customer_service`
     CustomerService,

@@ -3,6 +3,7 @@
 /// The `CustomerCreate` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerCreate {
     /// A [`CustomerIndividualCreate`](super::CustomerIndividualCreate).
     CustomerIndividualCreate(super::CustomerIndividualCreate),

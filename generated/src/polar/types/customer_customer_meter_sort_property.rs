@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerCustomerMeterSortProperty`.
 /// The `CustomerCustomerMeterSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomerCustomerMeterSortProperty {
     /// `created_at`
     CreatedAt,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerMeterSortProperty`.
 /// The `CustomerMeterSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomerMeterSortProperty {
     /// `created_at`
     CreatedAt,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerOAuthPlatform`.
 /// The `CustomerOAuthPlatform` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomerOAuthPlatform {
     /// `github`
     Github,

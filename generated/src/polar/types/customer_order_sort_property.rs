@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerOrderSortProperty`.
 /// The `CustomerOrderSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomerOrderSortProperty {
     /// `created_at`
     CreatedAt,

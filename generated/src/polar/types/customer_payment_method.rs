@@ -3,6 +3,7 @@
 /// The `CustomerPaymentMethod` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPaymentMethod {
     /// A [`PaymentMethodCard`](super::PaymentMethodCard).
     PaymentMethodCard(super::PaymentMethodCard),

@@ -3,6 +3,7 @@
 /// The `CustomerPaymentMethodCreateResponse` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPaymentMethodCreateResponse {
     /// `status` is `succeeded`.
     Succeeded(super::CustomerPaymentMethodCreateSucceededResponse),

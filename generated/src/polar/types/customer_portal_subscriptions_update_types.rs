@@ -3,6 +3,7 @@
 /// Response 403 Customer Portal:Subscriptions:Update
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerPortalSubscriptionsUpdateError403 {
     /// `error` is `AlreadyCanceledSubscription`.
     AlreadyCanceledSubscription(super::AlreadyCanceledSubscription),

@@ -3,6 +3,7 @@
 /// Customer Session Create
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerSessionsCreateRequest {
     /// A [`CustomerSessionCustomerIdCreate`](super::CustomerSessionCustomerIdCreate).
     CustomerSessionCustomerIdCreate(super::CustomerSessionCustomerIdCreate),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSortProperty`.
 /// The `CustomerSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomerSortProperty {
     /// `created_at`
     CreatedAt,

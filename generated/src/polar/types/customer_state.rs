@@ -3,6 +3,7 @@
 /// The `CustomerState` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerState {
     /// `type` is `individual`.
     Individual(super::CustomerStateIndividual),

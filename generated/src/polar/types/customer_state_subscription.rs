@@ -198,6 +198,7 @@ pub type CustomerStateSubscriptionCustomFieldDataValue = super::CheckoutCustomFi
 ///
 /// Example `"active"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomerStateSubscriptionStatus {
     /// `active`
     Active,

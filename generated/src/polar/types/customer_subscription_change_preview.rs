@@ -3,6 +3,7 @@
 /// The `CustomerSubscriptionChangePreview` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerSubscriptionChangePreview {
     /// A [`CustomerSubscriptionChangePreviewProduct`](super::CustomerSubscriptionChangePreviewProduct).
     Product(super::CustomerSubscriptionChangePreviewProduct),

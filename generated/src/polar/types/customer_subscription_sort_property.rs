@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSubscriptionSortProperty`.
 /// The `CustomerSubscriptionSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomerSubscriptionSortProperty {
     /// `started_at`
     StartedAt,

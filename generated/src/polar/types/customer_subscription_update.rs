@@ -3,6 +3,7 @@
 /// The `CustomerSubscriptionUpdate` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CustomerSubscriptionUpdate {
     /// A [`CustomerSubscriptionPause`](super::CustomerSubscriptionPause).
     CustomerSubscriptionPause(super::CustomerSubscriptionPause),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerType`.
 /// The `CustomerType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomerType {
     /// `individual`
     Individual,

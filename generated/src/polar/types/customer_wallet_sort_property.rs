@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerWalletSortProperty`.
 /// The `CustomerWalletSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CustomerWalletSortProperty {
     /// `created_at`
     CreatedAt,

@@ -101,6 +101,7 @@ impl<'de> ::serde::Deserialize<'de> for DataTableBlockType {
 /// The `DataTableBlockRowsItemValue` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DataTableBlockRowsItemValue {
     /// The `String` form.
     String(String),

@@ -3,6 +3,7 @@
 /// The `Discount` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Discount {
     /// A [`DiscountFixedRepeatDuration`](super::DiscountFixedRepeatDuration).
     FixedRepeatDuration(super::DiscountFixedRepeatDuration),

@@ -3,6 +3,7 @@
 /// The `DiscountCreate` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DiscountCreate {
     /// `type` is `fixed`.
     Fixed(super::DiscountFixedCreate),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountDuration`.
 /// The `DiscountDuration` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DiscountDuration {
     /// `once`
     Once,

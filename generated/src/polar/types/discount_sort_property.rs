@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountSortProperty`.
 /// The `DiscountSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DiscountSortProperty {
     /// `created_at`
     CreatedAt,

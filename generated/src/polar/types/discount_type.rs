@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountType`.
 /// The `DiscountType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DiscountType {
     /// `fixed`
     Fixed,

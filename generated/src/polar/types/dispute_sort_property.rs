@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DisputeSortProperty`.
 /// The `DisputeSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DisputeSortProperty {
     /// `created_at`
     CreatedAt,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DisputeStatus`.
 /// The `DisputeStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DisputeStatus {
     /// `prevented`
     Prevented,

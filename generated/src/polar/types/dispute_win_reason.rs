@@ -5,6 +5,7 @@
 /// Collected on their counter submission to help support gather the right
 /// evidence before submitting to the card network.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DisputeWinReason {
     /// `cardholder_withdrew`
     CardholderWithdrew,

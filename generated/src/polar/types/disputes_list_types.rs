@@ -17,6 +17,7 @@ pub type DisputesListOrderId = super::SubscriptionsListOrganizationId;
 /// Filter by dispute status.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DisputesListStatus {
     /// The `DisputeStatusList` form.
     DisputeStatusList(Vec<super::DisputeStatus>),

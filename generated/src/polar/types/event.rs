@@ -5,6 +5,7 @@
 /// Discriminator at #/components/schemas/Event could not be used; variants are tried in order.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Event {
     /// A [`UserEvent`](super::UserEvent).
     UserEvent(super::UserEvent),

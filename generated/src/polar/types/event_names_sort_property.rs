@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventNamesSortProperty`.
 /// The `EventNamesSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventNamesSortProperty {
     /// `name`
     Name,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventSortProperty`.
 /// The `EventSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventSortProperty {
     /// `timestamp`
     Timestamp,

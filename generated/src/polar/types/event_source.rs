@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventSource`.
 /// The `EventSource` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventSource {
     /// `system`
     System,

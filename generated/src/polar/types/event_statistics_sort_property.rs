@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventStatisticsSortProperty`.
 /// The `EventStatisticsSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventStatisticsSortProperty {
     /// `name`
     Name,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventTypesSortProperty`.
 /// The `EventTypesSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventTypesSortProperty {
     /// `name`
     Name,

@@ -40,6 +40,7 @@ impl ::openapi_runtime::de::Object for EventsIngest {
 /// The `EventsIngestEventsItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventsIngestEventsItem {
     /// A [`EventCreateCustomer`](super::EventCreateCustomer).
     EventCreateCustomer(super::EventCreateCustomer),

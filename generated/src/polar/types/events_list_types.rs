@@ -29,6 +29,7 @@ pub type EventsListName = super::SubscriptionsListExternalCustomerId;
 /// Filter by event source.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventsListSource {
     /// The `EventSourceList` form.
     EventSourceList(Vec<super::EventSource>),
@@ -80,6 +81,7 @@ impl From<super::EventSource> for EventsListSource {
 /// Response Events:List
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EventsListResponse {
     /// A [`ListResourceEvent`](super::ListResourceEvent).
     ListResourceEvent(super::ListResourceEvent),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FeedbackStatus`.
 /// The `FeedbackStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedbackStatus {
     /// `new`
     New,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FeedbackType`.
 /// The `FeedbackType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FeedbackType {
     /// `bug`
     Bug,

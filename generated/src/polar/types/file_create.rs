@@ -3,6 +3,7 @@
 /// The `FileCreate` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FileCreate {
     /// `service` is `downloadable`.
     Downloadable(super::DownloadableFileCreate),

@@ -3,6 +3,7 @@
 /// The `FileRead` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FileRead {
     /// `service` is `downloadable`.
     Downloadable(super::DownloadableFileRead),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FileServiceTypes`.
 /// The `FileServiceTypes` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FileServiceTypes {
     /// `downloadable`
     Downloadable,

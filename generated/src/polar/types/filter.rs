@@ -48,6 +48,7 @@ impl ::openapi_runtime::de::Object for Filter {
 /// The `FilterClausesItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FilterClausesItem {
     /// A [`FilterClause`](super::FilterClause).
     FilterClause(super::FilterClause),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FilterConjunction`.
 /// The `FilterConjunction` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FilterConjunction {
     /// `and`
     And,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FilterOperator`.
 /// The `FilterOperator` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum FilterOperator {
     /// `eq`
     Eq,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/IdentityVerificationStatus`.
 /// The `IdentityVerificationStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IdentityVerificationStatus {
     /// `unverified`
     Unverified,

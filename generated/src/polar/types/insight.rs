@@ -108,6 +108,7 @@ impl ::openapi_runtime::de::Object for Insight {
 /// The `InsightPrimaryAction` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum InsightPrimaryAction {
     /// `type` is `view_metric`.
     ViewMetric(super::ViewMetricAction),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/InsightCategory`.
 /// Buckets an insight by which aspect of the business it speaks to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InsightCategory {
     /// `revenue`
     Revenue,

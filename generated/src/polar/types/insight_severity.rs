@@ -7,6 +7,7 @@
 /// feed is ordered by severity first, so the most consequential reading always
 /// leads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum InsightSeverity {
     /// `critical`
     Critical,

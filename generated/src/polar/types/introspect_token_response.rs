@@ -101,6 +101,7 @@ impl ::openapi_runtime::de::Object for IntrospectTokenResponse {
 }
 /// Token Type
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum IntrospectTokenResponseTokenType {
     /// `access_token`
     AccessToken,

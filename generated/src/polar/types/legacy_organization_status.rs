@@ -3,6 +3,7 @@
 /// Legacy organization status values kept for backward compatibility in schemas
 /// using OrganizationPublicBase.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LegacyOrganizationStatus {
     /// `created`
     Created,

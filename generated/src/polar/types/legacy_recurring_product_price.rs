@@ -3,6 +3,7 @@
 /// The `LegacyRecurringProductPrice` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LegacyRecurringProductPrice {
     /// `amount_type` is `fixed`.
     Fixed(super::LegacyRecurringProductPriceFixed),

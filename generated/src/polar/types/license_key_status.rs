@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/LicenseKeyStatus`.
 /// The `LicenseKeyStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LicenseKeyStatus {
     /// `granted`
     Granted,

@@ -17,6 +17,7 @@ pub type LicenseKeysListBenefitId = super::SubscriptionsListOrganizationId;
 /// Filter by license key status.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LicenseKeysListStatus {
     /// The `LicenseKeyStatusList` form.
     LicenseKeyStatusList(Vec<super::LicenseKeyStatus>),

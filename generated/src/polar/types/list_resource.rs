@@ -48,6 +48,7 @@ impl ::openapi_runtime::de::Object for ListResource {
 /// The `ListResourceItemsItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListResourceItemsItem {
     /// A [`OrganizationPaymentMethodCard`](super::OrganizationPaymentMethodCard).
     OrganizationPaymentMethodCard(super::OrganizationPaymentMethodCard),

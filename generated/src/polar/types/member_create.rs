@@ -82,6 +82,7 @@ impl ::openapi_runtime::de::Object for MemberCreate {
 ///
 /// Default `"member"`; example `"member"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MemberCreateRole {
     /// `member`
     Member,

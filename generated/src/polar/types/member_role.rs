@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MemberRole`.
 /// The `MemberRole` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MemberRole {
     /// `owner`
     Owner,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MemberSortProperty`.
 /// The `MemberSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MemberSortProperty {
     /// `created_at`
     CreatedAt,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MerchantMigrationRecordStatus`.
 /// The `MerchantMigrationRecordStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MerchantMigrationRecordStatus {
     /// `pending`
     Pending,

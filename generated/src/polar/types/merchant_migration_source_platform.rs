@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MerchantMigrationSourcePlatform`.
 /// The `MerchantMigrationSourcePlatform` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MerchantMigrationSourcePlatform {
     /// `stripe`
     Stripe,

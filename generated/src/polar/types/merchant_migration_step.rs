@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MerchantMigrationStep`.
 /// The `MerchantMigrationStep` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MerchantMigrationStep {
     /// `source_setup`
     SourceSetup,

@@ -5,6 +5,7 @@ pub type MetadataQuery = ::std::collections::BTreeMap<String, MetadataQueryValue
 /// The `MetadataQueryValue` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum MetadataQueryValue {
     /// The `StringList` form.
     StringList(Vec<String>),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MeterSortProperty`.
 /// The `MeterSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeterSortProperty {
     /// `created_at`
     CreatedAt,

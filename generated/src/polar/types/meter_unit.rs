@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MeterUnit`.
 /// The `MeterUnit` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MeterUnit {
     /// `scalar`
     Scalar,

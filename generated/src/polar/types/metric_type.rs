@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MetricType`.
 /// The `MetricType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MetricType {
     /// `scalar`
     Scalar,

@@ -6,6 +6,7 @@
 ///
 /// Length at least 1; default `"UTC"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MetricsGetTimezone {
     /// `Africa/Abidjan`
     AfricaAbidjan,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/NotificationRecipientPlatform`.
 /// The `NotificationRecipientPlatform` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum NotificationRecipientPlatform {
     /// `ios`
     Ios,

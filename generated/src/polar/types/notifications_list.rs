@@ -52,6 +52,7 @@ impl ::openapi_runtime::de::Object for NotificationsList {
 /// The `NotificationsListNotificationsItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum NotificationsListNotificationsItem {
     /// `type` is `MaintainerNewPaidSubscriptionNotification`.
     MaintainerNewPaidSubscriptionNotification(

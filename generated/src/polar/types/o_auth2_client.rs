@@ -168,6 +168,7 @@ impl ::openapi_runtime::de::Object for OAuth2Client {
 ///
 /// Default `"client_secret_post"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuth2ClientTokenEndpointAuthMethod {
     /// `client_secret_basic`
     ClientSecretBasic,
@@ -228,6 +229,7 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientTokenEndpointAuthMethod {
 #[cfg(feature = "polar-oauth2-clients")]
 /// The `OAuth2ClientGrantTypesItem` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuth2ClientGrantTypesItem {
     /// `authorization_code`
     AuthorizationCode,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OAuthPlatform`.
 /// The `OAuthPlatform` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OAuthPlatform {
     /// `github`
     Github,

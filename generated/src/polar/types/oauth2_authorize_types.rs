@@ -3,6 +3,7 @@
 /// Response Oauth2:Authorize
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Oauth2AuthorizeResponse {
     /// `sub_type` is `user`.
     User(super::AuthorizeResponseUser),

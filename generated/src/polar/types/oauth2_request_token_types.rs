@@ -3,6 +3,7 @@
 /// The `Oauth2RequestTokenRequest` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Oauth2RequestTokenRequest {
     /// `grant_type` is `authorization_code`.
     AuthorizationCode(super::AuthorizationCodeTokenRequest),

@@ -3,6 +3,7 @@
 /// Response Oauth2:Userinfo
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Oauth2UserinfoResponse {
     /// A [`UserInfoUser`](super::UserInfoUser).
     UserInfoUser(super::UserInfoUser),

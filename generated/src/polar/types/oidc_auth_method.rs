@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OIDCAuthMethod`.
 /// The `OidcAuthMethod` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OidcAuthMethod {
     /// `client_secret`
     ClientSecret,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderBillingReason`.
 /// The `OrderBillingReason` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderBillingReason {
     /// `purchase`
     Purchase,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderBillingReasonInternal`.
 /// Internal billing reasons with additional granularity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderBillingReasonInternal {
     /// `purchase`
     Purchase,

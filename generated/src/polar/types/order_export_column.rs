@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderExportColumn`.
 /// The `OrderExportColumn` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderExportColumn {
     /// `email`
     Email,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderSortProperty`.
 /// The `OrderSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderSortProperty {
     /// `created_at`
     CreatedAt,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderStatus`.
 /// The `OrderStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrderStatus {
     /// `draft`
     Draft,

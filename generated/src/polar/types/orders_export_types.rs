@@ -23,6 +23,7 @@ pub type OrdersExportStatus = super::OrdersListStatus;
 /// Columns to include in the CSV, in order. Defaults to email, created_at, product, net_amount, currency, status and invoice_number.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrdersExportColumns {
     /// The `OrderExportColumnList` form.
     OrderExportColumnList(Vec<super::OrderExportColumn>),

@@ -3,6 +3,7 @@
 /// Response 402 Orders:Finalize
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrdersFinalizeError402 {
     /// `error` is `PaymentFailed`.
     PaymentFailed(super::PaymentFailed),
@@ -58,6 +59,7 @@ impl From<super::PaymentActionRequired> for OrdersFinalizeError402 {
 /// Response 403 Orders:Finalize
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrdersFinalizeError403 {
     /// `error` is `OffSessionChargesNotEnabled`.
     OffSessionChargesNotEnabled(super::OffSessionChargesNotEnabled),

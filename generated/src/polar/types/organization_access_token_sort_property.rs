@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationAccessTokenSortProperty`.
 /// The `OrganizationAccessTokenSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationAccessTokenSortProperty {
     /// `created_at`
     CreatedAt,

@@ -164,6 +164,7 @@ impl ::openapi_runtime::de::Object for OrganizationCreate {
 /// The `OrganizationCreateLegalEntity` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrganizationCreateLegalEntity {
     /// `type` is `individual`.
     Individual(super::OrganizationIndividualLegalEntitySchema),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationDeletionBlockedReason`.
 /// Reasons why an organization cannot be immediately deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationDeletionBlockedReason {
     /// `has_orders`
     HasOrders,

@@ -118,6 +118,7 @@ impl ::openapi_runtime::de::Object for OrganizationDetails {
 }
 /// The `OrganizationDetailsSwitchingFrom` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationDetailsSwitchingFrom {
     /// `paddle`
     Paddle,

@@ -41,6 +41,7 @@ impl ::openapi_runtime::de::Object for OrganizationMemberRoleUpdate {
 ///
 /// The role to assign. `owner` is rejected — ownership transfers go through a separate flow.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationMemberRoleUpdateRole {
     /// `admin`
     Admin,

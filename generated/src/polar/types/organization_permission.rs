@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationPermission`.
 /// The `OrganizationPermission` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationPermission {
     /// `organization:manage`
     OrganizationManage,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationReviewCheckKey`.
 /// Stable identifiers for each check. Adding a new key is a coordinated FE+BE change.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationReviewCheckKey {
     /// `identity.email`
     IdentityEmail,

@@ -3,6 +3,7 @@
 /// Reasons explaining a check's status. Scoped reasons are namespaced
 /// with the prefix of the check key they apply to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationReviewCheckReason {
     /// `not_started`
     NotStarted,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationReviewCheckStatus`.
 /// The `OrganizationReviewCheckStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationReviewCheckStatus {
     /// `passed`
     Passed,

@@ -67,6 +67,7 @@ impl ::openapi_runtime::de::Object for OrganizationReviewState {
 }
 /// The `OrganizationReviewStateVerdict` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationReviewStateVerdict {
     /// `pass`
     Pass,

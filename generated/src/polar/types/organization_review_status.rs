@@ -81,6 +81,7 @@ impl ::openapi_runtime::de::Object for OrganizationReviewStatus {
 }
 /// The `OrganizationReviewStatusVerdict` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationReviewStatusVerdict {
     /// `PASS`
     Pass,

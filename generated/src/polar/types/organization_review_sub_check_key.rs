@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationReviewSubCheckKey`.
 /// Stable identifiers for nested sub-checks inside a parent check.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationReviewSubCheckKey {
     /// `setup_readiness.checkout_link`
     SetupReadinessCheckoutLink,

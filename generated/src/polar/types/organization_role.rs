@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationRole`.
 /// The `OrganizationRole` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationRole {
     /// `owner`
     Owner,

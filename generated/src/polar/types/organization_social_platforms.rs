@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSocialPlatforms`.
 /// The `OrganizationSocialPlatforms` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationSocialPlatforms {
     /// `x`
     X,

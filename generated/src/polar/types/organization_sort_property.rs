@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSortProperty`.
 /// The `OrganizationSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationSortProperty {
     /// `created_at`
     CreatedAt,

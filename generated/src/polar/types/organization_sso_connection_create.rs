@@ -92,6 +92,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreateType {
 /// Provider-specific configuration of the connection.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrganizationSsoConnectionCreateConfiguration {
     /// `auth_method` is `client_secret`.
     ClientSecret(super::OidcConfigurationClientSecret),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSSOConnectionType`.
 /// The `OrganizationSsoConnectionType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationSsoConnectionType {
     /// `oidc`
     Oidc,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationStatus`.
 /// The `OrganizationStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationStatus {
     /// `created`
     Created,

@@ -84,6 +84,7 @@ impl ::openapi_runtime::de::Object for OrganizationSubscriptionSettings {
 }
 /// PublicSubscriptionProrationBehavior
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OrganizationSubscriptionSettingsProrationBehavior {
     /// `invoice`
     Invoice,

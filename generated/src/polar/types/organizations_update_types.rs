@@ -3,6 +3,7 @@
 /// Response 403 Organizations:Update
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum OrganizationsUpdateError403 {
     /// `error` is `NotPermitted`.
     NotPermitted(super::NotPermitted),

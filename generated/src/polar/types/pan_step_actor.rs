@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanStepActor`.
 /// Who is asking to move a step, which decides what they're allowed to move.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PanStepActor {
     /// `merchant`
     Merchant,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanStepKind`.
 /// What the owner has to do, which is what the frontend renders.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PanStepKind {
     /// `auto`
     Auto,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanStepOwner`.
 /// Who moves a step forward.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PanStepOwner {
     /// `merchant`
     Merchant,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanStepStatus`.
 /// The `PanStepStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PanStepStatus {
     /// `blocked`
     Blocked,

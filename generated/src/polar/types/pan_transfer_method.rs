@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanTransferMethod`.
 /// How the cards reach Polar's Stripe account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PanTransferMethod {
     /// `pan_copy`
     PanCopy,

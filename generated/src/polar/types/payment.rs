@@ -3,6 +3,7 @@
 /// The `Payment` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Payment {
     /// A [`CardPayment`](super::CardPayment).
     CardPayment(super::CardPayment),

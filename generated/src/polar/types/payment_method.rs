@@ -3,6 +3,7 @@
 /// The `PaymentMethod` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PaymentMethod {
     /// A [`CustomerPaymentMethodCard`](super::CustomerPaymentMethodCard).
     CustomerPaymentMethodCard(super::CustomerPaymentMethodCard),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentProcessor`.
 /// The `PaymentProcessor` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentProcessor {
     /// `stripe`
     Stripe,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentSortProperty`.
 /// The `PaymentSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentSortProperty {
     /// `created_at`
     CreatedAt,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentStatus`.
 /// The `PaymentStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentStatus {
     /// `pending`
     Pending,

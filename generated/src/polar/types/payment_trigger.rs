@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentTrigger`.
 /// The `PaymentTrigger` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentTrigger {
     /// `purchase`
     Purchase,

@@ -29,6 +29,7 @@ pub type PaymentsListCustomerId = super::SubscriptionsListOrganizationId;
 /// Filter by payment status.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PaymentsListStatus {
     /// The `PaymentStatusList` form.
     PaymentStatusList(Vec<super::PaymentStatus>),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutAccountStatus`.
 /// The `PayoutAccountStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PayoutAccountStatus {
     /// `incomplete`
     Incomplete,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutAccountType`.
 /// The `PayoutAccountType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PayoutAccountType {
     /// `stripe`
     Stripe,

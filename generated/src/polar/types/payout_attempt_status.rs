@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutAttemptStatus`.
 /// The `PayoutAttemptStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PayoutAttemptStatus {
     /// `pending`
     Pending,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutSortProperty`.
 /// The `PayoutSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PayoutSortProperty {
     /// `created_at`
     CreatedAt,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutStatus`.
 /// The `PayoutStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PayoutStatus {
     /// `pending`
     Pending,

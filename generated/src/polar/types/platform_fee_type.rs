@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PlatformFeeType`.
 /// Type of fees applied by Polar, and billed to the users.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PlatformFeeType {
     /// `payment`
     Payment,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PledgeState`.
 /// The `PledgeState` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PledgeState {
     /// `initiated`
     Initiated,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PrecheckEntity`.
 /// The `PrecheckEntity` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrecheckEntity {
     /// `products`
     Products,

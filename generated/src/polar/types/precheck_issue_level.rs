@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PrecheckIssueLevel`.
 /// The `PrecheckIssueLevel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrecheckIssueLevel {
     /// `blocker`
     Blocker,

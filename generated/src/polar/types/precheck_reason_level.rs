@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PrecheckReasonLevel`.
 /// The `PrecheckReasonLevel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrecheckReasonLevel {
     /// `action_required`
     ActionRequired,

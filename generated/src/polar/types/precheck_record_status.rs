@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PrecheckRecordStatus`.
 /// The `PrecheckRecordStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PrecheckRecordStatus {
     /// `importable`
     Importable,

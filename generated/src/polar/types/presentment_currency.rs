@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PresentmentCurrency`.
 /// The `PresentmentCurrency` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PresentmentCurrency {
     /// `aed`
     Aed,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductBillingType`.
 /// The `ProductBillingType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProductBillingType {
     /// `one_time`
     OneTime,

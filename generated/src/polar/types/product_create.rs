@@ -3,6 +3,7 @@
 /// The `ProductCreate` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductCreate {
     /// A [`ProductCreateRecurring`](super::ProductCreateRecurring).
     Recurring(super::ProductCreateRecurring),

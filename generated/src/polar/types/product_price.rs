@@ -3,6 +3,7 @@
 /// The `ProductPrice` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductPrice {
     /// `amount_type` is `fixed`.
     Fixed(super::ProductPriceFixed),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductPriceSource`.
 /// The `ProductPriceSource` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProductPriceSource {
     /// `catalog`
     Catalog,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductSortProperty`.
 /// The `ProductSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProductSortProperty {
     /// `created_at`
     CreatedAt,

@@ -142,6 +142,7 @@ pub type ProductUpdateMetadataValue = super::BenefitCustomCreateMetadataValue;
 /// The `ProductUpdatePricesItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ProductUpdatePricesItem {
     /// A [`ExistingProductPrice`](super::ExistingProductPrice).
     ExistingProductPrice(super::ExistingProductPrice),

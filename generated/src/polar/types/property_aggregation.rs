@@ -47,6 +47,7 @@ impl ::openapi_runtime::de::Object for PropertyAggregation {
 }
 /// Func
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PropertyAggregationFunc {
     /// `sum`
     Sum,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/RecurringInterval`.
 /// The `RecurringInterval` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RecurringInterval {
     /// `day`
     Day,

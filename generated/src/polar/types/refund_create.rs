@@ -100,6 +100,7 @@ pub type RefundCreateMetadataValue = super::BenefitCustomCreateMetadataValue;
 ///
 /// Reason for the refund.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RefundCreateReason {
     /// `duplicate`
     Duplicate,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/RefundReason`.
 /// The `RefundReason` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RefundReason {
     /// `duplicate`
     Duplicate,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/RefundStatus`.
 /// The `RefundStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RefundStatus {
     /// `pending`
     Pending,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Scope`.
 /// The `Scope` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Scope {
     /// `openid`
     Openid,

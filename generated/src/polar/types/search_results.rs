@@ -42,6 +42,7 @@ impl ::openapi_runtime::de::Object for SearchResults {
 /// The `SearchResultsResultsItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SearchResultsResultsItem {
     /// `type` is `product`.
     Product(super::SearchResultProduct),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SeatStatus`.
 /// The `SeatStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SeatStatus {
     /// `pending`
     Pending,

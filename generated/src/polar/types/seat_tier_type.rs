@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SeatTierType`.
 /// The `SeatTierType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SeatTierType {
     /// `volume`
     Volume,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/StripeAccountCountry`.
 /// The `StripeAccountCountry` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum StripeAccountCountry {
     /// `AL`
     Al,

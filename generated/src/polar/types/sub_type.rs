@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubType`.
 /// The `SubType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubType {
     /// `user`
     User,

@@ -3,6 +3,7 @@
 /// The `SubscriptionChangePreview` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionChangePreview {
     /// A [`SubscriptionChangePreviewProduct`](super::SubscriptionChangePreviewProduct).
     Product(super::SubscriptionChangePreviewProduct),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionExportColumn`.
 /// The `SubscriptionExportColumn` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionExportColumn {
     /// `email`
     Email,

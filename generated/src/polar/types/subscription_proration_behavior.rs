@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionProrationBehavior`.
 /// The `SubscriptionProrationBehavior` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionProrationBehavior {
     /// `invoice`
     Invoice,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionSortProperty`.
 /// The `SubscriptionSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionSortProperty {
     /// `customer`
     Customer,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionStatus`.
 /// The `SubscriptionStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SubscriptionStatus {
     /// `incomplete`
     Incomplete,

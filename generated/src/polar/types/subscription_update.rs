@@ -3,6 +3,7 @@
 /// The `SubscriptionUpdate` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionUpdate {
     /// A [`SubscriptionCancel`](super::SubscriptionCancel).
     SubscriptionCancel(super::SubscriptionCancel),

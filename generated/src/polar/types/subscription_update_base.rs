@@ -92,6 +92,7 @@ pub type SubscriptionUpdateBaseMetadataValue = super::BenefitCustomCreateMetadat
 /// Set or extend the trial period of the subscription. If set to `now`, the trial will end immediately.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionUpdateBaseTrialEnd {
     /// A [`SubscriptionUpdateBaseTrialEndVariant2`].
     Variant2(SubscriptionUpdateBaseTrialEndVariant2),

@@ -3,6 +3,7 @@
 /// Subscription Create
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsCreateRequest {
     /// A [`SubscriptionCreateCustomer`](super::SubscriptionCreateCustomer).
     SubscriptionCreateCustomer(super::SubscriptionCreateCustomer),

@@ -23,6 +23,7 @@ pub type SubscriptionsExportStatus = super::SubscriptionsListStatus;
 /// Columns to include in the CSV, in order. Defaults to email, started_at, product, amount, currency, status and recurring_interval.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsExportColumns {
     /// The `SubscriptionExportColumnList` form.
     SubscriptionExportColumnList(Vec<super::SubscriptionExportColumn>),

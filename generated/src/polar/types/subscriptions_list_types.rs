@@ -5,6 +5,7 @@
 /// Filter by organization ID.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsListOrganizationId {
     /// The `UuidList` form.
     UuidList(Vec<::uuid::Uuid>),
@@ -84,6 +85,7 @@ pub type SubscriptionsListCustomerId = SubscriptionsListOrganizationId;
 /// Filter by customer external ID.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsListExternalCustomerId {
     /// The `StringList` form.
     StringList(Vec<String>),
@@ -199,6 +201,7 @@ pub type SubscriptionsListDiscountId = SubscriptionsListOrganizationId;
 /// Filter by subscription status.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsListStatus {
     /// The `SubscriptionStatusList` form.
     SubscriptionStatusList(Vec<super::SubscriptionStatus>),
@@ -259,6 +262,7 @@ impl From<super::SubscriptionStatus> for SubscriptionsListStatus {
 /// Filter by customer cancellation reason.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsListCustomerCancellationReason {
     /// The `CustomerCancellationReasonList` form.
     CustomerCancellationReasonList(Vec<super::CustomerCancellationReason>),

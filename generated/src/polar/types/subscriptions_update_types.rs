@@ -3,6 +3,7 @@
 /// Response 403 Subscriptions:Update
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscriptionsUpdateError403 {
     /// `error` is `AlreadyCanceledSubscription`.
     AlreadyCanceledSubscription(super::AlreadyCanceledSubscription),

@@ -3,6 +3,7 @@
 /// The `SupportCaseListItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SupportCaseListItem {
     /// `type` is `dispute`.
     Dispute(super::DisputeSupportCaseListItem),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SupportCaseMessageAuthorKind`.
 /// The `SupportCaseMessageAuthorKind` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SupportCaseMessageAuthorKind {
     /// `platform`
     Platform,

@@ -3,6 +3,7 @@
 /// The `SupportCaseMessageCreate` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SupportCaseMessageCreate {
     /// `type` is `review_appeal`.
     ReviewAppeal(super::ReviewAppealSupportCaseMessageCreate),

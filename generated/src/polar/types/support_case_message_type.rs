@@ -4,6 +4,7 @@
 /// ``chat`` and lifecycle values are generic, while action values are
 /// domain-specific and grow per case type. Validated at the app boundary.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SupportCaseMessageType {
     /// `chat`
     Chat,

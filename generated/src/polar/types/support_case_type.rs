@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SupportCaseType`.
 /// The `SupportCaseType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum SupportCaseType {
     /// `review_appeal`
     ReviewAppeal,

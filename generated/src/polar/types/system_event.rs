@@ -3,6 +3,7 @@
 /// The `SystemEvent` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SystemEvent {
     /// `name` is `meter.credited`.
     MeterCredited(super::MeterCreditEvent),

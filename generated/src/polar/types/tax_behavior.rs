@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TaxBehavior`.
 /// The `TaxBehavior` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TaxBehavior {
     /// `inclusive`
     Inclusive,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TaxBehaviorOption`.
 /// The `TaxBehaviorOption` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TaxBehaviorOption {
     /// `location`
     Location,

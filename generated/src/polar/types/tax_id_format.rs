@@ -4,6 +4,7 @@
 ///
 /// Ref: <https://docs.stripe.com/billing/customer/tax-ids#supported-tax-id>
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TaxIdFormat {
     /// `ad_nrt`
     AdNrt,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TaxJurisdictionSortProperty`.
 /// The `TaxJurisdictionSortProperty` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TaxJurisdictionSortProperty {
     /// `tax_amount`
     TaxAmount,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TimeInterval`.
 /// The `TimeInterval` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TimeInterval {
     /// `year`
     Year,

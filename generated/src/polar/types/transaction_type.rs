@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TransactionType`.
 /// Type of transactions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TransactionType {
     /// `payment`
     Payment,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UserDeletionBlockedReason`.
 /// Reasons why a user account cannot be immediately deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserDeletionBlockedReason {
     /// `has_active_organizations`
     HasActiveOrganizations,

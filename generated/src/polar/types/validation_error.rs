@@ -66,6 +66,7 @@ impl ::openapi_runtime::de::Object for ValidationError {
 /// The `ValidationErrorLocItem` schema.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ValidationErrorLocItem {
     /// The `String` form.
     String(String),

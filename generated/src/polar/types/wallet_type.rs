@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/WalletType`.
 /// The `WalletType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WalletType {
     /// `usage`
     Usage,

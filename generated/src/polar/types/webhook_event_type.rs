@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/WebhookEventType`.
 /// The `WebhookEventType` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookEventType {
     /// `checkout.created`
     CheckoutCreated,

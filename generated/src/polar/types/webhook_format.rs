@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/WebhookFormat`.
 /// The `WebhookFormat` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookFormat {
     /// `raw`
     Raw,

@@ -8,6 +8,7 @@
 pub type WebhooksListWebhookDeliveriesEndpointId = super::SubscriptionsListOrganizationId;
 /// The `WebhooksListWebhookDeliveriesHttpCodeClass` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhooksListWebhookDeliveriesHttpCodeClass {
     /// `2xx`
     V2xx,
@@ -69,6 +70,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesHttpCodeCla
 /// Filter by webhook event type.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum WebhooksListWebhookDeliveriesEventType {
     /// The `WebhookEventTypeList` form.
     WebhookEventTypeList(Vec<super::WebhookEventType>),

@@ -222,6 +222,7 @@ impl<'a> OpsRender<'a> {
             #[doc = #error_doc]
             #cfg
             #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
             pub enum #error_name {
                 #( #variants )*
             }

@@ -1,0 +1,752 @@
+//! The change report: two [`Surface`]s compared entry by entry, each change
+//! judged by Rust semver rules for code using the generated crate, and the
+//! version bump they imply. `cargo xtask regen` writes it as
+//! `generated/CHANGES-<api>.md`.
+//!
+//! How changes are judged (cargo-semver-checks' lints and the Rust API
+//! guidelines as the reference), given how the generated code is declared:
+//!
+//! - Removing or renaming anything users name (an operation, a type, a
+//!   field, a parameter, an enum value, a union variant, an error status) is
+//!   breaking, and so is changing a type users name (a field, parameter,
+//!   body or result `T` becoming `Option<T>`, `i64`, another struct).
+//! - A new required parameter or body adds an argument: breaking. A new
+//!   optional one adds a setter: not breaking.
+//! - A new field of a struct that requests send breaks struct literals
+//!   (users build those): breaking. A new field of a struct only ever
+//!   received is not (users read those; serde builds them).
+//! - String enums, unions, operation error enums and webhook `Event`s are
+//!   `#[non_exhaustive]` (matches need a `_` arm), so a new value, variant,
+//!   error status or event is not breaking; it only stops landing in
+//!   `Other`/`Unknown`.
+//! - A new operation, type or webhook adds items: not breaking.
+//! - A new method or path for the same operation, a new media type, a new
+//!   tag: the Rust code is unchanged, so not breaking, but listed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use crate::surface::{OpSurface, Surface, TypeSurface};
+
+/// One change.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    /// Whether it breaks code using the generated crate.
+    pub breaking: bool,
+    /// What changed: `operation`, `type`, `webhook`.
+    pub area: &'static str,
+    /// Which one (`members:list_members`, `Member`).
+    pub subject: String,
+    /// What happened to it.
+    pub what: String,
+    /// What kind of change, for counting.
+    pub kind: Kind,
+}
+
+/// Kinds of change, for the summary counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// An operation appeared.
+    OperationAdded,
+    /// An operation went away.
+    OperationRemoved,
+    /// Something of an operation changed.
+    OperationChanged,
+    /// A type appeared.
+    TypeAdded,
+    /// A type went away.
+    TypeRemoved,
+    /// A field appeared, went away or changed.
+    FieldChanged,
+    /// An enum value or union variant appeared or went away.
+    VariantChanged,
+    /// Another change of a type.
+    TypeChanged,
+    /// A webhook event appeared, went away or changed.
+    WebhookChanged,
+}
+
+/// What the changes imply for the generated crate's version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Bump {
+    /// Nothing changed.
+    None,
+    /// Only changes no code can notice at compile time.
+    Patch,
+    /// Additions.
+    Minor,
+    /// Something breaks.
+    Major,
+}
+
+/// All changes between two surfaces, and the bump they imply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// Every change, breaking ones first, then by area and subject.
+    pub changes: Vec<Change>,
+    /// The implied bump.
+    pub bump: Bump,
+}
+
+impl Report {
+    /// How many changes of `kind`.
+    pub fn count(&self, kind: Kind) -> usize {
+        self.changes.iter().filter(|c| c.kind == kind).count()
+    }
+
+    /// How many changes break code.
+    pub fn breaking(&self) -> usize {
+        self.changes.iter().filter(|c| c.breaking).count()
+    }
+
+    /// One line: the counts and the bump.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} operations added, {} removed, {} changed; {} types added, {} removed, {} changed; {} field changes, {} enum/union variant changes, {} webhook changes; {} breaking; bump: {}",
+            self.count(Kind::OperationAdded),
+            self.count(Kind::OperationRemoved),
+            self.operations_changed(),
+            self.count(Kind::TypeAdded),
+            self.count(Kind::TypeRemoved),
+            self.types_changed(),
+            self.count(Kind::FieldChanged),
+            self.count(Kind::VariantChanged),
+            self.count(Kind::WebhookChanged),
+            self.breaking(),
+            bump_word(self.bump),
+        )
+    }
+
+    /// Operations with at least one change (not added or removed).
+    pub fn operations_changed(&self) -> usize {
+        self.subjects(&[Kind::OperationChanged])
+    }
+
+    /// Types with at least one change (not added or removed).
+    pub fn types_changed(&self) -> usize {
+        self.subjects(&[Kind::FieldChanged, Kind::VariantChanged, Kind::TypeChanged])
+    }
+
+    fn subjects(&self, kinds: &[Kind]) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| kinds.contains(&c.kind))
+            .map(|c| &c.subject)
+            .collect::<BTreeSet<_>>()
+            .len()
+    }
+
+    /// The report as Markdown, for `generated/CHANGES-<api>.md`.
+    pub fn markdown(
+        &self,
+        api: &str,
+        old: &Surface,
+        new: &Surface,
+        version: Option<(&str, String)>,
+    ) -> String {
+        let mut md = String::new();
+        let _ = writeln!(md, "# API changes: {api}\n");
+        let _ = writeln!(
+            md,
+            "From `{}` {} to `{}` {}, as the generated crate sees them (`generated/api/{api}.json`).\n",
+            old.title, old.version, new.title, new.version
+        );
+        let _ = writeln!(md, "{}\n", self.summary());
+        match version {
+            Some((from, to)) => {
+                let _ = writeln!(
+                    md,
+                    "Implied bump: **{}** (`{from}` → `{to}`).\n",
+                    bump_word(self.bump)
+                );
+            }
+            None => {
+                let _ = writeln!(md, "Implied bump: **{}**.\n", bump_word(self.bump));
+            }
+        }
+        for (title, breaking) in [("Breaking", true), ("Not breaking", false)] {
+            let list: Vec<&Change> = self
+                .changes
+                .iter()
+                .filter(|c| c.breaking == breaking)
+                .collect();
+            if list.is_empty() {
+                continue;
+            }
+            let _ = writeln!(md, "## {title} ({})\n", list.len());
+            for c in list {
+                let _ = writeln!(md, "- {} `{}`: {}", c.area, c.subject, c.what);
+            }
+            md.push('\n');
+        }
+        let _ = writeln!(
+            md,
+            "How changes are judged: see `generator/src/changes.rs` (removals, renames and retypes break; new required arguments and new fields of request structs break struct literals and calls; enums, unions, error enums and webhook events are `#[non_exhaustive]`, so new values do not break)."
+        );
+        md
+    }
+}
+
+/// `major`, `minor`, `patch`, `none`.
+pub fn bump_word(b: Bump) -> &'static str {
+    match b {
+        Bump::None => "none",
+        Bump::Patch => "patch",
+        Bump::Minor => "minor",
+        Bump::Major => "major",
+    }
+}
+
+/// `version` bumped as `bump` says, by Cargo's rules (`0.y.z`: a major
+/// change bumps `y`, anything else `z`).
+pub fn bumped(version: &str, bump: Bump) -> Option<String> {
+    let mut parts = version.split('.').map(|p| p.parse::<u64>().ok());
+    let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
+    Some(match (bump, major) {
+        (Bump::None, _) => version.to_owned(),
+        (Bump::Major, 0) => format!("0.{}.0", minor + 1),
+        (_, 0) => format!("0.{minor}.{}", patch + 1),
+        (Bump::Major, _) => format!("{}.0.0", major + 1),
+        (Bump::Minor, _) => format!("{major}.{}.0", minor + 1),
+        (Bump::Patch, _) => format!("{major}.{minor}.{}", patch + 1),
+    })
+}
+
+/// Compares `old` with `new`.
+pub fn compare(old: &Surface, new: &Surface) -> Report {
+    let mut out = Changes::default();
+    for (id, op) in &new.operations {
+        match old.operations.get(id) {
+            None => out.add(
+                false,
+                "operation",
+                id,
+                format!("added: `{}` ({} {})", op.rust, op.method, op.path),
+                Kind::OperationAdded,
+                true,
+            ),
+            Some(before) => operation(&mut out, id, before, op),
+        }
+    }
+    for (id, op) in &old.operations {
+        if !new.operations.contains_key(id) {
+            out.add(
+                true,
+                "operation",
+                id,
+                format!("removed: `{}` ({} {})", op.rust, op.method, op.path),
+                Kind::OperationRemoved,
+                false,
+            );
+        }
+    }
+    for (name, t) in &new.types {
+        match old.types.get(name) {
+            None => out.add(
+                false,
+                "type",
+                name,
+                format!("added ({})", kind_word(t)),
+                Kind::TypeAdded,
+                true,
+            ),
+            Some(before) => type_changes(&mut out, name, before, t),
+        }
+    }
+    for (name, t) in &old.types {
+        if !new.types.contains_key(name) {
+            out.add(
+                true,
+                "type",
+                name,
+                format!("removed ({})", kind_word(t)),
+                Kind::TypeRemoved,
+                false,
+            );
+        }
+    }
+    for (name, payload) in &new.webhooks {
+        match old.webhooks.get(name) {
+            None => out.add(
+                false,
+                "webhook",
+                name,
+                format!("added (payload `{payload}`)"),
+                Kind::WebhookChanged,
+                true,
+            ),
+            Some(p) if p != payload => out.add(
+                true,
+                "webhook",
+                name,
+                format!("payload `{p}` → `{payload}`"),
+                Kind::WebhookChanged,
+                false,
+            ),
+            Some(_) => {}
+        }
+    }
+    for name in old.webhooks.keys() {
+        if !new.webhooks.contains_key(name) {
+            out.add(
+                true,
+                "webhook",
+                name,
+                "removed".into(),
+                Kind::WebhookChanged,
+                false,
+            );
+        }
+    }
+    out.finish()
+}
+
+#[derive(Default)]
+struct Changes {
+    list: Vec<Change>,
+    additions: bool,
+}
+
+impl Changes {
+    fn add(
+        &mut self,
+        breaking: bool,
+        area: &'static str,
+        subject: &str,
+        what: String,
+        kind: Kind,
+        addition: bool,
+    ) {
+        self.additions |= addition;
+        self.list.push(Change {
+            breaking,
+            area,
+            subject: subject.to_owned(),
+            what,
+            kind,
+        });
+    }
+
+    fn finish(mut self) -> Report {
+        self.list.sort_by(|a, b| {
+            (!a.breaking, a.area, &a.subject, &a.what).cmp(&(
+                !b.breaking,
+                b.area,
+                &b.subject,
+                &b.what,
+            ))
+        });
+        let bump = if self.list.iter().any(|c| c.breaking) {
+            Bump::Major
+        } else if self.additions {
+            Bump::Minor
+        } else if self.list.is_empty() {
+            Bump::None
+        } else {
+            Bump::Patch
+        };
+        Report {
+            changes: self.list,
+            bump,
+        }
+    }
+}
+
+fn operation(out: &mut Changes, id: &str, old: &OpSurface, new: &OpSurface) {
+    let mut change = |breaking: bool, what: String, addition: bool| {
+        out.add(
+            breaking,
+            "operation",
+            id,
+            what,
+            Kind::OperationChanged,
+            addition,
+        )
+    };
+    if old.rust != new.rust {
+        change(
+            true,
+            format!("called `{}` instead of `{}`", new.rust, old.rust),
+            false,
+        );
+    }
+    if (old.method.as_str(), old.path.as_str()) != (new.method.as_str(), new.path.as_str()) {
+        change(
+            false,
+            format!(
+                "now {} {} (was {} {}); the Rust call is unchanged",
+                new.method, new.path, old.method, old.path
+            ),
+            false,
+        );
+    }
+    for (name, p) in &new.params {
+        match old.params.get(name) {
+            None if p.required => change(
+                true,
+                format!(
+                    "new required parameter `{name}` ({}, `{}`): a new argument",
+                    p.location, p.ty
+                ),
+                true,
+            ),
+            None => change(
+                false,
+                format!(
+                    "new optional parameter `{name}` ({}, `{}`): a new setter",
+                    p.location, p.ty
+                ),
+                true,
+            ),
+            Some(before) => {
+                if before.required != p.required {
+                    let how = if p.required {
+                        "now required (a setter became an argument)"
+                    } else {
+                        "now optional (an argument became a setter)"
+                    };
+                    change(true, format!("parameter `{name}` {how}"), false);
+                }
+                if before.ty != p.ty {
+                    change(
+                        true,
+                        format!("parameter `{name}` retyped `{}` → `{}`", before.ty, p.ty),
+                        false,
+                    );
+                }
+                if before.location != p.location {
+                    change(
+                        false,
+                        format!(
+                            "parameter `{name}` moved from {} to {}",
+                            before.location, p.location
+                        ),
+                        false,
+                    );
+                }
+            }
+        }
+    }
+    for (name, p) in &old.params {
+        if !new.params.contains_key(name) {
+            change(
+                true,
+                format!("parameter `{name}` ({}, `{}`) removed", p.location, p.ty),
+                false,
+            );
+        }
+    }
+    match (&old.body, &new.body) {
+        (None, Some(b)) if b.required => change(
+            true,
+            format!("new required body `{}`: a new argument", b.ty),
+            true,
+        ),
+        (None, Some(b)) => change(
+            false,
+            format!("new optional body `{}`: a new setter", b.ty),
+            true,
+        ),
+        (Some(b), None) => change(true, format!("body `{}` removed", b.ty), false),
+        (Some(a), Some(b)) => {
+            if a.ty != b.ty {
+                change(true, format!("body retyped `{}` → `{}`", a.ty, b.ty), false);
+            }
+            if a.required != b.required {
+                change(
+                    true,
+                    format!(
+                        "body now {}",
+                        if b.required { "required" } else { "optional" }
+                    ),
+                    false,
+                );
+            }
+            if a.media != b.media && a.ty == b.ty {
+                change(
+                    false,
+                    format!("body sent as {} (was {})", b.media, a.media),
+                    false,
+                );
+            }
+        }
+        (None, None) => {}
+    }
+    if old.returns != new.returns {
+        change(
+            true,
+            format!("returns `{}` (was `{}`)", new.returns, old.returns),
+            false,
+        );
+    }
+    for s in new.errors.iter().filter(|s| !old.errors.contains(s)) {
+        change(
+            false,
+            format!(
+                "new documented error status {s} (a new variant of its non-exhaustive error enum)"
+            ),
+            true,
+        );
+    }
+    for s in old.errors.iter().filter(|s| !new.errors.contains(s)) {
+        change(
+            true,
+            format!("documented error status {s} removed (its error variant is gone)"),
+            false,
+        );
+    }
+}
+
+fn kind_word(t: &TypeSurface) -> &'static str {
+    match t {
+        TypeSurface::Struct { .. } => "struct",
+        TypeSurface::Enum { .. } => "enum",
+        TypeSurface::Const { .. } => "constant",
+        TypeSurface::Union { .. } => "union",
+        TypeSurface::Alias { .. } => "alias",
+        TypeSurface::Newtype { .. } => "newtype",
+    }
+}
+
+fn presence(required: bool, nullable: bool) -> &'static str {
+    match (required, nullable) {
+        (true, false) => "required",
+        (true, true) => "required, nullable",
+        (false, false) => "optional",
+        (false, true) => "optional, nullable",
+    }
+}
+
+fn type_changes(out: &mut Changes, name: &str, old: &TypeSurface, new: &TypeSurface) {
+    match (old, new) {
+        (
+            TypeSurface::Struct {
+                fields: a,
+                additional: aa,
+                ..
+            },
+            TypeSurface::Struct {
+                fields: b,
+                additional: ba,
+                request,
+            },
+        ) => {
+            for (wire, f) in b {
+                match a.get(wire) {
+                    None => {
+                        let why = if *request {
+                            "requests send this struct, so struct literals must name it"
+                        } else {
+                            "the struct is only received, so no literal names its fields"
+                        };
+                        out.add(
+                            *request,
+                            "type",
+                            name,
+                            format!(
+                                "new field `{}` (`{}`, {}): {why}",
+                                f.rust,
+                                f.ty,
+                                presence(f.required, f.nullable)
+                            ),
+                            Kind::FieldChanged,
+                            true,
+                        );
+                    }
+                    Some(before) => {
+                        if before.ty != f.ty {
+                            out.add(
+                                true,
+                                "type",
+                                name,
+                                format!("field `{}` retyped `{}` → `{}`", f.rust, before.ty, f.ty),
+                                Kind::FieldChanged,
+                                false,
+                            );
+                        }
+                        if (before.required, before.nullable) != (f.required, f.nullable) {
+                            out.add(
+                                true,
+                                "type",
+                                name,
+                                format!(
+                                    "field `{}` now {} (was {})",
+                                    f.rust,
+                                    presence(f.required, f.nullable),
+                                    presence(before.required, before.nullable)
+                                ),
+                                Kind::FieldChanged,
+                                false,
+                            );
+                        }
+                        if before.rust != f.rust {
+                            out.add(
+                                true,
+                                "type",
+                                name,
+                                format!("field `{}` renamed `{}` in Rust", before.rust, f.rust),
+                                Kind::FieldChanged,
+                                false,
+                            );
+                        }
+                    }
+                }
+            }
+            for (wire, f) in a {
+                if !b.contains_key(wire) {
+                    out.add(
+                        true,
+                        "type",
+                        name,
+                        format!("field `{}` (`{}`) removed", f.rust, f.ty),
+                        Kind::FieldChanged,
+                        false,
+                    );
+                }
+            }
+            if aa != ba {
+                out.add(
+                    true,
+                    "type",
+                    name,
+                    format!(
+                        "undeclared properties kept as `{}` (was `{}`)",
+                        ba.as_deref().unwrap_or("nothing"),
+                        aa.as_deref().unwrap_or("nothing")
+                    ),
+                    Kind::TypeChanged,
+                    false,
+                );
+            }
+        }
+        (TypeSurface::Enum { values: a }, TypeSurface::Enum { values: b }) => {
+            for v in b.iter().filter(|v| !a.contains(v)) {
+                out.add(
+                    false,
+                    "type",
+                    name,
+                    format!("new value `{v}` (the enum is non-exhaustive)"),
+                    Kind::VariantChanged,
+                    true,
+                );
+            }
+            for v in a.iter().filter(|v| !b.contains(v)) {
+                out.add(
+                    true,
+                    "type",
+                    name,
+                    format!("value `{v}` removed (its variant is gone)"),
+                    Kind::VariantChanged,
+                    false,
+                );
+            }
+        }
+        (
+            TypeSurface::Union {
+                variants: a,
+                tag: ta,
+            },
+            TypeSurface::Union {
+                variants: b,
+                tag: tb,
+            },
+        ) => {
+            for (v, t) in b {
+                match a.get(v) {
+                    None => out.add(
+                        false,
+                        "type",
+                        name,
+                        format!("new variant `{v}` (`{t}`; the union is non-exhaustive)"),
+                        Kind::VariantChanged,
+                        true,
+                    ),
+                    Some(before) if before != t => out.add(
+                        true,
+                        "type",
+                        name,
+                        format!("variant `{v}` retyped `{before}` → `{t}`"),
+                        Kind::VariantChanged,
+                        false,
+                    ),
+                    Some(_) => {}
+                }
+            }
+            for (v, t) in a {
+                if !b.contains_key(v) {
+                    out.add(
+                        true,
+                        "type",
+                        name,
+                        format!("variant `{v}` (`{t}`) removed"),
+                        Kind::VariantChanged,
+                        false,
+                    );
+                }
+            }
+            if ta != tb {
+                out.add(
+                    false,
+                    "type",
+                    name,
+                    format!(
+                        "tag `{}` (was `{}`)",
+                        tb.as_deref().unwrap_or("none"),
+                        ta.as_deref().unwrap_or("none")
+                    ),
+                    Kind::TypeChanged,
+                    false,
+                );
+            }
+        }
+        (TypeSurface::Const { value: a }, TypeSurface::Const { value: b }) if a != b => {
+            out.add(
+                true,
+                "type",
+                name,
+                format!("constant `{b}` (was `{a}`)"),
+                Kind::TypeChanged,
+                false,
+            );
+        }
+        (TypeSurface::Alias { of: a }, TypeSurface::Alias { of: b })
+        | (TypeSurface::Newtype { of: a }, TypeSurface::Newtype { of: b })
+            if a != b =>
+        {
+            out.add(
+                true,
+                "type",
+                name,
+                format!("now stands for `{b}` (was `{a}`)"),
+                Kind::TypeChanged,
+                false,
+            );
+        }
+        (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
+            out.add(
+                true,
+                "type",
+                name,
+                format!("now a {} (was a {})", kind_word(b), kind_word(a)),
+                Kind::TypeChanged,
+                false,
+            );
+        }
+        _ => {}
+    }
+}
+
+/// Counts of a report by kind, for tests and summaries.
+pub fn counts(report: &Report) -> BTreeMap<&'static str, usize> {
+    BTreeMap::from([
+        ("operations_added", report.count(Kind::OperationAdded)),
+        ("operations_removed", report.count(Kind::OperationRemoved)),
+        ("operations_changed", report.operations_changed()),
+        ("types_added", report.count(Kind::TypeAdded)),
+        ("types_removed", report.count(Kind::TypeRemoved)),
+        ("types_changed", report.types_changed()),
+        ("field_changes", report.count(Kind::FieldChanged)),
+        ("variant_changes", report.count(Kind::VariantChanged)),
+        ("breaking", report.breaking()),
+    ])
+}

@@ -1,0 +1,315 @@
+//! The API surface: what the generated crate offers its users, as data
+//! (every operation with its Rust accessor, parameters, body, success and
+//! error statuses; every type with its fields, values or variants), keyed and
+//! sorted so that two versions compare entry by entry. `cargo xtask regen`
+//! writes it as `generated/api/<api>.json`, a readable diff in itself, and
+//! [`crate::changes`] compares two of them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ir::*;
+
+/// Everything users of one generated API can name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Surface {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// Operations by operation id.
+    pub operations: BTreeMap<String, OpSurface>,
+    /// Types by Rust name.
+    pub types: BTreeMap<String, TypeSurface>,
+    /// Webhook events by name, with their payload type.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub webhooks: BTreeMap<String, String>,
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpSurface {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path template.
+    pub path: String,
+    /// How it is called: `customers().members().get`.
+    pub rust: String,
+    /// Parameters by wire name.
+    pub params: BTreeMap<String, ParamSurface>,
+    /// The request body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<BodySurface>,
+    /// What a success decodes into.
+    pub returns: String,
+    /// The documented error statuses (`404`, `4XX`, `default`).
+    pub errors: Vec<String>,
+}
+
+/// One parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParamSurface {
+    /// `path`, `query`, `header`, `cookie`.
+    #[serde(rename = "in")]
+    pub location: String,
+    /// Its Rust type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Whether it is an argument (required) or a setter.
+    pub required: bool,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BodySurface {
+    /// Its Rust type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Its media type.
+    pub media: String,
+    /// Whether it is an argument (required) or a setter.
+    pub required: bool,
+}
+
+/// One type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeSurface {
+    /// A struct.
+    Struct {
+        /// Fields by wire name.
+        fields: BTreeMap<String, FieldSurface>,
+        /// The type of undeclared properties, when kept.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        additional: Option<String>,
+        /// Whether requests send it (so users build it with a struct literal).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        request: bool,
+    },
+    /// A string enum (open: unknown values are kept).
+    Enum {
+        /// Its values, as sent.
+        values: Vec<String>,
+    },
+    /// A constant.
+    Const {
+        /// The value.
+        value: String,
+    },
+    /// A union.
+    Union {
+        /// Variants by Rust name, with their types.
+        variants: BTreeMap<String, String>,
+        /// The tag property, for a tagged union.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        tag: Option<String>,
+    },
+    /// `pub type X = Y;`
+    Alias {
+        /// What it stands for.
+        of: String,
+    },
+    /// `pub struct X(Y);`
+    Newtype {
+        /// What it wraps.
+        of: String,
+    },
+}
+
+/// One struct field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldSurface {
+    /// Its Rust name.
+    pub rust: String,
+    /// Its value type (without the `Option` presence adds).
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// In `required`.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+}
+
+/// The surface of a built API.
+pub fn surface(api: &Api) -> Surface {
+    let mut operations = BTreeMap::new();
+    for op in &api.operations {
+        let rust = op
+            .groups
+            .iter()
+            .map(|g| format!("{g}()."))
+            .chain(std::iter::once(
+                op.rust_name.trim_start_matches("r#").to_owned(),
+            ))
+            .collect();
+        let params = op
+            .params
+            .iter()
+            .map(|p| {
+                (
+                    p.wire_name.clone(),
+                    ParamSurface {
+                        location: format!("{:?}", p.location).to_lowercase(),
+                        ty: ty_text(api, &p.ty),
+                        required: p.required,
+                    },
+                )
+            })
+            .collect();
+        let body = op.body.as_ref().and_then(|b| {
+            let (media, ty) = b.chosen()?;
+            Some(BodySurface {
+                ty: match Media::of(media, ty) {
+                    Media::Binary => "Vec<u8>".to_owned(),
+                    _ => ty_text(api, ty),
+                },
+                media: media.clone(),
+                required: b.required,
+            })
+        });
+        let mut returns: Vec<String> = op
+            .responses
+            .iter()
+            .filter(|r| r.status.starts_with('2'))
+            .map(|r| content_text(api, &r.content))
+            .collect();
+        returns.sort();
+        returns.dedup();
+        let errors = op
+            .responses
+            .iter()
+            .filter(|r| !r.status.starts_with('2'))
+            .map(|r| r.status.clone())
+            .collect();
+        operations.insert(
+            op.id.clone(),
+            OpSurface {
+                method: op.method.clone(),
+                path: op.path.clone(),
+                rust,
+                params,
+                body,
+                returns: if returns.is_empty() {
+                    "()".to_owned()
+                } else {
+                    returns.join(" | ")
+                },
+                errors,
+            },
+        );
+    }
+    let types = api
+        .types
+        .iter()
+        .map(|t| (t.name.clone(), type_surface(api, t)))
+        .collect();
+    let webhooks = api
+        .webhooks
+        .iter()
+        .map(|w| (w.name.clone(), ty_text(api, &w.payload)))
+        .collect();
+    Surface {
+        title: api.title.clone(),
+        version: api.version.clone(),
+        operations,
+        types,
+        webhooks,
+    }
+}
+
+fn type_surface(api: &Api, t: &TypeDef) -> TypeSurface {
+    match &t.kind {
+        TypeKind::Struct(s) => TypeSurface::Struct {
+            fields: s
+                .fields
+                .iter()
+                .map(|f| {
+                    (
+                        f.wire_name.clone(),
+                        FieldSurface {
+                            rust: f.rust_name.clone(),
+                            ty: ty_text(api, &f.ty),
+                            required: matches!(
+                                f.presence,
+                                Presence::Required | Presence::RequiredNullable
+                            ),
+                            nullable: matches!(
+                                f.presence,
+                                Presence::RequiredNullable | Presence::OptionalNullable
+                            ),
+                        },
+                    )
+                })
+                .collect(),
+            additional: s.additional.as_ref().map(|a| ty_text(api, a)),
+            request: t.in_request,
+        },
+        TypeKind::Enum(e) => TypeSurface::Enum {
+            values: e.variants.iter().map(|v| v.wire_name.clone()).collect(),
+        },
+        TypeKind::Const(c) => TypeSurface::Const {
+            value: c.wire_name.clone(),
+        },
+        TypeKind::Union(u) => TypeSurface::Union {
+            variants: u
+                .variants
+                .iter()
+                .map(|v| (v.rust_name.clone(), ty_text(api, &v.ty)))
+                .collect(),
+            tag: u.tag.clone(),
+        },
+        TypeKind::Alias(r) => TypeSurface::Alias {
+            of: ty_text(api, r),
+        },
+        TypeKind::Newtype(r) => TypeSurface::Newtype {
+            of: ty_text(api, r),
+        },
+    }
+}
+
+/// What a success with `content` decodes into.
+fn content_text(api: &Api, content: &[(String, TypeRef)]) -> String {
+    let json = content.iter().find(|(m, t)| Media::of(m, t) == Media::Json);
+    match (json, content.first()) {
+        (Some((_, t)), _) => ty_text(api, t),
+        (None, None) => "()".to_owned(),
+        (None, Some((m, t))) => match Media::of(m, t) {
+            Media::Binary | Media::Multipart => "Vec<u8>".to_owned(),
+            _ => "String".to_owned(),
+        },
+    }
+}
+
+/// A type as Rust code names it, short (`Vec<Member>`, `Option<i64>`).
+pub fn ty_text(api: &Api, r: &TypeRef) -> String {
+    match r {
+        TypeRef::Named(id) => api.ty(*id).name.clone(),
+        TypeRef::Prim(p) => match p {
+            Prim::String => "String",
+            Prim::Bool => "bool",
+            Prim::I32 => "i32",
+            Prim::I64 => "i64",
+            Prim::F32 => "f32",
+            Prim::F64 => "f64",
+            Prim::DateTime => "DateTime<Utc>",
+            Prim::Date => "NaiveDate",
+            Prim::Uuid => "Uuid",
+            Prim::Unit => "()",
+            Prim::Binary => "FilePart",
+        }
+        .to_owned(),
+        TypeRef::Array(t) => format!("Vec<{}>", ty_text(api, t)),
+        TypeRef::Map(t) => format!("Map<String, {}>", ty_text(api, t)),
+        TypeRef::Tuple(ts) => format!(
+            "({})",
+            ts.iter()
+                .map(|t| ty_text(api, t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        TypeRef::Option(t) => format!("Option<{}>", ty_text(api, t)),
+        TypeRef::Boxed(t) => format!("Box<{}>", ty_text(api, t)),
+        TypeRef::Any => "Value".to_owned(),
+    }
+}

@@ -1,0 +1,166 @@
+//! The API change report: one snapshot per pair of fixture specs in
+//! `tests/changes` (one kind of change each), and the real pairs of
+//! `../shared/specs` compared, with the operation and component counts
+//! checked by an independent Python script over the two documents.
+
+mod common;
+
+use std::process::Command;
+
+use openapi_generator::changes::{self, Report};
+use openapi_generator::surface::Surface;
+use openapi_generator::{generate, naming, Options};
+
+fn surface(bytes: &[u8]) -> Surface {
+    generate(bytes, &Options::default()).unwrap().surface
+}
+
+fn report(old: &[u8], new: &[u8]) -> (Surface, Surface, Report) {
+    let (a, b) = (surface(old), surface(new));
+    let r = changes::compare(&a, &b);
+    (a, b, r)
+}
+
+#[test]
+fn each_kind_of_change_is_reported_and_judged() {
+    insta::glob!("../changes", "*.old.yaml", |path| {
+        let old = std::fs::read(path).unwrap();
+        let new_path = path.to_str().unwrap().replace(".old.yaml", ".new.yaml");
+        let new = std::fs::read(&new_path).unwrap();
+        let name = path
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .trim_end_matches(".old.yaml");
+        let (a, b, r) = report(&old, &new);
+        assert!(!r.changes.is_empty(), "{name}: no change found");
+        insta::assert_snapshot!(r.markdown(
+            name,
+            &a,
+            &b,
+            Some(("0.1.0", changes::bumped("0.1.0", r.bump).unwrap()))
+        ));
+    });
+}
+
+#[test]
+fn an_unchanged_spec_reports_nothing() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/changes/types.new.yaml"
+    ))
+    .unwrap();
+    let (_, _, r) = report(&bytes, &bytes);
+    assert!(r.changes.is_empty());
+    assert_eq!(r.bump, changes::Bump::None);
+}
+
+#[test]
+fn bumps_follow_cargo_rules() {
+    use changes::{bumped, Bump};
+    assert_eq!(bumped("0.1.0", Bump::Major).as_deref(), Some("0.2.0"));
+    assert_eq!(bumped("0.1.0", Bump::Minor).as_deref(), Some("0.1.1"));
+    assert_eq!(bumped("1.4.2", Bump::Major).as_deref(), Some("2.0.0"));
+    assert_eq!(bumped("1.4.2", Bump::Minor).as_deref(), Some("1.5.0"));
+    assert_eq!(bumped("1.4.2", Bump::Patch).as_deref(), Some("1.4.3"));
+}
+
+/// Operation ids and component schema names added and removed between two
+/// documents, by Python reading them as plain JSON/YAML.
+fn python_counts(old: &str, new: &str) -> (Vec<String>, Vec<String>, Vec<String>, Vec<String>) {
+    let script = r#"
+import json, sys, yaml
+def load(p):
+    with open(p) as f:
+        return json.load(f) if p.endswith(".json") else yaml.safe_load(f)
+def ops(d):
+    return {o["operationId"] for item in d.get("paths", {}).values() for m, o in item.items()
+            if m in ("get","put","post","delete","options","head","patch","trace") and "operationId" in o}
+def schemas(d):
+    return set(d.get("components", {}).get("schemas", {}))
+a, b = load(sys.argv[1]), load(sys.argv[2])
+print(json.dumps([sorted(ops(b) - ops(a)), sorted(ops(a) - ops(b)), sorted(schemas(b) - schemas(a)), sorted(schemas(a) - schemas(b))]))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, old, new])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn real_pair(old: &str, new: &str) {
+    let dir = common::specs_dir();
+    let (a, b) = (
+        std::fs::read(dir.join(old)).unwrap(),
+        std::fs::read(dir.join(new)).unwrap(),
+    );
+    let (_, _, r) = report(&a, &b);
+    println!("{old} -> {new}: {}", r.summary());
+    for (k, v) in changes::counts(&r) {
+        println!("  {k}: {v}");
+    }
+    let (ops_added, ops_removed, schemas_added, schemas_removed) = python_counts(
+        dir.join(old).to_str().unwrap(),
+        dir.join(new).to_str().unwrap(),
+    );
+    let ours = |kind: changes::Kind| -> Vec<String> {
+        let mut v: Vec<String> = r
+            .changes
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| c.subject.clone())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        ours(changes::Kind::OperationAdded),
+        ops_added,
+        "operations added"
+    );
+    assert_eq!(
+        ours(changes::Kind::OperationRemoved),
+        ops_removed,
+        "operations removed"
+    );
+    // Each component schema added (removed) is a type added (removed) under its Rust name.
+    let added = ours(changes::Kind::TypeAdded);
+    let removed = ours(changes::Kind::TypeRemoved);
+    for s in &schemas_added {
+        let rust = naming::type_name(s, "Schema");
+        assert!(
+            added.contains(&rust),
+            "component {s} ({rust}) added but not reported"
+        );
+    }
+    for s in &schemas_removed {
+        let rust = naming::type_name(s, "Schema");
+        assert!(
+            removed.contains(&rust),
+            "component {s} ({rust}) removed but not reported"
+        );
+    }
+    println!(
+        "  python: {} operations added, {} removed; {} component schemas added, {} removed",
+        ops_added.len(),
+        ops_removed.len(),
+        schemas_added.len(),
+        schemas_removed.len()
+    );
+}
+
+#[test]
+fn the_real_polar_pair() {
+    real_pair("polar-2025-06.json", "polar-2026-10.json");
+}
+
+#[test]
+fn the_real_configcat_pair() {
+    real_pair("configcat-2024-10.yaml", "configcat-2026-08.yaml");
+}
