@@ -126,15 +126,22 @@ fn no_orphan_snapshots() {
         if known_real.contains(&name.as_str()) {
             continue;
         }
-        let fixture = name
-            .strip_prefix("fixtures__")
-            .and_then(|n| n.split_once('@'))
+        // Fixture snapshots, and the change reports of `tests/changes` pairs.
+        let (folder, rest) = match name.strip_prefix("fixtures__") {
+            Some(rest) => (fixtures.to_owned(), rest),
+            None => match name.strip_prefix("changes__each_kind_of_change_is_reported_and_judged") {
+                Some(rest) => (concat!(env!("CARGO_MANIFEST_DIR"), "/changes").to_owned(), rest),
+                None => panic!("{name}: no test takes this snapshot; delete it"),
+            },
+        };
+        let fixture = rest
+            .split_once('@')
             .and_then(|(_, f)| f.strip_suffix(".snap"))
             .unwrap_or_else(|| panic!("{name}: no test takes this snapshot; delete it"));
         // insta writes `folder/openapi.yaml` as `folder__openapi.yaml`.
         let fixture = fixture.replace("__", "/");
         assert!(
-            std::path::Path::new(fixtures).join(&fixture).exists(),
+            std::path::Path::new(&folder).join(&fixture).exists(),
             "{name}: its fixture {fixture} is gone; delete the snapshot"
         );
     }
