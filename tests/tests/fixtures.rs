@@ -129,10 +129,15 @@ fn no_orphan_snapshots() {
         // Fixture snapshots, and the change reports of `tests/changes` pairs.
         let (folder, rest) = match name.strip_prefix("fixtures__") {
             Some(rest) => (fixtures.to_owned(), rest),
-            None => match name.strip_prefix("changes__each_kind_of_change_is_reported_and_judged") {
-                Some(rest) => (concat!(env!("CARGO_MANIFEST_DIR"), "/changes").to_owned(), rest),
-                None => panic!("{name}: no test takes this snapshot; delete it"),
-            },
+            None => {
+                match name.strip_prefix("changes__each_kind_of_change_is_reported_and_judged") {
+                    Some(rest) => (
+                        concat!(env!("CARGO_MANIFEST_DIR"), "/changes").to_owned(),
+                        rest,
+                    ),
+                    None => panic!("{name}: no test takes this snapshot; delete it"),
+                }
+            }
         };
         let fixture = rest
             .split_once('@')
