@@ -108,9 +108,9 @@ const MAX_DEPTH: usize = 32;
 /// Brings into `root` what it refers to in other documents; `root_file` is
 /// the root document's own file name (so references back to it stay local).
 pub fn bundle(mut root: Value, root_file: &str, read: &mut Reader<'_>) -> Result<Bundled> {
-    let mut refs = Vec::new();
-    collect_external(&root, 0, &mut refs);
-    if refs.is_empty() {
+    let mut refs = std::collections::BTreeSet::new();
+    collect_refs(&root, 0, &mut refs);
+    if refs.iter().all(|r| r.starts_with('#')) {
         return Ok(Bundled {
             document: root,
             sources: Vec::new(),
@@ -177,25 +177,6 @@ pub fn bundle(mut root: Value, root_file: &str, read: &mut Reader<'_>) -> Result
         document: root,
         sources: b.sources,
     })
-}
-
-/// Every `$ref` that names a document (anything before its `#`).
-fn collect_external(v: &Value, depth: usize, out: &mut Vec<String>) {
-    if depth > 256 {
-        return;
-    }
-    match v {
-        Value::Object(m) => {
-            if let Some(Value::String(r)) = m.get("$ref") {
-                if !r.starts_with('#') {
-                    out.push(r.clone());
-                }
-            }
-            m.values().for_each(|x| collect_external(x, depth + 1, out));
-        }
-        Value::Array(a) => a.iter().for_each(|x| collect_external(x, depth + 1, out)),
-        _ => {}
-    }
 }
 
 struct Bundler<'r, 'a> {

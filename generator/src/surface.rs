@@ -285,20 +285,7 @@ fn content_text(api: &Api, content: &[(String, TypeRef)]) -> String {
 pub fn ty_text(api: &Api, r: &TypeRef) -> String {
     match r {
         TypeRef::Named(id) => api.ty(*id).name.clone(),
-        TypeRef::Prim(p) => match p {
-            Prim::String => "String",
-            Prim::Bool => "bool",
-            Prim::I32 => "i32",
-            Prim::I64 => "i64",
-            Prim::F32 => "f32",
-            Prim::F64 => "f64",
-            Prim::DateTime => "DateTime<Utc>",
-            Prim::Date => "NaiveDate",
-            Prim::Uuid => "Uuid",
-            Prim::Unit => "()",
-            Prim::Binary => "FilePart",
-        }
-        .to_owned(),
+        TypeRef::Prim(p) => p.short_name().to_owned(),
         TypeRef::Array(t) => format!("Vec<{}>", ty_text(api, t)),
         TypeRef::Map(t) => format!("Map<String, {}>", ty_text(api, t)),
         TypeRef::Tuple(ts) => format!(

@@ -34,8 +34,8 @@ pub(super) fn split(types: &mut Vec<TypeDef>, operations: &mut [Operation], name
             .iter()
             .flat_map(|r| r.content.iter().map(|(_, t)| t))
     }));
-    let in_request = reachable(types, request_roots);
-    let in_response = reachable(types, response_roots);
+    let in_request = super::reach::closure_in(types, request_roots);
+    let in_response = super::reach::closure_in(types, response_roots);
     let has = |t: &TypeDef, access: Access, required_only: bool| match &t.kind {
         TypeKind::Struct(s) => s.fields.iter().any(|f| {
             f.access == access
@@ -149,24 +149,6 @@ fn roots<'r>(refs: impl Iterator<Item = &'r TypeRef>) -> BTreeSet<TypeId> {
     let mut out = BTreeSet::new();
     refs.for_each(|r| direct_named(r, &mut out));
     out
-}
-
-fn reachable(types: &[TypeDef], roots: BTreeSet<TypeId>) -> BTreeSet<TypeId> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<TypeId> = roots.into_iter().collect();
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        let mut next = BTreeSet::new();
-        lookup(types, id)
-            .kind
-            .refs()
-            .into_iter()
-            .for_each(|r| direct_named(r, &mut next));
-        stack.extend(next.into_iter().filter(|n| !seen.contains(n)));
-    }
-    seen
 }
 
 /// Points every named type in `r` that has a twin at the twin.

@@ -459,6 +459,25 @@ pub enum Prim {
     Binary,
 }
 
+impl Prim {
+    /// The type's short Rust name, as docs and reports write it (`DateTime<Utc>`).
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Prim::String => "String",
+            Prim::Bool => "bool",
+            Prim::I32 => "i32",
+            Prim::I64 => "i64",
+            Prim::F32 => "f32",
+            Prim::F64 => "f64",
+            Prim::DateTime => "DateTime<Utc>",
+            Prim::Date => "NaiveDate",
+            Prim::Uuid => "Uuid",
+            Prim::Unit => "()",
+            Prim::Binary => "FilePart",
+        }
+    }
+}
+
 /// An operation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Operation {

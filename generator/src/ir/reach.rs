@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{direct_named, Api, Operation, TypeId, TypeRef};
+use super::{direct_named, Api, Operation, TypeDef, TypeId, TypeRef};
 
 /// The type references an operation mentions directly.
 pub fn op_refs(op: &Operation) -> impl Iterator<Item = &TypeRef> {
@@ -33,6 +33,11 @@ pub fn op_roots<'o>(ops: impl IntoIterator<Item = &'o Operation>) -> BTreeSet<Ty
 
 /// Every named type reachable from `roots`, `roots` included.
 pub fn closure(api: &Api, roots: impl IntoIterator<Item = TypeId>) -> BTreeSet<TypeId> {
+    closure_in(&api.types, roots)
+}
+
+/// [`closure`] in an arena under construction.
+pub fn closure_in(types: &[TypeDef], roots: impl IntoIterator<Item = TypeId>) -> BTreeSet<TypeId> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<TypeId> = roots.into_iter().collect();
     while let Some(id) = stack.pop() {
@@ -40,7 +45,7 @@ pub fn closure(api: &Api, roots: impl IntoIterator<Item = TypeId>) -> BTreeSet<T
             continue;
         }
         let mut next = BTreeSet::new();
-        for r in api.ty(id).kind.refs() {
+        for r in super::lookup(types, id).kind.refs() {
             direct_named(r, &mut next);
         }
         stack.extend(next.into_iter().filter(|n| !seen.contains(n)));

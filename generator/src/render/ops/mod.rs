@@ -431,19 +431,7 @@ fn item_link(module: &str, name: &str) -> String {
 }
 
 fn prim_word(p: Prim) -> &'static str {
-    match p {
-        Prim::String => "String",
-        Prim::Bool => "bool",
-        Prim::I32 => "i32",
-        Prim::I64 => "i64",
-        Prim::F32 => "f32",
-        Prim::F64 => "f64",
-        Prim::DateTime => "DateTime<Utc>",
-        Prim::Date => "NaiveDate",
-        Prim::Uuid => "Uuid",
-        Prim::Unit => "()",
-        Prim::Binary => "FilePart",
-    }
+    p.short_name()
 }
 
 fn location_word(l: ParamLocation) -> &'static str {
