@@ -160,19 +160,7 @@ pub fn bundle(mut root: Value, root_file: &str, read: &mut Reader<'_>) -> Result
     };
     b.walk(&mut root, Kind::Document, &here, 0)?;
     let hoisted = std::mem::take(&mut b.hoisted);
-    if let Some(obj) = root.as_object_mut() {
-        let components = obj
-            .entry("components")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Some(components) = components.as_object_mut() {
-            let schemas = components
-                .entry("schemas")
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Some(schemas) = schemas.as_object_mut() {
-                schemas.extend(hoisted);
-            }
-        }
-    }
+    add_component_schemas(&mut root, hoisted);
     Ok(Bundled {
         document: root,
         sources: b.sources,
@@ -426,6 +414,24 @@ impl Bundler<'_, '_> {
     }
 }
 
+/// Adds `schemas` to the document's `components/schemas` (made if missing).
+fn add_component_schemas(doc: &mut Value, schemas: impl IntoIterator<Item = (String, Value)>) {
+    let Some(obj) = doc.as_object_mut() else {
+        return;
+    };
+    let components = obj
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Some(components) = components.as_object_mut() {
+        let all = components
+            .entry("schemas")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(all) = all.as_object_mut() {
+            all.extend(schemas);
+        }
+    }
+}
+
 /// Keywords whose values are data, not schemas.
 const VALUE_KEYWORDS: &[&str] = &["example", "examples", "default", "enum", "const"];
 
@@ -540,20 +546,7 @@ pub(crate) fn hoist_nested_refs(doc: &mut Value) {
     for (_, target) in added.iter_mut() {
         rewrite_refs(target, &renamed, 0);
     }
-    let Some(obj) = doc.as_object_mut() else {
-        return;
-    };
-    let components = obj
-        .entry("components")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if let Some(components) = components.as_object_mut() {
-        let schemas = components
-            .entry("schemas")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Some(schemas) = schemas.as_object_mut() {
-            schemas.extend(added);
-        }
-    }
+    add_component_schemas(doc, added);
 }
 
 /// Pointer words that say where a schema sits rather than what it is.
