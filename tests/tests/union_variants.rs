@@ -10,7 +10,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use openapi_generator::ir::{sample, Api, TypeId, TypeKind, TypeRef};
+use openapi_generator::ir::{resolve_named, sample, Api, TypeId, TypeKind, TypeRef};
 use openapi_generator::{build_ir, load, Options};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -72,22 +72,6 @@ unions!(polar_union, polar:
 
 unions!(configcat_union, configcat:);
 
-/// The named type `r` finally stands for, through aliases and boxes.
-fn resolve(api: &Api, r: &TypeRef) -> Option<TypeId> {
-    let mut cur = match r {
-        TypeRef::Named(id) => *id,
-        TypeRef::Boxed(inner) => return resolve(api, inner),
-        _ => return None,
-    };
-    for _ in 0..64 {
-        match &api.ty(cur).kind {
-            TypeKind::Alias(TypeRef::Named(next)) => cur = *next,
-            _ => return Some(cur),
-        }
-    }
-    None
-}
-
 /// The unions whose variants are chosen by keys: untagged, with two or more
 /// object variants before any variant that takes every value. Each with the
 /// (Rust name, type) of those object variants.
@@ -105,7 +89,7 @@ fn key_chosen(api: &Api) -> Vec<(String, Vec<(String, TypeId)>)> {
             .iter()
             .take_while(|v| v.ty != TypeRef::Any)
             .filter_map(|v| {
-                let id = resolve(api, &v.ty)?;
+                let id = resolve_named(&api.types, &v.ty)?;
                 matches!(api.ty(id).kind, TypeKind::Struct(_)).then(|| (v.rust_name.clone(), id))
             })
             .collect();

@@ -139,7 +139,7 @@ fn multipart_bodies(
         if Media::of(media, ty) != Media::Multipart {
             continue;
         }
-        match super::unions::resolve(types, ty) {
+        match resolve_named(types, ty) {
             Some(id) if matches!(lookup(types, id).kind, TypeKind::Struct(_)) => {
                 out.insert(id);
             }

@@ -189,6 +189,24 @@ pub fn lookup(types: &[TypeDef], id: TypeId) -> &TypeDef {
     types.get(id.0).unwrap_or(&MISSING)
 }
 
+/// The named type a reference finally stands for, through boxes and aliases
+/// (`None` for anything that is not a named type).
+pub fn resolve_named(types: &[TypeDef], r: &TypeRef) -> Option<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut cur = match r {
+        TypeRef::Named(id) => *id,
+        TypeRef::Boxed(inner) => return resolve_named(types, inner),
+        _ => return None,
+    };
+    while let TypeKind::Alias(TypeRef::Named(next)) = &lookup(types, cur).kind {
+        if !seen.insert(cur) {
+            break;
+        }
+        cur = *next;
+    }
+    Some(cur)
+}
+
 /// Every type reference in the arena and in the operations points into the
 /// arena, and every type sits at its own id: the invariant [`lookup`] relies on.
 pub(crate) fn check_arena(

@@ -14,25 +14,8 @@ use super::*;
 use crate::error::Result;
 use crate::naming::{self, Scope};
 
-/// Follows aliases to the type a reference finally names.
-pub(super) fn resolve(types: &[TypeDef], r: &TypeRef) -> Option<TypeId> {
-    let mut seen = BTreeSet::new();
-    let mut cur = match r {
-        TypeRef::Named(id) => *id,
-        TypeRef::Boxed(inner) => return resolve(types, inner),
-        _ => return None,
-    };
-    while let TypeKind::Alias(TypeRef::Named(next)) = &lookup(types, cur).kind {
-        if !seen.insert(cur) {
-            break;
-        }
-        cur = *next;
-    }
-    Some(cur)
-}
-
 fn single_value(types: &[TypeDef], r: &TypeRef) -> Option<String> {
-    match &lookup(types, resolve(types, r)?).kind {
+    match &lookup(types, resolve_named(types, r)?).kind {
         TypeKind::Const(c) => Some(c.wire_name.clone()),
         TypeKind::Enum(e) => match e.variants.as_slice() {
             [only] => Some(only.wire_name.clone()),
@@ -43,7 +26,7 @@ fn single_value(types: &[TypeDef], r: &TypeRef) -> Option<String> {
 }
 
 fn struct_of<'t>(types: &'t [TypeDef], r: &TypeRef) -> Option<&'t Struct> {
-    match &lookup(types, resolve(types, r)?).kind {
+    match &lookup(types, resolve_named(types, r)?).kind {
         TypeKind::Struct(s) => Some(s),
         _ => None,
     }
@@ -94,7 +77,7 @@ fn discriminator_tag(
         };
         let s = struct_of(types, &v.ty)?;
         let field = s.fields.iter().find(|f| &f.wire_name == prop)?;
-        let target = resolve(types, &v.ty)?;
+        let target = resolve_named(types, &v.ty)?;
         let mut values: Vec<String> = d
             .mapping
             .iter()
@@ -129,7 +112,7 @@ fn discriminator_tag(
 fn specificity(types: &[TypeDef], r: &TypeRef) -> (u8, i64) {
     match r {
         TypeRef::Option(t) | TypeRef::Boxed(t) => specificity(types, t),
-        TypeRef::Named(_) => match resolve(types, r).map(|id| &lookup(types, id).kind) {
+        TypeRef::Named(_) => match resolve_named(types, r).map(|id| &lookup(types, id).kind) {
             Some(TypeKind::Struct(s)) => {
                 let required = s
                     .fields

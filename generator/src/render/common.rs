@@ -137,17 +137,8 @@ impl Chain for TokenStream {
 
 /// The struct a type reference finally names, through aliases and boxes.
 pub fn resolve_struct<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a Struct> {
-    let mut cur = match ty {
-        TypeRef::Named(id) => *id,
-        TypeRef::Boxed(inner) => return resolve_struct(api, inner),
-        _ => return None,
-    };
-    for _ in 0..64 {
-        match &api.ty(cur).kind {
-            TypeKind::Alias(TypeRef::Named(next)) => cur = *next,
-            TypeKind::Struct(s) => return Some(s),
-            _ => return None,
-        }
+    match &api.ty(resolve_named(&api.types, ty)?).kind {
+        TypeKind::Struct(s) => Some(s),
+        _ => None,
     }
-    None
 }

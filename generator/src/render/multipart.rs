@@ -12,18 +12,8 @@ use crate::ir::*;
 
 /// The object type a multipart body of type `ty` sends, through aliases.
 pub fn multipart_struct(api: &Api, ty: &TypeRef) -> Option<TypeId> {
-    let mut cur = match ty {
-        TypeRef::Named(id) => *id,
-        _ => return None,
-    };
-    for _ in 0..64 {
-        match &api.ty(cur).kind {
-            TypeKind::Alias(TypeRef::Named(next)) => cur = *next,
-            TypeKind::Struct(_) => return api.multipart.binary_search(&cur).ok().map(|_| cur),
-            _ => return None,
-        }
-    }
-    None
+    let id = resolve_named(&api.types, ty)?;
+    api.multipart.binary_search(&id).ok().map(|_| id)
 }
 
 /// `impl ToParts for #name`, for a struct sent as a multipart body.
