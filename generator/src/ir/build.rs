@@ -158,34 +158,10 @@ fn multipart_bodies(
 /// Marks types reachable from request parameters and bodies; optional+nullable
 /// fields elsewhere collapse to plain optional.
 fn mark_request_types(types: &mut [TypeDef], operations: &[Operation]) {
-    let mut stack: Vec<TypeId> = Vec::new();
-    let mut roots = BTreeSet::new();
-    for op in operations {
-        for p in &op.params {
-            direct_named(&p.ty, &mut roots);
-        }
-        if let Some(b) = &op.body {
-            for (_, t) in &b.content {
-                direct_named(t, &mut roots);
-            }
-        }
-    }
-    stack.extend(roots);
-    while let Some(id) = stack.pop() {
-        let Some(def) = types.get_mut(id.0) else {
-            continue;
-        };
-        if def.in_request {
-            continue;
-        }
-        def.in_request = true;
-        let mut next = BTreeSet::new();
-        for r in def.kind.refs() {
-            direct_named(r, &mut next);
-        }
-        stack.extend(next);
-    }
+    let roots = super::reach::named_in(operations.iter().flat_map(super::reach::request_refs));
+    let sent = super::reach::closure_in(types, roots);
     for def in types.iter_mut() {
+        def.in_request = sent.contains(&def.id);
         if def.in_request {
             continue;
         }

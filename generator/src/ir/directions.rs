@@ -15,27 +15,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::reach::{closure_in, named_in, request_refs, response_refs};
 use super::*;
 use crate::naming::{self, Scope};
 
 /// Splits types by direction as the module docs say; `names` is the scope of
 /// type names (for the twins).
 pub(super) fn split(types: &mut Vec<TypeDef>, operations: &mut [Operation], names: &mut Scope) {
-    let request_roots = roots(operations.iter().flat_map(|op| {
-        let params = op.params.iter().map(|p| &p.ty);
-        let body = op
-            .body
-            .iter()
-            .flat_map(|b| b.content.iter().map(|(_, t)| t));
-        params.chain(body)
-    }));
-    let response_roots = roots(operations.iter().flat_map(|op| {
-        op.responses
-            .iter()
-            .flat_map(|r| r.content.iter().map(|(_, t)| t))
-    }));
-    let in_request = super::reach::closure_in(types, request_roots);
-    let in_response = super::reach::closure_in(types, response_roots);
+    let request_roots = named_in(operations.iter().flat_map(request_refs));
+    let response_roots = named_in(operations.iter().flat_map(response_refs));
+    let in_request = closure_in(types, request_roots);
+    let in_response = closure_in(types, response_roots);
     let has = |t: &TypeDef, access: Access, required_only: bool| match &t.kind {
         TypeKind::Struct(s) => s.fields.iter().any(|f| {
             f.access == access
@@ -143,12 +133,6 @@ pub(super) fn split(types: &mut Vec<TypeDef>, operations: &mut [Operation], name
             }
         }
     }
-}
-
-fn roots<'r>(refs: impl Iterator<Item = &'r TypeRef>) -> BTreeSet<TypeId> {
-    let mut out = BTreeSet::new();
-    refs.for_each(|r| direct_named(r, &mut out));
-    out
 }
 
 /// Points every named type in `r` that has a twin at the twin.

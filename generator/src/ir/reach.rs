@@ -8,27 +8,36 @@ use super::{direct_named, Api, Operation, TypeDef, TypeId, TypeRef};
 
 /// The type references an operation mentions directly.
 pub fn op_refs(op: &Operation) -> impl Iterator<Item = &TypeRef> {
+    request_refs(op).chain(response_refs(op))
+}
+
+/// The type references of what an operation sends: parameters and body.
+pub fn request_refs(op: &Operation) -> impl Iterator<Item = &TypeRef> {
     let params = op.params.iter().map(|p| &p.ty);
     let body = op
         .body
         .iter()
         .flat_map(|b| b.content.iter().map(|(_, t)| t));
-    let responses = op
-        .responses
+    params.chain(body)
+}
+
+/// The type references of what an operation receives: its responses.
+pub fn response_refs(op: &Operation) -> impl Iterator<Item = &TypeRef> {
+    op.responses
         .iter()
-        .flat_map(|r| r.content.iter().map(|(_, t)| t));
-    params.chain(body).chain(responses)
+        .flat_map(|r| r.content.iter().map(|(_, t)| t))
+}
+
+/// The named types `refs` mention directly.
+pub fn named_in<'r>(refs: impl IntoIterator<Item = &'r TypeRef>) -> BTreeSet<TypeId> {
+    let mut out = BTreeSet::new();
+    refs.into_iter().for_each(|r| direct_named(r, &mut out));
+    out
 }
 
 /// The named types `ops` mention directly.
 pub fn op_roots<'o>(ops: impl IntoIterator<Item = &'o Operation>) -> BTreeSet<TypeId> {
-    let mut roots = BTreeSet::new();
-    for op in ops {
-        for r in op_refs(op) {
-            direct_named(r, &mut roots);
-        }
-    }
-    roots
+    named_in(ops.into_iter().flat_map(op_refs))
 }
 
 /// Every named type reachable from `roots`, `roots` included.
