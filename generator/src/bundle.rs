@@ -143,10 +143,10 @@ pub fn bundle(mut root: Value, root_file: &str, read: &mut Reader<'_>) -> Result
             else {
                 continue;
             };
-            let Some((file, fragment)) = r.as_str().and_then(|r| b.target("", r)) else {
+            let Some((file, fragment)) = r.as_str().map(|r| b.target("", r)) else {
                 continue;
             };
-            if file != b.root_file {
+            if !file.is_empty() {
                 b.names
                     .entry((file, fragment))
                     .or_insert_with(|| name.clone());
@@ -184,7 +184,7 @@ struct Bundler<'r, 'a> {
 impl Bundler<'_, '_> {
     /// The (document, fragment) a reference written in `base` points to; the
     /// root document is `""`.
-    fn target(&self, base: &str, reference: &str) -> Option<(String, String)> {
+    fn target(&self, base: &str, reference: &str) -> (String, String) {
         let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let file = if file.is_empty() {
             base.to_owned()
@@ -207,7 +207,7 @@ impl Bundler<'_, '_> {
         } else {
             file
         };
-        Some((file, fragment.to_owned()))
+        (file, fragment.to_owned())
     }
 
     /// The value at `fragment` in document `file` (read on first use).
@@ -336,9 +336,7 @@ impl Bundler<'_, '_> {
         here: &Here,
         depth: usize,
     ) -> Result<()> {
-        let Some((file, fragment)) = self.target(&here.file, reference) else {
-            return Ok(());
-        };
+        let (file, fragment) = self.target(&here.file, reference);
         if file.is_empty() {
             // Into the root document: a local reference, read as such later.
             if !reference.starts_with('#') || !here.file.is_empty() {
@@ -680,7 +678,7 @@ mod tests {
         };
         assert_eq!(
             b.target("https://example.com/api/a/b.yaml", "../c.yaml#/X"),
-            Some(("https://example.com/api/c.yaml".into(), "/X".into()))
+            ("https://example.com/api/c.yaml".into(), "/X".into())
         );
     }
 

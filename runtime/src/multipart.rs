@@ -177,25 +177,13 @@ impl Parts {
     /// Checks every part's media type, so that [`Parts::form`] cannot fail.
     pub(crate) fn check(&self) -> Result<(), String> {
         for part in &self.parts {
-            let (name, media) = match part {
-                Part::Text {
-                    name,
-                    content_type: Some(t),
-                    ..
-                } => (name, *t),
-                Part::File {
-                    name,
-                    file,
-                    default_type,
-                } => match file.content_type.as_deref().or(default_type.as_deref()) {
-                    Some(t) => (name, t),
-                    None => continue,
-                },
-                Part::Text { .. } => continue,
-            };
-            reqwest::multipart::Part::bytes(Vec::new())
-                .mime_str(media)
-                .map_err(|e| format!("part {name}: media type {media:?}: {e}"))?;
+            if let Some(media) = part.media() {
+                mime(
+                    reqwest::multipart::Part::bytes(Vec::new()),
+                    part.name(),
+                    media,
+                )?;
+            }
         }
         Ok(())
     }
@@ -204,39 +192,55 @@ impl Parts {
     pub(crate) fn form(&self) -> Result<reqwest::multipart::Form, String> {
         let mut form = reqwest::multipart::Form::new();
         for part in &self.parts {
-            form = match part {
-                Part::Text {
-                    name,
-                    value,
-                    content_type,
-                } => {
-                    let mut p = reqwest::multipart::Part::text(value.clone());
-                    if let Some(t) = content_type {
-                        p = p.mime_str(t).map_err(|e| format!("part {name}: {e}"))?;
-                    }
-                    form.part(name.clone(), p)
-                }
-                Part::File {
-                    name,
-                    file,
-                    default_type,
-                } => {
-                    let mut p = reqwest::multipart::Part::bytes(file.bytes.clone())
-                        .file_name(file.file_name.clone().unwrap_or_else(|| name.clone()));
-                    let media = file
-                        .content_type
-                        .as_deref()
-                        .or(default_type.as_deref())
-                        .unwrap_or("application/octet-stream");
-                    p = p
-                        .mime_str(media)
-                        .map_err(|e| format!("part {name}: media type {media:?}: {e}"))?;
-                    form.part(name.clone(), p)
+            let p = match part {
+                Part::Text { value, .. } => reqwest::multipart::Part::text(value.clone()),
+                Part::File { name, file, .. } => {
+                    reqwest::multipart::Part::bytes(file.bytes.clone())
+                        .file_name(file.file_name.clone().unwrap_or_else(|| name.clone()))
                 }
             };
+            // Files without a media type of their own or the spec's are octet streams.
+            let media = match part {
+                Part::File { .. } => Some(part.media().unwrap_or("application/octet-stream")),
+                Part::Text { .. } => part.media(),
+            };
+            let p = match media {
+                Some(media) => mime(p, part.name(), media)?,
+                None => p,
+            };
+            form = form.part(part.name().to_owned(), p);
         }
         Ok(form)
     }
+}
+
+impl Part {
+    fn name(&self) -> &str {
+        match self {
+            Part::Text { name, .. } | Part::File { name, .. } => name,
+        }
+    }
+
+    /// The media type the part is sent with, when one is set: a text part's
+    /// own, a file's own, else the spec's for that part.
+    fn media(&self) -> Option<&str> {
+        match self {
+            Part::Text { content_type, .. } => *content_type,
+            Part::File {
+                file, default_type, ..
+            } => file.content_type.as_deref().or(default_type.as_deref()),
+        }
+    }
+}
+
+/// `part` with media type `media`, or why it is not one.
+fn mime(
+    part: reqwest::multipart::Part,
+    name: &str,
+    media: &str,
+) -> Result<reqwest::multipart::Part, String> {
+    part.mime_str(media)
+        .map_err(|e| format!("part {name}: media type {media:?}: {e}"))
 }
 
 fn is_scalar(v: &Value) -> bool {

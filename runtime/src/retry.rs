@@ -3,7 +3,7 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 
 /// When to try a call again, and how long to wait: exponential backoff with
 /// full jitter, or what `Retry-After` asks (capped by `max_backoff`).
@@ -62,12 +62,6 @@ impl RetryPolicy {
                     | Method::DELETE
                     | Method::TRACE
             )
-    }
-
-    /// Whether a response with `status` is worth retrying at all (429 for
-    /// any method, 502/503/504 when repeating is safe).
-    pub fn retryable_status(status: StatusCode) -> bool {
-        matches!(status.as_u16(), 429 | 502 | 503 | 504)
     }
 
     /// The wait before retry number `retry` (1-based): exponential with full jitter.

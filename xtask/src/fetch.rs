@@ -10,6 +10,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use openapi_generator::{changes, generate, Options};
 
+use openapi_runtime::transport::one_line;
+
 use crate::manifest;
 use crate::regen::sha256_hex;
 
@@ -108,28 +110,16 @@ fn download(url: &str) -> Result<Vec<u8>, String> {
             .get(url)
             .send()
             .await
-            .map_err(|e| format!("network failure fetching {url}: {}", root_cause(&e)))?;
+            .map_err(|e| format!("network failure fetching {url}: {}", one_line(&e)))?;
         if response.status() != reqwest::StatusCode::OK {
             return Err(format!("{url} answered {}, not 200 OK", response.status()));
         }
         let body = response
             .bytes()
             .await
-            .map_err(|e| format!("network failure reading {url}: {}", root_cause(&e)))?;
+            .map_err(|e| format!("network failure reading {url}: {}", one_line(&e)))?;
         Ok(body.to_vec())
     })
-}
-
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut root = e;
-    while let Some(next) = root.source() {
-        root = next;
-    }
-    if std::ptr::addr_eq(root, e) {
-        e.to_string()
-    } else {
-        format!("{e}: {root}")
-    }
 }
 
 /// `2026-12`, today in UTC.

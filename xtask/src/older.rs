@@ -27,10 +27,7 @@ pub fn run(root: &Path, specs_dir: &Path) -> Result<(), String> {
             compiled_examples: Vec::new(),
             ..api.options.clone()
         };
-        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let mut read = |location: &str| {
-            std::fs::read(dir.join(location)).map_err(|e| format!("{location}: {e}"))
-        };
+        let mut read = crate::regen::files_beside(&path);
         let (out, _) = generate_with(&bytes, older, &mut read, &options)
             .map_err(|e| format!("{older}: {e}"))?;
         let krate = root.join("target/older").join(&api.name);

@@ -50,12 +50,7 @@ pub(super) fn split(types: &mut Vec<TypeDef>, operations: &mut [Operation], name
             if differs.contains(&t.id) {
                 continue;
             }
-            let mut refs = BTreeSet::new();
-            t.kind
-                .refs()
-                .into_iter()
-                .for_each(|r| direct_named(r, &mut refs));
-            if refs.iter().any(|r| differs.contains(r)) {
+            if named_in(t.kind.refs()).iter().any(|r| differs.contains(r)) {
                 differs.insert(t.id);
             }
         }

@@ -4,7 +4,7 @@
 //! the property every payload has as a distinct constant (`type:
 //! "order.paid"`, [`Api::webhook_tag`]) when there is one.
 
-use openapiv3::{Operation, ReferenceOr};
+use openapiv3::Operation;
 use serde_json::Value;
 
 use super::context::{deref, Lowerer, Target};
@@ -68,8 +68,7 @@ pub(super) fn lower(lw: &mut Lowerer<'_>) -> Result<Vec<Webhook>> {
                             module,
                         };
                         let s_at = body_at.join("content").join(media).join("schema");
-                        let schema: ReferenceOr<openapiv3::Schema> = schema.clone();
-                        lw.lower_into(SubSchema::Plain(&schema), target, &s_at, false)?
+                        lw.lower_into(SubSchema::Plain(schema), target, &s_at, false)?
                     }
                     None => {
                         lw.warn(
