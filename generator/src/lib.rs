@@ -197,6 +197,43 @@ pub fn build_ir_with(
         .map_err(|e| e.relocate(&locate))
 }
 
+/// What the round-trip oracle (`cargo xtask oracle`) needs of a spec.
+#[derive(Debug, Clone)]
+pub struct OracleParts {
+    /// The document with everything it refers to brought in (what the
+    /// oracle's schema tools read; pointers in the root document unchanged).
+    pub document: serde_json::Value,
+    /// The generated module's files.
+    pub files: BTreeMap<String, String>,
+    /// Every schema the oracle tries, with its Rust type.
+    pub targets: Vec<render::oracle::Target>,
+    /// The harness's `oracle.rs`.
+    pub harness: String,
+}
+
+/// The pieces of the round-trip oracle for a spec (see [`render::oracle`]).
+pub fn oracle_parts(
+    spec: &[u8],
+    file: &str,
+    read: &mut bundle::Reader<'_>,
+    options: &Options,
+) -> Result<OracleParts> {
+    let bundled = bundle::bundle(load::parse_document(spec)?, file, read)?;
+    let locate = |p: &str| bundled.locate(p);
+    let api = load::from_document(bundled.document.clone())
+        .and_then(|loaded| ir::build(&loaded, options))
+        .map_err(|e| e.relocate(&locate))?;
+    let files = render::render(&api, options)?;
+    let targets = render::oracle::targets(&api);
+    let harness = render::oracle::harness(&api, &targets)?;
+    Ok(OracleParts {
+        document: bundled.document,
+        files,
+        targets,
+        harness,
+    })
+}
+
 /// How long each stage of [`generate_timed`] took.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {

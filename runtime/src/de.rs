@@ -7,9 +7,19 @@
 //! (borrowed from the input when it can be), a repeated key an error, unknown
 //! keys [`skip`]ped, required fields checked at the end. String enums
 //! decode through [`string_enum`], fixed values through [`constant`], and
-//! untagged unions buffer the value once and try each variant with [`variant`].
+//! untagged unions buffer the value once and try each variant with
+//! [`variant`] under [`untagged`].
+//!
+//! Open types (an enum's `Other`, a union's `Unknown`) take any value, which
+//! is right for a value read on its own and wrong while a value is tried as
+//! one variant of an untagged union: the enum of variant `A` would take the
+//! `"b"` that makes the value a `B`. So [`untagged`] tries every variant
+//! *strictly* first (see [`strict`]: enums refuse values they do not list,
+//! unions values no variant takes), and only when none fits strictly tries
+//! them again as they are, before keeping the value as `Unknown`.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -133,24 +143,53 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
 }
 
+thread_local! {
+    static STRICT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the value being decoded is tried as one variant of an untagged
+/// union (see the module docs): open enums then refuse values they do not
+/// list, and unions refuse values none of their variants takes.
+pub fn strict() -> bool {
+    STRICT.with(Cell::get)
+}
+
+/// Runs `f` with [`strict`] set to `on`, restoring it after.
+fn with_strict<T>(on: bool, f: impl FnOnce() -> T) -> T {
+    let before = STRICT.with(|s| s.replace(on));
+    let out = f();
+    STRICT.with(|s| s.set(before));
+    out
+}
+
 /// Decodes a string enum: the value as text, turned into `T` by `From<&str>`
-/// (which keeps values it does not know).
-pub fn string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+/// (which keeps values it does not know, except while [`strict`]: then only
+/// the `known` values are taken).
+pub fn string_enum<'de, D, T>(
+    deserializer: D,
+    known: &'static [&'static str],
+) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: for<'a> From<&'a str>,
 {
-    struct EnumVisitor<T>(PhantomData<fn() -> T>);
+    struct EnumVisitor<T>(&'static [&'static str], PhantomData<fn() -> T>);
     impl<T: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<T> {
         type Value = T;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a string")
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            if strict() && !self.0.contains(&v) {
+                return Err(E::invalid_value(
+                    de::Unexpected::Str(v),
+                    &"a value the enum lists",
+                ));
+            }
             Ok(T::from(v))
         }
     }
-    deserializer.deserialize_str(EnumVisitor(PhantomData))
+    deserializer.deserialize_str(EnumVisitor(known, PhantomData))
 }
 
 /// Decodes a fixed string value (`const`): only `expected` is accepted.
@@ -179,6 +218,51 @@ pub fn constant<'de, D: Deserializer<'de>>(
 #[inline]
 pub fn variant<'v, T: Deserialize<'v>>(value: &'v Value) -> Option<T> {
     T::deserialize(value).ok()
+}
+
+/// What a union does with a value none of its variants takes.
+pub enum Fallback<T> {
+    /// Keeps it as its `Unknown` variant (refused while [`strict`]).
+    Unknown(fn(Value) -> T),
+    /// Gives it to the variant that takes any value (the spec's `{}` branch).
+    Any(fn(Value) -> T),
+}
+
+/// Decodes an untagged union: `attempt` tries each variant in turn (see
+/// [`order`]); all of them strictly first (see the module docs), then, unless
+/// the union is itself tried strictly, as they are; then `fallback`.
+pub fn untagged<T, E: de::Error>(
+    value: Value,
+    name: &'static str,
+    attempt: impl Fn(&Value) -> Option<T>,
+    fallback: Fallback<T>,
+) -> Result<T, E> {
+    let outer = strict();
+    if let Some(v) = with_strict(true, || attempt(&value)) {
+        return Ok(v);
+    }
+    if !outer {
+        if let Some(v) = attempt(&value) {
+            return Ok(v);
+        }
+    }
+    unknown(value, name, fallback)
+}
+
+/// A tagged union's value whose tag names no variant: `Unknown`, or an
+/// error while [`strict`].
+pub fn unknown<T, E: de::Error>(
+    value: Value,
+    name: &'static str,
+    fallback: Fallback<T>,
+) -> Result<T, E> {
+    match fallback {
+        Fallback::Any(keep) => Ok(keep(value)),
+        Fallback::Unknown(_) if strict() => Err(E::custom(format_args!(
+            "the value is none of the variants of `{name}`"
+        ))),
+        Fallback::Unknown(keep) => Ok(keep(value)),
+    }
 }
 
 /// What an untagged union knows of one variant's object shape, for [`order`]:
@@ -213,9 +297,24 @@ pub fn order(value: &Value, shapes: &[Shape]) -> Vec<usize> {
     order
 }
 
-/// The string value of property `tag` of a buffered object, if it has one.
-pub fn tag_of<'v>(value: &'v Value, tag: &str) -> Option<&'v str> {
-    value.get(tag).and_then(Value::as_str)
+/// Property `tag` of a buffered object, as a tagged union reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag<'v> {
+    /// The object has no such property (or the value is no object).
+    Missing,
+    /// Its text.
+    Str(&'v str),
+    /// It holds something other than text.
+    Other,
+}
+
+/// Property `tag` of a buffered object.
+pub fn tag_of<'v>(value: &'v Value, tag: &str) -> Tag<'v> {
+    match value.get(tag) {
+        None => Tag::Missing,
+        Some(Value::String(s)) => Tag::Str(s),
+        Some(_) => Tag::Other,
+    }
 }
 
 /// Decodes a buffered value as the variant its tag selected.
@@ -257,6 +356,105 @@ mod tests {
             order(&json!({"other": 1}), &[SLACK, None, OPEN]),
             vec![2, 0, 1]
         );
+    }
+
+    /// An open enum as generated code writes one.
+    #[derive(Debug, PartialEq)]
+    enum Kind {
+        A,
+        Other(String),
+    }
+    impl From<&str> for Kind {
+        fn from(v: &str) -> Self {
+            match v {
+                "a" => Kind::A,
+                other => Kind::Other(other.to_owned()),
+            }
+        }
+    }
+    impl<'de> Deserialize<'de> for Kind {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            string_enum(d, &["a"])
+        }
+    }
+
+    /// A union of `Kind` and a string list, with an `Unknown` catch-all.
+    #[derive(Debug, PartialEq)]
+    enum Inner {
+        Kind(Kind),
+        Unknown(Value),
+    }
+    impl<'de> Deserialize<'de> for Inner {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let value = Value::deserialize(d)?;
+            untagged(
+                value,
+                "Inner",
+                |v| variant(v).map(Inner::Kind),
+                Fallback::Unknown(Inner::Unknown),
+            )
+        }
+    }
+
+    /// `oneOf: [Inner, integer]`: the inner union must not take the integer.
+    #[derive(Debug, PartialEq)]
+    enum Outer {
+        Inner(Inner),
+        Number(i64),
+        Unknown(Value),
+    }
+    impl<'de> Deserialize<'de> for Outer {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let value = Value::deserialize(d)?;
+            untagged(
+                value,
+                "Outer",
+                |v| {
+                    variant(v)
+                        .map(Outer::Inner)
+                        .or_else(|| variant(v).map(Outer::Number))
+                },
+                Fallback::Unknown(Outer::Unknown),
+            )
+        }
+    }
+
+    #[test]
+    fn open_types_take_unknown_values_only_when_nothing_fits_strictly() {
+        // On its own, an open enum keeps a value it does not list.
+        assert_eq!(
+            serde_json::from_value::<Kind>(json!("b")).unwrap(),
+            Kind::Other("b".into())
+        );
+        // Tried as a variant, the inner union's catch-all does not swallow
+        // what the next variant is.
+        assert_eq!(
+            serde_json::from_value::<Outer>(json!(7)).unwrap(),
+            Outer::Number(7)
+        );
+        assert_eq!(
+            serde_json::from_value::<Outer>(json!("a")).unwrap(),
+            Outer::Inner(Inner::Kind(Kind::A))
+        );
+        // Nothing fits strictly: the variants are tried again as they are,
+        // so a new enum value still lands in the variant holding the enum.
+        assert_eq!(
+            serde_json::from_value::<Outer>(json!("b")).unwrap(),
+            Outer::Inner(Inner::Kind(Kind::Other("b".into())))
+        );
+        assert_eq!(
+            serde_json::from_value::<Outer>(json!([1])).unwrap(),
+            Outer::Inner(Inner::Unknown(json!([1])))
+        );
+        assert!(!strict(), "strictness is restored after decoding");
+    }
+
+    #[test]
+    fn tags_are_read_as_missing_text_or_other() {
+        assert_eq!(tag_of(&json!({"type": "a"}), "type"), Tag::Str("a"));
+        assert_eq!(tag_of(&json!({"kind": "a"}), "type"), Tag::Missing);
+        assert_eq!(tag_of(&json!({"type": 1}), "type"), Tag::Other);
+        assert_eq!(tag_of(&json!("text"), "type"), Tag::Missing);
     }
 
     #[test]

@@ -301,3 +301,54 @@ fn types_from_several_files_refer_to_each_other() {
     let owner: &Owner = pet.owner.as_ref().unwrap();
     assert_eq!(owner.pets.as_ref().unwrap()[0].name, "Tom");
 }
+
+/// Found by the round-trip oracle: doubles lost their last digit, because
+/// serde_json parses floats fast but inexactly unless `float_roundtrip` is on.
+#[test]
+fn doubles_come_back_digit_for_digit() {
+    let text = r#"{"boolValue":null,"stringValue":null,"intValue":718,"doubleValue":197.14158540591598,"predefinedVariationId":null}"#;
+    let value: configcat::types::ValueModel = serde_json::from_str(text).expect("decodes");
+    assert_eq!(value.double_value, Some(197.14158540591598));
+    assert_eq!(serde_json::to_string(&value).expect("encodes"), text);
+}
+
+/// Found by the round-trip oracle: a discriminator property with a default may
+/// be left out (Pydantic's `Literal` fields); the value is then the variant
+/// it fits, not `Unknown`.
+#[test]
+fn a_value_without_its_optional_discriminator_is_the_variant_it_fits() {
+    let part: polar::types::AssistantBlockPart = round_trip(json!({
+        "block": {"email": "jane@example.com", "name": null, "avatar_url": null,
+                  "created_at": "2025-01-02T03:04:05Z"}
+    }));
+    assert!(
+        matches!(
+            part.block,
+            polar::types::AssistantBlockPartBlock::CustomerCard(_)
+        ),
+        "{:?}",
+        part.block
+    );
+}
+
+/// Found by the round-trip oracle: a union nested as a variant of an untagged
+/// union kept every value as its `Unknown`, so the outer union never reached
+/// its next variant (`oneOf: [LegacyRecurringProductPrice, ProductPrice]`).
+#[test]
+fn a_nested_union_does_not_swallow_the_next_variant() {
+    let price = json!({
+        "created_at": "2025-01-02T03:04:05Z", "modified_at": null,
+        "id": "5f1489bf-edc0-41d1-a19d-14c7f35c9ef1", "source": "catalog",
+        "amount_type": "metered_unit", "price_currency": "usd", "tax_behavior": null,
+        "is_archived": false, "product_id": "5d64ba92-6aaa-434a-aab2-05f8dd948bc0",
+        "unit_amount": "0.5", "cap_amount": null,
+        "meter_id": "ed661464-7f7b-4fb6-afc9-7ca253e87988",
+        "meter": {"id": "6a1cd1f9-fb3e-4a6f-9a41-6f3e3a1b2c3d", "name": "tokens",
+                  "unit": "custom", "custom_label": "tokens", "custom_multiplier": null}
+    });
+    let decoded: polar::types::CheckoutProductPrice = round_trip(price);
+    assert!(
+        matches!(decoded, polar::types::CheckoutProductPrice::ProductPrice(_)),
+        "{decoded:?}"
+    );
+}

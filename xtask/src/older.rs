@@ -57,7 +57,7 @@ pub fn run(root: &Path, specs_dir: &Path) -> Result<(), String> {
         std::fs::write(krate.join("src/lib.rs"), lib).map_err(|e| e.to_string())?;
         let runtime = root.join("runtime");
         let cargo_toml = format!(
-            "[package]\nname = \"older-{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\nopenapi-runtime = {{ path = {runtime:?} }}\nserde = \"1\"\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n",
+            "[package]\nname = \"older-{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\nopenapi-runtime = {{ path = {runtime:?} }}\nserde = \"1\"\nserde_json = {{ version = \"1\", features = [\"preserve_order\", \"float_roundtrip\"] }}\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n",
             name = api.name,
             runtime = runtime.display().to_string(),
         );

@@ -106,6 +106,7 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         version: info.version.clone(),
         description: info.description.clone(),
         merged,
+        nullable_components: lw.nullable_components.iter().copied().collect(),
         types: lw.types,
         operations,
         untyped: lw.untyped,

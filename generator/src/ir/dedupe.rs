@@ -96,8 +96,17 @@ pub fn merge_identical(
     }
 
     for (&dup, &to) in &canonical {
-        if let Some(t) = types.get_mut(dup.0) {
-            t.kind = TypeKind::Alias(TypeRef::Named(to));
+        let Some(t) = types.get_mut(dup.0) else {
+            continue;
+        };
+        let was = std::mem::replace(&mut t.kind, TypeKind::Alias(TypeRef::Named(to)));
+        // The variants of a merged union stand for the merged ones' branches too.
+        if let (TypeKind::Union(from), Some(TypeKind::Union(into))) =
+            (was, types.get_mut(to.0).map(|t| &mut t.kind))
+        {
+            for (a, b) in into.variants.iter_mut().zip(from.variants) {
+                a.schemas.extend(b.schemas);
+            }
         }
     }
     // References keep the names the spec gave them (the aliases are the same

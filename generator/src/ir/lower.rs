@@ -371,6 +371,7 @@ impl<'a> Lowerer<'a> {
                 rust_name: String::new(),
                 tag_values: vec![],
                 ty: strip_option(r),
+                schemas: vec![at.join(key).join(i.to_string()).to_string()],
             });
         }
         if let Some(def) = self.types.get_mut(id.0) {

@@ -47,6 +47,10 @@ pub struct Api {
     /// now an alias, with the canonical type; sorted.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub merged: Vec<(TypeId, TypeId)>,
+    /// Component schemas that also admit `null` (3.0 `nullable: true` on the
+    /// component, a 3.1 null branch): every reference to one is `Option<T>`; sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nullable_components: Vec<TypeId>,
     /// Pointers of schemas the spec leaves untyped (rendered as `serde_json::Value`).
     pub untyped: Vec<String>,
     /// What the generator guessed or left out, sorted.
@@ -83,6 +87,9 @@ pub struct Webhook {
     pub docs: Docs,
     /// The payload: the type of the JSON request body.
     pub payload: TypeRef,
+    /// Where the payload's schema is (`None` when the webhook has none).
+    #[serde(skip)]
+    pub schema: Option<String>,
     /// Its values of [`Api::webhook_tag`] (`order.paid`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tag_values: Vec<String>,
@@ -422,6 +429,11 @@ pub struct Variant {
     pub tag_values: Vec<String>,
     /// The variant's type.
     pub ty: TypeRef,
+    /// Pointers of the schemas a value of this variant satisfies, any one
+    /// of them (its branch of the union, and the same branch of each union
+    /// merged into this one), for the round-trip oracle's check.
+    #[serde(skip)]
+    pub schemas: Vec<String>,
 }
 
 /// A reference to a type, as used by fields, variants, parameters and bodies.

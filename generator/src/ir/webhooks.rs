@@ -42,6 +42,7 @@ pub(super) fn lower(lw: &mut Lowerer<'_>) -> Result<Vec<Webhook>> {
             Err(e) => return Err(crate::Error::invalid(&op_at, e.to_string())),
         };
         let rust_name = names.claim(naming::type_name(name, "Event"));
+        let mut schema_at = None;
         let payload = match &op.request_body {
             Some(body) => {
                 let body_at = op_at.join("requestBody");
@@ -68,6 +69,7 @@ pub(super) fn lower(lw: &mut Lowerer<'_>) -> Result<Vec<Webhook>> {
                             module,
                         };
                         let s_at = body_at.join("content").join(media).join("schema");
+                        schema_at = Some(s_at.to_string());
                         lw.lower_into(SubSchema::Plain(schema), target, &s_at, false)?
                     }
                     None => {
@@ -100,6 +102,7 @@ pub(super) fn lower(lw: &mut Lowerer<'_>) -> Result<Vec<Webhook>> {
                 notes: Vec::new(),
             },
             payload,
+            schema: schema_at,
             tag_values: Vec::new(),
             origin: at.to_string(),
         });
@@ -116,6 +119,7 @@ pub(super) fn settle(types: &[TypeDef], webhooks: &mut [Webhook]) -> Option<Stri
             rust_name: w.rust_name.clone(),
             tag_values: Vec::new(),
             ty: w.payload.clone(),
+            schemas: Vec::new(),
         })
         .collect();
     let (tag, values) = super::unions::const_tag(types, &variants)?;

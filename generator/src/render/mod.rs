@@ -15,6 +15,7 @@ pub mod features;
 pub mod guide;
 mod multipart;
 pub mod ops;
+pub mod oracle;
 mod prelude;
 mod serde_impls;
 pub mod types;

@@ -148,8 +148,9 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
 }
 
 /// `Serialize` as the wire text, `Deserialize` through `From<&str>`.
-pub fn string_enum(ctx: &Ctx<'_>, name: &Ident) -> TokenStream {
+pub fn string_enum(ctx: &Ctx<'_>, name: &Ident, e: &StringEnum) -> TokenStream {
     let rt = &ctx.runtime;
+    let known = e.variants.iter().map(|v| &v.wire_name);
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
@@ -159,7 +160,7 @@ pub fn string_enum(ctx: &Ctx<'_>, name: &Ident) -> TokenStream {
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #rt::de::string_enum(deserializer)
+                #rt::de::string_enum(deserializer, &[ #( #known ),* ])
             }
         }
     }
@@ -203,10 +204,11 @@ pub fn newtype(name: &Ident) -> TokenStream {
 }
 
 /// A union is its variant's value on the wire. Decoding buffers the value
-/// once; a tagged union picks the variant by its tag, an untagged one takes
-/// the first variant that decodes (variants are ordered most specific first;
-/// with two or more object variants, those whose keys fit the object's keys
-/// are tried first, see `runtime::de::order`).
+/// once; a tagged union picks the variant by its tag, an untagged one (or a
+/// tagged one whose value lacks the tag) takes the first variant that decodes
+/// strictly, else the first that decodes (`runtime::de::untagged`; variants
+/// are ordered most specific first; with two or more object variants, those
+/// whose keys fit the object's keys are tried first, see `runtime::de::order`).
 pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> TokenStream {
     let rt = &ctx.runtime;
     let write_arms = u
@@ -220,9 +222,59 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
     let fallback = match any {
         Some(v) => {
             let v = ident(&v.rust_name);
-            quote! { ::std::result::Result::Ok(Self::#v(value)) }
+            quote! { #rt::de::Fallback::Any(Self::#v) }
         }
-        None => quote! { ::std::result::Result::Ok(Self::Unknown(value)) },
+        None => quote! { #rt::de::Fallback::Unknown(Self::Unknown) },
+    };
+    let union_name = name.to_string();
+    // Variants up to the first that takes any value (that one is the fallback).
+    let tried: Vec<&Variant> = u
+        .variants
+        .iter()
+        .take_while(|v| v.ty != TypeRef::Any)
+        .collect();
+    let shapes: Vec<Option<&Struct>> = tried.iter().map(|v| object_shape(ctx, &v.ty, 8)).collect();
+    let try_variant = |v: &Variant| {
+        let vname = ident(&v.rust_name);
+        quote! {
+            if let ::std::option::Option::Some(v) = #rt::de::variant(value) {
+                return ::std::option::Option::Some(Self::#vname(v));
+            }
+        }
+    };
+    let attempts = if shapes.iter().flatten().count() >= 2 {
+        // Several object variants: which one fits is read from the keys.
+        let shapes = shapes.iter().map(|s| match s {
+            Some(s) => {
+                let keys = s.fields.iter().map(|f| &f.wire_name);
+                let open = s.additional.is_some();
+                quote! { ::std::option::Option::Some((&[ #( #keys ),* ], #open)) }
+            }
+            None => quote! { ::std::option::Option::None },
+        });
+        let arms = tried.iter().enumerate().map(|(i, v)| {
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            let attempt = try_variant(v);
+            quote! { #i => { #attempt } }
+        });
+        quote! {
+            for i in #rt::de::order(value, &[ #( #shapes ),* ]) {
+                match i {
+                    #( #arms )*
+                    _ => {}
+                }
+            }
+            ::std::option::Option::None
+        }
+    } else {
+        let tries = tried.iter().map(|v| try_variant(v));
+        quote! {
+            #( #tries )*
+            ::std::option::Option::None
+        }
+    };
+    let untagged = quote! {
+        #rt::de::untagged(value, #union_name, |value| { #attempts }, #fallback)
     };
     let read = match &u.tag {
         Some(tag) => {
@@ -234,65 +286,33 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
                     let vname = ident(&v.rust_name);
                     let values = &v.tag_values;
                     quote! {
-                        #( ::std::option::Option::Some(#values) )|* => #rt::de::tagged(value).map(Self::#vname),
+                        #( #rt::de::Tag::Str(#values) )|* => #rt::de::tagged(value).map(Self::#vname),
                     }
                 });
+            // Without the tag (a tag property with a default may be left
+            // out), the variants are tried as for an untagged union; when
+            // every variant requires it, none can take such a value.
+            let tag_optional = tried.iter().any(|v| {
+                object_shape(ctx, &v.ty, 8).is_none_or(|s| {
+                    !s.fields
+                        .iter()
+                        .any(|f| &f.wire_name == tag && f.presence == Presence::Required)
+                })
+            });
+            let missing = if tag_optional {
+                quote! { #rt::de::Tag::Missing => #untagged, }
+            } else {
+                quote! {}
+            };
             quote! {
                 match #rt::de::tag_of(&value, #tag) {
                     #( #arms )*
-                    _ => #fallback,
+                    #missing
+                    _ => #rt::de::unknown(value, #union_name, #fallback),
                 }
             }
         }
-        None => {
-            // Variants up to the first that takes any value; that one is the fallback.
-            let tried: Vec<&Variant> = u
-                .variants
-                .iter()
-                .take_while(|v| v.ty != TypeRef::Any)
-                .collect();
-            let shapes: Vec<Option<&Struct>> =
-                tried.iter().map(|v| object_shape(ctx, &v.ty, 8)).collect();
-            let try_variant = |v: &Variant| {
-                let vname = ident(&v.rust_name);
-                quote! {
-                    if let ::std::option::Option::Some(v) = #rt::de::variant(&value) {
-                        return ::std::result::Result::Ok(Self::#vname(v));
-                    }
-                }
-            };
-            if shapes.iter().flatten().count() >= 2 {
-                // Several object variants: which one fits is read from the keys.
-                let shapes = shapes.iter().map(|s| match s {
-                    Some(s) => {
-                        let keys = s.fields.iter().map(|f| &f.wire_name);
-                        let open = s.additional.is_some();
-                        quote! { ::std::option::Option::Some((&[ #( #keys ),* ], #open)) }
-                    }
-                    None => quote! { ::std::option::Option::None },
-                });
-                let arms = tried.iter().enumerate().map(|(i, v)| {
-                    let i = proc_macro2::Literal::usize_unsuffixed(i);
-                    let attempt = try_variant(v);
-                    quote! { #i => { #attempt } }
-                });
-                quote! {
-                    for i in #rt::de::order(&value, &[ #( #shapes ),* ]) {
-                        match i {
-                            #( #arms )*
-                            _ => {}
-                        }
-                    }
-                    #fallback
-                }
-            } else {
-                let tries = tried.iter().map(|v| try_variant(v));
-                quote! {
-                    #( #tries )*
-                    #fallback
-                }
-            }
-        }
+        None => untagged,
     };
     quote! {
         impl ::serde::Serialize for #name {

@@ -79,7 +79,7 @@ impl Ctx<'_> {
                     let wire = &v.wire_name;
                     quote! { #wire => Self::#vname, }
                 });
-                let serde = serde_impls::string_enum(self, &name);
+                let serde = serde_impls::string_enum(self, &name, e);
                 quote! {
                     #docs
                     #dep

@@ -84,6 +84,21 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestActivityType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "applyFailed",
+                "scheduledApplyFailed",
+                "proposedChangesUpdated",
+                "conflictsResolved",
+                "reasonChanged",
+                "applyAtChanged",
+                "bypassApprovalEnabled",
+                "bypassApprovalDisabled",
+                "created",
+                "ownershipClaimed",
+                "settingDeletedFromChangeRequest",
+            ],
+        )
     }
 }

@@ -60,6 +60,15 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestIssueType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "noOwner",
+                "ownerPermissionIssue",
+                "reasonRequired",
+                "settingConflict",
+                "circularDependency",
+            ],
+        )
     }
 }

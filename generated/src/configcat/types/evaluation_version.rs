@@ -49,6 +49,6 @@ impl<'de> ::serde::Deserialize<'de> for EvaluationVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(deserializer, &["v1", "v2"])
     }
 }

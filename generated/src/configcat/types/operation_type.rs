@@ -68,6 +68,9 @@ impl<'de> ::serde::Deserialize<'de> for OperationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["unknown", "add", "remove", "replace", "move", "copy", "test"],
+        )
     }
 }

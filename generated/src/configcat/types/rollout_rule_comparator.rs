@@ -112,6 +112,28 @@ impl<'de> ::serde::Deserialize<'de> for RolloutRuleComparator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "isOneOf",
+                "isNotOneOf",
+                "contains",
+                "doesNotContain",
+                "semVerIsOneOf",
+                "semVerIsNotOneOf",
+                "semVerLess",
+                "semVerLessOrEquals",
+                "semVerGreater",
+                "semVerGreaterOrEquals",
+                "numberEquals",
+                "numberDoesNotEqual",
+                "numberLess",
+                "numberLessOrEquals",
+                "numberGreater",
+                "numberGreaterOrEquals",
+                "sensitiveIsOneOf",
+                "sensitiveIsNotOneOf",
+            ],
+        )
     }
 }

@@ -188,6 +188,46 @@ impl<'de> ::serde::Deserialize<'de> for UserComparator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "isOneOf",
+                "isNotOneOf",
+                "containsAnyOf",
+                "doesNotContainAnyOf",
+                "semVerIsOneOf",
+                "semVerIsNotOneOf",
+                "semVerLess",
+                "semVerLessOrEquals",
+                "semVerGreater",
+                "semVerGreaterOrEquals",
+                "numberEquals",
+                "numberDoesNotEqual",
+                "numberLess",
+                "numberLessOrEquals",
+                "numberGreater",
+                "numberGreaterOrEquals",
+                "sensitiveIsOneOf",
+                "sensitiveIsNotOneOf",
+                "dateTimeBefore",
+                "dateTimeAfter",
+                "sensitiveTextEquals",
+                "sensitiveTextDoesNotEqual",
+                "sensitiveTextStartsWithAnyOf",
+                "sensitiveTextNotStartsWithAnyOf",
+                "sensitiveTextEndsWithAnyOf",
+                "sensitiveTextNotEndsWithAnyOf",
+                "sensitiveArrayContainsAnyOf",
+                "sensitiveArrayDoesNotContainAnyOf",
+                "textEquals",
+                "textDoesNotEqual",
+                "textStartsWithAnyOf",
+                "textNotStartsWithAnyOf",
+                "textEndsWithAnyOf",
+                "textNotEndsWithAnyOf",
+                "arrayContainsAnyOf",
+                "arrayDoesNotContainAnyOf",
+            ],
+        )
     }
 }

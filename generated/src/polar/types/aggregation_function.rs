@@ -64,6 +64,9 @@ impl<'de> ::serde::Deserialize<'de> for AggregationFunction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["count", "sum", "max", "min", "avg", "unique"],
+        )
     }
 }

@@ -115,23 +115,112 @@ impl<'de> ::serde::Deserialize<'de> for AssistantBlockPartBlock {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            Some("text") => ::openapi_runtime::de::tagged(value).map(Self::Text),
-            Some("metric_chart") => {
+            ::openapi_runtime::de::Tag::Str("text") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Text)
+            }
+            ::openapi_runtime::de::Tag::Str("metric_chart") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MetricChart)
             }
-            Some("insight_cards") => {
+            ::openapi_runtime::de::Tag::Str("insight_cards") => {
                 ::openapi_runtime::de::tagged(value).map(Self::InsightCards)
             }
-            Some("entity_list") => {
+            ::openapi_runtime::de::Tag::Str("entity_list") => {
                 ::openapi_runtime::de::tagged(value).map(Self::EntityList)
             }
-            Some("data_table") => {
+            ::openapi_runtime::de::Tag::Str("data_table") => {
                 ::openapi_runtime::de::tagged(value).map(Self::DataTable)
             }
-            Some("customer_card") => {
+            ::openapi_runtime::de::Tag::Str("customer_card") => {
                 ::openapi_runtime::de::tagged(value).map(Self::CustomerCard)
             }
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Missing => {
+                ::openapi_runtime::de::untagged(
+                    value,
+                    "AssistantBlockPartBlock",
+                    |value| {
+                        for i in ::openapi_runtime::de::order(
+                            value,
+                            &[
+                                Some((&["type", "text"], false)),
+                                Some((
+                                    &["type", "metric", "label", "unit", "points"],
+                                    false,
+                                )),
+                                Some((&["type", "insights"], false)),
+                                Some((
+                                    &[
+                                        "type",
+                                        "entity",
+                                        "title",
+                                        "columns",
+                                        "rows",
+                                        "total_count",
+                                    ],
+                                    false,
+                                )),
+                                Some((
+                                    &[
+                                        "type",
+                                        "entity",
+                                        "title",
+                                        "columns",
+                                        "rows",
+                                        "total_count",
+                                    ],
+                                    false,
+                                )),
+                                Some((
+                                    &["type", "email", "name", "avatar_url", "created_at"],
+                                    false,
+                                )),
+                            ],
+                        ) {
+                            match i {
+                                0 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Text(v));
+                                    }
+                                }
+                                1 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::MetricChart(v));
+                                    }
+                                }
+                                2 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::InsightCards(v));
+                                    }
+                                }
+                                3 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::EntityList(v));
+                                    }
+                                }
+                                4 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::DataTable(v));
+                                    }
+                                }
+                                5 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::CustomerCard(v));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        None
+                    },
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "AssistantBlockPartBlock",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -79,14 +79,58 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationSessionAvailableFactorsIte
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            Some("apple")
-            | Some("backup_codes")
-            | Some("email_otp")
-            | Some("github")
-            | Some("google")
-            | Some("totp") => ::openapi_runtime::de::tagged(value).map(Self::Apple),
-            Some("sso") => ::openapi_runtime::de::tagged(value).map(Self::Sso),
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Str("apple")
+            | ::openapi_runtime::de::Tag::Str("backup_codes")
+            | ::openapi_runtime::de::Tag::Str("email_otp")
+            | ::openapi_runtime::de::Tag::Str("github")
+            | ::openapi_runtime::de::Tag::Str("google")
+            | ::openapi_runtime::de::Tag::Str("totp") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Apple)
+            }
+            ::openapi_runtime::de::Tag::Str("sso") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Sso)
+            }
+            ::openapi_runtime::de::Tag::Missing => {
+                ::openapi_runtime::de::untagged(
+                    value,
+                    "AuthenticationSessionAvailableFactorsItem",
+                    |value| {
+                        for i in ::openapi_runtime::de::order(
+                            value,
+                            &[
+                                Some((&["type"], false)),
+                                Some((
+                                    &["type", "connection_id", "organization_slug", "name"],
+                                    false,
+                                )),
+                            ],
+                        ) {
+                            match i {
+                                0 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Apple(v));
+                                    }
+                                }
+                                1 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Sso(v));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        None
+                    },
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "AuthenticationSessionAvailableFactorsItem",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -101,6 +101,9 @@ impl<'de> ::serde::Deserialize<'de> for BaseFactorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["email_otp", "totp", "backup_codes", "apple", "github", "google"],
+        )
     }
 }

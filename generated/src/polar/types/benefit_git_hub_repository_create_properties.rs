@@ -153,6 +153,9 @@ for BenefitGitHubRepositoryCreatePropertiesPermission {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["pull", "triage", "push", "maintain", "admin"],
+        )
     }
 }

@@ -203,80 +203,94 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "BenefitGrantProperties",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "invited_email",
-                        "channel_id",
-                        "channel_name",
-                        "invite_id",
-                        "invite_url",
-                        "connected_team_id",
+                        Some((
+                            &[
+                                "invited_email",
+                                "channel_id",
+                                "channel_name",
+                                "invite_id",
+                                "invite_url",
+                                "connected_team_id",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "account_id",
+                                "repository_owner",
+                                "repository_name",
+                                "permission",
+                                "granted_account_id",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &["account_id", "guild_id", "role_id", "granted_account_id"],
+                            false,
+                        )),
+                        Some((
+                            &["user_provided_key", "license_key_id", "display_key"],
+                            false,
+                        )),
+                        Some((&["files"], false)),
+                        Some((&[], false)),
+                        Some((&[], false)),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "account_id",
-                        "repository_owner",
-                        "repository_name",
-                        "permission",
-                        "granted_account_id",
-                    ],
-                    false,
-                )),
-                Some((
-                    &["account_id", "guild_id", "role_id", "granted_account_id"],
-                    false,
-                )),
-                Some((&["user_provided_key", "license_key_id", "display_key"], false)),
-                Some((&["files"], false)),
-                Some((&[], false)),
-                Some((&[], false)),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantSlackSharedChannelProperties(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(
+                                    Self::BenefitGrantSlackSharedChannelProperties(v),
+                                );
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(
+                                    Self::BenefitGrantGitHubRepositoryProperties(v),
+                                );
+                            }
+                        }
+                        2 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantDiscordProperties(v));
+                            }
+                        }
+                        3 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantLicenseKeysProperties(v));
+                            }
+                        }
+                        4 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantDownloadablesProperties(v));
+                            }
+                        }
+                        5 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantCustomProperties(v));
+                            }
+                        }
+                        6 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantFeatureFlagProperties(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantGitHubRepositoryProperties(v));
-                    }
-                }
-                2 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantDiscordProperties(v));
-                    }
-                }
-                3 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantLicenseKeysProperties(v));
-                    }
-                }
-                4 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantDownloadablesProperties(v));
-                    }
-                }
-                5 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantCustomProperties(v));
-                    }
-                }
-                6 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantFeatureFlagProperties(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::BenefitGrantSlackSharedChannelProperties> for BenefitGrantProperties {

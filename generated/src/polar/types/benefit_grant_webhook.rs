@@ -65,240 +65,247 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "BenefitGrantWebhook",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "is_granted",
-                        "revoked_at",
-                        "is_revoked",
-                        "subscription_id",
-                        "order_id",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "error",
-                        "customer",
-                        "member",
-                        "benefit",
-                        "properties",
-                        "previous_properties",
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "is_granted",
+                                "revoked_at",
+                                "is_revoked",
+                                "subscription_id",
+                                "order_id",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "error",
+                                "customer",
+                                "member",
+                                "benefit",
+                                "properties",
+                                "previous_properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "is_granted",
+                                "revoked_at",
+                                "is_revoked",
+                                "subscription_id",
+                                "order_id",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "error",
+                                "customer",
+                                "member",
+                                "benefit",
+                                "properties",
+                                "previous_properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "is_granted",
+                                "revoked_at",
+                                "is_revoked",
+                                "subscription_id",
+                                "order_id",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "error",
+                                "customer",
+                                "member",
+                                "benefit",
+                                "properties",
+                                "previous_properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "is_granted",
+                                "revoked_at",
+                                "is_revoked",
+                                "subscription_id",
+                                "order_id",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "error",
+                                "customer",
+                                "member",
+                                "benefit",
+                                "properties",
+                                "previous_properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "is_granted",
+                                "revoked_at",
+                                "is_revoked",
+                                "subscription_id",
+                                "order_id",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "error",
+                                "customer",
+                                "member",
+                                "benefit",
+                                "properties",
+                                "previous_properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "is_granted",
+                                "revoked_at",
+                                "is_revoked",
+                                "subscription_id",
+                                "order_id",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "error",
+                                "customer",
+                                "member",
+                                "benefit",
+                                "properties",
+                                "previous_properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "is_granted",
+                                "revoked_at",
+                                "is_revoked",
+                                "subscription_id",
+                                "order_id",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "error",
+                                "customer",
+                                "member",
+                                "benefit",
+                                "properties",
+                                "previous_properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "is_granted",
+                                "revoked_at",
+                                "is_revoked",
+                                "subscription_id",
+                                "order_id",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "error",
+                                "customer",
+                                "member",
+                                "benefit",
+                                "properties",
+                                "previous_properties",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "is_granted",
-                        "revoked_at",
-                        "is_revoked",
-                        "subscription_id",
-                        "order_id",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "error",
-                        "customer",
-                        "member",
-                        "benefit",
-                        "properties",
-                        "previous_properties",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "is_granted",
-                        "revoked_at",
-                        "is_revoked",
-                        "subscription_id",
-                        "order_id",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "error",
-                        "customer",
-                        "member",
-                        "benefit",
-                        "properties",
-                        "previous_properties",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "is_granted",
-                        "revoked_at",
-                        "is_revoked",
-                        "subscription_id",
-                        "order_id",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "error",
-                        "customer",
-                        "member",
-                        "benefit",
-                        "properties",
-                        "previous_properties",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "is_granted",
-                        "revoked_at",
-                        "is_revoked",
-                        "subscription_id",
-                        "order_id",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "error",
-                        "customer",
-                        "member",
-                        "benefit",
-                        "properties",
-                        "previous_properties",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "is_granted",
-                        "revoked_at",
-                        "is_revoked",
-                        "subscription_id",
-                        "order_id",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "error",
-                        "customer",
-                        "member",
-                        "benefit",
-                        "properties",
-                        "previous_properties",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "is_granted",
-                        "revoked_at",
-                        "is_revoked",
-                        "subscription_id",
-                        "order_id",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "error",
-                        "customer",
-                        "member",
-                        "benefit",
-                        "properties",
-                        "previous_properties",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "is_granted",
-                        "revoked_at",
-                        "is_revoked",
-                        "subscription_id",
-                        "order_id",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "error",
-                        "customer",
-                        "member",
-                        "benefit",
-                        "properties",
-                        "previous_properties",
-                    ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantDiscordWebhook(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantDiscordWebhook(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantCustomWebhook(v));
+                            }
+                        }
+                        2 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantGitHubRepositoryWebhook(v));
+                            }
+                        }
+                        3 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantDownloadablesWebhook(v));
+                            }
+                        }
+                        4 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantLicenseKeysWebhook(v));
+                            }
+                        }
+                        5 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantMeterCreditWebhook(v));
+                            }
+                        }
+                        6 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantFeatureFlagWebhook(v));
+                            }
+                        }
+                        7 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BenefitGrantSlackSharedChannelWebhook(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantCustomWebhook(v));
-                    }
-                }
-                2 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantGitHubRepositoryWebhook(v));
-                    }
-                }
-                3 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantDownloadablesWebhook(v));
-                    }
-                }
-                4 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantLicenseKeysWebhook(v));
-                    }
-                }
-                5 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantMeterCreditWebhook(v));
-                    }
-                }
-                6 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantFeatureFlagWebhook(v));
-                    }
-                }
-                7 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BenefitGrantSlackSharedChannelWebhook(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::BenefitGrantDiscordWebhook> for BenefitGrantWebhook {

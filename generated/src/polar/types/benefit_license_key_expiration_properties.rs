@@ -102,6 +102,6 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationPropertiesTim
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(deserializer, &["year", "month", "day"])
     }
 }

@@ -72,6 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for BenefitType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "custom",
+                "discord",
+                "github_repository",
+                "downloadables",
+                "license_keys",
+                "meter_credit",
+                "feature_flag",
+                "slack_shared_channel",
+            ],
+        )
     }
 }

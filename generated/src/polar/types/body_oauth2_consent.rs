@@ -85,6 +85,6 @@ impl<'de> ::serde::Deserialize<'de> for BodyOauth2ConsentAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(deserializer, &["allow", "deny"])
     }
 }

@@ -533,19 +533,26 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutCustomFieldDataValue {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::DateTime(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::String(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Boolean(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Integer(v));
-        }
-        Ok(Self::Unknown(value))
+        ::openapi_runtime::de::untagged(
+            value,
+            "CheckoutCustomFieldDataValue",
+            |value| {
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::DateTime(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::String(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::Boolean(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::Integer(v));
+                }
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 #[cfg(
@@ -669,13 +676,20 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::LegacyRecurringProductPrice(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::ProductPrice(v));
-        }
-        Ok(Self::Unknown(value))
+        ::openapi_runtime::de::untagged(
+            value,
+            "CheckoutProductPrice",
+            |value| {
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::LegacyRecurringProductPrice(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::ProductPrice(v));
+                }
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 #[cfg(
@@ -765,79 +779,86 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "CheckoutDiscount",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "duration",
-                        "duration_in_months",
-                        "type",
-                        "amount",
-                        "currency",
-                        "amounts",
-                        "id",
-                        "name",
-                        "code",
+                        Some((
+                            &[
+                                "duration",
+                                "duration_in_months",
+                                "type",
+                                "amount",
+                                "currency",
+                                "amounts",
+                                "id",
+                                "name",
+                                "code",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "duration",
+                                "type",
+                                "amount",
+                                "currency",
+                                "amounts",
+                                "id",
+                                "name",
+                                "code",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "duration",
+                                "duration_in_months",
+                                "type",
+                                "basis_points",
+                                "id",
+                                "name",
+                                "code",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &["duration", "type", "basis_points", "id", "name", "code"],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "duration",
-                        "type",
-                        "amount",
-                        "currency",
-                        "amounts",
-                        "id",
-                        "name",
-                        "code",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "duration",
-                        "duration_in_months",
-                        "type",
-                        "basis_points",
-                        "id",
-                        "name",
-                        "code",
-                    ],
-                    false,
-                )),
-                Some((
-                    &["duration", "type", "basis_points", "id", "name", "code"],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::FixedRepeatDuration(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::FixedRepeatDuration(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::FixedOnceForeverDuration(v));
+                            }
+                        }
+                        2 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::PercentageRepeatDuration(v));
+                            }
+                        }
+                        3 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::PercentageOnceForeverDuration(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::FixedOnceForeverDuration(v));
-                    }
-                }
-                2 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::PercentageRepeatDuration(v));
-                    }
-                }
-                3 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::PercentageOnceForeverDuration(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 #[cfg(feature = "polar-checkouts")]
@@ -925,16 +946,23 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutCustomerMetadataValue {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::String(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Boolean(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Integer(v));
-        }
-        Ok(Self::Unknown(value))
+        ::openapi_runtime::de::untagged(
+            value,
+            "CheckoutCustomerMetadataValue",
+            |value| {
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::String(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::Boolean(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::Integer(v));
+                }
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 #[cfg(

@@ -51,24 +51,30 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "error") {
-            Some("AlreadyActiveSubscriptionError") => {
+            ::openapi_runtime::de::Tag::Str("AlreadyActiveSubscriptionError") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::AlreadyActiveSubscriptionError)
             }
-            Some("NotOpenCheckout") => {
+            ::openapi_runtime::de::Tag::Str("NotOpenCheckout") => {
                 ::openapi_runtime::de::tagged(value).map(Self::NotOpenCheckout)
             }
-            Some("PaymentNotReady") => {
+            ::openapi_runtime::de::Tag::Str("PaymentNotReady") => {
                 ::openapi_runtime::de::tagged(value).map(Self::PaymentNotReady)
             }
-            Some("TrialAlreadyRedeemed") => {
+            ::openapi_runtime::de::Tag::Str("TrialAlreadyRedeemed") => {
                 ::openapi_runtime::de::tagged(value).map(Self::TrialAlreadyRedeemed)
             }
-            Some("DiscountRedemptionLimitReached") => {
+            ::openapi_runtime::de::Tag::Str("DiscountRedemptionLimitReached") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::DiscountRedemptionLimitReached)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "CheckoutForbiddenError",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

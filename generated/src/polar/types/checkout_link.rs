@@ -210,122 +210,131 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "CheckoutLinkDiscount",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "duration",
-                        "duration_in_months",
-                        "type",
-                        "amount",
-                        "currency",
-                        "amounts",
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "metadata",
-                        "name",
-                        "code",
-                        "starts_at",
-                        "ends_at",
-                        "max_redemptions",
-                        "max_redemptions_per_customer",
-                        "redemptions_count",
-                        "organization_id",
+                        Some((
+                            &[
+                                "duration",
+                                "duration_in_months",
+                                "type",
+                                "amount",
+                                "currency",
+                                "amounts",
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "metadata",
+                                "name",
+                                "code",
+                                "starts_at",
+                                "ends_at",
+                                "max_redemptions",
+                                "max_redemptions_per_customer",
+                                "redemptions_count",
+                                "organization_id",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "duration",
+                                "type",
+                                "amount",
+                                "currency",
+                                "amounts",
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "metadata",
+                                "name",
+                                "code",
+                                "starts_at",
+                                "ends_at",
+                                "max_redemptions",
+                                "max_redemptions_per_customer",
+                                "redemptions_count",
+                                "organization_id",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "duration",
+                                "duration_in_months",
+                                "type",
+                                "basis_points",
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "metadata",
+                                "name",
+                                "code",
+                                "starts_at",
+                                "ends_at",
+                                "max_redemptions",
+                                "max_redemptions_per_customer",
+                                "redemptions_count",
+                                "organization_id",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "duration",
+                                "type",
+                                "basis_points",
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "metadata",
+                                "name",
+                                "code",
+                                "starts_at",
+                                "ends_at",
+                                "max_redemptions",
+                                "max_redemptions_per_customer",
+                                "redemptions_count",
+                                "organization_id",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "duration",
-                        "type",
-                        "amount",
-                        "currency",
-                        "amounts",
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "metadata",
-                        "name",
-                        "code",
-                        "starts_at",
-                        "ends_at",
-                        "max_redemptions",
-                        "max_redemptions_per_customer",
-                        "redemptions_count",
-                        "organization_id",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "duration",
-                        "duration_in_months",
-                        "type",
-                        "basis_points",
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "metadata",
-                        "name",
-                        "code",
-                        "starts_at",
-                        "ends_at",
-                        "max_redemptions",
-                        "max_redemptions_per_customer",
-                        "redemptions_count",
-                        "organization_id",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "duration",
-                        "type",
-                        "basis_points",
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "metadata",
-                        "name",
-                        "code",
-                        "starts_at",
-                        "ends_at",
-                        "max_redemptions",
-                        "max_redemptions_per_customer",
-                        "redemptions_count",
-                        "organization_id",
-                    ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::DiscountFixedRepeatDurationBase(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::DiscountFixedRepeatDurationBase(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::DiscountFixedOnceForeverDurationBase(v));
+                            }
+                        }
+                        2 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::DiscountPercentageRepeatDurationBase(v));
+                            }
+                        }
+                        3 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(
+                                    Self::DiscountPercentageOnceForeverDurationBase(v),
+                                );
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::DiscountFixedOnceForeverDurationBase(v));
-                    }
-                }
-                2 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::DiscountPercentageRepeatDurationBase(v));
-                    }
-                }
-                3 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::DiscountPercentageOnceForeverDurationBase(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::DiscountFixedRepeatDurationBase> for CheckoutLinkDiscount {

@@ -34,82 +34,89 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "CheckoutLinkCreate",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "metadata",
-                        "trial_interval",
-                        "trial_interval_count",
-                        "payment_processor",
-                        "label",
-                        "allow_discount_codes",
-                        "require_billing_address",
-                        "discount_id",
-                        "seats",
-                        "success_url",
-                        "return_url",
-                        "product_price_id",
+                        Some((
+                            &[
+                                "metadata",
+                                "trial_interval",
+                                "trial_interval_count",
+                                "payment_processor",
+                                "label",
+                                "allow_discount_codes",
+                                "require_billing_address",
+                                "discount_id",
+                                "seats",
+                                "success_url",
+                                "return_url",
+                                "product_price_id",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "metadata",
+                                "trial_interval",
+                                "trial_interval_count",
+                                "payment_processor",
+                                "label",
+                                "allow_discount_codes",
+                                "require_billing_address",
+                                "discount_id",
+                                "seats",
+                                "success_url",
+                                "return_url",
+                                "product_id",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "metadata",
+                                "trial_interval",
+                                "trial_interval_count",
+                                "payment_processor",
+                                "label",
+                                "allow_discount_codes",
+                                "require_billing_address",
+                                "discount_id",
+                                "seats",
+                                "success_url",
+                                "return_url",
+                                "products",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "metadata",
-                        "trial_interval",
-                        "trial_interval_count",
-                        "payment_processor",
-                        "label",
-                        "allow_discount_codes",
-                        "require_billing_address",
-                        "discount_id",
-                        "seats",
-                        "success_url",
-                        "return_url",
-                        "product_id",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "metadata",
-                        "trial_interval",
-                        "trial_interval_count",
-                        "payment_processor",
-                        "label",
-                        "allow_discount_codes",
-                        "require_billing_address",
-                        "discount_id",
-                        "seats",
-                        "success_url",
-                        "return_url",
-                        "products",
-                    ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::ProductPrice(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::ProductPrice(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Product(v));
+                            }
+                        }
+                        2 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Products(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Product(v));
-                    }
-                }
-                2 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Products(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::CheckoutLinkCreateProductPrice> for CheckoutLinkCreate {

@@ -72,6 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "created_at",
+                "-created_at",
+                "label",
+                "-label",
+                "success_url",
+                "-success_url",
+                "allow_discount_codes",
+                "-allow_discount_codes",
+            ],
+        )
     }
 }

@@ -492,81 +492,92 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "CheckoutPublicDiscount",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "duration",
-                        "duration_in_months",
-                        "type",
-                        "amount",
-                        "currency",
-                        "amounts",
-                        "id",
-                        "name",
-                        "code",
+                        Some((
+                            &[
+                                "duration",
+                                "duration_in_months",
+                                "type",
+                                "amount",
+                                "currency",
+                                "amounts",
+                                "id",
+                                "name",
+                                "code",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "duration",
+                                "type",
+                                "amount",
+                                "currency",
+                                "amounts",
+                                "id",
+                                "name",
+                                "code",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "duration",
+                                "duration_in_months",
+                                "type",
+                                "basis_points",
+                                "id",
+                                "name",
+                                "code",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &["duration", "type", "basis_points", "id", "name", "code"],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "duration",
-                        "type",
-                        "amount",
-                        "currency",
-                        "amounts",
-                        "id",
-                        "name",
-                        "code",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "duration",
-                        "duration_in_months",
-                        "type",
-                        "basis_points",
-                        "id",
-                        "name",
-                        "code",
-                    ],
-                    false,
-                )),
-                Some((
-                    &["duration", "type", "basis_points", "id", "name", "code"],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CheckoutDiscountFixedRepeatDuration(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::CheckoutDiscountFixedRepeatDuration(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(
+                                    Self::CheckoutDiscountFixedOnceForeverDuration(v),
+                                );
+                            }
+                        }
+                        2 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(
+                                    Self::CheckoutDiscountPercentageRepeatDuration(v),
+                                );
+                            }
+                        }
+                        3 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(
+                                    Self::CheckoutDiscountPercentageOnceForeverDuration(v),
+                                );
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CheckoutDiscountFixedOnceForeverDuration(v));
-                    }
-                }
-                2 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CheckoutDiscountPercentageRepeatDuration(v));
-                    }
-                }
-                3 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(
-                            Self::CheckoutDiscountPercentageOnceForeverDuration(v),
-                        );
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::CheckoutDiscountFixedRepeatDuration> for CheckoutPublicDiscount {

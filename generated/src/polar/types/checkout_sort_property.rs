@@ -64,6 +64,16 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "created_at",
+                "-created_at",
+                "expires_at",
+                "-expires_at",
+                "status",
+                "-status",
+            ],
+        )
     }
 }

@@ -95,9 +95,50 @@ impl<'de> ::serde::Deserialize<'de> for CompassThreadMessageSchemaPartsItem {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "kind") {
-            Some("text") => ::openapi_runtime::de::tagged(value).map(Self::Text),
-            Some("block") => ::openapi_runtime::de::tagged(value).map(Self::Block),
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Str("text") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Text)
+            }
+            ::openapi_runtime::de::Tag::Str("block") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Block)
+            }
+            ::openapi_runtime::de::Tag::Missing => {
+                ::openapi_runtime::de::untagged(
+                    value,
+                    "CompassThreadMessageSchemaPartsItem",
+                    |value| {
+                        for i in ::openapi_runtime::de::order(
+                            value,
+                            &[
+                                Some((&["kind", "text"], false)),
+                                Some((&["kind", "block"], false)),
+                            ],
+                        ) {
+                            match i {
+                                0 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Text(v));
+                                    }
+                                }
+                                1 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Block(v));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        None
+                    },
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "CompassThreadMessageSchemaPartsItem",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -55,6 +55,6 @@ impl<'de> ::serde::Deserialize<'de> for ConfidenceLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(deserializer, &["low", "medium", "high"])
     }
 }

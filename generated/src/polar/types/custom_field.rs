@@ -41,12 +41,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomField {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            Some("text") => ::openapi_runtime::de::tagged(value).map(Self::Text),
-            Some("number") => ::openapi_runtime::de::tagged(value).map(Self::Number),
-            Some("date") => ::openapi_runtime::de::tagged(value).map(Self::Date),
-            Some("checkbox") => ::openapi_runtime::de::tagged(value).map(Self::Checkbox),
-            Some("select") => ::openapi_runtime::de::tagged(value).map(Self::Select),
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Str("text") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Text)
+            }
+            ::openapi_runtime::de::Tag::Str("number") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Number)
+            }
+            ::openapi_runtime::de::Tag::Str("date") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Date)
+            }
+            ::openapi_runtime::de::Tag::Str("checkbox") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Checkbox)
+            }
+            ::openapi_runtime::de::Tag::Str("select") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Select)
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "CustomField",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -60,6 +60,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["text", "number", "date", "checkbox", "select"],
+        )
     }
 }

@@ -32,11 +32,19 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            Some("individual") => {
+            ::openapi_runtime::de::Tag::Str("individual") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Individual)
             }
-            Some("team") => ::openapi_runtime::de::tagged(value).map(Self::Team),
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Str("team") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Team)
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "Customer",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

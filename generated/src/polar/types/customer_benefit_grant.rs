@@ -55,224 +55,231 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "CustomerBenefitGrant",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "revoked_at",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "subscription_id",
-                        "order_id",
-                        "is_granted",
-                        "is_revoked",
-                        "error",
-                        "customer",
-                        "benefit",
-                        "properties",
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "revoked_at",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "subscription_id",
+                                "order_id",
+                                "is_granted",
+                                "is_revoked",
+                                "error",
+                                "customer",
+                                "benefit",
+                                "properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "revoked_at",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "subscription_id",
+                                "order_id",
+                                "is_granted",
+                                "is_revoked",
+                                "error",
+                                "customer",
+                                "benefit",
+                                "properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "revoked_at",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "subscription_id",
+                                "order_id",
+                                "is_granted",
+                                "is_revoked",
+                                "error",
+                                "customer",
+                                "benefit",
+                                "properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "revoked_at",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "subscription_id",
+                                "order_id",
+                                "is_granted",
+                                "is_revoked",
+                                "error",
+                                "customer",
+                                "benefit",
+                                "properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "revoked_at",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "subscription_id",
+                                "order_id",
+                                "is_granted",
+                                "is_revoked",
+                                "error",
+                                "customer",
+                                "benefit",
+                                "properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "revoked_at",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "subscription_id",
+                                "order_id",
+                                "is_granted",
+                                "is_revoked",
+                                "error",
+                                "customer",
+                                "benefit",
+                                "properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "revoked_at",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "subscription_id",
+                                "order_id",
+                                "is_granted",
+                                "is_revoked",
+                                "error",
+                                "customer",
+                                "benefit",
+                                "properties",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "granted_at",
+                                "revoked_at",
+                                "customer_id",
+                                "member_id",
+                                "benefit_id",
+                                "subscription_id",
+                                "order_id",
+                                "is_granted",
+                                "is_revoked",
+                                "error",
+                                "customer",
+                                "benefit",
+                                "properties",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "revoked_at",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "subscription_id",
-                        "order_id",
-                        "is_granted",
-                        "is_revoked",
-                        "error",
-                        "customer",
-                        "benefit",
-                        "properties",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "revoked_at",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "subscription_id",
-                        "order_id",
-                        "is_granted",
-                        "is_revoked",
-                        "error",
-                        "customer",
-                        "benefit",
-                        "properties",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "revoked_at",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "subscription_id",
-                        "order_id",
-                        "is_granted",
-                        "is_revoked",
-                        "error",
-                        "customer",
-                        "benefit",
-                        "properties",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "revoked_at",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "subscription_id",
-                        "order_id",
-                        "is_granted",
-                        "is_revoked",
-                        "error",
-                        "customer",
-                        "benefit",
-                        "properties",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "revoked_at",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "subscription_id",
-                        "order_id",
-                        "is_granted",
-                        "is_revoked",
-                        "error",
-                        "customer",
-                        "benefit",
-                        "properties",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "revoked_at",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "subscription_id",
-                        "order_id",
-                        "is_granted",
-                        "is_revoked",
-                        "error",
-                        "customer",
-                        "benefit",
-                        "properties",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "granted_at",
-                        "revoked_at",
-                        "customer_id",
-                        "member_id",
-                        "benefit_id",
-                        "subscription_id",
-                        "order_id",
-                        "is_granted",
-                        "is_revoked",
-                        "error",
-                        "customer",
-                        "benefit",
-                        "properties",
-                    ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Discord(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Discord(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::GitHubRepository(v));
+                            }
+                        }
+                        2 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Downloadables(v));
+                            }
+                        }
+                        3 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::LicenseKeys(v));
+                            }
+                        }
+                        4 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Custom(v));
+                            }
+                        }
+                        5 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::MeterCredit(v));
+                            }
+                        }
+                        6 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::FeatureFlag(v));
+                            }
+                        }
+                        7 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::SlackSharedChannel(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::GitHubRepository(v));
-                    }
-                }
-                2 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Downloadables(v));
-                    }
-                }
-                3 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::LicenseKeys(v));
-                    }
-                }
-                4 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Custom(v));
-                    }
-                }
-                5 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::MeterCredit(v));
-                    }
-                }
-                6 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::FeatureFlag(v));
-                    }
-                }
-                7 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::SlackSharedChannel(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::CustomerBenefitGrantDiscord> for CustomerBenefitGrant {

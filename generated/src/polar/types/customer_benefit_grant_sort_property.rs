@@ -72,6 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "granted_at",
+                "-granted_at",
+                "type",
+                "-type",
+                "organization",
+                "-organization",
+                "product_benefit",
+                "-product_benefit",
+            ],
+        )
     }
 }

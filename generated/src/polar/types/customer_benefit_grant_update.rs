@@ -56,27 +56,37 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantUpdate {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "benefit_type") {
-            Some("discord") => ::openapi_runtime::de::tagged(value).map(Self::Discord),
-            Some("github_repository") => {
+            ::openapi_runtime::de::Tag::Str("discord") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Discord)
+            }
+            ::openapi_runtime::de::Tag::Str("github_repository") => {
                 ::openapi_runtime::de::tagged(value).map(Self::GithubRepository)
             }
-            Some("downloadables") => {
+            ::openapi_runtime::de::Tag::Str("downloadables") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Downloadables)
             }
-            Some("license_keys") => {
+            ::openapi_runtime::de::Tag::Str("license_keys") => {
                 ::openapi_runtime::de::tagged(value).map(Self::LicenseKeys)
             }
-            Some("custom") => ::openapi_runtime::de::tagged(value).map(Self::Custom),
-            Some("meter_credit") => {
+            ::openapi_runtime::de::Tag::Str("custom") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Custom)
+            }
+            ::openapi_runtime::de::Tag::Str("meter_credit") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MeterCredit)
             }
-            Some("feature_flag") => {
+            ::openapi_runtime::de::Tag::Str("feature_flag") => {
                 ::openapi_runtime::de::tagged(value).map(Self::FeatureFlag)
             }
-            Some("slack_shared_channel") => {
+            ::openapi_runtime::de::Tag::Str("slack_shared_channel") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SlackSharedChannel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "CustomerBenefitGrantUpdate",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -72,6 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCancellationReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "customer_service",
+                "low_quality",
+                "missing_features",
+                "switched_service",
+                "too_complex",
+                "too_expensive",
+                "unused",
+                "other",
+            ],
+        )
     }
 }

@@ -35,56 +35,63 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "CustomerCreate",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "metadata",
-                        "external_id",
-                        "name",
-                        "billing_address",
-                        "tax_id",
-                        "locale",
-                        "organization_id",
-                        "owner",
-                        "type",
-                        "email",
+                        Some((
+                            &[
+                                "metadata",
+                                "external_id",
+                                "name",
+                                "billing_address",
+                                "tax_id",
+                                "locale",
+                                "organization_id",
+                                "owner",
+                                "type",
+                                "email",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "metadata",
+                                "external_id",
+                                "name",
+                                "billing_address",
+                                "tax_id",
+                                "locale",
+                                "organization_id",
+                                "owner",
+                                "type",
+                                "email",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "metadata",
-                        "external_id",
-                        "name",
-                        "billing_address",
-                        "tax_id",
-                        "locale",
-                        "organization_id",
-                        "owner",
-                        "type",
-                        "email",
-                    ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CustomerIndividualCreate(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::CustomerIndividualCreate(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::CustomerTeamCreate(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CustomerTeamCreate(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::CustomerIndividualCreate> for CustomerCreate {

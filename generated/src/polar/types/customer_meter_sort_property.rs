@@ -112,6 +112,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomerMeterSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "created_at",
+                "-created_at",
+                "modified_at",
+                "-modified_at",
+                "customer_id",
+                "-customer_id",
+                "customer_name",
+                "-customer_name",
+                "meter_id",
+                "-meter_id",
+                "meter_name",
+                "-meter_name",
+                "consumed_units",
+                "-consumed_units",
+                "credited_units",
+                "-credited_units",
+                "balance",
+                "-balance",
+            ],
+        )
     }
 }

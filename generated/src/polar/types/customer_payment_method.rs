@@ -35,49 +35,56 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "CustomerPaymentMethod",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "id",
-                        "created_at",
-                        "modified_at",
-                        "processor",
-                        "customer_id",
-                        "type",
-                        "method_metadata",
+                        Some((
+                            &[
+                                "id",
+                                "created_at",
+                                "modified_at",
+                                "processor",
+                                "customer_id",
+                                "type",
+                                "method_metadata",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "id",
+                                "created_at",
+                                "modified_at",
+                                "processor",
+                                "customer_id",
+                                "type",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "id",
-                        "created_at",
-                        "modified_at",
-                        "processor",
-                        "customer_id",
-                        "type",
-                    ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::PaymentMethodCard(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::PaymentMethodCard(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::PaymentMethodGeneric(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::PaymentMethodGeneric(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::PaymentMethodCard> for CustomerPaymentMethod {

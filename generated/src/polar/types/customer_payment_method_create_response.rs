@@ -34,13 +34,19 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "status") {
-            Some("succeeded") => {
+            ::openapi_runtime::de::Tag::Str("succeeded") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Succeeded)
             }
-            Some("requires_action") => {
+            ::openapi_runtime::de::Tag::Str("requires_action") => {
                 ::openapi_runtime::de::tagged(value).map(Self::RequiresAction)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "CustomerPaymentMethodCreateResponse",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -36,14 +36,20 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError40
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "error") {
-            Some("AlreadyCanceledSubscription") => {
+            ::openapi_runtime::de::Tag::Str("AlreadyCanceledSubscription") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::AlreadyCanceledSubscription)
             }
-            Some("PauseResumeNotAllowed") => {
+            ::openapi_runtime::de::Tag::Str("PauseResumeNotAllowed") => {
                 ::openapi_runtime::de::tagged(value).map(Self::PauseResumeNotAllowed)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "CustomerPortalSubscriptionsUpdateError403",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -37,39 +37,53 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateRequest {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
-                    &["member_id", "external_member_id", "return_url", "customer_id"],
-                    false,
-                )),
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "CustomerSessionsCreateRequest",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "member_id",
-                        "external_member_id",
-                        "return_url",
-                        "external_customer_id",
+                        Some((
+                            &[
+                                "member_id",
+                                "external_member_id",
+                                "return_url",
+                                "customer_id",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "member_id",
+                                "external_member_id",
+                                "return_url",
+                                "external_customer_id",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CustomerSessionCustomerIdCreate(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::CustomerSessionCustomerIdCreate(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(
+                                    Self::CustomerSessionCustomerExternalIdCreate(v),
+                                );
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CustomerSessionCustomerExternalIdCreate(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::CustomerSessionCustomerIdCreate> for CustomerSessionsCreateRequest {

@@ -244,6 +244,6 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscriptionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(deserializer, &["active", "trialing"])
     }
 }

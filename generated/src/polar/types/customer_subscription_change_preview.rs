@@ -31,25 +31,32 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionChangePreview {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[Some((&["product_id"], false)), Some((&["seats"], false))],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Product(v));
+        ::openapi_runtime::de::untagged(
+            value,
+            "CustomerSubscriptionChangePreview",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
+                    &[Some((&["product_id"], false)), Some((&["seats"], false))],
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Product(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Seats(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Seats(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::CustomerSubscriptionChangePreviewProduct>

@@ -80,6 +80,20 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "started_at",
+                "-started_at",
+                "amount",
+                "-amount",
+                "status",
+                "-status",
+                "organization",
+                "-organization",
+                "product",
+                "-product",
+            ],
+        )
     }
 }

@@ -49,59 +49,66 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((&["pause_at_period_end", "resumes_at"], false)),
-                Some((&["product_id"], false)),
-                Some((&["seats"], false)),
-                Some((&["resume"], false)),
-                Some((&["pending_update"], false)),
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "CustomerSubscriptionUpdate",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "cancel_at_period_end",
-                        "cancellation_reason",
-                        "cancellation_comment",
+                        Some((&["pause_at_period_end", "resumes_at"], false)),
+                        Some((&["product_id"], false)),
+                        Some((&["seats"], false)),
+                        Some((&["resume"], false)),
+                        Some((&["pending_update"], false)),
+                        Some((
+                            &[
+                                "cancel_at_period_end",
+                                "cancellation_reason",
+                                "cancellation_comment",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CustomerSubscriptionPause(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::CustomerSubscriptionPause(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Product(v));
+                            }
+                        }
+                        2 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Seats(v));
+                            }
+                        }
+                        3 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::CustomerSubscriptionResume(v));
+                            }
+                        }
+                        4 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Clear(v));
+                            }
+                        }
+                        5 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::CustomerSubscriptionCancel(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Product(v));
-                    }
-                }
-                2 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Seats(v));
-                    }
-                }
-                3 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CustomerSubscriptionResume(v));
-                    }
-                }
-                4 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Clear(v));
-                    }
-                }
-                5 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CustomerSubscriptionCancel(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::CustomerSubscriptionPause> for CustomerSubscriptionUpdate {

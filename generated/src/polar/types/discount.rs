@@ -45,126 +45,133 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "Discount",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "duration",
-                        "duration_in_months",
-                        "type",
-                        "amount",
-                        "currency",
-                        "amounts",
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "metadata",
-                        "name",
-                        "code",
-                        "starts_at",
-                        "ends_at",
-                        "max_redemptions",
-                        "max_redemptions_per_customer",
-                        "redemptions_count",
-                        "organization_id",
-                        "products",
+                        Some((
+                            &[
+                                "duration",
+                                "duration_in_months",
+                                "type",
+                                "amount",
+                                "currency",
+                                "amounts",
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "metadata",
+                                "name",
+                                "code",
+                                "starts_at",
+                                "ends_at",
+                                "max_redemptions",
+                                "max_redemptions_per_customer",
+                                "redemptions_count",
+                                "organization_id",
+                                "products",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "duration",
+                                "type",
+                                "amount",
+                                "currency",
+                                "amounts",
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "metadata",
+                                "name",
+                                "code",
+                                "starts_at",
+                                "ends_at",
+                                "max_redemptions",
+                                "max_redemptions_per_customer",
+                                "redemptions_count",
+                                "organization_id",
+                                "products",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "duration",
+                                "duration_in_months",
+                                "type",
+                                "basis_points",
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "metadata",
+                                "name",
+                                "code",
+                                "starts_at",
+                                "ends_at",
+                                "max_redemptions",
+                                "max_redemptions_per_customer",
+                                "redemptions_count",
+                                "organization_id",
+                                "products",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "duration",
+                                "type",
+                                "basis_points",
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "metadata",
+                                "name",
+                                "code",
+                                "starts_at",
+                                "ends_at",
+                                "max_redemptions",
+                                "max_redemptions_per_customer",
+                                "redemptions_count",
+                                "organization_id",
+                                "products",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "duration",
-                        "type",
-                        "amount",
-                        "currency",
-                        "amounts",
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "metadata",
-                        "name",
-                        "code",
-                        "starts_at",
-                        "ends_at",
-                        "max_redemptions",
-                        "max_redemptions_per_customer",
-                        "redemptions_count",
-                        "organization_id",
-                        "products",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "duration",
-                        "duration_in_months",
-                        "type",
-                        "basis_points",
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "metadata",
-                        "name",
-                        "code",
-                        "starts_at",
-                        "ends_at",
-                        "max_redemptions",
-                        "max_redemptions_per_customer",
-                        "redemptions_count",
-                        "organization_id",
-                        "products",
-                    ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "duration",
-                        "type",
-                        "basis_points",
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "metadata",
-                        "name",
-                        "code",
-                        "starts_at",
-                        "ends_at",
-                        "max_redemptions",
-                        "max_redemptions_per_customer",
-                        "redemptions_count",
-                        "organization_id",
-                        "products",
-                    ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::FixedRepeatDuration(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::FixedRepeatDuration(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::FixedOnceForeverDuration(v));
+                            }
+                        }
+                        2 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::PercentageRepeatDuration(v));
+                            }
+                        }
+                        3 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::PercentageOnceForeverDuration(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::FixedOnceForeverDuration(v));
-                    }
-                }
-                2 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::PercentageRepeatDuration(v));
-                    }
-                }
-                3 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::PercentageOnceForeverDuration(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::DiscountFixedRepeatDuration> for Discount {

@@ -32,11 +32,86 @@ impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            Some("fixed") => ::openapi_runtime::de::tagged(value).map(Self::Fixed),
-            Some("percentage") => {
+            ::openapi_runtime::de::Tag::Str("fixed") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
+            }
+            ::openapi_runtime::de::Tag::Str("percentage") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Percentage)
             }
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Missing => {
+                ::openapi_runtime::de::untagged(
+                    value,
+                    "DiscountCreate",
+                    |value| {
+                        for i in ::openapi_runtime::de::order(
+                            value,
+                            &[
+                                Some((
+                                    &[
+                                        "metadata",
+                                        "name",
+                                        "code",
+                                        "starts_at",
+                                        "ends_at",
+                                        "max_redemptions",
+                                        "max_redemptions_per_customer",
+                                        "products",
+                                        "organization_id",
+                                        "type",
+                                        "duration",
+                                        "duration_in_months",
+                                        "amount",
+                                        "currency",
+                                        "amounts",
+                                    ],
+                                    false,
+                                )),
+                                Some((
+                                    &[
+                                        "metadata",
+                                        "name",
+                                        "code",
+                                        "starts_at",
+                                        "ends_at",
+                                        "max_redemptions",
+                                        "max_redemptions_per_customer",
+                                        "products",
+                                        "organization_id",
+                                        "type",
+                                        "duration",
+                                        "duration_in_months",
+                                        "basis_points",
+                                    ],
+                                    false,
+                                )),
+                            ],
+                        ) {
+                            match i {
+                                0 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Fixed(v));
+                                    }
+                                }
+                                1 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Percentage(v));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        None
+                    },
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "DiscountCreate",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

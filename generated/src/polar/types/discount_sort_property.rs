@@ -80,6 +80,20 @@ impl<'de> ::serde::Deserialize<'de> for DiscountSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "created_at",
+                "-created_at",
+                "name",
+                "-name",
+                "code",
+                "-code",
+                "redemptions_count",
+                "-redemptions_count",
+                "ends_at",
+                "-ends_at",
+            ],
+        )
     }
 }

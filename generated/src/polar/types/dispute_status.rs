@@ -64,6 +64,16 @@ impl<'de> ::serde::Deserialize<'de> for DisputeStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "prevented",
+                "early_warning",
+                "needs_response",
+                "under_review",
+                "lost",
+                "won",
+            ],
+        )
     }
 }

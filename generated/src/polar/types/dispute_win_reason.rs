@@ -59,6 +59,14 @@ impl<'de> ::serde::Deserialize<'de> for DisputeWinReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "cardholder_withdrew",
+                "cardholder_refunded",
+                "rightful_cardholder",
+                "other",
+            ],
+        )
     }
 }

@@ -33,13 +33,20 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::UserEvent(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::SystemEvent(v));
-        }
-        Ok(Self::Unknown(value))
+        ::openapi_runtime::de::untagged(
+            value,
+            "Event",
+            |value| {
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::UserEvent(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::SystemEvent(v));
+                }
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::UserEvent> for Event {

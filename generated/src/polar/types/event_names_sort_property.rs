@@ -72,6 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for EventNamesSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "name",
+                "-name",
+                "occurrences",
+                "-occurrences",
+                "first_seen",
+                "-first_seen",
+                "last_seen",
+                "-last_seen",
+            ],
+        )
     }
 }

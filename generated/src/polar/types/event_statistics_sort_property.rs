@@ -88,6 +88,22 @@ impl<'de> ::serde::Deserialize<'de> for EventStatisticsSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "name",
+                "-name",
+                "occurrences",
+                "-occurrences",
+                "total",
+                "-total",
+                "average",
+                "-average",
+                "p95",
+                "-p95",
+                "p99",
+                "-p99",
+            ],
+        )
     }
 }

@@ -80,6 +80,20 @@ impl<'de> ::serde::Deserialize<'de> for EventTypesSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "name",
+                "-name",
+                "label",
+                "-label",
+                "occurrences",
+                "-occurrences",
+                "first_seen",
+                "-first_seen",
+                "last_seen",
+                "-last_seen",
+            ],
+        )
     }
 }

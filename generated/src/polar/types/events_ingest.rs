@@ -72,52 +72,59 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "EventsIngestEventsItem",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "timestamp",
-                        "name",
-                        "organization_id",
-                        "external_id",
-                        "parent_id",
-                        "metadata",
-                        "customer_id",
-                        "member_id",
+                        Some((
+                            &[
+                                "timestamp",
+                                "name",
+                                "organization_id",
+                                "external_id",
+                                "parent_id",
+                                "metadata",
+                                "customer_id",
+                                "member_id",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "timestamp",
+                                "name",
+                                "organization_id",
+                                "external_id",
+                                "parent_id",
+                                "metadata",
+                                "external_customer_id",
+                                "external_member_id",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "timestamp",
-                        "name",
-                        "organization_id",
-                        "external_id",
-                        "parent_id",
-                        "metadata",
-                        "external_customer_id",
-                        "external_member_id",
-                    ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::EventCreateCustomer(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::EventCreateCustomer(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::EventCreateExternalCustomer(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::EventCreateExternalCustomer(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::EventCreateCustomer> for EventsIngestEventsItem {

@@ -59,13 +59,20 @@ impl<'de> ::serde::Deserialize<'de> for EventsListSource {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::EventSourceList(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::EventSource(v));
-        }
-        Ok(Self::Unknown(value))
+        ::openapi_runtime::de::untagged(
+            value,
+            "EventsListSource",
+            |value| {
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::EventSourceList(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::EventSource(v));
+                }
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<Vec<super::EventSource>> for EventsListSource {
@@ -113,28 +120,35 @@ impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((&["items", "pagination"], false)),
-                Some((&["items", "pagination"], false)),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::ListResourceEvent(v));
+        ::openapi_runtime::de::untagged(
+            value,
+            "EventsListResponse",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
+                    &[
+                        Some((&["items", "pagination"], false)),
+                        Some((&["items", "pagination"], false)),
+                    ],
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::ListResourceEvent(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::ListResourceWithCursorPaginationEvent(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::ListResourceWithCursorPaginationEvent(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::ListResourceEvent> for EventsListResponse {

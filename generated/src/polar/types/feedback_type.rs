@@ -52,6 +52,9 @@ impl<'de> ::serde::Deserialize<'de> for FeedbackType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["bug", "feedback", "question"],
+        )
     }
 }

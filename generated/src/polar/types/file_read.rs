@@ -42,19 +42,25 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "service") {
-            Some("downloadable") => {
+            ::openapi_runtime::de::Tag::Str("downloadable") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Downloadable)
             }
-            Some("product_media") => {
+            ::openapi_runtime::de::Tag::Str("product_media") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ProductMedia)
             }
-            Some("organization_avatar") => {
+            ::openapi_runtime::de::Tag::Str("organization_avatar") => {
                 ::openapi_runtime::de::tagged(value).map(Self::OrganizationAvatar)
             }
-            Some("support_case_attachment") => {
+            ::openapi_runtime::de::Tag::Str("support_case_attachment") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SupportCaseAttachment)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "FileRead",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

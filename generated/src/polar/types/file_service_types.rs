@@ -56,6 +56,14 @@ impl<'de> ::serde::Deserialize<'de> for FileServiceTypes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "downloadable",
+                "product_media",
+                "organization_avatar",
+                "support_case_attachment",
+            ],
+        )
     }
 }

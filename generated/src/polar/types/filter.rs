@@ -76,28 +76,35 @@ impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((&["property", "operator", "value"], false)),
-                Some((&["conjunction", "clauses"], false)),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::FilterClause(v));
+        ::openapi_runtime::de::untagged(
+            value,
+            "FilterClausesItem",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
+                    &[
+                        Some((&["property", "operator", "value"], false)),
+                        Some((&["conjunction", "clauses"], false)),
+                    ],
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::FilterClause(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Filter(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Filter(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::FilterClause> for FilterClausesItem {

@@ -143,19 +143,79 @@ impl<'de> ::serde::Deserialize<'de> for InsightPrimaryAction {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            Some("view_metric") => {
+            ::openapi_runtime::de::Tag::Str("view_metric") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ViewMetric)
             }
-            Some("view_costs") => {
+            ::openapi_runtime::de::Tag::Str("view_costs") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ViewCosts)
             }
-            Some("adjust_price") => {
+            ::openapi_runtime::de::Tag::Str("adjust_price") => {
                 ::openapi_runtime::de::tagged(value).map(Self::AdjustPrice)
             }
-            Some("add_currency") => {
+            ::openapi_runtime::de::Tag::Str("add_currency") => {
                 ::openapi_runtime::de::tagged(value).map(Self::AddCurrency)
             }
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Missing => {
+                ::openapi_runtime::de::untagged(
+                    value,
+                    "InsightPrimaryAction",
+                    |value| {
+                        for i in ::openapi_runtime::de::order(
+                            value,
+                            &[
+                                Some((&["type", "label", "metric"], false)),
+                                Some((&["type", "label", "event_id"], false)),
+                                Some((
+                                    &[
+                                        "type",
+                                        "label",
+                                        "product_id",
+                                        "product_name",
+                                        "current_price_amount",
+                                        "suggested_price_amount",
+                                        "currency",
+                                    ],
+                                    false,
+                                )),
+                                Some((&["type", "label", "currency"], false)),
+                            ],
+                        ) {
+                            match i {
+                                0 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::ViewMetric(v));
+                                    }
+                                }
+                                1 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::ViewCosts(v));
+                                    }
+                                }
+                                2 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::AdjustPrice(v));
+                                    }
+                                }
+                                3 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::AddCurrency(v));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        None
+                    },
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "InsightPrimaryAction",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -64,6 +64,9 @@ impl<'de> ::serde::Deserialize<'de> for InsightCategory {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["revenue", "retention", "growth", "risk", "cost", "product"],
+        )
     }
 }

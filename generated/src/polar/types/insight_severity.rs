@@ -61,6 +61,9 @@ impl<'de> ::serde::Deserialize<'de> for InsightSeverity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["critical", "warning", "opportunity", "info"],
+        )
     }
 }

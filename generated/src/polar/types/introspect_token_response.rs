@@ -147,6 +147,9 @@ impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponseTokenType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["access_token", "refresh_token"],
+        )
     }
 }

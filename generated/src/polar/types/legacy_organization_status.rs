@@ -57,6 +57,9 @@ impl<'de> ::serde::Deserialize<'de> for LegacyOrganizationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["created", "under_review", "denied", "active"],
+        )
     }
 }

@@ -32,9 +32,19 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "amount_type") {
-            Some("fixed") => ::openapi_runtime::de::tagged(value).map(Self::Fixed),
-            Some("custom") => ::openapi_runtime::de::tagged(value).map(Self::Custom),
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Str("fixed") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
+            }
+            ::openapi_runtime::de::Tag::Str("custom") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Custom)
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "LegacyRecurringProductPrice",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

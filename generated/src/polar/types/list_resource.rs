@@ -80,28 +80,35 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceItemsItem {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((&["id", "type", "default", "method_metadata"], false)),
-                Some((&["id", "type", "default"], false)),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::OrganizationPaymentMethodCard(v));
+        ::openapi_runtime::de::untagged(
+            value,
+            "ListResourceItemsItem",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
+                    &[
+                        Some((&["id", "type", "default", "method_metadata"], false)),
+                        Some((&["id", "type", "default"], false)),
+                    ],
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::OrganizationPaymentMethodCard(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::OrganizationPaymentMethodGeneric(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::OrganizationPaymentMethodGeneric(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::OrganizationPaymentMethodCard> for ListResourceItemsItem {

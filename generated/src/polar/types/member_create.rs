@@ -133,6 +133,6 @@ impl<'de> ::serde::Deserialize<'de> for MemberCreateRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(deserializer, &["member", "billing_manager"])
     }
 }

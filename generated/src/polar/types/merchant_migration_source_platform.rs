@@ -52,6 +52,9 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationSourcePlatform {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["stripe", "lemon_squeezy", "paddle"],
+        )
     }
 }

@@ -68,6 +68,17 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "source_setup",
+                "pre_check",
+                "create_catalog",
+                "copy_cards",
+                "activate_subscriptions",
+                "cleanup",
+                "completed",
+            ],
+        )
     }
 }

@@ -144,12 +144,62 @@ impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "func") {
-            Some("count") => ::openapi_runtime::de::tagged(value).map(Self::Count),
-            Some("avg") | Some("max") | Some("min") | Some("sum") => {
+            ::openapi_runtime::de::Tag::Str("count") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Count)
+            }
+            ::openapi_runtime::de::Tag::Str("avg")
+            | ::openapi_runtime::de::Tag::Str("max")
+            | ::openapi_runtime::de::Tag::Str("min")
+            | ::openapi_runtime::de::Tag::Str("sum") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Avg)
             }
-            Some("unique") => ::openapi_runtime::de::tagged(value).map(Self::Unique),
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Str("unique") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Unique)
+            }
+            ::openapi_runtime::de::Tag::Missing => {
+                ::openapi_runtime::de::untagged(
+                    value,
+                    "MeterAggregation",
+                    |value| {
+                        for i in ::openapi_runtime::de::order(
+                            value,
+                            &[
+                                Some((&["func"], false)),
+                                Some((&["func", "property"], false)),
+                                Some((&["func", "property"], false)),
+                            ],
+                        ) {
+                            match i {
+                                0 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Count(v));
+                                    }
+                                }
+                                1 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Avg(v));
+                                    }
+                                }
+                                2 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Unique(v));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        None
+                    },
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "MeterAggregation",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

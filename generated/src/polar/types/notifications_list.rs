@@ -108,27 +108,41 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsListNotificationsItem {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            Some("MaintainerNewPaidSubscriptionNotification") => {
+            ::openapi_runtime::de::Tag::Str(
+                "MaintainerNewPaidSubscriptionNotification",
+            ) => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::MaintainerNewPaidSubscriptionNotification)
             }
-            Some("MaintainerNewProductSaleNotification") => {
+            ::openapi_runtime::de::Tag::Str("MaintainerNewProductSaleNotification") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::MaintainerNewProductSaleNotification)
             }
-            Some("MaintainerSubscriptionRenewalNotification") => {
+            ::openapi_runtime::de::Tag::Str(
+                "MaintainerSubscriptionRenewalNotification",
+            ) => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::MaintainerSubscriptionRenewalNotification)
             }
-            Some("MaintainerAccountCreditsGrantedNotification") => {
+            ::openapi_runtime::de::Tag::Str(
+                "MaintainerAccountCreditsGrantedNotification",
+            ) => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::MaintainerAccountCreditsGrantedNotification)
             }
-            Some("MaintainerFileFlaggedMaliciousNotification") => {
+            ::openapi_runtime::de::Tag::Str(
+                "MaintainerFileFlaggedMaliciousNotification",
+            ) => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::MaintainerFileFlaggedMaliciousNotification)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "NotificationsListNotificationsItem",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

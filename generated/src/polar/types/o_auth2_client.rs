@@ -223,7 +223,10 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientTokenEndpointAuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["client_secret_basic", "client_secret_post", "none"],
+        )
     }
 }
 #[cfg(feature = "polar-oauth2-clients")]
@@ -280,7 +283,10 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientGrantTypesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["authorization_code", "refresh_token"],
+        )
     }
 }
 #[cfg(feature = "polar-oauth2-clients")]

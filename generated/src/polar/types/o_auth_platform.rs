@@ -56,6 +56,9 @@ impl<'de> ::serde::Deserialize<'de> for OAuthPlatform {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["github", "github_repository_benefit", "google", "apple"],
+        )
     }
 }

@@ -32,11 +32,19 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "sub_type") {
-            Some("user") => ::openapi_runtime::de::tagged(value).map(Self::User),
-            Some("organization") => {
+            ::openapi_runtime::de::Tag::Str("user") => {
+                ::openapi_runtime::de::tagged(value).map(Self::User)
+            }
+            ::openapi_runtime::de::Tag::Str("organization") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Organization)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "Oauth2AuthorizeResponse",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -37,14 +37,22 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenRequest {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "grant_type") {
-            Some("authorization_code") => {
+            ::openapi_runtime::de::Tag::Str("authorization_code") => {
                 ::openapi_runtime::de::tagged(value).map(Self::AuthorizationCode)
             }
-            Some("refresh_token") => {
+            ::openapi_runtime::de::Tag::Str("refresh_token") => {
                 ::openapi_runtime::de::tagged(value).map(Self::RefreshToken)
             }
-            Some("web") => ::openapi_runtime::de::tagged(value).map(Self::Web),
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Str("web") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Web)
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "Oauth2RequestTokenRequest",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

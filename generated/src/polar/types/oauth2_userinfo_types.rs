@@ -33,28 +33,35 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((&["sub", "name", "email", "email_verified"], false)),
-                Some((&["sub", "name"], false)),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::UserInfoUser(v));
+        ::openapi_runtime::de::untagged(
+            value,
+            "Oauth2UserinfoResponse",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
+                    &[
+                        Some((&["sub", "name", "email", "email_verified"], false)),
+                        Some((&["sub", "name"], false)),
+                    ],
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::UserInfoUser(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::UserInfoOrganization(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::UserInfoOrganization(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::UserInfoUser> for Oauth2UserinfoResponse {

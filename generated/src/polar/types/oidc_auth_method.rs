@@ -48,6 +48,9 @@ impl<'de> ::serde::Deserialize<'de> for OidcAuthMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["client_secret", "private_key_jwt"],
+        )
     }
 }

@@ -60,6 +60,15 @@ impl<'de> ::serde::Deserialize<'de> for OrderBillingReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "purchase",
+                "subscription_create",
+                "subscription_cycle",
+                "subscription_update",
+                "subscription_meter_cycle",
+            ],
+        )
     }
 }

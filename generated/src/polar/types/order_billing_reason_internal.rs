@@ -68,6 +68,17 @@ impl<'de> ::serde::Deserialize<'de> for OrderBillingReasonInternal {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "purchase",
+                "subscription_create",
+                "subscription_cycle",
+                "subscription_cycle_after_trial",
+                "subscription_cancel",
+                "subscription_update",
+                "subscription_meter_cycle",
+            ],
+        )
     }
 }

@@ -104,6 +104,26 @@ impl<'de> ::serde::Deserialize<'de> for OrderExportColumn {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "email",
+                "created_at",
+                "product",
+                "net_amount",
+                "currency",
+                "status",
+                "invoice_number",
+                "customer_name",
+                "billing_name",
+                "billing_country",
+                "subtotal_amount",
+                "discount_amount",
+                "tax_amount",
+                "total_amount",
+                "refunded_amount",
+                "billing_reason",
+            ],
+        )
     }
 }

@@ -112,6 +112,28 @@ impl<'de> ::serde::Deserialize<'de> for OrderSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "created_at",
+                "-created_at",
+                "status",
+                "-status",
+                "invoice_number",
+                "-invoice_number",
+                "amount",
+                "-amount",
+                "net_amount",
+                "-net_amount",
+                "customer",
+                "-customer",
+                "product",
+                "-product",
+                "discount",
+                "-discount",
+                "subscription",
+                "-subscription",
+            ],
+        )
     }
 }

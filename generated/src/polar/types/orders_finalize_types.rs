@@ -36,13 +36,19 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "error") {
-            Some("PaymentFailed") => {
+            ::openapi_runtime::de::Tag::Str("PaymentFailed") => {
                 ::openapi_runtime::de::tagged(value).map(Self::PaymentFailed)
             }
-            Some("PaymentActionRequired") => {
+            ::openapi_runtime::de::Tag::Str("PaymentActionRequired") => {
                 ::openapi_runtime::de::tagged(value).map(Self::PaymentActionRequired)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "OrdersFinalizeError402",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }
@@ -92,15 +98,21 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "error") {
-            Some("OffSessionChargesNotEnabled") => {
+            ::openapi_runtime::de::Tag::Str("OffSessionChargesNotEnabled") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::OffSessionChargesNotEnabled)
             }
-            Some("OrganizationNotReadyForPayments") => {
+            ::openapi_runtime::de::Tag::Str("OrganizationNotReadyForPayments") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::OrganizationNotReadyForPayments)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "OrdersFinalizeError403",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -72,6 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "created_at",
+                "-created_at",
+                "comment",
+                "-comment",
+                "last_used_at",
+                "-last_used_at",
+                "organization_id",
+                "-organization_id",
+            ],
+        )
     }
 }

@@ -193,11 +193,19 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            Some("individual") => {
+            ::openapi_runtime::de::Tag::Str("individual") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Individual)
             }
-            Some("company") => ::openapi_runtime::de::tagged(value).map(Self::Company),
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Str("company") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Company)
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "OrganizationCreateLegalEntity",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

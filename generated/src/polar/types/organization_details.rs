@@ -176,6 +176,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDetailsSwitchingFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["paddle", "lemon_squeezy", "gumroad", "stripe", "other"],
+        )
     }
 }

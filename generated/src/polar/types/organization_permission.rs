@@ -104,6 +104,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPermission {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "organization:manage",
+                "members:read",
+                "members:manage",
+                "products:read",
+                "products:manage",
+                "custom_fields:read",
+                "custom_fields:manage",
+                "customers:read",
+                "customers:manage",
+                "sales:read",
+                "sales:manage",
+                "analytics:read",
+                "analytics:manage",
+                "events:ingest",
+                "finance:read",
+                "finance:manage",
+            ],
+        )
     }
 }

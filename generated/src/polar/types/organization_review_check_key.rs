@@ -76,6 +76,18 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheckKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "identity.email",
+                "identity.social_links",
+                "identity.stripe_identity_verification",
+                "product_description",
+                "product_url",
+                "payout_account",
+                "product_configuration",
+                "setup_readiness",
+            ],
+        )
     }
 }

@@ -93,6 +93,22 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheckReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "not_started",
+                "not_authorized",
+                "in_progress",
+                "external_pending",
+                "identity.rejected",
+                "identity.personal_email",
+                "identity.domain_mismatch",
+                "product_url.unreachable",
+                "payout_account.requirements_due",
+                "payout_account.payouts_disabled",
+                "setup_readiness.webhook_missing",
+                "setup_readiness.checkout_link_not_fulfillable",
+            ],
+        )
     }
 }

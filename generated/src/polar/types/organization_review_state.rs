@@ -113,6 +113,6 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewStateVerdict {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(deserializer, &["pass", "fail"])
     }
 }

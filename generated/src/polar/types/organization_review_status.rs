@@ -131,6 +131,6 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewStatusVerdict {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(deserializer, &["PASS", "FAIL", "UNCERTAIN"])
     }
 }

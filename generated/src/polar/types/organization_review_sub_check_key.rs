@@ -52,6 +52,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewSubCheckKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "setup_readiness.checkout_link",
+                "setup_readiness.access_token",
+                "setup_readiness.webhook",
+            ],
+        )
     }
 }

@@ -80,6 +80,20 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSocialPlatforms {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "x",
+                "github",
+                "facebook",
+                "instagram",
+                "youtube",
+                "tiktok",
+                "linkedin",
+                "threads",
+                "discord",
+                "other",
+            ],
+        )
     }
 }

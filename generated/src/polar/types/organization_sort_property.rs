@@ -80,6 +80,20 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "created_at",
+                "-created_at",
+                "slug",
+                "-slug",
+                "name",
+                "-name",
+                "next_review_threshold",
+                "-next_review_threshold",
+                "days_in_status",
+                "-days_in_status",
+            ],
+        )
     }
 }

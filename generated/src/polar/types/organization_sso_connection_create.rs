@@ -123,13 +123,19 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreateConfigura
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "auth_method") {
-            Some("client_secret") => {
+            ::openapi_runtime::de::Tag::Str("client_secret") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ClientSecret)
             }
-            Some("private_key_jwt") => {
+            ::openapi_runtime::de::Tag::Str("private_key_jwt") => {
                 ::openapi_runtime::de::tagged(value).map(Self::PrivateKeyJwt)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "OrganizationSsoConnectionCreateConfiguration",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -72,6 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "created",
+                "review",
+                "snoozed",
+                "denied",
+                "active",
+                "blocked",
+                "offboarding",
+                "offboarded",
+            ],
+        )
     }
 }

@@ -135,6 +135,9 @@ for OrganizationSubscriptionSettingsProrationBehavior {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["invoice", "prorate", "next_period"],
+        )
     }
 }

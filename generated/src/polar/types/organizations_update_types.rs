@@ -34,14 +34,20 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "error") {
-            Some("NotPermitted") => {
+            ::openapi_runtime::de::Tag::Str("NotPermitted") => {
                 ::openapi_runtime::de::tagged(value).map(Self::NotPermitted)
             }
-            Some("DisputeAutoAcceptNotEnabled") => {
+            ::openapi_runtime::de::Tag::Str("DisputeAutoAcceptNotEnabled") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::DisputeAutoAcceptNotEnabled)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "OrganizationsUpdateError403",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -33,67 +33,74 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "Payment",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "processor",
-                        "status",
-                        "amount",
-                        "currency",
-                        "method",
-                        "trigger",
-                        "decline_reason",
-                        "decline_message",
-                        "organization_id",
-                        "checkout_id",
-                        "order_id",
-                        "processor_metadata",
-                        "method_metadata",
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "processor",
+                                "status",
+                                "amount",
+                                "currency",
+                                "method",
+                                "trigger",
+                                "decline_reason",
+                                "decline_message",
+                                "organization_id",
+                                "checkout_id",
+                                "order_id",
+                                "processor_metadata",
+                                "method_metadata",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "created_at",
+                                "modified_at",
+                                "id",
+                                "processor",
+                                "status",
+                                "amount",
+                                "currency",
+                                "method",
+                                "trigger",
+                                "decline_reason",
+                                "decline_message",
+                                "organization_id",
+                                "checkout_id",
+                                "order_id",
+                                "processor_metadata",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "created_at",
-                        "modified_at",
-                        "id",
-                        "processor",
-                        "status",
-                        "amount",
-                        "currency",
-                        "method",
-                        "trigger",
-                        "decline_reason",
-                        "decline_message",
-                        "organization_id",
-                        "checkout_id",
-                        "order_id",
-                        "processor_metadata",
-                    ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CardPayment(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::CardPayment(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::GenericPayment(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::GenericPayment(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::CardPayment> for Payment {

@@ -35,51 +35,58 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "PaymentMethod",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "id",
-                        "created_at",
-                        "modified_at",
-                        "processor",
-                        "customer_id",
-                        "type",
-                        "method_metadata",
-                        "is_default",
+                        Some((
+                            &[
+                                "id",
+                                "created_at",
+                                "modified_at",
+                                "processor",
+                                "customer_id",
+                                "type",
+                                "method_metadata",
+                                "is_default",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "id",
+                                "created_at",
+                                "modified_at",
+                                "processor",
+                                "customer_id",
+                                "type",
+                                "is_default",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "id",
-                        "created_at",
-                        "modified_at",
-                        "processor",
-                        "customer_id",
-                        "type",
-                        "is_default",
-                    ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CustomerPaymentMethodCard(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::CustomerPaymentMethodCard(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::CustomerPaymentMethodGeneric(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::CustomerPaymentMethodGeneric(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::CustomerPaymentMethodCard> for PaymentMethod {

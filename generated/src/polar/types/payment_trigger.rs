@@ -64,6 +64,16 @@ impl<'de> ::serde::Deserialize<'de> for PaymentTrigger {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "purchase",
+                "subscription_cycle",
+                "retry_dunning",
+                "retry_customer",
+                "retry_payment_method_update",
+                "retry_admin",
+            ],
+        )
     }
 }

@@ -61,13 +61,20 @@ impl<'de> ::serde::Deserialize<'de> for PaymentsListStatus {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::PaymentStatusList(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::PaymentStatus(v));
-        }
-        Ok(Self::Unknown(value))
+        ::openapi_runtime::de::untagged(
+            value,
+            "PaymentsListStatus",
+            |value| {
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::PaymentStatusList(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::PaymentStatus(v));
+                }
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<Vec<super::PaymentStatus>> for PaymentsListStatus {

@@ -56,6 +56,9 @@ impl<'de> ::serde::Deserialize<'de> for PayoutAttemptStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["pending", "in_transit", "succeeded", "failed"],
+        )
     }
 }

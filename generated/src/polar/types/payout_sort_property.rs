@@ -80,6 +80,20 @@ impl<'de> ::serde::Deserialize<'de> for PayoutSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "created_at",
+                "-created_at",
+                "amount",
+                "-amount",
+                "fees_amount",
+                "-fees_amount",
+                "status",
+                "-status",
+                "payout_account_id",
+                "-payout_account_id",
+            ],
+        )
     }
 }

@@ -80,6 +80,20 @@ impl<'de> ::serde::Deserialize<'de> for PlatformFeeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "payment",
+                "international_payment",
+                "subscription",
+                "invoice",
+                "cross_border_transfer",
+                "payout",
+                "account",
+                "dispute",
+                "fee_credit",
+                "platform",
+            ],
+        )
     }
 }

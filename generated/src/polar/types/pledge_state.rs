@@ -68,6 +68,17 @@ impl<'de> ::serde::Deserialize<'de> for PledgeState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "initiated",
+                "created",
+                "pending",
+                "refunded",
+                "disputed",
+                "charge_disputed",
+                "cancelled",
+            ],
+        )
     }
 }

@@ -31,60 +31,67 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreate {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "ProductCreate",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "metadata",
-                        "name",
-                        "description",
-                        "visibility",
-                        "prices",
-                        "medias",
-                        "attached_custom_fields",
-                        "organization_id",
-                        "trial_interval",
-                        "trial_interval_count",
-                        "recurring_interval",
-                        "recurring_interval_count",
-                        "meter_interval",
-                        "meter_interval_count",
+                        Some((
+                            &[
+                                "metadata",
+                                "name",
+                                "description",
+                                "visibility",
+                                "prices",
+                                "medias",
+                                "attached_custom_fields",
+                                "organization_id",
+                                "trial_interval",
+                                "trial_interval_count",
+                                "recurring_interval",
+                                "recurring_interval_count",
+                                "meter_interval",
+                                "meter_interval_count",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "metadata",
+                                "name",
+                                "description",
+                                "visibility",
+                                "prices",
+                                "medias",
+                                "attached_custom_fields",
+                                "organization_id",
+                                "recurring_interval",
+                                "recurring_interval_count",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "metadata",
-                        "name",
-                        "description",
-                        "visibility",
-                        "prices",
-                        "medias",
-                        "attached_custom_fields",
-                        "organization_id",
-                        "recurring_interval",
-                        "recurring_interval_count",
-                    ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Recurring(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Recurring(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::OneTime(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::OneTime(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::ProductCreateRecurring> for ProductCreate {

@@ -38,15 +38,25 @@ impl<'de> ::serde::Deserialize<'de> for ProductPrice {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "amount_type") {
-            Some("fixed") => ::openapi_runtime::de::tagged(value).map(Self::Fixed),
-            Some("custom") => ::openapi_runtime::de::tagged(value).map(Self::Custom),
-            Some("seat_based") => {
+            ::openapi_runtime::de::Tag::Str("fixed") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Fixed)
+            }
+            ::openapi_runtime::de::Tag::Str("custom") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Custom)
+            }
+            ::openapi_runtime::de::Tag::Str("seat_based") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SeatBased)
             }
-            Some("metered_unit") => {
+            ::openapi_runtime::de::Tag::Str("metered_unit") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MeteredUnit)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "ProductPrice",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

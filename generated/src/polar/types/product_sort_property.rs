@@ -72,6 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for ProductSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "created_at",
+                "-created_at",
+                "name",
+                "-name",
+                "price_amount_type",
+                "-price_amount_type",
+                "price_amount",
+                "-price_amount",
+            ],
+        )
     }
 }

@@ -101,6 +101,6 @@ impl<'de> ::serde::Deserialize<'de> for PropertyAggregationFunc {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(deserializer, &["sum", "max", "min", "avg"])
     }
 }

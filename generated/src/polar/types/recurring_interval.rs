@@ -56,6 +56,9 @@ impl<'de> ::serde::Deserialize<'de> for RecurringInterval {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &["day", "week", "month", "year"],
+        )
     }
 }

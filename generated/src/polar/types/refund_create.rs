@@ -162,6 +162,16 @@ impl<'de> ::serde::Deserialize<'de> for RefundCreateReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "duplicate",
+                "fraudulent",
+                "customer_request",
+                "service_disruption",
+                "satisfaction_guarantee",
+                "other",
+            ],
+        )
     }
 }

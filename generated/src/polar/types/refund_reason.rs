@@ -68,6 +68,17 @@ impl<'de> ::serde::Deserialize<'de> for RefundReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "duplicate",
+                "fraudulent",
+                "customer_request",
+                "service_disruption",
+                "satisfaction_guarantee",
+                "dispute_prevention",
+                "other",
+            ],
+        )
     }
 }

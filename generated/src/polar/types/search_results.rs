@@ -77,13 +77,91 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultsResultsItem {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            Some("product") => ::openapi_runtime::de::tagged(value).map(Self::Product),
-            Some("customer") => ::openapi_runtime::de::tagged(value).map(Self::Customer),
-            Some("order") => ::openapi_runtime::de::tagged(value).map(Self::Order),
-            Some("subscription") => {
+            ::openapi_runtime::de::Tag::Str("product") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Product)
+            }
+            ::openapi_runtime::de::Tag::Str("customer") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Customer)
+            }
+            ::openapi_runtime::de::Tag::Str("order") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Order)
+            }
+            ::openapi_runtime::de::Tag::Str("subscription") => {
                 ::openapi_runtime::de::tagged(value).map(Self::Subscription)
             }
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Missing => {
+                ::openapi_runtime::de::untagged(
+                    value,
+                    "SearchResultsResultsItem",
+                    |value| {
+                        for i in ::openapi_runtime::de::order(
+                            value,
+                            &[
+                                Some((&["type", "id", "name", "description"], false)),
+                                Some((&["type", "id", "name", "email"], false)),
+                                Some((
+                                    &[
+                                        "type",
+                                        "id",
+                                        "customer_name",
+                                        "customer_email",
+                                        "product_name",
+                                        "amount",
+                                        "currency",
+                                    ],
+                                    false,
+                                )),
+                                Some((
+                                    &[
+                                        "type",
+                                        "id",
+                                        "customer_name",
+                                        "customer_email",
+                                        "product_name",
+                                        "status",
+                                        "amount",
+                                        "currency",
+                                    ],
+                                    false,
+                                )),
+                            ],
+                        ) {
+                            match i {
+                                0 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Product(v));
+                                    }
+                                }
+                                1 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Customer(v));
+                                    }
+                                }
+                                2 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Order(v));
+                                    }
+                                }
+                                3 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Subscription(v));
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        None
+                    },
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "SearchResultsResultsItem",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

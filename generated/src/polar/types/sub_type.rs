@@ -48,6 +48,6 @@ impl<'de> ::serde::Deserialize<'de> for SubType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(deserializer, &["user", "organization"])
     }
 }

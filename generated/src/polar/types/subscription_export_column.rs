@@ -128,6 +128,32 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionExportColumn {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "email",
+                "started_at",
+                "product",
+                "amount",
+                "currency",
+                "status",
+                "recurring_interval",
+                "customer_name",
+                "billing_name",
+                "billing_country",
+                "net_amount",
+                "discount",
+                "seats",
+                "current_period_start",
+                "current_period_end",
+                "cancel_at_period_end",
+                "canceled_at",
+                "ends_at",
+                "ended_at",
+                "cancellation_reason",
+                "trial_start",
+                "trial_end",
+            ],
+        )
     }
 }

@@ -112,6 +112,28 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "customer",
+                "-customer",
+                "status",
+                "-status",
+                "started_at",
+                "-started_at",
+                "current_period_end",
+                "-current_period_end",
+                "ended_at",
+                "-ended_at",
+                "ends_at",
+                "-ends_at",
+                "amount",
+                "-amount",
+                "product",
+                "-product",
+                "discount",
+                "-discount",
+            ],
+        )
     }
 }

@@ -72,6 +72,18 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "incomplete",
+                "incomplete_expired",
+                "trialing",
+                "active",
+                "past_due",
+                "canceled",
+                "unpaid",
+                "paused",
+            ],
+        )
     }
 }

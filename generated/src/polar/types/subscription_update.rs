@@ -59,87 +59,94 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((
+        ::openapi_runtime::de::untagged(
+            value,
+            "SubscriptionUpdate",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
                     &[
-                        "customer_cancellation_reason",
-                        "customer_cancellation_comment",
-                        "cancel_at_period_end",
+                        Some((
+                            &[
+                                "customer_cancellation_reason",
+                                "customer_cancellation_comment",
+                                "cancel_at_period_end",
+                            ],
+                            false,
+                        )),
+                        Some((
+                            &[
+                                "customer_cancellation_reason",
+                                "customer_cancellation_comment",
+                                "revoke",
+                            ],
+                            false,
+                        )),
+                        Some((&["seats", "proration_behavior"], false)),
+                        Some((&["pause_at_period_end", "resumes_at"], false)),
+                        Some((&["current_billing_period_end"], false)),
+                        Some((&["resume"], false)),
+                        Some((&["pending_update"], false)),
+                        Some((
+                            &[
+                                "metadata",
+                                "product_id",
+                                "proration_behavior",
+                                "discount_id",
+                                "trial_end",
+                            ],
+                            false,
+                        )),
                     ],
-                    false,
-                )),
-                Some((
-                    &[
-                        "customer_cancellation_reason",
-                        "customer_cancellation_comment",
-                        "revoke",
-                    ],
-                    false,
-                )),
-                Some((&["seats", "proration_behavior"], false)),
-                Some((&["pause_at_period_end", "resumes_at"], false)),
-                Some((&["current_billing_period_end"], false)),
-                Some((&["resume"], false)),
-                Some((&["pending_update"], false)),
-                Some((
-                    &[
-                        "metadata",
-                        "product_id",
-                        "proration_behavior",
-                        "discount_id",
-                        "trial_end",
-                    ],
-                    false,
-                )),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::SubscriptionCancel(v));
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::SubscriptionCancel(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::SubscriptionRevoke(v));
+                            }
+                        }
+                        2 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Seats(v));
+                            }
+                        }
+                        3 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::SubscriptionPause(v));
+                            }
+                        }
+                        4 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::BillingPeriod(v));
+                            }
+                        }
+                        5 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::SubscriptionResume(v));
+                            }
+                        }
+                        6 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Clear(v));
+                            }
+                        }
+                        7 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::Base(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::SubscriptionRevoke(v));
-                    }
-                }
-                2 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Seats(v));
-                    }
-                }
-                3 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::SubscriptionPause(v));
-                    }
-                }
-                4 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::BillingPeriod(v));
-                    }
-                }
-                5 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::SubscriptionResume(v));
-                    }
-                }
-                6 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Clear(v));
-                    }
-                }
-                7 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::Base(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::SubscriptionCancel> for SubscriptionUpdate {

@@ -120,13 +120,20 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBaseTrialEnd {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Variant2(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::DateTime(v));
-        }
-        Ok(Self::Unknown(value))
+        ::openapi_runtime::de::untagged(
+            value,
+            "SubscriptionUpdateBaseTrialEnd",
+            |value| {
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::Variant2(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::DateTime(v));
+                }
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<SubscriptionUpdateBaseTrialEndVariant2> for SubscriptionUpdateBaseTrialEnd {

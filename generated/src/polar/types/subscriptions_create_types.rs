@@ -35,28 +35,38 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsCreateRequest {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        for i in ::openapi_runtime::de::order(
-            &value,
-            &[
-                Some((&["metadata", "product_id", "customer_id"], false)),
-                Some((&["metadata", "product_id", "external_customer_id"], false)),
-            ],
-        ) {
-            match i {
-                0 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::SubscriptionCreateCustomer(v));
+        ::openapi_runtime::de::untagged(
+            value,
+            "SubscriptionsCreateRequest",
+            |value| {
+                for i in ::openapi_runtime::de::order(
+                    value,
+                    &[
+                        Some((&["metadata", "product_id", "customer_id"], false)),
+                        Some((
+                            &["metadata", "product_id", "external_customer_id"],
+                            false,
+                        )),
+                    ],
+                ) {
+                    match i {
+                        0 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::SubscriptionCreateCustomer(v));
+                            }
+                        }
+                        1 => {
+                            if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                return Some(Self::SubscriptionCreateExternalCustomer(v));
+                            }
+                        }
+                        _ => {}
                     }
                 }
-                1 => {
-                    if let Some(v) = ::openapi_runtime::de::variant(&value) {
-                        return Ok(Self::SubscriptionCreateExternalCustomer(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(Self::Unknown(value))
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<super::SubscriptionCreateCustomer> for SubscriptionsCreateRequest {

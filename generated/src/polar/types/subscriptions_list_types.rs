@@ -33,13 +33,20 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListOrganizationId {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::UuidList(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::Uuid(v));
-        }
-        Ok(Self::Unknown(value))
+        ::openapi_runtime::de::untagged(
+            value,
+            "SubscriptionsListOrganizationId",
+            |value| {
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::UuidList(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::Uuid(v));
+                }
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<Vec<::uuid::Uuid>> for SubscriptionsListOrganizationId {
@@ -141,13 +148,20 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListExternalCustomerId {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::StringList(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::String(v));
-        }
-        Ok(Self::Unknown(value))
+        ::openapi_runtime::de::untagged(
+            value,
+            "SubscriptionsListExternalCustomerId",
+            |value| {
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::StringList(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::String(v));
+                }
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 #[cfg(
@@ -235,13 +249,20 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListStatus {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::SubscriptionStatusList(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::SubscriptionStatus(v));
-        }
-        Ok(Self::Unknown(value))
+        ::openapi_runtime::de::untagged(
+            value,
+            "SubscriptionsListStatus",
+            |value| {
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::SubscriptionStatusList(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::SubscriptionStatus(v));
+                }
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 #[cfg(feature = "polar-subscriptions")]
@@ -296,13 +317,20 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsListCustomerCancellationRea
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CustomerCancellationReasonList(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::CustomerCancellationReason(v));
-        }
-        Ok(Self::Unknown(value))
+        ::openapi_runtime::de::untagged(
+            value,
+            "SubscriptionsListCustomerCancellationReason",
+            |value| {
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::CustomerCancellationReasonList(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::CustomerCancellationReason(v));
+                }
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 #[cfg(feature = "polar-subscriptions")]

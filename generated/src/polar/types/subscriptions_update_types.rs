@@ -36,14 +36,20 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsUpdateError403 {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "error") {
-            Some("AlreadyCanceledSubscription") => {
+            ::openapi_runtime::de::Tag::Str("AlreadyCanceledSubscription") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::AlreadyCanceledSubscription)
             }
-            Some("InactiveSubscription") => {
+            ::openapi_runtime::de::Tag::Str("InactiveSubscription") => {
                 ::openapi_runtime::de::tagged(value).map(Self::InactiveSubscription)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "SubscriptionsUpdateError403",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

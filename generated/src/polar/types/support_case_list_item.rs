@@ -32,11 +32,19 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseListItem {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            Some("dispute") => ::openapi_runtime::de::tagged(value).map(Self::Dispute),
-            Some("review_appeal") => {
+            ::openapi_runtime::de::Tag::Str("dispute") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Dispute)
+            }
+            ::openapi_runtime::de::Tag::Str("review_appeal") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ReviewAppeal)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "SupportCaseListItem",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

@@ -32,11 +32,19 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageCreate {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "type") {
-            Some("review_appeal") => {
+            ::openapi_runtime::de::Tag::Str("review_appeal") => {
                 ::openapi_runtime::de::tagged(value).map(Self::ReviewAppeal)
             }
-            Some("dispute") => ::openapi_runtime::de::tagged(value).map(Self::Dispute),
-            _ => Ok(Self::Unknown(value)),
+            ::openapi_runtime::de::Tag::Str("dispute") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Dispute)
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "SupportCaseMessageCreate",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

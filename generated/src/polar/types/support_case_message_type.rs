@@ -106,6 +106,26 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseMessageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "chat",
+                "opened",
+                "closed",
+                "assigned",
+                "released",
+                "appeal_approved",
+                "appeal_denied",
+                "info_requested",
+                "dispute_under_review",
+                "dispute_won",
+                "dispute_lost",
+                "dispute_prevented",
+                "merchant_accepted",
+                "dispute_auto_accept_scheduled",
+                "dispute_auto_accept_canceled",
+                "dispute_auto_accepted",
+            ],
+        )
     }
 }

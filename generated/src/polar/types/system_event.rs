@@ -193,114 +193,120 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
             deserializer,
         )?;
         match ::openapi_runtime::de::tag_of(&value, "name") {
-            Some("meter.credited") => {
+            ::openapi_runtime::de::Tag::Str("meter.credited") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MeterCredited)
             }
-            Some("meter.reset") => {
+            ::openapi_runtime::de::Tag::Str("meter.reset") => {
                 ::openapi_runtime::de::tagged(value).map(Self::MeterReset)
             }
-            Some("benefit.granted") => {
+            ::openapi_runtime::de::Tag::Str("benefit.granted") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BenefitGranted)
             }
-            Some("benefit.cycled") => {
+            ::openapi_runtime::de::Tag::Str("benefit.cycled") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BenefitCycled)
             }
-            Some("benefit.updated") => {
+            ::openapi_runtime::de::Tag::Str("benefit.updated") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BenefitUpdated)
             }
-            Some("benefit.revoked") => {
+            ::openapi_runtime::de::Tag::Str("benefit.revoked") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BenefitRevoked)
             }
-            Some("subscription.created") => {
+            ::openapi_runtime::de::Tag::Str("subscription.created") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionCreated)
             }
-            Some("subscription.updated") => {
+            ::openapi_runtime::de::Tag::Str("subscription.updated") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionUpdated)
             }
-            Some("subscription.cycled") => {
+            ::openapi_runtime::de::Tag::Str("subscription.cycled") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionCycled)
             }
-            Some("subscription.canceled") => {
+            ::openapi_runtime::de::Tag::Str("subscription.canceled") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionCanceled)
             }
-            Some("subscription.revoked") => {
+            ::openapi_runtime::de::Tag::Str("subscription.revoked") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionRevoked)
             }
-            Some("subscription.past_due") => {
+            ::openapi_runtime::de::Tag::Str("subscription.past_due") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionPastDue)
             }
-            Some("subscription.reactivated") => {
+            ::openapi_runtime::de::Tag::Str("subscription.reactivated") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionReactivated)
             }
-            Some("subscription.reinstated") => {
+            ::openapi_runtime::de::Tag::Str("subscription.reinstated") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionReinstated)
             }
-            Some("subscription.paused") => {
+            ::openapi_runtime::de::Tag::Str("subscription.paused") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionPaused)
             }
-            Some("subscription.resumed") => {
+            ::openapi_runtime::de::Tag::Str("subscription.resumed") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionResumed)
             }
-            Some("subscription.uncanceled") => {
+            ::openapi_runtime::de::Tag::Str("subscription.uncanceled") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionUncanceled)
             }
-            Some("subscription.product_updated") => {
+            ::openapi_runtime::de::Tag::Str("subscription.product_updated") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::SubscriptionProductUpdated)
             }
-            Some("subscription.seats_updated") => {
+            ::openapi_runtime::de::Tag::Str("subscription.seats_updated") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionSeatsUpdated)
             }
-            Some("subscription.billing_period_updated") => {
+            ::openapi_runtime::de::Tag::Str("subscription.billing_period_updated") => {
                 ::openapi_runtime::de::tagged(value)
                     .map(Self::SubscriptionBillingPeriodUpdated)
             }
-            Some("subscription.update_cleared") => {
+            ::openapi_runtime::de::Tag::Str("subscription.update_cleared") => {
                 ::openapi_runtime::de::tagged(value).map(Self::SubscriptionUpdateCleared)
             }
-            Some("order.paid") => {
+            ::openapi_runtime::de::Tag::Str("order.paid") => {
                 ::openapi_runtime::de::tagged(value).map(Self::OrderPaid)
             }
-            Some("order.refunded") => {
+            ::openapi_runtime::de::Tag::Str("order.refunded") => {
                 ::openapi_runtime::de::tagged(value).map(Self::OrderRefunded)
             }
-            Some("order.voided") => {
+            ::openapi_runtime::de::Tag::Str("order.voided") => {
                 ::openapi_runtime::de::tagged(value).map(Self::OrderVoided)
             }
-            Some("order.unvoided") => {
+            ::openapi_runtime::de::Tag::Str("order.unvoided") => {
                 ::openapi_runtime::de::tagged(value).map(Self::OrderUnvoided)
             }
-            Some("checkout.created") => {
+            ::openapi_runtime::de::Tag::Str("checkout.created") => {
                 ::openapi_runtime::de::tagged(value).map(Self::CheckoutCreated)
             }
-            Some("customer.created") => {
+            ::openapi_runtime::de::Tag::Str("customer.created") => {
                 ::openapi_runtime::de::tagged(value).map(Self::CustomerCreated)
             }
-            Some("customer.updated") => {
+            ::openapi_runtime::de::Tag::Str("customer.updated") => {
                 ::openapi_runtime::de::tagged(value).map(Self::CustomerUpdated)
             }
-            Some("customer.deleted") => {
+            ::openapi_runtime::de::Tag::Str("customer.deleted") => {
                 ::openapi_runtime::de::tagged(value).map(Self::CustomerDeleted)
             }
-            Some("balance.order") => {
+            ::openapi_runtime::de::Tag::Str("balance.order") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BalanceOrder)
             }
-            Some("balance.credit_order") => {
+            ::openapi_runtime::de::Tag::Str("balance.credit_order") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BalanceCreditOrder)
             }
-            Some("balance.refund") => {
+            ::openapi_runtime::de::Tag::Str("balance.refund") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BalanceRefund)
             }
-            Some("balance.refund_reversal") => {
+            ::openapi_runtime::de::Tag::Str("balance.refund_reversal") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BalanceRefundReversal)
             }
-            Some("balance.dispute") => {
+            ::openapi_runtime::de::Tag::Str("balance.dispute") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BalanceDispute)
             }
-            Some("balance.dispute_reversal") => {
+            ::openapi_runtime::de::Tag::Str("balance.dispute_reversal") => {
                 ::openapi_runtime::de::tagged(value).map(Self::BalanceDisputeReversal)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "SystemEvent",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
         }
     }
 }

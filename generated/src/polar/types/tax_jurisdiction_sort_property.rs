@@ -64,6 +64,16 @@ impl<'de> ::serde::Deserialize<'de> for TaxJurisdictionSortProperty {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "tax_amount",
+                "-tax_amount",
+                "order_count",
+                "-order_count",
+                "country",
+                "-country",
+            ],
+        )
     }
 }

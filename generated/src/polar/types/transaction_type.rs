@@ -76,6 +76,19 @@ impl<'de> ::serde::Deserialize<'de> for TransactionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(
+            deserializer,
+            &[
+                "payment",
+                "processor_fee",
+                "refund",
+                "refund_reversal",
+                "dispute",
+                "dispute_reversal",
+                "balance",
+                "payout",
+                "payout_reversal",
+            ],
+        )
     }
 }

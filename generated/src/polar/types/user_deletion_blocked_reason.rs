@@ -44,6 +44,6 @@ impl<'de> ::serde::Deserialize<'de> for UserDeletionBlockedReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(deserializer, &["has_active_organizations"])
     }
 }

@@ -62,7 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesHttpCodeCla
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::string_enum(deserializer)
+        ::openapi_runtime::de::string_enum(deserializer, &["2xx", "3xx", "4xx", "5xx"])
     }
 }
 /// Event Type
@@ -102,13 +102,20 @@ impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesEventType {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::WebhookEventTypeList(v));
-        }
-        if let Some(v) = ::openapi_runtime::de::variant(&value) {
-            return Ok(Self::WebhookEventType(v));
-        }
-        Ok(Self::Unknown(value))
+        ::openapi_runtime::de::untagged(
+            value,
+            "WebhooksListWebhookDeliveriesEventType",
+            |value| {
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::WebhookEventTypeList(v));
+                }
+                if let Some(v) = ::openapi_runtime::de::variant(value) {
+                    return Some(Self::WebhookEventType(v));
+                }
+                None
+            },
+            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+        )
     }
 }
 impl From<Vec<super::WebhookEventType>> for WebhooksListWebhookDeliveriesEventType {

@@ -1,0 +1,449 @@
+#!/usr/bin/env node
+// The round-trip oracle: proves, with JSON Schema tools that share no code
+// with the generator, that every value a spec allows decodes into the type
+// and variant the spec means and re-encodes unchanged.
+//
+// `cargo xtask oracle` runs it (see the README); by hand:
+//   node oracle.mjs --name NAME --spec bundled.json --targets targets.json --harness BIN
+//                   [--per-target N] [--seed S] [--invalid N] [--show N] [--debug POINTER]
+//
+// For each target (a schema and the Rust type the client gives its values):
+//  1. json-schema-faker makes instances (seeded; optional properties all,
+//     none, or half), and ajv (draft 2020-12, formats checked) keeps those
+//     the schema accepts. What ajv rejects is kept apart as invalid input.
+//  2. The harness (Rust, built from the generated client) decodes each
+//     instance as the target's type, re-encodes it, and reports which variant
+//     every union chose, every enum value that fell into the catch-all, and
+//     every union value no variant took.
+//  3. Here each valid instance must (a) decode, (b) re-encode to the
+//     instance, (c) have chosen, in every union, a variant whose own schema
+//     ajv accepts for the value there (for a type merged from several
+//     schemas of one shape, one of their schemas), and (d) use no catch-all.
+//
+// Rules, each a decision about what "unchanged" and "the schema" mean:
+//  - OpenAPI 3.0 schemas become JSON Schema 2020-12: `nullable: true` adds
+//    "null" to `type` (and to `enum`), or wraps a schema without `type` as
+//    `anyOf: [schema, {type: null}]`; boolean `exclusiveMinimum`/`Maximum`
+//    become the numeric form. Keywords beside a `$ref` apply with it (2020-12
+//    semantics, which real 3.0 documents rely on). 3.1 schemas are 2020-12
+//    already. `discriminator`, `example`, `xml` and `x-*` are annotations.
+//  - Values sent in requests (request bodies, request forms of types) are
+//    generated without `readOnly` properties (OpenAPI: they are not sent).
+//  - Properties a schema does not declare are not generated: the client
+//    ignores them by design (forward compatibility), which the README says.
+//  - Re-encoding compares numbers by value; a `null` member may come back
+//    absent (an optional nullable property of a type only received is
+//    `Option<T>`: absent and null are one value there); date-times that denote
+//    the same instant and UUIDs differing only in case are equal.
+//  - Formats ajv-formats does not know are annotations (accept anything),
+//    except `uuid1`..`uuid8` (Pydantic's names for UUID versions), which are
+//    UUIDs.
+
+import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { generateSync } from "json-schema-faker";
+import Ajv2020Module from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+
+const Ajv2020 = Ajv2020Module.default ?? Ajv2020Module;
+const addFormats = addFormatsModule.default ?? addFormatsModule;
+
+// ---------------------------------------------------------------- arguments
+const args = {};
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (!a.startsWith("--")) fail(`unexpected argument ${a}`);
+  args[a.slice(2)] = process.argv[++i];
+}
+for (const need of ["name", "spec", "targets", "harness"]) {
+  if (!args[need]) fail(`--${need} is required`);
+}
+const perTarget = Number(args["per-target"] ?? 3);
+const baseSeed = Number(args.seed ?? 1);
+const invalidPerTarget = Number(args.invalid ?? 1);
+const show = Number(args.show ?? 25);
+const attempts = 6;
+const maxExtra = Number(args["max-extra"] ?? 150);
+
+function fail(message) {
+  console.error(`oracle: ${message}`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- pointers
+const unescape = (t) => t.replace(/~1/g, "/").replace(/~0/g, "~");
+const escape = (t) => String(t).replace(/~/g, "~0").replace(/\//g, "~1");
+const tokens = (pointer) =>
+  pointer.replace(/^#/, "").split("/").slice(1).map((t) => unescape(decodeURIComponent(t)));
+const toPointer = (ts) => "#" + ts.map((t) => "/" + escape(t)).join("");
+
+function get(node, ts) {
+  for (const t of ts) {
+    if (node === null || typeof node !== "object" || !(t in node)) return undefined;
+    node = node[t];
+  }
+  return node;
+}
+
+/** The direct pointer of `pointer`, following `$ref`s met on the way. */
+function resolve(doc, pointer) {
+  let path = [];
+  let node = doc;
+  for (const t of tokens(pointer)) {
+    for (let guard = 0; guard < 32; guard++) {
+      if (node && typeof node === "object" && !(t in node) && typeof node.$ref === "string" && node.$ref.startsWith("#")) {
+        path = tokens(node.$ref);
+        node = get(doc, path);
+      } else break;
+    }
+    if (node === null || typeof node !== "object" || !(t in node)) return null;
+    node = node[t];
+    path.push(t);
+  }
+  return toPointer(path);
+}
+
+// ---------------------------------------------------------------- 3.0 -> 2020-12
+const DATA_KEYWORDS = new Set(["example", "examples", "default", "enum", "const"]);
+
+function convert30(node) {
+  if (Array.isArray(node)) return node.map(convert30);
+  if (node === null || typeof node !== "object") return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) out[k] = DATA_KEYWORDS.has(k) ? v : convert30(v);
+  for (const [flag, bound] of [["exclusiveMinimum", "minimum"], ["exclusiveMaximum", "maximum"]]) {
+    if (typeof out[flag] === "boolean") {
+      if (out[flag] && typeof out[bound] === "number") {
+        out[flag] = out[bound];
+        delete out[bound];
+      } else delete out[flag];
+    }
+  }
+  if (typeof out.nullable === "boolean") {
+    const nullable = out.nullable;
+    delete out.nullable;
+    if (nullable) {
+      if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
+      if (typeof out.type === "string") out.type = [out.type, "null"];
+      else if (out.type === undefined && out.enum === undefined) {
+        const composed = ["$ref", "allOf", "anyOf", "oneOf", "not", "properties", "items"].some((k) => k in out);
+        if (composed) return { anyOf: [out, { type: "null" }] };
+      }
+    }
+  }
+  return out;
+}
+
+/** The document as requests see it: `readOnly` properties are not sent. */
+function requestView(doc) {
+  const copy = structuredClone(doc);
+  const readOnly = (s) => {
+    for (let guard = 0; s && typeof s === "object" && guard < 16; guard++) {
+      if (s.readOnly === true) return true;
+      if (typeof s.$ref === "string" && s.$ref.startsWith("#")) s = get(copy, tokens(s.$ref));
+      else return false;
+    }
+    return false;
+  };
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== "object") return;
+    if (node.properties && typeof node.properties === "object" && !Array.isArray(node.properties)) {
+      const dropped = Object.keys(node.properties).filter((k) => readOnly(node.properties[k]));
+      for (const k of dropped) delete node.properties[k];
+      if (Array.isArray(node.required)) node.required = node.required.filter((k) => !dropped.includes(k));
+    }
+    for (const [k, v] of Object.entries(node)) if (!DATA_KEYWORDS.has(k)) walk(v);
+  };
+  walk(copy);
+  return copy;
+}
+
+/**
+ * What json-schema-faker reads: the document under `$defs/doc` of a root
+ * holding only a `$ref` (it merges a `$ref`'s siblings into the schema), its
+ * `$ref`s rewritten to match, and two hints that widen what it makes without
+ * changing what is valid (ajv still judges against the real schema): `oneOf`
+ * read as `anyOf` (json-schema-faker fills only the required properties of a
+ * `oneOf` branch), and maps asked for at least one entry.
+ */
+function generationView(doc, anyOfForOneOf) {
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== "object") return node;
+    const out = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (DATA_KEYWORDS.has(k)) out[k] = v;
+      else if (k === "$ref" && typeof v === "string" && v.startsWith("#")) out[k] = "#/$defs/doc" + v.slice(1);
+      else if (anyOfForOneOf && k === "oneOf" && Array.isArray(v) && !("anyOf" in node)) out.anyOf = walk(v);
+      else out[k] = walk(v);
+    }
+    // (Not with `propertyNames`, which json-schema-faker does not honour.)
+    const isMap = out.additionalProperties && typeof out.additionalProperties === "object" && !out.properties && !out.patternProperties && !out.propertyNames;
+    if (isMap && out.minProperties === undefined && (out.maxProperties === undefined || out.maxProperties > 0)) out.minProperties = 1;
+    return out;
+  };
+  return walk(doc);
+}
+
+// ---------------------------------------------------------------- validators
+function formatsIn(node, out = new Set()) {
+  if (Array.isArray(node)) node.forEach((n) => formatsIn(n, out));
+  else if (node && typeof node === "object") {
+    if (typeof node.format === "string") out.add(node.format);
+    for (const [k, v] of Object.entries(node)) if (!DATA_KEYWORDS.has(k)) formatsIn(v, out);
+  }
+  return out;
+}
+
+const UUID_VERSION = /^uuid[1-8]$/;
+
+function validatorFor(doc, id) {
+  const ajv = new Ajv2020({ strict: false, allErrors: false, validateFormats: true, unicodeRegExp: false });
+  addFormats(ajv);
+  for (const f of formatsIn(doc)) if (!ajv.formats[f]) ajv.addFormat(f, UUID_VERSION.test(f) ? ajv.formats.uuid : true);
+  ajv.addSchema(doc, id);
+  const cache = new Map();
+  return (pointer) => {
+    if (!cache.has(pointer)) {
+      try {
+        cache.set(pointer, ajv.compile({ $ref: `${id}${pointer}` }));
+      } catch (e) {
+        cache.set(pointer, e);
+      }
+    }
+    return cache.get(pointer);
+  };
+}
+
+// ---------------------------------------------------------------- comparison
+const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const fraction = (s) => (s.match(/\.(\d+)/)?.[1] ?? "").replace(/0+$/, "");
+
+/** Where `back` differs from `sent`, or null. `nulls` counts null members come back absent. */
+function difference(sent, back, at, nulls) {
+  if (typeof sent === "number" && typeof back === "number") return sent === back ? null : at;
+  if (typeof sent === "string" && typeof back === "string") {
+    if (sent === back) return null;
+    if (DATE_TIME.test(sent) && DATE_TIME.test(back) && Date.parse(sent) === Date.parse(back) && fraction(sent) === fraction(back)) return null;
+    if (UUID.test(sent) && sent.toLowerCase() === back.toLowerCase()) return null;
+    return at;
+  }
+  if (Array.isArray(sent) && Array.isArray(back)) {
+    if (sent.length !== back.length) return at;
+    for (let i = 0; i < sent.length; i++) {
+      const d = difference(sent[i], back[i], `${at}/${i}`, nulls);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  if (sent && back && typeof sent === "object" && typeof back === "object" && !Array.isArray(sent) && !Array.isArray(back)) {
+    for (const k of Object.keys(back)) if (!(k in sent)) return `${at}/${escape(k)}`;
+    for (const [k, v] of Object.entries(sent)) {
+      if (!(k in back)) {
+        if (v === null) {
+          nulls.count++;
+          continue;
+        }
+        return `${at}/${escape(k)}`;
+      }
+      const d = difference(v, back[k], `${at}/${escape(k)}`, nulls);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  return sent === back ? null : at;
+}
+
+// ---------------------------------------------------------------- invalid input
+function mutants(value, random) {
+  const out = [];
+  const wrong = (v) => (typeof v === "string" ? 12345 : typeof v === "number" ? "not a number" : Array.isArray(v) ? { not: "a list" } : v && typeof v === "object" ? ["not", "an object"] : "wrong");
+  out.push(wrong(value));
+  if (value && typeof value === "object" && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    if (keys.length) {
+      const k = keys[Math.floor(random() * keys.length)];
+      const dropped = { ...value };
+      delete dropped[k];
+      out.push(dropped);
+      out.push({ ...value, [k]: wrong(value[k]) });
+    }
+  }
+  return out;
+}
+
+function mulberry(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// ---------------------------------------------------------------- the run
+const spec = JSON.parse(readFileSync(args.spec, "utf8"));
+const targets = JSON.parse(readFileSync(args.targets, "utf8"));
+const is30 = String(spec.openapi ?? "").startsWith("3.0");
+const responseDoc = is30 ? convert30(spec) : spec;
+const views = { response: { doc: responseDoc } };
+if (targets.some((t) => t.direction === "request")) views.request = { doc: requestView(responseDoc) };
+for (const [name, view] of Object.entries(views)) {
+  view.validate = validatorFor(view.doc, `urn:oracle:${name}`);
+  // Half the attempts read `oneOf` as `anyOf`, half as it is (see generationView).
+  view.generated = [generationView(view.doc, true), generationView(view.doc, false)];
+}
+
+const hex = (random, n) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join("");
+const uuidFormats = {};
+for (const f of formatsIn(responseDoc)) {
+  if (UUID_VERSION.test(f)) uuidFormats[f] = (random) => {
+    const r = () => random.next();
+    return `${hex(r, 8)}-${hex(r, 4)}-4${hex(r, 3)}-a${hex(r, 3)}-${hex(r, 12)}`;
+  };
+}
+
+const jsfOptions = (k, seed) => {
+  const base = { formats: uuidFormats, seed, maxDepth: 10, refDepthMax: 10, maxDefaultItems: 2, failOnInvalidTypes: false, minDateTime: "2000-01-01T00:00:00Z", maxDateTime: "2030-12-31T23:59:59Z" };
+  switch (k % 3) {
+    case 0: return { ...base, alwaysFakeOptionals: true };
+    case 1: return { ...base, optionalsProbability: 0 };
+    default: return { ...base, optionalsProbability: 0.5 };
+  }
+};
+
+const jobs = []; // { target, instance, valid }
+const noInstance = [];
+const unresolved = [];
+let invalidMade = 0;
+targets.forEach((target, index) => {
+  const view = views[target.direction];
+  const pointer = resolve(view.doc, target.pointer);
+  if (pointer === null) {
+    unresolved.push(target);
+    return;
+  }
+  target.resolved = pointer;
+  const validate = view.validate(pointer);
+  if (validate instanceof Error) {
+    unresolved.push({ ...target, error: validate.message });
+    return;
+  }
+  const roots = view.generated.map((doc) => ({ $defs: { doc }, $ref: "#/$defs/doc" + pointer.slice(1) }));
+  const random = mulberry(baseSeed * 7919 + index);
+  let made = 0;
+  const seen = new Set();
+  // Big schemas rarely come out valid whole: keep trying until one does.
+  for (let k = 0; made < perTarget && k < (made ? perTarget * attempts : perTarget * attempts + maxExtra); k++) {
+    let instance;
+    try {
+      instance = generateSync(roots[k % 2], jsfOptions(k, baseSeed * 1000003 + index * 131 + k));
+    } catch (e) {
+      continue;
+    }
+    if (instance === undefined) continue;
+    const text = JSON.stringify(instance);
+    if (seen.has(text)) continue; // a schema with few values: the loop's bound ends it
+    seen.add(text);
+    if (args.debug && target.pointer === args.debug) {
+      console.log(`debug ${target.pointer}: ${JSON.stringify(instance)}`);
+      if (!validate(instance)) console.log(`  ajv: ${JSON.stringify(validate.errors)}`);
+    }
+    if (validate(instance)) {
+      jobs.push({ index, target, instance, valid: true });
+      made++;
+      let m = 0;
+      for (const bad of mutants(instance, random)) {
+        if (m >= invalidPerTarget) break;
+        if (!validate(bad)) {
+          jobs.push({ index, target, instance: bad, valid: false });
+          invalidMade++;
+          m++;
+        }
+      }
+    } else if (invalidMade < targets.length * invalidPerTarget * 4) {
+      jobs.push({ index, target, instance, valid: false });
+      invalidMade++;
+    }
+  }
+  if (made === 0) noInstance.push(target);
+});
+
+const input = jobs.map((j) => `${j.index}\t${JSON.stringify(j.instance)}`).join("\n") + "\n";
+const run = spawnSync(args.harness, [], { input, maxBuffer: 1 << 30, encoding: "utf8" });
+if (run.status !== 0) fail(`the harness failed (${run.status ?? run.signal}): ${run.stderr}`);
+const answers = run.stdout.split("\n").filter((l) => l.length);
+if (answers.length !== jobs.length) fail(`the harness answered ${answers.length} of ${jobs.length} instances`);
+
+const failures = [];
+let valid = 0;
+let acceptedInvalid = 0;
+const nulls = { count: 0 };
+const short = (v) => {
+  const s = JSON.stringify(v);
+  return s.length > 400 ? s.slice(0, 400) + "…" : s;
+};
+jobs.forEach((job, i) => {
+  const answer = JSON.parse(answers[i]);
+  if (!job.valid) {
+    if (answer.ok) acceptedInvalid++;
+    return;
+  }
+  valid++;
+  const { target, instance } = job;
+  const failed = (kind, detail) => failures.push({ kind, target, instance, detail });
+  if (answer.no_target) return failed("harness", "the harness has no such target");
+  if (answer.refused !== undefined) return failed("refused", answer.refused);
+  if (answer.unencodable !== undefined) return failed("unencodable", answer.unencodable);
+  const changed = difference(instance, answer.json, "", nulls);
+  if (changed !== null) failed("changed", `re-encoded differently at \`${changed || "/"}\`: ${short(answer.json)}`);
+  const view = views[target.direction];
+  for (const c of answer.choices) {
+    // The variant's schemas are alternatives (a type merged from several
+    // schemas of one shape stands for each): one must accept the value.
+    const value = get(instance, tokens(c.at));
+    const checks = c.schemas.map((schema) => {
+      const direct = resolve(view.doc, schema);
+      return direct && view.validate(direct);
+    });
+    if (checks.some((check) => !check || check instanceof Error)) {
+      failed("variant", `${c.union} at \`${c.at || "/"}\` chose a variant whose schema (${c.schemas.join(", ")}) cannot be read`);
+    } else if (!checks.some((check) => check(value))) {
+      failed("variant", `${c.union} at \`${c.at || "/"}\` chose the variant of ${c.schemas.join(" | ")}, which rejects ${short(value)}`);
+    }
+  }
+  for (const u of answer.unknown) failed("unknown", `${u.union} at \`${u.at || "/"}\`: no variant took ${short(get(instance, tokens(u.at)))}`);
+  for (const o of answer.others) failed("catch-all", `${o.enum} at \`${o.at || "/"}\`: the listed value ${JSON.stringify(o.value)} fell into \`Other\``);
+});
+
+// ---------------------------------------------------------------- report
+const failedInstances = new Set(failures.map((f) => f.instance)).size;
+const byKind = {};
+for (const f of failures) (byKind[f.kind] ??= []).push(f);
+for (const [kind, list] of Object.entries(byKind)) {
+  console.log(`\n${kind}: ${list.length}`);
+  for (const f of list.slice(0, show)) {
+    console.log(`  ${f.target.pointer} (${f.target.rust}, ${f.target.direction})`);
+    console.log(`    instance: ${short(f.instance)}`);
+    console.log(`    ${f.detail}`);
+  }
+  if (list.length > show) console.log(`  ... and ${list.length - show} more`);
+}
+if (unresolved.length) {
+  console.log(`\nschemas the oracle could not read: ${unresolved.length}`);
+  for (const t of unresolved.slice(0, show)) console.log(`  ${t.pointer}${t.error ? `: ${t.error}` : ""}`);
+}
+if (noInstance.length) {
+  console.log(`\nschemas json-schema-faker made no valid instance of: ${noInstance.length}`);
+  for (const t of noInstance.slice(0, show)) console.log(`  ${t.pointer} (${t.rust})`);
+}
+const invalidTotal = jobs.length - valid;
+console.log(`\ninvalid instances (ajv rejects them): ${invalidTotal}; the client accepted ${acceptedInvalid} (open enums, ignored constraints; a report, not a failure)`);
+console.log(`null members that came back absent: ${nulls.count}`);
+const tried = targets.length - unresolved.length;
+console.log(`oracle ${args.name}: ${tried} schemas, ${valid} instances, ${failedInstances} failed`);
+process.exit(failedInstances > 0 || unresolved.length > 0 ? 1 : 0);
