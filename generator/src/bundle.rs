@@ -11,10 +11,8 @@
 //!   document is copied where it is referenced.
 //! - References inside a brought-in document are relative to that document:
 //!   files to its folder, `#/...` to itself.
-//!
-//! - `hoist_nested_refs` (run by `normalize`, for one document too) does the
-//!   same for schemas referenced inside the document where they sit inside
-//!   something else (`#/paths/~1pets/get/.../schema`).
+//! - A components map given whole by a reference (`components: {schemas:
+//!   {$ref: ./schemas/_index.yaml}}`) is read as one reference per entry.
 //!
 //! Which kind of object a reference stands for is read from where it sits,
 //! by the grammar of OpenAPI. No IO happens here: the caller's [`Reader`]
@@ -116,20 +114,22 @@ pub fn bundle(mut root: Value, root_file: &str, read: &mut Reader<'_>) -> Result
             sources: Vec::new(),
         });
     }
-    let taken: Vec<String> = root
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default();
     let mut b = Bundler {
         read,
         root_file: normalize_path(root_file),
         files: BTreeMap::new(),
         names: BTreeMap::new(),
-        scope: Scope::with_reserved(&taken.iter().map(String::as_str).collect::<Vec<_>>()),
+        scope: Scope::default(),
         hoisted: BTreeMap::new(),
         sources: Vec::new(),
     };
+    b.expand_component_maps(&mut root)?;
+    let taken: Vec<String> = root
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    b.scope = Scope::with_reserved(&taken.iter().map(String::as_str).collect::<Vec<_>>());
     // A root component that only refers to another file's schema becomes that schema.
     if let Some(schemas) = root
         .pointer("/components/schemas")
@@ -182,6 +182,46 @@ struct Bundler<'r, 'a> {
 }
 
 impl Bundler<'_, '_> {
+    /// A components map given whole by a reference (`schemas: {$ref:
+    /// ./schemas/_index.yaml}`) becomes one reference per entry of the
+    /// map it points to, each then brought in as any other.
+    fn expand_component_maps(&mut self, root: &mut Value) -> Result<()> {
+        let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) else {
+            return Ok(());
+        };
+        for (kind, map) in components.iter_mut() {
+            let Some(reference) = map.get("$ref").and_then(Value::as_str).map(str::to_owned) else {
+                continue;
+            };
+            let here = Here {
+                file: String::new(),
+                pointer: Pointer::root().join("components").join(kind),
+                bundled: Pointer::root().join("components").join(kind),
+            };
+            let (file, fragment) = self.target("", &reference);
+            let target = self.resolve(&file, &fragment, &here)?;
+            let Some(entries) = target.as_object() else {
+                return Err(here.join("$ref").error(format!(
+                    "$ref {reference:?}: a components map must point to a map of {kind}"
+                )));
+            };
+            let base = if file.is_empty() {
+                String::new()
+            } else {
+                file.clone()
+            };
+            let mut out = Map::new();
+            for name in entries.keys() {
+                let pointer = format!("{fragment}/{}", escape(name));
+                let mut entry = Map::new();
+                entry.insert("$ref".into(), Value::String(format!("{base}#{pointer}")));
+                out.insert(name.clone(), Value::Object(entry));
+            }
+            *map = Value::Object(out);
+        }
+        Ok(())
+    }
+
     /// The (document, fragment) a reference written in `base` points to; the
     /// root document is `""`.
     fn target(&self, base: &str, reference: &str) -> (String, String) {
@@ -215,7 +255,7 @@ impl Bundler<'_, '_> {
         if !self.files.contains_key(file) {
             let bytes = (self.read)(file)
                 .map_err(|e| here.join("$ref").error(format!("cannot read {file}: {e}")))?;
-            let doc = crate::load::parse_document(&bytes)
+            let doc = crate::parse::parse_document(&bytes)
                 .map_err(|e| here.join("$ref").error(format!("{file}: {e}")))?;
             self.files.insert(file.to_owned(), doc);
         }
@@ -470,7 +510,7 @@ fn file_stem(file: &str) -> String {
 }
 
 /// `%7B` -> `{` and the like (a `$ref` is a URI; its fragment may be escaped).
-fn percent_decode(s: &str) -> String {
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -493,78 +533,7 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Schemas referenced where they sit inside something else (`$ref:
-/// '#/paths/~1pets/get/responses/200/content/application~1json/schema'`,
-/// `'#/components/schemas/Pet/properties/owner'`) are copied into
-/// `components/schemas` under a name made of the pointer's words, and the
-/// references point there: the IR names and reuses component schemas only.
-/// The copy left where it was lowers to an identical type, which `dedupe`
-/// merges into the component.
-pub(crate) fn hoist_nested_refs(doc: &mut Value) {
-    let mut refs = std::collections::BTreeSet::new();
-    collect_refs(doc, 0, &mut refs);
-    let targets: Vec<(String, Value)> = refs
-        .into_iter()
-        .filter(|r| is_nested_schema_pointer(r))
-        .filter_map(|r| {
-            let target = local_target(doc, &r)?.clone();
-            Some((r, target))
-        })
-        .collect();
-    if targets.is_empty() {
-        return;
-    }
-    let taken: Vec<String> = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default();
-    let mut names =
-        crate::naming::Scope::with_reserved(&taken.iter().map(String::as_str).collect::<Vec<_>>());
-    let mut renamed = Map::new();
-    let mut added = Vec::new();
-    for (reference, target) in targets {
-        // Words of the pointer, without structure or media types (`/pets` stays).
-        let words: Vec<String> = Pointer::from_ref(&reference)
-            .map(|p| {
-                p.tokens()
-                    .filter(|t| !STRUCTURAL.contains(&t.as_str()))
-                    .filter(|t| t.starts_with('/') || !t.contains('/'))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let name = names.claim(crate::naming::type_name(&words.join(" "), "Schema"));
-        renamed.insert(
-            reference,
-            Value::String(format!("#/components/schemas/{name}")),
-        );
-        added.push((name, target));
-    }
-    rewrite_refs(doc, &renamed, 0);
-    for (_, target) in added.iter_mut() {
-        rewrite_refs(target, &renamed, 0);
-    }
-    add_component_schemas(doc, added);
-}
-
-/// Pointer words that say where a schema sits rather than what it is.
-const STRUCTURAL: &[&str] = &[
-    "paths",
-    "components",
-    "schemas",
-    "content",
-    "schema",
-    "properties",
-    "items",
-    "responses",
-    "requestBody",
-    "parameters",
-    "allOf",
-    "anyOf",
-    "oneOf",
-];
-
-/// How deep [`collect_refs`] and [`rewrite_refs`] go (real documents nest far less).
+/// How deep [`collect_refs`] goes (real documents nest far less).
 const MAX_WALK: usize = 256;
 
 fn collect_refs(v: &Value, depth: usize, out: &mut std::collections::BTreeSet<String>) {
@@ -581,73 +550,6 @@ fn collect_refs(v: &Value, depth: usize, out: &mut std::collections::BTreeSet<St
         Value::Array(a) => a.iter().for_each(|x| collect_refs(x, depth + 1, out)),
         _ => {}
     }
-}
-
-fn rewrite_refs(v: &mut Value, renamed: &Map<String, Value>, depth: usize) {
-    if depth > MAX_WALK {
-        return;
-    }
-    match v {
-        Value::Object(m) => {
-            if let Some(new) = m
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| renamed.get(r))
-            {
-                m.insert("$ref".into(), new.clone());
-            }
-            m.values_mut()
-                .for_each(|x| rewrite_refs(x, renamed, depth + 1));
-        }
-        Value::Array(a) => a
-            .iter_mut()
-            .for_each(|x| rewrite_refs(x, renamed, depth + 1)),
-        _ => {}
-    }
-}
-
-/// Whether a local reference points at a schema nested inside something
-/// (by the grammar of OpenAPI: the word before it says it is a schema), as
-/// opposed to a component, a path item, or a schema component itself.
-fn is_nested_schema_pointer(reference: &str) -> bool {
-    let Some(p) = Pointer::from_ref(reference) else {
-        return false;
-    };
-    let tokens: Vec<String> = p.tokens().collect();
-    let top_level_component =
-        tokens.len() == 3 && tokens.first().is_some_and(|t| t == "components");
-    if top_level_component {
-        return false;
-    }
-    let last = tokens.last().map(String::as_str);
-    let before = tokens
-        .len()
-        .checked_sub(2)
-        .and_then(|i| tokens.get(i))
-        .map(String::as_str);
-    matches!(
-        last,
-        Some("schema" | "items" | "additionalProperties" | "not")
-    ) || matches!(
-        before,
-        Some(
-            "properties"
-                | "patternProperties"
-                | "$defs"
-                | "definitions"
-                | "allOf"
-                | "anyOf"
-                | "oneOf"
-                | "prefixItems"
-        )
-    )
-}
-
-/// The value a local `#/...` reference points at (percent-encoded or not).
-fn local_target<'d>(doc: &'d Value, reference: &str) -> Option<&'d Value> {
-    let pointer = reference.strip_prefix('#')?;
-    doc.pointer(pointer)
-        .or_else(|| doc.pointer(&percent_decode(pointer)))
 }
 
 #[cfg(test)]

@@ -93,6 +93,15 @@ pub enum Error {
         /// Which invariant broke.
         message: String,
     },
+    /// Several independent mistakes, each with its place (at most
+    /// [`Error::MAX_REPORTED`]; `more` counts the rest).
+    #[error("{} mistakes in the spec:\n{}{}", .errors.len() + .more, .errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"), if *.more > 0 { format!("\n  ... and {} more", .more) } else { String::new() })]
+    Several {
+        /// The mistakes, in the order they were found.
+        errors: Vec<Error>,
+        /// How many more there were.
+        more: usize,
+    },
     /// Formatting the generated tokens failed (a generator bug, reported, never a panic).
     #[error("internal error rendering {file}: {message}")]
     Render {
@@ -121,7 +130,37 @@ impl Error {
                 pointer: moved(pointer),
                 message,
             },
+            Error::Several { errors, more } => Error::Several {
+                errors: errors.into_iter().map(|e| e.relocate(locate)).collect(),
+                more,
+            },
             other => other,
+        }
+    }
+
+    /// How many mistakes [`Error::Several`] lists.
+    pub const MAX_REPORTED: usize = 20;
+
+    /// Nothing when `errors` is empty, the one error, or [`Error::Several`].
+    pub fn collected(mut errors: Vec<Error>) -> Result<()> {
+        match errors.len() {
+            0 => Ok(()),
+            1 => Err(errors.remove(0)),
+            n => {
+                errors.truncate(Self::MAX_REPORTED);
+                Err(Error::Several {
+                    more: n - errors.len(),
+                    errors,
+                })
+            }
+        }
+    }
+
+    /// The single mistakes this error stands for.
+    pub fn each(&self) -> Vec<&Error> {
+        match self {
+            Error::Several { errors, .. } => errors.iter().flat_map(Error::each).collect(),
+            other => vec![other],
         }
     }
 

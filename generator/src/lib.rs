@@ -1,9 +1,12 @@
 //! OpenAPI 3.0/3.1 -> typed Rust.
 //!
-//! The pipeline is `load` (bytes -> normalised `openapiv3::OpenAPI`) ->
-//! `ir::build` (resolved model) -> `render` (formatted files). It does no IO:
-//! [`generate`] takes the spec's bytes and returns files in memory; the CLI
-//! and `cargo xtask regen` write them.
+//! The pipeline runs one way, each stage a module that uses only earlier
+//! ones: [`parse`] (bytes -> JSON) -> [`bundle`] (other documents brought in)
+//! -> [`normalize`] (document-level rewrites) -> [`schema`] (every schema
+//! into the owned schema model) and [`load`] (the rest typed with openapiv3)
+//! -> [`ir::build`] (resolved model) -> [`render`] (formatted files). It does
+//! no IO: [`generate`] takes the spec's bytes and returns files in memory;
+//! the CLI and `cargo xtask regen` write them.
 
 #![forbid(unsafe_code)]
 #![cfg_attr(
@@ -23,7 +26,9 @@ pub mod ir;
 pub mod load;
 pub mod naming;
 pub mod normalize;
+pub mod parse;
 pub mod render;
+pub mod schema;
 pub mod surface;
 
 use std::collections::BTreeMap;
@@ -180,7 +185,7 @@ pub struct Generated {
 /// Reads a spec and returns its IR.
 pub fn build_ir(spec: &[u8], options: &Options) -> Result<ir::Api> {
     let loaded = load::load(spec)?;
-    ir::build(&loaded, options)
+    ir::build(&loaded, options).map_err(|e| e.relocate(&|p| loaded.normalized.locate(p)))
 }
 
 /// [`build_ir`] for a spec that may refer to other documents (see [`generate_with`]).
@@ -190,11 +195,14 @@ pub fn build_ir_with(
     read: &mut bundle::Reader<'_>,
     options: &Options,
 ) -> Result<ir::Api> {
-    let bundled = bundle::bundle(load::parse_document(spec)?, file, read)?;
+    let bundled = bundle::bundle(parse::parse_document(spec)?, file, read)?;
     let locate = |p: &str| bundled.locate(p);
-    load::from_document(bundled.document.clone())
-        .and_then(|loaded| ir::build(&loaded, options))
-        .map_err(|e| e.relocate(&locate))
+    let loaded = load::from_document(bundled.document.clone()).map_err(|e| e.relocate(&locate))?;
+    let locate = |p: &str| {
+        let p = loaded.normalized.locate(p).unwrap_or_else(|| p.to_owned());
+        bundled.locate(&p).or(Some(p))
+    };
+    ir::build(&loaded, options).map_err(|e| e.relocate(&locate))
 }
 
 /// What the round-trip oracle (`cargo xtask oracle`) needs of a spec.
@@ -218,7 +226,7 @@ pub fn oracle_parts(
     read: &mut bundle::Reader<'_>,
     options: &Options,
 ) -> Result<OracleParts> {
-    let bundled = bundle::bundle(load::parse_document(spec)?, file, read)?;
+    let bundled = bundle::bundle(parse::parse_document(spec)?, file, read)?;
     let locate = |p: &str| bundled.locate(p);
     let api = load::from_document(bundled.document.clone())
         .and_then(|loaded| ir::build(&loaded, options))
@@ -278,13 +286,22 @@ pub fn generate_with(
     options: &Options,
 ) -> Result<(Generated, Timings)> {
     let started = Instant::now();
-    let raw = load::parse_document(spec)?;
+    let raw = parse::parse_document(spec)?;
     let bundled = bundle::bundle(raw, file, read)?;
     let parse = started.elapsed();
+    let clock = Instant::now();
     let locate = |p: &str| bundled.locate(p);
+    let loaded = load::from_document(bundled.document.clone()).map_err(|e| e.relocate(&locate))?;
+    let normalise = clock.elapsed();
+    // Pointers into copies name the original, in the file it came from.
+    let locate = |p: &str| {
+        let p = loaded.normalized.locate(p).unwrap_or_else(|| p.to_owned());
+        bundled.locate(&p).or(Some(p))
+    };
     let (mut generated, mut timings) =
-        generate_document(bundled.document.clone(), options).map_err(|e| e.relocate(&locate))?;
+        generate_loaded(&loaded, options).map_err(|e| e.relocate(&locate))?;
     timings.parse = parse;
+    timings.normalise = normalise;
     let summary = &mut generated.summary;
     for w in &mut summary.warnings {
         w.relocate(&locate);
@@ -297,8 +314,8 @@ pub fn generate_with(
     Ok((generated, timings))
 }
 
-/// Generates from a parsed document (everything it refers to already in it).
-fn generate_document(raw: serde_json::Value, options: &Options) -> Result<(Generated, Timings)> {
+/// Generates from a loaded document (everything it refers to already in it).
+fn generate_loaded(loaded: &load::Loaded, options: &Options) -> Result<(Generated, Timings)> {
     let mut clock = Instant::now();
     let mut lap = || {
         let now = Instant::now();
@@ -306,16 +323,14 @@ fn generate_document(raw: serde_json::Value, options: &Options) -> Result<(Gener
         clock = now;
         took
     };
-    let loaded = load::from_document(raw)?;
-    let normalise = lap();
-    let api = ir::build(&loaded, options)?;
+    let api = ir::build(loaded, options)?;
     let ir = lap();
     let features = render::features::Features::new(&api, options);
     let (files, stages) = render::render_timed(&api, options, &features)?;
     let output = lap();
     let timings = Timings {
-        parse: Duration::ZERO, // measured by the caller
-        normalise,
+        parse: Duration::ZERO,     // measured by the caller
+        normalise: Duration::ZERO, // likewise
         ir,
         render: stages.render,
         format: stages.format,

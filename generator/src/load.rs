@@ -1,13 +1,14 @@
-//! Loading: bytes (JSON or YAML) -> normalised `serde_json::Value` -> `openapiv3::OpenAPI`.
-//!
-//! openapiv3 models OpenAPI 3.0. A 3.1 document is first rewritten into the
-//! 3.0 shape by [`crate::normalize`], which keeps what 3.0 cannot say in `x-oa-*`
-//! extensions, so nothing reaches the IR lossily.
+//! Loading, the stage after normalisation: the version checked, every
+//! schema read into the schema model ([`crate::schema::read`]), and the rest
+//! of the document (paths, operations, parameters, responses, servers,
+//! security) typed with openapiv3. openapiv3 models OpenAPI 3.0; with the
+//! schemas taken out (a `{}` where each was) the rest of a 3.1 document
+//! reads the same.
 
 use serde_json::Value;
 
 use crate::error::{Error, Pointer, Result};
-use crate::normalize;
+use crate::schema::{self, Schemas};
 
 /// The OpenAPI versions the generator reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,47 +19,39 @@ pub enum Version {
     V3_1,
 }
 
-/// A parsed and normalised document.
+/// A loaded document.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// Version declared by the document's `openapi` field.
     pub version: Version,
-    /// The normalised document as JSON (what `openapi` was parsed from).
+    /// The normalised document as JSON, its schemas taken out (what
+    /// `openapi` was parsed from).
     pub raw: Value,
-    /// The typed document.
+    /// The typed document (its schemas are the `{}` left in their places).
     pub openapi: openapiv3::OpenAPI,
+    /// Every schema of the document.
+    pub schemas: Schemas,
+    /// Where normalisation copied things from.
+    pub normalized: crate::normalize::Normalized,
 }
 
-/// Parses `bytes` as JSON if it looks like JSON, else as YAML.
-pub fn parse_document(bytes: &[u8]) -> Result<Value> {
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if first == Some(&b'{') {
-        serde_json::from_slice(bytes).map_err(|e| Error::Syntax {
-            format: "JSON",
-            message: e.to_string(),
-        })
-    } else {
-        serde_yaml::from_slice(bytes).map_err(|e| Error::Syntax {
-            format: "YAML",
-            message: e.to_string(),
-        })
-    }
-}
-
-/// Parses, checks the version, normalises and types a spec document.
+/// Parses, checks the version, normalises and loads a single-document spec.
 pub fn load(bytes: &[u8]) -> Result<Loaded> {
-    from_document(parse_document(bytes)?)
+    from_document(crate::parse::parse_document(bytes)?)
 }
 
-/// Checks the version of a parsed document, normalises it and types it.
+/// Checks the version of a parsed document, normalises it and loads it.
 pub fn from_document(mut raw: Value) -> Result<Loaded> {
     let version = detect_version(&raw)?;
-    normalize::normalize_document(&mut raw)?;
+    let normalized = crate::normalize::normalize_document(&mut raw)?;
+    let schemas = schema::read(&mut raw)?;
     let openapi = typed(&raw)?;
     Ok(Loaded {
         version,
         raw,
         openapi,
+        schemas,
+        normalized,
     })
 }
 
@@ -83,15 +76,15 @@ fn detect_version(doc: &Value) -> Result<Version> {
     }
 }
 
-/// Deserialises the normalised document, reporting the failing location as a pointer.
+/// Deserialises the document, reporting the failing location as a pointer.
 fn typed(raw: &Value) -> Result<openapiv3::OpenAPI> {
     // Tracking the path costs a third of the time; only a failure needs it.
     if let Ok(doc) = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(raw) {
         return Ok(doc);
     }
     serde_path_to_error::deserialize(raw).map_err(|e| {
-        // openapiv3 flattens maps and schemas, which hides where inside them the
-        // error is; look for the deepest piece that fails on its own.
+        // openapiv3 flattens maps, which hides where inside them the error
+        // is; look for the deepest piece that fails on its own.
         if let Some((pointer, message)) = locate(raw) {
             return Error::invalid(&pointer, message);
         }
@@ -132,48 +125,11 @@ fn try_as<T: serde::de::DeserializeOwned>(
 
 type Found = Option<(Pointer, String)>;
 
-/// The deepest schema below `at` that fails to parse.
-fn locate_schema(v: &Value, at: &Pointer) -> Found {
-    if let Some(o) = v.as_object() {
-        for key in ["properties", "patternProperties"] {
-            if let Some(props) = o.get(key).and_then(Value::as_object) {
-                for (name, p) in props {
-                    if let Some(f) = locate_schema(p, &at.join(key).join(name)) {
-                        return Some(f);
-                    }
-                }
-            }
-        }
-        for key in ["items", "additionalProperties", "not"] {
-            if let Some(f) = o
-                .get(key)
-                .filter(|s| s.is_object())
-                .and_then(|s| locate_schema(s, &at.join(key)))
-            {
-                return Some(f);
-            }
-        }
-        for key in ["allOf", "anyOf", "oneOf"] {
-            if let Some(list) = o.get(key).and_then(Value::as_array) {
-                for (i, s) in list.iter().enumerate() {
-                    if let Some(f) = locate_schema(s, &at.join(key).join(i.to_string())) {
-                        return Some(f);
-                    }
-                }
-            }
-        }
-    }
-    try_as::<openapiv3::ReferenceOr<openapiv3::Schema>>(v, at)
-}
-
 fn locate_content(holder: &Value, at: &Pointer) -> Found {
     let content = holder.get("content").and_then(Value::as_object)?;
-    content.iter().find_map(|(media, m)| {
-        let at = at.join("content").join(media);
-        m.get("schema")
-            .and_then(|s| locate_schema(s, &at.join("schema")))
-            .or_else(|| try_as::<openapiv3::MediaType>(m, &at))
-    })
+    content
+        .iter()
+        .find_map(|(media, m)| try_as::<openapiv3::MediaType>(m, &at.join("content").join(media)))
 }
 
 fn locate_operation(op: &Value, at: &Pointer) -> Found {
@@ -184,10 +140,7 @@ fn locate_operation(op: &Value, at: &Pointer) -> Found {
         .flatten();
     for (i, p) in params.enumerate() {
         let p_at = at.join("parameters").join(i.to_string());
-        let found = p
-            .get("schema")
-            .and_then(|s| locate_schema(s, &p_at.join("schema")))
-            .or_else(|| locate_content(p, &p_at))
+        let found = locate_content(p, &p_at)
             .or_else(|| try_as::<openapiv3::ReferenceOr<openapiv3::Parameter>>(p, &p_at));
         if found.is_some() {
             return found;
@@ -218,7 +171,7 @@ fn locate_operation(op: &Value, at: &Pointer) -> Found {
     try_as::<openapiv3::Operation>(op, at)
 }
 
-/// Walks paths and components for the deepest part that fails to parse.
+/// Walks paths for the deepest part that fails to parse.
 fn locate(doc: &Value) -> Found {
     let root = Pointer::root();
     for (path, item) in doc
@@ -239,13 +192,5 @@ fn locate(doc: &Value) -> Found {
             return Some(found);
         }
     }
-    let schemas = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object);
-    for (name, s) in schemas.into_iter().flatten() {
-        if let Some(found) = locate_schema(s, &root.join("components").join("schemas").join(name)) {
-            return Some(found);
-        }
-    }
-    None
+    try_as::<openapiv3::Components>(doc.get("components")?, &root.join("components"))
 }

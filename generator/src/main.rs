@@ -219,7 +219,7 @@ fn run(cli: Cli) -> Result<(), String> {
 /// document is converted to JSON text first, untimed): the floor any
 /// generator reading the document pays.
 fn json_parse_floor(bytes: &[u8]) -> Result<Duration, String> {
-    let json = match openapi_generator::load::parse_document(bytes) {
+    let json = match openapi_generator::parse::parse_document(bytes) {
         Ok(value) if bytes.trim_ascii_start().first() != Some(&b'{') => {
             serde_json::to_vec(&value).map_err(|e| e.to_string())?
         }

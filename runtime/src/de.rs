@@ -192,6 +192,104 @@ where
     deserializer.deserialize_str(EnumVisitor(known, PhantomData))
 }
 
+/// Decodes an integer enum: the value turned into `T` by `From<i64>` (which
+/// keeps values it does not know, except while [`strict`]: then only the
+/// `known` values are taken).
+pub fn int_enum<'de, D, T>(deserializer: D, known: &'static [i64]) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<i64>,
+{
+    struct IntVisitor<T>(&'static [i64], PhantomData<fn() -> T>);
+    impl<T: From<i64>> Visitor<'_> for IntVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an integer")
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+            if strict() && !self.0.contains(&v) {
+                return Err(E::invalid_value(
+                    de::Unexpected::Signed(v),
+                    &"a value the enum lists",
+                ));
+            }
+            Ok(T::from(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+            match i64::try_from(v) {
+                Ok(v) => self.visit_i64(v),
+                Err(_) => Err(E::invalid_value(de::Unexpected::Unsigned(v), &self)),
+            }
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+            // `1.0` is the integer 1 as far as JSON says.
+            if v.fract() == 0.0 && v >= i64::MIN as f64 && v <= i64::MAX as f64 {
+                self.visit_i64(v as i64)
+            } else {
+                Err(E::invalid_value(de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+    deserializer.deserialize_i64(IntVisitor(known, PhantomData))
+}
+
+/// Decodes a number enum: the value turned into `T` by `From<f64>`, as
+/// [`int_enum`] does.
+pub fn number_enum<'de, D, T>(deserializer: D, known: &'static [f64]) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<f64>,
+{
+    let v = f64::deserialize(deserializer)?;
+    if strict() && !known.contains(&v) {
+        return Err(de::Error::invalid_value(
+            de::Unexpected::Float(v),
+            &"a value the enum lists",
+        ));
+    }
+    Ok(T::from(v))
+}
+
+/// A fixed value that is not text (see [`literal`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Literal {
+    /// An integer.
+    Int(i64),
+    /// A number.
+    Number(f64),
+    /// `true` or `false`.
+    Bool(bool),
+}
+
+/// Decodes a fixed number or boolean (`const: 7`): only `expected` is
+/// accepted (numbers by value: `7.0` is `7`).
+pub fn literal<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    expected: Literal,
+) -> Result<(), D::Error> {
+    let v = Value::deserialize(deserializer)?;
+    let ok = match (expected, &v) {
+        (Literal::Int(n), Value::Number(m)) => {
+            m.as_f64() == Some(n as f64) && m.as_i64().is_none_or(|m| m == n)
+        }
+        (Literal::Number(n), Value::Number(m)) => m.as_f64() == Some(n),
+        (Literal::Bool(b), Value::Bool(c)) => b == *c,
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(de::Error::custom(format_args!(
+            "expected the value {}, found {v}",
+            match expected {
+                Literal::Int(n) => n.to_string(),
+                Literal::Number(n) => n.to_string(),
+                Literal::Bool(b) => b.to_string(),
+            }
+        )))
+    }
+}
+
 /// Decodes a fixed string value (`const`): only `expected` is accepted.
 pub fn constant<'de, D: Deserializer<'de>>(
     deserializer: D,
@@ -304,7 +402,11 @@ pub enum Tag<'v> {
     Missing,
     /// Its text.
     Str(&'v str),
-    /// It holds something other than text.
+    /// An integer (for unions tagged by numbers).
+    Int(i64),
+    /// A boolean.
+    Bool(bool),
+    /// It holds something else.
     Other,
 }
 
@@ -313,6 +415,11 @@ pub fn tag_of<'v>(value: &'v Value, tag: &str) -> Tag<'v> {
     match value.get(tag) {
         None => Tag::Missing,
         Some(Value::String(s)) => Tag::Str(s),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(i) => Tag::Int(i),
+            None => Tag::Other,
+        },
+        Some(Value::Bool(b)) => Tag::Bool(*b),
         Some(_) => Tag::Other,
     }
 }
@@ -453,7 +560,9 @@ mod tests {
     fn tags_are_read_as_missing_text_or_other() {
         assert_eq!(tag_of(&json!({"type": "a"}), "type"), Tag::Str("a"));
         assert_eq!(tag_of(&json!({"kind": "a"}), "type"), Tag::Missing);
-        assert_eq!(tag_of(&json!({"type": 1}), "type"), Tag::Other);
+        assert_eq!(tag_of(&json!({"type": 1}), "type"), Tag::Int(1));
+        assert_eq!(tag_of(&json!({"type": false}), "type"), Tag::Bool(false));
+        assert_eq!(tag_of(&json!({"type": [1]}), "type"), Tag::Other);
         assert_eq!(tag_of(&json!("text"), "type"), Tag::Missing);
     }
 

@@ -403,17 +403,22 @@ jobs.forEach((job, i) => {
   if (changed !== null) failed("changed", `re-encoded differently at \`${changed || "/"}\`: ${short(answer.json)}`);
   const view = views[target.direction];
   for (const c of answer.choices) {
-    // The variant's schemas are alternatives (a type merged from several
-    // schemas of one shape stands for each): one must accept the value.
+    // What the variant stands for: alternatives (a type merged from several
+    // schemas of one shape stands for each), each a list of schemas (a branch
+    // and the schema it was distributed over) that must all accept the value.
     const value = get(instance, tokens(c.at));
-    const checks = c.schemas.map((schema) => {
-      const direct = resolve(view.doc, schema);
-      return direct && view.validate(direct);
-    });
-    if (checks.some((check) => !check || check instanceof Error)) {
-      failed("variant", `${c.union} at \`${c.at || "/"}\` chose a variant whose schema (${c.schemas.join(", ")}) cannot be read`);
-    } else if (!checks.some((check) => check(value))) {
-      failed("variant", `${c.union} at \`${c.at || "/"}\` chose the variant of ${c.schemas.join(" | ")}, which rejects ${short(value)}`);
+    const verdicts = c.schemas.map((all) =>
+      all.map((schema) => {
+        const direct = resolve(view.doc, schema);
+        const check = direct && view.validate(direct);
+        return !check || check instanceof Error ? null : check(value);
+      }),
+    );
+    const shown = c.schemas.map((all) => all.join(" & ")).join(" | ");
+    if (verdicts.some((all) => all.includes(null))) {
+      failed("variant", `${c.union} at \`${c.at || "/"}\` chose a variant whose schema (${shown}) cannot be read`);
+    } else if (!verdicts.some((all) => all.every(Boolean))) {
+      failed("variant", `${c.union} at \`${c.at || "/"}\` chose the variant of ${shown}, which rejects ${short(value)}`);
     }
   }
   for (const u of answer.unknown) failed("unknown", `${u.union} at \`${u.at || "/"}\`: no variant took ${short(get(instance, tokens(u.at)))}`);

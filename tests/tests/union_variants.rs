@@ -120,10 +120,10 @@ fn check(file: &str, decode: fn(&str, Value) -> Option<Decoded>) -> usize {
         for (variant, id) in objects {
             let origin = &api.ty(*id).origin;
             let schema = loaded
-                .raw
-                .pointer(origin.trim_start_matches('#'))
+                .schemas
+                .at(origin)
                 .unwrap_or_else(|| panic!("{origin} is not in the document"));
-            let value = sample::sample_all_fields(&loaded.raw, schema);
+            let value = sample::sample_all_fields(&loaded.schemas, schema);
             variants += 1;
             match decode(union, value.clone()) {
                 None => failures.push(format!(

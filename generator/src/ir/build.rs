@@ -5,26 +5,28 @@
 //! read-only/write-only forms ([`super::directions`]), mark request types,
 //! attach pagination and merge identical types ([`super::dedupe`]).
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use openapiv3::ReferenceOr;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::context::*;
-use super::schema_view::{SubSchema, View};
 use super::*;
 use crate::error::{Error, Pointer, Result, Warning};
 use crate::load::Loaded;
 use crate::naming::{self, Scope};
+use crate::schema::conj::{self, Conj};
+use crate::schema::SchemaId;
 use crate::Options;
 
 /// Builds the IR of a loaded document.
 pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
     let doc = &loaded.openapi;
+    let schemas = &loaded.schemas;
     let mut lw = Lowerer {
         doc,
         raw: &loaded.raw,
+        schemas,
         types: Vec::new(),
         components: BTreeMap::new(),
+        slots: HashMap::new(),
         nullable_components: BTreeSet::new(),
         type_names: Scope::with_reserved(&["Unknown"]),
         modules: Scope::with_reserved(&["types", "operations", "super", "self_"]),
@@ -35,59 +37,82 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         options,
     };
     let schemas_at = Pointer::root().join("components").join("schemas");
-    let schemas = doc.components.as_ref().map(|c| &c.schemas);
-    // Pass 1: ids and names for every component schema.
-    for (name, _) in schemas.into_iter().flatten() {
+    let names: Vec<String> = loaded
+        .raw
+        .pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    // Pass 1: ids and names for every component schema, then for every
+    // schema a `$ref` points at where it sits inside something else.
+    let mut slots: Vec<(SchemaId, TypeId)> = Vec::new();
+    for name in &names {
+        let at = schemas_at.join(name);
+        let Some(sid) = schemas.at(at.as_str()) else {
+            continue; // every component schema was read
+        };
         let rust = lw.type_names.claim(naming::type_name(name, "Schema"));
         let module = lw.modules.claim(naming::value_name(&rust, "schema"));
-        let id = TypeId(lw.types.len());
-        lw.types.push(TypeDef {
-            id,
-            name: rust,
-            origin: schemas_at.join(name).to_string(),
-            module,
-            docs: Docs::default(),
-            kind: TypeKind::Alias(TypeRef::Any),
-            in_request: false,
-        });
+        let id = lw.slot(sid, rust, module, &at);
         lw.components.insert(name.clone(), id);
+        slots.push((sid, id));
     }
-    for (name, schema) in schemas.into_iter().flatten() {
-        if let ReferenceOr::Item(s) = schema {
-            if s.schema_data.nullable {
-                if let Some(id) = lw.components.get(name) {
-                    lw.nullable_components.insert(*id);
+    let mut targets: Vec<SchemaId> = schemas
+        .ids()
+        .filter_map(|id| schemas.target(id))
+        .filter(|t| !lw.slots.contains_key(t))
+        .collect();
+    targets.sort();
+    targets.dedup();
+    for sid in targets {
+        let at = schemas.get(sid).at.clone();
+        let rust = lw.type_names.claim(super::lower::name_from_pointer(&at));
+        let owner = at
+            .as_str()
+            .strip_prefix("#/components/schemas/")
+            .and_then(|rest| rest.split('/').next())
+            .map(|n| n.replace("~1", "/").replace("~0", "~"))
+            .and_then(|n| lw.components.get(&n))
+            .map(|id| lookup(&lw.types, *id).module.clone());
+        let module = match owner {
+            Some(m) => m,
+            None => lw.modules.claim(naming::value_name(&rust, "schema")),
+        };
+        let id = lw.slot(sid, rust, module, &at);
+        slots.push((sid, id));
+    }
+    for &(sid, id) in &slots {
+        if conj::admits_null(schemas, sid) {
+            lw.nullable_components.insert(id);
+        }
+    }
+    // Pass 2: lower each into its slot; mistakes in one do not stop the others.
+    let mut errors = Vec::new();
+    for (sid, id) in slots {
+        let at = schemas.get(sid).at.clone();
+        match lw.lower_into(Conj::of(sid), Target::Slot(id), &at, false) {
+            // A schema admitting `null` lowers to `Option<itself>`; references add the `Option`.
+            Ok(r) => {
+                let r = strip_option(r);
+                if r == TypeRef::Named(id) && schemas.get(sid).reference.is_some() {
+                    errors.push(Error::invalid(
+                        &at,
+                        format!("the schema is only a reference to itself, so no value can have it: {at} -> {at}"),
+                    ));
+                } else if r != TypeRef::Named(id) {
+                    // Not an object/enum/union: an alias of what it lowered to.
+                    let name = lookup(&lw.types, id).name.clone();
+                    let docs = lw.docs(&[sid], &name);
+                    if let Some(def) = lw.types.get_mut(id.0) {
+                        def.kind = TypeKind::Alias(r);
+                        def.docs = docs;
+                    }
                 }
             }
+            Err(e) => errors.push(e),
         }
     }
-    // Pass 2: lower each component into its slot.
-    for (name, schema) in schemas.into_iter().flatten() {
-        let Some(&id) = lw.components.get(name) else {
-            continue; // every component got a slot in pass 1
-        };
-        let at = schemas_at.join(name);
-        let sub = SubSchema::Plain(schema);
-        // A `nullable` component lowers to `Option<itself>`; references add the `Option`.
-        let r = strip_option(lw.lower_into(sub, Target::Slot(id), &at, false)?);
-        if matches!(schema, ReferenceOr::Reference { .. }) && r == TypeRef::Named(id) {
-            return Err(Error::invalid(
-                &at,
-                format!("the schema is only a reference to itself, so no value can have it: {at} -> {at}"),
-            ));
-        }
-        if r != TypeRef::Named(id) {
-            // Not an object/enum/union: an alias of what it lowered to.
-            let docs = match sub.get() {
-                Ok(s) => lw.docs(&View::of(s), &lookup(&lw.types, id).name.clone()),
-                Err(_) => Docs::default(),
-            };
-            if let Some(def) = lw.types.get_mut(id.0) {
-                def.kind = TypeKind::Alias(r);
-                def.docs = docs;
-            }
-        }
-    }
+    Error::collected(errors)?;
     let operations = super::ops::lower_operations(&mut lw)?;
     let mut webhooks = super::webhooks::lower(&mut lw)?;
     super::unions::settle(&mut lw)?;

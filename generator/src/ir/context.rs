@@ -1,27 +1,27 @@
 //! The lowering context: the state of one run ([`Lowerer`]: the document,
-//! the type arena being filled, names taken, warnings) and what every
-//! lowering step shares (defining a type in a slot or under a new name,
-//! following `$ref`s, docs of a schema, warnings, formats). The steps hang
-//! off it: [`super::lower`] (schemas), [`super::ops`] (operations) and
-//! [`super::unions`] (settling unions); [`super::build`] runs them. Nothing
-//! here calls back into them.
+//! its schemas, the type arena being filled, names taken, warnings) and what
+//! every lowering step shares (defining a type in a slot or under a new name,
+//! the named types of schemas, docs of a schema, warnings, formats). The
+//! steps hang off it: [`super::lower`] (schemas), [`super::ops`] (operations)
+//! and [`super::unions`] (settling unions); [`super::build`] runs them.
+//! Nothing here calls back into them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use openapiv3::{ReferenceOr, Schema};
+use openapiv3::ReferenceOr;
 use serde_json::Value;
 
-use super::schema_view::View;
 use super::*;
 use crate::error::{Error, Pointer, Result, Warning};
 use crate::naming::{self, Scope};
+use crate::schema::{Discriminator, Schema, SchemaId, Schemas};
 use crate::Options;
 
 /// What a union looked like before its variants were known well enough to settle it.
 #[derive(Debug, Clone)]
 pub(super) struct PendingUnion {
     pub id: TypeId,
-    pub discriminator: Option<openapiv3::Discriminator>,
+    pub discriminator: Option<Discriminator>,
     pub origin: Pointer,
 }
 
@@ -59,11 +59,17 @@ impl Target {
 /// State of one lowering run.
 pub(super) struct Lowerer<'a> {
     pub doc: &'a openapiv3::OpenAPI,
-    /// The normalised document as JSON (for samples).
+    /// The normalised document as JSON, its schemas taken out.
     pub raw: &'a Value,
+    /// Every schema of the document.
+    pub schemas: &'a Schemas,
     pub types: Vec<TypeDef>,
+    /// The named type of each component schema, by its name.
     pub components: BTreeMap<String, TypeId>,
-    /// Component schemas declared `nullable` (3.0): every reference is optional.
+    /// The named type of each schema that has one: components, and schemas
+    /// a `$ref` points at wherever they sit.
+    pub slots: HashMap<SchemaId, TypeId>,
+    /// Named types whose schema also admits `null`: every reference is optional.
     pub nullable_components: BTreeSet<TypeId>,
     pub type_names: Scope,
     pub modules: Scope,
@@ -93,67 +99,117 @@ fn norm(s: &str) -> String {
 }
 
 impl<'a> Lowerer<'a> {
-    /// Docs of a schema; a `title` that only repeats `name` is dropped.
-    pub(super) fn docs(&self, v: &View<'_>, name: &str) -> Docs {
-        let title = v
-            .data
-            .title
-            .clone()
-            .filter(|t| !t.trim().is_empty() && norm(t) != norm(name));
-        let mut notes = Vec::new();
-        let mut description = v.data.description.clone().filter(|d| !d.trim().is_empty());
-        // `anyOf: [T, null]` keeps T's facts on T: bring them up to the field.
-        let single: Vec<&Schema> = v
-            .any_of
-            .iter()
-            .chain(v.one_of)
-            .filter_map(|b| match b {
-                ReferenceOr::Item(s) => Some(s),
-                ReferenceOr::Reference { .. } => None,
-            })
-            .collect();
-        let inner = match (single.as_slice(), v.any_of.len() + v.one_of.len()) {
-            ([only], 1) => Some(View::of(only)),
-            _ => None,
+    /// Docs of the schemas `ids` (the first that says a thing says it; their
+    /// `allOf` members and a lone non-null `anyOf`/`oneOf` branch count, what
+    /// they refer to does not: a referenced type documents itself); a `title`
+    /// that only repeats `name` is dropped.
+    pub(super) fn docs(&self, ids: &[SchemaId], name: &str) -> Docs {
+        let mut all: Vec<(&Schema, bool)> = Vec::new();
+        for &id in ids {
+            self.doc_sources(id, 0, false, &mut all);
+        }
+        let sources: Vec<&Schema> = all.iter().map(|(s, _)| *s).collect();
+        // What the schema itself says, not a branch of its `anyOf`.
+        let own: Vec<&Schema> = all.iter().filter(|(_, b)| !b).map(|(s, _)| *s).collect();
+        let first = |from: &[&Schema], f: &dyn Fn(&Schema) -> Option<String>| {
+            from.iter()
+                .find_map(|s| f(s).filter(|t| !t.trim().is_empty()))
         };
-        for view in std::iter::once(v).chain(inner.as_ref()) {
-            if let Some(f) = view.format.as_deref().filter(|f| !typed_format(f)) {
+        let title = first(&own, &|s| s.title.clone()).filter(|t| norm(t) != norm(name));
+        let description = first(&sources, &|s| s.description.clone());
+        let mut notes = Vec::new();
+        for s in &sources {
+            if let Some(f) = s.format.as_deref().filter(|f| !typed_format(f)) {
                 notes.push(format!("format `{f}`"));
+            } else if s.format.is_none() {
+                if let Some(enc) = &s.content_encoding {
+                    notes.push(format!("{enc}-encoded"));
+                }
             }
-            notes.extend(view.notes.iter().cloned());
-            if !view.enumeration.is_empty() && !view.enumeration.iter().all(Value::is_string) {
-                let values: Vec<String> =
-                    view.enumeration.iter().map(|e| format!("`{e}`")).collect();
-                notes.push(format!("one of {}", values.join(", ")));
+            notes.extend(bound_note(s.min_length, s.max_length, None, None, "length"));
+            notes.extend(bound_note(
+                s.minimum,
+                s.maximum,
+                s.exclusive_minimum,
+                s.exclusive_maximum,
+                "value",
+            ));
+            if let Some(m) = s.multiple_of {
+                notes.push(format!("a multiple of {m}"));
             }
-            if description.is_none() {
-                description = view
-                    .data
-                    .description
-                    .clone()
-                    .filter(|d| !d.trim().is_empty());
+            notes.extend(s.pattern.as_ref().map(|p| format!("pattern `{p}`")));
+            notes.extend(bound_note(s.min_items, s.max_items, None, None, "items"));
+            if s.unique_items {
+                notes.push("items are unique".into());
+            }
+            notes.extend(bound_note(
+                s.min_properties,
+                s.max_properties,
+                None,
+                None,
+                "properties",
+            ));
+            for (name, needs) in &s.dependent_required {
+                let needs: Vec<String> = needs.iter().map(|n| format!("`{n}`")).collect();
+                notes.push(format!("with `{name}`, also {}", needs.join(", ")));
             }
         }
-        if v.data.read_only {
+        let any = |f: &dyn Fn(&Schema) -> bool| sources.iter().any(|s| f(s));
+        if any(&|s| s.read_only) {
             notes.push("read-only".into());
         }
-        if v.data.write_only {
+        if any(&|s| s.write_only) {
             notes.push("write-only".into());
         }
-        if let Some(d) = &v.data.default {
+        // (`default: null` and `example: null` say no more than `nullable`.)
+        if let Some(d) = own
+            .iter()
+            .find_map(|s| s.default.as_ref().filter(|d| !d.is_null()))
+        {
             notes.push(format!("default `{}`", short_json(d)));
         }
-        if let Some(e) = &v.data.example {
+        if let Some(e) = own
+            .iter()
+            .find_map(|s| s.examples.first().filter(|e| !e.is_null()))
+        {
             let text = short_json(e);
             if text.len() <= 80 {
                 notes.push(format!("example `{text}`"));
             }
         }
+        notes.dedup();
         Docs {
             title,
             description,
-            deprecated: v.data.deprecated,
+            deprecated: any(&|s| s.deprecated),
             notes,
+        }
+    }
+
+    fn doc_sources<'s>(
+        &'s self,
+        id: SchemaId,
+        depth: usize,
+        branch: bool,
+        out: &mut Vec<(&'s Schema, bool)>,
+    ) {
+        let s = self.schemas.get(id);
+        if depth > 8 || out.iter().any(|(o, _)| std::ptr::eq(*o, s)) {
+            return;
+        }
+        out.push((s, branch));
+        for &m in &s.all_of {
+            self.doc_sources(m, depth + 1, branch, out);
+        }
+        let branches: Vec<SchemaId> = s
+            .any_of
+            .iter()
+            .chain(&s.one_of)
+            .copied()
+            .filter(|&b| !self.schemas.get(b).null_only())
+            .collect();
+        if let [only] = branches.as_slice() {
+            self.doc_sources(*only, depth + 1, true, out);
         }
     }
 
@@ -190,44 +246,35 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Resolves a `$ref` to a component schema.
-    pub(super) fn resolve_ref(&self, reference: &str, at: &Pointer) -> Result<TypeRef> {
-        let Some(name) = reference.strip_prefix("#/components/schemas/") else {
-            return Err(Error::unsupported(
-                at,
-                format!(
-                    "$ref {reference:?}: only references to #/components/schemas/ are followed"
-                ),
-            ));
-        };
-        let name = Pointer::from_ref(&format!("#/{name}"))
-            .and_then(|p| p.tokens().next())
-            .unwrap_or_default();
-        match self.components.get(&name) {
-            Some(id) if self.nullable_components.contains(id) => {
-                Ok(TypeRef::Option(Box::new(TypeRef::Named(*id))))
-            }
-            Some(id) => Ok(TypeRef::Named(*id)),
-            None => Err(Error::invalid(
-                at,
-                format!("$ref {reference:?} points to no schema in #/components/schemas"),
-            )),
-        }
+    /// A new named type for schema `sid`, to be lowered into later.
+    pub(super) fn slot(
+        &mut self,
+        sid: SchemaId,
+        name: String,
+        module: String,
+        at: &Pointer,
+    ) -> TypeId {
+        let id = TypeId(self.types.len());
+        self.types.push(TypeDef {
+            id,
+            name,
+            origin: at.to_string(),
+            module,
+            docs: Docs::default(),
+            kind: TypeKind::Alias(TypeRef::Any),
+            in_request: false,
+        });
+        self.slots.insert(sid, id);
+        id
     }
 
-    /// The schema a component reference points to.
-    pub(super) fn component_schema(&self, reference: &str) -> Option<&'a Schema> {
-        // A chain of components that are bare `$ref`s; a cycle of them has no schema.
-        let mut reference = reference;
-        for _ in 0..=self.components.len() {
-            let name = reference.strip_prefix("#/components/schemas/")?;
-            let name = name.replace("~1", "/").replace("~0", "~");
-            match self.doc.components.as_ref()?.schemas.get(&name)? {
-                ReferenceOr::Item(s) => return Some(s),
-                ReferenceOr::Reference { reference: next } => reference = next,
-            }
+    /// A reference to the named type `id`, optional when its schema admits `null`.
+    pub(super) fn named_ref(&self, id: TypeId) -> TypeRef {
+        if self.nullable_components.contains(&id) {
+            TypeRef::Option(Box::new(TypeRef::Named(id)))
+        } else {
+            TypeRef::Named(id)
         }
-        None
     }
 
     pub(super) fn untyped_here(&mut self, at: &Pointer) -> TypeRef {
@@ -291,57 +338,16 @@ pub(super) const INTEGER_FORMATS: &[&str] = &[
 ];
 pub(super) const NUMBER_FORMATS: &[&str] = &["float", "double", "decimal"];
 
-/// Keywords beside a lone `allOf` member (or `$ref`) that the field keeps:
-/// docs, nullability, examples and defaults.
-const KEPT_BESIDE_REF: &[&str] = &[
-    "allOf",
-    "description",
-    "title",
-    "nullable",
-    "deprecated",
-    "example",
-    "examples",
-    "default",
-    "readOnly",
-    "writeOnly",
-    "externalDocs",
-    "$comment",
-];
-
 impl Lowerer<'_> {
-    /// Warns about keywords beside a lone `allOf` member (a `$ref` with
-    /// siblings, after normalising) that the referenced type does not carry.
-    pub(super) fn warn_ignored_siblings(&mut self, at: &Pointer) {
-        let raw = self.raw.pointer(at.as_str().trim_start_matches('#'));
-        let Some(Value::Object(raw)) = raw else {
-            return;
-        };
-        let ignored: Vec<&str> = raw
-            .keys()
-            .map(String::as_str)
-            .filter(|k| !KEPT_BESIDE_REF.contains(k) && !k.starts_with("x-"))
-            .collect();
-        if !ignored.is_empty() {
-            self.warn(
-                at,
-                format!(
-                    "`{}` beside the `$ref` {} ignored: the value has the referenced type as it is",
-                    ignored.join("`, `"),
-                    if ignored.len() == 1 { "is" } else { "are" }
-                ),
-            );
-        }
-    }
-
     /// Warns about a `format` the generator does not know (`uuidN` counts as `uuid`).
     pub(super) fn check_format(
         &mut self,
-        v: &View<'_>,
+        format: Option<&str>,
         known: &[&str],
         as_what: &str,
         at: &Pointer,
     ) {
-        let Some(format) = v.format.as_deref() else {
+        let Some(format) = format else {
             return;
         };
         if !known.contains(&format) && !is_uuid(format) {
@@ -375,17 +381,41 @@ pub(super) fn short_json(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-/// Follows a local `$ref` to a component of another kind (`parameters`, ...).
+/// `length at least 1 and at most 40`, `value greater than 0`.
+fn bound_note<T: std::fmt::Display>(
+    min: Option<T>,
+    max: Option<T>,
+    ex_min: Option<T>,
+    ex_max: Option<T>,
+    what: &str,
+) -> Option<String> {
+    let lo = ex_min
+        .map(|m| format!("greater than {m}"))
+        .or_else(|| min.map(|m| format!("at least {m}")));
+    let hi = ex_max
+        .map(|m| format!("less than {m}"))
+        .or_else(|| max.map(|m| format!("at most {m}")));
+    match (lo, hi) {
+        (None, None) => None,
+        (Some(l), None) => Some(format!("{what} {l}")),
+        (None, Some(h)) => Some(format!("{what} {h}")),
+        (Some(l), Some(h)) => Some(format!("{what} {l} and {h}")),
+    }
+}
+
+/// Follows a local `$ref` to a component of another kind (`parameters`, ...):
+/// the component, and where it is (`at` itself when it is no reference).
 pub(super) fn deref<'a, T>(
     item: &'a ReferenceOr<T>,
     section: &str,
     lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
     at: &Pointer,
-) -> Result<&'a T> {
+) -> Result<(&'a T, Pointer)> {
     let mut cur = item;
+    let mut here = at.clone();
     for _ in 0..16 {
         match cur {
-            ReferenceOr::Item(t) => return Ok(t),
+            ReferenceOr::Item(t) => return Ok((t, here)),
             ReferenceOr::Reference { reference } => {
                 let prefix = format!("#/components/{section}/");
                 let Some(name) = reference.strip_prefix(&prefix) else {
@@ -394,9 +424,13 @@ pub(super) fn deref<'a, T>(
                         format!("$ref {reference:?}: expected a reference into {prefix}"),
                     ));
                 };
-                cur = lookup(name).ok_or_else(|| {
+                let name = crate::bundle::percent_decode(name)
+                    .replace("~1", "/")
+                    .replace("~0", "~");
+                cur = lookup(&name).ok_or_else(|| {
                     Error::invalid(at, format!("$ref {reference:?} points to nothing"))
                 })?;
+                here = Pointer::root().join("components").join(section).join(&name);
             }
         }
     }

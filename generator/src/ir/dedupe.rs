@@ -229,15 +229,18 @@ fn signature(t: &TypeDef, class: &[usize], resolved: &[Option<TypeRef>]) -> Stri
             out.push('}');
         }
         TypeKind::Enum(e) => {
-            out.push_str("enum{");
+            out.push_str(&format!("enum {:?}{{", e.scalar));
             for v in &e.variants {
                 out.push_str(&format!("{:?}/{:?};", v.wire_name, v.rust_name));
             }
             out.push('}');
         }
-        TypeKind::Const(c) => out.push_str(&format!("const {:?}/{:?}", c.wire_name, c.rust_name)),
+        TypeKind::Const(c) => out.push_str(&format!(
+            "const {:?} {:?}/{:?}",
+            c.scalar, c.wire_name, c.rust_name
+        )),
         TypeKind::Union(u) => {
-            out.push_str(&format!("union tag={:?}{{", u.tag));
+            out.push_str(&format!("union tag={:?}/{:?}{{", u.tag, u.tag_scalar));
             for v in &u.variants {
                 out.push_str(&format!("{:?}/{:?}:", v.rust_name, v.tag_values));
                 r(&v.ty, &mut out);
@@ -267,7 +270,7 @@ fn distinct(types: &[TypeDef]) -> BTreeSet<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{ConstValue, Docs, EnumVariant, Field, Prim, StringEnum, Struct};
+    use crate::ir::{ConstValue, Docs, EnumVariant, Enumeration, Field, Prim, Scalar, Struct};
 
     fn def(id: usize, name: &str, origin: &str, kind: TypeKind) -> TypeDef {
         TypeDef {
@@ -301,12 +304,14 @@ mod tests {
     }
 
     fn colours(values: &[&str]) -> TypeKind {
-        TypeKind::Enum(StringEnum {
+        TypeKind::Enum(Enumeration {
+            scalar: Scalar::String,
             variants: values
                 .iter()
                 .map(|v| EnumVariant {
                     wire_name: v.to_string(),
                     rust_name: v.to_uppercase(),
+                    description: None,
                 })
                 .collect(),
         })
@@ -393,6 +398,7 @@ mod tests {
     fn constants_with_other_values_stay_apart() {
         let c = |v: &str| {
             TypeKind::Const(ConstValue {
+                scalar: Scalar::String,
                 wire_name: v.into(),
                 rust_name: "V".into(),
             })

@@ -14,7 +14,7 @@ mod ops;
 pub mod reach;
 mod recursion;
 pub mod sample;
-mod schema_view;
+
 mod unions;
 mod webhooks;
 
@@ -303,9 +303,10 @@ pub struct TypeDef {
 pub enum TypeKind {
     /// `type: object` with `properties` (or `allOf` of such, merged).
     Struct(Struct),
-    /// `type: string, enum: [...]`; open: unknown values are kept.
-    Enum(StringEnum),
-    /// `const: v` (3.1) or a one-value `enum` used as a tag: exactly one value.
+    /// `enum: [...]` of strings, integers or numbers (or a `oneOf` of
+    /// titled `const`s); open: unknown values are kept.
+    Enum(Enumeration),
+    /// `const: v` (3.1), a string, number or boolean: exactly one value.
     Const(ConstValue),
     /// `oneOf`/`anyOf` of several non-null schemas.
     Union(Union),
@@ -383,26 +384,59 @@ impl Access {
     }
 }
 
-/// A string enum.
+/// The JSON kind of the values of an enum, a constant or a tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scalar {
+    /// Text.
+    #[default]
+    String,
+    /// Whole numbers (`i64`).
+    Integer,
+    /// Numbers (`f64`).
+    Number,
+    /// `true` / `false`.
+    Boolean,
+}
+
+impl Scalar {
+    /// Whether this is [`Scalar::String`] (skipped when serialising the IR).
+    pub fn is_string(&self) -> bool {
+        *self == Scalar::String
+    }
+}
+
+/// An enum: the values a schema lists.
 #[derive(Debug, Clone, Serialize)]
-pub struct StringEnum {
+pub struct Enumeration {
+    /// What kind of values.
+    #[serde(skip_serializing_if = "Scalar::is_string")]
+    pub scalar: Scalar,
     /// Declared values.
     pub variants: Vec<EnumVariant>,
 }
 
-/// One value of a string enum.
+/// One value of an enum.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnumVariant {
-    /// The wire value.
+    /// The wire value: a string as itself, a number or boolean as its JSON
+    /// text (`1`, `2.5`, `true`).
     pub wire_name: String,
-    /// The Rust variant name.
+    /// The Rust variant name (from a `title` or `x-enum-varnames` where the
+    /// spec gives one, else from the value).
     pub rust_name: String,
+    /// Docs of the value (the `description` of a `oneOf` branch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// A fixed value (`const`), rendered as a one-variant enum that only accepts it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConstValue {
-    /// The wire value.
+    /// What kind of value.
+    #[serde(skip_serializing_if = "Scalar::is_string")]
+    pub scalar: Scalar,
+    /// The wire value (as [`EnumVariant::wire_name`] writes it).
     pub wire_name: String,
     /// The Rust variant name.
     pub rust_name: String,
@@ -415,6 +449,9 @@ pub struct Union {
     /// `discriminator`, or a `const` property every variant has with distinct values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+    /// The kind of the tag's values (text unless the tag is a number or boolean).
+    #[serde(skip_serializing_if = "Scalar::is_string")]
+    pub tag_scalar: Scalar,
     /// Variants; for untagged unions ordered most specific first.
     pub variants: Vec<Variant>,
 }
@@ -429,11 +466,13 @@ pub struct Variant {
     pub tag_values: Vec<String>,
     /// The variant's type.
     pub ty: TypeRef,
-    /// Pointers of the schemas a value of this variant satisfies, any one
-    /// of them (its branch of the union, and the same branch of each union
-    /// merged into this one), for the round-trip oracle's check.
+    /// What a value of this variant satisfies, for the round-trip oracle's
+    /// check: any one of these lists (the variant's branch, and the same
+    /// branch of each union merged into this one), each a list of schema
+    /// pointers that all accept the value (a branch, and the schema it was
+    /// distributed over).
     #[serde(skip)]
-    pub schemas: Vec<String>,
+    pub schemas: Vec<Vec<String>>,
 }
 
 /// A reference to a type, as used by fields, variants, parameters and bodies.

@@ -6,7 +6,6 @@ use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
 use serde_json::Value;
 
 use super::context::{deref, Lowerer, Target};
-use super::schema_view::{SubSchema, View};
 use super::*;
 use crate::error::{Error, Pointer, Result};
 use crate::naming::{self, Scope};
@@ -75,7 +74,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
             for (list, list_at) in lists {
                 for (i, p) in list.iter().enumerate() {
                     let p_at = list_at.join("parameters").join(i.to_string());
-                    let p = deref(
+                    let (p, p_at) = deref(
                         p,
                         "parameters",
                         |n| components.and_then(|c| c.parameters.get(n)),
@@ -103,20 +102,13 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     hint: format!("{hint}{}", naming::type_name(&data.name, "Param")),
                     module: module.clone(),
                 };
-                let ty = match &data.format {
-                    ParameterSchemaOrContent::Schema(s) => {
-                        lw.lower_into(SubSchema::Plain(s), target, &p_at.join("schema"), true)?
-                    }
+                let schema_at = match &data.format {
+                    ParameterSchemaOrContent::Schema(_) => Some(p_at.join("schema")),
                     ParameterSchemaOrContent::Content(c) => match c.iter().next() {
-                        Some((media, m)) => match &m.schema {
-                            Some(s) => lw.lower_into(
-                                SubSchema::Plain(s),
-                                target,
-                                &p_at.join("content").join(media).join("schema"),
-                                true,
-                            )?,
-                            None => TypeRef::Prim(Prim::String),
-                        },
+                        Some((media, m)) => m
+                            .schema
+                            .as_ref()
+                            .map(|_| p_at.join("content").join(media).join("schema")),
                         None => {
                             return Err(Error::invalid(
                                 &p_at.join("content"),
@@ -125,30 +117,22 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         }
                     },
                 };
-                let docs = match &data.format {
-                    ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => {
-                        let mut d = lw.docs(&View::of(s), &data.name);
-                        d.description = data.description.clone().or(d.description);
-                        d
-                    }
-                    _ => Docs {
-                        description: data.description.clone(),
-                        ..Docs::default()
-                    },
+                let schema_id = schema_at.as_ref().and_then(|a| lw.schemas.at(a.as_str()));
+                let ty = match &schema_at {
+                    Some(a) => lw.lower_at(a, target, true)?,
+                    None => TypeRef::Prim(Prim::String),
                 };
+                let mut docs = match (&data.format, schema_id) {
+                    (ParameterSchemaOrContent::Schema(_), Some(id)) => lw.docs(&[id], &data.name),
+                    _ => Docs::default(),
+                };
+                docs.description = data.description.clone().or(docs.description);
                 let ty = match ty {
                     TypeRef::Option(inner) => *inner,
                     other => other,
                 };
-                let schema = match &data.format {
-                    ParameterSchemaOrContent::Schema(s) => Some(s),
-                    ParameterSchemaOrContent::Content(c) => {
-                        c.values().next().and_then(|m| m.schema.as_ref())
-                    }
-                };
-                let sample = schema
-                    .and_then(|s| serde_json::to_value(s).ok())
-                    .map_or(Value::Null, |s| super::sample::sample(lw.raw, &s));
+                let sample =
+                    schema_id.map_or(Value::Null, |id| super::sample::sample(lw.schemas, id));
                 params.push(Param {
                     wire_name: data.name.clone(),
                     rust_name: scope.claim(naming::value_name(&data.name, "param")),
@@ -169,36 +153,37 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 None => None,
                 Some(b) => {
                     let b_at = at.join("requestBody");
-                    let b = deref(
+                    let (b, b_at) = deref(
                         b,
                         "requestBodies",
                         |n| components.and_then(|c| c.request_bodies.get(n)),
                         &b_at,
                     )?;
                     let mut content = Vec::new();
-                    let mut first: Option<(TypeRef, String)> = None;
+                    let mut first: Option<(TypeRef, crate::schema::SchemaId)> = None;
                     for (media, m) in &b.content {
                         let m_at = b_at.join("content").join(media).join("schema");
-                        let ty = match (&m.schema, &first) {
+                        let id = m.schema.as_ref().and_then(|_| lw.schemas.at(m_at.as_str()));
+                        let ty = match (id, &first) {
                             // Bytes, whatever the schema says of them.
                             _ if Media::of(media, &TypeRef::Any) == Media::Binary => {
                                 TypeRef::Prim(Prim::Binary)
                             }
                             // The same schema under several media types lowers once.
-                            (Some(s), Some((t, ptr))) if same_schema(&b.content, ptr, s) => {
+                            (Some(id), Some((t, prev))) if lw.schemas.same(id, *prev, 8) => {
                                 t.clone()
                             }
-                            (Some(s), _) => {
+                            (Some(_), _) => {
                                 let target = Target::Inline {
                                     hint: format!("{hint}Request"),
                                     module: module.clone(),
                                 };
-                                lw.lower_into(SubSchema::Plain(s), target, &m_at, false)?
+                                lw.lower_at(&m_at, target, false)?
                             }
                             (None, _) => TypeRef::Prim(Prim::String),
                         };
-                        if first.is_none() {
-                            first = Some((ty.clone(), media.clone()));
+                        if let (None, Some(id)) = (&first, id) {
+                            first = Some((ty.clone(), id));
                         }
                         content.push((media.clone(), ty));
                     }
@@ -209,14 +194,16 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         .or_else(|| b.content.first());
                     let binary =
                         chosen.is_some_and(|(m, _)| Media::of(m, &TypeRef::Any) == Media::Binary);
+                    let chosen_id = chosen.and_then(|(media, m)| {
+                        m.schema.as_ref()?;
+                        lw.schemas
+                            .at(b_at.join("content").join(media).join("schema").as_str())
+                    });
                     let chosen = chosen.map(|(_, m)| m);
-                    let sample = match chosen
-                        .and_then(|m| m.schema.as_ref())
-                        .and_then(|s| serde_json::to_value(s).ok())
-                    {
+                    let sample = match chosen_id {
                         // Bytes: no bytes at all is a valid file.
                         _ if binary => Value::Array(Vec::new()),
-                        Some(s) => super::sample::sample(lw.raw, &s),
+                        Some(id) => super::sample::sample(lw.schemas, id),
                         None => Value::Null,
                     };
                     let encoding = chosen
@@ -250,7 +237,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 );
             for (status, r) in statuses {
                 let r_at = at.join("responses").join(&status);
-                let r = deref(
+                let (r, r_at) = deref(
                     r,
                     "responses",
                     |n| components.and_then(|c| c.responses.get(n)),
@@ -264,7 +251,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         _ if Media::of(media, &TypeRef::Any) == Media::Binary => {
                             TypeRef::Prim(Prim::Binary)
                         }
-                        Some(s) => {
+                        Some(_) => {
                             let suffix = if status.starts_with('2') {
                                 "Response".to_owned()
                             } else {
@@ -274,7 +261,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                                 hint: format!("{hint}{suffix}"),
                                 module: module.clone(),
                             };
-                            lw.lower_into(SubSchema::Plain(s), target, &m_at, false)?
+                            lw.lower_at(&m_at, target, false)?
                         }
                         None => TypeRef::Prim(Prim::String),
                     };
@@ -542,14 +529,6 @@ fn page_info(types: &[TypeDef], op: &Operation, p: &crate::Pagination) -> Option
         max_page_path: path,
         page_param: page_param.rust_name.clone(),
     })
-}
-
-fn same_schema(
-    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
-    first_media: &str,
-    s: &ReferenceOr<openapiv3::Schema>,
-) -> bool {
-    content.get(first_media).and_then(|m| m.schema.as_ref()) == Some(s)
 }
 
 fn location(p: &Parameter) -> ParamLocation {

@@ -3,40 +3,48 @@
 //! patterns. Used to call every operation with valid arguments in contract
 //! tests (and offered to users for theirs).
 //!
-//! Works on the normalised document (3.0 shape plus `x-oa-*` extensions), so
-//! one sampler serves 3.0 and 3.1 alike. Optional properties are left out:
-//! the smallest valid value is the one least likely to trip a constraint.
+//! Reads the schema model, so one sampler serves 3.0 and 3.1 alike, and a
+//! schema is sampled with everything that applies with it (its `allOf`
+//! members, its `$ref`'s target). Optional properties are left out: the
+//! smallest valid value is the one least likely to trip a constraint. Items
+//! of a `uniqueItems` list differ from each other.
 
 use fancy_regex::Regex;
 use serde_json::{Map, Value};
 
-use crate::normalize::{X_CONST, X_NULL, X_PREFIX_ITEMS};
+use crate::schema::conj::{self, Conj};
+use crate::schema::{JsonType, Schema, SchemaId, Schemas};
 
 const MAX_DEPTH: usize = 10;
 
-/// A value `schema` accepts; `doc` resolves `$ref`s.
-pub fn sample(doc: &Value, schema: &Value) -> Value {
-    sample_at(doc, schema, 0)
+/// A value the schema `id` accepts.
+pub fn sample(schemas: &Schemas, id: SchemaId) -> Value {
+    sample_conj(schemas, &Conj::of(id), 0)
 }
 
-/// A value `schema` accepts with every property of its object present,
+/// A value the schema `id` accepts with every property of its object present,
 /// optional ones included (the values inside stay minimal), except optional
 /// properties whose only value is `null`: what a test needs to see every
 /// field of a type survive a round trip.
-pub fn sample_all_fields(doc: &Value, schema: &Value) -> Value {
-    let mut value = sample_at(doc, schema, 0);
+pub fn sample_all_fields(schemas: &Schemas, id: SchemaId) -> Value {
+    let mut value = sample(schemas, id);
     if let Value::Object(m) = &mut value {
-        let mut props = Vec::new();
-        properties(doc, schema, 0, &mut props);
-        for (name, p) in props {
-            if m.contains_key(name) {
+        for (name, defs) in properties(schemas, &Conj::of(id)) {
+            if m.contains_key(&name) {
                 continue;
             }
             // A property whose only value is `null` carries nothing to keep.
-            match sample_at(doc, p, 1) {
+            match sample_conj(
+                schemas,
+                &Conj {
+                    ids: defs,
+                    ..Conj::default()
+                },
+                1,
+            ) {
                 Value::Null => {}
                 v => {
-                    m.insert(name.clone(), v);
+                    m.insert(name, v);
                 }
             }
         }
@@ -44,193 +52,255 @@ pub fn sample_all_fields(doc: &Value, schema: &Value) -> Value {
     value
 }
 
-/// The properties of an object schema, those of its `allOf` members included.
-fn properties<'a>(
-    doc: &'a Value,
-    schema: &'a Value,
-    depth: usize,
-    out: &mut Vec<(&'a String, &'a Value)>,
-) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let s = resolve(doc, schema);
-    if let Some(props) = s.get("properties").and_then(Value::as_object) {
-        out.extend(props);
-    }
-    for member in s
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        properties(doc, member, depth + 1, out);
-    }
-}
-
-fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
-    let mut cur = schema;
-    for _ in 0..16 {
-        match cur
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            Some(pointer) => match doc.pointer(pointer) {
-                Some(target) => cur = target,
-                None => return cur,
-            },
-            None => return cur,
+/// Every property the members of `c` declare, each with its definitions.
+fn properties(schemas: &Schemas, c: &Conj) -> Vec<(String, Vec<SchemaId>)> {
+    let mut out: Vec<(String, Vec<SchemaId>)> = Vec::new();
+    for &m in &c.expand(schemas).members {
+        for (k, p) in &schemas.get(m).properties {
+            match out.iter_mut().find(|(n, _)| n == k) {
+                Some((_, defs)) => defs.push(*p),
+                None => out.push((k.clone(), vec![*p])),
+            }
         }
     }
-    cur
+    out
 }
 
-fn sample_at(doc: &Value, schema: &Value, depth: usize) -> Value {
-    let s = resolve(doc, schema);
-    let Some(o) = s.as_object() else {
-        return Value::Null;
+/// What the members of a conjunction say of a scalar, merged.
+#[derive(Default)]
+struct Facts<'s> {
+    types: Option<Vec<JsonType>>,
+    format: Option<String>,
+    min: Option<f64>,
+    max: Option<f64>,
+    ex_min: Option<f64>,
+    ex_max: Option<f64>,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    patterns: Vec<&'s str>,
+    values: Option<Vec<Value>>,
+}
+
+fn facts<'s>(schemas: &'s Schemas, members: &[&'s Schema], c: &Conj) -> Facts<'s> {
+    let e = c.expand(schemas);
+    let mut f = Facts {
+        types: conj::types(schemas, &e, c.only),
+        format: conj::format(schemas, &e).0,
+        values: conj::values(schemas, &e),
+        ..Facts::default()
     };
-    if let Some(c) = o.get(X_CONST) {
-        return c.clone();
+    let tighter = |a: Option<f64>, b: Option<f64>, max: bool| match (a, b) {
+        (Some(x), Some(y)) => Some(if max { x.min(y) } else { x.max(y) }),
+        (x, y) => x.or(y),
+    };
+    for m in members {
+        f.min = tighter(f.min, m.minimum, false);
+        f.max = tighter(f.max, m.maximum, true);
+        f.ex_min = tighter(f.ex_min, m.exclusive_minimum, false);
+        f.ex_max = tighter(f.ex_max, m.exclusive_maximum, true);
+        f.min_length = f.min_length.max(m.min_length);
+        f.max_length = match (f.max_length, m.max_length) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        f.patterns.extend(m.pattern.as_deref());
     }
-    if o.get(X_NULL) == Some(&Value::Bool(true)) {
+    f
+}
+
+fn sample_conj(schemas: &Schemas, c: &Conj, depth: usize) -> Value {
+    let e = c.expand(schemas);
+    let members: Vec<&Schema> = e.members.iter().map(|&m| schemas.get(m)).collect();
+    if members.iter().any(|m| m.null_only()) {
         return Value::Null;
+    }
+    let f = facts(schemas, &members, c);
+    if let Some(first) = f.values.as_ref().and_then(|v| v.first()) {
+        return first.clone();
     }
     // The spec's own example or default, for scalars, when it satisfies the
     // schema (generated specs carry placeholder examples that do not).
-    for key in ["example", "default"] {
-        if let Some(v) = o.get(key).filter(|v| valid_scalar(o, v)) {
-            return v.clone();
-        }
-    }
-    if let Some(first) = o
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|e| e.iter().find(|v| !v.is_null()))
-    {
-        return first.clone();
+    let given = members
+        .iter()
+        .flat_map(|m| m.examples.iter().chain(&m.default))
+        .find(|v| valid_scalar(&f, v));
+    if let Some(v) = given {
+        return v.clone();
     }
     if depth > MAX_DEPTH {
-        return if o.get("nullable") == Some(&Value::Bool(true)) {
+        return if c.ids.iter().any(|&id| conj::admits_null(schemas, id)) {
             Value::Null
         } else {
             Value::Object(Map::new())
         };
     }
-    if let Some(all) = o.get("allOf").and_then(Value::as_array) {
-        let mut merged = Map::new();
-        let mut last = Value::Null;
-        for member in all {
-            match sample_at(doc, member, depth + 1) {
-                Value::Object(m) => merged.extend(m),
-                other => last = other,
-            }
-        }
-        object_part(doc, o, depth, &mut merged);
-        return if merged.is_empty() && !last.is_null() {
-            last
-        } else {
-            Value::Object(merged)
-        };
+    // A union: its first branch that is not only `null`, with the rest.
+    let group = e
+        .members
+        .iter()
+        .filter(|m| !c.spread.contains(m))
+        .find_map(|&m| {
+            let s = schemas.get(m);
+            let branches = if s.one_of.is_empty() {
+                &s.any_of
+            } else {
+                &s.one_of
+            };
+            let first = branches.iter().find(|&&b| !schemas.get(b).null_only())?;
+            Some((m, *first))
+        });
+    if let Some((holder, branch)) = group {
+        let mut sub = c.with(branch);
+        sub.spread.insert(holder);
+        return sample_conj(schemas, &sub, depth + 1);
     }
-    for key in ["oneOf", "anyOf"] {
-        if let Some(first) = o.get(key).and_then(Value::as_array).and_then(|b| b.first()) {
-            let mut v = sample_at(doc, first, depth + 1);
-            if let Value::Object(m) = &mut v {
-                object_part(doc, o, depth, m);
-            }
-            return v;
-        }
-    }
-    let typ = o.get("type").and_then(Value::as_str);
-    let is_object = typ == Some("object")
-        || (typ.is_none()
-            && (o.contains_key("properties") || o.contains_key("additionalProperties")));
-    if is_object {
+    let is = |t: JsonType| f.types.as_ref().is_some_and(|ts| ts.contains(&t));
+    let object_like = members
+        .iter()
+        .any(|m| !m.properties.is_empty() || m.additional.is_some() || m.properties_declared);
+    let array_like = members
+        .iter()
+        .any(|m| m.items.is_some() || !m.prefix_items.is_empty());
+    if is(JsonType::Object) || (f.types.is_none() && object_like) {
         let mut m = Map::new();
-        object_part(doc, o, depth, &mut m);
+        let required: Vec<&String> = members.iter().flat_map(|m| &m.required).collect();
+        for (name, defs) in properties(schemas, c) {
+            if required.contains(&&name) {
+                let v = sample_conj(
+                    schemas,
+                    &Conj {
+                        ids: defs,
+                        ..Conj::default()
+                    },
+                    depth + 1,
+                );
+                m.insert(name, v);
+            }
+        }
         return Value::Object(m);
     }
-    match typ {
-        Some("array") => {
-            if let Some(prefix) = o.get(X_PREFIX_ITEMS).and_then(Value::as_array) {
-                return Value::Array(
-                    prefix
-                        .iter()
-                        .map(|p| sample_at(doc, p, depth + 1))
-                        .collect(),
-                );
-            }
-            let min = o
-                .get("minItems")
-                .and_then(Value::as_u64)
-                .unwrap_or(1)
-                .max(1);
-            let max = o
-                .get("maxItems")
-                .and_then(Value::as_u64)
-                .unwrap_or(u64::MAX);
-            let count = min.min(max);
-            let item = o.get("items").map_or(Value::String("sample".into()), |i| {
-                sample_at(doc, i, depth + 1)
-            });
-            Value::Array((0..count).map(|_| item.clone()).collect())
-        }
-        Some("integer") => number(o, true),
-        Some("number") => number(o, false),
-        Some("boolean") => Value::Bool(true),
-        Some("string") => Value::String(string(o)),
+    if is(JsonType::Array) || (f.types.is_none() && array_like) {
+        return array(schemas, &members, depth);
+    }
+    match f.types.as_deref() {
+        Some(ts) if ts.contains(&JsonType::String) => Value::String(string(&f)),
+        Some(ts) if ts.contains(&JsonType::Integer) => number(&f, true),
+        Some(ts) if ts.contains(&JsonType::Number) => number(&f, false),
+        Some(ts) if ts.contains(&JsonType::Boolean) => Value::Bool(true),
+        Some(ts) if ts.contains(&JsonType::Null) => Value::Null,
         _ => Value::String("sample".into()),
     }
 }
 
-/// Whether `v` is a scalar this schema accepts (type, enum, bounds, pattern, format).
-fn valid_scalar(o: &Map<String, Value>, v: &Value) -> bool {
-    let typ = o.get("type").and_then(Value::as_str);
-    if let Some(values) = o.get("enum").and_then(Value::as_array) {
+fn array(schemas: &Schemas, members: &[&Schema], depth: usize) -> Value {
+    if let Some(m) = members.iter().find(|m| !m.prefix_items.is_empty()) {
+        return Value::Array(
+            m.prefix_items
+                .iter()
+                .map(|&p| sample_conj(schemas, &Conj::of(p), depth + 1))
+                .collect(),
+        );
+    }
+    let min = members
+        .iter()
+        .filter_map(|m| m.min_items)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let max = members
+        .iter()
+        .filter_map(|m| m.max_items)
+        .min()
+        .unwrap_or(u64::MAX);
+    let count = min.min(max);
+    let items: Vec<SchemaId> = members.iter().filter_map(|m| m.items).collect();
+    let item = if items.is_empty() {
+        Value::String("sample".into())
+    } else {
+        sample_conj(
+            schemas,
+            &Conj {
+                ids: items,
+                ..Conj::default()
+            },
+            depth + 1,
+        )
+    };
+    let unique = members.iter().any(|m| m.unique_items);
+    Value::Array(
+        (0..count)
+            .map(|i| if unique { vary(&item, i) } else { item.clone() })
+            .collect(),
+    )
+}
+
+/// The `i`th of a run of distinct values like `v` (for `uniqueItems`).
+fn vary(v: &Value, i: u64) -> Value {
+    if i == 0 {
+        return v.clone();
+    }
+    match v {
+        Value::String(s) => Value::String(format!("{s}{i}")),
+        Value::Number(n) => match n.as_i64() {
+            Some(x) => Value::from(x.saturating_add(i as i64)),
+            None => serde_json::Number::from_f64(n.as_f64().unwrap_or(0.0) + i as f64)
+                .map_or(Value::from(i), Value::Number),
+        },
+        Value::Bool(b) => Value::Bool(if i % 2 == 1 { !b } else { *b }),
+        Value::Object(m) => {
+            let mut m = m.clone();
+            if let Some((_, first)) = m.iter_mut().find(|(_, x)| x.is_string() || x.is_number()) {
+                *first = vary(first, i);
+            } else {
+                m.insert(format!("item{i}"), Value::from(i));
+            }
+            Value::Object(m)
+        }
+        Value::Array(a) => {
+            let mut a = a.clone();
+            a.push(Value::from(i));
+            Value::Array(a)
+        }
+        Value::Null => Value::from(i),
+    }
+}
+
+/// Whether `v` is a scalar the facts accept (type, enum, bounds, pattern, format).
+fn valid_scalar(f: &Facts<'_>, v: &Value) -> bool {
+    if let Some(values) = &f.values {
         if !values.contains(v) {
             return false;
         }
     }
-    match (typ, v) {
-        (Some("string"), Value::String(s)) => {
+    let ts = f.types.as_deref().unwrap_or_default();
+    match v {
+        Value::String(s) if ts.contains(&JsonType::String) => {
             let len = s.chars().count() as u64;
-            let min_ok = o
-                .get("minLength")
-                .and_then(Value::as_u64)
-                .is_none_or(|m| len >= m);
-            let max_ok = o
-                .get("maxLength")
-                .and_then(Value::as_u64)
-                .is_none_or(|m| len <= m);
-            let pattern_ok = o
-                .get("pattern")
-                .and_then(Value::as_str)
-                .and_then(|p| Regex::new(p).ok())
-                .is_none_or(|re| re.is_match(s).unwrap_or(false));
-            let format = o.get("format").and_then(Value::as_str).unwrap_or("");
-            min_ok && max_ok && pattern_ok && format_ok(format, s)
+            let min_ok = f.min_length.is_none_or(|m| len >= m);
+            let max_ok = f.max_length.is_none_or(|m| len <= m);
+            let pattern_ok = f.patterns.iter().all(|p| {
+                Regex::new(p)
+                    .ok()
+                    .is_none_or(|re| re.is_match(s).unwrap_or(false))
+            });
+            min_ok && max_ok && pattern_ok && format_ok(f.format.as_deref().unwrap_or(""), s)
         }
-        (Some("integer"), Value::Number(n)) => n.is_i64() && within(o, n.as_f64().unwrap_or(0.0)),
-        (Some("number"), Value::Number(n)) => within(o, n.as_f64().unwrap_or(0.0)),
-        (Some("boolean"), Value::Bool(_)) => true,
+        Value::Number(n) if ts.contains(&JsonType::Integer) && !ts.contains(&JsonType::Number) => {
+            n.is_i64() && within(f, n.as_f64().unwrap_or(0.0))
+        }
+        Value::Number(n) if ts.contains(&JsonType::Number) || ts.contains(&JsonType::Integer) => {
+            within(f, n.as_f64().unwrap_or(0.0))
+        }
+        Value::Bool(_) => ts.contains(&JsonType::Boolean),
         _ => false,
     }
 }
 
-fn within(o: &Map<String, Value>, x: f64) -> bool {
-    let ex_min = o.get("exclusiveMinimum") == Some(&Value::Bool(true));
-    let ex_max = o.get("exclusiveMaximum") == Some(&Value::Bool(true));
-    let lo =
-        o.get("minimum")
-            .and_then(Value::as_f64)
-            .is_none_or(|m| if ex_min { x > m } else { x >= m });
-    let hi =
-        o.get("maximum")
-            .and_then(Value::as_f64)
-            .is_none_or(|m| if ex_max { x < m } else { x <= m });
-    lo && hi
+fn within(f: &Facts<'_>, x: f64) -> bool {
+    f.min.is_none_or(|m| x >= m)
+        && f.max.is_none_or(|m| x <= m)
+        && f.ex_min.is_none_or(|m| x > m)
+        && f.ex_max.is_none_or(|m| x < m)
 }
 
 /// A light check of the formats the sampler knows.
@@ -253,36 +323,22 @@ fn format_ok(format: &str, s: &str) -> bool {
     }
 }
 
-/// Required properties of an object schema, sampled into `m`.
-fn object_part(doc: &Value, o: &Map<String, Value>, depth: usize, m: &mut Map<String, Value>) {
-    let required: Vec<&str> = o
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    if let Some(props) = o.get("properties").and_then(Value::as_object) {
-        for (name, p) in props {
-            if required.contains(&name.as_str()) {
-                m.insert(name.clone(), sample_at(doc, p, depth + 1));
-            }
-        }
-    }
-}
-
-fn number(o: &Map<String, Value>, integer: bool) -> Value {
-    let min = o.get("minimum").and_then(Value::as_f64);
-    let max = o.get("maximum").and_then(Value::as_f64);
-    let ex_min = o.get("exclusiveMinimum") == Some(&Value::Bool(true));
-    let ex_max = o.get("exclusiveMaximum") == Some(&Value::Bool(true));
+fn number(f: &Facts<'_>, integer: bool) -> Value {
     let step = if integer { 1.0 } else { 0.5 };
-    let mut v = match min {
-        Some(m) if ex_min => m + step,
-        Some(m) => m,
-        None => 1.0f64.min(max.map_or(1.0, |x| if ex_max { x - step } else { x })),
+    let lo = match (f.min, f.ex_min) {
+        (_, Some(m)) => Some(m + step),
+        (Some(m), None) => Some(m),
+        (None, None) => None,
     };
-    if let Some(x) = max {
-        if v > x || (ex_max && v >= x) {
-            v = if ex_max { x - step } else { x };
+    let hi = match (f.max, f.ex_max) {
+        (_, Some(m)) => Some(m - step),
+        (Some(m), None) => Some(m),
+        (None, None) => None,
+    };
+    let mut v = lo.unwrap_or_else(|| 1.0f64.min(hi.unwrap_or(1.0)));
+    if let Some(x) = hi {
+        if v > x {
+            v = x;
         }
     }
     if integer {
@@ -292,8 +348,8 @@ fn number(o: &Map<String, Value>, integer: bool) -> Value {
     }
 }
 
-fn string(o: &Map<String, Value>) -> String {
-    let format = o.get("format").and_then(Value::as_str).unwrap_or("");
+fn string(f: &Facts<'_>) -> String {
+    let format = f.format.as_deref().unwrap_or("");
     let base = match format {
         "date-time" => "2024-01-02T03:04:05Z",
         "date" => "2024-01-02",
@@ -309,14 +365,11 @@ fn string(o: &Map<String, Value>) -> String {
         _ => "sample",
     };
     let mut s = base.to_owned();
-    if let Some(pattern) = o.get("pattern").and_then(Value::as_str) {
+    for pattern in &f.patterns {
         s = pattern_sample(pattern, &s);
     }
-    let min = o.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = o
-        .get("maxLength")
-        .and_then(Value::as_u64)
-        .map_or(usize::MAX, |m| m as usize);
+    let min = f.min_length.unwrap_or(0) as usize;
+    let max = f.max_length.map_or(usize::MAX, |m| m as usize);
     while s.chars().count() < min {
         s.push('a');
     }
@@ -493,30 +546,26 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn one(schema: Value) -> Value {
+        let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {"S": schema}}});
+        let s = crate::schema::read(&mut doc).unwrap();
+        sample(&s, s.at("#/components/schemas/S").unwrap())
+    }
+
     #[test]
     fn bounds_formats_and_patterns() {
-        let doc = json!({});
         assert_eq!(
-            sample(
-                &doc,
-                &json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true})
-            ),
+            one(json!({"type": "integer", "exclusiveMinimum": 0})),
             json!(1)
         );
+        assert_eq!(one(json!({"type": "integer", "maximum": -3})), json!(-3));
         assert_eq!(
-            sample(&doc, &json!({"type": "integer", "maximum": -3})),
-            json!(-3)
-        );
-        assert_eq!(
-            sample(&doc, &json!({"type": "string", "minLength": 8})),
+            one(json!({"type": "string", "minLength": 8})),
             json!("sampleaa")
         );
+        assert_eq!(one(json!({"type": "string", "maxLength": 3})), json!("sam"));
         assert_eq!(
-            sample(&doc, &json!({"type": "string", "maxLength": 3})),
-            json!("sam")
-        );
-        assert_eq!(
-            sample(&doc, &json!({"type": "string", "format": "uuid4"})),
+            one(json!({"type": "string", "format": "uuid4"})),
             json!("00000000-0000-4000-8000-000000000000")
         );
         for pattern in [
@@ -528,7 +577,7 @@ mod tests {
             "^(?!^[-+.]*$)[+-]?0*\\d*\\.?\\d*$",
             "usd",
         ] {
-            let s = sample(&doc, &json!({"type": "string", "pattern": pattern}));
+            let s = one(json!({"type": "string", "pattern": pattern}));
             let re = Regex::new(pattern).unwrap();
             assert!(
                 re.is_match(s.as_str().unwrap()).unwrap(),
@@ -539,19 +588,39 @@ mod tests {
 
     #[test]
     fn objects_take_required_properties_and_follow_refs() {
-        let doc = json!({"components": {"schemas": {"Tag": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "example": "blue"}}}}}});
-        let schema = json!({
-            "type": "object",
-            "required": ["tag", "kind"],
-            "properties": {
-                "tag": {"$ref": "#/components/schemas/Tag"},
-                "kind": {"type": "string", "enum": ["a", "b"], "x-oa-const": "b"},
-                "optional": {"type": "string"}
+        let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {
+            "Tag": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "example": "blue"}}},
+            "S": {
+                "type": "object",
+                "required": ["tag", "kind"],
+                "properties": {
+                    "tag": {"$ref": "#/components/schemas/Tag"},
+                    "kind": {"type": "string", "enum": ["a", "b"], "const": "b"},
+                    "optional": {"type": "string"}
+                }
             }
-        });
+        }}});
+        let s = crate::schema::read(&mut doc).unwrap();
         assert_eq!(
-            sample(&doc, &schema),
+            sample(&s, s.at("#/components/schemas/S").unwrap()),
             json!({"tag": {"name": "blue"}, "kind": "b"})
+        );
+    }
+
+    #[test]
+    fn unique_items_differ_and_all_of_members_merge() {
+        assert_eq!(
+            one(
+                json!({"type": "array", "minItems": 3, "uniqueItems": true, "items": {"type": "integer"}})
+            ),
+            json!([1, 2, 3])
+        );
+        assert_eq!(
+            one(json!({"allOf": [
+                {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+                {"required": ["b"], "properties": {"b": {"type": "integer", "minimum": 5}}}
+            ]})),
+            json!({"a": "sample", "b": 5})
         );
     }
 }

@@ -3,8 +3,10 @@
 //!
 //! - `discriminator: {propertyName, mapping}` -> tagged by that property, values
 //!   from `mapping` (or the variant's `const`, or its schema name);
-//! - no discriminator, but every variant is an object with a required `const`
-//!   property (Polar's `type: {const: "..."}`) with distinct values -> tagged by it;
+//! - no discriminator, but every variant is an object with a `const` (or
+//!   one-value `enum`) property with distinct values of one kind -> tagged by
+//!   it, a required one preferred (Polar's `type: {const: "..."}`); integer
+//!   and boolean tags too;
 //! - anything else -> untagged, tried in order of [`specificity`].
 
 use std::collections::BTreeSet;
@@ -13,12 +15,14 @@ use super::context::Lowerer;
 use super::*;
 use crate::error::Result;
 use crate::naming::{self, Scope};
+use crate::schema::Discriminator;
 
-fn single_value(types: &[TypeDef], r: &TypeRef) -> Option<String> {
+/// The one value a type admits (a constant, or a one-value enum), with its kind.
+pub(super) fn single_value(types: &[TypeDef], r: &TypeRef) -> Option<(Scalar, String)> {
     match &lookup(types, resolve_named(types, r)?).kind {
-        TypeKind::Const(c) => Some(c.wire_name.clone()),
+        TypeKind::Const(c) => Some((c.scalar, c.wire_name.clone())),
         TypeKind::Enum(e) => match e.variants.as_slice() {
-            [only] => Some(only.wire_name.clone()),
+            [only] => Some((e.scalar, only.wire_name.clone())),
             _ => None,
         },
         _ => None,
@@ -32,45 +36,64 @@ fn struct_of<'t>(types: &'t [TypeDef], r: &TypeRef) -> Option<&'t Struct> {
     }
 }
 
-pub(super) fn const_tag(
-    types: &[TypeDef],
-    variants: &[Variant],
-) -> Option<(String, Vec<Vec<String>>)> {
+/// A tag found for a union: the property, the kind of its values, and the
+/// values selecting each variant (in variant order).
+pub(super) type Tag = (String, Scalar, Vec<Vec<String>>);
+
+/// The property every variant holds as a single value (a `const`, or a
+/// one-value `enum`), distinct across variants and of one kind: whether it
+/// is required or not (a value without it is tried untagged). Required
+/// candidates are preferred.
+pub(super) fn const_tag(types: &[TypeDef], variants: &[Variant]) -> Option<Tag> {
     let first = struct_of(types, &variants.first()?.ty)?;
+    let mut found: Option<(bool, Tag)> = None;
     'candidates: for f in &first.fields {
         let mut values = Vec::new();
         let mut distinct = BTreeSet::new();
+        let mut scalar = None;
+        let mut all_required = true;
         for v in variants {
             let s = struct_of(types, &v.ty)?;
-            let Some(field) = s
-                .fields
-                .iter()
-                .find(|g| g.wire_name == f.wire_name && g.presence == Presence::Required)
-            else {
+            let Some(field) = s.fields.iter().find(|g| g.wire_name == f.wire_name) else {
                 continue 'candidates;
             };
-            let Some(value) = single_value(types, &field.ty) else {
+            all_required &= field.presence == Presence::Required;
+            let Some((kind, value)) = single_value(types, &field.ty) else {
                 continue 'candidates;
             };
-            if !distinct.insert(value.clone()) {
+            if scalar.is_some_and(|k| k != kind) || !distinct.insert(value.clone()) {
                 continue 'candidates;
             }
+            scalar = Some(kind);
             values.push(vec![value]);
         }
-        return Some((f.wire_name.clone(), values));
+        let tag = (f.wire_name.clone(), scalar.unwrap_or_default(), values);
+        match &found {
+            Some((true, _)) => {}
+            _ if all_required => found = Some((true, tag)),
+            None => found = Some((false, tag)),
+            Some(_) => {}
+        }
     }
-    None
+    found.map(|(_, tag)| tag)
 }
 
-fn discriminator_tag(
-    lw: &Lowerer<'_>,
-    d: &openapiv3::Discriminator,
-    variants: &[Variant],
-) -> Option<(String, Vec<Vec<String>>)> {
+fn discriminator_tag(lw: &Lowerer<'_>, d: &Discriminator, variants: &[Variant]) -> Option<Tag> {
     let types = &lw.types;
     let prop = &d.property_name;
     let mut all = Vec::new();
     let mut distinct = BTreeSet::new();
+    let mut scalar = None;
+    // A mapping value is a reference (`#/components/schemas/Cat`) or a bare
+    // component name (`Cat`).
+    let mapped = |r: &str| -> Option<TypeId> {
+        if r.starts_with('#') {
+            let sid = lw.schemas.at(r)?;
+            lw.slots.get(&sid).copied()
+        } else {
+            lw.components.get(r).copied()
+        }
+    };
     for v in variants {
         let TypeRef::Named(direct) = &v.ty else {
             return None;
@@ -81,22 +104,25 @@ fn discriminator_tag(
         let mut values: Vec<String> = d
             .mapping
             .iter()
-            .filter(|(_, r)| {
-                let name = r.rsplit('/').next().unwrap_or(r);
-                lw.components
-                    .get(name)
-                    .is_some_and(|id| id == direct || *id == target)
-            })
+            .filter(|(_, r)| mapped(r).is_some_and(|id| id == *direct || id == target))
             .map(|(k, _)| k.clone())
             .collect();
+        let own = single_value(types, &field.ty);
         if values.is_empty() {
-            values.push(single_value(types, &field.ty).or_else(|| {
-                lw.components
+            values.push(match &own {
+                Some((_, value)) => value.clone(),
+                None => lw
+                    .components
                     .iter()
                     .find(|(_, id)| *id == direct)
-                    .map(|(name, _)| name.clone())
-            })?);
+                    .map(|(name, _)| name.clone())?,
+            });
         }
+        let kind = own.map_or(Scalar::String, |(k, _)| k);
+        if scalar.is_some_and(|k| k != kind) {
+            return None;
+        }
+        scalar = Some(kind);
         for value in &values {
             if !distinct.insert(value.clone()) {
                 return None;
@@ -104,7 +130,7 @@ fn discriminator_tag(
         }
         all.push(values);
     }
-    Some((prop.clone(), all))
+    Some((prop.clone(), scalar.unwrap_or_default(), all))
 }
 
 /// Orders untagged variants: objects with more required fields first, then
@@ -204,7 +230,7 @@ pub(super) fn settle(lw: &mut Lowerer<'_>) -> Result<()> {
         let union_name = def.name.clone();
         let mut scope = Scope::with_reserved(&["Unknown"]);
         match &tag {
-            Some((_, values)) => {
+            Some((_, _, values)) => {
                 for (v, vals) in variants.iter_mut().zip(values) {
                     let first = vals.first().cloned().unwrap_or_default();
                     v.rust_name = scope.claim(naming::type_name(&first, "Variant"));
@@ -231,8 +257,10 @@ pub(super) fn settle(lw: &mut Lowerer<'_>) -> Result<()> {
                 p.origin
             ));
         }
+        let tag_scalar = tag.as_ref().map_or(Scalar::String, |(_, k, _)| *k);
         def.kind = TypeKind::Union(Union {
-            tag: tag.map(|(prop, _)| prop),
+            tag: tag.map(|(prop, ..)| prop),
+            tag_scalar,
             variants,
         });
     }

@@ -8,7 +8,6 @@ use openapiv3::Operation;
 use serde_json::Value;
 
 use super::context::{deref, Lowerer, Target};
-use super::schema_view::SubSchema;
 use super::*;
 use crate::error::{Pointer, Result};
 use crate::naming::{self, Scope};
@@ -22,13 +21,16 @@ pub(super) fn lower(lw: &mut Lowerer<'_>) -> Result<Vec<Webhook>> {
     let mut names = Scope::with_reserved(&["Unknown"]);
     let mut out = Vec::new();
     for (name, item) in webhooks {
-        let at = root.join(name);
+        let mut at = root.join(name);
         let item = match item.get("$ref").and_then(Value::as_str) {
-            // A path item in `components/pathItems`.
-            Some(r) => r
-                .strip_prefix('#')
-                .and_then(|p| lw.raw.pointer(p))
-                .unwrap_or(item),
+            // A path item in `components/pathItems`: read there.
+            Some(r) => match r.strip_prefix('#').and_then(|p| lw.raw.pointer(p)) {
+                Some(found) => {
+                    at = Pointer::from_ref(r).unwrap_or(at);
+                    found
+                }
+                None => item,
+            },
             None => item,
         };
         let Some((method, op)) = METHODS.iter().find_map(|m| item.get(*m).map(|op| (*m, op)))
@@ -48,7 +50,7 @@ pub(super) fn lower(lw: &mut Lowerer<'_>) -> Result<Vec<Webhook>> {
                 let body_at = op_at.join("requestBody");
                 let doc = lw.doc;
                 let components = doc.components.as_ref();
-                let body = deref(
+                let (body, body_at) = deref(
                     body,
                     "requestBodies",
                     |n| components.and_then(|c| c.request_bodies.get(n)),
@@ -59,7 +61,7 @@ pub(super) fn lower(lw: &mut Lowerer<'_>) -> Result<Vec<Webhook>> {
                     .iter()
                     .find(|(m, _)| Media::of(m, &TypeRef::Any) == Media::Json);
                 match json.and_then(|(m, mt)| mt.schema.as_ref().map(|s| (m, s))) {
-                    Some((media, schema)) => {
+                    Some((media, _)) => {
                         let module = lw.modules.claim(naming::value_name(
                             &format!("{rust_name}_webhook"),
                             "webhook",
@@ -70,7 +72,7 @@ pub(super) fn lower(lw: &mut Lowerer<'_>) -> Result<Vec<Webhook>> {
                         };
                         let s_at = body_at.join("content").join(media).join("schema");
                         schema_at = Some(s_at.to_string());
-                        lw.lower_into(SubSchema::Plain(schema), target, &s_at, false)?
+                        lw.lower_at(&s_at, target, false)?
                     }
                     None => {
                         lw.warn(
@@ -122,7 +124,20 @@ pub(super) fn settle(types: &[TypeDef], webhooks: &mut [Webhook]) -> Option<Stri
             schemas: Vec::new(),
         })
         .collect();
-    let (tag, values) = super::unions::const_tag(types, &variants)?;
+    // Events are told apart by text (`order.paid`), required in every payload.
+    let (tag, scalar, values) = super::unions::const_tag(types, &variants)?;
+    let required = webhooks.iter().all(|w| {
+        super::resolve_named(types, &w.payload).is_some_and(|id| match &lookup(types, id).kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .any(|f| f.wire_name == tag && f.presence == Presence::Required),
+            _ => false,
+        })
+    });
+    if scalar != Scalar::String || !required {
+        return None;
+    }
     for (w, v) in webhooks.iter_mut().zip(values) {
         w.tag_values = v;
     }

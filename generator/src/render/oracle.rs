@@ -195,7 +195,7 @@ fn trace_impl(ctx: &Ctx<'_>, t: &TypeDef) -> Option<TokenStream> {
         TypeKind::Union(u) => {
             let arms = u.variants.iter().map(|v| {
                 let vname = ident(&v.rust_name);
-                let schemas = &v.schemas;
+                let schemas = v.schemas.iter().map(|all| quote! { &[ #( #all ),* ] });
                 quote! {
                     Self::#vname(value) => {
                         out.chose(at, #wire_name, &[ #( #schemas ),* ]);

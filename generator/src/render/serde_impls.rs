@@ -147,22 +147,64 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
     }
 }
 
-/// `Serialize` as the wire text, `Deserialize` through `From<&str>`.
-pub fn string_enum(ctx: &Ctx<'_>, name: &Ident, e: &StringEnum) -> TokenStream {
+/// `Serialize` as the wire value, `Deserialize` through `From<&str>` (or
+/// `From<i64>`, `From<f64>`) with the listed values (for strict decoding).
+pub fn enumeration(ctx: &Ctx<'_>, name: &Ident, e: &Enumeration) -> TokenStream {
     let rt = &ctx.runtime;
-    let known = e.variants.iter().map(|v| &v.wire_name);
+    let (write, read) = match e.scalar {
+        Scalar::Integer => {
+            let known = e.variants.iter().map(|v| int_literal(&v.wire_name));
+            (
+                quote! { serializer.serialize_i64(self.value()) },
+                quote! { #rt::de::int_enum(deserializer, &[ #( #known ),* ]) },
+            )
+        }
+        Scalar::Number => {
+            let known = e.variants.iter().map(|v| float_literal(&v.wire_name));
+            (
+                quote! { serializer.serialize_f64(self.value()) },
+                quote! { #rt::de::number_enum(deserializer, &[ #( #known ),* ]) },
+            )
+        }
+        Scalar::String | Scalar::Boolean => {
+            let known = e.variants.iter().map(|v| &v.wire_name);
+            (
+                quote! { serializer.serialize_str(self.as_str()) },
+                quote! { #rt::de::string_enum(deserializer, &[ #( #known ),* ]) },
+            )
+        }
+    };
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+                #write
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #rt::de::string_enum(deserializer, &[ #( #known ),* ])
+                #read
             }
         }
+    }
+}
+
+/// An integer enum value or tag as a literal (`0` for text that is none).
+pub fn int_literal(text: &str) -> proc_macro2::Literal {
+    proc_macro2::Literal::i64_unsuffixed(text.parse().unwrap_or_default())
+}
+
+/// A number enum value as a literal.
+pub fn float_literal(text: &str) -> proc_macro2::Literal {
+    proc_macro2::Literal::f64_unsuffixed(text.parse().unwrap_or_default())
+}
+
+/// A boolean value.
+fn bool_literal(text: &str) -> TokenStream {
+    if text == "true" {
+        quote! { true }
+    } else {
+        quote! { false }
     }
 }
 
@@ -171,16 +213,43 @@ pub fn constant(ctx: &Ctx<'_>, name: &Ident, c: &ConstValue) -> TokenStream {
     let rt = &ctx.runtime;
     let wire = &c.wire_name;
     let v = ident(&c.rust_name);
+    let (write, read) = match c.scalar {
+        Scalar::String => (
+            quote! { serializer.serialize_str(#wire) },
+            quote! { #rt::de::constant(deserializer, #wire) },
+        ),
+        Scalar::Integer => {
+            let n = int_literal(wire);
+            (
+                quote! { serializer.serialize_i64(#n) },
+                quote! { #rt::de::literal(deserializer, #rt::de::Literal::Int(#n)) },
+            )
+        }
+        Scalar::Number => {
+            let n = float_literal(wire);
+            (
+                quote! { serializer.serialize_f64(#n) },
+                quote! { #rt::de::literal(deserializer, #rt::de::Literal::Number(#n)) },
+            )
+        }
+        Scalar::Boolean => {
+            let b = bool_literal(wire);
+            (
+                quote! { serializer.serialize_bool(#b) },
+                quote! { #rt::de::literal(deserializer, #rt::de::Literal::Bool(#b)) },
+            )
+        }
+    };
     quote! {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(#wire)
+                #write
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #rt::de::constant(deserializer, #wire).map(|()| Self::#v)
+                #read.map(|()| Self::#v)
             }
         }
     }
@@ -284,9 +353,19 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
                 .filter(|v| !v.tag_values.is_empty())
                 .map(|v| {
                     let vname = ident(&v.rust_name);
-                    let values = &v.tag_values;
+                    let values = v.tag_values.iter().map(|t| match u.tag_scalar {
+                        Scalar::Integer => {
+                            let n = int_literal(t);
+                            quote! { #rt::de::Tag::Int(#n) }
+                        }
+                        Scalar::Boolean => {
+                            let b = bool_literal(t);
+                            quote! { #rt::de::Tag::Bool(#b) }
+                        }
+                        Scalar::String | Scalar::Number => quote! { #rt::de::Tag::Str(#t) },
+                    });
                     quote! {
-                        #( #rt::de::Tag::Str(#values) )|* => #rt::de::tagged(value).map(Self::#vname),
+                        #( #values )|* => #rt::de::tagged(value).map(Self::#vname),
                     }
                 });
             // Without the tag (a tag property with a default may be left

@@ -60,73 +60,20 @@ impl Ctx<'_> {
                 }
                 .chain(serde)
             }
-            TypeKind::Enum(e) => {
-                let variants = e.variants.iter().map(|v| {
-                    let vname = ident(&v.rust_name);
-                    let doc = format!(" `{}`", v.wire_name);
-                    quote! {
-                        #[doc = #doc]
-                        #vname,
-                    }
-                });
-                let to_wire = e.variants.iter().map(|v| {
-                    let vname = ident(&v.rust_name);
-                    let wire = &v.wire_name;
-                    quote! { Self::#vname => #wire, }
-                });
-                let from_wire = e.variants.iter().map(|v| {
-                    let vname = ident(&v.rust_name);
-                    let wire = &v.wire_name;
-                    quote! { #wire => Self::#vname, }
-                });
-                let serde = serde_impls::string_enum(self, &name, e);
-                quote! {
-                    #docs
-                    #dep
-                    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                    #[non_exhaustive]
-                    pub enum #name {
-                        #( #variants )*
-                        /// A value this version of the spec does not list, kept as sent.
-                        Other(::std::string::String),
-                    }
-
-                    impl #name {
-                        /// The value as sent on the wire.
-                        pub fn as_str(&self) -> &str {
-                            match self {
-                                #( #to_wire )*
-                                Self::Other(other) => other.as_str(),
-                            }
-                        }
-                    }
-
-                    impl ::std::convert::From<&str> for #name {
-                        /// The variant for a wire value; values the spec does not list become `Other`.
-                        fn from(value: &str) -> Self {
-                            match value {
-                                #( #from_wire )*
-                                other => Self::Other(other.to_owned()),
-                            }
-                        }
-                    }
-
-                    impl ::std::fmt::Display for #name {
-                        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                            f.write_str(self.as_str())
-                        }
-                    }
-                }
-                .chain(serde)
-            }
+            TypeKind::Enum(e) => self.enumeration(&name, e, docs, dep),
             TypeKind::Const(c) => {
                 let vname = ident(&c.rust_name);
                 let doc = format!(" Always `{}`.", c.wire_name);
+                let derives = if c.scalar == Scalar::Number {
+                    quote! { #[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd)] }
+                } else {
+                    quote! { #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)] }
+                };
                 let serde = serde_impls::constant(self, &name, c);
                 quote! {
                     #docs
                     #dep
-                    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                    #derives
                     pub enum #name {
                         #[doc = #doc]
                         #[default]
@@ -167,6 +114,157 @@ impl Ctx<'_> {
                 .chain(serde)
             }
         }
+    }
+
+    /// An open enum: a variant per listed value and `Other` for the rest,
+    /// with the value (`as_str` for text, `value` for numbers), `From` the
+    /// wire value and `Display`.
+    fn enumeration(
+        &self,
+        name: &proc_macro2::Ident,
+        e: &Enumeration,
+        docs: TokenStream,
+        dep: TokenStream,
+    ) -> TokenStream {
+        let variants = e.variants.iter().map(|v| {
+            let vname = ident(&v.rust_name);
+            let doc = match &v.description {
+                Some(d) => format!(" `{}`: {}", v.wire_name, d.trim()),
+                None => format!(" `{}`", v.wire_name),
+            };
+            quote! {
+                #[doc = #doc]
+                #vname,
+            }
+        });
+        let names: Vec<proc_macro2::Ident> =
+            e.variants.iter().map(|v| ident(&v.rust_name)).collect();
+        let serde = serde_impls::enumeration(self, name, e);
+        let (derives, other, value_fn, from_impl) = match e.scalar {
+            Scalar::String | Scalar::Boolean => {
+                let wires = e.variants.iter().map(|v| &v.wire_name).collect::<Vec<_>>();
+                (
+                    quote! { #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)] },
+                    quote! { ::std::string::String },
+                    quote! {
+                        /// The value as sent on the wire.
+                        pub fn as_str(&self) -> &str {
+                            match self {
+                                #( Self::#names => #wires, )*
+                                Self::Other(other) => other.as_str(),
+                            }
+                        }
+                    },
+                    quote! {
+                        impl ::std::convert::From<&str> for #name {
+                            /// The variant for a wire value; values the spec does not list become `Other`.
+                            fn from(value: &str) -> Self {
+                                match value {
+                                    #( #wires => Self::#names, )*
+                                    other => Self::Other(other.to_owned()),
+                                }
+                            }
+                        }
+
+                        impl ::std::fmt::Display for #name {
+                            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                                f.write_str(self.as_str())
+                            }
+                        }
+                    },
+                )
+            }
+            Scalar::Integer => {
+                let values: Vec<proc_macro2::Literal> = e
+                    .variants
+                    .iter()
+                    .map(|v| serde_impls::int_literal(&v.wire_name))
+                    .collect();
+                (
+                    quote! { #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)] },
+                    quote! { i64 },
+                    quote! {
+                        /// The value as sent on the wire.
+                        pub fn value(&self) -> i64 {
+                            match self {
+                                #( Self::#names => #values, )*
+                                Self::Other(other) => *other,
+                            }
+                        }
+                    },
+                    quote! {
+                        impl ::std::convert::From<i64> for #name {
+                            /// The variant for a wire value; values the spec does not list become `Other`.
+                            fn from(value: i64) -> Self {
+                                match value {
+                                    #( #values => Self::#names, )*
+                                    other => Self::Other(other),
+                                }
+                            }
+                        }
+
+                        impl ::std::fmt::Display for #name {
+                            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                                ::std::fmt::Display::fmt(&self.value(), f)
+                            }
+                        }
+                    },
+                )
+            }
+            Scalar::Number => {
+                let values: Vec<proc_macro2::Literal> = e
+                    .variants
+                    .iter()
+                    .map(|v| serde_impls::float_literal(&v.wire_name))
+                    .collect();
+                (
+                    quote! { #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)] },
+                    quote! { f64 },
+                    quote! {
+                        /// The value as sent on the wire.
+                        pub fn value(&self) -> f64 {
+                            match self {
+                                #( Self::#names => #values, )*
+                                Self::Other(other) => *other,
+                            }
+                        }
+                    },
+                    quote! {
+                        impl ::std::convert::From<f64> for #name {
+                            /// The variant for a wire value; values the spec does not list become `Other`.
+                            fn from(value: f64) -> Self {
+                                #( if value == #values { return Self::#names; } )*
+                                Self::Other(value)
+                            }
+                        }
+
+                        impl ::std::fmt::Display for #name {
+                            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                                ::std::fmt::Display::fmt(&self.value(), f)
+                            }
+                        }
+                    },
+                )
+            }
+        };
+        quote! {
+            #docs
+            #dep
+            #derives
+            #[non_exhaustive]
+            pub enum #name {
+                #( #variants )*
+                /// A value this version of the spec does not list, kept as sent.
+                Other(#other),
+            }
+
+            impl #name {
+                #value_fn
+            }
+
+            #from_impl
+        }
+        .chain(serde)
     }
 
     /// An intra-doc link to a named type from the module being rendered.

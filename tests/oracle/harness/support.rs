@@ -80,8 +80,9 @@ pub fn round_trip<T: DeserializeOwned + Serialize + Trace>(bytes: &[u8]) -> Outc
 /// What a decoded value's unions and enums chose, by JSON pointer into the instance.
 #[derive(Default)]
 pub struct Choices {
-    /// (where, union, the schemas the chosen variant stands for)
-    pub chose: Vec<(String, &'static str, &'static [&'static str])>,
+    /// (where, union, what the chosen variant stands for: alternatives, each
+    /// a list of schemas that all accept its values)
+    pub chose: Vec<(String, &'static str, &'static [&'static [&'static str]])>,
     /// (where, enum, value): values that fell into an enum's catch-all.
     pub others: Vec<(String, &'static str, String)>,
     /// (where, union): values no variant took.
@@ -89,7 +90,12 @@ pub struct Choices {
 }
 
 impl Choices {
-    pub fn chose(&mut self, at: &str, union: &'static str, schemas: &'static [&'static str]) {
+    pub fn chose(
+        &mut self,
+        at: &str,
+        union: &'static str,
+        schemas: &'static [&'static [&'static str]],
+    ) {
         self.chose.push((at.to_owned(), union, schemas));
     }
     pub fn other(&mut self, at: &str, name: &'static str, value: &str) {

@@ -7550,10 +7550,9 @@ impl CustomerPortalSubscriptions {
     ///
     /// ```ignore
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CustomerSubscriptionUpdate::CustomerSubscriptionPause(types::CustomerSubscriptionPause { pause_at_period_end: Default::default(), resumes_at: Patch::Absent });
+    /// let body = types::CustomerSubscriptionUpdate::CustomerSubscriptionResume(types::CustomerSubscriptionResume { resume: Default::default() });
     /// let response = client.customer_portal().subscriptions().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

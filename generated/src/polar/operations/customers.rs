@@ -135,7 +135,7 @@ impl Customers {
     /// # use api_clients::polar::{types, Client};
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CustomerCreate::CustomerIndividualCreate(types::CustomerIndividualCreate { email: "customer@example.com".to_owned(), metadata: None, external_id: Patch::Absent, name: Patch::Absent, billing_address: Patch::Absent, tax_id: Patch::Absent, locale: Patch::Absent, organization_id: Patch::Absent, owner: Patch::Absent, r#type: None });
+    /// let body = types::CustomerCreate::Individual(types::CustomerIndividualCreate { email: "customer@example.com".to_owned(), metadata: None, external_id: Patch::Absent, name: Patch::Absent, billing_address: Patch::Absent, tax_id: Patch::Absent, locale: Patch::Absent, organization_id: Patch::Absent, owner: Patch::Absent, r#type: None });
     /// let response = client.customers().create(body).await?;
     /// # let _ = response;
     /// # Ok(())

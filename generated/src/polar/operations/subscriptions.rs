@@ -398,7 +398,7 @@ impl Subscriptions {
     /// # use openapi_runtime::Patch;
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::SubscriptionUpdate::SubscriptionCancel(types::SubscriptionCancel { cancel_at_period_end: Default::default(), customer_cancellation_reason: Patch::Absent, customer_cancellation_comment: Patch::Absent });
+    /// let body = types::SubscriptionUpdate::SubscriptionRevoke(types::SubscriptionRevoke { revoke: Default::default(), customer_cancellation_reason: Patch::Absent, customer_cancellation_comment: Patch::Absent });
     /// let response = client.subscriptions().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -46,9 +46,7 @@ pub struct CheckoutConfirmStripe {
     /// Discount code to apply to the checkout.
     pub discount_code: ::openapi_runtime::Patch<String>,
     /// Disable the trial period for the checkout session. It's mainly useful when the trial is blocked because the customer already redeemed one.
-    ///
-    /// One of `false`.
-    pub allow_trial: ::openapi_runtime::Patch<bool>,
+    pub allow_trial: ::openapi_runtime::Patch<CheckoutConfirmStripeAllowTrial>,
     /// ID of the Stripe confirmation token. Required for fixed prices and custom prices.
     pub confirmation_token_id: ::openapi_runtime::Patch<String>,
 }
@@ -163,3 +161,29 @@ impl ::openapi_runtime::de::Object for CheckoutConfirmStripe {
 ///
 /// The same shape as [`CheckoutCustomFieldDataValue`](super::CheckoutCustomFieldDataValue): one type serves both, and this name is an alias of it.
 pub type CheckoutConfirmStripeCustomFieldDataValue = super::CheckoutCustomFieldDataValue;
+/// The `CheckoutConfirmStripeAllowTrial` schema.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CheckoutConfirmStripeAllowTrial {
+    /// Always `false`.
+    #[default]
+    False,
+}
+impl ::serde::Serialize for CheckoutConfirmStripeAllowTrial {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bool(false)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutConfirmStripeAllowTrial {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::openapi_runtime::de::literal(
+                deserializer,
+                ::openapi_runtime::de::Literal::Bool(false),
+            )
+            .map(|()| Self::False)
+    }
+}

@@ -46,9 +46,7 @@ pub struct CheckoutUpdatePublic {
     /// Discount code to apply to the checkout.
     pub discount_code: ::openapi_runtime::Patch<String>,
     /// Disable the trial period for the checkout session. It's mainly useful when the trial is blocked because the customer already redeemed one.
-    ///
-    /// One of `false`.
-    pub allow_trial: ::openapi_runtime::Patch<bool>,
+    pub allow_trial: ::openapi_runtime::Patch<CheckoutUpdatePublicAllowTrial>,
 }
 #[allow(deprecated)]
 impl ::serde::Serialize for CheckoutUpdatePublic {
@@ -155,3 +153,7 @@ impl ::openapi_runtime::de::Object for CheckoutUpdatePublic {
 ///
 /// The same shape as [`CheckoutCustomFieldDataValue`](super::CheckoutCustomFieldDataValue): one type serves both, and this name is an alias of it.
 pub type CheckoutUpdatePublicCustomFieldDataValue = super::CheckoutCustomFieldDataValue;
+/// The `CheckoutUpdatePublicAllowTrial` schema.
+///
+/// The same shape as [`CheckoutConfirmStripeAllowTrial`](super::CheckoutConfirmStripeAllowTrial): one type serves both, and this name is an alias of it.
+pub type CheckoutUpdatePublicAllowTrial = super::CheckoutConfirmStripeAllowTrial;

@@ -5,10 +5,10 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CustomerCreate {
-    /// A [`CustomerIndividualCreate`](super::CustomerIndividualCreate).
-    CustomerIndividualCreate(super::CustomerIndividualCreate),
-    /// A [`CustomerTeamCreate`](super::CustomerTeamCreate).
-    CustomerTeamCreate(super::CustomerTeamCreate),
+    /// `type` is `individual`.
+    Individual(super::CustomerIndividualCreate),
+    /// `type` is `team`.
+    Team(super::CustomerTeamCreate),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
@@ -18,12 +18,8 @@ impl ::serde::Serialize for CustomerCreate {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CustomerIndividualCreate(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::CustomerTeamCreate(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
+            Self::Individual(value) => ::serde::Serialize::serialize(value, serializer),
+            Self::Team(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
@@ -35,72 +31,89 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
-        ::openapi_runtime::de::untagged(
-            value,
-            "CustomerCreate",
-            |value| {
-                for i in ::openapi_runtime::de::order(
+        match ::openapi_runtime::de::tag_of(&value, "type") {
+            ::openapi_runtime::de::Tag::Str("individual") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Individual)
+            }
+            ::openapi_runtime::de::Tag::Str("team") => {
+                ::openapi_runtime::de::tagged(value).map(Self::Team)
+            }
+            ::openapi_runtime::de::Tag::Missing => {
+                ::openapi_runtime::de::untagged(
                     value,
-                    &[
-                        Some((
+                    "CustomerCreate",
+                    |value| {
+                        for i in ::openapi_runtime::de::order(
+                            value,
                             &[
-                                "metadata",
-                                "external_id",
-                                "name",
-                                "billing_address",
-                                "tax_id",
-                                "locale",
-                                "organization_id",
-                                "owner",
-                                "type",
-                                "email",
+                                Some((
+                                    &[
+                                        "metadata",
+                                        "external_id",
+                                        "name",
+                                        "billing_address",
+                                        "tax_id",
+                                        "locale",
+                                        "organization_id",
+                                        "owner",
+                                        "type",
+                                        "email",
+                                    ],
+                                    false,
+                                )),
+                                Some((
+                                    &[
+                                        "metadata",
+                                        "external_id",
+                                        "name",
+                                        "billing_address",
+                                        "tax_id",
+                                        "locale",
+                                        "organization_id",
+                                        "owner",
+                                        "type",
+                                        "email",
+                                    ],
+                                    false,
+                                )),
                             ],
-                            false,
-                        )),
-                        Some((
-                            &[
-                                "metadata",
-                                "external_id",
-                                "name",
-                                "billing_address",
-                                "tax_id",
-                                "locale",
-                                "organization_id",
-                                "owner",
-                                "type",
-                                "email",
-                            ],
-                            false,
-                        )),
-                    ],
-                ) {
-                    match i {
-                        0 => {
-                            if let Some(v) = ::openapi_runtime::de::variant(value) {
-                                return Some(Self::CustomerIndividualCreate(v));
+                        ) {
+                            match i {
+                                0 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Individual(v));
+                                    }
+                                }
+                                1 => {
+                                    if let Some(v) = ::openapi_runtime::de::variant(value) {
+                                        return Some(Self::Team(v));
+                                    }
+                                }
+                                _ => {}
                             }
                         }
-                        1 => {
-                            if let Some(v) = ::openapi_runtime::de::variant(value) {
-                                return Some(Self::CustomerTeamCreate(v));
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                None
-            },
-            ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
-        )
+                        None
+                    },
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
+            _ => {
+                ::openapi_runtime::de::unknown(
+                    value,
+                    "CustomerCreate",
+                    ::openapi_runtime::de::Fallback::Unknown(Self::Unknown),
+                )
+            }
+        }
     }
 }
 impl From<super::CustomerIndividualCreate> for CustomerCreate {
     fn from(value: super::CustomerIndividualCreate) -> Self {
-        Self::CustomerIndividualCreate(value)
+        Self::Individual(value)
     }
 }
 impl From<super::CustomerTeamCreate> for CustomerCreate {
     fn from(value: super::CustomerTeamCreate) -> Self {
-        Self::CustomerTeamCreate(value)
+        Self::Team(value)
     }
 }

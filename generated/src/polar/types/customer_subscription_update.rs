@@ -5,14 +5,14 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CustomerSubscriptionUpdate {
+    /// A [`CustomerSubscriptionResume`](super::CustomerSubscriptionResume).
+    CustomerSubscriptionResume(super::CustomerSubscriptionResume),
     /// A [`CustomerSubscriptionPause`](super::CustomerSubscriptionPause).
     CustomerSubscriptionPause(super::CustomerSubscriptionPause),
     /// A [`CustomerSubscriptionUpdateProduct`](super::CustomerSubscriptionUpdateProduct).
     Product(super::CustomerSubscriptionUpdateProduct),
     /// A [`CustomerSubscriptionUpdateSeats`](super::CustomerSubscriptionUpdateSeats).
     Seats(super::CustomerSubscriptionUpdateSeats),
-    /// A [`CustomerSubscriptionResume`](super::CustomerSubscriptionResume).
-    CustomerSubscriptionResume(super::CustomerSubscriptionResume),
     /// A [`CustomerSubscriptionUpdateClear`](super::CustomerSubscriptionUpdateClear).
     Clear(super::CustomerSubscriptionUpdateClear),
     /// A [`CustomerSubscriptionCancel`](super::CustomerSubscriptionCancel).
@@ -26,14 +26,14 @@ impl ::serde::Serialize for CustomerSubscriptionUpdate {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
+            Self::CustomerSubscriptionResume(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
             Self::CustomerSubscriptionPause(value) => {
                 ::serde::Serialize::serialize(value, serializer)
             }
             Self::Product(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Seats(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::CustomerSubscriptionResume(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
             Self::Clear(value) => ::serde::Serialize::serialize(value, serializer),
             Self::CustomerSubscriptionCancel(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -56,10 +56,10 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
                 for i in ::openapi_runtime::de::order(
                     value,
                     &[
+                        Some((&["resume"], false)),
                         Some((&["pause_at_period_end", "resumes_at"], false)),
                         Some((&["product_id"], false)),
                         Some((&["seats"], false)),
-                        Some((&["resume"], false)),
                         Some((&["pending_update"], false)),
                         Some((
                             &[
@@ -74,22 +74,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
                     match i {
                         0 => {
                             if let Some(v) = ::openapi_runtime::de::variant(value) {
-                                return Some(Self::CustomerSubscriptionPause(v));
+                                return Some(Self::CustomerSubscriptionResume(v));
                             }
                         }
                         1 => {
                             if let Some(v) = ::openapi_runtime::de::variant(value) {
-                                return Some(Self::Product(v));
+                                return Some(Self::CustomerSubscriptionPause(v));
                             }
                         }
                         2 => {
                             if let Some(v) = ::openapi_runtime::de::variant(value) {
-                                return Some(Self::Seats(v));
+                                return Some(Self::Product(v));
                             }
                         }
                         3 => {
                             if let Some(v) = ::openapi_runtime::de::variant(value) {
-                                return Some(Self::CustomerSubscriptionResume(v));
+                                return Some(Self::Seats(v));
                             }
                         }
                         4 => {
@@ -111,6 +111,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
         )
     }
 }
+impl From<super::CustomerSubscriptionResume> for CustomerSubscriptionUpdate {
+    fn from(value: super::CustomerSubscriptionResume) -> Self {
+        Self::CustomerSubscriptionResume(value)
+    }
+}
 impl From<super::CustomerSubscriptionPause> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionPause) -> Self {
         Self::CustomerSubscriptionPause(value)
@@ -124,11 +129,6 @@ impl From<super::CustomerSubscriptionUpdateProduct> for CustomerSubscriptionUpda
 impl From<super::CustomerSubscriptionUpdateSeats> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionUpdateSeats) -> Self {
         Self::Seats(value)
-    }
-}
-impl From<super::CustomerSubscriptionResume> for CustomerSubscriptionUpdate {
-    fn from(value: super::CustomerSubscriptionResume) -> Self {
-        Self::CustomerSubscriptionResume(value)
     }
 }
 impl From<super::CustomerSubscriptionUpdateClear> for CustomerSubscriptionUpdate {

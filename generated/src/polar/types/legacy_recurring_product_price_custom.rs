@@ -35,8 +35,8 @@ pub struct LegacyRecurringProductPriceCustom {
     pub preset_amount: Option<i64>,
     /// The `legacy` property.
     ///
-    /// One of `true`; read-only.
-    pub legacy: bool,
+    /// Read-only.
+    pub legacy: LegacyRecurringProductPriceCustomLegacy,
 }
 impl ::serde::Serialize for LegacyRecurringProductPriceCustom {
     fn serialize<S: ::serde::Serializer>(
@@ -158,3 +158,9 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceCustomType {
             .map(|()| Self::Recurring)
     }
 }
+/// Legacy
+///
+/// Read-only.
+///
+/// The same shape as [`CustomerSubscriptionResumeResume`](super::CustomerSubscriptionResumeResume): one type serves both, and this name is an alias of it.
+pub type LegacyRecurringProductPriceCustomLegacy = super::CustomerSubscriptionResumeResume;

@@ -31,8 +31,8 @@ pub struct LegacyRecurringProductPriceFixed {
     pub price_amount: i64,
     /// The `legacy` property.
     ///
-    /// One of `true`; read-only.
-    pub legacy: bool,
+    /// Read-only.
+    pub legacy: LegacyRecurringProductPriceFixedLegacy,
 }
 impl ::serde::Serialize for LegacyRecurringProductPriceFixed {
     fn serialize<S: ::serde::Serializer>(
@@ -127,3 +127,9 @@ pub type LegacyRecurringProductPriceFixedAmountType = super::DiscountFixedCreate
 ///
 /// The same shape as [`LegacyRecurringProductPriceCustomType`](super::LegacyRecurringProductPriceCustomType): one type serves both, and this name is an alias of it.
 pub type LegacyRecurringProductPriceFixedType = super::LegacyRecurringProductPriceCustomType;
+/// Legacy
+///
+/// Read-only.
+///
+/// The same shape as [`CustomerSubscriptionResumeResume`](super::CustomerSubscriptionResumeResume): one type serves both, and this name is an alias of it.
+pub type LegacyRecurringProductPriceFixedLegacy = super::CustomerSubscriptionResumeResume;

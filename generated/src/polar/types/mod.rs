@@ -1604,6 +1604,7 @@ mod checkout_confirm_stripe;
 #[cfg(feature = "polar-checkouts")]
 pub use self::checkout_confirm_stripe::{
     CheckoutConfirmStripe, CheckoutConfirmStripeCustomFieldDataValue,
+    CheckoutConfirmStripeAllowTrial,
 };
 #[cfg(feature = "polar-checkouts")]
 mod checkout_create;
@@ -1773,6 +1774,7 @@ mod checkout_update_public;
 #[cfg(feature = "polar-checkouts")]
 pub use self::checkout_update_public::{
     CheckoutUpdatePublic, CheckoutUpdatePublicCustomFieldDataValue,
+    CheckoutUpdatePublicAllowTrial,
 };
 #[cfg(feature = "polar-checkouts")]
 mod checkouts_list_types;
@@ -3027,9 +3029,31 @@ pub use self::customer_subscription_product::CustomerSubscriptionProduct;
 #[cfg(feature = "polar")]
 pub use self::customer_subscription_product::CustomerSubscriptionProductPricesItem;
 #[cfg(
-    any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
+    any(
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
 )]
 mod customer_subscription_resume;
+#[cfg(
+    any(
+        feature = "polar-checkout-links",
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-orders",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-products",
+        feature = "polar-subscriptions"
+    )
+)]
+pub use self::customer_subscription_resume::CustomerSubscriptionResumeResume;
 #[cfg(
     any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
 )]
@@ -3897,7 +3921,7 @@ mod legacy_recurring_product_price_custom;
 )]
 pub use self::legacy_recurring_product_price_custom::{
     LegacyRecurringProductPriceCustom, LegacyRecurringProductPriceCustomAmountType,
-    LegacyRecurringProductPriceCustomType,
+    LegacyRecurringProductPriceCustomType, LegacyRecurringProductPriceCustomLegacy,
 };
 #[cfg(
     any(
@@ -3926,7 +3950,7 @@ mod legacy_recurring_product_price_fixed;
 )]
 pub use self::legacy_recurring_product_price_fixed::{
     LegacyRecurringProductPriceFixed, LegacyRecurringProductPriceFixedAmountType,
-    LegacyRecurringProductPriceFixedType,
+    LegacyRecurringProductPriceFixedType, LegacyRecurringProductPriceFixedLegacy,
 };
 #[cfg(
     any(feature = "polar-customer-portal-license-keys", feature = "polar-license-keys")
@@ -6803,10 +6827,12 @@ pub use self::subscription_reinstated_event::{
 mod subscription_reinstated_metadata;
 #[cfg(feature = "polar-events")]
 pub use self::subscription_reinstated_metadata::SubscriptionReinstatedMetadata;
-#[cfg(feature = "polar-subscriptions")]
+#[cfg(any(feature = "polar", feature = "polar-subscriptions"))]
 mod subscription_resume;
 #[cfg(feature = "polar-subscriptions")]
 pub use self::subscription_resume::SubscriptionResume;
+#[cfg(feature = "polar")]
+pub use self::subscription_resume::SubscriptionResumeResume;
 #[cfg(feature = "polar-events")]
 mod subscription_resumed_event;
 #[cfg(feature = "polar-events")]
@@ -6821,7 +6847,7 @@ pub use self::subscription_resumed_metadata::SubscriptionResumedMetadata;
 #[cfg(feature = "polar-subscriptions")]
 mod subscription_revoke;
 #[cfg(feature = "polar-subscriptions")]
-pub use self::subscription_revoke::SubscriptionRevoke;
+pub use self::subscription_revoke::{SubscriptionRevoke, SubscriptionRevokeRevoke};
 #[cfg(feature = "polar-events")]
 mod subscription_revoked_event;
 #[cfg(feature = "polar-events")]

@@ -34,9 +34,7 @@ pub struct SubscriptionRevoke {
     /// conversation, i.e support.
     pub customer_cancellation_comment: ::openapi_runtime::Patch<String>,
     /// Cancel and revoke an active subscription immediately
-    ///
-    /// One of `true`.
-    pub revoke: bool,
+    pub revoke: SubscriptionRevokeRevoke,
 }
 impl ::serde::Serialize for SubscriptionRevoke {
     fn serialize<S: ::serde::Serializer>(
@@ -92,3 +90,9 @@ impl ::openapi_runtime::de::Object for SubscriptionRevoke {
         })
     }
 }
+/// Revoke
+///
+/// Cancel and revoke an active subscription immediately
+///
+/// The same shape as [`CustomerSubscriptionResumeResume`](super::CustomerSubscriptionResumeResume): one type serves both, and this name is an alias of it.
+pub type SubscriptionRevokeRevoke = super::CustomerSubscriptionResumeResume;

@@ -5,18 +5,18 @@
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SubscriptionUpdate {
-    /// A [`SubscriptionCancel`](super::SubscriptionCancel).
-    SubscriptionCancel(super::SubscriptionCancel),
     /// A [`SubscriptionRevoke`](super::SubscriptionRevoke).
     SubscriptionRevoke(super::SubscriptionRevoke),
+    /// A [`SubscriptionResume`](super::SubscriptionResume).
+    SubscriptionResume(super::SubscriptionResume),
+    /// A [`SubscriptionCancel`](super::SubscriptionCancel).
+    SubscriptionCancel(super::SubscriptionCancel),
     /// A [`SubscriptionUpdateSeats`](super::SubscriptionUpdateSeats).
     Seats(super::SubscriptionUpdateSeats),
     /// A [`SubscriptionPause`](super::SubscriptionPause).
     SubscriptionPause(super::SubscriptionPause),
     /// A [`SubscriptionUpdateBillingPeriod`](super::SubscriptionUpdateBillingPeriod).
     BillingPeriod(super::SubscriptionUpdateBillingPeriod),
-    /// A [`SubscriptionResume`](super::SubscriptionResume).
-    SubscriptionResume(super::SubscriptionResume),
     /// A [`SubscriptionUpdateClear`](super::SubscriptionUpdateClear).
     Clear(super::SubscriptionUpdateClear),
     /// A [`SubscriptionUpdateBase`](super::SubscriptionUpdateBase).
@@ -30,10 +30,13 @@ impl ::serde::Serialize for SubscriptionUpdate {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::SubscriptionCancel(value) => {
+            Self::SubscriptionRevoke(value) => {
                 ::serde::Serialize::serialize(value, serializer)
             }
-            Self::SubscriptionRevoke(value) => {
+            Self::SubscriptionResume(value) => {
+                ::serde::Serialize::serialize(value, serializer)
+            }
+            Self::SubscriptionCancel(value) => {
                 ::serde::Serialize::serialize(value, serializer)
             }
             Self::Seats(value) => ::serde::Serialize::serialize(value, serializer),
@@ -41,9 +44,6 @@ impl ::serde::Serialize for SubscriptionUpdate {
                 ::serde::Serialize::serialize(value, serializer)
             }
             Self::BillingPeriod(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::SubscriptionResume(value) => {
                 ::serde::Serialize::serialize(value, serializer)
             }
             Self::Clear(value) => ::serde::Serialize::serialize(value, serializer),
@@ -70,22 +70,22 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
                             &[
                                 "customer_cancellation_reason",
                                 "customer_cancellation_comment",
-                                "cancel_at_period_end",
+                                "revoke",
                             ],
                             false,
                         )),
+                        Some((&["resume"], false)),
                         Some((
                             &[
                                 "customer_cancellation_reason",
                                 "customer_cancellation_comment",
-                                "revoke",
+                                "cancel_at_period_end",
                             ],
                             false,
                         )),
                         Some((&["seats", "proration_behavior"], false)),
                         Some((&["pause_at_period_end", "resumes_at"], false)),
                         Some((&["current_billing_period_end"], false)),
-                        Some((&["resume"], false)),
                         Some((&["pending_update"], false)),
                         Some((
                             &[
@@ -102,32 +102,32 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
                     match i {
                         0 => {
                             if let Some(v) = ::openapi_runtime::de::variant(value) {
-                                return Some(Self::SubscriptionCancel(v));
+                                return Some(Self::SubscriptionRevoke(v));
                             }
                         }
                         1 => {
                             if let Some(v) = ::openapi_runtime::de::variant(value) {
-                                return Some(Self::SubscriptionRevoke(v));
+                                return Some(Self::SubscriptionResume(v));
                             }
                         }
                         2 => {
                             if let Some(v) = ::openapi_runtime::de::variant(value) {
-                                return Some(Self::Seats(v));
+                                return Some(Self::SubscriptionCancel(v));
                             }
                         }
                         3 => {
                             if let Some(v) = ::openapi_runtime::de::variant(value) {
-                                return Some(Self::SubscriptionPause(v));
+                                return Some(Self::Seats(v));
                             }
                         }
                         4 => {
                             if let Some(v) = ::openapi_runtime::de::variant(value) {
-                                return Some(Self::BillingPeriod(v));
+                                return Some(Self::SubscriptionPause(v));
                             }
                         }
                         5 => {
                             if let Some(v) = ::openapi_runtime::de::variant(value) {
-                                return Some(Self::SubscriptionResume(v));
+                                return Some(Self::BillingPeriod(v));
                             }
                         }
                         6 => {
@@ -149,14 +149,19 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
         )
     }
 }
-impl From<super::SubscriptionCancel> for SubscriptionUpdate {
-    fn from(value: super::SubscriptionCancel) -> Self {
-        Self::SubscriptionCancel(value)
-    }
-}
 impl From<super::SubscriptionRevoke> for SubscriptionUpdate {
     fn from(value: super::SubscriptionRevoke) -> Self {
         Self::SubscriptionRevoke(value)
+    }
+}
+impl From<super::SubscriptionResume> for SubscriptionUpdate {
+    fn from(value: super::SubscriptionResume) -> Self {
+        Self::SubscriptionResume(value)
+    }
+}
+impl From<super::SubscriptionCancel> for SubscriptionUpdate {
+    fn from(value: super::SubscriptionCancel) -> Self {
+        Self::SubscriptionCancel(value)
     }
 }
 impl From<super::SubscriptionUpdateSeats> for SubscriptionUpdate {
@@ -172,11 +177,6 @@ impl From<super::SubscriptionPause> for SubscriptionUpdate {
 impl From<super::SubscriptionUpdateBillingPeriod> for SubscriptionUpdate {
     fn from(value: super::SubscriptionUpdateBillingPeriod) -> Self {
         Self::BillingPeriod(value)
-    }
-}
-impl From<super::SubscriptionResume> for SubscriptionUpdate {
-    fn from(value: super::SubscriptionResume) -> Self {
-        Self::SubscriptionResume(value)
     }
 }
 impl From<super::SubscriptionUpdateClear> for SubscriptionUpdate {
