@@ -435,6 +435,27 @@ impl Bundler<'_, '_> {
         // Claimed before its own references are followed: a cycle ends here.
         self.hoisted.insert(name.clone(), Value::Null);
         let mut schema = self.resolve(file, fragment, here)?;
+        // A schema that is only a reference to one in another document (an
+        // index file listing schemas by `$ref`) is that schema, under this name.
+        let (mut file, mut fragment) = (file.to_owned(), fragment.to_owned());
+        for _ in 0..16 {
+            let Some(next) = schema
+                .as_object()
+                .filter(|o| o.len() == 1)
+                .and_then(|o| o.get("$ref"))
+                .and_then(Value::as_str)
+                .map(|r| self.target(&file, r))
+                .filter(|(f, _)| !f.is_empty() && *f != file)
+            else {
+                break;
+            };
+            if self.names.contains_key(&next) {
+                break;
+            }
+            self.names.insert(next.clone(), name.clone());
+            schema = self.resolve(&next.0, &next.1, here)?;
+            (file, fragment) = next;
+        }
         let bundled = Pointer::root()
             .join("components")
             .join("schemas")
@@ -442,7 +463,7 @@ impl Bundler<'_, '_> {
         self.sources
             .push((bundled.as_str().to_owned(), format!("{file}#{fragment}")));
         let inner = Here {
-            file: file.to_owned(),
+            file: file.clone(),
             pointer: Pointer::from_ref(&format!("#{fragment}")).unwrap_or_else(Pointer::root),
             bundled,
         };

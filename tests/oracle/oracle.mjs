@@ -179,6 +179,8 @@ function generationView(doc, anyOfForOneOf) {
       else out[k] = walk(v);
     }
     // (Not with `propertyNames`, which json-schema-faker does not honour.)
+    // A `number` with an integer format: whole numbers (ajv-formats checks so).
+    if (out.type === "number" && /^u?int(8|16|32|64)$/.test(out.format ?? "")) out.type = "integer";
     const isMap = out.additionalProperties && typeof out.additionalProperties === "object" && !out.properties && !out.patternProperties && !out.propertyNames;
     if (isMap && out.minProperties === undefined && (out.maxProperties === undefined || out.maxProperties > 0)) out.minProperties = 1;
     return out;

@@ -94,7 +94,9 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
             // A schema admitting `null` lowers to `Option<itself>`; references add the `Option`.
             Ok(r) => {
                 let r = strip_option(r);
-                if r == TypeRef::Named(id) && schemas.get(sid).reference.is_some() {
+                let bare_ref =
+                    schemas.get(sid).reference.is_some() && !conj::adds_to_ref(schemas.get(sid));
+                if r == TypeRef::Named(id) && bare_ref {
                     errors.push(Error::invalid(
                         &at,
                         format!("the schema is only a reference to itself, so no value can have it: {at} -> {at}"),

@@ -119,7 +119,12 @@ impl<'a> Lowerer<'a> {
         let description = first(&sources, &|s| s.description.clone());
         let mut notes = Vec::new();
         for s in &sources {
-            if let Some(f) = s.format.as_deref().filter(|f| !typed_format(f)) {
+            let number = s.types.as_deref() == Some(&[crate::schema::JsonType::Number]);
+            if let Some(f) = s
+                .format
+                .as_deref()
+                .filter(|f| !typed_format(f) || (number && INTEGER_FORMATS.contains(f)))
+            {
                 notes.push(format!("format `{f}`"));
             } else if s.format.is_none() {
                 if let Some(enc) = &s.content_encoding {
@@ -149,6 +154,7 @@ impl<'a> Lowerer<'a> {
                 None,
                 "properties",
             ));
+            notes.extend(s.property_names.and_then(|n| key_note(self.schemas.get(n))));
             for (name, needs) in &s.dependent_required {
                 let needs: Vec<String> = needs.iter().map(|n| format!("`{n}`")).collect();
                 notes.push(format!("with `{name}`, also {}", needs.join(", ")));
@@ -379,6 +385,37 @@ pub(super) fn string_format(format: Option<&str>) -> Prim {
 /// Short one-line JSON for docs.
 pub(super) fn short_json(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
+}
+
+/// What `propertyNames` says of a map's keys, for its docs (the keys stay
+/// text: every key the schema allows is one).
+fn key_note(names: &Schema) -> Option<String> {
+    let mut says = Vec::new();
+    if let Some(f) = &names.format {
+        says.push(format!("format `{f}`"));
+    }
+    if let Some(p) = &names.pattern {
+        says.push(format!("pattern `{p}`"));
+    }
+    if let Some(values) = &names.enumeration {
+        let values: Vec<String> = values
+            .iter()
+            .map(|v| {
+                format!(
+                    "`{}`",
+                    match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    }
+                )
+            })
+            .collect();
+        says.push(format!("one of {}", values.join(", ")));
+    }
+    if let Some(n) = names.max_length {
+        says.push(format!("at most {n} characters"));
+    }
+    (!says.is_empty()).then(|| format!("keys: {}", says.join(", ")))
 }
 
 /// `length at least 1 and at most 40`, `value greater than 0`.

@@ -293,7 +293,20 @@ impl<'a> Lowerer<'a> {
             }
             [JsonType::Integer] => {
                 self.check_format(format.as_deref(), INTEGER_FORMATS, "an `i64`", at);
+                // Bounds past `i64` (a `maximum` of 2^64): every value they allow fits `i128`.
+                let wide = members.iter().any(|m| {
+                    [
+                        m.minimum,
+                        m.maximum,
+                        m.exclusive_minimum,
+                        m.exclusive_maximum,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .any(|b| b > i64::MAX as f64 || b < i64::MIN as f64)
+                });
                 Ok(TypeRef::Prim(match format.as_deref() {
+                    _ if wide => Prim::I128,
                     Some("int32" | "int16" | "int8" | "uint8" | "uint16") => Prim::I32,
                     _ => Prim::I64,
                 }))
@@ -761,7 +774,6 @@ impl<'a> Lowerer<'a> {
         let mut closed = false;
         let mut declared_empty = false;
         let mut patterns: Vec<(String, SchemaId)> = Vec::new();
-        let mut names: Option<SchemaId> = None;
         // Base schemas first: their properties lead, and a later definition
         // of a property reads after the one it refines.
         for &m in &e.post {
@@ -783,12 +795,8 @@ impl<'a> Lowerer<'a> {
                 }
             }
             patterns.extend(m.pattern_properties.iter().cloned());
-            names = names.or(m.property_names);
         }
-        let mut d = self.docs(own, &name);
-        if let Some(note) = names.and_then(|n| key_note(s.get(n))) {
-            d.notes.push(note);
-        }
+        let d = self.docs(own, &name);
         let additional = if !additional.is_empty() {
             let ids = additional.clone();
             let a_at = self.first_at(&ids, at);
@@ -960,29 +968,6 @@ impl<'a> Lowerer<'a> {
         field.access = access;
         Ok(field)
     }
-}
-
-/// What `propertyNames` says of a map's keys, for its docs (the keys stay
-/// text: every key the schema allows is one).
-fn key_note(names: &Schema) -> Option<String> {
-    let mut says = Vec::new();
-    if let Some(f) = &names.format {
-        says.push(format!("format `{f}`"));
-    }
-    if let Some(p) = &names.pattern {
-        says.push(format!("pattern `{p}`"));
-    }
-    if let Some(values) = &names.enumeration {
-        let values: Vec<String> = values
-            .iter()
-            .map(|v| format!("`{}`", wire_text(v)))
-            .collect();
-        says.push(format!("one of {}", values.join(", ")));
-    }
-    if let Some(n) = names.max_length {
-        says.push(format!("at most {n} characters"));
-    }
-    (!says.is_empty()).then(|| format!("keys: {}", says.join(", ")))
 }
 
 /// When every type is numeric (`[integer, number]`): the widest.

@@ -509,6 +509,8 @@ pub enum Prim {
     I32,
     /// `type: integer` (default), `format: int64`
     I64,
+    /// `type: integer` whose bounds reach past `i64` (`maximum: 18446744073709552000`)
+    I128,
     /// `type: number, format: float`
     F32,
     /// `type: number` (default), `format: double`
@@ -536,6 +538,7 @@ impl Prim {
             Prim::Bool => "bool",
             Prim::I32 => "i32",
             Prim::I64 => "i64",
+            Prim::I128 => "i128",
             Prim::F32 => "f32",
             Prim::F64 => "f64",
             Prim::DateTime => "DateTime<Utc>",

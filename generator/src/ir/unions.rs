@@ -170,7 +170,7 @@ fn specificity(types: &[TypeDef], r: &TypeRef) -> (u8, i64) {
             Prim::Uuid => (8, 0),
             Prim::String => (10, 0),
             Prim::Bool => (11, 0),
-            Prim::I32 | Prim::I64 => (12, 0),
+            Prim::I32 | Prim::I64 | Prim::I128 => (12, 0),
             Prim::F32 | Prim::F64 => (13, 0),
             Prim::Unit => (14, 0),
             Prim::Binary => (10, 1),
@@ -192,7 +192,7 @@ fn variant_name(types: &[TypeDef], union_name: &str, r: &TypeRef) -> String {
         TypeRef::Prim(p) => match p {
             Prim::String => "String",
             Prim::Bool => "Boolean",
-            Prim::I32 | Prim::I64 => "Integer",
+            Prim::I32 | Prim::I64 | Prim::I128 => "Integer",
             Prim::F32 | Prim::F64 => "Number",
             Prim::DateTime => "DateTime",
             Prim::Date => "Date",

@@ -85,6 +85,7 @@ impl Ctx<'_> {
                 Prim::Bool => quote! { bool },
                 Prim::I32 => quote! { i32 },
                 Prim::I64 => quote! { i64 },
+                Prim::I128 => quote! { i128 },
                 Prim::F32 => quote! { f32 },
                 Prim::F64 => quote! { f64 },
                 Prim::DateTime => quote! { ::chrono::DateTime<::chrono::Utc> },

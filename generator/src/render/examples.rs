@@ -34,6 +34,7 @@ impl Writer<'_> {
                 Prim::Bool => "bool",
                 Prim::I32 => "i32",
                 Prim::I64 => "i64",
+                Prim::I128 => "i128",
                 Prim::F32 => "f32",
                 Prim::F64 => "f64",
                 Prim::DateTime => "chrono::DateTime<chrono::Utc>",
@@ -71,7 +72,7 @@ impl Writer<'_> {
                     format!("{}.parse()?", rust_string(s))
                 }
                 (Prim::Bool, Value::Bool(b)) => b.to_string(),
-                (Prim::I32 | Prim::I64, Value::Number(n)) => n.to_string(),
+                (Prim::I32 | Prim::I64 | Prim::I128, Value::Number(n)) => n.to_string(),
                 (Prim::F32 | Prim::F64, Value::Number(n)) => {
                     let s = n.to_string();
                     if s.contains('.') || s.contains('e') {
@@ -221,7 +222,7 @@ impl Writer<'_> {
                 Value::String(_),
             ) => true,
             (TypeRef::Prim(Prim::Bool), Value::Bool(_)) => true,
-            (TypeRef::Prim(Prim::I32 | Prim::I64), Value::Number(n)) => n.is_i64(),
+            (TypeRef::Prim(Prim::I32 | Prim::I64 | Prim::I128), Value::Number(n)) => n.is_i64(),
             (TypeRef::Prim(Prim::F32 | Prim::F64), Value::Number(_)) => true,
             (TypeRef::Array(_) | TypeRef::Tuple(_), Value::Array(_)) => true,
             (TypeRef::Map(_), Value::Object(_)) => true,

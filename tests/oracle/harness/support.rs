@@ -98,8 +98,8 @@ impl Choices {
     ) {
         self.chose.push((at.to_owned(), union, schemas));
     }
-    pub fn other(&mut self, at: &str, name: &'static str, value: &str) {
-        self.others.push((at.to_owned(), name, value.to_owned()));
+    pub fn other(&mut self, at: &str, name: &'static str, value: &dyn std::fmt::Display) {
+        self.others.push((at.to_owned(), name, value.to_string()));
     }
     pub fn unknown(&mut self, at: &str, union: &'static str) {
         self.unknown.push((at.to_owned(), union));
@@ -124,6 +124,7 @@ leaves!(
     bool,
     i32,
     i64,
+    i128,
     f32,
     f64,
     (),

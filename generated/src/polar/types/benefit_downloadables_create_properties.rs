@@ -5,7 +5,7 @@
 pub struct BenefitDownloadablesCreateProperties {
     /// The `archived` property.
     ///
-    /// Default `{}`.
+    /// Keys: format `uuid4`; default `{}`.
     pub archived: Option<::std::collections::BTreeMap<String, bool>>,
     /// The `files` property.
     ///

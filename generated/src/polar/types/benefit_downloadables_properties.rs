@@ -4,6 +4,8 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenefitDownloadablesProperties {
     /// The `archived` property.
+    ///
+    /// Keys: format `uuid4`.
     pub archived: ::std::collections::BTreeMap<String, bool>,
     /// The `files` property.
     pub files: Vec<::uuid::Uuid>,

@@ -15,7 +15,7 @@ pub struct BenefitGitHubRepositoryCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties at most 50.
+    /// Properties at most 50; keys: at most 40 characters.
     pub metadata: Option<
         ::std::collections::BTreeMap<String, BenefitGitHubRepositoryCreateMetadataValue>,
     >,

@@ -129,6 +129,8 @@ pub struct Checkout {
     #[deprecated(note = "deprecated in the API's spec")]
     pub product_price: Option<CheckoutProductPrice>,
     /// Mapping of product IDs to their list of prices.
+    ///
+    /// Keys: format `uuid4`.
     pub prices: Option<
         ::std::collections::BTreeMap<String, Vec<CheckoutPricesValueItem>>,
     >,

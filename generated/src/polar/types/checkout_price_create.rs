@@ -26,7 +26,7 @@ pub struct CheckoutPriceCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties at most 50.
+    /// Properties at most 50; keys: at most 40 characters.
     pub metadata: Option<
         ::std::collections::BTreeMap<String, CheckoutPriceCreateMetadataValue>,
     >,
@@ -105,7 +105,7 @@ pub struct CheckoutPriceCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties at most 50.
+    /// Properties at most 50; keys: at most 40 characters.
     pub customer_metadata: Option<
         ::std::collections::BTreeMap<String, CheckoutPriceCreateCustomerMetadataValue>,
     >,

@@ -26,7 +26,7 @@ pub struct CheckoutProductsCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties at most 50.
+    /// Properties at most 50; keys: at most 40 characters.
     pub metadata: Option<
         ::std::collections::BTreeMap<String, CheckoutProductsCreateMetadataValue>,
     >,
@@ -105,7 +105,7 @@ pub struct CheckoutProductsCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties at most 50.
+    /// Properties at most 50; keys: at most 40 characters.
     pub customer_metadata: Option<
         ::std::collections::BTreeMap<String, CheckoutProductsCreateCustomerMetadataValue>,
     >,
@@ -132,6 +132,8 @@ pub struct CheckoutProductsCreate {
     /// Items at least 1.
     pub products: Vec<::uuid::Uuid>,
     /// Optional mapping of product IDs to a list of ad-hoc prices to create for that product. If not set, catalog prices of the product will be used.
+    ///
+    /// Keys: format `uuid4`.
     pub prices: ::openapi_runtime::Patch<
         ::std::collections::BTreeMap<String, Vec<CheckoutProductsCreatePricesValueItem>>,
     >,

@@ -120,6 +120,8 @@ pub struct CheckoutPublic {
     #[deprecated(note = "deprecated in the API's spec")]
     pub product_price: Option<CheckoutPublicProductPrice>,
     /// Mapping of product IDs to their list of prices.
+    ///
+    /// Keys: format `uuid4`.
     pub prices: Option<
         ::std::collections::BTreeMap<String, Vec<CheckoutPublicPricesValueItem>>,
     >,

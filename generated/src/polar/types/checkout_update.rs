@@ -56,7 +56,7 @@ pub struct CheckoutUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties at most 50.
+    /// Properties at most 50; keys: at most 40 characters.
     pub metadata: Option<
         ::std::collections::BTreeMap<String, CheckoutUpdateMetadataValue>,
     >,
@@ -88,7 +88,7 @@ pub struct CheckoutUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties at most 50.
+    /// Properties at most 50; keys: at most 40 characters.
     pub customer_metadata: ::openapi_runtime::Patch<
         ::std::collections::BTreeMap<String, CheckoutUpdateCustomerMetadataValue>,
     >,

@@ -21,7 +21,7 @@ pub struct LicenseKeyActivate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties at most 50.
+    /// Properties at most 50; keys: at most 40 characters.
     pub conditions: Option<
         ::std::collections::BTreeMap<String, LicenseKeyActivateConditionsValue>,
     >,
@@ -37,7 +37,7 @@ pub struct LicenseKeyActivate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties at most 50.
+    /// Properties at most 50; keys: at most 40 characters.
     pub meta: Option<::std::collections::BTreeMap<String, LicenseKeyActivateMetaValue>>,
 }
 impl ::serde::Serialize for LicenseKeyActivate {

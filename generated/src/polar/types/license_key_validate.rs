@@ -29,7 +29,7 @@ pub struct LicenseKeyValidate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties at most 50.
+    /// Properties at most 50; keys: at most 40 characters.
     pub conditions: Option<
         ::std::collections::BTreeMap<String, LicenseKeyValidateConditionsValue>,
     >,

@@ -19,7 +19,7 @@ pub struct OrderCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     ///
-    /// Properties at most 50.
+    /// Properties at most 50; keys: at most 40 characters.
     pub metadata: Option<::std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
     /// The ID of the organization the order belongs to. **Required unless you use an organization token.** The customer and product must belong to this organization.
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
