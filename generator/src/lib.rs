@@ -38,7 +38,7 @@ pub use error::{Error, Pointer, Result, Warning};
 
 /// What the generator is told besides the spec. The per-API part comes from the
 /// API's `[api.options]` table in `specs/apis.toml`.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Options {
     /// Path of the runtime crate as generated code names it, e.g. `::openapi_runtime`.
@@ -81,7 +81,7 @@ pub struct Options {
 }
 
 /// How a webhook secret becomes the HMAC key (Standard Webhooks signatures).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum WebhookKey {
     /// The Standard Webhooks reference: a `whsec_` prefix dropped, the rest base64-decoded.
@@ -92,7 +92,7 @@ pub enum WebhookKey {
 }
 
 /// How operations are grouped.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case", tag = "by")]
 pub enum Grouping {
     /// By the operation id split at `separator`: `customers:members:get` is
@@ -106,7 +106,7 @@ pub enum Grouping {
 }
 
 /// Page-number pagination, described by an operation extension.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pagination {
     /// The operation extension that marks a paginated list, e.g. `x-polar-pagination`.
@@ -215,16 +215,20 @@ pub struct OracleParts {
     pub files: BTreeMap<String, String>,
     /// Every schema the oracle tries, with its Rust type.
     pub targets: Vec<render::oracle::Target>,
-    /// The harness's `oracle.rs`.
+    /// The harness's oracle module for this API.
     pub harness: String,
+    /// How many warnings generating gave.
+    pub warnings: usize,
 }
 
-/// The pieces of the round-trip oracle for a spec (see [`render::oracle`]).
+/// The pieces of the round-trip oracle for a spec (see [`render::oracle`]),
+/// its generated module to be the harness crate's module `module`.
 pub fn oracle_parts(
     spec: &[u8],
     file: &str,
     read: &mut bundle::Reader<'_>,
     options: &Options,
+    module: &str,
 ) -> Result<OracleParts> {
     let bundled = bundle::bundle(parse::parse_document(spec)?, file, read)?;
     let locate = |p: &str| bundled.locate(p);
@@ -232,13 +236,14 @@ pub fn oracle_parts(
         .and_then(|loaded| ir::build(&loaded, options))
         .map_err(|e| e.relocate(&locate))?;
     let files = render::render(&api, options)?;
-    let targets = render::oracle::targets(&api);
-    let harness = render::oracle::harness(&api, &targets)?;
+    let targets = render::oracle::targets(&api, module);
+    let harness = render::oracle::harness(&api, &targets, module)?;
     Ok(OracleParts {
         document: bundled.document,
         files,
         targets,
         harness,
+        warnings: api.warnings.len(),
     })
 }
 

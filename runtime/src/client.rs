@@ -353,7 +353,8 @@ impl Client {
 
     /// Sends attempts until one gets an answer that is not retried, or the
     /// policy allows no more: a 429 is retried whatever the method (the
-    /// server did nothing); 502, 503, 504 and connection failures only when
+    /// server did nothing); 502, 503, 504, connection failures and
+    /// connections closed before any response only when
     /// repeating is safe (an idempotent method, an `Idempotency-Key` header,
     /// or a policy that says so).
     async fn attempts(
@@ -399,6 +400,9 @@ impl Client {
                 },
                 Err(e) if !last && repeatable && e.kind() == TransportErrorKind::Connect => {
                     Some(("connect", None))
+                }
+                Err(e) if !last && repeatable && e.kind() == TransportErrorKind::Closed => {
+                    Some(("closed", None))
                 }
                 _ => None,
             };

@@ -10,12 +10,13 @@ use reqwest::Method;
 ///
 /// - **429 Too Many Requests** is retried whatever the method: the server
 ///   refused the request without acting on it.
-/// - **502, 503, 504 and connection failures** are retried only when
+/// - **502, 503, 504, connection failures and connections that closed
+///   before any response** (a pooled connection the server dropped) are retried only when
 ///   repeating the request is safe: an idempotent method (GET, HEAD, OPTIONS,
 ///   PUT, DELETE, TRACE), a request carrying an `Idempotency-Key` header, or
 ///   [`RetryPolicy::retry_non_idempotent`].
 /// - Nothing else is retried: other statuses, time-outs (the server may be
-///   acting on the request), broken connections mid-response.
+///   acting on the request), connections broken mid-response.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 turns retries off.

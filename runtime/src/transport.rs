@@ -99,6 +99,11 @@ pub enum TransportErrorKind {
     /// The connection could not be made (refused, DNS, TLS handshake): the
     /// server saw nothing.
     Connect,
+    /// The connection closed before any response came: most often a pooled
+    /// connection the server had dropped while idle (its keep-alive ran
+    /// out as the request went), so the request may or may not have reached
+    /// it. Retried, like [`TransportErrorKind::Connect`], when repeating is safe.
+    Closed,
     /// The attempt ran out of time.
     Timeout,
     /// Anything else: the connection broke while sending or receiving.
@@ -194,7 +199,15 @@ impl Transport for reqwest::Client {
             if let Some(t) = request.timeout {
                 b = b.timeout(t);
             }
-            let response = b.send().await?;
+            // Before any response: a connection that would not open, or one
+            // that closed under the request.
+            let response = b.send().await.map_err(|e| {
+                let mut t = TransportError::from(e);
+                if t.kind == TransportErrorKind::Other {
+                    t.kind = TransportErrorKind::Closed;
+                }
+                t
+            })?;
             let status = response.status();
             let headers = response.headers().clone();
             let body = response.bytes().await?;

@@ -4,7 +4,7 @@
 // and variant the spec means and re-encodes unchanged.
 //
 // `cargo xtask oracle` runs it (see the README); by hand:
-//   node oracle.mjs --name NAME --spec bundled.json --targets targets.json --harness BIN
+//   node oracle.mjs --name NAME --spec bundled.json --targets targets.json --harness BIN [--harness-arg K]
 //                   [--per-target N] [--seed S] [--invalid N] [--show N] [--debug POINTER]
 //
 // For each target (a schema and the Rust type the client gives its values):
@@ -375,10 +375,14 @@ targets.forEach((target, index) => {
   if (made === 0) noInstance.push(target);
 });
 
-const input = jobs.map((j) => `${j.index}\t${JSON.stringify(j.instance)}`).join("\n") + "\n";
-const run = spawnSync(args.harness, [], { input, maxBuffer: 1 << 30, encoding: "utf8" });
-if (run.status !== 0) fail(`the harness failed (${run.status ?? run.signal}): ${run.stderr}`);
-const answers = run.stdout.split("\n").filter((l) => l.length);
+let answers = [];
+if (jobs.length) {
+  const input = jobs.map((j) => `${j.index}\t${JSON.stringify(j.instance)}`).join("\n") + "\n";
+  const harnessArgs = args["harness-arg"] === undefined ? [] : [args["harness-arg"]];
+  const run = spawnSync(args.harness, harnessArgs, { input, maxBuffer: 1 << 30, encoding: "utf8" });
+  if (run.status !== 0) fail(`the harness failed (${run.status ?? run.signal}): ${run.stderr}`);
+  answers = run.stdout.split("\n").filter((l) => l.length);
+}
 if (answers.length !== jobs.length) fail(`the harness answered ${answers.length} of ${jobs.length} instances`);
 
 const failures = [];

@@ -583,3 +583,59 @@ async fn traces_show_the_call_and_its_retries_and_never_secrets_or_bodies() {
         assert!(!out.contains(secret), "{secret} in {out}");
     }
 }
+
+/// A connection the server closes under the request, before any response
+/// (what a pooled connection dropped by the server's keep-alive looks like):
+/// a GET is sent again and succeeds; a POST is not repeated.
+#[tokio::test]
+async fn a_connection_closed_before_any_response_is_retried_when_repeating_is_safe() {
+    let connections = Arc::new(Mutex::new(0usize));
+    let seen = connections.clone();
+    let base = raw_server(move |mut s| {
+        let seen = seen.clone();
+        async move {
+            let n = {
+                let mut c = seen.lock().unwrap();
+                *c += 1;
+                *c
+            };
+            read_head(&mut s).await;
+            if n == 1 {
+                return; // closed, nothing written
+            }
+            let body = page(vec![member(1)]).to_string();
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes()).await;
+            let _ = s.write_all(body.as_bytes()).await;
+        }
+    })
+    .await;
+    let listed = list(&base).await.expect("the GET is sent again");
+    assert_eq!(listed.items.len(), 1);
+    assert_eq!(*connections.lock().unwrap(), 2);
+
+    *connections.lock().unwrap() = 0;
+    let client = configcat::Client::builder(base.as_str())
+        .basic_auth("user", "pass")
+        .retry(RetryPolicy {
+            initial_backoff: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let body = configcat::types::CreateProductRequest {
+        name: "p".into(),
+        description: openapi_runtime::Patch::Absent,
+        order: openapi_runtime::Patch::Absent,
+    };
+    let err = client
+        .products()
+        .create_product(uuid::Uuid::nil(), body)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert_eq!(*connections.lock().unwrap(), 1, "a POST is not repeated");
+}

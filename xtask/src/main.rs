@@ -83,6 +83,13 @@ enum Task {
         /// Any spec file instead (with `--options` for its generator options).
         #[arg(long)]
         spec: Option<PathBuf>,
+        /// A file listing spec files, one a line (the corpus run): each
+        /// outcome a JSON line of `--results`.
+        #[arg(long, requires = "results")]
+        list: Option<PathBuf>,
+        /// Where `--list` writes its outcomes.
+        #[arg(long)]
+        results: Option<PathBuf>,
         /// Generator options for `--spec`, as JSON (see `Options`).
         #[arg(long)]
         options: Option<String>,
@@ -98,6 +105,17 @@ enum Task {
         /// Folder holding the spec documents (default: ../shared/specs beside the workspace).
         #[arg(long, env = "OPENAPI_SPECS_DIR")]
         specs_dir: Option<PathBuf>,
+    },
+    /// The oracle's child process: generates one spec into a harness crate.
+    #[command(hide = true)]
+    OraclePrepare {
+        spec: PathBuf,
+        #[arg(long)]
+        options_file: PathBuf,
+        #[arg(long)]
+        into: PathBuf,
+        #[arg(long)]
+        module: String,
     },
     /// `cargo check` the generated crate with each of its features alone.
     CheckFeatures {
@@ -146,6 +164,8 @@ fn main() -> ExitCode {
         Task::Oracle {
             names,
             spec,
+            list,
+            results,
             options,
             per_schema,
             seed,
@@ -159,15 +179,24 @@ fn main() -> ExitCode {
                 seed,
                 show,
             };
-            oracle::run(
-                &root,
-                &specs_dir,
-                &names,
-                spec.as_deref(),
-                options.as_deref(),
-                &effort,
-            )
+            match (list, results) {
+                (Some(list), Some(results)) => oracle::run_list(&root, &list, &results, &effort),
+                _ => oracle::run(
+                    &root,
+                    &specs_dir,
+                    &names,
+                    spec.as_deref(),
+                    options.as_deref(),
+                    &effort,
+                ),
+            }
         }
+        Task::OraclePrepare {
+            spec,
+            options_file,
+            into,
+            module,
+        } => oracle::prepare(&spec, &options_file, &into, &module),
         Task::CheckFeatures { samples, only } => {
             features::run(&regen::workspace_root(), samples, only.as_deref())
         }

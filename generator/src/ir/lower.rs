@@ -834,10 +834,35 @@ impl<'a> Lowerer<'a> {
         }
         let mut fields = Vec::new();
         let mut scope = Scope::default();
-        for (wire, defs) in props {
-            let is_required = required.contains(&wire);
-            let field = self.lower_field(&wire, defs, is_required, target, &mut scope)?;
+        for (wire, defs) in &props {
+            let is_required = required.contains(wire);
+            let field = self.lower_field(wire, defs.clone(), is_required, target, &mut scope)?;
             fields.push(field);
+        }
+        // A required property no member describes is still there: any value.
+        for wire in required
+            .iter()
+            .filter(|r| !props.iter().any(|(p, _)| p == *r))
+        {
+            let where_ = e
+                .members
+                .iter()
+                .map(|&m| s.get(m))
+                .find(|m| m.required.contains(wire))
+                .map_or_else(|| at.clone(), |m| m.at.join("required"));
+            self.untyped.push(where_.to_string());
+            self.warn(
+                &where_,
+                format!("`{wire}` is required but no schema describes it: its value is `serde_json::Value`"),
+            );
+            fields.push(make_field(
+                wire,
+                TypeRef::Any,
+                true,
+                None,
+                Docs::default(),
+                &mut scope,
+            ));
         }
         Ok(self.define(
             target,

@@ -49,9 +49,10 @@ fn is_json(media: &str) -> bool {
     Media::of(media, &TypeRef::Any) == Media::Json
 }
 
-/// Everything the oracle tries for `api`, sorted, without repeats.
-pub fn targets(api: &Api) -> Vec<Target> {
-    let ctx = harness_ctx(api);
+/// Everything the oracle tries for `api`, sorted, without repeats; types
+/// are named as the harness names them from inside `module`'s sibling.
+pub fn targets(api: &Api, module: &str) -> Vec<Target> {
+    let ctx = harness_ctx(api, module);
     let mut out: Vec<Target> = Vec::new();
     let mut push = |pointer: String, ty: &TypeRef, direction: Direction| {
         if matches!(ty, TypeRef::Prim(Prim::Binary)) {
@@ -117,21 +118,22 @@ fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-fn harness_ctx(api: &Api) -> Ctx<'_> {
+fn harness_ctx<'a>(api: &'a Api, module: &str) -> Ctx<'a> {
+    let module = super::common::ident(module);
     Ctx {
         api,
         module: "",
         runtime: quote! { ::openapi_runtime },
-        types_path: quote! { crate::api::types },
+        types_path: quote! { crate::#module::types },
         links: super::docs::Links { base: None },
     }
 }
 
-/// `oracle.rs` of the harness crate, beside the generated module `api` and
-/// the hand-written `support` module: `round_trip(target, bytes)` for each
-/// of [`targets`], and the `Trace` impls.
-pub fn harness(api: &Api, targets: &[Target]) -> Result<String> {
-    let ctx = harness_ctx(api);
+/// The oracle's module for an API generated as the harness crate's module
+/// `module` (beside the hand-written `support` module): `round_trip(target,
+/// bytes)` for each of [`targets`], and the `Trace` impls.
+pub fn harness(api: &Api, targets: &[Target], module: &str) -> Result<String> {
+    let ctx = harness_ctx(api, module);
     let arms = targets.iter().enumerate().map(|(i, t)| {
         let i = proc_macro2::Literal::usize_unsuffixed(i);
         let ty = ctx.ty(&t.ty);
