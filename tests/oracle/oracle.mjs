@@ -35,6 +35,9 @@
 //    absent (an optional nullable property of a type only received is
 //    `Option<T>`: absent and null are one value there); date-times that denote
 //    the same instant and UUIDs differing only in case are equal.
+//  - `$id` and `$schema` inside the document are dropped: references are
+//    JSON pointers into it (as the generator reads them), and ajv refuses a
+//    document whose schemas repeat an `$id`.
 //  - Formats ajv-formats does not know are annotations (accept anything),
 //    except `uuid1`..`uuid8` (Pydantic's names for UUID versions), which are
 //    UUIDs.
@@ -288,7 +291,18 @@ function mulberry(seed) {
 }
 
 // ---------------------------------------------------------------- the run
-const spec = JSON.parse(readFileSync(args.spec, "utf8"));
+function withoutIds(node) {
+  if (Array.isArray(node)) return node.map(withoutIds);
+  if (node === null || typeof node !== "object") return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) {
+    if ((k === "$id" || k === "$schema") && typeof v === "string") continue;
+    out[k] = DATA_KEYWORDS.has(k) ? v : withoutIds(v);
+  }
+  return out;
+}
+
+const spec = withoutIds(JSON.parse(readFileSync(args.spec, "utf8")));
 const targets = JSON.parse(readFileSync(args.targets, "utf8"));
 const is30 = String(spec.openapi ?? "").startsWith("3.0");
 const responseDoc = is30 ? convert30(spec) : spec;

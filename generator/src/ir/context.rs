@@ -301,7 +301,7 @@ impl<'a> Lowerer<'a> {
 /// Formats whose meaning the Rust type already carries (no doc note needed).
 fn typed_format(f: &str) -> bool {
     !matches!(string_format(Some(f)), Prim::String)
-        || matches!(f, "int32" | "int64" | "float" | "double")
+        || matches!(f, "int32" | "int64" | "double")
 }
 
 /// String formats the generator knows: typed (`date-time`, `date`, `uuid`,

@@ -320,10 +320,7 @@ impl<'a> Lowerer<'a> {
                     .copied()
                     .collect::<Vec<_>>();
                 self.check_format(format.as_deref(), &known, "an `f64`", at);
-                Ok(TypeRef::Prim(match format.as_deref() {
-                    Some("float") => Prim::F32,
-                    _ => Prim::F64,
-                }))
+                Ok(TypeRef::Prim(Prim::F64))
             }
             [JsonType::Boolean] => Ok(TypeRef::Prim(Prim::Bool)),
             [JsonType::Null] => Ok(TypeRef::Prim(Prim::Unit)),

@@ -511,9 +511,8 @@ pub enum Prim {
     I64,
     /// `type: integer` whose bounds reach past `i64` (`maximum: 18446744073709552000`)
     I128,
-    /// `type: number, format: float`
-    F32,
-    /// `type: number` (default), `format: double`
+    /// `type: number`, whatever its `format` (`float` too: an `f32` would
+    /// round values the schema allows, such as `-324.9833472073078`)
     F64,
     /// `format: date-time`
     DateTime,
@@ -539,7 +538,6 @@ impl Prim {
             Prim::I32 => "i32",
             Prim::I64 => "i64",
             Prim::I128 => "i128",
-            Prim::F32 => "f32",
             Prim::F64 => "f64",
             Prim::DateTime => "DateTime<Utc>",
             Prim::Date => "NaiveDate",

@@ -86,7 +86,6 @@ impl Ctx<'_> {
                 Prim::I32 => quote! { i32 },
                 Prim::I64 => quote! { i64 },
                 Prim::I128 => quote! { i128 },
-                Prim::F32 => quote! { f32 },
                 Prim::F64 => quote! { f64 },
                 Prim::DateTime => quote! { ::chrono::DateTime<::chrono::Utc> },
                 Prim::Date => quote! { ::chrono::NaiveDate },

@@ -35,7 +35,6 @@ impl Writer<'_> {
                 Prim::I32 => "i32",
                 Prim::I64 => "i64",
                 Prim::I128 => "i128",
-                Prim::F32 => "f32",
                 Prim::F64 => "f64",
                 Prim::DateTime => "chrono::DateTime<chrono::Utc>",
                 Prim::Date => "chrono::NaiveDate",
@@ -73,7 +72,7 @@ impl Writer<'_> {
                 }
                 (Prim::Bool, Value::Bool(b)) => b.to_string(),
                 (Prim::I32 | Prim::I64 | Prim::I128, Value::Number(n)) => n.to_string(),
-                (Prim::F32 | Prim::F64, Value::Number(n)) => {
+                (Prim::F64, Value::Number(n)) => {
                     let s = n.to_string();
                     if s.contains('.') || s.contains('e') {
                         s
@@ -223,7 +222,7 @@ impl Writer<'_> {
             ) => true,
             (TypeRef::Prim(Prim::Bool), Value::Bool(_)) => true,
             (TypeRef::Prim(Prim::I32 | Prim::I64 | Prim::I128), Value::Number(n)) => n.is_i64(),
-            (TypeRef::Prim(Prim::F32 | Prim::F64), Value::Number(_)) => true,
+            (TypeRef::Prim(Prim::F64), Value::Number(_)) => true,
             (TypeRef::Array(_) | TypeRef::Tuple(_), Value::Array(_)) => true,
             (TypeRef::Map(_), Value::Object(_)) => true,
             (TypeRef::Any, _) => true,
