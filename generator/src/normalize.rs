@@ -25,12 +25,22 @@ pub struct Normalized {
 }
 
 impl Normalized {
-    /// Where `pointer` really is, when it lies in a copy.
+    /// Where `pointer` really is, when it lies in a copy (of a copy...).
     pub fn locate(&self, pointer: &str) -> Option<String> {
-        self.copies.iter().find_map(|(copy, from)| {
-            let rest = pointer.strip_prefix(copy.as_str())?;
-            (rest.is_empty() || rest.starts_with('/')).then(|| format!("{from}{rest}"))
-        })
+        let step = |p: &str| {
+            self.copies.iter().find_map(|(copy, from)| {
+                let rest = p.strip_prefix(copy.as_str())?;
+                (rest.is_empty() || rest.starts_with('/')).then(|| format!("{from}{rest}"))
+            })
+        };
+        let mut at = step(pointer)?;
+        for _ in 0..8 {
+            match step(&at) {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        Some(at)
     }
 }
 
@@ -152,6 +162,15 @@ mod tests {
             Some("#/components/pathItems/A/get/responses")
         );
         assert_eq!(n.locate("#/paths/~1b"), None);
+        // A path item referring to one that refers on: located at the end.
+        let mut chain = json!({"openapi": "3.1.0", "paths": {
+            "/a": {"$ref": "#/components/pathItems/A"}, "/b": {"$ref": "#/paths/~1a"}},
+            "components": {"pathItems": {"A": {"get": {}}}}});
+        let n = normalize_document(&mut chain).unwrap();
+        assert_eq!(
+            n.locate("#/paths/~1b/get").as_deref(),
+            Some("#/components/pathItems/A/get")
+        );
         let mut bare = json!({"openapi": "3.1.0"});
         normalize_document(&mut bare).unwrap();
         assert_eq!(bare["paths"], json!({}));

@@ -10,13 +10,15 @@
 //! untagged unions buffer the value once and try each variant with
 //! [`variant`] under [`untagged`].
 //!
-//! Open types (an enum's `Other`, a union's `Unknown`) take any value, which
-//! is right for a value read on its own and wrong while a value is tried as
-//! one variant of an untagged union: the enum of variant `A` would take the
-//! `"b"` that makes the value a `B`. So [`untagged`] tries every variant
-//! *strictly* first (see [`strict`]: enums refuse values they do not list,
-//! unions values no variant takes), and only when none fits strictly tries
-//! them again as they are, before keeping the value as `Unknown`.
+//! Open types (an enum's `Other`, a union's `Unknown`, an object ignoring
+//! keys it does not declare) take any value, which is right for a value read
+//! on its own and wrong while a value is tried as one variant of an untagged
+//! union: the enum of variant `A` would take the `"b"` that makes the value a
+//! `B`, and an object would drop the keys that make it another variant. So
+//! [`untagged`] tries every variant *strictly* first (see [`strict`]: enums
+//! refuse values they do not list, unions values no variant takes, objects
+//! keys they do not declare), and only when none fits strictly tries them
+//! again as they are, before keeping the value as `Unknown`.
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -126,6 +128,21 @@ impl<T> Slot<T> {
         self.value.ok_or_else(|| E::missing_field(name))
     }
 
+    /// The value of a required field that may be `null`: absent reads as
+    /// the default (`None`: a server leaving it out means no value), except
+    /// while [`strict`], where it is serde's "missing field" error.
+    #[inline]
+    pub fn required_or_default<E: de::Error>(self) -> Result<T, E>
+    where
+        T: Default,
+    {
+        match self.value {
+            Some(v) => Ok(v),
+            None if strict() => Err(E::missing_field(self.name)),
+            None => Ok(T::default()),
+        }
+    }
+
     /// The value, or the type's default when the field is absent: `None` for
     /// an `Option`, [`Patch::Absent`](crate::Patch::Absent) for a `Patch`.
     #[inline]
@@ -137,9 +154,14 @@ impl<T> Slot<T> {
     }
 }
 
-/// Skips the value of a key the type does not declare.
+/// Skips the value of a key the type does not declare; while [`strict`], a
+/// key the type does not declare is an error (the value is then tried as a
+/// variant it fits whole, before one that would drop the key).
 #[inline]
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    if strict() {
+        return Err(de::Error::custom("a property the type does not declare"));
+    }
     map.next_value::<IgnoredAny>().map(|_| ())
 }
 
@@ -149,7 +171,8 @@ thread_local! {
 
 /// Whether the value being decoded is tried as one variant of an untagged
 /// union (see the module docs): open enums then refuse values they do not
-/// list, and unions refuse values none of their variants takes.
+/// list, unions values none of their variants takes, and objects keys they
+/// do not declare.
 pub fn strict() -> bool {
     STRICT.with(Cell::get)
 }
@@ -554,6 +577,49 @@ mod tests {
             Outer::Inner(Inner::Unknown(json!([1])))
         );
         assert!(!strict(), "strictness is restored after decoding");
+    }
+
+    /// An object as generated code writes one: `a` required, `b` required
+    /// and nullable, unknown keys skipped.
+    #[derive(Debug, PartialEq)]
+    struct Obj {
+        a: i64,
+        b: Option<i64>,
+    }
+    impl Object for Obj {
+        fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut a = Slot::new("a");
+            let mut b = Slot::new("b");
+            while let Some(k) = map.next_key::<Key<'de>>()? {
+                match k.as_str() {
+                    "a" => a.read(&mut map)?,
+                    "b" => b.read(&mut map)?,
+                    _ => skip(&mut map)?,
+                }
+            }
+            Ok(Obj {
+                a: a.required()?,
+                b: b.required_or_default()?,
+            })
+        }
+    }
+    impl<'de> Deserialize<'de> for Obj {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            object(d, "Obj")
+        }
+    }
+
+    #[test]
+    fn strict_objects_refuse_keys_they_drop_and_absent_required_nulls() {
+        let lenient: Obj = serde_json::from_value(json!({"a": 1, "c": 2})).unwrap();
+        assert_eq!(lenient, Obj { a: 1, b: None });
+        let strict = |v: Value| with_strict(true, || serde_json::from_value::<Obj>(v).is_ok());
+        assert!(
+            !strict(json!({"a": 1, "b": null, "c": 2})),
+            "an unknown key"
+        );
+        assert!(!strict(json!({"a": 1})), "a required nullable key left out");
+        assert!(strict(json!({"a": 1, "b": null})));
     }
 
     #[test]

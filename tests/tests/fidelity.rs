@@ -100,6 +100,23 @@ fn an_optional_single_value_property_tags_the_union() {
     assert!(matches!(v2, f::types::Versioned::V2(_)), "{v2:?}");
 }
 
+/// Found by the oracle on public specs: a union told apart only by the keys
+/// of a nested object decodes as the variant that keeps every key; a union
+/// of `required`-only members takes `{}` as the member that allows it.
+#[test]
+fn variants_are_chosen_by_what_they_keep() {
+    let file: f::types::Included = round_trip(json!({"attributes": {"size": 3, "hash": "x"}}));
+    assert!(matches!(file, f::types::Included::FileItem(_)), "{file:?}");
+    let share: f::types::Included = round_trip(json!({"attributes": {"recipients": ["a"]}}));
+    assert!(
+        matches!(share, f::types::Included::ShareItem(_)),
+        "{share:?}"
+    );
+    let _: f::types::FileUpdate = round_trip(json!({}));
+    let _: f::types::FileUpdate = round_trip(json!({"filename": null}));
+    let _: f::types::FileUpdate = round_trip(json!({"content": "c"}));
+}
+
 /// 6. `components/schemas` given whole by a `$ref` to another file.
 #[test]
 fn a_components_map_in_another_file() {

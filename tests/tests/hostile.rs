@@ -47,6 +47,17 @@ fn polar_at(base: &str) -> polar::Client {
         .unwrap()
 }
 
+fn configcat_at(base: &str) -> configcat::Client {
+    configcat::Client::builder(base)
+        .basic_auth("user", "pass")
+        .retry(RetryPolicy {
+            initial_backoff: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap()
+}
+
 async fn serve(template: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -332,14 +343,7 @@ async fn a_429_is_retried_for_a_post_and_a_503_only_with_an_idempotency_key() {
         .mount(&server)
         .await;
     // The README's ConfigCat example: adding a member to a permission group.
-    let client = configcat::Client::builder(server.uri())
-        .basic_auth("user", "pass")
-        .retry(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
-        .build()
-        .unwrap();
+    let client = configcat_at(&server.uri());
     let organization = uuid::Uuid::nil();
     client
         .members()
@@ -618,14 +622,7 @@ async fn a_connection_closed_before_any_response_is_retried_when_repeating_is_sa
     assert_eq!(*connections.lock().unwrap(), 2);
 
     *connections.lock().unwrap() = 0;
-    let client = configcat::Client::builder(base.as_str())
-        .basic_auth("user", "pass")
-        .retry(RetryPolicy {
-            initial_backoff: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
-        .build()
-        .unwrap();
+    let client = configcat_at(&base);
     let body = configcat::types::CreateProductRequest {
         name: "p".into(),
         description: openapi_runtime::Patch::Absent,

@@ -147,6 +147,9 @@ impl<'a> Lowerer<'a> {
             if s.unique_items {
                 notes.push("items are unique".into());
             }
+            if s.contains.is_some() {
+                notes.push("some item satisfies `contains`".into());
+            }
             notes.extend(bound_note(
                 s.min_properties,
                 s.max_properties,
@@ -300,8 +303,7 @@ impl<'a> Lowerer<'a> {
 
 /// Formats whose meaning the Rust type already carries (no doc note needed).
 fn typed_format(f: &str) -> bool {
-    !matches!(string_format(Some(f)), Prim::String)
-        || matches!(f, "int32" | "int64" | "double")
+    !matches!(string_format(Some(f)), Prim::String) || matches!(f, "int32" | "int64" | "double")
 }
 
 /// String formats the generator knows: typed (`date-time`, `date`, `uuid`,

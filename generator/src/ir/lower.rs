@@ -380,6 +380,20 @@ impl<'a> Lowerer<'a> {
                     "`if`/`then`/`else` is not checked: the value's type comes from the other keywords",
                 );
             }
+            if m.dependent_schemas {
+                self.warn(
+                    &m.at,
+                    "`dependentSchemas` is not checked: the value's type comes from the other keywords",
+                );
+            }
+            if let Some(u) = m.unevaluated_properties {
+                if self.schemas.get(u).constrains_shape() {
+                    self.warn(
+                        &m.at.join("unevaluatedProperties"),
+                        "`unevaluatedProperties` with a schema is not typed: properties no schema declares are not kept",
+                    );
+                }
+            }
         }
     }
 

@@ -77,8 +77,14 @@ pub fn targets(api: &Api, module: &str) -> Vec<Target> {
         } else {
             Direction::Response
         };
+        // (A request twin admits `null` when its original does.)
+        let original = api
+            .types
+            .iter()
+            .find(|o| o.origin == t.origin)
+            .map_or(t.id, |o| o.id);
         let ty = TypeRef::Named(t.id);
-        let ty = if api.nullable_components.binary_search(&t.id).is_ok() {
+        let ty = if api.nullable_components.binary_search(&original).is_ok() {
             TypeRef::Option(Box::new(ty))
         } else {
             ty

@@ -66,9 +66,12 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
     });
     let inits = s.fields.iter().map(|f| {
         let n = ident(&f.rust_name);
-        match read(f, in_request) {
-            Read::Required => quote! { #n: #n.required()?, },
-            Read::Option | Read::Patch => quote! { #n: #n.or_default(), },
+        match (read(f, in_request), f.presence) {
+            (Read::Required, _) => quote! { #n: #n.required()?, },
+            (Read::Option, Presence::RequiredNullable) => {
+                quote! { #n: #n.required_or_default()?, }
+            }
+            (Read::Option | Read::Patch, _) => quote! { #n: #n.or_default(), },
         }
     });
     let (additional_let, other_arm, additional_init) = match &s.additional {

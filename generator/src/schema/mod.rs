@@ -162,6 +162,8 @@ pub struct Schema {
     pub not: Option<SchemaId>,
     /// `if` (with `then`/`else`), which no Rust type expresses.
     pub conditional: bool,
+    /// `dependentSchemas` (and the schema form of `dependencies`), likewise.
+    pub dependent_schemas: bool,
     /// `discriminator`
     pub discriminator: Option<Discriminator>,
     /// `minimum`

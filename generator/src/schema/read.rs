@@ -301,6 +301,7 @@ impl Reader {
                     let _ = child(self, v);
                 }
                 "dependentSchemas" => {
+                    s.dependent_schemas = true;
                     let _ = self.named(v, &here, depth);
                 }
                 "dependentRequired" | "dependencies" => {
@@ -310,6 +311,7 @@ impl Reader {
                                 .dependent_required
                                 .push((name.clone(), self.strings(req.clone(), &here.join(name)))),
                             other if k == "dependencies" => {
+                                s.dependent_schemas = true;
                                 let _ = self.schema(other.clone(), &here.join(name), depth + 1);
                             }
                             _ => self.error(&here.join(name), "must be a list of property names"),

@@ -47,7 +47,7 @@ impl ::openapi_runtime::de::Object for ApproveRequiredEnvironmentModel {
         Ok(Self {
             environment_id: environment_id.required()?,
             approve_required: approve_required.required()?,
-            environment_name: environment_name.or_default(),
+            environment_name: environment_name.required_or_default()?,
         })
     }
 }

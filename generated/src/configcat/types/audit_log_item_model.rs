@@ -100,10 +100,10 @@ impl ::openapi_runtime::de::Object for AuditLogItemModel {
             truncated: truncated.required()?,
             model_version: model_version.required()?,
             audit_log_type: audit_log_type.required()?,
-            user_email: user_email.or_default(),
+            user_email: user_email.required_or_default()?,
             user_name: user_name.required()?,
             r#where: r#where.required()?,
-            why: why.or_default(),
+            why: why.required_or_default()?,
             action_target: action_target.required()?,
             details: details.required()?,
         })

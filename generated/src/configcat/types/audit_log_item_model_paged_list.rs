@@ -40,8 +40,8 @@ impl ::openapi_runtime::de::Object for AuditLogItemModelPagedList {
             }
         }
         Ok(Self {
-            paging: paging.or_default(),
-            data: data.or_default(),
+            paging: paging.required_or_default()?,
+            data: data.required_or_default()?,
         })
     }
 }

@@ -73,9 +73,10 @@ impl ::openapi_runtime::de::Object for AuditLogSettingValueV2EvaluationFormula {
         Ok(Self {
             default_value: default_value.required()?,
             default_value_predefined_variation_name: default_value_predefined_variation_name
-                .or_default(),
+                .required_or_default()?,
             targeting_rules: targeting_rules.required()?,
-            percentage_evaluation_attribute: percentage_evaluation_attribute.or_default(),
+            percentage_evaluation_attribute: percentage_evaluation_attribute
+                .required_or_default()?,
         })
     }
 }

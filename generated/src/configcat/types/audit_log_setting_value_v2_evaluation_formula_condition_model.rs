@@ -121,18 +121,19 @@ for AuditLogSettingValueV2EvaluationFormulaConditionModel {
         }
         Ok(Self {
             condition_type: condition_type.required()?,
-            comparison_attribute: comparison_attribute.or_default(),
-            user_comparator: user_comparator.or_default(),
-            comparison_value: comparison_value.or_default(),
-            segment_comparator: segment_comparator.or_default(),
-            segment_id: segment_id.or_default(),
-            segment_name: segment_name.or_default(),
-            prerequisite_comparator: prerequisite_comparator.or_default(),
-            prerequisite_setting_id: prerequisite_setting_id.or_default(),
-            prerequisite_setting_key: prerequisite_setting_key.or_default(),
-            prerequisite_comparison_value: prerequisite_comparison_value.or_default(),
+            comparison_attribute: comparison_attribute.required_or_default()?,
+            user_comparator: user_comparator.required_or_default()?,
+            comparison_value: comparison_value.required_or_default()?,
+            segment_comparator: segment_comparator.required_or_default()?,
+            segment_id: segment_id.required_or_default()?,
+            segment_name: segment_name.required_or_default()?,
+            prerequisite_comparator: prerequisite_comparator.required_or_default()?,
+            prerequisite_setting_id: prerequisite_setting_id.required_or_default()?,
+            prerequisite_setting_key: prerequisite_setting_key.required_or_default()?,
+            prerequisite_comparison_value: prerequisite_comparison_value
+                .required_or_default()?,
             prerequisite_comparison_value_predefined_variation_name: prerequisite_comparison_value_predefined_variation_name
-                .or_default(),
+                .required_or_default()?,
         })
     }
 }

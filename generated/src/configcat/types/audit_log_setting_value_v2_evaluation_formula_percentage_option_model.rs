@@ -61,7 +61,8 @@ for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
         Ok(Self {
             percentage: percentage.required()?,
             value: value.required()?,
-            value_predefined_variation_name: value_predefined_variation_name.or_default(),
+            value_predefined_variation_name: value_predefined_variation_name
+                .required_or_default()?,
         })
     }
 }

@@ -67,9 +67,9 @@ for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
             }
         }
         Ok(Self {
-            value: value.or_default(),
+            value: value.required_or_default()?,
             value_predefined_variation_name: value_predefined_variation_name
-                .or_default(),
+                .required_or_default()?,
             conditions: conditions.required()?,
             percentage_options: percentage_options.required()?,
         })

@@ -79,11 +79,11 @@ impl ::openapi_runtime::de::Object for ChangeRequestActivityModel {
             change_request_activity_id: change_request_activity_id.required()?,
             change_request_activity_type: change_request_activity_type.required()?,
             date: date.required()?,
-            user_id: user_id.or_default(),
+            user_id: user_id.required_or_default()?,
             user_full_name: user_full_name.required()?,
-            user_email: user_email.or_default(),
+            user_email: user_email.required_or_default()?,
             details: details.required()?,
-            error: error.or_default(),
+            error: error.required_or_default()?,
         })
     }
 }

@@ -61,7 +61,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestApprovalModel {
             user_email: user_email.required()?,
             user_full_name: user_full_name.required()?,
             approved_at: approved_at.required()?,
-            dismissed_at: dismissed_at.or_default(),
+            dismissed_at: dismissed_at.required_or_default()?,
         })
     }
 }

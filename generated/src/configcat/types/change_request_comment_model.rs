@@ -67,7 +67,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestCommentModel {
             created_at: created_at.required()?,
             user_email: user_email.required()?,
             user_full_name: user_full_name.required()?,
-            edited_at: edited_at.or_default(),
+            edited_at: edited_at.required_or_default()?,
         })
     }
 }

@@ -61,7 +61,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestIssueModel {
             issue_type: issue_type.required()?,
             issue_details: issue_details.required()?,
             issue_detected_at: issue_detected_at.required()?,
-            issue_fixed_at: issue_fixed_at.or_default(),
+            issue_fixed_at: issue_fixed_at.required_or_default()?,
         })
     }
 }

@@ -81,7 +81,7 @@ impl ::openapi_runtime::de::Object for ChangeRequestProposedChangeModel {
             setting_id: setting_id.required()?,
             setting_key: setting_key.required()?,
             setting_name: setting_name.required()?,
-            setting_hint: setting_hint.or_default(),
+            setting_hint: setting_hint.required_or_default()?,
             setting_type: setting_type.required()?,
             has_conflict: has_conflict.required()?,
             original_evaluation_formula: original_evaluation_formula.required()?,

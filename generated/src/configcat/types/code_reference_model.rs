@@ -70,14 +70,14 @@ impl ::openapi_runtime::de::Object for CodeReferenceModel {
             }
         }
         Ok(Self {
-            branch: branch.or_default(),
-            references: references.or_default(),
-            commit_url: commit_url.or_default(),
-            commit_hash: commit_hash.or_default(),
+            branch: branch.required_or_default()?,
+            references: references.required_or_default()?,
+            commit_url: commit_url.required_or_default()?,
+            commit_hash: commit_hash.required_or_default()?,
             synced_at: synced_at.required()?,
-            repository: repository.or_default(),
+            repository: repository.required_or_default()?,
             code_reference_id: code_reference_id.required()?,
-            uploader: uploader.or_default(),
+            uploader: uploader.required_or_default()?,
         })
     }
 }

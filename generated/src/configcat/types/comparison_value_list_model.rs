@@ -43,7 +43,7 @@ impl ::openapi_runtime::de::Object for ComparisonValueListModel {
         }
         Ok(Self {
             value: value.required()?,
-            hint: hint.or_default(),
+            hint: hint.required_or_default()?,
         })
     }
 }

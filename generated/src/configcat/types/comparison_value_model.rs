@@ -45,9 +45,9 @@ impl ::openapi_runtime::de::Object for ComparisonValueModel {
             }
         }
         Ok(Self {
-            string_value: string_value.or_default(),
-            double_value: double_value.or_default(),
-            list_value: list_value.or_default(),
+            string_value: string_value.required_or_default()?,
+            double_value: double_value.required_or_default()?,
+            list_value: list_value.required_or_default()?,
         })
     }
 }

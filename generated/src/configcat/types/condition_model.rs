@@ -51,9 +51,10 @@ impl ::openapi_runtime::de::Object for ConditionModel {
             }
         }
         Ok(Self {
-            user_condition: user_condition.or_default(),
-            segment_condition: segment_condition.or_default(),
-            prerequisite_flag_condition: prerequisite_flag_condition.or_default(),
+            user_condition: user_condition.required_or_default()?,
+            segment_condition: segment_condition.required_or_default()?,
+            prerequisite_flag_condition: prerequisite_flag_condition
+                .required_or_default()?,
         })
     }
 }

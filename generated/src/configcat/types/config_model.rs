@@ -72,9 +72,9 @@ impl ::openapi_runtime::de::Object for ConfigModel {
             product: product.required()?,
             config_id: config_id.required()?,
             name: name.required()?,
-            description: description.or_default(),
+            description: description.required_or_default()?,
             order: order.required()?,
-            migrated_config_id: migrated_config_id.or_default(),
+            migrated_config_id: migrated_config_id.required_or_default()?,
             evaluation_version: evaluation_version.required()?,
         })
     }

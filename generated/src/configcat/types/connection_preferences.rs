@@ -45,7 +45,7 @@ impl ::openapi_runtime::de::Object for ConnectionPreferences {
         }
         Ok(Self {
             sdk_poll_interval: sdk_poll_interval.required()?,
-            webhook_notification: webhook_notification.or_default(),
+            webhook_notification: webhook_notification.required_or_default()?,
         })
     }
 }

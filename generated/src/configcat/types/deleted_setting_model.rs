@@ -60,7 +60,7 @@ impl ::openapi_runtime::de::Object for DeletedSettingModel {
         Ok(Self {
             key: key.required()?,
             name: name.required()?,
-            hint: hint.or_default(),
+            hint: hint.required_or_default()?,
             setting_type: setting_type.required()?,
         })
     }

@@ -44,7 +44,7 @@ impl ::openapi_runtime::de::Object for IntegrationLinkDetailsModel {
             }
         }
         Ok(Self {
-            details: details.or_default(),
+            details: details.required_or_default()?,
             all_integration_link_count: all_integration_link_count.required()?,
         })
     }

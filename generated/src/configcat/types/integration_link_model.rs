@@ -52,10 +52,10 @@ impl ::openapi_runtime::de::Object for IntegrationLinkModel {
             }
         }
         Ok(Self {
-            key: key.or_default(),
-            description: description.or_default(),
+            key: key.required_or_default()?,
+            description: description.required_or_default()?,
             integration_link_type: integration_link_type.required()?,
-            url: url.or_default(),
+            url: url.required_or_default()?,
         })
     }
 }

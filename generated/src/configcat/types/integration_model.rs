@@ -69,7 +69,7 @@ impl ::openapi_runtime::de::Object for IntegrationModel {
             integration_id: integration_id.required()?,
             name: name.required()?,
             integration_type: integration_type.required()?,
-            parameters: parameters.or_default(),
+            parameters: parameters.required_or_default()?,
             environment_ids: environment_ids.required()?,
             config_ids: config_ids.required()?,
         })

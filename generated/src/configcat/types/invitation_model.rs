@@ -58,7 +58,7 @@ impl ::openapi_runtime::de::Object for InvitationModel {
         }
         Ok(Self {
             invitation_id: invitation_id.required()?,
-            email: email.or_default(),
+            email: email.required_or_default()?,
             permission_group_id: permission_group_id.required()?,
             created_at: created_at.required()?,
             expired: expired.required()?,

@@ -57,11 +57,11 @@ impl ::openapi_runtime::de::Object for MemberModel {
             }
         }
         Ok(Self {
-            user_id: user_id.or_default(),
+            user_id: user_id.required_or_default()?,
             product_id: product_id.required()?,
             permission_group_id: permission_group_id.required()?,
-            full_name: full_name.or_default(),
-            email: email.or_default(),
+            full_name: full_name.required_or_default()?,
+            email: email.required_or_default()?,
         })
     }
 }

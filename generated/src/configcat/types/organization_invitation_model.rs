@@ -73,9 +73,9 @@ impl ::openapi_runtime::de::Object for OrganizationInvitationModel {
         }
         Ok(Self {
             invitation_id: invitation_id.required()?,
-            email: email.or_default(),
+            email: email.required_or_default()?,
             product_id: product_id.required()?,
-            product_name: product_name.or_default(),
+            product_name: product_name.required_or_default()?,
             permission_group_id: permission_group_id.required()?,
             created_at: created_at.required()?,
             expired: expired.required()?,

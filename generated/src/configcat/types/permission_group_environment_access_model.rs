@@ -77,8 +77,8 @@ impl ::openapi_runtime::de::Object for PermissionGroupEnvironmentAccessModel {
         Ok(Self {
             environment_id: environment_id.required()?,
             name: name.required()?,
-            color: color.or_default(),
-            description: description.or_default(),
+            color: color.required_or_default()?,
+            description: description.required_or_default()?,
             order: order.required()?,
             reason_required: reason_required.required()?,
             approve_required: approve_required.required()?,

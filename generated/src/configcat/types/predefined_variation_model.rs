@@ -57,8 +57,8 @@ impl ::openapi_runtime::de::Object for PredefinedVariationModel {
         }
         Ok(Self {
             value: value.required()?,
-            name: name.or_default(),
-            hint: hint.or_default(),
+            name: name.required_or_default()?,
+            hint: hint.required_or_default()?,
             predefined_variation_id: predefined_variation_id.required()?,
         })
     }

@@ -50,10 +50,10 @@ impl ::openapi_runtime::de::Object for PredefinedVariationValueModel {
             }
         }
         Ok(Self {
-            bool_value: bool_value.or_default(),
-            string_value: string_value.or_default(),
-            int_value: int_value.or_default(),
-            double_value: double_value.or_default(),
+            bool_value: bool_value.required_or_default()?,
+            string_value: string_value.required_or_default()?,
+            int_value: int_value.required_or_default()?,
+            double_value: double_value.required_or_default()?,
         })
     }
 }

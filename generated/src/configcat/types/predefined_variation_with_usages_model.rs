@@ -91,8 +91,8 @@ impl ::openapi_runtime::de::Object for PredefinedVariationWithUsagesModel {
         }
         Ok(Self {
             value: value.required()?,
-            name: name.or_default(),
-            hint: hint.or_default(),
+            name: name.required_or_default()?,
+            hint: hint.required_or_default()?,
             predefined_variation_id: predefined_variation_id.required()?,
             usages: usages.required()?,
             usages_in_other_environments: usages_in_other_environments.required()?,

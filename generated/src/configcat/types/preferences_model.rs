@@ -83,10 +83,12 @@ impl ::openapi_runtime::de::Object for PreferencesModel {
             reason_required: reason_required.required()?,
             key_generation_mode: key_generation_mode.required()?,
             show_variation_id: show_variation_id.required()?,
-            reason_required_environments: reason_required_environments.or_default(),
+            reason_required_environments: reason_required_environments
+                .required_or_default()?,
             mandatory_setting_hint: mandatory_setting_hint.required()?,
             approve_required: approve_required.required()?,
-            approve_required_environments: approve_required_environments.or_default(),
+            approve_required_environments: approve_required_environments
+                .required_or_default()?,
         })
     }
 }

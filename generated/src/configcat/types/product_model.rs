@@ -69,7 +69,7 @@ impl ::openapi_runtime::de::Object for ProductModel {
             organization: organization.required()?,
             product_id: product_id.required()?,
             name: name.required()?,
-            description: description.or_default(),
+            description: description.required_or_default()?,
             order: order.required()?,
             reason_required: reason_required.required()?,
             approve_required: approve_required.required()?,

@@ -66,8 +66,8 @@ impl ::openapi_runtime::de::Object for ProxyProfileModel {
         Ok(Self {
             proxy_profile_id: proxy_profile_id.required()?,
             name: name.required()?,
-            description: description.or_default(),
-            last_accessed_at: last_accessed_at.or_default(),
+            description: description.required_or_default()?,
+            last_accessed_at: last_accessed_at.required_or_default()?,
             connection_preferences: connection_preferences.required()?,
             sdk_key_selection_rules: sdk_key_selection_rules.required()?,
         })

@@ -56,7 +56,7 @@ impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyItem {
         }
         Ok(Self {
             primary_sdk_key: primary_sdk_key.required()?,
-            secondary_sdk_key: secondary_sdk_key.or_default(),
+            secondary_sdk_key: secondary_sdk_key.required_or_default()?,
             sdk_id: sdk_id.required()?,
             config_id: config_id.required()?,
             environment_id: environment_id.required()?,

@@ -76,12 +76,13 @@ impl ::openapi_runtime::de::Object for ProxyProfileSelectionRule {
         }
         Ok(Self {
             kind: kind.required()?,
-            product_id_filter: product_id_filter.or_default(),
-            config_id_filter: config_id_filter.or_default(),
-            environment_id_filter: environment_id_filter.or_default(),
-            product_name_match_filter: product_name_match_filter.or_default(),
-            config_name_match_filter: config_name_match_filter.or_default(),
-            environment_name_match_filter: environment_name_match_filter.or_default(),
+            product_id_filter: product_id_filter.required_or_default()?,
+            config_id_filter: config_id_filter.required_or_default()?,
+            environment_id_filter: environment_id_filter.required_or_default()?,
+            product_name_match_filter: product_name_match_filter.required_or_default()?,
+            config_name_match_filter: config_name_match_filter.required_or_default()?,
+            environment_name_match_filter: environment_name_match_filter
+                .required_or_default()?,
         })
     }
 }

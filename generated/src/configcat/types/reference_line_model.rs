@@ -44,7 +44,7 @@ impl ::openapi_runtime::de::Object for ReferenceLineModel {
             }
         }
         Ok(Self {
-            line_text: line_text.or_default(),
+            line_text: line_text.required_or_default()?,
             line_number: line_number.required()?,
         })
     }

@@ -60,7 +60,7 @@ impl ::openapi_runtime::de::Object for ReferenceLinesModel {
         }
         Ok(Self {
             file: file.required()?,
-            file_url: file_url.or_default(),
+            file_url: file_url.required_or_default()?,
             pre_lines: pre_lines.required()?,
             post_lines: post_lines.required()?,
             reference_line: reference_line.required()?,

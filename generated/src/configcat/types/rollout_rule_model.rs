@@ -66,12 +66,12 @@ impl ::openapi_runtime::de::Object for RolloutRuleModel {
             }
         }
         Ok(Self {
-            comparison_attribute: comparison_attribute.or_default(),
-            comparator: comparator.or_default(),
-            comparison_value: comparison_value.or_default(),
+            comparison_attribute: comparison_attribute.required_or_default()?,
+            comparator: comparator.required_or_default()?,
+            comparison_value: comparison_value.required_or_default()?,
             value: value.required()?,
-            segment_comparator: segment_comparator.or_default(),
-            segment_id: segment_id.or_default(),
+            segment_comparator: segment_comparator.required_or_default()?,
+            segment_id: segment_id.required_or_default()?,
         })
     }
 }

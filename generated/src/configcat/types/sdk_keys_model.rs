@@ -43,7 +43,7 @@ impl ::openapi_runtime::de::Object for SdkKeysModel {
         }
         Ok(Self {
             primary: primary.required()?,
-            secondary: secondary.or_default(),
+            secondary: secondary.required_or_default()?,
         })
     }
 }

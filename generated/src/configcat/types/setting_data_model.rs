@@ -88,13 +88,13 @@ impl ::openapi_runtime::de::Object for SettingDataModel {
             setting_id: setting_id.required()?,
             key: key.required()?,
             name: name.required()?,
-            hint: hint.or_default(),
+            hint: hint.required_or_default()?,
             setting_type: setting_type.required()?,
             is_json: is_json.required()?,
             order: order.required()?,
-            created_at: created_at.or_default(),
-            creator_email: creator_email.or_default(),
-            creator_full_name: creator_full_name.or_default(),
+            created_at: created_at.required_or_default()?,
+            creator_email: creator_email.required_or_default()?,
+            creator_full_name: creator_full_name.required_or_default()?,
             is_watching: is_watching.required()?,
         })
     }

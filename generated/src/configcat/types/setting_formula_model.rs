@@ -154,11 +154,12 @@ impl ::openapi_runtime::de::Object for SettingFormulaModel {
             default_value: default_value.required()?,
             targeting_rules: targeting_rules.required()?,
             setting: setting.required()?,
-            updated_at: updated_at.or_default(),
+            updated_at: updated_at.required_or_default()?,
             percentage_evaluation_attribute: percentage_evaluation_attribute
-                .or_default(),
-            last_updater_user_email: last_updater_user_email.or_default(),
-            last_updater_user_full_name: last_updater_user_full_name.or_default(),
+                .required_or_default()?,
+            last_updater_user_email: last_updater_user_email.required_or_default()?,
+            last_updater_user_full_name: last_updater_user_full_name
+                .required_or_default()?,
             integration_links: integration_links.required()?,
             setting_tags: setting_tags.required()?,
             setting_ids_where_prerequisite: setting_ids_where_prerequisite.required()?,

@@ -55,7 +55,7 @@ impl ::openapi_runtime::de::Object for SettingTagModel {
             setting_tag_id: setting_tag_id.required()?,
             tag_id: tag_id.required()?,
             name: name.required()?,
-            color: color.or_default(),
+            color: color.required_or_default()?,
         })
     }
 }

@@ -106,9 +106,10 @@ impl ::openapi_runtime::de::Object for SettingValueModel {
         }
         Ok(Self {
             setting: setting.required()?,
-            updated_at: updated_at.or_default(),
-            last_updater_user_email: last_updater_user_email.or_default(),
-            last_updater_user_full_name: last_updater_user_full_name.or_default(),
+            updated_at: updated_at.required_or_default()?,
+            last_updater_user_email: last_updater_user_email.required_or_default()?,
+            last_updater_user_full_name: last_updater_user_full_name
+                .required_or_default()?,
             integration_links: integration_links.required()?,
             setting_tags: setting_tags.required()?,
             rollout_rules: rollout_rules.required()?,

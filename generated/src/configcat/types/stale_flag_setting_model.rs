@@ -70,7 +70,7 @@ impl ::openapi_runtime::de::Object for StaleFlagSettingModel {
             setting_id: setting_id.required()?,
             name: name.required()?,
             key: key.required()?,
-            hint: hint.or_default(),
+            hint: hint.required_or_default()?,
             has_code_references: has_code_references.required()?,
             tags: tags.required()?,
             setting_values: setting_values.required()?,

@@ -46,7 +46,7 @@ impl ::openapi_runtime::de::Object for StaleFlagSettingValueModel {
         }
         Ok(Self {
             environment_id: environment_id.required()?,
-            updated_at: updated_at.or_default(),
+            updated_at: updated_at.required_or_default()?,
             is_stale: is_stale.required()?,
         })
     }

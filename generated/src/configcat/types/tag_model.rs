@@ -53,7 +53,7 @@ impl ::openapi_runtime::de::Object for TagModel {
             product: product.required()?,
             tag_id: tag_id.required()?,
             name: name.required()?,
-            color: color.or_default(),
+            color: color.required_or_default()?,
         })
     }
 }

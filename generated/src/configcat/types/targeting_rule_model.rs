@@ -53,7 +53,7 @@ impl ::openapi_runtime::de::Object for TargetingRuleModel {
         Ok(Self {
             conditions: conditions.required()?,
             percentage_options: percentage_options.required()?,
-            value: value.or_default(),
+            value: value.required_or_default()?,
         })
     }
 }

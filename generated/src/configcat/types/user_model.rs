@@ -52,9 +52,9 @@ impl ::openapi_runtime::de::Object for UserModel {
             }
         }
         Ok(Self {
-            user_id: user_id.or_default(),
-            full_name: full_name.or_default(),
-            email: email.or_default(),
+            user_id: user_id.required_or_default()?,
+            full_name: full_name.required_or_default()?,
+            email: email.required_or_default()?,
             two_factor_enabled: two_factor_enabled.required()?,
         })
     }

@@ -47,7 +47,7 @@ impl ::openapi_runtime::de::Object for WebhookNotification {
         Ok(Self {
             webhook_proxy_url: webhook_proxy_url.required()?,
             signing_key1: signing_key1.required()?,
-            signing_key2: signing_key2.or_default(),
+            signing_key2: signing_key2.required_or_default()?,
         })
     }
 }

@@ -68,7 +68,7 @@ impl ::openapi_runtime::de::Object for WebhookResponseModel {
             webhook_id: webhook_id.required()?,
             url: url.required()?,
             http_method: http_method.required()?,
-            content: content.or_default(),
+            content: content.required_or_default()?,
             web_hook_headers: web_hook_headers.required()?,
             config: config.required()?,
             environment: environment.required()?,

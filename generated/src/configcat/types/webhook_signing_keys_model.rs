@@ -42,8 +42,8 @@ impl ::openapi_runtime::de::Object for WebhookSigningKeysModel {
             }
         }
         Ok(Self {
-            key1: key1.or_default(),
-            key2: key2.or_default(),
+            key1: key1.required_or_default()?,
+            key2: key2.required_or_default()?,
         })
     }
 }

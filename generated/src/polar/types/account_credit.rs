@@ -70,8 +70,8 @@ impl ::openapi_runtime::de::Object for AccountCredit {
             amount: amount.required()?,
             used: used.required()?,
             granted_at: granted_at.required()?,
-            expires_at: expires_at.or_default(),
-            revoked_at: revoked_at.or_default(),
+            expires_at: expires_at.required_or_default()?,
+            revoked_at: revoked_at.required_or_default()?,
         })
     }
 }

@@ -82,7 +82,7 @@ impl ::openapi_runtime::de::Object for AdjustPriceAction {
             product_id: product_id.required()?,
             product_name: product_name.required()?,
             current_price_amount: current_price_amount.required()?,
-            suggested_price_amount: suggested_price_amount.or_default(),
+            suggested_price_amount: suggested_price_amount.required_or_default()?,
             currency: currency.required()?,
         })
     }

@@ -42,7 +42,7 @@ impl ::openapi_runtime::de::Object for AuthenticationSession {
             }
         }
         Ok(Self {
-            identity_id: identity_id.or_default(),
+            identity_id: identity_id.required_or_default()?,
             available_factors: available_factors.required()?,
         })
     }

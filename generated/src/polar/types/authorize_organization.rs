@@ -47,7 +47,7 @@ impl ::openapi_runtime::de::Object for AuthorizeOrganization {
         Ok(Self {
             id: id.required()?,
             slug: slug.required()?,
-            avatar_url: avatar_url.or_default(),
+            avatar_url: avatar_url.required_or_default()?,
         })
     }
 }

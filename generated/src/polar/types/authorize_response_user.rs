@@ -85,7 +85,7 @@ impl ::openapi_runtime::de::Object for AuthorizeResponseUser {
         Ok(Self {
             client: client.required()?,
             sub_type: sub_type.required()?,
-            sub: sub.or_default(),
+            sub: sub.required_or_default()?,
             scopes: scopes.required()?,
             organizations: organizations.required()?,
             requires_single_organization: requires_single_organization.or_default(),

@@ -49,7 +49,7 @@ impl ::openapi_runtime::de::Object for AuthorizeUser {
         Ok(Self {
             id: id.required()?,
             email: email.required()?,
-            avatar_url: avatar_url.or_default(),
+            avatar_url: avatar_url.required_or_default()?,
         })
     }
 }

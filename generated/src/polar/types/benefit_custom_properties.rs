@@ -34,6 +34,8 @@ impl ::openapi_runtime::de::Object for BenefitCustomProperties {
                 _ => ::openapi_runtime::de::skip(&mut __map)?,
             }
         }
-        Ok(Self { note: note.or_default() })
+        Ok(Self {
+            note: note.required_or_default()?,
+        })
     }
 }

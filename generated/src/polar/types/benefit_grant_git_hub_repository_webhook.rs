@@ -126,14 +126,14 @@ impl ::openapi_runtime::de::Object for BenefitGrantGitHubRepositoryWebhook {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             granted_at: granted_at.or_default(),
             is_granted: is_granted.required()?,
             revoked_at: revoked_at.or_default(),
             is_revoked: is_revoked.required()?,
-            subscription_id: subscription_id.or_default(),
-            order_id: order_id.or_default(),
+            subscription_id: subscription_id.required_or_default()?,
+            order_id: order_id.required_or_default()?,
             customer_id: customer_id.required()?,
             member_id: member_id.or_default(),
             benefit_id: benefit_id.required()?,

@@ -50,10 +50,10 @@ impl ::openapi_runtime::de::Object for BenefitLicenseKeysProperties {
             }
         }
         Ok(Self {
-            prefix: prefix.or_default(),
-            expires: expires.or_default(),
-            activations: activations.or_default(),
-            limit_usage: limit_usage.or_default(),
+            prefix: prefix.required_or_default()?,
+            expires: expires.required_or_default()?,
+            activations: activations.required_or_default()?,
+            limit_usage: limit_usage.required_or_default()?,
         })
     }
 }

@@ -135,7 +135,7 @@ impl ::openapi_runtime::de::Object for BenefitMeterCredit {
         Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             r#type: r#type.required()?,
             description: description.required()?,
             selectable: selectable.required()?,

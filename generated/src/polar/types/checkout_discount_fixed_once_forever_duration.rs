@@ -90,7 +90,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedOnceForeverDuration 
             amounts: amounts.required()?,
             id: id.required()?,
             name: name.required()?,
-            code: code.or_default(),
+            code: code.required_or_default()?,
         })
     }
 }

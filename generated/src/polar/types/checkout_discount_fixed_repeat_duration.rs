@@ -99,7 +99,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountFixedRepeatDuration {
             amounts: amounts.required()?,
             id: id.required()?,
             name: name.required()?,
-            code: code.or_default(),
+            code: code.required_or_default()?,
         })
     }
 }

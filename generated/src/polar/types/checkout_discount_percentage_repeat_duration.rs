@@ -79,7 +79,7 @@ impl ::openapi_runtime::de::Object for CheckoutDiscountPercentageRepeatDuration 
             basis_points: basis_points.required()?,
             id: id.required()?,
             name: name.required()?,
-            code: code.or_default(),
+            code: code.required_or_default()?,
         })
     }
 }

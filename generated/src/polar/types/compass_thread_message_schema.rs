@@ -56,7 +56,7 @@ impl ::openapi_runtime::de::Object for CompassThreadMessageSchema {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             prompt: prompt.required()?,
             parts: parts.required()?,

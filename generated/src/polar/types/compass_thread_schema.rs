@@ -56,7 +56,7 @@ impl ::openapi_runtime::de::Object for CompassThreadSchema {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             organization_id: organization_id.required()?,
             title: title.required()?,

@@ -78,7 +78,7 @@ impl ::openapi_runtime::de::Object for CustomFieldDate {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             metadata: metadata.required()?,
             r#type: r#type.required()?,

@@ -38,7 +38,7 @@ impl ::openapi_runtime::de::Object for CustomerBenefitGrantDiscordPropertiesUpda
             }
         }
         Ok(Self {
-            account_id: account_id.or_default(),
+            account_id: account_id.required_or_default()?,
         })
     }
 }

@@ -59,8 +59,8 @@ impl ::openapi_runtime::de::Object for CustomerCardBlock {
         Ok(Self {
             r#type: r#type.or_default(),
             email: email.required()?,
-            name: name.or_default(),
-            avatar_url: avatar_url.or_default(),
+            name: name.required_or_default()?,
+            avatar_url: avatar_url.required_or_default()?,
             created_at: created_at.required()?,
         })
     }

@@ -87,7 +87,7 @@ impl ::openapi_runtime::de::Object for CustomerCustomerMeter {
         Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             customer_id: customer_id.required()?,
             meter_id: meter_id.required()?,
             consumed_units: consumed_units.required()?,

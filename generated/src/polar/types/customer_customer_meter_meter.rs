@@ -51,7 +51,7 @@ impl ::openapi_runtime::de::Object for CustomerCustomerMeterMeter {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             name: name.required()?,
         })

@@ -41,7 +41,7 @@ impl ::openapi_runtime::de::Object for CustomerCustomerSession {
         }
         Ok(Self {
             expires_at: expires_at.required()?,
-            return_url: return_url.or_default(),
+            return_url: return_url.required_or_default()?,
         })
     }
 }

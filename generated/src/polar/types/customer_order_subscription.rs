@@ -220,7 +220,7 @@ impl ::openapi_runtime::de::Object for CustomerOrderSubscription {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             amount: amount.required()?,
             currency: currency.required()?,
@@ -229,26 +229,29 @@ impl ::openapi_runtime::de::Object for CustomerOrderSubscription {
             status: status.required()?,
             current_period_start: current_period_start.required()?,
             current_period_end: current_period_end.required()?,
-            current_meter_period_start: current_meter_period_start.or_default(),
-            current_meter_period_end: current_meter_period_end.or_default(),
-            trial_start: trial_start.or_default(),
-            trial_end: trial_end.or_default(),
+            current_meter_period_start: current_meter_period_start
+                .required_or_default()?,
+            current_meter_period_end: current_meter_period_end.required_or_default()?,
+            trial_start: trial_start.required_or_default()?,
+            trial_end: trial_end.required_or_default()?,
             cancel_at_period_end: cancel_at_period_end.required()?,
-            canceled_at: canceled_at.or_default(),
-            started_at: started_at.or_default(),
-            ends_at: ends_at.or_default(),
-            ended_at: ended_at.or_default(),
+            canceled_at: canceled_at.required_or_default()?,
+            started_at: started_at.required_or_default()?,
+            ends_at: ends_at.required_or_default()?,
+            ended_at: ended_at.required_or_default()?,
             past_due_at: past_due_at.or_default(),
             pause_at_period_end: pause_at_period_end.required()?,
-            paused_at: paused_at.or_default(),
-            resumes_at: resumes_at.or_default(),
+            paused_at: paused_at.required_or_default()?,
+            resumes_at: resumes_at.required_or_default()?,
             customer_id: customer_id.required()?,
             product_id: product_id.required()?,
-            discount_id: discount_id.or_default(),
-            checkout_id: checkout_id.or_default(),
+            discount_id: discount_id.required_or_default()?,
+            checkout_id: checkout_id.required_or_default()?,
             seats: seats.or_default(),
-            customer_cancellation_reason: customer_cancellation_reason.or_default(),
-            customer_cancellation_comment: customer_cancellation_comment.or_default(),
+            customer_cancellation_reason: customer_cancellation_reason
+                .required_or_default()?,
+            customer_cancellation_comment: customer_cancellation_comment
+                .required_or_default()?,
         })
     }
 }

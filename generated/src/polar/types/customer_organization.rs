@@ -89,11 +89,11 @@ impl ::openapi_runtime::de::Object for CustomerOrganization {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             name: name.required()?,
             slug: slug.required()?,
-            avatar_url: avatar_url.or_default(),
+            avatar_url: avatar_url.required_or_default()?,
             proration_behavior: proration_behavior.required()?,
             allow_customer_updates: allow_customer_updates.required()?,
             customer_portal_settings: customer_portal_settings.required()?,

@@ -69,7 +69,7 @@ impl ::openapi_runtime::de::Object for CustomerPaymentMethodGeneric {
         Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             processor: processor.required()?,
             customer_id: customer_id.required()?,
             r#type: r#type.required()?,

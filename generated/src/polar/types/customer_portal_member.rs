@@ -61,10 +61,10 @@ impl ::openapi_runtime::de::Object for CustomerPortalMember {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             email: email.required()?,
-            name: name.or_default(),
+            name: name.required_or_default()?,
             role: role.required()?,
         })
     }

@@ -41,7 +41,7 @@ impl ::openapi_runtime::de::Object for CustomerPortalOAuthAccount {
         }
         Ok(Self {
             account_id: account_id.required()?,
-            account_username: account_username.or_default(),
+            account_username: account_username.required_or_default()?,
         })
     }
 }

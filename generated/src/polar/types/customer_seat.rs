@@ -110,20 +110,21 @@ impl ::openapi_runtime::de::Object for CustomerSeat {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
-            subscription_id: subscription_id.or_default(),
-            order_id: order_id.or_default(),
+            subscription_id: subscription_id.required_or_default()?,
+            order_id: order_id.required_or_default()?,
             status: status.required()?,
-            customer_id: customer_id.or_default(),
-            member_id: member_id.or_default(),
-            member: member.or_default(),
-            email: email.or_default(),
-            customer_email: customer_email.or_default(),
-            invitation_token_expires_at: invitation_token_expires_at.or_default(),
-            claimed_at: claimed_at.or_default(),
-            revoked_at: revoked_at.or_default(),
-            seat_metadata: seat_metadata.or_default(),
+            customer_id: customer_id.required_or_default()?,
+            member_id: member_id.required_or_default()?,
+            member: member.required_or_default()?,
+            email: email.required_or_default()?,
+            customer_email: customer_email.required_or_default()?,
+            invitation_token_expires_at: invitation_token_expires_at
+                .required_or_default()?,
+            claimed_at: claimed_at.required_or_default()?,
+            revoked_at: revoked_at.required_or_default()?,
+            seat_metadata: seat_metadata.required_or_default()?,
         })
     }
 }

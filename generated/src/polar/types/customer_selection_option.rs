@@ -41,7 +41,7 @@ impl ::openapi_runtime::de::Object for CustomerSelectionOption {
         }
         Ok(Self {
             id: id.required()?,
-            name: name.or_default(),
+            name: name.required_or_default()?,
         })
     }
 }

@@ -78,11 +78,11 @@ impl ::openapi_runtime::de::Object for CustomerSession {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             token: token.required()?,
             expires_at: expires_at.required()?,
-            return_url: return_url.or_default(),
+            return_url: return_url.required_or_default()?,
             customer_portal_url: customer_portal_url.required()?,
             customer_id: customer_id.required()?,
             customer: customer.required()?,

@@ -69,8 +69,8 @@ impl ::openapi_runtime::de::Object for CustomerStat {
             }
         }
         Ok(Self {
-            customer_id: customer_id.or_default(),
-            external_customer_id: external_customer_id.or_default(),
+            customer_id: customer_id.required_or_default()?,
+            external_customer_id: external_customer_id.required_or_default()?,
             name: name.or_default(),
             email: email.or_default(),
             occurrences: occurrences.required()?,

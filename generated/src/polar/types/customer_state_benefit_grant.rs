@@ -82,7 +82,7 @@ impl ::openapi_runtime::de::Object for CustomerStateBenefitGrant {
         Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             granted_at: granted_at.required()?,
             benefit_id: benefit_id.required()?,
             benefit_type: benefit_type.required()?,

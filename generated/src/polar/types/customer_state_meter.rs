@@ -75,7 +75,7 @@ impl ::openapi_runtime::de::Object for CustomerStateMeter {
         Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             meter_id: meter_id.required()?,
             consumed_units: consumed_units.required()?,
             credited_units: credited_units.required()?,

@@ -79,7 +79,7 @@ impl ::openapi_runtime::de::Object for CustomerSubscriptionMeter {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             consumed_units: consumed_units.required()?,
             credited_units: credited_units.required()?,

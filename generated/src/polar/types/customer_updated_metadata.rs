@@ -58,9 +58,9 @@ impl ::openapi_runtime::de::Object for CustomerUpdatedMetadata {
         }
         Ok(Self {
             customer_id: customer_id.required()?,
-            customer_email: customer_email.or_default(),
-            customer_name: customer_name.or_default(),
-            customer_external_id: customer_external_id.or_default(),
+            customer_email: customer_email.required_or_default()?,
+            customer_name: customer_name.required_or_default()?,
+            customer_external_id: customer_external_id.required_or_default()?,
             updated_fields: updated_fields.required()?,
         })
     }

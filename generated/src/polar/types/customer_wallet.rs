@@ -70,7 +70,7 @@ impl ::openapi_runtime::de::Object for CustomerWallet {
         Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             customer_id: customer_id.required()?,
             balance: balance.required()?,
             currency: currency.required()?,

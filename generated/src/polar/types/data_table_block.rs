@@ -66,7 +66,7 @@ impl ::openapi_runtime::de::Object for DataTableBlock {
         Ok(Self {
             r#type: r#type.or_default(),
             entity: entity.required()?,
-            title: title.or_default(),
+            title: title.required_or_default()?,
             columns: columns.required()?,
             rows: rows.required()?,
             total_count: total_count.required()?,

@@ -133,7 +133,7 @@ impl ::openapi_runtime::de::Object for Dispute {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             status: status.required()?,
             resolved: resolved.required()?,
@@ -141,13 +141,13 @@ impl ::openapi_runtime::de::Object for Dispute {
             amount: amount.required()?,
             tax_amount: tax_amount.required()?,
             currency: currency.required()?,
-            reason: reason.or_default(),
-            evidence_due_by: evidence_due_by.or_default(),
+            reason: reason.required_or_default()?,
+            evidence_due_by: evidence_due_by.required_or_default()?,
             past_due: past_due.required()?,
             order_id: order_id.required()?,
             payment_id: payment_id.required()?,
             customer: customer.required()?,
-            case_id: case_id.or_default(),
+            case_id: case_id.required_or_default()?,
         })
     }
 }

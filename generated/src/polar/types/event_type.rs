@@ -68,7 +68,7 @@ impl ::openapi_runtime::de::Object for EventType {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             name: name.required()?,
             label: label.required()?,

@@ -132,19 +132,19 @@ impl ::openapi_runtime::de::Object for GenericPayment {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             processor: processor.required()?,
             status: status.required()?,
             amount: amount.required()?,
             currency: currency.required()?,
             method: method.required()?,
-            trigger: trigger.or_default(),
-            decline_reason: decline_reason.or_default(),
-            decline_message: decline_message.or_default(),
+            trigger: trigger.required_or_default()?,
+            decline_reason: decline_reason.required_or_default()?,
+            decline_message: decline_message.required_or_default()?,
             organization_id: organization_id.required()?,
-            checkout_id: checkout_id.or_default(),
-            order_id: order_id.or_default(),
+            checkout_id: checkout_id.required_or_default()?,
+            order_id: order_id.required_or_default()?,
             processor_metadata: processor_metadata.or_default(),
         })
     }

@@ -100,7 +100,7 @@ impl ::openapi_runtime::de::Object for Insight {
             why: why.or_default(),
             confidence: confidence.required()?,
             primary_action: primary_action.or_default(),
-            suggested_prompt: suggested_prompt.or_default(),
+            suggested_prompt: suggested_prompt.required_or_default()?,
             drivers: drivers.or_default(),
         })
     }

@@ -65,7 +65,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyActivationBase {
             label: label.required()?,
             meta: meta.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
         })
     }
 }

@@ -70,7 +70,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyActivationRead {
             label: label.required()?,
             meta: meta.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             license_key: license_key.required()?,
         })
     }

@@ -116,7 +116,7 @@ impl ::openapi_runtime::de::Object for LicenseKeyRead {
         Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             organization_id: organization_id.required()?,
             customer_id: customer_id.required()?,
             customer: customer.required()?,
@@ -124,12 +124,12 @@ impl ::openapi_runtime::de::Object for LicenseKeyRead {
             key: key.required()?,
             display_key: display_key.required()?,
             status: status.required()?,
-            limit_activations: limit_activations.or_default(),
+            limit_activations: limit_activations.required_or_default()?,
             usage: usage.required()?,
-            limit_usage: limit_usage.or_default(),
+            limit_usage: limit_usage.required_or_default()?,
             validations: validations.required()?,
-            last_validated_at: last_validated_at.or_default(),
-            expires_at: expires_at.or_default(),
+            last_validated_at: last_validated_at.required_or_default()?,
+            expires_at: expires_at.required_or_default()?,
         })
     }
 }

@@ -137,7 +137,7 @@ impl ::openapi_runtime::de::Object for MaintainerNewPaidSubscriptionNotification
             subscriber_name: subscriber_name.required()?,
             subscriber_email: subscriber_email.or_default(),
             tier_name: tier_name.required()?,
-            tier_price_amount: tier_price_amount.or_default(),
+            tier_price_amount: tier_price_amount.required_or_default()?,
             tier_price_recurring_interval: tier_price_recurring_interval.required()?,
             tier_price_recurring_interval_count: tier_price_recurring_interval_count
                 .or_default(),

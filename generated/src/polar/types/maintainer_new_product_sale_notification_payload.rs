@@ -174,9 +174,9 @@ impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotificationPaylo
             billing_reason: billing_reason.or_default(),
             currency: currency.or_default(),
             formatted_price_amount: formatted_price_amount.required()?,
-            formatted_billing_reason: formatted_billing_reason.or_default(),
-            formatted_address_country: formatted_address_country.or_default(),
-            order_url: order_url.or_default(),
+            formatted_billing_reason: formatted_billing_reason.required_or_default()?,
+            formatted_address_country: formatted_address_country.required_or_default()?,
+            order_url: order_url.required_or_default()?,
         })
     }
 }

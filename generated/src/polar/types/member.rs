@@ -80,11 +80,11 @@ impl ::openapi_runtime::de::Object for Member {
         Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             customer_id: customer_id.required()?,
             email: email.required()?,
-            name: name.or_default(),
-            external_id: external_id.or_default(),
+            name: name.required_or_default()?,
+            external_id: external_id.required_or_default()?,
             role: role.required()?,
         })
     }

@@ -58,7 +58,7 @@ impl ::openapi_runtime::de::Object for MemberOrganization {
             id: id.required()?,
             slug: slug.required()?,
             name: name.required()?,
-            avatar_url: avatar_url.or_default(),
+            avatar_url: avatar_url.required_or_default()?,
             requires_sso: requires_sso.required()?,
         })
     }

@@ -71,13 +71,13 @@ impl ::openapi_runtime::de::Object for MerchantMigration {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             organization_id: organization_id.required()?,
             source_platform: source_platform.required()?,
             step: step.required()?,
             source_connected: source_connected.required()?,
-            source: source.or_default(),
+            source: source.required_or_default()?,
         })
     }
 }

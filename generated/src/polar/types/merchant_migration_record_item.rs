@@ -97,19 +97,19 @@ impl ::openapi_runtime::de::Object for MerchantMigrationRecordItem {
             }
         }
         Ok(Self {
-            record_id: record_id.or_default(),
+            record_id: record_id.required_or_default()?,
             entity: entity.required()?,
             source_id: source_id.required()?,
             title: title.required()?,
-            subtitle: subtitle.or_default(),
-            amount: amount.or_default(),
-            currency: currency.or_default(),
-            recurring_interval: recurring_interval.or_default(),
+            subtitle: subtitle.required_or_default()?,
+            amount: amount.required_or_default()?,
+            currency: currency.required_or_default()?,
+            recurring_interval: recurring_interval.required_or_default()?,
             status: status.required()?,
-            import_status: import_status.or_default(),
-            reason: reason.or_default(),
-            reason_code: reason_code.or_default(),
-            reason_level: reason_level.or_default(),
+            import_status: import_status.required_or_default()?,
+            reason: reason.required_or_default()?,
+            reason_code: reason_code.required_or_default()?,
+            reason_level: reason_level.required_or_default()?,
         })
     }
 }

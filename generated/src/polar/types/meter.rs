@@ -94,7 +94,7 @@ impl ::openapi_runtime::de::Object for Meter {
         Ok(Self {
             metadata: metadata.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             name: name.required()?,
             unit: unit.required()?,

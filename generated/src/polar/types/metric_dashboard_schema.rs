@@ -61,7 +61,7 @@ impl ::openapi_runtime::de::Object for MetricDashboardSchema {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             name: name.required()?,
             metrics: metrics.required()?,

@@ -61,7 +61,7 @@ impl ::openapi_runtime::de::Object for NotificationRecipientSchema {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             user_id: user_id.required()?,
             platform: platform.required()?,

@@ -45,7 +45,7 @@ impl ::openapi_runtime::de::Object for NotificationsList {
         }
         Ok(Self {
             notifications: notifications.required()?,
-            last_read_notification_id: last_read_notification_id.or_default(),
+            last_read_notification_id: last_read_notification_id.required_or_default()?,
         })
     }
 }

@@ -155,7 +155,7 @@ impl ::openapi_runtime::de::Object for OAuth2Client {
             policy_uri: policy_uri.or_default(),
             default_sub_type: default_sub_type.or_default(),
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             client_id: client_id.required()?,
             client_secret: client_secret.required()?,
             client_id_issued_at: client_id_issued_at.required()?,

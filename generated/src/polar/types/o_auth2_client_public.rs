@@ -71,13 +71,13 @@ impl ::openapi_runtime::de::Object for OAuth2ClientPublic {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             client_id: client_id.required()?,
-            client_name: client_name.or_default(),
-            client_uri: client_uri.or_default(),
-            logo_uri: logo_uri.or_default(),
-            tos_uri: tos_uri.or_default(),
-            policy_uri: policy_uri.or_default(),
+            client_name: client_name.required_or_default()?,
+            client_uri: client_uri.required_or_default()?,
+            logo_uri: logo_uri.required_or_default()?,
+            tos_uri: tos_uri.required_or_default()?,
+            policy_uri: policy_uri.required_or_default()?,
         })
     }
 }

@@ -61,11 +61,11 @@ impl ::openapi_runtime::de::Object for OAuthAccountRead {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             platform: platform.required()?,
             account_id: account_id.required()?,
             account_email: account_email.required()?,
-            account_username: account_username.or_default(),
+            account_username: account_username.required_or_default()?,
         })
     }
 }

@@ -79,13 +79,13 @@ impl ::openapi_runtime::de::Object for OrderItemSchema {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             label: label.required()?,
             amount: amount.required()?,
             tax_amount: tax_amount.required()?,
             proration: proration.required()?,
-            product_price_id: product_price_id.or_default(),
+            product_price_id: product_price_id.required_or_default()?,
         })
     }
 }

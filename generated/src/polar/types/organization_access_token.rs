@@ -73,12 +73,12 @@ impl ::openapi_runtime::de::Object for OrganizationAccessToken {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             scopes: scopes.required()?,
-            expires_at: expires_at.or_default(),
+            expires_at: expires_at.required_or_default()?,
             comment: comment.required()?,
-            last_used_at: last_used_at.or_default(),
+            last_used_at: last_used_at.required_or_default()?,
             organization_id: organization_id.required()?,
         })
     }

@@ -37,7 +37,7 @@ impl ::openapi_runtime::de::Object for OrganizationDisputeSettings {
             }
         }
         Ok(Self {
-            auto_accept_below_amount: auto_accept_below_amount.or_default(),
+            auto_accept_below_amount: auto_accept_below_amount.required_or_default()?,
         })
     }
 }

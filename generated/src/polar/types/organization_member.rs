@@ -58,7 +58,7 @@ impl ::openapi_runtime::de::Object for OrganizationMember {
             user_id: user_id.required()?,
             created_at: created_at.required()?,
             email: email.required()?,
-            avatar_url: avatar_url.or_default(),
+            avatar_url: avatar_url.required_or_default()?,
             role: role.required()?,
         })
     }

@@ -89,7 +89,7 @@ impl ::openapi_runtime::de::Object for OrganizationOrder {
         Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
-            invoice_number: invoice_number.or_default(),
+            invoice_number: invoice_number.required_or_default()?,
             status: status.required()?,
             paid: paid.required()?,
             total_amount: total_amount.required()?,

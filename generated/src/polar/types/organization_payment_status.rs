@@ -58,7 +58,7 @@ impl ::openapi_runtime::de::Object for OrganizationPaymentStatus {
             payment_ready: payment_ready.required()?,
             organization_status: organization_status.required()?,
             onboarding_resubmission_requested_at: onboarding_resubmission_requested_at
-                .or_default(),
+                .required_or_default()?,
         })
     }
 }

@@ -71,10 +71,10 @@ impl ::openapi_runtime::de::Object for OrganizationSsoConnection {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             organization_id: organization_id.required()?,
-            name: name.or_default(),
+            name: name.required_or_default()?,
             r#type: r#type.required()?,
             configuration: configuration.required()?,
             enabled: enabled.required()?,

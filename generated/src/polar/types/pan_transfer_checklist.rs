@@ -59,8 +59,8 @@ impl ::openapi_runtime::de::Object for PanTransferChecklist {
         Ok(Self {
             method: method.required()?,
             started: started.required()?,
-            current_step_key: current_step_key.or_default(),
-            destination_account_id: destination_account_id.or_default(),
+            current_step_key: current_step_key.required_or_default()?,
+            destination_account_id: destination_account_id.required_or_default()?,
             steps: steps.required()?,
         })
     }

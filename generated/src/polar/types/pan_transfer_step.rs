@@ -91,11 +91,11 @@ impl ::openapi_runtime::de::Object for PanTransferStep {
             kind: kind.required()?,
             status: status.required()?,
             inputs: inputs.required()?,
-            note: note.or_default(),
-            expected_at: expected_at.or_default(),
-            started_at: started_at.or_default(),
-            completed_at: completed_at.or_default(),
-            completed_by: completed_by.or_default(),
+            note: note.required_or_default()?,
+            expected_at: expected_at.required_or_default()?,
+            started_at: started_at.required_or_default()?,
+            completed_at: completed_at.required_or_default()?,
+            completed_by: completed_by.required_or_default()?,
         })
     }
 }

@@ -67,7 +67,7 @@ impl ::openapi_runtime::de::Object for PaymentMethodCard {
         Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             processor: processor.required()?,
             customer_id: customer_id.required()?,
             r#type: r#type.required()?,

@@ -125,11 +125,11 @@ impl ::openapi_runtime::de::Object for Payout {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             processor: processor.required()?,
             status: status.required()?,
-            paid_at: paid_at.or_default(),
+            paid_at: paid_at.required_or_default()?,
             currency: currency.required()?,
             amount: amount.required()?,
             fees_amount: fees_amount.required()?,

@@ -77,9 +77,9 @@ impl ::openapi_runtime::de::Object for PayoutAccount {
         Ok(Self {
             id: id.required()?,
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             r#type: r#type.required()?,
-            processor_id: processor_id.or_default(),
+            processor_id: processor_id.required_or_default()?,
             country: country.required()?,
             currency: currency.required()?,
             is_payout_ready: is_payout_ready.required()?,

@@ -86,16 +86,16 @@ impl ::openapi_runtime::de::Object for PayoutAttempt {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             payout_id: payout_id.required()?,
             processor: processor.required()?,
-            processor_id: processor_id.or_default(),
+            processor_id: processor_id.required_or_default()?,
             status: status.required()?,
             amount: amount.required()?,
             currency: currency.required()?,
-            failed_reason: failed_reason.or_default(),
-            paid_at: paid_at.or_default(),
+            failed_reason: failed_reason.required_or_default()?,
+            paid_at: paid_at.required_or_default()?,
         })
     }
 }

@@ -61,11 +61,11 @@ impl ::openapi_runtime::de::Object for PendingSubscriptionUpdate {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             applies_at: applies_at.required()?,
-            product_id: product_id.or_default(),
-            seats: seats.or_default(),
+            product_id: product_id.required_or_default()?,
+            seats: seats.required_or_default()?,
         })
     }
 }

@@ -61,7 +61,7 @@ impl ::openapi_runtime::de::Object for PortalAuthenticatedUser {
         }
         Ok(Self {
             r#type: r#type.required()?,
-            name: name.or_default(),
+            name: name.required_or_default()?,
             email: email.required()?,
             customer_id: customer_id.required()?,
             member_id: member_id.or_default(),

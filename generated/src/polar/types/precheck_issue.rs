@@ -53,7 +53,7 @@ impl ::openapi_runtime::de::Object for PrecheckIssue {
             level: level.required()?,
             code: code.required()?,
             message: message.required()?,
-            source_id: source_id.or_default(),
+            source_id: source_id.required_or_default()?,
         })
     }
 }

@@ -91,17 +91,17 @@ impl ::openapi_runtime::de::Object for ProductPriceCustom {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             source: source.required()?,
             amount_type: amount_type.required()?,
             price_currency: price_currency.required()?,
-            tax_behavior: tax_behavior.or_default(),
+            tax_behavior: tax_behavior.required_or_default()?,
             is_archived: is_archived.required()?,
             product_id: product_id.required()?,
             minimum_amount: minimum_amount.required()?,
-            maximum_amount: maximum_amount.or_default(),
-            preset_amount: preset_amount.or_default(),
+            maximum_amount: maximum_amount.required_or_default()?,
+            preset_amount: preset_amount.required_or_default()?,
         })
     }
 }

@@ -60,8 +60,8 @@ impl ::openapi_runtime::de::Object for ProductPriceMeter {
             id: id.required()?,
             name: name.required()?,
             unit: unit.required()?,
-            custom_label: custom_label.or_default(),
-            custom_multiplier: custom_multiplier.or_default(),
+            custom_label: custom_label.required_or_default()?,
+            custom_multiplier: custom_multiplier.required_or_default()?,
         })
     }
 }

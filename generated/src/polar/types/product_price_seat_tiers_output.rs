@@ -67,7 +67,7 @@ impl ::openapi_runtime::de::Object for ProductPriceSeatTiersOutput {
             seat_tier_type: seat_tier_type.or_default(),
             tiers: tiers.required()?,
             minimum_seats: minimum_seats.required()?,
-            maximum_seats: maximum_seats.or_default(),
+            maximum_seats: maximum_seats.required_or_default()?,
         })
     }
 }

@@ -106,7 +106,7 @@ impl ::openapi_runtime::de::Object for Refund {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             metadata: metadata.required()?,
             status: status.required()?,
@@ -116,10 +116,10 @@ impl ::openapi_runtime::de::Object for Refund {
             currency: currency.required()?,
             organization_id: organization_id.required()?,
             order_id: order_id.required()?,
-            subscription_id: subscription_id.or_default(),
+            subscription_id: subscription_id.required_or_default()?,
             customer_id: customer_id.required()?,
             revoke_benefits: revoke_benefits.required()?,
-            dispute: dispute.or_default(),
+            dispute: dispute.required_or_default()?,
         })
     }
 }

@@ -49,7 +49,7 @@ impl ::openapi_runtime::de::Object for S3FileUploadCompletedPart {
         Ok(Self {
             number: number.required()?,
             checksum_etag: checksum_etag.required()?,
-            checksum_sha256_base64: checksum_sha256_base64.or_default(),
+            checksum_sha256_base64: checksum_sha256_base64.required_or_default()?,
         })
     }
 }

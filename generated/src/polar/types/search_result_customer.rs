@@ -54,8 +54,8 @@ impl ::openapi_runtime::de::Object for SearchResultCustomer {
         Ok(Self {
             r#type: r#type.or_default(),
             id: id.required()?,
-            name: name.or_default(),
-            email: email.or_default(),
+            name: name.required_or_default()?,
+            email: email.required_or_default()?,
         })
     }
 }

@@ -69,8 +69,8 @@ impl ::openapi_runtime::de::Object for SearchResultOrder {
         Ok(Self {
             r#type: r#type.or_default(),
             id: id.required()?,
-            customer_name: customer_name.or_default(),
-            customer_email: customer_email.or_default(),
+            customer_name: customer_name.required_or_default()?,
+            customer_email: customer_email.required_or_default()?,
             product_name: product_name.required()?,
             amount: amount.required()?,
             currency: currency.required()?,

@@ -120,7 +120,7 @@ impl ::openapi_runtime::de::Object for SlackIntegration {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             organization_id: organization_id.required()?,
             display_name: display_name.required()?,
@@ -129,13 +129,13 @@ impl ::openapi_runtime::de::Object for SlackIntegration {
             client_id_last_4: client_id_last_4.required()?,
             client_secret_last_4: client_secret_last_4.required()?,
             signing_secret_last_4: signing_secret_last_4.required()?,
-            team_id: team_id.or_default(),
-            team_name: team_name.or_default(),
-            bot_user_id: bot_user_id.or_default(),
-            authed_user_id: authed_user_id.or_default(),
-            scopes: scopes.or_default(),
-            installed_at: installed_at.or_default(),
-            revoked_at: revoked_at.or_default(),
+            team_id: team_id.required_or_default()?,
+            team_name: team_name.required_or_default()?,
+            bot_user_id: bot_user_id.required_or_default()?,
+            authed_user_id: authed_user_id.required_or_default()?,
+            scopes: scopes.required_or_default()?,
+            installed_at: installed_at.required_or_default()?,
+            revoked_at: revoked_at.required_or_default()?,
         })
     }
 }

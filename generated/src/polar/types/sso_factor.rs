@@ -57,7 +57,7 @@ impl ::openapi_runtime::de::Object for SsoFactor {
             r#type: r#type.or_default(),
             connection_id: connection_id.required()?,
             organization_slug: organization_slug.required()?,
-            name: name.or_default(),
+            name: name.required_or_default()?,
         })
     }
 }

@@ -43,7 +43,7 @@ impl ::openapi_runtime::de::Object for SubscriptionCancelPreview {
         }
         Ok(Self {
             stops_collection: stops_collection.required()?,
-            outstanding_amount: outstanding_amount.or_default(),
+            outstanding_amount: outstanding_amount.required_or_default()?,
         })
     }
 }

@@ -56,9 +56,9 @@ impl ::openapi_runtime::de::Object for SupportCaseAttachment {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
-            message_id: message_id.or_default(),
+            message_id: message_id.required_or_default()?,
             file: file.required()?,
         })
     }

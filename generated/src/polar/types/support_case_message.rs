@@ -61,11 +61,11 @@ impl ::openapi_runtime::de::Object for SupportCaseMessage {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             r#type: r#type.required()?,
             author_kind: author_kind.required()?,
-            body: body.or_default(),
+            body: body.required_or_default()?,
         })
     }
 }

@@ -86,7 +86,7 @@ impl ::openapi_runtime::de::Object for TaxJurisdiction {
             tax_amount: tax_amount.required()?,
             order_count: order_count.required()?,
             country_name: country_name.required()?,
-            state_name: state_name.or_default(),
+            state_name: state_name.required_or_default()?,
         })
     }
 }

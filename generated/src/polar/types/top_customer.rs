@@ -69,9 +69,9 @@ impl ::openapi_runtime::de::Object for TopCustomer {
         }
         Ok(Self {
             id: id.required()?,
-            email: email.or_default(),
-            name: name.or_default(),
-            avatar_url: avatar_url.or_default(),
+            email: email.required_or_default()?,
+            name: name.required_or_default()?,
+            avatar_url: avatar_url.required_or_default()?,
             order_count: order_count.required()?,
             net_revenue: net_revenue.required()?,
         })

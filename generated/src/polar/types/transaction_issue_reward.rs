@@ -56,7 +56,7 @@ impl ::openapi_runtime::de::Object for TransactionIssueReward {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             issue_reference: issue_reference.required()?,
             share_thousands: share_thousands.required()?,

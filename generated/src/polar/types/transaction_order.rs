@@ -56,10 +56,10 @@ impl ::openapi_runtime::de::Object for TransactionOrder {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
-            product: product.or_default(),
-            subscription_id: subscription_id.or_default(),
+            product: product.required_or_default()?,
+            subscription_id: subscription_id.required_or_default()?,
         })
     }
 }

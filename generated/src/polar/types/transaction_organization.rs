@@ -61,11 +61,11 @@ impl ::openapi_runtime::de::Object for TransactionOrganization {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             name: name.required()?,
             slug: slug.required()?,
-            avatar_url: avatar_url.or_default(),
+            avatar_url: avatar_url.required_or_default()?,
         })
     }
 }

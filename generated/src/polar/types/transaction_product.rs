@@ -68,12 +68,12 @@ impl ::openapi_runtime::de::Object for TransactionProduct {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             name: name.required()?,
-            recurring_interval: recurring_interval.or_default(),
-            organization_id: organization_id.or_default(),
-            organization: organization.or_default(),
+            recurring_interval: recurring_interval.required_or_default()?,
+            organization_id: organization_id.required_or_default()?,
+            organization: organization.required_or_default()?,
         })
     }
 }

@@ -82,10 +82,10 @@ impl ::openapi_runtime::de::Object for TransactionsHeldBalance {
             amount: amount.required()?,
             account_currency: account_currency.required()?,
             account_amount: account_amount.required()?,
-            next_release_at: next_release_at.or_default(),
+            next_release_at: next_release_at.required_or_default()?,
             next_release_amount: next_release_amount.required()?,
             next_release_account_amount: next_release_account_amount.required()?,
-            fully_available_at: fully_available_at.or_default(),
+            fully_available_at: fully_available_at.required_or_default()?,
         })
     }
 }

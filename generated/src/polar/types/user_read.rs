@@ -147,24 +147,24 @@ impl ::openapi_runtime::de::Object for UserRead {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             email: email.required()?,
-            avatar_url: avatar_url.or_default(),
-            account_id: account_id.or_default(),
+            avatar_url: avatar_url.required_or_default()?,
+            account_id: account_id.required_or_default()?,
             id: id.required()?,
             accepted_terms_of_service: accepted_terms_of_service.required()?,
             is_admin: is_admin.required()?,
             identity_verified: identity_verified.required()?,
             identity_verification_status: identity_verification_status.required()?,
-            first_name: first_name.or_default(),
-            last_name: last_name.or_default(),
-            country: country.or_default(),
-            date_of_birth: date_of_birth.or_default(),
+            first_name: first_name.required_or_default()?,
+            last_name: last_name.required_or_default()?,
+            country: country.required_or_default()?,
+            date_of_birth: date_of_birth.required_or_default()?,
             oauth_accounts: oauth_accounts.required()?,
             organizations: organizations.or_default(),
             member_organizations: member_organizations.or_default(),
             organization_scoped: organization_scoped.or_default(),
-            email_hash: email_hash.or_default(),
+            email_hash: email_hash.required_or_default()?,
         })
     }
 }

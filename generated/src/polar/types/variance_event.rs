@@ -74,8 +74,8 @@ impl ::openapi_runtime::de::Object for VarianceEvent {
         Ok(Self {
             event_id: event_id.required()?,
             name: name.required()?,
-            customer_id: customer_id.or_default(),
-            external_customer_id: external_customer_id.or_default(),
+            customer_id: customer_id.required_or_default()?,
+            external_customer_id: external_customer_id.required_or_default()?,
             timestamp: timestamp.required()?,
             values: values.or_default(),
             averages: averages.or_default(),

@@ -54,7 +54,7 @@ impl ::openapi_runtime::de::Object for ViewCostsAction {
         Ok(Self {
             r#type: r#type.or_default(),
             label: label.required()?,
-            event_id: event_id.or_default(),
+            event_id: event_id.required_or_default()?,
         })
     }
 }

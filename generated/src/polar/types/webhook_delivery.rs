@@ -66,11 +66,11 @@ impl ::openapi_runtime::de::Object for WebhookDelivery {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             succeeded: succeeded.required()?,
-            http_code: http_code.or_default(),
-            response: response.or_default(),
+            http_code: http_code.required_or_default()?,
+            response: response.required_or_default()?,
             webhook_event: webhook_event.required()?,
         })
     }

@@ -85,7 +85,7 @@ impl ::openapi_runtime::de::Object for WebhookEndpoint {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             url: url.required()?,
             name: name.or_default(),

@@ -82,12 +82,12 @@ impl ::openapi_runtime::de::Object for WebhookEvent {
         }
         Ok(Self {
             created_at: created_at.required()?,
-            modified_at: modified_at.or_default(),
+            modified_at: modified_at.required_or_default()?,
             id: id.required()?,
             last_http_code: last_http_code.or_default(),
             succeeded: succeeded.or_default(),
             skipped: skipped.required()?,
-            payload: payload.or_default(),
+            payload: payload.required_or_default()?,
             r#type: r#type.required()?,
             is_archived: is_archived.required()?,
         })
