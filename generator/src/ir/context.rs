@@ -442,36 +442,52 @@ fn bound_note<T: std::fmt::Display>(
     }
 }
 
-/// Follows a local `$ref` to a component of another kind (`parameters`, ...):
-/// the component, and where it is (`at` itself when it is no reference).
-pub(super) fn deref<'a, T>(
+/// Follows a local `$ref` to a component of another kind (`parameters`,
+/// ...), or to such an object anywhere in the document (`$ref:
+/// '#/paths/~1a/get/responses/401'`): the object, and where it is (`at`
+/// itself when it is no reference).
+pub(super) fn deref<'a, T: Clone + serde::de::DeserializeOwned>(
     item: &'a ReferenceOr<T>,
     section: &str,
     lookup: impl Fn(&str) -> Option<&'a ReferenceOr<T>>,
+    raw: &Value,
     at: &Pointer,
-) -> Result<(&'a T, Pointer)> {
-    let mut cur = item;
+) -> Result<(std::borrow::Cow<'a, T>, Pointer)> {
+    use std::borrow::Cow;
+    let mut cur = Cow::Borrowed(item);
     let mut here = at.clone();
     for _ in 0..16 {
-        match cur {
-            ReferenceOr::Item(t) => return Ok((t, here)),
-            ReferenceOr::Reference { reference } => {
-                let prefix = format!("#/components/{section}/");
-                let Some(name) = reference.strip_prefix(&prefix) else {
-                    return Err(Error::unsupported(
-                        at,
-                        format!("$ref {reference:?}: expected a reference into {prefix}"),
-                    ));
-                };
-                let name = crate::bundle::percent_decode(name)
-                    .replace("~1", "/")
-                    .replace("~0", "~");
-                cur = lookup(&name).ok_or_else(|| {
-                    Error::invalid(at, format!("$ref {reference:?} points to nothing"))
-                })?;
-                here = Pointer::root().join("components").join(section).join(&name);
-            }
+        let reference = match cur {
+            Cow::Borrowed(ReferenceOr::Item(t)) => return Ok((Cow::Borrowed(t), here)),
+            Cow::Owned(ReferenceOr::Item(t)) => return Ok((Cow::Owned(t), here)),
+            Cow::Borrowed(ReferenceOr::Reference { reference }) => reference.clone(),
+            Cow::Owned(ReferenceOr::Reference { reference }) => reference,
+        };
+        let prefix = format!("#/components/{section}/");
+        if let Some(name) = reference.strip_prefix(&prefix) {
+            let name = crate::bundle::percent_decode(name)
+                .replace("~1", "/")
+                .replace("~0", "~");
+            cur = Cow::Borrowed(lookup(&name).ok_or_else(|| {
+                Error::invalid(at, format!("$ref {reference:?} points to nothing"))
+            })?);
+            here = Pointer::root().join("components").join(section).join(&name);
+            continue;
         }
+        let target = reference
+            .strip_prefix('#')
+            .map(crate::bundle::percent_decode)
+            .and_then(|p| raw.pointer(&p).map(|v| (p, v)));
+        let Some((pointer, value)) = target else {
+            return Err(Error::invalid(
+                at,
+                format!("$ref {reference:?} points to nothing in this document"),
+            ));
+        };
+        let parsed: ReferenceOr<T> = serde_json::from_value(value.clone())
+            .map_err(|e| Error::invalid(at, format!("$ref {reference:?}: {e}")))?;
+        cur = Cow::Owned(parsed);
+        here = Pointer::from_ref(&format!("#{pointer}")).unwrap_or_else(Pointer::root);
     }
     Err(Error::invalid(at, "$ref chain longer than 16 links"))
 }

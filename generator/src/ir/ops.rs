@@ -70,7 +70,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 (&item.parameters, path_at.clone()),
                 (&op.parameters, at.clone()),
             ];
-            let mut resolved: Vec<(&Parameter, Pointer)> = Vec::new();
+            let mut resolved: Vec<(std::borrow::Cow<'_, Parameter>, Pointer)> = Vec::new();
             for (list, list_at) in lists {
                 for (i, p) in list.iter().enumerate() {
                     let p_at = list_at.join("parameters").join(i.to_string());
@@ -78,15 +78,17 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         p,
                         "parameters",
                         |n| components.and_then(|c| c.parameters.get(n)),
+                        lw.raw,
                         &p_at,
                     )?;
-                    let key = (p.parameter_data_ref().name.clone(), location(p));
+                    let key = (p.parameter_data_ref().name.clone(), location(&p));
                     resolved
                         .retain(|(q, _)| (q.parameter_data_ref().name.clone(), location(q)) != key);
                     resolved.push((p, p_at));
                 }
             }
             for (p, p_at) in resolved {
+                let p = &*p;
                 if location(p) == ParamLocation::Cookie {
                     lw.warn(
                         &p_at,
@@ -157,6 +159,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         b,
                         "requestBodies",
                         |n| components.and_then(|c| c.request_bodies.get(n)),
+                        lw.raw,
                         &b_at,
                     )?;
                     let mut content = Vec::new();
@@ -241,6 +244,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                     r,
                     "responses",
                     |n| components.and_then(|c| c.responses.get(n)),
+                    lw.raw,
                     &r_at,
                 )?;
                 let mut content = Vec::new();

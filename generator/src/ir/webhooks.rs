@@ -54,6 +54,7 @@ pub(super) fn lower(lw: &mut Lowerer<'_>) -> Result<Vec<Webhook>> {
                     body,
                     "requestBodies",
                     |n| components.and_then(|c| c.request_bodies.get(n)),
+                    lw.raw,
                     &body_at,
                 )?;
                 let json = body
