@@ -189,6 +189,17 @@ function discriminatorTags(o) {
 }
 
 function convert(doc, is30, tagged = true) {
+  const converted = convertSchemas(doc, is30, tagged);
+  // `$ref`s into a schema the conversion wrapped follow it into the wrapping.
+  if (moved.size) {
+    eachSchema(converted, (s) => {
+      if (typeof s.$ref === "string" && s.$ref.startsWith("#")) s.$ref = resolve(converted, s.$ref) ?? s.$ref;
+    });
+  }
+  return converted;
+}
+
+function convertSchemas(doc, is30, tagged) {
   return eachSchema(structuredClone(doc), (out, path) => {
     // Structure keywords name their type, as the generator reads them.
     if (out.type === undefined && out.$ref === undefined) {
@@ -232,19 +243,21 @@ function convert(doc, is30, tagged = true) {
 /** The document as requests see it: `readOnly` properties are not sent. */
 function requestView(doc) {
   const copy = structuredClone(doc);
-  const readOnly = (s) => {
-    for (let guard = 0; s && typeof s === "object" && guard < 16; guard++) {
-      if (s.readOnly === true) return true;
-      if (typeof s.$ref === "string" && s.$ref.startsWith("#")) s = get(copy, tokens(s.$ref));
-      else return false;
-    }
-    return false;
+  // Read-only when the schema, its `$ref`'s target or an `allOf` member says so.
+  const readOnly = (s, depth = 0) => {
+    if (!s || typeof s !== "object" || depth > 16) return false;
+    if (s.readOnly === true) return true;
+    if ((s.allOf ?? []).some((m) => readOnly(m, depth + 1))) return true;
+    return typeof s.$ref === "string" && s.$ref.startsWith("#") && readOnly(get(copy, tokens(s.$ref)), depth + 1);
   };
+  // The properties stay where they are (a `$ref` may point into one); the
+  // object may not have them, and no longer requires them.
   return eachSchema(copy, (node) => {
     if (!node.properties || typeof node.properties !== "object") return;
     const dropped = Object.keys(node.properties).filter((k) => readOnly(node.properties[k]));
-    for (const k of dropped) delete node.properties[k];
+    if (!dropped.length) return;
     if (Array.isArray(node.required)) node.required = node.required.filter((k) => !dropped.includes(k));
+    node.allOf = [...(node.allOf ?? []), { propertyNames: { not: { enum: dropped } } }];
   });
 }
 
@@ -413,6 +426,13 @@ function withoutIds(node) {
     if ((k === "$id" || k === "$schema") && typeof v === "string") continue;
     // Examples are annotations, and may hold anything (a schema with an `$id`).
     if (k === "example" || k === "examples") continue;
+    // A `$ref` is a URI: its fragment may be percent-encoded (`%7Bid%7D`).
+    if (k === "$ref" && typeof v === "string" && v.startsWith("#") && v.includes("%")) {
+      try {
+        out[k] = decodeURIComponent(v);
+        continue;
+      } catch {}
+    }
     out[k] = DATA_KEYWORDS.has(k) ? v : withoutIds(v);
   }
   return out;
