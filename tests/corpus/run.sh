@@ -4,10 +4,12 @@
 # generated, compiled with warnings denied and put through the round-trip
 # oracle, in chunks (one harness crate each, `cargo xtask oracle --list`).
 #
-#   tests/corpus/run.sh [--sample N | --all] [--seed S] [--chunk K] [--per-schema N] [WORK_DIR]
+#   tests/corpus/run.sh [--sample N | --all] [--seed S] [--chunk K] [--per-schema N] [--jobs J] [WORK_DIR]
 #
-# Defaults: --sample 300 --seed 20261201 --chunk 20 --per-schema 2, WORK_DIR
-# /tmp/openapi-corpus. Nothing lands in the repository: the package is
+# Defaults: --sample 300 --seed 20261201 --chunk 20 --per-schema 2 --jobs 1,
+# WORK_DIR /tmp/openapi-corpus. A chunk's build is mostly one rustc on one
+# core: --jobs 2 runs two chunks at once, each worker building in its own
+# target folder (WORK_DIR/target-J, its dependencies built once). Nothing lands in the repository: the package is
 # unpacked in WORK_DIR and the harness crates are built under target/oracle.
 # Chunks already done (WORK_DIR/results/*.jsonl) are kept, so a stopped run
 # goes on where it stopped; delete them to start over. Prints one line per
@@ -22,6 +24,7 @@ sample=300
 seed=20261201
 chunk=20
 per=2
+jobs=1
 work=/tmp/openapi-corpus
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,6 +33,7 @@ while [ $# -gt 0 ]; do
     --seed) seed="$2"; shift 2 ;;
     --chunk) chunk="$2"; shift 2 ;;
     --per-schema) per="$2"; shift 2 ;;
+    --jobs) jobs="$2"; shift 2 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) work="$1"; shift ;;
   esac
@@ -64,18 +68,27 @@ print(f"{len(chosen)} of {len(docs)} documents (seed {seed}), in chunks of {chun
 EOF
 
 cargo build --quiet -p xtask --manifest-path "$root/Cargo.toml"
-for list in chunks/chunk-*.txt; do
-  name=$(basename "$list" .txt)
-  out="results/$name.jsonl"
-  # A chunk done for the same documents is kept.
-  if [ -s "$out" ] && [ "$(python3 -c "import json,sys; print(sorted(json.loads(l)['spec'] for l in open(sys.argv[1])) == sorted(l.strip() for l in open(sys.argv[2]) if l.strip()))" "$out" "$list")" = True ]; then
-    continue
-  fi
-  echo "== $name ($(wc -l < "$list") documents)" >&2
-  (cd "$root" && cargo xtask oracle --list "$work/$list" --results "$work/$out" --per-schema "$per" --seed "$seed" --show 3) >"results/$name.log" 2>&1 || {
-    echo "$name: the run failed, see $work/results/$name.log" >&2
-  }
-done
+# Worker j of $jobs takes every chunk whose number is j modulo $jobs.
+worker() {
+  local j=$1 i=0 target=()
+  if [ "$jobs" -gt 1 ]; then target=(env "ORACLE_TARGET_DIR=$work/target-$j"); fi
+  for list in chunks/chunk-*.txt; do
+    i=$((i + 1))
+    [ $(((i - 1) % jobs)) -eq "$j" ] || continue
+    name=$(basename "$list" .txt)
+    out="results/$name.jsonl"
+    # A chunk done for the same documents is kept.
+    if [ -s "$out" ] && [ "$(python3 -c "import json,sys; print(sorted(json.loads(l)['spec'] for l in open(sys.argv[1])) == sorted(l.strip() for l in open(sys.argv[2]) if l.strip()))" "$out" "$list")" = True ]; then
+      continue
+    fi
+    echo "== $name ($(wc -l < "$list") documents)" >&2
+    (cd "$root" && "${target[@]}" cargo xtask oracle --list "$work/$list" --results "$work/$out" --per-schema "$per" --seed "$seed" --show 3) >"results/$name.log" 2>&1 || {
+      echo "$name: the run failed, see $work/results/$name.log" >&2
+    }
+  done
+}
+for j in $(seq 0 $((jobs - 1))); do worker "$j" & done
+wait
 
 python3 - "$work" <<'EOF'
 import glob, json, os, sys

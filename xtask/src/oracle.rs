@@ -388,7 +388,7 @@ fn batch(
             break;
         }
     }
-    let harness = root.join("target/debug").join(&bin);
+    let harness = target_dir(root).join("debug").join(&bin);
     for (k, module) in &modules {
         let o = &mut outcomes[*k];
         if let Some(e) = failing.get(k) {
@@ -507,8 +507,18 @@ fn write_crate(
     Ok(())
 }
 
-/// Builds the harness crate with warnings denied (sharing the workspace's
-/// target folder); on failure, each error's file and first line.
+/// Where harness crates are built: the workspace's target folder (its
+/// dependencies' artifacts are shared), or `ORACLE_TARGET_DIR`, so that
+/// runs side by side (`tests/corpus/run.sh --jobs`) do not wait for each
+/// other's build lock.
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("ORACLE_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// Builds the harness crate with warnings denied (in [`target_dir`]); on
+/// failure, each error's file and first line.
 fn build(root: &Path, krate: &Path) -> Result<(bool, Vec<(String, String)>), String> {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.args([
@@ -519,7 +529,7 @@ fn build(root: &Path, krate: &Path) -> Result<(bool, Vec<(String, String)>), Str
     ])
     .arg(krate.join("Cargo.toml"))
     .arg("--target-dir")
-    .arg(root.join("target"))
+    .arg(target_dir(root))
     .env("RUSTFLAGS", "-D warnings");
     let (ended, out, err) = run_for(cmd, Duration::from_secs(3600))?;
     if matches!(ended, Ended::Exited(0)) {
