@@ -89,6 +89,16 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
             }
             for (p, p_at) in resolved {
                 let p = &*p;
+                let name = &p.parameter_data_ref().name;
+                if location(p) == ParamLocation::Path && !path.contains(&format!("{{{name}}}")) {
+                    lw.warn(
+                        &p_at,
+                        format!(
+                            "path parameter `{name}` is left out: the path `{path}` has no `{{{name}}}`"
+                        ),
+                    );
+                    continue;
+                }
                 if location(p) == ParamLocation::Cookie {
                     lw.warn(
                         &p_at,
