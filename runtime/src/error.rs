@@ -10,27 +10,56 @@ use crate::transport::TransportError;
 /// The error of an API call; `E` is the operation's enum of documented error
 /// responses ([`Infallible`] where there are none, as for [`crate::Client::execute`]).
 ///
+/// `Display` says everything on one line (the server's message, the
+/// transport's root cause) and `source()` returns nothing, so an error
+/// reporter such as anyhow's `{:#}` names each cause once.
+/// [`Error::status`] and [`Error::message`] serve every operation alike.
+///
 /// Response details are boxed so the error stays small on the happy path.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error<E = Infallible> {
     /// The server answered with a status the spec documents as an error; `body` is typed.
-    #[error("the API answered {}", .0.status)]
+    #[error("the API answered {}{}", .0.status, colon(.0.message.as_deref()))]
     Api(Box<ApiError<E>>),
     /// The server answered with a status the spec does not document for this operation.
-    #[error("unexpected status {}: {}", .0.status, excerpt(&.0.body))]
+    #[error("unexpected status {}{}", .0.status, colon(Some(&excerpt(.0.body.trim()))))]
     UnexpectedStatus(Box<UnexpectedResponse>),
     /// The body did not decode into the documented type.
     #[error("status {}: the body did not decode at `{}`: {}", .0.status, .0.path, .0.source)]
     Decode(Box<DecodeError>),
     /// An attempt, or the whole call, ran out of time.
     #[error("timed out: {0}")]
-    Timeout(#[source] Box<TimeoutError>),
+    Timeout(Box<TimeoutError>),
     /// Connecting, sending or receiving failed (`Display` shows the root cause).
     #[error("transport error: {0}")]
-    Transport(#[source] Box<TransportError>),
+    Transport(Box<TransportError>),
     /// The request could not be built (a parameter or body failed to serialise).
     #[error("could not build the request: {0}")]
     Request(String),
+}
+
+/// What an operation's enum of documented error responses tells about
+/// itself (generated for each; [`Infallible`] for operations without one).
+pub trait ErrorBody {
+    /// The server's own message, read from the field the spec's error schema
+    /// names for it (`detail`, `message`, `error`, ...; a list of validation
+    /// errors as `location: message; ...`), when the body has one.
+    fn message(&self) -> Option<String>;
+}
+
+impl ErrorBody for Infallible {
+    fn message(&self) -> Option<String> {
+        match *self {}
+    }
+}
+
+/// `: text`, or nothing when there is no text.
+fn colon(text: Option<&str>) -> String {
+    match text {
+        Some(t) if !t.is_empty() => format!(": {t}"),
+        _ => String::new(),
+    }
 }
 
 /// A response with a status the operation does not document.
@@ -90,16 +119,12 @@ impl std::fmt::Display for TimeoutError {
     }
 }
 
-impl std::error::Error for TimeoutError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_ref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
-    }
-}
+/// The transport's error, when there is one, is on the line already.
+impl std::error::Error for TimeoutError {}
 
 /// A documented error response.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiError<E> {
     /// The status.
     pub status: StatusCode,
@@ -107,6 +132,89 @@ pub struct ApiError<E> {
     pub headers: HeaderMap,
     /// The typed error body.
     pub body: E,
+    /// The server's message: [`ErrorBody::message`] of the body or, where
+    /// the spec gives the body no schema, a `message`, `detail`, `error` or
+    /// `title` string of a JSON body, or a short plain-text body.
+    pub message: Option<String>,
+}
+
+impl<E: ErrorBody> ApiError<E> {
+    /// The error `body` came back as, its message read from it or from `raw`.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: E, raw: &[u8]) -> Self {
+        let message = body.message().or_else(|| raw_message(raw));
+        ApiError {
+            status,
+            headers,
+            body,
+            message,
+        }
+    }
+}
+
+/// The message of a body the spec gives no schema: a string field of a JSON
+/// object (`message`, `detail`, `error_description`, `error`, `title`, also
+/// one level down as in `{"error": {"message": ...}}`), a JSON string, or
+/// plain text of one short line.
+pub fn raw_message(raw: &[u8]) -> Option<String> {
+    const KEYS: [&str; 5] = ["message", "detail", "error_description", "error", "title"];
+    fn pick(v: &serde_json::Value, depth: u8) -> Option<String> {
+        match v {
+            serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            serde_json::Value::Object(o) if depth < 2 => KEYS
+                .iter()
+                .find_map(|k| o.get(*k).and_then(|v| pick(v, depth + 1))),
+            _ => None,
+        }
+    }
+    match serde_json::from_slice::<serde_json::Value>(raw) {
+        Ok(v) => pick(&v, 0),
+        Err(_) => {
+            let text = std::str::from_utf8(raw).ok()?.trim();
+            let plain = !text.is_empty() && text.len() <= 200 && !text.contains(['\n', '<']);
+            plain.then(|| text.to_owned())
+        }
+    }
+}
+
+/// A list of messages (validation errors) as one line:
+/// `body.email: field required; body.name: too long`.
+pub fn messages(each: impl Iterator<Item = String>) -> Option<String> {
+    let all: Vec<String> = each.filter(|m| !m.is_empty()).collect();
+    (!all.is_empty()).then(|| all.join("; "))
+}
+
+/// One located message, `location: message`; the location is a string or a
+/// list of path segments (strings and numbers, joined with `.`).
+pub fn located<L: serde::Serialize + ?Sized>(location: &L, message: &str) -> String {
+    fn segment(v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+    let at = match serde_json::to_value(location) {
+        Ok(serde_json::Value::Array(items)) => {
+            items.iter().map(segment).collect::<Vec<_>>().join(".")
+        }
+        Ok(serde_json::Value::Null) | Err(_) => String::new(),
+        Ok(v) => segment(&v),
+    };
+    if at.is_empty() {
+        message.to_owned()
+    } else {
+        format!("{at}: {message}")
+    }
+}
+
+/// What a generated error enum's `Display` writes: what the spec says of
+/// the response (`404: Customer not found`), then the server's message.
+pub fn fmt_body(
+    f: &mut std::fmt::Formatter<'_>,
+    what: &str,
+    message: Option<String>,
+) -> std::fmt::Result {
+    f.write_str(what)?;
+    f.write_str(&colon(message.as_deref()))
 }
 
 impl Error<Infallible> {
@@ -130,6 +238,18 @@ impl<E> Error<E> {
             Error::Api(e) => Some(e.status),
             Error::UnexpectedStatus(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::Timeout(_) | Error::Transport(_) | Error::Request(_) => None,
+        }
+    }
+
+    /// What the server said: the message of a documented error (see
+    /// [`ApiError::message`]), or one read from the raw body of an
+    /// undocumented or undecodable response the same way.
+    pub fn message(&self) -> Option<String> {
+        match self {
+            Error::Api(e) => e.message.clone(),
+            Error::UnexpectedStatus(e) => raw_message(e.body.as_bytes()),
+            Error::Decode(e) => raw_message(e.body.as_bytes()),
             Error::Timeout(_) | Error::Transport(_) | Error::Request(_) => None,
         }
     }

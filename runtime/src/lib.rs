@@ -90,7 +90,7 @@
 
 mod client;
 pub mod de;
-mod error;
+pub mod error;
 pub mod multipart;
 pub mod operation;
 pub mod paginate;
@@ -105,7 +105,7 @@ pub mod transport;
 pub mod webhooks;
 
 pub use client::{Auth, BuildError, Client, ClientBuilder, Secret, Sending};
-pub use error::{ApiError, DecodeError, Error, TimeoutError, UnexpectedResponse};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, TimeoutError, UnexpectedResponse};
 pub use multipart::FilePart;
 pub use operation::{
     BodyFuture, Call, ItemStream, Operation, PageStream, Paginated, ResponseFuture,

@@ -4,7 +4,7 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, DecodeError, Error, UnexpectedResponse};
+use crate::error::{ApiError, DecodeError, Error, ErrorBody, UnexpectedResponse};
 
 /// A decoded response: the typed body with the status and headers it came with.
 #[derive(Debug, Clone)]
@@ -125,40 +125,46 @@ impl RawResponse {
     }
 
     /// A documented error with a JSON body, wrapped into the operation's error enum.
-    pub fn error_json<B: DeserializeOwned, T, E>(
+    pub fn error_json<B: DeserializeOwned, T, E: ErrorBody>(
         self,
         wrap: impl FnOnce(B) -> E,
     ) -> Result<T, Error<E>> {
         let body: B = self.decode().map_err(Error::Decode)?;
-        Err(Error::Api(Box::new(ApiError {
-            status: self.status,
-            headers: self.headers,
-            body: wrap(body),
-        })))
+        self.error_empty(wrap(body))
     }
 
-    /// A documented error without a body.
-    pub fn error_empty<T, E>(self, error: E) -> Result<T, Error<E>> {
-        Err(Error::Api(Box::new(ApiError {
-            status: self.status,
-            headers: self.headers,
-            body: error,
-        })))
+    /// A documented error without a body (its message, if the server sent
+    /// one anyway, is read from the raw body).
+    pub fn error_empty<T, E: ErrorBody>(self, error: E) -> Result<T, Error<E>> {
+        Err(Error::Api(Box::new(ApiError::new(
+            self.status,
+            self.headers,
+            error,
+            &self.body,
+        ))))
     }
 
     /// A documented error whose body is text.
-    pub fn error_text<T, E>(self, wrap: impl FnOnce(String) -> E) -> Result<T, Error<E>> {
+    pub fn error_text<T, E: ErrorBody>(
+        self,
+        wrap: impl FnOnce(String) -> E,
+    ) -> Result<T, Error<E>> {
         let body = self.body_text();
         self.error_empty(wrap(body))
     }
 
     /// A documented error whose body is binary.
-    pub fn error_bytes<T, E>(self, wrap: impl FnOnce(Vec<u8>) -> E) -> Result<T, Error<E>> {
-        Err(Error::Api(Box::new(ApiError {
-            status: self.status,
-            headers: self.headers,
-            body: wrap(self.body),
-        })))
+    pub fn error_bytes<T, E: ErrorBody>(
+        self,
+        wrap: impl FnOnce(Vec<u8>) -> E,
+    ) -> Result<T, Error<E>> {
+        // A binary body holds no message to read.
+        Err(Error::Api(Box::new(ApiError::new(
+            self.status,
+            self.headers,
+            wrap(self.body),
+            &[],
+        ))))
     }
 
     /// A status the operation does not document.

@@ -111,7 +111,7 @@ pub enum TransportErrorKind {
 }
 
 /// Why an attempt got no response. `Display` shows what failed and its root
-/// cause on one line; `source()` keeps the whole chain.
+/// cause on one line; [`TransportError::get_ref`] keeps the whole chain.
 #[derive(Debug)]
 pub struct TransportError {
     kind: TransportErrorKind,
@@ -134,6 +134,12 @@ impl TransportError {
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
     }
+
+    /// The error the transport gave (a `reqwest::Error`, an `io::Error`,
+    /// ...), to downcast or to walk its own sources.
+    pub fn get_ref(&self) -> &(dyn StdError + Send + Sync + 'static) {
+        self.source.as_ref()
+    }
 }
 
 impl fmt::Display for TransportError {
@@ -142,11 +148,9 @@ impl fmt::Display for TransportError {
     }
 }
 
-impl StdError for TransportError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(self.source.as_ref())
-    }
-}
+/// `Display` has the root cause already: `source()` returns nothing, so a
+/// reporter does not print it twice ([`TransportError::get_ref`] has it).
+impl StdError for TransportError {}
 
 /// `error`, then its root cause when that says something more:
 /// `error sending request for url (http://…/v1/members/): Connection refused (os error 111)`.

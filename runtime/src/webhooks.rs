@@ -58,18 +58,20 @@ pub enum WebhookError {
     InvalidSecret(String),
     /// The (verified) body is not JSON.
     #[error("the body is not JSON: {0}")]
-    NotJson(#[source] serde_json::Error),
+    NotJson(serde_json::Error),
     /// The body's event type is one this client does not know.
     #[error("unknown event type {0:?}")]
     UnknownEvent(String),
     /// The body's event type is known, but its payload does not decode.
-    #[error("the {event_type} payload does not decode: {source}")]
+    #[error("the {event_type} payload does not decode at `{path}`: {error}")]
     Payload {
         /// The event type.
         event_type: String,
+        /// The JSON path of the value that failed (`data.customer.email`;
+        /// `.` for the payload itself).
+        path: String,
         /// What did not decode.
-        #[source]
-        source: serde_json::Error,
+        error: serde_json::Error,
     },
 }
 
@@ -78,9 +80,10 @@ pub fn payload<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
     event_type: &str,
 ) -> Result<T, WebhookError> {
-    serde_json::from_value(value).map_err(|source| WebhookError::Payload {
+    serde_path_to_error::deserialize(value).map_err(|e| WebhookError::Payload {
         event_type: event_type.to_owned(),
-        source,
+        path: e.path().to_string(),
+        error: e.into_inner(),
     })
 }
 

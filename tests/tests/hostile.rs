@@ -223,9 +223,9 @@ async fn a_connection_reset_mid_body_is_a_transport_error_naming_the_cause() {
     };
     let shown = err.to_string();
     assert!(shown.starts_with("transport error: "), "{shown}");
-    // The root cause is on the line, not only in the source chain.
+    // The root cause of the transport's own chain is on the line.
     let root = {
-        let mut e: &dyn std::error::Error = t.as_ref();
+        let mut e: &(dyn std::error::Error + 'static) = t.get_ref();
         while let Some(next) = e.source() {
             e = next;
         }

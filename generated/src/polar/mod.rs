@@ -46,6 +46,11 @@
 //! - `Error::Timeout` (an attempt's time limit or the call's deadline), `Error::Transport` (its `Display` names the root
 //!   cause: connection refused, DNS, TLS), `Error::Request` (a parameter, body or header that could not be sent): no usable response.
 //!
+//! `Display` puts it all on one line, with the server's own message where the body has one (the field the error
+//! schema names `detail`, `message`, `error`, ...; validation errors as `location: message; ...`), and `source()`
+//! returns nothing, so anyhow's `{:#}` names each cause once. `e.status()` and `e.message()` read any operation's
+//! error; each operation's error enum implements `Display`, `std::error::Error` and `openapi_runtime::ErrorBody`.
+//!
 //! # Retries and time-outs
 //!
 //! By default each attempt may take 60 s and a call is tried up to three times, with exponential backoff and

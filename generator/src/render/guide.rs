@@ -116,6 +116,11 @@ pub fn module_docs(api: &Api, options: &Options) -> Vec<String> {
             "- `Error::Decode`: a body that did not decode, with the JSON path of the failing value, the status, headers and raw body;".to_owned(),
             "- `Error::Timeout` (an attempt's time limit or the call's deadline), `Error::Transport` (its `Display` names the root".to_owned(),
             "  cause: connection refused, DNS, TLS), `Error::Request` (a parameter, body or header that could not be sent): no usable response.".to_owned(),
+            String::new(),
+            "`Display` puts it all on one line, with the server's own message where the body has one (the field the error".to_owned(),
+            "schema names `detail`, `message`, `error`, ...; validation errors as `location: message; ...`), and `source()`".to_owned(),
+            "returns nothing, so anyhow's `{:#}` names each cause once. `e.status()` and `e.message()` read any operation's".to_owned(),
+            "error; each operation's error enum implements `Display`, `std::error::Error` and `openapi_runtime::ErrorBody`.".to_owned(),
         ],
     );
     section(

@@ -396,6 +396,28 @@ pub enum AuditLogsGetAuditlogsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for AuditLogsGetAuditlogsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for AuditLogsGetAuditlogsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            AuditLogsGetAuditlogsError::BadRequest => "400: Bad request.",
+            AuditLogsGetAuditlogsError::NotFound => "404: Not found.",
+            AuditLogsGetAuditlogsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for AuditLogsGetAuditlogsError {}
 impl AuditLogsGetAuditlogs {
     /// The identifier of the Config.
     pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
@@ -564,6 +586,28 @@ pub enum AuditLogsGetAuditlogsV2Error {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for AuditLogsGetAuditlogsV2Error {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for AuditLogsGetAuditlogsV2Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            AuditLogsGetAuditlogsV2Error::BadRequest => "400: Bad request.",
+            AuditLogsGetAuditlogsV2Error::NotFound => "404: Not found.",
+            AuditLogsGetAuditlogsV2Error::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for AuditLogsGetAuditlogsV2Error {}
 impl AuditLogsGetAuditlogsV2 {
     /// The identifier of the Config.
     pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
@@ -751,6 +795,28 @@ pub enum AuditLogsGetDeletedSettingsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for AuditLogsGetDeletedSettingsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for AuditLogsGetDeletedSettingsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            AuditLogsGetDeletedSettingsError::BadRequest => "400: Bad request.",
+            AuditLogsGetDeletedSettingsError::NotFound => "404: Not found.",
+            AuditLogsGetDeletedSettingsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for AuditLogsGetDeletedSettingsError {}
 impl AuditLogsGetDeletedSettings {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -854,6 +920,28 @@ pub enum AuditLogsGetOrganizationAuditlogsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for AuditLogsGetOrganizationAuditlogsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for AuditLogsGetOrganizationAuditlogsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            AuditLogsGetOrganizationAuditlogsError::BadRequest => "400: Bad request.",
+            AuditLogsGetOrganizationAuditlogsError::NotFound => "404: Not found.",
+            AuditLogsGetOrganizationAuditlogsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for AuditLogsGetOrganizationAuditlogsError {}
 impl AuditLogsGetOrganizationAuditlogs {
     /// The identifier of the Product.
     pub fn product_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
@@ -1039,6 +1127,28 @@ pub enum AuditLogsGetOrganizationAuditlogsV2Error {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for AuditLogsGetOrganizationAuditlogsV2Error {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for AuditLogsGetOrganizationAuditlogsV2Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            AuditLogsGetOrganizationAuditlogsV2Error::BadRequest => "400: Bad request.",
+            AuditLogsGetOrganizationAuditlogsV2Error::NotFound => "404: Not found.",
+            AuditLogsGetOrganizationAuditlogsV2Error::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for AuditLogsGetOrganizationAuditlogsV2Error {}
 impl AuditLogsGetOrganizationAuditlogsV2 {
     /// The identifier of the Product.
     pub fn product_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {

@@ -981,6 +981,28 @@ pub enum ChangeRequestsGetChangeRequestError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ChangeRequestsGetChangeRequestError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsGetChangeRequestError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsGetChangeRequestError::BadRequest => "400: Bad request.",
+            ChangeRequestsGetChangeRequestError::NotFound => "404: Not found.",
+            ChangeRequestsGetChangeRequestError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsGetChangeRequestError {}
 impl ChangeRequestsGetChangeRequest {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1078,6 +1100,28 @@ pub enum ChangeRequestsUpdateChangeRequestError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ChangeRequestsUpdateChangeRequestError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsUpdateChangeRequestError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsUpdateChangeRequestError::BadRequest => "400: Bad request.",
+            ChangeRequestsUpdateChangeRequestError::NotFound => "404: Not found.",
+            ChangeRequestsUpdateChangeRequestError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsUpdateChangeRequestError {}
 impl ChangeRequestsUpdateChangeRequest {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1190,6 +1234,28 @@ pub enum ChangeRequestsGetChangeRequestsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ChangeRequestsGetChangeRequestsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsGetChangeRequestsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsGetChangeRequestsError::BadRequest => "400: Bad request.",
+            ChangeRequestsGetChangeRequestsError::NotFound => "404: Not found.",
+            ChangeRequestsGetChangeRequestsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsGetChangeRequestsError {}
 impl ChangeRequestsGetChangeRequests {
     /// Filter Change Requests by Config identifier.
     pub fn config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
@@ -1403,6 +1469,33 @@ pub enum ChangeRequestsGetChangeRequestProposedChangesError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody
+for ChangeRequestsGetChangeRequestProposedChangesError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsGetChangeRequestProposedChangesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsGetChangeRequestProposedChangesError::BadRequest => {
+                "400: Bad request."
+            }
+            ChangeRequestsGetChangeRequestProposedChangesError::NotFound => {
+                "404: Not found."
+            }
+            ChangeRequestsGetChangeRequestProposedChangesError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsGetChangeRequestProposedChangesError {}
 impl ChangeRequestsGetChangeRequestProposedChanges {
     /// The optional identifier of the Setting.
     pub fn setting_id(mut self, value: impl Into<i32>) -> Self {
@@ -1530,6 +1623,33 @@ pub enum ChangeRequestsUpdateChangeRequestProposedChangesError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody
+for ChangeRequestsUpdateChangeRequestProposedChangesError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsUpdateChangeRequestProposedChangesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsUpdateChangeRequestProposedChangesError::BadRequest => {
+                "400: Bad request."
+            }
+            ChangeRequestsUpdateChangeRequestProposedChangesError::NotFound => {
+                "404: Not found."
+            }
+            ChangeRequestsUpdateChangeRequestProposedChangesError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsUpdateChangeRequestProposedChangesError {}
 impl ChangeRequestsUpdateChangeRequestProposedChanges {
     /// The optional identifier of the Setting.
     pub fn setting_id(mut self, value: impl Into<i32>) -> Self {
@@ -1655,6 +1775,28 @@ pub enum ChangeRequestsAddChangeRequestCommentError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ChangeRequestsAddChangeRequestCommentError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsAddChangeRequestCommentError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsAddChangeRequestCommentError::BadRequest => "400: Bad request.",
+            ChangeRequestsAddChangeRequestCommentError::NotFound => "404: Not found.",
+            ChangeRequestsAddChangeRequestCommentError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsAddChangeRequestCommentError {}
 impl ChangeRequestsAddChangeRequestComment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1762,6 +1904,28 @@ pub enum ChangeRequestsApplyChangeRequestError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ChangeRequestsApplyChangeRequestError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsApplyChangeRequestError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsApplyChangeRequestError::BadRequest => "400: Bad request.",
+            ChangeRequestsApplyChangeRequestError::NotFound => "404: Not found.",
+            ChangeRequestsApplyChangeRequestError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsApplyChangeRequestError {}
 impl ChangeRequestsApplyChangeRequest {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1864,6 +2028,28 @@ pub enum ChangeRequestsApproveChangeRequestError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ChangeRequestsApproveChangeRequestError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsApproveChangeRequestError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsApproveChangeRequestError::BadRequest => "400: Bad request.",
+            ChangeRequestsApproveChangeRequestError::NotFound => "404: Not found.",
+            ChangeRequestsApproveChangeRequestError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsApproveChangeRequestError {}
 impl ChangeRequestsApproveChangeRequest {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1966,6 +2152,30 @@ pub enum ChangeRequestsClaimChangeRequestOwnershipError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ChangeRequestsClaimChangeRequestOwnershipError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsClaimChangeRequestOwnershipError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsClaimChangeRequestOwnershipError::BadRequest => {
+                "400: Bad request."
+            }
+            ChangeRequestsClaimChangeRequestOwnershipError::NotFound => "404: Not found.",
+            ChangeRequestsClaimChangeRequestOwnershipError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsClaimChangeRequestOwnershipError {}
 impl ChangeRequestsClaimChangeRequestOwnership {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2076,6 +2286,28 @@ pub enum ChangeRequestsCloseChangeRequestError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ChangeRequestsCloseChangeRequestError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsCloseChangeRequestError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsCloseChangeRequestError::BadRequest => "400: Bad request.",
+            ChangeRequestsCloseChangeRequestError::NotFound => "404: Not found.",
+            ChangeRequestsCloseChangeRequestError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsCloseChangeRequestError {}
 impl ChangeRequestsCloseChangeRequest {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2180,6 +2412,28 @@ pub enum ChangeRequestsCreateChangeRequestError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ChangeRequestsCreateChangeRequestError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsCreateChangeRequestError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsCreateChangeRequestError::BadRequest => "400: Bad request.",
+            ChangeRequestsCreateChangeRequestError::NotFound => "404: Not found.",
+            ChangeRequestsCreateChangeRequestError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsCreateChangeRequestError {}
 impl ChangeRequestsCreateChangeRequest {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2285,6 +2539,30 @@ pub enum ChangeRequestsRemoveChangeRequestApprovalError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ChangeRequestsRemoveChangeRequestApprovalError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsRemoveChangeRequestApprovalError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsRemoveChangeRequestApprovalError::BadRequest => {
+                "400: Bad request."
+            }
+            ChangeRequestsRemoveChangeRequestApprovalError::NotFound => "404: Not found.",
+            ChangeRequestsRemoveChangeRequestApprovalError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsRemoveChangeRequestApprovalError {}
 impl ChangeRequestsRemoveChangeRequestApproval {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2397,6 +2675,33 @@ pub enum ChangeRequestsResolveChangeRequestSettingConflictsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody
+for ChangeRequestsResolveChangeRequestSettingConflictsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsResolveChangeRequestSettingConflictsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsResolveChangeRequestSettingConflictsError::BadRequest => {
+                "400: Bad request."
+            }
+            ChangeRequestsResolveChangeRequestSettingConflictsError::NotFound => {
+                "404: Not found."
+            }
+            ChangeRequestsResolveChangeRequestSettingConflictsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsResolveChangeRequestSettingConflictsError {}
 impl ChangeRequestsResolveChangeRequestSettingConflicts {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2514,6 +2819,30 @@ pub enum ChangeRequestsUpdateChangeRequestCommentError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ChangeRequestsUpdateChangeRequestCommentError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsUpdateChangeRequestCommentError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsUpdateChangeRequestCommentError::BadRequest => {
+                "400: Bad request."
+            }
+            ChangeRequestsUpdateChangeRequestCommentError::NotFound => "404: Not found.",
+            ChangeRequestsUpdateChangeRequestCommentError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsUpdateChangeRequestCommentError {}
 impl ChangeRequestsUpdateChangeRequestComment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2624,6 +2953,30 @@ pub enum ChangeRequestsDeleteChangeRequestCommentError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ChangeRequestsDeleteChangeRequestCommentError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsDeleteChangeRequestCommentError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsDeleteChangeRequestCommentError::BadRequest => {
+                "400: Bad request."
+            }
+            ChangeRequestsDeleteChangeRequestCommentError::NotFound => "404: Not found.",
+            ChangeRequestsDeleteChangeRequestCommentError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsDeleteChangeRequestCommentError {}
 impl ChangeRequestsDeleteChangeRequestComment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2734,6 +3087,33 @@ pub enum ChangeRequestsDeleteChangeRequestProposedChangeError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody
+for ChangeRequestsDeleteChangeRequestProposedChangeError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ChangeRequestsDeleteChangeRequestProposedChangeError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ChangeRequestsDeleteChangeRequestProposedChangeError::BadRequest => {
+                "400: Bad request."
+            }
+            ChangeRequestsDeleteChangeRequestProposedChangeError::NotFound => {
+                "404: Not found."
+            }
+            ChangeRequestsDeleteChangeRequestProposedChangeError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ChangeRequestsDeleteChangeRequestProposedChangeError {}
 impl ChangeRequestsDeleteChangeRequestProposedChange {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

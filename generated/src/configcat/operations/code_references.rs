@@ -194,6 +194,33 @@ pub enum CodeReferencesGetV1SettingsBySettingIdCodeReferencesError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody
+for CodeReferencesGetV1SettingsBySettingIdCodeReferencesError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for CodeReferencesGetV1SettingsBySettingIdCodeReferencesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CodeReferencesGetV1SettingsBySettingIdCodeReferencesError::BadRequest => {
+                "400: Bad request."
+            }
+            CodeReferencesGetV1SettingsBySettingIdCodeReferencesError::NotFound => {
+                "404: Not found."
+            }
+            CodeReferencesGetV1SettingsBySettingIdCodeReferencesError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CodeReferencesGetV1SettingsBySettingIdCodeReferencesError {}
 impl CodeReferencesGetV1SettingsBySettingIdCodeReferences {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -311,6 +338,33 @@ pub enum CodeReferencesPostV1CodeReferencesDeleteReportsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody
+for CodeReferencesPostV1CodeReferencesDeleteReportsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for CodeReferencesPostV1CodeReferencesDeleteReportsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CodeReferencesPostV1CodeReferencesDeleteReportsError::BadRequest => {
+                "400: Bad request."
+            }
+            CodeReferencesPostV1CodeReferencesDeleteReportsError::NotFound => {
+                "404: Not found."
+            }
+            CodeReferencesPostV1CodeReferencesDeleteReportsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CodeReferencesPostV1CodeReferencesDeleteReportsError {}
 impl CodeReferencesPostV1CodeReferencesDeleteReports {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -422,6 +476,28 @@ pub enum CodeReferencesPostV1CodeReferencesError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for CodeReferencesPostV1CodeReferencesError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for CodeReferencesPostV1CodeReferencesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CodeReferencesPostV1CodeReferencesError::BadRequest => "400: Bad request.",
+            CodeReferencesPostV1CodeReferencesError::NotFound => "404: Not found.",
+            CodeReferencesPostV1CodeReferencesError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CodeReferencesPostV1CodeReferencesError {}
 impl CodeReferencesPostV1CodeReferences {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

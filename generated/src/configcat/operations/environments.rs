@@ -325,6 +325,28 @@ pub enum EnvironmentsGetEnvironmentsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for EnvironmentsGetEnvironmentsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for EnvironmentsGetEnvironmentsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            EnvironmentsGetEnvironmentsError::BadRequest => "400: Bad request.",
+            EnvironmentsGetEnvironmentsError::NotFound => "404: Not found.",
+            EnvironmentsGetEnvironmentsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for EnvironmentsGetEnvironmentsError {}
 impl EnvironmentsGetEnvironments {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -423,6 +445,28 @@ pub enum EnvironmentsCreateEnvironmentError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for EnvironmentsCreateEnvironmentError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for EnvironmentsCreateEnvironmentError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            EnvironmentsCreateEnvironmentError::BadRequest => "400: Bad request.",
+            EnvironmentsCreateEnvironmentError::NotFound => "404: Not found.",
+            EnvironmentsCreateEnvironmentError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for EnvironmentsCreateEnvironmentError {}
 impl EnvironmentsCreateEnvironment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -521,6 +565,28 @@ pub enum EnvironmentsGetEnvironmentError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for EnvironmentsGetEnvironmentError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for EnvironmentsGetEnvironmentError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            EnvironmentsGetEnvironmentError::BadRequest => "400: Bad request.",
+            EnvironmentsGetEnvironmentError::NotFound => "404: Not found.",
+            EnvironmentsGetEnvironmentError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for EnvironmentsGetEnvironmentError {}
 impl EnvironmentsGetEnvironment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -618,6 +684,28 @@ pub enum EnvironmentsUpdateEnvironmentError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for EnvironmentsUpdateEnvironmentError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for EnvironmentsUpdateEnvironmentError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            EnvironmentsUpdateEnvironmentError::BadRequest => "400: Bad request.",
+            EnvironmentsUpdateEnvironmentError::NotFound => "404: Not found.",
+            EnvironmentsUpdateEnvironmentError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for EnvironmentsUpdateEnvironmentError {}
 impl EnvironmentsUpdateEnvironment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -716,6 +804,28 @@ pub enum EnvironmentsDeleteEnvironmentError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for EnvironmentsDeleteEnvironmentError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for EnvironmentsDeleteEnvironmentError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            EnvironmentsDeleteEnvironmentError::BadRequest => "400: Bad request.",
+            EnvironmentsDeleteEnvironmentError::NotFound => "404: Not found.",
+            EnvironmentsDeleteEnvironmentError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for EnvironmentsDeleteEnvironmentError {}
 impl EnvironmentsDeleteEnvironment {
     /// An optional flag which indicates whether the audit log records related to the environment should be deleted or not.
     pub fn cleanup_audit_logs(mut self, value: impl Into<bool>) -> Self {

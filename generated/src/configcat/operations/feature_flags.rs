@@ -566,6 +566,28 @@ pub enum FeatureFlagsGetSettingsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FeatureFlagsGetSettingsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FeatureFlagsGetSettingsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FeatureFlagsGetSettingsError::BadRequest => "400: Bad request.",
+            FeatureFlagsGetSettingsError::NotFound => "404: Not found.",
+            FeatureFlagsGetSettingsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FeatureFlagsGetSettingsError {}
 impl FeatureFlagsGetSettings {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -664,6 +686,28 @@ pub enum FeatureFlagsCreateSettingError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FeatureFlagsCreateSettingError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FeatureFlagsCreateSettingError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FeatureFlagsCreateSettingError::BadRequest => "400: Bad request.",
+            FeatureFlagsCreateSettingError::NotFound => "404: Not found.",
+            FeatureFlagsCreateSettingError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FeatureFlagsCreateSettingError {}
 impl FeatureFlagsCreateSetting {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -762,6 +806,28 @@ pub enum FeatureFlagsGetPredefinedVariationsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FeatureFlagsGetPredefinedVariationsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FeatureFlagsGetPredefinedVariationsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FeatureFlagsGetPredefinedVariationsError::BadRequest => "400: Bad request.",
+            FeatureFlagsGetPredefinedVariationsError::NotFound => "404: Not found.",
+            FeatureFlagsGetPredefinedVariationsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FeatureFlagsGetPredefinedVariationsError {}
 impl FeatureFlagsGetPredefinedVariations {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -869,6 +935,30 @@ pub enum FeatureFlagsUpdatePredefinedVariationsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FeatureFlagsUpdatePredefinedVariationsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FeatureFlagsUpdatePredefinedVariationsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FeatureFlagsUpdatePredefinedVariationsError::BadRequest => {
+                "400: Bad request."
+            }
+            FeatureFlagsUpdatePredefinedVariationsError::NotFound => "404: Not found.",
+            FeatureFlagsUpdatePredefinedVariationsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FeatureFlagsUpdatePredefinedVariationsError {}
 impl FeatureFlagsUpdatePredefinedVariations {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -976,6 +1066,28 @@ pub enum FeatureFlagsGetSettingError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FeatureFlagsGetSettingError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FeatureFlagsGetSettingError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FeatureFlagsGetSettingError::BadRequest => "400: Bad request.",
+            FeatureFlagsGetSettingError::NotFound => "404: Not found.",
+            FeatureFlagsGetSettingError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FeatureFlagsGetSettingError {}
 impl FeatureFlagsGetSetting {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1073,6 +1185,28 @@ pub enum FeatureFlagsReplaceSettingError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FeatureFlagsReplaceSettingError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FeatureFlagsReplaceSettingError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FeatureFlagsReplaceSettingError::BadRequest => "400: Bad request.",
+            FeatureFlagsReplaceSettingError::NotFound => "404: Not found.",
+            FeatureFlagsReplaceSettingError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FeatureFlagsReplaceSettingError {}
 impl FeatureFlagsReplaceSetting {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1170,6 +1304,28 @@ pub enum FeatureFlagsDeleteSettingError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FeatureFlagsDeleteSettingError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FeatureFlagsDeleteSettingError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FeatureFlagsDeleteSettingError::BadRequest => "400: Bad request.",
+            FeatureFlagsDeleteSettingError::NotFound => "404: Not found.",
+            FeatureFlagsDeleteSettingError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FeatureFlagsDeleteSettingError {}
 impl FeatureFlagsDeleteSetting {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1264,6 +1420,28 @@ pub enum FeatureFlagsUpdateSettingError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FeatureFlagsUpdateSettingError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FeatureFlagsUpdateSettingError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FeatureFlagsUpdateSettingError::BadRequest => "400: Bad request.",
+            FeatureFlagsUpdateSettingError::NotFound => "404: Not found.",
+            FeatureFlagsUpdateSettingError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FeatureFlagsUpdateSettingError {}
 impl FeatureFlagsUpdateSetting {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

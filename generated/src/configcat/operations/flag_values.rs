@@ -540,6 +540,28 @@ pub enum FlagValuesGetSettingValueError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FlagValuesGetSettingValueError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FlagValuesGetSettingValueError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FlagValuesGetSettingValueError::BadRequest => "400: Bad request.",
+            FlagValuesGetSettingValueError::NotFound => "404: Not found.",
+            FlagValuesGetSettingValueError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FlagValuesGetSettingValueError {}
 impl FlagValuesGetSettingValue {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -645,6 +667,28 @@ pub enum FlagValuesReplaceSettingValueError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FlagValuesReplaceSettingValueError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FlagValuesReplaceSettingValueError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FlagValuesReplaceSettingValueError::BadRequest => "400: Bad request.",
+            FlagValuesReplaceSettingValueError::NotFound => "404: Not found.",
+            FlagValuesReplaceSettingValueError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FlagValuesReplaceSettingValueError {}
 impl FlagValuesReplaceSettingValue {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
@@ -757,6 +801,28 @@ pub enum FlagValuesUpdateSettingValueError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FlagValuesUpdateSettingValueError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FlagValuesUpdateSettingValueError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FlagValuesUpdateSettingValueError::BadRequest => "400: Bad request.",
+            FlagValuesUpdateSettingValueError::NotFound => "404: Not found.",
+            FlagValuesUpdateSettingValueError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FlagValuesUpdateSettingValueError {}
 impl FlagValuesUpdateSettingValue {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
@@ -868,6 +934,28 @@ pub enum FlagValuesGetSettingValuesError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FlagValuesGetSettingValuesError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FlagValuesGetSettingValuesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FlagValuesGetSettingValuesError::BadRequest => "400: Bad request.",
+            FlagValuesGetSettingValuesError::NotFound => "404: Not found.",
+            FlagValuesGetSettingValuesError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FlagValuesGetSettingValuesError {}
 impl FlagValuesGetSettingValues {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -973,6 +1061,28 @@ pub enum FlagValuesPostSettingValuesError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FlagValuesPostSettingValuesError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FlagValuesPostSettingValuesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FlagValuesPostSettingValuesError::BadRequest => "400: Bad request.",
+            FlagValuesPostSettingValuesError::NotFound => "404: Not found.",
+            FlagValuesPostSettingValuesError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FlagValuesPostSettingValuesError {}
 impl FlagValuesPostSettingValues {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {

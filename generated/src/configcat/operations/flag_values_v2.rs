@@ -590,6 +590,28 @@ pub enum FlagValuesV2GetSettingValueV2Error {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FlagValuesV2GetSettingValueV2Error {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FlagValuesV2GetSettingValueV2Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FlagValuesV2GetSettingValueV2Error::BadRequest => "400: Bad request.",
+            FlagValuesV2GetSettingValueV2Error::NotFound => "404: Not found.",
+            FlagValuesV2GetSettingValueV2Error::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FlagValuesV2GetSettingValueV2Error {}
 impl FlagValuesV2GetSettingValueV2 {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -697,6 +719,28 @@ pub enum FlagValuesV2ReplaceSettingValueV2Error {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FlagValuesV2ReplaceSettingValueV2Error {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FlagValuesV2ReplaceSettingValueV2Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FlagValuesV2ReplaceSettingValueV2Error::BadRequest => "400: Bad request.",
+            FlagValuesV2ReplaceSettingValueV2Error::NotFound => "404: Not found.",
+            FlagValuesV2ReplaceSettingValueV2Error::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FlagValuesV2ReplaceSettingValueV2Error {}
 impl FlagValuesV2ReplaceSettingValueV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
@@ -835,6 +879,28 @@ pub enum FlagValuesV2UpdateSettingValueV2Error {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FlagValuesV2UpdateSettingValueV2Error {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FlagValuesV2UpdateSettingValueV2Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FlagValuesV2UpdateSettingValueV2Error::BadRequest => "400: Bad request.",
+            FlagValuesV2UpdateSettingValueV2Error::NotFound => "404: Not found.",
+            FlagValuesV2UpdateSettingValueV2Error::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FlagValuesV2UpdateSettingValueV2Error {}
 impl FlagValuesV2UpdateSettingValueV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
@@ -970,6 +1036,28 @@ pub enum FlagValuesV2GetSettingValuesV2Error {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FlagValuesV2GetSettingValuesV2Error {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FlagValuesV2GetSettingValuesV2Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FlagValuesV2GetSettingValuesV2Error::BadRequest => "400: Bad request.",
+            FlagValuesV2GetSettingValuesV2Error::NotFound => "404: Not found.",
+            FlagValuesV2GetSettingValuesV2Error::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FlagValuesV2GetSettingValuesV2Error {}
 impl FlagValuesV2GetSettingValuesV2 {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1077,6 +1165,28 @@ pub enum FlagValuesV2PostSettingValuesV2Error {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for FlagValuesV2PostSettingValuesV2Error {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for FlagValuesV2PostSettingValuesV2Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            FlagValuesV2PostSettingValuesV2Error::BadRequest => "400: Bad request.",
+            FlagValuesV2PostSettingValuesV2Error::NotFound => "404: Not found.",
+            FlagValuesV2PostSettingValuesV2Error::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for FlagValuesV2PostSettingValuesV2Error {}
 impl FlagValuesV2PostSettingValuesV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {

@@ -343,6 +343,30 @@ pub enum IntegrationLinksGetIntegrationLinkDetailsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for IntegrationLinksGetIntegrationLinkDetailsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for IntegrationLinksGetIntegrationLinkDetailsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            IntegrationLinksGetIntegrationLinkDetailsError::BadRequest => {
+                "400: Bad request."
+            }
+            IntegrationLinksGetIntegrationLinkDetailsError::NotFound => "404: Not found.",
+            IntegrationLinksGetIntegrationLinkDetailsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for IntegrationLinksGetIntegrationLinkDetailsError {}
 impl IntegrationLinksGetIntegrationLinkDetails {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -459,6 +483,32 @@ pub enum IntegrationLinksAddOrUpdateIntegrationLinkError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for IntegrationLinksAddOrUpdateIntegrationLinkError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for IntegrationLinksAddOrUpdateIntegrationLinkError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            IntegrationLinksAddOrUpdateIntegrationLinkError::BadRequest => {
+                "400: Bad request."
+            }
+            IntegrationLinksAddOrUpdateIntegrationLinkError::NotFound => {
+                "404: Not found."
+            }
+            IntegrationLinksAddOrUpdateIntegrationLinkError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for IntegrationLinksAddOrUpdateIntegrationLinkError {}
 impl IntegrationLinksAddOrUpdateIntegrationLink {
     /// The request body.
     pub fn body(
@@ -588,6 +638,28 @@ pub enum IntegrationLinksDeleteIntegrationLinkError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for IntegrationLinksDeleteIntegrationLinkError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for IntegrationLinksDeleteIntegrationLinkError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            IntegrationLinksDeleteIntegrationLinkError::BadRequest => "400: Bad request.",
+            IntegrationLinksDeleteIntegrationLinkError::NotFound => "404: Not found.",
+            IntegrationLinksDeleteIntegrationLinkError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for IntegrationLinksDeleteIntegrationLinkError {}
 impl IntegrationLinksDeleteIntegrationLink {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -702,6 +774,33 @@ pub enum IntegrationLinksJiraAddOrUpdateIntegrationLinkError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody
+for IntegrationLinksJiraAddOrUpdateIntegrationLinkError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for IntegrationLinksJiraAddOrUpdateIntegrationLinkError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            IntegrationLinksJiraAddOrUpdateIntegrationLinkError::BadRequest => {
+                "400: Bad request."
+            }
+            IntegrationLinksJiraAddOrUpdateIntegrationLinkError::NotFound => {
+                "404: Not found."
+            }
+            IntegrationLinksJiraAddOrUpdateIntegrationLinkError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for IntegrationLinksJiraAddOrUpdateIntegrationLinkError {}
 impl IntegrationLinksJiraAddOrUpdateIntegrationLink {
     /// The request body.
     pub fn body(
@@ -822,6 +921,26 @@ pub enum IntegrationLinksJiraConnectError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for IntegrationLinksJiraConnectError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for IntegrationLinksJiraConnectError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            IntegrationLinksJiraConnectError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for IntegrationLinksJiraConnectError {}
 impl IntegrationLinksJiraConnect {
     /// The request body.
     pub fn body(

@@ -359,6 +359,28 @@ pub enum IntegrationsGetIntegrationsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for IntegrationsGetIntegrationsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for IntegrationsGetIntegrationsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            IntegrationsGetIntegrationsError::BadRequest => "400: Bad request.",
+            IntegrationsGetIntegrationsError::NotFound => "404: Not found.",
+            IntegrationsGetIntegrationsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for IntegrationsGetIntegrationsError {}
 impl IntegrationsGetIntegrations {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -457,6 +479,28 @@ pub enum IntegrationsCreateIntegrationError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for IntegrationsCreateIntegrationError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for IntegrationsCreateIntegrationError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            IntegrationsCreateIntegrationError::BadRequest => "400: Bad request.",
+            IntegrationsCreateIntegrationError::NotFound => "404: Not found.",
+            IntegrationsCreateIntegrationError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for IntegrationsCreateIntegrationError {}
 impl IntegrationsCreateIntegration {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -555,6 +599,28 @@ pub enum IntegrationsGetIntegrationError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for IntegrationsGetIntegrationError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for IntegrationsGetIntegrationError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            IntegrationsGetIntegrationError::BadRequest => "400: Bad request.",
+            IntegrationsGetIntegrationError::NotFound => "404: Not found.",
+            IntegrationsGetIntegrationError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for IntegrationsGetIntegrationError {}
 impl IntegrationsGetIntegration {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -652,6 +718,28 @@ pub enum IntegrationsUpdateIntegrationError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for IntegrationsUpdateIntegrationError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for IntegrationsUpdateIntegrationError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            IntegrationsUpdateIntegrationError::BadRequest => "400: Bad request.",
+            IntegrationsUpdateIntegrationError::NotFound => "404: Not found.",
+            IntegrationsUpdateIntegrationError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for IntegrationsUpdateIntegrationError {}
 impl IntegrationsUpdateIntegration {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -749,6 +837,28 @@ pub enum IntegrationsDeleteIntegrationError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for IntegrationsDeleteIntegrationError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for IntegrationsDeleteIntegrationError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            IntegrationsDeleteIntegrationError::BadRequest => "400: Bad request.",
+            IntegrationsDeleteIntegrationError::NotFound => "404: Not found.",
+            IntegrationsDeleteIntegrationError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for IntegrationsDeleteIntegrationError {}
 impl IntegrationsDeleteIntegration {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

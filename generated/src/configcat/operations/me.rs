@@ -70,6 +70,26 @@ pub enum MeGetMeError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for MeGetMeError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for MeGetMeError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            MeGetMeError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for MeGetMeError {}
 impl MeGetMe {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -618,6 +618,28 @@ pub enum MembersGetOrganizationMembersError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for MembersGetOrganizationMembersError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for MembersGetOrganizationMembersError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            MembersGetOrganizationMembersError::BadRequest => "400: Bad request.",
+            MembersGetOrganizationMembersError::NotFound => "404: Not found.",
+            MembersGetOrganizationMembersError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for MembersGetOrganizationMembersError {}
 impl MembersGetOrganizationMembers {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -718,6 +740,28 @@ pub enum MembersGetOrganizationMembersV2Error {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for MembersGetOrganizationMembersV2Error {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for MembersGetOrganizationMembersV2Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            MembersGetOrganizationMembersV2Error::BadRequest => "400: Bad request.",
+            MembersGetOrganizationMembersV2Error::NotFound => "404: Not found.",
+            MembersGetOrganizationMembersV2Error::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for MembersGetOrganizationMembersV2Error {}
 impl MembersGetOrganizationMembersV2 {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -818,6 +862,28 @@ pub enum MembersGetPendingInvitationsOrgError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for MembersGetPendingInvitationsOrgError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for MembersGetPendingInvitationsOrgError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            MembersGetPendingInvitationsOrgError::BadRequest => "400: Bad request.",
+            MembersGetPendingInvitationsOrgError::NotFound => "404: Not found.",
+            MembersGetPendingInvitationsOrgError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for MembersGetPendingInvitationsOrgError {}
 impl MembersGetPendingInvitationsOrg {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -920,6 +986,28 @@ pub enum MembersGetPendingInvitationsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for MembersGetPendingInvitationsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for MembersGetPendingInvitationsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            MembersGetPendingInvitationsError::BadRequest => "400: Bad request.",
+            MembersGetPendingInvitationsError::NotFound => "404: Not found.",
+            MembersGetPendingInvitationsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for MembersGetPendingInvitationsError {}
 impl MembersGetPendingInvitations {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1017,6 +1105,28 @@ pub enum MembersGetProductMembersError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for MembersGetProductMembersError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for MembersGetProductMembersError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            MembersGetProductMembersError::BadRequest => "400: Bad request.",
+            MembersGetProductMembersError::NotFound => "404: Not found.",
+            MembersGetProductMembersError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for MembersGetProductMembersError {}
 impl MembersGetProductMembers {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1115,6 +1225,28 @@ pub enum MembersInviteMemberError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for MembersInviteMemberError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for MembersInviteMemberError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            MembersInviteMemberError::BadRequest => "400: Bad request.",
+            MembersInviteMemberError::NotFound => "404: Not found.",
+            MembersInviteMemberError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for MembersInviteMemberError {}
 impl MembersInviteMember {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1212,6 +1344,28 @@ pub enum MembersAddMemberToGroupError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for MembersAddMemberToGroupError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for MembersAddMemberToGroupError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            MembersAddMemberToGroupError::BadRequest => "400: Bad request.",
+            MembersAddMemberToGroupError::NotFound => "404: Not found.",
+            MembersAddMemberToGroupError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for MembersAddMemberToGroupError {}
 impl MembersAddMemberToGroup {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1312,6 +1466,28 @@ pub enum MembersDeleteOrganizationMemberError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for MembersDeleteOrganizationMemberError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for MembersDeleteOrganizationMemberError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            MembersDeleteOrganizationMemberError::BadRequest => "400: Bad request.",
+            MembersDeleteOrganizationMemberError::NotFound => "404: Not found.",
+            MembersDeleteOrganizationMemberError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for MembersDeleteOrganizationMemberError {}
 impl MembersDeleteOrganizationMember {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1413,6 +1589,28 @@ pub enum MembersDeleteInvitationError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for MembersDeleteInvitationError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for MembersDeleteInvitationError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            MembersDeleteInvitationError::BadRequest => "400: Bad request.",
+            MembersDeleteInvitationError::NotFound => "404: Not found.",
+            MembersDeleteInvitationError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for MembersDeleteInvitationError {}
 impl MembersDeleteInvitation {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1507,6 +1705,28 @@ pub enum MembersDeleteProductMemberError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for MembersDeleteProductMemberError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for MembersDeleteProductMemberError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            MembersDeleteProductMemberError::BadRequest => "400: Bad request.",
+            MembersDeleteProductMemberError::NotFound => "404: Not found.",
+            MembersDeleteProductMemberError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for MembersDeleteProductMemberError {}
 impl MembersDeleteProductMember {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -318,6 +318,28 @@ pub enum PermissionGroupsGetPermissionGroupsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for PermissionGroupsGetPermissionGroupsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for PermissionGroupsGetPermissionGroupsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            PermissionGroupsGetPermissionGroupsError::BadRequest => "400: Bad request.",
+            PermissionGroupsGetPermissionGroupsError::NotFound => "404: Not found.",
+            PermissionGroupsGetPermissionGroupsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for PermissionGroupsGetPermissionGroupsError {}
 impl PermissionGroupsGetPermissionGroups {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -420,6 +442,28 @@ pub enum PermissionGroupsCreatePermissionGroupError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for PermissionGroupsCreatePermissionGroupError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for PermissionGroupsCreatePermissionGroupError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            PermissionGroupsCreatePermissionGroupError::BadRequest => "400: Bad request.",
+            PermissionGroupsCreatePermissionGroupError::NotFound => "404: Not found.",
+            PermissionGroupsCreatePermissionGroupError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for PermissionGroupsCreatePermissionGroupError {}
 impl PermissionGroupsCreatePermissionGroup {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -524,6 +568,28 @@ pub enum PermissionGroupsGetPermissionGroupError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for PermissionGroupsGetPermissionGroupError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for PermissionGroupsGetPermissionGroupError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            PermissionGroupsGetPermissionGroupError::BadRequest => "400: Bad request.",
+            PermissionGroupsGetPermissionGroupError::NotFound => "404: Not found.",
+            PermissionGroupsGetPermissionGroupError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for PermissionGroupsGetPermissionGroupError {}
 impl PermissionGroupsGetPermissionGroup {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -623,6 +689,28 @@ pub enum PermissionGroupsUpdatePermissionGroupError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for PermissionGroupsUpdatePermissionGroupError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for PermissionGroupsUpdatePermissionGroupError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            PermissionGroupsUpdatePermissionGroupError::BadRequest => "400: Bad request.",
+            PermissionGroupsUpdatePermissionGroupError::NotFound => "404: Not found.",
+            PermissionGroupsUpdatePermissionGroupError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for PermissionGroupsUpdatePermissionGroupError {}
 impl PermissionGroupsUpdatePermissionGroup {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -726,6 +814,28 @@ pub enum PermissionGroupsDeletePermissionGroupError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for PermissionGroupsDeletePermissionGroupError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for PermissionGroupsDeletePermissionGroupError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            PermissionGroupsDeletePermissionGroupError::BadRequest => "400: Bad request.",
+            PermissionGroupsDeletePermissionGroupError::NotFound => "404: Not found.",
+            PermissionGroupsDeletePermissionGroupError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for PermissionGroupsDeletePermissionGroupError {}
 impl PermissionGroupsDeletePermissionGroup {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -667,6 +667,28 @@ pub enum ProxyProfilesGetProxyProfileError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ProxyProfilesGetProxyProfileError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ProxyProfilesGetProxyProfileError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProxyProfilesGetProxyProfileError::BadRequest => "400: Bad request.",
+            ProxyProfilesGetProxyProfileError::NotFound => "404: Not found.",
+            ProxyProfilesGetProxyProfileError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProxyProfilesGetProxyProfileError {}
 impl ProxyProfilesGetProxyProfile {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -764,6 +786,28 @@ pub enum ProxyProfilesReplaceProxyProfileError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ProxyProfilesReplaceProxyProfileError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ProxyProfilesReplaceProxyProfileError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProxyProfilesReplaceProxyProfileError::BadRequest => "400: Bad request.",
+            ProxyProfilesReplaceProxyProfileError::NotFound => "404: Not found.",
+            ProxyProfilesReplaceProxyProfileError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProxyProfilesReplaceProxyProfileError {}
 impl ProxyProfilesReplaceProxyProfile {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -863,6 +907,28 @@ pub enum ProxyProfilesDeleteProxyProfileError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ProxyProfilesDeleteProxyProfileError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ProxyProfilesDeleteProxyProfileError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProxyProfilesDeleteProxyProfileError::BadRequest => "400: Bad request.",
+            ProxyProfilesDeleteProxyProfileError::NotFound => "404: Not found.",
+            ProxyProfilesDeleteProxyProfileError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProxyProfilesDeleteProxyProfileError {}
 impl ProxyProfilesDeleteProxyProfile {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -960,6 +1026,28 @@ pub enum ProxyProfilesUpdateProxyProfileError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ProxyProfilesUpdateProxyProfileError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ProxyProfilesUpdateProxyProfileError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProxyProfilesUpdateProxyProfileError::BadRequest => "400: Bad request.",
+            ProxyProfilesUpdateProxyProfileError::NotFound => "404: Not found.",
+            ProxyProfilesUpdateProxyProfileError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProxyProfilesUpdateProxyProfileError {}
 impl ProxyProfilesUpdateProxyProfile {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1057,6 +1145,28 @@ pub enum ProxyProfilesGetProxyProfilesError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ProxyProfilesGetProxyProfilesError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ProxyProfilesGetProxyProfilesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProxyProfilesGetProxyProfilesError::BadRequest => "400: Bad request.",
+            ProxyProfilesGetProxyProfilesError::NotFound => "404: Not found.",
+            ProxyProfilesGetProxyProfilesError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProxyProfilesGetProxyProfilesError {}
 impl ProxyProfilesGetProxyProfiles {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1158,6 +1268,28 @@ pub enum ProxyProfilesCreateProxyProfileError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ProxyProfilesCreateProxyProfileError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ProxyProfilesCreateProxyProfileError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProxyProfilesCreateProxyProfileError::BadRequest => "400: Bad request.",
+            ProxyProfilesCreateProxyProfileError::NotFound => "404: Not found.",
+            ProxyProfilesCreateProxyProfileError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProxyProfilesCreateProxyProfileError {}
 impl ProxyProfilesCreateProxyProfile {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1259,6 +1391,28 @@ pub enum ProxyProfilesGetProxyProfileSdkKeysError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ProxyProfilesGetProxyProfileSdkKeysError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ProxyProfilesGetProxyProfileSdkKeysError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProxyProfilesGetProxyProfileSdkKeysError::BadRequest => "400: Bad request.",
+            ProxyProfilesGetProxyProfileSdkKeysError::NotFound => "404: Not found.",
+            ProxyProfilesGetProxyProfileSdkKeysError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProxyProfilesGetProxyProfileSdkKeysError {}
 impl ProxyProfilesGetProxyProfileSdkKeys {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1366,6 +1520,33 @@ pub enum ProxyProfilesDeselectProxyProfileSdkKeysError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ProxyProfilesDeselectProxyProfileSdkKeysError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ProxyProfilesDeselectProxyProfileSdkKeysError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProxyProfilesDeselectProxyProfileSdkKeysError::BadRequest => {
+                "400: Bad request."
+            }
+            ProxyProfilesDeselectProxyProfileSdkKeysError::NotFound => "404: Not found.",
+            ProxyProfilesDeselectProxyProfileSdkKeysError::Forbidden => {
+                "403: Forbidden. When selection rules are applied to the Proxy Profile."
+            }
+            ProxyProfilesDeselectProxyProfileSdkKeysError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProxyProfilesDeselectProxyProfileSdkKeysError {}
 impl ProxyProfilesDeselectProxyProfileSdkKeys {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1480,6 +1661,30 @@ pub enum ProxyProfilesGenerateProxyProfileSecretError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ProxyProfilesGenerateProxyProfileSecretError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ProxyProfilesGenerateProxyProfileSecretError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProxyProfilesGenerateProxyProfileSecretError::BadRequest => {
+                "400: Bad request."
+            }
+            ProxyProfilesGenerateProxyProfileSecretError::NotFound => "404: Not found.",
+            ProxyProfilesGenerateProxyProfileSecretError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProxyProfilesGenerateProxyProfileSecretError {}
 impl ProxyProfilesGenerateProxyProfileSecret {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1591,6 +1796,33 @@ pub enum ProxyProfilesSelectProxyProfileSdkKeysError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ProxyProfilesSelectProxyProfileSdkKeysError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ProxyProfilesSelectProxyProfileSdkKeysError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProxyProfilesSelectProxyProfileSdkKeysError::BadRequest => {
+                "400: Bad request."
+            }
+            ProxyProfilesSelectProxyProfileSdkKeysError::NotFound => "404: Not found.",
+            ProxyProfilesSelectProxyProfileSdkKeysError::Forbidden => {
+                "403: Forbidden. When selection rules are applied to the Proxy Profile."
+            }
+            ProxyProfilesSelectProxyProfileSdkKeysError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProxyProfilesSelectProxyProfileSdkKeysError {}
 impl ProxyProfilesSelectProxyProfileSdkKeys {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

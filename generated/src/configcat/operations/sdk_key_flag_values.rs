@@ -330,6 +330,30 @@ pub enum SdkKeyFlagValuesGetSettingValueBySdkkeyError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for SdkKeyFlagValuesGetSettingValueBySdkkeyError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for SdkKeyFlagValuesGetSettingValueBySdkkeyError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SdkKeyFlagValuesGetSettingValueBySdkkeyError::BadRequest => {
+                "400: Bad request."
+            }
+            SdkKeyFlagValuesGetSettingValueBySdkkeyError::NotFound => "404: Not found.",
+            SdkKeyFlagValuesGetSettingValueBySdkkeyError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SdkKeyFlagValuesGetSettingValueBySdkkeyError {}
 impl SdkKeyFlagValuesGetSettingValueBySdkkey {
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
@@ -447,6 +471,32 @@ pub enum SdkKeyFlagValuesReplaceSettingValueBySdkkeyError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for SdkKeyFlagValuesReplaceSettingValueBySdkkeyError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for SdkKeyFlagValuesReplaceSettingValueBySdkkeyError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SdkKeyFlagValuesReplaceSettingValueBySdkkeyError::BadRequest => {
+                "400: Bad request."
+            }
+            SdkKeyFlagValuesReplaceSettingValueBySdkkeyError::NotFound => {
+                "404: Not found."
+            }
+            SdkKeyFlagValuesReplaceSettingValueBySdkkeyError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SdkKeyFlagValuesReplaceSettingValueBySdkkeyError {}
 impl SdkKeyFlagValuesReplaceSettingValueBySdkkey {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
@@ -575,6 +625,32 @@ pub enum SdkKeyFlagValuesUpdateSettingValueBySdkkeyError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for SdkKeyFlagValuesUpdateSettingValueBySdkkeyError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for SdkKeyFlagValuesUpdateSettingValueBySdkkeyError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SdkKeyFlagValuesUpdateSettingValueBySdkkeyError::BadRequest => {
+                "400: Bad request."
+            }
+            SdkKeyFlagValuesUpdateSettingValueBySdkkeyError::NotFound => {
+                "404: Not found."
+            }
+            SdkKeyFlagValuesUpdateSettingValueBySdkkeyError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SdkKeyFlagValuesUpdateSettingValueBySdkkeyError {}
 impl SdkKeyFlagValuesUpdateSettingValueBySdkkey {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {

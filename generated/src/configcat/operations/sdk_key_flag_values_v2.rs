@@ -374,6 +374,32 @@ pub enum SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error::BadRequest => {
+                "400: Bad request."
+            }
+            SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error::NotFound => {
+                "404: Not found."
+            }
+            SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2Error {}
 impl SdkKeyFlagValuesV2GetSettingValueBySdkkeyV2 {
     /// The ConfigCat SDK Key. (<https://app.configcat.com/sdkkey>)
     pub fn x_configcat_sdkkey(mut self, value: impl Into<String>) -> Self {
@@ -497,6 +523,33 @@ pub enum SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody
+for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error::BadRequest => {
+                "400: Bad request."
+            }
+            SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error::NotFound => {
+                "404: Not found."
+            }
+            SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2Error {}
 impl SdkKeyFlagValuesV2ReplaceSettingValueBySdkkeyV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
@@ -649,6 +702,33 @@ pub enum SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody
+for SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error::BadRequest => {
+                "400: Bad request."
+            }
+            SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error::NotFound => {
+                "404: Not found."
+            }
+            SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2Error {}
 impl SdkKeyFlagValuesV2UpdateSettingValueBySdkkeyV2 {
     /// The reason note for the Audit Log if the Product's "Config changes require a reason" preference is turned on.
     pub fn reason(mut self, value: impl Into<String>) -> Self {

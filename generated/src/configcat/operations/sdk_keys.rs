@@ -92,6 +92,28 @@ pub enum SdkKeysGetSdkKeysError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for SdkKeysGetSdkKeysError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for SdkKeysGetSdkKeysError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SdkKeysGetSdkKeysError::BadRequest => "400: Bad request.",
+            SdkKeysGetSdkKeysError::NotFound => "404: Not found.",
+            SdkKeysGetSdkKeysError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SdkKeysGetSdkKeysError {}
 impl SdkKeysGetSdkKeys {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -318,6 +318,28 @@ pub enum SegmentsGetSegmentsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for SegmentsGetSegmentsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for SegmentsGetSegmentsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SegmentsGetSegmentsError::BadRequest => "400: Bad request.",
+            SegmentsGetSegmentsError::NotFound => "404: Not found.",
+            SegmentsGetSegmentsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SegmentsGetSegmentsError {}
 impl SegmentsGetSegments {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -416,6 +438,28 @@ pub enum SegmentsCreateSegmentError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for SegmentsCreateSegmentError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for SegmentsCreateSegmentError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SegmentsCreateSegmentError::BadRequest => "400: Bad request.",
+            SegmentsCreateSegmentError::NotFound => "404: Not found.",
+            SegmentsCreateSegmentError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SegmentsCreateSegmentError {}
 impl SegmentsCreateSegment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -514,6 +558,28 @@ pub enum SegmentsGetSegmentError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for SegmentsGetSegmentError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for SegmentsGetSegmentError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SegmentsGetSegmentError::BadRequest => "400: Bad request.",
+            SegmentsGetSegmentError::NotFound => "404: Not found.",
+            SegmentsGetSegmentError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SegmentsGetSegmentError {}
 impl SegmentsGetSegment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -611,6 +677,28 @@ pub enum SegmentsUpdateSegmentError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for SegmentsUpdateSegmentError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for SegmentsUpdateSegmentError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SegmentsUpdateSegmentError::BadRequest => "400: Bad request.",
+            SegmentsUpdateSegmentError::NotFound => "404: Not found.",
+            SegmentsUpdateSegmentError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SegmentsUpdateSegmentError {}
 impl SegmentsUpdateSegment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -708,6 +796,28 @@ pub enum SegmentsDeleteSegmentError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for SegmentsDeleteSegmentError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for SegmentsDeleteSegmentError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SegmentsDeleteSegmentError::BadRequest => "400: Bad request.",
+            SegmentsDeleteSegmentError::NotFound => "404: Not found.",
+            SegmentsDeleteSegmentError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SegmentsDeleteSegmentError {}
 impl SegmentsDeleteSegment {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -485,6 +485,26 @@ pub enum WebhooksGetWebhooksError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for WebhooksGetWebhooksError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for WebhooksGetWebhooksError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksGetWebhooksError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksGetWebhooksError {}
 impl WebhooksGetWebhooks {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -580,6 +600,28 @@ pub enum WebhooksGetWebhookError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for WebhooksGetWebhookError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for WebhooksGetWebhookError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksGetWebhookError::BadRequest => "400: Bad request.",
+            WebhooksGetWebhookError::NotFound => "404: Not found.",
+            WebhooksGetWebhookError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksGetWebhookError {}
 impl WebhooksGetWebhook {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -677,6 +719,28 @@ pub enum WebhooksReplaceWebhookError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for WebhooksReplaceWebhookError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for WebhooksReplaceWebhookError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksReplaceWebhookError::BadRequest => "400: Bad request.",
+            WebhooksReplaceWebhookError::NotFound => "404: Not found.",
+            WebhooksReplaceWebhookError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksReplaceWebhookError {}
 impl WebhooksReplaceWebhook {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -774,6 +838,28 @@ pub enum WebhooksDeleteWebhookError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for WebhooksDeleteWebhookError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for WebhooksDeleteWebhookError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksDeleteWebhookError::BadRequest => "400: Bad request.",
+            WebhooksDeleteWebhookError::NotFound => "404: Not found.",
+            WebhooksDeleteWebhookError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksDeleteWebhookError {}
 impl WebhooksDeleteWebhook {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -868,6 +954,28 @@ pub enum WebhooksUpdateWebhookError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for WebhooksUpdateWebhookError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for WebhooksUpdateWebhookError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksUpdateWebhookError::BadRequest => "400: Bad request.",
+            WebhooksUpdateWebhookError::NotFound => "404: Not found.",
+            WebhooksUpdateWebhookError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksUpdateWebhookError {}
 impl WebhooksUpdateWebhook {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -965,6 +1073,28 @@ pub enum WebhooksGetWebhookSigningKeysError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for WebhooksGetWebhookSigningKeysError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for WebhooksGetWebhookSigningKeysError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksGetWebhookSigningKeysError::BadRequest => "400: Bad request.",
+            WebhooksGetWebhookSigningKeysError::NotFound => "404: Not found.",
+            WebhooksGetWebhookSigningKeysError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksGetWebhookSigningKeysError {}
 impl WebhooksGetWebhookSigningKeys {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1064,6 +1194,28 @@ pub enum WebhooksCreateWebhookError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for WebhooksCreateWebhookError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for WebhooksCreateWebhookError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksCreateWebhookError::BadRequest => "400: Bad request.",
+            WebhooksCreateWebhookError::NotFound => "404: Not found.",
+            WebhooksCreateWebhookError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksCreateWebhookError {}
 impl WebhooksCreateWebhook {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -108,6 +108,28 @@ pub enum ZombieFlagsGetStaleflagsError {
     /// `429`: Too many requests. In case of the request rate exceeds the rate limits.
     TooManyRequests,
 }
+impl ::openapi_runtime::ErrorBody for ZombieFlagsGetStaleflagsError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+impl ::std::fmt::Display for ZombieFlagsGetStaleflagsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ZombieFlagsGetStaleflagsError::BadRequest => "400: Bad request.",
+            ZombieFlagsGetStaleflagsError::NotFound => "404: Not found.",
+            ZombieFlagsGetStaleflagsError::TooManyRequests => {
+                "429: Too many requests. In case of the request rate exceeds the rate limits."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ZombieFlagsGetStaleflagsError {}
 impl ZombieFlagsGetStaleflags {
     /// The scope of the report.
     pub fn scope(

@@ -499,6 +499,34 @@ pub enum BenefitsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for BenefitsListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            BenefitsListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for BenefitsListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            BenefitsListError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for BenefitsListError {}
 impl BenefitsList {
     /// OrganizationID Filter
     ///
@@ -704,6 +732,34 @@ pub enum BenefitsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for BenefitsCreateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            BenefitsCreateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for BenefitsCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            BenefitsCreateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for BenefitsCreateError {}
 impl BenefitsCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -796,6 +852,36 @@ pub enum BenefitsGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for BenefitsGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            BenefitsGetError::NotFound(b) => Some(b.detail.clone()),
+            BenefitsGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for BenefitsGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            BenefitsGetError::NotFound(_) => "404: Benefit not found.",
+            BenefitsGetError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for BenefitsGetError {}
 impl BenefitsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -891,6 +977,38 @@ pub enum BenefitsDeleteError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for BenefitsDeleteError {
+    fn message(&self) -> Option<String> {
+        match self {
+            BenefitsDeleteError::Forbidden(b) => Some(b.detail.clone()),
+            BenefitsDeleteError::NotFound(b) => Some(b.detail.clone()),
+            BenefitsDeleteError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for BenefitsDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            BenefitsDeleteError::Forbidden(_) => "403: This benefit is not deletable.",
+            BenefitsDeleteError::NotFound(_) => "404: Benefit not found.",
+            BenefitsDeleteError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for BenefitsDeleteError {}
 impl BenefitsDelete {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -983,6 +1101,36 @@ pub enum BenefitsUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for BenefitsUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            BenefitsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            BenefitsUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for BenefitsUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            BenefitsUpdateError::NotFound(_) => "404: Benefit not found.",
+            BenefitsUpdateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for BenefitsUpdateError {}
 impl BenefitsUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1079,6 +1227,36 @@ pub enum BenefitsFilesError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for BenefitsFilesError {
+    fn message(&self) -> Option<String> {
+        match self {
+            BenefitsFilesError::NotFound(b) => Some(b.detail.clone()),
+            BenefitsFilesError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for BenefitsFilesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            BenefitsFilesError::NotFound(_) => "404: Benefit not found.",
+            BenefitsFilesError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for BenefitsFilesError {}
 impl BenefitsFiles {
     /// Page number, defaults to 1.
     ///
@@ -1214,6 +1392,36 @@ pub enum BenefitsGrantsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for BenefitsGrantsError {
+    fn message(&self) -> Option<String> {
+        match self {
+            BenefitsGrantsError::NotFound(b) => Some(b.detail.clone()),
+            BenefitsGrantsError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for BenefitsGrantsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            BenefitsGrantsError::NotFound(_) => "404: Benefit not found.",
+            BenefitsGrantsError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for BenefitsGrantsError {}
 impl BenefitsGrants {
     /// Filter by granted status. If `true`, only granted benefits will be returned. If `false`, only revoked benefits will be returned.
     pub fn is_granted(mut self, value: impl Into<bool>) -> Self {

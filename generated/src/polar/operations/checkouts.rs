@@ -469,6 +469,34 @@ pub enum CheckoutsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CheckoutsListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CheckoutsListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for CheckoutsListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CheckoutsListError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CheckoutsListError {}
 impl CheckoutsList {
     /// OrganizationID Filter
     ///
@@ -684,6 +712,34 @@ pub enum CheckoutsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CheckoutsCreateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CheckoutsCreateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for CheckoutsCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CheckoutsCreateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CheckoutsCreateError {}
 impl CheckoutsCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -776,6 +832,36 @@ pub enum CheckoutsGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CheckoutsGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CheckoutsGetError::NotFound(b) => Some(b.detail.clone()),
+            CheckoutsGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for CheckoutsGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CheckoutsGetError::NotFound(_) => "404: Checkout session not found.",
+            CheckoutsGetError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CheckoutsGetError {}
 impl CheckoutsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -872,6 +958,40 @@ pub enum CheckoutsUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CheckoutsUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CheckoutsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CheckoutsUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl ::std::fmt::Display for CheckoutsUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CheckoutsUpdateError::NotFound(_) => "404: Checkout session not found.",
+            CheckoutsUpdateError::Forbidden(_) => {
+                "403: The checkout is expired, the customer already has an active subscription, or the organization is not ready to accept payments."
+            }
+            CheckoutsUpdateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CheckoutsUpdateError {}
 impl CheckoutsUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -969,6 +1089,38 @@ pub enum CheckoutsClientGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CheckoutsClientGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CheckoutsClientGetError::NotFound(b) => Some(b.detail.clone()),
+            CheckoutsClientGetError::Gone(b) => Some(b.detail.clone()),
+            CheckoutsClientGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for CheckoutsClientGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CheckoutsClientGetError::NotFound(_) => "404: Checkout session not found.",
+            CheckoutsClientGetError::Gone(_) => "410: The checkout session is expired.",
+            CheckoutsClientGetError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CheckoutsClientGetError {}
 impl CheckoutsClientGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1068,6 +1220,44 @@ pub enum CheckoutsClientUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CheckoutsClientUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CheckoutsClientUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CheckoutsClientUpdateError::Gone(b) => Some(b.detail.clone()),
+            CheckoutsClientUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl ::std::fmt::Display for CheckoutsClientUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CheckoutsClientUpdateError::NotFound(_) => "404: Checkout session not found.",
+            CheckoutsClientUpdateError::Forbidden(_) => {
+                "403: The checkout is expired, the customer already has an active subscription, or the organization is not ready to accept payments."
+            }
+            CheckoutsClientUpdateError::Gone(_) => {
+                "410: The checkout session is expired."
+            }
+            CheckoutsClientUpdateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CheckoutsClientUpdateError {}
 impl CheckoutsClientUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1171,6 +1361,50 @@ pub enum CheckoutsClientConfirmError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CheckoutsClientConfirmError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CheckoutsClientConfirmError::BadRequest(b) => Some(b.detail.clone()),
+            CheckoutsClientConfirmError::NotFound(b) => Some(b.detail.clone()),
+            CheckoutsClientConfirmError::Gone(b) => Some(b.detail.clone()),
+            CheckoutsClientConfirmError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl ::std::fmt::Display for CheckoutsClientConfirmError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CheckoutsClientConfirmError::BadRequest(_) => "400: The payment failed.",
+            CheckoutsClientConfirmError::NotFound(_) => {
+                "404: Checkout session not found."
+            }
+            CheckoutsClientConfirmError::Forbidden(_) => {
+                "403: The checkout is expired, the customer already has an active subscription, or the organization is not ready to accept payments."
+            }
+            CheckoutsClientConfirmError::Gone(_) => {
+                "410: The checkout session is expired."
+            }
+            CheckoutsClientConfirmError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CheckoutsClientConfirmError {}
 impl CheckoutsClientConfirm {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -328,6 +328,39 @@ pub enum CustomerPortalBenefitGrantsListError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalBenefitGrantsListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalBenefitGrantsListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::std::fmt::Display for CustomerPortalBenefitGrantsListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalBenefitGrantsListError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::std::error::Error for CustomerPortalBenefitGrantsListError {}
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl CustomerPortalBenefitGrantsList {
     /// Filter by benefit description.
     pub fn query(mut self, value: impl Into<String>) -> Self {
@@ -571,6 +604,43 @@ pub enum CustomerPortalBenefitGrantsGetError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalBenefitGrantsGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalBenefitGrantsGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalBenefitGrantsGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::std::fmt::Display for CustomerPortalBenefitGrantsGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalBenefitGrantsGetError::NotFound(_) => {
+                "404: Benefit grant not found."
+            }
+            CustomerPortalBenefitGrantsGetError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::std::error::Error for CustomerPortalBenefitGrantsGetError {}
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl CustomerPortalBenefitGrantsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -676,6 +746,49 @@ pub enum CustomerPortalBenefitGrantsUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalBenefitGrantsUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalBenefitGrantsUpdateError::Forbidden(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalBenefitGrantsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalBenefitGrantsUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::std::fmt::Display for CustomerPortalBenefitGrantsUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalBenefitGrantsUpdateError::Forbidden(_) => {
+                "403: The benefit grant is revoked and cannot be updated."
+            }
+            CustomerPortalBenefitGrantsUpdateError::NotFound(_) => {
+                "404: Benefit grant not found."
+            }
+            CustomerPortalBenefitGrantsUpdateError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-benefit-grants")]
+impl ::std::error::Error for CustomerPortalBenefitGrantsUpdateError {}
 #[cfg(feature = "polar-customer-portal-benefit-grants")]
 impl CustomerPortalBenefitGrantsUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -930,6 +1043,39 @@ pub enum CustomerPortalCustomerMetersListError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-customer-meters")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalCustomerMetersListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalCustomerMetersListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-meters")]
+impl ::std::fmt::Display for CustomerPortalCustomerMetersListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalCustomerMetersListError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-meters")]
+impl ::std::error::Error for CustomerPortalCustomerMetersListError {}
+#[cfg(feature = "polar-customer-portal-customer-meters")]
 impl CustomerPortalCustomerMetersList {
     /// MeterID Filter
     ///
@@ -1097,6 +1243,43 @@ pub enum CustomerPortalCustomerMetersGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customer-meters")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalCustomerMetersGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalCustomerMetersGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalCustomerMetersGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-meters")]
+impl ::std::fmt::Display for CustomerPortalCustomerMetersGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalCustomerMetersGetError::NotFound(_) => {
+                "404: Customer meter not found."
+            }
+            CustomerPortalCustomerMetersGetError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-meters")]
+impl ::std::error::Error for CustomerPortalCustomerMetersGetError {}
 #[cfg(feature = "polar-customer-portal-customer-meters")]
 impl CustomerPortalCustomerMetersGet {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1299,6 +1482,20 @@ pub struct CustomerPortalCustomerSessionIntrospect {
 #[non_exhaustive]
 pub enum CustomerPortalCustomerSessionIntrospectError {}
 #[cfg(feature = "polar-customer-portal-customer-session")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalCustomerSessionIntrospectError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-session")]
+impl ::std::fmt::Display for CustomerPortalCustomerSessionIntrospectError {
+    fn fmt(&self, _: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {}
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-session")]
+impl ::std::error::Error for CustomerPortalCustomerSessionIntrospectError {}
+#[cfg(feature = "polar-customer-portal-customer-session")]
 impl CustomerPortalCustomerSessionIntrospect {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1390,6 +1587,21 @@ pub struct CustomerPortalCustomerSessionGetAuthenticatedUser {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CustomerPortalCustomerSessionGetAuthenticatedUserError {}
+#[cfg(feature = "polar-customer-portal-customer-session")]
+impl ::openapi_runtime::ErrorBody
+for CustomerPortalCustomerSessionGetAuthenticatedUserError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-session")]
+impl ::std::fmt::Display for CustomerPortalCustomerSessionGetAuthenticatedUserError {
+    fn fmt(&self, _: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {}
+    }
+}
+#[cfg(feature = "polar-customer-portal-customer-session")]
+impl ::std::error::Error for CustomerPortalCustomerSessionGetAuthenticatedUserError {}
 #[cfg(feature = "polar-customer-portal-customer-session")]
 impl CustomerPortalCustomerSessionGetAuthenticatedUser {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1981,6 +2193,20 @@ pub struct CustomerPortalCustomersGet {
 #[non_exhaustive]
 pub enum CustomerPortalCustomersGetError {}
 #[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersGetError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::fmt::Display for CustomerPortalCustomersGetError {
+    fn fmt(&self, _: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {}
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::error::Error for CustomerPortalCustomersGetError {}
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2076,6 +2302,39 @@ pub enum CustomerPortalCustomersUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalCustomersUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::fmt::Display for CustomerPortalCustomersUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalCustomersUpdateError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::error::Error for CustomerPortalCustomersUpdateError {}
 #[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -2177,6 +2436,39 @@ pub enum CustomerPortalCustomersListPaymentMethodsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersListPaymentMethodsError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalCustomersListPaymentMethodsError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::fmt::Display for CustomerPortalCustomersListPaymentMethodsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalCustomersListPaymentMethodsError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::error::Error for CustomerPortalCustomersListPaymentMethodsError {}
 #[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersListPaymentMethods {
     /// Page number, defaults to 1.
@@ -2318,6 +2610,45 @@ pub enum CustomerPortalCustomersAddPaymentMethodError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersAddPaymentMethodError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalCustomersAddPaymentMethodError::BadRequest(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalCustomersAddPaymentMethodError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::fmt::Display for CustomerPortalCustomersAddPaymentMethodError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalCustomersAddPaymentMethodError::BadRequest(_) => {
+                "400: The card was declined while setting up the payment method."
+            }
+            CustomerPortalCustomersAddPaymentMethodError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::error::Error for CustomerPortalCustomersAddPaymentMethodError {}
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersAddPaymentMethod {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2426,6 +2757,45 @@ pub enum CustomerPortalCustomersConfirmPaymentMethodError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersConfirmPaymentMethodError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalCustomersConfirmPaymentMethodError::Forbidden(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalCustomersConfirmPaymentMethodError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::fmt::Display for CustomerPortalCustomersConfirmPaymentMethodError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalCustomersConfirmPaymentMethodError::Forbidden(_) => {
+                "403: Customer is not ready to confirm a payment method."
+            }
+            CustomerPortalCustomersConfirmPaymentMethodError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::error::Error for CustomerPortalCustomersConfirmPaymentMethodError {}
 #[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersConfirmPaymentMethod {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -2540,6 +2910,51 @@ pub enum CustomerPortalCustomersDeletePaymentMethodError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersDeletePaymentMethodError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalCustomersDeletePaymentMethodError::BadRequest(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalCustomersDeletePaymentMethodError::NotFound(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalCustomersDeletePaymentMethodError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::fmt::Display for CustomerPortalCustomersDeletePaymentMethodError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalCustomersDeletePaymentMethodError::BadRequest(_) => {
+                "400: Payment method is still needed to bill a subscription."
+            }
+            CustomerPortalCustomersDeletePaymentMethodError::NotFound(_) => {
+                "404: Payment method not found."
+            }
+            CustomerPortalCustomersDeletePaymentMethodError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::error::Error for CustomerPortalCustomersDeletePaymentMethodError {}
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersDeletePaymentMethod {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2650,6 +3065,39 @@ pub enum CustomerPortalCustomersRequestEmailUpdateError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersRequestEmailUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalCustomersRequestEmailUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::fmt::Display for CustomerPortalCustomersRequestEmailUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalCustomersRequestEmailUpdateError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::error::Error for CustomerPortalCustomersRequestEmailUpdateError {}
+#[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersRequestEmailUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -2753,6 +3201,43 @@ pub enum CustomerPortalCustomersCheckEmailUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersCheckEmailUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalCustomersCheckEmailUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::fmt::Display for CustomerPortalCustomersCheckEmailUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalCustomersCheckEmailUpdateError::Unauthorized => {
+                "401: Invalid or expired verification token."
+            }
+            CustomerPortalCustomersCheckEmailUpdateError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::error::Error for CustomerPortalCustomersCheckEmailUpdateError {}
 #[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersCheckEmailUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -2862,6 +3347,32 @@ pub enum CustomerPortalCustomersVerifyEmailUpdateError {
     /// `422`: Email address is already in use.
     UnprocessableEntity,
 }
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersVerifyEmailUpdateError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::fmt::Display for CustomerPortalCustomersVerifyEmailUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalCustomersVerifyEmailUpdateError::Unauthorized => {
+                "401: Invalid or expired verification token."
+            }
+            CustomerPortalCustomersVerifyEmailUpdateError::UnprocessableEntity => {
+                "422: Email address is already in use."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-customers")]
+impl ::std::error::Error for CustomerPortalCustomersVerifyEmailUpdateError {}
 #[cfg(feature = "polar-customer-portal-customers")]
 impl CustomerPortalCustomersVerifyEmailUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -3052,6 +3563,39 @@ pub enum CustomerPortalDownloadablesListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-downloadables")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalDownloadablesListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalDownloadablesListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-downloadables")]
+impl ::std::fmt::Display for CustomerPortalDownloadablesListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalDownloadablesListError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-downloadables")]
+impl ::std::error::Error for CustomerPortalDownloadablesListError {}
 #[cfg(feature = "polar-customer-portal-downloadables")]
 impl CustomerPortalDownloadablesList {
     /// BenefitID Filter
@@ -3517,6 +4061,47 @@ pub enum CustomerPortalLicenseKeysListError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalLicenseKeysListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalLicenseKeysListError::Unauthorized(b) => Some(b.detail.clone()),
+            CustomerPortalLicenseKeysListError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalLicenseKeysListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::std::fmt::Display for CustomerPortalLicenseKeysListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalLicenseKeysListError::Unauthorized(_) => {
+                "401: Not authorized to manage license key."
+            }
+            CustomerPortalLicenseKeysListError::NotFound(_) => {
+                "404: License key not found."
+            }
+            CustomerPortalLicenseKeysListError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::std::error::Error for CustomerPortalLicenseKeysListError {}
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl CustomerPortalLicenseKeysList {
     /// Filter by a specific benefit
     pub fn benefit_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
@@ -3666,6 +4251,43 @@ pub enum CustomerPortalLicenseKeysGetError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalLicenseKeysGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalLicenseKeysGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalLicenseKeysGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::std::fmt::Display for CustomerPortalLicenseKeysGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalLicenseKeysGetError::NotFound(_) => {
+                "404: License key not found."
+            }
+            CustomerPortalLicenseKeysGetError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::std::error::Error for CustomerPortalLicenseKeysGetError {}
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl CustomerPortalLicenseKeysGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -3766,6 +4388,43 @@ pub enum CustomerPortalLicenseKeysValidateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalLicenseKeysValidateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalLicenseKeysValidateError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalLicenseKeysValidateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::std::fmt::Display for CustomerPortalLicenseKeysValidateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalLicenseKeysValidateError::NotFound(_) => {
+                "404: License key not found."
+            }
+            CustomerPortalLicenseKeysValidateError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::std::error::Error for CustomerPortalLicenseKeysValidateError {}
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl CustomerPortalLicenseKeysValidate {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -3874,6 +4533,49 @@ pub enum CustomerPortalLicenseKeysActivateError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalLicenseKeysActivateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalLicenseKeysActivateError::Forbidden(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalLicenseKeysActivateError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalLicenseKeysActivateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::std::fmt::Display for CustomerPortalLicenseKeysActivateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalLicenseKeysActivateError::Forbidden(_) => {
+                "403: License key activation not supported or limit reached. Use /validate endpoint for licenses without activations."
+            }
+            CustomerPortalLicenseKeysActivateError::NotFound(_) => {
+                "404: License key not found."
+            }
+            CustomerPortalLicenseKeysActivateError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::std::error::Error for CustomerPortalLicenseKeysActivateError {}
+#[cfg(feature = "polar-customer-portal-license-keys")]
 impl CustomerPortalLicenseKeysActivate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -3979,6 +4681,45 @@ pub enum CustomerPortalLicenseKeysDeactivateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalLicenseKeysDeactivateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalLicenseKeysDeactivateError::NotFound(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalLicenseKeysDeactivateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::std::fmt::Display for CustomerPortalLicenseKeysDeactivateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalLicenseKeysDeactivateError::NotFound(_) => {
+                "404: License key not found."
+            }
+            CustomerPortalLicenseKeysDeactivateError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-license-keys")]
+impl ::std::error::Error for CustomerPortalLicenseKeysDeactivateError {}
 #[cfg(feature = "polar-customer-portal-license-keys")]
 impl CustomerPortalLicenseKeysDeactivate {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -4358,6 +5099,46 @@ pub enum CustomerPortalMembersListMembersError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-members")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalMembersListMembersError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalMembersListMembersError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::std::fmt::Display for CustomerPortalMembersListMembersError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalMembersListMembersError::Unauthorized => {
+                "401: Authentication required"
+            }
+            CustomerPortalMembersListMembersError::Forbidden => {
+                "403: Not permitted - requires owner or billing manager role"
+            }
+            CustomerPortalMembersListMembersError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::std::error::Error for CustomerPortalMembersListMembersError {}
+#[cfg(feature = "polar-customer-portal-members")]
 impl CustomerPortalMembersListMembers {
     /// Page number, defaults to 1.
     ///
@@ -4504,6 +5285,49 @@ pub enum CustomerPortalMembersAddMemberError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-members")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalMembersAddMemberError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalMembersAddMemberError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::std::fmt::Display for CustomerPortalMembersAddMemberError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalMembersAddMemberError::BadRequest => {
+                "400: Invalid request or member already exists."
+            }
+            CustomerPortalMembersAddMemberError::Unauthorized => {
+                "401: Authentication required"
+            }
+            CustomerPortalMembersAddMemberError::Forbidden => {
+                "403: Not permitted - requires owner or billing manager role"
+            }
+            CustomerPortalMembersAddMemberError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::std::error::Error for CustomerPortalMembersAddMemberError {}
+#[cfg(feature = "polar-customer-portal-members")]
 impl CustomerPortalMembersAddMember {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -4614,6 +5438,50 @@ pub enum CustomerPortalMembersRemoveMemberError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalMembersRemoveMemberError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalMembersRemoveMemberError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::std::fmt::Display for CustomerPortalMembersRemoveMemberError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalMembersRemoveMemberError::BadRequest => {
+                "400: Cannot remove the only owner."
+            }
+            CustomerPortalMembersRemoveMemberError::Unauthorized => {
+                "401: Authentication required"
+            }
+            CustomerPortalMembersRemoveMemberError::Forbidden => {
+                "403: Not permitted - requires owner or billing manager role"
+            }
+            CustomerPortalMembersRemoveMemberError::NotFound => "404: Member not found.",
+            CustomerPortalMembersRemoveMemberError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::std::error::Error for CustomerPortalMembersRemoveMemberError {}
 #[cfg(feature = "polar-customer-portal-members")]
 impl CustomerPortalMembersRemoveMember {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -4729,6 +5597,50 @@ pub enum CustomerPortalMembersUpdateMemberError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalMembersUpdateMemberError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalMembersUpdateMemberError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::std::fmt::Display for CustomerPortalMembersUpdateMemberError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalMembersUpdateMemberError::BadRequest => {
+                "400: Invalid role change."
+            }
+            CustomerPortalMembersUpdateMemberError::Unauthorized => {
+                "401: Authentication required"
+            }
+            CustomerPortalMembersUpdateMemberError::Forbidden => {
+                "403: Not permitted - requires owner or billing manager role"
+            }
+            CustomerPortalMembersUpdateMemberError::NotFound => "404: Member not found.",
+            CustomerPortalMembersUpdateMemberError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-members")]
+impl ::std::error::Error for CustomerPortalMembersUpdateMemberError {}
 #[cfg(feature = "polar-customer-portal-members")]
 impl CustomerPortalMembersUpdateMember {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -5328,6 +6240,39 @@ pub enum CustomerPortalOrdersListError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalOrdersListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::fmt::Display for CustomerPortalOrdersListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalOrdersListError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::error::Error for CustomerPortalOrdersListError {}
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersList {
     /// ProductID Filter
     ///
@@ -5524,6 +6469,41 @@ pub enum CustomerPortalOrdersGetError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalOrdersGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalOrdersGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::fmt::Display for CustomerPortalOrdersGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalOrdersGetError::NotFound(_) => "404: Order not found.",
+            CustomerPortalOrdersGetError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::error::Error for CustomerPortalOrdersGetError {}
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -5623,6 +6603,41 @@ pub enum CustomerPortalOrdersUpdateError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalOrdersUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalOrdersUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::fmt::Display for CustomerPortalOrdersUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalOrdersUpdateError::NotFound(_) => "404: Order not found.",
+            CustomerPortalOrdersUpdateError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::error::Error for CustomerPortalOrdersUpdateError {}
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -5721,6 +6736,41 @@ pub enum CustomerPortalOrdersInvoiceError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersInvoiceError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalOrdersInvoiceError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalOrdersInvoiceError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::fmt::Display for CustomerPortalOrdersInvoiceError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalOrdersInvoiceError::NotFound(_) => "404: Order not found.",
+            CustomerPortalOrdersInvoiceError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::error::Error for CustomerPortalOrdersInvoiceError {}
 #[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersInvoice {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -5825,6 +6875,45 @@ pub enum CustomerPortalOrdersGenerateInvoiceError {
     /// `422`: Order is missing billing name or address.
     UnprocessableEntity(super::super::types::MissingInvoiceBillingDetails),
 }
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersGenerateInvoiceError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalOrdersGenerateInvoiceError::NotFound(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalOrdersGenerateInvoiceError::Conflict(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalOrdersGenerateInvoiceError::UnprocessableEntity(b) => {
+                Some(b.detail.clone())
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::fmt::Display for CustomerPortalOrdersGenerateInvoiceError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalOrdersGenerateInvoiceError::NotFound(_) => {
+                "404: Order not found."
+            }
+            CustomerPortalOrdersGenerateInvoiceError::Conflict(_) => {
+                "409: Order is not eligible for invoice generation (invalid status)."
+            }
+            CustomerPortalOrdersGenerateInvoiceError::UnprocessableEntity(_) => {
+                "422: Order is missing billing name or address."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::error::Error for CustomerPortalOrdersGenerateInvoiceError {}
 #[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersGenerateInvoice {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -5933,6 +7022,41 @@ pub enum CustomerPortalOrdersReceiptError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersReceiptError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalOrdersReceiptError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalOrdersReceiptError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::fmt::Display for CustomerPortalOrdersReceiptError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalOrdersReceiptError::NotFound(_) => "404: Order not found.",
+            CustomerPortalOrdersReceiptError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::error::Error for CustomerPortalOrdersReceiptError {}
+#[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersReceipt {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -6035,6 +7159,45 @@ pub enum CustomerPortalOrdersGetPaymentStatusError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersGetPaymentStatusError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalOrdersGetPaymentStatusError::NotFound(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalOrdersGetPaymentStatusError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::fmt::Display for CustomerPortalOrdersGetPaymentStatusError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalOrdersGetPaymentStatusError::NotFound(_) => {
+                "404: Order not found."
+            }
+            CustomerPortalOrdersGetPaymentStatusError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::error::Error for CustomerPortalOrdersGetPaymentStatusError {}
 #[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersGetPaymentStatus {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -6146,6 +7309,51 @@ pub enum CustomerPortalOrdersConfirmRetryPaymentError {
     /// `429`: Manual retry limit exceeded.
     TooManyRequests(super::super::types::ManualRetryLimitExceeded),
 }
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersConfirmRetryPaymentError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalOrdersConfirmRetryPaymentError::NotFound(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalOrdersConfirmRetryPaymentError::Conflict(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalOrdersConfirmRetryPaymentError::UnprocessableEntity(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalOrdersConfirmRetryPaymentError::TooManyRequests(b) => {
+                Some(b.detail.clone())
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::fmt::Display for CustomerPortalOrdersConfirmRetryPaymentError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalOrdersConfirmRetryPaymentError::NotFound(_) => {
+                "404: Order not found."
+            }
+            CustomerPortalOrdersConfirmRetryPaymentError::Conflict(_) => {
+                "409: Payment already in progress."
+            }
+            CustomerPortalOrdersConfirmRetryPaymentError::UnprocessableEntity(_) => {
+                "422: Order not eligible for retry or payment confirmation failed."
+            }
+            CustomerPortalOrdersConfirmRetryPaymentError::TooManyRequests(_) => {
+                "429: Manual retry limit exceeded."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-orders")]
+impl ::std::error::Error for CustomerPortalOrdersConfirmRetryPaymentError {}
 #[cfg(feature = "polar-customer-portal-orders")]
 impl CustomerPortalOrdersConfirmRetryPayment {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -6322,6 +7530,43 @@ pub enum CustomerPortalOrganizationsGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-organizations")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalOrganizationsGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalOrganizationsGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalOrganizationsGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-organizations")]
+impl ::std::fmt::Display for CustomerPortalOrganizationsGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalOrganizationsGetError::NotFound(_) => {
+                "404: Organization not found."
+            }
+            CustomerPortalOrganizationsGetError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-organizations")]
+impl ::std::error::Error for CustomerPortalOrganizationsGetError {}
 #[cfg(feature = "polar-customer-portal-organizations")]
 impl CustomerPortalOrganizationsGet {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -6736,6 +7981,49 @@ pub enum CustomerPortalSeatsListSeatsError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-seats")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalSeatsListSeatsError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalSeatsListSeatsError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::std::fmt::Display for CustomerPortalSeatsListSeatsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalSeatsListSeatsError::Unauthorized => {
+                "401: Authentication required"
+            }
+            CustomerPortalSeatsListSeatsError::Forbidden => {
+                "403: Not permitted or seat-based pricing not enabled"
+            }
+            CustomerPortalSeatsListSeatsError::NotFound => {
+                "404: Subscription or order not found"
+            }
+            CustomerPortalSeatsListSeatsError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::std::error::Error for CustomerPortalSeatsListSeatsError {}
+#[cfg(feature = "polar-customer-portal-seats")]
 impl CustomerPortalSeatsListSeats {
     /// Subscription ID
     pub fn subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
@@ -6858,6 +8146,52 @@ pub enum CustomerPortalSeatsAssignSeatError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-seats")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalSeatsAssignSeatError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalSeatsAssignSeatError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::std::fmt::Display for CustomerPortalSeatsAssignSeatError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalSeatsAssignSeatError::BadRequest => {
+                "400: No available seats or customer already has a seat"
+            }
+            CustomerPortalSeatsAssignSeatError::Unauthorized => {
+                "401: Authentication required"
+            }
+            CustomerPortalSeatsAssignSeatError::Forbidden => {
+                "403: Not permitted or seat-based pricing not enabled"
+            }
+            CustomerPortalSeatsAssignSeatError::NotFound => {
+                "404: Subscription, order, or customer not found"
+            }
+            CustomerPortalSeatsAssignSeatError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::std::error::Error for CustomerPortalSeatsAssignSeatError {}
+#[cfg(feature = "polar-customer-portal-seats")]
 impl CustomerPortalSeatsAssignSeat {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -6964,6 +8298,47 @@ pub enum CustomerPortalSeatsRevokeSeatError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalSeatsRevokeSeatError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalSeatsRevokeSeatError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::std::fmt::Display for CustomerPortalSeatsRevokeSeatError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalSeatsRevokeSeatError::Unauthorized => {
+                "401: Authentication required"
+            }
+            CustomerPortalSeatsRevokeSeatError::Forbidden => {
+                "403: Not permitted or seat-based pricing not enabled"
+            }
+            CustomerPortalSeatsRevokeSeatError::NotFound => "404: Seat not found",
+            CustomerPortalSeatsRevokeSeatError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::std::error::Error for CustomerPortalSeatsRevokeSeatError {}
 #[cfg(feature = "polar-customer-portal-seats")]
 impl CustomerPortalSeatsRevokeSeat {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -7076,6 +8451,50 @@ pub enum CustomerPortalSeatsResendInvitationError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-seats")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalSeatsResendInvitationError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalSeatsResendInvitationError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::std::fmt::Display for CustomerPortalSeatsResendInvitationError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalSeatsResendInvitationError::BadRequest => {
+                "400: Seat is not pending or already claimed"
+            }
+            CustomerPortalSeatsResendInvitationError::Unauthorized => {
+                "401: Authentication required"
+            }
+            CustomerPortalSeatsResendInvitationError::Forbidden => {
+                "403: Not permitted or seat-based pricing not enabled"
+            }
+            CustomerPortalSeatsResendInvitationError::NotFound => "404: Seat not found",
+            CustomerPortalSeatsResendInvitationError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::std::error::Error for CustomerPortalSeatsResendInvitationError {}
+#[cfg(feature = "polar-customer-portal-seats")]
 impl CustomerPortalSeatsResendInvitation {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -7187,6 +8606,43 @@ pub enum CustomerPortalSeatsListClaimedSubscriptionsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalSeatsListClaimedSubscriptionsError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalSeatsListClaimedSubscriptionsError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::std::fmt::Display for CustomerPortalSeatsListClaimedSubscriptionsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalSeatsListClaimedSubscriptionsError::Unauthorized => {
+                "401: Authentication required"
+            }
+            CustomerPortalSeatsListClaimedSubscriptionsError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-seats")]
+impl ::std::error::Error for CustomerPortalSeatsListClaimedSubscriptionsError {}
 #[cfg(feature = "polar-customer-portal-seats")]
 impl CustomerPortalSeatsListClaimedSubscriptions {
     /// Page number, defaults to 1.
@@ -7600,6 +9056,39 @@ pub enum CustomerPortalSubscriptionsListError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalSubscriptionsListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalSubscriptionsListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::std::fmt::Display for CustomerPortalSubscriptionsListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalSubscriptionsListError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::std::error::Error for CustomerPortalSubscriptionsListError {}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 impl CustomerPortalSubscriptionsList {
     /// ProductID Filter
     ///
@@ -7777,6 +9266,43 @@ pub enum CustomerPortalSubscriptionsGetError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalSubscriptionsGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalSubscriptionsGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalSubscriptionsGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::std::fmt::Display for CustomerPortalSubscriptionsGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalSubscriptionsGetError::NotFound(_) => {
+                "404: Customer subscription was not found."
+            }
+            CustomerPortalSubscriptionsGetError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::std::error::Error for CustomerPortalSubscriptionsGetError {}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
 impl CustomerPortalSubscriptionsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -7881,6 +9407,49 @@ pub enum CustomerPortalSubscriptionsCancelError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalSubscriptionsCancelError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalSubscriptionsCancelError::Forbidden(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalSubscriptionsCancelError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalSubscriptionsCancelError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::std::fmt::Display for CustomerPortalSubscriptionsCancelError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalSubscriptionsCancelError::Forbidden(_) => {
+                "403: Customer subscription is already canceled or will be at the end of the period, or the user lacks billing permissions."
+            }
+            CustomerPortalSubscriptionsCancelError::NotFound(_) => {
+                "404: Customer subscription was not found."
+            }
+            CustomerPortalSubscriptionsCancelError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::std::error::Error for CustomerPortalSubscriptionsCancelError {}
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 impl CustomerPortalSubscriptionsCancel {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -7994,6 +9563,57 @@ pub enum CustomerPortalSubscriptionsUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalSubscriptionsUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalSubscriptionsUpdateError::PaymentRequired(b) => {
+                Some(b.detail.clone())
+            }
+            CustomerPortalSubscriptionsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalSubscriptionsUpdateError::Conflict(b) => Some(b.detail.clone()),
+            CustomerPortalSubscriptionsUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::std::fmt::Display for CustomerPortalSubscriptionsUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalSubscriptionsUpdateError::PaymentRequired(_) => {
+                "402: Payment required to apply the subscription update."
+            }
+            CustomerPortalSubscriptionsUpdateError::Forbidden(_) => {
+                "403: Customer subscription is already canceled or will be at the end of the period, the user lacks billing permissions, or pausing/resuming is not enabled for the organization."
+            }
+            CustomerPortalSubscriptionsUpdateError::NotFound(_) => {
+                "404: Customer subscription was not found."
+            }
+            CustomerPortalSubscriptionsUpdateError::Conflict(_) => {
+                "409: The subscription has no payment method to charge."
+            }
+            CustomerPortalSubscriptionsUpdateError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-subscriptions")]
+impl ::std::error::Error for CustomerPortalSubscriptionsUpdateError {}
 #[cfg(feature = "polar-customer-portal-subscriptions")]
 impl CustomerPortalSubscriptionsUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -8235,6 +9855,39 @@ pub enum CustomerPortalWalletsListError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customer-portal-wallets")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalWalletsListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalWalletsListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-wallets")]
+impl ::std::fmt::Display for CustomerPortalWalletsListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalWalletsListError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-wallets")]
+impl ::std::error::Error for CustomerPortalWalletsListError {}
+#[cfg(feature = "polar-customer-portal-wallets")]
 impl CustomerPortalWalletsList {
     /// Page number, defaults to 1.
     ///
@@ -8376,6 +10029,41 @@ pub enum CustomerPortalWalletsGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customer-portal-wallets")]
+impl ::openapi_runtime::ErrorBody for CustomerPortalWalletsGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerPortalWalletsGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalWalletsGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customer-portal-wallets")]
+impl ::std::fmt::Display for CustomerPortalWalletsGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerPortalWalletsGetError::NotFound(_) => "404: Wallet not found.",
+            CustomerPortalWalletsGetError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customer-portal-wallets")]
+impl ::std::error::Error for CustomerPortalWalletsGetError {}
 #[cfg(feature = "polar-customer-portal-wallets")]
 impl CustomerPortalWalletsGet {
     /// Time limit for each attempt of this call (overrides the client's).

@@ -373,6 +373,44 @@ pub enum CustomerSeatsListSeatsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CustomerSeatsListSeatsError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerSeatsListSeatsError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl ::std::fmt::Display for CustomerSeatsListSeatsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerSeatsListSeatsError::Unauthorized => "401: Authentication required",
+            CustomerSeatsListSeatsError::Forbidden => {
+                "403: Not permitted or seat-based pricing not enabled"
+            }
+            CustomerSeatsListSeatsError::NotFound => {
+                "404: Subscription or order not found"
+            }
+            CustomerSeatsListSeatsError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CustomerSeatsListSeatsError {}
 impl CustomerSeatsListSeats {
     /// The `subscription_id` query parameter.
     pub fn subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
@@ -490,6 +528,47 @@ pub enum CustomerSeatsAssignSeatError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CustomerSeatsAssignSeatError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerSeatsAssignSeatError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl ::std::fmt::Display for CustomerSeatsAssignSeatError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerSeatsAssignSeatError::BadRequest => {
+                "400: No available seats or customer already has a seat"
+            }
+            CustomerSeatsAssignSeatError::Unauthorized => "401: Authentication required",
+            CustomerSeatsAssignSeatError::Forbidden => {
+                "403: Not permitted or seat-based pricing not enabled"
+            }
+            CustomerSeatsAssignSeatError::NotFound => {
+                "404: Subscription, order, or customer not found"
+            }
+            CustomerSeatsAssignSeatError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CustomerSeatsAssignSeatError {}
 impl CustomerSeatsAssignSeat {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -590,6 +669,42 @@ pub enum CustomerSeatsRevokeSeatError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CustomerSeatsRevokeSeatError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerSeatsRevokeSeatError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl ::std::fmt::Display for CustomerSeatsRevokeSeatError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerSeatsRevokeSeatError::Unauthorized => "401: Authentication required",
+            CustomerSeatsRevokeSeatError::Forbidden => {
+                "403: Not permitted or seat-based pricing not enabled"
+            }
+            CustomerSeatsRevokeSeatError::NotFound => "404: Seat not found",
+            CustomerSeatsRevokeSeatError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CustomerSeatsRevokeSeatError {}
 impl CustomerSeatsRevokeSeat {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -691,6 +806,47 @@ pub enum CustomerSeatsResendInvitationError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CustomerSeatsResendInvitationError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerSeatsResendInvitationError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl ::std::fmt::Display for CustomerSeatsResendInvitationError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerSeatsResendInvitationError::BadRequest => {
+                "400: Seat is not pending or already claimed"
+            }
+            CustomerSeatsResendInvitationError::Unauthorized => {
+                "401: Authentication required"
+            }
+            CustomerSeatsResendInvitationError::Forbidden => {
+                "403: Not permitted or seat-based pricing not enabled"
+            }
+            CustomerSeatsResendInvitationError::NotFound => "404: Seat not found",
+            CustomerSeatsResendInvitationError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CustomerSeatsResendInvitationError {}
 impl CustomerSeatsResendInvitation {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -797,6 +953,44 @@ pub enum CustomerSeatsGetClaimInfoError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CustomerSeatsGetClaimInfoError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerSeatsGetClaimInfoError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl ::std::fmt::Display for CustomerSeatsGetClaimInfoError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerSeatsGetClaimInfoError::BadRequest => {
+                "400: Invalid or expired invitation token"
+            }
+            CustomerSeatsGetClaimInfoError::Forbidden => {
+                "403: Seat-based pricing not enabled for organization"
+            }
+            CustomerSeatsGetClaimInfoError::NotFound => "404: Seat not found",
+            CustomerSeatsGetClaimInfoError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CustomerSeatsGetClaimInfoError {}
 impl CustomerSeatsGetClaimInfo {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -897,6 +1091,43 @@ pub enum CustomerSeatsClaimSeatError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CustomerSeatsClaimSeatError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerSeatsClaimSeatError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl ::std::fmt::Display for CustomerSeatsClaimSeatError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerSeatsClaimSeatError::BadRequest => {
+                "400: Invalid, expired, or already claimed token"
+            }
+            CustomerSeatsClaimSeatError::Forbidden => {
+                "403: Seat-based pricing not enabled for organization"
+            }
+            CustomerSeatsClaimSeatError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CustomerSeatsClaimSeatError {}
 impl CustomerSeatsClaimSeat {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

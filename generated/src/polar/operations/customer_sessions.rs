@@ -89,6 +89,36 @@ pub enum CustomerSessionsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for CustomerSessionsCreateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomerSessionsCreateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for CustomerSessionsCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomerSessionsCreateError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for CustomerSessionsCreateError {}
 impl CustomerSessionsCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -882,6 +882,37 @@ pub enum CustomersListError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersListError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersListError {}
+#[cfg(feature = "polar-customers")]
 impl CustomersList {
     /// OrganizationID Filter
     ///
@@ -1070,6 +1101,37 @@ pub enum CustomersCreateError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersCreateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersCreateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersCreateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersCreateError {}
+#[cfg(feature = "polar-customers")]
 impl CustomersCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1166,6 +1228,37 @@ pub enum CustomersExportError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersExportError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersExportError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersExportError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersExportError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersExportError {}
 #[cfg(feature = "polar-customers")]
 impl CustomersExport {
     /// Filter by organization ID.
@@ -1274,6 +1367,39 @@ pub enum CustomersGetError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomersGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersGetError::NotFound(_) => "404: Customer not found.",
+            CustomersGetError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersGetError {}
+#[cfg(feature = "polar-customers")]
 impl CustomersGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1372,6 +1498,39 @@ pub enum CustomersDeleteError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersDeleteError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersDeleteError::NotFound(b) => Some(b.detail.clone()),
+            CustomersDeleteError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersDeleteError::NotFound(_) => "404: Customer not found.",
+            CustomersDeleteError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersDeleteError {}
 #[cfg(feature = "polar-customers")]
 impl CustomersDelete {
     /// If true, also anonymize the customer's personal data for GDPR compliance. This replaces email with a hashed version, hashes name and billing name (name preserved for businesses with tax_id), clears billing address, and removes OAuth account data.
@@ -1482,6 +1641,39 @@ pub enum CustomersUpdateError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CustomersUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersUpdateError::NotFound(_) => "404: Customer not found.",
+            CustomersUpdateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersUpdateError {}
+#[cfg(feature = "polar-customers")]
 impl CustomersUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1581,6 +1773,39 @@ pub enum CustomersGetExternalError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersGetExternalError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersGetExternalError::NotFound(b) => Some(b.detail.clone()),
+            CustomersGetExternalError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersGetExternalError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersGetExternalError::NotFound(_) => "404: Customer not found.",
+            CustomersGetExternalError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersGetExternalError {}
+#[cfg(feature = "polar-customers")]
 impl CustomersGetExternal {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1679,6 +1904,41 @@ pub enum CustomersDeleteExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersDeleteExternalError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersDeleteExternalError::NotFound(b) => Some(b.detail.clone()),
+            CustomersDeleteExternalError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersDeleteExternalError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersDeleteExternalError::NotFound(_) => "404: Customer not found.",
+            CustomersDeleteExternalError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersDeleteExternalError {}
 #[cfg(feature = "polar-customers")]
 impl CustomersDeleteExternal {
     /// If true, also anonymize the customer's personal data for GDPR compliance.
@@ -1792,6 +2052,41 @@ pub enum CustomersUpdateExternalError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersUpdateExternalError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersUpdateExternalError::NotFound(b) => Some(b.detail.clone()),
+            CustomersUpdateExternalError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersUpdateExternalError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersUpdateExternalError::NotFound(_) => "404: Customer not found.",
+            CustomersUpdateExternalError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersUpdateExternalError {}
+#[cfg(feature = "polar-customers")]
 impl CustomersUpdateExternal {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1894,6 +2189,39 @@ pub enum CustomersGetStateError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersGetStateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersGetStateError::NotFound(b) => Some(b.detail.clone()),
+            CustomersGetStateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersGetStateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersGetStateError::NotFound(_) => "404: Customer not found.",
+            CustomersGetStateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersGetStateError {}
+#[cfg(feature = "polar-customers")]
 impl CustomersGetState {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1992,6 +2320,41 @@ pub enum CustomersGetStateExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersGetStateExternalError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersGetStateExternalError::NotFound(b) => Some(b.detail.clone()),
+            CustomersGetStateExternalError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersGetStateExternalError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersGetStateExternalError::NotFound(_) => "404: Customer not found.",
+            CustomersGetStateExternalError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersGetStateExternalError {}
 #[cfg(feature = "polar-customers")]
 impl CustomersGetStateExternal {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -2096,6 +2459,41 @@ pub enum CustomersListPaymentMethodsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersListPaymentMethodsError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersListPaymentMethodsError::NotFound(b) => Some(b.detail.clone()),
+            CustomersListPaymentMethodsError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersListPaymentMethodsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersListPaymentMethodsError::NotFound(_) => "404: Customer not found.",
+            CustomersListPaymentMethodsError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersListPaymentMethodsError {}
 #[cfg(feature = "polar-customers")]
 impl CustomersListPaymentMethods {
     /// Page number, defaults to 1.
@@ -2235,6 +2633,45 @@ pub enum CustomersListPaymentMethodsExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers")]
+impl ::openapi_runtime::ErrorBody for CustomersListPaymentMethodsExternalError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersListPaymentMethodsExternalError::NotFound(b) => {
+                Some(b.detail.clone())
+            }
+            CustomersListPaymentMethodsExternalError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::fmt::Display for CustomersListPaymentMethodsExternalError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersListPaymentMethodsExternalError::NotFound(_) => {
+                "404: Customer not found."
+            }
+            CustomersListPaymentMethodsExternalError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers")]
+impl ::std::error::Error for CustomersListPaymentMethodsExternalError {}
 #[cfg(feature = "polar-customers")]
 impl CustomersListPaymentMethodsExternal {
     /// Page number, defaults to 1.
@@ -2907,6 +3344,45 @@ pub enum CustomersMembersCreateError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::ErrorBody for CustomersMembersCreateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersMembersCreateError::Forbidden(b) => Some(b.detail.clone()),
+            CustomersMembersCreateError::NotFound(b) => Some(b.detail.clone()),
+            CustomersMembersCreateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::fmt::Display for CustomersMembersCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersMembersCreateError::Forbidden(_) => {
+                "403: Not permitted to add members."
+            }
+            CustomersMembersCreateError::NotFound(_) => "404: Customer not found.",
+            CustomersMembersCreateError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::error::Error for CustomersMembersCreateError {}
+#[cfg(feature = "polar-customers-members")]
 impl CustomersMembersCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -3012,6 +3488,51 @@ pub enum CustomersMembersCreateExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::ErrorBody for CustomersMembersCreateExternalError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersMembersCreateExternalError::Forbidden(b) => Some(b.detail.clone()),
+            CustomersMembersCreateExternalError::NotFound(b) => Some(b.detail.clone()),
+            CustomersMembersCreateExternalError::Conflict(b) => Some(b.detail.clone()),
+            CustomersMembersCreateExternalError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::fmt::Display for CustomersMembersCreateExternalError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersMembersCreateExternalError::Forbidden(_) => {
+                "403: Not permitted to add members."
+            }
+            CustomersMembersCreateExternalError::NotFound(_) => {
+                "404: Customer not found."
+            }
+            CustomersMembersCreateExternalError::Conflict(_) => {
+                "409: The external customer ID matches customers in several accessible organizations."
+            }
+            CustomersMembersCreateExternalError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::error::Error for CustomersMembersCreateExternalError {}
 #[cfg(feature = "polar-customers-members")]
 impl CustomersMembersCreateExternal {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -3121,6 +3642,39 @@ pub enum CustomersMembersGetError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::ErrorBody for CustomersMembersGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersMembersGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomersMembersGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::fmt::Display for CustomersMembersGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersMembersGetError::NotFound(_) => "404: Member not found.",
+            CustomersMembersGetError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::error::Error for CustomersMembersGetError {}
+#[cfg(feature = "polar-customers-members")]
 impl CustomersMembersGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -3221,6 +3775,41 @@ pub enum CustomersMembersDeleteError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::ErrorBody for CustomersMembersDeleteError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersMembersDeleteError::NotFound(b) => Some(b.detail.clone()),
+            CustomersMembersDeleteError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::fmt::Display for CustomersMembersDeleteError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersMembersDeleteError::NotFound(_) => "404: Member not found.",
+            CustomersMembersDeleteError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::error::Error for CustomersMembersDeleteError {}
 #[cfg(feature = "polar-customers-members")]
 impl CustomersMembersDelete {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -3323,6 +3912,41 @@ pub enum CustomersMembersUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::ErrorBody for CustomersMembersUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersMembersUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CustomersMembersUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::fmt::Display for CustomersMembersUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersMembersUpdateError::NotFound(_) => "404: Member not found.",
+            CustomersMembersUpdateError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::error::Error for CustomersMembersUpdateError {}
 #[cfg(feature = "polar-customers-members")]
 impl CustomersMembersUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -3431,6 +4055,45 @@ pub enum CustomersMembersGetExternalError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::ErrorBody for CustomersMembersGetExternalError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersMembersGetExternalError::NotFound(b) => Some(b.detail.clone()),
+            CustomersMembersGetExternalError::Conflict(b) => Some(b.detail.clone()),
+            CustomersMembersGetExternalError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::fmt::Display for CustomersMembersGetExternalError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersMembersGetExternalError::NotFound(_) => "404: Member not found.",
+            CustomersMembersGetExternalError::Conflict(_) => {
+                "409: The external customer ID matches customers in several accessible organizations."
+            }
+            CustomersMembersGetExternalError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::error::Error for CustomersMembersGetExternalError {}
+#[cfg(feature = "polar-customers-members")]
 impl CustomersMembersGetExternal {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -3537,6 +4200,45 @@ pub enum CustomersMembersDeleteExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::ErrorBody for CustomersMembersDeleteExternalError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersMembersDeleteExternalError::NotFound(b) => Some(b.detail.clone()),
+            CustomersMembersDeleteExternalError::Conflict(b) => Some(b.detail.clone()),
+            CustomersMembersDeleteExternalError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::fmt::Display for CustomersMembersDeleteExternalError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersMembersDeleteExternalError::NotFound(_) => "404: Member not found.",
+            CustomersMembersDeleteExternalError::Conflict(_) => {
+                "409: The external customer ID matches customers in several accessible organizations."
+            }
+            CustomersMembersDeleteExternalError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::error::Error for CustomersMembersDeleteExternalError {}
 #[cfg(feature = "polar-customers-members")]
 impl CustomersMembersDeleteExternal {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -3647,6 +4349,45 @@ pub enum CustomersMembersUpdateExternalError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-customers-members")]
+impl ::openapi_runtime::ErrorBody for CustomersMembersUpdateExternalError {
+    fn message(&self) -> Option<String> {
+        match self {
+            CustomersMembersUpdateExternalError::NotFound(b) => Some(b.detail.clone()),
+            CustomersMembersUpdateExternalError::Conflict(b) => Some(b.detail.clone()),
+            CustomersMembersUpdateExternalError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::fmt::Display for CustomersMembersUpdateExternalError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            CustomersMembersUpdateExternalError::NotFound(_) => "404: Member not found.",
+            CustomersMembersUpdateExternalError::Conflict(_) => {
+                "409: The external customer ID matches customers in several accessible organizations."
+            }
+            CustomersMembersUpdateExternalError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-customers-members")]
+impl ::std::error::Error for CustomersMembersUpdateExternalError {}
 #[cfg(feature = "polar-customers-members")]
 impl CustomersMembersUpdateExternal {
     /// Time limit for each attempt of this call (overrides the client's).

@@ -221,6 +221,34 @@ pub enum DisputesListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for DisputesListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            DisputesListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for DisputesListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            DisputesListError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for DisputesListError {}
 impl DisputesList {
     /// OrganizationID Filter
     ///
@@ -395,6 +423,36 @@ pub enum DisputesGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for DisputesGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            DisputesGetError::NotFound(b) => Some(b.detail.clone()),
+            DisputesGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for DisputesGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            DisputesGetError::NotFound(_) => "404: Dispute not found.",
+            DisputesGetError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for DisputesGetError {}
 impl DisputesGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -490,6 +548,38 @@ pub enum DisputesAcceptError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for DisputesAcceptError {
+    fn message(&self) -> Option<String> {
+        match self {
+            DisputesAcceptError::NotFound(b) => Some(b.detail.clone()),
+            DisputesAcceptError::Conflict(b) => Some(b.detail.clone()),
+            DisputesAcceptError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for DisputesAcceptError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            DisputesAcceptError::NotFound(_) => "404: Dispute not found.",
+            DisputesAcceptError::Conflict(_) => "409: Conflict",
+            DisputesAcceptError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for DisputesAcceptError {}
 impl DisputesAccept {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -469,6 +469,40 @@ pub enum LicenseKeysListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for LicenseKeysListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            LicenseKeysListError::Unauthorized(b) => Some(b.detail.clone()),
+            LicenseKeysListError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for LicenseKeysListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            LicenseKeysListError::Unauthorized(_) => {
+                "401: Not authorized to manage license key."
+            }
+            LicenseKeysListError::NotFound(_) => "404: License key not found.",
+            LicenseKeysListError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for LicenseKeysListError {}
 impl LicenseKeysList {
     /// OrganizationID Filter
     ///
@@ -641,6 +675,40 @@ pub enum LicenseKeysGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for LicenseKeysGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            LicenseKeysGetError::Unauthorized(b) => Some(b.detail.clone()),
+            LicenseKeysGetError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for LicenseKeysGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            LicenseKeysGetError::Unauthorized(_) => {
+                "401: Not authorized to manage license key."
+            }
+            LicenseKeysGetError::NotFound(_) => "404: License key not found.",
+            LicenseKeysGetError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for LicenseKeysGetError {}
 impl LicenseKeysGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -738,6 +806,40 @@ pub enum LicenseKeysUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for LicenseKeysUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            LicenseKeysUpdateError::Unauthorized(b) => Some(b.detail.clone()),
+            LicenseKeysUpdateError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for LicenseKeysUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            LicenseKeysUpdateError::Unauthorized(_) => {
+                "401: Not authorized to manage license key."
+            }
+            LicenseKeysUpdateError::NotFound(_) => "404: License key not found.",
+            LicenseKeysUpdateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for LicenseKeysUpdateError {}
 impl LicenseKeysUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -836,6 +938,42 @@ pub enum LicenseKeysGetActivationError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for LicenseKeysGetActivationError {
+    fn message(&self) -> Option<String> {
+        match self {
+            LicenseKeysGetActivationError::Unauthorized(b) => Some(b.detail.clone()),
+            LicenseKeysGetActivationError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysGetActivationError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for LicenseKeysGetActivationError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            LicenseKeysGetActivationError::Unauthorized(_) => {
+                "401: Not authorized to manage license key."
+            }
+            LicenseKeysGetActivationError::NotFound(_) => "404: License key not found.",
+            LicenseKeysGetActivationError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for LicenseKeysGetActivationError {}
 impl LicenseKeysGetActivation {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -935,6 +1073,36 @@ pub enum LicenseKeysValidateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for LicenseKeysValidateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            LicenseKeysValidateError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysValidateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for LicenseKeysValidateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            LicenseKeysValidateError::NotFound(_) => "404: License key not found.",
+            LicenseKeysValidateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for LicenseKeysValidateError {}
 impl LicenseKeysValidate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1030,6 +1198,40 @@ pub enum LicenseKeysActivateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for LicenseKeysActivateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            LicenseKeysActivateError::Forbidden(b) => Some(b.detail.clone()),
+            LicenseKeysActivateError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysActivateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for LicenseKeysActivateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            LicenseKeysActivateError::Forbidden(_) => {
+                "403: License key activation not supported or limit reached. Use /validate endpoint for licenses without activations."
+            }
+            LicenseKeysActivateError::NotFound(_) => "404: License key not found.",
+            LicenseKeysActivateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for LicenseKeysActivateError {}
 impl LicenseKeysActivate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1124,6 +1326,36 @@ pub enum LicenseKeysDeactivateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for LicenseKeysDeactivateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            LicenseKeysDeactivateError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysDeactivateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for LicenseKeysDeactivateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            LicenseKeysDeactivateError::NotFound(_) => "404: License key not found.",
+            LicenseKeysDeactivateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for LicenseKeysDeactivateError {}
 impl LicenseKeysDeactivate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

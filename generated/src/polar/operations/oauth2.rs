@@ -264,6 +264,20 @@ pub struct Oauth2Authorize {
 #[non_exhaustive]
 pub enum Oauth2AuthorizeError {}
 #[cfg(feature = "polar-oauth2")]
+impl ::openapi_runtime::ErrorBody for Oauth2AuthorizeError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::std::fmt::Display for Oauth2AuthorizeError {
+    fn fmt(&self, _: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {}
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::std::error::Error for Oauth2AuthorizeError {}
+#[cfg(feature = "polar-oauth2")]
 impl Oauth2Authorize {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -353,6 +367,20 @@ pub struct Oauth2RequestToken {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Oauth2RequestTokenError {}
+#[cfg(feature = "polar-oauth2")]
+impl ::openapi_runtime::ErrorBody for Oauth2RequestTokenError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::std::fmt::Display for Oauth2RequestTokenError {
+    fn fmt(&self, _: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {}
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::std::error::Error for Oauth2RequestTokenError {}
 #[cfg(feature = "polar-oauth2")]
 impl Oauth2RequestToken {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -445,6 +473,20 @@ pub struct Oauth2RevokeToken {
 #[non_exhaustive]
 pub enum Oauth2RevokeTokenError {}
 #[cfg(feature = "polar-oauth2")]
+impl ::openapi_runtime::ErrorBody for Oauth2RevokeTokenError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::std::fmt::Display for Oauth2RevokeTokenError {
+    fn fmt(&self, _: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {}
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::std::error::Error for Oauth2RevokeTokenError {}
+#[cfg(feature = "polar-oauth2")]
 impl Oauth2RevokeToken {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -536,6 +578,20 @@ pub struct Oauth2IntrospectToken {
 #[non_exhaustive]
 pub enum Oauth2IntrospectTokenError {}
 #[cfg(feature = "polar-oauth2")]
+impl ::openapi_runtime::ErrorBody for Oauth2IntrospectTokenError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::std::fmt::Display for Oauth2IntrospectTokenError {
+    fn fmt(&self, _: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {}
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::std::error::Error for Oauth2IntrospectTokenError {}
+#[cfg(feature = "polar-oauth2")]
 impl Oauth2IntrospectToken {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -625,6 +681,20 @@ pub struct Oauth2Userinfo {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Oauth2UserinfoError {}
+#[cfg(feature = "polar-oauth2")]
+impl ::openapi_runtime::ErrorBody for Oauth2UserinfoError {
+    fn message(&self) -> Option<String> {
+        None
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::std::fmt::Display for Oauth2UserinfoError {
+    fn fmt(&self, _: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {}
+    }
+}
+#[cfg(feature = "polar-oauth2")]
+impl ::std::error::Error for Oauth2UserinfoError {}
 #[cfg(feature = "polar-oauth2")]
 impl Oauth2Userinfo {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -952,6 +1022,39 @@ pub enum Oauth2ClientsCreateClientError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-oauth2-clients")]
+impl ::openapi_runtime::ErrorBody for Oauth2ClientsCreateClientError {
+    fn message(&self) -> Option<String> {
+        match self {
+            Oauth2ClientsCreateClientError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::std::fmt::Display for Oauth2ClientsCreateClientError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            Oauth2ClientsCreateClientError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::std::error::Error for Oauth2ClientsCreateClientError {}
+#[cfg(feature = "polar-oauth2-clients")]
 impl Oauth2ClientsCreateClient {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1046,6 +1149,39 @@ pub enum Oauth2ClientsGetClientError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::openapi_runtime::ErrorBody for Oauth2ClientsGetClientError {
+    fn message(&self) -> Option<String> {
+        match self {
+            Oauth2ClientsGetClientError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::std::fmt::Display for Oauth2ClientsGetClientError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            Oauth2ClientsGetClientError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::std::error::Error for Oauth2ClientsGetClientError {}
 #[cfg(feature = "polar-oauth2-clients")]
 impl Oauth2ClientsGetClient {
     /// Time limit for each attempt of this call (overrides the client's).
@@ -1146,6 +1282,39 @@ pub enum Oauth2ClientsUpdateClientError {
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
 #[cfg(feature = "polar-oauth2-clients")]
+impl ::openapi_runtime::ErrorBody for Oauth2ClientsUpdateClientError {
+    fn message(&self) -> Option<String> {
+        match self {
+            Oauth2ClientsUpdateClientError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::std::fmt::Display for Oauth2ClientsUpdateClientError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            Oauth2ClientsUpdateClientError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::std::error::Error for Oauth2ClientsUpdateClientError {}
+#[cfg(feature = "polar-oauth2-clients")]
 impl Oauth2ClientsUpdateClient {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1244,6 +1413,39 @@ pub enum Oauth2ClientsDeleteClientError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::openapi_runtime::ErrorBody for Oauth2ClientsDeleteClientError {
+    fn message(&self) -> Option<String> {
+        match self {
+            Oauth2ClientsDeleteClientError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::std::fmt::Display for Oauth2ClientsDeleteClientError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            Oauth2ClientsDeleteClientError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+#[cfg(feature = "polar-oauth2-clients")]
+impl ::std::error::Error for Oauth2ClientsDeleteClientError {}
 #[cfg(feature = "polar-oauth2-clients")]
 impl Oauth2ClientsDeleteClient {
     /// Time limit for each attempt of this call (overrides the client's).

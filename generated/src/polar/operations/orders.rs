@@ -624,6 +624,34 @@ pub enum OrdersListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for OrdersListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrdersListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for OrdersListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrdersListError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrdersListError {}
 impl OrdersList {
     /// OrganizationID Filter
     ///
@@ -939,6 +967,34 @@ pub enum OrdersCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for OrdersCreateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrdersCreateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for OrdersCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrdersCreateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrdersCreateError {}
 impl OrdersCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1035,6 +1091,34 @@ pub enum OrdersExportError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for OrdersExportError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrdersExportError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for OrdersExportError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrdersExportError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrdersExportError {}
 impl OrdersExport {
     /// OrganizationID Filter
     ///
@@ -1211,6 +1295,36 @@ pub enum OrdersGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for OrdersGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrdersGetError::NotFound(b) => Some(b.detail.clone()),
+            OrdersGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for OrdersGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrdersGetError::NotFound(_) => "404: Order not found.",
+            OrdersGetError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrdersGetError {}
 impl OrdersGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1305,6 +1419,36 @@ pub enum OrdersUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for OrdersUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrdersUpdateError::NotFound(b) => Some(b.detail.clone()),
+            OrdersUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for OrdersUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrdersUpdateError::NotFound(_) => "404: Order not found.",
+            OrdersUpdateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrdersUpdateError {}
 impl OrdersUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1406,6 +1550,47 @@ pub enum OrdersFinalizeError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for OrdersFinalizeError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrdersFinalizeError::NotFound(b) => Some(b.detail.clone()),
+            OrdersFinalizeError::PreconditionFailed(b) => Some(b.detail.clone()),
+            OrdersFinalizeError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl ::std::fmt::Display for OrdersFinalizeError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrdersFinalizeError::PaymentRequired(_) => {
+                "402: The charge failed, or requires customer authentication (e.g. a 3DS challenge) that can't be completed off-session."
+            }
+            OrdersFinalizeError::Forbidden(_) => {
+                "403: Off-session charges are not enabled for this organization, or its account can't currently accept payments."
+            }
+            OrdersFinalizeError::NotFound(_) => "404: Order not found.",
+            OrdersFinalizeError::PreconditionFailed(_) => {
+                "412: The order is not in `draft` status."
+            }
+            OrdersFinalizeError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrdersFinalizeError {}
 impl OrdersFinalize {
     /// The request body.
     pub fn body(mut self, value: impl Into<super::super::types::OrderFinalize>) -> Self {
@@ -1509,6 +1694,36 @@ pub enum OrdersInvoiceError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for OrdersInvoiceError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrdersInvoiceError::NotFound(b) => Some(b.detail.clone()),
+            OrdersInvoiceError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for OrdersInvoiceError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrdersInvoiceError::NotFound(_) => "404: Order not found.",
+            OrdersInvoiceError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrdersInvoiceError {}
 impl OrdersInvoice {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1605,6 +1820,34 @@ pub enum OrdersGenerateInvoiceError {
     /// `422`: Order is missing billing name or address.
     UnprocessableEntity(super::super::types::MissingInvoiceBillingDetails),
 }
+impl ::openapi_runtime::ErrorBody for OrdersGenerateInvoiceError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrdersGenerateInvoiceError::NotFound(b) => Some(b.detail.clone()),
+            OrdersGenerateInvoiceError::Conflict(b) => Some(b.detail.clone()),
+            OrdersGenerateInvoiceError::UnprocessableEntity(b) => Some(b.detail.clone()),
+        }
+    }
+}
+impl ::std::fmt::Display for OrdersGenerateInvoiceError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrdersGenerateInvoiceError::NotFound(_) => "404: Order not found.",
+            OrdersGenerateInvoiceError::Conflict(_) => {
+                "409: Order is not eligible for invoice generation (invalid status)."
+            }
+            OrdersGenerateInvoiceError::UnprocessableEntity(_) => {
+                "422: Order is missing billing name or address."
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrdersGenerateInvoiceError {}
 impl OrdersGenerateInvoice {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1700,6 +1943,36 @@ pub enum OrdersReceiptError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for OrdersReceiptError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrdersReceiptError::NotFound(b) => Some(b.detail.clone()),
+            OrdersReceiptError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for OrdersReceiptError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrdersReceiptError::NotFound(_) => "404: Order not found.",
+            OrdersReceiptError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrdersReceiptError {}
 impl OrdersReceipt {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -278,6 +278,34 @@ pub enum OrganizationsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for OrganizationsListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrganizationsListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for OrganizationsListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrganizationsListError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrganizationsListError {}
 impl OrganizationsList {
     /// Filter by slug.
     pub fn slug(mut self, value: impl Into<String>) -> Self {
@@ -420,6 +448,36 @@ pub enum OrganizationsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for OrganizationsCreateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrganizationsCreateError::Forbidden(b) => Some(b.detail.clone()),
+            OrganizationsCreateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for OrganizationsCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrganizationsCreateError::Forbidden(_) => "403: Forbidden",
+            OrganizationsCreateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrganizationsCreateError {}
 impl OrganizationsCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -513,6 +571,36 @@ pub enum OrganizationsGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for OrganizationsGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrganizationsGetError::NotFound(b) => Some(b.detail.clone()),
+            OrganizationsGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for OrganizationsGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrganizationsGetError::NotFound(_) => "404: Organization not found.",
+            OrganizationsGetError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrganizationsGetError {}
 impl OrganizationsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -611,6 +699,44 @@ pub enum OrganizationsUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for OrganizationsUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            OrganizationsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            OrganizationsUpdateError::Conflict(b) => Some(b.detail.clone()),
+            OrganizationsUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl ::std::fmt::Display for OrganizationsUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            OrganizationsUpdateError::Forbidden(_) => {
+                "403: You don't have the permission to update this organization, or dispute auto-accept isn't enabled for it."
+            }
+            OrganizationsUpdateError::NotFound(_) => "404: Organization not found.",
+            OrganizationsUpdateError::Conflict(_) => {
+                "409: Cannot enforce SSO without an enabled connection."
+            }
+            OrganizationsUpdateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for OrganizationsUpdateError {}
 impl OrganizationsUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -361,6 +361,34 @@ pub enum ProductsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for ProductsListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            ProductsListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ProductsListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProductsListError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProductsListError {}
 impl ProductsList {
     /// ProductID Filter
     ///
@@ -591,6 +619,34 @@ pub enum ProductsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for ProductsCreateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            ProductsCreateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ProductsCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProductsCreateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProductsCreateError {}
 impl ProductsCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -683,6 +739,36 @@ pub enum ProductsGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for ProductsGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            ProductsGetError::NotFound(b) => Some(b.detail.clone()),
+            ProductsGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ProductsGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProductsGetError::NotFound(_) => "404: Product not found.",
+            ProductsGetError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProductsGetError {}
 impl ProductsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -779,6 +865,40 @@ pub enum ProductsUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for ProductsUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            ProductsUpdateError::Forbidden(b) => Some(b.detail.clone()),
+            ProductsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            ProductsUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ProductsUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProductsUpdateError::Forbidden(_) => {
+                "403: You don't have the permission to update this product."
+            }
+            ProductsUpdateError::NotFound(_) => "404: Product not found.",
+            ProductsUpdateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProductsUpdateError {}
 impl ProductsUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -877,6 +997,42 @@ pub enum ProductsUpdateBenefitsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for ProductsUpdateBenefitsError {
+    fn message(&self) -> Option<String> {
+        match self {
+            ProductsUpdateBenefitsError::Forbidden(b) => Some(b.detail.clone()),
+            ProductsUpdateBenefitsError::NotFound(b) => Some(b.detail.clone()),
+            ProductsUpdateBenefitsError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for ProductsUpdateBenefitsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            ProductsUpdateBenefitsError::Forbidden(_) => {
+                "403: You don't have the permission to update this product."
+            }
+            ProductsUpdateBenefitsError::NotFound(_) => "404: Product not found.",
+            ProductsUpdateBenefitsError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for ProductsUpdateBenefitsError {}
 impl ProductsUpdateBenefits {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

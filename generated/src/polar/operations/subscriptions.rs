@@ -456,6 +456,34 @@ pub enum SubscriptionsListError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for SubscriptionsListError {
+    fn message(&self) -> Option<String> {
+        match self {
+            SubscriptionsListError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for SubscriptionsListError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SubscriptionsListError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SubscriptionsListError {}
 impl SubscriptionsList {
     /// OrganizationID Filter
     ///
@@ -786,6 +814,34 @@ pub enum SubscriptionsCreateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for SubscriptionsCreateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            SubscriptionsCreateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for SubscriptionsCreateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SubscriptionsCreateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SubscriptionsCreateError {}
 impl SubscriptionsCreate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -885,6 +941,34 @@ pub enum SubscriptionsExportError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for SubscriptionsExportError {
+    fn message(&self) -> Option<String> {
+        match self {
+            SubscriptionsExportError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for SubscriptionsExportError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SubscriptionsExportError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SubscriptionsExportError {}
 impl SubscriptionsExport {
     /// OrganizationID Filter
     ///
@@ -1072,6 +1156,36 @@ pub enum SubscriptionsGetError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for SubscriptionsGetError {
+    fn message(&self) -> Option<String> {
+        match self {
+            SubscriptionsGetError::NotFound(b) => Some(b.detail.clone()),
+            SubscriptionsGetError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for SubscriptionsGetError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SubscriptionsGetError::NotFound(_) => "404: Subscription not found.",
+            SubscriptionsGetError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SubscriptionsGetError {}
 impl SubscriptionsGet {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1169,6 +1283,44 @@ pub enum SubscriptionsRevokeError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for SubscriptionsRevokeError {
+    fn message(&self) -> Option<String> {
+        match self {
+            SubscriptionsRevokeError::Forbidden(b) => Some(b.detail.clone()),
+            SubscriptionsRevokeError::NotFound(b) => Some(b.detail.clone()),
+            SubscriptionsRevokeError::Conflict(b) => Some(b.detail.clone()),
+            SubscriptionsRevokeError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for SubscriptionsRevokeError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SubscriptionsRevokeError::Forbidden(_) => {
+                "403: This subscription is already revoked."
+            }
+            SubscriptionsRevokeError::NotFound(_) => "404: Subscription not found.",
+            SubscriptionsRevokeError::Conflict(_) => {
+                "409: Subscription is pending an update."
+            }
+            SubscriptionsRevokeError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SubscriptionsRevokeError {}
 impl SubscriptionsRevoke {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1271,6 +1423,48 @@ pub enum SubscriptionsUpdateError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for SubscriptionsUpdateError {
+    fn message(&self) -> Option<String> {
+        match self {
+            SubscriptionsUpdateError::PaymentRequired(b) => Some(b.detail.clone()),
+            SubscriptionsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            SubscriptionsUpdateError::Conflict(b) => Some(b.detail.clone()),
+            SubscriptionsUpdateError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+            _ => None,
+        }
+    }
+}
+impl ::std::fmt::Display for SubscriptionsUpdateError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            SubscriptionsUpdateError::PaymentRequired(_) => {
+                "402: Payment required to apply the subscription update."
+            }
+            SubscriptionsUpdateError::Forbidden(_) => {
+                "403: Subscription is already canceled or will be at the end of the period, or is not active."
+            }
+            SubscriptionsUpdateError::NotFound(_) => "404: Subscription not found.",
+            SubscriptionsUpdateError::Conflict(_) => {
+                "409: Subscription is pending an update."
+            }
+            SubscriptionsUpdateError::UnprocessableEntity(_) => "422: Validation Error",
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for SubscriptionsUpdateError {}
 impl SubscriptionsUpdate {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

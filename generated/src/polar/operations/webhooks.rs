@@ -533,6 +533,36 @@ pub enum WebhooksListWebhookEndpointsError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for WebhooksListWebhookEndpointsError {
+    fn message(&self) -> Option<String> {
+        match self {
+            WebhooksListWebhookEndpointsError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for WebhooksListWebhookEndpointsError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksListWebhookEndpointsError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksListWebhookEndpointsError {}
 impl WebhooksListWebhookEndpoints {
     /// Filter by organization ID.
     pub fn organization_id(
@@ -670,6 +700,36 @@ pub enum WebhooksCreateWebhookEndpointError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for WebhooksCreateWebhookEndpointError {
+    fn message(&self) -> Option<String> {
+        match self {
+            WebhooksCreateWebhookEndpointError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for WebhooksCreateWebhookEndpointError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksCreateWebhookEndpointError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksCreateWebhookEndpointError {}
 impl WebhooksCreateWebhookEndpoint {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -764,6 +824,40 @@ pub enum WebhooksGetWebhookEndpointError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for WebhooksGetWebhookEndpointError {
+    fn message(&self) -> Option<String> {
+        match self {
+            WebhooksGetWebhookEndpointError::NotFound(b) => Some(b.detail.clone()),
+            WebhooksGetWebhookEndpointError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for WebhooksGetWebhookEndpointError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksGetWebhookEndpointError::NotFound(_) => {
+                "404: Webhook endpoint not found."
+            }
+            WebhooksGetWebhookEndpointError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksGetWebhookEndpointError {}
 impl WebhooksGetWebhookEndpoint {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -857,6 +951,40 @@ pub enum WebhooksDeleteWebhookEndpointError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for WebhooksDeleteWebhookEndpointError {
+    fn message(&self) -> Option<String> {
+        match self {
+            WebhooksDeleteWebhookEndpointError::NotFound(b) => Some(b.detail.clone()),
+            WebhooksDeleteWebhookEndpointError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for WebhooksDeleteWebhookEndpointError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksDeleteWebhookEndpointError::NotFound(_) => {
+                "404: Webhook endpoint not found."
+            }
+            WebhooksDeleteWebhookEndpointError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksDeleteWebhookEndpointError {}
 impl WebhooksDeleteWebhookEndpoint {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -953,6 +1081,40 @@ pub enum WebhooksUpdateWebhookEndpointError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for WebhooksUpdateWebhookEndpointError {
+    fn message(&self) -> Option<String> {
+        match self {
+            WebhooksUpdateWebhookEndpointError::NotFound(b) => Some(b.detail.clone()),
+            WebhooksUpdateWebhookEndpointError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for WebhooksUpdateWebhookEndpointError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksUpdateWebhookEndpointError::NotFound(_) => {
+                "404: Webhook endpoint not found."
+            }
+            WebhooksUpdateWebhookEndpointError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksUpdateWebhookEndpointError {}
 impl WebhooksUpdateWebhookEndpoint {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1049,6 +1211,42 @@ pub enum WebhooksResetWebhookEndpointSecretError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for WebhooksResetWebhookEndpointSecretError {
+    fn message(&self) -> Option<String> {
+        match self {
+            WebhooksResetWebhookEndpointSecretError::NotFound(b) => {
+                Some(b.detail.clone())
+            }
+            WebhooksResetWebhookEndpointSecretError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for WebhooksResetWebhookEndpointSecretError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksResetWebhookEndpointSecretError::NotFound(_) => {
+                "404: Webhook endpoint not found."
+            }
+            WebhooksResetWebhookEndpointSecretError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksResetWebhookEndpointSecretError {}
 impl WebhooksResetWebhookEndpointSecret {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1162,6 +1360,36 @@ pub enum WebhooksListWebhookDeliveriesError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for WebhooksListWebhookDeliveriesError {
+    fn message(&self) -> Option<String> {
+        match self {
+            WebhooksListWebhookDeliveriesError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for WebhooksListWebhookDeliveriesError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksListWebhookDeliveriesError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksListWebhookDeliveriesError {}
 impl WebhooksListWebhookDeliveries {
     /// Filter by webhook endpoint ID.
     pub fn endpoint_id(
@@ -1376,6 +1604,40 @@ pub enum WebhooksRedeliverWebhookEventError {
     /// `422`: Validation Error
     UnprocessableEntity(super::super::types::HttpValidationError),
 }
+impl ::openapi_runtime::ErrorBody for WebhooksRedeliverWebhookEventError {
+    fn message(&self) -> Option<String> {
+        match self {
+            WebhooksRedeliverWebhookEventError::NotFound(b) => Some(b.detail.clone()),
+            WebhooksRedeliverWebhookEventError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::messages(
+                    b
+                        .detail
+                        .iter()
+                        .flatten()
+                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for WebhooksRedeliverWebhookEventError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let what = match self {
+            WebhooksRedeliverWebhookEventError::NotFound(_) => {
+                "404: Webhook event not found."
+            }
+            WebhooksRedeliverWebhookEventError::UnprocessableEntity(_) => {
+                "422: Validation Error"
+            }
+        };
+        ::openapi_runtime::error::fmt_body(
+            f,
+            what,
+            ::openapi_runtime::ErrorBody::message(self),
+        )
+    }
+}
+impl ::std::error::Error for WebhooksRedeliverWebhookEventError {}
 impl WebhooksRedeliverWebhookEvent {
     /// Time limit for each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

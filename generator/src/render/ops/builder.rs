@@ -20,6 +20,18 @@ use crate::error::{Error, Result};
 use crate::ir::*;
 use crate::naming::Scope;
 
+/// One variant of an operation's error enum, and what its impls say of it.
+struct ErrorVariant {
+    /// The variant, documented.
+    variant: TokenStream,
+    /// The decode arm (`raw.error_json(E::NotFound)`).
+    arm: TokenStream,
+    /// `E::NotFound(b) => <message>,` where the body has a message.
+    message: Option<TokenStream>,
+    /// `E::NotFound(_) => "404: Not found",`.
+    what: TokenStream,
+}
+
 impl<'a> OpsRender<'a> {
     /// The builder (named `builder`), error enum and impls of `op`; `cfg` gates each item.
     pub(super) fn operation(
@@ -179,16 +191,20 @@ impl<'a> OpsRender<'a> {
                 arms.push(quote! { #pattern => #call, });
                 continue;
             }
-            let (variant, arm) = self.error_variant(r, &error_name, &mut variant_scope);
-            variants.push(variant);
+            let v = self.error_variant(r, &error_name, &mut variant_scope);
+            let arm = &v.arm;
             arms.push(quote! { #pattern => #arm, });
+            variants.push(v);
         }
         if let Some(r) = op.responses.iter().find(|r| r.status == "default") {
-            let (variant, arm) = self.error_variant(r, &error_name, &mut variant_scope);
-            variants.push(variant);
+            let v = self.error_variant(r, &error_name, &mut variant_scope);
+            let arm = &v.arm;
             arms.push(quote! { _ => #arm, });
+            variants.push(v);
             has_default = true;
         }
+        let error_impls = self.error_impls(&error_name, &variants, cfg);
+        let variants = variants.iter().map(|v| &v.variant);
         if !has_default {
             arms.push(quote! { _ => raw.unexpected(), });
         }
@@ -226,6 +242,8 @@ impl<'a> OpsRender<'a> {
             pub enum #error_name {
                 #( #variants )*
             }
+
+            #error_impls
 
             #cfg
             impl #name {
@@ -318,35 +336,107 @@ impl<'a> OpsRender<'a> {
         r: &Response,
         error_name: &proc_macro2::Ident,
         scope: &mut Scope,
-    ) -> (TokenStream, TokenStream) {
+    ) -> ErrorVariant {
         let ctx = self.ctx();
+        let rt = &self.runtime;
         let v = ident(&scope.claim(status_variant(&r.status)));
+        let description = r.description.trim().replace('\n', " ");
         let mut doc = format!(" `{}`", r.status);
-        let description = r.description.trim();
         if !description.is_empty() {
             doc.push_str(": ");
-            doc.push_str(&description.replace('\n', " "));
+            doc.push_str(&description);
         }
-        match decode_of(&r.content) {
+        let what = match (r.status.as_str(), description.is_empty()) {
+            ("default", true) => "an undocumented status".to_owned(),
+            ("default", false) => description.clone(),
+            (status, true) => status.to_owned(),
+            (status, false) => format!("{status}: {description}"),
+        };
+        let (variant, arm, pattern, message) = match decode_of(&r.content) {
             Decode::Json(t) => {
                 let ty = ctx.ty(&t);
+                let message = super::message::message(&self.api.types, rt, &t)
+                    .map(|m| quote! { #error_name::#v(b) => #m, });
                 (
                     quote! { #[doc = #doc] #v(#ty), },
                     quote! { raw.error_json(#error_name::#v) },
+                    quote! { #error_name::#v(_) },
+                    message,
                 )
             }
             Decode::Text => (
                 quote! { #[doc = #doc] #v(::std::string::String), },
                 quote! { raw.error_text(#error_name::#v) },
+                quote! { #error_name::#v(_) },
+                None,
             ),
             Decode::Binary => (
                 quote! { #[doc = #doc] #v(::std::vec::Vec<u8>), },
                 quote! { raw.error_bytes(#error_name::#v) },
+                quote! { #error_name::#v(_) },
+                None,
             ),
             Decode::Empty => (
                 quote! { #[doc = #doc] #v, },
                 quote! { raw.error_empty(#error_name::#v) },
+                quote! { #error_name::#v },
+                None,
             ),
+        };
+        ErrorVariant {
+            variant,
+            arm,
+            message,
+            what: quote! { #pattern => #what, },
+        }
+    }
+
+    /// `ErrorBody`, `Display` and `std::error::Error` for an error enum.
+    fn error_impls(
+        &self,
+        error_name: &proc_macro2::Ident,
+        variants: &[ErrorVariant],
+        cfg: &TokenStream,
+    ) -> TokenStream {
+        let rt = &self.runtime;
+        let messages: Vec<&TokenStream> =
+            variants.iter().filter_map(|v| v.message.as_ref()).collect();
+        let message = if messages.is_empty() {
+            quote! { ::std::option::Option::None }
+        } else if messages.len() == variants.len() {
+            quote! { match self { #( #messages )* } }
+        } else {
+            quote! { match self { #( #messages )* _ => ::std::option::Option::None, } }
+        };
+        let whats = variants.iter().map(|v| &v.what);
+        let (f, display) = if variants.is_empty() {
+            (quote! { _ }, quote! { match *self {} })
+        } else {
+            (
+                quote! { f },
+                quote! {
+                    let what = match self { #( #whats )* };
+                    #rt::error::fmt_body(f, what, #rt::ErrorBody::message(self))
+                },
+            )
+        };
+        quote! {
+            #cfg
+            impl #rt::ErrorBody for #error_name {
+                fn message(&self) -> ::std::option::Option<::std::string::String> {
+                    #message
+                }
+            }
+
+            #cfg
+            impl ::std::fmt::Display for #error_name {
+                fn fmt(&self, #f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    #display
+                }
+            }
+
+            #cfg
+            impl ::std::error::Error for #error_name {}
         }
     }
 
