@@ -209,11 +209,14 @@ fn signature(t: &TypeDef, class: &[usize], resolved: &[Option<TypeRef>]) -> Stri
                     .any(|f| f.presence == Presence::OptionalNullable);
             out.push_str(&format!("struct patch={patch}{{"));
             for f in &s.fields {
+                // Access too: a read-only property is not sent, so a type
+                // with one is not the same request type as one without.
                 out.push_str(&format!(
-                    "{:?}/{:?}/{:?}/{}:",
+                    "{:?}/{:?}/{:?}/{:?}/{}:",
                     f.wire_name,
                     f.rust_name,
                     f.presence,
+                    f.access,
                     f.default
                         .as_ref()
                         .map(|d| d.to_string())
