@@ -69,14 +69,13 @@ pub fn targets(api: &Api, module: &str) -> Vec<Target> {
         if !component_root(&t.origin) {
             continue;
         }
-        // A request twin shares its original's origin and comes after it.
-        let twin_later = api.types.iter().skip(i + 1).any(|o| o.origin == t.origin);
-        let twin_earlier = api.types.iter().take(i).any(|o| o.origin == t.origin);
-        let direction = if twin_earlier || (t.in_request && !twin_later) {
-            Direction::Request
-        } else {
-            Direction::Response
-        };
+        // An alias (of a merged type, or a component that is a bare $ref)
+        // has the form of the type it stands for: a request-only type is
+        // rendered without its read-only properties, whatever reaches the alias.
+        let form = resolve_named(&api.types, &TypeRef::Named(t.id))
+            .filter(|r| *r != t.id)
+            .map_or(i, |r| r.0);
+        let direction = direction_of(api, form);
         // (A request twin admits `null` when its original does.)
         let original = api
             .types
@@ -118,6 +117,22 @@ pub fn targets(api: &Api, module: &str) -> Vec<Target> {
     out.sort();
     out.dedup_by(|a, b| a.pointer == b.pointer && a.rust == b.rust);
     out
+}
+
+/// Which form the `i`th type is rendered in: a request twin (which shares
+/// its original's origin and comes after it) or a type only requests reach
+/// is the request form; anything else the response form.
+fn direction_of(api: &Api, i: usize) -> Direction {
+    let Some(t) = api.types.get(i) else {
+        return Direction::Response;
+    };
+    let twin_later = api.types.iter().skip(i + 1).any(|o| o.origin == t.origin);
+    let twin_earlier = api.types.iter().take(i).any(|o| o.origin == t.origin);
+    if twin_earlier || (t.in_request && !twin_later) {
+        Direction::Request
+    } else {
+        Direction::Response
+    }
 }
 
 fn escape(token: &str) -> String {
