@@ -36,6 +36,9 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         unions: Vec::new(),
         options,
     };
+    for (at, message) in &schemas.ignored {
+        lw.warn(at, message.clone());
+    }
     let schemas_at = Pointer::root().join("components").join("schemas");
     let names: Vec<String> = loaded
         .raw

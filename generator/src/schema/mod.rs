@@ -274,6 +274,9 @@ static NOTHING: std::sync::LazyLock<Schema> = std::sync::LazyLock::new(Schema::d
 pub struct Schemas {
     nodes: Vec<Schema>,
     by_pointer: HashMap<String, SchemaId>,
+    /// Keywords read past: a documentation-only keyword holding a value of
+    /// the wrong kind (`pattern: 0`), with where it is.
+    pub ignored: Vec<(Pointer, String)>,
 }
 
 impl Schemas {

@@ -337,11 +337,11 @@ impl Reader {
                 "minProperties" => s.min_properties = self.count(&v, &here),
                 "maxProperties" => s.max_properties = self.count(&v, &here),
                 "uniqueItems" => s.unique_items = self.flag(&v, &here),
-                "pattern" => s.pattern = self.text(v, &here),
-                "contentMediaType" => s.content_media_type = self.text(v, &here),
-                "contentEncoding" => s.content_encoding = self.text(v, &here),
-                "title" => s.title = self.text(v, &here),
-                "description" => s.description = self.text(v, &here),
+                "pattern" => s.pattern = self.doc_text(v, &here),
+                "contentMediaType" => s.content_media_type = self.doc_text(v, &here),
+                "contentEncoding" => s.content_encoding = self.doc_text(v, &here),
+                "title" => s.title = self.doc_text(v, &here),
+                "description" => s.description = self.doc_text(v, &here),
                 "default" => s.default = Some(v),
                 "example" => example = Some(v),
                 "examples" => match v {
@@ -442,6 +442,19 @@ impl Reader {
             Value::String(s) => Some(s),
             _ => {
                 self.error(at, "must be a string");
+                None
+            }
+        }
+    }
+
+    /// A keyword only documented: a value of the wrong kind is read past
+    /// with a warning rather than refusing the document.
+    fn doc_text(&mut self, v: Value, at: &Pointer) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s),
+            other => {
+                let message = format!("ignored: must be a string, not {other}");
+                self.out.ignored.push((at.clone(), message));
                 None
             }
         }
