@@ -1,7 +1,7 @@
 //! Observability, behind the `tracing` cargo feature: one span per call,
 //! `openapi.call`, with the operation id, method, path template (never the
-//! filled-in path, which may hold ids), attempt number, status and elapsed
-//! time; an event per retry with its reason and wait; an event when the call
+//! filled-in path, which may hold ids), the number of attempts, status and
+//! elapsed time (each recorded once, when the call ends); an event per retry with its reason and wait; an event when the call
 //! ends. Header values, tokens, passwords, query strings and bodies are never
 //! recorded. Without the feature every function here is empty.
 
@@ -18,6 +18,8 @@ pub(crate) struct Call {
     span: tracing::Span,
     #[cfg(feature = "tracing")]
     started: std::time::Instant,
+    #[cfg(feature = "tracing")]
+    attempts: std::sync::atomic::AtomicU32,
 }
 
 impl Call {
@@ -33,24 +35,26 @@ impl Call {
                 method = %request.method,
                 path,
                 host = url.host_str().unwrap_or(""),
-                attempt = tracing::field::Empty,
+                attempts = tracing::field::Empty,
                 status = tracing::field::Empty,
                 elapsed_ms = tracing::field::Empty,
             );
             Call {
                 span,
                 started: std::time::Instant::now(),
+                attempts: std::sync::atomic::AtomicU32::new(0),
             }
         }
         #[cfg(not(feature = "tracing"))]
         Call {}
     }
 
-    /// Records that attempt number `n` starts.
+    /// Notes that attempt number `n` starts (recorded on the span at the
+    /// end: a field recorded again is printed again by `fmt` subscribers).
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
     pub(crate) fn attempt(&self, n: u32) {
         #[cfg(feature = "tracing")]
-        self.span.record("attempt", n);
+        self.attempts.store(n, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// An event for a retry: why, after which status (if any), and how long it waits.
@@ -80,6 +84,10 @@ impl Call {
         #[cfg(feature = "tracing")]
         {
             let elapsed = self.started.elapsed().as_millis() as u64;
+            self.span.record(
+                "attempts",
+                self.attempts.load(std::sync::atomic::Ordering::Relaxed),
+            );
             self.span.record("elapsed_ms", elapsed);
             self.span.in_scope(|| match result {
                 Ok(r) => {

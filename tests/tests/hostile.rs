@@ -575,10 +575,13 @@ async fn traces_show_the_call_and_its_retries_and_never_secrets_or_bodies() {
         out.contains("retrying") && out.contains("reason=\"5xx\"") && out.contains("status=503"),
         "{out}"
     );
+    let answered = out.lines().find(|l| l.contains("answered")).unwrap_or("");
     assert!(
-        out.contains("answered") && out.contains("status=200") && out.contains("attempt=2"),
+        answered.contains("status=200") && answered.contains("attempts=2"),
         "{out}"
     );
+    // Each span field once (a field recorded per attempt was printed per attempt).
+    assert_eq!(answered.matches("attempts=").count(), 1, "{out}");
     for secret in [
         TOKEN,
         "m1@example.com",
