@@ -190,7 +190,7 @@ fn multipart_bodies(
 /// fields elsewhere collapse to plain optional.
 fn mark_request_types(types: &mut [TypeDef], operations: &[Operation]) {
     let roots = super::reach::named_in(operations.iter().flat_map(super::reach::request_refs));
-    let sent = super::reach::closure_in(types, roots);
+    let sent = super::reach::sent_closure(types, roots);
     for def in types.iter_mut() {
         def.in_request = sent.contains(&def.id);
         if def.in_request {

@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::reach::{closure_in, named_in, request_refs, response_refs};
+use super::reach::{closure_in, named_in, request_refs, response_refs, sent_closure};
 use super::*;
 use crate::naming::{self, Scope};
 
@@ -24,7 +24,7 @@ use crate::naming::{self, Scope};
 pub(super) fn split(types: &mut Vec<TypeDef>, operations: &mut [Operation], names: &mut Scope) {
     let request_roots = named_in(operations.iter().flat_map(request_refs));
     let response_roots = named_in(operations.iter().flat_map(response_refs));
-    let in_request = closure_in(types, request_roots);
+    let in_request = sent_closure(types, request_roots);
     let in_response = closure_in(types, response_roots);
     let has = |t: &TypeDef, access: Access, required_only: bool| match &t.kind {
         TypeKind::Struct(s) => s.fields.iter().any(|f| {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{direct_named, Api, Operation, TypeDef, TypeId, TypeRef};
+use super::{direct_named, Access, Api, Operation, TypeDef, TypeId, TypeKind, TypeRef};
 
 /// The type references an operation mentions directly.
 pub fn op_refs(op: &Operation) -> impl Iterator<Item = &TypeRef> {
@@ -47,6 +47,23 @@ pub fn closure(api: &Api, roots: impl IntoIterator<Item = TypeId>) -> BTreeSet<T
 
 /// [`closure`] in an arena under construction.
 pub fn closure_in(types: &[TypeDef], roots: impl IntoIterator<Item = TypeId>) -> BTreeSet<TypeId> {
+    walk(types, roots, false)
+}
+
+/// What requests reach from `roots`: the closure, not through read-only
+/// properties (a request form has none, so what only they hold is never sent).
+pub fn sent_closure(
+    types: &[TypeDef],
+    roots: impl IntoIterator<Item = TypeId>,
+) -> BTreeSet<TypeId> {
+    walk(types, roots, true)
+}
+
+fn walk(
+    types: &[TypeDef],
+    roots: impl IntoIterator<Item = TypeId>,
+    sent: bool,
+) -> BTreeSet<TypeId> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<TypeId> = roots.into_iter().collect();
     while let Some(id) = stack.pop() {
@@ -54,8 +71,19 @@ pub fn closure_in(types: &[TypeDef], roots: impl IntoIterator<Item = TypeId>) ->
             continue;
         }
         let mut next = BTreeSet::new();
-        for r in super::lookup(types, id).kind.refs() {
-            direct_named(r, &mut next);
+        let kind = &super::lookup(types, id).kind;
+        match kind {
+            TypeKind::Struct(s) if sent => {
+                let held = s.fields.iter().filter(|f| f.access != Access::ReadOnly);
+                for r in held.map(|f| &f.ty).chain(s.additional.as_ref()) {
+                    direct_named(r, &mut next);
+                }
+            }
+            _ => {
+                for r in kind.refs() {
+                    direct_named(r, &mut next);
+                }
+            }
         }
         stack.extend(next.into_iter().filter(|n| !seen.contains(n)));
     }
