@@ -1,6 +1,7 @@
 //! The one name sanitiser: every Rust identifier the generator emits comes from here.
 //!
-//! Casing is heck's; on top of it: the complete keyword list (strict, reserved
+//! Identifiers are ASCII (deunicode spells other scripts). Casing is heck's;
+//! on top of it: the complete keyword list (strict, reserved
 //! and edition-2024 `gen`), leading digits, symbols-only names, and collisions
 //! resolved deterministically by numbering in first-come order.
 
@@ -20,11 +21,15 @@ const RAW_OK: &[&str] = &[
 /// Keywords that cannot be raw identifiers: these get a trailing underscore.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
-/// Letters and digits kept; everything else separates words.
+/// ASCII letters and digits kept (other scripts spelled in ASCII first:
+/// `Größe` is `Grosse`, and no identifier trips rustc's lints on uncommon
+/// code points or needs a `#[path]` for its module); everything else
+/// separates words.
 fn words(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        if c.is_alphanumeric() {
+    let ascii = deunicode::deunicode_with_tofu(raw, " ");
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
             out.push(c);
         } else {
             out.push(' ');
@@ -62,6 +67,7 @@ fn symbol_words(raw: &str) -> String {
 
 fn base(raw: &str) -> String {
     if raw.chars().any(char::is_alphanumeric) {
+        // (Letters of another script count: they are spelled, not symbols.)
         words(raw)
     } else {
         symbol_words(raw)
@@ -168,6 +174,15 @@ mod tests {
             type_name("customers:members:list", "T"),
             "CustomersMembersList"
         );
+    }
+
+    #[test]
+    fn identifiers_are_ascii() {
+        assert_eq!(type_name("Größe", "T"), "Grosse");
+        assert_eq!(value_name("ʿArabī", "f"), "arabi");
+        assert_eq!(value_name("x²", "f"), "x2");
+        assert!(value_name("名前", "f").is_ascii());
+        assert_eq!(type_name("😀", "T"), "T");
     }
 
     #[test]

@@ -151,3 +151,12 @@ fn integers_past_64_bits() {
     let big: f::types::Huge = serde_json::from_str(text).unwrap();
     assert_eq!(serde_json::to_string(&big).unwrap(), text);
 }
+
+/// An object whose `additionalProperties` is said out loud keeps other keys
+/// (found by the corpus on box.com, where they were dropped).
+#[test]
+fn keys_allowed_out_loud_are_kept() {
+    let value = json!({"id": "1", "count": 2, "reviewer": "Aaron", "tags": {"a": [1]}});
+    let annotated: fidelity_30::types::Annotated = round_trip(value);
+    assert_eq!(annotated.additional_properties["reviewer"], "Aaron");
+}

@@ -783,6 +783,9 @@ impl<'a> Lowerer<'a> {
         let mut required: BTreeSet<String> = BTreeSet::new();
         let mut additional: Vec<SchemaId> = Vec::new();
         let mut closed = false;
+        // `additionalProperties: true` (or `{}`) said out loud: other keys
+        // are part of the value and are kept, as JSON values.
+        let mut open = false;
         let mut declared_empty = false;
         let mut patterns: Vec<(String, SchemaId)> = Vec::new();
         // Base schemas first: their properties lead, and a later definition
@@ -799,9 +802,9 @@ impl<'a> Lowerer<'a> {
             required.extend(m.required.iter().cloned());
             if let Some(a) = m.additional {
                 match s.get(a).boolean {
-                    Some(true) => {}
+                    Some(true) => open = true,
                     Some(false) => closed = true,
-                    None if !s.get(a).constrains_shape() => {}
+                    None if !s.get(a).constrains_shape() => open = true,
                     None => additional.push(a),
                 }
             }
@@ -823,6 +826,8 @@ impl<'a> Lowerer<'a> {
             )?)
         } else if !patterns.is_empty() {
             self.lower_patterns(&patterns, target)?
+        } else if open && !closed && !props.is_empty() {
+            Some(TypeRef::Any)
         } else {
             None
         };
