@@ -88,8 +88,8 @@ fn errors_point_into_the_spec() {
             "#/paths/~1a/get/responses",
         ),
         (
-            "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: foo}",
-            "#/components/schemas/A/type",
+            "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\ncomponents:\n  schemas:\n    A: {type: string, minLength: x}",
+            "#/components/schemas/A/minLength",
         ),
         (
             "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\ncomponents:\n  schemas:\n    A: 7",

@@ -2,6 +2,8 @@
 //! `#/components/{parameters,requestBodies,responses}` resolved. Inline schemas
 //! are named after the operation (`{Op}Request`, `{Op}Response{status}`, `{Op}{Param}`).
 
+use std::collections::BTreeMap;
+
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
 use serde_json::Value;
 
@@ -31,8 +33,10 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
     let mut out = Vec::new();
     let mut raw_methods: Vec<String> = Vec::new();
     let components = doc.components.as_ref();
-    for (path, item) in doc.paths.paths.iter() {
-        let path_at = Pointer::root().join("paths").join(path);
+    for (key, item) in doc.paths.paths.iter() {
+        let path_at = Pointer::root().join("paths").join(key);
+        let (path, from_query) = query_in_path(lw, key, &path_at);
+        let path = &path;
         let item = match item {
             ReferenceOr::Item(i) => i,
             ReferenceOr::Reference { .. } => {
@@ -90,7 +94,15 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
             for (p, p_at) in resolved {
                 let p = &*p;
                 let name = &p.parameter_data_ref().name;
-                if location(p) == ParamLocation::Path && !path.contains(&format!("{{{name}}}")) {
+                // A path parameter the path's query string names is a query parameter.
+                let moved = match location(p) {
+                    ParamLocation::Path => from_query.get(name.as_str()),
+                    _ => None,
+                };
+                if moved.is_none()
+                    && location(p) == ParamLocation::Path
+                    && !path.contains(&format!("{{{name}}}"))
+                {
                     lw.warn(
                         &p_at,
                         format!(
@@ -145,10 +157,19 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 };
                 let sample =
                     schema_id.map_or(Value::Null, |id| super::sample::sample(lw.schemas, id));
+                let (wire_name, location, style, explode) = match moved {
+                    Some(query_name) => (
+                        query_name.clone(),
+                        ParamLocation::Query,
+                        "form".to_owned(),
+                        true,
+                    ),
+                    None => (data.name.clone(), location(p), style, explode),
+                };
                 params.push(Param {
-                    wire_name: data.name.clone(),
+                    wire_name,
                     rust_name: scope.claim(naming::value_name(&data.name, "param")),
-                    location: location(p),
+                    location,
                     required: data.required,
                     ty,
                     style,
@@ -159,6 +180,18 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         ..docs
                     },
                 });
+            }
+
+            for (var, name) in &from_query {
+                let declared = params
+                    .iter()
+                    .any(|p| p.location == ParamLocation::Query && &p.wire_name == name);
+                if !declared {
+                    lw.warn(
+                        &at,
+                        format!("`{name}={{{var}}}` in the path's query string is not sent: no path parameter `{var}` is declared"),
+                    );
+                }
             }
 
             let body = match &op.request_body {
@@ -543,6 +576,42 @@ fn page_info(types: &[TypeDef], op: &Operation, p: &crate::Pagination) -> Option
         max_page_path: path,
         page_param: page_param.rust_name.clone(),
     })
+}
+
+/// A path key holding a query string (`/pricing/{country}?currency={currency}`,
+/// as some specs write them): the path before the `?`, and for each
+/// `name={parameter}` pair the query name its parameter is sent under. What
+/// else the query string says is left out, with a warning.
+fn query_in_path(
+    lw: &mut Lowerer<'_>,
+    key: &str,
+    at: &Pointer,
+) -> (String, BTreeMap<String, String>) {
+    let Some((path, query)) = key.split_once('?') else {
+        return (key.to_owned(), BTreeMap::new());
+    };
+    let mut moved = BTreeMap::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let templated = pair.split_once('=').and_then(|(name, value)| {
+            let var = value.strip_prefix('{')?.strip_suffix('}')?;
+            let plain = |t: &str| !t.is_empty() && !t.contains(['{', '}']);
+            (plain(name) && plain(var)).then(|| (var.to_owned(), name.to_owned()))
+        });
+        match templated {
+            Some((var, name)) => {
+                moved.insert(var, name);
+            }
+            None => lw.warn(
+                at,
+                format!("`{pair}` in the query string of the path `{key}` is not sent: only `name={{parameter}}` pairs are"),
+            ),
+        }
+    }
+    lw.warn(
+        at,
+        format!("the path `{key}` holds a query string: requests go to `{path}`, its `{{parameter}}`s sent as query parameters"),
+    );
+    (path.to_owned(), moved)
 }
 
 fn location(p: &Parameter) -> ParamLocation {

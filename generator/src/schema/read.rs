@@ -404,8 +404,12 @@ impl Reader {
         let names: Vec<&Value> = match v {
             Value::String(_) => vec![v],
             Value::Array(list) => list.iter().collect(),
+            // A wrong `type` is read past (as if absent), with a warning:
+            // the schema then says nothing of the type, and its values are
+            // JSON values, not a guess.
             _ => {
-                self.error(at, "`type` must be a type name or a list of them");
+                let message = "ignored: `type` must be a type name or a list of them";
+                self.out.ignored.push((at.clone(), message.into()));
                 return None;
             }
         };
@@ -420,11 +424,13 @@ impl Reader {
                     } else {
                         at.clone()
                     };
-                    self.error(&here, format!("unknown type {n}"));
+                    let message = format!("ignored: unknown type {n}");
+                    self.out.ignored.push((here, message));
                 }
             }
         }
-        Some(out)
+        // Nothing known is left: as if there were no `type`.
+        (!out.is_empty()).then_some(out)
     }
 
     fn flag(&mut self, v: &Value, at: &Pointer) -> bool {
