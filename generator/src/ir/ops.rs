@@ -419,16 +419,28 @@ fn group_path(
 /// Gives each operation a method name unique within its group, where the
 /// group's child-group accessors are already taken.
 fn name_methods(ops: &mut [Operation], raw: &[String]) {
-    use std::collections::BTreeMap;
+    // What the client and each group struct define besides operations.
+    let scope_of = |groups: &[String]| {
+        if groups.is_empty() {
+            Scope::with_reserved(&["builder", "runtime"])
+        } else {
+            Scope::with_reserved(&["new"])
+        }
+    };
     let mut scopes: BTreeMap<Vec<String>, Scope> = BTreeMap::new();
     for op in ops.iter() {
         for (depth, group) in op.groups.iter().enumerate() {
-            let parent = op.groups.iter().take(depth).cloned().collect();
-            scopes.entry(parent).or_default().claim_exact(group);
+            let parent: Vec<String> = op.groups.iter().take(depth).cloned().collect();
+            scopes
+                .entry(parent.clone())
+                .or_insert_with(|| scope_of(&parent))
+                .claim_exact(group);
         }
     }
     for (op, raw) in ops.iter_mut().zip(raw) {
-        let scope = scopes.entry(op.groups.clone()).or_default();
+        let scope = scopes
+            .entry(op.groups.clone())
+            .or_insert_with(|| scope_of(&op.groups));
         op.rust_name = scope.claim(naming::value_name(raw, "operation"));
     }
 }
