@@ -33,6 +33,8 @@ pub struct Loaded {
     pub schemas: Schemas,
     /// Where normalisation copied things from.
     pub normalized: crate::normalize::Normalized,
+    /// What loading left out, with where it is.
+    pub left_out: Vec<(Pointer, String)>,
 }
 
 /// Parses, checks the version, normalises and loads a single-document spec.
@@ -45,6 +47,7 @@ pub fn from_document(mut raw: Value) -> Result<Loaded> {
     let version = detect_version(&raw)?;
     let normalized = crate::normalize::normalize_document(&mut raw)?;
     let schemas = schema::read(&mut raw)?;
+    let left_out = take_callbacks(&mut raw);
     let openapi = typed(&raw)?;
     Ok(Loaded {
         version,
@@ -52,7 +55,38 @@ pub fn from_document(mut raw: Value) -> Result<Loaded> {
         openapi,
         schemas,
         normalized,
+        left_out,
     })
+}
+
+/// Callbacks (requests the API makes to the caller) are not generated: they
+/// are taken out, each with a warning, before openapiv3 reads the rest
+/// (which cannot read a callback given by `$ref`).
+fn take_callbacks(raw: &mut Value) -> Vec<(Pointer, String)> {
+    let mut out = Vec::new();
+    let message = "callbacks are not generated: the client makes requests, it does not serve them";
+    let paths_at = Pointer::root().join("paths");
+    for (path, item) in raw
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flatten()
+    {
+        for (method, op) in item.as_object_mut().into_iter().flatten() {
+            let Some(op) = op.as_object_mut() else {
+                continue;
+            };
+            if op.remove("callbacks").is_some() {
+                let at = paths_at.join(path).join(method).join("callbacks");
+                out.push((at, message.to_owned()));
+            }
+        }
+    }
+    // Reusable callbacks are said where an operation uses them.
+    if let Some(components) = raw.get_mut("components").and_then(Value::as_object_mut) {
+        components.remove("callbacks");
+    }
+    out
 }
 
 fn detect_version(doc: &Value) -> Result<Version> {

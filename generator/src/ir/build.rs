@@ -36,7 +36,7 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         unions: Vec::new(),
         options,
     };
-    for (at, message) in &schemas.ignored {
+    for (at, message) in schemas.ignored.iter().chain(&loaded.left_out) {
         lw.warn(at, message.clone());
     }
     let schemas_at = Pointer::root().join("components").join("schemas");
