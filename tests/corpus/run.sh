@@ -9,7 +9,9 @@
 # Defaults: --sample 300 --seed 20261201 --chunk 20 --per-schema 2 --jobs 1,
 # WORK_DIR /tmp/openapi-corpus. A chunk's build is mostly one rustc on one
 # core: --jobs 2 runs two chunks at once, each worker building in its own
-# target folder (WORK_DIR/target-J, its dependencies built once). Nothing lands in the repository: the package is
+# target folder (WORK_DIR/target-J, its dependencies built once). Memory
+# grows with a chunk: 30 of googleapis' large documents took rustc past
+# 20 GB, so keep chunks at 10-20 with two jobs on a 24 GB machine. Nothing lands in the repository: the package is
 # unpacked in WORK_DIR and the harness crates are built under target/oracle.
 # Chunks already done (WORK_DIR/results/*.jsonl) are kept, so a stopped run
 # goes on where it stopped; delete them to start over. Prints one line per

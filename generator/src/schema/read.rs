@@ -641,20 +641,48 @@ mod tests {
     #[test]
     fn every_mistake_is_reported_with_its_pointer() {
         let mut d = doc(json!({
-            "A": {"type": "strnig"},
+            "A": {"type": "string", "minLength": "one"},
             "B": {"properties": {"c": {"required": "c"}}},
             "C": {"$ref": "#/components/schemas/Nope"},
             "D": 5
         }));
         let e = read(&mut d).unwrap_err().to_string();
         for expected in [
-            "#/components/schemas/A/type: unknown type \"strnig\"",
+            "#/components/schemas/A/minLength: must be",
             "#/components/schemas/B/properties/c/required: must be a list of property names",
             "#/components/schemas/C/$ref: $ref \"#/components/schemas/Nope\" points to no schema",
             "#/components/schemas/D: a schema must be an object or a boolean",
         ] {
             assert!(e.contains(expected), "{expected} in {e}");
         }
+    }
+
+    #[test]
+    fn documentation_and_type_mistakes_are_read_past_with_a_warning() {
+        let mut d = doc(json!({
+            "A": {"type": "strnig", "pattern": 0},
+            "B": {"type": {"nested": true}},
+            "C": {"type": ["string", "text"]}
+        }));
+        let s = read(&mut d).unwrap();
+        let ignored: Vec<String> = s
+            .ignored
+            .iter()
+            .map(|(at, m)| format!("{at}: {m}"))
+            .collect();
+        assert_eq!(
+            ignored,
+            [
+                "#/components/schemas/A/type: ignored: unknown type \"strnig\"",
+                "#/components/schemas/A/pattern: ignored: must be a string, not 0",
+                "#/components/schemas/B/type: ignored: `type` must be a type name or a list of them",
+                "#/components/schemas/C/type/1: ignored: unknown type \"text\"",
+            ]
+        );
+        let c = s.at("#/components/schemas/C").unwrap();
+        assert_eq!(s.get(c).types, Some(vec![JsonType::String]));
+        let a = s.at("#/components/schemas/A").unwrap();
+        assert_eq!(s.get(a).types, None);
     }
 
     #[test]
