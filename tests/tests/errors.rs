@@ -30,6 +30,18 @@ async fn serve(response: ResponseTemplate) -> MockServer {
     server
 }
 
+/// What `list_members` fails with when the server answers `response`.
+async fn list_members_failing(
+    response: ResponseTemplate,
+) -> Error<polar::operations::members::MembersListMembersError> {
+    let server = serve(response).await;
+    polar_at(&server.uri())
+        .members()
+        .list_members()
+        .await
+        .unwrap_err()
+}
+
 /// `{}` and `{:#}` through anyhow, as an application shows them.
 fn shown<E: std::error::Error + Send + Sync + 'static>(e: E) -> (String, String) {
     let plain = e.to_string();
@@ -81,16 +93,10 @@ async fn an_api_error_says_what_the_server_said() {
 
 #[tokio::test]
 async fn a_validation_error_lists_each_message_at_its_location() {
-    let server = serve(ResponseTemplate::new(422).set_body_json(json!({"detail": [
+    let err = list_members_failing(ResponseTemplate::new(422).set_body_json(json!({"detail": [
         {"loc": ["query", "limit"], "msg": "Input should be less than or equal to 100", "type": "less_than_equal"},
         {"loc": ["query", "page", 0], "msg": "Input should be a valid integer", "type": "int_parsing"}
-    ]})))
-    .await;
-    let err = polar_at(&server.uri())
-        .members()
-        .list_members()
-        .await
-        .unwrap_err();
+    ]}))).await;
     let (plain, chain) = shown(err);
     assert_eq!(
         plain,
@@ -131,12 +137,7 @@ async fn a_documented_error_without_a_schema_keeps_the_message_the_server_sent()
 
 #[tokio::test]
 async fn an_undocumented_status_with_an_empty_body_ends_with_the_status() {
-    let server = serve(ResponseTemplate::new(503)).await;
-    let err = polar_at(&server.uri())
-        .members()
-        .list_members()
-        .await
-        .unwrap_err();
+    let err = list_members_failing(ResponseTemplate::new(503)).await;
     assert_eq!(status_and_message(&err), (Some(503), None));
     let (plain, chain) = shown(err);
     assert_eq!(plain, "unexpected status 503 Service Unavailable");
@@ -145,15 +146,10 @@ async fn an_undocumented_status_with_an_empty_body_ends_with_the_status() {
 
 #[tokio::test]
 async fn a_decode_error_names_the_path_once() {
-    let server = serve(ResponseTemplate::new(200).set_body_json(
+    let err = list_members_failing(ResponseTemplate::new(200).set_body_json(
         json!({"items": [{"id": 7}], "pagination": {"total_count": 1, "max_page": 1}}),
     ))
     .await;
-    let err = polar_at(&server.uri())
-        .members()
-        .list_members()
-        .await
-        .unwrap_err();
     let (plain, chain) = shown(err);
     assert_eq!(
         plain,
