@@ -340,7 +340,7 @@ impl<'a> OpsRender<'a> {
         let ctx = self.ctx();
         let rt = &self.runtime;
         let v = ident(&scope.claim(status_variant(&r.status)));
-        let description = r.description.trim().replace('\n', " ");
+        let description = r.description.trim().replace(['\r', '\n'], " ");
         let mut doc = format!(" `{}`", r.status);
         if !description.is_empty() {
             doc.push_str(": ");
