@@ -51,6 +51,7 @@
         feature = "polar-products",
         feature = "polar-refunds",
         feature = "polar-subscriptions",
+        feature = "polar-webhook-events",
         feature = "polar-webhooks"
     )
 )]

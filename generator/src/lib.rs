@@ -67,7 +67,8 @@ pub struct Options {
     pub compiled_examples: Vec<String>,
     /// Prefix of per-group cargo features: with `polar`, the operations of
     /// `client.members()` and the types they reach compile only with feature
-    /// `polar-members`, and types no operation reaches only with `polar`.
+    /// `polar-members`, the `webhooks` module and the types its payloads reach
+    /// with `polar-webhook-events`, and types nothing reaches only with `polar`.
     /// Without it nothing is gated.
     pub group_features: Option<String>,
     /// Hand-written Markdown appended to the API module's docs (a walkthrough
@@ -140,7 +141,7 @@ impl Default for Options {
     }
 }
 
-/// A cargo feature of one group of operations.
+/// A cargo feature of one group of operations, or of the webhook events.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupFeature {
     /// Its name, e.g. `polar-customers-members`.
@@ -174,7 +175,8 @@ pub struct Generated {
     /// `mod.rs`, `types/mod.rs`, `types/<component>.rs`, ...
     pub files: BTreeMap<String, String>,
     /// The per-group cargo features the module uses (see [`Options::group_features`]),
-    /// parents before their subgroups; empty without that option.
+    /// parents before their subgroups, then the webhook events' feature; empty
+    /// without that option.
     pub features: Vec<GroupFeature>,
     /// Counts for reporting.
     pub summary: Summary,

@@ -243,6 +243,12 @@ fn builds(root: &Path) -> Result<Vec<Build>, String> {
             false,
         ),
         ("ConfigCat members", "configcat-members", false),
+        ("Polar webhook receiver", "polar-webhook-events", false),
+        (
+            "Polar webhook receiver with customer members",
+            "polar-webhook-events,polar-customers-members",
+            false,
+        ),
     ];
     let lib = root.join("generated/src/lib.rs");
     let mut out = Vec::new();

@@ -129,6 +129,6 @@ pub mod operations;
 #[cfg(feature = "samples")]
 pub mod samples;
 pub mod types;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub mod webhooks;
 pub use self::client::*;

@@ -12,13 +12,19 @@
 //! `types/mod.rs`; a type a narrower set of features reaches than its module
 //! (a merged type serving many groups beside types serving one) carries its
 //! own `#[cfg]` on its items and re-export.
+//!
+//! An API with webhooks also has a feature for receiving them
+//! (`polar-webhook-events`): the `webhooks` module and the types its payloads
+//! reach, without any operation, so a webhook receiver does not build the
+//! whole API. It is listed with the top-level groups (the API's feature
+//! enables it) and claimed after them, so a group's feature keeps its name.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 
 use super::common::cfg_any;
-use crate::ir::reach::{closure, op_roots};
+use crate::ir::reach::{closure, named_in, op_roots};
 use crate::ir::{Api, Operation, TypeId};
 use crate::naming::{self, Scope};
 use crate::GroupFeature;
@@ -33,6 +39,8 @@ pub struct Features {
     modules: BTreeMap<String, BTreeSet<String>>,
     /// Features needing each type, by type id.
     types: Vec<BTreeSet<String>>,
+    /// The feature of the `webhooks` module, when the API has webhooks.
+    webhooks: Option<String>,
 }
 
 impl Features {
@@ -44,6 +52,7 @@ impl Features {
                 groups: BTreeMap::new(),
                 modules: BTreeMap::new(),
                 types: Vec::new(),
+                webhooks: None,
             };
         };
         // Every group path with its direct operations, parents included.
@@ -69,12 +78,22 @@ impl Features {
             let feature = names.claim(format!("{prefix}-{}", words.join("-")));
             groups.insert(path.clone(), (feature, ops.len()));
         }
+        let webhooks =
+            (!api.webhooks.is_empty()).then(|| names.claim(format!("{prefix}-webhook-events")));
         let mut types = vec![BTreeSet::new(); api.types.len()];
         for (path, ops) in &direct {
             let Some((feature, _)) = groups.get(path) else {
                 continue;
             };
             for id in closure(api, op_roots(ops.iter().copied())) {
+                if let Some(set) = types.get_mut(id.0) {
+                    set.insert(feature.clone());
+                }
+            }
+        }
+        if let Some(feature) = &webhooks {
+            let roots = named_in(api.webhooks.iter().map(|w| &w.payload));
+            for id in closure(api, roots) {
                 if let Some(set) = types.get_mut(id.0) {
                     set.insert(feature.clone());
                 }
@@ -95,11 +114,21 @@ impl Features {
             groups,
             modules,
             types,
+            webhooks,
         }
     }
 
-    /// The group features, parents before their subgroups, for `Cargo.toml`.
+    /// The group features, parents before their subgroups, then the webhook
+    /// events' feature, for `Cargo.toml`.
     pub fn list(&self) -> Vec<GroupFeature> {
+        let webhooks = self.webhooks.iter().map(|name| GroupFeature {
+            name: name.clone(),
+            enables: Vec::new(),
+            top_level: true,
+            doc: "the `webhooks` module: receiving and verifying the events the API sends \
+                  (`Event`, its payload types), without any operation"
+                .to_owned(),
+        });
         self.groups
             .iter()
             .map(|(path, (feature, n))| {
@@ -133,6 +162,7 @@ impl Features {
                     doc,
                 }
             })
+            .chain(webhooks)
             .collect()
     }
 
@@ -162,13 +192,14 @@ impl Features {
         )
     }
 
-    /// The `#[cfg]` of what needs every type of the API (the webhooks
-    /// module): the API's own feature.
-    pub fn cfg_whole_api(&self) -> TokenStream {
-        match &self.prefix {
-            Some(prefix) => quote::quote! { #[cfg(feature = #prefix)] },
-            None => TokenStream::new(),
-        }
+    /// The webhook events' feature, when the API has one.
+    pub fn webhooks(&self) -> Option<&str> {
+        self.webhooks.as_deref()
+    }
+
+    /// The `#[cfg]` of the `webhooks` module: the webhook events' feature.
+    pub fn cfg_webhooks(&self) -> TokenStream {
+        self.gate(self.webhooks.iter().cloned())
     }
 
     /// The `#[cfg]` of a type module.
@@ -187,5 +218,86 @@ impl Features {
             None => TokenStream::new(),
             Some(_) => cfg_any(Some(&features.into_iter().collect())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r##"
+openapi: 3.1.0
+info: {title: Shop, version: "1"}
+paths:
+  /orders:
+    get:
+      tags: [orders]
+      operationId: listOrders
+      responses:
+        "200":
+          description: The orders.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Order"}
+webhooks:
+  parcel.shipped:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/ParcelShipped"}
+      responses: {"200": {description: Received.}}
+components:
+  schemas:
+    Order:
+      type: object
+      properties: {id: {type: string}, parcel: {$ref: "#/components/schemas/Parcel"}}
+    ParcelShipped:
+      type: object
+      required: [kind, parcel]
+      properties: {kind: {const: parcel.shipped}, parcel: {$ref: "#/components/schemas/Parcel"}}
+    Parcel:
+      type: object
+      properties: {code: {type: string}}
+    Unused:
+      type: object
+      properties: {note: {type: string}}
+"##;
+
+    #[test]
+    fn webhook_payloads_have_a_feature_of_their_own_beside_the_groups() {
+        let options = crate::Options {
+            group_features: Some("shop".into()),
+            ..crate::Options::default()
+        };
+        let api = crate::build_ir(SPEC.as_bytes(), &options).unwrap();
+        let features = Features::new(&api, &options);
+        let list: Vec<(String, bool)> = features
+            .list()
+            .into_iter()
+            .map(|f| (f.name, f.top_level))
+            .collect();
+        assert_eq!(
+            list,
+            [
+                ("shop-orders".to_owned(), true),
+                ("shop-webhook-events".to_owned(), true)
+            ]
+        );
+        let gates = |module: &str| features.cfg_module(module).to_string();
+        assert_eq!(gates("order"), r#"# [cfg (feature = "shop-orders")]"#);
+        assert_eq!(
+            gates("parcel_shipped"),
+            r#"# [cfg (feature = "shop-webhook-events")]"#
+        );
+        assert_eq!(
+            gates("parcel"),
+            r#"# [cfg (any (feature = "shop-orders" , feature = "shop-webhook-events"))]"#
+        );
+        assert_eq!(gates("unused"), r#"# [cfg (feature = "shop")]"#);
+        assert_eq!(
+            features.cfg_webhooks().to_string(),
+            r#"# [cfg (feature = "shop-webhook-events")]"#
+        );
     }
 }

@@ -269,9 +269,9 @@ fn api_files(
             base: options.docs_url.as_deref(),
         },
     };
-    let webhooks = webhooks::file(&ctx, options).map(|tokens| {
+    let webhooks = webhooks::file(&ctx, options, features.webhooks()).map(|tokens| {
         files.push(("webhooks.rs".into(), tokens));
-        let cfg = features.cfg_whole_api();
+        let cfg = features.cfg_webhooks();
         quote! {
             #cfg
             pub mod webhooks;

@@ -13,7 +13,8 @@ use crate::ir::*;
 use crate::{Options, WebhookKey};
 
 /// The `webhooks.rs` file, or nothing when the API sends no webhooks.
-pub fn file(ctx: &Ctx<'_>, options: &Options) -> Option<TokenStream> {
+/// `feature` is the cargo feature compiling the module (with per-group features).
+pub fn file(ctx: &Ctx<'_>, options: &Options, feature: Option<&str>) -> Option<TokenStream> {
     let api = ctx.api;
     if api.webhooks.is_empty() {
         return None;
@@ -95,7 +96,7 @@ pub fn file(ctx: &Ctx<'_>, options: &Options) -> Option<TokenStream> {
         WebhookKey::Standard => " How this API's webhook secrets become keys: the Standard Webhooks way (a `whsec_` prefix dropped, the rest base64-decoded).",
         WebhookKey::Utf8 => " How this API's webhook secrets become keys: the UTF-8 bytes of the secret as given.",
     };
-    let module_doc = module_docs(api, options);
+    let module_doc = module_docs(api, options, feature);
     let title = &api.title;
     let event_doc = format!(" An event {title} sends to a webhook endpoint: one variant per webhook, each with its typed payload.");
     Some(quote! {
@@ -245,7 +246,7 @@ fn timestamp_method(api: &Api) -> Option<TokenStream> {
 }
 
 /// The module's docs: what it holds, and an axum receiver.
-fn module_docs(api: &Api, options: &Options) -> Vec<String> {
+fn module_docs(api: &Api, options: &Options, feature: Option<&str>) -> Vec<String> {
     let title = &api.title;
     let example = options
         .webhook_example
@@ -268,6 +269,17 @@ fn module_docs(api: &Api, options: &Options) -> Vec<String> {
             .to_owned(),
         " its signature.".to_owned(),
     ];
+    if let Some(feature) = feature {
+        lines.extend([
+            String::new(),
+            format!(
+                " The cargo feature `{feature}` compiles this module alone: the events and the"
+            ),
+            " types their payloads reach, without any operation, so a receiver builds in a"
+                .to_owned(),
+            " fraction of the whole API's time.".to_owned(),
+        ]);
+    }
     if let (Some(w), Some(path)) = (example, &options.doc_path) {
         let v = &w.rust_name;
         let name = &w.name;

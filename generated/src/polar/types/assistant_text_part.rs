@@ -56,7 +56,8 @@ impl ::openapi_runtime::de::Object for AssistantTextPart {
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 /// Kind
@@ -73,7 +74,8 @@ pub enum AssistantTextPartKind {
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl ::serde::Serialize for AssistantTextPartKind {
@@ -89,7 +91,8 @@ impl ::serde::Serialize for AssistantTextPartKind {
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for AssistantTextPartKind {

@@ -5,7 +5,8 @@
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 /// A benefit of type `discord`.
@@ -47,7 +48,8 @@ pub struct BenefitDiscord {
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl ::serde::Serialize for BenefitDiscord {
@@ -77,7 +79,8 @@ impl ::serde::Serialize for BenefitDiscord {
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for BenefitDiscord {
@@ -92,7 +95,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDiscord {
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl ::openapi_runtime::de::Object for BenefitDiscord {

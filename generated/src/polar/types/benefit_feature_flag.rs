@@ -5,7 +5,8 @@
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 /// A benefit of type `feature_flag`.
@@ -48,7 +49,8 @@ pub struct BenefitFeatureFlag {
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl ::serde::Serialize for BenefitFeatureFlag {
@@ -78,7 +80,8 @@ impl ::serde::Serialize for BenefitFeatureFlag {
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlag {
@@ -93,7 +96,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlag {
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl ::openapi_runtime::de::Object for BenefitFeatureFlag {

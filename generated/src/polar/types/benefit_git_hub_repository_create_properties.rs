@@ -5,7 +5,8 @@
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 /// Properties to create a benefit of type `github_repository`.
@@ -27,7 +28,8 @@ pub struct BenefitGitHubRepositoryCreateProperties {
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl ::serde::Serialize for BenefitGitHubRepositoryCreateProperties {
@@ -47,7 +49,8 @@ impl ::serde::Serialize for BenefitGitHubRepositoryCreateProperties {
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryCreateProperties {
@@ -65,7 +68,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryCreateProperties 
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl ::openapi_runtime::de::Object for BenefitGitHubRepositoryCreateProperties {

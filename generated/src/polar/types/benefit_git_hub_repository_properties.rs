@@ -5,7 +5,8 @@
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 /// Properties for a benefit of type `github_repository`.

@@ -5,7 +5,8 @@
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 /// The `BenefitSlackSharedChannel` schema.
@@ -45,7 +46,8 @@ pub struct BenefitSlackSharedChannel {
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl ::serde::Serialize for BenefitSlackSharedChannel {
@@ -75,7 +77,8 @@ impl ::serde::Serialize for BenefitSlackSharedChannel {
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannel {
@@ -90,7 +93,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannel {
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 impl ::openapi_runtime::de::Object for BenefitSlackSharedChannel {

@@ -7,7 +7,8 @@
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 /// A customer in an organization.
@@ -77,7 +78,8 @@ pub struct CustomerIndividual {
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 impl ::serde::Serialize for CustomerIndividual {
@@ -114,7 +116,8 @@ impl ::serde::Serialize for CustomerIndividual {
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for CustomerIndividual {
@@ -131,7 +134,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerIndividual {
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 impl ::openapi_runtime::de::Object for CustomerIndividual {

@@ -32,7 +32,8 @@ pub use self::add_currency_action::{AddCurrencyAction, AddCurrencyActionType};
         feature = "polar-events",
         feature = "polar-license-keys",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod address;
@@ -52,7 +53,8 @@ mod address;
         feature = "polar-events",
         feature = "polar-license-keys",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::address::{Address, AddressCountry};
@@ -136,7 +138,8 @@ pub use self::assistant_block_part::{
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod assistant_text_part;
@@ -147,7 +150,8 @@ pub use self::assistant_text_part::AssistantTextPart;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::assistant_text_part::AssistantTextPartKind;
@@ -155,7 +159,8 @@ pub use self::assistant_text_part::AssistantTextPartKind;
     any(
         feature = "polar-checkouts",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod attached_custom_field;
@@ -163,7 +168,8 @@ mod attached_custom_field;
     any(
         feature = "polar-checkouts",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::attached_custom_field::AttachedCustomField;
@@ -290,7 +296,8 @@ pub use self::base_factor::{BaseFactor, BaseFactorType};
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit;
@@ -299,7 +306,8 @@ mod benefit;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit::Benefit;
@@ -319,7 +327,8 @@ pub use self::benefit_create::BenefitCreate;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_custom;
@@ -335,7 +344,8 @@ mod benefit_custom;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_custom::BenefitCustomType;
@@ -344,7 +354,8 @@ pub use self::benefit_custom::BenefitCustomType;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_custom::BenefitCustom;
@@ -367,7 +378,8 @@ pub use self::benefit_custom::BenefitCustom;
         feature = "polar-orders",
         feature = "polar-products",
         feature = "polar-refunds",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_custom_create;
@@ -390,7 +402,8 @@ mod benefit_custom_create;
         feature = "polar-orders",
         feature = "polar-products",
         feature = "polar-refunds",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_custom_create::BenefitCustomCreateMetadataValue;
@@ -408,7 +421,8 @@ pub use self::benefit_custom_create_properties::BenefitCustomCreateProperties;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_custom_properties;
@@ -418,7 +432,8 @@ mod benefit_custom_properties;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_custom_properties::BenefitCustomProperties;
@@ -450,7 +465,8 @@ pub use self::benefit_cycled_event::{
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_discord;
@@ -460,7 +476,8 @@ mod benefit_discord;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_discord::BenefitDiscordType;
@@ -469,7 +486,8 @@ pub use self::benefit_discord::BenefitDiscordType;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_discord::BenefitDiscord;
@@ -488,7 +506,8 @@ pub use self::benefit_discord_create_properties::BenefitDiscordCreateProperties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_discord_properties;
@@ -497,7 +516,8 @@ mod benefit_discord_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_discord_properties::BenefitDiscordProperties;
@@ -529,7 +549,8 @@ pub use self::benefit_downloadable_file::BenefitDownloadableFile;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_downloadables;
@@ -539,7 +560,8 @@ mod benefit_downloadables;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_downloadables::BenefitDownloadablesType;
@@ -548,7 +570,8 @@ pub use self::benefit_downloadables::BenefitDownloadablesType;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_downloadables::BenefitDownloadables;
@@ -568,7 +591,8 @@ pub use self::benefit_downloadables_create_properties::BenefitDownloadablesCreat
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_downloadables_properties;
@@ -577,7 +601,8 @@ mod benefit_downloadables_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_downloadables_properties::BenefitDownloadablesProperties;
@@ -604,7 +629,8 @@ pub use self::benefit_downloadables_update::{
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_feature_flag;
@@ -614,7 +640,8 @@ mod benefit_feature_flag;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_feature_flag::BenefitFeatureFlagType;
@@ -623,7 +650,8 @@ pub use self::benefit_feature_flag::BenefitFeatureFlagType;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_feature_flag::BenefitFeatureFlag;
@@ -642,7 +670,8 @@ pub use self::benefit_feature_flag_create::{
         feature = "polar-customers",
         feature = "polar-oauth2",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_feature_flag_create_properties;
@@ -654,7 +683,8 @@ mod benefit_feature_flag_create_properties;
         feature = "polar-customers",
         feature = "polar-oauth2",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_feature_flag_create_properties::BenefitFeatureFlagCreateProperties;
@@ -663,7 +693,8 @@ pub use self::benefit_feature_flag_create_properties::BenefitFeatureFlagCreatePr
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_feature_flag_properties;
@@ -672,7 +703,8 @@ mod benefit_feature_flag_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_feature_flag_properties::BenefitFeatureFlagProperties;
@@ -699,7 +731,8 @@ pub use self::benefit_feature_flag_update::{
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_git_hub_repository;
@@ -709,7 +742,8 @@ mod benefit_git_hub_repository;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_git_hub_repository::BenefitGitHubRepositoryType;
@@ -718,7 +752,8 @@ pub use self::benefit_git_hub_repository::BenefitGitHubRepositoryType;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_git_hub_repository::BenefitGitHubRepository;
@@ -736,7 +771,8 @@ pub use self::benefit_git_hub_repository_create::{
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-customers",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_git_hub_repository_create_properties;
@@ -747,7 +783,8 @@ mod benefit_git_hub_repository_create_properties;
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-customers",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_git_hub_repository_create_properties::BenefitGitHubRepositoryCreatePropertiesPermission;
@@ -756,7 +793,8 @@ pub use self::benefit_git_hub_repository_create_properties::BenefitGitHubReposit
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_git_hub_repository_create_properties::BenefitGitHubRepositoryCreateProperties;
@@ -766,7 +804,8 @@ pub use self::benefit_git_hub_repository_create_properties::BenefitGitHubReposit
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_git_hub_repository_properties;
@@ -775,7 +814,8 @@ mod benefit_git_hub_repository_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_git_hub_repository_properties::BenefitGitHubRepositoryProperties;
@@ -802,7 +842,8 @@ pub use self::benefit_git_hub_repository_update::{
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_grant;
@@ -810,7 +851,8 @@ mod benefit_grant;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_grant::BenefitGrantProperties;
@@ -821,7 +863,8 @@ pub use self::benefit_grant::BenefitGrant;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_grant_custom_properties;
@@ -830,20 +873,22 @@ mod benefit_grant_custom_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_grant_custom_properties::BenefitGrantCustomProperties;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod benefit_grant_custom_webhook;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::benefit_grant_custom_webhook::BenefitGrantCustomWebhook;
 #[cfg(
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_grant_discord_properties;
@@ -852,20 +897,22 @@ mod benefit_grant_discord_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_grant_discord_properties::BenefitGrantDiscordProperties;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod benefit_grant_discord_webhook;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::benefit_grant_discord_webhook::BenefitGrantDiscordWebhook;
 #[cfg(
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_grant_downloadables_properties;
@@ -874,19 +921,21 @@ mod benefit_grant_downloadables_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_grant_downloadables_properties::BenefitGrantDownloadablesProperties;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod benefit_grant_downloadables_webhook;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::benefit_grant_downloadables_webhook::BenefitGrantDownloadablesWebhook;
 #[cfg(
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
-        feature = "polar-customer-portal-benefit-grants"
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_grant_error;
@@ -894,7 +943,8 @@ mod benefit_grant_error;
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
-        feature = "polar-customer-portal-benefit-grants"
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_grant_error::BenefitGrantError;
@@ -903,7 +953,8 @@ pub use self::benefit_grant_error::BenefitGrantError;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_grant_feature_flag_properties;
@@ -912,20 +963,22 @@ mod benefit_grant_feature_flag_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_grant_feature_flag_properties::BenefitGrantFeatureFlagProperties;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod benefit_grant_feature_flag_webhook;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::benefit_grant_feature_flag_webhook::BenefitGrantFeatureFlagWebhook;
 #[cfg(
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_grant_git_hub_repository_properties;
@@ -934,23 +987,25 @@ mod benefit_grant_git_hub_repository_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_grant_git_hub_repository_properties::{
     BenefitGrantGitHubRepositoryProperties,
     BenefitGrantGitHubRepositoryPropertiesPermission,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod benefit_grant_git_hub_repository_webhook;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::benefit_grant_git_hub_repository_webhook::BenefitGrantGitHubRepositoryWebhook;
 #[cfg(
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_grant_license_keys_properties;
@@ -959,32 +1014,44 @@ mod benefit_grant_license_keys_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_grant_license_keys_properties::BenefitGrantLicenseKeysProperties;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod benefit_grant_license_keys_webhook;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::benefit_grant_license_keys_webhook::BenefitGrantLicenseKeysWebhook;
 #[cfg(feature = "polar-events")]
 mod benefit_grant_metadata;
 #[cfg(feature = "polar-events")]
 pub use self::benefit_grant_metadata::BenefitGrantMetadata;
-#[cfg(feature = "polar-customer-portal-benefit-grants")]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-webhook-events"
+    )
+)]
 mod benefit_grant_meter_credit_properties;
-#[cfg(feature = "polar-customer-portal-benefit-grants")]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-benefit-grants",
+        feature = "polar-webhook-events"
+    )
+)]
 pub use self::benefit_grant_meter_credit_properties::BenefitGrantMeterCreditProperties;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod benefit_grant_meter_credit_webhook;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::benefit_grant_meter_credit_webhook::BenefitGrantMeterCreditWebhook;
 #[cfg(
     any(
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_grant_slack_shared_channel_properties;
@@ -993,21 +1060,22 @@ mod benefit_grant_slack_shared_channel_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
-        feature = "polar-customers"
+        feature = "polar-customers",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_grant_slack_shared_channel_properties::BenefitGrantSlackSharedChannelProperties;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod benefit_grant_slack_shared_channel_webhook;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::benefit_grant_slack_shared_channel_webhook::BenefitGrantSlackSharedChannelWebhook;
 #[cfg(feature = "polar-benefit-grants")]
 mod benefit_grant_sort_property;
 #[cfg(feature = "polar-benefit-grants")]
 pub use self::benefit_grant_sort_property::BenefitGrantSortProperty;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod benefit_grant_webhook;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::benefit_grant_webhook::BenefitGrantWebhook;
 #[cfg(feature = "polar-events")]
 mod benefit_granted_event;
@@ -1028,7 +1096,8 @@ pub use self::benefit_grants_list_types::{
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_license_key_activation_create_properties;
@@ -1038,7 +1107,8 @@ mod benefit_license_key_activation_create_properties;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_license_key_activation_create_properties::BenefitLicenseKeyActivationCreateProperties;
@@ -1048,7 +1118,8 @@ pub use self::benefit_license_key_activation_create_properties::BenefitLicenseKe
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_license_key_activation_properties;
@@ -1058,7 +1129,8 @@ mod benefit_license_key_activation_properties;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_license_key_activation_properties::BenefitLicenseKeyActivationProperties;
@@ -1068,7 +1140,8 @@ pub use self::benefit_license_key_activation_properties::BenefitLicenseKeyActiva
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_license_key_expiration_properties;
@@ -1078,7 +1151,8 @@ mod benefit_license_key_expiration_properties;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_license_key_expiration_properties::{
@@ -1090,7 +1164,8 @@ pub use self::benefit_license_key_expiration_properties::{
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_license_keys;
@@ -1100,7 +1175,8 @@ mod benefit_license_keys;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_license_keys::BenefitLicenseKeysType;
@@ -1109,7 +1185,8 @@ pub use self::benefit_license_keys::BenefitLicenseKeysType;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_license_keys::BenefitLicenseKeys;
@@ -1130,7 +1207,8 @@ pub use self::benefit_license_keys_create_properties::BenefitLicenseKeysCreatePr
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_license_keys_properties;
@@ -1140,7 +1218,8 @@ mod benefit_license_keys_properties;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_license_keys_properties::BenefitLicenseKeysProperties;
@@ -1167,7 +1246,8 @@ pub use self::benefit_license_keys_update::{
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_meter_credit;
@@ -1177,7 +1257,8 @@ mod benefit_meter_credit;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_meter_credit::BenefitMeterCreditType;
@@ -1186,7 +1267,8 @@ pub use self::benefit_meter_credit::BenefitMeterCreditType;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_meter_credit::BenefitMeterCredit;
@@ -1203,7 +1285,8 @@ pub use self::benefit_meter_credit_create::{
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_meter_credit_create_properties;
@@ -1213,7 +1296,8 @@ mod benefit_meter_credit_create_properties;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_meter_credit_create_properties::BenefitMeterCreditCreateProperties;
@@ -1222,7 +1306,8 @@ pub use self::benefit_meter_credit_create_properties::BenefitMeterCreditCreatePr
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_meter_credit_properties;
@@ -1231,7 +1316,8 @@ mod benefit_meter_credit_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_meter_credit_properties::BenefitMeterCreditProperties;
@@ -1259,7 +1345,8 @@ pub use self::benefit_meter_credit_update::{
         feature = "polar-customer-portal-orders",
         feature = "polar-customer-portal-organizations",
         feature = "polar-customer-portal-seats",
-        feature = "polar-customer-portal-subscriptions"
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_public;
@@ -1270,7 +1357,8 @@ mod benefit_public;
         feature = "polar-customer-portal-orders",
         feature = "polar-customer-portal-organizations",
         feature = "polar-customer-portal-seats",
-        feature = "polar-customer-portal-subscriptions"
+        feature = "polar-customer-portal-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_public::BenefitPublic;
@@ -1286,7 +1374,8 @@ pub use self::benefit_revoked_event::{
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_slack_shared_channel;
@@ -1296,7 +1385,8 @@ mod benefit_slack_shared_channel;
         feature = "polar-benefits",
         feature = "polar-customer-portal-benefit-grants",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_slack_shared_channel::BenefitSlackSharedChannelType;
@@ -1305,7 +1395,8 @@ pub use self::benefit_slack_shared_channel::BenefitSlackSharedChannelType;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_slack_shared_channel::BenefitSlackSharedChannel;
@@ -1325,7 +1416,8 @@ pub use self::benefit_slack_shared_channel_create_properties::BenefitSlackShared
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_slack_shared_channel_properties;
@@ -1334,7 +1426,8 @@ mod benefit_slack_shared_channel_properties;
         feature = "polar-benefit-grants",
         feature = "polar-benefits",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_slack_shared_channel_properties::BenefitSlackSharedChannelProperties;
@@ -1378,7 +1471,8 @@ pub use self::benefit_subscriber_organization::BenefitSubscriberOrganization;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_type;
@@ -1393,16 +1487,19 @@ mod benefit_type;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_type::BenefitType;
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod benefit_updated_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::benefit_updated_event::BenefitUpdatedEventName;
 #[cfg(feature = "polar-events")]
-pub use self::benefit_updated_event::{
-    BenefitUpdatedEvent, BenefitUpdatedEventSource, BenefitUpdatedEventName,
-};
+pub use self::benefit_updated_event::BenefitUpdatedEvent;
+#[cfg(feature = "polar-events")]
+pub use self::benefit_updated_event::BenefitUpdatedEventSource;
 #[cfg(
     any(
         feature = "polar-benefit-grants",
@@ -1416,7 +1513,8 @@ pub use self::benefit_updated_event::{
         feature = "polar-discounts",
         feature = "polar-orders",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod benefit_visibility;
@@ -1433,7 +1531,8 @@ mod benefit_visibility;
         feature = "polar-discounts",
         feature = "polar-orders",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::benefit_visibility::BenefitVisibility;
@@ -1455,9 +1554,9 @@ pub use self::benefits_list_types::BenefitsListExcludeId;
 mod benefits_update_types;
 #[cfg(feature = "polar-benefits")]
 pub use self::benefits_update_types::BenefitsUpdateRequest;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 mod billing_address_field_mode;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 pub use self::billing_address_field_mode::BillingAddressFieldMode;
 #[cfg(feature = "polar")]
 mod blocking_organization;
@@ -1553,18 +1652,20 @@ pub use self::channel_name_preview_validation_error_response::ChannelNamePreview
         feature = "polar-meters",
         feature = "polar-orders",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod checkout;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 pub use self::checkout::Checkout;
 #[cfg(
     any(
         feature = "polar-checkouts",
         feature = "polar-customers",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::checkout::CheckoutCustomFieldDataValue;
@@ -1577,13 +1678,14 @@ pub use self::checkout::CheckoutCustomFieldDataValue;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::checkout::CheckoutProductPrice;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 pub use self::checkout::CheckoutPricesValueItem;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 pub use self::checkout::CheckoutDiscount;
 #[cfg(
     any(
@@ -1591,13 +1693,14 @@ pub use self::checkout::CheckoutDiscount;
         feature = "polar-customer-meters",
         feature = "polar-events",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::checkout::CheckoutCustomerMetadataValue;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 mod checkout_billing_address_fields;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 pub use self::checkout_billing_address_fields::CheckoutBillingAddressFields;
 #[cfg(feature = "polar-checkouts")]
 mod checkout_confirm_stripe;
@@ -1610,31 +1713,33 @@ pub use self::checkout_confirm_stripe::{
 mod checkout_create;
 #[cfg(feature = "polar-checkouts")]
 pub use self::checkout_create::CheckoutCreate;
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod checkout_created_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::checkout_created_event::CheckoutCreatedEventName;
 #[cfg(feature = "polar-events")]
-pub use self::checkout_created_event::{
-    CheckoutCreatedEvent, CheckoutCreatedEventSource, CheckoutCreatedEventName,
-};
+pub use self::checkout_created_event::CheckoutCreatedEvent;
+#[cfg(feature = "polar-events")]
+pub use self::checkout_created_event::CheckoutCreatedEventSource;
 #[cfg(feature = "polar-events")]
 mod checkout_created_metadata;
 #[cfg(feature = "polar-events")]
 pub use self::checkout_created_metadata::CheckoutCreatedMetadata;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 mod checkout_discount_fixed_once_forever_duration;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 pub use self::checkout_discount_fixed_once_forever_duration::CheckoutDiscountFixedOnceForeverDuration;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 mod checkout_discount_fixed_repeat_duration;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 pub use self::checkout_discount_fixed_repeat_duration::CheckoutDiscountFixedRepeatDuration;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 mod checkout_discount_percentage_once_forever_duration;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 pub use self::checkout_discount_percentage_once_forever_duration::CheckoutDiscountPercentageOnceForeverDuration;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 mod checkout_discount_percentage_repeat_duration;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 pub use self::checkout_discount_percentage_repeat_duration::CheckoutDiscountPercentageRepeatDuration;
 #[cfg(feature = "polar-checkouts")]
 mod checkout_forbidden_error;
@@ -1644,7 +1749,8 @@ pub use self::checkout_forbidden_error::CheckoutForbiddenError;
     any(
         feature = "polar-checkout-links",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod checkout_link;
@@ -1652,7 +1758,8 @@ mod checkout_link;
     any(
         feature = "polar-checkout-links",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::checkout_link::CheckoutLinkDiscount;
@@ -1716,9 +1823,21 @@ pub use self::checkout_price_create::{
     CheckoutPriceCreate, CheckoutPriceCreateMetadataValue,
     CheckoutPriceCreateCustomFieldDataValue, CheckoutPriceCreateCustomerMetadataValue,
 };
-#[cfg(any(feature = "polar-checkouts", feature = "polar-customer-portal-organizations"))]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-webhook-events"
+    )
+)]
 mod checkout_product;
-#[cfg(any(feature = "polar-checkouts", feature = "polar-customer-portal-organizations"))]
+#[cfg(
+    any(
+        feature = "polar-checkouts",
+        feature = "polar-customer-portal-organizations",
+        feature = "polar-webhook-events"
+    )
+)]
 pub use self::checkout_product::{CheckoutProduct, CheckoutProductPricesItem};
 #[cfg(feature = "polar")]
 mod checkout_product_create;
@@ -1758,9 +1877,9 @@ pub use self::checkout_public_confirmed::{
 mod checkout_sort_property;
 #[cfg(feature = "polar-checkouts")]
 pub use self::checkout_sort_property::CheckoutSortProperty;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 mod checkout_status;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 pub use self::checkout_status::CheckoutStatus;
 #[cfg(feature = "polar-checkouts")]
 mod checkout_update;
@@ -1831,7 +1950,8 @@ pub use self::cost_metadata_output::CostMetadataOutput;
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod count_aggregation;
@@ -1839,7 +1959,8 @@ mod count_aggregation;
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::count_aggregation::{CountAggregation, CountAggregationFunc};
@@ -1860,7 +1981,8 @@ pub use self::count_aggregation::{CountAggregation, CountAggregationFunc};
         feature = "polar-license-keys",
         feature = "polar-orders",
         feature = "polar-organizations",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod country_alpha2;
@@ -1881,7 +2003,8 @@ mod country_alpha2;
         feature = "polar-license-keys",
         feature = "polar-orders",
         feature = "polar-organizations",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::country_alpha2::CountryAlpha2;
@@ -1916,7 +2039,8 @@ pub use self::cursor_pagination::CursorPagination;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field;
@@ -1925,7 +2049,8 @@ mod custom_field;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field::CustomField;
@@ -1934,7 +2059,8 @@ pub use self::custom_field::CustomField;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_checkbox;
@@ -1943,7 +2069,8 @@ mod custom_field_checkbox;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_checkbox::{CustomFieldCheckbox, CustomFieldCheckboxType};
@@ -1952,7 +2079,8 @@ pub use self::custom_field_checkbox::{CustomFieldCheckbox, CustomFieldCheckboxTy
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_checkbox_properties;
@@ -1961,7 +2089,8 @@ mod custom_field_checkbox_properties;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_checkbox_properties::CustomFieldCheckboxProperties;
@@ -1981,7 +2110,8 @@ pub use self::custom_field_create_checkbox::{
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_create_date;
@@ -1990,7 +2120,8 @@ mod custom_field_create_date;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_create_date::CustomFieldCreateDateType;
@@ -2003,7 +2134,8 @@ pub use self::custom_field_create_date::CustomFieldCreateDateMetadataValue;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_create_number;
@@ -2012,7 +2144,8 @@ mod custom_field_create_number;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_create_number::CustomFieldCreateNumberType;
@@ -2025,7 +2158,8 @@ pub use self::custom_field_create_number::CustomFieldCreateNumberMetadataValue;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_create_select;
@@ -2034,7 +2168,8 @@ mod custom_field_create_select;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_create_select::CustomFieldCreateSelectType;
@@ -2053,7 +2188,8 @@ pub use self::custom_field_create_text::{
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_date;
@@ -2062,7 +2198,8 @@ mod custom_field_date;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_date::{CustomFieldDate, CustomFieldDateType};
@@ -2071,7 +2208,8 @@ pub use self::custom_field_date::{CustomFieldDate, CustomFieldDateType};
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_date_properties;
@@ -2080,7 +2218,8 @@ mod custom_field_date_properties;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_date_properties::CustomFieldDateProperties;
@@ -2089,7 +2228,8 @@ pub use self::custom_field_date_properties::CustomFieldDateProperties;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_number;
@@ -2098,7 +2238,8 @@ mod custom_field_number;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_number::{CustomFieldNumber, CustomFieldNumberType};
@@ -2107,7 +2248,8 @@ pub use self::custom_field_number::{CustomFieldNumber, CustomFieldNumberType};
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_number_properties;
@@ -2116,7 +2258,8 @@ mod custom_field_number_properties;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_number_properties::CustomFieldNumberProperties;
@@ -2125,7 +2268,8 @@ pub use self::custom_field_number_properties::CustomFieldNumberProperties;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_select;
@@ -2134,7 +2278,8 @@ mod custom_field_select;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_select::{CustomFieldSelect, CustomFieldSelectType};
@@ -2143,7 +2288,8 @@ pub use self::custom_field_select::{CustomFieldSelect, CustomFieldSelectType};
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_select_option;
@@ -2152,7 +2298,8 @@ mod custom_field_select_option;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_select_option::CustomFieldSelectOption;
@@ -2161,7 +2308,8 @@ pub use self::custom_field_select_option::CustomFieldSelectOption;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_select_properties;
@@ -2170,7 +2318,8 @@ mod custom_field_select_properties;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_select_properties::CustomFieldSelectProperties;
@@ -2183,7 +2332,8 @@ pub use self::custom_field_sort_property::CustomFieldSortProperty;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_text;
@@ -2192,7 +2342,8 @@ mod custom_field_text;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_text::{CustomFieldText, CustomFieldTextType};
@@ -2201,7 +2352,8 @@ pub use self::custom_field_text::{CustomFieldText, CustomFieldTextType};
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod custom_field_text_properties;
@@ -2210,7 +2362,8 @@ mod custom_field_text_properties;
         feature = "polar-checkouts",
         feature = "polar-custom-fields",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::custom_field_text_properties::CustomFieldTextProperties;
@@ -2268,7 +2421,8 @@ pub use self::custom_fields_list_types::{
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 mod customer;
@@ -2279,7 +2433,8 @@ mod customer;
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::customer::Customer;
@@ -2399,7 +2554,8 @@ pub use self::customer_benefit_grant_update::CustomerBenefitGrantUpdate;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod customer_cancellation_reason;
@@ -2409,7 +2565,8 @@ mod customer_cancellation_reason;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::customer_cancellation_reason::CustomerCancellationReason;
@@ -2421,12 +2578,14 @@ pub use self::customer_card_block::{CustomerCardBlock, CustomerCardBlockType};
 mod customer_create;
 #[cfg(feature = "polar-customers")]
 pub use self::customer_create::CustomerCreate;
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod customer_created_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::customer_created_event::CustomerCreatedEventName;
 #[cfg(feature = "polar-events")]
-pub use self::customer_created_event::{
-    CustomerCreatedEvent, CustomerCreatedEventSource, CustomerCreatedEventName,
-};
+pub use self::customer_created_event::CustomerCreatedEvent;
+#[cfg(feature = "polar-events")]
+pub use self::customer_created_event::CustomerCreatedEventSource;
 #[cfg(feature = "polar-events")]
 mod customer_created_metadata;
 #[cfg(feature = "polar-events")]
@@ -2459,12 +2618,14 @@ pub use self::customer_customer_meter_sort_property::CustomerCustomerMeterSortPr
 mod customer_customer_session;
 #[cfg(feature = "polar-customer-portal-customer-session")]
 pub use self::customer_customer_session::CustomerCustomerSession;
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod customer_deleted_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::customer_deleted_event::CustomerDeletedEventName;
 #[cfg(feature = "polar-events")]
-pub use self::customer_deleted_event::{
-    CustomerDeletedEvent, CustomerDeletedEventSource, CustomerDeletedEventName,
-};
+pub use self::customer_deleted_event::CustomerDeletedEvent;
+#[cfg(feature = "polar-events")]
+pub use self::customer_deleted_event::CustomerDeletedEventSource;
 #[cfg(feature = "polar-events")]
 mod customer_deleted_metadata;
 #[cfg(feature = "polar-events")]
@@ -2493,7 +2654,8 @@ pub use self::customer_growth_period::CustomerGrowthPeriod;
         feature = "polar-customer-sessions",
         feature = "polar-customers",
         feature = "polar-events",
-        feature = "polar-organizations"
+        feature = "polar-organizations",
+        feature = "polar-webhook-events"
     )
 )]
 mod customer_individual;
@@ -2505,7 +2667,8 @@ mod customer_individual;
         feature = "polar-customer-sessions",
         feature = "polar-customers",
         feature = "polar-events",
-        feature = "polar-organizations"
+        feature = "polar-organizations",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::customer_individual::CustomerIndividualType;
@@ -2516,7 +2679,8 @@ pub use self::customer_individual::CustomerIndividualType;
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::customer_individual::CustomerIndividual;
@@ -2717,7 +2881,8 @@ pub use self::customer_portal_customer_meters_list_types::CustomerPortalCustomer
         feature = "polar-customer-portal-organizations",
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
-        feature = "polar-organizations"
+        feature = "polar-organizations",
+        feature = "polar-webhook-events"
     )
 )]
 mod customer_portal_customer_settings;
@@ -2727,7 +2892,8 @@ mod customer_portal_customer_settings;
         feature = "polar-customer-portal-organizations",
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
-        feature = "polar-organizations"
+        feature = "polar-organizations",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::customer_portal_customer_settings::CustomerPortalCustomerSettings;
@@ -2778,7 +2944,8 @@ pub use self::customer_portal_orders_list_types::{
         feature = "polar-customer-portal-organizations",
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
-        feature = "polar-organizations"
+        feature = "polar-organizations",
+        feature = "polar-webhook-events"
     )
 )]
 mod customer_portal_subscription_settings;
@@ -2788,7 +2955,8 @@ mod customer_portal_subscription_settings;
         feature = "polar-customer-portal-organizations",
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
-        feature = "polar-organizations"
+        feature = "polar-organizations",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::customer_portal_subscription_settings::CustomerPortalSubscriptionSettings;
@@ -2806,7 +2974,8 @@ pub use self::customer_portal_subscriptions_update_types::CustomerPortalSubscrip
         feature = "polar-customer-portal-organizations",
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
-        feature = "polar-organizations"
+        feature = "polar-organizations",
+        feature = "polar-webhook-events"
     )
 )]
 mod customer_portal_usage_settings;
@@ -2816,7 +2985,8 @@ mod customer_portal_usage_settings;
         feature = "polar-customer-portal-organizations",
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
-        feature = "polar-organizations"
+        feature = "polar-organizations",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::customer_portal_usage_settings::CustomerPortalUsageSettings;
@@ -2826,9 +2996,21 @@ mod customer_product;
 pub use self::customer_product::CustomerProduct;
 #[cfg(feature = "polar")]
 pub use self::customer_product::CustomerProductPricesItem;
-#[cfg(any(feature = "polar-customer-portal-seats", feature = "polar-customer-seats"))]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-seats",
+        feature = "polar-webhook-events"
+    )
+)]
 mod customer_seat;
-#[cfg(any(feature = "polar-customer-portal-seats", feature = "polar-customer-seats"))]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-seats",
+        feature = "polar-webhook-events"
+    )
+)]
 pub use self::customer_seat::CustomerSeat;
 #[cfg(feature = "polar-customer-portal-seats")]
 mod customer_seat_assign;
@@ -2888,36 +3070,36 @@ pub use self::customer_sort_property::CustomerSortProperty;
 mod customer_stat;
 #[cfg(feature = "polar")]
 pub use self::customer_stat::CustomerStat;
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 mod customer_state;
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 pub use self::customer_state::CustomerState;
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 mod customer_state_benefit_grant;
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 pub use self::customer_state_benefit_grant::{
     CustomerStateBenefitGrant, CustomerStateBenefitGrantProperties,
 };
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 mod customer_state_individual;
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 pub use self::customer_state_individual::{
     CustomerStateIndividual, CustomerStateIndividualType,
 };
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 mod customer_state_meter;
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 pub use self::customer_state_meter::CustomerStateMeter;
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 mod customer_state_subscription;
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 pub use self::customer_state_subscription::{
     CustomerStateSubscription, CustomerStateSubscriptionCustomFieldDataValue,
     CustomerStateSubscriptionStatus,
 };
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 mod customer_state_subscription_meter;
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 pub use self::customer_state_subscription_meter::CustomerStateSubscriptionMeter;
 #[cfg(
     any(
@@ -2926,7 +3108,8 @@ pub use self::customer_state_subscription_meter::CustomerStateSubscriptionMeter;
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 mod customer_state_team;
@@ -2937,11 +3120,12 @@ mod customer_state_team;
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::customer_state_team::CustomerStateTeamType;
-#[cfg(feature = "polar-customers")]
+#[cfg(any(feature = "polar-customers", feature = "polar-webhook-events"))]
 pub use self::customer_state_team::CustomerStateTeam;
 #[cfg(
     any(
@@ -3037,7 +3221,8 @@ pub use self::customer_subscription_product::CustomerSubscriptionProductPricesIt
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod customer_subscription_resume;
@@ -3050,7 +3235,8 @@ mod customer_subscription_resume;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::customer_subscription_resume::CustomerSubscriptionResumeResume;
@@ -3093,7 +3279,8 @@ pub use self::customer_subscription_update_seats::CustomerSubscriptionUpdateSeat
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 mod customer_team;
@@ -3104,7 +3291,8 @@ mod customer_team;
         feature = "polar-customer-meters",
         feature = "polar-customer-sessions",
         feature = "polar-customers",
-        feature = "polar-events"
+        feature = "polar-events",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::customer_team::{CustomerTeam, CustomerTeamType};
@@ -3123,7 +3311,8 @@ pub use self::customer_team_create::{
         feature = "polar-disputes",
         feature = "polar-license-keys",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod customer_type;
@@ -3136,7 +3325,8 @@ mod customer_type;
         feature = "polar-disputes",
         feature = "polar-license-keys",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::customer_type::CustomerType;
@@ -3150,12 +3340,14 @@ mod customer_update_external_id;
 pub use self::customer_update_external_id::{
     CustomerUpdateExternalId, CustomerUpdateExternalIdMetadataValue,
 };
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod customer_updated_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::customer_updated_event::CustomerUpdatedEventName;
 #[cfg(feature = "polar-events")]
-pub use self::customer_updated_event::{
-    CustomerUpdatedEvent, CustomerUpdatedEventSource, CustomerUpdatedEventName,
-};
+pub use self::customer_updated_event::CustomerUpdatedEvent;
+#[cfg(feature = "polar-events")]
+pub use self::customer_updated_event::CustomerUpdatedEventSource;
 #[cfg(feature = "polar-events")]
 mod customer_updated_fields;
 #[cfg(feature = "polar-events")]
@@ -3200,9 +3392,9 @@ pub use self::discord_guild::DiscordGuild;
 mod discord_guild_role;
 #[cfg(feature = "polar")]
 pub use self::discord_guild_role::DiscordGuildRole;
-#[cfg(feature = "polar-discounts")]
+#[cfg(any(feature = "polar-discounts", feature = "polar-webhook-events"))]
 mod discount;
-#[cfg(feature = "polar-discounts")]
+#[cfg(any(feature = "polar-discounts", feature = "polar-webhook-events"))]
 pub use self::discount::Discount;
 #[cfg(feature = "polar-discounts")]
 mod discount_create;
@@ -3214,7 +3406,8 @@ pub use self::discount_create::DiscountCreate;
         feature = "polar-checkouts",
         feature = "polar-discounts",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod discount_duration;
@@ -3224,7 +3417,8 @@ mod discount_duration;
         feature = "polar-checkouts",
         feature = "polar-discounts",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::discount_duration::DiscountDuration;
@@ -3238,7 +3432,8 @@ pub use self::discount_duration::DiscountDuration;
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-discounts",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod discount_fixed_create;
@@ -3252,7 +3447,8 @@ mod discount_fixed_create;
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-discounts",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::discount_fixed_create::DiscountFixedCreateType;
@@ -3260,15 +3456,16 @@ pub use self::discount_fixed_create::DiscountFixedCreateType;
 pub use self::discount_fixed_create::DiscountFixedCreate;
 #[cfg(feature = "polar-discounts")]
 pub use self::discount_fixed_create::DiscountFixedCreateMetadataValue;
-#[cfg(feature = "polar-discounts")]
+#[cfg(any(feature = "polar-discounts", feature = "polar-webhook-events"))]
 mod discount_fixed_once_forever_duration;
-#[cfg(feature = "polar-discounts")]
+#[cfg(any(feature = "polar-discounts", feature = "polar-webhook-events"))]
 pub use self::discount_fixed_once_forever_duration::DiscountFixedOnceForeverDuration;
 #[cfg(
     any(
         feature = "polar-checkout-links",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod discount_fixed_once_forever_duration_base;
@@ -3276,19 +3473,21 @@ mod discount_fixed_once_forever_duration_base;
     any(
         feature = "polar-checkout-links",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::discount_fixed_once_forever_duration_base::DiscountFixedOnceForeverDurationBase;
-#[cfg(feature = "polar-discounts")]
+#[cfg(any(feature = "polar-discounts", feature = "polar-webhook-events"))]
 mod discount_fixed_repeat_duration;
-#[cfg(feature = "polar-discounts")]
+#[cfg(any(feature = "polar-discounts", feature = "polar-webhook-events"))]
 pub use self::discount_fixed_repeat_duration::DiscountFixedRepeatDuration;
 #[cfg(
     any(
         feature = "polar-checkout-links",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod discount_fixed_repeat_duration_base;
@@ -3296,7 +3495,8 @@ mod discount_fixed_repeat_duration_base;
     any(
         feature = "polar-checkout-links",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::discount_fixed_repeat_duration_base::DiscountFixedRepeatDurationBase;
@@ -3307,15 +3507,16 @@ pub use self::discount_percentage_create::{
     DiscountPercentageCreate, DiscountPercentageCreateMetadataValue,
     DiscountPercentageCreateType,
 };
-#[cfg(feature = "polar-discounts")]
+#[cfg(any(feature = "polar-discounts", feature = "polar-webhook-events"))]
 mod discount_percentage_once_forever_duration;
-#[cfg(feature = "polar-discounts")]
+#[cfg(any(feature = "polar-discounts", feature = "polar-webhook-events"))]
 pub use self::discount_percentage_once_forever_duration::DiscountPercentageOnceForeverDuration;
 #[cfg(
     any(
         feature = "polar-checkout-links",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod discount_percentage_once_forever_duration_base;
@@ -3323,19 +3524,21 @@ mod discount_percentage_once_forever_duration_base;
     any(
         feature = "polar-checkout-links",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::discount_percentage_once_forever_duration_base::DiscountPercentageOnceForeverDurationBase;
-#[cfg(feature = "polar-discounts")]
+#[cfg(any(feature = "polar-discounts", feature = "polar-webhook-events"))]
 mod discount_percentage_repeat_duration;
-#[cfg(feature = "polar-discounts")]
+#[cfg(any(feature = "polar-discounts", feature = "polar-webhook-events"))]
 pub use self::discount_percentage_repeat_duration::DiscountPercentageRepeatDuration;
 #[cfg(
     any(
         feature = "polar-checkout-links",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod discount_percentage_repeat_duration_base;
@@ -3343,13 +3546,26 @@ mod discount_percentage_repeat_duration_base;
     any(
         feature = "polar-checkout-links",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::discount_percentage_repeat_duration_base::DiscountPercentageRepeatDurationBase;
-#[cfg(any(feature = "polar-discounts", feature = "polar-orders"))]
+#[cfg(
+    any(
+        feature = "polar-discounts",
+        feature = "polar-orders",
+        feature = "polar-webhook-events"
+    )
+)]
 mod discount_product;
-#[cfg(any(feature = "polar-discounts", feature = "polar-orders"))]
+#[cfg(
+    any(
+        feature = "polar-discounts",
+        feature = "polar-orders",
+        feature = "polar-webhook-events"
+    )
+)]
 pub use self::discount_product::DiscountProduct;
 #[cfg(feature = "polar-checkouts")]
 mod discount_redemption_limit_reached;
@@ -3367,7 +3583,8 @@ pub use self::discount_sort_property::DiscountSortProperty;
         feature = "polar-checkouts",
         feature = "polar-discounts",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod discount_type;
@@ -3377,7 +3594,8 @@ mod discount_type;
         feature = "polar-checkouts",
         feature = "polar-discounts",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::discount_type::DiscountType;
@@ -3405,7 +3623,8 @@ pub use self::dispute_auto_accept_not_enabled::{
         feature = "polar-disputes",
         feature = "polar-license-keys",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod dispute_customer;
@@ -3415,7 +3634,8 @@ mod dispute_customer;
         feature = "polar-disputes",
         feature = "polar-license-keys",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::dispute_customer::DisputeCustomer;
@@ -3427,9 +3647,21 @@ pub use self::dispute_not_open_error::{DisputeNotOpenError, DisputeNotOpenErrorE
 mod dispute_sort_property;
 #[cfg(any(feature = "polar-disputes", feature = "polar-refunds"))]
 pub use self::dispute_sort_property::DisputeSortProperty;
-#[cfg(any(feature = "polar-disputes", feature = "polar-refunds"))]
+#[cfg(
+    any(
+        feature = "polar-disputes",
+        feature = "polar-refunds",
+        feature = "polar-webhook-events"
+    )
+)]
 mod dispute_status;
-#[cfg(any(feature = "polar-disputes", feature = "polar-refunds"))]
+#[cfg(
+    any(
+        feature = "polar-disputes",
+        feature = "polar-refunds",
+        feature = "polar-webhook-events"
+    )
+)]
 pub use self::dispute_status::DisputeStatus;
 #[cfg(feature = "polar")]
 mod dispute_support_case_list_item;
@@ -3636,7 +3868,8 @@ pub use self::files_list_types::{FilesListOrganizationId, FilesListIds};
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod filter;
@@ -3644,7 +3877,8 @@ mod filter;
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::filter::{Filter, FilterClausesItem};
@@ -3652,7 +3886,8 @@ pub use self::filter::{Filter, FilterClausesItem};
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod filter_clause;
@@ -3660,7 +3895,8 @@ mod filter_clause;
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::filter_clause::{FilterClause, FilterClauseValue};
@@ -3668,7 +3904,8 @@ pub use self::filter_clause::{FilterClause, FilterClauseValue};
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod filter_conjunction;
@@ -3676,7 +3913,8 @@ mod filter_conjunction;
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::filter_conjunction::FilterConjunction;
@@ -3684,7 +3922,8 @@ pub use self::filter_conjunction::FilterConjunction;
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod filter_operator;
@@ -3692,7 +3931,8 @@ mod filter_operator;
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::filter_operator::FilterOperator;
@@ -3877,7 +4117,8 @@ pub use self::legacy_organization_status::LegacyOrganizationStatus;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod legacy_recurring_product_price;
@@ -3890,7 +4131,8 @@ mod legacy_recurring_product_price;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::legacy_recurring_product_price::LegacyRecurringProductPrice;
@@ -3903,7 +4145,8 @@ pub use self::legacy_recurring_product_price::LegacyRecurringProductPrice;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod legacy_recurring_product_price_custom;
@@ -3916,7 +4159,8 @@ mod legacy_recurring_product_price_custom;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::legacy_recurring_product_price_custom::{
@@ -3932,7 +4176,8 @@ pub use self::legacy_recurring_product_price_custom::{
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod legacy_recurring_product_price_fixed;
@@ -3945,7 +4190,8 @@ mod legacy_recurring_product_price_fixed;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::legacy_recurring_product_price_fixed::{
@@ -4363,7 +4609,8 @@ pub use self::manual_retry_limit_exceeded::{
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-seats",
         feature = "polar-customers-members",
-        feature = "polar-members"
+        feature = "polar-members",
+        feature = "polar-webhook-events"
     )
 )]
 mod member;
@@ -4374,7 +4621,8 @@ mod member;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-seats",
         feature = "polar-customers-members",
-        feature = "polar-members"
+        feature = "polar-members",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::member::Member;
@@ -4406,7 +4654,8 @@ pub use self::member_owner_create::MemberOwnerCreate;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-seats",
         feature = "polar-customers-members",
-        feature = "polar-members"
+        feature = "polar-members",
+        feature = "polar-webhook-events"
     )
 )]
 mod member_role;
@@ -4418,7 +4667,8 @@ mod member_role;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-seats",
         feature = "polar-customers-members",
-        feature = "polar-members"
+        feature = "polar-members",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::member_role::MemberRole;
@@ -4505,7 +4755,8 @@ pub use self::merchant_migration_step::MerchantMigrationStep;
         feature = "polar-orders",
         feature = "polar-products",
         feature = "polar-refunds",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod metadata_output_type;
@@ -4528,7 +4779,8 @@ mod metadata_output_type;
         feature = "polar-orders",
         feature = "polar-products",
         feature = "polar-refunds",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::metadata_output_type::{MetadataOutputType, MetadataOutputTypeValue};
@@ -4560,7 +4812,8 @@ pub use self::metadata_query::{MetadataQuery, MetadataQueryValue};
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod meter;
@@ -4568,7 +4821,8 @@ mod meter;
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::meter::{Meter, MeterAggregation};
@@ -4621,7 +4875,8 @@ pub use self::meter_sort_property::MeterSortProperty;
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-meters",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod meter_unit;
@@ -4636,7 +4891,8 @@ mod meter_unit;
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-meters",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::meter_unit::MeterUnit;
@@ -4886,13 +5142,25 @@ pub use self::oidc_configuration_private_key_jwt::{
 mod oidc_configuration_read;
 #[cfg(feature = "polar")]
 pub use self::oidc_configuration_read::OidcConfigurationRead;
-#[cfg(feature = "polar-orders")]
+#[cfg(any(feature = "polar-orders", feature = "polar-webhook-events"))]
 mod order;
-#[cfg(feature = "polar-orders")]
+#[cfg(any(feature = "polar-orders", feature = "polar-webhook-events"))]
 pub use self::order::{Order, OrderCustomFieldDataValue, OrderDiscount};
-#[cfg(any(feature = "polar-customer-portal-orders", feature = "polar-orders"))]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-orders",
+        feature = "polar-orders",
+        feature = "polar-webhook-events"
+    )
+)]
 mod order_billing_reason;
-#[cfg(any(feature = "polar-customer-portal-orders", feature = "polar-orders"))]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-orders",
+        feature = "polar-orders",
+        feature = "polar-webhook-events"
+    )
+)]
 pub use self::order_billing_reason::OrderBillingReason;
 #[cfg(feature = "polar")]
 mod order_billing_reason_internal;
@@ -4904,9 +5172,9 @@ mod order_create;
 pub use self::order_create::{
     OrderCreate, OrderCreateCustomFieldDataValue, OrderCreateMetadataValue,
 };
-#[cfg(feature = "polar-orders")]
+#[cfg(any(feature = "polar-orders", feature = "polar-webhook-events"))]
 mod order_customer;
-#[cfg(feature = "polar-orders")]
+#[cfg(any(feature = "polar-orders", feature = "polar-webhook-events"))]
 pub use self::order_customer::OrderCustomer;
 #[cfg(feature = "polar-orders")]
 mod order_export_column;
@@ -4920,9 +5188,21 @@ pub use self::order_finalize::OrderFinalize;
 mod order_invoice;
 #[cfg(feature = "polar-orders")]
 pub use self::order_invoice::OrderInvoice;
-#[cfg(any(feature = "polar-customer-portal-orders", feature = "polar-orders"))]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-orders",
+        feature = "polar-orders",
+        feature = "polar-webhook-events"
+    )
+)]
 mod order_item_schema;
-#[cfg(any(feature = "polar-customer-portal-orders", feature = "polar-orders"))]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-orders",
+        feature = "polar-orders",
+        feature = "polar-webhook-events"
+    )
+)]
 pub use self::order_item_schema::OrderItemSchema;
 #[cfg(feature = "polar-orders")]
 mod order_not_draft;
@@ -4940,30 +5220,34 @@ mod order_not_eligible_for_retry;
 pub use self::order_not_eligible_for_retry::{
     OrderNotEligibleForRetry, OrderNotEligibleForRetryError,
 };
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod order_paid_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::order_paid_event::OrderPaidEventName;
 #[cfg(feature = "polar-events")]
-pub use self::order_paid_event::{
-    OrderPaidEvent, OrderPaidEventSource, OrderPaidEventName,
-};
+pub use self::order_paid_event::OrderPaidEvent;
+#[cfg(feature = "polar-events")]
+pub use self::order_paid_event::OrderPaidEventSource;
 #[cfg(feature = "polar-events")]
 mod order_paid_metadata;
 #[cfg(feature = "polar-events")]
 pub use self::order_paid_metadata::OrderPaidMetadata;
-#[cfg(feature = "polar-orders")]
+#[cfg(any(feature = "polar-orders", feature = "polar-webhook-events"))]
 mod order_product;
-#[cfg(feature = "polar-orders")]
+#[cfg(any(feature = "polar-orders", feature = "polar-webhook-events"))]
 pub use self::order_product::OrderProduct;
 #[cfg(feature = "polar-orders")]
 mod order_receipt;
 #[cfg(feature = "polar-orders")]
 pub use self::order_receipt::OrderReceipt;
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod order_refunded_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::order_refunded_event::OrderRefundedEventName;
 #[cfg(feature = "polar-events")]
-pub use self::order_refunded_event::{
-    OrderRefundedEvent, OrderRefundedEventSource, OrderRefundedEventName,
-};
+pub use self::order_refunded_event::OrderRefundedEvent;
+#[cfg(feature = "polar-events")]
+pub use self::order_refunded_event::OrderRefundedEventSource;
 #[cfg(feature = "polar-events")]
 mod order_refunded_metadata;
 #[cfg(feature = "polar-events")]
@@ -4972,13 +5256,25 @@ pub use self::order_refunded_metadata::OrderRefundedMetadata;
 mod order_sort_property;
 #[cfg(feature = "polar-orders")]
 pub use self::order_sort_property::OrderSortProperty;
-#[cfg(any(feature = "polar-customer-portal-orders", feature = "polar-orders"))]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-orders",
+        feature = "polar-orders",
+        feature = "polar-webhook-events"
+    )
+)]
 mod order_status;
-#[cfg(any(feature = "polar-customer-portal-orders", feature = "polar-orders"))]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-orders",
+        feature = "polar-orders",
+        feature = "polar-webhook-events"
+    )
+)]
 pub use self::order_status::OrderStatus;
-#[cfg(feature = "polar-orders")]
+#[cfg(any(feature = "polar-orders", feature = "polar-webhook-events"))]
 mod order_subscription;
-#[cfg(feature = "polar-orders")]
+#[cfg(any(feature = "polar-orders", feature = "polar-webhook-events"))]
 pub use self::order_subscription::OrderSubscription;
 #[cfg(feature = "polar-events")]
 mod order_unvoided_event;
@@ -5051,9 +5347,9 @@ pub use self::orders_list_types::OrdersListCheckoutId;
 pub use self::orders_list_types::OrdersListSubscriptionId;
 #[cfg(feature = "polar-orders")]
 pub use self::orders_list_types::OrdersListStatus;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 mod organization;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 pub use self::organization::{Organization, OrganizationCountry};
 #[cfg(feature = "polar")]
 mod organization_access_token;
@@ -5111,9 +5407,9 @@ pub use self::organization_billing_details::OrganizationBillingDetails;
 mod organization_billing_details_update;
 #[cfg(feature = "polar")]
 pub use self::organization_billing_details_update::OrganizationBillingDetailsUpdate;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 mod organization_capabilities;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 pub use self::organization_capabilities::OrganizationCapabilities;
 #[cfg(feature = "polar")]
 mod organization_checkout_request;
@@ -5135,9 +5431,9 @@ mod organization_create;
 pub use self::organization_create::{
     OrganizationCreate, OrganizationCreateLegalEntity, OrganizationCreateCountry,
 };
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 mod organization_customer_email_settings;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 pub use self::organization_customer_email_settings::OrganizationCustomerEmailSettings;
 #[cfg(
     any(
@@ -5145,7 +5441,8 @@ pub use self::organization_customer_email_settings::OrganizationCustomerEmailSet
         feature = "polar-customer-portal-organizations",
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
-        feature = "polar-organizations"
+        feature = "polar-organizations",
+        feature = "polar-webhook-events"
     )
 )]
 mod organization_customer_portal_settings;
@@ -5155,7 +5452,8 @@ mod organization_customer_portal_settings;
         feature = "polar-customer-portal-organizations",
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
-        feature = "polar-organizations"
+        feature = "polar-organizations",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::organization_customer_portal_settings::OrganizationCustomerPortalSettings;
@@ -5177,9 +5475,9 @@ mod organization_details;
 pub use self::organization_details::{
     OrganizationDetails, OrganizationDetailsSwitchingFrom,
 };
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 mod organization_dispute_settings;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 pub use self::organization_dispute_settings::OrganizationDisputeSettings;
 #[cfg(feature = "polar-organizations")]
 mod organization_dispute_settings_update;
@@ -5189,9 +5487,9 @@ pub use self::organization_dispute_settings_update::OrganizationDisputeSettingsU
 mod organization_embed_status;
 #[cfg(feature = "polar")]
 pub use self::organization_embed_status::OrganizationEmbedStatus;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 mod organization_feature_settings;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 pub use self::organization_feature_settings::OrganizationFeatureSettings;
 #[cfg(feature = "polar-organizations")]
 mod organization_feature_settings_update;
@@ -5333,13 +5631,13 @@ pub use self::organization_slug_availability::OrganizationSlugAvailability;
 mod organization_slug_check;
 #[cfg(feature = "polar")]
 pub use self::organization_slug_check::OrganizationSlugCheck;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 mod organization_social_link;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 pub use self::organization_social_link::OrganizationSocialLink;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 mod organization_social_platforms;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 pub use self::organization_social_platforms::OrganizationSocialPlatforms;
 #[cfg(feature = "polar-organizations")]
 mod organization_sort_property;
@@ -5374,9 +5672,9 @@ pub use self::organization_startup_program_claim_request::OrganizationStartupPro
 mod organization_startup_program_claim_response;
 #[cfg(feature = "polar")]
 pub use self::organization_startup_program_claim_response::OrganizationStartupProgramClaimResponse;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 mod organization_status;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 pub use self::organization_status::OrganizationStatus;
 #[cfg(feature = "polar")]
 mod organization_subscription;
@@ -5390,9 +5688,9 @@ pub use self::organization_subscription_discount::OrganizationSubscriptionDiscou
 mod organization_subscription_pending_change;
 #[cfg(feature = "polar")]
 pub use self::organization_subscription_pending_change::OrganizationSubscriptionPendingChange;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 mod organization_subscription_settings;
-#[cfg(feature = "polar-organizations")]
+#[cfg(any(feature = "polar-organizations", feature = "polar-webhook-events"))]
 pub use self::organization_subscription_settings::{
     OrganizationSubscriptionSettings, OrganizationSubscriptionSettingsProrationBehavior,
 };
@@ -5659,7 +5957,8 @@ pub use self::payment_not_ready::{PaymentNotReady, PaymentNotReadyError};
         feature = "polar-customer-portal-customers",
         feature = "polar-customer-portal-orders",
         feature = "polar-customers",
-        feature = "polar-payments"
+        feature = "polar-payments",
+        feature = "polar-webhook-events"
     )
 )]
 mod payment_processor;
@@ -5670,7 +5969,8 @@ mod payment_processor;
         feature = "polar-customer-portal-customers",
         feature = "polar-customer-portal-orders",
         feature = "polar-customers",
-        feature = "polar-payments"
+        feature = "polar-payments",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::payment_processor::PaymentProcessor;
@@ -5772,7 +6072,8 @@ pub use self::payout_status::PayoutStatus;
     any(
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod pending_subscription_update;
@@ -5780,7 +6081,8 @@ mod pending_subscription_update;
     any(
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::pending_subscription_update::PendingSubscriptionUpdate;
@@ -5860,9 +6162,21 @@ pub use self::presentment_currency::PresentmentCurrency;
 mod processor;
 #[cfg(feature = "polar")]
 pub use self::processor::Processor;
-#[cfg(any(feature = "polar-products", feature = "polar-subscriptions"))]
+#[cfg(
+    any(
+        feature = "polar-products",
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
+    )
+)]
 mod product;
-#[cfg(any(feature = "polar-products", feature = "polar-subscriptions"))]
+#[cfg(
+    any(
+        feature = "polar-products",
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
+    )
+)]
 pub use self::product::{Product, ProductPricesItem};
 #[cfg(feature = "polar-products")]
 mod product_benefits_update;
@@ -5912,7 +6226,8 @@ pub use self::product_create_recurring::{
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-files",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod product_media_file_create;
@@ -5926,7 +6241,8 @@ mod product_media_file_create;
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-files",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::product_media_file_create::ProductMediaFileCreateService;
@@ -5942,7 +6258,8 @@ pub use self::product_media_file_create::ProductMediaFileCreate;
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-files",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod product_media_file_read;
@@ -5956,7 +6273,8 @@ mod product_media_file_read;
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-files",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::product_media_file_read::{
@@ -5971,7 +6289,8 @@ pub use self::product_media_file_read::{
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod product_price;
@@ -5984,7 +6303,8 @@ mod product_price;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::product_price::ProductPrice;
@@ -5997,7 +6317,8 @@ pub use self::product_price::ProductPrice;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod product_price_custom;
@@ -6010,7 +6331,8 @@ mod product_price_custom;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::product_price_custom::{ProductPriceCustom, ProductPriceCustomAmountType};
@@ -6029,7 +6351,8 @@ pub use self::product_price_custom_create::{
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod product_price_fixed;
@@ -6042,7 +6365,8 @@ mod product_price_fixed;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::product_price_fixed::{ProductPriceFixed, ProductPriceFixedAmountType};
@@ -6061,7 +6385,8 @@ pub use self::product_price_fixed_create::{
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod product_price_meter;
@@ -6074,7 +6399,8 @@ mod product_price_meter;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::product_price_meter::ProductPriceMeter;
@@ -6087,7 +6413,8 @@ pub use self::product_price_meter::ProductPriceMeter;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod product_price_metered_unit;
@@ -6100,7 +6427,8 @@ mod product_price_metered_unit;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::product_price_metered_unit::{
@@ -6122,7 +6450,8 @@ pub use self::product_price_metered_unit_create::{
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod product_price_seat_based;
@@ -6135,7 +6464,8 @@ mod product_price_seat_based;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::product_price_seat_based::{
@@ -6156,7 +6486,8 @@ pub use self::product_price_seat_based_create::{
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod product_price_seat_tier;
@@ -6169,7 +6500,8 @@ mod product_price_seat_tier;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::product_price_seat_tier::ProductPriceSeatTier;
@@ -6186,7 +6518,8 @@ pub use self::product_price_seat_tiers_input::ProductPriceSeatTiersInput;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod product_price_seat_tiers_output;
@@ -6199,7 +6532,8 @@ mod product_price_seat_tiers_output;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::product_price_seat_tiers_output::ProductPriceSeatTiersOutput;
@@ -6212,7 +6546,8 @@ pub use self::product_price_seat_tiers_output::ProductPriceSeatTiersOutput;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod product_price_source;
@@ -6225,7 +6560,8 @@ mod product_price_source;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::product_price_source::ProductPriceSource;
@@ -6255,7 +6591,8 @@ pub use self::product_update::{
         feature = "polar-discounts",
         feature = "polar-orders",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod product_visibility;
@@ -6270,7 +6607,8 @@ mod product_visibility;
         feature = "polar-discounts",
         feature = "polar-orders",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::product_visibility::ProductVisibility;
@@ -6284,7 +6622,8 @@ pub use self::products_list_types::{
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod property_aggregation;
@@ -6292,7 +6631,8 @@ mod property_aggregation;
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::property_aggregation::{PropertyAggregation, PropertyAggregationFunc};
@@ -6312,7 +6652,8 @@ pub use self::property_group_stat::PropertyGroupStat;
         feature = "polar-discounts",
         feature = "polar-orders",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod recurring_interval;
@@ -6328,7 +6669,8 @@ mod recurring_interval;
         feature = "polar-discounts",
         feature = "polar-orders",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::recurring_interval::RecurringInterval;
@@ -6336,9 +6678,9 @@ pub use self::recurring_interval::RecurringInterval;
 mod refresh_token_request;
 #[cfg(feature = "polar-oauth2")]
 pub use self::refresh_token_request::{RefreshTokenRequest, RefreshTokenRequestGrantType};
-#[cfg(feature = "polar-refunds")]
+#[cfg(any(feature = "polar-refunds", feature = "polar-webhook-events"))]
 mod refund;
-#[cfg(feature = "polar-refunds")]
+#[cfg(any(feature = "polar-refunds", feature = "polar-webhook-events"))]
 pub use self::refund::Refund;
 #[cfg(feature = "polar-refunds")]
 mod refund_create;
@@ -6346,21 +6688,21 @@ mod refund_create;
 pub use self::refund_create::{
     RefundCreate, RefundCreateMetadataValue, RefundCreateReason,
 };
-#[cfg(feature = "polar-refunds")]
+#[cfg(any(feature = "polar-refunds", feature = "polar-webhook-events"))]
 mod refund_dispute;
-#[cfg(feature = "polar-refunds")]
+#[cfg(any(feature = "polar-refunds", feature = "polar-webhook-events"))]
 pub use self::refund_dispute::RefundDispute;
-#[cfg(feature = "polar-refunds")]
+#[cfg(any(feature = "polar-refunds", feature = "polar-webhook-events"))]
 mod refund_reason;
-#[cfg(feature = "polar-refunds")]
+#[cfg(any(feature = "polar-refunds", feature = "polar-webhook-events"))]
 pub use self::refund_reason::RefundReason;
 #[cfg(feature = "polar-refunds")]
 mod refund_sort_property;
 #[cfg(feature = "polar-refunds")]
 pub use self::refund_sort_property::RefundSortProperty;
-#[cfg(feature = "polar-refunds")]
+#[cfg(any(feature = "polar-refunds", feature = "polar-webhook-events"))]
 mod refund_status;
-#[cfg(feature = "polar-refunds")]
+#[cfg(any(feature = "polar-refunds", feature = "polar-webhook-events"))]
 pub use self::refund_status::RefundStatus;
 #[cfg(feature = "polar-refunds")]
 mod refunded_already;
@@ -6525,9 +6867,21 @@ pub use self::seat_claim::SeatClaim;
 mod seat_claim_info;
 #[cfg(feature = "polar-customer-seats")]
 pub use self::seat_claim_info::SeatClaimInfo;
-#[cfg(any(feature = "polar-customer-portal-seats", feature = "polar-customer-seats"))]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-seats",
+        feature = "polar-webhook-events"
+    )
+)]
 mod seat_status;
-#[cfg(any(feature = "polar-customer-portal-seats", feature = "polar-customer-seats"))]
+#[cfg(
+    any(
+        feature = "polar-customer-portal-seats",
+        feature = "polar-customer-seats",
+        feature = "polar-webhook-events"
+    )
+)]
 pub use self::seat_status::SeatStatus;
 #[cfg(
     any(
@@ -6538,7 +6892,8 @@ pub use self::seat_status::SeatStatus;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod seat_tier_type;
@@ -6551,7 +6906,8 @@ mod seat_tier_type;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::seat_tier_type::SeatTierType;
@@ -6635,9 +6991,9 @@ pub use self::stripe_account_country::StripeAccountCountry;
 mod sub_type;
 #[cfg(any(feature = "polar-oauth2", feature = "polar-oauth2-clients"))]
 pub use self::sub_type::SubType;
-#[cfg(feature = "polar-subscriptions")]
+#[cfg(any(feature = "polar-subscriptions", feature = "polar-webhook-events"))]
 mod subscription;
-#[cfg(feature = "polar-subscriptions")]
+#[cfg(any(feature = "polar-subscriptions", feature = "polar-webhook-events"))]
 pub use self::subscription::{
     Subscription, SubscriptionCustomFieldDataValue, SubscriptionDiscount,
     SubscriptionPricesItem,
@@ -6661,13 +7017,14 @@ pub use self::subscription_cancel::SubscriptionCancel;
 mod subscription_cancel_preview;
 #[cfg(feature = "polar")]
 pub use self::subscription_cancel_preview::SubscriptionCancelPreview;
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod subscription_canceled_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::subscription_canceled_event::SubscriptionCanceledEventName;
 #[cfg(feature = "polar-events")]
-pub use self::subscription_canceled_event::{
-    SubscriptionCanceledEvent, SubscriptionCanceledEventSource,
-    SubscriptionCanceledEventName,
-};
+pub use self::subscription_canceled_event::SubscriptionCanceledEvent;
+#[cfg(feature = "polar-events")]
+pub use self::subscription_canceled_event::SubscriptionCanceledEventSource;
 #[cfg(feature = "polar-events")]
 mod subscription_canceled_metadata;
 #[cfg(feature = "polar-events")]
@@ -6704,27 +7061,30 @@ mod subscription_create_external_customer;
 pub use self::subscription_create_external_customer::{
     SubscriptionCreateExternalCustomer, SubscriptionCreateExternalCustomerMetadataValue,
 };
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod subscription_created_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::subscription_created_event::SubscriptionCreatedEventName;
 #[cfg(feature = "polar-events")]
-pub use self::subscription_created_event::{
-    SubscriptionCreatedEvent, SubscriptionCreatedEventSource,
-    SubscriptionCreatedEventName,
-};
+pub use self::subscription_created_event::SubscriptionCreatedEvent;
+#[cfg(feature = "polar-events")]
+pub use self::subscription_created_event::SubscriptionCreatedEventSource;
 #[cfg(feature = "polar-events")]
 mod subscription_created_metadata;
 #[cfg(feature = "polar-events")]
 pub use self::subscription_created_metadata::SubscriptionCreatedMetadata;
-#[cfg(feature = "polar-subscriptions")]
+#[cfg(any(feature = "polar-subscriptions", feature = "polar-webhook-events"))]
 mod subscription_customer;
-#[cfg(feature = "polar-subscriptions")]
+#[cfg(any(feature = "polar-subscriptions", feature = "polar-webhook-events"))]
 pub use self::subscription_customer::SubscriptionCustomer;
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod subscription_cycled_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::subscription_cycled_event::SubscriptionCycledEventName;
 #[cfg(feature = "polar-events")]
-pub use self::subscription_cycled_event::{
-    SubscriptionCycledEvent, SubscriptionCycledEventSource, SubscriptionCycledEventName,
-};
+pub use self::subscription_cycled_event::SubscriptionCycledEvent;
+#[cfg(feature = "polar-events")]
+pub use self::subscription_cycled_event::SubscriptionCycledEventSource;
 #[cfg(feature = "polar-events")]
 mod subscription_cycled_metadata;
 #[cfg(feature = "polar-events")]
@@ -6737,17 +7097,18 @@ pub use self::subscription_export_column::SubscriptionExportColumn;
 mod subscription_locked;
 #[cfg(feature = "polar-subscriptions")]
 pub use self::subscription_locked::{SubscriptionLocked, SubscriptionLockedError};
-#[cfg(feature = "polar-subscriptions")]
+#[cfg(any(feature = "polar-subscriptions", feature = "polar-webhook-events"))]
 mod subscription_meter;
-#[cfg(feature = "polar-subscriptions")]
+#[cfg(any(feature = "polar-subscriptions", feature = "polar-webhook-events"))]
 pub use self::subscription_meter::SubscriptionMeter;
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod subscription_past_due_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::subscription_past_due_event::SubscriptionPastDueEventName;
 #[cfg(feature = "polar-events")]
-pub use self::subscription_past_due_event::{
-    SubscriptionPastDueEvent, SubscriptionPastDueEventSource,
-    SubscriptionPastDueEventName,
-};
+pub use self::subscription_past_due_event::SubscriptionPastDueEvent;
+#[cfg(feature = "polar-events")]
+pub use self::subscription_past_due_event::SubscriptionPastDueEventSource;
 #[cfg(feature = "polar-events")]
 mod subscription_past_due_metadata;
 #[cfg(feature = "polar-events")]
@@ -6756,12 +7117,14 @@ pub use self::subscription_past_due_metadata::SubscriptionPastDueMetadata;
 mod subscription_pause;
 #[cfg(feature = "polar-subscriptions")]
 pub use self::subscription_pause::SubscriptionPause;
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod subscription_paused_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::subscription_paused_event::SubscriptionPausedEventName;
 #[cfg(feature = "polar-events")]
-pub use self::subscription_paused_event::{
-    SubscriptionPausedEvent, SubscriptionPausedEventSource, SubscriptionPausedEventName,
-};
+pub use self::subscription_paused_event::SubscriptionPausedEvent;
+#[cfg(feature = "polar-events")]
+pub use self::subscription_paused_event::SubscriptionPausedEventSource;
 #[cfg(feature = "polar-events")]
 mod subscription_paused_metadata;
 #[cfg(feature = "polar-events")]
@@ -6787,7 +7150,8 @@ pub use self::subscription_product_updated_metadata::SubscriptionProductUpdatedM
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-events",
         feature = "polar-organizations",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod subscription_proration_behavior;
@@ -6801,7 +7165,8 @@ mod subscription_proration_behavior;
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-events",
         feature = "polar-organizations",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::subscription_proration_behavior::SubscriptionProrationBehavior;
@@ -6833,13 +7198,14 @@ mod subscription_resume;
 pub use self::subscription_resume::SubscriptionResume;
 #[cfg(feature = "polar")]
 pub use self::subscription_resume::SubscriptionResumeResume;
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod subscription_resumed_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::subscription_resumed_event::SubscriptionResumedEventName;
 #[cfg(feature = "polar-events")]
-pub use self::subscription_resumed_event::{
-    SubscriptionResumedEvent, SubscriptionResumedEventSource,
-    SubscriptionResumedEventName,
-};
+pub use self::subscription_resumed_event::SubscriptionResumedEvent;
+#[cfg(feature = "polar-events")]
+pub use self::subscription_resumed_event::SubscriptionResumedEventSource;
 #[cfg(feature = "polar-events")]
 mod subscription_resumed_metadata;
 #[cfg(feature = "polar-events")]
@@ -6848,13 +7214,14 @@ pub use self::subscription_resumed_metadata::SubscriptionResumedMetadata;
 mod subscription_revoke;
 #[cfg(feature = "polar-subscriptions")]
 pub use self::subscription_revoke::{SubscriptionRevoke, SubscriptionRevokeRevoke};
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod subscription_revoked_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::subscription_revoked_event::SubscriptionRevokedEventName;
 #[cfg(feature = "polar-events")]
-pub use self::subscription_revoked_event::{
-    SubscriptionRevokedEvent, SubscriptionRevokedEventSource,
-    SubscriptionRevokedEventName,
-};
+pub use self::subscription_revoked_event::SubscriptionRevokedEvent;
+#[cfg(feature = "polar-events")]
+pub use self::subscription_revoked_event::SubscriptionRevokedEventSource;
 #[cfg(feature = "polar-events")]
 mod subscription_revoked_metadata;
 #[cfg(feature = "polar-events")]
@@ -6880,7 +7247,8 @@ pub use self::subscription_sort_property::SubscriptionSortProperty;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod subscription_status;
@@ -6890,17 +7258,19 @@ mod subscription_status;
         feature = "polar-customer-portal-seats",
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::subscription_status::SubscriptionStatus;
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod subscription_uncanceled_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::subscription_uncanceled_event::SubscriptionUncanceledEventName;
 #[cfg(feature = "polar-events")]
-pub use self::subscription_uncanceled_event::{
-    SubscriptionUncanceledEvent, SubscriptionUncanceledEventSource,
-    SubscriptionUncanceledEventName,
-};
+pub use self::subscription_uncanceled_event::SubscriptionUncanceledEvent;
+#[cfg(feature = "polar-events")]
+pub use self::subscription_uncanceled_event::SubscriptionUncanceledEventSource;
 #[cfg(feature = "polar-events")]
 mod subscription_uncanceled_metadata;
 #[cfg(feature = "polar-events")]
@@ -6939,13 +7309,14 @@ pub use self::subscription_update_cleared_metadata::SubscriptionUpdateClearedMet
 mod subscription_update_seats;
 #[cfg(feature = "polar-subscriptions")]
 pub use self::subscription_update_seats::SubscriptionUpdateSeats;
-#[cfg(feature = "polar-events")]
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
 mod subscription_updated_event;
+#[cfg(any(feature = "polar-events", feature = "polar-webhook-events"))]
+pub use self::subscription_updated_event::SubscriptionUpdatedEventName;
 #[cfg(feature = "polar-events")]
-pub use self::subscription_updated_event::{
-    SubscriptionUpdatedEvent, SubscriptionUpdatedEventSource,
-    SubscriptionUpdatedEventName,
-};
+pub use self::subscription_updated_event::SubscriptionUpdatedEvent;
+#[cfg(feature = "polar-events")]
+pub use self::subscription_updated_event::SubscriptionUpdatedEventSource;
 #[cfg(feature = "polar-events")]
 mod subscription_updated_metadata;
 #[cfg(feature = "polar-events")]
@@ -7116,9 +7487,9 @@ pub use self::support_case_type::SupportCaseType;
 mod system_event;
 #[cfg(feature = "polar-events")]
 pub use self::system_event::SystemEvent;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 mod tax_behavior;
-#[cfg(feature = "polar-checkouts")]
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 pub use self::tax_behavior::TaxBehavior;
 #[cfg(
     any(
@@ -7130,7 +7501,8 @@ pub use self::tax_behavior::TaxBehavior;
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-organizations",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod tax_behavior_option;
@@ -7144,7 +7516,8 @@ mod tax_behavior_option;
         feature = "polar-customer-portal-subscriptions",
         feature = "polar-organizations",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::tax_behavior_option::TaxBehaviorOption;
@@ -7162,7 +7535,8 @@ pub use self::tax_behavior_option::TaxBehaviorOption;
         feature = "polar-events",
         feature = "polar-license-keys",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod tax_id_format;
@@ -7180,7 +7554,8 @@ mod tax_id_format;
         feature = "polar-events",
         feature = "polar-license-keys",
         feature = "polar-orders",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::tax_id_format::TaxIdFormat;
@@ -7287,7 +7662,8 @@ pub use self::trial_already_redeemed::{TrialAlreadyRedeemed, TrialAlreadyRedeeme
         feature = "polar-discounts",
         feature = "polar-orders",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod trial_interval;
@@ -7302,7 +7678,8 @@ mod trial_interval;
         feature = "polar-discounts",
         feature = "polar-orders",
         feature = "polar-products",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::trial_interval::TrialInterval;
@@ -7318,7 +7695,8 @@ pub use self::unauthorized::{Unauthorized, UnauthorizedError};
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 mod unique_aggregation;
@@ -7326,7 +7704,8 @@ mod unique_aggregation;
     any(
         feature = "polar-customer-meters",
         feature = "polar-meters",
-        feature = "polar-subscriptions"
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
     )
 )]
 pub use self::unique_aggregation::{UniqueAggregation, UniqueAggregationFunc};
@@ -7524,99 +7903,99 @@ mod web_token_request;
 pub use self::web_token_request::{
     WebTokenRequest, WebTokenRequestGrantType, WebTokenRequestSubType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_benefit_created_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_benefit_created_payload::{
     WebhookBenefitCreatedPayload, WebhookBenefitCreatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_benefit_grant_created_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_benefit_grant_created_payload::{
     WebhookBenefitGrantCreatedPayload, WebhookBenefitGrantCreatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_benefit_grant_cycled_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_benefit_grant_cycled_payload::{
     WebhookBenefitGrantCycledPayload, WebhookBenefitGrantCycledPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_benefit_grant_revoked_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_benefit_grant_revoked_payload::{
     WebhookBenefitGrantRevokedPayload, WebhookBenefitGrantRevokedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_benefit_grant_updated_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_benefit_grant_updated_payload::{
     WebhookBenefitGrantUpdatedPayload, WebhookBenefitGrantUpdatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_benefit_updated_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_benefit_updated_payload::{
     WebhookBenefitUpdatedPayload, WebhookBenefitUpdatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_checkout_created_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_checkout_created_payload::{
     WebhookCheckoutCreatedPayload, WebhookCheckoutCreatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_checkout_expired_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_checkout_expired_payload::{
     WebhookCheckoutExpiredPayload, WebhookCheckoutExpiredPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_checkout_updated_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_checkout_updated_payload::{
     WebhookCheckoutUpdatedPayload, WebhookCheckoutUpdatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_customer_created_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_customer_created_payload::{
     WebhookCustomerCreatedPayload, WebhookCustomerCreatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_customer_deleted_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_customer_deleted_payload::{
     WebhookCustomerDeletedPayload, WebhookCustomerDeletedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_customer_seat_assigned_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_customer_seat_assigned_payload::{
     WebhookCustomerSeatAssignedPayload, WebhookCustomerSeatAssignedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_customer_seat_claimed_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_customer_seat_claimed_payload::{
     WebhookCustomerSeatClaimedPayload, WebhookCustomerSeatClaimedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_customer_seat_revoked_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_customer_seat_revoked_payload::{
     WebhookCustomerSeatRevokedPayload, WebhookCustomerSeatRevokedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_customer_state_changed_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_customer_state_changed_payload::{
     WebhookCustomerStateChangedPayload, WebhookCustomerStateChangedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_customer_updated_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_customer_updated_payload::{
     WebhookCustomerUpdatedPayload, WebhookCustomerUpdatedPayloadType,
 };
@@ -7624,21 +8003,21 @@ pub use self::webhook_customer_updated_payload::{
 mod webhook_delivery;
 #[cfg(feature = "polar-webhooks")]
 pub use self::webhook_delivery::WebhookDelivery;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_discount_created_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_discount_created_payload::{
     WebhookDiscountCreatedPayload, WebhookDiscountCreatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_discount_deleted_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_discount_deleted_payload::{
     WebhookDiscountDeletedPayload, WebhookDiscountDeletedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_discount_updated_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_discount_updated_payload::{
     WebhookDiscountUpdatedPayload, WebhookDiscountUpdatedPayloadType,
 };
@@ -7666,135 +8045,135 @@ pub use self::webhook_event_type::WebhookEventType;
 mod webhook_format;
 #[cfg(feature = "polar-webhooks")]
 pub use self::webhook_format::WebhookFormat;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_member_created_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_member_created_payload::{
     WebhookMemberCreatedPayload, WebhookMemberCreatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_member_deleted_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_member_deleted_payload::{
     WebhookMemberDeletedPayload, WebhookMemberDeletedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_member_updated_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_member_updated_payload::{
     WebhookMemberUpdatedPayload, WebhookMemberUpdatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_order_created_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_order_created_payload::{
     WebhookOrderCreatedPayload, WebhookOrderCreatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_order_paid_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_order_paid_payload::{
     WebhookOrderPaidPayload, WebhookOrderPaidPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_order_refunded_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_order_refunded_payload::{
     WebhookOrderRefundedPayload, WebhookOrderRefundedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_order_updated_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_order_updated_payload::{
     WebhookOrderUpdatedPayload, WebhookOrderUpdatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_organization_updated_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_organization_updated_payload::{
     WebhookOrganizationUpdatedPayload, WebhookOrganizationUpdatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_product_created_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_product_created_payload::{
     WebhookProductCreatedPayload, WebhookProductCreatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_product_updated_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_product_updated_payload::{
     WebhookProductUpdatedPayload, WebhookProductUpdatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_refund_created_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_refund_created_payload::{
     WebhookRefundCreatedPayload, WebhookRefundCreatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_refund_updated_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_refund_updated_payload::{
     WebhookRefundUpdatedPayload, WebhookRefundUpdatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_subscription_active_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_subscription_active_payload::{
     WebhookSubscriptionActivePayload, WebhookSubscriptionActivePayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_subscription_canceled_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_subscription_canceled_payload::{
     WebhookSubscriptionCanceledPayload, WebhookSubscriptionCanceledPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_subscription_created_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_subscription_created_payload::{
     WebhookSubscriptionCreatedPayload, WebhookSubscriptionCreatedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_subscription_cycled_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_subscription_cycled_payload::{
     WebhookSubscriptionCycledPayload, WebhookSubscriptionCycledPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_subscription_past_due_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_subscription_past_due_payload::{
     WebhookSubscriptionPastDuePayload, WebhookSubscriptionPastDuePayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_subscription_paused_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_subscription_paused_payload::{
     WebhookSubscriptionPausedPayload, WebhookSubscriptionPausedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_subscription_resumed_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_subscription_resumed_payload::{
     WebhookSubscriptionResumedPayload, WebhookSubscriptionResumedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_subscription_revoked_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_subscription_revoked_payload::{
     WebhookSubscriptionRevokedPayload, WebhookSubscriptionRevokedPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_subscription_uncanceled_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_subscription_uncanceled_payload::{
     WebhookSubscriptionUncanceledPayload, WebhookSubscriptionUncanceledPayloadType,
 };
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 mod webhook_subscription_updated_payload;
-#[cfg(feature = "polar")]
+#[cfg(feature = "polar-webhook-events")]
 pub use self::webhook_subscription_updated_payload::{
     WebhookSubscriptionUpdatedPayload, WebhookSubscriptionUpdatedPayloadType,
 };
