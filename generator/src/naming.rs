@@ -107,6 +107,29 @@ pub fn value_name(raw: &str, fallback: &str) -> String {
     name
 }
 
+/// The longest module name, in bytes: its file name stays far below the 255
+/// bytes file systems allow (inline types of deep schemas get names of
+/// hundreds of characters), with room for a number telling repeats apart.
+const MODULE_MAX: usize = 96;
+
+/// A module's name (and file stem): [`value_name`], cut at a word boundary
+/// to at most [`MODULE_MAX`] bytes.
+pub fn module_name(name: &str, fallback: &str) -> String {
+    let full = value_name(name, fallback);
+    if full.len() <= MODULE_MAX {
+        return full;
+    }
+    let mut end = MODULE_MAX;
+    while !full.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut cut = &full[..end];
+    if let Some(i) = cut.rfind('_').filter(|&i| i > MODULE_MAX / 2) {
+        cut = &cut[..i];
+    }
+    cut.trim_end_matches('_').to_owned()
+}
+
 /// A file name for a module name (without the `r#` of keywords).
 pub fn file_stem(module: &str) -> &str {
     module.strip_prefix("r#").unwrap_or(module)
@@ -157,6 +180,22 @@ impl Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn module_names_are_cut_to_a_file_name_any_file_system_takes() {
+        assert_eq!(module_name("ParcelShipped", "schema"), "parcel_shipped");
+        let long = "AccessPackageResourceRoleScopes".repeat(12);
+        let cut = module_name(&long, "schema");
+        assert!(
+            cut.len() <= MODULE_MAX && cut.len() > MODULE_MAX / 2,
+            "{cut}"
+        );
+        assert!(long.to_snake_case().starts_with(&cut) && !cut.ends_with('_'));
+        let mut scope = Scope::default();
+        let first = scope.claim(module_name(&long, "schema"));
+        let second = scope.claim(module_name(&format!("{long}Other"), "schema"));
+        assert_eq!(second, format!("{first}_2"));
+    }
 
     #[test]
     fn keywords_and_symbols() {

@@ -55,7 +55,7 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
             continue; // every component schema was read
         };
         let rust = lw.type_names.claim(naming::type_name(name, "Schema"));
-        let module = lw.modules.claim(naming::value_name(&rust, "schema"));
+        let module = lw.modules.claim(naming::module_name(&rust, "schema"));
         let id = lw.slot(sid, rust, module, &at);
         lw.components.insert(name.clone(), id);
         slots.push((sid, id));
@@ -79,7 +79,7 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
             .map(|id| lookup(&lw.types, *id).module.clone());
         let module = match owner {
             Some(m) => m,
-            None => lw.modules.claim(naming::value_name(&rust, "schema")),
+            None => lw.modules.claim(naming::module_name(&rust, "schema")),
         };
         let id = lw.slot(sid, rust, module, &at);
         slots.push((sid, id));

@@ -65,7 +65,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
             let hint = naming::type_name(&id, "Operation");
             let module = lw
                 .modules
-                .claim(naming::value_name(&format!("{id}_types"), "operation"));
+                .claim(naming::module_name(&format!("{id}_types"), "operation"));
 
             // Parameters: path-level first, overridden by operation-level ones.
             let mut params: Vec<Param> = Vec::new();

@@ -63,7 +63,7 @@ pub(super) fn lower(lw: &mut Lowerer<'_>) -> Result<Vec<Webhook>> {
                     .find(|(m, _)| Media::of(m, &TypeRef::Any) == Media::Json);
                 match json.and_then(|(m, mt)| mt.schema.as_ref().map(|s| (m, s))) {
                     Some((media, _)) => {
-                        let module = lw.modules.claim(naming::value_name(
+                        let module = lw.modules.claim(naming::module_name(
                             &format!("{rust_name}_webhook"),
                             "webhook",
                         ));
