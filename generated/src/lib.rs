@@ -7,6 +7,7 @@
 //!
 //! - [`polar`]: The Polar API (`https://api.polar.sh/openapi.json`).
 //! - [`configcat`]: The ConfigCat API (`https://api.configcat.com/docs/v1/swagger.json`).
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 #[cfg(

@@ -327,8 +327,15 @@ pub fn crate_root(header: &str, doc: &[String], entries: &[RootEntry]) -> Result
             pub mod #m;
         }
     });
+    // On docs.rs (`--cfg docsrs`, nightly), every gated item shows the
+    // features that compile it.
+    let badges = entries
+        .iter()
+        .any(|e| !e.features.is_empty())
+        .then(|| quote! { #![cfg_attr(docsrs, feature(doc_cfg))] });
     let tokens = quote! {
         #( #![doc = #doc] )*
+        #badges
         #![deny(missing_docs)]
         #![forbid(unsafe_code)]
         #( #items )*
