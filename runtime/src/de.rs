@@ -67,9 +67,13 @@ impl<'de> Deserialize<'de> for Key<'de> {
 }
 
 /// An object type whose generated decoder reads its entries: see [`object`].
+/// Its `from_map` keeps one [`Slot`] per field, filled as keys come, and
+/// reads past unknown keys with [`skip`].
+// The method's docs are shown on every generated type, in another crate:
+// intra-doc links there do not resolve, so they live on the trait.
 pub trait Object: Sized {
-    /// Reads the object from the entries of a map: one [`Slot`] per field,
-    /// filled as keys come, unknown keys [`skip`]ped.
+    /// Reads the object from the entries of a map: one `Slot` per field,
+    /// filled as keys come, unknown keys skipped.
     fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
 

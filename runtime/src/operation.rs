@@ -64,7 +64,11 @@ impl Call {
     }
 }
 
-/// A request builder of one operation.
+/// A request builder of one operation. Its `decode` turns documented
+/// successes into [`Operation::Output`], documented errors into
+/// [`Error::Api`] and anything else into [`Error::UnexpectedStatus`].
+// The methods' docs are shown on every generated builder, in another crate:
+// intra-doc links there do not resolve, so they live on the trait.
 pub trait Operation: Sized {
     /// The decoded success body.
     type Output;
@@ -77,9 +81,9 @@ pub trait Operation: Sized {
     /// The request this builder describes.
     fn request(&self) -> Request;
 
-    /// Decodes a response by its status: documented successes into
-    /// [`Operation::Output`], documented errors into [`Error::Api`], anything
-    /// else into [`Error::UnexpectedStatus`].
+    /// Decodes a response by its status: documented successes into the
+    /// output, documented errors into `Error::Api`, anything else into
+    /// `Error::UnexpectedStatus`.
     fn decode(raw: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>>;
 }
 

@@ -175,3 +175,30 @@ fn polar_union_variants_round_trip_with_all_fields() {
 fn configcat_union_variants_round_trip_with_all_fields() {
     check("configcat-2026-08.yaml", configcat_union);
 }
+
+/// A union's accessors read the property from whichever variant the value
+/// is, and say `None` where that variant leaves it out or no variant matched.
+#[test]
+fn union_accessors_read_what_every_variant_has() {
+    use api_clients::polar::types::Customer;
+    let bytes = std::fs::read(common::specs_dir().join("polar-2026-10.json")).unwrap();
+    let loaded = load::load(&bytes).unwrap();
+    let of = |name: &str| {
+        let at = format!("#/components/schemas/{name}");
+        sample::sample(&loaded.schemas, loaded.schemas.at(&at).unwrap())
+    };
+    let mut individual = of("CustomerIndividual");
+    individual["email"] = "jane@example.com".into();
+    let individual: Customer = serde_json::from_value(individual).unwrap();
+    assert!(matches!(individual, Customer::Individual(_)));
+    assert_eq!(individual.email(), Some("jane@example.com"));
+    let mut team = of("CustomerTeam");
+    team.as_object_mut().unwrap().remove("email");
+    let team_id = team["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap();
+    let team: Customer = serde_json::from_value(team).unwrap();
+    assert!(matches!(team, Customer::Team(_)));
+    assert_eq!((team.email(), team.id()), (None, Some(team_id)));
+    let unknown: Customer = serde_json::from_value(serde_json::json!({"type": "robot"})).unwrap();
+    assert!(matches!(unknown, Customer::Unknown(_)));
+    assert_eq!((unknown.email(), unknown.id()), (None, None));
+}

@@ -3,11 +3,13 @@
 //! `cargo xtask check-features` checks the generated crate with each feature alone;
 //! `cargo xtask bench` measures regen, builds and decoding into benches/RESULTS.md.
 //! `cargo xtask fetch [API]` downloads, checks and pins the live documents;
-//! `cargo xtask check-older` proves the generator on each API's older document.
+//! `cargo xtask check-older` proves the generator on each API's older document;
+//! `cargo xtask doc-check` reads the generated crate's rendered docs as docs.rs shows them.
 
 #![forbid(unsafe_code)]
 
 mod bench;
+mod docs;
 mod features;
 mod fetch;
 mod manifest;
@@ -117,6 +119,13 @@ enum Task {
         #[arg(long)]
         module: String,
     },
+    /// The generated crate's docs as docs.rs renders them (feature badges),
+    /// read for literal brackets, doubled words and missing badges.
+    DocCheck {
+        /// Folder holding the spec documents (default: ../shared/specs beside the workspace).
+        #[arg(long, env = "OPENAPI_SPECS_DIR")]
+        specs_dir: Option<PathBuf>,
+    },
     /// `cargo check` the generated crate with each of its features alone.
     CheckFeatures {
         /// Also check each feature together with `samples`.
@@ -197,6 +206,11 @@ fn main() -> ExitCode {
             into,
             module,
         } => oracle::prepare(&spec, &options_file, &into, &module),
+        Task::DocCheck { specs_dir } => {
+            let root = regen::workspace_root();
+            let specs_dir = specs_dir.unwrap_or_else(|| root.join("../shared/specs"));
+            docs::run(&root, &specs_dir)
+        }
         Task::CheckFeatures { samples, only } => {
             features::run(&regen::workspace_root(), samples, only.as_deref())
         }

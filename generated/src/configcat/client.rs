@@ -19,7 +19,7 @@ impl From<Server> for String {
         server.url().to_owned()
     }
 }
-/// Client of the ConfigCat Public Management API API.
+/// Client of the ConfigCat Public Management API.
 ///
 /// Cheap to clone. Build one with [`Client::builder`]; authenticate with one of:
 /// - `Basic`: HTTP Basic: `.basic_auth(user, password)`

@@ -22,7 +22,7 @@ impl From<Server> for String {
         server.url().to_owned()
     }
 }
-/// Client of the Polar API API.
+/// Client of the Polar API.
 ///
 /// Cheap to clone. Build one with [`Client::builder`]; authenticate with one of:
 /// - `oidc`: a bearer token: `.bearer_auth(token)`

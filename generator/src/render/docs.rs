@@ -68,7 +68,10 @@ pub fn clean_markdown(text: &str, links: Links<'_>) -> Vec<String> {
             out.push(String::new());
             continue;
         }
-        let fixed = inline(trimmed, links);
+        let fixed = match alert(trimmed) {
+            Some(line) => inline(&line, links),
+            None => inline(trimmed, links),
+        };
         if let Some(width) = list_marker_width(trimmed) {
             let indent = (line.len() - trimmed.len()).min(list_indent.unwrap_or(0));
             list_indent = Some(indent + width);
@@ -92,6 +95,23 @@ pub fn clean_markdown(text: &str, links: Links<'_>) -> Vec<String> {
         out.remove(0);
     }
     out
+}
+
+/// A GitHub alert's first line (`> [!WARNING]`), which rustdoc would show as
+/// literal brackets, as a bold label: `> **Warning:**`.
+fn alert(line: &str) -> Option<String> {
+    let quoted = line.strip_prefix('>')?.trim_start();
+    let rest = quoted.strip_prefix("[!")?;
+    let (kind, after) = rest.split_once(']')?;
+    let label = match kind.to_ascii_uppercase().as_str() {
+        "NOTE" => "Note",
+        "TIP" => "Tip",
+        "IMPORTANT" => "Important",
+        "WARNING" => "Warning",
+        "CAUTION" => "Caution",
+        _ => return None,
+    };
+    Some(format!("> **{label}:**{after}"))
 }
 
 /// `<a ... href="URL" ...>text</a>` -> `[text](URL)`.
@@ -361,6 +381,21 @@ mod tests {
                 "after    x"
             ]
         );
+    }
+
+    #[test]
+    fn github_alerts_become_bold_labels() {
+        assert_eq!(
+            clean("Paid.\n\n> [!WARNING]\n> Use `order.paid` instead.\n> [!tip] Soon."),
+            vec![
+                "Paid.",
+                "",
+                "> **Warning:**",
+                "> Use `order.paid` instead.",
+                "> **Tip:** Soon."
+            ]
+        );
+        assert_eq!(clean("> [!OTHER] x"), vec!["> \\[!OTHER\\] x"]);
     }
 
     #[test]

@@ -8,6 +8,31 @@ use super::common::{deprecation, doc_attrs, ident, Chain, Ctx};
 use super::{docs, serde_impls};
 use crate::ir::*;
 
+/// Methods of the traits generated types implement or users call on any
+/// value: a union accessor of one of these names would shadow them.
+const SHADOWED: &[&str] = &[
+    "as_ref",
+    "borrow",
+    "clone",
+    "clone_from",
+    "cmp",
+    "default",
+    "deserialize",
+    "eq",
+    "fmt",
+    "from",
+    "hash",
+    "into",
+    "ne",
+    "partial_cmp",
+    "serialize",
+    "to_owned",
+    "to_string",
+    "try_from",
+    "try_into",
+    "type_id",
+];
+
 impl Ctx<'_> {
     /// Whether the field has a natural `Default` (absent, null, or a constant).
     fn is_default(&self, f: &Field) -> bool {
@@ -347,6 +372,7 @@ impl Ctx<'_> {
             }
         });
         let froms = self.union_froms(def.id, &name, u);
+        let accessors = self.union_accessors(&name, u);
         let serde = serde_impls::union(self, &name, u, keeps_unknown);
         quote! {
             #docs
@@ -359,8 +385,133 @@ impl Ctx<'_> {
                 #unknown
             }
         }
+        .chain(accessors)
         .chain(serde)
         .chain(froms.into_iter().collect())
+    }
+
+    /// Accessors for the properties every variant has, with the same wire
+    /// name, Rust name and value type (`customer.email()`), when every variant
+    /// is an object: `Option<&T>` (`Option<&str>` for text, `Option<T>` for
+    /// numbers, booleans, dates and UUIDs), `None` for the `Unknown`
+    /// catch-all and for an absent optional property.
+    fn union_accessors(&self, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+        #[derive(PartialEq)]
+        enum Form {
+            Plain,
+            Optional,
+        }
+        let structs: Option<Vec<(&Variant, &TypeDef, &Struct)>> = u
+            .variants
+            .iter()
+            .map(|v| {
+                let TypeRef::Named(id) = self.resolved(&v.ty) else {
+                    return None;
+                };
+                let def = self.api.ty(id);
+                match &def.kind {
+                    TypeKind::Struct(s) => Some((v, def, s)),
+                    _ => None,
+                }
+            })
+            .collect();
+        let Some(structs) = structs.filter(|s| s.len() > 1) else {
+            return TokenStream::new();
+        };
+        let Some(&(_, _, first)) = structs.first() else {
+            return TokenStream::new();
+        };
+        let form = |def: &TypeDef, f: &Field| match f.presence {
+            Presence::Required => Some(Form::Plain),
+            Presence::OptionalNullable if def.in_request => None,
+            Presence::RequiredNullable | Presence::Optional | Presence::OptionalNullable => {
+                Some(Form::Optional)
+            }
+        };
+        let methods = first.fields.iter().filter_map(|f| {
+            // A method of that name would shadow a trait's for callers.
+            if SHADOWED.contains(&f.rust_name.as_str()) {
+                return None;
+            }
+            let ty = self.resolved(&f.ty);
+            // Each variant's own field of that name, wire name and type, and its form.
+            let forms: Vec<Form> = structs
+                .iter()
+                .map(|(_, def, s)| {
+                    let g = s.fields.iter().find(|g| {
+                        g.rust_name == f.rust_name
+                            && g.wire_name == f.wire_name
+                            && self.resolved(&g.ty) == ty
+                    })?;
+                    form(def, g)
+                })
+                .collect::<Option<_>>()?;
+            let field = ident(&f.rust_name);
+            let copy = matches!(
+                ty,
+                TypeRef::Prim(
+                    Prim::Bool
+                        | Prim::I32
+                        | Prim::I64
+                        | Prim::I128
+                        | Prim::F64
+                        | Prim::DateTime
+                        | Prim::Date
+                        | Prim::Uuid
+                )
+            );
+            let text = ty == TypeRef::Prim(Prim::String);
+            let t = self.ty(&f.ty);
+            let out = if text {
+                quote! { &str }
+            } else if copy {
+                t
+            } else {
+                quote! { &#t }
+            };
+            let some = quote! { ::std::option::Option::Some };
+            let arms = structs.iter().zip(&forms).map(|((v, _, _), form)| {
+                let vname = ident(&v.rust_name);
+                let get = match (form, text, copy) {
+                    (Form::Plain, true, _) => quote! { #some(v.#field.as_str()) },
+                    (Form::Plain, _, true) => quote! { #some(v.#field) },
+                    (Form::Plain, _, _) => quote! { #some(&v.#field) },
+                    (Form::Optional, true, _) => quote! { v.#field.as_deref() },
+                    (Form::Optional, _, true) => quote! { v.#field },
+                    (Form::Optional, _, _) => quote! { v.#field.as_ref() },
+                };
+                quote! { Self::#vname(v) => #get, }
+            });
+            let doc = if forms.contains(&Form::Optional) {
+                format!(
+                    " `{}`, which every variant may have: `None` when it is absent or the value matched no variant.",
+                    f.wire_name
+                )
+            } else {
+                format!(
+                    " `{}`, which every variant has: `None` only for a value that matched no variant.",
+                    f.wire_name
+                )
+            };
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #field(&self) -> ::std::option::Option<#out> {
+                    match self {
+                        #( #arms )*
+                        _ => ::std::option::Option::None,
+                    }
+                }
+            })
+        });
+        let methods: Vec<TokenStream> = methods.collect();
+        if methods.is_empty() {
+            return TokenStream::new();
+        }
+        quote! {
+            impl #name {
+                #( #methods )*
+            }
+        }
     }
 
     /// What `r` is once aliases are followed, for telling variant types apart.

@@ -21,7 +21,11 @@ pub fn app(secret: String) -> Router {
             match webhooks::verify(&body, &headers, &secret) {
                 Ok(Event::CustomerDeleted(event)) => (
                     StatusCode::ACCEPTED,
-                    format!("customer deleted at {}", event.timestamp),
+                    format!(
+                        "customer {} deleted at {}",
+                        event.data.email().unwrap_or("?"),
+                        event.timestamp
+                    ),
                 ),
                 Ok(other) => (StatusCode::ACCEPTED, other.event_type().to_owned()),
                 Err(e) => (StatusCode::BAD_REQUEST, e.to_string()),

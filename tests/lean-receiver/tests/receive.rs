@@ -33,7 +33,7 @@ print("v1," + base64.b64encode(mac).decode(), end="")
 }
 
 /// A `customer.deleted` delivery built from the spec's schema (read from
-/// `../shared/specs`, or `OPENAPI_SPECS_DIR`), at a known time.
+/// `../shared/specs`, or `OPENAPI_SPECS_DIR`), at a known time, for a known customer.
 fn customer_deleted() -> String {
     let dir = match std::env::var_os("OPENAPI_SPECS_DIR") {
         Some(dir) => PathBuf::from(dir),
@@ -47,6 +47,7 @@ fn customer_deleted() -> String {
         .unwrap();
     let mut value: Value = sample::sample(&loaded.schemas, schema);
     value["timestamp"] = json!("2025-01-02T03:04:05Z");
+    value["data"]["email"] = json!("jane@example.com");
     value.to_string()
 }
 
@@ -77,7 +78,7 @@ async fn a_signed_delivery_is_decoded_and_a_tampered_one_refused() {
     assert_eq!(signed.status(), 202);
     assert_eq!(
         signed.text().await.unwrap(),
-        "customer deleted at 2025-01-02 03:04:05 UTC"
+        "customer jane@example.com deleted at 2025-01-02 03:04:05 UTC"
     );
     let tampered = post(body.replace("2025-01-02", "2025-01-03"))
         .await

@@ -207,7 +207,7 @@ impl Benefits {
     ///
     /// Delete a benefit.
     ///
-    /// > \[!WARNING\]
+    /// > **Warning:**
     /// > Every grants associated with the benefit will be revoked.
     /// > Users will lose access to the benefit.
     ///

@@ -24,6 +24,162 @@ pub enum Benefit {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl Benefit {
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Custom(v) => Some(v.id),
+            Self::Discord(v) => Some(v.id),
+            Self::GithubRepository(v) => Some(v.id),
+            Self::Downloadables(v) => Some(v.id),
+            Self::LicenseKeys(v) => Some(v.id),
+            Self::MeterCredit(v) => Some(v.id),
+            Self::FeatureFlag(v) => Some(v.id),
+            Self::SlackSharedChannel(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Custom(v) => Some(v.created_at),
+            Self::Discord(v) => Some(v.created_at),
+            Self::GithubRepository(v) => Some(v.created_at),
+            Self::Downloadables(v) => Some(v.created_at),
+            Self::LicenseKeys(v) => Some(v.created_at),
+            Self::MeterCredit(v) => Some(v.created_at),
+            Self::FeatureFlag(v) => Some(v.created_at),
+            Self::SlackSharedChannel(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Custom(v) => v.modified_at,
+            Self::Discord(v) => v.modified_at,
+            Self::GithubRepository(v) => v.modified_at,
+            Self::Downloadables(v) => v.modified_at,
+            Self::LicenseKeys(v) => v.modified_at,
+            Self::MeterCredit(v) => v.modified_at,
+            Self::FeatureFlag(v) => v.modified_at,
+            Self::SlackSharedChannel(v) => v.modified_at,
+            _ => None,
+        }
+    }
+    /// `description`, which every variant has: `None` only for a value that matched no variant.
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::Custom(v) => Some(v.description.as_str()),
+            Self::Discord(v) => Some(v.description.as_str()),
+            Self::GithubRepository(v) => Some(v.description.as_str()),
+            Self::Downloadables(v) => Some(v.description.as_str()),
+            Self::LicenseKeys(v) => Some(v.description.as_str()),
+            Self::MeterCredit(v) => Some(v.description.as_str()),
+            Self::FeatureFlag(v) => Some(v.description.as_str()),
+            Self::SlackSharedChannel(v) => Some(v.description.as_str()),
+            _ => None,
+        }
+    }
+    /// `selectable`, which every variant has: `None` only for a value that matched no variant.
+    pub fn selectable(&self) -> Option<bool> {
+        match self {
+            Self::Custom(v) => Some(v.selectable),
+            Self::Discord(v) => Some(v.selectable),
+            Self::GithubRepository(v) => Some(v.selectable),
+            Self::Downloadables(v) => Some(v.selectable),
+            Self::LicenseKeys(v) => Some(v.selectable),
+            Self::MeterCredit(v) => Some(v.selectable),
+            Self::FeatureFlag(v) => Some(v.selectable),
+            Self::SlackSharedChannel(v) => Some(v.selectable),
+            _ => None,
+        }
+    }
+    /// `deletable`, which every variant has: `None` only for a value that matched no variant.
+    pub fn deletable(&self) -> Option<bool> {
+        match self {
+            Self::Custom(v) => Some(v.deletable),
+            Self::Discord(v) => Some(v.deletable),
+            Self::GithubRepository(v) => Some(v.deletable),
+            Self::Downloadables(v) => Some(v.deletable),
+            Self::LicenseKeys(v) => Some(v.deletable),
+            Self::MeterCredit(v) => Some(v.deletable),
+            Self::FeatureFlag(v) => Some(v.deletable),
+            Self::SlackSharedChannel(v) => Some(v.deletable),
+            _ => None,
+        }
+    }
+    /// `is_deleted`, which every variant has: `None` only for a value that matched no variant.
+    pub fn is_deleted(&self) -> Option<bool> {
+        match self {
+            Self::Custom(v) => Some(v.is_deleted),
+            Self::Discord(v) => Some(v.is_deleted),
+            Self::GithubRepository(v) => Some(v.is_deleted),
+            Self::Downloadables(v) => Some(v.is_deleted),
+            Self::LicenseKeys(v) => Some(v.is_deleted),
+            Self::MeterCredit(v) => Some(v.is_deleted),
+            Self::FeatureFlag(v) => Some(v.is_deleted),
+            Self::SlackSharedChannel(v) => Some(v.is_deleted),
+            _ => None,
+        }
+    }
+    /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn organization_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Custom(v) => Some(v.organization_id),
+            Self::Discord(v) => Some(v.organization_id),
+            Self::GithubRepository(v) => Some(v.organization_id),
+            Self::Downloadables(v) => Some(v.organization_id),
+            Self::LicenseKeys(v) => Some(v.organization_id),
+            Self::MeterCredit(v) => Some(v.organization_id),
+            Self::FeatureFlag(v) => Some(v.organization_id),
+            Self::SlackSharedChannel(v) => Some(v.organization_id),
+            _ => None,
+        }
+    }
+    /// `metadata`, which every variant has: `None` only for a value that matched no variant.
+    pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
+        match self {
+            Self::Custom(v) => Some(&v.metadata),
+            Self::Discord(v) => Some(&v.metadata),
+            Self::GithubRepository(v) => Some(&v.metadata),
+            Self::Downloadables(v) => Some(&v.metadata),
+            Self::LicenseKeys(v) => Some(&v.metadata),
+            Self::MeterCredit(v) => Some(&v.metadata),
+            Self::FeatureFlag(v) => Some(&v.metadata),
+            Self::SlackSharedChannel(v) => Some(&v.metadata),
+            _ => None,
+        }
+    }
+    /// `visibility`, which every variant has: `None` only for a value that matched no variant.
+    pub fn visibility(&self) -> Option<&super::BenefitVisibility> {
+        match self {
+            Self::Custom(v) => Some(&v.visibility),
+            Self::Discord(v) => Some(&v.visibility),
+            Self::GithubRepository(v) => Some(&v.visibility),
+            Self::Downloadables(v) => Some(&v.visibility),
+            Self::LicenseKeys(v) => Some(&v.visibility),
+            Self::MeterCredit(v) => Some(&v.visibility),
+            Self::FeatureFlag(v) => Some(&v.visibility),
+            Self::SlackSharedChannel(v) => Some(&v.visibility),
+            _ => None,
+        }
+    }
+    /// `visibility_configurable`, which every variant has: `None` only for a value that matched no variant.
+    pub fn visibility_configurable(&self) -> Option<bool> {
+        match self {
+            Self::Custom(v) => Some(v.visibility_configurable),
+            Self::Discord(v) => Some(v.visibility_configurable),
+            Self::GithubRepository(v) => Some(v.visibility_configurable),
+            Self::Downloadables(v) => Some(v.visibility_configurable),
+            Self::LicenseKeys(v) => Some(v.visibility_configurable),
+            Self::MeterCredit(v) => Some(v.visibility_configurable),
+            Self::FeatureFlag(v) => Some(v.visibility_configurable),
+            Self::SlackSharedChannel(v) => Some(v.visibility_configurable),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for Benefit {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -24,6 +24,40 @@ pub enum BenefitCreate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl BenefitCreate {
+    /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn metadata(
+        &self,
+    ) -> Option<
+        &::std::collections::BTreeMap<String, super::BenefitCustomCreateMetadataValue>,
+    > {
+        match self {
+            Self::Custom(v) => v.metadata.as_ref(),
+            Self::Discord(v) => v.metadata.as_ref(),
+            Self::GithubRepository(v) => v.metadata.as_ref(),
+            Self::Downloadables(v) => v.metadata.as_ref(),
+            Self::LicenseKeys(v) => v.metadata.as_ref(),
+            Self::MeterCredit(v) => v.metadata.as_ref(),
+            Self::FeatureFlag(v) => v.metadata.as_ref(),
+            Self::SlackSharedChannel(v) => v.metadata.as_ref(),
+            _ => None,
+        }
+    }
+    /// `description`, which every variant has: `None` only for a value that matched no variant.
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::Custom(v) => Some(v.description.as_str()),
+            Self::Discord(v) => Some(v.description.as_str()),
+            Self::GithubRepository(v) => Some(v.description.as_str()),
+            Self::Downloadables(v) => Some(v.description.as_str()),
+            Self::LicenseKeys(v) => Some(v.description.as_str()),
+            Self::MeterCredit(v) => Some(v.description.as_str()),
+            Self::FeatureFlag(v) => Some(v.description.as_str()),
+            Self::SlackSharedChannel(v) => Some(v.description.as_str()),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for BenefitCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

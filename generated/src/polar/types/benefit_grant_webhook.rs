@@ -24,6 +24,218 @@ pub enum BenefitGrantWebhook {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl BenefitGrantWebhook {
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => Some(v.created_at),
+            Self::BenefitGrantCustomWebhook(v) => Some(v.created_at),
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => Some(v.created_at),
+            Self::BenefitGrantDownloadablesWebhook(v) => Some(v.created_at),
+            Self::BenefitGrantLicenseKeysWebhook(v) => Some(v.created_at),
+            Self::BenefitGrantMeterCreditWebhook(v) => Some(v.created_at),
+            Self::BenefitGrantFeatureFlagWebhook(v) => Some(v.created_at),
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => v.modified_at,
+            Self::BenefitGrantCustomWebhook(v) => v.modified_at,
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => v.modified_at,
+            Self::BenefitGrantDownloadablesWebhook(v) => v.modified_at,
+            Self::BenefitGrantLicenseKeysWebhook(v) => v.modified_at,
+            Self::BenefitGrantMeterCreditWebhook(v) => v.modified_at,
+            Self::BenefitGrantFeatureFlagWebhook(v) => v.modified_at,
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => v.modified_at,
+            _ => None,
+        }
+    }
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => Some(v.id),
+            Self::BenefitGrantCustomWebhook(v) => Some(v.id),
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => Some(v.id),
+            Self::BenefitGrantDownloadablesWebhook(v) => Some(v.id),
+            Self::BenefitGrantLicenseKeysWebhook(v) => Some(v.id),
+            Self::BenefitGrantMeterCreditWebhook(v) => Some(v.id),
+            Self::BenefitGrantFeatureFlagWebhook(v) => Some(v.id),
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `granted_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn granted_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => v.granted_at,
+            Self::BenefitGrantCustomWebhook(v) => v.granted_at,
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => v.granted_at,
+            Self::BenefitGrantDownloadablesWebhook(v) => v.granted_at,
+            Self::BenefitGrantLicenseKeysWebhook(v) => v.granted_at,
+            Self::BenefitGrantMeterCreditWebhook(v) => v.granted_at,
+            Self::BenefitGrantFeatureFlagWebhook(v) => v.granted_at,
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => v.granted_at,
+            _ => None,
+        }
+    }
+    /// `is_granted`, which every variant has: `None` only for a value that matched no variant.
+    pub fn is_granted(&self) -> Option<bool> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => Some(v.is_granted),
+            Self::BenefitGrantCustomWebhook(v) => Some(v.is_granted),
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => Some(v.is_granted),
+            Self::BenefitGrantDownloadablesWebhook(v) => Some(v.is_granted),
+            Self::BenefitGrantLicenseKeysWebhook(v) => Some(v.is_granted),
+            Self::BenefitGrantMeterCreditWebhook(v) => Some(v.is_granted),
+            Self::BenefitGrantFeatureFlagWebhook(v) => Some(v.is_granted),
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => Some(v.is_granted),
+            _ => None,
+        }
+    }
+    /// `revoked_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn revoked_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => v.revoked_at,
+            Self::BenefitGrantCustomWebhook(v) => v.revoked_at,
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => v.revoked_at,
+            Self::BenefitGrantDownloadablesWebhook(v) => v.revoked_at,
+            Self::BenefitGrantLicenseKeysWebhook(v) => v.revoked_at,
+            Self::BenefitGrantMeterCreditWebhook(v) => v.revoked_at,
+            Self::BenefitGrantFeatureFlagWebhook(v) => v.revoked_at,
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => v.revoked_at,
+            _ => None,
+        }
+    }
+    /// `is_revoked`, which every variant has: `None` only for a value that matched no variant.
+    pub fn is_revoked(&self) -> Option<bool> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => Some(v.is_revoked),
+            Self::BenefitGrantCustomWebhook(v) => Some(v.is_revoked),
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => Some(v.is_revoked),
+            Self::BenefitGrantDownloadablesWebhook(v) => Some(v.is_revoked),
+            Self::BenefitGrantLicenseKeysWebhook(v) => Some(v.is_revoked),
+            Self::BenefitGrantMeterCreditWebhook(v) => Some(v.is_revoked),
+            Self::BenefitGrantFeatureFlagWebhook(v) => Some(v.is_revoked),
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => Some(v.is_revoked),
+            _ => None,
+        }
+    }
+    /// `subscription_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn subscription_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => v.subscription_id,
+            Self::BenefitGrantCustomWebhook(v) => v.subscription_id,
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => v.subscription_id,
+            Self::BenefitGrantDownloadablesWebhook(v) => v.subscription_id,
+            Self::BenefitGrantLicenseKeysWebhook(v) => v.subscription_id,
+            Self::BenefitGrantMeterCreditWebhook(v) => v.subscription_id,
+            Self::BenefitGrantFeatureFlagWebhook(v) => v.subscription_id,
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => v.subscription_id,
+            _ => None,
+        }
+    }
+    /// `order_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn order_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => v.order_id,
+            Self::BenefitGrantCustomWebhook(v) => v.order_id,
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => v.order_id,
+            Self::BenefitGrantDownloadablesWebhook(v) => v.order_id,
+            Self::BenefitGrantLicenseKeysWebhook(v) => v.order_id,
+            Self::BenefitGrantMeterCreditWebhook(v) => v.order_id,
+            Self::BenefitGrantFeatureFlagWebhook(v) => v.order_id,
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => v.order_id,
+            _ => None,
+        }
+    }
+    /// `customer_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn customer_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => Some(v.customer_id),
+            Self::BenefitGrantCustomWebhook(v) => Some(v.customer_id),
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => Some(v.customer_id),
+            Self::BenefitGrantDownloadablesWebhook(v) => Some(v.customer_id),
+            Self::BenefitGrantLicenseKeysWebhook(v) => Some(v.customer_id),
+            Self::BenefitGrantMeterCreditWebhook(v) => Some(v.customer_id),
+            Self::BenefitGrantFeatureFlagWebhook(v) => Some(v.customer_id),
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => Some(v.customer_id),
+            _ => None,
+        }
+    }
+    /// `member_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn member_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => v.member_id,
+            Self::BenefitGrantCustomWebhook(v) => v.member_id,
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => v.member_id,
+            Self::BenefitGrantDownloadablesWebhook(v) => v.member_id,
+            Self::BenefitGrantLicenseKeysWebhook(v) => v.member_id,
+            Self::BenefitGrantMeterCreditWebhook(v) => v.member_id,
+            Self::BenefitGrantFeatureFlagWebhook(v) => v.member_id,
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => v.member_id,
+            _ => None,
+        }
+    }
+    /// `benefit_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn benefit_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => Some(v.benefit_id),
+            Self::BenefitGrantCustomWebhook(v) => Some(v.benefit_id),
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => Some(v.benefit_id),
+            Self::BenefitGrantDownloadablesWebhook(v) => Some(v.benefit_id),
+            Self::BenefitGrantLicenseKeysWebhook(v) => Some(v.benefit_id),
+            Self::BenefitGrantMeterCreditWebhook(v) => Some(v.benefit_id),
+            Self::BenefitGrantFeatureFlagWebhook(v) => Some(v.benefit_id),
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => Some(v.benefit_id),
+            _ => None,
+        }
+    }
+    /// `error`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn error(&self) -> Option<&super::BenefitGrantError> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => v.error.as_ref(),
+            Self::BenefitGrantCustomWebhook(v) => v.error.as_ref(),
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => v.error.as_ref(),
+            Self::BenefitGrantDownloadablesWebhook(v) => v.error.as_ref(),
+            Self::BenefitGrantLicenseKeysWebhook(v) => v.error.as_ref(),
+            Self::BenefitGrantMeterCreditWebhook(v) => v.error.as_ref(),
+            Self::BenefitGrantFeatureFlagWebhook(v) => v.error.as_ref(),
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => v.error.as_ref(),
+            _ => None,
+        }
+    }
+    /// `customer`, which every variant has: `None` only for a value that matched no variant.
+    pub fn customer(&self) -> Option<&super::Customer> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => Some(&v.customer),
+            Self::BenefitGrantCustomWebhook(v) => Some(&v.customer),
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => Some(&v.customer),
+            Self::BenefitGrantDownloadablesWebhook(v) => Some(&v.customer),
+            Self::BenefitGrantLicenseKeysWebhook(v) => Some(&v.customer),
+            Self::BenefitGrantMeterCreditWebhook(v) => Some(&v.customer),
+            Self::BenefitGrantFeatureFlagWebhook(v) => Some(&v.customer),
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => Some(&v.customer),
+            _ => None,
+        }
+    }
+    /// `member`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn member(&self) -> Option<&super::Member> {
+        match self {
+            Self::BenefitGrantDiscordWebhook(v) => v.member.as_ref(),
+            Self::BenefitGrantCustomWebhook(v) => v.member.as_ref(),
+            Self::BenefitGrantGitHubRepositoryWebhook(v) => v.member.as_ref(),
+            Self::BenefitGrantDownloadablesWebhook(v) => v.member.as_ref(),
+            Self::BenefitGrantLicenseKeysWebhook(v) => v.member.as_ref(),
+            Self::BenefitGrantMeterCreditWebhook(v) => v.member.as_ref(),
+            Self::BenefitGrantFeatureFlagWebhook(v) => v.member.as_ref(),
+            Self::BenefitGrantSlackSharedChannelWebhook(v) => v.member.as_ref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for BenefitGrantWebhook {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -24,6 +24,26 @@ pub enum BenefitsUpdateRequest {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl BenefitsUpdateRequest {
+    /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn metadata(
+        &self,
+    ) -> Option<
+        &::std::collections::BTreeMap<String, super::BenefitCustomUpdateMetadataValue>,
+    > {
+        match self {
+            Self::Custom(v) => v.metadata.as_ref(),
+            Self::Discord(v) => v.metadata.as_ref(),
+            Self::GithubRepository(v) => v.metadata.as_ref(),
+            Self::Downloadables(v) => v.metadata.as_ref(),
+            Self::LicenseKeys(v) => v.metadata.as_ref(),
+            Self::MeterCredit(v) => v.metadata.as_ref(),
+            Self::FeatureFlag(v) => v.metadata.as_ref(),
+            Self::SlackSharedChannel(v) => v.metadata.as_ref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for BenefitsUpdateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -764,6 +764,59 @@ pub enum CheckoutDiscount {
     Unknown(::serde_json::Value),
 }
 #[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
+impl CheckoutDiscount {
+    /// `duration`, which every variant has: `None` only for a value that matched no variant.
+    pub fn duration(&self) -> Option<&super::DiscountDuration> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(&v.duration),
+            Self::FixedOnceForeverDuration(v) => Some(&v.duration),
+            Self::PercentageRepeatDuration(v) => Some(&v.duration),
+            Self::PercentageOnceForeverDuration(v) => Some(&v.duration),
+            _ => None,
+        }
+    }
+    /// `type`, which every variant has: `None` only for a value that matched no variant.
+    pub fn r#type(&self) -> Option<&super::DiscountType> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(&v.r#type),
+            Self::FixedOnceForeverDuration(v) => Some(&v.r#type),
+            Self::PercentageRepeatDuration(v) => Some(&v.r#type),
+            Self::PercentageOnceForeverDuration(v) => Some(&v.r#type),
+            _ => None,
+        }
+    }
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(v.id),
+            Self::FixedOnceForeverDuration(v) => Some(v.id),
+            Self::PercentageRepeatDuration(v) => Some(v.id),
+            Self::PercentageOnceForeverDuration(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `name`, which every variant has: `None` only for a value that matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(v.name.as_str()),
+            Self::FixedOnceForeverDuration(v) => Some(v.name.as_str()),
+            Self::PercentageRepeatDuration(v) => Some(v.name.as_str()),
+            Self::PercentageOnceForeverDuration(v) => Some(v.name.as_str()),
+            _ => None,
+        }
+    }
+    /// `code`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::FixedRepeatDuration(v) => v.code.as_deref(),
+            Self::FixedOnceForeverDuration(v) => v.code.as_deref(),
+            Self::PercentageRepeatDuration(v) => v.code.as_deref(),
+            Self::PercentageOnceForeverDuration(v) => v.code.as_deref(),
+            _ => None,
+        }
+    }
+}
+#[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 impl ::serde::Serialize for CheckoutDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,19 @@ pub enum CheckoutForbiddenError {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl CheckoutForbiddenError {
+    /// `detail`, which every variant has: `None` only for a value that matched no variant.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::AlreadyActiveSubscriptionError(v) => Some(v.detail.as_str()),
+            Self::NotOpenCheckout(v) => Some(v.detail.as_str()),
+            Self::PaymentNotReady(v) => Some(v.detail.as_str()),
+            Self::TrialAlreadyRedeemed(v) => Some(v.detail.as_str()),
+            Self::DiscountRedemptionLimitReached(v) => Some(v.detail.as_str()),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for CheckoutForbiddenError {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -181,6 +181,156 @@ pub enum CheckoutLinkDiscount {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl CheckoutLinkDiscount {
+    /// `duration`, which every variant has: `None` only for a value that matched no variant.
+    pub fn duration(&self) -> Option<&super::DiscountDuration> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => Some(&v.duration),
+            Self::DiscountFixedOnceForeverDurationBase(v) => Some(&v.duration),
+            Self::DiscountPercentageRepeatDurationBase(v) => Some(&v.duration),
+            Self::DiscountPercentageOnceForeverDurationBase(v) => Some(&v.duration),
+            _ => None,
+        }
+    }
+    /// `type`, which every variant has: `None` only for a value that matched no variant.
+    pub fn r#type(&self) -> Option<&super::DiscountType> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => Some(&v.r#type),
+            Self::DiscountFixedOnceForeverDurationBase(v) => Some(&v.r#type),
+            Self::DiscountPercentageRepeatDurationBase(v) => Some(&v.r#type),
+            Self::DiscountPercentageOnceForeverDurationBase(v) => Some(&v.r#type),
+            _ => None,
+        }
+    }
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => Some(v.created_at),
+            Self::DiscountFixedOnceForeverDurationBase(v) => Some(v.created_at),
+            Self::DiscountPercentageRepeatDurationBase(v) => Some(v.created_at),
+            Self::DiscountPercentageOnceForeverDurationBase(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => v.modified_at,
+            Self::DiscountFixedOnceForeverDurationBase(v) => v.modified_at,
+            Self::DiscountPercentageRepeatDurationBase(v) => v.modified_at,
+            Self::DiscountPercentageOnceForeverDurationBase(v) => v.modified_at,
+            _ => None,
+        }
+    }
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => Some(v.id),
+            Self::DiscountFixedOnceForeverDurationBase(v) => Some(v.id),
+            Self::DiscountPercentageRepeatDurationBase(v) => Some(v.id),
+            Self::DiscountPercentageOnceForeverDurationBase(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `metadata`, which every variant has: `None` only for a value that matched no variant.
+    pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => Some(&v.metadata),
+            Self::DiscountFixedOnceForeverDurationBase(v) => Some(&v.metadata),
+            Self::DiscountPercentageRepeatDurationBase(v) => Some(&v.metadata),
+            Self::DiscountPercentageOnceForeverDurationBase(v) => Some(&v.metadata),
+            _ => None,
+        }
+    }
+    /// `name`, which every variant has: `None` only for a value that matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => Some(v.name.as_str()),
+            Self::DiscountFixedOnceForeverDurationBase(v) => Some(v.name.as_str()),
+            Self::DiscountPercentageRepeatDurationBase(v) => Some(v.name.as_str()),
+            Self::DiscountPercentageOnceForeverDurationBase(v) => Some(v.name.as_str()),
+            _ => None,
+        }
+    }
+    /// `code`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => v.code.as_deref(),
+            Self::DiscountFixedOnceForeverDurationBase(v) => v.code.as_deref(),
+            Self::DiscountPercentageRepeatDurationBase(v) => v.code.as_deref(),
+            Self::DiscountPercentageOnceForeverDurationBase(v) => v.code.as_deref(),
+            _ => None,
+        }
+    }
+    /// `starts_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn starts_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => v.starts_at,
+            Self::DiscountFixedOnceForeverDurationBase(v) => v.starts_at,
+            Self::DiscountPercentageRepeatDurationBase(v) => v.starts_at,
+            Self::DiscountPercentageOnceForeverDurationBase(v) => v.starts_at,
+            _ => None,
+        }
+    }
+    /// `ends_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn ends_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => v.ends_at,
+            Self::DiscountFixedOnceForeverDurationBase(v) => v.ends_at,
+            Self::DiscountPercentageRepeatDurationBase(v) => v.ends_at,
+            Self::DiscountPercentageOnceForeverDurationBase(v) => v.ends_at,
+            _ => None,
+        }
+    }
+    /// `max_redemptions`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn max_redemptions(&self) -> Option<i64> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => v.max_redemptions,
+            Self::DiscountFixedOnceForeverDurationBase(v) => v.max_redemptions,
+            Self::DiscountPercentageRepeatDurationBase(v) => v.max_redemptions,
+            Self::DiscountPercentageOnceForeverDurationBase(v) => v.max_redemptions,
+            _ => None,
+        }
+    }
+    /// `max_redemptions_per_customer`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn max_redemptions_per_customer(&self) -> Option<i64> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => v.max_redemptions_per_customer,
+            Self::DiscountFixedOnceForeverDurationBase(v) => {
+                v.max_redemptions_per_customer
+            }
+            Self::DiscountPercentageRepeatDurationBase(v) => {
+                v.max_redemptions_per_customer
+            }
+            Self::DiscountPercentageOnceForeverDurationBase(v) => {
+                v.max_redemptions_per_customer
+            }
+            _ => None,
+        }
+    }
+    /// `redemptions_count`, which every variant has: `None` only for a value that matched no variant.
+    pub fn redemptions_count(&self) -> Option<i64> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => Some(v.redemptions_count),
+            Self::DiscountFixedOnceForeverDurationBase(v) => Some(v.redemptions_count),
+            Self::DiscountPercentageRepeatDurationBase(v) => Some(v.redemptions_count),
+            Self::DiscountPercentageOnceForeverDurationBase(v) => {
+                Some(v.redemptions_count)
+            }
+            _ => None,
+        }
+    }
+    /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn organization_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::DiscountFixedRepeatDurationBase(v) => Some(v.organization_id),
+            Self::DiscountFixedOnceForeverDurationBase(v) => Some(v.organization_id),
+            Self::DiscountPercentageRepeatDurationBase(v) => Some(v.organization_id),
+            Self::DiscountPercentageOnceForeverDurationBase(v) => Some(v.organization_id),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for CheckoutLinkDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,53 @@ pub enum CheckoutLinkCreate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl CheckoutLinkCreate {
+    /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn metadata(
+        &self,
+    ) -> Option<
+        &::std::collections::BTreeMap<
+            String,
+            super::CheckoutLinkCreateProductPriceMetadataValue,
+        >,
+    > {
+        match self {
+            Self::ProductPrice(v) => v.metadata.as_ref(),
+            Self::Product(v) => v.metadata.as_ref(),
+            Self::Products(v) => v.metadata.as_ref(),
+            _ => None,
+        }
+    }
+    /// `payment_processor`, which every variant has: `None` only for a value that matched no variant.
+    pub fn payment_processor(
+        &self,
+    ) -> Option<&super::CheckoutLinkCreateProductPricePaymentProcessor> {
+        match self {
+            Self::ProductPrice(v) => Some(&v.payment_processor),
+            Self::Product(v) => Some(&v.payment_processor),
+            Self::Products(v) => Some(&v.payment_processor),
+            _ => None,
+        }
+    }
+    /// `allow_discount_codes`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn allow_discount_codes(&self) -> Option<bool> {
+        match self {
+            Self::ProductPrice(v) => v.allow_discount_codes,
+            Self::Product(v) => v.allow_discount_codes,
+            Self::Products(v) => v.allow_discount_codes,
+            _ => None,
+        }
+    }
+    /// `require_billing_address`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn require_billing_address(&self) -> Option<bool> {
+        match self {
+            Self::ProductPrice(v) => v.require_billing_address,
+            Self::Product(v) => v.require_billing_address,
+            Self::Products(v) => v.require_billing_address,
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for CheckoutLinkCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -341,6 +341,18 @@ pub enum CheckoutProductsCreatePricesValueItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl CheckoutProductsCreatePricesValueItem {
+    /// `price_currency`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn price_currency(&self) -> Option<&super::PresentmentCurrency> {
+        match self {
+            Self::Fixed(v) => v.price_currency.as_ref(),
+            Self::Custom(v) => v.price_currency.as_ref(),
+            Self::SeatBased(v) => v.price_currency.as_ref(),
+            Self::MeteredUnit(v) => v.price_currency.as_ref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for CheckoutProductsCreatePricesValueItem {
     fn serialize<S: ::serde::Serializer>(
         &self,

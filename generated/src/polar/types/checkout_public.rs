@@ -466,6 +466,60 @@ pub enum CheckoutPublicDiscount {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl CheckoutPublicDiscount {
+    /// `duration`, which every variant has: `None` only for a value that matched no variant.
+    pub fn duration(&self) -> Option<&super::DiscountDuration> {
+        match self {
+            Self::CheckoutDiscountFixedRepeatDuration(v) => Some(&v.duration),
+            Self::CheckoutDiscountFixedOnceForeverDuration(v) => Some(&v.duration),
+            Self::CheckoutDiscountPercentageRepeatDuration(v) => Some(&v.duration),
+            Self::CheckoutDiscountPercentageOnceForeverDuration(v) => Some(&v.duration),
+            _ => None,
+        }
+    }
+    /// `type`, which every variant has: `None` only for a value that matched no variant.
+    pub fn r#type(&self) -> Option<&super::DiscountType> {
+        match self {
+            Self::CheckoutDiscountFixedRepeatDuration(v) => Some(&v.r#type),
+            Self::CheckoutDiscountFixedOnceForeverDuration(v) => Some(&v.r#type),
+            Self::CheckoutDiscountPercentageRepeatDuration(v) => Some(&v.r#type),
+            Self::CheckoutDiscountPercentageOnceForeverDuration(v) => Some(&v.r#type),
+            _ => None,
+        }
+    }
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::CheckoutDiscountFixedRepeatDuration(v) => Some(v.id),
+            Self::CheckoutDiscountFixedOnceForeverDuration(v) => Some(v.id),
+            Self::CheckoutDiscountPercentageRepeatDuration(v) => Some(v.id),
+            Self::CheckoutDiscountPercentageOnceForeverDuration(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `name`, which every variant has: `None` only for a value that matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::CheckoutDiscountFixedRepeatDuration(v) => Some(v.name.as_str()),
+            Self::CheckoutDiscountFixedOnceForeverDuration(v) => Some(v.name.as_str()),
+            Self::CheckoutDiscountPercentageRepeatDuration(v) => Some(v.name.as_str()),
+            Self::CheckoutDiscountPercentageOnceForeverDuration(v) => {
+                Some(v.name.as_str())
+            }
+            _ => None,
+        }
+    }
+    /// `code`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::CheckoutDiscountFixedRepeatDuration(v) => v.code.as_deref(),
+            Self::CheckoutDiscountFixedOnceForeverDuration(v) => v.code.as_deref(),
+            Self::CheckoutDiscountPercentageRepeatDuration(v) => v.code.as_deref(),
+            Self::CheckoutDiscountPercentageOnceForeverDuration(v) => v.code.as_deref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for CheckoutPublicDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,85 @@ pub enum CustomField {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl CustomField {
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Text(v) => Some(v.created_at),
+            Self::Number(v) => Some(v.created_at),
+            Self::Date(v) => Some(v.created_at),
+            Self::Checkbox(v) => Some(v.created_at),
+            Self::Select(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Text(v) => v.modified_at,
+            Self::Number(v) => v.modified_at,
+            Self::Date(v) => v.modified_at,
+            Self::Checkbox(v) => v.modified_at,
+            Self::Select(v) => v.modified_at,
+            _ => None,
+        }
+    }
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Text(v) => Some(v.id),
+            Self::Number(v) => Some(v.id),
+            Self::Date(v) => Some(v.id),
+            Self::Checkbox(v) => Some(v.id),
+            Self::Select(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `metadata`, which every variant has: `None` only for a value that matched no variant.
+    pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
+        match self {
+            Self::Text(v) => Some(&v.metadata),
+            Self::Number(v) => Some(&v.metadata),
+            Self::Date(v) => Some(&v.metadata),
+            Self::Checkbox(v) => Some(&v.metadata),
+            Self::Select(v) => Some(&v.metadata),
+            _ => None,
+        }
+    }
+    /// `slug`, which every variant has: `None` only for a value that matched no variant.
+    pub fn slug(&self) -> Option<&str> {
+        match self {
+            Self::Text(v) => Some(v.slug.as_str()),
+            Self::Number(v) => Some(v.slug.as_str()),
+            Self::Date(v) => Some(v.slug.as_str()),
+            Self::Checkbox(v) => Some(v.slug.as_str()),
+            Self::Select(v) => Some(v.slug.as_str()),
+            _ => None,
+        }
+    }
+    /// `name`, which every variant has: `None` only for a value that matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Text(v) => Some(v.name.as_str()),
+            Self::Number(v) => Some(v.name.as_str()),
+            Self::Date(v) => Some(v.name.as_str()),
+            Self::Checkbox(v) => Some(v.name.as_str()),
+            Self::Select(v) => Some(v.name.as_str()),
+            _ => None,
+        }
+    }
+    /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn organization_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Text(v) => Some(v.organization_id),
+            Self::Number(v) => Some(v.organization_id),
+            Self::Date(v) => Some(v.organization_id),
+            Self::Checkbox(v) => Some(v.organization_id),
+            Self::Select(v) => Some(v.organization_id),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for CustomField {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,45 @@ pub enum CustomFieldCreate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl CustomFieldCreate {
+    /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn metadata(
+        &self,
+    ) -> Option<
+        &::std::collections::BTreeMap<String, super::CustomFieldCreateTextMetadataValue>,
+    > {
+        match self {
+            Self::Text(v) => v.metadata.as_ref(),
+            Self::Number(v) => v.metadata.as_ref(),
+            Self::Date(v) => v.metadata.as_ref(),
+            Self::Checkbox(v) => v.metadata.as_ref(),
+            Self::Select(v) => v.metadata.as_ref(),
+            _ => None,
+        }
+    }
+    /// `slug`, which every variant has: `None` only for a value that matched no variant.
+    pub fn slug(&self) -> Option<&str> {
+        match self {
+            Self::Text(v) => Some(v.slug.as_str()),
+            Self::Number(v) => Some(v.slug.as_str()),
+            Self::Date(v) => Some(v.slug.as_str()),
+            Self::Checkbox(v) => Some(v.slug.as_str()),
+            Self::Select(v) => Some(v.slug.as_str()),
+            _ => None,
+        }
+    }
+    /// `name`, which every variant has: `None` only for a value that matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Text(v) => Some(v.name.as_str()),
+            Self::Number(v) => Some(v.name.as_str()),
+            Self::Date(v) => Some(v.name.as_str()),
+            Self::Checkbox(v) => Some(v.name.as_str()),
+            Self::Select(v) => Some(v.name.as_str()),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for CustomFieldCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

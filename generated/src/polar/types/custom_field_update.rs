@@ -18,6 +18,23 @@ pub enum CustomFieldUpdate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl CustomFieldUpdate {
+    /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn metadata(
+        &self,
+    ) -> Option<
+        &::std::collections::BTreeMap<String, super::CustomFieldUpdateTextMetadataValue>,
+    > {
+        match self {
+            Self::Text(v) => v.metadata.as_ref(),
+            Self::Number(v) => v.metadata.as_ref(),
+            Self::Date(v) => v.metadata.as_ref(),
+            Self::Checkbox(v) => v.metadata.as_ref(),
+            Self::Select(v) => v.metadata.as_ref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for CustomFieldUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,144 @@ pub enum Customer {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl Customer {
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Individual(v) => Some(v.id),
+            Self::Team(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Individual(v) => Some(v.created_at),
+            Self::Team(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Individual(v) => v.modified_at,
+            Self::Team(v) => v.modified_at,
+            _ => None,
+        }
+    }
+    /// `metadata`, which every variant has: `None` only for a value that matched no variant.
+    pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
+        match self {
+            Self::Individual(v) => Some(&v.metadata),
+            Self::Team(v) => Some(&v.metadata),
+            _ => None,
+        }
+    }
+    /// `external_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn external_id(&self) -> Option<&str> {
+        match self {
+            Self::Individual(v) => v.external_id.as_deref(),
+            Self::Team(v) => v.external_id.as_deref(),
+            _ => None,
+        }
+    }
+    /// `email`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn email(&self) -> Option<&str> {
+        match self {
+            Self::Individual(v) => Some(v.email.as_str()),
+            Self::Team(v) => v.email.as_deref(),
+            _ => None,
+        }
+    }
+    /// `email_verified`, which every variant has: `None` only for a value that matched no variant.
+    pub fn email_verified(&self) -> Option<bool> {
+        match self {
+            Self::Individual(v) => Some(v.email_verified),
+            Self::Team(v) => Some(v.email_verified),
+            _ => None,
+        }
+    }
+    /// `name`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Individual(v) => v.name.as_deref(),
+            Self::Team(v) => v.name.as_deref(),
+            _ => None,
+        }
+    }
+    /// `billing_name`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn billing_name(&self) -> Option<&str> {
+        match self {
+            Self::Individual(v) => v.billing_name.as_deref(),
+            Self::Team(v) => v.billing_name.as_deref(),
+            _ => None,
+        }
+    }
+    /// `billing_address`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn billing_address(&self) -> Option<&super::Address> {
+        match self {
+            Self::Individual(v) => v.billing_address.as_ref(),
+            Self::Team(v) => v.billing_address.as_ref(),
+            _ => None,
+        }
+    }
+    /// `tax_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn tax_id(&self) -> Option<&(String, super::TaxIdFormat)> {
+        match self {
+            Self::Individual(v) => v.tax_id.as_ref(),
+            Self::Team(v) => v.tax_id.as_ref(),
+            _ => None,
+        }
+    }
+    /// `locale`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn locale(&self) -> Option<&str> {
+        match self {
+            Self::Individual(v) => v.locale.as_deref(),
+            Self::Team(v) => v.locale.as_deref(),
+            _ => None,
+        }
+    }
+    /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn organization_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Individual(v) => Some(v.organization_id),
+            Self::Team(v) => Some(v.organization_id),
+            _ => None,
+        }
+    }
+    /// `default_payment_method_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn default_payment_method_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Individual(v) => v.default_payment_method_id,
+            Self::Team(v) => v.default_payment_method_id,
+            _ => None,
+        }
+    }
+    /// `deleted_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn deleted_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Individual(v) => v.deleted_at,
+            Self::Team(v) => v.deleted_at,
+            _ => None,
+        }
+    }
+    /// `first_user_event_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn first_user_event_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Individual(v) => v.first_user_event_at,
+            Self::Team(v) => v.first_user_event_at,
+            _ => None,
+        }
+    }
+    /// `avatar_url`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn avatar_url(&self) -> Option<&str> {
+        match self {
+            Self::Individual(v) => v.avatar_url.as_deref(),
+            Self::Team(v) => v.avatar_url.as_deref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for Customer {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -24,6 +24,204 @@ pub enum CustomerBenefitGrant {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl CustomerBenefitGrant {
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Discord(v) => Some(v.created_at),
+            Self::GitHubRepository(v) => Some(v.created_at),
+            Self::Downloadables(v) => Some(v.created_at),
+            Self::LicenseKeys(v) => Some(v.created_at),
+            Self::Custom(v) => Some(v.created_at),
+            Self::MeterCredit(v) => Some(v.created_at),
+            Self::FeatureFlag(v) => Some(v.created_at),
+            Self::SlackSharedChannel(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Discord(v) => v.modified_at,
+            Self::GitHubRepository(v) => v.modified_at,
+            Self::Downloadables(v) => v.modified_at,
+            Self::LicenseKeys(v) => v.modified_at,
+            Self::Custom(v) => v.modified_at,
+            Self::MeterCredit(v) => v.modified_at,
+            Self::FeatureFlag(v) => v.modified_at,
+            Self::SlackSharedChannel(v) => v.modified_at,
+            _ => None,
+        }
+    }
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Discord(v) => Some(v.id),
+            Self::GitHubRepository(v) => Some(v.id),
+            Self::Downloadables(v) => Some(v.id),
+            Self::LicenseKeys(v) => Some(v.id),
+            Self::Custom(v) => Some(v.id),
+            Self::MeterCredit(v) => Some(v.id),
+            Self::FeatureFlag(v) => Some(v.id),
+            Self::SlackSharedChannel(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `granted_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn granted_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Discord(v) => v.granted_at,
+            Self::GitHubRepository(v) => v.granted_at,
+            Self::Downloadables(v) => v.granted_at,
+            Self::LicenseKeys(v) => v.granted_at,
+            Self::Custom(v) => v.granted_at,
+            Self::MeterCredit(v) => v.granted_at,
+            Self::FeatureFlag(v) => v.granted_at,
+            Self::SlackSharedChannel(v) => v.granted_at,
+            _ => None,
+        }
+    }
+    /// `revoked_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn revoked_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Discord(v) => v.revoked_at,
+            Self::GitHubRepository(v) => v.revoked_at,
+            Self::Downloadables(v) => v.revoked_at,
+            Self::LicenseKeys(v) => v.revoked_at,
+            Self::Custom(v) => v.revoked_at,
+            Self::MeterCredit(v) => v.revoked_at,
+            Self::FeatureFlag(v) => v.revoked_at,
+            Self::SlackSharedChannel(v) => v.revoked_at,
+            _ => None,
+        }
+    }
+    /// `customer_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn customer_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Discord(v) => Some(v.customer_id),
+            Self::GitHubRepository(v) => Some(v.customer_id),
+            Self::Downloadables(v) => Some(v.customer_id),
+            Self::LicenseKeys(v) => Some(v.customer_id),
+            Self::Custom(v) => Some(v.customer_id),
+            Self::MeterCredit(v) => Some(v.customer_id),
+            Self::FeatureFlag(v) => Some(v.customer_id),
+            Self::SlackSharedChannel(v) => Some(v.customer_id),
+            _ => None,
+        }
+    }
+    /// `member_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn member_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Discord(v) => v.member_id,
+            Self::GitHubRepository(v) => v.member_id,
+            Self::Downloadables(v) => v.member_id,
+            Self::LicenseKeys(v) => v.member_id,
+            Self::Custom(v) => v.member_id,
+            Self::MeterCredit(v) => v.member_id,
+            Self::FeatureFlag(v) => v.member_id,
+            Self::SlackSharedChannel(v) => v.member_id,
+            _ => None,
+        }
+    }
+    /// `benefit_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn benefit_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Discord(v) => Some(v.benefit_id),
+            Self::GitHubRepository(v) => Some(v.benefit_id),
+            Self::Downloadables(v) => Some(v.benefit_id),
+            Self::LicenseKeys(v) => Some(v.benefit_id),
+            Self::Custom(v) => Some(v.benefit_id),
+            Self::MeterCredit(v) => Some(v.benefit_id),
+            Self::FeatureFlag(v) => Some(v.benefit_id),
+            Self::SlackSharedChannel(v) => Some(v.benefit_id),
+            _ => None,
+        }
+    }
+    /// `subscription_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn subscription_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Discord(v) => v.subscription_id,
+            Self::GitHubRepository(v) => v.subscription_id,
+            Self::Downloadables(v) => v.subscription_id,
+            Self::LicenseKeys(v) => v.subscription_id,
+            Self::Custom(v) => v.subscription_id,
+            Self::MeterCredit(v) => v.subscription_id,
+            Self::FeatureFlag(v) => v.subscription_id,
+            Self::SlackSharedChannel(v) => v.subscription_id,
+            _ => None,
+        }
+    }
+    /// `order_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn order_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Discord(v) => v.order_id,
+            Self::GitHubRepository(v) => v.order_id,
+            Self::Downloadables(v) => v.order_id,
+            Self::LicenseKeys(v) => v.order_id,
+            Self::Custom(v) => v.order_id,
+            Self::MeterCredit(v) => v.order_id,
+            Self::FeatureFlag(v) => v.order_id,
+            Self::SlackSharedChannel(v) => v.order_id,
+            _ => None,
+        }
+    }
+    /// `is_granted`, which every variant has: `None` only for a value that matched no variant.
+    pub fn is_granted(&self) -> Option<bool> {
+        match self {
+            Self::Discord(v) => Some(v.is_granted),
+            Self::GitHubRepository(v) => Some(v.is_granted),
+            Self::Downloadables(v) => Some(v.is_granted),
+            Self::LicenseKeys(v) => Some(v.is_granted),
+            Self::Custom(v) => Some(v.is_granted),
+            Self::MeterCredit(v) => Some(v.is_granted),
+            Self::FeatureFlag(v) => Some(v.is_granted),
+            Self::SlackSharedChannel(v) => Some(v.is_granted),
+            _ => None,
+        }
+    }
+    /// `is_revoked`, which every variant has: `None` only for a value that matched no variant.
+    pub fn is_revoked(&self) -> Option<bool> {
+        match self {
+            Self::Discord(v) => Some(v.is_revoked),
+            Self::GitHubRepository(v) => Some(v.is_revoked),
+            Self::Downloadables(v) => Some(v.is_revoked),
+            Self::LicenseKeys(v) => Some(v.is_revoked),
+            Self::Custom(v) => Some(v.is_revoked),
+            Self::MeterCredit(v) => Some(v.is_revoked),
+            Self::FeatureFlag(v) => Some(v.is_revoked),
+            Self::SlackSharedChannel(v) => Some(v.is_revoked),
+            _ => None,
+        }
+    }
+    /// `error`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn error(&self) -> Option<&super::BenefitGrantError> {
+        match self {
+            Self::Discord(v) => v.error.as_ref(),
+            Self::GitHubRepository(v) => v.error.as_ref(),
+            Self::Downloadables(v) => v.error.as_ref(),
+            Self::LicenseKeys(v) => v.error.as_ref(),
+            Self::Custom(v) => v.error.as_ref(),
+            Self::MeterCredit(v) => v.error.as_ref(),
+            Self::FeatureFlag(v) => v.error.as_ref(),
+            Self::SlackSharedChannel(v) => v.error.as_ref(),
+            _ => None,
+        }
+    }
+    /// `customer`, which every variant has: `None` only for a value that matched no variant.
+    pub fn customer(&self) -> Option<&super::CustomerPortalCustomer> {
+        match self {
+            Self::Discord(v) => Some(&v.customer),
+            Self::GitHubRepository(v) => Some(&v.customer),
+            Self::Downloadables(v) => Some(&v.customer),
+            Self::LicenseKeys(v) => Some(&v.customer),
+            Self::Custom(v) => Some(&v.customer),
+            Self::MeterCredit(v) => Some(&v.customer),
+            Self::FeatureFlag(v) => Some(&v.customer),
+            Self::SlackSharedChannel(v) => Some(&v.customer),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for CustomerBenefitGrant {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,23 @@ pub enum CustomerCreate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl CustomerCreate {
+    /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn metadata(
+        &self,
+    ) -> Option<
+        &::std::collections::BTreeMap<
+            String,
+            super::CustomerIndividualCreateMetadataValue,
+        >,
+    > {
+        match self {
+            Self::Individual(v) => v.metadata.as_ref(),
+            Self::Team(v) => v.metadata.as_ref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for CustomerCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

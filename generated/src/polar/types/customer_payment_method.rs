@@ -12,6 +12,48 @@ pub enum CustomerPaymentMethod {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl CustomerPaymentMethod {
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::PaymentMethodCard(v) => Some(v.id),
+            Self::PaymentMethodGeneric(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::PaymentMethodCard(v) => Some(v.created_at),
+            Self::PaymentMethodGeneric(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::PaymentMethodCard(v) => v.modified_at,
+            Self::PaymentMethodGeneric(v) => v.modified_at,
+            _ => None,
+        }
+    }
+    /// `processor`, which every variant has: `None` only for a value that matched no variant.
+    pub fn processor(&self) -> Option<&super::PaymentProcessor> {
+        match self {
+            Self::PaymentMethodCard(v) => Some(&v.processor),
+            Self::PaymentMethodGeneric(v) => Some(&v.processor),
+            _ => None,
+        }
+    }
+    /// `customer_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn customer_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::PaymentMethodCard(v) => Some(v.customer_id),
+            Self::PaymentMethodGeneric(v) => Some(v.customer_id),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for CustomerPaymentMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,158 @@ pub enum Discount {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl Discount {
+    /// `duration`, which every variant has: `None` only for a value that matched no variant.
+    pub fn duration(&self) -> Option<&super::DiscountDuration> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(&v.duration),
+            Self::FixedOnceForeverDuration(v) => Some(&v.duration),
+            Self::PercentageRepeatDuration(v) => Some(&v.duration),
+            Self::PercentageOnceForeverDuration(v) => Some(&v.duration),
+            _ => None,
+        }
+    }
+    /// `type`, which every variant has: `None` only for a value that matched no variant.
+    pub fn r#type(&self) -> Option<&super::DiscountType> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(&v.r#type),
+            Self::FixedOnceForeverDuration(v) => Some(&v.r#type),
+            Self::PercentageRepeatDuration(v) => Some(&v.r#type),
+            Self::PercentageOnceForeverDuration(v) => Some(&v.r#type),
+            _ => None,
+        }
+    }
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(v.created_at),
+            Self::FixedOnceForeverDuration(v) => Some(v.created_at),
+            Self::PercentageRepeatDuration(v) => Some(v.created_at),
+            Self::PercentageOnceForeverDuration(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::FixedRepeatDuration(v) => v.modified_at,
+            Self::FixedOnceForeverDuration(v) => v.modified_at,
+            Self::PercentageRepeatDuration(v) => v.modified_at,
+            Self::PercentageOnceForeverDuration(v) => v.modified_at,
+            _ => None,
+        }
+    }
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(v.id),
+            Self::FixedOnceForeverDuration(v) => Some(v.id),
+            Self::PercentageRepeatDuration(v) => Some(v.id),
+            Self::PercentageOnceForeverDuration(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `metadata`, which every variant has: `None` only for a value that matched no variant.
+    pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(&v.metadata),
+            Self::FixedOnceForeverDuration(v) => Some(&v.metadata),
+            Self::PercentageRepeatDuration(v) => Some(&v.metadata),
+            Self::PercentageOnceForeverDuration(v) => Some(&v.metadata),
+            _ => None,
+        }
+    }
+    /// `name`, which every variant has: `None` only for a value that matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(v.name.as_str()),
+            Self::FixedOnceForeverDuration(v) => Some(v.name.as_str()),
+            Self::PercentageRepeatDuration(v) => Some(v.name.as_str()),
+            Self::PercentageOnceForeverDuration(v) => Some(v.name.as_str()),
+            _ => None,
+        }
+    }
+    /// `code`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::FixedRepeatDuration(v) => v.code.as_deref(),
+            Self::FixedOnceForeverDuration(v) => v.code.as_deref(),
+            Self::PercentageRepeatDuration(v) => v.code.as_deref(),
+            Self::PercentageOnceForeverDuration(v) => v.code.as_deref(),
+            _ => None,
+        }
+    }
+    /// `starts_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn starts_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::FixedRepeatDuration(v) => v.starts_at,
+            Self::FixedOnceForeverDuration(v) => v.starts_at,
+            Self::PercentageRepeatDuration(v) => v.starts_at,
+            Self::PercentageOnceForeverDuration(v) => v.starts_at,
+            _ => None,
+        }
+    }
+    /// `ends_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn ends_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::FixedRepeatDuration(v) => v.ends_at,
+            Self::FixedOnceForeverDuration(v) => v.ends_at,
+            Self::PercentageRepeatDuration(v) => v.ends_at,
+            Self::PercentageOnceForeverDuration(v) => v.ends_at,
+            _ => None,
+        }
+    }
+    /// `max_redemptions`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn max_redemptions(&self) -> Option<i64> {
+        match self {
+            Self::FixedRepeatDuration(v) => v.max_redemptions,
+            Self::FixedOnceForeverDuration(v) => v.max_redemptions,
+            Self::PercentageRepeatDuration(v) => v.max_redemptions,
+            Self::PercentageOnceForeverDuration(v) => v.max_redemptions,
+            _ => None,
+        }
+    }
+    /// `max_redemptions_per_customer`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn max_redemptions_per_customer(&self) -> Option<i64> {
+        match self {
+            Self::FixedRepeatDuration(v) => v.max_redemptions_per_customer,
+            Self::FixedOnceForeverDuration(v) => v.max_redemptions_per_customer,
+            Self::PercentageRepeatDuration(v) => v.max_redemptions_per_customer,
+            Self::PercentageOnceForeverDuration(v) => v.max_redemptions_per_customer,
+            _ => None,
+        }
+    }
+    /// `redemptions_count`, which every variant has: `None` only for a value that matched no variant.
+    pub fn redemptions_count(&self) -> Option<i64> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(v.redemptions_count),
+            Self::FixedOnceForeverDuration(v) => Some(v.redemptions_count),
+            Self::PercentageRepeatDuration(v) => Some(v.redemptions_count),
+            Self::PercentageOnceForeverDuration(v) => Some(v.redemptions_count),
+            _ => None,
+        }
+    }
+    /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn organization_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(v.organization_id),
+            Self::FixedOnceForeverDuration(v) => Some(v.organization_id),
+            Self::PercentageRepeatDuration(v) => Some(v.organization_id),
+            Self::PercentageOnceForeverDuration(v) => Some(v.organization_id),
+            _ => None,
+        }
+    }
+    /// `products`, which every variant has: `None` only for a value that matched no variant.
+    pub fn products(&self) -> Option<&Vec<super::DiscountProduct>> {
+        match self {
+            Self::FixedRepeatDuration(v) => Some(&v.products),
+            Self::FixedOnceForeverDuration(v) => Some(&v.products),
+            Self::PercentageRepeatDuration(v) => Some(&v.products),
+            Self::PercentageOnceForeverDuration(v) => Some(&v.products),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for Discount {
     fn serialize<S: ::serde::Serializer>(
         &self,

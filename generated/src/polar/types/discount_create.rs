@@ -12,6 +12,36 @@ pub enum DiscountCreate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl DiscountCreate {
+    /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn metadata(
+        &self,
+    ) -> Option<
+        &::std::collections::BTreeMap<String, super::DiscountFixedCreateMetadataValue>,
+    > {
+        match self {
+            Self::Fixed(v) => v.metadata.as_ref(),
+            Self::Percentage(v) => v.metadata.as_ref(),
+            _ => None,
+        }
+    }
+    /// `name`, which every variant has: `None` only for a value that matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Fixed(v) => Some(v.name.as_str()),
+            Self::Percentage(v) => Some(v.name.as_str()),
+            _ => None,
+        }
+    }
+    /// `duration`, which every variant has: `None` only for a value that matched no variant.
+    pub fn duration(&self) -> Option<&super::DiscountDuration> {
+        match self {
+            Self::Fixed(v) => Some(&v.duration),
+            Self::Percentage(v) => Some(&v.duration),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for DiscountCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

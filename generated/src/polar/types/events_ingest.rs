@@ -49,6 +49,32 @@ pub enum EventsIngestEventsItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl EventsIngestEventsItem {
+    /// `timestamp`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn timestamp(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::EventCreateCustomer(v) => v.timestamp,
+            Self::EventCreateExternalCustomer(v) => v.timestamp,
+            _ => None,
+        }
+    }
+    /// `name`, which every variant has: `None` only for a value that matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::EventCreateCustomer(v) => Some(v.name.as_str()),
+            Self::EventCreateExternalCustomer(v) => Some(v.name.as_str()),
+            _ => None,
+        }
+    }
+    /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn metadata(&self) -> Option<&super::EventMetadataInput> {
+        match self {
+            Self::EventCreateCustomer(v) => v.metadata.as_ref(),
+            Self::EventCreateExternalCustomer(v) => v.metadata.as_ref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for EventsIngestEventsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,

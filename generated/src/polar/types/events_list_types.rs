@@ -97,6 +97,16 @@ pub enum EventsListResponse {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl EventsListResponse {
+    /// `items`, which every variant has: `None` only for a value that matched no variant.
+    pub fn items(&self) -> Option<&Vec<super::Event>> {
+        match self {
+            Self::ListResourceEvent(v) => Some(&v.items),
+            Self::ListResourceWithCursorPaginationEvent(v) => Some(&v.items),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for EventsListResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,48 @@ pub enum FileCreate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl FileCreate {
+    /// `name`, which every variant has: `None` only for a value that matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(v) => Some(v.name.as_str()),
+            Self::ProductMedia(v) => Some(v.name.as_str()),
+            Self::OrganizationAvatar(v) => Some(v.name.as_str()),
+            Self::SupportCaseAttachment(v) => Some(v.name.as_str()),
+            _ => None,
+        }
+    }
+    /// `mime_type`, which every variant has: `None` only for a value that matched no variant.
+    pub fn mime_type(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(v) => Some(v.mime_type.as_str()),
+            Self::ProductMedia(v) => Some(v.mime_type.as_str()),
+            Self::OrganizationAvatar(v) => Some(v.mime_type.as_str()),
+            Self::SupportCaseAttachment(v) => Some(v.mime_type.as_str()),
+            _ => None,
+        }
+    }
+    /// `size`, which every variant has: `None` only for a value that matched no variant.
+    pub fn size(&self) -> Option<i64> {
+        match self {
+            Self::Downloadable(v) => Some(v.size),
+            Self::ProductMedia(v) => Some(v.size),
+            Self::OrganizationAvatar(v) => Some(v.size),
+            Self::SupportCaseAttachment(v) => Some(v.size),
+            _ => None,
+        }
+    }
+    /// `upload`, which every variant has: `None` only for a value that matched no variant.
+    pub fn upload(&self) -> Option<&super::S3FileCreateMultipart> {
+        match self {
+            Self::Downloadable(v) => Some(&v.upload),
+            Self::ProductMedia(v) => Some(&v.upload),
+            Self::OrganizationAvatar(v) => Some(&v.upload),
+            Self::SupportCaseAttachment(v) => Some(&v.upload),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for FileCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

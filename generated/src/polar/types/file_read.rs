@@ -16,6 +16,158 @@ pub enum FileRead {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl FileRead {
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Downloadable(v) => Some(v.id),
+            Self::ProductMedia(v) => Some(v.id),
+            Self::OrganizationAvatar(v) => Some(v.id),
+            Self::SupportCaseAttachment(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn organization_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Downloadable(v) => Some(v.organization_id),
+            Self::ProductMedia(v) => Some(v.organization_id),
+            Self::OrganizationAvatar(v) => Some(v.organization_id),
+            Self::SupportCaseAttachment(v) => Some(v.organization_id),
+            _ => None,
+        }
+    }
+    /// `name`, which every variant has: `None` only for a value that matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(v) => Some(v.name.as_str()),
+            Self::ProductMedia(v) => Some(v.name.as_str()),
+            Self::OrganizationAvatar(v) => Some(v.name.as_str()),
+            Self::SupportCaseAttachment(v) => Some(v.name.as_str()),
+            _ => None,
+        }
+    }
+    /// `path`, which every variant has: `None` only for a value that matched no variant.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(v) => Some(v.path.as_str()),
+            Self::ProductMedia(v) => Some(v.path.as_str()),
+            Self::OrganizationAvatar(v) => Some(v.path.as_str()),
+            Self::SupportCaseAttachment(v) => Some(v.path.as_str()),
+            _ => None,
+        }
+    }
+    /// `mime_type`, which every variant has: `None` only for a value that matched no variant.
+    pub fn mime_type(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(v) => Some(v.mime_type.as_str()),
+            Self::ProductMedia(v) => Some(v.mime_type.as_str()),
+            Self::OrganizationAvatar(v) => Some(v.mime_type.as_str()),
+            Self::SupportCaseAttachment(v) => Some(v.mime_type.as_str()),
+            _ => None,
+        }
+    }
+    /// `size`, which every variant has: `None` only for a value that matched no variant.
+    pub fn size(&self) -> Option<i64> {
+        match self {
+            Self::Downloadable(v) => Some(v.size),
+            Self::ProductMedia(v) => Some(v.size),
+            Self::OrganizationAvatar(v) => Some(v.size),
+            Self::SupportCaseAttachment(v) => Some(v.size),
+            _ => None,
+        }
+    }
+    /// `storage_version`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn storage_version(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(v) => v.storage_version.as_deref(),
+            Self::ProductMedia(v) => v.storage_version.as_deref(),
+            Self::OrganizationAvatar(v) => v.storage_version.as_deref(),
+            Self::SupportCaseAttachment(v) => v.storage_version.as_deref(),
+            _ => None,
+        }
+    }
+    /// `checksum_etag`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn checksum_etag(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(v) => v.checksum_etag.as_deref(),
+            Self::ProductMedia(v) => v.checksum_etag.as_deref(),
+            Self::OrganizationAvatar(v) => v.checksum_etag.as_deref(),
+            Self::SupportCaseAttachment(v) => v.checksum_etag.as_deref(),
+            _ => None,
+        }
+    }
+    /// `checksum_sha256_base64`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn checksum_sha256_base64(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(v) => v.checksum_sha256_base64.as_deref(),
+            Self::ProductMedia(v) => v.checksum_sha256_base64.as_deref(),
+            Self::OrganizationAvatar(v) => v.checksum_sha256_base64.as_deref(),
+            Self::SupportCaseAttachment(v) => v.checksum_sha256_base64.as_deref(),
+            _ => None,
+        }
+    }
+    /// `checksum_sha256_hex`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn checksum_sha256_hex(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(v) => v.checksum_sha256_hex.as_deref(),
+            Self::ProductMedia(v) => v.checksum_sha256_hex.as_deref(),
+            Self::OrganizationAvatar(v) => v.checksum_sha256_hex.as_deref(),
+            Self::SupportCaseAttachment(v) => v.checksum_sha256_hex.as_deref(),
+            _ => None,
+        }
+    }
+    /// `last_modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn last_modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Downloadable(v) => v.last_modified_at,
+            Self::ProductMedia(v) => v.last_modified_at,
+            Self::OrganizationAvatar(v) => v.last_modified_at,
+            Self::SupportCaseAttachment(v) => v.last_modified_at,
+            _ => None,
+        }
+    }
+    /// `version`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn version(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(v) => v.version.as_deref(),
+            Self::ProductMedia(v) => v.version.as_deref(),
+            Self::OrganizationAvatar(v) => v.version.as_deref(),
+            Self::SupportCaseAttachment(v) => v.version.as_deref(),
+            _ => None,
+        }
+    }
+    /// `is_uploaded`, which every variant has: `None` only for a value that matched no variant.
+    pub fn is_uploaded(&self) -> Option<bool> {
+        match self {
+            Self::Downloadable(v) => Some(v.is_uploaded),
+            Self::ProductMedia(v) => Some(v.is_uploaded),
+            Self::OrganizationAvatar(v) => Some(v.is_uploaded),
+            Self::SupportCaseAttachment(v) => Some(v.is_uploaded),
+            _ => None,
+        }
+    }
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Downloadable(v) => Some(v.created_at),
+            Self::ProductMedia(v) => Some(v.created_at),
+            Self::OrganizationAvatar(v) => Some(v.created_at),
+            Self::SupportCaseAttachment(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `size_readable`, which every variant has: `None` only for a value that matched no variant.
+    pub fn size_readable(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(v) => Some(v.size_readable.as_str()),
+            Self::ProductMedia(v) => Some(v.size_readable.as_str()),
+            Self::OrganizationAvatar(v) => Some(v.size_readable.as_str()),
+            Self::SupportCaseAttachment(v) => Some(v.size_readable.as_str()),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for FileRead {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -121,6 +121,18 @@ pub enum InsightPrimaryAction {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl InsightPrimaryAction {
+    /// `label`, which every variant has: `None` only for a value that matched no variant.
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Self::ViewMetric(v) => Some(v.label.as_str()),
+            Self::ViewCosts(v) => Some(v.label.as_str()),
+            Self::AdjustPrice(v) => Some(v.label.as_str()),
+            Self::AddCurrency(v) => Some(v.label.as_str()),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for InsightPrimaryAction {
     fn serialize<S: ::serde::Serializer>(
         &self,

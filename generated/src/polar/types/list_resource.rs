@@ -57,6 +57,16 @@ pub enum ListResourceItemsItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ListResourceItemsItem {
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::OrganizationPaymentMethodCard(v) => Some(v.id.as_str()),
+            Self::OrganizationPaymentMethodGeneric(v) => Some(v.id.as_str()),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for ListResourceItemsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,

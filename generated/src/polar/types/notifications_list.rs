@@ -75,6 +75,30 @@ pub enum NotificationsListNotificationsItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl NotificationsListNotificationsItem {
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::MaintainerNewPaidSubscriptionNotification(v) => Some(v.id),
+            Self::MaintainerNewProductSaleNotification(v) => Some(v.id),
+            Self::MaintainerSubscriptionRenewalNotification(v) => Some(v.id),
+            Self::MaintainerAccountCreditsGrantedNotification(v) => Some(v.id),
+            Self::MaintainerFileFlaggedMaliciousNotification(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::MaintainerNewPaidSubscriptionNotification(v) => Some(v.created_at),
+            Self::MaintainerNewProductSaleNotification(v) => Some(v.created_at),
+            Self::MaintainerSubscriptionRenewalNotification(v) => Some(v.created_at),
+            Self::MaintainerAccountCreditsGrantedNotification(v) => Some(v.created_at),
+            Self::MaintainerFileFlaggedMaliciousNotification(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for NotificationsListNotificationsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,50 @@ pub enum Oauth2AuthorizeResponse {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl Oauth2AuthorizeResponse {
+    /// `client`, which every variant has: `None` only for a value that matched no variant.
+    pub fn client(&self) -> Option<&super::OAuth2ClientPublic> {
+        match self {
+            Self::User(v) => Some(&v.client),
+            Self::Organization(v) => Some(&v.client),
+            _ => None,
+        }
+    }
+    /// `scopes`, which every variant has: `None` only for a value that matched no variant.
+    pub fn scopes(&self) -> Option<&Vec<super::Scope>> {
+        match self {
+            Self::User(v) => Some(&v.scopes),
+            Self::Organization(v) => Some(&v.scopes),
+            _ => None,
+        }
+    }
+    /// `organizations`, which every variant has: `None` only for a value that matched no variant.
+    pub fn organizations(&self) -> Option<&Vec<super::AuthorizeOrganization>> {
+        match self {
+            Self::User(v) => Some(&v.organizations),
+            Self::Organization(v) => Some(&v.organizations),
+            _ => None,
+        }
+    }
+    /// `requires_single_organization`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn requires_single_organization(&self) -> Option<bool> {
+        match self {
+            Self::User(v) => v.requires_single_organization,
+            Self::Organization(v) => v.requires_single_organization,
+            _ => None,
+        }
+    }
+    /// `scope_display_names`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn scope_display_names(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, String>> {
+        match self {
+            Self::User(v) => v.scope_display_names.as_ref(),
+            Self::Organization(v) => v.scope_display_names.as_ref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for Oauth2AuthorizeResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,26 @@ pub enum Oauth2RequestTokenRequest {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl Oauth2RequestTokenRequest {
+    /// `client_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn client_id(&self) -> Option<&str> {
+        match self {
+            Self::AuthorizationCode(v) => Some(v.client_id.as_str()),
+            Self::RefreshToken(v) => Some(v.client_id.as_str()),
+            Self::Web(v) => Some(v.client_id.as_str()),
+            _ => None,
+        }
+    }
+    /// `client_secret`, which every variant has: `None` only for a value that matched no variant.
+    pub fn client_secret(&self) -> Option<&str> {
+        match self {
+            Self::AuthorizationCode(v) => Some(v.client_secret.as_str()),
+            Self::RefreshToken(v) => Some(v.client_secret.as_str()),
+            Self::Web(v) => Some(v.client_secret.as_str()),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for Oauth2RequestTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

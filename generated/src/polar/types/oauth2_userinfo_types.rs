@@ -12,6 +12,24 @@ pub enum Oauth2UserinfoResponse {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl Oauth2UserinfoResponse {
+    /// `sub`, which every variant has: `None` only for a value that matched no variant.
+    pub fn sub(&self) -> Option<&str> {
+        match self {
+            Self::UserInfoUser(v) => Some(v.sub.as_str()),
+            Self::UserInfoOrganization(v) => Some(v.sub.as_str()),
+            _ => None,
+        }
+    }
+    /// `name`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::UserInfoUser(v) => v.name.as_deref(),
+            Self::UserInfoOrganization(v) => v.name.as_deref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for Oauth2UserinfoResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,16 @@ pub enum OrdersFinalizeError402 {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl OrdersFinalizeError402 {
+    /// `detail`, which every variant has: `None` only for a value that matched no variant.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::PaymentFailed(v) => Some(v.detail.as_str()),
+            Self::PaymentActionRequired(v) => Some(v.detail.as_str()),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for OrdersFinalizeError402 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -73,6 +83,16 @@ pub enum OrdersFinalizeError403 {
     OrganizationNotReadyForPayments(super::OrganizationNotReadyForPayments),
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
+}
+impl OrdersFinalizeError403 {
+    /// `detail`, which every variant has: `None` only for a value that matched no variant.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::OffSessionChargesNotEnabled(v) => Some(v.detail.as_str()),
+            Self::OrganizationNotReadyForPayments(v) => Some(v.detail.as_str()),
+            _ => None,
+        }
+    }
 }
 impl ::serde::Serialize for OrdersFinalizeError403 {
     fn serialize<S: ::serde::Serializer>(

@@ -101,6 +101,34 @@ pub enum OrganizationSsoConnectionCreateConfiguration {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl OrganizationSsoConnectionCreateConfiguration {
+    /// `issuer`, which every variant has: `None` only for a value that matched no variant.
+    pub fn issuer(&self) -> Option<&str> {
+        match self {
+            Self::ClientSecret(v) => Some(v.issuer.as_str()),
+            Self::PrivateKeyJwt(v) => Some(v.issuer.as_str()),
+            _ => None,
+        }
+    }
+    /// `client_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn client_id(&self) -> Option<&str> {
+        match self {
+            Self::ClientSecret(v) => Some(v.client_id.as_str()),
+            Self::PrivateKeyJwt(v) => Some(v.client_id.as_str()),
+            _ => None,
+        }
+    }
+    /// `authorization_parameters`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn authorization_parameters(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, String>> {
+        match self {
+            Self::ClientSecret(v) => v.authorization_parameters.as_ref(),
+            Self::PrivateKeyJwt(v) => v.authorization_parameters.as_ref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationSsoConnectionCreateConfiguration {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,16 @@ pub enum OrganizationsUpdateError403 {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl OrganizationsUpdateError403 {
+    /// `detail`, which every variant has: `None` only for a value that matched no variant.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::NotPermitted(v) => Some(v.detail.as_str()),
+            Self::DisputeAutoAcceptNotEnabled(v) => Some(v.detail.as_str()),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationsUpdateError403 {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,122 @@ pub enum Payment {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl Payment {
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::CardPayment(v) => Some(v.created_at),
+            Self::GenericPayment(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::CardPayment(v) => v.modified_at,
+            Self::GenericPayment(v) => v.modified_at,
+            _ => None,
+        }
+    }
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::CardPayment(v) => Some(v.id),
+            Self::GenericPayment(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `processor`, which every variant has: `None` only for a value that matched no variant.
+    pub fn processor(&self) -> Option<&super::PaymentProcessor> {
+        match self {
+            Self::CardPayment(v) => Some(&v.processor),
+            Self::GenericPayment(v) => Some(&v.processor),
+            _ => None,
+        }
+    }
+    /// `status`, which every variant has: `None` only for a value that matched no variant.
+    pub fn status(&self) -> Option<&super::PaymentStatus> {
+        match self {
+            Self::CardPayment(v) => Some(&v.status),
+            Self::GenericPayment(v) => Some(&v.status),
+            _ => None,
+        }
+    }
+    /// `amount`, which every variant has: `None` only for a value that matched no variant.
+    pub fn amount(&self) -> Option<i64> {
+        match self {
+            Self::CardPayment(v) => Some(v.amount),
+            Self::GenericPayment(v) => Some(v.amount),
+            _ => None,
+        }
+    }
+    /// `currency`, which every variant has: `None` only for a value that matched no variant.
+    pub fn currency(&self) -> Option<&str> {
+        match self {
+            Self::CardPayment(v) => Some(v.currency.as_str()),
+            Self::GenericPayment(v) => Some(v.currency.as_str()),
+            _ => None,
+        }
+    }
+    /// `trigger`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn trigger(&self) -> Option<&super::PaymentTrigger> {
+        match self {
+            Self::CardPayment(v) => v.trigger.as_ref(),
+            Self::GenericPayment(v) => v.trigger.as_ref(),
+            _ => None,
+        }
+    }
+    /// `decline_reason`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn decline_reason(&self) -> Option<&str> {
+        match self {
+            Self::CardPayment(v) => v.decline_reason.as_deref(),
+            Self::GenericPayment(v) => v.decline_reason.as_deref(),
+            _ => None,
+        }
+    }
+    /// `decline_message`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn decline_message(&self) -> Option<&str> {
+        match self {
+            Self::CardPayment(v) => v.decline_message.as_deref(),
+            Self::GenericPayment(v) => v.decline_message.as_deref(),
+            _ => None,
+        }
+    }
+    /// `organization_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn organization_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::CardPayment(v) => Some(v.organization_id),
+            Self::GenericPayment(v) => Some(v.organization_id),
+            _ => None,
+        }
+    }
+    /// `checkout_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn checkout_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::CardPayment(v) => v.checkout_id,
+            Self::GenericPayment(v) => v.checkout_id,
+            _ => None,
+        }
+    }
+    /// `order_id`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn order_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::CardPayment(v) => v.order_id,
+            Self::GenericPayment(v) => v.order_id,
+            _ => None,
+        }
+    }
+    /// `processor_metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn processor_metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, ::serde_json::Value>> {
+        match self {
+            Self::CardPayment(v) => v.processor_metadata.as_ref(),
+            Self::GenericPayment(v) => v.processor_metadata.as_ref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for Payment {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,56 @@ pub enum PaymentMethod {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl PaymentMethod {
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::CustomerPaymentMethodCard(v) => Some(v.id),
+            Self::CustomerPaymentMethodGeneric(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::CustomerPaymentMethodCard(v) => Some(v.created_at),
+            Self::CustomerPaymentMethodGeneric(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::CustomerPaymentMethodCard(v) => v.modified_at,
+            Self::CustomerPaymentMethodGeneric(v) => v.modified_at,
+            _ => None,
+        }
+    }
+    /// `processor`, which every variant has: `None` only for a value that matched no variant.
+    pub fn processor(&self) -> Option<&super::PaymentProcessor> {
+        match self {
+            Self::CustomerPaymentMethodCard(v) => Some(&v.processor),
+            Self::CustomerPaymentMethodGeneric(v) => Some(&v.processor),
+            _ => None,
+        }
+    }
+    /// `customer_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn customer_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::CustomerPaymentMethodCard(v) => Some(v.customer_id),
+            Self::CustomerPaymentMethodGeneric(v) => Some(v.customer_id),
+            _ => None,
+        }
+    }
+    /// `is_default`, which every variant has: `None` only for a value that matched no variant.
+    pub fn is_default(&self) -> Option<bool> {
+        match self {
+            Self::CustomerPaymentMethodCard(v) => Some(v.is_default),
+            Self::CustomerPaymentMethodGeneric(v) => Some(v.is_default),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for PaymentMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,

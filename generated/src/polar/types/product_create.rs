@@ -12,6 +12,54 @@ pub enum ProductCreate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ProductCreate {
+    /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn metadata(
+        &self,
+    ) -> Option<
+        &::std::collections::BTreeMap<String, super::ProductCreateRecurringMetadataValue>,
+    > {
+        match self {
+            Self::Recurring(v) => v.metadata.as_ref(),
+            Self::OneTime(v) => v.metadata.as_ref(),
+            _ => None,
+        }
+    }
+    /// `name`, which every variant has: `None` only for a value that matched no variant.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Recurring(v) => Some(v.name.as_str()),
+            Self::OneTime(v) => Some(v.name.as_str()),
+            _ => None,
+        }
+    }
+    /// `visibility`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn visibility(&self) -> Option<&super::ProductVisibility> {
+        match self {
+            Self::Recurring(v) => v.visibility.as_ref(),
+            Self::OneTime(v) => v.visibility.as_ref(),
+            _ => None,
+        }
+    }
+    /// `prices`, which every variant has: `None` only for a value that matched no variant.
+    pub fn prices(&self) -> Option<&Vec<super::ProductCreateRecurringPricesItem>> {
+        match self {
+            Self::Recurring(v) => Some(&v.prices),
+            Self::OneTime(v) => Some(&v.prices),
+            _ => None,
+        }
+    }
+    /// `attached_custom_fields`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn attached_custom_fields(
+        &self,
+    ) -> Option<&Vec<super::AttachedCustomFieldCreate>> {
+        match self {
+            Self::Recurring(v) => v.attached_custom_fields.as_ref(),
+            Self::OneTime(v) => v.attached_custom_fields.as_ref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for ProductCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,88 @@ pub enum ProductPrice {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl ProductPrice {
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Fixed(v) => Some(v.created_at),
+            Self::Custom(v) => Some(v.created_at),
+            Self::SeatBased(v) => Some(v.created_at),
+            Self::MeteredUnit(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Fixed(v) => v.modified_at,
+            Self::Custom(v) => v.modified_at,
+            Self::SeatBased(v) => v.modified_at,
+            Self::MeteredUnit(v) => v.modified_at,
+            _ => None,
+        }
+    }
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Fixed(v) => Some(v.id),
+            Self::Custom(v) => Some(v.id),
+            Self::SeatBased(v) => Some(v.id),
+            Self::MeteredUnit(v) => Some(v.id),
+            _ => None,
+        }
+    }
+    /// `source`, which every variant has: `None` only for a value that matched no variant.
+    pub fn source(&self) -> Option<&super::ProductPriceSource> {
+        match self {
+            Self::Fixed(v) => Some(&v.source),
+            Self::Custom(v) => Some(&v.source),
+            Self::SeatBased(v) => Some(&v.source),
+            Self::MeteredUnit(v) => Some(&v.source),
+            _ => None,
+        }
+    }
+    /// `price_currency`, which every variant has: `None` only for a value that matched no variant.
+    pub fn price_currency(&self) -> Option<&str> {
+        match self {
+            Self::Fixed(v) => Some(v.price_currency.as_str()),
+            Self::Custom(v) => Some(v.price_currency.as_str()),
+            Self::SeatBased(v) => Some(v.price_currency.as_str()),
+            Self::MeteredUnit(v) => Some(v.price_currency.as_str()),
+            _ => None,
+        }
+    }
+    /// `tax_behavior`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn tax_behavior(&self) -> Option<&super::TaxBehaviorOption> {
+        match self {
+            Self::Fixed(v) => v.tax_behavior.as_ref(),
+            Self::Custom(v) => v.tax_behavior.as_ref(),
+            Self::SeatBased(v) => v.tax_behavior.as_ref(),
+            Self::MeteredUnit(v) => v.tax_behavior.as_ref(),
+            _ => None,
+        }
+    }
+    /// `is_archived`, which every variant has: `None` only for a value that matched no variant.
+    pub fn is_archived(&self) -> Option<bool> {
+        match self {
+            Self::Fixed(v) => Some(v.is_archived),
+            Self::Custom(v) => Some(v.is_archived),
+            Self::SeatBased(v) => Some(v.is_archived),
+            Self::MeteredUnit(v) => Some(v.is_archived),
+            _ => None,
+        }
+    }
+    /// `product_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn product_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Fixed(v) => Some(v.product_id),
+            Self::Custom(v) => Some(v.product_id),
+            Self::SeatBased(v) => Some(v.product_id),
+            Self::MeteredUnit(v) => Some(v.product_id),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for ProductPrice {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -55,6 +55,18 @@ pub enum SearchResultsResultsItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl SearchResultsResultsItem {
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Product(v) => Some(v.id),
+            Self::Customer(v) => Some(v.id),
+            Self::Order(v) => Some(v.id),
+            Self::Subscription(v) => Some(v.id),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for SearchResultsResultsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,

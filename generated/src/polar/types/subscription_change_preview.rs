@@ -12,6 +12,16 @@ pub enum SubscriptionChangePreview {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl SubscriptionChangePreview {
+    /// `proration_behavior`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn proration_behavior(&self) -> Option<&super::SubscriptionProrationBehavior> {
+        match self {
+            Self::Product(v) => v.proration_behavior.as_ref(),
+            Self::Seats(v) => v.proration_behavior.as_ref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for SubscriptionChangePreview {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,31 @@ pub enum SubscriptionsCreateRequest {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl SubscriptionsCreateRequest {
+    /// `metadata`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn metadata(
+        &self,
+    ) -> Option<
+        &::std::collections::BTreeMap<
+            String,
+            super::SubscriptionCreateCustomerMetadataValue,
+        >,
+    > {
+        match self {
+            Self::SubscriptionCreateCustomer(v) => v.metadata.as_ref(),
+            Self::SubscriptionCreateExternalCustomer(v) => v.metadata.as_ref(),
+            _ => None,
+        }
+    }
+    /// `product_id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn product_id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::SubscriptionCreateCustomer(v) => Some(v.product_id),
+            Self::SubscriptionCreateExternalCustomer(v) => Some(v.product_id),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for SubscriptionsCreateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

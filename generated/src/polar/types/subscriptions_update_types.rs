@@ -12,6 +12,16 @@ pub enum SubscriptionsUpdateError403 {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl SubscriptionsUpdateError403 {
+    /// `detail`, which every variant has: `None` only for a value that matched no variant.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::AlreadyCanceledSubscription(v) => Some(v.detail.as_str()),
+            Self::InactiveSubscription(v) => Some(v.detail.as_str()),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for SubscriptionsUpdateError403 {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,32 @@ pub enum SupportCaseListItem {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl SupportCaseListItem {
+    /// `created_at`, which every variant has: `None` only for a value that matched no variant.
+    pub fn created_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Dispute(v) => Some(v.created_at),
+            Self::ReviewAppeal(v) => Some(v.created_at),
+            _ => None,
+        }
+    }
+    /// `modified_at`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn modified_at(&self) -> Option<::chrono::DateTime<::chrono::Utc>> {
+        match self {
+            Self::Dispute(v) => v.modified_at,
+            Self::ReviewAppeal(v) => v.modified_at,
+            _ => None,
+        }
+    }
+    /// `id`, which every variant has: `None` only for a value that matched no variant.
+    pub fn id(&self) -> Option<::uuid::Uuid> {
+        match self {
+            Self::Dispute(v) => Some(v.id),
+            Self::ReviewAppeal(v) => Some(v.id),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for SupportCaseListItem {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,24 @@ pub enum SupportCaseMessageCreate {
     /// A value matching no variant this version of the spec knows, kept as sent.
     Unknown(::serde_json::Value),
 }
+impl SupportCaseMessageCreate {
+    /// `body`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn body(&self) -> Option<&str> {
+        match self {
+            Self::ReviewAppeal(v) => v.body.as_deref(),
+            Self::Dispute(v) => v.body.as_deref(),
+            _ => None,
+        }
+    }
+    /// `file_ids`, which every variant may have: `None` when it is absent or the value matched no variant.
+    pub fn file_ids(&self) -> Option<&Vec<::uuid::Uuid>> {
+        match self {
+            Self::ReviewAppeal(v) => v.file_ids.as_ref(),
+            Self::Dispute(v) => v.file_ids.as_ref(),
+            _ => None,
+        }
+    }
+}
 impl ::serde::Serialize for SupportCaseMessageCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

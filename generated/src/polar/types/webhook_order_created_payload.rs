@@ -9,7 +9,7 @@
 /// * A subscription is renewed. In this case, `billing_reason` is set to `subscription_cycle`.
 /// * A subscription is upgraded or downgraded with an immediate proration invoice. In this case, `billing_reason` is set to `subscription_update`.
 ///
-/// > \[!WARNING\]
+/// > **Warning:**
 /// > The order might not be paid yet, so the `status` field might be `pending`.
 ///
 /// **Discord & Slack support:** Full

@@ -213,7 +213,12 @@ impl<'a> OpsRender<'a> {
                 format!(" - `{}`: {how}", s.name)
             })
             .collect();
-        let title = format!(" Client of the {} API.", self.api.title);
+        let title = &self.api.title;
+        let title = if title.split_whitespace().last() == Some("API") {
+            format!(" Client of the {title}.")
+        } else {
+            format!(" Client of the {title} API.")
+        };
         let builder_doc = if servers.is_empty() {
             " A builder with this API's default headers and `User-Agent`, for the API at `base_url`."
         } else {
