@@ -117,5 +117,7 @@ pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 
 pub use futures_util::stream::{BoxStream, Stream};
+/// For the `stream()` of list operations: `.try_collect()`, `.try_next()`, ...
+pub use futures_util::{StreamExt, TryStreamExt};
 pub use reqwest::header::HeaderMap;
 pub use reqwest::{Method, StatusCode};
