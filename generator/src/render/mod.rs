@@ -334,14 +334,15 @@ pub fn crate_root(header: &str, doc: &[String], entries: &[RootEntry]) -> Result
         .any(|e| !e.features.is_empty())
         .then(|| quote! { #![cfg_attr(docsrs, feature(doc_cfg))] });
     // What the modules' signatures and examples name, so that a crate with
-    // this one dependency needs no other.
+    // this one dependency needs no other (in rustfmt's order: `cargo fmt`
+    // formats the crate root).
     let exports = quote! {
+        /// Dates and times in the types (`date-time`, `date`).
+        pub use ::chrono;
         /// The runtime the clients stand on: [`Error`], [`Patch`], transports,
         /// retries, webhook verification, `TryStreamExt` for list streams.
         pub use ::openapi_runtime as runtime;
         pub use ::openapi_runtime::{Error, Patch};
-        /// Dates and times in the types (`date-time`, `date`).
-        pub use ::chrono;
         /// UUIDs in the types (`format: uuid`).
         pub use ::uuid;
     };
