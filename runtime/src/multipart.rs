@@ -12,7 +12,7 @@ use serde_json::Value;
 /// In a `multipart/form-data` body it is a file part. In JSON (where a
 /// `format: binary` string has no proper meaning) it is written as its bytes
 /// read as UTF-8 text, and read back from a string the same way.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct FilePart {
     bytes: Vec<u8>,
     file_name: Option<String>,

@@ -50,6 +50,13 @@ impl<T> From<T> for Patch<T> {
     }
 }
 
+impl From<&str> for Patch<String> {
+    /// `"Jane".into()` sets the text.
+    fn from(value: &str) -> Self {
+        Patch::Set(value.to_owned())
+    }
+}
+
 impl<T> From<Option<T>> for Patch<T> {
     /// `Some(v)` sets `v`; `None` sends `null`.
     fn from(value: Option<T>) -> Self {
@@ -99,5 +106,15 @@ mod tests {
             assert_eq!(decoded.name, state);
             assert_eq!(serde_json::to_string(&decoded).unwrap(), json);
         }
+    }
+
+    #[test]
+    fn values_and_text_convert_into_a_set_patch() {
+        let name: Patch<String> = "Jane".into();
+        assert_eq!(name, Patch::Set("Jane".to_owned()));
+        let count: Patch<i64> = 3.into();
+        assert_eq!(count, Patch::Set(3));
+        let cleared: Patch<i64> = None.into();
+        assert_eq!(cleared, Patch::Null);
     }
 }

@@ -202,3 +202,22 @@ fn union_accessors_read_what_every_variant_has() {
     assert!(matches!(unknown, Customer::Unknown(_)));
     assert_eq!((unknown.email(), unknown.id()), (None, None));
 }
+
+/// Types whose fields hold no floating-point number derive `Eq` and `Hash`:
+/// members go in hash sets.
+#[test]
+fn float_free_types_are_eq_and_hash() {
+    use api_clients::polar::types::Member;
+    use std::collections::HashSet;
+    let bytes = std::fs::read(common::specs_dir().join("polar-2026-10.json")).unwrap();
+    let loaded = load::load(&bytes).unwrap();
+    let of = |name: &str| {
+        let at = format!("#/components/schemas/{name}");
+        sample::sample(&loaded.schemas, loaded.schemas.at(&at).unwrap())
+    };
+    let member: Member = serde_json::from_value(of("Member")).unwrap();
+    let mut other = member.clone();
+    other.email = "other@example.com".into();
+    let members: HashSet<Member> = [member.clone(), member, other].into_iter().collect();
+    assert_eq!(members.len(), 2);
+}

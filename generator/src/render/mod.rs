@@ -109,6 +109,7 @@ pub fn render_timed(
     // Generated code names the deprecated types it defines (impls, re-exports,
     // builders); only users' uses of them should warn.
     let uses_deprecated = api.types.iter().any(|t| t.docs.deprecated);
+    let eq_hash = types::eq_hashable(api);
     let next = AtomicUsize::new(0);
     let worker = || -> Result<Done> {
         let runtime = runtime_path(options)?;
@@ -121,7 +122,9 @@ pub fn render_timed(
             let files = match job {
                 Job::Api => api_files(api, options, &runtime, features, &modules)?,
                 Job::Types(module, ids) => {
-                    vec![type_module(api, options, &runtime, features, module, ids)?]
+                    vec![type_module(
+                        api, options, &runtime, features, &eq_hash, module, ids,
+                    )?]
                 }
             };
             let rendered = Instant::now();
@@ -179,6 +182,7 @@ fn type_module(
     options: &Options,
     runtime: &TokenStream,
     features: &Features,
+    eq_hash: &[bool],
     module: &str,
     ids: &[usize],
 ) -> Result<(String, TokenStream)> {
@@ -193,7 +197,7 @@ fn type_module(
     };
     let mut items = Vec::new();
     for &i in ids {
-        let tokens = ctx.type_def(api.ty(TypeId(i)));
+        let tokens = ctx.type_def(api.ty(TypeId(i)), eq_hash.get(i) == Some(&true));
         match features.cfg_type_within(TypeId(i), module) {
             Some(cfg) => items.push(with_attr(&cfg, tokens, module)?),
             None => items.push(tokens),

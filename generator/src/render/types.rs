@@ -33,6 +33,46 @@ const SHADOWED: &[&str] = &[
     "type_id",
 ];
 
+/// Which types can derive `Eq` and `Hash` (by id): those holding no
+/// floating-point number anywhere, followed through fields, variants and
+/// aliases (recursive types included).
+pub fn eq_hashable(api: &Api) -> Vec<bool> {
+    fn ok(r: &TypeRef, table: &[bool]) -> bool {
+        match r {
+            TypeRef::Named(id) => table.get(id.0).copied().unwrap_or(false),
+            TypeRef::Prim(p) => *p != Prim::F64,
+            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Boxed(t) => {
+                ok(t, table)
+            }
+            TypeRef::Tuple(ts) => ts.iter().all(|t| ok(t, table)),
+            TypeRef::Any => true,
+        }
+    }
+    let mut table = vec![true; api.types.len()];
+    loop {
+        let mut changed = false;
+        for (i, t) in api.types.iter().enumerate() {
+            if !table.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let fine = match &t.kind {
+                TypeKind::Enum(e) => e.scalar != Scalar::Number,
+                TypeKind::Const(c) => c.scalar != Scalar::Number,
+                kind => kind.refs().into_iter().all(|r| ok(r, &table)),
+            };
+            if !fine {
+                if let Some(slot) = table.get_mut(i) {
+                    *slot = false;
+                }
+                changed = true;
+            }
+        }
+        if !changed {
+            return table;
+        }
+    }
+}
+
 impl Ctx<'_> {
     /// Whether the field has a natural `Default` (absent, null, or a constant).
     fn is_default(&self, f: &Field) -> bool {
@@ -45,8 +85,14 @@ impl Ctx<'_> {
         }
     }
 
-    /// Every item for one named type.
-    pub fn type_def(&self, def: &TypeDef) -> TokenStream {
+    /// Every item for one named type; `eq_hash`: it derives `Eq` and `Hash`
+    /// (see [`eq_hashable`]).
+    pub fn type_def(&self, def: &TypeDef, eq_hash: bool) -> TokenStream {
+        let eq_hash = if eq_hash {
+            quote! { Eq, Hash, }
+        } else {
+            quote! {}
+        };
         let name = ident(&def.name);
         let fallback = format!("The `{}` schema.", def.name);
         let docs = doc_attrs(docs::lines(&def.docs, &fallback, self.links));
@@ -77,7 +123,7 @@ impl Ctx<'_> {
                 quote! {
                     #docs
                     #dep
-                    #[derive(Debug, Clone, PartialEq, #default)]
+                    #[derive(Debug, Clone, PartialEq, #eq_hash #default)]
                     pub struct #name {
                         #( #fields )*
                         #additional
@@ -107,7 +153,7 @@ impl Ctx<'_> {
                 }
                 .chain(serde)
             }
-            TypeKind::Union(u) => self.union(def, u, docs, dep),
+            TypeKind::Union(u) => self.union(def, u, docs, dep, eq_hash),
             TypeKind::Alias(t) => {
                 let merged = self.api.merged_into(def.id).map(|to| {
                     let note = format!(
@@ -133,7 +179,7 @@ impl Ctx<'_> {
                 quote! {
                     #docs
                     #dep
-                    #[derive(Debug, Clone, PartialEq)]
+                    #[derive(Debug, Clone, PartialEq, #eq_hash)]
                     pub struct #name(pub #t);
                 }
                 .chain(serde)
@@ -340,7 +386,14 @@ impl Ctx<'_> {
         }
     }
 
-    fn union(&self, def: &TypeDef, u: &Union, docs: TokenStream, dep: TokenStream) -> TokenStream {
+    fn union(
+        &self,
+        def: &TypeDef,
+        u: &Union,
+        docs: TokenStream,
+        dep: TokenStream,
+        eq_hash: TokenStream,
+    ) -> TokenStream {
         let name = ident(&def.name);
         let keeps_unknown = !u.variants.iter().any(|v| v.ty == TypeRef::Any);
         let variants = u.variants.iter().map(|v| {
@@ -378,7 +431,7 @@ impl Ctx<'_> {
             #docs
             #dep
             #[allow(clippy::large_enum_variant)]
-            #[derive(Debug, Clone, PartialEq)]
+            #[derive(Debug, Clone, PartialEq, #eq_hash)]
             #[non_exhaustive]
             pub enum #name {
                 #( #variants )*

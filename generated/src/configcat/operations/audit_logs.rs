@@ -71,6 +71,7 @@ impl AuditLogs {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Audit log items for Product")]
     #[deprecated(note = "**Important:** This endpoint is deprecated.")]
     pub fn get_auditlogs(
         &self,
@@ -143,6 +144,7 @@ impl AuditLogs {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Audit log items for Product (V2)")]
     pub fn get_auditlogs_v2(
         &self,
         product_id: impl Into<::uuid::Uuid>,
@@ -205,6 +207,7 @@ impl AuditLogs {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Deleted Settings")]
     pub fn get_deleted_settings(
         &self,
         config_id: impl Into<::uuid::Uuid>,
@@ -277,6 +280,7 @@ impl AuditLogs {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Audit log items for Organization")]
     #[deprecated(note = "**Important:** This endpoint is deprecated.")]
     pub fn get_organization_auditlogs(
         &self,
@@ -351,6 +355,7 @@ impl AuditLogs {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Audit log items for Organization (V2)")]
     pub fn get_organization_auditlogs_v2(
         &self,
         organization_id: impl Into<::uuid::Uuid>,

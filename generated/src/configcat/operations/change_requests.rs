@@ -182,6 +182,7 @@ impl ChangeRequests {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Change Requests")]
     pub fn get_change_requests(
         &self,
         product_id: impl Into<::uuid::Uuid>,
@@ -250,6 +251,7 @@ impl ChangeRequests {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Settings included in Change Request")]
     pub fn get_change_request_proposed_changes(
         &self,
         change_request_id: impl Into<i64>,
@@ -312,6 +314,7 @@ impl ChangeRequests {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Settings included in Change Request")]
     pub fn update_change_request_proposed_changes(
         &self,
         change_request_id: impl Into<i64>,
@@ -372,6 +375,7 @@ impl ChangeRequests {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Add Comment")]
     pub fn add_change_request_comment(
         &self,
         change_request_id: impl Into<i64>,
@@ -539,6 +543,7 @@ impl ChangeRequests {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Claim Ownership")]
     pub fn claim_change_request_ownership(
         &self,
         change_request_id: impl Into<i64>,
@@ -713,6 +718,7 @@ impl ChangeRequests {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Remove Approval")]
     pub fn remove_change_request_approval(
         &self,
         change_request_id: impl Into<i64>,
@@ -773,6 +779,7 @@ impl ChangeRequests {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Resolve Setting Conflicts")]
     pub fn resolve_change_request_setting_conflicts(
         &self,
         change_request_id: impl Into<i64>,
@@ -834,6 +841,7 @@ impl ChangeRequests {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Comment")]
     pub fn update_change_request_comment(
         &self,
         comment_id: impl Into<i64>,
@@ -890,6 +898,7 @@ impl ChangeRequests {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Comment")]
     pub fn delete_change_request_comment(
         &self,
         comment_id: impl Into<i64>,
@@ -947,6 +956,7 @@ impl ChangeRequests {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Setting from Change Request")]
     pub fn delete_change_request_proposed_change(
         &self,
         change_request_id: impl Into<i64>,

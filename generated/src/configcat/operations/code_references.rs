@@ -54,6 +54,7 @@ impl CodeReferences {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get References for Feature Flag or Setting")]
     pub fn get_v1_settings_by_setting_id_code_references(
         &self,
         setting_id: impl Into<i32>,
@@ -108,6 +109,7 @@ impl CodeReferences {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Reference reports")]
     pub fn post_v1_code_references_delete_reports(
         &self,
         body: impl Into<super::super::types::DeleteRepositoryReportsRequest>,
@@ -162,6 +164,7 @@ impl CodeReferences {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Upload References")]
     pub fn post_v1_code_references(
         &self,
         body: impl Into<super::super::types::CodeReferenceRequest>,

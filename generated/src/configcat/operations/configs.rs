@@ -56,6 +56,7 @@ impl Configs {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Configs")]
     pub fn get_configs(
         &self,
         product_id: impl Into<::uuid::Uuid>,

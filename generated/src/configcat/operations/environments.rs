@@ -56,6 +56,7 @@ impl Environments {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Environments")]
     pub fn get_environments(
         &self,
         product_id: impl Into<::uuid::Uuid>,

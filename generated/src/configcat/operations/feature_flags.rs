@@ -56,6 +56,7 @@ impl FeatureFlags {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Flags")]
     pub fn get_settings(
         &self,
         config_id: impl Into<::uuid::Uuid>,
@@ -117,6 +118,7 @@ impl FeatureFlags {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Flag")]
     pub fn create_setting(
         &self,
         config_id: impl Into<::uuid::Uuid>,
@@ -292,6 +294,7 @@ impl FeatureFlags {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Flag")]
     pub fn get_setting(
         &self,
         setting_id: impl Into<i32>,
@@ -354,6 +357,7 @@ impl FeatureFlags {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Replace Flag")]
     pub fn replace_setting(
         &self,
         setting_id: impl Into<i32>,
@@ -411,6 +415,7 @@ impl FeatureFlags {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Flag")]
     pub fn delete_setting(
         &self,
         setting_id: impl Into<i32>,
@@ -532,6 +537,7 @@ impl FeatureFlags {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Flag")]
     pub fn update_setting(
         &self,
         setting_id: impl Into<i32>,

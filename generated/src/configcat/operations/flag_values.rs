@@ -67,6 +67,7 @@ impl FlagValues {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get value")]
     pub fn get_setting_value(
         &self,
         environment_id: impl Into<::uuid::Uuid>,
@@ -175,6 +176,7 @@ impl FlagValues {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Replace value")]
     pub fn replace_setting_value(
         &self,
         environment_id: impl Into<::uuid::Uuid>,
@@ -303,6 +305,7 @@ impl FlagValues {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update value")]
     pub fn update_setting_value(
         &self,
         environment_id: impl Into<::uuid::Uuid>,
@@ -375,6 +378,7 @@ impl FlagValues {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get values")]
     pub fn get_setting_values(
         &self,
         config_id: impl Into<::uuid::Uuid>,
@@ -502,6 +506,7 @@ impl FlagValues {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Post values")]
     pub fn post_setting_values(
         &self,
         config_id: impl Into<::uuid::Uuid>,

@@ -69,6 +69,7 @@ impl FlagValuesV2 {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get value")]
     pub fn get_setting_value_v2(
         &self,
         environment_id: impl Into<::uuid::Uuid>,
@@ -189,6 +190,7 @@ impl FlagValuesV2 {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Replace value")]
     pub fn replace_setting_value_v2(
         &self,
         environment_id: impl Into<::uuid::Uuid>,
@@ -337,6 +339,7 @@ impl FlagValuesV2 {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update value")]
     pub fn update_setting_value_v2(
         &self,
         environment_id: impl Into<::uuid::Uuid>,
@@ -413,6 +416,7 @@ impl FlagValuesV2 {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get values")]
     pub fn get_setting_values_v2(
         &self,
         config_id: impl Into<::uuid::Uuid>,
@@ -550,6 +554,7 @@ impl FlagValuesV2 {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Post values")]
     pub fn post_setting_values_v2(
         &self,
         config_id: impl Into<::uuid::Uuid>,

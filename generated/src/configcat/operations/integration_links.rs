@@ -56,6 +56,7 @@ impl IntegrationLinks {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Integration link")]
     pub fn get_integration_link_details(
         &self,
         integration_link_type: impl Into<super::super::types::IntegrationLinkType>,

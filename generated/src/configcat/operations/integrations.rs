@@ -56,6 +56,7 @@ impl Integrations {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Integrations")]
     pub fn get_integrations(
         &self,
         product_id: impl Into<::uuid::Uuid>,

@@ -47,6 +47,7 @@ impl Me {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get authenticated user details")]
     pub fn get_me(&self) -> self::MeGetMe {
         self::MeGetMe {
             call: ::openapi_runtime::Call::new(self.client.clone()),

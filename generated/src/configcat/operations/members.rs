@@ -62,6 +62,7 @@ impl Members {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Organization Members")]
     #[deprecated(note = "deprecated in the API's spec")]
     pub fn get_organization_members(
         &self,
@@ -124,6 +125,7 @@ impl Members {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Organization Members")]
     pub fn get_organization_members_v2(
         &self,
         organization_id: impl Into<::uuid::Uuid>,
@@ -180,6 +182,7 @@ impl Members {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Pending Invitations in Organization")]
     pub fn get_pending_invitations_org(
         &self,
         organization_id: impl Into<::uuid::Uuid>,
@@ -236,6 +239,7 @@ impl Members {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Pending Invitations in Product")]
     pub fn get_pending_invitations(
         &self,
         product_id: impl Into<::uuid::Uuid>,
@@ -292,6 +296,7 @@ impl Members {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Product Members")]
     pub fn get_product_members(
         &self,
         product_id: impl Into<::uuid::Uuid>,
@@ -410,6 +415,7 @@ impl Members {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Member Permissions")]
     pub fn add_member_to_group(
         &self,
         organization_id: impl Into<::uuid::Uuid>,
@@ -471,6 +477,7 @@ impl Members {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Member from Organization")]
     pub fn delete_organization_member(
         &self,
         organization_id: impl Into<::uuid::Uuid>,
@@ -584,6 +591,7 @@ impl Members {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Member from Product")]
     pub fn delete_product_member(
         &self,
         product_id: impl Into<::uuid::Uuid>,

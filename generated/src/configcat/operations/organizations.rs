@@ -48,6 +48,7 @@ impl Organizations {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Organizations")]
     pub fn get_organizations(&self) -> self::OrganizationsGetOrganizations {
         self::OrganizationsGetOrganizations {
             call: ::openapi_runtime::Call::new(self.client.clone()),

@@ -56,6 +56,7 @@ impl PermissionGroups {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Permission Groups")]
     pub fn get_permission_groups(
         &self,
         product_id: impl Into<::uuid::Uuid>,

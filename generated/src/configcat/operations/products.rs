@@ -48,6 +48,7 @@ impl Products {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Products")]
     pub fn get_products(&self) -> self::ProductsGetProducts {
         self::ProductsGetProducts {
             call: ::openapi_runtime::Call::new(self.client.clone()),

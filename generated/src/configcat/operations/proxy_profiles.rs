@@ -341,6 +341,7 @@ impl ProxyProfiles {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Proxy Profiles")]
     pub fn get_proxy_profiles(
         &self,
         organization_id: impl Into<::uuid::Uuid>,
@@ -458,6 +459,7 @@ impl ProxyProfiles {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get selected SDK keys")]
     pub fn get_proxy_profile_sdk_keys(
         &self,
         proxy_profile_id: impl Into<::uuid::Uuid>,
@@ -517,6 +519,7 @@ impl ProxyProfiles {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Deselect SDK keys")]
     pub fn deselect_proxy_profile_sdk_keys(
         &self,
         proxy_profile_id: impl Into<::uuid::Uuid>,
@@ -574,6 +577,7 @@ impl ProxyProfiles {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Generate Secret")]
     pub fn generate_proxy_profile_secret(
         &self,
         proxy_profile_id: impl Into<::uuid::Uuid>,
@@ -633,6 +637,7 @@ impl ProxyProfiles {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Select SDK keys")]
     pub fn select_proxy_profile_sdk_keys(
         &self,
         proxy_profile_id: impl Into<::uuid::Uuid>,

@@ -69,6 +69,7 @@ impl SdkKeyFlagValues {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get value")]
     pub fn get_setting_value_by_sdkkey(
         &self,
         setting_key_or_id: impl Into<String>,
@@ -171,6 +172,7 @@ impl SdkKeyFlagValues {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Replace value")]
     pub fn replace_setting_value_by_sdkkey(
         &self,
         setting_key_or_id: impl Into<String>,
@@ -293,6 +295,7 @@ impl SdkKeyFlagValues {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update value")]
     pub fn update_setting_value_by_sdkkey(
         &self,
         setting_key_or_id: impl Into<String>,

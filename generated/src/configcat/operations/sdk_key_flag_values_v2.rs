@@ -71,6 +71,7 @@ impl SdkKeyFlagValuesV2 {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get value")]
     pub fn get_setting_value_by_sdkkey_v2(
         &self,
         setting_key_or_id: impl Into<String>,
@@ -189,6 +190,7 @@ impl SdkKeyFlagValuesV2 {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Replace value")]
     pub fn replace_setting_value_by_sdkkey_v2(
         &self,
         setting_key_or_id: impl Into<String>,
@@ -335,6 +337,7 @@ impl SdkKeyFlagValuesV2 {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update value")]
     pub fn update_setting_value_by_sdkkey_v2(
         &self,
         setting_key_or_id: impl Into<String>,

@@ -57,6 +57,7 @@ impl SdkKeys {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get SDK Key")]
     pub fn get_sdk_keys(
         &self,
         config_id: impl Into<::uuid::Uuid>,

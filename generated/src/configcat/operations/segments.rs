@@ -56,6 +56,7 @@ impl Segments {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Segments")]
     pub fn get_segments(
         &self,
         product_id: impl Into<::uuid::Uuid>,

@@ -54,6 +54,7 @@ impl Tags {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Tags")]
     pub fn get_tags(&self, product_id: impl Into<::uuid::Uuid>) -> self::TagsGetTags {
         self::TagsGetTags {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -168,6 +169,7 @@ impl Tags {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Settings by Tag")]
     pub fn get_settings_by_tag(
         &self,
         tag_id: impl Into<i64>,

@@ -54,6 +54,7 @@ impl Webhooks {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Webhooks")]
     pub fn get_webhooks(
         &self,
         product_id: impl Into<::uuid::Uuid>,

@@ -64,6 +64,7 @@ impl ZombieFlags {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Zombie (stale) flags for Product")]
     pub fn get_staleflags(
         &self,
         product_id: impl Into<::uuid::Uuid>,

@@ -3,7 +3,7 @@
 /// The `AddChangeRequestCommentModel` schema.
 ///
 /// Example `{"body":"body"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AddChangeRequestCommentModel {
     /// The comment body.
     ///

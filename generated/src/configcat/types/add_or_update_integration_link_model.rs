@@ -3,7 +3,7 @@
 /// The `AddOrUpdateIntegrationLinkModel` schema.
 ///
 /// Example `{"description":"description","url":"url"}`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct AddOrUpdateIntegrationLinkModel {
     /// The `description` property.
     ///

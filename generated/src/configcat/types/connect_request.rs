@@ -3,7 +3,7 @@
 /// The `ConnectRequest` schema.
 ///
 /// Example `{"clientKey":"clientKey","jiraJwtToken":"jiraJwtToken"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ConnectRequest {
     /// The `clientKey` property.
     ///

@@ -3,7 +3,7 @@
 /// The connection preferences for the proxy profile, including SDK poll interval and webhook proxy URL.
 ///
 /// Example `{"sdkPollInterval":0,"webhookNotification":""}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ConnectionPreferences {
     /// The SDK poll interval in seconds that determines how often SDKs should fetch config JSON updates.
     pub sdk_poll_interval: i32,

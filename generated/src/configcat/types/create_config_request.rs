@@ -3,7 +3,7 @@
 /// The `CreateConfigRequest` schema.
 ///
 /// Example `{"name":"name","description":"description","order":0,"evaluationVersion":"v1"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CreateConfigRequest {
     /// The name of the Config.
     ///

@@ -3,7 +3,7 @@
 /// The `CreateEnvironmentModel` schema.
 ///
 /// Example `{"name":"name","color":"color","description":"description","order":0}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CreateEnvironmentModel {
     /// The name of the Environment.
     ///

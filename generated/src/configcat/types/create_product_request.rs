@@ -3,7 +3,7 @@
 /// The `CreateProductRequest` schema.
 ///
 /// Example `{"name":"name","description":"description","order":0}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CreateProductRequest {
     /// The name of the Product.
     ///

@@ -3,7 +3,7 @@
 /// The `CreateTagModel` schema.
 ///
 /// Example `{"name":"name","color":"color"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CreateTagModel {
     /// Name of the Tag.
     ///

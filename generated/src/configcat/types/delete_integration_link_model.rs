@@ -3,7 +3,7 @@
 /// The `DeleteIntegrationLinkModel` schema.
 ///
 /// Example `{"hasRemainingIntegrationLink":true}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DeleteIntegrationLinkModel {
     /// The `hasRemainingIntegrationLink` property.
     pub has_remaining_integration_link: bool,

@@ -3,7 +3,7 @@
 /// The `DeletedSettingModel` schema.
 ///
 /// Example `{"key":"key","name":"name","hint":"hint","settingType":"boolean"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DeletedSettingModel {
     /// Key of the Feature Flag or Setting.
     ///

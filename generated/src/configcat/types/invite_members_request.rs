@@ -3,7 +3,7 @@
 /// The `InviteMembersRequest` schema.
 ///
 /// Example `{"emails":["emails","emails"],"permissionGroupId":0}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct InviteMembersRequest {
     /// List of email addresses to invite.
     pub emails: Vec<String>,

@@ -3,7 +3,7 @@
 /// The `JsonPatchOperation` schema.
 ///
 /// Example `{"op":"unknown","path":"path","from":"from","value":""}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct JsonPatchOperation {
     /// The `op` property.
     pub op: super::OperationType,

@@ -3,7 +3,7 @@
 /// The `MeModel` schema.
 ///
 /// Example `{"email":"email","fullName":"fullName"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MeModel {
     /// The `email` property.
     ///

@@ -3,7 +3,7 @@
 /// Details of the Organization.
 ///
 /// Example `{"organizationId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","name":"name"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrganizationModel {
     /// Identifier of the Organization.
     pub organization_id: ::uuid::Uuid,

@@ -3,7 +3,7 @@
 /// Describes the Member's Permission Group within a Product.
 ///
 /// Example `{"permissionGroupId":0,"name":"name"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrganizationPermissionGroupModel {
     /// Identifier of the Member's Permission Group.
     pub permission_group_id: i64,

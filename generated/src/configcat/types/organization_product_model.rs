@@ -3,7 +3,7 @@
 /// Describes the Member's Product.
 ///
 /// Example `{"productId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","name":"name"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrganizationProductModel {
     /// Identifier of the Member's Product.
     pub product_id: ::uuid::Uuid,

@@ -3,7 +3,7 @@
 /// The `PredefinedVariationUsageModel` schema.
 ///
 /// Example `{"settingId":0,"environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PredefinedVariationUsageModel {
     /// The `settingId` property.
     pub setting_id: i32,

@@ -3,7 +3,7 @@
 /// The `ProxyProfileSecretModel` schema.
 ///
 /// Example `{"secretToken":"secretToken"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ProxyProfileSecretModel {
     /// The secret token associated with the proxy profile.
     pub secret_token: String,

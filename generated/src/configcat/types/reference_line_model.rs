@@ -3,7 +3,7 @@
 /// Determines a code reference line.
 ///
 /// Example `{"lineText":"lineText","lineNumber":0}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ReferenceLineModel {
     /// The content of the reference line.
     ///

@@ -3,7 +3,7 @@
 /// The `ReplaceSettingModel` schema.
 ///
 /// Example `{"name":"name","hint":"hint","tags":[0,0],"order":6,"isJson":true}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ReplaceSettingModel {
     /// The name of the Feature Flag or Setting.
     ///

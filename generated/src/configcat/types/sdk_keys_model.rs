@@ -3,7 +3,7 @@
 /// The `SdkKeysModel` schema.
 ///
 /// Example `{"primary":"primary","secondary":"secondary"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SdkKeysModel {
     /// The primary SDK key.
     pub primary: String,

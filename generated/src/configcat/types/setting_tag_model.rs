@@ -3,7 +3,7 @@
 /// The `SettingTagModel` schema.
 ///
 /// Example `{"settingTagId":4,"tagId":7,"name":"name","color":"color"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SettingTagModel {
     /// The `settingTagId` property.
     pub setting_tag_id: i64,

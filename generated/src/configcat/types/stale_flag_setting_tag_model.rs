@@ -3,7 +3,7 @@
 /// The `StaleFlagSettingTagModel` schema.
 ///
 /// Example `{"tagId":6,"settingTagId":1}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StaleFlagSettingTagModel {
     /// The `tagId` property.
     pub tag_id: i64,

@@ -3,7 +3,7 @@
 /// The `UpdateEnvironmentModel` schema.
 ///
 /// Example `{"name":"name","color":"color","description":"description","order":0}`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct UpdateEnvironmentModel {
     /// The name of the Environment.
     ///

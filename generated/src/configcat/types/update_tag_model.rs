@@ -3,7 +3,7 @@
 /// The `UpdateTagModel` schema.
 ///
 /// Example `{"name":"name","color":"color"}`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct UpdateTagModel {
     /// Name of the Tag.
     ///

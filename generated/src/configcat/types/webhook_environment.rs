@@ -3,7 +3,7 @@
 /// The Environment where the applied changes will invoke the Webhook.
 ///
 /// Example `{"name":"name","environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91"}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebhookEnvironment {
     /// The Environment's name.
     pub name: String,

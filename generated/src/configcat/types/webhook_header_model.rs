@@ -3,7 +3,7 @@
 /// The `WebhookHeaderModel` schema.
 ///
 /// Example `{"key":"key","value":"value","isSecure":true}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebhookHeaderModel {
     /// The HTTP header key.
     ///

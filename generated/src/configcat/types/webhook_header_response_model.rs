@@ -3,7 +3,7 @@
 /// The `WebhookHeaderResponseModel` schema.
 ///
 /// Example `{"key":"key","value":"value","isSecure":true}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebhookHeaderResponseModel {
     /// The HTTP header key.
     pub key: String,

@@ -3,7 +3,7 @@
 /// The `WebhookSigningKeysModel` schema.
 ///
 /// Example `{"key1":"key1","key2":"key2"}`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct WebhookSigningKeysModel {
     /// The first signing key.
     pub key1: Option<String>,

@@ -73,6 +73,7 @@ impl BenefitGrants {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Benefit Grants")]
     pub fn list(&self) -> self::BenefitGrantsList {
         self::BenefitGrantsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),

@@ -75,6 +75,7 @@ impl Benefits {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Benefits")]
     pub fn list(&self) -> self::BenefitsList {
         self::BenefitsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -138,6 +139,7 @@ impl Benefits {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Benefit")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::BenefitCreate>,
@@ -196,6 +198,7 @@ impl Benefits {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Benefit")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::BenefitsGet {
         self::BenefitsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -255,6 +258,7 @@ impl Benefits {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Benefit")]
     pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::BenefitsDelete {
         self::BenefitsDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -313,6 +317,7 @@ impl Benefits {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Benefit")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -386,6 +391,7 @@ impl Benefits {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Benefit Files")]
     pub fn files(&self, id: impl Into<::uuid::Uuid>) -> self::BenefitsFiles {
         self::BenefitsFiles {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -461,6 +467,7 @@ impl Benefits {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Benefit Grants")]
     pub fn grants(&self, id: impl Into<::uuid::Uuid>) -> self::BenefitsGrants {
         self::BenefitsGrants {
             call: ::openapi_runtime::Call::new(self.client.clone()),

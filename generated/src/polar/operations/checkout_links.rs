@@ -71,6 +71,7 @@ impl CheckoutLinks {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Checkout Links")]
     pub fn list(&self) -> self::CheckoutLinksList {
         self::CheckoutLinksList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -130,6 +131,7 @@ impl CheckoutLinks {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Checkout Link")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::CheckoutLinkCreate>,
@@ -188,6 +190,7 @@ impl CheckoutLinks {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Checkout Link")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CheckoutLinksGet {
         self::CheckoutLinksGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -242,6 +245,7 @@ impl CheckoutLinks {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Checkout Link")]
     pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::CheckoutLinksDelete {
         self::CheckoutLinksDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -299,6 +303,7 @@ impl CheckoutLinks {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Checkout Link")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,

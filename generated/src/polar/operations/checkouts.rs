@@ -75,6 +75,7 @@ impl Checkouts {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Checkout Sessions")]
     pub fn list(&self) -> self::CheckoutsList {
         self::CheckoutsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -138,6 +139,7 @@ impl Checkouts {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Checkout Session")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::CheckoutCreate>,
@@ -196,6 +198,7 @@ impl Checkouts {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Checkout Session")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CheckoutsGet {
         self::CheckoutsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -254,6 +257,7 @@ impl Checkouts {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Checkout Session")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -309,6 +313,7 @@ impl Checkouts {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Checkout Session from Client")]
     pub fn client_get(
         &self,
         client_secret: impl Into<String>,
@@ -365,6 +370,7 @@ impl Checkouts {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Checkout Session from Client")]
     pub fn client_update(
         &self,
         client_secret: impl Into<String>,
@@ -429,6 +435,7 @@ impl Checkouts {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Confirm Checkout Session from Client")]
     pub fn client_confirm(
         &self,
         client_secret: impl Into<String>,

@@ -72,6 +72,7 @@ impl CustomFields {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Custom Fields")]
     pub fn list(&self) -> self::CustomFieldsList {
         self::CustomFieldsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -132,6 +133,7 @@ impl CustomFields {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Custom Field")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::CustomFieldCreate>,
@@ -190,6 +192,7 @@ impl CustomFields {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Custom Field")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomFieldsGet {
         self::CustomFieldsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -244,6 +247,7 @@ impl CustomFields {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Custom Field")]
     pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::CustomFieldsDelete {
         self::CustomFieldsDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -302,6 +306,7 @@ impl CustomFields {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Custom Field")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,

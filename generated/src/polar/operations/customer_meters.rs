@@ -73,6 +73,7 @@ impl CustomerMeters {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Customer Meters")]
     pub fn list(&self) -> self::CustomerMetersList {
         self::CustomerMetersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -134,6 +135,7 @@ impl CustomerMeters {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Customer Meter")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomerMetersGet {
         self::CustomerMetersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),

@@ -151,6 +151,7 @@ impl CustomerPortalBenefitGrants {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Benefit Grants")]
     pub fn list(&self) -> self::CustomerPortalBenefitGrantsList {
         self::CustomerPortalBenefitGrantsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -214,6 +215,7 @@ impl CustomerPortalBenefitGrants {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Benefit Grant")]
     pub fn get(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -274,6 +276,7 @@ impl CustomerPortalBenefitGrants {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Benefit Grant")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -946,6 +949,7 @@ impl CustomerPortalCustomerMeters {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Meters")]
     pub fn list(&self) -> self::CustomerPortalCustomerMetersList {
         self::CustomerPortalCustomerMetersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -1004,6 +1008,7 @@ impl CustomerPortalCustomerMeters {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Customer Meter")]
     pub fn get(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -1412,6 +1417,7 @@ impl CustomerPortalCustomerSession {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Introspect Customer Session")]
     pub fn introspect(&self) -> self::CustomerPortalCustomerSessionIntrospect {
         self::CustomerPortalCustomerSessionIntrospect {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -1457,6 +1463,7 @@ impl CustomerPortalCustomerSession {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Authenticated Portal User")]
     pub fn get_authenticated_user(
         &self,
     ) -> self::CustomerPortalCustomerSessionGetAuthenticatedUser {
@@ -1729,6 +1736,7 @@ impl CustomerPortalCustomers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Customer")]
     pub fn get(&self) -> self::CustomerPortalCustomersGet {
         self::CustomerPortalCustomersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -1779,6 +1787,7 @@ impl CustomerPortalCustomers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Customer")]
     pub fn update(
         &self,
         body: impl Into<super::super::types::CustomerPortalCustomerUpdate>,
@@ -1844,6 +1853,7 @@ impl CustomerPortalCustomers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Customer Payment Methods")]
     pub fn list_payment_methods(
         &self,
     ) -> self::CustomerPortalCustomersListPaymentMethods {
@@ -1899,6 +1909,7 @@ impl CustomerPortalCustomers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Add Customer Payment Method")]
     pub fn add_payment_method(
         &self,
         body: impl Into<super::super::types::CustomerPaymentMethodCreate>,
@@ -1954,6 +1965,7 @@ impl CustomerPortalCustomers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Confirm Customer Payment Method")]
     pub fn confirm_payment_method(
         &self,
         body: impl Into<super::super::types::CustomerPaymentMethodConfirm>,
@@ -2009,6 +2021,7 @@ impl CustomerPortalCustomers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Customer Payment Method")]
     pub fn delete_payment_method(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -2063,6 +2076,7 @@ impl CustomerPortalCustomers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Request Email Change")]
     pub fn request_email_update(
         &self,
         body: impl Into<super::super::types::CustomerEmailUpdateRequest>,
@@ -2114,6 +2128,7 @@ impl CustomerPortalCustomers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Check Email Change Token")]
     pub fn check_email_update(
         &self,
         token: impl Into<String>,
@@ -2166,6 +2181,7 @@ impl CustomerPortalCustomers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Verify Email Change")]
     pub fn verify_email_update(
         &self,
         body: impl Into<super::super::types::CustomerEmailUpdateVerifyRequest>,
@@ -3530,6 +3546,7 @@ impl CustomerPortalDownloadables {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Downloadables")]
     pub fn list(&self) -> self::CustomerPortalDownloadablesList {
         self::CustomerPortalDownloadablesList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -3796,6 +3813,7 @@ impl CustomerPortalLicenseKeys {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List License Keys")]
     pub fn list(&self) -> self::CustomerPortalLicenseKeysList {
         self::CustomerPortalLicenseKeysList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -3852,6 +3870,7 @@ impl CustomerPortalLicenseKeys {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get License Key")]
     pub fn get(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -3910,6 +3929,7 @@ impl CustomerPortalLicenseKeys {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Validate License Key")]
     pub fn validate(
         &self,
         body: impl Into<super::super::types::LicenseKeyValidate>,
@@ -3968,6 +3988,7 @@ impl CustomerPortalLicenseKeys {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Activate License Key")]
     pub fn activate(
         &self,
         body: impl Into<super::super::types::LicenseKeyActivate>,
@@ -4024,6 +4045,7 @@ impl CustomerPortalLicenseKeys {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Deactivate License Key")]
     pub fn deactivate(
         &self,
         body: impl Into<super::super::types::LicenseKeyDeactivate>,
@@ -5800,6 +5822,7 @@ impl CustomerPortalOrders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Orders")]
     pub fn list(&self) -> self::CustomerPortalOrdersList {
         self::CustomerPortalOrdersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -5858,6 +5881,7 @@ impl CustomerPortalOrders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Order")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomerPortalOrdersGet {
         self::CustomerPortalOrdersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -5912,6 +5936,7 @@ impl CustomerPortalOrders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Order")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -5969,6 +5994,7 @@ impl CustomerPortalOrders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Order Invoice")]
     pub fn invoice(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -6025,6 +6051,7 @@ impl CustomerPortalOrders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Generate Order Invoice")]
     pub fn generate_invoice(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -6081,6 +6108,7 @@ impl CustomerPortalOrders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Order Receipt")]
     pub fn receipt(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -6136,6 +6164,7 @@ impl CustomerPortalOrders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Order Payment Status")]
     pub fn get_payment_status(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -7501,6 +7530,7 @@ impl CustomerPortalOrganizations {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Organization")]
     pub fn get(&self, slug: impl Into<String>) -> self::CustomerPortalOrganizationsGet {
         self::CustomerPortalOrganizationsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -8839,6 +8869,7 @@ impl CustomerPortalSubscriptions {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Subscriptions")]
     pub fn list(&self) -> self::CustomerPortalSubscriptionsList {
         self::CustomerPortalSubscriptionsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -8898,6 +8929,7 @@ impl CustomerPortalSubscriptions {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Subscription")]
     pub fn get(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -8954,6 +8986,7 @@ impl CustomerPortalSubscriptions {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Cancel Subscription")]
     pub fn cancel(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -9014,6 +9047,7 @@ impl CustomerPortalSubscriptions {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Subscription")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -9771,6 +9805,7 @@ impl CustomerPortalWallets {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Wallets")]
     pub fn list(&self) -> self::CustomerPortalWalletsList {
         self::CustomerPortalWalletsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -9825,6 +9860,7 @@ impl CustomerPortalWallets {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Wallet")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomerPortalWalletsGet {
         self::CustomerPortalWalletsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),

@@ -61,6 +61,7 @@ impl CustomerSessions {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Customer Session")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::CustomerSessionsCreateRequest>,

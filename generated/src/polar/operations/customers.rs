@@ -79,6 +79,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Customers")]
     pub fn list(&self) -> self::CustomersList {
         self::CustomersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -141,6 +142,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Customer")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::CustomerCreate>,
@@ -200,6 +202,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Export Customers")]
     pub fn export(&self) -> self::CustomersExport {
         self::CustomersExport {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -255,6 +258,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Customer")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::CustomersGet {
         self::CustomersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -327,6 +331,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Customer")]
     pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::CustomersDelete {
         self::CustomersDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -385,6 +390,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Customer")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -445,6 +451,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Customer by External ID")]
     pub fn get_external(
         &self,
         external_id: impl Into<String>,
@@ -510,6 +517,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Customer by External ID")]
     pub fn delete_external(
         &self,
         external_id: impl Into<String>,
@@ -571,6 +579,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Customer by External ID")]
     pub fn update_external(
         &self,
         external_id: impl Into<String>,
@@ -637,6 +646,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Customer State")]
     pub fn get_state(&self, id: impl Into<::uuid::Uuid>) -> self::CustomersGetState {
         self::CustomersGetState {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -698,6 +708,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Customer State by External ID")]
     pub fn get_state_external(
         &self,
         external_id: impl Into<String>,
@@ -769,6 +780,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Customer Payment Methods")]
     pub fn list_payment_methods(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -842,6 +854,7 @@ impl Customers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Customer Payment Methods by External ID")]
     pub fn list_payment_methods_external(
         &self,
         external_id: impl Into<String>,
@@ -2858,6 +2871,7 @@ impl CustomersMembers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Member")]
     pub fn create(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -2923,6 +2937,7 @@ impl CustomersMembers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Member by Customer External ID")]
     pub fn create_external(
         &self,
         external_id: impl Into<String>,
@@ -2985,6 +3000,7 @@ impl CustomersMembers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Member")]
     pub fn get(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -3046,6 +3062,7 @@ impl CustomersMembers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Member")]
     pub fn delete(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -3112,6 +3129,7 @@ impl CustomersMembers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Member")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -3177,6 +3195,7 @@ impl CustomersMembers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Member by External ID")]
     pub fn get_external(
         &self,
         external_id: impl Into<String>,
@@ -3239,6 +3258,7 @@ impl CustomersMembers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Member by External ID")]
     pub fn delete_external(
         &self,
         external_id: impl Into<String>,
@@ -3304,6 +3324,7 @@ impl CustomersMembers {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Member by External ID")]
     pub fn update_external(
         &self,
         external_id: impl Into<String>,

@@ -71,6 +71,7 @@ impl Discounts {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Discounts")]
     pub fn list(&self) -> self::DiscountsList {
         self::DiscountsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -130,6 +131,7 @@ impl Discounts {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Discount")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::DiscountCreate>,
@@ -188,6 +190,7 @@ impl Discounts {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Discount")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::DiscountsGet {
         self::DiscountsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -242,6 +245,7 @@ impl Discounts {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Discount")]
     pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::DiscountsDelete {
         self::DiscountsDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -299,6 +303,7 @@ impl Discounts {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Discount")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,

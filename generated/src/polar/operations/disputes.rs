@@ -72,6 +72,7 @@ impl Disputes {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Disputes")]
     pub fn list(&self) -> self::DisputesList {
         self::DisputesList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -132,6 +133,7 @@ impl Disputes {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Dispute")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::DisputesGet {
         self::DisputesGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -191,6 +193,7 @@ impl Disputes {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Accept Dispute")]
     pub fn accept(&self, id: impl Into<::uuid::Uuid>) -> self::DisputesAccept {
         self::DisputesAccept {
             call: ::openapi_runtime::Call::new(self.client.clone()),

@@ -76,6 +76,7 @@ impl EventTypes {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Event Types")]
     pub fn list(&self) -> self::EventTypesList {
         self::EventTypesList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -143,6 +144,7 @@ impl EventTypes {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Event Type")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,

@@ -74,6 +74,7 @@ impl Events {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Events")]
     pub fn list(&self) -> self::EventsList {
         self::EventsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -160,6 +161,7 @@ impl Events {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Event Names")]
     pub fn list_names(&self) -> self::EventsListNames {
         self::EventsListNames {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -222,6 +224,7 @@ impl Events {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Event")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::EventsGet {
         self::EventsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -277,6 +280,7 @@ impl Events {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Ingest Events")]
     pub fn ingest(
         &self,
         body: impl Into<super::super::types::EventsIngest>,

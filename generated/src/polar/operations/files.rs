@@ -70,6 +70,7 @@ impl Files {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Files")]
     pub fn list(&self) -> self::FilesList {
         self::FilesList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -128,6 +129,7 @@ impl Files {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create File")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::FileCreate>,
@@ -189,6 +191,7 @@ impl Files {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Complete File Upload")]
     pub fn uploaded(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -249,6 +252,7 @@ impl Files {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete File")]
     pub fn delete(&self, id: impl Into<::uuid::Uuid>) -> self::FilesDelete {
         self::FilesDelete {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -307,6 +311,7 @@ impl Files {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update File")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,

@@ -73,6 +73,7 @@ impl LicenseKeys {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List License Keys")]
     pub fn list(&self) -> self::LicenseKeysList {
         self::LicenseKeysList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -133,6 +134,7 @@ impl LicenseKeys {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get License Key")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::LicenseKeysGet {
         self::LicenseKeysGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -191,6 +193,7 @@ impl LicenseKeys {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update License Key")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -315,6 +318,7 @@ impl LicenseKeys {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Validate License Key")]
     pub fn validate(
         &self,
         body: impl Into<super::super::types::LicenseKeyValidate>,
@@ -374,6 +378,7 @@ impl LicenseKeys {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Activate License Key")]
     pub fn activate(
         &self,
         body: impl Into<super::super::types::LicenseKeyActivate>,
@@ -431,6 +436,7 @@ impl LicenseKeys {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Deactivate License Key")]
     pub fn deactivate(
         &self,
         body: impl Into<super::super::types::LicenseKeyDeactivate>,

@@ -73,6 +73,7 @@ impl Meters {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Meters")]
     pub fn list(&self) -> self::MetersList {
         self::MetersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -134,6 +135,7 @@ impl Meters {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Meter")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::MeterCreate>,
@@ -192,6 +194,7 @@ impl Meters {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Meter")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::MetersGet {
         self::MetersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -249,6 +252,7 @@ impl Meters {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Meter")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -323,6 +327,7 @@ impl Meters {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Meter Quantities")]
     pub fn quantities(
         &self,
         id: impl Into<::uuid::Uuid>,

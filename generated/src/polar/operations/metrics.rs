@@ -72,6 +72,7 @@ impl Metrics {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Metrics")]
     pub fn get(
         &self,
         start_date: impl Into<::chrono::NaiveDate>,
@@ -152,6 +153,7 @@ impl Metrics {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Export Metrics")]
     pub fn export(
         &self,
         start_date: impl Into<::chrono::NaiveDate>,
@@ -212,6 +214,7 @@ impl Metrics {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Metrics Limits")]
     pub fn limits(&self) -> self::MetricsLimits {
         self::MetricsLimits {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -267,6 +270,7 @@ impl Metrics {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Metric Dashboards")]
     pub fn list_dashboards(&self) -> self::MetricsListDashboards {
         self::MetricsListDashboards {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -322,6 +326,7 @@ impl Metrics {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Metric Dashboard")]
     pub fn create_dashboard(
         &self,
         body: impl Into<super::super::types::MetricDashboardCreate>,
@@ -379,6 +384,7 @@ impl Metrics {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Metric Dashboard")]
     pub fn get_dashboard(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -435,6 +441,7 @@ impl Metrics {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Delete Metric Dashboard")]
     pub fn delete_dashboard(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -494,6 +501,7 @@ impl Metrics {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Metric Dashboard")]
     pub fn update_dashboard(
         &self,
         id: impl Into<::uuid::Uuid>,

@@ -241,6 +241,7 @@ impl Oauth2 {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get User Info")]
     pub fn userinfo(&self) -> self::Oauth2Userinfo {
         self::Oauth2Userinfo {
             call: ::openapi_runtime::Call::new(self.client.clone()),

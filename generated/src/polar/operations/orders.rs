@@ -81,6 +81,7 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Orders")]
     pub fn list(&self) -> self::OrdersList {
         self::OrdersList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -154,6 +155,7 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Order")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::OrderCreate>,
@@ -219,6 +221,7 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Export Orders")]
     pub fn export(&self) -> self::OrdersExport {
         self::OrdersExport {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -280,6 +283,7 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Order")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::OrdersGet {
         self::OrdersGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -337,6 +341,7 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Order")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -410,6 +415,7 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Finalize Order")]
     pub fn finalize(&self, id: impl Into<::uuid::Uuid>) -> self::OrdersFinalize {
         self::OrdersFinalize {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -466,6 +472,7 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Order Invoice")]
     pub fn invoice(&self, id: impl Into<::uuid::Uuid>) -> self::OrdersInvoice {
         self::OrdersInvoice {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -522,6 +529,7 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Generate Order Invoice")]
     pub fn generate_invoice(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -581,6 +589,7 @@ impl Orders {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Order Receipt")]
     pub fn receipt(&self, id: impl Into<::uuid::Uuid>) -> self::OrdersReceipt {
         self::OrdersReceipt {
             call: ::openapi_runtime::Call::new(self.client.clone()),

@@ -70,6 +70,7 @@ impl Organizations {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Organizations")]
     pub fn list(&self) -> self::OrganizationsList {
         self::OrganizationsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -128,6 +129,7 @@ impl Organizations {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Organization")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::OrganizationCreate>,
@@ -186,6 +188,7 @@ impl Organizations {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Organization")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::OrganizationsGet {
         self::OrganizationsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -245,6 +248,7 @@ impl Organizations {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Organization")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,

@@ -76,6 +76,7 @@ impl Payments {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Payments")]
     pub fn list(&self) -> self::PaymentsList {
         self::PaymentsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -140,6 +141,7 @@ impl Payments {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Payment")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::PaymentsGet {
         self::PaymentsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),

@@ -77,6 +77,7 @@ impl Products {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Products")]
     pub fn list(&self) -> self::ProductsList {
         self::ProductsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -142,6 +143,7 @@ impl Products {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Product")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::ProductCreate>,
@@ -200,6 +202,7 @@ impl Products {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Product")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::ProductsGet {
         self::ProductsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -258,6 +261,7 @@ impl Products {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Product")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,
@@ -321,6 +325,7 @@ impl Products {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Product Benefits")]
     pub fn update_benefits(
         &self,
         id: impl Into<::uuid::Uuid>,

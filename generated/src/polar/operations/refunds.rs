@@ -76,6 +76,7 @@ impl Refunds {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Refunds")]
     pub fn list(&self) -> self::RefundsList {
         self::RefundsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -141,6 +142,7 @@ impl Refunds {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Refund")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::RefundCreate>,

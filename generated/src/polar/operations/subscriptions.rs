@@ -83,6 +83,7 @@ impl Subscriptions {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "List Subscriptions")]
     pub fn list(&self) -> self::SubscriptionsList {
         self::SubscriptionsList {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -158,6 +159,7 @@ impl Subscriptions {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Create Subscription")]
     pub fn create(
         &self,
         body: impl Into<super::super::types::SubscriptionsCreateRequest>,
@@ -224,6 +226,7 @@ impl Subscriptions {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Export Subscriptions")]
     pub fn export(&self) -> self::SubscriptionsExport {
         self::SubscriptionsExport {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -286,6 +289,7 @@ impl Subscriptions {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Get Subscription")]
     pub fn get(&self, id: impl Into<::uuid::Uuid>) -> self::SubscriptionsGet {
         self::SubscriptionsGet {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -343,6 +347,7 @@ impl Subscriptions {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Revoke Subscription")]
     pub fn revoke(&self, id: impl Into<::uuid::Uuid>) -> self::SubscriptionsRevoke {
         self::SubscriptionsRevoke {
             call: ::openapi_runtime::Call::new(self.client.clone()),
@@ -404,6 +409,7 @@ impl Subscriptions {
     /// # Ok(())
     /// # }
     /// ```
+    #[doc(alias = "Update Subscription")]
     pub fn update(
         &self,
         id: impl Into<::uuid::Uuid>,

@@ -4,7 +4,7 @@
 ///
 /// The client routes to the products list, where per-product pricing can be
 /// extended. Nothing is ever applied automatically.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AddCurrencyAction {
     /// The `type` property.
     ///

@@ -7,7 +7,7 @@
 /// ignoring demand elasticity. It applies to new customers only — existing
 /// subscriptions keep their price. The client routes to the product's pricing
 /// editor; nothing is ever applied automatically.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AdjustPriceAction {
     /// The `type` property.
     ///

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/AssistantTextPart`.
 #[cfg(feature = "polar")]
 /// A run of assistant prose, as it was streamed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AssistantTextPart {
     /// The `kind` property.
     ///

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/AuthorizeResponseUser`.
 #[cfg(feature = "polar-oauth2")]
 /// The `AuthorizeResponseUser` schema.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AuthorizeResponseUser {
     /// The `client` property.
     pub client: super::OAuth2ClientPublic,

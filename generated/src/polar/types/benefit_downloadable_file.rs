@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/BenefitDownloadableFile`.
 #[cfg(feature = "polar-benefits")]
 /// The `BenefitDownloadableFile` schema.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BenefitDownloadableFile {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

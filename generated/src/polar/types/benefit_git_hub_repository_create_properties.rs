@@ -10,7 +10,7 @@
     )
 )]
 /// Properties to create a benefit of type `github_repository`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BenefitGitHubRepositoryCreateProperties {
     /// The owner of the repository.
     ///

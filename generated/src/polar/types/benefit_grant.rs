@@ -141,7 +141,7 @@ impl ::openapi_runtime::de::Object for BenefitGrant {
 }
 /// Properties
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BenefitGrantProperties {
     /// A [`BenefitGrantSlackSharedChannelProperties`](super::BenefitGrantSlackSharedChannelProperties).

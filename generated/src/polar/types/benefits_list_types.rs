@@ -11,7 +11,7 @@ pub type BenefitsListOrganizationId = super::SubscriptionsListOrganizationId;
 ///
 /// Filter by benefit type.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BenefitsListType {
     /// The `BenefitTypeList` form.

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/CardPayment`.
 #[cfg(feature = "polar-payments")]
 /// Schema of a payment with a card payment method.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CardPayment {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -486,7 +486,7 @@ impl ::openapi_runtime::de::Object for Checkout {
 )]
 /// The `CheckoutCustomFieldDataValue` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCustomFieldDataValue {
     /// The `DateTime` form.
@@ -632,7 +632,7 @@ impl From<i64> for CheckoutCustomFieldDataValue {
 )]
 /// The `CheckoutProductPrice` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutProductPrice {
     /// A [`LegacyRecurringProductPrice`](super::LegacyRecurringProductPrice).
@@ -749,7 +749,7 @@ pub type CheckoutPricesValueItem = CheckoutProductPrice;
 #[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 /// The `CheckoutDiscount` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutDiscount {
     /// A [`CheckoutDiscountFixedRepeatDuration`](super::CheckoutDiscountFixedRepeatDuration).
@@ -965,7 +965,7 @@ impl From<super::CheckoutDiscountPercentageOnceForeverDuration> for CheckoutDisc
 )]
 /// The `CheckoutCustomerMetadataValue` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutCustomerMetadataValue {
     /// The `String` form.

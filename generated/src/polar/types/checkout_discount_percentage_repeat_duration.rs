@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/CheckoutDiscountPercentageRepeatDuration`.
 /// Schema for a percentage discount that is applied on every invoice
 /// for a certain number of months.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CheckoutDiscountPercentageRepeatDuration {
     /// The `duration` property.
     pub duration: super::DiscountDuration,

@@ -446,7 +446,7 @@ pub type CheckoutPublicProductPrice = super::CheckoutProductPrice;
 pub type CheckoutPublicPricesValueItem = super::CheckoutProductPrice;
 /// The `CheckoutPublicDiscount` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutPublicDiscount {
     /// A [`CheckoutDiscountFixedRepeatDuration`](super::CheckoutDiscountFixedRepeatDuration).

@@ -28,7 +28,7 @@ pub type CheckoutsListExternalCustomerId = super::SubscriptionsListExternalCusto
 ///
 /// Filter by checkout session status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckoutsListStatus {
     /// The `CheckoutStatusList` form.

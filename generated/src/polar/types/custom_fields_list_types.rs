@@ -10,7 +10,7 @@ pub type CustomFieldsListOrganizationId = super::SubscriptionsListOrganizationId
 ///
 /// Filter by custom field type.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomFieldsListType {
     /// The `CustomFieldTypeList` form.

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantUpdate`.
 /// The `CustomerBenefitGrantUpdate` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantUpdate {
     /// `benefit_type` is `discord`.

@@ -2,7 +2,7 @@
 //! Types of `#/paths/~1v1~1customer-portal~1subscriptions~1{id}/patch/responses/403/content/application~1json/schema`.
 /// Response 403 Customer Portal:Subscriptions:Update
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerPortalSubscriptionsUpdateError403 {
     /// `error` is `AlreadyCanceledSubscription`.

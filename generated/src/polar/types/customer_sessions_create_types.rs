@@ -2,7 +2,7 @@
 //! Types of `#/paths/~1v1~1customer-sessions~1/post/requestBody/content/application~1json/schema`.
 /// Customer Session Create
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerSessionsCreateRequest {
     /// A [`CustomerSessionCustomerIdCreate`](super::CustomerSessionCustomerIdCreate).

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/CustomerSubscriptionChangePreview`.
 /// The `CustomerSubscriptionChangePreview` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerSubscriptionChangePreview {
     /// A [`CustomerSubscriptionChangePreviewProduct`](super::CustomerSubscriptionChangePreviewProduct).

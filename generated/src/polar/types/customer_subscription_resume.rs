@@ -4,7 +4,7 @@
     any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
 )]
 /// The `CustomerSubscriptionResume` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct CustomerSubscriptionResume {
     /// Resume a paused subscription immediately, starting a new billing period and charging the customer.
     pub resume: CustomerSubscriptionResumeResume,

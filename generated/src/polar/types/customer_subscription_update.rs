@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/CustomerSubscriptionUpdate`.
 /// The `CustomerSubscriptionUpdate` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomerSubscriptionUpdate {
     /// A [`CustomerSubscriptionResume`](super::CustomerSubscriptionResume).

@@ -3,7 +3,7 @@
 /// A wallet represents your balance with an organization.
 ///
 /// You can top-up your wallet and use the balance to pay for usage.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CustomerWallet {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -16,7 +16,7 @@ pub type DisputesListOrderId = super::SubscriptionsListOrganizationId;
 ///
 /// Filter by dispute status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DisputesListStatus {
     /// The `DisputeStatusList` form.

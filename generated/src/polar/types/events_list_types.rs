@@ -28,7 +28,7 @@ pub type EventsListName = super::SubscriptionsListExternalCustomerId;
 ///
 /// Filter by event source.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EventsListSource {
     /// The `EventSourceList` form.

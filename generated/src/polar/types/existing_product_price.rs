@@ -3,7 +3,7 @@
 /// A price that already exists for this product.
 ///
 /// Useful when updating a product if you want to keep an existing price.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ExistingProductPrice {
     /// The `id` property.
     pub id: ::uuid::Uuid,

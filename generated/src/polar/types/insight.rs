@@ -107,7 +107,7 @@ impl ::openapi_runtime::de::Object for Insight {
 }
 /// The `InsightPrimaryAction` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsightPrimaryAction {
     /// `type` is `view_metric`.

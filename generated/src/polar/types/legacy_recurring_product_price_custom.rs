@@ -3,7 +3,7 @@
 /// A pay-what-you-want recurring price for a product, i.e. a subscription.
 ///
 /// **Deprecated**: The recurring interval should be set on the product itself.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LegacyRecurringProductPriceCustom {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

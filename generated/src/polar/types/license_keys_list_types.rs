@@ -16,7 +16,7 @@ pub type LicenseKeysListBenefitId = super::SubscriptionsListOrganizationId;
 ///
 /// Filter by license key status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LicenseKeysListStatus {
     /// The `LicenseKeyStatusList` form.

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/MemberCreate`.
 #[cfg(feature = "polar")]
 /// Schema for creating a new member (deprecated; customer in the body).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MemberCreate {
     /// The email address of the member.
     ///

@@ -3,7 +3,7 @@
 /// Schema for creating a new member nested under a customer.
 ///
 /// The customer is taken from the URL path, so it's not part of the body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MemberCreateFromCustomer {
     /// The email address of the member.
     ///

@@ -4,7 +4,7 @@
 pub type MetadataQuery = ::std::collections::BTreeMap<String, MetadataQueryValue>;
 /// The `MetadataQueryValue` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MetadataQueryValue {
     /// The `StringList` form.

@@ -111,7 +111,7 @@ impl ::openapi_runtime::de::Object for Meter {
 ///
 /// The aggregation to apply on the filtered events to calculate the meter.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MeterAggregation {
     /// `func` is `count`.

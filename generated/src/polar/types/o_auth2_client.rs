@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/OAuth2Client`.
 #[cfg(feature = "polar")]
 /// The `OAuth2Client` schema.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OAuth2Client {
     /// The `redirect_uris` property.
     pub redirect_uris: Vec<String>,

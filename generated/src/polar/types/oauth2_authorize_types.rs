@@ -2,7 +2,7 @@
 //! Types of `#/paths/~1v1~1oauth2~1authorize/get/responses/200/content/application~1json/schema`.
 /// Response Oauth2:Authorize
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Oauth2AuthorizeResponse {
     /// `sub_type` is `user`.

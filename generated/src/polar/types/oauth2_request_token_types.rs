@@ -2,7 +2,7 @@
 //! Types of `#/paths/~1v1~1oauth2~1token/post/requestBody/content/application~1x-www-form-urlencoded/schema`.
 /// The `Oauth2RequestTokenRequest` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Oauth2RequestTokenRequest {
     /// `grant_type` is `authorization_code`.

@@ -2,7 +2,7 @@
 //! Types of `#/paths/~1v1~1oauth2~1userinfo/get/responses/200/content/application~1json/schema`.
 /// Response Oauth2:Userinfo
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Oauth2UserinfoResponse {
     /// A [`UserInfoUser`](super::UserInfoUser).

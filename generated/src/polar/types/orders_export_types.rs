@@ -22,7 +22,7 @@ pub type OrdersExportStatus = super::OrdersListStatus;
 ///
 /// Columns to include in the CSV, in order. Defaults to email, created_at, product, net_amount, currency, status and invoice_number.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrdersExportColumns {
     /// The `OrderExportColumnList` form.

@@ -2,7 +2,7 @@
 //! Types of `#/paths/~1v1~1orders~1{id}~1finalize/post/responses/402/content/application~1json/schema`.
 /// Response 402 Orders:Finalize
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrdersFinalizeError402 {
     /// `error` is `PaymentFailed`.
@@ -74,7 +74,7 @@ impl From<super::PaymentActionRequired> for OrdersFinalizeError402 {
 }
 /// Response 403 Orders:Finalize
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrdersFinalizeError403 {
     /// `error` is `OffSessionChargesNotEnabled`.

@@ -18,7 +18,7 @@ pub type OrdersListProductId = super::SubscriptionsListOrganizationId;
 ///
 /// Filter by product billing type. `recurring` will filter data corresponding to subscriptions creations or renewals. `one_time` will filter data corresponding to one-time purchases.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrdersListProductBillingType {
     /// The `ProductBillingTypeList` form.
@@ -117,7 +117,7 @@ pub type OrdersListSubscriptionId = super::SubscriptionsListOrganizationId;
 ///
 /// Filter by order status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrdersListStatus {
     /// The `OrderStatusList` form.

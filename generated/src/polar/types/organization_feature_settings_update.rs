@@ -4,7 +4,7 @@
 ///
 /// Other feature settings are managed by Polar staff: they're ignored if
 /// provided and keep their current value.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct OrganizationFeatureSettingsUpdate {
     /// If this organization has seat-based pricing enabled
     ///

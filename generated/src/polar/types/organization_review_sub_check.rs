@@ -6,7 +6,7 @@
 /// `setup_readiness`) so the frontend doesn't have to re-derive which path
 /// is configured. The parent's `status` is the source of truth for gating;
 /// reasons explaining a sub-item live on the sub-check itself.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrganizationReviewSubCheck {
     /// The `key` property.
     pub key: super::OrganizationReviewSubCheckKey,

@@ -7,7 +7,7 @@
 ///   discount is already attached.
 /// - ``subscription`` — Paid → Scale: the existing paid subscription was
 ///   switched to Scale and the discount applied immediately.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct OrganizationStartupProgramClaimResponse {
     /// The `checkout` property.
     pub checkout: Option<super::OrganizationCheckoutResponse>,

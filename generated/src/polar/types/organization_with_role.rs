@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/OrganizationWithRole`.
 /// Variant of `Organization` embedded on `GET /v1/users/me` that
 /// includes the user's role on the organization.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrganizationWithRole {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

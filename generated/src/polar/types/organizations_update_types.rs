@@ -2,7 +2,7 @@
 //! Types of `#/paths/~1v1~1organizations~1{id}/patch/responses/403/content/application~1json/schema`.
 /// Response 403 Organizations:Update
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationsUpdateError403 {
     /// `error` is `NotPermitted`.

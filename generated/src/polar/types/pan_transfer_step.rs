@@ -7,7 +7,7 @@
 /// template. The template stays authoritative for the rules that gate a
 /// transition (`auto_complete`, the accepted inputs), so a step whose key no
 /// longer has a template can't be completed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PanTransferStep {
     /// Stable identifier. The client keys its copy off it.
     pub key: String,

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/Payment`.
 /// The `Payment` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Payment {
     /// A [`CardPayment`](super::CardPayment).

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/PaymentMethod`.
 /// The `PaymentMethod` schema.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentMethod {
     /// A [`CustomerPaymentMethodCard`](super::CustomerPaymentMethodCard).

@@ -28,7 +28,7 @@ pub type PaymentsListCustomerId = super::SubscriptionsListOrganizationId;
 ///
 /// Filter by payment status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentsListStatus {
     /// The `PaymentStatusList` form.

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/ProductMediaFileCreate`.
 #[cfg(feature = "polar-files")]
 /// Schema to create a file to be used as a product media file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ProductMediaFileCreate {
     /// The organization ID.
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/RefundDispute`.
 /// Dispute associated with a refund,
 /// in case we prevented a dispute by issuing a refund.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RefundDispute {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,7 +2,7 @@
 //! Types of `#/components/schemas/SeatClaimInfo`.
 /// Read-only information about a seat claim invitation.
 /// Safe for email scanners - no side effects when fetched.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SeatClaimInfo {
     /// Name of the product
     pub product_name: String,

@@ -91,7 +91,7 @@ pub type SubscriptionUpdateBaseMetadataValue = super::BenefitCustomCreateMetadat
 ///
 /// Set or extend the trial period of the subscription. If set to `now`, the trial will end immediately.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionUpdateBaseTrialEnd {
     /// A [`SubscriptionUpdateBaseTrialEndVariant2`].

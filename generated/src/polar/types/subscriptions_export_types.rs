@@ -22,7 +22,7 @@ pub type SubscriptionsExportStatus = super::SubscriptionsListStatus;
 ///
 /// Columns to include in the CSV, in order. Defaults to email, started_at, product, amount, currency, status and recurring_interval.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionsExportColumns {
     /// The `SubscriptionExportColumnList` form.

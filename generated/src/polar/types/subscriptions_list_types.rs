@@ -4,7 +4,7 @@
 ///
 /// Filter by organization ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionsListOrganizationId {
     /// The `UuidList` form.
@@ -91,7 +91,7 @@ pub type SubscriptionsListCustomerId = SubscriptionsListOrganizationId;
 ///
 /// Filter by customer external ID.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionsListExternalCustomerId {
     /// The `StringList` form.
@@ -214,7 +214,7 @@ pub type SubscriptionsListDiscountId = SubscriptionsListOrganizationId;
 ///
 /// Filter by subscription status.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionsListStatus {
     /// The `SubscriptionStatusList` form.
@@ -282,7 +282,7 @@ impl From<super::SubscriptionStatus> for SubscriptionsListStatus {
 ///
 /// Filter by customer cancellation reason.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionsListCustomerCancellationReason {
     /// The `CustomerCancellationReasonList` form.

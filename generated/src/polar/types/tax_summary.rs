@@ -4,7 +4,7 @@
 ///
 /// Totals span the full filtered dataset, independent of the pagination
 /// applied to the jurisdiction breakdown.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TaxSummary {
     /// Currency of the remitted tax amount.
     pub currency: String,

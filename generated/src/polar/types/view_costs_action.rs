@@ -6,7 +6,7 @@
 /// own analytics with a p99 anomaly breakdown. When `event_id` is set, the
 /// client deep-links to that specific outlier event's span; otherwise it lands
 /// on the costs overview. The client owns the routing either way.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ViewCostsAction {
     /// The `type` property.
     ///

@@ -3,7 +3,7 @@
 /// Sent when a customer seat is claimed.
 ///
 /// This event is triggered when a customer accepts the seat invitation and claims their access.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebhookCustomerSeatClaimedPayload {
     /// The `type` property.
     ///

@@ -3,7 +3,7 @@
 /// Sent when a customer seat is revoked.
 ///
 /// This event is triggered when access to a seat is revoked, either manually by the organization or automatically when a subscription is canceled.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebhookCustomerSeatRevokedPayload {
     /// The `type` property.
     ///

@@ -8,7 +8,7 @@
 /// created for a new customer.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebhookMemberCreatedPayload {
     /// The `type` property.
     ///

@@ -6,7 +6,7 @@
 /// Any active seats assigned to the member will be automatically revoked.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebhookMemberDeletedPayload {
     /// The `type` property.
     ///

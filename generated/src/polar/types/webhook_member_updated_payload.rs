@@ -6,7 +6,7 @@
 /// such as their name or role within the customer.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebhookMemberUpdatedPayload {
     /// The `type` property.
     ///

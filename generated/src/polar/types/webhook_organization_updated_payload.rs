@@ -3,7 +3,7 @@
 /// Sent when a organization is updated.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WebhookOrganizationUpdatedPayload {
     /// The `type` property.
     ///

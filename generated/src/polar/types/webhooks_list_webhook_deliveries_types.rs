@@ -69,7 +69,7 @@ impl<'de> ::serde::Deserialize<'de> for WebhooksListWebhookDeliveriesHttpCodeCla
 ///
 /// Filter by webhook event type.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebhooksListWebhookDeliveriesEventType {
     /// The `WebhookEventTypeList` form.

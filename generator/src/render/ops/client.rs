@@ -131,9 +131,11 @@ impl<'a> OpsRender<'a> {
         }
         let doc = self.op_page(builder_name, op, at_root);
         let dep = deprecation(&op.docs);
+        let alias = summary_alias(op).map(|a| quote! { #[doc(alias = #a)] });
         let rt = &self.runtime;
         quote! {
             #( #[doc = #doc] )*
+            #alias
             #dep
             pub fn #method(&self, #( #args ),* ) -> #module::#builder {
                 #module::#builder {
@@ -261,4 +263,22 @@ impl<'a> OpsRender<'a> {
             }
         })
     }
+}
+
+/// The operation's summary as a rustdoc search alias, when it says more than
+/// the method's name (`add_member_to_group` is found by "Update Member
+/// Permissions"); `None` for a summary rustdoc would refuse as an alias
+/// (quotes, line breaks, long text) or one that only repeats the name.
+fn summary_alias(op: &Operation) -> Option<String> {
+    let summary = op.docs.title.as_deref()?.trim();
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let refused = summary.is_empty()
+        || summary.chars().count() > 80
+        || summary.contains(['"', '\'', '\\', '\n', '\r', '\t']);
+    (!refused && words(summary) != words(&op.rust_name)).then(|| summary.to_owned())
 }
