@@ -60,11 +60,9 @@ pub struct Options {
     /// (`/api-reference/...`) are made absolute against it.
     pub docs_url: Option<String>,
     /// Rust path of the generated module as users name it (`api_clients::polar`),
-    /// for usage examples in docs; without it examples are not compiled.
+    /// for usage examples in docs (each compiled as a doctest, `no_run`); without
+    /// it operations have no example.
     pub doc_path: Option<String>,
-    /// Group paths (`customers.members`) whose operation examples are compiled
-    /// as doctests; the others are shown but not compiled.
-    pub compiled_examples: Vec<String>,
     /// Prefix of per-group cargo features: with `polar`, the operations of
     /// `client.members()` and the types they reach compile only with feature
     /// `polar-members`, the `webhooks` module and the types its payloads reach
@@ -132,7 +130,6 @@ impl Default for Options {
             samples_feature: None,
             docs_url: None,
             doc_path: None,
-            compiled_examples: Vec::new(),
             group_features: None,
             guide: None,
             webhook_key: WebhookKey::Standard,

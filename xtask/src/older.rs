@@ -24,7 +24,6 @@ pub fn run(root: &Path, specs_dir: &Path) -> Result<(), String> {
             group_features: None,
             samples_feature: None,
             doc_path: None,
-            compiled_examples: Vec::new(),
             ..api.options.clone()
         };
         let mut read = crate::regen::files_beside(&path);

@@ -309,7 +309,6 @@ fn batch(
             group_features: None,
             samples_feature: None,
             doc_path: None,
-            compiled_examples: Vec::new(),
             ..s.options.clone()
         };
         let options_file = krate.join(format!("{module}.options.json"));

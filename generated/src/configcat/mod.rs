@@ -66,7 +66,7 @@
 //!
 //! # Errors
 //!
-//! Calls return `Result<T, openapi_runtime::Error<E>>`, where `E` is the operation's enum of documented error
+//! Calls return `Result<T, Error<E>>` (the runtime's `Error`), where `E` is the operation's enum of documented error
 //! responses, each with its typed body. The variants:
 //!
 //! - `Error::Api`: a documented error status, with status, headers and the typed body;
@@ -78,7 +78,7 @@
 //! `Display` puts it all on one line, with the server's own message where the body has one (the field the error
 //! schema names `detail`, `message`, `error`, ...; validation errors as `location: message; ...`), and `source()`
 //! returns nothing, so anyhow's `{:#}` names each cause once. `e.status()` and `e.message()` read any operation's
-//! error; each operation's error enum implements `Display`, `std::error::Error` and `openapi_runtime::ErrorBody`.
+//! error; each operation's error enum implements `Display`, `std::error::Error` and the runtime's `ErrorBody`.
 //!
 //! # Retries and time-outs
 //!
@@ -99,15 +99,17 @@
 //! # Walkthrough: managing members
 //!
 //! Organization members, product members and pending invitations live under
-//! `client.members()`. ConfigCat rate-limits the API: 429 answers are retried
-//! (honouring `Retry-After`) for idempotent calls, and the remaining budget is in
-//! the `X-Rate-Limit-Remaining` header of every response.
+//! `client.members()`. ConfigCat rate-limits the API: a 429 answer is retried
+//! (honouring `Retry-After`) for every call, POSTs included, since the server did
+//! not act on it; the remaining budget is in the `X-Rate-Limit-Remaining` header
+//! of every response.
 //!
 //! ```no_run
 //! use api_clients::configcat::{operations::members::MembersInviteMemberError, types, Client, Server};
-//! use openapi_runtime::{Error, Patch};
+//! use api_clients::runtime::{Error, Patch};
+//! use api_clients::uuid::Uuid;
 //!
-//! # async fn walkthrough(organization_id: uuid::Uuid, product_id: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn walkthrough(organization_id: Uuid, product_id: Uuid) -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder(Server::Default)
 //!     .basic_auth(std::env::var("CONFIGCAT_USER")?, std::env::var("CONFIGCAT_PASSWORD")?)
 //!     .build()?;

@@ -37,7 +37,7 @@
 //!
 //! # Errors
 //!
-//! Calls return `Result<T, openapi_runtime::Error<E>>`, where `E` is the operation's enum of documented error
+//! Calls return `Result<T, Error<E>>` (the runtime's `Error`), where `E` is the operation's enum of documented error
 //! responses, each with its typed body. The variants:
 //!
 //! - `Error::Api`: a documented error status, with status, headers and the typed body;
@@ -49,7 +49,7 @@
 //! `Display` puts it all on one line, with the server's own message where the body has one (the field the error
 //! schema names `detail`, `message`, `error`, ...; validation errors as `location: message; ...`), and `source()`
 //! returns nothing, so anyhow's `{:#}` names each cause once. `e.status()` and `e.message()` read any operation's
-//! error; each operation's error enum implements `Display`, `std::error::Error` and `openapi_runtime::ErrorBody`.
+//! error; each operation's error enum implements `Display`, `std::error::Error` and the runtime's `ErrorBody`.
 //!
 //! # Retries and time-outs
 //!
@@ -80,10 +80,10 @@
 //!
 //! ```no_run
 //! use api_clients::polar::{operations::customers::CustomersMembersUpdateError, types, Client, Server};
-//! use futures_util::TryStreamExt;
-//! use openapi_runtime::{Error, Patch};
+//! use api_clients::runtime::{Error, Patch, TryStreamExt};
+//! use api_clients::uuid::Uuid;
 //!
-//! # async fn walkthrough(customer_id: uuid::Uuid) -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn walkthrough(customer_id: Uuid) -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::builder(Server::Sandbox)
 //!     .bearer_auth(std::env::var("POLAR_ACCESS_TOKEN")?)
 //!     .build()?;

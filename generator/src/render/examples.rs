@@ -2,8 +2,9 @@
 //! written as a person would (struct literals, enum variants, `vec![]`,
 //! `"...".parse()?` for UUIDs and dates), and the example block of an operation.
 //!
-//! This is documentation text, not generated code; the examples of the groups
-//! named in `Options::compiled_examples` are compiled as doctests.
+//! This is documentation text, not generated code; every example is compiled
+//! as a doctest (`no_run`), against the crate's re-exports (`runtime`,
+//! `uuid`, `chrono`), so it needs no dependency but the generated crate.
 
 use serde_json::Value;
 
@@ -40,7 +41,7 @@ impl Writer<'_> {
                 Prim::Date => "chrono::NaiveDate",
                 Prim::Uuid => "uuid::Uuid",
                 Prim::Unit => "()",
-                Prim::Binary => "openapi_runtime::FilePart",
+                Prim::Binary => "runtime::FilePart",
             }
             .to_owned(),
             TypeRef::Array(t) => format!("Vec<{}>", self.type_text(t)),
@@ -82,7 +83,8 @@ impl Writer<'_> {
                 }
                 (Prim::Unit, _) => "()".into(),
                 (Prim::Binary, _) => {
-                    "openapi_runtime::FilePart::new(std::fs::read(\"photo.png\")?).file_name(\"photo.png\")".into()
+                    "runtime::FilePart::new(std::fs::read(\"photo.png\")?).file_name(\"photo.png\")"
+                        .into()
                 }
                 _ => "Default::default()".into(),
             },

@@ -108,7 +108,7 @@ pub fn module_docs(api: &Api, options: &Options) -> Vec<String> {
     section(
         "Errors",
         vec![
-            "Calls return `Result<T, openapi_runtime::Error<E>>`, where `E` is the operation's enum of documented error".to_owned(),
+            "Calls return `Result<T, Error<E>>` (the runtime's `Error`), where `E` is the operation's enum of documented error".to_owned(),
             "responses, each with its typed body. The variants:".to_owned(),
             String::new(),
             "- `Error::Api`: a documented error status, with status, headers and the typed body;".to_owned(),
@@ -120,7 +120,7 @@ pub fn module_docs(api: &Api, options: &Options) -> Vec<String> {
             "`Display` puts it all on one line, with the server's own message where the body has one (the field the error".to_owned(),
             "schema names `detail`, `message`, `error`, ...; validation errors as `location: message; ...`), and `source()`".to_owned(),
             "returns nothing, so anyhow's `{:#}` names each cause once. `e.status()` and `e.message()` read any operation's".to_owned(),
-            "error; each operation's error enum implements `Display`, `std::error::Error` and `openapi_runtime::ErrorBody`.".to_owned(),
+            "error; each operation's error enum implements `Display`, `std::error::Error` and the runtime's `ErrorBody`.".to_owned(),
         ],
     );
     section(

@@ -61,8 +61,9 @@ impl AuditLogs {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// #[allow(deprecated)]
@@ -135,8 +136,9 @@ impl AuditLogs {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.audit_logs().get_auditlogs_v2(product_id).await?;
@@ -198,8 +200,9 @@ impl AuditLogs {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.audit_logs().get_deleted_settings(config_id).await?;
@@ -270,8 +273,9 @@ impl AuditLogs {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// #[allow(deprecated)]
@@ -346,8 +350,9 @@ impl AuditLogs {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.audit_logs().get_organization_auditlogs_v2(organization_id).await?;

@@ -46,8 +46,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let response = client.change_requests().get_change_request(change_request_id).await?;
@@ -102,9 +103,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let body = types::UpdateChangeRequestModel { title: "sample".to_owned(), reason: Patch::Absent, apply_at: Patch::Absent, bypass_approval: Patch::Absent };
@@ -173,8 +174,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.change_requests().get_change_requests(product_id).await?;
@@ -242,8 +244,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let response = client.change_requests().get_change_request_proposed_changes(change_request_id).await?;
@@ -304,8 +307,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let body = types::UpdateChangeRequestProposedChangesModel { ..Default::default() };
@@ -365,8 +369,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let body = types::AddChangeRequestCommentModel { body: "sample".to_owned() };
@@ -424,8 +429,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let response = client.change_requests().apply_change_request(change_request_id).await?;
@@ -479,8 +485,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let response = client.change_requests().approve_change_request(change_request_id).await?;
@@ -534,8 +541,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let response = client.change_requests().claim_change_request_ownership(change_request_id).await?;
@@ -590,8 +598,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let response = client.change_requests().close_change_request(change_request_id).await?;
@@ -647,9 +656,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
@@ -709,8 +718,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let response = client.change_requests().remove_change_request_approval(change_request_id).await?;
@@ -767,9 +777,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let setting_id: i32 = 1;
@@ -831,8 +841,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let comment_id: i64 = 1;
     /// let body = types::AddChangeRequestCommentModel { body: "sample".to_owned() };
@@ -890,8 +901,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let comment_id: i64 = 1;
     /// client.change_requests().delete_change_request_comment(comment_id).await?;
@@ -946,8 +958,9 @@ impl ChangeRequests {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let setting_id: i32 = 1;

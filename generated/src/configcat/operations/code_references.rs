@@ -45,8 +45,9 @@ impl CodeReferences {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_id: i32 = 1;
     /// let response = client.code_references().get_v1_settings_by_setting_id_code_references(setting_id).await?;
@@ -100,9 +101,9 @@ impl CodeReferences {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::DeleteRepositoryReportsRequest { config_id: "00000000-0000-4000-8000-000000000000".parse()?, repository: "sample".to_owned(), branch: Patch::Absent, setting_id: Patch::Absent };
     /// client.code_references().post_v1_code_references_delete_reports(body).await?;
@@ -155,9 +156,9 @@ impl CodeReferences {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::CodeReferenceRequest { config_id: "00000000-0000-4000-8000-000000000000".parse()?, repository: "sample".to_owned(), branch: "sample".to_owned(), commit_url: Patch::Absent, commit_hash: Patch::Absent, uploader: Patch::Absent, active_branches: None, flag_references: None };
     /// client.code_references().post_v1_code_references(body).await?;

@@ -47,8 +47,9 @@ impl FeatureFlags {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.feature_flags().get_settings(config_id).await?;
@@ -107,9 +108,9 @@ impl FeatureFlags {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::CreateSettingInitialValues { name: "sample".to_owned(), key: "sample".to_owned(), setting_type: types::SettingType::Boolean, hint: Patch::Absent, tags: Patch::Absent, order: Patch::Absent, is_json: Patch::Absent, predefined_variations: Patch::Absent, initial_values: Patch::Absent, setting_id_to_init_from: Patch::Absent };
@@ -167,8 +168,9 @@ impl FeatureFlags {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_id: i32 = 1;
     /// let response = client.feature_flags().get_predefined_variations(setting_id).await?;
@@ -225,9 +227,9 @@ impl FeatureFlags {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_id: i32 = 1;
     /// let body = types::UpdatePredefinedVariationsRequest { predefined_variations: vec![types::UpdatePredefinedVariationModel { value: types::CreatePredefinedVariationValueModel { ..Default::default() }, name: Patch::Absent, hint: Patch::Absent, predefined_variation_id: Patch::Absent }] };
@@ -285,8 +287,9 @@ impl FeatureFlags {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_id: i32 = 1;
     /// let response = client.feature_flags().get_setting(setting_id).await?;
@@ -346,9 +349,9 @@ impl FeatureFlags {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_id: i32 = 1;
     /// let body = types::ReplaceSettingModel { name: "sample".to_owned(), hint: Patch::Absent, tags: Patch::Absent, order: Patch::Absent, is_json: Patch::Absent };
@@ -407,8 +410,9 @@ impl FeatureFlags {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_id: i32 = 1;
     /// client.feature_flags().delete_setting(setting_id).await?;
@@ -526,9 +530,9 @@ impl FeatureFlags {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_id: i32 = 1;
     /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];

@@ -57,8 +57,9 @@ impl FlagValues {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let setting_id: i32 = 1;
@@ -165,8 +166,9 @@ impl FlagValues {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let setting_id: i32 = 1;
@@ -293,9 +295,9 @@ impl FlagValues {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let setting_id: i32 = 1;
@@ -368,8 +370,9 @@ impl FlagValues {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
@@ -495,8 +498,9 @@ impl FlagValues {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;

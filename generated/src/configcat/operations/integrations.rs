@@ -47,8 +47,9 @@ impl Integrations {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.integrations().get_integrations(product_id).await?;
@@ -126,8 +127,9 @@ impl Integrations {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::CreateIntegrationModel { integration_type: types::IntegrationType::DataDog, name: "sample".to_owned(), parameters: Default::default(), environment_ids: vec!["00000000-0000-4000-8000-000000000000".parse()?], config_ids: vec!["00000000-0000-4000-8000-000000000000".parse()?] };
@@ -185,8 +187,9 @@ impl Integrations {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let integration_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.integrations().get_integration(integration_id).await?;
@@ -262,8 +265,9 @@ impl Integrations {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let integration_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::ModifyIntegrationRequest { name: "sample".to_owned(), parameters: Default::default(), environment_ids: vec!["00000000-0000-4000-8000-000000000000".parse()?], config_ids: vec!["00000000-0000-4000-8000-000000000000".parse()?] };
@@ -320,8 +324,9 @@ impl Integrations {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let integration_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// client.integrations().delete_integration(integration_id).await?;

@@ -54,6 +54,7 @@ impl Members {
     ///
     /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// #[allow(deprecated)]
@@ -118,6 +119,7 @@ impl Members {
     ///
     /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.members().get_organization_members_v2(organization_id).await?;
@@ -175,6 +177,7 @@ impl Members {
     ///
     /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.members().get_pending_invitations_org(organization_id).await?;
@@ -232,6 +235,7 @@ impl Members {
     ///
     /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.members().get_pending_invitations(product_id).await?;
@@ -289,6 +293,7 @@ impl Members {
     ///
     /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.members().get_product_members(product_id).await?;
@@ -346,6 +351,7 @@ impl Members {
     ///
     /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::InviteMembersRequest { emails: vec!["sample".to_owned()], permission_group_id: 1 };
@@ -407,6 +413,7 @@ impl Members {
     ///
     /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let user_id = "sample";
@@ -470,6 +477,7 @@ impl Members {
     ///
     /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let user_id = "sample";
@@ -528,6 +536,7 @@ impl Members {
     ///
     /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let invitation_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// client.members().delete_invitation(invitation_id).await?;
@@ -584,6 +593,7 @@ impl Members {
     ///
     /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let user_id = "sample";

@@ -40,8 +40,9 @@ impl Organizations {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.organizations().get_organizations().await?;
     /// # let _ = response;
@@ -89,8 +90,9 @@ impl Organizations {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.organizations().get_organization_limitations(organization_id).await?;

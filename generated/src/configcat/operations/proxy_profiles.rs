@@ -47,8 +47,9 @@ impl ProxyProfiles {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.proxy_profiles().get_proxy_profile(proxy_profile_id).await?;
@@ -106,9 +107,9 @@ impl ProxyProfiles {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::CreateOrUpdateProxyProfileRequest { name: "sample".to_owned(), description: Patch::Absent, connection_preferences: Patch::Absent, sdk_key_selection_rules: Patch::Absent };
@@ -165,8 +166,9 @@ impl ProxyProfiles {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// client.proxy_profiles().delete_proxy_profile(proxy_profile_id).await?;
@@ -273,9 +275,9 @@ impl ProxyProfiles {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
@@ -332,8 +334,9 @@ impl ProxyProfiles {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.proxy_profiles().get_proxy_profiles(organization_id).await?;
@@ -390,9 +393,9 @@ impl ProxyProfiles {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::CreateOrUpdateProxyProfileRequest { name: "sample".to_owned(), description: Patch::Absent, connection_preferences: Patch::Absent, sdk_key_selection_rules: Patch::Absent };
@@ -450,8 +453,9 @@ impl ProxyProfiles {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.proxy_profiles().get_proxy_profile_sdk_keys(proxy_profile_id).await?;
@@ -509,8 +513,9 @@ impl ProxyProfiles {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::ProxyProfileSdkKeysRequest { items: vec![types::ProxyProfileSdkKeyRequestItem { ..Default::default() }] };
@@ -568,8 +573,9 @@ impl ProxyProfiles {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.proxy_profiles().generate_proxy_profile_secret(proxy_profile_id).await?;
@@ -627,8 +633,9 @@ impl ProxyProfiles {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::ProxyProfileSdkKeysRequest { items: vec![types::ProxyProfileSdkKeyRequestItem { ..Default::default() }] };

@@ -60,8 +60,9 @@ impl SdkKeyFlagValues {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_key_or_id = "sample";
     /// let response = client.sdk_key_flag_values().get_setting_value_by_sdkkey(setting_key_or_id).await?;
@@ -162,8 +163,9 @@ impl SdkKeyFlagValues {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_key_or_id = "sample";
     /// let body = types::UpdateSettingValueModel { value: types::SettingValueType::Boolean(true), rollout_rules: None, rollout_percentage_items: None };
@@ -284,9 +286,9 @@ impl SdkKeyFlagValues {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_key_or_id = "sample";
     /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];

@@ -47,8 +47,9 @@ impl SdkKeys {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::configcat::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;

@@ -59,9 +59,9 @@ impl CheckoutLinks {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.checkout_links().list().await?;
     /// # let _ = response;
@@ -121,9 +121,9 @@ impl CheckoutLinks {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::CheckoutLinkCreate::ProductPrice(types::CheckoutLinkCreateProductPrice { payment_processor: types::CheckoutLinkCreateProductPaymentProcessor::Stripe, product_price_id: "00000000-0000-4000-8000-000000000000".parse()?, metadata: None, trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, label: Patch::Absent, allow_discount_codes: None, require_billing_address: None, discount_id: Patch::Absent, seats: Patch::Absent, success_url: Patch::Absent, return_url: Patch::Absent });
     /// let response = client.checkout_links().create(body).await?;
@@ -181,8 +181,9 @@ impl CheckoutLinks {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.checkout_links().get(id).await?;
@@ -237,8 +238,9 @@ impl CheckoutLinks {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// client.checkout_links().delete(id).await?;
@@ -293,8 +295,9 @@ impl CheckoutLinks {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::CheckoutLinkUpdate { ..Default::default() };

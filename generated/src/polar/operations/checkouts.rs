@@ -63,9 +63,9 @@ impl Checkouts {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.checkouts().list().await?;
     /// # let _ = response;
@@ -129,9 +129,9 @@ impl Checkouts {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::CheckoutProductsCreate { products: vec!["00000000-0000-4000-8000-000000000000".parse()?], trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, metadata: None, custom_field_data: None, discount_id: Patch::Absent, allow_discount_codes: None, require_billing_address: None, amount: Patch::Absent, seats: Patch::Absent, min_seats: Patch::Absent, max_seats: Patch::Absent, allow_trial: None, customer_id: Patch::Absent, is_business_customer: None, external_customer_id: Patch::Absent, customer_name: Patch::Absent, customer_email: Patch::Absent, customer_ip_address: Patch::Absent, customer_billing_name: Patch::Absent, customer_billing_address: Patch::Absent, customer_tax_id: Patch::Absent, customer_metadata: None, subscription_id: Patch::Absent, success_url: Patch::Absent, return_url: Patch::Absent, embed_origin: Patch::Absent, locale: Patch::Absent, currency: Patch::Absent, prices: Patch::Absent };
     /// let response = client.checkouts().create(body).await?;
@@ -189,8 +189,9 @@ impl Checkouts {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.checkouts().get(id).await?;
@@ -247,8 +248,9 @@ impl Checkouts {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::CheckoutUpdate { ..Default::default() };
@@ -304,8 +306,9 @@ impl Checkouts {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let client_secret = "sample";
     /// let response = client.checkouts().client_get(client_secret).await?;
@@ -360,8 +363,9 @@ impl Checkouts {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let client_secret = "sample";
     /// let body = types::CheckoutUpdatePublic { ..Default::default() };
@@ -425,8 +429,9 @@ impl Checkouts {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let client_secret = "sample";
     /// let body = types::CheckoutConfirmStripe { ..Default::default() };

@@ -60,9 +60,9 @@ impl CustomFields {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.custom_fields().list().await?;
     /// # let _ = response;
@@ -123,9 +123,9 @@ impl CustomFields {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::CustomFieldCreate::Text(types::CustomFieldCreateText { r#type: types::AssistantTextPartKind::Text, slug: "sample".to_owned(), name: "sample".to_owned(), properties: types::CustomFieldTextProperties { ..Default::default() }, metadata: None, organization_id: Patch::Absent });
     /// let response = client.custom_fields().create(body).await?;
@@ -183,8 +183,9 @@ impl CustomFields {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.custom_fields().get(id).await?;
@@ -239,8 +240,9 @@ impl CustomFields {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// client.custom_fields().delete(id).await?;
@@ -295,9 +297,9 @@ impl CustomFields {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::CustomFieldUpdate::Text(types::CustomFieldUpdateText { r#type: types::AssistantTextPartKind::Text, metadata: None, name: Patch::Absent, slug: Patch::Absent, properties: Patch::Absent });

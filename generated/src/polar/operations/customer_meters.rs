@@ -61,9 +61,9 @@ impl CustomerMeters {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.customer_meters().list().await?;
     /// # let _ = response;
@@ -126,8 +126,9 @@ impl CustomerMeters {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.customer_meters().get(id).await?;

@@ -51,9 +51,9 @@ impl CustomerSessions {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::CustomerSessionsCreateRequest::CustomerSessionCustomerIdCreate(types::CustomerSessionCustomerIdCreate { customer_id: "00000000-0000-4000-8000-000000000000".parse()?, member_id: Patch::Absent, external_member_id: Patch::Absent, return_url: Patch::Absent });
     /// let response = client.customer_sessions().create(body).await?;

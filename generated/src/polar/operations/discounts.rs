@@ -59,9 +59,9 @@ impl Discounts {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.discounts().list().await?;
     /// # let _ = response;
@@ -121,9 +121,9 @@ impl Discounts {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::DiscountCreate::Fixed(types::DiscountFixedCreate { name: "sample".to_owned(), duration: types::DiscountDuration::Once, metadata: None, code: Patch::Absent, starts_at: Patch::Absent, ends_at: Patch::Absent, max_redemptions: Patch::Absent, max_redemptions_per_customer: Patch::Absent, products: Patch::Absent, organization_id: Patch::Absent, r#type: None, duration_in_months: Patch::Absent, amount: Patch::Absent, currency: Patch::Absent, amounts: Patch::Absent });
     /// let response = client.discounts().create(body).await?;
@@ -181,8 +181,9 @@ impl Discounts {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.discounts().get(id).await?;
@@ -237,8 +238,9 @@ impl Discounts {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// client.discounts().delete(id).await?;
@@ -293,8 +295,9 @@ impl Discounts {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::DiscountUpdate { ..Default::default() };

@@ -66,8 +66,9 @@ impl Events {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.events().list().await?;
     /// # let _ = response;
@@ -149,9 +150,9 @@ impl Events {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.events().list_names().await?;
     /// # let _ = response;
@@ -215,8 +216,9 @@ impl Events {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.events().get(id).await?;
@@ -270,9 +272,9 @@ impl Events {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::EventsIngest { events: vec![types::EventsIngestEventsItem::EventCreateCustomer(types::EventCreateCustomer { name: "sample".to_owned(), customer_id: "00000000-0000-4000-8000-000000000000".parse()?, timestamp: None, organization_id: Patch::Absent, external_id: Patch::Absent, parent_id: Patch::Absent, metadata: None, member_id: Patch::Absent })] };
     /// let response = client.events().ingest(body).await?;

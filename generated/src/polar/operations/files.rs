@@ -58,9 +58,9 @@ impl Files {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.files().list().await?;
     /// # let _ = response;
@@ -119,9 +119,9 @@ impl Files {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::FileCreate::Downloadable(types::DownloadableFileCreate { name: "sample".to_owned(), mime_type: "sample".to_owned(), size: 1, upload: types::S3FileCreateMultipart { parts: vec![types::S3FileCreatePart { number: 1, chunk_start: 1, chunk_end: 1, checksum_sha256_base64: Patch::Absent }] }, service: types::BenefitDownloadableFileService::Downloadable, organization_id: Patch::Absent, checksum_sha256_base64: Patch::Absent, version: Patch::Absent });
     /// let response = client.files().create(body).await?;
@@ -181,8 +181,9 @@ impl Files {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::FileUploadCompleted { id: "sample".to_owned(), path: "sample".to_owned(), parts: vec![types::S3FileUploadCompletedPart { number: 1, checksum_etag: "sample".to_owned(), checksum_sha256_base64: Some("sample".to_owned()) }] };
@@ -244,8 +245,9 @@ impl Files {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// client.files().delete(id).await?;
@@ -301,8 +303,9 @@ impl Files {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::FilePatch { ..Default::default() };

@@ -61,9 +61,9 @@ impl LicenseKeys {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.license_keys().list().await?;
     /// # let _ = response;
@@ -125,8 +125,9 @@ impl LicenseKeys {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.license_keys().get(id).await?;
@@ -183,8 +184,9 @@ impl LicenseKeys {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::LicenseKeyUpdate { ..Default::default() };
@@ -247,8 +249,9 @@ impl LicenseKeys {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let activation_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
@@ -308,9 +311,9 @@ impl LicenseKeys {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::LicenseKeyValidate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: Patch::Absent, benefit_id: Patch::Absent, customer_id: Patch::Absent, increment_usage: Patch::Absent, conditions: None };
     /// let response = client.license_keys().validate(body).await?;
@@ -369,8 +372,9 @@ impl LicenseKeys {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::LicenseKeyActivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, label: "sample".to_owned(), conditions: None, meta: None };
     /// let response = client.license_keys().activate(body).await?;
@@ -428,8 +432,9 @@ impl LicenseKeys {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::LicenseKeyDeactivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: "00000000-0000-4000-8000-000000000000".parse()? };
     /// client.license_keys().deactivate(body).await?;

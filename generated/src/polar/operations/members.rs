@@ -61,8 +61,8 @@ impl Members {
     /// # Example
     ///
     /// ```no_run
-    /// # use futures_util::TryStreamExt;
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.members().list_members().await?;
     /// # let _ = response;

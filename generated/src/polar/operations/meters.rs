@@ -61,9 +61,9 @@ impl Meters {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.meters().list().await?;
     /// # let _ = response;
@@ -125,9 +125,9 @@ impl Meters {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::MeterCreate { name: "sample".to_owned(), filter: types::Filter { conjunction: types::FilterConjunction::And, clauses: vec![types::FilterClausesItem::FilterClause(types::FilterClause { property: "sample".to_owned(), operator: types::FilterOperator::Eq, value: types::CheckoutCustomerMetadataValue::String("sample".to_owned()) })] }, aggregation: types::MeterAggregation::Count(types::CountAggregation { ..Default::default() }), metadata: None, unit: None, custom_label: Patch::Absent, custom_multiplier: Patch::Absent, organization_id: Patch::Absent };
     /// let response = client.meters().create(body).await?;
@@ -185,8 +185,9 @@ impl Meters {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.meters().get(id).await?;
@@ -242,8 +243,9 @@ impl Meters {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::MeterUpdate { ..Default::default() };
@@ -315,8 +317,9 @@ impl Meters {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let start_timestamp: chrono::DateTime<chrono::Utc> = "2024-01-02T03:04:05Z".parse()?;

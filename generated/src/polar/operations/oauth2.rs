@@ -42,8 +42,9 @@ impl Oauth2 {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.oauth2().authorize().await?;
     /// # let _ = response;
@@ -86,8 +87,9 @@ impl Oauth2 {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::Oauth2RequestTokenRequest::AuthorizationCode(types::AuthorizationCodeTokenRequest { grant_type: types::AuthorizationCodeTokenRequestGrantType::AuthorizationCode, client_id: "sample".to_owned(), client_secret: "sample".to_owned(), code: "sample".to_owned(), redirect_uri: "https://example.com/".to_owned() });
     /// let response = client.oauth2().request_token(body).await?;
@@ -135,9 +137,9 @@ impl Oauth2 {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::RevokeTokenRequest { token: "sample".to_owned(), client_id: "sample".to_owned(), client_secret: "sample".to_owned(), token_type_hint: Patch::Absent };
     /// let response = client.oauth2().revoke_token(body).await?;
@@ -185,9 +187,9 @@ impl Oauth2 {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::RevokeTokenRequest { token: "sample".to_owned(), client_id: "sample".to_owned(), client_secret: "sample".to_owned(), token_type_hint: Patch::Absent };
     /// let response = client.oauth2().introspect_token(body).await?;
@@ -233,8 +235,9 @@ impl Oauth2 {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.oauth2().userinfo().await?;
     /// # let _ = response;
@@ -816,9 +819,9 @@ impl Oauth2Clients {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::OAuth2ClientConfiguration { redirect_uris: vec!["https://example.com/".to_owned()], client_name: "sample".to_owned(), token_endpoint_auth_method: None, grant_types: None, response_types: None, scope: None, client_uri: Patch::Absent, logo_uri: Patch::Absent, tos_uri: Patch::Absent, policy_uri: Patch::Absent, default_sub_type: None };
     /// let response = client.oauth2().clients().create_client(body).await?;
@@ -871,8 +874,9 @@ impl Oauth2Clients {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let client_id = "sample";
     /// let response = client.oauth2().clients().get_client(client_id).await?;
@@ -926,9 +930,9 @@ impl Oauth2Clients {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let client_id = "sample";
     /// let body = types::OAuth2ClientConfigurationUpdate { redirect_uris: vec!["https://example.com/".to_owned()], client_name: "sample".to_owned(), client_id: "sample".to_owned(), token_endpoint_auth_method: None, grant_types: None, response_types: None, scope: None, client_uri: Patch::Absent, logo_uri: Patch::Absent, tos_uri: Patch::Absent, policy_uri: Patch::Absent, default_sub_type: None };
@@ -984,8 +988,9 @@ impl Oauth2Clients {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let client_id = "sample";
     /// client.oauth2().clients().delete_client(client_id).await?;

@@ -69,9 +69,9 @@ impl Orders {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.orders().list().await?;
     /// # let _ = response;
@@ -145,9 +145,9 @@ impl Orders {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::OrderCreate { customer_id: "00000000-0000-4000-8000-000000000000".parse()?, product_id: "00000000-0000-4000-8000-000000000000".parse()?, custom_field_data: None, metadata: None, organization_id: Patch::Absent, currency: Patch::Absent, amount: Patch::Absent, description: Patch::Absent };
     /// let response = client.orders().create(body).await?;
@@ -213,8 +213,9 @@ impl Orders {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.orders().export().await?;
     /// # let _ = response;
@@ -274,8 +275,9 @@ impl Orders {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.orders().get(id).await?;
@@ -331,8 +333,9 @@ impl Orders {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::CustomerOrderUpdate { ..Default::default() };
@@ -406,8 +409,9 @@ impl Orders {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.orders().finalize(id).await?;
@@ -463,8 +467,9 @@ impl Orders {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.orders().invoice(id).await?;
@@ -520,8 +525,9 @@ impl Orders {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.orders().generate_invoice(id).await?;
@@ -580,8 +586,9 @@ impl Orders {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.orders().receipt(id).await?;

@@ -58,9 +58,9 @@ impl Organizations {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.organizations().list().await?;
     /// # let _ = response;
@@ -119,9 +119,9 @@ impl Organizations {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::OrganizationCreate { name: "sample".to_owned(), slug: "sample".to_owned(), avatar_url: Patch::Absent, legal_entity: Patch::Absent, email: Patch::Absent, website: Patch::Absent, socials: Patch::Absent, details: Patch::Absent, country: Patch::Absent, feature_settings: Patch::Absent, subscription_settings: Patch::Absent, customer_email_settings: Patch::Absent, customer_portal_settings: Patch::Absent, default_presentment_currency: None, default_tax_behavior: None };
     /// let response = client.organizations().create(body).await?;
@@ -179,8 +179,9 @@ impl Organizations {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?;
     /// let response = client.organizations().get(id).await?;
@@ -238,8 +239,9 @@ impl Organizations {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?;
     /// let body = types::OrganizationUpdate { ..Default::default() };

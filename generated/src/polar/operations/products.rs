@@ -65,9 +65,9 @@ impl Products {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.products().list().await?;
     /// # let _ = response;
@@ -133,9 +133,9 @@ impl Products {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::ProductCreate::Recurring(types::ProductCreateRecurring { name: "sample".to_owned(), prices: vec![types::CheckoutProductsCreatePricesValueItem::Fixed(types::ProductPriceFixedCreate { amount_type: types::DiscountFixedCreateType::Fixed, price_amount: 0, price_currency: None, tax_behavior: Patch::Absent })], recurring_interval: types::RecurringInterval::Day, metadata: None, description: Patch::Absent, visibility: None, medias: Patch::Absent, attached_custom_fields: None, organization_id: Patch::Absent, trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, recurring_interval_count: None, meter_interval: Patch::Absent, meter_interval_count: Patch::Absent });
     /// let response = client.products().create(body).await?;
@@ -193,8 +193,9 @@ impl Products {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.products().get(id).await?;
@@ -251,8 +252,9 @@ impl Products {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::ProductUpdate { ..Default::default() };
@@ -315,8 +317,9 @@ impl Products {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::ProductBenefitsUpdate { benefits: vec!["00000000-0000-4000-8000-000000000000".parse()?] };

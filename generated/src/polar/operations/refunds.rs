@@ -64,9 +64,9 @@ impl Refunds {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.refunds().list().await?;
     /// # let _ = response;
@@ -132,9 +132,9 @@ impl Refunds {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::RefundCreate { order_id: "00000000-0000-4000-8000-000000000000".parse()?, reason: types::RefundCreateReason::Duplicate, amount: 1, metadata: None, comment: Patch::Absent, revoke_benefits: None };
     /// let response = client.refunds().create(body).await?;

@@ -71,9 +71,9 @@ impl Subscriptions {
     ///
     /// # Example
     ///
-    /// ```ignore
-    /// # use futures_util::TryStreamExt;
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.subscriptions().list().await?;
     /// # let _ = response;
@@ -150,8 +150,9 @@ impl Subscriptions {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let body = types::SubscriptionsCreateRequest::SubscriptionCreateCustomer(types::SubscriptionCreateCustomer { product_id: "d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23".parse()?, customer_id: "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, metadata: None });
     /// let response = client.subscriptions().create(body).await?;
@@ -218,8 +219,9 @@ impl Subscriptions {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let response = client.subscriptions().export().await?;
     /// # let _ = response;
@@ -280,8 +282,9 @@ impl Subscriptions {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.subscriptions().get(id).await?;
@@ -338,8 +341,9 @@ impl Subscriptions {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let response = client.subscriptions().revoke(id).await?;
@@ -398,9 +402,9 @@ impl Subscriptions {
     ///
     /// # Example
     ///
-    /// ```ignore
+    /// ```no_run
     /// # use api_clients::polar::{types, Client};
-    /// # use openapi_runtime::Patch;
+    /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let body = types::SubscriptionUpdate::SubscriptionRevoke(types::SubscriptionRevoke { revoke: Default::default(), customer_cancellation_reason: Patch::Absent, customer_cancellation_comment: Patch::Absent });

@@ -287,7 +287,7 @@ impl<'a> OpsRender<'a> {
         docs::prefix(out)
     }
 
-    /// A usage example; compiled (`no_run`) for the groups in `compiled_examples`.
+    /// A usage example, compiled as a doctest (`no_run`).
     fn example(&self, op: &Operation) -> Option<Vec<String>> {
         let path = self.options.doc_path.as_deref()?;
         let writer = super::super::examples::Writer {
@@ -340,22 +340,13 @@ impl<'a> OpsRender<'a> {
             naming::file_stem(&op.rust_name),
             args.join(", ")
         );
-        let compiled = {
-            let group = op
-                .groups
-                .iter()
-                .map(|g| naming::file_stem(g))
-                .collect::<Vec<_>>()
-                .join(".");
-            self.options.compiled_examples.contains(&group)
-        };
-        let body = lets.join("\n");
-        let uses_patch = body.contains("Patch::");
-        let mut lines = vec![if compiled { "```no_run" } else { "```ignore" }.to_owned()];
+        // What examples name, from the crate's re-exports.
+        let krate = path.split("::").next().unwrap_or(path);
+        let mut lines = vec!["```no_run".to_owned()];
         lines.push(format!("# use {path}::{{types, Client}};"));
-        if uses_patch {
-            lines.push("# use openapi_runtime::Patch;".to_owned());
-        }
+        lines.push(format!(
+            "# use {krate}::{{chrono, runtime::{{self, Patch, TryStreamExt}}, uuid}};"
+        ));
         lines.push(
             "# async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {"
                 .to_owned(),
@@ -374,7 +365,6 @@ impl<'a> OpsRender<'a> {
             lines.push("# let _ = response;".to_owned());
         }
         if op.pagination.is_some() {
-            lines.insert(1, "# use futures_util::TryStreamExt;".to_owned());
             lines.push("// Or every item of every page, fetched lazily:".to_owned());
             lines.push(format!(
                 "let all: Vec<_> = {call}.stream().try_collect().await?;"
