@@ -546,8 +546,20 @@ impl Ctx<'_> {
                     f.wire_name
                 )
             };
+            // A field deprecated in any variant: so is its accessor, which
+            // reads it without warning.
+            let deprecated = structs.iter().find_map(|(_, _, s)| {
+                s.fields
+                    .iter()
+                    .find(|g| g.rust_name == f.rust_name && g.docs.deprecated)
+            });
+            let dep = deprecated.map(|g| {
+                let dep = deprecation(&g.docs);
+                quote! { #dep #[allow(deprecated)] }
+            });
             Some(quote! {
                 #[doc = #doc]
+                #dep
                 pub fn #field(&self) -> ::std::option::Option<#out> {
                     match self {
                         #( #arms )*
