@@ -113,7 +113,7 @@ pub fn value_name(raw: &str, fallback: &str) -> String {
 const MODULE_MAX: usize = 96;
 
 /// A module's name (and file stem): [`value_name`], cut at a word boundary
-/// to at most [`MODULE_MAX`] bytes.
+/// to at most 96 bytes.
 pub fn module_name(name: &str, fallback: &str) -> String {
     let full = value_name(name, fallback);
     if full.len() <= MODULE_MAX {

@@ -16,6 +16,8 @@
 //! - [`de`] and [`ser`]: the pieces generated `Serialize`/`Deserialize` impls call.
 //! - [`Patch`]: a request field that can be absent, `null`, or a value.
 //! - [`samples`]: operations paired with sample-argument calls, for contract tests.
+//! - `mock` (feature `test-util`): an in-memory transport answering operations
+//!   with typed values, for unit tests of code that calls a client.
 //!
 //! Generated clients wrap a [`Client`] and build [`Request`]s for you; using it
 //! directly looks like this:
@@ -87,10 +89,13 @@
     )
 )]
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 pub mod de;
 pub mod error;
+#[cfg(feature = "test-util")]
+pub mod mock;
 pub mod multipart;
 pub mod operation;
 pub mod paginate;
