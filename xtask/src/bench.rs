@@ -432,7 +432,17 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
             } else {
                 "polar"
             };
-            let ratio = if b.features.contains(',') {
+            // The APIs the features belong to (`samples`, `tracing` aside).
+            let apis: std::collections::BTreeSet<&str> = b
+                .features
+                .split(',')
+                .filter_map(|f| {
+                    ["polar", "configcat"]
+                        .into_iter()
+                        .find(|a| f == *a || f.starts_with(&format!("{a}-")))
+                })
+                .collect();
+            let ratio = if apis.len() > 1 {
                 format!(
                     "{:.0}% of Polar + ConfigCat",
                     100.0 * b.secs / (full("polar") + full("configcat"))
