@@ -87,6 +87,13 @@ worker() {
     (cd "$root" && "${target[@]}" cargo xtask oracle --list "$work/$list" --results "$work/$out" --per-schema "$per" --seed "$seed" --show 3) >"results/$name.log" 2>&1 || {
       echo "$name: the run failed, see $work/results/$name.log" >&2
     }
+    # A chunk's harness build is hundreds of MB (incremental data included):
+    # drop it once the chunk is done, or the whole corpus fills the disk.
+    if [ "$jobs" -gt 1 ]; then
+      rm -rf "$work/target-$j"/debug/incremental/oracle_list_* \
+        "$work/target-$j"/debug/deps/*oracle_list_* "$work/target-$j"/debug/deps/oracle-list-* \
+        "$work/target-$j"/debug/*oracle_list_* "$work/target-$j"/debug/oracle-list-*
+    fi
   done
 }
 for j in $(seq 0 $((jobs - 1))); do worker "$j" & done
