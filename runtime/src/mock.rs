@@ -70,7 +70,8 @@ struct Answer {
 }
 
 impl Answer {
-    fn matches(&self, request: &HttpRequest) -> bool {
+    /// Whether this answers `request`, whose query pairs are `sent`.
+    fn matches(&self, request: &HttpRequest, sent: &[(String, String)]) -> bool {
         // The URL's path is the base URL's path, then the operation's.
         let path_fits = request
             .url
@@ -79,11 +80,6 @@ impl Answer {
             .is_some_and(|base| {
                 self.path.starts_with('/') || base.is_empty() || base.ends_with('/')
             });
-        let sent: Vec<(String, String)> = request
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
         self.method == request.method && path_fits && self.query.iter().all(|q| sent.contains(q))
     }
 }
@@ -193,12 +189,18 @@ impl<O: Operation> Expect<'_, O> {
 
 impl Transport for MockTransport {
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
+        // The query pairs, read once for every answer to compare.
+        let sent: Vec<(String, String)> = request
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         let mut state = self.lock();
         let answer = state
             .answers
             .iter()
             .rev()
-            .find(|a| a.matches(&request))
+            .find(|a| a.matches(&request, &sent))
             .map(|a| a.response.clone());
         let what = format!("{} {}", request.method, request.url);
         state.requests.push(request);

@@ -176,17 +176,22 @@ fn configcat_union_variants_round_trip_with_all_fields() {
     check("configcat-2026-08.yaml", configcat_union);
 }
 
+/// The sampler's value of a Polar component schema, by name.
+fn polar_sampler() -> impl Fn(&str) -> Value {
+    let bytes = std::fs::read(common::specs_dir().join("polar-2026-10.json")).unwrap();
+    let loaded = load::load(&bytes).unwrap();
+    move |name| {
+        let at = format!("#/components/schemas/{name}");
+        sample::sample(&loaded.schemas, loaded.schemas.at(&at).unwrap())
+    }
+}
+
 /// A union's accessors read the property from whichever variant the value
 /// is, and say `None` where that variant leaves it out or no variant matched.
 #[test]
 fn union_accessors_read_what_every_variant_has() {
     use api_clients::polar::types::Customer;
-    let bytes = std::fs::read(common::specs_dir().join("polar-2026-10.json")).unwrap();
-    let loaded = load::load(&bytes).unwrap();
-    let of = |name: &str| {
-        let at = format!("#/components/schemas/{name}");
-        sample::sample(&loaded.schemas, loaded.schemas.at(&at).unwrap())
-    };
+    let of = polar_sampler();
     let mut individual = of("CustomerIndividual");
     individual["email"] = "jane@example.com".into();
     let individual: Customer = serde_json::from_value(individual).unwrap();
@@ -209,12 +214,7 @@ fn union_accessors_read_what_every_variant_has() {
 fn float_free_types_are_eq_and_hash() {
     use api_clients::polar::types::Member;
     use std::collections::HashSet;
-    let bytes = std::fs::read(common::specs_dir().join("polar-2026-10.json")).unwrap();
-    let loaded = load::load(&bytes).unwrap();
-    let of = |name: &str| {
-        let at = format!("#/components/schemas/{name}");
-        sample::sample(&loaded.schemas, loaded.schemas.at(&at).unwrap())
-    };
+    let of = polar_sampler();
     let member: Member = serde_json::from_value(of("Member")).unwrap();
     let mut other = member.clone();
     other.email = "other@example.com".into();
