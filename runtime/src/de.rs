@@ -451,13 +451,15 @@ pub fn tag_of<'v>(value: &'v Value, tag: &str) -> Tag<'v> {
     }
 }
 
-/// Decodes a buffered value as the variant its tag selected.
+/// Decodes a buffered value as the variant its tag selected. It reads the
+/// value by reference, as [`variant`] does, so a type that is both a tagged
+/// and an untagged union's variant has one decoder compiled, not two.
 pub fn tagged<T, E>(value: Value) -> Result<T, E>
 where
     T: de::DeserializeOwned,
     E: de::Error,
 {
-    serde_json::from_value(value).map_err(E::custom)
+    T::deserialize(&value).map_err(E::custom)
 }
 
 #[cfg(test)]

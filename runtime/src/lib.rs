@@ -94,6 +94,7 @@
 mod client;
 pub mod de;
 pub mod error;
+mod json_path;
 #[cfg(feature = "test-util")]
 pub mod mock;
 pub mod multipart;

@@ -5,6 +5,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, UnexpectedResponse};
+use crate::json_path;
 
 /// A decoded response: the typed body with the status and headers it came with.
 #[derive(Debug, Clone)]
@@ -59,30 +60,17 @@ impl RawResponse {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    /// Decodes the body as JSON; generic over the body type only. A failure
-    /// is decoded again, tracking the path, to say where (the happy path
-    /// pays nothing for it).
+    /// Decodes the body as JSON; generic over the body type only. The path
+    /// of a failure comes from the error's position (see [`json_path`]).
     fn decode<T: DeserializeOwned>(&self) -> Result<T, Box<DecodeError>> {
-        serde_json::from_slice(&self.body).map_err(|_| self.decode_error::<T>())
-    }
-
-    fn decode_error<T: DeserializeOwned>(&self) -> Box<DecodeError> {
-        let mut de = serde_json::Deserializer::from_slice(&self.body);
-        let mut track = serde_path_to_error::Track::new();
-        let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
-        let result = T::deserialize(tracked).and_then(|_| de.end());
-        let path = track.path().to_string();
-        let source = match result {
-            Err(e) => e,
-            // Cannot happen (the same bytes failed a moment ago); say so plainly.
-            Ok(()) => serde::de::Error::custom("the body decoded on the second try"),
-        };
-        Box::new(DecodeError {
-            status: self.status,
-            headers: self.headers.clone(),
-            body: self.body_text(),
-            path,
-            source,
+        serde_json::from_slice(&self.body).map_err(|source| {
+            Box::new(DecodeError {
+                status: self.status,
+                headers: self.headers.clone(),
+                body: self.body_text(),
+                path: json_path::at_error(&self.body, &source),
+                source,
+            })
         })
     }
 

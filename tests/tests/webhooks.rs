@@ -176,11 +176,10 @@ fn an_unknown_event_is_kept_whole_and_a_broken_known_one_is_an_error() {
         matches!(&broken, WebhookError::Payload { event_type, .. } if event_type == "order.paid"),
         "{broken:?}"
     );
-    // Where it broke, as a JSON path (serde_json's line and column of a
-    // value would be 0:0).
+    // Where it broke, as a JSON path, and where in the body.
     assert_eq!(
         broken.to_string(),
-        "the order.paid payload does not decode at `data`: missing field `id`"
+        "the order.paid payload does not decode at `data`: missing field `id` at line 1 column 65"
     );
     assert!(matches!(
         Event::from_json(b"not json"),

@@ -479,198 +479,197 @@ impl Event {
         }
     }
     /// Decodes the body of a delivery already verified (see [`verify`]).
+    ///
+    /// The event is chosen by the body's `type` property; an unknown `type` is [`Event::Unknown`], a body without one too.
     pub fn from_json(
         body: &[u8],
     ) -> Result<Self, ::openapi_runtime::webhooks::WebhookError> {
-        let value: ::serde_json::Value = ::serde_json::from_slice(body)
-            .map_err(::openapi_runtime::webhooks::WebhookError::NotJson)?;
-        Self::from_value(value)
-    }
-    /// Decodes an event by its `type` property; an unknown `type` is [`Event::Unknown`], an object without one too.
-    pub fn from_value(
-        value: ::serde_json::Value,
-    ) -> Result<Self, ::openapi_runtime::webhooks::WebhookError> {
-        let Some(event_type) = value
-            .get("type")
-            .and_then(::serde_json::Value::as_str)
-            .map(str::to_owned) else {
+        let Some(event_type) = ::openapi_runtime::webhooks::tag(body, "type")? else {
             return Ok(Self::Unknown {
                 event_type: String::new(),
-                payload: value,
+                payload: ::openapi_runtime::webhooks::json(body)?,
             });
         };
         match event_type.as_str() {
             "checkout.created" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::CheckoutCreated)
             }
             "checkout.updated" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::CheckoutUpdated)
             }
             "checkout.expired" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::CheckoutExpired)
             }
             "customer.created" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::CustomerCreated)
             }
             "customer.updated" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::CustomerUpdated)
             }
             "customer.deleted" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::CustomerDeleted)
             }
             "customer.state_changed" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::CustomerStateChanged)
             }
             "customer_seat.assigned" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::CustomerSeatAssigned)
             }
             "customer_seat.claimed" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::CustomerSeatClaimed)
             }
             "customer_seat.revoked" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::CustomerSeatRevoked)
             }
             "member.created" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::MemberCreated)
             }
             "member.updated" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::MemberUpdated)
             }
             "member.deleted" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::MemberDeleted)
             }
             "order.created" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::OrderCreated)
             }
             "order.updated" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::OrderUpdated)
             }
             "order.paid" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::OrderPaid)
             }
             "order.refunded" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::OrderRefunded)
             }
             "subscription.created" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::SubscriptionCreated)
             }
             "subscription.updated" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::SubscriptionUpdated)
             }
             "subscription.active" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::SubscriptionActive)
             }
             "subscription.canceled" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::SubscriptionCanceled)
             }
             "subscription.uncanceled" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::SubscriptionUncanceled)
             }
             "subscription.cycled" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::SubscriptionCycled)
             }
             "subscription.revoked" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::SubscriptionRevoked)
             }
             "subscription.past_due" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::SubscriptionPastDue)
             }
             "subscription.paused" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::SubscriptionPaused)
             }
             "subscription.resumed" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::SubscriptionResumed)
             }
             "refund.created" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::RefundCreated)
             }
             "refund.updated" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::RefundUpdated)
             }
             "product.created" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::ProductCreated)
             }
             "product.updated" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::ProductUpdated)
             }
             "discount.created" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::DiscountCreated)
             }
             "discount.updated" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::DiscountUpdated)
             }
             "discount.deleted" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::DiscountDeleted)
             }
             "organization.updated" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::OrganizationUpdated)
             }
             "benefit.created" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::BenefitCreated)
             }
             "benefit.updated" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::BenefitUpdated)
             }
             "benefit_grant.created" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::BenefitGrantCreated)
             }
             "benefit_grant.updated" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::BenefitGrantUpdated)
             }
             "benefit_grant.cycled" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::BenefitGrantCycled)
             }
             "benefit_grant.revoked" => {
-                ::openapi_runtime::webhooks::payload(value, &event_type)
+                ::openapi_runtime::webhooks::payload(body, &event_type)
                     .map(Self::BenefitGrantRevoked)
             }
             _ => {
                 Ok(Self::Unknown {
+                    payload: ::openapi_runtime::webhooks::json(body)?,
                     event_type,
-                    payload: value,
                 })
             }
         }
+    }
+    /// [`Event::from_json`] of a body already parsed.
+    pub fn from_value(
+        value: ::serde_json::Value,
+    ) -> Result<Self, ::openapi_runtime::webhooks::WebhookError> {
+        let body = ::serde_json::to_vec(&value)
+            .map_err(::openapi_runtime::webhooks::WebhookError::NotJson)?;
+        Self::from_json(&body)
     }
     /// This event, or [`WebhookError::UnknownEvent`](#rt::webhooks::WebhookError::UnknownEvent)
     /// when this client does not know it (for receivers that must refuse those).

@@ -47,20 +47,21 @@ pub fn file(ctx: &Ctx<'_>, options: &Options, feature: Option<&str>) -> Option<T
             let arms = api.webhooks.iter().map(|w| {
                 let v = ident(&w.rust_name);
                 let values = &w.tag_values;
-                quote! { #( #values )|* => #rt::webhooks::payload(value, &event_type).map(Self::#v), }
+                quote! { #( #values )|* => #rt::webhooks::payload(body, &event_type).map(Self::#v), }
             });
             quote! {
-                let ::std::option::Option::Some(event_type) =
-                    value.get(#tag).and_then(::serde_json::Value::as_str).map(str::to_owned)
-                else {
+                let ::std::option::Option::Some(event_type) = #rt::webhooks::tag(body, #tag)? else {
                     return ::std::result::Result::Ok(Self::Unknown {
                         event_type: ::std::string::String::new(),
-                        payload: value,
+                        payload: #rt::webhooks::json(body)?,
                     });
                 };
                 match event_type.as_str() {
                     #( #arms )*
-                    _ => ::std::result::Result::Ok(Self::Unknown { event_type, payload: value }),
+                    _ => ::std::result::Result::Ok(Self::Unknown {
+                        payload: #rt::webhooks::json(body)?,
+                        event_type,
+                    }),
                 }
             }
         }
@@ -68,25 +69,26 @@ pub fn file(ctx: &Ctx<'_>, options: &Options, feature: Option<&str>) -> Option<T
             let tries = api.webhooks.iter().map(|w| {
                 let v = ident(&w.rust_name);
                 quote! {
-                    if let ::std::result::Result::Ok(payload) = ::serde_json::from_value(value.clone()) {
+                    if let ::std::result::Result::Ok(payload) = ::serde_json::from_slice(body) {
                         return ::std::result::Result::Ok(Self::#v(payload));
                     }
                 }
             });
             quote! {
+                let payload = #rt::webhooks::json(body)?;
                 #( #tries )*
                 ::std::result::Result::Ok(Self::Unknown {
                     event_type: ::std::string::String::new(),
-                    payload: value,
+                    payload,
                 })
             }
         }
     };
     let dispatch_doc = match &api.webhook_tag {
         Some(tag) => format!(
-            " Decodes an event by its `{tag}` property; an unknown `{tag}` is [`Event::Unknown`], an object without one too."
+            " The event is chosen by the body's `{tag}` property; an unknown `{tag}` is [`Event::Unknown`], a body without one too."
         ),
-        None => " Decodes an event: the payloads share no tag, so each event's payload is tried in turn, and the first that decodes wins; none is [`Event::Unknown`].".to_owned(),
+        None => " The payloads share no tag, so each event's payload is tried in turn, and the first that decodes wins; none is [`Event::Unknown`].".to_owned(),
     };
     let key_mode = match options.webhook_key {
         WebhookKey::Standard => quote! { #rt::webhooks::KeyMode::Standard },
@@ -130,15 +132,16 @@ pub fn file(ctx: &Ctx<'_>, options: &Options, feature: Option<&str>) -> Option<T
             #timestamp
 
             /// Decodes the body of a delivery already verified (see [`verify`]).
+            ///
+            #[doc = #dispatch_doc]
             pub fn from_json(body: &[u8]) -> ::std::result::Result<Self, #rt::webhooks::WebhookError> {
-                let value: ::serde_json::Value = ::serde_json::from_slice(body)
-                    .map_err(#rt::webhooks::WebhookError::NotJson)?;
-                Self::from_value(value)
+                #read
             }
 
-            #[doc = #dispatch_doc]
+            /// [`Event::from_json`] of a body already parsed.
             pub fn from_value(value: ::serde_json::Value) -> ::std::result::Result<Self, #rt::webhooks::WebhookError> {
-                #read
+                let body = ::serde_json::to_vec(&value).map_err(#rt::webhooks::WebhookError::NotJson)?;
+                Self::from_json(&body)
             }
 
             /// This event, or [`WebhookError::UnknownEvent`](#rt::webhooks::WebhookError::UnknownEvent)
