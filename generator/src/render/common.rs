@@ -142,3 +142,39 @@ pub fn resolve_struct<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a Struct> {
         _ => None,
     }
 }
+
+/// The `with_*` setter name of each field of `s`, in field order: `with_`
+/// and the field's name without `r#` and leading underscores (`_2fa` gives
+/// `with_2fa`); a name two fields would share gets the field's position.
+pub fn setter_names(s: &Struct) -> Vec<String> {
+    let stem = |f: &Field| {
+        let bare = f.rust_name.trim_start_matches("r#").trim_start_matches('_');
+        format!("with_{bare}")
+    };
+    let stems: Vec<String> = s.fields.iter().map(stem).collect();
+    stems
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if stems.iter().filter(|m| *m == n).count() > 1 {
+                format!("{n}_{}", i + 1)
+            } else {
+                n.clone()
+            }
+        })
+        .collect()
+}
+
+/// Whether a field has a natural `Default`: absent, `null`, a constant, or
+/// `()` (a property that can only be `null`). Structs whose fields all have
+/// one derive `Default`; the others get a `new` taking the rest.
+pub fn has_default(api: &Api, f: &Field) -> bool {
+    match f.presence {
+        Presence::Optional | Presence::OptionalNullable | Presence::RequiredNullable => true,
+        Presence::Required => match &f.ty {
+            TypeRef::Named(id) => matches!(api.ty(*id).kind, TypeKind::Const(_)),
+            TypeRef::Prim(Prim::Unit) => true,
+            _ => false,
+        },
+    }
+}

@@ -1,6 +1,6 @@
 //! Usage examples in docs: a Rust expression for a sample value of a type,
-//! written as a person would (struct literals, enum variants, `vec![]`,
-//! `"...".parse()?` for UUIDs and dates), and the example block of an operation.
+//! written as a person would (constructors and `with_*` setters, enum
+//! variants, `vec![]`, `"...".parse::<uuid::Uuid>()?` for UUIDs and dates).
 //!
 //! This is documentation text, not generated code; every example is compiled
 //! as a doctest (`no_run`), against the crate's re-exports (`runtime`,
@@ -59,17 +59,21 @@ impl Writer<'_> {
         }
     }
 
-    /// A Rust expression of type `ty` with the value `v`.
+    /// A Rust expression of type `ty` with the value `v`, typed without
+    /// help from where it is used (`"..".parse::<uuid::Uuid>()?`), because
+    /// constructors and setters take `impl Into<..>`. Struct values are
+    /// `new(..)` with the required properties and a `with_*` call per other
+    /// property the sample has.
     pub fn expr(&self, ty: &TypeRef, v: &Value, depth: usize) -> String {
         if depth > 8 {
-            return "Default::default()".into();
+            return self.default_of(ty);
         }
         match ty {
             TypeRef::Named(id) => self.named_expr(*id, v, depth),
             TypeRef::Prim(p) => match (p, v) {
                 (Prim::String, Value::String(s)) => format!("{}.to_owned()", rust_string(s)),
                 (Prim::Uuid | Prim::DateTime | Prim::Date, Value::String(s)) => {
-                    format!("{}.parse()?", rust_string(s))
+                    format!("{}.parse::<{}>()?", rust_string(s), self.type_text(ty))
                 }
                 (Prim::Bool, Value::Bool(b)) => b.to_string(),
                 (Prim::I32 | Prim::I64 | Prim::I128, Value::Number(n)) => n.to_string(),
@@ -86,31 +90,141 @@ impl Writer<'_> {
                     "runtime::FilePart::new(std::fs::read(\"photo.png\")?).file_name(\"photo.png\")"
                         .into()
                 }
-                _ => "Default::default()".into(),
+                _ => self.default_of(ty),
             },
             TypeRef::Array(t) => {
                 let items: Vec<String> = v
                     .as_array()
-                    .map(|a| a.iter().map(|x| self.expr(t, x, depth + 1)).collect())
+                    .map(|a| a.iter().map(|x| self.item(t, x, depth + 1)).collect())
                     .unwrap_or_default();
-                format!("vec![{}]", items.join(", "))
+                if items.is_empty() {
+                    format!("Vec::<{}>::new()", self.type_text(t))
+                } else {
+                    format!("vec![{}]", items.join(", "))
+                }
             }
-            TypeRef::Map(_) => "Default::default()".into(),
+            TypeRef::Map(_) => self.default_of(ty),
             TypeRef::Tuple(ts) => {
                 let items: Vec<String> = ts
                     .iter()
                     .enumerate()
-                    .map(|(i, t)| self.expr(t, v.get(i).unwrap_or(&Value::Null), depth + 1))
+                    .map(|(i, t)| self.item(t, v.get(i).unwrap_or(&Value::Null), depth + 1))
                     .collect();
                 format!("({})", items.join(", "))
             }
             TypeRef::Option(t) => match v {
-                Value::Null => "None".into(),
-                other => format!("Some({})", self.expr(t, other, depth + 1)),
+                Value::Null => format!("None::<{}>", self.type_text(t)),
+                other => format!("Some({})", self.item(t, other, depth + 1)),
             },
             TypeRef::Boxed(t) => format!("Box::new({})", self.expr(t, v, depth + 1)),
             TypeRef::Any => format!("serde_json::json!({v})"),
         }
+    }
+
+    /// [`Writer::expr`] as the lines of a statement's value: when longer than
+    /// 90 characters, the outermost chain of `with_*` calls has a call per line.
+    pub fn expr_lines(&self, ty: &TypeRef, v: &Value) -> Vec<String> {
+        let one = self.expr(ty, v, 0);
+        if one.len() <= 90 {
+            return vec![one];
+        }
+        // Where each `.with_` starts, and how deep in brackets, outside literals.
+        let mut calls = Vec::new();
+        let (mut level, mut quoted, mut escaped) = (0usize, false, false);
+        // Whether the first bracket closes only at the end, with one argument.
+        let (mut opened, mut closed_at_end, mut comma_in_first) = (false, false, false);
+        for (i, c) in one.char_indices() {
+            if quoted {
+                match (escaped, c) {
+                    (true, _) => escaped = false,
+                    (false, '\\') => escaped = true,
+                    (false, '"') => quoted = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => quoted = true,
+                '(' | '[' | '{' => {
+                    opened = true;
+                    level += 1
+                }
+                ')' | ']' | '}' => {
+                    level = level.saturating_sub(1);
+                    if level == 0 && opened {
+                        closed_at_end = i + 1 == one.len();
+                    }
+                }
+                ',' if level == 1 => comma_in_first = true,
+                '.' if one[i..].starts_with(".with_") => calls.push((i, level)),
+                _ => {}
+            }
+        }
+        // The chain broken is the value's own (level 0) or, for a union, its
+        // variant's (level 1, when the variant's parentheses hold it all).
+        let wrapped = one.ends_with(')') && closed_at_end && !comma_in_first;
+        let Some(outer) = calls
+            .iter()
+            .map(|&(_, l)| l)
+            .min()
+            .filter(|&l| l == 0 || (l == 1 && wrapped))
+        else {
+            return vec![one];
+        };
+        let mut lines = Vec::new();
+        let mut from = 0;
+        for (i, _) in calls.into_iter().filter(|&(_, l)| l == outer) {
+            lines.push(one[from..i].to_owned());
+            from = i;
+        }
+        lines.push(one[from..].to_owned());
+        let mut lines = lines.into_iter();
+        let first = lines.next().unwrap_or_default();
+        std::iter::once(first)
+            .chain(lines.map(|l| format!("    {l}")))
+            .collect()
+    }
+
+    /// [`Writer::expr`] for an element of a collection, which nothing
+    /// around it types: a number has its type's suffix (`3_i64`).
+    fn item(&self, ty: &TypeRef, v: &Value, depth: usize) -> String {
+        let e = self.expr(ty, v, depth);
+        match (ty, v) {
+            (
+                TypeRef::Prim(p @ (Prim::I32 | Prim::I64 | Prim::I128 | Prim::F64)),
+                Value::Number(_),
+            ) => {
+                format!("{e}_{}", self.type_text(&TypeRef::Prim(*p)))
+            }
+            _ => e,
+        }
+    }
+
+    /// The value of `let name: T = ...` for a type that is not named: as
+    /// [`Writer::expr`], but a parsed UUID or date leaves its type to the
+    /// annotation.
+    pub fn let_value(&self, ty: &TypeRef, v: &Value) -> String {
+        match (ty, v) {
+            (TypeRef::Prim(Prim::Uuid | Prim::DateTime | Prim::Date), Value::String(s)) => {
+                format!("{}.parse()?", rust_string(s))
+            }
+            _ => self.expr(ty, v, 0),
+        }
+    }
+
+    /// An argument for a parameter `impl Into<ty>`: as [`Writer::expr`], but
+    /// text as a plain literal and a box as the value boxed.
+    fn arg(&self, ty: &TypeRef, v: &Value, depth: usize) -> String {
+        match (ty, v) {
+            (TypeRef::Prim(Prim::String), Value::String(s)) => rust_string(s),
+            (TypeRef::Boxed(t), _) => self.expr(t, v, depth),
+            _ => self.expr(ty, v, depth),
+        }
+    }
+
+    /// `<T>::default()` for a type the sample gives no value for.
+    fn default_of(&self, ty: &TypeRef) -> String {
+        format!("<{}>::default()", self.type_text(ty))
     }
 
     fn named_expr(&self, id: TypeId, v: &Value, depth: usize) -> String {
@@ -119,62 +233,38 @@ impl Writer<'_> {
         match &def.kind {
             TypeKind::Struct(s) => {
                 let obj = v.as_object();
-                let mut parts = Vec::new();
-                let mut skipped = false;
-                for f in &s.fields {
-                    let field = f.rust_name.as_str();
+                let required = |f: &Field| !super::common::has_default(self.api, f);
+                let mut args = Vec::new();
+                let mut calls = Vec::new();
+                for (f, setter) in s.fields.iter().zip(super::common::setter_names(s)) {
                     let value = obj.and_then(|o| o.get(&f.wire_name));
-                    let part = match (f.presence, value) {
-                        (Presence::Required, Some(x)) => self.expr(&f.ty, x, depth + 1),
-                        (Presence::Required, None) => "Default::default()".into(),
-                        (Presence::RequiredNullable, Some(x)) if !x.is_null() => {
-                            format!("Some({})", self.expr(&f.ty, x, depth + 1))
-                        }
-                        (Presence::RequiredNullable, _) => "None".into(),
-                        (Presence::Optional, Some(x)) if !x.is_null() => {
-                            format!("Some({})", self.expr(&f.ty, x, depth + 1))
-                        }
-                        (Presence::OptionalNullable, Some(x)) if def.in_request && !x.is_null() => {
-                            format!("Patch::Set({})", self.expr(&f.ty, x, depth + 1))
-                        }
-                        (Presence::OptionalNullable, Some(x)) if !x.is_null() => {
-                            format!("Some({})", self.expr(&f.ty, x, depth + 1))
-                        }
-                        _ => {
-                            skipped = true;
-                            continue;
-                        }
-                    };
-                    parts.push(format!("{field}: {part}"));
-                }
-                let defaultable = s.fields.iter().all(|f| f.presence != Presence::Required)
-                    || s.fields.is_empty();
-                if skipped || s.additional.is_some() {
-                    if defaultable {
-                        parts.push("..Default::default()".into());
-                    } else {
-                        for f in &s.fields {
-                            let present = parts
-                                .iter()
-                                .any(|p| p.starts_with(&format!("{}:", f.rust_name)));
-                            if !present {
-                                let empty = match f.presence {
-                                    Presence::OptionalNullable if def.in_request => "Patch::Absent",
-                                    _ => "None",
-                                };
-                                parts.push(format!("{}: {empty}", f.rust_name));
-                            }
-                        }
-                        if s.additional.is_some() {
-                            parts.push("additional_properties: Default::default()".into());
-                        }
+                    if required(f) {
+                        args.push(match value {
+                            Some(x) => self.arg(&f.ty, x, depth + 1),
+                            None => self.default_of(&f.ty),
+                        });
+                        continue;
                     }
+                    let Some(x) = value.filter(|x| !x.is_null()) else {
+                        continue;
+                    };
+                    if f.presence == Presence::Required || f.ty == TypeRef::Prim(Prim::Unit) {
+                        continue;
+                    }
+                    let patch = f.presence == Presence::OptionalNullable && def.in_request;
+                    let x = if patch && matches!(f.ty, TypeRef::Boxed(_)) {
+                        self.expr(&f.ty, x, depth + 1)
+                    } else {
+                        self.arg(&f.ty, x, depth + 1)
+                    };
+                    calls.push(format!(".{setter}({x})"));
                 }
-                if parts.is_empty() {
-                    format!("{name} {{}}")
+                let head = if s.fields.iter().any(required) {
+                    format!("{name}::new({})", args.join(", "))
                 } else {
-                    format!("{name} {{ {} }}", parts.join(", "))
-                }
+                    format!("{name}::default()")
+                };
+                format!("{head}{}", calls.concat())
             }
             TypeKind::Enum(e) => {
                 let wire = v.as_str().unwrap_or_default();

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{deprecation, doc_attrs, ident, Chain, Ctx};
+use super::common::{deprecation, doc_attrs, ident, setter_names, Chain, Ctx};
 use super::{docs, serde_impls};
 use crate::ir::*;
 
@@ -74,15 +74,9 @@ pub fn eq_hashable(api: &Api) -> Vec<bool> {
 }
 
 impl Ctx<'_> {
-    /// Whether the field has a natural `Default` (absent, null, or a constant).
+    /// See [`has_default`](super::common::has_default).
     fn is_default(&self, f: &Field) -> bool {
-        match f.presence {
-            Presence::Optional | Presence::OptionalNullable | Presence::RequiredNullable => true,
-            Presence::Required => match &f.ty {
-                TypeRef::Named(id) => matches!(self.api.ty(*id).kind, TypeKind::Const(_)),
-                _ => false,
-            },
-        }
+        super::common::has_default(self.api, f)
     }
 
     /// Every item for one named type; `eq_hash`: it derives `Eq` and `Hash`
@@ -120,6 +114,7 @@ impl Ctx<'_> {
                     .is_ok()
                     .then(|| super::multipart::to_parts(self, &name, s, def.in_request));
                 let serde = serde.chain(parts.unwrap_or_default());
+                let methods = self.struct_methods(&def.name, s, def.in_request);
                 quote! {
                     #docs
                     #dep
@@ -129,6 +124,7 @@ impl Ctx<'_> {
                         #additional
                     }
                 }
+                .chain(methods)
                 .chain(serde)
             }
             TypeKind::Enum(e) => self.enumeration(&name, e, docs, dep),
@@ -183,6 +179,132 @@ impl Ctx<'_> {
                     pub struct #name(pub #t);
                 }
                 .chain(serde)
+            }
+        }
+    }
+
+    /// `new` taking the fields without a natural default (see
+    /// [`super::common::has_default`]) in spec order, and a chainable `with_*` setter
+    /// for each of the others (and one adding to `additional_properties`),
+    /// so that a value is one expression without a struct literal. Arguments
+    /// are `impl Into<..>` (generic, so nothing is compiled for a method no
+    /// caller uses); a struct without required fields derives `Default`
+    /// instead of having `new`.
+    fn struct_methods(&self, name: &str, s: &Struct, in_request: bool) -> TokenStream {
+        let rt = &self.runtime;
+        let ty_name = ident(name);
+        let required: Vec<&Field> = s.fields.iter().filter(|f| !self.is_default(f)).collect();
+        let any_deprecated = s.fields.iter().any(|f| f.docs.deprecated);
+        let allow_deprecated = any_deprecated.then(|| quote! { #[allow(deprecated)] });
+        let constructor = (!required.is_empty()).then(|| {
+            let params = required.iter().map(|f| {
+                let n = ident(&f.rust_name);
+                let t = self.ty(&f.ty);
+                quote! { #n: impl ::std::convert::Into<#t> }
+            });
+            let inits = s.fields.iter().map(|f| {
+                let n = ident(&f.rust_name);
+                if self.is_default(f) {
+                    quote! { #n: ::std::default::Default::default() }
+                } else {
+                    quote! { #n: #n.into() }
+                }
+            });
+            let additional = s
+                .additional
+                .as_ref()
+                .map(|_| quote! { additional_properties: ::std::default::Default::default(), });
+            let many = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+            let doc = " From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.";
+            quote! {
+                #[doc = #doc]
+                #many
+                #allow_deprecated
+                pub fn new( #( #params ),* ) -> Self {
+                    Self {
+                        #( #inits, )*
+                        #additional
+                    }
+                }
+            }
+        });
+        let setter_names = setter_names(s);
+        // Raw identifiers (`r#type`) cannot be written in an intra-doc link.
+        let field_link = |f: &Field| match f.rust_name.strip_prefix("r#") {
+            Some(raw) => format!("`{raw}`"),
+            None => format!("[`{0}`](Self::{0})", f.rust_name),
+        };
+        let setters = s
+            .fields
+            .iter()
+            .zip(&setter_names)
+            .filter_map(|(f, setter)| {
+                let n = ident(&f.rust_name);
+                let setter = ident(setter);
+                let t = self.ty(&f.ty);
+                let dep = deprecation(&f.docs);
+                let dep = f
+                    .docs
+                    .deprecated
+                    .then(|| quote! { #dep #[allow(deprecated)] });
+                let (arg, value, doc) = match f.presence {
+                    // Nothing to set: the one value it can have.
+                    _ if f.ty == TypeRef::Prim(Prim::Unit) => return None,
+                    Presence::Required => return None,
+                    Presence::OptionalNullable if in_request => (
+                        quote! { impl ::std::convert::Into<#rt::Patch<#t>> },
+                        quote! { value.into() },
+                        format!(
+                            " Sets {}: a value, or `Patch::Null` to send `null`.",
+                            field_link(f)
+                        ),
+                    ),
+                    Presence::RequiredNullable
+                    | Presence::Optional
+                    | Presence::OptionalNullable => (
+                        quote! { impl ::std::convert::Into<#t> },
+                        quote! { ::std::option::Option::Some(value.into()) },
+                        format!(" Sets {}.", field_link(f)),
+                    ),
+                };
+                Some(quote! {
+                    #[doc = #doc]
+                    #dep
+                    #[must_use]
+                    pub fn #setter(mut self, value: #arg) -> Self {
+                        self.#n = #value;
+                        self
+                    }
+                })
+            });
+        let setters: Vec<TokenStream> = setters.collect();
+        let add = s
+            .additional
+            .as_ref()
+            .filter(|_| !setter_names.iter().any(|n| n == "with_additional_property"))
+            .map(|t| {
+                let t = self.ty(t);
+                quote! {
+                    /// Adds a property the schema does not declare to [`additional_properties`](Self::additional_properties).
+                    #[must_use]
+                    pub fn with_additional_property(
+                        mut self,
+                        key: impl ::std::convert::Into<::std::string::String>,
+                        value: impl ::std::convert::Into<#t>,
+                    ) -> Self {
+                        self.additional_properties.insert(key.into(), value.into());
+                        self
+                    }
+                }
+            });
+        if constructor.is_none() && setters.is_empty() && add.is_none() {
+            return TokenStream::new();
+        }
+        quote! {
+            impl #ty_name {
+                #constructor
+                #( #setters )*
+                #add
             }
         }
     }

@@ -108,7 +108,7 @@ impl ChangeRequests {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
-    /// let body = types::UpdateChangeRequestModel { title: "sample".to_owned(), reason: Patch::Absent, apply_at: Patch::Absent, bypass_approval: Patch::Absent };
+    /// let body = types::UpdateChangeRequestModel::new("sample");
     /// let response = client.change_requests().update_change_request(change_request_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -312,7 +312,7 @@ impl ChangeRequests {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
-    /// let body = types::UpdateChangeRequestProposedChangesModel { ..Default::default() };
+    /// let body = types::UpdateChangeRequestProposedChangesModel::default();
     /// let response = client.change_requests().update_change_request_proposed_changes(change_request_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -374,7 +374,7 @@ impl ChangeRequests {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
-    /// let body = types::AddChangeRequestCommentModel { body: "sample".to_owned() };
+    /// let body = types::AddChangeRequestCommentModel::new("sample");
     /// let response = client.change_requests().add_change_request_comment(change_request_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -662,7 +662,7 @@ impl ChangeRequests {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CreateChangeRequestModel { title: "sample".to_owned(), reason: Patch::Absent, apply_at: Patch::Absent, bypass_approval: None, proposed_changes: None };
+    /// let body = types::CreateChangeRequestModel::new("sample");
     /// let response = client.change_requests().create_change_request(config_id, environment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -783,7 +783,7 @@ impl ChangeRequests {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let change_request_id: i64 = 1;
     /// let setting_id: i32 = 1;
-    /// let body = types::CreateChangeRequestProposedChangeModel { proposed_change: types::UpdateEvaluationFormulaWithLatestVersionModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent, setting_id: None, latest_version_id: Patch::Absent } };
+    /// let body = types::CreateChangeRequestProposedChangeModel::new(types::UpdateEvaluationFormulaWithLatestVersionModel::new(types::UpdateValueModel::default()));
     /// let response = client.change_requests().resolve_change_request_setting_conflicts(change_request_id, setting_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -846,7 +846,7 @@ impl ChangeRequests {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let comment_id: i64 = 1;
-    /// let body = types::AddChangeRequestCommentModel { body: "sample".to_owned() };
+    /// let body = types::AddChangeRequestCommentModel::new("sample");
     /// let response = client.change_requests().update_change_request_comment(comment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

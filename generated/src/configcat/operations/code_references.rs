@@ -105,7 +105,7 @@ impl CodeReferences {
     /// # use api_clients::configcat::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::DeleteRepositoryReportsRequest { config_id: "00000000-0000-4000-8000-000000000000".parse()?, repository: "sample".to_owned(), branch: Patch::Absent, setting_id: Patch::Absent };
+    /// let body = types::DeleteRepositoryReportsRequest::new("00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?, "sample");
     /// client.code_references().post_v1_code_references_delete_reports(body).await?;
     /// # Ok(())
     /// # }
@@ -160,7 +160,7 @@ impl CodeReferences {
     /// # use api_clients::configcat::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CodeReferenceRequest { config_id: "00000000-0000-4000-8000-000000000000".parse()?, repository: "sample".to_owned(), branch: "sample".to_owned(), commit_url: Patch::Absent, commit_hash: Patch::Absent, uploader: Patch::Absent, active_branches: None, flag_references: None };
+    /// let body = types::CodeReferenceRequest::new("00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?, "sample", "sample");
     /// client.code_references().post_v1_code_references(body).await?;
     /// # Ok(())
     /// # }

@@ -111,7 +111,7 @@ impl Configs {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CreateConfigRequest { name: "sample".to_owned(), description: Patch::Absent, order: Patch::Absent, evaluation_version: None };
+    /// let body = types::CreateConfigRequest::new("sample");
     /// let response = client.configs().create_config(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -228,7 +228,7 @@ impl Configs {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::UpdateConfigRequest { ..Default::default() };
+    /// let body = types::UpdateConfigRequest::default();
     /// let response = client.configs().update_config(config_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

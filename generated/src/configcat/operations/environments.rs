@@ -111,7 +111,7 @@ impl Environments {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CreateEnvironmentModel { name: "sample".to_owned(), color: Patch::Absent, description: Patch::Absent, order: Patch::Absent };
+    /// let body = types::CreateEnvironmentModel::new("sample");
     /// let response = client.environments().create_environment(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -228,7 +228,7 @@ impl Environments {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::UpdateEnvironmentModel { ..Default::default() };
+    /// let body = types::UpdateEnvironmentModel::default();
     /// let response = client.environments().update_environment(environment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

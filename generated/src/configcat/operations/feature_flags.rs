@@ -113,7 +113,7 @@ impl FeatureFlags {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CreateSettingInitialValues { name: "sample".to_owned(), key: "sample".to_owned(), setting_type: types::SettingType::Boolean, hint: Patch::Absent, tags: Patch::Absent, order: Patch::Absent, is_json: Patch::Absent, predefined_variations: Patch::Absent, initial_values: Patch::Absent, setting_id_to_init_from: Patch::Absent };
+    /// let body = types::CreateSettingInitialValues::new("sample", "sample", types::SettingType::Boolean);
     /// let response = client.feature_flags().create_setting(config_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -232,7 +232,7 @@ impl FeatureFlags {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_id: i32 = 1;
-    /// let body = types::UpdatePredefinedVariationsRequest { predefined_variations: vec![types::UpdatePredefinedVariationModel { value: types::CreatePredefinedVariationValueModel { ..Default::default() }, name: Patch::Absent, hint: Patch::Absent, predefined_variation_id: Patch::Absent }] };
+    /// let body = types::UpdatePredefinedVariationsRequest::new(vec![types::UpdatePredefinedVariationModel::new(types::CreatePredefinedVariationValueModel::default())]);
     /// let response = client.feature_flags().update_predefined_variations(setting_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -354,7 +354,7 @@ impl FeatureFlags {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_id: i32 = 1;
-    /// let body = types::ReplaceSettingModel { name: "sample".to_owned(), hint: Patch::Absent, tags: Patch::Absent, order: Patch::Absent, is_json: Patch::Absent };
+    /// let body = types::ReplaceSettingModel::new("sample");
     /// let response = client.feature_flags().replace_setting(setting_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -535,7 +535,7 @@ impl FeatureFlags {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_id: i32 = 1;
-    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation::new(types::OperationType::Unknown, "sample")];
     /// let response = client.feature_flags().update_setting(setting_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -172,7 +172,7 @@ impl FlagValues {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let setting_id: i32 = 1;
-    /// let body = types::UpdateSettingValueModel { value: types::SettingValueType::Boolean(true), rollout_rules: None, rollout_percentage_items: None };
+    /// let body = types::UpdateSettingValueModel::new(types::SettingValueType::Boolean(true));
     /// let response = client.flag_values().replace_setting_value(environment_id, setting_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -301,7 +301,7 @@ impl FlagValues {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let setting_id: i32 = 1;
-    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation::new(types::OperationType::Unknown, "sample")];
     /// let response = client.flag_values().update_setting_value(environment_id, setting_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -504,7 +504,7 @@ impl FlagValues {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::UpdateSettingValuesWithIdModel { ..Default::default() };
+    /// let body = types::UpdateSettingValuesWithIdModel::default();
     /// let response = client.flag_values().post_setting_values(config_id, environment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -185,7 +185,7 @@ impl FlagValuesV2 {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let setting_id: i32 = 1;
-    /// let body = types::UpdateEvaluationFormulaModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent };
+    /// let body = types::UpdateEvaluationFormulaModel::new(types::UpdateValueModel::default());
     /// let response = client.flag_values_v2().replace_setting_value_v2(environment_id, setting_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -334,7 +334,7 @@ impl FlagValuesV2 {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let setting_id: i32 = 1;
-    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation::new(types::OperationType::Unknown, "sample")];
     /// let response = client.flag_values_v2().update_setting_value_v2(environment_id, setting_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -551,7 +551,7 @@ impl FlagValuesV2 {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::UpdateEvaluationFormulasModel { ..Default::default() };
+    /// let body = types::UpdateEvaluationFormulasModel::default();
     /// let response = client.flag_values_v2().post_setting_values_v2(config_id, environment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -354,7 +354,7 @@ impl Members {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::InviteMembersRequest { emails: vec!["sample".to_owned()], permission_group_id: 1 };
+    /// let body = types::InviteMembersRequest::new(vec!["sample".to_owned()], 1);
     /// client.members().invite_member(product_id, body).await?;
     /// # Ok(())
     /// # }
@@ -417,7 +417,7 @@ impl Members {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let user_id = "sample";
-    /// let body = types::UpdateMemberPermissionsRequest { ..Default::default() };
+    /// let body = types::UpdateMemberPermissionsRequest::default();
     /// client.members().add_member_to_group(organization_id, user_id, body).await?;
     /// # Ok(())
     /// # }

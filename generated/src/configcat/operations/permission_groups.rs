@@ -111,7 +111,7 @@ impl PermissionGroups {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CreatePermissionGroupRequest { name: "sample".to_owned(), can_manage_members: None, can_create_or_update_config: None, can_delete_config: None, can_create_or_update_environment: None, can_delete_environment: None, can_create_or_update_setting: None, can_tag_setting: None, can_delete_setting: None, can_create_or_update_tag: None, can_delete_tag: None, can_manage_webhook: None, can_use_export_import: None, can_manage_product_preferences: None, can_manage_integrations: None, can_view_sdk_key: None, can_rotate_sdk_key: None, can_create_or_update_segments: None, can_delete_segments: None, can_view_product_audit_log: None, can_view_product_statistics: None, access_type: None, new_environment_access_type: None, environment_accesses: Patch::Absent, approval_permission_type: None, new_environment_approval_permission_type: None, environment_approval_permissions: Patch::Absent, can_disable2_fa: None };
+    /// let body = types::CreatePermissionGroupRequest::new("sample");
     /// let response = client.permission_groups().create_permission_group(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -228,7 +228,7 @@ impl PermissionGroups {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let permission_group_id: i64 = 1;
-    /// let body = types::UpdatePermissionGroupRequest { ..Default::default() };
+    /// let body = types::UpdatePermissionGroupRequest::default();
     /// let response = client.permission_groups().update_permission_group(permission_group_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

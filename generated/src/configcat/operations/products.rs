@@ -155,7 +155,7 @@ impl Products {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::UpdateConfigRequest { ..Default::default() };
+    /// let body = types::UpdateConfigRequest::default();
     /// let response = client.products().update_product(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -327,7 +327,7 @@ impl Products {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::UpdatePreferencesRequest { ..Default::default() };
+    /// let body = types::UpdatePreferencesRequest::default();
     /// let response = client.products().update_product_preferences(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -388,7 +388,7 @@ impl Products {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CreateProductRequest { name: "sample".to_owned(), description: Patch::Absent, order: Patch::Absent };
+    /// let body = types::CreateProductRequest::new("sample");
     /// let response = client.products().create_product(organization_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

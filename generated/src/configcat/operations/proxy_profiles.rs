@@ -112,7 +112,7 @@ impl ProxyProfiles {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CreateOrUpdateProxyProfileRequest { name: "sample".to_owned(), description: Patch::Absent, connection_preferences: Patch::Absent, sdk_key_selection_rules: Patch::Absent };
+    /// let body = types::CreateOrUpdateProxyProfileRequest::new("sample");
     /// let response = client.proxy_profiles().replace_proxy_profile(proxy_profile_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -280,7 +280,7 @@ impl ProxyProfiles {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation::new(types::OperationType::Unknown, "sample")];
     /// let response = client.proxy_profiles().update_proxy_profile(proxy_profile_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -398,7 +398,7 @@ impl ProxyProfiles {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let organization_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CreateOrUpdateProxyProfileRequest { name: "sample".to_owned(), description: Patch::Absent, connection_preferences: Patch::Absent, sdk_key_selection_rules: Patch::Absent };
+    /// let body = types::CreateOrUpdateProxyProfileRequest::new("sample");
     /// let response = client.proxy_profiles().create_proxy_profile(organization_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -518,7 +518,7 @@ impl ProxyProfiles {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::ProxyProfileSdkKeysRequest { items: vec![types::ProxyProfileSdkKeyRequestItem { ..Default::default() }] };
+    /// let body = types::ProxyProfileSdkKeysRequest::new(vec![types::ProxyProfileSdkKeyRequestItem::default()]);
     /// let response = client.proxy_profiles().deselect_proxy_profile_sdk_keys(proxy_profile_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -638,7 +638,7 @@ impl ProxyProfiles {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let proxy_profile_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::ProxyProfileSdkKeysRequest { items: vec![types::ProxyProfileSdkKeyRequestItem { ..Default::default() }] };
+    /// let body = types::ProxyProfileSdkKeysRequest::new(vec![types::ProxyProfileSdkKeyRequestItem::default()]);
     /// let response = client.proxy_profiles().select_proxy_profile_sdk_keys(proxy_profile_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -168,7 +168,7 @@ impl SdkKeyFlagValues {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_key_or_id = "sample";
-    /// let body = types::UpdateSettingValueModel { value: types::SettingValueType::Boolean(true), rollout_rules: None, rollout_percentage_items: None };
+    /// let body = types::UpdateSettingValueModel::new(types::SettingValueType::Boolean(true));
     /// let response = client.sdk_key_flag_values().replace_setting_value_by_sdkkey(setting_key_or_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -291,7 +291,7 @@ impl SdkKeyFlagValues {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_key_or_id = "sample";
-    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation::new(types::OperationType::Unknown, "sample")];
     /// let response = client.sdk_key_flag_values().update_setting_value_by_sdkkey(setting_key_or_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -185,7 +185,7 @@ impl SdkKeyFlagValuesV2 {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_key_or_id = "sample";
-    /// let body = types::UpdateEvaluationFormulaModel { default_value: types::UpdateValueModel { ..Default::default() }, targeting_rules: Patch::Absent, percentage_evaluation_attribute: Patch::Absent };
+    /// let body = types::UpdateEvaluationFormulaModel::new(types::UpdateValueModel::default());
     /// let response = client.sdk_key_flag_values_v2().replace_setting_value_by_sdkkey_v2(setting_key_or_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -332,7 +332,7 @@ impl SdkKeyFlagValuesV2 {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let setting_key_or_id = "sample";
-    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation::new(types::OperationType::Unknown, "sample")];
     /// let response = client.sdk_key_flag_values_v2().update_setting_value_by_sdkkey_v2(setting_key_or_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

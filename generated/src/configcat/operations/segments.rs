@@ -111,7 +111,7 @@ impl Segments {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CreateSegmentModel { name: "sample".to_owned(), comparison_attribute: "sample".to_owned(), comparator: types::RolloutRuleComparator::IsOneOf, comparison_value: "sample".to_owned(), description: Patch::Absent };
+    /// let body = types::CreateSegmentModel::new("sample", "sample", types::RolloutRuleComparator::IsOneOf, "sample");
     /// let response = client.segments().create_segment(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -228,7 +228,7 @@ impl Segments {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let segment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::UpdateSegmentModel { ..Default::default() };
+    /// let body = types::UpdateSegmentModel::default();
     /// let response = client.segments().update_segment(segment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -106,7 +106,7 @@ impl Tags {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let product_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CreateTagModel { name: "sample".to_owned(), color: Patch::Absent };
+    /// let body = types::CreateTagModel::new("sample");
     /// let response = client.tags().create_tag(product_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -278,7 +278,7 @@ impl Tags {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let tag_id: i64 = 1;
-    /// let body = types::UpdateTagModel { ..Default::default() };
+    /// let body = types::UpdateTagModel::default();
     /// let response = client.tags().update_tag(tag_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

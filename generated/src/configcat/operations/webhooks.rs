@@ -165,7 +165,7 @@ impl Webhooks {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let webhook_id: i32 = 1;
-    /// let body = types::WebHookRequestModel { url: "samplea".to_owned(), content: Patch::Absent, http_method: Patch::Absent, web_hook_headers: Patch::Absent };
+    /// let body = types::WebHookRequestModel::new("samplea");
     /// let response = client.webhooks().replace_webhook(webhook_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -328,7 +328,7 @@ impl Webhooks {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let webhook_id: i32 = 1;
-    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation { op: types::OperationType::Unknown, path: "sample".to_owned(), from: Patch::Absent, value: Patch::Absent }];
+    /// let body: Vec<types::JsonPatchOperation> = vec![types::JsonPatchOperation::new(types::OperationType::Unknown, "sample")];
     /// let response = client.webhooks().update_webhook(webhook_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -452,7 +452,7 @@ impl Webhooks {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let config_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let environment_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::WebHookRequestModel { url: "samplea".to_owned(), content: Patch::Absent, http_method: Patch::Absent, web_hook_headers: Patch::Absent };
+    /// let body = types::WebHookRequestModel::new("samplea");
     /// let response = client.webhooks().create_webhook(config_id, environment_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -10,6 +10,12 @@ pub struct AddChangeRequestCommentModel {
     /// Length at most 5000.
     pub body: String,
 }
+impl AddChangeRequestCommentModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(body: impl Into<String>) -> Self {
+        Self { body: body.into() }
+    }
+}
 impl ::serde::Serialize for AddChangeRequestCommentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

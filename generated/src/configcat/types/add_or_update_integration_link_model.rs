@@ -14,6 +14,26 @@ pub struct AddOrUpdateIntegrationLinkModel {
     /// Length at most 1000.
     pub url: ::openapi_runtime::Patch<String>,
 }
+impl AddOrUpdateIntegrationLinkModel {
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`url`](Self::url): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_url(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.url = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for AddOrUpdateIntegrationLinkModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,38 @@ pub struct AddOrUpdateJiraIntegrationLinkModel {
     /// Length at least 0 and at most 1000.
     pub url: ::openapi_runtime::Patch<String>,
 }
+impl AddOrUpdateJiraIntegrationLinkModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        jira_jwt_token: impl Into<String>,
+        client_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            jira_jwt_token: jira_jwt_token.into(),
+            client_key: client_key.into(),
+            description: Default::default(),
+            url: Default::default(),
+        }
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`url`](Self::url): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_url(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.url = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for AddOrUpdateJiraIntegrationLinkModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

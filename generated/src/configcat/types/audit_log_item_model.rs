@@ -28,6 +28,49 @@ pub struct AuditLogItemModel {
     /// The `details` property.
     pub details: String,
 }
+impl AuditLogItemModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        audit_log_id: impl Into<i64>,
+        audit_log_date_time: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        audit_log_type_enum: impl Into<super::AuditLogType>,
+        truncated: impl Into<bool>,
+        model_version: impl Into<i32>,
+        audit_log_type: impl Into<String>,
+        user_name: impl Into<String>,
+        r#where: impl Into<String>,
+        action_target: impl Into<String>,
+        details: impl Into<String>,
+    ) -> Self {
+        Self {
+            audit_log_id: audit_log_id.into(),
+            audit_log_date_time: audit_log_date_time.into(),
+            audit_log_type_enum: audit_log_type_enum.into(),
+            truncated: truncated.into(),
+            model_version: model_version.into(),
+            audit_log_type: audit_log_type.into(),
+            user_email: Default::default(),
+            user_name: user_name.into(),
+            r#where: r#where.into(),
+            why: Default::default(),
+            action_target: action_target.into(),
+            details: details.into(),
+        }
+    }
+    /// Sets [`user_email`](Self::user_email).
+    #[must_use]
+    pub fn with_user_email(mut self, value: impl Into<String>) -> Self {
+        self.user_email = Some(value.into());
+        self
+    }
+    /// Sets [`why`](Self::why).
+    #[must_use]
+    pub fn with_why(mut self, value: impl Into<String>) -> Self {
+        self.why = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AuditLogItemModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

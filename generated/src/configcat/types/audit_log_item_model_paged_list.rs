@@ -8,6 +8,20 @@ pub struct AuditLogItemModelPagedList {
     /// The `data` property.
     pub data: Option<Vec<super::AuditLogItemModel>>,
 }
+impl AuditLogItemModelPagedList {
+    /// Sets [`paging`](Self::paging).
+    #[must_use]
+    pub fn with_paging(mut self, value: impl Into<super::PagingResponseInfo>) -> Self {
+        self.paging = Some(value.into());
+        self
+    }
+    /// Sets [`data`](Self::data).
+    #[must_use]
+    pub fn with_data(mut self, value: impl Into<Vec<super::AuditLogItemModel>>) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AuditLogItemModelPagedList {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,40 @@ pub struct AuditLogSettingValueV2EvaluationFormula {
     /// Optional name of the user attribute for percentage-based user bucketing (for A/B testing).
     pub percentage_evaluation_attribute: Option<String>,
 }
+impl AuditLogSettingValueV2EvaluationFormula {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        default_value: impl Into<super::ValueModel>,
+        targeting_rules: impl Into<
+            Vec<super::AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel>,
+        >,
+    ) -> Self {
+        Self {
+            default_value: default_value.into(),
+            default_value_predefined_variation_name: Default::default(),
+            targeting_rules: targeting_rules.into(),
+            percentage_evaluation_attribute: Default::default(),
+        }
+    }
+    /// Sets [`default_value_predefined_variation_name`](Self::default_value_predefined_variation_name).
+    #[must_use]
+    pub fn with_default_value_predefined_variation_name(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.default_value_predefined_variation_name = Some(value.into());
+        self
+    }
+    /// Sets [`percentage_evaluation_attribute`](Self::percentage_evaluation_attribute).
+    #[must_use]
+    pub fn with_percentage_evaluation_attribute(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.percentage_evaluation_attribute = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormula {
     fn serialize<S: ::serde::Serializer>(
         &self,

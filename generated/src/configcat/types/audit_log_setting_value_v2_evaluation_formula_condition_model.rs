@@ -29,6 +29,111 @@ pub struct AuditLogSettingValueV2EvaluationFormulaConditionModel {
     /// Optional name of the predefined variation for the prerequisite comparison value. (For Flag Conditions.)
     pub prerequisite_comparison_value_predefined_variation_name: Option<String>,
 }
+impl AuditLogSettingValueV2EvaluationFormulaConditionModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(condition_type: impl Into<super::ConditionType>) -> Self {
+        Self {
+            condition_type: condition_type.into(),
+            comparison_attribute: Default::default(),
+            user_comparator: Default::default(),
+            comparison_value: Default::default(),
+            segment_comparator: Default::default(),
+            segment_id: Default::default(),
+            segment_name: Default::default(),
+            prerequisite_comparator: Default::default(),
+            prerequisite_setting_id: Default::default(),
+            prerequisite_setting_key: Default::default(),
+            prerequisite_comparison_value: Default::default(),
+            prerequisite_comparison_value_predefined_variation_name: Default::default(),
+        }
+    }
+    /// Sets [`comparison_attribute`](Self::comparison_attribute).
+    #[must_use]
+    pub fn with_comparison_attribute(mut self, value: impl Into<String>) -> Self {
+        self.comparison_attribute = Some(value.into());
+        self
+    }
+    /// Sets [`user_comparator`](Self::user_comparator).
+    #[must_use]
+    pub fn with_user_comparator(
+        mut self,
+        value: impl Into<super::UserComparator>,
+    ) -> Self {
+        self.user_comparator = Some(value.into());
+        self
+    }
+    /// Sets [`comparison_value`](Self::comparison_value).
+    #[must_use]
+    pub fn with_comparison_value(
+        mut self,
+        value: impl Into<super::ComparisonValueModel>,
+    ) -> Self {
+        self.comparison_value = Some(value.into());
+        self
+    }
+    /// Sets [`segment_comparator`](Self::segment_comparator).
+    #[must_use]
+    pub fn with_segment_comparator(
+        mut self,
+        value: impl Into<super::SegmentComparator>,
+    ) -> Self {
+        self.segment_comparator = Some(value.into());
+        self
+    }
+    /// Sets [`segment_id`](Self::segment_id).
+    #[must_use]
+    pub fn with_segment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.segment_id = Some(value.into());
+        self
+    }
+    /// Sets [`segment_name`](Self::segment_name).
+    #[must_use]
+    pub fn with_segment_name(mut self, value: impl Into<String>) -> Self {
+        self.segment_name = Some(value.into());
+        self
+    }
+    /// Sets [`prerequisite_comparator`](Self::prerequisite_comparator).
+    #[must_use]
+    pub fn with_prerequisite_comparator(
+        mut self,
+        value: impl Into<super::PrerequisiteComparator>,
+    ) -> Self {
+        self.prerequisite_comparator = Some(value.into());
+        self
+    }
+    /// Sets [`prerequisite_setting_id`](Self::prerequisite_setting_id).
+    #[must_use]
+    pub fn with_prerequisite_setting_id(mut self, value: impl Into<i32>) -> Self {
+        self.prerequisite_setting_id = Some(value.into());
+        self
+    }
+    /// Sets [`prerequisite_setting_key`](Self::prerequisite_setting_key).
+    #[must_use]
+    pub fn with_prerequisite_setting_key(mut self, value: impl Into<String>) -> Self {
+        self.prerequisite_setting_key = Some(value.into());
+        self
+    }
+    /// Sets [`prerequisite_comparison_value`](Self::prerequisite_comparison_value).
+    #[must_use]
+    pub fn with_prerequisite_comparison_value(
+        mut self,
+        value: impl Into<super::ValueModel>,
+    ) -> Self {
+        self.prerequisite_comparison_value = Some(value.into());
+        self
+    }
+    /// Sets [`prerequisite_comparison_value_predefined_variation_name`](Self::prerequisite_comparison_value_predefined_variation_name).
+    #[must_use]
+    pub fn with_prerequisite_comparison_value_predefined_variation_name(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.prerequisite_comparison_value_predefined_variation_name = Some(
+            value.into(),
+        );
+        self
+    }
+}
 impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormulaConditionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

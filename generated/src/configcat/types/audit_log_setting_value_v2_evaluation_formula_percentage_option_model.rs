@@ -10,6 +10,25 @@ pub struct AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     /// Optional name of the predefined variation for this percentage option.
     pub value_predefined_variation_name: Option<String>,
 }
+impl AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(percentage: impl Into<i32>, value: impl Into<super::ValueModel>) -> Self {
+        Self {
+            percentage: percentage.into(),
+            value: value.into(),
+            value_predefined_variation_name: Default::default(),
+        }
+    }
+    /// Sets [`value_predefined_variation_name`](Self::value_predefined_variation_name).
+    #[must_use]
+    pub fn with_value_predefined_variation_name(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.value_predefined_variation_name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize
 for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     fn serialize<S: ::serde::Serializer>(

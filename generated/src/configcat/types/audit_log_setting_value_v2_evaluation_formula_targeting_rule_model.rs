@@ -14,6 +14,39 @@ pub struct AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
         super::AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel,
     >,
 }
+impl AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        conditions: impl Into<
+            Vec<super::AuditLogSettingValueV2EvaluationFormulaConditionModel>,
+        >,
+        percentage_options: impl Into<
+            Vec<super::AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel>,
+        >,
+    ) -> Self {
+        Self {
+            value: Default::default(),
+            value_predefined_variation_name: Default::default(),
+            conditions: conditions.into(),
+            percentage_options: percentage_options.into(),
+        }
+    }
+    /// Sets [`value`](Self::value).
+    #[must_use]
+    pub fn with_value(mut self, value: impl Into<super::ValueModel>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets [`value_predefined_variation_name`](Self::value_predefined_variation_name).
+    #[must_use]
+    pub fn with_value_predefined_variation_name(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.value_predefined_variation_name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

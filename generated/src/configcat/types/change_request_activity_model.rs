@@ -20,6 +20,45 @@ pub struct ChangeRequestActivityModel {
     /// Optional error message if the activity failed.
     pub error: Option<String>,
 }
+impl ChangeRequestActivityModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        change_request_activity_id: impl Into<i64>,
+        change_request_activity_type: impl Into<super::ChangeRequestActivityType>,
+        date: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        user_full_name: impl Into<String>,
+        details: impl Into<String>,
+    ) -> Self {
+        Self {
+            change_request_activity_id: change_request_activity_id.into(),
+            change_request_activity_type: change_request_activity_type.into(),
+            date: date.into(),
+            user_id: Default::default(),
+            user_full_name: user_full_name.into(),
+            user_email: Default::default(),
+            details: details.into(),
+            error: Default::default(),
+        }
+    }
+    /// Sets [`user_id`](Self::user_id).
+    #[must_use]
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets [`user_email`](Self::user_email).
+    #[must_use]
+    pub fn with_user_email(mut self, value: impl Into<String>) -> Self {
+        self.user_email = Some(value.into());
+        self
+    }
+    /// Sets [`error`](Self::error).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ChangeRequestActivityModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

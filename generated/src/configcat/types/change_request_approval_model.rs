@@ -14,6 +14,32 @@ pub struct ChangeRequestApprovalModel {
     /// Optional UTC date and time when the approval was dismissed.
     pub dismissed_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl ChangeRequestApprovalModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        change_request_approval_id: impl Into<i64>,
+        user_email: impl Into<String>,
+        user_full_name: impl Into<String>,
+        approved_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            change_request_approval_id: change_request_approval_id.into(),
+            user_email: user_email.into(),
+            user_full_name: user_full_name.into(),
+            approved_at: approved_at.into(),
+            dismissed_at: Default::default(),
+        }
+    }
+    /// Sets [`dismissed_at`](Self::dismissed_at).
+    #[must_use]
+    pub fn with_dismissed_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.dismissed_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ChangeRequestApprovalModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,34 @@ pub struct ChangeRequestCommentModel {
     /// Optional UTC date and time when the comment was last edited.
     pub edited_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl ChangeRequestCommentModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        change_request_comment_id: impl Into<i64>,
+        body: impl Into<String>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        user_email: impl Into<String>,
+        user_full_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            change_request_comment_id: change_request_comment_id.into(),
+            body: body.into(),
+            created_at: created_at.into(),
+            user_email: user_email.into(),
+            user_full_name: user_full_name.into(),
+            edited_at: Default::default(),
+        }
+    }
+    /// Sets [`edited_at`](Self::edited_at).
+    #[must_use]
+    pub fn with_edited_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.edited_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ChangeRequestCommentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

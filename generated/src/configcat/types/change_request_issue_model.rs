@@ -14,6 +14,32 @@ pub struct ChangeRequestIssueModel {
     /// Optional UTC date and time when the issue was fixed.
     pub issue_fixed_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl ChangeRequestIssueModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        change_request_issue_id: impl Into<i64>,
+        issue_type: impl Into<super::ChangeRequestIssueType>,
+        issue_details: impl Into<String>,
+        issue_detected_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            change_request_issue_id: change_request_issue_id.into(),
+            issue_type: issue_type.into(),
+            issue_details: issue_details.into(),
+            issue_detected_at: issue_detected_at.into(),
+            issue_fixed_at: Default::default(),
+        }
+    }
+    /// Sets [`issue_fixed_at`](Self::issue_fixed_at).
+    #[must_use]
+    pub fn with_issue_fixed_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.issue_fixed_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ChangeRequestIssueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

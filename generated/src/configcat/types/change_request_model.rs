@@ -58,6 +58,133 @@ pub struct ChangeRequestModel {
     /// Indicates whether approval flow is bypassed.
     pub bypass_approval: bool,
 }
+impl ChangeRequestModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        change_request_id: impl Into<i64>,
+        config_id: impl Into<::uuid::Uuid>,
+        environment_id: impl Into<::uuid::Uuid>,
+        change_request_status: impl Into<super::ChangeRequestStatus>,
+        needs_attention: impl Into<bool>,
+        title: impl Into<String>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        creator_user_email: impl Into<String>,
+        creator_user_full_name: impl Into<String>,
+        setting_values: impl Into<Vec<super::ChangeRequestProposedChangeModel>>,
+        comments: impl Into<Vec<super::ChangeRequestCommentModel>>,
+        approved: impl Into<bool>,
+        approvals: impl Into<Vec<super::ChangeRequestApprovalModel>>,
+        activities: impl Into<Vec<super::ChangeRequestActivityModel>>,
+        change_request_issues: impl Into<Vec<super::ChangeRequestIssueModel>>,
+        bypass_approval: impl Into<bool>,
+    ) -> Self {
+        Self {
+            change_request_id: change_request_id.into(),
+            config_id: config_id.into(),
+            environment_id: environment_id.into(),
+            change_request_status: change_request_status.into(),
+            needs_attention: needs_attention.into(),
+            title: title.into(),
+            reason: Default::default(),
+            apply_at: Default::default(),
+            created_at: created_at.into(),
+            creator_user_email: creator_user_email.into(),
+            creator_user_full_name: creator_user_full_name.into(),
+            creator_user_id: Default::default(),
+            setting_values: setting_values.into(),
+            comments: comments.into(),
+            approved: approved.into(),
+            approvals: approvals.into(),
+            activities: activities.into(),
+            change_request_issues: change_request_issues.into(),
+            applied_at: Default::default(),
+            applied_by_user_id: Default::default(),
+            applied_by_user_email: Default::default(),
+            applied_by_user_full_name: Default::default(),
+            closed_at: Default::default(),
+            closed_by_user_id: Default::default(),
+            closed_by_user_email: Default::default(),
+            closed_by_user_full_name: Default::default(),
+            bypass_approval: bypass_approval.into(),
+        }
+    }
+    /// Sets [`reason`](Self::reason).
+    #[must_use]
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+    /// Sets [`apply_at`](Self::apply_at).
+    #[must_use]
+    pub fn with_apply_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.apply_at = Some(value.into());
+        self
+    }
+    /// Sets [`creator_user_id`](Self::creator_user_id).
+    #[must_use]
+    pub fn with_creator_user_id(mut self, value: impl Into<String>) -> Self {
+        self.creator_user_id = Some(value.into());
+        self
+    }
+    /// Sets [`applied_at`](Self::applied_at).
+    #[must_use]
+    pub fn with_applied_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.applied_at = Some(value.into());
+        self
+    }
+    /// Sets [`applied_by_user_id`](Self::applied_by_user_id).
+    #[must_use]
+    pub fn with_applied_by_user_id(mut self, value: impl Into<String>) -> Self {
+        self.applied_by_user_id = Some(value.into());
+        self
+    }
+    /// Sets [`applied_by_user_email`](Self::applied_by_user_email).
+    #[must_use]
+    pub fn with_applied_by_user_email(mut self, value: impl Into<String>) -> Self {
+        self.applied_by_user_email = Some(value.into());
+        self
+    }
+    /// Sets [`applied_by_user_full_name`](Self::applied_by_user_full_name).
+    #[must_use]
+    pub fn with_applied_by_user_full_name(mut self, value: impl Into<String>) -> Self {
+        self.applied_by_user_full_name = Some(value.into());
+        self
+    }
+    /// Sets [`closed_at`](Self::closed_at).
+    #[must_use]
+    pub fn with_closed_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.closed_at = Some(value.into());
+        self
+    }
+    /// Sets [`closed_by_user_id`](Self::closed_by_user_id).
+    #[must_use]
+    pub fn with_closed_by_user_id(mut self, value: impl Into<String>) -> Self {
+        self.closed_by_user_id = Some(value.into());
+        self
+    }
+    /// Sets [`closed_by_user_email`](Self::closed_by_user_email).
+    #[must_use]
+    pub fn with_closed_by_user_email(mut self, value: impl Into<String>) -> Self {
+        self.closed_by_user_email = Some(value.into());
+        self
+    }
+    /// Sets [`closed_by_user_full_name`](Self::closed_by_user_full_name).
+    #[must_use]
+    pub fn with_closed_by_user_full_name(mut self, value: impl Into<String>) -> Self {
+        self.closed_by_user_full_name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ChangeRequestModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

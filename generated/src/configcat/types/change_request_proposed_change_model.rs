@@ -20,6 +20,39 @@ pub struct ChangeRequestProposedChangeModel {
     /// The `proposedEvaluationFormula` property.
     pub proposed_evaluation_formula: super::AuditLogSettingValueV2EvaluationFormula,
 }
+impl ChangeRequestProposedChangeModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        setting_id: impl Into<i32>,
+        setting_key: impl Into<String>,
+        setting_name: impl Into<String>,
+        setting_type: impl Into<super::SettingType>,
+        has_conflict: impl Into<bool>,
+        original_evaluation_formula: impl Into<
+            super::AuditLogSettingValueV2EvaluationFormula,
+        >,
+        proposed_evaluation_formula: impl Into<
+            super::AuditLogSettingValueV2EvaluationFormula,
+        >,
+    ) -> Self {
+        Self {
+            setting_id: setting_id.into(),
+            setting_key: setting_key.into(),
+            setting_name: setting_name.into(),
+            setting_hint: Default::default(),
+            setting_type: setting_type.into(),
+            has_conflict: has_conflict.into(),
+            original_evaluation_formula: original_evaluation_formula.into(),
+            proposed_evaluation_formula: proposed_evaluation_formula.into(),
+        }
+    }
+    /// Sets [`setting_hint`](Self::setting_hint).
+    #[must_use]
+    pub fn with_setting_hint(mut self, value: impl Into<String>) -> Self {
+        self.setting_hint = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ChangeRequestProposedChangeModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,18 @@ pub struct ChangeRequestProposedChangesModel {
     /// Collection of evaluation formulas for each Setting included in the Change Request.
     pub proposed_changes: Vec<super::ConfigSettingFormulaModel>,
 }
+impl ChangeRequestProposedChangesModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        feature_flag_limitations: impl Into<super::FeatureFlagLimitations>,
+        proposed_changes: impl Into<Vec<super::ConfigSettingFormulaModel>>,
+    ) -> Self {
+        Self {
+            feature_flag_limitations: feature_flag_limitations.into(),
+            proposed_changes: proposed_changes.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ChangeRequestProposedChangesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

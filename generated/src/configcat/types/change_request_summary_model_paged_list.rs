@@ -8,6 +8,23 @@ pub struct ChangeRequestSummaryModelPagedList {
     /// The `data` property.
     pub data: Option<Vec<super::ChangeRequestSummaryModel>>,
 }
+impl ChangeRequestSummaryModelPagedList {
+    /// Sets [`paging`](Self::paging).
+    #[must_use]
+    pub fn with_paging(mut self, value: impl Into<super::PagingResponseInfo>) -> Self {
+        self.paging = Some(value.into());
+        self
+    }
+    /// Sets [`data`](Self::data).
+    #[must_use]
+    pub fn with_data(
+        mut self,
+        value: impl Into<Vec<super::ChangeRequestSummaryModel>>,
+    ) -> Self {
+        self.data = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ChangeRequestSummaryModelPagedList {
     fn serialize<S: ::serde::Serializer>(
         &self,

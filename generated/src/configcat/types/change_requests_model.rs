@@ -6,6 +6,16 @@ pub struct ChangeRequestsModel {
     /// The `changeRequests` property.
     pub change_requests: super::ChangeRequestSummaryModelPagedList,
 }
+impl ChangeRequestsModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        change_requests: impl Into<super::ChangeRequestSummaryModelPagedList>,
+    ) -> Self {
+        Self {
+            change_requests: change_requests.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ChangeRequestsModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,63 @@ pub struct CodeReferenceModel {
     /// The code reference scanning tool's name.
     pub uploader: Option<String>,
 }
+impl CodeReferenceModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        synced_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        code_reference_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            branch: Default::default(),
+            references: Default::default(),
+            commit_url: Default::default(),
+            commit_hash: Default::default(),
+            synced_at: synced_at.into(),
+            repository: Default::default(),
+            code_reference_id: code_reference_id.into(),
+            uploader: Default::default(),
+        }
+    }
+    /// Sets [`branch`](Self::branch).
+    #[must_use]
+    pub fn with_branch(mut self, value: impl Into<String>) -> Self {
+        self.branch = Some(value.into());
+        self
+    }
+    /// Sets [`references`](Self::references).
+    #[must_use]
+    pub fn with_references(
+        mut self,
+        value: impl Into<Vec<super::ReferenceLinesModel>>,
+    ) -> Self {
+        self.references = Some(value.into());
+        self
+    }
+    /// Sets [`commit_url`](Self::commit_url).
+    #[must_use]
+    pub fn with_commit_url(mut self, value: impl Into<String>) -> Self {
+        self.commit_url = Some(value.into());
+        self
+    }
+    /// Sets [`commit_hash`](Self::commit_hash).
+    #[must_use]
+    pub fn with_commit_hash(mut self, value: impl Into<String>) -> Self {
+        self.commit_hash = Some(value.into());
+        self
+    }
+    /// Sets [`repository`](Self::repository).
+    #[must_use]
+    pub fn with_repository(mut self, value: impl Into<String>) -> Self {
+        self.repository = Some(value.into());
+        self
+    }
+    /// Sets [`uploader`](Self::uploader).
+    #[must_use]
+    pub fn with_uploader(mut self, value: impl Into<String>) -> Self {
+        self.uploader = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CodeReferenceModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

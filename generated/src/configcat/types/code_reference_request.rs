@@ -30,6 +30,67 @@ pub struct CodeReferenceRequest {
     /// The actual code reference collection.
     pub flag_references: Option<Vec<super::FlagReference>>,
 }
+impl CodeReferenceRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        config_id: impl Into<::uuid::Uuid>,
+        repository: impl Into<String>,
+        branch: impl Into<String>,
+    ) -> Self {
+        Self {
+            config_id: config_id.into(),
+            repository: repository.into(),
+            branch: branch.into(),
+            commit_url: Default::default(),
+            commit_hash: Default::default(),
+            uploader: Default::default(),
+            active_branches: Default::default(),
+            flag_references: Default::default(),
+        }
+    }
+    /// Sets [`commit_url`](Self::commit_url): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_commit_url(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.commit_url = value.into();
+        self
+    }
+    /// Sets [`commit_hash`](Self::commit_hash): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_commit_hash(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.commit_hash = value.into();
+        self
+    }
+    /// Sets [`uploader`](Self::uploader): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_uploader(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.uploader = value.into();
+        self
+    }
+    /// Sets [`active_branches`](Self::active_branches).
+    #[must_use]
+    pub fn with_active_branches(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.active_branches = Some(value.into());
+        self
+    }
+    /// Sets [`flag_references`](Self::flag_references).
+    #[must_use]
+    pub fn with_flag_references(
+        mut self,
+        value: impl Into<Vec<super::FlagReference>>,
+    ) -> Self {
+        self.flag_references = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CodeReferenceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,21 @@ pub struct ComparisonValueListModel {
     /// Length at least 0 and at most 1500.
     pub hint: Option<String>,
 }
+impl ComparisonValueListModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            hint: Default::default(),
+        }
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ComparisonValueListModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

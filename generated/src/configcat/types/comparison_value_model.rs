@@ -10,6 +10,29 @@ pub struct ComparisonValueModel {
     /// The list representation of the comparison value.
     pub list_value: Option<Vec<super::ComparisonValueListModel>>,
 }
+impl ComparisonValueModel {
+    /// Sets [`string_value`](Self::string_value).
+    #[must_use]
+    pub fn with_string_value(mut self, value: impl Into<String>) -> Self {
+        self.string_value = Some(value.into());
+        self
+    }
+    /// Sets [`double_value`](Self::double_value).
+    #[must_use]
+    pub fn with_double_value(mut self, value: impl Into<f64>) -> Self {
+        self.double_value = Some(value.into());
+        self
+    }
+    /// Sets [`list_value`](Self::list_value).
+    #[must_use]
+    pub fn with_list_value(
+        mut self,
+        value: impl Into<Vec<super::ComparisonValueListModel>>,
+    ) -> Self {
+        self.list_value = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ComparisonValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,35 @@ pub struct ConditionModel {
     /// The `prerequisiteFlagCondition` property.
     pub prerequisite_flag_condition: Option<super::PrerequisiteFlagConditionModel>,
 }
+impl ConditionModel {
+    /// Sets [`user_condition`](Self::user_condition).
+    #[must_use]
+    pub fn with_user_condition(
+        mut self,
+        value: impl Into<super::UserConditionModel>,
+    ) -> Self {
+        self.user_condition = Some(value.into());
+        self
+    }
+    /// Sets [`segment_condition`](Self::segment_condition).
+    #[must_use]
+    pub fn with_segment_condition(
+        mut self,
+        value: impl Into<super::SegmentConditionModel>,
+    ) -> Self {
+        self.segment_condition = Some(value.into());
+        self
+    }
+    /// Sets [`prerequisite_flag_condition`](Self::prerequisite_flag_condition).
+    #[must_use]
+    pub fn with_prerequisite_flag_condition(
+        mut self,
+        value: impl Into<super::PrerequisiteFlagConditionModel>,
+    ) -> Self {
+        self.prerequisite_flag_condition = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ConditionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,38 @@ pub struct ConfigModel {
     /// The `evaluationVersion` property.
     pub evaluation_version: super::EvaluationVersion,
 }
+impl ConfigModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product: impl Into<super::ProductModel>,
+        config_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        order: impl Into<i32>,
+        evaluation_version: impl Into<super::EvaluationVersion>,
+    ) -> Self {
+        Self {
+            product: product.into(),
+            config_id: config_id.into(),
+            name: name.into(),
+            description: Default::default(),
+            order: order.into(),
+            migrated_config_id: Default::default(),
+            evaluation_version: evaluation_version.into(),
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`migrated_config_id`](Self::migrated_config_id).
+    #[must_use]
+    pub fn with_migrated_config_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.migrated_config_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ConfigModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

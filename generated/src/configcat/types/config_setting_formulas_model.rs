@@ -20,6 +20,31 @@ pub struct ConfigSettingFormulasModel {
     /// Indicates that a mandatory note is required for saving and publishing.
     pub reason_required: bool,
 }
+impl ConfigSettingFormulasModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        config: impl Into<super::ConfigModel>,
+        environment: impl Into<super::EnvironmentModel>,
+        read_only: impl Into<bool>,
+        setting_formulas: impl Into<Vec<super::ConfigSettingFormulaModel>>,
+        feature_flag_limitations: impl Into<super::FeatureFlagLimitations>,
+        approve_required: impl Into<bool>,
+        can_bypass_approval: impl Into<bool>,
+        reason_required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            config: config.into(),
+            environment: environment.into(),
+            read_only: read_only.into(),
+            setting_formulas: setting_formulas.into(),
+            feature_flag_limitations: feature_flag_limitations.into(),
+            approve_required: approve_required.into(),
+            can_bypass_approval: can_bypass_approval.into(),
+            reason_required: reason_required.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ConfigSettingFormulasModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,24 @@ pub struct ConfigSettingValuesModel {
     /// The `featureFlagLimitations` property.
     pub feature_flag_limitations: super::FeatureFlagLimitations,
 }
+impl ConfigSettingValuesModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        config: impl Into<super::ConfigModel>,
+        environment: impl Into<super::EnvironmentModel>,
+        read_only: impl Into<bool>,
+        setting_values: impl Into<Vec<super::ConfigSettingValueModel>>,
+        feature_flag_limitations: impl Into<super::FeatureFlagLimitations>,
+    ) -> Self {
+        Self {
+            config: config.into(),
+            environment: environment.into(),
+            read_only: read_only.into(),
+            setting_values: setting_values.into(),
+            feature_flag_limitations: feature_flag_limitations.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ConfigSettingValuesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,18 @@ pub struct ConnectRequest {
     /// Length at least 0 and at most 15000.
     pub jira_jwt_token: String,
 }
+impl ConnectRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        client_key: impl Into<String>,
+        jira_jwt_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            client_key: client_key.into(),
+            jira_jwt_token: jira_jwt_token.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ConnectRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,24 @@ pub struct ConnectionPreferences {
     /// The `webhookNotification` property.
     pub webhook_notification: Option<super::WebhookNotification>,
 }
+impl ConnectionPreferences {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(sdk_poll_interval: impl Into<i32>) -> Self {
+        Self {
+            sdk_poll_interval: sdk_poll_interval.into(),
+            webhook_notification: Default::default(),
+        }
+    }
+    /// Sets [`webhook_notification`](Self::webhook_notification).
+    #[must_use]
+    pub fn with_webhook_notification(
+        mut self,
+        value: impl Into<super::WebhookNotification>,
+    ) -> Self {
+        self.webhook_notification = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ConnectionPreferences {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,51 @@ pub struct CreateChangeRequestModel {
     /// The list of models describing the proposed changes to the Settings included in the new Change Request.
     pub proposed_changes: Option<Vec<super::CreateChangeRequestProposedChangeModel>>,
 }
+impl CreateChangeRequestModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            reason: Default::default(),
+            apply_at: Default::default(),
+            bypass_approval: Default::default(),
+            proposed_changes: Default::default(),
+        }
+    }
+    /// Sets [`reason`](Self::reason): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_reason(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.reason = value.into();
+        self
+    }
+    /// Sets [`apply_at`](Self::apply_at): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_apply_at(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>>,
+    ) -> Self {
+        self.apply_at = value.into();
+        self
+    }
+    /// Sets [`bypass_approval`](Self::bypass_approval).
+    #[must_use]
+    pub fn with_bypass_approval(mut self, value: impl Into<bool>) -> Self {
+        self.bypass_approval = Some(value.into());
+        self
+    }
+    /// Sets [`proposed_changes`](Self::proposed_changes).
+    #[must_use]
+    pub fn with_proposed_changes(
+        mut self,
+        value: impl Into<Vec<super::CreateChangeRequestProposedChangeModel>>,
+    ) -> Self {
+        self.proposed_changes = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CreateChangeRequestModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,16 @@ pub struct CreateChangeRequestProposedChangeModel {
     /// The `proposedChange` property.
     pub proposed_change: super::UpdateEvaluationFormulaWithLatestVersionModel,
 }
+impl CreateChangeRequestProposedChangeModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        proposed_change: impl Into<super::UpdateEvaluationFormulaWithLatestVersionModel>,
+    ) -> Self {
+        Self {
+            proposed_change: proposed_change.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CreateChangeRequestProposedChangeModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -19,6 +19,44 @@ pub struct CreateConfigRequest {
     /// The `evaluationVersion` property.
     pub evaluation_version: Option<super::EvaluationVersion>,
 }
+impl CreateConfigRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: Default::default(),
+            order: Default::default(),
+            evaluation_version: Default::default(),
+        }
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`order`](Self::order): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_order(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i32>>,
+    ) -> Self {
+        self.order = value.into();
+        self
+    }
+    /// Sets [`evaluation_version`](Self::evaluation_version).
+    #[must_use]
+    pub fn with_evaluation_version(
+        mut self,
+        value: impl Into<super::EvaluationVersion>,
+    ) -> Self {
+        self.evaluation_version = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CreateConfigRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -21,6 +21,44 @@ pub struct CreateEnvironmentModel {
     /// Determined from an ascending sequence of integers.
     pub order: ::openapi_runtime::Patch<i32>,
 }
+impl CreateEnvironmentModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            color: Default::default(),
+            description: Default::default(),
+            order: Default::default(),
+        }
+    }
+    /// Sets [`color`](Self::color): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_color(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.color = value.into();
+        self
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`order`](Self::order): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_order(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i32>>,
+    ) -> Self {
+        self.order = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CreateEnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,24 @@ pub struct CreateIntegrationModel {
     /// List of Config IDs that are connected with this Integration. If the list is empty, all the Configs are connected.
     pub config_ids: Vec<::uuid::Uuid>,
 }
+impl CreateIntegrationModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        integration_type: impl Into<super::IntegrationType>,
+        name: impl Into<String>,
+        parameters: impl Into<::std::collections::BTreeMap<String, String>>,
+        environment_ids: impl Into<Vec<::uuid::Uuid>>,
+        config_ids: impl Into<Vec<::uuid::Uuid>>,
+    ) -> Self {
+        Self {
+            integration_type: integration_type.into(),
+            name: name.into(),
+            parameters: parameters.into(),
+            environment_ids: environment_ids.into(),
+            config_ids: config_ids.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CreateIntegrationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,28 @@ pub struct CreateOrUpdateConnectionPreferences {
         super::CreateOrUpdateWebhookNotification,
     >,
 }
+impl CreateOrUpdateConnectionPreferences {
+    /// Sets [`sdk_poll_interval`](Self::sdk_poll_interval): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_sdk_poll_interval(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i32>>,
+    ) -> Self {
+        self.sdk_poll_interval = value.into();
+        self
+    }
+    /// Sets [`webhook_notification`](Self::webhook_notification): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_webhook_notification(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::CreateOrUpdateWebhookNotification>,
+        >,
+    ) -> Self {
+        self.webhook_notification = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CreateOrUpdateConnectionPreferences {
     fn serialize<S: ::serde::Serializer>(
         &self,

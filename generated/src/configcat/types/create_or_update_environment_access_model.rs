@@ -8,6 +8,23 @@ pub struct CreateOrUpdateEnvironmentAccessModel {
     /// The `environmentAccessType` property.
     pub environment_access_type: Option<super::EnvironmentAccessType>,
 }
+impl CreateOrUpdateEnvironmentAccessModel {
+    /// Sets [`environment_id`](Self::environment_id).
+    #[must_use]
+    pub fn with_environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.environment_id = Some(value.into());
+        self
+    }
+    /// Sets [`environment_access_type`](Self::environment_access_type).
+    #[must_use]
+    pub fn with_environment_access_type(
+        mut self,
+        value: impl Into<super::EnvironmentAccessType>,
+    ) -> Self {
+        self.environment_access_type = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CreateOrUpdateEnvironmentAccessModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,23 @@ pub struct CreateOrUpdateEnvironmentApprovalPermissionModel {
         super::EnvironmentApprovalPermissionType,
     >,
 }
+impl CreateOrUpdateEnvironmentApprovalPermissionModel {
+    /// Sets [`environment_id`](Self::environment_id).
+    #[must_use]
+    pub fn with_environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.environment_id = Some(value.into());
+        self
+    }
+    /// Sets [`environment_approval_permission_type`](Self::environment_approval_permission_type).
+    #[must_use]
+    pub fn with_environment_approval_permission_type(
+        mut self,
+        value: impl Into<super::EnvironmentApprovalPermissionType>,
+    ) -> Self {
+        self.environment_approval_permission_type = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CreateOrUpdateEnvironmentApprovalPermissionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

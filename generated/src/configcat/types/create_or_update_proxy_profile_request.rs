@@ -20,6 +20,48 @@ pub struct CreateOrUpdateProxyProfileRequest {
         Vec<super::UpdateProxyProfileSelectionRule>,
     >,
 }
+impl CreateOrUpdateProxyProfileRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: Default::default(),
+            connection_preferences: Default::default(),
+            sdk_key_selection_rules: Default::default(),
+        }
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`connection_preferences`](Self::connection_preferences): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_connection_preferences(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::CreateOrUpdateConnectionPreferences>,
+        >,
+    ) -> Self {
+        self.connection_preferences = value.into();
+        self
+    }
+    /// Sets [`sdk_key_selection_rules`](Self::sdk_key_selection_rules): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_sdk_key_selection_rules(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<Vec<super::UpdateProxyProfileSelectionRule>>,
+        >,
+    ) -> Self {
+        self.sdk_key_selection_rules = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CreateOrUpdateProxyProfileRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

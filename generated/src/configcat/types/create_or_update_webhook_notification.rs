@@ -8,6 +8,14 @@ pub struct CreateOrUpdateWebhookNotification {
     /// Length at least 7 and at most 1000.
     pub webhook_proxy_url: String,
 }
+impl CreateOrUpdateWebhookNotification {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(webhook_proxy_url: impl Into<String>) -> Self {
+        Self {
+            webhook_proxy_url: webhook_proxy_url.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CreateOrUpdateWebhookNotification {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -68,6 +68,230 @@ pub struct CreatePermissionGroupRequest {
     /// Group members can disable two-factor authentication for other members.
     pub can_disable2_fa: Option<bool>,
 }
+impl CreatePermissionGroupRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            can_manage_members: Default::default(),
+            can_create_or_update_config: Default::default(),
+            can_delete_config: Default::default(),
+            can_create_or_update_environment: Default::default(),
+            can_delete_environment: Default::default(),
+            can_create_or_update_setting: Default::default(),
+            can_tag_setting: Default::default(),
+            can_delete_setting: Default::default(),
+            can_create_or_update_tag: Default::default(),
+            can_delete_tag: Default::default(),
+            can_manage_webhook: Default::default(),
+            can_use_export_import: Default::default(),
+            can_manage_product_preferences: Default::default(),
+            can_manage_integrations: Default::default(),
+            can_view_sdk_key: Default::default(),
+            can_rotate_sdk_key: Default::default(),
+            can_create_or_update_segments: Default::default(),
+            can_delete_segments: Default::default(),
+            can_view_product_audit_log: Default::default(),
+            can_view_product_statistics: Default::default(),
+            access_type: Default::default(),
+            new_environment_access_type: Default::default(),
+            environment_accesses: Default::default(),
+            approval_permission_type: Default::default(),
+            new_environment_approval_permission_type: Default::default(),
+            environment_approval_permissions: Default::default(),
+            can_disable2_fa: Default::default(),
+        }
+    }
+    /// Sets [`can_manage_members`](Self::can_manage_members).
+    #[must_use]
+    pub fn with_can_manage_members(mut self, value: impl Into<bool>) -> Self {
+        self.can_manage_members = Some(value.into());
+        self
+    }
+    /// Sets [`can_create_or_update_config`](Self::can_create_or_update_config).
+    #[must_use]
+    pub fn with_can_create_or_update_config(mut self, value: impl Into<bool>) -> Self {
+        self.can_create_or_update_config = Some(value.into());
+        self
+    }
+    /// Sets [`can_delete_config`](Self::can_delete_config).
+    #[must_use]
+    pub fn with_can_delete_config(mut self, value: impl Into<bool>) -> Self {
+        self.can_delete_config = Some(value.into());
+        self
+    }
+    /// Sets [`can_create_or_update_environment`](Self::can_create_or_update_environment).
+    #[must_use]
+    pub fn with_can_create_or_update_environment(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.can_create_or_update_environment = Some(value.into());
+        self
+    }
+    /// Sets [`can_delete_environment`](Self::can_delete_environment).
+    #[must_use]
+    pub fn with_can_delete_environment(mut self, value: impl Into<bool>) -> Self {
+        self.can_delete_environment = Some(value.into());
+        self
+    }
+    /// Sets [`can_create_or_update_setting`](Self::can_create_or_update_setting).
+    #[must_use]
+    pub fn with_can_create_or_update_setting(mut self, value: impl Into<bool>) -> Self {
+        self.can_create_or_update_setting = Some(value.into());
+        self
+    }
+    /// Sets [`can_tag_setting`](Self::can_tag_setting).
+    #[must_use]
+    pub fn with_can_tag_setting(mut self, value: impl Into<bool>) -> Self {
+        self.can_tag_setting = Some(value.into());
+        self
+    }
+    /// Sets [`can_delete_setting`](Self::can_delete_setting).
+    #[must_use]
+    pub fn with_can_delete_setting(mut self, value: impl Into<bool>) -> Self {
+        self.can_delete_setting = Some(value.into());
+        self
+    }
+    /// Sets [`can_create_or_update_tag`](Self::can_create_or_update_tag).
+    #[must_use]
+    pub fn with_can_create_or_update_tag(mut self, value: impl Into<bool>) -> Self {
+        self.can_create_or_update_tag = Some(value.into());
+        self
+    }
+    /// Sets [`can_delete_tag`](Self::can_delete_tag).
+    #[must_use]
+    pub fn with_can_delete_tag(mut self, value: impl Into<bool>) -> Self {
+        self.can_delete_tag = Some(value.into());
+        self
+    }
+    /// Sets [`can_manage_webhook`](Self::can_manage_webhook).
+    #[must_use]
+    pub fn with_can_manage_webhook(mut self, value: impl Into<bool>) -> Self {
+        self.can_manage_webhook = Some(value.into());
+        self
+    }
+    /// Sets [`can_use_export_import`](Self::can_use_export_import).
+    #[must_use]
+    pub fn with_can_use_export_import(mut self, value: impl Into<bool>) -> Self {
+        self.can_use_export_import = Some(value.into());
+        self
+    }
+    /// Sets [`can_manage_product_preferences`](Self::can_manage_product_preferences).
+    #[must_use]
+    pub fn with_can_manage_product_preferences(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.can_manage_product_preferences = Some(value.into());
+        self
+    }
+    /// Sets [`can_manage_integrations`](Self::can_manage_integrations).
+    #[must_use]
+    pub fn with_can_manage_integrations(mut self, value: impl Into<bool>) -> Self {
+        self.can_manage_integrations = Some(value.into());
+        self
+    }
+    /// Sets [`can_view_sdk_key`](Self::can_view_sdk_key).
+    #[must_use]
+    pub fn with_can_view_sdk_key(mut self, value: impl Into<bool>) -> Self {
+        self.can_view_sdk_key = Some(value.into());
+        self
+    }
+    /// Sets [`can_rotate_sdk_key`](Self::can_rotate_sdk_key).
+    #[must_use]
+    pub fn with_can_rotate_sdk_key(mut self, value: impl Into<bool>) -> Self {
+        self.can_rotate_sdk_key = Some(value.into());
+        self
+    }
+    /// Sets [`can_create_or_update_segments`](Self::can_create_or_update_segments).
+    #[must_use]
+    pub fn with_can_create_or_update_segments(mut self, value: impl Into<bool>) -> Self {
+        self.can_create_or_update_segments = Some(value.into());
+        self
+    }
+    /// Sets [`can_delete_segments`](Self::can_delete_segments).
+    #[must_use]
+    pub fn with_can_delete_segments(mut self, value: impl Into<bool>) -> Self {
+        self.can_delete_segments = Some(value.into());
+        self
+    }
+    /// Sets [`can_view_product_audit_log`](Self::can_view_product_audit_log).
+    #[must_use]
+    pub fn with_can_view_product_audit_log(mut self, value: impl Into<bool>) -> Self {
+        self.can_view_product_audit_log = Some(value.into());
+        self
+    }
+    /// Sets [`can_view_product_statistics`](Self::can_view_product_statistics).
+    #[must_use]
+    pub fn with_can_view_product_statistics(mut self, value: impl Into<bool>) -> Self {
+        self.can_view_product_statistics = Some(value.into());
+        self
+    }
+    /// Sets [`access_type`](Self::access_type).
+    #[must_use]
+    pub fn with_access_type(mut self, value: impl Into<super::AccessType>) -> Self {
+        self.access_type = Some(value.into());
+        self
+    }
+    /// Sets [`new_environment_access_type`](Self::new_environment_access_type).
+    #[must_use]
+    pub fn with_new_environment_access_type(
+        mut self,
+        value: impl Into<super::EnvironmentAccessType>,
+    ) -> Self {
+        self.new_environment_access_type = Some(value.into());
+        self
+    }
+    /// Sets [`environment_accesses`](Self::environment_accesses): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_environment_accesses(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<Vec<super::CreateOrUpdateEnvironmentAccessModel>>,
+        >,
+    ) -> Self {
+        self.environment_accesses = value.into();
+        self
+    }
+    /// Sets [`approval_permission_type`](Self::approval_permission_type).
+    #[must_use]
+    pub fn with_approval_permission_type(
+        mut self,
+        value: impl Into<super::ApprovalPermissionType>,
+    ) -> Self {
+        self.approval_permission_type = Some(value.into());
+        self
+    }
+    /// Sets [`new_environment_approval_permission_type`](Self::new_environment_approval_permission_type).
+    #[must_use]
+    pub fn with_new_environment_approval_permission_type(
+        mut self,
+        value: impl Into<super::EnvironmentApprovalPermissionType>,
+    ) -> Self {
+        self.new_environment_approval_permission_type = Some(value.into());
+        self
+    }
+    /// Sets [`environment_approval_permissions`](Self::environment_approval_permissions): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_environment_approval_permissions(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<
+                Vec<super::CreateOrUpdateEnvironmentApprovalPermissionModel>,
+            >,
+        >,
+    ) -> Self {
+        self.environment_approval_permissions = value.into();
+        self
+    }
+    /// Sets [`can_disable2_fa`](Self::can_disable2_fa).
+    #[must_use]
+    pub fn with_can_disable2_fa(mut self, value: impl Into<bool>) -> Self {
+        self.can_disable2_fa = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CreatePermissionGroupRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

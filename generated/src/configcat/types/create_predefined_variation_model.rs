@@ -14,6 +14,34 @@ pub struct CreatePredefinedVariationModel {
     /// Length at least 0 and at most 1000.
     pub hint: ::openapi_runtime::Patch<String>,
 }
+impl CreatePredefinedVariationModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(value: impl Into<super::CreatePredefinedVariationValueModel>) -> Self {
+        Self {
+            value: value.into(),
+            name: Default::default(),
+            hint: Default::default(),
+        }
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`hint`](Self::hint): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_hint(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.hint = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CreatePredefinedVariationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,44 @@ pub struct CreatePredefinedVariationValueModel {
     /// The served value in case of a decimal number Setting.
     pub double_value: ::openapi_runtime::Patch<f64>,
 }
+impl CreatePredefinedVariationValueModel {
+    /// Sets [`bool_value`](Self::bool_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_bool_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.bool_value = value.into();
+        self
+    }
+    /// Sets [`string_value`](Self::string_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_string_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.string_value = value.into();
+        self
+    }
+    /// Sets [`int_value`](Self::int_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_int_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i32>>,
+    ) -> Self {
+        self.int_value = value.into();
+        self
+    }
+    /// Sets [`double_value`](Self::double_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_double_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<f64>>,
+    ) -> Self {
+        self.double_value = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CreatePredefinedVariationValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -17,6 +17,34 @@ pub struct CreateProductRequest {
     /// Determined from an ascending sequence of integers.
     pub order: ::openapi_runtime::Patch<i32>,
 }
+impl CreateProductRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: Default::default(),
+            order: Default::default(),
+        }
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`order`](Self::order): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_order(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i32>>,
+    ) -> Self {
+        self.order = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CreateProductRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

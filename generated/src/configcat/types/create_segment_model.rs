@@ -22,6 +22,32 @@ pub struct CreateSegmentModel {
     /// Length at least 1.
     pub comparison_value: String,
 }
+impl CreateSegmentModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        comparison_attribute: impl Into<String>,
+        comparator: impl Into<super::RolloutRuleComparator>,
+        comparison_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            description: Default::default(),
+            comparison_attribute: comparison_attribute.into(),
+            comparator: comparator.into(),
+            comparison_value: comparison_value.into(),
+        }
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CreateSegmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -33,6 +33,92 @@ pub struct CreateSettingInitialValues {
     /// Optional, the SettingId to initialize the values and tags of the Feature Flag or Setting from. Only can be set if you have at least ReadOnly access in all the Environments. Only one of the SettingIdToInitFrom or the InitialValues properties can be set.
     pub setting_id_to_init_from: ::openapi_runtime::Patch<i32>,
 }
+impl CreateSettingInitialValues {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        key: impl Into<String>,
+        setting_type: impl Into<super::SettingType>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            hint: Default::default(),
+            tags: Default::default(),
+            order: Default::default(),
+            is_json: Default::default(),
+            key: key.into(),
+            setting_type: setting_type.into(),
+            predefined_variations: Default::default(),
+            initial_values: Default::default(),
+            setting_id_to_init_from: Default::default(),
+        }
+    }
+    /// Sets [`hint`](Self::hint): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_hint(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.hint = value.into();
+        self
+    }
+    /// Sets [`tags`](Self::tags): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_tags(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<i64>>>,
+    ) -> Self {
+        self.tags = value.into();
+        self
+    }
+    /// Sets [`order`](Self::order): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_order(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i32>>,
+    ) -> Self {
+        self.order = value.into();
+        self
+    }
+    /// Sets [`is_json`](Self::is_json): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_is_json(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.is_json = value.into();
+        self
+    }
+    /// Sets [`predefined_variations`](Self::predefined_variations): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_predefined_variations(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<Vec<super::CreatePredefinedVariationModel>>,
+        >,
+    ) -> Self {
+        self.predefined_variations = value.into();
+        self
+    }
+    /// Sets [`initial_values`](Self::initial_values): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_initial_values(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<super::InitialValue>>>,
+    ) -> Self {
+        self.initial_values = value.into();
+        self
+    }
+    /// Sets [`setting_id_to_init_from`](Self::setting_id_to_init_from): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_setting_id_to_init_from(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i32>>,
+    ) -> Self {
+        self.setting_id_to_init_from = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CreateSettingInitialValues {
     fn serialize<S: ::serde::Serializer>(
         &self,

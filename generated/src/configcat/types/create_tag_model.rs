@@ -14,6 +14,24 @@ pub struct CreateTagModel {
     /// Length at least 0 and at most 255.
     pub color: ::openapi_runtime::Patch<String>,
 }
+impl CreateTagModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            color: Default::default(),
+        }
+    }
+    /// Sets [`color`](Self::color): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_color(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.color = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CreateTagModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,14 @@ pub struct DeleteIntegrationLinkModel {
     /// The `hasRemainingIntegrationLink` property.
     pub has_remaining_integration_link: bool,
 }
+impl DeleteIntegrationLinkModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(has_remaining_integration_link: impl Into<bool>) -> Self {
+        Self {
+            has_remaining_integration_link: has_remaining_integration_link.into(),
+        }
+    }
+}
 impl ::serde::Serialize for DeleteIntegrationLinkModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

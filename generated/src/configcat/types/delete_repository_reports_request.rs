@@ -16,6 +16,38 @@ pub struct DeleteRepositoryReportsRequest {
     /// If it's set, only this setting's reports belonging to the given repository will be deleted.
     pub setting_id: ::openapi_runtime::Patch<i32>,
 }
+impl DeleteRepositoryReportsRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        config_id: impl Into<::uuid::Uuid>,
+        repository: impl Into<String>,
+    ) -> Self {
+        Self {
+            config_id: config_id.into(),
+            repository: repository.into(),
+            branch: Default::default(),
+            setting_id: Default::default(),
+        }
+    }
+    /// Sets [`branch`](Self::branch): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_branch(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.branch = value.into();
+        self
+    }
+    /// Sets [`setting_id`](Self::setting_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_setting_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i32>>,
+    ) -> Self {
+        self.setting_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for DeleteRepositoryReportsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,27 @@ pub struct DeletedSettingModel {
     /// The `settingType` property.
     pub setting_type: super::SettingType,
 }
+impl DeletedSettingModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        key: impl Into<String>,
+        name: impl Into<String>,
+        setting_type: impl Into<super::SettingType>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            name: name.into(),
+            hint: Default::default(),
+            setting_type: setting_type.into(),
+        }
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for DeletedSettingModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

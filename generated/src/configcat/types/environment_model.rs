@@ -20,6 +20,40 @@ pub struct EnvironmentModel {
     /// Determines whether changes must be approved before they are applied in the given Environment.
     pub approve_required: bool,
 }
+impl EnvironmentModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product: impl Into<super::ProductModel>,
+        environment_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        order: impl Into<i32>,
+        reason_required: impl Into<bool>,
+        approve_required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            product: product.into(),
+            environment_id: environment_id.into(),
+            name: name.into(),
+            color: Default::default(),
+            description: Default::default(),
+            order: order.into(),
+            reason_required: reason_required.into(),
+            approve_required: approve_required.into(),
+        }
+    }
+    /// Sets [`color`](Self::color).
+    #[must_use]
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for EnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,30 @@ pub struct FeatureFlagLimitations {
     /// Maximum number of `AND` conditions a Feature Flag or Setting can have within a targeting rule.
     pub max_condition_per_targeting_rule_count: i32,
 }
+impl FeatureFlagLimitations {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        max_percentage_option_count: impl Into<i32>,
+        max_targeting_rule_count: impl Into<i32>,
+        max_comparison_value_length: impl Into<i32>,
+        max_comparison_value_list_length: impl Into<i32>,
+        max_comparison_value_list_item_length: impl Into<i32>,
+        max_string_flag_value_length: impl Into<i32>,
+        max_condition_per_targeting_rule_count: impl Into<i32>,
+    ) -> Self {
+        Self {
+            max_percentage_option_count: max_percentage_option_count.into(),
+            max_targeting_rule_count: max_targeting_rule_count.into(),
+            max_comparison_value_length: max_comparison_value_length.into(),
+            max_comparison_value_list_length: max_comparison_value_list_length.into(),
+            max_comparison_value_list_item_length: max_comparison_value_list_item_length
+                .into(),
+            max_string_flag_value_length: max_string_flag_value_length.into(),
+            max_condition_per_targeting_rule_count: max_condition_per_targeting_rule_count
+                .into(),
+        }
+    }
+}
 impl ::serde::Serialize for FeatureFlagLimitations {
     fn serialize<S: ::serde::Serializer>(
         &self,

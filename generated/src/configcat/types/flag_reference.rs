@@ -8,6 +8,18 @@ pub struct FlagReference {
     /// The actual references to the given Feature Flag or Setting.
     pub references: Vec<super::ReferenceLinesRequest>,
 }
+impl FlagReference {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        setting_id: impl Into<i32>,
+        references: impl Into<Vec<super::ReferenceLinesRequest>>,
+    ) -> Self {
+        Self {
+            setting_id: setting_id.into(),
+            references: references.into(),
+        }
+    }
+}
 impl ::serde::Serialize for FlagReference {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,21 @@ pub struct InitialValue {
     /// The initial value in the given Environment. It must respect the setting type. In some generated clients for strictly typed languages, you may use double/float properties to handle integer values. In case of a Feature Flag with predefined variations, the value must match one of the predefined variations' value.
     pub value: super::SettingValueType,
 }
+impl InitialValue {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(value: impl Into<super::SettingValueType>) -> Self {
+        Self {
+            environment_id: Default::default(),
+            value: value.into(),
+        }
+    }
+    /// Sets [`environment_id`](Self::environment_id).
+    #[must_use]
+    pub fn with_environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.environment_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for InitialValue {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,26 @@ pub struct IntegrationLinkDetail {
     /// The `status` property.
     pub status: String,
 }
+impl IntegrationLinkDetail {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product: impl Into<super::ProductModel>,
+        config: impl Into<super::ConfigModel>,
+        environment: impl Into<super::EnvironmentModel>,
+        setting: impl Into<super::SettingDataModel>,
+        read_only: impl Into<bool>,
+        status: impl Into<String>,
+    ) -> Self {
+        Self {
+            product: product.into(),
+            config: config.into(),
+            environment: environment.into(),
+            setting: setting.into(),
+            read_only: read_only.into(),
+            status: status.into(),
+        }
+    }
+}
 impl ::serde::Serialize for IntegrationLinkDetail {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,24 @@ pub struct IntegrationLinkDetailsModel {
     /// The `allIntegrationLinkCount` property.
     pub all_integration_link_count: i32,
 }
+impl IntegrationLinkDetailsModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(all_integration_link_count: impl Into<i32>) -> Self {
+        Self {
+            details: Default::default(),
+            all_integration_link_count: all_integration_link_count.into(),
+        }
+    }
+    /// Sets [`details`](Self::details).
+    #[must_use]
+    pub fn with_details(
+        mut self,
+        value: impl Into<Vec<super::IntegrationLinkDetail>>,
+    ) -> Self {
+        self.details = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for IntegrationLinkDetailsModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

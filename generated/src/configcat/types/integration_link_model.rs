@@ -12,6 +12,35 @@ pub struct IntegrationLinkModel {
     /// The `url` property.
     pub url: Option<String>,
 }
+impl IntegrationLinkModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(integration_link_type: impl Into<super::IntegrationLinkType>) -> Self {
+        Self {
+            key: Default::default(),
+            description: Default::default(),
+            integration_link_type: integration_link_type.into(),
+            url: Default::default(),
+        }
+    }
+    /// Sets [`key`](Self::key).
+    #[must_use]
+    pub fn with_key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`url`](Self::url).
+    #[must_use]
+    pub fn with_url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for IntegrationLinkModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

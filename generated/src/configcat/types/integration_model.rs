@@ -18,6 +18,36 @@ pub struct IntegrationModel {
     /// List of Config IDs that are connected with this Integration. If the list is empty, all of the Configs are connected.
     pub config_ids: Vec<::uuid::Uuid>,
 }
+impl IntegrationModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product: impl Into<super::ProductModel>,
+        integration_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        integration_type: impl Into<super::IntegrationType>,
+        environment_ids: impl Into<Vec<::uuid::Uuid>>,
+        config_ids: impl Into<Vec<::uuid::Uuid>>,
+    ) -> Self {
+        Self {
+            product: product.into(),
+            integration_id: integration_id.into(),
+            name: name.into(),
+            integration_type: integration_type.into(),
+            parameters: Default::default(),
+            environment_ids: environment_ids.into(),
+            config_ids: config_ids.into(),
+        }
+    }
+    /// Sets [`parameters`](Self::parameters).
+    #[must_use]
+    pub fn with_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for IntegrationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,14 @@ pub struct IntegrationsModel {
     /// The Integrations of the Product.
     pub integrations: Vec<super::IntegrationModel>,
 }
+impl IntegrationsModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(integrations: impl Into<Vec<super::IntegrationModel>>) -> Self {
+        Self {
+            integrations: integrations.into(),
+        }
+    }
+}
 impl ::serde::Serialize for IntegrationsModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,29 @@ pub struct InvitationModel {
     /// Determines whether the Invitation is expired.
     pub expired: bool,
 }
+impl InvitationModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        invitation_id: impl Into<::uuid::Uuid>,
+        permission_group_id: impl Into<i64>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        expired: impl Into<bool>,
+    ) -> Self {
+        Self {
+            invitation_id: invitation_id.into(),
+            email: Default::default(),
+            permission_group_id: permission_group_id.into(),
+            created_at: created_at.into(),
+            expired: expired.into(),
+        }
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for InvitationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,18 @@ pub struct InviteMembersRequest {
     /// Identifier of the Permission Group to where the invited users should be added.
     pub permission_group_id: i64,
 }
+impl InviteMembersRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        emails: impl Into<Vec<String>>,
+        permission_group_id: impl Into<i64>,
+    ) -> Self {
+        Self {
+            emails: emails.into(),
+            permission_group_id: permission_group_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for InviteMembersRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,35 @@ pub struct JsonPatchOperation {
     /// The discrete value.
     pub value: ::openapi_runtime::Patch<::serde_json::Value>,
 }
+impl JsonPatchOperation {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(op: impl Into<super::OperationType>, path: impl Into<String>) -> Self {
+        Self {
+            op: op.into(),
+            path: path.into(),
+            from: Default::default(),
+            value: Default::default(),
+        }
+    }
+    /// Sets [`from`](Self::from): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_from(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.from = value.into();
+        self
+    }
+    /// Sets [`value`](Self::value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::serde_json::Value>>,
+    ) -> Self {
+        self.value = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for JsonPatchOperation {
     fn serialize<S: ::serde::Serializer>(
         &self,

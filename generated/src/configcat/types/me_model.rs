@@ -14,6 +14,15 @@ pub struct MeModel {
     /// Read-only.
     pub full_name: String,
 }
+impl MeModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(email: impl Into<String>, full_name: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            full_name: full_name.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MeModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

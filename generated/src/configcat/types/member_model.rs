@@ -14,6 +14,39 @@ pub struct MemberModel {
     /// Email of the Member.
     pub email: Option<String>,
 }
+impl MemberModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product_id: impl Into<::uuid::Uuid>,
+        permission_group_id: impl Into<i64>,
+    ) -> Self {
+        Self {
+            user_id: Default::default(),
+            product_id: product_id.into(),
+            permission_group_id: permission_group_id.into(),
+            full_name: Default::default(),
+            email: Default::default(),
+        }
+    }
+    /// Sets [`user_id`](Self::user_id).
+    #[must_use]
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets [`full_name`](Self::full_name).
+    #[must_use]
+    pub fn with_full_name(mut self, value: impl Into<String>) -> Self {
+        self.full_name = Some(value.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MemberModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

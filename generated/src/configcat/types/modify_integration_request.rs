@@ -14,6 +14,22 @@ pub struct ModifyIntegrationRequest {
     /// List of Config IDs that are connected with this Integration. If the list is empty, all the Configs are connected.
     pub config_ids: Vec<::uuid::Uuid>,
 }
+impl ModifyIntegrationRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        parameters: impl Into<::std::collections::BTreeMap<String, String>>,
+        environment_ids: impl Into<Vec<::uuid::Uuid>>,
+        config_ids: impl Into<Vec<::uuid::Uuid>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            parameters: parameters.into(),
+            environment_ids: environment_ids.into(),
+            config_ids: config_ids.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ModifyIntegrationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

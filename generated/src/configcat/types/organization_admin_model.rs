@@ -12,6 +12,22 @@ pub struct OrganizationAdminModel {
     /// Determines whether 2FA is enabled for the Organization Admin.
     pub two_factor_enabled: bool,
 }
+impl OrganizationAdminModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        user_id: impl Into<String>,
+        full_name: impl Into<String>,
+        email: impl Into<String>,
+        two_factor_enabled: impl Into<bool>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            full_name: full_name.into(),
+            email: email.into(),
+            two_factor_enabled: two_factor_enabled.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationAdminModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

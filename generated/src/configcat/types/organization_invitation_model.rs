@@ -20,6 +20,40 @@ pub struct OrganizationInvitationModel {
     /// Expiration time of the Invitation.
     pub expires: ::chrono::DateTime<::chrono::Utc>,
 }
+impl OrganizationInvitationModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        invitation_id: impl Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
+        permission_group_id: impl Into<i64>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        expired: impl Into<bool>,
+        expires: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            invitation_id: invitation_id.into(),
+            email: Default::default(),
+            product_id: product_id.into(),
+            product_name: Default::default(),
+            permission_group_id: permission_group_id.into(),
+            created_at: created_at.into(),
+            expired: expired.into(),
+            expires: expires.into(),
+        }
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets [`product_name`](Self::product_name).
+    #[must_use]
+    pub fn with_product_name(mut self, value: impl Into<String>) -> Self {
+        self.product_name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationInvitationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,33 @@ pub struct OrganizationLimitations {
     /// The maximum number of predefined variations allowed for a Feature Flag or Setting.
     pub max_predefined_variations: i32,
 }
+impl OrganizationLimitations {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        max_percentage_option_count: impl Into<i32>,
+        max_targeting_rule_count: impl Into<i32>,
+        max_comparison_value_length: impl Into<i32>,
+        max_comparison_value_list_length: impl Into<i32>,
+        max_comparison_value_list_item_length: impl Into<i32>,
+        max_string_flag_value_length: impl Into<i32>,
+        max_condition_per_targeting_rule_count: impl Into<i32>,
+        max_predefined_variations: impl Into<i32>,
+    ) -> Self {
+        Self {
+            max_percentage_option_count: max_percentage_option_count.into(),
+            max_targeting_rule_count: max_targeting_rule_count.into(),
+            max_comparison_value_length: max_comparison_value_length.into(),
+            max_comparison_value_list_length: max_comparison_value_list_length.into(),
+            max_comparison_value_list_item_length: max_comparison_value_list_item_length
+                .into(),
+            max_string_flag_value_length: max_string_flag_value_length.into(),
+            max_condition_per_targeting_rule_count: max_condition_per_targeting_rule_count
+                .into(),
+            max_predefined_variations: max_predefined_variations.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationLimitations {
     fn serialize<S: ::serde::Serializer>(
         &self,

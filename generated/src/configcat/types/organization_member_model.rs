@@ -14,6 +14,24 @@ pub struct OrganizationMemberModel {
     /// The permissions of the Member.
     pub permissions: Vec<super::OrganizationPermissionModel>,
 }
+impl OrganizationMemberModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        user_id: impl Into<String>,
+        full_name: impl Into<String>,
+        email: impl Into<String>,
+        two_factor_enabled: impl Into<bool>,
+        permissions: impl Into<Vec<super::OrganizationPermissionModel>>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            full_name: full_name.into(),
+            email: email.into(),
+            two_factor_enabled: two_factor_enabled.into(),
+            permissions: permissions.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationMemberModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

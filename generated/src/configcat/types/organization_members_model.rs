@@ -10,6 +10,20 @@ pub struct OrganizationMembersModel {
     /// List of Organization Members.
     pub members: Vec<super::OrganizationMemberModel>,
 }
+impl OrganizationMembersModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        admins: impl Into<Vec<super::OrganizationAdminModel>>,
+        billing_managers: impl Into<Vec<super::OrganizationAdminModel>>,
+        members: impl Into<Vec<super::OrganizationMemberModel>>,
+    ) -> Self {
+        Self {
+            admins: admins.into(),
+            billing_managers: billing_managers.into(),
+            members: members.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationMembersModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

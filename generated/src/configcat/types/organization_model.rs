@@ -10,6 +10,18 @@ pub struct OrganizationModel {
     /// Name of the Organization.
     pub name: String,
 }
+impl OrganizationModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        organization_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            organization_id: organization_id.into(),
+            name: name.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

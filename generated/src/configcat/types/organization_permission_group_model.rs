@@ -10,6 +10,15 @@ pub struct OrganizationPermissionGroupModel {
     /// Name of the Member's Permission Group.
     pub name: String,
 }
+impl OrganizationPermissionGroupModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(permission_group_id: impl Into<i64>, name: impl Into<String>) -> Self {
+        Self {
+            permission_group_id: permission_group_id.into(),
+            name: name.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationPermissionGroupModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,18 @@ pub struct OrganizationPermissionModel {
     /// The `permissionGroup` property.
     pub permission_group: super::OrganizationPermissionGroupModel,
 }
+impl OrganizationPermissionModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product: impl Into<super::OrganizationProductModel>,
+        permission_group: impl Into<super::OrganizationPermissionGroupModel>,
+    ) -> Self {
+        Self {
+            product: product.into(),
+            permission_group: permission_group.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationPermissionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

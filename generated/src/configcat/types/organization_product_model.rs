@@ -10,6 +10,15 @@ pub struct OrganizationProductModel {
     /// Name of the Member's Product.
     pub name: String,
 }
+impl OrganizationProductModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(product_id: impl Into<::uuid::Uuid>, name: impl Into<String>) -> Self {
+        Self {
+            product_id: product_id.into(),
+            name: name.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationProductModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

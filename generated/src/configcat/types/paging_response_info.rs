@@ -20,6 +20,26 @@ pub struct PagingResponseInfo {
     /// Read-only.
     pub has_next: bool,
 }
+impl PagingResponseInfo {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        current_page: impl Into<i32>,
+        total_pages: impl Into<i32>,
+        page_size: impl Into<i32>,
+        total_count: impl Into<i32>,
+        has_previous: impl Into<bool>,
+        has_next: impl Into<bool>,
+    ) -> Self {
+        Self {
+            current_page: current_page.into(),
+            total_pages: total_pages.into(),
+            page_size: page_size.into(),
+            total_count: total_count.into(),
+            has_previous: has_previous.into(),
+            has_next: has_next.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PagingResponseInfo {
     fn serialize<S: ::serde::Serializer>(
         &self,

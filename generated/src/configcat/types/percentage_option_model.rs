@@ -8,6 +8,15 @@ pub struct PercentageOptionModel {
     /// The `value` property.
     pub value: super::ValueModel,
 }
+impl PercentageOptionModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(percentage: impl Into<i32>, value: impl Into<super::ValueModel>) -> Self {
+        Self {
+            percentage: percentage.into(),
+            value: value.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PercentageOptionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

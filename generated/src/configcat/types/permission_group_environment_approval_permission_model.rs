@@ -8,6 +8,21 @@ pub struct PermissionGroupEnvironmentApprovalPermissionModel {
     /// The `environmentApprovalPermissionType` property.
     pub environment_approval_permission_type: super::EnvironmentApprovalPermissionType,
 }
+impl PermissionGroupEnvironmentApprovalPermissionModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        environment_id: impl Into<::uuid::Uuid>,
+        environment_approval_permission_type: impl Into<
+            super::EnvironmentApprovalPermissionType,
+        >,
+    ) -> Self {
+        Self {
+            environment_id: environment_id.into(),
+            environment_approval_permission_type: environment_approval_permission_type
+                .into(),
+        }
+    }
+}
 impl ::serde::Serialize for PermissionGroupEnvironmentApprovalPermissionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

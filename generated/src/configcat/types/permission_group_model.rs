@@ -66,6 +66,82 @@ pub struct PermissionGroupModel {
         super::PermissionGroupEnvironmentApprovalPermissionModel,
     >,
 }
+impl PermissionGroupModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        permission_group_id: impl Into<i64>,
+        name: impl Into<String>,
+        can_manage_members: impl Into<bool>,
+        can_create_or_update_config: impl Into<bool>,
+        can_delete_config: impl Into<bool>,
+        can_create_or_update_environment: impl Into<bool>,
+        can_delete_environment: impl Into<bool>,
+        can_create_or_update_setting: impl Into<bool>,
+        can_tag_setting: impl Into<bool>,
+        can_delete_setting: impl Into<bool>,
+        can_create_or_update_tag: impl Into<bool>,
+        can_delete_tag: impl Into<bool>,
+        can_manage_webhook: impl Into<bool>,
+        can_use_export_import: impl Into<bool>,
+        can_manage_product_preferences: impl Into<bool>,
+        can_manage_integrations: impl Into<bool>,
+        can_view_sdk_key: impl Into<bool>,
+        can_rotate_sdk_key: impl Into<bool>,
+        can_create_or_update_segments: impl Into<bool>,
+        can_delete_segments: impl Into<bool>,
+        can_view_product_audit_log: impl Into<bool>,
+        can_view_product_statistics: impl Into<bool>,
+        can_disable2_fa: impl Into<bool>,
+        access_type: impl Into<super::AccessType>,
+        new_environment_access_type: impl Into<super::EnvironmentAccessType>,
+        environment_accesses: impl Into<
+            Vec<super::PermissionGroupEnvironmentAccessModel>,
+        >,
+        product: impl Into<super::ProductModel>,
+        approval_permission_type: impl Into<super::ApprovalPermissionType>,
+        new_environment_approval_permission_type: impl Into<
+            super::EnvironmentApprovalPermissionType,
+        >,
+        environment_approval_permissions: impl Into<
+            Vec<super::PermissionGroupEnvironmentApprovalPermissionModel>,
+        >,
+    ) -> Self {
+        Self {
+            permission_group_id: permission_group_id.into(),
+            name: name.into(),
+            can_manage_members: can_manage_members.into(),
+            can_create_or_update_config: can_create_or_update_config.into(),
+            can_delete_config: can_delete_config.into(),
+            can_create_or_update_environment: can_create_or_update_environment.into(),
+            can_delete_environment: can_delete_environment.into(),
+            can_create_or_update_setting: can_create_or_update_setting.into(),
+            can_tag_setting: can_tag_setting.into(),
+            can_delete_setting: can_delete_setting.into(),
+            can_create_or_update_tag: can_create_or_update_tag.into(),
+            can_delete_tag: can_delete_tag.into(),
+            can_manage_webhook: can_manage_webhook.into(),
+            can_use_export_import: can_use_export_import.into(),
+            can_manage_product_preferences: can_manage_product_preferences.into(),
+            can_manage_integrations: can_manage_integrations.into(),
+            can_view_sdk_key: can_view_sdk_key.into(),
+            can_rotate_sdk_key: can_rotate_sdk_key.into(),
+            can_create_or_update_segments: can_create_or_update_segments.into(),
+            can_delete_segments: can_delete_segments.into(),
+            can_view_product_audit_log: can_view_product_audit_log.into(),
+            can_view_product_statistics: can_view_product_statistics.into(),
+            can_disable2_fa: can_disable2_fa.into(),
+            access_type: access_type.into(),
+            new_environment_access_type: new_environment_access_type.into(),
+            environment_accesses: environment_accesses.into(),
+            product: product.into(),
+            approval_permission_type: approval_permission_type.into(),
+            new_environment_approval_permission_type: new_environment_approval_permission_type
+                .into(),
+            environment_approval_permissions: environment_approval_permissions.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PermissionGroupModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

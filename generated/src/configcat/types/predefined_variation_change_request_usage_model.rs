@@ -12,6 +12,22 @@ pub struct PredefinedVariationChangeRequestUsageModel {
     /// The `environmentId` property.
     pub environment_id: ::uuid::Uuid,
 }
+impl PredefinedVariationChangeRequestUsageModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        change_request_id: impl Into<i64>,
+        change_request_title: impl Into<String>,
+        setting_id: impl Into<i32>,
+        environment_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            change_request_id: change_request_id.into(),
+            change_request_title: change_request_title.into(),
+            setting_id: setting_id.into(),
+            environment_id: environment_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PredefinedVariationChangeRequestUsageModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

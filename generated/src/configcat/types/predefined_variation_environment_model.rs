@@ -10,6 +10,20 @@ pub struct PredefinedVariationEnvironmentModel {
     /// The `accessType` property.
     pub access_type: super::EnvironmentAccessType,
 }
+impl PredefinedVariationEnvironmentModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        environment_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        access_type: impl Into<super::EnvironmentAccessType>,
+    ) -> Self {
+        Self {
+            environment_id: environment_id.into(),
+            name: name.into(),
+            access_type: access_type.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PredefinedVariationEnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

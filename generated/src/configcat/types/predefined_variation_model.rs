@@ -16,6 +16,32 @@ pub struct PredefinedVariationModel {
     /// The Predefined Variation's identifier.
     pub predefined_variation_id: ::uuid::Uuid,
 }
+impl PredefinedVariationModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        value: impl Into<super::PredefinedVariationValueModel>,
+        predefined_variation_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            value: value.into(),
+            name: Default::default(),
+            hint: Default::default(),
+            predefined_variation_id: predefined_variation_id.into(),
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PredefinedVariationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,18 @@ pub struct PredefinedVariationUsageModel {
     /// The `environmentId` property.
     pub environment_id: ::uuid::Uuid,
 }
+impl PredefinedVariationUsageModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        setting_id: impl Into<i32>,
+        environment_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            setting_id: setting_id.into(),
+            environment_id: environment_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PredefinedVariationUsageModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,32 @@ pub struct PredefinedVariationValueModel {
     /// The served value in case of a decimal number Setting.
     pub double_value: Option<f64>,
 }
+impl PredefinedVariationValueModel {
+    /// Sets [`bool_value`](Self::bool_value).
+    #[must_use]
+    pub fn with_bool_value(mut self, value: impl Into<bool>) -> Self {
+        self.bool_value = Some(value.into());
+        self
+    }
+    /// Sets [`string_value`](Self::string_value).
+    #[must_use]
+    pub fn with_string_value(mut self, value: impl Into<String>) -> Self {
+        self.string_value = Some(value.into());
+        self
+    }
+    /// Sets [`int_value`](Self::int_value).
+    #[must_use]
+    pub fn with_int_value(mut self, value: impl Into<i32>) -> Self {
+        self.int_value = Some(value.into());
+        self
+    }
+    /// Sets [`double_value`](Self::double_value).
+    #[must_use]
+    pub fn with_double_value(mut self, value: impl Into<f64>) -> Self {
+        self.double_value = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PredefinedVariationValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -24,6 +24,43 @@ pub struct PredefinedVariationWithUsagesModel {
     /// The Feature Flag or Setting Variation's usages in the Change Requests you don't have access to.
     pub change_request_usages_in_other_environments: i32,
 }
+impl PredefinedVariationWithUsagesModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        value: impl Into<super::PredefinedVariationValueModel>,
+        predefined_variation_id: impl Into<::uuid::Uuid>,
+        usages: impl Into<Vec<super::PredefinedVariationUsageModel>>,
+        usages_in_other_environments: impl Into<i32>,
+        change_request_usages: impl Into<
+            Vec<super::PredefinedVariationChangeRequestUsageModel>,
+        >,
+        change_request_usages_in_other_environments: impl Into<i32>,
+    ) -> Self {
+        Self {
+            value: value.into(),
+            name: Default::default(),
+            hint: Default::default(),
+            predefined_variation_id: predefined_variation_id.into(),
+            usages: usages.into(),
+            usages_in_other_environments: usages_in_other_environments.into(),
+            change_request_usages: change_request_usages.into(),
+            change_request_usages_in_other_environments: change_request_usages_in_other_environments
+                .into(),
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PredefinedVariationWithUsagesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

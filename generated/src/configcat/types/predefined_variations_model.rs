@@ -8,6 +8,18 @@ pub struct PredefinedVariationsModel {
     /// The maximum number of predefined variations allowed for the Feature Flag or Setting.
     pub max_predefined_variations: i32,
 }
+impl PredefinedVariationsModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        predefined_variations: impl Into<Vec<super::PredefinedVariationModel>>,
+        max_predefined_variations: impl Into<i32>,
+    ) -> Self {
+        Self {
+            predefined_variations: predefined_variations.into(),
+            max_predefined_variations: max_predefined_variations.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PredefinedVariationsModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,24 @@ pub struct PredefinedVariationsWithUsagesModel {
     /// The maximum number of predefined variations allowed for the Feature Flag or Setting.
     pub max_predefined_variations: i32,
 }
+impl PredefinedVariationsWithUsagesModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        setting_key: impl Into<String>,
+        setting_type: impl Into<super::SettingType>,
+        predefined_variations: impl Into<Vec<super::PredefinedVariationWithUsagesModel>>,
+        environments: impl Into<Vec<super::PredefinedVariationEnvironmentModel>>,
+        max_predefined_variations: impl Into<i32>,
+    ) -> Self {
+        Self {
+            setting_key: setting_key.into(),
+            setting_type: setting_type.into(),
+            predefined_variations: predefined_variations.into(),
+            environments: environments.into(),
+            max_predefined_variations: max_predefined_variations.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PredefinedVariationsWithUsagesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,44 @@ pub struct PreferencesModel {
         Vec<super::ApproveRequiredEnvironmentModel>,
     >,
 }
+impl PreferencesModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        reason_required: impl Into<bool>,
+        key_generation_mode: impl Into<super::KeyGenerationMode>,
+        show_variation_id: impl Into<bool>,
+        mandatory_setting_hint: impl Into<bool>,
+        approve_required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            reason_required: reason_required.into(),
+            key_generation_mode: key_generation_mode.into(),
+            show_variation_id: show_variation_id.into(),
+            reason_required_environments: Default::default(),
+            mandatory_setting_hint: mandatory_setting_hint.into(),
+            approve_required: approve_required.into(),
+            approve_required_environments: Default::default(),
+        }
+    }
+    /// Sets [`reason_required_environments`](Self::reason_required_environments).
+    #[must_use]
+    pub fn with_reason_required_environments(
+        mut self,
+        value: impl Into<Vec<super::ReasonRequiredEnvironmentModel>>,
+    ) -> Self {
+        self.reason_required_environments = Some(value.into());
+        self
+    }
+    /// Sets [`approve_required_environments`](Self::approve_required_environments).
+    #[must_use]
+    pub fn with_approve_required_environments(
+        mut self,
+        value: impl Into<Vec<super::ApproveRequiredEnvironmentModel>>,
+    ) -> Self {
+        self.approve_required_environments = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PreferencesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct PrerequisiteFlagConditionModel {
     /// The `prerequisiteComparisonValue` property.
     pub prerequisite_comparison_value: super::ValueModel,
 }
+impl PrerequisiteFlagConditionModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        prerequisite_setting_id: impl Into<i32>,
+        comparator: impl Into<super::PrerequisiteComparator>,
+        prerequisite_comparison_value: impl Into<super::ValueModel>,
+    ) -> Self {
+        Self {
+            prerequisite_setting_id: prerequisite_setting_id.into(),
+            comparator: comparator.into(),
+            prerequisite_comparison_value: prerequisite_comparison_value.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PrerequisiteFlagConditionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

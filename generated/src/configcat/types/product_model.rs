@@ -19,6 +19,33 @@ pub struct ProductModel {
     /// Determines whether changes must be approved before they are applied within a Product.
     pub approve_required: bool,
 }
+impl ProductModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        organization: impl Into<super::OrganizationModel>,
+        product_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        order: impl Into<i32>,
+        reason_required: impl Into<bool>,
+        approve_required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            organization: organization.into(),
+            product_id: product_id.into(),
+            name: name.into(),
+            description: Default::default(),
+            order: order.into(),
+            reason_required: reason_required.into(),
+            approve_required: approve_required.into(),
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ProductModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

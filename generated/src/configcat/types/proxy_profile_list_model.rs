@@ -6,6 +6,12 @@ pub struct ProxyProfileListModel {
     /// The list of proxy profiles.
     pub profiles: Vec<super::ProxyProfileModel>,
 }
+impl ProxyProfileListModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(profiles: impl Into<Vec<super::ProxyProfileModel>>) -> Self {
+        Self { profiles: profiles.into() }
+    }
+}
 impl ::serde::Serialize for ProxyProfileListModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

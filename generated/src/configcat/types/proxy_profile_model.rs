@@ -16,6 +16,39 @@ pub struct ProxyProfileModel {
     /// The `sdkKeySelectionRules` property.
     pub sdk_key_selection_rules: Vec<super::ProxyProfileSelectionRule>,
 }
+impl ProxyProfileModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        proxy_profile_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        connection_preferences: impl Into<super::ConnectionPreferences>,
+        sdk_key_selection_rules: impl Into<Vec<super::ProxyProfileSelectionRule>>,
+    ) -> Self {
+        Self {
+            proxy_profile_id: proxy_profile_id.into(),
+            name: name.into(),
+            description: Default::default(),
+            last_accessed_at: Default::default(),
+            connection_preferences: connection_preferences.into(),
+            sdk_key_selection_rules: sdk_key_selection_rules.into(),
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`last_accessed_at`](Self::last_accessed_at).
+    #[must_use]
+    pub fn with_last_accessed_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_accessed_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ProxyProfileModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,29 @@ pub struct ProxyProfileSdkKeyItem {
     /// The identifier of the Environment associated with the SDK key.
     pub environment_id: ::uuid::Uuid,
 }
+impl ProxyProfileSdkKeyItem {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        primary_sdk_key: impl Into<String>,
+        sdk_id: impl Into<String>,
+        config_id: impl Into<::uuid::Uuid>,
+        environment_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            primary_sdk_key: primary_sdk_key.into(),
+            secondary_sdk_key: Default::default(),
+            sdk_id: sdk_id.into(),
+            config_id: config_id.into(),
+            environment_id: environment_id.into(),
+        }
+    }
+    /// Sets [`secondary_sdk_key`](Self::secondary_sdk_key).
+    #[must_use]
+    pub fn with_secondary_sdk_key(mut self, value: impl Into<String>) -> Self {
+        self.secondary_sdk_key = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ProxyProfileSdkKeyItem {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,26 @@ pub struct ProxyProfileSdkKeyRequestItem {
     /// The identifier of the Environment.
     pub environment_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
+impl ProxyProfileSdkKeyRequestItem {
+    /// Sets [`config_id`](Self::config_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_config_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.config_id = value.into();
+        self
+    }
+    /// Sets [`environment_id`](Self::environment_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_environment_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.environment_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for ProxyProfileSdkKeyRequestItem {
     fn serialize<S: ::serde::Serializer>(
         &self,

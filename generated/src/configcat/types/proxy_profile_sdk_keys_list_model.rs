@@ -6,6 +6,12 @@ pub struct ProxyProfileSdkKeysListModel {
     /// The list of SDK keys (with additional metadata) selected for the Proxy Profile.
     pub items: Vec<super::ProxyProfileSdkKeyItem>,
 }
+impl ProxyProfileSdkKeysListModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(items: impl Into<Vec<super::ProxyProfileSdkKeyItem>>) -> Self {
+        Self { items: items.into() }
+    }
+}
 impl ::serde::Serialize for ProxyProfileSdkKeysListModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,12 @@ pub struct ProxyProfileSdkKeysRequest {
     /// The list of Config / Environment pairs. By only setting a `configId` means all Environments of that Config will be included. Similarly, by only setting an `environmentId` means all Configs with that Environment will be included.
     pub items: Vec<super::ProxyProfileSdkKeyRequestItem>,
 }
+impl ProxyProfileSdkKeysRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(items: impl Into<Vec<super::ProxyProfileSdkKeyRequestItem>>) -> Self {
+        Self { items: items.into() }
+    }
+}
 impl ::serde::Serialize for ProxyProfileSdkKeysRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,14 @@ pub struct ProxyProfileSecretModel {
     /// The secret token associated with the proxy profile.
     pub secret_token: String,
 }
+impl ProxyProfileSecretModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(secret_token: impl Into<String>) -> Self {
+        Self {
+            secret_token: secret_token.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ProxyProfileSecretModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

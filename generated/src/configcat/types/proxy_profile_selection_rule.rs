@@ -18,6 +18,59 @@ pub struct ProxyProfileSelectionRule {
     /// Specifies a filter to match Environment names in the proxy profile selection rule. It accepts wildcards (*).
     pub environment_name_match_filter: Option<String>,
 }
+impl ProxyProfileSelectionRule {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(kind: impl Into<super::SelectionRuleKind>) -> Self {
+        Self {
+            kind: kind.into(),
+            product_id_filter: Default::default(),
+            config_id_filter: Default::default(),
+            environment_id_filter: Default::default(),
+            product_name_match_filter: Default::default(),
+            config_name_match_filter: Default::default(),
+            environment_name_match_filter: Default::default(),
+        }
+    }
+    /// Sets [`product_id_filter`](Self::product_id_filter).
+    #[must_use]
+    pub fn with_product_id_filter(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.product_id_filter = Some(value.into());
+        self
+    }
+    /// Sets [`config_id_filter`](Self::config_id_filter).
+    #[must_use]
+    pub fn with_config_id_filter(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.config_id_filter = Some(value.into());
+        self
+    }
+    /// Sets [`environment_id_filter`](Self::environment_id_filter).
+    #[must_use]
+    pub fn with_environment_id_filter(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.environment_id_filter = Some(value.into());
+        self
+    }
+    /// Sets [`product_name_match_filter`](Self::product_name_match_filter).
+    #[must_use]
+    pub fn with_product_name_match_filter(mut self, value: impl Into<String>) -> Self {
+        self.product_name_match_filter = Some(value.into());
+        self
+    }
+    /// Sets [`config_name_match_filter`](Self::config_name_match_filter).
+    #[must_use]
+    pub fn with_config_name_match_filter(mut self, value: impl Into<String>) -> Self {
+        self.config_name_match_filter = Some(value.into());
+        self
+    }
+    /// Sets [`environment_name_match_filter`](Self::environment_name_match_filter).
+    #[must_use]
+    pub fn with_environment_name_match_filter(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.environment_name_match_filter = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ProxyProfileSelectionRule {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,25 @@ pub struct ReasonRequiredEnvironmentModel {
     /// Name of the Environment.
     pub environment_name: Option<String>,
 }
+impl ReasonRequiredEnvironmentModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        environment_id: impl Into<::uuid::Uuid>,
+        reason_required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            environment_id: environment_id.into(),
+            reason_required: reason_required.into(),
+            environment_name: Default::default(),
+        }
+    }
+    /// Sets [`environment_name`](Self::environment_name).
+    #[must_use]
+    pub fn with_environment_name(mut self, value: impl Into<String>) -> Self {
+        self.environment_name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ReasonRequiredEnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,21 @@ pub struct ReferenceLineModel {
     /// The line number.
     pub line_number: i32,
 }
+impl ReferenceLineModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(line_number: impl Into<i32>) -> Self {
+        Self {
+            line_text: Default::default(),
+            line_number: line_number.into(),
+        }
+    }
+    /// Sets [`line_text`](Self::line_text).
+    #[must_use]
+    pub fn with_line_text(mut self, value: impl Into<String>) -> Self {
+        self.line_text = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ReferenceLineModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,24 @@ pub struct ReferenceLineRequest {
     /// The line number.
     pub line_number: i32,
 }
+impl ReferenceLineRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(line_number: impl Into<i32>) -> Self {
+        Self {
+            line_text: Default::default(),
+            line_number: line_number.into(),
+        }
+    }
+    /// Sets [`line_text`](Self::line_text): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_line_text(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.line_text = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for ReferenceLineRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,29 @@ pub struct ReferenceLinesModel {
     /// The `referenceLine` property.
     pub reference_line: super::ReferenceLineModel,
 }
+impl ReferenceLinesModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        file: impl Into<String>,
+        pre_lines: impl Into<Vec<super::ReferenceLineModel>>,
+        post_lines: impl Into<Vec<super::ReferenceLineModel>>,
+        reference_line: impl Into<super::ReferenceLineModel>,
+    ) -> Self {
+        Self {
+            file: file.into(),
+            file_url: Default::default(),
+            pre_lines: pre_lines.into(),
+            post_lines: post_lines.into(),
+            reference_line: reference_line.into(),
+        }
+    }
+    /// Sets [`file_url`](Self::file_url).
+    #[must_use]
+    pub fn with_file_url(mut self, value: impl Into<String>) -> Self {
+        self.file_url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ReferenceLinesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

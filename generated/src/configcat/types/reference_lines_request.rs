@@ -18,6 +18,48 @@ pub struct ReferenceLinesRequest {
     /// The `referenceLine` property.
     pub reference_line: super::ReferenceLineRequest,
 }
+impl ReferenceLinesRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        file: impl Into<String>,
+        reference_line: impl Into<super::ReferenceLineRequest>,
+    ) -> Self {
+        Self {
+            file: file.into(),
+            file_url: Default::default(),
+            pre_lines: Default::default(),
+            post_lines: Default::default(),
+            reference_line: reference_line.into(),
+        }
+    }
+    /// Sets [`file_url`](Self::file_url): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_file_url(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.file_url = value.into();
+        self
+    }
+    /// Sets [`pre_lines`](Self::pre_lines).
+    #[must_use]
+    pub fn with_pre_lines(
+        mut self,
+        value: impl Into<Vec<super::ReferenceLineRequest>>,
+    ) -> Self {
+        self.pre_lines = Some(value.into());
+        self
+    }
+    /// Sets [`post_lines`](Self::post_lines).
+    #[must_use]
+    pub fn with_post_lines(
+        mut self,
+        value: impl Into<Vec<super::ReferenceLineRequest>>,
+    ) -> Self {
+        self.post_lines = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ReferenceLinesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -21,6 +21,54 @@ pub struct ReplaceSettingModel {
     /// Indicates whether this setting should validate string values as JSON values.
     pub is_json: ::openapi_runtime::Patch<bool>,
 }
+impl ReplaceSettingModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            hint: Default::default(),
+            tags: Default::default(),
+            order: Default::default(),
+            is_json: Default::default(),
+        }
+    }
+    /// Sets [`hint`](Self::hint): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_hint(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.hint = value.into();
+        self
+    }
+    /// Sets [`tags`](Self::tags): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_tags(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<i64>>>,
+    ) -> Self {
+        self.tags = value.into();
+        self
+    }
+    /// Sets [`order`](Self::order): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_order(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i32>>,
+    ) -> Self {
+        self.order = value.into();
+        self
+    }
+    /// Sets [`is_json`](Self::is_json): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_is_json(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.is_json = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for ReplaceSettingModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,18 @@ pub struct RolloutPercentageItemModel {
     /// The value to serve when the user falls in the percentage rule. It must respect the setting type. In some generated clients for strictly typed languages you may use double/float properties to handle integer values.
     pub value: super::SettingValueType,
 }
+impl RolloutPercentageItemModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        percentage: impl Into<i64>,
+        value: impl Into<super::SettingValueType>,
+    ) -> Self {
+        Self {
+            percentage: percentage.into(),
+            value: value.into(),
+        }
+    }
+}
 impl ::serde::Serialize for RolloutPercentageItemModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,55 @@ pub struct RolloutRuleModel {
     /// The segment to compare against.
     pub segment_id: Option<::uuid::Uuid>,
 }
+impl RolloutRuleModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(value: impl Into<super::SettingValueType>) -> Self {
+        Self {
+            comparison_attribute: Default::default(),
+            comparator: Default::default(),
+            comparison_value: Default::default(),
+            value: value.into(),
+            segment_comparator: Default::default(),
+            segment_id: Default::default(),
+        }
+    }
+    /// Sets [`comparison_attribute`](Self::comparison_attribute).
+    #[must_use]
+    pub fn with_comparison_attribute(mut self, value: impl Into<String>) -> Self {
+        self.comparison_attribute = Some(value.into());
+        self
+    }
+    /// Sets [`comparator`](Self::comparator).
+    #[must_use]
+    pub fn with_comparator(
+        mut self,
+        value: impl Into<super::RolloutRuleComparator>,
+    ) -> Self {
+        self.comparator = Some(value.into());
+        self
+    }
+    /// Sets [`comparison_value`](Self::comparison_value).
+    #[must_use]
+    pub fn with_comparison_value(mut self, value: impl Into<String>) -> Self {
+        self.comparison_value = Some(value.into());
+        self
+    }
+    /// Sets [`segment_comparator`](Self::segment_comparator).
+    #[must_use]
+    pub fn with_segment_comparator(
+        mut self,
+        value: impl Into<super::SegmentComparator>,
+    ) -> Self {
+        self.segment_comparator = Some(value.into());
+        self
+    }
+    /// Sets [`segment_id`](Self::segment_id).
+    #[must_use]
+    pub fn with_segment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.segment_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for RolloutRuleModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

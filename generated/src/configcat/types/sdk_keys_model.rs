@@ -10,6 +10,21 @@ pub struct SdkKeysModel {
     /// The secondary SDK key.
     pub secondary: Option<String>,
 }
+impl SdkKeysModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(primary: impl Into<String>) -> Self {
+        Self {
+            primary: primary.into(),
+            secondary: Default::default(),
+        }
+    }
+    /// Sets [`secondary`](Self::secondary).
+    #[must_use]
+    pub fn with_secondary(mut self, value: impl Into<String>) -> Self {
+        self.secondary = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SdkKeysModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

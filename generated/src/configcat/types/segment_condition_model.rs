@@ -8,6 +8,18 @@ pub struct SegmentConditionModel {
     /// The `comparator` property.
     pub comparator: super::SegmentComparator,
 }
+impl SegmentConditionModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        segment_id: impl Into<::uuid::Uuid>,
+        comparator: impl Into<super::SegmentComparator>,
+    ) -> Self {
+        Self {
+            segment_id: segment_id.into(),
+            comparator: comparator.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SegmentConditionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -30,6 +30,66 @@ pub struct SegmentModel {
     /// The value to compare with the given user attribute's value.
     pub comparison_value: String,
 }
+impl SegmentModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        product: impl Into<super::ProductModel>,
+        segment_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        updated_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        comparison_attribute: impl Into<String>,
+        comparator: impl Into<super::RolloutRuleComparator>,
+        comparison_value: impl Into<String>,
+    ) -> Self {
+        Self {
+            product: product.into(),
+            segment_id: segment_id.into(),
+            name: name.into(),
+            description: Default::default(),
+            creator_email: Default::default(),
+            creator_full_name: Default::default(),
+            created_at: created_at.into(),
+            last_updater_email: Default::default(),
+            last_updater_full_name: Default::default(),
+            updated_at: updated_at.into(),
+            comparison_attribute: comparison_attribute.into(),
+            comparator: comparator.into(),
+            comparison_value: comparison_value.into(),
+        }
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`creator_email`](Self::creator_email).
+    #[must_use]
+    pub fn with_creator_email(mut self, value: impl Into<String>) -> Self {
+        self.creator_email = Some(value.into());
+        self
+    }
+    /// Sets [`creator_full_name`](Self::creator_full_name).
+    #[must_use]
+    pub fn with_creator_full_name(mut self, value: impl Into<String>) -> Self {
+        self.creator_full_name = Some(value.into());
+        self
+    }
+    /// Sets [`last_updater_email`](Self::last_updater_email).
+    #[must_use]
+    pub fn with_last_updater_email(mut self, value: impl Into<String>) -> Self {
+        self.last_updater_email = Some(value.into());
+        self
+    }
+    /// Sets [`last_updater_full_name`](Self::last_updater_full_name).
+    #[must_use]
+    pub fn with_last_updater_full_name(mut self, value: impl Into<String>) -> Self {
+        self.last_updater_full_name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SegmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

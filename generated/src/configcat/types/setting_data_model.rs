@@ -26,6 +26,59 @@ pub struct SettingDataModel {
     /// The `isWatching` property.
     pub is_watching: bool,
 }
+impl SettingDataModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        setting_id: impl Into<i32>,
+        key: impl Into<String>,
+        name: impl Into<String>,
+        setting_type: impl Into<super::SettingType>,
+        is_json: impl Into<bool>,
+        order: impl Into<i32>,
+        is_watching: impl Into<bool>,
+    ) -> Self {
+        Self {
+            setting_id: setting_id.into(),
+            key: key.into(),
+            name: name.into(),
+            hint: Default::default(),
+            setting_type: setting_type.into(),
+            is_json: is_json.into(),
+            order: order.into(),
+            created_at: Default::default(),
+            creator_email: Default::default(),
+            creator_full_name: Default::default(),
+            is_watching: is_watching.into(),
+        }
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+    /// Sets [`created_at`](Self::created_at).
+    #[must_use]
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets [`creator_email`](Self::creator_email).
+    #[must_use]
+    pub fn with_creator_email(mut self, value: impl Into<String>) -> Self {
+        self.creator_email = Some(value.into());
+        self
+    }
+    /// Sets [`creator_full_name`](Self::creator_full_name).
+    #[must_use]
+    pub fn with_creator_full_name(mut self, value: impl Into<String>) -> Self {
+        self.creator_full_name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SettingDataModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -42,6 +42,79 @@ pub struct SettingFormulaModel {
     /// Indicates that a mandatory note required for saving and publishing.
     pub reason_required: bool,
 }
+impl SettingFormulaModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        last_version_id: impl Into<::uuid::Uuid>,
+        default_value: impl Into<super::ValueModel>,
+        targeting_rules: impl Into<Vec<super::TargetingRuleModel>>,
+        setting: impl Into<super::SettingDataV2Model>,
+        integration_links: impl Into<Vec<super::IntegrationLinkModel>>,
+        setting_tags: impl Into<Vec<super::SettingTagModel>>,
+        setting_ids_where_prerequisite: impl Into<Vec<i32>>,
+        change_request_count: impl Into<i32>,
+        config: impl Into<super::ConfigModel>,
+        environment: impl Into<super::EnvironmentModel>,
+        read_only: impl Into<bool>,
+        feature_flag_limitations: impl Into<super::FeatureFlagLimitations>,
+        approve_required: impl Into<bool>,
+        can_bypass_approval: impl Into<bool>,
+        reason_required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            last_version_id: last_version_id.into(),
+            default_value: default_value.into(),
+            targeting_rules: targeting_rules.into(),
+            setting: setting.into(),
+            updated_at: Default::default(),
+            percentage_evaluation_attribute: Default::default(),
+            last_updater_user_email: Default::default(),
+            last_updater_user_full_name: Default::default(),
+            integration_links: integration_links.into(),
+            setting_tags: setting_tags.into(),
+            setting_ids_where_prerequisite: setting_ids_where_prerequisite.into(),
+            change_request_count: change_request_count.into(),
+            config: config.into(),
+            environment: environment.into(),
+            read_only: read_only.into(),
+            feature_flag_limitations: feature_flag_limitations.into(),
+            approve_required: approve_required.into(),
+            can_bypass_approval: can_bypass_approval.into(),
+            reason_required: reason_required.into(),
+        }
+    }
+    /// Sets [`updated_at`](Self::updated_at).
+    #[must_use]
+    pub fn with_updated_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets [`percentage_evaluation_attribute`](Self::percentage_evaluation_attribute).
+    #[must_use]
+    pub fn with_percentage_evaluation_attribute(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.percentage_evaluation_attribute = Some(value.into());
+        self
+    }
+    /// Sets [`last_updater_user_email`](Self::last_updater_user_email).
+    #[must_use]
+    pub fn with_last_updater_user_email(mut self, value: impl Into<String>) -> Self {
+        self.last_updater_user_email = Some(value.into());
+        self
+    }
+    /// Sets [`last_updater_user_full_name`](Self::last_updater_user_full_name).
+    #[must_use]
+    pub fn with_last_updater_user_full_name(mut self, value: impl Into<String>) -> Self {
+        self.last_updater_user_full_name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SettingFormulaModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

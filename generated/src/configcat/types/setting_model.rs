@@ -28,6 +28,52 @@ pub struct SettingModel {
     /// The Feature Flag or Setting's Variations.
     pub predefined_variations: Vec<super::PredefinedVariationModel>,
 }
+impl SettingModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        setting_id: impl Into<i32>,
+        key: impl Into<String>,
+        name: impl Into<String>,
+        order: impl Into<i32>,
+        setting_type: impl Into<super::SettingType>,
+        is_json: impl Into<bool>,
+        config_id: impl Into<::uuid::Uuid>,
+        config_name: impl Into<String>,
+        tags: impl Into<Vec<super::TagModel>>,
+        predefined_variations: impl Into<Vec<super::PredefinedVariationModel>>,
+    ) -> Self {
+        Self {
+            setting_id: setting_id.into(),
+            key: key.into(),
+            name: name.into(),
+            hint: Default::default(),
+            order: order.into(),
+            setting_type: setting_type.into(),
+            is_json: is_json.into(),
+            config_id: config_id.into(),
+            config_name: config_name.into(),
+            created_at: Default::default(),
+            tags: tags.into(),
+            predefined_variations: predefined_variations.into(),
+        }
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+    /// Sets [`created_at`](Self::created_at).
+    #[must_use]
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SettingModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

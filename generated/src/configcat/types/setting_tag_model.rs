@@ -14,6 +14,27 @@ pub struct SettingTagModel {
     /// The `color` property.
     pub color: Option<String>,
 }
+impl SettingTagModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        setting_tag_id: impl Into<i64>,
+        tag_id: impl Into<i64>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            setting_tag_id: setting_tag_id.into(),
+            tag_id: tag_id.into(),
+            name: name.into(),
+            color: Default::default(),
+        }
+    }
+    /// Sets [`color`](Self::color).
+    #[must_use]
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SettingTagModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

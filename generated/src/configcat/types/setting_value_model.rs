@@ -30,6 +30,59 @@ pub struct SettingValueModel {
     /// The `readOnly` property.
     pub read_only: bool,
 }
+impl SettingValueModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        setting: impl Into<super::SettingDataModel>,
+        integration_links: impl Into<Vec<super::IntegrationLinkModel>>,
+        setting_tags: impl Into<Vec<super::SettingTagModel>>,
+        rollout_rules: impl Into<Vec<super::RolloutRuleModel>>,
+        rollout_percentage_items: impl Into<Vec<super::RolloutPercentageItemModel>>,
+        value: impl Into<super::SettingValueType>,
+        config: impl Into<super::ConfigModel>,
+        environment: impl Into<super::EnvironmentModel>,
+        feature_flag_limitations: impl Into<super::FeatureFlagLimitations>,
+        read_only: impl Into<bool>,
+    ) -> Self {
+        Self {
+            setting: setting.into(),
+            updated_at: Default::default(),
+            last_updater_user_email: Default::default(),
+            last_updater_user_full_name: Default::default(),
+            integration_links: integration_links.into(),
+            setting_tags: setting_tags.into(),
+            rollout_rules: rollout_rules.into(),
+            rollout_percentage_items: rollout_percentage_items.into(),
+            value: value.into(),
+            config: config.into(),
+            environment: environment.into(),
+            feature_flag_limitations: feature_flag_limitations.into(),
+            read_only: read_only.into(),
+        }
+    }
+    /// Sets [`updated_at`](Self::updated_at).
+    #[must_use]
+    pub fn with_updated_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+    /// Sets [`last_updater_user_email`](Self::last_updater_user_email).
+    #[must_use]
+    pub fn with_last_updater_user_email(mut self, value: impl Into<String>) -> Self {
+        self.last_updater_user_email = Some(value.into());
+        self
+    }
+    /// Sets [`last_updater_user_full_name`](Self::last_updater_user_full_name).
+    #[must_use]
+    pub fn with_last_updater_user_full_name(mut self, value: impl Into<String>) -> Self {
+        self.last_updater_user_full_name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SettingValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,24 @@ pub struct StaleFlagConfigModel {
     /// Stale feature flags.
     pub settings: Vec<super::StaleFlagSettingModel>,
 }
+impl StaleFlagConfigModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        config_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        evaluation_version: impl Into<super::EvaluationVersion>,
+        has_code_references: impl Into<bool>,
+        settings: impl Into<Vec<super::StaleFlagSettingModel>>,
+    ) -> Self {
+        Self {
+            config_id: config_id.into(),
+            name: name.into(),
+            evaluation_version: evaluation_version.into(),
+            has_code_references: has_code_references.into(),
+            settings: settings.into(),
+        }
+    }
+}
 impl ::serde::Serialize for StaleFlagConfigModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

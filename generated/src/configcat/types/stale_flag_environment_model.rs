@@ -10,6 +10,18 @@ pub struct StaleFlagEnvironmentModel {
     /// Name of the Environment.
     pub name: String,
 }
+impl StaleFlagEnvironmentModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        environment_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            environment_id: environment_id.into(),
+            name: name.into(),
+        }
+    }
+}
 impl ::serde::Serialize for StaleFlagEnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

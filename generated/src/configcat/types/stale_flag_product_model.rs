@@ -12,6 +12,22 @@ pub struct StaleFlagProductModel {
     /// Environment list.
     pub environments: Vec<super::StaleFlagEnvironmentModel>,
 }
+impl StaleFlagProductModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        configs: impl Into<Vec<super::StaleFlagConfigModel>>,
+        environments: impl Into<Vec<super::StaleFlagEnvironmentModel>>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            name: name.into(),
+            configs: configs.into(),
+            environments: environments.into(),
+        }
+    }
+}
 impl ::serde::Serialize for StaleFlagProductModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,33 @@ pub struct StaleFlagSettingModel {
     /// Environment level feature flag stale data.
     pub setting_values: Vec<super::StaleFlagSettingValueModel>,
 }
+impl StaleFlagSettingModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        setting_id: impl Into<i32>,
+        name: impl Into<String>,
+        key: impl Into<String>,
+        has_code_references: impl Into<bool>,
+        tags: impl Into<Vec<super::StaleFlagSettingTagModel>>,
+        setting_values: impl Into<Vec<super::StaleFlagSettingValueModel>>,
+    ) -> Self {
+        Self {
+            setting_id: setting_id.into(),
+            name: name.into(),
+            key: key.into(),
+            hint: Default::default(),
+            has_code_references: has_code_references.into(),
+            tags: tags.into(),
+            setting_values: setting_values.into(),
+        }
+    }
+    /// Sets [`hint`](Self::hint).
+    #[must_use]
+    pub fn with_hint(mut self, value: impl Into<String>) -> Self {
+        self.hint = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for StaleFlagSettingModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,15 @@ pub struct StaleFlagSettingTagModel {
     /// The `settingTagId` property.
     pub setting_tag_id: i64,
 }
+impl StaleFlagSettingTagModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(tag_id: impl Into<i64>, setting_tag_id: impl Into<i64>) -> Self {
+        Self {
+            tag_id: tag_id.into(),
+            setting_tag_id: setting_tag_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for StaleFlagSettingTagModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,28 @@ pub struct StaleFlagSettingValueModel {
     /// Is the feature flag considered stale in the environment.
     pub is_stale: bool,
 }
+impl StaleFlagSettingValueModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        environment_id: impl Into<::uuid::Uuid>,
+        is_stale: impl Into<bool>,
+    ) -> Self {
+        Self {
+            environment_id: environment_id.into(),
+            updated_at: Default::default(),
+            is_stale: is_stale.into(),
+        }
+    }
+    /// Sets [`updated_at`](Self::updated_at).
+    #[must_use]
+    pub fn with_updated_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for StaleFlagSettingValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

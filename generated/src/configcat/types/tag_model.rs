@@ -12,6 +12,27 @@ pub struct TagModel {
     /// The configured color of the Tag.
     pub color: Option<String>,
 }
+impl TagModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product: impl Into<super::ProductModel>,
+        tag_id: impl Into<i64>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            product: product.into(),
+            tag_id: tag_id.into(),
+            name: name.into(),
+            color: Default::default(),
+        }
+    }
+    /// Sets [`color`](Self::color).
+    #[must_use]
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for TagModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,25 @@ pub struct TargetingRuleModel {
     /// The `value` property.
     pub value: Option<super::ValueModel>,
 }
+impl TargetingRuleModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        conditions: impl Into<Vec<super::ConditionModel>>,
+        percentage_options: impl Into<Vec<super::PercentageOptionModel>>,
+    ) -> Self {
+        Self {
+            conditions: conditions.into(),
+            percentage_options: percentage_options.into(),
+            value: Default::default(),
+        }
+    }
+    /// Sets [`value`](Self::value).
+    #[must_use]
+    pub fn with_value(mut self, value: impl Into<super::ValueModel>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for TargetingRuleModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct UpdateApproveRequiredEnvironmentModel {
     /// Indicates that a mandatory approval is required in this Environment before changes are applied.
     pub approve_required: Option<bool>,
 }
+impl UpdateApproveRequiredEnvironmentModel {
+    /// Sets [`environment_id`](Self::environment_id).
+    #[must_use]
+    pub fn with_environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.environment_id = Some(value.into());
+        self
+    }
+    /// Sets [`approve_required`](Self::approve_required).
+    #[must_use]
+    pub fn with_approve_required(mut self, value: impl Into<bool>) -> Self {
+        self.approve_required = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UpdateApproveRequiredEnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

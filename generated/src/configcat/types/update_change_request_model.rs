@@ -16,6 +16,44 @@ pub struct UpdateChangeRequestModel {
     /// The updated bypass-approval flag for scheduled changes.
     pub bypass_approval: ::openapi_runtime::Patch<bool>,
 }
+impl UpdateChangeRequestModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            reason: Default::default(),
+            apply_at: Default::default(),
+            bypass_approval: Default::default(),
+        }
+    }
+    /// Sets [`reason`](Self::reason): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_reason(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.reason = value.into();
+        self
+    }
+    /// Sets [`apply_at`](Self::apply_at): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_apply_at(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>>,
+    ) -> Self {
+        self.apply_at = value.into();
+        self
+    }
+    /// Sets [`bypass_approval`](Self::bypass_approval): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_bypass_approval(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.bypass_approval = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateChangeRequestModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,23 @@ pub struct UpdateChangeRequestProposedChangesModel {
     /// When true, skips conflict (LatestVersionId) checking.
     pub forced: Option<bool>,
 }
+impl UpdateChangeRequestProposedChangesModel {
+    /// Sets [`proposed_changes`](Self::proposed_changes).
+    #[must_use]
+    pub fn with_proposed_changes(
+        mut self,
+        value: impl Into<Vec<super::UpdateEvaluationFormulaWithLatestVersionModel>>,
+    ) -> Self {
+        self.proposed_changes = Some(value.into());
+        self
+    }
+    /// Sets [`forced`](Self::forced).
+    #[must_use]
+    pub fn with_forced(mut self, value: impl Into<bool>) -> Self {
+        self.forced = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UpdateChangeRequestProposedChangesModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

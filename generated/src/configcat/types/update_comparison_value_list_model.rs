@@ -10,6 +10,24 @@ pub struct UpdateComparisonValueListModel {
     /// Length at least 0 and at most 1500.
     pub hint: ::openapi_runtime::Patch<String>,
 }
+impl UpdateComparisonValueListModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            hint: Default::default(),
+        }
+    }
+    /// Sets [`hint`](Self::hint): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_hint(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.hint = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateComparisonValueListModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,37 @@ pub struct UpdateComparisonValueModel {
     /// The list representation of the comparison value.
     pub list_value: ::openapi_runtime::Patch<Vec<super::UpdateComparisonValueListModel>>,
 }
+impl UpdateComparisonValueModel {
+    /// Sets [`string_value`](Self::string_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_string_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.string_value = value.into();
+        self
+    }
+    /// Sets [`double_value`](Self::double_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_double_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<f64>>,
+    ) -> Self {
+        self.double_value = value.into();
+        self
+    }
+    /// Sets [`list_value`](Self::list_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_list_value(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<Vec<super::UpdateComparisonValueListModel>>,
+        >,
+    ) -> Self {
+        self.list_value = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateComparisonValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

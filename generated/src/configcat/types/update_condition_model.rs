@@ -14,6 +14,37 @@ pub struct UpdateConditionModel {
         super::UpdatePrerequisiteFlagConditionModel,
     >,
 }
+impl UpdateConditionModel {
+    /// Sets [`user_condition`](Self::user_condition): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_user_condition(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::UpdateUserConditionModel>>,
+    ) -> Self {
+        self.user_condition = value.into();
+        self
+    }
+    /// Sets [`segment_condition`](Self::segment_condition): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_segment_condition(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::UpdateSegmentConditionModel>>,
+    ) -> Self {
+        self.segment_condition = value.into();
+        self
+    }
+    /// Sets [`prerequisite_flag_condition`](Self::prerequisite_flag_condition): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_prerequisite_flag_condition(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::UpdatePrerequisiteFlagConditionModel>,
+        >,
+    ) -> Self {
+        self.prerequisite_flag_condition = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateConditionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

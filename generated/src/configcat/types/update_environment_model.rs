@@ -21,6 +21,44 @@ pub struct UpdateEnvironmentModel {
     /// Determined from an ascending sequence of integers.
     pub order: ::openapi_runtime::Patch<i32>,
 }
+impl UpdateEnvironmentModel {
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`color`](Self::color): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_color(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.color = value.into();
+        self
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`order`](Self::order): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_order(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i32>>,
+    ) -> Self {
+        self.order = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateEnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

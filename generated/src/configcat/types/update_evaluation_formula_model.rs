@@ -12,6 +12,34 @@ pub struct UpdateEvaluationFormulaModel {
     /// Length at most 1000.
     pub percentage_evaluation_attribute: ::openapi_runtime::Patch<String>,
 }
+impl UpdateEvaluationFormulaModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(default_value: impl Into<super::UpdateValueModel>) -> Self {
+        Self {
+            default_value: default_value.into(),
+            targeting_rules: Default::default(),
+            percentage_evaluation_attribute: Default::default(),
+        }
+    }
+    /// Sets [`targeting_rules`](Self::targeting_rules): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_targeting_rules(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<super::UpdateTargetingRuleModel>>>,
+    ) -> Self {
+        self.targeting_rules = value.into();
+        self
+    }
+    /// Sets [`percentage_evaluation_attribute`](Self::percentage_evaluation_attribute): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_percentage_evaluation_attribute(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.percentage_evaluation_attribute = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateEvaluationFormulaModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

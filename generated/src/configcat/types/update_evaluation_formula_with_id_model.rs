@@ -14,6 +14,41 @@ pub struct UpdateEvaluationFormulaWithIdModel {
     /// The identifier of the feature flag or setting.
     pub setting_id: Option<i32>,
 }
+impl UpdateEvaluationFormulaWithIdModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(default_value: impl Into<super::UpdateValueModel>) -> Self {
+        Self {
+            default_value: default_value.into(),
+            targeting_rules: Default::default(),
+            percentage_evaluation_attribute: Default::default(),
+            setting_id: Default::default(),
+        }
+    }
+    /// Sets [`targeting_rules`](Self::targeting_rules): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_targeting_rules(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<super::UpdateTargetingRuleModel>>>,
+    ) -> Self {
+        self.targeting_rules = value.into();
+        self
+    }
+    /// Sets [`percentage_evaluation_attribute`](Self::percentage_evaluation_attribute): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_percentage_evaluation_attribute(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.percentage_evaluation_attribute = value.into();
+        self
+    }
+    /// Sets [`setting_id`](Self::setting_id).
+    #[must_use]
+    pub fn with_setting_id(mut self, value: impl Into<i32>) -> Self {
+        self.setting_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UpdateEvaluationFormulaWithIdModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

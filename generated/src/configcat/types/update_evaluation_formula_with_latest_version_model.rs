@@ -16,6 +16,51 @@ pub struct UpdateEvaluationFormulaWithLatestVersionModel {
     /// The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If provided and the version identifier does not match the current version, the update will be rejected with a 409 Conflict response. The latest version id can be acquired from the `LastVersionId` property of the response models.
     pub latest_version_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
+impl UpdateEvaluationFormulaWithLatestVersionModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(default_value: impl Into<super::UpdateValueModel>) -> Self {
+        Self {
+            default_value: default_value.into(),
+            targeting_rules: Default::default(),
+            percentage_evaluation_attribute: Default::default(),
+            setting_id: Default::default(),
+            latest_version_id: Default::default(),
+        }
+    }
+    /// Sets [`targeting_rules`](Self::targeting_rules): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_targeting_rules(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<super::UpdateTargetingRuleModel>>>,
+    ) -> Self {
+        self.targeting_rules = value.into();
+        self
+    }
+    /// Sets [`percentage_evaluation_attribute`](Self::percentage_evaluation_attribute): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_percentage_evaluation_attribute(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.percentage_evaluation_attribute = value.into();
+        self
+    }
+    /// Sets [`setting_id`](Self::setting_id).
+    #[must_use]
+    pub fn with_setting_id(mut self, value: impl Into<i32>) -> Self {
+        self.setting_id = Some(value.into());
+        self
+    }
+    /// Sets [`latest_version_id`](Self::latest_version_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_latest_version_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.latest_version_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateEvaluationFormulaWithLatestVersionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

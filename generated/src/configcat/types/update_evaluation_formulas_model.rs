@@ -6,6 +6,17 @@ pub struct UpdateEvaluationFormulasModel {
     /// Evaluation descriptors of each updated Feature Flag and Setting.
     pub update_formulas: Option<Vec<super::UpdateEvaluationFormulaWithIdModel>>,
 }
+impl UpdateEvaluationFormulasModel {
+    /// Sets [`update_formulas`](Self::update_formulas).
+    #[must_use]
+    pub fn with_update_formulas(
+        mut self,
+        value: impl Into<Vec<super::UpdateEvaluationFormulaWithIdModel>>,
+    ) -> Self {
+        self.update_formulas = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UpdateEvaluationFormulasModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,44 @@ pub struct UpdateMemberPermissionsRequest {
     /// When `true`, the member will be removed from those Permission Groups that are not listed in the `permissionGroupIds` field.
     pub remove_from_permission_groups_where_id_not_set: Option<bool>,
 }
+impl UpdateMemberPermissionsRequest {
+    /// Sets [`permission_group_ids`](Self::permission_group_ids): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_permission_group_ids(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<i64>>>,
+    ) -> Self {
+        self.permission_group_ids = value.into();
+        self
+    }
+    /// Sets [`is_admin`](Self::is_admin): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_is_admin(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.is_admin = value.into();
+        self
+    }
+    /// Sets [`is_billing_manager`](Self::is_billing_manager): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_is_billing_manager(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.is_billing_manager = value.into();
+        self
+    }
+    /// Sets [`remove_from_permission_groups_where_id_not_set`](Self::remove_from_permission_groups_where_id_not_set).
+    #[must_use]
+    pub fn with_remove_from_permission_groups_where_id_not_set(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.remove_from_permission_groups_where_id_not_set = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UpdateMemberPermissionsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

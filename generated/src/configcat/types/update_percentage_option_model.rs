@@ -8,6 +8,18 @@ pub struct UpdatePercentageOptionModel {
     /// The `value` property.
     pub value: super::UpdateValueModel,
 }
+impl UpdatePercentageOptionModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        percentage: impl Into<i32>,
+        value: impl Into<super::UpdateValueModel>,
+    ) -> Self {
+        Self {
+            percentage: percentage.into(),
+            value: value.into(),
+        }
+    }
+}
 impl ::serde::Serialize for UpdatePercentageOptionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -72,6 +72,268 @@ pub struct UpdatePermissionGroupRequest {
         Vec<super::CreateOrUpdateEnvironmentApprovalPermissionModel>,
     >,
 }
+impl UpdatePermissionGroupRequest {
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`can_manage_members`](Self::can_manage_members): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_manage_members(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_manage_members = value.into();
+        self
+    }
+    /// Sets [`can_create_or_update_config`](Self::can_create_or_update_config): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_create_or_update_config(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_create_or_update_config = value.into();
+        self
+    }
+    /// Sets [`can_delete_config`](Self::can_delete_config): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_delete_config(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_delete_config = value.into();
+        self
+    }
+    /// Sets [`can_create_or_update_environment`](Self::can_create_or_update_environment): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_create_or_update_environment(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_create_or_update_environment = value.into();
+        self
+    }
+    /// Sets [`can_delete_environment`](Self::can_delete_environment): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_delete_environment(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_delete_environment = value.into();
+        self
+    }
+    /// Sets [`can_create_or_update_setting`](Self::can_create_or_update_setting): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_create_or_update_setting(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_create_or_update_setting = value.into();
+        self
+    }
+    /// Sets [`can_tag_setting`](Self::can_tag_setting): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_tag_setting(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_tag_setting = value.into();
+        self
+    }
+    /// Sets [`can_delete_setting`](Self::can_delete_setting): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_delete_setting(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_delete_setting = value.into();
+        self
+    }
+    /// Sets [`can_create_or_update_tag`](Self::can_create_or_update_tag): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_create_or_update_tag(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_create_or_update_tag = value.into();
+        self
+    }
+    /// Sets [`can_delete_tag`](Self::can_delete_tag): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_delete_tag(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_delete_tag = value.into();
+        self
+    }
+    /// Sets [`can_manage_webhook`](Self::can_manage_webhook): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_manage_webhook(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_manage_webhook = value.into();
+        self
+    }
+    /// Sets [`can_use_export_import`](Self::can_use_export_import): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_use_export_import(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_use_export_import = value.into();
+        self
+    }
+    /// Sets [`can_manage_product_preferences`](Self::can_manage_product_preferences): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_manage_product_preferences(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_manage_product_preferences = value.into();
+        self
+    }
+    /// Sets [`can_manage_integrations`](Self::can_manage_integrations): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_manage_integrations(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_manage_integrations = value.into();
+        self
+    }
+    /// Sets [`can_view_sdk_key`](Self::can_view_sdk_key): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_view_sdk_key(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_view_sdk_key = value.into();
+        self
+    }
+    /// Sets [`can_rotate_sdk_key`](Self::can_rotate_sdk_key): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_rotate_sdk_key(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_rotate_sdk_key = value.into();
+        self
+    }
+    /// Sets [`can_create_or_update_segments`](Self::can_create_or_update_segments): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_create_or_update_segments(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_create_or_update_segments = value.into();
+        self
+    }
+    /// Sets [`can_delete_segments`](Self::can_delete_segments): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_delete_segments(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_delete_segments = value.into();
+        self
+    }
+    /// Sets [`can_view_product_audit_log`](Self::can_view_product_audit_log): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_view_product_audit_log(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_view_product_audit_log = value.into();
+        self
+    }
+    /// Sets [`can_view_product_statistics`](Self::can_view_product_statistics): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_view_product_statistics(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_view_product_statistics = value.into();
+        self
+    }
+    /// Sets [`can_disable2_fa`](Self::can_disable2_fa): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_can_disable2_fa(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.can_disable2_fa = value.into();
+        self
+    }
+    /// Sets [`access_type`](Self::access_type): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_access_type(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::AccessType>>,
+    ) -> Self {
+        self.access_type = value.into();
+        self
+    }
+    /// Sets [`new_environment_access_type`](Self::new_environment_access_type): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_new_environment_access_type(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::EnvironmentAccessType>>,
+    ) -> Self {
+        self.new_environment_access_type = value.into();
+        self
+    }
+    /// Sets [`environment_accesses`](Self::environment_accesses): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_environment_accesses(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<Vec<super::CreateOrUpdateEnvironmentAccessModel>>,
+        >,
+    ) -> Self {
+        self.environment_accesses = value.into();
+        self
+    }
+    /// Sets [`approval_permission_type`](Self::approval_permission_type): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_approval_permission_type(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::ApprovalPermissionType>>,
+    ) -> Self {
+        self.approval_permission_type = value.into();
+        self
+    }
+    /// Sets [`new_environment_approval_permission_type`](Self::new_environment_approval_permission_type): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_new_environment_approval_permission_type(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::EnvironmentApprovalPermissionType>,
+        >,
+    ) -> Self {
+        self.new_environment_approval_permission_type = value.into();
+        self
+    }
+    /// Sets [`environment_approval_permissions`](Self::environment_approval_permissions): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_environment_approval_permissions(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<
+                Vec<super::CreateOrUpdateEnvironmentApprovalPermissionModel>,
+            >,
+        >,
+    ) -> Self {
+        self.environment_approval_permissions = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdatePermissionGroupRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

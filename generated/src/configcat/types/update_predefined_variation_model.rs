@@ -16,6 +16,44 @@ pub struct UpdatePredefinedVariationModel {
     /// The Predefined Variation's identifier to update. Omit the value if you want to add a new predefined variation.
     pub predefined_variation_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
+impl UpdatePredefinedVariationModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(value: impl Into<super::UpdatePredefinedVariationValueModel>) -> Self {
+        Self {
+            value: value.into(),
+            name: Default::default(),
+            hint: Default::default(),
+            predefined_variation_id: Default::default(),
+        }
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`hint`](Self::hint): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_hint(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.hint = value.into();
+        self
+    }
+    /// Sets [`predefined_variation_id`](Self::predefined_variation_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_predefined_variation_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.predefined_variation_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdatePredefinedVariationModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

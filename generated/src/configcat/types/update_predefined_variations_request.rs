@@ -6,6 +6,16 @@ pub struct UpdatePredefinedVariationsRequest {
     /// A collection of Predefined Variations.
     pub predefined_variations: Vec<super::UpdatePredefinedVariationModel>,
 }
+impl UpdatePredefinedVariationsRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        predefined_variations: impl Into<Vec<super::UpdatePredefinedVariationModel>>,
+    ) -> Self {
+        Self {
+            predefined_variations: predefined_variations.into(),
+        }
+    }
+}
 impl ::serde::Serialize for UpdatePredefinedVariationsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

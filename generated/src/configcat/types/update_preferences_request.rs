@@ -22,6 +22,75 @@ pub struct UpdatePreferencesRequest {
         Vec<super::UpdateApproveRequiredEnvironmentModel>,
     >,
 }
+impl UpdatePreferencesRequest {
+    /// Sets [`reason_required`](Self::reason_required): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_reason_required(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.reason_required = value.into();
+        self
+    }
+    /// Sets [`key_generation_mode`](Self::key_generation_mode): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_key_generation_mode(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::KeyGenerationMode>>,
+    ) -> Self {
+        self.key_generation_mode = value.into();
+        self
+    }
+    /// Sets [`show_variation_id`](Self::show_variation_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_show_variation_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.show_variation_id = value.into();
+        self
+    }
+    /// Sets [`mandatory_setting_hint`](Self::mandatory_setting_hint): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_mandatory_setting_hint(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.mandatory_setting_hint = value.into();
+        self
+    }
+    /// Sets [`reason_required_environments`](Self::reason_required_environments): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_reason_required_environments(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<Vec<super::UpdateReasonRequiredEnvironmentModel>>,
+        >,
+    ) -> Self {
+        self.reason_required_environments = value.into();
+        self
+    }
+    /// Sets [`approve_required`](Self::approve_required): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_approve_required(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.approve_required = value.into();
+        self
+    }
+    /// Sets [`approve_required_environments`](Self::approve_required_environments): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_approve_required_environments(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<Vec<super::UpdateApproveRequiredEnvironmentModel>>,
+        >,
+    ) -> Self {
+        self.approve_required_environments = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdatePreferencesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

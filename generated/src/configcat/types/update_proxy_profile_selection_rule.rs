@@ -24,6 +24,68 @@ pub struct UpdateProxyProfileSelectionRule {
     /// Length at least 0 and at most 255.
     pub environment_name_match_filter: ::openapi_runtime::Patch<String>,
 }
+impl UpdateProxyProfileSelectionRule {
+    /// Sets [`kind`](Self::kind).
+    #[must_use]
+    pub fn with_kind(mut self, value: impl Into<super::SelectionRuleKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+    /// Sets [`product_id_filter`](Self::product_id_filter): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_product_id_filter(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.product_id_filter = value.into();
+        self
+    }
+    /// Sets [`config_id_filter`](Self::config_id_filter): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_config_id_filter(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.config_id_filter = value.into();
+        self
+    }
+    /// Sets [`environment_id_filter`](Self::environment_id_filter): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_environment_id_filter(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.environment_id_filter = value.into();
+        self
+    }
+    /// Sets [`product_name_match_filter`](Self::product_name_match_filter): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_product_name_match_filter(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.product_name_match_filter = value.into();
+        self
+    }
+    /// Sets [`config_name_match_filter`](Self::config_name_match_filter): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_config_name_match_filter(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.config_name_match_filter = value.into();
+        self
+    }
+    /// Sets [`environment_name_match_filter`](Self::environment_name_match_filter): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_environment_name_match_filter(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.environment_name_match_filter = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateProxyProfileSelectionRule {
     fn serialize<S: ::serde::Serializer>(
         &self,

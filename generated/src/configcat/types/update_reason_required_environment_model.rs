@@ -10,6 +10,20 @@ pub struct UpdateReasonRequiredEnvironmentModel {
     /// Indicates that a mandatory note is required in this Environment for saving and publishing.
     pub reason_required: Option<bool>,
 }
+impl UpdateReasonRequiredEnvironmentModel {
+    /// Sets [`environment_id`](Self::environment_id).
+    #[must_use]
+    pub fn with_environment_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.environment_id = Some(value.into());
+        self
+    }
+    /// Sets [`reason_required`](Self::reason_required).
+    #[must_use]
+    pub fn with_reason_required(mut self, value: impl Into<bool>) -> Self {
+        self.reason_required = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UpdateReasonRequiredEnvironmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,64 @@ pub struct UpdateRolloutRuleModel {
     /// The segment to compare against.
     pub segment_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
+impl UpdateRolloutRuleModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(value: impl Into<super::SettingValueType>) -> Self {
+        Self {
+            comparison_attribute: Default::default(),
+            comparator: Default::default(),
+            comparison_value: Default::default(),
+            value: value.into(),
+            segment_comparator: Default::default(),
+            segment_id: Default::default(),
+        }
+    }
+    /// Sets [`comparison_attribute`](Self::comparison_attribute): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_comparison_attribute(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.comparison_attribute = value.into();
+        self
+    }
+    /// Sets [`comparator`](Self::comparator): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_comparator(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::RolloutRuleComparator>>,
+    ) -> Self {
+        self.comparator = value.into();
+        self
+    }
+    /// Sets [`comparison_value`](Self::comparison_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_comparison_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.comparison_value = value.into();
+        self
+    }
+    /// Sets [`segment_comparator`](Self::segment_comparator): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_segment_comparator(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::SegmentComparator>>,
+    ) -> Self {
+        self.segment_comparator = value.into();
+        self
+    }
+    /// Sets [`segment_id`](Self::segment_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_segment_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.segment_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateRolloutRuleModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,53 @@ pub struct UpdateSegmentModel {
     /// The `comparisonValue` property.
     pub comparison_value: ::openapi_runtime::Patch<String>,
 }
+impl UpdateSegmentModel {
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`comparison_attribute`](Self::comparison_attribute): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_comparison_attribute(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.comparison_attribute = value.into();
+        self
+    }
+    /// Sets [`comparator`](Self::comparator): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_comparator(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::RolloutRuleComparator>>,
+    ) -> Self {
+        self.comparator = value.into();
+        self
+    }
+    /// Sets [`comparison_value`](Self::comparison_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_comparison_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.comparison_value = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateSegmentModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

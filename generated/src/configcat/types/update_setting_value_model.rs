@@ -10,6 +10,34 @@ pub struct UpdateSettingValueModel {
     /// The value to serve. It must respect the setting type. In some generated clients for strictly typed languages you may use double/float properties to handle integer values.
     pub value: super::SettingValueType,
 }
+impl UpdateSettingValueModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(value: impl Into<super::SettingValueType>) -> Self {
+        Self {
+            rollout_rules: Default::default(),
+            rollout_percentage_items: Default::default(),
+            value: value.into(),
+        }
+    }
+    /// Sets [`rollout_rules`](Self::rollout_rules).
+    #[must_use]
+    pub fn with_rollout_rules(
+        mut self,
+        value: impl Into<Vec<super::UpdateRolloutRuleModel>>,
+    ) -> Self {
+        self.rollout_rules = Some(value.into());
+        self
+    }
+    /// Sets [`rollout_percentage_items`](Self::rollout_percentage_items).
+    #[must_use]
+    pub fn with_rollout_percentage_items(
+        mut self,
+        value: impl Into<Vec<super::UpdateRolloutPercentageItemModel>>,
+    ) -> Self {
+        self.rollout_percentage_items = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UpdateSettingValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,41 @@ pub struct UpdateSettingValueWithSettingIdModel {
     /// The id of the Setting.
     pub setting_id: Option<i32>,
 }
+impl UpdateSettingValueWithSettingIdModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(value: impl Into<super::SettingValueType>) -> Self {
+        Self {
+            rollout_rules: Default::default(),
+            rollout_percentage_items: Default::default(),
+            value: value.into(),
+            setting_id: Default::default(),
+        }
+    }
+    /// Sets [`rollout_rules`](Self::rollout_rules).
+    #[must_use]
+    pub fn with_rollout_rules(
+        mut self,
+        value: impl Into<Vec<super::UpdateRolloutRuleModel>>,
+    ) -> Self {
+        self.rollout_rules = Some(value.into());
+        self
+    }
+    /// Sets [`rollout_percentage_items`](Self::rollout_percentage_items).
+    #[must_use]
+    pub fn with_rollout_percentage_items(
+        mut self,
+        value: impl Into<Vec<super::UpdateRolloutPercentageItemModel>>,
+    ) -> Self {
+        self.rollout_percentage_items = Some(value.into());
+        self
+    }
+    /// Sets [`setting_id`](Self::setting_id).
+    #[must_use]
+    pub fn with_setting_id(mut self, value: impl Into<i32>) -> Self {
+        self.setting_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UpdateSettingValueWithSettingIdModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

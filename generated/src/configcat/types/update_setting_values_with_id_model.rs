@@ -6,6 +6,17 @@ pub struct UpdateSettingValuesWithIdModel {
     /// The values to update.
     pub setting_values: Option<Vec<super::UpdateSettingValueWithSettingIdModel>>,
 }
+impl UpdateSettingValuesWithIdModel {
+    /// Sets [`setting_values`](Self::setting_values).
+    #[must_use]
+    pub fn with_setting_values(
+        mut self,
+        value: impl Into<Vec<super::UpdateSettingValueWithSettingIdModel>>,
+    ) -> Self {
+        self.setting_values = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UpdateSettingValuesWithIdModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

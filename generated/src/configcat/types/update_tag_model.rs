@@ -14,6 +14,26 @@ pub struct UpdateTagModel {
     /// Length at least 0 and at most 255.
     pub color: ::openapi_runtime::Patch<String>,
 }
+impl UpdateTagModel {
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`color`](Self::color): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_color(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.color = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateTagModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

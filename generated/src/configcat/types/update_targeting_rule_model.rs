@@ -16,6 +16,37 @@ pub struct UpdateTargetingRuleModel {
     /// The `value` property.
     pub value: ::openapi_runtime::Patch<super::UpdateValueModel>,
 }
+impl UpdateTargetingRuleModel {
+    /// Sets [`conditions`](Self::conditions): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_conditions(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<super::UpdateConditionModel>>>,
+    ) -> Self {
+        self.conditions = value.into();
+        self
+    }
+    /// Sets [`percentage_options`](Self::percentage_options): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_percentage_options(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<Vec<super::UpdatePercentageOptionModel>>,
+        >,
+    ) -> Self {
+        self.percentage_options = value.into();
+        self
+    }
+    /// Sets [`value`](Self::value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::UpdateValueModel>>,
+    ) -> Self {
+        self.value = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateTargetingRuleModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,20 @@ pub struct UpdateUserConditionModel {
     /// The `comparisonValue` property.
     pub comparison_value: super::UpdateComparisonValueModel,
 }
+impl UpdateUserConditionModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        comparison_attribute: impl Into<String>,
+        comparator: impl Into<super::UserComparator>,
+        comparison_value: impl Into<super::UpdateComparisonValueModel>,
+    ) -> Self {
+        Self {
+            comparison_attribute: comparison_attribute.into(),
+            comparator: comparator.into(),
+            comparison_value: comparison_value.into(),
+        }
+    }
+}
 impl ::serde::Serialize for UpdateUserConditionModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,53 @@ pub struct UpdateValueModel {
     /// The served Variation's identifier.
     pub predefined_variation_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
+impl UpdateValueModel {
+    /// Sets [`bool_value`](Self::bool_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_bool_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.bool_value = value.into();
+        self
+    }
+    /// Sets [`string_value`](Self::string_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_string_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.string_value = value.into();
+        self
+    }
+    /// Sets [`int_value`](Self::int_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_int_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i32>>,
+    ) -> Self {
+        self.int_value = value.into();
+        self
+    }
+    /// Sets [`double_value`](Self::double_value): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_double_value(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<f64>>,
+    ) -> Self {
+        self.double_value = value.into();
+        self
+    }
+    /// Sets [`predefined_variation_id`](Self::predefined_variation_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_predefined_variation_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.predefined_variation_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for UpdateValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

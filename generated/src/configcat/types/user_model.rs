@@ -12,6 +12,35 @@ pub struct UserModel {
     /// Determines whether 2FA is enabled for the Member.
     pub two_factor_enabled: bool,
 }
+impl UserModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(two_factor_enabled: impl Into<bool>) -> Self {
+        Self {
+            user_id: Default::default(),
+            full_name: Default::default(),
+            email: Default::default(),
+            two_factor_enabled: two_factor_enabled.into(),
+        }
+    }
+    /// Sets [`user_id`](Self::user_id).
+    #[must_use]
+    pub fn with_user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+    /// Sets [`full_name`](Self::full_name).
+    #[must_use]
+    pub fn with_full_name(mut self, value: impl Into<String>) -> Self {
+        self.full_name = Some(value.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UserModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

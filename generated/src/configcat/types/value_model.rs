@@ -14,6 +14,41 @@ pub struct ValueModel {
     /// The served Variation's identifier.
     pub predefined_variation_id: Option<::uuid::Uuid>,
 }
+impl ValueModel {
+    /// Sets [`bool_value`](Self::bool_value).
+    #[must_use]
+    pub fn with_bool_value(mut self, value: impl Into<bool>) -> Self {
+        self.bool_value = Some(value.into());
+        self
+    }
+    /// Sets [`string_value`](Self::string_value).
+    #[must_use]
+    pub fn with_string_value(mut self, value: impl Into<String>) -> Self {
+        self.string_value = Some(value.into());
+        self
+    }
+    /// Sets [`int_value`](Self::int_value).
+    #[must_use]
+    pub fn with_int_value(mut self, value: impl Into<i32>) -> Self {
+        self.int_value = Some(value.into());
+        self
+    }
+    /// Sets [`double_value`](Self::double_value).
+    #[must_use]
+    pub fn with_double_value(mut self, value: impl Into<f64>) -> Self {
+        self.double_value = Some(value.into());
+        self
+    }
+    /// Sets [`predefined_variation_id`](Self::predefined_variation_id).
+    #[must_use]
+    pub fn with_predefined_variation_id(
+        mut self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        self.predefined_variation_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ValueModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

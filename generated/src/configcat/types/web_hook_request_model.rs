@@ -16,6 +16,44 @@ pub struct WebHookRequestModel {
     /// List of HTTP headers.
     pub web_hook_headers: ::openapi_runtime::Patch<Vec<super::WebhookHeaderModel>>,
 }
+impl WebHookRequestModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            content: Default::default(),
+            http_method: Default::default(),
+            web_hook_headers: Default::default(),
+        }
+    }
+    /// Sets [`content`](Self::content): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_content(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.content = value.into();
+        self
+    }
+    /// Sets [`http_method`](Self::http_method): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_http_method(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::WebHookHttpMethod>>,
+    ) -> Self {
+        self.http_method = value.into();
+        self
+    }
+    /// Sets [`web_hook_headers`](Self::web_hook_headers): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_web_hook_headers(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<super::WebhookHeaderModel>>>,
+    ) -> Self {
+        self.web_hook_headers = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for WebHookRequestModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,15 @@ pub struct WebhookConfig {
     /// The Config's identifier.
     pub config_id: ::uuid::Uuid,
 }
+impl WebhookConfig {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(name: impl Into<String>, config_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            name: name.into(),
+            config_id: config_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookConfig {
     fn serialize<S: ::serde::Serializer>(
         &self,

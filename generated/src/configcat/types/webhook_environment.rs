@@ -10,6 +10,18 @@ pub struct WebhookEnvironment {
     /// The Environment's identifier.
     pub environment_id: ::uuid::Uuid,
 }
+impl WebhookEnvironment {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        environment_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            environment_id: environment_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookEnvironment {
     fn serialize<S: ::serde::Serializer>(
         &self,

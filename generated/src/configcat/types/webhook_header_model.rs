@@ -16,6 +16,22 @@ pub struct WebhookHeaderModel {
     /// Indicates whether the header value is sensitive.
     pub is_secure: Option<bool>,
 }
+impl WebhookHeaderModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+            is_secure: Default::default(),
+        }
+    }
+    /// Sets [`is_secure`](Self::is_secure).
+    #[must_use]
+    pub fn with_is_secure(mut self, value: impl Into<bool>) -> Self {
+        self.is_secure = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for WebhookHeaderModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,20 @@ pub struct WebhookHeaderResponseModel {
     /// Indicates whether the header value is sensitive.
     pub is_secure: bool,
 }
+impl WebhookHeaderResponseModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        key: impl Into<String>,
+        value: impl Into<String>,
+        is_secure: impl Into<bool>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+            is_secure: is_secure.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookHeaderResponseModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,25 @@ pub struct WebhookNotification {
     /// The secondary signing key used for verifying the authenticity of webhook requests.
     pub signing_key2: Option<String>,
 }
+impl WebhookNotification {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        webhook_proxy_url: impl Into<String>,
+        signing_key1: impl Into<String>,
+    ) -> Self {
+        Self {
+            webhook_proxy_url: webhook_proxy_url.into(),
+            signing_key1: signing_key1.into(),
+            signing_key2: Default::default(),
+        }
+    }
+    /// Sets [`signing_key2`](Self::signing_key2).
+    #[must_use]
+    pub fn with_signing_key2(mut self, value: impl Into<String>) -> Self {
+        self.signing_key2 = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for WebhookNotification {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,33 @@ pub struct WebhookResponseModel {
     /// The `environment` property.
     pub environment: super::WebhookEnvironment,
 }
+impl WebhookResponseModel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        webhook_id: impl Into<i32>,
+        url: impl Into<String>,
+        http_method: impl Into<super::WebHookHttpMethod>,
+        web_hook_headers: impl Into<Vec<super::WebhookHeaderResponseModel>>,
+        config: impl Into<super::WebhookConfig>,
+        environment: impl Into<super::WebhookEnvironment>,
+    ) -> Self {
+        Self {
+            webhook_id: webhook_id.into(),
+            url: url.into(),
+            http_method: http_method.into(),
+            content: Default::default(),
+            web_hook_headers: web_hook_headers.into(),
+            config: config.into(),
+            environment: environment.into(),
+        }
+    }
+    /// Sets [`content`](Self::content).
+    #[must_use]
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for WebhookResponseModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct WebhookSigningKeysModel {
     /// The second signing key.
     pub key2: Option<String>,
 }
+impl WebhookSigningKeysModel {
+    /// Sets [`key1`](Self::key1).
+    #[must_use]
+    pub fn with_key1(mut self, value: impl Into<String>) -> Self {
+        self.key1 = Some(value.into());
+        self
+    }
+    /// Sets [`key2`](Self::key2).
+    #[must_use]
+    pub fn with_key2(mut self, value: impl Into<String>) -> Self {
+        self.key2 = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for WebhookSigningKeysModel {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -133,7 +133,7 @@ impl Benefits {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::BenefitCreate::Custom(types::BenefitCustomCreate { r#type: types::BenefitCustomType::Custom, description: "sample".to_owned(), properties: types::BenefitCustomCreateProperties { ..Default::default() }, metadata: None, organization_id: Patch::Absent, visibility: Patch::Absent });
+    /// let body = types::BenefitCreate::Custom(types::BenefitCustomCreate::new(types::BenefitCustomType::Custom, "sample", types::BenefitCustomCreateProperties::default()));
     /// let response = client.benefits().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -313,7 +313,7 @@ impl Benefits {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::BenefitsUpdateRequest::Custom(types::BenefitCustomUpdate { r#type: types::BenefitCustomType::Custom, metadata: None, description: Patch::Absent, visibility: Patch::Absent, properties: Patch::Absent });
+    /// let body = types::BenefitsUpdateRequest::Custom(types::BenefitCustomUpdate::new(types::BenefitCustomType::Custom));
     /// let response = client.benefits().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -125,7 +125,7 @@ impl CheckoutLinks {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CheckoutLinkCreate::ProductPrice(types::CheckoutLinkCreateProductPrice { payment_processor: types::CheckoutLinkCreateProductPaymentProcessor::Stripe, product_price_id: "00000000-0000-4000-8000-000000000000".parse()?, metadata: None, trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, label: Patch::Absent, allow_discount_codes: None, require_billing_address: None, discount_id: Patch::Absent, seats: Patch::Absent, success_url: Patch::Absent, return_url: Patch::Absent });
+    /// let body = types::CheckoutLinkCreate::ProductPrice(types::CheckoutLinkCreateProductPrice::new(types::CheckoutLinkCreateProductPaymentProcessor::Stripe, "00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?));
     /// let response = client.checkout_links().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -300,7 +300,7 @@ impl CheckoutLinks {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CheckoutLinkUpdate { ..Default::default() };
+    /// let body = types::CheckoutLinkUpdate::default();
     /// let response = client.checkout_links().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -133,7 +133,7 @@ impl Checkouts {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CheckoutProductsCreate { products: vec!["00000000-0000-4000-8000-000000000000".parse()?], trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, metadata: None, custom_field_data: None, discount_id: Patch::Absent, allow_discount_codes: None, require_billing_address: None, amount: Patch::Absent, seats: Patch::Absent, min_seats: Patch::Absent, max_seats: Patch::Absent, allow_trial: None, customer_id: Patch::Absent, is_business_customer: None, external_customer_id: Patch::Absent, customer_name: Patch::Absent, customer_email: Patch::Absent, customer_ip_address: Patch::Absent, customer_billing_name: Patch::Absent, customer_billing_address: Patch::Absent, customer_tax_id: Patch::Absent, customer_metadata: None, subscription_id: Patch::Absent, success_url: Patch::Absent, return_url: Patch::Absent, embed_origin: Patch::Absent, locale: Patch::Absent, currency: Patch::Absent, prices: Patch::Absent };
+    /// let body = types::CheckoutProductsCreate::new(vec!["00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?]);
     /// let response = client.checkouts().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -253,7 +253,7 @@ impl Checkouts {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CheckoutUpdate { ..Default::default() };
+    /// let body = types::CheckoutUpdate::default();
     /// let response = client.checkouts().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -368,7 +368,7 @@ impl Checkouts {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let client_secret = "sample";
-    /// let body = types::CheckoutUpdatePublic { ..Default::default() };
+    /// let body = types::CheckoutUpdatePublic::default();
     /// let response = client.checkouts().client_update(client_secret, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -434,7 +434,7 @@ impl Checkouts {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let client_secret = "sample";
-    /// let body = types::CheckoutConfirmStripe { ..Default::default() };
+    /// let body = types::CheckoutConfirmStripe::default();
     /// let response = client.checkouts().client_confirm(client_secret, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -127,7 +127,7 @@ impl CustomFields {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CustomFieldCreate::Text(types::CustomFieldCreateText { r#type: types::AssistantTextPartKind::Text, slug: "sample".to_owned(), name: "sample".to_owned(), properties: types::CustomFieldTextProperties { ..Default::default() }, metadata: None, organization_id: Patch::Absent });
+    /// let body = types::CustomFieldCreate::Text(types::CustomFieldCreateText::new(types::AssistantTextPartKind::Text, "sample", "sample", types::CustomFieldTextProperties::default()));
     /// let response = client.custom_fields().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -302,7 +302,7 @@ impl CustomFields {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CustomFieldUpdate::Text(types::CustomFieldUpdateText { r#type: types::AssistantTextPartKind::Text, metadata: None, name: Patch::Absent, slug: Patch::Absent, properties: Patch::Absent });
+    /// let body = types::CustomFieldUpdate::Text(types::CustomFieldUpdateText::new(types::AssistantTextPartKind::Text));
     /// let response = client.custom_fields().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

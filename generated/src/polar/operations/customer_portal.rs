@@ -272,7 +272,7 @@ impl CustomerPortalBenefitGrants {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CustomerBenefitGrantUpdate::Discord(types::CustomerBenefitGrantDiscordUpdate { benefit_type: types::BenefitDiscordType::Discord, properties: types::CustomerBenefitGrantDiscordPropertiesUpdate { account_id: Some("sample".to_owned()) } });
+    /// let body = types::CustomerBenefitGrantUpdate::Discord(types::CustomerBenefitGrantDiscordUpdate::new(types::BenefitDiscordType::Discord, types::CustomerBenefitGrantDiscordPropertiesUpdate::default().with_account_id("sample")));
     /// let response = client.customer_portal().benefit_grants().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -1788,7 +1788,7 @@ impl CustomerPortalCustomers {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CustomerPortalCustomerUpdate { ..Default::default() };
+    /// let body = types::CustomerPortalCustomerUpdate::default();
     /// let response = client.customer_portal().customers().update(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -1911,7 +1911,7 @@ impl CustomerPortalCustomers {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CustomerPaymentMethodCreate { confirmation_token_id: "sample".to_owned(), set_default: true, return_url: "sample".to_owned() };
+    /// let body = types::CustomerPaymentMethodCreate::new("sample", true, "sample");
     /// let response = client.customer_portal().customers().add_payment_method(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -1968,7 +1968,7 @@ impl CustomerPortalCustomers {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CustomerPaymentMethodConfirm { setup_intent_id: "sample".to_owned(), set_default: true };
+    /// let body = types::CustomerPaymentMethodConfirm::new("sample", true);
     /// let response = client.customer_portal().customers().confirm_payment_method(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2081,7 +2081,7 @@ impl CustomerPortalCustomers {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CustomerEmailUpdateRequest { email: "user@example.com".to_owned() };
+    /// let body = types::CustomerEmailUpdateRequest::new("user@example.com");
     /// let response = client.customer_portal().customers().request_email_update(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2188,7 +2188,7 @@ impl CustomerPortalCustomers {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::BodyEmailUpdateVerifyEmailUpdate { token: "sample".to_owned() };
+    /// let body = types::BodyEmailUpdateVerifyEmailUpdate::new("sample");
     /// let response = client.customer_portal().customers().verify_email_update(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -3937,7 +3937,7 @@ impl CustomerPortalLicenseKeys {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::LicenseKeyValidate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: Patch::Absent, benefit_id: Patch::Absent, customer_id: Patch::Absent, increment_usage: Patch::Absent, conditions: None };
+    /// let body = types::LicenseKeyValidate::new("sample", "00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?);
     /// let response = client.customer_portal().license_keys().validate(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -3997,7 +3997,7 @@ impl CustomerPortalLicenseKeys {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::LicenseKeyActivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, label: "sample".to_owned(), conditions: None, meta: None };
+    /// let body = types::LicenseKeyActivate::new("sample", "00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?, "sample");
     /// let response = client.customer_portal().license_keys().activate(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -4056,7 +4056,7 @@ impl CustomerPortalLicenseKeys {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::LicenseKeyDeactivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: "00000000-0000-4000-8000-000000000000".parse()? };
+    /// let body = types::LicenseKeyDeactivate::new("sample", "00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?, "00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?);
     /// client.customer_portal().license_keys().deactivate(body).await?;
     /// # Ok(())
     /// # }
@@ -4966,7 +4966,7 @@ impl CustomerPortalMembers {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CustomerPortalMemberCreate { email: "user@example.com".to_owned(), name: Patch::Absent, role: None };
+    /// let body = types::CustomerPortalMemberCreate::new("user@example.com");
     /// let response = client.customer_portal().members().add_member(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -5095,7 +5095,7 @@ impl CustomerPortalMembers {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CustomerPortalMemberUpdate { ..Default::default() };
+    /// let body = types::CustomerPortalMemberUpdate::default();
     /// let response = client.customer_portal().members().update_member(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -5950,7 +5950,7 @@ impl CustomerPortalOrders {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CustomerOrderUpdate { ..Default::default() };
+    /// let body = types::CustomerOrderUpdate::default();
     /// let response = client.customer_portal().orders().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -6243,7 +6243,7 @@ impl CustomerPortalOrders {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CustomerOrderConfirmPayment { ..Default::default() };
+    /// let body = types::CustomerOrderConfirmPayment::default();
     /// let response = client.customer_portal().orders().confirm_retry_payment(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -7816,7 +7816,7 @@ impl CustomerPortalSeats {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CustomerSeatAssign { ..Default::default() };
+    /// let body = types::CustomerSeatAssign::default();
     /// let response = client.customer_portal().seats().assign_seat(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -9074,7 +9074,7 @@ impl CustomerPortalSubscriptions {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CustomerSubscriptionUpdate::CustomerSubscriptionResume(types::CustomerSubscriptionResume { resume: Default::default() });
+    /// let body = types::CustomerSubscriptionUpdate::CustomerSubscriptionResume(types::CustomerSubscriptionResume::default());
     /// let response = client.customer_portal().subscriptions().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -114,7 +114,7 @@ impl CustomerSeats {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::SeatAssign { ..Default::default() };
+    /// let body = types::SeatAssign::default();
     /// let response = client.customer_seats().assign_seat(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -338,7 +338,7 @@ impl CustomerSeats {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::SeatClaim { invitation_token: "sample".to_owned() };
+    /// let body = types::SeatClaim::new("sample");
     /// let response = client.customer_seats().claim_seat(body).await?;
     /// # let _ = response;
     /// # Ok(())

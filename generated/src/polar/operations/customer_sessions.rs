@@ -55,7 +55,7 @@ impl CustomerSessions {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CustomerSessionsCreateRequest::CustomerSessionCustomerIdCreate(types::CustomerSessionCustomerIdCreate { customer_id: "00000000-0000-4000-8000-000000000000".parse()?, member_id: Patch::Absent, external_member_id: Patch::Absent, return_url: Patch::Absent });
+    /// let body = types::CustomerSessionsCreateRequest::CustomerSessionCustomerIdCreate(types::CustomerSessionCustomerIdCreate::new("00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?));
     /// let response = client.customer_sessions().create(body).await?;
     /// # let _ = response;
     /// # Ok(())

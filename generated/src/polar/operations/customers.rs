@@ -136,7 +136,7 @@ impl Customers {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::CustomerCreate::Individual(types::CustomerIndividualCreate { email: "customer@example.com".to_owned(), metadata: None, external_id: Patch::Absent, name: Patch::Absent, billing_address: Patch::Absent, tax_id: Patch::Absent, locale: Patch::Absent, organization_id: Patch::Absent, owner: Patch::Absent, r#type: None });
+    /// let body = types::CustomerCreate::Individual(types::CustomerIndividualCreate::new("customer@example.com"));
     /// let response = client.customers().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -388,7 +388,7 @@ impl Customers {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CustomerUpdate { ..Default::default() };
+    /// let body = types::CustomerUpdate::default();
     /// let response = client.customers().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -580,7 +580,7 @@ impl Customers {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let external_id = "sample";
-    /// let body = types::CustomerUpdateExternalId { ..Default::default() };
+    /// let body = types::CustomerUpdateExternalId::default();
     /// let response = client.customers().update_external(external_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2874,7 +2874,7 @@ impl CustomersMembers {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::MemberCreateFromCustomer { email: "member@example.com".to_owned(), name: Patch::Absent, external_id: Patch::Absent, role: None };
+    /// let body = types::MemberCreateFromCustomer::new("member@example.com");
     /// let response = client.customers().members().create(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -2940,7 +2940,7 @@ impl CustomersMembers {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let external_id = "sample";
-    /// let body = types::MemberCreateFromCustomer { email: "member@example.com".to_owned(), name: Patch::Absent, external_id: Patch::Absent, role: None };
+    /// let body = types::MemberCreateFromCustomer::new("member@example.com");
     /// let response = client.customers().members().create_external(external_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -3135,7 +3135,7 @@ impl CustomersMembers {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
     /// let member_id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::MemberUpdate { ..Default::default() };
+    /// let body = types::MemberUpdate::default();
     /// let response = client.customers().members().update(id, member_id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -3333,7 +3333,7 @@ impl CustomersMembers {
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let external_id = "sample";
     /// let member_external_id = "sample";
-    /// let body = types::MemberUpdate { ..Default::default() };
+    /// let body = types::MemberUpdate::default();
     /// let response = client.customers().members().update_external(external_id, member_external_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -125,7 +125,7 @@ impl Discounts {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::DiscountCreate::Fixed(types::DiscountFixedCreate { name: "sample".to_owned(), duration: types::DiscountDuration::Once, metadata: None, code: Patch::Absent, starts_at: Patch::Absent, ends_at: Patch::Absent, max_redemptions: Patch::Absent, max_redemptions_per_customer: Patch::Absent, products: Patch::Absent, organization_id: Patch::Absent, r#type: None, duration_in_months: Patch::Absent, amount: Patch::Absent, currency: Patch::Absent, amounts: Patch::Absent });
+    /// let body = types::DiscountCreate::Fixed(types::DiscountFixedCreate::new("sample", types::DiscountDuration::Once));
     /// let response = client.discounts().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -300,7 +300,7 @@ impl Discounts {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::DiscountUpdate { ..Default::default() };
+    /// let body = types::DiscountUpdate::default();
     /// let response = client.discounts().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

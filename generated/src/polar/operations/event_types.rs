@@ -138,7 +138,7 @@ impl EventTypes {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::EventTypeUpdate { label: "sample".to_owned(), label_property_selector: Patch::Absent };
+    /// let body = types::EventTypeUpdate::new("sample");
     /// let response = client.event_types().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

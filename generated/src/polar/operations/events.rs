@@ -276,7 +276,7 @@ impl Events {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::EventsIngest { events: vec![types::EventsIngestEventsItem::EventCreateCustomer(types::EventCreateCustomer { name: "sample".to_owned(), customer_id: "00000000-0000-4000-8000-000000000000".parse()?, timestamp: None, organization_id: Patch::Absent, external_id: Patch::Absent, parent_id: Patch::Absent, metadata: None, member_id: Patch::Absent })] };
+    /// let body = types::EventsIngest::new(vec![types::EventsIngestEventsItem::EventCreateCustomer(types::EventCreateCustomer::new("sample", "00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?))]);
     /// let response = client.events().ingest(body).await?;
     /// # let _ = response;
     /// # Ok(())

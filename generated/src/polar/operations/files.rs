@@ -123,7 +123,7 @@ impl Files {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::FileCreate::Downloadable(types::DownloadableFileCreate { name: "sample".to_owned(), mime_type: "sample".to_owned(), size: 1, upload: types::S3FileCreateMultipart { parts: vec![types::S3FileCreatePart { number: 1, chunk_start: 1, chunk_end: 1, checksum_sha256_base64: Patch::Absent }] }, service: types::BenefitDownloadableFileService::Downloadable, organization_id: Patch::Absent, checksum_sha256_base64: Patch::Absent, version: Patch::Absent });
+    /// let body = types::FileCreate::Downloadable(types::DownloadableFileCreate::new("sample", "sample", 1, types::S3FileCreateMultipart::new(vec![types::S3FileCreatePart::new(1, 1, 1)]), types::BenefitDownloadableFileService::Downloadable));
     /// let response = client.files().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -186,7 +186,7 @@ impl Files {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::FileUploadCompleted { id: "sample".to_owned(), path: "sample".to_owned(), parts: vec![types::S3FileUploadCompletedPart { number: 1, checksum_etag: "sample".to_owned(), checksum_sha256_base64: Some("sample".to_owned()) }] };
+    /// let body = types::FileUploadCompleted::new("sample", "sample", vec![types::S3FileUploadCompletedPart::new(1, "sample").with_checksum_sha256_base64("sample")]);
     /// let response = client.files().uploaded(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -308,7 +308,7 @@ impl Files {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::FilePatch { ..Default::default() };
+    /// let body = types::FilePatch::default();
     /// let response = client.files().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

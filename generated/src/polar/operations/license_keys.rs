@@ -189,7 +189,7 @@ impl LicenseKeys {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::LicenseKeyUpdate { ..Default::default() };
+    /// let body = types::LicenseKeyUpdate::default();
     /// let response = client.license_keys().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -315,7 +315,7 @@ impl LicenseKeys {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::LicenseKeyValidate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: Patch::Absent, benefit_id: Patch::Absent, customer_id: Patch::Absent, increment_usage: Patch::Absent, conditions: None };
+    /// let body = types::LicenseKeyValidate::new("sample", "00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?);
     /// let response = client.license_keys().validate(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -376,7 +376,7 @@ impl LicenseKeys {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::LicenseKeyActivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, label: "sample".to_owned(), conditions: None, meta: None };
+    /// let body = types::LicenseKeyActivate::new("sample", "00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?, "sample");
     /// let response = client.license_keys().activate(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -436,7 +436,7 @@ impl LicenseKeys {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::LicenseKeyDeactivate { key: "sample".to_owned(), organization_id: "00000000-0000-4000-8000-000000000000".parse()?, activation_id: "00000000-0000-4000-8000-000000000000".parse()? };
+    /// let body = types::LicenseKeyDeactivate::new("sample", "00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?, "00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?);
     /// client.license_keys().deactivate(body).await?;
     /// # Ok(())
     /// # }

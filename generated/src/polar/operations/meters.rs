@@ -129,7 +129,7 @@ impl Meters {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::MeterCreate { name: "sample".to_owned(), filter: types::Filter { conjunction: types::FilterConjunction::And, clauses: vec![types::FilterClausesItem::FilterClause(types::FilterClause { property: "sample".to_owned(), operator: types::FilterOperator::Eq, value: types::CheckoutCustomerMetadataValue::String("sample".to_owned()) })] }, aggregation: types::MeterAggregation::Count(types::CountAggregation { ..Default::default() }), metadata: None, unit: None, custom_label: Patch::Absent, custom_multiplier: Patch::Absent, organization_id: Patch::Absent };
+    /// let body = types::MeterCreate::new("sample", types::Filter::new(types::FilterConjunction::And, vec![types::FilterClausesItem::FilterClause(types::FilterClause::new("sample", types::FilterOperator::Eq, types::CheckoutCustomerMetadataValue::String("sample".to_owned())))]), types::MeterAggregation::Count(types::CountAggregation::default()));
     /// let response = client.meters().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -248,7 +248,7 @@ impl Meters {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::MeterUpdate { ..Default::default() };
+    /// let body = types::MeterUpdate::default();
     /// let response = client.meters().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -324,7 +324,7 @@ impl Metrics {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::MetricDashboardCreate { name: "sample".to_owned(), metrics: None, organization_id: Patch::Absent };
+    /// let body = types::MetricDashboardCreate::new("sample");
     /// let response = client.metrics().create_dashboard(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -502,7 +502,7 @@ impl Metrics {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::MetricDashboardUpdate { ..Default::default() };
+    /// let body = types::MetricDashboardUpdate::default();
     /// let response = client.metrics().update_dashboard(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -91,7 +91,7 @@ impl Oauth2 {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::Oauth2RequestTokenRequest::AuthorizationCode(types::AuthorizationCodeTokenRequest { grant_type: types::AuthorizationCodeTokenRequestGrantType::AuthorizationCode, client_id: "sample".to_owned(), client_secret: "sample".to_owned(), code: "sample".to_owned(), redirect_uri: "https://example.com/".to_owned() });
+    /// let body = types::Oauth2RequestTokenRequest::AuthorizationCode(types::AuthorizationCodeTokenRequest::new("sample", "sample", "sample", "https://example.com/"));
     /// let response = client.oauth2().request_token(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -141,7 +141,7 @@ impl Oauth2 {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::RevokeTokenRequest { token: "sample".to_owned(), client_id: "sample".to_owned(), client_secret: "sample".to_owned(), token_type_hint: Patch::Absent };
+    /// let body = types::RevokeTokenRequest::new("sample", "sample", "sample");
     /// let response = client.oauth2().revoke_token(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -191,7 +191,7 @@ impl Oauth2 {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::RevokeTokenRequest { token: "sample".to_owned(), client_id: "sample".to_owned(), client_secret: "sample".to_owned(), token_type_hint: Patch::Absent };
+    /// let body = types::RevokeTokenRequest::new("sample", "sample", "sample");
     /// let response = client.oauth2().introspect_token(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -823,7 +823,7 @@ impl Oauth2Clients {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::OAuth2ClientConfiguration { redirect_uris: vec!["https://example.com/".to_owned()], client_name: "sample".to_owned(), token_endpoint_auth_method: None, grant_types: None, response_types: None, scope: None, client_uri: Patch::Absent, logo_uri: Patch::Absent, tos_uri: Patch::Absent, policy_uri: Patch::Absent, default_sub_type: None };
+    /// let body = types::OAuth2ClientConfiguration::new(vec!["https://example.com/".to_owned()], "sample");
     /// let response = client.oauth2().clients().create_client(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -935,7 +935,7 @@ impl Oauth2Clients {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let client_id = "sample";
-    /// let body = types::OAuth2ClientConfigurationUpdate { redirect_uris: vec!["https://example.com/".to_owned()], client_name: "sample".to_owned(), client_id: "sample".to_owned(), token_endpoint_auth_method: None, grant_types: None, response_types: None, scope: None, client_uri: Patch::Absent, logo_uri: Patch::Absent, tos_uri: Patch::Absent, policy_uri: Patch::Absent, default_sub_type: None };
+    /// let body = types::OAuth2ClientConfigurationUpdate::new(vec!["https://example.com/".to_owned()], "sample", "sample");
     /// let response = client.oauth2().clients().update_client(client_id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -149,7 +149,7 @@ impl Orders {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::OrderCreate { customer_id: "00000000-0000-4000-8000-000000000000".parse()?, product_id: "00000000-0000-4000-8000-000000000000".parse()?, custom_field_data: None, metadata: None, organization_id: Patch::Absent, currency: Patch::Absent, amount: Patch::Absent, description: Patch::Absent };
+    /// let body = types::OrderCreate::new("00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?, "00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?);
     /// let response = client.orders().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -338,7 +338,7 @@ impl Orders {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::CustomerOrderUpdate { ..Default::default() };
+    /// let body = types::CustomerOrderUpdate::default();
     /// let response = client.orders().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -123,7 +123,7 @@ impl Organizations {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::OrganizationCreate { name: "sample".to_owned(), slug: "sample".to_owned(), avatar_url: Patch::Absent, legal_entity: Patch::Absent, email: Patch::Absent, website: Patch::Absent, socials: Patch::Absent, details: Patch::Absent, country: Patch::Absent, feature_settings: Patch::Absent, subscription_settings: Patch::Absent, customer_email_settings: Patch::Absent, customer_portal_settings: Patch::Absent, default_presentment_currency: None, default_tax_behavior: None };
+    /// let body = types::OrganizationCreate::new("sample", "sample");
     /// let response = client.organizations().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -244,7 +244,7 @@ impl Organizations {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "1dbfc517-0bbf-4301-9ba8-555ca42b9737".parse()?;
-    /// let body = types::OrganizationUpdate { ..Default::default() };
+    /// let body = types::OrganizationUpdate::default();
     /// let response = client.organizations().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -137,7 +137,7 @@ impl Products {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::ProductCreate::Recurring(types::ProductCreateRecurring { name: "sample".to_owned(), prices: vec![types::CheckoutProductsCreatePricesValueItem::Fixed(types::ProductPriceFixedCreate { amount_type: types::DiscountFixedCreateType::Fixed, price_amount: 0, price_currency: None, tax_behavior: Patch::Absent })], recurring_interval: types::RecurringInterval::Day, metadata: None, description: Patch::Absent, visibility: None, medias: Patch::Absent, attached_custom_fields: None, organization_id: Patch::Absent, trial_interval: Patch::Absent, trial_interval_count: Patch::Absent, recurring_interval_count: None, meter_interval: Patch::Absent, meter_interval_count: Patch::Absent });
+    /// let body = types::ProductCreate::Recurring(types::ProductCreateRecurring::new("sample", vec![types::CheckoutProductsCreatePricesValueItem::Fixed(types::ProductPriceFixedCreate::new(types::DiscountFixedCreateType::Fixed, 0))], types::RecurringInterval::Day));
     /// let response = client.products().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -257,7 +257,7 @@ impl Products {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::ProductUpdate { ..Default::default() };
+    /// let body = types::ProductUpdate::default();
     /// let response = client.products().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -322,7 +322,7 @@ impl Products {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::ProductBenefitsUpdate { benefits: vec!["00000000-0000-4000-8000-000000000000".parse()?] };
+    /// let body = types::ProductBenefitsUpdate::new(vec!["00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?]);
     /// let response = client.products().update_benefits(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -136,7 +136,7 @@ impl Refunds {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::RefundCreate { order_id: "00000000-0000-4000-8000-000000000000".parse()?, reason: types::RefundCreateReason::Duplicate, amount: 1, metadata: None, comment: Patch::Absent, revoke_benefits: None };
+    /// let body = types::RefundCreate::new("00000000-0000-4000-8000-000000000000".parse::<uuid::Uuid>()?, types::RefundCreateReason::Duplicate, 1);
     /// let response = client.refunds().create(body).await?;
     /// # let _ = response;
     /// # Ok(())

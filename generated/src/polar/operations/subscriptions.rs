@@ -154,7 +154,7 @@ impl Subscriptions {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::SubscriptionsCreateRequest::SubscriptionCreateCustomer(types::SubscriptionCreateCustomer { product_id: "d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23".parse()?, customer_id: "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse()?, metadata: None });
+    /// let body = types::SubscriptionsCreateRequest::SubscriptionCreateCustomer(types::SubscriptionCreateCustomer::new("d8dd2de1-21b7-4a41-8bc3-ce909c0cfe23".parse::<uuid::Uuid>()?, "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse::<uuid::Uuid>()?));
     /// let response = client.subscriptions().create(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -407,7 +407,7 @@ impl Subscriptions {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::SubscriptionUpdate::SubscriptionRevoke(types::SubscriptionRevoke { revoke: Default::default(), customer_cancellation_reason: Patch::Absent, customer_cancellation_comment: Patch::Absent });
+    /// let body = types::SubscriptionUpdate::SubscriptionRevoke(types::SubscriptionRevoke::new(<types::SubscriptionRevokeRevoke>::default()));
     /// let response = client.subscriptions().update(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

@@ -120,7 +120,7 @@ impl Webhooks {
     /// # use api_clients::polar::{types, Client};
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
-    /// let body = types::WebhookEndpointCreate { url: "https://webhook.site/cb791d80-f26e-4f8c-be88-6e56054192b0".to_owned(), format: types::WebhookFormat::Raw, events: vec![types::WebhookEventType::CheckoutCreated], name: Patch::Absent, organization_id: Patch::Absent };
+    /// let body = types::WebhookEndpointCreate::new("https://webhook.site/cb791d80-f26e-4f8c-be88-6e56054192b0", types::WebhookFormat::Raw, vec![types::WebhookEventType::CheckoutCreated]);
     /// let response = client.webhooks().create_webhook_endpoint(body).await?;
     /// # let _ = response;
     /// # Ok(())
@@ -298,7 +298,7 @@ impl Webhooks {
     /// # use api_clients::{chrono, runtime::{self, Patch, TryStreamExt}, uuid};
     /// # async fn example(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let id: uuid::Uuid = "00000000-0000-4000-8000-000000000000".parse()?;
-    /// let body = types::WebhookEndpointUpdate { ..Default::default() };
+    /// let body = types::WebhookEndpointUpdate::default();
     /// let response = client.webhooks().update_webhook_endpoint(id, body).await?;
     /// # let _ = response;
     /// # Ok(())

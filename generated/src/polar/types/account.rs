@@ -28,6 +28,64 @@ pub struct Account {
     /// Format `duration`.
     pub payout_transaction_delay: String,
 }
+impl Account {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        currency: impl Into<String>,
+        credit_balance: impl Into<i64>,
+        payout_interval: impl Into<i64>,
+        payout_transaction_delay: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            billing_name: Default::default(),
+            billing_address: Default::default(),
+            billing_additional_info: Default::default(),
+            billing_notes: Default::default(),
+            currency: currency.into(),
+            credit_balance: credit_balance.into(),
+            payout_interval: payout_interval.into(),
+            payout_transaction_delay: payout_transaction_delay.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`billing_name`](Self::billing_name).
+    #[must_use]
+    pub fn with_billing_name(mut self, value: impl Into<String>) -> Self {
+        self.billing_name = Some(value.into());
+        self
+    }
+    /// Sets [`billing_address`](Self::billing_address).
+    #[must_use]
+    pub fn with_billing_address(mut self, value: impl Into<super::Address>) -> Self {
+        self.billing_address = Some(value.into());
+        self
+    }
+    /// Sets [`billing_additional_info`](Self::billing_additional_info).
+    #[must_use]
+    pub fn with_billing_additional_info(mut self, value: impl Into<String>) -> Self {
+        self.billing_additional_info = Some(value.into());
+        self
+    }
+    /// Sets [`billing_notes`](Self::billing_notes).
+    #[must_use]
+    pub fn with_billing_notes(mut self, value: impl Into<String>) -> Self {
+        self.billing_notes = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for Account {
     fn serialize<S: ::serde::Serializer>(
         &self,

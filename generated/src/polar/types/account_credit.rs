@@ -18,6 +18,44 @@ pub struct AccountCredit {
     /// The `revoked_at` property.
     pub revoked_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl AccountCredit {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        title: impl Into<String>,
+        amount: impl Into<i64>,
+        used: impl Into<i64>,
+        granted_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            title: title.into(),
+            amount: amount.into(),
+            used: used.into(),
+            granted_at: granted_at.into(),
+            expires_at: Default::default(),
+            revoked_at: Default::default(),
+        }
+    }
+    /// Sets [`expires_at`](Self::expires_at).
+    #[must_use]
+    pub fn with_expires_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets [`revoked_at`](Self::revoked_at).
+    #[must_use]
+    pub fn with_revoked_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.revoked_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AccountCredit {
     fn serialize<S: ::serde::Serializer>(
         &self,

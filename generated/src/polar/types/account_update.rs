@@ -12,6 +12,35 @@ pub struct AccountUpdate {
     /// Notes that should appear on the reverse invoice.
     pub billing_notes: Option<String>,
 }
+impl AccountUpdate {
+    /// Sets [`billing_name`](Self::billing_name).
+    #[must_use]
+    pub fn with_billing_name(mut self, value: impl Into<String>) -> Self {
+        self.billing_name = Some(value.into());
+        self
+    }
+    /// Sets [`billing_address`](Self::billing_address).
+    #[must_use]
+    pub fn with_billing_address(
+        mut self,
+        value: impl Into<super::AddressInput>,
+    ) -> Self {
+        self.billing_address = Some(value.into());
+        self
+    }
+    /// Sets [`billing_additional_info`](Self::billing_additional_info).
+    #[must_use]
+    pub fn with_billing_additional_info(mut self, value: impl Into<String>) -> Self {
+        self.billing_additional_info = Some(value.into());
+        self
+    }
+    /// Sets [`billing_notes`](Self::billing_notes).
+    #[must_use]
+    pub fn with_billing_notes(mut self, value: impl Into<String>) -> Self {
+        self.billing_notes = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AccountUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

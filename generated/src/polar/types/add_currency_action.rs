@@ -15,6 +15,22 @@ pub struct AddCurrencyAction {
     /// Lowercase ISO code of the suggested currency, e.g. `eur`.
     pub currency: String,
 }
+impl AddCurrencyAction {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(label: impl Into<String>, currency: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            label: label.into(),
+            currency: currency.into(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<AddCurrencyActionType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AddCurrencyAction {
     fn serialize<S: ::serde::Serializer>(
         &self,

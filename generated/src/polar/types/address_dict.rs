@@ -16,6 +16,49 @@ pub struct AddressDict {
     /// The `country` property.
     pub country: String,
 }
+impl AddressDict {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(country: impl Into<String>) -> Self {
+        Self {
+            line1: Default::default(),
+            line2: Default::default(),
+            postal_code: Default::default(),
+            city: Default::default(),
+            state: Default::default(),
+            country: country.into(),
+        }
+    }
+    /// Sets [`line1`](Self::line1).
+    #[must_use]
+    pub fn with_line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = Some(value.into());
+        self
+    }
+    /// Sets [`line2`](Self::line2).
+    #[must_use]
+    pub fn with_line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = Some(value.into());
+        self
+    }
+    /// Sets [`postal_code`](Self::postal_code).
+    #[must_use]
+    pub fn with_postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
+    }
+    /// Sets [`city`](Self::city).
+    #[must_use]
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+    /// Sets [`state`](Self::state).
+    #[must_use]
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AddressDict {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,64 @@ pub struct AddressInput {
     /// Example `"US"`.
     pub country: AddressInputCountry,
 }
+impl AddressInput {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(country: impl Into<AddressInputCountry>) -> Self {
+        Self {
+            line1: Default::default(),
+            line2: Default::default(),
+            postal_code: Default::default(),
+            city: Default::default(),
+            state: Default::default(),
+            country: country.into(),
+        }
+    }
+    /// Sets [`line1`](Self::line1): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_line1(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.line1 = value.into();
+        self
+    }
+    /// Sets [`line2`](Self::line2): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_line2(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.line2 = value.into();
+        self
+    }
+    /// Sets [`postal_code`](Self::postal_code): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_postal_code(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.postal_code = value.into();
+        self
+    }
+    /// Sets [`city`](Self::city): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_city(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.city = value.into();
+        self
+    }
+    /// Sets [`state`](Self::state): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_state(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.state = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for AddressInput {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -26,6 +26,38 @@ pub struct AdjustPriceAction {
     /// ISO currency code of the amounts.
     pub currency: String,
 }
+impl AdjustPriceAction {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        label: impl Into<String>,
+        product_id: impl Into<::uuid::Uuid>,
+        product_name: impl Into<String>,
+        current_price_amount: impl Into<i64>,
+        currency: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            label: label.into(),
+            product_id: product_id.into(),
+            product_name: product_name.into(),
+            current_price_amount: current_price_amount.into(),
+            suggested_price_amount: Default::default(),
+            currency: currency.into(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<AdjustPriceActionType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`suggested_price_amount`](Self::suggested_price_amount).
+    #[must_use]
+    pub fn with_suggested_price_amount(mut self, value: impl Into<i64>) -> Self {
+        self.suggested_price_amount = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AdjustPriceAction {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,21 @@ pub struct AssistantBlockPart {
     /// The `block` property.
     pub block: AssistantBlockPartBlock,
 }
+impl AssistantBlockPart {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(block: impl Into<AssistantBlockPartBlock>) -> Self {
+        Self {
+            kind: Default::default(),
+            block: block.into(),
+        }
+    }
+    /// Sets [`kind`](Self::kind).
+    #[must_use]
+    pub fn with_kind(mut self, value: impl Into<AssistantBlockPartKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AssistantBlockPart {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,22 @@ pub struct AssistantTextPart {
     pub text: String,
 }
 #[cfg(feature = "polar")]
+impl AssistantTextPart {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            kind: Default::default(),
+            text: text.into(),
+        }
+    }
+    /// Sets [`kind`](Self::kind).
+    #[must_use]
+    pub fn with_kind(mut self, value: impl Into<AssistantTextPartKind>) -> Self {
+        self.kind = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "polar")]
 impl ::serde::Serialize for AssistantTextPart {
     fn serialize<S: ::serde::Serializer>(
         &self,

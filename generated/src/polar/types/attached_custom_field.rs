@@ -12,6 +12,22 @@ pub struct AttachedCustomField {
     /// Whether the value is required for this custom field.
     pub required: bool,
 }
+impl AttachedCustomField {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        custom_field_id: impl Into<::uuid::Uuid>,
+        custom_field: impl Into<super::CustomField>,
+        order: impl Into<i64>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            custom_field_id: custom_field_id.into(),
+            custom_field: custom_field.into(),
+            order: order.into(),
+            required: required.into(),
+        }
+    }
+}
 impl ::serde::Serialize for AttachedCustomField {
     fn serialize<S: ::serde::Serializer>(
         &self,

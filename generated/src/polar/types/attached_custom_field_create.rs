@@ -8,6 +8,18 @@ pub struct AttachedCustomFieldCreate {
     /// Whether the value is required for this custom field.
     pub required: bool,
 }
+impl AttachedCustomFieldCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        custom_field_id: impl Into<::uuid::Uuid>,
+        required: impl Into<bool>,
+    ) -> Self {
+        Self {
+            custom_field_id: custom_field_id.into(),
+            required: required.into(),
+        }
+    }
+}
 impl ::serde::Serialize for AttachedCustomFieldCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

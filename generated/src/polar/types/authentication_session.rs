@@ -8,6 +8,23 @@ pub struct AuthenticationSession {
     /// The `available_factors` property.
     pub available_factors: Vec<AuthenticationSessionAvailableFactorsItem>,
 }
+impl AuthenticationSession {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        available_factors: impl Into<Vec<AuthenticationSessionAvailableFactorsItem>>,
+    ) -> Self {
+        Self {
+            identity_id: Default::default(),
+            available_factors: available_factors.into(),
+        }
+    }
+    /// Sets [`identity_id`](Self::identity_id).
+    #[must_use]
+    pub fn with_identity_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.identity_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AuthenticationSession {
     fn serialize<S: ::serde::Serializer>(
         &self,

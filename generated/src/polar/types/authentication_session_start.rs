@@ -6,6 +6,14 @@ pub struct AuthenticationSessionStart {
     /// The `return_to` property.
     pub return_to: Option<String>,
 }
+impl AuthenticationSessionStart {
+    /// Sets [`return_to`](Self::return_to).
+    #[must_use]
+    pub fn with_return_to(mut self, value: impl Into<String>) -> Self {
+        self.return_to = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AuthenticationSessionStart {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,23 @@ pub struct AuthorizationCodeTokenRequest {
     /// Format `uri`; length at least 1 and at most 2083.
     pub redirect_uri: String,
 }
+impl AuthorizationCodeTokenRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        code: impl Into<String>,
+        redirect_uri: impl Into<String>,
+    ) -> Self {
+        Self {
+            grant_type: Default::default(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            code: code.into(),
+            redirect_uri: redirect_uri.into(),
+        }
+    }
+}
 impl ::serde::Serialize for AuthorizationCodeTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

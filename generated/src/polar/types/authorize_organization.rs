@@ -10,6 +10,22 @@ pub struct AuthorizeOrganization {
     /// The `avatar_url` property.
     pub avatar_url: Option<String>,
 }
+impl AuthorizeOrganization {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(id: impl Into<::uuid::Uuid>, slug: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            slug: slug.into(),
+            avatar_url: Default::default(),
+        }
+    }
+    /// Sets [`avatar_url`](Self::avatar_url).
+    #[must_use]
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AuthorizeOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,12 @@ pub struct AuthorizeResponse {
     /// The `url` property.
     pub url: String,
 }
+impl AuthorizeResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into() }
+    }
+}
 impl ::serde::Serialize for AuthorizeResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

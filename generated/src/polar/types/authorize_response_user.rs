@@ -24,6 +24,46 @@ pub struct AuthorizeResponseUser {
     pub scope_display_names: Option<::std::collections::BTreeMap<String, String>>,
 }
 #[cfg(feature = "polar-oauth2")]
+impl AuthorizeResponseUser {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        client: impl Into<super::OAuth2ClientPublic>,
+        scopes: impl Into<Vec<super::Scope>>,
+        organizations: impl Into<Vec<super::AuthorizeOrganization>>,
+    ) -> Self {
+        Self {
+            client: client.into(),
+            sub_type: Default::default(),
+            sub: Default::default(),
+            scopes: scopes.into(),
+            organizations: organizations.into(),
+            requires_single_organization: Default::default(),
+            scope_display_names: Default::default(),
+        }
+    }
+    /// Sets [`sub`](Self::sub).
+    #[must_use]
+    pub fn with_sub(mut self, value: impl Into<super::AuthorizeUser>) -> Self {
+        self.sub = Some(value.into());
+        self
+    }
+    /// Sets [`requires_single_organization`](Self::requires_single_organization).
+    #[must_use]
+    pub fn with_requires_single_organization(mut self, value: impl Into<bool>) -> Self {
+        self.requires_single_organization = Some(value.into());
+        self
+    }
+    /// Sets [`scope_display_names`](Self::scope_display_names).
+    #[must_use]
+    pub fn with_scope_display_names(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.scope_display_names = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "polar-oauth2")]
 impl ::serde::Serialize for AuthorizeResponseUser {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,22 @@ pub struct AuthorizeUser {
     /// The `avatar_url` property.
     pub avatar_url: Option<String>,
 }
+impl AuthorizeUser {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(id: impl Into<::uuid::Uuid>, email: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            email: email.into(),
+            avatar_url: Default::default(),
+        }
+    }
+    /// Sets [`avatar_url`](Self::avatar_url).
+    #[must_use]
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for AuthorizeUser {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,12 @@ pub struct BackupCodesEnrollment {
     /// The `codes` property.
     pub codes: Vec<String>,
 }
+impl BackupCodesEnrollment {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(codes: impl Into<Vec<String>>) -> Self {
+        Self { codes: codes.into() }
+    }
+}
 impl ::serde::Serialize for BackupCodesEnrollment {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,15 @@ pub struct BackupCodesStatus {
     /// The `used_codes` property.
     pub used_codes: i64,
 }
+impl BackupCodesStatus {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(codes: impl Into<i64>, used_codes: impl Into<i64>) -> Self {
+        Self {
+            codes: codes.into(),
+            used_codes: used_codes.into(),
+        }
+    }
+}
 impl ::serde::Serialize for BackupCodesStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,

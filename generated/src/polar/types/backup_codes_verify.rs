@@ -6,6 +6,12 @@ pub struct BackupCodesVerify {
     /// The `code` property.
     pub code: String,
 }
+impl BackupCodesVerify {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(code: impl Into<String>) -> Self {
+        Self { code: code.into() }
+    }
+}
 impl ::serde::Serialize for BackupCodesVerify {
     fn serialize<S: ::serde::Serializer>(
         &self,

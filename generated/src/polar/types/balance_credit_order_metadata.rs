@@ -24,6 +24,59 @@ pub struct BalanceCreditOrderMetadata {
     /// The `exchange_rate` property.
     pub exchange_rate: Option<f64>,
 }
+impl BalanceCreditOrderMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        order_id: impl Into<String>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+        tax_amount: impl Into<i64>,
+        fee: impl Into<i64>,
+    ) -> Self {
+        Self {
+            order_id: order_id.into(),
+            product_id: Default::default(),
+            subscription_id: Default::default(),
+            amount: amount.into(),
+            currency: currency.into(),
+            tax_amount: tax_amount.into(),
+            tax_state: Default::default(),
+            tax_country: Default::default(),
+            fee: fee.into(),
+            exchange_rate: Default::default(),
+        }
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets [`tax_state`](Self::tax_state).
+    #[must_use]
+    pub fn with_tax_state(mut self, value: impl Into<String>) -> Self {
+        self.tax_state = Some(value.into());
+        self
+    }
+    /// Sets [`tax_country`](Self::tax_country).
+    #[must_use]
+    pub fn with_tax_country(mut self, value: impl Into<String>) -> Self {
+        self.tax_country = Some(value.into());
+        self
+    }
+    /// Sets [`exchange_rate`](Self::exchange_rate).
+    #[must_use]
+    pub fn with_exchange_rate(mut self, value: impl Into<f64>) -> Self {
+        self.exchange_rate = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BalanceCreditOrderMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -36,6 +36,87 @@ pub struct BalanceRefundMetadata {
     /// The `exchange_rate` property.
     pub exchange_rate: Option<f64>,
 }
+impl BalanceRefundMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        transaction_id: impl Into<String>,
+        refund_id: impl Into<String>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+        presentment_amount: impl Into<i64>,
+        presentment_currency: impl Into<String>,
+        tax_amount: impl Into<i64>,
+        fee: impl Into<i64>,
+    ) -> Self {
+        Self {
+            transaction_id: transaction_id.into(),
+            refund_id: refund_id.into(),
+            order_id: Default::default(),
+            order_created_at: Default::default(),
+            product_id: Default::default(),
+            subscription_id: Default::default(),
+            amount: amount.into(),
+            currency: currency.into(),
+            presentment_amount: presentment_amount.into(),
+            presentment_currency: presentment_currency.into(),
+            refundable_amount: Default::default(),
+            tax_amount: tax_amount.into(),
+            tax_state: Default::default(),
+            tax_country: Default::default(),
+            fee: fee.into(),
+            exchange_rate: Default::default(),
+        }
+    }
+    /// Sets [`order_id`](Self::order_id).
+    #[must_use]
+    pub fn with_order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+    /// Sets [`order_created_at`](Self::order_created_at).
+    #[must_use]
+    pub fn with_order_created_at(mut self, value: impl Into<String>) -> Self {
+        self.order_created_at = Some(value.into());
+        self
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets [`refundable_amount`](Self::refundable_amount).
+    #[must_use]
+    pub fn with_refundable_amount(mut self, value: impl Into<i64>) -> Self {
+        self.refundable_amount = Some(value.into());
+        self
+    }
+    /// Sets [`tax_state`](Self::tax_state).
+    #[must_use]
+    pub fn with_tax_state(mut self, value: impl Into<String>) -> Self {
+        self.tax_state = Some(value.into());
+        self
+    }
+    /// Sets [`tax_country`](Self::tax_country).
+    #[must_use]
+    pub fn with_tax_country(mut self, value: impl Into<String>) -> Self {
+        self.tax_country = Some(value.into());
+        self
+    }
+    /// Sets [`exchange_rate`](Self::exchange_rate).
+    #[must_use]
+    pub fn with_exchange_rate(mut self, value: impl Into<f64>) -> Self {
+        self.exchange_rate = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BalanceRefundMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

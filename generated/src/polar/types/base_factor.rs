@@ -6,6 +6,12 @@ pub struct BaseFactor {
     /// The `type` property.
     pub r#type: BaseFactorType,
 }
+impl BaseFactor {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(r#type: impl Into<BaseFactorType>) -> Self {
+        Self { r#type: r#type.into() }
+    }
+}
 impl ::serde::Serialize for BaseFactor {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,17 @@ pub struct BenefitCustomCreateProperties {
     /// Private note to be shared with customers who have this benefit granted.
     pub note: ::openapi_runtime::Patch<String>,
 }
+impl BenefitCustomCreateProperties {
+    /// Sets [`note`](Self::note): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_note(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.note = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for BenefitCustomCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,14 @@ pub struct BenefitCustomProperties {
     /// Private note to be shared with customers who have this benefit granted.
     pub note: Option<String>,
 }
+impl BenefitCustomProperties {
+    /// Sets [`note`](Self::note).
+    #[must_use]
+    pub fn with_note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitCustomProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct BenefitDiscordCreateProperties {
     /// Whether to kick the member from the Discord server on revocation.
     pub kick_member: bool,
 }
+impl BenefitDiscordCreateProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        guild_token: impl Into<String>,
+        role_id: impl Into<String>,
+        kick_member: impl Into<bool>,
+    ) -> Self {
+        Self {
+            guild_token: guild_token.into(),
+            role_id: role_id.into(),
+            kick_member: kick_member.into(),
+        }
+    }
+}
 impl ::serde::Serialize for BenefitDiscordCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

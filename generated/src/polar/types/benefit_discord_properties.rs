@@ -14,6 +14,22 @@ pub struct BenefitDiscordProperties {
     /// Read-only.
     pub guild_token: String,
 }
+impl BenefitDiscordProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        guild_id: impl Into<String>,
+        role_id: impl Into<String>,
+        kick_member: impl Into<bool>,
+        guild_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            guild_id: guild_id.into(),
+            role_id: role_id.into(),
+            kick_member: kick_member.into(),
+            guild_token: guild_token.into(),
+        }
+    }
+}
 impl ::serde::Serialize for BenefitDiscordProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

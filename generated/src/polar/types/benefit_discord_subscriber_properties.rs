@@ -6,6 +6,12 @@ pub struct BenefitDiscordSubscriberProperties {
     /// The ID of the Discord server.
     pub guild_id: String,
 }
+impl BenefitDiscordSubscriberProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(guild_id: impl Into<String>) -> Self {
+        Self { guild_id: guild_id.into() }
+    }
+}
 impl ::serde::Serialize for BenefitDiscordSubscriberProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

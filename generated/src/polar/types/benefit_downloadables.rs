@@ -50,6 +50,57 @@ pub struct BenefitDownloadables {
         feature = "polar-webhook-events"
     )
 )]
+impl BenefitDownloadables {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        description: impl Into<String>,
+        selectable: impl Into<bool>,
+        deletable: impl Into<bool>,
+        is_deleted: impl Into<bool>,
+        organization_id: impl Into<::uuid::Uuid>,
+        metadata: impl Into<super::MetadataOutputType>,
+        visibility: impl Into<super::BenefitVisibility>,
+        properties: impl Into<super::BenefitDownloadablesProperties>,
+        visibility_configurable: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            r#type: Default::default(),
+            description: description.into(),
+            selectable: selectable.into(),
+            deletable: deletable.into(),
+            is_deleted: is_deleted.into(),
+            organization_id: organization_id.into(),
+            metadata: metadata.into(),
+            visibility: visibility.into(),
+            properties: properties.into(),
+            visibility_configurable: visibility_configurable.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
+    )
+)]
 impl ::serde::Serialize for BenefitDownloadables {
     fn serialize<S: ::serde::Serializer>(
         &self,

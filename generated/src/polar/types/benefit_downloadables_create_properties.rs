@@ -12,6 +12,24 @@ pub struct BenefitDownloadablesCreateProperties {
     /// Items at least 1.
     pub files: Vec<::uuid::Uuid>,
 }
+impl BenefitDownloadablesCreateProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(files: impl Into<Vec<::uuid::Uuid>>) -> Self {
+        Self {
+            archived: Default::default(),
+            files: files.into(),
+        }
+    }
+    /// Sets [`archived`](Self::archived).
+    #[must_use]
+    pub fn with_archived(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, bool>>,
+    ) -> Self {
+        self.archived = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitDownloadablesCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

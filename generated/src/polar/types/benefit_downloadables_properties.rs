@@ -10,6 +10,18 @@ pub struct BenefitDownloadablesProperties {
     /// The `files` property.
     pub files: Vec<::uuid::Uuid>,
 }
+impl BenefitDownloadablesProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        archived: impl Into<::std::collections::BTreeMap<String, bool>>,
+        files: impl Into<Vec<::uuid::Uuid>>,
+    ) -> Self {
+        Self {
+            archived: archived.into(),
+            files: files.into(),
+        }
+    }
+}
 impl ::serde::Serialize for BenefitDownloadablesProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,14 @@ pub struct BenefitDownloadablesSubscriberProperties {
     /// The `active_files` property.
     pub active_files: Vec<::uuid::Uuid>,
 }
+impl BenefitDownloadablesSubscriberProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(active_files: impl Into<Vec<::uuid::Uuid>>) -> Self {
+        Self {
+            active_files: active_files.into(),
+        }
+    }
+}
 impl ::serde::Serialize for BenefitDownloadablesSubscriberProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

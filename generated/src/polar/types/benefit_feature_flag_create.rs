@@ -32,6 +32,52 @@ pub struct BenefitFeatureFlagCreate {
     /// The `properties` property.
     pub properties: super::BenefitFeatureFlagCreateProperties,
 }
+impl BenefitFeatureFlagCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<BenefitFeatureFlagCreateType>,
+        description: impl Into<String>,
+        properties: impl Into<super::BenefitFeatureFlagCreateProperties>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: r#type.into(),
+            description: description.into(),
+            organization_id: Default::default(),
+            visibility: Default::default(),
+            properties: properties.into(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, BenefitFeatureFlagCreateMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets [`visibility`](Self::visibility): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::BenefitVisibility>>,
+    ) -> Self {
+        self.visibility = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for BenefitFeatureFlagCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -32,6 +32,29 @@ pub struct BenefitGitHubRepositoryCreateProperties {
         feature = "polar-webhook-events"
     )
 )]
+impl BenefitGitHubRepositoryCreateProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        repository_owner: impl Into<String>,
+        repository_name: impl Into<String>,
+        permission: impl Into<BenefitGitHubRepositoryCreatePropertiesPermission>,
+    ) -> Self {
+        Self {
+            repository_owner: repository_owner.into(),
+            repository_name: repository_name.into(),
+            permission: permission.into(),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "polar-benefit-grants",
+        feature = "polar-benefits",
+        feature = "polar-products",
+        feature = "polar-subscriptions",
+        feature = "polar-webhook-events"
+    )
+)]
 impl ::serde::Serialize for BenefitGitHubRepositoryCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

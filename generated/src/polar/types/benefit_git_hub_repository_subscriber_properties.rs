@@ -12,6 +12,18 @@ pub struct BenefitGitHubRepositorySubscriberProperties {
     /// Example `"private_repo"`.
     pub repository_name: String,
 }
+impl BenefitGitHubRepositorySubscriberProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        repository_owner: impl Into<String>,
+        repository_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            repository_owner: repository_owner.into(),
+            repository_name: repository_name.into(),
+        }
+    }
+}
 impl ::serde::Serialize for BenefitGitHubRepositorySubscriberProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

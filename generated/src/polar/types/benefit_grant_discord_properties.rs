@@ -12,6 +12,32 @@ pub struct BenefitGrantDiscordProperties {
     /// The `granted_account_id` property.
     pub granted_account_id: Option<String>,
 }
+impl BenefitGrantDiscordProperties {
+    /// Sets [`account_id`](Self::account_id).
+    #[must_use]
+    pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+    /// Sets [`guild_id`](Self::guild_id).
+    #[must_use]
+    pub fn with_guild_id(mut self, value: impl Into<String>) -> Self {
+        self.guild_id = Some(value.into());
+        self
+    }
+    /// Sets [`role_id`](Self::role_id).
+    #[must_use]
+    pub fn with_role_id(mut self, value: impl Into<String>) -> Self {
+        self.role_id = Some(value.into());
+        self
+    }
+    /// Sets [`granted_account_id`](Self::granted_account_id).
+    #[must_use]
+    pub fn with_granted_account_id(mut self, value: impl Into<String>) -> Self {
+        self.granted_account_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitGrantDiscordProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,14 @@ pub struct BenefitGrantDownloadablesProperties {
     /// The `files` property.
     pub files: Option<Vec<String>>,
 }
+impl BenefitGrantDownloadablesProperties {
+    /// Sets [`files`](Self::files).
+    #[must_use]
+    pub fn with_files(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.files = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitGrantDownloadablesProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct BenefitGrantError {
     /// The `timestamp` property.
     pub timestamp: String,
 }
+impl BenefitGrantError {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        message: impl Into<String>,
+        r#type: impl Into<String>,
+        timestamp: impl Into<String>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            r#type: r#type.into(),
+            timestamp: timestamp.into(),
+        }
+    }
+}
 impl ::serde::Serialize for BenefitGrantError {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,41 @@ pub struct BenefitGrantGitHubRepositoryProperties {
     /// The `granted_account_id` property.
     pub granted_account_id: Option<String>,
 }
+impl BenefitGrantGitHubRepositoryProperties {
+    /// Sets [`account_id`](Self::account_id).
+    #[must_use]
+    pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+    /// Sets [`repository_owner`](Self::repository_owner).
+    #[must_use]
+    pub fn with_repository_owner(mut self, value: impl Into<String>) -> Self {
+        self.repository_owner = Some(value.into());
+        self
+    }
+    /// Sets [`repository_name`](Self::repository_name).
+    #[must_use]
+    pub fn with_repository_name(mut self, value: impl Into<String>) -> Self {
+        self.repository_name = Some(value.into());
+        self
+    }
+    /// Sets [`permission`](Self::permission).
+    #[must_use]
+    pub fn with_permission(
+        mut self,
+        value: impl Into<BenefitGrantGitHubRepositoryPropertiesPermission>,
+    ) -> Self {
+        self.permission = Some(value.into());
+        self
+    }
+    /// Sets [`granted_account_id`](Self::granted_account_id).
+    #[must_use]
+    pub fn with_granted_account_id(mut self, value: impl Into<String>) -> Self {
+        self.granted_account_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitGrantGitHubRepositoryProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

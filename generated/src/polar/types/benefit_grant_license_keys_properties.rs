@@ -10,6 +10,26 @@ pub struct BenefitGrantLicenseKeysProperties {
     /// The `display_key` property.
     pub display_key: Option<String>,
 }
+impl BenefitGrantLicenseKeysProperties {
+    /// Sets [`user_provided_key`](Self::user_provided_key).
+    #[must_use]
+    pub fn with_user_provided_key(mut self, value: impl Into<String>) -> Self {
+        self.user_provided_key = Some(value.into());
+        self
+    }
+    /// Sets [`license_key_id`](Self::license_key_id).
+    #[must_use]
+    pub fn with_license_key_id(mut self, value: impl Into<String>) -> Self {
+        self.license_key_id = Some(value.into());
+        self
+    }
+    /// Sets [`display_key`](Self::display_key).
+    #[must_use]
+    pub fn with_display_key(mut self, value: impl Into<String>) -> Self {
+        self.display_key = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitGrantLicenseKeysProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -40,6 +40,108 @@ pub struct BenefitGrantLicenseKeysWebhook {
     /// The `previous_properties` property.
     pub previous_properties: Option<super::BenefitGrantLicenseKeysProperties>,
 }
+impl BenefitGrantLicenseKeysWebhook {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        is_granted: impl Into<bool>,
+        is_revoked: impl Into<bool>,
+        customer_id: impl Into<::uuid::Uuid>,
+        benefit_id: impl Into<::uuid::Uuid>,
+        customer: impl Into<super::Customer>,
+        benefit: impl Into<super::BenefitLicenseKeys>,
+        properties: impl Into<super::BenefitGrantLicenseKeysProperties>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            granted_at: Default::default(),
+            is_granted: is_granted.into(),
+            revoked_at: Default::default(),
+            is_revoked: is_revoked.into(),
+            subscription_id: Default::default(),
+            order_id: Default::default(),
+            customer_id: customer_id.into(),
+            member_id: Default::default(),
+            benefit_id: benefit_id.into(),
+            error: Default::default(),
+            customer: customer.into(),
+            member: Default::default(),
+            benefit: benefit.into(),
+            properties: properties.into(),
+            previous_properties: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`granted_at`](Self::granted_at).
+    #[must_use]
+    pub fn with_granted_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.granted_at = Some(value.into());
+        self
+    }
+    /// Sets [`revoked_at`](Self::revoked_at).
+    #[must_use]
+    pub fn with_revoked_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.revoked_at = Some(value.into());
+        self
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets [`order_id`](Self::order_id).
+    #[must_use]
+    pub fn with_order_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+    /// Sets [`member_id`](Self::member_id).
+    #[must_use]
+    pub fn with_member_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.member_id = Some(value.into());
+        self
+    }
+    /// Sets [`error`](Self::error).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<super::BenefitGrantError>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+    /// Sets [`member`](Self::member).
+    #[must_use]
+    pub fn with_member(mut self, value: impl Into<super::Member>) -> Self {
+        self.member = Some(value.into());
+        self
+    }
+    /// Sets [`previous_properties`](Self::previous_properties).
+    #[must_use]
+    pub fn with_previous_properties(
+        mut self,
+        value: impl Into<super::BenefitGrantLicenseKeysProperties>,
+    ) -> Self {
+        self.previous_properties = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitGrantLicenseKeysWebhook {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,27 @@ pub struct BenefitGrantMetadata {
     /// The `member_id` property.
     pub member_id: Option<String>,
 }
+impl BenefitGrantMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        benefit_id: impl Into<String>,
+        benefit_grant_id: impl Into<String>,
+        benefit_type: impl Into<super::BenefitType>,
+    ) -> Self {
+        Self {
+            benefit_id: benefit_id.into(),
+            benefit_grant_id: benefit_grant_id.into(),
+            benefit_type: benefit_type.into(),
+            member_id: Default::default(),
+        }
+    }
+    /// Sets [`member_id`](Self::member_id).
+    #[must_use]
+    pub fn with_member_id(mut self, value: impl Into<String>) -> Self {
+        self.member_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitGrantMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

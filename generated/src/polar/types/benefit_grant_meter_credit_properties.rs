@@ -10,6 +10,26 @@ pub struct BenefitGrantMeterCreditProperties {
     /// The `last_credited_at` property.
     pub last_credited_at: Option<String>,
 }
+impl BenefitGrantMeterCreditProperties {
+    /// Sets [`last_credited_meter_id`](Self::last_credited_meter_id).
+    #[must_use]
+    pub fn with_last_credited_meter_id(mut self, value: impl Into<String>) -> Self {
+        self.last_credited_meter_id = Some(value.into());
+        self
+    }
+    /// Sets [`last_credited_units`](Self::last_credited_units).
+    #[must_use]
+    pub fn with_last_credited_units(mut self, value: impl Into<i64>) -> Self {
+        self.last_credited_units = Some(value.into());
+        self
+    }
+    /// Sets [`last_credited_at`](Self::last_credited_at).
+    #[must_use]
+    pub fn with_last_credited_at(mut self, value: impl Into<String>) -> Self {
+        self.last_credited_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitGrantMeterCreditProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

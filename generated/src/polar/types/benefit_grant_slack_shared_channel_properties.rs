@@ -16,6 +16,44 @@ pub struct BenefitGrantSlackSharedChannelProperties {
     /// The `connected_team_id` property.
     pub connected_team_id: Option<String>,
 }
+impl BenefitGrantSlackSharedChannelProperties {
+    /// Sets [`invited_email`](Self::invited_email).
+    #[must_use]
+    pub fn with_invited_email(mut self, value: impl Into<String>) -> Self {
+        self.invited_email = Some(value.into());
+        self
+    }
+    /// Sets [`channel_id`](Self::channel_id).
+    #[must_use]
+    pub fn with_channel_id(mut self, value: impl Into<String>) -> Self {
+        self.channel_id = Some(value.into());
+        self
+    }
+    /// Sets [`channel_name`](Self::channel_name).
+    #[must_use]
+    pub fn with_channel_name(mut self, value: impl Into<String>) -> Self {
+        self.channel_name = Some(value.into());
+        self
+    }
+    /// Sets [`invite_id`](Self::invite_id).
+    #[must_use]
+    pub fn with_invite_id(mut self, value: impl Into<String>) -> Self {
+        self.invite_id = Some(value.into());
+        self
+    }
+    /// Sets [`invite_url`](Self::invite_url).
+    #[must_use]
+    pub fn with_invite_url(mut self, value: impl Into<String>) -> Self {
+        self.invite_url = Some(value.into());
+        self
+    }
+    /// Sets [`connected_team_id`](Self::connected_team_id).
+    #[must_use]
+    pub fn with_connected_team_id(mut self, value: impl Into<String>) -> Self {
+        self.connected_team_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitGrantSlackSharedChannelProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,15 @@ pub struct BenefitLicenseKeyActivationCreateProperties {
     /// The `enable_customer_admin` property.
     pub enable_customer_admin: bool,
 }
+impl BenefitLicenseKeyActivationCreateProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(limit: impl Into<i64>, enable_customer_admin: impl Into<bool>) -> Self {
+        Self {
+            limit: limit.into(),
+            enable_customer_admin: enable_customer_admin.into(),
+        }
+    }
+}
 impl ::serde::Serialize for BenefitLicenseKeyActivationCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,18 @@ pub struct BenefitLicenseKeyExpirationProperties {
     /// The `timeframe` property.
     pub timeframe: BenefitLicenseKeyExpirationPropertiesTimeframe,
 }
+impl BenefitLicenseKeyExpirationProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        ttl: impl Into<i64>,
+        timeframe: impl Into<BenefitLicenseKeyExpirationPropertiesTimeframe>,
+    ) -> Self {
+        Self {
+            ttl: ttl.into(),
+            timeframe: timeframe.into(),
+        }
+    }
+}
 impl ::serde::Serialize for BenefitLicenseKeyExpirationProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

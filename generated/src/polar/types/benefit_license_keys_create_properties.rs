@@ -16,6 +16,48 @@ pub struct BenefitLicenseKeysCreateProperties {
     /// Value greater than 0 and at most 2147483647.
     pub limit_usage: ::openapi_runtime::Patch<i64>,
 }
+impl BenefitLicenseKeysCreateProperties {
+    /// Sets [`prefix`](Self::prefix): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_prefix(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.prefix = value.into();
+        self
+    }
+    /// Sets [`expires`](Self::expires): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_expires(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::BenefitLicenseKeyExpirationProperties>,
+        >,
+    ) -> Self {
+        self.expires = value.into();
+        self
+    }
+    /// Sets [`activations`](Self::activations): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_activations(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::BenefitLicenseKeyActivationCreateProperties>,
+        >,
+    ) -> Self {
+        self.activations = value.into();
+        self
+    }
+    /// Sets [`limit_usage`](Self::limit_usage): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_limit_usage(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.limit_usage = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for BenefitLicenseKeysCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,38 @@ pub struct BenefitLicenseKeysProperties {
     /// The `limit_usage` property.
     pub limit_usage: Option<i64>,
 }
+impl BenefitLicenseKeysProperties {
+    /// Sets [`prefix`](Self::prefix).
+    #[must_use]
+    pub fn with_prefix(mut self, value: impl Into<String>) -> Self {
+        self.prefix = Some(value.into());
+        self
+    }
+    /// Sets [`expires`](Self::expires).
+    #[must_use]
+    pub fn with_expires(
+        mut self,
+        value: impl Into<super::BenefitLicenseKeyExpirationProperties>,
+    ) -> Self {
+        self.expires = Some(value.into());
+        self
+    }
+    /// Sets [`activations`](Self::activations).
+    #[must_use]
+    pub fn with_activations(
+        mut self,
+        value: impl Into<super::BenefitLicenseKeyActivationProperties>,
+    ) -> Self {
+        self.activations = Some(value.into());
+        self
+    }
+    /// Sets [`limit_usage`](Self::limit_usage).
+    #[must_use]
+    pub fn with_limit_usage(mut self, value: impl Into<i64>) -> Self {
+        self.limit_usage = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitLicenseKeysProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,20 @@ pub struct BenefitMeterCreditCreateProperties {
     /// The `meter_id` property.
     pub meter_id: ::uuid::Uuid,
 }
+impl BenefitMeterCreditCreateProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        units: impl Into<i64>,
+        rollover: impl Into<bool>,
+        meter_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            units: units.into(),
+            rollover: rollover.into(),
+            meter_id: meter_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for BenefitMeterCreditCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -22,6 +22,41 @@ pub struct BenefitPublic {
     /// The ID of the organization owning the benefit.
     pub organization_id: ::uuid::Uuid,
 }
+impl BenefitPublic {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        r#type: impl Into<super::BenefitType>,
+        description: impl Into<String>,
+        selectable: impl Into<bool>,
+        deletable: impl Into<bool>,
+        is_deleted: impl Into<bool>,
+        organization_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            r#type: r#type.into(),
+            description: description.into(),
+            selectable: selectable.into(),
+            deletable: deletable.into(),
+            is_deleted: is_deleted.into(),
+            organization_id: organization_id.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitPublic {
     fn serialize<S: ::serde::Serializer>(
         &self,

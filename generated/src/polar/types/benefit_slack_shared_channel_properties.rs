@@ -24,6 +24,46 @@ pub struct BenefitSlackSharedChannelProperties {
     /// Slack user IDs from the merchant workspace to invite to every channel created for this benefit.
     pub team_invitees: Option<Vec<String>>,
 }
+impl BenefitSlackSharedChannelProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        slack_integration_id: impl Into<::uuid::Uuid>,
+        channel_name_template: impl Into<String>,
+    ) -> Self {
+        Self {
+            slack_integration_id: slack_integration_id.into(),
+            channel_name_template: channel_name_template.into(),
+            private: Default::default(),
+            welcome_message: Default::default(),
+            archive_on_revoke: Default::default(),
+            team_invitees: Default::default(),
+        }
+    }
+    /// Sets [`private`](Self::private).
+    #[must_use]
+    pub fn with_private(mut self, value: impl Into<bool>) -> Self {
+        self.private = Some(value.into());
+        self
+    }
+    /// Sets [`welcome_message`](Self::welcome_message).
+    #[must_use]
+    pub fn with_welcome_message(mut self, value: impl Into<String>) -> Self {
+        self.welcome_message = Some(value.into());
+        self
+    }
+    /// Sets [`archive_on_revoke`](Self::archive_on_revoke).
+    #[must_use]
+    pub fn with_archive_on_revoke(mut self, value: impl Into<bool>) -> Self {
+        self.archive_on_revoke = Some(value.into());
+        self
+    }
+    /// Sets [`team_invitees`](Self::team_invitees).
+    #[must_use]
+    pub fn with_team_invitees(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.team_invitees = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitSlackSharedChannelProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

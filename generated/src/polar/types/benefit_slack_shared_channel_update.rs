@@ -33,6 +33,51 @@ pub struct BenefitSlackSharedChannelUpdate {
         super::BenefitSlackSharedChannelCreateProperties,
     >,
 }
+impl BenefitSlackSharedChannelUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(r#type: impl Into<BenefitSlackSharedChannelUpdateType>) -> Self {
+        Self {
+            metadata: Default::default(),
+            description: Default::default(),
+            r#type: r#type.into(),
+            properties: Default::default(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                BenefitSlackSharedChannelUpdateMetadataValue,
+            >,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`properties`](Self::properties): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_properties(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::BenefitSlackSharedChannelCreateProperties>,
+        >,
+    ) -> Self {
+        self.properties = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for BenefitSlackSharedChannelUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,43 @@ pub struct BenefitSubscriberOrganization {
     /// Whether customers can update their subscriptions from the customer portal.
     pub allow_customer_updates: bool,
 }
+impl BenefitSubscriberOrganization {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        proration_behavior: impl Into<super::SubscriptionProrationBehavior>,
+        allow_customer_updates: impl Into<bool>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            avatar_url: Default::default(),
+            proration_behavior: proration_behavior.into(),
+            allow_customer_updates: allow_customer_updates.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`avatar_url`](Self::avatar_url).
+    #[must_use]
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for BenefitSubscriberOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct BlockingOrganization {
     /// The `name` property.
     pub name: String,
 }
+impl BlockingOrganization {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        slug: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            slug: slug.into(),
+            name: name.into(),
+        }
+    }
+}
 impl ::serde::Serialize for BlockingOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,

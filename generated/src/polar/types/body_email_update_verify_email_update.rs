@@ -6,6 +6,12 @@ pub struct BodyEmailUpdateVerifyEmailUpdate {
     /// The `token` property.
     pub token: String,
 }
+impl BodyEmailUpdateVerifyEmailUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self { token: token.into() }
+    }
+}
 impl ::serde::Serialize for BodyEmailUpdateVerifyEmailUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,12 @@ pub struct BodyOauth2Consent {
     /// The `action` property.
     pub action: BodyOauth2ConsentAction,
 }
+impl BodyOauth2Consent {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(action: impl Into<BodyOauth2ConsentAction>) -> Self {
+        Self { action: action.into() }
+    }
+}
 impl ::serde::Serialize for BodyOauth2Consent {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -62,6 +62,88 @@ pub struct CardPayment {
     pub method_metadata: super::CardPaymentMetadata,
 }
 #[cfg(feature = "polar-payments")]
+impl CardPayment {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        processor: impl Into<super::PaymentProcessor>,
+        status: impl Into<super::PaymentStatus>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+        method_metadata: impl Into<super::CardPaymentMetadata>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            processor: processor.into(),
+            status: status.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+            method: Default::default(),
+            trigger: Default::default(),
+            decline_reason: Default::default(),
+            decline_message: Default::default(),
+            organization_id: organization_id.into(),
+            checkout_id: Default::default(),
+            order_id: Default::default(),
+            processor_metadata: Default::default(),
+            method_metadata: method_metadata.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`trigger`](Self::trigger).
+    #[must_use]
+    pub fn with_trigger(mut self, value: impl Into<super::PaymentTrigger>) -> Self {
+        self.trigger = Some(value.into());
+        self
+    }
+    /// Sets [`decline_reason`](Self::decline_reason).
+    #[must_use]
+    pub fn with_decline_reason(mut self, value: impl Into<String>) -> Self {
+        self.decline_reason = Some(value.into());
+        self
+    }
+    /// Sets [`decline_message`](Self::decline_message).
+    #[must_use]
+    pub fn with_decline_message(mut self, value: impl Into<String>) -> Self {
+        self.decline_message = Some(value.into());
+        self
+    }
+    /// Sets [`checkout_id`](Self::checkout_id).
+    #[must_use]
+    pub fn with_checkout_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.checkout_id = Some(value.into());
+        self
+    }
+    /// Sets [`order_id`](Self::order_id).
+    #[must_use]
+    pub fn with_order_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+    /// Sets [`processor_metadata`](Self::processor_metadata).
+    #[must_use]
+    pub fn with_processor_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.processor_metadata = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "polar-payments")]
 impl ::serde::Serialize for CardPayment {
     fn serialize<S: ::serde::Serializer>(
         &self,

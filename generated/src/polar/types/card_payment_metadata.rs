@@ -12,6 +12,15 @@ pub struct CardPaymentMetadata {
     /// Example `"4242"`.
     pub last4: String,
 }
+impl CardPaymentMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(brand: impl Into<String>, last4: impl Into<String>) -> Self {
+        Self {
+            brand: brand.into(),
+            last4: last4.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CardPaymentMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

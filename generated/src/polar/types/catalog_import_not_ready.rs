@@ -10,6 +10,15 @@ pub struct CatalogImportNotReady {
     /// The `detail` property.
     pub detail: String,
 }
+impl CatalogImportNotReady {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(detail: impl Into<String>) -> Self {
+        Self {
+            error: Default::default(),
+            detail: detail.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CatalogImportNotReady {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -25,6 +25,50 @@ pub struct ChannelNamePreviewRequest {
         >,
     >,
 }
+impl ChannelNamePreviewRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(template: impl Into<String>) -> Self {
+        Self {
+            organization_id: Default::default(),
+            template: template.into(),
+            customer_name: Default::default(),
+            customer_email: Default::default(),
+            customer_metadata: Default::default(),
+        }
+    }
+    /// Sets [`organization_id`](Self::organization_id).
+    #[must_use]
+    pub fn with_organization_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets [`customer_name`](Self::customer_name).
+    #[must_use]
+    pub fn with_customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = Some(value.into());
+        self
+    }
+    /// Sets [`customer_email`](Self::customer_email).
+    #[must_use]
+    pub fn with_customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = Some(value.into());
+        self
+    }
+    /// Sets [`customer_metadata`](Self::customer_metadata).
+    #[must_use]
+    pub fn with_customer_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                ChannelNamePreviewRequestCustomerMetadataValue,
+            >,
+        >,
+    ) -> Self {
+        self.customer_metadata = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ChannelNamePreviewRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

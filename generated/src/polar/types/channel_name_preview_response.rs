@@ -6,6 +6,14 @@ pub struct ChannelNamePreviewResponse {
     /// The `channel_name` property.
     pub channel_name: String,
 }
+impl ChannelNamePreviewResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(channel_name: impl Into<String>) -> Self {
+        Self {
+            channel_name: channel_name.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ChannelNamePreviewResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,18 @@ pub struct ChannelNamePreviewValidationErrorResponse {
     /// The `detail` property.
     pub detail: Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
+impl ChannelNamePreviewValidationErrorResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        error: impl Into<String>,
+        detail: impl Into<Vec<::std::collections::BTreeMap<String, ::serde_json::Value>>>,
+    ) -> Self {
+        Self {
+            error: error.into(),
+            detail: detail.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ChannelNamePreviewValidationErrorResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

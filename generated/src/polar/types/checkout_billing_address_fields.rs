@@ -16,6 +16,26 @@ pub struct CheckoutBillingAddressFields {
     /// The `line2` property.
     pub line2: super::BillingAddressFieldMode,
 }
+impl CheckoutBillingAddressFields {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        country: impl Into<super::BillingAddressFieldMode>,
+        state: impl Into<super::BillingAddressFieldMode>,
+        city: impl Into<super::BillingAddressFieldMode>,
+        postal_code: impl Into<super::BillingAddressFieldMode>,
+        line1: impl Into<super::BillingAddressFieldMode>,
+        line2: impl Into<super::BillingAddressFieldMode>,
+    ) -> Self {
+        Self {
+            country: country.into(),
+            state: state.into(),
+            city: city.into(),
+            postal_code: postal_code.into(),
+            line1: line1.into(),
+            line2: line2.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CheckoutBillingAddressFields {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -50,6 +50,159 @@ pub struct CheckoutConfirmStripe {
     /// ID of the Stripe confirmation token. Required for fixed prices and custom prices.
     pub confirmation_token_id: ::openapi_runtime::Patch<String>,
 }
+impl CheckoutConfirmStripe {
+    /// Sets [`custom_field_data`](Self::custom_field_data).
+    #[must_use]
+    pub fn with_custom_field_data(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                Option<CheckoutConfirmStripeCustomFieldDataValue>,
+            >,
+        >,
+    ) -> Self {
+        self.custom_field_data = Some(value.into());
+        self
+    }
+    /// Sets [`product_id`](Self::product_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_product_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.product_id = value.into();
+        self
+    }
+    /// Sets [`product_price_id`](Self::product_price_id): a value, or `Patch::Null` to send `null`.
+    #[deprecated(note = "deprecated in the API's spec")]
+    #[allow(deprecated)]
+    #[must_use]
+    pub fn with_product_price_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.product_price_id = value.into();
+        self
+    }
+    /// Sets [`amount`](Self::amount): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_amount(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.amount = value.into();
+        self
+    }
+    /// Sets [`seats`](Self::seats): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_seats(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.seats = value.into();
+        self
+    }
+    /// Sets [`is_business_customer`](Self::is_business_customer): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_is_business_customer(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.is_business_customer = value.into();
+        self
+    }
+    /// Sets [`customer_name`](Self::customer_name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.customer_name = value.into();
+        self
+    }
+    /// Sets [`customer_email`](Self::customer_email): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_email(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.customer_email = value.into();
+        self
+    }
+    /// Sets [`customer_billing_name`](Self::customer_billing_name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_billing_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.customer_billing_name = value.into();
+        self
+    }
+    /// Sets [`customer_billing_address`](Self::customer_billing_address): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_billing_address(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::AddressInput>>,
+    ) -> Self {
+        self.customer_billing_address = value.into();
+        self
+    }
+    /// Sets [`customer_tax_id`](Self::customer_tax_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_tax_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.customer_tax_id = value.into();
+        self
+    }
+    /// Sets [`locale`](Self::locale): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_locale(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.locale = value.into();
+        self
+    }
+    /// Sets [`payment_method_type`](Self::payment_method_type): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_payment_method_type(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.payment_method_type = value.into();
+        self
+    }
+    /// Sets [`discount_code`](Self::discount_code): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_discount_code(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.discount_code = value.into();
+        self
+    }
+    /// Sets [`allow_trial`](Self::allow_trial): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_allow_trial(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<CheckoutConfirmStripeAllowTrial>>,
+    ) -> Self {
+        self.allow_trial = value.into();
+        self
+    }
+    /// Sets [`confirmation_token_id`](Self::confirmation_token_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_confirmation_token_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.confirmation_token_id = value.into();
+        self
+    }
+}
 #[allow(deprecated)]
 impl ::serde::Serialize for CheckoutConfirmStripe {
     fn serialize<S: ::serde::Serializer>(

@@ -10,6 +10,25 @@ pub struct CheckoutCreatedMetadata {
     /// The `product_id` property.
     pub product_id: Option<String>,
 }
+impl CheckoutCreatedMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        checkout_id: impl Into<String>,
+        checkout_status: impl Into<String>,
+    ) -> Self {
+        Self {
+            checkout_id: checkout_id.into(),
+            checkout_status: checkout_status.into(),
+            product_id: Default::default(),
+        }
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CheckoutCreatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -28,6 +28,36 @@ pub struct CheckoutDiscountFixedOnceForeverDuration {
     /// The `code` property.
     pub code: Option<String>,
 }
+impl CheckoutDiscountFixedOnceForeverDuration {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(deprecated)]
+    pub fn new(
+        duration: impl Into<super::DiscountDuration>,
+        r#type: impl Into<super::DiscountType>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+        amounts: impl Into<::std::collections::BTreeMap<String, i64>>,
+        id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            duration: duration.into(),
+            r#type: r#type.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+            amounts: amounts.into(),
+            id: id.into(),
+            name: name.into(),
+            code: Default::default(),
+        }
+    }
+    /// Sets [`code`](Self::code).
+    #[must_use]
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+}
 #[allow(deprecated)]
 impl ::serde::Serialize for CheckoutDiscountFixedOnceForeverDuration {
     fn serialize<S: ::serde::Serializer>(

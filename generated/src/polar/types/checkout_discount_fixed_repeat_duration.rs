@@ -31,6 +31,39 @@ pub struct CheckoutDiscountFixedRepeatDuration {
     /// The `code` property.
     pub code: Option<String>,
 }
+impl CheckoutDiscountFixedRepeatDuration {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    #[allow(deprecated)]
+    pub fn new(
+        duration: impl Into<super::DiscountDuration>,
+        duration_in_months: impl Into<i64>,
+        r#type: impl Into<super::DiscountType>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+        amounts: impl Into<::std::collections::BTreeMap<String, i64>>,
+        id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            duration: duration.into(),
+            duration_in_months: duration_in_months.into(),
+            r#type: r#type.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+            amounts: amounts.into(),
+            id: id.into(),
+            name: name.into(),
+            code: Default::default(),
+        }
+    }
+    /// Sets [`code`](Self::code).
+    #[must_use]
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+}
 #[allow(deprecated)]
 impl ::serde::Serialize for CheckoutDiscountFixedRepeatDuration {
     fn serialize<S: ::serde::Serializer>(

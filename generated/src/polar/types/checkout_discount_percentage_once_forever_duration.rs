@@ -18,6 +18,31 @@ pub struct CheckoutDiscountPercentageOnceForeverDuration {
     /// The `code` property.
     pub code: Option<String>,
 }
+impl CheckoutDiscountPercentageOnceForeverDuration {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        duration: impl Into<super::DiscountDuration>,
+        r#type: impl Into<super::DiscountType>,
+        basis_points: impl Into<i64>,
+        id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            duration: duration.into(),
+            r#type: r#type.into(),
+            basis_points: basis_points.into(),
+            id: id.into(),
+            name: name.into(),
+            code: Default::default(),
+        }
+    }
+    /// Sets [`code`](Self::code).
+    #[must_use]
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CheckoutDiscountPercentageOnceForeverDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,

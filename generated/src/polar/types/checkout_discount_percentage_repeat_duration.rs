@@ -21,6 +21,33 @@ pub struct CheckoutDiscountPercentageRepeatDuration {
     /// The `code` property.
     pub code: Option<String>,
 }
+impl CheckoutDiscountPercentageRepeatDuration {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        duration: impl Into<super::DiscountDuration>,
+        duration_in_months: impl Into<i64>,
+        r#type: impl Into<super::DiscountType>,
+        basis_points: impl Into<i64>,
+        id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            duration: duration.into(),
+            duration_in_months: duration_in_months.into(),
+            r#type: r#type.into(),
+            basis_points: basis_points.into(),
+            id: id.into(),
+            name: name.into(),
+            code: Default::default(),
+        }
+    }
+    /// Sets [`code`](Self::code).
+    #[must_use]
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CheckoutDiscountPercentageRepeatDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -48,6 +48,105 @@ pub struct CheckoutLink {
     pub url: String,
 }
 #[cfg(feature = "polar-checkout-links")]
+impl CheckoutLink {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        metadata: impl Into<super::MetadataOutputType>,
+        payment_processor: impl Into<super::PaymentProcessor>,
+        client_secret: impl Into<String>,
+        allow_discount_codes: impl Into<bool>,
+        require_billing_address: impl Into<bool>,
+        organization_id: impl Into<::uuid::Uuid>,
+        products: impl Into<Vec<super::CheckoutLinkProduct>>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            trial_interval: Default::default(),
+            trial_interval_count: Default::default(),
+            metadata: metadata.into(),
+            payment_processor: payment_processor.into(),
+            client_secret: client_secret.into(),
+            success_url: Default::default(),
+            return_url: Default::default(),
+            label: Default::default(),
+            allow_discount_codes: allow_discount_codes.into(),
+            require_billing_address: require_billing_address.into(),
+            discount_id: Default::default(),
+            seats: Default::default(),
+            organization_id: organization_id.into(),
+            products: products.into(),
+            discount: Default::default(),
+            url: url.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`trial_interval`](Self::trial_interval).
+    #[must_use]
+    pub fn with_trial_interval(
+        mut self,
+        value: impl Into<super::TrialInterval>,
+    ) -> Self {
+        self.trial_interval = Some(value.into());
+        self
+    }
+    /// Sets [`trial_interval_count`](Self::trial_interval_count).
+    #[must_use]
+    pub fn with_trial_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.trial_interval_count = Some(value.into());
+        self
+    }
+    /// Sets [`success_url`](Self::success_url).
+    #[must_use]
+    pub fn with_success_url(mut self, value: impl Into<String>) -> Self {
+        self.success_url = Some(value.into());
+        self
+    }
+    /// Sets [`return_url`](Self::return_url).
+    #[must_use]
+    pub fn with_return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = Some(value.into());
+        self
+    }
+    /// Sets [`label`](Self::label).
+    #[must_use]
+    pub fn with_label(mut self, value: impl Into<String>) -> Self {
+        self.label = Some(value.into());
+        self
+    }
+    /// Sets [`discount_id`](Self::discount_id).
+    #[must_use]
+    pub fn with_discount_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.discount_id = Some(value.into());
+        self
+    }
+    /// Sets [`seats`](Self::seats).
+    #[must_use]
+    pub fn with_seats(mut self, value: impl Into<i64>) -> Self {
+        self.seats = Some(value.into());
+        self
+    }
+    /// Sets [`discount`](Self::discount).
+    #[must_use]
+    pub fn with_discount(mut self, value: impl Into<CheckoutLinkDiscount>) -> Self {
+        self.discount = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "polar-checkout-links")]
 impl ::serde::Serialize for CheckoutLink {
     fn serialize<S: ::serde::Serializer>(
         &self,

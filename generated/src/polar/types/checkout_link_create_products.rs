@@ -56,6 +56,114 @@ pub struct CheckoutLinkCreateProducts {
     /// Items at least 1.
     pub products: Vec<::uuid::Uuid>,
 }
+impl CheckoutLinkCreateProducts {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        payment_processor: impl Into<CheckoutLinkCreateProductsPaymentProcessor>,
+        products: impl Into<Vec<::uuid::Uuid>>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            trial_interval: Default::default(),
+            trial_interval_count: Default::default(),
+            payment_processor: payment_processor.into(),
+            label: Default::default(),
+            allow_discount_codes: Default::default(),
+            require_billing_address: Default::default(),
+            discount_id: Default::default(),
+            seats: Default::default(),
+            success_url: Default::default(),
+            return_url: Default::default(),
+            products: products.into(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, CheckoutLinkCreateProductsMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`trial_interval`](Self::trial_interval): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_trial_interval(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::TrialInterval>>,
+    ) -> Self {
+        self.trial_interval = value.into();
+        self
+    }
+    /// Sets [`trial_interval_count`](Self::trial_interval_count): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_trial_interval_count(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.trial_interval_count = value.into();
+        self
+    }
+    /// Sets [`label`](Self::label): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_label(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.label = value.into();
+        self
+    }
+    /// Sets [`allow_discount_codes`](Self::allow_discount_codes).
+    #[must_use]
+    pub fn with_allow_discount_codes(mut self, value: impl Into<bool>) -> Self {
+        self.allow_discount_codes = Some(value.into());
+        self
+    }
+    /// Sets [`require_billing_address`](Self::require_billing_address).
+    #[must_use]
+    pub fn with_require_billing_address(mut self, value: impl Into<bool>) -> Self {
+        self.require_billing_address = Some(value.into());
+        self
+    }
+    /// Sets [`discount_id`](Self::discount_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_discount_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.discount_id = value.into();
+        self
+    }
+    /// Sets [`seats`](Self::seats): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_seats(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.seats = value.into();
+        self
+    }
+    /// Sets [`success_url`](Self::success_url): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_success_url(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.success_url = value.into();
+        self
+    }
+    /// Sets [`return_url`](Self::return_url): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_return_url(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.return_url = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CheckoutLinkCreateProducts {
     fn serialize<S: ::serde::Serializer>(
         &self,

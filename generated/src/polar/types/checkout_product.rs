@@ -42,6 +42,103 @@ pub struct CheckoutProduct {
     /// List of medias associated to the product.
     pub medias: Vec<super::ProductMediaFileRead>,
 }
+impl CheckoutProduct {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        name: impl Into<String>,
+        visibility: impl Into<super::ProductVisibility>,
+        is_recurring: impl Into<bool>,
+        is_archived: impl Into<bool>,
+        organization_id: impl Into<::uuid::Uuid>,
+        prices: impl Into<Vec<CheckoutProductPricesItem>>,
+        benefits: impl Into<Vec<super::BenefitPublic>>,
+        medias: impl Into<Vec<super::ProductMediaFileRead>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            trial_interval: Default::default(),
+            trial_interval_count: Default::default(),
+            name: name.into(),
+            description: Default::default(),
+            visibility: visibility.into(),
+            recurring_interval: Default::default(),
+            recurring_interval_count: Default::default(),
+            meter_interval: Default::default(),
+            meter_interval_count: Default::default(),
+            is_recurring: is_recurring.into(),
+            is_archived: is_archived.into(),
+            organization_id: organization_id.into(),
+            prices: prices.into(),
+            benefits: benefits.into(),
+            medias: medias.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`trial_interval`](Self::trial_interval).
+    #[must_use]
+    pub fn with_trial_interval(
+        mut self,
+        value: impl Into<super::TrialInterval>,
+    ) -> Self {
+        self.trial_interval = Some(value.into());
+        self
+    }
+    /// Sets [`trial_interval_count`](Self::trial_interval_count).
+    #[must_use]
+    pub fn with_trial_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.trial_interval_count = Some(value.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval`](Self::recurring_interval).
+    #[must_use]
+    pub fn with_recurring_interval(
+        mut self,
+        value: impl Into<super::RecurringInterval>,
+    ) -> Self {
+        self.recurring_interval = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval_count`](Self::recurring_interval_count).
+    #[must_use]
+    pub fn with_recurring_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.recurring_interval_count = Some(value.into());
+        self
+    }
+    /// Sets [`meter_interval`](Self::meter_interval).
+    #[must_use]
+    pub fn with_meter_interval(
+        mut self,
+        value: impl Into<super::RecurringInterval>,
+    ) -> Self {
+        self.meter_interval = Some(value.into());
+        self
+    }
+    /// Sets [`meter_interval_count`](Self::meter_interval_count).
+    #[must_use]
+    pub fn with_meter_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.meter_interval_count = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CheckoutProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -130,6 +130,240 @@ pub struct CheckoutProductCreate {
     /// ID of the product to checkout. First available price will be selected.
     pub product_id: ::uuid::Uuid,
 }
+impl CheckoutProductCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(product_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            trial_interval: Default::default(),
+            trial_interval_count: Default::default(),
+            metadata: Default::default(),
+            custom_field_data: Default::default(),
+            discount_id: Default::default(),
+            allow_discount_codes: Default::default(),
+            require_billing_address: Default::default(),
+            amount: Default::default(),
+            seats: Default::default(),
+            min_seats: Default::default(),
+            max_seats: Default::default(),
+            allow_trial: Default::default(),
+            customer_id: Default::default(),
+            is_business_customer: Default::default(),
+            external_customer_id: Default::default(),
+            customer_name: Default::default(),
+            customer_email: Default::default(),
+            customer_ip_address: Default::default(),
+            customer_billing_name: Default::default(),
+            customer_billing_address: Default::default(),
+            customer_tax_id: Default::default(),
+            customer_metadata: Default::default(),
+            subscription_id: Default::default(),
+            success_url: Default::default(),
+            return_url: Default::default(),
+            embed_origin: Default::default(),
+            locale: Default::default(),
+            currency: Default::default(),
+            product_id: product_id.into(),
+        }
+    }
+    /// Sets [`trial_interval`](Self::trial_interval).
+    #[must_use]
+    pub fn with_trial_interval(
+        mut self,
+        value: impl Into<super::TrialInterval>,
+    ) -> Self {
+        self.trial_interval = Some(value.into());
+        self
+    }
+    /// Sets [`trial_interval_count`](Self::trial_interval_count).
+    #[must_use]
+    pub fn with_trial_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.trial_interval_count = Some(value.into());
+        self
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, CheckoutProductCreateMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`custom_field_data`](Self::custom_field_data).
+    #[must_use]
+    pub fn with_custom_field_data(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                Option<CheckoutProductCreateCustomFieldDataValue>,
+            >,
+        >,
+    ) -> Self {
+        self.custom_field_data = Some(value.into());
+        self
+    }
+    /// Sets [`discount_id`](Self::discount_id).
+    #[must_use]
+    pub fn with_discount_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.discount_id = Some(value.into());
+        self
+    }
+    /// Sets [`allow_discount_codes`](Self::allow_discount_codes).
+    #[must_use]
+    pub fn with_allow_discount_codes(mut self, value: impl Into<bool>) -> Self {
+        self.allow_discount_codes = Some(value.into());
+        self
+    }
+    /// Sets [`require_billing_address`](Self::require_billing_address).
+    #[must_use]
+    pub fn with_require_billing_address(mut self, value: impl Into<bool>) -> Self {
+        self.require_billing_address = Some(value.into());
+        self
+    }
+    /// Sets [`amount`](Self::amount).
+    #[must_use]
+    pub fn with_amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets [`seats`](Self::seats).
+    #[must_use]
+    pub fn with_seats(mut self, value: impl Into<i64>) -> Self {
+        self.seats = Some(value.into());
+        self
+    }
+    /// Sets [`min_seats`](Self::min_seats).
+    #[must_use]
+    pub fn with_min_seats(mut self, value: impl Into<i64>) -> Self {
+        self.min_seats = Some(value.into());
+        self
+    }
+    /// Sets [`max_seats`](Self::max_seats).
+    #[must_use]
+    pub fn with_max_seats(mut self, value: impl Into<i64>) -> Self {
+        self.max_seats = Some(value.into());
+        self
+    }
+    /// Sets [`allow_trial`](Self::allow_trial).
+    #[must_use]
+    pub fn with_allow_trial(mut self, value: impl Into<bool>) -> Self {
+        self.allow_trial = Some(value.into());
+        self
+    }
+    /// Sets [`customer_id`](Self::customer_id).
+    #[must_use]
+    pub fn with_customer_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+    /// Sets [`is_business_customer`](Self::is_business_customer).
+    #[must_use]
+    pub fn with_is_business_customer(mut self, value: impl Into<bool>) -> Self {
+        self.is_business_customer = Some(value.into());
+        self
+    }
+    /// Sets [`external_customer_id`](Self::external_customer_id).
+    #[must_use]
+    pub fn with_external_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.external_customer_id = Some(value.into());
+        self
+    }
+    /// Sets [`customer_name`](Self::customer_name).
+    #[must_use]
+    pub fn with_customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = Some(value.into());
+        self
+    }
+    /// Sets [`customer_email`](Self::customer_email).
+    #[must_use]
+    pub fn with_customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = Some(value.into());
+        self
+    }
+    /// Sets [`customer_ip_address`](Self::customer_ip_address).
+    #[must_use]
+    pub fn with_customer_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.customer_ip_address = Some(value.into());
+        self
+    }
+    /// Sets [`customer_billing_name`](Self::customer_billing_name).
+    #[must_use]
+    pub fn with_customer_billing_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_billing_name = Some(value.into());
+        self
+    }
+    /// Sets [`customer_billing_address`](Self::customer_billing_address).
+    #[must_use]
+    pub fn with_customer_billing_address(
+        mut self,
+        value: impl Into<super::AddressInput>,
+    ) -> Self {
+        self.customer_billing_address = Some(value.into());
+        self
+    }
+    /// Sets [`customer_tax_id`](Self::customer_tax_id).
+    #[must_use]
+    pub fn with_customer_tax_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_tax_id = Some(value.into());
+        self
+    }
+    /// Sets [`customer_metadata`](Self::customer_metadata).
+    #[must_use]
+    pub fn with_customer_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                CheckoutProductCreateCustomerMetadataValue,
+            >,
+        >,
+    ) -> Self {
+        self.customer_metadata = Some(value.into());
+        self
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets [`success_url`](Self::success_url).
+    #[must_use]
+    pub fn with_success_url(mut self, value: impl Into<String>) -> Self {
+        self.success_url = Some(value.into());
+        self
+    }
+    /// Sets [`return_url`](Self::return_url).
+    #[must_use]
+    pub fn with_return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = Some(value.into());
+        self
+    }
+    /// Sets [`embed_origin`](Self::embed_origin).
+    #[must_use]
+    pub fn with_embed_origin(mut self, value: impl Into<String>) -> Self {
+        self.embed_origin = Some(value.into());
+        self
+    }
+    /// Sets [`locale`](Self::locale).
+    #[must_use]
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+    /// Sets [`currency`](Self::currency).
+    #[must_use]
+    pub fn with_currency(
+        mut self,
+        value: impl Into<super::PresentmentCurrency>,
+    ) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CheckoutProductCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -134,6 +134,327 @@ pub struct CheckoutPublicConfirmed {
     /// The `customer_session_token` property.
     pub customer_session_token: Option<String>,
 }
+impl CheckoutPublicConfirmed {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    #[allow(deprecated)]
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        payment_processor: impl Into<super::PaymentProcessor>,
+        client_secret: impl Into<String>,
+        url: impl Into<String>,
+        expires_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        success_url: impl Into<String>,
+        amount: impl Into<i64>,
+        discount_amount: impl Into<i64>,
+        net_amount: impl Into<i64>,
+        total_amount: impl Into<i64>,
+        currency: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+        allow_discount_codes: impl Into<bool>,
+        require_billing_address: impl Into<bool>,
+        is_discount_applicable: impl Into<bool>,
+        is_free_product_price: impl Into<bool>,
+        is_payment_required: impl Into<bool>,
+        is_payment_setup_required: impl Into<bool>,
+        is_payment_form_required: impl Into<bool>,
+        is_business_customer: impl Into<bool>,
+        payment_processor_metadata: impl Into<
+            ::std::collections::BTreeMap<String, String>,
+        >,
+        billing_address_fields: impl Into<super::CheckoutBillingAddressFields>,
+        products: impl Into<Vec<super::CheckoutProduct>>,
+        organization: impl Into<super::CheckoutOrganization>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            custom_field_data: Default::default(),
+            payment_processor: payment_processor.into(),
+            status: Default::default(),
+            client_secret: client_secret.into(),
+            url: url.into(),
+            expires_at: expires_at.into(),
+            success_url: success_url.into(),
+            return_url: Default::default(),
+            embed_origin: Default::default(),
+            amount: amount.into(),
+            seats: Default::default(),
+            min_seats: Default::default(),
+            max_seats: Default::default(),
+            discount_amount: discount_amount.into(),
+            net_amount: net_amount.into(),
+            tax_amount: Default::default(),
+            tax_behavior: Default::default(),
+            total_amount: total_amount.into(),
+            currency: currency.into(),
+            allow_trial: Default::default(),
+            active_trial_interval: Default::default(),
+            active_trial_interval_count: Default::default(),
+            trial_end: Default::default(),
+            organization_id: organization_id.into(),
+            product_id: Default::default(),
+            product_price_id: Default::default(),
+            discount_id: Default::default(),
+            allow_discount_codes: allow_discount_codes.into(),
+            require_billing_address: require_billing_address.into(),
+            is_discount_applicable: is_discount_applicable.into(),
+            is_free_product_price: is_free_product_price.into(),
+            is_payment_required: is_payment_required.into(),
+            is_payment_setup_required: is_payment_setup_required.into(),
+            is_payment_form_required: is_payment_form_required.into(),
+            customer_id: Default::default(),
+            is_business_customer: is_business_customer.into(),
+            customer_name: Default::default(),
+            customer_email: Default::default(),
+            customer_ip_address: Default::default(),
+            customer_billing_name: Default::default(),
+            customer_billing_address: Default::default(),
+            customer_tax_id: Default::default(),
+            locale: Default::default(),
+            payment_method_type: Default::default(),
+            payment_processor_metadata: payment_processor_metadata.into(),
+            billing_address_fields: billing_address_fields.into(),
+            products: products.into(),
+            product: Default::default(),
+            product_price: Default::default(),
+            prices: Default::default(),
+            discount: Default::default(),
+            organization: organization.into(),
+            attached_custom_fields: Default::default(),
+            customer_session_token: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`custom_field_data`](Self::custom_field_data).
+    #[must_use]
+    pub fn with_custom_field_data(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                Option<CheckoutPublicConfirmedCustomFieldDataValue>,
+            >,
+        >,
+    ) -> Self {
+        self.custom_field_data = Some(value.into());
+        self
+    }
+    /// Sets [`return_url`](Self::return_url).
+    #[must_use]
+    pub fn with_return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = Some(value.into());
+        self
+    }
+    /// Sets [`embed_origin`](Self::embed_origin).
+    #[must_use]
+    pub fn with_embed_origin(mut self, value: impl Into<String>) -> Self {
+        self.embed_origin = Some(value.into());
+        self
+    }
+    /// Sets [`seats`](Self::seats).
+    #[must_use]
+    pub fn with_seats(mut self, value: impl Into<i64>) -> Self {
+        self.seats = Some(value.into());
+        self
+    }
+    /// Sets [`min_seats`](Self::min_seats).
+    #[must_use]
+    pub fn with_min_seats(mut self, value: impl Into<i64>) -> Self {
+        self.min_seats = Some(value.into());
+        self
+    }
+    /// Sets [`max_seats`](Self::max_seats).
+    #[must_use]
+    pub fn with_max_seats(mut self, value: impl Into<i64>) -> Self {
+        self.max_seats = Some(value.into());
+        self
+    }
+    /// Sets [`tax_amount`](Self::tax_amount).
+    #[must_use]
+    pub fn with_tax_amount(mut self, value: impl Into<i64>) -> Self {
+        self.tax_amount = Some(value.into());
+        self
+    }
+    /// Sets [`tax_behavior`](Self::tax_behavior).
+    #[must_use]
+    pub fn with_tax_behavior(mut self, value: impl Into<super::TaxBehavior>) -> Self {
+        self.tax_behavior = Some(value.into());
+        self
+    }
+    /// Sets [`allow_trial`](Self::allow_trial).
+    #[must_use]
+    pub fn with_allow_trial(mut self, value: impl Into<bool>) -> Self {
+        self.allow_trial = Some(value.into());
+        self
+    }
+    /// Sets [`active_trial_interval`](Self::active_trial_interval).
+    #[must_use]
+    pub fn with_active_trial_interval(
+        mut self,
+        value: impl Into<super::TrialInterval>,
+    ) -> Self {
+        self.active_trial_interval = Some(value.into());
+        self
+    }
+    /// Sets [`active_trial_interval_count`](Self::active_trial_interval_count).
+    #[must_use]
+    pub fn with_active_trial_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.active_trial_interval_count = Some(value.into());
+        self
+    }
+    /// Sets [`trial_end`](Self::trial_end).
+    #[must_use]
+    pub fn with_trial_end(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.trial_end = Some(value.into());
+        self
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`product_price_id`](Self::product_price_id).
+    #[deprecated(note = "deprecated in the API's spec")]
+    #[allow(deprecated)]
+    #[must_use]
+    pub fn with_product_price_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.product_price_id = Some(value.into());
+        self
+    }
+    /// Sets [`discount_id`](Self::discount_id).
+    #[must_use]
+    pub fn with_discount_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.discount_id = Some(value.into());
+        self
+    }
+    /// Sets [`customer_id`](Self::customer_id).
+    #[must_use]
+    pub fn with_customer_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+    /// Sets [`customer_name`](Self::customer_name).
+    #[must_use]
+    pub fn with_customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = Some(value.into());
+        self
+    }
+    /// Sets [`customer_email`](Self::customer_email).
+    #[must_use]
+    pub fn with_customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = Some(value.into());
+        self
+    }
+    /// Sets [`customer_ip_address`](Self::customer_ip_address).
+    #[must_use]
+    pub fn with_customer_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.customer_ip_address = Some(value.into());
+        self
+    }
+    /// Sets [`customer_billing_name`](Self::customer_billing_name).
+    #[must_use]
+    pub fn with_customer_billing_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_billing_name = Some(value.into());
+        self
+    }
+    /// Sets [`customer_billing_address`](Self::customer_billing_address).
+    #[must_use]
+    pub fn with_customer_billing_address(
+        mut self,
+        value: impl Into<super::Address>,
+    ) -> Self {
+        self.customer_billing_address = Some(value.into());
+        self
+    }
+    /// Sets [`customer_tax_id`](Self::customer_tax_id).
+    #[must_use]
+    pub fn with_customer_tax_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_tax_id = Some(value.into());
+        self
+    }
+    /// Sets [`locale`](Self::locale).
+    #[must_use]
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+    /// Sets [`payment_method_type`](Self::payment_method_type).
+    #[must_use]
+    pub fn with_payment_method_type(mut self, value: impl Into<String>) -> Self {
+        self.payment_method_type = Some(value.into());
+        self
+    }
+    /// Sets [`product`](Self::product).
+    #[must_use]
+    pub fn with_product(mut self, value: impl Into<super::CheckoutProduct>) -> Self {
+        self.product = Some(value.into());
+        self
+    }
+    /// Sets [`product_price`](Self::product_price).
+    #[deprecated(note = "deprecated in the API's spec")]
+    #[allow(deprecated)]
+    #[must_use]
+    pub fn with_product_price(
+        mut self,
+        value: impl Into<CheckoutPublicConfirmedProductPrice>,
+    ) -> Self {
+        self.product_price = Some(value.into());
+        self
+    }
+    /// Sets [`prices`](Self::prices).
+    #[must_use]
+    pub fn with_prices(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                Vec<CheckoutPublicConfirmedPricesValueItem>,
+            >,
+        >,
+    ) -> Self {
+        self.prices = Some(value.into());
+        self
+    }
+    /// Sets [`discount`](Self::discount).
+    #[must_use]
+    pub fn with_discount(
+        mut self,
+        value: impl Into<CheckoutPublicConfirmedDiscount>,
+    ) -> Self {
+        self.discount = Some(value.into());
+        self
+    }
+    /// Sets [`attached_custom_fields`](Self::attached_custom_fields).
+    #[must_use]
+    pub fn with_attached_custom_fields(
+        mut self,
+        value: impl Into<Vec<super::AttachedCustomField>>,
+    ) -> Self {
+        self.attached_custom_fields = Some(value.into());
+        self
+    }
+    /// Sets [`customer_session_token`](Self::customer_session_token).
+    #[must_use]
+    pub fn with_customer_session_token(mut self, value: impl Into<String>) -> Self {
+        self.customer_session_token = Some(value.into());
+        self
+    }
+}
 #[allow(deprecated)]
 impl ::serde::Serialize for CheckoutPublicConfirmed {
     fn serialize<S: ::serde::Serializer>(

@@ -103,6 +103,246 @@ pub struct CheckoutUpdate {
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
     pub embed_origin: ::openapi_runtime::Patch<String>,
 }
+impl CheckoutUpdate {
+    /// Sets [`custom_field_data`](Self::custom_field_data).
+    #[must_use]
+    pub fn with_custom_field_data(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                Option<CheckoutUpdateCustomFieldDataValue>,
+            >,
+        >,
+    ) -> Self {
+        self.custom_field_data = Some(value.into());
+        self
+    }
+    /// Sets [`product_id`](Self::product_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_product_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.product_id = value.into();
+        self
+    }
+    /// Sets [`product_price_id`](Self::product_price_id): a value, or `Patch::Null` to send `null`.
+    #[deprecated(note = "deprecated in the API's spec")]
+    #[allow(deprecated)]
+    #[must_use]
+    pub fn with_product_price_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.product_price_id = value.into();
+        self
+    }
+    /// Sets [`amount`](Self::amount): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_amount(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.amount = value.into();
+        self
+    }
+    /// Sets [`seats`](Self::seats): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_seats(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.seats = value.into();
+        self
+    }
+    /// Sets [`is_business_customer`](Self::is_business_customer): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_is_business_customer(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.is_business_customer = value.into();
+        self
+    }
+    /// Sets [`customer_name`](Self::customer_name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.customer_name = value.into();
+        self
+    }
+    /// Sets [`customer_email`](Self::customer_email): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_email(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.customer_email = value.into();
+        self
+    }
+    /// Sets [`customer_billing_name`](Self::customer_billing_name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_billing_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.customer_billing_name = value.into();
+        self
+    }
+    /// Sets [`customer_billing_address`](Self::customer_billing_address): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_billing_address(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::AddressInput>>,
+    ) -> Self {
+        self.customer_billing_address = value.into();
+        self
+    }
+    /// Sets [`customer_tax_id`](Self::customer_tax_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_tax_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.customer_tax_id = value.into();
+        self
+    }
+    /// Sets [`locale`](Self::locale): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_locale(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.locale = value.into();
+        self
+    }
+    /// Sets [`trial_interval`](Self::trial_interval): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_trial_interval(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::TrialInterval>>,
+    ) -> Self {
+        self.trial_interval = value.into();
+        self
+    }
+    /// Sets [`trial_interval_count`](Self::trial_interval_count): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_trial_interval_count(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.trial_interval_count = value.into();
+        self
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, CheckoutUpdateMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`currency`](Self::currency): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_currency(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::PresentmentCurrency>>,
+    ) -> Self {
+        self.currency = value.into();
+        self
+    }
+    /// Sets [`discount_id`](Self::discount_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_discount_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.discount_id = value.into();
+        self
+    }
+    /// Sets [`allow_discount_codes`](Self::allow_discount_codes): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_allow_discount_codes(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.allow_discount_codes = value.into();
+        self
+    }
+    /// Sets [`require_billing_address`](Self::require_billing_address): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_require_billing_address(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.require_billing_address = value.into();
+        self
+    }
+    /// Sets [`allow_trial`](Self::allow_trial): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_allow_trial(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.allow_trial = value.into();
+        self
+    }
+    /// Sets [`customer_ip_address`](Self::customer_ip_address): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_ip_address(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.customer_ip_address = value.into();
+        self
+    }
+    /// Sets [`customer_metadata`](Self::customer_metadata): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_metadata(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<
+                ::std::collections::BTreeMap<String, CheckoutUpdateCustomerMetadataValue>,
+            >,
+        >,
+    ) -> Self {
+        self.customer_metadata = value.into();
+        self
+    }
+    /// Sets [`success_url`](Self::success_url): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_success_url(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.success_url = value.into();
+        self
+    }
+    /// Sets [`return_url`](Self::return_url): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_return_url(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.return_url = value.into();
+        self
+    }
+    /// Sets [`embed_origin`](Self::embed_origin): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_embed_origin(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.embed_origin = value.into();
+        self
+    }
+}
 #[allow(deprecated)]
 impl ::serde::Serialize for CheckoutUpdate {
     fn serialize<S: ::serde::Serializer>(

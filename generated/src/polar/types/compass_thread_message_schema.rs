@@ -14,6 +14,32 @@ pub struct CompassThreadMessageSchema {
     /// The `parts` property.
     pub parts: Vec<CompassThreadMessageSchemaPartsItem>,
 }
+impl CompassThreadMessageSchema {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        prompt: impl Into<String>,
+        parts: impl Into<Vec<CompassThreadMessageSchemaPartsItem>>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            prompt: prompt.into(),
+            parts: parts.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CompassThreadMessageSchema {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,32 @@ pub struct CompassThreadSchema {
     /// The `title` property.
     pub title: String,
 }
+impl CompassThreadSchema {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
+        title: impl Into<String>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            organization_id: organization_id.into(),
+            title: title.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CompassThreadSchema {
     fn serialize<S: ::serde::Serializer>(
         &self,

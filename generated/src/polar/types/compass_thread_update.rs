@@ -8,6 +8,14 @@ pub struct CompassThreadUpdate {
     /// Length at least 1 and at most 80.
     pub title: Option<String>,
 }
+impl CompassThreadUpdate {
+    /// Sets [`title`](Self::title).
+    #[must_use]
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CompassThreadUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

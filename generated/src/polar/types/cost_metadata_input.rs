@@ -12,6 +12,19 @@ pub struct CostMetadataInput {
     pub currency: String,
 }
 #[cfg(feature = "polar-events")]
+impl CostMetadataInput {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        amount: impl Into<CostMetadataInputAmount>,
+        currency: impl Into<String>,
+    ) -> Self {
+        Self {
+            amount: amount.into(),
+            currency: currency.into(),
+        }
+    }
+}
+#[cfg(feature = "polar-events")]
 impl ::serde::Serialize for CostMetadataInput {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,15 @@ pub struct CostMetadataOutput {
     /// Pattern `usd`.
     pub currency: String,
 }
+impl CostMetadataOutput {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(amount: impl Into<String>, currency: impl Into<String>) -> Self {
+        Self {
+            amount: amount.into(),
+            currency: currency.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CostMetadataOutput {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,14 @@ pub struct CountAggregation {
     /// Default `"count"`.
     pub func: Option<CountAggregationFunc>,
 }
+impl CountAggregation {
+    /// Sets [`func`](Self::func).
+    #[must_use]
+    pub fn with_func(mut self, value: impl Into<CountAggregationFunc>) -> Self {
+        self.func = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CountAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,14 @@ pub struct CursorPagination {
     /// The `has_next_page` property.
     pub has_next_page: bool,
 }
+impl CursorPagination {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(has_next_page: impl Into<bool>) -> Self {
+        Self {
+            has_next_page: has_next_page.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CursorPagination {
     fn serialize<S: ::serde::Serializer>(
         &self,

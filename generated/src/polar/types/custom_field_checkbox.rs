@@ -24,6 +24,39 @@ pub struct CustomFieldCheckbox {
     /// The `properties` property.
     pub properties: super::CustomFieldCheckboxProperties,
 }
+impl CustomFieldCheckbox {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        metadata: impl Into<super::MetadataOutputType>,
+        slug: impl Into<String>,
+        name: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+        properties: impl Into<super::CustomFieldCheckboxProperties>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            metadata: metadata.into(),
+            r#type: Default::default(),
+            slug: slug.into(),
+            name: name.into(),
+            organization_id: organization_id.into(),
+            properties: properties.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomFieldCheckbox {
     fn serialize<S: ::serde::Serializer>(
         &self,

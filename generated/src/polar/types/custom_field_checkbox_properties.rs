@@ -16,6 +16,26 @@ pub struct CustomFieldCheckboxProperties {
     /// Length at least 1.
     pub form_placeholder: Option<String>,
 }
+impl CustomFieldCheckboxProperties {
+    /// Sets [`form_label`](Self::form_label).
+    #[must_use]
+    pub fn with_form_label(mut self, value: impl Into<String>) -> Self {
+        self.form_label = Some(value.into());
+        self
+    }
+    /// Sets [`form_help_text`](Self::form_help_text).
+    #[must_use]
+    pub fn with_form_help_text(mut self, value: impl Into<String>) -> Self {
+        self.form_help_text = Some(value.into());
+        self
+    }
+    /// Sets [`form_placeholder`](Self::form_placeholder).
+    #[must_use]
+    pub fn with_form_placeholder(mut self, value: impl Into<String>) -> Self {
+        self.form_placeholder = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomFieldCheckboxProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -34,6 +34,44 @@ pub struct CustomFieldCreateCheckbox {
     /// The `properties` property.
     pub properties: super::CustomFieldCheckboxProperties,
 }
+impl CustomFieldCreateCheckbox {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<CustomFieldCreateCheckboxType>,
+        slug: impl Into<String>,
+        name: impl Into<String>,
+        properties: impl Into<super::CustomFieldCheckboxProperties>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: r#type.into(),
+            slug: slug.into(),
+            name: name.into(),
+            organization_id: Default::default(),
+            properties: properties.into(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, CustomFieldCreateCheckboxMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CustomFieldCreateCheckbox {
     fn serialize<S: ::serde::Serializer>(
         &self,

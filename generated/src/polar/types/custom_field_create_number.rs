@@ -36,6 +36,44 @@ pub struct CustomFieldCreateNumber {
     pub properties: super::CustomFieldNumberProperties,
 }
 #[cfg(feature = "polar-custom-fields")]
+impl CustomFieldCreateNumber {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        slug: impl Into<String>,
+        name: impl Into<String>,
+        properties: impl Into<super::CustomFieldNumberProperties>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: Default::default(),
+            slug: slug.into(),
+            name: name.into(),
+            organization_id: Default::default(),
+            properties: properties.into(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, CustomFieldCreateNumberMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+}
+#[cfg(feature = "polar-custom-fields")]
 impl ::serde::Serialize for CustomFieldCreateNumber {
     fn serialize<S: ::serde::Serializer>(
         &self,

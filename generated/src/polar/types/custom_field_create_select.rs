@@ -36,6 +36,44 @@ pub struct CustomFieldCreateSelect {
     pub properties: super::CustomFieldSelectProperties,
 }
 #[cfg(feature = "polar-custom-fields")]
+impl CustomFieldCreateSelect {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        slug: impl Into<String>,
+        name: impl Into<String>,
+        properties: impl Into<super::CustomFieldSelectProperties>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: Default::default(),
+            slug: slug.into(),
+            name: name.into(),
+            organization_id: Default::default(),
+            properties: properties.into(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, CustomFieldCreateSelectMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+}
+#[cfg(feature = "polar-custom-fields")]
 impl ::serde::Serialize for CustomFieldCreateSelect {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -24,6 +24,38 @@ pub struct CustomFieldDateProperties {
     /// Value at least -2147483648 and at most 2147483647.
     pub le: Option<i64>,
 }
+impl CustomFieldDateProperties {
+    /// Sets [`form_label`](Self::form_label).
+    #[must_use]
+    pub fn with_form_label(mut self, value: impl Into<String>) -> Self {
+        self.form_label = Some(value.into());
+        self
+    }
+    /// Sets [`form_help_text`](Self::form_help_text).
+    #[must_use]
+    pub fn with_form_help_text(mut self, value: impl Into<String>) -> Self {
+        self.form_help_text = Some(value.into());
+        self
+    }
+    /// Sets [`form_placeholder`](Self::form_placeholder).
+    #[must_use]
+    pub fn with_form_placeholder(mut self, value: impl Into<String>) -> Self {
+        self.form_placeholder = Some(value.into());
+        self
+    }
+    /// Sets [`ge`](Self::ge).
+    #[must_use]
+    pub fn with_ge(mut self, value: impl Into<i64>) -> Self {
+        self.ge = Some(value.into());
+        self
+    }
+    /// Sets [`le`](Self::le).
+    #[must_use]
+    pub fn with_le(mut self, value: impl Into<i64>) -> Self {
+        self.le = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomFieldDateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

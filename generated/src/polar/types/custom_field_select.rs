@@ -24,6 +24,41 @@ pub struct CustomFieldSelect {
     /// The `properties` property.
     pub properties: super::CustomFieldSelectProperties,
 }
+impl CustomFieldSelect {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        metadata: impl Into<super::MetadataOutputType>,
+        r#type: impl Into<CustomFieldSelectType>,
+        slug: impl Into<String>,
+        name: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+        properties: impl Into<super::CustomFieldSelectProperties>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            metadata: metadata.into(),
+            r#type: r#type.into(),
+            slug: slug.into(),
+            name: name.into(),
+            organization_id: organization_id.into(),
+            properties: properties.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomFieldSelect {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,15 @@ pub struct CustomFieldSelectOption {
     /// Length at least 1.
     pub label: String,
 }
+impl CustomFieldSelectOption {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            label: label.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomFieldSelectOption {
     fn serialize<S: ::serde::Serializer>(
         &self,

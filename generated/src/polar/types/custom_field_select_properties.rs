@@ -20,6 +20,35 @@ pub struct CustomFieldSelectProperties {
     /// Items at least 1.
     pub options: Vec<super::CustomFieldSelectOption>,
 }
+impl CustomFieldSelectProperties {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(options: impl Into<Vec<super::CustomFieldSelectOption>>) -> Self {
+        Self {
+            form_label: Default::default(),
+            form_help_text: Default::default(),
+            form_placeholder: Default::default(),
+            options: options.into(),
+        }
+    }
+    /// Sets [`form_label`](Self::form_label).
+    #[must_use]
+    pub fn with_form_label(mut self, value: impl Into<String>) -> Self {
+        self.form_label = Some(value.into());
+        self
+    }
+    /// Sets [`form_help_text`](Self::form_help_text).
+    #[must_use]
+    pub fn with_form_help_text(mut self, value: impl Into<String>) -> Self {
+        self.form_help_text = Some(value.into());
+        self
+    }
+    /// Sets [`form_placeholder`](Self::form_placeholder).
+    #[must_use]
+    pub fn with_form_placeholder(mut self, value: impl Into<String>) -> Self {
+        self.form_placeholder = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomFieldSelectProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

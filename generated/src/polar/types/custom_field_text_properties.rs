@@ -26,6 +26,44 @@ pub struct CustomFieldTextProperties {
     /// Value at least 0 and at most 2147483647.
     pub max_length: Option<i64>,
 }
+impl CustomFieldTextProperties {
+    /// Sets [`form_label`](Self::form_label).
+    #[must_use]
+    pub fn with_form_label(mut self, value: impl Into<String>) -> Self {
+        self.form_label = Some(value.into());
+        self
+    }
+    /// Sets [`form_help_text`](Self::form_help_text).
+    #[must_use]
+    pub fn with_form_help_text(mut self, value: impl Into<String>) -> Self {
+        self.form_help_text = Some(value.into());
+        self
+    }
+    /// Sets [`form_placeholder`](Self::form_placeholder).
+    #[must_use]
+    pub fn with_form_placeholder(mut self, value: impl Into<String>) -> Self {
+        self.form_placeholder = Some(value.into());
+        self
+    }
+    /// Sets [`textarea`](Self::textarea).
+    #[must_use]
+    pub fn with_textarea(mut self, value: impl Into<bool>) -> Self {
+        self.textarea = Some(value.into());
+        self
+    }
+    /// Sets [`min_length`](Self::min_length).
+    #[must_use]
+    pub fn with_min_length(mut self, value: impl Into<i64>) -> Self {
+        self.min_length = Some(value.into());
+        self
+    }
+    /// Sets [`max_length`](Self::max_length).
+    #[must_use]
+    pub fn with_max_length(mut self, value: impl Into<i64>) -> Self {
+        self.max_length = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomFieldTextProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -32,6 +32,56 @@ pub struct CustomFieldUpdateText {
     /// The `properties` property.
     pub properties: ::openapi_runtime::Patch<super::CustomFieldTextProperties>,
 }
+impl CustomFieldUpdateText {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(r#type: impl Into<CustomFieldUpdateTextType>) -> Self {
+        Self {
+            metadata: Default::default(),
+            name: Default::default(),
+            slug: Default::default(),
+            r#type: r#type.into(),
+            properties: Default::default(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, CustomFieldUpdateTextMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`slug`](Self::slug): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_slug(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.slug = value.into();
+        self
+    }
+    /// Sets [`properties`](Self::properties): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_properties(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::CustomFieldTextProperties>>,
+    ) -> Self {
+        self.properties = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CustomFieldUpdateText {
     fn serialize<S: ::serde::Serializer>(
         &self,

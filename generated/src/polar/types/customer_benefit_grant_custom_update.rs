@@ -6,6 +6,16 @@ pub struct CustomerBenefitGrantCustomUpdate {
     /// The `benefit_type` property.
     pub benefit_type: CustomerBenefitGrantCustomUpdateBenefitType,
 }
+impl CustomerBenefitGrantCustomUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        benefit_type: impl Into<CustomerBenefitGrantCustomUpdateBenefitType>,
+    ) -> Self {
+        Self {
+            benefit_type: benefit_type.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerBenefitGrantCustomUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

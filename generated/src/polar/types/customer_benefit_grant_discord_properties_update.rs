@@ -6,6 +6,14 @@ pub struct CustomerBenefitGrantDiscordPropertiesUpdate {
     /// The `account_id` property.
     pub account_id: Option<String>,
 }
+impl CustomerBenefitGrantDiscordPropertiesUpdate {
+    /// Sets [`account_id`](Self::account_id).
+    #[must_use]
+    pub fn with_account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerBenefitGrantDiscordPropertiesUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,18 @@ pub struct CustomerBenefitGrantDiscordUpdate {
     /// The `properties` property.
     pub properties: super::CustomerBenefitGrantDiscordPropertiesUpdate,
 }
+impl CustomerBenefitGrantDiscordUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        benefit_type: impl Into<CustomerBenefitGrantDiscordUpdateBenefitType>,
+        properties: impl Into<super::CustomerBenefitGrantDiscordPropertiesUpdate>,
+    ) -> Self {
+        Self {
+            benefit_type: benefit_type.into(),
+            properties: properties.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerBenefitGrantDiscordUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,16 @@ pub struct CustomerBenefitGrantDownloadablesUpdate {
     /// The `benefit_type` property.
     pub benefit_type: CustomerBenefitGrantDownloadablesUpdateBenefitType,
 }
+impl CustomerBenefitGrantDownloadablesUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        benefit_type: impl Into<CustomerBenefitGrantDownloadablesUpdateBenefitType>,
+    ) -> Self {
+        Self {
+            benefit_type: benefit_type.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerBenefitGrantDownloadablesUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,20 @@ pub struct CustomerBenefitGrantGitHubRepositoryUpdate {
     /// The `properties` property.
     pub properties: super::CustomerBenefitGrantGitHubRepositoryPropertiesUpdate,
 }
+impl CustomerBenefitGrantGitHubRepositoryUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        benefit_type: impl Into<CustomerBenefitGrantGitHubRepositoryUpdateBenefitType>,
+        properties: impl Into<
+            super::CustomerBenefitGrantGitHubRepositoryPropertiesUpdate,
+        >,
+    ) -> Self {
+        Self {
+            benefit_type: benefit_type.into(),
+            properties: properties.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerBenefitGrantGitHubRepositoryUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

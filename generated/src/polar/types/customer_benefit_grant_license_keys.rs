@@ -36,6 +36,91 @@ pub struct CustomerBenefitGrantLicenseKeys {
     /// The `properties` property.
     pub properties: super::BenefitGrantLicenseKeysProperties,
 }
+impl CustomerBenefitGrantLicenseKeys {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        customer_id: impl Into<::uuid::Uuid>,
+        benefit_id: impl Into<::uuid::Uuid>,
+        is_granted: impl Into<bool>,
+        is_revoked: impl Into<bool>,
+        customer: impl Into<super::CustomerPortalCustomer>,
+        benefit: impl Into<super::BenefitLicenseKeysSubscriber>,
+        properties: impl Into<super::BenefitGrantLicenseKeysProperties>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            granted_at: Default::default(),
+            revoked_at: Default::default(),
+            customer_id: customer_id.into(),
+            member_id: Default::default(),
+            benefit_id: benefit_id.into(),
+            subscription_id: Default::default(),
+            order_id: Default::default(),
+            is_granted: is_granted.into(),
+            is_revoked: is_revoked.into(),
+            error: Default::default(),
+            customer: customer.into(),
+            benefit: benefit.into(),
+            properties: properties.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`granted_at`](Self::granted_at).
+    #[must_use]
+    pub fn with_granted_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.granted_at = Some(value.into());
+        self
+    }
+    /// Sets [`revoked_at`](Self::revoked_at).
+    #[must_use]
+    pub fn with_revoked_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.revoked_at = Some(value.into());
+        self
+    }
+    /// Sets [`member_id`](Self::member_id).
+    #[must_use]
+    pub fn with_member_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.member_id = Some(value.into());
+        self
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets [`order_id`](Self::order_id).
+    #[must_use]
+    pub fn with_order_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+    /// Sets [`error`](Self::error).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<super::BenefitGrantError>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerBenefitGrantLicenseKeys {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,16 @@ pub struct CustomerBenefitGrantMeterCreditUpdate {
     /// The `benefit_type` property.
     pub benefit_type: CustomerBenefitGrantMeterCreditUpdateBenefitType,
 }
+impl CustomerBenefitGrantMeterCreditUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        benefit_type: impl Into<CustomerBenefitGrantMeterCreditUpdateBenefitType>,
+    ) -> Self {
+        Self {
+            benefit_type: benefit_type.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerBenefitGrantMeterCreditUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,14 @@ pub struct CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     /// Format `email`.
     pub invited_email: String,
 }
+impl CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(invited_email: impl Into<String>) -> Self {
+        Self {
+            invited_email: invited_email.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,20 @@ pub struct CustomerBenefitGrantSlackSharedChannelUpdate {
     /// The `properties` property.
     pub properties: super::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
 }
+impl CustomerBenefitGrantSlackSharedChannelUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        benefit_type: impl Into<CustomerBenefitGrantSlackSharedChannelUpdateBenefitType>,
+        properties: impl Into<
+            super::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
+        >,
+    ) -> Self {
+        Self {
+            benefit_type: benefit_type.into(),
+            properties: properties.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerBenefitGrantSlackSharedChannelUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,39 @@ pub struct CustomerCardBlock {
     /// The `created_at` property.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl CustomerCardBlock {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        email: impl Into<String>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            email: email.into(),
+            name: Default::default(),
+            avatar_url: Default::default(),
+            created_at: created_at.into(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<CustomerCardBlockType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`avatar_url`](Self::avatar_url).
+    #[must_use]
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerCardBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -32,6 +32,41 @@ pub struct CustomerCustomerMeter {
     /// The `meter` property.
     pub meter: super::CustomerCustomerMeterMeter,
 }
+impl CustomerCustomerMeter {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        customer_id: impl Into<::uuid::Uuid>,
+        meter_id: impl Into<::uuid::Uuid>,
+        consumed_units: impl Into<f64>,
+        credited_units: impl Into<i64>,
+        balance: impl Into<f64>,
+        meter: impl Into<super::CustomerCustomerMeterMeter>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            customer_id: customer_id.into(),
+            meter_id: meter_id.into(),
+            consumed_units: consumed_units.into(),
+            credited_units: credited_units.into(),
+            balance: balance.into(),
+            meter: meter.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerCustomerMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,21 @@ pub struct CustomerCustomerSession {
     /// The `return_url` property.
     pub return_url: Option<String>,
 }
+impl CustomerCustomerSession {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(expires_at: impl Into<::chrono::DateTime<::chrono::Utc>>) -> Self {
+        Self {
+            expires_at: expires_at.into(),
+            return_url: Default::default(),
+        }
+    }
+    /// Sets [`return_url`](Self::return_url).
+    #[must_use]
+    pub fn with_return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerCustomerSession {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,12 @@ pub struct CustomerEmailUpdateRequest {
     /// Format `email`.
     pub email: String,
 }
+impl CustomerEmailUpdateRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
+    }
+}
 impl ::serde::Serialize for CustomerEmailUpdateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

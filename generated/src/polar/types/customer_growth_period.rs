@@ -10,6 +10,20 @@ pub struct CustomerGrowthPeriod {
     /// The cumulative number of customers at the end of the period.
     pub total_customers: i64,
 }
+impl CustomerGrowthPeriod {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        new_customers: impl Into<i64>,
+        total_customers: impl Into<i64>,
+    ) -> Self {
+        Self {
+            timestamp: timestamp.into(),
+            new_customers: new_customers.into(),
+            total_customers: total_customers.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerGrowthPeriod {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -46,6 +46,103 @@ pub struct CustomerIndividualCreate {
     /// Format `email`; example `"customer@example.com"`.
     pub email: String,
 }
+impl CustomerIndividualCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            metadata: Default::default(),
+            external_id: Default::default(),
+            name: Default::default(),
+            billing_address: Default::default(),
+            tax_id: Default::default(),
+            locale: Default::default(),
+            organization_id: Default::default(),
+            owner: Default::default(),
+            r#type: Default::default(),
+            email: email.into(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, CustomerIndividualCreateMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`external_id`](Self::external_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_external_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.external_id = value.into();
+        self
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`billing_address`](Self::billing_address): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_billing_address(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::AddressInput>>,
+    ) -> Self {
+        self.billing_address = value.into();
+        self
+    }
+    /// Sets [`tax_id`](Self::tax_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_tax_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.tax_id = value.into();
+        self
+    }
+    /// Sets [`locale`](Self::locale): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_locale(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.locale = value.into();
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets [`owner`](Self::owner): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_owner(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::MemberOwnerCreate>>,
+    ) -> Self {
+        self.owner = value.into();
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<CustomerIndividualCreateType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerIndividualCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

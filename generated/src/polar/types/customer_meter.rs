@@ -34,6 +34,43 @@ pub struct CustomerMeter {
     /// The meter associated with this customer.
     pub meter: super::Meter,
 }
+impl CustomerMeter {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        customer_id: impl Into<::uuid::Uuid>,
+        meter_id: impl Into<::uuid::Uuid>,
+        consumed_units: impl Into<f64>,
+        credited_units: impl Into<i64>,
+        balance: impl Into<f64>,
+        customer: impl Into<super::Customer>,
+        meter: impl Into<super::Meter>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            customer_id: customer_id.into(),
+            meter_id: meter_id.into(),
+            consumed_units: consumed_units.into(),
+            credited_units: credited_units.into(),
+            balance: balance.into(),
+            customer: customer.into(),
+            meter: meter.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,

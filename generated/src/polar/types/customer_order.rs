@@ -102,6 +102,160 @@ pub struct CustomerOrder {
     /// Read-only; example `720`.
     pub refundable_tax_amount: i64,
 }
+impl CustomerOrder {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        status: impl Into<super::OrderStatus>,
+        paid: impl Into<bool>,
+        subtotal_amount: impl Into<i64>,
+        discount_amount: impl Into<i64>,
+        net_amount: impl Into<i64>,
+        tax_amount: impl Into<i64>,
+        total_amount: impl Into<i64>,
+        applied_balance_amount: impl Into<i64>,
+        due_amount: impl Into<i64>,
+        refunded_amount: impl Into<i64>,
+        refunded_tax_amount: impl Into<i64>,
+        currency: impl Into<String>,
+        billing_reason: impl Into<super::OrderBillingReason>,
+        is_invoice_generated: impl Into<bool>,
+        customer_id: impl Into<::uuid::Uuid>,
+        items: impl Into<Vec<super::OrderItemSchema>>,
+        description: impl Into<String>,
+        refundable_amount: impl Into<i64>,
+        refundable_tax_amount: impl Into<i64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            status: status.into(),
+            paid: paid.into(),
+            subtotal_amount: subtotal_amount.into(),
+            discount_amount: discount_amount.into(),
+            net_amount: net_amount.into(),
+            tax_amount: tax_amount.into(),
+            total_amount: total_amount.into(),
+            applied_balance_amount: applied_balance_amount.into(),
+            due_amount: due_amount.into(),
+            refunded_amount: refunded_amount.into(),
+            refunded_tax_amount: refunded_tax_amount.into(),
+            currency: currency.into(),
+            billing_reason: billing_reason.into(),
+            billing_name: Default::default(),
+            billing_address: Default::default(),
+            invoice_number: Default::default(),
+            is_invoice_generated: is_invoice_generated.into(),
+            receipt_number: Default::default(),
+            seats: Default::default(),
+            customer_id: customer_id.into(),
+            product_id: Default::default(),
+            discount_id: Default::default(),
+            subscription_id: Default::default(),
+            checkout_id: Default::default(),
+            next_payment_attempt_at: Default::default(),
+            product: Default::default(),
+            subscription: Default::default(),
+            items: items.into(),
+            description: description.into(),
+            refundable_amount: refundable_amount.into(),
+            refundable_tax_amount: refundable_tax_amount.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`billing_name`](Self::billing_name).
+    #[must_use]
+    pub fn with_billing_name(mut self, value: impl Into<String>) -> Self {
+        self.billing_name = Some(value.into());
+        self
+    }
+    /// Sets [`billing_address`](Self::billing_address).
+    #[must_use]
+    pub fn with_billing_address(mut self, value: impl Into<super::Address>) -> Self {
+        self.billing_address = Some(value.into());
+        self
+    }
+    /// Sets [`invoice_number`](Self::invoice_number).
+    #[must_use]
+    pub fn with_invoice_number(mut self, value: impl Into<String>) -> Self {
+        self.invoice_number = Some(value.into());
+        self
+    }
+    /// Sets [`receipt_number`](Self::receipt_number).
+    #[must_use]
+    pub fn with_receipt_number(mut self, value: impl Into<String>) -> Self {
+        self.receipt_number = Some(value.into());
+        self
+    }
+    /// Sets [`seats`](Self::seats).
+    #[must_use]
+    pub fn with_seats(mut self, value: impl Into<i64>) -> Self {
+        self.seats = Some(value.into());
+        self
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`discount_id`](Self::discount_id).
+    #[must_use]
+    pub fn with_discount_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.discount_id = Some(value.into());
+        self
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets [`checkout_id`](Self::checkout_id).
+    #[must_use]
+    pub fn with_checkout_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.checkout_id = Some(value.into());
+        self
+    }
+    /// Sets [`next_payment_attempt_at`](Self::next_payment_attempt_at).
+    #[must_use]
+    pub fn with_next_payment_attempt_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.next_payment_attempt_at = Some(value.into());
+        self
+    }
+    /// Sets [`product`](Self::product).
+    #[must_use]
+    pub fn with_product(
+        mut self,
+        value: impl Into<super::CustomerOrderProduct>,
+    ) -> Self {
+        self.product = Some(value.into());
+        self
+    }
+    /// Sets [`subscription`](Self::subscription).
+    #[must_use]
+    pub fn with_subscription(
+        mut self,
+        value: impl Into<super::CustomerOrderSubscription>,
+    ) -> Self {
+        self.subscription = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerOrder {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,35 @@ pub struct CustomerOrderConfirmPayment {
     /// Default `"stripe"`.
     pub payment_processor: Option<super::PaymentProcessor>,
 }
+impl CustomerOrderConfirmPayment {
+    /// Sets [`confirmation_token_id`](Self::confirmation_token_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_confirmation_token_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.confirmation_token_id = value.into();
+        self
+    }
+    /// Sets [`payment_method_id`](Self::payment_method_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_payment_method_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.payment_method_id = value.into();
+        self
+    }
+    /// Sets [`payment_processor`](Self::payment_processor).
+    #[must_use]
+    pub fn with_payment_processor(
+        mut self,
+        value: impl Into<super::PaymentProcessor>,
+    ) -> Self {
+        self.payment_processor = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerOrderConfirmPayment {
     fn serialize<S: ::serde::Serializer>(
         &self,

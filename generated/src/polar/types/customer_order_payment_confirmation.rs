@@ -10,6 +10,28 @@ pub struct CustomerOrderPaymentConfirmation {
     /// Error message if confirmation failed.
     pub error: Option<String>,
 }
+impl CustomerOrderPaymentConfirmation {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(status: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            client_secret: Default::default(),
+            error: Default::default(),
+        }
+    }
+    /// Sets [`client_secret`](Self::client_secret).
+    #[must_use]
+    pub fn with_client_secret(mut self, value: impl Into<String>) -> Self {
+        self.client_secret = Some(value.into());
+        self
+    }
+    /// Sets [`error`](Self::error).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerOrderPaymentConfirmation {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,21 @@ pub struct CustomerOrderPaymentStatus {
     /// Error message if payment failed.
     pub error: Option<String>,
 }
+impl CustomerOrderPaymentStatus {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(status: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            error: Default::default(),
+        }
+    }
+    /// Sets [`error`](Self::error).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerOrderPaymentStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,26 @@ pub struct CustomerOrderUpdate {
     /// The address of the customer that should appear on the invoice. Country and state fields cannot be updated.
     pub billing_address: ::openapi_runtime::Patch<super::AddressInput>,
 }
+impl CustomerOrderUpdate {
+    /// Sets [`billing_name`](Self::billing_name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_billing_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.billing_name = value.into();
+        self
+    }
+    /// Sets [`billing_address`](Self::billing_address): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_billing_address(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::AddressInput>>,
+    ) -> Self {
+        self.billing_address = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CustomerOrderUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -24,6 +24,55 @@ pub struct CustomerOrganization {
     /// Feature flags for the customer portal.
     pub organization_features: Option<super::CustomerOrganizationFeatureSettings>,
 }
+impl CustomerOrganization {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        proration_behavior: impl Into<super::SubscriptionProrationBehavior>,
+        allow_customer_updates: impl Into<bool>,
+        customer_portal_settings: impl Into<super::OrganizationCustomerPortalSettings>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            avatar_url: Default::default(),
+            proration_behavior: proration_behavior.into(),
+            allow_customer_updates: allow_customer_updates.into(),
+            customer_portal_settings: customer_portal_settings.into(),
+            organization_features: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`avatar_url`](Self::avatar_url).
+    #[must_use]
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+    /// Sets [`organization_features`](Self::organization_features).
+    #[must_use]
+    pub fn with_organization_features(
+        mut self,
+        value: impl Into<super::CustomerOrganizationFeatureSettings>,
+    ) -> Self {
+        self.organization_features = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,18 @@ pub struct CustomerOrganizationData {
     /// The `products` property.
     pub products: Vec<super::CustomerProduct>,
 }
+impl CustomerOrganizationData {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        organization: impl Into<super::CustomerOrganization>,
+        products: impl Into<Vec<super::CustomerProduct>>,
+    ) -> Self {
+        Self {
+            organization: organization.into(),
+            products: products.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerOrganizationData {
     fn serialize<S: ::serde::Serializer>(
         &self,

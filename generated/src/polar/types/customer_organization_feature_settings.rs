@@ -12,6 +12,20 @@ pub struct CustomerOrganizationFeatureSettings {
     /// Default `false`.
     pub checkout_localization_enabled: Option<bool>,
 }
+impl CustomerOrganizationFeatureSettings {
+    /// Sets [`member_model_enabled`](Self::member_model_enabled).
+    #[must_use]
+    pub fn with_member_model_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.member_model_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`checkout_localization_enabled`](Self::checkout_localization_enabled).
+    #[must_use]
+    pub fn with_checkout_localization_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.checkout_localization_enabled = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerOrganizationFeatureSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,

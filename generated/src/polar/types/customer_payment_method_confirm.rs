@@ -8,6 +8,18 @@ pub struct CustomerPaymentMethodConfirm {
     /// The `set_default` property.
     pub set_default: bool,
 }
+impl CustomerPaymentMethodConfirm {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        setup_intent_id: impl Into<String>,
+        set_default: impl Into<bool>,
+    ) -> Self {
+        Self {
+            setup_intent_id: setup_intent_id.into(),
+            set_default: set_default.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerPaymentMethodConfirm {
     fn serialize<S: ::serde::Serializer>(
         &self,

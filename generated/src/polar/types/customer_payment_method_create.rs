@@ -10,6 +10,20 @@ pub struct CustomerPaymentMethodCreate {
     /// The `return_url` property.
     pub return_url: String,
 }
+impl CustomerPaymentMethodCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        confirmation_token_id: impl Into<String>,
+        set_default: impl Into<bool>,
+        return_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            confirmation_token_id: confirmation_token_id.into(),
+            set_default: set_default.into(),
+            return_url: return_url.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerPaymentMethodCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,15 @@ pub struct CustomerPaymentMethodCreateRequiresActionResponse {
     /// The `client_secret` property.
     pub client_secret: String,
 }
+impl CustomerPaymentMethodCreateRequiresActionResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(client_secret: impl Into<String>) -> Self {
+        Self {
+            status: Default::default(),
+            client_secret: client_secret.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerPaymentMethodCreateRequiresActionResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

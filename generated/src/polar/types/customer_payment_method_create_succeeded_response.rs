@@ -8,6 +8,15 @@ pub struct CustomerPaymentMethodCreateSucceededResponse {
     /// CustomerPaymentMethod
     pub payment_method: super::CustomerPaymentMethod,
 }
+impl CustomerPaymentMethodCreateSucceededResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(payment_method: impl Into<super::CustomerPaymentMethod>) -> Self {
+        Self {
+            status: Default::default(),
+            payment_method: payment_method.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerPaymentMethodCreateSucceededResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,36 @@ pub struct CustomerPaymentMethodGeneric {
     /// Example `false`.
     pub is_default: bool,
 }
+impl CustomerPaymentMethodGeneric {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        processor: impl Into<super::PaymentProcessor>,
+        customer_id: impl Into<::uuid::Uuid>,
+        r#type: impl Into<String>,
+        is_default: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            processor: processor.into(),
+            customer_id: customer_id.into(),
+            r#type: r#type.into(),
+            is_default: is_default.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerPaymentMethodGeneric {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -35,6 +35,96 @@ pub struct CustomerPortalCustomer {
     /// The `locale` property.
     pub locale: Option<String>,
 }
+impl CustomerPortalCustomer {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        email_verified: impl Into<bool>,
+        oauth_accounts: impl Into<
+            ::std::collections::BTreeMap<String, super::CustomerPortalOAuthAccount>,
+        >,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            email: Default::default(),
+            email_verified: email_verified.into(),
+            name: Default::default(),
+            billing_name: Default::default(),
+            billing_address: Default::default(),
+            tax_id: Default::default(),
+            oauth_accounts: oauth_accounts.into(),
+            default_payment_method_id: Default::default(),
+            r#type: Default::default(),
+            locale: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`billing_name`](Self::billing_name).
+    #[must_use]
+    pub fn with_billing_name(mut self, value: impl Into<String>) -> Self {
+        self.billing_name = Some(value.into());
+        self
+    }
+    /// Sets [`billing_address`](Self::billing_address).
+    #[must_use]
+    pub fn with_billing_address(mut self, value: impl Into<super::Address>) -> Self {
+        self.billing_address = Some(value.into());
+        self
+    }
+    /// Sets [`tax_id`](Self::tax_id).
+    #[must_use]
+    pub fn with_tax_id(
+        mut self,
+        value: impl Into<(String, super::TaxIdFormat)>,
+    ) -> Self {
+        self.tax_id = Some(value.into());
+        self
+    }
+    /// Sets [`default_payment_method_id`](Self::default_payment_method_id).
+    #[must_use]
+    pub fn with_default_payment_method_id(
+        mut self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        self.default_payment_method_id = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<super::CustomerType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`locale`](Self::locale).
+    #[must_use]
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerPortalCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,14 @@ pub struct CustomerPortalCustomerSettings {
     /// The `allow_email_change` property.
     pub allow_email_change: Option<bool>,
 }
+impl CustomerPortalCustomerSettings {
+    /// Sets [`allow_email_change`](Self::allow_email_change).
+    #[must_use]
+    pub fn with_allow_email_change(mut self, value: impl Into<bool>) -> Self {
+        self.allow_email_change = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerPortalCustomerSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,

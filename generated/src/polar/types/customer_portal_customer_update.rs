@@ -12,6 +12,44 @@ pub struct CustomerPortalCustomerUpdate {
     /// The `default_payment_method_id` property.
     pub default_payment_method_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
+impl CustomerPortalCustomerUpdate {
+    /// Sets [`billing_name`](Self::billing_name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_billing_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.billing_name = value.into();
+        self
+    }
+    /// Sets [`billing_address`](Self::billing_address): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_billing_address(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::AddressInput>>,
+    ) -> Self {
+        self.billing_address = value.into();
+        self
+    }
+    /// Sets [`tax_id`](Self::tax_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_tax_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.tax_id = value.into();
+        self
+    }
+    /// Sets [`default_payment_method_id`](Self::default_payment_method_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_default_payment_method_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.default_payment_method_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CustomerPortalCustomerUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

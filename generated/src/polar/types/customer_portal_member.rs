@@ -16,6 +16,39 @@ pub struct CustomerPortalMember {
     /// The role of the member within the team.
     pub role: super::MemberRole,
 }
+impl CustomerPortalMember {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        email: impl Into<String>,
+        role: impl Into<super::MemberRole>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            email: email.into(),
+            name: Default::default(),
+            role: role.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerPortalMember {
     fn serialize<S: ::serde::Serializer>(
         &self,

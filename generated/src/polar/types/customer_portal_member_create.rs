@@ -14,6 +14,31 @@ pub struct CustomerPortalMemberCreate {
     /// Default `"member"`; example `"billing_manager"`.
     pub role: Option<super::MemberRole>,
 }
+impl CustomerPortalMemberCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            name: Default::default(),
+            role: Default::default(),
+        }
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`role`](Self::role).
+    #[must_use]
+    pub fn with_role(mut self, value: impl Into<super::MemberRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerPortalMemberCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

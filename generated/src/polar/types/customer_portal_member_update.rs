@@ -12,6 +12,26 @@ pub struct CustomerPortalMemberUpdate {
     /// Example `"billing_manager"`.
     pub role: ::openapi_runtime::Patch<super::MemberRole>,
 }
+impl CustomerPortalMemberUpdate {
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`role`](Self::role): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_role(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::MemberRole>>,
+    ) -> Self {
+        self.role = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CustomerPortalMemberUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

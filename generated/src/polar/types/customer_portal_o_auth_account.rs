@@ -8,6 +8,21 @@ pub struct CustomerPortalOAuthAccount {
     /// The `account_username` property.
     pub account_username: Option<String>,
 }
+impl CustomerPortalOAuthAccount {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(account_id: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            account_username: Default::default(),
+        }
+    }
+    /// Sets [`account_username`](Self::account_username).
+    #[must_use]
+    pub fn with_account_username(mut self, value: impl Into<String>) -> Self {
+        self.account_username = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerPortalOAuthAccount {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,22 @@ pub struct CustomerPortalSubscriptionSettings {
     /// The `pause` property.
     pub pause: Option<bool>,
 }
+impl CustomerPortalSubscriptionSettings {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(update_seats: impl Into<bool>, update_plan: impl Into<bool>) -> Self {
+        Self {
+            update_seats: update_seats.into(),
+            update_plan: update_plan.into(),
+            pause: Default::default(),
+        }
+    }
+    /// Sets [`pause`](Self::pause).
+    #[must_use]
+    pub fn with_pause(mut self, value: impl Into<bool>) -> Self {
+        self.pause = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerPortalSubscriptionSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,12 @@ pub struct CustomerPortalUsageSettings {
     /// The `show` property.
     pub show: bool,
 }
+impl CustomerPortalUsageSettings {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(show: impl Into<bool>) -> Self {
+        Self { show: show.into() }
+    }
+}
 impl ::serde::Serialize for CustomerPortalUsageSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -34,6 +34,119 @@ pub struct CustomerSeat {
     /// Additional metadata for the seat
     pub seat_metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
+impl CustomerSeat {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        status: impl Into<super::SeatStatus>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            subscription_id: Default::default(),
+            order_id: Default::default(),
+            status: status.into(),
+            customer_id: Default::default(),
+            member_id: Default::default(),
+            member: Default::default(),
+            email: Default::default(),
+            customer_email: Default::default(),
+            invitation_token_expires_at: Default::default(),
+            claimed_at: Default::default(),
+            revoked_at: Default::default(),
+            seat_metadata: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets [`order_id`](Self::order_id).
+    #[must_use]
+    pub fn with_order_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+    /// Sets [`customer_id`](Self::customer_id).
+    #[must_use]
+    pub fn with_customer_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+    /// Sets [`member_id`](Self::member_id).
+    #[must_use]
+    pub fn with_member_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.member_id = Some(value.into());
+        self
+    }
+    /// Sets [`member`](Self::member).
+    #[must_use]
+    pub fn with_member(mut self, value: impl Into<super::Member>) -> Self {
+        self.member = Some(value.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets [`customer_email`](Self::customer_email).
+    #[must_use]
+    pub fn with_customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = Some(value.into());
+        self
+    }
+    /// Sets [`invitation_token_expires_at`](Self::invitation_token_expires_at).
+    #[must_use]
+    pub fn with_invitation_token_expires_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.invitation_token_expires_at = Some(value.into());
+        self
+    }
+    /// Sets [`claimed_at`](Self::claimed_at).
+    #[must_use]
+    pub fn with_claimed_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.claimed_at = Some(value.into());
+        self
+    }
+    /// Sets [`revoked_at`](Self::revoked_at).
+    #[must_use]
+    pub fn with_revoked_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.revoked_at = Some(value.into());
+        self
+    }
+    /// Sets [`seat_metadata`](Self::seat_metadata).
+    #[must_use]
+    pub fn with_seat_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.seat_metadata = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerSeat {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -30,6 +30,99 @@ pub struct CustomerSeatAssign {
     /// Checkout ID. Resolves to the subscription or order produced by the checkout.
     pub checkout_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
+impl CustomerSeatAssign {
+    /// Sets [`subscription_id`](Self::subscription_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_subscription_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.subscription_id = value.into();
+        self
+    }
+    /// Sets [`order_id`](Self::order_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_order_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.order_id = value.into();
+        self
+    }
+    /// Sets [`email`](Self::email): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_email(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.email = value.into();
+        self
+    }
+    /// Sets [`external_customer_id`](Self::external_customer_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_external_customer_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.external_customer_id = value.into();
+        self
+    }
+    /// Sets [`customer_id`](Self::customer_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.customer_id = value.into();
+        self
+    }
+    /// Sets [`external_member_id`](Self::external_member_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_external_member_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.external_member_id = value.into();
+        self
+    }
+    /// Sets [`member_id`](Self::member_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_member_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.member_id = value.into();
+        self
+    }
+    /// Sets [`metadata`](Self::metadata): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<
+                ::std::collections::BTreeMap<String, ::serde_json::Value>,
+            >,
+        >,
+    ) -> Self {
+        self.metadata = value.into();
+        self
+    }
+    /// Sets [`immediate_claim`](Self::immediate_claim).
+    #[must_use]
+    pub fn with_immediate_claim(mut self, value: impl Into<bool>) -> Self {
+        self.immediate_claim = Some(value.into());
+        self
+    }
+    /// Sets [`checkout_id`](Self::checkout_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_checkout_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.checkout_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CustomerSeatAssign {
     fn serialize<S: ::serde::Serializer>(
         &self,

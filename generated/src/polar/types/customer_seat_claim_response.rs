@@ -8,6 +8,18 @@ pub struct CustomerSeatClaimResponse {
     /// Session token for immediate customer portal access
     pub customer_session_token: String,
 }
+impl CustomerSeatClaimResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        seat: impl Into<super::CustomerSeat>,
+        customer_session_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            seat: seat.into(),
+            customer_session_token: customer_session_token.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerSeatClaimResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,21 @@ pub struct CustomerSelectionOption {
     /// The customer's name, if available.
     pub name: Option<String>,
 }
+impl CustomerSelectionOption {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            id: id.into(),
+            name: Default::default(),
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerSelectionOption {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,28 @@ pub struct CustomerSelectionRequiredResponse {
     /// List of customers to choose from.
     pub customers: Vec<super::CustomerSelectionOption>,
 }
+impl CustomerSelectionRequiredResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(customers: impl Into<Vec<super::CustomerSelectionOption>>) -> Self {
+        Self {
+            error: Default::default(),
+            detail: Default::default(),
+            customers: customers.into(),
+        }
+    }
+    /// Sets [`error`](Self::error).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+    /// Sets [`detail`](Self::detail).
+    #[must_use]
+    pub fn with_detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerSelectionRequiredResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -22,6 +22,45 @@ pub struct CustomerSession {
     /// The `customer` property.
     pub customer: super::Customer,
 }
+impl CustomerSession {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        token: impl Into<String>,
+        expires_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        customer_portal_url: impl Into<String>,
+        customer_id: impl Into<::uuid::Uuid>,
+        customer: impl Into<super::Customer>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            token: token.into(),
+            expires_at: expires_at.into(),
+            return_url: Default::default(),
+            customer_portal_url: customer_portal_url.into(),
+            customer_id: customer_id.into(),
+            customer: customer.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`return_url`](Self::return_url).
+    #[must_use]
+    pub fn with_return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerSession {
     fn serialize<S: ::serde::Serializer>(
         &self,

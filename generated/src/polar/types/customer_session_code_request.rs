@@ -12,6 +12,25 @@ pub struct CustomerSessionCodeRequest {
     /// Optional customer ID for disambiguation when multiple customers share the same email.
     pub customer_id: Option<::uuid::Uuid>,
 }
+impl CustomerSessionCodeRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        email: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            email: email.into(),
+            organization_id: organization_id.into(),
+            customer_id: Default::default(),
+        }
+    }
+    /// Sets [`customer_id`](Self::customer_id).
+    #[must_use]
+    pub fn with_customer_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerSessionCodeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

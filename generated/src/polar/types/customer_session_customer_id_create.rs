@@ -14,6 +14,44 @@ pub struct CustomerSessionCustomerIdCreate {
     /// ID of the customer to create a session for.
     pub customer_id: ::uuid::Uuid,
 }
+impl CustomerSessionCustomerIdCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(customer_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            member_id: Default::default(),
+            external_member_id: Default::default(),
+            return_url: Default::default(),
+            customer_id: customer_id.into(),
+        }
+    }
+    /// Sets [`member_id`](Self::member_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_member_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.member_id = value.into();
+        self
+    }
+    /// Sets [`external_member_id`](Self::external_member_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_external_member_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.external_member_id = value.into();
+        self
+    }
+    /// Sets [`return_url`](Self::return_url): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_return_url(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.return_url = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CustomerSessionCustomerIdCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,59 @@ pub struct CustomerStat {
     /// Pattern `^(?!^[-+.]*$)[+-]?0*\d*\.?\d*$`; default `"0"`.
     pub share: Option<String>,
 }
+impl CustomerStat {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(occurrences: impl Into<i64>) -> Self {
+        Self {
+            customer_id: Default::default(),
+            external_customer_id: Default::default(),
+            name: Default::default(),
+            email: Default::default(),
+            occurrences: occurrences.into(),
+            totals: Default::default(),
+            share: Default::default(),
+        }
+    }
+    /// Sets [`customer_id`](Self::customer_id).
+    #[must_use]
+    pub fn with_customer_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+    /// Sets [`external_customer_id`](Self::external_customer_id).
+    #[must_use]
+    pub fn with_external_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.external_customer_id = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets [`totals`](Self::totals).
+    #[must_use]
+    pub fn with_totals(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.totals = Some(value.into());
+        self
+    }
+    /// Sets [`share`](Self::share).
+    #[must_use]
+    pub fn with_share(mut self, value: impl Into<String>) -> Self {
+        self.share = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerStat {
     fn serialize<S: ::serde::Serializer>(
         &self,

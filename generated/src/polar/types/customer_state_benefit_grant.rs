@@ -30,6 +30,38 @@ pub struct CustomerStateBenefitGrant {
     /// The `properties` property.
     pub properties: CustomerStateBenefitGrantProperties,
 }
+impl CustomerStateBenefitGrant {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        granted_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        benefit_id: impl Into<::uuid::Uuid>,
+        benefit_type: impl Into<super::BenefitType>,
+        benefit_metadata: impl Into<super::MetadataOutputType>,
+        properties: impl Into<CustomerStateBenefitGrantProperties>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            granted_at: granted_at.into(),
+            benefit_id: benefit_id.into(),
+            benefit_type: benefit_type.into(),
+            benefit_metadata: benefit_metadata.into(),
+            properties: properties.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerStateBenefitGrant {
     fn serialize<S: ::serde::Serializer>(
         &self,

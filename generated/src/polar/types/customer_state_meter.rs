@@ -26,6 +26,36 @@ pub struct CustomerStateMeter {
     /// Example `75.0`.
     pub balance: f64,
 }
+impl CustomerStateMeter {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        meter_id: impl Into<::uuid::Uuid>,
+        consumed_units: impl Into<f64>,
+        credited_units: impl Into<i64>,
+        balance: impl Into<f64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            meter_id: meter_id.into(),
+            consumed_units: consumed_units.into(),
+            credited_units: credited_units.into(),
+            balance: balance.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerStateMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,

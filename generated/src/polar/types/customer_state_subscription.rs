@@ -71,6 +71,121 @@ pub struct CustomerStateSubscription {
     /// List of meters associated with the subscription.
     pub meters: Vec<super::CustomerStateSubscriptionMeter>,
 }
+impl CustomerStateSubscription {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        metadata: impl Into<super::MetadataOutputType>,
+        status: impl Into<CustomerStateSubscriptionStatus>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+        recurring_interval: impl Into<super::RecurringInterval>,
+        current_period_start: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        current_period_end: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        cancel_at_period_end: impl Into<bool>,
+        product_id: impl Into<::uuid::Uuid>,
+        meters: impl Into<Vec<super::CustomerStateSubscriptionMeter>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            custom_field_data: Default::default(),
+            metadata: metadata.into(),
+            status: status.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+            recurring_interval: recurring_interval.into(),
+            current_period_start: current_period_start.into(),
+            current_period_end: current_period_end.into(),
+            trial_start: Default::default(),
+            trial_end: Default::default(),
+            cancel_at_period_end: cancel_at_period_end.into(),
+            canceled_at: Default::default(),
+            started_at: Default::default(),
+            ends_at: Default::default(),
+            product_id: product_id.into(),
+            discount_id: Default::default(),
+            meters: meters.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`custom_field_data`](Self::custom_field_data).
+    #[must_use]
+    pub fn with_custom_field_data(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                Option<CustomerStateSubscriptionCustomFieldDataValue>,
+            >,
+        >,
+    ) -> Self {
+        self.custom_field_data = Some(value.into());
+        self
+    }
+    /// Sets [`trial_start`](Self::trial_start).
+    #[must_use]
+    pub fn with_trial_start(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.trial_start = Some(value.into());
+        self
+    }
+    /// Sets [`trial_end`](Self::trial_end).
+    #[must_use]
+    pub fn with_trial_end(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.trial_end = Some(value.into());
+        self
+    }
+    /// Sets [`canceled_at`](Self::canceled_at).
+    #[must_use]
+    pub fn with_canceled_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.canceled_at = Some(value.into());
+        self
+    }
+    /// Sets [`started_at`](Self::started_at).
+    #[must_use]
+    pub fn with_started_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+    /// Sets [`ends_at`](Self::ends_at).
+    #[must_use]
+    pub fn with_ends_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.ends_at = Some(value.into());
+        self
+    }
+    /// Sets [`discount_id`](Self::discount_id).
+    #[must_use]
+    pub fn with_discount_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.discount_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerStateSubscription {
     fn serialize<S: ::serde::Serializer>(
         &self,

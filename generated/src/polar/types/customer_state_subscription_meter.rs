@@ -26,6 +26,36 @@ pub struct CustomerStateSubscriptionMeter {
     /// Example `"d498a884-e2cd-4d3e-8002-f536468a8b22"`.
     pub meter_id: ::uuid::Uuid,
 }
+impl CustomerStateSubscriptionMeter {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        consumed_units: impl Into<f64>,
+        credited_units: impl Into<i64>,
+        amount: impl Into<i64>,
+        meter_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            consumed_units: consumed_units.into(),
+            credited_units: credited_units.into(),
+            amount: amount.into(),
+            meter_id: meter_id.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerStateSubscriptionMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -80,6 +80,218 @@ pub struct CustomerSubscription {
     /// Pending subscription update that will be applied at the beginning of the next period. If `null`, there is no pending update.
     pub pending_update: Option<super::PendingSubscriptionUpdate>,
 }
+impl CustomerSubscription {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+        recurring_interval: impl Into<super::RecurringInterval>,
+        recurring_interval_count: impl Into<i64>,
+        status: impl Into<super::SubscriptionStatus>,
+        current_period_start: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        current_period_end: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        cancel_at_period_end: impl Into<bool>,
+        pause_at_period_end: impl Into<bool>,
+        customer_id: impl Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
+        product: impl Into<super::CustomerSubscriptionProduct>,
+        prices: impl Into<Vec<CustomerSubscriptionPricesItem>>,
+        meters: impl Into<Vec<super::CustomerSubscriptionMeter>>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+            recurring_interval: recurring_interval.into(),
+            recurring_interval_count: recurring_interval_count.into(),
+            status: status.into(),
+            current_period_start: current_period_start.into(),
+            current_period_end: current_period_end.into(),
+            current_meter_period_start: Default::default(),
+            current_meter_period_end: Default::default(),
+            trial_start: Default::default(),
+            trial_end: Default::default(),
+            cancel_at_period_end: cancel_at_period_end.into(),
+            canceled_at: Default::default(),
+            started_at: Default::default(),
+            ends_at: Default::default(),
+            ended_at: Default::default(),
+            past_due_at: Default::default(),
+            pause_at_period_end: pause_at_period_end.into(),
+            paused_at: Default::default(),
+            resumes_at: Default::default(),
+            customer_id: customer_id.into(),
+            product_id: product_id.into(),
+            discount_id: Default::default(),
+            checkout_id: Default::default(),
+            seats: Default::default(),
+            customer_cancellation_reason: Default::default(),
+            customer_cancellation_comment: Default::default(),
+            product: product.into(),
+            prices: prices.into(),
+            meters: meters.into(),
+            pending_update: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`current_meter_period_start`](Self::current_meter_period_start).
+    #[must_use]
+    pub fn with_current_meter_period_start(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.current_meter_period_start = Some(value.into());
+        self
+    }
+    /// Sets [`current_meter_period_end`](Self::current_meter_period_end).
+    #[must_use]
+    pub fn with_current_meter_period_end(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.current_meter_period_end = Some(value.into());
+        self
+    }
+    /// Sets [`trial_start`](Self::trial_start).
+    #[must_use]
+    pub fn with_trial_start(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.trial_start = Some(value.into());
+        self
+    }
+    /// Sets [`trial_end`](Self::trial_end).
+    #[must_use]
+    pub fn with_trial_end(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.trial_end = Some(value.into());
+        self
+    }
+    /// Sets [`canceled_at`](Self::canceled_at).
+    #[must_use]
+    pub fn with_canceled_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.canceled_at = Some(value.into());
+        self
+    }
+    /// Sets [`started_at`](Self::started_at).
+    #[must_use]
+    pub fn with_started_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+    /// Sets [`ends_at`](Self::ends_at).
+    #[must_use]
+    pub fn with_ends_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.ends_at = Some(value.into());
+        self
+    }
+    /// Sets [`ended_at`](Self::ended_at).
+    #[must_use]
+    pub fn with_ended_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.ended_at = Some(value.into());
+        self
+    }
+    /// Sets [`past_due_at`](Self::past_due_at).
+    #[must_use]
+    pub fn with_past_due_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.past_due_at = Some(value.into());
+        self
+    }
+    /// Sets [`paused_at`](Self::paused_at).
+    #[must_use]
+    pub fn with_paused_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.paused_at = Some(value.into());
+        self
+    }
+    /// Sets [`resumes_at`](Self::resumes_at).
+    #[must_use]
+    pub fn with_resumes_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.resumes_at = Some(value.into());
+        self
+    }
+    /// Sets [`discount_id`](Self::discount_id).
+    #[must_use]
+    pub fn with_discount_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.discount_id = Some(value.into());
+        self
+    }
+    /// Sets [`checkout_id`](Self::checkout_id).
+    #[must_use]
+    pub fn with_checkout_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.checkout_id = Some(value.into());
+        self
+    }
+    /// Sets [`seats`](Self::seats).
+    #[must_use]
+    pub fn with_seats(mut self, value: impl Into<i64>) -> Self {
+        self.seats = Some(value.into());
+        self
+    }
+    /// Sets [`customer_cancellation_reason`](Self::customer_cancellation_reason).
+    #[must_use]
+    pub fn with_customer_cancellation_reason(
+        mut self,
+        value: impl Into<super::CustomerCancellationReason>,
+    ) -> Self {
+        self.customer_cancellation_reason = Some(value.into());
+        self
+    }
+    /// Sets [`customer_cancellation_comment`](Self::customer_cancellation_comment).
+    #[must_use]
+    pub fn with_customer_cancellation_comment(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.customer_cancellation_comment = Some(value.into());
+        self
+    }
+    /// Sets [`pending_update`](Self::pending_update).
+    #[must_use]
+    pub fn with_pending_update(
+        mut self,
+        value: impl Into<super::PendingSubscriptionUpdate>,
+    ) -> Self {
+        self.pending_update = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerSubscription {
     fn serialize<S: ::serde::Serializer>(
         &self,

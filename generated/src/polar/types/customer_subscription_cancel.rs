@@ -21,6 +21,35 @@ pub struct CustomerSubscriptionCancel {
     /// Customer feedback and why they decided to cancel.
     pub cancellation_comment: ::openapi_runtime::Patch<String>,
 }
+impl CustomerSubscriptionCancel {
+    /// Sets [`cancel_at_period_end`](Self::cancel_at_period_end): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_cancel_at_period_end(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.cancel_at_period_end = value.into();
+        self
+    }
+    /// Sets [`cancellation_reason`](Self::cancellation_reason): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_cancellation_reason(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::CustomerCancellationReason>>,
+    ) -> Self {
+        self.cancellation_reason = value.into();
+        self
+    }
+    /// Sets [`cancellation_comment`](Self::cancellation_comment): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_cancellation_comment(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.cancellation_comment = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CustomerSubscriptionCancel {
     fn serialize<S: ::serde::Serializer>(
         &self,

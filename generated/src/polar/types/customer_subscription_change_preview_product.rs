@@ -6,6 +6,14 @@ pub struct CustomerSubscriptionChangePreviewProduct {
     /// Preview a change of the subscription to this product.
     pub product_id: ::uuid::Uuid,
 }
+impl CustomerSubscriptionChangePreviewProduct {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(product_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            product_id: product_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for CustomerSubscriptionChangePreviewProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,

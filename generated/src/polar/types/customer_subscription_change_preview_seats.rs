@@ -8,6 +8,12 @@ pub struct CustomerSubscriptionChangePreviewSeats {
     /// Value at least -2147483648 and at most 2147483647.
     pub seats: i64,
 }
+impl CustomerSubscriptionChangePreviewSeats {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(seats: impl Into<i64>) -> Self {
+        Self { seats: seats.into() }
+    }
+}
 impl ::serde::Serialize for CustomerSubscriptionChangePreviewSeats {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -11,6 +11,24 @@ pub struct CustomerSubscriptionPause {
     /// Date at which the paused subscription should automatically resume. If not set, it stays paused until resumed. Must be after the current period end.
     pub resumes_at: ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
 }
+impl CustomerSubscriptionPause {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(pause_at_period_end: impl Into<bool>) -> Self {
+        Self {
+            pause_at_period_end: pause_at_period_end.into(),
+            resumes_at: Default::default(),
+        }
+    }
+    /// Sets [`resumes_at`](Self::resumes_at): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_resumes_at(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>>,
+    ) -> Self {
+        self.resumes_at = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CustomerSubscriptionPause {
     fn serialize<S: ::serde::Serializer>(
         &self,

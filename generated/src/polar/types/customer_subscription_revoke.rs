@@ -8,6 +8,23 @@ pub struct CustomerSubscriptionRevoke {
     /// Customer feedback and why they decided to cancel.
     pub cancellation_comment: Option<String>,
 }
+impl CustomerSubscriptionRevoke {
+    /// Sets [`cancellation_reason`](Self::cancellation_reason).
+    #[must_use]
+    pub fn with_cancellation_reason(
+        mut self,
+        value: impl Into<super::CustomerCancellationReason>,
+    ) -> Self {
+        self.cancellation_reason = Some(value.into());
+        self
+    }
+    /// Sets [`cancellation_comment`](Self::cancellation_comment).
+    #[must_use]
+    pub fn with_cancellation_comment(mut self, value: impl Into<String>) -> Self {
+        self.cancellation_comment = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerSubscriptionRevoke {
     fn serialize<S: ::serde::Serializer>(
         &self,

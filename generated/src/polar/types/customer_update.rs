@@ -42,6 +42,82 @@ pub struct CustomerUpdate {
     /// Example `"team"`.
     pub r#type: ::openapi_runtime::Patch<super::CustomerType>,
 }
+impl CustomerUpdate {
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, CustomerUpdateMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`email`](Self::email): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_email(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.email = value.into();
+        self
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`billing_address`](Self::billing_address): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_billing_address(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::AddressInput>>,
+    ) -> Self {
+        self.billing_address = value.into();
+        self
+    }
+    /// Sets [`tax_id`](Self::tax_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_tax_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.tax_id = value.into();
+        self
+    }
+    /// Sets [`locale`](Self::locale): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_locale(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.locale = value.into();
+        self
+    }
+    /// Sets [`external_id`](Self::external_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_external_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.external_id = value.into();
+        self
+    }
+    /// Sets `type`: a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_type(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::CustomerType>>,
+    ) -> Self {
+        self.r#type = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CustomerUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -34,6 +34,64 @@ pub struct CustomerUpdateExternalId {
     /// Locale of the customer, given as an IETF BCP 47 language tag, e.g. `en`, `en-US` or `en-GB-oxendict`. If `null` or unsupported, the locale will default to `en`.
     pub locale: ::openapi_runtime::Patch<String>,
 }
+impl CustomerUpdateExternalId {
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, CustomerUpdateExternalIdMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`email`](Self::email): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_email(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.email = value.into();
+        self
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`billing_address`](Self::billing_address): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_billing_address(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::AddressInput>>,
+    ) -> Self {
+        self.billing_address = value.into();
+        self
+    }
+    /// Sets [`tax_id`](Self::tax_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_tax_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.tax_id = value.into();
+        self
+    }
+    /// Sets [`locale`](Self::locale): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_locale(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.locale = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for CustomerUpdateExternalId {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,49 @@ pub struct CustomerUpdatedFields {
         ::std::collections::BTreeMap<String, CustomerUpdatedFieldsMetadataValue>,
     >,
 }
+impl CustomerUpdatedFields {
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`billing_name`](Self::billing_name).
+    #[must_use]
+    pub fn with_billing_name(mut self, value: impl Into<String>) -> Self {
+        self.billing_name = Some(value.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets [`billing_address`](Self::billing_address).
+    #[must_use]
+    pub fn with_billing_address(mut self, value: impl Into<super::AddressDict>) -> Self {
+        self.billing_address = Some(value.into());
+        self
+    }
+    /// Sets [`tax_id`](Self::tax_id).
+    #[must_use]
+    pub fn with_tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = Some(value.into());
+        self
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, CustomerUpdatedFieldsMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerUpdatedFields {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,39 @@ pub struct CustomerUpdatedMetadata {
     /// The `updated_fields` property.
     pub updated_fields: super::CustomerUpdatedFields,
 }
+impl CustomerUpdatedMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        customer_id: impl Into<String>,
+        updated_fields: impl Into<super::CustomerUpdatedFields>,
+    ) -> Self {
+        Self {
+            customer_id: customer_id.into(),
+            customer_email: Default::default(),
+            customer_name: Default::default(),
+            customer_external_id: Default::default(),
+            updated_fields: updated_fields.into(),
+        }
+    }
+    /// Sets [`customer_email`](Self::customer_email).
+    #[must_use]
+    pub fn with_customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = Some(value.into());
+        self
+    }
+    /// Sets [`customer_name`](Self::customer_name).
+    #[must_use]
+    pub fn with_customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = Some(value.into());
+        self
+    }
+    /// Sets [`customer_external_id`](Self::customer_external_id).
+    #[must_use]
+    pub fn with_customer_external_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_external_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerUpdatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -24,6 +24,34 @@ pub struct CustomerWallet {
     /// Example `"usd"`.
     pub currency: String,
 }
+impl CustomerWallet {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        customer_id: impl Into<::uuid::Uuid>,
+        balance: impl Into<i64>,
+        currency: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            customer_id: customer_id.into(),
+            balance: balance.into(),
+            currency: currency.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for CustomerWallet {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,40 @@ pub struct DataTableBlock {
     /// The `total_count` property.
     pub total_count: i64,
 }
+impl DataTableBlock {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        entity: impl Into<String>,
+        columns: impl Into<Vec<super::DataTableColumn>>,
+        rows: impl Into<
+            Vec<
+                ::std::collections::BTreeMap<String, Option<DataTableBlockRowsItemValue>>,
+            >,
+        >,
+        total_count: impl Into<i64>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            entity: entity.into(),
+            title: Default::default(),
+            columns: columns.into(),
+            rows: rows.into(),
+            total_count: total_count.into(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<DataTableBlockType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`title`](Self::title).
+    #[must_use]
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for DataTableBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,22 @@ pub struct DataTableColumn {
     /// Default `"text"`.
     pub format: Option<super::ColumnFormat>,
 }
+impl DataTableColumn {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(key: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            label: label.into(),
+            format: Default::default(),
+        }
+    }
+    /// Sets [`format`](Self::format).
+    #[must_use]
+    pub fn with_format(mut self, value: impl Into<super::ColumnFormat>) -> Self {
+        self.format = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for DataTableColumn {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,18 @@ pub struct DiscordGuild {
     /// The `roles` property.
     pub roles: Vec<super::DiscordGuildRole>,
 }
+impl DiscordGuild {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        roles: impl Into<Vec<super::DiscordGuildRole>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            roles: roles.into(),
+        }
+    }
+}
 impl ::serde::Serialize for DiscordGuild {
     fn serialize<S: ::serde::Serializer>(
         &self,

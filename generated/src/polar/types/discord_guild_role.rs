@@ -16,6 +16,24 @@ pub struct DiscordGuildRole {
     /// Format `color`.
     pub color: String,
 }
+impl DiscordGuildRole {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        position: impl Into<i64>,
+        is_polar_bot: impl Into<bool>,
+        color: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            position: position.into(),
+            is_polar_bot: is_polar_bot.into(),
+            color: color.into(),
+        }
+    }
+}
 impl ::serde::Serialize for DiscordGuildRole {
     fn serialize<S: ::serde::Serializer>(
         &self,

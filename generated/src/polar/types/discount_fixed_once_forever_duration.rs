@@ -50,6 +50,91 @@ pub struct DiscountFixedOnceForeverDuration {
     /// The `products` property.
     pub products: Vec<super::DiscountProduct>,
 }
+impl DiscountFixedOnceForeverDuration {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    #[allow(deprecated)]
+    pub fn new(
+        duration: impl Into<super::DiscountDuration>,
+        r#type: impl Into<super::DiscountType>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+        amounts: impl Into<::std::collections::BTreeMap<String, i64>>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        metadata: impl Into<super::MetadataOutputType>,
+        name: impl Into<String>,
+        redemptions_count: impl Into<i64>,
+        organization_id: impl Into<::uuid::Uuid>,
+        products: impl Into<Vec<super::DiscountProduct>>,
+    ) -> Self {
+        Self {
+            duration: duration.into(),
+            r#type: r#type.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+            amounts: amounts.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            metadata: metadata.into(),
+            name: name.into(),
+            code: Default::default(),
+            starts_at: Default::default(),
+            ends_at: Default::default(),
+            max_redemptions: Default::default(),
+            max_redemptions_per_customer: Default::default(),
+            redemptions_count: redemptions_count.into(),
+            organization_id: organization_id.into(),
+            products: products.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`code`](Self::code).
+    #[must_use]
+    pub fn with_code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+    /// Sets [`starts_at`](Self::starts_at).
+    #[must_use]
+    pub fn with_starts_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.starts_at = Some(value.into());
+        self
+    }
+    /// Sets [`ends_at`](Self::ends_at).
+    #[must_use]
+    pub fn with_ends_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.ends_at = Some(value.into());
+        self
+    }
+    /// Sets [`max_redemptions`](Self::max_redemptions).
+    #[must_use]
+    pub fn with_max_redemptions(mut self, value: impl Into<i64>) -> Self {
+        self.max_redemptions = Some(value.into());
+        self
+    }
+    /// Sets [`max_redemptions_per_customer`](Self::max_redemptions_per_customer).
+    #[must_use]
+    pub fn with_max_redemptions_per_customer(mut self, value: impl Into<i64>) -> Self {
+        self.max_redemptions_per_customer = Some(value.into());
+        self
+    }
+}
 #[allow(deprecated)]
 impl ::serde::Serialize for DiscountFixedOnceForeverDuration {
     fn serialize<S: ::serde::Serializer>(

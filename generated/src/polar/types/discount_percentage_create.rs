@@ -64,6 +64,119 @@ pub struct DiscountPercentageCreate {
     /// Value at least 1 and at most 10000.
     pub basis_points: i64,
 }
+impl DiscountPercentageCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        duration: impl Into<super::DiscountDuration>,
+        basis_points: impl Into<i64>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            name: name.into(),
+            code: Default::default(),
+            starts_at: Default::default(),
+            ends_at: Default::default(),
+            max_redemptions: Default::default(),
+            max_redemptions_per_customer: Default::default(),
+            products: Default::default(),
+            organization_id: Default::default(),
+            r#type: Default::default(),
+            duration: duration.into(),
+            duration_in_months: Default::default(),
+            basis_points: basis_points.into(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, DiscountPercentageCreateMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`code`](Self::code): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_code(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.code = value.into();
+        self
+    }
+    /// Sets [`starts_at`](Self::starts_at): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_starts_at(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>>,
+    ) -> Self {
+        self.starts_at = value.into();
+        self
+    }
+    /// Sets [`ends_at`](Self::ends_at): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_ends_at(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>>,
+    ) -> Self {
+        self.ends_at = value.into();
+        self
+    }
+    /// Sets [`max_redemptions`](Self::max_redemptions): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_max_redemptions(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.max_redemptions = value.into();
+        self
+    }
+    /// Sets [`max_redemptions_per_customer`](Self::max_redemptions_per_customer): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_max_redemptions_per_customer(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.max_redemptions_per_customer = value.into();
+        self
+    }
+    /// Sets [`products`](Self::products): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_products(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
+    ) -> Self {
+        self.products = value.into();
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<DiscountPercentageCreateType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`duration_in_months`](Self::duration_in_months): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_duration_in_months(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.duration_in_months = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for DiscountPercentageCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -70,6 +70,151 @@ pub struct DiscountUpdate {
     /// List of product IDs the discount can be applied to.
     pub products: ::openapi_runtime::Patch<Vec<::uuid::Uuid>>,
 }
+impl DiscountUpdate {
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, DiscountUpdateMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`code`](Self::code): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_code(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.code = value.into();
+        self
+    }
+    /// Sets [`starts_at`](Self::starts_at): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_starts_at(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>>,
+    ) -> Self {
+        self.starts_at = value.into();
+        self
+    }
+    /// Sets [`ends_at`](Self::ends_at): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_ends_at(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>>,
+    ) -> Self {
+        self.ends_at = value.into();
+        self
+    }
+    /// Sets [`max_redemptions`](Self::max_redemptions): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_max_redemptions(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.max_redemptions = value.into();
+        self
+    }
+    /// Sets [`max_redemptions_per_customer`](Self::max_redemptions_per_customer): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_max_redemptions_per_customer(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.max_redemptions_per_customer = value.into();
+        self
+    }
+    /// Sets [`duration`](Self::duration): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_duration(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::DiscountDuration>>,
+    ) -> Self {
+        self.duration = value.into();
+        self
+    }
+    /// Sets [`duration_in_months`](Self::duration_in_months): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_duration_in_months(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.duration_in_months = value.into();
+        self
+    }
+    /// Sets `type`: a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_type(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::DiscountType>>,
+    ) -> Self {
+        self.r#type = value.into();
+        self
+    }
+    /// Sets [`amount`](Self::amount): a value, or `Patch::Null` to send `null`.
+    #[deprecated(note = "deprecated in the API's spec")]
+    #[allow(deprecated)]
+    #[must_use]
+    pub fn with_amount(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.amount = value.into();
+        self
+    }
+    /// Sets [`currency`](Self::currency): a value, or `Patch::Null` to send `null`.
+    #[deprecated(note = "deprecated in the API's spec")]
+    #[allow(deprecated)]
+    #[must_use]
+    pub fn with_currency(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::PresentmentCurrency>>,
+    ) -> Self {
+        self.currency = value.into();
+        self
+    }
+    /// Sets [`amounts`](Self::amounts): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_amounts(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<::std::collections::BTreeMap<String, i64>>,
+        >,
+    ) -> Self {
+        self.amounts = value.into();
+        self
+    }
+    /// Sets [`basis_points`](Self::basis_points): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_basis_points(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.basis_points = value.into();
+        self
+    }
+    /// Sets [`products`](Self::products): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_products(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
+    ) -> Self {
+        self.products = value.into();
+        self
+    }
+}
 #[allow(deprecated)]
 impl ::serde::Serialize for DiscountUpdate {
     fn serialize<S: ::serde::Serializer>(

@@ -58,6 +58,73 @@ pub struct Dispute {
     /// The ID of the support case for this dispute, if one was opened.
     pub case_id: Option<::uuid::Uuid>,
 }
+impl Dispute {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        status: impl Into<super::DisputeStatus>,
+        resolved: impl Into<bool>,
+        closed: impl Into<bool>,
+        amount: impl Into<i64>,
+        tax_amount: impl Into<i64>,
+        currency: impl Into<String>,
+        past_due: impl Into<bool>,
+        order_id: impl Into<::uuid::Uuid>,
+        payment_id: impl Into<::uuid::Uuid>,
+        customer: impl Into<super::DisputeCustomer>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            status: status.into(),
+            resolved: resolved.into(),
+            closed: closed.into(),
+            amount: amount.into(),
+            tax_amount: tax_amount.into(),
+            currency: currency.into(),
+            reason: Default::default(),
+            evidence_due_by: Default::default(),
+            past_due: past_due.into(),
+            order_id: order_id.into(),
+            payment_id: payment_id.into(),
+            customer: customer.into(),
+            case_id: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`reason`](Self::reason).
+    #[must_use]
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+    /// Sets [`evidence_due_by`](Self::evidence_due_by).
+    #[must_use]
+    pub fn with_evidence_due_by(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.evidence_due_by = Some(value.into());
+        self
+    }
+    /// Sets [`case_id`](Self::case_id).
+    #[must_use]
+    pub fn with_case_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.case_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for Dispute {
     fn serialize<S: ::serde::Serializer>(
         &self,

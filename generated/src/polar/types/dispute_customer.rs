@@ -60,6 +60,125 @@ pub struct DisputeCustomer {
     /// Example `"https://www.gravatar.com/avatar/xxx?d=404"`.
     pub avatar_url: Option<String>,
 }
+impl DisputeCustomer {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        metadata: impl Into<super::MetadataOutputType>,
+        email_verified: impl Into<bool>,
+        r#type: impl Into<super::CustomerType>,
+        organization_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            metadata: metadata.into(),
+            external_id: Default::default(),
+            email: Default::default(),
+            email_verified: email_verified.into(),
+            r#type: r#type.into(),
+            name: Default::default(),
+            billing_name: Default::default(),
+            billing_address: Default::default(),
+            tax_id: Default::default(),
+            locale: Default::default(),
+            organization_id: organization_id.into(),
+            default_payment_method_id: Default::default(),
+            deleted_at: Default::default(),
+            first_user_event_at: Default::default(),
+            avatar_url: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`external_id`](Self::external_id).
+    #[must_use]
+    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`billing_name`](Self::billing_name).
+    #[must_use]
+    pub fn with_billing_name(mut self, value: impl Into<String>) -> Self {
+        self.billing_name = Some(value.into());
+        self
+    }
+    /// Sets [`billing_address`](Self::billing_address).
+    #[must_use]
+    pub fn with_billing_address(mut self, value: impl Into<super::Address>) -> Self {
+        self.billing_address = Some(value.into());
+        self
+    }
+    /// Sets [`tax_id`](Self::tax_id).
+    #[must_use]
+    pub fn with_tax_id(
+        mut self,
+        value: impl Into<(String, super::TaxIdFormat)>,
+    ) -> Self {
+        self.tax_id = Some(value.into());
+        self
+    }
+    /// Sets [`locale`](Self::locale).
+    #[must_use]
+    pub fn with_locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = Some(value.into());
+        self
+    }
+    /// Sets [`default_payment_method_id`](Self::default_payment_method_id).
+    #[must_use]
+    pub fn with_default_payment_method_id(
+        mut self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        self.default_payment_method_id = Some(value.into());
+        self
+    }
+    /// Sets [`deleted_at`](Self::deleted_at).
+    #[must_use]
+    pub fn with_deleted_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.deleted_at = Some(value.into());
+        self
+    }
+    /// Sets [`first_user_event_at`](Self::first_user_event_at).
+    #[must_use]
+    pub fn with_first_user_event_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.first_user_event_at = Some(value.into());
+        self
+    }
+    /// Sets [`avatar_url`](Self::avatar_url).
+    #[must_use]
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for DisputeCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,31 @@ pub struct DisputeSupportCaseListItem {
     /// The dispute this case handles.
     pub dispute: super::Dispute,
 }
+impl DisputeSupportCaseListItem {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        dispute: impl Into<super::Dispute>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            r#type: Default::default(),
+            dispute: dispute.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for DisputeSupportCaseListItem {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,42 @@ pub struct DisputeSupportCaseMessageCreate {
     /// Length at least 1 and at most 500.
     pub win_reason_other: Option<String>,
 }
+impl DisputeSupportCaseMessageCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(r#type: impl Into<DisputeSupportCaseMessageCreateType>) -> Self {
+        Self {
+            body: Default::default(),
+            file_ids: Default::default(),
+            r#type: r#type.into(),
+            win_reason: Default::default(),
+            win_reason_other: Default::default(),
+        }
+    }
+    /// Sets [`body`](Self::body).
+    #[must_use]
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets [`file_ids`](Self::file_ids).
+    #[must_use]
+    pub fn with_file_ids(mut self, value: impl Into<Vec<::uuid::Uuid>>) -> Self {
+        self.file_ids = Some(value.into());
+        self
+    }
+    /// Sets [`win_reason`](Self::win_reason).
+    #[must_use]
+    pub fn with_win_reason(mut self, value: impl Into<super::DisputeWinReason>) -> Self {
+        self.win_reason = Some(value.into());
+        self
+    }
+    /// Sets [`win_reason_other`](Self::win_reason_other).
+    #[must_use]
+    pub fn with_win_reason_other(mut self, value: impl Into<String>) -> Self {
+        self.win_reason_other = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for DisputeSupportCaseMessageCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,54 @@ pub struct DownloadableFileCreate {
     /// The `version` property.
     pub version: ::openapi_runtime::Patch<String>,
 }
+impl DownloadableFileCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        mime_type: impl Into<String>,
+        size: impl Into<i64>,
+        upload: impl Into<super::S3FileCreateMultipart>,
+        service: impl Into<DownloadableFileCreateService>,
+    ) -> Self {
+        Self {
+            organization_id: Default::default(),
+            name: name.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            checksum_sha256_base64: Default::default(),
+            upload: upload.into(),
+            service: service.into(),
+            version: Default::default(),
+        }
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets [`checksum_sha256_base64`](Self::checksum_sha256_base64): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_checksum_sha256_base64(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+    /// Sets [`version`](Self::version): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_version(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for DownloadableFileCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -40,6 +40,90 @@ pub struct DownloadableFileRead {
     /// Read-only.
     pub size_readable: String,
 }
+impl DownloadableFileRead {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        path: impl Into<String>,
+        mime_type: impl Into<String>,
+        size: impl Into<i64>,
+        service: impl Into<DownloadableFileReadService>,
+        is_uploaded: impl Into<bool>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        size_readable: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            organization_id: organization_id.into(),
+            name: name.into(),
+            path: path.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+            storage_version: Default::default(),
+            checksum_etag: Default::default(),
+            checksum_sha256_base64: Default::default(),
+            checksum_sha256_hex: Default::default(),
+            last_modified_at: Default::default(),
+            version: Default::default(),
+            service: service.into(),
+            is_uploaded: is_uploaded.into(),
+            created_at: created_at.into(),
+            flagged_malicious_at: Default::default(),
+            size_readable: size_readable.into(),
+        }
+    }
+    /// Sets [`storage_version`](Self::storage_version).
+    #[must_use]
+    pub fn with_storage_version(mut self, value: impl Into<String>) -> Self {
+        self.storage_version = Some(value.into());
+        self
+    }
+    /// Sets [`checksum_etag`](Self::checksum_etag).
+    #[must_use]
+    pub fn with_checksum_etag(mut self, value: impl Into<String>) -> Self {
+        self.checksum_etag = Some(value.into());
+        self
+    }
+    /// Sets [`checksum_sha256_base64`](Self::checksum_sha256_base64).
+    #[must_use]
+    pub fn with_checksum_sha256_base64(mut self, value: impl Into<String>) -> Self {
+        self.checksum_sha256_base64 = Some(value.into());
+        self
+    }
+    /// Sets [`checksum_sha256_hex`](Self::checksum_sha256_hex).
+    #[must_use]
+    pub fn with_checksum_sha256_hex(mut self, value: impl Into<String>) -> Self {
+        self.checksum_sha256_hex = Some(value.into());
+        self
+    }
+    /// Sets [`last_modified_at`](Self::last_modified_at).
+    #[must_use]
+    pub fn with_last_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`version`](Self::version).
+    #[must_use]
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+    /// Sets [`flagged_malicious_at`](Self::flagged_malicious_at).
+    #[must_use]
+    pub fn with_flagged_malicious_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.flagged_malicious_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for DownloadableFileRead {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct DownloadableRead {
     /// The `file` property.
     pub file: super::FileDownload,
 }
+impl DownloadableRead {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        benefit_id: impl Into<::uuid::Uuid>,
+        file: impl Into<super::FileDownload>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            benefit_id: benefit_id.into(),
+            file: file.into(),
+        }
+    }
+}
 impl ::serde::Serialize for DownloadableRead {
     fn serialize<S: ::serde::Serializer>(
         &self,

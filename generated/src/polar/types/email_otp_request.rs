@@ -10,6 +10,18 @@ pub struct EmailOtpRequest {
     /// The `cf-turnstile-response` property.
     pub cf_turnstile_response: String,
 }
+impl EmailOtpRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        email: impl Into<String>,
+        cf_turnstile_response: impl Into<String>,
+    ) -> Self {
+        Self {
+            email: email.into(),
+            cf_turnstile_response: cf_turnstile_response.into(),
+        }
+    }
+}
 impl ::serde::Serialize for EmailOtpRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

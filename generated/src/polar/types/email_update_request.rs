@@ -10,6 +10,21 @@ pub struct EmailUpdateRequest {
     /// The `return_to` property.
     pub return_to: Option<String>,
 }
+impl EmailUpdateRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            return_to: Default::default(),
+        }
+    }
+    /// Sets [`return_to`](Self::return_to).
+    #[must_use]
+    pub fn with_return_to(mut self, value: impl Into<String>) -> Self {
+        self.return_to = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for EmailUpdateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -32,6 +32,72 @@ pub struct EventCreateCustomer {
     /// ID of the member within the customer's organization who performed the action. Used for member-level attribution in B2B.
     pub member_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
+impl EventCreateCustomer {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(name: impl Into<String>, customer_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            timestamp: Default::default(),
+            name: name.into(),
+            organization_id: Default::default(),
+            external_id: Default::default(),
+            parent_id: Default::default(),
+            metadata: Default::default(),
+            customer_id: customer_id.into(),
+            member_id: Default::default(),
+        }
+    }
+    /// Sets [`timestamp`](Self::timestamp).
+    #[must_use]
+    pub fn with_timestamp(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets [`external_id`](Self::external_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_external_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.external_id = value.into();
+        self
+    }
+    /// Sets [`parent_id`](Self::parent_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_parent_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.parent_id = value.into();
+        self
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(mut self, value: impl Into<super::EventMetadataInput>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`member_id`](Self::member_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_member_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.member_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for EventCreateCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,

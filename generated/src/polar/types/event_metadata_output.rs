@@ -13,6 +13,30 @@ pub struct EventMetadataOutput {
         EventMetadataOutputValue,
     >,
 }
+impl EventMetadataOutput {
+    /// Sets [`cost`](Self::cost).
+    #[must_use]
+    pub fn with_cost(mut self, value: impl Into<super::CostMetadataOutput>) -> Self {
+        self.cost = Some(value.into());
+        self
+    }
+    /// Sets [`llm`](Self::llm).
+    #[must_use]
+    pub fn with_llm(mut self, value: impl Into<super::LlmMetadata>) -> Self {
+        self.llm = Some(value.into());
+        self
+    }
+    /// Adds a property the schema does not declare to [`additional_properties`](Self::additional_properties).
+    #[must_use]
+    pub fn with_additional_property(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<EventMetadataOutputValue>,
+    ) -> Self {
+        self.additional_properties.insert(key.into(), value.into());
+        self
+    }
+}
 impl ::serde::Serialize for EventMetadataOutput {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,26 @@ pub struct EventName {
     /// The last time the event occurred.
     pub last_seen: ::chrono::DateTime<::chrono::Utc>,
 }
+impl EventName {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        source: impl Into<super::EventSource>,
+        occurrences: impl Into<i64>,
+        first_seen: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        last_seen: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            label: label.into(),
+            source: source.into(),
+            occurrences: occurrences.into(),
+            first_seen: first_seen.into(),
+            last_seen: last_seen.into(),
+        }
+    }
+}
 impl ::serde::Serialize for EventName {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -24,6 +24,74 @@ pub struct EventStatistics {
     /// 99th percentile of per-hierarchy totals.
     pub p99: Option<::std::collections::BTreeMap<String, String>>,
 }
+impl EventStatistics {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        event_type_id: impl Into<::uuid::Uuid>,
+        occurrences: impl Into<i64>,
+        customers: impl Into<i64>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            label: label.into(),
+            event_type_id: event_type_id.into(),
+            occurrences: occurrences.into(),
+            customers: customers.into(),
+            totals: Default::default(),
+            averages: Default::default(),
+            p10: Default::default(),
+            p90: Default::default(),
+            p99: Default::default(),
+        }
+    }
+    /// Sets [`totals`](Self::totals).
+    #[must_use]
+    pub fn with_totals(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.totals = Some(value.into());
+        self
+    }
+    /// Sets [`averages`](Self::averages).
+    #[must_use]
+    pub fn with_averages(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.averages = Some(value.into());
+        self
+    }
+    /// Sets [`p10`](Self::p10).
+    #[must_use]
+    pub fn with_p10(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.p10 = Some(value.into());
+        self
+    }
+    /// Sets [`p90`](Self::p90).
+    #[must_use]
+    pub fn with_p90(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.p90 = Some(value.into());
+        self
+    }
+    /// Sets [`p99`](Self::p99).
+    #[must_use]
+    pub fn with_p99(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.p99 = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for EventStatistics {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,41 @@ pub struct EventType {
     /// The ID of the organization owning the event type.
     pub organization_id: ::uuid::Uuid,
 }
+impl EventType {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        label: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            name: name.into(),
+            label: label.into(),
+            label_property_selector: Default::default(),
+            organization_id: organization_id.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`label_property_selector`](Self::label_property_selector).
+    #[must_use]
+    pub fn with_label_property_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_property_selector = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for EventType {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,24 @@ pub struct EventTypeUpdate {
     /// Length at least 1 and at most 256.
     pub label_property_selector: ::openapi_runtime::Patch<String>,
 }
+impl EventTypeUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            label_property_selector: Default::default(),
+        }
+    }
+    /// Sets [`label_property_selector`](Self::label_property_selector): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_label_property_selector(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.label_property_selector = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for EventTypeUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

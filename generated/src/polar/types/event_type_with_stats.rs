@@ -26,6 +26,62 @@ pub struct EventTypeWithStats {
     /// The last time the event occurred.
     pub last_seen: ::chrono::DateTime<::chrono::Utc>,
 }
+impl EventTypeWithStats {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        label: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+        source: impl Into<super::EventSource>,
+        occurrences: impl Into<i64>,
+        first_seen: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        last_seen: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: Default::default(),
+            created_at: Default::default(),
+            modified_at: Default::default(),
+            name: name.into(),
+            label: label.into(),
+            label_property_selector: Default::default(),
+            organization_id: organization_id.into(),
+            source: source.into(),
+            occurrences: occurrences.into(),
+            first_seen: first_seen.into(),
+            last_seen: last_seen.into(),
+        }
+    }
+    /// Sets [`id`](Self::id).
+    #[must_use]
+    pub fn with_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets [`created_at`](Self::created_at).
+    #[must_use]
+    pub fn with_created_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`label_property_selector`](Self::label_property_selector).
+    #[must_use]
+    pub fn with_label_property_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_property_selector = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for EventTypeWithStats {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,12 @@ pub struct EventsIngest {
     /// List of events to ingest.
     pub events: Vec<EventsIngestEventsItem>,
 }
+impl EventsIngest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(events: impl Into<Vec<EventsIngestEventsItem>>) -> Self {
+        Self { events: events.into() }
+    }
+}
 impl ::serde::Serialize for EventsIngest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,21 @@ pub struct EventsIngestResponse {
     /// Default `0`.
     pub duplicates: Option<i64>,
 }
+impl EventsIngestResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(inserted: impl Into<i64>) -> Self {
+        Self {
+            inserted: inserted.into(),
+            duplicates: Default::default(),
+        }
+    }
+    /// Sets [`duplicates`](Self::duplicates).
+    #[must_use]
+    pub fn with_duplicates(mut self, value: impl Into<i64>) -> Self {
+        self.duplicates = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for EventsIngestResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

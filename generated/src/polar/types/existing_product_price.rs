@@ -8,6 +8,12 @@ pub struct ExistingProductPrice {
     /// The `id` property.
     pub id: ::uuid::Uuid,
 }
+impl ExistingProductPrice {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self { id: id.into() }
+    }
+}
 impl ::serde::Serialize for ExistingProductPrice {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -22,6 +22,43 @@ pub struct Feedback {
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,
 }
+impl Feedback {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        r#type: impl Into<super::FeedbackType>,
+        status: impl Into<super::FeedbackStatus>,
+        message: impl Into<String>,
+        client_context: impl Into<
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+        user_id: impl Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            r#type: r#type.into(),
+            status: status.into(),
+            message: message.into(),
+            client_context: client_context.into(),
+            user_id: user_id.into(),
+            organization_id: organization_id.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for Feedback {
     fn serialize<S: ::serde::Serializer>(
         &self,

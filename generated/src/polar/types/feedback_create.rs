@@ -16,6 +16,30 @@ pub struct FeedbackCreate {
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
 }
+impl FeedbackCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<super::FeedbackType>,
+        message: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            message: message.into(),
+            organization_id: organization_id.into(),
+            client_context: Default::default(),
+        }
+    }
+    /// Sets [`client_context`](Self::client_context).
+    #[must_use]
+    pub fn with_client_context(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.client_context = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for FeedbackCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

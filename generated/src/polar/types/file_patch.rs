@@ -8,6 +8,26 @@ pub struct FilePatch {
     /// The `version` property.
     pub version: ::openapi_runtime::Patch<String>,
 }
+impl FilePatch {
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`version`](Self::version): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_version(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.version = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for FilePatch {
     fn serialize<S: ::serde::Serializer>(
         &self,

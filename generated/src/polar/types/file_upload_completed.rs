@@ -10,6 +10,20 @@ pub struct FileUploadCompleted {
     /// The `parts` property.
     pub parts: Vec<super::S3FileUploadCompletedPart>,
 }
+impl FileUploadCompleted {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<String>,
+        path: impl Into<String>,
+        parts: impl Into<Vec<super::S3FileUploadCompletedPart>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            path: path.into(),
+            parts: parts.into(),
+        }
+    }
+}
 impl ::serde::Serialize for FileUploadCompleted {
     fn serialize<S: ::serde::Serializer>(
         &self,

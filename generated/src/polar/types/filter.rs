@@ -8,6 +8,18 @@ pub struct Filter {
     /// The `clauses` property.
     pub clauses: Vec<FilterClausesItem>,
 }
+impl Filter {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        conjunction: impl Into<super::FilterConjunction>,
+        clauses: impl Into<Vec<FilterClausesItem>>,
+    ) -> Self {
+        Self {
+            conjunction: conjunction.into(),
+            clauses: clauses.into(),
+        }
+    }
+}
 impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct FilterClause {
     /// The `value` property.
     pub value: FilterClauseValue,
 }
+impl FilterClause {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        property: impl Into<String>,
+        operator: impl Into<super::FilterOperator>,
+        value: impl Into<FilterClauseValue>,
+    ) -> Self {
+        Self {
+            property: property.into(),
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
+}
 impl ::serde::Serialize for FilterClause {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,22 @@ pub struct GitHubInvitesBenefitOrganization {
     /// The `is_free` property.
     pub is_free: bool,
 }
+impl GitHubInvitesBenefitOrganization {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        is_personal: impl Into<bool>,
+        plan_name: impl Into<String>,
+        is_free: impl Into<bool>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            is_personal: is_personal.into(),
+            plan_name: plan_name.into(),
+            is_free: is_free.into(),
+        }
+    }
+}
 impl ::serde::Serialize for GitHubInvitesBenefitOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,

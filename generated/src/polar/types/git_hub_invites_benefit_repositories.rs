@@ -8,6 +8,18 @@ pub struct GitHubInvitesBenefitRepositories {
     /// The `organizations` property.
     pub organizations: Vec<super::GitHubInvitesBenefitOrganization>,
 }
+impl GitHubInvitesBenefitRepositories {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        repositories: impl Into<Vec<super::GitHubInvitesBenefitRepository>>,
+        organizations: impl Into<Vec<super::GitHubInvitesBenefitOrganization>>,
+    ) -> Self {
+        Self {
+            repositories: repositories.into(),
+            organizations: organizations.into(),
+        }
+    }
+}
 impl ::serde::Serialize for GitHubInvitesBenefitRepositories {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,14 @@ pub struct HttpValidationError {
     /// The `detail` property.
     pub detail: Option<Vec<super::ValidationError>>,
 }
+impl HttpValidationError {
+    /// Sets [`detail`](Self::detail).
+    #[must_use]
+    pub fn with_detail(mut self, value: impl Into<Vec<super::ValidationError>>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for HttpValidationError {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,12 @@ pub struct HumanReviewRequest {
     /// Length at least 50 and at most 5000.
     pub reason: String,
 }
+impl HumanReviewRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self { reason: reason.into() }
+    }
+}
 impl ::serde::Serialize for HumanReviewRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

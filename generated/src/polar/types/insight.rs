@@ -28,6 +28,62 @@ pub struct Insight {
     /// Top contributors to the headline change.
     pub drivers: Option<Vec<super::InsightDriver>>,
 }
+impl Insight {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        detector_id: impl Into<String>,
+        category: impl Into<super::InsightCategory>,
+        category_label: impl Into<String>,
+        severity: impl Into<super::InsightSeverity>,
+        title: impl Into<String>,
+        body: impl Into<String>,
+        confidence: impl Into<super::ConfidenceLevel>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            detector_id: detector_id.into(),
+            category: category.into(),
+            category_label: category_label.into(),
+            severity: severity.into(),
+            title: title.into(),
+            body: body.into(),
+            why: Default::default(),
+            confidence: confidence.into(),
+            primary_action: Default::default(),
+            suggested_prompt: Default::default(),
+            drivers: Default::default(),
+        }
+    }
+    /// Sets [`why`](Self::why).
+    #[must_use]
+    pub fn with_why(mut self, value: impl Into<String>) -> Self {
+        self.why = Some(value.into());
+        self
+    }
+    /// Sets [`primary_action`](Self::primary_action).
+    #[must_use]
+    pub fn with_primary_action(
+        mut self,
+        value: impl Into<InsightPrimaryAction>,
+    ) -> Self {
+        self.primary_action = Some(value.into());
+        self
+    }
+    /// Sets [`suggested_prompt`](Self::suggested_prompt).
+    #[must_use]
+    pub fn with_suggested_prompt(mut self, value: impl Into<String>) -> Self {
+        self.suggested_prompt = Some(value.into());
+        self
+    }
+    /// Sets [`drivers`](Self::drivers).
+    #[must_use]
+    pub fn with_drivers(mut self, value: impl Into<Vec<super::InsightDriver>>) -> Self {
+        self.drivers = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for Insight {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,21 @@ pub struct InsightCardsBlock {
     /// The `insights` property.
     pub insights: Vec<super::Insight>,
 }
+impl InsightCardsBlock {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(insights: impl Into<Vec<super::Insight>>) -> Self {
+        Self {
+            r#type: Default::default(),
+            insights: insights.into(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<InsightCardsBlockType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for InsightCardsBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,

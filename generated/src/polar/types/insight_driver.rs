@@ -16,6 +16,22 @@ pub struct InsightDriver {
     /// This driver's contribution in the metric's unit.
     pub value: f64,
 }
+impl InsightDriver {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        dimension: impl Into<String>,
+        label: impl Into<String>,
+        contribution_pct: impl Into<f64>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            dimension: dimension.into(),
+            label: label.into(),
+            contribution_pct: contribution_pct.into(),
+            value: value.into(),
+        }
+    }
+}
 impl ::serde::Serialize for InsightDriver {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -26,6 +26,37 @@ pub struct IntrospectTokenResponse {
     /// The `iat` property.
     pub iat: i64,
 }
+impl IntrospectTokenResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        active: impl Into<bool>,
+        client_id: impl Into<String>,
+        token_type: impl Into<IntrospectTokenResponseTokenType>,
+        scope: impl Into<String>,
+        sub_type: impl Into<super::SubType>,
+        sub: impl Into<String>,
+        organizations: impl Into<Vec<String>>,
+        aud: impl Into<String>,
+        iss: impl Into<String>,
+        exp: impl Into<i64>,
+        iat: impl Into<i64>,
+    ) -> Self {
+        Self {
+            active: active.into(),
+            client_id: client_id.into(),
+            token_type: token_type.into(),
+            scope: scope.into(),
+            sub_type: sub_type.into(),
+            sub: sub.into(),
+            organizations: organizations.into(),
+            aud: aud.into(),
+            iss: iss.into(),
+            exp: exp.into(),
+            iat: iat.into(),
+        }
+    }
+}
 impl ::serde::Serialize for IntrospectTokenResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

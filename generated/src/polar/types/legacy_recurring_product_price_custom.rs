@@ -38,6 +38,70 @@ pub struct LegacyRecurringProductPriceCustom {
     /// Read-only.
     pub legacy: LegacyRecurringProductPriceCustomLegacy,
 }
+impl LegacyRecurringProductPriceCustom {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        source: impl Into<super::ProductPriceSource>,
+        amount_type: impl Into<LegacyRecurringProductPriceCustomAmountType>,
+        price_currency: impl Into<String>,
+        is_archived: impl Into<bool>,
+        product_id: impl Into<::uuid::Uuid>,
+        recurring_interval: impl Into<super::RecurringInterval>,
+        minimum_amount: impl Into<i64>,
+        legacy: impl Into<LegacyRecurringProductPriceCustomLegacy>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            source: source.into(),
+            amount_type: amount_type.into(),
+            price_currency: price_currency.into(),
+            tax_behavior: Default::default(),
+            is_archived: is_archived.into(),
+            product_id: product_id.into(),
+            r#type: Default::default(),
+            recurring_interval: recurring_interval.into(),
+            minimum_amount: minimum_amount.into(),
+            maximum_amount: Default::default(),
+            preset_amount: Default::default(),
+            legacy: legacy.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`tax_behavior`](Self::tax_behavior).
+    #[must_use]
+    pub fn with_tax_behavior(
+        mut self,
+        value: impl Into<super::TaxBehaviorOption>,
+    ) -> Self {
+        self.tax_behavior = Some(value.into());
+        self
+    }
+    /// Sets [`maximum_amount`](Self::maximum_amount).
+    #[must_use]
+    pub fn with_maximum_amount(mut self, value: impl Into<i64>) -> Self {
+        self.maximum_amount = Some(value.into());
+        self
+    }
+    /// Sets [`preset_amount`](Self::preset_amount).
+    #[must_use]
+    pub fn with_preset_amount(mut self, value: impl Into<i64>) -> Self {
+        self.preset_amount = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for LegacyRecurringProductPriceCustom {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -34,6 +34,57 @@ pub struct LegacyRecurringProductPriceFixed {
     /// Read-only.
     pub legacy: LegacyRecurringProductPriceFixedLegacy,
 }
+impl LegacyRecurringProductPriceFixed {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        source: impl Into<super::ProductPriceSource>,
+        amount_type: impl Into<LegacyRecurringProductPriceFixedAmountType>,
+        price_currency: impl Into<String>,
+        is_archived: impl Into<bool>,
+        product_id: impl Into<::uuid::Uuid>,
+        r#type: impl Into<LegacyRecurringProductPriceFixedType>,
+        recurring_interval: impl Into<super::RecurringInterval>,
+        price_amount: impl Into<i64>,
+        legacy: impl Into<LegacyRecurringProductPriceFixedLegacy>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            source: source.into(),
+            amount_type: amount_type.into(),
+            price_currency: price_currency.into(),
+            tax_behavior: Default::default(),
+            is_archived: is_archived.into(),
+            product_id: product_id.into(),
+            r#type: r#type.into(),
+            recurring_interval: recurring_interval.into(),
+            price_amount: price_amount.into(),
+            legacy: legacy.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`tax_behavior`](Self::tax_behavior).
+    #[must_use]
+    pub fn with_tax_behavior(
+        mut self,
+        value: impl Into<super::TaxBehaviorOption>,
+    ) -> Self {
+        self.tax_behavior = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for LegacyRecurringProductPriceFixed {
     fn serialize<S: ::serde::Serializer>(
         &self,

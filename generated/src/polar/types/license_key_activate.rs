@@ -40,6 +40,44 @@ pub struct LicenseKeyActivate {
     /// Properties at most 50; keys: at most 40 characters.
     pub meta: Option<::std::collections::BTreeMap<String, LicenseKeyActivateMetaValue>>,
 }
+impl LicenseKeyActivate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        key: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+        label: impl Into<String>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            organization_id: organization_id.into(),
+            label: label.into(),
+            conditions: Default::default(),
+            meta: Default::default(),
+        }
+    }
+    /// Sets [`conditions`](Self::conditions).
+    #[must_use]
+    pub fn with_conditions(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, LicenseKeyActivateConditionsValue>,
+        >,
+    ) -> Self {
+        self.conditions = Some(value.into());
+        self
+    }
+    /// Sets [`meta`](Self::meta).
+    #[must_use]
+    pub fn with_meta(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, LicenseKeyActivateMetaValue>,
+        >,
+    ) -> Self {
+        self.meta = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for LicenseKeyActivate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,36 @@ pub struct LicenseKeyActivationBase {
     /// The `modified_at` property.
     pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl LicenseKeyActivationBase {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        license_key_id: impl Into<::uuid::Uuid>,
+        label: impl Into<String>,
+        meta: impl Into<
+            ::std::collections::BTreeMap<String, LicenseKeyActivationBaseMetaValue>,
+        >,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            license_key_id: license_key_id.into(),
+            label: label.into(),
+            meta: meta.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for LicenseKeyActivationBase {
     fn serialize<S: ::serde::Serializer>(
         &self,

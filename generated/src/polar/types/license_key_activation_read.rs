@@ -18,6 +18,38 @@ pub struct LicenseKeyActivationRead {
     /// The `license_key` property.
     pub license_key: super::LicenseKeyRead,
 }
+impl LicenseKeyActivationRead {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        license_key_id: impl Into<::uuid::Uuid>,
+        label: impl Into<String>,
+        meta: impl Into<
+            ::std::collections::BTreeMap<String, LicenseKeyActivationReadMetaValue>,
+        >,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        license_key: impl Into<super::LicenseKeyRead>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            license_key_id: license_key_id.into(),
+            label: label.into(),
+            meta: meta.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            license_key: license_key.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for LicenseKeyActivationRead {
     fn serialize<S: ::serde::Serializer>(
         &self,

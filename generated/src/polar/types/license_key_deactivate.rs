@@ -10,6 +10,20 @@ pub struct LicenseKeyDeactivate {
     /// The `activation_id` property.
     pub activation_id: ::uuid::Uuid,
 }
+impl LicenseKeyDeactivate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        key: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+        activation_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            organization_id: organization_id.into(),
+            activation_id: activation_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for LicenseKeyDeactivate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -36,6 +36,81 @@ pub struct LicenseKeyRead {
     /// The `expires_at` property.
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl LicenseKeyRead {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        organization_id: impl Into<::uuid::Uuid>,
+        customer_id: impl Into<::uuid::Uuid>,
+        customer: impl Into<super::LicenseKeyCustomer>,
+        benefit_id: impl Into<::uuid::Uuid>,
+        key: impl Into<String>,
+        display_key: impl Into<String>,
+        status: impl Into<super::LicenseKeyStatus>,
+        usage: impl Into<i64>,
+        validations: impl Into<i64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            organization_id: organization_id.into(),
+            customer_id: customer_id.into(),
+            customer: customer.into(),
+            benefit_id: benefit_id.into(),
+            key: key.into(),
+            display_key: display_key.into(),
+            status: status.into(),
+            limit_activations: Default::default(),
+            usage: usage.into(),
+            limit_usage: Default::default(),
+            validations: validations.into(),
+            last_validated_at: Default::default(),
+            expires_at: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`limit_activations`](Self::limit_activations).
+    #[must_use]
+    pub fn with_limit_activations(mut self, value: impl Into<i64>) -> Self {
+        self.limit_activations = Some(value.into());
+        self
+    }
+    /// Sets [`limit_usage`](Self::limit_usage).
+    #[must_use]
+    pub fn with_limit_usage(mut self, value: impl Into<i64>) -> Self {
+        self.limit_usage = Some(value.into());
+        self
+    }
+    /// Sets [`last_validated_at`](Self::last_validated_at).
+    #[must_use]
+    pub fn with_last_validated_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_validated_at = Some(value.into());
+        self
+    }
+    /// Sets [`expires_at`](Self::expires_at).
+    #[must_use]
+    pub fn with_expires_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for LicenseKeyRead {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,50 @@ pub struct LicenseKeyUpdate {
     /// The `expires_at` property.
     pub expires_at: ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
 }
+impl LicenseKeyUpdate {
+    /// Sets [`status`](Self::status): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_status(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::LicenseKeyStatus>>,
+    ) -> Self {
+        self.status = value.into();
+        self
+    }
+    /// Sets [`usage`](Self::usage).
+    #[must_use]
+    pub fn with_usage(mut self, value: impl Into<i64>) -> Self {
+        self.usage = Some(value.into());
+        self
+    }
+    /// Sets [`limit_activations`](Self::limit_activations): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_limit_activations(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.limit_activations = value.into();
+        self
+    }
+    /// Sets [`limit_usage`](Self::limit_usage): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_limit_usage(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.limit_usage = value.into();
+        self
+    }
+    /// Sets [`expires_at`](Self::expires_at): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_expires_at(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>>,
+    ) -> Self {
+        self.expires_at = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for LicenseKeyUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

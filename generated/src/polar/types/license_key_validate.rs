@@ -34,6 +34,70 @@ pub struct LicenseKeyValidate {
         ::std::collections::BTreeMap<String, LicenseKeyValidateConditionsValue>,
     >,
 }
+impl LicenseKeyValidate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        key: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            organization_id: organization_id.into(),
+            activation_id: Default::default(),
+            benefit_id: Default::default(),
+            customer_id: Default::default(),
+            increment_usage: Default::default(),
+            conditions: Default::default(),
+        }
+    }
+    /// Sets [`activation_id`](Self::activation_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_activation_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.activation_id = value.into();
+        self
+    }
+    /// Sets [`benefit_id`](Self::benefit_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_benefit_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.benefit_id = value.into();
+        self
+    }
+    /// Sets [`customer_id`](Self::customer_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.customer_id = value.into();
+        self
+    }
+    /// Sets [`increment_usage`](Self::increment_usage): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_increment_usage(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.increment_usage = value.into();
+        self
+    }
+    /// Sets [`conditions`](Self::conditions).
+    #[must_use]
+    pub fn with_conditions(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, LicenseKeyValidateConditionsValue>,
+        >,
+    ) -> Self {
+        self.conditions = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for LicenseKeyValidate {
     fn serialize<S: ::serde::Serializer>(
         &self,

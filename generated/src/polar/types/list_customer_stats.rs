@@ -6,6 +6,12 @@ pub struct ListCustomerStats {
     /// Customers ordered by the primary aggregate field descending.
     pub items: Vec<super::CustomerStat>,
 }
+impl ListCustomerStats {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(items: impl Into<Vec<super::CustomerStat>>) -> Self {
+        Self { items: items.into() }
+    }
+}
 impl ::serde::Serialize for ListCustomerStats {
     fn serialize<S: ::serde::Serializer>(
         &self,

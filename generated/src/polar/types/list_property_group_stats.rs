@@ -6,6 +6,12 @@ pub struct ListPropertyGroupStats {
     /// Stats grouped by property value, ordered by first aggregate field descending.
     pub items: Vec<super::PropertyGroupStat>,
 }
+impl ListPropertyGroupStats {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(items: impl Into<Vec<super::PropertyGroupStat>>) -> Self {
+        Self { items: items.into() }
+    }
+}
 impl ::serde::Serialize for ListPropertyGroupStats {
     fn serialize<S: ::serde::Serializer>(
         &self,

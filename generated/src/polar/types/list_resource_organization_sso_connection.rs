@@ -8,6 +8,18 @@ pub struct ListResourceOrganizationSsoConnection {
     /// The `pagination` property.
     pub pagination: super::Pagination,
 }
+impl ListResourceOrganizationSsoConnection {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        items: impl Into<Vec<super::OrganizationSsoConnection>>,
+        pagination: impl Into<super::Pagination>,
+    ) -> Self {
+        Self {
+            items: items.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ListResourceOrganizationSsoConnection {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,18 @@ pub struct ListResourceSupportCaseListItem {
     /// The `pagination` property.
     pub pagination: super::Pagination,
 }
+impl ListResourceSupportCaseListItem {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        items: impl Into<Vec<super::SupportCaseListItem>>,
+        pagination: impl Into<super::Pagination>,
+    ) -> Self {
+        Self {
+            items: items.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ListResourceSupportCaseListItem {
     fn serialize<S: ::serde::Serializer>(
         &self,

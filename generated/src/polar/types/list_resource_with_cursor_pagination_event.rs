@@ -8,6 +8,18 @@ pub struct ListResourceWithCursorPaginationEvent {
     /// The `pagination` property.
     pub pagination: super::CursorPagination,
 }
+impl ListResourceWithCursorPaginationEvent {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        items: impl Into<Vec<super::Event>>,
+        pagination: impl Into<super::CursorPagination>,
+    ) -> Self {
+        Self {
+            items: items.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ListResourceWithCursorPaginationEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,18 @@ pub struct ListStatisticsTimeseries {
     /// Overall stats across all periods.
     pub totals: Vec<super::EventStatistics>,
 }
+impl ListStatisticsTimeseries {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        periods: impl Into<Vec<super::StatisticsPeriod>>,
+        totals: impl Into<Vec<super::EventStatistics>>,
+    ) -> Self {
+        Self {
+            periods: periods.into(),
+            totals: totals.into(),
+        }
+    }
+}
 impl ::serde::Serialize for ListStatisticsTimeseries {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,12 @@ pub struct ListVarianceEvents {
     /// Outlier events ordered by value descending.
     pub items: Vec<super::VarianceEvent>,
 }
+impl ListVarianceEvents {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(items: impl Into<Vec<super::VarianceEvent>>) -> Self {
+        Self { items: items.into() }
+    }
+}
 impl ::serde::Serialize for ListVarianceEvents {
     fn serialize<S: ::serde::Serializer>(
         &self,

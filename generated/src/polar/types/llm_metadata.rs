@@ -20,6 +20,51 @@ pub struct LlmMetadata {
     /// The total number of LLM tokens used for the event.
     pub total_tokens: i64,
 }
+impl LlmMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        vendor: impl Into<String>,
+        model: impl Into<String>,
+        input_tokens: impl Into<i64>,
+        output_tokens: impl Into<i64>,
+        total_tokens: impl Into<i64>,
+    ) -> Self {
+        Self {
+            vendor: vendor.into(),
+            model: model.into(),
+            prompt: Default::default(),
+            response: Default::default(),
+            input_tokens: input_tokens.into(),
+            cached_input_tokens: Default::default(),
+            output_tokens: output_tokens.into(),
+            total_tokens: total_tokens.into(),
+        }
+    }
+    /// Sets [`prompt`](Self::prompt): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_prompt(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.prompt = value.into();
+        self
+    }
+    /// Sets [`response`](Self::response): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_response(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.response = value.into();
+        self
+    }
+    /// Sets [`cached_input_tokens`](Self::cached_input_tokens).
+    #[must_use]
+    pub fn with_cached_input_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.cached_input_tokens = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for LlmMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,27 @@ pub struct MaintainerAccountCreditsGrantedNotificationPayload {
     /// Read-only.
     pub formatted_amount: String,
 }
+impl MaintainerAccountCreditsGrantedNotificationPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        organization_name: impl Into<String>,
+        amount: impl Into<i64>,
+        formatted_amount: impl Into<String>,
+    ) -> Self {
+        Self {
+            organization_name: organization_name.into(),
+            amount: amount.into(),
+            currency: Default::default(),
+            formatted_amount: formatted_amount.into(),
+        }
+    }
+    /// Sets [`currency`](Self::currency).
+    #[must_use]
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MaintainerAccountCreditsGrantedNotificationPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,25 @@ pub struct MaintainerFileFlaggedMaliciousNotificationPayload {
     /// The `organization_slug` property.
     pub organization_slug: Option<String>,
 }
+impl MaintainerFileFlaggedMaliciousNotificationPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        file_name: impl Into<String>,
+        organization_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            file_name: file_name.into(),
+            organization_name: organization_name.into(),
+            organization_slug: Default::default(),
+        }
+    }
+    /// Sets [`organization_slug`](Self::organization_slug).
+    #[must_use]
+    pub fn with_organization_slug(mut self, value: impl Into<String>) -> Self {
+        self.organization_slug = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MaintainerFileFlaggedMaliciousNotificationPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,21 @@ pub struct MaintainerNewPaidSubscriptionNotification {
     /// The `payload` property.
     pub payload: super::MaintainerNewPaidSubscriptionNotificationPayload,
 }
+impl MaintainerNewPaidSubscriptionNotification {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        payload: impl Into<super::MaintainerNewPaidSubscriptionNotificationPayload>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            r#type: Default::default(),
+            payload: payload.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MaintainerNewPaidSubscriptionNotification {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -36,6 +36,71 @@ pub struct MaintainerNewPaidSubscriptionNotificationPayload {
     /// Read-only.
     pub formatted_price_with_interval: String,
 }
+impl MaintainerNewPaidSubscriptionNotificationPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        subscriber_name: impl Into<String>,
+        tier_name: impl Into<String>,
+        tier_price_recurring_interval: impl Into<String>,
+        tier_organization_name: impl Into<String>,
+        formatted_price_amount: impl Into<String>,
+        formatted_price_with_interval: impl Into<String>,
+    ) -> Self {
+        Self {
+            subscriber_name: subscriber_name.into(),
+            subscriber_email: Default::default(),
+            tier_name: tier_name.into(),
+            tier_price_amount: Default::default(),
+            tier_price_recurring_interval: tier_price_recurring_interval.into(),
+            tier_price_recurring_interval_count: Default::default(),
+            tier_organization_name: tier_organization_name.into(),
+            tier_organization_slug: Default::default(),
+            subscription_id: Default::default(),
+            currency: Default::default(),
+            formatted_price_amount: formatted_price_amount.into(),
+            formatted_price_with_interval: formatted_price_with_interval.into(),
+        }
+    }
+    /// Sets [`subscriber_email`](Self::subscriber_email).
+    #[must_use]
+    pub fn with_subscriber_email(mut self, value: impl Into<String>) -> Self {
+        self.subscriber_email = Some(value.into());
+        self
+    }
+    /// Sets [`tier_price_amount`](Self::tier_price_amount).
+    #[must_use]
+    pub fn with_tier_price_amount(mut self, value: impl Into<i64>) -> Self {
+        self.tier_price_amount = Some(value.into());
+        self
+    }
+    /// Sets [`tier_price_recurring_interval_count`](Self::tier_price_recurring_interval_count).
+    #[must_use]
+    pub fn with_tier_price_recurring_interval_count(
+        mut self,
+        value: impl Into<i64>,
+    ) -> Self {
+        self.tier_price_recurring_interval_count = Some(value.into());
+        self
+    }
+    /// Sets [`tier_organization_slug`](Self::tier_organization_slug).
+    #[must_use]
+    pub fn with_tier_organization_slug(mut self, value: impl Into<String>) -> Self {
+        self.tier_organization_slug = Some(value.into());
+        self
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets [`currency`](Self::currency).
+    #[must_use]
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MaintainerNewPaidSubscriptionNotificationPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

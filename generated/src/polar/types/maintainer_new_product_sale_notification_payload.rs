@@ -54,6 +54,128 @@ pub struct MaintainerNewProductSaleNotificationPayload {
     /// Read-only.
     pub order_url: Option<String>,
 }
+impl MaintainerNewProductSaleNotificationPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product_name: impl Into<String>,
+        product_price_amount: impl Into<i64>,
+        formatted_price_amount: impl Into<String>,
+    ) -> Self {
+        Self {
+            product_name: product_name.into(),
+            product_price_amount: product_price_amount.into(),
+            customer_name: Default::default(),
+            organization_name: Default::default(),
+            customer_email: Default::default(),
+            billing_address_country: Default::default(),
+            billing_address_city: Default::default(),
+            billing_address_line1: Default::default(),
+            product_image_url: Default::default(),
+            order_id: Default::default(),
+            order_date: Default::default(),
+            organization_slug: Default::default(),
+            billing_reason: Default::default(),
+            currency: Default::default(),
+            formatted_price_amount: formatted_price_amount.into(),
+            formatted_billing_reason: Default::default(),
+            formatted_address_country: Default::default(),
+            order_url: Default::default(),
+        }
+    }
+    /// Sets [`customer_name`](Self::customer_name).
+    #[must_use]
+    pub fn with_customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = Some(value.into());
+        self
+    }
+    /// Sets [`organization_name`](Self::organization_name).
+    #[must_use]
+    pub fn with_organization_name(mut self, value: impl Into<String>) -> Self {
+        self.organization_name = Some(value.into());
+        self
+    }
+    /// Sets [`customer_email`](Self::customer_email).
+    #[must_use]
+    pub fn with_customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = Some(value.into());
+        self
+    }
+    /// Sets [`billing_address_country`](Self::billing_address_country).
+    #[must_use]
+    pub fn with_billing_address_country(mut self, value: impl Into<String>) -> Self {
+        self.billing_address_country = Some(value.into());
+        self
+    }
+    /// Sets [`billing_address_city`](Self::billing_address_city).
+    #[must_use]
+    pub fn with_billing_address_city(mut self, value: impl Into<String>) -> Self {
+        self.billing_address_city = Some(value.into());
+        self
+    }
+    /// Sets [`billing_address_line1`](Self::billing_address_line1).
+    #[must_use]
+    pub fn with_billing_address_line1(mut self, value: impl Into<String>) -> Self {
+        self.billing_address_line1 = Some(value.into());
+        self
+    }
+    /// Sets [`product_image_url`](Self::product_image_url).
+    #[must_use]
+    pub fn with_product_image_url(mut self, value: impl Into<String>) -> Self {
+        self.product_image_url = Some(value.into());
+        self
+    }
+    /// Sets [`order_id`](Self::order_id).
+    #[must_use]
+    pub fn with_order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+    /// Sets [`order_date`](Self::order_date).
+    #[must_use]
+    pub fn with_order_date(mut self, value: impl Into<String>) -> Self {
+        self.order_date = Some(value.into());
+        self
+    }
+    /// Sets [`organization_slug`](Self::organization_slug).
+    #[must_use]
+    pub fn with_organization_slug(mut self, value: impl Into<String>) -> Self {
+        self.organization_slug = Some(value.into());
+        self
+    }
+    /// Sets [`billing_reason`](Self::billing_reason).
+    #[must_use]
+    pub fn with_billing_reason(
+        mut self,
+        value: impl Into<super::OrderBillingReasonInternal>,
+    ) -> Self {
+        self.billing_reason = Some(value.into());
+        self
+    }
+    /// Sets [`currency`](Self::currency).
+    #[must_use]
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets [`formatted_billing_reason`](Self::formatted_billing_reason).
+    #[must_use]
+    pub fn with_formatted_billing_reason(mut self, value: impl Into<String>) -> Self {
+        self.formatted_billing_reason = Some(value.into());
+        self
+    }
+    /// Sets [`formatted_address_country`](Self::formatted_address_country).
+    #[must_use]
+    pub fn with_formatted_address_country(mut self, value: impl Into<String>) -> Self {
+        self.formatted_address_country = Some(value.into());
+        self
+    }
+    /// Sets [`order_url`](Self::order_url).
+    #[must_use]
+    pub fn with_order_url(mut self, value: impl Into<String>) -> Self {
+        self.order_url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MaintainerNewProductSaleNotificationPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

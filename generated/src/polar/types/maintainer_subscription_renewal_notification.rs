@@ -12,6 +12,21 @@ pub struct MaintainerSubscriptionRenewalNotification {
     /// The `payload` property.
     pub payload: super::MaintainerSubscriptionRenewalNotificationPayload,
 }
+impl MaintainerSubscriptionRenewalNotification {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        payload: impl Into<super::MaintainerSubscriptionRenewalNotificationPayload>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            r#type: Default::default(),
+            payload: payload.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MaintainerSubscriptionRenewalNotification {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -36,6 +36,66 @@ pub struct MaintainerSubscriptionRenewalNotificationPayload {
     /// Read-only.
     pub formatted_recurring_interval: String,
 }
+impl MaintainerSubscriptionRenewalNotificationPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product_name: impl Into<String>,
+        product_price_amount: impl Into<i64>,
+        recurring_interval: impl Into<String>,
+        formatted_price_amount: impl Into<String>,
+        formatted_recurring_interval: impl Into<String>,
+    ) -> Self {
+        Self {
+            product_name: product_name.into(),
+            product_price_amount: product_price_amount.into(),
+            customer_name: Default::default(),
+            customer_email: Default::default(),
+            organization_slug: Default::default(),
+            subscription_id: Default::default(),
+            recurring_interval: recurring_interval.into(),
+            recurring_interval_count: Default::default(),
+            currency: Default::default(),
+            formatted_price_amount: formatted_price_amount.into(),
+            formatted_recurring_interval: formatted_recurring_interval.into(),
+        }
+    }
+    /// Sets [`customer_name`](Self::customer_name).
+    #[must_use]
+    pub fn with_customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = Some(value.into());
+        self
+    }
+    /// Sets [`customer_email`](Self::customer_email).
+    #[must_use]
+    pub fn with_customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = Some(value.into());
+        self
+    }
+    /// Sets [`organization_slug`](Self::organization_slug).
+    #[must_use]
+    pub fn with_organization_slug(mut self, value: impl Into<String>) -> Self {
+        self.organization_slug = Some(value.into());
+        self
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval_count`](Self::recurring_interval_count).
+    #[must_use]
+    pub fn with_recurring_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.recurring_interval_count = Some(value.into());
+        self
+    }
+    /// Sets [`currency`](Self::currency).
+    #[must_use]
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MaintainerSubscriptionRenewalNotificationPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -28,6 +28,48 @@ pub struct Member {
     /// Example `"owner"`.
     pub role: super::MemberRole,
 }
+impl Member {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        customer_id: impl Into<::uuid::Uuid>,
+        email: impl Into<String>,
+        role: impl Into<super::MemberRole>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            customer_id: customer_id.into(),
+            email: email.into(),
+            name: Default::default(),
+            external_id: Default::default(),
+            role: role.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`external_id`](Self::external_id).
+    #[must_use]
+    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for Member {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -24,6 +24,37 @@ pub struct MemberCreate {
     pub customer_id: ::uuid::Uuid,
 }
 #[cfg(feature = "polar")]
+impl MemberCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(email: impl Into<String>, customer_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            email: email.into(),
+            name: Default::default(),
+            external_id: Default::default(),
+            role: Default::default(),
+            customer_id: customer_id.into(),
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`external_id`](Self::external_id).
+    #[must_use]
+    pub fn with_external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets [`role`](Self::role).
+    #[must_use]
+    pub fn with_role(mut self, value: impl Into<MemberCreateRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "polar")]
 impl ::serde::Serialize for MemberCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -22,6 +22,41 @@ pub struct MemberCreateFromCustomer {
     /// Default `"member"`; example `"member"`.
     pub role: Option<MemberCreateFromCustomerRole>,
 }
+impl MemberCreateFromCustomer {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            name: Default::default(),
+            external_id: Default::default(),
+            role: Default::default(),
+        }
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`external_id`](Self::external_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_external_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.external_id = value.into();
+        self
+    }
+    /// Sets [`role`](Self::role).
+    #[must_use]
+    pub fn with_role(mut self, value: impl Into<MemberCreateFromCustomerRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MemberCreateFromCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,29 @@ pub struct MemberOrganization {
     /// Whether this organization enforces SSO.
     pub requires_sso: bool,
 }
+impl MemberOrganization {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        slug: impl Into<String>,
+        name: impl Into<String>,
+        requires_sso: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            slug: slug.into(),
+            name: name.into(),
+            avatar_url: Default::default(),
+            requires_sso: requires_sso.into(),
+        }
+    }
+    /// Sets [`avatar_url`](Self::avatar_url).
+    #[must_use]
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MemberOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,

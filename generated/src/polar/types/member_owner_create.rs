@@ -16,6 +16,34 @@ pub struct MemberOwnerCreate {
     /// Example `"usr_1337"`.
     pub external_id: ::openapi_runtime::Patch<String>,
 }
+impl MemberOwnerCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            name: Default::default(),
+            external_id: Default::default(),
+        }
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`external_id`](Self::external_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_external_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.external_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for MemberOwnerCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,35 @@ pub struct MemberUpdate {
     /// Example `"member"`.
     pub role: ::openapi_runtime::Patch<super::MemberRole>,
 }
+impl MemberUpdate {
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`email`](Self::email): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_email(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.email = value.into();
+        self
+    }
+    /// Sets [`role`](Self::role): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_role(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::MemberRole>>,
+    ) -> Self {
+        self.role = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for MemberUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

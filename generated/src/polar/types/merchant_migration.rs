@@ -20,6 +20,46 @@ pub struct MerchantMigration {
     /// Non-secret metadata about the connected source. The shape varies by provider (e.g. Stripe exposes `stripe_user_id`, `livemode`).
     pub source: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
+impl MerchantMigration {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
+        source_platform: impl Into<super::MerchantMigrationSourcePlatform>,
+        step: impl Into<super::MerchantMigrationStep>,
+        source_connected: impl Into<bool>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            organization_id: organization_id.into(),
+            source_platform: source_platform.into(),
+            step: step.into(),
+            source_connected: source_connected.into(),
+            source: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`source`](Self::source).
+    #[must_use]
+    pub fn with_source(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MerchantMigration {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,20 @@ pub struct MerchantMigrationCreate {
     /// Length at least 1; pattern `^(rk|sk)_`.
     pub api_key: String,
 }
+impl MerchantMigrationCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        organization_id: impl Into<::uuid::Uuid>,
+        source_platform: impl Into<super::MerchantMigrationSourcePlatform>,
+        api_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            organization_id: organization_id.into(),
+            source_platform: source_platform.into(),
+            api_key: api_key.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MerchantMigrationCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,18 @@ pub struct MerchantMigrationImportReport {
     /// Per-entity counts of what was imported vs skipped.
     pub results: Vec<super::MerchantMigrationImportResult>,
 }
+impl MerchantMigrationImportReport {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        step: impl Into<super::MerchantMigrationStep>,
+        results: impl Into<Vec<super::MerchantMigrationImportResult>>,
+    ) -> Self {
+        Self {
+            step: step.into(),
+            results: results.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MerchantMigrationImportReport {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,23 @@ pub struct MerchantMigrationImportRequest {
     /// Import every importable record except these — the opt-out selection for large catalogs. Ignored when `record_ids` is set.
     pub exclude_record_ids: Option<Vec<::uuid::Uuid>>,
 }
+impl MerchantMigrationImportRequest {
+    /// Sets [`record_ids`](Self::record_ids).
+    #[must_use]
+    pub fn with_record_ids(mut self, value: impl Into<Vec<::uuid::Uuid>>) -> Self {
+        self.record_ids = Some(value.into());
+        self
+    }
+    /// Sets [`exclude_record_ids`](Self::exclude_record_ids).
+    #[must_use]
+    pub fn with_exclude_record_ids(
+        mut self,
+        value: impl Into<Vec<::uuid::Uuid>>,
+    ) -> Self {
+        self.exclude_record_ids = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MerchantMigrationImportRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct MerchantMigrationImportResult {
     /// How many were left on the source (not importable).
     pub skipped: i64,
 }
+impl MerchantMigrationImportResult {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        entity: impl Into<super::PrecheckEntity>,
+        imported: impl Into<i64>,
+        skipped: impl Into<i64>,
+    ) -> Self {
+        Self {
+            entity: entity.into(),
+            imported: imported.into(),
+            skipped: skipped.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MerchantMigrationImportResult {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -30,6 +30,91 @@ pub struct MerchantMigrationRecordItem {
     /// How urgent `reason` is: `action_required` when the merchant has to fix something, `info` when there is nothing to fix. Null without a reason.
     pub reason_level: Option<super::PrecheckReasonLevel>,
 }
+impl MerchantMigrationRecordItem {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        entity: impl Into<super::PrecheckEntity>,
+        source_id: impl Into<String>,
+        title: impl Into<String>,
+        status: impl Into<super::PrecheckRecordStatus>,
+    ) -> Self {
+        Self {
+            record_id: Default::default(),
+            entity: entity.into(),
+            source_id: source_id.into(),
+            title: title.into(),
+            subtitle: Default::default(),
+            amount: Default::default(),
+            currency: Default::default(),
+            recurring_interval: Default::default(),
+            status: status.into(),
+            import_status: Default::default(),
+            reason: Default::default(),
+            reason_code: Default::default(),
+            reason_level: Default::default(),
+        }
+    }
+    /// Sets [`record_id`](Self::record_id).
+    #[must_use]
+    pub fn with_record_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.record_id = Some(value.into());
+        self
+    }
+    /// Sets [`subtitle`](Self::subtitle).
+    #[must_use]
+    pub fn with_subtitle(mut self, value: impl Into<String>) -> Self {
+        self.subtitle = Some(value.into());
+        self
+    }
+    /// Sets [`amount`](Self::amount).
+    #[must_use]
+    pub fn with_amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets [`currency`](Self::currency).
+    #[must_use]
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval`](Self::recurring_interval).
+    #[must_use]
+    pub fn with_recurring_interval(mut self, value: impl Into<String>) -> Self {
+        self.recurring_interval = Some(value.into());
+        self
+    }
+    /// Sets [`import_status`](Self::import_status).
+    #[must_use]
+    pub fn with_import_status(
+        mut self,
+        value: impl Into<super::MerchantMigrationRecordStatus>,
+    ) -> Self {
+        self.import_status = Some(value.into());
+        self
+    }
+    /// Sets [`reason`](Self::reason).
+    #[must_use]
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+    /// Sets [`reason_code`](Self::reason_code).
+    #[must_use]
+    pub fn with_reason_code(mut self, value: impl Into<String>) -> Self {
+        self.reason_code = Some(value.into());
+        self
+    }
+    /// Sets [`reason_level`](Self::reason_level).
+    #[must_use]
+    pub fn with_reason_level(
+        mut self,
+        value: impl Into<super::PrecheckReasonLevel>,
+    ) -> Self {
+        self.reason_level = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MerchantMigrationRecordItem {
     fn serialize<S: ::serde::Serializer>(
         &self,

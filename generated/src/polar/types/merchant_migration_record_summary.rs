@@ -8,6 +8,18 @@ pub struct MerchantMigrationRecordSummary {
     /// How many records the pre-check flagged for the merchant to fix, across entities. Classification only, so a flagged record that has since been imported still counts.
     pub action_required: i64,
 }
+impl MerchantMigrationRecordSummary {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        entities: impl Into<Vec<super::MerchantMigrationRecordSummaryEntity>>,
+        action_required: impl Into<i64>,
+    ) -> Self {
+        Self {
+            entities: entities.into(),
+            action_required: action_required.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MerchantMigrationRecordSummary {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,26 @@ pub struct MerchantMigrationRecordSummaryEntity {
     /// How many an import would actually move: importable by the pre-check and still pending in the ledger.
     pub selectable: i64,
 }
+impl MerchantMigrationRecordSummaryEntity {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        entity: impl Into<super::PrecheckEntity>,
+        total: impl Into<i64>,
+        importable: impl Into<i64>,
+        skipped: impl Into<i64>,
+        imported: impl Into<i64>,
+        selectable: impl Into<i64>,
+    ) -> Self {
+        Self {
+            entity: entity.into(),
+            total: total.into(),
+            importable: importable.into(),
+            skipped: skipped.into(),
+            imported: imported.into(),
+            selectable: selectable.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MerchantMigrationRecordSummaryEntity {
     fn serialize<S: ::serde::Serializer>(
         &self,

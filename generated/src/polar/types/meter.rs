@@ -28,6 +28,65 @@ pub struct Meter {
     /// Whether the meter is archived and the time it was archived.
     pub archived_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl Meter {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        metadata: impl Into<super::MetadataOutputType>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        unit: impl Into<super::MeterUnit>,
+        filter: impl Into<super::Filter>,
+        aggregation: impl Into<MeterAggregation>,
+        organization_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            metadata: metadata.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            name: name.into(),
+            unit: unit.into(),
+            custom_label: Default::default(),
+            custom_multiplier: Default::default(),
+            filter: filter.into(),
+            aggregation: aggregation.into(),
+            organization_id: organization_id.into(),
+            archived_at: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`custom_label`](Self::custom_label).
+    #[must_use]
+    pub fn with_custom_label(mut self, value: impl Into<String>) -> Self {
+        self.custom_label = Some(value.into());
+        self
+    }
+    /// Sets [`custom_multiplier`](Self::custom_multiplier).
+    #[must_use]
+    pub fn with_custom_multiplier(mut self, value: impl Into<i64>) -> Self {
+        self.custom_multiplier = Some(value.into());
+        self
+    }
+    /// Sets [`archived_at`](Self::archived_at).
+    #[must_use]
+    pub fn with_archived_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.archived_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for Meter {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -38,6 +38,67 @@ pub struct MeterCreate {
     /// The ID of the organization owning the meter. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
+impl MeterCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        filter: impl Into<super::Filter>,
+        aggregation: impl Into<MeterCreateAggregation>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            name: name.into(),
+            unit: Default::default(),
+            custom_label: Default::default(),
+            custom_multiplier: Default::default(),
+            filter: filter.into(),
+            aggregation: aggregation.into(),
+            organization_id: Default::default(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, MeterCreateMetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`unit`](Self::unit).
+    #[must_use]
+    pub fn with_unit(mut self, value: impl Into<super::MeterUnit>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
+    /// Sets [`custom_label`](Self::custom_label): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_custom_label(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.custom_label = value.into();
+        self
+    }
+    /// Sets [`custom_multiplier`](Self::custom_multiplier): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_custom_multiplier(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.custom_multiplier = value.into();
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for MeterCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct MeterCreditedMetadata {
     /// The `rollover` property.
     pub rollover: bool,
 }
+impl MeterCreditedMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        meter_id: impl Into<String>,
+        units: impl Into<i64>,
+        rollover: impl Into<bool>,
+    ) -> Self {
+        Self {
+            meter_id: meter_id.into(),
+            units: units.into(),
+            rollover: rollover.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MeterCreditedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,18 @@ pub struct MeterQuantities {
     /// Example `100.0`.
     pub total: f64,
 }
+impl MeterQuantities {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        quantities: impl Into<Vec<super::MeterQuantity>>,
+        total: impl Into<f64>,
+    ) -> Self {
+        Self {
+            quantities: quantities.into(),
+            total: total.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MeterQuantities {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,18 @@ pub struct MeterQuantity {
     /// Example `10.0`.
     pub quantity: f64,
 }
+impl MeterQuantity {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        quantity: impl Into<f64>,
+    ) -> Self {
+        Self {
+            timestamp: timestamp.into(),
+            quantity: quantity.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MeterQuantity {
     fn serialize<S: ::serde::Serializer>(
         &self,

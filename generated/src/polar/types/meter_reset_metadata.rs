@@ -6,6 +6,12 @@ pub struct MeterResetMetadata {
     /// The `meter_id` property.
     pub meter_id: String,
 }
+impl MeterResetMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(meter_id: impl Into<String>) -> Self {
+        Self { meter_id: meter_id.into() }
+    }
+}
 impl ::serde::Serialize for MeterResetMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

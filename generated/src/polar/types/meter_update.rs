@@ -36,6 +36,80 @@ pub struct MeterUpdate {
     /// Whether the meter is archived. Archived meters are no longer used for billing.
     pub is_archived: ::openapi_runtime::Patch<bool>,
 }
+impl MeterUpdate {
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, MeterUpdateMetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`unit`](Self::unit): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_unit(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::MeterUnit>>,
+    ) -> Self {
+        self.unit = value.into();
+        self
+    }
+    /// Sets [`custom_label`](Self::custom_label): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_custom_label(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.custom_label = value.into();
+        self
+    }
+    /// Sets [`custom_multiplier`](Self::custom_multiplier): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_custom_multiplier(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.custom_multiplier = value.into();
+        self
+    }
+    /// Sets [`filter`](Self::filter): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_filter(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::Filter>>,
+    ) -> Self {
+        self.filter = value.into();
+        self
+    }
+    /// Sets [`aggregation`](Self::aggregation): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_aggregation(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<MeterUpdateAggregation>>,
+    ) -> Self {
+        self.aggregation = value.into();
+        self
+    }
+    /// Sets [`is_archived`](Self::is_archived): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_is_archived(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.is_archived = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for MeterUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

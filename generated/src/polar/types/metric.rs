@@ -10,6 +10,20 @@ pub struct Metric {
     /// Type of the metric, useful to know the unit or format of the value.
     pub r#type: super::MetricType,
 }
+impl Metric {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        slug: impl Into<String>,
+        display_name: impl Into<String>,
+        r#type: impl Into<super::MetricType>,
+    ) -> Self {
+        Self {
+            slug: slug.into(),
+            display_name: display_name.into(),
+            r#type: r#type.into(),
+        }
+    }
+}
 impl ::serde::Serialize for Metric {
     fn serialize<S: ::serde::Serializer>(
         &self,

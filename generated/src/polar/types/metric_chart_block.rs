@@ -16,6 +16,29 @@ pub struct MetricChartBlock {
     /// The `points` property.
     pub points: Vec<super::MetricChartPoint>,
 }
+impl MetricChartBlock {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        metric: impl Into<String>,
+        label: impl Into<String>,
+        unit: impl Into<String>,
+        points: impl Into<Vec<super::MetricChartPoint>>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            metric: metric.into(),
+            label: label.into(),
+            unit: unit.into(),
+            points: points.into(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<MetricChartBlockType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MetricChartBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,18 @@ pub struct MetricChartPoint {
     /// The `value` property.
     pub value: f64,
 }
+impl MetricChartPoint {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            timestamp: timestamp.into(),
+            value: value.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MetricChartPoint {
     fn serialize<S: ::serde::Serializer>(
         &self,

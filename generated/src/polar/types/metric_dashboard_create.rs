@@ -14,6 +14,31 @@ pub struct MetricDashboardCreate {
     /// The ID of the organization owning this dashboard. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
+impl MetricDashboardCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            metrics: Default::default(),
+            organization_id: Default::default(),
+        }
+    }
+    /// Sets [`metrics`](Self::metrics).
+    #[must_use]
+    pub fn with_metrics(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.metrics = Some(value.into());
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for MetricDashboardCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

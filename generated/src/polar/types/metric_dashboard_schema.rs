@@ -16,6 +16,34 @@ pub struct MetricDashboardSchema {
     /// The ID of the organization owning this dashboard.
     pub organization_id: ::uuid::Uuid,
 }
+impl MetricDashboardSchema {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        metrics: impl Into<Vec<String>>,
+        organization_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            name: name.into(),
+            metrics: metrics.into(),
+            organization_id: organization_id.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MetricDashboardSchema {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,26 @@ pub struct MetricDashboardUpdate {
     /// Items at most 10.
     pub metrics: ::openapi_runtime::Patch<Vec<String>>,
 }
+impl MetricDashboardUpdate {
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`metrics`](Self::metrics): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_metrics(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<String>>>,
+    ) -> Self {
+        self.metrics = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for MetricDashboardUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

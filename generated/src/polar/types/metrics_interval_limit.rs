@@ -8,6 +8,15 @@ pub struct MetricsIntervalLimit {
     /// Maximum number of days for this interval.
     pub max_days: i64,
 }
+impl MetricsIntervalLimit {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(min_days: impl Into<i64>, max_days: impl Into<i64>) -> Self {
+        Self {
+            min_days: min_days.into(),
+            max_days: max_days.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MetricsIntervalLimit {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,24 @@ pub struct MetricsIntervalsLimits {
     /// Limits for the year interval.
     pub year: super::MetricsIntervalLimit,
 }
+impl MetricsIntervalsLimits {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        hour: impl Into<super::MetricsIntervalLimit>,
+        day: impl Into<super::MetricsIntervalLimit>,
+        week: impl Into<super::MetricsIntervalLimit>,
+        month: impl Into<super::MetricsIntervalLimit>,
+        year: impl Into<super::MetricsIntervalLimit>,
+    ) -> Self {
+        Self {
+            hour: hour.into(),
+            day: day.into(),
+            week: week.into(),
+            month: month.into(),
+            year: year.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MetricsIntervalsLimits {
     fn serialize<S: ::serde::Serializer>(
         &self,

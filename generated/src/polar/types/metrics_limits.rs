@@ -8,6 +8,18 @@ pub struct MetricsLimits {
     /// Limits for each interval.
     pub intervals: super::MetricsIntervalsLimits,
 }
+impl MetricsLimits {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        min_date: impl Into<::chrono::NaiveDate>,
+        intervals: impl Into<super::MetricsIntervalsLimits>,
+    ) -> Self {
+        Self {
+            min_date: min_date.into(),
+            intervals: intervals.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MetricsLimits {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct MetricsResponse {
     /// Information about the returned metrics.
     pub metrics: super::Metrics,
 }
+impl MetricsResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        periods: impl Into<Vec<super::MetricPeriod>>,
+        totals: impl Into<super::MetricsTotals>,
+        metrics: impl Into<super::Metrics>,
+    ) -> Self {
+        Self {
+            periods: periods.into(),
+            totals: totals.into(),
+            metrics: metrics.into(),
+        }
+    }
+}
 impl ::serde::Serialize for MetricsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

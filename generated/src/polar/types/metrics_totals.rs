@@ -114,6 +114,371 @@ pub struct MetricsTotals {
     /// The `seat_utilization_rate` property.
     pub seat_utilization_rate: Option<f64>,
 }
+impl MetricsTotals {
+    /// Sets [`active_subscriptions`](Self::active_subscriptions).
+    #[must_use]
+    pub fn with_active_subscriptions(mut self, value: impl Into<f64>) -> Self {
+        self.active_subscriptions = Some(value.into());
+        self
+    }
+    /// Sets [`committed_subscriptions`](Self::committed_subscriptions).
+    #[must_use]
+    pub fn with_committed_subscriptions(mut self, value: impl Into<f64>) -> Self {
+        self.committed_subscriptions = Some(value.into());
+        self
+    }
+    /// Sets [`monthly_recurring_revenue`](Self::monthly_recurring_revenue).
+    #[must_use]
+    pub fn with_monthly_recurring_revenue(mut self, value: impl Into<f64>) -> Self {
+        self.monthly_recurring_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`trial_monthly_recurring_revenue`](Self::trial_monthly_recurring_revenue).
+    #[must_use]
+    pub fn with_trial_monthly_recurring_revenue(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.trial_monthly_recurring_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`committed_monthly_recurring_revenue`](Self::committed_monthly_recurring_revenue).
+    #[must_use]
+    pub fn with_committed_monthly_recurring_revenue(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.committed_monthly_recurring_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`trial_committed_monthly_recurring_revenue`](Self::trial_committed_monthly_recurring_revenue).
+    #[must_use]
+    pub fn with_trial_committed_monthly_recurring_revenue(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.trial_committed_monthly_recurring_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`average_revenue_per_user`](Self::average_revenue_per_user).
+    #[must_use]
+    pub fn with_average_revenue_per_user(mut self, value: impl Into<f64>) -> Self {
+        self.average_revenue_per_user = Some(value.into());
+        self
+    }
+    /// Sets [`checkouts`](Self::checkouts).
+    #[must_use]
+    pub fn with_checkouts(mut self, value: impl Into<f64>) -> Self {
+        self.checkouts = Some(value.into());
+        self
+    }
+    /// Sets [`succeeded_checkouts`](Self::succeeded_checkouts).
+    #[must_use]
+    pub fn with_succeeded_checkouts(mut self, value: impl Into<f64>) -> Self {
+        self.succeeded_checkouts = Some(value.into());
+        self
+    }
+    /// Sets [`churned_subscriptions`](Self::churned_subscriptions).
+    #[must_use]
+    pub fn with_churned_subscriptions(mut self, value: impl Into<f64>) -> Self {
+        self.churned_subscriptions = Some(value.into());
+        self
+    }
+    /// Sets [`churn_rate`](Self::churn_rate).
+    #[must_use]
+    pub fn with_churn_rate(mut self, value: impl Into<f64>) -> Self {
+        self.churn_rate = Some(value.into());
+        self
+    }
+    /// Sets [`seats_total`](Self::seats_total).
+    #[must_use]
+    pub fn with_seats_total(mut self, value: impl Into<f64>) -> Self {
+        self.seats_total = Some(value.into());
+        self
+    }
+    /// Sets [`seats_claimed`](Self::seats_claimed).
+    #[must_use]
+    pub fn with_seats_claimed(mut self, value: impl Into<f64>) -> Self {
+        self.seats_claimed = Some(value.into());
+        self
+    }
+    /// Sets [`seats_pending`](Self::seats_pending).
+    #[must_use]
+    pub fn with_seats_pending(mut self, value: impl Into<f64>) -> Self {
+        self.seats_pending = Some(value.into());
+        self
+    }
+    /// Sets [`seat_customers`](Self::seat_customers).
+    #[must_use]
+    pub fn with_seat_customers(mut self, value: impl Into<f64>) -> Self {
+        self.seat_customers = Some(value.into());
+        self
+    }
+    /// Sets [`new_seat_customers`](Self::new_seat_customers).
+    #[must_use]
+    pub fn with_new_seat_customers(mut self, value: impl Into<f64>) -> Self {
+        self.new_seat_customers = Some(value.into());
+        self
+    }
+    /// Sets [`churned_seat_customers`](Self::churned_seat_customers).
+    #[must_use]
+    pub fn with_churned_seat_customers(mut self, value: impl Into<f64>) -> Self {
+        self.churned_seat_customers = Some(value.into());
+        self
+    }
+    /// Sets [`orders`](Self::orders).
+    #[must_use]
+    pub fn with_orders(mut self, value: impl Into<f64>) -> Self {
+        self.orders = Some(value.into());
+        self
+    }
+    /// Sets [`revenue`](Self::revenue).
+    #[must_use]
+    pub fn with_revenue(mut self, value: impl Into<f64>) -> Self {
+        self.revenue = Some(value.into());
+        self
+    }
+    /// Sets [`net_revenue`](Self::net_revenue).
+    #[must_use]
+    pub fn with_net_revenue(mut self, value: impl Into<f64>) -> Self {
+        self.net_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`cumulative_revenue`](Self::cumulative_revenue).
+    #[must_use]
+    pub fn with_cumulative_revenue(mut self, value: impl Into<f64>) -> Self {
+        self.cumulative_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`net_cumulative_revenue`](Self::net_cumulative_revenue).
+    #[must_use]
+    pub fn with_net_cumulative_revenue(mut self, value: impl Into<f64>) -> Self {
+        self.net_cumulative_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`costs`](Self::costs).
+    #[must_use]
+    pub fn with_costs(mut self, value: impl Into<f64>) -> Self {
+        self.costs = Some(value.into());
+        self
+    }
+    /// Sets [`cumulative_costs`](Self::cumulative_costs).
+    #[must_use]
+    pub fn with_cumulative_costs(mut self, value: impl Into<f64>) -> Self {
+        self.cumulative_costs = Some(value.into());
+        self
+    }
+    /// Sets [`average_order_value`](Self::average_order_value).
+    #[must_use]
+    pub fn with_average_order_value(mut self, value: impl Into<f64>) -> Self {
+        self.average_order_value = Some(value.into());
+        self
+    }
+    /// Sets [`net_average_order_value`](Self::net_average_order_value).
+    #[must_use]
+    pub fn with_net_average_order_value(mut self, value: impl Into<f64>) -> Self {
+        self.net_average_order_value = Some(value.into());
+        self
+    }
+    /// Sets [`cost_per_user`](Self::cost_per_user).
+    #[must_use]
+    pub fn with_cost_per_user(mut self, value: impl Into<f64>) -> Self {
+        self.cost_per_user = Some(value.into());
+        self
+    }
+    /// Sets [`active_user_by_event`](Self::active_user_by_event).
+    #[must_use]
+    pub fn with_active_user_by_event(mut self, value: impl Into<f64>) -> Self {
+        self.active_user_by_event = Some(value.into());
+        self
+    }
+    /// Sets [`one_time_products`](Self::one_time_products).
+    #[must_use]
+    pub fn with_one_time_products(mut self, value: impl Into<f64>) -> Self {
+        self.one_time_products = Some(value.into());
+        self
+    }
+    /// Sets [`one_time_products_revenue`](Self::one_time_products_revenue).
+    #[must_use]
+    pub fn with_one_time_products_revenue(mut self, value: impl Into<f64>) -> Self {
+        self.one_time_products_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`one_time_products_net_revenue`](Self::one_time_products_net_revenue).
+    #[must_use]
+    pub fn with_one_time_products_net_revenue(mut self, value: impl Into<f64>) -> Self {
+        self.one_time_products_net_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`new_subscriptions`](Self::new_subscriptions).
+    #[must_use]
+    pub fn with_new_subscriptions(mut self, value: impl Into<f64>) -> Self {
+        self.new_subscriptions = Some(value.into());
+        self
+    }
+    /// Sets [`new_subscriptions_revenue`](Self::new_subscriptions_revenue).
+    #[must_use]
+    pub fn with_new_subscriptions_revenue(mut self, value: impl Into<f64>) -> Self {
+        self.new_subscriptions_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`new_subscriptions_net_revenue`](Self::new_subscriptions_net_revenue).
+    #[must_use]
+    pub fn with_new_subscriptions_net_revenue(mut self, value: impl Into<f64>) -> Self {
+        self.new_subscriptions_net_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`renewed_subscriptions`](Self::renewed_subscriptions).
+    #[must_use]
+    pub fn with_renewed_subscriptions(mut self, value: impl Into<f64>) -> Self {
+        self.renewed_subscriptions = Some(value.into());
+        self
+    }
+    /// Sets [`renewed_subscriptions_revenue`](Self::renewed_subscriptions_revenue).
+    #[must_use]
+    pub fn with_renewed_subscriptions_revenue(mut self, value: impl Into<f64>) -> Self {
+        self.renewed_subscriptions_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`renewed_subscriptions_net_revenue`](Self::renewed_subscriptions_net_revenue).
+    #[must_use]
+    pub fn with_renewed_subscriptions_net_revenue(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.renewed_subscriptions_net_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`canceled_subscriptions`](Self::canceled_subscriptions).
+    #[must_use]
+    pub fn with_canceled_subscriptions(mut self, value: impl Into<f64>) -> Self {
+        self.canceled_subscriptions = Some(value.into());
+        self
+    }
+    /// Sets [`canceled_subscriptions_customer_service`](Self::canceled_subscriptions_customer_service).
+    #[must_use]
+    pub fn with_canceled_subscriptions_customer_service(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.canceled_subscriptions_customer_service = Some(value.into());
+        self
+    }
+    /// Sets [`canceled_subscriptions_low_quality`](Self::canceled_subscriptions_low_quality).
+    #[must_use]
+    pub fn with_canceled_subscriptions_low_quality(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.canceled_subscriptions_low_quality = Some(value.into());
+        self
+    }
+    /// Sets [`canceled_subscriptions_missing_features`](Self::canceled_subscriptions_missing_features).
+    #[must_use]
+    pub fn with_canceled_subscriptions_missing_features(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.canceled_subscriptions_missing_features = Some(value.into());
+        self
+    }
+    /// Sets [`canceled_subscriptions_switched_service`](Self::canceled_subscriptions_switched_service).
+    #[must_use]
+    pub fn with_canceled_subscriptions_switched_service(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.canceled_subscriptions_switched_service = Some(value.into());
+        self
+    }
+    /// Sets [`canceled_subscriptions_too_complex`](Self::canceled_subscriptions_too_complex).
+    #[must_use]
+    pub fn with_canceled_subscriptions_too_complex(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.canceled_subscriptions_too_complex = Some(value.into());
+        self
+    }
+    /// Sets [`canceled_subscriptions_too_expensive`](Self::canceled_subscriptions_too_expensive).
+    #[must_use]
+    pub fn with_canceled_subscriptions_too_expensive(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.canceled_subscriptions_too_expensive = Some(value.into());
+        self
+    }
+    /// Sets [`canceled_subscriptions_unused`](Self::canceled_subscriptions_unused).
+    #[must_use]
+    pub fn with_canceled_subscriptions_unused(mut self, value: impl Into<f64>) -> Self {
+        self.canceled_subscriptions_unused = Some(value.into());
+        self
+    }
+    /// Sets [`canceled_subscriptions_other`](Self::canceled_subscriptions_other).
+    #[must_use]
+    pub fn with_canceled_subscriptions_other(mut self, value: impl Into<f64>) -> Self {
+        self.canceled_subscriptions_other = Some(value.into());
+        self
+    }
+    /// Sets [`annual_recurring_revenue`](Self::annual_recurring_revenue).
+    #[must_use]
+    pub fn with_annual_recurring_revenue(mut self, value: impl Into<f64>) -> Self {
+        self.annual_recurring_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`committed_annual_recurring_revenue`](Self::committed_annual_recurring_revenue).
+    #[must_use]
+    pub fn with_committed_annual_recurring_revenue(
+        mut self,
+        value: impl Into<f64>,
+    ) -> Self {
+        self.committed_annual_recurring_revenue = Some(value.into());
+        self
+    }
+    /// Sets [`checkouts_conversion`](Self::checkouts_conversion).
+    #[must_use]
+    pub fn with_checkouts_conversion(mut self, value: impl Into<f64>) -> Self {
+        self.checkouts_conversion = Some(value.into());
+        self
+    }
+    /// Sets [`ltv`](Self::ltv).
+    #[must_use]
+    pub fn with_ltv(mut self, value: impl Into<f64>) -> Self {
+        self.ltv = Some(value.into());
+        self
+    }
+    /// Sets [`gross_margin`](Self::gross_margin).
+    #[must_use]
+    pub fn with_gross_margin(mut self, value: impl Into<f64>) -> Self {
+        self.gross_margin = Some(value.into());
+        self
+    }
+    /// Sets [`gross_margin_percentage`](Self::gross_margin_percentage).
+    #[must_use]
+    pub fn with_gross_margin_percentage(mut self, value: impl Into<f64>) -> Self {
+        self.gross_margin_percentage = Some(value.into());
+        self
+    }
+    /// Sets [`cashflow`](Self::cashflow).
+    #[must_use]
+    pub fn with_cashflow(mut self, value: impl Into<f64>) -> Self {
+        self.cashflow = Some(value.into());
+        self
+    }
+    /// Sets [`average_seats_per_customer`](Self::average_seats_per_customer).
+    #[must_use]
+    pub fn with_average_seats_per_customer(mut self, value: impl Into<f64>) -> Self {
+        self.average_seats_per_customer = Some(value.into());
+        self
+    }
+    /// Sets [`seat_utilization_rate`](Self::seat_utilization_rate).
+    #[must_use]
+    pub fn with_seat_utilization_rate(mut self, value: impl Into<f64>) -> Self {
+        self.seat_utilization_rate = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for MetricsTotals {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,18 @@ pub struct NotificationRecipientCreate {
     /// Expo push token for the notification recipient.
     pub expo_push_token: String,
 }
+impl NotificationRecipientCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        platform: impl Into<super::NotificationRecipientPlatform>,
+        expo_push_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            platform: platform.into(),
+            expo_push_token: expo_push_token.into(),
+        }
+    }
+}
 impl ::serde::Serialize for NotificationRecipientCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,34 @@ pub struct NotificationRecipientSchema {
     /// Expo push token for the notification recipient.
     pub expo_push_token: String,
 }
+impl NotificationRecipientSchema {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        user_id: impl Into<::uuid::Uuid>,
+        platform: impl Into<super::NotificationRecipientPlatform>,
+        expo_push_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            user_id: user_id.into(),
+            platform: platform.into(),
+            expo_push_token: expo_push_token.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for NotificationRecipientSchema {
     fn serialize<S: ::serde::Serializer>(
         &self,

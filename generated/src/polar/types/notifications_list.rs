@@ -8,6 +8,26 @@ pub struct NotificationsList {
     /// The `last_read_notification_id` property.
     pub last_read_notification_id: Option<::uuid::Uuid>,
 }
+impl NotificationsList {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        notifications: impl Into<Vec<NotificationsListNotificationsItem>>,
+    ) -> Self {
+        Self {
+            notifications: notifications.into(),
+            last_read_notification_id: Default::default(),
+        }
+    }
+    /// Sets [`last_read_notification_id`](Self::last_read_notification_id).
+    #[must_use]
+    pub fn with_last_read_notification_id(
+        mut self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        self.last_read_notification_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for NotificationsList {
     fn serialize<S: ::serde::Serializer>(
         &self,

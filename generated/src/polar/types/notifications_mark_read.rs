@@ -6,6 +6,14 @@ pub struct NotificationsMarkRead {
     /// The `notification_id` property.
     pub notification_id: ::uuid::Uuid,
 }
+impl NotificationsMarkRead {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(notification_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            notification_id: notification_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for NotificationsMarkRead {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -56,6 +56,111 @@ pub struct OAuth2Client {
     pub client_secret_expires_at: i64,
 }
 #[cfg(feature = "polar")]
+impl OAuth2Client {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        redirect_uris: impl Into<Vec<String>>,
+        client_name: impl Into<String>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        client_id_issued_at: impl Into<i64>,
+        client_secret_expires_at: impl Into<i64>,
+    ) -> Self {
+        Self {
+            redirect_uris: redirect_uris.into(),
+            token_endpoint_auth_method: Default::default(),
+            grant_types: Default::default(),
+            response_types: Default::default(),
+            scope: Default::default(),
+            client_name: client_name.into(),
+            client_uri: Default::default(),
+            logo_uri: Default::default(),
+            tos_uri: Default::default(),
+            policy_uri: Default::default(),
+            default_sub_type: Default::default(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            client_id_issued_at: client_id_issued_at.into(),
+            client_secret_expires_at: client_secret_expires_at.into(),
+        }
+    }
+    /// Sets [`token_endpoint_auth_method`](Self::token_endpoint_auth_method).
+    #[must_use]
+    pub fn with_token_endpoint_auth_method(
+        mut self,
+        value: impl Into<OAuth2ClientTokenEndpointAuthMethod>,
+    ) -> Self {
+        self.token_endpoint_auth_method = Some(value.into());
+        self
+    }
+    /// Sets [`grant_types`](Self::grant_types).
+    #[must_use]
+    pub fn with_grant_types(
+        mut self,
+        value: impl Into<Vec<OAuth2ClientGrantTypesItem>>,
+    ) -> Self {
+        self.grant_types = Some(value.into());
+        self
+    }
+    /// Sets [`response_types`](Self::response_types).
+    #[must_use]
+    pub fn with_response_types(
+        mut self,
+        value: impl Into<Vec<OAuth2ClientResponseTypesItem>>,
+    ) -> Self {
+        self.response_types = Some(value.into());
+        self
+    }
+    /// Sets [`scope`](Self::scope).
+    #[must_use]
+    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets [`client_uri`](Self::client_uri).
+    #[must_use]
+    pub fn with_client_uri(mut self, value: impl Into<String>) -> Self {
+        self.client_uri = Some(value.into());
+        self
+    }
+    /// Sets [`logo_uri`](Self::logo_uri).
+    #[must_use]
+    pub fn with_logo_uri(mut self, value: impl Into<String>) -> Self {
+        self.logo_uri = Some(value.into());
+        self
+    }
+    /// Sets [`tos_uri`](Self::tos_uri).
+    #[must_use]
+    pub fn with_tos_uri(mut self, value: impl Into<String>) -> Self {
+        self.tos_uri = Some(value.into());
+        self
+    }
+    /// Sets [`policy_uri`](Self::policy_uri).
+    #[must_use]
+    pub fn with_policy_uri(mut self, value: impl Into<String>) -> Self {
+        self.policy_uri = Some(value.into());
+        self
+    }
+    /// Sets [`default_sub_type`](Self::default_sub_type).
+    #[must_use]
+    pub fn with_default_sub_type(mut self, value: impl Into<super::SubType>) -> Self {
+        self.default_sub_type = Some(value.into());
+        self
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "polar")]
 impl ::serde::Serialize for OAuth2Client {
     fn serialize<S: ::serde::Serializer>(
         &self,

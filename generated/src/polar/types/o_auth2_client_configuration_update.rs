@@ -46,6 +46,104 @@ pub struct OAuth2ClientConfigurationUpdate {
     /// The `client_id` property.
     pub client_id: String,
 }
+impl OAuth2ClientConfigurationUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        redirect_uris: impl Into<Vec<String>>,
+        client_name: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            redirect_uris: redirect_uris.into(),
+            token_endpoint_auth_method: Default::default(),
+            grant_types: Default::default(),
+            response_types: Default::default(),
+            scope: Default::default(),
+            client_name: client_name.into(),
+            client_uri: Default::default(),
+            logo_uri: Default::default(),
+            tos_uri: Default::default(),
+            policy_uri: Default::default(),
+            default_sub_type: Default::default(),
+            client_id: client_id.into(),
+        }
+    }
+    /// Sets [`token_endpoint_auth_method`](Self::token_endpoint_auth_method).
+    #[must_use]
+    pub fn with_token_endpoint_auth_method(
+        mut self,
+        value: impl Into<OAuth2ClientConfigurationUpdateTokenEndpointAuthMethod>,
+    ) -> Self {
+        self.token_endpoint_auth_method = Some(value.into());
+        self
+    }
+    /// Sets [`grant_types`](Self::grant_types).
+    #[must_use]
+    pub fn with_grant_types(
+        mut self,
+        value: impl Into<Vec<OAuth2ClientConfigurationUpdateGrantTypesItem>>,
+    ) -> Self {
+        self.grant_types = Some(value.into());
+        self
+    }
+    /// Sets [`response_types`](Self::response_types).
+    #[must_use]
+    pub fn with_response_types(
+        mut self,
+        value: impl Into<Vec<OAuth2ClientConfigurationUpdateResponseTypesItem>>,
+    ) -> Self {
+        self.response_types = Some(value.into());
+        self
+    }
+    /// Sets [`scope`](Self::scope).
+    #[must_use]
+    pub fn with_scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets [`client_uri`](Self::client_uri): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_client_uri(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.client_uri = value.into();
+        self
+    }
+    /// Sets [`logo_uri`](Self::logo_uri): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_logo_uri(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.logo_uri = value.into();
+        self
+    }
+    /// Sets [`tos_uri`](Self::tos_uri): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_tos_uri(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.tos_uri = value.into();
+        self
+    }
+    /// Sets [`policy_uri`](Self::policy_uri): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_policy_uri(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.policy_uri = value.into();
+        self
+    }
+    /// Sets [`default_sub_type`](Self::default_sub_type).
+    #[must_use]
+    pub fn with_default_sub_type(mut self, value: impl Into<super::SubType>) -> Self {
+        self.default_sub_type = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OAuth2ClientConfigurationUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

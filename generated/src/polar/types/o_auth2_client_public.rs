@@ -20,6 +20,63 @@ pub struct OAuth2ClientPublic {
     /// The `policy_uri` property.
     pub policy_uri: Option<String>,
 }
+impl OAuth2ClientPublic {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        client_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            client_id: client_id.into(),
+            client_name: Default::default(),
+            client_uri: Default::default(),
+            logo_uri: Default::default(),
+            tos_uri: Default::default(),
+            policy_uri: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`client_name`](Self::client_name).
+    #[must_use]
+    pub fn with_client_name(mut self, value: impl Into<String>) -> Self {
+        self.client_name = Some(value.into());
+        self
+    }
+    /// Sets [`client_uri`](Self::client_uri).
+    #[must_use]
+    pub fn with_client_uri(mut self, value: impl Into<String>) -> Self {
+        self.client_uri = Some(value.into());
+        self
+    }
+    /// Sets [`logo_uri`](Self::logo_uri).
+    #[must_use]
+    pub fn with_logo_uri(mut self, value: impl Into<String>) -> Self {
+        self.logo_uri = Some(value.into());
+        self
+    }
+    /// Sets [`tos_uri`](Self::tos_uri).
+    #[must_use]
+    pub fn with_tos_uri(mut self, value: impl Into<String>) -> Self {
+        self.tos_uri = Some(value.into());
+        self
+    }
+    /// Sets [`policy_uri`](Self::policy_uri).
+    #[must_use]
+    pub fn with_policy_uri(mut self, value: impl Into<String>) -> Self {
+        self.policy_uri = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OAuth2ClientPublic {
     fn serialize<S: ::serde::Serializer>(
         &self,

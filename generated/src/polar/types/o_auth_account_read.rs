@@ -16,6 +16,39 @@ pub struct OAuthAccountRead {
     /// The `account_username` property.
     pub account_username: Option<String>,
 }
+impl OAuthAccountRead {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        platform: impl Into<super::OAuthPlatform>,
+        account_id: impl Into<String>,
+        account_email: impl Into<String>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            platform: platform.into(),
+            account_id: account_id.into(),
+            account_email: account_email.into(),
+            account_username: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`account_username`](Self::account_username).
+    #[must_use]
+    pub fn with_account_username(mut self, value: impl Into<String>) -> Self {
+        self.account_username = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OAuthAccountRead {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -22,6 +22,31 @@ pub struct OidcConfigurationClientSecret {
     /// Length at least 1.
     pub client_secret: String,
 }
+impl OidcConfigurationClientSecret {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        issuer: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        Self {
+            issuer: issuer.into(),
+            client_id: client_id.into(),
+            authorization_parameters: Default::default(),
+            auth_method: Default::default(),
+            client_secret: client_secret.into(),
+        }
+    }
+    /// Sets [`authorization_parameters`](Self::authorization_parameters).
+    #[must_use]
+    pub fn with_authorization_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.authorization_parameters = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OidcConfigurationClientSecret {
     fn serialize<S: ::serde::Serializer>(
         &self,

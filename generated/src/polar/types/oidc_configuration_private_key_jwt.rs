@@ -18,6 +18,26 @@ pub struct OidcConfigurationPrivateKeyJwt {
     /// Authentication method used against the identity provider.
     pub auth_method: OidcConfigurationPrivateKeyJwtAuthMethod,
 }
+impl OidcConfigurationPrivateKeyJwt {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(issuer: impl Into<String>, client_id: impl Into<String>) -> Self {
+        Self {
+            issuer: issuer.into(),
+            client_id: client_id.into(),
+            authorization_parameters: Default::default(),
+            auth_method: Default::default(),
+        }
+    }
+    /// Sets [`authorization_parameters`](Self::authorization_parameters).
+    #[must_use]
+    pub fn with_authorization_parameters(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.authorization_parameters = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OidcConfigurationPrivateKeyJwt {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,22 @@ pub struct OidcConfigurationRead {
     /// Additional parameters appended to the authorization request, e.g. `hd` to pin a Google Workspace domain.
     pub authorization_parameters: ::std::collections::BTreeMap<String, String>,
 }
+impl OidcConfigurationRead {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        issuer: impl Into<String>,
+        client_id: impl Into<String>,
+        auth_method: impl Into<super::OidcAuthMethod>,
+        authorization_parameters: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        Self {
+            issuer: issuer.into(),
+            client_id: client_id.into(),
+            auth_method: auth_method.into(),
+            authorization_parameters: authorization_parameters.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OidcConfigurationRead {
     fn serialize<S: ::serde::Serializer>(
         &self,

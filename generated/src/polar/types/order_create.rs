@@ -38,6 +38,80 @@ pub struct OrderCreate {
     /// Length at most 500.
     pub description: ::openapi_runtime::Patch<String>,
 }
+impl OrderCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        customer_id: impl Into<::uuid::Uuid>,
+        product_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            custom_field_data: Default::default(),
+            metadata: Default::default(),
+            organization_id: Default::default(),
+            customer_id: customer_id.into(),
+            product_id: product_id.into(),
+            currency: Default::default(),
+            amount: Default::default(),
+            description: Default::default(),
+        }
+    }
+    /// Sets [`custom_field_data`](Self::custom_field_data).
+    #[must_use]
+    pub fn with_custom_field_data(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, Option<OrderCreateCustomFieldDataValue>>,
+        >,
+    ) -> Self {
+        self.custom_field_data = Some(value.into());
+        self
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets [`currency`](Self::currency): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_currency(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.currency = value.into();
+        self
+    }
+    /// Sets [`amount`](Self::amount): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_amount(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.amount = value.into();
+        self
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for OrderCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,17 @@ pub struct OrderFinalize {
     /// ID of the payment method to charge. Must belong to the order's customer. Falls back to the customer's default payment method when unset.
     pub payment_method_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
+impl OrderFinalize {
+    /// Sets [`payment_method_id`](Self::payment_method_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_payment_method_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.payment_method_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for OrderFinalize {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -28,6 +28,43 @@ pub struct OrderItemSchema {
     /// Associated price ID, if any.
     pub product_price_id: Option<::uuid::Uuid>,
 }
+impl OrderItemSchema {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        label: impl Into<String>,
+        amount: impl Into<i64>,
+        tax_amount: impl Into<i64>,
+        proration: impl Into<bool>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            label: label.into(),
+            amount: amount.into(),
+            tax_amount: tax_amount.into(),
+            proration: proration.into(),
+            product_price_id: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`product_price_id`](Self::product_price_id).
+    #[must_use]
+    pub fn with_product_price_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.product_price_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrderItemSchema {
     fn serialize<S: ::serde::Serializer>(
         &self,

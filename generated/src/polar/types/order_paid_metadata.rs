@@ -32,6 +32,99 @@ pub struct OrderPaidMetadata {
     /// The `recurring_interval_count` property.
     pub recurring_interval_count: Option<i64>,
 }
+impl OrderPaidMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(order_id: impl Into<String>, amount: impl Into<i64>) -> Self {
+        Self {
+            order_id: order_id.into(),
+            product_id: Default::default(),
+            billing_type: Default::default(),
+            amount: amount.into(),
+            currency: Default::default(),
+            net_amount: Default::default(),
+            tax_amount: Default::default(),
+            applied_balance_amount: Default::default(),
+            discount_amount: Default::default(),
+            discount_id: Default::default(),
+            platform_fee: Default::default(),
+            subscription_id: Default::default(),
+            recurring_interval: Default::default(),
+            recurring_interval_count: Default::default(),
+        }
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`billing_type`](Self::billing_type).
+    #[must_use]
+    pub fn with_billing_type(mut self, value: impl Into<String>) -> Self {
+        self.billing_type = Some(value.into());
+        self
+    }
+    /// Sets [`currency`](Self::currency).
+    #[must_use]
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets [`net_amount`](Self::net_amount).
+    #[must_use]
+    pub fn with_net_amount(mut self, value: impl Into<i64>) -> Self {
+        self.net_amount = Some(value.into());
+        self
+    }
+    /// Sets [`tax_amount`](Self::tax_amount).
+    #[must_use]
+    pub fn with_tax_amount(mut self, value: impl Into<i64>) -> Self {
+        self.tax_amount = Some(value.into());
+        self
+    }
+    /// Sets [`applied_balance_amount`](Self::applied_balance_amount).
+    #[must_use]
+    pub fn with_applied_balance_amount(mut self, value: impl Into<i64>) -> Self {
+        self.applied_balance_amount = Some(value.into());
+        self
+    }
+    /// Sets [`discount_amount`](Self::discount_amount).
+    #[must_use]
+    pub fn with_discount_amount(mut self, value: impl Into<i64>) -> Self {
+        self.discount_amount = Some(value.into());
+        self
+    }
+    /// Sets [`discount_id`](Self::discount_id).
+    #[must_use]
+    pub fn with_discount_id(mut self, value: impl Into<String>) -> Self {
+        self.discount_id = Some(value.into());
+        self
+    }
+    /// Sets [`platform_fee`](Self::platform_fee).
+    #[must_use]
+    pub fn with_platform_fee(mut self, value: impl Into<i64>) -> Self {
+        self.platform_fee = Some(value.into());
+        self
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval`](Self::recurring_interval).
+    #[must_use]
+    pub fn with_recurring_interval(mut self, value: impl Into<String>) -> Self {
+        self.recurring_interval = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval_count`](Self::recurring_interval_count).
+    #[must_use]
+    pub fn with_recurring_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.recurring_interval_count = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrderPaidMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct OrderRefundedMetadata {
     /// The `currency` property.
     pub currency: String,
 }
+impl OrderRefundedMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        order_id: impl Into<String>,
+        refunded_amount: impl Into<i64>,
+        currency: impl Into<String>,
+    ) -> Self {
+        Self {
+            order_id: order_id.into(),
+            refunded_amount: refunded_amount.into(),
+            currency: currency.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrderRefundedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

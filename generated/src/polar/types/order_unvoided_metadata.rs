@@ -10,6 +10,20 @@ pub struct OrderUnvoidedMetadata {
     /// The `currency` property.
     pub currency: String,
 }
+impl OrderUnvoidedMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        order_id: impl Into<String>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+    ) -> Self {
+        Self {
+            order_id: order_id.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrderUnvoidedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,36 @@ pub struct OrderUser {
     /// The `github_username` property.
     pub github_username: Option<String>,
 }
+impl OrderUser {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(id: impl Into<::uuid::Uuid>, public_name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            email: Default::default(),
+            public_name: public_name.into(),
+            avatar_url: Default::default(),
+            github_username: Default::default(),
+        }
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets [`avatar_url`](Self::avatar_url).
+    #[must_use]
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+    /// Sets [`github_username`](Self::github_username).
+    #[must_use]
+    pub fn with_github_username(mut self, value: impl Into<String>) -> Self {
+        self.github_username = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrderUser {
     fn serialize<S: ::serde::Serializer>(
         &self,

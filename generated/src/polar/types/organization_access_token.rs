@@ -22,6 +22,54 @@ pub struct OrganizationAccessToken {
     /// Example `"1dbfc517-0bbf-4301-9ba8-555ca42b9737"`.
     pub organization_id: ::uuid::Uuid,
 }
+impl OrganizationAccessToken {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        scopes: impl Into<Vec<super::Scope>>,
+        comment: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            scopes: scopes.into(),
+            expires_at: Default::default(),
+            comment: comment.into(),
+            last_used_at: Default::default(),
+            organization_id: organization_id.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`expires_at`](Self::expires_at).
+    #[must_use]
+    pub fn with_expires_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+    /// Sets [`last_used_at`](Self::last_used_at).
+    #[must_use]
+    pub fn with_last_used_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.last_used_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationAccessToken {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,32 @@ pub struct OrganizationAccessTokenCreate {
     /// The `scopes` property.
     pub scopes: Vec<super::AvailableScope>,
 }
+impl OrganizationAccessTokenCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        comment: impl Into<String>,
+        scopes: impl Into<Vec<super::AvailableScope>>,
+    ) -> Self {
+        Self {
+            organization_id: Default::default(),
+            comment: comment.into(),
+            expires_in: Default::default(),
+            scopes: scopes.into(),
+        }
+    }
+    /// Sets [`organization_id`](Self::organization_id).
+    #[must_use]
+    pub fn with_organization_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets [`expires_in`](Self::expires_in).
+    #[must_use]
+    pub fn with_expires_in(mut self, value: impl Into<String>) -> Self {
+        self.expires_in = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationAccessTokenCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

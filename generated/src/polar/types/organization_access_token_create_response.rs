@@ -8,6 +8,18 @@ pub struct OrganizationAccessTokenCreateResponse {
     /// The `token` property.
     pub token: String,
 }
+impl OrganizationAccessTokenCreateResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        organization_access_token: impl Into<super::OrganizationAccessToken>,
+        token: impl Into<String>,
+    ) -> Self {
+        Self {
+            organization_access_token: organization_access_token.into(),
+            token: token.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationAccessTokenCreateResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,20 @@ pub struct OrganizationAccessTokenUpdate {
     /// The `scopes` property.
     pub scopes: Option<Vec<super::AvailableScope>>,
 }
+impl OrganizationAccessTokenUpdate {
+    /// Sets [`comment`](Self::comment).
+    #[must_use]
+    pub fn with_comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = Some(value.into());
+        self
+    }
+    /// Sets [`scopes`](Self::scopes).
+    #[must_use]
+    pub fn with_scopes(mut self, value: impl Into<Vec<super::AvailableScope>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationAccessTokenUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

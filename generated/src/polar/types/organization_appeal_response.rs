@@ -10,6 +10,20 @@ pub struct OrganizationAppealResponse {
     /// When the appeal was submitted
     pub appeal_submitted_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl OrganizationAppealResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        success: impl Into<bool>,
+        message: impl Into<String>,
+        appeal_submitted_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            success: success.into(),
+            message: message.into(),
+            appeal_submitted_at: appeal_submitted_at.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationAppealResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,50 @@ pub struct OrganizationBenefitGrant {
     /// Message of the last provisioning error, if any.
     pub error_message: Option<String>,
 }
+impl OrganizationBenefitGrant {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<String>,
+        benefit_description: impl Into<String>,
+        is_granted: impl Into<bool>,
+        is_connected: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            benefit_description: benefit_description.into(),
+            is_granted: is_granted.into(),
+            is_connected: is_connected.into(),
+            invited_email: Default::default(),
+            invite_url: Default::default(),
+            channel_name: Default::default(),
+            error_message: Default::default(),
+        }
+    }
+    /// Sets [`invited_email`](Self::invited_email).
+    #[must_use]
+    pub fn with_invited_email(mut self, value: impl Into<String>) -> Self {
+        self.invited_email = Some(value.into());
+        self
+    }
+    /// Sets [`invite_url`](Self::invite_url).
+    #[must_use]
+    pub fn with_invite_url(mut self, value: impl Into<String>) -> Self {
+        self.invite_url = Some(value.into());
+        self
+    }
+    /// Sets [`channel_name`](Self::channel_name).
+    #[must_use]
+    pub fn with_channel_name(mut self, value: impl Into<String>) -> Self {
+        self.channel_name = Some(value.into());
+        self
+    }
+    /// Sets [`error_message`](Self::error_message).
+    #[must_use]
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationBenefitGrant {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,29 @@ pub struct OrganizationBillingDetails {
     /// Tax identifier value (without the format suffix).
     pub tax_id: Option<String>,
 }
+impl OrganizationBillingDetails {
+    /// Sets [`billing_name`](Self::billing_name).
+    #[must_use]
+    pub fn with_billing_name(mut self, value: impl Into<String>) -> Self {
+        self.billing_name = Some(value.into());
+        self
+    }
+    /// Sets [`billing_address`](Self::billing_address).
+    #[must_use]
+    pub fn with_billing_address(
+        mut self,
+        value: impl Into<super::AddressInput>,
+    ) -> Self {
+        self.billing_address = Some(value.into());
+        self
+    }
+    /// Sets [`tax_id`](Self::tax_id).
+    #[must_use]
+    pub fn with_tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationBillingDetails {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,26 @@ pub struct OrganizationCapabilities {
     /// Whether the organization can access the dashboard.
     pub dashboard_access: bool,
 }
+impl OrganizationCapabilities {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        checkout_payments: impl Into<bool>,
+        subscription_renewals: impl Into<bool>,
+        payouts: impl Into<bool>,
+        refunds: impl Into<bool>,
+        api_access: impl Into<bool>,
+        dashboard_access: impl Into<bool>,
+    ) -> Self {
+        Self {
+            checkout_payments: checkout_payments.into(),
+            subscription_renewals: subscription_renewals.into(),
+            payouts: payouts.into(),
+            refunds: refunds.into(),
+            api_access: api_access.into(),
+            dashboard_access: dashboard_access.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationCapabilities {
     fn serialize<S: ::serde::Serializer>(
         &self,

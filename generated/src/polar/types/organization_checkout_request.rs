@@ -12,6 +12,35 @@ pub struct OrganizationCheckoutRequest {
     /// The `embed_origin` property.
     pub embed_origin: Option<String>,
 }
+impl OrganizationCheckoutRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(product_id: impl Into<String>) -> Self {
+        Self {
+            product_id: product_id.into(),
+            success_url: Default::default(),
+            return_url: Default::default(),
+            embed_origin: Default::default(),
+        }
+    }
+    /// Sets [`success_url`](Self::success_url).
+    #[must_use]
+    pub fn with_success_url(mut self, value: impl Into<String>) -> Self {
+        self.success_url = Some(value.into());
+        self
+    }
+    /// Sets [`return_url`](Self::return_url).
+    #[must_use]
+    pub fn with_return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = Some(value.into());
+        self
+    }
+    /// Sets [`embed_origin`](Self::embed_origin).
+    #[must_use]
+    pub fn with_embed_origin(mut self, value: impl Into<String>) -> Self {
+        self.embed_origin = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationCheckoutRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

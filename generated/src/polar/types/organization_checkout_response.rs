@@ -10,6 +10,20 @@ pub struct OrganizationCheckoutResponse {
     /// The `expires_at` property.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl OrganizationCheckoutResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        checkout_id: impl Into<String>,
+        url: impl Into<String>,
+        expires_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            checkout_id: checkout_id.into(),
+            url: url.into(),
+            expires_at: expires_at.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationCheckoutResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

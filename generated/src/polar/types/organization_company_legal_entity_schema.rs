@@ -8,6 +8,15 @@ pub struct OrganizationCompanyLegalEntitySchema {
     /// The `registered_name` property.
     pub registered_name: String,
 }
+impl OrganizationCompanyLegalEntitySchema {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(registered_name: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            registered_name: registered_name.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationCompanyLegalEntitySchema {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -56,6 +56,153 @@ pub struct OrganizationCreate {
     /// Default `"location"`.
     pub default_tax_behavior: Option<super::TaxBehaviorOption>,
 }
+impl OrganizationCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(name: impl Into<String>, slug: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            slug: slug.into(),
+            avatar_url: Default::default(),
+            legal_entity: Default::default(),
+            email: Default::default(),
+            website: Default::default(),
+            socials: Default::default(),
+            details: Default::default(),
+            country: Default::default(),
+            feature_settings: Default::default(),
+            subscription_settings: Default::default(),
+            customer_email_settings: Default::default(),
+            customer_portal_settings: Default::default(),
+            default_presentment_currency: Default::default(),
+            default_tax_behavior: Default::default(),
+        }
+    }
+    /// Sets [`avatar_url`](Self::avatar_url): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_avatar_url(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.avatar_url = value.into();
+        self
+    }
+    /// Sets [`legal_entity`](Self::legal_entity): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_legal_entity(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<OrganizationCreateLegalEntity>>,
+    ) -> Self {
+        self.legal_entity = value.into();
+        self
+    }
+    /// Sets [`email`](Self::email): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_email(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.email = value.into();
+        self
+    }
+    /// Sets [`website`](Self::website): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_website(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.website = value.into();
+        self
+    }
+    /// Sets [`socials`](Self::socials): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_socials(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<super::OrganizationSocialLink>>>,
+    ) -> Self {
+        self.socials = value.into();
+        self
+    }
+    /// Sets [`details`](Self::details): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_details(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::OrganizationDetails>>,
+    ) -> Self {
+        self.details = value.into();
+        self
+    }
+    /// Sets [`country`](Self::country): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_country(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<OrganizationCreateCountry>>,
+    ) -> Self {
+        self.country = value.into();
+        self
+    }
+    /// Sets [`feature_settings`](Self::feature_settings): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_feature_settings(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::OrganizationFeatureSettingsUpdate>,
+        >,
+    ) -> Self {
+        self.feature_settings = value.into();
+        self
+    }
+    /// Sets [`subscription_settings`](Self::subscription_settings): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_subscription_settings(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::OrganizationSubscriptionSettings>,
+        >,
+    ) -> Self {
+        self.subscription_settings = value.into();
+        self
+    }
+    /// Sets [`customer_email_settings`](Self::customer_email_settings): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_email_settings(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::OrganizationCustomerEmailSettings>,
+        >,
+    ) -> Self {
+        self.customer_email_settings = value.into();
+        self
+    }
+    /// Sets [`customer_portal_settings`](Self::customer_portal_settings): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_portal_settings(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::OrganizationCustomerPortalSettings>,
+        >,
+    ) -> Self {
+        self.customer_portal_settings = value.into();
+        self
+    }
+    /// Sets [`default_presentment_currency`](Self::default_presentment_currency).
+    #[must_use]
+    pub fn with_default_presentment_currency(
+        mut self,
+        value: impl Into<super::PresentmentCurrency>,
+    ) -> Self {
+        self.default_presentment_currency = Some(value.into());
+        self
+    }
+    /// Sets [`default_tax_behavior`](Self::default_tax_behavior).
+    #[must_use]
+    pub fn with_default_tax_behavior(
+        mut self,
+        value: impl Into<super::TaxBehaviorOption>,
+    ) -> Self {
+        self.default_tax_behavior = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -32,6 +32,45 @@ pub struct OrganizationCustomerEmailSettings {
     /// The `subscription_updated` property.
     pub subscription_updated: bool,
 }
+impl OrganizationCustomerEmailSettings {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        order_confirmation: impl Into<bool>,
+        payment_method_expiration_reminder: impl Into<bool>,
+        subscription_cancellation: impl Into<bool>,
+        subscription_confirmation: impl Into<bool>,
+        subscription_cycled: impl Into<bool>,
+        subscription_cycled_after_trial: impl Into<bool>,
+        subscription_past_due: impl Into<bool>,
+        subscription_paused: impl Into<bool>,
+        subscription_resumed: impl Into<bool>,
+        subscription_renewal_reminder: impl Into<bool>,
+        subscription_revoked: impl Into<bool>,
+        subscription_trial_conversion_reminder: impl Into<bool>,
+        subscription_uncanceled: impl Into<bool>,
+        subscription_updated: impl Into<bool>,
+    ) -> Self {
+        Self {
+            order_confirmation: order_confirmation.into(),
+            payment_method_expiration_reminder: payment_method_expiration_reminder
+                .into(),
+            subscription_cancellation: subscription_cancellation.into(),
+            subscription_confirmation: subscription_confirmation.into(),
+            subscription_cycled: subscription_cycled.into(),
+            subscription_cycled_after_trial: subscription_cycled_after_trial.into(),
+            subscription_past_due: subscription_past_due.into(),
+            subscription_paused: subscription_paused.into(),
+            subscription_resumed: subscription_resumed.into(),
+            subscription_renewal_reminder: subscription_renewal_reminder.into(),
+            subscription_revoked: subscription_revoked.into(),
+            subscription_trial_conversion_reminder: subscription_trial_conversion_reminder
+                .into(),
+            subscription_uncanceled: subscription_uncanceled.into(),
+            subscription_updated: subscription_updated.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationCustomerEmailSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,

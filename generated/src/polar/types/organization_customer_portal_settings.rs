@@ -10,6 +10,28 @@ pub struct OrganizationCustomerPortalSettings {
     /// The `customer` property.
     pub customer: Option<super::CustomerPortalCustomerSettings>,
 }
+impl OrganizationCustomerPortalSettings {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        usage: impl Into<super::CustomerPortalUsageSettings>,
+        subscription: impl Into<super::CustomerPortalSubscriptionSettings>,
+    ) -> Self {
+        Self {
+            usage: usage.into(),
+            subscription: subscription.into(),
+            customer: Default::default(),
+        }
+    }
+    /// Sets [`customer`](Self::customer).
+    #[must_use]
+    pub fn with_customer(
+        mut self,
+        value: impl Into<super::CustomerPortalCustomerSettings>,
+    ) -> Self {
+        self.customer = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationCustomerPortalSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,

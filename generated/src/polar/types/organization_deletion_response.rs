@@ -10,6 +10,25 @@ pub struct OrganizationDeletionResponse {
     /// Reasons why immediate deletion is blocked
     pub blocked_reasons: Option<Vec<super::OrganizationDeletionBlockedReason>>,
 }
+impl OrganizationDeletionResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(deleted: impl Into<bool>, requires_support: impl Into<bool>) -> Self {
+        Self {
+            deleted: deleted.into(),
+            requires_support: requires_support.into(),
+            blocked_reasons: Default::default(),
+        }
+    }
+    /// Sets [`blocked_reasons`](Self::blocked_reasons).
+    #[must_use]
+    pub fn with_blocked_reasons(
+        mut self,
+        value: impl Into<Vec<super::OrganizationDeletionBlockedReason>>,
+    ) -> Self {
+        self.blocked_reasons = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationDeletionResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

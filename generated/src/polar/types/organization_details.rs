@@ -35,6 +35,96 @@ pub struct OrganizationDetails {
     #[deprecated(note = "deprecated in the API's spec")]
     pub previous_annual_revenue: ::openapi_runtime::Patch<i64>,
 }
+impl OrganizationDetails {
+    /// Sets [`about`](Self::about): a value, or `Patch::Null` to send `null`.
+    #[deprecated(note = "deprecated in the API's spec")]
+    #[allow(deprecated)]
+    #[must_use]
+    pub fn with_about(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.about = value.into();
+        self
+    }
+    /// Sets [`product_description`](Self::product_description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_product_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.product_description = value.into();
+        self
+    }
+    /// Sets [`selling_categories`](Self::selling_categories).
+    #[must_use]
+    pub fn with_selling_categories(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.selling_categories = Some(value.into());
+        self
+    }
+    /// Sets [`pricing_models`](Self::pricing_models).
+    #[must_use]
+    pub fn with_pricing_models(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.pricing_models = Some(value.into());
+        self
+    }
+    /// Sets [`intended_use`](Self::intended_use): a value, or `Patch::Null` to send `null`.
+    #[deprecated(note = "deprecated in the API's spec")]
+    #[allow(deprecated)]
+    #[must_use]
+    pub fn with_intended_use(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.intended_use = value.into();
+        self
+    }
+    /// Sets [`customer_acquisition`](Self::customer_acquisition).
+    #[deprecated(note = "deprecated in the API's spec")]
+    #[allow(deprecated)]
+    #[must_use]
+    pub fn with_customer_acquisition(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.customer_acquisition = Some(value.into());
+        self
+    }
+    /// Sets [`future_annual_revenue`](Self::future_annual_revenue): a value, or `Patch::Null` to send `null`.
+    #[deprecated(note = "deprecated in the API's spec")]
+    #[allow(deprecated)]
+    #[must_use]
+    pub fn with_future_annual_revenue(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.future_annual_revenue = value.into();
+        self
+    }
+    /// Sets [`switching`](Self::switching).
+    #[must_use]
+    pub fn with_switching(mut self, value: impl Into<bool>) -> Self {
+        self.switching = Some(value.into());
+        self
+    }
+    /// Sets [`switching_from`](Self::switching_from): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_switching_from(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<OrganizationDetailsSwitchingFrom>>,
+    ) -> Self {
+        self.switching_from = value.into();
+        self
+    }
+    /// Sets [`previous_annual_revenue`](Self::previous_annual_revenue): a value, or `Patch::Null` to send `null`.
+    #[deprecated(note = "deprecated in the API's spec")]
+    #[allow(deprecated)]
+    #[must_use]
+    pub fn with_previous_annual_revenue(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.previous_annual_revenue = value.into();
+        self
+    }
+}
 #[allow(deprecated)]
 impl ::serde::Serialize for OrganizationDetails {
     fn serialize<S: ::serde::Serializer>(

@@ -6,6 +6,14 @@ pub struct OrganizationDisputeSettings {
     /// The `auto_accept_below_amount` property.
     pub auto_accept_below_amount: Option<i64>,
 }
+impl OrganizationDisputeSettings {
+    /// Sets [`auto_accept_below_amount`](Self::auto_accept_below_amount).
+    #[must_use]
+    pub fn with_auto_accept_below_amount(mut self, value: impl Into<i64>) -> Self {
+        self.auto_accept_below_amount = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationDisputeSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,17 @@ pub struct OrganizationDisputeSettingsUpdate {
     /// Value at least 1 and at most 10000.
     pub auto_accept_below_amount: ::openapi_runtime::Patch<i64>,
 }
+impl OrganizationDisputeSettingsUpdate {
+    /// Sets [`auto_accept_below_amount`](Self::auto_accept_below_amount): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_auto_accept_below_amount(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.auto_accept_below_amount = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationDisputeSettingsUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,24 @@ pub struct OrganizationEmbedStatus {
     /// Hosts seen embedding this organization's checkout that `embed_hosts` would refuse. Anyone can name an origin when they create a checkout, so these are observations, not hosts we vouch for.
     pub uncovered_hosts: Vec<super::OrganizationUncoveredHost>,
 }
+impl OrganizationEmbedStatus {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        has_embedded: impl Into<bool>,
+        embed_hosts: impl Into<Vec<String>>,
+        embed_hosts_enforced: impl Into<bool>,
+        shared_hosts: impl Into<Vec<String>>,
+        uncovered_hosts: impl Into<Vec<super::OrganizationUncoveredHost>>,
+    ) -> Self {
+        Self {
+            has_embedded: has_embedded.into(),
+            embed_hosts: embed_hosts.into(),
+            embed_hosts_enforced: embed_hosts_enforced.into(),
+            shared_hosts: shared_hosts.into(),
+            uncovered_hosts: uncovered_hosts.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationEmbedStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,

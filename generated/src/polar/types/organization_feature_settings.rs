@@ -66,6 +66,107 @@ pub struct OrganizationFeatureSettings {
     /// Default `false`.
     pub merchant_migration_enabled: Option<bool>,
 }
+impl OrganizationFeatureSettings {
+    /// Sets [`issue_funding_enabled`](Self::issue_funding_enabled).
+    #[must_use]
+    pub fn with_issue_funding_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.issue_funding_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`seat_based_pricing_enabled`](Self::seat_based_pricing_enabled).
+    #[must_use]
+    pub fn with_seat_based_pricing_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.seat_based_pricing_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`wallets_enabled`](Self::wallets_enabled).
+    #[must_use]
+    pub fn with_wallets_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.wallets_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`member_model_enabled`](Self::member_model_enabled).
+    #[must_use]
+    pub fn with_member_model_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.member_model_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`checkout_localization_enabled`](Self::checkout_localization_enabled).
+    #[must_use]
+    pub fn with_checkout_localization_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.checkout_localization_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`overview_metrics`](Self::overview_metrics).
+    #[must_use]
+    pub fn with_overview_metrics(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.overview_metrics = Some(value.into());
+        self
+    }
+    /// Sets [`reset_proration_behavior_enabled`](Self::reset_proration_behavior_enabled).
+    #[must_use]
+    pub fn with_reset_proration_behavior_enabled(
+        mut self,
+        value: impl Into<bool>,
+    ) -> Self {
+        self.reset_proration_behavior_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`off_session_charges_enabled`](Self::off_session_charges_enabled).
+    #[must_use]
+    pub fn with_off_session_charges_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.off_session_charges_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`meter_cycling_enabled`](Self::meter_cycling_enabled).
+    #[must_use]
+    pub fn with_meter_cycling_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.meter_cycling_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`slack_benefit_enabled`](Self::slack_benefit_enabled).
+    #[must_use]
+    pub fn with_slack_benefit_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.slack_benefit_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`preview_access_enabled`](Self::preview_access_enabled).
+    #[must_use]
+    pub fn with_preview_access_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.preview_access_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`disputes_enabled`](Self::disputes_enabled).
+    #[must_use]
+    pub fn with_disputes_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.disputes_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`sso_enabled`](Self::sso_enabled).
+    #[must_use]
+    pub fn with_sso_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.sso_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`dispute_auto_accept_enabled`](Self::dispute_auto_accept_enabled).
+    #[must_use]
+    pub fn with_dispute_auto_accept_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.dispute_auto_accept_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`compass_enabled`](Self::compass_enabled).
+    #[must_use]
+    pub fn with_compass_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.compass_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`merchant_migration_enabled`](Self::merchant_migration_enabled).
+    #[must_use]
+    pub fn with_merchant_migration_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.merchant_migration_enabled = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationFeatureSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -21,6 +21,35 @@ pub struct OrganizationFeatureSettingsUpdate {
     /// Ordered list of metric slugs shown on the dashboard overview.
     pub overview_metrics: ::openapi_runtime::Patch<Vec<String>>,
 }
+impl OrganizationFeatureSettingsUpdate {
+    /// Sets [`seat_based_pricing_enabled`](Self::seat_based_pricing_enabled).
+    #[must_use]
+    pub fn with_seat_based_pricing_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.seat_based_pricing_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`member_model_enabled`](Self::member_model_enabled).
+    #[must_use]
+    pub fn with_member_model_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.member_model_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`checkout_localization_enabled`](Self::checkout_localization_enabled).
+    #[must_use]
+    pub fn with_checkout_localization_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.checkout_localization_enabled = Some(value.into());
+        self
+    }
+    /// Sets [`overview_metrics`](Self::overview_metrics): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_overview_metrics(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<String>>>,
+    ) -> Self {
+        self.overview_metrics = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationFeatureSettingsUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

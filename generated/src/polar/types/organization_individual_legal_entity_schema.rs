@@ -6,6 +6,12 @@ pub struct OrganizationIndividualLegalEntitySchema {
     /// The `type` property.
     pub r#type: OrganizationIndividualLegalEntitySchemaType,
 }
+impl OrganizationIndividualLegalEntitySchema {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(r#type: impl Into<OrganizationIndividualLegalEntitySchemaType>) -> Self {
+        Self { r#type: r#type.into() }
+    }
+}
 impl ::serde::Serialize for OrganizationIndividualLegalEntitySchema {
     fn serialize<S: ::serde::Serializer>(
         &self,

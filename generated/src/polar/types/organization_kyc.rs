@@ -62,6 +62,140 @@ pub struct OrganizationKyc {
     /// Organization compliance details. Only visible to organization members.
     pub details: Option<super::OrganizationDetails>,
 }
+impl OrganizationKyc {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        proration_behavior: impl Into<super::SubscriptionProrationBehavior>,
+        allow_customer_updates: impl Into<bool>,
+        socials: impl Into<Vec<super::OrganizationSocialLink>>,
+        status: impl Into<super::OrganizationStatus>,
+        sso_enforced: impl Into<bool>,
+        default_presentment_currency: impl Into<String>,
+        default_tax_behavior: impl Into<super::TaxBehaviorOption>,
+        subscription_settings: impl Into<super::OrganizationSubscriptionSettings>,
+        customer_email_settings: impl Into<super::OrganizationCustomerEmailSettings>,
+        customer_portal_settings: impl Into<super::OrganizationCustomerPortalSettings>,
+        dispute_settings: impl Into<super::OrganizationDisputeSettings>,
+        embed_hosts: impl Into<Vec<String>>,
+        embed_hosts_enforced: impl Into<bool>,
+        capabilities: impl Into<super::OrganizationCapabilities>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            avatar_url: Default::default(),
+            proration_behavior: proration_behavior.into(),
+            allow_customer_updates: allow_customer_updates.into(),
+            email: Default::default(),
+            website: Default::default(),
+            socials: socials.into(),
+            status: status.into(),
+            details_submitted_at: Default::default(),
+            onboarding_resubmission_requested_at: Default::default(),
+            sso_enforced: sso_enforced.into(),
+            default_presentment_currency: default_presentment_currency.into(),
+            default_tax_behavior: default_tax_behavior.into(),
+            feature_settings: Default::default(),
+            subscription_settings: subscription_settings.into(),
+            customer_email_settings: customer_email_settings.into(),
+            customer_portal_settings: customer_portal_settings.into(),
+            dispute_settings: dispute_settings.into(),
+            embed_hosts: embed_hosts.into(),
+            embed_hosts_enforced: embed_hosts_enforced.into(),
+            country: Default::default(),
+            account_id: Default::default(),
+            payout_account_id: Default::default(),
+            capabilities: capabilities.into(),
+            details: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`avatar_url`](Self::avatar_url).
+    #[must_use]
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets [`website`](Self::website).
+    #[must_use]
+    pub fn with_website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
+        self
+    }
+    /// Sets [`details_submitted_at`](Self::details_submitted_at).
+    #[must_use]
+    pub fn with_details_submitted_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.details_submitted_at = Some(value.into());
+        self
+    }
+    /// Sets [`onboarding_resubmission_requested_at`](Self::onboarding_resubmission_requested_at).
+    #[must_use]
+    pub fn with_onboarding_resubmission_requested_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.onboarding_resubmission_requested_at = Some(value.into());
+        self
+    }
+    /// Sets [`feature_settings`](Self::feature_settings).
+    #[must_use]
+    pub fn with_feature_settings(
+        mut self,
+        value: impl Into<super::OrganizationFeatureSettings>,
+    ) -> Self {
+        self.feature_settings = Some(value.into());
+        self
+    }
+    /// Sets [`country`](Self::country).
+    #[must_use]
+    pub fn with_country(mut self, value: impl Into<OrganizationKycCountry>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets [`account_id`](Self::account_id).
+    #[must_use]
+    pub fn with_account_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+    /// Sets [`payout_account_id`](Self::payout_account_id).
+    #[must_use]
+    pub fn with_payout_account_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.payout_account_id = Some(value.into());
+        self
+    }
+    /// Sets [`details`](Self::details).
+    #[must_use]
+    pub fn with_details(mut self, value: impl Into<super::OrganizationDetails>) -> Self {
+        self.details = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationKyc {
     fn serialize<S: ::serde::Serializer>(
         &self,

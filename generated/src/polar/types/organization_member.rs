@@ -14,6 +14,29 @@ pub struct OrganizationMember {
     /// The user's role on the organization.
     pub role: super::OrganizationRole,
 }
+impl OrganizationMember {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        user_id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        email: impl Into<String>,
+        role: impl Into<super::OrganizationRole>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            created_at: created_at.into(),
+            email: email.into(),
+            avatar_url: Default::default(),
+            role: role.into(),
+        }
+    }
+    /// Sets [`avatar_url`](Self::avatar_url).
+    #[must_use]
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationMember {
     fn serialize<S: ::serde::Serializer>(
         &self,

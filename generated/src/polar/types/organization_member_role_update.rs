@@ -6,6 +6,12 @@ pub struct OrganizationMemberRoleUpdate {
     /// The role to assign. `owner` is rejected — ownership transfers go through a separate flow.
     pub role: OrganizationMemberRoleUpdateRole,
 }
+impl OrganizationMemberRoleUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(role: impl Into<OrganizationMemberRoleUpdateRole>) -> Self {
+        Self { role: role.into() }
+    }
+}
 impl ::serde::Serialize for OrganizationMemberRoleUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,22 @@ pub struct OrganizationNotificationSettings {
     /// The `subscription_renewal` property.
     pub subscription_renewal: bool,
 }
+impl OrganizationNotificationSettings {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        new_order: impl Into<bool>,
+        new_subscription: impl Into<bool>,
+        chargeback_prevention: impl Into<bool>,
+        subscription_renewal: impl Into<bool>,
+    ) -> Self {
+        Self {
+            new_order: new_order.into(),
+            new_subscription: new_subscription.into(),
+            chargeback_prevention: chargeback_prevention.into(),
+            subscription_renewal: subscription_renewal.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationNotificationSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,

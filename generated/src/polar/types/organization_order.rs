@@ -26,6 +26,42 @@ pub struct OrganizationOrder {
     /// The `is_invoice_generated` property.
     pub is_invoice_generated: bool,
 }
+impl OrganizationOrder {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        status: impl Into<String>,
+        paid: impl Into<bool>,
+        total_amount: impl Into<i64>,
+        refunded_amount: impl Into<i64>,
+        currency: impl Into<String>,
+        billing_reason: impl Into<String>,
+        product_name: impl Into<String>,
+        is_invoice_generated: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            invoice_number: Default::default(),
+            status: status.into(),
+            paid: paid.into(),
+            total_amount: total_amount.into(),
+            refunded_amount: refunded_amount.into(),
+            currency: currency.into(),
+            billing_reason: billing_reason.into(),
+            product_name: product_name.into(),
+            is_invoice_generated: is_invoice_generated.into(),
+        }
+    }
+    /// Sets [`invoice_number`](Self::invoice_number).
+    #[must_use]
+    pub fn with_invoice_number(mut self, value: impl Into<String>) -> Self {
+        self.invoice_number = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationOrder {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,30 @@ pub struct OrganizationPaymentMethodCard {
     /// The `method_metadata` property.
     pub method_metadata: super::OrganizationPaymentMethodCardMetadata,
 }
+impl OrganizationPaymentMethodCard {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<String>,
+        default: impl Into<bool>,
+        method_metadata: impl Into<super::OrganizationPaymentMethodCardMetadata>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: Default::default(),
+            default: default.into(),
+            method_metadata: method_metadata.into(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(
+        mut self,
+        value: impl Into<OrganizationPaymentMethodCardType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationPaymentMethodCard {
     fn serialize<S: ::serde::Serializer>(
         &self,

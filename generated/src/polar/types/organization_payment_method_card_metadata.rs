@@ -12,6 +12,22 @@ pub struct OrganizationPaymentMethodCardMetadata {
     /// The `exp_year` property.
     pub exp_year: i64,
 }
+impl OrganizationPaymentMethodCardMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        brand: impl Into<String>,
+        last4: impl Into<String>,
+        exp_month: impl Into<i64>,
+        exp_year: impl Into<i64>,
+    ) -> Self {
+        Self {
+            brand: brand.into(),
+            last4: last4.into(),
+            exp_month: exp_month.into(),
+            exp_year: exp_year.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationPaymentMethodCardMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

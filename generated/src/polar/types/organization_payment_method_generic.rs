@@ -10,6 +10,20 @@ pub struct OrganizationPaymentMethodGeneric {
     /// The `default` property.
     pub default: bool,
 }
+impl OrganizationPaymentMethodGeneric {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<String>,
+        r#type: impl Into<String>,
+        default: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            r#type: r#type.into(),
+            default: default.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationPaymentMethodGeneric {
     fn serialize<S: ::serde::Serializer>(
         &self,

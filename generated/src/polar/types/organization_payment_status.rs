@@ -10,6 +10,28 @@ pub struct OrganizationPaymentStatus {
     /// When Polar requested that the organization review and resubmit its onboarding information, if applicable. Null for organizations that have never been reset for review.
     pub onboarding_resubmission_requested_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl OrganizationPaymentStatus {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        payment_ready: impl Into<bool>,
+        organization_status: impl Into<super::OrganizationStatus>,
+    ) -> Self {
+        Self {
+            payment_ready: payment_ready.into(),
+            organization_status: organization_status.into(),
+            onboarding_resubmission_requested_at: Default::default(),
+        }
+    }
+    /// Sets [`onboarding_resubmission_requested_at`](Self::onboarding_resubmission_requested_at).
+    #[must_use]
+    pub fn with_onboarding_resubmission_requested_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.onboarding_resubmission_requested_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationPaymentStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,

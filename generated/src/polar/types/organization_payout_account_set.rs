@@ -6,6 +6,14 @@ pub struct OrganizationPayoutAccountSet {
     /// ID of the payout account to set on the organization.
     pub payout_account_id: ::uuid::Uuid,
 }
+impl OrganizationPayoutAccountSet {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(payout_account_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            payout_account_id: payout_account_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationPayoutAccountSet {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -26,6 +26,73 @@ pub struct OrganizationPlan {
     /// The `features` property.
     pub features: Option<Vec<String>>,
 }
+impl OrganizationPlan {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            product_id: Default::default(),
+            name: name.into(),
+            description: Default::default(),
+            recurring_interval: Default::default(),
+            price: Default::default(),
+            transaction_fee: Default::default(),
+            highlight: Default::default(),
+            custom: Default::default(),
+            features: Default::default(),
+        }
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval`](Self::recurring_interval).
+    #[must_use]
+    pub fn with_recurring_interval(mut self, value: impl Into<String>) -> Self {
+        self.recurring_interval = Some(value.into());
+        self
+    }
+    /// Sets [`price`](Self::price).
+    #[must_use]
+    pub fn with_price(mut self, value: impl Into<super::OrganizationPlanPrice>) -> Self {
+        self.price = Some(value.into());
+        self
+    }
+    /// Sets [`transaction_fee`](Self::transaction_fee).
+    #[must_use]
+    pub fn with_transaction_fee(
+        mut self,
+        value: impl Into<super::OrganizationPlanFee>,
+    ) -> Self {
+        self.transaction_fee = Some(value.into());
+        self
+    }
+    /// Sets [`highlight`](Self::highlight).
+    #[must_use]
+    pub fn with_highlight(mut self, value: impl Into<bool>) -> Self {
+        self.highlight = Some(value.into());
+        self
+    }
+    /// Sets [`custom`](Self::custom).
+    #[must_use]
+    pub fn with_custom(mut self, value: impl Into<bool>) -> Self {
+        self.custom = Some(value.into());
+        self
+    }
+    /// Sets [`features`](Self::features).
+    #[must_use]
+    pub fn with_features(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.features = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,15 @@ pub struct OrganizationPlanFee {
     /// Fixed fee in cents.
     pub fixed: i64,
 }
+impl OrganizationPlanFee {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(percent: impl Into<i64>, fixed: impl Into<i64>) -> Self {
+        Self {
+            percent: percent.into(),
+            fixed: fixed.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationPlanFee {
     fn serialize<S: ::serde::Serializer>(
         &self,

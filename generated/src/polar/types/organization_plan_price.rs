@@ -8,6 +8,15 @@ pub struct OrganizationPlanPrice {
     /// The `currency` property.
     pub currency: String,
 }
+impl OrganizationPlanPrice {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(amount: impl Into<i64>, currency: impl Into<String>) -> Self {
+        Self {
+            amount: amount.into(),
+            currency: currency.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationPlanPrice {
     fn serialize<S: ::serde::Serializer>(
         &self,

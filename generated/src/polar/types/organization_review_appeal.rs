@@ -10,6 +10,31 @@ pub struct OrganizationReviewAppeal {
     /// The `decision` property.
     pub decision: Option<super::AppealDecision>,
 }
+impl OrganizationReviewAppeal {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(submitted_at: impl Into<::chrono::DateTime<::chrono::Utc>>) -> Self {
+        Self {
+            submitted_at: submitted_at.into(),
+            reviewed_at: Default::default(),
+            decision: Default::default(),
+        }
+    }
+    /// Sets [`reviewed_at`](Self::reviewed_at).
+    #[must_use]
+    pub fn with_reviewed_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.reviewed_at = Some(value.into());
+        self
+    }
+    /// Sets [`decision`](Self::decision).
+    #[must_use]
+    pub fn with_decision(mut self, value: impl Into<super::AppealDecision>) -> Self {
+        self.decision = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationReviewAppeal {
     fn serialize<S: ::serde::Serializer>(
         &self,

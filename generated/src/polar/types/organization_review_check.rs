@@ -14,6 +14,45 @@ pub struct OrganizationReviewCheck {
     /// Per-component breakdown, populated only for aggregate checks (currently `setup_readiness`). The parent `status` is the source of truth for gating.
     pub sub_checks: Option<Vec<super::OrganizationReviewSubCheck>>,
 }
+impl OrganizationReviewCheck {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        key: impl Into<super::OrganizationReviewCheckKey>,
+        status: impl Into<super::OrganizationReviewCheckStatus>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            status: status.into(),
+            reasons: Default::default(),
+            value: Default::default(),
+            sub_checks: Default::default(),
+        }
+    }
+    /// Sets [`reasons`](Self::reasons).
+    #[must_use]
+    pub fn with_reasons(
+        mut self,
+        value: impl Into<Vec<super::OrganizationReviewCheckReason>>,
+    ) -> Self {
+        self.reasons = Some(value.into());
+        self
+    }
+    /// Sets [`value`](Self::value).
+    #[must_use]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets [`sub_checks`](Self::sub_checks).
+    #[must_use]
+    pub fn with_sub_checks(
+        mut self,
+        value: impl Into<Vec<super::OrganizationReviewSubCheck>>,
+    ) -> Self {
+        self.sub_checks = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationReviewCheck {
     fn serialize<S: ::serde::Serializer>(
         &self,

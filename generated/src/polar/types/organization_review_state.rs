@@ -14,6 +14,54 @@ pub struct OrganizationReviewState {
     /// The `preliminary_steps` property.
     pub preliminary_steps: Option<Vec<super::OrganizationReviewCheck>>,
 }
+impl OrganizationReviewState {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(can_submit: impl Into<bool>) -> Self {
+        Self {
+            can_submit: can_submit.into(),
+            submitted_at: Default::default(),
+            verdict: Default::default(),
+            appeal: Default::default(),
+            preliminary_steps: Default::default(),
+        }
+    }
+    /// Sets [`submitted_at`](Self::submitted_at).
+    #[must_use]
+    pub fn with_submitted_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.submitted_at = Some(value.into());
+        self
+    }
+    /// Sets [`verdict`](Self::verdict).
+    #[must_use]
+    pub fn with_verdict(
+        mut self,
+        value: impl Into<OrganizationReviewStateVerdict>,
+    ) -> Self {
+        self.verdict = Some(value.into());
+        self
+    }
+    /// Sets [`appeal`](Self::appeal).
+    #[must_use]
+    pub fn with_appeal(
+        mut self,
+        value: impl Into<super::OrganizationReviewAppeal>,
+    ) -> Self {
+        self.appeal = Some(value.into());
+        self
+    }
+    /// Sets [`preliminary_steps`](Self::preliminary_steps).
+    #[must_use]
+    pub fn with_preliminary_steps(
+        mut self,
+        value: impl Into<Vec<super::OrganizationReviewCheck>>,
+    ) -> Self {
+        self.preliminary_steps = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationReviewState {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,62 @@ pub struct OrganizationReviewStatus {
     /// ID of the human-review support case, if one was opened
     pub appeal_case_id: Option<::uuid::Uuid>,
 }
+impl OrganizationReviewStatus {
+    /// Sets [`verdict`](Self::verdict).
+    #[must_use]
+    pub fn with_verdict(
+        mut self,
+        value: impl Into<OrganizationReviewStatusVerdict>,
+    ) -> Self {
+        self.verdict = Some(value.into());
+        self
+    }
+    /// Sets [`reason`](Self::reason).
+    #[must_use]
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+    /// Sets [`appeal_submitted_at`](Self::appeal_submitted_at).
+    #[must_use]
+    pub fn with_appeal_submitted_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.appeal_submitted_at = Some(value.into());
+        self
+    }
+    /// Sets [`appeal_reason`](Self::appeal_reason).
+    #[must_use]
+    pub fn with_appeal_reason(mut self, value: impl Into<String>) -> Self {
+        self.appeal_reason = Some(value.into());
+        self
+    }
+    /// Sets [`appeal_decision`](Self::appeal_decision).
+    #[must_use]
+    pub fn with_appeal_decision(
+        mut self,
+        value: impl Into<super::AppealDecision>,
+    ) -> Self {
+        self.appeal_decision = Some(value.into());
+        self
+    }
+    /// Sets [`appeal_reviewed_at`](Self::appeal_reviewed_at).
+    #[must_use]
+    pub fn with_appeal_reviewed_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.appeal_reviewed_at = Some(value.into());
+        self
+    }
+    /// Sets [`appeal_case_id`](Self::appeal_case_id).
+    #[must_use]
+    pub fn with_appeal_case_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.appeal_case_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationReviewStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,

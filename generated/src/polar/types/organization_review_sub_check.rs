@@ -17,6 +17,35 @@ pub struct OrganizationReviewSubCheck {
     /// Optional contextual value associated with the sub-check.
     pub value: Option<String>,
 }
+impl OrganizationReviewSubCheck {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        key: impl Into<super::OrganizationReviewSubCheckKey>,
+        status: impl Into<super::OrganizationReviewCheckStatus>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            status: status.into(),
+            reasons: Default::default(),
+            value: Default::default(),
+        }
+    }
+    /// Sets [`reasons`](Self::reasons).
+    #[must_use]
+    pub fn with_reasons(
+        mut self,
+        value: impl Into<Vec<super::OrganizationReviewCheckReason>>,
+    ) -> Self {
+        self.reasons = Some(value.into());
+        self
+    }
+    /// Sets [`value`](Self::value).
+    #[must_use]
+    pub fn with_value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationReviewSubCheck {
     fn serialize<S: ::serde::Serializer>(
         &self,

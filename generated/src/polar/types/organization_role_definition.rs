@@ -8,6 +8,18 @@ pub struct OrganizationRoleDefinition {
     /// The permissions this role grants in the organization.
     pub permissions: Vec<super::OrganizationPermission>,
 }
+impl OrganizationRoleDefinition {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<super::OrganizationRole>,
+        permissions: impl Into<Vec<super::OrganizationPermission>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            permissions: permissions.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationRoleDefinition {
     fn serialize<S: ::serde::Serializer>(
         &self,

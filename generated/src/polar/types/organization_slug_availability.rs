@@ -6,6 +6,14 @@ pub struct OrganizationSlugAvailability {
     /// Whether the slug is available for a new organization.
     pub available: bool,
 }
+impl OrganizationSlugAvailability {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(available: impl Into<bool>) -> Self {
+        Self {
+            available: available.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationSlugAvailability {
     fn serialize<S: ::serde::Serializer>(
         &self,

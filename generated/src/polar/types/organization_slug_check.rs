@@ -6,6 +6,12 @@ pub struct OrganizationSlugCheck {
     /// The slug to check availability for.
     pub slug: String,
 }
+impl OrganizationSlugCheck {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(slug: impl Into<String>) -> Self {
+        Self { slug: slug.into() }
+    }
+}
 impl ::serde::Serialize for OrganizationSlugCheck {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,18 @@ pub struct OrganizationSocialLink {
     /// Format `uri`; length at least 1 and at most 2083.
     pub url: String,
 }
+impl OrganizationSocialLink {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        platform: impl Into<super::OrganizationSocialPlatforms>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            platform: platform.into(),
+            url: url.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationSocialLink {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,43 @@ pub struct OrganizationSsoConnection {
     /// Whether the connection can be used to sign in.
     pub enabled: bool,
 }
+impl OrganizationSsoConnection {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
+        r#type: impl Into<super::OrganizationSsoConnectionType>,
+        configuration: impl Into<super::OidcConfigurationRead>,
+        enabled: impl Into<bool>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            organization_id: organization_id.into(),
+            name: Default::default(),
+            r#type: r#type.into(),
+            configuration: configuration.into(),
+            enabled: enabled.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationSsoConnection {
     fn serialize<S: ::serde::Serializer>(
         &self,

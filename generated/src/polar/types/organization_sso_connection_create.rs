@@ -16,6 +16,40 @@ pub struct OrganizationSsoConnectionCreate {
     /// Default `false`.
     pub enabled: Option<bool>,
 }
+impl OrganizationSsoConnectionCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        configuration: impl Into<OrganizationSsoConnectionCreateConfiguration>,
+    ) -> Self {
+        Self {
+            name: Default::default(),
+            r#type: Default::default(),
+            configuration: configuration.into(),
+            enabled: Default::default(),
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(
+        mut self,
+        value: impl Into<OrganizationSsoConnectionCreateType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`enabled`](Self::enabled).
+    #[must_use]
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationSsoConnectionCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

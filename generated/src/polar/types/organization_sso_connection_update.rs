@@ -10,6 +10,29 @@ pub struct OrganizationSsoConnectionUpdate {
     /// Whether the connection can be used to sign in.
     pub enabled: Option<bool>,
 }
+impl OrganizationSsoConnectionUpdate {
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`configuration`](Self::configuration).
+    #[must_use]
+    pub fn with_configuration(
+        mut self,
+        value: impl Into<OrganizationSsoConnectionUpdateConfiguration>,
+    ) -> Self {
+        self.configuration = Some(value.into());
+        self
+    }
+    /// Sets [`enabled`](Self::enabled).
+    #[must_use]
+    pub fn with_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationSsoConnectionUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,26 @@ pub struct OrganizationStartupProgramClaimRequest {
     /// The `embed_origin` property.
     pub embed_origin: Option<String>,
 }
+impl OrganizationStartupProgramClaimRequest {
+    /// Sets [`success_url`](Self::success_url).
+    #[must_use]
+    pub fn with_success_url(mut self, value: impl Into<String>) -> Self {
+        self.success_url = Some(value.into());
+        self
+    }
+    /// Sets [`return_url`](Self::return_url).
+    #[must_use]
+    pub fn with_return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = Some(value.into());
+        self
+    }
+    /// Sets [`embed_origin`](Self::embed_origin).
+    #[must_use]
+    pub fn with_embed_origin(mut self, value: impl Into<String>) -> Self {
+        self.embed_origin = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationStartupProgramClaimRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,26 @@ pub struct OrganizationStartupProgramClaimResponse {
     /// The `subscription` property.
     pub subscription: Option<super::OrganizationSubscription>,
 }
+impl OrganizationStartupProgramClaimResponse {
+    /// Sets [`checkout`](Self::checkout).
+    #[must_use]
+    pub fn with_checkout(
+        mut self,
+        value: impl Into<super::OrganizationCheckoutResponse>,
+    ) -> Self {
+        self.checkout = Some(value.into());
+        self
+    }
+    /// Sets [`subscription`](Self::subscription).
+    #[must_use]
+    pub fn with_subscription(
+        mut self,
+        value: impl Into<super::OrganizationSubscription>,
+    ) -> Self {
+        self.subscription = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationStartupProgramClaimResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -42,6 +42,144 @@ pub struct OrganizationSubscription {
     /// Polar product id of the Scale plan, against which the Startup Program discount applies. Null when the feature is disabled.
     pub startup_program_scale_product_id: Option<String>,
 }
+impl OrganizationSubscription {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        status: impl Into<String>,
+        plan: impl Into<super::OrganizationPlan>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+    ) -> Self {
+        Self {
+            subscription_id: Default::default(),
+            status: status.into(),
+            product_id: Default::default(),
+            plan: plan.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+            recurring_interval: Default::default(),
+            recurring_interval_count: Default::default(),
+            current_period_start: Default::default(),
+            current_period_end: Default::default(),
+            cancel_at_period_end: Default::default(),
+            canceled_at: Default::default(),
+            started_at: Default::default(),
+            ends_at: Default::default(),
+            pending_change: Default::default(),
+            discount: Default::default(),
+            startup_program_status: Default::default(),
+            startup_program_scale_product_id: Default::default(),
+        }
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval`](Self::recurring_interval).
+    #[must_use]
+    pub fn with_recurring_interval(mut self, value: impl Into<String>) -> Self {
+        self.recurring_interval = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval_count`](Self::recurring_interval_count).
+    #[must_use]
+    pub fn with_recurring_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.recurring_interval_count = Some(value.into());
+        self
+    }
+    /// Sets [`current_period_start`](Self::current_period_start).
+    #[must_use]
+    pub fn with_current_period_start(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.current_period_start = Some(value.into());
+        self
+    }
+    /// Sets [`current_period_end`](Self::current_period_end).
+    #[must_use]
+    pub fn with_current_period_end(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.current_period_end = Some(value.into());
+        self
+    }
+    /// Sets [`cancel_at_period_end`](Self::cancel_at_period_end).
+    #[must_use]
+    pub fn with_cancel_at_period_end(mut self, value: impl Into<bool>) -> Self {
+        self.cancel_at_period_end = Some(value.into());
+        self
+    }
+    /// Sets [`canceled_at`](Self::canceled_at).
+    #[must_use]
+    pub fn with_canceled_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.canceled_at = Some(value.into());
+        self
+    }
+    /// Sets [`started_at`](Self::started_at).
+    #[must_use]
+    pub fn with_started_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+    /// Sets [`ends_at`](Self::ends_at).
+    #[must_use]
+    pub fn with_ends_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.ends_at = Some(value.into());
+        self
+    }
+    /// Sets [`pending_change`](Self::pending_change).
+    #[must_use]
+    pub fn with_pending_change(
+        mut self,
+        value: impl Into<super::OrganizationSubscriptionPendingChange>,
+    ) -> Self {
+        self.pending_change = Some(value.into());
+        self
+    }
+    /// Sets [`discount`](Self::discount).
+    #[must_use]
+    pub fn with_discount(
+        mut self,
+        value: impl Into<super::OrganizationSubscriptionDiscount>,
+    ) -> Self {
+        self.discount = Some(value.into());
+        self
+    }
+    /// Sets [`startup_program_status`](Self::startup_program_status).
+    #[must_use]
+    pub fn with_startup_program_status(mut self, value: impl Into<String>) -> Self {
+        self.startup_program_status = Some(value.into());
+        self
+    }
+    /// Sets [`startup_program_scale_product_id`](Self::startup_program_scale_product_id).
+    #[must_use]
+    pub fn with_startup_program_scale_product_id(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.startup_program_scale_product_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationSubscription {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,56 @@ pub struct OrganizationSubscriptionDiscount {
     /// Estimated date the discount stops applying. Computed for 'repeating' discounts from the subscription's started_at + duration_in_months; null for 'once' and 'forever' durations.
     pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl OrganizationSubscriptionDiscount {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        discount_id: impl Into<String>,
+        name: impl Into<String>,
+        r#type: impl Into<String>,
+        duration: impl Into<String>,
+    ) -> Self {
+        Self {
+            discount_id: discount_id.into(),
+            name: name.into(),
+            r#type: r#type.into(),
+            duration: duration.into(),
+            duration_in_months: Default::default(),
+            basis_points: Default::default(),
+            amounts: Default::default(),
+            ends_at: Default::default(),
+        }
+    }
+    /// Sets [`duration_in_months`](Self::duration_in_months).
+    #[must_use]
+    pub fn with_duration_in_months(mut self, value: impl Into<i64>) -> Self {
+        self.duration_in_months = Some(value.into());
+        self
+    }
+    /// Sets [`basis_points`](Self::basis_points).
+    #[must_use]
+    pub fn with_basis_points(mut self, value: impl Into<i64>) -> Self {
+        self.basis_points = Some(value.into());
+        self
+    }
+    /// Sets [`amounts`](Self::amounts).
+    #[must_use]
+    pub fn with_amounts(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, i64>>,
+    ) -> Self {
+        self.amounts = Some(value.into());
+        self
+    }
+    /// Sets [`ends_at`](Self::ends_at).
+    #[must_use]
+    pub fn with_ends_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.ends_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationSubscriptionDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,

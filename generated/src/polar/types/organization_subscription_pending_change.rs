@@ -8,6 +8,18 @@ pub struct OrganizationSubscriptionPendingChange {
     /// The `applies_at` property.
     pub applies_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl OrganizationSubscriptionPendingChange {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product_id: impl Into<String>,
+        applies_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            applies_at: applies_at.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationSubscriptionPendingChange {
     fn serialize<S: ::serde::Serializer>(
         &self,

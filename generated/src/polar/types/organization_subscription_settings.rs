@@ -14,6 +14,24 @@ pub struct OrganizationSubscriptionSettings {
     /// The `allow_customer_updates` property.
     pub allow_customer_updates: bool,
 }
+impl OrganizationSubscriptionSettings {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        allow_multiple_subscriptions: impl Into<bool>,
+        proration_behavior: impl Into<OrganizationSubscriptionSettingsProrationBehavior>,
+        benefit_revocation_grace_period: impl Into<i64>,
+        prevent_trial_abuse: impl Into<bool>,
+        allow_customer_updates: impl Into<bool>,
+    ) -> Self {
+        Self {
+            allow_multiple_subscriptions: allow_multiple_subscriptions.into(),
+            proration_behavior: proration_behavior.into(),
+            benefit_revocation_grace_period: benefit_revocation_grace_period.into(),
+            prevent_trial_abuse: prevent_trial_abuse.into(),
+            allow_customer_updates: allow_customer_updates.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationSubscriptionSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,

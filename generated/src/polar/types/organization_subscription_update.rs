@@ -6,6 +6,14 @@ pub struct OrganizationSubscriptionUpdate {
     /// Polar product ID to switch the plan to.
     pub product_id: String,
 }
+impl OrganizationSubscriptionUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(product_id: impl Into<String>) -> Self {
+        Self {
+            product_id: product_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationSubscriptionUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,22 @@ pub struct OrganizationUncoveredHost {
     /// When it last opened one.
     pub last_seen_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl OrganizationUncoveredHost {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        host: impl Into<String>,
+        origin: impl Into<String>,
+        checkouts: impl Into<i64>,
+        last_seen_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            host: host.into(),
+            origin: origin.into(),
+            checkouts: checkouts.into(),
+            last_seen_at: last_seen_at.into(),
+        }
+    }
+}
 impl ::serde::Serialize for OrganizationUncoveredHost {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -56,6 +56,162 @@ pub struct OrganizationUpdate {
     /// Whether members must access this organization through its SSO connection. Turning this on requires an active SSO session for this organization and at least one enabled SSO connection.
     pub sso_enforced: ::openapi_runtime::Patch<bool>,
 }
+impl OrganizationUpdate {
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`avatar_url`](Self::avatar_url): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_avatar_url(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.avatar_url = value.into();
+        self
+    }
+    /// Sets [`email`](Self::email): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_email(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.email = value.into();
+        self
+    }
+    /// Sets [`website`](Self::website): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_website(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.website = value.into();
+        self
+    }
+    /// Sets [`socials`](Self::socials): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_socials(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<super::OrganizationSocialLink>>>,
+    ) -> Self {
+        self.socials = value.into();
+        self
+    }
+    /// Sets [`details`](Self::details): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_details(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::OrganizationDetails>>,
+    ) -> Self {
+        self.details = value.into();
+        self
+    }
+    /// Sets [`country`](Self::country): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_country(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<OrganizationUpdateCountry>>,
+    ) -> Self {
+        self.country = value.into();
+        self
+    }
+    /// Sets [`feature_settings`](Self::feature_settings): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_feature_settings(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::OrganizationFeatureSettingsUpdate>,
+        >,
+    ) -> Self {
+        self.feature_settings = value.into();
+        self
+    }
+    /// Sets [`subscription_settings`](Self::subscription_settings): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_subscription_settings(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::OrganizationSubscriptionSettings>,
+        >,
+    ) -> Self {
+        self.subscription_settings = value.into();
+        self
+    }
+    /// Sets [`customer_email_settings`](Self::customer_email_settings): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_email_settings(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::OrganizationCustomerEmailSettings>,
+        >,
+    ) -> Self {
+        self.customer_email_settings = value.into();
+        self
+    }
+    /// Sets [`customer_portal_settings`](Self::customer_portal_settings): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_portal_settings(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::OrganizationCustomerPortalSettings>,
+        >,
+    ) -> Self {
+        self.customer_portal_settings = value.into();
+        self
+    }
+    /// Sets [`dispute_settings`](Self::dispute_settings): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_dispute_settings(
+        mut self,
+        value: impl Into<
+            ::openapi_runtime::Patch<super::OrganizationDisputeSettingsUpdate>,
+        >,
+    ) -> Self {
+        self.dispute_settings = value.into();
+        self
+    }
+    /// Sets [`embed_hosts`](Self::embed_hosts): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_embed_hosts(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<String>>>,
+    ) -> Self {
+        self.embed_hosts = value.into();
+        self
+    }
+    /// Sets [`default_presentment_currency`](Self::default_presentment_currency): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_default_presentment_currency(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::PresentmentCurrency>>,
+    ) -> Self {
+        self.default_presentment_currency = value.into();
+        self
+    }
+    /// Sets [`default_tax_behavior`](Self::default_tax_behavior): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_default_tax_behavior(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::TaxBehaviorOption>>,
+    ) -> Self {
+        self.default_tax_behavior = value.into();
+        self
+    }
+    /// Sets [`sso_enforced`](Self::sso_enforced): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_sso_enforced(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.sso_enforced = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

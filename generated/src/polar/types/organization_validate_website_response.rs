@@ -10,6 +10,28 @@ pub struct OrganizationValidateWebsiteResponse {
     /// Error message if the URL is not reachable.
     pub error: Option<String>,
 }
+impl OrganizationValidateWebsiteResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(reachable: impl Into<bool>) -> Self {
+        Self {
+            reachable: reachable.into(),
+            status: Default::default(),
+            error: Default::default(),
+        }
+    }
+    /// Sets [`status`](Self::status).
+    #[must_use]
+    pub fn with_status(mut self, value: impl Into<i64>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+    /// Sets [`error`](Self::error).
+    #[must_use]
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for OrganizationValidateWebsiteResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,15 @@ pub struct Pagination {
     /// The `max_page` property.
     pub max_page: i64,
 }
+impl Pagination {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(total_count: impl Into<i64>, max_page: impl Into<i64>) -> Self {
+        Self {
+            total_count: total_count.into(),
+            max_page: max_page.into(),
+        }
+    }
+}
 impl ::serde::Serialize for Pagination {
     fn serialize<S: ::serde::Serializer>(
         &self,

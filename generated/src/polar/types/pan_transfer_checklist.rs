@@ -14,6 +14,34 @@ pub struct PanTransferChecklist {
     /// The ordered checklist. Titles and guidance live in the client, keyed by `key`.
     pub steps: Vec<super::PanTransferStep>,
 }
+impl PanTransferChecklist {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        method: impl Into<super::PanTransferMethod>,
+        started: impl Into<bool>,
+        steps: impl Into<Vec<super::PanTransferStep>>,
+    ) -> Self {
+        Self {
+            method: method.into(),
+            started: started.into(),
+            current_step_key: Default::default(),
+            destination_account_id: Default::default(),
+            steps: steps.into(),
+        }
+    }
+    /// Sets [`current_step_key`](Self::current_step_key).
+    #[must_use]
+    pub fn with_current_step_key(mut self, value: impl Into<String>) -> Self {
+        self.current_step_key = Some(value.into());
+        self
+    }
+    /// Sets [`destination_account_id`](Self::destination_account_id).
+    #[must_use]
+    pub fn with_destination_account_id(mut self, value: impl Into<String>) -> Self {
+        self.destination_account_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PanTransferChecklist {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -30,6 +30,68 @@ pub struct PanTransferStep {
     /// Who completed the step.
     pub completed_by: Option<super::PanStepActor>,
 }
+impl PanTransferStep {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        key: impl Into<String>,
+        owner: impl Into<super::PanStepOwner>,
+        kind: impl Into<super::PanStepKind>,
+        status: impl Into<super::PanStepStatus>,
+        inputs: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        Self {
+            key: key.into(),
+            owner: owner.into(),
+            kind: kind.into(),
+            status: status.into(),
+            inputs: inputs.into(),
+            note: Default::default(),
+            expected_at: Default::default(),
+            started_at: Default::default(),
+            completed_at: Default::default(),
+            completed_by: Default::default(),
+        }
+    }
+    /// Sets [`note`](Self::note).
+    #[must_use]
+    pub fn with_note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+    /// Sets [`expected_at`](Self::expected_at).
+    #[must_use]
+    pub fn with_expected_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.expected_at = Some(value.into());
+        self
+    }
+    /// Sets [`started_at`](Self::started_at).
+    #[must_use]
+    pub fn with_started_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.started_at = Some(value.into());
+        self
+    }
+    /// Sets [`completed_at`](Self::completed_at).
+    #[must_use]
+    pub fn with_completed_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.completed_at = Some(value.into());
+        self
+    }
+    /// Sets [`completed_by`](Self::completed_by).
+    #[must_use]
+    pub fn with_completed_by(mut self, value: impl Into<super::PanStepActor>) -> Self {
+        self.completed_by = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PanTransferStep {
     fn serialize<S: ::serde::Serializer>(
         &self,

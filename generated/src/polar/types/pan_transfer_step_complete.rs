@@ -6,6 +6,17 @@ pub struct PanTransferStepComplete {
     /// Values the step collects. Which keys it accepts depends on the step; unknown keys are rejected.
     pub inputs: Option<::std::collections::BTreeMap<String, String>>,
 }
+impl PanTransferStepComplete {
+    /// Sets [`inputs`](Self::inputs).
+    #[must_use]
+    pub fn with_inputs(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.inputs = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PanTransferStepComplete {
     fn serialize<S: ::serde::Serializer>(
         &self,

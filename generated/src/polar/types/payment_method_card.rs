@@ -18,6 +18,36 @@ pub struct PaymentMethodCard {
     /// The `method_metadata` property.
     pub method_metadata: super::PaymentMethodCardMetadata,
 }
+impl PaymentMethodCard {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        processor: impl Into<super::PaymentProcessor>,
+        customer_id: impl Into<::uuid::Uuid>,
+        r#type: impl Into<PaymentMethodCardType>,
+        method_metadata: impl Into<super::PaymentMethodCardMetadata>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            processor: processor.into(),
+            customer_id: customer_id.into(),
+            r#type: r#type.into(),
+            method_metadata: method_metadata.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PaymentMethodCard {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,29 @@ pub struct PaymentMethodCardMetadata {
     /// The `wallet` property.
     pub wallet: Option<String>,
 }
+impl PaymentMethodCardMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        brand: impl Into<String>,
+        last4: impl Into<String>,
+        exp_month: impl Into<i64>,
+        exp_year: impl Into<i64>,
+    ) -> Self {
+        Self {
+            brand: brand.into(),
+            last4: last4.into(),
+            exp_month: exp_month.into(),
+            exp_year: exp_year.into(),
+            wallet: Default::default(),
+        }
+    }
+    /// Sets [`wallet`](Self::wallet).
+    #[must_use]
+    pub fn with_wallet(mut self, value: impl Into<String>) -> Self {
+        self.wallet = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PaymentMethodCardMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -40,6 +40,72 @@ pub struct Payout {
     /// The `attempts` property.
     pub attempts: Vec<super::PayoutAttempt>,
 }
+impl Payout {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        processor: impl Into<super::PayoutAccountType>,
+        status: impl Into<super::PayoutStatus>,
+        currency: impl Into<String>,
+        amount: impl Into<i64>,
+        fees_amount: impl Into<i64>,
+        gross_amount: impl Into<i64>,
+        account_currency: impl Into<String>,
+        account_amount: impl Into<i64>,
+        account_id: impl Into<::uuid::Uuid>,
+        is_invoice_generated: impl Into<bool>,
+        transaction_id: impl Into<::uuid::Uuid>,
+        fees_transactions: impl Into<Vec<super::TransactionEmbedded>>,
+        attempts: impl Into<Vec<super::PayoutAttempt>>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            processor: processor.into(),
+            status: status.into(),
+            paid_at: Default::default(),
+            currency: currency.into(),
+            amount: amount.into(),
+            fees_amount: fees_amount.into(),
+            gross_amount: gross_amount.into(),
+            account_currency: account_currency.into(),
+            account_amount: account_amount.into(),
+            account_id: account_id.into(),
+            invoice_number: Default::default(),
+            is_invoice_generated: is_invoice_generated.into(),
+            transaction_id: transaction_id.into(),
+            fees_transactions: fees_transactions.into(),
+            attempts: attempts.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`paid_at`](Self::paid_at).
+    #[must_use]
+    pub fn with_paid_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.paid_at = Some(value.into());
+        self
+    }
+    /// Sets [`invoice_number`](Self::invoice_number).
+    #[must_use]
+    pub fn with_invoice_number(mut self, value: impl Into<String>) -> Self {
+        self.invoice_number = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for Payout {
     fn serialize<S: ::serde::Serializer>(
         &self,

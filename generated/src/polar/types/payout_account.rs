@@ -22,6 +22,45 @@ pub struct PayoutAccount {
     /// The `status` property.
     pub status: super::PayoutAccountStatus,
 }
+impl PayoutAccount {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        r#type: impl Into<super::PayoutAccountType>,
+        country: impl Into<String>,
+        currency: impl Into<String>,
+        is_payout_ready: impl Into<bool>,
+        status: impl Into<super::PayoutAccountStatus>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            r#type: r#type.into(),
+            processor_id: Default::default(),
+            country: country.into(),
+            currency: currency.into(),
+            is_payout_ready: is_payout_ready.into(),
+            status: status.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`processor_id`](Self::processor_id).
+    #[must_use]
+    pub fn with_processor_id(mut self, value: impl Into<String>) -> Self {
+        self.processor_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PayoutAccount {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct PayoutAccountCreate {
     /// The `country` property.
     pub country: super::StripeAccountCountry,
 }
+impl PayoutAccountCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<PayoutAccountCreateType>,
+        organization_id: impl Into<::uuid::Uuid>,
+        country: impl Into<super::StripeAccountCountry>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            organization_id: organization_id.into(),
+            country: country.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PayoutAccountCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

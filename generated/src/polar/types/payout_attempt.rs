@@ -26,6 +26,62 @@ pub struct PayoutAttempt {
     /// The `paid_at` property.
     pub paid_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl PayoutAttempt {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        payout_id: impl Into<::uuid::Uuid>,
+        processor: impl Into<super::PayoutAccountType>,
+        status: impl Into<super::PayoutAttemptStatus>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            payout_id: payout_id.into(),
+            processor: processor.into(),
+            processor_id: Default::default(),
+            status: status.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+            failed_reason: Default::default(),
+            paid_at: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`processor_id`](Self::processor_id).
+    #[must_use]
+    pub fn with_processor_id(mut self, value: impl Into<String>) -> Self {
+        self.processor_id = Some(value.into());
+        self
+    }
+    /// Sets [`failed_reason`](Self::failed_reason).
+    #[must_use]
+    pub fn with_failed_reason(mut self, value: impl Into<String>) -> Self {
+        self.failed_reason = Some(value.into());
+        self
+    }
+    /// Sets [`paid_at`](Self::paid_at).
+    #[must_use]
+    pub fn with_paid_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.paid_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PayoutAttempt {
     fn serialize<S: ::serde::Serializer>(
         &self,

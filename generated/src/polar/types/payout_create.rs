@@ -6,6 +6,14 @@ pub struct PayoutCreate {
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,
 }
+impl PayoutCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(organization_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            organization_id: organization_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PayoutCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

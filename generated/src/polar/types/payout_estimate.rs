@@ -14,6 +14,24 @@ pub struct PayoutEstimate {
     /// The `net_amount` property.
     pub net_amount: i64,
 }
+impl PayoutEstimate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        account_id: impl Into<::uuid::Uuid>,
+        payout_account_id: impl Into<::uuid::Uuid>,
+        gross_amount: impl Into<i64>,
+        fees_amount: impl Into<i64>,
+        net_amount: impl Into<i64>,
+    ) -> Self {
+        Self {
+            account_id: account_id.into(),
+            payout_account_id: payout_account_id.into(),
+            gross_amount: gross_amount.into(),
+            fees_amount: fees_amount.into(),
+            net_amount: net_amount.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PayoutEstimate {
     fn serialize<S: ::serde::Serializer>(
         &self,

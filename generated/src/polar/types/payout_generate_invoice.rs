@@ -6,6 +6,14 @@ pub struct PayoutGenerateInvoice {
     /// The `invoice_number` property.
     pub invoice_number: Option<String>,
 }
+impl PayoutGenerateInvoice {
+    /// Sets [`invoice_number`](Self::invoice_number).
+    #[must_use]
+    pub fn with_invoice_number(mut self, value: impl Into<String>) -> Self {
+        self.invoice_number = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PayoutGenerateInvoice {
     fn serialize<S: ::serde::Serializer>(
         &self,

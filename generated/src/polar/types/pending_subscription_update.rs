@@ -16,6 +16,44 @@ pub struct PendingSubscriptionUpdate {
     /// Number of seats to apply to the subscription. If `null`, the number of seats won't be changed.
     pub seats: Option<i64>,
 }
+impl PendingSubscriptionUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        applies_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            applies_at: applies_at.into(),
+            product_id: Default::default(),
+            seats: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`seats`](Self::seats).
+    #[must_use]
+    pub fn with_seats(mut self, value: impl Into<i64>) -> Self {
+        self.seats = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PendingSubscriptionUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,41 @@ pub struct PortalAuthenticatedUser {
     /// Member role (owner, billing_manager, member). Only set for members.
     pub role: Option<String>,
 }
+impl PortalAuthenticatedUser {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<String>,
+        email: impl Into<String>,
+        customer_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            name: Default::default(),
+            email: email.into(),
+            customer_id: customer_id.into(),
+            member_id: Default::default(),
+            role: Default::default(),
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`member_id`](Self::member_id).
+    #[must_use]
+    pub fn with_member_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.member_id = Some(value.into());
+        self
+    }
+    /// Sets [`role`](Self::role).
+    #[must_use]
+    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PortalAuthenticatedUser {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,22 @@ pub struct PrecheckEntitySummary {
     /// How many won't be imported and stay on the source.
     pub skipped: i64,
 }
+impl PrecheckEntitySummary {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        entity: impl Into<super::PrecheckEntity>,
+        total: impl Into<i64>,
+        importable: impl Into<i64>,
+        skipped: impl Into<i64>,
+    ) -> Self {
+        Self {
+            entity: entity.into(),
+            total: total.into(),
+            importable: importable.into(),
+            skipped: skipped.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PrecheckEntitySummary {
     fn serialize<S: ::serde::Serializer>(
         &self,

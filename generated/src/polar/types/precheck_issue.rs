@@ -12,6 +12,27 @@ pub struct PrecheckIssue {
     /// The `source_id` property.
     pub source_id: Option<String>,
 }
+impl PrecheckIssue {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        level: impl Into<super::PrecheckIssueLevel>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            level: level.into(),
+            code: code.into(),
+            message: message.into(),
+            source_id: Default::default(),
+        }
+    }
+    /// Sets [`source_id`](Self::source_id).
+    #[must_use]
+    pub fn with_source_id(mut self, value: impl Into<String>) -> Self {
+        self.source_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PrecheckIssue {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct PrecheckReport {
     /// Per-entity counts of what will be imported vs stay on the source.
     pub entities: Vec<super::PrecheckEntitySummary>,
 }
+impl PrecheckReport {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        can_start: impl Into<bool>,
+        issues: impl Into<Vec<super::PrecheckIssue>>,
+        entities: impl Into<Vec<super::PrecheckEntitySummary>>,
+    ) -> Self {
+        Self {
+            can_start: can_start.into(),
+            issues: issues.into(),
+            entities: entities.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PrecheckReport {
     fn serialize<S: ::serde::Serializer>(
         &self,

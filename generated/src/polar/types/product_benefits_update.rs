@@ -6,6 +6,12 @@ pub struct ProductBenefitsUpdate {
     /// List of benefit IDs. Each one must be on the same organization as the product.
     pub benefits: Vec<::uuid::Uuid>,
 }
+impl ProductBenefitsUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(benefits: impl Into<Vec<::uuid::Uuid>>) -> Self {
+        Self { benefits: benefits.into() }
+    }
+}
 impl ::serde::Serialize for ProductBenefitsUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

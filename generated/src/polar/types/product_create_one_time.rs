@@ -46,6 +46,82 @@ pub struct ProductCreateOneTime {
     /// One-time products don't have a recurring interval count.
     pub recurring_interval_count: Option<()>,
 }
+impl ProductCreateOneTime {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        prices: impl Into<Vec<ProductCreateOneTimePricesItem>>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            name: name.into(),
+            description: Default::default(),
+            visibility: Default::default(),
+            prices: prices.into(),
+            medias: Default::default(),
+            attached_custom_fields: Default::default(),
+            organization_id: Default::default(),
+            recurring_interval: Default::default(),
+            recurring_interval_count: Default::default(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, ProductCreateOneTimeMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`visibility`](Self::visibility).
+    #[must_use]
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::ProductVisibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets [`medias`](Self::medias): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_medias(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
+    ) -> Self {
+        self.medias = value.into();
+        self
+    }
+    /// Sets [`attached_custom_fields`](Self::attached_custom_fields).
+    #[must_use]
+    pub fn with_attached_custom_fields(
+        mut self,
+        value: impl Into<Vec<super::AttachedCustomFieldCreate>>,
+    ) -> Self {
+        self.attached_custom_fields = Some(value.into());
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for ProductCreateOneTime {
     fn serialize<S: ::serde::Serializer>(
         &self,

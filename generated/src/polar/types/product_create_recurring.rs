@@ -60,6 +60,129 @@ pub struct ProductCreateRecurring {
     /// Value at least 1 and at most 999.
     pub meter_interval_count: ::openapi_runtime::Patch<i64>,
 }
+impl ProductCreateRecurring {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        prices: impl Into<Vec<ProductCreateRecurringPricesItem>>,
+        recurring_interval: impl Into<super::RecurringInterval>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            name: name.into(),
+            description: Default::default(),
+            visibility: Default::default(),
+            prices: prices.into(),
+            medias: Default::default(),
+            attached_custom_fields: Default::default(),
+            organization_id: Default::default(),
+            trial_interval: Default::default(),
+            trial_interval_count: Default::default(),
+            recurring_interval: recurring_interval.into(),
+            recurring_interval_count: Default::default(),
+            meter_interval: Default::default(),
+            meter_interval_count: Default::default(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, ProductCreateRecurringMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`visibility`](Self::visibility).
+    #[must_use]
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<super::ProductVisibility>,
+    ) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets [`medias`](Self::medias): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_medias(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
+    ) -> Self {
+        self.medias = value.into();
+        self
+    }
+    /// Sets [`attached_custom_fields`](Self::attached_custom_fields).
+    #[must_use]
+    pub fn with_attached_custom_fields(
+        mut self,
+        value: impl Into<Vec<super::AttachedCustomFieldCreate>>,
+    ) -> Self {
+        self.attached_custom_fields = Some(value.into());
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+    /// Sets [`trial_interval`](Self::trial_interval): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_trial_interval(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::TrialInterval>>,
+    ) -> Self {
+        self.trial_interval = value.into();
+        self
+    }
+    /// Sets [`trial_interval_count`](Self::trial_interval_count): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_trial_interval_count(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.trial_interval_count = value.into();
+        self
+    }
+    /// Sets [`recurring_interval_count`](Self::recurring_interval_count).
+    #[must_use]
+    pub fn with_recurring_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.recurring_interval_count = Some(value.into());
+        self
+    }
+    /// Sets [`meter_interval`](Self::meter_interval): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_meter_interval(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::RecurringInterval>>,
+    ) -> Self {
+        self.meter_interval = value.into();
+        self
+    }
+    /// Sets [`meter_interval_count`](Self::meter_interval_count): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_meter_interval_count(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.meter_interval_count = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for ProductCreateRecurring {
     fn serialize<S: ::serde::Serializer>(
         &self,

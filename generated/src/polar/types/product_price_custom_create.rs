@@ -294,6 +294,61 @@ pub struct ProductPriceCustomCreate {
     /// Value at least 0.
     pub preset_amount: ::openapi_runtime::Patch<i64>,
 }
+impl ProductPriceCustomCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(amount_type: impl Into<ProductPriceCustomCreateAmountType>) -> Self {
+        Self {
+            amount_type: amount_type.into(),
+            price_currency: Default::default(),
+            tax_behavior: Default::default(),
+            minimum_amount: Default::default(),
+            maximum_amount: Default::default(),
+            preset_amount: Default::default(),
+        }
+    }
+    /// Sets [`price_currency`](Self::price_currency).
+    #[must_use]
+    pub fn with_price_currency(
+        mut self,
+        value: impl Into<super::PresentmentCurrency>,
+    ) -> Self {
+        self.price_currency = Some(value.into());
+        self
+    }
+    /// Sets [`tax_behavior`](Self::tax_behavior): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_tax_behavior(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::TaxBehaviorOption>>,
+    ) -> Self {
+        self.tax_behavior = value.into();
+        self
+    }
+    /// Sets [`minimum_amount`](Self::minimum_amount).
+    #[must_use]
+    pub fn with_minimum_amount(mut self, value: impl Into<i64>) -> Self {
+        self.minimum_amount = Some(value.into());
+        self
+    }
+    /// Sets [`maximum_amount`](Self::maximum_amount): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_maximum_amount(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.maximum_amount = value.into();
+        self
+    }
+    /// Sets [`preset_amount`](Self::preset_amount): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_preset_amount(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.preset_amount = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for ProductPriceCustomCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -24,6 +24,51 @@ pub struct ProductPriceFixed {
     /// The price in cents.
     pub price_amount: i64,
 }
+impl ProductPriceFixed {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        source: impl Into<super::ProductPriceSource>,
+        amount_type: impl Into<ProductPriceFixedAmountType>,
+        price_currency: impl Into<String>,
+        is_archived: impl Into<bool>,
+        product_id: impl Into<::uuid::Uuid>,
+        price_amount: impl Into<i64>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            source: source.into(),
+            amount_type: amount_type.into(),
+            price_currency: price_currency.into(),
+            tax_behavior: Default::default(),
+            is_archived: is_archived.into(),
+            product_id: product_id.into(),
+            price_amount: price_amount.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`tax_behavior`](Self::tax_behavior).
+    #[must_use]
+    pub fn with_tax_behavior(
+        mut self,
+        value: impl Into<super::TaxBehaviorOption>,
+    ) -> Self {
+        self.tax_behavior = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ProductPriceFixed {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -144,6 +144,38 @@ pub struct ProductPriceFixedCreate {
     /// Value at least 0.
     pub price_amount: i64,
 }
+impl ProductPriceFixedCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        amount_type: impl Into<ProductPriceFixedCreateAmountType>,
+        price_amount: impl Into<i64>,
+    ) -> Self {
+        Self {
+            amount_type: amount_type.into(),
+            price_currency: Default::default(),
+            tax_behavior: Default::default(),
+            price_amount: price_amount.into(),
+        }
+    }
+    /// Sets [`price_currency`](Self::price_currency).
+    #[must_use]
+    pub fn with_price_currency(
+        mut self,
+        value: impl Into<super::PresentmentCurrency>,
+    ) -> Self {
+        self.price_currency = Some(value.into());
+        self
+    }
+    /// Sets [`tax_behavior`](Self::tax_behavior): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_tax_behavior(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::TaxBehaviorOption>>,
+    ) -> Self {
+        self.tax_behavior = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for ProductPriceFixedCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

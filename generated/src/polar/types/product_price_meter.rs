@@ -14,6 +14,34 @@ pub struct ProductPriceMeter {
     /// The multiplier to convert from base unit to display scale.
     pub custom_multiplier: Option<i64>,
 }
+impl ProductPriceMeter {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        unit: impl Into<super::MeterUnit>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            unit: unit.into(),
+            custom_label: Default::default(),
+            custom_multiplier: Default::default(),
+        }
+    }
+    /// Sets [`custom_label`](Self::custom_label).
+    #[must_use]
+    pub fn with_custom_label(mut self, value: impl Into<String>) -> Self {
+        self.custom_label = Some(value.into());
+        self
+    }
+    /// Sets [`custom_multiplier`](Self::custom_multiplier).
+    #[must_use]
+    pub fn with_custom_multiplier(mut self, value: impl Into<i64>) -> Self {
+        self.custom_multiplier = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ProductPriceMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,

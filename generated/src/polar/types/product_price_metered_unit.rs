@@ -32,6 +32,61 @@ pub struct ProductPriceMeteredUnit {
     /// The meter associated to the price.
     pub meter: super::ProductPriceMeter,
 }
+impl ProductPriceMeteredUnit {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        source: impl Into<super::ProductPriceSource>,
+        price_currency: impl Into<String>,
+        is_archived: impl Into<bool>,
+        product_id: impl Into<::uuid::Uuid>,
+        unit_amount: impl Into<String>,
+        meter_id: impl Into<::uuid::Uuid>,
+        meter: impl Into<super::ProductPriceMeter>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            source: source.into(),
+            amount_type: Default::default(),
+            price_currency: price_currency.into(),
+            tax_behavior: Default::default(),
+            is_archived: is_archived.into(),
+            product_id: product_id.into(),
+            unit_amount: unit_amount.into(),
+            cap_amount: Default::default(),
+            meter_id: meter_id.into(),
+            meter: meter.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`tax_behavior`](Self::tax_behavior).
+    #[must_use]
+    pub fn with_tax_behavior(
+        mut self,
+        value: impl Into<super::TaxBehaviorOption>,
+    ) -> Self {
+        self.tax_behavior = Some(value.into());
+        self
+    }
+    /// Sets [`cap_amount`](Self::cap_amount).
+    #[must_use]
+    pub fn with_cap_amount(mut self, value: impl Into<i64>) -> Self {
+        self.cap_amount = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ProductPriceMeteredUnit {
     fn serialize<S: ::serde::Serializer>(
         &self,

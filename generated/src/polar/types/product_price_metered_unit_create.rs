@@ -20,6 +20,50 @@ pub struct ProductPriceMeteredUnitCreate {
     /// Value at least 0 and at most 2147483647.
     pub cap_amount: ::openapi_runtime::Patch<i64>,
 }
+impl ProductPriceMeteredUnitCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        amount_type: impl Into<ProductPriceMeteredUnitCreateAmountType>,
+        meter_id: impl Into<::uuid::Uuid>,
+        unit_amount: impl Into<ProductPriceMeteredUnitCreateUnitAmount>,
+    ) -> Self {
+        Self {
+            amount_type: amount_type.into(),
+            price_currency: Default::default(),
+            tax_behavior: Default::default(),
+            meter_id: meter_id.into(),
+            unit_amount: unit_amount.into(),
+            cap_amount: Default::default(),
+        }
+    }
+    /// Sets [`price_currency`](Self::price_currency).
+    #[must_use]
+    pub fn with_price_currency(
+        mut self,
+        value: impl Into<super::PresentmentCurrency>,
+    ) -> Self {
+        self.price_currency = Some(value.into());
+        self
+    }
+    /// Sets [`tax_behavior`](Self::tax_behavior): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_tax_behavior(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::TaxBehaviorOption>>,
+    ) -> Self {
+        self.tax_behavior = value.into();
+        self
+    }
+    /// Sets [`cap_amount`](Self::cap_amount): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_cap_amount(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.cap_amount = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for ProductPriceMeteredUnitCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

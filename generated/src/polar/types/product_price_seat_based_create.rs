@@ -14,6 +14,38 @@ pub struct ProductPriceSeatBasedCreate {
     /// Tiered pricing based on seat quantity
     pub seat_tiers: super::ProductPriceSeatTiersInput,
 }
+impl ProductPriceSeatBasedCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        amount_type: impl Into<ProductPriceSeatBasedCreateAmountType>,
+        seat_tiers: impl Into<super::ProductPriceSeatTiersInput>,
+    ) -> Self {
+        Self {
+            amount_type: amount_type.into(),
+            price_currency: Default::default(),
+            tax_behavior: Default::default(),
+            seat_tiers: seat_tiers.into(),
+        }
+    }
+    /// Sets [`price_currency`](Self::price_currency).
+    #[must_use]
+    pub fn with_price_currency(
+        mut self,
+        value: impl Into<super::PresentmentCurrency>,
+    ) -> Self {
+        self.price_currency = Some(value.into());
+        self
+    }
+    /// Sets [`tax_behavior`](Self::tax_behavior): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_tax_behavior(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::TaxBehaviorOption>>,
+    ) -> Self {
+        self.tax_behavior = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for ProductPriceSeatBasedCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,25 @@ pub struct ProductPriceSeatTier {
     /// Value at least 0.
     pub price_per_seat: i64,
 }
+impl ProductPriceSeatTier {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(min_seats: impl Into<i64>, price_per_seat: impl Into<i64>) -> Self {
+        Self {
+            min_seats: min_seats.into(),
+            max_seats: Default::default(),
+            price_per_seat: price_per_seat.into(),
+        }
+    }
+    /// Sets [`max_seats`](Self::max_seats): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_max_seats(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.max_seats = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for ProductPriceSeatTier {
     fn serialize<S: ::serde::Serializer>(
         &self,

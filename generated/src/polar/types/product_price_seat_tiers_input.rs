@@ -18,6 +18,21 @@ pub struct ProductPriceSeatTiersInput {
     /// Items at least 1.
     pub tiers: Vec<super::ProductPriceSeatTier>,
 }
+impl ProductPriceSeatTiersInput {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(tiers: impl Into<Vec<super::ProductPriceSeatTier>>) -> Self {
+        Self {
+            seat_tier_type: Default::default(),
+            tiers: tiers.into(),
+        }
+    }
+    /// Sets [`seat_tier_type`](Self::seat_tier_type).
+    #[must_use]
+    pub fn with_seat_tier_type(mut self, value: impl Into<super::SeatTierType>) -> Self {
+        self.seat_tier_type = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ProductPriceSeatTiersInput {
     fn serialize<S: ::serde::Serializer>(
         &self,

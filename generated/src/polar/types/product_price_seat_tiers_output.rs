@@ -26,6 +26,32 @@ pub struct ProductPriceSeatTiersOutput {
     /// Read-only.
     pub maximum_seats: Option<i64>,
 }
+impl ProductPriceSeatTiersOutput {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        tiers: impl Into<Vec<super::ProductPriceSeatTier>>,
+        minimum_seats: impl Into<i64>,
+    ) -> Self {
+        Self {
+            seat_tier_type: Default::default(),
+            tiers: tiers.into(),
+            minimum_seats: minimum_seats.into(),
+            maximum_seats: Default::default(),
+        }
+    }
+    /// Sets [`seat_tier_type`](Self::seat_tier_type).
+    #[must_use]
+    pub fn with_seat_tier_type(mut self, value: impl Into<super::SeatTierType>) -> Self {
+        self.seat_tier_type = Some(value.into());
+        self
+    }
+    /// Sets [`maximum_seats`](Self::maximum_seats).
+    #[must_use]
+    pub fn with_maximum_seats(mut self, value: impl Into<i64>) -> Self {
+        self.maximum_seats = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ProductPriceSeatTiersOutput {
     fn serialize<S: ::serde::Serializer>(
         &self,

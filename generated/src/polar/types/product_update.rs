@@ -50,6 +50,118 @@ pub struct ProductUpdate {
         Vec<super::AttachedCustomFieldCreate>,
     >,
 }
+impl ProductUpdate {
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, ProductUpdateMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`trial_interval`](Self::trial_interval): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_trial_interval(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::TrialInterval>>,
+    ) -> Self {
+        self.trial_interval = value.into();
+        self
+    }
+    /// Sets [`trial_interval_count`](Self::trial_interval_count): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_trial_interval_count(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.trial_interval_count = value.into();
+        self
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`description`](Self::description): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.description = value.into();
+        self
+    }
+    /// Sets [`recurring_interval`](Self::recurring_interval): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_recurring_interval(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::RecurringInterval>>,
+    ) -> Self {
+        self.recurring_interval = value.into();
+        self
+    }
+    /// Sets [`recurring_interval_count`](Self::recurring_interval_count): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_recurring_interval_count(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<i64>>,
+    ) -> Self {
+        self.recurring_interval_count = value.into();
+        self
+    }
+    /// Sets [`is_archived`](Self::is_archived): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_is_archived(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.is_archived = value.into();
+        self
+    }
+    /// Sets [`visibility`](Self::visibility): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_visibility(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::ProductVisibility>>,
+    ) -> Self {
+        self.visibility = value.into();
+        self
+    }
+    /// Sets [`prices`](Self::prices): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_prices(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<ProductUpdatePricesItem>>>,
+    ) -> Self {
+        self.prices = value.into();
+        self
+    }
+    /// Sets [`medias`](Self::medias): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_medias(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
+    ) -> Self {
+        self.medias = value.into();
+        self
+    }
+    /// Sets [`attached_custom_fields`](Self::attached_custom_fields): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_attached_custom_fields(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<super::AttachedCustomFieldCreate>>>,
+    ) -> Self {
+        self.attached_custom_fields = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for ProductUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

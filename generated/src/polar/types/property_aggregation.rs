@@ -8,6 +8,18 @@ pub struct PropertyAggregation {
     /// The `property` property.
     pub property: String,
 }
+impl PropertyAggregation {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        func: impl Into<PropertyAggregationFunc>,
+        property: impl Into<String>,
+    ) -> Self {
+        Self {
+            func: func.into(),
+            property: property.into(),
+        }
+    }
+}
 impl ::serde::Serialize for PropertyAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,

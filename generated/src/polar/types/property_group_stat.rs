@@ -12,6 +12,30 @@ pub struct PropertyGroupStat {
     /// Sum of each aggregate field across all matching events.
     pub totals: Option<::std::collections::BTreeMap<String, String>>,
 }
+impl PropertyGroupStat {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        value: impl Into<String>,
+        occurrences: impl Into<i64>,
+        customers: impl Into<i64>,
+    ) -> Self {
+        Self {
+            value: value.into(),
+            occurrences: occurrences.into(),
+            customers: customers.into(),
+            totals: Default::default(),
+        }
+    }
+    /// Sets [`totals`](Self::totals).
+    #[must_use]
+    pub fn with_totals(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.totals = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for PropertyGroupStat {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,21 @@ pub struct RefreshTokenRequest {
     /// The `refresh_token` property.
     pub refresh_token: String,
 }
+impl RefreshTokenRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        refresh_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            grant_type: Default::default(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            refresh_token: refresh_token.into(),
+        }
+    }
+}
 impl ::serde::Serialize for RefreshTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

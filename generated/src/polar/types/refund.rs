@@ -34,6 +34,63 @@ pub struct Refund {
     /// The `dispute` property.
     pub dispute: Option<super::RefundDispute>,
 }
+impl Refund {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        metadata: impl Into<super::MetadataOutputType>,
+        status: impl Into<super::RefundStatus>,
+        reason: impl Into<super::RefundReason>,
+        amount: impl Into<i64>,
+        tax_amount: impl Into<i64>,
+        currency: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+        order_id: impl Into<::uuid::Uuid>,
+        customer_id: impl Into<::uuid::Uuid>,
+        revoke_benefits: impl Into<bool>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            metadata: metadata.into(),
+            status: status.into(),
+            reason: reason.into(),
+            amount: amount.into(),
+            tax_amount: tax_amount.into(),
+            currency: currency.into(),
+            organization_id: organization_id.into(),
+            order_id: order_id.into(),
+            subscription_id: Default::default(),
+            customer_id: customer_id.into(),
+            revoke_benefits: revoke_benefits.into(),
+            dispute: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+    /// Sets [`dispute`](Self::dispute).
+    #[must_use]
+    pub fn with_dispute(mut self, value: impl Into<super::RefundDispute>) -> Self {
+        self.dispute = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for Refund {
     fn serialize<S: ::serde::Serializer>(
         &self,

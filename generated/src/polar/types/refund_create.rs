@@ -39,6 +39,47 @@ pub struct RefundCreate {
     /// Default `false`.
     pub revoke_benefits: Option<bool>,
 }
+impl RefundCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        order_id: impl Into<::uuid::Uuid>,
+        reason: impl Into<RefundCreateReason>,
+        amount: impl Into<i64>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            order_id: order_id.into(),
+            reason: reason.into(),
+            amount: amount.into(),
+            comment: Default::default(),
+            revoke_benefits: Default::default(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, RefundCreateMetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`comment`](Self::comment): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_comment(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.comment = value.into();
+        self
+    }
+    /// Sets [`revoke_benefits`](Self::revoke_benefits).
+    #[must_use]
+    pub fn with_revoke_benefits(mut self, value: impl Into<bool>) -> Self {
+        self.revoke_benefits = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for RefundCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

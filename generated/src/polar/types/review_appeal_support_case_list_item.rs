@@ -12,6 +12,29 @@ pub struct ReviewAppealSupportCaseListItem {
     /// The `type` property.
     pub r#type: ReviewAppealSupportCaseListItemType,
 }
+impl ReviewAppealSupportCaseListItem {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            r#type: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ReviewAppealSupportCaseListItem {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,28 @@ pub struct ReviewAppealSupportCaseMessageCreate {
     /// The `type` property.
     pub r#type: ReviewAppealSupportCaseMessageCreateType,
 }
+impl ReviewAppealSupportCaseMessageCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(r#type: impl Into<ReviewAppealSupportCaseMessageCreateType>) -> Self {
+        Self {
+            body: Default::default(),
+            file_ids: Default::default(),
+            r#type: r#type.into(),
+        }
+    }
+    /// Sets [`body`](Self::body).
+    #[must_use]
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets [`file_ids`](Self::file_ids).
+    #[must_use]
+    pub fn with_file_ids(mut self, value: impl Into<Vec<::uuid::Uuid>>) -> Self {
+        self.file_ids = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ReviewAppealSupportCaseMessageCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

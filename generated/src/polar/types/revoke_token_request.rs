@@ -12,6 +12,30 @@ pub struct RevokeTokenRequest {
     /// The `client_secret` property.
     pub client_secret: String,
 }
+impl RevokeTokenRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        token: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        Self {
+            token: token.into(),
+            token_type_hint: Default::default(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        }
+    }
+    /// Sets [`token_type_hint`](Self::token_type_hint): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_token_type_hint(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<RevokeTokenRequestTokenTypeHint>>,
+    ) -> Self {
+        self.token_type_hint = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for RevokeTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,28 @@ pub struct S3DownloadUrl {
     /// The `expires_at` property.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
 }
+impl S3DownloadUrl {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        url: impl Into<String>,
+        expires_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            headers: Default::default(),
+            expires_at: expires_at.into(),
+        }
+    }
+    /// Sets [`headers`](Self::headers).
+    #[must_use]
+    pub fn with_headers(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.headers = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for S3DownloadUrl {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,12 @@ pub struct S3FileCreateMultipart {
     /// Items at most 10000.
     pub parts: Vec<super::S3FileCreatePart>,
 }
+impl S3FileCreateMultipart {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(parts: impl Into<Vec<super::S3FileCreatePart>>) -> Self {
+        Self { parts: parts.into() }
+    }
+}
 impl ::serde::Serialize for S3FileCreateMultipart {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,30 @@ pub struct S3FileCreatePart {
     /// The `checksum_sha256_base64` property.
     pub checksum_sha256_base64: ::openapi_runtime::Patch<String>,
 }
+impl S3FileCreatePart {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        number: impl Into<i64>,
+        chunk_start: impl Into<i64>,
+        chunk_end: impl Into<i64>,
+    ) -> Self {
+        Self {
+            number: number.into(),
+            chunk_start: chunk_start.into(),
+            chunk_end: chunk_end.into(),
+            checksum_sha256_base64: Default::default(),
+        }
+    }
+    /// Sets [`checksum_sha256_base64`](Self::checksum_sha256_base64): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_checksum_sha256_base64(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.checksum_sha256_base64 = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for S3FileCreatePart {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,22 @@ pub struct S3FileUploadCompletedPart {
     /// The `checksum_sha256_base64` property.
     pub checksum_sha256_base64: Option<String>,
 }
+impl S3FileUploadCompletedPart {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(number: impl Into<i64>, checksum_etag: impl Into<String>) -> Self {
+        Self {
+            number: number.into(),
+            checksum_etag: checksum_etag.into(),
+            checksum_sha256_base64: Default::default(),
+        }
+    }
+    /// Sets [`checksum_sha256_base64`](Self::checksum_sha256_base64).
+    #[must_use]
+    pub fn with_checksum_sha256_base64(mut self, value: impl Into<String>) -> Self {
+        self.checksum_sha256_base64 = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for S3FileUploadCompletedPart {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct S3FileUploadMultipart {
     /// The `parts` property.
     pub parts: Vec<super::S3FileUploadPart>,
 }
+impl S3FileUploadMultipart {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<String>,
+        path: impl Into<String>,
+        parts: impl Into<Vec<super::S3FileUploadPart>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            path: path.into(),
+            parts: parts.into(),
+        }
+    }
+}
 impl ::serde::Serialize for S3FileUploadMultipart {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,41 @@ pub struct S3FileUploadPart {
     /// Default `{}`.
     pub headers: Option<::std::collections::BTreeMap<String, String>>,
 }
+impl S3FileUploadPart {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        number: impl Into<i64>,
+        chunk_start: impl Into<i64>,
+        chunk_end: impl Into<i64>,
+        url: impl Into<String>,
+        expires_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            number: number.into(),
+            chunk_start: chunk_start.into(),
+            chunk_end: chunk_end.into(),
+            checksum_sha256_base64: Default::default(),
+            url: url.into(),
+            expires_at: expires_at.into(),
+            headers: Default::default(),
+        }
+    }
+    /// Sets [`checksum_sha256_base64`](Self::checksum_sha256_base64).
+    #[must_use]
+    pub fn with_checksum_sha256_base64(mut self, value: impl Into<String>) -> Self {
+        self.checksum_sha256_base64 = Some(value.into());
+        self
+    }
+    /// Sets [`headers`](Self::headers).
+    #[must_use]
+    pub fn with_headers(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.headers = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for S3FileUploadPart {
     fn serialize<S: ::serde::Serializer>(
         &self,

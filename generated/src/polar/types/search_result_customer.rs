@@ -14,6 +14,35 @@ pub struct SearchResultCustomer {
     /// The `email` property.
     pub email: Option<String>,
 }
+impl SearchResultCustomer {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            name: Default::default(),
+            email: Default::default(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<SearchResultCustomerType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SearchResultCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,

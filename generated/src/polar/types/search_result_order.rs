@@ -20,6 +20,43 @@ pub struct SearchResultOrder {
     /// The `currency` property.
     pub currency: String,
 }
+impl SearchResultOrder {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        product_name: impl Into<String>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            customer_name: Default::default(),
+            customer_email: Default::default(),
+            product_name: product_name.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<SearchResultOrderType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`customer_name`](Self::customer_name).
+    #[must_use]
+    pub fn with_customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = Some(value.into());
+        self
+    }
+    /// Sets [`customer_email`](Self::customer_email).
+    #[must_use]
+    pub fn with_customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SearchResultOrder {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,29 @@ pub struct SearchResultProduct {
     /// The `description` property.
     pub description: Option<String>,
 }
+impl SearchResultProduct {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(id: impl Into<::uuid::Uuid>, name: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            id: id.into(),
+            name: name.into(),
+            description: Default::default(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<SearchResultProductType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`description`](Self::description).
+    #[must_use]
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SearchResultProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,

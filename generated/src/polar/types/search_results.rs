@@ -6,6 +6,12 @@ pub struct SearchResults {
     /// The `results` property.
     pub results: Vec<SearchResultsResultsItem>,
 }
+impl SearchResults {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(results: impl Into<Vec<SearchResultsResultsItem>>) -> Self {
+        Self { results: results.into() }
+    }
+}
 impl ::serde::Serialize for SearchResults {
     fn serialize<S: ::serde::Serializer>(
         &self,

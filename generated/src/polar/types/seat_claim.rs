@@ -6,6 +6,14 @@ pub struct SeatClaim {
     /// Invitation token to claim the seat
     pub invitation_token: String,
 }
+impl SeatClaim {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(invitation_token: impl Into<String>) -> Self {
+        Self {
+            invitation_token: invitation_token.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SeatClaim {
     fn serialize<S: ::serde::Serializer>(
         &self,

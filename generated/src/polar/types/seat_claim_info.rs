@@ -17,6 +17,26 @@ pub struct SeatClaimInfo {
     /// Whether the seat can be claimed
     pub can_claim: bool,
 }
+impl SeatClaimInfo {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product_name: impl Into<String>,
+        product_id: impl Into<::uuid::Uuid>,
+        organization_name: impl Into<String>,
+        organization_slug: impl Into<String>,
+        customer_email: impl Into<String>,
+        can_claim: impl Into<bool>,
+    ) -> Self {
+        Self {
+            product_name: product_name.into(),
+            product_id: product_id.into(),
+            organization_name: organization_name.into(),
+            organization_slug: organization_slug.into(),
+            customer_email: customer_email.into(),
+            can_claim: can_claim.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SeatClaimInfo {
     fn serialize<S: ::serde::Serializer>(
         &self,

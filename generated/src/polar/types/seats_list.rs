@@ -10,6 +10,20 @@ pub struct SeatsList {
     /// Total number of seats for the subscription
     pub total_seats: i64,
 }
+impl SeatsList {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        seats: impl Into<Vec<super::CustomerSeat>>,
+        available_seats: impl Into<i64>,
+        total_seats: impl Into<i64>,
+    ) -> Self {
+        Self {
+            seats: seats.into(),
+            available_seats: available_seats.into(),
+            total_seats: total_seats.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SeatsList {
     fn serialize<S: ::serde::Serializer>(
         &self,

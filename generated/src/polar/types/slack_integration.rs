@@ -38,6 +38,98 @@ pub struct SlackIntegration {
     /// Timestamp when the Slack app was revoked or uninstalled.
     pub revoked_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl SlackIntegration {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        organization_id: impl Into<::uuid::Uuid>,
+        display_name: impl Into<String>,
+        slack_app_id: impl Into<String>,
+        client_id: impl Into<String>,
+        client_id_last_4: impl Into<String>,
+        client_secret_last_4: impl Into<String>,
+        signing_secret_last_4: impl Into<String>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            organization_id: organization_id.into(),
+            display_name: display_name.into(),
+            slack_app_id: slack_app_id.into(),
+            client_id: client_id.into(),
+            client_id_last_4: client_id_last_4.into(),
+            client_secret_last_4: client_secret_last_4.into(),
+            signing_secret_last_4: signing_secret_last_4.into(),
+            team_id: Default::default(),
+            team_name: Default::default(),
+            bot_user_id: Default::default(),
+            authed_user_id: Default::default(),
+            scopes: Default::default(),
+            installed_at: Default::default(),
+            revoked_at: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`team_id`](Self::team_id).
+    #[must_use]
+    pub fn with_team_id(mut self, value: impl Into<String>) -> Self {
+        self.team_id = Some(value.into());
+        self
+    }
+    /// Sets [`team_name`](Self::team_name).
+    #[must_use]
+    pub fn with_team_name(mut self, value: impl Into<String>) -> Self {
+        self.team_name = Some(value.into());
+        self
+    }
+    /// Sets [`bot_user_id`](Self::bot_user_id).
+    #[must_use]
+    pub fn with_bot_user_id(mut self, value: impl Into<String>) -> Self {
+        self.bot_user_id = Some(value.into());
+        self
+    }
+    /// Sets [`authed_user_id`](Self::authed_user_id).
+    #[must_use]
+    pub fn with_authed_user_id(mut self, value: impl Into<String>) -> Self {
+        self.authed_user_id = Some(value.into());
+        self
+    }
+    /// Sets [`scopes`](Self::scopes).
+    #[must_use]
+    pub fn with_scopes(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.scopes = Some(value.into());
+        self
+    }
+    /// Sets [`installed_at`](Self::installed_at).
+    #[must_use]
+    pub fn with_installed_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.installed_at = Some(value.into());
+        self
+    }
+    /// Sets [`revoked_at`](Self::revoked_at).
+    #[must_use]
+    pub fn with_revoked_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.revoked_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SlackIntegration {
     fn serialize<S: ::serde::Serializer>(
         &self,

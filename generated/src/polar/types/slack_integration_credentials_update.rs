@@ -26,6 +26,36 @@ pub struct SlackIntegrationCredentialsUpdate {
     /// Length at least 8 and at most 128.
     pub signing_secret: Option<String>,
 }
+impl SlackIntegrationCredentialsUpdate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        organization_id: impl Into<::uuid::Uuid>,
+        display_name: impl Into<String>,
+        slack_app_id: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            organization_id: organization_id.into(),
+            display_name: display_name.into(),
+            slack_app_id: slack_app_id.into(),
+            client_id: client_id.into(),
+            client_secret: Default::default(),
+            signing_secret: Default::default(),
+        }
+    }
+    /// Sets [`client_secret`](Self::client_secret).
+    #[must_use]
+    pub fn with_client_secret(mut self, value: impl Into<String>) -> Self {
+        self.client_secret = Some(value.into());
+        self
+    }
+    /// Sets [`signing_secret`](Self::signing_secret).
+    #[must_use]
+    pub fn with_signing_secret(mut self, value: impl Into<String>) -> Self {
+        self.signing_secret = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SlackIntegrationCredentialsUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,12 @@ pub struct SlackIntegrationManifest {
     /// YAML manifest to paste into Slack.
     pub manifest: String,
 }
+impl SlackIntegrationManifest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(manifest: impl Into<String>) -> Self {
+        Self { manifest: manifest.into() }
+    }
+}
 impl ::serde::Serialize for SlackIntegrationManifest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,14 @@ pub struct SlackIntegrationManifestRequest {
     /// Length at least 1 and at most 35.
     pub display_name: String,
 }
+impl SlackIntegrationManifestRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        Self {
+            display_name: display_name.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SlackIntegrationManifestRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,14 @@ pub struct SlackIntegrationsResponse {
     /// Slack apps configured for the organization.
     pub integrations: Vec<super::SlackIntegration>,
 }
+impl SlackIntegrationsResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(integrations: impl Into<Vec<super::SlackIntegration>>) -> Self {
+        Self {
+            integrations: integrations.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SlackIntegrationsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,36 @@ pub struct SlackWorkspaceUser {
     /// Default `false`.
     pub is_admin: Option<bool>,
 }
+impl SlackWorkspaceUser {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            real_name: Default::default(),
+            image_url: Default::default(),
+            is_admin: Default::default(),
+        }
+    }
+    /// Sets [`real_name`](Self::real_name).
+    #[must_use]
+    pub fn with_real_name(mut self, value: impl Into<String>) -> Self {
+        self.real_name = Some(value.into());
+        self
+    }
+    /// Sets [`image_url`](Self::image_url).
+    #[must_use]
+    pub fn with_image_url(mut self, value: impl Into<String>) -> Self {
+        self.image_url = Some(value.into());
+        self
+    }
+    /// Sets [`is_admin`](Self::is_admin).
+    #[must_use]
+    pub fn with_is_admin(mut self, value: impl Into<bool>) -> Self {
+        self.is_admin = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SlackWorkspaceUser {
     fn serialize<S: ::serde::Serializer>(
         &self,

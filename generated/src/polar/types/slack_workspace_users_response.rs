@@ -6,6 +6,12 @@ pub struct SlackWorkspaceUsersResponse {
     /// Active, non-bot users in the connected Slack workspace.
     pub users: Vec<super::SlackWorkspaceUser>,
 }
+impl SlackWorkspaceUsersResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(users: impl Into<Vec<super::SlackWorkspaceUser>>) -> Self {
+        Self { users: users.into() }
+    }
+}
 impl ::serde::Serialize for SlackWorkspaceUsersResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

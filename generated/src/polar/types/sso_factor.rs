@@ -14,6 +14,32 @@ pub struct SsoFactor {
     /// Human-friendly label for the connection, shown on the login page.
     pub name: Option<String>,
 }
+impl SsoFactor {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        connection_id: impl Into<::uuid::Uuid>,
+        organization_slug: impl Into<String>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            connection_id: connection_id.into(),
+            organization_slug: organization_slug.into(),
+            name: Default::default(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<SsoFactorType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SsoFactor {
     fn serialize<S: ::serde::Serializer>(
         &self,

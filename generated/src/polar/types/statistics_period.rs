@@ -12,6 +12,22 @@ pub struct StatisticsPeriod {
     /// Stats grouped by event name for this period
     pub stats: Vec<super::EventStatistics>,
 }
+impl StatisticsPeriod {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        period_start: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        period_end: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        stats: impl Into<Vec<super::EventStatistics>>,
+    ) -> Self {
+        Self {
+            timestamp: timestamp.into(),
+            period_start: period_start.into(),
+            period_end: period_end.into(),
+            stats: stats.into(),
+        }
+    }
+}
 impl ::serde::Serialize for StatisticsPeriod {
     fn serialize<S: ::serde::Serializer>(
         &self,

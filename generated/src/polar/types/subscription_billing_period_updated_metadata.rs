@@ -10,6 +10,20 @@ pub struct SubscriptionBillingPeriodUpdatedMetadata {
     /// The `new_period_end` property.
     pub new_period_end: String,
 }
+impl SubscriptionBillingPeriodUpdatedMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        subscription_id: impl Into<String>,
+        old_period_end: impl Into<String>,
+        new_period_end: impl Into<String>,
+    ) -> Self {
+        Self {
+            subscription_id: subscription_id.into(),
+            old_period_end: old_period_end.into(),
+            new_period_end: new_period_end.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SubscriptionBillingPeriodUpdatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

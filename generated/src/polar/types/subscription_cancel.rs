@@ -38,6 +38,34 @@ pub struct SubscriptionCancel {
     /// Or uncancel a subscription currently set to be revoked at period end.
     pub cancel_at_period_end: bool,
 }
+impl SubscriptionCancel {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(cancel_at_period_end: impl Into<bool>) -> Self {
+        Self {
+            customer_cancellation_reason: Default::default(),
+            customer_cancellation_comment: Default::default(),
+            cancel_at_period_end: cancel_at_period_end.into(),
+        }
+    }
+    /// Sets [`customer_cancellation_reason`](Self::customer_cancellation_reason): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_cancellation_reason(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::CustomerCancellationReason>>,
+    ) -> Self {
+        self.customer_cancellation_reason = value.into();
+        self
+    }
+    /// Sets [`customer_cancellation_comment`](Self::customer_cancellation_comment): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_cancellation_comment(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.customer_cancellation_comment = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionCancel {
     fn serialize<S: ::serde::Serializer>(
         &self,

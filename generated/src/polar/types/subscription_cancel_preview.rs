@@ -8,6 +8,21 @@ pub struct SubscriptionCancelPreview {
     /// Amount in cents still due on the pending order that would be voided, or null when nothing would be dropped.
     pub outstanding_amount: Option<i64>,
 }
+impl SubscriptionCancelPreview {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(stops_collection: impl Into<bool>) -> Self {
+        Self {
+            stops_collection: stops_collection.into(),
+            outstanding_amount: Default::default(),
+        }
+    }
+    /// Sets [`outstanding_amount`](Self::outstanding_amount).
+    #[must_use]
+    pub fn with_outstanding_amount(mut self, value: impl Into<i64>) -> Self {
+        self.outstanding_amount = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionCancelPreview {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -26,6 +26,67 @@ pub struct SubscriptionCanceledMetadata {
     /// The `cancel_at_period_end` property.
     pub cancel_at_period_end: Option<bool>,
 }
+impl SubscriptionCanceledMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        subscription_id: impl Into<String>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+        recurring_interval: impl Into<String>,
+        recurring_interval_count: impl Into<i64>,
+        canceled_at: impl Into<String>,
+    ) -> Self {
+        Self {
+            subscription_id: subscription_id.into(),
+            product_id: Default::default(),
+            amount: amount.into(),
+            currency: currency.into(),
+            recurring_interval: recurring_interval.into(),
+            recurring_interval_count: recurring_interval_count.into(),
+            customer_cancellation_reason: Default::default(),
+            customer_cancellation_comment: Default::default(),
+            canceled_at: canceled_at.into(),
+            ends_at: Default::default(),
+            cancel_at_period_end: Default::default(),
+        }
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`customer_cancellation_reason`](Self::customer_cancellation_reason).
+    #[must_use]
+    pub fn with_customer_cancellation_reason(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.customer_cancellation_reason = Some(value.into());
+        self
+    }
+    /// Sets [`customer_cancellation_comment`](Self::customer_cancellation_comment).
+    #[must_use]
+    pub fn with_customer_cancellation_comment(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.customer_cancellation_comment = Some(value.into());
+        self
+    }
+    /// Sets [`ends_at`](Self::ends_at).
+    #[must_use]
+    pub fn with_ends_at(mut self, value: impl Into<String>) -> Self {
+        self.ends_at = Some(value.into());
+        self
+    }
+    /// Sets [`cancel_at_period_end`](Self::cancel_at_period_end).
+    #[must_use]
+    pub fn with_cancel_at_period_end(mut self, value: impl Into<bool>) -> Self {
+        self.cancel_at_period_end = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionCanceledMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

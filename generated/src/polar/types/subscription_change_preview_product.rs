@@ -10,6 +10,24 @@ pub struct SubscriptionChangePreviewProduct {
     /// Determine how to handle the proration billing. If not provided, will use the default organization setting.
     pub proration_behavior: Option<super::SubscriptionProrationBehavior>,
 }
+impl SubscriptionChangePreviewProduct {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(product_id: impl Into<::uuid::Uuid>) -> Self {
+        Self {
+            product_id: product_id.into(),
+            proration_behavior: Default::default(),
+        }
+    }
+    /// Sets [`proration_behavior`](Self::proration_behavior).
+    #[must_use]
+    pub fn with_proration_behavior(
+        mut self,
+        value: impl Into<super::SubscriptionProrationBehavior>,
+    ) -> Self {
+        self.proration_behavior = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionChangePreviewProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -26,6 +26,37 @@ pub struct SubscriptionChargePreview {
     /// Amount actually due in cents: total_amount plus the applied wallet balance, floored at zero. This is the figure charged today.
     pub due_amount: i64,
 }
+impl SubscriptionChargePreview {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        base_amount: impl Into<i64>,
+        metered_amount: impl Into<i64>,
+        proration_amount: impl Into<i64>,
+        prorations: impl Into<Vec<super::SubscriptionChargePreviewProration>>,
+        subtotal_amount: impl Into<i64>,
+        discount_amount: impl Into<i64>,
+        net_amount: impl Into<i64>,
+        tax_amount: impl Into<i64>,
+        total_amount: impl Into<i64>,
+        applied_balance_amount: impl Into<i64>,
+        due_amount: impl Into<i64>,
+    ) -> Self {
+        Self {
+            base_amount: base_amount.into(),
+            metered_amount: metered_amount.into(),
+            proration_amount: proration_amount.into(),
+            prorations: prorations.into(),
+            subtotal_amount: subtotal_amount.into(),
+            discount_amount: discount_amount.into(),
+            net_amount: net_amount.into(),
+            tax_amount: tax_amount.into(),
+            total_amount: total_amount.into(),
+            applied_balance_amount: applied_balance_amount.into(),
+            due_amount: due_amount.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SubscriptionChargePreview {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,15 @@ pub struct SubscriptionChargePreviewProration {
     /// Signed amount in cents: positive to charge, negative to credit.
     pub amount: i64,
 }
+impl SubscriptionChargePreviewProration {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(label: impl Into<String>, amount: impl Into<i64>) -> Self {
+        Self {
+            label: label.into(),
+            amount: amount.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SubscriptionChargePreviewProration {
     fn serialize<S: ::serde::Serializer>(
         &self,

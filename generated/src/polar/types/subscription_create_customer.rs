@@ -28,6 +28,30 @@ pub struct SubscriptionCreateCustomer {
     /// Example `"992fae2a-2a17-4b7a-8d9e-e287cf90131b"`.
     pub customer_id: ::uuid::Uuid,
 }
+impl SubscriptionCreateCustomer {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product_id: impl Into<::uuid::Uuid>,
+        customer_id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            product_id: product_id.into(),
+            customer_id: customer_id.into(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, SubscriptionCreateCustomerMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionCreateCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -29,6 +29,33 @@ pub struct SubscriptionCreateExternalCustomer {
     /// The ID of the customer in your system to create the subscription for. It must already exist in Polar.
     pub external_customer_id: String,
 }
+impl SubscriptionCreateExternalCustomer {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        product_id: impl Into<::uuid::Uuid>,
+        external_customer_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            product_id: product_id.into(),
+            external_customer_id: external_customer_id.into(),
+        }
+    }
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                SubscriptionCreateExternalCustomerMetadataValue,
+            >,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionCreateExternalCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,28 @@ pub struct SubscriptionCreatedMetadata {
     /// The `started_at` property.
     pub started_at: String,
 }
+impl SubscriptionCreatedMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        subscription_id: impl Into<String>,
+        product_id: impl Into<String>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+        recurring_interval: impl Into<String>,
+        recurring_interval_count: impl Into<i64>,
+        started_at: impl Into<String>,
+    ) -> Self {
+        Self {
+            subscription_id: subscription_id.into(),
+            product_id: product_id.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+            recurring_interval: recurring_interval.into(),
+            recurring_interval_count: recurring_interval_count.into(),
+            started_at: started_at.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SubscriptionCreatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,53 @@ pub struct SubscriptionPastDueMetadata {
     /// The `recurring_interval_count` property.
     pub recurring_interval_count: Option<i64>,
 }
+impl SubscriptionPastDueMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        subscription_id: impl Into<String>,
+        past_due_at: impl Into<String>,
+    ) -> Self {
+        Self {
+            subscription_id: subscription_id.into(),
+            product_id: Default::default(),
+            past_due_at: past_due_at.into(),
+            amount: Default::default(),
+            currency: Default::default(),
+            recurring_interval: Default::default(),
+            recurring_interval_count: Default::default(),
+        }
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`amount`](Self::amount).
+    #[must_use]
+    pub fn with_amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets [`currency`](Self::currency).
+    #[must_use]
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval`](Self::recurring_interval).
+    #[must_use]
+    pub fn with_recurring_interval(mut self, value: impl Into<String>) -> Self {
+        self.recurring_interval = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval_count`](Self::recurring_interval_count).
+    #[must_use]
+    pub fn with_recurring_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.recurring_interval_count = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionPastDueMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

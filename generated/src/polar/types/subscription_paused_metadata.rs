@@ -20,6 +20,60 @@ pub struct SubscriptionPausedMetadata {
     /// The `resumes_at` property.
     pub resumes_at: Option<String>,
 }
+impl SubscriptionPausedMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        subscription_id: impl Into<String>,
+        paused_at: impl Into<String>,
+    ) -> Self {
+        Self {
+            subscription_id: subscription_id.into(),
+            product_id: Default::default(),
+            amount: Default::default(),
+            currency: Default::default(),
+            recurring_interval: Default::default(),
+            recurring_interval_count: Default::default(),
+            paused_at: paused_at.into(),
+            resumes_at: Default::default(),
+        }
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`amount`](Self::amount).
+    #[must_use]
+    pub fn with_amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+    /// Sets [`currency`](Self::currency).
+    #[must_use]
+    pub fn with_currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval`](Self::recurring_interval).
+    #[must_use]
+    pub fn with_recurring_interval(mut self, value: impl Into<String>) -> Self {
+        self.recurring_interval = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval_count`](Self::recurring_interval_count).
+    #[must_use]
+    pub fn with_recurring_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.recurring_interval_count = Some(value.into());
+        self
+    }
+    /// Sets [`resumes_at`](Self::resumes_at).
+    #[must_use]
+    pub fn with_resumes_at(mut self, value: impl Into<String>) -> Self {
+        self.resumes_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionPausedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

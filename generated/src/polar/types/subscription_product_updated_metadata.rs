@@ -10,6 +10,20 @@ pub struct SubscriptionProductUpdatedMetadata {
     /// The `new_product_id` property.
     pub new_product_id: String,
 }
+impl SubscriptionProductUpdatedMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        subscription_id: impl Into<String>,
+        old_product_id: impl Into<String>,
+        new_product_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            subscription_id: subscription_id.into(),
+            old_product_id: old_product_id.into(),
+            new_product_id: new_product_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SubscriptionProductUpdatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -36,6 +36,76 @@ pub struct SubscriptionReactivatedEvent {
     /// The `metadata` property.
     pub metadata: super::SubscriptionReactivatedMetadata,
 }
+impl SubscriptionReactivatedEvent {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        organization_id: impl Into<::uuid::Uuid>,
+        label: impl Into<String>,
+        source: impl Into<SubscriptionReactivatedEventSource>,
+        metadata: impl Into<super::SubscriptionReactivatedMetadata>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            timestamp: timestamp.into(),
+            organization_id: organization_id.into(),
+            customer_id: Default::default(),
+            customer: Default::default(),
+            external_customer_id: Default::default(),
+            member_id: Default::default(),
+            external_member_id: Default::default(),
+            child_count: Default::default(),
+            parent_id: Default::default(),
+            label: label.into(),
+            source: source.into(),
+            name: Default::default(),
+            metadata: metadata.into(),
+        }
+    }
+    /// Sets [`customer_id`](Self::customer_id).
+    #[must_use]
+    pub fn with_customer_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+    /// Sets [`customer`](Self::customer).
+    #[must_use]
+    pub fn with_customer(mut self, value: impl Into<super::Customer>) -> Self {
+        self.customer = Some(value.into());
+        self
+    }
+    /// Sets [`external_customer_id`](Self::external_customer_id).
+    #[must_use]
+    pub fn with_external_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.external_customer_id = Some(value.into());
+        self
+    }
+    /// Sets [`member_id`](Self::member_id).
+    #[must_use]
+    pub fn with_member_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.member_id = Some(value.into());
+        self
+    }
+    /// Sets [`external_member_id`](Self::external_member_id).
+    #[must_use]
+    pub fn with_external_member_id(mut self, value: impl Into<String>) -> Self {
+        self.external_member_id = Some(value.into());
+        self
+    }
+    /// Sets [`child_count`](Self::child_count).
+    #[must_use]
+    pub fn with_child_count(mut self, value: impl Into<i64>) -> Self {
+        self.child_count = Some(value.into());
+        self
+    }
+    /// Sets [`parent_id`](Self::parent_id).
+    #[must_use]
+    pub fn with_parent_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionReactivatedEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,

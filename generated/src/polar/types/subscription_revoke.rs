@@ -36,6 +36,34 @@ pub struct SubscriptionRevoke {
     /// Cancel and revoke an active subscription immediately
     pub revoke: SubscriptionRevokeRevoke,
 }
+impl SubscriptionRevoke {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(revoke: impl Into<SubscriptionRevokeRevoke>) -> Self {
+        Self {
+            customer_cancellation_reason: Default::default(),
+            customer_cancellation_comment: Default::default(),
+            revoke: revoke.into(),
+        }
+    }
+    /// Sets [`customer_cancellation_reason`](Self::customer_cancellation_reason): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_cancellation_reason(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::CustomerCancellationReason>>,
+    ) -> Self {
+        self.customer_cancellation_reason = value.into();
+        self
+    }
+    /// Sets [`customer_cancellation_comment`](Self::customer_cancellation_comment): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_customer_cancellation_comment(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.customer_cancellation_comment = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionRevoke {
     fn serialize<S: ::serde::Serializer>(
         &self,

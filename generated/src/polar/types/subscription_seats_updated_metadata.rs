@@ -12,6 +12,22 @@ pub struct SubscriptionSeatsUpdatedMetadata {
     /// The `proration_behavior` property.
     pub proration_behavior: String,
 }
+impl SubscriptionSeatsUpdatedMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        subscription_id: impl Into<String>,
+        old_seats: impl Into<i64>,
+        new_seats: impl Into<i64>,
+        proration_behavior: impl Into<String>,
+    ) -> Self {
+        Self {
+            subscription_id: subscription_id.into(),
+            old_seats: old_seats.into(),
+            new_seats: new_seats.into(),
+            proration_behavior: proration_behavior.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SubscriptionSeatsUpdatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

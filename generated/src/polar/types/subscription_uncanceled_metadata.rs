@@ -16,6 +16,26 @@ pub struct SubscriptionUncanceledMetadata {
     /// The `recurring_interval_count` property.
     pub recurring_interval_count: i64,
 }
+impl SubscriptionUncanceledMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        subscription_id: impl Into<String>,
+        product_id: impl Into<String>,
+        amount: impl Into<i64>,
+        currency: impl Into<String>,
+        recurring_interval: impl Into<String>,
+        recurring_interval_count: impl Into<i64>,
+    ) -> Self {
+        Self {
+            subscription_id: subscription_id.into(),
+            product_id: product_id.into(),
+            amount: amount.into(),
+            currency: currency.into(),
+            recurring_interval: recurring_interval.into(),
+            recurring_interval_count: recurring_interval_count.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SubscriptionUncanceledMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

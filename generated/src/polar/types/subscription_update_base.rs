@@ -32,6 +32,55 @@ pub struct SubscriptionUpdateBase {
     /// Set or extend the trial period of the subscription. If set to `now`, the trial will end immediately.
     pub trial_end: ::openapi_runtime::Patch<SubscriptionUpdateBaseTrialEnd>,
 }
+impl SubscriptionUpdateBase {
+    /// Sets [`metadata`](Self::metadata).
+    #[must_use]
+    pub fn with_metadata(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<String, SubscriptionUpdateBaseMetadataValue>,
+        >,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets [`product_id`](Self::product_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_product_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.product_id = value.into();
+        self
+    }
+    /// Sets [`proration_behavior`](Self::proration_behavior): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_proration_behavior(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::SubscriptionProrationBehavior>>,
+    ) -> Self {
+        self.proration_behavior = value.into();
+        self
+    }
+    /// Sets [`discount_id`](Self::discount_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_discount_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.discount_id = value.into();
+        self
+    }
+    /// Sets [`trial_end`](Self::trial_end): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_trial_end(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<SubscriptionUpdateBaseTrialEnd>>,
+    ) -> Self {
+        self.trial_end = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionUpdateBase {
     fn serialize<S: ::serde::Serializer>(
         &self,

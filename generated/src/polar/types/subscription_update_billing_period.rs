@@ -8,6 +8,16 @@ pub struct SubscriptionUpdateBillingPeriod {
     /// It is not possible to update the current billing period on a canceled subscription.
     pub current_billing_period_end: ::chrono::DateTime<::chrono::Utc>,
 }
+impl SubscriptionUpdateBillingPeriod {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        current_billing_period_end: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            current_billing_period_end: current_billing_period_end.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SubscriptionUpdateBillingPeriod {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,14 @@ pub struct SubscriptionUpdateClearedMetadata {
     /// The `subscription_id` property.
     pub subscription_id: String,
 }
+impl SubscriptionUpdateClearedMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(subscription_id: impl Into<String>) -> Self {
+        Self {
+            subscription_id: subscription_id.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SubscriptionUpdateClearedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

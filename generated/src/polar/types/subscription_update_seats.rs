@@ -12,6 +12,24 @@ pub struct SubscriptionUpdateSeats {
         super::SubscriptionProrationBehavior,
     >,
 }
+impl SubscriptionUpdateSeats {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(seats: impl Into<i64>) -> Self {
+        Self {
+            seats: seats.into(),
+            proration_behavior: Default::default(),
+        }
+    }
+    /// Sets [`proration_behavior`](Self::proration_behavior): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_proration_behavior(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::SubscriptionProrationBehavior>>,
+    ) -> Self {
+        self.proration_behavior = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionUpdateSeats {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,59 @@ pub struct SubscriptionUpdatedMetadata {
     /// The `subscription_id` property.
     pub subscription_id: String,
 }
+impl SubscriptionUpdatedMetadata {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(subscription_id: impl Into<String>) -> Self {
+        Self {
+            product_id: Default::default(),
+            proration_behavior: Default::default(),
+            discount_id: Default::default(),
+            trial_end: Default::default(),
+            seats: Default::default(),
+            billing_period_end: Default::default(),
+            subscription_id: subscription_id.into(),
+        }
+    }
+    /// Sets [`product_id`](Self::product_id).
+    #[must_use]
+    pub fn with_product_id(mut self, value: impl Into<String>) -> Self {
+        self.product_id = Some(value.into());
+        self
+    }
+    /// Sets [`proration_behavior`](Self::proration_behavior).
+    #[must_use]
+    pub fn with_proration_behavior(
+        mut self,
+        value: impl Into<super::SubscriptionProrationBehavior>,
+    ) -> Self {
+        self.proration_behavior = Some(value.into());
+        self
+    }
+    /// Sets [`discount_id`](Self::discount_id).
+    #[must_use]
+    pub fn with_discount_id(mut self, value: impl Into<String>) -> Self {
+        self.discount_id = Some(value.into());
+        self
+    }
+    /// Sets [`trial_end`](Self::trial_end).
+    #[must_use]
+    pub fn with_trial_end(mut self, value: impl Into<String>) -> Self {
+        self.trial_end = Some(value.into());
+        self
+    }
+    /// Sets [`seats`](Self::seats).
+    #[must_use]
+    pub fn with_seats(mut self, value: impl Into<i64>) -> Self {
+        self.seats = Some(value.into());
+        self
+    }
+    /// Sets [`billing_period_end`](Self::billing_period_end).
+    #[must_use]
+    pub fn with_billing_period_end(mut self, value: impl Into<String>) -> Self {
+        self.billing_period_end = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SubscriptionUpdatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,37 @@ pub struct SupportCaseAttachment {
     /// The `file` property.
     pub file: super::SupportCaseAttachmentFile,
 }
+impl SupportCaseAttachment {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        file: impl Into<super::SupportCaseAttachmentFile>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            message_id: Default::default(),
+            file: file.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`message_id`](Self::message_id).
+    #[must_use]
+    pub fn with_message_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.message_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SupportCaseAttachment {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,20 @@ pub struct SupportCaseAttachmentFile {
     /// The `size` property.
     pub size: i64,
 }
+impl SupportCaseAttachmentFile {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        name: impl Into<String>,
+        mime_type: impl Into<String>,
+        size: impl Into<i64>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            mime_type: mime_type.into(),
+            size: size.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SupportCaseAttachmentFile {
     fn serialize<S: ::serde::Serializer>(
         &self,

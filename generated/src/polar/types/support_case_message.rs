@@ -16,6 +16,39 @@ pub struct SupportCaseMessage {
     /// The `body` property.
     pub body: Option<String>,
 }
+impl SupportCaseMessage {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        r#type: impl Into<super::SupportCaseMessageType>,
+        author_kind: impl Into<super::SupportCaseMessageAuthorKind>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            r#type: r#type.into(),
+            author_kind: author_kind.into(),
+            body: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`body`](Self::body).
+    #[must_use]
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for SupportCaseMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,

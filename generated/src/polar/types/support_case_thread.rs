@@ -12,6 +12,22 @@ pub struct SupportCaseThread {
     /// The `is_open` property.
     pub is_open: bool,
 }
+impl SupportCaseThread {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        case: impl Into<super::SupportCase>,
+        messages: impl Into<Vec<super::SupportCaseMessage>>,
+        attachments: impl Into<Vec<super::SupportCaseAttachment>>,
+        is_open: impl Into<bool>,
+    ) -> Self {
+        Self {
+            case: case.into(),
+            messages: messages.into(),
+            attachments: attachments.into(),
+            is_open: is_open.into(),
+        }
+    }
+}
 impl ::serde::Serialize for SupportCaseThread {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -29,6 +29,40 @@ pub struct TaxJurisdiction {
     /// Read-only.
     pub state_name: Option<String>,
 }
+impl TaxJurisdiction {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<String>,
+        country: impl Into<String>,
+        currency: impl Into<String>,
+        tax_amount: impl Into<i64>,
+        order_count: impl Into<i64>,
+        country_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            country: country.into(),
+            state: Default::default(),
+            currency: currency.into(),
+            tax_amount: tax_amount.into(),
+            order_count: order_count.into(),
+            country_name: country_name.into(),
+            state_name: Default::default(),
+        }
+    }
+    /// Sets [`state`](Self::state).
+    #[must_use]
+    pub fn with_state(mut self, value: impl Into<String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets [`state_name`](Self::state_name).
+    #[must_use]
+    pub fn with_state_name(mut self, value: impl Into<String>) -> Self {
+        self.state_name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for TaxJurisdiction {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -15,6 +15,22 @@ pub struct TaxSummary {
     /// Number of distinct jurisdictions tax was remitted in.
     pub jurisdiction_count: i64,
 }
+impl TaxSummary {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        currency: impl Into<String>,
+        tax_amount: impl Into<i64>,
+        order_count: impl Into<i64>,
+        jurisdiction_count: impl Into<i64>,
+    ) -> Self {
+        Self {
+            currency: currency.into(),
+            tax_amount: tax_amount.into(),
+            order_count: order_count.into(),
+            jurisdiction_count: jurisdiction_count.into(),
+        }
+    }
+}
 impl ::serde::Serialize for TaxSummary {
     fn serialize<S: ::serde::Serializer>(
         &self,

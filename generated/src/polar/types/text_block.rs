@@ -10,6 +10,21 @@ pub struct TextBlock {
     /// The `text` property.
     pub text: String,
 }
+impl TextBlock {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            text: text.into(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<TextBlockType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for TextBlock {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,35 @@ pub struct TokenResponse {
     /// The `id_token` property.
     pub id_token: Option<String>,
 }
+impl TokenResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        access_token: impl Into<String>,
+        expires_in: impl Into<i64>,
+        scope: impl Into<String>,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            token_type: Default::default(),
+            expires_in: expires_in.into(),
+            refresh_token: Default::default(),
+            scope: scope.into(),
+            id_token: Default::default(),
+        }
+    }
+    /// Sets [`refresh_token`](Self::refresh_token).
+    #[must_use]
+    pub fn with_refresh_token(mut self, value: impl Into<String>) -> Self {
+        self.refresh_token = Some(value.into());
+        self
+    }
+    /// Sets [`id_token`](Self::id_token).
+    #[must_use]
+    pub fn with_id_token(mut self, value: impl Into<String>) -> Self {
+        self.id_token = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for TokenResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -24,6 +24,41 @@ pub struct TopCustomer {
     /// The net revenue from this customer in the period, in cents, with refunded amounts subtracted.
     pub net_revenue: i64,
 }
+impl TopCustomer {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        id: impl Into<::uuid::Uuid>,
+        order_count: impl Into<i64>,
+        net_revenue: impl Into<i64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            email: Default::default(),
+            name: Default::default(),
+            avatar_url: Default::default(),
+            order_count: order_count.into(),
+            net_revenue: net_revenue.into(),
+        }
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`avatar_url`](Self::avatar_url).
+    #[must_use]
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for TopCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,

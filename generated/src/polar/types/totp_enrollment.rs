@@ -14,6 +14,24 @@ pub struct TotpEnrollment {
     /// The `provisioning_uri` property.
     pub provisioning_uri: String,
 }
+impl TotpEnrollment {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        secret: impl Into<String>,
+        algorithm: impl Into<String>,
+        digits: impl Into<i64>,
+        period: impl Into<i64>,
+        provisioning_uri: impl Into<String>,
+    ) -> Self {
+        Self {
+            secret: secret.into(),
+            algorithm: algorithm.into(),
+            digits: digits.into(),
+            period: period.into(),
+            provisioning_uri: provisioning_uri.into(),
+        }
+    }
+}
 impl ::serde::Serialize for TotpEnrollment {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,12 @@ pub struct TotpStatus {
     /// The `enabled` property.
     pub enabled: bool,
 }
+impl TotpStatus {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(enabled: impl Into<bool>) -> Self {
+        Self { enabled: enabled.into() }
+    }
+}
 impl ::serde::Serialize for TotpStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -60,6 +60,166 @@ pub struct Transaction {
     /// The `net_amount` property.
     pub net_amount: i64,
 }
+impl Transaction {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        r#type: impl Into<super::TransactionType>,
+        currency: impl Into<String>,
+        amount: impl Into<i64>,
+        tax_amount: impl Into<i64>,
+        account_currency: impl Into<String>,
+        account_amount: impl Into<i64>,
+        account_incurred_transactions: impl Into<Vec<super::TransactionEmbedded>>,
+        incurred_amount: impl Into<i64>,
+        gross_amount: impl Into<i64>,
+        net_amount: impl Into<i64>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            r#type: r#type.into(),
+            processor: Default::default(),
+            currency: currency.into(),
+            amount: amount.into(),
+            tax_amount: tax_amount.into(),
+            account_currency: account_currency.into(),
+            account_amount: account_amount.into(),
+            presentment_amount: Default::default(),
+            presentment_tax_amount: Default::default(),
+            presentment_currency: Default::default(),
+            exchange_rate: Default::default(),
+            platform_fee_type: Default::default(),
+            pledge_id: Default::default(),
+            issue_reward_id: Default::default(),
+            order_id: Default::default(),
+            payout_transaction_id: Default::default(),
+            incurred_by_transaction_id: Default::default(),
+            pledge: Default::default(),
+            issue_reward: Default::default(),
+            order: Default::default(),
+            account_incurred_transactions: account_incurred_transactions.into(),
+            payment_transaction: Default::default(),
+            incurred_amount: incurred_amount.into(),
+            gross_amount: gross_amount.into(),
+            net_amount: net_amount.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`processor`](Self::processor).
+    #[must_use]
+    pub fn with_processor(mut self, value: impl Into<super::Processor>) -> Self {
+        self.processor = Some(value.into());
+        self
+    }
+    /// Sets [`presentment_amount`](Self::presentment_amount).
+    #[must_use]
+    pub fn with_presentment_amount(mut self, value: impl Into<i64>) -> Self {
+        self.presentment_amount = Some(value.into());
+        self
+    }
+    /// Sets [`presentment_tax_amount`](Self::presentment_tax_amount).
+    #[must_use]
+    pub fn with_presentment_tax_amount(mut self, value: impl Into<i64>) -> Self {
+        self.presentment_tax_amount = Some(value.into());
+        self
+    }
+    /// Sets [`presentment_currency`](Self::presentment_currency).
+    #[must_use]
+    pub fn with_presentment_currency(mut self, value: impl Into<String>) -> Self {
+        self.presentment_currency = Some(value.into());
+        self
+    }
+    /// Sets [`exchange_rate`](Self::exchange_rate).
+    #[must_use]
+    pub fn with_exchange_rate(mut self, value: impl Into<f64>) -> Self {
+        self.exchange_rate = Some(value.into());
+        self
+    }
+    /// Sets [`platform_fee_type`](Self::platform_fee_type).
+    #[must_use]
+    pub fn with_platform_fee_type(
+        mut self,
+        value: impl Into<super::PlatformFeeType>,
+    ) -> Self {
+        self.platform_fee_type = Some(value.into());
+        self
+    }
+    /// Sets [`pledge_id`](Self::pledge_id).
+    #[must_use]
+    pub fn with_pledge_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.pledge_id = Some(value.into());
+        self
+    }
+    /// Sets [`issue_reward_id`](Self::issue_reward_id).
+    #[must_use]
+    pub fn with_issue_reward_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.issue_reward_id = Some(value.into());
+        self
+    }
+    /// Sets [`order_id`](Self::order_id).
+    #[must_use]
+    pub fn with_order_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+    /// Sets [`payout_transaction_id`](Self::payout_transaction_id).
+    #[must_use]
+    pub fn with_payout_transaction_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.payout_transaction_id = Some(value.into());
+        self
+    }
+    /// Sets [`incurred_by_transaction_id`](Self::incurred_by_transaction_id).
+    #[must_use]
+    pub fn with_incurred_by_transaction_id(
+        mut self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        self.incurred_by_transaction_id = Some(value.into());
+        self
+    }
+    /// Sets [`pledge`](Self::pledge).
+    #[must_use]
+    pub fn with_pledge(mut self, value: impl Into<super::TransactionPledge>) -> Self {
+        self.pledge = Some(value.into());
+        self
+    }
+    /// Sets [`issue_reward`](Self::issue_reward).
+    #[must_use]
+    pub fn with_issue_reward(
+        mut self,
+        value: impl Into<super::TransactionIssueReward>,
+    ) -> Self {
+        self.issue_reward = Some(value.into());
+        self
+    }
+    /// Sets [`order`](Self::order).
+    #[must_use]
+    pub fn with_order(mut self, value: impl Into<super::TransactionOrder>) -> Self {
+        self.order = Some(value.into());
+        self
+    }
+    /// Sets [`payment_transaction`](Self::payment_transaction).
+    #[must_use]
+    pub fn with_payment_transaction(
+        mut self,
+        value: impl Into<super::TransactionEmbedded>,
+    ) -> Self {
+        self.payment_transaction = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for Transaction {
     fn serialize<S: ::serde::Serializer>(
         &self,

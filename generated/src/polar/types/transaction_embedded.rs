@@ -44,6 +44,124 @@ pub struct TransactionEmbedded {
     /// The `incurred_by_transaction_id` property.
     pub incurred_by_transaction_id: Option<::uuid::Uuid>,
 }
+impl TransactionEmbedded {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        r#type: impl Into<super::TransactionType>,
+        currency: impl Into<String>,
+        amount: impl Into<i64>,
+        tax_amount: impl Into<i64>,
+        account_currency: impl Into<String>,
+        account_amount: impl Into<i64>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            r#type: r#type.into(),
+            processor: Default::default(),
+            currency: currency.into(),
+            amount: amount.into(),
+            tax_amount: tax_amount.into(),
+            account_currency: account_currency.into(),
+            account_amount: account_amount.into(),
+            presentment_amount: Default::default(),
+            presentment_tax_amount: Default::default(),
+            presentment_currency: Default::default(),
+            exchange_rate: Default::default(),
+            platform_fee_type: Default::default(),
+            pledge_id: Default::default(),
+            issue_reward_id: Default::default(),
+            order_id: Default::default(),
+            payout_transaction_id: Default::default(),
+            incurred_by_transaction_id: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`processor`](Self::processor).
+    #[must_use]
+    pub fn with_processor(mut self, value: impl Into<super::Processor>) -> Self {
+        self.processor = Some(value.into());
+        self
+    }
+    /// Sets [`presentment_amount`](Self::presentment_amount).
+    #[must_use]
+    pub fn with_presentment_amount(mut self, value: impl Into<i64>) -> Self {
+        self.presentment_amount = Some(value.into());
+        self
+    }
+    /// Sets [`presentment_tax_amount`](Self::presentment_tax_amount).
+    #[must_use]
+    pub fn with_presentment_tax_amount(mut self, value: impl Into<i64>) -> Self {
+        self.presentment_tax_amount = Some(value.into());
+        self
+    }
+    /// Sets [`presentment_currency`](Self::presentment_currency).
+    #[must_use]
+    pub fn with_presentment_currency(mut self, value: impl Into<String>) -> Self {
+        self.presentment_currency = Some(value.into());
+        self
+    }
+    /// Sets [`exchange_rate`](Self::exchange_rate).
+    #[must_use]
+    pub fn with_exchange_rate(mut self, value: impl Into<f64>) -> Self {
+        self.exchange_rate = Some(value.into());
+        self
+    }
+    /// Sets [`platform_fee_type`](Self::platform_fee_type).
+    #[must_use]
+    pub fn with_platform_fee_type(
+        mut self,
+        value: impl Into<super::PlatformFeeType>,
+    ) -> Self {
+        self.platform_fee_type = Some(value.into());
+        self
+    }
+    /// Sets [`pledge_id`](Self::pledge_id).
+    #[must_use]
+    pub fn with_pledge_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.pledge_id = Some(value.into());
+        self
+    }
+    /// Sets [`issue_reward_id`](Self::issue_reward_id).
+    #[must_use]
+    pub fn with_issue_reward_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.issue_reward_id = Some(value.into());
+        self
+    }
+    /// Sets [`order_id`](Self::order_id).
+    #[must_use]
+    pub fn with_order_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+    /// Sets [`payout_transaction_id`](Self::payout_transaction_id).
+    #[must_use]
+    pub fn with_payout_transaction_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.payout_transaction_id = Some(value.into());
+        self
+    }
+    /// Sets [`incurred_by_transaction_id`](Self::incurred_by_transaction_id).
+    #[must_use]
+    pub fn with_incurred_by_transaction_id(
+        mut self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        self.incurred_by_transaction_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for TransactionEmbedded {
     fn serialize<S: ::serde::Serializer>(
         &self,

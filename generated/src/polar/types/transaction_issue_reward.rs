@@ -14,6 +14,32 @@ pub struct TransactionIssueReward {
     /// The `share_thousands` property.
     pub share_thousands: i64,
 }
+impl TransactionIssueReward {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        issue_reference: impl Into<String>,
+        share_thousands: impl Into<i64>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            issue_reference: issue_reference.into(),
+            share_thousands: share_thousands.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for TransactionIssueReward {
     fn serialize<S: ::serde::Serializer>(
         &self,

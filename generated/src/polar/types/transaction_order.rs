@@ -14,6 +14,42 @@ pub struct TransactionOrder {
     /// The `subscription_id` property.
     pub subscription_id: Option<::uuid::Uuid>,
 }
+impl TransactionOrder {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            product: Default::default(),
+            subscription_id: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`product`](Self::product).
+    #[must_use]
+    pub fn with_product(mut self, value: impl Into<super::TransactionProduct>) -> Self {
+        self.product = Some(value.into());
+        self
+    }
+    /// Sets [`subscription_id`](Self::subscription_id).
+    #[must_use]
+    pub fn with_subscription_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for TransactionOrder {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,32 @@ pub struct TransactionPledge {
     /// The `issue_reference` property.
     pub issue_reference: String,
 }
+impl TransactionPledge {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        state: impl Into<super::PledgeState>,
+        issue_reference: impl Into<String>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            state: state.into(),
+            issue_reference: issue_reference.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for TransactionPledge {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,57 @@ pub struct TransactionProduct {
     /// The `organization` property.
     pub organization: Option<super::TransactionOrganization>,
 }
+impl TransactionProduct {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            name: name.into(),
+            recurring_interval: Default::default(),
+            organization_id: Default::default(),
+            organization: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`recurring_interval`](Self::recurring_interval).
+    #[must_use]
+    pub fn with_recurring_interval(
+        mut self,
+        value: impl Into<super::RecurringInterval>,
+    ) -> Self {
+        self.recurring_interval = Some(value.into());
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id).
+    #[must_use]
+    pub fn with_organization_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.organization_id = Some(value.into());
+        self
+    }
+    /// Sets [`organization`](Self::organization).
+    #[must_use]
+    pub fn with_organization(
+        mut self,
+        value: impl Into<super::TransactionOrganization>,
+    ) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for TransactionProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,22 @@ pub struct TransactionsBalance {
     /// The `account_amount` property.
     pub account_amount: i64,
 }
+impl TransactionsBalance {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        currency: impl Into<String>,
+        amount: impl Into<i64>,
+        account_currency: impl Into<String>,
+        account_amount: impl Into<i64>,
+    ) -> Self {
+        Self {
+            currency: currency.into(),
+            amount: amount.into(),
+            account_currency: account_currency.into(),
+            account_amount: account_amount.into(),
+        }
+    }
+}
 impl ::serde::Serialize for TransactionsBalance {
     fn serialize<S: ::serde::Serializer>(
         &self,

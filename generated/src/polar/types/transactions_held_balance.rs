@@ -20,6 +20,46 @@ pub struct TransactionsHeldBalance {
     /// When the whole held balance has become available for payout.
     pub fully_available_at: Option<::chrono::DateTime<::chrono::Utc>>,
 }
+impl TransactionsHeldBalance {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        currency: impl Into<String>,
+        amount: impl Into<i64>,
+        account_currency: impl Into<String>,
+        account_amount: impl Into<i64>,
+        next_release_amount: impl Into<i64>,
+        next_release_account_amount: impl Into<i64>,
+    ) -> Self {
+        Self {
+            currency: currency.into(),
+            amount: amount.into(),
+            account_currency: account_currency.into(),
+            account_amount: account_amount.into(),
+            next_release_at: Default::default(),
+            next_release_amount: next_release_amount.into(),
+            next_release_account_amount: next_release_account_amount.into(),
+            fully_available_at: Default::default(),
+        }
+    }
+    /// Sets [`next_release_at`](Self::next_release_at).
+    #[must_use]
+    pub fn with_next_release_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.next_release_at = Some(value.into());
+        self
+    }
+    /// Sets [`fully_available_at`](Self::fully_available_at).
+    #[must_use]
+    pub fn with_fully_available_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.fully_available_at = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for TransactionsHeldBalance {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,22 @@ pub struct TransactionsSummary {
     /// The `payout` property.
     pub payout: super::TransactionsBalance,
 }
+impl TransactionsSummary {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        balance: impl Into<super::TransactionsBalance>,
+        available_balance: impl Into<super::TransactionsBalance>,
+        held_balance: impl Into<super::TransactionsHeldBalance>,
+        payout: impl Into<super::TransactionsBalance>,
+    ) -> Self {
+        Self {
+            balance: balance.into(),
+            available_balance: available_balance.into(),
+            held_balance: held_balance.into(),
+            payout: payout.into(),
+        }
+    }
+}
 impl ::serde::Serialize for TransactionsSummary {
     fn serialize<S: ::serde::Serializer>(
         &self,

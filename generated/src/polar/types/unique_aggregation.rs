@@ -10,6 +10,21 @@ pub struct UniqueAggregation {
     /// The `property` property.
     pub property: String,
 }
+impl UniqueAggregation {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(property: impl Into<String>) -> Self {
+        Self {
+            func: Default::default(),
+            property: property.into(),
+        }
+    }
+    /// Sets [`func`](Self::func).
+    #[must_use]
+    pub fn with_func(mut self, value: impl Into<UniqueAggregationFunc>) -> Self {
+        self.func = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UniqueAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -10,6 +10,34 @@ pub struct UserDeletionResponse {
     /// Organizations that must be deleted first
     pub blocking_organizations: Option<Vec<super::BlockingOrganization>>,
 }
+impl UserDeletionResponse {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(deleted: impl Into<bool>) -> Self {
+        Self {
+            deleted: deleted.into(),
+            blocked_reasons: Default::default(),
+            blocking_organizations: Default::default(),
+        }
+    }
+    /// Sets [`blocked_reasons`](Self::blocked_reasons).
+    #[must_use]
+    pub fn with_blocked_reasons(
+        mut self,
+        value: impl Into<Vec<super::UserDeletionBlockedReason>>,
+    ) -> Self {
+        self.blocked_reasons = Some(value.into());
+        self
+    }
+    /// Sets [`blocking_organizations`](Self::blocking_organizations).
+    #[must_use]
+    pub fn with_blocking_organizations(
+        mut self,
+        value: impl Into<Vec<super::BlockingOrganization>>,
+    ) -> Self {
+        self.blocking_organizations = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UserDeletionResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -8,6 +8,15 @@ pub struct UserIdentityVerification {
     /// The `client_secret` property.
     pub client_secret: String,
 }
+impl UserIdentityVerification {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            client_secret: client_secret.into(),
+        }
+    }
+}
 impl ::serde::Serialize for UserIdentityVerification {
     fn serialize<S: ::serde::Serializer>(
         &self,

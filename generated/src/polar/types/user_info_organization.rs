@@ -8,6 +8,21 @@ pub struct UserInfoOrganization {
     /// The `name` property.
     pub name: Option<String>,
 }
+impl UserInfoOrganization {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(sub: impl Into<String>) -> Self {
+        Self {
+            sub: sub.into(),
+            name: Default::default(),
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UserInfoOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -12,6 +12,35 @@ pub struct UserInfoUser {
     /// The `email_verified` property.
     pub email_verified: Option<bool>,
 }
+impl UserInfoUser {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(sub: impl Into<String>) -> Self {
+        Self {
+            sub: sub.into(),
+            name: Default::default(),
+            email: Default::default(),
+            email_verified: Default::default(),
+        }
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets [`email`](Self::email).
+    #[must_use]
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets [`email_verified`](Self::email_verified).
+    #[must_use]
+    pub fn with_email_verified(mut self, value: impl Into<bool>) -> Self {
+        self.email_verified = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UserInfoUser {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -6,6 +6,16 @@ pub struct UserOrganizationNotificationSettings {
     /// The authenticated user's notification preferences for this organization.
     pub notification_settings: super::OrganizationNotificationSettings,
 }
+impl UserOrganizationNotificationSettings {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        notification_settings: impl Into<super::OrganizationNotificationSettings>,
+    ) -> Self {
+        Self {
+            notification_settings: notification_settings.into(),
+        }
+    }
+}
 impl ::serde::Serialize for UserOrganizationNotificationSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,

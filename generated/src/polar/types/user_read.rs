@@ -48,6 +48,117 @@ pub struct UserRead {
     /// Read-only.
     pub email_hash: Option<String>,
 }
+impl UserRead {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        email: impl Into<String>,
+        id: impl Into<::uuid::Uuid>,
+        accepted_terms_of_service: impl Into<bool>,
+        is_admin: impl Into<bool>,
+        identity_verified: impl Into<bool>,
+        identity_verification_status: impl Into<super::IdentityVerificationStatus>,
+        oauth_accounts: impl Into<Vec<super::OAuthAccountRead>>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            email: email.into(),
+            avatar_url: Default::default(),
+            account_id: Default::default(),
+            id: id.into(),
+            accepted_terms_of_service: accepted_terms_of_service.into(),
+            is_admin: is_admin.into(),
+            identity_verified: identity_verified.into(),
+            identity_verification_status: identity_verification_status.into(),
+            first_name: Default::default(),
+            last_name: Default::default(),
+            country: Default::default(),
+            date_of_birth: Default::default(),
+            oauth_accounts: oauth_accounts.into(),
+            organizations: Default::default(),
+            member_organizations: Default::default(),
+            organization_scoped: Default::default(),
+            email_hash: Default::default(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`avatar_url`](Self::avatar_url).
+    #[must_use]
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+    /// Sets [`account_id`](Self::account_id).
+    #[must_use]
+    pub fn with_account_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+    /// Sets [`first_name`](Self::first_name).
+    #[must_use]
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets [`last_name`](Self::last_name).
+    #[must_use]
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets [`country`](Self::country).
+    #[must_use]
+    pub fn with_country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    #[must_use]
+    pub fn with_date_of_birth(mut self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        self.date_of_birth = Some(value.into());
+        self
+    }
+    /// Sets [`organizations`](Self::organizations).
+    #[must_use]
+    pub fn with_organizations(
+        mut self,
+        value: impl Into<Vec<super::OrganizationWithRole>>,
+    ) -> Self {
+        self.organizations = Some(value.into());
+        self
+    }
+    /// Sets [`member_organizations`](Self::member_organizations).
+    #[must_use]
+    pub fn with_member_organizations(
+        mut self,
+        value: impl Into<Vec<super::MemberOrganization>>,
+    ) -> Self {
+        self.member_organizations = Some(value.into());
+        self
+    }
+    /// Sets [`organization_scoped`](Self::organization_scoped).
+    #[must_use]
+    pub fn with_organization_scoped(mut self, value: impl Into<bool>) -> Self {
+        self.organization_scoped = Some(value.into());
+        self
+    }
+    /// Sets [`email_hash`](Self::email_hash).
+    #[must_use]
+    pub fn with_email_hash(mut self, value: impl Into<String>) -> Self {
+        self.email_hash = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UserRead {
     fn serialize<S: ::serde::Serializer>(
         &self,

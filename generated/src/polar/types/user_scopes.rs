@@ -6,6 +6,12 @@ pub struct UserScopes {
     /// The `scopes` property.
     pub scopes: Vec<super::Scope>,
 }
+impl UserScopes {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(scopes: impl Into<Vec<super::Scope>>) -> Self {
+        Self { scopes: scopes.into() }
+    }
+}
 impl ::serde::Serialize for UserScopes {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,38 @@ pub struct UserUpdate {
     /// The `accepted_terms_of_service` property.
     pub accepted_terms_of_service: Option<bool>,
 }
+impl UserUpdate {
+    /// Sets [`first_name`](Self::first_name).
+    #[must_use]
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+    /// Sets [`last_name`](Self::last_name).
+    #[must_use]
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+    /// Sets [`country`](Self::country).
+    #[must_use]
+    pub fn with_country(mut self, value: impl Into<UserUpdateCountry>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    #[must_use]
+    pub fn with_date_of_birth(mut self, value: impl Into<::chrono::NaiveDate>) -> Self {
+        self.date_of_birth = Some(value.into());
+        self
+    }
+    /// Sets [`accepted_terms_of_service`](Self::accepted_terms_of_service).
+    #[must_use]
+    pub fn with_accepted_terms_of_service(mut self, value: impl Into<bool>) -> Self {
+        self.accepted_terms_of_service = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for UserUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

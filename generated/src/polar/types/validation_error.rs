@@ -14,6 +14,37 @@ pub struct ValidationError {
     /// Context
     pub ctx: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
+impl ValidationError {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        loc: impl Into<Vec<ValidationErrorLocItem>>,
+        msg: impl Into<String>,
+        r#type: impl Into<String>,
+    ) -> Self {
+        Self {
+            loc: loc.into(),
+            msg: msg.into(),
+            r#type: r#type.into(),
+            input: Default::default(),
+            ctx: Default::default(),
+        }
+    }
+    /// Sets [`input`](Self::input).
+    #[must_use]
+    pub fn with_input(mut self, value: impl Into<::serde_json::Value>) -> Self {
+        self.input = Some(value.into());
+        self
+    }
+    /// Sets [`ctx`](Self::ctx).
+    #[must_use]
+    pub fn with_ctx(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.ctx = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ValidationError {
     fn serialize<S: ::serde::Serializer>(
         &self,

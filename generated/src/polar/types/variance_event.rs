@@ -20,6 +20,64 @@ pub struct VarianceEvent {
     /// p99 per-trace value for this event name.
     pub p99: Option<::std::collections::BTreeMap<String, String>>,
 }
+impl VarianceEvent {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        event_id: impl Into<::uuid::Uuid>,
+        name: impl Into<String>,
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        Self {
+            event_id: event_id.into(),
+            name: name.into(),
+            customer_id: Default::default(),
+            external_customer_id: Default::default(),
+            timestamp: timestamp.into(),
+            values: Default::default(),
+            averages: Default::default(),
+            p99: Default::default(),
+        }
+    }
+    /// Sets [`customer_id`](Self::customer_id).
+    #[must_use]
+    pub fn with_customer_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+    /// Sets [`external_customer_id`](Self::external_customer_id).
+    #[must_use]
+    pub fn with_external_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.external_customer_id = Some(value.into());
+        self
+    }
+    /// Sets [`values`](Self::values).
+    #[must_use]
+    pub fn with_values(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.values = Some(value.into());
+        self
+    }
+    /// Sets [`averages`](Self::averages).
+    #[must_use]
+    pub fn with_averages(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.averages = Some(value.into());
+        self
+    }
+    /// Sets [`p99`](Self::p99).
+    #[must_use]
+    pub fn with_p99(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.p99 = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for VarianceEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -17,6 +17,28 @@ pub struct ViewCostsAction {
     /// Root event id of the single largest outlier trace, deep-linked to its span. Null routes to the costs overview instead.
     pub event_id: Option<::uuid::Uuid>,
 }
+impl ViewCostsAction {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(label: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            label: label.into(),
+            event_id: Default::default(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<ViewCostsActionType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets [`event_id`](Self::event_id).
+    #[must_use]
+    pub fn with_event_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.event_id = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ViewCostsAction {
     fn serialize<S: ::serde::Serializer>(
         &self,

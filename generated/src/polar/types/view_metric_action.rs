@@ -12,6 +12,22 @@ pub struct ViewMetricAction {
     /// Slug of the metric this insight is about (e.g. `monthly_recurring_revenue`). The client owns the routing and resolves it to the matching analytics page.
     pub metric: String,
 }
+impl ViewMetricAction {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(label: impl Into<String>, metric: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            label: label.into(),
+            metric: metric.into(),
+        }
+    }
+    /// Sets `type`.
+    #[must_use]
+    pub fn with_type(mut self, value: impl Into<ViewMetricActionType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for ViewMetricAction {
     fn serialize<S: ::serde::Serializer>(
         &self,

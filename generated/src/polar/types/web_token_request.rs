@@ -20,6 +20,48 @@ pub struct WebTokenRequest {
     /// The `scope` property.
     pub scope: ::openapi_runtime::Patch<String>,
 }
+impl WebTokenRequest {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+        session_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            grant_type: Default::default(),
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+            session_token: session_token.into(),
+            sub_type: Default::default(),
+            sub: Default::default(),
+            scope: Default::default(),
+        }
+    }
+    /// Sets [`sub_type`](Self::sub_type).
+    #[must_use]
+    pub fn with_sub_type(mut self, value: impl Into<WebTokenRequestSubType>) -> Self {
+        self.sub_type = Some(value.into());
+        self
+    }
+    /// Sets [`sub`](Self::sub): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_sub(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.sub = value.into();
+        self
+    }
+    /// Sets [`scope`](Self::scope): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_scope(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.scope = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for WebTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,19 @@ pub struct WebhookBenefitGrantCreatedPayload {
     /// BenefitGrantWebhook
     pub data: super::BenefitGrantWebhook,
 }
+impl WebhookBenefitGrantCreatedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::BenefitGrantWebhook>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookBenefitGrantCreatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

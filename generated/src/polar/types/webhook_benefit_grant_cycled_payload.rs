@@ -15,6 +15,19 @@ pub struct WebhookBenefitGrantCycledPayload {
     /// BenefitGrantWebhook
     pub data: super::BenefitGrantWebhook,
 }
+impl WebhookBenefitGrantCycledPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::BenefitGrantWebhook>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookBenefitGrantCycledPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,20 @@ pub struct WebhookBenefitUpdatedPayload {
     /// Benefit
     pub data: super::Benefit,
 }
+impl WebhookBenefitUpdatedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<WebhookBenefitUpdatedPayloadType>,
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Benefit>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookBenefitUpdatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,20 @@ pub struct WebhookCheckoutCreatedPayload {
     /// The `data` property.
     pub data: super::Checkout,
 }
+impl WebhookCheckoutCreatedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<WebhookCheckoutCreatedPayloadType>,
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Checkout>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookCheckoutCreatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,19 @@ pub struct WebhookCheckoutUpdatedPayload {
     /// The `data` property.
     pub data: super::Checkout,
 }
+impl WebhookCheckoutUpdatedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Checkout>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookCheckoutUpdatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

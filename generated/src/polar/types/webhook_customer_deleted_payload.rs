@@ -14,6 +14,20 @@ pub struct WebhookCustomerDeletedPayload {
     /// The `data` property.
     pub data: super::Customer,
 }
+impl WebhookCustomerDeletedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<WebhookCustomerDeletedPayloadType>,
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Customer>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookCustomerDeletedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

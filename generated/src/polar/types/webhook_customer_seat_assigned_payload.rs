@@ -15,6 +15,19 @@ pub struct WebhookCustomerSeatAssignedPayload {
     /// The `data` property.
     pub data: super::CustomerSeat,
 }
+impl WebhookCustomerSeatAssignedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::CustomerSeat>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookCustomerSeatAssignedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -20,6 +20,19 @@ pub struct WebhookCustomerStateChangedPayload {
     /// The `data` property.
     pub data: super::CustomerState,
 }
+impl WebhookCustomerStateChangedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::CustomerState>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookCustomerStateChangedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -18,6 +18,46 @@ pub struct WebhookDelivery {
     /// The webhook event sent by this delivery.
     pub webhook_event: super::WebhookEvent,
 }
+impl WebhookDelivery {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        succeeded: impl Into<bool>,
+        webhook_event: impl Into<super::WebhookEvent>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            succeeded: succeeded.into(),
+            http_code: Default::default(),
+            response: Default::default(),
+            webhook_event: webhook_event.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`http_code`](Self::http_code).
+    #[must_use]
+    pub fn with_http_code(mut self, value: impl Into<i64>) -> Self {
+        self.http_code = Some(value.into());
+        self
+    }
+    /// Sets [`response`](Self::response).
+    #[must_use]
+    pub fn with_response(mut self, value: impl Into<String>) -> Self {
+        self.response = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for WebhookDelivery {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -28,6 +28,48 @@ pub struct WebhookEndpoint {
     /// Whether the webhook endpoint is enabled and will receive events.
     pub enabled: bool,
 }
+impl WebhookEndpoint {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        url: impl Into<String>,
+        format: impl Into<super::WebhookFormat>,
+        secret: impl Into<String>,
+        organization_id: impl Into<::uuid::Uuid>,
+        events: impl Into<Vec<super::WebhookEventType>>,
+        enabled: impl Into<bool>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            url: url.into(),
+            name: Default::default(),
+            format: format.into(),
+            secret: secret.into(),
+            organization_id: organization_id.into(),
+            events: events.into(),
+            enabled: enabled.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`name`](Self::name).
+    #[must_use]
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for WebhookEndpoint {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,40 @@ pub struct WebhookEndpointCreate {
     /// The organization ID associated with the webhook endpoint. **Required unless you use an organization token.**
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,
 }
+impl WebhookEndpointCreate {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        url: impl Into<String>,
+        format: impl Into<super::WebhookFormat>,
+        events: impl Into<Vec<super::WebhookEventType>>,
+    ) -> Self {
+        Self {
+            url: url.into(),
+            name: Default::default(),
+            format: format.into(),
+            events: events.into(),
+            organization_id: Default::default(),
+        }
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`organization_id`](Self::organization_id): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<::uuid::Uuid>>,
+    ) -> Self {
+        self.organization_id = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for WebhookEndpointCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,53 @@ pub struct WebhookEndpointUpdate {
     /// Whether the webhook endpoint is enabled.
     pub enabled: ::openapi_runtime::Patch<bool>,
 }
+impl WebhookEndpointUpdate {
+    /// Sets [`url`](Self::url): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_url(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.url = value.into();
+        self
+    }
+    /// Sets [`name`](Self::name): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<String>>,
+    ) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets [`format`](Self::format): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_format(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<super::WebhookFormat>>,
+    ) -> Self {
+        self.format = value.into();
+        self
+    }
+    /// Sets [`events`](Self::events): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_events(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<Vec<super::WebhookEventType>>>,
+    ) -> Self {
+        self.events = value.into();
+        self
+    }
+    /// Sets [`enabled`](Self::enabled): a value, or `Patch::Null` to send `null`.
+    #[must_use]
+    pub fn with_enabled(
+        mut self,
+        value: impl Into<::openapi_runtime::Patch<bool>>,
+    ) -> Self {
+        self.enabled = value.into();
+        self
+    }
+}
 impl ::serde::Serialize for WebhookEndpointUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,

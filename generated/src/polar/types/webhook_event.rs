@@ -28,6 +28,55 @@ pub struct WebhookEvent {
     /// Whether this event is archived. Archived events can't be redelivered, and the payload is not accessible anymore.
     pub is_archived: bool,
 }
+impl WebhookEvent {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        created_at: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        id: impl Into<::uuid::Uuid>,
+        skipped: impl Into<bool>,
+        r#type: impl Into<super::WebhookEventType>,
+        is_archived: impl Into<bool>,
+    ) -> Self {
+        Self {
+            created_at: created_at.into(),
+            modified_at: Default::default(),
+            id: id.into(),
+            last_http_code: Default::default(),
+            succeeded: Default::default(),
+            skipped: skipped.into(),
+            payload: Default::default(),
+            r#type: r#type.into(),
+            is_archived: is_archived.into(),
+        }
+    }
+    /// Sets [`modified_at`](Self::modified_at).
+    #[must_use]
+    pub fn with_modified_at(
+        mut self,
+        value: impl Into<::chrono::DateTime<::chrono::Utc>>,
+    ) -> Self {
+        self.modified_at = Some(value.into());
+        self
+    }
+    /// Sets [`last_http_code`](Self::last_http_code).
+    #[must_use]
+    pub fn with_last_http_code(mut self, value: impl Into<i64>) -> Self {
+        self.last_http_code = Some(value.into());
+        self
+    }
+    /// Sets [`succeeded`](Self::succeeded).
+    #[must_use]
+    pub fn with_succeeded(mut self, value: impl Into<bool>) -> Self {
+        self.succeeded = Some(value.into());
+        self
+    }
+    /// Sets [`payload`](Self::payload).
+    #[must_use]
+    pub fn with_payload(mut self, value: impl Into<String>) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+}
 impl ::serde::Serialize for WebhookEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -19,6 +19,19 @@ pub struct WebhookMemberCreatedPayload {
     /// The `data` property.
     pub data: super::Member,
 }
+impl WebhookMemberCreatedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Member>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookMemberCreatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

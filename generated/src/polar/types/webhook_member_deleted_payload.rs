@@ -17,6 +17,19 @@ pub struct WebhookMemberDeletedPayload {
     /// The `data` property.
     pub data: super::Member,
 }
+impl WebhookMemberDeletedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Member>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookMemberDeletedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

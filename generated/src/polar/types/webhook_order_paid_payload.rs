@@ -16,6 +16,20 @@ pub struct WebhookOrderPaidPayload {
     /// The `data` property.
     pub data: super::Order,
 }
+impl WebhookOrderPaidPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<WebhookOrderPaidPayloadType>,
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Order>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookOrderPaidPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -14,6 +14,20 @@ pub struct WebhookOrderRefundedPayload {
     /// The `data` property.
     pub data: super::Order,
 }
+impl WebhookOrderRefundedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<WebhookOrderRefundedPayloadType>,
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Order>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookOrderRefundedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -19,6 +19,19 @@ pub struct WebhookOrderUpdatedPayload {
     /// The `data` property.
     pub data: super::Order,
 }
+impl WebhookOrderUpdatedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Order>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookOrderUpdatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

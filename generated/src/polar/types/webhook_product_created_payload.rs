@@ -14,6 +14,19 @@ pub struct WebhookProductCreatedPayload {
     /// The `data` property.
     pub data: super::Product,
 }
+impl WebhookProductCreatedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Product>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookProductCreatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -15,6 +15,19 @@ pub struct WebhookSubscriptionActivePayload {
     /// The `data` property.
     pub data: super::Subscription,
 }
+impl WebhookSubscriptionActivePayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Subscription>,
+    ) -> Self {
+        Self {
+            r#type: Default::default(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookSubscriptionActivePayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

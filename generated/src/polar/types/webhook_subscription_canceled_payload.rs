@@ -15,6 +15,20 @@ pub struct WebhookSubscriptionCanceledPayload {
     /// The `data` property.
     pub data: super::Subscription,
 }
+impl WebhookSubscriptionCanceledPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<WebhookSubscriptionCanceledPayloadType>,
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Subscription>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookSubscriptionCanceledPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -22,6 +22,20 @@ pub struct WebhookSubscriptionCycledPayload {
     /// The `data` property.
     pub data: super::Subscription,
 }
+impl WebhookSubscriptionCycledPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<WebhookSubscriptionCycledPayloadType>,
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Subscription>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookSubscriptionCycledPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -19,6 +19,20 @@ pub struct WebhookSubscriptionPastDuePayload {
     /// The `data` property.
     pub data: super::Subscription,
 }
+impl WebhookSubscriptionPastDuePayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<WebhookSubscriptionPastDuePayloadType>,
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Subscription>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookSubscriptionPastDuePayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -16,6 +16,20 @@ pub struct WebhookSubscriptionResumedPayload {
     /// The `data` property.
     pub data: super::Subscription,
 }
+impl WebhookSubscriptionResumedPayload {
+    /// From the required properties, in the schema's order; the others stay absent until set with the `with_*` methods.
+    pub fn new(
+        r#type: impl Into<WebhookSubscriptionResumedPayloadType>,
+        timestamp: impl Into<::chrono::DateTime<::chrono::Utc>>,
+        data: impl Into<super::Subscription>,
+    ) -> Self {
+        Self {
+            r#type: r#type.into(),
+            timestamp: timestamp.into(),
+            data: data.into(),
+        }
+    }
+}
 impl ::serde::Serialize for WebhookSubscriptionResumedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,

@@ -305,26 +305,32 @@ impl<'a> OpsRender<'a> {
                 (TypeRef::Prim(Prim::String), serde_json::Value::String(s)) => {
                     lets.push(format!("let {stem} = {s:?};"))
                 }
-                (ty @ TypeRef::Named(_), v) => {
-                    lets.push(format!("let {stem} = {};", writer.expr(ty, v, 0)))
-                }
+                (ty @ TypeRef::Named(_), v) => statement(
+                    &mut lets,
+                    &format!("let {stem} = "),
+                    writer.expr_lines(ty, v),
+                ),
                 (ty, v) => lets.push(format!(
                     "let {stem}: {} = {};",
                     writer.type_text(ty),
-                    writer.expr(ty, v, 0)
+                    writer.let_value(ty, v)
                 )),
             }
             args.push(stem);
         }
         if let Some(b) = op.body.as_ref().filter(|b| b.required) {
             if let Some((media, ty)) = b.chosen() {
-                let expr = writer.expr(ty, &b.sample, 0);
+                let expr = writer.expr_lines(ty, &b.sample);
                 match ty {
                     _ if Media::of(media, ty) == Media::Binary => {
                         lets.push("let body = std::fs::read(\"upload.bin\")?;".to_owned())
                     }
-                    TypeRef::Named(_) => lets.push(format!("let body = {expr};")),
-                    _ => lets.push(format!("let body: {} = {expr};", writer.type_text(ty))),
+                    TypeRef::Named(_) => statement(&mut lets, "let body = ", expr),
+                    _ => statement(
+                        &mut lets,
+                        &format!("let body: {} = ", writer.type_text(ty)),
+                        expr,
+                    ),
                 }
                 args.push("body".to_owned());
             }
@@ -375,5 +381,15 @@ impl<'a> OpsRender<'a> {
         lines.push("# }".to_owned());
         lines.push("```".to_owned());
         Some(lines)
+    }
+}
+
+/// `head` and the value's lines, ending in `;`, as lines of an example.
+fn statement(out: &mut Vec<String>, head: &str, value: Vec<String>) {
+    let n = value.len();
+    for (i, line) in value.into_iter().enumerate() {
+        let start = if i == 0 { head } else { "" };
+        let end = if i + 1 == n { ";" } else { "" };
+        out.push(format!("{start}{line}{end}"));
     }
 }
