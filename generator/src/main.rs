@@ -233,6 +233,9 @@ fn json_parse_floor(bytes: &[u8]) -> Result<Duration, String> {
 }
 
 fn main() -> ExitCode {
+    // reqwest is built with rustls but no crypto provider of its own (the
+    // runtime's choice, shared through the workspace): this program picks one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -224,12 +224,10 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// Uses this reqwest client (its own timeouts and TLS settings then apply too).
     ///
-    /// The runtime enables reqwest's rustls without a crypto provider and gives
-    /// its own client the `ring` provider; a client you build needs one too:
-    /// enable reqwest's `rustls` feature in your crate, install a provider
-    /// process-wide (`rustls::crypto::CryptoProvider::install_default`), or
-    /// pass a configured `rustls::ClientConfig` to
-    /// `reqwest::ClientBuilder::tls_backend_preconfigured`.
+    /// The runtime enables reqwest's rustls without a crypto provider: start
+    /// from [`crate::transport::http_client_builder`], which brings one, or
+    /// enable reqwest's `rustls` feature in your crate, or install a provider
+    /// process-wide (`rustls::crypto::CryptoProvider::install_default`).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.transport = Some(SharedTransport(Arc::new(client)));
         self
@@ -270,12 +268,9 @@ impl<C: From<Client>> ClientBuilder<C> {
         let transport: Arc<dyn Transport> = match self.transport {
             Some(t) => t.0,
             None => {
-                let mut b = reqwest::Client::builder();
+                let mut b = crate::transport::http_client_builder()?;
                 if let Some(t) = self.connect_timeout {
                     b = b.connect_timeout(t);
-                }
-                if let Some(tls) = default_tls()? {
-                    b = b.tls_backend_preconfigured(tls);
                 }
                 Arc::new(b.build().map_err(BuildError::Http)?)
             }
@@ -292,26 +287,6 @@ impl<C: From<Client>> ClientBuilder<C> {
         };
         Ok(C::from(client))
     }
-}
-
-/// The TLS configuration of the default reqwest client when the process has
-/// not installed a rustls crypto provider of its own (if it has, reqwest uses
-/// that one and this returns `None`): rustls with the `ring` provider, TLS 1.2
-/// and 1.3, certificates checked by the platform's verifier (the system's
-/// trust store). Nothing process-wide is changed.
-fn default_tls() -> Result<Option<rustls::ClientConfig>, BuildError> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    if rustls::crypto::CryptoProvider::get_default().is_some() {
-        return Ok(None);
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| BuildError::Tls(e.to_string()))?
-        .with_platform_verifier()
-        .map_err(|e| BuildError::Tls(e.to_string()))?
-        .with_no_client_auth();
-    Ok(Some(config))
 }
 
 impl Client {

@@ -181,6 +181,44 @@ impl From<reqwest::Error> for TransportError {
     }
 }
 
+/// A `reqwest::ClientBuilder` set up as the runtime's own client is, to
+/// customise (proxies, extra settings) and pass to
+/// [`crate::ClientBuilder::http_client`].
+///
+/// The runtime enables reqwest's rustls without a built-in crypto provider,
+/// so a bare `reqwest::Client::new()` panics unless the process installed
+/// one. Here, when none is installed, TLS is rustls with the `ring` provider,
+/// TLS 1.2 and 1.3, certificates checked by the platform's verifier (the
+/// system's trust store); when one is installed, reqwest uses it. Nothing
+/// process-wide is changed.
+///
+/// ```
+/// let http = openapi_runtime::transport::http_client_builder()?
+///     .pool_max_idle_per_host(4)
+///     .build()?;
+/// let client = openapi_runtime::Client::builder("https://api.example.test")
+///     .http_client(http)
+///     .build()?;
+/// # let _ = client;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, crate::BuildError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let builder = reqwest::Client::builder();
+    if rustls::crypto::CryptoProvider::get_default().is_some() {
+        return Ok(builder);
+    }
+    let tls_error = |e: rustls::Error| crate::BuildError::Tls(e.to_string());
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(tls_error)?
+        .with_platform_verifier()
+        .map_err(tls_error)?
+        .with_no_client_auth();
+    Ok(builder.tls_backend_preconfigured(config))
+}
+
 impl Transport for reqwest::Client {
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
         Box::pin(async move {

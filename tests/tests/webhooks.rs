@@ -227,7 +227,10 @@ async fn a_loopback_server_gets_the_typed_event_and_refuses_an_unsigned_one() {
     let body = sample_customer_deleted();
     let ts = now();
     let signature = python_signature("utf8", secret, "msg_42", ts, body.as_bytes());
-    let http = reqwest::Client::new();
+    let http = openapi_runtime::transport::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let signed = http
         .post(&url)
         .header("webhook-id", "msg_42")

@@ -102,7 +102,8 @@ fn download(url: &str) -> Result<Vec<u8>, String> {
         .build()
         .map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let client = reqwest::Client::builder()
+        let client = openapi_runtime::transport::http_client_builder()
+            .map_err(|e| e.to_string())?
             .timeout(std::time::Duration::from_secs(60))
             .build()
             .map_err(|e| e.to_string())?;

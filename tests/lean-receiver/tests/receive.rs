@@ -65,7 +65,10 @@ async fn a_signed_delivery_is_decoded_and_a_tampered_one_refused() {
         .unwrap()
         .as_secs();
     let signature = python_signature(secret, "msg_1", ts, body.as_bytes());
-    let http = reqwest::Client::new();
+    let http = api_clients::runtime::transport::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let post = |body: String| {
         http.post(&url)
             .header("webhook-id", "msg_1")
