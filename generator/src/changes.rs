@@ -12,9 +12,12 @@
 //!   body or result `T` becoming `Option<T>`, `i64`, another struct).
 //! - A new required parameter or body adds an argument: breaking. A new
 //!   optional one adds a setter: not breaking.
-//! - A new field of a struct that requests send breaks struct literals
-//!   (users build those): breaking. A new field of a struct only ever
-//!   received is not (users read those; serde builds them).
+//! - Structs are `#[non_exhaustive]` and built with `new(required..)` or
+//!   `Default` plus `with_*` setters, request and response structs alike: a
+//!   new field that `new` takes (required, no natural default) adds an
+//!   argument, breaking; any other new field only adds a setter, not
+//!   breaking. Any change to what `new` takes, in which order, is breaking
+//!   (reported once, as `new`'s new argument list).
 //! - String enums, unions, operation error enums and webhook `Event`s are
 //!   `#[non_exhaustive]` (matches need a `_` arm), so a new value, variant,
 //!   error status or event is not breaking; it only stops landing in
@@ -26,7 +29,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::surface::{OpSurface, Surface, TypeSurface};
+use crate::surface::{FieldSurface, OpSurface, Surface, TypeSurface};
 
 /// One change.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -181,7 +184,7 @@ impl Report {
         }
         let _ = writeln!(
             md,
-            "How changes are judged: see `generator/src/changes.rs` (removals, renames and retypes break; new required arguments and new fields of request structs break struct literals and calls; enums, unions, error enums and webhook events are `#[non_exhaustive]`, so new values do not break)."
+            "How changes are judged: see `generator/src/changes.rs` (removals, renames and retypes break, and so do new required arguments and any change to what a struct's `new` takes; structs, enums, unions, error enums and webhook events are `#[non_exhaustive]`, so new optional fields and new values do not break)."
         );
         md
     }
@@ -508,6 +511,16 @@ fn kind_word(t: &TypeSurface) -> &'static str {
     }
 }
 
+/// "a struct", "an enum", "an alias".
+fn with_article(word: &str) -> String {
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {word}")
+}
+
 fn presence(required: bool, nullable: bool) -> &'static str {
     match (required, nullable) {
         (true, false) => "required",
@@ -523,24 +536,51 @@ fn type_changes(out: &mut Changes, name: &str, old: &TypeSurface, new: &TypeSurf
             TypeSurface::Struct {
                 fields: a,
                 additional: aa,
+                new: old_new,
                 ..
             },
             TypeSurface::Struct {
                 fields: b,
                 additional: ba,
-                request,
+                new: new_new,
+                ..
             },
         ) => {
+            let takes = |wire: &str| new_new.iter().flatten().any(|w| w == wire);
+            if let (Some(was), Some(is)) = (old_new, new_new) {
+                if was != is {
+                    let list = |names: &[String], fields: &BTreeMap<String, FieldSurface>| {
+                        names
+                            .iter()
+                            .map(|w| fields.get(w).map_or(w.as_str(), |f| f.rust.as_str()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    out.add(
+                        true,
+                        "type",
+                        name,
+                        format!("`new` takes ({}) (was ({}))", list(is, b), list(was, a)),
+                        Kind::FieldChanged,
+                        false,
+                    );
+                }
+            }
             for (wire, f) in b {
                 match a.get(wire) {
                     None => {
-                        let why = if *request {
-                            "requests send this struct, so struct literals must name it"
-                        } else {
-                            "the struct is only received, so no literal names its fields"
+                        let argument = takes(wire);
+                        let why = match (argument, old_new.is_some()) {
+                            (true, true) => "`new` takes it (the change to `new` is listed)",
+                            (true, false) => {
+                                "`new` takes it, so every `new` call gains an argument"
+                            }
+                            (false, _) => {
+                                "the struct is `#[non_exhaustive]`, so this only adds a setter"
+                            }
                         };
                         out.add(
-                            *request,
+                            argument && old_new.is_none(),
                             "type",
                             name,
                             format!(
@@ -727,7 +767,11 @@ fn type_changes(out: &mut Changes, name: &str, old: &TypeSurface, new: &TypeSurf
                 true,
                 "type",
                 name,
-                format!("now a {} (was a {})", kind_word(b), kind_word(a)),
+                format!(
+                    "now {} (was {})",
+                    with_article(kind_word(b)),
+                    with_article(kind_word(a))
+                ),
                 Kind::TypeChanged,
                 false,
             );

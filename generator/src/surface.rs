@@ -83,9 +83,14 @@ pub enum TypeSurface {
         /// The type of undeclared properties, when kept.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         additional: Option<String>,
-        /// Whether requests send it (so users build it with a struct literal).
+        /// Whether requests send it.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         request: bool,
+        /// The wire names of the fields `new` takes, in order (empty: the
+        /// struct is `Default`); `None` in a surface written before
+        /// constructors existed, and then not compared.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        new: Option<Vec<String>>,
     },
     /// A string enum (open: unknown values are kept).
     Enum {
@@ -244,6 +249,13 @@ fn type_surface(api: &Api, t: &TypeDef) -> TypeSurface {
                 .collect(),
             additional: s.additional.as_ref().map(|a| ty_text(api, a)),
             request: t.in_request,
+            new: Some(
+                s.fields
+                    .iter()
+                    .filter(|f| !api.has_default(f))
+                    .map(|f| f.wire_name.clone())
+                    .collect(),
+            ),
         },
         TypeKind::Enum(e) => TypeSurface::Enum {
             values: e.variants.iter().map(|v| v.wire_name.clone()).collect(),

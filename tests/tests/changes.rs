@@ -44,6 +44,21 @@ fn each_kind_of_change_is_reported_and_judged() {
     });
 }
 
+/// A spec update that only adds (an optional response field, an optional
+/// request field, an enum value, a union variant, a server, an optional
+/// parameter, an operation, an error status) breaks nothing: a minor bump.
+#[test]
+fn an_additive_update_is_minor() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/changes/");
+    let old = std::fs::read(format!("{dir}additive.old.yaml")).unwrap();
+    let new = std::fs::read(format!("{dir}additive.new.yaml")).unwrap();
+    let (_, _, r) = report(&old, &new);
+    let breaking: Vec<_> = r.changes.iter().filter(|c| c.breaking).collect();
+    assert!(breaking.is_empty(), "{breaking:#?}");
+    assert!(r.changes.len() >= 7, "{:#?}", r.changes);
+    assert_eq!(r.bump, changes::Bump::Minor);
+}
+
 #[test]
 fn an_unchanged_spec_reports_nothing() {
     let bytes = std::fs::read(concat!(

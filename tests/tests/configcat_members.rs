@@ -228,10 +228,10 @@ async fn invite_member() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = types::InviteMembersRequest {
-        emails: vec!["a@example.com".into(), "b@example.com".into()],
-        permission_group_id: 5,
-    };
+    let body = types::InviteMembersRequest::new(
+        vec!["a@example.com".to_owned(), "b@example.com".to_owned()],
+        5,
+    );
     client
         .members()
         .invite_member(uuid(PRODUCT), body.clone())
@@ -263,11 +263,9 @@ async fn add_member_to_group() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = types::UpdateMemberPermissionsRequest {
-        permission_group_ids: Patch::Set(vec![1, 2]),
-        is_admin: Patch::Null,
-        ..Default::default()
-    };
+    let body = types::UpdateMemberPermissionsRequest::default()
+        .with_permission_group_ids(vec![1, 2])
+        .with_is_admin(Patch::Null);
     client
         .members()
         .add_member_to_group(uuid(ORG), "user 42", body.clone())

@@ -99,21 +99,16 @@ async fn an_upload_arrives_as_multipart_parts_with_the_exact_file_bytes() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = types::UploadPhotoRequest {
-        photo: FilePart::new(all_bytes()).file_name("rex.png"),
-        caption: Some("Rex, \"the\" dog".into()),
-        tags: Some(vec!["good".into(), "dog".into()]),
-        position: Some(types::UploadPhotoRequestPosition {
-            x: Some(3),
-            y: None,
-        }),
-        extras: Some(vec![
+    let body = types::UploadPhotoRequest::new(FilePart::new(all_bytes()).file_name("rex.png"))
+        .with_caption("Rex, \"the\" dog")
+        .with_tags(vec!["good".to_owned(), "dog".to_owned()])
+        .with_position(types::UploadPhotoRequestPosition::default().with_x(3))
+        .with_extras(vec![
             FilePart::new(vec![0u8, 1, 2]).file_name("a.bin"),
             FilePart::new(b"second".to_vec())
                 .file_name("b.txt")
                 .content_type("text/plain"),
-        ]),
-    };
+        ]);
     let stored = client(&server).upload_photo("7", body).await.unwrap();
     assert_eq!(stored.size, 512);
 

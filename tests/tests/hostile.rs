@@ -350,10 +350,8 @@ async fn a_429_is_retried_for_a_post_and_a_503_only_with_an_idempotency_key() {
         .add_member_to_group(
             organization,
             "user-7",
-            configcat::types::UpdateMemberPermissionsRequest {
-                permission_group_ids: openapi_runtime::Patch::Set(vec![42]),
-                ..Default::default()
-            },
+            configcat::types::UpdateMemberPermissionsRequest::default()
+                .with_permission_group_ids(vec![42]),
         )
         .await
         .unwrap();
@@ -371,11 +369,7 @@ async fn a_429_is_retried_for_a_post_and_a_503_only_with_an_idempotency_key() {
         .respond_with(ResponseTemplate::new(503))
         .mount(&server)
         .await;
-    let body = polar::types::CustomerPortalMemberCreate {
-        email: "x@example.com".into(),
-        name: Default::default(),
-        role: None,
-    };
+    let body = polar::types::CustomerPortalMemberCreate::new("x@example.com");
     let polar = polar_at(&server.uri());
     let err = polar
         .customer_portal()
@@ -626,11 +620,7 @@ async fn a_connection_closed_before_any_response_is_retried_when_repeating_is_sa
 
     *connections.lock().unwrap() = 0;
     let client = configcat_at(&base);
-    let body = configcat::types::CreateProductRequest {
-        name: "p".into(),
-        description: openapi_runtime::Patch::Absent,
-        order: openapi_runtime::Patch::Absent,
-    };
+    let body = configcat::types::CreateProductRequest::new("p");
     let err = client
         .products()
         .create_product(uuid::Uuid::nil(), body)

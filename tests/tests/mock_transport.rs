@@ -114,10 +114,7 @@ async fn errors_and_failures_are_answered_too() {
     let refused = client.members().list_members().await.unwrap_err();
     assert!(matches!(refused, Error::Transport(_)), "{refused}");
     // A request nothing answers names itself.
-    let update = types::MemberUpdate {
-        name: "Ann".into(),
-        ..Default::default()
-    };
+    let update = types::MemberUpdate::default().with_name("Ann");
     let id = uuid::Uuid::nil();
     let unanswered = client
         .customers()

@@ -156,12 +156,9 @@ async fn create_member_posts_the_body() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = types::MemberCreateFromCustomer {
-        email: "member@example.com".into(),
-        name: Patch::Set("Jane Doe".into()),
-        external_id: Patch::Absent,
-        role: Some(types::MemberCreateFromCustomerRole::Member),
-    };
+    let body = types::MemberCreateFromCustomer::new("member@example.com")
+        .with_name("Jane Doe")
+        .with_role(types::MemberCreateFromCustomerRole::Member);
     let created = client
         .customers()
         .members()
@@ -200,12 +197,7 @@ async fn create_external_member_encodes_the_external_id() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = types::MemberCreateFromCustomer {
-        email: "x@example.com".into(),
-        name: Patch::Absent,
-        external_id: Patch::Null,
-        role: None,
-    };
+    let body = types::MemberCreateFromCustomer::new("x@example.com").with_external_id(Patch::Null);
     let created = client
         .customers()
         .members()
@@ -281,11 +273,9 @@ async fn update_member_sends_only_what_is_set() {
         .expect(1)
         .mount(&server)
         .await;
-    let update = types::MemberUpdate {
-        name: Patch::Null,
-        role: Patch::Set(types::MemberRole::BillingManager),
-        ..Default::default()
-    };
+    let update = types::MemberUpdate::default()
+        .with_name(Patch::Null)
+        .with_role(types::MemberRole::BillingManager);
     let member = client
         .customers()
         .members()
@@ -391,10 +381,7 @@ async fn update_member_by_external_ids() {
         .expect(1)
         .mount(&server)
         .await;
-    let update = types::MemberUpdate {
-        email: Patch::Set("new@example.com".into()),
-        ..Default::default()
-    };
+    let update = types::MemberUpdate::default().with_email("new@example.com");
     client
         .customers()
         .members()
@@ -501,11 +488,8 @@ async fn customer_portal_add_member() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = types::CustomerPortalMemberCreate {
-        email: "new@example.com".into(),
-        name: Patch::Absent,
-        role: Some(types::MemberRole::Member),
-    };
+    let body = types::CustomerPortalMemberCreate::new("new@example.com")
+        .with_role(types::MemberRole::Member);
     let added = client
         .customer_portal()
         .members()
@@ -539,10 +523,7 @@ async fn customer_portal_update_member() {
         .expect(1)
         .mount(&server)
         .await;
-    let update = types::CustomerPortalMemberUpdate {
-        role: Patch::Set(types::MemberRole::Member),
-        ..Default::default()
-    };
+    let update = types::CustomerPortalMemberUpdate::default().with_role(types::MemberRole::Member);
     client
         .customer_portal()
         .members()

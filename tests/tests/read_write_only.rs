@@ -21,13 +21,7 @@ async fn read_only_properties_are_not_sent_and_write_only_ones_not_expected_back
         .await;
     let client = rw::Client::builder(server.uri()).build().unwrap();
     // The request form has no `id` to invent; the response has no `secret` to require.
-    let order = rwt::OrderRequest {
-        pet: rwt::PetRequest {
-            name: "Rex".into(),
-            secret: "s3".into(),
-        },
-        quantity: 2,
-    };
+    let order = rwt::OrderRequest::new(rwt::PetRequest::new("Rex", "s3"), 2);
     let placed: rwt::Order = client.place_order(order).await.unwrap();
     assert_eq!(placed.pet.id, 7);
     assert_eq!(placed.pet.secret, None);

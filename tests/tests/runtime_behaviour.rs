@@ -76,11 +76,7 @@ async fn a_post_is_not_retried_by_default() {
         .mount(&server)
         .await;
     let client = polar_client(&server, RetryPolicy::default());
-    let body = polar::types::CustomerPortalMemberCreate {
-        email: "x@example.com".into(),
-        name: Default::default(),
-        role: None,
-    };
+    let body = polar::types::CustomerPortalMemberCreate::new("x@example.com");
     let err = client
         .customer_portal()
         .members()

@@ -44,7 +44,7 @@
 //! ```no_run
 //! use api_clients::configcat::{Client, Server};
 //! # fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::builder(Server::Default)
+//! let client = Client::builder(Server::Api)
 //!     .basic_auth("user", "password")
 //!     .build()?;
 //! # let _ = client;
@@ -56,7 +56,7 @@
 //!
 //! [`Server`] names the environments the spec lists; any other base URL works too:
 //!
-//! - `Server::Default`: <https://api.configcat.com>
+//! - `Server::Api`: <https://api.configcat.com>
 //!
 //! # Authentication
 //!
@@ -106,11 +106,11 @@
 //!
 //! ```no_run
 //! use api_clients::configcat::{operations::members::MembersInviteMemberError, types, Client, Server};
-//! use api_clients::runtime::{Error, Patch};
+//! use api_clients::runtime::Error;
 //! use api_clients::uuid::Uuid;
 //!
 //! # async fn walkthrough(organization_id: Uuid, product_id: Uuid) -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::builder(Server::Default)
+//! let client = Client::builder(Server::Api)
 //!     .basic_auth(std::env::var("CONFIGCAT_USER")?, std::env::var("CONFIGCAT_PASSWORD")?)
 //!     .build()?;
 //!
@@ -122,10 +122,7 @@
 //! }
 //!
 //! // Invite people into a product's permission group.
-//! let invite = types::InviteMembersRequest {
-//!     emails: vec!["new.dev@example.com".to_owned()],
-//!     permission_group_id: 42,
-//! };
+//! let invite = types::InviteMembersRequest::new(vec!["new.dev@example.com".to_owned()], 42);
 //! match client.members().invite_member(product_id, invite).await {
 //!     Ok(()) => println!("invited"),
 //!     Err(Error::Api(e)) if e.body == MembersInviteMemberError::TooManyRequests => println!("slow down"),
@@ -134,10 +131,7 @@
 //!
 //! // Move a member to other permission groups, then remove them from the product.
 //! let user_id = "member-user-id";
-//! let permissions = types::UpdateMemberPermissionsRequest {
-//!     permission_group_ids: Patch::Set(vec![7]),
-//!     ..Default::default()
-//! };
+//! let permissions = types::UpdateMemberPermissionsRequest::default().with_permission_group_ids(vec![7]);
 //! client.members().add_member_to_group(organization_id, user_id, permissions).await?;
 //! client.members().delete_product_member(product_id, user_id).await?;
 //!

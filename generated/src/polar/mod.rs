@@ -89,12 +89,9 @@
 //!     .build()?;
 //!
 //! // Add a member to a customer.
-//! let new_member = types::MemberCreateFromCustomer {
-//!     email: "jane@example.com".to_owned(),
-//!     name: Patch::Set("Jane Doe".to_owned()),
-//!     external_id: Patch::Absent,
-//!     role: Some(types::MemberCreateFromCustomerRole::Member),
-//! };
+//! let new_member = types::MemberCreateFromCustomer::new("jane@example.com")
+//!     .with_name("Jane Doe")
+//!     .with_role(types::MemberCreateFromCustomerRole::Member);
 //! let member = client.customers().members().create(customer_id, new_member).await?;
 //!
 //! // List the customer's members: one page, or all of them lazily.
@@ -102,11 +99,8 @@
 //! println!("{} members", page.pagination.total_count);
 //! let all: Vec<types::Member> = client.members().list_members().customer_id(customer_id).stream().try_collect().await?;
 //!
-//! // Promote them; fields left `Patch::Absent` are not sent, `Patch::Null` clears.
-//! let update = types::MemberUpdate {
-//!     role: Patch::Set(types::MemberRole::BillingManager),
-//!     ..Default::default()
-//! };
+//! // Promote them; fields not set are not sent, `.with_name(Patch::Null)` would clear one.
+//! let update = types::MemberUpdate::default().with_role(types::MemberRole::BillingManager);
 //! match client.customers().members().update(customer_id, member.id, update).await {
 //!     Ok(updated) => println!("{} is now {}", updated.email, updated.role),
 //!     Err(Error::Api(e)) => match e.body {

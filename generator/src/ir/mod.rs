@@ -160,6 +160,21 @@ impl Api {
         lookup(&self.types, id)
     }
 
+    /// Whether a field has a natural `Default`: absent, `null`, a constant, or
+    /// `()` (a property that can only be `null`). Structs whose fields all have
+    /// one derive `Default`; the others get a `new` taking the rest, so the
+    /// renderer and the change report both decide it here.
+    pub fn has_default(&self, f: &Field) -> bool {
+        match f.presence {
+            Presence::Optional | Presence::OptionalNullable | Presence::RequiredNullable => true,
+            Presence::Required => match &f.ty {
+                TypeRef::Named(id) => matches!(self.ty(*id).kind, TypeKind::Const(_)),
+                TypeRef::Prim(Prim::Unit) => true,
+                _ => false,
+            },
+        }
+    }
+
     /// The type `id` was merged into, when it is an alias left by merging.
     pub fn merged_into(&self, id: TypeId) -> Option<TypeId> {
         self.merged

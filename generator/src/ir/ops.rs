@@ -470,9 +470,10 @@ pub(super) fn servers(doc: &openapiv3::OpenAPI) -> Vec<Server> {
                 let host = s.url.split("://").nth(1)?.split(['/', ':', '.']).next()?;
                 (!host.is_empty() && !host.contains('{')).then(|| host.to_owned())
             };
+            // From the server itself only, never from how many there are, so
+            // a server added later renames none of the others.
             let raw = from_ext
                 .or(from_description)
-                .or_else(|| (doc.servers.len() == 1).then(|| "default".to_owned()))
                 .or_else(from_host)
                 .unwrap_or_else(|| format!("server{}", i + 1));
             Server {

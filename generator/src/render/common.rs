@@ -164,17 +164,3 @@ pub fn setter_names(s: &Struct) -> Vec<String> {
         })
         .collect()
 }
-
-/// Whether a field has a natural `Default`: absent, `null`, a constant, or
-/// `()` (a property that can only be `null`). Structs whose fields all have
-/// one derive `Default`; the others get a `new` taking the rest.
-pub fn has_default(api: &Api, f: &Field) -> bool {
-    match f.presence {
-        Presence::Optional | Presence::OptionalNullable | Presence::RequiredNullable => true,
-        Presence::Required => match &f.ty {
-            TypeRef::Named(id) => matches!(api.ty(*id).kind, TypeKind::Const(_)),
-            TypeRef::Prim(Prim::Unit) => true,
-            _ => false,
-        },
-    }
-}

@@ -233,7 +233,7 @@ impl Writer<'_> {
         match &def.kind {
             TypeKind::Struct(s) => {
                 let obj = v.as_object();
-                let required = |f: &Field| !super::common::has_default(self.api, f);
+                let required = |f: &Field| !self.api.has_default(f);
                 let mut args = Vec::new();
                 let mut calls = Vec::new();
                 for (f, setter) in s.fields.iter().zip(super::common::setter_names(s)) {

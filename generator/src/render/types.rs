@@ -74,9 +74,9 @@ pub fn eq_hashable(api: &Api) -> Vec<bool> {
 }
 
 impl Ctx<'_> {
-    /// See [`has_default`](super::common::has_default).
+    /// See [`Api::has_default`].
     fn is_default(&self, f: &Field) -> bool {
-        super::common::has_default(self.api, f)
+        self.api.has_default(f)
     }
 
     /// Every item for one named type; `eq_hash`: it derives `Eq` and `Hash`
@@ -119,6 +119,7 @@ impl Ctx<'_> {
                     #docs
                     #dep
                     #[derive(Debug, Clone, PartialEq, #eq_hash #default)]
+                    #[non_exhaustive]
                     pub struct #name {
                         #( #fields )*
                         #additional
@@ -184,7 +185,7 @@ impl Ctx<'_> {
     }
 
     /// `new` taking the fields without a natural default (see
-    /// [`super::common::has_default`]) in spec order, and a chainable `with_*` setter
+    /// [`Api::has_default`]) in spec order, and a chainable `with_*` setter
     /// for each of the others (and one adding to `additional_properties`),
     /// so that a value is one expression without a struct literal. Arguments
     /// are `impl Into<..>` (generic, so nothing is compiled for a method no

@@ -4,6 +4,7 @@
 ///
 /// Example `{"body":"body"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AddChangeRequestCommentModel {
     /// The comment body.
     ///

@@ -4,6 +4,7 @@
 ///
 /// Example `{"description":"description","url":"url"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct AddOrUpdateIntegrationLinkModel {
     /// The `description` property.
     ///

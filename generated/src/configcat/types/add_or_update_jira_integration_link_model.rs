@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AddOrUpdateJiraIntegrationLinkModel`.
 /// The `AddOrUpdateJiraIntegrationLinkModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AddOrUpdateJiraIntegrationLinkModel {
     /// The `jiraJwtToken` property.
     ///

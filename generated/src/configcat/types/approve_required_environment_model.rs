@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ApproveRequiredEnvironmentModel`.
 /// The `ApproveRequiredEnvironmentModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ApproveRequiredEnvironmentModel {
     /// Identifier of the Environment.
     pub environment_id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuditLogItemModel`.
 /// The `AuditLogItemModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AuditLogItemModel {
     /// The `auditLogId` property.
     pub audit_log_id: i64,

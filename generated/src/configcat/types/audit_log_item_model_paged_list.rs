@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuditLogItemModelPagedList`.
 /// The `AuditLogItemModelPagedList` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct AuditLogItemModelPagedList {
     /// The `paging` property.
     pub paging: Option<super::PagingResponseInfo>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuditLogSettingValueV2EvaluationFormula`.
 /// A complete evaluation formula.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuditLogSettingValueV2EvaluationFormula {
     /// The `defaultValue` property.
     pub default_value: super::ValueModel,

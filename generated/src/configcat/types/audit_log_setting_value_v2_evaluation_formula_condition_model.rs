@@ -3,6 +3,7 @@
 /// A condition that needs to be evaluated to determine if a targeting rule applies to a user.
 /// Conditions can be based on user attributes, segments, or prerequisite settings.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuditLogSettingValueV2EvaluationFormulaConditionModel {
     /// The `conditionType` property.
     pub condition_type: super::ConditionType,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel`.
 /// A percentage option for percentage-based user bucketing (for A/B testing), specifying a percentage range and the value to return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     /// The percentage of users (0-100) who should receive the value.
     pub percentage: i32,

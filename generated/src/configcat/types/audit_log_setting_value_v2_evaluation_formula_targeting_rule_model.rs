@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel`.
 /// A targeting rule that specifies conditions and value(s) to return when those conditions are met.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
     /// The `value` property.
     pub value: Option<super::ValueModel>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestActivityModel`.
 /// Model representing an activity/event in a Change Request's history.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ChangeRequestActivityModel {
     /// Identifier of the Change Request activity.
     pub change_request_activity_id: i64,

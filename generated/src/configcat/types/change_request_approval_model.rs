@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestApprovalModel`.
 /// Model representing an approval on a Change Request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ChangeRequestApprovalModel {
     /// Identifier of the Change Request approval.
     pub change_request_approval_id: i64,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestCommentModel`.
 /// Model representing a comment on a Change Request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ChangeRequestCommentModel {
     /// Identifier of the Change Request comment.
     pub change_request_comment_id: i64,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestIssueModel`.
 /// Model representing an issue encountered with a Change Request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ChangeRequestIssueModel {
     /// Identifier of the Change Request issue.
     pub change_request_issue_id: i64,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestModel`.
 /// Detailed Change Request model with all information including proposed changes, comments, and approvals.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChangeRequestModel {
     /// Identifier of the Change Request.
     pub change_request_id: i64,

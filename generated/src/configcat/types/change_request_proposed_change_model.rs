@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestProposedChangeModel`.
 /// Model representing proposed changes to a Setting included in a Change Request.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChangeRequestProposedChangeModel {
     /// Identifier of the Setting to change.
     pub setting_id: i32,

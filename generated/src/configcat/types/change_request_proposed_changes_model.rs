@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestProposedChangesModel`.
 /// Model containing setting formulas for a Change Request with feature flag limitations.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChangeRequestProposedChangesModel {
     /// The `featureFlagLimitations` property.
     pub feature_flag_limitations: super::FeatureFlagLimitations,

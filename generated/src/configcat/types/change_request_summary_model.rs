@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestSummaryModel`.
 /// Summary of a Change Request with essential information for list views.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ChangeRequestSummaryModel {
     /// Identifier of the Change Request.
     pub change_request_id: i64,

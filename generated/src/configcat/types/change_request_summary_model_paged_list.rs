@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestSummaryModelPagedList`.
 /// The `ChangeRequestSummaryModelPagedList` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct ChangeRequestSummaryModelPagedList {
     /// The `paging` property.
     pub paging: Option<super::PagingResponseInfo>,

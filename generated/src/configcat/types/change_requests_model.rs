@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChangeRequestsModel`.
 /// Wrapper model for a paginated list of Change Requests.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ChangeRequestsModel {
     /// The `changeRequests` property.
     pub change_requests: super::ChangeRequestSummaryModelPagedList,

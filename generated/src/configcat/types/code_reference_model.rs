@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CodeReferenceModel`.
 /// The `CodeReferenceModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CodeReferenceModel {
     /// The source control branch on where the scan was performed. (Source of the branch selector on the ConfigCat Dashboard)
     pub branch: Option<String>,

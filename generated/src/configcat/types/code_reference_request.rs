@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CodeReferenceRequest`.
 /// The `CodeReferenceRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CodeReferenceRequest {
     /// The Config's identifier the scanning was performed against.
     pub config_id: ::uuid::Uuid,

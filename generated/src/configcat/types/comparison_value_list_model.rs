@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ComparisonValueListModel`.
 /// The `ComparisonValueListModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ComparisonValueListModel {
     /// The actual comparison value.
     pub value: String,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"userCondition":"","segmentCondition":"","prerequisiteFlagCondition":""}`.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ConditionModel {
     /// The `userCondition` property.
     pub user_condition: Option<super::UserConditionModel>,

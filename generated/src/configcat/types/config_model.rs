@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ConfigModel`.
 /// Details of the Config.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ConfigModel {
     /// The `product` property.
     pub product: super::ProductModel,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ConfigSettingFormulaModel`.
 /// The `ConfigSettingFormulaModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigSettingFormulaModel {
     /// The version identifier of the last change made to the Feature Flag or Setting in the Environment. It can be used to make sure concurrent updates are not overwriting each other. If the version identifier does not match the current version, the update will be rejected with a 409 Conflict response.
     pub last_version_id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ConfigSettingFormulasModel`.
 /// The `ConfigSettingFormulasModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigSettingFormulasModel {
     /// The `config` property.
     pub config: super::ConfigModel,

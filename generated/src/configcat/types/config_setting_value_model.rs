@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ConfigSettingValueModel`.
 /// The `ConfigSettingValueModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigSettingValueModel {
     /// The `setting` property.
     pub setting: super::SettingDataModel,

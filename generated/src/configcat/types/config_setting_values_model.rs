@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ConfigSettingValuesModel`.
 /// The `ConfigSettingValuesModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ConfigSettingValuesModel {
     /// The `config` property.
     pub config: super::ConfigModel,

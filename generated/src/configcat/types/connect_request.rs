@@ -4,6 +4,7 @@
 ///
 /// Example `{"clientKey":"clientKey","jiraJwtToken":"jiraJwtToken"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ConnectRequest {
     /// The `clientKey` property.
     ///

@@ -4,6 +4,7 @@
 ///
 /// Example `{"sdkPollInterval":0,"webhookNotification":""}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ConnectionPreferences {
     /// The SDK poll interval in seconds that determines how often SDKs should fetch config JSON updates.
     pub sdk_poll_interval: i32,

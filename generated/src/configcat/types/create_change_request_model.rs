@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreateChangeRequestModel`.
 /// The `CreateChangeRequestModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateChangeRequestModel {
     /// The title of the Change Request.
     ///

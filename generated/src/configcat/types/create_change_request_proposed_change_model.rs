@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreateChangeRequestProposedChangeModel`.
 /// The `CreateChangeRequestProposedChangeModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateChangeRequestProposedChangeModel {
     /// The `proposedChange` property.
     pub proposed_change: super::UpdateEvaluationFormulaWithLatestVersionModel,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"name":"name","description":"description","order":0,"evaluationVersion":"v1"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreateConfigRequest {
     /// The name of the Config.
     ///

@@ -4,6 +4,7 @@
 ///
 /// Example `{"name":"name","color":"color","description":"description","order":0}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreateEnvironmentModel {
     /// The name of the Environment.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreateIntegrationModel`.
 /// The `CreateIntegrationModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreateIntegrationModel {
     /// The `integrationType` property.
     pub integration_type: super::IntegrationType,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreateOrUpdateConnectionPreferences`.
 /// The preferences related to a connection, including polling intervals and webhook proxy configurations.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CreateOrUpdateConnectionPreferences {
     /// The SDK poll interval in seconds. If not specified, a default value (60) will be used.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreateOrUpdateEnvironmentAccessModel`.
 /// The `CreateOrUpdateEnvironmentAccessModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CreateOrUpdateEnvironmentAccessModel {
     /// Identifier of the Environment.
     pub environment_id: Option<::uuid::Uuid>,

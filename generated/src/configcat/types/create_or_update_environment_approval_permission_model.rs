@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreateOrUpdateEnvironmentApprovalPermissionModel`.
 /// The `CreateOrUpdateEnvironmentApprovalPermissionModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CreateOrUpdateEnvironmentApprovalPermissionModel {
     /// Identifier of the Environment.
     pub environment_id: Option<::uuid::Uuid>,

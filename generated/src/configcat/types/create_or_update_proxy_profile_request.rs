@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreateOrUpdateProxyProfileRequest`.
 /// The `CreateOrUpdateProxyProfileRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreateOrUpdateProxyProfileRequest {
     /// The name of the proxy profile.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreateOrUpdateWebhookNotification`.
 /// The preferences related to a connection, including polling intervals and webhook proxy configurations.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreateOrUpdateWebhookNotification {
     /// The webhook proxy URL for receiving config JSON change notifications.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreatePermissionGroupRequest`.
 /// The `CreatePermissionGroupRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreatePermissionGroupRequest {
     /// Name of the Permission Group.
     ///

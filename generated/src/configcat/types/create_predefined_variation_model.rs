@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreatePredefinedVariationModel`.
 /// A Predefined Variation.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePredefinedVariationModel {
     /// The `value` property.
     pub value: super::CreatePredefinedVariationValueModel,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreatePredefinedVariationValueModel`.
 /// Represents the value of a Predefined Variation.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CreatePredefinedVariationValueModel {
     /// The served value in case of a boolean Feature Flag.
     pub bool_value: ::openapi_runtime::Patch<bool>,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"name":"name","description":"description","order":0}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreateProductRequest {
     /// The name of the Product.
     ///

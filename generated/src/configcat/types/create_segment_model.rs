@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreateSegmentModel`.
 /// The `CreateSegmentModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreateSegmentModel {
     /// Name of the Segment.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CreateSettingInitialValues`.
 /// The `CreateSettingInitialValues` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSettingInitialValues {
     /// The name of the Feature Flag or Setting.
     ///

@@ -4,6 +4,7 @@
 ///
 /// Example `{"name":"name","color":"color"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CreateTagModel {
     /// Name of the Tag.
     ///

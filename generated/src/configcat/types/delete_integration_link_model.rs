@@ -4,6 +4,7 @@
 ///
 /// Example `{"hasRemainingIntegrationLink":true}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DeleteIntegrationLinkModel {
     /// The `hasRemainingIntegrationLink` property.
     pub has_remaining_integration_link: bool,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DeleteRepositoryReportsRequest`.
 /// The `DeleteRepositoryReportsRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DeleteRepositoryReportsRequest {
     /// The Config's identifier from where the reports should be deleted.
     pub config_id: ::uuid::Uuid,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"key":"key","name":"name","hint":"hint","settingType":"boolean"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DeletedSettingModel {
     /// Key of the Feature Flag or Setting.
     ///

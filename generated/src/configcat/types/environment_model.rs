@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EnvironmentModel`.
 /// Details of the Environment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EnvironmentModel {
     /// The `product` property.
     pub product: super::ProductModel,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FeatureFlagLimitations`.
 /// Subscription limitations regarding Feature flag or Setting values and targeting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct FeatureFlagLimitations {
     /// Maximum number of percentage options a Feature Flag or Setting can have within a targeting rule.
     pub max_percentage_option_count: i32,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FlagReference`.
 /// The `FlagReference` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct FlagReference {
     /// The identifier of the Feature Flag or Setting the code reference belongs to.
     pub setting_id: i32,

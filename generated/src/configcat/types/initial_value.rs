@@ -4,6 +4,7 @@
 ///
 /// Example `{"environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","value":""}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InitialValue {
     /// The ID of the Environment where the initial value must be set.
     pub environment_id: Option<::uuid::Uuid>,

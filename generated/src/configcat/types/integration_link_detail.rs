@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/IntegrationLinkDetail`.
 /// The `IntegrationLinkDetail` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct IntegrationLinkDetail {
     /// The `product` property.
     pub product: super::ProductModel,

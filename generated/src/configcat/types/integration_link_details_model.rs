@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/IntegrationLinkDetailsModel`.
 /// The `IntegrationLinkDetailsModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct IntegrationLinkDetailsModel {
     /// The `details` property.
     ///

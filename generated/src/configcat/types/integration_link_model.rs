@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/IntegrationLinkModel`.
 /// The `IntegrationLinkModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct IntegrationLinkModel {
     /// The `key` property.
     pub key: Option<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/IntegrationModel`.
 /// Details of the Integration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct IntegrationModel {
     /// The `product` property.
     pub product: super::ProductModel,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/IntegrationsModel`.
 /// The `IntegrationsModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct IntegrationsModel {
     /// The Integrations of the Product.
     pub integrations: Vec<super::IntegrationModel>,

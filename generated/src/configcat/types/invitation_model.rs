@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/InvitationModel`.
 /// The `InvitationModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct InvitationModel {
     /// The identifier of the Invitation.
     pub invitation_id: ::uuid::Uuid,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"emails":["emails","emails"],"permissionGroupId":0}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct InviteMembersRequest {
     /// List of email addresses to invite.
     pub emails: Vec<String>,

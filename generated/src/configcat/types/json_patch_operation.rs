@@ -4,6 +4,7 @@
 ///
 /// Example `{"op":"unknown","path":"path","from":"from","value":""}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct JsonPatchOperation {
     /// The `op` property.
     pub op: super::OperationType,

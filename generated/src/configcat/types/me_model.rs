@@ -4,6 +4,7 @@
 ///
 /// Example `{"email":"email","fullName":"fullName"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MeModel {
     /// The `email` property.
     ///

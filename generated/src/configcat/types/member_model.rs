@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MemberModel`.
 /// The `MemberModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MemberModel {
     /// Identifier of the Member.
     pub user_id: Option<String>,

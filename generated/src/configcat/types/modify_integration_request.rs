@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ModifyIntegrationRequest`.
 /// The `ModifyIntegrationRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ModifyIntegrationRequest {
     /// Name of the Integration.
     ///

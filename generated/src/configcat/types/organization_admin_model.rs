@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationAdminModel`.
 /// Describes an Organization Admin.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationAdminModel {
     /// Identifier of the Organization Admin.
     pub user_id: String,

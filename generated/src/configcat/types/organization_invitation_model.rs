@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationInvitationModel`.
 /// The `OrganizationInvitationModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationInvitationModel {
     /// The identifier of the Invitation.
     pub invitation_id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationMemberModel`.
 /// Describes an Organization Member.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationMemberModel {
     /// Identifier of the Organization Admin.
     pub user_id: String,

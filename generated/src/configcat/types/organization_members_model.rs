@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationMembersModel`.
 /// The `OrganizationMembersModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationMembersModel {
     /// List of Organization Admins.
     pub admins: Vec<super::OrganizationAdminModel>,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"organizationId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","name":"name"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationModel {
     /// Identifier of the Organization.
     pub organization_id: ::uuid::Uuid,

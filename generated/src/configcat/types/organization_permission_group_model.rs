@@ -4,6 +4,7 @@
 ///
 /// Example `{"permissionGroupId":0,"name":"name"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationPermissionGroupModel {
     /// Identifier of the Member's Permission Group.
     pub permission_group_id: i64,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationPermissionModel`.
 /// Describes the Member's permission.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationPermissionModel {
     /// The `product` property.
     pub product: super::OrganizationProductModel,

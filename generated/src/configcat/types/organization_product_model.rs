@@ -4,6 +4,7 @@
 ///
 /// Example `{"productId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","name":"name"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationProductModel {
     /// Identifier of the Member's Product.
     pub product_id: ::uuid::Uuid,

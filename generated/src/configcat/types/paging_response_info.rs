@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PagingResponseInfo`.
 /// The `PagingResponseInfo` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PagingResponseInfo {
     /// The `currentPage` property.
     pub current_page: i32,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PercentageOptionModel`.
 /// The `PercentageOptionModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PercentageOptionModel {
     /// A number between 0 and 100 that represents a randomly allocated fraction of the users.
     pub percentage: i32,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PermissionGroupEnvironmentAccessModel`.
 /// The `PermissionGroupEnvironmentAccessModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PermissionGroupEnvironmentAccessModel {
     /// Identifier of the Environment.
     pub environment_id: ::uuid::Uuid,

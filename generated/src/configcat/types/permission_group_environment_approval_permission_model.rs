@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PermissionGroupEnvironmentApprovalPermissionModel`.
 /// The `PermissionGroupEnvironmentApprovalPermissionModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PermissionGroupEnvironmentApprovalPermissionModel {
     /// Identifier of the Environment.
     pub environment_id: ::uuid::Uuid,

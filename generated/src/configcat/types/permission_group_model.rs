@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PermissionGroupModel`.
 /// The `PermissionGroupModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PermissionGroupModel {
     /// Identifier of the Permission Group.
     pub permission_group_id: i64,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PredefinedVariationChangeRequestUsageModel`.
 /// The `PredefinedVariationChangeRequestUsageModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PredefinedVariationChangeRequestUsageModel {
     /// The `changeRequestId` property.
     pub change_request_id: i64,

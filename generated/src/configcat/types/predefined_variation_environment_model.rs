@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PredefinedVariationEnvironmentModel`.
 /// The `PredefinedVariationEnvironmentModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PredefinedVariationEnvironmentModel {
     /// The identifier of the Environment.
     pub environment_id: ::uuid::Uuid,

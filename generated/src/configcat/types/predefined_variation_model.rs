@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PredefinedVariationModel`.
 /// A Predefined Variation.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PredefinedVariationModel {
     /// The `value` property.
     pub value: super::PredefinedVariationValueModel,

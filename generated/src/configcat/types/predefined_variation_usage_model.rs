@@ -4,6 +4,7 @@
 ///
 /// Example `{"settingId":0,"environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PredefinedVariationUsageModel {
     /// The `settingId` property.
     pub setting_id: i32,

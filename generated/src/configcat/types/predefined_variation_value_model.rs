@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PredefinedVariationValueModel`.
 /// Represents the value of a Predefined Variation.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct PredefinedVariationValueModel {
     /// The served value in case of a boolean Feature Flag.
     pub bool_value: Option<bool>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PredefinedVariationWithUsagesModel`.
 /// The `PredefinedVariationWithUsagesModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PredefinedVariationWithUsagesModel {
     /// The `value` property.
     pub value: super::PredefinedVariationValueModel,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PredefinedVariationsModel`.
 /// The `PredefinedVariationsModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PredefinedVariationsModel {
     /// The Feature Flag or Setting's Variations.
     pub predefined_variations: Vec<super::PredefinedVariationModel>,

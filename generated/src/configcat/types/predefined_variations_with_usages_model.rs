@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PredefinedVariationsWithUsagesModel`.
 /// The `PredefinedVariationsWithUsagesModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PredefinedVariationsWithUsagesModel {
     /// Key of the Feature Flag or Setting.
     pub setting_key: String,

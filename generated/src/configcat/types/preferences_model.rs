@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PreferencesModel`.
 /// The `PreferencesModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PreferencesModel {
     /// Indicates that a mandatory note required for saving and publishing.
     pub reason_required: bool,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductModel`.
 /// Details of the Product.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductModel {
     /// The `organization` property.
     pub organization: super::OrganizationModel,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProxyProfileListModel`.
 /// The `ProxyProfileListModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProxyProfileListModel {
     /// The list of proxy profiles.
     pub profiles: Vec<super::ProxyProfileModel>,

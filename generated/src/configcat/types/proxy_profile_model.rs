@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProxyProfileModel`.
 /// The `ProxyProfileModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProxyProfileModel {
     /// The unique identifier of the proxy profile.
     pub proxy_profile_id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProxyProfileSdkKeyItem`.
 /// The `ProxyProfileSdkKeyItem` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProxyProfileSdkKeyItem {
     /// The primary SDK Key of the Config / Environment pair selected for the Proxy Profile.
     pub primary_sdk_key: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProxyProfileSdkKeyRequestItem`.
 /// The `ProxyProfileSdkKeyRequestItem` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct ProxyProfileSdkKeyRequestItem {
     /// The identifier of the Config.
     pub config_id: ::openapi_runtime::Patch<::uuid::Uuid>,

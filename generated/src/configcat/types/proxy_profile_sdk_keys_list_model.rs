@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProxyProfileSdkKeysListModel`.
 /// The `ProxyProfileSdkKeysListModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProxyProfileSdkKeysListModel {
     /// The list of SDK keys (with additional metadata) selected for the Proxy Profile.
     pub items: Vec<super::ProxyProfileSdkKeyItem>,

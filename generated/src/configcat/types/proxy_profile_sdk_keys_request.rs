@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProxyProfileSdkKeysRequest`.
 /// The `ProxyProfileSdkKeysRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProxyProfileSdkKeysRequest {
     /// The list of Config / Environment pairs. By only setting a `configId` means all Environments of that Config will be included. Similarly, by only setting an `environmentId` means all Configs with that Environment will be included.
     pub items: Vec<super::ProxyProfileSdkKeyRequestItem>,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"secretToken":"secretToken"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProxyProfileSecretModel {
     /// The secret token associated with the proxy profile.
     pub secret_token: String,

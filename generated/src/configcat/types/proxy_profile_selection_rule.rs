@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProxyProfileSelectionRule`.
 /// The `ProxyProfileSelectionRule` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProxyProfileSelectionRule {
     /// The `kind` property.
     pub kind: super::SelectionRuleKind,

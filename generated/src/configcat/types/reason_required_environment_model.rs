@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ReasonRequiredEnvironmentModel`.
 /// The `ReasonRequiredEnvironmentModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ReasonRequiredEnvironmentModel {
     /// Identifier of the Environment.
     pub environment_id: ::uuid::Uuid,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"lineText":"lineText","lineNumber":0}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ReferenceLineModel {
     /// The content of the reference line.
     ///

@@ -4,6 +4,7 @@
 ///
 /// Example `{"lineText":"lineText","lineNumber":6}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ReferenceLineRequest {
     /// The content of the reference line.
     ///

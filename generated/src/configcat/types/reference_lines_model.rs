@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ReferenceLinesModel`.
 /// The `ReferenceLinesModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ReferenceLinesModel {
     /// The file's name in where the code reference has been found. (Appears on the ConfigCat Dashboard)
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ReferenceLinesRequest`.
 /// The `ReferenceLinesRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ReferenceLinesRequest {
     /// The file's name in where the code reference has been found. (Appears on the ConfigCat Dashboard)
     ///

@@ -4,6 +4,7 @@
 ///
 /// Example `{"name":"name","hint":"hint","tags":[0,0],"order":6,"isJson":true}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ReplaceSettingModel {
     /// The name of the Feature Flag or Setting.
     ///

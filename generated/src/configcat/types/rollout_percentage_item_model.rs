@@ -4,6 +4,7 @@
 ///
 /// Example `{"percentage":0,"value":""}`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RolloutPercentageItemModel {
     /// The percentage value for the rule.
     pub percentage: i64,

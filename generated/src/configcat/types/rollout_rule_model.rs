@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/RolloutRuleModel`.
 /// The `RolloutRuleModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RolloutRuleModel {
     /// The user attribute to compare.
     ///

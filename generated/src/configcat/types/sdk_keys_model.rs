@@ -4,6 +4,7 @@
 ///
 /// Example `{"primary":"primary","secondary":"secondary"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SdkKeysModel {
     /// The primary SDK key.
     pub primary: String,

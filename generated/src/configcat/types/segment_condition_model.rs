@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SegmentConditionModel`.
 /// Describes a condition that is based on a segment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SegmentConditionModel {
     /// The segment's identifier.
     pub segment_id: ::uuid::Uuid,

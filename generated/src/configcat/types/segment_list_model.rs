@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SegmentListModel`.
 /// The `SegmentListModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SegmentListModel {
     /// The `product` property.
     pub product: super::ProductModel,

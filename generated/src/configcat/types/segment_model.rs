@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SegmentModel`.
 /// The `SegmentModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SegmentModel {
     /// The `product` property.
     pub product: super::ProductModel,

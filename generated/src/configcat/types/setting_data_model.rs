@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SettingDataModel`.
 /// Metadata of a Feature Flag or Setting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SettingDataModel {
     /// Identifier of the Feature Flag or Setting.
     pub setting_id: i32,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SettingDataV2Model`.
 /// Metadata of a Feature Flag or Setting.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SettingDataV2Model {
     /// Identifier of the Feature Flag or Setting.
     pub setting_id: i32,

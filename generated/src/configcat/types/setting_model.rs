@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SettingModel`.
 /// Metadata of a Feature Flag or Setting.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SettingModel {
     /// Identifier of the Feature Flag or Setting.
     pub setting_id: i32,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"settingTagId":4,"tagId":7,"name":"name","color":"color"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SettingTagModel {
     /// The `settingTagId` property.
     pub setting_tag_id: i64,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SettingValueModel`.
 /// The `SettingValueModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SettingValueModel {
     /// The `setting` property.
     pub setting: super::SettingDataModel,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/StaleFlagConfigModel`.
 /// The `StaleFlagConfigModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct StaleFlagConfigModel {
     /// Identifier of the Config.
     pub config_id: ::uuid::Uuid,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","name":"name"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct StaleFlagEnvironmentModel {
     /// Identifier of the Environment.
     pub environment_id: ::uuid::Uuid,

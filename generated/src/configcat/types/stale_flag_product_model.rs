@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/StaleFlagProductModel`.
 /// The `StaleFlagProductModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct StaleFlagProductModel {
     /// Identifier of the Product.
     pub product_id: ::uuid::Uuid,

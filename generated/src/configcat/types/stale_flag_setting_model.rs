@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/StaleFlagSettingModel`.
 /// The `StaleFlagSettingModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct StaleFlagSettingModel {
     /// Identifier of the Feature Flag or Setting.
     pub setting_id: i32,

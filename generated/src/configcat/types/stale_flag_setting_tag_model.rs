@@ -4,6 +4,7 @@
 ///
 /// Example `{"tagId":6,"settingTagId":1}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct StaleFlagSettingTagModel {
     /// The `tagId` property.
     pub tag_id: i64,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/StaleFlagSettingValueModel`.
 /// The `StaleFlagSettingValueModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct StaleFlagSettingValueModel {
     /// Identifier of the Environment.
     pub environment_id: ::uuid::Uuid,

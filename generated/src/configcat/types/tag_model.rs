@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TagModel`.
 /// The `TagModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TagModel {
     /// The `product` property.
     pub product: super::ProductModel,

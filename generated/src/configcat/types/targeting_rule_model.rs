@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TargetingRuleModel`.
 /// The `TargetingRuleModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TargetingRuleModel {
     /// The list of conditions that are combined with logical AND operators.
     /// It can be one of the following:

@@ -4,6 +4,7 @@
 ///
 /// Example `{"environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","approveRequired":true}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct UpdateApproveRequiredEnvironmentModel {
     /// Identifier of the Environment.
     pub environment_id: Option<::uuid::Uuid>,

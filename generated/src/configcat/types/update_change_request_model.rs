@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateChangeRequestModel`.
 /// The `UpdateChangeRequestModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UpdateChangeRequestModel {
     /// The updated title of the Change Request.
     ///

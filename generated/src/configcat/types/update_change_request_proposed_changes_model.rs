@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateChangeRequestProposedChangesModel`.
 /// The `UpdateChangeRequestProposedChangesModel` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateChangeRequestProposedChangesModel {
     /// The setting values to update on the Change Request.
     pub proposed_changes: Option<

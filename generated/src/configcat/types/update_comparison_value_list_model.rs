@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateComparisonValueListModel`.
 /// The `UpdateComparisonValueListModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UpdateComparisonValueListModel {
     /// The actual comparison value.
     pub value: String,

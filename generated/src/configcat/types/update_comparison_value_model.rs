@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateComparisonValueModel`.
 /// The value that the user object's attribute is compared to.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateComparisonValueModel {
     /// The string representation of the comparison value.
     pub string_value: ::openapi_runtime::Patch<String>,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"name":"name","description":"description","order":0}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct UpdateConfigRequest {
     /// The name of the Config.
     ///

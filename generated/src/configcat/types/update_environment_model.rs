@@ -4,6 +4,7 @@
 ///
 /// Example `{"name":"name","color":"color","description":"description","order":0}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct UpdateEnvironmentModel {
     /// The name of the Environment.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateEvaluationFormulaModel`.
 /// The `UpdateEvaluationFormulaModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateEvaluationFormulaModel {
     /// The `defaultValue` property.
     pub default_value: super::UpdateValueModel,

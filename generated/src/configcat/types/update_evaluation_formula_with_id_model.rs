@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateEvaluationFormulaWithIdModel`.
 /// The `UpdateEvaluationFormulaWithIdModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateEvaluationFormulaWithIdModel {
     /// The `defaultValue` property.
     pub default_value: super::UpdateValueModel,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateEvaluationFormulaWithLatestVersionModel`.
 /// The `UpdateEvaluationFormulaWithLatestVersionModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateEvaluationFormulaWithLatestVersionModel {
     /// The `defaultValue` property.
     pub default_value: super::UpdateValueModel,

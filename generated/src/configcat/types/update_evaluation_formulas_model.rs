@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateEvaluationFormulasModel`.
 /// The `UpdateEvaluationFormulasModel` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateEvaluationFormulasModel {
     /// Evaluation descriptors of each updated Feature Flag and Setting.
     pub update_formulas: Option<Vec<super::UpdateEvaluationFormulaWithIdModel>>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateMemberPermissionsRequest`.
 /// The `UpdateMemberPermissionsRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct UpdateMemberPermissionsRequest {
     /// List of Permission Group identifiers to where the Member should be added.
     pub permission_group_ids: ::openapi_runtime::Patch<Vec<i64>>,

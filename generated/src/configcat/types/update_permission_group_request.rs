@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdatePermissionGroupRequest`.
 /// The `UpdatePermissionGroupRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct UpdatePermissionGroupRequest {
     /// Name of the Permission Group.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdatePredefinedVariationModel`.
 /// A Predefined Variation.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdatePredefinedVariationModel {
     /// The `value` property.
     pub value: super::UpdatePredefinedVariationValueModel,

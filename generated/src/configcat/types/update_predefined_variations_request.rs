@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdatePredefinedVariationsRequest`.
 /// The `UpdatePredefinedVariationsRequest` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdatePredefinedVariationsRequest {
     /// A collection of Predefined Variations.
     pub predefined_variations: Vec<super::UpdatePredefinedVariationModel>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdatePreferencesRequest`.
 /// The `UpdatePreferencesRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct UpdatePreferencesRequest {
     /// Indicates that a mandatory note is required for saving and publishing.
     pub reason_required: ::openapi_runtime::Patch<bool>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdatePrerequisiteFlagConditionModel`.
 /// Describes a condition that is based on a prerequisite flag.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdatePrerequisiteFlagConditionModel {
     /// The prerequisite flag's identifier.
     pub prerequisite_setting_id: i32,

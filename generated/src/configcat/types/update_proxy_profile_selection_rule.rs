@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateProxyProfileSelectionRule`.
 /// The `UpdateProxyProfileSelectionRule` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct UpdateProxyProfileSelectionRule {
     /// The `kind` property.
     pub kind: Option<super::SelectionRuleKind>,

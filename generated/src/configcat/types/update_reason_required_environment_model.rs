@@ -4,6 +4,7 @@
 ///
 /// Example `{"environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","reasonRequired":true}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct UpdateReasonRequiredEnvironmentModel {
     /// Identifier of the Environment.
     pub environment_id: Option<::uuid::Uuid>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateRolloutRuleModel`.
 /// The `UpdateRolloutRuleModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateRolloutRuleModel {
     /// The user attribute to compare.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateSegmentModel`.
 /// The `UpdateSegmentModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct UpdateSegmentModel {
     /// The `name` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateSettingValueModel`.
 /// The `UpdateSettingValueModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateSettingValueModel {
     /// The targeting rule collection.
     pub rollout_rules: Option<Vec<super::UpdateRolloutRuleModel>>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateSettingValueWithSettingIdModel`.
 /// The `UpdateSettingValueWithSettingIdModel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateSettingValueWithSettingIdModel {
     /// The targeting rule collection.
     pub rollout_rules: Option<Vec<super::UpdateRolloutRuleModel>>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateSettingValuesWithIdModel`.
 /// The `UpdateSettingValuesWithIdModel` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateSettingValuesWithIdModel {
     /// The values to update.
     pub setting_values: Option<Vec<super::UpdateSettingValueWithSettingIdModel>>,

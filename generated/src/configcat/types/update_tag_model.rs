@@ -4,6 +4,7 @@
 ///
 /// Example `{"name":"name","color":"color"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct UpdateTagModel {
     /// Name of the Tag.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateTargetingRuleModel`.
 /// The `UpdateTargetingRuleModel` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UpdateTargetingRuleModel {
     /// The list of conditions that are combined with logical AND operators.
     /// It can be one of the following:

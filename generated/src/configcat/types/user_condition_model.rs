@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UserConditionModel`.
 /// Describes a condition that is based on user attributes.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserConditionModel {
     /// The User Object attribute that the condition is based on. Can be "User ID", "Email", "Country" or any custom attribute.
     ///

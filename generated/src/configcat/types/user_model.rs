@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UserModel`.
 /// The `UserModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UserModel {
     /// Identifier of the Member.
     pub user_id: Option<String>,

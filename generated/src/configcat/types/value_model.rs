@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ValueModel`.
 /// Represents the value of a Feature Flag or Setting.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ValueModel {
     /// The served value in case of a boolean Feature Flag.
     pub bool_value: Option<bool>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/WebHookRequestModel`.
 /// The `WebHookRequestModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebHookRequestModel {
     /// The URL of the Webhook.
     ///

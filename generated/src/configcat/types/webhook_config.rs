@@ -4,6 +4,7 @@
 ///
 /// Example `{"name":"name","configId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookConfig {
     /// The Config's name.
     pub name: String,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"key":"key","value":"value","isSecure":true}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookHeaderModel {
     /// The HTTP header key.
     ///

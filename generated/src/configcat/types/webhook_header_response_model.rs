@@ -4,6 +4,7 @@
 ///
 /// Example `{"key":"key","value":"value","isSecure":true}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookHeaderResponseModel {
     /// The HTTP header key.
     pub key: String,

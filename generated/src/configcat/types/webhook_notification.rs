@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/WebhookNotification`.
 /// The webhook notification settings, including the proxy URL and signing keys.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookNotification {
     /// The webhook proxy URL for receiving config JSON change notifications.
     pub webhook_proxy_url: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/WebhookResponseModel`.
 /// The `WebhookResponseModel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookResponseModel {
     /// The identifier of the Webhook.
     pub webhook_id: i32,

@@ -4,6 +4,7 @@
 ///
 /// Example `{"key1":"key1","key2":"key2"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct WebhookSigningKeysModel {
     /// The first signing key.
     pub key1: Option<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Account`.
 /// The `Account` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Account {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

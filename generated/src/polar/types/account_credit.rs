@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AccountCredit`.
 /// The `AccountCredit` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AccountCredit {
     /// The `id` property.
     pub id: ::uuid::Uuid,

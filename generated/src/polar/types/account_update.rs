@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AccountUpdate`.
 /// The `AccountUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct AccountUpdate {
     /// Billing name that should appear on the reverse invoice.
     pub billing_name: Option<String>,

@@ -5,6 +5,7 @@
 /// The client routes to the products list, where per-product pricing can be
 /// extended. Nothing is ever applied automatically.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AddCurrencyAction {
     /// The `type` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Address`.
 /// The `Address` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Address {
     /// The `line1` property.
     pub line1: Option<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AddressDict`.
 /// The `AddressDict` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AddressDict {
     /// The `line1` property.
     pub line1: Option<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AddressInput`.
 /// The `AddressInput` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AddressInput {
     /// The `line1` property.
     pub line1: ::openapi_runtime::Patch<String>,

@@ -8,6 +8,7 @@
 /// subscriptions keep their price. The client routes to the product's pricing
 /// editor; nothing is ever applied automatically.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AdjustPriceAction {
     /// The `type` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AlreadyActiveSubscriptionError`.
 /// The `AlreadyActiveSubscriptionError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AlreadyActiveSubscriptionError {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AlreadyCanceledSubscription`.
 /// The `AlreadyCanceledSubscription` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AlreadyCanceledSubscription {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AmbiguousExternalCustomerID`.
 /// The `AmbiguousExternalCustomerId` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AmbiguousExternalCustomerId {
     /// The `error` property.
     ///

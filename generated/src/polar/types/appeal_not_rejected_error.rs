@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AppealNotRejectedError`.
 /// The `AppealNotRejectedError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AppealNotRejectedError {
     /// The `error` property.
     ///

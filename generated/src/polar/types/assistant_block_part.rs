@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AssistantBlockPart`.
 /// A renderable block, at the position the model placed it.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AssistantBlockPart {
     /// The `kind` property.
     ///

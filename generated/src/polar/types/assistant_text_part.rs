@@ -3,6 +3,7 @@
 #[cfg(feature = "polar")]
 /// A run of assistant prose, as it was streamed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AssistantTextPart {
     /// The `kind` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AttachedCustomField`.
 /// Schema of a custom field attached to a resource.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AttachedCustomField {
     /// ID of the custom field.
     pub custom_field_id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AttachedCustomFieldCreate`.
 /// Schema to attach a custom field to a resource.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AttachedCustomFieldCreate {
     /// ID of the custom field to attach.
     pub custom_field_id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuthenticationSession`.
 /// The `AuthenticationSession` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AuthenticationSession {
     /// The `identity_id` property.
     pub identity_id: Option<::uuid::Uuid>,

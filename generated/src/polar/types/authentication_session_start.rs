@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuthenticationSessionStart`.
 /// The `AuthenticationSessionStart` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct AuthenticationSessionStart {
     /// The `return_to` property.
     pub return_to: Option<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuthorizationCodeTokenRequest`.
 /// The `AuthorizationCodeTokenRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AuthorizationCodeTokenRequest {
     /// The `grant_type` property.
     pub grant_type: AuthorizationCodeTokenRequestGrantType,

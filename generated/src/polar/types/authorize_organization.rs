@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuthorizeOrganization`.
 /// The `AuthorizeOrganization` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AuthorizeOrganization {
     /// The `id` property.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuthorizeResponse`.
 /// The `AuthorizeResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AuthorizeResponse {
     /// The `url` property.
     pub url: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuthorizeResponseOrganization`.
 /// The `AuthorizeResponseOrganization` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AuthorizeResponseOrganization {
     /// The `client` property.
     pub client: super::OAuth2ClientPublic,

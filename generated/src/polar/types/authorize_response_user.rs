@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-oauth2")]
 /// The `AuthorizeResponseUser` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AuthorizeResponseUser {
     /// The `client` property.
     pub client: super::OAuth2ClientPublic,

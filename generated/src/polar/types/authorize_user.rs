@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/AuthorizeUser`.
 /// The `AuthorizeUser` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct AuthorizeUser {
     /// The `id` property.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BackupCodesEnrollment`.
 /// The `BackupCodesEnrollment` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BackupCodesEnrollment {
     /// The `codes` property.
     pub codes: Vec<String>,

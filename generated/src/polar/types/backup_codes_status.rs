@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BackupCodesStatus`.
 /// The `BackupCodesStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BackupCodesStatus {
     /// The `codes` property.
     pub codes: i64,

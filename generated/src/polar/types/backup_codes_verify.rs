@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BackupCodesVerify`.
 /// The `BackupCodesVerify` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BackupCodesVerify {
     /// The `code` property.
     pub code: String,

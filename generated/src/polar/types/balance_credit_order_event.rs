@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BalanceCreditOrderEvent`.
 /// An event created by Polar when an order is paid via customer balance.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BalanceCreditOrderEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BalanceCreditOrderMetadata`.
 /// The `BalanceCreditOrderMetadata` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BalanceCreditOrderMetadata {
     /// The `order_id` property.
     pub order_id: String,

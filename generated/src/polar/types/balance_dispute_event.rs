@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BalanceDisputeEvent`.
 /// An event created by Polar when an order is disputed.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BalanceDisputeEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BalanceDisputeMetadata`.
 /// The `BalanceDisputeMetadata` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BalanceDisputeMetadata {
     /// The `transaction_id` property.
     pub transaction_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BalanceOrderEvent`.
 /// An event created by Polar when an order is paid.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BalanceOrderEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

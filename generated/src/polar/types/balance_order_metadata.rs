@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BalanceOrderMetadata`.
 /// The `BalanceOrderMetadata` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BalanceOrderMetadata {
     /// The `transaction_id` property.
     pub transaction_id: String,

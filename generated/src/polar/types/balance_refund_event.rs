@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BalanceRefundEvent`.
 /// An event created by Polar when an order is refunded.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BalanceRefundEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BalanceRefundMetadata`.
 /// The `BalanceRefundMetadata` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BalanceRefundMetadata {
     /// The `transaction_id` property.
     pub transaction_id: String,

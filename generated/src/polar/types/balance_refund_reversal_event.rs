@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BalanceRefundReversalEvent`.
 /// An event created by Polar when a refund is reverted.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BalanceRefundReversalEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

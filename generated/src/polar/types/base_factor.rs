@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BaseFactor`.
 /// The `BaseFactor` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BaseFactor {
     /// The `type` property.
     pub r#type: BaseFactorType,

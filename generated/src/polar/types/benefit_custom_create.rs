@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-benefits")]
 /// Schema to create a benefit of type `custom`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitCustomCreate {
     /// Key-value object allowing you to store additional information.
     ///

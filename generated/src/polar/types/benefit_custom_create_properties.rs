@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitCustomCreateProperties`.
 /// Properties for creating a benefit of type `custom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct BenefitCustomCreateProperties {
     /// Private note to be shared with customers who have this benefit granted.
     pub note: ::openapi_runtime::Patch<String>,

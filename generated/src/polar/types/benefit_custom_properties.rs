@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitCustomProperties`.
 /// Properties for a benefit of type `custom`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct BenefitCustomProperties {
     /// Private note to be shared with customers who have this benefit granted.
     pub note: Option<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitCustomSubscriber`.
 /// The `BenefitCustomSubscriber` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitCustomSubscriber {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

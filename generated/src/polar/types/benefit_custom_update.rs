@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitCustomUpdate`.
 /// The `BenefitCustomUpdate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitCustomUpdate {
     /// Key-value object allowing you to store additional information.
     ///

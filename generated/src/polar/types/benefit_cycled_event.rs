@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitCycledEvent`.
 /// An event created by Polar when a benefit is cycled.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitCycledEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

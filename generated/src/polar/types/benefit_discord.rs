@@ -13,6 +13,7 @@
 ///
 /// Use it to automatically invite your backers to a Discord server.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitDiscord {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

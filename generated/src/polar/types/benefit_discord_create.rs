@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitDiscordCreate`.
 /// The `BenefitDiscordCreate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitDiscordCreate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitDiscordCreateProperties`.
 /// Properties to create a benefit of type `discord`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitDiscordCreateProperties {
     /// The `guild_token` property.
     pub guild_token: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitDiscordProperties`.
 /// Properties for a benefit of type `discord`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitDiscordProperties {
     /// The ID of the Discord server.
     pub guild_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitDiscordSubscriber`.
 /// The `BenefitDiscordSubscriber` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitDiscordSubscriber {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitDiscordUpdate`.
 /// The `BenefitDiscordUpdate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitDiscordUpdate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-benefits")]
 /// The `BenefitDownloadableFile` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitDownloadableFile {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

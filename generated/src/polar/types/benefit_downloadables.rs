@@ -11,6 +11,7 @@
 )]
 /// The `BenefitDownloadables` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitDownloadables {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitDownloadablesCreate`.
 /// The `BenefitDownloadablesCreate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitDownloadablesCreate {
     /// Key-value object allowing you to store additional information.
     ///

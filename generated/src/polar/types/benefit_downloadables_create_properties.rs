@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitDownloadablesCreateProperties`.
 /// The `BenefitDownloadablesCreateProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitDownloadablesCreateProperties {
     /// The `archived` property.
     ///

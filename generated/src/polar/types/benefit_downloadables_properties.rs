@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitDownloadablesProperties`.
 /// The `BenefitDownloadablesProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitDownloadablesProperties {
     /// The `archived` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitDownloadablesSubscriber`.
 /// The `BenefitDownloadablesSubscriber` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitDownloadablesSubscriber {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitDownloadablesSubscriberProperties`.
 /// The `BenefitDownloadablesSubscriberProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitDownloadablesSubscriberProperties {
     /// The `active_files` property.
     pub active_files: Vec<::uuid::Uuid>,

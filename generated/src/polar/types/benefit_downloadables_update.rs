@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitDownloadablesUpdate`.
 /// The `BenefitDownloadablesUpdate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitDownloadablesUpdate {
     /// Key-value object allowing you to store additional information.
     ///

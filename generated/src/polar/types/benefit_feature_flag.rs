@@ -14,6 +14,7 @@
 /// Use it to grant feature flags with key-value metadata
 /// that can be queried via the API and webhooks.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitFeatureFlag {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

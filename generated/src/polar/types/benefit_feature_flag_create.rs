@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitFeatureFlagCreate`.
 /// Schema to create a benefit of type `feature_flag`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitFeatureFlagCreate {
     /// Key-value object allowing you to store additional information.
     ///

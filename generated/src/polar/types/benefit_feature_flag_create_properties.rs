@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitFeatureFlagCreateProperties`.
 /// Properties for creating a benefit of type `feature_flag`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct BenefitFeatureFlagCreateProperties {}
 impl ::serde::Serialize for BenefitFeatureFlagCreateProperties {
     fn serialize<S: ::serde::Serializer>(

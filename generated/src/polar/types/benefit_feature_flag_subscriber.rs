@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitFeatureFlagSubscriber`.
 /// The `BenefitFeatureFlagSubscriber` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitFeatureFlagSubscriber {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

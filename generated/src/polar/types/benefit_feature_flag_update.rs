@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitFeatureFlagUpdate`.
 /// The `BenefitFeatureFlagUpdate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitFeatureFlagUpdate {
     /// Key-value object allowing you to store additional information.
     ///

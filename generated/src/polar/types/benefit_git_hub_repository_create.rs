@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGitHubRepositoryCreate`.
 /// The `BenefitGitHubRepositoryCreate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitGitHubRepositoryCreate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -11,6 +11,7 @@
 )]
 /// Properties to create a benefit of type `github_repository`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitGitHubRepositoryCreateProperties {
     /// The owner of the repository.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGitHubRepositorySubscriber`.
 /// The `BenefitGitHubRepositorySubscriber` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitGitHubRepositorySubscriber {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGitHubRepositorySubscriberProperties`.
 /// Properties available to subscribers for a benefit of type `github_repository`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitGitHubRepositorySubscriberProperties {
     /// The owner of the repository.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGitHubRepositoryUpdate`.
 /// The `BenefitGitHubRepositoryUpdate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitGitHubRepositoryUpdate {
     /// Key-value object allowing you to store additional information.
     ///

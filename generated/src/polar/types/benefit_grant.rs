@@ -3,6 +3,7 @@
 #[cfg(any(feature = "polar-benefit-grants", feature = "polar-benefits"))]
 /// The `BenefitGrant` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitGrant {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantCustomWebhook`.
 /// The `BenefitGrantCustomWebhook` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitGrantCustomWebhook {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantDiscordProperties`.
 /// The `BenefitGrantDiscordProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct BenefitGrantDiscordProperties {
     /// The `account_id` property.
     pub account_id: Option<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantDiscordWebhook`.
 /// The `BenefitGrantDiscordWebhook` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitGrantDiscordWebhook {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

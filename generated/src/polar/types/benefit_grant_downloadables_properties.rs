@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantDownloadablesProperties`.
 /// The `BenefitGrantDownloadablesProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct BenefitGrantDownloadablesProperties {
     /// The `files` property.
     pub files: Option<Vec<String>>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantDownloadablesWebhook`.
 /// The `BenefitGrantDownloadablesWebhook` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitGrantDownloadablesWebhook {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantError`.
 /// The `BenefitGrantError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitGrantError {
     /// The `message` property.
     pub message: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantFeatureFlagWebhook`.
 /// The `BenefitGrantFeatureFlagWebhook` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitGrantFeatureFlagWebhook {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantGitHubRepositoryProperties`.
 /// The `BenefitGrantGitHubRepositoryProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct BenefitGrantGitHubRepositoryProperties {
     /// The `account_id` property.
     pub account_id: Option<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantGitHubRepositoryWebhook`.
 /// The `BenefitGrantGitHubRepositoryWebhook` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitGrantGitHubRepositoryWebhook {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

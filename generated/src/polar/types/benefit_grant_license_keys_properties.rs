@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantLicenseKeysProperties`.
 /// The `BenefitGrantLicenseKeysProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct BenefitGrantLicenseKeysProperties {
     /// The `user_provided_key` property.
     pub user_provided_key: Option<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantLicenseKeysWebhook`.
 /// The `BenefitGrantLicenseKeysWebhook` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitGrantLicenseKeysWebhook {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantMetadata`.
 /// The `BenefitGrantMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitGrantMetadata {
     /// The `benefit_id` property.
     pub benefit_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantMeterCreditProperties`.
 /// The `BenefitGrantMeterCreditProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct BenefitGrantMeterCreditProperties {
     /// The `last_credited_meter_id` property.
     pub last_credited_meter_id: Option<String>,

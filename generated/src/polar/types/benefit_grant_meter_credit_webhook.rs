@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantMeterCreditWebhook`.
 /// The `BenefitGrantMeterCreditWebhook` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitGrantMeterCreditWebhook {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

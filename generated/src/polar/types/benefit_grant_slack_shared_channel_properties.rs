@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantSlackSharedChannelProperties`.
 /// The `BenefitGrantSlackSharedChannelProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct BenefitGrantSlackSharedChannelProperties {
     /// The `invited_email` property.
     pub invited_email: Option<String>,

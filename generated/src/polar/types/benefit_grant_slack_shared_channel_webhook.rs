@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantSlackSharedChannelWebhook`.
 /// The `BenefitGrantSlackSharedChannelWebhook` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitGrantSlackSharedChannelWebhook {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

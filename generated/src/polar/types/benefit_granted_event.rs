@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitGrantedEvent`.
 /// An event created by Polar when a benefit is granted to a customer.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitGrantedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitLicenseKeyActivationCreateProperties`.
 /// The `BenefitLicenseKeyActivationCreateProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitLicenseKeyActivationCreateProperties {
     /// The `limit` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitLicenseKeyExpirationProperties`.
 /// The `BenefitLicenseKeyExpirationProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitLicenseKeyExpirationProperties {
     /// The `ttl` property.
     ///

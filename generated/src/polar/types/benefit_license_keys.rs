@@ -11,6 +11,7 @@
 )]
 /// The `BenefitLicenseKeys` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitLicenseKeys {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

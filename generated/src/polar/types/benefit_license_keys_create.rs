@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitLicenseKeysCreate`.
 /// The `BenefitLicenseKeysCreate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitLicenseKeysCreate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitLicenseKeysCreateProperties`.
 /// The `BenefitLicenseKeysCreateProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct BenefitLicenseKeysCreateProperties {
     /// The `prefix` property.
     pub prefix: ::openapi_runtime::Patch<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitLicenseKeysProperties`.
 /// The `BenefitLicenseKeysProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct BenefitLicenseKeysProperties {
     /// The `prefix` property.
     pub prefix: Option<String>,

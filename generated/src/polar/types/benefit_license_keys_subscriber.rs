@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitLicenseKeysSubscriber`.
 /// The `BenefitLicenseKeysSubscriber` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitLicenseKeysSubscriber {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitLicenseKeysUpdate`.
 /// The `BenefitLicenseKeysUpdate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitLicenseKeysUpdate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitMeterCreditCreate`.
 /// Schema to create a benefit of type `meter_unit`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitMeterCreditCreate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitMeterCreditCreateProperties`.
 /// Properties for creating a benefit of type `meter_unit`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitMeterCreditCreateProperties {
     /// The `units` property.
     ///

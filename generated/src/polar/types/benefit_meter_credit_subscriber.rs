@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitMeterCreditSubscriber`.
 /// The `BenefitMeterCreditSubscriber` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitMeterCreditSubscriber {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

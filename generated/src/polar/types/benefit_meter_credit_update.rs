@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitMeterCreditUpdate`.
 /// The `BenefitMeterCreditUpdate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitMeterCreditUpdate {
     /// Key-value object allowing you to store additional information.
     ///

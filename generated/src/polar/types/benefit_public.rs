@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitPublic`.
 /// The `BenefitPublic` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitPublic {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitRevokedEvent`.
 /// An event created by Polar when a benefit is revoked from a customer.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitRevokedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -11,6 +11,7 @@
 )]
 /// The `BenefitSlackSharedChannel` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitSlackSharedChannel {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitSlackSharedChannelCreate`.
 /// The `BenefitSlackSharedChannelCreate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitSlackSharedChannelCreate {
     /// Key-value object allowing you to store additional information.
     ///

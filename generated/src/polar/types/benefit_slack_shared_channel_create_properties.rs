@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitSlackSharedChannelCreateProperties`.
 /// The `BenefitSlackSharedChannelCreateProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitSlackSharedChannelCreateProperties {
     /// Polar Slack integration to use for this benefit.
     pub slack_integration_id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitSlackSharedChannelProperties`.
 /// The `BenefitSlackSharedChannelProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitSlackSharedChannelProperties {
     /// Polar Slack integration linked to this benefit.
     pub slack_integration_id: ::uuid::Uuid,

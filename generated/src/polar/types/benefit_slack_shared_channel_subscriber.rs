@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitSlackSharedChannelSubscriber`.
 /// The `BenefitSlackSharedChannelSubscriber` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BenefitSlackSharedChannelSubscriber {
     /// The ID of the benefit.
     pub id: ::uuid::Uuid,

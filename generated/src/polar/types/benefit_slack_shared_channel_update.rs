@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BenefitSlackSharedChannelUpdate`.
 /// The `BenefitSlackSharedChannelUpdate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitSlackSharedChannelUpdate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-events")]
 /// An event created by Polar when a benefit is updated.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BenefitUpdatedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

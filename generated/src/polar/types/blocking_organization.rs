@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/BlockingOrganization`.
 /// Organization that is blocking user deletion.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BlockingOrganization {
     /// The `id` property.
     pub id: ::uuid::Uuid,

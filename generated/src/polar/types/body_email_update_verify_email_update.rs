@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Body_email-update_verify_email_update`.
 /// The `BodyEmailUpdateVerifyEmailUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BodyEmailUpdateVerifyEmailUpdate {
     /// The `token` property.
     pub token: String,

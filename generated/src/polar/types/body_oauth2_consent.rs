@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Body_oauth2_consent`.
 /// The `BodyOauth2Consent` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BodyOauth2Consent {
     /// The `action` property.
     pub action: BodyOauth2ConsentAction,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CannotCreateOrganizationError`.
 /// The `CannotCreateOrganizationError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CannotCreateOrganizationError {
     /// The `error` property.
     ///

@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-payments")]
 /// Schema of a payment with a card payment method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CardPayment {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

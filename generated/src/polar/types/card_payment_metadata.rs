@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CardPaymentMetadata`.
 /// Additional metadata for a card payment method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CardPaymentMetadata {
     /// The brand of the card used for the payment.
     ///

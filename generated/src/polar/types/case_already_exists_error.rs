@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CaseAlreadyExistsError`.
 /// The `CaseAlreadyExistsError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CaseAlreadyExistsError {
     /// The `error` property.
     ///

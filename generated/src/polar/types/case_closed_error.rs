@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CaseClosedError`.
 /// The `CaseClosedError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CaseClosedError {
     /// The `error` property.
     ///

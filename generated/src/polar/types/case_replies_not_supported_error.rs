@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CaseRepliesNotSupportedError`.
 /// The `CaseRepliesNotSupportedError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CaseRepliesNotSupportedError {
     /// The `error` property.
     ///

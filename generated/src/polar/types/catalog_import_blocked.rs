@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CatalogImportBlocked`.
 /// The `CatalogImportBlocked` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CatalogImportBlocked {
     /// The `error` property.
     ///

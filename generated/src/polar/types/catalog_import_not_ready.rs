@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CatalogImportNotReady`.
 /// The `CatalogImportNotReady` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CatalogImportNotReady {
     /// The `error` property.
     ///

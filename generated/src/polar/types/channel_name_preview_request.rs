@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChannelNamePreviewRequest`.
 /// The `ChannelNamePreviewRequest` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChannelNamePreviewRequest {
     /// The organization ID.
     pub organization_id: Option<::uuid::Uuid>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChannelNamePreviewResponse`.
 /// The `ChannelNamePreviewResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ChannelNamePreviewResponse {
     /// The `channel_name` property.
     pub channel_name: String,

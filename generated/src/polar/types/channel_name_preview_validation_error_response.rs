@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ChannelNamePreviewValidationErrorResponse`.
 /// The `ChannelNamePreviewValidationErrorResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ChannelNamePreviewValidationErrorResponse {
     /// The `error` property.
     pub error: String,

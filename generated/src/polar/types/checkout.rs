@@ -3,6 +3,7 @@
 #[cfg(any(feature = "polar-checkouts", feature = "polar-webhook-events"))]
 /// Checkout session data retrieved using an access token.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Checkout {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutBillingAddressFields`.
 /// The `CheckoutBillingAddressFields` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CheckoutBillingAddressFields {
     /// The `country` property.
     pub country: super::BillingAddressFieldMode,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutConfirmStripe`.
 /// Confirm a checkout session using a Stripe confirmation token.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CheckoutConfirmStripe {
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutCreatedMetadata`.
 /// The `CheckoutCreatedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CheckoutCreatedMetadata {
     /// The `checkout_id` property.
     pub checkout_id: String,

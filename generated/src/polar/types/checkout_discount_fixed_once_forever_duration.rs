@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutDiscountFixedOnceForeverDuration`.
 /// Schema for a fixed amount discount that is applied once or forever.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CheckoutDiscountFixedOnceForeverDuration {
     /// The `duration` property.
     pub duration: super::DiscountDuration,

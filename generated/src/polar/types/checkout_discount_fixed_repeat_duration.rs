@@ -3,6 +3,7 @@
 /// Schema for a fixed amount discount that is applied on every invoice
 /// for a certain number of months.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CheckoutDiscountFixedRepeatDuration {
     /// The `duration` property.
     pub duration: super::DiscountDuration,

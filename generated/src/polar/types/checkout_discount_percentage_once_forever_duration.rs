@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutDiscountPercentageOnceForeverDuration`.
 /// Schema for a percentage discount that is applied once or forever.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CheckoutDiscountPercentageOnceForeverDuration {
     /// The `duration` property.
     pub duration: super::DiscountDuration,

@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-checkout-links")]
 /// Checkout link data.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckoutLink {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

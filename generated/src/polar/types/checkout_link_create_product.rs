@@ -4,6 +4,7 @@
 ///
 /// **Deprecated**: Use `CheckoutLinkCreateProducts` instead.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckoutLinkCreateProduct {
     /// Key-value object allowing you to store additional information.
     ///

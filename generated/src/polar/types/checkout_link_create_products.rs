@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutLinkCreateProducts`.
 /// Schema to create a new checkout link.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckoutLinkCreateProducts {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutLinkProduct`.
 /// Product data for a checkout link.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckoutLinkProduct {
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,

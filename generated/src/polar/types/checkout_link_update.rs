@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutLinkUpdate`.
 /// Schema to update an existing checkout link.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CheckoutLinkUpdate {
     /// The interval unit for the trial period.
     pub trial_interval: ::openapi_runtime::Patch<super::TrialInterval>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutProduct`.
 /// Product data for a checkout session.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CheckoutProduct {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -7,6 +7,7 @@
 /// Metadata set on the checkout will be copied
 /// to the resulting order and/or subscription.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckoutProductCreate {
     /// The interval unit for the trial period.
     pub trial_interval: Option<super::TrialInterval>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutPublic`.
 /// Checkout session data retrieved using the client secret.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckoutPublic {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -5,6 +5,7 @@
 /// It contains a customer session token to retrieve order information
 /// right after the checkout.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CheckoutPublicConfirmed {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutUpdate`.
 /// Update an existing checkout session using an access token.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CheckoutUpdate {
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CheckoutUpdatePublic`.
 /// Update an existing checkout session using the client secret.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CheckoutUpdatePublic {
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<

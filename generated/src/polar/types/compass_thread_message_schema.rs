@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CompassThreadMessageSchema`.
 /// One completed turn: the user's prompt and the rendered answer.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CompassThreadMessageSchema {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

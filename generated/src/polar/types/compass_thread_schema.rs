@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CompassThreadSchema`.
 /// An assistant conversation thread.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CompassThreadSchema {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CompassThreadUpdate`.
 /// The `CompassThreadUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CompassThreadUpdate {
     /// The `title` property.
     ///

@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-events")]
 /// CostMetadata
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CostMetadataInput {
     /// The amount in cents.
     pub amount: CostMetadataInputAmount,

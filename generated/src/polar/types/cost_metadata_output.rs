@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CostMetadata-Output`.
 /// CostMetadata
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CostMetadataOutput {
     /// The amount in cents.
     ///

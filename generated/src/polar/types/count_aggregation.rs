@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CountAggregation`.
 /// The `CountAggregation` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CountAggregation {
     /// The `func` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CursorPagination`.
 /// The `CursorPagination` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CursorPagination {
     /// The `has_next_page` property.
     pub has_next_page: bool,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldCheckbox`.
 /// Schema for a custom field of type checkbox.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldCheckbox {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

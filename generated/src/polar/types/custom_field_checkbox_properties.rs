@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldCheckboxProperties`.
 /// The `CustomFieldCheckboxProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomFieldCheckboxProperties {
     /// The `form_label` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldCreateCheckbox`.
 /// Schema to create a custom field of type checkbox.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldCreateCheckbox {
     /// Key-value object allowing you to store additional information.
     ///

@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-custom-fields")]
 /// Schema to create a custom field of type date.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldCreateDate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-custom-fields")]
 /// Schema to create a custom field of type number.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldCreateNumber {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldCreateText`.
 /// Schema to create a custom field of type text.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldCreateText {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldDate`.
 /// Schema for a custom field of type date.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldDate {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldDateProperties`.
 /// The `CustomFieldDateProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomFieldDateProperties {
     /// The `form_label` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldNumber`.
 /// Schema for a custom field of type number.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldNumber {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

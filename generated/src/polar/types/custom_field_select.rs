@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldSelect`.
 /// Schema for a custom field of type select.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldSelect {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

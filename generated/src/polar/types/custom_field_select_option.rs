@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldSelectOption`.
 /// The `CustomFieldSelectOption` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomFieldSelectOption {
     /// The `value` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldSelectProperties`.
 /// The `CustomFieldSelectProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomFieldSelectProperties {
     /// The `form_label` property.
     ///

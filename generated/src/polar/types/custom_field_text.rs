@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldText`.
 /// Schema for a custom field of type text.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldText {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldTextProperties`.
 /// The `CustomFieldTextProperties` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomFieldTextProperties {
     /// The `form_label` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldUpdateCheckbox`.
 /// Schema to update a custom field of type checkbox.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldUpdateCheckbox {
     /// Key-value object allowing you to store additional information.
     ///

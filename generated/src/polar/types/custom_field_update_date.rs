@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldUpdateDate`.
 /// Schema to update a custom field of type date.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldUpdateDate {
     /// Key-value object allowing you to store additional information.
     ///

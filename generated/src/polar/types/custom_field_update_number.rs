@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldUpdateNumber`.
 /// Schema to update a custom field of type number.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldUpdateNumber {
     /// Key-value object allowing you to store additional information.
     ///

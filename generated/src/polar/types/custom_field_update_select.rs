@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldUpdateSelect`.
 /// Schema to update a custom field of type select.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldUpdateSelect {
     /// Key-value object allowing you to store additional information.
     ///

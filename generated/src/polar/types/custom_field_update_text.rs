@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomFieldUpdateText`.
 /// Schema to update a custom field of type text.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomFieldUpdateText {
     /// Key-value object allowing you to store additional information.
     ///

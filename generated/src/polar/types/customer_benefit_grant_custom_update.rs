@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantCustomUpdate`.
 /// The `CustomerBenefitGrantCustomUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerBenefitGrantCustomUpdate {
     /// The `benefit_type` property.
     pub benefit_type: CustomerBenefitGrantCustomUpdateBenefitType,

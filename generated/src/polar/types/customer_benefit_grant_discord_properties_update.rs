@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantDiscordPropertiesUpdate`.
 /// The `CustomerBenefitGrantDiscordPropertiesUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerBenefitGrantDiscordPropertiesUpdate {
     /// The `account_id` property.
     pub account_id: Option<String>,

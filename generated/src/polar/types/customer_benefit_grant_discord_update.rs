@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantDiscordUpdate`.
 /// The `CustomerBenefitGrantDiscordUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerBenefitGrantDiscordUpdate {
     /// The `benefit_type` property.
     pub benefit_type: CustomerBenefitGrantDiscordUpdateBenefitType,

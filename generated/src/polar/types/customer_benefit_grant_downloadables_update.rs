@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantDownloadablesUpdate`.
 /// The `CustomerBenefitGrantDownloadablesUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerBenefitGrantDownloadablesUpdate {
     /// The `benefit_type` property.
     pub benefit_type: CustomerBenefitGrantDownloadablesUpdateBenefitType,

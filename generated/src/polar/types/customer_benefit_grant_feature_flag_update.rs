@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantFeatureFlagUpdate`.
 /// The `CustomerBenefitGrantFeatureFlagUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerBenefitGrantFeatureFlagUpdate {
     /// The `benefit_type` property.
     pub benefit_type: CustomerBenefitGrantFeatureFlagUpdateBenefitType,

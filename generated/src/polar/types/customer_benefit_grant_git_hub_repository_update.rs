@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantGitHubRepositoryUpdate`.
 /// The `CustomerBenefitGrantGitHubRepositoryUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerBenefitGrantGitHubRepositoryUpdate {
     /// The `benefit_type` property.
     pub benefit_type: CustomerBenefitGrantGitHubRepositoryUpdateBenefitType,

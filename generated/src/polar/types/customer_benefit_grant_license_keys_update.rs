@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantLicenseKeysUpdate`.
 /// The `CustomerBenefitGrantLicenseKeysUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerBenefitGrantLicenseKeysUpdate {
     /// The `benefit_type` property.
     pub benefit_type: CustomerBenefitGrantLicenseKeysUpdateBenefitType,

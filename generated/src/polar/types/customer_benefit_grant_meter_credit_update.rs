@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantMeterCreditUpdate`.
 /// The `CustomerBenefitGrantMeterCreditUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerBenefitGrantMeterCreditUpdate {
     /// The `benefit_type` property.
     pub benefit_type: CustomerBenefitGrantMeterCreditUpdateBenefitType,

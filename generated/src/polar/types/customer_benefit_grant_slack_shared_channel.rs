@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantSlackSharedChannel`.
 /// The `CustomerBenefitGrantSlackSharedChannel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerBenefitGrantSlackSharedChannel {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantSlackSharedChannelPropertiesUpdate`.
 /// The `CustomerBenefitGrantSlackSharedChannelPropertiesUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     /// The `invited_email` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerBenefitGrantSlackSharedChannelUpdate`.
 /// The `CustomerBenefitGrantSlackSharedChannelUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerBenefitGrantSlackSharedChannelUpdate {
     /// The `benefit_type` property.
     pub benefit_type: CustomerBenefitGrantSlackSharedChannelUpdateBenefitType,

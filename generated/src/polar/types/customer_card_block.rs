@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerCardBlock`.
 /// A single customer's identity header, above their orders/subscriptions.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerCardBlock {
     /// The `type` property.
     ///

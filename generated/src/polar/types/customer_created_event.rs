@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-events")]
 /// An event created by Polar when a customer is created.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerCreatedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

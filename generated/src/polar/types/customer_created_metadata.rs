@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerCreatedMetadata`.
 /// The `CustomerCreatedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerCreatedMetadata {
     /// The `customer_id` property.
     pub customer_id: String,

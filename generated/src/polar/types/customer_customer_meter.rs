@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerCustomerMeter`.
 /// The `CustomerCustomerMeter` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerCustomerMeter {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerCustomerSession`.
 /// The `CustomerCustomerSession` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerCustomerSession {
     /// The `expires_at` property.
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,

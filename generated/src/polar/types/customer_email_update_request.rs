@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerEmailUpdateRequest`.
 /// The `CustomerEmailUpdateRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerEmailUpdateRequest {
     /// The `email` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerGrowthPeriod`.
 /// The `CustomerGrowthPeriod` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerGrowthPeriod {
     /// The start of the period.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,

@@ -13,6 +13,7 @@
 )]
 /// A customer in an organization.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerIndividual {
     /// The ID of the customer.
     ///

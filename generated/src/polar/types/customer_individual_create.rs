@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerIndividualCreate`.
 /// The `CustomerIndividualCreate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerIndividualCreate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerMeter`.
 /// An active customer meter, with current consumed and credited units.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerMeter {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerNotReady`.
 /// The `CustomerNotReady` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerNotReady {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerOrder`.
 /// The `CustomerOrder` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerOrder {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerOrderConfirmPayment`.
 /// Schema to confirm a retry payment using either a saved payment method or a new confirmation token.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerOrderConfirmPayment {
     /// ID of the Stripe confirmation token for new payment methods.
     pub confirmation_token_id: ::openapi_runtime::Patch<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerOrderPaymentConfirmation`.
 /// Response after confirming a retry payment.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerOrderPaymentConfirmation {
     /// Payment status after confirmation.
     pub status: String,

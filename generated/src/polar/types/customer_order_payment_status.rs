@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerOrderPaymentStatus`.
 /// Payment status for an order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerOrderPaymentStatus {
     /// Current payment status.
     pub status: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerOrderProduct`.
 /// The `CustomerOrderProduct` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerOrderProduct {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerOrderUpdate`.
 /// Schema to update an order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerOrderUpdate {
     /// The name of the customer that should appear on the invoice.
     pub billing_name: ::openapi_runtime::Patch<String>,

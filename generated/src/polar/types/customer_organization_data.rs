@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerOrganizationData`.
 /// Schema of an organization and related data for customer portal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerOrganizationData {
     /// The `organization` property.
     pub organization: super::CustomerOrganization,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerOrganizationFeatureSettings`.
 /// Feature flags exposed to the customer portal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerOrganizationFeatureSettings {
     /// Whether the member model is enabled for this organization.
     ///

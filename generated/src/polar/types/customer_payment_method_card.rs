@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPaymentMethodCard`.
 /// The `CustomerPaymentMethodCard` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerPaymentMethodCard {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPaymentMethodConfirm`.
 /// The `CustomerPaymentMethodConfirm` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerPaymentMethodConfirm {
     /// The `setup_intent_id` property.
     pub setup_intent_id: String,

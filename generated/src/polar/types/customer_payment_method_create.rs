@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPaymentMethodCreate`.
 /// The `CustomerPaymentMethodCreate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerPaymentMethodCreate {
     /// The `confirmation_token_id` property.
     pub confirmation_token_id: String,

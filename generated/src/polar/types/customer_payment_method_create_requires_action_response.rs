@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPaymentMethodCreateRequiresActionResponse`.
 /// The `CustomerPaymentMethodCreateRequiresActionResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerPaymentMethodCreateRequiresActionResponse {
     /// The `status` property.
     pub status: CustomerPaymentMethodCreateRequiresActionResponseStatus,

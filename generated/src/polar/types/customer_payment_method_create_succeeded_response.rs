@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPaymentMethodCreateSucceededResponse`.
 /// The `CustomerPaymentMethodCreateSucceededResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerPaymentMethodCreateSucceededResponse {
     /// The `status` property.
     pub status: CustomerPaymentMethodCreateSucceededResponseStatus,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPaymentMethodGeneric`.
 /// The `CustomerPaymentMethodGeneric` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerPaymentMethodGeneric {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPortalCustomer`.
 /// The `CustomerPortalCustomer` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerPortalCustomer {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPortalCustomerSettings`.
 /// The `CustomerPortalCustomerSettings` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerPortalCustomerSettings {
     /// The `allow_email_change` property.
     pub allow_email_change: Option<bool>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPortalCustomerUpdate`.
 /// The `CustomerPortalCustomerUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerPortalCustomerUpdate {
     /// The `billing_name` property.
     pub billing_name: ::openapi_runtime::Patch<String>,

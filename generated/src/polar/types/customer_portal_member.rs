@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPortalMember`.
 /// A member of the customer's team as seen in the customer portal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerPortalMember {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

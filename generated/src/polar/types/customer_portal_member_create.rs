@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPortalMemberCreate`.
 /// Schema for adding a new member to the customer's team.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerPortalMemberCreate {
     /// The email address of the new member.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPortalMemberUpdate`.
 /// Schema for updating a member in the customer portal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerPortalMemberUpdate {
     /// The new name for the member.
     ///

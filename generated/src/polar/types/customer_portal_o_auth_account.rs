@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPortalOAuthAccount`.
 /// The `CustomerPortalOAuthAccount` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerPortalOAuthAccount {
     /// The `account_id` property.
     pub account_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPortalSubscriptionSettings`.
 /// The `CustomerPortalSubscriptionSettings` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerPortalSubscriptionSettings {
     /// The `update_seats` property.
     pub update_seats: bool,

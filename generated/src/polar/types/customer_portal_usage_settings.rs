@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerPortalUsageSettings`.
 /// The `CustomerPortalUsageSettings` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerPortalUsageSettings {
     /// The `show` property.
     pub show: bool,

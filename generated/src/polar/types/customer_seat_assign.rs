@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSeatAssign`.
 /// The `CustomerSeatAssign` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerSeatAssign {
     /// Subscription ID. Required if neither order_id nor checkout_id is provided.
     pub subscription_id: ::openapi_runtime::Patch<::uuid::Uuid>,

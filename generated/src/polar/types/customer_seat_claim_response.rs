@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSeatClaimResponse`.
 /// Response after successfully claiming a seat.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerSeatClaimResponse {
     /// The claimed seat
     pub seat: super::CustomerSeat,

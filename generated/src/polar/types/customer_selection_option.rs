@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSelectionOption`.
 /// Minimal customer information for disambiguation selection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerSelectionOption {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSelectionRequiredResponse`.
 /// Response when multiple customers match the email.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerSelectionRequiredResponse {
     /// The `error` property.
     ///

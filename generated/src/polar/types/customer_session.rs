@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSession`.
 /// A customer session that can be used to authenticate as a customer.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerSession {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

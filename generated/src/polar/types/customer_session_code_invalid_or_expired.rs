@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSessionCodeInvalidOrExpired`.
 /// The `CustomerSessionCodeInvalidOrExpired` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerSessionCodeInvalidOrExpired {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSessionCodeRequest`.
 /// The `CustomerSessionCodeRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerSessionCodeRequest {
     /// The `email` property.
     ///

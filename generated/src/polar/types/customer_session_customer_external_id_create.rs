@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSessionCustomerExternalIDCreate`.
 /// Schema for creating a customer session using an external customer ID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerSessionCustomerExternalIdCreate {
     /// ID of the member to create a session for. When not provided and the organization has `member_model_enabled`, the owner member of the customer will be used for individual customers.
     pub member_id: ::openapi_runtime::Patch<::uuid::Uuid>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSessionCustomerIDCreate`.
 /// Schema for creating a customer session using a customer ID.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerSessionCustomerIdCreate {
     /// ID of the member to create a session for. When not provided and the organization has `member_model_enabled`, the owner member of the customer will be used for individual customers.
     pub member_id: ::openapi_runtime::Patch<::uuid::Uuid>,

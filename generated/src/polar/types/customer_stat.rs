@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerStat`.
 /// Aggregated statistics for a single customer across all their root events.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerStat {
     /// Polar customer ID.
     pub customer_id: Option<::uuid::Uuid>,

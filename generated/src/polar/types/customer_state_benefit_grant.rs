@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerStateBenefitGrant`.
 /// An active benefit grant for a customer.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerStateBenefitGrant {
     /// The ID of the grant.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerStateMeter`.
 /// An active meter for a customer, with latest consumed and credited units.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerStateMeter {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

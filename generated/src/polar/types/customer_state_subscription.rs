@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerStateSubscription`.
 /// An active customer subscription.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerStateSubscription {
     /// The ID of the subscription.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerStateSubscriptionMeter`.
 /// Current consumption and spending for a subscription meter.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerStateSubscriptionMeter {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -7,6 +7,7 @@
 /// * Granted benefits
 /// * Active meters
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerStateTeam {
     /// The ID of the customer.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSubscription`.
 /// The `CustomerSubscription` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerSubscription {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSubscriptionCancel`.
 /// The `CustomerSubscriptionCancel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerSubscriptionCancel {
     /// Cancel an active subscription once the current period ends.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSubscriptionChangePreviewProduct`.
 /// The `CustomerSubscriptionChangePreviewProduct` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerSubscriptionChangePreviewProduct {
     /// Preview a change of the subscription to this product.
     pub product_id: ::uuid::Uuid,

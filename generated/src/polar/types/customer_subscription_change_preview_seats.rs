@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSubscriptionChangePreviewSeats`.
 /// The `CustomerSubscriptionChangePreviewSeats` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerSubscriptionChangePreviewSeats {
     /// Preview a change of the subscription to this number of seats.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSubscriptionMeter`.
 /// The `CustomerSubscriptionMeter` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerSubscriptionMeter {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

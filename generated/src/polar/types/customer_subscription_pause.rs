@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSubscriptionPause`.
 /// The `CustomerSubscriptionPause` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerSubscriptionPause {
     /// Pause an active subscription at the end of the current period.
     ///

@@ -5,6 +5,7 @@
 )]
 /// The `CustomerSubscriptionResume` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerSubscriptionResume {
     /// Resume a paused subscription immediately, starting a new billing period and charging the customer.
     pub resume: CustomerSubscriptionResumeResume,

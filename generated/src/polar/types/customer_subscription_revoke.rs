@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSubscriptionRevoke`.
 /// The `CustomerSubscriptionRevoke` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerSubscriptionRevoke {
     /// Customer's reason for cancellation.
     pub cancellation_reason: Option<super::CustomerCancellationReason>,

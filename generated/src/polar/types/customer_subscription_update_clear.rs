@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerSubscriptionUpdateClear`.
 /// The `CustomerSubscriptionUpdateClear` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerSubscriptionUpdateClear {
     /// Clear the pending subscription update.
     pub pending_update: (),

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerTeam`.
 /// A team customer in an organization.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerTeam {
     /// The ID of the customer.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerTeamCreate`.
 /// The `CustomerTeamCreate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerTeamCreate {
     /// Key-value object allowing you to store additional information.
     ///

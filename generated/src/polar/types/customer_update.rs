@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerUpdate`.
 /// The `CustomerUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerUpdate {
     /// Key-value object allowing you to store additional information.
     ///

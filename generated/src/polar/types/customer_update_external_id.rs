@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerUpdateExternalID`.
 /// The `CustomerUpdateExternalId` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct CustomerUpdateExternalId {
     /// Key-value object allowing you to store additional information.
     ///

@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-events")]
 /// An event created by Polar when a customer is updated.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CustomerUpdatedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerUpdatedFields`.
 /// The `CustomerUpdatedFields` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct CustomerUpdatedFields {
     /// The `name` property.
     pub name: Option<String>,

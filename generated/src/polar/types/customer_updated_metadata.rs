@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/CustomerUpdatedMetadata`.
 /// The `CustomerUpdatedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CustomerUpdatedMetadata {
     /// The `customer_id` property.
     pub customer_id: String,

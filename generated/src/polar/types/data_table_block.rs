@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DataTableBlock`.
 /// Tabular entities (orders, subscriptions, customers, ...).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DataTableBlock {
     /// The `type` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DataTableColumn`.
 /// The `DataTableColumn` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DataTableColumn {
     /// The `key` property.
     pub key: String,

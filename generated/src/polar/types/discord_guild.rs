@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscordGuild`.
 /// The `DiscordGuild` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DiscordGuild {
     /// The `name` property.
     pub name: String,

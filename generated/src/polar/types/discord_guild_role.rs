@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscordGuildRole`.
 /// The `DiscordGuildRole` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DiscordGuildRole {
     /// The `id` property.
     pub id: String,

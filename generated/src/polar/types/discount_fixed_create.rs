@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-discounts")]
 /// Schema to create a fixed amount discount.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiscountFixedCreate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountFixedOnceForeverDuration`.
 /// Schema for a fixed amount discount that is applied once or forever.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiscountFixedOnceForeverDuration {
     /// The `duration` property.
     pub duration: super::DiscountDuration,

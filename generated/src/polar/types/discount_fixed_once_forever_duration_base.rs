@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountFixedOnceForeverDurationBase`.
 /// The `DiscountFixedOnceForeverDurationBase` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiscountFixedOnceForeverDurationBase {
     /// The `duration` property.
     pub duration: super::DiscountDuration,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountFixedRepeatDurationBase`.
 /// The `DiscountFixedRepeatDurationBase` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiscountFixedRepeatDurationBase {
     /// The `duration` property.
     pub duration: super::DiscountDuration,

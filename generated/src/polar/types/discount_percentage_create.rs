@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountPercentageCreate`.
 /// Schema to create a percentage discount.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiscountPercentageCreate {
     /// Key-value object allowing you to store additional information.
     ///

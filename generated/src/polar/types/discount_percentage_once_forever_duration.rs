@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountPercentageOnceForeverDuration`.
 /// Schema for a percentage discount that is applied once or forever.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiscountPercentageOnceForeverDuration {
     /// The `duration` property.
     pub duration: super::DiscountDuration,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountPercentageOnceForeverDurationBase`.
 /// The `DiscountPercentageOnceForeverDurationBase` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiscountPercentageOnceForeverDurationBase {
     /// The `duration` property.
     pub duration: super::DiscountDuration,

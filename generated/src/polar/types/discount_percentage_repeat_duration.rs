@@ -3,6 +3,7 @@
 /// Schema for a percentage discount that is applied on every invoice
 /// for a certain number of months.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiscountPercentageRepeatDuration {
     /// The `duration` property.
     pub duration: super::DiscountDuration,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountPercentageRepeatDurationBase`.
 /// The `DiscountPercentageRepeatDurationBase` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiscountPercentageRepeatDurationBase {
     /// The `duration` property.
     pub duration: super::DiscountDuration,

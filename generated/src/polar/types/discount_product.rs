@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountProduct`.
 /// A product that a discount can be applied to.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiscountProduct {
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountRedemptionLimitReached`.
 /// The `DiscountRedemptionLimitReached` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DiscountRedemptionLimitReached {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DiscountUpdate`.
 /// Schema to update a discount.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DiscountUpdate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -4,6 +4,7 @@
 ///
 /// A dispute is a challenge raised by a customer or their bank regarding a payment.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Dispute {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DisputeAutoAcceptNotEnabled`.
 /// The `DisputeAutoAcceptNotEnabled` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DisputeAutoAcceptNotEnabled {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DisputeCustomer`.
 /// The `DisputeCustomer` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DisputeCustomer {
     /// The ID of the customer.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DisputeNotOpenError`.
 /// The `DisputeNotOpenError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DisputeNotOpenError {
     /// The `error` property.
     ///

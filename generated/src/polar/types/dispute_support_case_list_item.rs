@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DisputeSupportCaseListItem`.
 /// The `DisputeSupportCaseListItem` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DisputeSupportCaseListItem {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

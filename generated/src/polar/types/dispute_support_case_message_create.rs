@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DisputeSupportCaseMessageCreate`.
 /// A reply on a dispute case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DisputeSupportCaseMessageCreate {
     /// The `body` property.
     ///

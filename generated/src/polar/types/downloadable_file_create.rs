@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DownloadableFileCreate`.
 /// Schema to create a file to be associated with the downloadables benefit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DownloadableFileCreate {
     /// The organization ID.
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,

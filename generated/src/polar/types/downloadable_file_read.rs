@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DownloadableFileRead`.
 /// File to be associated with the downloadables benefit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DownloadableFileRead {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/DownloadableRead`.
 /// The `DownloadableRead` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct DownloadableRead {
     /// The `id` property.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EmailOTPRequest`.
 /// The `EmailOtpRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EmailOtpRequest {
     /// The `email` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EmailUpdateRequest`.
 /// The `EmailUpdateRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EmailUpdateRequest {
     /// The `email` property.
     ///

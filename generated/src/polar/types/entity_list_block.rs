@@ -3,6 +3,7 @@
 /// A few entities as a compact list; same shape as the table so the
 /// client formats values (currency, dates) identically in both.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EntityListBlock {
     /// The `type` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventCreateCustomer`.
 /// The `EventCreateCustomer` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EventCreateCustomer {
     /// The timestamp of the event.
     pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,

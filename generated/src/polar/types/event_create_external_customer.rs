@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventCreateExternalCustomer`.
 /// The `EventCreateExternalCustomer` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EventCreateExternalCustomer {
     /// The timestamp of the event.
     pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,

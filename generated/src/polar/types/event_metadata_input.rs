@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventMetadataInput`.
 /// The `EventMetadataInput` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EventMetadataInput {
     /// The `_cost` property.
     pub cost: Option<super::CostMetadataInput>,

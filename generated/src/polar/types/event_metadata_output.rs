@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventMetadataOutput`.
 /// The `EventMetadataOutput` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct EventMetadataOutput {
     /// The `_cost` property.
     pub cost: Option<super::CostMetadataOutput>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventName`.
 /// The `EventName` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EventName {
     /// The name of the event.
     pub name: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventStatistics`.
 /// Aggregate statistics for events grouped by root event name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EventStatistics {
     /// The name of the root event.
     pub name: String,

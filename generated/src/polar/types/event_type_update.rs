@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventTypeUpdate`.
 /// The `EventTypeUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EventTypeUpdate {
     /// The label for the event type.
     ///

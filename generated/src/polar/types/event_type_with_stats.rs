@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventTypeWithStats`.
 /// The `EventTypeWithStats` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EventTypeWithStats {
     /// The ID of the event type. Null for system event types.
     pub id: Option<::uuid::Uuid>,

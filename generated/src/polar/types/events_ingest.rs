@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventsIngest`.
 /// The `EventsIngest` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EventsIngest {
     /// List of events to ingest.
     pub events: Vec<EventsIngestEventsItem>,

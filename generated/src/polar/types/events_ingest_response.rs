@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/EventsIngestResponse`.
 /// The `EventsIngestResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct EventsIngestResponse {
     /// Number of events inserted.
     pub inserted: i64,

@@ -4,6 +4,7 @@
 ///
 /// Useful when updating a product if you want to keep an existing price.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ExistingProductPrice {
     /// The `id` property.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ExpiredCheckoutError`.
 /// The `ExpiredCheckoutError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ExpiredCheckoutError {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FeedbackCreate`.
 /// The `FeedbackCreate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct FeedbackCreate {
     /// The `type` property.
     pub r#type: super::FeedbackType,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FileDownload`.
 /// The `FileDownload` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct FileDownload {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FilePatch`.
 /// The `FilePatch` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct FilePatch {
     /// The `name` property.
     pub name: ::openapi_runtime::Patch<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FileUpload`.
 /// The `FileUpload` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct FileUpload {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FileUploadCompleted`.
 /// The `FileUploadCompleted` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct FileUploadCompleted {
     /// The `id` property.
     pub id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Filter`.
 /// The `Filter` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Filter {
     /// The `conjunction` property.
     pub conjunction: super::FilterConjunction,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/FilterClause`.
 /// The `FilterClause` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct FilterClause {
     /// The `property` property.
     pub property: String,

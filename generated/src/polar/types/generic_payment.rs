@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/GenericPayment`.
 /// Schema of a payment with a generic payment method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct GenericPayment {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/GitHubInvitesBenefitOrganization`.
 /// The `GitHubInvitesBenefitOrganization` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct GitHubInvitesBenefitOrganization {
     /// The `name` property.
     pub name: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/GitHubInvitesBenefitRepositories`.
 /// The `GitHubInvitesBenefitRepositories` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct GitHubInvitesBenefitRepositories {
     /// The `repositories` property.
     pub repositories: Vec<super::GitHubInvitesBenefitRepository>,

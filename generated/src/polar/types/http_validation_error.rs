@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/HTTPValidationError`.
 /// The `HttpValidationError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct HttpValidationError {
     /// The `detail` property.
     pub detail: Option<Vec<super::ValidationError>>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/HumanReviewRequest`.
 /// The `HumanReviewRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct HumanReviewRequest {
     /// The `reason` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/InactiveSubscription`.
 /// The `InactiveSubscription` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct InactiveSubscription {
     /// The `error` property.
     ///

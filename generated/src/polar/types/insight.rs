@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Insight`.
 /// A computed, narrated reading of the business with a drill-down.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Insight {
     /// Deterministic insight key (`detector_id:organization_id:period_bucket`). Stable across recomputes so dismissals and feedback re-attach.
     pub id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/InsightCardsBlock`.
 /// Compass insights, rendered with the same card as the feed.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InsightCardsBlock {
     /// The `type` property.
     ///

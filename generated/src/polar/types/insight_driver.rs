@@ -6,6 +6,7 @@
 /// "MRR grew 12%, ~70% of it from Pro upgrades". Populated by a grouped query; the
 /// MRR scaffold leaves this empty until a dedicated Tinybird breakdown pipe lands.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct InsightDriver {
     /// What the drivers are grouped by, e.g. `product`.
     pub dimension: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/InsufficientBalance`.
 /// The `InsufficientBalance` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct InsufficientBalance {
     /// The `error` property.
     ///

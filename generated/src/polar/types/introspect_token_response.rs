@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/IntrospectTokenResponse`.
 /// The `IntrospectTokenResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct IntrospectTokenResponse {
     /// The `active` property.
     pub active: bool,

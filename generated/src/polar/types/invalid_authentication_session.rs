@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/InvalidAuthenticationSession`.
 /// The `InvalidAuthenticationSession` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct InvalidAuthenticationSession {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/InvalidSourceCredentials`.
 /// The `InvalidSourceCredentials` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct InvalidSourceCredentials {
     /// The `error` property.
     ///

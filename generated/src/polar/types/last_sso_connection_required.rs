@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/LastSSOConnectionRequired`.
 /// The `LastSsoConnectionRequired` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct LastSsoConnectionRequired {
     /// The `error` property.
     ///

@@ -4,6 +4,7 @@
 ///
 /// **Deprecated**: The recurring interval should be set on the product itself.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct LegacyRecurringProductPriceCustom {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

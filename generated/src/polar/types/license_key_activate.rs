@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/LicenseKeyActivate`.
 /// The `LicenseKeyActivate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LicenseKeyActivate {
     /// The `key` property.
     pub key: String,

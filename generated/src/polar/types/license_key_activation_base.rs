@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/LicenseKeyActivationBase`.
 /// The `LicenseKeyActivationBase` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LicenseKeyActivationBase {
     /// The `id` property.
     pub id: ::uuid::Uuid,

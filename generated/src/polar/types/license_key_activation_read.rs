@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/LicenseKeyActivationRead`.
 /// The `LicenseKeyActivationRead` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LicenseKeyActivationRead {
     /// The `id` property.
     pub id: ::uuid::Uuid,

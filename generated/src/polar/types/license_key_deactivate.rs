@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/LicenseKeyDeactivate`.
 /// The `LicenseKeyDeactivate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct LicenseKeyDeactivate {
     /// The `key` property.
     pub key: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/LicenseKeyRead`.
 /// The `LicenseKeyRead` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LicenseKeyRead {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/LicenseKeyUpdate`.
 /// The `LicenseKeyUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct LicenseKeyUpdate {
     /// The `status` property.
     pub status: ::openapi_runtime::Patch<super::LicenseKeyStatus>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/LicenseKeyUser`.
 /// The `LicenseKeyUser` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct LicenseKeyUser {
     /// The `id` property.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/LicenseKeyValidate`.
 /// The `LicenseKeyValidate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LicenseKeyValidate {
     /// The `key` property.
     pub key: String,

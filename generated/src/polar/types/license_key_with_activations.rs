@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/LicenseKeyWithActivations`.
 /// The `LicenseKeyWithActivations` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LicenseKeyWithActivations {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

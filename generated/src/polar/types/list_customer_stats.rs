@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListCustomerStats`.
 /// Customer ranking by an aggregate field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListCustomerStats {
     /// Customers ordered by the primary aggregate field descending.
     pub items: Vec<super::CustomerStat>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListPropertyGroupStats`.
 /// Event statistics grouped by a metadata property.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListPropertyGroupStats {
     /// Stats grouped by property value, ordered by first aggregate field descending.
     pub items: Vec<super::PropertyGroupStat>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource__`.
 /// The `ListResource` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResource {
     /// The `items` property.
     pub items: Vec<ListResourceItemsItem>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Benefit_`.
 /// The `ListResourceBenefit` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceBenefit {
     /// The `items` property.
     pub items: Vec<super::Benefit>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_BenefitDownloadableFile_`.
 /// The `ListResourceBenefitDownloadableFile` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceBenefitDownloadableFile {
     /// The `items` property.
     pub items: Vec<super::BenefitDownloadableFile>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_BenefitGrant_`.
 /// The `ListResourceBenefitGrant` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceBenefitGrant {
     /// The `items` property.
     pub items: Vec<super::BenefitGrant>,

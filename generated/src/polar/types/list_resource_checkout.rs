@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Checkout_`.
 /// The `ListResourceCheckout` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceCheckout {
     /// The `items` property.
     pub items: Vec<super::Checkout>,

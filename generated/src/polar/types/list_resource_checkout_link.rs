@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_CheckoutLink_`.
 /// The `ListResourceCheckoutLink` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceCheckoutLink {
     /// The `items` property.
     pub items: Vec<super::CheckoutLink>,

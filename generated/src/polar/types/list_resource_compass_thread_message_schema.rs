@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_CompassThreadMessageSchema_`.
 /// The `ListResourceCompassThreadMessageSchema` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceCompassThreadMessageSchema {
     /// The `items` property.
     pub items: Vec<super::CompassThreadMessageSchema>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_CompassThreadSchema_`.
 /// The `ListResourceCompassThreadSchema` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceCompassThreadSchema {
     /// The `items` property.
     pub items: Vec<super::CompassThreadSchema>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_CustomField_`.
 /// The `ListResourceCustomField` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceCustomField {
     /// The `items` property.
     pub items: Vec<super::CustomField>,

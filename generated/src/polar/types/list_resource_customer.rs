@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Customer_`.
 /// The `ListResourceCustomer` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceCustomer {
     /// The `items` property.
     pub items: Vec<super::Customer>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_CustomerBenefitGrant_`.
 /// The `ListResourceCustomerBenefitGrant` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceCustomerBenefitGrant {
     /// The `items` property.
     pub items: Vec<super::CustomerBenefitGrant>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_CustomerCustomerMeter_`.
 /// The `ListResourceCustomerCustomerMeter` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceCustomerCustomerMeter {
     /// The `items` property.
     pub items: Vec<super::CustomerCustomerMeter>,

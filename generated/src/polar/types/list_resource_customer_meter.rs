@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_CustomerMeter_`.
 /// The `ListResourceCustomerMeter` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceCustomerMeter {
     /// The `items` property.
     pub items: Vec<super::CustomerMeter>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_CustomerOrder_`.
 /// The `ListResourceCustomerOrder` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceCustomerOrder {
     /// The `items` property.
     pub items: Vec<super::CustomerOrder>,

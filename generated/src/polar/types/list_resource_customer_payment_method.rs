@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_CustomerPaymentMethod_`.
 /// The `ListResourceCustomerPaymentMethod` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceCustomerPaymentMethod {
     /// The `items` property.
     pub items: Vec<super::CustomerPaymentMethod>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_CustomerPortalMember_`.
 /// The `ListResourceCustomerPortalMember` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceCustomerPortalMember {
     /// The `items` property.
     pub items: Vec<super::CustomerPortalMember>,

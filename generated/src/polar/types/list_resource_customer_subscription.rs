@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_CustomerSubscription_`.
 /// The `ListResourceCustomerSubscription` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceCustomerSubscription {
     /// The `items` property.
     pub items: Vec<super::CustomerSubscription>,

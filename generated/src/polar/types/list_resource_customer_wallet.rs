@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_CustomerWallet_`.
 /// The `ListResourceCustomerWallet` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceCustomerWallet {
     /// The `items` property.
     pub items: Vec<super::CustomerWallet>,

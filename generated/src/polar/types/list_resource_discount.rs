@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Discount_`.
 /// The `ListResourceDiscount` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceDiscount {
     /// The `items` property.
     pub items: Vec<super::Discount>,

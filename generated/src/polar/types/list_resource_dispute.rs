@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Dispute_`.
 /// The `ListResourceDispute` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceDispute {
     /// The `items` property.
     pub items: Vec<super::Dispute>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_DownloadableRead_`.
 /// The `ListResourceDownloadableRead` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceDownloadableRead {
     /// The `items` property.
     pub items: Vec<super::DownloadableRead>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Event_`.
 /// The `ListResourceEvent` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceEvent {
     /// The `items` property.
     pub items: Vec<super::Event>,

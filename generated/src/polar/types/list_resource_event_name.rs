@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_EventName_`.
 /// The `ListResourceEventName` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceEventName {
     /// The `items` property.
     pub items: Vec<super::EventName>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_EventTypeWithStats_`.
 /// The `ListResourceEventTypeWithStats` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceEventTypeWithStats {
     /// The `items` property.
     pub items: Vec<super::EventTypeWithStats>,

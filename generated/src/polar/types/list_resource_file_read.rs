@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_FileRead_`.
 /// The `ListResourceFileRead` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceFileRead {
     /// The `items` property.
     pub items: Vec<super::FileRead>,

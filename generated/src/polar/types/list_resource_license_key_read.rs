@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_LicenseKeyRead_`.
 /// The `ListResourceLicenseKeyRead` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceLicenseKeyRead {
     /// The `items` property.
     pub items: Vec<super::LicenseKeyRead>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Member_`.
 /// The `ListResourceMember` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceMember {
     /// The `items` property.
     pub items: Vec<super::Member>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_MerchantMigration_`.
 /// The `ListResourceMerchantMigration` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceMerchantMigration {
     /// The `items` property.
     pub items: Vec<super::MerchantMigration>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_MerchantMigrationRecordItem_`.
 /// The `ListResourceMerchantMigrationRecordItem` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceMerchantMigrationRecordItem {
     /// The `items` property.
     pub items: Vec<super::MerchantMigrationRecordItem>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Meter_`.
 /// The `ListResourceMeter` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceMeter {
     /// The `items` property.
     pub items: Vec<super::Meter>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_NotificationRecipientSchema_`.
 /// The `ListResourceNotificationRecipientSchema` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceNotificationRecipientSchema {
     /// The `items` property.
     pub items: Vec<super::NotificationRecipientSchema>,

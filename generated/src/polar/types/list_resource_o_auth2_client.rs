@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_OAuth2Client_`.
 /// The `ListResourceOAuth2Client` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceOAuth2Client {
     /// The `items` property.
     pub items: Vec<super::OAuth2Client>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Order_`.
 /// The `ListResourceOrder` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceOrder {
     /// The `items` property.
     pub items: Vec<super::Order>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Organization_`.
 /// The `ListResourceOrganization` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceOrganization {
     /// The `items` property.
     pub items: Vec<super::Organization>,

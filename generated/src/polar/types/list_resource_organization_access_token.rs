@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_OrganizationAccessToken_`.
 /// The `ListResourceOrganizationAccessToken` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceOrganizationAccessToken {
     /// The `items` property.
     pub items: Vec<super::OrganizationAccessToken>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_OrganizationBenefitGrant_`.
 /// The `ListResourceOrganizationBenefitGrant` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceOrganizationBenefitGrant {
     /// The `items` property.
     pub items: Vec<super::OrganizationBenefitGrant>,

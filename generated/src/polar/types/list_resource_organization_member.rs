@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_OrganizationMember_`.
 /// The `ListResourceOrganizationMember` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceOrganizationMember {
     /// The `items` property.
     pub items: Vec<super::OrganizationMember>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_OrganizationOrder_`.
 /// The `ListResourceOrganizationOrder` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceOrganizationOrder {
     /// The `items` property.
     pub items: Vec<super::OrganizationOrder>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_OrganizationSSOConnection_`.
 /// The `ListResourceOrganizationSsoConnection` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceOrganizationSsoConnection {
     /// The `items` property.
     pub items: Vec<super::OrganizationSsoConnection>,

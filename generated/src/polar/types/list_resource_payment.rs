@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Payment_`.
 /// The `ListResourcePayment` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourcePayment {
     /// The `items` property.
     pub items: Vec<super::Payment>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_PaymentMethod_`.
 /// The `ListResourcePaymentMethod` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourcePaymentMethod {
     /// The `items` property.
     pub items: Vec<super::PaymentMethod>,

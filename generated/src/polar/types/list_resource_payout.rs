@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Payout_`.
 /// The `ListResourcePayout` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourcePayout {
     /// The `items` property.
     pub items: Vec<super::Payout>,

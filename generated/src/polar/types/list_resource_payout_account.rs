@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_PayoutAccount_`.
 /// The `ListResourcePayoutAccount` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourcePayoutAccount {
     /// The `items` property.
     pub items: Vec<super::PayoutAccount>,

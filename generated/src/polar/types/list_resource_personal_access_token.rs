@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_PersonalAccessToken_`.
 /// The `ListResourcePersonalAccessToken` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourcePersonalAccessToken {
     /// The `items` property.
     pub items: Vec<super::PersonalAccessToken>,

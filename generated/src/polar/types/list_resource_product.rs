@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Product_`.
 /// The `ListResourceProduct` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceProduct {
     /// The `items` property.
     pub items: Vec<super::Product>,

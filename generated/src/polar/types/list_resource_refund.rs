@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Refund_`.
 /// The `ListResourceRefund` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceRefund {
     /// The `items` property.
     pub items: Vec<super::Refund>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Subscription_`.
 /// The `ListResourceSubscription` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceSubscription {
     /// The `items` property.
     pub items: Vec<super::Subscription>,

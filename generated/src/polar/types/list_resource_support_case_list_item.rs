@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_SupportCaseListItem_`.
 /// The `ListResourceSupportCaseListItem` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceSupportCaseListItem {
     /// The `items` property.
     pub items: Vec<super::SupportCaseListItem>,

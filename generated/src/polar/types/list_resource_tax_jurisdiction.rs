@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_TaxJurisdiction_`.
 /// The `ListResourceTaxJurisdiction` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceTaxJurisdiction {
     /// The `items` property.
     pub items: Vec<super::TaxJurisdiction>,

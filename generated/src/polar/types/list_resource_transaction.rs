@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_Transaction_`.
 /// The `ListResourceTransaction` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceTransaction {
     /// The `items` property.
     pub items: Vec<super::Transaction>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_WebhookDelivery_`.
 /// The `ListResourceWebhookDelivery` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceWebhookDelivery {
     /// The `items` property.
     pub items: Vec<super::WebhookDelivery>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResource_WebhookEndpoint_`.
 /// The `ListResourceWebhookEndpoint` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListResourceWebhookEndpoint {
     /// The `items` property.
     pub items: Vec<super::WebhookEndpoint>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListResourceWithCursorPagination_Event_`.
 /// The `ListResourceWithCursorPaginationEvent` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceWithCursorPaginationEvent {
     /// The `items` property.
     pub items: Vec<super::Event>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListStatisticsTimeseries`.
 /// Event statistics timeseries.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListStatisticsTimeseries {
     /// Stats for each time period.
     pub periods: Vec<super::StatisticsPeriod>,

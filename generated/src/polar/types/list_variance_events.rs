@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ListVarianceEvents`.
 /// Root events with values at or above p99 for their event name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ListVarianceEvents {
     /// Outlier events ordered by value descending.
     pub items: Vec<super::VarianceEvent>,

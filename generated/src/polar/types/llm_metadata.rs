@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/LLMMetadata`.
 /// The `LlmMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct LlmMetadata {
     /// The vendor of the event.
     pub vendor: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MaintainerAccountCreditsGrantedNotification`.
 /// The `MaintainerAccountCreditsGrantedNotification` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MaintainerAccountCreditsGrantedNotification {
     /// The `id` property.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MaintainerAccountCreditsGrantedNotificationPayload`.
 /// The `MaintainerAccountCreditsGrantedNotificationPayload` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MaintainerAccountCreditsGrantedNotificationPayload {
     /// The `organization_name` property.
     pub organization_name: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MaintainerFileFlaggedMaliciousNotification`.
 /// The `MaintainerFileFlaggedMaliciousNotification` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MaintainerFileFlaggedMaliciousNotification {
     /// The `id` property.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MaintainerFileFlaggedMaliciousNotificationPayload`.
 /// The `MaintainerFileFlaggedMaliciousNotificationPayload` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MaintainerFileFlaggedMaliciousNotificationPayload {
     /// The `file_name` property.
     pub file_name: String,

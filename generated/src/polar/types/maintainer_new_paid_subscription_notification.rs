@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MaintainerNewPaidSubscriptionNotification`.
 /// The `MaintainerNewPaidSubscriptionNotification` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MaintainerNewPaidSubscriptionNotification {
     /// The `id` property.
     pub id: ::uuid::Uuid,

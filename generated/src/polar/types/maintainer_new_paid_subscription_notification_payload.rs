@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MaintainerNewPaidSubscriptionNotificationPayload`.
 /// The `MaintainerNewPaidSubscriptionNotificationPayload` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MaintainerNewPaidSubscriptionNotificationPayload {
     /// The `subscriber_name` property.
     pub subscriber_name: String,

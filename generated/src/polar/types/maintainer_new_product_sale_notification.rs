@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MaintainerNewProductSaleNotification`.
 /// The `MaintainerNewProductSaleNotification` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MaintainerNewProductSaleNotification {
     /// The `id` property.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MaintainerNewProductSaleNotificationPayload`.
 /// The `MaintainerNewProductSaleNotificationPayload` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MaintainerNewProductSaleNotificationPayload {
     /// The `product_name` property.
     pub product_name: String,

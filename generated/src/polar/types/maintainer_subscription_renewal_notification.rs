@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MaintainerSubscriptionRenewalNotification`.
 /// The `MaintainerSubscriptionRenewalNotification` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MaintainerSubscriptionRenewalNotification {
     /// The `id` property.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MaintainerSubscriptionRenewalNotificationPayload`.
 /// The `MaintainerSubscriptionRenewalNotificationPayload` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MaintainerSubscriptionRenewalNotificationPayload {
     /// The `product_name` property.
     pub product_name: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ManualRetryLimitExceeded`.
 /// The `ManualRetryLimitExceeded` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ManualRetryLimitExceeded {
     /// The `error` property.
     ///

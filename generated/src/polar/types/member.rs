@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Member`.
 /// A member of a customer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Member {
     /// The ID of the member.
     pub id: ::uuid::Uuid,

@@ -3,6 +3,7 @@
 #[cfg(feature = "polar")]
 /// Schema for creating a new member (deprecated; customer in the body).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MemberCreate {
     /// The email address of the member.
     ///

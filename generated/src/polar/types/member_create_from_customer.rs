@@ -4,6 +4,7 @@
 ///
 /// The customer is taken from the URL path, so it's not part of the body.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MemberCreateFromCustomer {
     /// The email address of the member.
     ///

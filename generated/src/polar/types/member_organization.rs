@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MemberOrganization`.
 /// The `MemberOrganization` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MemberOrganization {
     /// The `id` property.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MemberOwnerCreate`.
 /// Schema for creating an owner member during customer creation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MemberOwnerCreate {
     /// The email address of the member.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MemberUpdate`.
 /// Schema for updating a member.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct MemberUpdate {
     /// The name of the member.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MerchantMigrationCreate`.
 /// The `MerchantMigrationCreate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MerchantMigrationCreate {
     /// The organization the migration belongs to.
     pub organization_id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MerchantMigrationImportReport`.
 /// The `MerchantMigrationImportReport` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MerchantMigrationImportReport {
     /// The migration step after the import.
     pub step: super::MerchantMigrationStep,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MerchantMigrationImportRequest`.
 /// The `MerchantMigrationImportRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct MerchantMigrationImportRequest {
     /// The ledger record ids to import (from the records listing). When omitted, every importable record is imported (subject to `exclude_record_ids`). Records not selected stay pending.
     pub record_ids: Option<Vec<::uuid::Uuid>>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MerchantMigrationImportResult`.
 /// The `MerchantMigrationImportResult` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MerchantMigrationImportResult {
     /// The source entity type.
     pub entity: super::PrecheckEntity,

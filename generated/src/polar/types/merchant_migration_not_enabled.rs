@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MerchantMigrationNotEnabled`.
 /// The `MerchantMigrationNotEnabled` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MerchantMigrationNotEnabled {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MerchantMigrationNotFound`.
 /// The `MerchantMigrationNotFound` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MerchantMigrationNotFound {
     /// The `error` property.
     ///

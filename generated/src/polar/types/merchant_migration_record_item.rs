@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MerchantMigrationRecordItem`.
 /// The `MerchantMigrationRecordItem` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MerchantMigrationRecordItem {
     /// The ledger record id, used to select this row for import. Null for price rows, which are imported together with their product.
     pub record_id: Option<::uuid::Uuid>,

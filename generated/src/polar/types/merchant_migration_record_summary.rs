@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MerchantMigrationRecordSummary`.
 /// Every count the review UI needs, from one classification pass.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MerchantMigrationRecordSummary {
     /// Per-entity counts, for the listable entities only.
     pub entities: Vec<super::MerchantMigrationRecordSummaryEntity>,

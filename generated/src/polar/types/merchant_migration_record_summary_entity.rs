@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MerchantMigrationRecordSummaryEntity`.
 /// The pre-check's per-entity counts, plus where the ledger has got to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MerchantMigrationRecordSummaryEntity {
     /// The source entity type.
     pub entity: super::PrecheckEntity,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Meter`.
 /// The `Meter` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Meter {
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MeterCreate`.
 /// The `MeterCreate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MeterCreate {
     /// Key-value object allowing you to store additional information.
     ///

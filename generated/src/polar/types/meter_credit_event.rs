@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MeterCreditEvent`.
 /// An event created by Polar when credits are added to a customer meter.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MeterCreditEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

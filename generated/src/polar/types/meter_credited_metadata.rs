@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MeterCreditedMetadata`.
 /// The `MeterCreditedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MeterCreditedMetadata {
     /// The `meter_id` property.
     pub meter_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MeterQuantities`.
 /// The `MeterQuantities` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MeterQuantities {
     /// The `quantities` property.
     pub quantities: Vec<super::MeterQuantity>,

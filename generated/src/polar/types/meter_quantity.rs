@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MeterQuantity`.
 /// The `MeterQuantity` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MeterQuantity {
     /// The timestamp for the current period.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MeterResetEvent`.
 /// An event created by Polar when a customer meter is reset.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MeterResetEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

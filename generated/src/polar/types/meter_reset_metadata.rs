@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MeterResetMetadata`.
 /// The `MeterResetMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MeterResetMetadata {
     /// The `meter_id` property.
     pub meter_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MeterUpdate`.
 /// The `MeterUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MeterUpdate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Metric`.
 /// Information about a metric.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Metric {
     /// Unique identifier for the metric.
     pub slug: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MetricChartBlock`.
 /// A single metric's series over the requested window.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MetricChartBlock {
     /// The `type` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MetricChartPoint`.
 /// The `MetricChartPoint` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MetricChartPoint {
     /// The `timestamp` property.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,

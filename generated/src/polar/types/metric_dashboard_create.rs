@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MetricDashboardCreate`.
 /// Schema for creating a metrics dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MetricDashboardCreate {
     /// Display name for the dashboard.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MetricDashboardSchema`.
 /// A user-defined metrics dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MetricDashboardSchema {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MetricDashboardUpdate`.
 /// Schema for updating a metrics dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct MetricDashboardUpdate {
     /// Display name for the dashboard.
     ///

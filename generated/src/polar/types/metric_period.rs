@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MetricPeriod`.
 /// The `MetricPeriod` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MetricPeriod {
     /// Timestamp of this period data.
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Metrics`.
 /// The `Metrics` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct Metrics {
     /// The `active_subscriptions` property.
     pub active_subscriptions: Option<super::Metric>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MetricsIntervalLimit`.
 /// Date interval limit to get metrics for a given interval.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MetricsIntervalLimit {
     /// Minimum number of days for this interval.
     pub min_days: i64,

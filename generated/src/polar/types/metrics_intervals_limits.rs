@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MetricsIntervalsLimits`.
 /// Date interval limits to get metrics for each interval.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MetricsIntervalsLimits {
     /// Limits for the hour interval.
     pub hour: super::MetricsIntervalLimit,

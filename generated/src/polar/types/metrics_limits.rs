@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MetricsLimits`.
 /// Date limits to get metrics.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MetricsLimits {
     /// Minimum date to get metrics.
     pub min_date: ::chrono::NaiveDate,

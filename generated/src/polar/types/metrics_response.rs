@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MetricsResponse`.
 /// Metrics response schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MetricsResponse {
     /// List of data for each timestamp.
     pub periods: Vec<super::MetricPeriod>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MetricsTotals`.
 /// The `MetricsTotals` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MetricsTotals {
     /// The `active_subscriptions` property.
     pub active_subscriptions: Option<f64>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MissingInvoiceBillingDetails`.
 /// The `MissingInvoiceBillingDetails` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MissingInvoiceBillingDetails {
     /// The `error` property.
     ///

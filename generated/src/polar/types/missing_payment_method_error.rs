@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MissingPaymentMethodError`.
 /// The `MissingPaymentMethodError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MissingPaymentMethodError {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/MissingStripeScopes`.
 /// The `MissingStripeScopes` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct MissingStripeScopes {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/NotASeatBasedSubscription`.
 /// The `NotASeatBasedSubscription` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct NotASeatBasedSubscription {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/NotOpenCheckout`.
 /// The `NotOpenCheckout` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct NotOpenCheckout {
     /// The `error` property.
     ///

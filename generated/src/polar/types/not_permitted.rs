@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/NotPermitted`.
 /// The `NotPermitted` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct NotPermitted {
     /// The `error` property.
     ///

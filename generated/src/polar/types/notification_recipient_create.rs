@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/NotificationRecipientCreate`.
 /// The `NotificationRecipientCreate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct NotificationRecipientCreate {
     /// Platform of the notification recipient.
     pub platform: super::NotificationRecipientPlatform,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/NotificationsList`.
 /// The `NotificationsList` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct NotificationsList {
     /// The `notifications` property.
     pub notifications: Vec<NotificationsListNotificationsItem>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/NotificationsMarkRead`.
 /// The `NotificationsMarkRead` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct NotificationsMarkRead {
     /// The `notification_id` property.
     pub notification_id: ::uuid::Uuid,

@@ -3,6 +3,7 @@
 #[cfg(feature = "polar")]
 /// The `OAuth2Client` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OAuth2Client {
     /// The `redirect_uris` property.
     pub redirect_uris: Vec<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OAuth2ClientConfiguration`.
 /// The `OAuth2ClientConfiguration` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OAuth2ClientConfiguration {
     /// The `redirect_uris` property.
     pub redirect_uris: Vec<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OAuth2ClientConfigurationUpdate`.
 /// The `OAuth2ClientConfigurationUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OAuth2ClientConfigurationUpdate {
     /// The `redirect_uris` property.
     pub redirect_uris: Vec<String>,

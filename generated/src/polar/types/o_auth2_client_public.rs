@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OAuth2ClientPublic`.
 /// The `OAuth2ClientPublic` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OAuth2ClientPublic {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OffSessionChargesNotEnabled`.
 /// The `OffSessionChargesNotEnabled` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OffSessionChargesNotEnabled {
     /// The `error` property.
     ///

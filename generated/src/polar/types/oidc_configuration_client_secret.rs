@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OIDCConfigurationClientSecret`.
 /// The `OidcConfigurationClientSecret` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OidcConfigurationClientSecret {
     /// OIDC issuer URL of the identity provider.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OIDCConfigurationPrivateKeyJWT`.
 /// The `OidcConfigurationPrivateKeyJwt` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OidcConfigurationPrivateKeyJwt {
     /// OIDC issuer URL of the identity provider.
     ///

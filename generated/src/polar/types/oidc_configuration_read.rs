@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OIDCConfigurationRead`.
 /// The `OidcConfigurationRead` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OidcConfigurationRead {
     /// OIDC issuer URL of the identity provider.
     pub issuer: String,

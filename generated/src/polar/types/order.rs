@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Order`.
 /// The `Order` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Order {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

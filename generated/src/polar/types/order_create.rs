@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderCreate`.
 /// Schema to create a draft order for an off-session charge.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrderCreate {
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<

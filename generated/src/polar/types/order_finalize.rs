@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderFinalize`.
 /// Schema to finalize a draft order and trigger an off-session charge.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct OrderFinalize {
     /// ID of the payment method to charge. Must belong to the order's customer. Falls back to the customer's default payment method when unset.
     pub payment_method_id: ::openapi_runtime::Patch<::uuid::Uuid>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderItemSchema`.
 /// An order line item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrderItemSchema {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderNotDraft`.
 /// The `OrderNotDraft` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrderNotDraft {
     /// The `error` property.
     ///

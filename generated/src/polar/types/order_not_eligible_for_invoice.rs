@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderNotEligibleForInvoice`.
 /// The `OrderNotEligibleForInvoice` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrderNotEligibleForInvoice {
     /// The `error` property.
     ///

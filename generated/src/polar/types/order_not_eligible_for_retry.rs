@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderNotEligibleForRetry`.
 /// The `OrderNotEligibleForRetry` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrderNotEligibleForRetry {
     /// The `error` property.
     ///

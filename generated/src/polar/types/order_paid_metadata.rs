@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderPaidMetadata`.
 /// The `OrderPaidMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrderPaidMetadata {
     /// The `order_id` property.
     pub order_id: String,

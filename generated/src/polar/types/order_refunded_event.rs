@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-events")]
 /// An event created by Polar when an order is refunded.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrderRefundedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

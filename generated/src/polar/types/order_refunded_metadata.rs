@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderRefundedMetadata`.
 /// The `OrderRefundedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrderRefundedMetadata {
     /// The `order_id` property.
     pub order_id: String,

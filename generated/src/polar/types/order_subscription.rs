@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderSubscription`.
 /// The `OrderSubscription` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrderSubscription {
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,

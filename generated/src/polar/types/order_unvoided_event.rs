@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderUnvoidedEvent`.
 /// An event created by Polar when an order is unvoided.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrderUnvoidedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

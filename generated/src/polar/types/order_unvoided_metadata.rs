@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderUnvoidedMetadata`.
 /// The `OrderUnvoidedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrderUnvoidedMetadata {
     /// The `order_id` property.
     pub order_id: String,

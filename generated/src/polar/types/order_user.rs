@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderUser`.
 /// The `OrderUser` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrderUser {
     /// The `id` property.
     pub id: ::uuid::Uuid,

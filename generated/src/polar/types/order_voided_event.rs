@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrderVoidedEvent`.
 /// An event created by Polar when an order is voided.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OrderVoidedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

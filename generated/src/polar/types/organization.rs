@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Organization`.
 /// The `Organization` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Organization {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

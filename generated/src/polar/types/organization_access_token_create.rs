@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationAccessTokenCreate`.
 /// The `OrganizationAccessTokenCreate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationAccessTokenCreate {
     /// The `organization_id` property.
     pub organization_id: Option<::uuid::Uuid>,

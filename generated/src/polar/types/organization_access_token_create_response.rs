@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationAccessTokenCreateResponse`.
 /// The `OrganizationAccessTokenCreateResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationAccessTokenCreateResponse {
     /// The `organization_access_token` property.
     pub organization_access_token: super::OrganizationAccessToken,

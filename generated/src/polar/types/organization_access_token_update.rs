@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationAccessTokenUpdate`.
 /// The `OrganizationAccessTokenUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct OrganizationAccessTokenUpdate {
     /// The `comment` property.
     pub comment: Option<String>,

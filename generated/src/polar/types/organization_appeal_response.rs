@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationAppealResponse`.
 /// The `OrganizationAppealResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationAppealResponse {
     /// Whether the appeal was successfully submitted
     pub success: bool,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationAvatarFileCreate`.
 /// Schema to create a file to be used as an organization avatar.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationAvatarFileCreate {
     /// The organization ID.
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationAvatarFileRead`.
 /// File to be used as an organization avatar.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationAvatarFileRead {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationBenefitGrant`.
 /// The `OrganizationBenefitGrant` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationBenefitGrant {
     /// The `id` property.
     pub id: String,

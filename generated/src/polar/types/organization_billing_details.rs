@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationBillingDetails`.
 /// The `OrganizationBillingDetails` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct OrganizationBillingDetails {
     /// The name shown on invoices. Falls back to the customer name.
     pub billing_name: Option<String>,

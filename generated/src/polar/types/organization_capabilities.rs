@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationCapabilities`.
 /// The `OrganizationCapabilities` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationCapabilities {
     /// Whether the organization can accept new checkout payments.
     pub checkout_payments: bool,

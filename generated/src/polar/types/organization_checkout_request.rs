@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationCheckoutRequest`.
 /// The `OrganizationCheckoutRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationCheckoutRequest {
     /// Polar product ID to subscribe to.
     pub product_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationCheckoutResponse`.
 /// The `OrganizationCheckoutResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationCheckoutResponse {
     /// The `checkout_id` property.
     pub checkout_id: String,

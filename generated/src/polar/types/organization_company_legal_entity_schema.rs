@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationCompanyLegalEntitySchema`.
 /// The `OrganizationCompanyLegalEntitySchema` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationCompanyLegalEntitySchema {
     /// The `type` property.
     pub r#type: OrganizationCompanyLegalEntitySchemaType,

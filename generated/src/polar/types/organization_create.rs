@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationCreate`.
 /// The `OrganizationCreate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationCreate {
     /// The `name` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationCustomerEmailSettings`.
 /// The `OrganizationCustomerEmailSettings` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationCustomerEmailSettings {
     /// The `order_confirmation` property.
     pub order_confirmation: bool,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationCustomerPortalSettings`.
 /// The `OrganizationCustomerPortalSettings` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationCustomerPortalSettings {
     /// The `usage` property.
     pub usage: super::CustomerPortalUsageSettings,

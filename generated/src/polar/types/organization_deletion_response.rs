@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationDeletionResponse`.
 /// Response for organization deletion request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationDeletionResponse {
     /// Whether the organization was immediately deleted
     pub deleted: bool,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationDetails`.
 /// The `OrganizationDetails` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct OrganizationDetails {
     /// Brief information about you and your business.
     #[deprecated(note = "deprecated in the API's spec")]

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationDisputeSettings`.
 /// `auto_accept_below_amount` is in Polar's settlement currency (USD).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct OrganizationDisputeSettings {
     /// The `auto_accept_below_amount` property.
     pub auto_accept_below_amount: Option<i64>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationDisputeSettingsUpdate`.
 /// The `OrganizationDisputeSettingsUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct OrganizationDisputeSettingsUpdate {
     /// Concede disputes below this amount, in USD cents, without asking the organization. A dispute charged in another currency converts at the rate its payment settled at. `null` turns it off. The disputed amount and the processor's dispute fee are still deducted.
     ///

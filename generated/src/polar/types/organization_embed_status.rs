@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationEmbedStatus`.
 /// The `OrganizationEmbedStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationEmbedStatus {
     /// Whether this organization has ever opened an embedded checkout.
     pub has_embedded: bool,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationFeatureSettings`.
 /// The `OrganizationFeatureSettings` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct OrganizationFeatureSettings {
     /// If this organization has issue funding enabled
     ///

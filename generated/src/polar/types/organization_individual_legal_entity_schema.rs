@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationIndividualLegalEntitySchema`.
 /// The `OrganizationIndividualLegalEntitySchema` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationIndividualLegalEntitySchema {
     /// The `type` property.
     pub r#type: OrganizationIndividualLegalEntitySchemaType,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationKYC`.
 /// Organization with compliance/KYC details. Only returned from the dedicated KYC endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationKyc {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

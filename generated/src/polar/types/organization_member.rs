@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationMember`.
 /// The `OrganizationMember` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationMember {
     /// The ID of the user.
     pub user_id: ::uuid::Uuid,

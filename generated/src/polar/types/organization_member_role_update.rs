@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationMemberRoleUpdate`.
 /// The `OrganizationMemberRoleUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationMemberRoleUpdate {
     /// The role to assign. `owner` is rejected — ownership transfers go through a separate flow.
     pub role: OrganizationMemberRoleUpdateRole,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationNotReadyForPayments`.
 /// The `OrganizationNotReadyForPayments` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationNotReadyForPayments {
     /// The `error` property.
     ///

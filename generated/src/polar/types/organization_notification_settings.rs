@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationNotificationSettings`.
 /// The `OrganizationNotificationSettings` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationNotificationSettings {
     /// The `new_order` property.
     pub new_order: bool,

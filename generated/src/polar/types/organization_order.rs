@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationOrder`.
 /// The `OrganizationOrder` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationOrder {
     /// The `id` property.
     pub id: String,

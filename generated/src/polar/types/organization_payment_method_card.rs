@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationPaymentMethodCard`.
 /// The `OrganizationPaymentMethodCard` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationPaymentMethodCard {
     /// The `id` property.
     pub id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationPaymentMethodCardMetadata`.
 /// The `OrganizationPaymentMethodCardMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationPaymentMethodCardMetadata {
     /// The `brand` property.
     pub brand: String,

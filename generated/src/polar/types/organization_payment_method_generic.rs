@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationPaymentMethodGeneric`.
 /// The `OrganizationPaymentMethodGeneric` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationPaymentMethodGeneric {
     /// The `id` property.
     pub id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationPaymentStatus`.
 /// The `OrganizationPaymentStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationPaymentStatus {
     /// Whether the organization is ready to accept payments
     pub payment_ready: bool,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationPayoutAccountSet`.
 /// The `OrganizationPayoutAccountSet` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationPayoutAccountSet {
     /// ID of the payout account to set on the organization.
     pub payout_account_id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationPlan`.
 /// The `OrganizationPlan` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationPlan {
     /// Polar product ID. Null for the synthesized free plan, which has no underlying Polar product.
     pub product_id: Option<String>,

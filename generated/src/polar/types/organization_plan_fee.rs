@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationPlanFee`.
 /// The `OrganizationPlanFee` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationPlanFee {
     /// Percent fee in basis points (e.g. 380 = 3.80%).
     pub percent: i64,

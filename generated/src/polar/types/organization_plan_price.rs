@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationPlanPrice`.
 /// The `OrganizationPlanPrice` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationPlanPrice {
     /// The `amount` property.
     pub amount: i64,

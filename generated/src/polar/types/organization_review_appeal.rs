@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationReviewAppeal`.
 /// The `OrganizationReviewAppeal` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationReviewAppeal {
     /// The `submitted_at` property.
     pub submitted_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationReviewCheck`.
 /// A single item in the self-review checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationReviewCheck {
     /// The `key` property.
     pub key: super::OrganizationReviewCheckKey,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationReviewState`.
 /// Merchant self-review checklist. Frozen once `submitted_at` is set.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationReviewState {
     /// True when `submitted_at` is null AND no preliminary check is `failed` or `pending`. Warnings do not block submission.
     pub can_submit: bool,

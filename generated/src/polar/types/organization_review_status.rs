@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationReviewStatus`.
 /// The `OrganizationReviewStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct OrganizationReviewStatus {
     /// AI validation verdict
     pub verdict: Option<OrganizationReviewStatusVerdict>,

@@ -7,6 +7,7 @@
 /// is configured. The parent's `status` is the source of truth for gating;
 /// reasons explaining a sub-item live on the sub-check itself.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationReviewSubCheck {
     /// The `key` property.
     pub key: super::OrganizationReviewSubCheckKey,

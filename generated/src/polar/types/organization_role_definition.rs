@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationRoleDefinition`.
 /// A role available in an organization and the permissions it grants.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationRoleDefinition {
     /// The role identifier.
     pub id: super::OrganizationRole,

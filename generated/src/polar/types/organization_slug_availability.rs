@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSlugAvailability`.
 /// The `OrganizationSlugAvailability` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationSlugAvailability {
     /// Whether the slug is available for a new organization.
     pub available: bool,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSlugCheck`.
 /// The `OrganizationSlugCheck` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationSlugCheck {
     /// The slug to check availability for.
     pub slug: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSocialLink`.
 /// The `OrganizationSocialLink` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationSocialLink {
     /// The social platform of the URL
     pub platform: super::OrganizationSocialPlatforms,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSSOConnectionCreate`.
 /// The `OrganizationSsoConnectionCreate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationSsoConnectionCreate {
     /// Human-friendly label for the connection, shown on the login page.
     pub name: Option<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSSOConnectionUpdate`.
 /// The `OrganizationSsoConnectionUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct OrganizationSsoConnectionUpdate {
     /// Human-friendly label for the connection, shown on the login page.
     pub name: Option<String>,

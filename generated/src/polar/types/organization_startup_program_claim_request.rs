@@ -6,6 +6,7 @@
 /// needs a checkout to set up a payment method; they're ignored on the
 /// PATCH path (already-paid orgs).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct OrganizationStartupProgramClaimRequest {
     /// The `success_url` property.
     pub success_url: Option<String>,

@@ -8,6 +8,7 @@
 /// - ``subscription`` — Paid → Scale: the existing paid subscription was
 ///   switched to Scale and the discount applied immediately.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct OrganizationStartupProgramClaimResponse {
     /// The `checkout` property.
     pub checkout: Option<super::OrganizationCheckoutResponse>,

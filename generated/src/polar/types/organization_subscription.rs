@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSubscription`.
 /// The `OrganizationSubscription` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationSubscription {
     /// Polar subscription ID. Null when the organization has no active subscription and is on the free plan.
     pub subscription_id: Option<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSubscriptionDiscount`.
 /// A discount currently applied to the organization's subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationSubscriptionDiscount {
     /// The `discount_id` property.
     pub discount_id: String,

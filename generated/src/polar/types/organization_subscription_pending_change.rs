@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSubscriptionPendingChange`.
 /// The `OrganizationSubscriptionPendingChange` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationSubscriptionPendingChange {
     /// The `product_id` property.
     pub product_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSubscriptionSettings`.
 /// The `OrganizationSubscriptionSettings` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationSubscriptionSettings {
     /// The `allow_multiple_subscriptions` property.
     pub allow_multiple_subscriptions: bool,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationSubscriptionUpdate`.
 /// The `OrganizationSubscriptionUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationSubscriptionUpdate {
     /// Polar product ID to switch the plan to.
     pub product_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationUncoveredHost`.
 /// The `OrganizationUncoveredHost` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationUncoveredHost {
     /// The entry that would admit this origin.
     pub host: String,

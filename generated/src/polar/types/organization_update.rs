@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationUpdate`.
 /// The `OrganizationUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct OrganizationUpdate {
     /// The `name` property.
     ///

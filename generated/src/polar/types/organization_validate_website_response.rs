@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/OrganizationValidateWebsiteResponse`.
 /// The `OrganizationValidateWebsiteResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationValidateWebsiteResponse {
     /// Whether the URL is reachable.
     pub reachable: bool,

@@ -3,6 +3,7 @@
 /// Variant of `Organization` embedded on `GET /v1/users/me` that
 /// includes the user's role on the organization.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct OrganizationWithRole {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Pagination`.
 /// The `Pagination` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Pagination {
     /// The `total_count` property.
     pub total_count: i64,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanStepNotActionable`.
 /// The `PanStepNotActionable` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PanStepNotActionable {
     /// The `error` property.
     ///

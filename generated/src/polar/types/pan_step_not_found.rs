@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanStepNotFound`.
 /// The `PanStepNotFound` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PanStepNotFound {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanStepNotOwned`.
 /// The `PanStepNotOwned` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PanStepNotOwned {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanTransferAlreadyStarted`.
 /// The `PanTransferAlreadyStarted` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PanTransferAlreadyStarted {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanTransferChecklist`.
 /// The `PanTransferChecklist` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PanTransferChecklist {
     /// How the cards move: `pan_copy` for a Stripe source (account to account), `pan_import` for any other vault.
     pub method: super::PanTransferMethod,

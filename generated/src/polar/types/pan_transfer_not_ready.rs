@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanTransferNotReady`.
 /// The `PanTransferNotReady` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PanTransferNotReady {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanTransferNotStarted`.
 /// The `PanTransferNotStarted` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PanTransferNotStarted {
     /// The `error` property.
     ///

@@ -8,6 +8,7 @@
 /// transition (`auto_complete`, the accepted inputs), so a step whose key no
 /// longer has a template can't be completed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PanTransferStep {
     /// Stable identifier. The client keys its copy off it.
     pub key: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanTransferStepComplete`.
 /// The `PanTransferStepComplete` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct PanTransferStepComplete {
     /// Values the step collects. Which keys it accepts depends on the step; unknown keys are rejected.
     pub inputs: Option<::std::collections::BTreeMap<String, String>>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PanTransferUnavailable`.
 /// The `PanTransferUnavailable` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PanTransferUnavailable {
     /// The `error` property.
     ///

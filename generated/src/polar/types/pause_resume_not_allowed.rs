@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PauseResumeNotAllowed`.
 /// The `PauseResumeNotAllowed` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PauseResumeNotAllowed {
     /// The `error` property.
     ///

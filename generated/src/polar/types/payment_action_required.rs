@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentActionRequired`.
 /// The `PaymentActionRequired` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PaymentActionRequired {
     /// The `error` property.
     ///

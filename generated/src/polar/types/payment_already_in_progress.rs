@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentAlreadyInProgress`.
 /// The `PaymentAlreadyInProgress` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PaymentAlreadyInProgress {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentError`.
 /// The `PaymentError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PaymentError {
     /// The `error` property.
     ///

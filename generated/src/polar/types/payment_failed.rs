@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentFailed`.
 /// The `PaymentFailed` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PaymentFailed {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentIntentFailedError`.
 /// The `PaymentIntentFailedError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PaymentIntentFailedError {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentMethodCard`.
 /// The `PaymentMethodCard` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PaymentMethodCard {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

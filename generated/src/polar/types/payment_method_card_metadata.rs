@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentMethodCardMetadata`.
 /// The `PaymentMethodCardMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PaymentMethodCardMetadata {
     /// The `brand` property.
     pub brand: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentMethodGeneric`.
 /// The `PaymentMethodGeneric` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PaymentMethodGeneric {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

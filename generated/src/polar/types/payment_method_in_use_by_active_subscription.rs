@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentMethodInUseByActiveSubscription`.
 /// The `PaymentMethodInUseByActiveSubscription` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PaymentMethodInUseByActiveSubscription {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentMethodRequired`.
 /// The `PaymentMethodRequired` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PaymentMethodRequired {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentMethodSetupFailed`.
 /// The `PaymentMethodSetupFailed` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PaymentMethodSetupFailed {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PaymentNotReady`.
 /// The `PaymentNotReady` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PaymentNotReady {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Payout`.
 /// The `Payout` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Payout {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutAccount`.
 /// The `PayoutAccount` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PayoutAccount {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

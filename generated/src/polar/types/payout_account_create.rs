@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutAccountCreate`.
 /// The `PayoutAccountCreate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PayoutAccountCreate {
     /// The `type` property.
     pub r#type: PayoutAccountCreateType,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutAccountStripeAccountDoesNotExist`.
 /// The `PayoutAccountStripeAccountDoesNotExist` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PayoutAccountStripeAccountDoesNotExist {
     /// The `error` property.
     ///

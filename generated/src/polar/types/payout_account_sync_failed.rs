@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutAccountSyncFailed`.
 /// The `PayoutAccountSyncFailed` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PayoutAccountSyncFailed {
     /// The `error` property.
     ///

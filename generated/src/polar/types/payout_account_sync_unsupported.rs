@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutAccountSyncUnsupported`.
 /// The `PayoutAccountSyncUnsupported` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PayoutAccountSyncUnsupported {
     /// The `error` property.
     ///

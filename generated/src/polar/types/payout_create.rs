@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutCreate`.
 /// The `PayoutCreate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PayoutCreate {
     /// The `organization_id` property.
     pub organization_id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutEstimate`.
 /// The `PayoutEstimate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PayoutEstimate {
     /// The `account_id` property.
     pub account_id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PayoutGenerateInvoice`.
 /// The `PayoutGenerateInvoice` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct PayoutGenerateInvoice {
     /// The `invoice_number` property.
     pub invoice_number: Option<String>,

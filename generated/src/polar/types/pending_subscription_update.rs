@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PendingSubscriptionUpdate`.
 /// Pending update to be applied to a subscription at the beginning of the next period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PendingSubscriptionUpdate {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PersonalAccessToken`.
 /// The `PersonalAccessToken` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PersonalAccessToken {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

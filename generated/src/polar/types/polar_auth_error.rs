@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PolarAuthError`.
 /// The `PolarAuthError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PolarAuthError {
     /// The `error` property.
     ///

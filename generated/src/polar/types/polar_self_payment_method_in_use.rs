@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PolarSelfPaymentMethodInUse`.
 /// The `PolarSelfPaymentMethodInUse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PolarSelfPaymentMethodInUse {
     /// The `error` property.
     ///

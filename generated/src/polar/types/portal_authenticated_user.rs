@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PortalAuthenticatedUser`.
 /// Information about the authenticated portal user.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PortalAuthenticatedUser {
     /// Type of authenticated user: 'customer' or 'member'
     pub r#type: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PrecheckEntitySummary`.
 /// The `PrecheckEntitySummary` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PrecheckEntitySummary {
     /// The source entity type.
     pub entity: super::PrecheckEntity,

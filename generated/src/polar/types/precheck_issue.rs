@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PrecheckIssue`.
 /// The `PrecheckIssue` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PrecheckIssue {
     /// The `level` property.
     pub level: super::PrecheckIssueLevel,

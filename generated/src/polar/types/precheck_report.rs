@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PrecheckReport`.
 /// The `PrecheckReport` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PrecheckReport {
     /// The `can_start` property.
     pub can_start: bool,

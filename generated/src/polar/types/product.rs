@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Product`.
 /// A product.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Product {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

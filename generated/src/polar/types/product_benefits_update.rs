@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductBenefitsUpdate`.
 /// Schema to update the benefits granted by a product.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductBenefitsUpdate {
     /// List of benefit IDs. Each one must be on the same organization as the product.
     pub benefits: Vec<::uuid::Uuid>,

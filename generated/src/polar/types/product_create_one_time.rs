@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductCreateOneTime`.
 /// The `ProductCreateOneTime` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProductCreateOneTime {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductCreateRecurring`.
 /// The `ProductCreateRecurring` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProductCreateRecurring {
     /// Key-value object allowing you to store additional information.
     ///

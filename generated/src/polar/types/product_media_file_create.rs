@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-files")]
 /// Schema to create a file to be used as a product media file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductMediaFileCreate {
     /// The organization ID.
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductMediaFileRead`.
 /// File to be used as a product media file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductMediaFileRead {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductPriceCustom`.
 /// A pay-what-you-want price for a product.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductPriceCustom {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

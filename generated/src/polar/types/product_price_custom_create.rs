@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductPriceCustomCreate`.
 /// Schema to create a pay-what-you-want price.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductPriceCustomCreate {
     /// The `amount_type` property.
     pub amount_type: ProductPriceCustomCreateAmountType,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductPriceFixed`.
 /// A fixed price for a product.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductPriceFixed {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductPriceFixedCreate`.
 /// Schema to create a fixed price.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductPriceFixedCreate {
     /// The `amount_type` property.
     pub amount_type: ProductPriceFixedCreateAmountType,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductPriceMeter`.
 /// A meter associated to a metered price.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductPriceMeter {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductPriceMeteredUnit`.
 /// A metered, usage-based, price for a product, with a fixed unit price.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductPriceMeteredUnit {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductPriceMeteredUnitCreate`.
 /// Schema to create a metered price with a fixed unit price.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ProductPriceMeteredUnitCreate {
     /// The `amount_type` property.
     pub amount_type: ProductPriceMeteredUnitCreateAmountType,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductPriceSeatBasedCreate`.
 /// Schema to create a seat-based price with volume-based tiers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductPriceSeatBasedCreate {
     /// The `amount_type` property.
     pub amount_type: ProductPriceSeatBasedCreateAmountType,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductPriceSeatTier`.
 /// A pricing tier for seat-based pricing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductPriceSeatTier {
     /// Minimum number of seats (inclusive)
     ///

@@ -8,6 +8,7 @@
 /// - minimum_seats = first tier's min_seats
 /// - maximum_seats = last tier's max_seats (None for unlimited)
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ProductPriceSeatTiersInput {
     /// How tiers are applied. 'volume' prices all seats at the matching tier's rate. 'graduated' prices each tier's range independently.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ProductUpdate`.
 /// Schema to update a product.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct ProductUpdate {
     /// Key-value object allowing you to store additional information.
     ///

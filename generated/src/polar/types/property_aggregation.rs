@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PropertyAggregation`.
 /// The `PropertyAggregation` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PropertyAggregation {
     /// The `func` property.
     pub func: PropertyAggregationFunc,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/PropertyGroupStat`.
 /// Aggregate statistics for events grouped by a metadata property value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct PropertyGroupStat {
     /// The property value.
     pub value: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/RefreshTokenRequest`.
 /// The `RefreshTokenRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct RefreshTokenRequest {
     /// The `grant_type` property.
     pub grant_type: RefreshTokenRequestGrantType,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Refund`.
 /// The `Refund` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Refund {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

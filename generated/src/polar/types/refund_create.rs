@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/RefundCreate`.
 /// The `RefundCreate` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RefundCreate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/RefundedAlready`.
 /// The `RefundedAlready` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct RefundedAlready {
     /// The `error` property.
     ///

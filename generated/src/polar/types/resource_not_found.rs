@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ResourceNotFound`.
 /// The `ResourceNotFound` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ResourceNotFound {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ReviewAppealSupportCaseMessageCreate`.
 /// A reply on a review-appeal case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ReviewAppealSupportCaseMessageCreate {
     /// The `body` property.
     ///

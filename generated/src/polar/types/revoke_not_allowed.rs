@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/RevokeNotAllowed`.
 /// The `RevokeNotAllowed` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct RevokeNotAllowed {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/RevokeTokenRequest`.
 /// The `RevokeTokenRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct RevokeTokenRequest {
     /// The `token` property.
     pub token: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/S3DownloadURL`.
 /// The `S3DownloadUrl` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct S3DownloadUrl {
     /// The `url` property.
     pub url: String,

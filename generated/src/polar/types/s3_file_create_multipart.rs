@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/S3FileCreateMultipart`.
 /// The `S3FileCreateMultipart` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct S3FileCreateMultipart {
     /// The `parts` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/S3FileCreatePart`.
 /// The `S3FileCreatePart` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct S3FileCreatePart {
     /// The `number` property.
     pub number: i64,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/S3FileUploadCompletedPart`.
 /// The `S3FileUploadCompletedPart` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct S3FileUploadCompletedPart {
     /// The `number` property.
     pub number: i64,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/S3FileUploadMultipart`.
 /// The `S3FileUploadMultipart` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct S3FileUploadMultipart {
     /// The `id` property.
     pub id: String,

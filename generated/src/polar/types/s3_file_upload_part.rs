@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/S3FileUploadPart`.
 /// The `S3FileUploadPart` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct S3FileUploadPart {
     /// The `number` property.
     pub number: i64,

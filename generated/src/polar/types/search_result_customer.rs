@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SearchResultCustomer`.
 /// The `SearchResultCustomer` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SearchResultCustomer {
     /// The `type` property.
     ///

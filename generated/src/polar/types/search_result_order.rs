@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SearchResultOrder`.
 /// The `SearchResultOrder` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SearchResultOrder {
     /// The `type` property.
     ///

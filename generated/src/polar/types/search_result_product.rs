@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SearchResultProduct`.
 /// The `SearchResultProduct` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SearchResultProduct {
     /// The `type` property.
     ///

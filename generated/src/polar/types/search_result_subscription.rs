@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SearchResultSubscription`.
 /// The `SearchResultSubscription` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SearchResultSubscription {
     /// The `type` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SearchResults`.
 /// The `SearchResults` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SearchResults {
     /// The `results` property.
     pub results: Vec<SearchResultsResultsItem>,

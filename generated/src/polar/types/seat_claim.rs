@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SeatClaim`.
 /// The `SeatClaim` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SeatClaim {
     /// Invitation token to claim the seat
     pub invitation_token: String,

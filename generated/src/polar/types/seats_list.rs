@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SeatsList`.
 /// The `SeatsList` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SeatsList {
     /// List of seats
     pub seats: Vec<super::CustomerSeat>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SessionNotFreshError`.
 /// The `SessionNotFreshError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SessionNotFreshError {
     /// The `error` property.
     ///

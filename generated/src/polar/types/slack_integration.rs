@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SlackIntegration`.
 /// The `SlackIntegration` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SlackIntegration {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SlackIntegrationCredentialsUpdate`.
 /// The `SlackIntegrationCredentialsUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SlackIntegrationCredentialsUpdate {
     /// Organization the integration belongs to.
     pub organization_id: ::uuid::Uuid,

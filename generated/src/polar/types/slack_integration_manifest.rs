@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SlackIntegrationManifest`.
 /// The `SlackIntegrationManifest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SlackIntegrationManifest {
     /// YAML manifest to paste into Slack.
     pub manifest: String,

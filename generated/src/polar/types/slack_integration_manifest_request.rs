@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SlackIntegrationManifestRequest`.
 /// The `SlackIntegrationManifestRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SlackIntegrationManifestRequest {
     /// Name shown in your Slack workspace for the app and bot user. Defaults to your organization name; customize before pasting into Slack.
     ///

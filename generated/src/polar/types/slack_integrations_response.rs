@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SlackIntegrationsResponse`.
 /// The `SlackIntegrationsResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SlackIntegrationsResponse {
     /// Slack apps configured for the organization.
     pub integrations: Vec<super::SlackIntegration>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SlackWorkspaceUser`.
 /// The `SlackWorkspaceUser` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SlackWorkspaceUser {
     /// Slack user ID (e.g. U01234567).
     pub id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SlackWorkspaceUsersResponse`.
 /// The `SlackWorkspaceUsersResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SlackWorkspaceUsersResponse {
     /// Active, non-bot users in the connected Slack workspace.
     pub users: Vec<super::SlackWorkspaceUser>,

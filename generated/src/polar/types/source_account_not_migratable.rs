@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SourceAccountNotMigratable`.
 /// The `SourceAccountNotMigratable` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SourceAccountNotMigratable {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SourceKeyModeMismatch`.
 /// The `SourceKeyModeMismatch` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SourceKeyModeMismatch {
     /// The `error` property.
     ///

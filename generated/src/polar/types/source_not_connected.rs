@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SourceNotConnected`.
 /// The `SourceNotConnected` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SourceNotConnected {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SourceVerificationUnavailable`.
 /// The `SourceVerificationUnavailable` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SourceVerificationUnavailable {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SSOEnforcementRequiresConnection`.
 /// The `SsoEnforcementRequiresConnection` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SsoEnforcementRequiresConnection {
     /// The `error` property.
     ///

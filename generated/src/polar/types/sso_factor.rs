@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SSOFactor`.
 /// The `SsoFactor` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SsoFactor {
     /// The `type` property.
     ///

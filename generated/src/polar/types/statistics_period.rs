@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/StatisticsPeriod`.
 /// Event statistics for a single time period.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct StatisticsPeriod {
     /// Period timestamp
     pub timestamp: ::chrono::DateTime<::chrono::Utc>,

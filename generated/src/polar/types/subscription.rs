@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Subscription`.
 /// The `Subscription` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Subscription {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

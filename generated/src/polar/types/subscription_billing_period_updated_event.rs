@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionBillingPeriodUpdatedEvent`.
 /// An event created by Polar when a subscription billing period is updated.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubscriptionBillingPeriodUpdatedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionBillingPeriodUpdatedMetadata`.
 /// The `SubscriptionBillingPeriodUpdatedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionBillingPeriodUpdatedMetadata {
     /// The `subscription_id` property.
     pub subscription_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionCancel`.
 /// The `SubscriptionCancel` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionCancel {
     /// Customer reason for cancellation.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionCancelPreview`.
 /// Preview of the effect of cancelling a subscription right now.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionCancelPreview {
     /// Whether cancelling now also stops collecting the outstanding payment. True for a past-due subscription whose organization has no benefit revocation grace period: cancelling voids the pending order and stops dunning retries.
     pub stops_collection: bool,

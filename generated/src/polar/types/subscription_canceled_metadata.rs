@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionCanceledMetadata`.
 /// The `SubscriptionCanceledMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionCanceledMetadata {
     /// The `subscription_id` property.
     pub subscription_id: String,

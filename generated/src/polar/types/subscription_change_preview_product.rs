@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionChangePreviewProduct`.
 /// The `SubscriptionChangePreviewProduct` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionChangePreviewProduct {
     /// Preview a change of the subscription to this product.
     ///

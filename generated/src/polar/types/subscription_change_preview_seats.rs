@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionChangePreviewSeats`.
 /// The `SubscriptionChangePreviewSeats` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionChangePreviewSeats {
     /// Preview a change of the subscription to this number of seats.
     ///

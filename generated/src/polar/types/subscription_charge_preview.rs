@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionChargePreview`.
 /// Preview of the next charge for a subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionChargePreview {
     /// Base subscription amount in cents (sum of product prices)
     pub base_amount: i64,

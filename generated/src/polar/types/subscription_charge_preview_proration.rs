@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionChargePreviewProration`.
 /// A pending proration adjustment to be billed on the next invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionChargePreviewProration {
     /// Human-readable description of the proration.
     pub label: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionCreateCustomer`.
 /// Create a subscription for an existing customer.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubscriptionCreateCustomer {
     /// Key-value object allowing you to store additional information.
     ///

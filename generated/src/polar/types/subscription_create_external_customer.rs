@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionCreateExternalCustomer`.
 /// Create a subscription for an existing customer identified by an external ID.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubscriptionCreateExternalCustomer {
     /// Key-value object allowing you to store additional information.
     ///

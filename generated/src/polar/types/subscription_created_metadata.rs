@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionCreatedMetadata`.
 /// The `SubscriptionCreatedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionCreatedMetadata {
     /// The `subscription_id` property.
     pub subscription_id: String,

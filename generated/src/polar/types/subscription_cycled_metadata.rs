@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionCycledMetadata`.
 /// The `SubscriptionCycledMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionCycledMetadata {
     /// The `subscription_id` property.
     pub subscription_id: String,

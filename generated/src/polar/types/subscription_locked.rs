@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionLocked`.
 /// The `SubscriptionLocked` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionLocked {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionMeter`.
 /// Current consumption and spending for a subscription meter.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubscriptionMeter {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionPastDueMetadata`.
 /// The `SubscriptionPastDueMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionPastDueMetadata {
     /// The `subscription_id` property.
     pub subscription_id: String,

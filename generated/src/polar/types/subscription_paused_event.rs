@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-events")]
 /// An event created by Polar when a subscription is paused.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubscriptionPausedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionPausedMetadata`.
 /// The `SubscriptionPausedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionPausedMetadata {
     /// The `subscription_id` property.
     pub subscription_id: String,

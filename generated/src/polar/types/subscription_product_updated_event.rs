@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionProductUpdatedEvent`.
 /// An event created by Polar when a subscription changes the product.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubscriptionProductUpdatedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

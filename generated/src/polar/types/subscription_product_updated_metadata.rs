@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionProductUpdatedMetadata`.
 /// The `SubscriptionProductUpdatedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionProductUpdatedMetadata {
     /// The `subscription_id` property.
     pub subscription_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionReactivatedEvent`.
 /// An event created by Polar when a past due subscription is recovered.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubscriptionReactivatedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -3,6 +3,7 @@
 #[cfg(feature = "polar-events")]
 /// An event created by Polar when a paused subscription is resumed.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubscriptionResumedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

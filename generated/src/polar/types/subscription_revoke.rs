@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionRevoke`.
 /// The `SubscriptionRevoke` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionRevoke {
     /// Customer reason for cancellation.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionSeatsUpdatedEvent`.
 /// An event created by Polar when a the seats on a subscription is changed.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SubscriptionSeatsUpdatedEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

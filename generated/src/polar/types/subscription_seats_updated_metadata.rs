@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionSeatsUpdatedMetadata`.
 /// The `SubscriptionSeatsUpdatedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionSeatsUpdatedMetadata {
     /// The `subscription_id` property.
     pub subscription_id: String,

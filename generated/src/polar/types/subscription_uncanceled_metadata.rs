@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionUncanceledMetadata`.
 /// The `SubscriptionUncanceledMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionUncanceledMetadata {
     /// The `subscription_id` property.
     pub subscription_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionUpdateBase`.
 /// The `SubscriptionUpdateBase` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SubscriptionUpdateBase {
     /// Key-value object allowing you to store additional information.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionUpdateBillingPeriod`.
 /// The `SubscriptionUpdateBillingPeriod` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionUpdateBillingPeriod {
     /// Set a new date for the end of the current billing period. The subscription will renew on this date. The new date can be earlier or later than the current period end, as long as it's in the future.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionUpdateClearedMetadata`.
 /// The `SubscriptionUpdateClearedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionUpdateClearedMetadata {
     /// The `subscription_id` property.
     pub subscription_id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionUpdateSeats`.
 /// The `SubscriptionUpdateSeats` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionUpdateSeats {
     /// Update the number of seats for this subscription.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SubscriptionUpdatedMetadata`.
 /// The `SubscriptionUpdatedMetadata` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SubscriptionUpdatedMetadata {
     /// The `product_id` property.
     pub product_id: Option<String>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SupportCaseAttachmentFile`.
 /// The `SupportCaseAttachmentFile` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SupportCaseAttachmentFile {
     /// The `name` property.
     pub name: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SupportCaseAttachmentFileCreate`.
 /// Schema to create a file attached to a support case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SupportCaseAttachmentFileCreate {
     /// The organization ID.
     pub organization_id: ::openapi_runtime::Patch<::uuid::Uuid>,

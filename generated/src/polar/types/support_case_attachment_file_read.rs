@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SupportCaseAttachmentFileRead`.
 /// File attached to a support case (private; fetched via presigned URL).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SupportCaseAttachmentFileRead {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/SupportCaseThread`.
 /// The `SupportCaseThread` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct SupportCaseThread {
     /// The `case` property.
     pub case: super::SupportCase,

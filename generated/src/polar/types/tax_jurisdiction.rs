@@ -5,6 +5,7 @@
 /// US and Canadian jurisdictions are reported at the state/province level;
 /// every other country is aggregated at the country level.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TaxJurisdiction {
     /// Stable identifier for the jurisdiction. For US/Canada it is `{country}-{state}` (e.g. `US-CA`), otherwise the country code (e.g. `GB`).
     pub id: String,

@@ -5,6 +5,7 @@
 /// Totals span the full filtered dataset, independent of the pagination
 /// applied to the jurisdiction breakdown.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TaxSummary {
     /// Currency of the remitted tax amount.
     pub currency: String,

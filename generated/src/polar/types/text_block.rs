@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TextBlock`.
 /// Plain narrated text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TextBlock {
     /// The `type` property.
     ///

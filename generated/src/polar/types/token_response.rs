@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TokenResponse`.
 /// The `TokenResponse` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TokenResponse {
     /// The `access_token` property.
     pub access_token: String,

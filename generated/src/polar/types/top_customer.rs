@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TopCustomer`.
 /// The `TopCustomer` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TopCustomer {
     /// The ID of the customer.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TOTPEnrollment`.
 /// The `TotpEnrollment` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TotpEnrollment {
     /// The `secret` property.
     pub secret: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TOTPStatus`.
 /// The `TotpStatus` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TotpStatus {
     /// The `enabled` property.
     pub enabled: bool,

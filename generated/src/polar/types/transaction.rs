@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Transaction`.
 /// The `Transaction` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Transaction {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

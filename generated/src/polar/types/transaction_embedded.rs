@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TransactionEmbedded`.
 /// The `TransactionEmbedded` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TransactionEmbedded {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TransactionsBalance`.
 /// The `TransactionsBalance` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TransactionsBalance {
     /// The `currency` property.
     pub currency: String,

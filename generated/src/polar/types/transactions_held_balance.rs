@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TransactionsHeldBalance`.
 /// The `TransactionsHeldBalance` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TransactionsHeldBalance {
     /// The `currency` property.
     pub currency: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TransactionsSummary`.
 /// The `TransactionsSummary` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TransactionsSummary {
     /// The `balance` property.
     pub balance: super::TransactionsBalance,

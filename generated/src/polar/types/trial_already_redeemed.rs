@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/TrialAlreadyRedeemed`.
 /// The `TrialAlreadyRedeemed` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TrialAlreadyRedeemed {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/Unauthorized`.
 /// The `Unauthorized` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Unauthorized {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UniqueAggregation`.
 /// The `UniqueAggregation` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UniqueAggregation {
     /// The `func` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UnsupportedMigrationSource`.
 /// The `UnsupportedMigrationSource` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UnsupportedMigrationSource {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateSubscriptionPlanNotAllowed`.
 /// The `UpdateSubscriptionPlanNotAllowed` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionPlanNotAllowed {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UpdateSubscriptionSeatsNotAllowed`.
 /// The `UpdateSubscriptionSeatsNotAllowed` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UpdateSubscriptionSeatsNotAllowed {
     /// The `error` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UserDeletionResponse`.
 /// Response for user deletion request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UserDeletionResponse {
     /// Whether the user account was immediately deleted
     pub deleted: bool,

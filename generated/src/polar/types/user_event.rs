@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UserEvent`.
 /// An event you created through the ingestion API.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UserEvent {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UserIdentityVerification`.
 /// The `UserIdentityVerification` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UserIdentityVerification {
     /// The `id` property.
     pub id: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UserInfoOrganization`.
 /// The `UserInfoOrganization` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UserInfoOrganization {
     /// The `sub` property.
     pub sub: String,

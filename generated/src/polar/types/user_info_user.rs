@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UserInfoUser`.
 /// The `UserInfoUser` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UserInfoUser {
     /// The `sub` property.
     pub sub: String,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UserOrganizationNotificationSettings`.
 /// The `UserOrganizationNotificationSettings` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UserOrganizationNotificationSettings {
     /// The authenticated user's notification preferences for this organization.
     pub notification_settings: super::OrganizationNotificationSettings,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UserScopes`.
 /// The `UserScopes` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UserScopes {
     /// The `scopes` property.
     pub scopes: Vec<super::Scope>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/UserUpdate`.
 /// The `UserUpdate` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct UserUpdate {
     /// The `first_name` property.
     pub first_name: Option<String>,

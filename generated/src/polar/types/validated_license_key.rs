@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ValidatedLicenseKey`.
 /// The `ValidatedLicenseKey` schema.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ValidatedLicenseKey {
     /// The ID of the object.
     pub id: ::uuid::Uuid,

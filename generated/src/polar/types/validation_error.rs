@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ValidationError`.
 /// The `ValidationError` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ValidationError {
     /// Location
     pub loc: Vec<ValidationErrorLocItem>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/VarianceEvent`.
 /// A root event whose aggregate value is at or above the p99 for its event name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct VarianceEvent {
     /// The root event ID.
     pub event_id: ::uuid::Uuid,

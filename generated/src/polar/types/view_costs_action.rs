@@ -7,6 +7,7 @@
 /// client deep-links to that specific outlier event's span; otherwise it lands
 /// on the costs overview. The client owns the routing either way.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ViewCostsAction {
     /// The `type` property.
     ///

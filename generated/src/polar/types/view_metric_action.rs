@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/ViewMetricAction`.
 /// A drill-down that points at the metric behind the insight.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ViewMetricAction {
     /// The `type` property.
     ///

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/WebTokenRequest`.
 /// The `WebTokenRequest` schema.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebTokenRequest {
     /// The `grant_type` property.
     pub grant_type: WebTokenRequestGrantType,

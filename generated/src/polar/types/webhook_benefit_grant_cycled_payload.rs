@@ -5,6 +5,7 @@
 ///
 /// **Discord & Slack support:** Basic
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookBenefitGrantCycledPayload {
     /// The `type` property.
     ///

@@ -7,6 +7,7 @@
 ///
 /// **Discord & Slack support:** Basic
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookCheckoutExpiredPayload {
     /// The `type` property.
     ///

@@ -9,6 +9,7 @@
 ///
 /// **Discord & Slack support:** Basic
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookCustomerCreatedPayload {
     /// The `type` property.
     ///

@@ -4,6 +4,7 @@
 ///
 /// **Discord & Slack support:** Basic
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookCustomerDeletedPayload {
     /// The `type` property.
     ///

@@ -5,6 +5,7 @@
 /// This event is triggered when a seat is assigned to a customer by the organization.
 /// The customer will receive an invitation email to claim the seat.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookCustomerSeatAssignedPayload {
     /// The `type` property.
     ///

@@ -4,6 +4,7 @@
 ///
 /// This event is triggered when a customer accepts the seat invitation and claims their access.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookCustomerSeatClaimedPayload {
     /// The `type` property.
     ///

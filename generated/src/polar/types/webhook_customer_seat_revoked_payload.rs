@@ -4,6 +4,7 @@
 ///
 /// This event is triggered when access to a seat is revoked, either manually by the organization or automatically when a subscription is canceled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookCustomerSeatRevokedPayload {
     /// The `type` property.
     ///

@@ -10,6 +10,7 @@
 ///
 /// **Discord & Slack support:** Basic
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookCustomerStateChangedPayload {
     /// The `type` property.
     ///

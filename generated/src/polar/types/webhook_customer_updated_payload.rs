@@ -8,6 +8,7 @@
 ///
 /// **Discord & Slack support:** Basic
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookCustomerUpdatedPayload {
     /// The `type` property.
     ///

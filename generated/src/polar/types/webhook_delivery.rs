@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/WebhookDelivery`.
 /// A webhook delivery for a webhook event.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookDelivery {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/WebhookEndpoint`.
 /// A webhook endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookEndpoint {
     /// Creation timestamp of the object.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,

@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/WebhookEndpointCreate`.
 /// Schema to create a webhook endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookEndpointCreate {
     /// The URL where the webhook events will be sent.
     ///

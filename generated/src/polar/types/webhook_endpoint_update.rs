@@ -2,6 +2,7 @@
 //! Types of `#/components/schemas/WebhookEndpointUpdate`.
 /// Schema to update a webhook endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct WebhookEndpointUpdate {
     /// The URL where the webhook events will be sent.
     ///

@@ -9,6 +9,7 @@
 ///
 /// **Discord & Slack support:** Basic
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookMemberCreatedPayload {
     /// The `type` property.
     ///

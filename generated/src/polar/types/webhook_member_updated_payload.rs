@@ -7,6 +7,7 @@
 ///
 /// **Discord & Slack support:** Basic
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookMemberUpdatedPayload {
     /// The `type` property.
     ///

@@ -14,6 +14,7 @@
 ///
 /// **Discord & Slack support:** Full
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookOrderCreatedPayload {
     /// The `type` property.
     ///

@@ -4,6 +4,7 @@
 ///
 /// **Discord & Slack support:** Full
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookOrderRefundedPayload {
     /// The `type` property.
     ///

@@ -4,6 +4,7 @@
 ///
 /// **Discord & Slack support:** Basic
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct WebhookOrganizationUpdatedPayload {
     /// The `type` property.
     ///

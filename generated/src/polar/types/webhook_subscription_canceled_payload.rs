@@ -5,6 +5,7 @@
 ///
 /// **Discord & Slack support:** Full
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookSubscriptionCanceledPayload {
     /// The `type` property.
     ///

@@ -12,6 +12,7 @@
 ///
 /// **Discord & Slack support:** Basic
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookSubscriptionCycledPayload {
     /// The `type` property.
     ///

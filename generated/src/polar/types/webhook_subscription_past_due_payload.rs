@@ -9,6 +9,7 @@
 ///
 /// **Discord & Slack support:** Full
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookSubscriptionPastDuePayload {
     /// The `type` property.
     ///

@@ -7,6 +7,7 @@
 ///
 /// **Discord & Slack support:** Full
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookSubscriptionPausedPayload {
     /// The `type` property.
     ///

@@ -6,6 +6,7 @@
 ///
 /// **Discord & Slack support:** Full
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookSubscriptionResumedPayload {
     /// The `type` property.
     ///

@@ -8,6 +8,7 @@
 ///
 /// **Discord & Slack support:** Full
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookSubscriptionUncanceledPayload {
     /// The `type` property.
     ///

@@ -8,6 +8,7 @@
 ///
 /// **Discord & Slack support:** On cancellation, past due, and revocation. Renewals are skipped.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct WebhookSubscriptionUpdatedPayload {
     /// The `type` property.
     ///

@@ -169,8 +169,9 @@ impl<'a> OpsRender<'a> {
                 quote! { Self::#v => #url, }
             });
             quote! {
-                /// The servers the API is published on.
+                /// The servers the API is published on (more may be added: match with a `_` arm).
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
                 pub enum Server {
                     #( #variants )*
                 }
