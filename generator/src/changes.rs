@@ -22,7 +22,10 @@
 //!   `#[non_exhaustive]` (matches need a `_` arm), so a new value, variant,
 //!   error status or event is not breaking; it only stops landing in
 //!   `Other`/`Unknown`.
-//! - A new operation, type or webhook adds items: not breaking.
+//! - A new operation, type, webhook or server adds items: not breaking
+//!   (`Server` is `#[non_exhaustive]`; its variants are named from each server
+//!   alone). A removed server breaks code naming it; a server whose URL moved
+//!   compiles as before and is listed.
 //! - A new method or path for the same operation, a new media type, a new
 //!   tag: the Rust code is unchanged, so not breaking, but listed.
 
@@ -67,6 +70,8 @@ pub enum Kind {
     TypeChanged,
     /// A webhook event appeared, went away or changed.
     WebhookChanged,
+    /// A `Server` variant appeared, went away or moved.
+    ServerChanged,
 }
 
 /// What the changes imply for the generated crate's version.
@@ -105,7 +110,7 @@ impl Report {
     /// One line: the counts and the bump.
     pub fn summary(&self) -> String {
         format!(
-            "{} operations added, {} removed, {} changed; {} types added, {} removed, {} changed; {} field changes, {} enum/union variant changes, {} webhook changes; {} breaking; bump: {}",
+            "{} operations added, {} removed, {} changed; {} types added, {} removed, {} changed; {} field changes, {} enum/union variant changes, {} webhook changes, {} server changes; {} breaking; bump: {}",
             self.count(Kind::OperationAdded),
             self.count(Kind::OperationRemoved),
             self.operations_changed(),
@@ -115,6 +120,7 @@ impl Report {
             self.count(Kind::FieldChanged),
             self.count(Kind::VariantChanged),
             self.count(Kind::WebhookChanged),
+            self.count(Kind::ServerChanged),
             self.breaking(),
             bump_word(self.bump),
         )
@@ -151,7 +157,7 @@ impl Report {
         let _ = writeln!(md, "# API changes: {api}\n");
         let _ = writeln!(
             md,
-            "From `{}` {} to `{}` {}, as the generated crate sees them (`generated/api/{api}.json`).\n",
+            "From `{}` (the document's `info.version` {}) to `{}` ({}), as the generated crate sees them (`generated/api/{api}.json`).\n",
             old.title, old.version, new.title, new.version
         );
         let _ = writeln!(md, "{}\n", self.summary());
@@ -301,7 +307,48 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
             );
         }
     }
+    if let (Some(old), Some(new)) = (&old.servers, &new.servers) {
+        servers(&mut out, old, new);
+    }
     out.finish()
+}
+
+/// `Server` is `#[non_exhaustive]`: a new variant breaks nothing, a removed
+/// one breaks code naming it, a moved URL compiles but sends elsewhere.
+fn servers(out: &mut Changes, old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) {
+    for (name, url) in new {
+        match old.get(name) {
+            None => out.add(
+                false,
+                "server",
+                name,
+                format!("added ({url}; `Server` is non-exhaustive)"),
+                Kind::ServerChanged,
+                true,
+            ),
+            Some(was) if was != url => out.add(
+                false,
+                "server",
+                name,
+                format!("now {url} (was {was}): code compiles, calls go to the new URL"),
+                Kind::ServerChanged,
+                false,
+            ),
+            Some(_) => {}
+        }
+    }
+    for (name, url) in old {
+        if !new.contains_key(name) {
+            out.add(
+                true,
+                "server",
+                name,
+                format!("removed ({url}): code naming `Server::{name}` breaks"),
+                Kind::ServerChanged,
+                false,
+            );
+        }
+    }
 }
 
 #[derive(Default)]
@@ -791,6 +838,7 @@ pub fn counts(report: &Report) -> BTreeMap<&'static str, usize> {
         ("types_changed", report.types_changed()),
         ("field_changes", report.count(Kind::FieldChanged)),
         ("variant_changes", report.count(Kind::VariantChanged)),
+        ("server_changes", report.count(Kind::ServerChanged)),
         ("breaking", report.breaking()),
     ])
 }

@@ -25,6 +25,10 @@ pub struct Surface {
     /// Webhook events by name, with their payload type.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub webhooks: BTreeMap<String, String>,
+    /// `Server` variants by Rust name, with their URL; `None` in a surface
+    /// written before servers were recorded (then they are not compared).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub servers: Option<BTreeMap<String, String>>,
 }
 
 /// One operation.
@@ -220,6 +224,12 @@ pub fn surface(api: &Api) -> Surface {
         operations,
         types,
         webhooks,
+        servers: Some(
+            api.servers
+                .iter()
+                .map(|s| (s.rust_name.clone(), s.url.clone()))
+                .collect(),
+        ),
     }
 }
 
