@@ -6,6 +6,11 @@
 //! How changes are judged (cargo-semver-checks' lints and the Rust API
 //! guidelines as the reference), given how the generated code is declared:
 //!
+//! - Types are compared as the compiler sees them: a name that is an alias
+//!   in the new surface stands for what it aliases, so a field retyped to an
+//!   alias of the same type, or a merged type whose canonical name moved
+//!   (the old name now an alias of a type with the same fields), is not a
+//!   change users' code notices.
 //! - Removing or renaming anything users name (an operation, a type, a
 //!   field, a parameter, an enum value, a union variant, an error status) is
 //!   breaking, and so is changing a type users name (a field, parameter,
@@ -221,9 +226,65 @@ pub fn bumped(version: &str, bump: Bump) -> Option<String> {
     })
 }
 
+/// Type texts compared as the compiler sees them: a name that is an alias in
+/// the new surface (`pub type A = B;`) stands for what it aliases, so a field
+/// retyped from `A` to `B`, or a type whose canonical name moved to an alias
+/// of the same type, compiles for users as before.
+struct Resolve<'a> {
+    aliases: BTreeMap<&'a str, &'a str>,
+}
+
+impl<'a> Resolve<'a> {
+    fn new(surface: &'a Surface) -> Self {
+        let aliases = surface
+            .types
+            .iter()
+            .filter_map(|(name, t)| match t {
+                TypeSurface::Alias { of } => Some((name.as_str(), of.as_str())),
+                _ => None,
+            })
+            .collect();
+        Resolve { aliases }
+    }
+
+    /// `text` with every alias name replaced by what it stands for (nested
+    /// aliases too, to a bounded depth, so a cycle cannot hang it).
+    fn text(&self, text: &str) -> String {
+        self.text_at(text, 0)
+    }
+
+    fn text_at(&self, text: &str, depth: usize) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut word = String::new();
+        let flush = |word: &mut String, out: &mut String| {
+            match self.aliases.get(word.as_str()) {
+                Some(of) if depth < 16 => out.push_str(&self.text_at(of, depth + 1)),
+                _ => out.push_str(word),
+            }
+            word.clear();
+        };
+        for c in text.chars() {
+            if c.is_alphanumeric() || c == '_' || c == ':' {
+                word.push(c);
+            } else {
+                flush(&mut word, &mut out);
+                out.push(c);
+            }
+        }
+        flush(&mut word, &mut out);
+        out
+    }
+
+    /// Whether two type texts name the same Rust type.
+    fn same(&self, a: &str, b: &str) -> bool {
+        a == b || self.text(a) == self.text(b)
+    }
+}
+
 /// Compares `old` with `new`.
 pub fn compare(old: &Surface, new: &Surface) -> Report {
     let mut out = Changes::default();
+    let resolve = Resolve::new(new);
     for (id, op) in &new.operations {
         match old.operations.get(id) {
             None => out.add(
@@ -234,7 +295,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
                 Kind::OperationAdded,
                 true,
             ),
-            Some(before) => operation(&mut out, id, before, op),
+            Some(before) => operation(&mut out, &resolve, id, before, op),
         }
     }
     for (id, op) in &old.operations {
@@ -259,7 +320,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
                 Kind::TypeAdded,
                 true,
             ),
-            Some(before) => type_changes(&mut out, name, before, t),
+            Some(before) => type_changes(&mut out, &resolve, name, before, t, new),
         }
     }
     for (name, t) in &old.types {
@@ -402,7 +463,7 @@ impl Changes {
     }
 }
 
-fn operation(out: &mut Changes, id: &str, old: &OpSurface, new: &OpSurface) {
+fn operation(out: &mut Changes, resolve: &Resolve, id: &str, old: &OpSurface, new: &OpSurface) {
     let mut change = |breaking: bool, what: String, addition: bool| {
         out.add(
             breaking,
@@ -457,7 +518,7 @@ fn operation(out: &mut Changes, id: &str, old: &OpSurface, new: &OpSurface) {
                     };
                     change(true, format!("parameter `{name}` {how}"), false);
                 }
-                if before.ty != p.ty {
+                if !resolve.same(&before.ty, &p.ty) {
                     change(
                         true,
                         format!("parameter `{name}` retyped `{}` → `{}`", before.ty, p.ty),
@@ -499,7 +560,7 @@ fn operation(out: &mut Changes, id: &str, old: &OpSurface, new: &OpSurface) {
         ),
         (Some(b), None) => change(true, format!("body `{}` removed", b.ty), false),
         (Some(a), Some(b)) => {
-            if a.ty != b.ty {
+            if !resolve.same(&a.ty, &b.ty) {
                 change(true, format!("body retyped `{}` → `{}`", a.ty, b.ty), false);
             }
             if a.required != b.required {
@@ -522,7 +583,7 @@ fn operation(out: &mut Changes, id: &str, old: &OpSurface, new: &OpSurface) {
         }
         (None, None) => {}
     }
-    if old.returns != new.returns {
+    if !resolve.same(&old.returns, &new.returns) {
         change(
             true,
             format!("returns `{}` (was `{}`)", new.returns, old.returns),
@@ -577,7 +638,14 @@ fn presence(required: bool, nullable: bool) -> &'static str {
     }
 }
 
-fn type_changes(out: &mut Changes, name: &str, old: &TypeSurface, new: &TypeSurface) {
+fn type_changes(
+    out: &mut Changes,
+    resolve: &Resolve,
+    name: &str,
+    old: &TypeSurface,
+    new: &TypeSurface,
+    new_surface: &Surface,
+) {
     match (old, new) {
         (
             TypeSurface::Struct {
@@ -641,7 +709,7 @@ fn type_changes(out: &mut Changes, name: &str, old: &TypeSurface, new: &TypeSurf
                         );
                     }
                     Some(before) => {
-                        if before.ty != f.ty {
+                        if !resolve.same(&before.ty, &f.ty) {
                             out.add(
                                 true,
                                 "type",
@@ -748,7 +816,7 @@ fn type_changes(out: &mut Changes, name: &str, old: &TypeSurface, new: &TypeSurf
                         Kind::VariantChanged,
                         true,
                     ),
-                    Some(before) if before != t => out.add(
+                    Some(before) if !resolve.same(before, t) => out.add(
                         true,
                         "type",
                         name,
@@ -798,7 +866,7 @@ fn type_changes(out: &mut Changes, name: &str, old: &TypeSurface, new: &TypeSurf
         }
         (TypeSurface::Alias { of: a }, TypeSurface::Alias { of: b })
         | (TypeSurface::Newtype { of: a }, TypeSurface::Newtype { of: b })
-            if a != b =>
+            if !resolve.same(a, b) =>
         {
             out.add(
                 true,
@@ -808,6 +876,38 @@ fn type_changes(out: &mut Changes, name: &str, old: &TypeSurface, new: &TypeSurf
                 Kind::TypeChanged,
                 false,
             );
+        }
+        // A type that became an alias of another: users' code naming it sees
+        // the aliased type, so compare with that (a merged type whose
+        // canonical name moved is not a change).
+        (_, TypeSurface::Alias { of })
+            if !matches!(old, TypeSurface::Alias { .. })
+                && new_surface
+                    .types
+                    .get(resolve.text(of).as_str())
+                    .is_some_and(|target| !matches!(target, TypeSurface::Alias { .. })) =>
+        {
+            let target_name = resolve.text(of);
+            if let Some(target) = new_surface.types.get(target_name.as_str()) {
+                let before = out.list.len();
+                type_changes(out, resolve, name, old, target, new_surface);
+                let changed = out.list.len() > before;
+                out.add(
+                    false,
+                    "type",
+                    name,
+                    format!(
+                        "now an alias of `{target_name}`{}",
+                        if changed {
+                            " (its differences are listed)"
+                        } else {
+                            ", the same type: code naming it compiles as before"
+                        }
+                    ),
+                    Kind::TypeChanged,
+                    false,
+                );
+            }
         }
         (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
             out.add(

@@ -59,6 +59,26 @@ fn an_additive_update_is_minor() {
     assert_eq!(r.bump, changes::Bump::Minor);
 }
 
+/// A field retyped to an alias of its old type compiles for users as before:
+/// only the new optional field and the new alias are listed, nothing breaks.
+#[test]
+fn a_field_retyped_to_an_alias_of_its_type_is_not_breaking() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/changes/");
+    let old = std::fs::read(format!("{dir}aliases.old.yaml")).unwrap();
+    let new = std::fs::read(format!("{dir}aliases.new.yaml")).unwrap();
+    let (_, b, r) = report(&old, &new);
+    assert!(
+        matches!(
+            b.types.get("Buyer"),
+            Some(openapi_generator::surface::TypeSurface::Alias { .. })
+        ),
+        "the fixture needs `Buyer` to be an alias: {:?}",
+        b.types.get("Buyer")
+    );
+    assert_eq!(r.breaking(), 0, "{:#?}", r.changes);
+    assert_eq!(r.changes.len(), 2, "{:#?}", r.changes);
+}
+
 #[test]
 fn an_unchanged_spec_reports_nothing() {
     let bytes = std::fs::read(concat!(
