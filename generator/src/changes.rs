@@ -646,6 +646,37 @@ fn type_changes(
     new: &TypeSurface,
     new_surface: &Surface,
 ) {
+    // A type that became an alias of another: users' code naming it sees the
+    // aliased type, so compare with that (a merged type whose canonical name
+    // moved is not a change).
+    if let (false, TypeSurface::Alias { of }) = (matches!(old, TypeSurface::Alias { .. }), new) {
+        let target_name = resolve.text(of);
+        let target = new_surface
+            .types
+            .get(target_name.as_str())
+            .filter(|t| !matches!(t, TypeSurface::Alias { .. }));
+        if let Some(target) = target {
+            let before = out.list.len();
+            type_changes(out, resolve, name, old, target, new_surface);
+            let changed = out.list.len() > before;
+            out.add(
+                false,
+                "type",
+                name,
+                format!(
+                    "now an alias of `{target_name}`{}",
+                    if changed {
+                        " (its differences are listed)"
+                    } else {
+                        ", the same type: code naming it compiles as before"
+                    }
+                ),
+                Kind::TypeChanged,
+                false,
+            );
+            return;
+        }
+    }
     match (old, new) {
         (
             TypeSurface::Struct {
@@ -876,38 +907,6 @@ fn type_changes(
                 Kind::TypeChanged,
                 false,
             );
-        }
-        // A type that became an alias of another: users' code naming it sees
-        // the aliased type, so compare with that (a merged type whose
-        // canonical name moved is not a change).
-        (_, TypeSurface::Alias { of })
-            if !matches!(old, TypeSurface::Alias { .. })
-                && new_surface
-                    .types
-                    .get(resolve.text(of).as_str())
-                    .is_some_and(|target| !matches!(target, TypeSurface::Alias { .. })) =>
-        {
-            let target_name = resolve.text(of);
-            if let Some(target) = new_surface.types.get(target_name.as_str()) {
-                let before = out.list.len();
-                type_changes(out, resolve, name, old, target, new_surface);
-                let changed = out.list.len() > before;
-                out.add(
-                    false,
-                    "type",
-                    name,
-                    format!(
-                        "now an alias of `{target_name}`{}",
-                        if changed {
-                            " (its differences are listed)"
-                        } else {
-                            ", the same type: code naming it compiles as before"
-                        }
-                    ),
-                    Kind::TypeChanged,
-                    false,
-                );
-            }
         }
         (a, b) if std::mem::discriminant(a) != std::mem::discriminant(b) => {
             out.add(

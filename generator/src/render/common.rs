@@ -143,6 +143,13 @@ pub fn resolve_struct<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a Struct> {
     }
 }
 
+/// Whether a struct field gets a `with_*` setter: every field but a required
+/// one (`new` takes it, or it is a constant) and one of type `()` (its one
+/// value is already there).
+pub fn has_setter(f: &Field) -> bool {
+    f.presence != Presence::Required && f.ty != TypeRef::Prim(Prim::Unit)
+}
+
 /// The `with_*` setter name of each field of `s`, in field order: `with_`
 /// and the field's name without `r#` and leading underscores (`_2fa` gives
 /// `with_2fa`); a name two fields would share gets the field's position.

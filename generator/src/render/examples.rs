@@ -248,7 +248,7 @@ impl Writer<'_> {
                     let Some(x) = value.filter(|x| !x.is_null()) else {
                         continue;
                     };
-                    if f.presence == Presence::Required || f.ty == TypeRef::Prim(Prim::Unit) {
+                    if !super::common::has_setter(f) {
                         continue;
                     }
                     let patch = f.presence == Presence::OptionalNullable && def.in_request;

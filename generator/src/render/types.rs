@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{deprecation, doc_attrs, ident, setter_names, Chain, Ctx};
+use super::common::{deprecation, doc_attrs, has_setter, ident, setter_names, Chain, Ctx};
 use super::{docs, serde_impls};
 use crate::ir::*;
 
@@ -74,11 +74,6 @@ pub fn eq_hashable(api: &Api) -> Vec<bool> {
 }
 
 impl Ctx<'_> {
-    /// See [`Api::has_default`].
-    fn is_default(&self, f: &Field) -> bool {
-        self.api.has_default(f)
-    }
-
     /// Every item for one named type; `eq_hash`: it derives `Eq` and `Hash`
     /// (see [`eq_hashable`]).
     pub fn type_def(&self, def: &TypeDef, eq_hash: bool) -> TokenStream {
@@ -101,7 +96,7 @@ impl Ctx<'_> {
                         pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #t>,
                     }
                 });
-                let default = if s.fields.iter().all(|f| self.is_default(f)) {
+                let default = if s.fields.iter().all(|f| self.api.has_default(f)) {
                     quote! { Default, }
                 } else {
                     quote! {}
@@ -194,7 +189,11 @@ impl Ctx<'_> {
     fn struct_methods(&self, name: &str, s: &Struct, in_request: bool) -> TokenStream {
         let rt = &self.runtime;
         let ty_name = ident(name);
-        let required: Vec<&Field> = s.fields.iter().filter(|f| !self.is_default(f)).collect();
+        let required: Vec<&Field> = s
+            .fields
+            .iter()
+            .filter(|f| !self.api.has_default(f))
+            .collect();
         let any_deprecated = s.fields.iter().any(|f| f.docs.deprecated);
         let allow_deprecated = any_deprecated.then(|| quote! { #[allow(deprecated)] });
         let constructor = (!required.is_empty()).then(|| {
@@ -205,7 +204,7 @@ impl Ctx<'_> {
             });
             let inits = s.fields.iter().map(|f| {
                 let n = ident(&f.rust_name);
-                if self.is_default(f) {
+                if self.api.has_default(f) {
                     quote! { #n: ::std::default::Default::default() }
                 } else {
                     quote! { #n: #n.into() }
@@ -239,7 +238,8 @@ impl Ctx<'_> {
             .fields
             .iter()
             .zip(&setter_names)
-            .filter_map(|(f, setter)| {
+            .filter(|(f, _)| has_setter(f))
+            .map(|(f, setter)| {
                 let n = ident(&f.rust_name);
                 let setter = ident(setter);
                 let t = self.ty(&f.ty);
@@ -249,9 +249,6 @@ impl Ctx<'_> {
                     .deprecated
                     .then(|| quote! { #dep #[allow(deprecated)] });
                 let (arg, value, doc) = match f.presence {
-                    // Nothing to set: the one value it can have.
-                    _ if f.ty == TypeRef::Prim(Prim::Unit) => return None,
-                    Presence::Required => return None,
                     Presence::OptionalNullable if in_request => (
                         quote! { impl ::std::convert::Into<#rt::Patch<#t>> },
                         quote! { value.into() },
@@ -260,15 +257,13 @@ impl Ctx<'_> {
                             field_link(f)
                         ),
                     ),
-                    Presence::RequiredNullable
-                    | Presence::Optional
-                    | Presence::OptionalNullable => (
+                    _ => (
                         quote! { impl ::std::convert::Into<#t> },
                         quote! { ::std::option::Option::Some(value.into()) },
                         format!(" Sets {}.", field_link(f)),
                     ),
                 };
-                Some(quote! {
+                quote! {
                     #[doc = #doc]
                     #dep
                     #[must_use]
@@ -276,7 +271,7 @@ impl Ctx<'_> {
                         self.#n = #value;
                         self
                     }
-                })
+                }
             });
         let setters: Vec<TokenStream> = setters.collect();
         let add = s

@@ -75,11 +75,10 @@ pub fn file(ctx: &Ctx<'_>, options: &Options, feature: Option<&str>) -> Option<T
                 }
             });
             quote! {
-                let payload = #rt::webhooks::json(body)?;
                 #( #tries )*
                 ::std::result::Result::Ok(Self::Unknown {
                     event_type: ::std::string::String::new(),
-                    payload,
+                    payload: #rt::webhooks::json(body)?,
                 })
             }
         }
