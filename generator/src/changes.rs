@@ -31,13 +31,32 @@
 //!   (`Server` is `#[non_exhaustive]`; its variants are named from each server
 //!   alone). A removed server breaks code naming it; a server whose URL moved
 //!   compiles as before and is listed.
+//! - Fields are judged by their Rust type (`T`, `Option<T>`, `Patch<T>` as
+//!   presence and the struct's `request` flag make it), old against new: a
+//!   required field becoming optional, or a struct no longer sent in requests
+//!   turning `Patch<T>` into `Option<T>`, retypes the field (breaking); a
+//!   presence change that keeps the Rust type is listed, not breaking.
+//! - A request builder renamed (its struct and `…Error` enum) breaks code
+//!   naming it.
+//! - Derives: a trait no longer derived breaks code using it; a new one adds,
+//!   except `Copy` (cargo-semver-checks' `copy_impl_added`: `move` closures
+//!   capture differently). Reordered values of an enum deriving `Ord` compile
+//!   but sort differently: listed, at least a minor bump.
+//! - Features: a type no longer compiled with a feature that still exists
+//!   (directly or through the features it enables) breaks code built with
+//!   only that feature; a removed feature breaks dependency lines naming it.
+//! - A new deprecation (operation, type, field) makes users' code warn: not
+//!   breaking, a minor bump.
 //! - A new method or path for the same operation, a new media type, a new
 //!   tag: the Rust code is unchanged, so not breaking, but listed.
+//!
+//! `cargo xtask semver` checks these rules against cargo-semver-checks on the
+//! real API pairs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::surface::{FieldSurface, OpSurface, Surface, TypeSurface};
+use crate::surface::{FieldSurface, OpSurface, Surface, TypeEntry, TypeSurface};
 
 /// One change.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -77,6 +96,8 @@ pub enum Kind {
     WebhookChanged,
     /// A `Server` variant appeared, went away or moved.
     ServerChanged,
+    /// A cargo feature appeared or went away.
+    FeatureChanged,
 }
 
 /// What the changes imply for the generated crate's version.
@@ -239,7 +260,7 @@ impl<'a> Resolve<'a> {
         let aliases = surface
             .types
             .iter()
-            .filter_map(|(name, t)| match t {
+            .filter_map(|(name, t)| match &t.shape {
                 TypeSurface::Alias { of } => Some((name.as_str(), of.as_str())),
                 _ => None,
             })
@@ -283,7 +304,10 @@ impl<'a> Resolve<'a> {
 
 /// Compares `old` with `new`.
 pub fn compare(old: &Surface, new: &Surface) -> Report {
-    let mut out = Changes::default();
+    let mut out = Changes {
+        traits: old.records_traits() && new.records_traits(),
+        ..Changes::default()
+    };
     let resolve = Resolve::new(new);
     for (id, op) in &new.operations {
         match old.operations.get(id) {
@@ -316,11 +340,11 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
                 false,
                 "type",
                 name,
-                format!("added ({})", kind_word(t)),
+                format!("added ({})", kind_word(&t.shape)),
                 Kind::TypeAdded,
                 true,
             ),
-            Some(before) => type_changes(&mut out, &resolve, name, before, t, new),
+            Some(before) => type_changes(&mut out, &resolve, name, before, t, old, new),
         }
     }
     for (name, t) in &old.types {
@@ -329,7 +353,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
                 true,
                 "type",
                 name,
-                format!("removed ({})", kind_word(t)),
+                format!("removed ({})", kind_word(&t.shape)),
                 Kind::TypeRemoved,
                 false,
             );
@@ -370,6 +394,36 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
     }
     if let (Some(old), Some(new)) = (&old.servers, &new.servers) {
         servers(&mut out, old, new);
+    }
+    if out.traits {
+        for name in new
+            .features
+            .keys()
+            .filter(|f| !old.features.contains_key(*f))
+        {
+            out.add(
+                false,
+                "feature",
+                name,
+                "added".into(),
+                Kind::FeatureChanged,
+                true,
+            );
+        }
+        for name in old
+            .features
+            .keys()
+            .filter(|f| !new.features.contains_key(*f))
+        {
+            out.add(
+                true,
+                "feature",
+                name,
+                "removed (a dependency line naming it fails to resolve)".into(),
+                Kind::FeatureChanged,
+                false,
+            );
+        }
     }
     out.finish()
 }
@@ -416,6 +470,8 @@ fn servers(out: &mut Changes, old: &BTreeMap<String, String>, new: &BTreeMap<Str
 struct Changes {
     list: Vec<Change>,
     additions: bool,
+    /// Both surfaces record derives, deprecations and features.
+    traits: bool,
 }
 
 impl Changes {
@@ -464,6 +520,7 @@ impl Changes {
 }
 
 fn operation(out: &mut Changes, resolve: &Resolve, id: &str, old: &OpSurface, new: &OpSurface) {
+    let traits = out.traits;
     let mut change = |breaking: bool, what: String, addition: bool| {
         out.add(
             breaking,
@@ -474,12 +531,28 @@ fn operation(out: &mut Changes, resolve: &Resolve, id: &str, old: &OpSurface, ne
             addition,
         )
     };
+    // A renamed builder (its struct and error enum) breaks code naming it;
+    // said with the call's rename when it follows from it.
+    let builder = (!old.builder.is_empty()
+        && !new.builder.is_empty()
+        && old.builder != new.builder)
+        .then(|| {
+            format!(
+                "request builder `{}` renamed `{}`, its error enum `{}Error` too",
+                old.builder, new.builder, old.builder
+            )
+        });
     if old.rust != new.rust {
         change(
             true,
-            format!("called `{}` instead of `{}`", new.rust, old.rust),
+            match &builder {
+                Some(b) => format!("called `{}` instead of `{}`; {b}", new.rust, old.rust),
+                None => format!("called `{}` instead of `{}`", new.rust, old.rust),
+            },
             false,
         );
+    } else if let Some(b) = builder {
+        change(true, b, false);
     }
     if (old.method.as_str(), old.path.as_str()) != (new.method.as_str(), new.path.as_str()) {
         change(
@@ -599,6 +672,9 @@ fn operation(out: &mut Changes, resolve: &Resolve, id: &str, old: &OpSurface, ne
             true,
         );
     }
+    if traits && new.deprecated && !old.deprecated {
+        change(false, "now deprecated (calls warn)".into(), true);
+    }
     for s in old.errors.iter().filter(|s| !new.errors.contains(s)) {
         change(
             true,
@@ -621,7 +697,7 @@ fn kind_word(t: &TypeSurface) -> &'static str {
 
 /// "a struct", "an enum", "an alias".
 fn with_article(word: &str) -> String {
-    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+    let article = if word.starts_with(['a', 'e', 'i', 'o']) {
         "an"
     } else {
         "a"
@@ -638,26 +714,46 @@ fn presence(required: bool, nullable: bool) -> &'static str {
     }
 }
 
+/// A field's Rust type, as the renderer declares it: the value type, in
+/// `Option` when it may be absent or `null`, in `Patch` when both mean
+/// something (optional and nullable in a struct requests send).
+fn field_type(f: &FieldSurface, request: bool) -> String {
+    match (f.required, f.nullable) {
+        (true, false) => f.ty.clone(),
+        (false, true) if request => format!("Patch<{}>", f.ty),
+        _ => format!("Option<{}>", f.ty),
+    }
+}
+
+/// What `old` and `new` say of the same type name: its shape, then what users
+/// rely on beside it (derives, features, deprecation), when both surfaces
+/// record those.
+#[allow(clippy::too_many_arguments)]
 fn type_changes(
     out: &mut Changes,
     resolve: &Resolve,
     name: &str,
-    old: &TypeSurface,
-    new: &TypeSurface,
+    old: &TypeEntry,
+    new: &TypeEntry,
+    old_surface: &Surface,
     new_surface: &Surface,
 ) {
     // A type that became an alias of another: users' code naming it sees the
     // aliased type, so compare with that (a merged type whose canonical name
     // moved is not a change).
-    if let (false, TypeSurface::Alias { of }) = (matches!(old, TypeSurface::Alias { .. }), new) {
+    let mut target_entry = None;
+    if let (false, TypeSurface::Alias { of }) =
+        (matches!(old.shape, TypeSurface::Alias { .. }), &new.shape)
+    {
         let target_name = resolve.text(of);
         let target = new_surface
             .types
             .get(target_name.as_str())
-            .filter(|t| !matches!(t, TypeSurface::Alias { .. }));
+            .filter(|t| !matches!(t.shape, TypeSurface::Alias { .. }));
         if let Some(target) = target {
+            target_entry = Some(target);
             let before = out.list.len();
-            type_changes(out, resolve, name, old, target, new_surface);
+            shape_changes(out, resolve, name, &old.shape, &target.shape);
             let changed = out.list.len() > before;
             out.add(
                 false,
@@ -674,27 +770,195 @@ fn type_changes(
                 Kind::TypeChanged,
                 false,
             );
-            return;
         }
     }
+    if target_entry.is_none() {
+        shape_changes(out, resolve, name, &old.shape, &new.shape);
+    }
+    if !out.traits {
+        return;
+    }
+    // Traits: what the type users name derives (an alias: its target's).
+    let derives_of = |e: &TypeEntry, s: &Surface| -> BTreeSet<String> {
+        match &e.shape {
+            TypeSurface::Alias { of } => s
+                .types
+                .get(Resolve::new(s).text(of).as_str())
+                .map(|t| words(&t.derives))
+                .unwrap_or_default(),
+            _ => words(&e.derives),
+        }
+    };
+    let (was, is) = (derives_of(old, old_surface), derives_of(new, new_surface));
+    if !was.is_empty() || !is.is_empty() {
+        for d in was.difference(&is) {
+            out.add(
+                true,
+                "type",
+                name,
+                format!("no longer implements `{d}` (code using it breaks)"),
+                Kind::TypeChanged,
+                false,
+            );
+        }
+        for d in is.difference(&was) {
+            // A new `Copy` changes what `move` closures capture (cargo-semver-checks'
+            // `copy_impl_added` requires a major version); other traits only add.
+            let copy = d == "Copy";
+            out.add(
+                copy,
+                "type",
+                name,
+                if copy {
+                    "now implements `Copy` (closures that moved it now copy it)".to_owned()
+                } else {
+                    format!("now implements `{d}`")
+                },
+                Kind::TypeChanged,
+                true,
+            );
+        }
+    }
+    // Features: the features with which the type is compiled.
+    let (was, is) = (
+        compiled_with(&words(&old.features), old_surface),
+        compiled_with(&words(&new.features), new_surface),
+    );
+    let lost: Vec<&String> = was
+        .difference(&is)
+        .filter(|f| new_surface.features.contains_key(*f))
+        .collect();
+    if !lost.is_empty() {
+        out.add(
+            true,
+            "type",
+            name,
+            format!(
+                "no longer compiled with {} (code using it with only {} on breaks)",
+                list_words(&lost, "feature"),
+                if lost.len() == 1 {
+                    "that"
+                } else {
+                    "one of those"
+                }
+            ),
+            Kind::TypeChanged,
+            false,
+        );
+    }
+    match (old.deprecated, new.deprecated) {
+        (false, true) => out.add(
+            false,
+            "type",
+            name,
+            "now deprecated (code using it warns)".into(),
+            Kind::TypeChanged,
+            true,
+        ),
+        (true, false) => out.add(
+            false,
+            "type",
+            name,
+            "no longer deprecated".into(),
+            Kind::TypeChanged,
+            false,
+        ),
+        _ => {}
+    }
+    // Enum values in a new order: derived `Ord` compares them differently.
+    if let (TypeSurface::Enum { values: a }, TypeSurface::Enum { values: b }) =
+        (&old.shape, &new.shape)
+    {
+        let common_a: Vec<&String> = a.iter().filter(|v| b.contains(v)).collect();
+        let common_b: Vec<&String> = b.iter().filter(|v| a.contains(v)).collect();
+        if common_a != common_b && words(&new.derives).contains("Ord") {
+            out.add(
+                false,
+                "type",
+                name,
+                "values reordered: code compiles, the derived `Ord` sorts them differently".into(),
+                Kind::VariantChanged,
+                true,
+            );
+        }
+    }
+}
+
+/// Every feature with which a type gated by `gates` is compiled: those that
+/// enable (directly or through the features they enable) one of `gates`;
+/// everything when the API has no per-group features.
+fn compiled_with(gates: &BTreeSet<String>, surface: &Surface) -> BTreeSet<String> {
+    let mut with = BTreeSet::new();
+    for feature in surface.features.keys() {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![feature.as_str()];
+        while let Some(f) = stack.pop() {
+            if !seen.insert(f) {
+                continue;
+            }
+            if gates.contains(f) {
+                with.insert(feature.clone());
+                break;
+            }
+            stack.extend(
+                surface
+                    .features
+                    .get(f)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str),
+            );
+        }
+    }
+    with
+}
+
+/// The names in a `, `-separated list (`derives`, `features`).
+fn words(list: &str) -> BTreeSet<String> {
+    list.split(", ")
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// "feature `a`", "features `a`, `b`".
+fn list_words(items: &[&String], noun: &str) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    match quoted.len() {
+        1 => format!("{noun} {}", quoted.join("")),
+        _ => format!("{noun}s {}", quoted.join(", ")),
+    }
+}
+
+/// The changes of a type's shape (fields, values, variants, what it aliases).
+fn shape_changes(
+    out: &mut Changes,
+    resolve: &Resolve,
+    name: &str,
+    old: &TypeSurface,
+    new: &TypeSurface,
+) {
     match (old, new) {
         (
             TypeSurface::Struct {
                 fields: a,
                 additional: aa,
                 new: old_new,
-                ..
+                request: old_request,
             },
             TypeSurface::Struct {
                 fields: b,
                 additional: ba,
                 new: new_new,
-                ..
+                request: new_request,
             },
         ) => {
-            let takes = |wire: &str| new_new.iter().flatten().any(|w| w == wire);
+            // `new`'s argument list, when it changed other than by a field
+            // added or removed (each such field is listed as breaking).
             if let (Some(was), Some(is)) = (old_new, new_new) {
-                if was != is {
+                let kept_was: Vec<&String> = was.iter().filter(|w| b.contains_key(*w)).collect();
+                let kept_is: Vec<&String> = is.iter().filter(|w| a.contains_key(*w)).collect();
+                if kept_was != kept_is {
                     let list = |names: &[String], fields: &BTreeMap<String, FieldSurface>| {
                         names
                             .iter()
@@ -712,27 +976,25 @@ fn type_changes(
                     );
                 }
             }
+            let takes = |wire: &str| new_new.iter().flatten().any(|w| w == wire);
             for (wire, f) in b {
                 match a.get(wire) {
                     None => {
-                        let argument = takes(wire);
-                        let why = match (argument, old_new.is_some()) {
-                            (true, true) => "`new` takes it (the change to `new` is listed)",
-                            (true, false) => {
-                                "`new` takes it, so every `new` call gains an argument"
-                            }
-                            (false, _) => {
-                                "the struct is `#[non_exhaustive]`, so this only adds a setter"
-                            }
+                        let argument =
+                            takes(wire) || (new_new.is_none() && f.required && !f.nullable);
+                        let why = if argument {
+                            "`new` takes it, so every `new` call gains an argument"
+                        } else {
+                            "the struct is `#[non_exhaustive]`, so this only adds a setter"
                         };
                         out.add(
-                            argument && old_new.is_none(),
+                            argument,
                             "type",
                             name,
                             format!(
                                 "new field `{}` (`{}`, {}): {why}",
                                 f.rust,
-                                f.ty,
+                                field_type(f, *new_request),
                                 presence(f.required, f.nullable)
                             ),
                             Kind::FieldChanged,
@@ -740,23 +1002,41 @@ fn type_changes(
                         );
                     }
                     Some(before) => {
-                        if !resolve.same(&before.ty, &f.ty) {
+                        let (was, is) = (
+                            field_type(before, *old_request),
+                            field_type(f, *new_request),
+                        );
+                        if !resolve.same(&was, &is) {
+                            let why =
+                                if (before.required, before.nullable) != (f.required, f.nullable) {
+                                    format!(
+                                        " ({}, was {})",
+                                        presence(f.required, f.nullable),
+                                        presence(before.required, before.nullable)
+                                    )
+                                } else if old_request != new_request && before.ty == f.ty {
+                                    format!(
+                                        " (the struct is {} sent in requests)",
+                                        if *new_request { "now" } else { "no longer" }
+                                    )
+                                } else {
+                                    String::new()
+                                };
                             out.add(
                                 true,
                                 "type",
                                 name,
-                                format!("field `{}` retyped `{}` → `{}`", f.rust, before.ty, f.ty),
+                                format!("field `{}` retyped `{was}` → `{is}`{why}", f.rust),
                                 Kind::FieldChanged,
                                 false,
                             );
-                        }
-                        if (before.required, before.nullable) != (f.required, f.nullable) {
+                        } else if (before.required, before.nullable) != (f.required, f.nullable) {
                             out.add(
-                                true,
+                                false,
                                 "type",
                                 name,
                                 format!(
-                                    "field `{}` now {} (was {})",
+                                    "field `{}` now {} (was {}); its Rust type `{is}` is unchanged",
                                     f.rust,
                                     presence(f.required, f.nullable),
                                     presence(before.required, before.nullable)
@@ -775,6 +1055,16 @@ fn type_changes(
                                 false,
                             );
                         }
+                        if out.traits && f.deprecated && !before.deprecated {
+                            out.add(
+                                false,
+                                "type",
+                                name,
+                                format!("field `{}` now deprecated", f.rust),
+                                Kind::FieldChanged,
+                                true,
+                            );
+                        }
                     }
                 }
             }
@@ -784,7 +1074,11 @@ fn type_changes(
                         true,
                         "type",
                         name,
-                        format!("field `{}` (`{}`) removed", f.rust, f.ty),
+                        format!(
+                            "field `{}` (`{}`) removed",
+                            f.rust,
+                            field_type(f, *old_request)
+                        ),
                         Kind::FieldChanged,
                         false,
                     );

@@ -354,7 +354,7 @@ fn generate_loaded(loaded: &load::Loaded, options: &Options) -> Result<(Generate
                 .collect(),
             warnings: api.warnings.clone(),
         },
-        surface: surface::surface(&api),
+        surface: surface::surface(&api, &features),
     };
     Ok((generated, timings))
 }

@@ -1,7 +1,8 @@
 //! The API surface: what the generated crate offers its users, as data
 //! (every operation with its Rust accessor, parameters, body, success and
-//! error statuses; every type with its fields, values or variants), keyed and
-//! sorted so that two versions compare entry by entry. `cargo xtask regen`
+//! error statuses; every type with its fields, values or variants, derives,
+//! deprecation and the cargo features compiling it), keyed and sorted so that
+//! two versions compare entry by entry. `cargo xtask regen`
 //! writes it as `generated/api/<api>.json`, a readable diff in itself, and
 //! [`crate::changes`] compares two of them.
 
@@ -10,10 +11,20 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::ir::*;
+use crate::render::features::Features;
+
+/// The surface format written by this generator: 2 records derives,
+/// deprecations and features (a surface of an earlier format has none, and
+/// then they are not compared).
+pub const FORMAT: u32 = 2;
 
 /// Everything users of one generated API can name.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Surface {
+    /// The surface format ([`FORMAT`]; 0 for surfaces written before it was
+    /// recorded).
+    #[serde(default)]
+    pub format: u32,
     /// `info.title`.
     pub title: String,
     /// `info.version`.
@@ -21,7 +32,7 @@ pub struct Surface {
     /// Operations by operation id.
     pub operations: BTreeMap<String, OpSurface>,
     /// Types by Rust name.
-    pub types: BTreeMap<String, TypeSurface>,
+    pub types: BTreeMap<String, TypeEntry>,
     /// Webhook events by name, with their payload type.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub webhooks: BTreeMap<String, String>,
@@ -29,6 +40,17 @@ pub struct Surface {
     /// written before servers were recorded (then they are not compared).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub servers: Option<BTreeMap<String, String>>,
+    /// The cargo features of the API's module, with the features each
+    /// enables (empty when the API has no per-group features).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub features: BTreeMap<String, Vec<String>>,
+}
+
+impl Surface {
+    /// Whether derives, deprecations and features are recorded.
+    pub fn records_traits(&self) -> bool {
+        self.format >= 2
+    }
 }
 
 /// One operation.
@@ -40,6 +62,14 @@ pub struct OpSurface {
     pub path: String,
     /// How it is called: `customers().members().get`.
     pub rust: String,
+    /// The struct of its group (`CustomersMembers`; empty for a method of
+    /// the client itself).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub group: String,
+    /// Its request builder's struct (`CustomersMembersGet`; the error enum
+    /// adds `Error`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub builder: String,
     /// Parameters by wire name.
     pub params: BTreeMap<String, ParamSurface>,
     /// The request body.
@@ -47,6 +77,9 @@ pub struct OpSurface {
     pub body: Option<BodySurface>,
     /// What a success decodes into.
     pub returns: String,
+    /// `deprecated: true`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
     /// The documented error statuses (`404`, `4XX`, `default`).
     pub errors: Vec<String>,
 }
@@ -76,7 +109,25 @@ pub struct BodySurface {
     pub required: bool,
 }
 
-/// One type.
+/// One type: its shape, and what users rely on beside it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeEntry {
+    /// Its shape.
+    #[serde(flatten)]
+    pub shape: TypeSurface,
+    /// The traits it derives, `, `-separated (an alias: none of its own).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub derives: String,
+    /// `deprecated: true`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+    /// The features whose `#[cfg]` compiles it, `, `-separated (empty when
+    /// the API has no per-group features).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub features: String,
+}
+
+/// The shape of one type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TypeSurface {
@@ -138,12 +189,16 @@ pub struct FieldSurface {
     pub required: bool,
     /// May be `null`.
     pub nullable: bool,
+    /// `deprecated: true`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
 }
 
-/// The surface of a built API.
-pub fn surface(api: &Api) -> Surface {
+/// The surface of a built API whose features are `features`.
+pub fn surface(api: &Api, features: &Features) -> Surface {
     let mut operations = BTreeMap::new();
-    for op in &api.operations {
+    let (groups, builders) = crate::render::ops::item_names(api);
+    for (op, builder) in api.operations.iter().zip(builders) {
         let rust = op
             .groups
             .iter()
@@ -197,6 +252,8 @@ pub fn surface(api: &Api) -> Surface {
                 method: op.method.clone(),
                 path: op.path.clone(),
                 rust,
+                group: groups.get(&op.groups).cloned().unwrap_or_default(),
+                builder,
                 params,
                 body,
                 returns: if returns.is_empty() {
@@ -205,13 +262,28 @@ pub fn surface(api: &Api) -> Surface {
                     returns.join(" | ")
                 },
                 errors,
+                deprecated: op.docs.deprecated,
             },
         );
     }
+    let derives = api.derives();
     let types = api
         .types
         .iter()
-        .map(|t| (t.name.clone(), type_surface(api, t)))
+        .zip(derives)
+        .map(|(t, derives)| {
+            let entry = TypeEntry {
+                shape: type_surface(api, t),
+                derives: derives
+                    .iter()
+                    .map(|d| d.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                deprecated: t.docs.deprecated,
+                features: features.of_type(t.id).join(", "),
+            };
+            (t.name.clone(), entry)
+        })
         .collect();
     let webhooks = api
         .webhooks
@@ -219,6 +291,7 @@ pub fn surface(api: &Api) -> Surface {
         .map(|w| (w.name.clone(), ty_text(api, &w.payload)))
         .collect();
     Surface {
+        format: FORMAT,
         title: api.title.clone(),
         version: api.version.clone(),
         operations,
@@ -230,6 +303,7 @@ pub fn surface(api: &Api) -> Surface {
                 .map(|s| (s.rust_name.clone(), s.url.clone()))
                 .collect(),
         ),
+        features: features.enables(),
     }
 }
 
@@ -253,6 +327,7 @@ fn type_surface(api: &Api, t: &TypeDef) -> TypeSurface {
                                 f.presence,
                                 Presence::RequiredNullable | Presence::OptionalNullable
                             ),
+                            deprecated: f.docs.deprecated,
                         },
                     )
                 })

@@ -8,12 +8,15 @@
 mod build;
 mod context;
 mod dedupe;
+mod derives;
 mod directions;
 mod lower;
 mod ops;
 pub mod reach;
 mod recursion;
 pub mod sample;
+
+pub use derives::Derive;
 
 mod unions;
 mod webhooks;

@@ -171,3 +171,12 @@ pub fn setter_names(s: &Struct) -> Vec<String> {
         })
         .collect()
 }
+
+/// `#[derive(..)]` of `list` (nothing for an empty list).
+pub fn derive_attr(list: &[Derive]) -> TokenStream {
+    if list.is_empty() {
+        return TokenStream::new();
+    }
+    let names = list.iter().map(|d| Ident::new(d.name(), Span::call_site()));
+    quote! { #[derive( #(#names),* )] }
+}

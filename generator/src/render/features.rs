@@ -166,6 +166,33 @@ impl Features {
             .collect()
     }
 
+    /// Every feature with the features it enables (the API's own feature
+    /// enables the top-level groups and the webhook events), for the surface.
+    pub fn enables(&self) -> BTreeMap<String, Vec<String>> {
+        let Some(prefix) = &self.prefix else {
+            return BTreeMap::new();
+        };
+        let list = self.list();
+        let top = list
+            .iter()
+            .filter(|g| g.top_level)
+            .map(|g| g.name.clone())
+            .collect();
+        list.into_iter()
+            .map(|g| (g.name, g.enables))
+            .chain(std::iter::once((prefix.clone(), top)))
+            .collect()
+    }
+
+    /// The features whose `#[cfg]` compiles type `id` (sorted; empty without
+    /// per-group features).
+    pub fn of_type(&self, id: TypeId) -> Vec<String> {
+        self.types
+            .get(id.0)
+            .map(|set| set.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// The `#[cfg]` of the operations of the group at `path`.
     pub fn cfg_ops_of(&self, path: &[String]) -> TokenStream {
         self.gate(self.groups.get(path).map(|(f, _)| f.clone()))

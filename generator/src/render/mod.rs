@@ -29,7 +29,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::{Error, Result};
-use crate::ir::{Api, TypeId};
+use crate::ir::{Api, Derive, TypeId};
 use crate::naming;
 use crate::Options;
 
@@ -109,7 +109,7 @@ pub fn render_timed(
     // Generated code names the deprecated types it defines (impls, re-exports,
     // builders); only users' uses of them should warn.
     let uses_deprecated = api.types.iter().any(|t| t.docs.deprecated);
-    let eq_hash = types::eq_hashable(api);
+    let derives = api.derives();
     let next = AtomicUsize::new(0);
     let worker = || -> Result<Done> {
         let runtime = runtime_path(options)?;
@@ -123,7 +123,7 @@ pub fn render_timed(
                 Job::Api => api_files(api, options, &runtime, features, &modules)?,
                 Job::Types(module, ids) => {
                     vec![type_module(
-                        api, options, &runtime, features, &eq_hash, module, ids,
+                        api, options, &runtime, features, &derives, module, ids,
                     )?]
                 }
             };
@@ -182,7 +182,7 @@ fn type_module(
     options: &Options,
     runtime: &TokenStream,
     features: &Features,
-    eq_hash: &[bool],
+    derives: &[Vec<Derive>],
     module: &str,
     ids: &[usize],
 ) -> Result<(String, TokenStream)> {
@@ -197,7 +197,7 @@ fn type_module(
     };
     let mut items = Vec::new();
     for &i in ids {
-        let tokens = ctx.type_def(api.ty(TypeId(i)), eq_hash.get(i) == Some(&true));
+        let tokens = ctx.type_def(api.ty(TypeId(i)), derives.get(i).map_or(&[], Vec::as_slice));
         match features.cfg_type_within(TypeId(i), module) {
             Some(cfg) => items.push(with_attr(&cfg, tokens, module)?),
             None => items.push(tokens),

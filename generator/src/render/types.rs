@@ -4,7 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::common::{deprecation, doc_attrs, has_setter, ident, setter_names, Chain, Ctx};
+use super::common::{
+    deprecation, derive_attr, doc_attrs, has_setter, ident, setter_names, Chain, Ctx,
+};
 use super::{docs, serde_impls};
 use crate::ir::*;
 
@@ -33,55 +35,11 @@ const SHADOWED: &[&str] = &[
     "type_id",
 ];
 
-/// Which types can derive `Eq` and `Hash` (by id): those holding no
-/// floating-point number anywhere, followed through fields, variants and
-/// aliases (recursive types included).
-pub fn eq_hashable(api: &Api) -> Vec<bool> {
-    fn ok(r: &TypeRef, table: &[bool]) -> bool {
-        match r {
-            TypeRef::Named(id) => table.get(id.0).copied().unwrap_or(false),
-            TypeRef::Prim(p) => *p != Prim::F64,
-            TypeRef::Array(t) | TypeRef::Map(t) | TypeRef::Option(t) | TypeRef::Boxed(t) => {
-                ok(t, table)
-            }
-            TypeRef::Tuple(ts) => ts.iter().all(|t| ok(t, table)),
-            TypeRef::Any => true,
-        }
-    }
-    let mut table = vec![true; api.types.len()];
-    loop {
-        let mut changed = false;
-        for (i, t) in api.types.iter().enumerate() {
-            if !table.get(i).copied().unwrap_or(false) {
-                continue;
-            }
-            let fine = match &t.kind {
-                TypeKind::Enum(e) => e.scalar != Scalar::Number,
-                TypeKind::Const(c) => c.scalar != Scalar::Number,
-                kind => kind.refs().into_iter().all(|r| ok(r, &table)),
-            };
-            if !fine {
-                if let Some(slot) = table.get_mut(i) {
-                    *slot = false;
-                }
-                changed = true;
-            }
-        }
-        if !changed {
-            return table;
-        }
-    }
-}
-
 impl Ctx<'_> {
-    /// Every item for one named type; `eq_hash`: it derives `Eq` and `Hash`
-    /// (see [`eq_hashable`]).
-    pub fn type_def(&self, def: &TypeDef, eq_hash: bool) -> TokenStream {
-        let eq_hash = if eq_hash {
-            quote! { Eq, Hash, }
-        } else {
-            quote! {}
-        };
+    /// Every item for one named type, deriving `derives` (see
+    /// [`Api::derives`]).
+    pub fn type_def(&self, def: &TypeDef, derives: &[Derive]) -> TokenStream {
+        let derives = derive_attr(derives);
         let name = ident(&def.name);
         let fallback = format!("The `{}` schema.", def.name);
         let docs = doc_attrs(docs::lines(&def.docs, &fallback, self.links));
@@ -96,11 +54,6 @@ impl Ctx<'_> {
                         pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #t>,
                     }
                 });
-                let default = if s.fields.iter().all(|f| self.api.has_default(f)) {
-                    quote! { Default, }
-                } else {
-                    quote! {}
-                };
                 let serde = serde_impls::object(self, &name, s, def.in_request);
                 let parts = self
                     .api
@@ -113,7 +66,7 @@ impl Ctx<'_> {
                 quote! {
                     #docs
                     #dep
-                    #[derive(Debug, Clone, PartialEq, #eq_hash #default)]
+                    #derives
                     #[non_exhaustive]
                     pub struct #name {
                         #( #fields )*
@@ -123,15 +76,10 @@ impl Ctx<'_> {
                 .chain(methods)
                 .chain(serde)
             }
-            TypeKind::Enum(e) => self.enumeration(&name, e, docs, dep),
+            TypeKind::Enum(e) => self.enumeration(&name, e, docs, dep, derives),
             TypeKind::Const(c) => {
                 let vname = ident(&c.rust_name);
                 let doc = format!(" Always `{}`.", c.wire_name);
-                let derives = if c.scalar == Scalar::Number {
-                    quote! { #[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd)] }
-                } else {
-                    quote! { #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)] }
-                };
                 let serde = serde_impls::constant(self, &name, c);
                 quote! {
                     #docs
@@ -145,7 +93,7 @@ impl Ctx<'_> {
                 }
                 .chain(serde)
             }
-            TypeKind::Union(u) => self.union(def, u, docs, dep, eq_hash),
+            TypeKind::Union(u) => self.union(def, u, docs, dep, derives),
             TypeKind::Alias(t) => {
                 let merged = self.api.merged_into(def.id).map(|to| {
                     let note = format!(
@@ -171,7 +119,7 @@ impl Ctx<'_> {
                 quote! {
                     #docs
                     #dep
-                    #[derive(Debug, Clone, PartialEq, #eq_hash)]
+                    #derives
                     pub struct #name(pub #t);
                 }
                 .chain(serde)
@@ -314,6 +262,7 @@ impl Ctx<'_> {
         e: &Enumeration,
         docs: TokenStream,
         dep: TokenStream,
+        derives: TokenStream,
     ) -> TokenStream {
         let variants = e.variants.iter().map(|v| {
             let vname = ident(&v.rust_name);
@@ -329,11 +278,10 @@ impl Ctx<'_> {
         let names: Vec<proc_macro2::Ident> =
             e.variants.iter().map(|v| ident(&v.rust_name)).collect();
         let serde = serde_impls::enumeration(self, name, e);
-        let (derives, other, value_fn, from_impl) = match e.scalar {
+        let (other, value_fn, from_impl) = match e.scalar {
             Scalar::String | Scalar::Boolean => {
                 let wires = e.variants.iter().map(|v| &v.wire_name).collect::<Vec<_>>();
                 (
-                    quote! { #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)] },
                     quote! { ::std::string::String },
                     quote! {
                         /// The value as sent on the wire.
@@ -370,7 +318,6 @@ impl Ctx<'_> {
                     .map(|v| serde_impls::int_literal(&v.wire_name))
                     .collect();
                 (
-                    quote! { #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)] },
                     quote! { i64 },
                     quote! {
                         /// The value as sent on the wire.
@@ -407,7 +354,6 @@ impl Ctx<'_> {
                     .map(|v| serde_impls::float_literal(&v.wire_name))
                     .collect();
                 (
-                    quote! { #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)] },
                     quote! { f64 },
                     quote! {
                         /// The value as sent on the wire.
@@ -510,7 +456,7 @@ impl Ctx<'_> {
         u: &Union,
         docs: TokenStream,
         dep: TokenStream,
-        eq_hash: TokenStream,
+        derives: TokenStream,
     ) -> TokenStream {
         let name = ident(&def.name);
         let keeps_unknown = !u.variants.iter().any(|v| v.ty == TypeRef::Any);
@@ -549,7 +495,7 @@ impl Ctx<'_> {
             #docs
             #dep
             #[allow(clippy::large_enum_variant)]
-            #[derive(Debug, Clone, PartialEq, #eq_hash)]
+            #derives
             #[non_exhaustive]
             pub enum #name {
                 #( #variants )*

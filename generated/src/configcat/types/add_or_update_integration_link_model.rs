@@ -3,7 +3,7 @@
 /// The `AddOrUpdateIntegrationLinkModel` schema.
 ///
 /// Example `{"description":"description","url":"url"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct AddOrUpdateIntegrationLinkModel {
     /// The `description` property.

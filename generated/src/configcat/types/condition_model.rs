@@ -3,7 +3,7 @@
 /// The `ConditionModel` schema.
 ///
 /// Example `{"userCondition":"","segmentCondition":"","prerequisiteFlagCondition":""}`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConditionModel {
     /// The `userCondition` property.

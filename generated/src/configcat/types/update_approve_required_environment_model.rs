@@ -3,7 +3,7 @@
 /// The `UpdateApproveRequiredEnvironmentModel` schema.
 ///
 /// Example `{"environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","approveRequired":true}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct UpdateApproveRequiredEnvironmentModel {
     /// Identifier of the Environment.

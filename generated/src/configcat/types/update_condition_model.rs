@@ -3,7 +3,7 @@
 /// The `UpdateConditionModel` schema.
 ///
 /// Example `{"userCondition":"","segmentCondition":"","prerequisiteFlagCondition":""}`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateConditionModel {
     /// The `userCondition` property.

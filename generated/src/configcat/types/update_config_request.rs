@@ -3,7 +3,7 @@
 /// The `UpdateConfigRequest` schema.
 ///
 /// Example `{"name":"name","description":"description","order":0}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct UpdateConfigRequest {
     /// The name of the Config.

@@ -3,7 +3,7 @@
 /// The `UpdateEnvironmentModel` schema.
 ///
 /// Example `{"name":"name","color":"color","description":"description","order":0}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct UpdateEnvironmentModel {
     /// The name of the Environment.

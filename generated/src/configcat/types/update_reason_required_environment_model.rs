@@ -3,7 +3,7 @@
 /// The `UpdateReasonRequiredEnvironmentModel` schema.
 ///
 /// Example `{"environmentId":"046b6c7f-0b8a-43b9-b35d-6489e6daee91","reasonRequired":true}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct UpdateReasonRequiredEnvironmentModel {
     /// Identifier of the Environment.

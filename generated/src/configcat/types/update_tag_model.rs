@@ -3,7 +3,7 @@
 /// The `UpdateTagModel` schema.
 ///
 /// Example `{"name":"name","color":"color"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct UpdateTagModel {
     /// Name of the Tag.

@@ -3,7 +3,7 @@
 /// The `WebhookSigningKeysModel` schema.
 ///
 /// Example `{"key1":"key1","key2":"key2"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct WebhookSigningKeysModel {
     /// The first signing key.

@@ -4,7 +4,7 @@
     any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
 )]
 /// The `CustomerSubscriptionResume` schema.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct CustomerSubscriptionResume {
     /// Resume a paused subscription immediately, starting a new billing period and charging the customer.

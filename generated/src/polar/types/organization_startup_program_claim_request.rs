@@ -5,7 +5,7 @@
 /// The checkout URLs are only used when the org is on the Free plan and
 /// needs a checkout to set up a payment method; they're ignored on the
 /// PATCH path (already-paid orgs).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct OrganizationStartupProgramClaimRequest {
     /// The `success_url` property.

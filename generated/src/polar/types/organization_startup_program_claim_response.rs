@@ -7,7 +7,7 @@
 ///   discount is already attached.
 /// - ``subscription`` — Paid → Scale: the existing paid subscription was
 ///   switched to Scale and the discount applied immediately.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct OrganizationStartupProgramClaimResponse {
     /// The `checkout` property.

@@ -173,6 +173,30 @@ pub struct OpsRender<'a> {
     op_names: Vec<String>,
 }
 
+/// The struct names of every group (by group path) and of every operation's
+/// request builder (in operation order; its error enum adds `Error`): groups
+/// and operations share one scope per top-level file, claimed in document
+/// order. The surface records them, so a renamed builder is a reported change.
+pub fn item_names(api: &Api) -> (BTreeMap<Vec<String>, String>, Vec<String>) {
+    let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
+    let mut item_names = BTreeMap::new();
+    let mut op_names = Vec::new();
+    for op in &api.operations {
+        let top = op.groups.first().cloned().unwrap_or_default();
+        let scope = scopes.entry(top).or_default();
+        for depth in 1..=op.groups.len() {
+            let path: Vec<String> = op.groups.iter().take(depth).cloned().collect();
+            item_names
+                .entry(path.clone())
+                .or_insert_with(|| scope.claim(camel(&path)));
+        }
+        let mut full = op.groups.clone();
+        full.push(op.rust_name.trim_start_matches("r#").to_owned());
+        op_names.push(scope.claim(camel(&full)));
+    }
+    (item_names, op_names)
+}
+
 fn camel(parts: &[String]) -> String {
     naming::type_name(&parts.join("_"), "Operation")
 }
@@ -184,23 +208,7 @@ impl<'a> OpsRender<'a> {
         runtime: TokenStream,
         features: &'a Features,
     ) -> Self {
-        // Struct names: groups and operations share one scope per top-level file.
-        let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
-        let mut item_names = BTreeMap::new();
-        let mut op_names = Vec::new();
-        for op in &api.operations {
-            let top = op.groups.first().cloned().unwrap_or_default();
-            let scope = scopes.entry(top).or_default();
-            for depth in 1..=op.groups.len() {
-                let path: Vec<String> = op.groups.iter().take(depth).cloned().collect();
-                item_names
-                    .entry(path.clone())
-                    .or_insert_with(|| scope.claim(camel(&path)));
-            }
-            let mut full = op.groups.clone();
-            full.push(op.rust_name.trim_start_matches("r#").to_owned());
-            op_names.push(scope.claim(camel(&full)));
-        }
+        let (item_names, op_names) = item_names(api);
         OpsRender {
             api,
             options,
