@@ -16,6 +16,7 @@ mod manifest;
 mod older;
 mod oracle;
 mod regen;
+mod semver;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -126,6 +127,20 @@ enum Task {
         #[arg(long, env = "OPENAPI_SPECS_DIR")]
         specs_dir: Option<PathBuf>,
     },
+    /// The change report of each API's older -> current document checked
+    /// against cargo-semver-checks (pinned; installed into target/tools on
+    /// first use): every item it flags is breaking in the report, every
+    /// breaking entry is flagged or of a kind it does not check.
+    Semver {
+        /// Only these APIs (their `name` in specs/apis.toml).
+        apis: Vec<String>,
+        /// Two spec files instead (old, new), generated with default options.
+        #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
+        pair: Option<Vec<PathBuf>>,
+        /// Folder holding the spec documents (default: ../shared/specs beside the workspace).
+        #[arg(long, env = "OPENAPI_SPECS_DIR")]
+        specs_dir: Option<PathBuf>,
+    },
     /// `cargo check` the generated crate with each of its features alone.
     CheckFeatures {
         /// Also check each feature together with `samples`.
@@ -210,6 +225,19 @@ fn main() -> ExitCode {
             let root = regen::workspace_root();
             let specs_dir = specs_dir.unwrap_or_else(|| root.join("../shared/specs"));
             docs::run(&root, &specs_dir)
+        }
+        Task::Semver {
+            apis,
+            pair,
+            specs_dir,
+        } => {
+            let root = regen::workspace_root();
+            let specs_dir = specs_dir.unwrap_or_else(|| root.join("../shared/specs"));
+            let pair = pair.and_then(|p| match p.as_slice() {
+                [old, new] => Some((old.clone(), new.clone())),
+                _ => None,
+            });
+            semver::run(&root, &specs_dir, &apis, pair)
         }
         Task::CheckFeatures { samples, only } => {
             features::run(&regen::workspace_root(), samples, only.as_deref())
