@@ -71,6 +71,11 @@ pub struct Change {
     pub what: String,
     /// What kind of change, for counting.
     pub kind: Kind,
+    /// The cause it shares with other changes, for grouping the report: a
+    /// type rename or retype (`` `A` → `B` ``) with every place it touches,
+    /// the same field added to or removed from many types, the same kind of
+    /// removal; else its own text.
+    pub cause: String,
 }
 
 /// Kinds of change, for the summary counts.
@@ -133,10 +138,28 @@ impl Report {
         self.changes.iter().filter(|c| c.breaking).count()
     }
 
+    /// The breaking (or the other) changes by cause: causes shared by more
+    /// changes first, each group in report order.
+    pub fn groups(&self, breaking: bool) -> Vec<(&str, Vec<&Change>)> {
+        let mut by: BTreeMap<&str, Vec<&Change>> = BTreeMap::new();
+        for c in self.changes.iter().filter(|c| c.breaking == breaking) {
+            by.entry(c.cause.as_str()).or_default().push(c);
+        }
+        let mut groups: Vec<(&str, Vec<&Change>)> = by.into_iter().collect();
+        let first = |g: &[&Change]| g.first().map(|c| (c.area, c.subject.clone()));
+        groups.sort_by(|(ca, a), (cb, b)| {
+            b.len()
+                .cmp(&a.len())
+                .then_with(|| first(a).cmp(&first(b)))
+                .then_with(|| ca.cmp(cb))
+        });
+        groups
+    }
+
     /// One line: the counts and the bump.
     pub fn summary(&self) -> String {
         format!(
-            "{} operations added, {} removed, {} changed; {} types added, {} removed, {} changed; {} field changes, {} enum/union variant changes, {} webhook changes, {} server changes; {} breaking; bump: {}",
+            "{} operations added, {} removed, {} changed; {} types added, {} removed, {} changed; {} field changes, {} enum/union variant changes, {} webhook changes, {} server changes; {}; bump: {}",
             self.count(Kind::OperationAdded),
             self.count(Kind::OperationRemoved),
             self.operations_changed(),
@@ -147,7 +170,11 @@ impl Report {
             self.count(Kind::VariantChanged),
             self.count(Kind::WebhookChanged),
             self.count(Kind::ServerChanged),
-            self.breaking(),
+            match (self.breaking(), self.groups(true).len()) {
+                (0, _) => "0 breaking".to_owned(),
+                (n, 1) => format!("{n} breaking from 1 cause"),
+                (n, causes) => format!("{n} breaking from {causes} causes"),
+            },
             bump_word(self.bump),
         )
     }
@@ -200,23 +227,47 @@ impl Report {
             }
         }
         for (title, breaking) in [("Breaking", true), ("Not breaking", false)] {
-            let list: Vec<&Change> = self
-                .changes
-                .iter()
-                .filter(|c| c.breaking == breaking)
-                .collect();
-            if list.is_empty() {
+            let groups = self.groups(breaking);
+            if groups.is_empty() {
                 continue;
             }
-            let _ = writeln!(md, "## {title} ({})\n", list.len());
-            for c in list {
-                let _ = writeln!(md, "- {} `{}`: {}", c.area, c.subject, c.what);
+            let n: usize = groups.iter().map(|(_, g)| g.len()).sum();
+            let _ = writeln!(
+                md,
+                "## {title}: {n} {} from {} {}\n",
+                if n == 1 { "change" } else { "changes" },
+                groups.len(),
+                if groups.len() == 1 { "cause" } else { "causes" }
+            );
+            let (shared, single): (Vec<_>, Vec<_>) =
+                groups.into_iter().partition(|(_, g)| g.len() > 1);
+            let shared_any = !shared.is_empty();
+            for (cause, list) in shared {
+                let _ = writeln!(md, "### {cause} ({})\n", list.len());
+                for c in list {
+                    let _ = writeln!(md, "- {} `{}`: {}", c.area, c.subject, c.what);
+                }
+                md.push('\n');
             }
-            md.push('\n');
+            if !single.is_empty() {
+                if shared_any {
+                    let _ = writeln!(md, "### Each its own cause ({})\n", single.len());
+                }
+                // In report order.
+                let causes: BTreeSet<&str> = single.iter().map(|(cause, _)| *cause).collect();
+                for c in self
+                    .changes
+                    .iter()
+                    .filter(|c| c.breaking == breaking && causes.contains(c.cause.as_str()))
+                {
+                    let _ = writeln!(md, "- {} `{}`: {}", c.area, c.subject, c.what);
+                }
+                md.push('\n');
+            }
         }
         let _ = writeln!(
             md,
-            "How changes are judged: see `generator/src/changes.rs` (removals, renames and retypes break, and so do new required arguments and any change to what a struct's `new` takes; structs, enums, unions, error enums and webhook events are `#[non_exhaustive]`, so new optional fields and new values do not break)."
+            "How changes are judged: see `generator/src/changes.rs` (removals, renames and retypes of what users name break, and so do new required arguments, any change to what a struct's `new` takes, a lost derive and a type no longer compiled with a feature; structs, enums, unions, error enums, webhook events and `Server` are `#[non_exhaustive]`, so new optional fields and new values do not break). `cargo xtask semver` checks these rules against cargo-semver-checks and user code on the real pairs."
         );
         md
     }
@@ -299,6 +350,282 @@ impl<'a> Resolve<'a> {
     /// Whether two type texts name the same Rust type.
     fn same(&self, a: &str, b: &str) -> bool {
         a == b || self.text(a) == self.text(b)
+    }
+}
+
+/// A retype read back from the text this module writes for it: the type
+/// text before and after ("retyped `A` → `B`", "returns `B` (was `A`)").
+fn retype_of(what: &str) -> Option<(&str, &str)> {
+    what.split_once(" retyped `")
+        .and_then(|(_, rest)| rest.split_once("` → `"))
+        .and_then(|(a, rest)| Some((a, rest.split_once('`')?.0)))
+        .or_else(|| {
+            let rest = what.strip_prefix("returns `")?;
+            let (b, rest) = rest.split_once("` (was `")?;
+            Some((rest.split_once("`)")?.0, b))
+        })
+}
+
+/// The names in a type text that can carry a cause: wrappers, primitives
+/// and std types (`Option`, `Vec`, `String`, `i64`, `Uuid`...) cannot.
+fn named_words(text: &str) -> Vec<&str> {
+    const PLAIN: &[&str] = &[
+        "Option",
+        "Vec",
+        "Map",
+        "Box",
+        "Patch",
+        "String",
+        "Value",
+        "Uuid",
+        "DateTime",
+        "Utc",
+        "NaiveDate",
+        "FilePart",
+    ];
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with(char::is_uppercase) && !PLAIN.contains(w))
+        .collect()
+}
+
+/// The words of `a` not in `b`, as a multiset difference.
+fn minus<'t>(a: &[&'t str], b: &[&str]) -> Vec<&'t str> {
+    let mut rest = b.to_vec();
+    a.iter()
+        .filter(|w| match rest.iter().position(|r| r == *w) {
+            Some(i) => {
+                rest.remove(i);
+                false
+            }
+            None => true,
+        })
+        .copied()
+        .collect()
+}
+
+/// What kind of change a text is, for changes whose cause is their kind
+/// (a field added to many types, many types removed); `None` for a change
+/// that is its own cause.
+fn kind_cause(c: &Change) -> Option<String> {
+    let what = c.what.as_str();
+    match (c.area, what.split([' ', ':']).next()) {
+        ("feature", Some(how)) => return Some(format!("features {how}")),
+        ("webhook", Some(how @ ("added" | "removed"))) => {
+            return Some(format!("webhook events {how}"));
+        }
+        ("server", _) => return Some("servers".to_owned()),
+        _ => {}
+    }
+    let table: &[(&str, &str)] = &[
+        ("new field `", "new fields"),
+        ("removed (", "types removed"),
+        ("added (", "types added"),
+        ("removed: ", "operations removed"),
+        ("added: ", "operations added"),
+        ("variant `", "union variants removed"),
+        ("value `", "enum values removed"),
+        ("new value `", "new enum values"),
+        ("new variant `", "new union variants"),
+        ("`new` takes", "`new` takes other arguments"),
+        ("no longer implements", "traits no longer derived"),
+        ("now implements", "traits now derived"),
+        (
+            "no longer compiled with",
+            "types no longer compiled with some group features",
+        ),
+        ("now stands for", "aliases standing for other types"),
+        ("new optional parameter", "new optional parameters"),
+        (
+            "new documented error status",
+            "new documented error statuses",
+        ),
+        ("now deprecated", "new deprecations"),
+        (
+            "now an alias of",
+            "types now aliases of a type with their shape",
+        ),
+        ("values reordered", "enum values reordered"),
+    ];
+    if what.starts_with("field `") && what.ends_with(" removed") {
+        return Some("fields removed".to_owned());
+    }
+    if what.starts_with("field `") && what.contains("now deprecated") {
+        return Some("new deprecations".to_owned());
+    }
+    if what.starts_with("field `") && what.contains(" is unchanged") {
+        return Some("presence changes that keep the Rust type".to_owned());
+    }
+    if what.starts_with("parameter `") && what.ends_with(" removed") {
+        return Some("parameters removed".to_owned());
+    }
+    if (what.starts_with("now a ") || what.starts_with("now an ")) && what.contains("(was a") {
+        return Some("types of another kind".to_owned());
+    }
+    table
+        .iter()
+        .find(|(prefix, _)| what.starts_with(prefix))
+        .map(|(_, cause)| (*cause).to_owned())
+}
+
+/// A retype's names dropped and gained, and its wrapper-level title
+/// ("now in `Option`").
+type Move = (Vec<String>, Vec<String>, String);
+
+/// Type names linked into causes (union-find).
+#[derive(Default)]
+struct Linked {
+    ids: BTreeMap<String, usize>,
+    parent: Vec<usize>,
+}
+
+impl Linked {
+    fn id(&mut self, name: &str) -> usize {
+        let next = self.parent.len();
+        let id = *self.ids.entry(name.to_owned()).or_insert(next);
+        if id == next {
+            self.parent.push(next);
+        }
+        id
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while let Some(&p) = self.parent.get(i) {
+            if p == i {
+                break;
+            }
+            let grand = self.parent.get(p).copied().unwrap_or(p);
+            if let Some(slot) = self.parent.get_mut(i) {
+                *slot = grand;
+            }
+            i = p;
+        }
+        i
+    }
+
+    fn link(&mut self, a: &str, b: &str) {
+        let (x, y) = (self.id(a), self.id(b));
+        let (rx, ry) = (self.find(x), self.find(y));
+        if let Some(slot) = self.parent.get_mut(rx.max(ry)) {
+            *slot = rx.min(ry);
+        }
+    }
+
+    fn root(&mut self, name: &str) -> Option<usize> {
+        let i = *self.ids.get(name)?;
+        Some(self.find(i))
+    }
+}
+
+/// Sets every change's [`Change::cause`]. Retypes are linked by the names
+/// they drop and gain (`Option<A>` → `Option<B>` links `A` and `B`), and so
+/// are renamed types (one removed, one of the same shape added; `renames`),
+/// so that a rename, or many types unified into one, is one cause with
+/// every place it touches; a retype naming nothing but wrappers is "now in
+/// `Option`" and the like; other changes group by kind; the rest are their
+/// own cause.
+fn assign_causes(list: &mut [Change], renames: &[(String, String)]) {
+    let mut uf = Linked::default();
+    // Each retype's (dropped, gained) names.
+    let mut moves: Vec<Option<Move>> = Vec::new();
+    for c in list.iter() {
+        let Some((a, b)) = retype_of(&c.what) else {
+            moves.push(None);
+            continue;
+        };
+        let (wa, wb) = (named_words(a), named_words(b));
+        let (gone, came) = (minus(&wa, &wb), minus(&wb, &wa));
+        let names: Vec<&str> = gone.iter().chain(&came).copied().collect();
+        for pair in names.windows(2) {
+            if let [x, y] = pair {
+                uf.link(x, y);
+            }
+        }
+        if let Some(first) = names.first() {
+            uf.id(first);
+        }
+        // Wrappers only: "now in `Option`", "no longer in `Patch`".
+        let plain = |t: &str| -> Vec<String> {
+            t.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let (pa, pb) = (plain(a), plain(b));
+        let pa_ref: Vec<&str> = pa.iter().map(String::as_str).collect();
+        let pb_ref: Vec<&str> = pb.iter().map(String::as_str).collect();
+        let wrapper = match (
+            minus(&pa_ref, &pb_ref).as_slice(),
+            minus(&pb_ref, &pa_ref).as_slice(),
+        ) {
+            ([], came) => format!("now in `{}`", came.join(", ")),
+            (gone, []) => format!("no longer in `{}`", gone.join(", ")),
+            (gone, came) => format!("`{}` → `{}`", gone.join(", "), came.join(", ")),
+        };
+        moves.push(Some((
+            gone.iter().map(|w| (*w).to_owned()).collect(),
+            came.iter().map(|w| (*w).to_owned()).collect(),
+            wrapper,
+        )));
+    }
+    for (from, to) in renames {
+        uf.link(from, to);
+    }
+    // Each component's names before and after, for its title.
+    let mut before: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    let mut after: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for m in moves.iter().flatten() {
+        for w in &m.0 {
+            if let Some(r) = uf.root(w) {
+                before.entry(r).or_default().insert(w.clone());
+            }
+        }
+        for w in &m.1 {
+            if let Some(r) = uf.root(w) {
+                after.entry(r).or_default().insert(w.clone());
+            }
+        }
+    }
+    for (from, to) in renames {
+        if let Some(r) = uf.root(from) {
+            before.entry(r).or_default().insert(from.clone());
+            after.entry(r).or_default().insert(to.clone());
+        }
+    }
+    let names = |set: Option<&BTreeSet<String>>| -> String {
+        let list: Vec<&String> = set.into_iter().flatten().collect();
+        let shown: Vec<String> = list.iter().take(3).map(|n| format!("`{n}`")).collect();
+        match list.len() {
+            0 => "nothing".to_owned(),
+            n if n > 3 => format!("{} and {} more", shown.join(", "), n - 3),
+            _ => shown.join(", "),
+        }
+    };
+    // A component with names on one side only (`String` → `Currency`) is
+    // titled by the entry's own wrapper-level change.
+    let title = |r: usize| match (before.get(&r), after.get(&r)) {
+        (Some(b), Some(a)) if !b.is_empty() && !a.is_empty() => {
+            Some(format!("{} → {}", names(Some(b)), names(Some(a))))
+        }
+        _ => None,
+    };
+    let renamed: BTreeMap<&str, &str> = renames
+        .iter()
+        .flat_map(|(a, b)| [(a.as_str(), a.as_str()), (b.as_str(), a.as_str())])
+        .collect();
+    for (c, m) in list.iter_mut().zip(&moves) {
+        let root = match m {
+            Some((gone, came, _)) => gone.first().or(came.first()).cloned(),
+            None if matches!(c.kind, Kind::TypeRemoved | Kind::TypeAdded) => renamed
+                .get(c.subject.as_str())
+                .map(|from| (*from).to_owned()),
+            None => None,
+        };
+        let root = root.and_then(|name| uf.root(&name));
+        c.cause = match (root.and_then(title), m) {
+            (Some(t), _) => t,
+            (None, Some((_, _, wrapper))) => wrapper.clone(),
+            (None, None) => kind_cause(c).unwrap_or_else(|| c.what.clone()),
+        };
     }
 }
 
@@ -395,6 +722,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
     if let (Some(old), Some(new)) = (&old.servers, &new.servers) {
         servers(&mut out, old, new);
     }
+    out.renames = renames(old, new);
     if out.traits {
         for name in new
             .features
@@ -426,6 +754,32 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
         }
     }
     out.finish()
+}
+
+/// Types renamed: one removed while another of the same shape was added
+/// (each added type pairs once, in name order).
+fn renames(old: &Surface, new: &Surface) -> Vec<(String, String)> {
+    let added: Vec<(&String, &TypeEntry)> = new
+        .types
+        .iter()
+        .filter(|(n, _)| !old.types.contains_key(*n))
+        .collect();
+    let mut taken = BTreeSet::new();
+    let mut pairs = Vec::new();
+    for (name, t) in old
+        .types
+        .iter()
+        .filter(|(n, _)| !new.types.contains_key(*n))
+    {
+        let twin = added
+            .iter()
+            .find(|(n, a)| a.shape == t.shape && !taken.contains(n.as_str()));
+        if let Some((to, _)) = twin {
+            taken.insert(to.as_str());
+            pairs.push((name.clone(), (*to).clone()));
+        }
+    }
+    pairs
 }
 
 /// `Server` is `#[non_exhaustive]`: a new variant breaks nothing, a removed
@@ -472,6 +826,8 @@ struct Changes {
     additions: bool,
     /// Both surfaces record derives, deprecations and features.
     traits: bool,
+    /// Types renamed (see [`renames`]).
+    renames: Vec<(String, String)>,
 }
 
 impl Changes {
@@ -489,12 +845,14 @@ impl Changes {
             breaking,
             area,
             subject: subject.to_owned(),
+            cause: String::new(),
             what,
             kind,
         });
     }
 
     fn finish(mut self) -> Report {
+        assign_causes(&mut self.list, &self.renames);
         self.list.sort_by(|a, b| {
             (!a.breaking, a.area, &a.subject, &a.what).cmp(&(
                 !b.breaking,

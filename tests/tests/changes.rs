@@ -104,6 +104,40 @@ fn derives_features_and_rust_field_types_are_judged() {
     assert!(has(false, "patchPoint", "now deprecated"), "{all}");
 }
 
+/// A renamed type is one cause with every place it touches: the type gone,
+/// its twin added, the three fields retyped (whatever wraps them), apart
+/// from an unrelated presence change.
+#[test]
+fn a_rename_is_one_cause_with_all_it_touches() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/changes/");
+    let old = std::fs::read(format!("{dir}renames.old.yaml")).unwrap();
+    let new = std::fs::read(format!("{dir}renames.new.yaml")).unwrap();
+    let (_, _, r) = report(&old, &new);
+    let groups = r.groups(true);
+    let rename = groups
+        .iter()
+        .find(|(cause, _)| *cause == "`Customer` → `Client`")
+        .unwrap_or_else(|| panic!("{groups:#?}"));
+    let subjects: Vec<(&str, &str)> = rename
+        .1
+        .iter()
+        .map(|c| (c.subject.as_str(), c.what.as_str()))
+        .collect();
+    assert_eq!(rename.1.len(), 4, "{subjects:#?}");
+    assert!(subjects
+        .iter()
+        .any(|(s, w)| *s == "Customer" && w.starts_with("removed")));
+    // The rename, `note` now required, and `new` taking it.
+    assert_eq!(groups.len(), 3, "{groups:#?}");
+    let added = r.groups(false);
+    assert!(
+        added
+            .iter()
+            .any(|(cause, g)| *cause == "`Customer` → `Client`" && g.len() == 1),
+        "{added:#?}"
+    );
+}
+
 /// A field retyped to an alias of its old type compiles for users as before:
 /// only the new optional field and the new alias are listed, nothing breaks.
 #[test]

@@ -17,6 +17,7 @@ mod older;
 mod oracle;
 mod regen;
 mod semver;
+mod witness;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

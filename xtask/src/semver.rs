@@ -183,8 +183,17 @@ pub fn run(
         let lints = parse(&output);
         let verdict = compare(&report, &old.surface, &new.surface, &lints, &levels);
         verdict.print(&api.name, &report);
+        let witnessed = crate::witness::run(
+            root,
+            &base,
+            &api.name,
+            (&old.dir, &old.surface),
+            &new.dir,
+            &report,
+        )?;
+        witnessed.print(&api.name);
         let majors = verdict.flagged.get("major").copied().unwrap_or(0);
-        if !verdict.ok() {
+        if !verdict.ok() || !witnessed.ok() {
             failures.push(api.name.clone());
         } else if api.name == ADDITIVE && (report.bump != changes::Bump::Minor || majors > 0) {
             println!(

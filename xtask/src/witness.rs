@@ -1,0 +1,361 @@
+//! Witnesses for `cargo xtask semver`: user code written against the old
+//! crate, one function per thing users rely on (reading a field as its Rust
+//! type, a derived trait, matching a union variant, what an alias stands for,
+//! naming a type), compiled against the old crate (where all must compile)
+//! and the new one. A witness that fails on the new crate is a break the
+//! report must list as breaking; a breaking entry of a witnessed kind whose
+//! witness still compiles is a break that is not one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use openapi_generator::changes::{Change, Report};
+use openapi_generator::surface::{FieldSurface, Surface, TypeSurface};
+
+/// What a witness relies on.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Use {
+    /// Reading field `.1` (its Rust name) of struct `.0` as its old type.
+    Field(String, String),
+    /// Type `.0` implementing trait `.1`.
+    Derive(String, String),
+    /// Matching variant `.1` of union `.0` with its old payload.
+    Variant(String, String),
+    /// Alias `.0` standing for what it stood for.
+    Alias(String),
+    /// Naming type `.0`.
+    Type(String),
+}
+
+impl Use {
+    fn ty(&self) -> &str {
+        match self {
+            Use::Field(t, _) | Use::Derive(t, _) | Use::Variant(t, _) => t,
+            Use::Alias(t) | Use::Type(t) => t,
+        }
+    }
+}
+
+/// A field's Rust type as the renderer declares it (see `changes`).
+fn field_type(f: &FieldSurface, request: bool) -> String {
+    match (f.required, f.nullable) {
+        (true, false) => f.ty.clone(),
+        (false, true) if request => format!("Patch<{}>", f.ty),
+        _ => format!("Option<{}>", f.ty),
+    }
+}
+
+fn bound(derive: &str) -> Option<&'static str> {
+    Some(match derive {
+        "Debug" => "::std::fmt::Debug",
+        "Clone" => "Clone",
+        "Copy" => "Copy",
+        "Default" => "Default",
+        "PartialEq" => "PartialEq",
+        "Eq" => "Eq",
+        "Hash" => "::std::hash::Hash",
+        "PartialOrd" => "PartialOrd",
+        "Ord" => "Ord",
+        _ => return None,
+    })
+}
+
+/// The witness crate's `lib.rs` for `old` (module `api` of `api_clients`),
+/// and what each of its lines (from the first witness on) relies on.
+pub fn source(api: &str, old: &Surface) -> (String, usize, Vec<Use>) {
+    let mut src = format!(
+        "#![allow(unused, deprecated, clippy::all)]\n\
+         use api_clients::{api}::types::*;\n\
+         use api_clients::runtime::{{FilePart, Patch}};\n\
+         use api_clients::chrono::{{DateTime, NaiveDate, Utc}};\n\
+         use api_clients::uuid::Uuid;\n\
+         use serde_json::Value;\n\
+         type Map<K, V> = ::std::collections::BTreeMap<K, V>;\n"
+    );
+    let first = src.lines().count() + 1;
+    let mut uses = Vec::new();
+    let mut line = |src: &mut String, u: Use, code: String| {
+        let n = uses.len();
+        let _ = writeln!(src, "fn w{n}() {{ {code} }}");
+        uses.push(u);
+    };
+    for (name, t) in &old.types {
+        line(
+            &mut src,
+            Use::Type(name.clone()),
+            format!("let _: Option<&{name}> = None;"),
+        );
+        match &t.shape {
+            TypeSurface::Struct {
+                fields, request, ..
+            } => {
+                for f in fields.values() {
+                    let ty = field_type(f, *request);
+                    let field = &f.rust;
+                    line(
+                        &mut src,
+                        Use::Field(name.clone(), field.clone()),
+                        format!("fn read(x: &{name}) -> &{ty} {{ &x.{field} }}"),
+                    );
+                }
+            }
+            TypeSurface::Union { variants, .. } => {
+                for (v, ty) in variants {
+                    line(
+                        &mut src,
+                        Use::Variant(name.clone(), v.clone()),
+                        format!(
+                            "fn pick(x: {name}) -> Option<{ty}> {{ match x {{ {name}::{v}(v) => Some(v), _ => None }} }}"
+                        ),
+                    );
+                }
+            }
+            TypeSurface::Alias { of } => {
+                line(
+                    &mut src,
+                    Use::Alias(name.clone()),
+                    format!("fn same(x: {name}) -> {of} {{ x }}"),
+                );
+            }
+            _ => {}
+        }
+        for d in t.derives.split(", ").filter(|d| !d.is_empty()) {
+            if let Some(b) = bound(d) {
+                line(
+                    &mut src,
+                    Use::Derive(name.clone(), d.to_owned()),
+                    format!("fn has<T: ?Sized + {b}>() {{}} has::<{name}>();"),
+                );
+            }
+        }
+    }
+    (src, first, uses)
+}
+
+/// Writes the witness crate against the crate at `krate` into `dir` and
+/// checks it; the witnesses (by index) that do not compile.
+pub fn failing(
+    root: &Path,
+    dir: &Path,
+    krate: &Path,
+    src: &str,
+    first: usize,
+) -> Result<BTreeSet<usize>, String> {
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    let cargo_toml = format!(
+        "[package]\nname = \"witness\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\napi-clients = {{ path = {:?} }}\nserde_json = \"1\"\n",
+        krate.display().to_string()
+    );
+    std::fs::write(dir.join("Cargo.toml"), cargo_toml).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("src/lib.rs"), src).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args([
+            "check",
+            "--quiet",
+            "--message-format=json",
+            "--manifest-path",
+        ])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target/semver/target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .map_err(|e| format!("cargo check: {e}"))?;
+    let mut failing = BTreeSet::new();
+    let mut other = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let message = &msg["message"];
+        if msg["reason"] != "compiler-message" || message["level"] != "error" {
+            continue;
+        }
+        let spans = message["spans"].as_array().cloned().unwrap_or_default();
+        let lines: Vec<usize> = spans
+            .iter()
+            .filter(|s| {
+                s["is_primary"] == true
+                    && s["file_name"]
+                        .as_str()
+                        .is_some_and(|f| f.ends_with("src/lib.rs"))
+            })
+            .filter_map(|s| s["line_start"].as_u64())
+            .map(|l| l as usize)
+            .collect();
+        if lines.is_empty() {
+            other.push(message["rendered"].as_str().unwrap_or("").to_owned());
+        }
+        for l in lines {
+            match l.checked_sub(first) {
+                Some(i) => {
+                    failing.insert(i);
+                }
+                None => other.push(message["rendered"].as_str().unwrap_or("").to_owned()),
+            }
+        }
+    }
+    if !other.is_empty() && !other.iter().all(|o| o.contains("aborting due to")) {
+        let shown: Vec<&String> = other
+            .iter()
+            .filter(|o| !o.contains("aborting due to"))
+            .take(3)
+            .collect();
+        return Err(format!(
+            "the witness crate in {} failed outside its witnesses: {shown:?}",
+            dir.display()
+        ));
+    }
+    Ok(failing)
+}
+
+/// Whether breaking entry `c` is about what `u` relies on.
+fn covers(c: &Change, u: &Use) -> bool {
+    if c.area != "type" || c.subject != u.ty() {
+        return false;
+    }
+    let names = |member: &str| c.what.contains(&format!("`{member}`"));
+    // A type removed, or changed in kind, takes everything of it along.
+    if c.what.starts_with("removed (") || (c.what.starts_with("now ") && c.what.contains("(was a"))
+    {
+        return true;
+    }
+    match u {
+        Use::Field(_, f) => c.what.starts_with("field ") && names(f),
+        Use::Derive(_, d) => c.what.starts_with("no longer implements") && names(d),
+        Use::Variant(_, v) => c.what.starts_with("variant ") && names(v),
+        Use::Alias(_) => c.what.starts_with("now stands for"),
+        Use::Type(_) => false,
+    }
+}
+
+/// Whether entry `c` is of a kind some witness checks, and which use it is
+/// about (the witness that must fail).
+fn witnessed(c: &Change, uses: &[Use]) -> Option<usize> {
+    let kinds = [
+        "field `",
+        "no longer implements `",
+        "variant `",
+        "now stands for `",
+        "removed (",
+    ];
+    if c.area != "type" || !kinds.iter().any(|k| c.what.starts_with(k)) {
+        return None;
+    }
+    if c.what.starts_with("field `")
+        && !(c.what.contains(" retyped ")
+            || c.what.ends_with(" removed")
+            || c.what.contains(" renamed "))
+    {
+        return None;
+    }
+    uses.iter().position(|u| {
+        covers(c, u)
+            && match u {
+                Use::Type(_) => c.what.starts_with("removed ("),
+                _ => !c.what.starts_with("removed ("),
+            }
+    })
+}
+
+/// How the witnesses and the report agree.
+#[derive(Default)]
+pub struct Witnessed {
+    /// Witnesses written.
+    pub written: usize,
+    /// Witnesses failing on the new crate.
+    pub failing: usize,
+    /// Witnesses that do not compile against the old crate (a witness bug).
+    pub broken: Vec<Use>,
+    /// Witnesses failing on the new crate with no breaking entry covering them.
+    pub unreported: Vec<Use>,
+    /// Breaking entries whose witness fails on the new crate.
+    pub confirmed: usize,
+    /// Breaking entries whose witness still compiles: not breaking after all.
+    pub compiles: Vec<Change>,
+    /// Breaking entries of kinds no witness checks, by the start of their text.
+    pub unwitnessed: BTreeMap<String, usize>,
+}
+
+/// Writes and checks the witnesses of `old` against both crates.
+pub fn run(
+    root: &Path,
+    base: &Path,
+    api: &str,
+    (old_dir, old): (&Path, &Surface),
+    new_dir: &Path,
+    report: &Report,
+) -> Result<Witnessed, String> {
+    let (src, first, uses) = source(api, old);
+    let on_old = failing(root, &base.join("witness-old"), old_dir, &src, first)?;
+    let on_new = failing(root, &base.join("witness-new"), new_dir, &src, first)?;
+    let mut w = Witnessed {
+        written: uses.len(),
+        failing: on_new.len(),
+        ..Witnessed::default()
+    };
+    w.broken = on_old
+        .iter()
+        .filter_map(|i| uses.get(*i).cloned())
+        .collect();
+    let breaking: Vec<&Change> = report.changes.iter().filter(|c| c.breaking).collect();
+    for i in on_new.difference(&on_old) {
+        let Some(u) = uses.get(*i) else { continue };
+        if !breaking.iter().any(|c| covers(c, u)) {
+            w.unreported.push(u.clone());
+        }
+    }
+    for c in &breaking {
+        match witnessed(c, &uses) {
+            Some(i) if on_new.contains(&i) => w.confirmed += 1,
+            Some(_) => w.compiles.push((*c).clone()),
+            None => {
+                let kind: String = c
+                    .what
+                    .split(['`', '('])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned();
+                *w.unwitnessed
+                    .entry(format!("{} {kind}", c.area))
+                    .or_default() += 1;
+            }
+        }
+    }
+    Ok(w)
+}
+
+impl Witnessed {
+    /// No witness broken, no break unreported, no breaking entry that compiles.
+    pub fn ok(&self) -> bool {
+        self.broken.is_empty() && self.unreported.is_empty() && self.compiles.is_empty()
+    }
+
+    pub fn print(&self, api: &str) {
+        println!(
+            "{api}: witnesses (user code on the old crate): {} written, {} fail on the new crate; {} breaking entries confirmed by a failing witness, {} of kinds not witnessed",
+            self.written,
+            self.failing,
+            self.confirmed,
+            self.unwitnessed.values().sum::<usize>()
+        );
+        println!(
+            "{api}: {} witnesses do not compile on the old crate, {} breaks are not in the report as breaking, {} breaking entries compile for users",
+            self.broken.len(),
+            self.unreported.len(),
+            self.compiles.len()
+        );
+        for u in self.broken.iter().take(20) {
+            println!("  witness broken on the old crate: {u:?}");
+        }
+        for u in self.unreported.iter().take(20) {
+            println!("  unreported break: {u:?}");
+        }
+        for c in self.compiles.iter().take(20) {
+            println!("  compiles: {} `{}`: {}", c.area, c.subject, c.what);
+        }
+    }
+}
