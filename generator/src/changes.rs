@@ -19,10 +19,11 @@
 //!   optional one adds a setter: not breaking.
 //! - Structs are `#[non_exhaustive]` and built with `new(required..)` or
 //!   `Default` plus `with_*` setters, request and response structs alike: a
-//!   new field that `new` takes (required, no natural default) adds an
-//!   argument, breaking; any other new field only adds a setter, not
-//!   breaking. Any change to what `new` takes, in which order, is breaking
-//!   (reported once, as `new`'s new argument list).
+//!   new field only adds a setter, or an argument of `new`. `new` is judged
+//!   as calls see it, by its argument types in order: another count or
+//!   other types break calls; the same types in another order compile but
+//!   put values into other fields, also breaking; the same types under
+//!   renamed fields are not a change calls notice.
 //! - String enums, unions, operation error enums and webhook `Event`s are
 //!   `#[non_exhaustive]` (matches need a `_` arm), so a new value, variant,
 //!   error status or event is not breaking; it only stops landing in
@@ -1311,24 +1312,63 @@ fn shape_changes(
                 request: new_request,
             },
         ) => {
-            // `new`'s argument list, when it changed other than by a field
-            // added or removed (each such field is listed as breaking).
+            // `new`'s arguments, judged as calls see them: by their types in
+            // order. Other types or another count break calls; the same
+            // types under other names break nothing when the names are a
+            // rename (old names gone, new ones new), and otherwise compile
+            // while putting values into other fields.
             if let (Some(was), Some(is)) = (old_new, new_new) {
-                let kept_was: Vec<&String> = was.iter().filter(|w| b.contains_key(*w)).collect();
-                let kept_is: Vec<&String> = is.iter().filter(|w| a.contains_key(*w)).collect();
-                if kept_was != kept_is {
-                    let list = |names: &[String], fields: &BTreeMap<String, FieldSurface>| {
-                        names
-                            .iter()
-                            .map(|w| fields.get(w).map_or(w.as_str(), |f| f.rust.as_str()))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    };
-                    out.add(
+                let types = |names: &[String], fields: &BTreeMap<String, FieldSurface>| {
+                    names
+                        .iter()
+                        .map(|w| fields.get(w).map(|f| resolve.text(&f.ty)))
+                        .collect::<Vec<_>>()
+                };
+                let list = |names: &[String], fields: &BTreeMap<String, FieldSurface>| {
+                    names
+                        .iter()
+                        .map(|w| fields.get(w).map_or(w.as_str(), |f| f.rust.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let renamed = was
+                    .iter()
+                    .zip(is)
+                    .filter(|(x, y)| x != y)
+                    .all(|(x, y)| !b.contains_key(x) && !a.contains_key(y));
+                let judged = if was.is_empty() && !is.is_empty() {
+                    // A struct that was `Default` gains a constructor; the
+                    // lost `Default` is the break, listed with the derives.
+                    Some((false, "a constructor instead of `Default`"))
+                } else if types(was, a) != types(is, b) {
+                    Some((true, "calls with the old arguments break"))
+                } else if was != is && !renamed {
+                    Some((
                         true,
+                        "the same types in another order: calls compile and put values into other fields",
+                    ))
+                } else if was != is {
+                    Some((
+                        false,
+                        "renamed fields in the same places: calls compile as before",
+                    ))
+                } else {
+                    None
+                };
+                if let Some((breaking, why)) = judged {
+                    out.add(
+                        breaking,
                         "type",
                         name,
-                        format!("`new` takes ({}) (was ({}))", list(is, b), list(was, a)),
+                        if was.is_empty() {
+                            format!("`new` takes ({}): {why}", list(is, b))
+                        } else {
+                            format!(
+                                "`new` takes ({}) (was ({})): {why}",
+                                list(is, b),
+                                list(was, a)
+                            )
+                        },
                         Kind::FieldChanged,
                         false,
                     );
@@ -1338,15 +1378,17 @@ fn shape_changes(
             for (wire, f) in b {
                 match a.get(wire) {
                     None => {
-                        let argument =
-                            takes(wire) || (new_new.is_none() && f.required && !f.nullable);
-                        let why = if argument {
+                        // With `new` recorded, its change is judged above.
+                        let unrecorded = new_new.is_none() && f.required && !f.nullable;
+                        let why = if takes(wire) {
+                            "`new` takes it (the change to `new` is listed)"
+                        } else if unrecorded {
                             "`new` takes it, so every `new` call gains an argument"
                         } else {
                             "the struct is `#[non_exhaustive]`, so this only adds a setter"
                         };
                         out.add(
-                            argument,
+                            unrecorded,
                             "type",
                             name,
                             format!(

@@ -86,7 +86,14 @@ fn derives_features_and_rust_field_types_are_judged() {
         "{all}"
     );
     assert!(has(true, "Point", "no longer implements `Eq`"), "{all}");
-    assert!(has(true, "Point", "new field `weight`"), "{all}");
+    assert!(
+        has(
+            false,
+            "Point",
+            "`new` takes (weight): a constructor instead of `Default`"
+        ),
+        "{all}"
+    );
     assert!(
         has(
             true,

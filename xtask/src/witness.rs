@@ -27,13 +27,15 @@ pub enum Use {
     Alias(String),
     /// Naming type `.0`.
     Type(String),
+    /// Building struct `.0` with `new` and its old arguments.
+    New(String),
 }
 
 impl Use {
     fn ty(&self) -> &str {
         match self {
             Use::Field(t, _) | Use::Derive(t, _) | Use::Variant(t, _) => t,
-            Use::Alias(t) | Use::Type(t) => t,
+            Use::Alias(t) | Use::Type(t) | Use::New(t) => t,
         }
     }
 }
@@ -89,8 +91,36 @@ pub fn source(api: &str, old: &Surface) -> (String, usize, Vec<Use>) {
         );
         match &t.shape {
             TypeSurface::Struct {
-                fields, request, ..
+                fields,
+                request,
+                new,
+                ..
             } => {
+                // `new(a: impl Into<A>, ..)` called with values of the old
+                // argument types (a struct without arguments is `Default`,
+                // witnessed as a derive).
+                let args: Vec<&FieldSurface> = new
+                    .iter()
+                    .flatten()
+                    .filter_map(|wire| fields.get(wire))
+                    .collect();
+                if !args.is_empty() {
+                    let params: Vec<String> = args
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| format!("a{i}: {}", f.ty))
+                        .collect();
+                    let names: Vec<String> = (0..args.len()).map(|i| format!("a{i}")).collect();
+                    line(
+                        &mut src,
+                        Use::New(name.clone()),
+                        format!(
+                            "fn make({}) -> {name} {{ {name}::new({}) }}",
+                            params.join(", "),
+                            names.join(", ")
+                        ),
+                    );
+                }
                 for f in fields.values() {
                     let ty = field_type(f, *request);
                     let field = &f.rust;
@@ -228,36 +258,48 @@ fn covers(c: &Change, u: &Use) -> bool {
         Use::Variant(_, v) => c.what.starts_with("variant ") && names(v),
         Use::Alias(_) => c.what.starts_with("now stands for"),
         Use::Type(_) => false,
+        // `new`'s arguments follow the required fields.
+        Use::New(_) => {
+            c.what.starts_with("`new` takes")
+                || c.what.starts_with("field ")
+                || c.what.starts_with("new field ")
+        }
     }
 }
 
 /// Whether entry `c` is of a kind some witness checks, and which use it is
 /// about (the witness that must fail).
 fn witnessed(c: &Change, uses: &[Use]) -> Option<usize> {
-    let kinds = [
-        "field `",
-        "no longer implements `",
-        "variant `",
-        "now stands for `",
-        "removed (",
-    ];
-    if c.area != "type" || !kinds.iter().any(|k| c.what.starts_with(k)) {
+    if c.area != "type" {
         return None;
     }
-    if c.what.starts_with("field `")
-        && !(c.what.contains(" retyped ")
-            || c.what.ends_with(" removed")
-            || c.what.contains(" renamed "))
+    let w = c.what.as_str();
+    let find =
+        |want: &dyn Fn(&Use) -> bool| uses.iter().position(|u| u.ty() == c.subject && want(u));
+    let named = |m: &str| w.contains(&format!("`{m}`"));
+    if w.starts_with("removed (") {
+        return find(&|u| matches!(u, Use::Type(_)));
+    }
+    if w.starts_with("`new` takes") {
+        // The old `new`, or the old `Default` when it took nothing.
+        return find(&|u| matches!(u, Use::New(_)))
+            .or_else(|| find(&|u| matches!(u, Use::Derive(_, d) if d == "Default")));
+    }
+    if w.starts_with("field `")
+        && (w.contains(" retyped ") || w.ends_with(" removed") || w.contains(" renamed "))
     {
-        return None;
+        return find(&|u| matches!(u, Use::Field(_, f) if named(f)));
     }
-    uses.iter().position(|u| {
-        covers(c, u)
-            && match u {
-                Use::Type(_) => c.what.starts_with("removed ("),
-                _ => !c.what.starts_with("removed ("),
-            }
-    })
+    if w.starts_with("no longer implements `") {
+        return find(&|u| matches!(u, Use::Derive(_, d) if named(d)));
+    }
+    if w.starts_with("variant `") {
+        return find(&|u| matches!(u, Use::Variant(_, v) if named(v)));
+    }
+    if w.starts_with("now stands for `") {
+        return find(&|u| matches!(u, Use::Alias(_)));
+    }
+    None
 }
 
 /// How the witnesses and the report agree.
@@ -275,6 +317,10 @@ pub struct Witnessed {
     pub confirmed: usize,
     /// Breaking entries whose witness still compiles: not breaking after all.
     pub compiles: Vec<Change>,
+    /// Breaking entries whose witness compiles by their nature: `new`'s
+    /// arguments of the same types in another order (calls compile and put
+    /// values into other fields, a break no compiler sees).
+    pub silent: Vec<Change>,
     /// Breaking entries of kinds no witness checks, by the start of their text.
     pub unwitnessed: BTreeMap<String, usize>,
 }
@@ -310,6 +356,13 @@ pub fn run(
     for c in &breaking {
         match witnessed(c, &uses) {
             Some(i) if on_new.contains(&i) => w.confirmed += 1,
+            // Breaking although it compiles: values land in other fields.
+            Some(_)
+                if c.what
+                    .contains("calls compile and put values into other fields") =>
+            {
+                w.silent.push((*c).clone())
+            }
             Some(_) => w.compiles.push((*c).clone()),
             None => {
                 let kind: String = c
@@ -356,6 +409,12 @@ impl Witnessed {
         }
         for c in self.compiles.iter().take(20) {
             println!("  compiles: {} `{}`: {}", c.area, c.subject, c.what);
+        }
+        for c in &self.silent {
+            println!(
+                "  compiles, breaking by meaning: {} `{}`: {}",
+                c.area, c.subject, c.what
+            );
         }
     }
 }
