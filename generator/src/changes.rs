@@ -1073,17 +1073,6 @@ fn presence(required: bool, nullable: bool) -> &'static str {
     }
 }
 
-/// A field's Rust type, as the renderer declares it: the value type, in
-/// `Option` when it may be absent or `null`, in `Patch` when both mean
-/// something (optional and nullable in a struct requests send).
-fn field_type(f: &FieldSurface, request: bool) -> String {
-    match (f.required, f.nullable) {
-        (true, false) => f.ty.clone(),
-        (false, true) if request => format!("Patch<{}>", f.ty),
-        _ => format!("Option<{}>", f.ty),
-    }
-}
-
 /// What `old` and `new` say of the same type name: its shape, then what users
 /// rely on beside it (derives, features, deprecation), when both surfaces
 /// record those.
@@ -1394,7 +1383,7 @@ fn shape_changes(
                             format!(
                                 "new field `{}` (`{}`, {}): {why}",
                                 f.rust,
-                                field_type(f, *new_request),
+                                f.rust_type(*new_request),
                                 presence(f.required, f.nullable)
                             ),
                             Kind::FieldChanged,
@@ -1402,10 +1391,7 @@ fn shape_changes(
                         );
                     }
                     Some(before) => {
-                        let (was, is) = (
-                            field_type(before, *old_request),
-                            field_type(f, *new_request),
-                        );
+                        let (was, is) = (before.rust_type(*old_request), f.rust_type(*new_request));
                         if !resolve.same(&was, &is) {
                             let why =
                                 if (before.required, before.nullable) != (f.required, f.nullable) {
@@ -1477,7 +1463,7 @@ fn shape_changes(
                         format!(
                             "field `{}` (`{}`) removed",
                             f.rust,
-                            field_type(f, *old_request)
+                            f.rust_type(*old_request)
                         ),
                         Kind::FieldChanged,
                         false,

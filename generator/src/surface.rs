@@ -194,6 +194,19 @@ pub struct FieldSurface {
     pub deprecated: bool,
 }
 
+impl FieldSurface {
+    /// The field's Rust type, as the renderer declares it: the value type,
+    /// in `Option` when it may be absent or `null`, in `Patch` when both mean
+    /// something (optional and nullable in a struct requests send, `request`).
+    pub fn rust_type(&self, request: bool) -> String {
+        match (self.required, self.nullable) {
+            (true, false) => self.ty.clone(),
+            (false, true) if request => format!("Patch<{}>", self.ty),
+            _ => format!("Option<{}>", self.ty),
+        }
+    }
+}
+
 /// The surface of a built API whose features are `features`.
 pub fn surface(api: &Api, features: &Features) -> Surface {
     let mut operations = BTreeMap::new();

@@ -21,6 +21,14 @@ fn surface(bytes: &[u8]) -> Surface {
     generate(bytes, &options).unwrap().surface
 }
 
+/// The fixture pair `tests/changes/<name>.{old,new}.yaml`, compared.
+fn fixture(name: &str) -> (Surface, Surface, Report) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/changes/");
+    let old = std::fs::read(format!("{dir}{name}.old.yaml")).unwrap();
+    let new = std::fs::read(format!("{dir}{name}.new.yaml")).unwrap();
+    report(&old, &new)
+}
+
 fn report(old: &[u8], new: &[u8]) -> (Surface, Surface, Report) {
     let (a, b) = (surface(old), surface(new));
     let r = changes::compare(&a, &b);
@@ -55,10 +63,7 @@ fn each_kind_of_change_is_reported_and_judged() {
 /// parameter, an operation, an error status) breaks nothing: a minor bump.
 #[test]
 fn an_additive_update_is_minor() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/changes/");
-    let old = std::fs::read(format!("{dir}additive.old.yaml")).unwrap();
-    let new = std::fs::read(format!("{dir}additive.new.yaml")).unwrap();
-    let (_, _, r) = report(&old, &new);
+    let (_, _, r) = fixture("additive");
     let breaking: Vec<_> = r.changes.iter().filter(|c| c.breaking).collect();
     assert!(breaking.is_empty(), "{breaking:#?}");
     assert!(r.changes.len() >= 7, "{:#?}", r.changes);
@@ -71,10 +76,7 @@ fn an_additive_update_is_minor() {
 /// a new deprecation and a reordered `Ord` enum are listed, not breaking.
 #[test]
 fn derives_features_and_rust_field_types_are_judged() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/changes/");
-    let old = std::fs::read(format!("{dir}traits.old.yaml")).unwrap();
-    let new = std::fs::read(format!("{dir}traits.new.yaml")).unwrap();
-    let (_, _, r) = report(&old, &new);
+    let (_, _, r) = fixture("traits");
     let has = |breaking: bool, subject: &str, what: &str| {
         r.changes
             .iter()
@@ -116,10 +118,7 @@ fn derives_features_and_rust_field_types_are_judged() {
 /// from an unrelated presence change.
 #[test]
 fn a_rename_is_one_cause_with_all_it_touches() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/changes/");
-    let old = std::fs::read(format!("{dir}renames.old.yaml")).unwrap();
-    let new = std::fs::read(format!("{dir}renames.new.yaml")).unwrap();
-    let (_, _, r) = report(&old, &new);
+    let (_, _, r) = fixture("renames");
     let groups = r.groups(true);
     let rename = groups
         .iter()
@@ -149,10 +148,7 @@ fn a_rename_is_one_cause_with_all_it_touches() {
 /// only the new optional field and the new alias are listed, nothing breaks.
 #[test]
 fn a_field_retyped_to_an_alias_of_its_type_is_not_breaking() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/changes/");
-    let old = std::fs::read(format!("{dir}aliases.old.yaml")).unwrap();
-    let new = std::fs::read(format!("{dir}aliases.new.yaml")).unwrap();
-    let (_, b, r) = report(&old, &new);
+    let (_, b, r) = fixture("aliases");
     assert!(
         matches!(
             b.types.get("Buyer").map(|t| &t.shape),

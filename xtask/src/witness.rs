@@ -40,15 +40,6 @@ impl Use {
     }
 }
 
-/// A field's Rust type as the renderer declares it (see `changes`).
-fn field_type(f: &FieldSurface, request: bool) -> String {
-    match (f.required, f.nullable) {
-        (true, false) => f.ty.clone(),
-        (false, true) if request => format!("Patch<{}>", f.ty),
-        _ => format!("Option<{}>", f.ty),
-    }
-}
-
 fn bound(derive: &str) -> Option<&'static str> {
     Some(match derive {
         "Debug" => "::std::fmt::Debug",
@@ -122,7 +113,7 @@ pub fn source(api: &str, old: &Surface) -> (String, usize, Vec<Use>) {
                     );
                 }
                 for f in fields.values() {
-                    let ty = field_type(f, *request);
+                    let ty = f.rust_type(*request);
                     let field = &f.rust;
                     line(
                         &mut src,
