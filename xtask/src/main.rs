@@ -138,6 +138,10 @@ enum Task {
         /// Two spec files instead (old, new), generated with default options.
         #[arg(long, num_args = 2, value_names = ["OLD", "NEW"])]
         pair: Option<Vec<PathBuf>>,
+        /// Only the witnesses (user code compiled against both crates), not
+        /// cargo-semver-checks: nothing to install (CI).
+        #[arg(long)]
+        witnesses_only: bool,
         /// Folder holding the spec documents (default: ../shared/specs beside the workspace).
         #[arg(long, env = "OPENAPI_SPECS_DIR")]
         specs_dir: Option<PathBuf>,
@@ -230,6 +234,7 @@ fn main() -> ExitCode {
         Task::Semver {
             apis,
             pair,
+            witnesses_only,
             specs_dir,
         } => {
             let root = regen::workspace_root();
@@ -238,7 +243,7 @@ fn main() -> ExitCode {
                 [old, new] => Some((old.clone(), new.clone())),
                 _ => None,
             });
-            semver::run(&root, &specs_dir, &apis, pair)
+            semver::run(&root, &specs_dir, &apis, pair, witnesses_only)
         }
         Task::CheckFeatures { samples, only } => {
             features::run(&regen::workspace_root(), samples, only.as_deref())

@@ -180,8 +180,8 @@ pub fn failing(
             "--manifest-path",
         ])
         .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target/semver/target"))
-        .env_remove("RUSTFLAGS")
+        // The workspace's target folder and flags: dependencies built once.
+        .env("CARGO_TARGET_DIR", root.join("target"))
         .output()
         .map_err(|e| format!("cargo check: {e}"))?;
     let mut failing = BTreeSet::new();
