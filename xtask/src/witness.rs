@@ -1,8 +1,10 @@
 //! Witnesses for `cargo xtask semver`: user code written against the old
 //! crate, one function per thing users rely on (reading a field as its Rust
 //! type, a derived trait, matching a union variant, what an alias stands for,
-//! naming a type), compiled against the old crate (where all must compile)
-//! and the new one. A witness that fails on the new crate is a break the
+//! naming a type, calling `new` with the old argument types, naming a server
+//! or an operation's builder, its success type; naming a type in a crate
+//! built with only a feature the report says no longer compiles it),
+//! compiled against the old crate (where all must compile) and the new one. A witness that fails on the new crate is a break the
 //! report must list as breaking; a breaking entry of a witnessed kind whose
 //! witness still compiles is a break that is not one.
 
@@ -29,13 +31,30 @@ pub enum Use {
     Type(String),
     /// Building struct `.0` with `new` and its old arguments.
     New(String),
+    /// Naming operation `.0`'s request builder.
+    Builder(String),
+    /// Operation `.0` decoding into its old success type.
+    Returns(String),
+    /// Naming variant `.0` of `Server`.
+    Server(String),
 }
 
 impl Use {
-    fn ty(&self) -> &str {
+    /// The report subject it is about: a type, or an operation by id.
+    fn subject(&self) -> &str {
         match self {
             Use::Field(t, _) | Use::Derive(t, _) | Use::Variant(t, _) => t,
             Use::Alias(t) | Use::Type(t) | Use::New(t) => t,
+            Use::Builder(op) | Use::Returns(op) => op,
+            Use::Server(s) => s,
+        }
+    }
+
+    fn area(&self) -> &str {
+        match self {
+            Use::Builder(_) | Use::Returns(_) => "operation",
+            Use::Server(_) => "server",
+            _ => "type",
         }
     }
 }
@@ -57,8 +76,9 @@ fn bound(derive: &str) -> Option<&'static str> {
 
 /// The witness crate's `lib.rs` for `old` (module `api` of `api_clients`),
 /// and what each of its lines (from the first witness on) relies on.
-pub fn source(api: &str, old: &Surface) -> (String, usize, Vec<Use>) {
-    let mut src = format!(
+/// What every witness file starts with: the names the surface's type texts use.
+fn preamble(api: &str) -> String {
+    format!(
         "#![allow(unused, deprecated, clippy::all)]\n\
          use api_clients::{api}::types::*;\n\
          use api_clients::runtime::{{FilePart, Patch}};\n\
@@ -66,7 +86,11 @@ pub fn source(api: &str, old: &Surface) -> (String, usize, Vec<Use>) {
          use api_clients::uuid::Uuid;\n\
          use serde_json::Value;\n\
          type Map<K, V> = ::std::collections::BTreeMap<K, V>;\n"
-    );
+    )
+}
+
+pub fn source(api: &str, old: &Surface) -> (String, usize, Vec<Use>) {
+    let mut src = preamble(api);
     let first = src.lines().count() + 1;
     let mut uses = Vec::new();
     let mut line = |src: &mut String, u: Use, code: String| {
@@ -152,6 +176,43 @@ pub fn source(api: &str, old: &Surface) -> (String, usize, Vec<Use>) {
             }
         }
     }
+    for name in old.servers.iter().flatten().map(|(name, _)| name) {
+        line(
+            &mut src,
+            Use::Server(name.clone()),
+            format!("let _ = api_clients::{api}::Server::{name};"),
+        );
+    }
+    // Operations: the builder by its path, and what it decodes into (a
+    // union of success types is left out: its text is not a Rust type).
+    for (id, op) in &old.operations {
+        let Some(module) = op.rust.split('.').next().filter(|_| op.rust.contains('.')) else {
+            continue;
+        };
+        if op.builder.is_empty() {
+            continue;
+        }
+        let builder = format!(
+            "api_clients::{api}::operations::{}::{}",
+            module.trim_end_matches("()"),
+            op.builder
+        );
+        line(
+            &mut src,
+            Use::Builder(id.clone()),
+            format!("let _: Option<{builder}> = None;"),
+        );
+        if !op.returns.contains(" | ") {
+            line(
+                &mut src,
+                Use::Returns(id.clone()),
+                format!(
+                    "fn out<O: api_clients::runtime::Operation<Output = {}>>() {{}} out::<{builder}>();",
+                    op.returns
+                ),
+            );
+        }
+    }
     (src, first, uses)
 }
 
@@ -160,13 +221,16 @@ pub fn source(api: &str, old: &Surface) -> (String, usize, Vec<Use>) {
 pub fn failing(
     root: &Path,
     dir: &Path,
-    krate: &Path,
+    (krate, feature): (&Path, Option<&str>),
     src: &str,
     first: usize,
 ) -> Result<BTreeSet<usize>, String> {
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    let features = feature
+        .map(|f| format!(", default-features = false, features = [\"{f}\"]"))
+        .unwrap_or_default();
     let cargo_toml = format!(
-        "[package]\nname = \"witness\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\napi-clients = {{ path = {:?} }}\nserde_json = \"1\"\n",
+        "[package]\nname = \"witness\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\napi-clients = {{ path = {:?}{features} }}\nserde_json = \"1\"\n",
         krate.display().to_string()
     );
     std::fs::write(dir.join("Cargo.toml"), cargo_toml).map_err(|e| e.to_string())?;
@@ -234,9 +298,13 @@ pub fn failing(
 
 /// Whether breaking entry `c` is about what `u` relies on.
 fn covers(c: &Change, u: &Use) -> bool {
-    if c.area != "type" || c.subject != u.ty() {
+    if c.area != u.area() || c.subject != u.subject() {
         return false;
     }
+    // An operation removed or renamed takes its builder along.
+    let op_gone = c.what.starts_with("removed: ")
+        || c.what.starts_with("called ")
+        || c.what.starts_with("request builder ");
     let names = |member: &str| c.what.contains(&format!("`{member}`"));
     // A type removed, or changed in kind, takes everything of it along.
     if c.what.starts_with("removed (") || (c.what.starts_with("now ") && c.what.contains("(was a"))
@@ -249,6 +317,9 @@ fn covers(c: &Change, u: &Use) -> bool {
         Use::Variant(_, v) => c.what.starts_with("variant ") && names(v),
         Use::Alias(_) => c.what.starts_with("now stands for"),
         Use::Type(_) => false,
+        Use::Builder(_) => op_gone,
+        Use::Server(_) => c.what.starts_with("removed"),
+        Use::Returns(_) => op_gone || c.what.starts_with("returns "),
         // `new`'s arguments follow the required fields.
         Use::New(_) => {
             c.what.starts_with("`new` takes")
@@ -260,13 +331,32 @@ fn covers(c: &Change, u: &Use) -> bool {
 
 /// Whether entry `c` is of a kind some witness checks, and which use it is
 /// about (the witness that must fail).
-fn witnessed(c: &Change, uses: &[Use]) -> Option<usize> {
+fn witnessed(c: &Change, uses: &[Use], on_new: &BTreeSet<usize>) -> Option<usize> {
+    let w = c.what.as_str();
+    if c.area == "server" && w.starts_with("removed") {
+        return uses
+            .iter()
+            .position(|u| matches!(u, Use::Server(s) if *s == c.subject));
+    }
+    let find = |want: &dyn Fn(&Use) -> bool| {
+        uses.iter()
+            .position(|u| u.area() == c.area && u.subject() == c.subject && want(u))
+    };
+    if c.area == "operation" {
+        if w.starts_with("removed: ")
+            || w.starts_with("request builder ")
+            || (w.starts_with("called ") && w.contains("request builder"))
+        {
+            return find(&|u| matches!(u, Use::Builder(_)));
+        }
+        if w.starts_with("returns ") {
+            return find(&|u| matches!(u, Use::Returns(_)));
+        }
+        return None;
+    }
     if c.area != "type" {
         return None;
     }
-    let w = c.what.as_str();
-    let find =
-        |want: &dyn Fn(&Use) -> bool| uses.iter().position(|u| u.ty() == c.subject && want(u));
     let named = |m: &str| w.contains(&format!("`{m}`"));
     if w.starts_with("removed (") {
         return find(&|u| matches!(u, Use::Type(_)));
@@ -289,6 +379,20 @@ fn witnessed(c: &Change, uses: &[Use]) -> Option<usize> {
     }
     if w.starts_with("now stands for `") {
         return find(&|u| matches!(u, Use::Alias(_)));
+    }
+    // A type of another kind: some use of it beyond its name (a field read,
+    // a variant matched, a derive) must fail.
+    if (w.starts_with("now a ") || w.starts_with("now an ")) && w.contains("(was a") {
+        let of_it = |i: &usize| {
+            uses.get(*i).is_some_and(|u| {
+                u.subject() == c.subject && u.area() == "type" && !matches!(u, Use::Type(_))
+            })
+        };
+        return on_new
+            .iter()
+            .copied()
+            .find(of_it)
+            .or_else(|| (0..uses.len()).find(of_it));
     }
     None
 }
@@ -326,8 +430,20 @@ pub fn run(
     report: &Report,
 ) -> Result<Witnessed, String> {
     let (src, first, uses) = source(api, old);
-    let on_old = failing(root, &base.join("witness-old"), old_dir, &src, first)?;
-    let on_new = failing(root, &base.join("witness-new"), new_dir, &src, first)?;
+    let on_old = failing(
+        root,
+        &base.join("witness-old"),
+        (old_dir, None),
+        &src,
+        first,
+    )?;
+    let on_new = failing(
+        root,
+        &base.join("witness-new"),
+        (new_dir, None),
+        &src,
+        first,
+    )?;
     let mut w = Witnessed {
         written: uses.len(),
         failing: on_new.len(),
@@ -344,8 +460,48 @@ pub fn run(
             w.unreported.push(u.clone());
         }
     }
+    // Types no longer compiled with a feature: named in a crate built with
+    // only that feature, against the old crate and the new.
+    let mut by_feature: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for c in breaking.iter().filter(|c| c.area == "type") {
+        for f in lost_features(&c.what) {
+            by_feature.entry(f).or_default().push(&c.subject);
+        }
+    }
+    let mut lost_under: BTreeSet<(String, String)> = BTreeSet::new();
+    for (feature, types) in &by_feature {
+        let mut src = preamble(api);
+        let first = src.lines().count() + 1;
+        for (i, t) in types.iter().enumerate() {
+            let _ = writeln!(src, "fn w{i}() {{ let _: Option<&{t}> = None; }}");
+        }
+        let dir = base.join("witness-feature");
+        let on_old = failing(root, &dir, (old_dir, Some(feature)), &src, first)?;
+        let on_new = failing(root, &dir, (new_dir, Some(feature)), &src, first)?;
+        w.written += types.len();
+        for (i, t) in types.iter().enumerate() {
+            if on_old.contains(&i) {
+                w.broken
+                    .push(Use::Type(format!("{t} (with only `{feature}`)")));
+            } else if on_new.contains(&i) {
+                lost_under.insert((feature.clone(), (*t).to_owned()));
+            }
+        }
+    }
     for c in &breaking {
-        match witnessed(c, &uses) {
+        let lost = lost_features(&c.what);
+        if c.area == "type" && !lost.is_empty() {
+            if lost
+                .iter()
+                .all(|f| lost_under.contains(&(f.clone(), c.subject.clone())))
+            {
+                w.confirmed += 1;
+            } else {
+                w.compiles.push((*c).clone());
+            }
+            continue;
+        }
+        match witnessed(c, &uses, &on_new) {
             Some(i) if on_new.contains(&i) => w.confirmed += 1,
             // Breaking although it compiles: values land in other fields.
             Some(_)
@@ -372,6 +528,22 @@ pub fn run(
     Ok(w)
 }
 
+/// The features of "no longer compiled with feature `a`" / "features `a`,
+/// `b` (...)".
+fn lost_features(what: &str) -> Vec<String> {
+    let Some(rest) = what
+        .strip_prefix("no longer compiled with features ")
+        .or_else(|| what.strip_prefix("no longer compiled with feature "))
+    else {
+        return Vec::new();
+    };
+    let list = rest.split(" (").next().unwrap_or("");
+    list.split(", ")
+        .map(|f| f.trim_matches('`').to_owned())
+        .filter(|f| !f.is_empty())
+        .collect()
+}
+
 impl Witnessed {
     /// No witness broken, no break unreported, no breaking entry that compiles.
     pub fn ok(&self) -> bool {
@@ -392,6 +564,9 @@ impl Witnessed {
             self.unreported.len(),
             self.compiles.len()
         );
+        for (kind, n) in &self.unwitnessed {
+            println!("  not witnessed: {n} × {kind}");
+        }
         for u in self.broken.iter().take(20) {
             println!("  witness broken on the old crate: {u:?}");
         }
