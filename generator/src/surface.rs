@@ -75,7 +75,8 @@ pub struct OpSurface {
     /// The request body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<BodySurface>,
-    /// What a success decodes into.
+    /// What a success decodes into ([`Operation::success`], as the builder's
+    /// `Output` says it).
     pub returns: String,
     /// `deprecated: true`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -245,18 +246,19 @@ pub fn surface(api: &Api, features: &Features) -> Surface {
                 required: b.required,
             })
         });
-        let mut returns: Vec<String> = op
-            .responses
-            .iter()
-            .filter(|r| r.status.starts_with('2'))
-            .map(|r| content_text(api, &r.content))
-            .collect();
-        returns.sort();
-        returns.dedup();
+        let returns = match op.success().output {
+            Output::Unit => "()".to_owned(),
+            Output::Bytes => "Vec<u8>".to_owned(),
+            Output::OptionalBytes => "Option<Vec<u8>>".to_owned(),
+            Output::Text => "String".to_owned(),
+            Output::Json(t) => ty_text(api, &t),
+            Output::OptionalJson(t) => format!("Option<{}>", ty_text(api, &t)),
+            Output::Value => "Value".to_owned(),
+        };
         let errors = op
             .responses
             .iter()
-            .filter(|r| !r.status.starts_with('2'))
+            .filter(|r| !is_success(&r.status))
             .map(|r| r.status.clone())
             .collect();
         operations.insert(
@@ -269,11 +271,7 @@ pub fn surface(api: &Api, features: &Features) -> Surface {
                 builder,
                 params,
                 body,
-                returns: if returns.is_empty() {
-                    "()".to_owned()
-                } else {
-                    returns.join(" | ")
-                },
+                returns,
                 errors,
                 deprecated: op.docs.deprecated,
             },
@@ -374,19 +372,6 @@ fn type_surface(api: &Api, t: &TypeDef) -> TypeSurface {
         },
         TypeKind::Newtype(r) => TypeSurface::Newtype {
             of: ty_text(api, r),
-        },
-    }
-}
-
-/// What a success with `content` decodes into.
-fn content_text(api: &Api, content: &[(String, TypeRef)]) -> String {
-    let json = content.iter().find(|(m, t)| Media::of(m, t) == Media::Json);
-    match (json, content.first()) {
-        (Some((_, t)), _) => ty_text(api, t),
-        (None, None) => "()".to_owned(),
-        (None, Some((m, t))) => match Media::of(m, t) {
-            Media::Binary | Media::Multipart => "Vec<u8>".to_owned(),
-            _ => "String".to_owned(),
         },
     }
 }

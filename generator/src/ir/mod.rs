@@ -15,8 +15,10 @@ mod ops;
 pub mod reach;
 mod recursion;
 pub mod sample;
+mod success;
 
 pub use derives::Derive;
+pub use success::{is_success, Arm, Decode, Output, Success};
 
 mod unions;
 mod webhooks;

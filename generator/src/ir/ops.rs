@@ -553,7 +553,7 @@ fn page_info(types: &[TypeDef], op: &Operation, p: &crate::Pagination) -> Option
         .params
         .iter()
         .find(|q| q.wire_name == p.page_param && q.location == ParamLocation::Query)?;
-    let success = op.responses.iter().find(|r| r.status.starts_with('2'))?;
+    let success = op.responses.iter().find(|r| is_success(&r.status))?;
     let (_, TypeRef::Named(page_type)) = success.content.first()? else {
         return None;
     };

@@ -13,8 +13,7 @@ use quote::quote;
 use super::super::common::{ident, Ctx};
 use super::super::docs;
 use super::{
-    body_type, decode_of, location_word, pointer, status_pattern, status_variant, template, Decode,
-    OpsRender,
+    body_type, location_word, pointer, status_pattern, status_variant, template, OpsRender,
 };
 use crate::error::{Error, Result};
 use crate::ir::*;
@@ -352,7 +351,7 @@ impl<'a> OpsRender<'a> {
             (status, true) => status.to_owned(),
             (status, false) => format!("{status}: {description}"),
         };
-        let (variant, arm, pattern, message) = match decode_of(&r.content) {
+        let (variant, arm, pattern, message) = match Decode::of(&r.content) {
             Decode::Json(t) => {
                 let ty = ctx.ty(&t);
                 let message = super::message::message(&self.api.types, rt, &t)

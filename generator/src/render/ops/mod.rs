@@ -50,27 +50,6 @@ const RESERVED: &[&str] = &[
     "fmt",
 ];
 
-/// What a status maps to in the generated code.
-enum Decode {
-    Json(TypeRef),
-    Text,
-    /// Bytes, as they came.
-    Binary,
-    Empty,
-}
-
-fn decode_of(content: &[(String, TypeRef)]) -> Decode {
-    let media = |(m, t): &(String, TypeRef)| Media::of(m, t);
-    if let Some((_, t)) = content.iter().find(|c| media(c) == Media::Json) {
-        return Decode::Json(t.clone());
-    }
-    match content.first().map(media) {
-        None => Decode::Empty,
-        Some(Media::Binary | Media::Multipart) => Decode::Binary,
-        Some(_) => Decode::Text,
-    }
-}
-
 fn status_variant(status: &str) -> String {
     let name = match status {
         "400" => "BadRequest",
@@ -116,10 +95,6 @@ fn status_pattern(status: &str) -> Option<TokenStream> {
         return Some(quote! { #lo..=#hi });
     }
     None
-}
-
-fn is_success(status: &str) -> bool {
-    status.starts_with('2')
 }
 
 /// Splits a path template into literal text and parameter names.
@@ -334,98 +309,49 @@ impl<'a> OpsRender<'a> {
             .collect()
     }
 
-    /// The success type, and how each 2xx status decodes into it. When some
-    /// 2xx statuses have a body and others none (`200` with a receipt, `202`
-    /// while it is being made), the type is `Option<T>`: `None` for the bodiless ones.
+    /// The success type, and how each 2xx status decodes into it (decided
+    /// by [`Operation::success`]; `Option<T>` when some 2xx statuses have a
+    /// body and others none).
     fn success(&self, op: &Operation) -> (TokenStream, BTreeMap<String, TokenStream>) {
         let ctx = self.ctx();
-        let oks: Vec<(&Response, Decode)> = op
-            .responses
-            .iter()
-            .filter(|r| is_success(&r.status))
-            .map(|r| (r, decode_of(&r.content)))
-            .collect();
-        let json_types: BTreeSet<&TypeRef> = oks
-            .iter()
-            .filter_map(|(_, d)| match d {
-                Decode::Json(t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        let any_empty = oks.iter().any(|(_, d)| matches!(d, Decode::Empty));
-        let any_text = oks.iter().any(|(_, d)| matches!(d, Decode::Text));
-        let any_binary = oks.iter().any(|(_, d)| matches!(d, Decode::Binary));
-        let mut arms = BTreeMap::new();
-        let ty = match (json_types.len(), any_text, any_empty) {
-            (0, false, false) if any_binary => {
-                for (r, _) in &oks {
-                    arms.insert(r.status.clone(), quote! { raw.bytes() });
-                }
-                quote! { ::std::vec::Vec<u8> }
-            }
-            (0, false, true) if any_binary => {
-                for (r, d) in &oks {
-                    let arm = match d {
-                        Decode::Empty => {
-                            quote! { raw.empty().map(|r| r.map(|()| ::std::option::Option::None)) }
-                        }
-                        _ => quote! { raw.bytes().map(|r| r.map(::std::option::Option::Some)) },
-                    };
-                    arms.insert(r.status.clone(), arm);
-                }
-                quote! { ::std::option::Option<::std::vec::Vec<u8>> }
-            }
-            (0, false, _) => {
-                for (r, _) in &oks {
-                    arms.insert(r.status.clone(), quote! { raw.empty() });
-                }
-                quote! { () }
-            }
-            (0, true, false) => {
-                for (r, _) in &oks {
-                    arms.insert(r.status.clone(), quote! { raw.text() });
-                }
-                quote! { ::std::string::String }
-            }
-            (1, false, false) => {
-                for (r, _) in &oks {
-                    arms.insert(r.status.clone(), quote! { raw.json() });
-                }
-                json_types
-                    .iter()
-                    .next()
-                    .map(|t| ctx.ty(t))
-                    .unwrap_or_else(|| quote! { () })
-            }
-            (1, false, true) => {
-                for (r, d) in &oks {
-                    let arm = match d {
-                        Decode::Empty => {
-                            quote! { raw.empty().map(|r| r.map(|()| ::std::option::Option::None)) }
-                        }
-                        _ => quote! { raw.json().map(|r| r.map(::std::option::Option::Some)) },
-                    };
-                    arms.insert(r.status.clone(), arm);
-                }
-                let t = json_types
-                    .iter()
-                    .next()
-                    .map(|t| ctx.ty(t))
-                    .unwrap_or_else(|| quote! { () });
+        let success = op.success();
+        let ty = match &success.output {
+            Output::Unit => quote! { () },
+            Output::Bytes => quote! { ::std::vec::Vec<u8> },
+            Output::OptionalBytes => quote! { ::std::option::Option<::std::vec::Vec<u8>> },
+            Output::Text => quote! { ::std::string::String },
+            Output::Json(t) => ctx.ty(t),
+            Output::OptionalJson(t) => {
+                let t = ctx.ty(t);
                 quote! { ::std::option::Option<#t> }
             }
-            // Differently shaped successes: keep the JSON as it came.
-            _ => {
-                for (r, d) in &oks {
-                    let arm = match d {
-                        Decode::Json(_) => quote! { raw.json() },
-                        _ => quote! { raw.text().map(|r| r.map(::serde_json::Value::String)) },
-                    };
-                    arms.insert(r.status.clone(), arm);
-                }
-                quote! { ::serde_json::Value }
-            }
+            Output::Value => quote! { ::serde_json::Value },
         };
+        let arms = success
+            .arms
+            .iter()
+            .map(|(status, arm)| {
+                let arm = match arm {
+                    Arm::Empty => quote! { raw.empty() },
+                    Arm::EmptyNone => {
+                        quote! { raw.empty().map(|r| r.map(|()| ::std::option::Option::None)) }
+                    }
+                    Arm::Bytes => quote! { raw.bytes() },
+                    Arm::BytesSome => {
+                        quote! { raw.bytes().map(|r| r.map(::std::option::Option::Some)) }
+                    }
+                    Arm::Text => quote! { raw.text() },
+                    Arm::TextValue => {
+                        quote! { raw.text().map(|r| r.map(::serde_json::Value::String)) }
+                    }
+                    Arm::Json => quote! { raw.json() },
+                    Arm::JsonSome => {
+                        quote! { raw.json().map(|r| r.map(::std::option::Option::Some)) }
+                    }
+                };
+                (status.clone(), arm)
+            })
+            .collect();
         (ty, arms)
     }
 }

@@ -3,9 +3,7 @@
 //! errors, auth, pagination) with a usage example.
 
 use super::super::docs;
-use super::{
-    decode_of, is_success, item_link, location_word, prim_word, status_variant, Decode, OpsRender,
-};
+use super::{item_link, location_word, prim_word, status_variant, OpsRender};
 use crate::ir::*;
 use crate::naming;
 
@@ -177,7 +175,7 @@ impl<'a> OpsRender<'a> {
         // Result.
         let mut result = Vec::new();
         for r in op.responses.iter().filter(|r| is_success(&r.status)) {
-            let ty = match decode_of(&r.content) {
+            let ty = match Decode::of(&r.content) {
                 Decode::Json(t) => type_link(&t),
                 Decode::Text => "text (`String`)".to_owned(),
                 Decode::Binary => "bytes (`Vec<u8>`), as sent".to_owned(),

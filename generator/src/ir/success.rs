@@ -1,0 +1,141 @@
+//! What an operation's call yields, decided once for the renderer (the
+//! builder's `Output` and its status match) and the surface (the `returns`
+//! the change report compares): each response body's [`Decode`], and the
+//! operation's [`Success`] over its 2xx responses.
+
+use std::collections::BTreeSet;
+
+use super::{Media, Operation, TypeRef};
+
+/// How one response's body decodes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decode {
+    /// JSON into the schema's type (a JSON media type is preferred when the
+    /// response offers several).
+    Json(TypeRef),
+    /// Text, as a `String`.
+    Text,
+    /// Bytes, as they came.
+    Binary,
+    /// No body.
+    Empty,
+}
+
+impl Decode {
+    /// How a response with `content` decodes.
+    pub fn of(content: &[(String, TypeRef)]) -> Decode {
+        let media = |(m, t): &(String, TypeRef)| Media::of(m, t);
+        if let Some((_, t)) = content.iter().find(|c| media(c) == Media::Json) {
+            return Decode::Json(t.clone());
+        }
+        match content.first().map(media) {
+            None => Decode::Empty,
+            Some(Media::Binary | Media::Multipart) => Decode::Binary,
+            Some(_) => Decode::Text,
+        }
+    }
+}
+
+/// What a successful call yields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// `()`: no 2xx response has a body.
+    Unit,
+    /// `Vec<u8>`.
+    Bytes,
+    /// `Option<Vec<u8>>`: some 2xx responses are bytes, others empty.
+    OptionalBytes,
+    /// `String`.
+    Text,
+    /// The one JSON type.
+    Json(TypeRef),
+    /// `Option<T>`: some 2xx responses are `T`, others empty (`200` with a
+    /// receipt, `202` while it is being made).
+    OptionalJson(TypeRef),
+    /// `serde_json::Value`: differently shaped successes, kept as they came.
+    Value,
+}
+
+/// How one 2xx status decodes into the [`Output`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arm {
+    /// No body: `()`.
+    Empty,
+    /// No body: `None`.
+    EmptyNone,
+    /// The bytes.
+    Bytes,
+    /// The bytes, in `Some`.
+    BytesSome,
+    /// The text.
+    Text,
+    /// The text, as a JSON string value.
+    TextValue,
+    /// The JSON.
+    Json,
+    /// The JSON, in `Some`.
+    JsonSome,
+}
+
+/// An operation's success: its output and each 2xx status's arm, in the
+/// responses' order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Success {
+    /// What `.await` yields on success.
+    pub output: Output,
+    /// Each 2xx status (`200`, `2XX`) with how it decodes.
+    pub arms: Vec<(String, Arm)>,
+}
+
+/// Whether `status` is a success (`2xx`, `2XX`).
+pub fn is_success(status: &str) -> bool {
+    status.starts_with('2')
+}
+
+impl Operation {
+    /// The success of this operation (see [`Success`]).
+    pub fn success(&self) -> Success {
+        let oks: Vec<(&str, Decode)> = self
+            .responses
+            .iter()
+            .filter(|r| is_success(&r.status))
+            .map(|r| (r.status.as_str(), Decode::of(&r.content)))
+            .collect();
+        let json: BTreeSet<&TypeRef> = oks
+            .iter()
+            .filter_map(|(_, d)| match d {
+                Decode::Json(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        let any = |want: fn(&Decode) -> bool| oks.iter().any(|(_, d)| want(d));
+        let (empty, text, binary) = (
+            any(|d| matches!(d, Decode::Empty)),
+            any(|d| matches!(d, Decode::Text)),
+            any(|d| matches!(d, Decode::Binary)),
+        );
+        let one = json.iter().next().map(|t| (*t).clone());
+        let (output, arm): (Output, fn(&Decode) -> Arm) = match (json.len(), text, empty, one) {
+            (0, false, false, _) if binary => (Output::Bytes, |_| Arm::Bytes),
+            (0, false, true, _) if binary => (Output::OptionalBytes, |d| match d {
+                Decode::Empty => Arm::EmptyNone,
+                _ => Arm::BytesSome,
+            }),
+            (0, false, _, _) => (Output::Unit, |_| Arm::Empty),
+            (0, true, false, _) => (Output::Text, |_| Arm::Text),
+            (1, false, false, Some(t)) => (Output::Json(t), |_| Arm::Json),
+            (1, false, true, Some(t)) => (Output::OptionalJson(t), |d| match d {
+                Decode::Empty => Arm::EmptyNone,
+                _ => Arm::JsonSome,
+            }),
+            _ => (Output::Value, |d| match d {
+                Decode::Json(_) => Arm::Json,
+                _ => Arm::TextValue,
+            }),
+        };
+        Success {
+            output,
+            arms: oks.iter().map(|(s, d)| ((*s).to_owned(), arm(d))).collect(),
+        }
+    }
+}
