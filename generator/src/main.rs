@@ -16,7 +16,7 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use openapi_generator::render::{crate_root, RootEntry};
-use openapi_generator::{generate_with, Grouping, Options};
+use openapi_generator::{generate_with, GroupFeature, Grouping, Options};
 
 #[derive(Parser)]
 #[command(
@@ -110,6 +110,39 @@ fn write_all(dir: &Path, files: &std::collections::BTreeMap<String, String>) -> 
     Ok(())
 }
 
+/// The `[features]` table of a written crate: the samples feature when the
+/// options name one, and with per-group features, the API's feature (on by
+/// default, enabling the top-level groups) and one per group; empty when
+/// neither is asked for.
+fn manifest_features(options: &Options, groups: &[GroupFeature]) -> String {
+    let quoted = |names: &mut dyn Iterator<Item = &String>| {
+        names
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut table = String::new();
+    if let Some(api) = &options.group_features {
+        let top = quoted(&mut groups.iter().filter(|g| g.top_level).map(|g| &g.name));
+        table.push_str(&format!("default = [\"{api}\"]\n{api} = [{top}]\n"));
+        for g in groups {
+            table.push_str(&format!(
+                "{} = [{}]\n",
+                g.name,
+                quoted(&mut g.enables.iter())
+            ));
+        }
+    }
+    if let Some(samples) = &options.samples_feature {
+        table.push_str(&format!("{samples} = []\n"));
+    }
+    if table.is_empty() {
+        table
+    } else {
+        format!("\n[features]\n{table}")
+    }
+}
+
 fn run(cli: Cli) -> Result<(), String> {
     let started = Instant::now();
     let bytes = std::fs::read(&cli.spec).map_err(|e| format!("{}: {e}", cli.spec.display()))?;
@@ -163,7 +196,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 &[format!("Generated from `{}`.", options.source_label)],
                 &[RootEntry {
                     module: cli.module_name.clone(),
-                    features: Vec::new(),
+                    features: out.features.iter().map(|f| f.name.clone()).collect(),
                     doc: "The API's types.".into(),
                 }],
             )
@@ -172,8 +205,9 @@ fn run(cli: Cli) -> Result<(), String> {
                 Some(dir) => format!("{{ path = {:?} }}", dir.display().to_string()),
                 None => "\"0.1\"".to_owned(),
             };
+            let features = manifest_features(&options, &out.features);
             let manifest = format!(
-                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\nopenapi-runtime = {runtime}\nserde = \"1\"\nserde_json = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n"
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[lints.rust]\nunexpected_cfgs = {{ level = \"warn\", check-cfg = [\"cfg(docsrs)\"] }}\n{features}\n[dependencies]\nopenapi-runtime = {runtime}\nserde = \"1\"\nserde_json = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n"
             );
             write_all(
                 &cli.out,

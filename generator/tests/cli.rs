@@ -68,6 +68,74 @@ fn writes_a_crate() {
     std::fs::remove_dir_all(&out).unwrap();
 }
 
+/// A crate written with per-group features and a samples feature declares
+/// them, so it builds with warnings denied (no unexpected cfg), with all
+/// features and with one group alone.
+#[test]
+fn a_written_crate_declares_its_features_and_builds() {
+    let out = temp_dir("crate-features");
+    let options = out.with_extension("json");
+    std::fs::write(
+        &options,
+        r#"{"group_features": "shop", "samples_feature": "samples"}"#,
+    )
+    .unwrap();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let status = Command::new(env!("CARGO_BIN_EXE_openapi-generator"))
+        .arg(fixture("parameters.yaml"))
+        .args([
+            "--out",
+            out.to_str().unwrap(),
+            "--crate-name",
+            "shop-client",
+        ])
+        .args([
+            "--module-name",
+            "shop",
+            "--options",
+            options.to_str().unwrap(),
+        ])
+        .args(["--runtime-dir", &format!("{root}/runtime")])
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("samples = []"), "{manifest}");
+    assert!(manifest.contains("default = [\"shop\"]"), "{manifest}");
+    // The workspace's versions and target folder: nothing new to build but the crate.
+    std::fs::copy(format!("{root}/Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    let groups: Vec<&str> = manifest
+        .lines()
+        .filter_map(|l| l.split_once(" = [").map(|(name, _)| name))
+        .filter(|name| name.starts_with("shop-"))
+        .collect();
+    assert!(!groups.is_empty(), "{manifest}");
+    for features in [
+        vec!["--all-features"],
+        vec!["--no-default-features", "--features", groups[0]],
+    ] {
+        let check = Command::new(env!("CARGO"))
+            .args(["check", "--quiet", "--manifest-path"])
+            .arg(out.join("Cargo.toml"))
+            .args(&features)
+            .env("CARGO_TARGET_DIR", format!("{root}/target"))
+            .env("RUSTFLAGS", "-D warnings")
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{features:?}: {}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+    std::fs::remove_dir_all(&out).unwrap();
+    std::fs::remove_file(&options).unwrap();
+}
+
 #[test]
 fn a_broken_spec_fails_with_its_location() {
     let out = temp_dir("broken");
