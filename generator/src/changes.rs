@@ -384,9 +384,15 @@ fn named_words(text: &str) -> Vec<&str> {
         "NaiveDate",
         "FilePart",
     ];
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+    type_words(text)
         .filter(|w| w.starts_with(char::is_uppercase) && !PLAIN.contains(w))
         .collect()
+}
+
+/// The words of a type text (`Option<Vec<Member>>`: `Option`, `Vec`, `Member`).
+fn type_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
 }
 
 /// The words of `a` not in `b`, as a multiset difference.
@@ -545,19 +551,8 @@ fn assign_causes(list: &mut [Change], renames: &[(String, String)]) {
             uf.id(first);
         }
         // Wrappers only: "now in `Option`", "no longer in `Patch`".
-        let plain = |t: &str| -> Vec<String> {
-            t.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect()
-        };
-        let (pa, pb) = (plain(a), plain(b));
-        let pa_ref: Vec<&str> = pa.iter().map(String::as_str).collect();
-        let pb_ref: Vec<&str> = pb.iter().map(String::as_str).collect();
-        let wrapper = match (
-            minus(&pa_ref, &pb_ref).as_slice(),
-            minus(&pb_ref, &pa_ref).as_slice(),
-        ) {
+        let (pa, pb): (Vec<&str>, Vec<&str>) = (type_words(a).collect(), type_words(b).collect());
+        let wrapper = match (minus(&pa, &pb).as_slice(), minus(&pb, &pa).as_slice()) {
             ([], came) => format!("now in `{}`", came.join(", ")),
             (gone, []) => format!("no longer in `{}`", gone.join(", ")),
             (gone, came) => format!("`{}` → `{}`", gone.join(", "), came.join(", ")),
@@ -636,7 +631,8 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
         traits: old.records_traits() && new.records_traits(),
         ..Changes::default()
     };
-    let resolve = Resolve::new(new);
+    let (was, is) = (Side::new(old), Side::new(new));
+    let resolve = &is.resolve;
     for (id, op) in &new.operations {
         match old.operations.get(id) {
             None => out.add(
@@ -647,7 +643,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
                 Kind::OperationAdded,
                 true,
             ),
-            Some(before) => operation(&mut out, &resolve, id, before, op),
+            Some(before) => operation(&mut out, resolve, id, before, op),
         }
     }
     for (id, op) in &old.operations {
@@ -672,7 +668,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Report {
                 Kind::TypeAdded,
                 true,
             ),
-            Some(before) => type_changes(&mut out, &resolve, name, before, t, old, new),
+            Some(before) => type_changes(&mut out, name, before, t, (&was, &is)),
         }
     }
     for (name, t) in &old.types {
@@ -1073,23 +1069,84 @@ fn presence(required: bool, nullable: bool) -> &'static str {
     }
 }
 
+/// One surface of the comparison, with what is read off it once: its
+/// aliases, and each feature with every feature it turns on (itself too).
+struct Side<'a> {
+    surface: &'a Surface,
+    resolve: Resolve<'a>,
+    turns_on: BTreeMap<&'a str, BTreeSet<&'a str>>,
+}
+
+impl<'a> Side<'a> {
+    fn new(surface: &'a Surface) -> Self {
+        let turns_on = surface
+            .features
+            .keys()
+            .map(|feature| {
+                let mut seen = BTreeSet::new();
+                let mut stack = vec![feature.as_str()];
+                while let Some(f) = stack.pop() {
+                    if seen.insert(f) {
+                        stack.extend(
+                            surface
+                                .features
+                                .get(f)
+                                .into_iter()
+                                .flatten()
+                                .map(String::as_str),
+                        );
+                    }
+                }
+                (feature.as_str(), seen)
+            })
+            .collect();
+        Side {
+            surface,
+            resolve: Resolve::new(surface),
+            turns_on,
+        }
+    }
+
+    /// Every feature with which a type gated by `gates` is compiled: those
+    /// that turn on (directly or through the features they enable) one of
+    /// `gates`; none when the API has no per-group features.
+    fn compiled_with(&self, gates: &BTreeSet<String>) -> BTreeSet<&'a str> {
+        self.turns_on
+            .iter()
+            .filter(|(_, on)| on.iter().any(|f| gates.contains(*f)))
+            .map(|(feature, _)| *feature)
+            .collect()
+    }
+
+    /// What the type users name by `e` derives (an alias: its target's).
+    fn derives_of(&self, e: &TypeEntry) -> BTreeSet<String> {
+        match &e.shape {
+            TypeSurface::Alias { of } => self
+                .surface
+                .types
+                .get(self.resolve.text(of).as_str())
+                .map(|t| words(&t.derives))
+                .unwrap_or_default(),
+            _ => words(&e.derives),
+        }
+    }
+}
+
 /// What `old` and `new` say of the same type name: its shape, then what users
 /// rely on beside it (derives, features, deprecation), when both surfaces
 /// record those.
-#[allow(clippy::too_many_arguments)]
 fn type_changes(
     out: &mut Changes,
-    resolve: &Resolve,
     name: &str,
     old: &TypeEntry,
     new: &TypeEntry,
-    old_surface: &Surface,
-    new_surface: &Surface,
+    (was_side, is_side): (&Side, &Side),
 ) {
+    let (resolve, new_surface) = (&is_side.resolve, is_side.surface);
     // A type that became an alias of another: users' code naming it sees the
     // aliased type, so compare with that (a merged type whose canonical name
     // moved is not a change).
-    let mut target_entry = None;
+    let mut compared = false;
     if let (false, TypeSurface::Alias { of }) =
         (matches!(old.shape, TypeSurface::Alias { .. }), &new.shape)
     {
@@ -1099,7 +1156,7 @@ fn type_changes(
             .get(target_name.as_str())
             .filter(|t| !matches!(t.shape, TypeSurface::Alias { .. }));
         if let Some(target) = target {
-            target_entry = Some(target);
+            compared = true;
             let before = out.list.len();
             shape_changes(out, resolve, name, &old.shape, &target.shape);
             let changed = out.list.len() > before;
@@ -1120,24 +1177,14 @@ fn type_changes(
             );
         }
     }
-    if target_entry.is_none() {
+    if !compared {
         shape_changes(out, resolve, name, &old.shape, &new.shape);
     }
     if !out.traits {
         return;
     }
     // Traits: what the type users name derives (an alias: its target's).
-    let derives_of = |e: &TypeEntry, s: &Surface| -> BTreeSet<String> {
-        match &e.shape {
-            TypeSurface::Alias { of } => s
-                .types
-                .get(Resolve::new(s).text(of).as_str())
-                .map(|t| words(&t.derives))
-                .unwrap_or_default(),
-            _ => words(&e.derives),
-        }
-    };
-    let (was, is) = (derives_of(old, old_surface), derives_of(new, new_surface));
+    let (was, is) = (was_side.derives_of(old), is_side.derives_of(new));
     if !was.is_empty() || !is.is_empty() {
         for d in was.difference(&is) {
             out.add(
@@ -1169,12 +1216,13 @@ fn type_changes(
     }
     // Features: the features with which the type is compiled.
     let (was, is) = (
-        compiled_with(&words(&old.features), old_surface),
-        compiled_with(&words(&new.features), new_surface),
+        was_side.compiled_with(&words(&old.features)),
+        is_side.compiled_with(&words(&new.features)),
     );
-    let lost: Vec<&String> = was
+    let lost: Vec<&str> = was
         .difference(&is)
-        .filter(|f| new_surface.features.contains_key(*f))
+        .filter(|f| new_surface.features.contains_key(**f))
+        .copied()
         .collect();
     if !lost.is_empty() {
         out.add(
@@ -1232,35 +1280,6 @@ fn type_changes(
     }
 }
 
-/// Every feature with which a type gated by `gates` is compiled: those that
-/// enable (directly or through the features they enable) one of `gates`;
-/// everything when the API has no per-group features.
-fn compiled_with(gates: &BTreeSet<String>, surface: &Surface) -> BTreeSet<String> {
-    let mut with = BTreeSet::new();
-    for feature in surface.features.keys() {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![feature.as_str()];
-        while let Some(f) = stack.pop() {
-            if !seen.insert(f) {
-                continue;
-            }
-            if gates.contains(f) {
-                with.insert(feature.clone());
-                break;
-            }
-            stack.extend(
-                surface
-                    .features
-                    .get(f)
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str),
-            );
-        }
-    }
-    with
-}
-
 /// The names in a `, `-separated list (`derives`, `features`).
 fn words(list: &str) -> BTreeSet<String> {
     list.split(", ")
@@ -1270,7 +1289,7 @@ fn words(list: &str) -> BTreeSet<String> {
 }
 
 /// "feature `a`", "features `a`, `b`".
-fn list_words(items: &[&String], noun: &str) -> String {
+fn list_words(items: &[&str], noun: &str) -> String {
     let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
     match quoted.len() {
         1 => format!("{noun} {}", quoted.join("")),
