@@ -151,6 +151,34 @@ pub struct GroupFeature {
     pub doc: String,
 }
 
+impl GroupFeature {
+    /// The `Cargo.toml` lines declaring one API's features: `api = [..]`
+    /// enabling the top-level groups, then a line per group enabling its
+    /// subgroups (each after a `# doc` comment when `docs`). `regen`, the
+    /// CLI and `cargo xtask semver` write their crates' features with it.
+    pub fn cargo_lines(api: &str, groups: &[GroupFeature], docs: bool) -> String {
+        let quoted = |names: &mut dyn Iterator<Item = &String>| -> String {
+            names
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let top = quoted(&mut groups.iter().filter(|g| g.top_level).map(|g| &g.name));
+        let mut out = format!("{api} = [{top}]\n");
+        for g in groups {
+            if docs {
+                out.push_str(&format!("# {}\n", g.doc));
+            }
+            out.push_str(&format!(
+                "{} = [{}]\n",
+                g.name,
+                quoted(&mut g.enables.iter())
+            ));
+        }
+        out
+    }
+}
+
 /// Counts for the one-line summary `regen` prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {

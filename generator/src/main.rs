@@ -115,23 +115,10 @@ fn write_all(dir: &Path, files: &std::collections::BTreeMap<String, String>) -> 
 /// default, enabling the top-level groups) and one per group; empty when
 /// neither is asked for.
 fn manifest_features(options: &Options, groups: &[GroupFeature]) -> String {
-    let quoted = |names: &mut dyn Iterator<Item = &String>| {
-        names
-            .map(|n| format!("\"{n}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mut table = String::new();
     if let Some(api) = &options.group_features {
-        let top = quoted(&mut groups.iter().filter(|g| g.top_level).map(|g| &g.name));
-        table.push_str(&format!("default = [\"{api}\"]\n{api} = [{top}]\n"));
-        for g in groups {
-            table.push_str(&format!(
-                "{} = [{}]\n",
-                g.name,
-                quoted(&mut g.enables.iter())
-            ));
-        }
+        table.push_str(&format!("default = [\"{api}\"]\n"));
+        table.push_str(&GroupFeature::cargo_lines(api, groups, false));
     }
     if let Some(samples) = &options.samples_feature {
         table.push_str(&format!("{samples} = []\n"));

@@ -279,22 +279,10 @@ fn with_features(
         || format!("the lines `{FEATURES_BEGIN}` and `{FEATURES_END}` must frame the API features");
     let begin = text.find(FEATURES_BEGIN).ok_or_else(missing)?;
     let end = text[begin..].find(FEATURES_END).ok_or_else(missing)? + begin;
-    let quoted = |names: &mut dyn Iterator<Item = &String>| -> String {
-        names
-            .map(|n| format!("\"{n}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mut out = format!("{FEATURES_BEGIN} (written by `{REGEN}`, do not edit)\n");
     for (name, title, groups) in apis {
-        let top = quoted(&mut groups.iter().filter(|g| g.top_level).map(|g| &g.name));
-        out.push_str(&format!(
-            "\n# {title}: every group of operations.\n{name} = [{top}]\n"
-        ));
-        for g in groups {
-            let enables = quoted(&mut g.enables.iter());
-            out.push_str(&format!("# {}\n{} = [{enables}]\n", g.doc, g.name));
-        }
+        out.push_str(&format!("\n# {title}: every group of operations.\n"));
+        out.push_str(&GroupFeature::cargo_lines(name, groups, true));
     }
     out.push('\n');
     Ok(format!("{}{out}{}", &text[..begin], &text[end..]))

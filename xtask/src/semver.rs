@@ -22,7 +22,7 @@ use std::process::Command;
 use openapi_generator::changes::{self, Change, Report};
 use openapi_generator::render::{crate_root, RootEntry};
 use openapi_generator::surface::{Surface, TypeSurface};
-use openapi_generator::{generate_with, Options};
+use openapi_generator::{generate_with, GroupFeature, Options};
 
 use crate::manifest::{self, ApiEntry};
 
@@ -80,6 +80,8 @@ pub const UNCHECKED: &[(&str, &str)] = &[
 
 /// One generated crate of the pair.
 struct Built {
+    /// The spec's file name.
+    file: String,
     dir: PathBuf,
     surface: Surface,
 }
@@ -103,76 +105,64 @@ pub fn run(
         Some((tool, levels))
     };
     let mut failures = Vec::new();
-    let mut compared = 0;
-    // (entry, folder of the old file, old file, folder of the new, new file)
-    let mut pairs = Vec::new();
-    let fixture = |name: &str, dir: &Path, old: &str, new: &str| {
+    // Each pair: its entry, the old spec file and the new one.
+    let fixture = |name: &str, old: PathBuf, new: PathBuf| {
+        let file = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
         let entry = ApiEntry {
             name: name.into(),
             title: "The".into(),
-            file: new.to_owned(),
+            file: file(&new).unwrap_or_default(),
             sha256: String::new(),
             upstream: String::new(),
             guide: None,
-            older: Some(old.to_owned()),
+            older: file(&old),
             options: Options::default(),
         };
-        (
-            entry,
-            dir.to_owned(),
-            old.to_owned(),
-            dir.to_owned(),
-            new.to_owned(),
-        )
+        (entry, old, new)
     };
-    match pair {
-        Some((old, new)) => {
-            let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
-            let (Some(old_name), Some(new_name)) = (name(&old), name(&new)) else {
-                return Err("--pair takes two spec files".into());
-            };
-            let folder = |p: &Path| p.parent().map(Path::to_path_buf).unwrap_or_default();
-            let (entry, _, _, _, _) = fixture("api", &folder(&old), &old_name, &new_name);
-            pairs.push((entry, folder(&old), old_name, folder(&new), new_name));
-        }
+    let pairs: Vec<(ApiEntry, PathBuf, PathBuf)> = match pair {
+        Some((old, new)) => vec![fixture("api", old, new)],
         None => {
-            for api in &manifest.api {
-                if !only.is_empty() && !only.contains(&api.name) {
-                    continue;
-                }
-                let Some(older) = api.older.clone() else {
-                    continue;
-                };
-                let file = api.file.clone();
-                pairs.push((
-                    api.clone(),
-                    specs_dir.to_owned(),
-                    older,
-                    specs_dir.to_owned(),
-                    file,
-                ));
-            }
+            let mut pairs: Vec<_> = manifest
+                .api
+                .iter()
+                .filter(|api| only.is_empty() || only.contains(&api.name))
+                .filter_map(|api| {
+                    let older = api.older.as_ref()?;
+                    Some((
+                        api.clone(),
+                        specs_dir.join(older),
+                        specs_dir.join(&api.file),
+                    ))
+                })
+                .collect();
             // The synthetic update that only adds: minor for both judges.
             if only.is_empty() {
+                let dir = root.join("tests/changes");
                 pairs.push(fixture(
                     ADDITIVE,
-                    &root.join("tests/changes"),
-                    "additive.old.yaml",
-                    "additive.new.yaml",
+                    dir.join("additive.old.yaml"),
+                    dir.join("additive.new.yaml"),
                 ));
             }
+            pairs
         }
+    };
+    if pairs.is_empty() {
+        return Err("no API of specs/apis.toml (of those named) has an `older` document".into());
     }
-    for (api, old_dir, older, new_dir, file) in &pairs {
+    for (api, old_spec, new_spec) in &pairs {
         let base = root.join("target/semver").join(&api.name);
-        let old = build(root, old_dir, api, older, &base.join("old"))?;
-        let new = build(root, new_dir, api, file, &base.join("new"))?;
+        let old = build(root, old_spec, api, &base.join("old"))?;
+        let new = build(root, new_spec, api, &base.join("new"))?;
         let report = changes::compare(&old.surface, &new.surface);
         let md = report.markdown(&api.name, &old.surface, &new.surface, None);
         std::fs::write(base.join("CHANGES.md"), md).map_err(|e| e.to_string())?;
         println!(
-            "{}: {older} -> {file}: report: {} entries, {} breaking, bump {} ({})",
+            "{}: {} -> {}: report: {} entries, {} breaking, bump {} ({})",
             api.name,
+            old.file,
+            new.file,
             report.changes.len(),
             report.breaking(),
             changes::bump_word(report.bump),
@@ -213,10 +203,6 @@ pub fn run(
             );
             failures.push(api.name.clone());
         }
-        compared += 1;
-    }
-    if compared == 0 {
-        return Err("no API of specs/apis.toml (of those named) has an `older` document".into());
     }
     let judges = if tool.is_some() {
         format!("cargo-semver-checks {TOOL_VERSION} and the witnesses")
@@ -280,22 +266,20 @@ fn cargo() -> String {
 /// `api-clients` is: the API's module, its feature and group features, the
 /// re-exports of `lib.rs`. Samples and the guide are left out (they add no
 /// items users' code depends on across versions).
-fn build(
-    root: &Path,
-    specs_dir: &Path,
-    api: &ApiEntry,
-    file: &str,
-    dir: &Path,
-) -> Result<Built, String> {
-    let path = specs_dir.join(file);
-    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+fn build(root: &Path, path: &Path, api: &ApiEntry, dir: &Path) -> Result<Built, String> {
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file = file.as_str();
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let options = Options {
         source_label: file.to_owned(),
         group_features: Some(api.name.clone()),
         samples_feature: None,
         ..api.options.clone()
     };
-    let mut read = crate::regen::files_beside(&path);
+    let mut read = crate::regen::files_beside(path);
     let (out, _) =
         generate_with(&bytes, file, &mut read, &options).map_err(|e| format!("{file}: {e}"))?;
     let _ = std::fs::remove_dir_all(dir.join("src"));
@@ -320,14 +304,11 @@ fn build(
     .map_err(|e| e.to_string())?;
     std::fs::write(dir.join("src/lib.rs"), lib).map_err(|e| e.to_string())?;
     let runtime = root.join("runtime");
-    let mut features = format!(
-        "[features]\ndefault = [\"{name}\"]\n{name} = [{top}]\n",
+    let features = format!(
+        "[features]\ndefault = [\"{name}\"]\n{}",
+        GroupFeature::cargo_lines(&api.name, &out.features, false),
         name = api.name,
-        top = quoted(out.features.iter().filter(|f| f.top_level).map(|f| &f.name)),
     );
-    for f in &out.features {
-        features.push_str(&format!("{} = [{}]\n", f.name, quoted(f.enables.iter())));
-    }
     let cargo_toml = format!(
         "[package]\nname = \"api-clients\"\nversion = \"1.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[lints.rust]\nunexpected_cfgs = {{ level = \"warn\", check-cfg = [\"cfg(docsrs)\"] }}\n\n{features}\n[dependencies]\nopenapi-runtime = {{ path = {runtime:?} }}\nserde = \"1\"\nserde_json = {{ version = \"1\", features = [\"preserve_order\", \"float_roundtrip\"] }}\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\nuuid = {{ version = \"1\", features = [\"serde\"] }}\n",
         runtime = runtime.display().to_string(),
@@ -336,16 +317,10 @@ fn build(
     // The workspace's versions, so the shared target folder is reused.
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
     Ok(Built {
+        file: file.to_owned(),
         dir: dir.to_owned(),
         surface: out.surface,
     })
-}
-
-fn quoted<'a>(names: impl Iterator<Item = &'a String>) -> String {
-    names
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// cargo-semver-checks' text output for `new` against the baseline `old`,
@@ -505,44 +480,39 @@ fn keys_of(item: &str, member: Option<&str>, surfaces: [&Surface; 2]) -> Vec<Key
     }
     let mut keys = BTreeSet::new();
     for s in surfaces {
+        // The calls leading to group struct `item` (`customers().members()`;
+        // none for the client itself), found once.
+        let prefix = s
+            .operations
+            .values()
+            .find(|o| !o.group.is_empty() && o.group == item)
+            .and_then(|o| o.rust.rsplit_once('.'))
+            .map(|(p, _)| p);
+        let depth = prefix.map_or(0, |p| p.split('.').count());
         for (id, op) in &s.operations {
             let builder = !op.builder.is_empty()
                 && (item == op.builder || item.strip_suffix("Error") == Some(op.builder.as_str()));
-            // The operation's path of calls, and the call prefix of its group.
-            let calls: Vec<&str> = op.rust.split('.').collect();
-            let group_calls = calls.len().saturating_sub(1);
-            let in_group = if op.group.is_empty() {
-                item == "Client"
-            } else {
-                item == op.group
+            // A group's struct: its methods are its operations and its
+            // subgroups' accessors (the client's: the root operations and
+            // the top-level groups), named by the call after its prefix.
+            let under_item = match prefix {
+                Some(p) => op
+                    .rust
+                    .strip_prefix(p)
+                    .is_some_and(|rest| rest.starts_with('.')),
+                // The client's own methods: root operations, or by name any
+                // top-level group's accessor.
+                None => item == "Client" && (member.is_some() || op.group.is_empty()),
             };
-            let under = |prefix: usize| match member {
+            let named = match member {
                 None => true,
-                Some(m) => calls
-                    .get(prefix)
+                Some(m) => op
+                    .rust
+                    .split('.')
+                    .nth(depth)
                     .is_some_and(|c| c.trim_end_matches("()") == m),
             };
-            // A group's struct: its methods are its operations and its
-            // subgroups' accessors.
-            let grouped = in_group && under(group_calls);
-            let parent = s.operations.values().any(|o| {
-                o.group == item
-                    && op
-                        .rust
-                        .starts_with(o.rust.rsplit_once('.').map_or("", |(p, _)| p))
-            });
-            let nested = parent && !in_group && {
-                let depth = s
-                    .operations
-                    .values()
-                    .find(|o| o.group == item)
-                    .map_or(0, |o| o.rust.split('.').count() - 1);
-                under(depth)
-            };
-            let root = item == "Client"
-                && member
-                    .is_some_and(|m| calls.first().map(|c| c.trim_end_matches("()")) == Some(m));
-            if builder || grouped || nested || root {
+            if builder || (under_item && named) {
                 keys.insert(key("operation", id));
             }
         }
