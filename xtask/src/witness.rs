@@ -74,8 +74,6 @@ fn bound(derive: &str) -> Option<&'static str> {
     })
 }
 
-/// The witness crate's `lib.rs` for `old` (module `api` of `api_clients`),
-/// and what each of its lines (from the first witness on) relies on.
 /// What every witness file starts with: the names the surface's type texts use.
 fn preamble(api: &str) -> String {
     format!(
@@ -89,6 +87,8 @@ fn preamble(api: &str) -> String {
     )
 }
 
+/// The witness crate's `lib.rs` for `old` (module `api` of `api_clients`),
+/// the line of its first witness, and what each witness relies on.
 pub fn source(api: &str, old: &Surface) -> (String, usize, Vec<Use>) {
     let mut src = preamble(api);
     let first = src.lines().count() + 1;
@@ -183,8 +183,7 @@ pub fn source(api: &str, old: &Surface) -> (String, usize, Vec<Use>) {
             format!("let _ = api_clients::{api}::Server::{name};"),
         );
     }
-    // Operations: the builder by its path, and what it decodes into (a
-    // union of success types is left out: its text is not a Rust type).
+    // Operations: the builder by its path, and what it decodes into.
     for (id, op) in &old.operations {
         let Some(module) = op.rust.split('.').next().filter(|_| op.rust.contains('.')) else {
             continue;
@@ -202,16 +201,14 @@ pub fn source(api: &str, old: &Surface) -> (String, usize, Vec<Use>) {
             Use::Builder(id.clone()),
             format!("let _: Option<{builder}> = None;"),
         );
-        if !op.returns.contains(" | ") {
-            line(
-                &mut src,
-                Use::Returns(id.clone()),
-                format!(
-                    "fn out<O: api_clients::runtime::Operation<Output = {}>>() {{}} out::<{builder}>();",
-                    op.returns
-                ),
-            );
-        }
+        line(
+            &mut src,
+            Use::Returns(id.clone()),
+            format!(
+                "fn out<O: api_clients::runtime::Operation<Output = {}>>() {{}} out::<{builder}>();",
+                op.returns
+            ),
+        );
     }
     (src, first, uses)
 }
