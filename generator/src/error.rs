@@ -102,6 +102,16 @@ pub enum Error {
         /// How many more there were.
         more: usize,
     },
+    /// An overlay could not be read or one of its actions applied.
+    #[error("{file}{pointer}: {message}")]
+    Overlay {
+        /// The overlay's file.
+        file: String,
+        /// Where in the overlay (`#/actions/2/target`).
+        pointer: Pointer,
+        /// What is wrong there.
+        message: String,
+    },
     /// Formatting the generated tokens failed (a generator bug, reported, never a panic).
     #[error("internal error rendering {file}: {message}")]
     Render {

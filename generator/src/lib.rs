@@ -1,7 +1,8 @@
 //! OpenAPI 3.0/3.1 -> typed Rust.
 //!
 //! The pipeline runs one way, each stage a module that uses only earlier
-//! ones: [`parse`] (bytes -> JSON) -> [`bundle`] (other documents brought in)
+//! ones: [`parse`] (bytes -> JSON) -> [`overlay`] (the user's corrections
+//! applied) -> [`bundle`] (other documents brought in)
 //! -> [`normalize`] (document-level rewrites) -> [`schema`] (every schema
 //! into the owned schema model) and [`load`] (the rest typed with openapiv3)
 //! -> [`ir::build`] (resolved model) -> [`render`] (formatted files). It does
@@ -26,6 +27,7 @@ pub mod ir;
 pub mod load;
 pub mod naming;
 pub mod normalize;
+pub mod overlay;
 pub mod parse;
 pub mod render;
 pub mod schema;
@@ -45,6 +47,11 @@ pub struct Options {
     pub runtime_path: String,
     /// Where the spec came from, for the generated-file header.
     pub source_label: String,
+    /// What wrote the files, for their header: `` `cargo xtask regen` ``,
+    /// `` `openapi-rustgen` ``, a build script. Set by the caller, not read
+    /// from a config file.
+    #[serde(skip)]
+    pub writer: String,
     /// How operations are grouped into `client.group().op()` accessors.
     pub grouping: Grouping,
     /// Rust names for groups, by the raw tag or operation-id segment.
@@ -123,6 +130,7 @@ impl Default for Options {
         Options {
             runtime_path: "::openapi_runtime".into(),
             source_label: "an OpenAPI document".into(),
+            writer: "the `openapi_generator` library".into(),
             grouping: Grouping::Tag,
             group_names: BTreeMap::new(),
             pagination: None,
@@ -215,14 +223,17 @@ pub fn build_ir(spec: &[u8], options: &Options) -> Result<ir::Api> {
     ir::build(&loaded, options).map_err(|e| e.relocate(&|p| loaded.normalized.locate(p)))
 }
 
-/// [`build_ir`] for a spec that may refer to other documents (see [`generate_with`]).
+/// [`build_ir`] for a spec that may refer to other documents, with overlays
+/// (see [`generate_with`]).
 pub fn build_ir_with(
     spec: &[u8],
     file: &str,
     read: &mut bundle::Reader<'_>,
+    overlays: &[overlay::Overlay],
     options: &Options,
 ) -> Result<ir::Api> {
-    let bundled = bundle::bundle(parse::parse_document(spec)?, file, read)?;
+    let (document, _) = effective_document(spec, overlays)?;
+    let bundled = bundle::bundle(document, file, read)?;
     let locate = |p: &str| bundled.locate(p);
     let loaded = load::from_document(bundled.document.clone()).map_err(|e| e.relocate(&locate))?;
     let locate = |p: &str| {
@@ -254,10 +265,12 @@ pub fn oracle_parts(
     spec: &[u8],
     file: &str,
     read: &mut bundle::Reader<'_>,
+    overlays: &[overlay::Overlay],
     options: &Options,
     module: &str,
 ) -> Result<OracleParts> {
-    let bundled = bundle::bundle(parse::parse_document(spec)?, file, read)?;
+    let (document, _) = effective_document(spec, overlays)?;
+    let bundled = bundle::bundle(document, file, read)?;
     let locate = |p: &str| bundled.locate(p);
     let api = load::from_document(bundled.document.clone())
         .and_then(|loaded| ir::build(&loaded, options))
@@ -304,21 +317,36 @@ pub fn generate_timed(spec: &[u8], options: &Options) -> Result<(Generated, Timi
             "{location} is another document, and this spec was given as bytes alone; generate it from its file (the CLI and `cargo xtask regen` read the documents it refers to)"
         ))
     };
-    generate_with(spec, "", &mut no_files, options)
+    generate_with(spec, "", &mut no_files, &[], options)
 }
 
-/// [`generate_timed`] for a spec that may refer to other documents: `read`
-/// reads them (see [`bundle::Reader`]); `file` is the spec's own file name,
-/// so that references back to it stay local. Errors and warnings about what
-/// came from another document name that document (`common.yaml#/...`).
+/// The spec (JSON or YAML bytes) parsed, with `overlays` applied in order:
+/// the document generation reads. Also the overlays' warnings (targets
+/// that selected nothing).
+pub fn effective_document(
+    spec: &[u8],
+    overlays: &[overlay::Overlay],
+) -> Result<(serde_json::Value, Vec<Warning>)> {
+    let mut document = parse::parse_document(spec)?;
+    let warnings = overlay::apply(&mut document, overlays)?;
+    Ok((document, warnings))
+}
+
+/// [`generate_timed`] for a spec that may refer to other documents, with
+/// overlays: `read` reads those documents (see [`bundle::Reader`]); `file`
+/// is the spec's own file name, so that references back to it stay local;
+/// `overlays` are applied to the spec first, in order (see [`overlay`]).
+/// Errors and warnings about what came from another document name that
+/// document (`common.yaml#/...`); an overlay's, the overlay and its action.
 pub fn generate_with(
     spec: &[u8],
     file: &str,
     read: &mut bundle::Reader<'_>,
+    overlays: &[overlay::Overlay],
     options: &Options,
 ) -> Result<(Generated, Timings)> {
     let started = Instant::now();
-    let raw = parse::parse_document(spec)?;
+    let (raw, overlay_warnings) = effective_document(spec, overlays)?;
     let bundled = bundle::bundle(raw, file, read)?;
     let parse = started.elapsed();
     let clock = Instant::now();
@@ -343,6 +371,7 @@ pub fn generate_with(
             *u = p;
         }
     }
+    summary.warnings.splice(0..0, overlay_warnings);
     Ok((generated, timings))
 }
 

@@ -4,6 +4,7 @@
 
 mod common;
 
+use openapi_generator::overlay::Overlay;
 use openapi_generator::{build_ir, build_ir_with, generate, generate_with, Options};
 
 fn options(path: &std::path::Path) -> Options {
@@ -40,7 +41,17 @@ fn beside(root: &std::path::Path) -> impl FnMut(&str) -> Result<Vec<u8>, String>
     move |location: &str| std::fs::read(dir.join(location)).map_err(|e| e.to_string())
 }
 
-/// Fixtures spread over files: a folder with an `openapi.yaml`.
+/// The `overlay.yaml` a fixture folder holds beside its `openapi.yaml`, if any.
+fn fixture_overlays(root: &std::path::Path) -> Vec<Overlay> {
+    let path = root.with_file_name("overlay.yaml");
+    match std::fs::read(&path) {
+        Ok(bytes) => vec![Overlay::parse("overlay.yaml", &bytes).unwrap()],
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Fixtures spread over files: a folder with an `openapi.yaml` (and
+/// perhaps an `overlay.yaml` applied to it).
 #[test]
 fn multi_file_fixture_specs() {
     insta::glob!("../fixtures", "*/openapi.yaml", |path| {
@@ -56,13 +67,27 @@ fn multi_file_fixture_specs() {
             source_label: format!("tests/fixtures/{folder}"),
             ..Options::default()
         };
-        let generated = generate_with(&bytes, "openapi.yaml", &mut beside(path), &options);
+        let overlays = fixture_overlays(path);
+        let generated = generate_with(
+            &bytes,
+            "openapi.yaml",
+            &mut beside(path),
+            &overlays,
+            &options,
+        );
         if folder.starts_with("invalid_") {
             let err = generated.expect_err("an invalid fixture must fail");
             insta::assert_snapshot!("error", err.to_string());
             return;
         }
-        let api = build_ir_with(&bytes, "openapi.yaml", &mut beside(path), &options).unwrap();
+        let api = build_ir_with(
+            &bytes,
+            "openapi.yaml",
+            &mut beside(path),
+            &overlays,
+            &options,
+        )
+        .unwrap();
         insta::assert_yaml_snapshot!("ir", api);
         let (out, _) = generated.unwrap();
         insta::assert_snapshot!("rust", common::joined(&out.files, |_| true));

@@ -33,7 +33,7 @@ fn check(spec: &Path, options: &Options) -> usize {
     let mut beside =
         move |location: &str| std::fs::read(dir.join(location)).map_err(|e| e.to_string());
     let file = spec.file_name().unwrap().to_str().unwrap();
-    let (out, _) = generate_with(&bytes, file, &mut beside, options).unwrap();
+    let (out, _) = generate_with(&bytes, file, &mut beside, &[], options).unwrap();
     let mut bad = Vec::new();
     let pointers = out
         .summary

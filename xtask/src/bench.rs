@@ -112,10 +112,10 @@ fn regen(root: &Path, specs_dir: &Path) -> Result<Vec<Regen>, String> {
         "--quiet",
         "--release",
         "--package",
-        "openapi-generator",
+        "openapi-rustgen",
     ]);
-    ok(build, "cargo build --release -p openapi-generator")?;
-    let exe = root.join("target/release/openapi-generator");
+    ok(build, "cargo build --release -p openapi-rustgen")?;
+    let exe = root.join("target/release/openapi-rustgen");
     let (text, manifest) = manifest::read(&root.join("specs/apis.toml"))?;
     let raw: toml::Table = toml::from_str(&text).map_err(|e| e.to_string())?;
     let tables = raw
@@ -134,24 +134,26 @@ fn regen(root: &Path, specs_dir: &Path) -> Result<Vec<Regen>, String> {
             .unwrap_or_default();
         options.insert("group_features".into(), api.name.clone().into());
         options.insert("samples_feature".into(), "samples".into());
-        let options_path = scratch.join(format!("{}.options.json", api.name));
+        let config_path = scratch.join(format!("{}.toml", api.name));
         let dir = scratch.join(&api.name);
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        let json = serde_json::to_string(&options).map_err(|e| e.to_string())?;
-        std::fs::write(&options_path, json).map_err(|e| e.to_string())?;
         let spec = specs_dir.join(&api.file);
+        // The generator's config file: the spec, a module folder, the options.
+        let mut config = toml::Table::new();
+        config.insert("input".into(), spec.display().to_string().into());
+        config.insert("output".into(), dir.display().to_string().into());
+        config.insert("module_only".into(), true.into());
+        config.insert("options".into(), options.into());
+        let text = toml::to_string(&config).map_err(|e| e.to_string())?;
+        std::fs::write(&config_path, text).map_err(|e| e.to_string())?;
         let mut walls = Vec::new();
         let mut samples: Vec<Vec<(String, f64)>> = Vec::new();
         for run in 0..=RUNS {
             let started = Instant::now();
             let mut c = Command::new(&exe);
-            c.arg(&spec)
-                .arg("--out")
-                .arg(&dir)
-                .arg("--options")
-                .arg(&options_path)
-                .arg("--timings");
-            let stdout = ok(c, "openapi-generator")?;
+            c.args(["generate", "--timings", "--config"])
+                .arg(&config_path);
+            let stdout = ok(c, "openapi-rustgen")?;
             let wall = started.elapsed();
             if run == 0 {
                 continue; // warm-up: page cache, first write of the files
@@ -160,7 +162,7 @@ fn regen(root: &Path, specs_dir: &Path) -> Result<Vec<Regen>, String> {
             let line = stdout
                 .lines()
                 .find_map(|l| fields(l, "timings:"))
-                .ok_or("openapi-generator printed no timings line")?;
+                .ok_or("openapi-rustgen printed no timings line")?;
             samples.push(line);
         }
         let keys = [
@@ -372,7 +374,7 @@ pub fn run(root: &Path, specs_dir: PathBuf, skip_builds: bool) -> Result<(), Str
     );
     let _ = writeln!(w, "Machine: {}\n", machine(root));
 
-    let _ = writeln!(w, "## Regen (release `openapi-generator`, whole process)\n");
+    let _ = writeln!(w, "## Regen (release `openapi-rustgen`, whole process)\n");
     let _ = writeln!(
         w,
         "Each API with its `specs/apis.toml` options, group features and samples, into a"

@@ -116,6 +116,9 @@ enum Task {
         spec: PathBuf,
         #[arg(long)]
         options_file: PathBuf,
+        /// Overlay files applied first, in order.
+        #[arg(long = "overlay")]
+        overlays: Vec<PathBuf>,
         #[arg(long)]
         into: PathBuf,
         #[arg(long)]
@@ -223,9 +226,10 @@ fn main() -> ExitCode {
         Task::OraclePrepare {
             spec,
             options_file,
+            overlays,
             into,
             module,
-        } => oracle::prepare(&spec, &options_file, &into, &module),
+        } => oracle::prepare(&spec, &options_file, &overlays, &into, &module),
         Task::DocCheck { specs_dir } => {
             let root = regen::workspace_root();
             let specs_dir = specs_dir.unwrap_or_else(|| root.join("../shared/specs"));

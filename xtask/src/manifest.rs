@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use openapi_generator::overlay::Overlay;
 use serde::Deserialize;
 
 /// The whole manifest.
@@ -32,9 +33,33 @@ pub struct ApiEntry {
     /// generates and compiles too (`cargo xtask check-older`).
     #[serde(default)]
     pub older: Option<String>,
+    /// OpenAPI Overlays (files in `specs/`) applied to the document, in
+    /// order, before it is generated: corrections to what the spec says.
+    #[serde(default)]
+    pub overlays: Vec<String>,
     /// Generator options for this API (grouping, pagination, default headers...).
     #[serde(default)]
     pub options: openapi_generator::Options,
+}
+
+impl ApiEntry {
+    /// The API's overlays, read from `specs/` under `root`.
+    pub fn read_overlays(&self, root: &Path) -> Result<Vec<Overlay>, String> {
+        read_overlays(&root.join("specs"), "specs", &self.overlays)
+    }
+}
+
+/// Overlay files (relative to `dir`, which messages call `shown`), read
+/// and parsed, errors naming the file.
+pub fn read_overlays(dir: &Path, shown: &str, files: &[String]) -> Result<Vec<Overlay>, String> {
+    files
+        .iter()
+        .map(|file| {
+            let path = dir.join(file);
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Overlay::parse(&format!("{shown}/{file}"), &bytes).map_err(|e| e.to_string())
+        })
+        .collect()
 }
 
 pub fn read(path: &Path) -> Result<(String, Manifest), String> {

@@ -21,13 +21,15 @@ pub fn run(root: &Path, specs_dir: &Path) -> Result<(), String> {
         // The API's own options, without what needs the real crate around it.
         let options = Options {
             source_label: older.clone(),
+            writer: "`cargo xtask check-older`".into(),
             group_features: None,
             samples_feature: None,
             doc_path: None,
             ..api.options.clone()
         };
         let mut read = crate::regen::files_beside(&path);
-        let (out, _) = generate_with(&bytes, older, &mut read, &options)
+        let overlays = api.read_overlays(root)?;
+        let (out, _) = generate_with(&bytes, older, &mut read, &overlays, &options)
             .map_err(|e| format!("{older}: {e}"))?;
         let krate = root.join("target/older").join(&api.name);
         let _ = std::fs::remove_dir_all(&krate);

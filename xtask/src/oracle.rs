@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use openapi_generator::overlay::Overlay;
 use openapi_generator::{oracle_parts, Options};
 
 use crate::manifest;
@@ -37,6 +38,8 @@ struct Subject {
     name: String,
     path: PathBuf,
     options: Options,
+    /// Overlay files applied to the document first (an API's in `specs/apis.toml`).
+    overlays: Vec<PathBuf>,
 }
 
 /// What became of one spec.
@@ -87,6 +90,7 @@ pub fn run(
             name: stem(path),
             path: path.to_path_buf(),
             options,
+            overlays: Vec::new(),
         });
     }
     if spec.is_none() || !names.is_empty() {
@@ -99,6 +103,11 @@ pub fn run(
                 name: api.name.clone(),
                 path: specs_dir.join(&api.file),
                 options: api.options.clone(),
+                overlays: api
+                    .overlays
+                    .iter()
+                    .map(|f| root.join("specs").join(f))
+                    .collect(),
             });
         }
         for name in names {
@@ -108,8 +117,14 @@ pub fn run(
             let fixture = fixture_path(root, name).ok_or_else(|| {
                 format!("{name}: neither an API in specs/apis.toml nor a fixture")
             })?;
+            // A fixture folder's `overlay.yaml` is applied, as regen applies it.
+            let overlay = fixture.with_file_name("overlay.yaml");
             subjects.push(Subject {
                 name: name.clone(),
+                overlays: (fixture.ends_with("openapi.yaml") && overlay.exists())
+                    .then_some(overlay)
+                    .into_iter()
+                    .collect(),
                 path: fixture,
                 options: Options::default(),
             });
@@ -141,6 +156,7 @@ pub fn run_list(root: &Path, list: &Path, results: &Path, effort: &Effort) -> Re
             name: stem(Path::new(l)),
             path: PathBuf::from(l),
             options: Options::default(),
+            overlays: Vec::new(),
         })
         .collect();
     let run = format!("list-{}", stem(list));
@@ -206,8 +222,21 @@ fn write(path: &Path, content: impl AsRef<[u8]>) -> Result<(), String> {
 /// `into` as the harness crate's module `module`: `src/<module>/` (the
 /// generated module), `src/oracle_<module>.rs`, `<module>.spec.json` (the
 /// bundled document) and `<module>.targets.json`. Prints the warning count.
-pub fn prepare(spec: &Path, options: &Path, into: &Path, module: &str) -> Result<(), String> {
+pub fn prepare(
+    spec: &Path,
+    options: &Path,
+    overlays: &[PathBuf],
+    into: &Path,
+    module: &str,
+) -> Result<(), String> {
     let bytes = std::fs::read(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let overlays = overlays
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Overlay::parse(&path.display().to_string(), &bytes).map_err(|e| e.to_string())
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     let options = std::fs::read_to_string(options).map_err(|e| e.to_string())?;
     let options: Options = serde_json::from_str(&options).map_err(|e| e.to_string())?;
     let file = spec
@@ -216,8 +245,8 @@ pub fn prepare(spec: &Path, options: &Path, into: &Path, module: &str) -> Result
         .unwrap_or_default()
         .to_owned();
     let mut read = crate::regen::files_beside(spec);
-    let parts =
-        oracle_parts(&bytes, &file, &mut read, &options, module).map_err(|e| e.to_string())?;
+    let parts = oracle_parts(&bytes, &file, &mut read, &overlays, &options, module)
+        .map_err(|e| e.to_string())?;
     let src = into.join("src");
     let _ = std::fs::remove_dir_all(src.join(module));
     for (rel, content) in &parts.files {
@@ -324,6 +353,9 @@ fn batch(
             .arg("--module")
             .arg(&module)
             .env("RUST_BACKTRACE", "0");
+        for overlay in &s.overlays {
+            cmd.arg("--overlay").arg(overlay);
+        }
         let (ended, out, err) = run_for(cmd, Duration::from_secs(600))?;
         match ended {
             Ended::Exited(0) => {

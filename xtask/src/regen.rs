@@ -87,12 +87,14 @@ pub fn run(
         };
         let options = Options {
             source_label: format!("specs/apis.toml [{}] ({})", api.name, api.file),
+            writer: format!("`{REGEN}`"),
             guide,
             group_features: Some(api.name.clone()),
             ..api.options.clone()
         };
         let mut read = files_beside(&path);
-        let (out, stages) = generate_with(&bytes, &api.file, &mut read, &options)
+        let overlays = api.read_overlays(&root)?;
+        let (out, stages) = generate_with(&bytes, &api.file, &mut read, &overlays, &options)
             .map_err(|e| format!("{}: {e}", api.file))?;
         let s = &out.summary;
         println!(
@@ -371,6 +373,7 @@ fn fixtures(root: &Path, plan: &mut Plan) -> Result<(), String> {
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let options = Options {
             source_label: format!("tests/fixtures/{file_name}"),
+            writer: format!("`{REGEN}`"),
             ..Options::default()
         };
         let own_name = path
@@ -378,7 +381,19 @@ fn fixtures(root: &Path, plan: &mut Plan) -> Result<(), String> {
             .and_then(|s| s.to_str())
             .unwrap_or_default();
         let mut read = files_beside(&path);
-        let out = match generate_with(&bytes, own_name, &mut read, &options) {
+        // A fixture folder's `overlay.yaml` is applied to its `openapi.yaml`.
+        let overlays = match path.parent().map(|d| d.join("overlay.yaml")) {
+            Some(overlay) if overlay.exists() && own_name == "openapi.yaml" => {
+                let dir = root.join("tests/fixtures");
+                manifest::read_overlays(
+                    &dir,
+                    "tests/fixtures",
+                    &[format!("{file_name}/overlay.yaml")],
+                )?
+            }
+            _ => Vec::new(),
+        };
+        let out = match generate_with(&bytes, own_name, &mut read, &overlays, &options) {
             Ok((out, _)) => out,
             // Fixtures that must fail are checked by the tests, not compiled.
             Err(_) if stem.starts_with("invalid_") => continue,

@@ -116,6 +116,7 @@ pub fn run(
             upstream: String::new(),
             guide: None,
             older: file(&old),
+            overlays: Vec::new(),
             options: Options::default(),
         };
         (entry, old, new)
@@ -275,13 +276,14 @@ fn build(root: &Path, path: &Path, api: &ApiEntry, dir: &Path) -> Result<Built, 
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let options = Options {
         source_label: file.to_owned(),
+        writer: "`cargo xtask semver`".into(),
         group_features: Some(api.name.clone()),
         samples_feature: None,
         ..api.options.clone()
     };
     let mut read = crate::regen::files_beside(path);
-    let (out, _) =
-        generate_with(&bytes, file, &mut read, &options).map_err(|e| format!("{file}: {e}"))?;
+    let (out, _) = generate_with(&bytes, file, &mut read, &api.read_overlays(root)?, &options)
+        .map_err(|e| format!("{file}: {e}"))?;
     let _ = std::fs::remove_dir_all(dir.join("src"));
     for (rel, content) in &out.files {
         let file = dir.join("src").join(&api.name).join(rel);
