@@ -254,6 +254,9 @@ pub fn surface(api: &Api, features: &Features) -> Surface {
             Output::Json(t) => ty_text(api, &t),
             Output::OptionalJson(t) => format!("Option<{}>", ty_text(api, &t)),
             Output::Value => "Value".to_owned(),
+            Output::Events(t) => format!("Events<{}>", ty_text(api, &t)),
+            Output::RawEvents => "RawEvents".to_owned(),
+            Output::Lines(t) => format!("JsonLines<{}>", ty_text(api, &t)),
         };
         let errors = op
             .responses

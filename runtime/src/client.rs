@@ -18,6 +18,109 @@ use crate::{Error, RawResponse, RetryPolicy, TimeoutError};
 /// The future of [`Client::execute`]: the response, whatever its status.
 pub type Sending = Pin<Box<dyn Future<Output = Result<RawResponse, Error<Infallible>>> + Send>>;
 
+/// The future of [`Client::execute_streaming`].
+pub type Receiving = Pin<Box<dyn Future<Output = Result<Received, Error<Infallible>>> + Send>>;
+
+/// A response as [`Client::execute_streaming`] hands it over: a success's
+/// body still arriving, any other status's body read whole (to decode the
+/// documented error).
+#[derive(Debug)]
+pub struct Received {
+    /// The status and headers; the body unless `live` holds it.
+    pub raw: RawResponse,
+    /// A 2xx response's body as it arrives: each chunk must come within the
+    /// attempt's time limit of the one before (the limit is on silence,
+    /// not on the whole stream).
+    pub live: Option<LiveBody>,
+}
+
+/// A response body as it arrives ([`crate::transport::BodyStream`]), with a
+/// `Debug` that shows nothing of it.
+pub struct LiveBody(pub crate::transport::BodyStream);
+
+impl fmt::Debug for LiveBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LiveBody(..)")
+    }
+}
+
+/// One attempt's answer: whole, or with its body still arriving.
+enum Answer {
+    Whole(crate::transport::HttpResponse),
+    Live(crate::transport::StreamingResponse),
+}
+
+impl Answer {
+    fn status(&self) -> reqwest::StatusCode {
+        match self {
+            Answer::Whole(r) => r.status,
+            Answer::Live(r) => r.status,
+        }
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        match self {
+            Answer::Whole(r) => &r.headers,
+            Answer::Live(r) => &r.headers,
+        }
+    }
+}
+
+/// `sent`, within `limit` when there is one.
+async fn within<T>(
+    limit: Option<Duration>,
+    sent: impl Future<Output = Result<T, TransportError>>,
+) -> Result<T, TransportError> {
+    match limit {
+        Some(t) => tokio::time::timeout(t, sent).await.unwrap_or_else(|_| {
+            Err(TransportError::new(
+                TransportErrorKind::Timeout,
+                "no complete response in time",
+            ))
+        }),
+        None => sent.await,
+    }
+}
+
+/// `body`, each chunk within `limit` of the one before; a longer silence
+/// ends it with a [`TransportErrorKind::Timeout`] error.
+fn quiet_limit(body: crate::transport::BodyStream, limit: Option<Duration>) -> LiveBody {
+    use futures_util::StreamExt;
+    let Some(limit) = limit else {
+        return LiveBody(body);
+    };
+    LiveBody(Box::pin(futures_util::stream::unfold(
+        Some(body),
+        move |body| async move {
+            let mut body = body?;
+            match tokio::time::timeout(limit, body.next()).await {
+                Ok(Some(chunk)) => Some((chunk, Some(body))),
+                Ok(None) => None,
+                Err(_) => Some((
+                    Err(TransportError::new(
+                        TransportErrorKind::Timeout,
+                        format!("nothing more arrived for {limit:?}"),
+                    )),
+                    None,
+                )),
+            }
+        },
+    )))
+}
+
+/// A transport failure as the call's error.
+fn failed(e: TransportError, limit: Option<Duration>) -> Error<Infallible> {
+    if e.kind() == TransportErrorKind::Timeout {
+        Error::Timeout(Box::new(TimeoutError {
+            limit,
+            deadline: false,
+            source: Some(e),
+        }))
+    } else {
+        Error::Transport(Box::new(e))
+    }
+}
+
 /// A credential that never shows in `Debug` output.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -316,14 +419,25 @@ impl Client {
     ///
     /// One function for every operation: generated code only decodes what it returns.
     pub fn execute(&self, request: Request, options: RequestOptions) -> Sending {
-        Box::pin(self.clone().run(request, options))
+        let client = self.clone();
+        Box::pin(async move { client.run(request, options, false).await.map(|r| r.raw) })
+    }
+
+    /// [`Client::execute`] for a response read as it arrives (server-sent
+    /// events, JSON Lines): the future ends at the response's head, within
+    /// the attempt time limit and the deadline; a 2xx body is then
+    /// [`Received::live`], each chunk within the attempt time limit of the
+    /// one before. Other statuses are read whole, as `execute` reads them.
+    pub fn execute_streaming(&self, request: Request, options: RequestOptions) -> Receiving {
+        Box::pin(self.clone().run(request, options, true))
     }
 
     async fn run(
         self,
         request: Request,
         options: RequestOptions,
-    ) -> Result<RawResponse, Error<Infallible>> {
+        streamed: bool,
+    ) -> Result<Received, Error<Infallible>> {
         if let Some(message) = request.error.clone() {
             return Err(Error::Request(message));
         }
@@ -342,9 +456,9 @@ impl Client {
         let calls = async {
             let trace = crate::trace::Call::start(&request, &url);
             let result = self
-                .attempts(&request, url, headers, &options, &trace)
+                .attempts(&request, url, headers, &options, &trace, streamed)
                 .await;
-            trace.finish(&result);
+            trace.finish(result.as_ref().map(|r| r.raw.status));
             result
         };
         match options.deadline {
@@ -374,7 +488,8 @@ impl Client {
         headers: HeaderMap,
         options: &RequestOptions,
         trace: &crate::trace::Call,
-    ) -> Result<RawResponse, Error<Infallible>> {
+        streamed: bool,
+    ) -> Result<Received, Error<Infallible>> {
         let policy = options
             .retry
             .clone()
@@ -392,20 +507,19 @@ impl Client {
                 body: request.body.clone(),
                 timeout: limit,
             };
-            let sent = self.inner.transport.send(http);
-            let sent = match limit {
-                Some(t) => tokio::time::timeout(t, sent).await.unwrap_or_else(|_| {
-                    Err(TransportError::new(
-                        TransportErrorKind::Timeout,
-                        "no complete response in time",
-                    ))
-                }),
-                None => sent.await,
+            let sent = if streamed {
+                within(limit, self.inner.transport.send_streaming(http))
+                    .await
+                    .map(Answer::Live)
+            } else {
+                within(limit, self.inner.transport.send(http))
+                    .await
+                    .map(Answer::Whole)
             };
             let wait = match &sent {
-                Ok(r) if !last => match r.status.as_u16() {
-                    429 => Some(("429", policy.retry_after(&r.headers))),
-                    502..=504 if repeatable => Some(("5xx", policy.retry_after(&r.headers))),
+                Ok(r) if !last => match r.status().as_u16() {
+                    429 => Some(("429", policy.retry_after(r.headers()))),
+                    502..=504 if repeatable => Some(("5xx", policy.retry_after(r.headers()))),
                     _ => None,
                 },
                 Err(e) if !last && repeatable && e.kind() == TransportErrorKind::Connect => {
@@ -418,25 +532,48 @@ impl Client {
             };
             if let Some((reason, asked)) = wait {
                 let wait = asked.unwrap_or_else(|| policy.backoff(attempt));
-                trace.retry(attempt, reason, sent.as_ref().ok().map(|r| r.status), wait);
+                trace.retry(
+                    attempt,
+                    reason,
+                    sent.as_ref().ok().map(Answer::status),
+                    wait,
+                );
                 tokio::time::sleep(wait).await;
                 attempt += 1;
                 continue;
             }
             return match sent {
-                Ok(r) => Ok(RawResponse {
-                    status: r.status,
-                    headers: r.headers,
-                    body: r.body,
+                Ok(Answer::Whole(r)) => Ok(Received {
+                    raw: RawResponse {
+                        status: r.status,
+                        headers: r.headers,
+                        body: r.body,
+                    },
+                    live: None,
                 }),
-                Err(e) if e.kind() == TransportErrorKind::Timeout => {
-                    Err(Error::Timeout(Box::new(TimeoutError {
-                        limit,
-                        deadline: false,
-                        source: Some(e),
-                    })))
+                Ok(Answer::Live(r)) if r.status.is_success() => Ok(Received {
+                    raw: RawResponse {
+                        status: r.status,
+                        headers: r.headers,
+                        body: Vec::new(),
+                    },
+                    live: Some(quiet_limit(r.body, limit)),
+                }),
+                // A documented error is decoded from its whole body.
+                Ok(Answer::Live(r)) => {
+                    use futures_util::TryStreamExt;
+                    let chunks = r.body.try_concat();
+                    let body = within(limit, chunks).await.map_err(|e| failed(e, limit))?;
+                    Ok(Received {
+                        raw: RawResponse {
+                            status: r.status,
+                            headers: r.headers,
+                            body,
+                        },
+                        live: None,
+                    })
                 }
-                Err(e) => Err(Error::Transport(Box::new(e))),
+                Err(e) => Err(failed(e, limit)),
             };
         }
     }

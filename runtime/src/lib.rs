@@ -11,6 +11,8 @@
 //! - [`RawResponse`] -> [`Response`] or [`Error`]: typed success and error bodies.
 //! - [`webhooks`]: Standard Webhooks signature verification.
 //! - [`paginate`]: lazy streams of pages and items.
+//! - [`stream`]: responses read as they arrive: server-sent events
+//!   ([`stream::Events`]) and JSON Lines ([`stream::JsonLines`]), typed.
 //! - [`Operation`]: what a generated request builder is; [`ResponseFuture`],
 //!   [`BodyFuture`], [`operation::pages`] and [`operation::items`] send one.
 //! - [`de`] and [`ser`]: the pieces generated `Serialize`/`Deserialize` impls call.
@@ -54,7 +56,8 @@
 //!   mid-response are not retried.
 //! - **Time limits**: [`ClientBuilder::timeout`] (default 60 s) bounds each
 //!   attempt, body included, so a server that never answers or drips bytes ends
-//!   in [`Error::Timeout`]; [`RequestOptions::deadline`] (`.deadline(..)` on a
+//!   in [`Error::Timeout`] (a streamed response, [`stream`], is bounded up to its
+//!   head, then each chunk within the limit of the one before); [`RequestOptions::deadline`] (`.deadline(..)` on a
 //!   generated request) bounds the whole call, retries and waits included.
 //! - **Errors** say where: [`Error::Transport`] shows its root cause on one
 //!   line (`Connection refused (os error 111)`, DNS, TLS) and keeps the chain in
@@ -106,15 +109,19 @@ mod response;
 mod retry;
 pub mod samples;
 pub mod ser;
+pub mod stream;
 mod trace;
 pub mod transport;
 pub mod webhooks;
 
-pub use client::{Auth, BuildError, Client, ClientBuilder, Secret, Sending};
+pub use client::{
+    Auth, BuildError, Client, ClientBuilder, LiveBody, Received, Receiving, Secret, Sending,
+};
 pub use error::{ApiError, DecodeError, Error, ErrorBody, TimeoutError, UnexpectedResponse};
 pub use multipart::FilePart;
 pub use operation::{
-    BodyFuture, Call, ItemStream, Operation, PageStream, Paginated, ResponseFuture,
+    BodyFuture, Call, ItemStream, MakeStream, Operation, PageStream, Paginated, ResponseFuture,
+    StreamFuture,
 };
 pub use paginate::Page;
 pub use patch::Patch;

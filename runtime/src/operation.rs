@@ -19,7 +19,7 @@ use std::time::Duration;
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
 
-use crate::client::Sending;
+use crate::client::{LiveBody, Received, Receiving, Sending};
 use crate::{
     paginate, Client, Error, Page, RawResponse, Request, RequestOptions, Response, RetryPolicy,
 };
@@ -85,6 +85,21 @@ pub trait Operation: Sized {
     /// output, documented errors into `Error::Api`, anything else into
     /// `Error::UnexpectedStatus`.
     fn decode(raw: RawResponse) -> Result<Response<Self::Output>, Error<Self::Error>>;
+
+    /// Whether the success is read as it arrives (server-sent events, JSON
+    /// Lines): sent with [`Client::execute_streaming`], a 2xx body goes to
+    /// [`Operation::decode_live`] still arriving.
+    const STREAMED: bool = false;
+
+    /// Decodes a 2xx response whose body is `body`, still arriving (for
+    /// [`Operation::STREAMED`] operations; the others never get one).
+    fn decode_live(
+        raw: RawResponse,
+        body: LiveBody,
+    ) -> Result<Response<Self::Output>, Error<Self::Error>> {
+        drop(body);
+        Self::decode(raw)
+    }
 }
 
 /// A list operation paged by number.
@@ -98,16 +113,28 @@ pub trait Paginated: Operation<Output: Page> + Clone + Send + 'static {
 /// The future of `send_with_response()`: the decoded body with the status and headers.
 #[must_use = "futures do nothing unless polled"]
 pub struct ResponseFuture<O: Operation> {
-    sending: Sending,
+    sending: Sent,
     op: PhantomData<fn() -> O>,
+}
+
+/// The request on its way: read whole, or (for a streamed operation) up to
+/// its head.
+enum Sent {
+    Whole(Sending),
+    Streamed(Receiving),
 }
 
 impl<O: Operation> ResponseFuture<O> {
     /// Sends the request `op` describes.
     pub fn new(op: O) -> Self {
         let call = op.call();
+        let (request, options) = (op.request(), call.options.clone());
         ResponseFuture {
-            sending: call.client.execute(op.request(), call.options.clone()),
+            sending: if O::STREAMED {
+                Sent::Streamed(call.client.execute_streaming(request, options))
+            } else {
+                Sent::Whole(call.client.execute(request, options))
+            },
             op: PhantomData,
         }
     }
@@ -117,10 +144,20 @@ impl<O: Operation> Future for ResponseFuture<O> {
     type Output = Result<Response<O::Output>, Error<O::Error>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.sending.as_mut().poll(cx).map(|sent| match sent {
-            Ok(raw) => O::decode(raw),
-            Err(e) => Err(e.widen()),
-        })
+        match &mut self.sending {
+            Sent::Whole(sending) => sending.as_mut().poll(cx).map(|sent| match sent {
+                Ok(raw) => O::decode(raw),
+                Err(e) => Err(e.widen()),
+            }),
+            Sent::Streamed(receiving) => receiving.as_mut().poll(cx).map(|sent| match sent {
+                Ok(Received {
+                    raw,
+                    live: Some(body),
+                }) => O::decode_live(raw, body),
+                Ok(Received { raw, live: None }) => O::decode(raw),
+                Err(e) => Err(e.widen()),
+            }),
+        }
     }
 }
 
@@ -142,6 +179,64 @@ impl<O: Operation> Future for BodyFuture<O> {
         Pin::new(&mut self.0)
             .poll(cx)
             .map(|r| r.map(Response::into_body))
+    }
+}
+
+/// How a [`StreamFuture`] makes its stream of a 2xx response: from the
+/// live body, or from the body read whole when there is none.
+pub type MakeStream<O, S> =
+    fn(RawResponse, Option<LiveBody>) -> Result<Response<S>, Error<<O as Operation>::Error>>;
+
+/// The future of a builder's `events()` or `lines()`: the request sent
+/// asking for a streamed form of its success (`Accept: text/event-stream`),
+/// which the response offers beside the one `.await` decodes; resolves to
+/// the stream once the response's head is in. Other statuses decode as
+/// `.await` decodes them.
+#[must_use = "futures do nothing unless polled"]
+pub struct StreamFuture<O: Operation, S> {
+    receiving: Receiving,
+    make: MakeStream<O, S>,
+}
+
+impl<O: Operation, S> StreamFuture<O, S> {
+    /// Sends the request `op` describes with `Accept: accept`; `make` turns
+    /// a 2xx response into the stream.
+    pub fn new(op: O, accept: &str, make: MakeStream<O, S>) -> Self {
+        let call = op.call();
+        let mut options = call.options.clone();
+        options
+            .headers
+            .push(("accept".to_owned(), accept.to_owned()));
+        StreamFuture {
+            receiving: call.client.execute_streaming(op.request(), options),
+            make,
+        }
+    }
+}
+
+impl<O: Operation, S> Future for StreamFuture<O, S> {
+    type Output = Result<S, Error<O::Error>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let make = self.make;
+        self.receiving.as_mut().poll(cx).map(|sent| {
+            let Received { raw, live } = sent.map_err(Error::widen)?;
+            if raw.status.is_success() {
+                return make(raw, live).map(Response::into_body);
+            }
+            let (status, headers) = (raw.status, raw.headers.clone());
+            match O::decode(raw) {
+                Err(e) => Err(e),
+                // Only 2xx statuses are successes; kept total all the same.
+                Ok(_) => Err(Error::UnexpectedStatus(Box::new(
+                    crate::error::UnexpectedResponse {
+                        status,
+                        headers,
+                        body: String::new(),
+                    },
+                ))),
+            }
+        })
     }
 }
 

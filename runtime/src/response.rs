@@ -4,8 +4,10 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use crate::client::LiveBody;
 use crate::error::{ApiError, DecodeError, Error, ErrorBody, UnexpectedResponse};
 use crate::json_path;
+use crate::stream::{Events, JsonLines, RawEvents};
 
 /// A decoded response: the typed body with the status and headers it came with.
 #[derive(Debug, Clone)]
@@ -100,6 +102,50 @@ impl RawResponse {
             status: self.status,
             headers: self.headers,
             body: self.body,
+        })
+    }
+
+    /// A server-sent event stream whose data is JSON of type `T`: the live
+    /// body when there is one ([`crate::Client::execute_streaming`]), else
+    /// the body already read.
+    pub fn events<T, E>(self, live: Option<LiveBody>) -> Result<Response<Events<T>>, Error<E>> {
+        let events = match live {
+            Some(body) => Events::new(self.status, self.headers.clone(), body),
+            None => Events::buffered(self.status, self.headers.clone(), self.body),
+        };
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body: events,
+        })
+    }
+
+    /// A server-sent event stream whose data is text (see [`RawResponse::events`]).
+    pub fn raw_events<E>(self, live: Option<LiveBody>) -> Result<Response<RawEvents>, Error<E>> {
+        let events = match live {
+            Some(body) => RawEvents::new(self.status, self.headers.clone(), body),
+            None => RawEvents::buffered(self.status, self.headers.clone(), self.body),
+        };
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body: events,
+        })
+    }
+
+    /// JSON Lines of type `T` (see [`RawResponse::events`]).
+    pub fn json_lines<T, E>(
+        self,
+        live: Option<LiveBody>,
+    ) -> Result<Response<JsonLines<T>>, Error<E>> {
+        let lines = match live {
+            Some(body) => JsonLines::new(self.status, self.headers.clone(), body),
+            None => JsonLines::buffered(self.status, self.headers.clone(), self.body),
+        };
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body: lines,
         })
     }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
-use crate::{Error, RawResponse, Request};
+use crate::{Error, Request};
 
 /// The trace of one call.
 pub(crate) struct Call {
@@ -80,7 +80,7 @@ impl Call {
 
     /// Records the outcome and the time the whole call took.
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
-    pub(crate) fn finish(&self, result: &Result<RawResponse, Error<Infallible>>) {
+    pub(crate) fn finish(&self, result: Result<StatusCode, &Error<Infallible>>) {
         #[cfg(feature = "tracing")]
         {
             let elapsed = self.started.elapsed().as_millis() as u64;
@@ -90,9 +90,9 @@ impl Call {
             );
             self.span.record("elapsed_ms", elapsed);
             self.span.in_scope(|| match result {
-                Ok(r) => {
-                    self.span.record("status", r.status.as_u16());
-                    tracing::info!(status = r.status.as_u16(), elapsed_ms = elapsed, "answered");
+                Ok(status) => {
+                    self.span.record("status", status.as_u16());
+                    tracing::info!(status = status.as_u16(), elapsed_ms = elapsed, "answered");
                 }
                 Err(e) => tracing::warn!(error = %e, elapsed_ms = elapsed, "failed"),
             });

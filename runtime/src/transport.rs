@@ -37,6 +37,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use futures_util::Stream;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 
@@ -86,10 +87,57 @@ pub struct HttpResponse {
 pub type TransportFuture<'a> =
     Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
 
+/// A response body as it arrives, chunk by chunk.
+pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Vec<u8>, TransportError>> + Send>>;
+
+/// What the server answered, its body still arriving (see
+/// [`Transport::send_streaming`]).
+pub struct StreamingResponse {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body, chunk by chunk.
+    pub body: BodyStream,
+}
+
+impl fmt::Debug for StreamingResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamingResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The future of [`Transport::send_streaming`]: the response once its head has arrived.
+pub type StreamingFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<StreamingResponse, TransportError>> + Send + 'a>>;
+
 /// Sends one attempt of a request.
 pub trait Transport: Send + Sync + 'static {
     /// Sends `request` and reads the whole response.
     fn send(&self, request: HttpRequest) -> TransportFuture<'_>;
+
+    /// Sends `request` and answers once the response's head has arrived,
+    /// its body read as it comes (server-sent events, JSON Lines). The
+    /// runtime limits the time to the head and the silence between chunks
+    /// itself; `request.timeout` is not a limit on the whole body here.
+    /// By default, [`Transport::send`] answers and its body is one chunk.
+    fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
+        let sent = self.send(request);
+        Box::pin(async move {
+            let response = sent.await?;
+            let body = response.body;
+            Ok(StreamingResponse {
+                status: response.status,
+                headers: response.headers,
+                body: Box::pin(futures_util::stream::iter(
+                    (!body.is_empty()).then_some(Ok(body)),
+                )),
+            })
+        })
+    }
 }
 
 /// What kind of failure a [`TransportError`] is (the runtime retries
@@ -219,37 +267,64 @@ pub fn http_client_builder() -> Result<reqwest::ClientBuilder, crate::BuildError
     Ok(builder.tls_backend_preconfigured(config))
 }
 
+/// Sends `request` with reqwest up to the response's head; with `whole`,
+/// `request.timeout` limits the whole exchange (reqwest's own timeout).
+async fn reqwest_head(
+    client: &reqwest::Client,
+    request: HttpRequest,
+    whole: bool,
+) -> Result<reqwest::Response, TransportError> {
+    let mut b = client
+        .request(request.method, request.url)
+        .headers(request.headers);
+    match request.body {
+        Some(RequestBody::Bytes {
+            bytes,
+            content_type,
+        }) => b = b.header(CONTENT_TYPE, content_type).body(bytes),
+        Some(RequestBody::Multipart(parts)) => {
+            let form = parts
+                .form()
+                .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
+            b = b.multipart(form);
+        }
+        None => {}
+    }
+    if let Some(t) = request.timeout.filter(|_| whole) {
+        b = b.timeout(t);
+    }
+    // Before any response: a connection that would not open, or one
+    // that closed under the request.
+    b.send().await.map_err(|e| {
+        let mut t = TransportError::from(e);
+        if t.kind == TransportErrorKind::Other {
+            t.kind = TransportErrorKind::Closed;
+        }
+        t
+    })
+}
+
 impl Transport for reqwest::Client {
+    fn send_streaming(&self, request: HttpRequest) -> StreamingFuture<'_> {
+        Box::pin(async move {
+            let response = reqwest_head(self, request, false).await?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = futures_util::stream::try_unfold(response, |mut response| async move {
+                let chunk = response.chunk().await.map_err(TransportError::from)?;
+                Ok::<_, TransportError>(chunk.map(|chunk| (chunk.to_vec(), response)))
+            });
+            Ok(StreamingResponse {
+                status,
+                headers,
+                body: Box::pin(body),
+            })
+        })
+    }
+
     fn send(&self, request: HttpRequest) -> TransportFuture<'_> {
         Box::pin(async move {
-            let mut b = self
-                .request(request.method, request.url)
-                .headers(request.headers);
-            match request.body {
-                Some(RequestBody::Bytes {
-                    bytes,
-                    content_type,
-                }) => b = b.header(CONTENT_TYPE, content_type).body(bytes),
-                Some(RequestBody::Multipart(parts)) => {
-                    let form = parts
-                        .form()
-                        .map_err(|e| TransportError::new(TransportErrorKind::Other, e))?;
-                    b = b.multipart(form);
-                }
-                None => {}
-            }
-            if let Some(t) = request.timeout {
-                b = b.timeout(t);
-            }
-            // Before any response: a connection that would not open, or one
-            // that closed under the request.
-            let response = b.send().await.map_err(|e| {
-                let mut t = TransportError::from(e);
-                if t.kind == TransportErrorKind::Other {
-                    t.kind = TransportErrorKind::Closed;
-                }
-                t
-            })?;
+            let response = reqwest_head(self, request, true).await?;
             let status = response.status();
             let headers = response.headers().clone();
             let body = response.bytes().await?;

@@ -18,7 +18,7 @@ pub mod sample;
 mod success;
 
 pub use derives::Derive;
-pub use success::{is_success, Arm, Decode, Output, Success};
+pub use success::{is_success, Alternate, Arm, Decode, Output, Success};
 
 mod unions;
 mod webhooks;
@@ -684,6 +684,12 @@ pub enum Media {
     /// Any other media type (`application/octet-stream`, `application/pdf`,
     /// `image/png`, ...) or a `format: binary` schema: bytes.
     Binary,
+    /// `text/event-stream`: server-sent events, read as they arrive; the
+    /// schema is each event's `data`.
+    EventStream,
+    /// `application/jsonl`, `application/x-ndjson`, `application/json-seq`,
+    /// ...: one JSON value per line, read as they arrive; the schema is each line's.
+    JsonLines,
 }
 
 impl Media {
@@ -696,7 +702,20 @@ impl Media {
             .trim()
             .to_ascii_lowercase();
         let binary_schema = matches!(ty, TypeRef::Prim(Prim::Binary));
-        if m.contains("json") {
+        if m == "text/event-stream" {
+            Media::EventStream
+        } else if matches!(
+            m.as_str(),
+            "application/jsonl"
+                | "application/x-jsonl"
+                | "application/jsonlines"
+                | "application/x-jsonlines"
+                | "application/x-ndjson"
+                | "application/ndjson"
+                | "application/json-seq"
+        ) {
+            Media::JsonLines
+        } else if m.contains("json") {
             Media::Json
         } else if m == "application/x-www-form-urlencoded" {
             Media::Form

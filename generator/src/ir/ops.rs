@@ -231,6 +231,15 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         if let (None, Some(id)) = (&first, id) {
                             first = Some((ty.clone(), id));
                         }
+                        if matches!(
+                            Media::of(media, &TypeRef::Any),
+                            Media::EventStream | Media::JsonLines
+                        ) {
+                            lw.warn(
+                                &b_at.join("content").join(media),
+                                format!("a `{media}` request body is sent as one JSON value, not as a stream of them"),
+                            );
+                        }
                         content.push((media.clone(), ty));
                     }
                     let chosen = b

@@ -17,6 +17,11 @@ pub enum Decode {
     Text,
     /// Bytes, as they came.
     Binary,
+    /// Server-sent events as they arrive, each event's data JSON of this
+    /// type (text for a string or missing schema).
+    Events(TypeRef),
+    /// JSON Lines as they arrive, each line of this type.
+    Lines(TypeRef),
     /// No body.
     Empty,
 }
@@ -28,9 +33,11 @@ impl Decode {
         if let Some((_, t)) = content.iter().find(|c| media(c) == Media::Json) {
             return Decode::Json(t.clone());
         }
-        match content.first().map(media) {
+        match content.first().map(|c| (media(c), &c.1)) {
             None => Decode::Empty,
-            Some(Media::Binary | Media::Multipart) => Decode::Binary,
+            Some((Media::Binary | Media::Multipart, _)) => Decode::Binary,
+            Some((Media::EventStream, t)) => Decode::Events(t.clone()),
+            Some((Media::JsonLines, t)) => Decode::Lines(t.clone()),
             Some(_) => Decode::Text,
         }
     }
@@ -54,6 +61,22 @@ pub enum Output {
     OptionalJson(TypeRef),
     /// `serde_json::Value`: differently shaped successes, kept as they came.
     Value,
+    /// `stream::Events<T>`: server-sent events whose data is JSON of `T`.
+    Events(TypeRef),
+    /// `stream::RawEvents`: server-sent events whose data is text.
+    RawEvents,
+    /// `stream::JsonLines<T>`.
+    Lines(TypeRef),
+}
+
+impl Output {
+    /// Whether the output is read as it arrives (the operation is `STREAMED`).
+    pub fn streamed(&self) -> bool {
+        matches!(
+            self,
+            Output::Events(_) | Output::RawEvents | Output::Lines(_)
+        )
+    }
 }
 
 /// How one 2xx status decodes into the [`Output`].
@@ -75,6 +98,19 @@ pub enum Arm {
     Json,
     /// The JSON, in `Some`.
     JsonSome,
+    /// Server-sent events with JSON data (none for an empty body).
+    Events,
+    /// Server-sent events with text data.
+    RawEvents,
+    /// JSON Lines.
+    Lines,
+}
+
+impl Arm {
+    /// Whether a live body is read by this arm (see [`Output::streamed`]).
+    pub fn streamed(self) -> bool {
+        matches!(self, Arm::Events | Arm::RawEvents | Arm::Lines)
+    }
 }
 
 /// An operation's success: its output and each 2xx status's arm, in the
@@ -85,6 +121,21 @@ pub struct Success {
     pub output: Output,
     /// Each 2xx status (`200`, `2XX`) with how it decodes.
     pub arms: Vec<(String, Arm)>,
+    /// A streamed form a 2xx response offers beside the output's (JSON
+    /// and `text/event-stream` under one status, the server choosing by
+    /// the request): the builder's `events()` or `lines()` asks for it.
+    pub alternate: Option<Alternate>,
+}
+
+/// A streamed form of the success offered beside another (see [`Success::alternate`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternate {
+    /// Its media type, sent as `Accept`.
+    pub media: String,
+    /// [`Output::Events`], [`Output::RawEvents`] or [`Output::Lines`].
+    pub output: Output,
+    /// The matching [`Arm`].
+    pub arm: Arm,
 }
 
 /// Whether `status` is a success (`2xx`, `2XX`).
@@ -109,9 +160,26 @@ impl Operation {
             })
             .collect();
         let any = |want: fn(&Decode) -> bool| oks.iter().any(|(_, d)| want(d));
+        // One kind of stream for every 2xx with a body (an empty one is a
+        // stream of nothing): the call yields that stream.
+        let mut bodies: Vec<&Decode> = Vec::new();
+        for (_, d) in &oks {
+            if !matches!(d, Decode::Empty) && !bodies.contains(&d) {
+                bodies.push(d);
+            }
+        }
+        if let [only @ (Decode::Events(_) | Decode::Lines(_))] = bodies[..] {
+            let (output, arm) = streamed(only);
+            return Success {
+                output,
+                arms: oks.iter().map(|(s, _)| ((*s).to_owned(), arm)).collect(),
+                alternate: None,
+            };
+        }
+        // A stream beside other kinds of body is read whole, as text.
         let (empty, text, binary) = (
             any(|d| matches!(d, Decode::Empty)),
-            any(|d| matches!(d, Decode::Text)),
+            any(|d| matches!(d, Decode::Text | Decode::Events(_) | Decode::Lines(_))),
             any(|d| matches!(d, Decode::Binary)),
         );
         let one = json.iter().next().map(|t| (*t).clone());
@@ -133,9 +201,41 @@ impl Operation {
                 _ => Arm::TextValue,
             }),
         };
+        // The first streamed media type a 2xx response offers beside the one it decodes.
+        let alternate = self
+            .responses
+            .iter()
+            .filter(|r| is_success(&r.status))
+            .flat_map(|r| &r.content)
+            .find_map(|(media, t)| {
+                let decode = match Media::of(media, t) {
+                    Media::EventStream => Decode::Events(t.clone()),
+                    Media::JsonLines => Decode::Lines(t.clone()),
+                    _ => return None,
+                };
+                let (output, arm) = streamed(&decode);
+                Some(Alternate {
+                    media: media.clone(),
+                    output,
+                    arm,
+                })
+            });
         Success {
             output,
             arms: oks.iter().map(|(s, d)| ((*s).to_owned(), arm(d))).collect(),
+            alternate,
         }
+    }
+}
+
+/// The output and arm of a streamed body.
+fn streamed(decode: &Decode) -> (Output, Arm) {
+    match decode {
+        Decode::Events(TypeRef::Prim(super::Prim::String) | TypeRef::Any) => {
+            (Output::RawEvents, Arm::RawEvents)
+        }
+        Decode::Events(t) => (Output::Events(t.clone()), Arm::Events),
+        Decode::Lines(t) => (Output::Lines(t.clone()), Arm::Lines),
+        _ => (Output::Unit, Arm::Empty),
     }
 }

@@ -167,7 +167,11 @@ impl<'a> OpsRender<'a> {
         }
 
         // Responses.
-        let (ok_ty, ok_arms) = self.success(op);
+        let super::SuccessTokens {
+            ty: ok_ty,
+            arms: ok_arms,
+            live,
+        } = self.success(op);
         let mut arms = Vec::new();
         let mut variants = Vec::new();
         let mut has_default = false;
@@ -207,6 +211,52 @@ impl<'a> OpsRender<'a> {
         if !has_default {
             arms.push(quote! { _ => raw.unexpected(), });
         }
+        // A streamed form offered beside the decoded one: a method asking for it.
+        let alternate = self.alternate(op).map(|(method, alt)| {
+            let (ty, call) = match &alt.output {
+                Output::Events(t) => {
+                    let t = self.ctx().ty(t);
+                    (quote! { #rt::stream::Events<#t> }, quote! { raw.events(live) })
+                }
+                Output::Lines(t) => {
+                    let t = self.ctx().ty(t);
+                    (quote! { #rt::stream::JsonLines<#t> }, quote! { raw.json_lines(live) })
+                }
+                _ => (quote! { #rt::stream::RawEvents }, quote! { raw.raw_events(live) }),
+            };
+            let method = ident(&method);
+            let media = &alt.media;
+            let doc = format!(
+                " Sends the request asking for its streamed form (`Accept: {media}`), which the response offers beside the one `.await` decodes, and reads it as it arrives. Set what makes the server stream (a `stream: true` in the body, say) as the API says."
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #method(self) -> #rt::StreamFuture<Self, #ty> {
+                    #rt::StreamFuture::new(self, #media, |raw, live| #call)
+                }
+            }
+        });
+        // A streamed success: sent for its head, the body decoded as it arrives.
+        let streamed = (!live.is_empty()).then(|| {
+            let live = live.iter().filter_map(|(status, call)| {
+                let pattern = status_pattern(status)?;
+                Some(quote! { #pattern => #call, })
+            });
+            quote! {
+                const STREAMED: bool = true;
+
+                #[inline]
+                fn decode_live(
+                    raw: #rt::RawResponse,
+                    body: #rt::LiveBody,
+                ) -> ::std::result::Result<#rt::Response<#ok_ty>, #rt::Error<#error_name>> {
+                    match raw.status_code() {
+                        #( #live )*
+                        _ => Self::decode(raw),
+                    }
+                }
+            }
+        });
 
         let pagination = op
             .pagination
@@ -287,6 +337,8 @@ impl<'a> OpsRender<'a> {
                 }
 
                 #page_methods
+
+                #alternate
             }
 
             #paginated
@@ -315,6 +367,8 @@ impl<'a> OpsRender<'a> {
                         #( #arms )*
                     }
                 }
+
+                #streamed
             }
 
             #cfg
@@ -363,7 +417,8 @@ impl<'a> OpsRender<'a> {
                     message,
                 )
             }
-            Decode::Text => (
+            // An error body is read whole, a stream too.
+            Decode::Text | Decode::Events(_) | Decode::Lines(_) => (
                 quote! { #[doc = #doc] #v(::std::string::String), },
                 quote! { raw.error_text(#error_name::#v) },
                 quote! { #error_name::#v(_) },

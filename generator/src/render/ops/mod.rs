@@ -309,11 +309,32 @@ impl<'a> OpsRender<'a> {
             .collect()
     }
 
-    /// The success type, and how each 2xx status decodes into it (decided
-    /// by [`Operation::success`]; `Option<T>` when some 2xx statuses have a
-    /// body and others none).
-    fn success(&self, op: &Operation) -> (TokenStream, BTreeMap<String, TokenStream>) {
+    /// The builder method asking for the streamed form a 2xx response offers
+    /// beside the decoded one (`events`, `lines`; `send_events` where a
+    /// parameter has the name), with that form.
+    fn alternate(&self, op: &'a Operation) -> Option<(String, Alternate)> {
+        let alt = op.success().alternate?;
+        let word = if matches!(alt.output, Output::Lines(_)) {
+            "lines"
+        } else {
+            "events"
+        };
+        let taken = self.builder_fields(op).iter().any(|(n, _, _)| n == word);
+        let method = if taken {
+            format!("send_{word}")
+        } else {
+            word.to_owned()
+        };
+        Some((method, alt))
+    }
+
+    /// The success type, how each 2xx status decodes into it from a body
+    /// read whole, and from a live body for the statuses that stream
+    /// (decided by [`Operation::success`]; `Option<T>` when some 2xx
+    /// statuses have a body and others none).
+    fn success(&self, op: &Operation) -> SuccessTokens {
         let ctx = self.ctx();
+        let rt = &self.runtime;
         let success = op.success();
         let ty = match &success.output {
             Output::Unit => quote! { () },
@@ -326,6 +347,15 @@ impl<'a> OpsRender<'a> {
                 quote! { ::std::option::Option<#t> }
             }
             Output::Value => quote! { ::serde_json::Value },
+            Output::Events(t) => {
+                let t = ctx.ty(t);
+                quote! { #rt::stream::Events<#t> }
+            }
+            Output::RawEvents => quote! { #rt::stream::RawEvents },
+            Output::Lines(t) => {
+                let t = ctx.ty(t);
+                quote! { #rt::stream::JsonLines<#t> }
+            }
         };
         let arms = success
             .arms
@@ -348,12 +378,41 @@ impl<'a> OpsRender<'a> {
                     Arm::JsonSome => {
                         quote! { raw.json().map(|r| r.map(::std::option::Option::Some)) }
                     }
+                    // A body read whole (a mock's, a test's): see `decode_live`.
+                    Arm::Events => quote! { raw.events(::std::option::Option::None) },
+                    Arm::RawEvents => quote! { raw.raw_events(::std::option::Option::None) },
+                    Arm::Lines => quote! { raw.json_lines(::std::option::Option::None) },
                 };
                 (status.clone(), arm)
             })
             .collect();
-        (ty, arms)
+        let live = success
+            .arms
+            .iter()
+            .filter_map(|(status, arm)| {
+                let body = quote! { ::std::option::Option::Some(body) };
+                let call = match arm {
+                    Arm::Events => quote! { raw.events(#body) },
+                    Arm::RawEvents => quote! { raw.raw_events(#body) },
+                    Arm::Lines => quote! { raw.json_lines(#body) },
+                    _ => return None,
+                };
+                Some((status.clone(), call))
+            })
+            .collect();
+        SuccessTokens { ty, arms, live }
     }
+}
+
+/// An operation's success as tokens (see [`OpsRender::success`]).
+struct SuccessTokens {
+    /// The output type.
+    ty: TokenStream,
+    /// Each 2xx status's decoding of a body read whole.
+    arms: BTreeMap<String, TokenStream>,
+    /// Each streamed 2xx status's decoding of a live body (empty when the
+    /// operation does not stream).
+    live: BTreeMap<String, TokenStream>,
 }
 
 /// An intra-doc link to `name` in `module` (bare when it is this module).

@@ -179,6 +179,17 @@ impl<'a> OpsRender<'a> {
                 Decode::Json(t) => type_link(&t),
                 Decode::Text => "text (`String`)".to_owned(),
                 Decode::Binary => "bytes (`Vec<u8>`), as sent".to_owned(),
+                Decode::Events(TypeRef::Prim(Prim::String) | TypeRef::Any) => {
+                    "server-sent events, their data as text, read as they arrive".to_owned()
+                }
+                Decode::Events(t) => format!(
+                    "server-sent events, read as they arrive, each one's data a {}",
+                    type_link(&t)
+                ),
+                Decode::Lines(t) => format!(
+                    "JSON Lines, read as they arrive, each line a {}",
+                    type_link(&t)
+                ),
                 Decode::Empty => "no body".to_owned(),
             };
             let d = docs::clean_markdown(&r.description, links).join(" ");
@@ -186,6 +197,12 @@ impl<'a> OpsRender<'a> {
         }
         result.push(String::new());
         result.push("`.await` (or `.send()`) gives the body; `.send_with_response()` also the status and headers.".to_owned());
+        if let Some((method, alt)) = self.alternate(op) {
+            result.push(format!(
+                "`.{method}()` asks for the `{}` form instead and reads it as it arrives.",
+                alt.media
+            ));
+        }
         section("Returns", result, &mut out);
 
         // Errors.
@@ -338,7 +355,7 @@ impl<'a> OpsRender<'a> {
             .iter()
             .map(|g| format!(".{}()", naming::file_stem(g)))
             .collect();
-        let (ok, _) = self.success(op);
+        let ok = self.success(op).ty;
         let call = format!(
             "client{chain}.{}({})",
             naming::file_stem(&op.rust_name),
