@@ -1,4 +1,4 @@
-//! OpenAPI 3.0/3.1 -> typed Rust.
+//! OpenAPI 3.0/3.1/3.2 -> typed Rust.
 //!
 //! The pipeline runs one way, each stage a module that uses only earlier
 //! ones: [`parse`] (bytes -> JSON) -> [`overlay`] (the user's corrections

@@ -3,7 +3,9 @@
 //! of the document (paths, operations, parameters, responses, servers,
 //! security) typed with openapiv3. openapiv3 models OpenAPI 3.0; with the
 //! schemas taken out (a `{}` where each was) the rest of a 3.1 document
-//! reads the same.
+//! reads the same, and so does a 3.2 one once what openapiv3 cannot read
+//! is taken out ([`Extra`]: the `query` method, `additionalOperations`,
+//! `in: querystring` parameters) for the IR to lower.
 
 use serde_json::Value;
 
@@ -17,6 +19,33 @@ pub enum Version {
     V3_0,
     /// OpenAPI 3.1.x
     V3_1,
+    /// OpenAPI 3.2.x
+    V3_2,
+}
+
+/// What a 3.2 document holds that openapiv3 cannot read, taken out of
+/// `raw` before it reads the rest.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// `query` operations and those of `additionalOperations`.
+    pub operations: Vec<ExtraOperation>,
+    /// `in: querystring` parameters (the whole query string as one value),
+    /// by the pointer of the operation or path item that lists them: where
+    /// each was, and the parameter (a `$ref` resolved).
+    pub querystrings: std::collections::BTreeMap<String, (Pointer, Value)>,
+}
+
+/// An operation of a method openapiv3 has no field for.
+#[derive(Debug, Clone)]
+pub struct ExtraOperation {
+    /// The path (the key in `paths`).
+    pub path: String,
+    /// The method as sent: `QUERY`, or an `additionalOperations` key as written.
+    pub method: String,
+    /// Where the operation is.
+    pub at: Pointer,
+    /// The operation (its schemas taken out, its querystring parameter too).
+    pub operation: Value,
 }
 
 /// A loaded document.
@@ -35,6 +64,8 @@ pub struct Loaded {
     pub normalized: crate::normalize::Normalized,
     /// What loading left out, with where it is.
     pub left_out: Vec<(Pointer, String)>,
+    /// What a 3.2 document holds that openapiv3 does not read.
+    pub extra: Extra,
 }
 
 /// Parses, checks the version, normalises and loads a single-document spec.
@@ -47,7 +78,19 @@ pub fn from_document(mut raw: Value) -> Result<Loaded> {
     let version = detect_version(&raw)?;
     let normalized = crate::normalize::normalize_document(&mut raw)?;
     let schemas = schema::read(&mut raw)?;
-    let left_out = take_callbacks(&mut raw);
+    let mut left_out = take_callbacks(&mut raw);
+    if raw.get("$self").is_some() {
+        left_out.push((
+            Pointer::root().join("$self"),
+            "`$self` is not used: relative `$ref`s are read relative to the document's own file"
+                .to_owned(),
+        ));
+    }
+    let extra = if version == Version::V3_2 {
+        take_v3_2(&mut raw)
+    } else {
+        Extra::default()
+    };
     let openapi = typed(&raw)?;
     Ok(Loaded {
         version,
@@ -56,7 +99,100 @@ pub fn from_document(mut raw: Value) -> Result<Loaded> {
         schemas,
         normalized,
         left_out,
+        extra,
     })
+}
+
+/// The methods openapiv3 reads on a path item.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Takes out of a 3.2 document what openapiv3 cannot read (see [`Extra`]).
+fn take_v3_2(raw: &mut Value) -> Extra {
+    let mut extra = Extra::default();
+    // Querystring parameters among the components, which references name.
+    let mut shared: std::collections::BTreeMap<String, Value> = std::collections::BTreeMap::new();
+    if let Some(params) = raw
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        let names: Vec<String> = params
+            .iter()
+            .filter(|(_, p)| is_querystring(p))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in names {
+            if let Some(p) = params.shift_remove(&name) {
+                shared.insert(format!("#/components/parameters/{name}"), p);
+            }
+        }
+    }
+    let paths_at = Pointer::root().join("paths");
+    let paths = raw.get_mut("paths").and_then(Value::as_object_mut);
+    for (path, item) in paths.into_iter().flatten() {
+        let item_at = paths_at.join(path);
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        take_querystring(item, &item_at, &shared, &mut extra);
+        for method in METHODS {
+            if let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) {
+                take_querystring(op, &item_at.join(method), &shared, &mut extra);
+            }
+        }
+        let mut more: Vec<(String, Pointer, Value)> = Vec::new();
+        if let Some(op) = item.shift_remove("query") {
+            more.push(("QUERY".to_owned(), item_at.join("query"), op));
+        }
+        if let Some(Value::Object(ops)) = item.shift_remove("additionalOperations") {
+            let at = item_at.join("additionalOperations");
+            for (method, op) in ops {
+                more.push((method.clone(), at.join(&method), op));
+            }
+        }
+        for (method, at, mut operation) in more {
+            if let Some(op) = operation.as_object_mut() {
+                op.remove("callbacks");
+                take_querystring(op, &at, &shared, &mut extra);
+            }
+            extra.operations.push(ExtraOperation {
+                path: path.clone(),
+                method,
+                at,
+                operation,
+            });
+        }
+    }
+    extra
+}
+
+fn is_querystring(p: &Value) -> bool {
+    p.get("in").and_then(Value::as_str) == Some("querystring")
+}
+
+/// Takes the querystring parameter (inline, or a reference to a shared
+/// one) out of `holder`'s `parameters`, recording it under `at`.
+fn take_querystring(
+    holder: &mut serde_json::Map<String, Value>,
+    at: &Pointer,
+    shared: &std::collections::BTreeMap<String, Value>,
+    extra: &mut Extra,
+) {
+    let Some(params) = holder.get_mut("parameters").and_then(Value::as_array_mut) else {
+        return;
+    };
+    let found = params.iter().enumerate().find_map(|(i, p)| {
+        let (resolved, p_at) = match p.get("$ref").and_then(Value::as_str) {
+            Some(r) => (shared.get(r)?, Pointer::from_ref(r)?),
+            None => (p, at.join("parameters").join(i.to_string())),
+        };
+        is_querystring(resolved).then(|| (i, p_at, resolved.clone()))
+    });
+    if let Some((i, p_at, param)) = found {
+        params.remove(i);
+        extra.querystrings.insert(at.to_string(), (p_at, param));
+    }
 }
 
 /// Callbacks (requests the API makes to the caller) are not generated: they
@@ -98,9 +234,10 @@ fn detect_version(doc: &Value) -> Result<Version> {
     match obj.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0.") || v == "3.0" => Ok(Version::V3_0),
         Some(v) if v.starts_with("3.1.") || v == "3.1" => Ok(Version::V3_1),
+        Some(v) if v.starts_with("3.2.") || v == "3.2" => Ok(Version::V3_2),
         Some(v) => Err(Error::unsupported(
             &at,
-            format!("OpenAPI version {v:?}; only 3.0.x and 3.1.x are read"),
+            format!("OpenAPI version {v:?}; only 3.0.x, 3.1.x and 3.2.x are read"),
         )),
         None if obj.contains_key("swagger") => Err(Error::unsupported(
             &root.join("swagger"),

@@ -107,6 +107,19 @@ impl Request {
         }
     }
 
+    /// A request with a method named by text (OpenAPI 3.2's `query`, and
+    /// the methods of `additionalOperations`, such as `LINK`); a name that
+    /// is not an HTTP token fails the call with [`crate::Error::Request`].
+    pub fn with_method(name: &str) -> Self {
+        match Method::from_bytes(name.as_bytes()) {
+            Ok(method) => Request::new(method),
+            Err(_) => Request {
+                error: Some(format!("{name:?} is not a valid HTTP method")),
+                ..Request::new(Method::GET)
+            },
+        }
+    }
+
     /// Names the operation this request is for (its id and path template),
     /// for traces.
     pub fn describe(mut self, operation_id: &'static str, path_template: &'static str) -> Self {
@@ -196,8 +209,18 @@ impl Request {
             }
             (Value::Object(map), _) if explode => {
                 for (key, item) in map {
-                    if let Some(v) = scalar(item) {
-                        self.query.push((key.clone(), v));
+                    match item {
+                        // A list property repeats its name, as a form does.
+                        Value::Array(items) => {
+                            for v in items.iter().filter_map(scalar) {
+                                self.query.push((key.clone(), v));
+                            }
+                        }
+                        other => {
+                            if let Some(v) = scalar(other) {
+                                self.query.push((key.clone(), v));
+                            }
+                        }
                     }
                 }
             }

@@ -13,7 +13,7 @@ use reqwest::Method;
 /// - **502, 503, 504, connection failures and connections that closed
 ///   before any response** (a pooled connection the server dropped) are retried only when
 ///   repeating the request is safe: an idempotent method (GET, HEAD, OPTIONS,
-///   PUT, DELETE, TRACE), a request carrying an `Idempotency-Key` header, or
+///   PUT, DELETE, TRACE, QUERY), a request carrying an `Idempotency-Key` header, or
 ///   [`RetryPolicy::retry_non_idempotent`].
 /// - Nothing else is retried: other statuses, time-outs (the server may be
 ///   acting on the request), connections broken mid-response.
@@ -63,6 +63,8 @@ impl RetryPolicy {
                     | Method::DELETE
                     | Method::TRACE
             )
+            // Safe and idempotent by definition (the HTTP QUERY method, OpenAPI 3.2's `query`).
+            || method.as_str() == "QUERY"
     }
 
     /// The wait before retry number `retry` (1-based): exponential with full jitter.

@@ -12,6 +12,8 @@ fn load(file: &str) -> (Vec<u8>, Options) {
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let options = Options {
         source_label: format!("specs/apis.toml ({file})"),
+        // The header of the files that ship, which regen writes.
+        writer: "`cargo xtask regen`".into(),
         ..Options::default()
     };
     (bytes, options)

@@ -241,7 +241,7 @@ pub fn starter(input: &str, output: &str) -> String {
         r#"# openapi-rustgen config: `openapi-rustgen generate` reads this file
 # (or `openapi-rustgen generate --config FILE`). Paths are relative to it.
 
-# The spec (OpenAPI 3.0/3.1, JSON or YAML).
+# The spec (OpenAPI 3.0/3.1/3.2, JSON or YAML).
 input = {input:?}
 # The crate's folder; the package name is the folder's unless `crate_name` says.
 output = {output:?}

@@ -1,5 +1,5 @@
 //! `openapi-rustgen`: the generator as a command for anyone's OpenAPI
-//! 3.0/3.1 document.
+//! 3.0/3.1/3.2 document.
 //!
 //! `generate` writes a crate (or, with `module_only`, a module folder to
 //! `mod` into an existing crate) from a spec, a config file
@@ -32,7 +32,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "openapi-rustgen",
     version,
-    about = "Generate a typed async Rust client from an OpenAPI 3.0/3.1 document"
+    about = "Generate a typed async Rust client from an OpenAPI 3.0/3.1/3.2 document"
 )]
 struct Cli {
     #[command(subcommand)]

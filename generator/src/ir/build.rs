@@ -24,6 +24,7 @@ pub fn build(loaded: &Loaded, options: &Options) -> Result<Api> {
         doc,
         raw: &loaded.raw,
         schemas,
+        extra: &loaded.extra,
         types: Vec::new(),
         components: BTreeMap::new(),
         slots: HashMap::new(),

@@ -63,6 +63,8 @@ pub(super) struct Lowerer<'a> {
     pub raw: &'a Value,
     /// Every schema of the document.
     pub schemas: &'a Schemas,
+    /// What a 3.2 document holds that openapiv3 does not read.
+    pub extra: &'a crate::load::Extra,
     pub types: Vec<TypeDef>,
     /// The named type of each component schema, by its name.
     pub components: BTreeMap<String, TypeId>,

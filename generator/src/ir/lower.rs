@@ -407,6 +407,7 @@ impl<'a> Lowerer<'a> {
                 tag: None,
                 tag_scalar: Scalar::String,
                 variants: vec![],
+                default_variant: None,
             }),
         )
     }
@@ -423,6 +424,7 @@ impl<'a> Lowerer<'a> {
                 tag: None,
                 tag_scalar: Scalar::String,
                 variants,
+                default_variant: None,
             });
         }
         self.unions.push(PendingUnion {

@@ -474,6 +474,11 @@ pub struct Union {
     pub tag_scalar: Scalar,
     /// Variants; for untagged unions ordered most specific first.
     pub variants: Vec<Variant>,
+    /// The variant a tag value that maps to no variant decodes into (3.2's
+    /// discriminator `defaultMapping`), by Rust name; without it such a
+    /// value is kept as `Unknown`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_variant: Option<String>,
 }
 
 /// One variant of a union.

@@ -33,6 +33,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
     let mut out = Vec::new();
     let mut raw_methods: Vec<String> = Vec::new();
     let components = doc.components.as_ref();
+    let parents = tag_parents(lw.raw);
     for (key, item) in doc.paths.paths.iter() {
         let path_at = Pointer::root().join("paths").join(key);
         let (path, from_query) = query_in_path(lw, key, &path_at);
@@ -53,15 +54,40 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
             &item.patch,
             &item.trace,
         ];
-        for (method, op) in METHODS.iter().zip(ops) {
-            let Some(op) = op else { continue };
-            let at = path_at.join(method);
+        // The methods openapiv3 reads, then 3.2's `query` and `additionalOperations`.
+        let mut all: Vec<(String, std::borrow::Cow<'_, openapiv3::Operation>, Pointer)> = METHODS
+            .iter()
+            .zip(ops)
+            .filter_map(|(m, op)| {
+                let op = op.as_ref()?;
+                Some((
+                    m.to_uppercase(),
+                    std::borrow::Cow::Borrowed(op),
+                    path_at.join(m),
+                ))
+            })
+            .collect();
+        let extra = lw.extra;
+        for e in extra.operations.iter().filter(|e| &e.path == key) {
+            let op: openapiv3::Operation = serde_json::from_value(e.operation.clone())
+                .map_err(|err| Error::invalid(&e.at, err.to_string()))?;
+            all.push((e.method.clone(), std::borrow::Cow::Owned(op), e.at.clone()));
+        }
+        for (sent, op, at) in all {
+            let op = &*op;
+            let lower = sent.to_ascii_lowercase();
+            let method = lower.as_str();
             let (id, derived) = match &op.operation_id {
                 Some(id) => (id.clone(), false),
                 None => (derived_id(method, path), true),
             };
-            let (groups, method_raw) =
-                group_path(lw.options, op.operation_id.as_deref(), &id, &op.tags);
+            let (groups, method_raw) = group_path(
+                lw.options,
+                &parents,
+                op.operation_id.as_deref(),
+                &id,
+                &op.tags,
+            );
             let hint = naming::type_name(&id, "Operation");
             let module = lw
                 .modules
@@ -180,6 +206,17 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                         ..docs
                     },
                 });
+            }
+
+            // 3.2's `in: querystring`: the whole query string is one value.
+            let querystring = extra
+                .querystrings
+                .get(at.as_str())
+                .or_else(|| extra.querystrings.get(path_at.as_str()));
+            if let Some((p_at, p)) = querystring {
+                if let Some(param) = querystring_param(lw, p, p_at, &hint, &module, &mut scope)? {
+                    params.push(param);
+                }
             }
 
             for (var, name) in &from_query {
@@ -302,24 +339,27 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 let mut content = Vec::new();
                 for (media, m) in &r.content {
                     let m_at = r_at.join("content").join(media).join("schema");
+                    let suffix = if status.starts_with('2') {
+                        "Response".to_owned()
+                    } else {
+                        format!("Error{status}")
+                    };
+                    let target = Target::Inline {
+                        hint: format!("{hint}{suffix}"),
+                        module: module.clone(),
+                    };
+                    let item_at = r_at.join("content").join(media).join("itemSchema");
                     let ty = match &m.schema {
                         // Bytes, whatever the schema says of them.
                         _ if Media::of(media, &TypeRef::Any) == Media::Binary => {
                             TypeRef::Prim(Prim::Binary)
                         }
-                        Some(_) => {
-                            let suffix = if status.starts_with('2') {
-                                "Response".to_owned()
-                            } else {
-                                format!("Error{status}")
-                            };
-                            let target = Target::Inline {
-                                hint: format!("{hint}{suffix}"),
-                                module: module.clone(),
-                            };
-                            lw.lower_at(&m_at, target, false)?
-                        }
-                        None => TypeRef::Prim(Prim::String),
+                        Some(_) => lw.lower_at(&m_at, target, false)?,
+                        // 3.2: the schema of each item of a sequential media type.
+                        None => match item_schema(lw, media, &item_at) {
+                            Some(at) => lw.lower_at(&at, target, false)?,
+                            None => TypeRef::Prim(Prim::String),
+                        },
                     };
                     content.push((media.clone(), ty));
                 }
@@ -350,7 +390,7 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
                 derived_id: derived,
                 rust_name: String::new(),
                 groups,
-                method: method.to_uppercase(),
+                method: sent.clone(),
                 path: path.clone(),
                 tags: op.tags.clone(),
                 docs: Docs {
@@ -389,9 +429,101 @@ pub(super) fn lower_operations(lw: &mut Lowerer<'_>) -> Result<Vec<Operation>> {
     Ok(out)
 }
 
+/// Where the type of each item of a 3.2 `itemSchema` is: the item schema,
+/// or for server-sent events its `data` property when it describes the
+/// event (`{event, data, id, retry}`). `None` without an item schema; one
+/// given for a media type that is not a sequence is a warning.
+fn item_schema(lw: &mut Lowerer<'_>, media: &str, at: &Pointer) -> Option<Pointer> {
+    let id = lw.schemas.at(at.as_str())?;
+    match Media::of(media, &TypeRef::Any) {
+        Media::JsonLines => Some(at.clone()),
+        Media::EventStream => {
+            let mut s = lw.schemas.get(id);
+            // Through bare references to the schema that has the properties.
+            for _ in 0..16 {
+                match s.reference.as_ref().and_then(|r| r.target) {
+                    Some(next) if s.properties.is_empty() => s = lw.schemas.get(next),
+                    _ => break,
+                }
+            }
+            let data = s.properties.iter().find(|(name, _)| name == "data");
+            Some(data.map_or_else(|| at.clone(), |(_, d)| lw.schemas.get(*d).at.clone()))
+        }
+        _ => {
+            lw.warn(
+                at,
+                format!("`itemSchema` is for sequential media types (server-sent events, JSON Lines); `{media}` is read whole, as text"),
+            );
+            None
+        }
+    }
+}
+
+/// A 3.2 `in: querystring` parameter: an object sent as `application/x-www-form-urlencoded`
+/// is the query string's `name=value` pairs (a query parameter in form style,
+/// exploded); any other media type is a warning, and the parameter is not sent.
+fn querystring_param(
+    lw: &mut Lowerer<'_>,
+    p: &Value,
+    p_at: &Pointer,
+    hint: &str,
+    module: &str,
+    scope: &mut Scope,
+) -> Result<Option<Param>> {
+    let name = p.get("name").and_then(Value::as_str).unwrap_or("query");
+    let Some((media, _)) = p
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|c| c.iter().next())
+    else {
+        return Err(Error::invalid(
+            &p_at.join("content"),
+            "a querystring parameter needs `content` with one media type",
+        ));
+    };
+    let schema_at = p_at.join("content").join(media).join("schema");
+    if media != "application/x-www-form-urlencoded" {
+        lw.warn(
+            &p_at.join("content").join(media),
+            format!("querystring parameter `{name}` is not sent: only `application/x-www-form-urlencoded` query strings are written"),
+        );
+        return Ok(None);
+    }
+    let target = Target::Inline {
+        hint: format!("{hint}{}", naming::type_name(name, "Param")),
+        module: module.to_owned(),
+    };
+    let schema_id = lw.schemas.at(schema_at.as_str());
+    let ty = match schema_id {
+        Some(_) => super::context::strip_option(lw.lower_at(&schema_at, target, true)?),
+        None => TypeRef::Any,
+    };
+    let sample = schema_id.map_or(Value::Null, |id| super::sample::sample(lw.schemas, id));
+    let text = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_owned);
+    Ok(Some(Param {
+        wire_name: name.to_owned(),
+        rust_name: scope.claim(naming::value_name(name, "param")),
+        location: ParamLocation::Query,
+        required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+        ty,
+        style: "form".to_owned(),
+        explode: true,
+        sample,
+        docs: Docs {
+            description: text("description"),
+            deprecated: p
+                .get("deprecated")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            ..Docs::default()
+        },
+    }))
+}
+
 /// The group path and raw method name of an operation under the API's grouping rule.
 fn group_path(
     options: &crate::Options,
+    parents: &BTreeMap<String, String>,
     operation_id: Option<&str>,
     id: &str,
     tags: &[String],
@@ -421,8 +553,38 @@ fn group_path(
             return (names, (*method).to_owned());
         }
     }
-    let groups = tags.first().map(|t| vec![rename(t)]).unwrap_or_default();
+    // By the first tag, under its 3.2 `parent`s (outermost first).
+    let mut chain: Vec<&str> = Vec::new();
+    let mut next = tags.first().map(String::as_str);
+    while let Some(tag) = next {
+        if chain.contains(&tag) || chain.len() >= 8 {
+            break; // a cycle of parents, or absurd depth: stop there
+        }
+        chain.push(tag);
+        next = parents.get(tag).map(String::as_str);
+    }
+    let mut groups: Vec<String> = Vec::new();
+    for tag in chain.iter().rev() {
+        let name = rename(tag);
+        if !groups.contains(&name) {
+            groups.push(name);
+        }
+    }
     (groups, id.to_owned())
+}
+
+/// Each tag's 3.2 `parent`, from the document's `tags`.
+fn tag_parents(raw: &Value) -> BTreeMap<String, String> {
+    raw.get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| {
+            let name = t.get("name")?.as_str()?;
+            let parent = t.get("parent")?.as_str()?;
+            Some((name.to_owned(), parent.to_owned()))
+        })
+        .collect()
 }
 
 /// Gives each operation a method name unique within its group, where the

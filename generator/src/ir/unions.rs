@@ -84,16 +84,7 @@ fn discriminator_tag(lw: &Lowerer<'_>, d: &Discriminator, variants: &[Variant]) 
     let mut all = Vec::new();
     let mut distinct = BTreeSet::new();
     let mut scalar = None;
-    // A mapping value is a reference (`#/components/schemas/Cat`) or a bare
-    // component name (`Cat`).
-    let mapped = |r: &str| -> Option<TypeId> {
-        if r.starts_with('#') {
-            let sid = lw.schemas.at(r)?;
-            lw.slots.get(&sid).copied()
-        } else {
-            lw.components.get(r).copied()
-        }
-    };
+    let mapped = |r: &str| mapped_type(lw, r);
     for v in variants {
         let TypeRef::Named(direct) = &v.ty else {
             return None;
@@ -131,6 +122,17 @@ fn discriminator_tag(lw: &Lowerer<'_>, d: &Discriminator, variants: &[Variant]) 
         all.push(values);
     }
     Some((prop.clone(), scalar.unwrap_or_default(), all))
+}
+
+/// The named type a discriminator mapping value stands for: a reference
+/// (`#/components/schemas/Cat`) or a bare component name (`Cat`).
+fn mapped_type(lw: &Lowerer<'_>, r: &str) -> Option<TypeId> {
+    if r.starts_with('#') {
+        let sid = lw.schemas.at(r)?;
+        lw.slots.get(&sid).copied()
+    } else {
+        lw.components.get(r).copied()
+    }
 }
 
 /// Orders untagged variants: objects with more required fields first, then
@@ -248,6 +250,30 @@ pub(super) fn settle(lw: &mut Lowerer<'_>) -> Result<()> {
                 }
             }
         }
+        // 3.2's `defaultMapping`: the variant for tag values mapped to nothing.
+        let default_mapping = p
+            .discriminator
+            .as_ref()
+            .and_then(|d| d.default_mapping.as_deref());
+        let default_variant = default_mapping.and_then(|r| {
+            let id = mapped_type(lw, r)?;
+            variants
+                .iter()
+                .find(|v| {
+                    matches!(&v.ty, TypeRef::Named(direct) if *direct == id)
+                        || resolve_named(&lw.types, &v.ty) == Some(id)
+                })
+                .map(|v| v.rust_name.clone())
+        });
+        if let Some(r) = default_mapping {
+            if default_variant.is_none() || tag.is_none() {
+                lw.warn(
+                    &p.origin.join("discriminator").join("defaultMapping"),
+                    format!("`defaultMapping` `{r}` is not one of the union's variants, or the union is not tagged: a value whose tag maps to nothing is kept as `Unknown` (its JSON as it came)"),
+                );
+            }
+        }
+        let default_variant = default_variant.filter(|_| tag.is_some());
         let Some(def) = lw.types.get_mut(p.id.0) else {
             continue;
         };
@@ -262,6 +288,7 @@ pub(super) fn settle(lw: &mut Lowerer<'_>) -> Result<()> {
             tag: tag.map(|(prop, ..)| prop),
             tag_scalar,
             variants,
+            default_variant,
         });
     }
     Ok(())

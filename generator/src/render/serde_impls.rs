@@ -386,11 +386,19 @@ pub fn union(ctx: &Ctx<'_>, name: &Ident, u: &Union, keeps_unknown: bool) -> Tok
             } else {
                 quote! {}
             };
+            // A tag value mapped to nothing: the `defaultMapping` variant, if any.
+            let other = match &u.default_variant {
+                Some(v) => {
+                    let v = ident(v);
+                    quote! { _ => #rt::de::tagged(value).map(Self::#v), }
+                }
+                None => quote! { _ => #rt::de::unknown(value, #union_name, #fallback), },
+            };
             quote! {
                 match #rt::de::tag_of(&value, #tag) {
                     #( #arms )*
                     #missing
-                    _ => #rt::de::unknown(value, #union_name, #fallback),
+                    #other
                 }
             }
         }

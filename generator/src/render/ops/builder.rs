@@ -90,7 +90,14 @@ impl<'a> OpsRender<'a> {
         }
 
         // The request.
-        let method = ident(&op.method);
+        // The methods `http` names; others (3.2's QUERY, `additionalOperations`) by text.
+        let new_request = match op.method.as_str() {
+            "GET" | "PUT" | "POST" | "DELETE" | "OPTIONS" | "HEAD" | "PATCH" | "TRACE" => {
+                let method = ident(&op.method);
+                quote! { #rt::Request::new(#rt::Method::#method) }
+            }
+            other => quote! { #rt::Request::with_method(#other) },
+        };
         let op_id = &op.id;
         let path_template = &op.path;
         let mut steps = Vec::new();
@@ -354,7 +361,7 @@ impl<'a> OpsRender<'a> {
 
                 #[inline]
                 fn request(&self) -> #rt::Request {
-                    #rt::Request::new(#rt::Method::#method)
+                    #new_request
                         .describe(#op_id, #path_template)
                         #( #steps )*
                 }

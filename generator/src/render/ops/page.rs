@@ -234,7 +234,7 @@ impl<'a> OpsRender<'a> {
         );
         let idempotent = matches!(
             op.method.as_str(),
-            "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE" | "TRACE"
+            "GET" | "HEAD" | "OPTIONS" | "PUT" | "DELETE" | "TRACE" | "QUERY"
         );
         errors.push(String::new());
         errors.push(if idempotent {
