@@ -192,36 +192,12 @@ impl Request {
             }
             (Value::Object(map), QueryStyle::DeepObject) => {
                 for (key, item) in map {
-                    let key = format!("{name}[{key}]");
-                    match item {
-                        Value::Array(items) => {
-                            for v in items.iter().filter_map(scalar) {
-                                self.query.push((key.clone(), v));
-                            }
-                        }
-                        other => {
-                            if let Some(v) = scalar(other) {
-                                self.query.push((key, v));
-                            }
-                        }
-                    }
+                    self.push_property(format!("{name}[{key}]"), item);
                 }
             }
             (Value::Object(map), _) if explode => {
                 for (key, item) in map {
-                    match item {
-                        // A list property repeats its name, as a form does.
-                        Value::Array(items) => {
-                            for v in items.iter().filter_map(scalar) {
-                                self.query.push((key.clone(), v));
-                            }
-                        }
-                        other => {
-                            if let Some(v) = scalar(other) {
-                                self.query.push((key.clone(), v));
-                            }
-                        }
-                    }
+                    self.push_property(key.clone(), item);
                 }
             }
             (other, _) => {
@@ -231,6 +207,23 @@ impl Request {
             }
         }
         self
+    }
+
+    /// One property of an object query parameter as `key=value`; a list
+    /// property repeats its key, as a form does.
+    fn push_property(&mut self, key: String, item: &Value) {
+        match item {
+            Value::Array(items) => {
+                for v in items.iter().filter_map(scalar) {
+                    self.query.push((key.clone(), v));
+                }
+            }
+            other => {
+                if let Some(v) = scalar(other) {
+                    self.query.push((key, v));
+                }
+            }
+        }
     }
 
     /// Sets a header parameter (`simple` style); `None`/`null` sets nothing.

@@ -105,48 +105,44 @@ impl RawResponse {
         })
     }
 
-    /// A server-sent event stream whose data is JSON of type `T`: the live
-    /// body when there is one ([`crate::Client::execute_streaming`]), else
-    /// the body already read.
+    /// A stream made of the live body when there is one
+    /// ([`crate::Client::execute_streaming`]), else of the body already read.
+    fn streamed<S, E>(
+        self,
+        live: Option<LiveBody>,
+        from_live: fn(StatusCode, HeaderMap, LiveBody) -> S,
+        from_whole: fn(StatusCode, HeaderMap, Vec<u8>) -> S,
+    ) -> Result<Response<S>, Error<E>> {
+        let headers = self.headers.clone();
+        let body = match live {
+            Some(body) => from_live(self.status, headers, body),
+            None => from_whole(self.status, headers, self.body),
+        };
+        Ok(Response {
+            status: self.status,
+            headers: self.headers,
+            body,
+        })
+    }
+
+    /// A server-sent event stream whose data is JSON of type `T`: of the
+    /// live body when there is one ([`crate::Client::execute_streaming`]),
+    /// else of the body already read (so are the two below).
     pub fn events<T, E>(self, live: Option<LiveBody>) -> Result<Response<Events<T>>, Error<E>> {
-        let events = match live {
-            Some(body) => Events::new(self.status, self.headers.clone(), body),
-            None => Events::buffered(self.status, self.headers.clone(), self.body),
-        };
-        Ok(Response {
-            status: self.status,
-            headers: self.headers,
-            body: events,
-        })
+        self.streamed(live, Events::new, Events::buffered)
     }
 
-    /// A server-sent event stream whose data is text (see [`RawResponse::events`]).
+    /// A server-sent event stream whose data is text.
     pub fn raw_events<E>(self, live: Option<LiveBody>) -> Result<Response<RawEvents>, Error<E>> {
-        let events = match live {
-            Some(body) => RawEvents::new(self.status, self.headers.clone(), body),
-            None => RawEvents::buffered(self.status, self.headers.clone(), self.body),
-        };
-        Ok(Response {
-            status: self.status,
-            headers: self.headers,
-            body: events,
-        })
+        self.streamed(live, RawEvents::new, RawEvents::buffered)
     }
 
-    /// JSON Lines of type `T` (see [`RawResponse::events`]).
+    /// JSON Lines of type `T`.
     pub fn json_lines<T, E>(
         self,
         live: Option<LiveBody>,
     ) -> Result<Response<JsonLines<T>>, Error<E>> {
-        let lines = match live {
-            Some(body) => JsonLines::new(self.status, self.headers.clone(), body),
-            None => JsonLines::buffered(self.status, self.headers.clone(), self.body),
-        };
-        Ok(Response {
-            status: self.status,
-            headers: self.headers,
-            body: lines,
-        })
+        self.streamed(live, JsonLines::new, JsonLines::buffered)
     }
 
     /// A success without a body (any body sent anyway is ignored).
