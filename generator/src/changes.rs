@@ -1018,6 +1018,22 @@ fn operation(out: &mut Changes, resolve: &Resolve, id: &str, old: &OpSurface, ne
             false,
         );
     }
+    match (&old.streams, &new.streams) {
+        (None, Some(s)) => change(
+            false,
+            format!("new streamed form `{s}` (`.events()`/`.lines()`)"),
+            true,
+        ),
+        (Some(s), None) => change(
+            true,
+            format!("streamed form `{s}` removed (`.events()`/`.lines()` is gone)"),
+            false,
+        ),
+        (Some(a), Some(b)) if !resolve.same(a, b) => {
+            change(true, format!("streamed form retyped `{a}` → `{b}`"), false)
+        }
+        _ => {}
+    }
     for s in new.errors.iter().filter(|s| !old.errors.contains(s)) {
         change(
             false,

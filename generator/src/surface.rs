@@ -78,6 +78,10 @@ pub struct OpSurface {
     /// What a success decodes into ([`Operation::success`], as the builder's
     /// `Output` says it).
     pub returns: String,
+    /// The streamed form a success offers beside `returns`, which the
+    /// builder's `events()` / `lines()` asks for (its output type).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub streams: Option<String>,
     /// `deprecated: true`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
@@ -258,6 +262,11 @@ pub fn surface(api: &Api, features: &Features) -> Surface {
             Output::RawEvents => "RawEvents".to_owned(),
             Output::Lines(t) => format!("JsonLines<{}>", ty_text(api, &t)),
         };
+        let streams = op.success().alternate.map(|alt| match alt.output {
+            Output::Events(t) => format!("Events<{}>", ty_text(api, &t)),
+            Output::Lines(t) => format!("JsonLines<{}>", ty_text(api, &t)),
+            _ => "RawEvents".to_owned(),
+        });
         let errors = op
             .responses
             .iter()
@@ -275,6 +284,7 @@ pub fn surface(api: &Api, features: &Features) -> Surface {
                 params,
                 body,
                 returns,
+                streams,
                 errors,
                 deprecated: op.docs.deprecated,
             },

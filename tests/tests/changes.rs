@@ -281,3 +281,42 @@ fn the_real_polar_pair() {
 fn the_real_configcat_pair() {
     real_pair("configcat-2024-10.yaml", "configcat-2026-08.yaml");
 }
+
+/// A streamed form (`.events()`) offered beside JSON is part of the
+/// surface: losing it breaks callers, gaining it does not.
+#[test]
+fn a_streamed_form_lost_is_breaking_and_one_gained_is_not() {
+    let with = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/streaming.yaml"
+    ))
+    .unwrap();
+    let text = String::from_utf8(with.clone()).unwrap();
+    // The chat answer without its `text/event-stream` form.
+    let cut = text.find("            text/event-stream:\n              schema: {$ref: \"#/components/schemas/Tick\"}\ncomponents:").unwrap();
+    let without = format!(
+        "{}components:{}",
+        &text[..cut],
+        &text[cut..].split_once("components:").unwrap().1
+    );
+    let (_, _, lost) = report(&with, without.as_bytes());
+    let lost: Vec<_> = lost
+        .changes
+        .iter()
+        .filter(|c| c.subject == "chat")
+        .collect();
+    assert_eq!(lost.len(), 1, "{lost:?}");
+    assert!(lost[0].breaking);
+    assert_eq!(
+        lost[0].what,
+        "streamed form `Events<Tick>` removed (`.events()`/`.lines()` is gone)"
+    );
+    let (_, _, gained) = report(without.as_bytes(), &with);
+    let gained: Vec<_> = gained
+        .changes
+        .iter()
+        .filter(|c| c.subject == "chat")
+        .collect();
+    assert_eq!(gained.len(), 1, "{gained:?}");
+    assert!(!gained[0].breaking);
+}
