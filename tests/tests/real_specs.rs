@@ -1,22 +1,43 @@
 //! Snapshots of the member-related slice of each real spec (read from
 //! `../shared/specs` or `OPENAPI_SPECS_DIR`), so a spec change that touches
-//! what users asked for first shows up as a readable diff.
+//! what users asked for first shows up as a readable diff. They are
+//! generated with the API's `specs/apis.toml` options, as regen generates
+//! them, and each file of a slice is checked to be the one that ships in
+//! `generated/src`.
 
 mod common;
 
 use openapi_generator::ir::{Api, TypeDef};
 use openapi_generator::{build_ir, generate, Options};
 
-fn load(file: &str) -> (Vec<u8>, Options) {
+/// The entries of `specs/apis.toml`, as far as options go.
+#[derive(serde::Deserialize)]
+struct Manifest {
+    api: Vec<Entry>,
+}
+
+#[derive(serde::Deserialize)]
+struct Entry {
+    name: String,
+    file: String,
+    #[serde(default)]
+    options: Options,
+}
+
+/// The spec's bytes, the options regen generates it with, and the API's name.
+fn load(file: &str) -> (Vec<u8>, Options, String) {
     let path = common::specs_dir().join(file);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/apis.toml");
+    let manifest: Manifest = toml::from_str(&std::fs::read_to_string(manifest).unwrap()).unwrap();
+    let entry = manifest.api.into_iter().find(|a| a.file == file).unwrap();
     let options = Options {
-        source_label: format!("specs/apis.toml ({file})"),
-        // The header of the files that ship, which regen writes.
+        source_label: format!("specs/apis.toml [{}] ({file})", entry.name),
         writer: "`cargo xtask regen`".into(),
-        ..Options::default()
+        group_features: Some(entry.name.clone()),
+        ..entry.options
     };
-    (bytes, options)
+    (bytes, options, entry.name)
 }
 
 fn slice<'a>(api: &'a Api, keep: &dyn Fn(&TypeDef) -> bool) -> Vec<&'a TypeDef> {
@@ -24,7 +45,7 @@ fn slice<'a>(api: &'a Api, keep: &dyn Fn(&TypeDef) -> bool) -> Vec<&'a TypeDef> 
 }
 
 fn snapshot_slice(name: &str, file: &str, keep: &dyn Fn(&TypeDef) -> bool) {
-    let (bytes, options) = load(file);
+    let (bytes, options, api_name) = load(file);
     let api = build_ir(&bytes, &options).unwrap();
     let types = slice(&api, keep);
     assert!(
@@ -45,6 +66,16 @@ fn snapshot_slice(name: &str, file: &str, keep: &dyn Fn(&TypeDef) -> bool) {
     let out = generate(&bytes, &options).unwrap();
     let rust = common::joined(&out.files, |p| modules.iter().any(|m| m == p));
     insta::assert_snapshot!(format!("{name}_rust"), rust);
+    // What the snapshot shows is what ships (`cargo xtask regen` writes it).
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../generated/src");
+    for m in &modules {
+        let path = format!("{shipped}/{api_name}/{m}");
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(
+            on_disk == out.files[m],
+            "{path} differs from the snapshot's: run `cargo xtask regen`"
+        );
+    }
 }
 
 #[test]
@@ -66,7 +97,7 @@ fn configcat_member_types() {
 #[test]
 fn real_specs_generate_with_expected_counts() {
     for (file, operations) in [("polar-2026-10.json", 186), ("configcat-2026-08.yaml", 123)] {
-        let (bytes, options) = load(file);
+        let (bytes, options, _) = load(file);
         let out = generate(&bytes, &options).unwrap();
         assert_eq!(out.summary.operations, operations, "{file}");
         // Every operation is reachable as its own method: group path + name are unique.
