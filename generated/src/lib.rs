@@ -7,17 +7,21 @@
 //!
 //! - [`polar`]: The Polar API (`https://api.polar.sh/openapi.json`).
 //! - [`configcat`]: The ConfigCat API (`https://api.configcat.com/docs/v1/swagger.json`).
+
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 /// Dates and times in the types (`date-time`, `date`).
 pub use ::chrono;
+
 /// The runtime the clients stand on: [`Error`], [`Patch`], transports,
 /// retries, webhook verification, `TryStreamExt` for list streams.
 pub use ::openapi_runtime as runtime;
 pub use ::openapi_runtime::{Error, Patch};
+
 /// UUIDs in the types (`format: uuid`).
 pub use ::uuid;
+
 #[cfg(
     any(
         feature = "polar-benefit-grants",
@@ -66,6 +70,7 @@ pub use ::uuid;
 )]
 #[rustfmt::skip]
 pub mod polar;
+
 #[cfg(
     any(
         feature = "configcat-audit-logs",

@@ -142,9 +142,12 @@
 //! # Ok(())
 //! # }
 //! ```
+
 pub mod client;
 pub mod operations;
+
 #[cfg(feature = "samples")]
 pub mod samples;
 pub mod types;
+
 pub use self::client::*;

@@ -2,6 +2,7 @@
 //! Every operation with a call using sample arguments built from the spec
 //! (examples, defaults, enums, formats, bounds): for contract tests
 //! against a mock server.
+
 /// Every operation of the API (of the enabled groups), in spec order.
 pub fn operations() -> Vec<::openapi_runtime::samples::SampleOperation<super::Client>> {
     Vec::from([

@@ -118,11 +118,15 @@
 //! # Ok(())
 //! # }
 //! ```
+
 pub mod client;
 pub mod operations;
+
 #[cfg(feature = "samples")]
 pub mod samples;
 pub mod types;
+
 #[cfg(feature = "polar-webhook-events")]
 pub mod webhooks;
+
 pub use self::client::*;

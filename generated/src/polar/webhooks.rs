@@ -42,6 +42,7 @@
 //!     axum::serve(listener, app).await
 //! }
 //! ```
+
 /// An event Polar API sends to a webhook endpoint: one variant per webhook, each with its typed payload.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -383,6 +384,7 @@ pub enum Event {
         payload: ::serde_json::Value,
     },
 }
+
 impl Event {
     /// The event type as sent (the webhook's name in the API description).
     pub fn event_type(&self) -> &str {
@@ -431,6 +433,7 @@ impl Event {
             Self::Unknown { event_type, .. } => event_type,
         }
     }
+
     /// When the event happened: the payload's `timestamp`, where it has one.
     pub fn timestamp(&self) -> Option<&::chrono::DateTime<::chrono::Utc>> {
         match self {
@@ -478,6 +481,7 @@ impl Event {
             Self::Unknown { .. } => None,
         }
     }
+
     /// Decodes the body of a delivery already verified (see [`verify`]).
     ///
     /// The event is chosen by the body's `type` property; an unknown `type` is [`Event::Unknown`], a body without one too.
@@ -663,6 +667,7 @@ impl Event {
             }
         }
     }
+
     /// [`Event::from_json`] of a body already parsed.
     pub fn from_value(
         value: ::serde_json::Value,
@@ -671,6 +676,7 @@ impl Event {
             .map_err(::openapi_runtime::webhooks::WebhookError::NotJson)?;
         Self::from_json(&body)
     }
+
     /// This event, or [`WebhookError::UnknownEvent`](#rt::webhooks::WebhookError::UnknownEvent)
     /// when this client does not know it (for receivers that must refuse those).
     pub fn known(self) -> Result<Self, ::openapi_runtime::webhooks::WebhookError> {
@@ -682,6 +688,7 @@ impl Event {
         }
     }
 }
+
 impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -817,6 +824,7 @@ impl ::serde::Serialize for Event {
         }
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -827,8 +835,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
         Self::from_value(value).map_err(::serde::de::Error::custom)
     }
 }
+
 /// How this API's webhook secrets become keys: the UTF-8 bytes of the secret as given.
 pub const KEY_MODE: ::openapi_runtime::webhooks::KeyMode = ::openapi_runtime::webhooks::KeyMode::Utf8;
+
 /// A signature verifier for `secret` with this API's key mode (to set
 /// the timestamp tolerance, or to reuse across deliveries).
 pub fn verifier(
@@ -839,6 +849,7 @@ pub fn verifier(
 > {
     ::openapi_runtime::webhooks::Verifier::new(secret, KEY_MODE)
 }
+
 /// Verifies a delivery's signature (`webhook-id`, `webhook-timestamp`,
 /// `webhook-signature` against the raw body, within 5 minutes of now) and
 /// decodes its event. Nothing reads the body before it is verified.
@@ -850,6 +861,7 @@ pub fn verify(
     verifier(secret)?.verify(body, headers)?;
     Event::from_json(body)
 }
+
 /// [`verify`] with the headers as `(name, value)` pairs, names in any case
 /// (for frameworks without an `http::HeaderMap`).
 pub fn verify_pairs<'h>(

@@ -43,7 +43,67 @@ pub fn format_file(path: &str, header: &str, tokens: TokenStream) -> Result<Stri
         message: e.to_string(),
     })?;
     prelude::shorten(&mut file);
-    Ok(format!("{header}\n{}", prettyplease::unparse(&file)))
+    Ok(format!(
+        "{header}\n{}",
+        spaced(&prettyplease::unparse(&file))
+    ))
+}
+
+/// prettyplease's text with a blank line between top-level items (it
+/// writes none), and after the module's inner docs, as rustfmt keeps
+/// them; a run of one-line `use` or `mod` items stays together.
+fn spaced(text: &str) -> String {
+    // What a one-line item is, for keeping runs of them together.
+    fn one_line_kind(line: &str) -> Option<&'static str> {
+        let bare = line.strip_prefix("pub ").unwrap_or(line);
+        let bare = bare.strip_prefix("pub(crate) ").unwrap_or(bare);
+        if !line.ends_with(';') {
+            None
+        } else if bare.starts_with("use ") {
+            Some("use")
+        } else if bare.starts_with("mod ") {
+            Some("mod")
+        } else {
+            None
+        }
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev: Option<&str> = None;
+    // Inside an `impl` or trait block, whose items sit four spaces in.
+    let mut in_impl = false;
+    for line in text.lines() {
+        if !line.starts_with([' ', '#', '/', '}']) && !line.is_empty() {
+            let bare = line.strip_prefix("pub ").unwrap_or(line);
+            in_impl = bare.starts_with("impl")
+                || bare.starts_with("trait ")
+                || bare.starts_with("unsafe impl");
+        }
+        if let Some(p) = prev {
+            // The next method of an impl block after the one that ended.
+            let member = line
+                .strip_prefix("    ")
+                .is_some_and(|rest| !rest.is_empty() && !rest.starts_with([' ', '}', ')', ']']));
+            if in_impl && p == "    }" && member {
+                out.push('\n');
+            }
+            let starts_item = !line.is_empty()
+                && !line.starts_with([' ', '}', ')', ']'])
+                && !line.starts_with("//!");
+            let item_ended = p == "}"
+                || p == ");"
+                || p == "};"
+                || (!p.starts_with([' ', '/', '#']) && p.ends_with(';'));
+            let same_run = one_line_kind(p).is_some() && one_line_kind(p) == one_line_kind(line);
+            let after_docs = p.starts_with("//!");
+            if starts_item && ((item_ended && !same_run) || after_docs) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
 }
 
 /// `tokens`, a run of items, with `attr` put on each of them.
@@ -359,4 +419,18 @@ pub fn crate_root(header: &str, doc: &[String], entries: &[RootEntry]) -> Result
         #( #items )*
     };
     format_file("lib.rs", header, tokens)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spaced;
+
+    #[test]
+    fn items_and_impl_members_get_a_blank_line_and_use_runs_stay_together() {
+        let text = "//! Docs.\nuse a::B;\nuse c::D;\npub struct S {\n    pub x: u8,\n}\nimpl S {\n    fn a() {\n        if x {\n        }\n    }\n    /// B.\n    fn b() {}\n}\npub type T = S;\nfn free() {\n    {\n    }\n    let y = 1;\n}\n";
+        assert_eq!(
+            spaced(text),
+            "//! Docs.\n\nuse a::B;\nuse c::D;\n\npub struct S {\n    pub x: u8,\n}\n\nimpl S {\n    fn a() {\n        if x {\n        }\n    }\n\n    /// B.\n    fn b() {}\n}\n\npub type T = S;\n\nfn free() {\n    {\n    }\n    let y = 1;\n}\n"
+        );
+    }
 }
