@@ -103,8 +103,8 @@ pub fn from_document(mut raw: Value) -> Result<Loaded> {
     })
 }
 
-/// The methods openapiv3 reads on a path item.
-const METHODS: [&str; 8] = [
+/// The methods openapiv3 reads on a path item (in its fields' order).
+pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 

@@ -108,8 +108,9 @@ fn quiet_limit(body: crate::transport::BodyStream, limit: Option<Duration>) -> L
     )))
 }
 
-/// A transport failure as the call's error.
-fn failed(e: TransportError, limit: Option<Duration>) -> Error<Infallible> {
+/// A transport failure as the call's error (`limit`: the attempt limit
+/// that applied, if known).
+pub(crate) fn failed(e: TransportError, limit: Option<Duration>) -> Error<Infallible> {
     if e.kind() == TransportErrorKind::Timeout {
         Error::Timeout(Box::new(TimeoutError {
             limit,

@@ -29,8 +29,8 @@ use serde::de::DeserializeOwned;
 
 use crate::client::LiveBody;
 use crate::error::DecodeError;
-use crate::transport::{BodyStream, TransportError, TransportErrorKind};
-use crate::{json_path, Error, TimeoutError};
+use crate::transport::BodyStream;
+use crate::{json_path, Error};
 
 /// One server-sent event, its data decoded as `T` (`String` for [`RawEvents`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +93,7 @@ impl Source {
             }
             Poll::Ready(Some(Err(e))) => {
                 self.body = None;
-                Poll::Ready(Some(Err(broken(e))))
+                Poll::Ready(Some(Err(crate::client::failed(e, None))))
             }
         }
     }
@@ -107,19 +107,6 @@ impl Source {
             path: json_path::at_error(text.as_bytes(), &source),
             source,
         }))
-    }
-}
-
-/// A body that broke off, as the stream's error.
-fn broken(e: TransportError) -> Error {
-    if e.kind() == TransportErrorKind::Timeout {
-        Error::Timeout(Box::new(TimeoutError {
-            limit: None,
-            deadline: false,
-            source: Some(e),
-        }))
-    } else {
-        Error::Transport(Box::new(e))
     }
 }
 
@@ -455,6 +442,7 @@ impl<T: DeserializeOwned> Stream for JsonLines<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transport::{TransportError, TransportErrorKind};
     use futures_util::StreamExt;
 
     /// The events of `chunks`, sent one by one.

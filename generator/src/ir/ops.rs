@@ -10,11 +10,8 @@ use serde_json::Value;
 use super::context::{deref, Lowerer, Target};
 use super::*;
 use crate::error::{Error, Pointer, Result};
+use crate::load::METHODS;
 use crate::naming::{self, Scope};
-
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// A stable id for an operation without `operationId`: method and path words.
 fn derived_id(method: &str, path: &str) -> String {
