@@ -3,9 +3,9 @@
 //! field table instead of a full derive expansion.
 //!
 //! A generated object decoder ([`Object::from_map`], driven by [`object`]) is
-//! a loop over the entries: one [`Slot`] per field, keys read as [`Key`]
-//! (borrowed from the input when it can be), a repeated key an error, unknown
-//! keys [`skip`]ped, required fields checked at the end. String enums
+//! its [`Object`] impl: a field table (see [`Fields`]) read by [`object`]; keys
+//! read as [`Key`] (borrowed from the input when it can be), a repeated key
+//! an error, unknown keys [`skip`]ped, required fields checked at the end. String enums
 //! decode through [`string_enum`], fixed values through [`constant`], and
 //! untagged unions buffer the value once and try each variant with
 //! [`variant`] under [`untagged`].
@@ -22,10 +22,13 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor,
+};
 use serde_json::Value;
 
 /// An object key: borrowed from the input when the format allows, owned otherwise.
@@ -66,95 +69,294 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// An object type whose generated decoder reads its entries: see [`object`].
-/// Its `from_map` keeps one [`Slot`] per field, filled as keys come, and
-/// reads past unknown keys with [`skip`].
-// The method's docs are shown on every generated type, in another crate:
-// intra-doc links there do not resolve, so they live on the trait.
+/// An object type, decoded by [`object`]: its name, its field table (see
+/// [`Fields`]) with the fields' wire names, what it does with other keys,
+/// and how the values read make the type. Generated types say only this;
+/// the decoding is generic code here.
 pub trait Object: Sized {
-    /// Reads the object from the entries of a map: one `Slot` per field,
-    /// filled as keys come, unknown keys skipped.
-    fn from_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+    /// The type's name, for errors ("expected a `Member` object").
+    const NAME: &'static str;
+    /// The wire names of the fields, in the order of [`Object::Fields`].
+    const WIRE_NAMES: &'static [&'static str];
+    /// A rule per field: [`Required`], [`Nullable`] or [`Optional`].
+    type Fields: Fields;
+    /// What the keys the type does not declare become ([`Ignored`], or a map).
+    type Rest: Rest;
+    /// The type from the values of its fields and its other keys.
+    fn build(values: <Self::Fields as Fields>::Output, rest: Self::Rest) -> Self;
 }
 
-/// Decodes an object type; `name` names it in errors ("expected a `Member` object").
-pub fn object<'de, D, T>(deserializer: D, name: &'static str) -> Result<T, D::Error>
+/// Decodes an object type from a map.
+#[inline]
+pub fn object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Object,
 {
-    struct ObjectVisitor<T>(&'static str, PhantomData<fn() -> T>);
+    struct ObjectVisitor<T>(PhantomData<fn() -> T>);
     impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
         type Value = T;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            write!(f, "a `{}` object", self.0)
+            write!(f, "a `{}` object", T::NAME)
         }
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-            T::from_map(map)
+            read_object(map)
         }
     }
-    deserializer.deserialize_map(ObjectVisitor(name, PhantomData))
+    deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
-/// One field of an object being decoded: its wire name, and its value once seen.
-#[derive(Debug)]
-pub struct Slot<T> {
+/// How one field of an object is read: a [`Fields`] entry that must be
+/// present. The type stands for the rule; no value of it is ever made.
+pub struct Required<T>(PhantomData<fn() -> T>);
+
+/// A required field whose schema allows `null`: absent reads as the default
+/// (`None`: a server leaving it out means no value), except while
+/// [`strict`], where it is serde's "missing field" error.
+pub struct Nullable<T>(PhantomData<fn() -> T>);
+
+/// An optional field: absent reads as the type's default (`None` for an
+/// `Option`, [`Patch::Absent`](crate::Patch::Absent) for a `Patch`).
+pub struct Optional<T>(PhantomData<fn() -> T>);
+
+/// The fields of an object type, as a table: a tuple of [`Required`],
+/// [`Nullable`] and [`Optional`] entries (tuples of up to 16, nested for
+/// more), read by [`object`] into a tuple of the values. A generated type
+/// names its table in its [`Object`] impl, so the loop over the keys, the
+/// duplicate and missing-field checks and the skipping of unknown keys are
+/// compiled once here instead of once per type.
+///
+/// The values are taken all at once, then matched once: no early exit per
+/// field (whose every exit would drop what was taken so far).
+pub trait Fields {
+    /// What has been read so far: an `Option` per field.
+    type Slots;
+    /// The values, once every key is read.
+    type Output;
+    /// How many fields the table holds.
+    const LEN: usize;
+    /// Nothing read yet (a constant: no code per table).
+    const EMPTY: Self::Slots;
+    /// Reads the value of the field at `index` (counted in this table);
+    /// `name` is its wire name, for a repeated key's error.
+    fn read<'de, A: MapAccess<'de>>(
+        slots: &mut Self::Slots,
+        index: usize,
+        name: &'static str,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+    /// What says which field is missing: [`Absent`] for one field (so a
+    /// field's result is no bigger than an `Option`), an index for a table.
+    type Missing: MissingAt;
+    /// The values, or which field (the first) must be present and is not.
+    fn take(slots: Self::Slots) -> Result<Self::Output, Self::Missing>;
+}
+
+/// A field that must be present is not: what a single field's take says.
+#[derive(Debug, Clone, Copy)]
+pub struct Absent;
+
+/// Where the missing field is, in the table that reports it.
+pub trait MissingAt {
+    /// Its index in that table.
+    fn at(&self) -> usize;
+}
+
+impl MissingAt for Absent {
+    #[inline(always)]
+    fn at(&self) -> usize {
+        0
+    }
+}
+
+impl MissingAt for usize {
+    #[inline(always)]
+    fn at(&self) -> usize {
+        *self
+    }
+}
+
+#[inline]
+fn read_once<'de, T: DeserializeOwned, A: MapAccess<'de>>(
+    slot: &mut Option<T>,
     name: &'static str,
-    value: Option<T>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    // A second occurrence of the key is an error, as with serde's derive.
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
 }
 
-impl<T> Slot<T> {
-    /// An empty slot for the field called `name` on the wire.
-    #[inline]
-    pub fn new(name: &'static str) -> Self {
-        Slot { name, value: None }
-    }
-
-    /// Reads the field's value; a second occurrence of the key is an error,
-    /// as with serde's derive.
-    #[inline]
-    pub fn read<'de, A>(&mut self, map: &mut A) -> Result<(), A::Error>
-    where
-        A: MapAccess<'de>,
-        T: Deserialize<'de>,
-    {
-        if self.value.is_some() {
-            return Err(de::Error::duplicate_field(self.name));
+macro_rules! field_rule {
+    ($rule:ident, [$($bound:tt)*], take: |$t:ident| $take:expr) => {
+        impl<T: DeserializeOwned $($bound)*> Fields for $rule<T> {
+            type Slots = Option<T>;
+            type Output = T;
+            const LEN: usize = 1;
+            const EMPTY: Option<T> = None;
+            #[inline]
+            fn read<'de, A: MapAccess<'de>>(
+                slot: &mut Option<T>,
+                _: usize,
+                name: &'static str,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                read_once(slot, name, map)
+            }
+            type Missing = Absent;
+            #[inline]
+            fn take($t: Option<T>) -> Result<T, Absent> {
+                $take
+            }
         }
-        self.value = Some(map.next_value()?);
+    };
+}
+
+field_rule!(Required, [], take: |slot| match slot {
+    Some(v) => Ok(v),
+    None => Err(Absent),
+});
+field_rule!(Nullable, [+ Default], take: |slot| match slot {
+    Some(v) => Ok(v),
+    None if strict() => Err(Absent),
+    None => Ok(T::default()),
+});
+field_rule!(Optional, [+ Default], take: |slot| match slot {
+    Some(v) => Ok(v),
+    None => Ok(T::default()),
+});
+
+macro_rules! field_tables {
+    ($(($($t:ident $i:tt $v:ident),*))*) => {$(
+        impl<$($t: Fields),*> Fields for ($($t,)*) {
+            type Slots = ($($t::Slots,)*);
+            type Output = ($($t::Output,)*);
+            const LEN: usize = 0 $(+ $t::LEN)*;
+            const EMPTY: Self::Slots = ($($t::EMPTY,)*);
+            type Missing = usize;
+            #[inline]
+            #[allow(unused_assignments, unused_mut, unused_variables)]
+            fn read<'de, A: MapAccess<'de>>(
+                slots: &mut Self::Slots,
+                index: usize,
+                name: &'static str,
+                map: &mut A,
+            ) -> Result<(), A::Error> {
+                let mut i = index;
+                $(
+                    if i < $t::LEN {
+                        return $t::read(&mut slots.$i, i, name, map);
+                    }
+                    i -= $t::LEN;
+                )*
+                skip(map)
+            }
+            #[inline]
+            #[allow(unused_assignments, unused_mut, unused_variables, clippy::unused_unit)]
+            fn take(slots: Self::Slots) -> Result<Self::Output, usize> {
+                // One match over every value: a field that is absent drops
+                // the whole tuple once.
+                match ($($t::take(slots.$i),)*) {
+                    ($(Ok($v),)*) => Ok(($($v,)*)),
+                    #[allow(unreachable_patterns)]
+                    taken => {
+                        let mut at = 0;
+                        $(
+                            if let Err(m) = &taken.$i {
+                                return Err(at + m.at());
+                            }
+                            at += $t::LEN;
+                        )*
+                        Err(at)
+                    }
+                }
+            }
+        }
+    )*};
+}
+
+field_tables! {
+    ()
+    (F0 0 v0)
+    (F0 0 v0, F1 1 v1)
+    (F0 0 v0, F1 1 v1, F2 2 v2)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9, F10 10 v10)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9, F10 10 v10, F11 11 v11)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9, F10 10 v10, F11 11 v11, F12 12 v12)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9, F10 10 v10, F11 11 v11, F12 12 v12, F13 13 v13)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9, F10 10 v10, F11 11 v11, F12 12 v12, F13 13 v13, F14 14 v14)
+    (F0 0 v0, F1 1 v1, F2 2 v2, F3 3 v3, F4 4 v4, F5 5 v5, F6 6 v6, F7 7 v7, F8 8 v8, F9 9 v9, F10 10 v10, F11 11 v11, F12 12 v12, F13 13 v13, F14 14 v14, F15 15 v15)
+}
+
+/// What an object does with the keys it does not declare: [`Ignored`], or
+/// kept in a `BTreeMap<String, V>` (`additionalProperties`), each value
+/// decoded as a `V`.
+pub trait Rest: Default {
+    /// Takes the value of the undeclared key `key`.
+    fn take<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error>;
+}
+
+/// Keys an object does not declare are [`skip`]ped.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Ignored;
+
+impl Rest for Ignored {
+    #[inline]
+    fn take<'de, A: MapAccess<'de>>(&mut self, _: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        skip(map)
+    }
+}
+
+impl<V: DeserializeOwned> Rest for BTreeMap<String, V> {
+    #[inline]
+    fn take<'de, A: MapAccess<'de>>(&mut self, key: Key<'de>, map: &mut A) -> Result<(), A::Error> {
+        self.insert(key.into_string(), map.next_value()?);
         Ok(())
     }
+}
 
-    /// The value of a required field, or serde's "missing field" error.
-    #[inline]
-    pub fn required<E: de::Error>(self) -> Result<T, E> {
-        let name = self.name;
-        self.value.ok_or_else(|| E::missing_field(name))
-    }
+/// Where `key` is in `names`. A scan (mismatched lengths fail at once)
+/// measured faster than first trying the key after the last one found.
+#[inline]
+fn position(names: &[&'static str], key: &str) -> Option<(usize, &'static str)> {
+    names
+        .iter()
+        .enumerate()
+        .find(|(_, n)| **n == key)
+        .map(|(i, n)| (i, *n))
+}
 
-    /// The value of a required field that may be `null`: absent reads as
-    /// the default (`None`: a server leaving it out means no value), except
-    /// while [`strict`], where it is serde's "missing field" error.
-    #[inline]
-    pub fn required_or_default<E: de::Error>(self) -> Result<T, E>
-    where
-        T: Default,
-    {
-        match self.value {
-            Some(v) => Ok(v),
-            None if strict() => Err(E::missing_field(self.name)),
-            None => Ok(T::default()),
+/// Reads an object's entries into its field table (see [`Fields`]) and
+/// what it keeps of the others, and builds it.
+#[inline]
+fn read_object<'de, A: MapAccess<'de>, T: Object>(mut map: A) -> Result<T, A::Error> {
+    let names = T::WIRE_NAMES;
+    let mut slots = T::Fields::EMPTY;
+    let mut rest = T::Rest::default();
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        match position(names, key.as_str()) {
+            Some((i, name)) => T::Fields::read(&mut slots, i, name, &mut map)?,
+            None => rest.take(key, &mut map)?,
         }
     }
-
-    /// The value, or the type's default when the field is absent: `None` for
-    /// an `Option`, [`Patch::Absent`](crate::Patch::Absent) for a `Patch`.
-    #[inline]
-    pub fn or_default(self) -> T
-    where
-        T: Default,
-    {
-        self.value.unwrap_or_default()
+    match T::Fields::take(slots) {
+        Ok(values) => Ok(T::build(values, rest)),
+        Err(m) => {
+            let i = m.at();
+            Err(de::Error::missing_field(
+                names.get(i).copied().unwrap_or("?"),
+            ))
+        }
     }
 }
 
@@ -593,26 +795,123 @@ mod tests {
         b: Option<i64>,
     }
     impl Object for Obj {
-        fn from_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-            let mut a = Slot::new("a");
-            let mut b = Slot::new("b");
-            while let Some(k) = map.next_key::<Key<'de>>()? {
-                match k.as_str() {
-                    "a" => a.read(&mut map)?,
-                    "b" => b.read(&mut map)?,
-                    _ => skip(&mut map)?,
-                }
-            }
-            Ok(Obj {
-                a: a.required()?,
-                b: b.required_or_default()?,
-            })
+        const NAME: &'static str = "Obj";
+        const WIRE_NAMES: &'static [&'static str] = &["a", "b"];
+        type Fields = (Required<i64>, Nullable<Option<i64>>);
+        type Rest = Ignored;
+        fn build((a, b): (i64, Option<i64>), _: Ignored) -> Self {
+            Obj { a, b }
         }
     }
     impl<'de> Deserialize<'de> for Obj {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            object(d, "Obj")
+            object(d)
         }
+    }
+
+    /// Twenty fields: a table of two nested tables, as the generator writes
+    /// one past sixteen fields.
+    #[derive(Debug, PartialEq)]
+    struct Wide([i64; 20], Option<String>);
+    type R = Required<i64>;
+    impl Object for Wide {
+        const NAME: &'static str = "Wide";
+        const WIRE_NAMES: &'static [&'static str] = &[
+            "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f11", "f12", "f13",
+            "f14", "f15", "f16", "f17", "f18", "f19", "note",
+        ];
+        type Fields = (
+            (R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R),
+            (R, R, R, R, Optional<Option<String>>),
+        );
+        type Rest = Ignored;
+        fn build(
+            (
+                (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15),
+                (f16, f17, f18, f19, note),
+            ): <Self::Fields as Fields>::Output,
+            _: Ignored,
+        ) -> Self {
+            Wide(
+                [
+                    f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17,
+                    f18, f19,
+                ],
+                note,
+            )
+        }
+    }
+    impl<'de> Deserialize<'de> for Wide {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            object(d)
+        }
+    }
+
+    #[test]
+    fn field_tables_read_any_order_and_name_the_field_at_fault() {
+        let mut all = serde_json::Map::new();
+        // Reverse order: no key comes where the last one suggests.
+        for i in (0..20).rev() {
+            all.insert(format!("f{i}"), json!(i));
+        }
+        all.insert("other".into(), json!({"skipped": [1, 2]}));
+        let wide: Wide = serde_json::from_value(Value::Object(all.clone())).unwrap();
+        let expected: [i64; 20] = std::array::from_fn(|i| i as i64);
+        assert_eq!(wide, Wide(expected, None));
+
+        let mut noted = all.clone();
+        noted.insert("note".into(), json!("n"));
+        let wide: Wide = serde_json::from_value(Value::Object(noted)).unwrap();
+        assert_eq!(wide.1.as_deref(), Some("n"));
+
+        let mut short = all.clone();
+        short.remove("f17");
+        let err = serde_json::from_value::<Wide>(Value::Object(short)).unwrap_err();
+        assert_eq!(err.to_string(), "missing field `f17`");
+
+        let twice = r#"{"f3": 1, "f3": 2}"#;
+        let err = serde_json::from_str::<Wide>(twice).unwrap_err();
+        assert!(err.to_string().starts_with("duplicate field `f3`"), "{err}");
+
+        let err = serde_json::from_value::<Obj>(json!({"b": 1})).unwrap_err();
+        assert_eq!(err.to_string(), "missing field `a`");
+    }
+
+    /// An object keeping the keys it does not declare.
+    #[derive(Debug, PartialEq)]
+    struct Open {
+        a: Option<i64>,
+        rest: BTreeMap<String, bool>,
+    }
+    impl Object for Open {
+        const NAME: &'static str = "Open";
+        const WIRE_NAMES: &'static [&'static str] = &["a"];
+        type Fields = (Optional<Option<i64>>,);
+        type Rest = BTreeMap<String, bool>;
+        fn build((a,): (Option<i64>,), rest: Self::Rest) -> Self {
+            Open { a, rest }
+        }
+    }
+    impl<'de> Deserialize<'de> for Open {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            object(d)
+        }
+    }
+
+    #[test]
+    fn open_objects_keep_the_other_keys_as_their_type() {
+        let open: Open = serde_json::from_value(json!({"x": true, "a": 1})).unwrap();
+        assert_eq!(open.a, Some(1));
+        assert_eq!(open.rest, BTreeMap::from([("x".to_owned(), true)]));
+        assert!(serde_json::from_value::<Open>(json!({"x": 1})).is_err());
+        let empty: Open = serde_json::from_value(json!({})).unwrap();
+        assert_eq!(
+            empty,
+            Open {
+                a: None,
+                rest: BTreeMap::new()
+            }
+        );
     }
 
     #[test]

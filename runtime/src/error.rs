@@ -48,6 +48,15 @@ pub trait ErrorBody {
     fn message(&self) -> Option<String>;
 }
 
+/// An error body type that holds the server's message: generated for each
+/// type some operation's error response has as its body, once, so that the
+/// operations' [`ErrorBody`] impls share it.
+pub trait ServerMessage {
+    /// The server's own message, read from the field the spec's schema names
+    /// for it (see [`ErrorBody::message`]), when this body has one.
+    fn server_message(&self) -> Option<String>;
+}
+
 impl ErrorBody for Infallible {
     fn message(&self) -> Option<String> {
         match *self {}

@@ -117,7 +117,9 @@ pub mod webhooks;
 pub use client::{
     Auth, BuildError, Client, ClientBuilder, LiveBody, Received, Receiving, Secret, Sending,
 };
-pub use error::{ApiError, DecodeError, Error, ErrorBody, TimeoutError, UnexpectedResponse};
+pub use error::{
+    ApiError, DecodeError, Error, ErrorBody, ServerMessage, TimeoutError, UnexpectedResponse,
+};
 pub use multipart::FilePart;
 pub use operation::{
     BodyFuture, Call, ItemStream, MakeStream, Operation, PageStream, Paginated, ResponseFuture,

@@ -13,6 +13,7 @@ pub mod docs;
 pub mod examples;
 pub mod features;
 pub mod guide;
+mod message;
 mod multipart;
 pub mod ops;
 pub mod oracle;
@@ -21,7 +22,7 @@ mod serde_impls;
 pub mod types;
 mod webhooks;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -170,6 +171,7 @@ pub fn render_timed(
     // builders); only users' uses of them should warn.
     let uses_deprecated = api.types.iter().any(|t| t.docs.deprecated);
     let derives = api.derives();
+    let error_bodies = message::error_bodies(api, &runtime_path(options)?);
     let next = AtomicUsize::new(0);
     let worker = || -> Result<Done> {
         let runtime = runtime_path(options)?;
@@ -182,8 +184,12 @@ pub fn render_timed(
             let files = match job {
                 Job::Api => api_files(api, options, &runtime, features, &modules)?,
                 Job::Types(module, ids) => {
+                    let shared = Shared {
+                        derives: &derives,
+                        error_bodies: &error_bodies,
+                    };
                     vec![type_module(
-                        api, options, &runtime, features, &derives, module, ids,
+                        api, options, &runtime, features, shared, module, ids,
                     )?]
                 }
             };
@@ -235,6 +241,15 @@ fn runtime_path(options: &Options) -> Result<TokenStream> {
         })
 }
 
+/// What every type module reads, decided once for the API.
+#[derive(Clone, Copy)]
+struct Shared<'a> {
+    /// Each type's derives ([`Api::derives`]).
+    derives: &'a [Vec<Derive>],
+    /// The types given a `ServerMessage` impl ([`message::error_bodies`]).
+    error_bodies: &'a BTreeSet<TypeId>,
+}
+
 /// `types/<module>.rs`: the module's types, each gated on its own when a
 /// narrower set of features needs it than the module.
 fn type_module(
@@ -242,7 +257,7 @@ fn type_module(
     options: &Options,
     runtime: &TokenStream,
     features: &Features,
-    derives: &[Vec<Derive>],
+    shared: Shared<'_>,
     module: &str,
     ids: &[usize],
 ) -> Result<(String, TokenStream)> {
@@ -257,7 +272,12 @@ fn type_module(
     };
     let mut items = Vec::new();
     for &i in ids {
-        let tokens = ctx.type_def(api.ty(TypeId(i)), derives.get(i).map_or(&[], Vec::as_slice));
+        let id = TypeId(i);
+        let derives = shared.derives.get(i).map_or(&[][..], Vec::as_slice);
+        let mut tokens = ctx.type_def(api.ty(id), derives);
+        if shared.error_bodies.contains(&id) {
+            tokens = tokens.chain(ctx.server_message(id));
+        }
         match features.cfg_type_within(TypeId(i), module) {
             Some(cfg) => items.push(with_attr(&cfg, tokens, module)?),
             None => items.push(tokens),

@@ -35,81 +35,106 @@ fn read(f: &Field, in_request: bool) -> Read {
     }
 }
 
-/// `Serialize` and `Deserialize` for a struct: one entry per field.
+/// The widest tuple the runtime's field tables take (`runtime::de::Fields`,
+/// `runtime::ser::Writes`); wider tables nest.
+const TABLE_WIDTH: usize = 16;
+
+/// `items` as one tuple, nested in tuples of at most [`TABLE_WIDTH`]: the
+/// shape of a field table, of the values it reads and of the pattern
+/// binding them, which must agree.
+fn table(items: Vec<TokenStream>) -> TokenStream {
+    if items.len() <= TABLE_WIDTH {
+        return quote! { ( #( #items , )* ) };
+    }
+    let mut groups = Vec::new();
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        let group: Vec<TokenStream> = items.by_ref().take(TABLE_WIDTH).collect();
+        groups.push(quote! { ( #( #group , )* ) });
+    }
+    table(groups)
+}
+
+/// Where item `i` of `n` sits in [`table`]'s nesting: the tuple indices
+/// that reach it, outermost first.
+fn table_path(i: usize, n: usize) -> Vec<usize> {
+    if n <= TABLE_WIDTH {
+        return vec![i];
+    }
+    let mut path = table_path(i / TABLE_WIDTH, n.div_ceil(TABLE_WIDTH));
+    path.push(i % TABLE_WIDTH);
+    path
+}
+
+/// `Serialize` and `Deserialize` for a struct: one field table each (a
+/// rule per field, in the struct's order) over one list of wire names, the
+/// `de::Object` impl saying what the runtime's generic `de::object` needs
+/// and `serialize` one call of `ser::fields`.
 pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> TokenStream {
     let rt = &ctx.runtime;
-    let writes = s.fields.iter().map(|f| {
-        let n = ident(&f.rust_name);
-        let wire = &f.wire_name;
-        match (read(f, in_request), f.presence) {
-            (Read::Required, _) | (Read::Option, Presence::RequiredNullable) => {
-                quote! { object.field(#wire, &self.#n)?; }
-            }
-            (Read::Option, _) => quote! { object.optional(#wire, &self.#n)?; },
-            (Read::Patch, _) => quote! { object.patch(#wire, &self.#n)?; },
-        }
-    });
-    let write_additional = s
-        .additional
-        .as_ref()
-        .map(|_| quote! { object.additional(&self.additional_properties)?; });
+    let wires = s.fields.iter().map(|f| &f.wire_name);
+    let names: Vec<Ident> = s.fields.iter().map(|f| ident(&f.rust_name)).collect();
+    let rules: Vec<(Read, Presence)> = s
+        .fields
+        .iter()
+        .map(|f| (read(f, in_request), f.presence))
+        .collect();
 
-    let slots = s.fields.iter().map(|f| {
-        let n = ident(&f.rust_name);
-        let wire = &f.wire_name;
-        quote! { let mut #n = #rt::de::Slot::new(#wire); }
-    });
-    let arms = s.fields.iter().map(|f| {
-        let n = ident(&f.rust_name);
-        let wire = &f.wire_name;
-        quote! { #wire => #n.read(&mut __map)?, }
-    });
-    let inits = s.fields.iter().map(|f| {
-        let n = ident(&f.rust_name);
-        match (read(f, in_request), f.presence) {
-            (Read::Required, _) => quote! { #n: #n.required()?, },
-            (Read::Option, Presence::RequiredNullable) => {
-                quote! { #n: #n.required_or_default()?, }
-            }
-            (Read::Option | Read::Patch, _) => quote! { #n: #n.or_default(), },
-        }
-    });
-    let (additional_let, other_arm, additional_init) = match &s.additional {
-        Some(_) => (
-            quote! { let mut additional_properties = ::std::collections::BTreeMap::new(); },
-            quote! {
-                _ => {
-                    additional_properties.insert(__key.into_string(), __map.next_value()?);
+    let writes = table(
+        names
+            .iter()
+            .zip(&rules)
+            .map(|(n, rule)| match rule {
+                (Read::Required, _) | (Read::Option, Presence::RequiredNullable) => {
+                    quote! { #rt::ser::Always(&self.#n) }
                 }
-            },
-            quote! { additional_properties, },
-        ),
+                (Read::Option, _) => quote! { #rt::ser::Optional(&self.#n) },
+                (Read::Patch, _) => quote! { #rt::ser::Patched(&self.#n) },
+            })
+            .collect(),
+    );
+    let reads = table(
+        s.fields
+            .iter()
+            .zip(&rules)
+            .map(|(f, rule)| {
+                let ty = ctx.field_type(f, in_request);
+                match rule {
+                    (Read::Required, _) => quote! { #rt::de::Required<#ty> },
+                    (Read::Option, Presence::RequiredNullable) => quote! { #rt::de::Nullable<#ty> },
+                    (Read::Option | Read::Patch, _) => quote! { #rt::de::Optional<#ty> },
+                }
+            })
+            .collect(),
+    );
+    let inits = names.iter().enumerate().map(|(i, n)| {
+        let path = table_path(i, names.len())
+            .into_iter()
+            .map(proc_macro2::Literal::usize_unsuffixed);
+        quote! { #n: values #( . #path )* }
+    });
+    let wire_names = quote! { <Self as #rt::de::Object>::WIRE_NAMES };
+    let (write, rest_type, rest_binding, additional) = match &s.additional {
+        Some(t) => {
+            let t = ctx.ty(t);
+            (
+                quote! { #rt::ser::fields_and_rest(serializer, #wire_names, #writes, &self.additional_properties) },
+                quote! { ::std::collections::BTreeMap<::std::string::String, #t> },
+                quote! { rest },
+                quote! { additional_properties: rest },
+            )
+        }
         None => (
-            quote! {},
-            quote! { _ => #rt::de::skip(&mut __map)?, },
+            quote! { #rt::ser::fields(serializer, #wire_names, #writes) },
+            quote! { #rt::de::Ignored },
+            quote! { _ },
             quote! {},
         ),
     };
-    let read_loop = if s.fields.is_empty() && s.additional.is_none() {
-        quote! {
-            while __map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-                #rt::de::skip(&mut __map)?;
-            }
-        }
+    let values_binding = if names.is_empty() {
+        quote! { _ }
     } else {
-        quote! {
-            while let ::std::option::Option::Some(__key) = __map.next_key::<#rt::de::Key<'de>>()? {
-                match __key.as_str() {
-                    #( #arms )*
-                    #other_arm
-                }
-            }
-        }
-    };
-    let object_binding = if s.fields.is_empty() && s.additional.is_none() {
-        quote! { object }
-    } else {
-        quote! { mut object }
+        quote! { values }
     };
     let type_name = name.to_string();
     // Reading and writing a deprecated field is not a use of it.
@@ -122,29 +147,25 @@ pub fn object(ctx: &Ctx<'_>, name: &Ident, s: &Struct, in_request: bool) -> Toke
         #allow
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let #object_binding = #rt::ser::Object::new(serializer)?;
-                #( #writes )*
-                #write_additional
-                object.end()
+                #write
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #rt::de::object(deserializer, #type_name)
+                #rt::de::object(deserializer)
             }
         }
 
         #allow
         impl #rt::de::Object for #name {
-            fn from_map<'de, A: ::serde::de::MapAccess<'de>>(mut __map: A) -> ::std::result::Result<Self, A::Error> {
-                #( #slots )*
-                #additional_let
-                #read_loop
-                ::std::result::Result::Ok(Self {
-                    #( #inits )*
-                    #additional_init
-                })
+            const NAME: &'static str = #type_name;
+            const WIRE_NAMES: &'static [&'static str] = &[ #( #wires ),* ];
+            type Fields = #reads;
+            type Rest = #rest_type;
+            #[inline]
+            fn build(#values_binding: <Self::Fields as #rt::de::Fields>::Output, #rest_binding: Self::Rest) -> Self {
+                Self { #( #inits , )* #additional }
             }
         }
     }

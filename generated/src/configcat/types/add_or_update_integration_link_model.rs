@@ -44,10 +44,14 @@ impl ::serde::Serialize for AddOrUpdateIntegrationLinkModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("description", &self.description)?;
-        object.patch("url", &self.url)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.description),
+                ::openapi_runtime::ser::Patched(&self.url),
+            ),
+        )
     }
 }
 
@@ -55,26 +59,26 @@ impl<'de> ::serde::Deserialize<'de> for AddOrUpdateIntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AddOrUpdateIntegrationLinkModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AddOrUpdateIntegrationLinkModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "description" => description.read(&mut __map)?,
-                "url" => url.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AddOrUpdateIntegrationLinkModel";
+    const WIRE_NAMES: &'static [&'static str] = &["description", "url"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            description: values.0,
+            url: values.1,
         }
-        Ok(Self {
-            description: description.or_default(),
-            url: url.or_default(),
-        })
     }
 }

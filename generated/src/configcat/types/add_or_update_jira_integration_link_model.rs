@@ -63,12 +63,16 @@ impl ::serde::Serialize for AddOrUpdateJiraIntegrationLinkModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("jiraJwtToken", &self.jira_jwt_token)?;
-        object.field("clientKey", &self.client_key)?;
-        object.patch("description", &self.description)?;
-        object.patch("url", &self.url)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.jira_jwt_token),
+                ::openapi_runtime::ser::Always(&self.client_key),
+                ::openapi_runtime::ser::Patched(&self.description),
+                ::openapi_runtime::ser::Patched(&self.url),
+            ),
+        )
     }
 }
 
@@ -76,35 +80,35 @@ impl<'de> ::serde::Deserialize<'de> for AddOrUpdateJiraIntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "AddOrUpdateJiraIntegrationLinkModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AddOrUpdateJiraIntegrationLinkModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut jira_jwt_token = ::openapi_runtime::de::Slot::new("jiraJwtToken");
-        let mut client_key = ::openapi_runtime::de::Slot::new("clientKey");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "jiraJwtToken" => jira_jwt_token.read(&mut __map)?,
-                "clientKey" => client_key.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "url" => url.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AddOrUpdateJiraIntegrationLinkModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "jiraJwtToken",
+        "clientKey",
+        "description",
+        "url",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            jira_jwt_token: values.0,
+            client_key: values.1,
+            description: values.2,
+            url: values.3,
         }
-        Ok(Self {
-            jira_jwt_token: jira_jwt_token.required()?,
-            client_key: client_key.required()?,
-            description: description.or_default(),
-            url: url.or_default(),
-        })
     }
 }

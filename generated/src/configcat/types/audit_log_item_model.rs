@@ -82,20 +82,24 @@ impl ::serde::Serialize for AuditLogItemModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("auditLogId", &self.audit_log_id)?;
-        object.field("auditLogDateTime", &self.audit_log_date_time)?;
-        object.field("auditLogTypeEnum", &self.audit_log_type_enum)?;
-        object.field("truncated", &self.truncated)?;
-        object.field("modelVersion", &self.model_version)?;
-        object.field("auditLogType", &self.audit_log_type)?;
-        object.field("userEmail", &self.user_email)?;
-        object.field("userName", &self.user_name)?;
-        object.field("where", &self.r#where)?;
-        object.field("why", &self.why)?;
-        object.field("actionTarget", &self.action_target)?;
-        object.field("details", &self.details)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.audit_log_id),
+                ::openapi_runtime::ser::Always(&self.audit_log_date_time),
+                ::openapi_runtime::ser::Always(&self.audit_log_type_enum),
+                ::openapi_runtime::ser::Always(&self.truncated),
+                ::openapi_runtime::ser::Always(&self.model_version),
+                ::openapi_runtime::ser::Always(&self.audit_log_type),
+                ::openapi_runtime::ser::Always(&self.user_email),
+                ::openapi_runtime::ser::Always(&self.user_name),
+                ::openapi_runtime::ser::Always(&self.r#where),
+                ::openapi_runtime::ser::Always(&self.why),
+                ::openapi_runtime::ser::Always(&self.action_target),
+                ::openapi_runtime::ser::Always(&self.details),
+            ),
+        )
     }
 }
 
@@ -103,60 +107,59 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogItemModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AuditLogItemModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AuditLogItemModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut audit_log_id = ::openapi_runtime::de::Slot::new("auditLogId");
-        let mut audit_log_date_time = ::openapi_runtime::de::Slot::new(
-            "auditLogDateTime",
-        );
-        let mut audit_log_type_enum = ::openapi_runtime::de::Slot::new(
-            "auditLogTypeEnum",
-        );
-        let mut truncated = ::openapi_runtime::de::Slot::new("truncated");
-        let mut model_version = ::openapi_runtime::de::Slot::new("modelVersion");
-        let mut audit_log_type = ::openapi_runtime::de::Slot::new("auditLogType");
-        let mut user_email = ::openapi_runtime::de::Slot::new("userEmail");
-        let mut user_name = ::openapi_runtime::de::Slot::new("userName");
-        let mut r#where = ::openapi_runtime::de::Slot::new("where");
-        let mut why = ::openapi_runtime::de::Slot::new("why");
-        let mut action_target = ::openapi_runtime::de::Slot::new("actionTarget");
-        let mut details = ::openapi_runtime::de::Slot::new("details");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "auditLogId" => audit_log_id.read(&mut __map)?,
-                "auditLogDateTime" => audit_log_date_time.read(&mut __map)?,
-                "auditLogTypeEnum" => audit_log_type_enum.read(&mut __map)?,
-                "truncated" => truncated.read(&mut __map)?,
-                "modelVersion" => model_version.read(&mut __map)?,
-                "auditLogType" => audit_log_type.read(&mut __map)?,
-                "userEmail" => user_email.read(&mut __map)?,
-                "userName" => user_name.read(&mut __map)?,
-                "where" => r#where.read(&mut __map)?,
-                "why" => why.read(&mut __map)?,
-                "actionTarget" => action_target.read(&mut __map)?,
-                "details" => details.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AuditLogItemModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "auditLogId",
+        "auditLogDateTime",
+        "auditLogTypeEnum",
+        "truncated",
+        "modelVersion",
+        "auditLogType",
+        "userEmail",
+        "userName",
+        "where",
+        "why",
+        "actionTarget",
+        "details",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<super::AuditLogType>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            audit_log_id: values.0,
+            audit_log_date_time: values.1,
+            audit_log_type_enum: values.2,
+            truncated: values.3,
+            model_version: values.4,
+            audit_log_type: values.5,
+            user_email: values.6,
+            user_name: values.7,
+            r#where: values.8,
+            why: values.9,
+            action_target: values.10,
+            details: values.11,
         }
-        Ok(Self {
-            audit_log_id: audit_log_id.required()?,
-            audit_log_date_time: audit_log_date_time.required()?,
-            audit_log_type_enum: audit_log_type_enum.required()?,
-            truncated: truncated.required()?,
-            model_version: model_version.required()?,
-            audit_log_type: audit_log_type.required()?,
-            user_email: user_email.required_or_default()?,
-            user_name: user_name.required()?,
-            r#where: r#where.required()?,
-            why: why.required_or_default()?,
-            action_target: action_target.required()?,
-            details: details.required()?,
-        })
     }
 }

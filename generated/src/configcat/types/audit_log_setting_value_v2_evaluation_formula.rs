@@ -59,20 +59,18 @@ impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormula {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("defaultValue", &self.default_value)?;
-        object
-            .field(
-                "defaultValuePredefinedVariationName",
-                &self.default_value_predefined_variation_name,
-            )?;
-        object.field("targetingRules", &self.targeting_rules)?;
-        object
-            .field(
-                "percentageEvaluationAttribute",
-                &self.percentage_evaluation_attribute,
-            )?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.default_value),
+                ::openapi_runtime::ser::Always(
+                    &self.default_value_predefined_variation_name,
+                ),
+                ::openapi_runtime::ser::Always(&self.targeting_rules),
+                ::openapi_runtime::ser::Always(&self.percentage_evaluation_attribute),
+            ),
+        )
     }
 }
 
@@ -80,45 +78,37 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogSettingValueV2EvaluationFormula 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "AuditLogSettingValueV2EvaluationFormula",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AuditLogSettingValueV2EvaluationFormula {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut default_value = ::openapi_runtime::de::Slot::new("defaultValue");
-        let mut default_value_predefined_variation_name = ::openapi_runtime::de::Slot::new(
-            "defaultValuePredefinedVariationName",
-        );
-        let mut targeting_rules = ::openapi_runtime::de::Slot::new("targetingRules");
-        let mut percentage_evaluation_attribute = ::openapi_runtime::de::Slot::new(
-            "percentageEvaluationAttribute",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "defaultValue" => default_value.read(&mut __map)?,
-                "defaultValuePredefinedVariationName" => {
-                    default_value_predefined_variation_name.read(&mut __map)?
-                }
-                "targetingRules" => targeting_rules.read(&mut __map)?,
-                "percentageEvaluationAttribute" => {
-                    percentage_evaluation_attribute.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AuditLogSettingValueV2EvaluationFormula";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "defaultValue",
+        "defaultValuePredefinedVariationName",
+        "targetingRules",
+        "percentageEvaluationAttribute",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::ValueModel>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<
+            Vec<super::AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel>,
+        >,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            default_value: values.0,
+            default_value_predefined_variation_name: values.1,
+            targeting_rules: values.2,
+            percentage_evaluation_attribute: values.3,
         }
-        Ok(Self {
-            default_value: default_value.required()?,
-            default_value_predefined_variation_name: default_value_predefined_variation_name
-                .required_or_default()?,
-            targeting_rules: targeting_rules.required()?,
-            percentage_evaluation_attribute: percentage_evaluation_attribute
-                .required_or_default()?,
-        })
     }
 }

@@ -154,25 +154,26 @@ impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormulaConditionMode
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("conditionType", &self.condition_type)?;
-        object.field("comparisonAttribute", &self.comparison_attribute)?;
-        object.field("userComparator", &self.user_comparator)?;
-        object.field("comparisonValue", &self.comparison_value)?;
-        object.field("segmentComparator", &self.segment_comparator)?;
-        object.field("segmentId", &self.segment_id)?;
-        object.field("segmentName", &self.segment_name)?;
-        object.field("prerequisiteComparator", &self.prerequisite_comparator)?;
-        object.field("prerequisiteSettingId", &self.prerequisite_setting_id)?;
-        object.field("prerequisiteSettingKey", &self.prerequisite_setting_key)?;
-        object
-            .field("prerequisiteComparisonValue", &self.prerequisite_comparison_value)?;
-        object
-            .field(
-                "prerequisiteComparisonValuePredefinedVariationName",
-                &self.prerequisite_comparison_value_predefined_variation_name,
-            )?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.condition_type),
+                ::openapi_runtime::ser::Always(&self.comparison_attribute),
+                ::openapi_runtime::ser::Always(&self.user_comparator),
+                ::openapi_runtime::ser::Always(&self.comparison_value),
+                ::openapi_runtime::ser::Always(&self.segment_comparator),
+                ::openapi_runtime::ser::Always(&self.segment_id),
+                ::openapi_runtime::ser::Always(&self.segment_name),
+                ::openapi_runtime::ser::Always(&self.prerequisite_comparator),
+                ::openapi_runtime::ser::Always(&self.prerequisite_setting_id),
+                ::openapi_runtime::ser::Always(&self.prerequisite_setting_key),
+                ::openapi_runtime::ser::Always(&self.prerequisite_comparison_value),
+                ::openapi_runtime::ser::Always(
+                    &self.prerequisite_comparison_value_predefined_variation_name,
+                ),
+            ),
+        )
     }
 }
 
@@ -181,81 +182,60 @@ for AuditLogSettingValueV2EvaluationFormulaConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "AuditLogSettingValueV2EvaluationFormulaConditionModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object
 for AuditLogSettingValueV2EvaluationFormulaConditionModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut condition_type = ::openapi_runtime::de::Slot::new("conditionType");
-        let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
-            "comparisonAttribute",
-        );
-        let mut user_comparator = ::openapi_runtime::de::Slot::new("userComparator");
-        let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
-        let mut segment_comparator = ::openapi_runtime::de::Slot::new(
-            "segmentComparator",
-        );
-        let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
-        let mut segment_name = ::openapi_runtime::de::Slot::new("segmentName");
-        let mut prerequisite_comparator = ::openapi_runtime::de::Slot::new(
-            "prerequisiteComparator",
-        );
-        let mut prerequisite_setting_id = ::openapi_runtime::de::Slot::new(
-            "prerequisiteSettingId",
-        );
-        let mut prerequisite_setting_key = ::openapi_runtime::de::Slot::new(
-            "prerequisiteSettingKey",
-        );
-        let mut prerequisite_comparison_value = ::openapi_runtime::de::Slot::new(
-            "prerequisiteComparisonValue",
-        );
-        let mut prerequisite_comparison_value_predefined_variation_name = ::openapi_runtime::de::Slot::new(
-            "prerequisiteComparisonValuePredefinedVariationName",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "conditionType" => condition_type.read(&mut __map)?,
-                "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
-                "userComparator" => user_comparator.read(&mut __map)?,
-                "comparisonValue" => comparison_value.read(&mut __map)?,
-                "segmentComparator" => segment_comparator.read(&mut __map)?,
-                "segmentId" => segment_id.read(&mut __map)?,
-                "segmentName" => segment_name.read(&mut __map)?,
-                "prerequisiteComparator" => prerequisite_comparator.read(&mut __map)?,
-                "prerequisiteSettingId" => prerequisite_setting_id.read(&mut __map)?,
-                "prerequisiteSettingKey" => prerequisite_setting_key.read(&mut __map)?,
-                "prerequisiteComparisonValue" => {
-                    prerequisite_comparison_value.read(&mut __map)?
-                }
-                "prerequisiteComparisonValuePredefinedVariationName" => {
-                    prerequisite_comparison_value_predefined_variation_name
-                        .read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AuditLogSettingValueV2EvaluationFormulaConditionModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "conditionType",
+        "comparisonAttribute",
+        "userComparator",
+        "comparisonValue",
+        "segmentComparator",
+        "segmentId",
+        "segmentName",
+        "prerequisiteComparator",
+        "prerequisiteSettingId",
+        "prerequisiteSettingKey",
+        "prerequisiteComparisonValue",
+        "prerequisiteComparisonValuePredefinedVariationName",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::ConditionType>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<super::UserComparator>>,
+        ::openapi_runtime::de::Nullable<Option<super::ComparisonValueModel>>,
+        ::openapi_runtime::de::Nullable<Option<super::SegmentComparator>>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<super::PrerequisiteComparator>>,
+        ::openapi_runtime::de::Nullable<Option<i32>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<super::ValueModel>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            condition_type: values.0,
+            comparison_attribute: values.1,
+            user_comparator: values.2,
+            comparison_value: values.3,
+            segment_comparator: values.4,
+            segment_id: values.5,
+            segment_name: values.6,
+            prerequisite_comparator: values.7,
+            prerequisite_setting_id: values.8,
+            prerequisite_setting_key: values.9,
+            prerequisite_comparison_value: values.10,
+            prerequisite_comparison_value_predefined_variation_name: values.11,
         }
-        Ok(Self {
-            condition_type: condition_type.required()?,
-            comparison_attribute: comparison_attribute.required_or_default()?,
-            user_comparator: user_comparator.required_or_default()?,
-            comparison_value: comparison_value.required_or_default()?,
-            segment_comparator: segment_comparator.required_or_default()?,
-            segment_id: segment_id.required_or_default()?,
-            segment_name: segment_name.required_or_default()?,
-            prerequisite_comparator: prerequisite_comparator.required_or_default()?,
-            prerequisite_setting_id: prerequisite_setting_id.required_or_default()?,
-            prerequisite_setting_key: prerequisite_setting_key.required_or_default()?,
-            prerequisite_comparison_value: prerequisite_comparison_value
-                .required_or_default()?,
-            prerequisite_comparison_value_predefined_variation_name: prerequisite_comparison_value_predefined_variation_name
-                .required_or_default()?,
-        })
     }
 }

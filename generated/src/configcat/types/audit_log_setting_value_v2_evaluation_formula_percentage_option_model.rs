@@ -40,15 +40,15 @@ for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("percentage", &self.percentage)?;
-        object.field("value", &self.value)?;
-        object
-            .field(
-                "valuePredefinedVariationName",
-                &self.value_predefined_variation_name,
-            )?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.percentage),
+                ::openapi_runtime::ser::Always(&self.value),
+                ::openapi_runtime::ser::Always(&self.value_predefined_variation_name),
+            ),
+        )
     }
 }
 
@@ -57,38 +57,33 @@ for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object
 for AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut percentage = ::openapi_runtime::de::Slot::new("percentage");
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut value_predefined_variation_name = ::openapi_runtime::de::Slot::new(
-            "valuePredefinedVariationName",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "percentage" => percentage.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                "valuePredefinedVariationName" => {
-                    value_predefined_variation_name.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "percentage",
+        "value",
+        "valuePredefinedVariationName",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<super::ValueModel>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            percentage: values.0,
+            value: values.1,
+            value_predefined_variation_name: values.2,
         }
-        Ok(Self {
-            percentage: percentage.required()?,
-            value: value.required()?,
-            value_predefined_variation_name: value_predefined_variation_name
-                .required_or_default()?,
-        })
     }
 }

@@ -58,16 +58,16 @@ impl ::serde::Serialize for AuditLogSettingValueV2EvaluationFormulaTargetingRule
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("value", &self.value)?;
-        object
-            .field(
-                "valuePredefinedVariationName",
-                &self.value_predefined_variation_name,
-            )?;
-        object.field("conditions", &self.conditions)?;
-        object.field("percentageOptions", &self.percentage_options)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.value),
+                ::openapi_runtime::ser::Always(&self.value_predefined_variation_name),
+                ::openapi_runtime::ser::Always(&self.conditions),
+                ::openapi_runtime::ser::Always(&self.percentage_options),
+            ),
+        )
     }
 }
 
@@ -76,43 +76,40 @@ for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object
 for AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut value_predefined_variation_name = ::openapi_runtime::de::Slot::new(
-            "valuePredefinedVariationName",
-        );
-        let mut conditions = ::openapi_runtime::de::Slot::new("conditions");
-        let mut percentage_options = ::openapi_runtime::de::Slot::new(
-            "percentageOptions",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "value" => value.read(&mut __map)?,
-                "valuePredefinedVariationName" => {
-                    value_predefined_variation_name.read(&mut __map)?
-                }
-                "conditions" => conditions.read(&mut __map)?,
-                "percentageOptions" => percentage_options.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AuditLogSettingValueV2EvaluationFormulaTargetingRuleModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "value",
+        "valuePredefinedVariationName",
+        "conditions",
+        "percentageOptions",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<super::ValueModel>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<
+            Vec<super::AuditLogSettingValueV2EvaluationFormulaConditionModel>,
+        >,
+        ::openapi_runtime::de::Required<
+            Vec<super::AuditLogSettingValueV2EvaluationFormulaPercentageOptionModel>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            value: values.0,
+            value_predefined_variation_name: values.1,
+            conditions: values.2,
+            percentage_options: values.3,
         }
-        Ok(Self {
-            value: value.required_or_default()?,
-            value_predefined_variation_name: value_predefined_variation_name
-                .required_or_default()?,
-            conditions: conditions.required()?,
-            percentage_options: percentage_options.required()?,
-        })
     }
 }

@@ -71,16 +71,20 @@ impl ::serde::Serialize for ChangeRequestActivityModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("changeRequestActivityId", &self.change_request_activity_id)?;
-        object.field("changeRequestActivityType", &self.change_request_activity_type)?;
-        object.field("date", &self.date)?;
-        object.field("userId", &self.user_id)?;
-        object.field("userFullName", &self.user_full_name)?;
-        object.field("userEmail", &self.user_email)?;
-        object.field("details", &self.details)?;
-        object.field("error", &self.error)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.change_request_activity_id),
+                ::openapi_runtime::ser::Always(&self.change_request_activity_type),
+                ::openapi_runtime::ser::Always(&self.date),
+                ::openapi_runtime::ser::Always(&self.user_id),
+                ::openapi_runtime::ser::Always(&self.user_full_name),
+                ::openapi_runtime::ser::Always(&self.user_email),
+                ::openapi_runtime::ser::Always(&self.details),
+                ::openapi_runtime::ser::Always(&self.error),
+            ),
+        )
     }
 }
 
@@ -88,50 +92,47 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestActivityModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ChangeRequestActivityModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ChangeRequestActivityModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut change_request_activity_id = ::openapi_runtime::de::Slot::new(
-            "changeRequestActivityId",
-        );
-        let mut change_request_activity_type = ::openapi_runtime::de::Slot::new(
-            "changeRequestActivityType",
-        );
-        let mut date = ::openapi_runtime::de::Slot::new("date");
-        let mut user_id = ::openapi_runtime::de::Slot::new("userId");
-        let mut user_full_name = ::openapi_runtime::de::Slot::new("userFullName");
-        let mut user_email = ::openapi_runtime::de::Slot::new("userEmail");
-        let mut details = ::openapi_runtime::de::Slot::new("details");
-        let mut error = ::openapi_runtime::de::Slot::new("error");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "changeRequestActivityId" => change_request_activity_id.read(&mut __map)?,
-                "changeRequestActivityType" => {
-                    change_request_activity_type.read(&mut __map)?
-                }
-                "date" => date.read(&mut __map)?,
-                "userId" => user_id.read(&mut __map)?,
-                "userFullName" => user_full_name.read(&mut __map)?,
-                "userEmail" => user_email.read(&mut __map)?,
-                "details" => details.read(&mut __map)?,
-                "error" => error.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ChangeRequestActivityModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "changeRequestActivityId",
+        "changeRequestActivityType",
+        "date",
+        "userId",
+        "userFullName",
+        "userEmail",
+        "details",
+        "error",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<super::ChangeRequestActivityType>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            change_request_activity_id: values.0,
+            change_request_activity_type: values.1,
+            date: values.2,
+            user_id: values.3,
+            user_full_name: values.4,
+            user_email: values.5,
+            details: values.6,
+            error: values.7,
         }
-        Ok(Self {
-            change_request_activity_id: change_request_activity_id.required()?,
-            change_request_activity_type: change_request_activity_type.required()?,
-            date: date.required()?,
-            user_id: user_id.required_or_default()?,
-            user_full_name: user_full_name.required()?,
-            user_email: user_email.required_or_default()?,
-            details: details.required()?,
-            error: error.required_or_default()?,
-        })
     }
 }

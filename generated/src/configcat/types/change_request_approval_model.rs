@@ -50,13 +50,17 @@ impl ::serde::Serialize for ChangeRequestApprovalModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("changeRequestApprovalId", &self.change_request_approval_id)?;
-        object.field("userEmail", &self.user_email)?;
-        object.field("userFullName", &self.user_full_name)?;
-        object.field("approvedAt", &self.approved_at)?;
-        object.field("dismissedAt", &self.dismissed_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.change_request_approval_id),
+                ::openapi_runtime::ser::Always(&self.user_email),
+                ::openapi_runtime::ser::Always(&self.user_full_name),
+                ::openapi_runtime::ser::Always(&self.approved_at),
+                ::openapi_runtime::ser::Always(&self.dismissed_at),
+            ),
+        )
     }
 }
 
@@ -64,37 +68,38 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestApprovalModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ChangeRequestApprovalModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ChangeRequestApprovalModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut change_request_approval_id = ::openapi_runtime::de::Slot::new(
-            "changeRequestApprovalId",
-        );
-        let mut user_email = ::openapi_runtime::de::Slot::new("userEmail");
-        let mut user_full_name = ::openapi_runtime::de::Slot::new("userFullName");
-        let mut approved_at = ::openapi_runtime::de::Slot::new("approvedAt");
-        let mut dismissed_at = ::openapi_runtime::de::Slot::new("dismissedAt");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "changeRequestApprovalId" => change_request_approval_id.read(&mut __map)?,
-                "userEmail" => user_email.read(&mut __map)?,
-                "userFullName" => user_full_name.read(&mut __map)?,
-                "approvedAt" => approved_at.read(&mut __map)?,
-                "dismissedAt" => dismissed_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ChangeRequestApprovalModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "changeRequestApprovalId",
+        "userEmail",
+        "userFullName",
+        "approvedAt",
+        "dismissedAt",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            change_request_approval_id: values.0,
+            user_email: values.1,
+            user_full_name: values.2,
+            approved_at: values.3,
+            dismissed_at: values.4,
         }
-        Ok(Self {
-            change_request_approval_id: change_request_approval_id.required()?,
-            user_email: user_email.required()?,
-            user_full_name: user_full_name.required()?,
-            approved_at: approved_at.required()?,
-            dismissed_at: dismissed_at.required_or_default()?,
-        })
     }
 }

@@ -54,14 +54,18 @@ impl ::serde::Serialize for ChangeRequestCommentModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("changeRequestCommentId", &self.change_request_comment_id)?;
-        object.field("body", &self.body)?;
-        object.field("createdAt", &self.created_at)?;
-        object.field("userEmail", &self.user_email)?;
-        object.field("userFullName", &self.user_full_name)?;
-        object.field("editedAt", &self.edited_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.change_request_comment_id),
+                ::openapi_runtime::ser::Always(&self.body),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.user_email),
+                ::openapi_runtime::ser::Always(&self.user_full_name),
+                ::openapi_runtime::ser::Always(&self.edited_at),
+            ),
+        )
     }
 }
 
@@ -69,40 +73,41 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestCommentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ChangeRequestCommentModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ChangeRequestCommentModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut change_request_comment_id = ::openapi_runtime::de::Slot::new(
-            "changeRequestCommentId",
-        );
-        let mut body = ::openapi_runtime::de::Slot::new("body");
-        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
-        let mut user_email = ::openapi_runtime::de::Slot::new("userEmail");
-        let mut user_full_name = ::openapi_runtime::de::Slot::new("userFullName");
-        let mut edited_at = ::openapi_runtime::de::Slot::new("editedAt");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "changeRequestCommentId" => change_request_comment_id.read(&mut __map)?,
-                "body" => body.read(&mut __map)?,
-                "createdAt" => created_at.read(&mut __map)?,
-                "userEmail" => user_email.read(&mut __map)?,
-                "userFullName" => user_full_name.read(&mut __map)?,
-                "editedAt" => edited_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ChangeRequestCommentModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "changeRequestCommentId",
+        "body",
+        "createdAt",
+        "userEmail",
+        "userFullName",
+        "editedAt",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            change_request_comment_id: values.0,
+            body: values.1,
+            created_at: values.2,
+            user_email: values.3,
+            user_full_name: values.4,
+            edited_at: values.5,
         }
-        Ok(Self {
-            change_request_comment_id: change_request_comment_id.required()?,
-            body: body.required()?,
-            created_at: created_at.required()?,
-            user_email: user_email.required()?,
-            user_full_name: user_full_name.required()?,
-            edited_at: edited_at.required_or_default()?,
-        })
     }
 }

@@ -50,13 +50,17 @@ impl ::serde::Serialize for ChangeRequestIssueModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("changeRequestIssueId", &self.change_request_issue_id)?;
-        object.field("issueType", &self.issue_type)?;
-        object.field("issueDetails", &self.issue_details)?;
-        object.field("issueDetectedAt", &self.issue_detected_at)?;
-        object.field("issueFixedAt", &self.issue_fixed_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.change_request_issue_id),
+                ::openapi_runtime::ser::Always(&self.issue_type),
+                ::openapi_runtime::ser::Always(&self.issue_details),
+                ::openapi_runtime::ser::Always(&self.issue_detected_at),
+                ::openapi_runtime::ser::Always(&self.issue_fixed_at),
+            ),
+        )
     }
 }
 
@@ -64,37 +68,38 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestIssueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ChangeRequestIssueModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ChangeRequestIssueModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut change_request_issue_id = ::openapi_runtime::de::Slot::new(
-            "changeRequestIssueId",
-        );
-        let mut issue_type = ::openapi_runtime::de::Slot::new("issueType");
-        let mut issue_details = ::openapi_runtime::de::Slot::new("issueDetails");
-        let mut issue_detected_at = ::openapi_runtime::de::Slot::new("issueDetectedAt");
-        let mut issue_fixed_at = ::openapi_runtime::de::Slot::new("issueFixedAt");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "changeRequestIssueId" => change_request_issue_id.read(&mut __map)?,
-                "issueType" => issue_type.read(&mut __map)?,
-                "issueDetails" => issue_details.read(&mut __map)?,
-                "issueDetectedAt" => issue_detected_at.read(&mut __map)?,
-                "issueFixedAt" => issue_fixed_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ChangeRequestIssueModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "changeRequestIssueId",
+        "issueType",
+        "issueDetails",
+        "issueDetectedAt",
+        "issueFixedAt",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<super::ChangeRequestIssueType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            change_request_issue_id: values.0,
+            issue_type: values.1,
+            issue_details: values.2,
+            issue_detected_at: values.3,
+            issue_fixed_at: values.4,
         }
-        Ok(Self {
-            change_request_issue_id: change_request_issue_id.required()?,
-            issue_type: issue_type.required()?,
-            issue_details: issue_details.required()?,
-            issue_detected_at: issue_detected_at.required()?,
-            issue_fixed_at: issue_fixed_at.required_or_default()?,
-        })
     }
 }

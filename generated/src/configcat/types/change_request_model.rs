@@ -205,35 +205,43 @@ impl ::serde::Serialize for ChangeRequestModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("changeRequestId", &self.change_request_id)?;
-        object.field("configId", &self.config_id)?;
-        object.field("environmentId", &self.environment_id)?;
-        object.field("changeRequestStatus", &self.change_request_status)?;
-        object.field("needsAttention", &self.needs_attention)?;
-        object.field("title", &self.title)?;
-        object.field("reason", &self.reason)?;
-        object.field("applyAt", &self.apply_at)?;
-        object.field("createdAt", &self.created_at)?;
-        object.field("creatorUserEmail", &self.creator_user_email)?;
-        object.field("creatorUserFullName", &self.creator_user_full_name)?;
-        object.field("creatorUserId", &self.creator_user_id)?;
-        object.field("settingValues", &self.setting_values)?;
-        object.field("comments", &self.comments)?;
-        object.field("approved", &self.approved)?;
-        object.field("approvals", &self.approvals)?;
-        object.field("activities", &self.activities)?;
-        object.field("changeRequestIssues", &self.change_request_issues)?;
-        object.field("appliedAt", &self.applied_at)?;
-        object.field("appliedByUserId", &self.applied_by_user_id)?;
-        object.field("appliedByUserEmail", &self.applied_by_user_email)?;
-        object.field("appliedByUserFullName", &self.applied_by_user_full_name)?;
-        object.field("closedAt", &self.closed_at)?;
-        object.field("closedByUserId", &self.closed_by_user_id)?;
-        object.field("closedByUserEmail", &self.closed_by_user_email)?;
-        object.field("closedByUserFullName", &self.closed_by_user_full_name)?;
-        object.field("bypassApproval", &self.bypass_approval)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.change_request_id),
+                    ::openapi_runtime::ser::Always(&self.config_id),
+                    ::openapi_runtime::ser::Always(&self.environment_id),
+                    ::openapi_runtime::ser::Always(&self.change_request_status),
+                    ::openapi_runtime::ser::Always(&self.needs_attention),
+                    ::openapi_runtime::ser::Always(&self.title),
+                    ::openapi_runtime::ser::Always(&self.reason),
+                    ::openapi_runtime::ser::Always(&self.apply_at),
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.creator_user_email),
+                    ::openapi_runtime::ser::Always(&self.creator_user_full_name),
+                    ::openapi_runtime::ser::Always(&self.creator_user_id),
+                    ::openapi_runtime::ser::Always(&self.setting_values),
+                    ::openapi_runtime::ser::Always(&self.comments),
+                    ::openapi_runtime::ser::Always(&self.approved),
+                    ::openapi_runtime::ser::Always(&self.approvals),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.activities),
+                    ::openapi_runtime::ser::Always(&self.change_request_issues),
+                    ::openapi_runtime::ser::Always(&self.applied_at),
+                    ::openapi_runtime::ser::Always(&self.applied_by_user_id),
+                    ::openapi_runtime::ser::Always(&self.applied_by_user_email),
+                    ::openapi_runtime::ser::Always(&self.applied_by_user_full_name),
+                    ::openapi_runtime::ser::Always(&self.closed_at),
+                    ::openapi_runtime::ser::Always(&self.closed_by_user_id),
+                    ::openapi_runtime::ser::Always(&self.closed_by_user_email),
+                    ::openapi_runtime::ser::Always(&self.closed_by_user_full_name),
+                    ::openapi_runtime::ser::Always(&self.bypass_approval),
+                ),
+            ),
+        )
     }
 }
 
@@ -241,117 +249,110 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ChangeRequestModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ChangeRequestModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut change_request_id = ::openapi_runtime::de::Slot::new("changeRequestId");
-        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        let mut change_request_status = ::openapi_runtime::de::Slot::new(
-            "changeRequestStatus",
-        );
-        let mut needs_attention = ::openapi_runtime::de::Slot::new("needsAttention");
-        let mut title = ::openapi_runtime::de::Slot::new("title");
-        let mut reason = ::openapi_runtime::de::Slot::new("reason");
-        let mut apply_at = ::openapi_runtime::de::Slot::new("applyAt");
-        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
-        let mut creator_user_email = ::openapi_runtime::de::Slot::new(
-            "creatorUserEmail",
-        );
-        let mut creator_user_full_name = ::openapi_runtime::de::Slot::new(
-            "creatorUserFullName",
-        );
-        let mut creator_user_id = ::openapi_runtime::de::Slot::new("creatorUserId");
-        let mut setting_values = ::openapi_runtime::de::Slot::new("settingValues");
-        let mut comments = ::openapi_runtime::de::Slot::new("comments");
-        let mut approved = ::openapi_runtime::de::Slot::new("approved");
-        let mut approvals = ::openapi_runtime::de::Slot::new("approvals");
-        let mut activities = ::openapi_runtime::de::Slot::new("activities");
-        let mut change_request_issues = ::openapi_runtime::de::Slot::new(
-            "changeRequestIssues",
-        );
-        let mut applied_at = ::openapi_runtime::de::Slot::new("appliedAt");
-        let mut applied_by_user_id = ::openapi_runtime::de::Slot::new("appliedByUserId");
-        let mut applied_by_user_email = ::openapi_runtime::de::Slot::new(
-            "appliedByUserEmail",
-        );
-        let mut applied_by_user_full_name = ::openapi_runtime::de::Slot::new(
-            "appliedByUserFullName",
-        );
-        let mut closed_at = ::openapi_runtime::de::Slot::new("closedAt");
-        let mut closed_by_user_id = ::openapi_runtime::de::Slot::new("closedByUserId");
-        let mut closed_by_user_email = ::openapi_runtime::de::Slot::new(
-            "closedByUserEmail",
-        );
-        let mut closed_by_user_full_name = ::openapi_runtime::de::Slot::new(
-            "closedByUserFullName",
-        );
-        let mut bypass_approval = ::openapi_runtime::de::Slot::new("bypassApproval");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "changeRequestId" => change_request_id.read(&mut __map)?,
-                "configId" => config_id.read(&mut __map)?,
-                "environmentId" => environment_id.read(&mut __map)?,
-                "changeRequestStatus" => change_request_status.read(&mut __map)?,
-                "needsAttention" => needs_attention.read(&mut __map)?,
-                "title" => title.read(&mut __map)?,
-                "reason" => reason.read(&mut __map)?,
-                "applyAt" => apply_at.read(&mut __map)?,
-                "createdAt" => created_at.read(&mut __map)?,
-                "creatorUserEmail" => creator_user_email.read(&mut __map)?,
-                "creatorUserFullName" => creator_user_full_name.read(&mut __map)?,
-                "creatorUserId" => creator_user_id.read(&mut __map)?,
-                "settingValues" => setting_values.read(&mut __map)?,
-                "comments" => comments.read(&mut __map)?,
-                "approved" => approved.read(&mut __map)?,
-                "approvals" => approvals.read(&mut __map)?,
-                "activities" => activities.read(&mut __map)?,
-                "changeRequestIssues" => change_request_issues.read(&mut __map)?,
-                "appliedAt" => applied_at.read(&mut __map)?,
-                "appliedByUserId" => applied_by_user_id.read(&mut __map)?,
-                "appliedByUserEmail" => applied_by_user_email.read(&mut __map)?,
-                "appliedByUserFullName" => applied_by_user_full_name.read(&mut __map)?,
-                "closedAt" => closed_at.read(&mut __map)?,
-                "closedByUserId" => closed_by_user_id.read(&mut __map)?,
-                "closedByUserEmail" => closed_by_user_email.read(&mut __map)?,
-                "closedByUserFullName" => closed_by_user_full_name.read(&mut __map)?,
-                "bypassApproval" => bypass_approval.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ChangeRequestModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "changeRequestId",
+        "configId",
+        "environmentId",
+        "changeRequestStatus",
+        "needsAttention",
+        "title",
+        "reason",
+        "applyAt",
+        "createdAt",
+        "creatorUserEmail",
+        "creatorUserFullName",
+        "creatorUserId",
+        "settingValues",
+        "comments",
+        "approved",
+        "approvals",
+        "activities",
+        "changeRequestIssues",
+        "appliedAt",
+        "appliedByUserId",
+        "appliedByUserEmail",
+        "appliedByUserFullName",
+        "closedAt",
+        "closedByUserId",
+        "closedByUserEmail",
+        "closedByUserFullName",
+        "bypassApproval",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<super::ChangeRequestStatus>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Required<
+                Vec<super::ChangeRequestProposedChangeModel>,
+            >,
+            ::openapi_runtime::de::Required<Vec<super::ChangeRequestCommentModel>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<Vec<super::ChangeRequestApprovalModel>>,
+        ),
+        (
+            ::openapi_runtime::de::Required<Vec<super::ChangeRequestActivityModel>>,
+            ::openapi_runtime::de::Required<Vec<super::ChangeRequestIssueModel>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Required<bool>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            change_request_id: values.0.0,
+            config_id: values.0.1,
+            environment_id: values.0.2,
+            change_request_status: values.0.3,
+            needs_attention: values.0.4,
+            title: values.0.5,
+            reason: values.0.6,
+            apply_at: values.0.7,
+            created_at: values.0.8,
+            creator_user_email: values.0.9,
+            creator_user_full_name: values.0.10,
+            creator_user_id: values.0.11,
+            setting_values: values.0.12,
+            comments: values.0.13,
+            approved: values.0.14,
+            approvals: values.0.15,
+            activities: values.1.0,
+            change_request_issues: values.1.1,
+            applied_at: values.1.2,
+            applied_by_user_id: values.1.3,
+            applied_by_user_email: values.1.4,
+            applied_by_user_full_name: values.1.5,
+            closed_at: values.1.6,
+            closed_by_user_id: values.1.7,
+            closed_by_user_email: values.1.8,
+            closed_by_user_full_name: values.1.9,
+            bypass_approval: values.1.10,
         }
-        Ok(Self {
-            change_request_id: change_request_id.required()?,
-            config_id: config_id.required()?,
-            environment_id: environment_id.required()?,
-            change_request_status: change_request_status.required()?,
-            needs_attention: needs_attention.required()?,
-            title: title.required()?,
-            reason: reason.required_or_default()?,
-            apply_at: apply_at.required_or_default()?,
-            created_at: created_at.required()?,
-            creator_user_email: creator_user_email.required()?,
-            creator_user_full_name: creator_user_full_name.required()?,
-            creator_user_id: creator_user_id.required_or_default()?,
-            setting_values: setting_values.required()?,
-            comments: comments.required()?,
-            approved: approved.required()?,
-            approvals: approvals.required()?,
-            activities: activities.required()?,
-            change_request_issues: change_request_issues.required()?,
-            applied_at: applied_at.required_or_default()?,
-            applied_by_user_id: applied_by_user_id.required_or_default()?,
-            applied_by_user_email: applied_by_user_email.required_or_default()?,
-            applied_by_user_full_name: applied_by_user_full_name.required_or_default()?,
-            closed_at: closed_at.required_or_default()?,
-            closed_by_user_id: closed_by_user_id.required_or_default()?,
-            closed_by_user_email: closed_by_user_email.required_or_default()?,
-            closed_by_user_full_name: closed_by_user_full_name.required_or_default()?,
-            bypass_approval: bypass_approval.required()?,
-        })
     }
 }

@@ -63,16 +63,20 @@ impl ::serde::Serialize for ChangeRequestProposedChangeModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("settingId", &self.setting_id)?;
-        object.field("settingKey", &self.setting_key)?;
-        object.field("settingName", &self.setting_name)?;
-        object.field("settingHint", &self.setting_hint)?;
-        object.field("settingType", &self.setting_type)?;
-        object.field("hasConflict", &self.has_conflict)?;
-        object.field("originalEvaluationFormula", &self.original_evaluation_formula)?;
-        object.field("proposedEvaluationFormula", &self.proposed_evaluation_formula)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.setting_id),
+                ::openapi_runtime::ser::Always(&self.setting_key),
+                ::openapi_runtime::ser::Always(&self.setting_name),
+                ::openapi_runtime::ser::Always(&self.setting_hint),
+                ::openapi_runtime::ser::Always(&self.setting_type),
+                ::openapi_runtime::ser::Always(&self.has_conflict),
+                ::openapi_runtime::ser::Always(&self.original_evaluation_formula),
+                ::openapi_runtime::ser::Always(&self.proposed_evaluation_formula),
+            ),
+        )
     }
 }
 
@@ -80,52 +84,47 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestProposedChangeModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ChangeRequestProposedChangeModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ChangeRequestProposedChangeModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
-        let mut setting_key = ::openapi_runtime::de::Slot::new("settingKey");
-        let mut setting_name = ::openapi_runtime::de::Slot::new("settingName");
-        let mut setting_hint = ::openapi_runtime::de::Slot::new("settingHint");
-        let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
-        let mut has_conflict = ::openapi_runtime::de::Slot::new("hasConflict");
-        let mut original_evaluation_formula = ::openapi_runtime::de::Slot::new(
-            "originalEvaluationFormula",
-        );
-        let mut proposed_evaluation_formula = ::openapi_runtime::de::Slot::new(
-            "proposedEvaluationFormula",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "settingId" => setting_id.read(&mut __map)?,
-                "settingKey" => setting_key.read(&mut __map)?,
-                "settingName" => setting_name.read(&mut __map)?,
-                "settingHint" => setting_hint.read(&mut __map)?,
-                "settingType" => setting_type.read(&mut __map)?,
-                "hasConflict" => has_conflict.read(&mut __map)?,
-                "originalEvaluationFormula" => {
-                    original_evaluation_formula.read(&mut __map)?
-                }
-                "proposedEvaluationFormula" => {
-                    proposed_evaluation_formula.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ChangeRequestProposedChangeModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "settingId",
+        "settingKey",
+        "settingName",
+        "settingHint",
+        "settingType",
+        "hasConflict",
+        "originalEvaluationFormula",
+        "proposedEvaluationFormula",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<super::SettingType>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<super::AuditLogSettingValueV2EvaluationFormula>,
+        ::openapi_runtime::de::Required<super::AuditLogSettingValueV2EvaluationFormula>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            setting_id: values.0,
+            setting_key: values.1,
+            setting_name: values.2,
+            setting_hint: values.3,
+            setting_type: values.4,
+            has_conflict: values.5,
+            original_evaluation_formula: values.6,
+            proposed_evaluation_formula: values.7,
         }
-        Ok(Self {
-            setting_id: setting_id.required()?,
-            setting_key: setting_key.required()?,
-            setting_name: setting_name.required()?,
-            setting_hint: setting_hint.required_or_default()?,
-            setting_type: setting_type.required()?,
-            has_conflict: has_conflict.required()?,
-            original_evaluation_formula: original_evaluation_formula.required()?,
-            proposed_evaluation_formula: proposed_evaluation_formula.required()?,
-        })
     }
 }

@@ -29,10 +29,14 @@ impl ::serde::Serialize for ChangeRequestProposedChangesModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("featureFlagLimitations", &self.feature_flag_limitations)?;
-        object.field("proposedChanges", &self.proposed_changes)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.feature_flag_limitations),
+                ::openapi_runtime::ser::Always(&self.proposed_changes),
+            ),
+        )
     }
 }
 
@@ -40,28 +44,29 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestProposedChangesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ChangeRequestProposedChangesModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ChangeRequestProposedChangesModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut feature_flag_limitations = ::openapi_runtime::de::Slot::new(
-            "featureFlagLimitations",
-        );
-        let mut proposed_changes = ::openapi_runtime::de::Slot::new("proposedChanges");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "featureFlagLimitations" => feature_flag_limitations.read(&mut __map)?,
-                "proposedChanges" => proposed_changes.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ChangeRequestProposedChangesModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "featureFlagLimitations",
+        "proposedChanges",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
+        ::openapi_runtime::de::Required<Vec<super::ConfigSettingFormulaModel>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            feature_flag_limitations: values.0,
+            proposed_changes: values.1,
         }
-        Ok(Self {
-            feature_flag_limitations: feature_flag_limitations.required()?,
-            proposed_changes: proposed_changes.required()?,
-        })
     }
 }

@@ -189,31 +189,39 @@ impl ::serde::Serialize for ChangeRequestSummaryModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("changeRequestId", &self.change_request_id)?;
-        object.field("changeRequestStatus", &self.change_request_status)?;
-        object.field("needsAttention", &self.needs_attention)?;
-        object.field("title", &self.title)?;
-        object.field("reason", &self.reason)?;
-        object.field("applyAt", &self.apply_at)?;
-        object.field("createdAt", &self.created_at)?;
-        object.field("creatorUserEmail", &self.creator_user_email)?;
-        object.field("creatorUserFullName", &self.creator_user_full_name)?;
-        object.field("creatorUserId", &self.creator_user_id)?;
-        object.field("affectedSettingKeys", &self.affected_setting_keys)?;
-        object.field("commentCount", &self.comment_count)?;
-        object.field("approved", &self.approved)?;
-        object.field("conflictCount", &self.conflict_count)?;
-        object.field("bypassApproval", &self.bypass_approval)?;
-        object.field("appliedAt", &self.applied_at)?;
-        object.field("appliedByUserId", &self.applied_by_user_id)?;
-        object.field("appliedByUserEmail", &self.applied_by_user_email)?;
-        object.field("appliedByUserFullName", &self.applied_by_user_full_name)?;
-        object.field("closedAt", &self.closed_at)?;
-        object.field("closedByUserId", &self.closed_by_user_id)?;
-        object.field("closedByUserEmail", &self.closed_by_user_email)?;
-        object.field("closedByUserFullName", &self.closed_by_user_full_name)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.change_request_id),
+                    ::openapi_runtime::ser::Always(&self.change_request_status),
+                    ::openapi_runtime::ser::Always(&self.needs_attention),
+                    ::openapi_runtime::ser::Always(&self.title),
+                    ::openapi_runtime::ser::Always(&self.reason),
+                    ::openapi_runtime::ser::Always(&self.apply_at),
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.creator_user_email),
+                    ::openapi_runtime::ser::Always(&self.creator_user_full_name),
+                    ::openapi_runtime::ser::Always(&self.creator_user_id),
+                    ::openapi_runtime::ser::Always(&self.affected_setting_keys),
+                    ::openapi_runtime::ser::Always(&self.comment_count),
+                    ::openapi_runtime::ser::Always(&self.approved),
+                    ::openapi_runtime::ser::Always(&self.conflict_count),
+                    ::openapi_runtime::ser::Always(&self.bypass_approval),
+                    ::openapi_runtime::ser::Always(&self.applied_at),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.applied_by_user_id),
+                    ::openapi_runtime::ser::Always(&self.applied_by_user_email),
+                    ::openapi_runtime::ser::Always(&self.applied_by_user_full_name),
+                    ::openapi_runtime::ser::Always(&self.closed_at),
+                    ::openapi_runtime::ser::Always(&self.closed_by_user_id),
+                    ::openapi_runtime::ser::Always(&self.closed_by_user_email),
+                    ::openapi_runtime::ser::Always(&self.closed_by_user_full_name),
+                ),
+            ),
+        )
     }
 }
 
@@ -221,105 +229,96 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestSummaryModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ChangeRequestSummaryModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ChangeRequestSummaryModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut change_request_id = ::openapi_runtime::de::Slot::new("changeRequestId");
-        let mut change_request_status = ::openapi_runtime::de::Slot::new(
-            "changeRequestStatus",
-        );
-        let mut needs_attention = ::openapi_runtime::de::Slot::new("needsAttention");
-        let mut title = ::openapi_runtime::de::Slot::new("title");
-        let mut reason = ::openapi_runtime::de::Slot::new("reason");
-        let mut apply_at = ::openapi_runtime::de::Slot::new("applyAt");
-        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
-        let mut creator_user_email = ::openapi_runtime::de::Slot::new(
-            "creatorUserEmail",
-        );
-        let mut creator_user_full_name = ::openapi_runtime::de::Slot::new(
-            "creatorUserFullName",
-        );
-        let mut creator_user_id = ::openapi_runtime::de::Slot::new("creatorUserId");
-        let mut affected_setting_keys = ::openapi_runtime::de::Slot::new(
-            "affectedSettingKeys",
-        );
-        let mut comment_count = ::openapi_runtime::de::Slot::new("commentCount");
-        let mut approved = ::openapi_runtime::de::Slot::new("approved");
-        let mut conflict_count = ::openapi_runtime::de::Slot::new("conflictCount");
-        let mut bypass_approval = ::openapi_runtime::de::Slot::new("bypassApproval");
-        let mut applied_at = ::openapi_runtime::de::Slot::new("appliedAt");
-        let mut applied_by_user_id = ::openapi_runtime::de::Slot::new("appliedByUserId");
-        let mut applied_by_user_email = ::openapi_runtime::de::Slot::new(
-            "appliedByUserEmail",
-        );
-        let mut applied_by_user_full_name = ::openapi_runtime::de::Slot::new(
-            "appliedByUserFullName",
-        );
-        let mut closed_at = ::openapi_runtime::de::Slot::new("closedAt");
-        let mut closed_by_user_id = ::openapi_runtime::de::Slot::new("closedByUserId");
-        let mut closed_by_user_email = ::openapi_runtime::de::Slot::new(
-            "closedByUserEmail",
-        );
-        let mut closed_by_user_full_name = ::openapi_runtime::de::Slot::new(
-            "closedByUserFullName",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "changeRequestId" => change_request_id.read(&mut __map)?,
-                "changeRequestStatus" => change_request_status.read(&mut __map)?,
-                "needsAttention" => needs_attention.read(&mut __map)?,
-                "title" => title.read(&mut __map)?,
-                "reason" => reason.read(&mut __map)?,
-                "applyAt" => apply_at.read(&mut __map)?,
-                "createdAt" => created_at.read(&mut __map)?,
-                "creatorUserEmail" => creator_user_email.read(&mut __map)?,
-                "creatorUserFullName" => creator_user_full_name.read(&mut __map)?,
-                "creatorUserId" => creator_user_id.read(&mut __map)?,
-                "affectedSettingKeys" => affected_setting_keys.read(&mut __map)?,
-                "commentCount" => comment_count.read(&mut __map)?,
-                "approved" => approved.read(&mut __map)?,
-                "conflictCount" => conflict_count.read(&mut __map)?,
-                "bypassApproval" => bypass_approval.read(&mut __map)?,
-                "appliedAt" => applied_at.read(&mut __map)?,
-                "appliedByUserId" => applied_by_user_id.read(&mut __map)?,
-                "appliedByUserEmail" => applied_by_user_email.read(&mut __map)?,
-                "appliedByUserFullName" => applied_by_user_full_name.read(&mut __map)?,
-                "closedAt" => closed_at.read(&mut __map)?,
-                "closedByUserId" => closed_by_user_id.read(&mut __map)?,
-                "closedByUserEmail" => closed_by_user_email.read(&mut __map)?,
-                "closedByUserFullName" => closed_by_user_full_name.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ChangeRequestSummaryModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "changeRequestId",
+        "changeRequestStatus",
+        "needsAttention",
+        "title",
+        "reason",
+        "applyAt",
+        "createdAt",
+        "creatorUserEmail",
+        "creatorUserFullName",
+        "creatorUserId",
+        "affectedSettingKeys",
+        "commentCount",
+        "approved",
+        "conflictCount",
+        "bypassApproval",
+        "appliedAt",
+        "appliedByUserId",
+        "appliedByUserEmail",
+        "appliedByUserFullName",
+        "closedAt",
+        "closedByUserId",
+        "closedByUserEmail",
+        "closedByUserFullName",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<super::ChangeRequestStatus>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Required<Vec<String>>,
+            ::openapi_runtime::de::Required<i32>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<i32>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ),
+        (
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            change_request_id: values.0.0,
+            change_request_status: values.0.1,
+            needs_attention: values.0.2,
+            title: values.0.3,
+            reason: values.0.4,
+            apply_at: values.0.5,
+            created_at: values.0.6,
+            creator_user_email: values.0.7,
+            creator_user_full_name: values.0.8,
+            creator_user_id: values.0.9,
+            affected_setting_keys: values.0.10,
+            comment_count: values.0.11,
+            approved: values.0.12,
+            conflict_count: values.0.13,
+            bypass_approval: values.0.14,
+            applied_at: values.0.15,
+            applied_by_user_id: values.1.0,
+            applied_by_user_email: values.1.1,
+            applied_by_user_full_name: values.1.2,
+            closed_at: values.1.3,
+            closed_by_user_id: values.1.4,
+            closed_by_user_email: values.1.5,
+            closed_by_user_full_name: values.1.6,
         }
-        Ok(Self {
-            change_request_id: change_request_id.required()?,
-            change_request_status: change_request_status.required()?,
-            needs_attention: needs_attention.required()?,
-            title: title.required()?,
-            reason: reason.required_or_default()?,
-            apply_at: apply_at.required_or_default()?,
-            created_at: created_at.required()?,
-            creator_user_email: creator_user_email.required()?,
-            creator_user_full_name: creator_user_full_name.required()?,
-            creator_user_id: creator_user_id.required_or_default()?,
-            affected_setting_keys: affected_setting_keys.required()?,
-            comment_count: comment_count.required()?,
-            approved: approved.required()?,
-            conflict_count: conflict_count.required()?,
-            bypass_approval: bypass_approval.required()?,
-            applied_at: applied_at.required_or_default()?,
-            applied_by_user_id: applied_by_user_id.required_or_default()?,
-            applied_by_user_email: applied_by_user_email.required_or_default()?,
-            applied_by_user_full_name: applied_by_user_full_name.required_or_default()?,
-            closed_at: closed_at.required_or_default()?,
-            closed_by_user_id: closed_by_user_id.required_or_default()?,
-            closed_by_user_email: closed_by_user_email.required_or_default()?,
-            closed_by_user_full_name: closed_by_user_full_name.required_or_default()?,
-        })
     }
 }

@@ -35,10 +35,14 @@ impl ::serde::Serialize for ChangeRequestSummaryModelPagedList {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("paging", &self.paging)?;
-        object.field("data", &self.data)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.paging),
+                ::openapi_runtime::ser::Always(&self.data),
+            ),
+        )
     }
 }
 
@@ -46,26 +50,26 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestSummaryModelPagedList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ChangeRequestSummaryModelPagedList")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ChangeRequestSummaryModelPagedList {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut paging = ::openapi_runtime::de::Slot::new("paging");
-        let mut data = ::openapi_runtime::de::Slot::new("data");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "paging" => paging.read(&mut __map)?,
-                "data" => data.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ChangeRequestSummaryModelPagedList";
+    const WIRE_NAMES: &'static [&'static str] = &["paging", "data"];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<super::PagingResponseInfo>>,
+        ::openapi_runtime::de::Nullable<Option<Vec<super::ChangeRequestSummaryModel>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            paging: values.0,
+            data: values.1,
         }
-        Ok(Self {
-            paging: paging.required_or_default()?,
-            data: data.required_or_default()?,
-        })
     }
 }

@@ -25,9 +25,11 @@ impl ::serde::Serialize for ChangeRequestsModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("changeRequests", &self.change_requests)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.change_requests),),
+        )
     }
 }
 
@@ -35,23 +37,22 @@ impl<'de> ::serde::Deserialize<'de> for ChangeRequestsModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ChangeRequestsModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ChangeRequestsModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut change_requests = ::openapi_runtime::de::Slot::new("changeRequests");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "changeRequests" => change_requests.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            change_requests: change_requests.required()?,
-        })
+    const NAME: &'static str = "ChangeRequestsModel";
+    const WIRE_NAMES: &'static [&'static str] = &["changeRequests"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::ChangeRequestSummaryModelPagedList>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { change_requests: values.0 }
     }
 }

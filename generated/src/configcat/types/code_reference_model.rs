@@ -92,16 +92,20 @@ impl ::serde::Serialize for CodeReferenceModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("branch", &self.branch)?;
-        object.field("references", &self.references)?;
-        object.field("commitUrl", &self.commit_url)?;
-        object.field("commitHash", &self.commit_hash)?;
-        object.field("syncedAt", &self.synced_at)?;
-        object.field("repository", &self.repository)?;
-        object.field("codeReferenceId", &self.code_reference_id)?;
-        object.field("uploader", &self.uploader)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.branch),
+                ::openapi_runtime::ser::Always(&self.references),
+                ::openapi_runtime::ser::Always(&self.commit_url),
+                ::openapi_runtime::ser::Always(&self.commit_hash),
+                ::openapi_runtime::ser::Always(&self.synced_at),
+                ::openapi_runtime::ser::Always(&self.repository),
+                ::openapi_runtime::ser::Always(&self.code_reference_id),
+                ::openapi_runtime::ser::Always(&self.uploader),
+            ),
+        )
     }
 }
 
@@ -109,44 +113,47 @@ impl<'de> ::serde::Deserialize<'de> for CodeReferenceModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CodeReferenceModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CodeReferenceModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut branch = ::openapi_runtime::de::Slot::new("branch");
-        let mut references = ::openapi_runtime::de::Slot::new("references");
-        let mut commit_url = ::openapi_runtime::de::Slot::new("commitUrl");
-        let mut commit_hash = ::openapi_runtime::de::Slot::new("commitHash");
-        let mut synced_at = ::openapi_runtime::de::Slot::new("syncedAt");
-        let mut repository = ::openapi_runtime::de::Slot::new("repository");
-        let mut code_reference_id = ::openapi_runtime::de::Slot::new("codeReferenceId");
-        let mut uploader = ::openapi_runtime::de::Slot::new("uploader");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "branch" => branch.read(&mut __map)?,
-                "references" => references.read(&mut __map)?,
-                "commitUrl" => commit_url.read(&mut __map)?,
-                "commitHash" => commit_hash.read(&mut __map)?,
-                "syncedAt" => synced_at.read(&mut __map)?,
-                "repository" => repository.read(&mut __map)?,
-                "codeReferenceId" => code_reference_id.read(&mut __map)?,
-                "uploader" => uploader.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CodeReferenceModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "branch",
+        "references",
+        "commitUrl",
+        "commitHash",
+        "syncedAt",
+        "repository",
+        "codeReferenceId",
+        "uploader",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<Vec<super::ReferenceLinesModel>>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            branch: values.0,
+            references: values.1,
+            commit_url: values.2,
+            commit_hash: values.3,
+            synced_at: values.4,
+            repository: values.5,
+            code_reference_id: values.6,
+            uploader: values.7,
         }
-        Ok(Self {
-            branch: branch.required_or_default()?,
-            references: references.required_or_default()?,
-            commit_url: commit_url.required_or_default()?,
-            commit_hash: commit_hash.required_or_default()?,
-            synced_at: synced_at.required()?,
-            repository: repository.required_or_default()?,
-            code_reference_id: code_reference_id.required()?,
-            uploader: uploader.required_or_default()?,
-        })
     }
 }

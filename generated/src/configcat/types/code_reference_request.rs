@@ -105,16 +105,20 @@ impl ::serde::Serialize for CodeReferenceRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("configId", &self.config_id)?;
-        object.field("repository", &self.repository)?;
-        object.field("branch", &self.branch)?;
-        object.patch("commitUrl", &self.commit_url)?;
-        object.patch("commitHash", &self.commit_hash)?;
-        object.patch("uploader", &self.uploader)?;
-        object.optional("activeBranches", &self.active_branches)?;
-        object.optional("flagReferences", &self.flag_references)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.config_id),
+                ::openapi_runtime::ser::Always(&self.repository),
+                ::openapi_runtime::ser::Always(&self.branch),
+                ::openapi_runtime::ser::Patched(&self.commit_url),
+                ::openapi_runtime::ser::Patched(&self.commit_hash),
+                ::openapi_runtime::ser::Patched(&self.uploader),
+                ::openapi_runtime::ser::Optional(&self.active_branches),
+                ::openapi_runtime::ser::Optional(&self.flag_references),
+            ),
+        )
     }
 }
 
@@ -122,44 +126,47 @@ impl<'de> ::serde::Deserialize<'de> for CodeReferenceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CodeReferenceRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CodeReferenceRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
-        let mut repository = ::openapi_runtime::de::Slot::new("repository");
-        let mut branch = ::openapi_runtime::de::Slot::new("branch");
-        let mut commit_url = ::openapi_runtime::de::Slot::new("commitUrl");
-        let mut commit_hash = ::openapi_runtime::de::Slot::new("commitHash");
-        let mut uploader = ::openapi_runtime::de::Slot::new("uploader");
-        let mut active_branches = ::openapi_runtime::de::Slot::new("activeBranches");
-        let mut flag_references = ::openapi_runtime::de::Slot::new("flagReferences");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "configId" => config_id.read(&mut __map)?,
-                "repository" => repository.read(&mut __map)?,
-                "branch" => branch.read(&mut __map)?,
-                "commitUrl" => commit_url.read(&mut __map)?,
-                "commitHash" => commit_hash.read(&mut __map)?,
-                "uploader" => uploader.read(&mut __map)?,
-                "activeBranches" => active_branches.read(&mut __map)?,
-                "flagReferences" => flag_references.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CodeReferenceRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "configId",
+        "repository",
+        "branch",
+        "commitUrl",
+        "commitHash",
+        "uploader",
+        "activeBranches",
+        "flagReferences",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
+        ::openapi_runtime::de::Optional<Option<Vec<super::FlagReference>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            config_id: values.0,
+            repository: values.1,
+            branch: values.2,
+            commit_url: values.3,
+            commit_hash: values.4,
+            uploader: values.5,
+            active_branches: values.6,
+            flag_references: values.7,
         }
-        Ok(Self {
-            config_id: config_id.required()?,
-            repository: repository.required()?,
-            branch: branch.required()?,
-            commit_url: commit_url.or_default(),
-            commit_hash: commit_hash.or_default(),
-            uploader: uploader.or_default(),
-            active_branches: active_branches.or_default(),
-            flag_references: flag_references.or_default(),
-        })
     }
 }

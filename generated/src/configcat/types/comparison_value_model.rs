@@ -44,11 +44,15 @@ impl ::serde::Serialize for ComparisonValueModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("stringValue", &self.string_value)?;
-        object.field("doubleValue", &self.double_value)?;
-        object.field("listValue", &self.list_value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.string_value),
+                ::openapi_runtime::ser::Always(&self.double_value),
+                ::openapi_runtime::ser::Always(&self.list_value),
+            ),
+        )
     }
 }
 
@@ -56,29 +60,32 @@ impl<'de> ::serde::Deserialize<'de> for ComparisonValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ComparisonValueModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ComparisonValueModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut string_value = ::openapi_runtime::de::Slot::new("stringValue");
-        let mut double_value = ::openapi_runtime::de::Slot::new("doubleValue");
-        let mut list_value = ::openapi_runtime::de::Slot::new("listValue");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "stringValue" => string_value.read(&mut __map)?,
-                "doubleValue" => double_value.read(&mut __map)?,
-                "listValue" => list_value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ComparisonValueModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "stringValue",
+        "doubleValue",
+        "listValue",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<f64>>,
+        ::openapi_runtime::de::Nullable<Option<Vec<super::ComparisonValueListModel>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            string_value: values.0,
+            double_value: values.1,
+            list_value: values.2,
         }
-        Ok(Self {
-            string_value: string_value.required_or_default()?,
-            double_value: double_value.required_or_default()?,
-            list_value: list_value.required_or_default()?,
-        })
     }
 }

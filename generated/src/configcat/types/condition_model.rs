@@ -52,11 +52,15 @@ impl ::serde::Serialize for ConditionModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("userCondition", &self.user_condition)?;
-        object.field("segmentCondition", &self.segment_condition)?;
-        object.field("prerequisiteFlagCondition", &self.prerequisite_flag_condition)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.user_condition),
+                ::openapi_runtime::ser::Always(&self.segment_condition),
+                ::openapi_runtime::ser::Always(&self.prerequisite_flag_condition),
+            ),
+        )
     }
 }
 
@@ -64,34 +68,32 @@ impl<'de> ::serde::Deserialize<'de> for ConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ConditionModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ConditionModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut user_condition = ::openapi_runtime::de::Slot::new("userCondition");
-        let mut segment_condition = ::openapi_runtime::de::Slot::new("segmentCondition");
-        let mut prerequisite_flag_condition = ::openapi_runtime::de::Slot::new(
-            "prerequisiteFlagCondition",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "userCondition" => user_condition.read(&mut __map)?,
-                "segmentCondition" => segment_condition.read(&mut __map)?,
-                "prerequisiteFlagCondition" => {
-                    prerequisite_flag_condition.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ConditionModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "userCondition",
+        "segmentCondition",
+        "prerequisiteFlagCondition",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<super::UserConditionModel>>,
+        ::openapi_runtime::de::Nullable<Option<super::SegmentConditionModel>>,
+        ::openapi_runtime::de::Nullable<Option<super::PrerequisiteFlagConditionModel>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            user_condition: values.0,
+            segment_condition: values.1,
+            prerequisite_flag_condition: values.2,
         }
-        Ok(Self {
-            user_condition: user_condition.required_or_default()?,
-            segment_condition: segment_condition.required_or_default()?,
-            prerequisite_flag_condition: prerequisite_flag_condition
-                .required_or_default()?,
-        })
     }
 }

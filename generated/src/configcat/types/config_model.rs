@@ -61,15 +61,19 @@ impl ::serde::Serialize for ConfigModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product", &self.product)?;
-        object.field("configId", &self.config_id)?;
-        object.field("name", &self.name)?;
-        object.field("description", &self.description)?;
-        object.field("order", &self.order)?;
-        object.field("migratedConfigId", &self.migrated_config_id)?;
-        object.field("evaluationVersion", &self.evaluation_version)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.product),
+                ::openapi_runtime::ser::Always(&self.config_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.description),
+                ::openapi_runtime::ser::Always(&self.order),
+                ::openapi_runtime::ser::Always(&self.migrated_config_id),
+                ::openapi_runtime::ser::Always(&self.evaluation_version),
+            ),
+        )
     }
 }
 
@@ -77,45 +81,44 @@ impl<'de> ::serde::Deserialize<'de> for ConfigModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ConfigModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ConfigModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product = ::openapi_runtime::de::Slot::new("product");
-        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut order = ::openapi_runtime::de::Slot::new("order");
-        let mut migrated_config_id = ::openapi_runtime::de::Slot::new(
-            "migratedConfigId",
-        );
-        let mut evaluation_version = ::openapi_runtime::de::Slot::new(
-            "evaluationVersion",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product" => product.read(&mut __map)?,
-                "configId" => config_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "order" => order.read(&mut __map)?,
-                "migratedConfigId" => migrated_config_id.read(&mut __map)?,
-                "evaluationVersion" => evaluation_version.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ConfigModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "product",
+        "configId",
+        "name",
+        "description",
+        "order",
+        "migratedConfigId",
+        "evaluationVersion",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::ProductModel>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<super::EvaluationVersion>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product: values.0,
+            config_id: values.1,
+            name: values.2,
+            description: values.3,
+            order: values.4,
+            migrated_config_id: values.5,
+            evaluation_version: values.6,
         }
-        Ok(Self {
-            product: product.required()?,
-            config_id: config_id.required()?,
-            name: name.required()?,
-            description: description.required_or_default()?,
-            order: order.required()?,
-            migrated_config_id: migrated_config_id.required_or_default()?,
-            evaluation_version: evaluation_version.required()?,
-        })
     }
 }

@@ -100,25 +100,24 @@ impl ::serde::Serialize for ConfigSettingFormulaModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("lastVersionId", &self.last_version_id)?;
-        object.field("defaultValue", &self.default_value)?;
-        object.field("targetingRules", &self.targeting_rules)?;
-        object.field("setting", &self.setting)?;
-        object.field("updatedAt", &self.updated_at)?;
-        object
-            .field(
-                "percentageEvaluationAttribute",
-                &self.percentage_evaluation_attribute,
-            )?;
-        object.field("lastUpdaterUserEmail", &self.last_updater_user_email)?;
-        object.field("lastUpdaterUserFullName", &self.last_updater_user_full_name)?;
-        object.field("integrationLinks", &self.integration_links)?;
-        object.field("settingTags", &self.setting_tags)?;
-        object
-            .field("settingIdsWherePrerequisite", &self.setting_ids_where_prerequisite)?;
-        object.field("changeRequestCount", &self.change_request_count)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.last_version_id),
+                ::openapi_runtime::ser::Always(&self.default_value),
+                ::openapi_runtime::ser::Always(&self.targeting_rules),
+                ::openapi_runtime::ser::Always(&self.setting),
+                ::openapi_runtime::ser::Always(&self.updated_at),
+                ::openapi_runtime::ser::Always(&self.percentage_evaluation_attribute),
+                ::openapi_runtime::ser::Always(&self.last_updater_user_email),
+                ::openapi_runtime::ser::Always(&self.last_updater_user_full_name),
+                ::openapi_runtime::ser::Always(&self.integration_links),
+                ::openapi_runtime::ser::Always(&self.setting_tags),
+                ::openapi_runtime::ser::Always(&self.setting_ids_where_prerequisite),
+                ::openapi_runtime::ser::Always(&self.change_request_count),
+            ),
+        )
     }
 }
 
@@ -126,74 +125,59 @@ impl<'de> ::serde::Deserialize<'de> for ConfigSettingFormulaModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ConfigSettingFormulaModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ConfigSettingFormulaModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut last_version_id = ::openapi_runtime::de::Slot::new("lastVersionId");
-        let mut default_value = ::openapi_runtime::de::Slot::new("defaultValue");
-        let mut targeting_rules = ::openapi_runtime::de::Slot::new("targetingRules");
-        let mut setting = ::openapi_runtime::de::Slot::new("setting");
-        let mut updated_at = ::openapi_runtime::de::Slot::new("updatedAt");
-        let mut percentage_evaluation_attribute = ::openapi_runtime::de::Slot::new(
-            "percentageEvaluationAttribute",
-        );
-        let mut last_updater_user_email = ::openapi_runtime::de::Slot::new(
-            "lastUpdaterUserEmail",
-        );
-        let mut last_updater_user_full_name = ::openapi_runtime::de::Slot::new(
-            "lastUpdaterUserFullName",
-        );
-        let mut integration_links = ::openapi_runtime::de::Slot::new("integrationLinks");
-        let mut setting_tags = ::openapi_runtime::de::Slot::new("settingTags");
-        let mut setting_ids_where_prerequisite = ::openapi_runtime::de::Slot::new(
-            "settingIdsWherePrerequisite",
-        );
-        let mut change_request_count = ::openapi_runtime::de::Slot::new(
-            "changeRequestCount",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "lastVersionId" => last_version_id.read(&mut __map)?,
-                "defaultValue" => default_value.read(&mut __map)?,
-                "targetingRules" => targeting_rules.read(&mut __map)?,
-                "setting" => setting.read(&mut __map)?,
-                "updatedAt" => updated_at.read(&mut __map)?,
-                "percentageEvaluationAttribute" => {
-                    percentage_evaluation_attribute.read(&mut __map)?
-                }
-                "lastUpdaterUserEmail" => last_updater_user_email.read(&mut __map)?,
-                "lastUpdaterUserFullName" => {
-                    last_updater_user_full_name.read(&mut __map)?
-                }
-                "integrationLinks" => integration_links.read(&mut __map)?,
-                "settingTags" => setting_tags.read(&mut __map)?,
-                "settingIdsWherePrerequisite" => {
-                    setting_ids_where_prerequisite.read(&mut __map)?
-                }
-                "changeRequestCount" => change_request_count.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ConfigSettingFormulaModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "lastVersionId",
+        "defaultValue",
+        "targetingRules",
+        "setting",
+        "updatedAt",
+        "percentageEvaluationAttribute",
+        "lastUpdaterUserEmail",
+        "lastUpdaterUserFullName",
+        "integrationLinks",
+        "settingTags",
+        "settingIdsWherePrerequisite",
+        "changeRequestCount",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::ValueModel>,
+        ::openapi_runtime::de::Required<Vec<super::TargetingRuleModel>>,
+        ::openapi_runtime::de::Required<super::SettingDataV2Model>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<Vec<super::IntegrationLinkModel>>,
+        ::openapi_runtime::de::Required<Vec<super::SettingTagModel>>,
+        ::openapi_runtime::de::Required<Vec<i32>>,
+        ::openapi_runtime::de::Required<i32>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            last_version_id: values.0,
+            default_value: values.1,
+            targeting_rules: values.2,
+            setting: values.3,
+            updated_at: values.4,
+            percentage_evaluation_attribute: values.5,
+            last_updater_user_email: values.6,
+            last_updater_user_full_name: values.7,
+            integration_links: values.8,
+            setting_tags: values.9,
+            setting_ids_where_prerequisite: values.10,
+            change_request_count: values.11,
         }
-        Ok(Self {
-            last_version_id: last_version_id.required()?,
-            default_value: default_value.required()?,
-            targeting_rules: targeting_rules.required()?,
-            setting: setting.required()?,
-            updated_at: updated_at.required_or_default()?,
-            percentage_evaluation_attribute: percentage_evaluation_attribute
-                .required_or_default()?,
-            last_updater_user_email: last_updater_user_email.required_or_default()?,
-            last_updater_user_full_name: last_updater_user_full_name
-                .required_or_default()?,
-            integration_links: integration_links.required()?,
-            setting_tags: setting_tags.required()?,
-            setting_ids_where_prerequisite: setting_ids_where_prerequisite.required()?,
-            change_request_count: change_request_count.required()?,
-        })
     }
 }

@@ -54,16 +54,20 @@ impl ::serde::Serialize for ConfigSettingFormulasModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("config", &self.config)?;
-        object.field("environment", &self.environment)?;
-        object.field("readOnly", &self.read_only)?;
-        object.field("settingFormulas", &self.setting_formulas)?;
-        object.field("featureFlagLimitations", &self.feature_flag_limitations)?;
-        object.field("approveRequired", &self.approve_required)?;
-        object.field("canBypassApproval", &self.can_bypass_approval)?;
-        object.field("reasonRequired", &self.reason_required)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.config),
+                ::openapi_runtime::ser::Always(&self.environment),
+                ::openapi_runtime::ser::Always(&self.read_only),
+                ::openapi_runtime::ser::Always(&self.setting_formulas),
+                ::openapi_runtime::ser::Always(&self.feature_flag_limitations),
+                ::openapi_runtime::ser::Always(&self.approve_required),
+                ::openapi_runtime::ser::Always(&self.can_bypass_approval),
+                ::openapi_runtime::ser::Always(&self.reason_required),
+            ),
+        )
     }
 }
 
@@ -71,48 +75,47 @@ impl<'de> ::serde::Deserialize<'de> for ConfigSettingFormulasModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ConfigSettingFormulasModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ConfigSettingFormulasModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut config = ::openapi_runtime::de::Slot::new("config");
-        let mut environment = ::openapi_runtime::de::Slot::new("environment");
-        let mut read_only = ::openapi_runtime::de::Slot::new("readOnly");
-        let mut setting_formulas = ::openapi_runtime::de::Slot::new("settingFormulas");
-        let mut feature_flag_limitations = ::openapi_runtime::de::Slot::new(
-            "featureFlagLimitations",
-        );
-        let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
-        let mut can_bypass_approval = ::openapi_runtime::de::Slot::new(
-            "canBypassApproval",
-        );
-        let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "config" => config.read(&mut __map)?,
-                "environment" => environment.read(&mut __map)?,
-                "readOnly" => read_only.read(&mut __map)?,
-                "settingFormulas" => setting_formulas.read(&mut __map)?,
-                "featureFlagLimitations" => feature_flag_limitations.read(&mut __map)?,
-                "approveRequired" => approve_required.read(&mut __map)?,
-                "canBypassApproval" => can_bypass_approval.read(&mut __map)?,
-                "reasonRequired" => reason_required.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ConfigSettingFormulasModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "config",
+        "environment",
+        "readOnly",
+        "settingFormulas",
+        "featureFlagLimitations",
+        "approveRequired",
+        "canBypassApproval",
+        "reasonRequired",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::ConfigModel>,
+        ::openapi_runtime::de::Required<super::EnvironmentModel>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<Vec<super::ConfigSettingFormulaModel>>,
+        ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            config: values.0,
+            environment: values.1,
+            read_only: values.2,
+            setting_formulas: values.3,
+            feature_flag_limitations: values.4,
+            approve_required: values.5,
+            can_bypass_approval: values.6,
+            reason_required: values.7,
         }
-        Ok(Self {
-            config: config.required()?,
-            environment: environment.required()?,
-            read_only: read_only.required()?,
-            setting_formulas: setting_formulas.required()?,
-            feature_flag_limitations: feature_flag_limitations.required()?,
-            approve_required: approve_required.required()?,
-            can_bypass_approval: can_bypass_approval.required()?,
-            reason_required: reason_required.required()?,
-        })
     }
 }

@@ -78,17 +78,21 @@ impl ::serde::Serialize for ConfigSettingValueModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("setting", &self.setting)?;
-        object.field("updatedAt", &self.updated_at)?;
-        object.field("lastUpdaterUserEmail", &self.last_updater_user_email)?;
-        object.field("lastUpdaterUserFullName", &self.last_updater_user_full_name)?;
-        object.field("integrationLinks", &self.integration_links)?;
-        object.field("settingTags", &self.setting_tags)?;
-        object.field("rolloutRules", &self.rollout_rules)?;
-        object.field("rolloutPercentageItems", &self.rollout_percentage_items)?;
-        object.field("value", &self.value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.setting),
+                ::openapi_runtime::ser::Always(&self.updated_at),
+                ::openapi_runtime::ser::Always(&self.last_updater_user_email),
+                ::openapi_runtime::ser::Always(&self.last_updater_user_full_name),
+                ::openapi_runtime::ser::Always(&self.integration_links),
+                ::openapi_runtime::ser::Always(&self.setting_tags),
+                ::openapi_runtime::ser::Always(&self.rollout_rules),
+                ::openapi_runtime::ser::Always(&self.rollout_percentage_items),
+                ::openapi_runtime::ser::Always(&self.value),
+            ),
+        )
     }
 }
 
@@ -96,56 +100,50 @@ impl<'de> ::serde::Deserialize<'de> for ConfigSettingValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ConfigSettingValueModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ConfigSettingValueModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut setting = ::openapi_runtime::de::Slot::new("setting");
-        let mut updated_at = ::openapi_runtime::de::Slot::new("updatedAt");
-        let mut last_updater_user_email = ::openapi_runtime::de::Slot::new(
-            "lastUpdaterUserEmail",
-        );
-        let mut last_updater_user_full_name = ::openapi_runtime::de::Slot::new(
-            "lastUpdaterUserFullName",
-        );
-        let mut integration_links = ::openapi_runtime::de::Slot::new("integrationLinks");
-        let mut setting_tags = ::openapi_runtime::de::Slot::new("settingTags");
-        let mut rollout_rules = ::openapi_runtime::de::Slot::new("rolloutRules");
-        let mut rollout_percentage_items = ::openapi_runtime::de::Slot::new(
-            "rolloutPercentageItems",
-        );
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "setting" => setting.read(&mut __map)?,
-                "updatedAt" => updated_at.read(&mut __map)?,
-                "lastUpdaterUserEmail" => last_updater_user_email.read(&mut __map)?,
-                "lastUpdaterUserFullName" => {
-                    last_updater_user_full_name.read(&mut __map)?
-                }
-                "integrationLinks" => integration_links.read(&mut __map)?,
-                "settingTags" => setting_tags.read(&mut __map)?,
-                "rolloutRules" => rollout_rules.read(&mut __map)?,
-                "rolloutPercentageItems" => rollout_percentage_items.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ConfigSettingValueModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "setting",
+        "updatedAt",
+        "lastUpdaterUserEmail",
+        "lastUpdaterUserFullName",
+        "integrationLinks",
+        "settingTags",
+        "rolloutRules",
+        "rolloutPercentageItems",
+        "value",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::SettingDataModel>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<Vec<super::IntegrationLinkModel>>,
+        ::openapi_runtime::de::Required<Vec<super::SettingTagModel>>,
+        ::openapi_runtime::de::Required<Vec<super::RolloutRuleModel>>,
+        ::openapi_runtime::de::Required<Vec<super::RolloutPercentageItemModel>>,
+        ::openapi_runtime::de::Required<super::SettingValueType>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            setting: values.0,
+            updated_at: values.1,
+            last_updater_user_email: values.2,
+            last_updater_user_full_name: values.3,
+            integration_links: values.4,
+            setting_tags: values.5,
+            rollout_rules: values.6,
+            rollout_percentage_items: values.7,
+            value: values.8,
         }
-        Ok(Self {
-            setting: setting.required()?,
-            updated_at: updated_at.required_or_default()?,
-            last_updater_user_email: last_updater_user_email.required_or_default()?,
-            last_updater_user_full_name: last_updater_user_full_name
-                .required_or_default()?,
-            integration_links: integration_links.required()?,
-            setting_tags: setting_tags.required()?,
-            rollout_rules: rollout_rules.required()?,
-            rollout_percentage_items: rollout_percentage_items.required()?,
-            value: value.required()?,
-        })
     }
 }

@@ -41,13 +41,17 @@ impl ::serde::Serialize for ConfigSettingValuesModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("config", &self.config)?;
-        object.field("environment", &self.environment)?;
-        object.field("readOnly", &self.read_only)?;
-        object.field("settingValues", &self.setting_values)?;
-        object.field("featureFlagLimitations", &self.feature_flag_limitations)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.config),
+                ::openapi_runtime::ser::Always(&self.environment),
+                ::openapi_runtime::ser::Always(&self.read_only),
+                ::openapi_runtime::ser::Always(&self.setting_values),
+                ::openapi_runtime::ser::Always(&self.feature_flag_limitations),
+            ),
+        )
     }
 }
 
@@ -55,37 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for ConfigSettingValuesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ConfigSettingValuesModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ConfigSettingValuesModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut config = ::openapi_runtime::de::Slot::new("config");
-        let mut environment = ::openapi_runtime::de::Slot::new("environment");
-        let mut read_only = ::openapi_runtime::de::Slot::new("readOnly");
-        let mut setting_values = ::openapi_runtime::de::Slot::new("settingValues");
-        let mut feature_flag_limitations = ::openapi_runtime::de::Slot::new(
-            "featureFlagLimitations",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "config" => config.read(&mut __map)?,
-                "environment" => environment.read(&mut __map)?,
-                "readOnly" => read_only.read(&mut __map)?,
-                "settingValues" => setting_values.read(&mut __map)?,
-                "featureFlagLimitations" => feature_flag_limitations.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ConfigSettingValuesModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "config",
+        "environment",
+        "readOnly",
+        "settingValues",
+        "featureFlagLimitations",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::ConfigModel>,
+        ::openapi_runtime::de::Required<super::EnvironmentModel>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<Vec<super::ConfigSettingValueModel>>,
+        ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            config: values.0,
+            environment: values.1,
+            read_only: values.2,
+            setting_values: values.3,
+            feature_flag_limitations: values.4,
         }
-        Ok(Self {
-            config: config.required()?,
-            environment: environment.required()?,
-            read_only: read_only.required()?,
-            setting_values: setting_values.required()?,
-            feature_flag_limitations: feature_flag_limitations.required()?,
-        })
     }
 }

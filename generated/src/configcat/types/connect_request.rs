@@ -35,10 +35,14 @@ impl ::serde::Serialize for ConnectRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("clientKey", &self.client_key)?;
-        object.field("jiraJwtToken", &self.jira_jwt_token)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.client_key),
+                ::openapi_runtime::ser::Always(&self.jira_jwt_token),
+            ),
+        )
     }
 }
 
@@ -46,26 +50,26 @@ impl<'de> ::serde::Deserialize<'de> for ConnectRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ConnectRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ConnectRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut client_key = ::openapi_runtime::de::Slot::new("clientKey");
-        let mut jira_jwt_token = ::openapi_runtime::de::Slot::new("jiraJwtToken");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "clientKey" => client_key.read(&mut __map)?,
-                "jiraJwtToken" => jira_jwt_token.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ConnectRequest";
+    const WIRE_NAMES: &'static [&'static str] = &["clientKey", "jiraJwtToken"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            client_key: values.0,
+            jira_jwt_token: values.1,
         }
-        Ok(Self {
-            client_key: client_key.required()?,
-            jira_jwt_token: jira_jwt_token.required()?,
-        })
     }
 }

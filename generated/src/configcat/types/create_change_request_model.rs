@@ -76,13 +76,17 @@ impl ::serde::Serialize for CreateChangeRequestModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("title", &self.title)?;
-        object.patch("reason", &self.reason)?;
-        object.patch("applyAt", &self.apply_at)?;
-        object.optional("bypassApproval", &self.bypass_approval)?;
-        object.optional("proposedChanges", &self.proposed_changes)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.title),
+                ::openapi_runtime::ser::Patched(&self.reason),
+                ::openapi_runtime::ser::Patched(&self.apply_at),
+                ::openapi_runtime::ser::Optional(&self.bypass_approval),
+                ::openapi_runtime::ser::Optional(&self.proposed_changes),
+            ),
+        )
     }
 }
 
@@ -90,35 +94,42 @@ impl<'de> ::serde::Deserialize<'de> for CreateChangeRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CreateChangeRequestModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreateChangeRequestModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut title = ::openapi_runtime::de::Slot::new("title");
-        let mut reason = ::openapi_runtime::de::Slot::new("reason");
-        let mut apply_at = ::openapi_runtime::de::Slot::new("applyAt");
-        let mut bypass_approval = ::openapi_runtime::de::Slot::new("bypassApproval");
-        let mut proposed_changes = ::openapi_runtime::de::Slot::new("proposedChanges");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "title" => title.read(&mut __map)?,
-                "reason" => reason.read(&mut __map)?,
-                "applyAt" => apply_at.read(&mut __map)?,
-                "bypassApproval" => bypass_approval.read(&mut __map)?,
-                "proposedChanges" => proposed_changes.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CreateChangeRequestModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "title",
+        "reason",
+        "applyAt",
+        "bypassApproval",
+        "proposedChanges",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<
+            Option<Vec<super::CreateChangeRequestProposedChangeModel>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            title: values.0,
+            reason: values.1,
+            apply_at: values.2,
+            bypass_approval: values.3,
+            proposed_changes: values.4,
         }
-        Ok(Self {
-            title: title.required()?,
-            reason: reason.or_default(),
-            apply_at: apply_at.or_default(),
-            bypass_approval: bypass_approval.or_default(),
-            proposed_changes: proposed_changes.or_default(),
-        })
     }
 }

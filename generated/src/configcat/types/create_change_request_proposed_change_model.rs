@@ -25,9 +25,11 @@ impl ::serde::Serialize for CreateChangeRequestProposedChangeModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("proposedChange", &self.proposed_change)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.proposed_change),),
+        )
     }
 }
 
@@ -35,26 +37,24 @@ impl<'de> ::serde::Deserialize<'de> for CreateChangeRequestProposedChangeModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CreateChangeRequestProposedChangeModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreateChangeRequestProposedChangeModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut proposed_change = ::openapi_runtime::de::Slot::new("proposedChange");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "proposedChange" => proposed_change.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            proposed_change: proposed_change.required()?,
-        })
+    const NAME: &'static str = "CreateChangeRequestProposedChangeModel";
+    const WIRE_NAMES: &'static [&'static str] = &["proposedChange"];
+    type Fields = (
+        ::openapi_runtime::de::Required<
+            super::UpdateEvaluationFormulaWithLatestVersionModel,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { proposed_change: values.0 }
     }
 }

@@ -69,12 +69,16 @@ impl ::serde::Serialize for CreateConfigRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.patch("description", &self.description)?;
-        object.patch("order", &self.order)?;
-        object.optional("evaluationVersion", &self.evaluation_version)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Patched(&self.description),
+                ::openapi_runtime::ser::Patched(&self.order),
+                ::openapi_runtime::ser::Optional(&self.evaluation_version),
+            ),
+        )
     }
 }
 
@@ -82,34 +86,35 @@ impl<'de> ::serde::Deserialize<'de> for CreateConfigRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CreateConfigRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreateConfigRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut order = ::openapi_runtime::de::Slot::new("order");
-        let mut evaluation_version = ::openapi_runtime::de::Slot::new(
-            "evaluationVersion",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "order" => order.read(&mut __map)?,
-                "evaluationVersion" => evaluation_version.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CreateConfigRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "description",
+        "order",
+        "evaluationVersion",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
+        ::openapi_runtime::de::Optional<Option<super::EvaluationVersion>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            description: values.1,
+            order: values.2,
+            evaluation_version: values.3,
         }
-        Ok(Self {
-            name: name.required()?,
-            description: description.or_default(),
-            order: order.or_default(),
-            evaluation_version: evaluation_version.or_default(),
-        })
     }
 }

@@ -43,13 +43,17 @@ impl ::serde::Serialize for CreateIntegrationModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("integrationType", &self.integration_type)?;
-        object.field("name", &self.name)?;
-        object.field("parameters", &self.parameters)?;
-        object.field("environmentIds", &self.environment_ids)?;
-        object.field("configIds", &self.config_ids)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.integration_type),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.parameters),
+                ::openapi_runtime::ser::Always(&self.environment_ids),
+                ::openapi_runtime::ser::Always(&self.config_ids),
+            ),
+        )
     }
 }
 
@@ -57,35 +61,38 @@ impl<'de> ::serde::Deserialize<'de> for CreateIntegrationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CreateIntegrationModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreateIntegrationModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut integration_type = ::openapi_runtime::de::Slot::new("integrationType");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut parameters = ::openapi_runtime::de::Slot::new("parameters");
-        let mut environment_ids = ::openapi_runtime::de::Slot::new("environmentIds");
-        let mut config_ids = ::openapi_runtime::de::Slot::new("configIds");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "integrationType" => integration_type.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "parameters" => parameters.read(&mut __map)?,
-                "environmentIds" => environment_ids.read(&mut __map)?,
-                "configIds" => config_ids.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CreateIntegrationModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "integrationType",
+        "name",
+        "parameters",
+        "environmentIds",
+        "configIds",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::IntegrationType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, String>>,
+        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            integration_type: values.0,
+            name: values.1,
+            parameters: values.2,
+            environment_ids: values.3,
+            config_ids: values.4,
         }
-        Ok(Self {
-            integration_type: integration_type.required()?,
-            name: name.required()?,
-            parameters: parameters.required()?,
-            environment_ids: environment_ids.required()?,
-            config_ids: config_ids.required()?,
-        })
     }
 }

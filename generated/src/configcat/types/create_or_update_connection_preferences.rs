@@ -44,10 +44,14 @@ impl ::serde::Serialize for CreateOrUpdateConnectionPreferences {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("sdkPollInterval", &self.sdk_poll_interval)?;
-        object.patch("webhookNotification", &self.webhook_notification)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.sdk_poll_interval),
+                ::openapi_runtime::ser::Patched(&self.webhook_notification),
+            ),
+        )
     }
 }
 
@@ -55,31 +59,31 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateConnectionPreferences {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CreateOrUpdateConnectionPreferences",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreateOrUpdateConnectionPreferences {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut sdk_poll_interval = ::openapi_runtime::de::Slot::new("sdkPollInterval");
-        let mut webhook_notification = ::openapi_runtime::de::Slot::new(
-            "webhookNotification",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "sdkPollInterval" => sdk_poll_interval.read(&mut __map)?,
-                "webhookNotification" => webhook_notification.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CreateOrUpdateConnectionPreferences";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "sdkPollInterval",
+        "webhookNotification",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::CreateOrUpdateWebhookNotification>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            sdk_poll_interval: values.0,
+            webhook_notification: values.1,
         }
-        Ok(Self {
-            sdk_poll_interval: sdk_poll_interval.or_default(),
-            webhook_notification: webhook_notification.or_default(),
-        })
     }
 }

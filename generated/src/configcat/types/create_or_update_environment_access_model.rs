@@ -35,10 +35,14 @@ impl ::serde::Serialize for CreateOrUpdateEnvironmentAccessModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("environmentId", &self.environment_id)?;
-        object.optional("environmentAccessType", &self.environment_access_type)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.environment_id),
+                ::openapi_runtime::ser::Optional(&self.environment_access_type),
+            ),
+        )
     }
 }
 
@@ -46,31 +50,29 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateEnvironmentAccessModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CreateOrUpdateEnvironmentAccessModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreateOrUpdateEnvironmentAccessModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        let mut environment_access_type = ::openapi_runtime::de::Slot::new(
-            "environmentAccessType",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "environmentId" => environment_id.read(&mut __map)?,
-                "environmentAccessType" => environment_access_type.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CreateOrUpdateEnvironmentAccessModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "environmentId",
+        "environmentAccessType",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<Option<super::EnvironmentAccessType>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            environment_id: values.0,
+            environment_access_type: values.1,
         }
-        Ok(Self {
-            environment_id: environment_id.or_default(),
-            environment_access_type: environment_access_type.or_default(),
-        })
     }
 }

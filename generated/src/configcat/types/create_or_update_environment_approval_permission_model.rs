@@ -37,14 +37,16 @@ impl ::serde::Serialize for CreateOrUpdateEnvironmentApprovalPermissionModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("environmentId", &self.environment_id)?;
-        object
-            .optional(
-                "environmentApprovalPermissionType",
-                &self.environment_approval_permission_type,
-            )?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.environment_id),
+                ::openapi_runtime::ser::Optional(
+                    &self.environment_approval_permission_type,
+                ),
+            ),
+        )
     }
 }
 
@@ -53,34 +55,29 @@ for CreateOrUpdateEnvironmentApprovalPermissionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CreateOrUpdateEnvironmentApprovalPermissionModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreateOrUpdateEnvironmentApprovalPermissionModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        let mut environment_approval_permission_type = ::openapi_runtime::de::Slot::new(
-            "environmentApprovalPermissionType",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "environmentId" => environment_id.read(&mut __map)?,
-                "environmentApprovalPermissionType" => {
-                    environment_approval_permission_type.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CreateOrUpdateEnvironmentApprovalPermissionModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "environmentId",
+        "environmentApprovalPermissionType",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<Option<super::EnvironmentApprovalPermissionType>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            environment_id: values.0,
+            environment_approval_permission_type: values.1,
         }
-        Ok(Self {
-            environment_id: environment_id.or_default(),
-            environment_approval_permission_type: environment_approval_permission_type
-                .or_default(),
-        })
     }
 }

@@ -74,12 +74,16 @@ impl ::serde::Serialize for CreateOrUpdateProxyProfileRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.patch("description", &self.description)?;
-        object.patch("connectionPreferences", &self.connection_preferences)?;
-        object.patch("sdkKeySelectionRules", &self.sdk_key_selection_rules)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Patched(&self.description),
+                ::openapi_runtime::ser::Patched(&self.connection_preferences),
+                ::openapi_runtime::ser::Patched(&self.sdk_key_selection_rules),
+            ),
+        )
     }
 }
 
@@ -87,36 +91,39 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateProxyProfileRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CreateOrUpdateProxyProfileRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreateOrUpdateProxyProfileRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut connection_preferences = ::openapi_runtime::de::Slot::new(
-            "connectionPreferences",
-        );
-        let mut sdk_key_selection_rules = ::openapi_runtime::de::Slot::new(
-            "sdkKeySelectionRules",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "connectionPreferences" => connection_preferences.read(&mut __map)?,
-                "sdkKeySelectionRules" => sdk_key_selection_rules.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CreateOrUpdateProxyProfileRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "description",
+        "connectionPreferences",
+        "sdkKeySelectionRules",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::CreateOrUpdateConnectionPreferences>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::UpdateProxyProfileSelectionRule>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            description: values.1,
+            connection_preferences: values.2,
+            sdk_key_selection_rules: values.3,
         }
-        Ok(Self {
-            name: name.required()?,
-            description: description.or_default(),
-            connection_preferences: connection_preferences.or_default(),
-            sdk_key_selection_rules: sdk_key_selection_rules.or_default(),
-        })
     }
 }

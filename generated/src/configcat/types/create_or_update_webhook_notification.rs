@@ -25,9 +25,11 @@ impl ::serde::Serialize for CreateOrUpdateWebhookNotification {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("webhookProxyUrl", &self.webhook_proxy_url)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.webhook_proxy_url),),
+        )
     }
 }
 
@@ -35,23 +37,22 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateWebhookNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CreateOrUpdateWebhookNotification")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreateOrUpdateWebhookNotification {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut webhook_proxy_url = ::openapi_runtime::de::Slot::new("webhookProxyUrl");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "webhookProxyUrl" => webhook_proxy_url.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CreateOrUpdateWebhookNotification";
+    const WIRE_NAMES: &'static [&'static str] = &["webhookProxyUrl"];
+    type Fields = (::openapi_runtime::de::Required<String>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            webhook_proxy_url: values.0,
         }
-        Ok(Self {
-            webhook_proxy_url: webhook_proxy_url.required()?,
-        })
     }
 }

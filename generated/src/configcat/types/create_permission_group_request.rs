@@ -328,53 +328,54 @@ impl ::serde::Serialize for CreatePermissionGroupRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.optional("canManageMembers", &self.can_manage_members)?;
-        object.optional("canCreateOrUpdateConfig", &self.can_create_or_update_config)?;
-        object.optional("canDeleteConfig", &self.can_delete_config)?;
-        object
-            .optional(
-                "canCreateOrUpdateEnvironment",
-                &self.can_create_or_update_environment,
-            )?;
-        object.optional("canDeleteEnvironment", &self.can_delete_environment)?;
-        object.optional("canCreateOrUpdateSetting", &self.can_create_or_update_setting)?;
-        object.optional("canTagSetting", &self.can_tag_setting)?;
-        object.optional("canDeleteSetting", &self.can_delete_setting)?;
-        object.optional("canCreateOrUpdateTag", &self.can_create_or_update_tag)?;
-        object.optional("canDeleteTag", &self.can_delete_tag)?;
-        object.optional("canManageWebhook", &self.can_manage_webhook)?;
-        object.optional("canUseExportImport", &self.can_use_export_import)?;
-        object
-            .optional(
-                "canManageProductPreferences",
-                &self.can_manage_product_preferences,
-            )?;
-        object.optional("canManageIntegrations", &self.can_manage_integrations)?;
-        object.optional("canViewSdkKey", &self.can_view_sdk_key)?;
-        object.optional("canRotateSdkKey", &self.can_rotate_sdk_key)?;
-        object
-            .optional("canCreateOrUpdateSegments", &self.can_create_or_update_segments)?;
-        object.optional("canDeleteSegments", &self.can_delete_segments)?;
-        object.optional("canViewProductAuditLog", &self.can_view_product_audit_log)?;
-        object.optional("canViewProductStatistics", &self.can_view_product_statistics)?;
-        object.optional("accessType", &self.access_type)?;
-        object.optional("newEnvironmentAccessType", &self.new_environment_access_type)?;
-        object.patch("environmentAccesses", &self.environment_accesses)?;
-        object.optional("approvalPermissionType", &self.approval_permission_type)?;
-        object
-            .optional(
-                "newEnvironmentApprovalPermissionType",
-                &self.new_environment_approval_permission_type,
-            )?;
-        object
-            .patch(
-                "environmentApprovalPermissions",
-                &self.environment_approval_permissions,
-            )?;
-        object.optional("canDisable2FA", &self.can_disable2_fa)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.name),
+                    ::openapi_runtime::ser::Optional(&self.can_manage_members),
+                    ::openapi_runtime::ser::Optional(&self.can_create_or_update_config),
+                    ::openapi_runtime::ser::Optional(&self.can_delete_config),
+                    ::openapi_runtime::ser::Optional(
+                        &self.can_create_or_update_environment,
+                    ),
+                    ::openapi_runtime::ser::Optional(&self.can_delete_environment),
+                    ::openapi_runtime::ser::Optional(&self.can_create_or_update_setting),
+                    ::openapi_runtime::ser::Optional(&self.can_tag_setting),
+                    ::openapi_runtime::ser::Optional(&self.can_delete_setting),
+                    ::openapi_runtime::ser::Optional(&self.can_create_or_update_tag),
+                    ::openapi_runtime::ser::Optional(&self.can_delete_tag),
+                    ::openapi_runtime::ser::Optional(&self.can_manage_webhook),
+                    ::openapi_runtime::ser::Optional(&self.can_use_export_import),
+                    ::openapi_runtime::ser::Optional(
+                        &self.can_manage_product_preferences,
+                    ),
+                    ::openapi_runtime::ser::Optional(&self.can_manage_integrations),
+                    ::openapi_runtime::ser::Optional(&self.can_view_sdk_key),
+                ),
+                (
+                    ::openapi_runtime::ser::Optional(&self.can_rotate_sdk_key),
+                    ::openapi_runtime::ser::Optional(
+                        &self.can_create_or_update_segments,
+                    ),
+                    ::openapi_runtime::ser::Optional(&self.can_delete_segments),
+                    ::openapi_runtime::ser::Optional(&self.can_view_product_audit_log),
+                    ::openapi_runtime::ser::Optional(&self.can_view_product_statistics),
+                    ::openapi_runtime::ser::Optional(&self.access_type),
+                    ::openapi_runtime::ser::Optional(&self.new_environment_access_type),
+                    ::openapi_runtime::ser::Patched(&self.environment_accesses),
+                    ::openapi_runtime::ser::Optional(&self.approval_permission_type),
+                    ::openapi_runtime::ser::Optional(
+                        &self.new_environment_approval_permission_type,
+                    ),
+                    ::openapi_runtime::ser::Patched(
+                        &self.environment_approval_permissions,
+                    ),
+                    ::openapi_runtime::ser::Optional(&self.can_disable2_fa),
+                ),
+            ),
+        )
     }
 }
 
@@ -382,165 +383,121 @@ impl<'de> ::serde::Deserialize<'de> for CreatePermissionGroupRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CreatePermissionGroupRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreatePermissionGroupRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut can_manage_members = ::openapi_runtime::de::Slot::new(
-            "canManageMembers",
-        );
-        let mut can_create_or_update_config = ::openapi_runtime::de::Slot::new(
-            "canCreateOrUpdateConfig",
-        );
-        let mut can_delete_config = ::openapi_runtime::de::Slot::new("canDeleteConfig");
-        let mut can_create_or_update_environment = ::openapi_runtime::de::Slot::new(
-            "canCreateOrUpdateEnvironment",
-        );
-        let mut can_delete_environment = ::openapi_runtime::de::Slot::new(
-            "canDeleteEnvironment",
-        );
-        let mut can_create_or_update_setting = ::openapi_runtime::de::Slot::new(
-            "canCreateOrUpdateSetting",
-        );
-        let mut can_tag_setting = ::openapi_runtime::de::Slot::new("canTagSetting");
-        let mut can_delete_setting = ::openapi_runtime::de::Slot::new(
-            "canDeleteSetting",
-        );
-        let mut can_create_or_update_tag = ::openapi_runtime::de::Slot::new(
-            "canCreateOrUpdateTag",
-        );
-        let mut can_delete_tag = ::openapi_runtime::de::Slot::new("canDeleteTag");
-        let mut can_manage_webhook = ::openapi_runtime::de::Slot::new(
-            "canManageWebhook",
-        );
-        let mut can_use_export_import = ::openapi_runtime::de::Slot::new(
-            "canUseExportImport",
-        );
-        let mut can_manage_product_preferences = ::openapi_runtime::de::Slot::new(
-            "canManageProductPreferences",
-        );
-        let mut can_manage_integrations = ::openapi_runtime::de::Slot::new(
-            "canManageIntegrations",
-        );
-        let mut can_view_sdk_key = ::openapi_runtime::de::Slot::new("canViewSdkKey");
-        let mut can_rotate_sdk_key = ::openapi_runtime::de::Slot::new("canRotateSdkKey");
-        let mut can_create_or_update_segments = ::openapi_runtime::de::Slot::new(
-            "canCreateOrUpdateSegments",
-        );
-        let mut can_delete_segments = ::openapi_runtime::de::Slot::new(
-            "canDeleteSegments",
-        );
-        let mut can_view_product_audit_log = ::openapi_runtime::de::Slot::new(
-            "canViewProductAuditLog",
-        );
-        let mut can_view_product_statistics = ::openapi_runtime::de::Slot::new(
-            "canViewProductStatistics",
-        );
-        let mut access_type = ::openapi_runtime::de::Slot::new("accessType");
-        let mut new_environment_access_type = ::openapi_runtime::de::Slot::new(
-            "newEnvironmentAccessType",
-        );
-        let mut environment_accesses = ::openapi_runtime::de::Slot::new(
-            "environmentAccesses",
-        );
-        let mut approval_permission_type = ::openapi_runtime::de::Slot::new(
-            "approvalPermissionType",
-        );
-        let mut new_environment_approval_permission_type = ::openapi_runtime::de::Slot::new(
-            "newEnvironmentApprovalPermissionType",
-        );
-        let mut environment_approval_permissions = ::openapi_runtime::de::Slot::new(
-            "environmentApprovalPermissions",
-        );
-        let mut can_disable2_fa = ::openapi_runtime::de::Slot::new("canDisable2FA");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "canManageMembers" => can_manage_members.read(&mut __map)?,
-                "canCreateOrUpdateConfig" => {
-                    can_create_or_update_config.read(&mut __map)?
-                }
-                "canDeleteConfig" => can_delete_config.read(&mut __map)?,
-                "canCreateOrUpdateEnvironment" => {
-                    can_create_or_update_environment.read(&mut __map)?
-                }
-                "canDeleteEnvironment" => can_delete_environment.read(&mut __map)?,
-                "canCreateOrUpdateSetting" => {
-                    can_create_or_update_setting.read(&mut __map)?
-                }
-                "canTagSetting" => can_tag_setting.read(&mut __map)?,
-                "canDeleteSetting" => can_delete_setting.read(&mut __map)?,
-                "canCreateOrUpdateTag" => can_create_or_update_tag.read(&mut __map)?,
-                "canDeleteTag" => can_delete_tag.read(&mut __map)?,
-                "canManageWebhook" => can_manage_webhook.read(&mut __map)?,
-                "canUseExportImport" => can_use_export_import.read(&mut __map)?,
-                "canManageProductPreferences" => {
-                    can_manage_product_preferences.read(&mut __map)?
-                }
-                "canManageIntegrations" => can_manage_integrations.read(&mut __map)?,
-                "canViewSdkKey" => can_view_sdk_key.read(&mut __map)?,
-                "canRotateSdkKey" => can_rotate_sdk_key.read(&mut __map)?,
-                "canCreateOrUpdateSegments" => {
-                    can_create_or_update_segments.read(&mut __map)?
-                }
-                "canDeleteSegments" => can_delete_segments.read(&mut __map)?,
-                "canViewProductAuditLog" => can_view_product_audit_log.read(&mut __map)?,
-                "canViewProductStatistics" => {
-                    can_view_product_statistics.read(&mut __map)?
-                }
-                "accessType" => access_type.read(&mut __map)?,
-                "newEnvironmentAccessType" => {
-                    new_environment_access_type.read(&mut __map)?
-                }
-                "environmentAccesses" => environment_accesses.read(&mut __map)?,
-                "approvalPermissionType" => approval_permission_type.read(&mut __map)?,
-                "newEnvironmentApprovalPermissionType" => {
-                    new_environment_approval_permission_type.read(&mut __map)?
-                }
-                "environmentApprovalPermissions" => {
-                    environment_approval_permissions.read(&mut __map)?
-                }
-                "canDisable2FA" => can_disable2_fa.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CreatePermissionGroupRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "canManageMembers",
+        "canCreateOrUpdateConfig",
+        "canDeleteConfig",
+        "canCreateOrUpdateEnvironment",
+        "canDeleteEnvironment",
+        "canCreateOrUpdateSetting",
+        "canTagSetting",
+        "canDeleteSetting",
+        "canCreateOrUpdateTag",
+        "canDeleteTag",
+        "canManageWebhook",
+        "canUseExportImport",
+        "canManageProductPreferences",
+        "canManageIntegrations",
+        "canViewSdkKey",
+        "canRotateSdkKey",
+        "canCreateOrUpdateSegments",
+        "canDeleteSegments",
+        "canViewProductAuditLog",
+        "canViewProductStatistics",
+        "accessType",
+        "newEnvironmentAccessType",
+        "environmentAccesses",
+        "approvalPermissionType",
+        "newEnvironmentApprovalPermissionType",
+        "environmentApprovalPermissions",
+        "canDisable2FA",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+        ),
+        (
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<super::AccessType>>,
+            ::openapi_runtime::de::Optional<Option<super::EnvironmentAccessType>>,
+            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<
+                    Vec<super::CreateOrUpdateEnvironmentAccessModel>,
+                >,
+            >,
+            ::openapi_runtime::de::Optional<Option<super::ApprovalPermissionType>>,
+            ::openapi_runtime::de::Optional<
+                Option<super::EnvironmentApprovalPermissionType>,
+            >,
+            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<
+                    Vec<super::CreateOrUpdateEnvironmentApprovalPermissionModel>,
+                >,
+            >,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0.0,
+            can_manage_members: values.0.1,
+            can_create_or_update_config: values.0.2,
+            can_delete_config: values.0.3,
+            can_create_or_update_environment: values.0.4,
+            can_delete_environment: values.0.5,
+            can_create_or_update_setting: values.0.6,
+            can_tag_setting: values.0.7,
+            can_delete_setting: values.0.8,
+            can_create_or_update_tag: values.0.9,
+            can_delete_tag: values.0.10,
+            can_manage_webhook: values.0.11,
+            can_use_export_import: values.0.12,
+            can_manage_product_preferences: values.0.13,
+            can_manage_integrations: values.0.14,
+            can_view_sdk_key: values.0.15,
+            can_rotate_sdk_key: values.1.0,
+            can_create_or_update_segments: values.1.1,
+            can_delete_segments: values.1.2,
+            can_view_product_audit_log: values.1.3,
+            can_view_product_statistics: values.1.4,
+            access_type: values.1.5,
+            new_environment_access_type: values.1.6,
+            environment_accesses: values.1.7,
+            approval_permission_type: values.1.8,
+            new_environment_approval_permission_type: values.1.9,
+            environment_approval_permissions: values.1.10,
+            can_disable2_fa: values.1.11,
         }
-        Ok(Self {
-            name: name.required()?,
-            can_manage_members: can_manage_members.or_default(),
-            can_create_or_update_config: can_create_or_update_config.or_default(),
-            can_delete_config: can_delete_config.or_default(),
-            can_create_or_update_environment: can_create_or_update_environment
-                .or_default(),
-            can_delete_environment: can_delete_environment.or_default(),
-            can_create_or_update_setting: can_create_or_update_setting.or_default(),
-            can_tag_setting: can_tag_setting.or_default(),
-            can_delete_setting: can_delete_setting.or_default(),
-            can_create_or_update_tag: can_create_or_update_tag.or_default(),
-            can_delete_tag: can_delete_tag.or_default(),
-            can_manage_webhook: can_manage_webhook.or_default(),
-            can_use_export_import: can_use_export_import.or_default(),
-            can_manage_product_preferences: can_manage_product_preferences.or_default(),
-            can_manage_integrations: can_manage_integrations.or_default(),
-            can_view_sdk_key: can_view_sdk_key.or_default(),
-            can_rotate_sdk_key: can_rotate_sdk_key.or_default(),
-            can_create_or_update_segments: can_create_or_update_segments.or_default(),
-            can_delete_segments: can_delete_segments.or_default(),
-            can_view_product_audit_log: can_view_product_audit_log.or_default(),
-            can_view_product_statistics: can_view_product_statistics.or_default(),
-            access_type: access_type.or_default(),
-            new_environment_access_type: new_environment_access_type.or_default(),
-            environment_accesses: environment_accesses.or_default(),
-            approval_permission_type: approval_permission_type.or_default(),
-            new_environment_approval_permission_type: new_environment_approval_permission_type
-                .or_default(),
-            environment_approval_permissions: environment_approval_permissions
-                .or_default(),
-            can_disable2_fa: can_disable2_fa.or_default(),
-        })
     }
 }

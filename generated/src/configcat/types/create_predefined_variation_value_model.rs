@@ -62,12 +62,16 @@ impl ::serde::Serialize for CreatePredefinedVariationValueModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("boolValue", &self.bool_value)?;
-        object.patch("stringValue", &self.string_value)?;
-        object.patch("intValue", &self.int_value)?;
-        object.patch("doubleValue", &self.double_value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.bool_value),
+                ::openapi_runtime::ser::Patched(&self.string_value),
+                ::openapi_runtime::ser::Patched(&self.int_value),
+                ::openapi_runtime::ser::Patched(&self.double_value),
+            ),
+        )
     }
 }
 
@@ -75,35 +79,35 @@ impl<'de> ::serde::Deserialize<'de> for CreatePredefinedVariationValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CreatePredefinedVariationValueModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreatePredefinedVariationValueModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut bool_value = ::openapi_runtime::de::Slot::new("boolValue");
-        let mut string_value = ::openapi_runtime::de::Slot::new("stringValue");
-        let mut int_value = ::openapi_runtime::de::Slot::new("intValue");
-        let mut double_value = ::openapi_runtime::de::Slot::new("doubleValue");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "boolValue" => bool_value.read(&mut __map)?,
-                "stringValue" => string_value.read(&mut __map)?,
-                "intValue" => int_value.read(&mut __map)?,
-                "doubleValue" => double_value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CreatePredefinedVariationValueModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "boolValue",
+        "stringValue",
+        "intValue",
+        "doubleValue",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<f64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            bool_value: values.0,
+            string_value: values.1,
+            int_value: values.2,
+            double_value: values.3,
         }
-        Ok(Self {
-            bool_value: bool_value.or_default(),
-            string_value: string_value.or_default(),
-            int_value: int_value.or_default(),
-            double_value: double_value.or_default(),
-        })
     }
 }

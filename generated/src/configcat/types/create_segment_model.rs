@@ -58,13 +58,17 @@ impl ::serde::Serialize for CreateSegmentModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.patch("description", &self.description)?;
-        object.field("comparisonAttribute", &self.comparison_attribute)?;
-        object.field("comparator", &self.comparator)?;
-        object.field("comparisonValue", &self.comparison_value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Patched(&self.description),
+                ::openapi_runtime::ser::Always(&self.comparison_attribute),
+                ::openapi_runtime::ser::Always(&self.comparator),
+                ::openapi_runtime::ser::Always(&self.comparison_value),
+            ),
+        )
     }
 }
 
@@ -72,37 +76,38 @@ impl<'de> ::serde::Deserialize<'de> for CreateSegmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CreateSegmentModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreateSegmentModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
-            "comparisonAttribute",
-        );
-        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
-        let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
-                "comparator" => comparator.read(&mut __map)?,
-                "comparisonValue" => comparison_value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CreateSegmentModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "description",
+        "comparisonAttribute",
+        "comparator",
+        "comparisonValue",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::RolloutRuleComparator>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            description: values.1,
+            comparison_attribute: values.2,
+            comparator: values.3,
+            comparison_value: values.4,
         }
-        Ok(Self {
-            name: name.required()?,
-            description: description.or_default(),
-            comparison_attribute: comparison_attribute.required()?,
-            comparator: comparator.required()?,
-            comparison_value: comparison_value.required()?,
-        })
     }
 }

@@ -135,18 +135,22 @@ impl ::serde::Serialize for CreateSettingInitialValues {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.patch("hint", &self.hint)?;
-        object.patch("tags", &self.tags)?;
-        object.patch("order", &self.order)?;
-        object.patch("isJson", &self.is_json)?;
-        object.field("key", &self.key)?;
-        object.field("settingType", &self.setting_type)?;
-        object.patch("predefinedVariations", &self.predefined_variations)?;
-        object.patch("initialValues", &self.initial_values)?;
-        object.patch("settingIdToInitFrom", &self.setting_id_to_init_from)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Patched(&self.hint),
+                ::openapi_runtime::ser::Patched(&self.tags),
+                ::openapi_runtime::ser::Patched(&self.order),
+                ::openapi_runtime::ser::Patched(&self.is_json),
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.setting_type),
+                ::openapi_runtime::ser::Patched(&self.predefined_variations),
+                ::openapi_runtime::ser::Patched(&self.initial_values),
+                ::openapi_runtime::ser::Patched(&self.setting_id_to_init_from),
+            ),
+        )
     }
 }
 
@@ -154,54 +158,57 @@ impl<'de> ::serde::Deserialize<'de> for CreateSettingInitialValues {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CreateSettingInitialValues")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CreateSettingInitialValues {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut hint = ::openapi_runtime::de::Slot::new("hint");
-        let mut tags = ::openapi_runtime::de::Slot::new("tags");
-        let mut order = ::openapi_runtime::de::Slot::new("order");
-        let mut is_json = ::openapi_runtime::de::Slot::new("isJson");
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
-        let mut predefined_variations = ::openapi_runtime::de::Slot::new(
-            "predefinedVariations",
-        );
-        let mut initial_values = ::openapi_runtime::de::Slot::new("initialValues");
-        let mut setting_id_to_init_from = ::openapi_runtime::de::Slot::new(
-            "settingIdToInitFrom",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "hint" => hint.read(&mut __map)?,
-                "tags" => tags.read(&mut __map)?,
-                "order" => order.read(&mut __map)?,
-                "isJson" => is_json.read(&mut __map)?,
-                "key" => key.read(&mut __map)?,
-                "settingType" => setting_type.read(&mut __map)?,
-                "predefinedVariations" => predefined_variations.read(&mut __map)?,
-                "initialValues" => initial_values.read(&mut __map)?,
-                "settingIdToInitFrom" => setting_id_to_init_from.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CreateSettingInitialValues";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "hint",
+        "tags",
+        "order",
+        "isJson",
+        "key",
+        "settingType",
+        "predefinedVariations",
+        "initialValues",
+        "settingIdToInitFrom",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<i64>>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::SettingType>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::CreatePredefinedVariationModel>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::InitialValue>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            hint: values.1,
+            tags: values.2,
+            order: values.3,
+            is_json: values.4,
+            key: values.5,
+            setting_type: values.6,
+            predefined_variations: values.7,
+            initial_values: values.8,
+            setting_id_to_init_from: values.9,
         }
-        Ok(Self {
-            name: name.required()?,
-            hint: hint.or_default(),
-            tags: tags.or_default(),
-            order: order.or_default(),
-            is_json: is_json.or_default(),
-            key: key.required()?,
-            setting_type: setting_type.required()?,
-            predefined_variations: predefined_variations.or_default(),
-            initial_values: initial_values.or_default(),
-            setting_id_to_init_from: setting_id_to_init_from.or_default(),
-        })
     }
 }

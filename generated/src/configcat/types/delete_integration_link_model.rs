@@ -25,10 +25,11 @@ impl ::serde::Serialize for DeleteIntegrationLinkModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object
-            .field("hasRemainingIntegrationLink", &self.has_remaining_integration_link)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.has_remaining_integration_link),),
+        )
     }
 }
 
@@ -36,27 +37,22 @@ impl<'de> ::serde::Deserialize<'de> for DeleteIntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "DeleteIntegrationLinkModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for DeleteIntegrationLinkModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut has_remaining_integration_link = ::openapi_runtime::de::Slot::new(
-            "hasRemainingIntegrationLink",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "hasRemainingIntegrationLink" => {
-                    has_remaining_integration_link.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "DeleteIntegrationLinkModel";
+    const WIRE_NAMES: &'static [&'static str] = &["hasRemainingIntegrationLink"];
+    type Fields = (::openapi_runtime::de::Required<bool>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            has_remaining_integration_link: values.0,
         }
-        Ok(Self {
-            has_remaining_integration_link: has_remaining_integration_link.required()?,
-        })
     }
 }

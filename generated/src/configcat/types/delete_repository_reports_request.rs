@@ -59,12 +59,16 @@ impl ::serde::Serialize for DeleteRepositoryReportsRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("configId", &self.config_id)?;
-        object.field("repository", &self.repository)?;
-        object.patch("branch", &self.branch)?;
-        object.patch("settingId", &self.setting_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.config_id),
+                ::openapi_runtime::ser::Always(&self.repository),
+                ::openapi_runtime::ser::Patched(&self.branch),
+                ::openapi_runtime::ser::Patched(&self.setting_id),
+            ),
+        )
     }
 }
 
@@ -72,32 +76,35 @@ impl<'de> ::serde::Deserialize<'de> for DeleteRepositoryReportsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "DeleteRepositoryReportsRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for DeleteRepositoryReportsRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
-        let mut repository = ::openapi_runtime::de::Slot::new("repository");
-        let mut branch = ::openapi_runtime::de::Slot::new("branch");
-        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "configId" => config_id.read(&mut __map)?,
-                "repository" => repository.read(&mut __map)?,
-                "branch" => branch.read(&mut __map)?,
-                "settingId" => setting_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "DeleteRepositoryReportsRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "configId",
+        "repository",
+        "branch",
+        "settingId",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            config_id: values.0,
+            repository: values.1,
+            branch: values.2,
+            setting_id: values.3,
         }
-        Ok(Self {
-            config_id: config_id.required()?,
-            repository: repository.required()?,
-            branch: branch.or_default(),
-            setting_id: setting_id.or_default(),
-        })
     }
 }

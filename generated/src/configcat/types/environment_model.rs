@@ -65,16 +65,20 @@ impl ::serde::Serialize for EnvironmentModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product", &self.product)?;
-        object.field("environmentId", &self.environment_id)?;
-        object.field("name", &self.name)?;
-        object.field("color", &self.color)?;
-        object.field("description", &self.description)?;
-        object.field("order", &self.order)?;
-        object.field("reasonRequired", &self.reason_required)?;
-        object.field("approveRequired", &self.approve_required)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.product),
+                ::openapi_runtime::ser::Always(&self.environment_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.color),
+                ::openapi_runtime::ser::Always(&self.description),
+                ::openapi_runtime::ser::Always(&self.order),
+                ::openapi_runtime::ser::Always(&self.reason_required),
+                ::openapi_runtime::ser::Always(&self.approve_required),
+            ),
+        )
     }
 }
 
@@ -82,44 +86,47 @@ impl<'de> ::serde::Deserialize<'de> for EnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "EnvironmentModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for EnvironmentModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product = ::openapi_runtime::de::Slot::new("product");
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut color = ::openapi_runtime::de::Slot::new("color");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut order = ::openapi_runtime::de::Slot::new("order");
-        let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
-        let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product" => product.read(&mut __map)?,
-                "environmentId" => environment_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "color" => color.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "order" => order.read(&mut __map)?,
-                "reasonRequired" => reason_required.read(&mut __map)?,
-                "approveRequired" => approve_required.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "EnvironmentModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "product",
+        "environmentId",
+        "name",
+        "color",
+        "description",
+        "order",
+        "reasonRequired",
+        "approveRequired",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::ProductModel>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product: values.0,
+            environment_id: values.1,
+            name: values.2,
+            color: values.3,
+            description: values.4,
+            order: values.5,
+            reason_required: values.6,
+            approve_required: values.7,
         }
-        Ok(Self {
-            product: product.required()?,
-            environment_id: environment_id.required()?,
-            name: name.required()?,
-            color: color.required_or_default()?,
-            description: description.required_or_default()?,
-            order: order.required()?,
-            reason_required: reason_required.required()?,
-            approve_required: approve_required.required()?,
-        })
     }
 }

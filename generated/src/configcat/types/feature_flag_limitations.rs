@@ -51,27 +51,23 @@ impl ::serde::Serialize for FeatureFlagLimitations {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("maxPercentageOptionCount", &self.max_percentage_option_count)?;
-        object.field("maxTargetingRuleCount", &self.max_targeting_rule_count)?;
-        object.field("maxComparisonValueLength", &self.max_comparison_value_length)?;
-        object
-            .field(
-                "maxComparisonValueListLength",
-                &self.max_comparison_value_list_length,
-            )?;
-        object
-            .field(
-                "maxComparisonValueListItemLength",
-                &self.max_comparison_value_list_item_length,
-            )?;
-        object.field("maxStringFlagValueLength", &self.max_string_flag_value_length)?;
-        object
-            .field(
-                "maxConditionPerTargetingRuleCount",
-                &self.max_condition_per_targeting_rule_count,
-            )?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.max_percentage_option_count),
+                ::openapi_runtime::ser::Always(&self.max_targeting_rule_count),
+                ::openapi_runtime::ser::Always(&self.max_comparison_value_length),
+                ::openapi_runtime::ser::Always(&self.max_comparison_value_list_length),
+                ::openapi_runtime::ser::Always(
+                    &self.max_comparison_value_list_item_length,
+                ),
+                ::openapi_runtime::ser::Always(&self.max_string_flag_value_length),
+                ::openapi_runtime::ser::Always(
+                    &self.max_condition_per_targeting_rule_count,
+                ),
+            ),
+        )
     }
 }
 
@@ -79,70 +75,44 @@ impl<'de> ::serde::Deserialize<'de> for FeatureFlagLimitations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "FeatureFlagLimitations")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for FeatureFlagLimitations {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut max_percentage_option_count = ::openapi_runtime::de::Slot::new(
-            "maxPercentageOptionCount",
-        );
-        let mut max_targeting_rule_count = ::openapi_runtime::de::Slot::new(
-            "maxTargetingRuleCount",
-        );
-        let mut max_comparison_value_length = ::openapi_runtime::de::Slot::new(
-            "maxComparisonValueLength",
-        );
-        let mut max_comparison_value_list_length = ::openapi_runtime::de::Slot::new(
-            "maxComparisonValueListLength",
-        );
-        let mut max_comparison_value_list_item_length = ::openapi_runtime::de::Slot::new(
-            "maxComparisonValueListItemLength",
-        );
-        let mut max_string_flag_value_length = ::openapi_runtime::de::Slot::new(
-            "maxStringFlagValueLength",
-        );
-        let mut max_condition_per_targeting_rule_count = ::openapi_runtime::de::Slot::new(
-            "maxConditionPerTargetingRuleCount",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "maxPercentageOptionCount" => {
-                    max_percentage_option_count.read(&mut __map)?
-                }
-                "maxTargetingRuleCount" => max_targeting_rule_count.read(&mut __map)?,
-                "maxComparisonValueLength" => {
-                    max_comparison_value_length.read(&mut __map)?
-                }
-                "maxComparisonValueListLength" => {
-                    max_comparison_value_list_length.read(&mut __map)?
-                }
-                "maxComparisonValueListItemLength" => {
-                    max_comparison_value_list_item_length.read(&mut __map)?
-                }
-                "maxStringFlagValueLength" => {
-                    max_string_flag_value_length.read(&mut __map)?
-                }
-                "maxConditionPerTargetingRuleCount" => {
-                    max_condition_per_targeting_rule_count.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "FeatureFlagLimitations";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "maxPercentageOptionCount",
+        "maxTargetingRuleCount",
+        "maxComparisonValueLength",
+        "maxComparisonValueListLength",
+        "maxComparisonValueListItemLength",
+        "maxStringFlagValueLength",
+        "maxConditionPerTargetingRuleCount",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            max_percentage_option_count: values.0,
+            max_targeting_rule_count: values.1,
+            max_comparison_value_length: values.2,
+            max_comparison_value_list_length: values.3,
+            max_comparison_value_list_item_length: values.4,
+            max_string_flag_value_length: values.5,
+            max_condition_per_targeting_rule_count: values.6,
         }
-        Ok(Self {
-            max_percentage_option_count: max_percentage_option_count.required()?,
-            max_targeting_rule_count: max_targeting_rule_count.required()?,
-            max_comparison_value_length: max_comparison_value_length.required()?,
-            max_comparison_value_list_length: max_comparison_value_list_length
-                .required()?,
-            max_comparison_value_list_item_length: max_comparison_value_list_item_length
-                .required()?,
-            max_string_flag_value_length: max_string_flag_value_length.required()?,
-            max_condition_per_targeting_rule_count: max_condition_per_targeting_rule_count
-                .required()?,
-        })
     }
 }

@@ -45,14 +45,18 @@ impl ::serde::Serialize for IntegrationLinkDetail {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product", &self.product)?;
-        object.field("config", &self.config)?;
-        object.field("environment", &self.environment)?;
-        object.field("setting", &self.setting)?;
-        object.field("readOnly", &self.read_only)?;
-        object.field("status", &self.status)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.product),
+                ::openapi_runtime::ser::Always(&self.config),
+                ::openapi_runtime::ser::Always(&self.environment),
+                ::openapi_runtime::ser::Always(&self.setting),
+                ::openapi_runtime::ser::Always(&self.read_only),
+                ::openapi_runtime::ser::Always(&self.status),
+            ),
+        )
     }
 }
 
@@ -60,38 +64,41 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationLinkDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "IntegrationLinkDetail")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for IntegrationLinkDetail {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product = ::openapi_runtime::de::Slot::new("product");
-        let mut config = ::openapi_runtime::de::Slot::new("config");
-        let mut environment = ::openapi_runtime::de::Slot::new("environment");
-        let mut setting = ::openapi_runtime::de::Slot::new("setting");
-        let mut read_only = ::openapi_runtime::de::Slot::new("readOnly");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product" => product.read(&mut __map)?,
-                "config" => config.read(&mut __map)?,
-                "environment" => environment.read(&mut __map)?,
-                "setting" => setting.read(&mut __map)?,
-                "readOnly" => read_only.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "IntegrationLinkDetail";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "product",
+        "config",
+        "environment",
+        "setting",
+        "readOnly",
+        "status",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::ProductModel>,
+        ::openapi_runtime::de::Required<super::ConfigModel>,
+        ::openapi_runtime::de::Required<super::EnvironmentModel>,
+        ::openapi_runtime::de::Required<super::SettingDataModel>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product: values.0,
+            config: values.1,
+            environment: values.2,
+            setting: values.3,
+            read_only: values.4,
+            status: values.5,
         }
-        Ok(Self {
-            product: product.required()?,
-            config: config.required()?,
-            environment: environment.required()?,
-            setting: setting.required()?,
-            read_only: read_only.required()?,
-            status: status.required()?,
-        })
     }
 }

@@ -38,10 +38,14 @@ impl ::serde::Serialize for IntegrationLinkDetailsModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("details", &self.details)?;
-        object.field("allIntegrationLinkCount", &self.all_integration_link_count)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.details),
+                ::openapi_runtime::ser::Always(&self.all_integration_link_count),
+            ),
+        )
     }
 }
 
@@ -49,28 +53,26 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationLinkDetailsModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "IntegrationLinkDetailsModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for IntegrationLinkDetailsModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut details = ::openapi_runtime::de::Slot::new("details");
-        let mut all_integration_link_count = ::openapi_runtime::de::Slot::new(
-            "allIntegrationLinkCount",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "details" => details.read(&mut __map)?,
-                "allIntegrationLinkCount" => all_integration_link_count.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "IntegrationLinkDetailsModel";
+    const WIRE_NAMES: &'static [&'static str] = &["details", "allIntegrationLinkCount"];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<Vec<super::IntegrationLinkDetail>>>,
+        ::openapi_runtime::de::Required<i32>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            details: values.0,
+            all_integration_link_count: values.1,
         }
-        Ok(Self {
-            details: details.required_or_default()?,
-            all_integration_link_count: all_integration_link_count.required()?,
-        })
     }
 }

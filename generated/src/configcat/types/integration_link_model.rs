@@ -53,12 +53,16 @@ impl ::serde::Serialize for IntegrationLinkModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("key", &self.key)?;
-        object.field("description", &self.description)?;
-        object.field("integrationLinkType", &self.integration_link_type)?;
-        object.field("url", &self.url)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.description),
+                ::openapi_runtime::ser::Always(&self.integration_link_type),
+                ::openapi_runtime::ser::Always(&self.url),
+            ),
+        )
     }
 }
 
@@ -66,34 +70,35 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationLinkModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "IntegrationLinkModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for IntegrationLinkModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut integration_link_type = ::openapi_runtime::de::Slot::new(
-            "integrationLinkType",
-        );
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "key" => key.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "integrationLinkType" => integration_link_type.read(&mut __map)?,
-                "url" => url.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "IntegrationLinkModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "key",
+        "description",
+        "integrationLinkType",
+        "url",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<super::IntegrationLinkType>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            key: values.0,
+            description: values.1,
+            integration_link_type: values.2,
+            url: values.3,
         }
-        Ok(Self {
-            key: key.required_or_default()?,
-            description: description.required_or_default()?,
-            integration_link_type: integration_link_type.required()?,
-            url: url.required_or_default()?,
-        })
     }
 }

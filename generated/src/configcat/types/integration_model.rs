@@ -58,15 +58,19 @@ impl ::serde::Serialize for IntegrationModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product", &self.product)?;
-        object.field("integrationId", &self.integration_id)?;
-        object.field("name", &self.name)?;
-        object.field("integrationType", &self.integration_type)?;
-        object.field("parameters", &self.parameters)?;
-        object.field("environmentIds", &self.environment_ids)?;
-        object.field("configIds", &self.config_ids)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.product),
+                ::openapi_runtime::ser::Always(&self.integration_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.integration_type),
+                ::openapi_runtime::ser::Always(&self.parameters),
+                ::openapi_runtime::ser::Always(&self.environment_ids),
+                ::openapi_runtime::ser::Always(&self.config_ids),
+            ),
+        )
     }
 }
 
@@ -74,41 +78,46 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "IntegrationModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for IntegrationModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product = ::openapi_runtime::de::Slot::new("product");
-        let mut integration_id = ::openapi_runtime::de::Slot::new("integrationId");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut integration_type = ::openapi_runtime::de::Slot::new("integrationType");
-        let mut parameters = ::openapi_runtime::de::Slot::new("parameters");
-        let mut environment_ids = ::openapi_runtime::de::Slot::new("environmentIds");
-        let mut config_ids = ::openapi_runtime::de::Slot::new("configIds");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product" => product.read(&mut __map)?,
-                "integrationId" => integration_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "integrationType" => integration_type.read(&mut __map)?,
-                "parameters" => parameters.read(&mut __map)?,
-                "environmentIds" => environment_ids.read(&mut __map)?,
-                "configIds" => config_ids.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "IntegrationModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "product",
+        "integrationId",
+        "name",
+        "integrationType",
+        "parameters",
+        "environmentIds",
+        "configIds",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::ProductModel>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::IntegrationType>,
+        ::openapi_runtime::de::Nullable<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product: values.0,
+            integration_id: values.1,
+            name: values.2,
+            integration_type: values.3,
+            parameters: values.4,
+            environment_ids: values.5,
+            config_ids: values.6,
         }
-        Ok(Self {
-            product: product.required()?,
-            integration_id: integration_id.required()?,
-            name: name.required()?,
-            integration_type: integration_type.required()?,
-            parameters: parameters.required_or_default()?,
-            environment_ids: environment_ids.required()?,
-            config_ids: config_ids.required()?,
-        })
     }
 }

@@ -23,9 +23,11 @@ impl ::serde::Serialize for IntegrationsModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("integrations", &self.integrations)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.integrations),),
+        )
     }
 }
 
@@ -33,23 +35,20 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationsModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "IntegrationsModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for IntegrationsModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut integrations = ::openapi_runtime::de::Slot::new("integrations");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "integrations" => integrations.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            integrations: integrations.required()?,
-        })
+    const NAME: &'static str = "IntegrationsModel";
+    const WIRE_NAMES: &'static [&'static str] = &["integrations"];
+    type Fields = (::openapi_runtime::de::Required<Vec<super::IntegrationModel>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { integrations: values.0 }
     }
 }

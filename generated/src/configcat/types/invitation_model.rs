@@ -47,13 +47,17 @@ impl ::serde::Serialize for InvitationModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("invitationId", &self.invitation_id)?;
-        object.field("email", &self.email)?;
-        object.field("permissionGroupId", &self.permission_group_id)?;
-        object.field("createdAt", &self.created_at)?;
-        object.field("expired", &self.expired)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.invitation_id),
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.permission_group_id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.expired),
+            ),
+        )
     }
 }
 
@@ -61,37 +65,38 @@ impl<'de> ::serde::Deserialize<'de> for InvitationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "InvitationModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for InvitationModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut invitation_id = ::openapi_runtime::de::Slot::new("invitationId");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut permission_group_id = ::openapi_runtime::de::Slot::new(
-            "permissionGroupId",
-        );
-        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
-        let mut expired = ::openapi_runtime::de::Slot::new("expired");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "invitationId" => invitation_id.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "permissionGroupId" => permission_group_id.read(&mut __map)?,
-                "createdAt" => created_at.read(&mut __map)?,
-                "expired" => expired.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "InvitationModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "invitationId",
+        "email",
+        "permissionGroupId",
+        "createdAt",
+        "expired",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            invitation_id: values.0,
+            email: values.1,
+            permission_group_id: values.2,
+            created_at: values.3,
+            expired: values.4,
         }
-        Ok(Self {
-            invitation_id: invitation_id.required()?,
-            email: email.required_or_default()?,
-            permission_group_id: permission_group_id.required()?,
-            created_at: created_at.required()?,
-            expired: expired.required()?,
-        })
     }
 }

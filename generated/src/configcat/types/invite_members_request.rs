@@ -31,10 +31,14 @@ impl ::serde::Serialize for InviteMembersRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("emails", &self.emails)?;
-        object.field("permissionGroupId", &self.permission_group_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.emails),
+                ::openapi_runtime::ser::Always(&self.permission_group_id),
+            ),
+        )
     }
 }
 
@@ -42,28 +46,26 @@ impl<'de> ::serde::Deserialize<'de> for InviteMembersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "InviteMembersRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for InviteMembersRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut emails = ::openapi_runtime::de::Slot::new("emails");
-        let mut permission_group_id = ::openapi_runtime::de::Slot::new(
-            "permissionGroupId",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "emails" => emails.read(&mut __map)?,
-                "permissionGroupId" => permission_group_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "InviteMembersRequest";
+    const WIRE_NAMES: &'static [&'static str] = &["emails", "permissionGroupId"];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<String>>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            emails: values.0,
+            permission_group_id: values.1,
         }
-        Ok(Self {
-            emails: emails.required()?,
-            permission_group_id: permission_group_id.required()?,
-        })
     }
 }

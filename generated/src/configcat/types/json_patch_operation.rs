@@ -56,12 +56,16 @@ impl ::serde::Serialize for JsonPatchOperation {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("op", &self.op)?;
-        object.field("path", &self.path)?;
-        object.patch("from", &self.from)?;
-        object.patch("value", &self.value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.op),
+                ::openapi_runtime::ser::Always(&self.path),
+                ::openapi_runtime::ser::Patched(&self.from),
+                ::openapi_runtime::ser::Patched(&self.value),
+            ),
+        )
     }
 }
 
@@ -69,32 +73,30 @@ impl<'de> ::serde::Deserialize<'de> for JsonPatchOperation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "JsonPatchOperation")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for JsonPatchOperation {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut op = ::openapi_runtime::de::Slot::new("op");
-        let mut path = ::openapi_runtime::de::Slot::new("path");
-        let mut from = ::openapi_runtime::de::Slot::new("from");
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "op" => op.read(&mut __map)?,
-                "path" => path.read(&mut __map)?,
-                "from" => from.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "JsonPatchOperation";
+    const WIRE_NAMES: &'static [&'static str] = &["op", "path", "from", "value"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::OperationType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::serde_json::Value>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            op: values.0,
+            path: values.1,
+            from: values.2,
+            value: values.3,
         }
-        Ok(Self {
-            op: op.required()?,
-            path: path.required()?,
-            from: from.or_default(),
-            value: value.or_default(),
-        })
     }
 }

@@ -32,10 +32,14 @@ impl ::serde::Serialize for MeModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("email", &self.email)?;
-        object.field("fullName", &self.full_name)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.full_name),
+            ),
+        )
     }
 }
 
@@ -43,26 +47,26 @@ impl<'de> ::serde::Deserialize<'de> for MeModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MeModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MeModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut full_name = ::openapi_runtime::de::Slot::new("fullName");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "email" => email.read(&mut __map)?,
-                "fullName" => full_name.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MeModel";
+    const WIRE_NAMES: &'static [&'static str] = &["email", "fullName"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            email: values.0,
+            full_name: values.1,
         }
-        Ok(Self {
-            email: email.required()?,
-            full_name: full_name.required()?,
-        })
     }
 }

@@ -59,13 +59,17 @@ impl ::serde::Serialize for MemberModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("userId", &self.user_id)?;
-        object.field("productId", &self.product_id)?;
-        object.field("permissionGroupId", &self.permission_group_id)?;
-        object.field("fullName", &self.full_name)?;
-        object.field("email", &self.email)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.user_id),
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.permission_group_id),
+                ::openapi_runtime::ser::Always(&self.full_name),
+                ::openapi_runtime::ser::Always(&self.email),
+            ),
+        )
     }
 }
 
@@ -73,37 +77,38 @@ impl<'de> ::serde::Deserialize<'de> for MemberModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MemberModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MemberModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut user_id = ::openapi_runtime::de::Slot::new("userId");
-        let mut product_id = ::openapi_runtime::de::Slot::new("productId");
-        let mut permission_group_id = ::openapi_runtime::de::Slot::new(
-            "permissionGroupId",
-        );
-        let mut full_name = ::openapi_runtime::de::Slot::new("fullName");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "userId" => user_id.read(&mut __map)?,
-                "productId" => product_id.read(&mut __map)?,
-                "permissionGroupId" => permission_group_id.read(&mut __map)?,
-                "fullName" => full_name.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MemberModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "userId",
+        "productId",
+        "permissionGroupId",
+        "fullName",
+        "email",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            user_id: values.0,
+            product_id: values.1,
+            permission_group_id: values.2,
+            full_name: values.3,
+            email: values.4,
         }
-        Ok(Self {
-            user_id: user_id.required_or_default()?,
-            product_id: product_id.required()?,
-            permission_group_id: permission_group_id.required()?,
-            full_name: full_name.required_or_default()?,
-            email: email.required_or_default()?,
-        })
     }
 }

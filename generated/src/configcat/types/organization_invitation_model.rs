@@ -65,16 +65,20 @@ impl ::serde::Serialize for OrganizationInvitationModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("invitationId", &self.invitation_id)?;
-        object.field("email", &self.email)?;
-        object.field("productId", &self.product_id)?;
-        object.field("productName", &self.product_name)?;
-        object.field("permissionGroupId", &self.permission_group_id)?;
-        object.field("createdAt", &self.created_at)?;
-        object.field("expired", &self.expired)?;
-        object.field("expires", &self.expires)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.invitation_id),
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.product_name),
+                ::openapi_runtime::ser::Always(&self.permission_group_id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.expired),
+                ::openapi_runtime::ser::Always(&self.expires),
+            ),
+        )
     }
 }
 
@@ -82,46 +86,47 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInvitationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationInvitationModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationInvitationModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut invitation_id = ::openapi_runtime::de::Slot::new("invitationId");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut product_id = ::openapi_runtime::de::Slot::new("productId");
-        let mut product_name = ::openapi_runtime::de::Slot::new("productName");
-        let mut permission_group_id = ::openapi_runtime::de::Slot::new(
-            "permissionGroupId",
-        );
-        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
-        let mut expired = ::openapi_runtime::de::Slot::new("expired");
-        let mut expires = ::openapi_runtime::de::Slot::new("expires");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "invitationId" => invitation_id.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "productId" => product_id.read(&mut __map)?,
-                "productName" => product_name.read(&mut __map)?,
-                "permissionGroupId" => permission_group_id.read(&mut __map)?,
-                "createdAt" => created_at.read(&mut __map)?,
-                "expired" => expired.read(&mut __map)?,
-                "expires" => expires.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationInvitationModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "invitationId",
+        "email",
+        "productId",
+        "productName",
+        "permissionGroupId",
+        "createdAt",
+        "expired",
+        "expires",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            invitation_id: values.0,
+            email: values.1,
+            product_id: values.2,
+            product_name: values.3,
+            permission_group_id: values.4,
+            created_at: values.5,
+            expired: values.6,
+            expires: values.7,
         }
-        Ok(Self {
-            invitation_id: invitation_id.required()?,
-            email: email.required_or_default()?,
-            product_id: product_id.required()?,
-            product_name: product_name.required_or_default()?,
-            permission_group_id: permission_group_id.required()?,
-            created_at: created_at.required()?,
-            expired: expired.required()?,
-            expires: expires.required()?,
-        })
     }
 }

@@ -41,13 +41,17 @@ impl ::serde::Serialize for OrganizationMemberModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("userId", &self.user_id)?;
-        object.field("fullName", &self.full_name)?;
-        object.field("email", &self.email)?;
-        object.field("twoFactorEnabled", &self.two_factor_enabled)?;
-        object.field("permissions", &self.permissions)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.user_id),
+                ::openapi_runtime::ser::Always(&self.full_name),
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.two_factor_enabled),
+                ::openapi_runtime::ser::Always(&self.permissions),
+            ),
+        )
     }
 }
 
@@ -55,37 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationMemberModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationMemberModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut user_id = ::openapi_runtime::de::Slot::new("userId");
-        let mut full_name = ::openapi_runtime::de::Slot::new("fullName");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut two_factor_enabled = ::openapi_runtime::de::Slot::new(
-            "twoFactorEnabled",
-        );
-        let mut permissions = ::openapi_runtime::de::Slot::new("permissions");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "userId" => user_id.read(&mut __map)?,
-                "fullName" => full_name.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "twoFactorEnabled" => two_factor_enabled.read(&mut __map)?,
-                "permissions" => permissions.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationMemberModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "userId",
+        "fullName",
+        "email",
+        "twoFactorEnabled",
+        "permissions",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<Vec<super::OrganizationPermissionModel>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            user_id: values.0,
+            full_name: values.1,
+            email: values.2,
+            two_factor_enabled: values.3,
+            permissions: values.4,
         }
-        Ok(Self {
-            user_id: user_id.required()?,
-            full_name: full_name.required()?,
-            email: email.required()?,
-            two_factor_enabled: two_factor_enabled.required()?,
-            permissions: permissions.required()?,
-        })
     }
 }

@@ -33,11 +33,15 @@ impl ::serde::Serialize for OrganizationMembersModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("admins", &self.admins)?;
-        object.field("billingManagers", &self.billing_managers)?;
-        object.field("members", &self.members)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.admins),
+                ::openapi_runtime::ser::Always(&self.billing_managers),
+                ::openapi_runtime::ser::Always(&self.members),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,32 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMembersModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationMembersModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationMembersModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut admins = ::openapi_runtime::de::Slot::new("admins");
-        let mut billing_managers = ::openapi_runtime::de::Slot::new("billingManagers");
-        let mut members = ::openapi_runtime::de::Slot::new("members");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "admins" => admins.read(&mut __map)?,
-                "billingManagers" => billing_managers.read(&mut __map)?,
-                "members" => members.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationMembersModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "admins",
+        "billingManagers",
+        "members",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<super::OrganizationAdminModel>>,
+        ::openapi_runtime::de::Required<Vec<super::OrganizationAdminModel>>,
+        ::openapi_runtime::de::Required<Vec<super::OrganizationMemberModel>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            admins: values.0,
+            billing_managers: values.1,
+            members: values.2,
         }
-        Ok(Self {
-            admins: admins.required()?,
-            billing_managers: billing_managers.required()?,
-            members: members.required()?,
-        })
     }
 }

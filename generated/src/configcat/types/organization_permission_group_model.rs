@@ -28,10 +28,14 @@ impl ::serde::Serialize for OrganizationPermissionGroupModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("permissionGroupId", &self.permission_group_id)?;
-        object.field("name", &self.name)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.permission_group_id),
+                ::openapi_runtime::ser::Always(&self.name),
+            ),
+        )
     }
 }
 
@@ -39,28 +43,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPermissionGroupModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationPermissionGroupModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationPermissionGroupModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut permission_group_id = ::openapi_runtime::de::Slot::new(
-            "permissionGroupId",
-        );
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "permissionGroupId" => permission_group_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationPermissionGroupModel";
+    const WIRE_NAMES: &'static [&'static str] = &["permissionGroupId", "name"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            permission_group_id: values.0,
+            name: values.1,
         }
-        Ok(Self {
-            permission_group_id: permission_group_id.required()?,
-            name: name.required()?,
-        })
     }
 }

@@ -29,10 +29,14 @@ impl ::serde::Serialize for OrganizationPermissionModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product", &self.product)?;
-        object.field("permissionGroup", &self.permission_group)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.product),
+                ::openapi_runtime::ser::Always(&self.permission_group),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPermissionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationPermissionModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationPermissionModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product = ::openapi_runtime::de::Slot::new("product");
-        let mut permission_group = ::openapi_runtime::de::Slot::new("permissionGroup");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product" => product.read(&mut __map)?,
-                "permissionGroup" => permission_group.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationPermissionModel";
+    const WIRE_NAMES: &'static [&'static str] = &["product", "permissionGroup"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::OrganizationProductModel>,
+        ::openapi_runtime::de::Required<super::OrganizationPermissionGroupModel>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product: values.0,
+            permission_group: values.1,
         }
-        Ok(Self {
-            product: product.required()?,
-            permission_group: permission_group.required()?,
-        })
     }
 }

@@ -49,14 +49,18 @@ impl ::serde::Serialize for PagingResponseInfo {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("currentPage", &self.current_page)?;
-        object.field("totalPages", &self.total_pages)?;
-        object.field("pageSize", &self.page_size)?;
-        object.field("totalCount", &self.total_count)?;
-        object.field("hasPrevious", &self.has_previous)?;
-        object.field("hasNext", &self.has_next)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.current_page),
+                ::openapi_runtime::ser::Always(&self.total_pages),
+                ::openapi_runtime::ser::Always(&self.page_size),
+                ::openapi_runtime::ser::Always(&self.total_count),
+                ::openapi_runtime::ser::Always(&self.has_previous),
+                ::openapi_runtime::ser::Always(&self.has_next),
+            ),
+        )
     }
 }
 
@@ -64,38 +68,41 @@ impl<'de> ::serde::Deserialize<'de> for PagingResponseInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PagingResponseInfo")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PagingResponseInfo {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut current_page = ::openapi_runtime::de::Slot::new("currentPage");
-        let mut total_pages = ::openapi_runtime::de::Slot::new("totalPages");
-        let mut page_size = ::openapi_runtime::de::Slot::new("pageSize");
-        let mut total_count = ::openapi_runtime::de::Slot::new("totalCount");
-        let mut has_previous = ::openapi_runtime::de::Slot::new("hasPrevious");
-        let mut has_next = ::openapi_runtime::de::Slot::new("hasNext");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "currentPage" => current_page.read(&mut __map)?,
-                "totalPages" => total_pages.read(&mut __map)?,
-                "pageSize" => page_size.read(&mut __map)?,
-                "totalCount" => total_count.read(&mut __map)?,
-                "hasPrevious" => has_previous.read(&mut __map)?,
-                "hasNext" => has_next.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PagingResponseInfo";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "currentPage",
+        "totalPages",
+        "pageSize",
+        "totalCount",
+        "hasPrevious",
+        "hasNext",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            current_page: values.0,
+            total_pages: values.1,
+            page_size: values.2,
+            total_count: values.3,
+            has_previous: values.4,
+            has_next: values.5,
         }
-        Ok(Self {
-            current_page: current_page.required()?,
-            total_pages: total_pages.required()?,
-            page_size: page_size.required()?,
-            total_count: total_count.required()?,
-            has_previous: has_previous.required()?,
-            has_next: has_next.required()?,
-        })
     }
 }

@@ -65,16 +65,20 @@ impl ::serde::Serialize for PermissionGroupEnvironmentAccessModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("environmentId", &self.environment_id)?;
-        object.field("name", &self.name)?;
-        object.field("color", &self.color)?;
-        object.field("description", &self.description)?;
-        object.field("order", &self.order)?;
-        object.field("reasonRequired", &self.reason_required)?;
-        object.field("approveRequired", &self.approve_required)?;
-        object.field("environmentAccessType", &self.environment_access_type)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.environment_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.color),
+                ::openapi_runtime::ser::Always(&self.description),
+                ::openapi_runtime::ser::Always(&self.order),
+                ::openapi_runtime::ser::Always(&self.reason_required),
+                ::openapi_runtime::ser::Always(&self.approve_required),
+                ::openapi_runtime::ser::Always(&self.environment_access_type),
+            ),
+        )
     }
 }
 
@@ -82,49 +86,47 @@ impl<'de> ::serde::Deserialize<'de> for PermissionGroupEnvironmentAccessModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "PermissionGroupEnvironmentAccessModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PermissionGroupEnvironmentAccessModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut color = ::openapi_runtime::de::Slot::new("color");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut order = ::openapi_runtime::de::Slot::new("order");
-        let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
-        let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
-        let mut environment_access_type = ::openapi_runtime::de::Slot::new(
-            "environmentAccessType",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "environmentId" => environment_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "color" => color.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "order" => order.read(&mut __map)?,
-                "reasonRequired" => reason_required.read(&mut __map)?,
-                "approveRequired" => approve_required.read(&mut __map)?,
-                "environmentAccessType" => environment_access_type.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PermissionGroupEnvironmentAccessModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "environmentId",
+        "name",
+        "color",
+        "description",
+        "order",
+        "reasonRequired",
+        "approveRequired",
+        "environmentAccessType",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<super::EnvironmentAccessType>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            environment_id: values.0,
+            name: values.1,
+            color: values.2,
+            description: values.3,
+            order: values.4,
+            reason_required: values.5,
+            approve_required: values.6,
+            environment_access_type: values.7,
         }
-        Ok(Self {
-            environment_id: environment_id.required()?,
-            name: name.required()?,
-            color: color.required_or_default()?,
-            description: description.required_or_default()?,
-            order: order.required()?,
-            reason_required: reason_required.required()?,
-            approve_required: approve_required.required()?,
-            environment_access_type: environment_access_type.required()?,
-        })
     }
 }

@@ -37,12 +37,16 @@ impl ::serde::Serialize for PredefinedVariationChangeRequestUsageModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("changeRequestId", &self.change_request_id)?;
-        object.field("changeRequestTitle", &self.change_request_title)?;
-        object.field("settingId", &self.setting_id)?;
-        object.field("environmentId", &self.environment_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.change_request_id),
+                ::openapi_runtime::ser::Always(&self.change_request_title),
+                ::openapi_runtime::ser::Always(&self.setting_id),
+                ::openapi_runtime::ser::Always(&self.environment_id),
+            ),
+        )
     }
 }
 
@@ -50,37 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationChangeRequestUsageMod
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "PredefinedVariationChangeRequestUsageModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PredefinedVariationChangeRequestUsageModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut change_request_id = ::openapi_runtime::de::Slot::new("changeRequestId");
-        let mut change_request_title = ::openapi_runtime::de::Slot::new(
-            "changeRequestTitle",
-        );
-        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "changeRequestId" => change_request_id.read(&mut __map)?,
-                "changeRequestTitle" => change_request_title.read(&mut __map)?,
-                "settingId" => setting_id.read(&mut __map)?,
-                "environmentId" => environment_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PredefinedVariationChangeRequestUsageModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "changeRequestId",
+        "changeRequestTitle",
+        "settingId",
+        "environmentId",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            change_request_id: values.0,
+            change_request_title: values.1,
+            setting_id: values.2,
+            environment_id: values.3,
         }
-        Ok(Self {
-            change_request_id: change_request_id.required()?,
-            change_request_title: change_request_title.required()?,
-            setting_id: setting_id.required()?,
-            environment_id: environment_id.required()?,
-        })
     }
 }

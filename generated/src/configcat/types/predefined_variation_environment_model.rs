@@ -33,11 +33,15 @@ impl ::serde::Serialize for PredefinedVariationEnvironmentModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("environmentId", &self.environment_id)?;
-        object.field("name", &self.name)?;
-        object.field("accessType", &self.access_type)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.environment_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.access_type),
+            ),
+        )
     }
 }
 
@@ -45,32 +49,28 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "PredefinedVariationEnvironmentModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PredefinedVariationEnvironmentModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut access_type = ::openapi_runtime::de::Slot::new("accessType");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "environmentId" => environment_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "accessType" => access_type.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PredefinedVariationEnvironmentModel";
+    const WIRE_NAMES: &'static [&'static str] = &["environmentId", "name", "accessType"];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::EnvironmentAccessType>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            environment_id: values.0,
+            name: values.1,
+            access_type: values.2,
         }
-        Ok(Self {
-            environment_id: environment_id.required()?,
-            name: name.required()?,
-            access_type: access_type.required()?,
-        })
     }
 }

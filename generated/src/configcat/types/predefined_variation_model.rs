@@ -53,12 +53,16 @@ impl ::serde::Serialize for PredefinedVariationModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("value", &self.value)?;
-        object.field("name", &self.name)?;
-        object.field("hint", &self.hint)?;
-        object.field("predefinedVariationId", &self.predefined_variation_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.value),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.hint),
+                ::openapi_runtime::ser::Always(&self.predefined_variation_id),
+            ),
+        )
     }
 }
 
@@ -66,34 +70,35 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PredefinedVariationModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PredefinedVariationModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut hint = ::openapi_runtime::de::Slot::new("hint");
-        let mut predefined_variation_id = ::openapi_runtime::de::Slot::new(
-            "predefinedVariationId",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "value" => value.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "hint" => hint.read(&mut __map)?,
-                "predefinedVariationId" => predefined_variation_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PredefinedVariationModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "value",
+        "name",
+        "hint",
+        "predefinedVariationId",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::PredefinedVariationValueModel>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            value: values.0,
+            name: values.1,
+            hint: values.2,
+            predefined_variation_id: values.3,
         }
-        Ok(Self {
-            value: value.required()?,
-            name: name.required_or_default()?,
-            hint: hint.required_or_default()?,
-            predefined_variation_id: predefined_variation_id.required()?,
-        })
     }
 }

@@ -31,10 +31,14 @@ impl ::serde::Serialize for PredefinedVariationUsageModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("settingId", &self.setting_id)?;
-        object.field("environmentId", &self.environment_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.setting_id),
+                ::openapi_runtime::ser::Always(&self.environment_id),
+            ),
+        )
     }
 }
 
@@ -42,26 +46,26 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationUsageModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PredefinedVariationUsageModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PredefinedVariationUsageModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "settingId" => setting_id.read(&mut __map)?,
-                "environmentId" => environment_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PredefinedVariationUsageModel";
+    const WIRE_NAMES: &'static [&'static str] = &["settingId", "environmentId"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            setting_id: values.0,
+            environment_id: values.1,
         }
-        Ok(Self {
-            setting_id: setting_id.required()?,
-            environment_id: environment_id.required()?,
-        })
     }
 }

@@ -50,12 +50,16 @@ impl ::serde::Serialize for PredefinedVariationValueModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("boolValue", &self.bool_value)?;
-        object.field("stringValue", &self.string_value)?;
-        object.field("intValue", &self.int_value)?;
-        object.field("doubleValue", &self.double_value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.bool_value),
+                ::openapi_runtime::ser::Always(&self.string_value),
+                ::openapi_runtime::ser::Always(&self.int_value),
+                ::openapi_runtime::ser::Always(&self.double_value),
+            ),
+        )
     }
 }
 
@@ -63,32 +67,35 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PredefinedVariationValueModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PredefinedVariationValueModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut bool_value = ::openapi_runtime::de::Slot::new("boolValue");
-        let mut string_value = ::openapi_runtime::de::Slot::new("stringValue");
-        let mut int_value = ::openapi_runtime::de::Slot::new("intValue");
-        let mut double_value = ::openapi_runtime::de::Slot::new("doubleValue");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "boolValue" => bool_value.read(&mut __map)?,
-                "stringValue" => string_value.read(&mut __map)?,
-                "intValue" => int_value.read(&mut __map)?,
-                "doubleValue" => double_value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PredefinedVariationValueModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "boolValue",
+        "stringValue",
+        "intValue",
+        "doubleValue",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<bool>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<i32>>,
+        ::openapi_runtime::de::Nullable<Option<f64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            bool_value: values.0,
+            string_value: values.1,
+            int_value: values.2,
+            double_value: values.3,
         }
-        Ok(Self {
-            bool_value: bool_value.required_or_default()?,
-            string_value: string_value.required_or_default()?,
-            int_value: int_value.required_or_default()?,
-            double_value: double_value.required_or_default()?,
-        })
     }
 }

@@ -72,20 +72,22 @@ impl ::serde::Serialize for PredefinedVariationWithUsagesModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("value", &self.value)?;
-        object.field("name", &self.name)?;
-        object.field("hint", &self.hint)?;
-        object.field("predefinedVariationId", &self.predefined_variation_id)?;
-        object.field("usages", &self.usages)?;
-        object.field("usagesInOtherEnvironments", &self.usages_in_other_environments)?;
-        object.field("changeRequestUsages", &self.change_request_usages)?;
-        object
-            .field(
-                "changeRequestUsagesInOtherEnvironments",
-                &self.change_request_usages_in_other_environments,
-            )?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.value),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.hint),
+                ::openapi_runtime::ser::Always(&self.predefined_variation_id),
+                ::openapi_runtime::ser::Always(&self.usages),
+                ::openapi_runtime::ser::Always(&self.usages_in_other_environments),
+                ::openapi_runtime::ser::Always(&self.change_request_usages),
+                ::openapi_runtime::ser::Always(
+                    &self.change_request_usages_in_other_environments,
+                ),
+            ),
+        )
     }
 }
 
@@ -93,57 +95,49 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationWithUsagesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PredefinedVariationWithUsagesModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PredefinedVariationWithUsagesModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut hint = ::openapi_runtime::de::Slot::new("hint");
-        let mut predefined_variation_id = ::openapi_runtime::de::Slot::new(
-            "predefinedVariationId",
-        );
-        let mut usages = ::openapi_runtime::de::Slot::new("usages");
-        let mut usages_in_other_environments = ::openapi_runtime::de::Slot::new(
-            "usagesInOtherEnvironments",
-        );
-        let mut change_request_usages = ::openapi_runtime::de::Slot::new(
-            "changeRequestUsages",
-        );
-        let mut change_request_usages_in_other_environments = ::openapi_runtime::de::Slot::new(
-            "changeRequestUsagesInOtherEnvironments",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "value" => value.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "hint" => hint.read(&mut __map)?,
-                "predefinedVariationId" => predefined_variation_id.read(&mut __map)?,
-                "usages" => usages.read(&mut __map)?,
-                "usagesInOtherEnvironments" => {
-                    usages_in_other_environments.read(&mut __map)?
-                }
-                "changeRequestUsages" => change_request_usages.read(&mut __map)?,
-                "changeRequestUsagesInOtherEnvironments" => {
-                    change_request_usages_in_other_environments.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PredefinedVariationWithUsagesModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "value",
+        "name",
+        "hint",
+        "predefinedVariationId",
+        "usages",
+        "usagesInOtherEnvironments",
+        "changeRequestUsages",
+        "changeRequestUsagesInOtherEnvironments",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::PredefinedVariationValueModel>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationUsageModel>>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<
+            Vec<super::PredefinedVariationChangeRequestUsageModel>,
+        >,
+        ::openapi_runtime::de::Required<i32>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            value: values.0,
+            name: values.1,
+            hint: values.2,
+            predefined_variation_id: values.3,
+            usages: values.4,
+            usages_in_other_environments: values.5,
+            change_request_usages: values.6,
+            change_request_usages_in_other_environments: values.7,
         }
-        Ok(Self {
-            value: value.required()?,
-            name: name.required_or_default()?,
-            hint: hint.required_or_default()?,
-            predefined_variation_id: predefined_variation_id.required()?,
-            usages: usages.required()?,
-            usages_in_other_environments: usages_in_other_environments.required()?,
-            change_request_usages: change_request_usages.required()?,
-            change_request_usages_in_other_environments: change_request_usages_in_other_environments
-                .required()?,
-        })
     }
 }

@@ -29,10 +29,14 @@ impl ::serde::Serialize for PredefinedVariationsModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("predefinedVariations", &self.predefined_variations)?;
-        object.field("maxPredefinedVariations", &self.max_predefined_variations)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.predefined_variations),
+                ::openapi_runtime::ser::Always(&self.max_predefined_variations),
+            ),
+        )
     }
 }
 
@@ -40,30 +44,29 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationsModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PredefinedVariationsModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PredefinedVariationsModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut predefined_variations = ::openapi_runtime::de::Slot::new(
-            "predefinedVariations",
-        );
-        let mut max_predefined_variations = ::openapi_runtime::de::Slot::new(
-            "maxPredefinedVariations",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "predefinedVariations" => predefined_variations.read(&mut __map)?,
-                "maxPredefinedVariations" => max_predefined_variations.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PredefinedVariationsModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "predefinedVariations",
+        "maxPredefinedVariations",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationModel>>,
+        ::openapi_runtime::de::Required<i32>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            predefined_variations: values.0,
+            max_predefined_variations: values.1,
         }
-        Ok(Self {
-            predefined_variations: predefined_variations.required()?,
-            max_predefined_variations: max_predefined_variations.required()?,
-        })
     }
 }

@@ -41,13 +41,17 @@ impl ::serde::Serialize for PredefinedVariationsWithUsagesModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("settingKey", &self.setting_key)?;
-        object.field("settingType", &self.setting_type)?;
-        object.field("predefinedVariations", &self.predefined_variations)?;
-        object.field("environments", &self.environments)?;
-        object.field("maxPredefinedVariations", &self.max_predefined_variations)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.setting_key),
+                ::openapi_runtime::ser::Always(&self.setting_type),
+                ::openapi_runtime::ser::Always(&self.predefined_variations),
+                ::openapi_runtime::ser::Always(&self.environments),
+                ::openapi_runtime::ser::Always(&self.max_predefined_variations),
+            ),
+        )
     }
 }
 
@@ -55,42 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for PredefinedVariationsWithUsagesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "PredefinedVariationsWithUsagesModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PredefinedVariationsWithUsagesModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut setting_key = ::openapi_runtime::de::Slot::new("settingKey");
-        let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
-        let mut predefined_variations = ::openapi_runtime::de::Slot::new(
-            "predefinedVariations",
-        );
-        let mut environments = ::openapi_runtime::de::Slot::new("environments");
-        let mut max_predefined_variations = ::openapi_runtime::de::Slot::new(
-            "maxPredefinedVariations",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "settingKey" => setting_key.read(&mut __map)?,
-                "settingType" => setting_type.read(&mut __map)?,
-                "predefinedVariations" => predefined_variations.read(&mut __map)?,
-                "environments" => environments.read(&mut __map)?,
-                "maxPredefinedVariations" => max_predefined_variations.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PredefinedVariationsWithUsagesModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "settingKey",
+        "settingType",
+        "predefinedVariations",
+        "environments",
+        "maxPredefinedVariations",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::SettingType>,
+        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationWithUsagesModel>>,
+        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationEnvironmentModel>>,
+        ::openapi_runtime::de::Required<i32>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            setting_key: values.0,
+            setting_type: values.1,
+            predefined_variations: values.2,
+            environments: values.3,
+            max_predefined_variations: values.4,
         }
-        Ok(Self {
-            setting_key: setting_key.required()?,
-            setting_type: setting_type.required()?,
-            predefined_variations: predefined_variations.required()?,
-            environments: environments.required()?,
-            max_predefined_variations: max_predefined_variations.required()?,
-        })
     }
 }

@@ -69,16 +69,19 @@ impl ::serde::Serialize for PreferencesModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("reasonRequired", &self.reason_required)?;
-        object.field("keyGenerationMode", &self.key_generation_mode)?;
-        object.field("showVariationId", &self.show_variation_id)?;
-        object.field("reasonRequiredEnvironments", &self.reason_required_environments)?;
-        object.field("mandatorySettingHint", &self.mandatory_setting_hint)?;
-        object.field("approveRequired", &self.approve_required)?;
-        object
-            .field("approveRequiredEnvironments", &self.approve_required_environments)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.reason_required),
+                ::openapi_runtime::ser::Always(&self.key_generation_mode),
+                ::openapi_runtime::ser::Always(&self.show_variation_id),
+                ::openapi_runtime::ser::Always(&self.reason_required_environments),
+                ::openapi_runtime::ser::Always(&self.mandatory_setting_hint),
+                ::openapi_runtime::ser::Always(&self.approve_required),
+                ::openapi_runtime::ser::Always(&self.approve_required_environments),
+            ),
+        )
     }
 }
 
@@ -86,55 +89,48 @@ impl<'de> ::serde::Deserialize<'de> for PreferencesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PreferencesModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PreferencesModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
-        let mut key_generation_mode = ::openapi_runtime::de::Slot::new(
-            "keyGenerationMode",
-        );
-        let mut show_variation_id = ::openapi_runtime::de::Slot::new("showVariationId");
-        let mut reason_required_environments = ::openapi_runtime::de::Slot::new(
-            "reasonRequiredEnvironments",
-        );
-        let mut mandatory_setting_hint = ::openapi_runtime::de::Slot::new(
-            "mandatorySettingHint",
-        );
-        let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
-        let mut approve_required_environments = ::openapi_runtime::de::Slot::new(
-            "approveRequiredEnvironments",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "reasonRequired" => reason_required.read(&mut __map)?,
-                "keyGenerationMode" => key_generation_mode.read(&mut __map)?,
-                "showVariationId" => show_variation_id.read(&mut __map)?,
-                "reasonRequiredEnvironments" => {
-                    reason_required_environments.read(&mut __map)?
-                }
-                "mandatorySettingHint" => mandatory_setting_hint.read(&mut __map)?,
-                "approveRequired" => approve_required.read(&mut __map)?,
-                "approveRequiredEnvironments" => {
-                    approve_required_environments.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PreferencesModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "reasonRequired",
+        "keyGenerationMode",
+        "showVariationId",
+        "reasonRequiredEnvironments",
+        "mandatorySettingHint",
+        "approveRequired",
+        "approveRequiredEnvironments",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<super::KeyGenerationMode>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Nullable<
+            Option<Vec<super::ReasonRequiredEnvironmentModel>>,
+        >,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Nullable<
+            Option<Vec<super::ApproveRequiredEnvironmentModel>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            reason_required: values.0,
+            key_generation_mode: values.1,
+            show_variation_id: values.2,
+            reason_required_environments: values.3,
+            mandatory_setting_hint: values.4,
+            approve_required: values.5,
+            approve_required_environments: values.6,
         }
-        Ok(Self {
-            reason_required: reason_required.required()?,
-            key_generation_mode: key_generation_mode.required()?,
-            show_variation_id: show_variation_id.required()?,
-            reason_required_environments: reason_required_environments
-                .required_or_default()?,
-            mandatory_setting_hint: mandatory_setting_hint.required()?,
-            approve_required: approve_required.required()?,
-            approve_required_environments: approve_required_environments
-                .required_or_default()?,
-        })
     }
 }

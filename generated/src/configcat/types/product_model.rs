@@ -56,15 +56,19 @@ impl ::serde::Serialize for ProductModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("organization", &self.organization)?;
-        object.field("productId", &self.product_id)?;
-        object.field("name", &self.name)?;
-        object.field("description", &self.description)?;
-        object.field("order", &self.order)?;
-        object.field("reasonRequired", &self.reason_required)?;
-        object.field("approveRequired", &self.approve_required)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.organization),
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.description),
+                ::openapi_runtime::ser::Always(&self.order),
+                ::openapi_runtime::ser::Always(&self.reason_required),
+                ::openapi_runtime::ser::Always(&self.approve_required),
+            ),
+        )
     }
 }
 
@@ -72,41 +76,44 @@ impl<'de> ::serde::Deserialize<'de> for ProductModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProductModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProductModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut organization = ::openapi_runtime::de::Slot::new("organization");
-        let mut product_id = ::openapi_runtime::de::Slot::new("productId");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut order = ::openapi_runtime::de::Slot::new("order");
-        let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
-        let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "organization" => organization.read(&mut __map)?,
-                "productId" => product_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "order" => order.read(&mut __map)?,
-                "reasonRequired" => reason_required.read(&mut __map)?,
-                "approveRequired" => approve_required.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProductModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "organization",
+        "productId",
+        "name",
+        "description",
+        "order",
+        "reasonRequired",
+        "approveRequired",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::OrganizationModel>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            organization: values.0,
+            product_id: values.1,
+            name: values.2,
+            description: values.3,
+            order: values.4,
+            reason_required: values.5,
+            approve_required: values.6,
         }
-        Ok(Self {
-            organization: organization.required()?,
-            product_id: product_id.required()?,
-            name: name.required()?,
-            description: description.required_or_default()?,
-            order: order.required()?,
-            reason_required: reason_required.required()?,
-            approve_required: approve_required.required()?,
-        })
     }
 }

@@ -21,9 +21,11 @@ impl ::serde::Serialize for ProxyProfileListModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("profiles", &self.profiles)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.profiles),),
+        )
     }
 }
 
@@ -31,23 +33,20 @@ impl<'de> ::serde::Deserialize<'de> for ProxyProfileListModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProxyProfileListModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProxyProfileListModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut profiles = ::openapi_runtime::de::Slot::new("profiles");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "profiles" => profiles.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            profiles: profiles.required()?,
-        })
+    const NAME: &'static str = "ProxyProfileListModel";
+    const WIRE_NAMES: &'static [&'static str] = &["profiles"];
+    type Fields = (::openapi_runtime::de::Required<Vec<super::ProxyProfileModel>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { profiles: values.0 }
     }
 }

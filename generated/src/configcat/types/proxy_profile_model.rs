@@ -60,14 +60,18 @@ impl ::serde::Serialize for ProxyProfileModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("proxyProfileId", &self.proxy_profile_id)?;
-        object.field("name", &self.name)?;
-        object.field("description", &self.description)?;
-        object.field("lastAccessedAt", &self.last_accessed_at)?;
-        object.field("connectionPreferences", &self.connection_preferences)?;
-        object.field("sdkKeySelectionRules", &self.sdk_key_selection_rules)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.proxy_profile_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.description),
+                ::openapi_runtime::ser::Always(&self.last_accessed_at),
+                ::openapi_runtime::ser::Always(&self.connection_preferences),
+                ::openapi_runtime::ser::Always(&self.sdk_key_selection_rules),
+            ),
+        )
     }
 }
 
@@ -75,42 +79,41 @@ impl<'de> ::serde::Deserialize<'de> for ProxyProfileModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProxyProfileModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProxyProfileModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut proxy_profile_id = ::openapi_runtime::de::Slot::new("proxyProfileId");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut last_accessed_at = ::openapi_runtime::de::Slot::new("lastAccessedAt");
-        let mut connection_preferences = ::openapi_runtime::de::Slot::new(
-            "connectionPreferences",
-        );
-        let mut sdk_key_selection_rules = ::openapi_runtime::de::Slot::new(
-            "sdkKeySelectionRules",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "proxyProfileId" => proxy_profile_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "lastAccessedAt" => last_accessed_at.read(&mut __map)?,
-                "connectionPreferences" => connection_preferences.read(&mut __map)?,
-                "sdkKeySelectionRules" => sdk_key_selection_rules.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProxyProfileModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "proxyProfileId",
+        "name",
+        "description",
+        "lastAccessedAt",
+        "connectionPreferences",
+        "sdkKeySelectionRules",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<super::ConnectionPreferences>,
+        ::openapi_runtime::de::Required<Vec<super::ProxyProfileSelectionRule>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            proxy_profile_id: values.0,
+            name: values.1,
+            description: values.2,
+            last_accessed_at: values.3,
+            connection_preferences: values.4,
+            sdk_key_selection_rules: values.5,
         }
-        Ok(Self {
-            proxy_profile_id: proxy_profile_id.required()?,
-            name: name.required()?,
-            description: description.required_or_default()?,
-            last_accessed_at: last_accessed_at.required_or_default()?,
-            connection_preferences: connection_preferences.required()?,
-            sdk_key_selection_rules: sdk_key_selection_rules.required()?,
-        })
     }
 }

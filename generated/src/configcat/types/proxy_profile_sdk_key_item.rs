@@ -47,13 +47,17 @@ impl ::serde::Serialize for ProxyProfileSdkKeyItem {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("primarySdkKey", &self.primary_sdk_key)?;
-        object.field("secondarySdkKey", &self.secondary_sdk_key)?;
-        object.field("sdkId", &self.sdk_id)?;
-        object.field("configId", &self.config_id)?;
-        object.field("environmentId", &self.environment_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.primary_sdk_key),
+                ::openapi_runtime::ser::Always(&self.secondary_sdk_key),
+                ::openapi_runtime::ser::Always(&self.sdk_id),
+                ::openapi_runtime::ser::Always(&self.config_id),
+                ::openapi_runtime::ser::Always(&self.environment_id),
+            ),
+        )
     }
 }
 
@@ -61,35 +65,38 @@ impl<'de> ::serde::Deserialize<'de> for ProxyProfileSdkKeyItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProxyProfileSdkKeyItem")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyItem {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut primary_sdk_key = ::openapi_runtime::de::Slot::new("primarySdkKey");
-        let mut secondary_sdk_key = ::openapi_runtime::de::Slot::new("secondarySdkKey");
-        let mut sdk_id = ::openapi_runtime::de::Slot::new("sdkId");
-        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "primarySdkKey" => primary_sdk_key.read(&mut __map)?,
-                "secondarySdkKey" => secondary_sdk_key.read(&mut __map)?,
-                "sdkId" => sdk_id.read(&mut __map)?,
-                "configId" => config_id.read(&mut __map)?,
-                "environmentId" => environment_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProxyProfileSdkKeyItem";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "primarySdkKey",
+        "secondarySdkKey",
+        "sdkId",
+        "configId",
+        "environmentId",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            primary_sdk_key: values.0,
+            secondary_sdk_key: values.1,
+            sdk_id: values.2,
+            config_id: values.3,
+            environment_id: values.4,
         }
-        Ok(Self {
-            primary_sdk_key: primary_sdk_key.required()?,
-            secondary_sdk_key: secondary_sdk_key.required_or_default()?,
-            sdk_id: sdk_id.required()?,
-            config_id: config_id.required()?,
-            environment_id: environment_id.required()?,
-        })
     }
 }

@@ -38,10 +38,14 @@ impl ::serde::Serialize for ProxyProfileSdkKeyRequestItem {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("configId", &self.config_id)?;
-        object.patch("environmentId", &self.environment_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.config_id),
+                ::openapi_runtime::ser::Patched(&self.environment_id),
+            ),
+        )
     }
 }
 
@@ -49,26 +53,26 @@ impl<'de> ::serde::Deserialize<'de> for ProxyProfileSdkKeyRequestItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProxyProfileSdkKeyRequestItem")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProxyProfileSdkKeyRequestItem {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "configId" => config_id.read(&mut __map)?,
-                "environmentId" => environment_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProxyProfileSdkKeyRequestItem";
+    const WIRE_NAMES: &'static [&'static str] = &["configId", "environmentId"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            config_id: values.0,
+            environment_id: values.1,
         }
-        Ok(Self {
-            config_id: config_id.or_default(),
-            environment_id: environment_id.or_default(),
-        })
     }
 }

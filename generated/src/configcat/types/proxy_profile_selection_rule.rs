@@ -86,15 +86,19 @@ impl ::serde::Serialize for ProxyProfileSelectionRule {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("kind", &self.kind)?;
-        object.field("productIdFilter", &self.product_id_filter)?;
-        object.field("configIdFilter", &self.config_id_filter)?;
-        object.field("environmentIdFilter", &self.environment_id_filter)?;
-        object.field("productNameMatchFilter", &self.product_name_match_filter)?;
-        object.field("configNameMatchFilter", &self.config_name_match_filter)?;
-        object.field("environmentNameMatchFilter", &self.environment_name_match_filter)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.kind),
+                ::openapi_runtime::ser::Always(&self.product_id_filter),
+                ::openapi_runtime::ser::Always(&self.config_id_filter),
+                ::openapi_runtime::ser::Always(&self.environment_id_filter),
+                ::openapi_runtime::ser::Always(&self.product_name_match_filter),
+                ::openapi_runtime::ser::Always(&self.config_name_match_filter),
+                ::openapi_runtime::ser::Always(&self.environment_name_match_filter),
+            ),
+        )
     }
 }
 
@@ -102,52 +106,44 @@ impl<'de> ::serde::Deserialize<'de> for ProxyProfileSelectionRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProxyProfileSelectionRule")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProxyProfileSelectionRule {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut kind = ::openapi_runtime::de::Slot::new("kind");
-        let mut product_id_filter = ::openapi_runtime::de::Slot::new("productIdFilter");
-        let mut config_id_filter = ::openapi_runtime::de::Slot::new("configIdFilter");
-        let mut environment_id_filter = ::openapi_runtime::de::Slot::new(
-            "environmentIdFilter",
-        );
-        let mut product_name_match_filter = ::openapi_runtime::de::Slot::new(
-            "productNameMatchFilter",
-        );
-        let mut config_name_match_filter = ::openapi_runtime::de::Slot::new(
-            "configNameMatchFilter",
-        );
-        let mut environment_name_match_filter = ::openapi_runtime::de::Slot::new(
-            "environmentNameMatchFilter",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "kind" => kind.read(&mut __map)?,
-                "productIdFilter" => product_id_filter.read(&mut __map)?,
-                "configIdFilter" => config_id_filter.read(&mut __map)?,
-                "environmentIdFilter" => environment_id_filter.read(&mut __map)?,
-                "productNameMatchFilter" => product_name_match_filter.read(&mut __map)?,
-                "configNameMatchFilter" => config_name_match_filter.read(&mut __map)?,
-                "environmentNameMatchFilter" => {
-                    environment_name_match_filter.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProxyProfileSelectionRule";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "kind",
+        "productIdFilter",
+        "configIdFilter",
+        "environmentIdFilter",
+        "productNameMatchFilter",
+        "configNameMatchFilter",
+        "environmentNameMatchFilter",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::SelectionRuleKind>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            kind: values.0,
+            product_id_filter: values.1,
+            config_id_filter: values.2,
+            environment_id_filter: values.3,
+            product_name_match_filter: values.4,
+            config_name_match_filter: values.5,
+            environment_name_match_filter: values.6,
         }
-        Ok(Self {
-            kind: kind.required()?,
-            product_id_filter: product_id_filter.required_or_default()?,
-            config_id_filter: config_id_filter.required_or_default()?,
-            environment_id_filter: environment_id_filter.required_or_default()?,
-            product_name_match_filter: product_name_match_filter.required_or_default()?,
-            config_name_match_filter: config_name_match_filter.required_or_default()?,
-            environment_name_match_filter: environment_name_match_filter
-                .required_or_default()?,
-        })
     }
 }

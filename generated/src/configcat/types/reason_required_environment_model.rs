@@ -39,11 +39,15 @@ impl ::serde::Serialize for ReasonRequiredEnvironmentModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("environmentId", &self.environment_id)?;
-        object.field("reasonRequired", &self.reason_required)?;
-        object.field("environmentName", &self.environment_name)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.environment_id),
+                ::openapi_runtime::ser::Always(&self.reason_required),
+                ::openapi_runtime::ser::Always(&self.environment_name),
+            ),
+        )
     }
 }
 
@@ -51,29 +55,32 @@ impl<'de> ::serde::Deserialize<'de> for ReasonRequiredEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ReasonRequiredEnvironmentModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ReasonRequiredEnvironmentModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
-        let mut environment_name = ::openapi_runtime::de::Slot::new("environmentName");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "environmentId" => environment_id.read(&mut __map)?,
-                "reasonRequired" => reason_required.read(&mut __map)?,
-                "environmentName" => environment_name.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ReasonRequiredEnvironmentModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "environmentId",
+        "reasonRequired",
+        "environmentName",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            environment_id: values.0,
+            reason_required: values.1,
+            environment_name: values.2,
         }
-        Ok(Self {
-            environment_id: environment_id.required()?,
-            reason_required: reason_required.required()?,
-            environment_name: environment_name.required_or_default()?,
-        })
     }
 }

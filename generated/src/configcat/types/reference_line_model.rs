@@ -37,10 +37,14 @@ impl ::serde::Serialize for ReferenceLineModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("lineText", &self.line_text)?;
-        object.field("lineNumber", &self.line_number)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.line_text),
+                ::openapi_runtime::ser::Always(&self.line_number),
+            ),
+        )
     }
 }
 
@@ -48,26 +52,26 @@ impl<'de> ::serde::Deserialize<'de> for ReferenceLineModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ReferenceLineModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ReferenceLineModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut line_text = ::openapi_runtime::de::Slot::new("lineText");
-        let mut line_number = ::openapi_runtime::de::Slot::new("lineNumber");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "lineText" => line_text.read(&mut __map)?,
-                "lineNumber" => line_number.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ReferenceLineModel";
+    const WIRE_NAMES: &'static [&'static str] = &["lineText", "lineNumber"];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<i32>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            line_text: values.0,
+            line_number: values.1,
         }
-        Ok(Self {
-            line_text: line_text.required_or_default()?,
-            line_number: line_number.required()?,
-        })
     }
 }

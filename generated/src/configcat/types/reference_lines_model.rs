@@ -51,13 +51,17 @@ impl ::serde::Serialize for ReferenceLinesModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("file", &self.file)?;
-        object.field("fileUrl", &self.file_url)?;
-        object.field("preLines", &self.pre_lines)?;
-        object.field("postLines", &self.post_lines)?;
-        object.field("referenceLine", &self.reference_line)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.file),
+                ::openapi_runtime::ser::Always(&self.file_url),
+                ::openapi_runtime::ser::Always(&self.pre_lines),
+                ::openapi_runtime::ser::Always(&self.post_lines),
+                ::openapi_runtime::ser::Always(&self.reference_line),
+            ),
+        )
     }
 }
 
@@ -65,35 +69,38 @@ impl<'de> ::serde::Deserialize<'de> for ReferenceLinesModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ReferenceLinesModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ReferenceLinesModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut file = ::openapi_runtime::de::Slot::new("file");
-        let mut file_url = ::openapi_runtime::de::Slot::new("fileUrl");
-        let mut pre_lines = ::openapi_runtime::de::Slot::new("preLines");
-        let mut post_lines = ::openapi_runtime::de::Slot::new("postLines");
-        let mut reference_line = ::openapi_runtime::de::Slot::new("referenceLine");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "file" => file.read(&mut __map)?,
-                "fileUrl" => file_url.read(&mut __map)?,
-                "preLines" => pre_lines.read(&mut __map)?,
-                "postLines" => post_lines.read(&mut __map)?,
-                "referenceLine" => reference_line.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ReferenceLinesModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "file",
+        "fileUrl",
+        "preLines",
+        "postLines",
+        "referenceLine",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<Vec<super::ReferenceLineModel>>,
+        ::openapi_runtime::de::Required<Vec<super::ReferenceLineModel>>,
+        ::openapi_runtime::de::Required<super::ReferenceLineModel>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            file: values.0,
+            file_url: values.1,
+            pre_lines: values.2,
+            post_lines: values.3,
+            reference_line: values.4,
         }
-        Ok(Self {
-            file: file.required()?,
-            file_url: file_url.required_or_default()?,
-            pre_lines: pre_lines.required()?,
-            post_lines: post_lines.required()?,
-            reference_line: reference_line.required()?,
-        })
     }
 }

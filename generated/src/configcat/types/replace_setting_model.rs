@@ -82,13 +82,17 @@ impl ::serde::Serialize for ReplaceSettingModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.patch("hint", &self.hint)?;
-        object.patch("tags", &self.tags)?;
-        object.patch("order", &self.order)?;
-        object.patch("isJson", &self.is_json)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Patched(&self.hint),
+                ::openapi_runtime::ser::Patched(&self.tags),
+                ::openapi_runtime::ser::Patched(&self.order),
+                ::openapi_runtime::ser::Patched(&self.is_json),
+            ),
+        )
     }
 }
 
@@ -96,35 +100,38 @@ impl<'de> ::serde::Deserialize<'de> for ReplaceSettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ReplaceSettingModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ReplaceSettingModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut hint = ::openapi_runtime::de::Slot::new("hint");
-        let mut tags = ::openapi_runtime::de::Slot::new("tags");
-        let mut order = ::openapi_runtime::de::Slot::new("order");
-        let mut is_json = ::openapi_runtime::de::Slot::new("isJson");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "hint" => hint.read(&mut __map)?,
-                "tags" => tags.read(&mut __map)?,
-                "order" => order.read(&mut __map)?,
-                "isJson" => is_json.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ReplaceSettingModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "hint",
+        "tags",
+        "order",
+        "isJson",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<i64>>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            hint: values.1,
+            tags: values.2,
+            order: values.3,
+            is_json: values.4,
         }
-        Ok(Self {
-            name: name.required()?,
-            hint: hint.or_default(),
-            tags: tags.or_default(),
-            order: order.or_default(),
-            is_json: is_json.or_default(),
-        })
     }
 }

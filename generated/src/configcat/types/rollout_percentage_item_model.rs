@@ -31,10 +31,14 @@ impl ::serde::Serialize for RolloutPercentageItemModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("percentage", &self.percentage)?;
-        object.field("value", &self.value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.percentage),
+                ::openapi_runtime::ser::Always(&self.value),
+            ),
+        )
     }
 }
 
@@ -42,26 +46,26 @@ impl<'de> ::serde::Deserialize<'de> for RolloutPercentageItemModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "RolloutPercentageItemModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for RolloutPercentageItemModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut percentage = ::openapi_runtime::de::Slot::new("percentage");
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "percentage" => percentage.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "RolloutPercentageItemModel";
+    const WIRE_NAMES: &'static [&'static str] = &["percentage", "value"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<super::SettingValueType>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            percentage: values.0,
+            value: values.1,
         }
-        Ok(Self {
-            percentage: percentage.required()?,
-            value: value.required()?,
-        })
     }
 }

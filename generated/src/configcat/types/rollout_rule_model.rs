@@ -81,14 +81,18 @@ impl ::serde::Serialize for RolloutRuleModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("comparisonAttribute", &self.comparison_attribute)?;
-        object.field("comparator", &self.comparator)?;
-        object.field("comparisonValue", &self.comparison_value)?;
-        object.field("value", &self.value)?;
-        object.field("segmentComparator", &self.segment_comparator)?;
-        object.field("segmentId", &self.segment_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.comparison_attribute),
+                ::openapi_runtime::ser::Always(&self.comparator),
+                ::openapi_runtime::ser::Always(&self.comparison_value),
+                ::openapi_runtime::ser::Always(&self.value),
+                ::openapi_runtime::ser::Always(&self.segment_comparator),
+                ::openapi_runtime::ser::Always(&self.segment_id),
+            ),
+        )
     }
 }
 
@@ -96,42 +100,41 @@ impl<'de> ::serde::Deserialize<'de> for RolloutRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "RolloutRuleModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for RolloutRuleModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
-            "comparisonAttribute",
-        );
-        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
-        let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut segment_comparator = ::openapi_runtime::de::Slot::new(
-            "segmentComparator",
-        );
-        let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
-                "comparator" => comparator.read(&mut __map)?,
-                "comparisonValue" => comparison_value.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                "segmentComparator" => segment_comparator.read(&mut __map)?,
-                "segmentId" => segment_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "RolloutRuleModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "comparisonAttribute",
+        "comparator",
+        "comparisonValue",
+        "value",
+        "segmentComparator",
+        "segmentId",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<super::RolloutRuleComparator>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<super::SettingValueType>,
+        ::openapi_runtime::de::Nullable<Option<super::SegmentComparator>>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            comparison_attribute: values.0,
+            comparator: values.1,
+            comparison_value: values.2,
+            value: values.3,
+            segment_comparator: values.4,
+            segment_id: values.5,
         }
-        Ok(Self {
-            comparison_attribute: comparison_attribute.required_or_default()?,
-            comparator: comparator.required_or_default()?,
-            comparison_value: comparison_value.required_or_default()?,
-            value: value.required()?,
-            segment_comparator: segment_comparator.required_or_default()?,
-            segment_id: segment_id.required_or_default()?,
-        })
     }
 }

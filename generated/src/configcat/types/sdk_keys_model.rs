@@ -35,10 +35,14 @@ impl ::serde::Serialize for SdkKeysModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("primary", &self.primary)?;
-        object.field("secondary", &self.secondary)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.primary),
+                ::openapi_runtime::ser::Always(&self.secondary),
+            ),
+        )
     }
 }
 
@@ -46,26 +50,26 @@ impl<'de> ::serde::Deserialize<'de> for SdkKeysModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SdkKeysModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SdkKeysModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut primary = ::openapi_runtime::de::Slot::new("primary");
-        let mut secondary = ::openapi_runtime::de::Slot::new("secondary");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "primary" => primary.read(&mut __map)?,
-                "secondary" => secondary.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SdkKeysModel";
+    const WIRE_NAMES: &'static [&'static str] = &["primary", "secondary"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            primary: values.0,
+            secondary: values.1,
         }
-        Ok(Self {
-            primary: primary.required()?,
-            secondary: secondary.required_or_default()?,
-        })
     }
 }

@@ -29,10 +29,14 @@ impl ::serde::Serialize for SegmentConditionModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("segmentId", &self.segment_id)?;
-        object.field("comparator", &self.comparator)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.segment_id),
+                ::openapi_runtime::ser::Always(&self.comparator),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for SegmentConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SegmentConditionModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SegmentConditionModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
-        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "segmentId" => segment_id.read(&mut __map)?,
-                "comparator" => comparator.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SegmentConditionModel";
+    const WIRE_NAMES: &'static [&'static str] = &["segmentId", "comparator"];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::SegmentComparator>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            segment_id: values.0,
+            comparator: values.1,
         }
-        Ok(Self {
-            segment_id: segment_id.required()?,
-            comparator: comparator.required()?,
-        })
     }
 }

@@ -104,21 +104,25 @@ impl ::serde::Serialize for SegmentModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product", &self.product)?;
-        object.field("segmentId", &self.segment_id)?;
-        object.field("name", &self.name)?;
-        object.field("description", &self.description)?;
-        object.field("creatorEmail", &self.creator_email)?;
-        object.field("creatorFullName", &self.creator_full_name)?;
-        object.field("createdAt", &self.created_at)?;
-        object.field("lastUpdaterEmail", &self.last_updater_email)?;
-        object.field("lastUpdaterFullName", &self.last_updater_full_name)?;
-        object.field("updatedAt", &self.updated_at)?;
-        object.field("comparisonAttribute", &self.comparison_attribute)?;
-        object.field("comparator", &self.comparator)?;
-        object.field("comparisonValue", &self.comparison_value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.product),
+                ::openapi_runtime::ser::Always(&self.segment_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.description),
+                ::openapi_runtime::ser::Always(&self.creator_email),
+                ::openapi_runtime::ser::Always(&self.creator_full_name),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.last_updater_email),
+                ::openapi_runtime::ser::Always(&self.last_updater_full_name),
+                ::openapi_runtime::ser::Always(&self.updated_at),
+                ::openapi_runtime::ser::Always(&self.comparison_attribute),
+                ::openapi_runtime::ser::Always(&self.comparator),
+                ::openapi_runtime::ser::Always(&self.comparison_value),
+            ),
+        )
     }
 }
 
@@ -126,65 +130,62 @@ impl<'de> ::serde::Deserialize<'de> for SegmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SegmentModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SegmentModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product = ::openapi_runtime::de::Slot::new("product");
-        let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut creator_email = ::openapi_runtime::de::Slot::new("creatorEmail");
-        let mut creator_full_name = ::openapi_runtime::de::Slot::new("creatorFullName");
-        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
-        let mut last_updater_email = ::openapi_runtime::de::Slot::new(
-            "lastUpdaterEmail",
-        );
-        let mut last_updater_full_name = ::openapi_runtime::de::Slot::new(
-            "lastUpdaterFullName",
-        );
-        let mut updated_at = ::openapi_runtime::de::Slot::new("updatedAt");
-        let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
-            "comparisonAttribute",
-        );
-        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
-        let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product" => product.read(&mut __map)?,
-                "segmentId" => segment_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "creatorEmail" => creator_email.read(&mut __map)?,
-                "creatorFullName" => creator_full_name.read(&mut __map)?,
-                "createdAt" => created_at.read(&mut __map)?,
-                "lastUpdaterEmail" => last_updater_email.read(&mut __map)?,
-                "lastUpdaterFullName" => last_updater_full_name.read(&mut __map)?,
-                "updatedAt" => updated_at.read(&mut __map)?,
-                "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
-                "comparator" => comparator.read(&mut __map)?,
-                "comparisonValue" => comparison_value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SegmentModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "product",
+        "segmentId",
+        "name",
+        "description",
+        "creatorEmail",
+        "creatorFullName",
+        "createdAt",
+        "lastUpdaterEmail",
+        "lastUpdaterFullName",
+        "updatedAt",
+        "comparisonAttribute",
+        "comparator",
+        "comparisonValue",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::ProductModel>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::RolloutRuleComparator>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product: values.0,
+            segment_id: values.1,
+            name: values.2,
+            description: values.3,
+            creator_email: values.4,
+            creator_full_name: values.5,
+            created_at: values.6,
+            last_updater_email: values.7,
+            last_updater_full_name: values.8,
+            updated_at: values.9,
+            comparison_attribute: values.10,
+            comparator: values.11,
+            comparison_value: values.12,
         }
-        Ok(Self {
-            product: product.required()?,
-            segment_id: segment_id.required()?,
-            name: name.required()?,
-            description: description.required_or_default()?,
-            creator_email: creator_email.required_or_default()?,
-            creator_full_name: creator_full_name.required_or_default()?,
-            created_at: created_at.required()?,
-            last_updater_email: last_updater_email.required_or_default()?,
-            last_updater_full_name: last_updater_full_name.required_or_default()?,
-            updated_at: updated_at.required()?,
-            comparison_attribute: comparison_attribute.required()?,
-            comparator: comparator.required()?,
-            comparison_value: comparison_value.required()?,
-        })
     }
 }

@@ -97,20 +97,24 @@ impl ::serde::Serialize for SettingDataV2Model {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("settingId", &self.setting_id)?;
-        object.field("key", &self.key)?;
-        object.field("name", &self.name)?;
-        object.field("hint", &self.hint)?;
-        object.field("settingType", &self.setting_type)?;
-        object.field("isJson", &self.is_json)?;
-        object.field("order", &self.order)?;
-        object.field("createdAt", &self.created_at)?;
-        object.field("creatorEmail", &self.creator_email)?;
-        object.field("creatorFullName", &self.creator_full_name)?;
-        object.field("predefinedVariations", &self.predefined_variations)?;
-        object.field("isWatching", &self.is_watching)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.setting_id),
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.hint),
+                ::openapi_runtime::ser::Always(&self.setting_type),
+                ::openapi_runtime::ser::Always(&self.is_json),
+                ::openapi_runtime::ser::Always(&self.order),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.creator_email),
+                ::openapi_runtime::ser::Always(&self.creator_full_name),
+                ::openapi_runtime::ser::Always(&self.predefined_variations),
+                ::openapi_runtime::ser::Always(&self.is_watching),
+            ),
+        )
     }
 }
 
@@ -118,58 +122,59 @@ impl<'de> ::serde::Deserialize<'de> for SettingDataV2Model {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SettingDataV2Model")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SettingDataV2Model {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut hint = ::openapi_runtime::de::Slot::new("hint");
-        let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
-        let mut is_json = ::openapi_runtime::de::Slot::new("isJson");
-        let mut order = ::openapi_runtime::de::Slot::new("order");
-        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
-        let mut creator_email = ::openapi_runtime::de::Slot::new("creatorEmail");
-        let mut creator_full_name = ::openapi_runtime::de::Slot::new("creatorFullName");
-        let mut predefined_variations = ::openapi_runtime::de::Slot::new(
-            "predefinedVariations",
-        );
-        let mut is_watching = ::openapi_runtime::de::Slot::new("isWatching");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "settingId" => setting_id.read(&mut __map)?,
-                "key" => key.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "hint" => hint.read(&mut __map)?,
-                "settingType" => setting_type.read(&mut __map)?,
-                "isJson" => is_json.read(&mut __map)?,
-                "order" => order.read(&mut __map)?,
-                "createdAt" => created_at.read(&mut __map)?,
-                "creatorEmail" => creator_email.read(&mut __map)?,
-                "creatorFullName" => creator_full_name.read(&mut __map)?,
-                "predefinedVariations" => predefined_variations.read(&mut __map)?,
-                "isWatching" => is_watching.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SettingDataV2Model";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "settingId",
+        "key",
+        "name",
+        "hint",
+        "settingType",
+        "isJson",
+        "order",
+        "createdAt",
+        "creatorEmail",
+        "creatorFullName",
+        "predefinedVariations",
+        "isWatching",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<super::SettingType>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationModel>>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            setting_id: values.0,
+            key: values.1,
+            name: values.2,
+            hint: values.3,
+            setting_type: values.4,
+            is_json: values.5,
+            order: values.6,
+            created_at: values.7,
+            creator_email: values.8,
+            creator_full_name: values.9,
+            predefined_variations: values.10,
+            is_watching: values.11,
         }
-        Ok(Self {
-            setting_id: setting_id.required()?,
-            key: key.required()?,
-            name: name.required()?,
-            hint: hint.required_or_default()?,
-            setting_type: setting_type.required()?,
-            is_json: is_json.required()?,
-            order: order.required()?,
-            created_at: created_at.required_or_default()?,
-            creator_email: creator_email.required_or_default()?,
-            creator_full_name: creator_full_name.required_or_default()?,
-            predefined_variations: predefined_variations.required()?,
-            is_watching: is_watching.required()?,
-        })
     }
 }

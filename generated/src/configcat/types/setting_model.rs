@@ -85,20 +85,24 @@ impl ::serde::Serialize for SettingModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("settingId", &self.setting_id)?;
-        object.field("key", &self.key)?;
-        object.field("name", &self.name)?;
-        object.field("hint", &self.hint)?;
-        object.field("order", &self.order)?;
-        object.field("settingType", &self.setting_type)?;
-        object.field("isJson", &self.is_json)?;
-        object.field("configId", &self.config_id)?;
-        object.field("configName", &self.config_name)?;
-        object.field("createdAt", &self.created_at)?;
-        object.field("tags", &self.tags)?;
-        object.field("predefinedVariations", &self.predefined_variations)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.setting_id),
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.hint),
+                ::openapi_runtime::ser::Always(&self.order),
+                ::openapi_runtime::ser::Always(&self.setting_type),
+                ::openapi_runtime::ser::Always(&self.is_json),
+                ::openapi_runtime::ser::Always(&self.config_id),
+                ::openapi_runtime::ser::Always(&self.config_name),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.tags),
+                ::openapi_runtime::ser::Always(&self.predefined_variations),
+            ),
+        )
     }
 }
 
@@ -106,58 +110,59 @@ impl<'de> ::serde::Deserialize<'de> for SettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SettingModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SettingModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut hint = ::openapi_runtime::de::Slot::new("hint");
-        let mut order = ::openapi_runtime::de::Slot::new("order");
-        let mut setting_type = ::openapi_runtime::de::Slot::new("settingType");
-        let mut is_json = ::openapi_runtime::de::Slot::new("isJson");
-        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
-        let mut config_name = ::openapi_runtime::de::Slot::new("configName");
-        let mut created_at = ::openapi_runtime::de::Slot::new("createdAt");
-        let mut tags = ::openapi_runtime::de::Slot::new("tags");
-        let mut predefined_variations = ::openapi_runtime::de::Slot::new(
-            "predefinedVariations",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "settingId" => setting_id.read(&mut __map)?,
-                "key" => key.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "hint" => hint.read(&mut __map)?,
-                "order" => order.read(&mut __map)?,
-                "settingType" => setting_type.read(&mut __map)?,
-                "isJson" => is_json.read(&mut __map)?,
-                "configId" => config_id.read(&mut __map)?,
-                "configName" => config_name.read(&mut __map)?,
-                "createdAt" => created_at.read(&mut __map)?,
-                "tags" => tags.read(&mut __map)?,
-                "predefinedVariations" => predefined_variations.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SettingModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "settingId",
+        "key",
+        "name",
+        "hint",
+        "order",
+        "settingType",
+        "isJson",
+        "configId",
+        "configName",
+        "createdAt",
+        "tags",
+        "predefinedVariations",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<super::SettingType>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<Vec<super::TagModel>>,
+        ::openapi_runtime::de::Required<Vec<super::PredefinedVariationModel>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            setting_id: values.0,
+            key: values.1,
+            name: values.2,
+            hint: values.3,
+            order: values.4,
+            setting_type: values.5,
+            is_json: values.6,
+            config_id: values.7,
+            config_name: values.8,
+            created_at: values.9,
+            tags: values.10,
+            predefined_variations: values.11,
         }
-        Ok(Self {
-            setting_id: setting_id.required()?,
-            key: key.required()?,
-            name: name.required()?,
-            hint: hint.required_or_default()?,
-            order: order.required()?,
-            setting_type: setting_type.required()?,
-            is_json: is_json.required()?,
-            config_id: config_id.required()?,
-            config_name: config_name.required()?,
-            created_at: created_at.required_or_default()?,
-            tags: tags.required()?,
-            predefined_variations: predefined_variations.required()?,
-        })
     }
 }

@@ -45,12 +45,16 @@ impl ::serde::Serialize for SettingTagModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("settingTagId", &self.setting_tag_id)?;
-        object.field("tagId", &self.tag_id)?;
-        object.field("name", &self.name)?;
-        object.field("color", &self.color)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.setting_tag_id),
+                ::openapi_runtime::ser::Always(&self.tag_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.color),
+            ),
+        )
     }
 }
 
@@ -58,32 +62,35 @@ impl<'de> ::serde::Deserialize<'de> for SettingTagModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SettingTagModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SettingTagModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut setting_tag_id = ::openapi_runtime::de::Slot::new("settingTagId");
-        let mut tag_id = ::openapi_runtime::de::Slot::new("tagId");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut color = ::openapi_runtime::de::Slot::new("color");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "settingTagId" => setting_tag_id.read(&mut __map)?,
-                "tagId" => tag_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "color" => color.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SettingTagModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "settingTagId",
+        "tagId",
+        "name",
+        "color",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            setting_tag_id: values.0,
+            tag_id: values.1,
+            name: values.2,
+            color: values.3,
         }
-        Ok(Self {
-            setting_tag_id: setting_tag_id.required()?,
-            tag_id: tag_id.required()?,
-            name: name.required()?,
-            color: color.required_or_default()?,
-        })
     }
 }

@@ -95,21 +95,25 @@ impl ::serde::Serialize for SettingValueModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("setting", &self.setting)?;
-        object.field("updatedAt", &self.updated_at)?;
-        object.field("lastUpdaterUserEmail", &self.last_updater_user_email)?;
-        object.field("lastUpdaterUserFullName", &self.last_updater_user_full_name)?;
-        object.field("integrationLinks", &self.integration_links)?;
-        object.field("settingTags", &self.setting_tags)?;
-        object.field("rolloutRules", &self.rollout_rules)?;
-        object.field("rolloutPercentageItems", &self.rollout_percentage_items)?;
-        object.field("value", &self.value)?;
-        object.field("config", &self.config)?;
-        object.field("environment", &self.environment)?;
-        object.field("featureFlagLimitations", &self.feature_flag_limitations)?;
-        object.field("readOnly", &self.read_only)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.setting),
+                ::openapi_runtime::ser::Always(&self.updated_at),
+                ::openapi_runtime::ser::Always(&self.last_updater_user_email),
+                ::openapi_runtime::ser::Always(&self.last_updater_user_full_name),
+                ::openapi_runtime::ser::Always(&self.integration_links),
+                ::openapi_runtime::ser::Always(&self.setting_tags),
+                ::openapi_runtime::ser::Always(&self.rollout_rules),
+                ::openapi_runtime::ser::Always(&self.rollout_percentage_items),
+                ::openapi_runtime::ser::Always(&self.value),
+                ::openapi_runtime::ser::Always(&self.config),
+                ::openapi_runtime::ser::Always(&self.environment),
+                ::openapi_runtime::ser::Always(&self.feature_flag_limitations),
+                ::openapi_runtime::ser::Always(&self.read_only),
+            ),
+        )
     }
 }
 
@@ -117,70 +121,62 @@ impl<'de> ::serde::Deserialize<'de> for SettingValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SettingValueModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SettingValueModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut setting = ::openapi_runtime::de::Slot::new("setting");
-        let mut updated_at = ::openapi_runtime::de::Slot::new("updatedAt");
-        let mut last_updater_user_email = ::openapi_runtime::de::Slot::new(
-            "lastUpdaterUserEmail",
-        );
-        let mut last_updater_user_full_name = ::openapi_runtime::de::Slot::new(
-            "lastUpdaterUserFullName",
-        );
-        let mut integration_links = ::openapi_runtime::de::Slot::new("integrationLinks");
-        let mut setting_tags = ::openapi_runtime::de::Slot::new("settingTags");
-        let mut rollout_rules = ::openapi_runtime::de::Slot::new("rolloutRules");
-        let mut rollout_percentage_items = ::openapi_runtime::de::Slot::new(
-            "rolloutPercentageItems",
-        );
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut config = ::openapi_runtime::de::Slot::new("config");
-        let mut environment = ::openapi_runtime::de::Slot::new("environment");
-        let mut feature_flag_limitations = ::openapi_runtime::de::Slot::new(
-            "featureFlagLimitations",
-        );
-        let mut read_only = ::openapi_runtime::de::Slot::new("readOnly");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "setting" => setting.read(&mut __map)?,
-                "updatedAt" => updated_at.read(&mut __map)?,
-                "lastUpdaterUserEmail" => last_updater_user_email.read(&mut __map)?,
-                "lastUpdaterUserFullName" => {
-                    last_updater_user_full_name.read(&mut __map)?
-                }
-                "integrationLinks" => integration_links.read(&mut __map)?,
-                "settingTags" => setting_tags.read(&mut __map)?,
-                "rolloutRules" => rollout_rules.read(&mut __map)?,
-                "rolloutPercentageItems" => rollout_percentage_items.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                "config" => config.read(&mut __map)?,
-                "environment" => environment.read(&mut __map)?,
-                "featureFlagLimitations" => feature_flag_limitations.read(&mut __map)?,
-                "readOnly" => read_only.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SettingValueModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "setting",
+        "updatedAt",
+        "lastUpdaterUserEmail",
+        "lastUpdaterUserFullName",
+        "integrationLinks",
+        "settingTags",
+        "rolloutRules",
+        "rolloutPercentageItems",
+        "value",
+        "config",
+        "environment",
+        "featureFlagLimitations",
+        "readOnly",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::SettingDataModel>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<Vec<super::IntegrationLinkModel>>,
+        ::openapi_runtime::de::Required<Vec<super::SettingTagModel>>,
+        ::openapi_runtime::de::Required<Vec<super::RolloutRuleModel>>,
+        ::openapi_runtime::de::Required<Vec<super::RolloutPercentageItemModel>>,
+        ::openapi_runtime::de::Required<super::SettingValueType>,
+        ::openapi_runtime::de::Required<super::ConfigModel>,
+        ::openapi_runtime::de::Required<super::EnvironmentModel>,
+        ::openapi_runtime::de::Required<super::FeatureFlagLimitations>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            setting: values.0,
+            updated_at: values.1,
+            last_updater_user_email: values.2,
+            last_updater_user_full_name: values.3,
+            integration_links: values.4,
+            setting_tags: values.5,
+            rollout_rules: values.6,
+            rollout_percentage_items: values.7,
+            value: values.8,
+            config: values.9,
+            environment: values.10,
+            feature_flag_limitations: values.11,
+            read_only: values.12,
         }
-        Ok(Self {
-            setting: setting.required()?,
-            updated_at: updated_at.required_or_default()?,
-            last_updater_user_email: last_updater_user_email.required_or_default()?,
-            last_updater_user_full_name: last_updater_user_full_name
-                .required_or_default()?,
-            integration_links: integration_links.required()?,
-            setting_tags: setting_tags.required()?,
-            rollout_rules: rollout_rules.required()?,
-            rollout_percentage_items: rollout_percentage_items.required()?,
-            value: value.required()?,
-            config: config.required()?,
-            environment: environment.required()?,
-            feature_flag_limitations: feature_flag_limitations.required()?,
-            read_only: read_only.required()?,
-        })
     }
 }

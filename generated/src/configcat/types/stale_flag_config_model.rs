@@ -41,13 +41,17 @@ impl ::serde::Serialize for StaleFlagConfigModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("configId", &self.config_id)?;
-        object.field("name", &self.name)?;
-        object.field("evaluationVersion", &self.evaluation_version)?;
-        object.field("hasCodeReferences", &self.has_code_references)?;
-        object.field("settings", &self.settings)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.config_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.evaluation_version),
+                ::openapi_runtime::ser::Always(&self.has_code_references),
+                ::openapi_runtime::ser::Always(&self.settings),
+            ),
+        )
     }
 }
 
@@ -55,39 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for StaleFlagConfigModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "StaleFlagConfigModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for StaleFlagConfigModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut config_id = ::openapi_runtime::de::Slot::new("configId");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut evaluation_version = ::openapi_runtime::de::Slot::new(
-            "evaluationVersion",
-        );
-        let mut has_code_references = ::openapi_runtime::de::Slot::new(
-            "hasCodeReferences",
-        );
-        let mut settings = ::openapi_runtime::de::Slot::new("settings");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "configId" => config_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "evaluationVersion" => evaluation_version.read(&mut __map)?,
-                "hasCodeReferences" => has_code_references.read(&mut __map)?,
-                "settings" => settings.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "StaleFlagConfigModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "configId",
+        "name",
+        "evaluationVersion",
+        "hasCodeReferences",
+        "settings",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::EvaluationVersion>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<Vec<super::StaleFlagSettingModel>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            config_id: values.0,
+            name: values.1,
+            evaluation_version: values.2,
+            has_code_references: values.3,
+            settings: values.4,
         }
-        Ok(Self {
-            config_id: config_id.required()?,
-            name: name.required()?,
-            evaluation_version: evaluation_version.required()?,
-            has_code_references: has_code_references.required()?,
-            settings: settings.required()?,
-        })
     }
 }

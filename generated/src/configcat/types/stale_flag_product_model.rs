@@ -37,12 +37,16 @@ impl ::serde::Serialize for StaleFlagProductModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("productId", &self.product_id)?;
-        object.field("name", &self.name)?;
-        object.field("configs", &self.configs)?;
-        object.field("environments", &self.environments)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.configs),
+                ::openapi_runtime::ser::Always(&self.environments),
+            ),
+        )
     }
 }
 
@@ -50,32 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for StaleFlagProductModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "StaleFlagProductModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for StaleFlagProductModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product_id = ::openapi_runtime::de::Slot::new("productId");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut configs = ::openapi_runtime::de::Slot::new("configs");
-        let mut environments = ::openapi_runtime::de::Slot::new("environments");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "productId" => product_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "configs" => configs.read(&mut __map)?,
-                "environments" => environments.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "StaleFlagProductModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "productId",
+        "name",
+        "configs",
+        "environments",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<Vec<super::StaleFlagConfigModel>>,
+        ::openapi_runtime::de::Required<Vec<super::StaleFlagEnvironmentModel>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product_id: values.0,
+            name: values.1,
+            configs: values.2,
+            environments: values.3,
         }
-        Ok(Self {
-            product_id: product_id.required()?,
-            name: name.required()?,
-            configs: configs.required()?,
-            environments: environments.required()?,
-        })
     }
 }

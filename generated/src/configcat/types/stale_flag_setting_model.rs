@@ -55,15 +55,19 @@ impl ::serde::Serialize for StaleFlagSettingModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("settingId", &self.setting_id)?;
-        object.field("name", &self.name)?;
-        object.field("key", &self.key)?;
-        object.field("hint", &self.hint)?;
-        object.field("hasCodeReferences", &self.has_code_references)?;
-        object.field("tags", &self.tags)?;
-        object.field("settingValues", &self.setting_values)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.setting_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.hint),
+                ::openapi_runtime::ser::Always(&self.has_code_references),
+                ::openapi_runtime::ser::Always(&self.tags),
+                ::openapi_runtime::ser::Always(&self.setting_values),
+            ),
+        )
     }
 }
 
@@ -71,43 +75,44 @@ impl<'de> ::serde::Deserialize<'de> for StaleFlagSettingModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "StaleFlagSettingModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for StaleFlagSettingModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut hint = ::openapi_runtime::de::Slot::new("hint");
-        let mut has_code_references = ::openapi_runtime::de::Slot::new(
-            "hasCodeReferences",
-        );
-        let mut tags = ::openapi_runtime::de::Slot::new("tags");
-        let mut setting_values = ::openapi_runtime::de::Slot::new("settingValues");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "settingId" => setting_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "key" => key.read(&mut __map)?,
-                "hint" => hint.read(&mut __map)?,
-                "hasCodeReferences" => has_code_references.read(&mut __map)?,
-                "tags" => tags.read(&mut __map)?,
-                "settingValues" => setting_values.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "StaleFlagSettingModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "settingId",
+        "name",
+        "key",
+        "hint",
+        "hasCodeReferences",
+        "tags",
+        "settingValues",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<Vec<super::StaleFlagSettingTagModel>>,
+        ::openapi_runtime::de::Required<Vec<super::StaleFlagSettingValueModel>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            setting_id: values.0,
+            name: values.1,
+            key: values.2,
+            hint: values.3,
+            has_code_references: values.4,
+            tags: values.5,
+            setting_values: values.6,
         }
-        Ok(Self {
-            setting_id: setting_id.required()?,
-            name: name.required()?,
-            key: key.required()?,
-            hint: hint.required_or_default()?,
-            has_code_references: has_code_references.required()?,
-            tags: tags.required()?,
-            setting_values: setting_values.required()?,
-        })
     }
 }

@@ -28,10 +28,14 @@ impl ::serde::Serialize for StaleFlagSettingTagModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("tagId", &self.tag_id)?;
-        object.field("settingTagId", &self.setting_tag_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.tag_id),
+                ::openapi_runtime::ser::Always(&self.setting_tag_id),
+            ),
+        )
     }
 }
 
@@ -39,26 +43,26 @@ impl<'de> ::serde::Deserialize<'de> for StaleFlagSettingTagModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "StaleFlagSettingTagModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for StaleFlagSettingTagModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut tag_id = ::openapi_runtime::de::Slot::new("tagId");
-        let mut setting_tag_id = ::openapi_runtime::de::Slot::new("settingTagId");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "tagId" => tag_id.read(&mut __map)?,
-                "settingTagId" => setting_tag_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "StaleFlagSettingTagModel";
+    const WIRE_NAMES: &'static [&'static str] = &["tagId", "settingTagId"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            tag_id: values.0,
+            setting_tag_id: values.1,
         }
-        Ok(Self {
-            tag_id: tag_id.required()?,
-            setting_tag_id: setting_tag_id.required()?,
-        })
     }
 }

@@ -42,11 +42,15 @@ impl ::serde::Serialize for StaleFlagSettingValueModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("environmentId", &self.environment_id)?;
-        object.field("updatedAt", &self.updated_at)?;
-        object.field("isStale", &self.is_stale)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.environment_id),
+                ::openapi_runtime::ser::Always(&self.updated_at),
+                ::openapi_runtime::ser::Always(&self.is_stale),
+            ),
+        )
     }
 }
 
@@ -54,29 +58,32 @@ impl<'de> ::serde::Deserialize<'de> for StaleFlagSettingValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "StaleFlagSettingValueModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for StaleFlagSettingValueModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        let mut updated_at = ::openapi_runtime::de::Slot::new("updatedAt");
-        let mut is_stale = ::openapi_runtime::de::Slot::new("isStale");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "environmentId" => environment_id.read(&mut __map)?,
-                "updatedAt" => updated_at.read(&mut __map)?,
-                "isStale" => is_stale.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "StaleFlagSettingValueModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "environmentId",
+        "updatedAt",
+        "isStale",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            environment_id: values.0,
+            updated_at: values.1,
+            is_stale: values.2,
         }
-        Ok(Self {
-            environment_id: environment_id.required()?,
-            updated_at: updated_at.required_or_default()?,
-            is_stale: is_stale.required()?,
-        })
     }
 }

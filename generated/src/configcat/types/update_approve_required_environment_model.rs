@@ -34,10 +34,14 @@ impl ::serde::Serialize for UpdateApproveRequiredEnvironmentModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("environmentId", &self.environment_id)?;
-        object.optional("approveRequired", &self.approve_required)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.environment_id),
+                ::openapi_runtime::ser::Optional(&self.approve_required),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,26 @@ impl<'de> ::serde::Deserialize<'de> for UpdateApproveRequiredEnvironmentModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "UpdateApproveRequiredEnvironmentModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateApproveRequiredEnvironmentModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut environment_id = ::openapi_runtime::de::Slot::new("environmentId");
-        let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "environmentId" => environment_id.read(&mut __map)?,
-                "approveRequired" => approve_required.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdateApproveRequiredEnvironmentModel";
+    const WIRE_NAMES: &'static [&'static str] = &["environmentId", "approveRequired"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            environment_id: values.0,
+            approve_required: values.1,
         }
-        Ok(Self {
-            environment_id: environment_id.or_default(),
-            approve_required: approve_required.or_default(),
-        })
     }
 }

@@ -66,12 +66,16 @@ impl ::serde::Serialize for UpdateChangeRequestModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("title", &self.title)?;
-        object.patch("reason", &self.reason)?;
-        object.patch("applyAt", &self.apply_at)?;
-        object.patch("bypassApproval", &self.bypass_approval)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.title),
+                ::openapi_runtime::ser::Patched(&self.reason),
+                ::openapi_runtime::ser::Patched(&self.apply_at),
+                ::openapi_runtime::ser::Patched(&self.bypass_approval),
+            ),
+        )
     }
 }
 
@@ -79,32 +83,37 @@ impl<'de> ::serde::Deserialize<'de> for UpdateChangeRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdateChangeRequestModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateChangeRequestModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut title = ::openapi_runtime::de::Slot::new("title");
-        let mut reason = ::openapi_runtime::de::Slot::new("reason");
-        let mut apply_at = ::openapi_runtime::de::Slot::new("applyAt");
-        let mut bypass_approval = ::openapi_runtime::de::Slot::new("bypassApproval");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "title" => title.read(&mut __map)?,
-                "reason" => reason.read(&mut __map)?,
-                "applyAt" => apply_at.read(&mut __map)?,
-                "bypassApproval" => bypass_approval.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdateChangeRequestModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "title",
+        "reason",
+        "applyAt",
+        "bypassApproval",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            title: values.0,
+            reason: values.1,
+            apply_at: values.2,
+            bypass_approval: values.3,
         }
-        Ok(Self {
-            title: title.required()?,
-            reason: reason.or_default(),
-            apply_at: apply_at.or_default(),
-            bypass_approval: bypass_approval.or_default(),
-        })
     }
 }

@@ -37,10 +37,14 @@ impl ::serde::Serialize for UpdateChangeRequestProposedChangesModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("proposedChanges", &self.proposed_changes)?;
-        object.optional("forced", &self.forced)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.proposed_changes),
+                ::openapi_runtime::ser::Optional(&self.forced),
+            ),
+        )
     }
 }
 
@@ -48,29 +52,28 @@ impl<'de> ::serde::Deserialize<'de> for UpdateChangeRequestProposedChangesModel 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "UpdateChangeRequestProposedChangesModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateChangeRequestProposedChangesModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut proposed_changes = ::openapi_runtime::de::Slot::new("proposedChanges");
-        let mut forced = ::openapi_runtime::de::Slot::new("forced");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "proposedChanges" => proposed_changes.read(&mut __map)?,
-                "forced" => forced.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdateChangeRequestProposedChangesModel";
+    const WIRE_NAMES: &'static [&'static str] = &["proposedChanges", "forced"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<Vec<super::UpdateEvaluationFormulaWithLatestVersionModel>>,
+        >,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            proposed_changes: values.0,
+            forced: values.1,
         }
-        Ok(Self {
-            proposed_changes: proposed_changes.or_default(),
-            forced: forced.or_default(),
-        })
     }
 }

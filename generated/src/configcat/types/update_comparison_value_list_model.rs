@@ -38,10 +38,14 @@ impl ::serde::Serialize for UpdateComparisonValueListModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("value", &self.value)?;
-        object.patch("hint", &self.hint)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.value),
+                ::openapi_runtime::ser::Patched(&self.hint),
+            ),
+        )
     }
 }
 
@@ -49,26 +53,26 @@ impl<'de> ::serde::Deserialize<'de> for UpdateComparisonValueListModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdateComparisonValueListModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateComparisonValueListModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut hint = ::openapi_runtime::de::Slot::new("hint");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "value" => value.read(&mut __map)?,
-                "hint" => hint.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdateComparisonValueListModel";
+    const WIRE_NAMES: &'static [&'static str] = &["value", "hint"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            value: values.0,
+            hint: values.1,
         }
-        Ok(Self {
-            value: value.required()?,
-            hint: hint.or_default(),
-        })
     }
 }

@@ -56,11 +56,15 @@ impl ::serde::Serialize for UpdateConditionModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("userCondition", &self.user_condition)?;
-        object.patch("segmentCondition", &self.segment_condition)?;
-        object.patch("prerequisiteFlagCondition", &self.prerequisite_flag_condition)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.user_condition),
+                ::openapi_runtime::ser::Patched(&self.segment_condition),
+                ::openapi_runtime::ser::Patched(&self.prerequisite_flag_condition),
+            ),
+        )
     }
 }
 
@@ -68,33 +72,38 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdateConditionModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateConditionModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut user_condition = ::openapi_runtime::de::Slot::new("userCondition");
-        let mut segment_condition = ::openapi_runtime::de::Slot::new("segmentCondition");
-        let mut prerequisite_flag_condition = ::openapi_runtime::de::Slot::new(
-            "prerequisiteFlagCondition",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "userCondition" => user_condition.read(&mut __map)?,
-                "segmentCondition" => segment_condition.read(&mut __map)?,
-                "prerequisiteFlagCondition" => {
-                    prerequisite_flag_condition.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdateConditionModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "userCondition",
+        "segmentCondition",
+        "prerequisiteFlagCondition",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::UpdateUserConditionModel>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::UpdateSegmentConditionModel>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::UpdatePrerequisiteFlagConditionModel>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            user_condition: values.0,
+            segment_condition: values.1,
+            prerequisite_flag_condition: values.2,
         }
-        Ok(Self {
-            user_condition: user_condition.or_default(),
-            segment_condition: segment_condition.or_default(),
-            prerequisite_flag_condition: prerequisite_flag_condition.or_default(),
-        })
     }
 }

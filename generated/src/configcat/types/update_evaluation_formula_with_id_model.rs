@@ -61,16 +61,16 @@ impl ::serde::Serialize for UpdateEvaluationFormulaWithIdModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("defaultValue", &self.default_value)?;
-        object.patch("targetingRules", &self.targeting_rules)?;
-        object
-            .patch(
-                "percentageEvaluationAttribute",
-                &self.percentage_evaluation_attribute,
-            )?;
-        object.optional("settingId", &self.setting_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.default_value),
+                ::openapi_runtime::ser::Patched(&self.targeting_rules),
+                ::openapi_runtime::ser::Patched(&self.percentage_evaluation_attribute),
+                ::openapi_runtime::ser::Optional(&self.setting_id),
+            ),
+        )
     }
 }
 
@@ -78,37 +78,37 @@ impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulaWithIdModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdateEvaluationFormulaWithIdModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateEvaluationFormulaWithIdModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut default_value = ::openapi_runtime::de::Slot::new("defaultValue");
-        let mut targeting_rules = ::openapi_runtime::de::Slot::new("targetingRules");
-        let mut percentage_evaluation_attribute = ::openapi_runtime::de::Slot::new(
-            "percentageEvaluationAttribute",
-        );
-        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "defaultValue" => default_value.read(&mut __map)?,
-                "targetingRules" => targeting_rules.read(&mut __map)?,
-                "percentageEvaluationAttribute" => {
-                    percentage_evaluation_attribute.read(&mut __map)?
-                }
-                "settingId" => setting_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdateEvaluationFormulaWithIdModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "defaultValue",
+        "targetingRules",
+        "percentageEvaluationAttribute",
+        "settingId",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::UpdateValueModel>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::UpdateTargetingRuleModel>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<Option<i32>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            default_value: values.0,
+            targeting_rules: values.1,
+            percentage_evaluation_attribute: values.2,
+            setting_id: values.3,
         }
-        Ok(Self {
-            default_value: default_value.required()?,
-            targeting_rules: targeting_rules.or_default(),
-            percentage_evaluation_attribute: percentage_evaluation_attribute
-                .or_default(),
-            setting_id: setting_id.or_default(),
-        })
     }
 }

@@ -26,9 +26,11 @@ impl ::serde::Serialize for UpdateEvaluationFormulasModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("updateFormulas", &self.update_formulas)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Optional(&self.update_formulas),),
+        )
     }
 }
 
@@ -36,23 +38,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdateEvaluationFormulasModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdateEvaluationFormulasModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateEvaluationFormulasModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut update_formulas = ::openapi_runtime::de::Slot::new("updateFormulas");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "updateFormulas" => update_formulas.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            update_formulas: update_formulas.or_default(),
-        })
+    const NAME: &'static str = "UpdateEvaluationFormulasModel";
+    const WIRE_NAMES: &'static [&'static str] = &["updateFormulas"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<Vec<super::UpdateEvaluationFormulaWithIdModel>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { update_formulas: values.0 }
     }
 }

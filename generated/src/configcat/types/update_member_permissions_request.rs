@@ -62,16 +62,18 @@ impl ::serde::Serialize for UpdateMemberPermissionsRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("permissionGroupIds", &self.permission_group_ids)?;
-        object.patch("isAdmin", &self.is_admin)?;
-        object.patch("isBillingManager", &self.is_billing_manager)?;
-        object
-            .optional(
-                "removeFromPermissionGroupsWhereIdNotSet",
-                &self.remove_from_permission_groups_where_id_not_set,
-            )?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.permission_group_ids),
+                ::openapi_runtime::ser::Patched(&self.is_admin),
+                ::openapi_runtime::ser::Patched(&self.is_billing_manager),
+                ::openapi_runtime::ser::Optional(
+                    &self.remove_from_permission_groups_where_id_not_set,
+                ),
+            ),
+        )
     }
 }
 
@@ -79,41 +81,35 @@ impl<'de> ::serde::Deserialize<'de> for UpdateMemberPermissionsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdateMemberPermissionsRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateMemberPermissionsRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut permission_group_ids = ::openapi_runtime::de::Slot::new(
-            "permissionGroupIds",
-        );
-        let mut is_admin = ::openapi_runtime::de::Slot::new("isAdmin");
-        let mut is_billing_manager = ::openapi_runtime::de::Slot::new(
-            "isBillingManager",
-        );
-        let mut remove_from_permission_groups_where_id_not_set = ::openapi_runtime::de::Slot::new(
-            "removeFromPermissionGroupsWhereIdNotSet",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "permissionGroupIds" => permission_group_ids.read(&mut __map)?,
-                "isAdmin" => is_admin.read(&mut __map)?,
-                "isBillingManager" => is_billing_manager.read(&mut __map)?,
-                "removeFromPermissionGroupsWhereIdNotSet" => {
-                    remove_from_permission_groups_where_id_not_set.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdateMemberPermissionsRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "permissionGroupIds",
+        "isAdmin",
+        "isBillingManager",
+        "removeFromPermissionGroupsWhereIdNotSet",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<i64>>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            permission_group_ids: values.0,
+            is_admin: values.1,
+            is_billing_manager: values.2,
+            remove_from_permission_groups_where_id_not_set: values.3,
         }
-        Ok(Self {
-            permission_group_ids: permission_group_ids.or_default(),
-            is_admin: is_admin.or_default(),
-            is_billing_manager: is_billing_manager.or_default(),
-            remove_from_permission_groups_where_id_not_set: remove_from_permission_groups_where_id_not_set
-                .or_default(),
-        })
     }
 }

@@ -66,12 +66,16 @@ impl ::serde::Serialize for UpdatePredefinedVariationModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("value", &self.value)?;
-        object.patch("name", &self.name)?;
-        object.patch("hint", &self.hint)?;
-        object.patch("predefinedVariationId", &self.predefined_variation_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.value),
+                ::openapi_runtime::ser::Patched(&self.name),
+                ::openapi_runtime::ser::Patched(&self.hint),
+                ::openapi_runtime::ser::Patched(&self.predefined_variation_id),
+            ),
+        )
     }
 }
 
@@ -79,34 +83,35 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePredefinedVariationModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdatePredefinedVariationModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdatePredefinedVariationModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut hint = ::openapi_runtime::de::Slot::new("hint");
-        let mut predefined_variation_id = ::openapi_runtime::de::Slot::new(
-            "predefinedVariationId",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "value" => value.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "hint" => hint.read(&mut __map)?,
-                "predefinedVariationId" => predefined_variation_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdatePredefinedVariationModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "value",
+        "name",
+        "hint",
+        "predefinedVariationId",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::UpdatePredefinedVariationValueModel>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            value: values.0,
+            name: values.1,
+            hint: values.2,
+            predefined_variation_id: values.3,
         }
-        Ok(Self {
-            value: value.required()?,
-            name: name.or_default(),
-            hint: hint.or_default(),
-            predefined_variation_id: predefined_variation_id.or_default(),
-        })
     }
 }

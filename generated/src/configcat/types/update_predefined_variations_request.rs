@@ -25,9 +25,11 @@ impl ::serde::Serialize for UpdatePredefinedVariationsRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("predefinedVariations", &self.predefined_variations)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.predefined_variations),),
+        )
     }
 }
 
@@ -35,25 +37,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePredefinedVariationsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdatePredefinedVariationsRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdatePredefinedVariationsRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut predefined_variations = ::openapi_runtime::de::Slot::new(
-            "predefinedVariations",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "predefinedVariations" => predefined_variations.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdatePredefinedVariationsRequest";
+    const WIRE_NAMES: &'static [&'static str] = &["predefinedVariations"];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<super::UpdatePredefinedVariationModel>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            predefined_variations: values.0,
         }
-        Ok(Self {
-            predefined_variations: predefined_variations.required()?,
-        })
     }
 }

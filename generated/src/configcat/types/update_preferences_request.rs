@@ -106,16 +106,19 @@ impl ::serde::Serialize for UpdatePreferencesRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("reasonRequired", &self.reason_required)?;
-        object.patch("keyGenerationMode", &self.key_generation_mode)?;
-        object.patch("showVariationId", &self.show_variation_id)?;
-        object.patch("mandatorySettingHint", &self.mandatory_setting_hint)?;
-        object.patch("reasonRequiredEnvironments", &self.reason_required_environments)?;
-        object.patch("approveRequired", &self.approve_required)?;
-        object
-            .patch("approveRequiredEnvironments", &self.approve_required_environments)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.reason_required),
+                ::openapi_runtime::ser::Patched(&self.key_generation_mode),
+                ::openapi_runtime::ser::Patched(&self.show_variation_id),
+                ::openapi_runtime::ser::Patched(&self.mandatory_setting_hint),
+                ::openapi_runtime::ser::Patched(&self.reason_required_environments),
+                ::openapi_runtime::ser::Patched(&self.approve_required),
+                ::openapi_runtime::ser::Patched(&self.approve_required_environments),
+            ),
+        )
     }
 }
 
@@ -123,53 +126,50 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePreferencesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdatePreferencesRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdatePreferencesRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut reason_required = ::openapi_runtime::de::Slot::new("reasonRequired");
-        let mut key_generation_mode = ::openapi_runtime::de::Slot::new(
-            "keyGenerationMode",
-        );
-        let mut show_variation_id = ::openapi_runtime::de::Slot::new("showVariationId");
-        let mut mandatory_setting_hint = ::openapi_runtime::de::Slot::new(
-            "mandatorySettingHint",
-        );
-        let mut reason_required_environments = ::openapi_runtime::de::Slot::new(
-            "reasonRequiredEnvironments",
-        );
-        let mut approve_required = ::openapi_runtime::de::Slot::new("approveRequired");
-        let mut approve_required_environments = ::openapi_runtime::de::Slot::new(
-            "approveRequiredEnvironments",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "reasonRequired" => reason_required.read(&mut __map)?,
-                "keyGenerationMode" => key_generation_mode.read(&mut __map)?,
-                "showVariationId" => show_variation_id.read(&mut __map)?,
-                "mandatorySettingHint" => mandatory_setting_hint.read(&mut __map)?,
-                "reasonRequiredEnvironments" => {
-                    reason_required_environments.read(&mut __map)?
-                }
-                "approveRequired" => approve_required.read(&mut __map)?,
-                "approveRequiredEnvironments" => {
-                    approve_required_environments.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdatePreferencesRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "reasonRequired",
+        "keyGenerationMode",
+        "showVariationId",
+        "mandatorySettingHint",
+        "reasonRequiredEnvironments",
+        "approveRequired",
+        "approveRequiredEnvironments",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::KeyGenerationMode>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::UpdateReasonRequiredEnvironmentModel>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::UpdateApproveRequiredEnvironmentModel>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            reason_required: values.0,
+            key_generation_mode: values.1,
+            show_variation_id: values.2,
+            mandatory_setting_hint: values.3,
+            reason_required_environments: values.4,
+            approve_required: values.5,
+            approve_required_environments: values.6,
         }
-        Ok(Self {
-            reason_required: reason_required.or_default(),
-            key_generation_mode: key_generation_mode.or_default(),
-            show_variation_id: show_variation_id.or_default(),
-            mandatory_setting_hint: mandatory_setting_hint.or_default(),
-            reason_required_environments: reason_required_environments.or_default(),
-            approve_required: approve_required.or_default(),
-            approve_required_environments: approve_required_environments.or_default(),
-        })
     }
 }

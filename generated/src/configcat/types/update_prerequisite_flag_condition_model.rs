@@ -33,12 +33,15 @@ impl ::serde::Serialize for UpdatePrerequisiteFlagConditionModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("prerequisiteSettingId", &self.prerequisite_setting_id)?;
-        object.field("comparator", &self.comparator)?;
-        object
-            .field("prerequisiteComparisonValue", &self.prerequisite_comparison_value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.prerequisite_setting_id),
+                ::openapi_runtime::ser::Always(&self.comparator),
+                ::openapi_runtime::ser::Always(&self.prerequisite_comparison_value),
+            ),
+        )
     }
 }
 
@@ -46,38 +49,32 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePrerequisiteFlagConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "UpdatePrerequisiteFlagConditionModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdatePrerequisiteFlagConditionModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut prerequisite_setting_id = ::openapi_runtime::de::Slot::new(
-            "prerequisiteSettingId",
-        );
-        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
-        let mut prerequisite_comparison_value = ::openapi_runtime::de::Slot::new(
-            "prerequisiteComparisonValue",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "prerequisiteSettingId" => prerequisite_setting_id.read(&mut __map)?,
-                "comparator" => comparator.read(&mut __map)?,
-                "prerequisiteComparisonValue" => {
-                    prerequisite_comparison_value.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdatePrerequisiteFlagConditionModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "prerequisiteSettingId",
+        "comparator",
+        "prerequisiteComparisonValue",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<super::PrerequisiteComparator>,
+        ::openapi_runtime::de::Required<super::UpdateValueModel>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            prerequisite_setting_id: values.0,
+            comparator: values.1,
+            prerequisite_comparison_value: values.2,
         }
-        Ok(Self {
-            prerequisite_setting_id: prerequisite_setting_id.required()?,
-            comparator: comparator.required()?,
-            prerequisite_comparison_value: prerequisite_comparison_value.required()?,
-        })
     }
 }

@@ -90,14 +90,18 @@ impl ::serde::Serialize for UpdateRolloutRuleModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("comparisonAttribute", &self.comparison_attribute)?;
-        object.patch("comparator", &self.comparator)?;
-        object.patch("comparisonValue", &self.comparison_value)?;
-        object.field("value", &self.value)?;
-        object.patch("segmentComparator", &self.segment_comparator)?;
-        object.patch("segmentId", &self.segment_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.comparison_attribute),
+                ::openapi_runtime::ser::Patched(&self.comparator),
+                ::openapi_runtime::ser::Patched(&self.comparison_value),
+                ::openapi_runtime::ser::Always(&self.value),
+                ::openapi_runtime::ser::Patched(&self.segment_comparator),
+                ::openapi_runtime::ser::Patched(&self.segment_id),
+            ),
+        )
     }
 }
 
@@ -105,42 +109,45 @@ impl<'de> ::serde::Deserialize<'de> for UpdateRolloutRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdateRolloutRuleModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateRolloutRuleModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
-            "comparisonAttribute",
-        );
-        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
-        let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut segment_comparator = ::openapi_runtime::de::Slot::new(
-            "segmentComparator",
-        );
-        let mut segment_id = ::openapi_runtime::de::Slot::new("segmentId");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
-                "comparator" => comparator.read(&mut __map)?,
-                "comparisonValue" => comparison_value.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                "segmentComparator" => segment_comparator.read(&mut __map)?,
-                "segmentId" => segment_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdateRolloutRuleModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "comparisonAttribute",
+        "comparator",
+        "comparisonValue",
+        "value",
+        "segmentComparator",
+        "segmentId",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::RolloutRuleComparator>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Required<super::SettingValueType>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::SegmentComparator>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            comparison_attribute: values.0,
+            comparator: values.1,
+            comparison_value: values.2,
+            value: values.3,
+            segment_comparator: values.4,
+            segment_id: values.5,
         }
-        Ok(Self {
-            comparison_attribute: comparison_attribute.or_default(),
-            comparator: comparator.or_default(),
-            comparison_value: comparison_value.or_default(),
-            value: value.required()?,
-            segment_comparator: segment_comparator.or_default(),
-            segment_id: segment_id.or_default(),
-        })
     }
 }

@@ -59,12 +59,16 @@ impl ::serde::Serialize for UpdateSettingValueWithSettingIdModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("rolloutRules", &self.rollout_rules)?;
-        object.optional("rolloutPercentageItems", &self.rollout_percentage_items)?;
-        object.field("value", &self.value)?;
-        object.optional("settingId", &self.setting_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.rollout_rules),
+                ::openapi_runtime::ser::Optional(&self.rollout_percentage_items),
+                ::openapi_runtime::ser::Always(&self.value),
+                ::openapi_runtime::ser::Optional(&self.setting_id),
+            ),
+        )
     }
 }
 
@@ -72,37 +76,37 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSettingValueWithSettingIdModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "UpdateSettingValueWithSettingIdModel",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateSettingValueWithSettingIdModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut rollout_rules = ::openapi_runtime::de::Slot::new("rolloutRules");
-        let mut rollout_percentage_items = ::openapi_runtime::de::Slot::new(
-            "rolloutPercentageItems",
-        );
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut setting_id = ::openapi_runtime::de::Slot::new("settingId");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "rolloutRules" => rollout_rules.read(&mut __map)?,
-                "rolloutPercentageItems" => rollout_percentage_items.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                "settingId" => setting_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdateSettingValueWithSettingIdModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "rolloutRules",
+        "rolloutPercentageItems",
+        "value",
+        "settingId",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<Vec<super::UpdateRolloutRuleModel>>>,
+        ::openapi_runtime::de::Optional<
+            Option<Vec<super::UpdateRolloutPercentageItemModel>>,
+        >,
+        ::openapi_runtime::de::Required<super::SettingValueType>,
+        ::openapi_runtime::de::Optional<Option<i32>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            rollout_rules: values.0,
+            rollout_percentage_items: values.1,
+            value: values.2,
+            setting_id: values.3,
         }
-        Ok(Self {
-            rollout_rules: rollout_rules.or_default(),
-            rollout_percentage_items: rollout_percentage_items.or_default(),
-            value: value.required()?,
-            setting_id: setting_id.or_default(),
-        })
     }
 }

@@ -26,9 +26,11 @@ impl ::serde::Serialize for UpdateSettingValuesWithIdModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("settingValues", &self.setting_values)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Optional(&self.setting_values),),
+        )
     }
 }
 
@@ -36,23 +38,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSettingValuesWithIdModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdateSettingValuesWithIdModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateSettingValuesWithIdModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut setting_values = ::openapi_runtime::de::Slot::new("settingValues");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "settingValues" => setting_values.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            setting_values: setting_values.or_default(),
-        })
+    const NAME: &'static str = "UpdateSettingValuesWithIdModel";
+    const WIRE_NAMES: &'static [&'static str] = &["settingValues"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<Vec<super::UpdateSettingValueWithSettingIdModel>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { setting_values: values.0 }
     }
 }

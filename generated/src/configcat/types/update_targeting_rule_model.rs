@@ -58,11 +58,15 @@ impl ::serde::Serialize for UpdateTargetingRuleModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("conditions", &self.conditions)?;
-        object.patch("percentageOptions", &self.percentage_options)?;
-        object.patch("value", &self.value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.conditions),
+                ::openapi_runtime::ser::Patched(&self.percentage_options),
+                ::openapi_runtime::ser::Patched(&self.value),
+            ),
+        )
     }
 }
 
@@ -70,31 +74,38 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTargetingRuleModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdateTargetingRuleModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateTargetingRuleModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut conditions = ::openapi_runtime::de::Slot::new("conditions");
-        let mut percentage_options = ::openapi_runtime::de::Slot::new(
-            "percentageOptions",
-        );
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "conditions" => conditions.read(&mut __map)?,
-                "percentageOptions" => percentage_options.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdateTargetingRuleModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "conditions",
+        "percentageOptions",
+        "value",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::UpdateConditionModel>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::UpdatePercentageOptionModel>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::UpdateValueModel>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            conditions: values.0,
+            percentage_options: values.1,
+            value: values.2,
         }
-        Ok(Self {
-            conditions: conditions.or_default(),
-            percentage_options: percentage_options.or_default(),
-            value: value.or_default(),
-        })
     }
 }

@@ -74,13 +74,17 @@ impl ::serde::Serialize for UpdateValueModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("boolValue", &self.bool_value)?;
-        object.patch("stringValue", &self.string_value)?;
-        object.patch("intValue", &self.int_value)?;
-        object.patch("doubleValue", &self.double_value)?;
-        object.patch("predefinedVariationId", &self.predefined_variation_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.bool_value),
+                ::openapi_runtime::ser::Patched(&self.string_value),
+                ::openapi_runtime::ser::Patched(&self.int_value),
+                ::openapi_runtime::ser::Patched(&self.double_value),
+                ::openapi_runtime::ser::Patched(&self.predefined_variation_id),
+            ),
+        )
     }
 }
 
@@ -88,37 +92,38 @@ impl<'de> ::serde::Deserialize<'de> for UpdateValueModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdateValueModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateValueModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut bool_value = ::openapi_runtime::de::Slot::new("boolValue");
-        let mut string_value = ::openapi_runtime::de::Slot::new("stringValue");
-        let mut int_value = ::openapi_runtime::de::Slot::new("intValue");
-        let mut double_value = ::openapi_runtime::de::Slot::new("doubleValue");
-        let mut predefined_variation_id = ::openapi_runtime::de::Slot::new(
-            "predefinedVariationId",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "boolValue" => bool_value.read(&mut __map)?,
-                "stringValue" => string_value.read(&mut __map)?,
-                "intValue" => int_value.read(&mut __map)?,
-                "doubleValue" => double_value.read(&mut __map)?,
-                "predefinedVariationId" => predefined_variation_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdateValueModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "boolValue",
+        "stringValue",
+        "intValue",
+        "doubleValue",
+        "predefinedVariationId",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i32>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<f64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            bool_value: values.0,
+            string_value: values.1,
+            int_value: values.2,
+            double_value: values.3,
+            predefined_variation_id: values.4,
         }
-        Ok(Self {
-            bool_value: bool_value.or_default(),
-            string_value: string_value.or_default(),
-            int_value: int_value.or_default(),
-            double_value: double_value.or_default(),
-            predefined_variation_id: predefined_variation_id.or_default(),
-        })
     }
 }

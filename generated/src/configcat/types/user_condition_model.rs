@@ -35,11 +35,15 @@ impl ::serde::Serialize for UserConditionModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("comparisonAttribute", &self.comparison_attribute)?;
-        object.field("comparator", &self.comparator)?;
-        object.field("comparisonValue", &self.comparison_value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.comparison_attribute),
+                ::openapi_runtime::ser::Always(&self.comparator),
+                ::openapi_runtime::ser::Always(&self.comparison_value),
+            ),
+        )
     }
 }
 
@@ -47,31 +51,32 @@ impl<'de> ::serde::Deserialize<'de> for UserConditionModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UserConditionModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UserConditionModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut comparison_attribute = ::openapi_runtime::de::Slot::new(
-            "comparisonAttribute",
-        );
-        let mut comparator = ::openapi_runtime::de::Slot::new("comparator");
-        let mut comparison_value = ::openapi_runtime::de::Slot::new("comparisonValue");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "comparisonAttribute" => comparison_attribute.read(&mut __map)?,
-                "comparator" => comparator.read(&mut __map)?,
-                "comparisonValue" => comparison_value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UserConditionModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "comparisonAttribute",
+        "comparator",
+        "comparisonValue",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::UserComparator>,
+        ::openapi_runtime::de::Required<super::ComparisonValueModel>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            comparison_attribute: values.0,
+            comparator: values.1,
+            comparison_value: values.2,
         }
-        Ok(Self {
-            comparison_attribute: comparison_attribute.required()?,
-            comparator: comparator.required()?,
-            comparison_value: comparison_value.required()?,
-        })
     }
 }

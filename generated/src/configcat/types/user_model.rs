@@ -53,12 +53,16 @@ impl ::serde::Serialize for UserModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("userId", &self.user_id)?;
-        object.field("fullName", &self.full_name)?;
-        object.field("email", &self.email)?;
-        object.field("twoFactorEnabled", &self.two_factor_enabled)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.user_id),
+                ::openapi_runtime::ser::Always(&self.full_name),
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.two_factor_enabled),
+            ),
+        )
     }
 }
 
@@ -66,34 +70,35 @@ impl<'de> ::serde::Deserialize<'de> for UserModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UserModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UserModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut user_id = ::openapi_runtime::de::Slot::new("userId");
-        let mut full_name = ::openapi_runtime::de::Slot::new("fullName");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut two_factor_enabled = ::openapi_runtime::de::Slot::new(
-            "twoFactorEnabled",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "userId" => user_id.read(&mut __map)?,
-                "fullName" => full_name.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "twoFactorEnabled" => two_factor_enabled.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UserModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "userId",
+        "fullName",
+        "email",
+        "twoFactorEnabled",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            user_id: values.0,
+            full_name: values.1,
+            email: values.2,
+            two_factor_enabled: values.3,
         }
-        Ok(Self {
-            user_id: user_id.required_or_default()?,
-            full_name: full_name.required_or_default()?,
-            email: email.required_or_default()?,
-            two_factor_enabled: two_factor_enabled.required()?,
-        })
     }
 }

@@ -66,12 +66,16 @@ impl ::serde::Serialize for WebHookRequestModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("url", &self.url)?;
-        object.patch("content", &self.content)?;
-        object.patch("httpMethod", &self.http_method)?;
-        object.patch("webHookHeaders", &self.web_hook_headers)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.url),
+                ::openapi_runtime::ser::Patched(&self.content),
+                ::openapi_runtime::ser::Patched(&self.http_method),
+                ::openapi_runtime::ser::Patched(&self.web_hook_headers),
+            ),
+        )
     }
 }
 
@@ -79,32 +83,39 @@ impl<'de> ::serde::Deserialize<'de> for WebHookRequestModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "WebHookRequestModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for WebHookRequestModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        let mut content = ::openapi_runtime::de::Slot::new("content");
-        let mut http_method = ::openapi_runtime::de::Slot::new("httpMethod");
-        let mut web_hook_headers = ::openapi_runtime::de::Slot::new("webHookHeaders");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "url" => url.read(&mut __map)?,
-                "content" => content.read(&mut __map)?,
-                "httpMethod" => http_method.read(&mut __map)?,
-                "webHookHeaders" => web_hook_headers.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "WebHookRequestModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "url",
+        "content",
+        "httpMethod",
+        "webHookHeaders",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::WebHookHttpMethod>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::WebhookHeaderModel>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            url: values.0,
+            content: values.1,
+            http_method: values.2,
+            web_hook_headers: values.3,
         }
-        Ok(Self {
-            url: url.required()?,
-            content: content.or_default(),
-            http_method: http_method.or_default(),
-            web_hook_headers: web_hook_headers.or_default(),
-        })
     }
 }

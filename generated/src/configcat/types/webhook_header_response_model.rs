@@ -35,11 +35,15 @@ impl ::serde::Serialize for WebhookHeaderResponseModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("key", &self.key)?;
-        object.field("value", &self.value)?;
-        object.field("isSecure", &self.is_secure)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.value),
+                ::openapi_runtime::ser::Always(&self.is_secure),
+            ),
+        )
     }
 }
 
@@ -47,29 +51,28 @@ impl<'de> ::serde::Deserialize<'de> for WebhookHeaderResponseModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "WebhookHeaderResponseModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for WebhookHeaderResponseModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut is_secure = ::openapi_runtime::de::Slot::new("isSecure");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "key" => key.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                "isSecure" => is_secure.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "WebhookHeaderResponseModel";
+    const WIRE_NAMES: &'static [&'static str] = &["key", "value", "isSecure"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            key: values.0,
+            value: values.1,
+            is_secure: values.2,
         }
-        Ok(Self {
-            key: key.required()?,
-            value: value.required()?,
-            is_secure: is_secure.required()?,
-        })
     }
 }

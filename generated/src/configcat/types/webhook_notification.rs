@@ -39,11 +39,15 @@ impl ::serde::Serialize for WebhookNotification {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("webhookProxyUrl", &self.webhook_proxy_url)?;
-        object.field("signingKey1", &self.signing_key1)?;
-        object.field("signingKey2", &self.signing_key2)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.webhook_proxy_url),
+                ::openapi_runtime::ser::Always(&self.signing_key1),
+                ::openapi_runtime::ser::Always(&self.signing_key2),
+            ),
+        )
     }
 }
 
@@ -51,29 +55,32 @@ impl<'de> ::serde::Deserialize<'de> for WebhookNotification {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "WebhookNotification")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for WebhookNotification {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut webhook_proxy_url = ::openapi_runtime::de::Slot::new("webhookProxyUrl");
-        let mut signing_key1 = ::openapi_runtime::de::Slot::new("signingKey1");
-        let mut signing_key2 = ::openapi_runtime::de::Slot::new("signingKey2");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "webhookProxyUrl" => webhook_proxy_url.read(&mut __map)?,
-                "signingKey1" => signing_key1.read(&mut __map)?,
-                "signingKey2" => signing_key2.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "WebhookNotification";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "webhookProxyUrl",
+        "signingKey1",
+        "signingKey2",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            webhook_proxy_url: values.0,
+            signing_key1: values.1,
+            signing_key2: values.2,
         }
-        Ok(Self {
-            webhook_proxy_url: webhook_proxy_url.required()?,
-            signing_key1: signing_key1.required()?,
-            signing_key2: signing_key2.required_or_default()?,
-        })
     }
 }

@@ -55,15 +55,19 @@ impl ::serde::Serialize for WebhookResponseModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("webhookId", &self.webhook_id)?;
-        object.field("url", &self.url)?;
-        object.field("httpMethod", &self.http_method)?;
-        object.field("content", &self.content)?;
-        object.field("webHookHeaders", &self.web_hook_headers)?;
-        object.field("config", &self.config)?;
-        object.field("environment", &self.environment)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.webhook_id),
+                ::openapi_runtime::ser::Always(&self.url),
+                ::openapi_runtime::ser::Always(&self.http_method),
+                ::openapi_runtime::ser::Always(&self.content),
+                ::openapi_runtime::ser::Always(&self.web_hook_headers),
+                ::openapi_runtime::ser::Always(&self.config),
+                ::openapi_runtime::ser::Always(&self.environment),
+            ),
+        )
     }
 }
 
@@ -71,41 +75,44 @@ impl<'de> ::serde::Deserialize<'de> for WebhookResponseModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "WebhookResponseModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for WebhookResponseModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut webhook_id = ::openapi_runtime::de::Slot::new("webhookId");
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        let mut http_method = ::openapi_runtime::de::Slot::new("httpMethod");
-        let mut content = ::openapi_runtime::de::Slot::new("content");
-        let mut web_hook_headers = ::openapi_runtime::de::Slot::new("webHookHeaders");
-        let mut config = ::openapi_runtime::de::Slot::new("config");
-        let mut environment = ::openapi_runtime::de::Slot::new("environment");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "webhookId" => webhook_id.read(&mut __map)?,
-                "url" => url.read(&mut __map)?,
-                "httpMethod" => http_method.read(&mut __map)?,
-                "content" => content.read(&mut __map)?,
-                "webHookHeaders" => web_hook_headers.read(&mut __map)?,
-                "config" => config.read(&mut __map)?,
-                "environment" => environment.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "WebhookResponseModel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "webhookId",
+        "url",
+        "httpMethod",
+        "content",
+        "webHookHeaders",
+        "config",
+        "environment",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i32>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::WebHookHttpMethod>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<Vec<super::WebhookHeaderResponseModel>>,
+        ::openapi_runtime::de::Required<super::WebhookConfig>,
+        ::openapi_runtime::de::Required<super::WebhookEnvironment>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            webhook_id: values.0,
+            url: values.1,
+            http_method: values.2,
+            content: values.3,
+            web_hook_headers: values.4,
+            config: values.5,
+            environment: values.6,
         }
-        Ok(Self {
-            webhook_id: webhook_id.required()?,
-            url: url.required()?,
-            http_method: http_method.required()?,
-            content: content.required_or_default()?,
-            web_hook_headers: web_hook_headers.required()?,
-            config: config.required()?,
-            environment: environment.required()?,
-        })
     }
 }

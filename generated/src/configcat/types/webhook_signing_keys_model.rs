@@ -34,10 +34,14 @@ impl ::serde::Serialize for WebhookSigningKeysModel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("key1", &self.key1)?;
-        object.field("key2", &self.key2)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.key1),
+                ::openapi_runtime::ser::Always(&self.key2),
+            ),
+        )
     }
 }
 
@@ -45,26 +49,26 @@ impl<'de> ::serde::Deserialize<'de> for WebhookSigningKeysModel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "WebhookSigningKeysModel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for WebhookSigningKeysModel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut key1 = ::openapi_runtime::de::Slot::new("key1");
-        let mut key2 = ::openapi_runtime::de::Slot::new("key2");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "key1" => key1.read(&mut __map)?,
-                "key2" => key2.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "WebhookSigningKeysModel";
+    const WIRE_NAMES: &'static [&'static str] = &["key1", "key2"];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            key1: values.0,
+            key2: values.1,
         }
-        Ok(Self {
-            key1: key1.required_or_default()?,
-            key2: key2.required_or_default()?,
-        })
     }
 }

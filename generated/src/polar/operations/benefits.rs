@@ -524,13 +524,7 @@ impl ::openapi_runtime::ErrorBody for BenefitsListError {
     fn message(&self) -> Option<String> {
         match self {
             BenefitsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -784,13 +778,7 @@ impl ::openapi_runtime::ErrorBody for BenefitsCreateError {
     fn message(&self) -> Option<String> {
         match self {
             BenefitsCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -917,15 +905,11 @@ pub enum BenefitsGetError {
 impl ::openapi_runtime::ErrorBody for BenefitsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            BenefitsGetError::NotFound(b) => Some(b.detail.clone()),
+            BenefitsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             BenefitsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1056,16 +1040,14 @@ pub enum BenefitsDeleteError {
 impl ::openapi_runtime::ErrorBody for BenefitsDeleteError {
     fn message(&self) -> Option<String> {
         match self {
-            BenefitsDeleteError::Forbidden(b) => Some(b.detail.clone()),
-            BenefitsDeleteError::NotFound(b) => Some(b.detail.clone()),
+            BenefitsDeleteError::Forbidden(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            BenefitsDeleteError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             BenefitsDeleteError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1194,15 +1176,11 @@ pub enum BenefitsUpdateError {
 impl ::openapi_runtime::ErrorBody for BenefitsUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            BenefitsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            BenefitsUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             BenefitsUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1334,15 +1312,11 @@ pub enum BenefitsFilesError {
 impl ::openapi_runtime::ErrorBody for BenefitsFilesError {
     fn message(&self) -> Option<String> {
         match self {
-            BenefitsFilesError::NotFound(b) => Some(b.detail.clone()),
+            BenefitsFilesError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             BenefitsFilesError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1519,15 +1493,11 @@ pub enum BenefitsGrantsError {
 impl ::openapi_runtime::ErrorBody for BenefitsGrantsError {
     fn message(&self) -> Option<String> {
         match self {
-            BenefitsGrantsError::NotFound(b) => Some(b.detail.clone()),
+            BenefitsGrantsError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             BenefitsGrantsError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

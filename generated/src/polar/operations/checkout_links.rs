@@ -357,13 +357,7 @@ impl ::openapi_runtime::ErrorBody for CheckoutLinksListError {
     fn message(&self) -> Option<String> {
         match self {
             CheckoutLinksListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -574,13 +568,7 @@ impl ::openapi_runtime::ErrorBody for CheckoutLinksCreateError {
     fn message(&self) -> Option<String> {
         match self {
             CheckoutLinksCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -707,15 +695,11 @@ pub enum CheckoutLinksGetError {
 impl ::openapi_runtime::ErrorBody for CheckoutLinksGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CheckoutLinksGetError::NotFound(b) => Some(b.detail.clone()),
+            CheckoutLinksGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CheckoutLinksGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -844,15 +828,11 @@ pub enum CheckoutLinksDeleteError {
 impl ::openapi_runtime::ErrorBody for CheckoutLinksDeleteError {
     fn message(&self) -> Option<String> {
         match self {
-            CheckoutLinksDeleteError::NotFound(b) => Some(b.detail.clone()),
+            CheckoutLinksDeleteError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CheckoutLinksDeleteError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -979,15 +959,11 @@ pub enum CheckoutLinksUpdateError {
 impl ::openapi_runtime::ErrorBody for CheckoutLinksUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            CheckoutLinksUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CheckoutLinksUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CheckoutLinksUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

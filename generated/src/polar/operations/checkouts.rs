@@ -497,13 +497,7 @@ impl ::openapi_runtime::ErrorBody for CheckoutsListError {
     fn message(&self) -> Option<String> {
         match self {
             CheckoutsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -767,13 +761,7 @@ impl ::openapi_runtime::ErrorBody for CheckoutsCreateError {
     fn message(&self) -> Option<String> {
         match self {
             CheckoutsCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -900,15 +888,11 @@ pub enum CheckoutsGetError {
 impl ::openapi_runtime::ErrorBody for CheckoutsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CheckoutsGetError::NotFound(b) => Some(b.detail.clone()),
+            CheckoutsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CheckoutsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1040,15 +1024,11 @@ pub enum CheckoutsUpdateError {
 impl ::openapi_runtime::ErrorBody for CheckoutsUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            CheckoutsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CheckoutsUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CheckoutsUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -1185,16 +1165,14 @@ pub enum CheckoutsClientGetError {
 impl ::openapi_runtime::ErrorBody for CheckoutsClientGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CheckoutsClientGetError::NotFound(b) => Some(b.detail.clone()),
-            CheckoutsClientGetError::Gone(b) => Some(b.detail.clone()),
+            CheckoutsClientGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            CheckoutsClientGetError::Gone(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CheckoutsClientGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1330,16 +1308,14 @@ pub enum CheckoutsClientUpdateError {
 impl ::openapi_runtime::ErrorBody for CheckoutsClientUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            CheckoutsClientUpdateError::NotFound(b) => Some(b.detail.clone()),
-            CheckoutsClientUpdateError::Gone(b) => Some(b.detail.clone()),
+            CheckoutsClientUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            CheckoutsClientUpdateError::Gone(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CheckoutsClientUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -1485,17 +1461,17 @@ pub enum CheckoutsClientConfirmError {
 impl ::openapi_runtime::ErrorBody for CheckoutsClientConfirmError {
     fn message(&self) -> Option<String> {
         match self {
-            CheckoutsClientConfirmError::BadRequest(b) => Some(b.detail.clone()),
-            CheckoutsClientConfirmError::NotFound(b) => Some(b.detail.clone()),
-            CheckoutsClientConfirmError::Gone(b) => Some(b.detail.clone()),
+            CheckoutsClientConfirmError::BadRequest(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            CheckoutsClientConfirmError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            CheckoutsClientConfirmError::Gone(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CheckoutsClientConfirmError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }

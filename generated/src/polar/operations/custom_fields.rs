@@ -360,13 +360,7 @@ impl ::openapi_runtime::ErrorBody for CustomFieldsListError {
     fn message(&self) -> Option<String> {
         match self {
             CustomFieldsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -579,13 +573,7 @@ impl ::openapi_runtime::ErrorBody for CustomFieldsCreateError {
     fn message(&self) -> Option<String> {
         match self {
             CustomFieldsCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -712,15 +700,11 @@ pub enum CustomFieldsGetError {
 impl ::openapi_runtime::ErrorBody for CustomFieldsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomFieldsGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomFieldsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomFieldsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -849,15 +833,11 @@ pub enum CustomFieldsDeleteError {
 impl ::openapi_runtime::ErrorBody for CustomFieldsDeleteError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomFieldsDeleteError::NotFound(b) => Some(b.detail.clone()),
+            CustomFieldsDeleteError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomFieldsDeleteError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -984,15 +964,11 @@ pub enum CustomFieldsUpdateError {
 impl ::openapi_runtime::ErrorBody for CustomFieldsUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomFieldsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CustomFieldsUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomFieldsUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

@@ -183,13 +183,7 @@ impl ::openapi_runtime::ErrorBody for CustomerMetersListError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerMetersListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -430,15 +424,11 @@ pub enum CustomerMetersGetError {
 impl ::openapi_runtime::ErrorBody for CustomerMetersGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerMetersGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerMetersGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerMetersGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

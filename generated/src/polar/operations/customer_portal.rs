@@ -359,13 +359,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalBenefitGrantsListError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalBenefitGrantsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -662,15 +656,11 @@ pub enum CustomerPortalBenefitGrantsGetError {
 impl ::openapi_runtime::ErrorBody for CustomerPortalBenefitGrantsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerPortalBenefitGrantsGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalBenefitGrantsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalBenefitGrantsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -820,17 +810,13 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalBenefitGrantsUpdateError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalBenefitGrantsUpdateError::Forbidden(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
-            CustomerPortalBenefitGrantsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalBenefitGrantsUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalBenefitGrantsUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1137,13 +1123,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalCustomerMetersListError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalCustomerMetersListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1360,15 +1340,11 @@ pub enum CustomerPortalCustomerMetersGetError {
 impl ::openapi_runtime::ErrorBody for CustomerPortalCustomerMetersGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerPortalCustomerMetersGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalCustomerMetersGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalCustomerMetersGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -2509,13 +2485,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersUpdateError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalCustomersUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -2657,13 +2627,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersListPaymentMethodsE
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalCustomersListPaymentMethodsError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -2850,16 +2814,10 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersAddPaymentMethodErr
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalCustomersAddPaymentMethodError::BadRequest(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             CustomerPortalCustomersAddPaymentMethodError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -3012,16 +2970,10 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersConfirmPaymentMetho
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalCustomersConfirmPaymentMethodError::Forbidden(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             CustomerPortalCustomersConfirmPaymentMethodError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -3178,19 +3130,13 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersDeletePaymentMethod
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalCustomersDeletePaymentMethodError::BadRequest(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             CustomerPortalCustomersDeletePaymentMethodError::NotFound(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             CustomerPortalCustomersDeletePaymentMethodError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -3347,13 +3293,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersRequestEmailUpdateE
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalCustomersRequestEmailUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -3498,13 +3438,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalCustomersCheckEmailUpdateErr
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalCustomersCheckEmailUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -3892,13 +3826,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalDownloadablesListError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalDownloadablesListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -4424,16 +4352,14 @@ pub enum CustomerPortalLicenseKeysListError {
 impl ::openapi_runtime::ErrorBody for CustomerPortalLicenseKeysListError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerPortalLicenseKeysListError::Unauthorized(b) => Some(b.detail.clone()),
-            CustomerPortalLicenseKeysListError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalLicenseKeysListError::Unauthorized(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            CustomerPortalLicenseKeysListError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalLicenseKeysListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -4635,15 +4561,11 @@ pub enum CustomerPortalLicenseKeysGetError {
 impl ::openapi_runtime::ErrorBody for CustomerPortalLicenseKeysGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerPortalLicenseKeysGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalLicenseKeysGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalLicenseKeysGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -4787,15 +4709,11 @@ pub enum CustomerPortalLicenseKeysValidateError {
 impl ::openapi_runtime::ErrorBody for CustomerPortalLicenseKeysValidateError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerPortalLicenseKeysValidateError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalLicenseKeysValidateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalLicenseKeysValidateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -4946,17 +4864,13 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalLicenseKeysActivateError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalLicenseKeysActivateError::Forbidden(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
-            CustomerPortalLicenseKeysActivateError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalLicenseKeysActivateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalLicenseKeysActivateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -5109,16 +5023,10 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalLicenseKeysDeactivateError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalLicenseKeysDeactivateError::NotFound(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             CustomerPortalLicenseKeysDeactivateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -5548,13 +5456,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalMembersListMembersError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalMembersListMembersError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -5754,13 +5656,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalMembersAddMemberError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalMembersAddMemberError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -5922,13 +5818,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalMembersRemoveMemberError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalMembersRemoveMemberError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -6095,13 +5985,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalMembersUpdateMemberError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalMembersUpdateMemberError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -6775,13 +6659,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersListError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalOrdersListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -7028,15 +6906,11 @@ pub enum CustomerPortalOrdersGetError {
 impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerPortalOrdersGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalOrdersGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalOrdersGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -7176,15 +7050,11 @@ pub enum CustomerPortalOrdersUpdateError {
 impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerPortalOrdersUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalOrdersUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalOrdersUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -7324,15 +7194,11 @@ pub enum CustomerPortalOrdersInvoiceError {
 impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersInvoiceError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerPortalOrdersInvoiceError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalOrdersInvoiceError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalOrdersInvoiceError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -7478,13 +7344,13 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersGenerateInvoiceError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalOrdersGenerateInvoiceError::NotFound(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             CustomerPortalOrdersGenerateInvoiceError::Conflict(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             CustomerPortalOrdersGenerateInvoiceError::UnprocessableEntity(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -7637,15 +7503,11 @@ pub enum CustomerPortalOrdersReceiptError {
 impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersReceiptError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerPortalOrdersReceiptError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalOrdersReceiptError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalOrdersReceiptError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -7790,16 +7652,10 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersGetPaymentStatusError 
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalOrdersGetPaymentStatusError::NotFound(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             CustomerPortalOrdersGetPaymentStatusError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -7954,16 +7810,16 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalOrdersConfirmRetryPaymentErr
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalOrdersConfirmRetryPaymentError::NotFound(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             CustomerPortalOrdersConfirmRetryPaymentError::Conflict(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             CustomerPortalOrdersConfirmRetryPaymentError::UnprocessableEntity(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             CustomerPortalOrdersConfirmRetryPaymentError::TooManyRequests(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -8193,15 +8049,11 @@ pub enum CustomerPortalOrganizationsGetError {
 impl ::openapi_runtime::ErrorBody for CustomerPortalOrganizationsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerPortalOrganizationsGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalOrganizationsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalOrganizationsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -8669,13 +8521,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalSeatsListSeatsError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalSeatsListSeatsError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -8850,13 +8696,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalSeatsAssignSeatError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalSeatsAssignSeatError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -9017,13 +8857,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalSeatsRevokeSeatError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalSeatsRevokeSeatError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -9183,13 +9017,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalSeatsResendInvitationError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalSeatsResendInvitationError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -9353,13 +9181,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalSeatsListClaimedSubscription
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalSeatsListClaimedSubscriptionsError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -9835,13 +9657,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalSubscriptionsListError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalSubscriptionsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -10068,15 +9884,11 @@ pub enum CustomerPortalSubscriptionsGetError {
 impl ::openapi_runtime::ErrorBody for CustomerPortalSubscriptionsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerPortalSubscriptionsGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalSubscriptionsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalSubscriptionsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -10225,17 +10037,13 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalSubscriptionsCancelError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalSubscriptionsCancelError::Forbidden(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
-            CustomerPortalSubscriptionsCancelError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalSubscriptionsCancelError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalSubscriptionsCancelError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -10395,18 +10203,16 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalSubscriptionsUpdateError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalSubscriptionsUpdateError::PaymentRequired(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
-            CustomerPortalSubscriptionsUpdateError::NotFound(b) => Some(b.detail.clone()),
-            CustomerPortalSubscriptionsUpdateError::Conflict(b) => Some(b.detail.clone()),
+            CustomerPortalSubscriptionsUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            CustomerPortalSubscriptionsUpdateError::Conflict(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalSubscriptionsUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -10707,13 +10513,7 @@ impl ::openapi_runtime::ErrorBody for CustomerPortalWalletsListError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerPortalWalletsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -10902,15 +10702,11 @@ pub enum CustomerPortalWalletsGetError {
 impl ::openapi_runtime::ErrorBody for CustomerPortalWalletsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomerPortalWalletsGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomerPortalWalletsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomerPortalWalletsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

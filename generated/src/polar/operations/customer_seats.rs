@@ -394,13 +394,7 @@ impl ::openapi_runtime::ErrorBody for CustomerSeatsListSeatsError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerSeatsListSeatsError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -565,13 +559,7 @@ impl ::openapi_runtime::ErrorBody for CustomerSeatsAssignSeatError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerSeatsAssignSeatError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -720,13 +708,7 @@ impl ::openapi_runtime::ErrorBody for CustomerSeatsRevokeSeatError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerSeatsRevokeSeatError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -871,13 +853,7 @@ impl ::openapi_runtime::ErrorBody for CustomerSeatsResendInvitationError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerSeatsResendInvitationError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -1032,13 +1008,7 @@ impl ::openapi_runtime::ErrorBody for CustomerSeatsGetClaimInfoError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerSeatsGetClaimInfoError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -1184,13 +1154,7 @@ impl ::openapi_runtime::ErrorBody for CustomerSeatsClaimSeatError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerSeatsClaimSeatError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }

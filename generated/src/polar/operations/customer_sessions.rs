@@ -100,13 +100,7 @@ impl ::openapi_runtime::ErrorBody for CustomerSessionsCreateError {
     fn message(&self) -> Option<String> {
         match self {
             CustomerSessionsCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

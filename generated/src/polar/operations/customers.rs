@@ -927,13 +927,7 @@ impl ::openapi_runtime::ErrorBody for CustomersListError {
     fn message(&self) -> Option<String> {
         match self {
             CustomersListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1172,13 +1166,7 @@ impl ::openapi_runtime::ErrorBody for CustomersCreateError {
     fn message(&self) -> Option<String> {
         match self {
             CustomersCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1314,13 +1302,7 @@ impl ::openapi_runtime::ErrorBody for CustomersExportError {
     fn message(&self) -> Option<String> {
         match self {
             CustomersExportError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1466,15 +1448,11 @@ pub enum CustomersGetError {
 impl ::openapi_runtime::ErrorBody for CustomersGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomersGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1612,15 +1590,11 @@ pub enum CustomersDeleteError {
 impl ::openapi_runtime::ErrorBody for CustomersDeleteError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersDeleteError::NotFound(b) => Some(b.detail.clone()),
+            CustomersDeleteError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersDeleteError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1769,15 +1743,11 @@ pub enum CustomersUpdateError {
 impl ::openapi_runtime::ErrorBody for CustomersUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CustomersUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1915,15 +1885,11 @@ pub enum CustomersGetExternalError {
 impl ::openapi_runtime::ErrorBody for CustomersGetExternalError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersGetExternalError::NotFound(b) => Some(b.detail.clone()),
+            CustomersGetExternalError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersGetExternalError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -2061,15 +2027,11 @@ pub enum CustomersDeleteExternalError {
 impl ::openapi_runtime::ErrorBody for CustomersDeleteExternalError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersDeleteExternalError::NotFound(b) => Some(b.detail.clone()),
+            CustomersDeleteExternalError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersDeleteExternalError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -2223,15 +2185,11 @@ pub enum CustomersUpdateExternalError {
 impl ::openapi_runtime::ErrorBody for CustomersUpdateExternalError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersUpdateExternalError::NotFound(b) => Some(b.detail.clone()),
+            CustomersUpdateExternalError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersUpdateExternalError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -2374,15 +2332,11 @@ pub enum CustomersGetStateError {
 impl ::openapi_runtime::ErrorBody for CustomersGetStateError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersGetStateError::NotFound(b) => Some(b.detail.clone()),
+            CustomersGetStateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersGetStateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -2520,15 +2474,11 @@ pub enum CustomersGetStateExternalError {
 impl ::openapi_runtime::ErrorBody for CustomersGetStateExternalError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersGetStateExternalError::NotFound(b) => Some(b.detail.clone()),
+            CustomersGetStateExternalError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersGetStateExternalError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -2673,15 +2623,11 @@ pub enum CustomersListPaymentMethodsError {
 impl ::openapi_runtime::ErrorBody for CustomersListPaymentMethodsError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersListPaymentMethodsError::NotFound(b) => Some(b.detail.clone()),
+            CustomersListPaymentMethodsError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersListPaymentMethodsError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -2868,16 +2814,10 @@ impl ::openapi_runtime::ErrorBody for CustomersListPaymentMethodsExternalError {
     fn message(&self) -> Option<String> {
         match self {
             CustomersListPaymentMethodsExternalError::NotFound(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             CustomersListPaymentMethodsExternalError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -3621,16 +3561,14 @@ pub enum CustomersMembersCreateError {
 impl ::openapi_runtime::ErrorBody for CustomersMembersCreateError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersMembersCreateError::Forbidden(b) => Some(b.detail.clone()),
-            CustomersMembersCreateError::NotFound(b) => Some(b.detail.clone()),
+            CustomersMembersCreateError::Forbidden(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            CustomersMembersCreateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersMembersCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -3780,17 +3718,17 @@ pub enum CustomersMembersCreateExternalError {
 impl ::openapi_runtime::ErrorBody for CustomersMembersCreateExternalError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersMembersCreateExternalError::Forbidden(b) => Some(b.detail.clone()),
-            CustomersMembersCreateExternalError::NotFound(b) => Some(b.detail.clone()),
-            CustomersMembersCreateExternalError::Conflict(b) => Some(b.detail.clone()),
+            CustomersMembersCreateExternalError::Forbidden(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            CustomersMembersCreateExternalError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            CustomersMembersCreateExternalError::Conflict(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersMembersCreateExternalError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -3947,15 +3885,11 @@ pub enum CustomersMembersGetError {
 impl ::openapi_runtime::ErrorBody for CustomersMembersGetError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersMembersGetError::NotFound(b) => Some(b.detail.clone()),
+            CustomersMembersGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersMembersGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -4095,15 +4029,11 @@ pub enum CustomersMembersDeleteError {
 impl ::openapi_runtime::ErrorBody for CustomersMembersDeleteError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersMembersDeleteError::NotFound(b) => Some(b.detail.clone()),
+            CustomersMembersDeleteError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersMembersDeleteError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -4246,15 +4176,11 @@ pub enum CustomersMembersUpdateError {
 impl ::openapi_runtime::ErrorBody for CustomersMembersUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersMembersUpdateError::NotFound(b) => Some(b.detail.clone()),
+            CustomersMembersUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersMembersUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -4402,16 +4328,14 @@ pub enum CustomersMembersGetExternalError {
 impl ::openapi_runtime::ErrorBody for CustomersMembersGetExternalError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersMembersGetExternalError::NotFound(b) => Some(b.detail.clone()),
-            CustomersMembersGetExternalError::Conflict(b) => Some(b.detail.clone()),
+            CustomersMembersGetExternalError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            CustomersMembersGetExternalError::Conflict(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersMembersGetExternalError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -4562,16 +4486,14 @@ pub enum CustomersMembersDeleteExternalError {
 impl ::openapi_runtime::ErrorBody for CustomersMembersDeleteExternalError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersMembersDeleteExternalError::NotFound(b) => Some(b.detail.clone()),
-            CustomersMembersDeleteExternalError::Conflict(b) => Some(b.detail.clone()),
+            CustomersMembersDeleteExternalError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            CustomersMembersDeleteExternalError::Conflict(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersMembersDeleteExternalError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -4725,16 +4647,14 @@ pub enum CustomersMembersUpdateExternalError {
 impl ::openapi_runtime::ErrorBody for CustomersMembersUpdateExternalError {
     fn message(&self) -> Option<String> {
         match self {
-            CustomersMembersUpdateExternalError::NotFound(b) => Some(b.detail.clone()),
-            CustomersMembersUpdateExternalError::Conflict(b) => Some(b.detail.clone()),
+            CustomersMembersUpdateExternalError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            CustomersMembersUpdateExternalError::Conflict(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             CustomersMembersUpdateExternalError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

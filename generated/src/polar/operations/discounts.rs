@@ -355,13 +355,7 @@ impl ::openapi_runtime::ErrorBody for DiscountsListError {
     fn message(&self) -> Option<String> {
         match self {
             DiscountsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -562,13 +556,7 @@ impl ::openapi_runtime::ErrorBody for DiscountsCreateError {
     fn message(&self) -> Option<String> {
         match self {
             DiscountsCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -695,15 +683,11 @@ pub enum DiscountsGetError {
 impl ::openapi_runtime::ErrorBody for DiscountsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            DiscountsGetError::NotFound(b) => Some(b.detail.clone()),
+            DiscountsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             DiscountsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -832,15 +816,11 @@ pub enum DiscountsDeleteError {
 impl ::openapi_runtime::ErrorBody for DiscountsDeleteError {
     fn message(&self) -> Option<String> {
         match self {
-            DiscountsDeleteError::NotFound(b) => Some(b.detail.clone()),
+            DiscountsDeleteError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             DiscountsDeleteError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -967,15 +947,11 @@ pub enum DiscountsUpdateError {
 impl ::openapi_runtime::ErrorBody for DiscountsUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            DiscountsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            DiscountsUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             DiscountsUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

@@ -238,13 +238,7 @@ impl ::openapi_runtime::ErrorBody for DisputesListError {
     fn message(&self) -> Option<String> {
         match self {
             DisputesListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -463,15 +457,11 @@ pub enum DisputesGetError {
 impl ::openapi_runtime::ErrorBody for DisputesGetError {
     fn message(&self) -> Option<String> {
         match self {
-            DisputesGetError::NotFound(b) => Some(b.detail.clone()),
+            DisputesGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             DisputesGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -602,16 +592,14 @@ pub enum DisputesAcceptError {
 impl ::openapi_runtime::ErrorBody for DisputesAcceptError {
     fn message(&self) -> Option<String> {
         match self {
-            DisputesAcceptError::NotFound(b) => Some(b.detail.clone()),
-            DisputesAcceptError::Conflict(b) => Some(b.detail.clone()),
+            DisputesAcceptError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            DisputesAcceptError::Conflict(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             DisputesAcceptError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

@@ -199,13 +199,7 @@ impl ::openapi_runtime::ErrorBody for EventTypesListError {
     fn message(&self) -> Option<String> {
         match self {
             EventTypesListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -482,13 +476,7 @@ impl ::openapi_runtime::ErrorBody for EventTypesUpdateError {
     fn message(&self) -> Option<String> {
         match self {
             EventTypesUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }

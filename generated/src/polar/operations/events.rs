@@ -341,13 +341,7 @@ impl ::openapi_runtime::ErrorBody for EventsListError {
     fn message(&self) -> Option<String> {
         match self {
             EventsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -677,13 +671,7 @@ impl ::openapi_runtime::ErrorBody for EventsListNamesError {
     fn message(&self) -> Option<String> {
         match self {
             EventsListNamesError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -931,15 +919,11 @@ pub enum EventsGetError {
 impl ::openapi_runtime::ErrorBody for EventsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            EventsGetError::NotFound(b) => Some(b.detail.clone()),
+            EventsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             EventsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1067,13 +1051,7 @@ impl ::openapi_runtime::ErrorBody for EventsIngestError {
     fn message(&self) -> Option<String> {
         match self {
             EventsIngestError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

@@ -362,13 +362,7 @@ impl ::openapi_runtime::ErrorBody for FilesListError {
     fn message(&self) -> Option<String> {
         match self {
             FilesListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -559,13 +553,7 @@ impl ::openapi_runtime::ErrorBody for FilesCreateError {
     fn message(&self) -> Option<String> {
         match self {
             FilesCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -695,16 +683,14 @@ pub enum FilesUploadedError {
 impl ::openapi_runtime::ErrorBody for FilesUploadedError {
     fn message(&self) -> Option<String> {
         match self {
-            FilesUploadedError::Forbidden(b) => Some(b.detail.clone()),
-            FilesUploadedError::NotFound(b) => Some(b.detail.clone()),
+            FilesUploadedError::Forbidden(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            FilesUploadedError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             FilesUploadedError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -841,16 +827,14 @@ pub enum FilesDeleteError {
 impl ::openapi_runtime::ErrorBody for FilesDeleteError {
     fn message(&self) -> Option<String> {
         match self {
-            FilesDeleteError::Forbidden(b) => Some(b.detail.clone()),
-            FilesDeleteError::NotFound(b) => Some(b.detail.clone()),
+            FilesDeleteError::Forbidden(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            FilesDeleteError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             FilesDeleteError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -983,16 +967,14 @@ pub enum FilesUpdateError {
 impl ::openapi_runtime::ErrorBody for FilesUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            FilesUpdateError::Forbidden(b) => Some(b.detail.clone()),
-            FilesUpdateError::NotFound(b) => Some(b.detail.clone()),
+            FilesUpdateError::Forbidden(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            FilesUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             FilesUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

@@ -495,16 +495,14 @@ pub enum LicenseKeysListError {
 impl ::openapi_runtime::ErrorBody for LicenseKeysListError {
     fn message(&self) -> Option<String> {
         match self {
-            LicenseKeysListError::Unauthorized(b) => Some(b.detail.clone()),
-            LicenseKeysListError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysListError::Unauthorized(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            LicenseKeysListError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             LicenseKeysListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -724,16 +722,14 @@ pub enum LicenseKeysGetError {
 impl ::openapi_runtime::ErrorBody for LicenseKeysGetError {
     fn message(&self) -> Option<String> {
         match self {
-            LicenseKeysGetError::Unauthorized(b) => Some(b.detail.clone()),
-            LicenseKeysGetError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysGetError::Unauthorized(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            LicenseKeysGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             LicenseKeysGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -869,16 +865,14 @@ pub enum LicenseKeysUpdateError {
 impl ::openapi_runtime::ErrorBody for LicenseKeysUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            LicenseKeysUpdateError::Unauthorized(b) => Some(b.detail.clone()),
-            LicenseKeysUpdateError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysUpdateError::Unauthorized(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            LicenseKeysUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             LicenseKeysUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1015,16 +1009,14 @@ pub enum LicenseKeysGetActivationError {
 impl ::openapi_runtime::ErrorBody for LicenseKeysGetActivationError {
     fn message(&self) -> Option<String> {
         match self {
-            LicenseKeysGetActivationError::Unauthorized(b) => Some(b.detail.clone()),
-            LicenseKeysGetActivationError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysGetActivationError::Unauthorized(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            LicenseKeysGetActivationError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             LicenseKeysGetActivationError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1164,15 +1156,11 @@ pub enum LicenseKeysValidateError {
 impl ::openapi_runtime::ErrorBody for LicenseKeysValidateError {
     fn message(&self) -> Option<String> {
         match self {
-            LicenseKeysValidateError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysValidateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             LicenseKeysValidateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1303,16 +1291,14 @@ pub enum LicenseKeysActivateError {
 impl ::openapi_runtime::ErrorBody for LicenseKeysActivateError {
     fn message(&self) -> Option<String> {
         match self {
-            LicenseKeysActivateError::Forbidden(b) => Some(b.detail.clone()),
-            LicenseKeysActivateError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysActivateError::Forbidden(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            LicenseKeysActivateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             LicenseKeysActivateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1445,15 +1431,11 @@ pub enum LicenseKeysDeactivateError {
 impl ::openapi_runtime::ErrorBody for LicenseKeysDeactivateError {
     fn message(&self) -> Option<String> {
         match self {
-            LicenseKeysDeactivateError::NotFound(b) => Some(b.detail.clone()),
+            LicenseKeysDeactivateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             LicenseKeysDeactivateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

@@ -390,13 +390,7 @@ impl ::openapi_runtime::ErrorBody for MetersListError {
     fn message(&self) -> Option<String> {
         match self {
             MetersListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -624,13 +618,7 @@ impl ::openapi_runtime::ErrorBody for MetersCreateError {
     fn message(&self) -> Option<String> {
         match self {
             MetersCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -757,15 +745,11 @@ pub enum MetersGetError {
 impl ::openapi_runtime::ErrorBody for MetersGetError {
     fn message(&self) -> Option<String> {
         match self {
-            MetersGetError::NotFound(b) => Some(b.detail.clone()),
+            MetersGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             MetersGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -895,15 +879,11 @@ pub enum MetersUpdateError {
 impl ::openapi_runtime::ErrorBody for MetersUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            MetersUpdateError::NotFound(b) => Some(b.detail.clone()),
+            MetersUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             MetersUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1045,15 +1025,11 @@ pub enum MetersQuantitiesError {
 impl ::openapi_runtime::ErrorBody for MetersQuantitiesError {
     fn message(&self) -> Option<String> {
         match self {
-            MetersQuantitiesError::NotFound(b) => Some(b.detail.clone()),
+            MetersQuantitiesError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             MetersQuantitiesError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

@@ -564,13 +564,7 @@ impl ::openapi_runtime::ErrorBody for MetricsGetError {
     fn message(&self) -> Option<String> {
         match self {
             MetricsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -798,13 +792,7 @@ impl ::openapi_runtime::ErrorBody for MetricsExportError {
     fn message(&self) -> Option<String> {
         match self {
             MetricsExportError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1131,13 +1119,7 @@ impl ::openapi_runtime::ErrorBody for MetricsListDashboardsError {
     fn message(&self) -> Option<String> {
         match self {
             MetricsListDashboardsError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1279,13 +1261,7 @@ impl ::openapi_runtime::ErrorBody for MetricsCreateDashboardError {
     fn message(&self) -> Option<String> {
         match self {
             MetricsCreateDashboardError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1413,13 +1389,7 @@ impl ::openapi_runtime::ErrorBody for MetricsGetDashboardError {
     fn message(&self) -> Option<String> {
         match self {
             MetricsGetDashboardError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1545,13 +1515,7 @@ impl ::openapi_runtime::ErrorBody for MetricsDeleteDashboardError {
     fn message(&self) -> Option<String> {
         match self {
             MetricsDeleteDashboardError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1677,13 +1641,7 @@ impl ::openapi_runtime::ErrorBody for MetricsUpdateDashboardError {
     fn message(&self) -> Option<String> {
         match self {
             MetricsUpdateDashboardError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

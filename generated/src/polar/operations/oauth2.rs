@@ -1114,13 +1114,7 @@ impl ::openapi_runtime::ErrorBody for Oauth2ClientsCreateClientError {
     fn message(&self) -> Option<String> {
         match self {
             Oauth2ClientsCreateClientError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1256,13 +1250,7 @@ impl ::openapi_runtime::ErrorBody for Oauth2ClientsGetClientError {
     fn message(&self) -> Option<String> {
         match self {
             Oauth2ClientsGetClientError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1402,13 +1390,7 @@ impl ::openapi_runtime::ErrorBody for Oauth2ClientsUpdateClientError {
     fn message(&self) -> Option<String> {
         match self {
             Oauth2ClientsUpdateClientError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1548,13 +1530,7 @@ impl ::openapi_runtime::ErrorBody for Oauth2ClientsDeleteClientError {
     fn message(&self) -> Option<String> {
         match self {
             Oauth2ClientsDeleteClientError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

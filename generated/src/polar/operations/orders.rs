@@ -658,13 +658,7 @@ impl ::openapi_runtime::ErrorBody for OrdersListError {
     fn message(&self) -> Option<String> {
         match self {
             OrdersListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1034,13 +1028,7 @@ impl ::openapi_runtime::ErrorBody for OrdersCreateError {
     fn message(&self) -> Option<String> {
         match self {
             OrdersCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1172,13 +1160,7 @@ impl ::openapi_runtime::ErrorBody for OrdersExportError {
     fn message(&self) -> Option<String> {
         match self {
             OrdersExportError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1396,15 +1378,11 @@ pub enum OrdersGetError {
 impl ::openapi_runtime::ErrorBody for OrdersGetError {
     fn message(&self) -> Option<String> {
         match self {
-            OrdersGetError::NotFound(b) => Some(b.detail.clone()),
+            OrdersGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             OrdersGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1534,15 +1512,11 @@ pub enum OrdersUpdateError {
 impl ::openapi_runtime::ErrorBody for OrdersUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            OrdersUpdateError::NotFound(b) => Some(b.detail.clone()),
+            OrdersUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             OrdersUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1679,16 +1653,14 @@ pub enum OrdersFinalizeError {
 impl ::openapi_runtime::ErrorBody for OrdersFinalizeError {
     fn message(&self) -> Option<String> {
         match self {
-            OrdersFinalizeError::NotFound(b) => Some(b.detail.clone()),
-            OrdersFinalizeError::PreconditionFailed(b) => Some(b.detail.clone()),
+            OrdersFinalizeError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            OrdersFinalizeError::PreconditionFailed(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             OrdersFinalizeError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }
@@ -1838,15 +1810,11 @@ pub enum OrdersInvoiceError {
 impl ::openapi_runtime::ErrorBody for OrdersInvoiceError {
     fn message(&self) -> Option<String> {
         match self {
-            OrdersInvoiceError::NotFound(b) => Some(b.detail.clone()),
+            OrdersInvoiceError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             OrdersInvoiceError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1978,9 +1946,15 @@ pub enum OrdersGenerateInvoiceError {
 impl ::openapi_runtime::ErrorBody for OrdersGenerateInvoiceError {
     fn message(&self) -> Option<String> {
         match self {
-            OrdersGenerateInvoiceError::NotFound(b) => Some(b.detail.clone()),
-            OrdersGenerateInvoiceError::Conflict(b) => Some(b.detail.clone()),
-            OrdersGenerateInvoiceError::UnprocessableEntity(b) => Some(b.detail.clone()),
+            OrdersGenerateInvoiceError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            OrdersGenerateInvoiceError::Conflict(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            OrdersGenerateInvoiceError::UnprocessableEntity(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
         }
     }
 }
@@ -2115,15 +2089,11 @@ pub enum OrdersReceiptError {
 impl ::openapi_runtime::ErrorBody for OrdersReceiptError {
     fn message(&self) -> Option<String> {
         match self {
-            OrdersReceiptError::NotFound(b) => Some(b.detail.clone()),
+            OrdersReceiptError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             OrdersReceiptError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

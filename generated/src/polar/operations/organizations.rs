@@ -297,13 +297,7 @@ impl ::openapi_runtime::ErrorBody for OrganizationsListError {
     fn message(&self) -> Option<String> {
         match self {
             OrganizationsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -488,15 +482,11 @@ pub enum OrganizationsCreateError {
 impl ::openapi_runtime::ErrorBody for OrganizationsCreateError {
     fn message(&self) -> Option<String> {
         match self {
-            OrganizationsCreateError::Forbidden(b) => Some(b.detail.clone()),
+            OrganizationsCreateError::Forbidden(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             OrganizationsCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -625,15 +615,11 @@ pub enum OrganizationsGetError {
 impl ::openapi_runtime::ErrorBody for OrganizationsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            OrganizationsGetError::NotFound(b) => Some(b.detail.clone()),
+            OrganizationsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             OrganizationsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -767,16 +753,14 @@ pub enum OrganizationsUpdateError {
 impl ::openapi_runtime::ErrorBody for OrganizationsUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            OrganizationsUpdateError::NotFound(b) => Some(b.detail.clone()),
-            OrganizationsUpdateError::Conflict(b) => Some(b.detail.clone()),
+            OrganizationsUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            OrganizationsUpdateError::Conflict(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             OrganizationsUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }

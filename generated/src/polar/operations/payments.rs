@@ -188,13 +188,7 @@ impl ::openapi_runtime::ErrorBody for PaymentsListError {
     fn message(&self) -> Option<String> {
         match self {
             PaymentsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -476,15 +470,11 @@ pub enum PaymentsGetError {
 impl ::openapi_runtime::ErrorBody for PaymentsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            PaymentsGetError::NotFound(b) => Some(b.detail.clone()),
+            PaymentsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             PaymentsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

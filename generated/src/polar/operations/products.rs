@@ -383,13 +383,7 @@ impl ::openapi_runtime::ErrorBody for ProductsListError {
     fn message(&self) -> Option<String> {
         match self {
             ProductsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -670,13 +664,7 @@ impl ::openapi_runtime::ErrorBody for ProductsCreateError {
     fn message(&self) -> Option<String> {
         match self {
             ProductsCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -803,15 +791,11 @@ pub enum ProductsGetError {
 impl ::openapi_runtime::ErrorBody for ProductsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            ProductsGetError::NotFound(b) => Some(b.detail.clone()),
+            ProductsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             ProductsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -943,16 +927,14 @@ pub enum ProductsUpdateError {
 impl ::openapi_runtime::ErrorBody for ProductsUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            ProductsUpdateError::Forbidden(b) => Some(b.detail.clone()),
-            ProductsUpdateError::NotFound(b) => Some(b.detail.clone()),
+            ProductsUpdateError::Forbidden(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            ProductsUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             ProductsUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1089,16 +1071,14 @@ pub enum ProductsUpdateBenefitsError {
 impl ::openapi_runtime::ErrorBody for ProductsUpdateBenefitsError {
     fn message(&self) -> Option<String> {
         match self {
-            ProductsUpdateBenefitsError::Forbidden(b) => Some(b.detail.clone()),
-            ProductsUpdateBenefitsError::NotFound(b) => Some(b.detail.clone()),
+            ProductsUpdateBenefitsError::Forbidden(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            ProductsUpdateBenefitsError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             ProductsUpdateBenefitsError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

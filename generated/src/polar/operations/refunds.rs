@@ -193,13 +193,7 @@ impl ::openapi_runtime::ErrorBody for RefundsListError {
     fn message(&self) -> Option<String> {
         match self {
             RefundsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -480,15 +474,11 @@ pub enum RefundsCreateError {
 impl ::openapi_runtime::ErrorBody for RefundsCreateError {
     fn message(&self) -> Option<String> {
         match self {
-            RefundsCreateError::Forbidden(b) => Some(b.detail.clone()),
+            RefundsCreateError::Forbidden(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             RefundsCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

@@ -481,13 +481,7 @@ impl ::openapi_runtime::ErrorBody for SubscriptionsListError {
     fn message(&self) -> Option<String> {
         match self {
             SubscriptionsListError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -874,13 +868,7 @@ impl ::openapi_runtime::ErrorBody for SubscriptionsCreateError {
     fn message(&self) -> Option<String> {
         match self {
             SubscriptionsCreateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1015,13 +1003,7 @@ impl ::openapi_runtime::ErrorBody for SubscriptionsExportError {
     fn message(&self) -> Option<String> {
         match self {
             SubscriptionsExportError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1251,15 +1233,11 @@ pub enum SubscriptionsGetError {
 impl ::openapi_runtime::ErrorBody for SubscriptionsGetError {
     fn message(&self) -> Option<String> {
         match self {
-            SubscriptionsGetError::NotFound(b) => Some(b.detail.clone()),
+            SubscriptionsGetError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             SubscriptionsGetError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1392,17 +1370,17 @@ pub enum SubscriptionsRevokeError {
 impl ::openapi_runtime::ErrorBody for SubscriptionsRevokeError {
     fn message(&self) -> Option<String> {
         match self {
-            SubscriptionsRevokeError::Forbidden(b) => Some(b.detail.clone()),
-            SubscriptionsRevokeError::NotFound(b) => Some(b.detail.clone()),
-            SubscriptionsRevokeError::Conflict(b) => Some(b.detail.clone()),
+            SubscriptionsRevokeError::Forbidden(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            SubscriptionsRevokeError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            SubscriptionsRevokeError::Conflict(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             SubscriptionsRevokeError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1546,17 +1524,17 @@ pub enum SubscriptionsUpdateError {
 impl ::openapi_runtime::ErrorBody for SubscriptionsUpdateError {
     fn message(&self) -> Option<String> {
         match self {
-            SubscriptionsUpdateError::PaymentRequired(b) => Some(b.detail.clone()),
-            SubscriptionsUpdateError::NotFound(b) => Some(b.detail.clone()),
-            SubscriptionsUpdateError::Conflict(b) => Some(b.detail.clone()),
+            SubscriptionsUpdateError::PaymentRequired(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            SubscriptionsUpdateError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
+            SubscriptionsUpdateError::Conflict(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             SubscriptionsUpdateError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             _ => None,
         }

@@ -555,13 +555,7 @@ impl ::openapi_runtime::ErrorBody for WebhooksListWebhookEndpointsError {
     fn message(&self) -> Option<String> {
         match self {
             WebhooksListWebhookEndpointsError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -743,13 +737,7 @@ impl ::openapi_runtime::ErrorBody for WebhooksCreateWebhookEndpointError {
     fn message(&self) -> Option<String> {
         match self {
             WebhooksCreateWebhookEndpointError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -880,15 +868,11 @@ pub enum WebhooksGetWebhookEndpointError {
 impl ::openapi_runtime::ErrorBody for WebhooksGetWebhookEndpointError {
     fn message(&self) -> Option<String> {
         match self {
-            WebhooksGetWebhookEndpointError::NotFound(b) => Some(b.detail.clone()),
+            WebhooksGetWebhookEndpointError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             WebhooksGetWebhookEndpointError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1021,15 +1005,11 @@ pub enum WebhooksDeleteWebhookEndpointError {
 impl ::openapi_runtime::ErrorBody for WebhooksDeleteWebhookEndpointError {
     fn message(&self) -> Option<String> {
         match self {
-            WebhooksDeleteWebhookEndpointError::NotFound(b) => Some(b.detail.clone()),
+            WebhooksDeleteWebhookEndpointError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             WebhooksDeleteWebhookEndpointError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1165,15 +1145,11 @@ pub enum WebhooksUpdateWebhookEndpointError {
 impl ::openapi_runtime::ErrorBody for WebhooksUpdateWebhookEndpointError {
     fn message(&self) -> Option<String> {
         match self {
-            WebhooksUpdateWebhookEndpointError::NotFound(b) => Some(b.detail.clone()),
+            WebhooksUpdateWebhookEndpointError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             WebhooksUpdateWebhookEndpointError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1310,16 +1286,10 @@ impl ::openapi_runtime::ErrorBody for WebhooksResetWebhookEndpointSecretError {
     fn message(&self) -> Option<String> {
         match self {
             WebhooksResetWebhookEndpointSecretError::NotFound(b) => {
-                Some(b.detail.clone())
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
             WebhooksResetWebhookEndpointSecretError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1473,13 +1443,7 @@ impl ::openapi_runtime::ErrorBody for WebhooksListWebhookDeliveriesError {
     fn message(&self) -> Option<String> {
         match self {
             WebhooksListWebhookDeliveriesError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }
@@ -1743,15 +1707,11 @@ pub enum WebhooksRedeliverWebhookEventError {
 impl ::openapi_runtime::ErrorBody for WebhooksRedeliverWebhookEventError {
     fn message(&self) -> Option<String> {
         match self {
-            WebhooksRedeliverWebhookEventError::NotFound(b) => Some(b.detail.clone()),
+            WebhooksRedeliverWebhookEventError::NotFound(b) => {
+                ::openapi_runtime::error::ServerMessage::server_message(b)
+            }
             WebhooksRedeliverWebhookEventError::UnprocessableEntity(b) => {
-                ::openapi_runtime::error::messages(
-                    b
-                        .detail
-                        .iter()
-                        .flatten()
-                        .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
-                )
+                ::openapi_runtime::error::ServerMessage::server_message(b)
             }
         }
     }

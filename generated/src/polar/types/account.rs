@@ -100,19 +100,23 @@ impl ::serde::Serialize for Account {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("billing_name", &self.billing_name)?;
-        object.field("billing_address", &self.billing_address)?;
-        object.field("billing_additional_info", &self.billing_additional_info)?;
-        object.field("billing_notes", &self.billing_notes)?;
-        object.field("currency", &self.currency)?;
-        object.field("credit_balance", &self.credit_balance)?;
-        object.field("payout_interval", &self.payout_interval)?;
-        object.field("payout_transaction_delay", &self.payout_transaction_delay)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.billing_name),
+                ::openapi_runtime::ser::Always(&self.billing_address),
+                ::openapi_runtime::ser::Always(&self.billing_additional_info),
+                ::openapi_runtime::ser::Always(&self.billing_notes),
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.credit_balance),
+                ::openapi_runtime::ser::Always(&self.payout_interval),
+                ::openapi_runtime::ser::Always(&self.payout_transaction_delay),
+            ),
+        )
     }
 }
 
@@ -120,57 +124,56 @@ impl<'de> ::serde::Deserialize<'de> for Account {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Account")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Account {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
-        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
-        let mut billing_additional_info = ::openapi_runtime::de::Slot::new(
-            "billing_additional_info",
-        );
-        let mut billing_notes = ::openapi_runtime::de::Slot::new("billing_notes");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut credit_balance = ::openapi_runtime::de::Slot::new("credit_balance");
-        let mut payout_interval = ::openapi_runtime::de::Slot::new("payout_interval");
-        let mut payout_transaction_delay = ::openapi_runtime::de::Slot::new(
-            "payout_transaction_delay",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "billing_name" => billing_name.read(&mut __map)?,
-                "billing_address" => billing_address.read(&mut __map)?,
-                "billing_additional_info" => billing_additional_info.read(&mut __map)?,
-                "billing_notes" => billing_notes.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "credit_balance" => credit_balance.read(&mut __map)?,
-                "payout_interval" => payout_interval.read(&mut __map)?,
-                "payout_transaction_delay" => payout_transaction_delay.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Account";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "billing_name",
+        "billing_address",
+        "billing_additional_info",
+        "billing_notes",
+        "currency",
+        "credit_balance",
+        "payout_interval",
+        "payout_transaction_delay",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<super::Address>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            created_at: values.1,
+            modified_at: values.2,
+            billing_name: values.3,
+            billing_address: values.4,
+            billing_additional_info: values.5,
+            billing_notes: values.6,
+            currency: values.7,
+            credit_balance: values.8,
+            payout_interval: values.9,
+            payout_transaction_delay: values.10,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            billing_name: billing_name.required_or_default()?,
-            billing_address: billing_address.required_or_default()?,
-            billing_additional_info: billing_additional_info.required_or_default()?,
-            billing_notes: billing_notes.required_or_default()?,
-            currency: currency.required()?,
-            credit_balance: credit_balance.required()?,
-            payout_interval: payout_interval.required()?,
-            payout_transaction_delay: payout_transaction_delay.required()?,
-        })
     }
 }

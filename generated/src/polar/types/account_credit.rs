@@ -67,15 +67,19 @@ impl ::serde::Serialize for AccountCredit {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("title", &self.title)?;
-        object.field("amount", &self.amount)?;
-        object.field("used", &self.used)?;
-        object.field("granted_at", &self.granted_at)?;
-        object.field("expires_at", &self.expires_at)?;
-        object.field("revoked_at", &self.revoked_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.title),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.used),
+                ::openapi_runtime::ser::Always(&self.granted_at),
+                ::openapi_runtime::ser::Always(&self.expires_at),
+                ::openapi_runtime::ser::Always(&self.revoked_at),
+            ),
+        )
     }
 }
 
@@ -83,41 +87,44 @@ impl<'de> ::serde::Deserialize<'de> for AccountCredit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AccountCredit")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AccountCredit {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut title = ::openapi_runtime::de::Slot::new("title");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut used = ::openapi_runtime::de::Slot::new("used");
-        let mut granted_at = ::openapi_runtime::de::Slot::new("granted_at");
-        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        let mut revoked_at = ::openapi_runtime::de::Slot::new("revoked_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "title" => title.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "used" => used.read(&mut __map)?,
-                "granted_at" => granted_at.read(&mut __map)?,
-                "expires_at" => expires_at.read(&mut __map)?,
-                "revoked_at" => revoked_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AccountCredit";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "title",
+        "amount",
+        "used",
+        "granted_at",
+        "expires_at",
+        "revoked_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            title: values.1,
+            amount: values.2,
+            used: values.3,
+            granted_at: values.4,
+            expires_at: values.5,
+            revoked_at: values.6,
         }
-        Ok(Self {
-            id: id.required()?,
-            title: title.required()?,
-            amount: amount.required()?,
-            used: used.required()?,
-            granted_at: granted_at.required()?,
-            expires_at: expires_at.required_or_default()?,
-            revoked_at: revoked_at.required_or_default()?,
-        })
     }
 }

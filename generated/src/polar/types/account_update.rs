@@ -53,12 +53,16 @@ impl ::serde::Serialize for AccountUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("billing_name", &self.billing_name)?;
-        object.optional("billing_address", &self.billing_address)?;
-        object.optional("billing_additional_info", &self.billing_additional_info)?;
-        object.optional("billing_notes", &self.billing_notes)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.billing_name),
+                ::openapi_runtime::ser::Optional(&self.billing_address),
+                ::openapi_runtime::ser::Optional(&self.billing_additional_info),
+                ::openapi_runtime::ser::Optional(&self.billing_notes),
+            ),
+        )
     }
 }
 
@@ -66,34 +70,35 @@ impl<'de> ::serde::Deserialize<'de> for AccountUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AccountUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AccountUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
-        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
-        let mut billing_additional_info = ::openapi_runtime::de::Slot::new(
-            "billing_additional_info",
-        );
-        let mut billing_notes = ::openapi_runtime::de::Slot::new("billing_notes");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "billing_name" => billing_name.read(&mut __map)?,
-                "billing_address" => billing_address.read(&mut __map)?,
-                "billing_additional_info" => billing_additional_info.read(&mut __map)?,
-                "billing_notes" => billing_notes.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AccountUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "billing_name",
+        "billing_address",
+        "billing_additional_info",
+        "billing_notes",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<super::AddressInput>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            billing_name: values.0,
+            billing_address: values.1,
+            billing_additional_info: values.2,
+            billing_notes: values.3,
         }
-        Ok(Self {
-            billing_name: billing_name.or_default(),
-            billing_address: billing_address.or_default(),
-            billing_additional_info: billing_additional_info.or_default(),
-            billing_notes: billing_notes.or_default(),
-        })
     }
 }

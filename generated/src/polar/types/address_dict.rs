@@ -73,14 +73,18 @@ impl ::serde::Serialize for AddressDict {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("line1", &self.line1)?;
-        object.optional("line2", &self.line2)?;
-        object.optional("postal_code", &self.postal_code)?;
-        object.optional("city", &self.city)?;
-        object.optional("state", &self.state)?;
-        object.field("country", &self.country)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.line1),
+                ::openapi_runtime::ser::Optional(&self.line2),
+                ::openapi_runtime::ser::Optional(&self.postal_code),
+                ::openapi_runtime::ser::Optional(&self.city),
+                ::openapi_runtime::ser::Optional(&self.state),
+                ::openapi_runtime::ser::Always(&self.country),
+            ),
+        )
     }
 }
 
@@ -88,38 +92,41 @@ impl<'de> ::serde::Deserialize<'de> for AddressDict {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AddressDict")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AddressDict {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut line1 = ::openapi_runtime::de::Slot::new("line1");
-        let mut line2 = ::openapi_runtime::de::Slot::new("line2");
-        let mut postal_code = ::openapi_runtime::de::Slot::new("postal_code");
-        let mut city = ::openapi_runtime::de::Slot::new("city");
-        let mut state = ::openapi_runtime::de::Slot::new("state");
-        let mut country = ::openapi_runtime::de::Slot::new("country");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "line1" => line1.read(&mut __map)?,
-                "line2" => line2.read(&mut __map)?,
-                "postal_code" => postal_code.read(&mut __map)?,
-                "city" => city.read(&mut __map)?,
-                "state" => state.read(&mut __map)?,
-                "country" => country.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AddressDict";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "line1",
+        "line2",
+        "postal_code",
+        "city",
+        "state",
+        "country",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            line1: values.0,
+            line2: values.1,
+            postal_code: values.2,
+            city: values.3,
+            state: values.4,
+            country: values.5,
         }
-        Ok(Self {
-            line1: line1.or_default(),
-            line2: line2.or_default(),
-            postal_code: postal_code.or_default(),
-            city: city.or_default(),
-            state: state.or_default(),
-            country: country.required()?,
-        })
     }
 }

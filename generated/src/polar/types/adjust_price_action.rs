@@ -69,15 +69,19 @@ impl ::serde::Serialize for AdjustPriceAction {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.field("label", &self.label)?;
-        object.field("product_id", &self.product_id)?;
-        object.field("product_name", &self.product_name)?;
-        object.field("current_price_amount", &self.current_price_amount)?;
-        object.field("suggested_price_amount", &self.suggested_price_amount)?;
-        object.field("currency", &self.currency)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.product_name),
+                ::openapi_runtime::ser::Always(&self.current_price_amount),
+                ::openapi_runtime::ser::Always(&self.suggested_price_amount),
+                ::openapi_runtime::ser::Always(&self.currency),
+            ),
+        )
     }
 }
 
@@ -85,46 +89,45 @@ impl<'de> ::serde::Deserialize<'de> for AdjustPriceAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AdjustPriceAction")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AdjustPriceAction {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
-        let mut current_price_amount = ::openapi_runtime::de::Slot::new(
-            "current_price_amount",
-        );
-        let mut suggested_price_amount = ::openapi_runtime::de::Slot::new(
-            "suggested_price_amount",
-        );
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "product_name" => product_name.read(&mut __map)?,
-                "current_price_amount" => current_price_amount.read(&mut __map)?,
-                "suggested_price_amount" => suggested_price_amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AdjustPriceAction";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "type",
+        "label",
+        "product_id",
+        "product_name",
+        "current_price_amount",
+        "suggested_price_amount",
+        "currency",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<AdjustPriceActionType>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            label: values.1,
+            product_id: values.2,
+            product_name: values.3,
+            current_price_amount: values.4,
+            suggested_price_amount: values.5,
+            currency: values.6,
         }
-        Ok(Self {
-            r#type: r#type.or_default(),
-            label: label.required()?,
-            product_id: product_id.required()?,
-            product_name: product_name.required()?,
-            current_price_amount: current_price_amount.required()?,
-            suggested_price_amount: suggested_price_amount.required_or_default()?,
-            currency: currency.required()?,
-        })
     }
 }
 

@@ -35,10 +35,14 @@ impl ::serde::Serialize for AssistantBlockPart {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("kind", &self.kind)?;
-        object.field("block", &self.block)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.kind),
+                ::openapi_runtime::ser::Always(&self.block),
+            ),
+        )
     }
 }
 
@@ -46,27 +50,27 @@ impl<'de> ::serde::Deserialize<'de> for AssistantBlockPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AssistantBlockPart")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AssistantBlockPart {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut kind = ::openapi_runtime::de::Slot::new("kind");
-        let mut block = ::openapi_runtime::de::Slot::new("block");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "kind" => kind.read(&mut __map)?,
-                "block" => block.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AssistantBlockPart";
+    const WIRE_NAMES: &'static [&'static str] = &["kind", "block"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<AssistantBlockPartKind>>,
+        ::openapi_runtime::de::Required<AssistantBlockPartBlock>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            kind: values.0,
+            block: values.1,
         }
-        Ok(Self {
-            kind: kind.or_default(),
-            block: block.required()?,
-        })
     }
 }
 

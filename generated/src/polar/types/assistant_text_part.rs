@@ -38,10 +38,14 @@ impl ::serde::Serialize for AssistantTextPart {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("kind", &self.kind)?;
-        object.field("text", &self.text)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.kind),
+                ::openapi_runtime::ser::Always(&self.text),
+            ),
+        )
     }
 }
 
@@ -50,28 +54,28 @@ impl<'de> ::serde::Deserialize<'de> for AssistantTextPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AssistantTextPart")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 #[cfg(feature = "polar")]
 impl ::openapi_runtime::de::Object for AssistantTextPart {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut kind = ::openapi_runtime::de::Slot::new("kind");
-        let mut text = ::openapi_runtime::de::Slot::new("text");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "kind" => kind.read(&mut __map)?,
-                "text" => text.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AssistantTextPart";
+    const WIRE_NAMES: &'static [&'static str] = &["kind", "text"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<AssistantTextPartKind>>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            kind: values.0,
+            text: values.1,
         }
-        Ok(Self {
-            kind: kind.or_default(),
-            text: text.required()?,
-        })
     }
 }
 

@@ -37,12 +37,16 @@ impl ::serde::Serialize for AttachedCustomField {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("custom_field_id", &self.custom_field_id)?;
-        object.field("custom_field", &self.custom_field)?;
-        object.field("order", &self.order)?;
-        object.field("required", &self.required)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.custom_field_id),
+                ::openapi_runtime::ser::Always(&self.custom_field),
+                ::openapi_runtime::ser::Always(&self.order),
+                ::openapi_runtime::ser::Always(&self.required),
+            ),
+        )
     }
 }
 
@@ -50,32 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for AttachedCustomField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AttachedCustomField")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AttachedCustomField {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut custom_field_id = ::openapi_runtime::de::Slot::new("custom_field_id");
-        let mut custom_field = ::openapi_runtime::de::Slot::new("custom_field");
-        let mut order = ::openapi_runtime::de::Slot::new("order");
-        let mut required = ::openapi_runtime::de::Slot::new("required");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "custom_field_id" => custom_field_id.read(&mut __map)?,
-                "custom_field" => custom_field.read(&mut __map)?,
-                "order" => order.read(&mut __map)?,
-                "required" => required.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AttachedCustomField";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "custom_field_id",
+        "custom_field",
+        "order",
+        "required",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::CustomField>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            custom_field_id: values.0,
+            custom_field: values.1,
+            order: values.2,
+            required: values.3,
         }
-        Ok(Self {
-            custom_field_id: custom_field_id.required()?,
-            custom_field: custom_field.required()?,
-            order: order.required()?,
-            required: required.required()?,
-        })
     }
 }

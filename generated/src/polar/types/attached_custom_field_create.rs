@@ -29,10 +29,14 @@ impl ::serde::Serialize for AttachedCustomFieldCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("custom_field_id", &self.custom_field_id)?;
-        object.field("required", &self.required)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.custom_field_id),
+                ::openapi_runtime::ser::Always(&self.required),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for AttachedCustomFieldCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AttachedCustomFieldCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AttachedCustomFieldCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut custom_field_id = ::openapi_runtime::de::Slot::new("custom_field_id");
-        let mut required = ::openapi_runtime::de::Slot::new("required");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "custom_field_id" => custom_field_id.read(&mut __map)?,
-                "required" => required.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AttachedCustomFieldCreate";
+    const WIRE_NAMES: &'static [&'static str] = &["custom_field_id", "required"];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            custom_field_id: values.0,
+            required: values.1,
         }
-        Ok(Self {
-            custom_field_id: custom_field_id.required()?,
-            required: required.required()?,
-        })
     }
 }

@@ -35,10 +35,14 @@ impl ::serde::Serialize for AuthenticationSession {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("identity_id", &self.identity_id)?;
-        object.field("available_factors", &self.available_factors)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.identity_id),
+                ::openapi_runtime::ser::Always(&self.available_factors),
+            ),
+        )
     }
 }
 
@@ -46,29 +50,27 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AuthenticationSession")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AuthenticationSession {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut identity_id = ::openapi_runtime::de::Slot::new("identity_id");
-        let mut available_factors = ::openapi_runtime::de::Slot::new(
-            "available_factors",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "identity_id" => identity_id.read(&mut __map)?,
-                "available_factors" => available_factors.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AuthenticationSession";
+    const WIRE_NAMES: &'static [&'static str] = &["identity_id", "available_factors"];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<Vec<AuthenticationSessionAvailableFactorsItem>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            identity_id: values.0,
+            available_factors: values.1,
         }
-        Ok(Self {
-            identity_id: identity_id.required_or_default()?,
-            available_factors: available_factors.required()?,
-        })
     }
 }
 

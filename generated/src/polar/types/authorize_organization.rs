@@ -36,11 +36,15 @@ impl ::serde::Serialize for AuthorizeOrganization {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("slug", &self.slug)?;
-        object.field("avatar_url", &self.avatar_url)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.slug),
+                ::openapi_runtime::ser::Always(&self.avatar_url),
+            ),
+        )
     }
 }
 
@@ -48,29 +52,28 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizeOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AuthorizeOrganization")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for AuthorizeOrganization {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut slug = ::openapi_runtime::de::Slot::new("slug");
-        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "slug" => slug.read(&mut __map)?,
-                "avatar_url" => avatar_url.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AuthorizeOrganization";
+    const WIRE_NAMES: &'static [&'static str] = &["id", "slug", "avatar_url"];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            slug: values.1,
+            avatar_url: values.2,
         }
-        Ok(Self {
-            id: id.required()?,
-            slug: slug.required()?,
-            avatar_url: avatar_url.required_or_default()?,
-        })
     }
 }

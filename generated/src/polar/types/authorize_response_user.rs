@@ -76,19 +76,19 @@ impl ::serde::Serialize for AuthorizeResponseUser {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("client", &self.client)?;
-        object.field("sub_type", &self.sub_type)?;
-        object.field("sub", &self.sub)?;
-        object.field("scopes", &self.scopes)?;
-        object.field("organizations", &self.organizations)?;
-        object
-            .optional(
-                "requires_single_organization",
-                &self.requires_single_organization,
-            )?;
-        object.optional("scope_display_names", &self.scope_display_names)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.client),
+                ::openapi_runtime::ser::Always(&self.sub_type),
+                ::openapi_runtime::ser::Always(&self.sub),
+                ::openapi_runtime::ser::Always(&self.scopes),
+                ::openapi_runtime::ser::Always(&self.organizations),
+                ::openapi_runtime::ser::Optional(&self.requires_single_organization),
+                ::openapi_runtime::ser::Optional(&self.scope_display_names),
+            ),
+        )
     }
 }
 
@@ -97,49 +97,48 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "AuthorizeResponseUser")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 #[cfg(feature = "polar-oauth2")]
 impl ::openapi_runtime::de::Object for AuthorizeResponseUser {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut client = ::openapi_runtime::de::Slot::new("client");
-        let mut sub_type = ::openapi_runtime::de::Slot::new("sub_type");
-        let mut sub = ::openapi_runtime::de::Slot::new("sub");
-        let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
-        let mut organizations = ::openapi_runtime::de::Slot::new("organizations");
-        let mut requires_single_organization = ::openapi_runtime::de::Slot::new(
-            "requires_single_organization",
-        );
-        let mut scope_display_names = ::openapi_runtime::de::Slot::new(
-            "scope_display_names",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "client" => client.read(&mut __map)?,
-                "sub_type" => sub_type.read(&mut __map)?,
-                "sub" => sub.read(&mut __map)?,
-                "scopes" => scopes.read(&mut __map)?,
-                "organizations" => organizations.read(&mut __map)?,
-                "requires_single_organization" => {
-                    requires_single_organization.read(&mut __map)?
-                }
-                "scope_display_names" => scope_display_names.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "AuthorizeResponseUser";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "client",
+        "sub_type",
+        "sub",
+        "scopes",
+        "organizations",
+        "requires_single_organization",
+        "scope_display_names",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::OAuth2ClientPublic>,
+        ::openapi_runtime::de::Required<AuthorizeResponseUserSubType>,
+        ::openapi_runtime::de::Nullable<Option<super::AuthorizeUser>>,
+        ::openapi_runtime::de::Required<Vec<super::Scope>>,
+        ::openapi_runtime::de::Required<Vec<super::AuthorizeOrganization>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            client: values.0,
+            sub_type: values.1,
+            sub: values.2,
+            scopes: values.3,
+            organizations: values.4,
+            requires_single_organization: values.5,
+            scope_display_names: values.6,
         }
-        Ok(Self {
-            client: client.required()?,
-            sub_type: sub_type.required()?,
-            sub: sub.required_or_default()?,
-            scopes: scopes.required()?,
-            organizations: organizations.required()?,
-            requires_single_organization: requires_single_organization.or_default(),
-            scope_display_names: scope_display_names.or_default(),
-        })
     }
 }
 

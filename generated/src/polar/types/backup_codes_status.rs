@@ -26,10 +26,14 @@ impl ::serde::Serialize for BackupCodesStatus {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("codes", &self.codes)?;
-        object.field("used_codes", &self.used_codes)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.codes),
+                ::openapi_runtime::ser::Always(&self.used_codes),
+            ),
+        )
     }
 }
 
@@ -37,26 +41,26 @@ impl<'de> ::serde::Deserialize<'de> for BackupCodesStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BackupCodesStatus")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BackupCodesStatus {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut codes = ::openapi_runtime::de::Slot::new("codes");
-        let mut used_codes = ::openapi_runtime::de::Slot::new("used_codes");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "codes" => codes.read(&mut __map)?,
-                "used_codes" => used_codes.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BackupCodesStatus";
+    const WIRE_NAMES: &'static [&'static str] = &["codes", "used_codes"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            codes: values.0,
+            used_codes: values.1,
         }
-        Ok(Self {
-            codes: codes.required()?,
-            used_codes: used_codes.required()?,
-        })
     }
 }

@@ -114,22 +114,26 @@ impl ::serde::Serialize for BalanceOrderMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("transaction_id", &self.transaction_id)?;
-        object.field("order_id", &self.order_id)?;
-        object.optional("product_id", &self.product_id)?;
-        object.optional("subscription_id", &self.subscription_id)?;
-        object.field("amount", &self.amount)?;
-        object.optional("net_amount", &self.net_amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("presentment_amount", &self.presentment_amount)?;
-        object.field("presentment_currency", &self.presentment_currency)?;
-        object.field("tax_amount", &self.tax_amount)?;
-        object.optional("tax_state", &self.tax_state)?;
-        object.optional("tax_country", &self.tax_country)?;
-        object.field("fee", &self.fee)?;
-        object.optional("exchange_rate", &self.exchange_rate)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.transaction_id),
+                ::openapi_runtime::ser::Always(&self.order_id),
+                ::openapi_runtime::ser::Optional(&self.product_id),
+                ::openapi_runtime::ser::Optional(&self.subscription_id),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Optional(&self.net_amount),
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.presentment_amount),
+                ::openapi_runtime::ser::Always(&self.presentment_currency),
+                ::openapi_runtime::ser::Always(&self.tax_amount),
+                ::openapi_runtime::ser::Optional(&self.tax_state),
+                ::openapi_runtime::ser::Optional(&self.tax_country),
+                ::openapi_runtime::ser::Always(&self.fee),
+                ::openapi_runtime::ser::Optional(&self.exchange_rate),
+            ),
+        )
     }
 }
 
@@ -137,66 +141,65 @@ impl<'de> ::serde::Deserialize<'de> for BalanceOrderMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BalanceOrderMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BalanceOrderMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut transaction_id = ::openapi_runtime::de::Slot::new("transaction_id");
-        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut presentment_amount = ::openapi_runtime::de::Slot::new(
-            "presentment_amount",
-        );
-        let mut presentment_currency = ::openapi_runtime::de::Slot::new(
-            "presentment_currency",
-        );
-        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
-        let mut tax_state = ::openapi_runtime::de::Slot::new("tax_state");
-        let mut tax_country = ::openapi_runtime::de::Slot::new("tax_country");
-        let mut fee = ::openapi_runtime::de::Slot::new("fee");
-        let mut exchange_rate = ::openapi_runtime::de::Slot::new("exchange_rate");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "transaction_id" => transaction_id.read(&mut __map)?,
-                "order_id" => order_id.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "net_amount" => net_amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "presentment_amount" => presentment_amount.read(&mut __map)?,
-                "presentment_currency" => presentment_currency.read(&mut __map)?,
-                "tax_amount" => tax_amount.read(&mut __map)?,
-                "tax_state" => tax_state.read(&mut __map)?,
-                "tax_country" => tax_country.read(&mut __map)?,
-                "fee" => fee.read(&mut __map)?,
-                "exchange_rate" => exchange_rate.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BalanceOrderMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "transaction_id",
+        "order_id",
+        "product_id",
+        "subscription_id",
+        "amount",
+        "net_amount",
+        "currency",
+        "presentment_amount",
+        "presentment_currency",
+        "tax_amount",
+        "tax_state",
+        "tax_country",
+        "fee",
+        "exchange_rate",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<Option<f64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            transaction_id: values.0,
+            order_id: values.1,
+            product_id: values.2,
+            subscription_id: values.3,
+            amount: values.4,
+            net_amount: values.5,
+            currency: values.6,
+            presentment_amount: values.7,
+            presentment_currency: values.8,
+            tax_amount: values.9,
+            tax_state: values.10,
+            tax_country: values.11,
+            fee: values.12,
+            exchange_rate: values.13,
         }
-        Ok(Self {
-            transaction_id: transaction_id.required()?,
-            order_id: order_id.required()?,
-            product_id: product_id.or_default(),
-            subscription_id: subscription_id.or_default(),
-            amount: amount.required()?,
-            net_amount: net_amount.or_default(),
-            currency: currency.required()?,
-            presentment_amount: presentment_amount.required()?,
-            presentment_currency: presentment_currency.required()?,
-            tax_amount: tax_amount.required()?,
-            tax_state: tax_state.or_default(),
-            tax_country: tax_country.or_default(),
-            fee: fee.required()?,
-            exchange_rate: exchange_rate.or_default(),
-        })
     }
 }

@@ -23,9 +23,11 @@ impl ::serde::Serialize for BenefitCustomProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("note", &self.note)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.note),),
+        )
     }
 }
 
@@ -33,23 +35,20 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustomProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitCustomProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitCustomProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut note = ::openapi_runtime::de::Slot::new("note");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "note" => note.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            note: note.required_or_default()?,
-        })
+    const NAME: &'static str = "BenefitCustomProperties";
+    const WIRE_NAMES: &'static [&'static str] = &["note"];
+    type Fields = (::openapi_runtime::de::Nullable<Option<String>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { note: values.0 }
     }
 }

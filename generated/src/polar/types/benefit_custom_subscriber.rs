@@ -75,19 +75,23 @@ impl ::serde::Serialize for BenefitCustomSubscriber {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("type", &self.r#type)?;
-        object.field("description", &self.description)?;
-        object.field("selectable", &self.selectable)?;
-        object.field("deletable", &self.deletable)?;
-        object.field("is_deleted", &self.is_deleted)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("organization", &self.organization)?;
-        object.field("properties", &self.properties)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.description),
+                ::openapi_runtime::ser::Always(&self.selectable),
+                ::openapi_runtime::ser::Always(&self.deletable),
+                ::openapi_runtime::ser::Always(&self.is_deleted),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.organization),
+                ::openapi_runtime::ser::Always(&self.properties),
+            ),
+        )
     }
 }
 
@@ -95,54 +99,57 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustomSubscriber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitCustomSubscriber")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitCustomSubscriber {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut selectable = ::openapi_runtime::de::Slot::new("selectable");
-        let mut deletable = ::openapi_runtime::de::Slot::new("deletable");
-        let mut is_deleted = ::openapi_runtime::de::Slot::new("is_deleted");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut organization = ::openapi_runtime::de::Slot::new("organization");
-        let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "selectable" => selectable.read(&mut __map)?,
-                "deletable" => deletable.read(&mut __map)?,
-                "is_deleted" => is_deleted.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "organization" => organization.read(&mut __map)?,
-                "properties" => properties.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitCustomSubscriber";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "type",
+        "description",
+        "selectable",
+        "deletable",
+        "is_deleted",
+        "organization_id",
+        "organization",
+        "properties",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<BenefitCustomSubscriberType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::BenefitSubscriberOrganization>,
+        ::openapi_runtime::de::Required<super::BenefitCustomSubscriberProperties>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            created_at: values.1,
+            modified_at: values.2,
+            r#type: values.3,
+            description: values.4,
+            selectable: values.5,
+            deletable: values.6,
+            is_deleted: values.7,
+            organization_id: values.8,
+            organization: values.9,
+            properties: values.10,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            r#type: r#type.required()?,
-            description: description.required()?,
-            selectable: selectable.required()?,
-            deletable: deletable.required()?,
-            is_deleted: is_deleted.required()?,
-            organization_id: organization_id.required()?,
-            organization: organization.required()?,
-            properties: properties.required()?,
-        })
     }
 }
 

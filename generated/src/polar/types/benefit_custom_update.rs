@@ -93,13 +93,17 @@ impl ::serde::Serialize for BenefitCustomUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("description", &self.description)?;
-        object.patch("visibility", &self.visibility)?;
-        object.field("type", &self.r#type)?;
-        object.patch("properties", &self.properties)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Patched(&self.description),
+                ::openapi_runtime::ser::Patched(&self.visibility),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Patched(&self.properties),
+            ),
+        )
     }
 }
 
@@ -107,36 +111,47 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustomUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitCustomUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitCustomUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "visibility" => visibility.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "properties" => properties.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitCustomUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "description",
+        "visibility",
+        "type",
+        "properties",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<String, BenefitCustomUpdateMetadataValue>,
+            >,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::BenefitVisibility>,
+        >,
+        ::openapi_runtime::de::Required<BenefitCustomUpdateType>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::BenefitCustomProperties>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            description: values.1,
+            visibility: values.2,
+            r#type: values.3,
+            properties: values.4,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            description: description.or_default(),
-            visibility: visibility.or_default(),
-            r#type: r#type.required()?,
-            properties: properties.or_default(),
-        })
     }
 }
 

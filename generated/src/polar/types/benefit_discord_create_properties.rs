@@ -33,11 +33,15 @@ impl ::serde::Serialize for BenefitDiscordCreateProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("guild_token", &self.guild_token)?;
-        object.field("role_id", &self.role_id)?;
-        object.field("kick_member", &self.kick_member)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.guild_token),
+                ::openapi_runtime::ser::Always(&self.role_id),
+                ::openapi_runtime::ser::Always(&self.kick_member),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,32 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDiscordCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitDiscordCreateProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitDiscordCreateProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut guild_token = ::openapi_runtime::de::Slot::new("guild_token");
-        let mut role_id = ::openapi_runtime::de::Slot::new("role_id");
-        let mut kick_member = ::openapi_runtime::de::Slot::new("kick_member");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "guild_token" => guild_token.read(&mut __map)?,
-                "role_id" => role_id.read(&mut __map)?,
-                "kick_member" => kick_member.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitDiscordCreateProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "guild_token",
+        "role_id",
+        "kick_member",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            guild_token: values.0,
+            role_id: values.1,
+            kick_member: values.2,
         }
-        Ok(Self {
-            guild_token: guild_token.required()?,
-            role_id: role_id.required()?,
-            kick_member: kick_member.required()?,
-        })
     }
 }

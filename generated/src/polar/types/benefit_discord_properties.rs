@@ -39,12 +39,16 @@ impl ::serde::Serialize for BenefitDiscordProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("guild_id", &self.guild_id)?;
-        object.field("role_id", &self.role_id)?;
-        object.field("kick_member", &self.kick_member)?;
-        object.field("guild_token", &self.guild_token)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.guild_id),
+                ::openapi_runtime::ser::Always(&self.role_id),
+                ::openapi_runtime::ser::Always(&self.kick_member),
+                ::openapi_runtime::ser::Always(&self.guild_token),
+            ),
+        )
     }
 }
 
@@ -52,32 +56,35 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDiscordProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitDiscordProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitDiscordProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut guild_id = ::openapi_runtime::de::Slot::new("guild_id");
-        let mut role_id = ::openapi_runtime::de::Slot::new("role_id");
-        let mut kick_member = ::openapi_runtime::de::Slot::new("kick_member");
-        let mut guild_token = ::openapi_runtime::de::Slot::new("guild_token");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "guild_id" => guild_id.read(&mut __map)?,
-                "role_id" => role_id.read(&mut __map)?,
-                "kick_member" => kick_member.read(&mut __map)?,
-                "guild_token" => guild_token.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitDiscordProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "guild_id",
+        "role_id",
+        "kick_member",
+        "guild_token",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            guild_id: values.0,
+            role_id: values.1,
+            kick_member: values.2,
+            guild_token: values.3,
         }
-        Ok(Self {
-            guild_id: guild_id.required()?,
-            role_id: role_id.required()?,
-            kick_member: kick_member.required()?,
-            guild_token: guild_token.required()?,
-        })
     }
 }

@@ -21,9 +21,11 @@ impl ::serde::Serialize for BenefitDiscordSubscriberProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("guild_id", &self.guild_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.guild_id),),
+        )
     }
 }
 
@@ -31,23 +33,20 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDiscordSubscriberProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitDiscordSubscriberProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitDiscordSubscriberProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut guild_id = ::openapi_runtime::de::Slot::new("guild_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "guild_id" => guild_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            guild_id: guild_id.required()?,
-        })
+    const NAME: &'static str = "BenefitDiscordSubscriberProperties";
+    const WIRE_NAMES: &'static [&'static str] = &["guild_id"];
+    type Fields = (::openapi_runtime::de::Required<String>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { guild_id: values.0 }
     }
 }

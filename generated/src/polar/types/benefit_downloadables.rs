@@ -111,21 +111,25 @@ impl ::serde::Serialize for BenefitDownloadables {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("type", &self.r#type)?;
-        object.field("description", &self.description)?;
-        object.field("selectable", &self.selectable)?;
-        object.field("deletable", &self.deletable)?;
-        object.field("is_deleted", &self.is_deleted)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("metadata", &self.metadata)?;
-        object.field("visibility", &self.visibility)?;
-        object.field("properties", &self.properties)?;
-        object.field("visibility_configurable", &self.visibility_configurable)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.description),
+                ::openapi_runtime::ser::Always(&self.selectable),
+                ::openapi_runtime::ser::Always(&self.deletable),
+                ::openapi_runtime::ser::Always(&self.is_deleted),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.visibility),
+                ::openapi_runtime::ser::Always(&self.properties),
+                ::openapi_runtime::ser::Always(&self.visibility_configurable),
+            ),
+        )
     }
 }
 
@@ -142,7 +146,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadables {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitDownloadables")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
@@ -156,57 +160,58 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadables {
     )
 )]
 impl ::openapi_runtime::de::Object for BenefitDownloadables {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut selectable = ::openapi_runtime::de::Slot::new("selectable");
-        let mut deletable = ::openapi_runtime::de::Slot::new("deletable");
-        let mut is_deleted = ::openapi_runtime::de::Slot::new("is_deleted");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
-        let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        let mut visibility_configurable = ::openapi_runtime::de::Slot::new(
-            "visibility_configurable",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "selectable" => selectable.read(&mut __map)?,
-                "deletable" => deletable.read(&mut __map)?,
-                "is_deleted" => is_deleted.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "visibility" => visibility.read(&mut __map)?,
-                "properties" => properties.read(&mut __map)?,
-                "visibility_configurable" => visibility_configurable.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitDownloadables";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "type",
+        "description",
+        "selectable",
+        "deletable",
+        "is_deleted",
+        "organization_id",
+        "metadata",
+        "visibility",
+        "properties",
+        "visibility_configurable",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<BenefitDownloadablesType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<super::BenefitVisibility>,
+        ::openapi_runtime::de::Required<super::BenefitDownloadablesProperties>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            created_at: values.1,
+            modified_at: values.2,
+            r#type: values.3,
+            description: values.4,
+            selectable: values.5,
+            deletable: values.6,
+            is_deleted: values.7,
+            organization_id: values.8,
+            metadata: values.9,
+            visibility: values.10,
+            properties: values.11,
+            visibility_configurable: values.12,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            r#type: r#type.required()?,
-            description: description.required()?,
-            selectable: selectable.required()?,
-            deletable: deletable.required()?,
-            is_deleted: is_deleted.required()?,
-            organization_id: organization_id.required()?,
-            metadata: metadata.required()?,
-            visibility: visibility.required()?,
-            properties: properties.required()?,
-            visibility_configurable: visibility_configurable.required()?,
-        })
     }
 }
 

@@ -31,10 +31,14 @@ impl ::serde::Serialize for BenefitDownloadablesProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("archived", &self.archived)?;
-        object.field("files", &self.files)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.archived),
+                ::openapi_runtime::ser::Always(&self.files),
+            ),
+        )
     }
 }
 
@@ -42,26 +46,26 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitDownloadablesProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitDownloadablesProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut archived = ::openapi_runtime::de::Slot::new("archived");
-        let mut files = ::openapi_runtime::de::Slot::new("files");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "archived" => archived.read(&mut __map)?,
-                "files" => files.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitDownloadablesProperties";
+    const WIRE_NAMES: &'static [&'static str] = &["archived", "files"];
+    type Fields = (
+        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, bool>>,
+        ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            archived: values.0,
+            files: values.1,
         }
-        Ok(Self {
-            archived: archived.required()?,
-            files: files.required()?,
-        })
     }
 }

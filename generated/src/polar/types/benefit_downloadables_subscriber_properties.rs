@@ -23,9 +23,11 @@ impl ::serde::Serialize for BenefitDownloadablesSubscriberProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("active_files", &self.active_files)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.active_files),),
+        )
     }
 }
 
@@ -33,26 +35,20 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesSubscriberProperties
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "BenefitDownloadablesSubscriberProperties",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitDownloadablesSubscriberProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut active_files = ::openapi_runtime::de::Slot::new("active_files");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "active_files" => active_files.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            active_files: active_files.required()?,
-        })
+    const NAME: &'static str = "BenefitDownloadablesSubscriberProperties";
+    const WIRE_NAMES: &'static [&'static str] = &["active_files"];
+    type Fields = (::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { active_files: values.0 }
     }
 }

@@ -84,12 +84,16 @@ impl ::serde::Serialize for BenefitDownloadablesUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("description", &self.description)?;
-        object.field("type", &self.r#type)?;
-        object.patch("properties", &self.properties)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Patched(&self.description),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Patched(&self.properties),
+            ),
+        )
     }
 }
 
@@ -97,33 +101,45 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitDownloadablesUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitDownloadablesUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "properties" => properties.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitDownloadablesUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "description",
+        "type",
+        "properties",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<
+                    String,
+                    BenefitDownloadablesUpdateMetadataValue,
+                >,
+            >,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Required<BenefitDownloadablesUpdateType>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::BenefitDownloadablesCreateProperties>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            description: values.1,
+            r#type: values.2,
+            properties: values.3,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            description: description.or_default(),
-            r#type: r#type.required()?,
-            properties: properties.or_default(),
-        })
     }
 }
 

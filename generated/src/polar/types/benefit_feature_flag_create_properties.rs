@@ -10,8 +10,11 @@ impl ::serde::Serialize for BenefitFeatureFlagCreateProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (),
+        )
     }
 }
 
@@ -19,17 +22,20 @@ impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitFeatureFlagCreateProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitFeatureFlagCreateProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        while __map.next_key::<::serde::de::IgnoredAny>()?.is_some() {
-            ::openapi_runtime::de::skip(&mut __map)?;
-        }
-        Ok(Self {})
+    const NAME: &'static str = "BenefitFeatureFlagCreateProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[];
+    type Fields = ();
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        _: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {}
     }
 }

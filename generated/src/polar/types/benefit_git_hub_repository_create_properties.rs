@@ -64,11 +64,15 @@ impl ::serde::Serialize for BenefitGitHubRepositoryCreateProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("repository_owner", &self.repository_owner)?;
-        object.field("repository_name", &self.repository_name)?;
-        object.field("permission", &self.permission)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.repository_owner),
+                ::openapi_runtime::ser::Always(&self.repository_name),
+                ::openapi_runtime::ser::Always(&self.permission),
+            ),
+        )
     }
 }
 
@@ -85,10 +89,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryCreateProperties 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "BenefitGitHubRepositoryCreateProperties",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
@@ -102,25 +103,30 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryCreateProperties 
     )
 )]
 impl ::openapi_runtime::de::Object for BenefitGitHubRepositoryCreateProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut repository_owner = ::openapi_runtime::de::Slot::new("repository_owner");
-        let mut repository_name = ::openapi_runtime::de::Slot::new("repository_name");
-        let mut permission = ::openapi_runtime::de::Slot::new("permission");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "repository_owner" => repository_owner.read(&mut __map)?,
-                "repository_name" => repository_name.read(&mut __map)?,
-                "permission" => permission.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitGitHubRepositoryCreateProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "repository_owner",
+        "repository_name",
+        "permission",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<
+            BenefitGitHubRepositoryCreatePropertiesPermission,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            repository_owner: values.0,
+            repository_name: values.1,
+            permission: values.2,
         }
-        Ok(Self {
-            repository_owner: repository_owner.required()?,
-            repository_name: repository_name.required()?,
-            permission: permission.required()?,
-        })
     }
 }
 

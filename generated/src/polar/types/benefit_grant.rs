@@ -150,25 +150,31 @@ impl ::serde::Serialize for BenefitGrant {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.optional("granted_at", &self.granted_at)?;
-        object.field("is_granted", &self.is_granted)?;
-        object.optional("revoked_at", &self.revoked_at)?;
-        object.field("is_revoked", &self.is_revoked)?;
-        object.field("subscription_id", &self.subscription_id)?;
-        object.field("order_id", &self.order_id)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.optional("member_id", &self.member_id)?;
-        object.field("benefit_id", &self.benefit_id)?;
-        object.optional("error", &self.error)?;
-        object.field("customer", &self.customer)?;
-        object.optional("member", &self.member)?;
-        object.field("benefit", &self.benefit)?;
-        object.field("properties", &self.properties)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Optional(&self.granted_at),
+                    ::openapi_runtime::ser::Always(&self.is_granted),
+                    ::openapi_runtime::ser::Optional(&self.revoked_at),
+                    ::openapi_runtime::ser::Always(&self.is_revoked),
+                    ::openapi_runtime::ser::Always(&self.subscription_id),
+                    ::openapi_runtime::ser::Always(&self.order_id),
+                    ::openapi_runtime::ser::Always(&self.customer_id),
+                    ::openapi_runtime::ser::Optional(&self.member_id),
+                    ::openapi_runtime::ser::Always(&self.benefit_id),
+                    ::openapi_runtime::ser::Optional(&self.error),
+                    ::openapi_runtime::ser::Always(&self.customer),
+                    ::openapi_runtime::ser::Optional(&self.member),
+                    ::openapi_runtime::ser::Always(&self.benefit),
+                ),
+                (::openapi_runtime::ser::Always(&self.properties),),
+            ),
+        )
     }
 }
 
@@ -177,73 +183,78 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitGrant")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 #[cfg(any(feature = "polar-benefit-grants", feature = "polar-benefits"))]
 impl ::openapi_runtime::de::Object for BenefitGrant {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut granted_at = ::openapi_runtime::de::Slot::new("granted_at");
-        let mut is_granted = ::openapi_runtime::de::Slot::new("is_granted");
-        let mut revoked_at = ::openapi_runtime::de::Slot::new("revoked_at");
-        let mut is_revoked = ::openapi_runtime::de::Slot::new("is_revoked");
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
-        let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
-        let mut error = ::openapi_runtime::de::Slot::new("error");
-        let mut customer = ::openapi_runtime::de::Slot::new("customer");
-        let mut member = ::openapi_runtime::de::Slot::new("member");
-        let mut benefit = ::openapi_runtime::de::Slot::new("benefit");
-        let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "granted_at" => granted_at.read(&mut __map)?,
-                "is_granted" => is_granted.read(&mut __map)?,
-                "revoked_at" => revoked_at.read(&mut __map)?,
-                "is_revoked" => is_revoked.read(&mut __map)?,
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "order_id" => order_id.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "member_id" => member_id.read(&mut __map)?,
-                "benefit_id" => benefit_id.read(&mut __map)?,
-                "error" => error.read(&mut __map)?,
-                "customer" => customer.read(&mut __map)?,
-                "member" => member.read(&mut __map)?,
-                "benefit" => benefit.read(&mut __map)?,
-                "properties" => properties.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitGrant";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "granted_at",
+        "is_granted",
+        "revoked_at",
+        "is_revoked",
+        "subscription_id",
+        "order_id",
+        "customer_id",
+        "member_id",
+        "benefit_id",
+        "error",
+        "customer",
+        "member",
+        "benefit",
+        "properties",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Optional<Option<super::BenefitGrantError>>,
+            ::openapi_runtime::de::Required<super::Customer>,
+            ::openapi_runtime::de::Optional<Option<super::Member>>,
+            ::openapi_runtime::de::Required<super::Benefit>,
+        ),
+        (::openapi_runtime::de::Required<BenefitGrantProperties>,),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0.0,
+            modified_at: values.0.1,
+            id: values.0.2,
+            granted_at: values.0.3,
+            is_granted: values.0.4,
+            revoked_at: values.0.5,
+            is_revoked: values.0.6,
+            subscription_id: values.0.7,
+            order_id: values.0.8,
+            customer_id: values.0.9,
+            member_id: values.0.10,
+            benefit_id: values.0.11,
+            error: values.0.12,
+            customer: values.0.13,
+            member: values.0.14,
+            benefit: values.0.15,
+            properties: values.1.0,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            granted_at: granted_at.or_default(),
-            is_granted: is_granted.required()?,
-            revoked_at: revoked_at.or_default(),
-            is_revoked: is_revoked.required()?,
-            subscription_id: subscription_id.required_or_default()?,
-            order_id: order_id.required_or_default()?,
-            customer_id: customer_id.required()?,
-            member_id: member_id.or_default(),
-            benefit_id: benefit_id.required()?,
-            error: error.or_default(),
-            customer: customer.required()?,
-            member: member.or_default(),
-            benefit: benefit.required()?,
-            properties: properties.required()?,
-        })
     }
 }
 

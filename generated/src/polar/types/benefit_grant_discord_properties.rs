@@ -50,12 +50,16 @@ impl ::serde::Serialize for BenefitGrantDiscordProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("account_id", &self.account_id)?;
-        object.optional("guild_id", &self.guild_id)?;
-        object.optional("role_id", &self.role_id)?;
-        object.optional("granted_account_id", &self.granted_account_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.account_id),
+                ::openapi_runtime::ser::Optional(&self.guild_id),
+                ::openapi_runtime::ser::Optional(&self.role_id),
+                ::openapi_runtime::ser::Optional(&self.granted_account_id),
+            ),
+        )
     }
 }
 
@@ -63,34 +67,35 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantDiscordProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitGrantDiscordProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitGrantDiscordProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
-        let mut guild_id = ::openapi_runtime::de::Slot::new("guild_id");
-        let mut role_id = ::openapi_runtime::de::Slot::new("role_id");
-        let mut granted_account_id = ::openapi_runtime::de::Slot::new(
-            "granted_account_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "account_id" => account_id.read(&mut __map)?,
-                "guild_id" => guild_id.read(&mut __map)?,
-                "role_id" => role_id.read(&mut __map)?,
-                "granted_account_id" => granted_account_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitGrantDiscordProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "account_id",
+        "guild_id",
+        "role_id",
+        "granted_account_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            account_id: values.0,
+            guild_id: values.1,
+            role_id: values.2,
+            granted_account_id: values.3,
         }
-        Ok(Self {
-            account_id: account_id.or_default(),
-            guild_id: guild_id.or_default(),
-            role_id: role_id.or_default(),
-            granted_account_id: granted_account_id.or_default(),
-        })
     }
 }

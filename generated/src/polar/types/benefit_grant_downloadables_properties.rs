@@ -23,9 +23,11 @@ impl ::serde::Serialize for BenefitGrantDownloadablesProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("files", &self.files)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Optional(&self.files),),
+        )
     }
 }
 
@@ -33,24 +35,20 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantDownloadablesProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "BenefitGrantDownloadablesProperties",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitGrantDownloadablesProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut files = ::openapi_runtime::de::Slot::new("files");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "files" => files.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self { files: files.or_default() })
+    const NAME: &'static str = "BenefitGrantDownloadablesProperties";
+    const WIRE_NAMES: &'static [&'static str] = &["files"];
+    type Fields = (::openapi_runtime::de::Optional<Option<Vec<String>>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { files: values.0 }
     }
 }

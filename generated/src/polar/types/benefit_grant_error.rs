@@ -33,11 +33,15 @@ impl ::serde::Serialize for BenefitGrantError {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("message", &self.message)?;
-        object.field("type", &self.r#type)?;
-        object.field("timestamp", &self.timestamp)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.message),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.timestamp),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,28 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitGrantError")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitGrantError {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut message = ::openapi_runtime::de::Slot::new("message");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "message" => message.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "timestamp" => timestamp.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitGrantError";
+    const WIRE_NAMES: &'static [&'static str] = &["message", "type", "timestamp"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            message: values.0,
+            r#type: values.1,
+            timestamp: values.2,
         }
-        Ok(Self {
-            message: message.required()?,
-            r#type: r#type.required()?,
-            timestamp: timestamp.required()?,
-        })
     }
 }

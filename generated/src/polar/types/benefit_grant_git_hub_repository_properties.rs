@@ -62,13 +62,17 @@ impl ::serde::Serialize for BenefitGrantGitHubRepositoryProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("account_id", &self.account_id)?;
-        object.optional("repository_owner", &self.repository_owner)?;
-        object.optional("repository_name", &self.repository_name)?;
-        object.optional("permission", &self.permission)?;
-        object.optional("granted_account_id", &self.granted_account_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.account_id),
+                ::openapi_runtime::ser::Optional(&self.repository_owner),
+                ::openapi_runtime::ser::Optional(&self.repository_name),
+                ::openapi_runtime::ser::Optional(&self.permission),
+                ::openapi_runtime::ser::Optional(&self.granted_account_id),
+            ),
+        )
     }
 }
 
@@ -76,41 +80,41 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantGitHubRepositoryProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "BenefitGrantGitHubRepositoryProperties",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitGrantGitHubRepositoryProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
-        let mut repository_owner = ::openapi_runtime::de::Slot::new("repository_owner");
-        let mut repository_name = ::openapi_runtime::de::Slot::new("repository_name");
-        let mut permission = ::openapi_runtime::de::Slot::new("permission");
-        let mut granted_account_id = ::openapi_runtime::de::Slot::new(
-            "granted_account_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "account_id" => account_id.read(&mut __map)?,
-                "repository_owner" => repository_owner.read(&mut __map)?,
-                "repository_name" => repository_name.read(&mut __map)?,
-                "permission" => permission.read(&mut __map)?,
-                "granted_account_id" => granted_account_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitGrantGitHubRepositoryProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "account_id",
+        "repository_owner",
+        "repository_name",
+        "permission",
+        "granted_account_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<
+            Option<BenefitGrantGitHubRepositoryPropertiesPermission>,
+        >,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            account_id: values.0,
+            repository_owner: values.1,
+            repository_name: values.2,
+            permission: values.3,
+            granted_account_id: values.4,
         }
-        Ok(Self {
-            account_id: account_id.or_default(),
-            repository_owner: repository_owner.or_default(),
-            repository_name: repository_name.or_default(),
-            permission: permission.or_default(),
-            granted_account_id: granted_account_id.or_default(),
-        })
     }
 }
 

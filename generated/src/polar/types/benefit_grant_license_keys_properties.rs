@@ -41,11 +41,15 @@ impl ::serde::Serialize for BenefitGrantLicenseKeysProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("user_provided_key", &self.user_provided_key)?;
-        object.optional("license_key_id", &self.license_key_id)?;
-        object.optional("display_key", &self.display_key)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.user_provided_key),
+                ::openapi_runtime::ser::Optional(&self.license_key_id),
+                ::openapi_runtime::ser::Optional(&self.display_key),
+            ),
+        )
     }
 }
 
@@ -53,31 +57,32 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantLicenseKeysProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitGrantLicenseKeysProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitGrantLicenseKeysProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut user_provided_key = ::openapi_runtime::de::Slot::new(
-            "user_provided_key",
-        );
-        let mut license_key_id = ::openapi_runtime::de::Slot::new("license_key_id");
-        let mut display_key = ::openapi_runtime::de::Slot::new("display_key");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "user_provided_key" => user_provided_key.read(&mut __map)?,
-                "license_key_id" => license_key_id.read(&mut __map)?,
-                "display_key" => display_key.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitGrantLicenseKeysProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "user_provided_key",
+        "license_key_id",
+        "display_key",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            user_provided_key: values.0,
+            license_key_id: values.1,
+            display_key: values.2,
         }
-        Ok(Self {
-            user_provided_key: user_provided_key.or_default(),
-            license_key_id: license_key_id.or_default(),
-            display_key: display_key.or_default(),
-        })
     }
 }

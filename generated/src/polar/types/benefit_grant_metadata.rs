@@ -43,12 +43,16 @@ impl ::serde::Serialize for BenefitGrantMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("benefit_id", &self.benefit_id)?;
-        object.field("benefit_grant_id", &self.benefit_grant_id)?;
-        object.field("benefit_type", &self.benefit_type)?;
-        object.optional("member_id", &self.member_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.benefit_id),
+                ::openapi_runtime::ser::Always(&self.benefit_grant_id),
+                ::openapi_runtime::ser::Always(&self.benefit_type),
+                ::openapi_runtime::ser::Optional(&self.member_id),
+            ),
+        )
     }
 }
 
@@ -56,32 +60,35 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitGrantMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitGrantMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
-        let mut benefit_grant_id = ::openapi_runtime::de::Slot::new("benefit_grant_id");
-        let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
-        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "benefit_id" => benefit_id.read(&mut __map)?,
-                "benefit_grant_id" => benefit_grant_id.read(&mut __map)?,
-                "benefit_type" => benefit_type.read(&mut __map)?,
-                "member_id" => member_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitGrantMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "benefit_id",
+        "benefit_grant_id",
+        "benefit_type",
+        "member_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::BenefitType>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            benefit_id: values.0,
+            benefit_grant_id: values.1,
+            benefit_type: values.2,
+            member_id: values.3,
         }
-        Ok(Self {
-            benefit_id: benefit_id.required()?,
-            benefit_grant_id: benefit_grant_id.required()?,
-            benefit_type: benefit_type.required()?,
-            member_id: member_id.or_default(),
-        })
     }
 }

@@ -41,11 +41,15 @@ impl ::serde::Serialize for BenefitGrantMeterCreditProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("last_credited_meter_id", &self.last_credited_meter_id)?;
-        object.optional("last_credited_units", &self.last_credited_units)?;
-        object.optional("last_credited_at", &self.last_credited_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.last_credited_meter_id),
+                ::openapi_runtime::ser::Optional(&self.last_credited_units),
+                ::openapi_runtime::ser::Optional(&self.last_credited_at),
+            ),
+        )
     }
 }
 
@@ -53,33 +57,32 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantMeterCreditProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitGrantMeterCreditProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitGrantMeterCreditProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut last_credited_meter_id = ::openapi_runtime::de::Slot::new(
-            "last_credited_meter_id",
-        );
-        let mut last_credited_units = ::openapi_runtime::de::Slot::new(
-            "last_credited_units",
-        );
-        let mut last_credited_at = ::openapi_runtime::de::Slot::new("last_credited_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "last_credited_meter_id" => last_credited_meter_id.read(&mut __map)?,
-                "last_credited_units" => last_credited_units.read(&mut __map)?,
-                "last_credited_at" => last_credited_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitGrantMeterCreditProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "last_credited_meter_id",
+        "last_credited_units",
+        "last_credited_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            last_credited_meter_id: values.0,
+            last_credited_units: values.1,
+            last_credited_at: values.2,
         }
-        Ok(Self {
-            last_credited_meter_id: last_credited_meter_id.or_default(),
-            last_credited_units: last_credited_units.or_default(),
-            last_credited_at: last_credited_at.or_default(),
-        })
     }
 }

@@ -68,14 +68,18 @@ impl ::serde::Serialize for BenefitGrantSlackSharedChannelProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("invited_email", &self.invited_email)?;
-        object.optional("channel_id", &self.channel_id)?;
-        object.optional("channel_name", &self.channel_name)?;
-        object.optional("invite_id", &self.invite_id)?;
-        object.optional("invite_url", &self.invite_url)?;
-        object.optional("connected_team_id", &self.connected_team_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.invited_email),
+                ::openapi_runtime::ser::Optional(&self.channel_id),
+                ::openapi_runtime::ser::Optional(&self.channel_name),
+                ::openapi_runtime::ser::Optional(&self.invite_id),
+                ::openapi_runtime::ser::Optional(&self.invite_url),
+                ::openapi_runtime::ser::Optional(&self.connected_team_id),
+            ),
+        )
     }
 }
 
@@ -83,43 +87,41 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantSlackSharedChannelProperties
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "BenefitGrantSlackSharedChannelProperties",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitGrantSlackSharedChannelProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut invited_email = ::openapi_runtime::de::Slot::new("invited_email");
-        let mut channel_id = ::openapi_runtime::de::Slot::new("channel_id");
-        let mut channel_name = ::openapi_runtime::de::Slot::new("channel_name");
-        let mut invite_id = ::openapi_runtime::de::Slot::new("invite_id");
-        let mut invite_url = ::openapi_runtime::de::Slot::new("invite_url");
-        let mut connected_team_id = ::openapi_runtime::de::Slot::new(
-            "connected_team_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "invited_email" => invited_email.read(&mut __map)?,
-                "channel_id" => channel_id.read(&mut __map)?,
-                "channel_name" => channel_name.read(&mut __map)?,
-                "invite_id" => invite_id.read(&mut __map)?,
-                "invite_url" => invite_url.read(&mut __map)?,
-                "connected_team_id" => connected_team_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitGrantSlackSharedChannelProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "invited_email",
+        "channel_id",
+        "channel_name",
+        "invite_id",
+        "invite_url",
+        "connected_team_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            invited_email: values.0,
+            channel_id: values.1,
+            channel_name: values.2,
+            invite_id: values.3,
+            invite_url: values.4,
+            connected_team_id: values.5,
         }
-        Ok(Self {
-            invited_email: invited_email.or_default(),
-            channel_id: channel_id.or_default(),
-            channel_name: channel_name.or_default(),
-            invite_id: invite_id.or_default(),
-            invite_url: invite_url.or_default(),
-            connected_team_id: connected_team_id.or_default(),
-        })
     }
 }

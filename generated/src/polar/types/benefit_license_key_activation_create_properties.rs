@@ -28,10 +28,14 @@ impl ::serde::Serialize for BenefitLicenseKeyActivationCreateProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("limit", &self.limit)?;
-        object.field("enable_customer_admin", &self.enable_customer_admin)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.limit),
+                ::openapi_runtime::ser::Always(&self.enable_customer_admin),
+            ),
+        )
     }
 }
 
@@ -39,31 +43,26 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyActivationCreatePropert
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "BenefitLicenseKeyActivationCreateProperties",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitLicenseKeyActivationCreateProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut limit = ::openapi_runtime::de::Slot::new("limit");
-        let mut enable_customer_admin = ::openapi_runtime::de::Slot::new(
-            "enable_customer_admin",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "limit" => limit.read(&mut __map)?,
-                "enable_customer_admin" => enable_customer_admin.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitLicenseKeyActivationCreateProperties";
+    const WIRE_NAMES: &'static [&'static str] = &["limit", "enable_customer_admin"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            limit: values.0,
+            enable_customer_admin: values.1,
         }
-        Ok(Self {
-            limit: limit.required()?,
-            enable_customer_admin: enable_customer_admin.required()?,
-        })
     }
 }

@@ -31,10 +31,14 @@ impl ::serde::Serialize for BenefitLicenseKeyExpirationProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("ttl", &self.ttl)?;
-        object.field("timeframe", &self.timeframe)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.ttl),
+                ::openapi_runtime::ser::Always(&self.timeframe),
+            ),
+        )
     }
 }
 
@@ -42,30 +46,27 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "BenefitLicenseKeyExpirationProperties",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitLicenseKeyExpirationProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut ttl = ::openapi_runtime::de::Slot::new("ttl");
-        let mut timeframe = ::openapi_runtime::de::Slot::new("timeframe");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "ttl" => ttl.read(&mut __map)?,
-                "timeframe" => timeframe.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitLicenseKeyExpirationProperties";
+    const WIRE_NAMES: &'static [&'static str] = &["ttl", "timeframe"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<BenefitLicenseKeyExpirationPropertiesTimeframe>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            ttl: values.0,
+            timeframe: values.1,
         }
-        Ok(Self {
-            ttl: ttl.required()?,
-            timeframe: timeframe.required()?,
-        })
     }
 }
 

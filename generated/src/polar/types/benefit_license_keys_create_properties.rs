@@ -70,12 +70,16 @@ impl ::serde::Serialize for BenefitLicenseKeysCreateProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("prefix", &self.prefix)?;
-        object.patch("expires", &self.expires)?;
-        object.patch("activations", &self.activations)?;
-        object.patch("limit_usage", &self.limit_usage)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.prefix),
+                ::openapi_runtime::ser::Patched(&self.expires),
+                ::openapi_runtime::ser::Patched(&self.activations),
+                ::openapi_runtime::ser::Patched(&self.limit_usage),
+            ),
+        )
     }
 }
 
@@ -83,32 +87,39 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitLicenseKeysCreateProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitLicenseKeysCreateProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut prefix = ::openapi_runtime::de::Slot::new("prefix");
-        let mut expires = ::openapi_runtime::de::Slot::new("expires");
-        let mut activations = ::openapi_runtime::de::Slot::new("activations");
-        let mut limit_usage = ::openapi_runtime::de::Slot::new("limit_usage");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "prefix" => prefix.read(&mut __map)?,
-                "expires" => expires.read(&mut __map)?,
-                "activations" => activations.read(&mut __map)?,
-                "limit_usage" => limit_usage.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitLicenseKeysCreateProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "prefix",
+        "expires",
+        "activations",
+        "limit_usage",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::BenefitLicenseKeyExpirationProperties>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::BenefitLicenseKeyActivationCreateProperties>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            prefix: values.0,
+            expires: values.1,
+            activations: values.2,
+            limit_usage: values.3,
         }
-        Ok(Self {
-            prefix: prefix.or_default(),
-            expires: expires.or_default(),
-            activations: activations.or_default(),
-            limit_usage: limit_usage.or_default(),
-        })
     }
 }

@@ -56,12 +56,16 @@ impl ::serde::Serialize for BenefitLicenseKeysProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("prefix", &self.prefix)?;
-        object.field("expires", &self.expires)?;
-        object.field("activations", &self.activations)?;
-        object.field("limit_usage", &self.limit_usage)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.prefix),
+                ::openapi_runtime::ser::Always(&self.expires),
+                ::openapi_runtime::ser::Always(&self.activations),
+                ::openapi_runtime::ser::Always(&self.limit_usage),
+            ),
+        )
     }
 }
 
@@ -69,32 +73,39 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitLicenseKeysProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitLicenseKeysProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut prefix = ::openapi_runtime::de::Slot::new("prefix");
-        let mut expires = ::openapi_runtime::de::Slot::new("expires");
-        let mut activations = ::openapi_runtime::de::Slot::new("activations");
-        let mut limit_usage = ::openapi_runtime::de::Slot::new("limit_usage");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "prefix" => prefix.read(&mut __map)?,
-                "expires" => expires.read(&mut __map)?,
-                "activations" => activations.read(&mut __map)?,
-                "limit_usage" => limit_usage.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitLicenseKeysProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "prefix",
+        "expires",
+        "activations",
+        "limit_usage",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<
+            Option<super::BenefitLicenseKeyExpirationProperties>,
+        >,
+        ::openapi_runtime::de::Nullable<
+            Option<super::BenefitLicenseKeyActivationProperties>,
+        >,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            prefix: values.0,
+            expires: values.1,
+            activations: values.2,
+            limit_usage: values.3,
         }
-        Ok(Self {
-            prefix: prefix.required_or_default()?,
-            expires: expires.required_or_default()?,
-            activations: activations.required_or_default()?,
-            limit_usage: limit_usage.required_or_default()?,
-        })
     }
 }

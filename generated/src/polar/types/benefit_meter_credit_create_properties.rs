@@ -35,11 +35,15 @@ impl ::serde::Serialize for BenefitMeterCreditCreateProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("units", &self.units)?;
-        object.field("rollover", &self.rollover)?;
-        object.field("meter_id", &self.meter_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.units),
+                ::openapi_runtime::ser::Always(&self.rollover),
+                ::openapi_runtime::ser::Always(&self.meter_id),
+            ),
+        )
     }
 }
 
@@ -47,29 +51,28 @@ impl<'de> ::serde::Deserialize<'de> for BenefitMeterCreditCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BenefitMeterCreditCreateProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitMeterCreditCreateProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut units = ::openapi_runtime::de::Slot::new("units");
-        let mut rollover = ::openapi_runtime::de::Slot::new("rollover");
-        let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "units" => units.read(&mut __map)?,
-                "rollover" => rollover.read(&mut __map)?,
-                "meter_id" => meter_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitMeterCreditCreateProperties";
+    const WIRE_NAMES: &'static [&'static str] = &["units", "rollover", "meter_id"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            units: values.0,
+            rollover: values.1,
+            meter_id: values.2,
         }
-        Ok(Self {
-            units: units.required()?,
-            rollover: rollover.required()?,
-            meter_id: meter_id.required()?,
-        })
     }
 }

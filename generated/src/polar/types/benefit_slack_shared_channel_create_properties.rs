@@ -80,14 +80,18 @@ impl ::serde::Serialize for BenefitSlackSharedChannelCreateProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("slack_integration_id", &self.slack_integration_id)?;
-        object.field("channel_name_template", &self.channel_name_template)?;
-        object.optional("private", &self.private)?;
-        object.patch("welcome_message", &self.welcome_message)?;
-        object.optional("archive_on_revoke", &self.archive_on_revoke)?;
-        object.optional("team_invitees", &self.team_invitees)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.slack_integration_id),
+                ::openapi_runtime::ser::Always(&self.channel_name_template),
+                ::openapi_runtime::ser::Optional(&self.private),
+                ::openapi_runtime::ser::Patched(&self.welcome_message),
+                ::openapi_runtime::ser::Optional(&self.archive_on_revoke),
+                ::openapi_runtime::ser::Optional(&self.team_invitees),
+            ),
+        )
     }
 }
 
@@ -95,47 +99,41 @@ impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelCreatePropertie
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "BenefitSlackSharedChannelCreateProperties",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BenefitSlackSharedChannelCreateProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut slack_integration_id = ::openapi_runtime::de::Slot::new(
-            "slack_integration_id",
-        );
-        let mut channel_name_template = ::openapi_runtime::de::Slot::new(
-            "channel_name_template",
-        );
-        let mut private = ::openapi_runtime::de::Slot::new("private");
-        let mut welcome_message = ::openapi_runtime::de::Slot::new("welcome_message");
-        let mut archive_on_revoke = ::openapi_runtime::de::Slot::new(
-            "archive_on_revoke",
-        );
-        let mut team_invitees = ::openapi_runtime::de::Slot::new("team_invitees");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "slack_integration_id" => slack_integration_id.read(&mut __map)?,
-                "channel_name_template" => channel_name_template.read(&mut __map)?,
-                "private" => private.read(&mut __map)?,
-                "welcome_message" => welcome_message.read(&mut __map)?,
-                "archive_on_revoke" => archive_on_revoke.read(&mut __map)?,
-                "team_invitees" => team_invitees.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "BenefitSlackSharedChannelCreateProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "slack_integration_id",
+        "channel_name_template",
+        "private",
+        "welcome_message",
+        "archive_on_revoke",
+        "team_invitees",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            slack_integration_id: values.0,
+            channel_name_template: values.1,
+            private: values.2,
+            welcome_message: values.3,
+            archive_on_revoke: values.4,
+            team_invitees: values.5,
         }
-        Ok(Self {
-            slack_integration_id: slack_integration_id.required()?,
-            channel_name_template: channel_name_template.required()?,
-            private: private.or_default(),
-            welcome_message: welcome_message.or_default(),
-            archive_on_revoke: archive_on_revoke.or_default(),
-            team_invitees: team_invitees.or_default(),
-        })
     }
 }

@@ -21,9 +21,11 @@ impl ::serde::Serialize for BodyEmailUpdateVerifyEmailUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("token", &self.token)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.token),),
+        )
     }
 }
 
@@ -31,21 +33,20 @@ impl<'de> ::serde::Deserialize<'de> for BodyEmailUpdateVerifyEmailUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BodyEmailUpdateVerifyEmailUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BodyEmailUpdateVerifyEmailUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut token = ::openapi_runtime::de::Slot::new("token");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "token" => token.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self { token: token.required()? })
+    const NAME: &'static str = "BodyEmailUpdateVerifyEmailUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &["token"];
+    type Fields = (::openapi_runtime::de::Required<String>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { token: values.0 }
     }
 }

@@ -21,9 +21,11 @@ impl ::serde::Serialize for BodyOauth2Consent {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("action", &self.action)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.action),),
+        )
     }
 }
 
@@ -31,22 +33,21 @@ impl<'de> ::serde::Deserialize<'de> for BodyOauth2Consent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "BodyOauth2Consent")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for BodyOauth2Consent {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut action = ::openapi_runtime::de::Slot::new("action");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "action" => action.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self { action: action.required()? })
+    const NAME: &'static str = "BodyOauth2Consent";
+    const WIRE_NAMES: &'static [&'static str] = &["action"];
+    type Fields = (::openapi_runtime::de::Required<BodyOauth2ConsentAction>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { action: values.0 }
     }
 }
 

@@ -160,24 +160,28 @@ impl ::serde::Serialize for CardPayment {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("processor", &self.processor)?;
-        object.field("status", &self.status)?;
-        object.field("amount", &self.amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("method", &self.method)?;
-        object.field("trigger", &self.trigger)?;
-        object.field("decline_reason", &self.decline_reason)?;
-        object.field("decline_message", &self.decline_message)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("checkout_id", &self.checkout_id)?;
-        object.field("order_id", &self.order_id)?;
-        object.optional("processor_metadata", &self.processor_metadata)?;
-        object.field("method_metadata", &self.method_metadata)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.processor),
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.method),
+                ::openapi_runtime::ser::Always(&self.trigger),
+                ::openapi_runtime::ser::Always(&self.decline_reason),
+                ::openapi_runtime::ser::Always(&self.decline_message),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.checkout_id),
+                ::openapi_runtime::ser::Always(&self.order_id),
+                ::openapi_runtime::ser::Optional(&self.processor_metadata),
+                ::openapi_runtime::ser::Always(&self.method_metadata),
+            ),
+        )
     }
 }
 
@@ -186,72 +190,75 @@ impl<'de> ::serde::Deserialize<'de> for CardPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CardPayment")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 #[cfg(feature = "polar-payments")]
 impl ::openapi_runtime::de::Object for CardPayment {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut processor = ::openapi_runtime::de::Slot::new("processor");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut method = ::openapi_runtime::de::Slot::new("method");
-        let mut trigger = ::openapi_runtime::de::Slot::new("trigger");
-        let mut decline_reason = ::openapi_runtime::de::Slot::new("decline_reason");
-        let mut decline_message = ::openapi_runtime::de::Slot::new("decline_message");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
-        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
-        let mut processor_metadata = ::openapi_runtime::de::Slot::new(
-            "processor_metadata",
-        );
-        let mut method_metadata = ::openapi_runtime::de::Slot::new("method_metadata");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "processor" => processor.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "method" => method.read(&mut __map)?,
-                "trigger" => trigger.read(&mut __map)?,
-                "decline_reason" => decline_reason.read(&mut __map)?,
-                "decline_message" => decline_message.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "checkout_id" => checkout_id.read(&mut __map)?,
-                "order_id" => order_id.read(&mut __map)?,
-                "processor_metadata" => processor_metadata.read(&mut __map)?,
-                "method_metadata" => method_metadata.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CardPayment";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "processor",
+        "status",
+        "amount",
+        "currency",
+        "method",
+        "trigger",
+        "decline_reason",
+        "decline_message",
+        "organization_id",
+        "checkout_id",
+        "order_id",
+        "processor_metadata",
+        "method_metadata",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::PaymentProcessor>,
+        ::openapi_runtime::de::Required<super::PaymentStatus>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<CardPaymentMethod>,
+        ::openapi_runtime::de::Nullable<Option<super::PaymentTrigger>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        >,
+        ::openapi_runtime::de::Required<super::CardPaymentMetadata>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            processor: values.3,
+            status: values.4,
+            amount: values.5,
+            currency: values.6,
+            method: values.7,
+            trigger: values.8,
+            decline_reason: values.9,
+            decline_message: values.10,
+            organization_id: values.11,
+            checkout_id: values.12,
+            order_id: values.13,
+            processor_metadata: values.14,
+            method_metadata: values.15,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            processor: processor.required()?,
-            status: status.required()?,
-            amount: amount.required()?,
-            currency: currency.required()?,
-            method: method.required()?,
-            trigger: trigger.required_or_default()?,
-            decline_reason: decline_reason.required_or_default()?,
-            decline_message: decline_message.required_or_default()?,
-            organization_id: organization_id.required()?,
-            checkout_id: checkout_id.required_or_default()?,
-            order_id: order_id.required_or_default()?,
-            processor_metadata: processor_metadata.or_default(),
-            method_metadata: method_metadata.required()?,
-        })
     }
 }
 

@@ -30,10 +30,14 @@ impl ::serde::Serialize for CardPaymentMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("brand", &self.brand)?;
-        object.field("last4", &self.last4)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.brand),
+                ::openapi_runtime::ser::Always(&self.last4),
+            ),
+        )
     }
 }
 
@@ -41,26 +45,26 @@ impl<'de> ::serde::Deserialize<'de> for CardPaymentMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CardPaymentMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CardPaymentMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut brand = ::openapi_runtime::de::Slot::new("brand");
-        let mut last4 = ::openapi_runtime::de::Slot::new("last4");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "brand" => brand.read(&mut __map)?,
-                "last4" => last4.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CardPaymentMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &["brand", "last4"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            brand: values.0,
+            last4: values.1,
         }
-        Ok(Self {
-            brand: brand.required()?,
-            last4: last4.required()?,
-        })
     }
 }

@@ -82,13 +82,17 @@ impl ::serde::Serialize for ChannelNamePreviewRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("organization_id", &self.organization_id)?;
-        object.field("template", &self.template)?;
-        object.optional("customer_name", &self.customer_name)?;
-        object.optional("customer_email", &self.customer_email)?;
-        object.optional("customer_metadata", &self.customer_metadata)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.template),
+                ::openapi_runtime::ser::Optional(&self.customer_name),
+                ::openapi_runtime::ser::Optional(&self.customer_email),
+                ::openapi_runtime::ser::Optional(&self.customer_metadata),
+            ),
+        )
     }
 }
 
@@ -96,38 +100,46 @@ impl<'de> ::serde::Deserialize<'de> for ChannelNamePreviewRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ChannelNamePreviewRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ChannelNamePreviewRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut template = ::openapi_runtime::de::Slot::new("template");
-        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
-        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
-        let mut customer_metadata = ::openapi_runtime::de::Slot::new(
-            "customer_metadata",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "organization_id" => organization_id.read(&mut __map)?,
-                "template" => template.read(&mut __map)?,
-                "customer_name" => customer_name.read(&mut __map)?,
-                "customer_email" => customer_email.read(&mut __map)?,
-                "customer_metadata" => customer_metadata.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ChannelNamePreviewRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "organization_id",
+        "template",
+        "customer_name",
+        "customer_email",
+        "customer_metadata",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<
+                    String,
+                    ChannelNamePreviewRequestCustomerMetadataValue,
+                >,
+            >,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            organization_id: values.0,
+            template: values.1,
+            customer_name: values.2,
+            customer_email: values.3,
+            customer_metadata: values.4,
         }
-        Ok(Self {
-            organization_id: organization_id.or_default(),
-            template: template.required()?,
-            customer_name: customer_name.or_default(),
-            customer_email: customer_email.or_default(),
-            customer_metadata: customer_metadata.or_default(),
-        })
     }
 }
 

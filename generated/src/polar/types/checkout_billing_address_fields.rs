@@ -45,14 +45,18 @@ impl ::serde::Serialize for CheckoutBillingAddressFields {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("country", &self.country)?;
-        object.field("state", &self.state)?;
-        object.field("city", &self.city)?;
-        object.field("postal_code", &self.postal_code)?;
-        object.field("line1", &self.line1)?;
-        object.field("line2", &self.line2)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.country),
+                ::openapi_runtime::ser::Always(&self.state),
+                ::openapi_runtime::ser::Always(&self.city),
+                ::openapi_runtime::ser::Always(&self.postal_code),
+                ::openapi_runtime::ser::Always(&self.line1),
+                ::openapi_runtime::ser::Always(&self.line2),
+            ),
+        )
     }
 }
 
@@ -60,38 +64,41 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutBillingAddressFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CheckoutBillingAddressFields")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CheckoutBillingAddressFields {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut country = ::openapi_runtime::de::Slot::new("country");
-        let mut state = ::openapi_runtime::de::Slot::new("state");
-        let mut city = ::openapi_runtime::de::Slot::new("city");
-        let mut postal_code = ::openapi_runtime::de::Slot::new("postal_code");
-        let mut line1 = ::openapi_runtime::de::Slot::new("line1");
-        let mut line2 = ::openapi_runtime::de::Slot::new("line2");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "country" => country.read(&mut __map)?,
-                "state" => state.read(&mut __map)?,
-                "city" => city.read(&mut __map)?,
-                "postal_code" => postal_code.read(&mut __map)?,
-                "line1" => line1.read(&mut __map)?,
-                "line2" => line2.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CheckoutBillingAddressFields";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "country",
+        "state",
+        "city",
+        "postal_code",
+        "line1",
+        "line2",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::BillingAddressFieldMode>,
+        ::openapi_runtime::de::Required<super::BillingAddressFieldMode>,
+        ::openapi_runtime::de::Required<super::BillingAddressFieldMode>,
+        ::openapi_runtime::de::Required<super::BillingAddressFieldMode>,
+        ::openapi_runtime::de::Required<super::BillingAddressFieldMode>,
+        ::openapi_runtime::de::Required<super::BillingAddressFieldMode>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            country: values.0,
+            state: values.1,
+            city: values.2,
+            postal_code: values.3,
+            line1: values.4,
+            line2: values.5,
         }
-        Ok(Self {
-            country: country.required()?,
-            state: state.required()?,
-            city: city.required()?,
-            postal_code: postal_code.required()?,
-            line1: line1.required()?,
-            line2: line2.required()?,
-        })
     }
 }

@@ -228,24 +228,28 @@ impl ::serde::Serialize for CheckoutConfirmStripe {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("custom_field_data", &self.custom_field_data)?;
-        object.patch("product_id", &self.product_id)?;
-        object.patch("product_price_id", &self.product_price_id)?;
-        object.patch("amount", &self.amount)?;
-        object.patch("seats", &self.seats)?;
-        object.patch("is_business_customer", &self.is_business_customer)?;
-        object.patch("customer_name", &self.customer_name)?;
-        object.patch("customer_email", &self.customer_email)?;
-        object.patch("customer_billing_name", &self.customer_billing_name)?;
-        object.patch("customer_billing_address", &self.customer_billing_address)?;
-        object.patch("customer_tax_id", &self.customer_tax_id)?;
-        object.patch("locale", &self.locale)?;
-        object.patch("payment_method_type", &self.payment_method_type)?;
-        object.patch("discount_code", &self.discount_code)?;
-        object.patch("allow_trial", &self.allow_trial)?;
-        object.patch("confirmation_token_id", &self.confirmation_token_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.custom_field_data),
+                ::openapi_runtime::ser::Patched(&self.product_id),
+                ::openapi_runtime::ser::Patched(&self.product_price_id),
+                ::openapi_runtime::ser::Patched(&self.amount),
+                ::openapi_runtime::ser::Patched(&self.seats),
+                ::openapi_runtime::ser::Patched(&self.is_business_customer),
+                ::openapi_runtime::ser::Patched(&self.customer_name),
+                ::openapi_runtime::ser::Patched(&self.customer_email),
+                ::openapi_runtime::ser::Patched(&self.customer_billing_name),
+                ::openapi_runtime::ser::Patched(&self.customer_billing_address),
+                ::openapi_runtime::ser::Patched(&self.customer_tax_id),
+                ::openapi_runtime::ser::Patched(&self.locale),
+                ::openapi_runtime::ser::Patched(&self.payment_method_type),
+                ::openapi_runtime::ser::Patched(&self.discount_code),
+                ::openapi_runtime::ser::Patched(&self.allow_trial),
+                ::openapi_runtime::ser::Patched(&self.confirmation_token_id),
+            ),
+        )
     }
 }
 
@@ -253,82 +257,82 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutConfirmStripe {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CheckoutConfirmStripe")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 impl ::openapi_runtime::de::Object for CheckoutConfirmStripe {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut custom_field_data = ::openapi_runtime::de::Slot::new(
-            "custom_field_data",
-        );
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut product_price_id = ::openapi_runtime::de::Slot::new("product_price_id");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        let mut is_business_customer = ::openapi_runtime::de::Slot::new(
-            "is_business_customer",
-        );
-        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
-        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
-        let mut customer_billing_name = ::openapi_runtime::de::Slot::new(
-            "customer_billing_name",
-        );
-        let mut customer_billing_address = ::openapi_runtime::de::Slot::new(
-            "customer_billing_address",
-        );
-        let mut customer_tax_id = ::openapi_runtime::de::Slot::new("customer_tax_id");
-        let mut locale = ::openapi_runtime::de::Slot::new("locale");
-        let mut payment_method_type = ::openapi_runtime::de::Slot::new(
-            "payment_method_type",
-        );
-        let mut discount_code = ::openapi_runtime::de::Slot::new("discount_code");
-        let mut allow_trial = ::openapi_runtime::de::Slot::new("allow_trial");
-        let mut confirmation_token_id = ::openapi_runtime::de::Slot::new(
-            "confirmation_token_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "custom_field_data" => custom_field_data.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "product_price_id" => product_price_id.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "seats" => seats.read(&mut __map)?,
-                "is_business_customer" => is_business_customer.read(&mut __map)?,
-                "customer_name" => customer_name.read(&mut __map)?,
-                "customer_email" => customer_email.read(&mut __map)?,
-                "customer_billing_name" => customer_billing_name.read(&mut __map)?,
-                "customer_billing_address" => customer_billing_address.read(&mut __map)?,
-                "customer_tax_id" => customer_tax_id.read(&mut __map)?,
-                "locale" => locale.read(&mut __map)?,
-                "payment_method_type" => payment_method_type.read(&mut __map)?,
-                "discount_code" => discount_code.read(&mut __map)?,
-                "allow_trial" => allow_trial.read(&mut __map)?,
-                "confirmation_token_id" => confirmation_token_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CheckoutConfirmStripe";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "custom_field_data",
+        "product_id",
+        "product_price_id",
+        "amount",
+        "seats",
+        "is_business_customer",
+        "customer_name",
+        "customer_email",
+        "customer_billing_name",
+        "customer_billing_address",
+        "customer_tax_id",
+        "locale",
+        "payment_method_type",
+        "discount_code",
+        "allow_trial",
+        "confirmation_token_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<
+                    String,
+                    Option<CheckoutConfirmStripeCustomFieldDataValue>,
+                >,
+            >,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::AddressInput>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<CheckoutConfirmStripeAllowTrial>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            custom_field_data: values.0,
+            product_id: values.1,
+            product_price_id: values.2,
+            amount: values.3,
+            seats: values.4,
+            is_business_customer: values.5,
+            customer_name: values.6,
+            customer_email: values.7,
+            customer_billing_name: values.8,
+            customer_billing_address: values.9,
+            customer_tax_id: values.10,
+            locale: values.11,
+            payment_method_type: values.12,
+            discount_code: values.13,
+            allow_trial: values.14,
+            confirmation_token_id: values.15,
         }
-        Ok(Self {
-            custom_field_data: custom_field_data.or_default(),
-            product_id: product_id.or_default(),
-            product_price_id: product_price_id.or_default(),
-            amount: amount.or_default(),
-            seats: seats.or_default(),
-            is_business_customer: is_business_customer.or_default(),
-            customer_name: customer_name.or_default(),
-            customer_email: customer_email.or_default(),
-            customer_billing_name: customer_billing_name.or_default(),
-            customer_billing_address: customer_billing_address.or_default(),
-            customer_tax_id: customer_tax_id.or_default(),
-            locale: locale.or_default(),
-            payment_method_type: payment_method_type.or_default(),
-            discount_code: discount_code.or_default(),
-            allow_trial: allow_trial.or_default(),
-            confirmation_token_id: confirmation_token_id.or_default(),
-        })
     }
 }
 

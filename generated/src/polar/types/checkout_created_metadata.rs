@@ -39,11 +39,15 @@ impl ::serde::Serialize for CheckoutCreatedMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("checkout_id", &self.checkout_id)?;
-        object.field("checkout_status", &self.checkout_status)?;
-        object.optional("product_id", &self.product_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.checkout_id),
+                ::openapi_runtime::ser::Always(&self.checkout_status),
+                ::openapi_runtime::ser::Optional(&self.product_id),
+            ),
+        )
     }
 }
 
@@ -51,29 +55,32 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutCreatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CheckoutCreatedMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CheckoutCreatedMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
-        let mut checkout_status = ::openapi_runtime::de::Slot::new("checkout_status");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "checkout_id" => checkout_id.read(&mut __map)?,
-                "checkout_status" => checkout_status.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CheckoutCreatedMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "checkout_id",
+        "checkout_status",
+        "product_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            checkout_id: values.0,
+            checkout_status: values.1,
+            product_id: values.2,
         }
-        Ok(Self {
-            checkout_id: checkout_id.required()?,
-            checkout_status: checkout_status.required()?,
-            product_id: product_id.or_default(),
-        })
     }
 }

@@ -69,16 +69,20 @@ impl ::serde::Serialize for CheckoutDiscountFixedOnceForeverDuration {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("duration", &self.duration)?;
-        object.field("type", &self.r#type)?;
-        object.field("amount", &self.amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("amounts", &self.amounts)?;
-        object.field("id", &self.id)?;
-        object.field("name", &self.name)?;
-        object.field("code", &self.code)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.duration),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.amounts),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.code),
+            ),
+        )
     }
 }
 
@@ -86,48 +90,48 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedOnceForeverDuration
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CheckoutDiscountFixedOnceForeverDuration",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 impl ::openapi_runtime::de::Object for CheckoutDiscountFixedOnceForeverDuration {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut duration = ::openapi_runtime::de::Slot::new("duration");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut amounts = ::openapi_runtime::de::Slot::new("amounts");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut code = ::openapi_runtime::de::Slot::new("code");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "duration" => duration.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "amounts" => amounts.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "code" => code.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CheckoutDiscountFixedOnceForeverDuration";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "duration",
+        "type",
+        "amount",
+        "currency",
+        "amounts",
+        "id",
+        "name",
+        "code",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::DiscountDuration>,
+        ::openapi_runtime::de::Required<super::DiscountType>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, i64>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            duration: values.0,
+            r#type: values.1,
+            amount: values.2,
+            currency: values.3,
+            amounts: values.4,
+            id: values.5,
+            name: values.6,
+            code: values.7,
         }
-        Ok(Self {
-            duration: duration.required()?,
-            r#type: r#type.required()?,
-            amount: amount.required()?,
-            currency: currency.required()?,
-            amounts: amounts.required()?,
-            id: id.required()?,
-            name: name.required()?,
-            code: code.required_or_default()?,
-        })
     }
 }

@@ -165,27 +165,35 @@ impl ::serde::Serialize for CheckoutLink {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("trial_interval", &self.trial_interval)?;
-        object.field("trial_interval_count", &self.trial_interval_count)?;
-        object.field("metadata", &self.metadata)?;
-        object.field("payment_processor", &self.payment_processor)?;
-        object.field("client_secret", &self.client_secret)?;
-        object.field("success_url", &self.success_url)?;
-        object.field("return_url", &self.return_url)?;
-        object.field("label", &self.label)?;
-        object.field("allow_discount_codes", &self.allow_discount_codes)?;
-        object.field("require_billing_address", &self.require_billing_address)?;
-        object.field("discount_id", &self.discount_id)?;
-        object.field("seats", &self.seats)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("products", &self.products)?;
-        object.field("discount", &self.discount)?;
-        object.field("url", &self.url)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Always(&self.trial_interval),
+                    ::openapi_runtime::ser::Always(&self.trial_interval_count),
+                    ::openapi_runtime::ser::Always(&self.metadata),
+                    ::openapi_runtime::ser::Always(&self.payment_processor),
+                    ::openapi_runtime::ser::Always(&self.client_secret),
+                    ::openapi_runtime::ser::Always(&self.success_url),
+                    ::openapi_runtime::ser::Always(&self.return_url),
+                    ::openapi_runtime::ser::Always(&self.label),
+                    ::openapi_runtime::ser::Always(&self.allow_discount_codes),
+                    ::openapi_runtime::ser::Always(&self.require_billing_address),
+                    ::openapi_runtime::ser::Always(&self.discount_id),
+                    ::openapi_runtime::ser::Always(&self.seats),
+                    ::openapi_runtime::ser::Always(&self.organization_id),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.products),
+                    ::openapi_runtime::ser::Always(&self.discount),
+                    ::openapi_runtime::ser::Always(&self.url),
+                ),
+            ),
+        )
     }
 }
 
@@ -194,87 +202,86 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CheckoutLink")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 #[cfg(feature = "polar-checkout-links")]
 impl ::openapi_runtime::de::Object for CheckoutLink {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
-        let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
-            "trial_interval_count",
-        );
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut payment_processor = ::openapi_runtime::de::Slot::new(
-            "payment_processor",
-        );
-        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
-        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut allow_discount_codes = ::openapi_runtime::de::Slot::new(
-            "allow_discount_codes",
-        );
-        let mut require_billing_address = ::openapi_runtime::de::Slot::new(
-            "require_billing_address",
-        );
-        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut products = ::openapi_runtime::de::Slot::new("products");
-        let mut discount = ::openapi_runtime::de::Slot::new("discount");
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "trial_interval" => trial_interval.read(&mut __map)?,
-                "trial_interval_count" => trial_interval_count.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "payment_processor" => payment_processor.read(&mut __map)?,
-                "client_secret" => client_secret.read(&mut __map)?,
-                "success_url" => success_url.read(&mut __map)?,
-                "return_url" => return_url.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "allow_discount_codes" => allow_discount_codes.read(&mut __map)?,
-                "require_billing_address" => require_billing_address.read(&mut __map)?,
-                "discount_id" => discount_id.read(&mut __map)?,
-                "seats" => seats.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "products" => products.read(&mut __map)?,
-                "discount" => discount.read(&mut __map)?,
-                "url" => url.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CheckoutLink";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "trial_interval",
+        "trial_interval_count",
+        "metadata",
+        "payment_processor",
+        "client_secret",
+        "success_url",
+        "return_url",
+        "label",
+        "allow_discount_codes",
+        "require_billing_address",
+        "discount_id",
+        "seats",
+        "organization_id",
+        "products",
+        "discount",
+        "url",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<super::TrialInterval>>,
+            ::openapi_runtime::de::Nullable<Option<i64>>,
+            ::openapi_runtime::de::Required<super::MetadataOutputType>,
+            ::openapi_runtime::de::Required<super::PaymentProcessor>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<i64>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ),
+        (
+            ::openapi_runtime::de::Required<Vec<super::CheckoutLinkProduct>>,
+            ::openapi_runtime::de::Nullable<Option<CheckoutLinkDiscount>>,
+            ::openapi_runtime::de::Required<String>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0.0,
+            created_at: values.0.1,
+            modified_at: values.0.2,
+            trial_interval: values.0.3,
+            trial_interval_count: values.0.4,
+            metadata: values.0.5,
+            payment_processor: values.0.6,
+            client_secret: values.0.7,
+            success_url: values.0.8,
+            return_url: values.0.9,
+            label: values.0.10,
+            allow_discount_codes: values.0.11,
+            require_billing_address: values.0.12,
+            discount_id: values.0.13,
+            seats: values.0.14,
+            organization_id: values.0.15,
+            products: values.1.0,
+            discount: values.1.1,
+            url: values.1.2,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            trial_interval: trial_interval.required_or_default()?,
-            trial_interval_count: trial_interval_count.required_or_default()?,
-            metadata: metadata.required()?,
-            payment_processor: payment_processor.required()?,
-            client_secret: client_secret.required()?,
-            success_url: success_url.required_or_default()?,
-            return_url: return_url.required_or_default()?,
-            label: label.required_or_default()?,
-            allow_discount_codes: allow_discount_codes.required()?,
-            require_billing_address: require_billing_address.required()?,
-            discount_id: discount_id.required_or_default()?,
-            seats: seats.required_or_default()?,
-            organization_id: organization_id.required()?,
-            products: products.required()?,
-            discount: discount.required_or_default()?,
-            url: url.required()?,
-        })
     }
 }
 

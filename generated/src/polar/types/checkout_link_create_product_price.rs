@@ -186,20 +186,24 @@ impl ::serde::Serialize for CheckoutLinkCreateProductPrice {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("trial_interval", &self.trial_interval)?;
-        object.patch("trial_interval_count", &self.trial_interval_count)?;
-        object.field("payment_processor", &self.payment_processor)?;
-        object.patch("label", &self.label)?;
-        object.optional("allow_discount_codes", &self.allow_discount_codes)?;
-        object.optional("require_billing_address", &self.require_billing_address)?;
-        object.patch("discount_id", &self.discount_id)?;
-        object.patch("seats", &self.seats)?;
-        object.patch("success_url", &self.success_url)?;
-        object.patch("return_url", &self.return_url)?;
-        object.field("product_price_id", &self.product_price_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Patched(&self.trial_interval),
+                ::openapi_runtime::ser::Patched(&self.trial_interval_count),
+                ::openapi_runtime::ser::Always(&self.payment_processor),
+                ::openapi_runtime::ser::Patched(&self.label),
+                ::openapi_runtime::ser::Optional(&self.allow_discount_codes),
+                ::openapi_runtime::ser::Optional(&self.require_billing_address),
+                ::openapi_runtime::ser::Patched(&self.discount_id),
+                ::openapi_runtime::ser::Patched(&self.seats),
+                ::openapi_runtime::ser::Patched(&self.success_url),
+                ::openapi_runtime::ser::Patched(&self.return_url),
+                ::openapi_runtime::ser::Always(&self.product_price_id),
+            ),
+        )
     }
 }
 
@@ -207,65 +211,67 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CheckoutLinkCreateProductPrice")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CheckoutLinkCreateProductPrice {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
-        let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
-            "trial_interval_count",
-        );
-        let mut payment_processor = ::openapi_runtime::de::Slot::new(
-            "payment_processor",
-        );
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut allow_discount_codes = ::openapi_runtime::de::Slot::new(
-            "allow_discount_codes",
-        );
-        let mut require_billing_address = ::openapi_runtime::de::Slot::new(
-            "require_billing_address",
-        );
-        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
-        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        let mut product_price_id = ::openapi_runtime::de::Slot::new("product_price_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "trial_interval" => trial_interval.read(&mut __map)?,
-                "trial_interval_count" => trial_interval_count.read(&mut __map)?,
-                "payment_processor" => payment_processor.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "allow_discount_codes" => allow_discount_codes.read(&mut __map)?,
-                "require_billing_address" => require_billing_address.read(&mut __map)?,
-                "discount_id" => discount_id.read(&mut __map)?,
-                "seats" => seats.read(&mut __map)?,
-                "success_url" => success_url.read(&mut __map)?,
-                "return_url" => return_url.read(&mut __map)?,
-                "product_price_id" => product_price_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CheckoutLinkCreateProductPrice";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "trial_interval",
+        "trial_interval_count",
+        "payment_processor",
+        "label",
+        "allow_discount_codes",
+        "require_billing_address",
+        "discount_id",
+        "seats",
+        "success_url",
+        "return_url",
+        "product_price_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<
+                    String,
+                    CheckoutLinkCreateProductPriceMetadataValue,
+                >,
+            >,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::TrialInterval>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Required<CheckoutLinkCreateProductPricePaymentProcessor>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            trial_interval: values.1,
+            trial_interval_count: values.2,
+            payment_processor: values.3,
+            label: values.4,
+            allow_discount_codes: values.5,
+            require_billing_address: values.6,
+            discount_id: values.7,
+            seats: values.8,
+            success_url: values.9,
+            return_url: values.10,
+            product_price_id: values.11,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            trial_interval: trial_interval.or_default(),
-            trial_interval_count: trial_interval_count.or_default(),
-            payment_processor: payment_processor.required()?,
-            label: label.or_default(),
-            allow_discount_codes: allow_discount_codes.or_default(),
-            require_billing_address: require_billing_address.or_default(),
-            discount_id: discount_id.or_default(),
-            seats: seats.or_default(),
-            success_url: success_url.or_default(),
-            return_url: return_url.or_default(),
-            product_price_id: product_price_id.required()?,
-        })
     }
 }
 

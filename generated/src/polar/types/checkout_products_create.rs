@@ -483,38 +483,46 @@ impl ::serde::Serialize for CheckoutProductsCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("trial_interval", &self.trial_interval)?;
-        object.patch("trial_interval_count", &self.trial_interval_count)?;
-        object.optional("metadata", &self.metadata)?;
-        object.optional("custom_field_data", &self.custom_field_data)?;
-        object.patch("discount_id", &self.discount_id)?;
-        object.optional("allow_discount_codes", &self.allow_discount_codes)?;
-        object.optional("require_billing_address", &self.require_billing_address)?;
-        object.patch("amount", &self.amount)?;
-        object.patch("seats", &self.seats)?;
-        object.patch("min_seats", &self.min_seats)?;
-        object.patch("max_seats", &self.max_seats)?;
-        object.optional("allow_trial", &self.allow_trial)?;
-        object.patch("customer_id", &self.customer_id)?;
-        object.optional("is_business_customer", &self.is_business_customer)?;
-        object.patch("external_customer_id", &self.external_customer_id)?;
-        object.patch("customer_name", &self.customer_name)?;
-        object.patch("customer_email", &self.customer_email)?;
-        object.patch("customer_ip_address", &self.customer_ip_address)?;
-        object.patch("customer_billing_name", &self.customer_billing_name)?;
-        object.patch("customer_billing_address", &self.customer_billing_address)?;
-        object.patch("customer_tax_id", &self.customer_tax_id)?;
-        object.optional("customer_metadata", &self.customer_metadata)?;
-        object.patch("subscription_id", &self.subscription_id)?;
-        object.patch("success_url", &self.success_url)?;
-        object.patch("return_url", &self.return_url)?;
-        object.patch("embed_origin", &self.embed_origin)?;
-        object.patch("locale", &self.locale)?;
-        object.patch("currency", &self.currency)?;
-        object.field("products", &self.products)?;
-        object.patch("prices", &self.prices)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Patched(&self.trial_interval),
+                    ::openapi_runtime::ser::Patched(&self.trial_interval_count),
+                    ::openapi_runtime::ser::Optional(&self.metadata),
+                    ::openapi_runtime::ser::Optional(&self.custom_field_data),
+                    ::openapi_runtime::ser::Patched(&self.discount_id),
+                    ::openapi_runtime::ser::Optional(&self.allow_discount_codes),
+                    ::openapi_runtime::ser::Optional(&self.require_billing_address),
+                    ::openapi_runtime::ser::Patched(&self.amount),
+                    ::openapi_runtime::ser::Patched(&self.seats),
+                    ::openapi_runtime::ser::Patched(&self.min_seats),
+                    ::openapi_runtime::ser::Patched(&self.max_seats),
+                    ::openapi_runtime::ser::Optional(&self.allow_trial),
+                    ::openapi_runtime::ser::Patched(&self.customer_id),
+                    ::openapi_runtime::ser::Optional(&self.is_business_customer),
+                    ::openapi_runtime::ser::Patched(&self.external_customer_id),
+                    ::openapi_runtime::ser::Patched(&self.customer_name),
+                ),
+                (
+                    ::openapi_runtime::ser::Patched(&self.customer_email),
+                    ::openapi_runtime::ser::Patched(&self.customer_ip_address),
+                    ::openapi_runtime::ser::Patched(&self.customer_billing_name),
+                    ::openapi_runtime::ser::Patched(&self.customer_billing_address),
+                    ::openapi_runtime::ser::Patched(&self.customer_tax_id),
+                    ::openapi_runtime::ser::Optional(&self.customer_metadata),
+                    ::openapi_runtime::ser::Patched(&self.subscription_id),
+                    ::openapi_runtime::ser::Patched(&self.success_url),
+                    ::openapi_runtime::ser::Patched(&self.return_url),
+                    ::openapi_runtime::ser::Patched(&self.embed_origin),
+                    ::openapi_runtime::ser::Patched(&self.locale),
+                    ::openapi_runtime::ser::Patched(&self.currency),
+                    ::openapi_runtime::ser::Always(&self.products),
+                    ::openapi_runtime::ser::Patched(&self.prices),
+                ),
+            ),
+        )
     }
 }
 
@@ -523,132 +531,153 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CheckoutProductsCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 #[cfg(feature = "polar-checkouts")]
 impl ::openapi_runtime::de::Object for CheckoutProductsCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
-        let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
-            "trial_interval_count",
-        );
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut custom_field_data = ::openapi_runtime::de::Slot::new(
-            "custom_field_data",
-        );
-        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
-        let mut allow_discount_codes = ::openapi_runtime::de::Slot::new(
-            "allow_discount_codes",
-        );
-        let mut require_billing_address = ::openapi_runtime::de::Slot::new(
-            "require_billing_address",
-        );
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        let mut min_seats = ::openapi_runtime::de::Slot::new("min_seats");
-        let mut max_seats = ::openapi_runtime::de::Slot::new("max_seats");
-        let mut allow_trial = ::openapi_runtime::de::Slot::new("allow_trial");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut is_business_customer = ::openapi_runtime::de::Slot::new(
-            "is_business_customer",
-        );
-        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
-            "external_customer_id",
-        );
-        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
-        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
-        let mut customer_ip_address = ::openapi_runtime::de::Slot::new(
-            "customer_ip_address",
-        );
-        let mut customer_billing_name = ::openapi_runtime::de::Slot::new(
-            "customer_billing_name",
-        );
-        let mut customer_billing_address = ::openapi_runtime::de::Slot::new(
-            "customer_billing_address",
-        );
-        let mut customer_tax_id = ::openapi_runtime::de::Slot::new("customer_tax_id");
-        let mut customer_metadata = ::openapi_runtime::de::Slot::new(
-            "customer_metadata",
-        );
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
-        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        let mut embed_origin = ::openapi_runtime::de::Slot::new("embed_origin");
-        let mut locale = ::openapi_runtime::de::Slot::new("locale");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut products = ::openapi_runtime::de::Slot::new("products");
-        let mut prices = ::openapi_runtime::de::Slot::new("prices");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "trial_interval" => trial_interval.read(&mut __map)?,
-                "trial_interval_count" => trial_interval_count.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "custom_field_data" => custom_field_data.read(&mut __map)?,
-                "discount_id" => discount_id.read(&mut __map)?,
-                "allow_discount_codes" => allow_discount_codes.read(&mut __map)?,
-                "require_billing_address" => require_billing_address.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "seats" => seats.read(&mut __map)?,
-                "min_seats" => min_seats.read(&mut __map)?,
-                "max_seats" => max_seats.read(&mut __map)?,
-                "allow_trial" => allow_trial.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "is_business_customer" => is_business_customer.read(&mut __map)?,
-                "external_customer_id" => external_customer_id.read(&mut __map)?,
-                "customer_name" => customer_name.read(&mut __map)?,
-                "customer_email" => customer_email.read(&mut __map)?,
-                "customer_ip_address" => customer_ip_address.read(&mut __map)?,
-                "customer_billing_name" => customer_billing_name.read(&mut __map)?,
-                "customer_billing_address" => customer_billing_address.read(&mut __map)?,
-                "customer_tax_id" => customer_tax_id.read(&mut __map)?,
-                "customer_metadata" => customer_metadata.read(&mut __map)?,
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "success_url" => success_url.read(&mut __map)?,
-                "return_url" => return_url.read(&mut __map)?,
-                "embed_origin" => embed_origin.read(&mut __map)?,
-                "locale" => locale.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "products" => products.read(&mut __map)?,
-                "prices" => prices.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CheckoutProductsCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "trial_interval",
+        "trial_interval_count",
+        "metadata",
+        "custom_field_data",
+        "discount_id",
+        "allow_discount_codes",
+        "require_billing_address",
+        "amount",
+        "seats",
+        "min_seats",
+        "max_seats",
+        "allow_trial",
+        "customer_id",
+        "is_business_customer",
+        "external_customer_id",
+        "customer_name",
+        "customer_email",
+        "customer_ip_address",
+        "customer_billing_name",
+        "customer_billing_address",
+        "customer_tax_id",
+        "customer_metadata",
+        "subscription_id",
+        "success_url",
+        "return_url",
+        "embed_origin",
+        "locale",
+        "currency",
+        "products",
+        "prices",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<super::TrialInterval>,
+            >,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+            ::openapi_runtime::de::Optional<
+                Option<
+                    ::std::collections::BTreeMap<
+                        String,
+                        CheckoutProductsCreateMetadataValue,
+                    >,
+                >,
+            >,
+            ::openapi_runtime::de::Optional<
+                Option<
+                    ::std::collections::BTreeMap<
+                        String,
+                        Option<CheckoutProductsCreateCustomFieldDataValue>,
+                    >,
+                >,
+            >,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ),
+        (
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<super::AddressInput>,
+            >,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<
+                Option<
+                    ::std::collections::BTreeMap<
+                        String,
+                        CheckoutProductsCreateCustomerMetadataValue,
+                    >,
+                >,
+            >,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<super::PresentmentCurrency>,
+            >,
+            ::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,
+            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<
+                    ::std::collections::BTreeMap<
+                        String,
+                        Vec<CheckoutProductsCreatePricesValueItem>,
+                    >,
+                >,
+            >,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            trial_interval: values.0.0,
+            trial_interval_count: values.0.1,
+            metadata: values.0.2,
+            custom_field_data: values.0.3,
+            discount_id: values.0.4,
+            allow_discount_codes: values.0.5,
+            require_billing_address: values.0.6,
+            amount: values.0.7,
+            seats: values.0.8,
+            min_seats: values.0.9,
+            max_seats: values.0.10,
+            allow_trial: values.0.11,
+            customer_id: values.0.12,
+            is_business_customer: values.0.13,
+            external_customer_id: values.0.14,
+            customer_name: values.0.15,
+            customer_email: values.1.0,
+            customer_ip_address: values.1.1,
+            customer_billing_name: values.1.2,
+            customer_billing_address: values.1.3,
+            customer_tax_id: values.1.4,
+            customer_metadata: values.1.5,
+            subscription_id: values.1.6,
+            success_url: values.1.7,
+            return_url: values.1.8,
+            embed_origin: values.1.9,
+            locale: values.1.10,
+            currency: values.1.11,
+            products: values.1.12,
+            prices: values.1.13,
         }
-        Ok(Self {
-            trial_interval: trial_interval.or_default(),
-            trial_interval_count: trial_interval_count.or_default(),
-            metadata: metadata.or_default(),
-            custom_field_data: custom_field_data.or_default(),
-            discount_id: discount_id.or_default(),
-            allow_discount_codes: allow_discount_codes.or_default(),
-            require_billing_address: require_billing_address.or_default(),
-            amount: amount.or_default(),
-            seats: seats.or_default(),
-            min_seats: min_seats.or_default(),
-            max_seats: max_seats.or_default(),
-            allow_trial: allow_trial.or_default(),
-            customer_id: customer_id.or_default(),
-            is_business_customer: is_business_customer.or_default(),
-            external_customer_id: external_customer_id.or_default(),
-            customer_name: customer_name.or_default(),
-            customer_email: customer_email.or_default(),
-            customer_ip_address: customer_ip_address.or_default(),
-            customer_billing_name: customer_billing_name.or_default(),
-            customer_billing_address: customer_billing_address.or_default(),
-            customer_tax_id: customer_tax_id.or_default(),
-            customer_metadata: customer_metadata.or_default(),
-            subscription_id: subscription_id.or_default(),
-            success_url: success_url.or_default(),
-            return_url: return_url.or_default(),
-            embed_origin: embed_origin.or_default(),
-            locale: locale.or_default(),
-            currency: currency.or_default(),
-            products: products.required()?,
-            prices: prices.or_default(),
-        })
     }
 }
 

@@ -481,64 +481,76 @@ impl ::serde::Serialize for CheckoutPublic {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.optional("custom_field_data", &self.custom_field_data)?;
-        object.field("payment_processor", &self.payment_processor)?;
-        object.field("status", &self.status)?;
-        object.field("client_secret", &self.client_secret)?;
-        object.field("url", &self.url)?;
-        object.field("expires_at", &self.expires_at)?;
-        object.field("success_url", &self.success_url)?;
-        object.field("return_url", &self.return_url)?;
-        object.field("embed_origin", &self.embed_origin)?;
-        object.field("amount", &self.amount)?;
-        object.optional("seats", &self.seats)?;
-        object.optional("min_seats", &self.min_seats)?;
-        object.optional("max_seats", &self.max_seats)?;
-        object.field("discount_amount", &self.discount_amount)?;
-        object.field("net_amount", &self.net_amount)?;
-        object.field("tax_amount", &self.tax_amount)?;
-        object.field("tax_behavior", &self.tax_behavior)?;
-        object.field("total_amount", &self.total_amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("allow_trial", &self.allow_trial)?;
-        object.field("active_trial_interval", &self.active_trial_interval)?;
-        object.field("active_trial_interval_count", &self.active_trial_interval_count)?;
-        object.field("trial_end", &self.trial_end)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("product_id", &self.product_id)?;
-        object.field("product_price_id", &self.product_price_id)?;
-        object.field("discount_id", &self.discount_id)?;
-        object.field("allow_discount_codes", &self.allow_discount_codes)?;
-        object.field("require_billing_address", &self.require_billing_address)?;
-        object.field("is_discount_applicable", &self.is_discount_applicable)?;
-        object.field("is_free_product_price", &self.is_free_product_price)?;
-        object.field("is_payment_required", &self.is_payment_required)?;
-        object.field("is_payment_setup_required", &self.is_payment_setup_required)?;
-        object.field("is_payment_form_required", &self.is_payment_form_required)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("is_business_customer", &self.is_business_customer)?;
-        object.field("customer_name", &self.customer_name)?;
-        object.field("customer_email", &self.customer_email)?;
-        object.field("customer_ip_address", &self.customer_ip_address)?;
-        object.field("customer_billing_name", &self.customer_billing_name)?;
-        object.field("customer_billing_address", &self.customer_billing_address)?;
-        object.field("customer_tax_id", &self.customer_tax_id)?;
-        object.optional("locale", &self.locale)?;
-        object.field("payment_method_type", &self.payment_method_type)?;
-        object.field("payment_processor_metadata", &self.payment_processor_metadata)?;
-        object.field("billing_address_fields", &self.billing_address_fields)?;
-        object.field("products", &self.products)?;
-        object.field("product", &self.product)?;
-        object.field("product_price", &self.product_price)?;
-        object.field("prices", &self.prices)?;
-        object.field("discount", &self.discount)?;
-        object.field("organization", &self.organization)?;
-        object.field("attached_custom_fields", &self.attached_custom_fields)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Optional(&self.custom_field_data),
+                    ::openapi_runtime::ser::Always(&self.payment_processor),
+                    ::openapi_runtime::ser::Always(&self.status),
+                    ::openapi_runtime::ser::Always(&self.client_secret),
+                    ::openapi_runtime::ser::Always(&self.url),
+                    ::openapi_runtime::ser::Always(&self.expires_at),
+                    ::openapi_runtime::ser::Always(&self.success_url),
+                    ::openapi_runtime::ser::Always(&self.return_url),
+                    ::openapi_runtime::ser::Always(&self.embed_origin),
+                    ::openapi_runtime::ser::Always(&self.amount),
+                    ::openapi_runtime::ser::Optional(&self.seats),
+                    ::openapi_runtime::ser::Optional(&self.min_seats),
+                    ::openapi_runtime::ser::Optional(&self.max_seats),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.discount_amount),
+                    ::openapi_runtime::ser::Always(&self.net_amount),
+                    ::openapi_runtime::ser::Always(&self.tax_amount),
+                    ::openapi_runtime::ser::Always(&self.tax_behavior),
+                    ::openapi_runtime::ser::Always(&self.total_amount),
+                    ::openapi_runtime::ser::Always(&self.currency),
+                    ::openapi_runtime::ser::Always(&self.allow_trial),
+                    ::openapi_runtime::ser::Always(&self.active_trial_interval),
+                    ::openapi_runtime::ser::Always(&self.active_trial_interval_count),
+                    ::openapi_runtime::ser::Always(&self.trial_end),
+                    ::openapi_runtime::ser::Always(&self.organization_id),
+                    ::openapi_runtime::ser::Always(&self.product_id),
+                    ::openapi_runtime::ser::Always(&self.product_price_id),
+                    ::openapi_runtime::ser::Always(&self.discount_id),
+                    ::openapi_runtime::ser::Always(&self.allow_discount_codes),
+                    ::openapi_runtime::ser::Always(&self.require_billing_address),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.is_discount_applicable),
+                    ::openapi_runtime::ser::Always(&self.is_free_product_price),
+                    ::openapi_runtime::ser::Always(&self.is_payment_required),
+                    ::openapi_runtime::ser::Always(&self.is_payment_setup_required),
+                    ::openapi_runtime::ser::Always(&self.is_payment_form_required),
+                    ::openapi_runtime::ser::Always(&self.customer_id),
+                    ::openapi_runtime::ser::Always(&self.is_business_customer),
+                    ::openapi_runtime::ser::Always(&self.customer_name),
+                    ::openapi_runtime::ser::Always(&self.customer_email),
+                    ::openapi_runtime::ser::Always(&self.customer_ip_address),
+                    ::openapi_runtime::ser::Always(&self.customer_billing_name),
+                    ::openapi_runtime::ser::Always(&self.customer_billing_address),
+                    ::openapi_runtime::ser::Always(&self.customer_tax_id),
+                    ::openapi_runtime::ser::Optional(&self.locale),
+                    ::openapi_runtime::ser::Always(&self.payment_method_type),
+                    ::openapi_runtime::ser::Always(&self.payment_processor_metadata),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.billing_address_fields),
+                    ::openapi_runtime::ser::Always(&self.products),
+                    ::openapi_runtime::ser::Always(&self.product),
+                    ::openapi_runtime::ser::Always(&self.product_price),
+                    ::openapi_runtime::ser::Always(&self.prices),
+                    ::openapi_runtime::ser::Always(&self.discount),
+                    ::openapi_runtime::ser::Always(&self.organization),
+                    ::openapi_runtime::ser::Always(&self.attached_custom_fields),
+                ),
+            ),
+        )
     }
 }
 
@@ -546,235 +558,215 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CheckoutPublic")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 impl ::openapi_runtime::de::Object for CheckoutPublic {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut custom_field_data = ::openapi_runtime::de::Slot::new(
-            "custom_field_data",
-        );
-        let mut payment_processor = ::openapi_runtime::de::Slot::new(
-            "payment_processor",
-        );
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
-        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        let mut embed_origin = ::openapi_runtime::de::Slot::new("embed_origin");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        let mut min_seats = ::openapi_runtime::de::Slot::new("min_seats");
-        let mut max_seats = ::openapi_runtime::de::Slot::new("max_seats");
-        let mut discount_amount = ::openapi_runtime::de::Slot::new("discount_amount");
-        let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
-        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
-        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
-        let mut total_amount = ::openapi_runtime::de::Slot::new("total_amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut allow_trial = ::openapi_runtime::de::Slot::new("allow_trial");
-        let mut active_trial_interval = ::openapi_runtime::de::Slot::new(
-            "active_trial_interval",
-        );
-        let mut active_trial_interval_count = ::openapi_runtime::de::Slot::new(
-            "active_trial_interval_count",
-        );
-        let mut trial_end = ::openapi_runtime::de::Slot::new("trial_end");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut product_price_id = ::openapi_runtime::de::Slot::new("product_price_id");
-        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
-        let mut allow_discount_codes = ::openapi_runtime::de::Slot::new(
-            "allow_discount_codes",
-        );
-        let mut require_billing_address = ::openapi_runtime::de::Slot::new(
-            "require_billing_address",
-        );
-        let mut is_discount_applicable = ::openapi_runtime::de::Slot::new(
-            "is_discount_applicable",
-        );
-        let mut is_free_product_price = ::openapi_runtime::de::Slot::new(
-            "is_free_product_price",
-        );
-        let mut is_payment_required = ::openapi_runtime::de::Slot::new(
-            "is_payment_required",
-        );
-        let mut is_payment_setup_required = ::openapi_runtime::de::Slot::new(
-            "is_payment_setup_required",
-        );
-        let mut is_payment_form_required = ::openapi_runtime::de::Slot::new(
-            "is_payment_form_required",
-        );
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut is_business_customer = ::openapi_runtime::de::Slot::new(
-            "is_business_customer",
-        );
-        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
-        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
-        let mut customer_ip_address = ::openapi_runtime::de::Slot::new(
-            "customer_ip_address",
-        );
-        let mut customer_billing_name = ::openapi_runtime::de::Slot::new(
-            "customer_billing_name",
-        );
-        let mut customer_billing_address = ::openapi_runtime::de::Slot::new(
-            "customer_billing_address",
-        );
-        let mut customer_tax_id = ::openapi_runtime::de::Slot::new("customer_tax_id");
-        let mut locale = ::openapi_runtime::de::Slot::new("locale");
-        let mut payment_method_type = ::openapi_runtime::de::Slot::new(
-            "payment_method_type",
-        );
-        let mut payment_processor_metadata = ::openapi_runtime::de::Slot::new(
-            "payment_processor_metadata",
-        );
-        let mut billing_address_fields = ::openapi_runtime::de::Slot::new(
-            "billing_address_fields",
-        );
-        let mut products = ::openapi_runtime::de::Slot::new("products");
-        let mut product = ::openapi_runtime::de::Slot::new("product");
-        let mut product_price = ::openapi_runtime::de::Slot::new("product_price");
-        let mut prices = ::openapi_runtime::de::Slot::new("prices");
-        let mut discount = ::openapi_runtime::de::Slot::new("discount");
-        let mut organization = ::openapi_runtime::de::Slot::new("organization");
-        let mut attached_custom_fields = ::openapi_runtime::de::Slot::new(
-            "attached_custom_fields",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "custom_field_data" => custom_field_data.read(&mut __map)?,
-                "payment_processor" => payment_processor.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "client_secret" => client_secret.read(&mut __map)?,
-                "url" => url.read(&mut __map)?,
-                "expires_at" => expires_at.read(&mut __map)?,
-                "success_url" => success_url.read(&mut __map)?,
-                "return_url" => return_url.read(&mut __map)?,
-                "embed_origin" => embed_origin.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "seats" => seats.read(&mut __map)?,
-                "min_seats" => min_seats.read(&mut __map)?,
-                "max_seats" => max_seats.read(&mut __map)?,
-                "discount_amount" => discount_amount.read(&mut __map)?,
-                "net_amount" => net_amount.read(&mut __map)?,
-                "tax_amount" => tax_amount.read(&mut __map)?,
-                "tax_behavior" => tax_behavior.read(&mut __map)?,
-                "total_amount" => total_amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "allow_trial" => allow_trial.read(&mut __map)?,
-                "active_trial_interval" => active_trial_interval.read(&mut __map)?,
-                "active_trial_interval_count" => {
-                    active_trial_interval_count.read(&mut __map)?
-                }
-                "trial_end" => trial_end.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "product_price_id" => product_price_id.read(&mut __map)?,
-                "discount_id" => discount_id.read(&mut __map)?,
-                "allow_discount_codes" => allow_discount_codes.read(&mut __map)?,
-                "require_billing_address" => require_billing_address.read(&mut __map)?,
-                "is_discount_applicable" => is_discount_applicable.read(&mut __map)?,
-                "is_free_product_price" => is_free_product_price.read(&mut __map)?,
-                "is_payment_required" => is_payment_required.read(&mut __map)?,
-                "is_payment_setup_required" => {
-                    is_payment_setup_required.read(&mut __map)?
-                }
-                "is_payment_form_required" => is_payment_form_required.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "is_business_customer" => is_business_customer.read(&mut __map)?,
-                "customer_name" => customer_name.read(&mut __map)?,
-                "customer_email" => customer_email.read(&mut __map)?,
-                "customer_ip_address" => customer_ip_address.read(&mut __map)?,
-                "customer_billing_name" => customer_billing_name.read(&mut __map)?,
-                "customer_billing_address" => customer_billing_address.read(&mut __map)?,
-                "customer_tax_id" => customer_tax_id.read(&mut __map)?,
-                "locale" => locale.read(&mut __map)?,
-                "payment_method_type" => payment_method_type.read(&mut __map)?,
-                "payment_processor_metadata" => {
-                    payment_processor_metadata.read(&mut __map)?
-                }
-                "billing_address_fields" => billing_address_fields.read(&mut __map)?,
-                "products" => products.read(&mut __map)?,
-                "product" => product.read(&mut __map)?,
-                "product_price" => product_price.read(&mut __map)?,
-                "prices" => prices.read(&mut __map)?,
-                "discount" => discount.read(&mut __map)?,
-                "organization" => organization.read(&mut __map)?,
-                "attached_custom_fields" => attached_custom_fields.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CheckoutPublic";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "custom_field_data",
+        "payment_processor",
+        "status",
+        "client_secret",
+        "url",
+        "expires_at",
+        "success_url",
+        "return_url",
+        "embed_origin",
+        "amount",
+        "seats",
+        "min_seats",
+        "max_seats",
+        "discount_amount",
+        "net_amount",
+        "tax_amount",
+        "tax_behavior",
+        "total_amount",
+        "currency",
+        "allow_trial",
+        "active_trial_interval",
+        "active_trial_interval_count",
+        "trial_end",
+        "organization_id",
+        "product_id",
+        "product_price_id",
+        "discount_id",
+        "allow_discount_codes",
+        "require_billing_address",
+        "is_discount_applicable",
+        "is_free_product_price",
+        "is_payment_required",
+        "is_payment_setup_required",
+        "is_payment_form_required",
+        "customer_id",
+        "is_business_customer",
+        "customer_name",
+        "customer_email",
+        "customer_ip_address",
+        "customer_billing_name",
+        "customer_billing_address",
+        "customer_tax_id",
+        "locale",
+        "payment_method_type",
+        "payment_processor_metadata",
+        "billing_address_fields",
+        "products",
+        "product",
+        "product_price",
+        "prices",
+        "discount",
+        "organization",
+        "attached_custom_fields",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Optional<
+                Option<
+                    ::std::collections::BTreeMap<
+                        String,
+                        Option<CheckoutPublicCustomFieldDataValue>,
+                    >,
+                >,
+            >,
+            ::openapi_runtime::de::Required<super::PaymentProcessor>,
+            ::openapi_runtime::de::Required<super::CheckoutStatus>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Optional<Option<i64>>,
+            ::openapi_runtime::de::Optional<Option<i64>>,
+            ::openapi_runtime::de::Optional<Option<i64>>,
+        ),
+        (
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Nullable<Option<i64>>,
+            ::openapi_runtime::de::Nullable<Option<super::TaxBehavior>>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Nullable<Option<bool>>,
+            ::openapi_runtime::de::Nullable<Option<super::TrialInterval>>,
+            ::openapi_runtime::de::Nullable<Option<i64>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<bool>,
+        ),
+        (
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<super::Address>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, String>>,
+        ),
+        (
+            ::openapi_runtime::de::Required<super::CheckoutBillingAddressFields>,
+            ::openapi_runtime::de::Required<Vec<super::CheckoutProduct>>,
+            ::openapi_runtime::de::Nullable<Option<super::CheckoutProduct>>,
+            ::openapi_runtime::de::Nullable<Option<CheckoutPublicProductPrice>>,
+            ::openapi_runtime::de::Nullable<
+                Option<
+                    ::std::collections::BTreeMap<
+                        String,
+                        Vec<CheckoutPublicPricesValueItem>,
+                    >,
+                >,
+            >,
+            ::openapi_runtime::de::Nullable<Option<CheckoutPublicDiscount>>,
+            ::openapi_runtime::de::Required<super::CheckoutOrganization>,
+            ::openapi_runtime::de::Nullable<Option<Vec<super::AttachedCustomField>>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0.0,
+            created_at: values.0.1,
+            modified_at: values.0.2,
+            custom_field_data: values.0.3,
+            payment_processor: values.0.4,
+            status: values.0.5,
+            client_secret: values.0.6,
+            url: values.0.7,
+            expires_at: values.0.8,
+            success_url: values.0.9,
+            return_url: values.0.10,
+            embed_origin: values.0.11,
+            amount: values.0.12,
+            seats: values.0.13,
+            min_seats: values.0.14,
+            max_seats: values.0.15,
+            discount_amount: values.1.0,
+            net_amount: values.1.1,
+            tax_amount: values.1.2,
+            tax_behavior: values.1.3,
+            total_amount: values.1.4,
+            currency: values.1.5,
+            allow_trial: values.1.6,
+            active_trial_interval: values.1.7,
+            active_trial_interval_count: values.1.8,
+            trial_end: values.1.9,
+            organization_id: values.1.10,
+            product_id: values.1.11,
+            product_price_id: values.1.12,
+            discount_id: values.1.13,
+            allow_discount_codes: values.1.14,
+            require_billing_address: values.1.15,
+            is_discount_applicable: values.2.0,
+            is_free_product_price: values.2.1,
+            is_payment_required: values.2.2,
+            is_payment_setup_required: values.2.3,
+            is_payment_form_required: values.2.4,
+            customer_id: values.2.5,
+            is_business_customer: values.2.6,
+            customer_name: values.2.7,
+            customer_email: values.2.8,
+            customer_ip_address: values.2.9,
+            customer_billing_name: values.2.10,
+            customer_billing_address: values.2.11,
+            customer_tax_id: values.2.12,
+            locale: values.2.13,
+            payment_method_type: values.2.14,
+            payment_processor_metadata: values.2.15,
+            billing_address_fields: values.3.0,
+            products: values.3.1,
+            product: values.3.2,
+            product_price: values.3.3,
+            prices: values.3.4,
+            discount: values.3.5,
+            organization: values.3.6,
+            attached_custom_fields: values.3.7,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            custom_field_data: custom_field_data.or_default(),
-            payment_processor: payment_processor.required()?,
-            status: status.required()?,
-            client_secret: client_secret.required()?,
-            url: url.required()?,
-            expires_at: expires_at.required()?,
-            success_url: success_url.required()?,
-            return_url: return_url.required_or_default()?,
-            embed_origin: embed_origin.required_or_default()?,
-            amount: amount.required()?,
-            seats: seats.or_default(),
-            min_seats: min_seats.or_default(),
-            max_seats: max_seats.or_default(),
-            discount_amount: discount_amount.required()?,
-            net_amount: net_amount.required()?,
-            tax_amount: tax_amount.required_or_default()?,
-            tax_behavior: tax_behavior.required_or_default()?,
-            total_amount: total_amount.required()?,
-            currency: currency.required()?,
-            allow_trial: allow_trial.required_or_default()?,
-            active_trial_interval: active_trial_interval.required_or_default()?,
-            active_trial_interval_count: active_trial_interval_count
-                .required_or_default()?,
-            trial_end: trial_end.required_or_default()?,
-            organization_id: organization_id.required()?,
-            product_id: product_id.required_or_default()?,
-            product_price_id: product_price_id.required_or_default()?,
-            discount_id: discount_id.required_or_default()?,
-            allow_discount_codes: allow_discount_codes.required()?,
-            require_billing_address: require_billing_address.required()?,
-            is_discount_applicable: is_discount_applicable.required()?,
-            is_free_product_price: is_free_product_price.required()?,
-            is_payment_required: is_payment_required.required()?,
-            is_payment_setup_required: is_payment_setup_required.required()?,
-            is_payment_form_required: is_payment_form_required.required()?,
-            customer_id: customer_id.required_or_default()?,
-            is_business_customer: is_business_customer.required()?,
-            customer_name: customer_name.required_or_default()?,
-            customer_email: customer_email.required_or_default()?,
-            customer_ip_address: customer_ip_address.required_or_default()?,
-            customer_billing_name: customer_billing_name.required_or_default()?,
-            customer_billing_address: customer_billing_address.required_or_default()?,
-            customer_tax_id: customer_tax_id.required_or_default()?,
-            locale: locale.or_default(),
-            payment_method_type: payment_method_type.required_or_default()?,
-            payment_processor_metadata: payment_processor_metadata.required()?,
-            billing_address_fields: billing_address_fields.required()?,
-            products: products.required()?,
-            product: product.required_or_default()?,
-            product_price: product_price.required_or_default()?,
-            prices: prices.required_or_default()?,
-            discount: discount.required_or_default()?,
-            organization: organization.required()?,
-            attached_custom_fields: attached_custom_fields.required_or_default()?,
-        })
     }
 }
 

@@ -377,33 +377,41 @@ impl ::serde::Serialize for CheckoutUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("custom_field_data", &self.custom_field_data)?;
-        object.patch("product_id", &self.product_id)?;
-        object.patch("product_price_id", &self.product_price_id)?;
-        object.patch("amount", &self.amount)?;
-        object.patch("seats", &self.seats)?;
-        object.patch("is_business_customer", &self.is_business_customer)?;
-        object.patch("customer_name", &self.customer_name)?;
-        object.patch("customer_email", &self.customer_email)?;
-        object.patch("customer_billing_name", &self.customer_billing_name)?;
-        object.patch("customer_billing_address", &self.customer_billing_address)?;
-        object.patch("customer_tax_id", &self.customer_tax_id)?;
-        object.patch("locale", &self.locale)?;
-        object.patch("trial_interval", &self.trial_interval)?;
-        object.patch("trial_interval_count", &self.trial_interval_count)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("currency", &self.currency)?;
-        object.patch("discount_id", &self.discount_id)?;
-        object.patch("allow_discount_codes", &self.allow_discount_codes)?;
-        object.patch("require_billing_address", &self.require_billing_address)?;
-        object.patch("allow_trial", &self.allow_trial)?;
-        object.patch("customer_ip_address", &self.customer_ip_address)?;
-        object.patch("customer_metadata", &self.customer_metadata)?;
-        object.patch("success_url", &self.success_url)?;
-        object.patch("return_url", &self.return_url)?;
-        object.patch("embed_origin", &self.embed_origin)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Optional(&self.custom_field_data),
+                    ::openapi_runtime::ser::Patched(&self.product_id),
+                    ::openapi_runtime::ser::Patched(&self.product_price_id),
+                    ::openapi_runtime::ser::Patched(&self.amount),
+                    ::openapi_runtime::ser::Patched(&self.seats),
+                    ::openapi_runtime::ser::Patched(&self.is_business_customer),
+                    ::openapi_runtime::ser::Patched(&self.customer_name),
+                    ::openapi_runtime::ser::Patched(&self.customer_email),
+                    ::openapi_runtime::ser::Patched(&self.customer_billing_name),
+                    ::openapi_runtime::ser::Patched(&self.customer_billing_address),
+                    ::openapi_runtime::ser::Patched(&self.customer_tax_id),
+                    ::openapi_runtime::ser::Patched(&self.locale),
+                    ::openapi_runtime::ser::Patched(&self.trial_interval),
+                    ::openapi_runtime::ser::Patched(&self.trial_interval_count),
+                    ::openapi_runtime::ser::Optional(&self.metadata),
+                    ::openapi_runtime::ser::Patched(&self.currency),
+                ),
+                (
+                    ::openapi_runtime::ser::Patched(&self.discount_id),
+                    ::openapi_runtime::ser::Patched(&self.allow_discount_codes),
+                    ::openapi_runtime::ser::Patched(&self.require_billing_address),
+                    ::openapi_runtime::ser::Patched(&self.allow_trial),
+                    ::openapi_runtime::ser::Patched(&self.customer_ip_address),
+                    ::openapi_runtime::ser::Patched(&self.customer_metadata),
+                    ::openapi_runtime::ser::Patched(&self.success_url),
+                    ::openapi_runtime::ser::Patched(&self.return_url),
+                    ::openapi_runtime::ser::Patched(&self.embed_origin),
+                ),
+            ),
+        )
     }
 }
 
@@ -411,115 +419,126 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CheckoutUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 impl ::openapi_runtime::de::Object for CheckoutUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut custom_field_data = ::openapi_runtime::de::Slot::new(
-            "custom_field_data",
-        );
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut product_price_id = ::openapi_runtime::de::Slot::new("product_price_id");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        let mut is_business_customer = ::openapi_runtime::de::Slot::new(
-            "is_business_customer",
-        );
-        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
-        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
-        let mut customer_billing_name = ::openapi_runtime::de::Slot::new(
-            "customer_billing_name",
-        );
-        let mut customer_billing_address = ::openapi_runtime::de::Slot::new(
-            "customer_billing_address",
-        );
-        let mut customer_tax_id = ::openapi_runtime::de::Slot::new("customer_tax_id");
-        let mut locale = ::openapi_runtime::de::Slot::new("locale");
-        let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
-        let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
-            "trial_interval_count",
-        );
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
-        let mut allow_discount_codes = ::openapi_runtime::de::Slot::new(
-            "allow_discount_codes",
-        );
-        let mut require_billing_address = ::openapi_runtime::de::Slot::new(
-            "require_billing_address",
-        );
-        let mut allow_trial = ::openapi_runtime::de::Slot::new("allow_trial");
-        let mut customer_ip_address = ::openapi_runtime::de::Slot::new(
-            "customer_ip_address",
-        );
-        let mut customer_metadata = ::openapi_runtime::de::Slot::new(
-            "customer_metadata",
-        );
-        let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
-        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        let mut embed_origin = ::openapi_runtime::de::Slot::new("embed_origin");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "custom_field_data" => custom_field_data.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "product_price_id" => product_price_id.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "seats" => seats.read(&mut __map)?,
-                "is_business_customer" => is_business_customer.read(&mut __map)?,
-                "customer_name" => customer_name.read(&mut __map)?,
-                "customer_email" => customer_email.read(&mut __map)?,
-                "customer_billing_name" => customer_billing_name.read(&mut __map)?,
-                "customer_billing_address" => customer_billing_address.read(&mut __map)?,
-                "customer_tax_id" => customer_tax_id.read(&mut __map)?,
-                "locale" => locale.read(&mut __map)?,
-                "trial_interval" => trial_interval.read(&mut __map)?,
-                "trial_interval_count" => trial_interval_count.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "discount_id" => discount_id.read(&mut __map)?,
-                "allow_discount_codes" => allow_discount_codes.read(&mut __map)?,
-                "require_billing_address" => require_billing_address.read(&mut __map)?,
-                "allow_trial" => allow_trial.read(&mut __map)?,
-                "customer_ip_address" => customer_ip_address.read(&mut __map)?,
-                "customer_metadata" => customer_metadata.read(&mut __map)?,
-                "success_url" => success_url.read(&mut __map)?,
-                "return_url" => return_url.read(&mut __map)?,
-                "embed_origin" => embed_origin.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CheckoutUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "custom_field_data",
+        "product_id",
+        "product_price_id",
+        "amount",
+        "seats",
+        "is_business_customer",
+        "customer_name",
+        "customer_email",
+        "customer_billing_name",
+        "customer_billing_address",
+        "customer_tax_id",
+        "locale",
+        "trial_interval",
+        "trial_interval_count",
+        "metadata",
+        "currency",
+        "discount_id",
+        "allow_discount_codes",
+        "require_billing_address",
+        "allow_trial",
+        "customer_ip_address",
+        "customer_metadata",
+        "success_url",
+        "return_url",
+        "embed_origin",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Optional<
+                Option<
+                    ::std::collections::BTreeMap<
+                        String,
+                        Option<CheckoutUpdateCustomFieldDataValue>,
+                    >,
+                >,
+            >,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<super::AddressInput>,
+            >,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<super::TrialInterval>,
+            >,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+            ::openapi_runtime::de::Optional<
+                Option<::std::collections::BTreeMap<String, CheckoutUpdateMetadataValue>>,
+            >,
+            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<super::PresentmentCurrency>,
+            >,
+        ),
+        (
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<
+                ::openapi_runtime::Patch<
+                    ::std::collections::BTreeMap<
+                        String,
+                        CheckoutUpdateCustomerMetadataValue,
+                    >,
+                >,
+            >,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+            ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            custom_field_data: values.0.0,
+            product_id: values.0.1,
+            product_price_id: values.0.2,
+            amount: values.0.3,
+            seats: values.0.4,
+            is_business_customer: values.0.5,
+            customer_name: values.0.6,
+            customer_email: values.0.7,
+            customer_billing_name: values.0.8,
+            customer_billing_address: values.0.9,
+            customer_tax_id: values.0.10,
+            locale: values.0.11,
+            trial_interval: values.0.12,
+            trial_interval_count: values.0.13,
+            metadata: values.0.14,
+            currency: values.0.15,
+            discount_id: values.1.0,
+            allow_discount_codes: values.1.1,
+            require_billing_address: values.1.2,
+            allow_trial: values.1.3,
+            customer_ip_address: values.1.4,
+            customer_metadata: values.1.5,
+            success_url: values.1.6,
+            return_url: values.1.7,
+            embed_origin: values.1.8,
         }
-        Ok(Self {
-            custom_field_data: custom_field_data.or_default(),
-            product_id: product_id.or_default(),
-            product_price_id: product_price_id.or_default(),
-            amount: amount.or_default(),
-            seats: seats.or_default(),
-            is_business_customer: is_business_customer.or_default(),
-            customer_name: customer_name.or_default(),
-            customer_email: customer_email.or_default(),
-            customer_billing_name: customer_billing_name.or_default(),
-            customer_billing_address: customer_billing_address.or_default(),
-            customer_tax_id: customer_tax_id.or_default(),
-            locale: locale.or_default(),
-            trial_interval: trial_interval.or_default(),
-            trial_interval_count: trial_interval_count.or_default(),
-            metadata: metadata.or_default(),
-            currency: currency.or_default(),
-            discount_id: discount_id.or_default(),
-            allow_discount_codes: allow_discount_codes.or_default(),
-            require_billing_address: require_billing_address.or_default(),
-            allow_trial: allow_trial.or_default(),
-            customer_ip_address: customer_ip_address.or_default(),
-            customer_metadata: customer_metadata.or_default(),
-            success_url: success_url.or_default(),
-            return_url: return_url.or_default(),
-            embed_origin: embed_origin.or_default(),
-        })
     }
 }
 

@@ -30,10 +30,14 @@ impl ::serde::Serialize for CostMetadataOutput {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("amount", &self.amount)?;
-        object.field("currency", &self.currency)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.currency),
+            ),
+        )
     }
 }
 
@@ -41,26 +45,26 @@ impl<'de> ::serde::Deserialize<'de> for CostMetadataOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CostMetadataOutput")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CostMetadataOutput {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CostMetadataOutput";
+    const WIRE_NAMES: &'static [&'static str] = &["amount", "currency"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            amount: values.0,
+            currency: values.1,
         }
-        Ok(Self {
-            amount: amount.required()?,
-            currency: currency.required()?,
-        })
     }
 }

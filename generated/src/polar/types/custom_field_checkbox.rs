@@ -67,17 +67,21 @@ impl ::serde::Serialize for CustomFieldCheckbox {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("metadata", &self.metadata)?;
-        object.field("type", &self.r#type)?;
-        object.field("slug", &self.slug)?;
-        object.field("name", &self.name)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("properties", &self.properties)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.slug),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.properties),
+            ),
+        )
     }
 }
 
@@ -85,48 +89,51 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCheckbox {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomFieldCheckbox")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomFieldCheckbox {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut slug = ::openapi_runtime::de::Slot::new("slug");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "slug" => slug.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "properties" => properties.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomFieldCheckbox";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "metadata",
+        "type",
+        "slug",
+        "name",
+        "organization_id",
+        "properties",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<CustomFieldCheckboxType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::CustomFieldCheckboxProperties>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            metadata: values.3,
+            r#type: values.4,
+            slug: values.5,
+            name: values.6,
+            organization_id: values.7,
+            properties: values.8,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            metadata: metadata.required()?,
-            r#type: r#type.required()?,
-            slug: slug.required()?,
-            name: name.required()?,
-            organization_id: organization_id.required()?,
-            properties: properties.required()?,
-        })
     }
 }
 

@@ -83,14 +83,18 @@ impl ::serde::Serialize for CustomFieldCreateCheckbox {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.field("type", &self.r#type)?;
-        object.field("slug", &self.slug)?;
-        object.field("name", &self.name)?;
-        object.patch("organization_id", &self.organization_id)?;
-        object.field("properties", &self.properties)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.slug),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Patched(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.properties),
+            ),
+        )
     }
 }
 
@@ -98,39 +102,49 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreateCheckbox {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomFieldCreateCheckbox")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomFieldCreateCheckbox {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut slug = ::openapi_runtime::de::Slot::new("slug");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "slug" => slug.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "properties" => properties.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomFieldCreateCheckbox";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "type",
+        "slug",
+        "name",
+        "organization_id",
+        "properties",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<
+                    String,
+                    CustomFieldCreateCheckboxMetadataValue,
+                >,
+            >,
+        >,
+        ::openapi_runtime::de::Required<CustomFieldCreateCheckboxType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<super::CustomFieldCheckboxProperties>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            r#type: values.1,
+            slug: values.2,
+            name: values.3,
+            organization_id: values.4,
+            properties: values.5,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            r#type: r#type.required()?,
-            slug: slug.required()?,
-            name: name.required()?,
-            organization_id: organization_id.or_default(),
-            properties: properties.required()?,
-        })
     }
 }
 

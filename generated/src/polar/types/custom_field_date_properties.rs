@@ -69,13 +69,17 @@ impl ::serde::Serialize for CustomFieldDateProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("form_label", &self.form_label)?;
-        object.optional("form_help_text", &self.form_help_text)?;
-        object.optional("form_placeholder", &self.form_placeholder)?;
-        object.optional("ge", &self.ge)?;
-        object.optional("le", &self.le)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.form_label),
+                ::openapi_runtime::ser::Optional(&self.form_help_text),
+                ::openapi_runtime::ser::Optional(&self.form_placeholder),
+                ::openapi_runtime::ser::Optional(&self.ge),
+                ::openapi_runtime::ser::Optional(&self.le),
+            ),
+        )
     }
 }
 
@@ -83,35 +87,38 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldDateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomFieldDateProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomFieldDateProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut form_label = ::openapi_runtime::de::Slot::new("form_label");
-        let mut form_help_text = ::openapi_runtime::de::Slot::new("form_help_text");
-        let mut form_placeholder = ::openapi_runtime::de::Slot::new("form_placeholder");
-        let mut ge = ::openapi_runtime::de::Slot::new("ge");
-        let mut le = ::openapi_runtime::de::Slot::new("le");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "form_label" => form_label.read(&mut __map)?,
-                "form_help_text" => form_help_text.read(&mut __map)?,
-                "form_placeholder" => form_placeholder.read(&mut __map)?,
-                "ge" => ge.read(&mut __map)?,
-                "le" => le.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomFieldDateProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "form_label",
+        "form_help_text",
+        "form_placeholder",
+        "ge",
+        "le",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            form_label: values.0,
+            form_help_text: values.1,
+            form_placeholder: values.2,
+            ge: values.3,
+            le: values.4,
         }
-        Ok(Self {
-            form_label: form_label.or_default(),
-            form_help_text: form_help_text.or_default(),
-            form_placeholder: form_placeholder.or_default(),
-            ge: ge.or_default(),
-            le: le.or_default(),
-        })
     }
 }

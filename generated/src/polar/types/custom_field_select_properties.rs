@@ -61,12 +61,16 @@ impl ::serde::Serialize for CustomFieldSelectProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("form_label", &self.form_label)?;
-        object.optional("form_help_text", &self.form_help_text)?;
-        object.optional("form_placeholder", &self.form_placeholder)?;
-        object.field("options", &self.options)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.form_label),
+                ::openapi_runtime::ser::Optional(&self.form_help_text),
+                ::openapi_runtime::ser::Optional(&self.form_placeholder),
+                ::openapi_runtime::ser::Always(&self.options),
+            ),
+        )
     }
 }
 
@@ -74,32 +78,35 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldSelectProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomFieldSelectProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomFieldSelectProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut form_label = ::openapi_runtime::de::Slot::new("form_label");
-        let mut form_help_text = ::openapi_runtime::de::Slot::new("form_help_text");
-        let mut form_placeholder = ::openapi_runtime::de::Slot::new("form_placeholder");
-        let mut options = ::openapi_runtime::de::Slot::new("options");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "form_label" => form_label.read(&mut __map)?,
-                "form_help_text" => form_help_text.read(&mut __map)?,
-                "form_placeholder" => form_placeholder.read(&mut __map)?,
-                "options" => options.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomFieldSelectProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "form_label",
+        "form_help_text",
+        "form_placeholder",
+        "options",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<Vec<super::CustomFieldSelectOption>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            form_label: values.0,
+            form_help_text: values.1,
+            form_placeholder: values.2,
+            options: values.3,
         }
-        Ok(Self {
-            form_label: form_label.or_default(),
-            form_help_text: form_help_text.or_default(),
-            form_placeholder: form_placeholder.or_default(),
-            options: options.required()?,
-        })
     }
 }

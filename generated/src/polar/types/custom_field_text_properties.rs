@@ -78,14 +78,18 @@ impl ::serde::Serialize for CustomFieldTextProperties {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("form_label", &self.form_label)?;
-        object.optional("form_help_text", &self.form_help_text)?;
-        object.optional("form_placeholder", &self.form_placeholder)?;
-        object.optional("textarea", &self.textarea)?;
-        object.optional("min_length", &self.min_length)?;
-        object.optional("max_length", &self.max_length)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.form_label),
+                ::openapi_runtime::ser::Optional(&self.form_help_text),
+                ::openapi_runtime::ser::Optional(&self.form_placeholder),
+                ::openapi_runtime::ser::Optional(&self.textarea),
+                ::openapi_runtime::ser::Optional(&self.min_length),
+                ::openapi_runtime::ser::Optional(&self.max_length),
+            ),
+        )
     }
 }
 
@@ -93,38 +97,41 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldTextProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomFieldTextProperties")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomFieldTextProperties {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut form_label = ::openapi_runtime::de::Slot::new("form_label");
-        let mut form_help_text = ::openapi_runtime::de::Slot::new("form_help_text");
-        let mut form_placeholder = ::openapi_runtime::de::Slot::new("form_placeholder");
-        let mut textarea = ::openapi_runtime::de::Slot::new("textarea");
-        let mut min_length = ::openapi_runtime::de::Slot::new("min_length");
-        let mut max_length = ::openapi_runtime::de::Slot::new("max_length");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "form_label" => form_label.read(&mut __map)?,
-                "form_help_text" => form_help_text.read(&mut __map)?,
-                "form_placeholder" => form_placeholder.read(&mut __map)?,
-                "textarea" => textarea.read(&mut __map)?,
-                "min_length" => min_length.read(&mut __map)?,
-                "max_length" => max_length.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomFieldTextProperties";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "form_label",
+        "form_help_text",
+        "form_placeholder",
+        "textarea",
+        "min_length",
+        "max_length",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            form_label: values.0,
+            form_help_text: values.1,
+            form_placeholder: values.2,
+            textarea: values.3,
+            min_length: values.4,
+            max_length: values.5,
         }
-        Ok(Self {
-            form_label: form_label.or_default(),
-            form_help_text: form_help_text.or_default(),
-            form_placeholder: form_placeholder.or_default(),
-            textarea: textarea.or_default(),
-            min_length: min_length.or_default(),
-            max_length: max_length.or_default(),
-        })
     }
 }

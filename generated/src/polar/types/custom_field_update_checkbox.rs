@@ -95,13 +95,17 @@ impl ::serde::Serialize for CustomFieldUpdateCheckbox {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("name", &self.name)?;
-        object.patch("slug", &self.slug)?;
-        object.field("type", &self.r#type)?;
-        object.patch("properties", &self.properties)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Patched(&self.name),
+                ::openapi_runtime::ser::Patched(&self.slug),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Patched(&self.properties),
+            ),
+        )
     }
 }
 
@@ -109,36 +113,48 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdateCheckbox {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomFieldUpdateCheckbox")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomFieldUpdateCheckbox {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut slug = ::openapi_runtime::de::Slot::new("slug");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "slug" => slug.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "properties" => properties.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomFieldUpdateCheckbox";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "slug",
+        "type",
+        "properties",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<
+                    String,
+                    CustomFieldUpdateCheckboxMetadataValue,
+                >,
+            >,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Required<CustomFieldUpdateCheckboxType>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::CustomFieldCheckboxProperties>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            name: values.1,
+            slug: values.2,
+            r#type: values.3,
+            properties: values.4,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            name: name.or_default(),
-            slug: slug.or_default(),
-            r#type: r#type.required()?,
-            properties: properties.or_default(),
-        })
     }
 }
 

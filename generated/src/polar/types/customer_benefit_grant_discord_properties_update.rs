@@ -23,9 +23,11 @@ impl ::serde::Serialize for CustomerBenefitGrantDiscordPropertiesUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("account_id", &self.account_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.account_id),),
+        )
     }
 }
 
@@ -33,26 +35,20 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDiscordPropertiesUpd
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CustomerBenefitGrantDiscordPropertiesUpdate",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerBenefitGrantDiscordPropertiesUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "account_id" => account_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            account_id: account_id.required_or_default()?,
-        })
+    const NAME: &'static str = "CustomerBenefitGrantDiscordPropertiesUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &["account_id"];
+    type Fields = (::openapi_runtime::de::Nullable<Option<String>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { account_id: values.0 }
     }
 }

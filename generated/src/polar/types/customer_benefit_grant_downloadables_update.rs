@@ -25,9 +25,11 @@ impl ::serde::Serialize for CustomerBenefitGrantDownloadablesUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("benefit_type", &self.benefit_type)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.benefit_type),),
+        )
     }
 }
 
@@ -35,27 +37,25 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDownloadablesUpdate 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CustomerBenefitGrantDownloadablesUpdate",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerBenefitGrantDownloadablesUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "benefit_type" => benefit_type.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            benefit_type: benefit_type.required()?,
-        })
+    const NAME: &'static str = "CustomerBenefitGrantDownloadablesUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &["benefit_type"];
+    type Fields = (
+        ::openapi_runtime::de::Required<
+            CustomerBenefitGrantDownloadablesUpdateBenefitType,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { benefit_type: values.0 }
     }
 }
 

@@ -25,9 +25,11 @@ impl ::serde::Serialize for CustomerBenefitGrantSlackSharedChannelPropertiesUpda
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("invited_email", &self.invited_email)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.invited_email),),
+        )
     }
 }
 
@@ -36,27 +38,21 @@ for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CustomerBenefitGrantSlackSharedChannelPropertiesUpdate",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object
 for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut invited_email = ::openapi_runtime::de::Slot::new("invited_email");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "invited_email" => invited_email.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            invited_email: invited_email.required()?,
-        })
+    const NAME: &'static str = "CustomerBenefitGrantSlackSharedChannelPropertiesUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &["invited_email"];
+    type Fields = (::openapi_runtime::de::Required<String>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { invited_email: values.0 }
     }
 }

@@ -31,10 +31,14 @@ impl ::serde::Serialize for CustomerBenefitGrantSlackSharedChannelUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("benefit_type", &self.benefit_type)?;
-        object.field("properties", &self.properties)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.benefit_type),
+                ::openapi_runtime::ser::Always(&self.properties),
+            ),
+        )
     }
 }
 
@@ -42,30 +46,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantSlackSharedChannelUp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CustomerBenefitGrantSlackSharedChannelUpdate",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerBenefitGrantSlackSharedChannelUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
-        let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "benefit_type" => benefit_type.read(&mut __map)?,
-                "properties" => properties.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerBenefitGrantSlackSharedChannelUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &["benefit_type", "properties"];
+    type Fields = (
+        ::openapi_runtime::de::Required<
+            CustomerBenefitGrantSlackSharedChannelUpdateBenefitType,
+        >,
+        ::openapi_runtime::de::Required<
+            super::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            benefit_type: values.0,
+            properties: values.1,
         }
-        Ok(Self {
-            benefit_type: benefit_type.required()?,
-            properties: properties.required()?,
-        })
     }
 }
 

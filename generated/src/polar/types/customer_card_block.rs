@@ -61,13 +61,17 @@ impl ::serde::Serialize for CustomerCardBlock {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.field("email", &self.email)?;
-        object.field("name", &self.name)?;
-        object.field("avatar_url", &self.avatar_url)?;
-        object.field("created_at", &self.created_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.avatar_url),
+                ::openapi_runtime::ser::Always(&self.created_at),
+            ),
+        )
     }
 }
 
@@ -75,36 +79,39 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCardBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerCardBlock")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerCardBlock {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "avatar_url" => avatar_url.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerCardBlock";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "type",
+        "email",
+        "name",
+        "avatar_url",
+        "created_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<CustomerCardBlockType>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            email: values.1,
+            name: values.2,
+            avatar_url: values.3,
+            created_at: values.4,
         }
-        Ok(Self {
-            r#type: r#type.or_default(),
-            email: email.required()?,
-            name: name.required_or_default()?,
-            avatar_url: avatar_url.required_or_default()?,
-            created_at: created_at.required()?,
-        })
     }
 }
 

@@ -53,12 +53,16 @@ impl ::serde::Serialize for CustomerCreatedMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("customer_email", &self.customer_email)?;
-        object.field("customer_name", &self.customer_name)?;
-        object.field("customer_external_id", &self.customer_external_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.customer_email),
+                ::openapi_runtime::ser::Always(&self.customer_name),
+                ::openapi_runtime::ser::Always(&self.customer_external_id),
+            ),
+        )
     }
 }
 
@@ -66,34 +70,35 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerCreatedMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerCreatedMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
-        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
-        let mut customer_external_id = ::openapi_runtime::de::Slot::new(
-            "customer_external_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "customer_id" => customer_id.read(&mut __map)?,
-                "customer_email" => customer_email.read(&mut __map)?,
-                "customer_name" => customer_name.read(&mut __map)?,
-                "customer_external_id" => customer_external_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerCreatedMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "customer_id",
+        "customer_email",
+        "customer_name",
+        "customer_external_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            customer_id: values.0,
+            customer_email: values.1,
+            customer_name: values.2,
+            customer_external_id: values.3,
         }
-        Ok(Self {
-            customer_id: customer_id.required()?,
-            customer_email: customer_email.required_or_default()?,
-            customer_name: customer_name.required_or_default()?,
-            customer_external_id: customer_external_id.required_or_default()?,
-        })
     }
 }

@@ -33,10 +33,14 @@ impl ::serde::Serialize for CustomerCustomerSession {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("expires_at", &self.expires_at)?;
-        object.field("return_url", &self.return_url)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.expires_at),
+                ::openapi_runtime::ser::Always(&self.return_url),
+            ),
+        )
     }
 }
 
@@ -44,26 +48,26 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCustomerSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerCustomerSession")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerCustomerSession {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "expires_at" => expires_at.read(&mut __map)?,
-                "return_url" => return_url.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerCustomerSession";
+    const WIRE_NAMES: &'static [&'static str] = &["expires_at", "return_url"];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            expires_at: values.0,
+            return_url: values.1,
         }
-        Ok(Self {
-            expires_at: expires_at.required()?,
-            return_url: return_url.required_or_default()?,
-        })
     }
 }

@@ -33,11 +33,15 @@ impl ::serde::Serialize for CustomerGrowthPeriod {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("timestamp", &self.timestamp)?;
-        object.field("new_customers", &self.new_customers)?;
-        object.field("total_customers", &self.total_customers)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.timestamp),
+                ::openapi_runtime::ser::Always(&self.new_customers),
+                ::openapi_runtime::ser::Always(&self.total_customers),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,32 @@ impl<'de> ::serde::Deserialize<'de> for CustomerGrowthPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerGrowthPeriod")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerGrowthPeriod {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
-        let mut new_customers = ::openapi_runtime::de::Slot::new("new_customers");
-        let mut total_customers = ::openapi_runtime::de::Slot::new("total_customers");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "timestamp" => timestamp.read(&mut __map)?,
-                "new_customers" => new_customers.read(&mut __map)?,
-                "total_customers" => total_customers.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerGrowthPeriod";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "timestamp",
+        "new_customers",
+        "total_customers",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            timestamp: values.0,
+            new_customers: values.1,
+            total_customers: values.2,
         }
-        Ok(Self {
-            timestamp: timestamp.required()?,
-            new_customers: new_customers.required()?,
-            total_customers: total_customers.required()?,
-        })
     }
 }

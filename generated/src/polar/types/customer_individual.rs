@@ -226,26 +226,34 @@ impl ::serde::Serialize for CustomerIndividual {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("metadata", &self.metadata)?;
-        object.optional("external_id", &self.external_id)?;
-        object.field("email", &self.email)?;
-        object.field("email_verified", &self.email_verified)?;
-        object.field("type", &self.r#type)?;
-        object.field("name", &self.name)?;
-        object.field("billing_name", &self.billing_name)?;
-        object.field("billing_address", &self.billing_address)?;
-        object.field("tax_id", &self.tax_id)?;
-        object.optional("locale", &self.locale)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.optional("default_payment_method_id", &self.default_payment_method_id)?;
-        object.field("deleted_at", &self.deleted_at)?;
-        object.field("first_user_event_at", &self.first_user_event_at)?;
-        object.field("avatar_url", &self.avatar_url)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Always(&self.metadata),
+                    ::openapi_runtime::ser::Optional(&self.external_id),
+                    ::openapi_runtime::ser::Always(&self.email),
+                    ::openapi_runtime::ser::Always(&self.email_verified),
+                    ::openapi_runtime::ser::Always(&self.r#type),
+                    ::openapi_runtime::ser::Always(&self.name),
+                    ::openapi_runtime::ser::Always(&self.billing_name),
+                    ::openapi_runtime::ser::Always(&self.billing_address),
+                    ::openapi_runtime::ser::Always(&self.tax_id),
+                    ::openapi_runtime::ser::Optional(&self.locale),
+                    ::openapi_runtime::ser::Always(&self.organization_id),
+                    ::openapi_runtime::ser::Optional(&self.default_payment_method_id),
+                    ::openapi_runtime::ser::Always(&self.deleted_at),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.first_user_event_at),
+                    ::openapi_runtime::ser::Always(&self.avatar_url),
+                ),
+            ),
+        )
     }
 }
 
@@ -264,7 +272,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerIndividual {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerIndividual")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
@@ -280,76 +288,77 @@ impl<'de> ::serde::Deserialize<'de> for CustomerIndividual {
     )
 )]
 impl ::openapi_runtime::de::Object for CustomerIndividual {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut email_verified = ::openapi_runtime::de::Slot::new("email_verified");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
-        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
-        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
-        let mut locale = ::openapi_runtime::de::Slot::new("locale");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut default_payment_method_id = ::openapi_runtime::de::Slot::new(
-            "default_payment_method_id",
-        );
-        let mut deleted_at = ::openapi_runtime::de::Slot::new("deleted_at");
-        let mut first_user_event_at = ::openapi_runtime::de::Slot::new(
-            "first_user_event_at",
-        );
-        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "external_id" => external_id.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "email_verified" => email_verified.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "billing_name" => billing_name.read(&mut __map)?,
-                "billing_address" => billing_address.read(&mut __map)?,
-                "tax_id" => tax_id.read(&mut __map)?,
-                "locale" => locale.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "default_payment_method_id" => {
-                    default_payment_method_id.read(&mut __map)?
-                }
-                "deleted_at" => deleted_at.read(&mut __map)?,
-                "first_user_event_at" => first_user_event_at.read(&mut __map)?,
-                "avatar_url" => avatar_url.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerIndividual";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "metadata",
+        "external_id",
+        "email",
+        "email_verified",
+        "type",
+        "name",
+        "billing_name",
+        "billing_address",
+        "tax_id",
+        "locale",
+        "organization_id",
+        "default_payment_method_id",
+        "deleted_at",
+        "first_user_event_at",
+        "avatar_url",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<super::MetadataOutputType>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<CustomerIndividualType>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<super::Address>>,
+            ::openapi_runtime::de::Nullable<Option<(String, super::TaxIdFormat)>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ),
+        (
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0.0,
+            created_at: values.0.1,
+            modified_at: values.0.2,
+            metadata: values.0.3,
+            external_id: values.0.4,
+            email: values.0.5,
+            email_verified: values.0.6,
+            r#type: values.0.7,
+            name: values.0.8,
+            billing_name: values.0.9,
+            billing_address: values.0.10,
+            tax_id: values.0.11,
+            locale: values.0.12,
+            organization_id: values.0.13,
+            default_payment_method_id: values.0.14,
+            deleted_at: values.0.15,
+            first_user_event_at: values.1.0,
+            avatar_url: values.1.1,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            metadata: metadata.required()?,
-            external_id: external_id.or_default(),
-            email: email.required()?,
-            email_verified: email_verified.required()?,
-            r#type: r#type.required()?,
-            name: name.required_or_default()?,
-            billing_name: billing_name.required_or_default()?,
-            billing_address: billing_address.required_or_default()?,
-            tax_id: tax_id.required_or_default()?,
-            locale: locale.or_default(),
-            organization_id: organization_id.required()?,
-            default_payment_method_id: default_payment_method_id.or_default(),
-            deleted_at: deleted_at.required_or_default()?,
-            first_user_event_at: first_user_event_at.required_or_default()?,
-            avatar_url: avatar_url.required_or_default()?,
-        })
     }
 }
 

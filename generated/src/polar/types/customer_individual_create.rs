@@ -161,18 +161,22 @@ impl ::serde::Serialize for CustomerIndividualCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("external_id", &self.external_id)?;
-        object.patch("name", &self.name)?;
-        object.patch("billing_address", &self.billing_address)?;
-        object.patch("tax_id", &self.tax_id)?;
-        object.patch("locale", &self.locale)?;
-        object.patch("organization_id", &self.organization_id)?;
-        object.patch("owner", &self.owner)?;
-        object.optional("type", &self.r#type)?;
-        object.field("email", &self.email)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Patched(&self.external_id),
+                ::openapi_runtime::ser::Patched(&self.name),
+                ::openapi_runtime::ser::Patched(&self.billing_address),
+                ::openapi_runtime::ser::Patched(&self.tax_id),
+                ::openapi_runtime::ser::Patched(&self.locale),
+                ::openapi_runtime::ser::Patched(&self.organization_id),
+                ::openapi_runtime::ser::Patched(&self.owner),
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.email),
+            ),
+        )
     }
 }
 
@@ -180,51 +184,63 @@ impl<'de> ::serde::Deserialize<'de> for CustomerIndividualCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerIndividualCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerIndividualCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
-        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
-        let mut locale = ::openapi_runtime::de::Slot::new("locale");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut owner = ::openapi_runtime::de::Slot::new("owner");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "external_id" => external_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "billing_address" => billing_address.read(&mut __map)?,
-                "tax_id" => tax_id.read(&mut __map)?,
-                "locale" => locale.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "owner" => owner.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerIndividualCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "external_id",
+        "name",
+        "billing_address",
+        "tax_id",
+        "locale",
+        "organization_id",
+        "owner",
+        "type",
+        "email",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<
+                    String,
+                    CustomerIndividualCreateMetadataValue,
+                >,
+            >,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::AddressInput>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::MemberOwnerCreate>,
+        >,
+        ::openapi_runtime::de::Optional<Option<CustomerIndividualCreateType>>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            external_id: values.1,
+            name: values.2,
+            billing_address: values.3,
+            tax_id: values.4,
+            locale: values.5,
+            organization_id: values.6,
+            owner: values.7,
+            r#type: values.8,
+            email: values.9,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            external_id: external_id.or_default(),
-            name: name.or_default(),
-            billing_address: billing_address.or_default(),
-            tax_id: tax_id.or_default(),
-            locale: locale.or_default(),
-            organization_id: organization_id.or_default(),
-            owner: owner.or_default(),
-            r#type: r#type.or_default(),
-            email: email.required()?,
-        })
     }
 }
 

@@ -81,18 +81,22 @@ impl ::serde::Serialize for CustomerMeter {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("meter_id", &self.meter_id)?;
-        object.field("consumed_units", &self.consumed_units)?;
-        object.field("credited_units", &self.credited_units)?;
-        object.field("balance", &self.balance)?;
-        object.field("customer", &self.customer)?;
-        object.field("meter", &self.meter)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.meter_id),
+                ::openapi_runtime::ser::Always(&self.consumed_units),
+                ::openapi_runtime::ser::Always(&self.credited_units),
+                ::openapi_runtime::ser::Always(&self.balance),
+                ::openapi_runtime::ser::Always(&self.customer),
+                ::openapi_runtime::ser::Always(&self.meter),
+            ),
+        )
     }
 }
 
@@ -100,50 +104,53 @@ impl<'de> ::serde::Deserialize<'de> for CustomerMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerMeter")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerMeter {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
-        let mut consumed_units = ::openapi_runtime::de::Slot::new("consumed_units");
-        let mut credited_units = ::openapi_runtime::de::Slot::new("credited_units");
-        let mut balance = ::openapi_runtime::de::Slot::new("balance");
-        let mut customer = ::openapi_runtime::de::Slot::new("customer");
-        let mut meter = ::openapi_runtime::de::Slot::new("meter");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "meter_id" => meter_id.read(&mut __map)?,
-                "consumed_units" => consumed_units.read(&mut __map)?,
-                "credited_units" => credited_units.read(&mut __map)?,
-                "balance" => balance.read(&mut __map)?,
-                "customer" => customer.read(&mut __map)?,
-                "meter" => meter.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerMeter";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "customer_id",
+        "meter_id",
+        "consumed_units",
+        "credited_units",
+        "balance",
+        "customer",
+        "meter",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<f64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<f64>,
+        ::openapi_runtime::de::Required<super::Customer>,
+        ::openapi_runtime::de::Required<super::Meter>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            created_at: values.1,
+            modified_at: values.2,
+            customer_id: values.3,
+            meter_id: values.4,
+            consumed_units: values.5,
+            credited_units: values.6,
+            balance: values.7,
+            customer: values.8,
+            meter: values.9,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            customer_id: customer_id.required()?,
-            meter_id: meter_id.required()?,
-            consumed_units: consumed_units.required()?,
-            credited_units: credited_units.required()?,
-            balance: balance.required()?,
-            customer: customer.required()?,
-            meter: meter.required()?,
-        })
     }
 }

@@ -278,42 +278,52 @@ impl ::serde::Serialize for CustomerOrder {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("status", &self.status)?;
-        object.field("paid", &self.paid)?;
-        object.field("subtotal_amount", &self.subtotal_amount)?;
-        object.field("discount_amount", &self.discount_amount)?;
-        object.field("net_amount", &self.net_amount)?;
-        object.field("tax_amount", &self.tax_amount)?;
-        object.field("total_amount", &self.total_amount)?;
-        object.field("applied_balance_amount", &self.applied_balance_amount)?;
-        object.field("due_amount", &self.due_amount)?;
-        object.field("refunded_amount", &self.refunded_amount)?;
-        object.field("refunded_tax_amount", &self.refunded_tax_amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("billing_reason", &self.billing_reason)?;
-        object.field("billing_name", &self.billing_name)?;
-        object.field("billing_address", &self.billing_address)?;
-        object.field("invoice_number", &self.invoice_number)?;
-        object.field("is_invoice_generated", &self.is_invoice_generated)?;
-        object.field("receipt_number", &self.receipt_number)?;
-        object.optional("seats", &self.seats)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("product_id", &self.product_id)?;
-        object.field("discount_id", &self.discount_id)?;
-        object.field("subscription_id", &self.subscription_id)?;
-        object.field("checkout_id", &self.checkout_id)?;
-        object.optional("next_payment_attempt_at", &self.next_payment_attempt_at)?;
-        object.field("product", &self.product)?;
-        object.field("subscription", &self.subscription)?;
-        object.field("items", &self.items)?;
-        object.field("description", &self.description)?;
-        object.field("refundable_amount", &self.refundable_amount)?;
-        object.field("refundable_tax_amount", &self.refundable_tax_amount)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Always(&self.status),
+                    ::openapi_runtime::ser::Always(&self.paid),
+                    ::openapi_runtime::ser::Always(&self.subtotal_amount),
+                    ::openapi_runtime::ser::Always(&self.discount_amount),
+                    ::openapi_runtime::ser::Always(&self.net_amount),
+                    ::openapi_runtime::ser::Always(&self.tax_amount),
+                    ::openapi_runtime::ser::Always(&self.total_amount),
+                    ::openapi_runtime::ser::Always(&self.applied_balance_amount),
+                    ::openapi_runtime::ser::Always(&self.due_amount),
+                    ::openapi_runtime::ser::Always(&self.refunded_amount),
+                    ::openapi_runtime::ser::Always(&self.refunded_tax_amount),
+                    ::openapi_runtime::ser::Always(&self.currency),
+                    ::openapi_runtime::ser::Always(&self.billing_reason),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.billing_name),
+                    ::openapi_runtime::ser::Always(&self.billing_address),
+                    ::openapi_runtime::ser::Always(&self.invoice_number),
+                    ::openapi_runtime::ser::Always(&self.is_invoice_generated),
+                    ::openapi_runtime::ser::Always(&self.receipt_number),
+                    ::openapi_runtime::ser::Optional(&self.seats),
+                    ::openapi_runtime::ser::Always(&self.customer_id),
+                    ::openapi_runtime::ser::Always(&self.product_id),
+                    ::openapi_runtime::ser::Always(&self.discount_id),
+                    ::openapi_runtime::ser::Always(&self.subscription_id),
+                    ::openapi_runtime::ser::Always(&self.checkout_id),
+                    ::openapi_runtime::ser::Optional(&self.next_payment_attempt_at),
+                    ::openapi_runtime::ser::Always(&self.product),
+                    ::openapi_runtime::ser::Always(&self.subscription),
+                    ::openapi_runtime::ser::Always(&self.items),
+                    ::openapi_runtime::ser::Always(&self.description),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.refundable_amount),
+                    ::openapi_runtime::ser::Always(&self.refundable_tax_amount),
+                ),
+            ),
+        )
     }
 }
 
@@ -321,134 +331,128 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerOrder")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerOrder {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut paid = ::openapi_runtime::de::Slot::new("paid");
-        let mut subtotal_amount = ::openapi_runtime::de::Slot::new("subtotal_amount");
-        let mut discount_amount = ::openapi_runtime::de::Slot::new("discount_amount");
-        let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
-        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
-        let mut total_amount = ::openapi_runtime::de::Slot::new("total_amount");
-        let mut applied_balance_amount = ::openapi_runtime::de::Slot::new(
-            "applied_balance_amount",
-        );
-        let mut due_amount = ::openapi_runtime::de::Slot::new("due_amount");
-        let mut refunded_amount = ::openapi_runtime::de::Slot::new("refunded_amount");
-        let mut refunded_tax_amount = ::openapi_runtime::de::Slot::new(
-            "refunded_tax_amount",
-        );
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut billing_reason = ::openapi_runtime::de::Slot::new("billing_reason");
-        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
-        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
-        let mut invoice_number = ::openapi_runtime::de::Slot::new("invoice_number");
-        let mut is_invoice_generated = ::openapi_runtime::de::Slot::new(
-            "is_invoice_generated",
-        );
-        let mut receipt_number = ::openapi_runtime::de::Slot::new("receipt_number");
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
-        let mut next_payment_attempt_at = ::openapi_runtime::de::Slot::new(
-            "next_payment_attempt_at",
-        );
-        let mut product = ::openapi_runtime::de::Slot::new("product");
-        let mut subscription = ::openapi_runtime::de::Slot::new("subscription");
-        let mut items = ::openapi_runtime::de::Slot::new("items");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut refundable_amount = ::openapi_runtime::de::Slot::new(
-            "refundable_amount",
-        );
-        let mut refundable_tax_amount = ::openapi_runtime::de::Slot::new(
-            "refundable_tax_amount",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "paid" => paid.read(&mut __map)?,
-                "subtotal_amount" => subtotal_amount.read(&mut __map)?,
-                "discount_amount" => discount_amount.read(&mut __map)?,
-                "net_amount" => net_amount.read(&mut __map)?,
-                "tax_amount" => tax_amount.read(&mut __map)?,
-                "total_amount" => total_amount.read(&mut __map)?,
-                "applied_balance_amount" => applied_balance_amount.read(&mut __map)?,
-                "due_amount" => due_amount.read(&mut __map)?,
-                "refunded_amount" => refunded_amount.read(&mut __map)?,
-                "refunded_tax_amount" => refunded_tax_amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "billing_reason" => billing_reason.read(&mut __map)?,
-                "billing_name" => billing_name.read(&mut __map)?,
-                "billing_address" => billing_address.read(&mut __map)?,
-                "invoice_number" => invoice_number.read(&mut __map)?,
-                "is_invoice_generated" => is_invoice_generated.read(&mut __map)?,
-                "receipt_number" => receipt_number.read(&mut __map)?,
-                "seats" => seats.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "discount_id" => discount_id.read(&mut __map)?,
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "checkout_id" => checkout_id.read(&mut __map)?,
-                "next_payment_attempt_at" => next_payment_attempt_at.read(&mut __map)?,
-                "product" => product.read(&mut __map)?,
-                "subscription" => subscription.read(&mut __map)?,
-                "items" => items.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "refundable_amount" => refundable_amount.read(&mut __map)?,
-                "refundable_tax_amount" => refundable_tax_amount.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerOrder";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "status",
+        "paid",
+        "subtotal_amount",
+        "discount_amount",
+        "net_amount",
+        "tax_amount",
+        "total_amount",
+        "applied_balance_amount",
+        "due_amount",
+        "refunded_amount",
+        "refunded_tax_amount",
+        "currency",
+        "billing_reason",
+        "billing_name",
+        "billing_address",
+        "invoice_number",
+        "is_invoice_generated",
+        "receipt_number",
+        "seats",
+        "customer_id",
+        "product_id",
+        "discount_id",
+        "subscription_id",
+        "checkout_id",
+        "next_payment_attempt_at",
+        "product",
+        "subscription",
+        "items",
+        "description",
+        "refundable_amount",
+        "refundable_tax_amount",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<super::OrderStatus>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<super::OrderBillingReason>,
+        ),
+        (
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<super::Address>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<i64>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<super::CustomerOrderProduct>>,
+            ::openapi_runtime::de::Nullable<Option<super::CustomerOrderSubscription>>,
+            ::openapi_runtime::de::Required<Vec<super::OrderItemSchema>>,
+            ::openapi_runtime::de::Required<String>,
+        ),
+        (::openapi_runtime::de::Required<i64>, ::openapi_runtime::de::Required<i64>),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0.0,
+            created_at: values.0.1,
+            modified_at: values.0.2,
+            status: values.0.3,
+            paid: values.0.4,
+            subtotal_amount: values.0.5,
+            discount_amount: values.0.6,
+            net_amount: values.0.7,
+            tax_amount: values.0.8,
+            total_amount: values.0.9,
+            applied_balance_amount: values.0.10,
+            due_amount: values.0.11,
+            refunded_amount: values.0.12,
+            refunded_tax_amount: values.0.13,
+            currency: values.0.14,
+            billing_reason: values.0.15,
+            billing_name: values.1.0,
+            billing_address: values.1.1,
+            invoice_number: values.1.2,
+            is_invoice_generated: values.1.3,
+            receipt_number: values.1.4,
+            seats: values.1.5,
+            customer_id: values.1.6,
+            product_id: values.1.7,
+            discount_id: values.1.8,
+            subscription_id: values.1.9,
+            checkout_id: values.1.10,
+            next_payment_attempt_at: values.1.11,
+            product: values.1.12,
+            subscription: values.1.13,
+            items: values.1.14,
+            description: values.1.15,
+            refundable_amount: values.2.0,
+            refundable_tax_amount: values.2.1,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            status: status.required()?,
-            paid: paid.required()?,
-            subtotal_amount: subtotal_amount.required()?,
-            discount_amount: discount_amount.required()?,
-            net_amount: net_amount.required()?,
-            tax_amount: tax_amount.required()?,
-            total_amount: total_amount.required()?,
-            applied_balance_amount: applied_balance_amount.required()?,
-            due_amount: due_amount.required()?,
-            refunded_amount: refunded_amount.required()?,
-            refunded_tax_amount: refunded_tax_amount.required()?,
-            currency: currency.required()?,
-            billing_reason: billing_reason.required()?,
-            billing_name: billing_name.required_or_default()?,
-            billing_address: billing_address.required_or_default()?,
-            invoice_number: invoice_number.required_or_default()?,
-            is_invoice_generated: is_invoice_generated.required()?,
-            receipt_number: receipt_number.required_or_default()?,
-            seats: seats.or_default(),
-            customer_id: customer_id.required()?,
-            product_id: product_id.required_or_default()?,
-            discount_id: discount_id.required_or_default()?,
-            subscription_id: subscription_id.required_or_default()?,
-            checkout_id: checkout_id.required_or_default()?,
-            next_payment_attempt_at: next_payment_attempt_at.or_default(),
-            product: product.required_or_default()?,
-            subscription: subscription.required_or_default()?,
-            items: items.required()?,
-            description: description.required()?,
-            refundable_amount: refundable_amount.required()?,
-            refundable_tax_amount: refundable_tax_amount.required()?,
-        })
     }
 }

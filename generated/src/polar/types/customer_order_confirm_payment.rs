@@ -52,11 +52,15 @@ impl ::serde::Serialize for CustomerOrderConfirmPayment {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("confirmation_token_id", &self.confirmation_token_id)?;
-        object.patch("payment_method_id", &self.payment_method_id)?;
-        object.optional("payment_processor", &self.payment_processor)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.confirmation_token_id),
+                ::openapi_runtime::ser::Patched(&self.payment_method_id),
+                ::openapi_runtime::ser::Optional(&self.payment_processor),
+            ),
+        )
     }
 }
 
@@ -64,35 +68,32 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderConfirmPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerOrderConfirmPayment")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerOrderConfirmPayment {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut confirmation_token_id = ::openapi_runtime::de::Slot::new(
-            "confirmation_token_id",
-        );
-        let mut payment_method_id = ::openapi_runtime::de::Slot::new(
-            "payment_method_id",
-        );
-        let mut payment_processor = ::openapi_runtime::de::Slot::new(
-            "payment_processor",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "confirmation_token_id" => confirmation_token_id.read(&mut __map)?,
-                "payment_method_id" => payment_method_id.read(&mut __map)?,
-                "payment_processor" => payment_processor.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerOrderConfirmPayment";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "confirmation_token_id",
+        "payment_method_id",
+        "payment_processor",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<Option<super::PaymentProcessor>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            confirmation_token_id: values.0,
+            payment_method_id: values.1,
+            payment_processor: values.2,
         }
-        Ok(Self {
-            confirmation_token_id: confirmation_token_id.or_default(),
-            payment_method_id: payment_method_id.or_default(),
-            payment_processor: payment_processor.or_default(),
-        })
     }
 }

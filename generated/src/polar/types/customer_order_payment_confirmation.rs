@@ -43,11 +43,15 @@ impl ::serde::Serialize for CustomerOrderPaymentConfirmation {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("status", &self.status)?;
-        object.optional("client_secret", &self.client_secret)?;
-        object.optional("error", &self.error)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Optional(&self.client_secret),
+                ::openapi_runtime::ser::Optional(&self.error),
+            ),
+        )
     }
 }
 
@@ -55,29 +59,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentConfirmation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerOrderPaymentConfirmation")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerOrderPaymentConfirmation {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        let mut error = ::openapi_runtime::de::Slot::new("error");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "status" => status.read(&mut __map)?,
-                "client_secret" => client_secret.read(&mut __map)?,
-                "error" => error.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerOrderPaymentConfirmation";
+    const WIRE_NAMES: &'static [&'static str] = &["status", "client_secret", "error"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            status: values.0,
+            client_secret: values.1,
+            error: values.2,
         }
-        Ok(Self {
-            status: status.required()?,
-            client_secret: client_secret.or_default(),
-            error: error.or_default(),
-        })
     }
 }

@@ -33,10 +33,14 @@ impl ::serde::Serialize for CustomerOrderPaymentStatus {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("status", &self.status)?;
-        object.optional("error", &self.error)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Optional(&self.error),
+            ),
+        )
     }
 }
 
@@ -44,26 +48,26 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerOrderPaymentStatus")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerOrderPaymentStatus {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut error = ::openapi_runtime::de::Slot::new("error");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "status" => status.read(&mut __map)?,
-                "error" => error.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerOrderPaymentStatus";
+    const WIRE_NAMES: &'static [&'static str] = &["status", "error"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            status: values.0,
+            error: values.1,
         }
-        Ok(Self {
-            status: status.required()?,
-            error: error.or_default(),
-        })
     }
 }

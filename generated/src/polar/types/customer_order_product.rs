@@ -160,27 +160,35 @@ impl ::serde::Serialize for CustomerOrderProduct {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("trial_interval", &self.trial_interval)?;
-        object.field("trial_interval_count", &self.trial_interval_count)?;
-        object.field("name", &self.name)?;
-        object.field("description", &self.description)?;
-        object.field("visibility", &self.visibility)?;
-        object.field("recurring_interval", &self.recurring_interval)?;
-        object.field("recurring_interval_count", &self.recurring_interval_count)?;
-        object.field("meter_interval", &self.meter_interval)?;
-        object.field("meter_interval_count", &self.meter_interval_count)?;
-        object.field("is_recurring", &self.is_recurring)?;
-        object.field("is_archived", &self.is_archived)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("prices", &self.prices)?;
-        object.field("benefits", &self.benefits)?;
-        object.field("medias", &self.medias)?;
-        object.field("organization", &self.organization)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Always(&self.trial_interval),
+                    ::openapi_runtime::ser::Always(&self.trial_interval_count),
+                    ::openapi_runtime::ser::Always(&self.name),
+                    ::openapi_runtime::ser::Always(&self.description),
+                    ::openapi_runtime::ser::Always(&self.visibility),
+                    ::openapi_runtime::ser::Always(&self.recurring_interval),
+                    ::openapi_runtime::ser::Always(&self.recurring_interval_count),
+                    ::openapi_runtime::ser::Always(&self.meter_interval),
+                    ::openapi_runtime::ser::Always(&self.meter_interval_count),
+                    ::openapi_runtime::ser::Always(&self.is_recurring),
+                    ::openapi_runtime::ser::Always(&self.is_archived),
+                    ::openapi_runtime::ser::Always(&self.organization_id),
+                    ::openapi_runtime::ser::Always(&self.prices),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.benefits),
+                    ::openapi_runtime::ser::Always(&self.medias),
+                    ::openapi_runtime::ser::Always(&self.organization),
+                ),
+            ),
+        )
     }
 }
 
@@ -188,86 +196,85 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerOrderProduct")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerOrderProduct {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
-        let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
-            "trial_interval_count",
-        );
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
-            "recurring_interval_count",
-        );
-        let mut meter_interval = ::openapi_runtime::de::Slot::new("meter_interval");
-        let mut meter_interval_count = ::openapi_runtime::de::Slot::new(
-            "meter_interval_count",
-        );
-        let mut is_recurring = ::openapi_runtime::de::Slot::new("is_recurring");
-        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut prices = ::openapi_runtime::de::Slot::new("prices");
-        let mut benefits = ::openapi_runtime::de::Slot::new("benefits");
-        let mut medias = ::openapi_runtime::de::Slot::new("medias");
-        let mut organization = ::openapi_runtime::de::Slot::new("organization");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "trial_interval" => trial_interval.read(&mut __map)?,
-                "trial_interval_count" => trial_interval_count.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "visibility" => visibility.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
-                "meter_interval" => meter_interval.read(&mut __map)?,
-                "meter_interval_count" => meter_interval_count.read(&mut __map)?,
-                "is_recurring" => is_recurring.read(&mut __map)?,
-                "is_archived" => is_archived.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "prices" => prices.read(&mut __map)?,
-                "benefits" => benefits.read(&mut __map)?,
-                "medias" => medias.read(&mut __map)?,
-                "organization" => organization.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerOrderProduct";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "trial_interval",
+        "trial_interval_count",
+        "name",
+        "description",
+        "visibility",
+        "recurring_interval",
+        "recurring_interval_count",
+        "meter_interval",
+        "meter_interval_count",
+        "is_recurring",
+        "is_archived",
+        "organization_id",
+        "prices",
+        "benefits",
+        "medias",
+        "organization",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<super::TrialInterval>>,
+            ::openapi_runtime::de::Nullable<Option<i64>>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Required<super::ProductVisibility>,
+            ::openapi_runtime::de::Nullable<Option<super::RecurringInterval>>,
+            ::openapi_runtime::de::Nullable<Option<i64>>,
+            ::openapi_runtime::de::Nullable<Option<super::RecurringInterval>>,
+            ::openapi_runtime::de::Nullable<Option<i64>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<Vec<CustomerOrderProductPricesItem>>,
+        ),
+        (
+            ::openapi_runtime::de::Required<Vec<super::BenefitPublic>>,
+            ::openapi_runtime::de::Required<Vec<super::ProductMediaFileRead>>,
+            ::openapi_runtime::de::Required<super::CustomerOrganization>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0.0,
+            created_at: values.0.1,
+            modified_at: values.0.2,
+            trial_interval: values.0.3,
+            trial_interval_count: values.0.4,
+            name: values.0.5,
+            description: values.0.6,
+            visibility: values.0.7,
+            recurring_interval: values.0.8,
+            recurring_interval_count: values.0.9,
+            meter_interval: values.0.10,
+            meter_interval_count: values.0.11,
+            is_recurring: values.0.12,
+            is_archived: values.0.13,
+            organization_id: values.0.14,
+            prices: values.0.15,
+            benefits: values.1.0,
+            medias: values.1.1,
+            organization: values.1.2,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            trial_interval: trial_interval.required_or_default()?,
-            trial_interval_count: trial_interval_count.required_or_default()?,
-            name: name.required()?,
-            description: description.required_or_default()?,
-            visibility: visibility.required()?,
-            recurring_interval: recurring_interval.required_or_default()?,
-            recurring_interval_count: recurring_interval_count.required_or_default()?,
-            meter_interval: meter_interval.required_or_default()?,
-            meter_interval_count: meter_interval_count.required_or_default()?,
-            is_recurring: is_recurring.required()?,
-            is_archived: is_archived.required()?,
-            organization_id: organization_id.required()?,
-            prices: prices.required()?,
-            benefits: benefits.required()?,
-            medias: medias.required()?,
-            organization: organization.required()?,
-        })
     }
 }
 

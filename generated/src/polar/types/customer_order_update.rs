@@ -38,10 +38,14 @@ impl ::serde::Serialize for CustomerOrderUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("billing_name", &self.billing_name)?;
-        object.patch("billing_address", &self.billing_address)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.billing_name),
+                ::openapi_runtime::ser::Patched(&self.billing_address),
+            ),
+        )
     }
 }
 
@@ -49,26 +53,26 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerOrderUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerOrderUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
-        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "billing_name" => billing_name.read(&mut __map)?,
-                "billing_address" => billing_address.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerOrderUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &["billing_name", "billing_address"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::AddressInput>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            billing_name: values.0,
+            billing_address: values.1,
         }
-        Ok(Self {
-            billing_name: billing_name.or_default(),
-            billing_address: billing_address.or_default(),
-        })
     }
 }

@@ -29,10 +29,14 @@ impl ::serde::Serialize for CustomerOrganizationData {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("organization", &self.organization)?;
-        object.field("products", &self.products)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.organization),
+                ::openapi_runtime::ser::Always(&self.products),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerOrganizationData")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerOrganizationData {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut organization = ::openapi_runtime::de::Slot::new("organization");
-        let mut products = ::openapi_runtime::de::Slot::new("products");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "organization" => organization.read(&mut __map)?,
-                "products" => products.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerOrganizationData";
+    const WIRE_NAMES: &'static [&'static str] = &["organization", "products"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::CustomerOrganization>,
+        ::openapi_runtime::de::Required<Vec<super::CustomerProduct>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            organization: values.0,
+            products: values.1,
         }
-        Ok(Self {
-            organization: organization.required()?,
-            products: products.required()?,
-        })
     }
 }

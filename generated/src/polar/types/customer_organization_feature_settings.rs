@@ -36,14 +36,14 @@ impl ::serde::Serialize for CustomerOrganizationFeatureSettings {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("member_model_enabled", &self.member_model_enabled)?;
-        object
-            .optional(
-                "checkout_localization_enabled",
-                &self.checkout_localization_enabled,
-            )?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.member_model_enabled),
+                ::openapi_runtime::ser::Optional(&self.checkout_localization_enabled),
+            ),
+        )
     }
 }
 
@@ -51,35 +51,29 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationFeatureSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CustomerOrganizationFeatureSettings",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerOrganizationFeatureSettings {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut member_model_enabled = ::openapi_runtime::de::Slot::new(
-            "member_model_enabled",
-        );
-        let mut checkout_localization_enabled = ::openapi_runtime::de::Slot::new(
-            "checkout_localization_enabled",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "member_model_enabled" => member_model_enabled.read(&mut __map)?,
-                "checkout_localization_enabled" => {
-                    checkout_localization_enabled.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerOrganizationFeatureSettings";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "member_model_enabled",
+        "checkout_localization_enabled",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            member_model_enabled: values.0,
+            checkout_localization_enabled: values.1,
         }
-        Ok(Self {
-            member_model_enabled: member_model_enabled.or_default(),
-            checkout_localization_enabled: checkout_localization_enabled.or_default(),
-        })
     }
 }

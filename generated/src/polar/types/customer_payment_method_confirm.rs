@@ -29,10 +29,14 @@ impl ::serde::Serialize for CustomerPaymentMethodConfirm {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("setup_intent_id", &self.setup_intent_id)?;
-        object.field("set_default", &self.set_default)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.setup_intent_id),
+                ::openapi_runtime::ser::Always(&self.set_default),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodConfirm {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerPaymentMethodConfirm")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerPaymentMethodConfirm {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut setup_intent_id = ::openapi_runtime::de::Slot::new("setup_intent_id");
-        let mut set_default = ::openapi_runtime::de::Slot::new("set_default");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "setup_intent_id" => setup_intent_id.read(&mut __map)?,
-                "set_default" => set_default.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerPaymentMethodConfirm";
+    const WIRE_NAMES: &'static [&'static str] = &["setup_intent_id", "set_default"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            setup_intent_id: values.0,
+            set_default: values.1,
         }
-        Ok(Self {
-            setup_intent_id: setup_intent_id.required()?,
-            set_default: set_default.required()?,
-        })
     }
 }

@@ -33,11 +33,15 @@ impl ::serde::Serialize for CustomerPaymentMethodCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("confirmation_token_id", &self.confirmation_token_id)?;
-        object.field("set_default", &self.set_default)?;
-        object.field("return_url", &self.return_url)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.confirmation_token_id),
+                ::openapi_runtime::ser::Always(&self.set_default),
+                ::openapi_runtime::ser::Always(&self.return_url),
+            ),
+        )
     }
 }
 
@@ -45,31 +49,32 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerPaymentMethodCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerPaymentMethodCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut confirmation_token_id = ::openapi_runtime::de::Slot::new(
-            "confirmation_token_id",
-        );
-        let mut set_default = ::openapi_runtime::de::Slot::new("set_default");
-        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "confirmation_token_id" => confirmation_token_id.read(&mut __map)?,
-                "set_default" => set_default.read(&mut __map)?,
-                "return_url" => return_url.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerPaymentMethodCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "confirmation_token_id",
+        "set_default",
+        "return_url",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            confirmation_token_id: values.0,
+            set_default: values.1,
+            return_url: values.2,
         }
-        Ok(Self {
-            confirmation_token_id: confirmation_token_id.required()?,
-            set_default: set_default.required()?,
-            return_url: return_url.required()?,
-        })
     }
 }

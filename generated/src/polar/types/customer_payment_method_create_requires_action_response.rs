@@ -26,10 +26,14 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateRequiresActionResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("status", &self.status)?;
-        object.field("client_secret", &self.client_secret)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Always(&self.client_secret),
+            ),
+        )
     }
 }
 
@@ -38,31 +42,30 @@ for CustomerPaymentMethodCreateRequiresActionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CustomerPaymentMethodCreateRequiresActionResponse",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object
 for CustomerPaymentMethodCreateRequiresActionResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "status" => status.read(&mut __map)?,
-                "client_secret" => client_secret.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerPaymentMethodCreateRequiresActionResponse";
+    const WIRE_NAMES: &'static [&'static str] = &["status", "client_secret"];
+    type Fields = (
+        ::openapi_runtime::de::Required<
+            CustomerPaymentMethodCreateRequiresActionResponseStatus,
+        >,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            status: values.0,
+            client_secret: values.1,
         }
-        Ok(Self {
-            status: status.required()?,
-            client_secret: client_secret.required()?,
-        })
     }
 }
 

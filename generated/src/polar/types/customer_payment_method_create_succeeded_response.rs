@@ -26,10 +26,14 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateSucceededResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("status", &self.status)?;
-        object.field("payment_method", &self.payment_method)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Always(&self.payment_method),
+            ),
+        )
     }
 }
 
@@ -37,30 +41,29 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateSucceededResp
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CustomerPaymentMethodCreateSucceededResponse",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerPaymentMethodCreateSucceededResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut payment_method = ::openapi_runtime::de::Slot::new("payment_method");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "status" => status.read(&mut __map)?,
-                "payment_method" => payment_method.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerPaymentMethodCreateSucceededResponse";
+    const WIRE_NAMES: &'static [&'static str] = &["status", "payment_method"];
+    type Fields = (
+        ::openapi_runtime::de::Required<
+            CustomerPaymentMethodCreateSucceededResponseStatus,
+        >,
+        ::openapi_runtime::de::Required<super::CustomerPaymentMethod>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            status: values.0,
+            payment_method: values.1,
         }
-        Ok(Self {
-            status: status.required()?,
-            payment_method: payment_method.required()?,
-        })
     }
 }
 

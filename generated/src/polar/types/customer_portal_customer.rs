@@ -143,21 +143,25 @@ impl ::serde::Serialize for CustomerPortalCustomer {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("email", &self.email)?;
-        object.field("email_verified", &self.email_verified)?;
-        object.field("name", &self.name)?;
-        object.field("billing_name", &self.billing_name)?;
-        object.field("billing_address", &self.billing_address)?;
-        object.field("tax_id", &self.tax_id)?;
-        object.field("oauth_accounts", &self.oauth_accounts)?;
-        object.optional("default_payment_method_id", &self.default_payment_method_id)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("locale", &self.locale)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.email_verified),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.billing_name),
+                ::openapi_runtime::ser::Always(&self.billing_address),
+                ::openapi_runtime::ser::Always(&self.tax_id),
+                ::openapi_runtime::ser::Always(&self.oauth_accounts),
+                ::openapi_runtime::ser::Optional(&self.default_payment_method_id),
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Optional(&self.locale),
+            ),
+        )
     }
 }
 
@@ -165,63 +169,64 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerPortalCustomer")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerPortalCustomer {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut email_verified = ::openapi_runtime::de::Slot::new("email_verified");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
-        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
-        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
-        let mut oauth_accounts = ::openapi_runtime::de::Slot::new("oauth_accounts");
-        let mut default_payment_method_id = ::openapi_runtime::de::Slot::new(
-            "default_payment_method_id",
-        );
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut locale = ::openapi_runtime::de::Slot::new("locale");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "email_verified" => email_verified.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "billing_name" => billing_name.read(&mut __map)?,
-                "billing_address" => billing_address.read(&mut __map)?,
-                "tax_id" => tax_id.read(&mut __map)?,
-                "oauth_accounts" => oauth_accounts.read(&mut __map)?,
-                "default_payment_method_id" => {
-                    default_payment_method_id.read(&mut __map)?
-                }
-                "type" => r#type.read(&mut __map)?,
-                "locale" => locale.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerPortalCustomer";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "email",
+        "email_verified",
+        "name",
+        "billing_name",
+        "billing_address",
+        "tax_id",
+        "oauth_accounts",
+        "default_payment_method_id",
+        "type",
+        "locale",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<super::Address>>,
+        ::openapi_runtime::de::Nullable<Option<(String, super::TaxIdFormat)>>,
+        ::openapi_runtime::de::Required<
+            ::std::collections::BTreeMap<String, super::CustomerPortalOAuthAccount>,
+        >,
+        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<Option<super::CustomerType>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            email: values.3,
+            email_verified: values.4,
+            name: values.5,
+            billing_name: values.6,
+            billing_address: values.7,
+            tax_id: values.8,
+            oauth_accounts: values.9,
+            default_payment_method_id: values.10,
+            r#type: values.11,
+            locale: values.12,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            email: email.required_or_default()?,
-            email_verified: email_verified.required()?,
-            name: name.required_or_default()?,
-            billing_name: billing_name.required_or_default()?,
-            billing_address: billing_address.required_or_default()?,
-            tax_id: tax_id.required_or_default()?,
-            oauth_accounts: oauth_accounts.required()?,
-            default_payment_method_id: default_payment_method_id.or_default(),
-            r#type: r#type.or_default(),
-            locale: locale.or_default(),
-        })
     }
 }

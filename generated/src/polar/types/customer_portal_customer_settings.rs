@@ -23,9 +23,11 @@ impl ::serde::Serialize for CustomerPortalCustomerSettings {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("allow_email_change", &self.allow_email_change)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Optional(&self.allow_email_change),),
+        )
     }
 }
 
@@ -33,25 +35,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerPortalCustomerSettings")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerPortalCustomerSettings {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut allow_email_change = ::openapi_runtime::de::Slot::new(
-            "allow_email_change",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "allow_email_change" => allow_email_change.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerPortalCustomerSettings";
+    const WIRE_NAMES: &'static [&'static str] = &["allow_email_change"];
+    type Fields = (::openapi_runtime::de::Optional<Option<bool>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            allow_email_change: values.0,
         }
-        Ok(Self {
-            allow_email_change: allow_email_change.or_default(),
-        })
     }
 }

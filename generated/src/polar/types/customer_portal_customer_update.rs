@@ -62,12 +62,16 @@ impl ::serde::Serialize for CustomerPortalCustomerUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("billing_name", &self.billing_name)?;
-        object.patch("billing_address", &self.billing_address)?;
-        object.patch("tax_id", &self.tax_id)?;
-        object.patch("default_payment_method_id", &self.default_payment_method_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.billing_name),
+                ::openapi_runtime::ser::Patched(&self.billing_address),
+                ::openapi_runtime::ser::Patched(&self.tax_id),
+                ::openapi_runtime::ser::Patched(&self.default_payment_method_id),
+            ),
+        )
     }
 }
 
@@ -75,36 +79,35 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerPortalCustomerUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerPortalCustomerUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
-        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
-        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
-        let mut default_payment_method_id = ::openapi_runtime::de::Slot::new(
-            "default_payment_method_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "billing_name" => billing_name.read(&mut __map)?,
-                "billing_address" => billing_address.read(&mut __map)?,
-                "tax_id" => tax_id.read(&mut __map)?,
-                "default_payment_method_id" => {
-                    default_payment_method_id.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerPortalCustomerUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "billing_name",
+        "billing_address",
+        "tax_id",
+        "default_payment_method_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::AddressInput>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            billing_name: values.0,
+            billing_address: values.1,
+            tax_id: values.2,
+            default_payment_method_id: values.3,
         }
-        Ok(Self {
-            billing_name: billing_name.or_default(),
-            billing_address: billing_address.or_default(),
-            tax_id: tax_id.or_default(),
-            default_payment_method_id: default_payment_method_id.or_default(),
-        })
     }
 }

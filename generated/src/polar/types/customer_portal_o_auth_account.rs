@@ -33,10 +33,14 @@ impl ::serde::Serialize for CustomerPortalOAuthAccount {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("account_id", &self.account_id)?;
-        object.field("account_username", &self.account_username)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.account_id),
+                ::openapi_runtime::ser::Always(&self.account_username),
+            ),
+        )
     }
 }
 
@@ -44,26 +48,26 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalOAuthAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerPortalOAuthAccount")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerPortalOAuthAccount {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
-        let mut account_username = ::openapi_runtime::de::Slot::new("account_username");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "account_id" => account_id.read(&mut __map)?,
-                "account_username" => account_username.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerPortalOAuthAccount";
+    const WIRE_NAMES: &'static [&'static str] = &["account_id", "account_username"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            account_id: values.0,
+            account_username: values.1,
         }
-        Ok(Self {
-            account_id: account_id.required()?,
-            account_username: account_username.required_or_default()?,
-        })
     }
 }

@@ -36,11 +36,15 @@ impl ::serde::Serialize for CustomerPortalSubscriptionSettings {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("update_seats", &self.update_seats)?;
-        object.field("update_plan", &self.update_plan)?;
-        object.optional("pause", &self.pause)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.update_seats),
+                ::openapi_runtime::ser::Always(&self.update_plan),
+                ::openapi_runtime::ser::Optional(&self.pause),
+            ),
+        )
     }
 }
 
@@ -48,29 +52,32 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerPortalSubscriptionSettings")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerPortalSubscriptionSettings {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut update_seats = ::openapi_runtime::de::Slot::new("update_seats");
-        let mut update_plan = ::openapi_runtime::de::Slot::new("update_plan");
-        let mut pause = ::openapi_runtime::de::Slot::new("pause");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "update_seats" => update_seats.read(&mut __map)?,
-                "update_plan" => update_plan.read(&mut __map)?,
-                "pause" => pause.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerPortalSubscriptionSettings";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "update_seats",
+        "update_plan",
+        "pause",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            update_seats: values.0,
+            update_plan: values.1,
+            pause: values.2,
         }
-        Ok(Self {
-            update_seats: update_seats.required()?,
-            update_plan: update_plan.required()?,
-            pause: pause.or_default(),
-        })
     }
 }

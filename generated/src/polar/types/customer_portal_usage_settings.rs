@@ -21,9 +21,11 @@ impl ::serde::Serialize for CustomerPortalUsageSettings {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("show", &self.show)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.show),),
+        )
     }
 }
 
@@ -31,21 +33,20 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalUsageSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerPortalUsageSettings")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerPortalUsageSettings {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut show = ::openapi_runtime::de::Slot::new("show");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "show" => show.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self { show: show.required()? })
+    const NAME: &'static str = "CustomerPortalUsageSettings";
+    const WIRE_NAMES: &'static [&'static str] = &["show"];
+    type Fields = (::openapi_runtime::de::Required<bool>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { show: values.0 }
     }
 }

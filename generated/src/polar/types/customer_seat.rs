@@ -168,23 +168,27 @@ impl ::serde::Serialize for CustomerSeat {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("subscription_id", &self.subscription_id)?;
-        object.field("order_id", &self.order_id)?;
-        object.field("status", &self.status)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("member_id", &self.member_id)?;
-        object.field("member", &self.member)?;
-        object.field("email", &self.email)?;
-        object.field("customer_email", &self.customer_email)?;
-        object.field("invitation_token_expires_at", &self.invitation_token_expires_at)?;
-        object.field("claimed_at", &self.claimed_at)?;
-        object.field("revoked_at", &self.revoked_at)?;
-        object.field("seat_metadata", &self.seat_metadata)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.subscription_id),
+                ::openapi_runtime::ser::Always(&self.order_id),
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.member_id),
+                ::openapi_runtime::ser::Always(&self.member),
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.customer_email),
+                ::openapi_runtime::ser::Always(&self.invitation_token_expires_at),
+                ::openapi_runtime::ser::Always(&self.claimed_at),
+                ::openapi_runtime::ser::Always(&self.revoked_at),
+                ::openapi_runtime::ser::Always(&self.seat_metadata),
+            ),
+        )
     }
 }
 
@@ -192,70 +196,70 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerSeat")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSeat {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
-        let mut member = ::openapi_runtime::de::Slot::new("member");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
-        let mut invitation_token_expires_at = ::openapi_runtime::de::Slot::new(
-            "invitation_token_expires_at",
-        );
-        let mut claimed_at = ::openapi_runtime::de::Slot::new("claimed_at");
-        let mut revoked_at = ::openapi_runtime::de::Slot::new("revoked_at");
-        let mut seat_metadata = ::openapi_runtime::de::Slot::new("seat_metadata");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "order_id" => order_id.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "member_id" => member_id.read(&mut __map)?,
-                "member" => member.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "customer_email" => customer_email.read(&mut __map)?,
-                "invitation_token_expires_at" => {
-                    invitation_token_expires_at.read(&mut __map)?
-                }
-                "claimed_at" => claimed_at.read(&mut __map)?,
-                "revoked_at" => revoked_at.read(&mut __map)?,
-                "seat_metadata" => seat_metadata.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerSeat";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "subscription_id",
+        "order_id",
+        "status",
+        "customer_id",
+        "member_id",
+        "member",
+        "email",
+        "customer_email",
+        "invitation_token_expires_at",
+        "claimed_at",
+        "revoked_at",
+        "seat_metadata",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<super::SeatStatus>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Nullable<Option<super::Member>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<
+            Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            subscription_id: values.3,
+            order_id: values.4,
+            status: values.5,
+            customer_id: values.6,
+            member_id: values.7,
+            member: values.8,
+            email: values.9,
+            customer_email: values.10,
+            invitation_token_expires_at: values.11,
+            claimed_at: values.12,
+            revoked_at: values.13,
+            seat_metadata: values.14,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            subscription_id: subscription_id.required_or_default()?,
-            order_id: order_id.required_or_default()?,
-            status: status.required()?,
-            customer_id: customer_id.required_or_default()?,
-            member_id: member_id.required_or_default()?,
-            member: member.required_or_default()?,
-            email: email.required_or_default()?,
-            customer_email: customer_email.required_or_default()?,
-            invitation_token_expires_at: invitation_token_expires_at
-                .required_or_default()?,
-            claimed_at: claimed_at.required_or_default()?,
-            revoked_at: revoked_at.required_or_default()?,
-            seat_metadata: seat_metadata.required_or_default()?,
-        })
     }
 }

@@ -141,18 +141,22 @@ impl ::serde::Serialize for CustomerSeatAssign {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("subscription_id", &self.subscription_id)?;
-        object.patch("order_id", &self.order_id)?;
-        object.patch("email", &self.email)?;
-        object.patch("external_customer_id", &self.external_customer_id)?;
-        object.patch("customer_id", &self.customer_id)?;
-        object.patch("external_member_id", &self.external_member_id)?;
-        object.patch("member_id", &self.member_id)?;
-        object.patch("metadata", &self.metadata)?;
-        object.optional("immediate_claim", &self.immediate_claim)?;
-        object.patch("checkout_id", &self.checkout_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.subscription_id),
+                ::openapi_runtime::ser::Patched(&self.order_id),
+                ::openapi_runtime::ser::Patched(&self.email),
+                ::openapi_runtime::ser::Patched(&self.external_customer_id),
+                ::openapi_runtime::ser::Patched(&self.customer_id),
+                ::openapi_runtime::ser::Patched(&self.external_member_id),
+                ::openapi_runtime::ser::Patched(&self.member_id),
+                ::openapi_runtime::ser::Patched(&self.metadata),
+                ::openapi_runtime::ser::Optional(&self.immediate_claim),
+                ::openapi_runtime::ser::Patched(&self.checkout_id),
+            ),
+        )
     }
 }
 
@@ -160,54 +164,57 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeatAssign {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerSeatAssign")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSeatAssign {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
-            "external_customer_id",
-        );
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut external_member_id = ::openapi_runtime::de::Slot::new(
-            "external_member_id",
-        );
-        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut immediate_claim = ::openapi_runtime::de::Slot::new("immediate_claim");
-        let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "order_id" => order_id.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "external_customer_id" => external_customer_id.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "external_member_id" => external_member_id.read(&mut __map)?,
-                "member_id" => member_id.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "immediate_claim" => immediate_claim.read(&mut __map)?,
-                "checkout_id" => checkout_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerSeatAssign";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "subscription_id",
+        "order_id",
+        "email",
+        "external_customer_id",
+        "customer_id",
+        "external_member_id",
+        "member_id",
+        "metadata",
+        "immediate_claim",
+        "checkout_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<
+                ::std::collections::BTreeMap<String, ::serde_json::Value>,
+            >,
+        >,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            subscription_id: values.0,
+            order_id: values.1,
+            email: values.2,
+            external_customer_id: values.3,
+            customer_id: values.4,
+            external_member_id: values.5,
+            member_id: values.6,
+            metadata: values.7,
+            immediate_claim: values.8,
+            checkout_id: values.9,
         }
-        Ok(Self {
-            subscription_id: subscription_id.or_default(),
-            order_id: order_id.or_default(),
-            email: email.or_default(),
-            external_customer_id: external_customer_id.or_default(),
-            customer_id: customer_id.or_default(),
-            external_member_id: external_member_id.or_default(),
-            member_id: member_id.or_default(),
-            metadata: metadata.or_default(),
-            immediate_claim: immediate_claim.or_default(),
-            checkout_id: checkout_id.or_default(),
-        })
     }
 }

@@ -29,10 +29,14 @@ impl ::serde::Serialize for CustomerSeatClaimResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("seat", &self.seat)?;
-        object.field("customer_session_token", &self.customer_session_token)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.seat),
+                ::openapi_runtime::ser::Always(&self.customer_session_token),
+            ),
+        )
     }
 }
 
@@ -40,28 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeatClaimResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerSeatClaimResponse")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSeatClaimResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut seat = ::openapi_runtime::de::Slot::new("seat");
-        let mut customer_session_token = ::openapi_runtime::de::Slot::new(
-            "customer_session_token",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "seat" => seat.read(&mut __map)?,
-                "customer_session_token" => customer_session_token.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerSeatClaimResponse";
+    const WIRE_NAMES: &'static [&'static str] = &["seat", "customer_session_token"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::CustomerSeat>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            seat: values.0,
+            customer_session_token: values.1,
         }
-        Ok(Self {
-            seat: seat.required()?,
-            customer_session_token: customer_session_token.required()?,
-        })
     }
 }

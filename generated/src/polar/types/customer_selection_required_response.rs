@@ -47,11 +47,15 @@ impl ::serde::Serialize for CustomerSelectionRequiredResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("error", &self.error)?;
-        object.optional("detail", &self.detail)?;
-        object.field("customers", &self.customers)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.error),
+                ::openapi_runtime::ser::Optional(&self.detail),
+                ::openapi_runtime::ser::Always(&self.customers),
+            ),
+        )
     }
 }
 
@@ -59,29 +63,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSelectionRequiredResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerSelectionRequiredResponse")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSelectionRequiredResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut error = ::openapi_runtime::de::Slot::new("error");
-        let mut detail = ::openapi_runtime::de::Slot::new("detail");
-        let mut customers = ::openapi_runtime::de::Slot::new("customers");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "error" => error.read(&mut __map)?,
-                "detail" => detail.read(&mut __map)?,
-                "customers" => customers.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerSelectionRequiredResponse";
+    const WIRE_NAMES: &'static [&'static str] = &["error", "detail", "customers"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<Vec<super::CustomerSelectionOption>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            error: values.0,
+            detail: values.1,
+            customers: values.2,
         }
-        Ok(Self {
-            error: error.or_default(),
-            detail: detail.or_default(),
-            customers: customers.required()?,
-        })
     }
 }

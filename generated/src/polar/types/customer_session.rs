@@ -72,17 +72,21 @@ impl ::serde::Serialize for CustomerSession {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("token", &self.token)?;
-        object.field("expires_at", &self.expires_at)?;
-        object.field("return_url", &self.return_url)?;
-        object.field("customer_portal_url", &self.customer_portal_url)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("customer", &self.customer)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.token),
+                ::openapi_runtime::ser::Always(&self.expires_at),
+                ::openapi_runtime::ser::Always(&self.return_url),
+                ::openapi_runtime::ser::Always(&self.customer_portal_url),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.customer),
+            ),
+        )
     }
 }
 
@@ -90,49 +94,50 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerSession")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSession {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut token = ::openapi_runtime::de::Slot::new("token");
-        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        let mut customer_portal_url = ::openapi_runtime::de::Slot::new(
-            "customer_portal_url",
-        );
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut customer = ::openapi_runtime::de::Slot::new("customer");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "token" => token.read(&mut __map)?,
-                "expires_at" => expires_at.read(&mut __map)?,
-                "return_url" => return_url.read(&mut __map)?,
-                "customer_portal_url" => customer_portal_url.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "customer" => customer.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerSession";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "token",
+        "expires_at",
+        "return_url",
+        "customer_portal_url",
+        "customer_id",
+        "customer",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::Customer>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            token: values.3,
+            expires_at: values.4,
+            return_url: values.5,
+            customer_portal_url: values.6,
+            customer_id: values.7,
+            customer: values.8,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            token: token.required()?,
-            expires_at: expires_at.required()?,
-            return_url: return_url.required_or_default()?,
-            customer_portal_url: customer_portal_url.required()?,
-            customer_id: customer_id.required()?,
-            customer: customer.required()?,
-        })
     }
 }

@@ -41,11 +41,15 @@ impl ::serde::Serialize for CustomerSessionCodeRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("email", &self.email)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.optional("customer_id", &self.customer_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Optional(&self.customer_id),
+            ),
+        )
     }
 }
 
@@ -53,29 +57,32 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionCodeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerSessionCodeRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSessionCodeRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "email" => email.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerSessionCodeRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "email",
+        "organization_id",
+        "customer_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            email: values.0,
+            organization_id: values.1,
+            customer_id: values.2,
         }
-        Ok(Self {
-            email: email.required()?,
-            organization_id: organization_id.required()?,
-            customer_id: customer_id.or_default(),
-        })
     }
 }

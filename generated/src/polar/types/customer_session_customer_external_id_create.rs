@@ -64,12 +64,16 @@ impl ::serde::Serialize for CustomerSessionCustomerExternalIdCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("member_id", &self.member_id)?;
-        object.patch("external_member_id", &self.external_member_id)?;
-        object.patch("return_url", &self.return_url)?;
-        object.field("external_customer_id", &self.external_customer_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.member_id),
+                ::openapi_runtime::ser::Patched(&self.external_member_id),
+                ::openapi_runtime::ser::Patched(&self.return_url),
+                ::openapi_runtime::ser::Always(&self.external_customer_id),
+            ),
+        )
     }
 }
 
@@ -77,39 +81,35 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionCustomerExternalIdCreate 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CustomerSessionCustomerExternalIdCreate",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSessionCustomerExternalIdCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
-        let mut external_member_id = ::openapi_runtime::de::Slot::new(
-            "external_member_id",
-        );
-        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
-            "external_customer_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "member_id" => member_id.read(&mut __map)?,
-                "external_member_id" => external_member_id.read(&mut __map)?,
-                "return_url" => return_url.read(&mut __map)?,
-                "external_customer_id" => external_customer_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerSessionCustomerExternalIdCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "member_id",
+        "external_member_id",
+        "return_url",
+        "external_customer_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            member_id: values.0,
+            external_member_id: values.1,
+            return_url: values.2,
+            external_customer_id: values.3,
         }
-        Ok(Self {
-            member_id: member_id.or_default(),
-            external_member_id: external_member_id.or_default(),
-            return_url: return_url.or_default(),
-            external_customer_id: external_customer_id.required()?,
-        })
     }
 }

@@ -88,15 +88,19 @@ impl ::serde::Serialize for CustomerStat {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("external_customer_id", &self.external_customer_id)?;
-        object.optional("name", &self.name)?;
-        object.optional("email", &self.email)?;
-        object.field("occurrences", &self.occurrences)?;
-        object.optional("totals", &self.totals)?;
-        object.optional("share", &self.share)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.external_customer_id),
+                ::openapi_runtime::ser::Optional(&self.name),
+                ::openapi_runtime::ser::Optional(&self.email),
+                ::openapi_runtime::ser::Always(&self.occurrences),
+                ::openapi_runtime::ser::Optional(&self.totals),
+                ::openapi_runtime::ser::Optional(&self.share),
+            ),
+        )
     }
 }
 
@@ -104,43 +108,46 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerStat")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerStat {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
-            "external_customer_id",
-        );
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
-        let mut totals = ::openapi_runtime::de::Slot::new("totals");
-        let mut share = ::openapi_runtime::de::Slot::new("share");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "customer_id" => customer_id.read(&mut __map)?,
-                "external_customer_id" => external_customer_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "occurrences" => occurrences.read(&mut __map)?,
-                "totals" => totals.read(&mut __map)?,
-                "share" => share.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerStat";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "customer_id",
+        "external_customer_id",
+        "name",
+        "email",
+        "occurrences",
+        "totals",
+        "share",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            customer_id: values.0,
+            external_customer_id: values.1,
+            name: values.2,
+            email: values.3,
+            occurrences: values.4,
+            totals: values.5,
+            share: values.6,
         }
-        Ok(Self {
-            customer_id: customer_id.required_or_default()?,
-            external_customer_id: external_customer_id.required_or_default()?,
-            name: name.or_default(),
-            email: email.or_default(),
-            occurrences: occurrences.required()?,
-            totals: totals.or_default(),
-            share: share.or_default(),
-        })
     }
 }

@@ -72,16 +72,20 @@ impl ::serde::Serialize for CustomerStateBenefitGrant {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("granted_at", &self.granted_at)?;
-        object.field("benefit_id", &self.benefit_id)?;
-        object.field("benefit_type", &self.benefit_type)?;
-        object.field("benefit_metadata", &self.benefit_metadata)?;
-        object.field("properties", &self.properties)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.granted_at),
+                ::openapi_runtime::ser::Always(&self.benefit_id),
+                ::openapi_runtime::ser::Always(&self.benefit_type),
+                ::openapi_runtime::ser::Always(&self.benefit_metadata),
+                ::openapi_runtime::ser::Always(&self.properties),
+            ),
+        )
     }
 }
 
@@ -89,45 +93,48 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerStateBenefitGrant")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerStateBenefitGrant {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut granted_at = ::openapi_runtime::de::Slot::new("granted_at");
-        let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
-        let mut benefit_type = ::openapi_runtime::de::Slot::new("benefit_type");
-        let mut benefit_metadata = ::openapi_runtime::de::Slot::new("benefit_metadata");
-        let mut properties = ::openapi_runtime::de::Slot::new("properties");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "granted_at" => granted_at.read(&mut __map)?,
-                "benefit_id" => benefit_id.read(&mut __map)?,
-                "benefit_type" => benefit_type.read(&mut __map)?,
-                "benefit_metadata" => benefit_metadata.read(&mut __map)?,
-                "properties" => properties.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerStateBenefitGrant";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "granted_at",
+        "benefit_id",
+        "benefit_type",
+        "benefit_metadata",
+        "properties",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::BenefitType>,
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<CustomerStateBenefitGrantProperties>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            created_at: values.1,
+            modified_at: values.2,
+            granted_at: values.3,
+            benefit_id: values.4,
+            benefit_type: values.5,
+            benefit_metadata: values.6,
+            properties: values.7,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            granted_at: granted_at.required()?,
-            benefit_id: benefit_id.required()?,
-            benefit_type: benefit_type.required()?,
-            benefit_metadata: benefit_metadata.required()?,
-            properties: properties.required()?,
-        })
     }
 }
 

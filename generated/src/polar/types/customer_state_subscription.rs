@@ -203,28 +203,36 @@ impl ::serde::Serialize for CustomerStateSubscription {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.optional("custom_field_data", &self.custom_field_data)?;
-        object.field("metadata", &self.metadata)?;
-        object.field("status", &self.status)?;
-        object.field("amount", &self.amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("recurring_interval", &self.recurring_interval)?;
-        object.field("current_period_start", &self.current_period_start)?;
-        object.field("current_period_end", &self.current_period_end)?;
-        object.field("trial_start", &self.trial_start)?;
-        object.field("trial_end", &self.trial_end)?;
-        object.field("cancel_at_period_end", &self.cancel_at_period_end)?;
-        object.field("canceled_at", &self.canceled_at)?;
-        object.field("started_at", &self.started_at)?;
-        object.field("ends_at", &self.ends_at)?;
-        object.field("product_id", &self.product_id)?;
-        object.field("discount_id", &self.discount_id)?;
-        object.field("meters", &self.meters)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Optional(&self.custom_field_data),
+                    ::openapi_runtime::ser::Always(&self.metadata),
+                    ::openapi_runtime::ser::Always(&self.status),
+                    ::openapi_runtime::ser::Always(&self.amount),
+                    ::openapi_runtime::ser::Always(&self.currency),
+                    ::openapi_runtime::ser::Always(&self.recurring_interval),
+                    ::openapi_runtime::ser::Always(&self.current_period_start),
+                    ::openapi_runtime::ser::Always(&self.current_period_end),
+                    ::openapi_runtime::ser::Always(&self.trial_start),
+                    ::openapi_runtime::ser::Always(&self.trial_end),
+                    ::openapi_runtime::ser::Always(&self.cancel_at_period_end),
+                    ::openapi_runtime::ser::Always(&self.canceled_at),
+                    ::openapi_runtime::ser::Always(&self.started_at),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.ends_at),
+                    ::openapi_runtime::ser::Always(&self.product_id),
+                    ::openapi_runtime::ser::Always(&self.discount_id),
+                    ::openapi_runtime::ser::Always(&self.meters),
+                ),
+            ),
+        )
     }
 }
 
@@ -232,91 +240,95 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerStateSubscription")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerStateSubscription {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut custom_field_data = ::openapi_runtime::de::Slot::new(
-            "custom_field_data",
-        );
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut current_period_start = ::openapi_runtime::de::Slot::new(
-            "current_period_start",
-        );
-        let mut current_period_end = ::openapi_runtime::de::Slot::new(
-            "current_period_end",
-        );
-        let mut trial_start = ::openapi_runtime::de::Slot::new("trial_start");
-        let mut trial_end = ::openapi_runtime::de::Slot::new("trial_end");
-        let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
-            "cancel_at_period_end",
-        );
-        let mut canceled_at = ::openapi_runtime::de::Slot::new("canceled_at");
-        let mut started_at = ::openapi_runtime::de::Slot::new("started_at");
-        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
-        let mut meters = ::openapi_runtime::de::Slot::new("meters");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "custom_field_data" => custom_field_data.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "current_period_start" => current_period_start.read(&mut __map)?,
-                "current_period_end" => current_period_end.read(&mut __map)?,
-                "trial_start" => trial_start.read(&mut __map)?,
-                "trial_end" => trial_end.read(&mut __map)?,
-                "cancel_at_period_end" => cancel_at_period_end.read(&mut __map)?,
-                "canceled_at" => canceled_at.read(&mut __map)?,
-                "started_at" => started_at.read(&mut __map)?,
-                "ends_at" => ends_at.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "discount_id" => discount_id.read(&mut __map)?,
-                "meters" => meters.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerStateSubscription";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "custom_field_data",
+        "metadata",
+        "status",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "current_period_start",
+        "current_period_end",
+        "trial_start",
+        "trial_end",
+        "cancel_at_period_end",
+        "canceled_at",
+        "started_at",
+        "ends_at",
+        "product_id",
+        "discount_id",
+        "meters",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Optional<
+                Option<
+                    ::std::collections::BTreeMap<
+                        String,
+                        Option<CustomerStateSubscriptionCustomFieldDataValue>,
+                    >,
+                >,
+            >,
+            ::openapi_runtime::de::Required<super::MetadataOutputType>,
+            ::openapi_runtime::de::Required<CustomerStateSubscriptionStatus>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<super::RecurringInterval>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ),
+        (
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Required<Vec<super::CustomerStateSubscriptionMeter>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0.0,
+            created_at: values.0.1,
+            modified_at: values.0.2,
+            custom_field_data: values.0.3,
+            metadata: values.0.4,
+            status: values.0.5,
+            amount: values.0.6,
+            currency: values.0.7,
+            recurring_interval: values.0.8,
+            current_period_start: values.0.9,
+            current_period_end: values.0.10,
+            trial_start: values.0.11,
+            trial_end: values.0.12,
+            cancel_at_period_end: values.0.13,
+            canceled_at: values.0.14,
+            started_at: values.0.15,
+            ends_at: values.1.0,
+            product_id: values.1.1,
+            discount_id: values.1.2,
+            meters: values.1.3,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            custom_field_data: custom_field_data.or_default(),
-            metadata: metadata.required()?,
-            status: status.required()?,
-            amount: amount.required()?,
-            currency: currency.required()?,
-            recurring_interval: recurring_interval.required()?,
-            current_period_start: current_period_start.required()?,
-            current_period_end: current_period_end.required()?,
-            trial_start: trial_start.required_or_default()?,
-            trial_end: trial_end.required_or_default()?,
-            cancel_at_period_end: cancel_at_period_end.required()?,
-            canceled_at: canceled_at.required_or_default()?,
-            started_at: started_at.required_or_default()?,
-            ends_at: ends_at.required_or_default()?,
-            product_id: product_id.required()?,
-            discount_id: discount_id.required_or_default()?,
-            meters: meters.required()?,
-        })
     }
 }
 

@@ -61,11 +61,15 @@ impl ::serde::Serialize for CustomerSubscriptionCancel {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("cancel_at_period_end", &self.cancel_at_period_end)?;
-        object.patch("cancellation_reason", &self.cancellation_reason)?;
-        object.patch("cancellation_comment", &self.cancellation_comment)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.cancel_at_period_end),
+                ::openapi_runtime::ser::Patched(&self.cancellation_reason),
+                ::openapi_runtime::ser::Patched(&self.cancellation_comment),
+            ),
+        )
     }
 }
 
@@ -73,35 +77,34 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionCancel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionCancel")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSubscriptionCancel {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
-            "cancel_at_period_end",
-        );
-        let mut cancellation_reason = ::openapi_runtime::de::Slot::new(
-            "cancellation_reason",
-        );
-        let mut cancellation_comment = ::openapi_runtime::de::Slot::new(
-            "cancellation_comment",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "cancel_at_period_end" => cancel_at_period_end.read(&mut __map)?,
-                "cancellation_reason" => cancellation_reason.read(&mut __map)?,
-                "cancellation_comment" => cancellation_comment.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerSubscriptionCancel";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "cancel_at_period_end",
+        "cancellation_reason",
+        "cancellation_comment",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::CustomerCancellationReason>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            cancel_at_period_end: values.0,
+            cancellation_reason: values.1,
+            cancellation_comment: values.2,
         }
-        Ok(Self {
-            cancel_at_period_end: cancel_at_period_end.or_default(),
-            cancellation_reason: cancellation_reason.or_default(),
-            cancellation_comment: cancellation_comment.or_default(),
-        })
     }
 }

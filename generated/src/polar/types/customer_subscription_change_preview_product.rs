@@ -23,9 +23,11 @@ impl ::serde::Serialize for CustomerSubscriptionChangePreviewProduct {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product_id", &self.product_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.product_id),),
+        )
     }
 }
 
@@ -33,26 +35,20 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionChangePreviewProduct
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CustomerSubscriptionChangePreviewProduct",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSubscriptionChangePreviewProduct {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product_id" => product_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            product_id: product_id.required()?,
-        })
+    const NAME: &'static str = "CustomerSubscriptionChangePreviewProduct";
+    const WIRE_NAMES: &'static [&'static str] = &["product_id"];
+    type Fields = (::openapi_runtime::de::Required<::uuid::Uuid>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { product_id: values.0 }
     }
 }

@@ -23,9 +23,11 @@ impl ::serde::Serialize for CustomerSubscriptionChangePreviewSeats {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("seats", &self.seats)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.seats),),
+        )
     }
 }
 
@@ -33,24 +35,20 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionChangePreviewSeats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "CustomerSubscriptionChangePreviewSeats",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSubscriptionChangePreviewSeats {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "seats" => seats.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self { seats: seats.required()? })
+    const NAME: &'static str = "CustomerSubscriptionChangePreviewSeats";
+    const WIRE_NAMES: &'static [&'static str] = &["seats"];
+    type Fields = (::openapi_runtime::de::Required<i64>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { seats: values.0 }
     }
 }

@@ -70,16 +70,20 @@ impl ::serde::Serialize for CustomerSubscriptionMeter {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("consumed_units", &self.consumed_units)?;
-        object.field("credited_units", &self.credited_units)?;
-        object.field("amount", &self.amount)?;
-        object.field("meter_id", &self.meter_id)?;
-        object.field("meter", &self.meter)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.consumed_units),
+                ::openapi_runtime::ser::Always(&self.credited_units),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.meter_id),
+                ::openapi_runtime::ser::Always(&self.meter),
+            ),
+        )
     }
 }
 
@@ -87,44 +91,47 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionMeter")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSubscriptionMeter {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut consumed_units = ::openapi_runtime::de::Slot::new("consumed_units");
-        let mut credited_units = ::openapi_runtime::de::Slot::new("credited_units");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
-        let mut meter = ::openapi_runtime::de::Slot::new("meter");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "consumed_units" => consumed_units.read(&mut __map)?,
-                "credited_units" => credited_units.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "meter_id" => meter_id.read(&mut __map)?,
-                "meter" => meter.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerSubscriptionMeter";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "consumed_units",
+        "credited_units",
+        "amount",
+        "meter_id",
+        "meter",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<f64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::CustomerSubscriptionMeterMeter>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            consumed_units: values.3,
+            credited_units: values.4,
+            amount: values.5,
+            meter_id: values.6,
+            meter: values.7,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            consumed_units: consumed_units.required()?,
-            credited_units: credited_units.required()?,
-            amount: amount.required()?,
-            meter_id: meter_id.required()?,
-            meter: meter.required()?,
-        })
     }
 }

@@ -39,10 +39,14 @@ impl ::serde::Serialize for CustomerSubscriptionPause {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("pause_at_period_end", &self.pause_at_period_end)?;
-        object.patch("resumes_at", &self.resumes_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.pause_at_period_end),
+                ::openapi_runtime::ser::Patched(&self.resumes_at),
+            ),
+        )
     }
 }
 
@@ -50,28 +54,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionPause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionPause")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSubscriptionPause {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut pause_at_period_end = ::openapi_runtime::de::Slot::new(
-            "pause_at_period_end",
-        );
-        let mut resumes_at = ::openapi_runtime::de::Slot::new("resumes_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "pause_at_period_end" => pause_at_period_end.read(&mut __map)?,
-                "resumes_at" => resumes_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerSubscriptionPause";
+    const WIRE_NAMES: &'static [&'static str] = &["pause_at_period_end", "resumes_at"];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            pause_at_period_end: values.0,
+            resumes_at: values.1,
         }
-        Ok(Self {
-            pause_at_period_end: pause_at_period_end.required()?,
-            resumes_at: resumes_at.or_default(),
-        })
     }
 }

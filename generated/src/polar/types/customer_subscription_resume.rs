@@ -20,9 +20,11 @@ impl ::serde::Serialize for CustomerSubscriptionResume {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("resume", &self.resume)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.resume),),
+        )
     }
 }
 
@@ -33,7 +35,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionResume {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionResume")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
@@ -41,17 +43,16 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionResume {
     any(feature = "polar-customer-portal-subscriptions", feature = "polar-subscriptions")
 )]
 impl ::openapi_runtime::de::Object for CustomerSubscriptionResume {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut resume = ::openapi_runtime::de::Slot::new("resume");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "resume" => resume.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self { resume: resume.required()? })
+    const NAME: &'static str = "CustomerSubscriptionResume";
+    const WIRE_NAMES: &'static [&'static str] = &["resume"];
+    type Fields = (::openapi_runtime::de::Required<CustomerSubscriptionResumeResume>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { resume: values.0 }
     }
 }
 

@@ -35,10 +35,14 @@ impl ::serde::Serialize for CustomerSubscriptionRevoke {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("cancellation_reason", &self.cancellation_reason)?;
-        object.optional("cancellation_comment", &self.cancellation_comment)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.cancellation_reason),
+                ::openapi_runtime::ser::Optional(&self.cancellation_comment),
+            ),
+        )
     }
 }
 
@@ -46,30 +50,29 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionRevoke {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionRevoke")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSubscriptionRevoke {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut cancellation_reason = ::openapi_runtime::de::Slot::new(
-            "cancellation_reason",
-        );
-        let mut cancellation_comment = ::openapi_runtime::de::Slot::new(
-            "cancellation_comment",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "cancellation_reason" => cancellation_reason.read(&mut __map)?,
-                "cancellation_comment" => cancellation_comment.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerSubscriptionRevoke";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "cancellation_reason",
+        "cancellation_comment",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<super::CustomerCancellationReason>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            cancellation_reason: values.0,
+            cancellation_comment: values.1,
         }
-        Ok(Self {
-            cancellation_reason: cancellation_reason.or_default(),
-            cancellation_comment: cancellation_comment.or_default(),
-        })
     }
 }

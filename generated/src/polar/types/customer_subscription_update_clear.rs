@@ -14,9 +14,11 @@ impl ::serde::Serialize for CustomerSubscriptionUpdateClear {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("pending_update", &self.pending_update)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.pending_update),),
+        )
     }
 }
 
@@ -24,23 +26,20 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdateClear {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerSubscriptionUpdateClear")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerSubscriptionUpdateClear {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut pending_update = ::openapi_runtime::de::Slot::new("pending_update");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "pending_update" => pending_update.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            pending_update: pending_update.required()?,
-        })
+    const NAME: &'static str = "CustomerSubscriptionUpdateClear";
+    const WIRE_NAMES: &'static [&'static str] = &["pending_update"];
+    type Fields = (::openapi_runtime::de::Required<()>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { pending_update: values.0 }
     }
 }

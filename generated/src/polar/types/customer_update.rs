@@ -134,16 +134,20 @@ impl ::serde::Serialize for CustomerUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("email", &self.email)?;
-        object.patch("name", &self.name)?;
-        object.patch("billing_address", &self.billing_address)?;
-        object.patch("tax_id", &self.tax_id)?;
-        object.patch("locale", &self.locale)?;
-        object.patch("external_id", &self.external_id)?;
-        object.patch("type", &self.r#type)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Patched(&self.email),
+                ::openapi_runtime::ser::Patched(&self.name),
+                ::openapi_runtime::ser::Patched(&self.billing_address),
+                ::openapi_runtime::ser::Patched(&self.tax_id),
+                ::openapi_runtime::ser::Patched(&self.locale),
+                ::openapi_runtime::ser::Patched(&self.external_id),
+                ::openapi_runtime::ser::Patched(&self.r#type),
+            ),
+        )
     }
 }
 
@@ -151,45 +155,50 @@ impl<'de> ::serde::Deserialize<'de> for CustomerUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
-        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
-        let mut locale = ::openapi_runtime::de::Slot::new("locale");
-        let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "billing_address" => billing_address.read(&mut __map)?,
-                "tax_id" => tax_id.read(&mut __map)?,
-                "locale" => locale.read(&mut __map)?,
-                "external_id" => external_id.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "email",
+        "name",
+        "billing_address",
+        "tax_id",
+        "locale",
+        "external_id",
+        "type",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, CustomerUpdateMetadataValue>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::AddressInput>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::CustomerType>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            email: values.1,
+            name: values.2,
+            billing_address: values.3,
+            tax_id: values.4,
+            locale: values.5,
+            external_id: values.6,
+            r#type: values.7,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            email: email.or_default(),
-            name: name.or_default(),
-            billing_address: billing_address.or_default(),
-            tax_id: tax_id.or_default(),
-            locale: locale.or_default(),
-            external_id: external_id.or_default(),
-            r#type: r#type.or_default(),
-        })
     }
 }
 

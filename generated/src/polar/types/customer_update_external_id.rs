@@ -106,14 +106,18 @@ impl ::serde::Serialize for CustomerUpdateExternalId {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("email", &self.email)?;
-        object.patch("name", &self.name)?;
-        object.patch("billing_address", &self.billing_address)?;
-        object.patch("tax_id", &self.tax_id)?;
-        object.patch("locale", &self.locale)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Patched(&self.email),
+                ::openapi_runtime::ser::Patched(&self.name),
+                ::openapi_runtime::ser::Patched(&self.billing_address),
+                ::openapi_runtime::ser::Patched(&self.tax_id),
+                ::openapi_runtime::ser::Patched(&self.locale),
+            ),
+        )
     }
 }
 
@@ -121,39 +125,49 @@ impl<'de> ::serde::Deserialize<'de> for CustomerUpdateExternalId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerUpdateExternalId")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerUpdateExternalId {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
-        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
-        let mut locale = ::openapi_runtime::de::Slot::new("locale");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "billing_address" => billing_address.read(&mut __map)?,
-                "tax_id" => tax_id.read(&mut __map)?,
-                "locale" => locale.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerUpdateExternalId";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "email",
+        "name",
+        "billing_address",
+        "tax_id",
+        "locale",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<
+                    String,
+                    CustomerUpdateExternalIdMetadataValue,
+                >,
+            >,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::AddressInput>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            email: values.1,
+            name: values.2,
+            billing_address: values.3,
+            tax_id: values.4,
+            locale: values.5,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            email: email.or_default(),
-            name: name.or_default(),
-            billing_address: billing_address.or_default(),
-            tax_id: tax_id.or_default(),
-            locale: locale.or_default(),
-        })
     }
 }
 

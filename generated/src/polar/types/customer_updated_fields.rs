@@ -75,14 +75,18 @@ impl ::serde::Serialize for CustomerUpdatedFields {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("billing_name", &self.billing_name)?;
-        object.optional("email", &self.email)?;
-        object.optional("billing_address", &self.billing_address)?;
-        object.optional("tax_id", &self.tax_id)?;
-        object.optional("metadata", &self.metadata)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.name),
+                ::openapi_runtime::ser::Optional(&self.billing_name),
+                ::openapi_runtime::ser::Optional(&self.email),
+                ::openapi_runtime::ser::Optional(&self.billing_address),
+                ::openapi_runtime::ser::Optional(&self.tax_id),
+                ::openapi_runtime::ser::Optional(&self.metadata),
+            ),
+        )
     }
 }
 
@@ -90,39 +94,46 @@ impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerUpdatedFields")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerUpdatedFields {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut billing_name = ::openapi_runtime::de::Slot::new("billing_name");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut billing_address = ::openapi_runtime::de::Slot::new("billing_address");
-        let mut tax_id = ::openapi_runtime::de::Slot::new("tax_id");
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "billing_name" => billing_name.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "billing_address" => billing_address.read(&mut __map)?,
-                "tax_id" => tax_id.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerUpdatedFields";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "billing_name",
+        "email",
+        "billing_address",
+        "tax_id",
+        "metadata",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<super::AddressDict>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<String, CustomerUpdatedFieldsMetadataValue>,
+            >,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            billing_name: values.1,
+            email: values.2,
+            billing_address: values.3,
+            tax_id: values.4,
+            metadata: values.5,
         }
-        Ok(Self {
-            name: name.or_default(),
-            billing_name: billing_name.or_default(),
-            email: email.or_default(),
-            billing_address: billing_address.or_default(),
-            tax_id: tax_id.or_default(),
-            metadata: metadata.or_default(),
-        })
     }
 }
 

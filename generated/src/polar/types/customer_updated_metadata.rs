@@ -59,13 +59,17 @@ impl ::serde::Serialize for CustomerUpdatedMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("customer_email", &self.customer_email)?;
-        object.field("customer_name", &self.customer_name)?;
-        object.field("customer_external_id", &self.customer_external_id)?;
-        object.field("updated_fields", &self.updated_fields)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.customer_email),
+                ::openapi_runtime::ser::Always(&self.customer_name),
+                ::openapi_runtime::ser::Always(&self.customer_external_id),
+                ::openapi_runtime::ser::Always(&self.updated_fields),
+            ),
+        )
     }
 }
 
@@ -73,37 +77,38 @@ impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerUpdatedMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerUpdatedMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
-        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
-        let mut customer_external_id = ::openapi_runtime::de::Slot::new(
-            "customer_external_id",
-        );
-        let mut updated_fields = ::openapi_runtime::de::Slot::new("updated_fields");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "customer_id" => customer_id.read(&mut __map)?,
-                "customer_email" => customer_email.read(&mut __map)?,
-                "customer_name" => customer_name.read(&mut __map)?,
-                "customer_external_id" => customer_external_id.read(&mut __map)?,
-                "updated_fields" => updated_fields.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerUpdatedMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "customer_id",
+        "customer_email",
+        "customer_name",
+        "customer_external_id",
+        "updated_fields",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<super::CustomerUpdatedFields>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            customer_id: values.0,
+            customer_email: values.1,
+            customer_name: values.2,
+            customer_external_id: values.3,
+            updated_fields: values.4,
         }
-        Ok(Self {
-            customer_id: customer_id.required()?,
-            customer_email: customer_email.required_or_default()?,
-            customer_name: customer_name.required_or_default()?,
-            customer_external_id: customer_external_id.required_or_default()?,
-            updated_fields: updated_fields.required()?,
-        })
     }
 }

@@ -62,14 +62,18 @@ impl ::serde::Serialize for CustomerWallet {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("balance", &self.balance)?;
-        object.field("currency", &self.currency)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.balance),
+                ::openapi_runtime::ser::Always(&self.currency),
+            ),
+        )
     }
 }
 
@@ -77,38 +81,41 @@ impl<'de> ::serde::Deserialize<'de> for CustomerWallet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "CustomerWallet")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for CustomerWallet {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut balance = ::openapi_runtime::de::Slot::new("balance");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "balance" => balance.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "CustomerWallet";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "customer_id",
+        "balance",
+        "currency",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            created_at: values.1,
+            modified_at: values.2,
+            customer_id: values.3,
+            balance: values.4,
+            currency: values.5,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            customer_id: customer_id.required()?,
-            balance: balance.required()?,
-            currency: currency.required()?,
-        })
     }
 }

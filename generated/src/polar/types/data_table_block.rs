@@ -65,14 +65,18 @@ impl ::serde::Serialize for DataTableBlock {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.field("entity", &self.entity)?;
-        object.field("title", &self.title)?;
-        object.field("columns", &self.columns)?;
-        object.field("rows", &self.rows)?;
-        object.field("total_count", &self.total_count)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.entity),
+                ::openapi_runtime::ser::Always(&self.title),
+                ::openapi_runtime::ser::Always(&self.columns),
+                ::openapi_runtime::ser::Always(&self.rows),
+                ::openapi_runtime::ser::Always(&self.total_count),
+            ),
+        )
     }
 }
 
@@ -80,39 +84,46 @@ impl<'de> ::serde::Deserialize<'de> for DataTableBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "DataTableBlock")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for DataTableBlock {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut entity = ::openapi_runtime::de::Slot::new("entity");
-        let mut title = ::openapi_runtime::de::Slot::new("title");
-        let mut columns = ::openapi_runtime::de::Slot::new("columns");
-        let mut rows = ::openapi_runtime::de::Slot::new("rows");
-        let mut total_count = ::openapi_runtime::de::Slot::new("total_count");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "entity" => entity.read(&mut __map)?,
-                "title" => title.read(&mut __map)?,
-                "columns" => columns.read(&mut __map)?,
-                "rows" => rows.read(&mut __map)?,
-                "total_count" => total_count.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "DataTableBlock";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "type",
+        "entity",
+        "title",
+        "columns",
+        "rows",
+        "total_count",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<DataTableBlockType>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<Vec<super::DataTableColumn>>,
+        ::openapi_runtime::de::Required<
+            Vec<
+                ::std::collections::BTreeMap<String, Option<DataTableBlockRowsItemValue>>,
+            >,
+        >,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            entity: values.1,
+            title: values.2,
+            columns: values.3,
+            rows: values.4,
+            total_count: values.5,
         }
-        Ok(Self {
-            r#type: r#type.or_default(),
-            entity: entity.required()?,
-            title: title.required_or_default()?,
-            columns: columns.required()?,
-            rows: rows.required()?,
-            total_count: total_count.required()?,
-        })
     }
 }
 

@@ -38,11 +38,15 @@ impl ::serde::Serialize for DataTableColumn {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("key", &self.key)?;
-        object.field("label", &self.label)?;
-        object.optional("format", &self.format)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Optional(&self.format),
+            ),
+        )
     }
 }
 
@@ -50,29 +54,28 @@ impl<'de> ::serde::Deserialize<'de> for DataTableColumn {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "DataTableColumn")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for DataTableColumn {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut format = ::openapi_runtime::de::Slot::new("format");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "key" => key.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "format" => format.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "DataTableColumn";
+    const WIRE_NAMES: &'static [&'static str] = &["key", "label", "format"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<super::ColumnFormat>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            key: values.0,
+            label: values.1,
+            format: values.2,
         }
-        Ok(Self {
-            key: key.required()?,
-            label: label.required()?,
-            format: format.or_default(),
-        })
     }
 }

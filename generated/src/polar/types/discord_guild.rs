@@ -29,10 +29,14 @@ impl ::serde::Serialize for DiscordGuild {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("roles", &self.roles)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.roles),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for DiscordGuild {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "DiscordGuild")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for DiscordGuild {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut roles = ::openapi_runtime::de::Slot::new("roles");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "roles" => roles.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "DiscordGuild";
+    const WIRE_NAMES: &'static [&'static str] = &["name", "roles"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<Vec<super::DiscordGuildRole>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            roles: values.1,
         }
-        Ok(Self {
-            name: name.required()?,
-            roles: roles.required()?,
-        })
     }
 }

@@ -43,13 +43,17 @@ impl ::serde::Serialize for DiscordGuildRole {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("name", &self.name)?;
-        object.field("position", &self.position)?;
-        object.field("is_polar_bot", &self.is_polar_bot)?;
-        object.field("color", &self.color)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.position),
+                ::openapi_runtime::ser::Always(&self.is_polar_bot),
+                ::openapi_runtime::ser::Always(&self.color),
+            ),
+        )
     }
 }
 
@@ -57,35 +61,38 @@ impl<'de> ::serde::Deserialize<'de> for DiscordGuildRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "DiscordGuildRole")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for DiscordGuildRole {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut position = ::openapi_runtime::de::Slot::new("position");
-        let mut is_polar_bot = ::openapi_runtime::de::Slot::new("is_polar_bot");
-        let mut color = ::openapi_runtime::de::Slot::new("color");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "position" => position.read(&mut __map)?,
-                "is_polar_bot" => is_polar_bot.read(&mut __map)?,
-                "color" => color.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "DiscordGuildRole";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "position",
+        "is_polar_bot",
+        "color",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            name: values.1,
+            position: values.2,
+            is_polar_bot: values.3,
+            color: values.4,
         }
-        Ok(Self {
-            id: id.required()?,
-            name: name.required()?,
-            position: position.required()?,
-            is_polar_bot: is_polar_bot.required()?,
-            color: color.required()?,
-        })
     }
 }

@@ -131,24 +131,27 @@ impl ::serde::Serialize for DiscountPercentageOnceForeverDurationBase {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("duration", &self.duration)?;
-        object.field("type", &self.r#type)?;
-        object.field("basis_points", &self.basis_points)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("metadata", &self.metadata)?;
-        object.field("name", &self.name)?;
-        object.field("code", &self.code)?;
-        object.field("starts_at", &self.starts_at)?;
-        object.field("ends_at", &self.ends_at)?;
-        object.field("max_redemptions", &self.max_redemptions)?;
-        object
-            .field("max_redemptions_per_customer", &self.max_redemptions_per_customer)?;
-        object.field("redemptions_count", &self.redemptions_count)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.duration),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.basis_points),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.code),
+                ::openapi_runtime::ser::Always(&self.starts_at),
+                ::openapi_runtime::ser::Always(&self.ends_at),
+                ::openapi_runtime::ser::Always(&self.max_redemptions),
+                ::openapi_runtime::ser::Always(&self.max_redemptions_per_customer),
+                ::openapi_runtime::ser::Always(&self.redemptions_count),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+            ),
+        )
     }
 }
 
@@ -156,75 +159,68 @@ impl<'de> ::serde::Deserialize<'de> for DiscountPercentageOnceForeverDurationBas
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "DiscountPercentageOnceForeverDurationBase",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for DiscountPercentageOnceForeverDurationBase {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut duration = ::openapi_runtime::de::Slot::new("duration");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut basis_points = ::openapi_runtime::de::Slot::new("basis_points");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut code = ::openapi_runtime::de::Slot::new("code");
-        let mut starts_at = ::openapi_runtime::de::Slot::new("starts_at");
-        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
-        let mut max_redemptions = ::openapi_runtime::de::Slot::new("max_redemptions");
-        let mut max_redemptions_per_customer = ::openapi_runtime::de::Slot::new(
-            "max_redemptions_per_customer",
-        );
-        let mut redemptions_count = ::openapi_runtime::de::Slot::new(
-            "redemptions_count",
-        );
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "duration" => duration.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "basis_points" => basis_points.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "code" => code.read(&mut __map)?,
-                "starts_at" => starts_at.read(&mut __map)?,
-                "ends_at" => ends_at.read(&mut __map)?,
-                "max_redemptions" => max_redemptions.read(&mut __map)?,
-                "max_redemptions_per_customer" => {
-                    max_redemptions_per_customer.read(&mut __map)?
-                }
-                "redemptions_count" => redemptions_count.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "DiscountPercentageOnceForeverDurationBase";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "duration",
+        "type",
+        "basis_points",
+        "created_at",
+        "modified_at",
+        "id",
+        "metadata",
+        "name",
+        "code",
+        "starts_at",
+        "ends_at",
+        "max_redemptions",
+        "max_redemptions_per_customer",
+        "redemptions_count",
+        "organization_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::DiscountDuration>,
+        ::openapi_runtime::de::Required<super::DiscountType>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            duration: values.0,
+            r#type: values.1,
+            basis_points: values.2,
+            created_at: values.3,
+            modified_at: values.4,
+            id: values.5,
+            metadata: values.6,
+            name: values.7,
+            code: values.8,
+            starts_at: values.9,
+            ends_at: values.10,
+            max_redemptions: values.11,
+            max_redemptions_per_customer: values.12,
+            redemptions_count: values.13,
+            organization_id: values.14,
         }
-        Ok(Self {
-            duration: duration.required()?,
-            r#type: r#type.required()?,
-            basis_points: basis_points.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            metadata: metadata.required()?,
-            name: name.required()?,
-            code: code.required_or_default()?,
-            starts_at: starts_at.required_or_default()?,
-            ends_at: ends_at.required_or_default()?,
-            max_redemptions: max_redemptions.required_or_default()?,
-            max_redemptions_per_customer: max_redemptions_per_customer
-                .required_or_default()?,
-            redemptions_count: redemptions_count.required()?,
-            organization_id: organization_id.required()?,
-        })
     }
 }

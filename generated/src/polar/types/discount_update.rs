@@ -239,24 +239,27 @@ impl ::serde::Serialize for DiscountUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("name", &self.name)?;
-        object.patch("code", &self.code)?;
-        object.patch("starts_at", &self.starts_at)?;
-        object.patch("ends_at", &self.ends_at)?;
-        object.patch("max_redemptions", &self.max_redemptions)?;
-        object
-            .patch("max_redemptions_per_customer", &self.max_redemptions_per_customer)?;
-        object.patch("duration", &self.duration)?;
-        object.patch("duration_in_months", &self.duration_in_months)?;
-        object.patch("type", &self.r#type)?;
-        object.patch("amount", &self.amount)?;
-        object.patch("currency", &self.currency)?;
-        object.patch("amounts", &self.amounts)?;
-        object.patch("basis_points", &self.basis_points)?;
-        object.patch("products", &self.products)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Patched(&self.name),
+                ::openapi_runtime::ser::Patched(&self.code),
+                ::openapi_runtime::ser::Patched(&self.starts_at),
+                ::openapi_runtime::ser::Patched(&self.ends_at),
+                ::openapi_runtime::ser::Patched(&self.max_redemptions),
+                ::openapi_runtime::ser::Patched(&self.max_redemptions_per_customer),
+                ::openapi_runtime::ser::Patched(&self.duration),
+                ::openapi_runtime::ser::Patched(&self.duration_in_months),
+                ::openapi_runtime::ser::Patched(&self.r#type),
+                ::openapi_runtime::ser::Patched(&self.amount),
+                ::openapi_runtime::ser::Patched(&self.currency),
+                ::openapi_runtime::ser::Patched(&self.amounts),
+                ::openapi_runtime::ser::Patched(&self.basis_points),
+                ::openapi_runtime::ser::Patched(&self.products),
+            ),
+        )
     }
 }
 
@@ -264,73 +267,82 @@ impl<'de> ::serde::Deserialize<'de> for DiscountUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "DiscountUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 impl ::openapi_runtime::de::Object for DiscountUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut code = ::openapi_runtime::de::Slot::new("code");
-        let mut starts_at = ::openapi_runtime::de::Slot::new("starts_at");
-        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
-        let mut max_redemptions = ::openapi_runtime::de::Slot::new("max_redemptions");
-        let mut max_redemptions_per_customer = ::openapi_runtime::de::Slot::new(
-            "max_redemptions_per_customer",
-        );
-        let mut duration = ::openapi_runtime::de::Slot::new("duration");
-        let mut duration_in_months = ::openapi_runtime::de::Slot::new(
-            "duration_in_months",
-        );
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut amounts = ::openapi_runtime::de::Slot::new("amounts");
-        let mut basis_points = ::openapi_runtime::de::Slot::new("basis_points");
-        let mut products = ::openapi_runtime::de::Slot::new("products");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "code" => code.read(&mut __map)?,
-                "starts_at" => starts_at.read(&mut __map)?,
-                "ends_at" => ends_at.read(&mut __map)?,
-                "max_redemptions" => max_redemptions.read(&mut __map)?,
-                "max_redemptions_per_customer" => {
-                    max_redemptions_per_customer.read(&mut __map)?
-                }
-                "duration" => duration.read(&mut __map)?,
-                "duration_in_months" => duration_in_months.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "amounts" => amounts.read(&mut __map)?,
-                "basis_points" => basis_points.read(&mut __map)?,
-                "products" => products.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "DiscountUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "code",
+        "starts_at",
+        "ends_at",
+        "max_redemptions",
+        "max_redemptions_per_customer",
+        "duration",
+        "duration_in_months",
+        "type",
+        "amount",
+        "currency",
+        "amounts",
+        "basis_points",
+        "products",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, DiscountUpdateMetadataValue>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::DiscountDuration>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::DiscountType>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::PresentmentCurrency>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<::std::collections::BTreeMap<String, i64>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            name: values.1,
+            code: values.2,
+            starts_at: values.3,
+            ends_at: values.4,
+            max_redemptions: values.5,
+            max_redemptions_per_customer: values.6,
+            duration: values.7,
+            duration_in_months: values.8,
+            r#type: values.9,
+            amount: values.10,
+            currency: values.11,
+            amounts: values.12,
+            basis_points: values.13,
+            products: values.14,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            name: name.or_default(),
-            code: code.or_default(),
-            starts_at: starts_at.or_default(),
-            ends_at: ends_at.or_default(),
-            max_redemptions: max_redemptions.or_default(),
-            max_redemptions_per_customer: max_redemptions_per_customer.or_default(),
-            duration: duration.or_default(),
-            duration_in_months: duration_in_months.or_default(),
-            r#type: r#type.or_default(),
-            amount: amount.or_default(),
-            currency: currency.or_default(),
-            amounts: amounts.or_default(),
-            basis_points: basis_points.or_default(),
-            products: products.or_default(),
-        })
     }
 }
 

@@ -138,24 +138,28 @@ impl ::serde::Serialize for Dispute {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("status", &self.status)?;
-        object.field("resolved", &self.resolved)?;
-        object.field("closed", &self.closed)?;
-        object.field("amount", &self.amount)?;
-        object.field("tax_amount", &self.tax_amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("reason", &self.reason)?;
-        object.field("evidence_due_by", &self.evidence_due_by)?;
-        object.field("past_due", &self.past_due)?;
-        object.field("order_id", &self.order_id)?;
-        object.field("payment_id", &self.payment_id)?;
-        object.field("customer", &self.customer)?;
-        object.field("case_id", &self.case_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Always(&self.resolved),
+                ::openapi_runtime::ser::Always(&self.closed),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.tax_amount),
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.reason),
+                ::openapi_runtime::ser::Always(&self.evidence_due_by),
+                ::openapi_runtime::ser::Always(&self.past_due),
+                ::openapi_runtime::ser::Always(&self.order_id),
+                ::openapi_runtime::ser::Always(&self.payment_id),
+                ::openapi_runtime::ser::Always(&self.customer),
+                ::openapi_runtime::ser::Always(&self.case_id),
+            ),
+        )
     }
 }
 
@@ -163,68 +167,71 @@ impl<'de> ::serde::Deserialize<'de> for Dispute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Dispute")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Dispute {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut resolved = ::openapi_runtime::de::Slot::new("resolved");
-        let mut closed = ::openapi_runtime::de::Slot::new("closed");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut reason = ::openapi_runtime::de::Slot::new("reason");
-        let mut evidence_due_by = ::openapi_runtime::de::Slot::new("evidence_due_by");
-        let mut past_due = ::openapi_runtime::de::Slot::new("past_due");
-        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
-        let mut payment_id = ::openapi_runtime::de::Slot::new("payment_id");
-        let mut customer = ::openapi_runtime::de::Slot::new("customer");
-        let mut case_id = ::openapi_runtime::de::Slot::new("case_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "resolved" => resolved.read(&mut __map)?,
-                "closed" => closed.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "tax_amount" => tax_amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "reason" => reason.read(&mut __map)?,
-                "evidence_due_by" => evidence_due_by.read(&mut __map)?,
-                "past_due" => past_due.read(&mut __map)?,
-                "order_id" => order_id.read(&mut __map)?,
-                "payment_id" => payment_id.read(&mut __map)?,
-                "customer" => customer.read(&mut __map)?,
-                "case_id" => case_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Dispute";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "status",
+        "resolved",
+        "closed",
+        "amount",
+        "tax_amount",
+        "currency",
+        "reason",
+        "evidence_due_by",
+        "past_due",
+        "order_id",
+        "payment_id",
+        "customer",
+        "case_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::DisputeStatus>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::DisputeCustomer>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            status: values.3,
+            resolved: values.4,
+            closed: values.5,
+            amount: values.6,
+            tax_amount: values.7,
+            currency: values.8,
+            reason: values.9,
+            evidence_due_by: values.10,
+            past_due: values.11,
+            order_id: values.12,
+            payment_id: values.13,
+            customer: values.14,
+            case_id: values.15,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            status: status.required()?,
-            resolved: resolved.required()?,
-            closed: closed.required()?,
-            amount: amount.required()?,
-            tax_amount: tax_amount.required()?,
-            currency: currency.required()?,
-            reason: reason.required_or_default()?,
-            evidence_due_by: evidence_due_by.required_or_default()?,
-            past_due: past_due.required()?,
-            order_id: order_id.required()?,
-            payment_id: payment_id.required()?,
-            customer: customer.required()?,
-            case_id: case_id.required_or_default()?,
-        })
     }
 }

@@ -69,13 +69,17 @@ impl ::serde::Serialize for DisputeSupportCaseMessageCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("body", &self.body)?;
-        object.optional("file_ids", &self.file_ids)?;
-        object.field("type", &self.r#type)?;
-        object.optional("win_reason", &self.win_reason)?;
-        object.optional("win_reason_other", &self.win_reason_other)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.body),
+                ::openapi_runtime::ser::Optional(&self.file_ids),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Optional(&self.win_reason),
+                ::openapi_runtime::ser::Optional(&self.win_reason_other),
+            ),
+        )
     }
 }
 
@@ -83,36 +87,39 @@ impl<'de> ::serde::Deserialize<'de> for DisputeSupportCaseMessageCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "DisputeSupportCaseMessageCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for DisputeSupportCaseMessageCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut body = ::openapi_runtime::de::Slot::new("body");
-        let mut file_ids = ::openapi_runtime::de::Slot::new("file_ids");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut win_reason = ::openapi_runtime::de::Slot::new("win_reason");
-        let mut win_reason_other = ::openapi_runtime::de::Slot::new("win_reason_other");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "body" => body.read(&mut __map)?,
-                "file_ids" => file_ids.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "win_reason" => win_reason.read(&mut __map)?,
-                "win_reason_other" => win_reason_other.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "DisputeSupportCaseMessageCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "body",
+        "file_ids",
+        "type",
+        "win_reason",
+        "win_reason_other",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<Vec<::uuid::Uuid>>>,
+        ::openapi_runtime::de::Required<DisputeSupportCaseMessageCreateType>,
+        ::openapi_runtime::de::Optional<Option<super::DisputeWinReason>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            body: values.0,
+            file_ids: values.1,
+            r#type: values.2,
+            win_reason: values.3,
+            win_reason_other: values.4,
         }
-        Ok(Self {
-            body: body.or_default(),
-            file_ids: file_ids.or_default(),
-            r#type: r#type.required()?,
-            win_reason: win_reason.or_default(),
-            win_reason_other: win_reason_other.or_default(),
-        })
     }
 }
 

@@ -80,16 +80,20 @@ impl ::serde::Serialize for DownloadableFileCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("organization_id", &self.organization_id)?;
-        object.field("name", &self.name)?;
-        object.field("mime_type", &self.mime_type)?;
-        object.field("size", &self.size)?;
-        object.patch("checksum_sha256_base64", &self.checksum_sha256_base64)?;
-        object.field("upload", &self.upload)?;
-        object.field("service", &self.service)?;
-        object.patch("version", &self.version)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.mime_type),
+                ::openapi_runtime::ser::Always(&self.size),
+                ::openapi_runtime::ser::Patched(&self.checksum_sha256_base64),
+                ::openapi_runtime::ser::Always(&self.upload),
+                ::openapi_runtime::ser::Always(&self.service),
+                ::openapi_runtime::ser::Patched(&self.version),
+            ),
+        )
     }
 }
 
@@ -97,47 +101,48 @@ impl<'de> ::serde::Deserialize<'de> for DownloadableFileCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "DownloadableFileCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for DownloadableFileCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut mime_type = ::openapi_runtime::de::Slot::new("mime_type");
-        let mut size = ::openapi_runtime::de::Slot::new("size");
-        let mut checksum_sha256_base64 = ::openapi_runtime::de::Slot::new(
-            "checksum_sha256_base64",
-        );
-        let mut upload = ::openapi_runtime::de::Slot::new("upload");
-        let mut service = ::openapi_runtime::de::Slot::new("service");
-        let mut version = ::openapi_runtime::de::Slot::new("version");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "organization_id" => organization_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "mime_type" => mime_type.read(&mut __map)?,
-                "size" => size.read(&mut __map)?,
-                "checksum_sha256_base64" => checksum_sha256_base64.read(&mut __map)?,
-                "upload" => upload.read(&mut __map)?,
-                "service" => service.read(&mut __map)?,
-                "version" => version.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "DownloadableFileCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "organization_id",
+        "name",
+        "mime_type",
+        "size",
+        "checksum_sha256_base64",
+        "upload",
+        "service",
+        "version",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Required<super::S3FileCreateMultipart>,
+        ::openapi_runtime::de::Required<DownloadableFileCreateService>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            organization_id: values.0,
+            name: values.1,
+            mime_type: values.2,
+            size: values.3,
+            checksum_sha256_base64: values.4,
+            upload: values.5,
+            service: values.6,
+            version: values.7,
         }
-        Ok(Self {
-            organization_id: organization_id.or_default(),
-            name: name.required()?,
-            mime_type: mime_type.required()?,
-            size: size.required()?,
-            checksum_sha256_base64: checksum_sha256_base64.or_default(),
-            upload: upload.required()?,
-            service: service.required()?,
-            version: version.or_default(),
-        })
     }
 }
 

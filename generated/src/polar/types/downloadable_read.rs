@@ -33,11 +33,15 @@ impl ::serde::Serialize for DownloadableRead {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("benefit_id", &self.benefit_id)?;
-        object.field("file", &self.file)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.benefit_id),
+                ::openapi_runtime::ser::Always(&self.file),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,28 @@ impl<'de> ::serde::Deserialize<'de> for DownloadableRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "DownloadableRead")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for DownloadableRead {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
-        let mut file = ::openapi_runtime::de::Slot::new("file");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "benefit_id" => benefit_id.read(&mut __map)?,
-                "file" => file.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "DownloadableRead";
+    const WIRE_NAMES: &'static [&'static str] = &["id", "benefit_id", "file"];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::FileDownload>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            benefit_id: values.1,
+            file: values.2,
         }
-        Ok(Self {
-            id: id.required()?,
-            benefit_id: benefit_id.required()?,
-            file: file.required()?,
-        })
     }
 }

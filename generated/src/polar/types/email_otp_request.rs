@@ -31,10 +31,14 @@ impl ::serde::Serialize for EmailOtpRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("email", &self.email)?;
-        object.field("cf-turnstile-response", &self.cf_turnstile_response)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.cf_turnstile_response),
+            ),
+        )
     }
 }
 
@@ -42,28 +46,26 @@ impl<'de> ::serde::Deserialize<'de> for EmailOtpRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "EmailOtpRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for EmailOtpRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut cf_turnstile_response = ::openapi_runtime::de::Slot::new(
-            "cf-turnstile-response",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "email" => email.read(&mut __map)?,
-                "cf-turnstile-response" => cf_turnstile_response.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "EmailOtpRequest";
+    const WIRE_NAMES: &'static [&'static str] = &["email", "cf-turnstile-response"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            email: values.0,
+            cf_turnstile_response: values.1,
         }
-        Ok(Self {
-            email: email.required()?,
-            cf_turnstile_response: cf_turnstile_response.required()?,
-        })
     }
 }

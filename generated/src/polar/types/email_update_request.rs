@@ -35,10 +35,14 @@ impl ::serde::Serialize for EmailUpdateRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("email", &self.email)?;
-        object.optional("return_to", &self.return_to)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Optional(&self.return_to),
+            ),
+        )
     }
 }
 
@@ -46,26 +50,26 @@ impl<'de> ::serde::Deserialize<'de> for EmailUpdateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "EmailUpdateRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for EmailUpdateRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut return_to = ::openapi_runtime::de::Slot::new("return_to");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "email" => email.read(&mut __map)?,
-                "return_to" => return_to.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "EmailUpdateRequest";
+    const WIRE_NAMES: &'static [&'static str] = &["email", "return_to"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            email: values.0,
+            return_to: values.1,
         }
-        Ok(Self {
-            email: email.required()?,
-            return_to: return_to.or_default(),
-        })
     }
 }

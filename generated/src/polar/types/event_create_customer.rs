@@ -113,16 +113,20 @@ impl ::serde::Serialize for EventCreateCustomer {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("timestamp", &self.timestamp)?;
-        object.field("name", &self.name)?;
-        object.patch("organization_id", &self.organization_id)?;
-        object.patch("external_id", &self.external_id)?;
-        object.patch("parent_id", &self.parent_id)?;
-        object.optional("metadata", &self.metadata)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.patch("member_id", &self.member_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.timestamp),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Patched(&self.organization_id),
+                ::openapi_runtime::ser::Patched(&self.external_id),
+                ::openapi_runtime::ser::Patched(&self.parent_id),
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Patched(&self.member_id),
+            ),
+        )
     }
 }
 
@@ -130,44 +134,47 @@ impl<'de> ::serde::Deserialize<'de> for EventCreateCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "EventCreateCustomer")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for EventCreateCustomer {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
-        let mut parent_id = ::openapi_runtime::de::Slot::new("parent_id");
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "timestamp" => timestamp.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "external_id" => external_id.read(&mut __map)?,
-                "parent_id" => parent_id.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "member_id" => member_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "EventCreateCustomer";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "timestamp",
+        "name",
+        "organization_id",
+        "external_id",
+        "parent_id",
+        "metadata",
+        "customer_id",
+        "member_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<Option<super::EventMetadataInput>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            timestamp: values.0,
+            name: values.1,
+            organization_id: values.2,
+            external_id: values.3,
+            parent_id: values.4,
+            metadata: values.5,
+            customer_id: values.6,
+            member_id: values.7,
         }
-        Ok(Self {
-            timestamp: timestamp.or_default(),
-            name: name.required()?,
-            organization_id: organization_id.or_default(),
-            external_id: external_id.or_default(),
-            parent_id: parent_id.or_default(),
-            metadata: metadata.or_default(),
-            customer_id: customer_id.required()?,
-            member_id: member_id.or_default(),
-        })
     }
 }

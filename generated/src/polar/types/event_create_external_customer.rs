@@ -116,16 +116,20 @@ impl ::serde::Serialize for EventCreateExternalCustomer {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("timestamp", &self.timestamp)?;
-        object.field("name", &self.name)?;
-        object.patch("organization_id", &self.organization_id)?;
-        object.patch("external_id", &self.external_id)?;
-        object.patch("parent_id", &self.parent_id)?;
-        object.optional("metadata", &self.metadata)?;
-        object.field("external_customer_id", &self.external_customer_id)?;
-        object.patch("external_member_id", &self.external_member_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.timestamp),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Patched(&self.organization_id),
+                ::openapi_runtime::ser::Patched(&self.external_id),
+                ::openapi_runtime::ser::Patched(&self.parent_id),
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.external_customer_id),
+                ::openapi_runtime::ser::Patched(&self.external_member_id),
+            ),
+        )
     }
 }
 
@@ -133,48 +137,47 @@ impl<'de> ::serde::Deserialize<'de> for EventCreateExternalCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "EventCreateExternalCustomer")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for EventCreateExternalCustomer {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
-        let mut parent_id = ::openapi_runtime::de::Slot::new("parent_id");
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
-            "external_customer_id",
-        );
-        let mut external_member_id = ::openapi_runtime::de::Slot::new(
-            "external_member_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "timestamp" => timestamp.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "external_id" => external_id.read(&mut __map)?,
-                "parent_id" => parent_id.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "external_customer_id" => external_customer_id.read(&mut __map)?,
-                "external_member_id" => external_member_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "EventCreateExternalCustomer";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "timestamp",
+        "name",
+        "organization_id",
+        "external_id",
+        "parent_id",
+        "metadata",
+        "external_customer_id",
+        "external_member_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<Option<super::EventMetadataInput>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            timestamp: values.0,
+            name: values.1,
+            organization_id: values.2,
+            external_id: values.3,
+            parent_id: values.4,
+            metadata: values.5,
+            external_customer_id: values.6,
+            external_member_id: values.7,
         }
-        Ok(Self {
-            timestamp: timestamp.or_default(),
-            name: name.required()?,
-            organization_id: organization_id.or_default(),
-            external_id: external_id.or_default(),
-            parent_id: parent_id.or_default(),
-            metadata: metadata.or_default(),
-            external_customer_id: external_customer_id.required()?,
-            external_member_id: external_member_id.or_default(),
-        })
     }
 }

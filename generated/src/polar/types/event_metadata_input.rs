@@ -48,11 +48,15 @@ impl ::serde::Serialize for EventMetadataInput {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("_cost", &self.cost)?;
-        object.optional("_llm", &self.llm)?;
-        object.additional(&self.additional_properties)?;
-        object.end()
+        ::openapi_runtime::ser::fields_and_rest(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.cost),
+                ::openapi_runtime::ser::Optional(&self.llm),
+            ),
+            &self.additional_properties,
+        )
     }
 }
 
@@ -60,32 +64,28 @@ impl<'de> ::serde::Deserialize<'de> for EventMetadataInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "EventMetadataInput")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for EventMetadataInput {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut cost = ::openapi_runtime::de::Slot::new("_cost");
-        let mut llm = ::openapi_runtime::de::Slot::new("_llm");
-        let mut additional_properties = ::std::collections::BTreeMap::new();
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "_cost" => cost.read(&mut __map)?,
-                "_llm" => llm.read(&mut __map)?,
-                _ => {
-                    additional_properties
-                        .insert(__key.into_string(), __map.next_value()?);
-                }
-            }
+    const NAME: &'static str = "EventMetadataInput";
+    const WIRE_NAMES: &'static [&'static str] = &["_cost", "_llm"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<super::CostMetadataInput>>,
+        ::openapi_runtime::de::Optional<Option<super::LlmMetadata>>,
+    );
+    type Rest = ::std::collections::BTreeMap<String, EventMetadataInputValue>;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        rest: Self::Rest,
+    ) -> Self {
+        Self {
+            cost: values.0,
+            llm: values.1,
+            additional_properties: rest,
         }
-        Ok(Self {
-            cost: cost.or_default(),
-            llm: llm.or_default(),
-            additional_properties,
-        })
     }
 }
 

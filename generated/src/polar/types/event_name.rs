@@ -45,14 +45,18 @@ impl ::serde::Serialize for EventName {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("label", &self.label)?;
-        object.field("source", &self.source)?;
-        object.field("occurrences", &self.occurrences)?;
-        object.field("first_seen", &self.first_seen)?;
-        object.field("last_seen", &self.last_seen)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Always(&self.source),
+                ::openapi_runtime::ser::Always(&self.occurrences),
+                ::openapi_runtime::ser::Always(&self.first_seen),
+                ::openapi_runtime::ser::Always(&self.last_seen),
+            ),
+        )
     }
 }
 
@@ -60,38 +64,41 @@ impl<'de> ::serde::Deserialize<'de> for EventName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "EventName")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for EventName {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut source = ::openapi_runtime::de::Slot::new("source");
-        let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
-        let mut first_seen = ::openapi_runtime::de::Slot::new("first_seen");
-        let mut last_seen = ::openapi_runtime::de::Slot::new("last_seen");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "source" => source.read(&mut __map)?,
-                "occurrences" => occurrences.read(&mut __map)?,
-                "first_seen" => first_seen.read(&mut __map)?,
-                "last_seen" => last_seen.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "EventName";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "label",
+        "source",
+        "occurrences",
+        "first_seen",
+        "last_seen",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::EventSource>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            label: values.1,
+            source: values.2,
+            occurrences: values.3,
+            first_seen: values.4,
+            last_seen: values.5,
         }
-        Ok(Self {
-            name: name.required()?,
-            label: label.required()?,
-            source: source.required()?,
-            occurrences: occurrences.required()?,
-            first_seen: first_seen.required()?,
-            last_seen: last_seen.required()?,
-        })
     }
 }

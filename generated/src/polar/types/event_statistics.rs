@@ -106,18 +106,22 @@ impl ::serde::Serialize for EventStatistics {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("label", &self.label)?;
-        object.field("event_type_id", &self.event_type_id)?;
-        object.field("occurrences", &self.occurrences)?;
-        object.field("customers", &self.customers)?;
-        object.optional("totals", &self.totals)?;
-        object.optional("averages", &self.averages)?;
-        object.optional("p10", &self.p10)?;
-        object.optional("p90", &self.p90)?;
-        object.optional("p99", &self.p99)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Always(&self.event_type_id),
+                ::openapi_runtime::ser::Always(&self.occurrences),
+                ::openapi_runtime::ser::Always(&self.customers),
+                ::openapi_runtime::ser::Optional(&self.totals),
+                ::openapi_runtime::ser::Optional(&self.averages),
+                ::openapi_runtime::ser::Optional(&self.p10),
+                ::openapi_runtime::ser::Optional(&self.p90),
+                ::openapi_runtime::ser::Optional(&self.p99),
+            ),
+        )
     }
 }
 
@@ -125,50 +129,63 @@ impl<'de> ::serde::Deserialize<'de> for EventStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "EventStatistics")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for EventStatistics {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut event_type_id = ::openapi_runtime::de::Slot::new("event_type_id");
-        let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
-        let mut customers = ::openapi_runtime::de::Slot::new("customers");
-        let mut totals = ::openapi_runtime::de::Slot::new("totals");
-        let mut averages = ::openapi_runtime::de::Slot::new("averages");
-        let mut p10 = ::openapi_runtime::de::Slot::new("p10");
-        let mut p90 = ::openapi_runtime::de::Slot::new("p90");
-        let mut p99 = ::openapi_runtime::de::Slot::new("p99");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "event_type_id" => event_type_id.read(&mut __map)?,
-                "occurrences" => occurrences.read(&mut __map)?,
-                "customers" => customers.read(&mut __map)?,
-                "totals" => totals.read(&mut __map)?,
-                "averages" => averages.read(&mut __map)?,
-                "p10" => p10.read(&mut __map)?,
-                "p90" => p90.read(&mut __map)?,
-                "p99" => p99.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "EventStatistics";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "label",
+        "event_type_id",
+        "occurrences",
+        "customers",
+        "totals",
+        "averages",
+        "p10",
+        "p90",
+        "p99",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            label: values.1,
+            event_type_id: values.2,
+            occurrences: values.3,
+            customers: values.4,
+            totals: values.5,
+            averages: values.6,
+            p10: values.7,
+            p90: values.8,
+            p99: values.9,
         }
-        Ok(Self {
-            name: name.required()?,
-            label: label.required()?,
-            event_type_id: event_type_id.required()?,
-            occurrences: occurrences.required()?,
-            customers: customers.required()?,
-            totals: totals.or_default(),
-            averages: averages.or_default(),
-            p10: p10.or_default(),
-            p90: p90.or_default(),
-            p99: p99.or_default(),
-        })
     }
 }

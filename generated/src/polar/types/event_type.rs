@@ -64,15 +64,19 @@ impl ::serde::Serialize for EventType {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("name", &self.name)?;
-        object.field("label", &self.label)?;
-        object.optional("label_property_selector", &self.label_property_selector)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Optional(&self.label_property_selector),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+            ),
+        )
     }
 }
 
@@ -80,43 +84,44 @@ impl<'de> ::serde::Deserialize<'de> for EventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "EventType")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for EventType {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut label_property_selector = ::openapi_runtime::de::Slot::new(
-            "label_property_selector",
-        );
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "label_property_selector" => label_property_selector.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "EventType";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "name",
+        "label",
+        "label_property_selector",
+        "organization_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            name: values.3,
+            label: values.4,
+            label_property_selector: values.5,
+            organization_id: values.6,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            name: name.required()?,
-            label: label.required()?,
-            label_property_selector: label_property_selector.or_default(),
-            organization_id: organization_id.required()?,
-        })
     }
 }

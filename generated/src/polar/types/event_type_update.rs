@@ -40,10 +40,14 @@ impl ::serde::Serialize for EventTypeUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("label", &self.label)?;
-        object.patch("label_property_selector", &self.label_property_selector)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Patched(&self.label_property_selector),
+            ),
+        )
     }
 }
 
@@ -51,28 +55,26 @@ impl<'de> ::serde::Deserialize<'de> for EventTypeUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "EventTypeUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for EventTypeUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut label_property_selector = ::openapi_runtime::de::Slot::new(
-            "label_property_selector",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "label" => label.read(&mut __map)?,
-                "label_property_selector" => label_property_selector.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "EventTypeUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &["label", "label_property_selector"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            label: values.0,
+            label_property_selector: values.1,
         }
-        Ok(Self {
-            label: label.required()?,
-            label_property_selector: label_property_selector.or_default(),
-        })
     }
 }

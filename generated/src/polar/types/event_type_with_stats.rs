@@ -95,19 +95,23 @@ impl ::serde::Serialize for EventTypeWithStats {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("modified_at", &self.modified_at)?;
-        object.field("name", &self.name)?;
-        object.field("label", &self.label)?;
-        object.optional("label_property_selector", &self.label_property_selector)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("source", &self.source)?;
-        object.field("occurrences", &self.occurrences)?;
-        object.field("first_seen", &self.first_seen)?;
-        object.field("last_seen", &self.last_seen)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.id),
+                ::openapi_runtime::ser::Optional(&self.created_at),
+                ::openapi_runtime::ser::Optional(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Optional(&self.label_property_selector),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.source),
+                ::openapi_runtime::ser::Always(&self.occurrences),
+                ::openapi_runtime::ser::Always(&self.first_seen),
+                ::openapi_runtime::ser::Always(&self.last_seen),
+            ),
+        )
     }
 }
 
@@ -115,55 +119,56 @@ impl<'de> ::serde::Deserialize<'de> for EventTypeWithStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "EventTypeWithStats")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for EventTypeWithStats {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut label_property_selector = ::openapi_runtime::de::Slot::new(
-            "label_property_selector",
-        );
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut source = ::openapi_runtime::de::Slot::new("source");
-        let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
-        let mut first_seen = ::openapi_runtime::de::Slot::new("first_seen");
-        let mut last_seen = ::openapi_runtime::de::Slot::new("last_seen");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "label_property_selector" => label_property_selector.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "source" => source.read(&mut __map)?,
-                "occurrences" => occurrences.read(&mut __map)?,
-                "first_seen" => first_seen.read(&mut __map)?,
-                "last_seen" => last_seen.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "EventTypeWithStats";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "name",
+        "label",
+        "label_property_selector",
+        "organization_id",
+        "source",
+        "occurrences",
+        "first_seen",
+        "last_seen",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::EventSource>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            created_at: values.1,
+            modified_at: values.2,
+            name: values.3,
+            label: values.4,
+            label_property_selector: values.5,
+            organization_id: values.6,
+            source: values.7,
+            occurrences: values.8,
+            first_seen: values.9,
+            last_seen: values.10,
         }
-        Ok(Self {
-            id: id.or_default(),
-            created_at: created_at.or_default(),
-            modified_at: modified_at.or_default(),
-            name: name.required()?,
-            label: label.required()?,
-            label_property_selector: label_property_selector.or_default(),
-            organization_id: organization_id.required()?,
-            source: source.required()?,
-            occurrences: occurrences.required()?,
-            first_seen: first_seen.required()?,
-            last_seen: last_seen.required()?,
-        })
     }
 }

@@ -35,10 +35,14 @@ impl ::serde::Serialize for EventsIngestResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("inserted", &self.inserted)?;
-        object.optional("duplicates", &self.duplicates)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.inserted),
+                ::openapi_runtime::ser::Optional(&self.duplicates),
+            ),
+        )
     }
 }
 
@@ -46,26 +50,26 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "EventsIngestResponse")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for EventsIngestResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut inserted = ::openapi_runtime::de::Slot::new("inserted");
-        let mut duplicates = ::openapi_runtime::de::Slot::new("duplicates");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "inserted" => inserted.read(&mut __map)?,
-                "duplicates" => duplicates.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "EventsIngestResponse";
+    const WIRE_NAMES: &'static [&'static str] = &["inserted", "duplicates"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            inserted: values.0,
+            duplicates: values.1,
         }
-        Ok(Self {
-            inserted: inserted.required()?,
-            duplicates: duplicates.or_default(),
-        })
     }
 }

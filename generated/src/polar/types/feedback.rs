@@ -69,17 +69,21 @@ impl ::serde::Serialize for Feedback {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("type", &self.r#type)?;
-        object.field("status", &self.status)?;
-        object.field("message", &self.message)?;
-        object.field("client_context", &self.client_context)?;
-        object.field("user_id", &self.user_id)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Always(&self.message),
+                ::openapi_runtime::ser::Always(&self.client_context),
+                ::openapi_runtime::ser::Always(&self.user_id),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+            ),
+        )
     }
 }
 
@@ -87,47 +91,52 @@ impl<'de> ::serde::Deserialize<'de> for Feedback {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Feedback")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Feedback {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut message = ::openapi_runtime::de::Slot::new("message");
-        let mut client_context = ::openapi_runtime::de::Slot::new("client_context");
-        let mut user_id = ::openapi_runtime::de::Slot::new("user_id");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "message" => message.read(&mut __map)?,
-                "client_context" => client_context.read(&mut __map)?,
-                "user_id" => user_id.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Feedback";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "type",
+        "status",
+        "message",
+        "client_context",
+        "user_id",
+        "organization_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::FeedbackType>,
+        ::openapi_runtime::de::Required<super::FeedbackStatus>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<
+            ::std::collections::BTreeMap<String, ::serde_json::Value>,
+        >,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            r#type: values.3,
+            status: values.4,
+            message: values.5,
+            client_context: values.6,
+            user_id: values.7,
+            organization_id: values.8,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            r#type: r#type.required()?,
-            status: status.required()?,
-            message: message.required()?,
-            client_context: client_context.required()?,
-            user_id: user_id.required()?,
-            organization_id: organization_id.required()?,
-        })
     }
 }

@@ -50,12 +50,16 @@ impl ::serde::Serialize for FeedbackCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("message", &self.message)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.optional("client_context", &self.client_context)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.message),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Optional(&self.client_context),
+            ),
+        )
     }
 }
 
@@ -63,32 +67,37 @@ impl<'de> ::serde::Deserialize<'de> for FeedbackCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "FeedbackCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for FeedbackCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut message = ::openapi_runtime::de::Slot::new("message");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut client_context = ::openapi_runtime::de::Slot::new("client_context");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "message" => message.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "client_context" => client_context.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "FeedbackCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "type",
+        "message",
+        "organization_id",
+        "client_context",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::FeedbackType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            message: values.1,
+            organization_id: values.2,
+            client_context: values.3,
         }
-        Ok(Self {
-            r#type: r#type.required()?,
-            message: message.required()?,
-            organization_id: organization_id.required()?,
-            client_context: client_context.or_default(),
-        })
     }
 }

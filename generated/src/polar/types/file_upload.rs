@@ -135,24 +135,28 @@ impl ::serde::Serialize for FileUpload {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("name", &self.name)?;
-        object.field("path", &self.path)?;
-        object.field("mime_type", &self.mime_type)?;
-        object.field("size", &self.size)?;
-        object.field("storage_version", &self.storage_version)?;
-        object.field("checksum_etag", &self.checksum_etag)?;
-        object.field("checksum_sha256_base64", &self.checksum_sha256_base64)?;
-        object.field("checksum_sha256_hex", &self.checksum_sha256_hex)?;
-        object.field("last_modified_at", &self.last_modified_at)?;
-        object.field("upload", &self.upload)?;
-        object.field("version", &self.version)?;
-        object.optional("is_uploaded", &self.is_uploaded)?;
-        object.field("service", &self.service)?;
-        object.field("size_readable", &self.size_readable)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.path),
+                ::openapi_runtime::ser::Always(&self.mime_type),
+                ::openapi_runtime::ser::Always(&self.size),
+                ::openapi_runtime::ser::Always(&self.storage_version),
+                ::openapi_runtime::ser::Always(&self.checksum_etag),
+                ::openapi_runtime::ser::Always(&self.checksum_sha256_base64),
+                ::openapi_runtime::ser::Always(&self.checksum_sha256_hex),
+                ::openapi_runtime::ser::Always(&self.last_modified_at),
+                ::openapi_runtime::ser::Always(&self.upload),
+                ::openapi_runtime::ser::Always(&self.version),
+                ::openapi_runtime::ser::Optional(&self.is_uploaded),
+                ::openapi_runtime::ser::Always(&self.service),
+                ::openapi_runtime::ser::Always(&self.size_readable),
+            ),
+        )
     }
 }
 
@@ -160,72 +164,71 @@ impl<'de> ::serde::Deserialize<'de> for FileUpload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "FileUpload")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for FileUpload {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut path = ::openapi_runtime::de::Slot::new("path");
-        let mut mime_type = ::openapi_runtime::de::Slot::new("mime_type");
-        let mut size = ::openapi_runtime::de::Slot::new("size");
-        let mut storage_version = ::openapi_runtime::de::Slot::new("storage_version");
-        let mut checksum_etag = ::openapi_runtime::de::Slot::new("checksum_etag");
-        let mut checksum_sha256_base64 = ::openapi_runtime::de::Slot::new(
-            "checksum_sha256_base64",
-        );
-        let mut checksum_sha256_hex = ::openapi_runtime::de::Slot::new(
-            "checksum_sha256_hex",
-        );
-        let mut last_modified_at = ::openapi_runtime::de::Slot::new("last_modified_at");
-        let mut upload = ::openapi_runtime::de::Slot::new("upload");
-        let mut version = ::openapi_runtime::de::Slot::new("version");
-        let mut is_uploaded = ::openapi_runtime::de::Slot::new("is_uploaded");
-        let mut service = ::openapi_runtime::de::Slot::new("service");
-        let mut size_readable = ::openapi_runtime::de::Slot::new("size_readable");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "path" => path.read(&mut __map)?,
-                "mime_type" => mime_type.read(&mut __map)?,
-                "size" => size.read(&mut __map)?,
-                "storage_version" => storage_version.read(&mut __map)?,
-                "checksum_etag" => checksum_etag.read(&mut __map)?,
-                "checksum_sha256_base64" => checksum_sha256_base64.read(&mut __map)?,
-                "checksum_sha256_hex" => checksum_sha256_hex.read(&mut __map)?,
-                "last_modified_at" => last_modified_at.read(&mut __map)?,
-                "upload" => upload.read(&mut __map)?,
-                "version" => version.read(&mut __map)?,
-                "is_uploaded" => is_uploaded.read(&mut __map)?,
-                "service" => service.read(&mut __map)?,
-                "size_readable" => size_readable.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "FileUpload";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "organization_id",
+        "name",
+        "path",
+        "mime_type",
+        "size",
+        "storage_version",
+        "checksum_etag",
+        "checksum_sha256_base64",
+        "checksum_sha256_hex",
+        "last_modified_at",
+        "upload",
+        "version",
+        "is_uploaded",
+        "service",
+        "size_readable",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<super::S3FileUploadMultipart>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Required<super::FileServiceTypes>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            organization_id: values.1,
+            name: values.2,
+            path: values.3,
+            mime_type: values.4,
+            size: values.5,
+            storage_version: values.6,
+            checksum_etag: values.7,
+            checksum_sha256_base64: values.8,
+            checksum_sha256_hex: values.9,
+            last_modified_at: values.10,
+            upload: values.11,
+            version: values.12,
+            is_uploaded: values.13,
+            service: values.14,
+            size_readable: values.15,
         }
-        Ok(Self {
-            id: id.required()?,
-            organization_id: organization_id.required()?,
-            name: name.required()?,
-            path: path.required()?,
-            mime_type: mime_type.required()?,
-            size: size.required()?,
-            storage_version: storage_version.required_or_default()?,
-            checksum_etag: checksum_etag.required_or_default()?,
-            checksum_sha256_base64: checksum_sha256_base64.required_or_default()?,
-            checksum_sha256_hex: checksum_sha256_hex.required_or_default()?,
-            last_modified_at: last_modified_at.required_or_default()?,
-            upload: upload.required()?,
-            version: version.required_or_default()?,
-            is_uploaded: is_uploaded.or_default(),
-            service: service.required()?,
-            size_readable: size_readable.required()?,
-        })
     }
 }

@@ -29,10 +29,14 @@ impl ::serde::Serialize for Filter {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("conjunction", &self.conjunction)?;
-        object.field("clauses", &self.clauses)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.conjunction),
+                ::openapi_runtime::ser::Always(&self.clauses),
+            ),
+        )
     }
 }
 
@@ -40,27 +44,27 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Filter")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Filter {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut conjunction = ::openapi_runtime::de::Slot::new("conjunction");
-        let mut clauses = ::openapi_runtime::de::Slot::new("clauses");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "conjunction" => conjunction.read(&mut __map)?,
-                "clauses" => clauses.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Filter";
+    const WIRE_NAMES: &'static [&'static str] = &["conjunction", "clauses"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::FilterConjunction>,
+        ::openapi_runtime::de::Required<Vec<FilterClausesItem>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            conjunction: values.0,
+            clauses: values.1,
         }
-        Ok(Self {
-            conjunction: conjunction.required()?,
-            clauses: clauses.required()?,
-        })
     }
 }
 

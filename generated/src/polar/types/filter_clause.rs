@@ -33,11 +33,15 @@ impl ::serde::Serialize for FilterClause {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("property", &self.property)?;
-        object.field("operator", &self.operator)?;
-        object.field("value", &self.value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.property),
+                ::openapi_runtime::ser::Always(&self.operator),
+                ::openapi_runtime::ser::Always(&self.value),
+            ),
+        )
     }
 }
 
@@ -45,30 +49,29 @@ impl<'de> ::serde::Deserialize<'de> for FilterClause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "FilterClause")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for FilterClause {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut property = ::openapi_runtime::de::Slot::new("property");
-        let mut operator = ::openapi_runtime::de::Slot::new("operator");
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "property" => property.read(&mut __map)?,
-                "operator" => operator.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "FilterClause";
+    const WIRE_NAMES: &'static [&'static str] = &["property", "operator", "value"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::FilterOperator>,
+        ::openapi_runtime::de::Required<FilterClauseValue>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            property: values.0,
+            operator: values.1,
+            value: values.2,
         }
-        Ok(Self {
-            property: property.required()?,
-            operator: operator.required()?,
-            value: value.required()?,
-        })
     }
 }
 

@@ -37,12 +37,16 @@ impl ::serde::Serialize for GitHubInvitesBenefitOrganization {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("is_personal", &self.is_personal)?;
-        object.field("plan_name", &self.plan_name)?;
-        object.field("is_free", &self.is_free)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.is_personal),
+                ::openapi_runtime::ser::Always(&self.plan_name),
+                ::openapi_runtime::ser::Always(&self.is_free),
+            ),
+        )
     }
 }
 
@@ -50,32 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for GitHubInvitesBenefitOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "GitHubInvitesBenefitOrganization")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for GitHubInvitesBenefitOrganization {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut is_personal = ::openapi_runtime::de::Slot::new("is_personal");
-        let mut plan_name = ::openapi_runtime::de::Slot::new("plan_name");
-        let mut is_free = ::openapi_runtime::de::Slot::new("is_free");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "is_personal" => is_personal.read(&mut __map)?,
-                "plan_name" => plan_name.read(&mut __map)?,
-                "is_free" => is_free.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "GitHubInvitesBenefitOrganization";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "is_personal",
+        "plan_name",
+        "is_free",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            is_personal: values.1,
+            plan_name: values.2,
+            is_free: values.3,
         }
-        Ok(Self {
-            name: name.required()?,
-            is_personal: is_personal.required()?,
-            plan_name: plan_name.required()?,
-            is_free: is_free.required()?,
-        })
     }
 }

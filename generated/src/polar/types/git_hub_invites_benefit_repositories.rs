@@ -29,10 +29,14 @@ impl ::serde::Serialize for GitHubInvitesBenefitRepositories {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("repositories", &self.repositories)?;
-        object.field("organizations", &self.organizations)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.repositories),
+                ::openapi_runtime::ser::Always(&self.organizations),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for GitHubInvitesBenefitRepositories {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "GitHubInvitesBenefitRepositories")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for GitHubInvitesBenefitRepositories {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut repositories = ::openapi_runtime::de::Slot::new("repositories");
-        let mut organizations = ::openapi_runtime::de::Slot::new("organizations");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "repositories" => repositories.read(&mut __map)?,
-                "organizations" => organizations.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "GitHubInvitesBenefitRepositories";
+    const WIRE_NAMES: &'static [&'static str] = &["repositories", "organizations"];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<super::GitHubInvitesBenefitRepository>>,
+        ::openapi_runtime::de::Required<Vec<super::GitHubInvitesBenefitOrganization>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            repositories: values.0,
+            organizations: values.1,
         }
-        Ok(Self {
-            repositories: repositories.required()?,
-            organizations: organizations.required()?,
-        })
     }
 }

@@ -23,9 +23,11 @@ impl ::serde::Serialize for HttpValidationError {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("detail", &self.detail)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Optional(&self.detail),),
+        )
     }
 }
 
@@ -33,23 +35,35 @@ impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "HttpValidationError")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for HttpValidationError {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut detail = ::openapi_runtime::de::Slot::new("detail");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "detail" => detail.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            detail: detail.or_default(),
-        })
+    const NAME: &'static str = "HttpValidationError";
+    const WIRE_NAMES: &'static [&'static str] = &["detail"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<Vec<super::ValidationError>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { detail: values.0 }
+    }
+}
+
+impl ::openapi_runtime::error::ServerMessage for HttpValidationError {
+    fn server_message(&self) -> Option<String> {
+        let b = self;
+        ::openapi_runtime::error::messages(
+            b
+                .detail
+                .iter()
+                .flatten()
+                .map(|e| ::openapi_runtime::error::located(&e.loc, &e.msg)),
+        )
     }
 }

@@ -97,20 +97,24 @@ impl ::serde::Serialize for Insight {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("detector_id", &self.detector_id)?;
-        object.field("category", &self.category)?;
-        object.field("category_label", &self.category_label)?;
-        object.field("severity", &self.severity)?;
-        object.field("title", &self.title)?;
-        object.field("body", &self.body)?;
-        object.optional("why", &self.why)?;
-        object.field("confidence", &self.confidence)?;
-        object.optional("primary_action", &self.primary_action)?;
-        object.field("suggested_prompt", &self.suggested_prompt)?;
-        object.optional("drivers", &self.drivers)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.detector_id),
+                ::openapi_runtime::ser::Always(&self.category),
+                ::openapi_runtime::ser::Always(&self.category_label),
+                ::openapi_runtime::ser::Always(&self.severity),
+                ::openapi_runtime::ser::Always(&self.title),
+                ::openapi_runtime::ser::Always(&self.body),
+                ::openapi_runtime::ser::Optional(&self.why),
+                ::openapi_runtime::ser::Always(&self.confidence),
+                ::openapi_runtime::ser::Optional(&self.primary_action),
+                ::openapi_runtime::ser::Always(&self.suggested_prompt),
+                ::openapi_runtime::ser::Optional(&self.drivers),
+            ),
+        )
     }
 }
 
@@ -118,57 +122,60 @@ impl<'de> ::serde::Deserialize<'de> for Insight {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Insight")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Insight {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut detector_id = ::openapi_runtime::de::Slot::new("detector_id");
-        let mut category = ::openapi_runtime::de::Slot::new("category");
-        let mut category_label = ::openapi_runtime::de::Slot::new("category_label");
-        let mut severity = ::openapi_runtime::de::Slot::new("severity");
-        let mut title = ::openapi_runtime::de::Slot::new("title");
-        let mut body = ::openapi_runtime::de::Slot::new("body");
-        let mut why = ::openapi_runtime::de::Slot::new("why");
-        let mut confidence = ::openapi_runtime::de::Slot::new("confidence");
-        let mut primary_action = ::openapi_runtime::de::Slot::new("primary_action");
-        let mut suggested_prompt = ::openapi_runtime::de::Slot::new("suggested_prompt");
-        let mut drivers = ::openapi_runtime::de::Slot::new("drivers");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "detector_id" => detector_id.read(&mut __map)?,
-                "category" => category.read(&mut __map)?,
-                "category_label" => category_label.read(&mut __map)?,
-                "severity" => severity.read(&mut __map)?,
-                "title" => title.read(&mut __map)?,
-                "body" => body.read(&mut __map)?,
-                "why" => why.read(&mut __map)?,
-                "confidence" => confidence.read(&mut __map)?,
-                "primary_action" => primary_action.read(&mut __map)?,
-                "suggested_prompt" => suggested_prompt.read(&mut __map)?,
-                "drivers" => drivers.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Insight";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "detector_id",
+        "category",
+        "category_label",
+        "severity",
+        "title",
+        "body",
+        "why",
+        "confidence",
+        "primary_action",
+        "suggested_prompt",
+        "drivers",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::InsightCategory>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::InsightSeverity>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<super::ConfidenceLevel>,
+        ::openapi_runtime::de::Optional<Option<InsightPrimaryAction>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<Vec<super::InsightDriver>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            detector_id: values.1,
+            category: values.2,
+            category_label: values.3,
+            severity: values.4,
+            title: values.5,
+            body: values.6,
+            why: values.7,
+            confidence: values.8,
+            primary_action: values.9,
+            suggested_prompt: values.10,
+            drivers: values.11,
         }
-        Ok(Self {
-            id: id.required()?,
-            detector_id: detector_id.required()?,
-            category: category.required()?,
-            category_label: category_label.required()?,
-            severity: severity.required()?,
-            title: title.required()?,
-            body: body.required()?,
-            why: why.or_default(),
-            confidence: confidence.required()?,
-            primary_action: primary_action.or_default(),
-            suggested_prompt: suggested_prompt.required_or_default()?,
-            drivers: drivers.or_default(),
-        })
     }
 }
 

@@ -35,10 +35,14 @@ impl ::serde::Serialize for InsightCardsBlock {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.field("insights", &self.insights)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.insights),
+            ),
+        )
     }
 }
 
@@ -46,27 +50,27 @@ impl<'de> ::serde::Deserialize<'de> for InsightCardsBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "InsightCardsBlock")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for InsightCardsBlock {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut insights = ::openapi_runtime::de::Slot::new("insights");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "insights" => insights.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "InsightCardsBlock";
+    const WIRE_NAMES: &'static [&'static str] = &["type", "insights"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<InsightCardsBlockType>>,
+        ::openapi_runtime::de::Required<Vec<super::Insight>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            insights: values.1,
         }
-        Ok(Self {
-            r#type: r#type.or_default(),
-            insights: insights.required()?,
-        })
     }
 }
 

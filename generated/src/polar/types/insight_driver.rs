@@ -41,12 +41,16 @@ impl ::serde::Serialize for InsightDriver {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("dimension", &self.dimension)?;
-        object.field("label", &self.label)?;
-        object.field("contribution_pct", &self.contribution_pct)?;
-        object.field("value", &self.value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.dimension),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Always(&self.contribution_pct),
+                ::openapi_runtime::ser::Always(&self.value),
+            ),
+        )
     }
 }
 
@@ -54,32 +58,35 @@ impl<'de> ::serde::Deserialize<'de> for InsightDriver {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "InsightDriver")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for InsightDriver {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut dimension = ::openapi_runtime::de::Slot::new("dimension");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut contribution_pct = ::openapi_runtime::de::Slot::new("contribution_pct");
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "dimension" => dimension.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "contribution_pct" => contribution_pct.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "InsightDriver";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "dimension",
+        "label",
+        "contribution_pct",
+        "value",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<f64>,
+        ::openapi_runtime::de::Required<f64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            dimension: values.0,
+            label: values.1,
+            contribution_pct: values.2,
+            value: values.3,
         }
-        Ok(Self {
-            dimension: dimension.required()?,
-            label: label.required()?,
-            contribution_pct: contribution_pct.required()?,
-            value: value.required()?,
-        })
     }
 }

@@ -66,19 +66,23 @@ impl ::serde::Serialize for IntrospectTokenResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("active", &self.active)?;
-        object.field("client_id", &self.client_id)?;
-        object.field("token_type", &self.token_type)?;
-        object.field("scope", &self.scope)?;
-        object.field("sub_type", &self.sub_type)?;
-        object.field("sub", &self.sub)?;
-        object.field("organizations", &self.organizations)?;
-        object.field("aud", &self.aud)?;
-        object.field("iss", &self.iss)?;
-        object.field("exp", &self.exp)?;
-        object.field("iat", &self.iat)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.active),
+                ::openapi_runtime::ser::Always(&self.client_id),
+                ::openapi_runtime::ser::Always(&self.token_type),
+                ::openapi_runtime::ser::Always(&self.scope),
+                ::openapi_runtime::ser::Always(&self.sub_type),
+                ::openapi_runtime::ser::Always(&self.sub),
+                ::openapi_runtime::ser::Always(&self.organizations),
+                ::openapi_runtime::ser::Always(&self.aud),
+                ::openapi_runtime::ser::Always(&self.iss),
+                ::openapi_runtime::ser::Always(&self.exp),
+                ::openapi_runtime::ser::Always(&self.iat),
+            ),
+        )
     }
 }
 
@@ -86,54 +90,57 @@ impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "IntrospectTokenResponse")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for IntrospectTokenResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut active = ::openapi_runtime::de::Slot::new("active");
-        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
-        let mut token_type = ::openapi_runtime::de::Slot::new("token_type");
-        let mut scope = ::openapi_runtime::de::Slot::new("scope");
-        let mut sub_type = ::openapi_runtime::de::Slot::new("sub_type");
-        let mut sub = ::openapi_runtime::de::Slot::new("sub");
-        let mut organizations = ::openapi_runtime::de::Slot::new("organizations");
-        let mut aud = ::openapi_runtime::de::Slot::new("aud");
-        let mut iss = ::openapi_runtime::de::Slot::new("iss");
-        let mut exp = ::openapi_runtime::de::Slot::new("exp");
-        let mut iat = ::openapi_runtime::de::Slot::new("iat");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "active" => active.read(&mut __map)?,
-                "client_id" => client_id.read(&mut __map)?,
-                "token_type" => token_type.read(&mut __map)?,
-                "scope" => scope.read(&mut __map)?,
-                "sub_type" => sub_type.read(&mut __map)?,
-                "sub" => sub.read(&mut __map)?,
-                "organizations" => organizations.read(&mut __map)?,
-                "aud" => aud.read(&mut __map)?,
-                "iss" => iss.read(&mut __map)?,
-                "exp" => exp.read(&mut __map)?,
-                "iat" => iat.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "IntrospectTokenResponse";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "active",
+        "client_id",
+        "token_type",
+        "scope",
+        "sub_type",
+        "sub",
+        "organizations",
+        "aud",
+        "iss",
+        "exp",
+        "iat",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<IntrospectTokenResponseTokenType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::SubType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<Vec<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            active: values.0,
+            client_id: values.1,
+            token_type: values.2,
+            scope: values.3,
+            sub_type: values.4,
+            sub: values.5,
+            organizations: values.6,
+            aud: values.7,
+            iss: values.8,
+            exp: values.9,
+            iat: values.10,
         }
-        Ok(Self {
-            active: active.required()?,
-            client_id: client_id.required()?,
-            token_type: token_type.required()?,
-            scope: scope.required()?,
-            sub_type: sub_type.required()?,
-            sub: sub.required()?,
-            organizations: organizations.required()?,
-            aud: aud.required()?,
-            iss: iss.required()?,
-            exp: exp.required()?,
-            iat: iat.required()?,
-        })
     }
 }
 

@@ -96,21 +96,25 @@ impl ::serde::Serialize for LegacyRecurringProductPriceFixed {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("source", &self.source)?;
-        object.field("amount_type", &self.amount_type)?;
-        object.field("price_currency", &self.price_currency)?;
-        object.field("tax_behavior", &self.tax_behavior)?;
-        object.field("is_archived", &self.is_archived)?;
-        object.field("product_id", &self.product_id)?;
-        object.field("type", &self.r#type)?;
-        object.field("recurring_interval", &self.recurring_interval)?;
-        object.field("price_amount", &self.price_amount)?;
-        object.field("legacy", &self.legacy)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.source),
+                ::openapi_runtime::ser::Always(&self.amount_type),
+                ::openapi_runtime::ser::Always(&self.price_currency),
+                ::openapi_runtime::ser::Always(&self.tax_behavior),
+                ::openapi_runtime::ser::Always(&self.is_archived),
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.recurring_interval),
+                ::openapi_runtime::ser::Always(&self.price_amount),
+                ::openapi_runtime::ser::Always(&self.legacy),
+            ),
+        )
     }
 }
 
@@ -118,62 +122,63 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceFixed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "LegacyRecurringProductPriceFixed")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for LegacyRecurringProductPriceFixed {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut source = ::openapi_runtime::de::Slot::new("source");
-        let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
-        let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
-        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
-        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut price_amount = ::openapi_runtime::de::Slot::new("price_amount");
-        let mut legacy = ::openapi_runtime::de::Slot::new("legacy");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "source" => source.read(&mut __map)?,
-                "amount_type" => amount_type.read(&mut __map)?,
-                "price_currency" => price_currency.read(&mut __map)?,
-                "tax_behavior" => tax_behavior.read(&mut __map)?,
-                "is_archived" => is_archived.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "price_amount" => price_amount.read(&mut __map)?,
-                "legacy" => legacy.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "LegacyRecurringProductPriceFixed";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "source",
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "is_archived",
+        "product_id",
+        "type",
+        "recurring_interval",
+        "price_amount",
+        "legacy",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::ProductPriceSource>,
+        ::openapi_runtime::de::Required<LegacyRecurringProductPriceFixedAmountType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<super::TaxBehaviorOption>>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<LegacyRecurringProductPriceFixedType>,
+        ::openapi_runtime::de::Required<super::RecurringInterval>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<LegacyRecurringProductPriceFixedLegacy>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            source: values.3,
+            amount_type: values.4,
+            price_currency: values.5,
+            tax_behavior: values.6,
+            is_archived: values.7,
+            product_id: values.8,
+            r#type: values.9,
+            recurring_interval: values.10,
+            price_amount: values.11,
+            legacy: values.12,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            source: source.required()?,
-            amount_type: amount_type.required()?,
-            price_currency: price_currency.required()?,
-            tax_behavior: tax_behavior.required_or_default()?,
-            is_archived: is_archived.required()?,
-            product_id: product_id.required()?,
-            r#type: r#type.required()?,
-            recurring_interval: recurring_interval.required()?,
-            price_amount: price_amount.required()?,
-            legacy: legacy.required()?,
-        })
     }
 }
 

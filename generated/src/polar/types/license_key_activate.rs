@@ -89,13 +89,17 @@ impl ::serde::Serialize for LicenseKeyActivate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("key", &self.key)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("label", &self.label)?;
-        object.optional("conditions", &self.conditions)?;
-        object.optional("meta", &self.meta)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Optional(&self.conditions),
+                ::openapi_runtime::ser::Optional(&self.meta),
+            ),
+        )
     }
 }
 
@@ -103,36 +107,45 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "LicenseKeyActivate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for LicenseKeyActivate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut conditions = ::openapi_runtime::de::Slot::new("conditions");
-        let mut meta = ::openapi_runtime::de::Slot::new("meta");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "key" => key.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "conditions" => conditions.read(&mut __map)?,
-                "meta" => meta.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "LicenseKeyActivate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "key",
+        "organization_id",
+        "label",
+        "conditions",
+        "meta",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<String, LicenseKeyActivateConditionsValue>,
+            >,
+        >,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, LicenseKeyActivateMetaValue>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            key: values.0,
+            organization_id: values.1,
+            label: values.2,
+            conditions: values.3,
+            meta: values.4,
         }
-        Ok(Self {
-            key: key.required()?,
-            organization_id: organization_id.required()?,
-            label: label.required()?,
-            conditions: conditions.or_default(),
-            meta: meta.or_default(),
-        })
     }
 }
 

@@ -56,14 +56,18 @@ impl ::serde::Serialize for LicenseKeyActivationBase {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("license_key_id", &self.license_key_id)?;
-        object.field("label", &self.label)?;
-        object.field("meta", &self.meta)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.license_key_id),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Always(&self.meta),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+            ),
+        )
     }
 }
 
@@ -71,39 +75,44 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivationBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "LicenseKeyActivationBase")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for LicenseKeyActivationBase {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut license_key_id = ::openapi_runtime::de::Slot::new("license_key_id");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut meta = ::openapi_runtime::de::Slot::new("meta");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "license_key_id" => license_key_id.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "meta" => meta.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "LicenseKeyActivationBase";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "license_key_id",
+        "label",
+        "meta",
+        "created_at",
+        "modified_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<
+            ::std::collections::BTreeMap<String, LicenseKeyActivationBaseMetaValue>,
+        >,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            license_key_id: values.1,
+            label: values.2,
+            meta: values.3,
+            created_at: values.4,
+            modified_at: values.5,
         }
-        Ok(Self {
-            id: id.required()?,
-            license_key_id: license_key_id.required()?,
-            label: label.required()?,
-            meta: meta.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-        })
     }
 }
 

@@ -125,24 +125,28 @@ impl ::serde::Serialize for LicenseKeyRead {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("customer", &self.customer)?;
-        object.field("benefit_id", &self.benefit_id)?;
-        object.field("key", &self.key)?;
-        object.field("display_key", &self.display_key)?;
-        object.field("status", &self.status)?;
-        object.field("limit_activations", &self.limit_activations)?;
-        object.field("usage", &self.usage)?;
-        object.field("limit_usage", &self.limit_usage)?;
-        object.field("validations", &self.validations)?;
-        object.field("last_validated_at", &self.last_validated_at)?;
-        object.field("expires_at", &self.expires_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.customer),
+                ::openapi_runtime::ser::Always(&self.benefit_id),
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.display_key),
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Always(&self.limit_activations),
+                ::openapi_runtime::ser::Always(&self.usage),
+                ::openapi_runtime::ser::Always(&self.limit_usage),
+                ::openapi_runtime::ser::Always(&self.validations),
+                ::openapi_runtime::ser::Always(&self.last_validated_at),
+                ::openapi_runtime::ser::Always(&self.expires_at),
+            ),
+        )
     }
 }
 
@@ -150,72 +154,71 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "LicenseKeyRead")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for LicenseKeyRead {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut customer = ::openapi_runtime::de::Slot::new("customer");
-        let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut display_key = ::openapi_runtime::de::Slot::new("display_key");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut limit_activations = ::openapi_runtime::de::Slot::new(
-            "limit_activations",
-        );
-        let mut usage = ::openapi_runtime::de::Slot::new("usage");
-        let mut limit_usage = ::openapi_runtime::de::Slot::new("limit_usage");
-        let mut validations = ::openapi_runtime::de::Slot::new("validations");
-        let mut last_validated_at = ::openapi_runtime::de::Slot::new(
-            "last_validated_at",
-        );
-        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "customer" => customer.read(&mut __map)?,
-                "benefit_id" => benefit_id.read(&mut __map)?,
-                "key" => key.read(&mut __map)?,
-                "display_key" => display_key.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "limit_activations" => limit_activations.read(&mut __map)?,
-                "usage" => usage.read(&mut __map)?,
-                "limit_usage" => limit_usage.read(&mut __map)?,
-                "validations" => validations.read(&mut __map)?,
-                "last_validated_at" => last_validated_at.read(&mut __map)?,
-                "expires_at" => expires_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "LicenseKeyRead";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "organization_id",
+        "customer_id",
+        "customer",
+        "benefit_id",
+        "key",
+        "display_key",
+        "status",
+        "limit_activations",
+        "usage",
+        "limit_usage",
+        "validations",
+        "last_validated_at",
+        "expires_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::LicenseKeyCustomer>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::LicenseKeyStatus>,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            created_at: values.1,
+            modified_at: values.2,
+            organization_id: values.3,
+            customer_id: values.4,
+            customer: values.5,
+            benefit_id: values.6,
+            key: values.7,
+            display_key: values.8,
+            status: values.9,
+            limit_activations: values.10,
+            usage: values.11,
+            limit_usage: values.12,
+            validations: values.13,
+            last_validated_at: values.14,
+            expires_at: values.15,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            organization_id: organization_id.required()?,
-            customer_id: customer_id.required()?,
-            customer: customer.required()?,
-            benefit_id: benefit_id.required()?,
-            key: key.required()?,
-            display_key: display_key.required()?,
-            status: status.required()?,
-            limit_activations: limit_activations.required_or_default()?,
-            usage: usage.required()?,
-            limit_usage: limit_usage.required_or_default()?,
-            validations: validations.required()?,
-            last_validated_at: last_validated_at.required_or_default()?,
-            expires_at: expires_at.required_or_default()?,
-        })
     }
 }

@@ -77,13 +77,17 @@ impl ::serde::Serialize for LicenseKeyUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("status", &self.status)?;
-        object.optional("usage", &self.usage)?;
-        object.patch("limit_activations", &self.limit_activations)?;
-        object.patch("limit_usage", &self.limit_usage)?;
-        object.patch("expires_at", &self.expires_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.status),
+                ::openapi_runtime::ser::Optional(&self.usage),
+                ::openapi_runtime::ser::Patched(&self.limit_activations),
+                ::openapi_runtime::ser::Patched(&self.limit_usage),
+                ::openapi_runtime::ser::Patched(&self.expires_at),
+            ),
+        )
     }
 }
 
@@ -91,37 +95,42 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "LicenseKeyUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for LicenseKeyUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut usage = ::openapi_runtime::de::Slot::new("usage");
-        let mut limit_activations = ::openapi_runtime::de::Slot::new(
-            "limit_activations",
-        );
-        let mut limit_usage = ::openapi_runtime::de::Slot::new("limit_usage");
-        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "status" => status.read(&mut __map)?,
-                "usage" => usage.read(&mut __map)?,
-                "limit_activations" => limit_activations.read(&mut __map)?,
-                "limit_usage" => limit_usage.read(&mut __map)?,
-                "expires_at" => expires_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "LicenseKeyUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "status",
+        "usage",
+        "limit_activations",
+        "limit_usage",
+        "expires_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::LicenseKeyStatus>,
+        >,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<::chrono::DateTime<::chrono::Utc>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            status: values.0,
+            usage: values.1,
+            limit_activations: values.2,
+            limit_usage: values.3,
+            expires_at: values.4,
         }
-        Ok(Self {
-            status: status.or_default(),
-            usage: usage.or_default(),
-            limit_activations: limit_activations.or_default(),
-            limit_usage: limit_usage.or_default(),
-            expires_at: expires_at.or_default(),
-        })
     }
 }

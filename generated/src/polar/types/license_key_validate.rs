@@ -112,15 +112,19 @@ impl ::serde::Serialize for LicenseKeyValidate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("key", &self.key)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.patch("activation_id", &self.activation_id)?;
-        object.patch("benefit_id", &self.benefit_id)?;
-        object.patch("customer_id", &self.customer_id)?;
-        object.patch("increment_usage", &self.increment_usage)?;
-        object.optional("conditions", &self.conditions)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Patched(&self.activation_id),
+                ::openapi_runtime::ser::Patched(&self.benefit_id),
+                ::openapi_runtime::ser::Patched(&self.customer_id),
+                ::openapi_runtime::ser::Patched(&self.increment_usage),
+                ::openapi_runtime::ser::Optional(&self.conditions),
+            ),
+        )
     }
 }
 
@@ -128,42 +132,49 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyValidate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "LicenseKeyValidate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for LicenseKeyValidate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut activation_id = ::openapi_runtime::de::Slot::new("activation_id");
-        let mut benefit_id = ::openapi_runtime::de::Slot::new("benefit_id");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut increment_usage = ::openapi_runtime::de::Slot::new("increment_usage");
-        let mut conditions = ::openapi_runtime::de::Slot::new("conditions");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "key" => key.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "activation_id" => activation_id.read(&mut __map)?,
-                "benefit_id" => benefit_id.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "increment_usage" => increment_usage.read(&mut __map)?,
-                "conditions" => conditions.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "LicenseKeyValidate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "key",
+        "organization_id",
+        "activation_id",
+        "benefit_id",
+        "customer_id",
+        "increment_usage",
+        "conditions",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<String, LicenseKeyValidateConditionsValue>,
+            >,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            key: values.0,
+            organization_id: values.1,
+            activation_id: values.2,
+            benefit_id: values.3,
+            customer_id: values.4,
+            increment_usage: values.5,
+            conditions: values.6,
         }
-        Ok(Self {
-            key: key.required()?,
-            organization_id: organization_id.required()?,
-            activation_id: activation_id.or_default(),
-            benefit_id: benefit_id.or_default(),
-            customer_id: customer_id.or_default(),
-            increment_usage: increment_usage.or_default(),
-            conditions: conditions.or_default(),
-        })
     }
 }
 

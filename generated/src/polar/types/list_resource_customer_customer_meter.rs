@@ -29,10 +29,14 @@ impl ::serde::Serialize for ListResourceCustomerCustomerMeter {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("items", &self.items)?;
-        object.field("pagination", &self.pagination)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.items),
+                ::openapi_runtime::ser::Always(&self.pagination),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for ListResourceCustomerCustomerMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ListResourceCustomerCustomerMeter")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ListResourceCustomerCustomerMeter {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut items = ::openapi_runtime::de::Slot::new("items");
-        let mut pagination = ::openapi_runtime::de::Slot::new("pagination");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "items" => items.read(&mut __map)?,
-                "pagination" => pagination.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ListResourceCustomerCustomerMeter";
+    const WIRE_NAMES: &'static [&'static str] = &["items", "pagination"];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<super::CustomerCustomerMeter>>,
+        ::openapi_runtime::de::Required<super::Pagination>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            items: values.0,
+            pagination: values.1,
         }
-        Ok(Self {
-            items: items.required()?,
-            pagination: pagination.required()?,
-        })
     }
 }

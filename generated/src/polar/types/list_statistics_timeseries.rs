@@ -29,10 +29,14 @@ impl ::serde::Serialize for ListStatisticsTimeseries {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("periods", &self.periods)?;
-        object.field("totals", &self.totals)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.periods),
+                ::openapi_runtime::ser::Always(&self.totals),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for ListStatisticsTimeseries {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ListStatisticsTimeseries")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ListStatisticsTimeseries {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut periods = ::openapi_runtime::de::Slot::new("periods");
-        let mut totals = ::openapi_runtime::de::Slot::new("totals");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "periods" => periods.read(&mut __map)?,
-                "totals" => totals.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ListStatisticsTimeseries";
+    const WIRE_NAMES: &'static [&'static str] = &["periods", "totals"];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<super::StatisticsPeriod>>,
+        ::openapi_runtime::de::Required<Vec<super::EventStatistics>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            periods: values.0,
+            totals: values.1,
         }
-        Ok(Self {
-            periods: periods.required()?,
-            totals: totals.required()?,
-        })
     }
 }

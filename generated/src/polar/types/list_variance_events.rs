@@ -21,9 +21,11 @@ impl ::serde::Serialize for ListVarianceEvents {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("items", &self.items)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.items),),
+        )
     }
 }
 
@@ -31,21 +33,20 @@ impl<'de> ::serde::Deserialize<'de> for ListVarianceEvents {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ListVarianceEvents")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ListVarianceEvents {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut items = ::openapi_runtime::de::Slot::new("items");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "items" => items.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self { items: items.required()? })
+    const NAME: &'static str = "ListVarianceEvents";
+    const WIRE_NAMES: &'static [&'static str] = &["items"];
+    type Fields = (::openapi_runtime::de::Required<Vec<super::VarianceEvent>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { items: values.0 }
     }
 }

@@ -77,16 +77,20 @@ impl ::serde::Serialize for LlmMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("vendor", &self.vendor)?;
-        object.field("model", &self.model)?;
-        object.patch("prompt", &self.prompt)?;
-        object.patch("response", &self.response)?;
-        object.field("input_tokens", &self.input_tokens)?;
-        object.optional("cached_input_tokens", &self.cached_input_tokens)?;
-        object.field("output_tokens", &self.output_tokens)?;
-        object.field("total_tokens", &self.total_tokens)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.vendor),
+                ::openapi_runtime::ser::Always(&self.model),
+                ::openapi_runtime::ser::Patched(&self.prompt),
+                ::openapi_runtime::ser::Patched(&self.response),
+                ::openapi_runtime::ser::Always(&self.input_tokens),
+                ::openapi_runtime::ser::Optional(&self.cached_input_tokens),
+                ::openapi_runtime::ser::Always(&self.output_tokens),
+                ::openapi_runtime::ser::Always(&self.total_tokens),
+            ),
+        )
     }
 }
 
@@ -94,46 +98,47 @@ impl<'de> ::serde::Deserialize<'de> for LlmMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "LlmMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for LlmMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut vendor = ::openapi_runtime::de::Slot::new("vendor");
-        let mut model = ::openapi_runtime::de::Slot::new("model");
-        let mut prompt = ::openapi_runtime::de::Slot::new("prompt");
-        let mut response = ::openapi_runtime::de::Slot::new("response");
-        let mut input_tokens = ::openapi_runtime::de::Slot::new("input_tokens");
-        let mut cached_input_tokens = ::openapi_runtime::de::Slot::new(
-            "cached_input_tokens",
-        );
-        let mut output_tokens = ::openapi_runtime::de::Slot::new("output_tokens");
-        let mut total_tokens = ::openapi_runtime::de::Slot::new("total_tokens");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "vendor" => vendor.read(&mut __map)?,
-                "model" => model.read(&mut __map)?,
-                "prompt" => prompt.read(&mut __map)?,
-                "response" => response.read(&mut __map)?,
-                "input_tokens" => input_tokens.read(&mut __map)?,
-                "cached_input_tokens" => cached_input_tokens.read(&mut __map)?,
-                "output_tokens" => output_tokens.read(&mut __map)?,
-                "total_tokens" => total_tokens.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "LlmMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "vendor",
+        "model",
+        "prompt",
+        "response",
+        "input_tokens",
+        "cached_input_tokens",
+        "output_tokens",
+        "total_tokens",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            vendor: values.0,
+            model: values.1,
+            prompt: values.2,
+            response: values.3,
+            input_tokens: values.4,
+            cached_input_tokens: values.5,
+            output_tokens: values.6,
+            total_tokens: values.7,
         }
-        Ok(Self {
-            vendor: vendor.required()?,
-            model: model.required()?,
-            prompt: prompt.or_default(),
-            response: response.or_default(),
-            input_tokens: input_tokens.required()?,
-            cached_input_tokens: cached_input_tokens.or_default(),
-            output_tokens: output_tokens.required()?,
-            total_tokens: total_tokens.required()?,
-        })
     }
 }

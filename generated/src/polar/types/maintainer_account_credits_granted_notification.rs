@@ -36,12 +36,16 @@ impl ::serde::Serialize for MaintainerAccountCreditsGrantedNotification {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("type", &self.r#type)?;
-        object.field("payload", &self.payload)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.payload),
+            ),
+        )
     }
 }
 
@@ -49,36 +53,33 @@ impl<'de> ::serde::Deserialize<'de> for MaintainerAccountCreditsGrantedNotificat
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "MaintainerAccountCreditsGrantedNotification",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MaintainerAccountCreditsGrantedNotification {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut payload = ::openapi_runtime::de::Slot::new("payload");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "payload" => payload.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MaintainerAccountCreditsGrantedNotification";
+    const WIRE_NAMES: &'static [&'static str] = &["id", "created_at", "type", "payload"];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<MaintainerAccountCreditsGrantedNotificationType>,
+        ::openapi_runtime::de::Required<
+            super::MaintainerAccountCreditsGrantedNotificationPayload,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            created_at: values.1,
+            r#type: values.2,
+            payload: values.3,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            r#type: r#type.required()?,
-            payload: payload.required()?,
-        })
     }
 }
 

@@ -47,12 +47,16 @@ impl ::serde::Serialize for MaintainerAccountCreditsGrantedNotificationPayload {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("organization_name", &self.organization_name)?;
-        object.field("amount", &self.amount)?;
-        object.optional("currency", &self.currency)?;
-        object.field("formatted_amount", &self.formatted_amount)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.organization_name),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Optional(&self.currency),
+                ::openapi_runtime::ser::Always(&self.formatted_amount),
+            ),
+        )
     }
 }
 
@@ -61,38 +65,36 @@ for MaintainerAccountCreditsGrantedNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "MaintainerAccountCreditsGrantedNotificationPayload",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object
 for MaintainerAccountCreditsGrantedNotificationPayload {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut organization_name = ::openapi_runtime::de::Slot::new(
-            "organization_name",
-        );
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut formatted_amount = ::openapi_runtime::de::Slot::new("formatted_amount");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "organization_name" => organization_name.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "formatted_amount" => formatted_amount.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MaintainerAccountCreditsGrantedNotificationPayload";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "organization_name",
+        "amount",
+        "currency",
+        "formatted_amount",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            organization_name: values.0,
+            amount: values.1,
+            currency: values.2,
+            formatted_amount: values.3,
         }
-        Ok(Self {
-            organization_name: organization_name.required()?,
-            amount: amount.required()?,
-            currency: currency.or_default(),
-            formatted_amount: formatted_amount.required()?,
-        })
     }
 }

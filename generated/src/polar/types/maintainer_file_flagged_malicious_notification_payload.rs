@@ -39,11 +39,15 @@ impl ::serde::Serialize for MaintainerFileFlaggedMaliciousNotificationPayload {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("file_name", &self.file_name)?;
-        object.field("organization_name", &self.organization_name)?;
-        object.optional("organization_slug", &self.organization_slug)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.file_name),
+                ::openapi_runtime::ser::Always(&self.organization_name),
+                ::openapi_runtime::ser::Optional(&self.organization_slug),
+            ),
+        )
     }
 }
 
@@ -52,37 +56,33 @@ for MaintainerFileFlaggedMaliciousNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "MaintainerFileFlaggedMaliciousNotificationPayload",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object
 for MaintainerFileFlaggedMaliciousNotificationPayload {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut file_name = ::openapi_runtime::de::Slot::new("file_name");
-        let mut organization_name = ::openapi_runtime::de::Slot::new(
-            "organization_name",
-        );
-        let mut organization_slug = ::openapi_runtime::de::Slot::new(
-            "organization_slug",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "file_name" => file_name.read(&mut __map)?,
-                "organization_name" => organization_name.read(&mut __map)?,
-                "organization_slug" => organization_slug.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MaintainerFileFlaggedMaliciousNotificationPayload";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "file_name",
+        "organization_name",
+        "organization_slug",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            file_name: values.0,
+            organization_name: values.1,
+            organization_slug: values.2,
         }
-        Ok(Self {
-            file_name: file_name.required()?,
-            organization_name: organization_name.required()?,
-            organization_slug: organization_slug.or_default(),
-        })
     }
 }

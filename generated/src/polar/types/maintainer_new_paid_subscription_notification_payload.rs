@@ -116,32 +116,26 @@ impl ::serde::Serialize for MaintainerNewPaidSubscriptionNotificationPayload {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("subscriber_name", &self.subscriber_name)?;
-        object.optional("subscriber_email", &self.subscriber_email)?;
-        object.field("tier_name", &self.tier_name)?;
-        object.field("tier_price_amount", &self.tier_price_amount)?;
-        object
-            .field(
-                "tier_price_recurring_interval",
-                &self.tier_price_recurring_interval,
-            )?;
-        object
-            .optional(
-                "tier_price_recurring_interval_count",
-                &self.tier_price_recurring_interval_count,
-            )?;
-        object.field("tier_organization_name", &self.tier_organization_name)?;
-        object.optional("tier_organization_slug", &self.tier_organization_slug)?;
-        object.optional("subscription_id", &self.subscription_id)?;
-        object.optional("currency", &self.currency)?;
-        object.field("formatted_price_amount", &self.formatted_price_amount)?;
-        object
-            .field(
-                "formatted_price_with_interval",
-                &self.formatted_price_with_interval,
-            )?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.subscriber_name),
+                ::openapi_runtime::ser::Optional(&self.subscriber_email),
+                ::openapi_runtime::ser::Always(&self.tier_name),
+                ::openapi_runtime::ser::Always(&self.tier_price_amount),
+                ::openapi_runtime::ser::Always(&self.tier_price_recurring_interval),
+                ::openapi_runtime::ser::Optional(
+                    &self.tier_price_recurring_interval_count,
+                ),
+                ::openapi_runtime::ser::Always(&self.tier_organization_name),
+                ::openapi_runtime::ser::Optional(&self.tier_organization_slug),
+                ::openapi_runtime::ser::Optional(&self.subscription_id),
+                ::openapi_runtime::ser::Optional(&self.currency),
+                ::openapi_runtime::ser::Always(&self.formatted_price_amount),
+                ::openapi_runtime::ser::Always(&self.formatted_price_with_interval),
+            ),
+        )
     }
 }
 
@@ -150,80 +144,59 @@ for MaintainerNewPaidSubscriptionNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "MaintainerNewPaidSubscriptionNotificationPayload",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MaintainerNewPaidSubscriptionNotificationPayload {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut subscriber_name = ::openapi_runtime::de::Slot::new("subscriber_name");
-        let mut subscriber_email = ::openapi_runtime::de::Slot::new("subscriber_email");
-        let mut tier_name = ::openapi_runtime::de::Slot::new("tier_name");
-        let mut tier_price_amount = ::openapi_runtime::de::Slot::new(
-            "tier_price_amount",
-        );
-        let mut tier_price_recurring_interval = ::openapi_runtime::de::Slot::new(
-            "tier_price_recurring_interval",
-        );
-        let mut tier_price_recurring_interval_count = ::openapi_runtime::de::Slot::new(
-            "tier_price_recurring_interval_count",
-        );
-        let mut tier_organization_name = ::openapi_runtime::de::Slot::new(
-            "tier_organization_name",
-        );
-        let mut tier_organization_slug = ::openapi_runtime::de::Slot::new(
-            "tier_organization_slug",
-        );
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut formatted_price_amount = ::openapi_runtime::de::Slot::new(
-            "formatted_price_amount",
-        );
-        let mut formatted_price_with_interval = ::openapi_runtime::de::Slot::new(
-            "formatted_price_with_interval",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "subscriber_name" => subscriber_name.read(&mut __map)?,
-                "subscriber_email" => subscriber_email.read(&mut __map)?,
-                "tier_name" => tier_name.read(&mut __map)?,
-                "tier_price_amount" => tier_price_amount.read(&mut __map)?,
-                "tier_price_recurring_interval" => {
-                    tier_price_recurring_interval.read(&mut __map)?
-                }
-                "tier_price_recurring_interval_count" => {
-                    tier_price_recurring_interval_count.read(&mut __map)?
-                }
-                "tier_organization_name" => tier_organization_name.read(&mut __map)?,
-                "tier_organization_slug" => tier_organization_slug.read(&mut __map)?,
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "formatted_price_amount" => formatted_price_amount.read(&mut __map)?,
-                "formatted_price_with_interval" => {
-                    formatted_price_with_interval.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MaintainerNewPaidSubscriptionNotificationPayload";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "subscriber_name",
+        "subscriber_email",
+        "tier_name",
+        "tier_price_amount",
+        "tier_price_recurring_interval",
+        "tier_price_recurring_interval_count",
+        "tier_organization_name",
+        "tier_organization_slug",
+        "subscription_id",
+        "currency",
+        "formatted_price_amount",
+        "formatted_price_with_interval",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            subscriber_name: values.0,
+            subscriber_email: values.1,
+            tier_name: values.2,
+            tier_price_amount: values.3,
+            tier_price_recurring_interval: values.4,
+            tier_price_recurring_interval_count: values.5,
+            tier_organization_name: values.6,
+            tier_organization_slug: values.7,
+            subscription_id: values.8,
+            currency: values.9,
+            formatted_price_amount: values.10,
+            formatted_price_with_interval: values.11,
         }
-        Ok(Self {
-            subscriber_name: subscriber_name.required()?,
-            subscriber_email: subscriber_email.or_default(),
-            tier_name: tier_name.required()?,
-            tier_price_amount: tier_price_amount.required_or_default()?,
-            tier_price_recurring_interval: tier_price_recurring_interval.required()?,
-            tier_price_recurring_interval_count: tier_price_recurring_interval_count
-                .or_default(),
-            tier_organization_name: tier_organization_name.required()?,
-            tier_organization_slug: tier_organization_slug.or_default(),
-            subscription_id: subscription_id.or_default(),
-            currency: currency.or_default(),
-            formatted_price_amount: formatted_price_amount.required()?,
-            formatted_price_with_interval: formatted_price_with_interval.required()?,
-        })
     }
 }

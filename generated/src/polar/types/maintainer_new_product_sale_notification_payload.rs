@@ -200,26 +200,34 @@ impl ::serde::Serialize for MaintainerNewProductSaleNotificationPayload {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product_name", &self.product_name)?;
-        object.field("product_price_amount", &self.product_price_amount)?;
-        object.optional("customer_name", &self.customer_name)?;
-        object.optional("organization_name", &self.organization_name)?;
-        object.optional("customer_email", &self.customer_email)?;
-        object.optional("billing_address_country", &self.billing_address_country)?;
-        object.optional("billing_address_city", &self.billing_address_city)?;
-        object.optional("billing_address_line1", &self.billing_address_line1)?;
-        object.optional("product_image_url", &self.product_image_url)?;
-        object.optional("order_id", &self.order_id)?;
-        object.optional("order_date", &self.order_date)?;
-        object.optional("organization_slug", &self.organization_slug)?;
-        object.optional("billing_reason", &self.billing_reason)?;
-        object.optional("currency", &self.currency)?;
-        object.field("formatted_price_amount", &self.formatted_price_amount)?;
-        object.field("formatted_billing_reason", &self.formatted_billing_reason)?;
-        object.field("formatted_address_country", &self.formatted_address_country)?;
-        object.field("order_url", &self.order_url)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.product_name),
+                    ::openapi_runtime::ser::Always(&self.product_price_amount),
+                    ::openapi_runtime::ser::Optional(&self.customer_name),
+                    ::openapi_runtime::ser::Optional(&self.organization_name),
+                    ::openapi_runtime::ser::Optional(&self.customer_email),
+                    ::openapi_runtime::ser::Optional(&self.billing_address_country),
+                    ::openapi_runtime::ser::Optional(&self.billing_address_city),
+                    ::openapi_runtime::ser::Optional(&self.billing_address_line1),
+                    ::openapi_runtime::ser::Optional(&self.product_image_url),
+                    ::openapi_runtime::ser::Optional(&self.order_id),
+                    ::openapi_runtime::ser::Optional(&self.order_date),
+                    ::openapi_runtime::ser::Optional(&self.organization_slug),
+                    ::openapi_runtime::ser::Optional(&self.billing_reason),
+                    ::openapi_runtime::ser::Optional(&self.currency),
+                    ::openapi_runtime::ser::Always(&self.formatted_price_amount),
+                    ::openapi_runtime::ser::Always(&self.formatted_billing_reason),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.formatted_address_country),
+                    ::openapi_runtime::ser::Always(&self.order_url),
+                ),
+            ),
+        )
     }
 }
 
@@ -227,99 +235,81 @@ impl<'de> ::serde::Deserialize<'de> for MaintainerNewProductSaleNotificationPayl
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "MaintainerNewProductSaleNotificationPayload",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MaintainerNewProductSaleNotificationPayload {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
-        let mut product_price_amount = ::openapi_runtime::de::Slot::new(
-            "product_price_amount",
-        );
-        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
-        let mut organization_name = ::openapi_runtime::de::Slot::new(
-            "organization_name",
-        );
-        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
-        let mut billing_address_country = ::openapi_runtime::de::Slot::new(
-            "billing_address_country",
-        );
-        let mut billing_address_city = ::openapi_runtime::de::Slot::new(
-            "billing_address_city",
-        );
-        let mut billing_address_line1 = ::openapi_runtime::de::Slot::new(
-            "billing_address_line1",
-        );
-        let mut product_image_url = ::openapi_runtime::de::Slot::new(
-            "product_image_url",
-        );
-        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
-        let mut order_date = ::openapi_runtime::de::Slot::new("order_date");
-        let mut organization_slug = ::openapi_runtime::de::Slot::new(
-            "organization_slug",
-        );
-        let mut billing_reason = ::openapi_runtime::de::Slot::new("billing_reason");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut formatted_price_amount = ::openapi_runtime::de::Slot::new(
-            "formatted_price_amount",
-        );
-        let mut formatted_billing_reason = ::openapi_runtime::de::Slot::new(
-            "formatted_billing_reason",
-        );
-        let mut formatted_address_country = ::openapi_runtime::de::Slot::new(
-            "formatted_address_country",
-        );
-        let mut order_url = ::openapi_runtime::de::Slot::new("order_url");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product_name" => product_name.read(&mut __map)?,
-                "product_price_amount" => product_price_amount.read(&mut __map)?,
-                "customer_name" => customer_name.read(&mut __map)?,
-                "organization_name" => organization_name.read(&mut __map)?,
-                "customer_email" => customer_email.read(&mut __map)?,
-                "billing_address_country" => billing_address_country.read(&mut __map)?,
-                "billing_address_city" => billing_address_city.read(&mut __map)?,
-                "billing_address_line1" => billing_address_line1.read(&mut __map)?,
-                "product_image_url" => product_image_url.read(&mut __map)?,
-                "order_id" => order_id.read(&mut __map)?,
-                "order_date" => order_date.read(&mut __map)?,
-                "organization_slug" => organization_slug.read(&mut __map)?,
-                "billing_reason" => billing_reason.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "formatted_price_amount" => formatted_price_amount.read(&mut __map)?,
-                "formatted_billing_reason" => formatted_billing_reason.read(&mut __map)?,
-                "formatted_address_country" => {
-                    formatted_address_country.read(&mut __map)?
-                }
-                "order_url" => order_url.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MaintainerNewProductSaleNotificationPayload";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "product_name",
+        "product_price_amount",
+        "customer_name",
+        "organization_name",
+        "customer_email",
+        "billing_address_country",
+        "billing_address_city",
+        "billing_address_line1",
+        "product_image_url",
+        "order_id",
+        "order_date",
+        "organization_slug",
+        "billing_reason",
+        "currency",
+        "formatted_price_amount",
+        "formatted_billing_reason",
+        "formatted_address_country",
+        "order_url",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<super::OrderBillingReasonInternal>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+        ),
+        (
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product_name: values.0.0,
+            product_price_amount: values.0.1,
+            customer_name: values.0.2,
+            organization_name: values.0.3,
+            customer_email: values.0.4,
+            billing_address_country: values.0.5,
+            billing_address_city: values.0.6,
+            billing_address_line1: values.0.7,
+            product_image_url: values.0.8,
+            order_id: values.0.9,
+            order_date: values.0.10,
+            organization_slug: values.0.11,
+            billing_reason: values.0.12,
+            currency: values.0.13,
+            formatted_price_amount: values.0.14,
+            formatted_billing_reason: values.0.15,
+            formatted_address_country: values.1.0,
+            order_url: values.1.1,
         }
-        Ok(Self {
-            product_name: product_name.required()?,
-            product_price_amount: product_price_amount.required()?,
-            customer_name: customer_name.or_default(),
-            organization_name: organization_name.or_default(),
-            customer_email: customer_email.or_default(),
-            billing_address_country: billing_address_country.or_default(),
-            billing_address_city: billing_address_city.or_default(),
-            billing_address_line1: billing_address_line1.or_default(),
-            product_image_url: product_image_url.or_default(),
-            order_id: order_id.or_default(),
-            order_date: order_date.or_default(),
-            organization_slug: organization_slug.or_default(),
-            billing_reason: billing_reason.or_default(),
-            currency: currency.or_default(),
-            formatted_price_amount: formatted_price_amount.required()?,
-            formatted_billing_reason: formatted_billing_reason.required_or_default()?,
-            formatted_address_country: formatted_address_country.required_or_default()?,
-            order_url: order_url.required_or_default()?,
-        })
     }
 }

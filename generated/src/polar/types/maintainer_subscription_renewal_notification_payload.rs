@@ -111,20 +111,23 @@ impl ::serde::Serialize for MaintainerSubscriptionRenewalNotificationPayload {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product_name", &self.product_name)?;
-        object.field("product_price_amount", &self.product_price_amount)?;
-        object.optional("customer_name", &self.customer_name)?;
-        object.optional("customer_email", &self.customer_email)?;
-        object.optional("organization_slug", &self.organization_slug)?;
-        object.optional("subscription_id", &self.subscription_id)?;
-        object.field("recurring_interval", &self.recurring_interval)?;
-        object.optional("recurring_interval_count", &self.recurring_interval_count)?;
-        object.optional("currency", &self.currency)?;
-        object.field("formatted_price_amount", &self.formatted_price_amount)?;
-        object
-            .field("formatted_recurring_interval", &self.formatted_recurring_interval)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.product_name),
+                ::openapi_runtime::ser::Always(&self.product_price_amount),
+                ::openapi_runtime::ser::Optional(&self.customer_name),
+                ::openapi_runtime::ser::Optional(&self.customer_email),
+                ::openapi_runtime::ser::Optional(&self.organization_slug),
+                ::openapi_runtime::ser::Optional(&self.subscription_id),
+                ::openapi_runtime::ser::Always(&self.recurring_interval),
+                ::openapi_runtime::ser::Optional(&self.recurring_interval_count),
+                ::openapi_runtime::ser::Optional(&self.currency),
+                ::openapi_runtime::ser::Always(&self.formatted_price_amount),
+                ::openapi_runtime::ser::Always(&self.formatted_recurring_interval),
+            ),
+        )
     }
 }
 
@@ -133,70 +136,56 @@ for MaintainerSubscriptionRenewalNotificationPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "MaintainerSubscriptionRenewalNotificationPayload",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MaintainerSubscriptionRenewalNotificationPayload {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
-        let mut product_price_amount = ::openapi_runtime::de::Slot::new(
-            "product_price_amount",
-        );
-        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
-        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
-        let mut organization_slug = ::openapi_runtime::de::Slot::new(
-            "organization_slug",
-        );
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
-            "recurring_interval_count",
-        );
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut formatted_price_amount = ::openapi_runtime::de::Slot::new(
-            "formatted_price_amount",
-        );
-        let mut formatted_recurring_interval = ::openapi_runtime::de::Slot::new(
-            "formatted_recurring_interval",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product_name" => product_name.read(&mut __map)?,
-                "product_price_amount" => product_price_amount.read(&mut __map)?,
-                "customer_name" => customer_name.read(&mut __map)?,
-                "customer_email" => customer_email.read(&mut __map)?,
-                "organization_slug" => organization_slug.read(&mut __map)?,
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "formatted_price_amount" => formatted_price_amount.read(&mut __map)?,
-                "formatted_recurring_interval" => {
-                    formatted_recurring_interval.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MaintainerSubscriptionRenewalNotificationPayload";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "product_name",
+        "product_price_amount",
+        "customer_name",
+        "customer_email",
+        "organization_slug",
+        "subscription_id",
+        "recurring_interval",
+        "recurring_interval_count",
+        "currency",
+        "formatted_price_amount",
+        "formatted_recurring_interval",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product_name: values.0,
+            product_price_amount: values.1,
+            customer_name: values.2,
+            customer_email: values.3,
+            organization_slug: values.4,
+            subscription_id: values.5,
+            recurring_interval: values.6,
+            recurring_interval_count: values.7,
+            currency: values.8,
+            formatted_price_amount: values.9,
+            formatted_recurring_interval: values.10,
         }
-        Ok(Self {
-            product_name: product_name.required()?,
-            product_price_amount: product_price_amount.required()?,
-            customer_name: customer_name.or_default(),
-            customer_email: customer_email.or_default(),
-            organization_slug: organization_slug.or_default(),
-            subscription_id: subscription_id.or_default(),
-            recurring_interval: recurring_interval.required()?,
-            recurring_interval_count: recurring_interval_count.or_default(),
-            currency: currency.or_default(),
-            formatted_price_amount: formatted_price_amount.required()?,
-            formatted_recurring_interval: formatted_recurring_interval.required()?,
-        })
     }
 }

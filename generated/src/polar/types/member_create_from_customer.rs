@@ -69,12 +69,16 @@ impl ::serde::Serialize for MemberCreateFromCustomer {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("email", &self.email)?;
-        object.patch("name", &self.name)?;
-        object.patch("external_id", &self.external_id)?;
-        object.optional("role", &self.role)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Patched(&self.name),
+                ::openapi_runtime::ser::Patched(&self.external_id),
+                ::openapi_runtime::ser::Optional(&self.role),
+            ),
+        )
     }
 }
 
@@ -82,33 +86,36 @@ impl<'de> ::serde::Deserialize<'de> for MemberCreateFromCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MemberCreateFromCustomer")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MemberCreateFromCustomer {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut external_id = ::openapi_runtime::de::Slot::new("external_id");
-        let mut role = ::openapi_runtime::de::Slot::new("role");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "email" => email.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "external_id" => external_id.read(&mut __map)?,
-                "role" => role.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MemberCreateFromCustomer";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "email",
+        "name",
+        "external_id",
+        "role",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<Option<MemberCreateFromCustomerRole>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            email: values.0,
+            name: values.1,
+            external_id: values.2,
+            role: values.3,
         }
-        Ok(Self {
-            email: email.required()?,
-            name: name.or_default(),
-            external_id: external_id.or_default(),
-            role: role.or_default(),
-        })
     }
 }
 

@@ -47,13 +47,17 @@ impl ::serde::Serialize for MemberOrganization {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("slug", &self.slug)?;
-        object.field("name", &self.name)?;
-        object.field("avatar_url", &self.avatar_url)?;
-        object.field("requires_sso", &self.requires_sso)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.slug),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.avatar_url),
+                ::openapi_runtime::ser::Always(&self.requires_sso),
+            ),
+        )
     }
 }
 
@@ -61,35 +65,38 @@ impl<'de> ::serde::Deserialize<'de> for MemberOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MemberOrganization")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MemberOrganization {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut slug = ::openapi_runtime::de::Slot::new("slug");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        let mut requires_sso = ::openapi_runtime::de::Slot::new("requires_sso");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "slug" => slug.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "avatar_url" => avatar_url.read(&mut __map)?,
-                "requires_sso" => requires_sso.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MemberOrganization";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "slug",
+        "name",
+        "avatar_url",
+        "requires_sso",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            slug: values.1,
+            name: values.2,
+            avatar_url: values.3,
+            requires_sso: values.4,
         }
-        Ok(Self {
-            id: id.required()?,
-            slug: slug.required()?,
-            name: name.required()?,
-            avatar_url: avatar_url.required_or_default()?,
-            requires_sso: requires_sso.required()?,
-        })
     }
 }

@@ -71,16 +71,20 @@ impl ::serde::Serialize for MerchantMigration {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("source_platform", &self.source_platform)?;
-        object.field("step", &self.step)?;
-        object.field("source_connected", &self.source_connected)?;
-        object.field("source", &self.source)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.source_platform),
+                ::openapi_runtime::ser::Always(&self.step),
+                ::openapi_runtime::ser::Always(&self.source_connected),
+                ::openapi_runtime::ser::Always(&self.source),
+            ),
+        )
     }
 }
 
@@ -88,44 +92,49 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MerchantMigration")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MerchantMigration {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut source_platform = ::openapi_runtime::de::Slot::new("source_platform");
-        let mut step = ::openapi_runtime::de::Slot::new("step");
-        let mut source_connected = ::openapi_runtime::de::Slot::new("source_connected");
-        let mut source = ::openapi_runtime::de::Slot::new("source");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "source_platform" => source_platform.read(&mut __map)?,
-                "step" => step.read(&mut __map)?,
-                "source_connected" => source_connected.read(&mut __map)?,
-                "source" => source.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MerchantMigration";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "organization_id",
+        "source_platform",
+        "step",
+        "source_connected",
+        "source",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MerchantMigrationSourcePlatform>,
+        ::openapi_runtime::de::Required<super::MerchantMigrationStep>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Nullable<
+            Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            organization_id: values.3,
+            source_platform: values.4,
+            step: values.5,
+            source_connected: values.6,
+            source: values.7,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            organization_id: organization_id.required()?,
-            source_platform: source_platform.required()?,
-            step: step.required()?,
-            source_connected: source_connected.required()?,
-            source: source.required_or_default()?,
-        })
     }
 }

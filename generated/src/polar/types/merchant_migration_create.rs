@@ -35,11 +35,15 @@ impl ::serde::Serialize for MerchantMigrationCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("source_platform", &self.source_platform)?;
-        object.field("api_key", &self.api_key)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.source_platform),
+                ::openapi_runtime::ser::Always(&self.api_key),
+            ),
+        )
     }
 }
 
@@ -47,29 +51,32 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MerchantMigrationCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MerchantMigrationCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut source_platform = ::openapi_runtime::de::Slot::new("source_platform");
-        let mut api_key = ::openapi_runtime::de::Slot::new("api_key");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "organization_id" => organization_id.read(&mut __map)?,
-                "source_platform" => source_platform.read(&mut __map)?,
-                "api_key" => api_key.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MerchantMigrationCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "organization_id",
+        "source_platform",
+        "api_key",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MerchantMigrationSourcePlatform>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            organization_id: values.0,
+            source_platform: values.1,
+            api_key: values.2,
         }
-        Ok(Self {
-            organization_id: organization_id.required()?,
-            source_platform: source_platform.required()?,
-            api_key: api_key.required()?,
-        })
     }
 }

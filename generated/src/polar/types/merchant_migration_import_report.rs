@@ -29,10 +29,14 @@ impl ::serde::Serialize for MerchantMigrationImportReport {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("step", &self.step)?;
-        object.field("results", &self.results)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.step),
+                ::openapi_runtime::ser::Always(&self.results),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MerchantMigrationImportReport")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MerchantMigrationImportReport {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut step = ::openapi_runtime::de::Slot::new("step");
-        let mut results = ::openapi_runtime::de::Slot::new("results");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "step" => step.read(&mut __map)?,
-                "results" => results.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MerchantMigrationImportReport";
+    const WIRE_NAMES: &'static [&'static str] = &["step", "results"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::MerchantMigrationStep>,
+        ::openapi_runtime::de::Required<Vec<super::MerchantMigrationImportResult>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            step: values.0,
+            results: values.1,
         }
-        Ok(Self {
-            step: step.required()?,
-            results: results.required()?,
-        })
     }
 }

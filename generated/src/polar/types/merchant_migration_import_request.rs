@@ -35,10 +35,14 @@ impl ::serde::Serialize for MerchantMigrationImportRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("record_ids", &self.record_ids)?;
-        object.optional("exclude_record_ids", &self.exclude_record_ids)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.record_ids),
+                ::openapi_runtime::ser::Optional(&self.exclude_record_ids),
+            ),
+        )
     }
 }
 
@@ -46,28 +50,26 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MerchantMigrationImportRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MerchantMigrationImportRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut record_ids = ::openapi_runtime::de::Slot::new("record_ids");
-        let mut exclude_record_ids = ::openapi_runtime::de::Slot::new(
-            "exclude_record_ids",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "record_ids" => record_ids.read(&mut __map)?,
-                "exclude_record_ids" => exclude_record_ids.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MerchantMigrationImportRequest";
+    const WIRE_NAMES: &'static [&'static str] = &["record_ids", "exclude_record_ids"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<Vec<::uuid::Uuid>>>,
+        ::openapi_runtime::de::Optional<Option<Vec<::uuid::Uuid>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            record_ids: values.0,
+            exclude_record_ids: values.1,
         }
-        Ok(Self {
-            record_ids: record_ids.or_default(),
-            exclude_record_ids: exclude_record_ids.or_default(),
-        })
     }
 }

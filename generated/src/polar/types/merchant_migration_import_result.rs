@@ -33,11 +33,15 @@ impl ::serde::Serialize for MerchantMigrationImportResult {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("entity", &self.entity)?;
-        object.field("imported", &self.imported)?;
-        object.field("skipped", &self.skipped)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.entity),
+                ::openapi_runtime::ser::Always(&self.imported),
+                ::openapi_runtime::ser::Always(&self.skipped),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,28 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationImportResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MerchantMigrationImportResult")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MerchantMigrationImportResult {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut entity = ::openapi_runtime::de::Slot::new("entity");
-        let mut imported = ::openapi_runtime::de::Slot::new("imported");
-        let mut skipped = ::openapi_runtime::de::Slot::new("skipped");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "entity" => entity.read(&mut __map)?,
-                "imported" => imported.read(&mut __map)?,
-                "skipped" => skipped.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MerchantMigrationImportResult";
+    const WIRE_NAMES: &'static [&'static str] = &["entity", "imported", "skipped"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::PrecheckEntity>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            entity: values.0,
+            imported: values.1,
+            skipped: values.2,
         }
-        Ok(Self {
-            entity: entity.required()?,
-            imported: imported.required()?,
-            skipped: skipped.required()?,
-        })
     }
 }

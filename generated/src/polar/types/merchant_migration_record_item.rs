@@ -133,21 +133,25 @@ impl ::serde::Serialize for MerchantMigrationRecordItem {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("record_id", &self.record_id)?;
-        object.field("entity", &self.entity)?;
-        object.field("source_id", &self.source_id)?;
-        object.field("title", &self.title)?;
-        object.field("subtitle", &self.subtitle)?;
-        object.field("amount", &self.amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("recurring_interval", &self.recurring_interval)?;
-        object.field("status", &self.status)?;
-        object.field("import_status", &self.import_status)?;
-        object.field("reason", &self.reason)?;
-        object.field("reason_code", &self.reason_code)?;
-        object.field("reason_level", &self.reason_level)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.record_id),
+                ::openapi_runtime::ser::Always(&self.entity),
+                ::openapi_runtime::ser::Always(&self.source_id),
+                ::openapi_runtime::ser::Always(&self.title),
+                ::openapi_runtime::ser::Always(&self.subtitle),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.recurring_interval),
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Always(&self.import_status),
+                ::openapi_runtime::ser::Always(&self.reason),
+                ::openapi_runtime::ser::Always(&self.reason_code),
+                ::openapi_runtime::ser::Always(&self.reason_level),
+            ),
+        )
     }
 }
 
@@ -155,61 +159,62 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationRecordItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MerchantMigrationRecordItem")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MerchantMigrationRecordItem {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut record_id = ::openapi_runtime::de::Slot::new("record_id");
-        let mut entity = ::openapi_runtime::de::Slot::new("entity");
-        let mut source_id = ::openapi_runtime::de::Slot::new("source_id");
-        let mut title = ::openapi_runtime::de::Slot::new("title");
-        let mut subtitle = ::openapi_runtime::de::Slot::new("subtitle");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut import_status = ::openapi_runtime::de::Slot::new("import_status");
-        let mut reason = ::openapi_runtime::de::Slot::new("reason");
-        let mut reason_code = ::openapi_runtime::de::Slot::new("reason_code");
-        let mut reason_level = ::openapi_runtime::de::Slot::new("reason_level");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "record_id" => record_id.read(&mut __map)?,
-                "entity" => entity.read(&mut __map)?,
-                "source_id" => source_id.read(&mut __map)?,
-                "title" => title.read(&mut __map)?,
-                "subtitle" => subtitle.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "import_status" => import_status.read(&mut __map)?,
-                "reason" => reason.read(&mut __map)?,
-                "reason_code" => reason_code.read(&mut __map)?,
-                "reason_level" => reason_level.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MerchantMigrationRecordItem";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "record_id",
+        "entity",
+        "source_id",
+        "title",
+        "subtitle",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "status",
+        "import_status",
+        "reason",
+        "reason_code",
+        "reason_level",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<super::PrecheckEntity>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<super::PrecheckRecordStatus>,
+        ::openapi_runtime::de::Nullable<Option<super::MerchantMigrationRecordStatus>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<super::PrecheckReasonLevel>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            record_id: values.0,
+            entity: values.1,
+            source_id: values.2,
+            title: values.3,
+            subtitle: values.4,
+            amount: values.5,
+            currency: values.6,
+            recurring_interval: values.7,
+            status: values.8,
+            import_status: values.9,
+            reason: values.10,
+            reason_code: values.11,
+            reason_level: values.12,
         }
-        Ok(Self {
-            record_id: record_id.required_or_default()?,
-            entity: entity.required()?,
-            source_id: source_id.required()?,
-            title: title.required()?,
-            subtitle: subtitle.required_or_default()?,
-            amount: amount.required_or_default()?,
-            currency: currency.required_or_default()?,
-            recurring_interval: recurring_interval.required_or_default()?,
-            status: status.required()?,
-            import_status: import_status.required_or_default()?,
-            reason: reason.required_or_default()?,
-            reason_code: reason_code.required_or_default()?,
-            reason_level: reason_level.required_or_default()?,
-        })
     }
 }

@@ -29,10 +29,14 @@ impl ::serde::Serialize for MerchantMigrationRecordSummary {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("entities", &self.entities)?;
-        object.field("action_required", &self.action_required)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.entities),
+                ::openapi_runtime::ser::Always(&self.action_required),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,28 @@ impl<'de> ::serde::Deserialize<'de> for MerchantMigrationRecordSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MerchantMigrationRecordSummary")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MerchantMigrationRecordSummary {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut entities = ::openapi_runtime::de::Slot::new("entities");
-        let mut action_required = ::openapi_runtime::de::Slot::new("action_required");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "entities" => entities.read(&mut __map)?,
-                "action_required" => action_required.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MerchantMigrationRecordSummary";
+    const WIRE_NAMES: &'static [&'static str] = &["entities", "action_required"];
+    type Fields = (
+        ::openapi_runtime::de::Required<
+            Vec<super::MerchantMigrationRecordSummaryEntity>,
+        >,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            entities: values.0,
+            action_required: values.1,
         }
-        Ok(Self {
-            entities: entities.required()?,
-            action_required: action_required.required()?,
-        })
     }
 }

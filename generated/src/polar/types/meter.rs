@@ -100,20 +100,24 @@ impl ::serde::Serialize for Meter {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("metadata", &self.metadata)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("name", &self.name)?;
-        object.field("unit", &self.unit)?;
-        object.optional("custom_label", &self.custom_label)?;
-        object.optional("custom_multiplier", &self.custom_multiplier)?;
-        object.field("filter", &self.filter)?;
-        object.field("aggregation", &self.aggregation)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.optional("archived_at", &self.archived_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.unit),
+                ::openapi_runtime::ser::Optional(&self.custom_label),
+                ::openapi_runtime::ser::Optional(&self.custom_multiplier),
+                ::openapi_runtime::ser::Always(&self.filter),
+                ::openapi_runtime::ser::Always(&self.aggregation),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Optional(&self.archived_at),
+            ),
+        )
     }
 }
 
@@ -121,59 +125,60 @@ impl<'de> ::serde::Deserialize<'de> for Meter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Meter")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Meter {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut unit = ::openapi_runtime::de::Slot::new("unit");
-        let mut custom_label = ::openapi_runtime::de::Slot::new("custom_label");
-        let mut custom_multiplier = ::openapi_runtime::de::Slot::new(
-            "custom_multiplier",
-        );
-        let mut filter = ::openapi_runtime::de::Slot::new("filter");
-        let mut aggregation = ::openapi_runtime::de::Slot::new("aggregation");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut archived_at = ::openapi_runtime::de::Slot::new("archived_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "unit" => unit.read(&mut __map)?,
-                "custom_label" => custom_label.read(&mut __map)?,
-                "custom_multiplier" => custom_multiplier.read(&mut __map)?,
-                "filter" => filter.read(&mut __map)?,
-                "aggregation" => aggregation.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "archived_at" => archived_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Meter";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "created_at",
+        "modified_at",
+        "id",
+        "name",
+        "unit",
+        "custom_label",
+        "custom_multiplier",
+        "filter",
+        "aggregation",
+        "organization_id",
+        "archived_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::MeterUnit>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Required<super::Filter>,
+        ::openapi_runtime::de::Required<MeterAggregation>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            created_at: values.1,
+            modified_at: values.2,
+            id: values.3,
+            name: values.4,
+            unit: values.5,
+            custom_label: values.6,
+            custom_multiplier: values.7,
+            filter: values.8,
+            aggregation: values.9,
+            organization_id: values.10,
+            archived_at: values.11,
         }
-        Ok(Self {
-            metadata: metadata.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            name: name.required()?,
-            unit: unit.required()?,
-            custom_label: custom_label.or_default(),
-            custom_multiplier: custom_multiplier.or_default(),
-            filter: filter.required()?,
-            aggregation: aggregation.required()?,
-            organization_id: organization_id.required()?,
-            archived_at: archived_at.or_default(),
-        })
     }
 }
 

@@ -113,16 +113,20 @@ impl ::serde::Serialize for MeterCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.field("name", &self.name)?;
-        object.optional("unit", &self.unit)?;
-        object.patch("custom_label", &self.custom_label)?;
-        object.patch("custom_multiplier", &self.custom_multiplier)?;
-        object.field("filter", &self.filter)?;
-        object.field("aggregation", &self.aggregation)?;
-        object.patch("organization_id", &self.organization_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Optional(&self.unit),
+                ::openapi_runtime::ser::Patched(&self.custom_label),
+                ::openapi_runtime::ser::Patched(&self.custom_multiplier),
+                ::openapi_runtime::ser::Always(&self.filter),
+                ::openapi_runtime::ser::Always(&self.aggregation),
+                ::openapi_runtime::ser::Patched(&self.organization_id),
+            ),
+        )
     }
 }
 
@@ -130,47 +134,50 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MeterCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MeterCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut unit = ::openapi_runtime::de::Slot::new("unit");
-        let mut custom_label = ::openapi_runtime::de::Slot::new("custom_label");
-        let mut custom_multiplier = ::openapi_runtime::de::Slot::new(
-            "custom_multiplier",
-        );
-        let mut filter = ::openapi_runtime::de::Slot::new("filter");
-        let mut aggregation = ::openapi_runtime::de::Slot::new("aggregation");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "unit" => unit.read(&mut __map)?,
-                "custom_label" => custom_label.read(&mut __map)?,
-                "custom_multiplier" => custom_multiplier.read(&mut __map)?,
-                "filter" => filter.read(&mut __map)?,
-                "aggregation" => aggregation.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MeterCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "unit",
+        "custom_label",
+        "custom_multiplier",
+        "filter",
+        "aggregation",
+        "organization_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, MeterCreateMetadataValue>>,
+        >,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<super::MeterUnit>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Required<super::Filter>,
+        ::openapi_runtime::de::Required<MeterCreateAggregation>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            name: values.1,
+            unit: values.2,
+            custom_label: values.3,
+            custom_multiplier: values.4,
+            filter: values.5,
+            aggregation: values.6,
+            organization_id: values.7,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            name: name.required()?,
-            unit: unit.or_default(),
-            custom_label: custom_label.or_default(),
-            custom_multiplier: custom_multiplier.or_default(),
-            filter: filter.required()?,
-            aggregation: aggregation.required()?,
-            organization_id: organization_id.or_default(),
-        })
     }
 }
 

@@ -33,11 +33,15 @@ impl ::serde::Serialize for MeterCreditedMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("meter_id", &self.meter_id)?;
-        object.field("units", &self.units)?;
-        object.field("rollover", &self.rollover)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.meter_id),
+                ::openapi_runtime::ser::Always(&self.units),
+                ::openapi_runtime::ser::Always(&self.rollover),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,28 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreditedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MeterCreditedMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MeterCreditedMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
-        let mut units = ::openapi_runtime::de::Slot::new("units");
-        let mut rollover = ::openapi_runtime::de::Slot::new("rollover");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "meter_id" => meter_id.read(&mut __map)?,
-                "units" => units.read(&mut __map)?,
-                "rollover" => rollover.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MeterCreditedMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &["meter_id", "units", "rollover"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            meter_id: values.0,
+            units: values.1,
+            rollover: values.2,
         }
-        Ok(Self {
-            meter_id: meter_id.required()?,
-            units: units.required()?,
-            rollover: rollover.required()?,
-        })
     }
 }

@@ -31,10 +31,14 @@ impl ::serde::Serialize for MeterQuantities {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("quantities", &self.quantities)?;
-        object.field("total", &self.total)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.quantities),
+                ::openapi_runtime::ser::Always(&self.total),
+            ),
+        )
     }
 }
 
@@ -42,26 +46,26 @@ impl<'de> ::serde::Deserialize<'de> for MeterQuantities {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MeterQuantities")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MeterQuantities {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut quantities = ::openapi_runtime::de::Slot::new("quantities");
-        let mut total = ::openapi_runtime::de::Slot::new("total");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "quantities" => quantities.read(&mut __map)?,
-                "total" => total.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MeterQuantities";
+    const WIRE_NAMES: &'static [&'static str] = &["quantities", "total"];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<super::MeterQuantity>>,
+        ::openapi_runtime::de::Required<f64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            quantities: values.0,
+            total: values.1,
         }
-        Ok(Self {
-            quantities: quantities.required()?,
-            total: total.required()?,
-        })
     }
 }

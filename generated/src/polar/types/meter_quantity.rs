@@ -31,10 +31,14 @@ impl ::serde::Serialize for MeterQuantity {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("timestamp", &self.timestamp)?;
-        object.field("quantity", &self.quantity)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.timestamp),
+                ::openapi_runtime::ser::Always(&self.quantity),
+            ),
+        )
     }
 }
 
@@ -42,26 +46,26 @@ impl<'de> ::serde::Deserialize<'de> for MeterQuantity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MeterQuantity")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MeterQuantity {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
-        let mut quantity = ::openapi_runtime::de::Slot::new("quantity");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "timestamp" => timestamp.read(&mut __map)?,
-                "quantity" => quantity.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MeterQuantity";
+    const WIRE_NAMES: &'static [&'static str] = &["timestamp", "quantity"];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<f64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            timestamp: values.0,
+            quantity: values.1,
         }
-        Ok(Self {
-            timestamp: timestamp.required()?,
-            quantity: quantity.required()?,
-        })
     }
 }

@@ -126,16 +126,20 @@ impl ::serde::Serialize for MeterUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("name", &self.name)?;
-        object.patch("unit", &self.unit)?;
-        object.patch("custom_label", &self.custom_label)?;
-        object.patch("custom_multiplier", &self.custom_multiplier)?;
-        object.patch("filter", &self.filter)?;
-        object.patch("aggregation", &self.aggregation)?;
-        object.patch("is_archived", &self.is_archived)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Patched(&self.name),
+                ::openapi_runtime::ser::Patched(&self.unit),
+                ::openapi_runtime::ser::Patched(&self.custom_label),
+                ::openapi_runtime::ser::Patched(&self.custom_multiplier),
+                ::openapi_runtime::ser::Patched(&self.filter),
+                ::openapi_runtime::ser::Patched(&self.aggregation),
+                ::openapi_runtime::ser::Patched(&self.is_archived),
+            ),
+        )
     }
 }
 
@@ -143,47 +147,52 @@ impl<'de> ::serde::Deserialize<'de> for MeterUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MeterUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MeterUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut unit = ::openapi_runtime::de::Slot::new("unit");
-        let mut custom_label = ::openapi_runtime::de::Slot::new("custom_label");
-        let mut custom_multiplier = ::openapi_runtime::de::Slot::new(
-            "custom_multiplier",
-        );
-        let mut filter = ::openapi_runtime::de::Slot::new("filter");
-        let mut aggregation = ::openapi_runtime::de::Slot::new("aggregation");
-        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "unit" => unit.read(&mut __map)?,
-                "custom_label" => custom_label.read(&mut __map)?,
-                "custom_multiplier" => custom_multiplier.read(&mut __map)?,
-                "filter" => filter.read(&mut __map)?,
-                "aggregation" => aggregation.read(&mut __map)?,
-                "is_archived" => is_archived.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MeterUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "unit",
+        "custom_label",
+        "custom_multiplier",
+        "filter",
+        "aggregation",
+        "is_archived",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, MeterUpdateMetadataValue>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::MeterUnit>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::Filter>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<MeterUpdateAggregation>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            name: values.1,
+            unit: values.2,
+            custom_label: values.3,
+            custom_multiplier: values.4,
+            filter: values.5,
+            aggregation: values.6,
+            is_archived: values.7,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            name: name.or_default(),
-            unit: unit.or_default(),
-            custom_label: custom_label.or_default(),
-            custom_multiplier: custom_multiplier.or_default(),
-            filter: filter.or_default(),
-            aggregation: aggregation.or_default(),
-            is_archived: is_archived.or_default(),
-        })
     }
 }
 

@@ -33,11 +33,15 @@ impl ::serde::Serialize for Metric {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("slug", &self.slug)?;
-        object.field("display_name", &self.display_name)?;
-        object.field("type", &self.r#type)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.slug),
+                ::openapi_runtime::ser::Always(&self.display_name),
+                ::openapi_runtime::ser::Always(&self.r#type),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,28 @@ impl<'de> ::serde::Deserialize<'de> for Metric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Metric")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Metric {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut slug = ::openapi_runtime::de::Slot::new("slug");
-        let mut display_name = ::openapi_runtime::de::Slot::new("display_name");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "slug" => slug.read(&mut __map)?,
-                "display_name" => display_name.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Metric";
+    const WIRE_NAMES: &'static [&'static str] = &["slug", "display_name", "type"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::MetricType>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            slug: values.0,
+            display_name: values.1,
+            r#type: values.2,
         }
-        Ok(Self {
-            slug: slug.required()?,
-            display_name: display_name.required()?,
-            r#type: r#type.required()?,
-        })
     }
 }

@@ -49,13 +49,17 @@ impl ::serde::Serialize for MetricChartBlock {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.field("metric", &self.metric)?;
-        object.field("label", &self.label)?;
-        object.field("unit", &self.unit)?;
-        object.field("points", &self.points)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.metric),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Always(&self.unit),
+                ::openapi_runtime::ser::Always(&self.points),
+            ),
+        )
     }
 }
 
@@ -63,36 +67,39 @@ impl<'de> ::serde::Deserialize<'de> for MetricChartBlock {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MetricChartBlock")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MetricChartBlock {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut metric = ::openapi_runtime::de::Slot::new("metric");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut unit = ::openapi_runtime::de::Slot::new("unit");
-        let mut points = ::openapi_runtime::de::Slot::new("points");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "metric" => metric.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "unit" => unit.read(&mut __map)?,
-                "points" => points.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MetricChartBlock";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "type",
+        "metric",
+        "label",
+        "unit",
+        "points",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<MetricChartBlockType>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<Vec<super::MetricChartPoint>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            metric: values.1,
+            label: values.2,
+            unit: values.3,
+            points: values.4,
         }
-        Ok(Self {
-            r#type: r#type.or_default(),
-            metric: metric.required()?,
-            label: label.required()?,
-            unit: unit.required()?,
-            points: points.required()?,
-        })
     }
 }
 

@@ -29,10 +29,14 @@ impl ::serde::Serialize for MetricChartPoint {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("timestamp", &self.timestamp)?;
-        object.field("value", &self.value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.timestamp),
+                ::openapi_runtime::ser::Always(&self.value),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for MetricChartPoint {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MetricChartPoint")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MetricChartPoint {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "timestamp" => timestamp.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MetricChartPoint";
+    const WIRE_NAMES: &'static [&'static str] = &["timestamp", "value"];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<f64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            timestamp: values.0,
+            value: values.1,
         }
-        Ok(Self {
-            timestamp: timestamp.required()?,
-            value: value.required()?,
-        })
     }
 }

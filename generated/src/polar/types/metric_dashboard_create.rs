@@ -50,11 +50,15 @@ impl ::serde::Serialize for MetricDashboardCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.optional("metrics", &self.metrics)?;
-        object.patch("organization_id", &self.organization_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Optional(&self.metrics),
+                ::openapi_runtime::ser::Patched(&self.organization_id),
+            ),
+        )
     }
 }
 
@@ -62,29 +66,28 @@ impl<'de> ::serde::Deserialize<'de> for MetricDashboardCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MetricDashboardCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MetricDashboardCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut metrics = ::openapi_runtime::de::Slot::new("metrics");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "metrics" => metrics.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MetricDashboardCreate";
+    const WIRE_NAMES: &'static [&'static str] = &["name", "metrics", "organization_id"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            metrics: values.1,
+            organization_id: values.2,
         }
-        Ok(Self {
-            name: name.required()?,
-            metrics: metrics.or_default(),
-            organization_id: organization_id.or_default(),
-        })
     }
 }

@@ -602,127 +602,105 @@ impl ::serde::Serialize for Metrics {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("active_subscriptions", &self.active_subscriptions)?;
-        object.optional("committed_subscriptions", &self.committed_subscriptions)?;
-        object.optional("monthly_recurring_revenue", &self.monthly_recurring_revenue)?;
-        object
-            .optional(
-                "trial_monthly_recurring_revenue",
-                &self.trial_monthly_recurring_revenue,
-            )?;
-        object
-            .optional(
-                "committed_monthly_recurring_revenue",
-                &self.committed_monthly_recurring_revenue,
-            )?;
-        object
-            .optional(
-                "trial_committed_monthly_recurring_revenue",
-                &self.trial_committed_monthly_recurring_revenue,
-            )?;
-        object.optional("average_revenue_per_user", &self.average_revenue_per_user)?;
-        object.optional("checkouts", &self.checkouts)?;
-        object.optional("succeeded_checkouts", &self.succeeded_checkouts)?;
-        object.optional("churned_subscriptions", &self.churned_subscriptions)?;
-        object.optional("churn_rate", &self.churn_rate)?;
-        object.optional("seats_total", &self.seats_total)?;
-        object.optional("seats_claimed", &self.seats_claimed)?;
-        object.optional("seats_pending", &self.seats_pending)?;
-        object.optional("seat_customers", &self.seat_customers)?;
-        object.optional("new_seat_customers", &self.new_seat_customers)?;
-        object.optional("churned_seat_customers", &self.churned_seat_customers)?;
-        object.optional("orders", &self.orders)?;
-        object.optional("revenue", &self.revenue)?;
-        object.optional("net_revenue", &self.net_revenue)?;
-        object.optional("cumulative_revenue", &self.cumulative_revenue)?;
-        object.optional("net_cumulative_revenue", &self.net_cumulative_revenue)?;
-        object.optional("costs", &self.costs)?;
-        object.optional("cumulative_costs", &self.cumulative_costs)?;
-        object.optional("average_order_value", &self.average_order_value)?;
-        object.optional("net_average_order_value", &self.net_average_order_value)?;
-        object.optional("cost_per_user", &self.cost_per_user)?;
-        object.optional("active_user_by_event", &self.active_user_by_event)?;
-        object.optional("one_time_products", &self.one_time_products)?;
-        object.optional("one_time_products_revenue", &self.one_time_products_revenue)?;
-        object
-            .optional(
-                "one_time_products_net_revenue",
-                &self.one_time_products_net_revenue,
-            )?;
-        object.optional("new_subscriptions", &self.new_subscriptions)?;
-        object.optional("new_subscriptions_revenue", &self.new_subscriptions_revenue)?;
-        object
-            .optional(
-                "new_subscriptions_net_revenue",
-                &self.new_subscriptions_net_revenue,
-            )?;
-        object.optional("renewed_subscriptions", &self.renewed_subscriptions)?;
-        object
-            .optional(
-                "renewed_subscriptions_revenue",
-                &self.renewed_subscriptions_revenue,
-            )?;
-        object
-            .optional(
-                "renewed_subscriptions_net_revenue",
-                &self.renewed_subscriptions_net_revenue,
-            )?;
-        object.optional("canceled_subscriptions", &self.canceled_subscriptions)?;
-        object
-            .optional(
-                "canceled_subscriptions_customer_service",
-                &self.canceled_subscriptions_customer_service,
-            )?;
-        object
-            .optional(
-                "canceled_subscriptions_low_quality",
-                &self.canceled_subscriptions_low_quality,
-            )?;
-        object
-            .optional(
-                "canceled_subscriptions_missing_features",
-                &self.canceled_subscriptions_missing_features,
-            )?;
-        object
-            .optional(
-                "canceled_subscriptions_switched_service",
-                &self.canceled_subscriptions_switched_service,
-            )?;
-        object
-            .optional(
-                "canceled_subscriptions_too_complex",
-                &self.canceled_subscriptions_too_complex,
-            )?;
-        object
-            .optional(
-                "canceled_subscriptions_too_expensive",
-                &self.canceled_subscriptions_too_expensive,
-            )?;
-        object
-            .optional(
-                "canceled_subscriptions_unused",
-                &self.canceled_subscriptions_unused,
-            )?;
-        object
-            .optional(
-                "canceled_subscriptions_other",
-                &self.canceled_subscriptions_other,
-            )?;
-        object.optional("annual_recurring_revenue", &self.annual_recurring_revenue)?;
-        object
-            .optional(
-                "committed_annual_recurring_revenue",
-                &self.committed_annual_recurring_revenue,
-            )?;
-        object.optional("checkouts_conversion", &self.checkouts_conversion)?;
-        object.optional("ltv", &self.ltv)?;
-        object.optional("gross_margin", &self.gross_margin)?;
-        object.optional("gross_margin_percentage", &self.gross_margin_percentage)?;
-        object.optional("cashflow", &self.cashflow)?;
-        object.optional("average_seats_per_customer", &self.average_seats_per_customer)?;
-        object.optional("seat_utilization_rate", &self.seat_utilization_rate)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Optional(&self.active_subscriptions),
+                    ::openapi_runtime::ser::Optional(&self.committed_subscriptions),
+                    ::openapi_runtime::ser::Optional(&self.monthly_recurring_revenue),
+                    ::openapi_runtime::ser::Optional(
+                        &self.trial_monthly_recurring_revenue,
+                    ),
+                    ::openapi_runtime::ser::Optional(
+                        &self.committed_monthly_recurring_revenue,
+                    ),
+                    ::openapi_runtime::ser::Optional(
+                        &self.trial_committed_monthly_recurring_revenue,
+                    ),
+                    ::openapi_runtime::ser::Optional(&self.average_revenue_per_user),
+                    ::openapi_runtime::ser::Optional(&self.checkouts),
+                    ::openapi_runtime::ser::Optional(&self.succeeded_checkouts),
+                    ::openapi_runtime::ser::Optional(&self.churned_subscriptions),
+                    ::openapi_runtime::ser::Optional(&self.churn_rate),
+                    ::openapi_runtime::ser::Optional(&self.seats_total),
+                    ::openapi_runtime::ser::Optional(&self.seats_claimed),
+                    ::openapi_runtime::ser::Optional(&self.seats_pending),
+                    ::openapi_runtime::ser::Optional(&self.seat_customers),
+                    ::openapi_runtime::ser::Optional(&self.new_seat_customers),
+                ),
+                (
+                    ::openapi_runtime::ser::Optional(&self.churned_seat_customers),
+                    ::openapi_runtime::ser::Optional(&self.orders),
+                    ::openapi_runtime::ser::Optional(&self.revenue),
+                    ::openapi_runtime::ser::Optional(&self.net_revenue),
+                    ::openapi_runtime::ser::Optional(&self.cumulative_revenue),
+                    ::openapi_runtime::ser::Optional(&self.net_cumulative_revenue),
+                    ::openapi_runtime::ser::Optional(&self.costs),
+                    ::openapi_runtime::ser::Optional(&self.cumulative_costs),
+                    ::openapi_runtime::ser::Optional(&self.average_order_value),
+                    ::openapi_runtime::ser::Optional(&self.net_average_order_value),
+                    ::openapi_runtime::ser::Optional(&self.cost_per_user),
+                    ::openapi_runtime::ser::Optional(&self.active_user_by_event),
+                    ::openapi_runtime::ser::Optional(&self.one_time_products),
+                    ::openapi_runtime::ser::Optional(&self.one_time_products_revenue),
+                    ::openapi_runtime::ser::Optional(
+                        &self.one_time_products_net_revenue,
+                    ),
+                    ::openapi_runtime::ser::Optional(&self.new_subscriptions),
+                ),
+                (
+                    ::openapi_runtime::ser::Optional(&self.new_subscriptions_revenue),
+                    ::openapi_runtime::ser::Optional(
+                        &self.new_subscriptions_net_revenue,
+                    ),
+                    ::openapi_runtime::ser::Optional(&self.renewed_subscriptions),
+                    ::openapi_runtime::ser::Optional(
+                        &self.renewed_subscriptions_revenue,
+                    ),
+                    ::openapi_runtime::ser::Optional(
+                        &self.renewed_subscriptions_net_revenue,
+                    ),
+                    ::openapi_runtime::ser::Optional(&self.canceled_subscriptions),
+                    ::openapi_runtime::ser::Optional(
+                        &self.canceled_subscriptions_customer_service,
+                    ),
+                    ::openapi_runtime::ser::Optional(
+                        &self.canceled_subscriptions_low_quality,
+                    ),
+                    ::openapi_runtime::ser::Optional(
+                        &self.canceled_subscriptions_missing_features,
+                    ),
+                    ::openapi_runtime::ser::Optional(
+                        &self.canceled_subscriptions_switched_service,
+                    ),
+                    ::openapi_runtime::ser::Optional(
+                        &self.canceled_subscriptions_too_complex,
+                    ),
+                    ::openapi_runtime::ser::Optional(
+                        &self.canceled_subscriptions_too_expensive,
+                    ),
+                    ::openapi_runtime::ser::Optional(
+                        &self.canceled_subscriptions_unused,
+                    ),
+                    ::openapi_runtime::ser::Optional(&self.canceled_subscriptions_other),
+                    ::openapi_runtime::ser::Optional(&self.annual_recurring_revenue),
+                    ::openapi_runtime::ser::Optional(
+                        &self.committed_annual_recurring_revenue,
+                    ),
+                ),
+                (
+                    ::openapi_runtime::ser::Optional(&self.checkouts_conversion),
+                    ::openapi_runtime::ser::Optional(&self.ltv),
+                    ::openapi_runtime::ser::Optional(&self.gross_margin),
+                    ::openapi_runtime::ser::Optional(&self.gross_margin_percentage),
+                    ::openapi_runtime::ser::Optional(&self.cashflow),
+                    ::openapi_runtime::ser::Optional(&self.average_seats_per_customer),
+                    ::openapi_runtime::ser::Optional(&self.seat_utilization_rate),
+                ),
+            ),
+        )
     }
 }
 
@@ -730,316 +708,196 @@ impl<'de> ::serde::Deserialize<'de> for Metrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Metrics")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Metrics {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut active_subscriptions = ::openapi_runtime::de::Slot::new(
-            "active_subscriptions",
-        );
-        let mut committed_subscriptions = ::openapi_runtime::de::Slot::new(
-            "committed_subscriptions",
-        );
-        let mut monthly_recurring_revenue = ::openapi_runtime::de::Slot::new(
-            "monthly_recurring_revenue",
-        );
-        let mut trial_monthly_recurring_revenue = ::openapi_runtime::de::Slot::new(
-            "trial_monthly_recurring_revenue",
-        );
-        let mut committed_monthly_recurring_revenue = ::openapi_runtime::de::Slot::new(
-            "committed_monthly_recurring_revenue",
-        );
-        let mut trial_committed_monthly_recurring_revenue = ::openapi_runtime::de::Slot::new(
-            "trial_committed_monthly_recurring_revenue",
-        );
-        let mut average_revenue_per_user = ::openapi_runtime::de::Slot::new(
-            "average_revenue_per_user",
-        );
-        let mut checkouts = ::openapi_runtime::de::Slot::new("checkouts");
-        let mut succeeded_checkouts = ::openapi_runtime::de::Slot::new(
-            "succeeded_checkouts",
-        );
-        let mut churned_subscriptions = ::openapi_runtime::de::Slot::new(
-            "churned_subscriptions",
-        );
-        let mut churn_rate = ::openapi_runtime::de::Slot::new("churn_rate");
-        let mut seats_total = ::openapi_runtime::de::Slot::new("seats_total");
-        let mut seats_claimed = ::openapi_runtime::de::Slot::new("seats_claimed");
-        let mut seats_pending = ::openapi_runtime::de::Slot::new("seats_pending");
-        let mut seat_customers = ::openapi_runtime::de::Slot::new("seat_customers");
-        let mut new_seat_customers = ::openapi_runtime::de::Slot::new(
-            "new_seat_customers",
-        );
-        let mut churned_seat_customers = ::openapi_runtime::de::Slot::new(
-            "churned_seat_customers",
-        );
-        let mut orders = ::openapi_runtime::de::Slot::new("orders");
-        let mut revenue = ::openapi_runtime::de::Slot::new("revenue");
-        let mut net_revenue = ::openapi_runtime::de::Slot::new("net_revenue");
-        let mut cumulative_revenue = ::openapi_runtime::de::Slot::new(
-            "cumulative_revenue",
-        );
-        let mut net_cumulative_revenue = ::openapi_runtime::de::Slot::new(
-            "net_cumulative_revenue",
-        );
-        let mut costs = ::openapi_runtime::de::Slot::new("costs");
-        let mut cumulative_costs = ::openapi_runtime::de::Slot::new("cumulative_costs");
-        let mut average_order_value = ::openapi_runtime::de::Slot::new(
-            "average_order_value",
-        );
-        let mut net_average_order_value = ::openapi_runtime::de::Slot::new(
-            "net_average_order_value",
-        );
-        let mut cost_per_user = ::openapi_runtime::de::Slot::new("cost_per_user");
-        let mut active_user_by_event = ::openapi_runtime::de::Slot::new(
-            "active_user_by_event",
-        );
-        let mut one_time_products = ::openapi_runtime::de::Slot::new(
-            "one_time_products",
-        );
-        let mut one_time_products_revenue = ::openapi_runtime::de::Slot::new(
-            "one_time_products_revenue",
-        );
-        let mut one_time_products_net_revenue = ::openapi_runtime::de::Slot::new(
-            "one_time_products_net_revenue",
-        );
-        let mut new_subscriptions = ::openapi_runtime::de::Slot::new(
-            "new_subscriptions",
-        );
-        let mut new_subscriptions_revenue = ::openapi_runtime::de::Slot::new(
-            "new_subscriptions_revenue",
-        );
-        let mut new_subscriptions_net_revenue = ::openapi_runtime::de::Slot::new(
-            "new_subscriptions_net_revenue",
-        );
-        let mut renewed_subscriptions = ::openapi_runtime::de::Slot::new(
-            "renewed_subscriptions",
-        );
-        let mut renewed_subscriptions_revenue = ::openapi_runtime::de::Slot::new(
-            "renewed_subscriptions_revenue",
-        );
-        let mut renewed_subscriptions_net_revenue = ::openapi_runtime::de::Slot::new(
-            "renewed_subscriptions_net_revenue",
-        );
-        let mut canceled_subscriptions = ::openapi_runtime::de::Slot::new(
-            "canceled_subscriptions",
-        );
-        let mut canceled_subscriptions_customer_service = ::openapi_runtime::de::Slot::new(
-            "canceled_subscriptions_customer_service",
-        );
-        let mut canceled_subscriptions_low_quality = ::openapi_runtime::de::Slot::new(
-            "canceled_subscriptions_low_quality",
-        );
-        let mut canceled_subscriptions_missing_features = ::openapi_runtime::de::Slot::new(
-            "canceled_subscriptions_missing_features",
-        );
-        let mut canceled_subscriptions_switched_service = ::openapi_runtime::de::Slot::new(
-            "canceled_subscriptions_switched_service",
-        );
-        let mut canceled_subscriptions_too_complex = ::openapi_runtime::de::Slot::new(
-            "canceled_subscriptions_too_complex",
-        );
-        let mut canceled_subscriptions_too_expensive = ::openapi_runtime::de::Slot::new(
-            "canceled_subscriptions_too_expensive",
-        );
-        let mut canceled_subscriptions_unused = ::openapi_runtime::de::Slot::new(
-            "canceled_subscriptions_unused",
-        );
-        let mut canceled_subscriptions_other = ::openapi_runtime::de::Slot::new(
-            "canceled_subscriptions_other",
-        );
-        let mut annual_recurring_revenue = ::openapi_runtime::de::Slot::new(
-            "annual_recurring_revenue",
-        );
-        let mut committed_annual_recurring_revenue = ::openapi_runtime::de::Slot::new(
-            "committed_annual_recurring_revenue",
-        );
-        let mut checkouts_conversion = ::openapi_runtime::de::Slot::new(
-            "checkouts_conversion",
-        );
-        let mut ltv = ::openapi_runtime::de::Slot::new("ltv");
-        let mut gross_margin = ::openapi_runtime::de::Slot::new("gross_margin");
-        let mut gross_margin_percentage = ::openapi_runtime::de::Slot::new(
-            "gross_margin_percentage",
-        );
-        let mut cashflow = ::openapi_runtime::de::Slot::new("cashflow");
-        let mut average_seats_per_customer = ::openapi_runtime::de::Slot::new(
-            "average_seats_per_customer",
-        );
-        let mut seat_utilization_rate = ::openapi_runtime::de::Slot::new(
-            "seat_utilization_rate",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "active_subscriptions" => active_subscriptions.read(&mut __map)?,
-                "committed_subscriptions" => committed_subscriptions.read(&mut __map)?,
-                "monthly_recurring_revenue" => {
-                    monthly_recurring_revenue.read(&mut __map)?
-                }
-                "trial_monthly_recurring_revenue" => {
-                    trial_monthly_recurring_revenue.read(&mut __map)?
-                }
-                "committed_monthly_recurring_revenue" => {
-                    committed_monthly_recurring_revenue.read(&mut __map)?
-                }
-                "trial_committed_monthly_recurring_revenue" => {
-                    trial_committed_monthly_recurring_revenue.read(&mut __map)?
-                }
-                "average_revenue_per_user" => average_revenue_per_user.read(&mut __map)?,
-                "checkouts" => checkouts.read(&mut __map)?,
-                "succeeded_checkouts" => succeeded_checkouts.read(&mut __map)?,
-                "churned_subscriptions" => churned_subscriptions.read(&mut __map)?,
-                "churn_rate" => churn_rate.read(&mut __map)?,
-                "seats_total" => seats_total.read(&mut __map)?,
-                "seats_claimed" => seats_claimed.read(&mut __map)?,
-                "seats_pending" => seats_pending.read(&mut __map)?,
-                "seat_customers" => seat_customers.read(&mut __map)?,
-                "new_seat_customers" => new_seat_customers.read(&mut __map)?,
-                "churned_seat_customers" => churned_seat_customers.read(&mut __map)?,
-                "orders" => orders.read(&mut __map)?,
-                "revenue" => revenue.read(&mut __map)?,
-                "net_revenue" => net_revenue.read(&mut __map)?,
-                "cumulative_revenue" => cumulative_revenue.read(&mut __map)?,
-                "net_cumulative_revenue" => net_cumulative_revenue.read(&mut __map)?,
-                "costs" => costs.read(&mut __map)?,
-                "cumulative_costs" => cumulative_costs.read(&mut __map)?,
-                "average_order_value" => average_order_value.read(&mut __map)?,
-                "net_average_order_value" => net_average_order_value.read(&mut __map)?,
-                "cost_per_user" => cost_per_user.read(&mut __map)?,
-                "active_user_by_event" => active_user_by_event.read(&mut __map)?,
-                "one_time_products" => one_time_products.read(&mut __map)?,
-                "one_time_products_revenue" => {
-                    one_time_products_revenue.read(&mut __map)?
-                }
-                "one_time_products_net_revenue" => {
-                    one_time_products_net_revenue.read(&mut __map)?
-                }
-                "new_subscriptions" => new_subscriptions.read(&mut __map)?,
-                "new_subscriptions_revenue" => {
-                    new_subscriptions_revenue.read(&mut __map)?
-                }
-                "new_subscriptions_net_revenue" => {
-                    new_subscriptions_net_revenue.read(&mut __map)?
-                }
-                "renewed_subscriptions" => renewed_subscriptions.read(&mut __map)?,
-                "renewed_subscriptions_revenue" => {
-                    renewed_subscriptions_revenue.read(&mut __map)?
-                }
-                "renewed_subscriptions_net_revenue" => {
-                    renewed_subscriptions_net_revenue.read(&mut __map)?
-                }
-                "canceled_subscriptions" => canceled_subscriptions.read(&mut __map)?,
-                "canceled_subscriptions_customer_service" => {
-                    canceled_subscriptions_customer_service.read(&mut __map)?
-                }
-                "canceled_subscriptions_low_quality" => {
-                    canceled_subscriptions_low_quality.read(&mut __map)?
-                }
-                "canceled_subscriptions_missing_features" => {
-                    canceled_subscriptions_missing_features.read(&mut __map)?
-                }
-                "canceled_subscriptions_switched_service" => {
-                    canceled_subscriptions_switched_service.read(&mut __map)?
-                }
-                "canceled_subscriptions_too_complex" => {
-                    canceled_subscriptions_too_complex.read(&mut __map)?
-                }
-                "canceled_subscriptions_too_expensive" => {
-                    canceled_subscriptions_too_expensive.read(&mut __map)?
-                }
-                "canceled_subscriptions_unused" => {
-                    canceled_subscriptions_unused.read(&mut __map)?
-                }
-                "canceled_subscriptions_other" => {
-                    canceled_subscriptions_other.read(&mut __map)?
-                }
-                "annual_recurring_revenue" => annual_recurring_revenue.read(&mut __map)?,
-                "committed_annual_recurring_revenue" => {
-                    committed_annual_recurring_revenue.read(&mut __map)?
-                }
-                "checkouts_conversion" => checkouts_conversion.read(&mut __map)?,
-                "ltv" => ltv.read(&mut __map)?,
-                "gross_margin" => gross_margin.read(&mut __map)?,
-                "gross_margin_percentage" => gross_margin_percentage.read(&mut __map)?,
-                "cashflow" => cashflow.read(&mut __map)?,
-                "average_seats_per_customer" => {
-                    average_seats_per_customer.read(&mut __map)?
-                }
-                "seat_utilization_rate" => seat_utilization_rate.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Metrics";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "active_subscriptions",
+        "committed_subscriptions",
+        "monthly_recurring_revenue",
+        "trial_monthly_recurring_revenue",
+        "committed_monthly_recurring_revenue",
+        "trial_committed_monthly_recurring_revenue",
+        "average_revenue_per_user",
+        "checkouts",
+        "succeeded_checkouts",
+        "churned_subscriptions",
+        "churn_rate",
+        "seats_total",
+        "seats_claimed",
+        "seats_pending",
+        "seat_customers",
+        "new_seat_customers",
+        "churned_seat_customers",
+        "orders",
+        "revenue",
+        "net_revenue",
+        "cumulative_revenue",
+        "net_cumulative_revenue",
+        "costs",
+        "cumulative_costs",
+        "average_order_value",
+        "net_average_order_value",
+        "cost_per_user",
+        "active_user_by_event",
+        "one_time_products",
+        "one_time_products_revenue",
+        "one_time_products_net_revenue",
+        "new_subscriptions",
+        "new_subscriptions_revenue",
+        "new_subscriptions_net_revenue",
+        "renewed_subscriptions",
+        "renewed_subscriptions_revenue",
+        "renewed_subscriptions_net_revenue",
+        "canceled_subscriptions",
+        "canceled_subscriptions_customer_service",
+        "canceled_subscriptions_low_quality",
+        "canceled_subscriptions_missing_features",
+        "canceled_subscriptions_switched_service",
+        "canceled_subscriptions_too_complex",
+        "canceled_subscriptions_too_expensive",
+        "canceled_subscriptions_unused",
+        "canceled_subscriptions_other",
+        "annual_recurring_revenue",
+        "committed_annual_recurring_revenue",
+        "checkouts_conversion",
+        "ltv",
+        "gross_margin",
+        "gross_margin_percentage",
+        "cashflow",
+        "average_seats_per_customer",
+        "seat_utilization_rate",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+        ),
+        (
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+        ),
+        (
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+        ),
+        (
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+            ::openapi_runtime::de::Optional<Option<super::Metric>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            active_subscriptions: values.0.0,
+            committed_subscriptions: values.0.1,
+            monthly_recurring_revenue: values.0.2,
+            trial_monthly_recurring_revenue: values.0.3,
+            committed_monthly_recurring_revenue: values.0.4,
+            trial_committed_monthly_recurring_revenue: values.0.5,
+            average_revenue_per_user: values.0.6,
+            checkouts: values.0.7,
+            succeeded_checkouts: values.0.8,
+            churned_subscriptions: values.0.9,
+            churn_rate: values.0.10,
+            seats_total: values.0.11,
+            seats_claimed: values.0.12,
+            seats_pending: values.0.13,
+            seat_customers: values.0.14,
+            new_seat_customers: values.0.15,
+            churned_seat_customers: values.1.0,
+            orders: values.1.1,
+            revenue: values.1.2,
+            net_revenue: values.1.3,
+            cumulative_revenue: values.1.4,
+            net_cumulative_revenue: values.1.5,
+            costs: values.1.6,
+            cumulative_costs: values.1.7,
+            average_order_value: values.1.8,
+            net_average_order_value: values.1.9,
+            cost_per_user: values.1.10,
+            active_user_by_event: values.1.11,
+            one_time_products: values.1.12,
+            one_time_products_revenue: values.1.13,
+            one_time_products_net_revenue: values.1.14,
+            new_subscriptions: values.1.15,
+            new_subscriptions_revenue: values.2.0,
+            new_subscriptions_net_revenue: values.2.1,
+            renewed_subscriptions: values.2.2,
+            renewed_subscriptions_revenue: values.2.3,
+            renewed_subscriptions_net_revenue: values.2.4,
+            canceled_subscriptions: values.2.5,
+            canceled_subscriptions_customer_service: values.2.6,
+            canceled_subscriptions_low_quality: values.2.7,
+            canceled_subscriptions_missing_features: values.2.8,
+            canceled_subscriptions_switched_service: values.2.9,
+            canceled_subscriptions_too_complex: values.2.10,
+            canceled_subscriptions_too_expensive: values.2.11,
+            canceled_subscriptions_unused: values.2.12,
+            canceled_subscriptions_other: values.2.13,
+            annual_recurring_revenue: values.2.14,
+            committed_annual_recurring_revenue: values.2.15,
+            checkouts_conversion: values.3.0,
+            ltv: values.3.1,
+            gross_margin: values.3.2,
+            gross_margin_percentage: values.3.3,
+            cashflow: values.3.4,
+            average_seats_per_customer: values.3.5,
+            seat_utilization_rate: values.3.6,
         }
-        Ok(Self {
-            active_subscriptions: active_subscriptions.or_default(),
-            committed_subscriptions: committed_subscriptions.or_default(),
-            monthly_recurring_revenue: monthly_recurring_revenue.or_default(),
-            trial_monthly_recurring_revenue: trial_monthly_recurring_revenue
-                .or_default(),
-            committed_monthly_recurring_revenue: committed_monthly_recurring_revenue
-                .or_default(),
-            trial_committed_monthly_recurring_revenue: trial_committed_monthly_recurring_revenue
-                .or_default(),
-            average_revenue_per_user: average_revenue_per_user.or_default(),
-            checkouts: checkouts.or_default(),
-            succeeded_checkouts: succeeded_checkouts.or_default(),
-            churned_subscriptions: churned_subscriptions.or_default(),
-            churn_rate: churn_rate.or_default(),
-            seats_total: seats_total.or_default(),
-            seats_claimed: seats_claimed.or_default(),
-            seats_pending: seats_pending.or_default(),
-            seat_customers: seat_customers.or_default(),
-            new_seat_customers: new_seat_customers.or_default(),
-            churned_seat_customers: churned_seat_customers.or_default(),
-            orders: orders.or_default(),
-            revenue: revenue.or_default(),
-            net_revenue: net_revenue.or_default(),
-            cumulative_revenue: cumulative_revenue.or_default(),
-            net_cumulative_revenue: net_cumulative_revenue.or_default(),
-            costs: costs.or_default(),
-            cumulative_costs: cumulative_costs.or_default(),
-            average_order_value: average_order_value.or_default(),
-            net_average_order_value: net_average_order_value.or_default(),
-            cost_per_user: cost_per_user.or_default(),
-            active_user_by_event: active_user_by_event.or_default(),
-            one_time_products: one_time_products.or_default(),
-            one_time_products_revenue: one_time_products_revenue.or_default(),
-            one_time_products_net_revenue: one_time_products_net_revenue.or_default(),
-            new_subscriptions: new_subscriptions.or_default(),
-            new_subscriptions_revenue: new_subscriptions_revenue.or_default(),
-            new_subscriptions_net_revenue: new_subscriptions_net_revenue.or_default(),
-            renewed_subscriptions: renewed_subscriptions.or_default(),
-            renewed_subscriptions_revenue: renewed_subscriptions_revenue.or_default(),
-            renewed_subscriptions_net_revenue: renewed_subscriptions_net_revenue
-                .or_default(),
-            canceled_subscriptions: canceled_subscriptions.or_default(),
-            canceled_subscriptions_customer_service: canceled_subscriptions_customer_service
-                .or_default(),
-            canceled_subscriptions_low_quality: canceled_subscriptions_low_quality
-                .or_default(),
-            canceled_subscriptions_missing_features: canceled_subscriptions_missing_features
-                .or_default(),
-            canceled_subscriptions_switched_service: canceled_subscriptions_switched_service
-                .or_default(),
-            canceled_subscriptions_too_complex: canceled_subscriptions_too_complex
-                .or_default(),
-            canceled_subscriptions_too_expensive: canceled_subscriptions_too_expensive
-                .or_default(),
-            canceled_subscriptions_unused: canceled_subscriptions_unused.or_default(),
-            canceled_subscriptions_other: canceled_subscriptions_other.or_default(),
-            annual_recurring_revenue: annual_recurring_revenue.or_default(),
-            committed_annual_recurring_revenue: committed_annual_recurring_revenue
-                .or_default(),
-            checkouts_conversion: checkouts_conversion.or_default(),
-            ltv: ltv.or_default(),
-            gross_margin: gross_margin.or_default(),
-            gross_margin_percentage: gross_margin_percentage.or_default(),
-            cashflow: cashflow.or_default(),
-            average_seats_per_customer: average_seats_per_customer.or_default(),
-            seat_utilization_rate: seat_utilization_rate.or_default(),
-        })
     }
 }

@@ -26,10 +26,14 @@ impl ::serde::Serialize for MetricsIntervalLimit {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("min_days", &self.min_days)?;
-        object.field("max_days", &self.max_days)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.min_days),
+                ::openapi_runtime::ser::Always(&self.max_days),
+            ),
+        )
     }
 }
 
@@ -37,26 +41,26 @@ impl<'de> ::serde::Deserialize<'de> for MetricsIntervalLimit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MetricsIntervalLimit")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MetricsIntervalLimit {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut min_days = ::openapi_runtime::de::Slot::new("min_days");
-        let mut max_days = ::openapi_runtime::de::Slot::new("max_days");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "min_days" => min_days.read(&mut __map)?,
-                "max_days" => max_days.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MetricsIntervalLimit";
+    const WIRE_NAMES: &'static [&'static str] = &["min_days", "max_days"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            min_days: values.0,
+            max_days: values.1,
         }
-        Ok(Self {
-            min_days: min_days.required()?,
-            max_days: max_days.required()?,
-        })
     }
 }

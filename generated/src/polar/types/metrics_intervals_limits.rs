@@ -41,13 +41,17 @@ impl ::serde::Serialize for MetricsIntervalsLimits {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("hour", &self.hour)?;
-        object.field("day", &self.day)?;
-        object.field("week", &self.week)?;
-        object.field("month", &self.month)?;
-        object.field("year", &self.year)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.hour),
+                ::openapi_runtime::ser::Always(&self.day),
+                ::openapi_runtime::ser::Always(&self.week),
+                ::openapi_runtime::ser::Always(&self.month),
+                ::openapi_runtime::ser::Always(&self.year),
+            ),
+        )
     }
 }
 
@@ -55,35 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for MetricsIntervalsLimits {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MetricsIntervalsLimits")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MetricsIntervalsLimits {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut hour = ::openapi_runtime::de::Slot::new("hour");
-        let mut day = ::openapi_runtime::de::Slot::new("day");
-        let mut week = ::openapi_runtime::de::Slot::new("week");
-        let mut month = ::openapi_runtime::de::Slot::new("month");
-        let mut year = ::openapi_runtime::de::Slot::new("year");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "hour" => hour.read(&mut __map)?,
-                "day" => day.read(&mut __map)?,
-                "week" => week.read(&mut __map)?,
-                "month" => month.read(&mut __map)?,
-                "year" => year.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MetricsIntervalsLimits";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "hour",
+        "day",
+        "week",
+        "month",
+        "year",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::MetricsIntervalLimit>,
+        ::openapi_runtime::de::Required<super::MetricsIntervalLimit>,
+        ::openapi_runtime::de::Required<super::MetricsIntervalLimit>,
+        ::openapi_runtime::de::Required<super::MetricsIntervalLimit>,
+        ::openapi_runtime::de::Required<super::MetricsIntervalLimit>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            hour: values.0,
+            day: values.1,
+            week: values.2,
+            month: values.3,
+            year: values.4,
         }
-        Ok(Self {
-            hour: hour.required()?,
-            day: day.required()?,
-            week: week.required()?,
-            month: month.required()?,
-            year: year.required()?,
-        })
     }
 }

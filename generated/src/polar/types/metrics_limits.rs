@@ -29,10 +29,14 @@ impl ::serde::Serialize for MetricsLimits {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("min_date", &self.min_date)?;
-        object.field("intervals", &self.intervals)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.min_date),
+                ::openapi_runtime::ser::Always(&self.intervals),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for MetricsLimits {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MetricsLimits")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MetricsLimits {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut min_date = ::openapi_runtime::de::Slot::new("min_date");
-        let mut intervals = ::openapi_runtime::de::Slot::new("intervals");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "min_date" => min_date.read(&mut __map)?,
-                "intervals" => intervals.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MetricsLimits";
+    const WIRE_NAMES: &'static [&'static str] = &["min_date", "intervals"];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::NaiveDate>,
+        ::openapi_runtime::de::Required<super::MetricsIntervalsLimits>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            min_date: values.0,
+            intervals: values.1,
         }
-        Ok(Self {
-            min_date: min_date.required()?,
-            intervals: intervals.required()?,
-        })
     }
 }

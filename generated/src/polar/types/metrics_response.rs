@@ -33,11 +33,15 @@ impl ::serde::Serialize for MetricsResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("periods", &self.periods)?;
-        object.field("totals", &self.totals)?;
-        object.field("metrics", &self.metrics)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.periods),
+                ::openapi_runtime::ser::Always(&self.totals),
+                ::openapi_runtime::ser::Always(&self.metrics),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,28 @@ impl<'de> ::serde::Deserialize<'de> for MetricsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "MetricsResponse")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for MetricsResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut periods = ::openapi_runtime::de::Slot::new("periods");
-        let mut totals = ::openapi_runtime::de::Slot::new("totals");
-        let mut metrics = ::openapi_runtime::de::Slot::new("metrics");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "periods" => periods.read(&mut __map)?,
-                "totals" => totals.read(&mut __map)?,
-                "metrics" => metrics.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "MetricsResponse";
+    const WIRE_NAMES: &'static [&'static str] = &["periods", "totals", "metrics"];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<super::MetricPeriod>>,
+        ::openapi_runtime::de::Required<super::MetricsTotals>,
+        ::openapi_runtime::de::Required<super::Metrics>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            periods: values.0,
+            totals: values.1,
+            metrics: values.2,
         }
-        Ok(Self {
-            periods: periods.required()?,
-            totals: totals.required()?,
-            metrics: metrics.required()?,
-        })
     }
 }

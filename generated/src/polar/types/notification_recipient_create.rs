@@ -29,10 +29,14 @@ impl ::serde::Serialize for NotificationRecipientCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("platform", &self.platform)?;
-        object.field("expo_push_token", &self.expo_push_token)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.platform),
+                ::openapi_runtime::ser::Always(&self.expo_push_token),
+            ),
+        )
     }
 }
 
@@ -40,26 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for NotificationRecipientCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "NotificationRecipientCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for NotificationRecipientCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut platform = ::openapi_runtime::de::Slot::new("platform");
-        let mut expo_push_token = ::openapi_runtime::de::Slot::new("expo_push_token");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "platform" => platform.read(&mut __map)?,
-                "expo_push_token" => expo_push_token.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "NotificationRecipientCreate";
+    const WIRE_NAMES: &'static [&'static str] = &["platform", "expo_push_token"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::NotificationRecipientPlatform>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            platform: values.0,
+            expo_push_token: values.1,
         }
-        Ok(Self {
-            platform: platform.required()?,
-            expo_push_token: expo_push_token.required()?,
-        })
     }
 }

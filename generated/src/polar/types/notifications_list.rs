@@ -38,10 +38,14 @@ impl ::serde::Serialize for NotificationsList {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("notifications", &self.notifications)?;
-        object.field("last_read_notification_id", &self.last_read_notification_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.notifications),
+                ::openapi_runtime::ser::Always(&self.last_read_notification_id),
+            ),
+        )
     }
 }
 
@@ -49,31 +53,30 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "NotificationsList")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for NotificationsList {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut notifications = ::openapi_runtime::de::Slot::new("notifications");
-        let mut last_read_notification_id = ::openapi_runtime::de::Slot::new(
-            "last_read_notification_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "notifications" => notifications.read(&mut __map)?,
-                "last_read_notification_id" => {
-                    last_read_notification_id.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "NotificationsList";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "notifications",
+        "last_read_notification_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<NotificationsListNotificationsItem>>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            notifications: values.0,
+            last_read_notification_id: values.1,
         }
-        Ok(Self {
-            notifications: notifications.required()?,
-            last_read_notification_id: last_read_notification_id.required_or_default()?,
-        })
     }
 }
 

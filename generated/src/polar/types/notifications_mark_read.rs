@@ -23,9 +23,11 @@ impl ::serde::Serialize for NotificationsMarkRead {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("notification_id", &self.notification_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.notification_id),),
+        )
     }
 }
 
@@ -33,23 +35,20 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsMarkRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "NotificationsMarkRead")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for NotificationsMarkRead {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut notification_id = ::openapi_runtime::de::Slot::new("notification_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "notification_id" => notification_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            notification_id: notification_id.required()?,
-        })
+    const NAME: &'static str = "NotificationsMarkRead";
+    const WIRE_NAMES: &'static [&'static str] = &["notification_id"];
+    type Fields = (::openapi_runtime::de::Required<::uuid::Uuid>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { notification_id: values.0 }
     }
 }

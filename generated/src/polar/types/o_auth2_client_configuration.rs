@@ -158,19 +158,23 @@ impl ::serde::Serialize for OAuth2ClientConfiguration {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("redirect_uris", &self.redirect_uris)?;
-        object.optional("token_endpoint_auth_method", &self.token_endpoint_auth_method)?;
-        object.optional("grant_types", &self.grant_types)?;
-        object.optional("response_types", &self.response_types)?;
-        object.optional("scope", &self.scope)?;
-        object.field("client_name", &self.client_name)?;
-        object.patch("client_uri", &self.client_uri)?;
-        object.patch("logo_uri", &self.logo_uri)?;
-        object.patch("tos_uri", &self.tos_uri)?;
-        object.patch("policy_uri", &self.policy_uri)?;
-        object.optional("default_sub_type", &self.default_sub_type)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.redirect_uris),
+                ::openapi_runtime::ser::Optional(&self.token_endpoint_auth_method),
+                ::openapi_runtime::ser::Optional(&self.grant_types),
+                ::openapi_runtime::ser::Optional(&self.response_types),
+                ::openapi_runtime::ser::Optional(&self.scope),
+                ::openapi_runtime::ser::Always(&self.client_name),
+                ::openapi_runtime::ser::Patched(&self.client_uri),
+                ::openapi_runtime::ser::Patched(&self.logo_uri),
+                ::openapi_runtime::ser::Patched(&self.tos_uri),
+                ::openapi_runtime::ser::Patched(&self.policy_uri),
+                ::openapi_runtime::ser::Optional(&self.default_sub_type),
+            ),
+        )
     }
 }
 
@@ -178,58 +182,63 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OAuth2ClientConfiguration")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OAuth2ClientConfiguration {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut redirect_uris = ::openapi_runtime::de::Slot::new("redirect_uris");
-        let mut token_endpoint_auth_method = ::openapi_runtime::de::Slot::new(
-            "token_endpoint_auth_method",
-        );
-        let mut grant_types = ::openapi_runtime::de::Slot::new("grant_types");
-        let mut response_types = ::openapi_runtime::de::Slot::new("response_types");
-        let mut scope = ::openapi_runtime::de::Slot::new("scope");
-        let mut client_name = ::openapi_runtime::de::Slot::new("client_name");
-        let mut client_uri = ::openapi_runtime::de::Slot::new("client_uri");
-        let mut logo_uri = ::openapi_runtime::de::Slot::new("logo_uri");
-        let mut tos_uri = ::openapi_runtime::de::Slot::new("tos_uri");
-        let mut policy_uri = ::openapi_runtime::de::Slot::new("policy_uri");
-        let mut default_sub_type = ::openapi_runtime::de::Slot::new("default_sub_type");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "redirect_uris" => redirect_uris.read(&mut __map)?,
-                "token_endpoint_auth_method" => {
-                    token_endpoint_auth_method.read(&mut __map)?
-                }
-                "grant_types" => grant_types.read(&mut __map)?,
-                "response_types" => response_types.read(&mut __map)?,
-                "scope" => scope.read(&mut __map)?,
-                "client_name" => client_name.read(&mut __map)?,
-                "client_uri" => client_uri.read(&mut __map)?,
-                "logo_uri" => logo_uri.read(&mut __map)?,
-                "tos_uri" => tos_uri.read(&mut __map)?,
-                "policy_uri" => policy_uri.read(&mut __map)?,
-                "default_sub_type" => default_sub_type.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OAuth2ClientConfiguration";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "redirect_uris",
+        "token_endpoint_auth_method",
+        "grant_types",
+        "response_types",
+        "scope",
+        "client_name",
+        "client_uri",
+        "logo_uri",
+        "tos_uri",
+        "policy_uri",
+        "default_sub_type",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<String>>,
+        ::openapi_runtime::de::Optional<
+            Option<OAuth2ClientConfigurationTokenEndpointAuthMethod>,
+        >,
+        ::openapi_runtime::de::Optional<
+            Option<Vec<OAuth2ClientConfigurationGrantTypesItem>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            Option<Vec<OAuth2ClientConfigurationResponseTypesItem>>,
+        >,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<Option<super::SubType>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            redirect_uris: values.0,
+            token_endpoint_auth_method: values.1,
+            grant_types: values.2,
+            response_types: values.3,
+            scope: values.4,
+            client_name: values.5,
+            client_uri: values.6,
+            logo_uri: values.7,
+            tos_uri: values.8,
+            policy_uri: values.9,
+            default_sub_type: values.10,
         }
-        Ok(Self {
-            redirect_uris: redirect_uris.required()?,
-            token_endpoint_auth_method: token_endpoint_auth_method.or_default(),
-            grant_types: grant_types.or_default(),
-            response_types: response_types.or_default(),
-            scope: scope.or_default(),
-            client_name: client_name.required()?,
-            client_uri: client_uri.or_default(),
-            logo_uri: logo_uri.or_default(),
-            tos_uri: tos_uri.or_default(),
-            policy_uri: policy_uri.or_default(),
-            default_sub_type: default_sub_type.or_default(),
-        })
     }
 }
 

@@ -92,16 +92,20 @@ impl ::serde::Serialize for OAuth2ClientPublic {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("client_id", &self.client_id)?;
-        object.field("client_name", &self.client_name)?;
-        object.field("client_uri", &self.client_uri)?;
-        object.field("logo_uri", &self.logo_uri)?;
-        object.field("tos_uri", &self.tos_uri)?;
-        object.field("policy_uri", &self.policy_uri)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.client_id),
+                ::openapi_runtime::ser::Always(&self.client_name),
+                ::openapi_runtime::ser::Always(&self.client_uri),
+                ::openapi_runtime::ser::Always(&self.logo_uri),
+                ::openapi_runtime::ser::Always(&self.tos_uri),
+                ::openapi_runtime::ser::Always(&self.policy_uri),
+            ),
+        )
     }
 }
 
@@ -109,44 +113,47 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientPublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OAuth2ClientPublic")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OAuth2ClientPublic {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
-        let mut client_name = ::openapi_runtime::de::Slot::new("client_name");
-        let mut client_uri = ::openapi_runtime::de::Slot::new("client_uri");
-        let mut logo_uri = ::openapi_runtime::de::Slot::new("logo_uri");
-        let mut tos_uri = ::openapi_runtime::de::Slot::new("tos_uri");
-        let mut policy_uri = ::openapi_runtime::de::Slot::new("policy_uri");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "client_id" => client_id.read(&mut __map)?,
-                "client_name" => client_name.read(&mut __map)?,
-                "client_uri" => client_uri.read(&mut __map)?,
-                "logo_uri" => logo_uri.read(&mut __map)?,
-                "tos_uri" => tos_uri.read(&mut __map)?,
-                "policy_uri" => policy_uri.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OAuth2ClientPublic";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "client_id",
+        "client_name",
+        "client_uri",
+        "logo_uri",
+        "tos_uri",
+        "policy_uri",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            client_id: values.2,
+            client_name: values.3,
+            client_uri: values.4,
+            logo_uri: values.5,
+            tos_uri: values.6,
+            policy_uri: values.7,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            client_id: client_id.required()?,
-            client_name: client_name.required_or_default()?,
-            client_uri: client_uri.required_or_default()?,
-            logo_uri: logo_uri.required_or_default()?,
-            tos_uri: tos_uri.required_or_default()?,
-            policy_uri: policy_uri.required_or_default()?,
-        })
     }
 }

@@ -60,14 +60,18 @@ impl ::serde::Serialize for OAuthAccountRead {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("platform", &self.platform)?;
-        object.field("account_id", &self.account_id)?;
-        object.field("account_email", &self.account_email)?;
-        object.field("account_username", &self.account_username)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.platform),
+                ::openapi_runtime::ser::Always(&self.account_id),
+                ::openapi_runtime::ser::Always(&self.account_email),
+                ::openapi_runtime::ser::Always(&self.account_username),
+            ),
+        )
     }
 }
 
@@ -75,38 +79,41 @@ impl<'de> ::serde::Deserialize<'de> for OAuthAccountRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OAuthAccountRead")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OAuthAccountRead {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut platform = ::openapi_runtime::de::Slot::new("platform");
-        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
-        let mut account_email = ::openapi_runtime::de::Slot::new("account_email");
-        let mut account_username = ::openapi_runtime::de::Slot::new("account_username");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "platform" => platform.read(&mut __map)?,
-                "account_id" => account_id.read(&mut __map)?,
-                "account_email" => account_email.read(&mut __map)?,
-                "account_username" => account_username.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OAuthAccountRead";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "platform",
+        "account_id",
+        "account_email",
+        "account_username",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<super::OAuthPlatform>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            platform: values.2,
+            account_id: values.3,
+            account_email: values.4,
+            account_username: values.5,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            platform: platform.required()?,
-            account_id: account_id.required()?,
-            account_email: account_email.required()?,
-            account_username: account_username.required_or_default()?,
-        })
     }
 }

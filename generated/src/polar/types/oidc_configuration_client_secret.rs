@@ -57,13 +57,17 @@ impl ::serde::Serialize for OidcConfigurationClientSecret {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("issuer", &self.issuer)?;
-        object.field("client_id", &self.client_id)?;
-        object.optional("authorization_parameters", &self.authorization_parameters)?;
-        object.field("auth_method", &self.auth_method)?;
-        object.field("client_secret", &self.client_secret)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.issuer),
+                ::openapi_runtime::ser::Always(&self.client_id),
+                ::openapi_runtime::ser::Optional(&self.authorization_parameters),
+                ::openapi_runtime::ser::Always(&self.auth_method),
+                ::openapi_runtime::ser::Always(&self.client_secret),
+            ),
+        )
     }
 }
 
@@ -71,38 +75,41 @@ impl<'de> ::serde::Deserialize<'de> for OidcConfigurationClientSecret {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OidcConfigurationClientSecret")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OidcConfigurationClientSecret {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut issuer = ::openapi_runtime::de::Slot::new("issuer");
-        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
-        let mut authorization_parameters = ::openapi_runtime::de::Slot::new(
-            "authorization_parameters",
-        );
-        let mut auth_method = ::openapi_runtime::de::Slot::new("auth_method");
-        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "issuer" => issuer.read(&mut __map)?,
-                "client_id" => client_id.read(&mut __map)?,
-                "authorization_parameters" => authorization_parameters.read(&mut __map)?,
-                "auth_method" => auth_method.read(&mut __map)?,
-                "client_secret" => client_secret.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OidcConfigurationClientSecret";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "issuer",
+        "client_id",
+        "authorization_parameters",
+        "auth_method",
+        "client_secret",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+        ::openapi_runtime::de::Required<OidcConfigurationClientSecretAuthMethod>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            issuer: values.0,
+            client_id: values.1,
+            authorization_parameters: values.2,
+            auth_method: values.3,
+            client_secret: values.4,
         }
-        Ok(Self {
-            issuer: issuer.required()?,
-            client_id: client_id.required()?,
-            authorization_parameters: authorization_parameters.or_default(),
-            auth_method: auth_method.required()?,
-            client_secret: client_secret.required()?,
-        })
     }
 }
 

@@ -48,12 +48,16 @@ impl ::serde::Serialize for OidcConfigurationPrivateKeyJwt {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("issuer", &self.issuer)?;
-        object.field("client_id", &self.client_id)?;
-        object.optional("authorization_parameters", &self.authorization_parameters)?;
-        object.field("auth_method", &self.auth_method)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.issuer),
+                ::openapi_runtime::ser::Always(&self.client_id),
+                ::openapi_runtime::ser::Optional(&self.authorization_parameters),
+                ::openapi_runtime::ser::Always(&self.auth_method),
+            ),
+        )
     }
 }
 
@@ -61,35 +65,38 @@ impl<'de> ::serde::Deserialize<'de> for OidcConfigurationPrivateKeyJwt {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OidcConfigurationPrivateKeyJwt")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OidcConfigurationPrivateKeyJwt {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut issuer = ::openapi_runtime::de::Slot::new("issuer");
-        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
-        let mut authorization_parameters = ::openapi_runtime::de::Slot::new(
-            "authorization_parameters",
-        );
-        let mut auth_method = ::openapi_runtime::de::Slot::new("auth_method");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "issuer" => issuer.read(&mut __map)?,
-                "client_id" => client_id.read(&mut __map)?,
-                "authorization_parameters" => authorization_parameters.read(&mut __map)?,
-                "auth_method" => auth_method.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OidcConfigurationPrivateKeyJwt";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "issuer",
+        "client_id",
+        "authorization_parameters",
+        "auth_method",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+        ::openapi_runtime::de::Required<OidcConfigurationPrivateKeyJwtAuthMethod>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            issuer: values.0,
+            client_id: values.1,
+            authorization_parameters: values.2,
+            auth_method: values.3,
         }
-        Ok(Self {
-            issuer: issuer.required()?,
-            client_id: client_id.required()?,
-            authorization_parameters: authorization_parameters.or_default(),
-            auth_method: auth_method.required()?,
-        })
     }
 }
 

@@ -37,12 +37,16 @@ impl ::serde::Serialize for OidcConfigurationRead {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("issuer", &self.issuer)?;
-        object.field("client_id", &self.client_id)?;
-        object.field("auth_method", &self.auth_method)?;
-        object.field("authorization_parameters", &self.authorization_parameters)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.issuer),
+                ::openapi_runtime::ser::Always(&self.client_id),
+                ::openapi_runtime::ser::Always(&self.auth_method),
+                ::openapi_runtime::ser::Always(&self.authorization_parameters),
+            ),
+        )
     }
 }
 
@@ -50,34 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for OidcConfigurationRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OidcConfigurationRead")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OidcConfigurationRead {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut issuer = ::openapi_runtime::de::Slot::new("issuer");
-        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
-        let mut auth_method = ::openapi_runtime::de::Slot::new("auth_method");
-        let mut authorization_parameters = ::openapi_runtime::de::Slot::new(
-            "authorization_parameters",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "issuer" => issuer.read(&mut __map)?,
-                "client_id" => client_id.read(&mut __map)?,
-                "auth_method" => auth_method.read(&mut __map)?,
-                "authorization_parameters" => authorization_parameters.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OidcConfigurationRead";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "issuer",
+        "client_id",
+        "auth_method",
+        "authorization_parameters",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::OidcAuthMethod>,
+        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            issuer: values.0,
+            client_id: values.1,
+            auth_method: values.2,
+            authorization_parameters: values.3,
         }
-        Ok(Self {
-            issuer: issuer.required()?,
-            client_id: client_id.required()?,
-            auth_method: auth_method.required()?,
-            authorization_parameters: authorization_parameters.required()?,
-        })
     }
 }

@@ -127,16 +127,20 @@ impl ::serde::Serialize for OrderCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("custom_field_data", &self.custom_field_data)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("organization_id", &self.organization_id)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("product_id", &self.product_id)?;
-        object.patch("currency", &self.currency)?;
-        object.patch("amount", &self.amount)?;
-        object.patch("description", &self.description)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.custom_field_data),
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Patched(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Patched(&self.currency),
+                ::openapi_runtime::ser::Patched(&self.amount),
+                ::openapi_runtime::ser::Patched(&self.description),
+            ),
+        )
     }
 }
 
@@ -144,47 +148,57 @@ impl<'de> ::serde::Deserialize<'de> for OrderCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrderCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrderCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut custom_field_data = ::openapi_runtime::de::Slot::new(
-            "custom_field_data",
-        );
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "custom_field_data" => custom_field_data.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrderCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "custom_field_data",
+        "metadata",
+        "organization_id",
+        "customer_id",
+        "product_id",
+        "currency",
+        "amount",
+        "description",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<
+                    String,
+                    Option<OrderCreateCustomFieldDataValue>,
+                >,
+            >,
+        >,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, OrderCreateMetadataValue>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            custom_field_data: values.0,
+            metadata: values.1,
+            organization_id: values.2,
+            customer_id: values.3,
+            product_id: values.4,
+            currency: values.5,
+            amount: values.6,
+            description: values.7,
         }
-        Ok(Self {
-            custom_field_data: custom_field_data.or_default(),
-            metadata: metadata.or_default(),
-            organization_id: organization_id.or_default(),
-            customer_id: customer_id.required()?,
-            product_id: product_id.required()?,
-            currency: currency.or_default(),
-            amount: amount.or_default(),
-            description: description.or_default(),
-        })
     }
 }
 

@@ -26,9 +26,11 @@ impl ::serde::Serialize for OrderFinalize {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("payment_method_id", &self.payment_method_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Patched(&self.payment_method_id),),
+        )
     }
 }
 
@@ -36,25 +38,24 @@ impl<'de> ::serde::Deserialize<'de> for OrderFinalize {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrderFinalize")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrderFinalize {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut payment_method_id = ::openapi_runtime::de::Slot::new(
-            "payment_method_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "payment_method_id" => payment_method_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrderFinalize";
+    const WIRE_NAMES: &'static [&'static str] = &["payment_method_id"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            payment_method_id: values.0,
         }
-        Ok(Self {
-            payment_method_id: payment_method_id.or_default(),
-        })
     }
 }

@@ -76,16 +76,20 @@ impl ::serde::Serialize for OrderItemSchema {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("label", &self.label)?;
-        object.field("amount", &self.amount)?;
-        object.field("tax_amount", &self.tax_amount)?;
-        object.field("proration", &self.proration)?;
-        object.field("product_price_id", &self.product_price_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.tax_amount),
+                ::openapi_runtime::ser::Always(&self.proration),
+                ::openapi_runtime::ser::Always(&self.product_price_id),
+            ),
+        )
     }
 }
 
@@ -93,44 +97,47 @@ impl<'de> ::serde::Deserialize<'de> for OrderItemSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrderItemSchema")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrderItemSchema {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
-        let mut proration = ::openapi_runtime::de::Slot::new("proration");
-        let mut product_price_id = ::openapi_runtime::de::Slot::new("product_price_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "tax_amount" => tax_amount.read(&mut __map)?,
-                "proration" => proration.read(&mut __map)?,
-                "product_price_id" => product_price_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrderItemSchema";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "label",
+        "amount",
+        "tax_amount",
+        "proration",
+        "product_price_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            label: values.3,
+            amount: values.4,
+            tax_amount: values.5,
+            proration: values.6,
+            product_price_id: values.7,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            label: label.required()?,
-            amount: amount.required()?,
-            tax_amount: tax_amount.required()?,
-            proration: proration.required()?,
-            product_price_id: product_price_id.required_or_default()?,
-        })
     }
 }

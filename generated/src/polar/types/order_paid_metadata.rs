@@ -146,22 +146,26 @@ impl ::serde::Serialize for OrderPaidMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("order_id", &self.order_id)?;
-        object.optional("product_id", &self.product_id)?;
-        object.optional("billing_type", &self.billing_type)?;
-        object.field("amount", &self.amount)?;
-        object.optional("currency", &self.currency)?;
-        object.optional("net_amount", &self.net_amount)?;
-        object.optional("tax_amount", &self.tax_amount)?;
-        object.optional("applied_balance_amount", &self.applied_balance_amount)?;
-        object.optional("discount_amount", &self.discount_amount)?;
-        object.optional("discount_id", &self.discount_id)?;
-        object.optional("platform_fee", &self.platform_fee)?;
-        object.optional("subscription_id", &self.subscription_id)?;
-        object.optional("recurring_interval", &self.recurring_interval)?;
-        object.optional("recurring_interval_count", &self.recurring_interval_count)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.order_id),
+                ::openapi_runtime::ser::Optional(&self.product_id),
+                ::openapi_runtime::ser::Optional(&self.billing_type),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Optional(&self.currency),
+                ::openapi_runtime::ser::Optional(&self.net_amount),
+                ::openapi_runtime::ser::Optional(&self.tax_amount),
+                ::openapi_runtime::ser::Optional(&self.applied_balance_amount),
+                ::openapi_runtime::ser::Optional(&self.discount_amount),
+                ::openapi_runtime::ser::Optional(&self.discount_id),
+                ::openapi_runtime::ser::Optional(&self.platform_fee),
+                ::openapi_runtime::ser::Optional(&self.subscription_id),
+                ::openapi_runtime::ser::Optional(&self.recurring_interval),
+                ::openapi_runtime::ser::Optional(&self.recurring_interval_count),
+            ),
+        )
     }
 }
 
@@ -169,68 +173,65 @@ impl<'de> ::serde::Deserialize<'de> for OrderPaidMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrderPaidMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrderPaidMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut billing_type = ::openapi_runtime::de::Slot::new("billing_type");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
-        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
-        let mut applied_balance_amount = ::openapi_runtime::de::Slot::new(
-            "applied_balance_amount",
-        );
-        let mut discount_amount = ::openapi_runtime::de::Slot::new("discount_amount");
-        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
-        let mut platform_fee = ::openapi_runtime::de::Slot::new("platform_fee");
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
-            "recurring_interval_count",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "order_id" => order_id.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "billing_type" => billing_type.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "net_amount" => net_amount.read(&mut __map)?,
-                "tax_amount" => tax_amount.read(&mut __map)?,
-                "applied_balance_amount" => applied_balance_amount.read(&mut __map)?,
-                "discount_amount" => discount_amount.read(&mut __map)?,
-                "discount_id" => discount_id.read(&mut __map)?,
-                "platform_fee" => platform_fee.read(&mut __map)?,
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrderPaidMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "order_id",
+        "product_id",
+        "billing_type",
+        "amount",
+        "currency",
+        "net_amount",
+        "tax_amount",
+        "applied_balance_amount",
+        "discount_amount",
+        "discount_id",
+        "platform_fee",
+        "subscription_id",
+        "recurring_interval",
+        "recurring_interval_count",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            order_id: values.0,
+            product_id: values.1,
+            billing_type: values.2,
+            amount: values.3,
+            currency: values.4,
+            net_amount: values.5,
+            tax_amount: values.6,
+            applied_balance_amount: values.7,
+            discount_amount: values.8,
+            discount_id: values.9,
+            platform_fee: values.10,
+            subscription_id: values.11,
+            recurring_interval: values.12,
+            recurring_interval_count: values.13,
         }
-        Ok(Self {
-            order_id: order_id.required()?,
-            product_id: product_id.or_default(),
-            billing_type: billing_type.or_default(),
-            amount: amount.required()?,
-            currency: currency.or_default(),
-            net_amount: net_amount.or_default(),
-            tax_amount: tax_amount.or_default(),
-            applied_balance_amount: applied_balance_amount.or_default(),
-            discount_amount: discount_amount.or_default(),
-            discount_id: discount_id.or_default(),
-            platform_fee: platform_fee.or_default(),
-            subscription_id: subscription_id.or_default(),
-            recurring_interval: recurring_interval.or_default(),
-            recurring_interval_count: recurring_interval_count.or_default(),
-        })
     }
 }

@@ -56,13 +56,17 @@ impl ::serde::Serialize for OrderUser {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.optional("email", &self.email)?;
-        object.field("public_name", &self.public_name)?;
-        object.optional("avatar_url", &self.avatar_url)?;
-        object.optional("github_username", &self.github_username)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Optional(&self.email),
+                ::openapi_runtime::ser::Always(&self.public_name),
+                ::openapi_runtime::ser::Optional(&self.avatar_url),
+                ::openapi_runtime::ser::Optional(&self.github_username),
+            ),
+        )
     }
 }
 
@@ -70,35 +74,38 @@ impl<'de> ::serde::Deserialize<'de> for OrderUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrderUser")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrderUser {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut public_name = ::openapi_runtime::de::Slot::new("public_name");
-        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        let mut github_username = ::openapi_runtime::de::Slot::new("github_username");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "public_name" => public_name.read(&mut __map)?,
-                "avatar_url" => avatar_url.read(&mut __map)?,
-                "github_username" => github_username.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrderUser";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "email",
+        "public_name",
+        "avatar_url",
+        "github_username",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            email: values.1,
+            public_name: values.2,
+            avatar_url: values.3,
+            github_username: values.4,
         }
-        Ok(Self {
-            id: id.required()?,
-            email: email.or_default(),
-            public_name: public_name.required()?,
-            avatar_url: avatar_url.or_default(),
-            github_username: github_username.or_default(),
-        })
     }
 }

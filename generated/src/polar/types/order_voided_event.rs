@@ -122,22 +122,26 @@ impl ::serde::Serialize for OrderVoidedEvent {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("timestamp", &self.timestamp)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("customer", &self.customer)?;
-        object.field("external_customer_id", &self.external_customer_id)?;
-        object.optional("member_id", &self.member_id)?;
-        object.optional("external_member_id", &self.external_member_id)?;
-        object.optional("child_count", &self.child_count)?;
-        object.optional("parent_id", &self.parent_id)?;
-        object.field("label", &self.label)?;
-        object.field("source", &self.source)?;
-        object.field("name", &self.name)?;
-        object.field("metadata", &self.metadata)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.timestamp),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.customer),
+                ::openapi_runtime::ser::Always(&self.external_customer_id),
+                ::openapi_runtime::ser::Optional(&self.member_id),
+                ::openapi_runtime::ser::Optional(&self.external_member_id),
+                ::openapi_runtime::ser::Optional(&self.child_count),
+                ::openapi_runtime::ser::Optional(&self.parent_id),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Always(&self.source),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.metadata),
+            ),
+        )
     }
 }
 
@@ -145,67 +149,66 @@ impl<'de> ::serde::Deserialize<'de> for OrderVoidedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrderVoidedEvent")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrderVoidedEvent {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut customer = ::openapi_runtime::de::Slot::new("customer");
-        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
-            "external_customer_id",
-        );
-        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
-        let mut external_member_id = ::openapi_runtime::de::Slot::new(
-            "external_member_id",
-        );
-        let mut child_count = ::openapi_runtime::de::Slot::new("child_count");
-        let mut parent_id = ::openapi_runtime::de::Slot::new("parent_id");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut source = ::openapi_runtime::de::Slot::new("source");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "timestamp" => timestamp.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "customer" => customer.read(&mut __map)?,
-                "external_customer_id" => external_customer_id.read(&mut __map)?,
-                "member_id" => member_id.read(&mut __map)?,
-                "external_member_id" => external_member_id.read(&mut __map)?,
-                "child_count" => child_count.read(&mut __map)?,
-                "parent_id" => parent_id.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "source" => source.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrderVoidedEvent";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "timestamp",
+        "organization_id",
+        "customer_id",
+        "customer",
+        "external_customer_id",
+        "member_id",
+        "external_member_id",
+        "child_count",
+        "parent_id",
+        "label",
+        "source",
+        "name",
+        "metadata",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Nullable<Option<super::Customer>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<OrderVoidedEventSource>,
+        ::openapi_runtime::de::Required<OrderVoidedEventName>,
+        ::openapi_runtime::de::Required<super::OrderVoidedMetadata>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            timestamp: values.1,
+            organization_id: values.2,
+            customer_id: values.3,
+            customer: values.4,
+            external_customer_id: values.5,
+            member_id: values.6,
+            external_member_id: values.7,
+            child_count: values.8,
+            parent_id: values.9,
+            label: values.10,
+            source: values.11,
+            name: values.12,
+            metadata: values.13,
         }
-        Ok(Self {
-            id: id.required()?,
-            timestamp: timestamp.required()?,
-            organization_id: organization_id.required()?,
-            customer_id: customer_id.required_or_default()?,
-            customer: customer.required_or_default()?,
-            external_customer_id: external_customer_id.required_or_default()?,
-            member_id: member_id.or_default(),
-            external_member_id: external_member_id.or_default(),
-            child_count: child_count.or_default(),
-            parent_id: parent_id.or_default(),
-            label: label.required()?,
-            source: source.required()?,
-            name: name.required()?,
-            metadata: metadata.required()?,
-        })
     }
 }
 

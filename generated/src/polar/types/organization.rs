@@ -206,41 +206,46 @@ impl ::serde::Serialize for Organization {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("name", &self.name)?;
-        object.field("slug", &self.slug)?;
-        object.field("avatar_url", &self.avatar_url)?;
-        object.field("proration_behavior", &self.proration_behavior)?;
-        object.field("allow_customer_updates", &self.allow_customer_updates)?;
-        object.field("email", &self.email)?;
-        object.field("website", &self.website)?;
-        object.field("socials", &self.socials)?;
-        object.field("status", &self.status)?;
-        object.field("details_submitted_at", &self.details_submitted_at)?;
-        object
-            .field(
-                "onboarding_resubmission_requested_at",
-                &self.onboarding_resubmission_requested_at,
-            )?;
-        object.field("sso_enforced", &self.sso_enforced)?;
-        object
-            .field("default_presentment_currency", &self.default_presentment_currency)?;
-        object.field("default_tax_behavior", &self.default_tax_behavior)?;
-        object.field("feature_settings", &self.feature_settings)?;
-        object.field("subscription_settings", &self.subscription_settings)?;
-        object.field("customer_email_settings", &self.customer_email_settings)?;
-        object.field("customer_portal_settings", &self.customer_portal_settings)?;
-        object.field("dispute_settings", &self.dispute_settings)?;
-        object.field("embed_hosts", &self.embed_hosts)?;
-        object.field("embed_hosts_enforced", &self.embed_hosts_enforced)?;
-        object.optional("country", &self.country)?;
-        object.field("account_id", &self.account_id)?;
-        object.field("payout_account_id", &self.payout_account_id)?;
-        object.field("capabilities", &self.capabilities)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.name),
+                    ::openapi_runtime::ser::Always(&self.slug),
+                    ::openapi_runtime::ser::Always(&self.avatar_url),
+                    ::openapi_runtime::ser::Always(&self.proration_behavior),
+                    ::openapi_runtime::ser::Always(&self.allow_customer_updates),
+                    ::openapi_runtime::ser::Always(&self.email),
+                    ::openapi_runtime::ser::Always(&self.website),
+                    ::openapi_runtime::ser::Always(&self.socials),
+                    ::openapi_runtime::ser::Always(&self.status),
+                    ::openapi_runtime::ser::Always(&self.details_submitted_at),
+                    ::openapi_runtime::ser::Always(
+                        &self.onboarding_resubmission_requested_at,
+                    ),
+                    ::openapi_runtime::ser::Always(&self.sso_enforced),
+                    ::openapi_runtime::ser::Always(&self.default_presentment_currency),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.default_tax_behavior),
+                    ::openapi_runtime::ser::Always(&self.feature_settings),
+                    ::openapi_runtime::ser::Always(&self.subscription_settings),
+                    ::openapi_runtime::ser::Always(&self.customer_email_settings),
+                    ::openapi_runtime::ser::Always(&self.customer_portal_settings),
+                    ::openapi_runtime::ser::Always(&self.dispute_settings),
+                    ::openapi_runtime::ser::Always(&self.embed_hosts),
+                    ::openapi_runtime::ser::Always(&self.embed_hosts_enforced),
+                    ::openapi_runtime::ser::Optional(&self.country),
+                    ::openapi_runtime::ser::Always(&self.account_id),
+                    ::openapi_runtime::ser::Always(&self.payout_account_id),
+                    ::openapi_runtime::ser::Always(&self.capabilities),
+                ),
+            ),
+        )
     }
 }
 
@@ -248,132 +253,112 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Organization")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Organization {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut slug = ::openapi_runtime::de::Slot::new("slug");
-        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
-            "proration_behavior",
-        );
-        let mut allow_customer_updates = ::openapi_runtime::de::Slot::new(
-            "allow_customer_updates",
-        );
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut website = ::openapi_runtime::de::Slot::new("website");
-        let mut socials = ::openapi_runtime::de::Slot::new("socials");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut details_submitted_at = ::openapi_runtime::de::Slot::new(
-            "details_submitted_at",
-        );
-        let mut onboarding_resubmission_requested_at = ::openapi_runtime::de::Slot::new(
-            "onboarding_resubmission_requested_at",
-        );
-        let mut sso_enforced = ::openapi_runtime::de::Slot::new("sso_enforced");
-        let mut default_presentment_currency = ::openapi_runtime::de::Slot::new(
-            "default_presentment_currency",
-        );
-        let mut default_tax_behavior = ::openapi_runtime::de::Slot::new(
-            "default_tax_behavior",
-        );
-        let mut feature_settings = ::openapi_runtime::de::Slot::new("feature_settings");
-        let mut subscription_settings = ::openapi_runtime::de::Slot::new(
-            "subscription_settings",
-        );
-        let mut customer_email_settings = ::openapi_runtime::de::Slot::new(
-            "customer_email_settings",
-        );
-        let mut customer_portal_settings = ::openapi_runtime::de::Slot::new(
-            "customer_portal_settings",
-        );
-        let mut dispute_settings = ::openapi_runtime::de::Slot::new("dispute_settings");
-        let mut embed_hosts = ::openapi_runtime::de::Slot::new("embed_hosts");
-        let mut embed_hosts_enforced = ::openapi_runtime::de::Slot::new(
-            "embed_hosts_enforced",
-        );
-        let mut country = ::openapi_runtime::de::Slot::new("country");
-        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
-        let mut payout_account_id = ::openapi_runtime::de::Slot::new(
-            "payout_account_id",
-        );
-        let mut capabilities = ::openapi_runtime::de::Slot::new("capabilities");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "slug" => slug.read(&mut __map)?,
-                "avatar_url" => avatar_url.read(&mut __map)?,
-                "proration_behavior" => proration_behavior.read(&mut __map)?,
-                "allow_customer_updates" => allow_customer_updates.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "website" => website.read(&mut __map)?,
-                "socials" => socials.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "details_submitted_at" => details_submitted_at.read(&mut __map)?,
-                "onboarding_resubmission_requested_at" => {
-                    onboarding_resubmission_requested_at.read(&mut __map)?
-                }
-                "sso_enforced" => sso_enforced.read(&mut __map)?,
-                "default_presentment_currency" => {
-                    default_presentment_currency.read(&mut __map)?
-                }
-                "default_tax_behavior" => default_tax_behavior.read(&mut __map)?,
-                "feature_settings" => feature_settings.read(&mut __map)?,
-                "subscription_settings" => subscription_settings.read(&mut __map)?,
-                "customer_email_settings" => customer_email_settings.read(&mut __map)?,
-                "customer_portal_settings" => customer_portal_settings.read(&mut __map)?,
-                "dispute_settings" => dispute_settings.read(&mut __map)?,
-                "embed_hosts" => embed_hosts.read(&mut __map)?,
-                "embed_hosts_enforced" => embed_hosts_enforced.read(&mut __map)?,
-                "country" => country.read(&mut __map)?,
-                "account_id" => account_id.read(&mut __map)?,
-                "payout_account_id" => payout_account_id.read(&mut __map)?,
-                "capabilities" => capabilities.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Organization";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "name",
+        "slug",
+        "avatar_url",
+        "proration_behavior",
+        "allow_customer_updates",
+        "email",
+        "website",
+        "socials",
+        "status",
+        "details_submitted_at",
+        "onboarding_resubmission_requested_at",
+        "sso_enforced",
+        "default_presentment_currency",
+        "default_tax_behavior",
+        "feature_settings",
+        "subscription_settings",
+        "customer_email_settings",
+        "customer_portal_settings",
+        "dispute_settings",
+        "embed_hosts",
+        "embed_hosts_enforced",
+        "country",
+        "account_id",
+        "payout_account_id",
+        "capabilities",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Required<super::SubscriptionProrationBehavior>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Required<Vec<super::OrganizationSocialLink>>,
+            ::openapi_runtime::de::Required<super::OrganizationStatus>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<String>,
+        ),
+        (
+            ::openapi_runtime::de::Required<super::TaxBehaviorOption>,
+            ::openapi_runtime::de::Nullable<Option<super::OrganizationFeatureSettings>>,
+            ::openapi_runtime::de::Required<super::OrganizationSubscriptionSettings>,
+            ::openapi_runtime::de::Required<super::OrganizationCustomerEmailSettings>,
+            ::openapi_runtime::de::Required<super::OrganizationCustomerPortalSettings>,
+            ::openapi_runtime::de::Required<super::OrganizationDisputeSettings>,
+            ::openapi_runtime::de::Required<Vec<String>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Optional<Option<OrganizationCountry>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Required<super::OrganizationCapabilities>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0.0,
+            modified_at: values.0.1,
+            id: values.0.2,
+            name: values.0.3,
+            slug: values.0.4,
+            avatar_url: values.0.5,
+            proration_behavior: values.0.6,
+            allow_customer_updates: values.0.7,
+            email: values.0.8,
+            website: values.0.9,
+            socials: values.0.10,
+            status: values.0.11,
+            details_submitted_at: values.0.12,
+            onboarding_resubmission_requested_at: values.0.13,
+            sso_enforced: values.0.14,
+            default_presentment_currency: values.0.15,
+            default_tax_behavior: values.1.0,
+            feature_settings: values.1.1,
+            subscription_settings: values.1.2,
+            customer_email_settings: values.1.3,
+            customer_portal_settings: values.1.4,
+            dispute_settings: values.1.5,
+            embed_hosts: values.1.6,
+            embed_hosts_enforced: values.1.7,
+            country: values.1.8,
+            account_id: values.1.9,
+            payout_account_id: values.1.10,
+            capabilities: values.1.11,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            name: name.required()?,
-            slug: slug.required()?,
-            avatar_url: avatar_url.required_or_default()?,
-            proration_behavior: proration_behavior.required()?,
-            allow_customer_updates: allow_customer_updates.required()?,
-            email: email.required_or_default()?,
-            website: website.required_or_default()?,
-            socials: socials.required()?,
-            status: status.required()?,
-            details_submitted_at: details_submitted_at.required_or_default()?,
-            onboarding_resubmission_requested_at: onboarding_resubmission_requested_at
-                .required_or_default()?,
-            sso_enforced: sso_enforced.required()?,
-            default_presentment_currency: default_presentment_currency.required()?,
-            default_tax_behavior: default_tax_behavior.required()?,
-            feature_settings: feature_settings.required_or_default()?,
-            subscription_settings: subscription_settings.required()?,
-            customer_email_settings: customer_email_settings.required()?,
-            customer_portal_settings: customer_portal_settings.required()?,
-            dispute_settings: dispute_settings.required()?,
-            embed_hosts: embed_hosts.required()?,
-            embed_hosts_enforced: embed_hosts_enforced.required()?,
-            country: country.or_default(),
-            account_id: account_id.required_or_default()?,
-            payout_account_id: payout_account_id.required_or_default()?,
-            capabilities: capabilities.required()?,
-        })
     }
 }
 

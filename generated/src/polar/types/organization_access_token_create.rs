@@ -51,12 +51,16 @@ impl ::serde::Serialize for OrganizationAccessTokenCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("organization_id", &self.organization_id)?;
-        object.field("comment", &self.comment)?;
-        object.optional("expires_in", &self.expires_in)?;
-        object.field("scopes", &self.scopes)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.comment),
+                ::openapi_runtime::ser::Optional(&self.expires_in),
+                ::openapi_runtime::ser::Always(&self.scopes),
+            ),
+        )
     }
 }
 
@@ -64,32 +68,35 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationAccessTokenCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationAccessTokenCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut comment = ::openapi_runtime::de::Slot::new("comment");
-        let mut expires_in = ::openapi_runtime::de::Slot::new("expires_in");
-        let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "organization_id" => organization_id.read(&mut __map)?,
-                "comment" => comment.read(&mut __map)?,
-                "expires_in" => expires_in.read(&mut __map)?,
-                "scopes" => scopes.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationAccessTokenCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "organization_id",
+        "comment",
+        "expires_in",
+        "scopes",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<Vec<super::AvailableScope>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            organization_id: values.0,
+            comment: values.1,
+            expires_in: values.2,
+            scopes: values.3,
         }
-        Ok(Self {
-            organization_id: organization_id.or_default(),
-            comment: comment.required()?,
-            expires_in: expires_in.or_default(),
-            scopes: scopes.required()?,
-        })
     }
 }

@@ -29,10 +29,14 @@ impl ::serde::Serialize for OrganizationAccessTokenCreateResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("organization_access_token", &self.organization_access_token)?;
-        object.field("token", &self.token)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.organization_access_token),
+                ::openapi_runtime::ser::Always(&self.token),
+            ),
+        )
     }
 }
 
@@ -40,33 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenCreateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "OrganizationAccessTokenCreateResponse",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationAccessTokenCreateResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut organization_access_token = ::openapi_runtime::de::Slot::new(
-            "organization_access_token",
-        );
-        let mut token = ::openapi_runtime::de::Slot::new("token");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "organization_access_token" => {
-                    organization_access_token.read(&mut __map)?
-                }
-                "token" => token.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationAccessTokenCreateResponse";
+    const WIRE_NAMES: &'static [&'static str] = &["organization_access_token", "token"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::OrganizationAccessToken>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            organization_access_token: values.0,
+            token: values.1,
         }
-        Ok(Self {
-            organization_access_token: organization_access_token.required()?,
-            token: token.required()?,
-        })
     }
 }

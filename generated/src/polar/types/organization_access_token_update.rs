@@ -32,10 +32,14 @@ impl ::serde::Serialize for OrganizationAccessTokenUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("comment", &self.comment)?;
-        object.optional("scopes", &self.scopes)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.comment),
+                ::openapi_runtime::ser::Optional(&self.scopes),
+            ),
+        )
     }
 }
 
@@ -43,26 +47,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAccessTokenUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationAccessTokenUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationAccessTokenUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut comment = ::openapi_runtime::de::Slot::new("comment");
-        let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "comment" => comment.read(&mut __map)?,
-                "scopes" => scopes.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationAccessTokenUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &["comment", "scopes"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<Vec<super::AvailableScope>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            comment: values.0,
+            scopes: values.1,
         }
-        Ok(Self {
-            comment: comment.or_default(),
-            scopes: scopes.or_default(),
-        })
     }
 }

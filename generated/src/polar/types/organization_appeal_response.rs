@@ -33,11 +33,15 @@ impl ::serde::Serialize for OrganizationAppealResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("success", &self.success)?;
-        object.field("message", &self.message)?;
-        object.field("appeal_submitted_at", &self.appeal_submitted_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.success),
+                ::openapi_runtime::ser::Always(&self.message),
+                ::openapi_runtime::ser::Always(&self.appeal_submitted_at),
+            ),
+        )
     }
 }
 
@@ -45,31 +49,32 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAppealResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationAppealResponse")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationAppealResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut success = ::openapi_runtime::de::Slot::new("success");
-        let mut message = ::openapi_runtime::de::Slot::new("message");
-        let mut appeal_submitted_at = ::openapi_runtime::de::Slot::new(
-            "appeal_submitted_at",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "success" => success.read(&mut __map)?,
-                "message" => message.read(&mut __map)?,
-                "appeal_submitted_at" => appeal_submitted_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationAppealResponse";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "success",
+        "message",
+        "appeal_submitted_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            success: values.0,
+            message: values.1,
+            appeal_submitted_at: values.2,
         }
-        Ok(Self {
-            success: success.required()?,
-            message: message.required()?,
-            appeal_submitted_at: appeal_submitted_at.required()?,
-        })
     }
 }

@@ -133,25 +133,31 @@ impl ::serde::Serialize for OrganizationAvatarFileRead {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("name", &self.name)?;
-        object.field("path", &self.path)?;
-        object.field("mime_type", &self.mime_type)?;
-        object.field("size", &self.size)?;
-        object.field("storage_version", &self.storage_version)?;
-        object.field("checksum_etag", &self.checksum_etag)?;
-        object.field("checksum_sha256_base64", &self.checksum_sha256_base64)?;
-        object.field("checksum_sha256_hex", &self.checksum_sha256_hex)?;
-        object.field("last_modified_at", &self.last_modified_at)?;
-        object.field("version", &self.version)?;
-        object.field("service", &self.service)?;
-        object.field("is_uploaded", &self.is_uploaded)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("size_readable", &self.size_readable)?;
-        object.field("public_url", &self.public_url)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.organization_id),
+                    ::openapi_runtime::ser::Always(&self.name),
+                    ::openapi_runtime::ser::Always(&self.path),
+                    ::openapi_runtime::ser::Always(&self.mime_type),
+                    ::openapi_runtime::ser::Always(&self.size),
+                    ::openapi_runtime::ser::Always(&self.storage_version),
+                    ::openapi_runtime::ser::Always(&self.checksum_etag),
+                    ::openapi_runtime::ser::Always(&self.checksum_sha256_base64),
+                    ::openapi_runtime::ser::Always(&self.checksum_sha256_hex),
+                    ::openapi_runtime::ser::Always(&self.last_modified_at),
+                    ::openapi_runtime::ser::Always(&self.version),
+                    ::openapi_runtime::ser::Always(&self.service),
+                    ::openapi_runtime::ser::Always(&self.is_uploaded),
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.size_readable),
+                ),
+                (::openapi_runtime::ser::Always(&self.public_url),),
+            ),
+        )
     }
 }
 
@@ -159,76 +165,77 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAvatarFileRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationAvatarFileRead")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationAvatarFileRead {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut path = ::openapi_runtime::de::Slot::new("path");
-        let mut mime_type = ::openapi_runtime::de::Slot::new("mime_type");
-        let mut size = ::openapi_runtime::de::Slot::new("size");
-        let mut storage_version = ::openapi_runtime::de::Slot::new("storage_version");
-        let mut checksum_etag = ::openapi_runtime::de::Slot::new("checksum_etag");
-        let mut checksum_sha256_base64 = ::openapi_runtime::de::Slot::new(
-            "checksum_sha256_base64",
-        );
-        let mut checksum_sha256_hex = ::openapi_runtime::de::Slot::new(
-            "checksum_sha256_hex",
-        );
-        let mut last_modified_at = ::openapi_runtime::de::Slot::new("last_modified_at");
-        let mut version = ::openapi_runtime::de::Slot::new("version");
-        let mut service = ::openapi_runtime::de::Slot::new("service");
-        let mut is_uploaded = ::openapi_runtime::de::Slot::new("is_uploaded");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut size_readable = ::openapi_runtime::de::Slot::new("size_readable");
-        let mut public_url = ::openapi_runtime::de::Slot::new("public_url");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "path" => path.read(&mut __map)?,
-                "mime_type" => mime_type.read(&mut __map)?,
-                "size" => size.read(&mut __map)?,
-                "storage_version" => storage_version.read(&mut __map)?,
-                "checksum_etag" => checksum_etag.read(&mut __map)?,
-                "checksum_sha256_base64" => checksum_sha256_base64.read(&mut __map)?,
-                "checksum_sha256_hex" => checksum_sha256_hex.read(&mut __map)?,
-                "last_modified_at" => last_modified_at.read(&mut __map)?,
-                "version" => version.read(&mut __map)?,
-                "service" => service.read(&mut __map)?,
-                "is_uploaded" => is_uploaded.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "size_readable" => size_readable.read(&mut __map)?,
-                "public_url" => public_url.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationAvatarFileRead";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "organization_id",
+        "name",
+        "path",
+        "mime_type",
+        "size",
+        "storage_version",
+        "checksum_etag",
+        "checksum_sha256_base64",
+        "checksum_sha256_hex",
+        "last_modified_at",
+        "version",
+        "service",
+        "is_uploaded",
+        "created_at",
+        "size_readable",
+        "public_url",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Required<OrganizationAvatarFileReadService>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Required<String>,
+        ),
+        (::openapi_runtime::de::Required<String>,),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0.0,
+            organization_id: values.0.1,
+            name: values.0.2,
+            path: values.0.3,
+            mime_type: values.0.4,
+            size: values.0.5,
+            storage_version: values.0.6,
+            checksum_etag: values.0.7,
+            checksum_sha256_base64: values.0.8,
+            checksum_sha256_hex: values.0.9,
+            last_modified_at: values.0.10,
+            version: values.0.11,
+            service: values.0.12,
+            is_uploaded: values.0.13,
+            created_at: values.0.14,
+            size_readable: values.0.15,
+            public_url: values.1.0,
         }
-        Ok(Self {
-            id: id.required()?,
-            organization_id: organization_id.required()?,
-            name: name.required()?,
-            path: path.required()?,
-            mime_type: mime_type.required()?,
-            size: size.required()?,
-            storage_version: storage_version.required_or_default()?,
-            checksum_etag: checksum_etag.required_or_default()?,
-            checksum_sha256_base64: checksum_sha256_base64.required_or_default()?,
-            checksum_sha256_hex: checksum_sha256_hex.required_or_default()?,
-            last_modified_at: last_modified_at.required_or_default()?,
-            version: version.required_or_default()?,
-            service: service.required()?,
-            is_uploaded: is_uploaded.required()?,
-            created_at: created_at.required()?,
-            size_readable: size_readable.required()?,
-            public_url: public_url.required()?,
-        })
     }
 }
 

@@ -77,16 +77,20 @@ impl ::serde::Serialize for OrganizationBenefitGrant {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("benefit_description", &self.benefit_description)?;
-        object.field("is_granted", &self.is_granted)?;
-        object.field("is_connected", &self.is_connected)?;
-        object.optional("invited_email", &self.invited_email)?;
-        object.optional("invite_url", &self.invite_url)?;
-        object.optional("channel_name", &self.channel_name)?;
-        object.optional("error_message", &self.error_message)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.benefit_description),
+                ::openapi_runtime::ser::Always(&self.is_granted),
+                ::openapi_runtime::ser::Always(&self.is_connected),
+                ::openapi_runtime::ser::Optional(&self.invited_email),
+                ::openapi_runtime::ser::Optional(&self.invite_url),
+                ::openapi_runtime::ser::Optional(&self.channel_name),
+                ::openapi_runtime::ser::Optional(&self.error_message),
+            ),
+        )
     }
 }
 
@@ -94,46 +98,47 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationBenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationBenefitGrant")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationBenefitGrant {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut benefit_description = ::openapi_runtime::de::Slot::new(
-            "benefit_description",
-        );
-        let mut is_granted = ::openapi_runtime::de::Slot::new("is_granted");
-        let mut is_connected = ::openapi_runtime::de::Slot::new("is_connected");
-        let mut invited_email = ::openapi_runtime::de::Slot::new("invited_email");
-        let mut invite_url = ::openapi_runtime::de::Slot::new("invite_url");
-        let mut channel_name = ::openapi_runtime::de::Slot::new("channel_name");
-        let mut error_message = ::openapi_runtime::de::Slot::new("error_message");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "benefit_description" => benefit_description.read(&mut __map)?,
-                "is_granted" => is_granted.read(&mut __map)?,
-                "is_connected" => is_connected.read(&mut __map)?,
-                "invited_email" => invited_email.read(&mut __map)?,
-                "invite_url" => invite_url.read(&mut __map)?,
-                "channel_name" => channel_name.read(&mut __map)?,
-                "error_message" => error_message.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationBenefitGrant";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "benefit_description",
+        "is_granted",
+        "is_connected",
+        "invited_email",
+        "invite_url",
+        "channel_name",
+        "error_message",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            benefit_description: values.1,
+            is_granted: values.2,
+            is_connected: values.3,
+            invited_email: values.4,
+            invite_url: values.5,
+            channel_name: values.6,
+            error_message: values.7,
         }
-        Ok(Self {
-            id: id.required()?,
-            benefit_description: benefit_description.required()?,
-            is_granted: is_granted.required()?,
-            is_connected: is_connected.required()?,
-            invited_email: invited_email.or_default(),
-            invite_url: invite_url.or_default(),
-            channel_name: channel_name.or_default(),
-            error_message: error_message.or_default(),
-        })
     }
 }

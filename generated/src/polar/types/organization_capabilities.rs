@@ -45,14 +45,18 @@ impl ::serde::Serialize for OrganizationCapabilities {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("checkout_payments", &self.checkout_payments)?;
-        object.field("subscription_renewals", &self.subscription_renewals)?;
-        object.field("payouts", &self.payouts)?;
-        object.field("refunds", &self.refunds)?;
-        object.field("api_access", &self.api_access)?;
-        object.field("dashboard_access", &self.dashboard_access)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.checkout_payments),
+                ::openapi_runtime::ser::Always(&self.subscription_renewals),
+                ::openapi_runtime::ser::Always(&self.payouts),
+                ::openapi_runtime::ser::Always(&self.refunds),
+                ::openapi_runtime::ser::Always(&self.api_access),
+                ::openapi_runtime::ser::Always(&self.dashboard_access),
+            ),
+        )
     }
 }
 
@@ -60,42 +64,41 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCapabilities {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationCapabilities")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationCapabilities {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut checkout_payments = ::openapi_runtime::de::Slot::new(
-            "checkout_payments",
-        );
-        let mut subscription_renewals = ::openapi_runtime::de::Slot::new(
-            "subscription_renewals",
-        );
-        let mut payouts = ::openapi_runtime::de::Slot::new("payouts");
-        let mut refunds = ::openapi_runtime::de::Slot::new("refunds");
-        let mut api_access = ::openapi_runtime::de::Slot::new("api_access");
-        let mut dashboard_access = ::openapi_runtime::de::Slot::new("dashboard_access");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "checkout_payments" => checkout_payments.read(&mut __map)?,
-                "subscription_renewals" => subscription_renewals.read(&mut __map)?,
-                "payouts" => payouts.read(&mut __map)?,
-                "refunds" => refunds.read(&mut __map)?,
-                "api_access" => api_access.read(&mut __map)?,
-                "dashboard_access" => dashboard_access.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationCapabilities";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "checkout_payments",
+        "subscription_renewals",
+        "payouts",
+        "refunds",
+        "api_access",
+        "dashboard_access",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            checkout_payments: values.0,
+            subscription_renewals: values.1,
+            payouts: values.2,
+            refunds: values.3,
+            api_access: values.4,
+            dashboard_access: values.5,
         }
-        Ok(Self {
-            checkout_payments: checkout_payments.required()?,
-            subscription_renewals: subscription_renewals.required()?,
-            payouts: payouts.required()?,
-            refunds: refunds.required()?,
-            api_access: api_access.required()?,
-            dashboard_access: dashboard_access.required()?,
-        })
     }
 }

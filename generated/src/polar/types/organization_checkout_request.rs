@@ -53,12 +53,16 @@ impl ::serde::Serialize for OrganizationCheckoutRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product_id", &self.product_id)?;
-        object.optional("success_url", &self.success_url)?;
-        object.optional("return_url", &self.return_url)?;
-        object.optional("embed_origin", &self.embed_origin)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Optional(&self.success_url),
+                ::openapi_runtime::ser::Optional(&self.return_url),
+                ::openapi_runtime::ser::Optional(&self.embed_origin),
+            ),
+        )
     }
 }
 
@@ -66,32 +70,35 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCheckoutRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationCheckoutRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationCheckoutRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
-        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        let mut embed_origin = ::openapi_runtime::de::Slot::new("embed_origin");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product_id" => product_id.read(&mut __map)?,
-                "success_url" => success_url.read(&mut __map)?,
-                "return_url" => return_url.read(&mut __map)?,
-                "embed_origin" => embed_origin.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationCheckoutRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "product_id",
+        "success_url",
+        "return_url",
+        "embed_origin",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product_id: values.0,
+            success_url: values.1,
+            return_url: values.2,
+            embed_origin: values.3,
         }
-        Ok(Self {
-            product_id: product_id.required()?,
-            success_url: success_url.or_default(),
-            return_url: return_url.or_default(),
-            embed_origin: embed_origin.or_default(),
-        })
     }
 }

@@ -33,11 +33,15 @@ impl ::serde::Serialize for OrganizationCheckoutResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("checkout_id", &self.checkout_id)?;
-        object.field("url", &self.url)?;
-        object.field("expires_at", &self.expires_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.checkout_id),
+                ::openapi_runtime::ser::Always(&self.url),
+                ::openapi_runtime::ser::Always(&self.expires_at),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,28 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCheckoutResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationCheckoutResponse")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationCheckoutResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "checkout_id" => checkout_id.read(&mut __map)?,
-                "url" => url.read(&mut __map)?,
-                "expires_at" => expires_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationCheckoutResponse";
+    const WIRE_NAMES: &'static [&'static str] = &["checkout_id", "url", "expires_at"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            checkout_id: values.0,
+            url: values.1,
+            expires_at: values.2,
         }
-        Ok(Self {
-            checkout_id: checkout_id.required()?,
-            url: url.required()?,
-            expires_at: expires_at.required()?,
-        })
     }
 }

@@ -26,10 +26,14 @@ impl ::serde::Serialize for OrganizationCompanyLegalEntitySchema {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("registered_name", &self.registered_name)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.registered_name),
+            ),
+        )
     }
 }
 
@@ -37,30 +41,27 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "OrganizationCompanyLegalEntitySchema",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationCompanyLegalEntitySchema {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut registered_name = ::openapi_runtime::de::Slot::new("registered_name");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "registered_name" => registered_name.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationCompanyLegalEntitySchema";
+    const WIRE_NAMES: &'static [&'static str] = &["type", "registered_name"];
+    type Fields = (
+        ::openapi_runtime::de::Required<OrganizationCompanyLegalEntitySchemaType>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            registered_name: values.1,
         }
-        Ok(Self {
-            r#type: r#type.required()?,
-            registered_name: registered_name.required()?,
-        })
     }
 }
 

@@ -225,27 +225,27 @@ impl ::serde::Serialize for OrganizationCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("slug", &self.slug)?;
-        object.patch("avatar_url", &self.avatar_url)?;
-        object.patch("legal_entity", &self.legal_entity)?;
-        object.patch("email", &self.email)?;
-        object.patch("website", &self.website)?;
-        object.patch("socials", &self.socials)?;
-        object.patch("details", &self.details)?;
-        object.patch("country", &self.country)?;
-        object.patch("feature_settings", &self.feature_settings)?;
-        object.patch("subscription_settings", &self.subscription_settings)?;
-        object.patch("customer_email_settings", &self.customer_email_settings)?;
-        object.patch("customer_portal_settings", &self.customer_portal_settings)?;
-        object
-            .optional(
-                "default_presentment_currency",
-                &self.default_presentment_currency,
-            )?;
-        object.optional("default_tax_behavior", &self.default_tax_behavior)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.slug),
+                ::openapi_runtime::ser::Patched(&self.avatar_url),
+                ::openapi_runtime::ser::Patched(&self.legal_entity),
+                ::openapi_runtime::ser::Patched(&self.email),
+                ::openapi_runtime::ser::Patched(&self.website),
+                ::openapi_runtime::ser::Patched(&self.socials),
+                ::openapi_runtime::ser::Patched(&self.details),
+                ::openapi_runtime::ser::Patched(&self.country),
+                ::openapi_runtime::ser::Patched(&self.feature_settings),
+                ::openapi_runtime::ser::Patched(&self.subscription_settings),
+                ::openapi_runtime::ser::Patched(&self.customer_email_settings),
+                ::openapi_runtime::ser::Patched(&self.customer_portal_settings),
+                ::openapi_runtime::ser::Optional(&self.default_presentment_currency),
+                ::openapi_runtime::ser::Optional(&self.default_tax_behavior),
+            ),
+        )
     }
 }
 
@@ -253,78 +253,85 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut slug = ::openapi_runtime::de::Slot::new("slug");
-        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        let mut legal_entity = ::openapi_runtime::de::Slot::new("legal_entity");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut website = ::openapi_runtime::de::Slot::new("website");
-        let mut socials = ::openapi_runtime::de::Slot::new("socials");
-        let mut details = ::openapi_runtime::de::Slot::new("details");
-        let mut country = ::openapi_runtime::de::Slot::new("country");
-        let mut feature_settings = ::openapi_runtime::de::Slot::new("feature_settings");
-        let mut subscription_settings = ::openapi_runtime::de::Slot::new(
-            "subscription_settings",
-        );
-        let mut customer_email_settings = ::openapi_runtime::de::Slot::new(
-            "customer_email_settings",
-        );
-        let mut customer_portal_settings = ::openapi_runtime::de::Slot::new(
-            "customer_portal_settings",
-        );
-        let mut default_presentment_currency = ::openapi_runtime::de::Slot::new(
-            "default_presentment_currency",
-        );
-        let mut default_tax_behavior = ::openapi_runtime::de::Slot::new(
-            "default_tax_behavior",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "slug" => slug.read(&mut __map)?,
-                "avatar_url" => avatar_url.read(&mut __map)?,
-                "legal_entity" => legal_entity.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "website" => website.read(&mut __map)?,
-                "socials" => socials.read(&mut __map)?,
-                "details" => details.read(&mut __map)?,
-                "country" => country.read(&mut __map)?,
-                "feature_settings" => feature_settings.read(&mut __map)?,
-                "subscription_settings" => subscription_settings.read(&mut __map)?,
-                "customer_email_settings" => customer_email_settings.read(&mut __map)?,
-                "customer_portal_settings" => customer_portal_settings.read(&mut __map)?,
-                "default_presentment_currency" => {
-                    default_presentment_currency.read(&mut __map)?
-                }
-                "default_tax_behavior" => default_tax_behavior.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "slug",
+        "avatar_url",
+        "legal_entity",
+        "email",
+        "website",
+        "socials",
+        "details",
+        "country",
+        "feature_settings",
+        "subscription_settings",
+        "customer_email_settings",
+        "customer_portal_settings",
+        "default_presentment_currency",
+        "default_tax_behavior",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<OrganizationCreateLegalEntity>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::OrganizationSocialLink>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::OrganizationDetails>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<OrganizationCreateCountry>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::OrganizationFeatureSettingsUpdate>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::OrganizationSubscriptionSettings>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::OrganizationCustomerEmailSettings>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::OrganizationCustomerPortalSettings>,
+        >,
+        ::openapi_runtime::de::Optional<Option<super::PresentmentCurrency>>,
+        ::openapi_runtime::de::Optional<Option<super::TaxBehaviorOption>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            slug: values.1,
+            avatar_url: values.2,
+            legal_entity: values.3,
+            email: values.4,
+            website: values.5,
+            socials: values.6,
+            details: values.7,
+            country: values.8,
+            feature_settings: values.9,
+            subscription_settings: values.10,
+            customer_email_settings: values.11,
+            customer_portal_settings: values.12,
+            default_presentment_currency: values.13,
+            default_tax_behavior: values.14,
         }
-        Ok(Self {
-            name: name.required()?,
-            slug: slug.required()?,
-            avatar_url: avatar_url.or_default(),
-            legal_entity: legal_entity.or_default(),
-            email: email.or_default(),
-            website: website.or_default(),
-            socials: socials.or_default(),
-            details: details.or_default(),
-            country: country.or_default(),
-            feature_settings: feature_settings.or_default(),
-            subscription_settings: subscription_settings.or_default(),
-            customer_email_settings: customer_email_settings.or_default(),
-            customer_portal_settings: customer_portal_settings.or_default(),
-            default_presentment_currency: default_presentment_currency.or_default(),
-            default_tax_behavior: default_tax_behavior.or_default(),
-        })
     }
 }
 

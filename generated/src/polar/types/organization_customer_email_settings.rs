@@ -80,38 +80,28 @@ impl ::serde::Serialize for OrganizationCustomerEmailSettings {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("order_confirmation", &self.order_confirmation)?;
-        object
-            .field(
-                "payment_method_expiration_reminder",
-                &self.payment_method_expiration_reminder,
-            )?;
-        object.field("subscription_cancellation", &self.subscription_cancellation)?;
-        object.field("subscription_confirmation", &self.subscription_confirmation)?;
-        object.field("subscription_cycled", &self.subscription_cycled)?;
-        object
-            .field(
-                "subscription_cycled_after_trial",
-                &self.subscription_cycled_after_trial,
-            )?;
-        object.field("subscription_past_due", &self.subscription_past_due)?;
-        object.field("subscription_paused", &self.subscription_paused)?;
-        object.field("subscription_resumed", &self.subscription_resumed)?;
-        object
-            .field(
-                "subscription_renewal_reminder",
-                &self.subscription_renewal_reminder,
-            )?;
-        object.field("subscription_revoked", &self.subscription_revoked)?;
-        object
-            .field(
-                "subscription_trial_conversion_reminder",
-                &self.subscription_trial_conversion_reminder,
-            )?;
-        object.field("subscription_uncanceled", &self.subscription_uncanceled)?;
-        object.field("subscription_updated", &self.subscription_updated)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.order_confirmation),
+                ::openapi_runtime::ser::Always(&self.payment_method_expiration_reminder),
+                ::openapi_runtime::ser::Always(&self.subscription_cancellation),
+                ::openapi_runtime::ser::Always(&self.subscription_confirmation),
+                ::openapi_runtime::ser::Always(&self.subscription_cycled),
+                ::openapi_runtime::ser::Always(&self.subscription_cycled_after_trial),
+                ::openapi_runtime::ser::Always(&self.subscription_past_due),
+                ::openapi_runtime::ser::Always(&self.subscription_paused),
+                ::openapi_runtime::ser::Always(&self.subscription_resumed),
+                ::openapi_runtime::ser::Always(&self.subscription_renewal_reminder),
+                ::openapi_runtime::ser::Always(&self.subscription_revoked),
+                ::openapi_runtime::ser::Always(
+                    &self.subscription_trial_conversion_reminder,
+                ),
+                ::openapi_runtime::ser::Always(&self.subscription_uncanceled),
+                ::openapi_runtime::ser::Always(&self.subscription_updated),
+            ),
+        )
     }
 }
 
@@ -119,104 +109,65 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerEmailSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationCustomerEmailSettings")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationCustomerEmailSettings {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut order_confirmation = ::openapi_runtime::de::Slot::new(
-            "order_confirmation",
-        );
-        let mut payment_method_expiration_reminder = ::openapi_runtime::de::Slot::new(
-            "payment_method_expiration_reminder",
-        );
-        let mut subscription_cancellation = ::openapi_runtime::de::Slot::new(
-            "subscription_cancellation",
-        );
-        let mut subscription_confirmation = ::openapi_runtime::de::Slot::new(
-            "subscription_confirmation",
-        );
-        let mut subscription_cycled = ::openapi_runtime::de::Slot::new(
-            "subscription_cycled",
-        );
-        let mut subscription_cycled_after_trial = ::openapi_runtime::de::Slot::new(
-            "subscription_cycled_after_trial",
-        );
-        let mut subscription_past_due = ::openapi_runtime::de::Slot::new(
-            "subscription_past_due",
-        );
-        let mut subscription_paused = ::openapi_runtime::de::Slot::new(
-            "subscription_paused",
-        );
-        let mut subscription_resumed = ::openapi_runtime::de::Slot::new(
-            "subscription_resumed",
-        );
-        let mut subscription_renewal_reminder = ::openapi_runtime::de::Slot::new(
-            "subscription_renewal_reminder",
-        );
-        let mut subscription_revoked = ::openapi_runtime::de::Slot::new(
-            "subscription_revoked",
-        );
-        let mut subscription_trial_conversion_reminder = ::openapi_runtime::de::Slot::new(
-            "subscription_trial_conversion_reminder",
-        );
-        let mut subscription_uncanceled = ::openapi_runtime::de::Slot::new(
-            "subscription_uncanceled",
-        );
-        let mut subscription_updated = ::openapi_runtime::de::Slot::new(
-            "subscription_updated",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "order_confirmation" => order_confirmation.read(&mut __map)?,
-                "payment_method_expiration_reminder" => {
-                    payment_method_expiration_reminder.read(&mut __map)?
-                }
-                "subscription_cancellation" => {
-                    subscription_cancellation.read(&mut __map)?
-                }
-                "subscription_confirmation" => {
-                    subscription_confirmation.read(&mut __map)?
-                }
-                "subscription_cycled" => subscription_cycled.read(&mut __map)?,
-                "subscription_cycled_after_trial" => {
-                    subscription_cycled_after_trial.read(&mut __map)?
-                }
-                "subscription_past_due" => subscription_past_due.read(&mut __map)?,
-                "subscription_paused" => subscription_paused.read(&mut __map)?,
-                "subscription_resumed" => subscription_resumed.read(&mut __map)?,
-                "subscription_renewal_reminder" => {
-                    subscription_renewal_reminder.read(&mut __map)?
-                }
-                "subscription_revoked" => subscription_revoked.read(&mut __map)?,
-                "subscription_trial_conversion_reminder" => {
-                    subscription_trial_conversion_reminder.read(&mut __map)?
-                }
-                "subscription_uncanceled" => subscription_uncanceled.read(&mut __map)?,
-                "subscription_updated" => subscription_updated.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationCustomerEmailSettings";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "order_confirmation",
+        "payment_method_expiration_reminder",
+        "subscription_cancellation",
+        "subscription_confirmation",
+        "subscription_cycled",
+        "subscription_cycled_after_trial",
+        "subscription_past_due",
+        "subscription_paused",
+        "subscription_resumed",
+        "subscription_renewal_reminder",
+        "subscription_revoked",
+        "subscription_trial_conversion_reminder",
+        "subscription_uncanceled",
+        "subscription_updated",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            order_confirmation: values.0,
+            payment_method_expiration_reminder: values.1,
+            subscription_cancellation: values.2,
+            subscription_confirmation: values.3,
+            subscription_cycled: values.4,
+            subscription_cycled_after_trial: values.5,
+            subscription_past_due: values.6,
+            subscription_paused: values.7,
+            subscription_resumed: values.8,
+            subscription_renewal_reminder: values.9,
+            subscription_revoked: values.10,
+            subscription_trial_conversion_reminder: values.11,
+            subscription_uncanceled: values.12,
+            subscription_updated: values.13,
         }
-        Ok(Self {
-            order_confirmation: order_confirmation.required()?,
-            payment_method_expiration_reminder: payment_method_expiration_reminder
-                .required()?,
-            subscription_cancellation: subscription_cancellation.required()?,
-            subscription_confirmation: subscription_confirmation.required()?,
-            subscription_cycled: subscription_cycled.required()?,
-            subscription_cycled_after_trial: subscription_cycled_after_trial.required()?,
-            subscription_past_due: subscription_past_due.required()?,
-            subscription_paused: subscription_paused.required()?,
-            subscription_resumed: subscription_resumed.required()?,
-            subscription_renewal_reminder: subscription_renewal_reminder.required()?,
-            subscription_revoked: subscription_revoked.required()?,
-            subscription_trial_conversion_reminder: subscription_trial_conversion_reminder
-                .required()?,
-            subscription_uncanceled: subscription_uncanceled.required()?,
-            subscription_updated: subscription_updated.required()?,
-        })
     }
 }

@@ -42,11 +42,15 @@ impl ::serde::Serialize for OrganizationCustomerPortalSettings {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("usage", &self.usage)?;
-        object.field("subscription", &self.subscription)?;
-        object.optional("customer", &self.customer)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.usage),
+                ::openapi_runtime::ser::Always(&self.subscription),
+                ::openapi_runtime::ser::Optional(&self.customer),
+            ),
+        )
     }
 }
 
@@ -54,29 +58,28 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerPortalSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationCustomerPortalSettings")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationCustomerPortalSettings {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut usage = ::openapi_runtime::de::Slot::new("usage");
-        let mut subscription = ::openapi_runtime::de::Slot::new("subscription");
-        let mut customer = ::openapi_runtime::de::Slot::new("customer");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "usage" => usage.read(&mut __map)?,
-                "subscription" => subscription.read(&mut __map)?,
-                "customer" => customer.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationCustomerPortalSettings";
+    const WIRE_NAMES: &'static [&'static str] = &["usage", "subscription", "customer"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::CustomerPortalUsageSettings>,
+        ::openapi_runtime::de::Required<super::CustomerPortalSubscriptionSettings>,
+        ::openapi_runtime::de::Optional<Option<super::CustomerPortalCustomerSettings>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            usage: values.0,
+            subscription: values.1,
+            customer: values.2,
         }
-        Ok(Self {
-            usage: usage.required()?,
-            subscription: subscription.required()?,
-            customer: customer.or_default(),
-        })
     }
 }

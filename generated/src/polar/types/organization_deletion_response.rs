@@ -39,11 +39,15 @@ impl ::serde::Serialize for OrganizationDeletionResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("deleted", &self.deleted)?;
-        object.field("requires_support", &self.requires_support)?;
-        object.optional("blocked_reasons", &self.blocked_reasons)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.deleted),
+                ::openapi_runtime::ser::Always(&self.requires_support),
+                ::openapi_runtime::ser::Optional(&self.blocked_reasons),
+            ),
+        )
     }
 }
 
@@ -51,29 +55,34 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDeletionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationDeletionResponse")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationDeletionResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut deleted = ::openapi_runtime::de::Slot::new("deleted");
-        let mut requires_support = ::openapi_runtime::de::Slot::new("requires_support");
-        let mut blocked_reasons = ::openapi_runtime::de::Slot::new("blocked_reasons");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "deleted" => deleted.read(&mut __map)?,
-                "requires_support" => requires_support.read(&mut __map)?,
-                "blocked_reasons" => blocked_reasons.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationDeletionResponse";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "deleted",
+        "requires_support",
+        "blocked_reasons",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Optional<
+            Option<Vec<super::OrganizationDeletionBlockedReason>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            deleted: values.0,
+            requires_support: values.1,
+            blocked_reasons: values.2,
         }
-        Ok(Self {
-            deleted: deleted.required()?,
-            requires_support: requires_support.required()?,
-            blocked_reasons: blocked_reasons.or_default(),
-        })
     }
 }

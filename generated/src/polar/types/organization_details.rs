@@ -144,18 +144,22 @@ impl ::serde::Serialize for OrganizationDetails {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("about", &self.about)?;
-        object.patch("product_description", &self.product_description)?;
-        object.optional("selling_categories", &self.selling_categories)?;
-        object.optional("pricing_models", &self.pricing_models)?;
-        object.patch("intended_use", &self.intended_use)?;
-        object.optional("customer_acquisition", &self.customer_acquisition)?;
-        object.patch("future_annual_revenue", &self.future_annual_revenue)?;
-        object.optional("switching", &self.switching)?;
-        object.patch("switching_from", &self.switching_from)?;
-        object.patch("previous_annual_revenue", &self.previous_annual_revenue)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.about),
+                ::openapi_runtime::ser::Patched(&self.product_description),
+                ::openapi_runtime::ser::Optional(&self.selling_categories),
+                ::openapi_runtime::ser::Optional(&self.pricing_models),
+                ::openapi_runtime::ser::Patched(&self.intended_use),
+                ::openapi_runtime::ser::Optional(&self.customer_acquisition),
+                ::openapi_runtime::ser::Patched(&self.future_annual_revenue),
+                ::openapi_runtime::ser::Optional(&self.switching),
+                ::openapi_runtime::ser::Patched(&self.switching_from),
+                ::openapi_runtime::ser::Patched(&self.previous_annual_revenue),
+            ),
+        )
     }
 }
 
@@ -163,62 +167,57 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationDetails")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 #[allow(deprecated)]
 impl ::openapi_runtime::de::Object for OrganizationDetails {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut about = ::openapi_runtime::de::Slot::new("about");
-        let mut product_description = ::openapi_runtime::de::Slot::new(
-            "product_description",
-        );
-        let mut selling_categories = ::openapi_runtime::de::Slot::new(
-            "selling_categories",
-        );
-        let mut pricing_models = ::openapi_runtime::de::Slot::new("pricing_models");
-        let mut intended_use = ::openapi_runtime::de::Slot::new("intended_use");
-        let mut customer_acquisition = ::openapi_runtime::de::Slot::new(
-            "customer_acquisition",
-        );
-        let mut future_annual_revenue = ::openapi_runtime::de::Slot::new(
-            "future_annual_revenue",
-        );
-        let mut switching = ::openapi_runtime::de::Slot::new("switching");
-        let mut switching_from = ::openapi_runtime::de::Slot::new("switching_from");
-        let mut previous_annual_revenue = ::openapi_runtime::de::Slot::new(
-            "previous_annual_revenue",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "about" => about.read(&mut __map)?,
-                "product_description" => product_description.read(&mut __map)?,
-                "selling_categories" => selling_categories.read(&mut __map)?,
-                "pricing_models" => pricing_models.read(&mut __map)?,
-                "intended_use" => intended_use.read(&mut __map)?,
-                "customer_acquisition" => customer_acquisition.read(&mut __map)?,
-                "future_annual_revenue" => future_annual_revenue.read(&mut __map)?,
-                "switching" => switching.read(&mut __map)?,
-                "switching_from" => switching_from.read(&mut __map)?,
-                "previous_annual_revenue" => previous_annual_revenue.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationDetails";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "about",
+        "product_description",
+        "selling_categories",
+        "pricing_models",
+        "intended_use",
+        "customer_acquisition",
+        "future_annual_revenue",
+        "switching",
+        "switching_from",
+        "previous_annual_revenue",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
+        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<OrganizationDetailsSwitchingFrom>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            about: values.0,
+            product_description: values.1,
+            selling_categories: values.2,
+            pricing_models: values.3,
+            intended_use: values.4,
+            customer_acquisition: values.5,
+            future_annual_revenue: values.6,
+            switching: values.7,
+            switching_from: values.8,
+            previous_annual_revenue: values.9,
         }
-        Ok(Self {
-            about: about.or_default(),
-            product_description: product_description.or_default(),
-            selling_categories: selling_categories.or_default(),
-            pricing_models: pricing_models.or_default(),
-            intended_use: intended_use.or_default(),
-            customer_acquisition: customer_acquisition.or_default(),
-            future_annual_revenue: future_annual_revenue.or_default(),
-            switching: switching.or_default(),
-            switching_from: switching_from.or_default(),
-            previous_annual_revenue: previous_annual_revenue.or_default(),
-        })
     }
 }
 

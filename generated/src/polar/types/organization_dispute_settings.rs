@@ -23,9 +23,11 @@ impl ::serde::Serialize for OrganizationDisputeSettings {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("auto_accept_below_amount", &self.auto_accept_below_amount)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.auto_accept_below_amount),),
+        )
     }
 }
 
@@ -33,25 +35,22 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationDisputeSettings")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationDisputeSettings {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut auto_accept_below_amount = ::openapi_runtime::de::Slot::new(
-            "auto_accept_below_amount",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "auto_accept_below_amount" => auto_accept_below_amount.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationDisputeSettings";
+    const WIRE_NAMES: &'static [&'static str] = &["auto_accept_below_amount"];
+    type Fields = (::openapi_runtime::de::Nullable<Option<i64>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            auto_accept_below_amount: values.0,
         }
-        Ok(Self {
-            auto_accept_below_amount: auto_accept_below_amount.required_or_default()?,
-        })
     }
 }

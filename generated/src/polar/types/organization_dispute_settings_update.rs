@@ -28,9 +28,11 @@ impl ::serde::Serialize for OrganizationDisputeSettingsUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("auto_accept_below_amount", &self.auto_accept_below_amount)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Patched(&self.auto_accept_below_amount),),
+        )
     }
 }
 
@@ -38,25 +40,22 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettingsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationDisputeSettingsUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationDisputeSettingsUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut auto_accept_below_amount = ::openapi_runtime::de::Slot::new(
-            "auto_accept_below_amount",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "auto_accept_below_amount" => auto_accept_below_amount.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationDisputeSettingsUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &["auto_accept_below_amount"];
+    type Fields = (::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            auto_accept_below_amount: values.0,
         }
-        Ok(Self {
-            auto_accept_below_amount: auto_accept_below_amount.or_default(),
-        })
     }
 }

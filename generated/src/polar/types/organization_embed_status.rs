@@ -41,13 +41,17 @@ impl ::serde::Serialize for OrganizationEmbedStatus {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("has_embedded", &self.has_embedded)?;
-        object.field("embed_hosts", &self.embed_hosts)?;
-        object.field("embed_hosts_enforced", &self.embed_hosts_enforced)?;
-        object.field("shared_hosts", &self.shared_hosts)?;
-        object.field("uncovered_hosts", &self.uncovered_hosts)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.has_embedded),
+                ::openapi_runtime::ser::Always(&self.embed_hosts),
+                ::openapi_runtime::ser::Always(&self.embed_hosts_enforced),
+                ::openapi_runtime::ser::Always(&self.shared_hosts),
+                ::openapi_runtime::ser::Always(&self.uncovered_hosts),
+            ),
+        )
     }
 }
 
@@ -55,37 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationEmbedStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationEmbedStatus")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationEmbedStatus {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut has_embedded = ::openapi_runtime::de::Slot::new("has_embedded");
-        let mut embed_hosts = ::openapi_runtime::de::Slot::new("embed_hosts");
-        let mut embed_hosts_enforced = ::openapi_runtime::de::Slot::new(
-            "embed_hosts_enforced",
-        );
-        let mut shared_hosts = ::openapi_runtime::de::Slot::new("shared_hosts");
-        let mut uncovered_hosts = ::openapi_runtime::de::Slot::new("uncovered_hosts");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "has_embedded" => has_embedded.read(&mut __map)?,
-                "embed_hosts" => embed_hosts.read(&mut __map)?,
-                "embed_hosts_enforced" => embed_hosts_enforced.read(&mut __map)?,
-                "shared_hosts" => shared_hosts.read(&mut __map)?,
-                "uncovered_hosts" => uncovered_hosts.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationEmbedStatus";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "has_embedded",
+        "embed_hosts",
+        "embed_hosts_enforced",
+        "shared_hosts",
+        "uncovered_hosts",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<Vec<String>>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<Vec<String>>,
+        ::openapi_runtime::de::Required<Vec<super::OrganizationUncoveredHost>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            has_embedded: values.0,
+            embed_hosts: values.1,
+            embed_hosts_enforced: values.2,
+            shared_hosts: values.3,
+            uncovered_hosts: values.4,
         }
-        Ok(Self {
-            has_embedded: has_embedded.required()?,
-            embed_hosts: embed_hosts.required()?,
-            embed_hosts_enforced: embed_hosts_enforced.required()?,
-            shared_hosts: shared_hosts.required()?,
-            uncovered_hosts: uncovered_hosts.required()?,
-        })
     }
 }

@@ -191,34 +191,28 @@ impl ::serde::Serialize for OrganizationFeatureSettings {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("issue_funding_enabled", &self.issue_funding_enabled)?;
-        object.optional("seat_based_pricing_enabled", &self.seat_based_pricing_enabled)?;
-        object.optional("wallets_enabled", &self.wallets_enabled)?;
-        object.optional("member_model_enabled", &self.member_model_enabled)?;
-        object
-            .optional(
-                "checkout_localization_enabled",
-                &self.checkout_localization_enabled,
-            )?;
-        object.optional("overview_metrics", &self.overview_metrics)?;
-        object
-            .optional(
-                "reset_proration_behavior_enabled",
-                &self.reset_proration_behavior_enabled,
-            )?;
-        object
-            .optional("off_session_charges_enabled", &self.off_session_charges_enabled)?;
-        object.optional("meter_cycling_enabled", &self.meter_cycling_enabled)?;
-        object.optional("slack_benefit_enabled", &self.slack_benefit_enabled)?;
-        object.optional("preview_access_enabled", &self.preview_access_enabled)?;
-        object.optional("disputes_enabled", &self.disputes_enabled)?;
-        object.optional("sso_enabled", &self.sso_enabled)?;
-        object
-            .optional("dispute_auto_accept_enabled", &self.dispute_auto_accept_enabled)?;
-        object.optional("compass_enabled", &self.compass_enabled)?;
-        object.optional("merchant_migration_enabled", &self.merchant_migration_enabled)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.issue_funding_enabled),
+                ::openapi_runtime::ser::Optional(&self.seat_based_pricing_enabled),
+                ::openapi_runtime::ser::Optional(&self.wallets_enabled),
+                ::openapi_runtime::ser::Optional(&self.member_model_enabled),
+                ::openapi_runtime::ser::Optional(&self.checkout_localization_enabled),
+                ::openapi_runtime::ser::Optional(&self.overview_metrics),
+                ::openapi_runtime::ser::Optional(&self.reset_proration_behavior_enabled),
+                ::openapi_runtime::ser::Optional(&self.off_session_charges_enabled),
+                ::openapi_runtime::ser::Optional(&self.meter_cycling_enabled),
+                ::openapi_runtime::ser::Optional(&self.slack_benefit_enabled),
+                ::openapi_runtime::ser::Optional(&self.preview_access_enabled),
+                ::openapi_runtime::ser::Optional(&self.disputes_enabled),
+                ::openapi_runtime::ser::Optional(&self.sso_enabled),
+                ::openapi_runtime::ser::Optional(&self.dispute_auto_accept_enabled),
+                ::openapi_runtime::ser::Optional(&self.compass_enabled),
+                ::openapi_runtime::ser::Optional(&self.merchant_migration_enabled),
+            ),
+        )
     }
 }
 
@@ -226,103 +220,71 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationFeatureSettings")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationFeatureSettings {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut issue_funding_enabled = ::openapi_runtime::de::Slot::new(
-            "issue_funding_enabled",
-        );
-        let mut seat_based_pricing_enabled = ::openapi_runtime::de::Slot::new(
-            "seat_based_pricing_enabled",
-        );
-        let mut wallets_enabled = ::openapi_runtime::de::Slot::new("wallets_enabled");
-        let mut member_model_enabled = ::openapi_runtime::de::Slot::new(
-            "member_model_enabled",
-        );
-        let mut checkout_localization_enabled = ::openapi_runtime::de::Slot::new(
-            "checkout_localization_enabled",
-        );
-        let mut overview_metrics = ::openapi_runtime::de::Slot::new("overview_metrics");
-        let mut reset_proration_behavior_enabled = ::openapi_runtime::de::Slot::new(
-            "reset_proration_behavior_enabled",
-        );
-        let mut off_session_charges_enabled = ::openapi_runtime::de::Slot::new(
-            "off_session_charges_enabled",
-        );
-        let mut meter_cycling_enabled = ::openapi_runtime::de::Slot::new(
-            "meter_cycling_enabled",
-        );
-        let mut slack_benefit_enabled = ::openapi_runtime::de::Slot::new(
-            "slack_benefit_enabled",
-        );
-        let mut preview_access_enabled = ::openapi_runtime::de::Slot::new(
-            "preview_access_enabled",
-        );
-        let mut disputes_enabled = ::openapi_runtime::de::Slot::new("disputes_enabled");
-        let mut sso_enabled = ::openapi_runtime::de::Slot::new("sso_enabled");
-        let mut dispute_auto_accept_enabled = ::openapi_runtime::de::Slot::new(
-            "dispute_auto_accept_enabled",
-        );
-        let mut compass_enabled = ::openapi_runtime::de::Slot::new("compass_enabled");
-        let mut merchant_migration_enabled = ::openapi_runtime::de::Slot::new(
-            "merchant_migration_enabled",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "issue_funding_enabled" => issue_funding_enabled.read(&mut __map)?,
-                "seat_based_pricing_enabled" => {
-                    seat_based_pricing_enabled.read(&mut __map)?
-                }
-                "wallets_enabled" => wallets_enabled.read(&mut __map)?,
-                "member_model_enabled" => member_model_enabled.read(&mut __map)?,
-                "checkout_localization_enabled" => {
-                    checkout_localization_enabled.read(&mut __map)?
-                }
-                "overview_metrics" => overview_metrics.read(&mut __map)?,
-                "reset_proration_behavior_enabled" => {
-                    reset_proration_behavior_enabled.read(&mut __map)?
-                }
-                "off_session_charges_enabled" => {
-                    off_session_charges_enabled.read(&mut __map)?
-                }
-                "meter_cycling_enabled" => meter_cycling_enabled.read(&mut __map)?,
-                "slack_benefit_enabled" => slack_benefit_enabled.read(&mut __map)?,
-                "preview_access_enabled" => preview_access_enabled.read(&mut __map)?,
-                "disputes_enabled" => disputes_enabled.read(&mut __map)?,
-                "sso_enabled" => sso_enabled.read(&mut __map)?,
-                "dispute_auto_accept_enabled" => {
-                    dispute_auto_accept_enabled.read(&mut __map)?
-                }
-                "compass_enabled" => compass_enabled.read(&mut __map)?,
-                "merchant_migration_enabled" => {
-                    merchant_migration_enabled.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationFeatureSettings";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "issue_funding_enabled",
+        "seat_based_pricing_enabled",
+        "wallets_enabled",
+        "member_model_enabled",
+        "checkout_localization_enabled",
+        "overview_metrics",
+        "reset_proration_behavior_enabled",
+        "off_session_charges_enabled",
+        "meter_cycling_enabled",
+        "slack_benefit_enabled",
+        "preview_access_enabled",
+        "disputes_enabled",
+        "sso_enabled",
+        "dispute_auto_accept_enabled",
+        "compass_enabled",
+        "merchant_migration_enabled",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            issue_funding_enabled: values.0,
+            seat_based_pricing_enabled: values.1,
+            wallets_enabled: values.2,
+            member_model_enabled: values.3,
+            checkout_localization_enabled: values.4,
+            overview_metrics: values.5,
+            reset_proration_behavior_enabled: values.6,
+            off_session_charges_enabled: values.7,
+            meter_cycling_enabled: values.8,
+            slack_benefit_enabled: values.9,
+            preview_access_enabled: values.10,
+            disputes_enabled: values.11,
+            sso_enabled: values.12,
+            dispute_auto_accept_enabled: values.13,
+            compass_enabled: values.14,
+            merchant_migration_enabled: values.15,
         }
-        Ok(Self {
-            issue_funding_enabled: issue_funding_enabled.or_default(),
-            seat_based_pricing_enabled: seat_based_pricing_enabled.or_default(),
-            wallets_enabled: wallets_enabled.or_default(),
-            member_model_enabled: member_model_enabled.or_default(),
-            checkout_localization_enabled: checkout_localization_enabled.or_default(),
-            overview_metrics: overview_metrics.or_default(),
-            reset_proration_behavior_enabled: reset_proration_behavior_enabled
-                .or_default(),
-            off_session_charges_enabled: off_session_charges_enabled.or_default(),
-            meter_cycling_enabled: meter_cycling_enabled.or_default(),
-            slack_benefit_enabled: slack_benefit_enabled.or_default(),
-            preview_access_enabled: preview_access_enabled.or_default(),
-            disputes_enabled: disputes_enabled.or_default(),
-            sso_enabled: sso_enabled.or_default(),
-            dispute_auto_accept_enabled: dispute_auto_accept_enabled.or_default(),
-            compass_enabled: compass_enabled.or_default(),
-            merchant_migration_enabled: merchant_migration_enabled.or_default(),
-        })
     }
 }

@@ -62,16 +62,16 @@ impl ::serde::Serialize for OrganizationFeatureSettingsUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("seat_based_pricing_enabled", &self.seat_based_pricing_enabled)?;
-        object.optional("member_model_enabled", &self.member_model_enabled)?;
-        object
-            .optional(
-                "checkout_localization_enabled",
-                &self.checkout_localization_enabled,
-            )?;
-        object.patch("overview_metrics", &self.overview_metrics)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.seat_based_pricing_enabled),
+                ::openapi_runtime::ser::Optional(&self.member_model_enabled),
+                ::openapi_runtime::ser::Optional(&self.checkout_localization_enabled),
+                ::openapi_runtime::ser::Patched(&self.overview_metrics),
+            ),
+        )
     }
 }
 
@@ -79,42 +79,35 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettingsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationFeatureSettingsUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationFeatureSettingsUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut seat_based_pricing_enabled = ::openapi_runtime::de::Slot::new(
-            "seat_based_pricing_enabled",
-        );
-        let mut member_model_enabled = ::openapi_runtime::de::Slot::new(
-            "member_model_enabled",
-        );
-        let mut checkout_localization_enabled = ::openapi_runtime::de::Slot::new(
-            "checkout_localization_enabled",
-        );
-        let mut overview_metrics = ::openapi_runtime::de::Slot::new("overview_metrics");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "seat_based_pricing_enabled" => {
-                    seat_based_pricing_enabled.read(&mut __map)?
-                }
-                "member_model_enabled" => member_model_enabled.read(&mut __map)?,
-                "checkout_localization_enabled" => {
-                    checkout_localization_enabled.read(&mut __map)?
-                }
-                "overview_metrics" => overview_metrics.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationFeatureSettingsUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "seat_based_pricing_enabled",
+        "member_model_enabled",
+        "checkout_localization_enabled",
+        "overview_metrics",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<String>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            seat_based_pricing_enabled: values.0,
+            member_model_enabled: values.1,
+            checkout_localization_enabled: values.2,
+            overview_metrics: values.3,
         }
-        Ok(Self {
-            seat_based_pricing_enabled: seat_based_pricing_enabled.or_default(),
-            member_model_enabled: member_model_enabled.or_default(),
-            checkout_localization_enabled: checkout_localization_enabled.or_default(),
-            overview_metrics: overview_metrics.or_default(),
-        })
     }
 }

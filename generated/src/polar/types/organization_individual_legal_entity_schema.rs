@@ -21,9 +21,11 @@ impl ::serde::Serialize for OrganizationIndividualLegalEntitySchema {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.r#type),),
+        )
     }
 }
 
@@ -31,25 +33,23 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationIndividualLegalEntitySchema 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "OrganizationIndividualLegalEntitySchema",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationIndividualLegalEntitySchema {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self { r#type: r#type.required()? })
+    const NAME: &'static str = "OrganizationIndividualLegalEntitySchema";
+    const WIRE_NAMES: &'static [&'static str] = &["type"];
+    type Fields = (
+        ::openapi_runtime::de::Required<OrganizationIndividualLegalEntitySchemaType>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { r#type: values.0 }
     }
 }
 

@@ -47,13 +47,17 @@ impl ::serde::Serialize for OrganizationMember {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("user_id", &self.user_id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("email", &self.email)?;
-        object.field("avatar_url", &self.avatar_url)?;
-        object.field("role", &self.role)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.user_id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.avatar_url),
+                ::openapi_runtime::ser::Always(&self.role),
+            ),
+        )
     }
 }
 
@@ -61,35 +65,38 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMember {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationMember")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationMember {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut user_id = ::openapi_runtime::de::Slot::new("user_id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        let mut role = ::openapi_runtime::de::Slot::new("role");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "user_id" => user_id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "avatar_url" => avatar_url.read(&mut __map)?,
-                "role" => role.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationMember";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "user_id",
+        "created_at",
+        "email",
+        "avatar_url",
+        "role",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<super::OrganizationRole>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            user_id: values.0,
+            created_at: values.1,
+            email: values.2,
+            avatar_url: values.3,
+            role: values.4,
         }
-        Ok(Self {
-            user_id: user_id.required()?,
-            created_at: created_at.required()?,
-            email: email.required()?,
-            avatar_url: avatar_url.required_or_default()?,
-            role: role.required()?,
-        })
     }
 }

@@ -21,9 +21,11 @@ impl ::serde::Serialize for OrganizationMemberRoleUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("role", &self.role)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.role),),
+        )
     }
 }
 
@@ -31,22 +33,21 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationMemberRoleUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationMemberRoleUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationMemberRoleUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut role = ::openapi_runtime::de::Slot::new("role");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "role" => role.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self { role: role.required()? })
+    const NAME: &'static str = "OrganizationMemberRoleUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &["role"];
+    type Fields = (::openapi_runtime::de::Required<OrganizationMemberRoleUpdateRole>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { role: values.0 }
     }
 }
 

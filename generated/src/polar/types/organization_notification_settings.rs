@@ -37,12 +37,16 @@ impl ::serde::Serialize for OrganizationNotificationSettings {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("new_order", &self.new_order)?;
-        object.field("new_subscription", &self.new_subscription)?;
-        object.field("chargeback_prevention", &self.chargeback_prevention)?;
-        object.field("subscription_renewal", &self.subscription_renewal)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.new_order),
+                ::openapi_runtime::ser::Always(&self.new_subscription),
+                ::openapi_runtime::ser::Always(&self.chargeback_prevention),
+                ::openapi_runtime::ser::Always(&self.subscription_renewal),
+            ),
+        )
     }
 }
 
@@ -50,36 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationNotificationSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationNotificationSettings")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationNotificationSettings {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut new_order = ::openapi_runtime::de::Slot::new("new_order");
-        let mut new_subscription = ::openapi_runtime::de::Slot::new("new_subscription");
-        let mut chargeback_prevention = ::openapi_runtime::de::Slot::new(
-            "chargeback_prevention",
-        );
-        let mut subscription_renewal = ::openapi_runtime::de::Slot::new(
-            "subscription_renewal",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "new_order" => new_order.read(&mut __map)?,
-                "new_subscription" => new_subscription.read(&mut __map)?,
-                "chargeback_prevention" => chargeback_prevention.read(&mut __map)?,
-                "subscription_renewal" => subscription_renewal.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationNotificationSettings";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "new_order",
+        "new_subscription",
+        "chargeback_prevention",
+        "subscription_renewal",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            new_order: values.0,
+            new_subscription: values.1,
+            chargeback_prevention: values.2,
+            subscription_renewal: values.3,
         }
-        Ok(Self {
-            new_order: new_order.required()?,
-            new_subscription: new_subscription.required()?,
-            chargeback_prevention: chargeback_prevention.required()?,
-            subscription_renewal: subscription_renewal.required()?,
-        })
     }
 }

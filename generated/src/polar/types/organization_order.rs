@@ -72,19 +72,23 @@ impl ::serde::Serialize for OrganizationOrder {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("invoice_number", &self.invoice_number)?;
-        object.field("status", &self.status)?;
-        object.field("paid", &self.paid)?;
-        object.field("total_amount", &self.total_amount)?;
-        object.field("refunded_amount", &self.refunded_amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("billing_reason", &self.billing_reason)?;
-        object.field("product_name", &self.product_name)?;
-        object.field("is_invoice_generated", &self.is_invoice_generated)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.invoice_number),
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Always(&self.paid),
+                ::openapi_runtime::ser::Always(&self.total_amount),
+                ::openapi_runtime::ser::Always(&self.refunded_amount),
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.billing_reason),
+                ::openapi_runtime::ser::Always(&self.product_name),
+                ::openapi_runtime::ser::Always(&self.is_invoice_generated),
+            ),
+        )
     }
 }
 
@@ -92,55 +96,56 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationOrder")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationOrder {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut invoice_number = ::openapi_runtime::de::Slot::new("invoice_number");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut paid = ::openapi_runtime::de::Slot::new("paid");
-        let mut total_amount = ::openapi_runtime::de::Slot::new("total_amount");
-        let mut refunded_amount = ::openapi_runtime::de::Slot::new("refunded_amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut billing_reason = ::openapi_runtime::de::Slot::new("billing_reason");
-        let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
-        let mut is_invoice_generated = ::openapi_runtime::de::Slot::new(
-            "is_invoice_generated",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "invoice_number" => invoice_number.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "paid" => paid.read(&mut __map)?,
-                "total_amount" => total_amount.read(&mut __map)?,
-                "refunded_amount" => refunded_amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "billing_reason" => billing_reason.read(&mut __map)?,
-                "product_name" => product_name.read(&mut __map)?,
-                "is_invoice_generated" => is_invoice_generated.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationOrder";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "invoice_number",
+        "status",
+        "paid",
+        "total_amount",
+        "refunded_amount",
+        "currency",
+        "billing_reason",
+        "product_name",
+        "is_invoice_generated",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            created_at: values.1,
+            invoice_number: values.2,
+            status: values.3,
+            paid: values.4,
+            total_amount: values.5,
+            refunded_amount: values.6,
+            currency: values.7,
+            billing_reason: values.8,
+            product_name: values.9,
+            is_invoice_generated: values.10,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            invoice_number: invoice_number.required_or_default()?,
-            status: status.required()?,
-            paid: paid.required()?,
-            total_amount: total_amount.required()?,
-            refunded_amount: refunded_amount.required()?,
-            currency: currency.required()?,
-            billing_reason: billing_reason.required()?,
-            product_name: product_name.required()?,
-            is_invoice_generated: is_invoice_generated.required()?,
-        })
     }
 }

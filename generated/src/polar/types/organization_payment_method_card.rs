@@ -48,12 +48,16 @@ impl ::serde::Serialize for OrganizationPaymentMethodCard {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.optional("type", &self.r#type)?;
-        object.field("default", &self.default)?;
-        object.field("method_metadata", &self.method_metadata)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.default),
+                ::openapi_runtime::ser::Always(&self.method_metadata),
+            ),
+        )
     }
 }
 
@@ -61,33 +65,36 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentMethodCard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationPaymentMethodCard")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationPaymentMethodCard {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut default = ::openapi_runtime::de::Slot::new("default");
-        let mut method_metadata = ::openapi_runtime::de::Slot::new("method_metadata");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "default" => default.read(&mut __map)?,
-                "method_metadata" => method_metadata.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationPaymentMethodCard";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "type",
+        "default",
+        "method_metadata",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<OrganizationPaymentMethodCardType>>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<super::OrganizationPaymentMethodCardMetadata>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            r#type: values.1,
+            default: values.2,
+            method_metadata: values.3,
         }
-        Ok(Self {
-            id: id.required()?,
-            r#type: r#type.or_default(),
-            default: default.required()?,
-            method_metadata: method_metadata.required()?,
-        })
     }
 }
 

@@ -42,15 +42,17 @@ impl ::serde::Serialize for OrganizationPaymentStatus {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("payment_ready", &self.payment_ready)?;
-        object.field("organization_status", &self.organization_status)?;
-        object
-            .field(
-                "onboarding_resubmission_requested_at",
-                &self.onboarding_resubmission_requested_at,
-            )?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.payment_ready),
+                ::openapi_runtime::ser::Always(&self.organization_status),
+                ::openapi_runtime::ser::Always(
+                    &self.onboarding_resubmission_requested_at,
+                ),
+            ),
+        )
     }
 }
 
@@ -58,36 +60,32 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationPaymentStatus")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationPaymentStatus {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut payment_ready = ::openapi_runtime::de::Slot::new("payment_ready");
-        let mut organization_status = ::openapi_runtime::de::Slot::new(
-            "organization_status",
-        );
-        let mut onboarding_resubmission_requested_at = ::openapi_runtime::de::Slot::new(
-            "onboarding_resubmission_requested_at",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "payment_ready" => payment_ready.read(&mut __map)?,
-                "organization_status" => organization_status.read(&mut __map)?,
-                "onboarding_resubmission_requested_at" => {
-                    onboarding_resubmission_requested_at.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationPaymentStatus";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "payment_ready",
+        "organization_status",
+        "onboarding_resubmission_requested_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<super::OrganizationStatus>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            payment_ready: values.0,
+            organization_status: values.1,
+            onboarding_resubmission_requested_at: values.2,
         }
-        Ok(Self {
-            payment_ready: payment_ready.required()?,
-            organization_status: organization_status.required()?,
-            onboarding_resubmission_requested_at: onboarding_resubmission_requested_at
-                .required_or_default()?,
-        })
     }
 }

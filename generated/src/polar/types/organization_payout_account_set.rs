@@ -23,9 +23,11 @@ impl ::serde::Serialize for OrganizationPayoutAccountSet {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("payout_account_id", &self.payout_account_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.payout_account_id),),
+        )
     }
 }
 
@@ -33,25 +35,22 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPayoutAccountSet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationPayoutAccountSet")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationPayoutAccountSet {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut payout_account_id = ::openapi_runtime::de::Slot::new(
-            "payout_account_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "payout_account_id" => payout_account_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationPayoutAccountSet";
+    const WIRE_NAMES: &'static [&'static str] = &["payout_account_id"];
+    type Fields = (::openapi_runtime::de::Required<::uuid::Uuid>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            payout_account_id: values.0,
         }
-        Ok(Self {
-            payout_account_id: payout_account_id.required()?,
-        })
     }
 }

@@ -110,17 +110,21 @@ impl ::serde::Serialize for OrganizationPlan {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("product_id", &self.product_id)?;
-        object.field("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("recurring_interval", &self.recurring_interval)?;
-        object.optional("price", &self.price)?;
-        object.optional("transaction_fee", &self.transaction_fee)?;
-        object.optional("highlight", &self.highlight)?;
-        object.optional("custom", &self.custom)?;
-        object.optional("features", &self.features)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Optional(&self.description),
+                ::openapi_runtime::ser::Optional(&self.recurring_interval),
+                ::openapi_runtime::ser::Optional(&self.price),
+                ::openapi_runtime::ser::Optional(&self.transaction_fee),
+                ::openapi_runtime::ser::Optional(&self.highlight),
+                ::openapi_runtime::ser::Optional(&self.custom),
+                ::openapi_runtime::ser::Optional(&self.features),
+            ),
+        )
     }
 }
 
@@ -128,49 +132,50 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationPlan")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationPlan {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut price = ::openapi_runtime::de::Slot::new("price");
-        let mut transaction_fee = ::openapi_runtime::de::Slot::new("transaction_fee");
-        let mut highlight = ::openapi_runtime::de::Slot::new("highlight");
-        let mut custom = ::openapi_runtime::de::Slot::new("custom");
-        let mut features = ::openapi_runtime::de::Slot::new("features");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product_id" => product_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "price" => price.read(&mut __map)?,
-                "transaction_fee" => transaction_fee.read(&mut __map)?,
-                "highlight" => highlight.read(&mut __map)?,
-                "custom" => custom.read(&mut __map)?,
-                "features" => features.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationPlan";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "product_id",
+        "name",
+        "description",
+        "recurring_interval",
+        "price",
+        "transaction_fee",
+        "highlight",
+        "custom",
+        "features",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<super::OrganizationPlanPrice>>,
+        ::openapi_runtime::de::Optional<Option<super::OrganizationPlanFee>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Optional<Option<Vec<String>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product_id: values.0,
+            name: values.1,
+            description: values.2,
+            recurring_interval: values.3,
+            price: values.4,
+            transaction_fee: values.5,
+            highlight: values.6,
+            custom: values.7,
+            features: values.8,
         }
-        Ok(Self {
-            product_id: product_id.or_default(),
-            name: name.required()?,
-            description: description.or_default(),
-            recurring_interval: recurring_interval.or_default(),
-            price: price.or_default(),
-            transaction_fee: transaction_fee.or_default(),
-            highlight: highlight.or_default(),
-            custom: custom.or_default(),
-            features: features.or_default(),
-        })
     }
 }

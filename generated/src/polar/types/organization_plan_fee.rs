@@ -26,10 +26,14 @@ impl ::serde::Serialize for OrganizationPlanFee {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("percent", &self.percent)?;
-        object.field("fixed", &self.fixed)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.percent),
+                ::openapi_runtime::ser::Always(&self.fixed),
+            ),
+        )
     }
 }
 
@@ -37,26 +41,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPlanFee {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationPlanFee")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationPlanFee {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut percent = ::openapi_runtime::de::Slot::new("percent");
-        let mut fixed = ::openapi_runtime::de::Slot::new("fixed");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "percent" => percent.read(&mut __map)?,
-                "fixed" => fixed.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationPlanFee";
+    const WIRE_NAMES: &'static [&'static str] = &["percent", "fixed"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            percent: values.0,
+            fixed: values.1,
         }
-        Ok(Self {
-            percent: percent.required()?,
-            fixed: fixed.required()?,
-        })
     }
 }

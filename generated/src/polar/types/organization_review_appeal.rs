@@ -46,11 +46,15 @@ impl ::serde::Serialize for OrganizationReviewAppeal {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("submitted_at", &self.submitted_at)?;
-        object.optional("reviewed_at", &self.reviewed_at)?;
-        object.optional("decision", &self.decision)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.submitted_at),
+                ::openapi_runtime::ser::Optional(&self.reviewed_at),
+                ::openapi_runtime::ser::Optional(&self.decision),
+            ),
+        )
     }
 }
 
@@ -58,29 +62,32 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewAppeal {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationReviewAppeal")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationReviewAppeal {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut submitted_at = ::openapi_runtime::de::Slot::new("submitted_at");
-        let mut reviewed_at = ::openapi_runtime::de::Slot::new("reviewed_at");
-        let mut decision = ::openapi_runtime::de::Slot::new("decision");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "submitted_at" => submitted_at.read(&mut __map)?,
-                "reviewed_at" => reviewed_at.read(&mut __map)?,
-                "decision" => decision.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationReviewAppeal";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "submitted_at",
+        "reviewed_at",
+        "decision",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Optional<Option<super::AppealDecision>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            submitted_at: values.0,
+            reviewed_at: values.1,
+            decision: values.2,
         }
-        Ok(Self {
-            submitted_at: submitted_at.required()?,
-            reviewed_at: reviewed_at.or_default(),
-            decision: decision.or_default(),
-        })
     }
 }

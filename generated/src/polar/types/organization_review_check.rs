@@ -65,13 +65,17 @@ impl ::serde::Serialize for OrganizationReviewCheck {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("key", &self.key)?;
-        object.field("status", &self.status)?;
-        object.optional("reasons", &self.reasons)?;
-        object.optional("value", &self.value)?;
-        object.optional("sub_checks", &self.sub_checks)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Optional(&self.reasons),
+                ::openapi_runtime::ser::Optional(&self.value),
+                ::openapi_runtime::ser::Optional(&self.sub_checks),
+            ),
+        )
     }
 }
 
@@ -79,35 +83,40 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewCheck {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationReviewCheck")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationReviewCheck {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut reasons = ::openapi_runtime::de::Slot::new("reasons");
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut sub_checks = ::openapi_runtime::de::Slot::new("sub_checks");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "key" => key.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "reasons" => reasons.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                "sub_checks" => sub_checks.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationReviewCheck";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "key",
+        "status",
+        "reasons",
+        "value",
+        "sub_checks",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::OrganizationReviewCheckKey>,
+        ::openapi_runtime::de::Required<super::OrganizationReviewCheckStatus>,
+        ::openapi_runtime::de::Optional<
+            Option<Vec<super::OrganizationReviewCheckReason>>,
+        >,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<Vec<super::OrganizationReviewSubCheck>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            key: values.0,
+            status: values.1,
+            reasons: values.2,
+            value: values.3,
+            sub_checks: values.4,
         }
-        Ok(Self {
-            key: key.required()?,
-            status: status.required()?,
-            reasons: reasons.or_default(),
-            value: value.or_default(),
-            sub_checks: sub_checks.or_default(),
-        })
     }
 }

@@ -75,13 +75,17 @@ impl ::serde::Serialize for OrganizationReviewState {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("can_submit", &self.can_submit)?;
-        object.optional("submitted_at", &self.submitted_at)?;
-        object.optional("verdict", &self.verdict)?;
-        object.optional("appeal", &self.appeal)?;
-        object.optional("preliminary_steps", &self.preliminary_steps)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.can_submit),
+                ::openapi_runtime::ser::Optional(&self.submitted_at),
+                ::openapi_runtime::ser::Optional(&self.verdict),
+                ::openapi_runtime::ser::Optional(&self.appeal),
+                ::openapi_runtime::ser::Optional(&self.preliminary_steps),
+            ),
+        )
     }
 }
 
@@ -89,38 +93,39 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationReviewState")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationReviewState {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut can_submit = ::openapi_runtime::de::Slot::new("can_submit");
-        let mut submitted_at = ::openapi_runtime::de::Slot::new("submitted_at");
-        let mut verdict = ::openapi_runtime::de::Slot::new("verdict");
-        let mut appeal = ::openapi_runtime::de::Slot::new("appeal");
-        let mut preliminary_steps = ::openapi_runtime::de::Slot::new(
-            "preliminary_steps",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "can_submit" => can_submit.read(&mut __map)?,
-                "submitted_at" => submitted_at.read(&mut __map)?,
-                "verdict" => verdict.read(&mut __map)?,
-                "appeal" => appeal.read(&mut __map)?,
-                "preliminary_steps" => preliminary_steps.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationReviewState";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "can_submit",
+        "submitted_at",
+        "verdict",
+        "appeal",
+        "preliminary_steps",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Optional<Option<OrganizationReviewStateVerdict>>,
+        ::openapi_runtime::de::Optional<Option<super::OrganizationReviewAppeal>>,
+        ::openapi_runtime::de::Optional<Option<Vec<super::OrganizationReviewCheck>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            can_submit: values.0,
+            submitted_at: values.1,
+            verdict: values.2,
+            appeal: values.3,
+            preliminary_steps: values.4,
         }
-        Ok(Self {
-            can_submit: can_submit.required()?,
-            submitted_at: submitted_at.or_default(),
-            verdict: verdict.or_default(),
-            appeal: appeal.or_default(),
-            preliminary_steps: preliminary_steps.or_default(),
-        })
     }
 }
 

@@ -89,15 +89,19 @@ impl ::serde::Serialize for OrganizationReviewStatus {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("verdict", &self.verdict)?;
-        object.optional("reason", &self.reason)?;
-        object.optional("appeal_submitted_at", &self.appeal_submitted_at)?;
-        object.optional("appeal_reason", &self.appeal_reason)?;
-        object.optional("appeal_decision", &self.appeal_decision)?;
-        object.optional("appeal_reviewed_at", &self.appeal_reviewed_at)?;
-        object.optional("appeal_case_id", &self.appeal_case_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.verdict),
+                ::openapi_runtime::ser::Optional(&self.reason),
+                ::openapi_runtime::ser::Optional(&self.appeal_submitted_at),
+                ::openapi_runtime::ser::Optional(&self.appeal_reason),
+                ::openapi_runtime::ser::Optional(&self.appeal_decision),
+                ::openapi_runtime::ser::Optional(&self.appeal_reviewed_at),
+                ::openapi_runtime::ser::Optional(&self.appeal_case_id),
+            ),
+        )
     }
 }
 
@@ -105,46 +109,45 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationReviewStatus")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationReviewStatus {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut verdict = ::openapi_runtime::de::Slot::new("verdict");
-        let mut reason = ::openapi_runtime::de::Slot::new("reason");
-        let mut appeal_submitted_at = ::openapi_runtime::de::Slot::new(
-            "appeal_submitted_at",
-        );
-        let mut appeal_reason = ::openapi_runtime::de::Slot::new("appeal_reason");
-        let mut appeal_decision = ::openapi_runtime::de::Slot::new("appeal_decision");
-        let mut appeal_reviewed_at = ::openapi_runtime::de::Slot::new(
-            "appeal_reviewed_at",
-        );
-        let mut appeal_case_id = ::openapi_runtime::de::Slot::new("appeal_case_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "verdict" => verdict.read(&mut __map)?,
-                "reason" => reason.read(&mut __map)?,
-                "appeal_submitted_at" => appeal_submitted_at.read(&mut __map)?,
-                "appeal_reason" => appeal_reason.read(&mut __map)?,
-                "appeal_decision" => appeal_decision.read(&mut __map)?,
-                "appeal_reviewed_at" => appeal_reviewed_at.read(&mut __map)?,
-                "appeal_case_id" => appeal_case_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationReviewStatus";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "verdict",
+        "reason",
+        "appeal_submitted_at",
+        "appeal_reason",
+        "appeal_decision",
+        "appeal_reviewed_at",
+        "appeal_case_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<OrganizationReviewStatusVerdict>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<super::AppealDecision>>,
+        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            verdict: values.0,
+            reason: values.1,
+            appeal_submitted_at: values.2,
+            appeal_reason: values.3,
+            appeal_decision: values.4,
+            appeal_reviewed_at: values.5,
+            appeal_case_id: values.6,
         }
-        Ok(Self {
-            verdict: verdict.or_default(),
-            reason: reason.or_default(),
-            appeal_submitted_at: appeal_submitted_at.or_default(),
-            appeal_reason: appeal_reason.or_default(),
-            appeal_decision: appeal_decision.or_default(),
-            appeal_reviewed_at: appeal_reviewed_at.or_default(),
-            appeal_case_id: appeal_case_id.or_default(),
-        })
     }
 }
 

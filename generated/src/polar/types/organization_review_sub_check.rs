@@ -57,12 +57,16 @@ impl ::serde::Serialize for OrganizationReviewSubCheck {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("key", &self.key)?;
-        object.field("status", &self.status)?;
-        object.optional("reasons", &self.reasons)?;
-        object.optional("value", &self.value)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Optional(&self.reasons),
+                ::openapi_runtime::ser::Optional(&self.value),
+            ),
+        )
     }
 }
 
@@ -70,32 +74,32 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReviewSubCheck {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationReviewSubCheck")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationReviewSubCheck {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut reasons = ::openapi_runtime::de::Slot::new("reasons");
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "key" => key.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "reasons" => reasons.read(&mut __map)?,
-                "value" => value.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationReviewSubCheck";
+    const WIRE_NAMES: &'static [&'static str] = &["key", "status", "reasons", "value"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::OrganizationReviewSubCheckKey>,
+        ::openapi_runtime::de::Required<super::OrganizationReviewCheckStatus>,
+        ::openapi_runtime::de::Optional<
+            Option<Vec<super::OrganizationReviewCheckReason>>,
+        >,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            key: values.0,
+            status: values.1,
+            reasons: values.2,
+            value: values.3,
         }
-        Ok(Self {
-            key: key.required()?,
-            status: status.required()?,
-            reasons: reasons.or_default(),
-            value: value.or_default(),
-        })
     }
 }

@@ -31,10 +31,14 @@ impl ::serde::Serialize for OrganizationSocialLink {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("platform", &self.platform)?;
-        object.field("url", &self.url)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.platform),
+                ::openapi_runtime::ser::Always(&self.url),
+            ),
+        )
     }
 }
 
@@ -42,26 +46,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSocialLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationSocialLink")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationSocialLink {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut platform = ::openapi_runtime::de::Slot::new("platform");
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "platform" => platform.read(&mut __map)?,
-                "url" => url.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationSocialLink";
+    const WIRE_NAMES: &'static [&'static str] = &["platform", "url"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::OrganizationSocialPlatforms>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            platform: values.0,
+            url: values.1,
         }
-        Ok(Self {
-            platform: platform.required()?,
-            url: url.required()?,
-        })
     }
 }

@@ -68,16 +68,20 @@ impl ::serde::Serialize for OrganizationSsoConnection {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("name", &self.name)?;
-        object.field("type", &self.r#type)?;
-        object.field("configuration", &self.configuration)?;
-        object.field("enabled", &self.enabled)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.configuration),
+                ::openapi_runtime::ser::Always(&self.enabled),
+            ),
+        )
     }
 }
 
@@ -85,44 +89,47 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationSsoConnection")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationSsoConnection {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut configuration = ::openapi_runtime::de::Slot::new("configuration");
-        let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "configuration" => configuration.read(&mut __map)?,
-                "enabled" => enabled.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationSsoConnection";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "organization_id",
+        "name",
+        "type",
+        "configuration",
+        "enabled",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<super::OrganizationSsoConnectionType>,
+        ::openapi_runtime::de::Required<super::OidcConfigurationRead>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            organization_id: values.3,
+            name: values.4,
+            r#type: values.5,
+            configuration: values.6,
+            enabled: values.7,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            organization_id: organization_id.required()?,
-            name: name.required_or_default()?,
-            r#type: r#type.required()?,
-            configuration: configuration.required()?,
-            enabled: enabled.required()?,
-        })
     }
 }

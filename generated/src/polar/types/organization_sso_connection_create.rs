@@ -62,12 +62,16 @@ impl ::serde::Serialize for OrganizationSsoConnectionCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("type", &self.r#type)?;
-        object.field("configuration", &self.configuration)?;
-        object.optional("enabled", &self.enabled)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.name),
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.configuration),
+                ::openapi_runtime::ser::Optional(&self.enabled),
+            ),
+        )
     }
 }
 
@@ -75,33 +79,36 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationSsoConnectionCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationSsoConnectionCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut configuration = ::openapi_runtime::de::Slot::new("configuration");
-        let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "configuration" => configuration.read(&mut __map)?,
-                "enabled" => enabled.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationSsoConnectionCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "type",
+        "configuration",
+        "enabled",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<OrganizationSsoConnectionCreateType>>,
+        ::openapi_runtime::de::Required<OrganizationSsoConnectionCreateConfiguration>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            r#type: values.1,
+            configuration: values.2,
+            enabled: values.3,
         }
-        Ok(Self {
-            name: name.or_default(),
-            r#type: r#type.or_default(),
-            configuration: configuration.required()?,
-            enabled: enabled.or_default(),
-        })
     }
 }
 

@@ -44,11 +44,15 @@ impl ::serde::Serialize for OrganizationSsoConnectionUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("configuration", &self.configuration)?;
-        object.optional("enabled", &self.enabled)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.name),
+                ::openapi_runtime::ser::Optional(&self.configuration),
+                ::openapi_runtime::ser::Optional(&self.enabled),
+            ),
+        )
     }
 }
 
@@ -56,30 +60,31 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSsoConnectionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationSsoConnectionUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationSsoConnectionUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut configuration = ::openapi_runtime::de::Slot::new("configuration");
-        let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "configuration" => configuration.read(&mut __map)?,
-                "enabled" => enabled.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationSsoConnectionUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &["name", "configuration", "enabled"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<
+            Option<OrganizationSsoConnectionUpdateConfiguration>,
+        >,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            configuration: values.1,
+            enabled: values.2,
         }
-        Ok(Self {
-            name: name.or_default(),
-            configuration: configuration.or_default(),
-            enabled: enabled.or_default(),
-        })
     }
 }
 

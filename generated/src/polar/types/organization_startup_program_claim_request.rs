@@ -45,11 +45,15 @@ impl ::serde::Serialize for OrganizationStartupProgramClaimRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("success_url", &self.success_url)?;
-        object.optional("return_url", &self.return_url)?;
-        object.optional("embed_origin", &self.embed_origin)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.success_url),
+                ::openapi_runtime::ser::Optional(&self.return_url),
+                ::openapi_runtime::ser::Optional(&self.embed_origin),
+            ),
+        )
     }
 }
 
@@ -57,32 +61,32 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationStartupProgramClaimRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "OrganizationStartupProgramClaimRequest",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationStartupProgramClaimRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut success_url = ::openapi_runtime::de::Slot::new("success_url");
-        let mut return_url = ::openapi_runtime::de::Slot::new("return_url");
-        let mut embed_origin = ::openapi_runtime::de::Slot::new("embed_origin");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "success_url" => success_url.read(&mut __map)?,
-                "return_url" => return_url.read(&mut __map)?,
-                "embed_origin" => embed_origin.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationStartupProgramClaimRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "success_url",
+        "return_url",
+        "embed_origin",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            success_url: values.0,
+            return_url: values.1,
+            embed_origin: values.2,
         }
-        Ok(Self {
-            success_url: success_url.or_default(),
-            return_url: return_url.or_default(),
-            embed_origin: embed_origin.or_default(),
-        })
     }
 }

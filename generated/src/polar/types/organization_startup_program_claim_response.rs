@@ -44,10 +44,14 @@ impl ::serde::Serialize for OrganizationStartupProgramClaimResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("checkout", &self.checkout)?;
-        object.optional("subscription", &self.subscription)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.checkout),
+                ::openapi_runtime::ser::Optional(&self.subscription),
+            ),
+        )
     }
 }
 
@@ -55,29 +59,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationStartupProgramClaimResponse 
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "OrganizationStartupProgramClaimResponse",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationStartupProgramClaimResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut checkout = ::openapi_runtime::de::Slot::new("checkout");
-        let mut subscription = ::openapi_runtime::de::Slot::new("subscription");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "checkout" => checkout.read(&mut __map)?,
-                "subscription" => subscription.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationStartupProgramClaimResponse";
+    const WIRE_NAMES: &'static [&'static str] = &["checkout", "subscription"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<super::OrganizationCheckoutResponse>>,
+        ::openapi_runtime::de::Optional<Option<super::OrganizationSubscription>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            checkout: values.0,
+            subscription: values.1,
         }
-        Ok(Self {
-            checkout: checkout.or_default(),
-            subscription: subscription.or_default(),
-        })
     }
 }

@@ -203,30 +203,36 @@ impl ::serde::Serialize for OrganizationSubscription {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("subscription_id", &self.subscription_id)?;
-        object.field("status", &self.status)?;
-        object.optional("product_id", &self.product_id)?;
-        object.field("plan", &self.plan)?;
-        object.field("amount", &self.amount)?;
-        object.field("currency", &self.currency)?;
-        object.optional("recurring_interval", &self.recurring_interval)?;
-        object.optional("recurring_interval_count", &self.recurring_interval_count)?;
-        object.optional("current_period_start", &self.current_period_start)?;
-        object.optional("current_period_end", &self.current_period_end)?;
-        object.optional("cancel_at_period_end", &self.cancel_at_period_end)?;
-        object.optional("canceled_at", &self.canceled_at)?;
-        object.optional("started_at", &self.started_at)?;
-        object.optional("ends_at", &self.ends_at)?;
-        object.optional("pending_change", &self.pending_change)?;
-        object.optional("discount", &self.discount)?;
-        object.optional("startup_program_status", &self.startup_program_status)?;
-        object
-            .optional(
-                "startup_program_scale_product_id",
-                &self.startup_program_scale_product_id,
-            )?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Optional(&self.subscription_id),
+                    ::openapi_runtime::ser::Always(&self.status),
+                    ::openapi_runtime::ser::Optional(&self.product_id),
+                    ::openapi_runtime::ser::Always(&self.plan),
+                    ::openapi_runtime::ser::Always(&self.amount),
+                    ::openapi_runtime::ser::Always(&self.currency),
+                    ::openapi_runtime::ser::Optional(&self.recurring_interval),
+                    ::openapi_runtime::ser::Optional(&self.recurring_interval_count),
+                    ::openapi_runtime::ser::Optional(&self.current_period_start),
+                    ::openapi_runtime::ser::Optional(&self.current_period_end),
+                    ::openapi_runtime::ser::Optional(&self.cancel_at_period_end),
+                    ::openapi_runtime::ser::Optional(&self.canceled_at),
+                    ::openapi_runtime::ser::Optional(&self.started_at),
+                    ::openapi_runtime::ser::Optional(&self.ends_at),
+                    ::openapi_runtime::ser::Optional(&self.pending_change),
+                    ::openapi_runtime::ser::Optional(&self.discount),
+                ),
+                (
+                    ::openapi_runtime::ser::Optional(&self.startup_program_status),
+                    ::openapi_runtime::ser::Optional(
+                        &self.startup_program_scale_product_id,
+                    ),
+                ),
+            ),
+        )
     }
 }
 
@@ -234,91 +240,85 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationSubscription")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationSubscription {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut plan = ::openapi_runtime::de::Slot::new("plan");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
-            "recurring_interval_count",
-        );
-        let mut current_period_start = ::openapi_runtime::de::Slot::new(
-            "current_period_start",
-        );
-        let mut current_period_end = ::openapi_runtime::de::Slot::new(
-            "current_period_end",
-        );
-        let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
-            "cancel_at_period_end",
-        );
-        let mut canceled_at = ::openapi_runtime::de::Slot::new("canceled_at");
-        let mut started_at = ::openapi_runtime::de::Slot::new("started_at");
-        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
-        let mut pending_change = ::openapi_runtime::de::Slot::new("pending_change");
-        let mut discount = ::openapi_runtime::de::Slot::new("discount");
-        let mut startup_program_status = ::openapi_runtime::de::Slot::new(
-            "startup_program_status",
-        );
-        let mut startup_program_scale_product_id = ::openapi_runtime::de::Slot::new(
-            "startup_program_scale_product_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "plan" => plan.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
-                "current_period_start" => current_period_start.read(&mut __map)?,
-                "current_period_end" => current_period_end.read(&mut __map)?,
-                "cancel_at_period_end" => cancel_at_period_end.read(&mut __map)?,
-                "canceled_at" => canceled_at.read(&mut __map)?,
-                "started_at" => started_at.read(&mut __map)?,
-                "ends_at" => ends_at.read(&mut __map)?,
-                "pending_change" => pending_change.read(&mut __map)?,
-                "discount" => discount.read(&mut __map)?,
-                "startup_program_status" => startup_program_status.read(&mut __map)?,
-                "startup_program_scale_product_id" => {
-                    startup_program_scale_product_id.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationSubscription";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "subscription_id",
+        "status",
+        "product_id",
+        "plan",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "recurring_interval_count",
+        "current_period_start",
+        "current_period_end",
+        "cancel_at_period_end",
+        "canceled_at",
+        "started_at",
+        "ends_at",
+        "pending_change",
+        "discount",
+        "startup_program_status",
+        "startup_program_scale_product_id",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Required<super::OrganizationPlan>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<i64>>,
+            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Optional<
+                Option<super::OrganizationSubscriptionPendingChange>,
+            >,
+            ::openapi_runtime::de::Optional<
+                Option<super::OrganizationSubscriptionDiscount>,
+            >,
+        ),
+        (
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            subscription_id: values.0.0,
+            status: values.0.1,
+            product_id: values.0.2,
+            plan: values.0.3,
+            amount: values.0.4,
+            currency: values.0.5,
+            recurring_interval: values.0.6,
+            recurring_interval_count: values.0.7,
+            current_period_start: values.0.8,
+            current_period_end: values.0.9,
+            cancel_at_period_end: values.0.10,
+            canceled_at: values.0.11,
+            started_at: values.0.12,
+            ends_at: values.0.13,
+            pending_change: values.0.14,
+            discount: values.0.15,
+            startup_program_status: values.1.0,
+            startup_program_scale_product_id: values.1.1,
         }
-        Ok(Self {
-            subscription_id: subscription_id.or_default(),
-            status: status.required()?,
-            product_id: product_id.or_default(),
-            plan: plan.required()?,
-            amount: amount.required()?,
-            currency: currency.required()?,
-            recurring_interval: recurring_interval.or_default(),
-            recurring_interval_count: recurring_interval_count.or_default(),
-            current_period_start: current_period_start.or_default(),
-            current_period_end: current_period_end.or_default(),
-            cancel_at_period_end: cancel_at_period_end.or_default(),
-            canceled_at: canceled_at.or_default(),
-            started_at: started_at.or_default(),
-            ends_at: ends_at.or_default(),
-            pending_change: pending_change.or_default(),
-            discount: discount.or_default(),
-            startup_program_status: startup_program_status.or_default(),
-            startup_program_scale_product_id: startup_program_scale_product_id
-                .or_default(),
-        })
     }
 }

@@ -83,16 +83,20 @@ impl ::serde::Serialize for OrganizationSubscriptionDiscount {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("discount_id", &self.discount_id)?;
-        object.field("name", &self.name)?;
-        object.field("type", &self.r#type)?;
-        object.field("duration", &self.duration)?;
-        object.optional("duration_in_months", &self.duration_in_months)?;
-        object.optional("basis_points", &self.basis_points)?;
-        object.optional("amounts", &self.amounts)?;
-        object.optional("ends_at", &self.ends_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.discount_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.duration),
+                ::openapi_runtime::ser::Optional(&self.duration_in_months),
+                ::openapi_runtime::ser::Optional(&self.basis_points),
+                ::openapi_runtime::ser::Optional(&self.amounts),
+                ::openapi_runtime::ser::Optional(&self.ends_at),
+            ),
+        )
     }
 }
 
@@ -100,46 +104,49 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationSubscriptionDiscount")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationSubscriptionDiscount {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut duration = ::openapi_runtime::de::Slot::new("duration");
-        let mut duration_in_months = ::openapi_runtime::de::Slot::new(
-            "duration_in_months",
-        );
-        let mut basis_points = ::openapi_runtime::de::Slot::new("basis_points");
-        let mut amounts = ::openapi_runtime::de::Slot::new("amounts");
-        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "discount_id" => discount_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "duration" => duration.read(&mut __map)?,
-                "duration_in_months" => duration_in_months.read(&mut __map)?,
-                "basis_points" => basis_points.read(&mut __map)?,
-                "amounts" => amounts.read(&mut __map)?,
-                "ends_at" => ends_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationSubscriptionDiscount";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "discount_id",
+        "name",
+        "type",
+        "duration",
+        "duration_in_months",
+        "basis_points",
+        "amounts",
+        "ends_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, i64>>,
+        >,
+        ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            discount_id: values.0,
+            name: values.1,
+            r#type: values.2,
+            duration: values.3,
+            duration_in_months: values.4,
+            basis_points: values.5,
+            amounts: values.6,
+            ends_at: values.7,
         }
-        Ok(Self {
-            discount_id: discount_id.required()?,
-            name: name.required()?,
-            r#type: r#type.required()?,
-            duration: duration.required()?,
-            duration_in_months: duration_in_months.or_default(),
-            basis_points: basis_points.or_default(),
-            amounts: amounts.or_default(),
-            ends_at: ends_at.or_default(),
-        })
     }
 }

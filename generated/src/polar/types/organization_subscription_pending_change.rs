@@ -29,10 +29,14 @@ impl ::serde::Serialize for OrganizationSubscriptionPendingChange {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product_id", &self.product_id)?;
-        object.field("applies_at", &self.applies_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.applies_at),
+            ),
+        )
     }
 }
 
@@ -40,29 +44,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionPendingChange {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "OrganizationSubscriptionPendingChange",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationSubscriptionPendingChange {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut applies_at = ::openapi_runtime::de::Slot::new("applies_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product_id" => product_id.read(&mut __map)?,
-                "applies_at" => applies_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationSubscriptionPendingChange";
+    const WIRE_NAMES: &'static [&'static str] = &["product_id", "applies_at"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product_id: values.0,
+            applies_at: values.1,
         }
-        Ok(Self {
-            product_id: product_id.required()?,
-            applies_at: applies_at.required()?,
-        })
     }
 }

@@ -41,18 +41,17 @@ impl ::serde::Serialize for OrganizationSubscriptionSettings {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object
-            .field("allow_multiple_subscriptions", &self.allow_multiple_subscriptions)?;
-        object.field("proration_behavior", &self.proration_behavior)?;
-        object
-            .field(
-                "benefit_revocation_grace_period",
-                &self.benefit_revocation_grace_period,
-            )?;
-        object.field("prevent_trial_abuse", &self.prevent_trial_abuse)?;
-        object.field("allow_customer_updates", &self.allow_customer_updates)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.allow_multiple_subscriptions),
+                ::openapi_runtime::ser::Always(&self.proration_behavior),
+                ::openapi_runtime::ser::Always(&self.benefit_revocation_grace_period),
+                ::openapi_runtime::ser::Always(&self.prevent_trial_abuse),
+                ::openapi_runtime::ser::Always(&self.allow_customer_updates),
+            ),
+        )
     }
 }
 
@@ -60,50 +59,41 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationSubscriptionSettings")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationSubscriptionSettings {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut allow_multiple_subscriptions = ::openapi_runtime::de::Slot::new(
-            "allow_multiple_subscriptions",
-        );
-        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
-            "proration_behavior",
-        );
-        let mut benefit_revocation_grace_period = ::openapi_runtime::de::Slot::new(
-            "benefit_revocation_grace_period",
-        );
-        let mut prevent_trial_abuse = ::openapi_runtime::de::Slot::new(
-            "prevent_trial_abuse",
-        );
-        let mut allow_customer_updates = ::openapi_runtime::de::Slot::new(
-            "allow_customer_updates",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "allow_multiple_subscriptions" => {
-                    allow_multiple_subscriptions.read(&mut __map)?
-                }
-                "proration_behavior" => proration_behavior.read(&mut __map)?,
-                "benefit_revocation_grace_period" => {
-                    benefit_revocation_grace_period.read(&mut __map)?
-                }
-                "prevent_trial_abuse" => prevent_trial_abuse.read(&mut __map)?,
-                "allow_customer_updates" => allow_customer_updates.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationSubscriptionSettings";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "allow_multiple_subscriptions",
+        "proration_behavior",
+        "benefit_revocation_grace_period",
+        "prevent_trial_abuse",
+        "allow_customer_updates",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<
+            OrganizationSubscriptionSettingsProrationBehavior,
+        >,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            allow_multiple_subscriptions: values.0,
+            proration_behavior: values.1,
+            benefit_revocation_grace_period: values.2,
+            prevent_trial_abuse: values.3,
+            allow_customer_updates: values.4,
         }
-        Ok(Self {
-            allow_multiple_subscriptions: allow_multiple_subscriptions.required()?,
-            proration_behavior: proration_behavior.required()?,
-            benefit_revocation_grace_period: benefit_revocation_grace_period.required()?,
-            prevent_trial_abuse: prevent_trial_abuse.required()?,
-            allow_customer_updates: allow_customer_updates.required()?,
-        })
     }
 }
 

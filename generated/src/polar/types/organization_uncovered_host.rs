@@ -37,12 +37,16 @@ impl ::serde::Serialize for OrganizationUncoveredHost {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("host", &self.host)?;
-        object.field("origin", &self.origin)?;
-        object.field("checkouts", &self.checkouts)?;
-        object.field("last_seen_at", &self.last_seen_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.host),
+                ::openapi_runtime::ser::Always(&self.origin),
+                ::openapi_runtime::ser::Always(&self.checkouts),
+                ::openapi_runtime::ser::Always(&self.last_seen_at),
+            ),
+        )
     }
 }
 
@@ -50,32 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationUncoveredHost {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationUncoveredHost")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationUncoveredHost {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut host = ::openapi_runtime::de::Slot::new("host");
-        let mut origin = ::openapi_runtime::de::Slot::new("origin");
-        let mut checkouts = ::openapi_runtime::de::Slot::new("checkouts");
-        let mut last_seen_at = ::openapi_runtime::de::Slot::new("last_seen_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "host" => host.read(&mut __map)?,
-                "origin" => origin.read(&mut __map)?,
-                "checkouts" => checkouts.read(&mut __map)?,
-                "last_seen_at" => last_seen_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationUncoveredHost";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "host",
+        "origin",
+        "checkouts",
+        "last_seen_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            host: values.0,
+            origin: values.1,
+            checkouts: values.2,
+            last_seen_at: values.3,
         }
-        Ok(Self {
-            host: host.required()?,
-            origin: origin.required()?,
-            checkouts: checkouts.required()?,
-            last_seen_at: last_seen_at.required()?,
-        })
     }
 }

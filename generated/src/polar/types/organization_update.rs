@@ -236,25 +236,28 @@ impl ::serde::Serialize for OrganizationUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("name", &self.name)?;
-        object.patch("avatar_url", &self.avatar_url)?;
-        object.patch("email", &self.email)?;
-        object.patch("website", &self.website)?;
-        object.patch("socials", &self.socials)?;
-        object.patch("details", &self.details)?;
-        object.patch("country", &self.country)?;
-        object.patch("feature_settings", &self.feature_settings)?;
-        object.patch("subscription_settings", &self.subscription_settings)?;
-        object.patch("customer_email_settings", &self.customer_email_settings)?;
-        object.patch("customer_portal_settings", &self.customer_portal_settings)?;
-        object.patch("dispute_settings", &self.dispute_settings)?;
-        object.patch("embed_hosts", &self.embed_hosts)?;
-        object
-            .patch("default_presentment_currency", &self.default_presentment_currency)?;
-        object.patch("default_tax_behavior", &self.default_tax_behavior)?;
-        object.patch("sso_enforced", &self.sso_enforced)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.name),
+                ::openapi_runtime::ser::Patched(&self.avatar_url),
+                ::openapi_runtime::ser::Patched(&self.email),
+                ::openapi_runtime::ser::Patched(&self.website),
+                ::openapi_runtime::ser::Patched(&self.socials),
+                ::openapi_runtime::ser::Patched(&self.details),
+                ::openapi_runtime::ser::Patched(&self.country),
+                ::openapi_runtime::ser::Patched(&self.feature_settings),
+                ::openapi_runtime::ser::Patched(&self.subscription_settings),
+                ::openapi_runtime::ser::Patched(&self.customer_email_settings),
+                ::openapi_runtime::ser::Patched(&self.customer_portal_settings),
+                ::openapi_runtime::ser::Patched(&self.dispute_settings),
+                ::openapi_runtime::ser::Patched(&self.embed_hosts),
+                ::openapi_runtime::ser::Patched(&self.default_presentment_currency),
+                ::openapi_runtime::ser::Patched(&self.default_tax_behavior),
+                ::openapi_runtime::ser::Patched(&self.sso_enforced),
+            ),
+        )
     }
 }
 
@@ -262,81 +265,92 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "OrganizationUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut website = ::openapi_runtime::de::Slot::new("website");
-        let mut socials = ::openapi_runtime::de::Slot::new("socials");
-        let mut details = ::openapi_runtime::de::Slot::new("details");
-        let mut country = ::openapi_runtime::de::Slot::new("country");
-        let mut feature_settings = ::openapi_runtime::de::Slot::new("feature_settings");
-        let mut subscription_settings = ::openapi_runtime::de::Slot::new(
-            "subscription_settings",
-        );
-        let mut customer_email_settings = ::openapi_runtime::de::Slot::new(
-            "customer_email_settings",
-        );
-        let mut customer_portal_settings = ::openapi_runtime::de::Slot::new(
-            "customer_portal_settings",
-        );
-        let mut dispute_settings = ::openapi_runtime::de::Slot::new("dispute_settings");
-        let mut embed_hosts = ::openapi_runtime::de::Slot::new("embed_hosts");
-        let mut default_presentment_currency = ::openapi_runtime::de::Slot::new(
-            "default_presentment_currency",
-        );
-        let mut default_tax_behavior = ::openapi_runtime::de::Slot::new(
-            "default_tax_behavior",
-        );
-        let mut sso_enforced = ::openapi_runtime::de::Slot::new("sso_enforced");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "name" => name.read(&mut __map)?,
-                "avatar_url" => avatar_url.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "website" => website.read(&mut __map)?,
-                "socials" => socials.read(&mut __map)?,
-                "details" => details.read(&mut __map)?,
-                "country" => country.read(&mut __map)?,
-                "feature_settings" => feature_settings.read(&mut __map)?,
-                "subscription_settings" => subscription_settings.read(&mut __map)?,
-                "customer_email_settings" => customer_email_settings.read(&mut __map)?,
-                "customer_portal_settings" => customer_portal_settings.read(&mut __map)?,
-                "dispute_settings" => dispute_settings.read(&mut __map)?,
-                "embed_hosts" => embed_hosts.read(&mut __map)?,
-                "default_presentment_currency" => {
-                    default_presentment_currency.read(&mut __map)?
-                }
-                "default_tax_behavior" => default_tax_behavior.read(&mut __map)?,
-                "sso_enforced" => sso_enforced.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "name",
+        "avatar_url",
+        "email",
+        "website",
+        "socials",
+        "details",
+        "country",
+        "feature_settings",
+        "subscription_settings",
+        "customer_email_settings",
+        "customer_portal_settings",
+        "dispute_settings",
+        "embed_hosts",
+        "default_presentment_currency",
+        "default_tax_behavior",
+        "sso_enforced",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::OrganizationSocialLink>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::OrganizationDetails>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<OrganizationUpdateCountry>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::OrganizationFeatureSettingsUpdate>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::OrganizationSubscriptionSettings>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::OrganizationCustomerEmailSettings>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::OrganizationCustomerPortalSettings>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::OrganizationDisputeSettingsUpdate>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<String>>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::PresentmentCurrency>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::TaxBehaviorOption>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            name: values.0,
+            avatar_url: values.1,
+            email: values.2,
+            website: values.3,
+            socials: values.4,
+            details: values.5,
+            country: values.6,
+            feature_settings: values.7,
+            subscription_settings: values.8,
+            customer_email_settings: values.9,
+            customer_portal_settings: values.10,
+            dispute_settings: values.11,
+            embed_hosts: values.12,
+            default_presentment_currency: values.13,
+            default_tax_behavior: values.14,
+            sso_enforced: values.15,
         }
-        Ok(Self {
-            name: name.or_default(),
-            avatar_url: avatar_url.or_default(),
-            email: email.or_default(),
-            website: website.or_default(),
-            socials: socials.or_default(),
-            details: details.or_default(),
-            country: country.or_default(),
-            feature_settings: feature_settings.or_default(),
-            subscription_settings: subscription_settings.or_default(),
-            customer_email_settings: customer_email_settings.or_default(),
-            customer_portal_settings: customer_portal_settings.or_default(),
-            dispute_settings: dispute_settings.or_default(),
-            embed_hosts: embed_hosts.or_default(),
-            default_presentment_currency: default_presentment_currency.or_default(),
-            default_tax_behavior: default_tax_behavior.or_default(),
-            sso_enforced: sso_enforced.or_default(),
-        })
     }
 }
 

@@ -43,11 +43,15 @@ impl ::serde::Serialize for OrganizationValidateWebsiteResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("reachable", &self.reachable)?;
-        object.optional("status", &self.status)?;
-        object.optional("error", &self.error)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.reachable),
+                ::openapi_runtime::ser::Optional(&self.status),
+                ::openapi_runtime::ser::Optional(&self.error),
+            ),
+        )
     }
 }
 
@@ -55,32 +59,28 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationValidateWebsiteResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "OrganizationValidateWebsiteResponse",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for OrganizationValidateWebsiteResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut reachable = ::openapi_runtime::de::Slot::new("reachable");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut error = ::openapi_runtime::de::Slot::new("error");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "reachable" => reachable.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "error" => error.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "OrganizationValidateWebsiteResponse";
+    const WIRE_NAMES: &'static [&'static str] = &["reachable", "status", "error"];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            reachable: values.0,
+            status: values.1,
+            error: values.2,
         }
-        Ok(Self {
-            reachable: reachable.required()?,
-            status: status.or_default(),
-            error: error.or_default(),
-        })
     }
 }

@@ -26,10 +26,14 @@ impl ::serde::Serialize for Pagination {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("total_count", &self.total_count)?;
-        object.field("max_page", &self.max_page)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.total_count),
+                ::openapi_runtime::ser::Always(&self.max_page),
+            ),
+        )
     }
 }
 
@@ -37,26 +41,26 @@ impl<'de> ::serde::Deserialize<'de> for Pagination {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Pagination")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Pagination {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut total_count = ::openapi_runtime::de::Slot::new("total_count");
-        let mut max_page = ::openapi_runtime::de::Slot::new("max_page");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "total_count" => total_count.read(&mut __map)?,
-                "max_page" => max_page.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Pagination";
+    const WIRE_NAMES: &'static [&'static str] = &["total_count", "max_page"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            total_count: values.0,
+            max_page: values.1,
         }
-        Ok(Self {
-            total_count: total_count.required()?,
-            max_page: max_page.required()?,
-        })
     }
 }

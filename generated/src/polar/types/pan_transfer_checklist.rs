@@ -53,13 +53,17 @@ impl ::serde::Serialize for PanTransferChecklist {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("method", &self.method)?;
-        object.field("started", &self.started)?;
-        object.field("current_step_key", &self.current_step_key)?;
-        object.field("destination_account_id", &self.destination_account_id)?;
-        object.field("steps", &self.steps)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.method),
+                ::openapi_runtime::ser::Always(&self.started),
+                ::openapi_runtime::ser::Always(&self.current_step_key),
+                ::openapi_runtime::ser::Always(&self.destination_account_id),
+                ::openapi_runtime::ser::Always(&self.steps),
+            ),
+        )
     }
 }
 
@@ -67,37 +71,38 @@ impl<'de> ::serde::Deserialize<'de> for PanTransferChecklist {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PanTransferChecklist")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PanTransferChecklist {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut method = ::openapi_runtime::de::Slot::new("method");
-        let mut started = ::openapi_runtime::de::Slot::new("started");
-        let mut current_step_key = ::openapi_runtime::de::Slot::new("current_step_key");
-        let mut destination_account_id = ::openapi_runtime::de::Slot::new(
-            "destination_account_id",
-        );
-        let mut steps = ::openapi_runtime::de::Slot::new("steps");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "method" => method.read(&mut __map)?,
-                "started" => started.read(&mut __map)?,
-                "current_step_key" => current_step_key.read(&mut __map)?,
-                "destination_account_id" => destination_account_id.read(&mut __map)?,
-                "steps" => steps.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PanTransferChecklist";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "method",
+        "started",
+        "current_step_key",
+        "destination_account_id",
+        "steps",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::PanTransferMethod>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<Vec<super::PanTransferStep>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            method: values.0,
+            started: values.1,
+            current_step_key: values.2,
+            destination_account_id: values.3,
+            steps: values.4,
         }
-        Ok(Self {
-            method: method.required()?,
-            started: started.required()?,
-            current_step_key: current_step_key.required_or_default()?,
-            destination_account_id: destination_account_id.required_or_default()?,
-            steps: steps.required()?,
-        })
     }
 }

@@ -106,18 +106,22 @@ impl ::serde::Serialize for PanTransferStep {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("key", &self.key)?;
-        object.field("owner", &self.owner)?;
-        object.field("kind", &self.kind)?;
-        object.field("status", &self.status)?;
-        object.field("inputs", &self.inputs)?;
-        object.field("note", &self.note)?;
-        object.field("expected_at", &self.expected_at)?;
-        object.field("started_at", &self.started_at)?;
-        object.field("completed_at", &self.completed_at)?;
-        object.field("completed_by", &self.completed_by)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.key),
+                ::openapi_runtime::ser::Always(&self.owner),
+                ::openapi_runtime::ser::Always(&self.kind),
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Always(&self.inputs),
+                ::openapi_runtime::ser::Always(&self.note),
+                ::openapi_runtime::ser::Always(&self.expected_at),
+                ::openapi_runtime::ser::Always(&self.started_at),
+                ::openapi_runtime::ser::Always(&self.completed_at),
+                ::openapi_runtime::ser::Always(&self.completed_by),
+            ),
+        )
     }
 }
 
@@ -125,50 +129,53 @@ impl<'de> ::serde::Deserialize<'de> for PanTransferStep {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PanTransferStep")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PanTransferStep {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut key = ::openapi_runtime::de::Slot::new("key");
-        let mut owner = ::openapi_runtime::de::Slot::new("owner");
-        let mut kind = ::openapi_runtime::de::Slot::new("kind");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut inputs = ::openapi_runtime::de::Slot::new("inputs");
-        let mut note = ::openapi_runtime::de::Slot::new("note");
-        let mut expected_at = ::openapi_runtime::de::Slot::new("expected_at");
-        let mut started_at = ::openapi_runtime::de::Slot::new("started_at");
-        let mut completed_at = ::openapi_runtime::de::Slot::new("completed_at");
-        let mut completed_by = ::openapi_runtime::de::Slot::new("completed_by");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "key" => key.read(&mut __map)?,
-                "owner" => owner.read(&mut __map)?,
-                "kind" => kind.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "inputs" => inputs.read(&mut __map)?,
-                "note" => note.read(&mut __map)?,
-                "expected_at" => expected_at.read(&mut __map)?,
-                "started_at" => started_at.read(&mut __map)?,
-                "completed_at" => completed_at.read(&mut __map)?,
-                "completed_by" => completed_by.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PanTransferStep";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "key",
+        "owner",
+        "kind",
+        "status",
+        "inputs",
+        "note",
+        "expected_at",
+        "started_at",
+        "completed_at",
+        "completed_by",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::PanStepOwner>,
+        ::openapi_runtime::de::Required<super::PanStepKind>,
+        ::openapi_runtime::de::Required<super::PanStepStatus>,
+        ::openapi_runtime::de::Required<::std::collections::BTreeMap<String, String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Nullable<Option<super::PanStepActor>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            key: values.0,
+            owner: values.1,
+            kind: values.2,
+            status: values.3,
+            inputs: values.4,
+            note: values.5,
+            expected_at: values.6,
+            started_at: values.7,
+            completed_at: values.8,
+            completed_by: values.9,
         }
-        Ok(Self {
-            key: key.required()?,
-            owner: owner.required()?,
-            kind: kind.required()?,
-            status: status.required()?,
-            inputs: inputs.required()?,
-            note: note.required_or_default()?,
-            expected_at: expected_at.required_or_default()?,
-            started_at: started_at.required_or_default()?,
-            completed_at: completed_at.required_or_default()?,
-            completed_by: completed_by.required_or_default()?,
-        })
     }
 }

@@ -47,13 +47,17 @@ impl ::serde::Serialize for PaymentMethodCardMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("brand", &self.brand)?;
-        object.field("last4", &self.last4)?;
-        object.field("exp_month", &self.exp_month)?;
-        object.field("exp_year", &self.exp_year)?;
-        object.optional("wallet", &self.wallet)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.brand),
+                ::openapi_runtime::ser::Always(&self.last4),
+                ::openapi_runtime::ser::Always(&self.exp_month),
+                ::openapi_runtime::ser::Always(&self.exp_year),
+                ::openapi_runtime::ser::Optional(&self.wallet),
+            ),
+        )
     }
 }
 
@@ -61,35 +65,38 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodCardMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PaymentMethodCardMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PaymentMethodCardMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut brand = ::openapi_runtime::de::Slot::new("brand");
-        let mut last4 = ::openapi_runtime::de::Slot::new("last4");
-        let mut exp_month = ::openapi_runtime::de::Slot::new("exp_month");
-        let mut exp_year = ::openapi_runtime::de::Slot::new("exp_year");
-        let mut wallet = ::openapi_runtime::de::Slot::new("wallet");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "brand" => brand.read(&mut __map)?,
-                "last4" => last4.read(&mut __map)?,
-                "exp_month" => exp_month.read(&mut __map)?,
-                "exp_year" => exp_year.read(&mut __map)?,
-                "wallet" => wallet.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PaymentMethodCardMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "brand",
+        "last4",
+        "exp_month",
+        "exp_year",
+        "wallet",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            brand: values.0,
+            last4: values.1,
+            exp_month: values.2,
+            exp_year: values.3,
+            wallet: values.4,
         }
-        Ok(Self {
-            brand: brand.required()?,
-            last4: last4.required()?,
-            exp_month: exp_month.required()?,
-            exp_year: exp_year.required()?,
-            wallet: wallet.or_default(),
-        })
     }
 }

@@ -54,14 +54,18 @@ impl ::serde::Serialize for PaymentMethodGeneric {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("processor", &self.processor)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("type", &self.r#type)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.processor),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.r#type),
+            ),
+        )
     }
 }
 
@@ -69,38 +73,41 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodGeneric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PaymentMethodGeneric")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PaymentMethodGeneric {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut processor = ::openapi_runtime::de::Slot::new("processor");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "processor" => processor.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PaymentMethodGeneric";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "processor",
+        "customer_id",
+        "type",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<super::PaymentProcessor>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            created_at: values.1,
+            modified_at: values.2,
+            processor: values.3,
+            customer_id: values.4,
+            r#type: values.5,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            processor: processor.required()?,
-            customer_id: customer_id.required()?,
-            r#type: r#type.required()?,
-        })
     }
 }

@@ -118,26 +118,34 @@ impl ::serde::Serialize for Payout {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("processor", &self.processor)?;
-        object.field("status", &self.status)?;
-        object.field("paid_at", &self.paid_at)?;
-        object.field("currency", &self.currency)?;
-        object.field("amount", &self.amount)?;
-        object.field("fees_amount", &self.fees_amount)?;
-        object.field("gross_amount", &self.gross_amount)?;
-        object.field("account_currency", &self.account_currency)?;
-        object.field("account_amount", &self.account_amount)?;
-        object.field("account_id", &self.account_id)?;
-        object.optional("invoice_number", &self.invoice_number)?;
-        object.field("is_invoice_generated", &self.is_invoice_generated)?;
-        object.field("transaction_id", &self.transaction_id)?;
-        object.field("fees_transactions", &self.fees_transactions)?;
-        object.field("attempts", &self.attempts)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.processor),
+                    ::openapi_runtime::ser::Always(&self.status),
+                    ::openapi_runtime::ser::Always(&self.paid_at),
+                    ::openapi_runtime::ser::Always(&self.currency),
+                    ::openapi_runtime::ser::Always(&self.amount),
+                    ::openapi_runtime::ser::Always(&self.fees_amount),
+                    ::openapi_runtime::ser::Always(&self.gross_amount),
+                    ::openapi_runtime::ser::Always(&self.account_currency),
+                    ::openapi_runtime::ser::Always(&self.account_amount),
+                    ::openapi_runtime::ser::Always(&self.account_id),
+                    ::openapi_runtime::ser::Optional(&self.invoice_number),
+                    ::openapi_runtime::ser::Always(&self.is_invoice_generated),
+                    ::openapi_runtime::ser::Always(&self.transaction_id),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.fees_transactions),
+                    ::openapi_runtime::ser::Always(&self.attempts),
+                ),
+            ),
+        )
     }
 }
 
@@ -145,78 +153,81 @@ impl<'de> ::serde::Deserialize<'de> for Payout {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Payout")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Payout {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut processor = ::openapi_runtime::de::Slot::new("processor");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut paid_at = ::openapi_runtime::de::Slot::new("paid_at");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut fees_amount = ::openapi_runtime::de::Slot::new("fees_amount");
-        let mut gross_amount = ::openapi_runtime::de::Slot::new("gross_amount");
-        let mut account_currency = ::openapi_runtime::de::Slot::new("account_currency");
-        let mut account_amount = ::openapi_runtime::de::Slot::new("account_amount");
-        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
-        let mut invoice_number = ::openapi_runtime::de::Slot::new("invoice_number");
-        let mut is_invoice_generated = ::openapi_runtime::de::Slot::new(
-            "is_invoice_generated",
-        );
-        let mut transaction_id = ::openapi_runtime::de::Slot::new("transaction_id");
-        let mut fees_transactions = ::openapi_runtime::de::Slot::new(
-            "fees_transactions",
-        );
-        let mut attempts = ::openapi_runtime::de::Slot::new("attempts");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "processor" => processor.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "paid_at" => paid_at.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "fees_amount" => fees_amount.read(&mut __map)?,
-                "gross_amount" => gross_amount.read(&mut __map)?,
-                "account_currency" => account_currency.read(&mut __map)?,
-                "account_amount" => account_amount.read(&mut __map)?,
-                "account_id" => account_id.read(&mut __map)?,
-                "invoice_number" => invoice_number.read(&mut __map)?,
-                "is_invoice_generated" => is_invoice_generated.read(&mut __map)?,
-                "transaction_id" => transaction_id.read(&mut __map)?,
-                "fees_transactions" => fees_transactions.read(&mut __map)?,
-                "attempts" => attempts.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Payout";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "processor",
+        "status",
+        "paid_at",
+        "currency",
+        "amount",
+        "fees_amount",
+        "gross_amount",
+        "account_currency",
+        "account_amount",
+        "account_id",
+        "invoice_number",
+        "is_invoice_generated",
+        "transaction_id",
+        "fees_transactions",
+        "attempts",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<super::PayoutAccountType>,
+            ::openapi_runtime::de::Required<super::PayoutStatus>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Optional<Option<String>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ),
+        (
+            ::openapi_runtime::de::Required<Vec<super::TransactionEmbedded>>,
+            ::openapi_runtime::de::Required<Vec<super::PayoutAttempt>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0.0,
+            modified_at: values.0.1,
+            id: values.0.2,
+            processor: values.0.3,
+            status: values.0.4,
+            paid_at: values.0.5,
+            currency: values.0.6,
+            amount: values.0.7,
+            fees_amount: values.0.8,
+            gross_amount: values.0.9,
+            account_currency: values.0.10,
+            account_amount: values.0.11,
+            account_id: values.0.12,
+            invoice_number: values.0.13,
+            is_invoice_generated: values.0.14,
+            transaction_id: values.0.15,
+            fees_transactions: values.1.0,
+            attempts: values.1.1,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            processor: processor.required()?,
-            status: status.required()?,
-            paid_at: paid_at.required_or_default()?,
-            currency: currency.required()?,
-            amount: amount.required()?,
-            fees_amount: fees_amount.required()?,
-            gross_amount: gross_amount.required()?,
-            account_currency: account_currency.required()?,
-            account_amount: account_amount.required()?,
-            account_id: account_id.required()?,
-            invoice_number: invoice_number.or_default(),
-            is_invoice_generated: is_invoice_generated.required()?,
-            transaction_id: transaction_id.required()?,
-            fees_transactions: fees_transactions.required()?,
-            attempts: attempts.required()?,
-        })
     }
 }

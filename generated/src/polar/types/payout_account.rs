@@ -72,17 +72,21 @@ impl ::serde::Serialize for PayoutAccount {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("type", &self.r#type)?;
-        object.field("processor_id", &self.processor_id)?;
-        object.field("country", &self.country)?;
-        object.field("currency", &self.currency)?;
-        object.field("is_payout_ready", &self.is_payout_ready)?;
-        object.field("status", &self.status)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.processor_id),
+                ::openapi_runtime::ser::Always(&self.country),
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.is_payout_ready),
+                ::openapi_runtime::ser::Always(&self.status),
+            ),
+        )
     }
 }
 
@@ -90,47 +94,50 @@ impl<'de> ::serde::Deserialize<'de> for PayoutAccount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PayoutAccount")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PayoutAccount {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut processor_id = ::openapi_runtime::de::Slot::new("processor_id");
-        let mut country = ::openapi_runtime::de::Slot::new("country");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut is_payout_ready = ::openapi_runtime::de::Slot::new("is_payout_ready");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "processor_id" => processor_id.read(&mut __map)?,
-                "country" => country.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "is_payout_ready" => is_payout_ready.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PayoutAccount";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "type",
+        "processor_id",
+        "country",
+        "currency",
+        "is_payout_ready",
+        "status",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<super::PayoutAccountType>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<super::PayoutAccountStatus>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            created_at: values.1,
+            modified_at: values.2,
+            r#type: values.3,
+            processor_id: values.4,
+            country: values.5,
+            currency: values.6,
+            is_payout_ready: values.7,
+            status: values.8,
         }
-        Ok(Self {
-            id: id.required()?,
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            r#type: r#type.required()?,
-            processor_id: processor_id.required_or_default()?,
-            country: country.required()?,
-            currency: currency.required()?,
-            is_payout_ready: is_payout_ready.required()?,
-            status: status.required()?,
-        })
     }
 }

@@ -33,11 +33,15 @@ impl ::serde::Serialize for PayoutAccountCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("country", &self.country)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.country),
+            ),
+        )
     }
 }
 
@@ -45,30 +49,29 @@ impl<'de> ::serde::Deserialize<'de> for PayoutAccountCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PayoutAccountCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PayoutAccountCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut country = ::openapi_runtime::de::Slot::new("country");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "country" => country.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PayoutAccountCreate";
+    const WIRE_NAMES: &'static [&'static str] = &["type", "organization_id", "country"];
+    type Fields = (
+        ::openapi_runtime::de::Required<PayoutAccountCreateType>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::StripeAccountCountry>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            organization_id: values.1,
+            country: values.2,
         }
-        Ok(Self {
-            r#type: r#type.required()?,
-            organization_id: organization_id.required()?,
-            country: country.required()?,
-        })
     }
 }
 

@@ -95,19 +95,23 @@ impl ::serde::Serialize for PayoutAttempt {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("payout_id", &self.payout_id)?;
-        object.field("processor", &self.processor)?;
-        object.field("processor_id", &self.processor_id)?;
-        object.field("status", &self.status)?;
-        object.field("amount", &self.amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("failed_reason", &self.failed_reason)?;
-        object.field("paid_at", &self.paid_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.payout_id),
+                ::openapi_runtime::ser::Always(&self.processor),
+                ::openapi_runtime::ser::Always(&self.processor_id),
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.failed_reason),
+                ::openapi_runtime::ser::Always(&self.paid_at),
+            ),
+        )
     }
 }
 
@@ -115,53 +119,56 @@ impl<'de> ::serde::Deserialize<'de> for PayoutAttempt {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PayoutAttempt")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PayoutAttempt {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut payout_id = ::openapi_runtime::de::Slot::new("payout_id");
-        let mut processor = ::openapi_runtime::de::Slot::new("processor");
-        let mut processor_id = ::openapi_runtime::de::Slot::new("processor_id");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut failed_reason = ::openapi_runtime::de::Slot::new("failed_reason");
-        let mut paid_at = ::openapi_runtime::de::Slot::new("paid_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "payout_id" => payout_id.read(&mut __map)?,
-                "processor" => processor.read(&mut __map)?,
-                "processor_id" => processor_id.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "failed_reason" => failed_reason.read(&mut __map)?,
-                "paid_at" => paid_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PayoutAttempt";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "payout_id",
+        "processor",
+        "processor_id",
+        "status",
+        "amount",
+        "currency",
+        "failed_reason",
+        "paid_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::PayoutAccountType>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<super::PayoutAttemptStatus>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            payout_id: values.3,
+            processor: values.4,
+            processor_id: values.5,
+            status: values.6,
+            amount: values.7,
+            currency: values.8,
+            failed_reason: values.9,
+            paid_at: values.10,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            payout_id: payout_id.required()?,
-            processor: processor.required()?,
-            processor_id: processor_id.required_or_default()?,
-            status: status.required()?,
-            amount: amount.required()?,
-            currency: currency.required()?,
-            failed_reason: failed_reason.required_or_default()?,
-            paid_at: paid_at.required_or_default()?,
-        })
     }
 }

@@ -23,9 +23,11 @@ impl ::serde::Serialize for PayoutCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.organization_id),),
+        )
     }
 }
 
@@ -33,23 +35,20 @@ impl<'de> ::serde::Deserialize<'de> for PayoutCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PayoutCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PayoutCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "organization_id" => organization_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            organization_id: organization_id.required()?,
-        })
+    const NAME: &'static str = "PayoutCreate";
+    const WIRE_NAMES: &'static [&'static str] = &["organization_id"];
+    type Fields = (::openapi_runtime::de::Required<::uuid::Uuid>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { organization_id: values.0 }
     }
 }

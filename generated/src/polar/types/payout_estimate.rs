@@ -41,13 +41,17 @@ impl ::serde::Serialize for PayoutEstimate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("account_id", &self.account_id)?;
-        object.field("payout_account_id", &self.payout_account_id)?;
-        object.field("gross_amount", &self.gross_amount)?;
-        object.field("fees_amount", &self.fees_amount)?;
-        object.field("net_amount", &self.net_amount)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.account_id),
+                ::openapi_runtime::ser::Always(&self.payout_account_id),
+                ::openapi_runtime::ser::Always(&self.gross_amount),
+                ::openapi_runtime::ser::Always(&self.fees_amount),
+                ::openapi_runtime::ser::Always(&self.net_amount),
+            ),
+        )
     }
 }
 
@@ -55,37 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for PayoutEstimate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PayoutEstimate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PayoutEstimate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
-        let mut payout_account_id = ::openapi_runtime::de::Slot::new(
-            "payout_account_id",
-        );
-        let mut gross_amount = ::openapi_runtime::de::Slot::new("gross_amount");
-        let mut fees_amount = ::openapi_runtime::de::Slot::new("fees_amount");
-        let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "account_id" => account_id.read(&mut __map)?,
-                "payout_account_id" => payout_account_id.read(&mut __map)?,
-                "gross_amount" => gross_amount.read(&mut __map)?,
-                "fees_amount" => fees_amount.read(&mut __map)?,
-                "net_amount" => net_amount.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PayoutEstimate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "account_id",
+        "payout_account_id",
+        "gross_amount",
+        "fees_amount",
+        "net_amount",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            account_id: values.0,
+            payout_account_id: values.1,
+            gross_amount: values.2,
+            fees_amount: values.3,
+            net_amount: values.4,
         }
-        Ok(Self {
-            account_id: account_id.required()?,
-            payout_account_id: payout_account_id.required()?,
-            gross_amount: gross_amount.required()?,
-            fees_amount: fees_amount.required()?,
-            net_amount: net_amount.required()?,
-        })
     }
 }

@@ -66,14 +66,18 @@ impl ::serde::Serialize for PendingSubscriptionUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("applies_at", &self.applies_at)?;
-        object.field("product_id", &self.product_id)?;
-        object.field("seats", &self.seats)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.applies_at),
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.seats),
+            ),
+        )
     }
 }
 
@@ -81,38 +85,41 @@ impl<'de> ::serde::Deserialize<'de> for PendingSubscriptionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PendingSubscriptionUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PendingSubscriptionUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut applies_at = ::openapi_runtime::de::Slot::new("applies_at");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "applies_at" => applies_at.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "seats" => seats.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PendingSubscriptionUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "applies_at",
+        "product_id",
+        "seats",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            applies_at: values.3,
+            product_id: values.4,
+            seats: values.5,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            applies_at: applies_at.required()?,
-            product_id: product_id.required_or_default()?,
-            seats: seats.required_or_default()?,
-        })
     }
 }

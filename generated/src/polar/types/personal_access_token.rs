@@ -76,15 +76,19 @@ impl ::serde::Serialize for PersonalAccessToken {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("scopes", &self.scopes)?;
-        object.field("expires_at", &self.expires_at)?;
-        object.field("comment", &self.comment)?;
-        object.field("last_used_at", &self.last_used_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.scopes),
+                ::openapi_runtime::ser::Always(&self.expires_at),
+                ::openapi_runtime::ser::Always(&self.comment),
+                ::openapi_runtime::ser::Always(&self.last_used_at),
+            ),
+        )
     }
 }
 
@@ -92,41 +96,44 @@ impl<'de> ::serde::Deserialize<'de> for PersonalAccessToken {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PersonalAccessToken")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PersonalAccessToken {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
-        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        let mut comment = ::openapi_runtime::de::Slot::new("comment");
-        let mut last_used_at = ::openapi_runtime::de::Slot::new("last_used_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "scopes" => scopes.read(&mut __map)?,
-                "expires_at" => expires_at.read(&mut __map)?,
-                "comment" => comment.read(&mut __map)?,
-                "last_used_at" => last_used_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PersonalAccessToken";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "scopes",
+        "expires_at",
+        "comment",
+        "last_used_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<Vec<super::Scope>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            scopes: values.3,
+            expires_at: values.4,
+            comment: values.5,
+            last_used_at: values.6,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            scopes: scopes.required()?,
-            expires_at: expires_at.required_or_default()?,
-            comment: comment.required()?,
-            last_used_at: last_used_at.required_or_default()?,
-        })
     }
 }

@@ -63,14 +63,18 @@ impl ::serde::Serialize for PortalAuthenticatedUser {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("name", &self.name)?;
-        object.field("email", &self.email)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.optional("member_id", &self.member_id)?;
-        object.optional("role", &self.role)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Optional(&self.member_id),
+                ::openapi_runtime::ser::Optional(&self.role),
+            ),
+        )
     }
 }
 
@@ -78,38 +82,41 @@ impl<'de> ::serde::Deserialize<'de> for PortalAuthenticatedUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PortalAuthenticatedUser")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PortalAuthenticatedUser {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut member_id = ::openapi_runtime::de::Slot::new("member_id");
-        let mut role = ::openapi_runtime::de::Slot::new("role");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "member_id" => member_id.read(&mut __map)?,
-                "role" => role.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PortalAuthenticatedUser";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "type",
+        "name",
+        "email",
+        "customer_id",
+        "member_id",
+        "role",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Optional<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            name: values.1,
+            email: values.2,
+            customer_id: values.3,
+            member_id: values.4,
+            role: values.5,
         }
-        Ok(Self {
-            r#type: r#type.required()?,
-            name: name.required_or_default()?,
-            email: email.required()?,
-            customer_id: customer_id.required()?,
-            member_id: member_id.or_default(),
-            role: role.or_default(),
-        })
     }
 }

@@ -37,12 +37,16 @@ impl ::serde::Serialize for PrecheckEntitySummary {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("entity", &self.entity)?;
-        object.field("total", &self.total)?;
-        object.field("importable", &self.importable)?;
-        object.field("skipped", &self.skipped)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.entity),
+                ::openapi_runtime::ser::Always(&self.total),
+                ::openapi_runtime::ser::Always(&self.importable),
+                ::openapi_runtime::ser::Always(&self.skipped),
+            ),
+        )
     }
 }
 
@@ -50,32 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for PrecheckEntitySummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PrecheckEntitySummary")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PrecheckEntitySummary {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut entity = ::openapi_runtime::de::Slot::new("entity");
-        let mut total = ::openapi_runtime::de::Slot::new("total");
-        let mut importable = ::openapi_runtime::de::Slot::new("importable");
-        let mut skipped = ::openapi_runtime::de::Slot::new("skipped");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "entity" => entity.read(&mut __map)?,
-                "total" => total.read(&mut __map)?,
-                "importable" => importable.read(&mut __map)?,
-                "skipped" => skipped.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PrecheckEntitySummary";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "entity",
+        "total",
+        "importable",
+        "skipped",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::PrecheckEntity>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            entity: values.0,
+            total: values.1,
+            importable: values.2,
+            skipped: values.3,
         }
-        Ok(Self {
-            entity: entity.required()?,
-            total: total.required()?,
-            importable: importable.required()?,
-            skipped: skipped.required()?,
-        })
     }
 }

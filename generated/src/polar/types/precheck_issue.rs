@@ -43,12 +43,16 @@ impl ::serde::Serialize for PrecheckIssue {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("level", &self.level)?;
-        object.field("code", &self.code)?;
-        object.field("message", &self.message)?;
-        object.field("source_id", &self.source_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.level),
+                ::openapi_runtime::ser::Always(&self.code),
+                ::openapi_runtime::ser::Always(&self.message),
+                ::openapi_runtime::ser::Always(&self.source_id),
+            ),
+        )
     }
 }
 
@@ -56,32 +60,35 @@ impl<'de> ::serde::Deserialize<'de> for PrecheckIssue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PrecheckIssue")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PrecheckIssue {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut level = ::openapi_runtime::de::Slot::new("level");
-        let mut code = ::openapi_runtime::de::Slot::new("code");
-        let mut message = ::openapi_runtime::de::Slot::new("message");
-        let mut source_id = ::openapi_runtime::de::Slot::new("source_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "level" => level.read(&mut __map)?,
-                "code" => code.read(&mut __map)?,
-                "message" => message.read(&mut __map)?,
-                "source_id" => source_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PrecheckIssue";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "level",
+        "code",
+        "message",
+        "source_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::PrecheckIssueLevel>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            level: values.0,
+            code: values.1,
+            message: values.2,
+            source_id: values.3,
         }
-        Ok(Self {
-            level: level.required()?,
-            code: code.required()?,
-            message: message.required()?,
-            source_id: source_id.required_or_default()?,
-        })
     }
 }

@@ -33,11 +33,15 @@ impl ::serde::Serialize for PrecheckReport {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("can_start", &self.can_start)?;
-        object.field("issues", &self.issues)?;
-        object.field("entities", &self.entities)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.can_start),
+                ::openapi_runtime::ser::Always(&self.issues),
+                ::openapi_runtime::ser::Always(&self.entities),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,28 @@ impl<'de> ::serde::Deserialize<'de> for PrecheckReport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PrecheckReport")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PrecheckReport {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut can_start = ::openapi_runtime::de::Slot::new("can_start");
-        let mut issues = ::openapi_runtime::de::Slot::new("issues");
-        let mut entities = ::openapi_runtime::de::Slot::new("entities");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "can_start" => can_start.read(&mut __map)?,
-                "issues" => issues.read(&mut __map)?,
-                "entities" => entities.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PrecheckReport";
+    const WIRE_NAMES: &'static [&'static str] = &["can_start", "issues", "entities"];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Required<Vec<super::PrecheckIssue>>,
+        ::openapi_runtime::de::Required<Vec<super::PrecheckEntitySummary>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            can_start: values.0,
+            issues: values.1,
+            entities: values.2,
         }
-        Ok(Self {
-            can_start: can_start.required()?,
-            issues: issues.required()?,
-            entities: entities.required()?,
-        })
     }
 }

@@ -21,9 +21,11 @@ impl ::serde::Serialize for ProductBenefitsUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("benefits", &self.benefits)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.benefits),),
+        )
     }
 }
 
@@ -31,23 +33,20 @@ impl<'de> ::serde::Deserialize<'de> for ProductBenefitsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProductBenefitsUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProductBenefitsUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut benefits = ::openapi_runtime::de::Slot::new("benefits");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "benefits" => benefits.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            benefits: benefits.required()?,
-        })
+    const NAME: &'static str = "ProductBenefitsUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &["benefits"];
+    type Fields = (::openapi_runtime::de::Required<Vec<::uuid::Uuid>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { benefits: values.0 }
     }
 }

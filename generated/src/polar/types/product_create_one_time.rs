@@ -137,18 +137,22 @@ impl ::serde::Serialize for ProductCreateOneTime {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.field("name", &self.name)?;
-        object.patch("description", &self.description)?;
-        object.optional("visibility", &self.visibility)?;
-        object.field("prices", &self.prices)?;
-        object.patch("medias", &self.medias)?;
-        object.optional("attached_custom_fields", &self.attached_custom_fields)?;
-        object.patch("organization_id", &self.organization_id)?;
-        object.optional("recurring_interval", &self.recurring_interval)?;
-        object.optional("recurring_interval_count", &self.recurring_interval_count)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Patched(&self.description),
+                ::openapi_runtime::ser::Optional(&self.visibility),
+                ::openapi_runtime::ser::Always(&self.prices),
+                ::openapi_runtime::ser::Patched(&self.medias),
+                ::openapi_runtime::ser::Optional(&self.attached_custom_fields),
+                ::openapi_runtime::ser::Patched(&self.organization_id),
+                ::openapi_runtime::ser::Optional(&self.recurring_interval),
+                ::openapi_runtime::ser::Optional(&self.recurring_interval_count),
+            ),
+        )
     }
 }
 
@@ -156,57 +160,58 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProductCreateOneTime")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProductCreateOneTime {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
-        let mut prices = ::openapi_runtime::de::Slot::new("prices");
-        let mut medias = ::openapi_runtime::de::Slot::new("medias");
-        let mut attached_custom_fields = ::openapi_runtime::de::Slot::new(
-            "attached_custom_fields",
-        );
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
-            "recurring_interval_count",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "visibility" => visibility.read(&mut __map)?,
-                "prices" => prices.read(&mut __map)?,
-                "medias" => medias.read(&mut __map)?,
-                "attached_custom_fields" => attached_custom_fields.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProductCreateOneTime";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "description",
+        "visibility",
+        "prices",
+        "medias",
+        "attached_custom_fields",
+        "organization_id",
+        "recurring_interval",
+        "recurring_interval_count",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<String, ProductCreateOneTimeMetadataValue>,
+            >,
+        >,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<Option<super::ProductVisibility>>,
+        ::openapi_runtime::de::Required<Vec<ProductCreateOneTimePricesItem>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
+        ::openapi_runtime::de::Optional<Option<Vec<super::AttachedCustomFieldCreate>>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<Option<()>>,
+        ::openapi_runtime::de::Optional<Option<()>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            name: values.1,
+            description: values.2,
+            visibility: values.3,
+            prices: values.4,
+            medias: values.5,
+            attached_custom_fields: values.6,
+            organization_id: values.7,
+            recurring_interval: values.8,
+            recurring_interval_count: values.9,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            name: name.required()?,
-            description: description.or_default(),
-            visibility: visibility.or_default(),
-            prices: prices.required()?,
-            medias: medias.or_default(),
-            attached_custom_fields: attached_custom_fields.or_default(),
-            organization_id: organization_id.or_default(),
-            recurring_interval: recurring_interval.or_default(),
-            recurring_interval_count: recurring_interval_count.or_default(),
-        })
     }
 }
 

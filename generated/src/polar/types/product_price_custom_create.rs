@@ -363,14 +363,18 @@ impl ::serde::Serialize for ProductPriceCustomCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("amount_type", &self.amount_type)?;
-        object.optional("price_currency", &self.price_currency)?;
-        object.patch("tax_behavior", &self.tax_behavior)?;
-        object.optional("minimum_amount", &self.minimum_amount)?;
-        object.patch("maximum_amount", &self.maximum_amount)?;
-        object.patch("preset_amount", &self.preset_amount)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.amount_type),
+                ::openapi_runtime::ser::Optional(&self.price_currency),
+                ::openapi_runtime::ser::Patched(&self.tax_behavior),
+                ::openapi_runtime::ser::Optional(&self.minimum_amount),
+                ::openapi_runtime::ser::Patched(&self.maximum_amount),
+                ::openapi_runtime::ser::Patched(&self.preset_amount),
+            ),
+        )
     }
 }
 
@@ -378,39 +382,44 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceCustomCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProductPriceCustomCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProductPriceCustomCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
-        let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
-        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
-        let mut minimum_amount = ::openapi_runtime::de::Slot::new("minimum_amount");
-        let mut maximum_amount = ::openapi_runtime::de::Slot::new("maximum_amount");
-        let mut preset_amount = ::openapi_runtime::de::Slot::new("preset_amount");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "amount_type" => amount_type.read(&mut __map)?,
-                "price_currency" => price_currency.read(&mut __map)?,
-                "tax_behavior" => tax_behavior.read(&mut __map)?,
-                "minimum_amount" => minimum_amount.read(&mut __map)?,
-                "maximum_amount" => maximum_amount.read(&mut __map)?,
-                "preset_amount" => preset_amount.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProductPriceCustomCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "minimum_amount",
+        "maximum_amount",
+        "preset_amount",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<ProductPriceCustomCreateAmountType>,
+        ::openapi_runtime::de::Optional<Option<super::PresentmentCurrency>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::TaxBehaviorOption>,
+        >,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            amount_type: values.0,
+            price_currency: values.1,
+            tax_behavior: values.2,
+            minimum_amount: values.3,
+            maximum_amount: values.4,
+            preset_amount: values.5,
         }
-        Ok(Self {
-            amount_type: amount_type.required()?,
-            price_currency: price_currency.or_default(),
-            tax_behavior: tax_behavior.or_default(),
-            minimum_amount: minimum_amount.or_default(),
-            maximum_amount: maximum_amount.or_default(),
-            preset_amount: preset_amount.or_default(),
-        })
     }
 }
 

@@ -187,12 +187,16 @@ impl ::serde::Serialize for ProductPriceFixedCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("amount_type", &self.amount_type)?;
-        object.optional("price_currency", &self.price_currency)?;
-        object.patch("tax_behavior", &self.tax_behavior)?;
-        object.field("price_amount", &self.price_amount)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.amount_type),
+                ::openapi_runtime::ser::Optional(&self.price_currency),
+                ::openapi_runtime::ser::Patched(&self.tax_behavior),
+                ::openapi_runtime::ser::Always(&self.price_amount),
+            ),
+        )
     }
 }
 
@@ -200,33 +204,38 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceFixedCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProductPriceFixedCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProductPriceFixedCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
-        let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
-        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
-        let mut price_amount = ::openapi_runtime::de::Slot::new("price_amount");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "amount_type" => amount_type.read(&mut __map)?,
-                "price_currency" => price_currency.read(&mut __map)?,
-                "tax_behavior" => tax_behavior.read(&mut __map)?,
-                "price_amount" => price_amount.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProductPriceFixedCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "price_amount",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<ProductPriceFixedCreateAmountType>,
+        ::openapi_runtime::de::Optional<Option<super::PresentmentCurrency>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::TaxBehaviorOption>,
+        >,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            amount_type: values.0,
+            price_currency: values.1,
+            tax_behavior: values.2,
+            price_amount: values.3,
         }
-        Ok(Self {
-            amount_type: amount_type.required()?,
-            price_currency: price_currency.or_default(),
-            tax_behavior: tax_behavior.or_default(),
-            price_amount: price_amount.required()?,
-        })
     }
 }
 

@@ -53,13 +53,17 @@ impl ::serde::Serialize for ProductPriceMeter {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("name", &self.name)?;
-        object.field("unit", &self.unit)?;
-        object.field("custom_label", &self.custom_label)?;
-        object.field("custom_multiplier", &self.custom_multiplier)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.unit),
+                ::openapi_runtime::ser::Always(&self.custom_label),
+                ::openapi_runtime::ser::Always(&self.custom_multiplier),
+            ),
+        )
     }
 }
 
@@ -67,37 +71,38 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProductPriceMeter")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProductPriceMeter {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut unit = ::openapi_runtime::de::Slot::new("unit");
-        let mut custom_label = ::openapi_runtime::de::Slot::new("custom_label");
-        let mut custom_multiplier = ::openapi_runtime::de::Slot::new(
-            "custom_multiplier",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "unit" => unit.read(&mut __map)?,
-                "custom_label" => custom_label.read(&mut __map)?,
-                "custom_multiplier" => custom_multiplier.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProductPriceMeter";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "unit",
+        "custom_label",
+        "custom_multiplier",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<super::MeterUnit>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            name: values.1,
+            unit: values.2,
+            custom_label: values.3,
+            custom_multiplier: values.4,
         }
-        Ok(Self {
-            id: id.required()?,
-            name: name.required()?,
-            unit: unit.required()?,
-            custom_label: custom_label.required_or_default()?,
-            custom_multiplier: custom_multiplier.required_or_default()?,
-        })
     }
 }

@@ -76,14 +76,18 @@ impl ::serde::Serialize for ProductPriceMeteredUnitCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("amount_type", &self.amount_type)?;
-        object.optional("price_currency", &self.price_currency)?;
-        object.patch("tax_behavior", &self.tax_behavior)?;
-        object.field("meter_id", &self.meter_id)?;
-        object.field("unit_amount", &self.unit_amount)?;
-        object.patch("cap_amount", &self.cap_amount)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.amount_type),
+                ::openapi_runtime::ser::Optional(&self.price_currency),
+                ::openapi_runtime::ser::Patched(&self.tax_behavior),
+                ::openapi_runtime::ser::Always(&self.meter_id),
+                ::openapi_runtime::ser::Always(&self.unit_amount),
+                ::openapi_runtime::ser::Patched(&self.cap_amount),
+            ),
+        )
     }
 }
 
@@ -91,39 +95,44 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceMeteredUnitCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProductPriceMeteredUnitCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProductPriceMeteredUnitCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
-        let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
-        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
-        let mut meter_id = ::openapi_runtime::de::Slot::new("meter_id");
-        let mut unit_amount = ::openapi_runtime::de::Slot::new("unit_amount");
-        let mut cap_amount = ::openapi_runtime::de::Slot::new("cap_amount");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "amount_type" => amount_type.read(&mut __map)?,
-                "price_currency" => price_currency.read(&mut __map)?,
-                "tax_behavior" => tax_behavior.read(&mut __map)?,
-                "meter_id" => meter_id.read(&mut __map)?,
-                "unit_amount" => unit_amount.read(&mut __map)?,
-                "cap_amount" => cap_amount.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProductPriceMeteredUnitCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "meter_id",
+        "unit_amount",
+        "cap_amount",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<ProductPriceMeteredUnitCreateAmountType>,
+        ::openapi_runtime::de::Optional<Option<super::PresentmentCurrency>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::TaxBehaviorOption>,
+        >,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<ProductPriceMeteredUnitCreateUnitAmount>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            amount_type: values.0,
+            price_currency: values.1,
+            tax_behavior: values.2,
+            meter_id: values.3,
+            unit_amount: values.4,
+            cap_amount: values.5,
         }
-        Ok(Self {
-            amount_type: amount_type.required()?,
-            price_currency: price_currency.or_default(),
-            tax_behavior: tax_behavior.or_default(),
-            meter_id: meter_id.required()?,
-            unit_amount: unit_amount.required()?,
-            cap_amount: cap_amount.or_default(),
-        })
     }
 }
 

@@ -57,12 +57,16 @@ impl ::serde::Serialize for ProductPriceSeatBasedCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("amount_type", &self.amount_type)?;
-        object.optional("price_currency", &self.price_currency)?;
-        object.patch("tax_behavior", &self.tax_behavior)?;
-        object.field("seat_tiers", &self.seat_tiers)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.amount_type),
+                ::openapi_runtime::ser::Optional(&self.price_currency),
+                ::openapi_runtime::ser::Patched(&self.tax_behavior),
+                ::openapi_runtime::ser::Always(&self.seat_tiers),
+            ),
+        )
     }
 }
 
@@ -70,33 +74,38 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatBasedCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProductPriceSeatBasedCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProductPriceSeatBasedCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut amount_type = ::openapi_runtime::de::Slot::new("amount_type");
-        let mut price_currency = ::openapi_runtime::de::Slot::new("price_currency");
-        let mut tax_behavior = ::openapi_runtime::de::Slot::new("tax_behavior");
-        let mut seat_tiers = ::openapi_runtime::de::Slot::new("seat_tiers");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "amount_type" => amount_type.read(&mut __map)?,
-                "price_currency" => price_currency.read(&mut __map)?,
-                "tax_behavior" => tax_behavior.read(&mut __map)?,
-                "seat_tiers" => seat_tiers.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProductPriceSeatBasedCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "seat_tiers",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<ProductPriceSeatBasedCreateAmountType>,
+        ::openapi_runtime::de::Optional<Option<super::PresentmentCurrency>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::TaxBehaviorOption>,
+        >,
+        ::openapi_runtime::de::Required<super::ProductPriceSeatTiersInput>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            amount_type: values.0,
+            price_currency: values.1,
+            tax_behavior: values.2,
+            seat_tiers: values.3,
         }
-        Ok(Self {
-            amount_type: amount_type.required()?,
-            price_currency: price_currency.or_default(),
-            tax_behavior: tax_behavior.or_default(),
-            seat_tiers: seat_tiers.required()?,
-        })
     }
 }
 

@@ -45,11 +45,15 @@ impl ::serde::Serialize for ProductPriceSeatTier {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("min_seats", &self.min_seats)?;
-        object.patch("max_seats", &self.max_seats)?;
-        object.field("price_per_seat", &self.price_per_seat)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.min_seats),
+                ::openapi_runtime::ser::Patched(&self.max_seats),
+                ::openapi_runtime::ser::Always(&self.price_per_seat),
+            ),
+        )
     }
 }
 
@@ -57,29 +61,32 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProductPriceSeatTier")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProductPriceSeatTier {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut min_seats = ::openapi_runtime::de::Slot::new("min_seats");
-        let mut max_seats = ::openapi_runtime::de::Slot::new("max_seats");
-        let mut price_per_seat = ::openapi_runtime::de::Slot::new("price_per_seat");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "min_seats" => min_seats.read(&mut __map)?,
-                "max_seats" => max_seats.read(&mut __map)?,
-                "price_per_seat" => price_per_seat.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProductPriceSeatTier";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "min_seats",
+        "max_seats",
+        "price_per_seat",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            min_seats: values.0,
+            max_seats: values.1,
+            price_per_seat: values.2,
         }
-        Ok(Self {
-            min_seats: min_seats.required()?,
-            max_seats: max_seats.or_default(),
-            price_per_seat: price_per_seat.required()?,
-        })
     }
 }

@@ -43,10 +43,14 @@ impl ::serde::Serialize for ProductPriceSeatTiersInput {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("seat_tier_type", &self.seat_tier_type)?;
-        object.field("tiers", &self.tiers)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.seat_tier_type),
+                ::openapi_runtime::ser::Always(&self.tiers),
+            ),
+        )
     }
 }
 
@@ -54,26 +58,26 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProductPriceSeatTiersInput")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProductPriceSeatTiersInput {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut seat_tier_type = ::openapi_runtime::de::Slot::new("seat_tier_type");
-        let mut tiers = ::openapi_runtime::de::Slot::new("tiers");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "seat_tier_type" => seat_tier_type.read(&mut __map)?,
-                "tiers" => tiers.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProductPriceSeatTiersInput";
+    const WIRE_NAMES: &'static [&'static str] = &["seat_tier_type", "tiers"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<super::SeatTierType>>,
+        ::openapi_runtime::de::Required<Vec<super::ProductPriceSeatTier>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            seat_tier_type: values.0,
+            tiers: values.1,
         }
-        Ok(Self {
-            seat_tier_type: seat_tier_type.or_default(),
-            tiers: tiers.required()?,
-        })
     }
 }

@@ -63,12 +63,16 @@ impl ::serde::Serialize for ProductPriceSeatTiersOutput {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("seat_tier_type", &self.seat_tier_type)?;
-        object.field("tiers", &self.tiers)?;
-        object.field("minimum_seats", &self.minimum_seats)?;
-        object.field("maximum_seats", &self.maximum_seats)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.seat_tier_type),
+                ::openapi_runtime::ser::Always(&self.tiers),
+                ::openapi_runtime::ser::Always(&self.minimum_seats),
+                ::openapi_runtime::ser::Always(&self.maximum_seats),
+            ),
+        )
     }
 }
 
@@ -76,32 +80,35 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProductPriceSeatTiersOutput")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProductPriceSeatTiersOutput {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut seat_tier_type = ::openapi_runtime::de::Slot::new("seat_tier_type");
-        let mut tiers = ::openapi_runtime::de::Slot::new("tiers");
-        let mut minimum_seats = ::openapi_runtime::de::Slot::new("minimum_seats");
-        let mut maximum_seats = ::openapi_runtime::de::Slot::new("maximum_seats");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "seat_tier_type" => seat_tier_type.read(&mut __map)?,
-                "tiers" => tiers.read(&mut __map)?,
-                "minimum_seats" => minimum_seats.read(&mut __map)?,
-                "maximum_seats" => maximum_seats.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProductPriceSeatTiersOutput";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "seat_tier_type",
+        "tiers",
+        "minimum_seats",
+        "maximum_seats",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<super::SeatTierType>>,
+        ::openapi_runtime::de::Required<Vec<super::ProductPriceSeatTier>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            seat_tier_type: values.0,
+            tiers: values.1,
+            minimum_seats: values.2,
+            maximum_seats: values.3,
         }
-        Ok(Self {
-            seat_tier_type: seat_tier_type.or_default(),
-            tiers: tiers.required()?,
-            minimum_seats: minimum_seats.required()?,
-            maximum_seats: maximum_seats.required_or_default()?,
-        })
     }
 }

@@ -182,20 +182,24 @@ impl ::serde::Serialize for ProductUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("trial_interval", &self.trial_interval)?;
-        object.patch("trial_interval_count", &self.trial_interval_count)?;
-        object.patch("name", &self.name)?;
-        object.patch("description", &self.description)?;
-        object.patch("recurring_interval", &self.recurring_interval)?;
-        object.patch("recurring_interval_count", &self.recurring_interval_count)?;
-        object.patch("is_archived", &self.is_archived)?;
-        object.patch("visibility", &self.visibility)?;
-        object.patch("prices", &self.prices)?;
-        object.patch("medias", &self.medias)?;
-        object.patch("attached_custom_fields", &self.attached_custom_fields)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Patched(&self.trial_interval),
+                ::openapi_runtime::ser::Patched(&self.trial_interval_count),
+                ::openapi_runtime::ser::Patched(&self.name),
+                ::openapi_runtime::ser::Patched(&self.description),
+                ::openapi_runtime::ser::Patched(&self.recurring_interval),
+                ::openapi_runtime::ser::Patched(&self.recurring_interval_count),
+                ::openapi_runtime::ser::Patched(&self.is_archived),
+                ::openapi_runtime::ser::Patched(&self.visibility),
+                ::openapi_runtime::ser::Patched(&self.prices),
+                ::openapi_runtime::ser::Patched(&self.medias),
+                ::openapi_runtime::ser::Patched(&self.attached_custom_fields),
+            ),
+        )
     }
 }
 
@@ -203,65 +207,70 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ProductUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ProductUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut trial_interval = ::openapi_runtime::de::Slot::new("trial_interval");
-        let mut trial_interval_count = ::openapi_runtime::de::Slot::new(
-            "trial_interval_count",
-        );
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut description = ::openapi_runtime::de::Slot::new("description");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
-            "recurring_interval_count",
-        );
-        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
-        let mut visibility = ::openapi_runtime::de::Slot::new("visibility");
-        let mut prices = ::openapi_runtime::de::Slot::new("prices");
-        let mut medias = ::openapi_runtime::de::Slot::new("medias");
-        let mut attached_custom_fields = ::openapi_runtime::de::Slot::new(
-            "attached_custom_fields",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "trial_interval" => trial_interval.read(&mut __map)?,
-                "trial_interval_count" => trial_interval_count.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "description" => description.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
-                "is_archived" => is_archived.read(&mut __map)?,
-                "visibility" => visibility.read(&mut __map)?,
-                "prices" => prices.read(&mut __map)?,
-                "medias" => medias.read(&mut __map)?,
-                "attached_custom_fields" => attached_custom_fields.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ProductUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "trial_interval",
+        "trial_interval_count",
+        "name",
+        "description",
+        "recurring_interval",
+        "recurring_interval_count",
+        "is_archived",
+        "visibility",
+        "prices",
+        "medias",
+        "attached_custom_fields",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, ProductUpdateMetadataValue>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::TrialInterval>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::RecurringInterval>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<i64>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::ProductVisibility>,
+        >,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<ProductUpdatePricesItem>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<Vec<::uuid::Uuid>>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::AttachedCustomFieldCreate>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            trial_interval: values.1,
+            trial_interval_count: values.2,
+            name: values.3,
+            description: values.4,
+            recurring_interval: values.5,
+            recurring_interval_count: values.6,
+            is_archived: values.7,
+            visibility: values.8,
+            prices: values.9,
+            medias: values.10,
+            attached_custom_fields: values.11,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            trial_interval: trial_interval.or_default(),
-            trial_interval_count: trial_interval_count.or_default(),
-            name: name.or_default(),
-            description: description.or_default(),
-            recurring_interval: recurring_interval.or_default(),
-            recurring_interval_count: recurring_interval_count.or_default(),
-            is_archived: is_archived.or_default(),
-            visibility: visibility.or_default(),
-            prices: prices.or_default(),
-            medias: medias.or_default(),
-            attached_custom_fields: attached_custom_fields.or_default(),
-        })
     }
 }
 

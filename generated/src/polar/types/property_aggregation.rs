@@ -29,10 +29,14 @@ impl ::serde::Serialize for PropertyAggregation {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("func", &self.func)?;
-        object.field("property", &self.property)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.func),
+                ::openapi_runtime::ser::Always(&self.property),
+            ),
+        )
     }
 }
 
@@ -40,27 +44,27 @@ impl<'de> ::serde::Deserialize<'de> for PropertyAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PropertyAggregation")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PropertyAggregation {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut func = ::openapi_runtime::de::Slot::new("func");
-        let mut property = ::openapi_runtime::de::Slot::new("property");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "func" => func.read(&mut __map)?,
-                "property" => property.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PropertyAggregation";
+    const WIRE_NAMES: &'static [&'static str] = &["func", "property"];
+    type Fields = (
+        ::openapi_runtime::de::Required<PropertyAggregationFunc>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            func: values.0,
+            property: values.1,
         }
-        Ok(Self {
-            func: func.required()?,
-            property: property.required()?,
-        })
     }
 }
 

@@ -46,12 +46,16 @@ impl ::serde::Serialize for PropertyGroupStat {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("value", &self.value)?;
-        object.field("occurrences", &self.occurrences)?;
-        object.field("customers", &self.customers)?;
-        object.optional("totals", &self.totals)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.value),
+                ::openapi_runtime::ser::Always(&self.occurrences),
+                ::openapi_runtime::ser::Always(&self.customers),
+                ::openapi_runtime::ser::Optional(&self.totals),
+            ),
+        )
     }
 }
 
@@ -59,32 +63,37 @@ impl<'de> ::serde::Deserialize<'de> for PropertyGroupStat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "PropertyGroupStat")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for PropertyGroupStat {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut value = ::openapi_runtime::de::Slot::new("value");
-        let mut occurrences = ::openapi_runtime::de::Slot::new("occurrences");
-        let mut customers = ::openapi_runtime::de::Slot::new("customers");
-        let mut totals = ::openapi_runtime::de::Slot::new("totals");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "value" => value.read(&mut __map)?,
-                "occurrences" => occurrences.read(&mut __map)?,
-                "customers" => customers.read(&mut __map)?,
-                "totals" => totals.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "PropertyGroupStat";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "value",
+        "occurrences",
+        "customers",
+        "totals",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            value: values.0,
+            occurrences: values.1,
+            customers: values.2,
+            totals: values.3,
         }
-        Ok(Self {
-            value: value.required()?,
-            occurrences: occurrences.required()?,
-            customers: customers.required()?,
-            totals: totals.or_default(),
-        })
     }
 }

@@ -36,12 +36,16 @@ impl ::serde::Serialize for RefreshTokenRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("grant_type", &self.grant_type)?;
-        object.field("client_id", &self.client_id)?;
-        object.field("client_secret", &self.client_secret)?;
-        object.field("refresh_token", &self.refresh_token)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.grant_type),
+                ::openapi_runtime::ser::Always(&self.client_id),
+                ::openapi_runtime::ser::Always(&self.client_secret),
+                ::openapi_runtime::ser::Always(&self.refresh_token),
+            ),
+        )
     }
 }
 
@@ -49,33 +53,36 @@ impl<'de> ::serde::Deserialize<'de> for RefreshTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "RefreshTokenRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for RefreshTokenRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut grant_type = ::openapi_runtime::de::Slot::new("grant_type");
-        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
-        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        let mut refresh_token = ::openapi_runtime::de::Slot::new("refresh_token");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "grant_type" => grant_type.read(&mut __map)?,
-                "client_id" => client_id.read(&mut __map)?,
-                "client_secret" => client_secret.read(&mut __map)?,
-                "refresh_token" => refresh_token.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "RefreshTokenRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "grant_type",
+        "client_id",
+        "client_secret",
+        "refresh_token",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<RefreshTokenRequestGrantType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            grant_type: values.0,
+            client_id: values.1,
+            client_secret: values.2,
+            refresh_token: values.3,
         }
-        Ok(Self {
-            grant_type: grant_type.required()?,
-            client_id: client_id.required()?,
-            client_secret: client_secret.required()?,
-            refresh_token: refresh_token.required()?,
-        })
     }
 }
 

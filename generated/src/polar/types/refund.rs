@@ -103,23 +103,27 @@ impl ::serde::Serialize for Refund {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("metadata", &self.metadata)?;
-        object.field("status", &self.status)?;
-        object.field("reason", &self.reason)?;
-        object.field("amount", &self.amount)?;
-        object.field("tax_amount", &self.tax_amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("order_id", &self.order_id)?;
-        object.field("subscription_id", &self.subscription_id)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("revoke_benefits", &self.revoke_benefits)?;
-        object.field("dispute", &self.dispute)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.status),
+                ::openapi_runtime::ser::Always(&self.reason),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.tax_amount),
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.order_id),
+                ::openapi_runtime::ser::Always(&self.subscription_id),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.revoke_benefits),
+                ::openapi_runtime::ser::Always(&self.dispute),
+            ),
+        )
     }
 }
 
@@ -127,65 +131,68 @@ impl<'de> ::serde::Deserialize<'de> for Refund {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Refund")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Refund {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut reason = ::openapi_runtime::de::Slot::new("reason");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut revoke_benefits = ::openapi_runtime::de::Slot::new("revoke_benefits");
-        let mut dispute = ::openapi_runtime::de::Slot::new("dispute");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "metadata" => metadata.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "reason" => reason.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "tax_amount" => tax_amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "order_id" => order_id.read(&mut __map)?,
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "revoke_benefits" => revoke_benefits.read(&mut __map)?,
-                "dispute" => dispute.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Refund";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "metadata",
+        "status",
+        "reason",
+        "amount",
+        "tax_amount",
+        "currency",
+        "organization_id",
+        "order_id",
+        "subscription_id",
+        "customer_id",
+        "revoke_benefits",
+        "dispute",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<super::MetadataOutputType>,
+        ::openapi_runtime::de::Required<super::RefundStatus>,
+        ::openapi_runtime::de::Required<super::RefundReason>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Nullable<Option<super::RefundDispute>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            metadata: values.3,
+            status: values.4,
+            reason: values.5,
+            amount: values.6,
+            tax_amount: values.7,
+            currency: values.8,
+            organization_id: values.9,
+            order_id: values.10,
+            subscription_id: values.11,
+            customer_id: values.12,
+            revoke_benefits: values.13,
+            dispute: values.14,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            metadata: metadata.required()?,
-            status: status.required()?,
-            reason: reason.required()?,
-            amount: amount.required()?,
-            tax_amount: tax_amount.required()?,
-            currency: currency.required()?,
-            organization_id: organization_id.required()?,
-            order_id: order_id.required()?,
-            subscription_id: subscription_id.required_or_default()?,
-            customer_id: customer_id.required()?,
-            revoke_benefits: revoke_benefits.required()?,
-            dispute: dispute.required_or_default()?,
-        })
     }
 }

@@ -92,14 +92,18 @@ impl ::serde::Serialize for RefundCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.field("order_id", &self.order_id)?;
-        object.field("reason", &self.reason)?;
-        object.field("amount", &self.amount)?;
-        object.patch("comment", &self.comment)?;
-        object.optional("revoke_benefits", &self.revoke_benefits)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.order_id),
+                ::openapi_runtime::ser::Always(&self.reason),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Patched(&self.comment),
+                ::openapi_runtime::ser::Optional(&self.revoke_benefits),
+            ),
+        )
     }
 }
 
@@ -107,39 +111,44 @@ impl<'de> ::serde::Deserialize<'de> for RefundCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "RefundCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for RefundCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
-        let mut reason = ::openapi_runtime::de::Slot::new("reason");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut comment = ::openapi_runtime::de::Slot::new("comment");
-        let mut revoke_benefits = ::openapi_runtime::de::Slot::new("revoke_benefits");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "order_id" => order_id.read(&mut __map)?,
-                "reason" => reason.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "comment" => comment.read(&mut __map)?,
-                "revoke_benefits" => revoke_benefits.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "RefundCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "order_id",
+        "reason",
+        "amount",
+        "comment",
+        "revoke_benefits",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, RefundCreateMetadataValue>>,
+        >,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<RefundCreateReason>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            order_id: values.1,
+            reason: values.2,
+            amount: values.3,
+            comment: values.4,
+            revoke_benefits: values.5,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            order_id: order_id.required()?,
-            reason: reason.required()?,
-            amount: amount.required()?,
-            comment: comment.or_default(),
-            revoke_benefits: revoke_benefits.or_default(),
-        })
     }
 }
 

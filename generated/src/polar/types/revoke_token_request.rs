@@ -46,12 +46,16 @@ impl ::serde::Serialize for RevokeTokenRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("token", &self.token)?;
-        object.patch("token_type_hint", &self.token_type_hint)?;
-        object.field("client_id", &self.client_id)?;
-        object.field("client_secret", &self.client_secret)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.token),
+                ::openapi_runtime::ser::Patched(&self.token_type_hint),
+                ::openapi_runtime::ser::Always(&self.client_id),
+                ::openapi_runtime::ser::Always(&self.client_secret),
+            ),
+        )
     }
 }
 
@@ -59,33 +63,38 @@ impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "RevokeTokenRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for RevokeTokenRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut token = ::openapi_runtime::de::Slot::new("token");
-        let mut token_type_hint = ::openapi_runtime::de::Slot::new("token_type_hint");
-        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
-        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "token" => token.read(&mut __map)?,
-                "token_type_hint" => token_type_hint.read(&mut __map)?,
-                "client_id" => client_id.read(&mut __map)?,
-                "client_secret" => client_secret.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "RevokeTokenRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "token",
+        "token_type_hint",
+        "client_id",
+        "client_secret",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<RevokeTokenRequestTokenTypeHint>,
+        >,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            token: values.0,
+            token_type_hint: values.1,
+            client_id: values.2,
+            client_secret: values.3,
         }
-        Ok(Self {
-            token: token.required()?,
-            token_type_hint: token_type_hint.or_default(),
-            client_id: client_id.required()?,
-            client_secret: client_secret.required()?,
-        })
     }
 }
 

@@ -44,11 +44,15 @@ impl ::serde::Serialize for S3DownloadUrl {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("url", &self.url)?;
-        object.optional("headers", &self.headers)?;
-        object.field("expires_at", &self.expires_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.url),
+                ::openapi_runtime::ser::Optional(&self.headers),
+                ::openapi_runtime::ser::Always(&self.expires_at),
+            ),
+        )
     }
 }
 
@@ -56,29 +60,30 @@ impl<'de> ::serde::Deserialize<'de> for S3DownloadUrl {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "S3DownloadUrl")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for S3DownloadUrl {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        let mut headers = ::openapi_runtime::de::Slot::new("headers");
-        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "url" => url.read(&mut __map)?,
-                "headers" => headers.read(&mut __map)?,
-                "expires_at" => expires_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "S3DownloadUrl";
+    const WIRE_NAMES: &'static [&'static str] = &["url", "headers", "expires_at"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            url: values.0,
+            headers: values.1,
+            expires_at: values.2,
         }
-        Ok(Self {
-            url: url.required()?,
-            headers: headers.or_default(),
-            expires_at: expires_at.required()?,
-        })
     }
 }

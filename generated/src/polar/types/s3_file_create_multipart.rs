@@ -23,9 +23,11 @@ impl ::serde::Serialize for S3FileCreateMultipart {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("parts", &self.parts)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.parts),),
+        )
     }
 }
 
@@ -33,21 +35,20 @@ impl<'de> ::serde::Deserialize<'de> for S3FileCreateMultipart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "S3FileCreateMultipart")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for S3FileCreateMultipart {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut parts = ::openapi_runtime::de::Slot::new("parts");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "parts" => parts.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self { parts: parts.required()? })
+    const NAME: &'static str = "S3FileCreateMultipart";
+    const WIRE_NAMES: &'static [&'static str] = &["parts"];
+    type Fields = (::openapi_runtime::de::Required<Vec<super::S3FileCreatePart>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { parts: values.0 }
     }
 }

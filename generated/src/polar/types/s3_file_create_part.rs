@@ -46,12 +46,16 @@ impl ::serde::Serialize for S3FileCreatePart {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("number", &self.number)?;
-        object.field("chunk_start", &self.chunk_start)?;
-        object.field("chunk_end", &self.chunk_end)?;
-        object.patch("checksum_sha256_base64", &self.checksum_sha256_base64)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.number),
+                ::openapi_runtime::ser::Always(&self.chunk_start),
+                ::openapi_runtime::ser::Always(&self.chunk_end),
+                ::openapi_runtime::ser::Patched(&self.checksum_sha256_base64),
+            ),
+        )
     }
 }
 
@@ -59,34 +63,35 @@ impl<'de> ::serde::Deserialize<'de> for S3FileCreatePart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "S3FileCreatePart")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for S3FileCreatePart {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut number = ::openapi_runtime::de::Slot::new("number");
-        let mut chunk_start = ::openapi_runtime::de::Slot::new("chunk_start");
-        let mut chunk_end = ::openapi_runtime::de::Slot::new("chunk_end");
-        let mut checksum_sha256_base64 = ::openapi_runtime::de::Slot::new(
-            "checksum_sha256_base64",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "number" => number.read(&mut __map)?,
-                "chunk_start" => chunk_start.read(&mut __map)?,
-                "chunk_end" => chunk_end.read(&mut __map)?,
-                "checksum_sha256_base64" => checksum_sha256_base64.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "S3FileCreatePart";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "number",
+        "chunk_start",
+        "chunk_end",
+        "checksum_sha256_base64",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            number: values.0,
+            chunk_start: values.1,
+            chunk_end: values.2,
+            checksum_sha256_base64: values.3,
         }
-        Ok(Self {
-            number: number.required()?,
-            chunk_start: chunk_start.required()?,
-            chunk_end: chunk_end.required()?,
-            checksum_sha256_base64: checksum_sha256_base64.or_default(),
-        })
     }
 }

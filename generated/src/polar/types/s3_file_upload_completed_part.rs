@@ -36,11 +36,15 @@ impl ::serde::Serialize for S3FileUploadCompletedPart {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("number", &self.number)?;
-        object.field("checksum_etag", &self.checksum_etag)?;
-        object.field("checksum_sha256_base64", &self.checksum_sha256_base64)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.number),
+                ::openapi_runtime::ser::Always(&self.checksum_etag),
+                ::openapi_runtime::ser::Always(&self.checksum_sha256_base64),
+            ),
+        )
     }
 }
 
@@ -48,31 +52,32 @@ impl<'de> ::serde::Deserialize<'de> for S3FileUploadCompletedPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "S3FileUploadCompletedPart")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for S3FileUploadCompletedPart {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut number = ::openapi_runtime::de::Slot::new("number");
-        let mut checksum_etag = ::openapi_runtime::de::Slot::new("checksum_etag");
-        let mut checksum_sha256_base64 = ::openapi_runtime::de::Slot::new(
-            "checksum_sha256_base64",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "number" => number.read(&mut __map)?,
-                "checksum_etag" => checksum_etag.read(&mut __map)?,
-                "checksum_sha256_base64" => checksum_sha256_base64.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "S3FileUploadCompletedPart";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "number",
+        "checksum_etag",
+        "checksum_sha256_base64",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            number: values.0,
+            checksum_etag: values.1,
+            checksum_sha256_base64: values.2,
         }
-        Ok(Self {
-            number: number.required()?,
-            checksum_etag: checksum_etag.required()?,
-            checksum_sha256_base64: checksum_sha256_base64.required_or_default()?,
-        })
     }
 }

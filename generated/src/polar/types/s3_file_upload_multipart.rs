@@ -33,11 +33,15 @@ impl ::serde::Serialize for S3FileUploadMultipart {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("path", &self.path)?;
-        object.field("parts", &self.parts)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.path),
+                ::openapi_runtime::ser::Always(&self.parts),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,28 @@ impl<'de> ::serde::Deserialize<'de> for S3FileUploadMultipart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "S3FileUploadMultipart")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for S3FileUploadMultipart {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut path = ::openapi_runtime::de::Slot::new("path");
-        let mut parts = ::openapi_runtime::de::Slot::new("parts");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "path" => path.read(&mut __map)?,
-                "parts" => parts.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "S3FileUploadMultipart";
+    const WIRE_NAMES: &'static [&'static str] = &["id", "path", "parts"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<Vec<super::S3FileUploadPart>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            path: values.1,
+            parts: values.2,
         }
-        Ok(Self {
-            id: id.required()?,
-            path: path.required()?,
-            parts: parts.required()?,
-        })
     }
 }

@@ -66,15 +66,19 @@ impl ::serde::Serialize for S3FileUploadPart {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("number", &self.number)?;
-        object.field("chunk_start", &self.chunk_start)?;
-        object.field("chunk_end", &self.chunk_end)?;
-        object.optional("checksum_sha256_base64", &self.checksum_sha256_base64)?;
-        object.field("url", &self.url)?;
-        object.field("expires_at", &self.expires_at)?;
-        object.optional("headers", &self.headers)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.number),
+                ::openapi_runtime::ser::Always(&self.chunk_start),
+                ::openapi_runtime::ser::Always(&self.chunk_end),
+                ::openapi_runtime::ser::Optional(&self.checksum_sha256_base64),
+                ::openapi_runtime::ser::Always(&self.url),
+                ::openapi_runtime::ser::Always(&self.expires_at),
+                ::openapi_runtime::ser::Optional(&self.headers),
+            ),
+        )
     }
 }
 
@@ -82,43 +86,46 @@ impl<'de> ::serde::Deserialize<'de> for S3FileUploadPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "S3FileUploadPart")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for S3FileUploadPart {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut number = ::openapi_runtime::de::Slot::new("number");
-        let mut chunk_start = ::openapi_runtime::de::Slot::new("chunk_start");
-        let mut chunk_end = ::openapi_runtime::de::Slot::new("chunk_end");
-        let mut checksum_sha256_base64 = ::openapi_runtime::de::Slot::new(
-            "checksum_sha256_base64",
-        );
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        let mut expires_at = ::openapi_runtime::de::Slot::new("expires_at");
-        let mut headers = ::openapi_runtime::de::Slot::new("headers");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "number" => number.read(&mut __map)?,
-                "chunk_start" => chunk_start.read(&mut __map)?,
-                "chunk_end" => chunk_end.read(&mut __map)?,
-                "checksum_sha256_base64" => checksum_sha256_base64.read(&mut __map)?,
-                "url" => url.read(&mut __map)?,
-                "expires_at" => expires_at.read(&mut __map)?,
-                "headers" => headers.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "S3FileUploadPart";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "number",
+        "chunk_start",
+        "chunk_end",
+        "checksum_sha256_base64",
+        "url",
+        "expires_at",
+        "headers",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            number: values.0,
+            chunk_start: values.1,
+            chunk_end: values.2,
+            checksum_sha256_base64: values.3,
+            url: values.4,
+            expires_at: values.5,
+            headers: values.6,
         }
-        Ok(Self {
-            number: number.required()?,
-            chunk_start: chunk_start.required()?,
-            chunk_end: chunk_end.required()?,
-            checksum_sha256_base64: checksum_sha256_base64.or_default(),
-            url: url.required()?,
-            expires_at: expires_at.required()?,
-            headers: headers.or_default(),
-        })
     }
 }

@@ -69,15 +69,19 @@ impl ::serde::Serialize for SearchResultOrder {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.field("id", &self.id)?;
-        object.field("customer_name", &self.customer_name)?;
-        object.field("customer_email", &self.customer_email)?;
-        object.field("product_name", &self.product_name)?;
-        object.field("amount", &self.amount)?;
-        object.field("currency", &self.currency)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.customer_name),
+                ::openapi_runtime::ser::Always(&self.customer_email),
+                ::openapi_runtime::ser::Always(&self.product_name),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.currency),
+            ),
+        )
     }
 }
 
@@ -85,42 +89,45 @@ impl<'de> ::serde::Deserialize<'de> for SearchResultOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SearchResultOrder")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SearchResultOrder {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut customer_name = ::openapi_runtime::de::Slot::new("customer_name");
-        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
-        let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "customer_name" => customer_name.read(&mut __map)?,
-                "customer_email" => customer_email.read(&mut __map)?,
-                "product_name" => product_name.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SearchResultOrder";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "type",
+        "id",
+        "customer_name",
+        "customer_email",
+        "product_name",
+        "amount",
+        "currency",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<SearchResultOrderType>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            id: values.1,
+            customer_name: values.2,
+            customer_email: values.3,
+            product_name: values.4,
+            amount: values.5,
+            currency: values.6,
         }
-        Ok(Self {
-            r#type: r#type.or_default(),
-            id: id.required()?,
-            customer_name: customer_name.required_or_default()?,
-            customer_email: customer_email.required_or_default()?,
-            product_name: product_name.required()?,
-            amount: amount.required()?,
-            currency: currency.required()?,
-        })
     }
 }
 

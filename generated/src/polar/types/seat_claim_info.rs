@@ -46,14 +46,18 @@ impl ::serde::Serialize for SeatClaimInfo {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product_name", &self.product_name)?;
-        object.field("product_id", &self.product_id)?;
-        object.field("organization_name", &self.organization_name)?;
-        object.field("organization_slug", &self.organization_slug)?;
-        object.field("customer_email", &self.customer_email)?;
-        object.field("can_claim", &self.can_claim)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.product_name),
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.organization_name),
+                ::openapi_runtime::ser::Always(&self.organization_slug),
+                ::openapi_runtime::ser::Always(&self.customer_email),
+                ::openapi_runtime::ser::Always(&self.can_claim),
+            ),
+        )
     }
 }
 
@@ -61,42 +65,41 @@ impl<'de> ::serde::Deserialize<'de> for SeatClaimInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SeatClaimInfo")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SeatClaimInfo {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product_name = ::openapi_runtime::de::Slot::new("product_name");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut organization_name = ::openapi_runtime::de::Slot::new(
-            "organization_name",
-        );
-        let mut organization_slug = ::openapi_runtime::de::Slot::new(
-            "organization_slug",
-        );
-        let mut customer_email = ::openapi_runtime::de::Slot::new("customer_email");
-        let mut can_claim = ::openapi_runtime::de::Slot::new("can_claim");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product_name" => product_name.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "organization_name" => organization_name.read(&mut __map)?,
-                "organization_slug" => organization_slug.read(&mut __map)?,
-                "customer_email" => customer_email.read(&mut __map)?,
-                "can_claim" => can_claim.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SeatClaimInfo";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "product_name",
+        "product_id",
+        "organization_name",
+        "organization_slug",
+        "customer_email",
+        "can_claim",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product_name: values.0,
+            product_id: values.1,
+            organization_name: values.2,
+            organization_slug: values.3,
+            customer_email: values.4,
+            can_claim: values.5,
         }
-        Ok(Self {
-            product_name: product_name.required()?,
-            product_id: product_id.required()?,
-            organization_name: organization_name.required()?,
-            organization_slug: organization_slug.required()?,
-            customer_email: customer_email.required()?,
-            can_claim: can_claim.required()?,
-        })
     }
 }

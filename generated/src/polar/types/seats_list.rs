@@ -33,11 +33,15 @@ impl ::serde::Serialize for SeatsList {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("seats", &self.seats)?;
-        object.field("available_seats", &self.available_seats)?;
-        object.field("total_seats", &self.total_seats)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.seats),
+                ::openapi_runtime::ser::Always(&self.available_seats),
+                ::openapi_runtime::ser::Always(&self.total_seats),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,32 @@ impl<'de> ::serde::Deserialize<'de> for SeatsList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SeatsList")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SeatsList {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        let mut available_seats = ::openapi_runtime::de::Slot::new("available_seats");
-        let mut total_seats = ::openapi_runtime::de::Slot::new("total_seats");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "seats" => seats.read(&mut __map)?,
-                "available_seats" => available_seats.read(&mut __map)?,
-                "total_seats" => total_seats.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SeatsList";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "seats",
+        "available_seats",
+        "total_seats",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<super::CustomerSeat>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            seats: values.0,
+            available_seats: values.1,
+            total_seats: values.2,
         }
-        Ok(Self {
-            seats: seats.required()?,
-            available_seats: available_seats.required()?,
-            total_seats: total_seats.required()?,
-        })
     }
 }

@@ -147,25 +147,31 @@ impl ::serde::Serialize for SlackIntegration {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("display_name", &self.display_name)?;
-        object.field("slack_app_id", &self.slack_app_id)?;
-        object.field("client_id", &self.client_id)?;
-        object.field("client_id_last_4", &self.client_id_last_4)?;
-        object.field("client_secret_last_4", &self.client_secret_last_4)?;
-        object.field("signing_secret_last_4", &self.signing_secret_last_4)?;
-        object.field("team_id", &self.team_id)?;
-        object.field("team_name", &self.team_name)?;
-        object.field("bot_user_id", &self.bot_user_id)?;
-        object.field("authed_user_id", &self.authed_user_id)?;
-        object.field("scopes", &self.scopes)?;
-        object.field("installed_at", &self.installed_at)?;
-        object.field("revoked_at", &self.revoked_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.organization_id),
+                    ::openapi_runtime::ser::Always(&self.display_name),
+                    ::openapi_runtime::ser::Always(&self.slack_app_id),
+                    ::openapi_runtime::ser::Always(&self.client_id),
+                    ::openapi_runtime::ser::Always(&self.client_id_last_4),
+                    ::openapi_runtime::ser::Always(&self.client_secret_last_4),
+                    ::openapi_runtime::ser::Always(&self.signing_secret_last_4),
+                    ::openapi_runtime::ser::Always(&self.team_id),
+                    ::openapi_runtime::ser::Always(&self.team_name),
+                    ::openapi_runtime::ser::Always(&self.bot_user_id),
+                    ::openapi_runtime::ser::Always(&self.authed_user_id),
+                    ::openapi_runtime::ser::Always(&self.scopes),
+                    ::openapi_runtime::ser::Always(&self.installed_at),
+                ),
+                (::openapi_runtime::ser::Always(&self.revoked_at),),
+            ),
+        )
     }
 }
 
@@ -173,75 +179,76 @@ impl<'de> ::serde::Deserialize<'de> for SlackIntegration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SlackIntegration")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SlackIntegration {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut display_name = ::openapi_runtime::de::Slot::new("display_name");
-        let mut slack_app_id = ::openapi_runtime::de::Slot::new("slack_app_id");
-        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
-        let mut client_id_last_4 = ::openapi_runtime::de::Slot::new("client_id_last_4");
-        let mut client_secret_last_4 = ::openapi_runtime::de::Slot::new(
-            "client_secret_last_4",
-        );
-        let mut signing_secret_last_4 = ::openapi_runtime::de::Slot::new(
-            "signing_secret_last_4",
-        );
-        let mut team_id = ::openapi_runtime::de::Slot::new("team_id");
-        let mut team_name = ::openapi_runtime::de::Slot::new("team_name");
-        let mut bot_user_id = ::openapi_runtime::de::Slot::new("bot_user_id");
-        let mut authed_user_id = ::openapi_runtime::de::Slot::new("authed_user_id");
-        let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
-        let mut installed_at = ::openapi_runtime::de::Slot::new("installed_at");
-        let mut revoked_at = ::openapi_runtime::de::Slot::new("revoked_at");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "display_name" => display_name.read(&mut __map)?,
-                "slack_app_id" => slack_app_id.read(&mut __map)?,
-                "client_id" => client_id.read(&mut __map)?,
-                "client_id_last_4" => client_id_last_4.read(&mut __map)?,
-                "client_secret_last_4" => client_secret_last_4.read(&mut __map)?,
-                "signing_secret_last_4" => signing_secret_last_4.read(&mut __map)?,
-                "team_id" => team_id.read(&mut __map)?,
-                "team_name" => team_name.read(&mut __map)?,
-                "bot_user_id" => bot_user_id.read(&mut __map)?,
-                "authed_user_id" => authed_user_id.read(&mut __map)?,
-                "scopes" => scopes.read(&mut __map)?,
-                "installed_at" => installed_at.read(&mut __map)?,
-                "revoked_at" => revoked_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SlackIntegration";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "organization_id",
+        "display_name",
+        "slack_app_id",
+        "client_id",
+        "client_id_last_4",
+        "client_secret_last_4",
+        "signing_secret_last_4",
+        "team_id",
+        "team_name",
+        "bot_user_id",
+        "authed_user_id",
+        "scopes",
+        "installed_at",
+        "revoked_at",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<Vec<String>>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ),
+        (::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0.0,
+            modified_at: values.0.1,
+            id: values.0.2,
+            organization_id: values.0.3,
+            display_name: values.0.4,
+            slack_app_id: values.0.5,
+            client_id: values.0.6,
+            client_id_last_4: values.0.7,
+            client_secret_last_4: values.0.8,
+            signing_secret_last_4: values.0.9,
+            team_id: values.0.10,
+            team_name: values.0.11,
+            bot_user_id: values.0.12,
+            authed_user_id: values.0.13,
+            scopes: values.0.14,
+            installed_at: values.0.15,
+            revoked_at: values.1.0,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            organization_id: organization_id.required()?,
-            display_name: display_name.required()?,
-            slack_app_id: slack_app_id.required()?,
-            client_id: client_id.required()?,
-            client_id_last_4: client_id_last_4.required()?,
-            client_secret_last_4: client_secret_last_4.required()?,
-            signing_secret_last_4: signing_secret_last_4.required()?,
-            team_id: team_id.required_or_default()?,
-            team_name: team_name.required_or_default()?,
-            bot_user_id: bot_user_id.required_or_default()?,
-            authed_user_id: authed_user_id.required_or_default()?,
-            scopes: scopes.required_or_default()?,
-            installed_at: installed_at.required_or_default()?,
-            revoked_at: revoked_at.required_or_default()?,
-        })
     }
 }

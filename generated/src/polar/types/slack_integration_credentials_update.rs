@@ -67,14 +67,18 @@ impl ::serde::Serialize for SlackIntegrationCredentialsUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("display_name", &self.display_name)?;
-        object.field("slack_app_id", &self.slack_app_id)?;
-        object.field("client_id", &self.client_id)?;
-        object.optional("client_secret", &self.client_secret)?;
-        object.optional("signing_secret", &self.signing_secret)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.display_name),
+                ::openapi_runtime::ser::Always(&self.slack_app_id),
+                ::openapi_runtime::ser::Always(&self.client_id),
+                ::openapi_runtime::ser::Optional(&self.client_secret),
+                ::openapi_runtime::ser::Optional(&self.signing_secret),
+            ),
+        )
     }
 }
 
@@ -82,38 +86,41 @@ impl<'de> ::serde::Deserialize<'de> for SlackIntegrationCredentialsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SlackIntegrationCredentialsUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SlackIntegrationCredentialsUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut display_name = ::openapi_runtime::de::Slot::new("display_name");
-        let mut slack_app_id = ::openapi_runtime::de::Slot::new("slack_app_id");
-        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
-        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        let mut signing_secret = ::openapi_runtime::de::Slot::new("signing_secret");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "organization_id" => organization_id.read(&mut __map)?,
-                "display_name" => display_name.read(&mut __map)?,
-                "slack_app_id" => slack_app_id.read(&mut __map)?,
-                "client_id" => client_id.read(&mut __map)?,
-                "client_secret" => client_secret.read(&mut __map)?,
-                "signing_secret" => signing_secret.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SlackIntegrationCredentialsUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "organization_id",
+        "display_name",
+        "slack_app_id",
+        "client_id",
+        "client_secret",
+        "signing_secret",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            organization_id: values.0,
+            display_name: values.1,
+            slack_app_id: values.2,
+            client_id: values.3,
+            client_secret: values.4,
+            signing_secret: values.5,
         }
-        Ok(Self {
-            organization_id: organization_id.required()?,
-            display_name: display_name.required()?,
-            slack_app_id: slack_app_id.required()?,
-            client_id: client_id.required()?,
-            client_secret: client_secret.or_default(),
-            signing_secret: signing_secret.or_default(),
-        })
     }
 }

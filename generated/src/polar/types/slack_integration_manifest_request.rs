@@ -25,9 +25,11 @@ impl ::serde::Serialize for SlackIntegrationManifestRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("display_name", &self.display_name)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.display_name),),
+        )
     }
 }
 
@@ -35,23 +37,20 @@ impl<'de> ::serde::Deserialize<'de> for SlackIntegrationManifestRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SlackIntegrationManifestRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SlackIntegrationManifestRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut display_name = ::openapi_runtime::de::Slot::new("display_name");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "display_name" => display_name.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            display_name: display_name.required()?,
-        })
+    const NAME: &'static str = "SlackIntegrationManifestRequest";
+    const WIRE_NAMES: &'static [&'static str] = &["display_name"];
+    type Fields = (::openapi_runtime::de::Required<String>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { display_name: values.0 }
     }
 }

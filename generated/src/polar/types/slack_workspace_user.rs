@@ -58,13 +58,17 @@ impl ::serde::Serialize for SlackWorkspaceUser {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("name", &self.name)?;
-        object.optional("real_name", &self.real_name)?;
-        object.optional("image_url", &self.image_url)?;
-        object.optional("is_admin", &self.is_admin)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Optional(&self.real_name),
+                ::openapi_runtime::ser::Optional(&self.image_url),
+                ::openapi_runtime::ser::Optional(&self.is_admin),
+            ),
+        )
     }
 }
 
@@ -72,35 +76,38 @@ impl<'de> ::serde::Deserialize<'de> for SlackWorkspaceUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SlackWorkspaceUser")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SlackWorkspaceUser {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut real_name = ::openapi_runtime::de::Slot::new("real_name");
-        let mut image_url = ::openapi_runtime::de::Slot::new("image_url");
-        let mut is_admin = ::openapi_runtime::de::Slot::new("is_admin");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "real_name" => real_name.read(&mut __map)?,
-                "image_url" => image_url.read(&mut __map)?,
-                "is_admin" => is_admin.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SlackWorkspaceUser";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "name",
+        "real_name",
+        "image_url",
+        "is_admin",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            name: values.1,
+            real_name: values.2,
+            image_url: values.3,
+            is_admin: values.4,
         }
-        Ok(Self {
-            id: id.required()?,
-            name: name.required()?,
-            real_name: real_name.or_default(),
-            image_url: image_url.or_default(),
-            is_admin: is_admin.or_default(),
-        })
     }
 }

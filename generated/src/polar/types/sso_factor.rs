@@ -51,12 +51,16 @@ impl ::serde::Serialize for SsoFactor {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.field("connection_id", &self.connection_id)?;
-        object.field("organization_slug", &self.organization_slug)?;
-        object.field("name", &self.name)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.connection_id),
+                ::openapi_runtime::ser::Always(&self.organization_slug),
+                ::openapi_runtime::ser::Always(&self.name),
+            ),
+        )
     }
 }
 
@@ -64,35 +68,36 @@ impl<'de> ::serde::Deserialize<'de> for SsoFactor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SsoFactor")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SsoFactor {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut connection_id = ::openapi_runtime::de::Slot::new("connection_id");
-        let mut organization_slug = ::openapi_runtime::de::Slot::new(
-            "organization_slug",
-        );
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "connection_id" => connection_id.read(&mut __map)?,
-                "organization_slug" => organization_slug.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SsoFactor";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "type",
+        "connection_id",
+        "organization_slug",
+        "name",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<SsoFactorType>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            connection_id: values.1,
+            organization_slug: values.2,
+            name: values.3,
         }
-        Ok(Self {
-            r#type: r#type.or_default(),
-            connection_id: connection_id.required()?,
-            organization_slug: organization_slug.required()?,
-            name: name.required_or_default()?,
-        })
     }
 }
 

@@ -37,12 +37,16 @@ impl ::serde::Serialize for StatisticsPeriod {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("timestamp", &self.timestamp)?;
-        object.field("period_start", &self.period_start)?;
-        object.field("period_end", &self.period_end)?;
-        object.field("stats", &self.stats)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.timestamp),
+                ::openapi_runtime::ser::Always(&self.period_start),
+                ::openapi_runtime::ser::Always(&self.period_end),
+                ::openapi_runtime::ser::Always(&self.stats),
+            ),
+        )
     }
 }
 
@@ -50,32 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for StatisticsPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "StatisticsPeriod")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for StatisticsPeriod {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
-        let mut period_start = ::openapi_runtime::de::Slot::new("period_start");
-        let mut period_end = ::openapi_runtime::de::Slot::new("period_end");
-        let mut stats = ::openapi_runtime::de::Slot::new("stats");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "timestamp" => timestamp.read(&mut __map)?,
-                "period_start" => period_start.read(&mut __map)?,
-                "period_end" => period_end.read(&mut __map)?,
-                "stats" => stats.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "StatisticsPeriod";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "timestamp",
+        "period_start",
+        "period_end",
+        "stats",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<Vec<super::EventStatistics>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            timestamp: values.0,
+            period_start: values.1,
+            period_end: values.2,
+            stats: values.3,
         }
-        Ok(Self {
-            timestamp: timestamp.required()?,
-            period_start: period_start.required()?,
-            period_end: period_end.required()?,
-            stats: stats.required()?,
-        })
     }
 }

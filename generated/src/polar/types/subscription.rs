@@ -357,51 +357,56 @@ impl ::serde::Serialize for Subscription {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("amount", &self.amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("recurring_interval", &self.recurring_interval)?;
-        object.field("recurring_interval_count", &self.recurring_interval_count)?;
-        object.field("status", &self.status)?;
-        object.field("current_period_start", &self.current_period_start)?;
-        object.field("current_period_end", &self.current_period_end)?;
-        object.field("current_meter_period_start", &self.current_meter_period_start)?;
-        object.field("current_meter_period_end", &self.current_meter_period_end)?;
-        object.field("trial_start", &self.trial_start)?;
-        object.field("trial_end", &self.trial_end)?;
-        object.field("cancel_at_period_end", &self.cancel_at_period_end)?;
-        object.field("canceled_at", &self.canceled_at)?;
-        object.field("started_at", &self.started_at)?;
-        object.field("ends_at", &self.ends_at)?;
-        object.field("ended_at", &self.ended_at)?;
-        object.optional("past_due_at", &self.past_due_at)?;
-        object.field("pause_at_period_end", &self.pause_at_period_end)?;
-        object.field("paused_at", &self.paused_at)?;
-        object.field("resumes_at", &self.resumes_at)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("product_id", &self.product_id)?;
-        object.field("discount_id", &self.discount_id)?;
-        object.field("checkout_id", &self.checkout_id)?;
-        object.optional("seats", &self.seats)?;
-        object
-            .field("customer_cancellation_reason", &self.customer_cancellation_reason)?;
-        object
-            .field(
-                "customer_cancellation_comment",
-                &self.customer_cancellation_comment,
-            )?;
-        object.field("metadata", &self.metadata)?;
-        object.optional("custom_field_data", &self.custom_field_data)?;
-        object.field("customer", &self.customer)?;
-        object.field("product", &self.product)?;
-        object.field("discount", &self.discount)?;
-        object.field("prices", &self.prices)?;
-        object.field("meters", &self.meters)?;
-        object.field("pending_update", &self.pending_update)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.amount),
+                    ::openapi_runtime::ser::Always(&self.currency),
+                    ::openapi_runtime::ser::Always(&self.recurring_interval),
+                    ::openapi_runtime::ser::Always(&self.recurring_interval_count),
+                    ::openapi_runtime::ser::Always(&self.status),
+                    ::openapi_runtime::ser::Always(&self.current_period_start),
+                    ::openapi_runtime::ser::Always(&self.current_period_end),
+                    ::openapi_runtime::ser::Always(&self.current_meter_period_start),
+                    ::openapi_runtime::ser::Always(&self.current_meter_period_end),
+                    ::openapi_runtime::ser::Always(&self.trial_start),
+                    ::openapi_runtime::ser::Always(&self.trial_end),
+                    ::openapi_runtime::ser::Always(&self.cancel_at_period_end),
+                    ::openapi_runtime::ser::Always(&self.canceled_at),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.started_at),
+                    ::openapi_runtime::ser::Always(&self.ends_at),
+                    ::openapi_runtime::ser::Always(&self.ended_at),
+                    ::openapi_runtime::ser::Optional(&self.past_due_at),
+                    ::openapi_runtime::ser::Always(&self.pause_at_period_end),
+                    ::openapi_runtime::ser::Always(&self.paused_at),
+                    ::openapi_runtime::ser::Always(&self.resumes_at),
+                    ::openapi_runtime::ser::Always(&self.customer_id),
+                    ::openapi_runtime::ser::Always(&self.product_id),
+                    ::openapi_runtime::ser::Always(&self.discount_id),
+                    ::openapi_runtime::ser::Always(&self.checkout_id),
+                    ::openapi_runtime::ser::Optional(&self.seats),
+                    ::openapi_runtime::ser::Always(&self.customer_cancellation_reason),
+                    ::openapi_runtime::ser::Always(&self.customer_cancellation_comment),
+                    ::openapi_runtime::ser::Always(&self.metadata),
+                    ::openapi_runtime::ser::Optional(&self.custom_field_data),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.customer),
+                    ::openapi_runtime::ser::Always(&self.product),
+                    ::openapi_runtime::ser::Always(&self.discount),
+                    ::openapi_runtime::ser::Always(&self.prices),
+                    ::openapi_runtime::ser::Always(&self.meters),
+                    ::openapi_runtime::ser::Always(&self.pending_update),
+                ),
+            ),
+        )
     }
 }
 
@@ -409,166 +414,151 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "Subscription")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for Subscription {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
-            "recurring_interval_count",
-        );
-        let mut status = ::openapi_runtime::de::Slot::new("status");
-        let mut current_period_start = ::openapi_runtime::de::Slot::new(
-            "current_period_start",
-        );
-        let mut current_period_end = ::openapi_runtime::de::Slot::new(
-            "current_period_end",
-        );
-        let mut current_meter_period_start = ::openapi_runtime::de::Slot::new(
-            "current_meter_period_start",
-        );
-        let mut current_meter_period_end = ::openapi_runtime::de::Slot::new(
-            "current_meter_period_end",
-        );
-        let mut trial_start = ::openapi_runtime::de::Slot::new("trial_start");
-        let mut trial_end = ::openapi_runtime::de::Slot::new("trial_end");
-        let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
-            "cancel_at_period_end",
-        );
-        let mut canceled_at = ::openapi_runtime::de::Slot::new("canceled_at");
-        let mut started_at = ::openapi_runtime::de::Slot::new("started_at");
-        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
-        let mut ended_at = ::openapi_runtime::de::Slot::new("ended_at");
-        let mut past_due_at = ::openapi_runtime::de::Slot::new("past_due_at");
-        let mut pause_at_period_end = ::openapi_runtime::de::Slot::new(
-            "pause_at_period_end",
-        );
-        let mut paused_at = ::openapi_runtime::de::Slot::new("paused_at");
-        let mut resumes_at = ::openapi_runtime::de::Slot::new("resumes_at");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
-        let mut checkout_id = ::openapi_runtime::de::Slot::new("checkout_id");
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        let mut customer_cancellation_reason = ::openapi_runtime::de::Slot::new(
-            "customer_cancellation_reason",
-        );
-        let mut customer_cancellation_comment = ::openapi_runtime::de::Slot::new(
-            "customer_cancellation_comment",
-        );
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut custom_field_data = ::openapi_runtime::de::Slot::new(
-            "custom_field_data",
-        );
-        let mut customer = ::openapi_runtime::de::Slot::new("customer");
-        let mut product = ::openapi_runtime::de::Slot::new("product");
-        let mut discount = ::openapi_runtime::de::Slot::new("discount");
-        let mut prices = ::openapi_runtime::de::Slot::new("prices");
-        let mut meters = ::openapi_runtime::de::Slot::new("meters");
-        let mut pending_update = ::openapi_runtime::de::Slot::new("pending_update");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
-                "status" => status.read(&mut __map)?,
-                "current_period_start" => current_period_start.read(&mut __map)?,
-                "current_period_end" => current_period_end.read(&mut __map)?,
-                "current_meter_period_start" => {
-                    current_meter_period_start.read(&mut __map)?
-                }
-                "current_meter_period_end" => current_meter_period_end.read(&mut __map)?,
-                "trial_start" => trial_start.read(&mut __map)?,
-                "trial_end" => trial_end.read(&mut __map)?,
-                "cancel_at_period_end" => cancel_at_period_end.read(&mut __map)?,
-                "canceled_at" => canceled_at.read(&mut __map)?,
-                "started_at" => started_at.read(&mut __map)?,
-                "ends_at" => ends_at.read(&mut __map)?,
-                "ended_at" => ended_at.read(&mut __map)?,
-                "past_due_at" => past_due_at.read(&mut __map)?,
-                "pause_at_period_end" => pause_at_period_end.read(&mut __map)?,
-                "paused_at" => paused_at.read(&mut __map)?,
-                "resumes_at" => resumes_at.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "discount_id" => discount_id.read(&mut __map)?,
-                "checkout_id" => checkout_id.read(&mut __map)?,
-                "seats" => seats.read(&mut __map)?,
-                "customer_cancellation_reason" => {
-                    customer_cancellation_reason.read(&mut __map)?
-                }
-                "customer_cancellation_comment" => {
-                    customer_cancellation_comment.read(&mut __map)?
-                }
-                "metadata" => metadata.read(&mut __map)?,
-                "custom_field_data" => custom_field_data.read(&mut __map)?,
-                "customer" => customer.read(&mut __map)?,
-                "product" => product.read(&mut __map)?,
-                "discount" => discount.read(&mut __map)?,
-                "prices" => prices.read(&mut __map)?,
-                "meters" => meters.read(&mut __map)?,
-                "pending_update" => pending_update.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "Subscription";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "recurring_interval_count",
+        "status",
+        "current_period_start",
+        "current_period_end",
+        "current_meter_period_start",
+        "current_meter_period_end",
+        "trial_start",
+        "trial_end",
+        "cancel_at_period_end",
+        "canceled_at",
+        "started_at",
+        "ends_at",
+        "ended_at",
+        "past_due_at",
+        "pause_at_period_end",
+        "paused_at",
+        "resumes_at",
+        "customer_id",
+        "product_id",
+        "discount_id",
+        "checkout_id",
+        "seats",
+        "customer_cancellation_reason",
+        "customer_cancellation_comment",
+        "metadata",
+        "custom_field_data",
+        "customer",
+        "product",
+        "discount",
+        "prices",
+        "meters",
+        "pending_update",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<super::RecurringInterval>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<super::SubscriptionStatus>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ),
+        (
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Optional<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Optional<Option<i64>>,
+            ::openapi_runtime::de::Nullable<Option<super::CustomerCancellationReason>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Required<super::MetadataOutputType>,
+            ::openapi_runtime::de::Optional<
+                Option<
+                    ::std::collections::BTreeMap<
+                        String,
+                        Option<SubscriptionCustomFieldDataValue>,
+                    >,
+                >,
+            >,
+        ),
+        (
+            ::openapi_runtime::de::Required<super::SubscriptionCustomer>,
+            ::openapi_runtime::de::Required<super::Product>,
+            ::openapi_runtime::de::Nullable<Option<SubscriptionDiscount>>,
+            ::openapi_runtime::de::Required<Vec<SubscriptionPricesItem>>,
+            ::openapi_runtime::de::Required<Vec<super::SubscriptionMeter>>,
+            ::openapi_runtime::de::Nullable<Option<super::PendingSubscriptionUpdate>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0.0,
+            modified_at: values.0.1,
+            id: values.0.2,
+            amount: values.0.3,
+            currency: values.0.4,
+            recurring_interval: values.0.5,
+            recurring_interval_count: values.0.6,
+            status: values.0.7,
+            current_period_start: values.0.8,
+            current_period_end: values.0.9,
+            current_meter_period_start: values.0.10,
+            current_meter_period_end: values.0.11,
+            trial_start: values.0.12,
+            trial_end: values.0.13,
+            cancel_at_period_end: values.0.14,
+            canceled_at: values.0.15,
+            started_at: values.1.0,
+            ends_at: values.1.1,
+            ended_at: values.1.2,
+            past_due_at: values.1.3,
+            pause_at_period_end: values.1.4,
+            paused_at: values.1.5,
+            resumes_at: values.1.6,
+            customer_id: values.1.7,
+            product_id: values.1.8,
+            discount_id: values.1.9,
+            checkout_id: values.1.10,
+            seats: values.1.11,
+            customer_cancellation_reason: values.1.12,
+            customer_cancellation_comment: values.1.13,
+            metadata: values.1.14,
+            custom_field_data: values.1.15,
+            customer: values.2.0,
+            product: values.2.1,
+            discount: values.2.2,
+            prices: values.2.3,
+            meters: values.2.4,
+            pending_update: values.2.5,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            amount: amount.required()?,
-            currency: currency.required()?,
-            recurring_interval: recurring_interval.required()?,
-            recurring_interval_count: recurring_interval_count.required()?,
-            status: status.required()?,
-            current_period_start: current_period_start.required()?,
-            current_period_end: current_period_end.required()?,
-            current_meter_period_start: current_meter_period_start
-                .required_or_default()?,
-            current_meter_period_end: current_meter_period_end.required_or_default()?,
-            trial_start: trial_start.required_or_default()?,
-            trial_end: trial_end.required_or_default()?,
-            cancel_at_period_end: cancel_at_period_end.required()?,
-            canceled_at: canceled_at.required_or_default()?,
-            started_at: started_at.required_or_default()?,
-            ends_at: ends_at.required_or_default()?,
-            ended_at: ended_at.required_or_default()?,
-            past_due_at: past_due_at.or_default(),
-            pause_at_period_end: pause_at_period_end.required()?,
-            paused_at: paused_at.required_or_default()?,
-            resumes_at: resumes_at.required_or_default()?,
-            customer_id: customer_id.required()?,
-            product_id: product_id.required()?,
-            discount_id: discount_id.required_or_default()?,
-            checkout_id: checkout_id.required_or_default()?,
-            seats: seats.or_default(),
-            customer_cancellation_reason: customer_cancellation_reason
-                .required_or_default()?,
-            customer_cancellation_comment: customer_cancellation_comment
-                .required_or_default()?,
-            metadata: metadata.required()?,
-            custom_field_data: custom_field_data.or_default(),
-            customer: customer.required()?,
-            product: product.required()?,
-            discount: discount.required_or_default()?,
-            prices: prices.required()?,
-            meters: meters.required()?,
-            pending_update: pending_update.required_or_default()?,
-        })
     }
 }
 

@@ -33,11 +33,15 @@ impl ::serde::Serialize for SubscriptionBillingPeriodUpdatedMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("subscription_id", &self.subscription_id)?;
-        object.field("old_period_end", &self.old_period_end)?;
-        object.field("new_period_end", &self.new_period_end)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.subscription_id),
+                ::openapi_runtime::ser::Always(&self.old_period_end),
+                ::openapi_runtime::ser::Always(&self.new_period_end),
+            ),
+        )
     }
 }
 
@@ -45,32 +49,32 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionBillingPeriodUpdatedMetadata
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "SubscriptionBillingPeriodUpdatedMetadata",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionBillingPeriodUpdatedMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut old_period_end = ::openapi_runtime::de::Slot::new("old_period_end");
-        let mut new_period_end = ::openapi_runtime::de::Slot::new("new_period_end");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "old_period_end" => old_period_end.read(&mut __map)?,
-                "new_period_end" => new_period_end.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionBillingPeriodUpdatedMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "subscription_id",
+        "old_period_end",
+        "new_period_end",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            subscription_id: values.0,
+            old_period_end: values.1,
+            new_period_end: values.2,
         }
-        Ok(Self {
-            subscription_id: subscription_id.required()?,
-            old_period_end: old_period_end.required()?,
-            new_period_end: new_period_end.required()?,
-        })
     }
 }

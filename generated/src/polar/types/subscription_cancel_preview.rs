@@ -33,10 +33,14 @@ impl ::serde::Serialize for SubscriptionCancelPreview {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("stops_collection", &self.stops_collection)?;
-        object.field("outstanding_amount", &self.outstanding_amount)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.stops_collection),
+                ::openapi_runtime::ser::Always(&self.outstanding_amount),
+            ),
+        )
     }
 }
 
@@ -44,28 +48,29 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCancelPreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionCancelPreview")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionCancelPreview {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut stops_collection = ::openapi_runtime::de::Slot::new("stops_collection");
-        let mut outstanding_amount = ::openapi_runtime::de::Slot::new(
-            "outstanding_amount",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "stops_collection" => stops_collection.read(&mut __map)?,
-                "outstanding_amount" => outstanding_amount.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionCancelPreview";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "stops_collection",
+        "outstanding_amount",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            stops_collection: values.0,
+            outstanding_amount: values.1,
         }
-        Ok(Self {
-            stops_collection: stops_collection.required()?,
-            outstanding_amount: outstanding_amount.required_or_default()?,
-        })
     }
 }

@@ -101,27 +101,23 @@ impl ::serde::Serialize for SubscriptionCanceledMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("subscription_id", &self.subscription_id)?;
-        object.optional("product_id", &self.product_id)?;
-        object.field("amount", &self.amount)?;
-        object.field("currency", &self.currency)?;
-        object.field("recurring_interval", &self.recurring_interval)?;
-        object.field("recurring_interval_count", &self.recurring_interval_count)?;
-        object
-            .optional(
-                "customer_cancellation_reason",
-                &self.customer_cancellation_reason,
-            )?;
-        object
-            .optional(
-                "customer_cancellation_comment",
-                &self.customer_cancellation_comment,
-            )?;
-        object.field("canceled_at", &self.canceled_at)?;
-        object.optional("ends_at", &self.ends_at)?;
-        object.optional("cancel_at_period_end", &self.cancel_at_period_end)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.subscription_id),
+                ::openapi_runtime::ser::Optional(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.recurring_interval),
+                ::openapi_runtime::ser::Always(&self.recurring_interval_count),
+                ::openapi_runtime::ser::Optional(&self.customer_cancellation_reason),
+                ::openapi_runtime::ser::Optional(&self.customer_cancellation_comment),
+                ::openapi_runtime::ser::Always(&self.canceled_at),
+                ::openapi_runtime::ser::Optional(&self.ends_at),
+                ::openapi_runtime::ser::Optional(&self.cancel_at_period_end),
+            ),
+        )
     }
 }
 
@@ -129,67 +125,56 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCanceledMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionCanceledMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionCanceledMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
-            "recurring_interval_count",
-        );
-        let mut customer_cancellation_reason = ::openapi_runtime::de::Slot::new(
-            "customer_cancellation_reason",
-        );
-        let mut customer_cancellation_comment = ::openapi_runtime::de::Slot::new(
-            "customer_cancellation_comment",
-        );
-        let mut canceled_at = ::openapi_runtime::de::Slot::new("canceled_at");
-        let mut ends_at = ::openapi_runtime::de::Slot::new("ends_at");
-        let mut cancel_at_period_end = ::openapi_runtime::de::Slot::new(
-            "cancel_at_period_end",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
-                "customer_cancellation_reason" => {
-                    customer_cancellation_reason.read(&mut __map)?
-                }
-                "customer_cancellation_comment" => {
-                    customer_cancellation_comment.read(&mut __map)?
-                }
-                "canceled_at" => canceled_at.read(&mut __map)?,
-                "ends_at" => ends_at.read(&mut __map)?,
-                "cancel_at_period_end" => cancel_at_period_end.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionCanceledMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "subscription_id",
+        "product_id",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "recurring_interval_count",
+        "customer_cancellation_reason",
+        "customer_cancellation_comment",
+        "canceled_at",
+        "ends_at",
+        "cancel_at_period_end",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            subscription_id: values.0,
+            product_id: values.1,
+            amount: values.2,
+            currency: values.3,
+            recurring_interval: values.4,
+            recurring_interval_count: values.5,
+            customer_cancellation_reason: values.6,
+            customer_cancellation_comment: values.7,
+            canceled_at: values.8,
+            ends_at: values.9,
+            cancel_at_period_end: values.10,
         }
-        Ok(Self {
-            subscription_id: subscription_id.required()?,
-            product_id: product_id.or_default(),
-            amount: amount.required()?,
-            currency: currency.required()?,
-            recurring_interval: recurring_interval.required()?,
-            recurring_interval_count: recurring_interval_count.required()?,
-            customer_cancellation_reason: customer_cancellation_reason.or_default(),
-            customer_cancellation_comment: customer_cancellation_comment.or_default(),
-            canceled_at: canceled_at.required()?,
-            ends_at: ends_at.or_default(),
-            cancel_at_period_end: cancel_at_period_end.or_default(),
-        })
     }
 }

@@ -38,10 +38,14 @@ impl ::serde::Serialize for SubscriptionChangePreviewProduct {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("product_id", &self.product_id)?;
-        object.optional("proration_behavior", &self.proration_behavior)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Optional(&self.proration_behavior),
+            ),
+        )
     }
 }
 
@@ -49,28 +53,26 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionChangePreviewProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionChangePreviewProduct")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionChangePreviewProduct {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
-            "proration_behavior",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product_id" => product_id.read(&mut __map)?,
-                "proration_behavior" => proration_behavior.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionChangePreviewProduct";
+    const WIRE_NAMES: &'static [&'static str] = &["product_id", "proration_behavior"];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Optional<Option<super::SubscriptionProrationBehavior>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product_id: values.0,
+            proration_behavior: values.1,
         }
-        Ok(Self {
-            product_id: product_id.required()?,
-            proration_behavior: proration_behavior.or_default(),
-        })
     }
 }

@@ -66,19 +66,23 @@ impl ::serde::Serialize for SubscriptionChargePreview {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("base_amount", &self.base_amount)?;
-        object.field("metered_amount", &self.metered_amount)?;
-        object.field("proration_amount", &self.proration_amount)?;
-        object.field("prorations", &self.prorations)?;
-        object.field("subtotal_amount", &self.subtotal_amount)?;
-        object.field("discount_amount", &self.discount_amount)?;
-        object.field("net_amount", &self.net_amount)?;
-        object.field("tax_amount", &self.tax_amount)?;
-        object.field("total_amount", &self.total_amount)?;
-        object.field("applied_balance_amount", &self.applied_balance_amount)?;
-        object.field("due_amount", &self.due_amount)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.base_amount),
+                ::openapi_runtime::ser::Always(&self.metered_amount),
+                ::openapi_runtime::ser::Always(&self.proration_amount),
+                ::openapi_runtime::ser::Always(&self.prorations),
+                ::openapi_runtime::ser::Always(&self.subtotal_amount),
+                ::openapi_runtime::ser::Always(&self.discount_amount),
+                ::openapi_runtime::ser::Always(&self.net_amount),
+                ::openapi_runtime::ser::Always(&self.tax_amount),
+                ::openapi_runtime::ser::Always(&self.total_amount),
+                ::openapi_runtime::ser::Always(&self.applied_balance_amount),
+                ::openapi_runtime::ser::Always(&self.due_amount),
+            ),
+        )
     }
 }
 
@@ -86,55 +90,56 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionChargePreview {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionChargePreview")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionChargePreview {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut base_amount = ::openapi_runtime::de::Slot::new("base_amount");
-        let mut metered_amount = ::openapi_runtime::de::Slot::new("metered_amount");
-        let mut proration_amount = ::openapi_runtime::de::Slot::new("proration_amount");
-        let mut prorations = ::openapi_runtime::de::Slot::new("prorations");
-        let mut subtotal_amount = ::openapi_runtime::de::Slot::new("subtotal_amount");
-        let mut discount_amount = ::openapi_runtime::de::Slot::new("discount_amount");
-        let mut net_amount = ::openapi_runtime::de::Slot::new("net_amount");
-        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
-        let mut total_amount = ::openapi_runtime::de::Slot::new("total_amount");
-        let mut applied_balance_amount = ::openapi_runtime::de::Slot::new(
-            "applied_balance_amount",
-        );
-        let mut due_amount = ::openapi_runtime::de::Slot::new("due_amount");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "base_amount" => base_amount.read(&mut __map)?,
-                "metered_amount" => metered_amount.read(&mut __map)?,
-                "proration_amount" => proration_amount.read(&mut __map)?,
-                "prorations" => prorations.read(&mut __map)?,
-                "subtotal_amount" => subtotal_amount.read(&mut __map)?,
-                "discount_amount" => discount_amount.read(&mut __map)?,
-                "net_amount" => net_amount.read(&mut __map)?,
-                "tax_amount" => tax_amount.read(&mut __map)?,
-                "total_amount" => total_amount.read(&mut __map)?,
-                "applied_balance_amount" => applied_balance_amount.read(&mut __map)?,
-                "due_amount" => due_amount.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionChargePreview";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "base_amount",
+        "metered_amount",
+        "proration_amount",
+        "prorations",
+        "subtotal_amount",
+        "discount_amount",
+        "net_amount",
+        "tax_amount",
+        "total_amount",
+        "applied_balance_amount",
+        "due_amount",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<Vec<super::SubscriptionChargePreviewProration>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            base_amount: values.0,
+            metered_amount: values.1,
+            proration_amount: values.2,
+            prorations: values.3,
+            subtotal_amount: values.4,
+            discount_amount: values.5,
+            net_amount: values.6,
+            tax_amount: values.7,
+            total_amount: values.8,
+            applied_balance_amount: values.9,
+            due_amount: values.10,
         }
-        Ok(Self {
-            base_amount: base_amount.required()?,
-            metered_amount: metered_amount.required()?,
-            proration_amount: proration_amount.required()?,
-            prorations: prorations.required()?,
-            subtotal_amount: subtotal_amount.required()?,
-            discount_amount: discount_amount.required()?,
-            net_amount: net_amount.required()?,
-            tax_amount: tax_amount.required()?,
-            total_amount: total_amount.required()?,
-            applied_balance_amount: applied_balance_amount.required()?,
-            due_amount: due_amount.required()?,
-        })
     }
 }

@@ -26,10 +26,14 @@ impl ::serde::Serialize for SubscriptionChargePreviewProration {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("label", &self.label)?;
-        object.field("amount", &self.amount)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Always(&self.amount),
+            ),
+        )
     }
 }
 
@@ -37,26 +41,26 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionChargePreviewProration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionChargePreviewProration")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionChargePreviewProration {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "label" => label.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionChargePreviewProration";
+    const WIRE_NAMES: &'static [&'static str] = &["label", "amount"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            label: values.0,
+            amount: values.1,
         }
-        Ok(Self {
-            label: label.required()?,
-            amount: amount.required()?,
-        })
     }
 }

@@ -62,11 +62,15 @@ impl ::serde::Serialize for SubscriptionCreateCustomer {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.field("product_id", &self.product_id)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+            ),
+        )
     }
 }
 
@@ -74,30 +78,40 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionCreateCustomer")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionCreateCustomer {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionCreateCustomer";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "product_id",
+        "customer_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<
+                    String,
+                    SubscriptionCreateCustomerMetadataValue,
+                >,
+            >,
+        >,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            product_id: values.1,
+            customer_id: values.2,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            product_id: product_id.required()?,
-            customer_id: customer_id.required()?,
-        })
     }
 }
 

@@ -66,11 +66,15 @@ impl ::serde::Serialize for SubscriptionCreateExternalCustomer {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.field("product_id", &self.product_id)?;
-        object.field("external_customer_id", &self.external_customer_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Always(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.external_customer_id),
+            ),
+        )
     }
 }
 
@@ -78,32 +82,40 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateExternalCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionCreateExternalCustomer")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionCreateExternalCustomer {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
-            "external_customer_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "external_customer_id" => external_customer_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionCreateExternalCustomer";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "product_id",
+        "external_customer_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<
+                    String,
+                    SubscriptionCreateExternalCustomerMetadataValue,
+                >,
+            >,
+        >,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            product_id: values.1,
+            external_customer_id: values.2,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            product_id: product_id.required()?,
-            external_customer_id: external_customer_id.required()?,
-        })
     }
 }
 

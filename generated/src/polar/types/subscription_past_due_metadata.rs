@@ -79,15 +79,19 @@ impl ::serde::Serialize for SubscriptionPastDueMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("subscription_id", &self.subscription_id)?;
-        object.optional("product_id", &self.product_id)?;
-        object.field("past_due_at", &self.past_due_at)?;
-        object.optional("amount", &self.amount)?;
-        object.optional("currency", &self.currency)?;
-        object.optional("recurring_interval", &self.recurring_interval)?;
-        object.optional("recurring_interval_count", &self.recurring_interval_count)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.subscription_id),
+                ::openapi_runtime::ser::Optional(&self.product_id),
+                ::openapi_runtime::ser::Always(&self.past_due_at),
+                ::openapi_runtime::ser::Optional(&self.amount),
+                ::openapi_runtime::ser::Optional(&self.currency),
+                ::openapi_runtime::ser::Optional(&self.recurring_interval),
+                ::openapi_runtime::ser::Optional(&self.recurring_interval_count),
+            ),
+        )
     }
 }
 
@@ -95,45 +99,44 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPastDueMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionPastDueMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionPastDueMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut past_due_at = ::openapi_runtime::de::Slot::new("past_due_at");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut recurring_interval = ::openapi_runtime::de::Slot::new(
-            "recurring_interval",
-        );
-        let mut recurring_interval_count = ::openapi_runtime::de::Slot::new(
-            "recurring_interval_count",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "past_due_at" => past_due_at.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "recurring_interval" => recurring_interval.read(&mut __map)?,
-                "recurring_interval_count" => recurring_interval_count.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionPastDueMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "subscription_id",
+        "product_id",
+        "past_due_at",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "recurring_interval_count",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            subscription_id: values.0,
+            product_id: values.1,
+            past_due_at: values.2,
+            amount: values.3,
+            currency: values.4,
+            recurring_interval: values.5,
+            recurring_interval_count: values.6,
         }
-        Ok(Self {
-            subscription_id: subscription_id.required()?,
-            product_id: product_id.or_default(),
-            past_due_at: past_due_at.required()?,
-            amount: amount.or_default(),
-            currency: currency.or_default(),
-            recurring_interval: recurring_interval.or_default(),
-            recurring_interval_count: recurring_interval_count.or_default(),
-        })
     }
 }

@@ -33,11 +33,15 @@ impl ::serde::Serialize for SubscriptionProductUpdatedMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("subscription_id", &self.subscription_id)?;
-        object.field("old_product_id", &self.old_product_id)?;
-        object.field("new_product_id", &self.new_product_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.subscription_id),
+                ::openapi_runtime::ser::Always(&self.old_product_id),
+                ::openapi_runtime::ser::Always(&self.new_product_id),
+            ),
+        )
     }
 }
 
@@ -45,29 +49,32 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionProductUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionProductUpdatedMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionProductUpdatedMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut old_product_id = ::openapi_runtime::de::Slot::new("old_product_id");
-        let mut new_product_id = ::openapi_runtime::de::Slot::new("new_product_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "old_product_id" => old_product_id.read(&mut __map)?,
-                "new_product_id" => new_product_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionProductUpdatedMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "subscription_id",
+        "old_product_id",
+        "new_product_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            subscription_id: values.0,
+            old_product_id: values.1,
+            new_product_id: values.2,
         }
-        Ok(Self {
-            subscription_id: subscription_id.required()?,
-            old_product_id: old_product_id.required()?,
-            new_product_id: new_product_id.required()?,
-        })
     }
 }

@@ -75,16 +75,15 @@ impl ::serde::Serialize for SubscriptionRevoke {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object
-            .patch("customer_cancellation_reason", &self.customer_cancellation_reason)?;
-        object
-            .patch(
-                "customer_cancellation_comment",
-                &self.customer_cancellation_comment,
-            )?;
-        object.field("revoke", &self.revoke)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.customer_cancellation_reason),
+                ::openapi_runtime::ser::Patched(&self.customer_cancellation_comment),
+                ::openapi_runtime::ser::Always(&self.revoke),
+            ),
+        )
     }
 }
 
@@ -92,38 +91,35 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionRevoke {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionRevoke")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionRevoke {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut customer_cancellation_reason = ::openapi_runtime::de::Slot::new(
-            "customer_cancellation_reason",
-        );
-        let mut customer_cancellation_comment = ::openapi_runtime::de::Slot::new(
-            "customer_cancellation_comment",
-        );
-        let mut revoke = ::openapi_runtime::de::Slot::new("revoke");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "customer_cancellation_reason" => {
-                    customer_cancellation_reason.read(&mut __map)?
-                }
-                "customer_cancellation_comment" => {
-                    customer_cancellation_comment.read(&mut __map)?
-                }
-                "revoke" => revoke.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionRevoke";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "customer_cancellation_reason",
+        "customer_cancellation_comment",
+        "revoke",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::CustomerCancellationReason>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Required<SubscriptionRevokeRevoke>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            customer_cancellation_reason: values.0,
+            customer_cancellation_comment: values.1,
+            revoke: values.2,
         }
-        Ok(Self {
-            customer_cancellation_reason: customer_cancellation_reason.or_default(),
-            customer_cancellation_comment: customer_cancellation_comment.or_default(),
-            revoke: revoke.required()?,
-        })
     }
 }
 

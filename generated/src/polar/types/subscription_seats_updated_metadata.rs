@@ -37,12 +37,16 @@ impl ::serde::Serialize for SubscriptionSeatsUpdatedMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("subscription_id", &self.subscription_id)?;
-        object.field("old_seats", &self.old_seats)?;
-        object.field("new_seats", &self.new_seats)?;
-        object.field("proration_behavior", &self.proration_behavior)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.subscription_id),
+                ::openapi_runtime::ser::Always(&self.old_seats),
+                ::openapi_runtime::ser::Always(&self.new_seats),
+                ::openapi_runtime::ser::Always(&self.proration_behavior),
+            ),
+        )
     }
 }
 
@@ -50,34 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionSeatsUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionSeatsUpdatedMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionSeatsUpdatedMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        let mut old_seats = ::openapi_runtime::de::Slot::new("old_seats");
-        let mut new_seats = ::openapi_runtime::de::Slot::new("new_seats");
-        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
-            "proration_behavior",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                "old_seats" => old_seats.read(&mut __map)?,
-                "new_seats" => new_seats.read(&mut __map)?,
-                "proration_behavior" => proration_behavior.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionSeatsUpdatedMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "subscription_id",
+        "old_seats",
+        "new_seats",
+        "proration_behavior",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            subscription_id: values.0,
+            old_seats: values.1,
+            new_seats: values.2,
+            proration_behavior: values.3,
         }
-        Ok(Self {
-            subscription_id: subscription_id.required()?,
-            old_seats: old_seats.required()?,
-            new_seats: new_seats.required()?,
-            proration_behavior: proration_behavior.required()?,
-        })
     }
 }

@@ -94,13 +94,17 @@ impl ::serde::Serialize for SubscriptionUpdateBase {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("metadata", &self.metadata)?;
-        object.patch("product_id", &self.product_id)?;
-        object.patch("proration_behavior", &self.proration_behavior)?;
-        object.patch("discount_id", &self.discount_id)?;
-        object.patch("trial_end", &self.trial_end)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.metadata),
+                ::openapi_runtime::ser::Patched(&self.product_id),
+                ::openapi_runtime::ser::Patched(&self.proration_behavior),
+                ::openapi_runtime::ser::Patched(&self.discount_id),
+                ::openapi_runtime::ser::Patched(&self.trial_end),
+            ),
+        )
     }
 }
 
@@ -108,38 +112,47 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionUpdateBase")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionUpdateBase {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut metadata = ::openapi_runtime::de::Slot::new("metadata");
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
-            "proration_behavior",
-        );
-        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
-        let mut trial_end = ::openapi_runtime::de::Slot::new("trial_end");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "metadata" => metadata.read(&mut __map)?,
-                "product_id" => product_id.read(&mut __map)?,
-                "proration_behavior" => proration_behavior.read(&mut __map)?,
-                "discount_id" => discount_id.read(&mut __map)?,
-                "trial_end" => trial_end.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionUpdateBase";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "metadata",
+        "product_id",
+        "proration_behavior",
+        "discount_id",
+        "trial_end",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<
+            Option<
+                ::std::collections::BTreeMap<String, SubscriptionUpdateBaseMetadataValue>,
+            >,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::SubscriptionProrationBehavior>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<SubscriptionUpdateBaseTrialEnd>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            metadata: values.0,
+            product_id: values.1,
+            proration_behavior: values.2,
+            discount_id: values.3,
+            trial_end: values.4,
         }
-        Ok(Self {
-            metadata: metadata.or_default(),
-            product_id: product_id.or_default(),
-            proration_behavior: proration_behavior.or_default(),
-            discount_id: discount_id.or_default(),
-            trial_end: trial_end.or_default(),
-        })
     }
 }
 

@@ -27,9 +27,11 @@ impl ::serde::Serialize for SubscriptionUpdateBillingPeriod {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("current_billing_period_end", &self.current_billing_period_end)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.current_billing_period_end),),
+        )
     }
 }
 
@@ -37,27 +39,22 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBillingPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionUpdateBillingPeriod")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionUpdateBillingPeriod {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut current_billing_period_end = ::openapi_runtime::de::Slot::new(
-            "current_billing_period_end",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "current_billing_period_end" => {
-                    current_billing_period_end.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionUpdateBillingPeriod";
+    const WIRE_NAMES: &'static [&'static str] = &["current_billing_period_end"];
+    type Fields = (::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            current_billing_period_end: values.0,
         }
-        Ok(Self {
-            current_billing_period_end: current_billing_period_end.required()?,
-        })
     }
 }

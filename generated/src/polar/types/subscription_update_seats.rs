@@ -40,10 +40,14 @@ impl ::serde::Serialize for SubscriptionUpdateSeats {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("seats", &self.seats)?;
-        object.patch("proration_behavior", &self.proration_behavior)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.seats),
+                ::openapi_runtime::ser::Patched(&self.proration_behavior),
+            ),
+        )
     }
 }
 
@@ -51,28 +55,28 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateSeats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionUpdateSeats")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionUpdateSeats {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
-            "proration_behavior",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "seats" => seats.read(&mut __map)?,
-                "proration_behavior" => proration_behavior.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionUpdateSeats";
+    const WIRE_NAMES: &'static [&'static str] = &["seats", "proration_behavior"];
+    type Fields = (
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<super::SubscriptionProrationBehavior>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            seats: values.0,
+            proration_behavior: values.1,
         }
-        Ok(Self {
-            seats: seats.required()?,
-            proration_behavior: proration_behavior.or_default(),
-        })
     }
 }

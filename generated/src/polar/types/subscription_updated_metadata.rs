@@ -86,15 +86,19 @@ impl ::serde::Serialize for SubscriptionUpdatedMetadata {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("product_id", &self.product_id)?;
-        object.optional("proration_behavior", &self.proration_behavior)?;
-        object.optional("discount_id", &self.discount_id)?;
-        object.optional("trial_end", &self.trial_end)?;
-        object.optional("seats", &self.seats)?;
-        object.optional("billing_period_end", &self.billing_period_end)?;
-        object.field("subscription_id", &self.subscription_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.product_id),
+                ::openapi_runtime::ser::Optional(&self.proration_behavior),
+                ::openapi_runtime::ser::Optional(&self.discount_id),
+                ::openapi_runtime::ser::Optional(&self.trial_end),
+                ::openapi_runtime::ser::Optional(&self.seats),
+                ::openapi_runtime::ser::Optional(&self.billing_period_end),
+                ::openapi_runtime::ser::Always(&self.subscription_id),
+            ),
+        )
     }
 }
 
@@ -102,45 +106,44 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SubscriptionUpdatedMetadata")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SubscriptionUpdatedMetadata {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut product_id = ::openapi_runtime::de::Slot::new("product_id");
-        let mut proration_behavior = ::openapi_runtime::de::Slot::new(
-            "proration_behavior",
-        );
-        let mut discount_id = ::openapi_runtime::de::Slot::new("discount_id");
-        let mut trial_end = ::openapi_runtime::de::Slot::new("trial_end");
-        let mut seats = ::openapi_runtime::de::Slot::new("seats");
-        let mut billing_period_end = ::openapi_runtime::de::Slot::new(
-            "billing_period_end",
-        );
-        let mut subscription_id = ::openapi_runtime::de::Slot::new("subscription_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "product_id" => product_id.read(&mut __map)?,
-                "proration_behavior" => proration_behavior.read(&mut __map)?,
-                "discount_id" => discount_id.read(&mut __map)?,
-                "trial_end" => trial_end.read(&mut __map)?,
-                "seats" => seats.read(&mut __map)?,
-                "billing_period_end" => billing_period_end.read(&mut __map)?,
-                "subscription_id" => subscription_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SubscriptionUpdatedMetadata";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "product_id",
+        "proration_behavior",
+        "discount_id",
+        "trial_end",
+        "seats",
+        "billing_period_end",
+        "subscription_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<super::SubscriptionProrationBehavior>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            product_id: values.0,
+            proration_behavior: values.1,
+            discount_id: values.2,
+            trial_end: values.3,
+            seats: values.4,
+            billing_period_end: values.5,
+            subscription_id: values.6,
         }
-        Ok(Self {
-            product_id: product_id.or_default(),
-            proration_behavior: proration_behavior.or_default(),
-            discount_id: discount_id.or_default(),
-            trial_end: trial_end.or_default(),
-            seats: seats.or_default(),
-            billing_period_end: billing_period_end.or_default(),
-            subscription_id: subscription_id.required()?,
-        })
     }
 }

@@ -56,13 +56,17 @@ impl ::serde::Serialize for SupportCaseAttachment {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("message_id", &self.message_id)?;
-        object.field("file", &self.file)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.message_id),
+                ::openapi_runtime::ser::Always(&self.file),
+            ),
+        )
     }
 }
 
@@ -70,35 +74,38 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SupportCaseAttachment")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SupportCaseAttachment {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut message_id = ::openapi_runtime::de::Slot::new("message_id");
-        let mut file = ::openapi_runtime::de::Slot::new("file");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "message_id" => message_id.read(&mut __map)?,
-                "file" => file.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SupportCaseAttachment";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "message_id",
+        "file",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Required<super::SupportCaseAttachmentFile>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            message_id: values.3,
+            file: values.4,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            message_id: message_id.required_or_default()?,
-            file: file.required()?,
-        })
     }
 }

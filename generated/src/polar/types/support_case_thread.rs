@@ -37,12 +37,16 @@ impl ::serde::Serialize for SupportCaseThread {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("case", &self.case)?;
-        object.field("messages", &self.messages)?;
-        object.field("attachments", &self.attachments)?;
-        object.field("is_open", &self.is_open)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.case),
+                ::openapi_runtime::ser::Always(&self.messages),
+                ::openapi_runtime::ser::Always(&self.attachments),
+                ::openapi_runtime::ser::Always(&self.is_open),
+            ),
+        )
     }
 }
 
@@ -50,32 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseThread {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "SupportCaseThread")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for SupportCaseThread {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut case = ::openapi_runtime::de::Slot::new("case");
-        let mut messages = ::openapi_runtime::de::Slot::new("messages");
-        let mut attachments = ::openapi_runtime::de::Slot::new("attachments");
-        let mut is_open = ::openapi_runtime::de::Slot::new("is_open");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "case" => case.read(&mut __map)?,
-                "messages" => messages.read(&mut __map)?,
-                "attachments" => attachments.read(&mut __map)?,
-                "is_open" => is_open.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "SupportCaseThread";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "case",
+        "messages",
+        "attachments",
+        "is_open",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::SupportCase>,
+        ::openapi_runtime::de::Required<Vec<super::SupportCaseMessage>>,
+        ::openapi_runtime::de::Required<Vec<super::SupportCaseAttachment>>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            case: values.0,
+            messages: values.1,
+            attachments: values.2,
+            is_open: values.3,
         }
-        Ok(Self {
-            case: case.required()?,
-            messages: messages.required()?,
-            attachments: attachments.required()?,
-            is_open: is_open.required()?,
-        })
     }
 }

@@ -74,16 +74,20 @@ impl ::serde::Serialize for TaxJurisdiction {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("country", &self.country)?;
-        object.optional("state", &self.state)?;
-        object.field("currency", &self.currency)?;
-        object.field("tax_amount", &self.tax_amount)?;
-        object.field("order_count", &self.order_count)?;
-        object.field("country_name", &self.country_name)?;
-        object.field("state_name", &self.state_name)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.country),
+                ::openapi_runtime::ser::Optional(&self.state),
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.tax_amount),
+                ::openapi_runtime::ser::Always(&self.order_count),
+                ::openapi_runtime::ser::Always(&self.country_name),
+                ::openapi_runtime::ser::Always(&self.state_name),
+            ),
+        )
     }
 }
 
@@ -91,44 +95,47 @@ impl<'de> ::serde::Deserialize<'de> for TaxJurisdiction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "TaxJurisdiction")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for TaxJurisdiction {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut country = ::openapi_runtime::de::Slot::new("country");
-        let mut state = ::openapi_runtime::de::Slot::new("state");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
-        let mut order_count = ::openapi_runtime::de::Slot::new("order_count");
-        let mut country_name = ::openapi_runtime::de::Slot::new("country_name");
-        let mut state_name = ::openapi_runtime::de::Slot::new("state_name");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "country" => country.read(&mut __map)?,
-                "state" => state.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "tax_amount" => tax_amount.read(&mut __map)?,
-                "order_count" => order_count.read(&mut __map)?,
-                "country_name" => country_name.read(&mut __map)?,
-                "state_name" => state_name.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "TaxJurisdiction";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "country",
+        "state",
+        "currency",
+        "tax_amount",
+        "order_count",
+        "country_name",
+        "state_name",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            country: values.1,
+            state: values.2,
+            currency: values.3,
+            tax_amount: values.4,
+            order_count: values.5,
+            country_name: values.6,
+            state_name: values.7,
         }
-        Ok(Self {
-            id: id.required()?,
-            country: country.required()?,
-            state: state.or_default(),
-            currency: currency.required()?,
-            tax_amount: tax_amount.required()?,
-            order_count: order_count.required()?,
-            country_name: country_name.required()?,
-            state_name: state_name.required_or_default()?,
-        })
     }
 }

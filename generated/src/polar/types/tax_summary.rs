@@ -40,12 +40,16 @@ impl ::serde::Serialize for TaxSummary {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("currency", &self.currency)?;
-        object.field("tax_amount", &self.tax_amount)?;
-        object.field("order_count", &self.order_count)?;
-        object.field("jurisdiction_count", &self.jurisdiction_count)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.tax_amount),
+                ::openapi_runtime::ser::Always(&self.order_count),
+                ::openapi_runtime::ser::Always(&self.jurisdiction_count),
+            ),
+        )
     }
 }
 
@@ -53,34 +57,35 @@ impl<'de> ::serde::Deserialize<'de> for TaxSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "TaxSummary")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for TaxSummary {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
-        let mut order_count = ::openapi_runtime::de::Slot::new("order_count");
-        let mut jurisdiction_count = ::openapi_runtime::de::Slot::new(
-            "jurisdiction_count",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "currency" => currency.read(&mut __map)?,
-                "tax_amount" => tax_amount.read(&mut __map)?,
-                "order_count" => order_count.read(&mut __map)?,
-                "jurisdiction_count" => jurisdiction_count.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "TaxSummary";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "currency",
+        "tax_amount",
+        "order_count",
+        "jurisdiction_count",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            currency: values.0,
+            tax_amount: values.1,
+            order_count: values.2,
+            jurisdiction_count: values.3,
         }
-        Ok(Self {
-            currency: currency.required()?,
-            tax_amount: tax_amount.required()?,
-            order_count: order_count.required()?,
-            jurisdiction_count: jurisdiction_count.required()?,
-        })
     }
 }

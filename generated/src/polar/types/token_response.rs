@@ -56,14 +56,18 @@ impl ::serde::Serialize for TokenResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("access_token", &self.access_token)?;
-        object.field("token_type", &self.token_type)?;
-        object.field("expires_in", &self.expires_in)?;
-        object.optional("refresh_token", &self.refresh_token)?;
-        object.field("scope", &self.scope)?;
-        object.optional("id_token", &self.id_token)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.access_token),
+                ::openapi_runtime::ser::Always(&self.token_type),
+                ::openapi_runtime::ser::Always(&self.expires_in),
+                ::openapi_runtime::ser::Optional(&self.refresh_token),
+                ::openapi_runtime::ser::Always(&self.scope),
+                ::openapi_runtime::ser::Optional(&self.id_token),
+            ),
+        )
     }
 }
 
@@ -71,39 +75,42 @@ impl<'de> ::serde::Deserialize<'de> for TokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "TokenResponse")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for TokenResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut access_token = ::openapi_runtime::de::Slot::new("access_token");
-        let mut token_type = ::openapi_runtime::de::Slot::new("token_type");
-        let mut expires_in = ::openapi_runtime::de::Slot::new("expires_in");
-        let mut refresh_token = ::openapi_runtime::de::Slot::new("refresh_token");
-        let mut scope = ::openapi_runtime::de::Slot::new("scope");
-        let mut id_token = ::openapi_runtime::de::Slot::new("id_token");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "access_token" => access_token.read(&mut __map)?,
-                "token_type" => token_type.read(&mut __map)?,
-                "expires_in" => expires_in.read(&mut __map)?,
-                "refresh_token" => refresh_token.read(&mut __map)?,
-                "scope" => scope.read(&mut __map)?,
-                "id_token" => id_token.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "TokenResponse";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "access_token",
+        "token_type",
+        "expires_in",
+        "refresh_token",
+        "scope",
+        "id_token",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<TokenResponseTokenType>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            access_token: values.0,
+            token_type: values.1,
+            expires_in: values.2,
+            refresh_token: values.3,
+            scope: values.4,
+            id_token: values.5,
         }
-        Ok(Self {
-            access_token: access_token.required()?,
-            token_type: token_type.required()?,
-            expires_in: expires_in.required()?,
-            refresh_token: refresh_token.or_default(),
-            scope: scope.required()?,
-            id_token: id_token.or_default(),
-        })
     }
 }
 

@@ -71,14 +71,18 @@ impl ::serde::Serialize for TopCustomer {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("email", &self.email)?;
-        object.field("name", &self.name)?;
-        object.field("avatar_url", &self.avatar_url)?;
-        object.field("order_count", &self.order_count)?;
-        object.field("net_revenue", &self.net_revenue)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.email),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.avatar_url),
+                ::openapi_runtime::ser::Always(&self.order_count),
+                ::openapi_runtime::ser::Always(&self.net_revenue),
+            ),
+        )
     }
 }
 
@@ -86,38 +90,41 @@ impl<'de> ::serde::Deserialize<'de> for TopCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "TopCustomer")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for TopCustomer {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        let mut order_count = ::openapi_runtime::de::Slot::new("order_count");
-        let mut net_revenue = ::openapi_runtime::de::Slot::new("net_revenue");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "id" => id.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "avatar_url" => avatar_url.read(&mut __map)?,
-                "order_count" => order_count.read(&mut __map)?,
-                "net_revenue" => net_revenue.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "TopCustomer";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "id",
+        "email",
+        "name",
+        "avatar_url",
+        "order_count",
+        "net_revenue",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            id: values.0,
+            email: values.1,
+            name: values.2,
+            avatar_url: values.3,
+            order_count: values.4,
+            net_revenue: values.5,
         }
-        Ok(Self {
-            id: id.required()?,
-            email: email.required_or_default()?,
-            name: name.required_or_default()?,
-            avatar_url: avatar_url.required_or_default()?,
-            order_count: order_count.required()?,
-            net_revenue: net_revenue.required()?,
-        })
     }
 }

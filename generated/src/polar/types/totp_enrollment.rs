@@ -41,13 +41,17 @@ impl ::serde::Serialize for TotpEnrollment {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("secret", &self.secret)?;
-        object.field("algorithm", &self.algorithm)?;
-        object.field("digits", &self.digits)?;
-        object.field("period", &self.period)?;
-        object.field("provisioning_uri", &self.provisioning_uri)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.secret),
+                ::openapi_runtime::ser::Always(&self.algorithm),
+                ::openapi_runtime::ser::Always(&self.digits),
+                ::openapi_runtime::ser::Always(&self.period),
+                ::openapi_runtime::ser::Always(&self.provisioning_uri),
+            ),
+        )
     }
 }
 
@@ -55,35 +59,38 @@ impl<'de> ::serde::Deserialize<'de> for TotpEnrollment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "TotpEnrollment")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for TotpEnrollment {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut secret = ::openapi_runtime::de::Slot::new("secret");
-        let mut algorithm = ::openapi_runtime::de::Slot::new("algorithm");
-        let mut digits = ::openapi_runtime::de::Slot::new("digits");
-        let mut period = ::openapi_runtime::de::Slot::new("period");
-        let mut provisioning_uri = ::openapi_runtime::de::Slot::new("provisioning_uri");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "secret" => secret.read(&mut __map)?,
-                "algorithm" => algorithm.read(&mut __map)?,
-                "digits" => digits.read(&mut __map)?,
-                "period" => period.read(&mut __map)?,
-                "provisioning_uri" => provisioning_uri.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "TotpEnrollment";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "secret",
+        "algorithm",
+        "digits",
+        "period",
+        "provisioning_uri",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            secret: values.0,
+            algorithm: values.1,
+            digits: values.2,
+            period: values.3,
+            provisioning_uri: values.4,
         }
-        Ok(Self {
-            secret: secret.required()?,
-            algorithm: algorithm.required()?,
-            digits: digits.required()?,
-            period: period.required()?,
-            provisioning_uri: provisioning_uri.required()?,
-        })
     }
 }

@@ -21,9 +21,11 @@ impl ::serde::Serialize for TotpStatus {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("enabled", &self.enabled)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.enabled),),
+        )
     }
 }
 
@@ -31,23 +33,20 @@ impl<'de> ::serde::Deserialize<'de> for TotpStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "TotpStatus")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for TotpStatus {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "enabled" => enabled.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self {
-            enabled: enabled.required()?,
-        })
+    const NAME: &'static str = "TotpStatus";
+    const WIRE_NAMES: &'static [&'static str] = &["enabled"];
+    type Fields = (::openapi_runtime::de::Required<bool>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { enabled: values.0 }
     }
 }

@@ -183,28 +183,36 @@ impl ::serde::Serialize for TransactionEmbedded {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("type", &self.r#type)?;
-        object.field("processor", &self.processor)?;
-        object.field("currency", &self.currency)?;
-        object.field("amount", &self.amount)?;
-        object.field("tax_amount", &self.tax_amount)?;
-        object.field("account_currency", &self.account_currency)?;
-        object.field("account_amount", &self.account_amount)?;
-        object.field("presentment_amount", &self.presentment_amount)?;
-        object.field("presentment_tax_amount", &self.presentment_tax_amount)?;
-        object.field("presentment_currency", &self.presentment_currency)?;
-        object.field("exchange_rate", &self.exchange_rate)?;
-        object.field("platform_fee_type", &self.platform_fee_type)?;
-        object.field("pledge_id", &self.pledge_id)?;
-        object.field("issue_reward_id", &self.issue_reward_id)?;
-        object.field("order_id", &self.order_id)?;
-        object.field("payout_transaction_id", &self.payout_transaction_id)?;
-        object.field("incurred_by_transaction_id", &self.incurred_by_transaction_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.r#type),
+                    ::openapi_runtime::ser::Always(&self.processor),
+                    ::openapi_runtime::ser::Always(&self.currency),
+                    ::openapi_runtime::ser::Always(&self.amount),
+                    ::openapi_runtime::ser::Always(&self.tax_amount),
+                    ::openapi_runtime::ser::Always(&self.account_currency),
+                    ::openapi_runtime::ser::Always(&self.account_amount),
+                    ::openapi_runtime::ser::Always(&self.presentment_amount),
+                    ::openapi_runtime::ser::Always(&self.presentment_tax_amount),
+                    ::openapi_runtime::ser::Always(&self.presentment_currency),
+                    ::openapi_runtime::ser::Always(&self.exchange_rate),
+                    ::openapi_runtime::ser::Always(&self.platform_fee_type),
+                    ::openapi_runtime::ser::Always(&self.pledge_id),
+                ),
+                (
+                    ::openapi_runtime::ser::Always(&self.issue_reward_id),
+                    ::openapi_runtime::ser::Always(&self.order_id),
+                    ::openapi_runtime::ser::Always(&self.payout_transaction_id),
+                    ::openapi_runtime::ser::Always(&self.incurred_by_transaction_id),
+                ),
+            ),
+        )
     }
 }
 
@@ -212,94 +220,87 @@ impl<'de> ::serde::Deserialize<'de> for TransactionEmbedded {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "TransactionEmbedded")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for TransactionEmbedded {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut processor = ::openapi_runtime::de::Slot::new("processor");
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut tax_amount = ::openapi_runtime::de::Slot::new("tax_amount");
-        let mut account_currency = ::openapi_runtime::de::Slot::new("account_currency");
-        let mut account_amount = ::openapi_runtime::de::Slot::new("account_amount");
-        let mut presentment_amount = ::openapi_runtime::de::Slot::new(
-            "presentment_amount",
-        );
-        let mut presentment_tax_amount = ::openapi_runtime::de::Slot::new(
-            "presentment_tax_amount",
-        );
-        let mut presentment_currency = ::openapi_runtime::de::Slot::new(
-            "presentment_currency",
-        );
-        let mut exchange_rate = ::openapi_runtime::de::Slot::new("exchange_rate");
-        let mut platform_fee_type = ::openapi_runtime::de::Slot::new(
-            "platform_fee_type",
-        );
-        let mut pledge_id = ::openapi_runtime::de::Slot::new("pledge_id");
-        let mut issue_reward_id = ::openapi_runtime::de::Slot::new("issue_reward_id");
-        let mut order_id = ::openapi_runtime::de::Slot::new("order_id");
-        let mut payout_transaction_id = ::openapi_runtime::de::Slot::new(
-            "payout_transaction_id",
-        );
-        let mut incurred_by_transaction_id = ::openapi_runtime::de::Slot::new(
-            "incurred_by_transaction_id",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "processor" => processor.read(&mut __map)?,
-                "currency" => currency.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "tax_amount" => tax_amount.read(&mut __map)?,
-                "account_currency" => account_currency.read(&mut __map)?,
-                "account_amount" => account_amount.read(&mut __map)?,
-                "presentment_amount" => presentment_amount.read(&mut __map)?,
-                "presentment_tax_amount" => presentment_tax_amount.read(&mut __map)?,
-                "presentment_currency" => presentment_currency.read(&mut __map)?,
-                "exchange_rate" => exchange_rate.read(&mut __map)?,
-                "platform_fee_type" => platform_fee_type.read(&mut __map)?,
-                "pledge_id" => pledge_id.read(&mut __map)?,
-                "issue_reward_id" => issue_reward_id.read(&mut __map)?,
-                "order_id" => order_id.read(&mut __map)?,
-                "payout_transaction_id" => payout_transaction_id.read(&mut __map)?,
-                "incurred_by_transaction_id" => {
-                    incurred_by_transaction_id.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "TransactionEmbedded";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "type",
+        "processor",
+        "currency",
+        "amount",
+        "tax_amount",
+        "account_currency",
+        "account_amount",
+        "presentment_amount",
+        "presentment_tax_amount",
+        "presentment_currency",
+        "exchange_rate",
+        "platform_fee_type",
+        "pledge_id",
+        "issue_reward_id",
+        "order_id",
+        "payout_transaction_id",
+        "incurred_by_transaction_id",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<super::TransactionType>,
+            ::openapi_runtime::de::Nullable<Option<super::Processor>>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Required<i64>,
+            ::openapi_runtime::de::Nullable<Option<i64>>,
+            ::openapi_runtime::de::Nullable<Option<i64>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<f64>>,
+            ::openapi_runtime::de::Nullable<Option<super::PlatformFeeType>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ),
+        (
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0.0,
+            modified_at: values.0.1,
+            id: values.0.2,
+            r#type: values.0.3,
+            processor: values.0.4,
+            currency: values.0.5,
+            amount: values.0.6,
+            tax_amount: values.0.7,
+            account_currency: values.0.8,
+            account_amount: values.0.9,
+            presentment_amount: values.0.10,
+            presentment_tax_amount: values.0.11,
+            presentment_currency: values.0.12,
+            exchange_rate: values.0.13,
+            platform_fee_type: values.0.14,
+            pledge_id: values.0.15,
+            issue_reward_id: values.1.0,
+            order_id: values.1.1,
+            payout_transaction_id: values.1.2,
+            incurred_by_transaction_id: values.1.3,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            r#type: r#type.required()?,
-            processor: processor.required_or_default()?,
-            currency: currency.required()?,
-            amount: amount.required()?,
-            tax_amount: tax_amount.required()?,
-            account_currency: account_currency.required()?,
-            account_amount: account_amount.required()?,
-            presentment_amount: presentment_amount.required_or_default()?,
-            presentment_tax_amount: presentment_tax_amount.required_or_default()?,
-            presentment_currency: presentment_currency.required_or_default()?,
-            exchange_rate: exchange_rate.required_or_default()?,
-            platform_fee_type: platform_fee_type.required_or_default()?,
-            pledge_id: pledge_id.required_or_default()?,
-            issue_reward_id: issue_reward_id.required_or_default()?,
-            order_id: order_id.required_or_default()?,
-            payout_transaction_id: payout_transaction_id.required_or_default()?,
-            incurred_by_transaction_id: incurred_by_transaction_id.required_or_default()?,
-        })
     }
 }

@@ -37,12 +37,16 @@ impl ::serde::Serialize for TransactionsBalance {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("currency", &self.currency)?;
-        object.field("amount", &self.amount)?;
-        object.field("account_currency", &self.account_currency)?;
-        object.field("account_amount", &self.account_amount)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.account_currency),
+                ::openapi_runtime::ser::Always(&self.account_amount),
+            ),
+        )
     }
 }
 
@@ -50,32 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for TransactionsBalance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "TransactionsBalance")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for TransactionsBalance {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut account_currency = ::openapi_runtime::de::Slot::new("account_currency");
-        let mut account_amount = ::openapi_runtime::de::Slot::new("account_amount");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "currency" => currency.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "account_currency" => account_currency.read(&mut __map)?,
-                "account_amount" => account_amount.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "TransactionsBalance";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "currency",
+        "amount",
+        "account_currency",
+        "account_amount",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            currency: values.0,
+            amount: values.1,
+            account_currency: values.2,
+            account_amount: values.3,
         }
-        Ok(Self {
-            currency: currency.required()?,
-            amount: amount.required()?,
-            account_currency: account_currency.required()?,
-            account_amount: account_amount.required()?,
-        })
     }
 }

@@ -71,16 +71,20 @@ impl ::serde::Serialize for TransactionsHeldBalance {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("currency", &self.currency)?;
-        object.field("amount", &self.amount)?;
-        object.field("account_currency", &self.account_currency)?;
-        object.field("account_amount", &self.account_amount)?;
-        object.field("next_release_at", &self.next_release_at)?;
-        object.field("next_release_amount", &self.next_release_amount)?;
-        object.field("next_release_account_amount", &self.next_release_account_amount)?;
-        object.field("fully_available_at", &self.fully_available_at)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.currency),
+                ::openapi_runtime::ser::Always(&self.amount),
+                ::openapi_runtime::ser::Always(&self.account_currency),
+                ::openapi_runtime::ser::Always(&self.account_amount),
+                ::openapi_runtime::ser::Always(&self.next_release_at),
+                ::openapi_runtime::ser::Always(&self.next_release_amount),
+                ::openapi_runtime::ser::Always(&self.next_release_account_amount),
+                ::openapi_runtime::ser::Always(&self.fully_available_at),
+            ),
+        )
     }
 }
 
@@ -88,52 +92,47 @@ impl<'de> ::serde::Deserialize<'de> for TransactionsHeldBalance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "TransactionsHeldBalance")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for TransactionsHeldBalance {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut currency = ::openapi_runtime::de::Slot::new("currency");
-        let mut amount = ::openapi_runtime::de::Slot::new("amount");
-        let mut account_currency = ::openapi_runtime::de::Slot::new("account_currency");
-        let mut account_amount = ::openapi_runtime::de::Slot::new("account_amount");
-        let mut next_release_at = ::openapi_runtime::de::Slot::new("next_release_at");
-        let mut next_release_amount = ::openapi_runtime::de::Slot::new(
-            "next_release_amount",
-        );
-        let mut next_release_account_amount = ::openapi_runtime::de::Slot::new(
-            "next_release_account_amount",
-        );
-        let mut fully_available_at = ::openapi_runtime::de::Slot::new(
-            "fully_available_at",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "currency" => currency.read(&mut __map)?,
-                "amount" => amount.read(&mut __map)?,
-                "account_currency" => account_currency.read(&mut __map)?,
-                "account_amount" => account_amount.read(&mut __map)?,
-                "next_release_at" => next_release_at.read(&mut __map)?,
-                "next_release_amount" => next_release_amount.read(&mut __map)?,
-                "next_release_account_amount" => {
-                    next_release_account_amount.read(&mut __map)?
-                }
-                "fully_available_at" => fully_available_at.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "TransactionsHeldBalance";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "currency",
+        "amount",
+        "account_currency",
+        "account_amount",
+        "next_release_at",
+        "next_release_amount",
+        "next_release_account_amount",
+        "fully_available_at",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Required<i64>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            currency: values.0,
+            amount: values.1,
+            account_currency: values.2,
+            account_amount: values.3,
+            next_release_at: values.4,
+            next_release_amount: values.5,
+            next_release_account_amount: values.6,
+            fully_available_at: values.7,
         }
-        Ok(Self {
-            currency: currency.required()?,
-            amount: amount.required()?,
-            account_currency: account_currency.required()?,
-            account_amount: account_amount.required()?,
-            next_release_at: next_release_at.required_or_default()?,
-            next_release_amount: next_release_amount.required()?,
-            next_release_account_amount: next_release_account_amount.required()?,
-            fully_available_at: fully_available_at.required_or_default()?,
-        })
     }
 }

@@ -37,12 +37,16 @@ impl ::serde::Serialize for TransactionsSummary {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("balance", &self.balance)?;
-        object.field("available_balance", &self.available_balance)?;
-        object.field("held_balance", &self.held_balance)?;
-        object.field("payout", &self.payout)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.balance),
+                ::openapi_runtime::ser::Always(&self.available_balance),
+                ::openapi_runtime::ser::Always(&self.held_balance),
+                ::openapi_runtime::ser::Always(&self.payout),
+            ),
+        )
     }
 }
 
@@ -50,34 +54,35 @@ impl<'de> ::serde::Deserialize<'de> for TransactionsSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "TransactionsSummary")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for TransactionsSummary {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut balance = ::openapi_runtime::de::Slot::new("balance");
-        let mut available_balance = ::openapi_runtime::de::Slot::new(
-            "available_balance",
-        );
-        let mut held_balance = ::openapi_runtime::de::Slot::new("held_balance");
-        let mut payout = ::openapi_runtime::de::Slot::new("payout");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "balance" => balance.read(&mut __map)?,
-                "available_balance" => available_balance.read(&mut __map)?,
-                "held_balance" => held_balance.read(&mut __map)?,
-                "payout" => payout.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "TransactionsSummary";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "balance",
+        "available_balance",
+        "held_balance",
+        "payout",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::TransactionsBalance>,
+        ::openapi_runtime::de::Required<super::TransactionsBalance>,
+        ::openapi_runtime::de::Required<super::TransactionsHeldBalance>,
+        ::openapi_runtime::de::Required<super::TransactionsBalance>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            balance: values.0,
+            available_balance: values.1,
+            held_balance: values.2,
+            payout: values.3,
         }
-        Ok(Self {
-            balance: balance.required()?,
-            available_balance: available_balance.required()?,
-            held_balance: held_balance.required()?,
-            payout: payout.required()?,
-        })
     }
 }

@@ -28,10 +28,14 @@ impl ::serde::Serialize for UpdateSubscriptionSeatsNotAllowed {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("error", &self.error)?;
-        object.field("detail", &self.detail)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.error),
+                ::openapi_runtime::ser::Always(&self.detail),
+            ),
+        )
     }
 }
 
@@ -39,27 +43,27 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSubscriptionSeatsNotAllowed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UpdateSubscriptionSeatsNotAllowed")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UpdateSubscriptionSeatsNotAllowed {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut error = ::openapi_runtime::de::Slot::new("error");
-        let mut detail = ::openapi_runtime::de::Slot::new("detail");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "error" => error.read(&mut __map)?,
-                "detail" => detail.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UpdateSubscriptionSeatsNotAllowed";
+    const WIRE_NAMES: &'static [&'static str] = &["error", "detail"];
+    type Fields = (
+        ::openapi_runtime::de::Required<UpdateSubscriptionSeatsNotAllowedError>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            error: values.0,
+            detail: values.1,
         }
-        Ok(Self {
-            error: error.required()?,
-            detail: detail.required()?,
-        })
     }
 }
 

@@ -49,11 +49,15 @@ impl ::serde::Serialize for UserDeletionResponse {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("deleted", &self.deleted)?;
-        object.optional("blocked_reasons", &self.blocked_reasons)?;
-        object.optional("blocking_organizations", &self.blocking_organizations)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.deleted),
+                ::openapi_runtime::ser::Optional(&self.blocked_reasons),
+                ::openapi_runtime::ser::Optional(&self.blocking_organizations),
+            ),
+        )
     }
 }
 
@@ -61,31 +65,32 @@ impl<'de> ::serde::Deserialize<'de> for UserDeletionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UserDeletionResponse")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UserDeletionResponse {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut deleted = ::openapi_runtime::de::Slot::new("deleted");
-        let mut blocked_reasons = ::openapi_runtime::de::Slot::new("blocked_reasons");
-        let mut blocking_organizations = ::openapi_runtime::de::Slot::new(
-            "blocking_organizations",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "deleted" => deleted.read(&mut __map)?,
-                "blocked_reasons" => blocked_reasons.read(&mut __map)?,
-                "blocking_organizations" => blocking_organizations.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UserDeletionResponse";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "deleted",
+        "blocked_reasons",
+        "blocking_organizations",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Optional<Option<Vec<super::UserDeletionBlockedReason>>>,
+        ::openapi_runtime::de::Optional<Option<Vec<super::BlockingOrganization>>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            deleted: values.0,
+            blocked_reasons: values.1,
+            blocking_organizations: values.2,
         }
-        Ok(Self {
-            deleted: deleted.required()?,
-            blocked_reasons: blocked_reasons.or_default(),
-            blocking_organizations: blocking_organizations.or_default(),
-        })
     }
 }

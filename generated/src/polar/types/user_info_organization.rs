@@ -33,10 +33,14 @@ impl ::serde::Serialize for UserInfoOrganization {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("sub", &self.sub)?;
-        object.optional("name", &self.name)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.sub),
+                ::openapi_runtime::ser::Optional(&self.name),
+            ),
+        )
     }
 }
 
@@ -44,26 +48,26 @@ impl<'de> ::serde::Deserialize<'de> for UserInfoOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UserInfoOrganization")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UserInfoOrganization {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut sub = ::openapi_runtime::de::Slot::new("sub");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "sub" => sub.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UserInfoOrganization";
+    const WIRE_NAMES: &'static [&'static str] = &["sub", "name"];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            sub: values.0,
+            name: values.1,
         }
-        Ok(Self {
-            sub: sub.required()?,
-            name: name.or_default(),
-        })
     }
 }

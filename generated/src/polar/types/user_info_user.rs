@@ -53,12 +53,16 @@ impl ::serde::Serialize for UserInfoUser {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("sub", &self.sub)?;
-        object.optional("name", &self.name)?;
-        object.optional("email", &self.email)?;
-        object.optional("email_verified", &self.email_verified)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.sub),
+                ::openapi_runtime::ser::Optional(&self.name),
+                ::openapi_runtime::ser::Optional(&self.email),
+                ::openapi_runtime::ser::Optional(&self.email_verified),
+            ),
+        )
     }
 }
 
@@ -66,32 +70,35 @@ impl<'de> ::serde::Deserialize<'de> for UserInfoUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UserInfoUser")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UserInfoUser {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut sub = ::openapi_runtime::de::Slot::new("sub");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut email_verified = ::openapi_runtime::de::Slot::new("email_verified");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "sub" => sub.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "email_verified" => email_verified.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UserInfoUser";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "sub",
+        "name",
+        "email",
+        "email_verified",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            sub: values.0,
+            name: values.1,
+            email: values.2,
+            email_verified: values.3,
         }
-        Ok(Self {
-            sub: sub.required()?,
-            name: name.or_default(),
-            email: email.or_default(),
-            email_verified: email_verified.or_default(),
-        })
     }
 }

@@ -25,9 +25,11 @@ impl ::serde::Serialize for UserOrganizationNotificationSettings {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("notification_settings", &self.notification_settings)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.notification_settings),),
+        )
     }
 }
 
@@ -35,28 +37,24 @@ impl<'de> ::serde::Deserialize<'de> for UserOrganizationNotificationSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(
-            deserializer,
-            "UserOrganizationNotificationSettings",
-        )
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UserOrganizationNotificationSettings {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut notification_settings = ::openapi_runtime::de::Slot::new(
-            "notification_settings",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "notification_settings" => notification_settings.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UserOrganizationNotificationSettings";
+    const WIRE_NAMES: &'static [&'static str] = &["notification_settings"];
+    type Fields = (
+        ::openapi_runtime::de::Required<super::OrganizationNotificationSettings>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            notification_settings: values.0,
         }
-        Ok(Self {
-            notification_settings: notification_settings.required()?,
-        })
     }
 }

@@ -179,28 +179,35 @@ impl ::serde::Serialize for UserRead {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("email", &self.email)?;
-        object.field("avatar_url", &self.avatar_url)?;
-        object.field("account_id", &self.account_id)?;
-        object.field("id", &self.id)?;
-        object.field("accepted_terms_of_service", &self.accepted_terms_of_service)?;
-        object.field("is_admin", &self.is_admin)?;
-        object.field("identity_verified", &self.identity_verified)?;
-        object
-            .field("identity_verification_status", &self.identity_verification_status)?;
-        object.field("first_name", &self.first_name)?;
-        object.field("last_name", &self.last_name)?;
-        object.field("country", &self.country)?;
-        object.field("date_of_birth", &self.date_of_birth)?;
-        object.field("oauth_accounts", &self.oauth_accounts)?;
-        object.optional("organizations", &self.organizations)?;
-        object.optional("member_organizations", &self.member_organizations)?;
-        object.optional("organization_scoped", &self.organization_scoped)?;
-        object.field("email_hash", &self.email_hash)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                (
+                    ::openapi_runtime::ser::Always(&self.created_at),
+                    ::openapi_runtime::ser::Always(&self.modified_at),
+                    ::openapi_runtime::ser::Always(&self.email),
+                    ::openapi_runtime::ser::Always(&self.avatar_url),
+                    ::openapi_runtime::ser::Always(&self.account_id),
+                    ::openapi_runtime::ser::Always(&self.id),
+                    ::openapi_runtime::ser::Always(&self.accepted_terms_of_service),
+                    ::openapi_runtime::ser::Always(&self.is_admin),
+                    ::openapi_runtime::ser::Always(&self.identity_verified),
+                    ::openapi_runtime::ser::Always(&self.identity_verification_status),
+                    ::openapi_runtime::ser::Always(&self.first_name),
+                    ::openapi_runtime::ser::Always(&self.last_name),
+                    ::openapi_runtime::ser::Always(&self.country),
+                    ::openapi_runtime::ser::Always(&self.date_of_birth),
+                    ::openapi_runtime::ser::Always(&self.oauth_accounts),
+                    ::openapi_runtime::ser::Optional(&self.organizations),
+                ),
+                (
+                    ::openapi_runtime::ser::Optional(&self.member_organizations),
+                    ::openapi_runtime::ser::Optional(&self.organization_scoped),
+                    ::openapi_runtime::ser::Always(&self.email_hash),
+                ),
+            ),
+        )
     }
 }
 
@@ -208,91 +215,84 @@ impl<'de> ::serde::Deserialize<'de> for UserRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UserRead")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UserRead {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut email = ::openapi_runtime::de::Slot::new("email");
-        let mut avatar_url = ::openapi_runtime::de::Slot::new("avatar_url");
-        let mut account_id = ::openapi_runtime::de::Slot::new("account_id");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut accepted_terms_of_service = ::openapi_runtime::de::Slot::new(
-            "accepted_terms_of_service",
-        );
-        let mut is_admin = ::openapi_runtime::de::Slot::new("is_admin");
-        let mut identity_verified = ::openapi_runtime::de::Slot::new(
-            "identity_verified",
-        );
-        let mut identity_verification_status = ::openapi_runtime::de::Slot::new(
-            "identity_verification_status",
-        );
-        let mut first_name = ::openapi_runtime::de::Slot::new("first_name");
-        let mut last_name = ::openapi_runtime::de::Slot::new("last_name");
-        let mut country = ::openapi_runtime::de::Slot::new("country");
-        let mut date_of_birth = ::openapi_runtime::de::Slot::new("date_of_birth");
-        let mut oauth_accounts = ::openapi_runtime::de::Slot::new("oauth_accounts");
-        let mut organizations = ::openapi_runtime::de::Slot::new("organizations");
-        let mut member_organizations = ::openapi_runtime::de::Slot::new(
-            "member_organizations",
-        );
-        let mut organization_scoped = ::openapi_runtime::de::Slot::new(
-            "organization_scoped",
-        );
-        let mut email_hash = ::openapi_runtime::de::Slot::new("email_hash");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "email" => email.read(&mut __map)?,
-                "avatar_url" => avatar_url.read(&mut __map)?,
-                "account_id" => account_id.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "accepted_terms_of_service" => {
-                    accepted_terms_of_service.read(&mut __map)?
-                }
-                "is_admin" => is_admin.read(&mut __map)?,
-                "identity_verified" => identity_verified.read(&mut __map)?,
-                "identity_verification_status" => {
-                    identity_verification_status.read(&mut __map)?
-                }
-                "first_name" => first_name.read(&mut __map)?,
-                "last_name" => last_name.read(&mut __map)?,
-                "country" => country.read(&mut __map)?,
-                "date_of_birth" => date_of_birth.read(&mut __map)?,
-                "oauth_accounts" => oauth_accounts.read(&mut __map)?,
-                "organizations" => organizations.read(&mut __map)?,
-                "member_organizations" => member_organizations.read(&mut __map)?,
-                "organization_scoped" => organization_scoped.read(&mut __map)?,
-                "email_hash" => email_hash.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UserRead";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "email",
+        "avatar_url",
+        "account_id",
+        "id",
+        "accepted_terms_of_service",
+        "is_admin",
+        "identity_verified",
+        "identity_verification_status",
+        "first_name",
+        "last_name",
+        "country",
+        "date_of_birth",
+        "oauth_accounts",
+        "organizations",
+        "member_organizations",
+        "organization_scoped",
+        "email_hash",
+    ];
+    type Fields = (
+        (
+            ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+            ::openapi_runtime::de::Required<String>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+            ::openapi_runtime::de::Required<::uuid::Uuid>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<bool>,
+            ::openapi_runtime::de::Required<super::IdentityVerificationStatus>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+            ::openapi_runtime::de::Nullable<Option<::chrono::NaiveDate>>,
+            ::openapi_runtime::de::Required<Vec<super::OAuthAccountRead>>,
+            ::openapi_runtime::de::Optional<Option<Vec<super::OrganizationWithRole>>>,
+        ),
+        (
+            ::openapi_runtime::de::Optional<Option<Vec<super::MemberOrganization>>>,
+            ::openapi_runtime::de::Optional<Option<bool>>,
+            ::openapi_runtime::de::Nullable<Option<String>>,
+        ),
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0.0,
+            modified_at: values.0.1,
+            email: values.0.2,
+            avatar_url: values.0.3,
+            account_id: values.0.4,
+            id: values.0.5,
+            accepted_terms_of_service: values.0.6,
+            is_admin: values.0.7,
+            identity_verified: values.0.8,
+            identity_verification_status: values.0.9,
+            first_name: values.0.10,
+            last_name: values.0.11,
+            country: values.0.12,
+            date_of_birth: values.0.13,
+            oauth_accounts: values.0.14,
+            organizations: values.0.15,
+            member_organizations: values.1.0,
+            organization_scoped: values.1.1,
+            email_hash: values.1.2,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            email: email.required()?,
-            avatar_url: avatar_url.required_or_default()?,
-            account_id: account_id.required_or_default()?,
-            id: id.required()?,
-            accepted_terms_of_service: accepted_terms_of_service.required()?,
-            is_admin: is_admin.required()?,
-            identity_verified: identity_verified.required()?,
-            identity_verification_status: identity_verification_status.required()?,
-            first_name: first_name.required_or_default()?,
-            last_name: last_name.required_or_default()?,
-            country: country.required_or_default()?,
-            date_of_birth: date_of_birth.required_or_default()?,
-            oauth_accounts: oauth_accounts.required()?,
-            organizations: organizations.or_default(),
-            member_organizations: member_organizations.or_default(),
-            organization_scoped: organization_scoped.or_default(),
-            email_hash: email_hash.required_or_default()?,
-        })
     }
 }

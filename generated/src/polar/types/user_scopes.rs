@@ -21,9 +21,11 @@ impl ::serde::Serialize for UserScopes {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("scopes", &self.scopes)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (::openapi_runtime::ser::Always(&self.scopes),),
+        )
     }
 }
 
@@ -31,21 +33,20 @@ impl<'de> ::serde::Deserialize<'de> for UserScopes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UserScopes")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UserScopes {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut scopes = ::openapi_runtime::de::Slot::new("scopes");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "scopes" => scopes.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
-        }
-        Ok(Self { scopes: scopes.required()? })
+    const NAME: &'static str = "UserScopes";
+    const WIRE_NAMES: &'static [&'static str] = &["scopes"];
+    type Fields = (::openapi_runtime::de::Required<Vec<super::Scope>>,);
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self { scopes: values.0 }
     }
 }

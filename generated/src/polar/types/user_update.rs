@@ -59,13 +59,17 @@ impl ::serde::Serialize for UserUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("first_name", &self.first_name)?;
-        object.optional("last_name", &self.last_name)?;
-        object.optional("country", &self.country)?;
-        object.optional("date_of_birth", &self.date_of_birth)?;
-        object.optional("accepted_terms_of_service", &self.accepted_terms_of_service)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.first_name),
+                ::openapi_runtime::ser::Optional(&self.last_name),
+                ::openapi_runtime::ser::Optional(&self.country),
+                ::openapi_runtime::ser::Optional(&self.date_of_birth),
+                ::openapi_runtime::ser::Optional(&self.accepted_terms_of_service),
+            ),
+        )
     }
 }
 
@@ -73,40 +77,39 @@ impl<'de> ::serde::Deserialize<'de> for UserUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "UserUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for UserUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut first_name = ::openapi_runtime::de::Slot::new("first_name");
-        let mut last_name = ::openapi_runtime::de::Slot::new("last_name");
-        let mut country = ::openapi_runtime::de::Slot::new("country");
-        let mut date_of_birth = ::openapi_runtime::de::Slot::new("date_of_birth");
-        let mut accepted_terms_of_service = ::openapi_runtime::de::Slot::new(
-            "accepted_terms_of_service",
-        );
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "first_name" => first_name.read(&mut __map)?,
-                "last_name" => last_name.read(&mut __map)?,
-                "country" => country.read(&mut __map)?,
-                "date_of_birth" => date_of_birth.read(&mut __map)?,
-                "accepted_terms_of_service" => {
-                    accepted_terms_of_service.read(&mut __map)?
-                }
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "UserUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "first_name",
+        "last_name",
+        "country",
+        "date_of_birth",
+        "accepted_terms_of_service",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Optional<Option<UserUpdateCountry>>,
+        ::openapi_runtime::de::Optional<Option<::chrono::NaiveDate>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            first_name: values.0,
+            last_name: values.1,
+            country: values.2,
+            date_of_birth: values.3,
+            accepted_terms_of_service: values.4,
         }
-        Ok(Self {
-            first_name: first_name.or_default(),
-            last_name: last_name.or_default(),
-            country: country.or_default(),
-            date_of_birth: date_of_birth.or_default(),
-            accepted_terms_of_service: accepted_terms_of_service.or_default(),
-        })
     }
 }
 

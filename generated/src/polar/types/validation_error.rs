@@ -56,13 +56,17 @@ impl ::serde::Serialize for ValidationError {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("loc", &self.loc)?;
-        object.field("msg", &self.msg)?;
-        object.field("type", &self.r#type)?;
-        object.optional("input", &self.input)?;
-        object.optional("ctx", &self.ctx)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.loc),
+                ::openapi_runtime::ser::Always(&self.msg),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Optional(&self.input),
+                ::openapi_runtime::ser::Optional(&self.ctx),
+            ),
+        )
     }
 }
 
@@ -70,36 +74,35 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ValidationError")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ValidationError {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut loc = ::openapi_runtime::de::Slot::new("loc");
-        let mut msg = ::openapi_runtime::de::Slot::new("msg");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut input = ::openapi_runtime::de::Slot::new("input");
-        let mut ctx = ::openapi_runtime::de::Slot::new("ctx");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "loc" => loc.read(&mut __map)?,
-                "msg" => msg.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "input" => input.read(&mut __map)?,
-                "ctx" => ctx.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ValidationError";
+    const WIRE_NAMES: &'static [&'static str] = &["loc", "msg", "type", "input", "ctx"];
+    type Fields = (
+        ::openapi_runtime::de::Required<Vec<ValidationErrorLocItem>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<::serde_json::Value>>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            loc: values.0,
+            msg: values.1,
+            r#type: values.2,
+            input: values.3,
+            ctx: values.4,
         }
-        Ok(Self {
-            loc: loc.required()?,
-            msg: msg.required()?,
-            r#type: r#type.required()?,
-            input: input.or_default(),
-            ctx: ctx.or_default(),
-        })
     }
 }
 

@@ -92,16 +92,20 @@ impl ::serde::Serialize for VarianceEvent {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("event_id", &self.event_id)?;
-        object.field("name", &self.name)?;
-        object.field("customer_id", &self.customer_id)?;
-        object.field("external_customer_id", &self.external_customer_id)?;
-        object.field("timestamp", &self.timestamp)?;
-        object.optional("values", &self.values)?;
-        object.optional("averages", &self.averages)?;
-        object.optional("p99", &self.p99)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.event_id),
+                ::openapi_runtime::ser::Always(&self.name),
+                ::openapi_runtime::ser::Always(&self.customer_id),
+                ::openapi_runtime::ser::Always(&self.external_customer_id),
+                ::openapi_runtime::ser::Always(&self.timestamp),
+                ::openapi_runtime::ser::Optional(&self.values),
+                ::openapi_runtime::ser::Optional(&self.averages),
+                ::openapi_runtime::ser::Optional(&self.p99),
+            ),
+        )
     }
 }
 
@@ -109,46 +113,53 @@ impl<'de> ::serde::Deserialize<'de> for VarianceEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "VarianceEvent")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for VarianceEvent {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut event_id = ::openapi_runtime::de::Slot::new("event_id");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut customer_id = ::openapi_runtime::de::Slot::new("customer_id");
-        let mut external_customer_id = ::openapi_runtime::de::Slot::new(
-            "external_customer_id",
-        );
-        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
-        let mut values = ::openapi_runtime::de::Slot::new("values");
-        let mut averages = ::openapi_runtime::de::Slot::new("averages");
-        let mut p99 = ::openapi_runtime::de::Slot::new("p99");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "event_id" => event_id.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "customer_id" => customer_id.read(&mut __map)?,
-                "external_customer_id" => external_customer_id.read(&mut __map)?,
-                "timestamp" => timestamp.read(&mut __map)?,
-                "values" => values.read(&mut __map)?,
-                "averages" => averages.read(&mut __map)?,
-                "p99" => p99.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "VarianceEvent";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "event_id",
+        "name",
+        "customer_id",
+        "external_customer_id",
+        "timestamp",
+        "values",
+        "averages",
+        "p99",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+        ::openapi_runtime::de::Optional<
+            Option<::std::collections::BTreeMap<String, String>>,
+        >,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            event_id: values.0,
+            name: values.1,
+            customer_id: values.2,
+            external_customer_id: values.3,
+            timestamp: values.4,
+            values: values.5,
+            averages: values.6,
+            p99: values.7,
         }
-        Ok(Self {
-            event_id: event_id.required()?,
-            name: name.required()?,
-            customer_id: customer_id.required_or_default()?,
-            external_customer_id: external_customer_id.required_or_default()?,
-            timestamp: timestamp.required()?,
-            values: values.or_default(),
-            averages: averages.or_default(),
-            p99: p99.or_default(),
-        })
     }
 }

@@ -50,11 +50,15 @@ impl ::serde::Serialize for ViewCostsAction {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.field("label", &self.label)?;
-        object.field("event_id", &self.event_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Always(&self.event_id),
+            ),
+        )
     }
 }
 
@@ -62,30 +66,29 @@ impl<'de> ::serde::Deserialize<'de> for ViewCostsAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ViewCostsAction")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ViewCostsAction {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut event_id = ::openapi_runtime::de::Slot::new("event_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "event_id" => event_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ViewCostsAction";
+    const WIRE_NAMES: &'static [&'static str] = &["type", "label", "event_id"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<ViewCostsActionType>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Nullable<Option<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            label: values.1,
+            event_id: values.2,
         }
-        Ok(Self {
-            r#type: r#type.or_default(),
-            label: label.required()?,
-            event_id: event_id.required_or_default()?,
-        })
     }
 }
 

@@ -38,11 +38,15 @@ impl ::serde::Serialize for ViewMetricAction {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.field("label", &self.label)?;
-        object.field("metric", &self.metric)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Optional(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.label),
+                ::openapi_runtime::ser::Always(&self.metric),
+            ),
+        )
     }
 }
 
@@ -50,30 +54,29 @@ impl<'de> ::serde::Deserialize<'de> for ViewMetricAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "ViewMetricAction")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for ViewMetricAction {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut label = ::openapi_runtime::de::Slot::new("label");
-        let mut metric = ::openapi_runtime::de::Slot::new("metric");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "label" => label.read(&mut __map)?,
-                "metric" => metric.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "ViewMetricAction";
+    const WIRE_NAMES: &'static [&'static str] = &["type", "label", "metric"];
+    type Fields = (
+        ::openapi_runtime::de::Optional<Option<ViewMetricActionType>>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            label: values.1,
+            metric: values.2,
         }
-        Ok(Self {
-            r#type: r#type.or_default(),
-            label: label.required()?,
-            metric: metric.required()?,
-        })
     }
 }
 

@@ -74,15 +74,19 @@ impl ::serde::Serialize for WebTokenRequest {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("grant_type", &self.grant_type)?;
-        object.field("client_id", &self.client_id)?;
-        object.field("client_secret", &self.client_secret)?;
-        object.field("session_token", &self.session_token)?;
-        object.optional("sub_type", &self.sub_type)?;
-        object.patch("sub", &self.sub)?;
-        object.patch("scope", &self.scope)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.grant_type),
+                ::openapi_runtime::ser::Always(&self.client_id),
+                ::openapi_runtime::ser::Always(&self.client_secret),
+                ::openapi_runtime::ser::Always(&self.session_token),
+                ::openapi_runtime::ser::Optional(&self.sub_type),
+                ::openapi_runtime::ser::Patched(&self.sub),
+                ::openapi_runtime::ser::Patched(&self.scope),
+            ),
+        )
     }
 }
 
@@ -90,42 +94,45 @@ impl<'de> ::serde::Deserialize<'de> for WebTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "WebTokenRequest")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for WebTokenRequest {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut grant_type = ::openapi_runtime::de::Slot::new("grant_type");
-        let mut client_id = ::openapi_runtime::de::Slot::new("client_id");
-        let mut client_secret = ::openapi_runtime::de::Slot::new("client_secret");
-        let mut session_token = ::openapi_runtime::de::Slot::new("session_token");
-        let mut sub_type = ::openapi_runtime::de::Slot::new("sub_type");
-        let mut sub = ::openapi_runtime::de::Slot::new("sub");
-        let mut scope = ::openapi_runtime::de::Slot::new("scope");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "grant_type" => grant_type.read(&mut __map)?,
-                "client_id" => client_id.read(&mut __map)?,
-                "client_secret" => client_secret.read(&mut __map)?,
-                "session_token" => session_token.read(&mut __map)?,
-                "sub_type" => sub_type.read(&mut __map)?,
-                "sub" => sub.read(&mut __map)?,
-                "scope" => scope.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "WebTokenRequest";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "grant_type",
+        "client_id",
+        "client_secret",
+        "session_token",
+        "sub_type",
+        "sub",
+        "scope",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<WebTokenRequestGrantType>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<WebTokenRequestSubType>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            grant_type: values.0,
+            client_id: values.1,
+            client_secret: values.2,
+            session_token: values.3,
+            sub_type: values.4,
+            sub: values.5,
+            scope: values.6,
         }
-        Ok(Self {
-            grant_type: grant_type.required()?,
-            client_id: client_id.required()?,
-            client_secret: client_secret.required()?,
-            session_token: session_token.required()?,
-            sub_type: sub_type.or_default(),
-            sub: sub.or_default(),
-            scope: scope.or_default(),
-        })
     }
 }
 

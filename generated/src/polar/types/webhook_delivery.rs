@@ -70,15 +70,19 @@ impl ::serde::Serialize for WebhookDelivery {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("succeeded", &self.succeeded)?;
-        object.field("http_code", &self.http_code)?;
-        object.field("response", &self.response)?;
-        object.field("webhook_event", &self.webhook_event)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.succeeded),
+                ::openapi_runtime::ser::Always(&self.http_code),
+                ::openapi_runtime::ser::Always(&self.response),
+                ::openapi_runtime::ser::Always(&self.webhook_event),
+            ),
+        )
     }
 }
 
@@ -86,41 +90,44 @@ impl<'de> ::serde::Deserialize<'de> for WebhookDelivery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "WebhookDelivery")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for WebhookDelivery {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut succeeded = ::openapi_runtime::de::Slot::new("succeeded");
-        let mut http_code = ::openapi_runtime::de::Slot::new("http_code");
-        let mut response = ::openapi_runtime::de::Slot::new("response");
-        let mut webhook_event = ::openapi_runtime::de::Slot::new("webhook_event");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "succeeded" => succeeded.read(&mut __map)?,
-                "http_code" => http_code.read(&mut __map)?,
-                "response" => response.read(&mut __map)?,
-                "webhook_event" => webhook_event.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "WebhookDelivery";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "succeeded",
+        "http_code",
+        "response",
+        "webhook_event",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Nullable<Option<i64>>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<super::WebhookEvent>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            succeeded: values.3,
+            http_code: values.4,
+            response: values.5,
+            webhook_event: values.6,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            succeeded: succeeded.required()?,
-            http_code: http_code.required_or_default()?,
-            response: response.required_or_default()?,
-            webhook_event: webhook_event.required()?,
-        })
     }
 }

@@ -81,18 +81,22 @@ impl ::serde::Serialize for WebhookEndpoint {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.field("url", &self.url)?;
-        object.optional("name", &self.name)?;
-        object.field("format", &self.format)?;
-        object.field("secret", &self.secret)?;
-        object.field("organization_id", &self.organization_id)?;
-        object.field("events", &self.events)?;
-        object.field("enabled", &self.enabled)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Always(&self.url),
+                ::openapi_runtime::ser::Optional(&self.name),
+                ::openapi_runtime::ser::Always(&self.format),
+                ::openapi_runtime::ser::Always(&self.secret),
+                ::openapi_runtime::ser::Always(&self.organization_id),
+                ::openapi_runtime::ser::Always(&self.events),
+                ::openapi_runtime::ser::Always(&self.enabled),
+            ),
+        )
     }
 }
 
@@ -100,50 +104,53 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpoint {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "WebhookEndpoint")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for WebhookEndpoint {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut format = ::openapi_runtime::de::Slot::new("format");
-        let mut secret = ::openapi_runtime::de::Slot::new("secret");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        let mut events = ::openapi_runtime::de::Slot::new("events");
-        let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "url" => url.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "format" => format.read(&mut __map)?,
-                "secret" => secret.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                "events" => events.read(&mut __map)?,
-                "enabled" => enabled.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "WebhookEndpoint";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "url",
+        "name",
+        "format",
+        "secret",
+        "organization_id",
+        "events",
+        "enabled",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<Option<String>>,
+        ::openapi_runtime::de::Required<super::WebhookFormat>,
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Required<Vec<super::WebhookEventType>>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            url: values.3,
+            name: values.4,
+            format: values.5,
+            secret: values.6,
+            organization_id: values.7,
+            events: values.8,
+            enabled: values.9,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            url: url.required()?,
-            name: name.or_default(),
-            format: format.required()?,
-            secret: secret.required()?,
-            organization_id: organization_id.required()?,
-            events: events.required()?,
-            enabled: enabled.required()?,
-        })
     }
 }

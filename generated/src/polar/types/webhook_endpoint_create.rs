@@ -61,13 +61,17 @@ impl ::serde::Serialize for WebhookEndpointCreate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("url", &self.url)?;
-        object.patch("name", &self.name)?;
-        object.field("format", &self.format)?;
-        object.field("events", &self.events)?;
-        object.patch("organization_id", &self.organization_id)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.url),
+                ::openapi_runtime::ser::Patched(&self.name),
+                ::openapi_runtime::ser::Always(&self.format),
+                ::openapi_runtime::ser::Always(&self.events),
+                ::openapi_runtime::ser::Patched(&self.organization_id),
+            ),
+        )
     }
 }
 
@@ -75,35 +79,38 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpointCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "WebhookEndpointCreate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for WebhookEndpointCreate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut format = ::openapi_runtime::de::Slot::new("format");
-        let mut events = ::openapi_runtime::de::Slot::new("events");
-        let mut organization_id = ::openapi_runtime::de::Slot::new("organization_id");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "url" => url.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "format" => format.read(&mut __map)?,
-                "events" => events.read(&mut __map)?,
-                "organization_id" => organization_id.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "WebhookEndpointCreate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "url",
+        "name",
+        "format",
+        "events",
+        "organization_id",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<String>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Required<super::WebhookFormat>,
+        ::openapi_runtime::de::Required<Vec<super::WebhookEventType>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<::uuid::Uuid>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            url: values.0,
+            name: values.1,
+            format: values.2,
+            events: values.3,
+            organization_id: values.4,
         }
-        Ok(Self {
-            url: url.required()?,
-            name: name.or_default(),
-            format: format.required()?,
-            events: events.required()?,
-            organization_id: organization_id.or_default(),
-        })
     }
 }

@@ -76,13 +76,17 @@ impl ::serde::Serialize for WebhookEndpointUpdate {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.patch("url", &self.url)?;
-        object.patch("name", &self.name)?;
-        object.patch("format", &self.format)?;
-        object.patch("events", &self.events)?;
-        object.patch("enabled", &self.enabled)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Patched(&self.url),
+                ::openapi_runtime::ser::Patched(&self.name),
+                ::openapi_runtime::ser::Patched(&self.format),
+                ::openapi_runtime::ser::Patched(&self.events),
+                ::openapi_runtime::ser::Patched(&self.enabled),
+            ),
+        )
     }
 }
 
@@ -90,35 +94,40 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpointUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "WebhookEndpointUpdate")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for WebhookEndpointUpdate {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut url = ::openapi_runtime::de::Slot::new("url");
-        let mut name = ::openapi_runtime::de::Slot::new("name");
-        let mut format = ::openapi_runtime::de::Slot::new("format");
-        let mut events = ::openapi_runtime::de::Slot::new("events");
-        let mut enabled = ::openapi_runtime::de::Slot::new("enabled");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "url" => url.read(&mut __map)?,
-                "name" => name.read(&mut __map)?,
-                "format" => format.read(&mut __map)?,
-                "events" => events.read(&mut __map)?,
-                "enabled" => enabled.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "WebhookEndpointUpdate";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "url",
+        "name",
+        "format",
+        "events",
+        "enabled",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<String>>,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<super::WebhookFormat>>,
+        ::openapi_runtime::de::Optional<
+            ::openapi_runtime::Patch<Vec<super::WebhookEventType>>,
+        >,
+        ::openapi_runtime::de::Optional<::openapi_runtime::Patch<bool>>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            url: values.0,
+            name: values.1,
+            format: values.2,
+            events: values.3,
+            enabled: values.4,
         }
-        Ok(Self {
-            url: url.or_default(),
-            name: name.or_default(),
-            format: format.or_default(),
-            events: events.or_default(),
-            enabled: enabled.or_default(),
-        })
     }
 }

@@ -90,17 +90,21 @@ impl ::serde::Serialize for WebhookEvent {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("modified_at", &self.modified_at)?;
-        object.field("id", &self.id)?;
-        object.optional("last_http_code", &self.last_http_code)?;
-        object.optional("succeeded", &self.succeeded)?;
-        object.field("skipped", &self.skipped)?;
-        object.field("payload", &self.payload)?;
-        object.field("type", &self.r#type)?;
-        object.field("is_archived", &self.is_archived)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.created_at),
+                ::openapi_runtime::ser::Always(&self.modified_at),
+                ::openapi_runtime::ser::Always(&self.id),
+                ::openapi_runtime::ser::Optional(&self.last_http_code),
+                ::openapi_runtime::ser::Optional(&self.succeeded),
+                ::openapi_runtime::ser::Always(&self.skipped),
+                ::openapi_runtime::ser::Always(&self.payload),
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.is_archived),
+            ),
+        )
     }
 }
 
@@ -108,47 +112,50 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "WebhookEvent")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for WebhookEvent {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut created_at = ::openapi_runtime::de::Slot::new("created_at");
-        let mut modified_at = ::openapi_runtime::de::Slot::new("modified_at");
-        let mut id = ::openapi_runtime::de::Slot::new("id");
-        let mut last_http_code = ::openapi_runtime::de::Slot::new("last_http_code");
-        let mut succeeded = ::openapi_runtime::de::Slot::new("succeeded");
-        let mut skipped = ::openapi_runtime::de::Slot::new("skipped");
-        let mut payload = ::openapi_runtime::de::Slot::new("payload");
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut is_archived = ::openapi_runtime::de::Slot::new("is_archived");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "created_at" => created_at.read(&mut __map)?,
-                "modified_at" => modified_at.read(&mut __map)?,
-                "id" => id.read(&mut __map)?,
-                "last_http_code" => last_http_code.read(&mut __map)?,
-                "succeeded" => succeeded.read(&mut __map)?,
-                "skipped" => skipped.read(&mut __map)?,
-                "payload" => payload.read(&mut __map)?,
-                "type" => r#type.read(&mut __map)?,
-                "is_archived" => is_archived.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "WebhookEvent";
+    const WIRE_NAMES: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "last_http_code",
+        "succeeded",
+        "skipped",
+        "payload",
+        "type",
+        "is_archived",
+    ];
+    type Fields = (
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Nullable<Option<::chrono::DateTime<::chrono::Utc>>>,
+        ::openapi_runtime::de::Required<::uuid::Uuid>,
+        ::openapi_runtime::de::Optional<Option<i64>>,
+        ::openapi_runtime::de::Optional<Option<bool>>,
+        ::openapi_runtime::de::Required<bool>,
+        ::openapi_runtime::de::Nullable<Option<String>>,
+        ::openapi_runtime::de::Required<super::WebhookEventType>,
+        ::openapi_runtime::de::Required<bool>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            created_at: values.0,
+            modified_at: values.1,
+            id: values.2,
+            last_http_code: values.3,
+            succeeded: values.4,
+            skipped: values.5,
+            payload: values.6,
+            r#type: values.7,
+            is_archived: values.8,
         }
-        Ok(Self {
-            created_at: created_at.required()?,
-            modified_at: modified_at.required_or_default()?,
-            id: id.required()?,
-            last_http_code: last_http_code.or_default(),
-            succeeded: succeeded.or_default(),
-            skipped: skipped.required()?,
-            payload: payload.required_or_default()?,
-            r#type: r#type.required()?,
-            is_archived: is_archived.required()?,
-        })
     }
 }

@@ -39,11 +39,15 @@ impl ::serde::Serialize for WebhookSubscriptionCreatedPayload {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        let mut object = ::openapi_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("timestamp", &self.timestamp)?;
-        object.field("data", &self.data)?;
-        object.end()
+        ::openapi_runtime::ser::fields(
+            serializer,
+            <Self as ::openapi_runtime::de::Object>::WIRE_NAMES,
+            (
+                ::openapi_runtime::ser::Always(&self.r#type),
+                ::openapi_runtime::ser::Always(&self.timestamp),
+                ::openapi_runtime::ser::Always(&self.data),
+            ),
+        )
     }
 }
 
@@ -51,30 +55,29 @@ impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionCreatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::openapi_runtime::de::object(deserializer, "WebhookSubscriptionCreatedPayload")
+        ::openapi_runtime::de::object(deserializer)
     }
 }
 
 impl ::openapi_runtime::de::Object for WebhookSubscriptionCreatedPayload {
-    fn from_map<'de, A: ::serde::de::MapAccess<'de>>(
-        mut __map: A,
-    ) -> Result<Self, A::Error> {
-        let mut r#type = ::openapi_runtime::de::Slot::new("type");
-        let mut timestamp = ::openapi_runtime::de::Slot::new("timestamp");
-        let mut data = ::openapi_runtime::de::Slot::new("data");
-        while let Some(__key) = __map.next_key::<::openapi_runtime::de::Key<'de>>()? {
-            match __key.as_str() {
-                "type" => r#type.read(&mut __map)?,
-                "timestamp" => timestamp.read(&mut __map)?,
-                "data" => data.read(&mut __map)?,
-                _ => ::openapi_runtime::de::skip(&mut __map)?,
-            }
+    const NAME: &'static str = "WebhookSubscriptionCreatedPayload";
+    const WIRE_NAMES: &'static [&'static str] = &["type", "timestamp", "data"];
+    type Fields = (
+        ::openapi_runtime::de::Required<WebhookSubscriptionCreatedPayloadType>,
+        ::openapi_runtime::de::Required<::chrono::DateTime<::chrono::Utc>>,
+        ::openapi_runtime::de::Required<super::Subscription>,
+    );
+    type Rest = ::openapi_runtime::de::Ignored;
+    #[inline]
+    fn build(
+        values: <Self::Fields as ::openapi_runtime::de::Fields>::Output,
+        _: Self::Rest,
+    ) -> Self {
+        Self {
+            r#type: values.0,
+            timestamp: values.1,
+            data: values.2,
         }
-        Ok(Self {
-            r#type: r#type.required()?,
-            timestamp: timestamp.required()?,
-            data: data.required()?,
-        })
     }
 }
 

@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::super::common::{ident, Ctx};
-use super::super::docs;
+use super::super::{docs, message};
 use super::{
     body_type, location_word, pointer, status_pattern, status_variant, template, OpsRender,
 };
@@ -415,8 +415,15 @@ impl<'a> OpsRender<'a> {
         let (variant, arm, pattern, message) = match Decode::of(&r.content) {
             Decode::Json(t) => {
                 let ty = ctx.ty(&t);
-                let message = super::message::message(&self.api.types, rt, &t)
-                    .map(|m| quote! { #error_name::#v(b) => #m, });
+                let types = &self.api.types;
+                let message = match message::shared(types, rt, &t) {
+                    // The body's type says it once (`message::error_bodies`).
+                    Some(_) => Some(quote! {
+                        #error_name::#v(b) => #rt::error::ServerMessage::server_message(b),
+                    }),
+                    None => message::message(types, rt, &t)
+                        .map(|m| quote! { #error_name::#v(b) => #m, }),
+                };
                 (
                     quote! { #[doc = #doc] #v(#ty), },
                     quote! { raw.error_json(#error_name::#v) },

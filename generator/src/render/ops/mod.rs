@@ -12,7 +12,7 @@
 
 mod builder;
 mod client;
-mod message;
+
 mod page;
 mod samples;
 

@@ -6,11 +6,18 @@
 //! perhaps a `loc` (validation errors: `loc: msg; ...`); else one level
 //! down (`{"error": {"message": ...}}`). The expression it gives reads the
 //! body bound to `b` into an `Option<String>`.
+//!
+//! A struct that is the body of an error response and has a message gets it
+//! once, as its `runtime::error::ServerMessage` impl ([`error_bodies`]), and
+//! every operation's error enum calls that: the expression is compiled once
+//! per type instead of once per operation.
+
+use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::super::common::ident;
+use super::common::{ident, Ctx};
 use crate::ir::*;
 
 /// Names of the property holding the message, best first.
@@ -26,6 +33,50 @@ const MESSAGE: [&str; 6] = [
 const ITEM_MESSAGE: [&str; 3] = ["msg", "message", "detail"];
 /// Names of an item's location in a list of errors.
 const ITEM_LOCATION: [&str; 4] = ["loc", "location", "path", "field"];
+
+/// The struct `ty` names (through aliases, not boxes) if it has a message:
+/// the type whose `ServerMessage` impl an error enum calls for a body of
+/// type `ty`.
+pub(super) fn shared(types: &[TypeDef], rt: &TokenStream, ty: &TypeRef) -> Option<TypeId> {
+    let TypeRef::Named(_) = ty else {
+        return None;
+    };
+    message(types, rt, ty)?;
+    resolve_named(types, ty)
+}
+
+/// Every struct some operation's error response has as its JSON body and
+/// that has a message (see [`shared`]): the types given a `ServerMessage` impl.
+pub(super) fn error_bodies(api: &Api, rt: &TokenStream) -> BTreeSet<TypeId> {
+    api.operations
+        .iter()
+        .flat_map(|op| &op.responses)
+        .filter(|r| !is_success(&r.status))
+        .filter_map(|r| match Decode::of(&r.content) {
+            Decode::Json(t) => shared(&api.types, rt, &t),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Ctx<'_> {
+    /// The `ServerMessage` impl of the error body `id` (one of
+    /// [`error_bodies`]).
+    pub(super) fn server_message(&self, id: TypeId) -> TokenStream {
+        let rt = &self.runtime;
+        let name = ident(&self.api.ty(id).name);
+        let read = message(&self.api.types, rt, &TypeRef::Named(id))
+            .unwrap_or_else(|| quote! { ::std::option::Option::None });
+        quote! {
+            impl #rt::error::ServerMessage for #name {
+                fn server_message(&self) -> ::std::option::Option<::std::string::String> {
+                    let b = self;
+                    #read
+                }
+            }
+        }
+    }
+}
 
 /// The message of the body `b` of type `ty` (an `Option<String>`
 /// expression), if its schema has one.
