@@ -2,10 +2,10 @@
 //! hand-shaped `Deserialize` impls call, so each type carries only its own
 //! field table instead of a full derive expansion.
 //!
-//! A generated object decoder ([`Object::from_map`], driven by [`object`]) is
-//! its [`Object`] impl: a field table (see [`Fields`]) read by [`object`]; keys
-//! read as [`Key`] (borrowed from the input when it can be), a repeated key
-//! an error, unknown keys [`skip`]ped, required fields checked at the end. String enums
+//! A generated object decoder is its [`Object`] impl, a field table (see
+//! [`Fields`]) that [`object`] reads: keys read as [`Key`] (borrowed from the
+//! input when it can be), a repeated key an error, unknown keys [`skip`]ped,
+//! required fields checked at the end. String enums
 //! decode through [`string_enum`], fixed values through [`constant`], and
 //! untagged unions buffer the value once and try each variant with
 //! [`variant`] under [`untagged`].
